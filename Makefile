@@ -1,0 +1,50 @@
+# Xieshang: `make run` serves the demo, `make test` runs the whole suite. Both set up
+# everything they need (virtual environment, packages, database) on a fresh machine.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat requirements.lock | cksum | cut -d' ' -f1)
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+.PHONY: install run test clauses lint format messages migrate seed clean
+
+$(STAMP): requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: install
+	$(BIN)/python manage.py migrate --noinput -v0
+
+seed: migrate
+	$(BIN)/python manage.py seed_demo --profile district --if-empty
+
+run: seed
+	PORT=$(PORT) $(BIN)/python manage.py serve --port $(PORT)
+
+test: install
+	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
+
+clauses: install
+	$(BIN)/python -m pytest -n 2 -q --clauses $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# Needs GNU gettext (msgfmt); the compiled .mo files are committed so that `make run`
+# works without it.
+messages: install
+	cd xieshang && ../$(BIN)/python ../manage.py makemessages -l en --no-obsolete
+	cd xieshang && ../$(BIN)/python ../manage.py compilemessages -l en
+
+clean:
+	rm -rf $(VENV) var .pytest_cache

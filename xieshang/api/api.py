@@ -1,0 +1,31 @@
+"""The JSON API: /api/v1/, token auth, OpenAPI at /api/v1/openapi.json. One router per
+domain, each calling the same services and policies as the web pages."""
+
+from django.utils import timezone
+from ninja import NinjaAPI
+from ninja.security import HttpBearer
+
+from xieshang.core.models import ApiToken
+
+
+class TokenAuth(HttpBearer):
+    def authenticate(self, request, token: str):
+        found = (
+            ApiToken.objects.select_related("user")
+            .filter(token_hash=ApiToken.hash(token), revoked_at__isnull=True, user__is_active=True)
+            .first()
+        )
+        if found is None:
+            return None
+        ApiToken.objects.filter(pk=found.pk).update(last_used_at=timezone.now())
+        request.user = found.user
+        return found.user
+
+
+api = NinjaAPI(
+    title="Xieshang API",
+    version="1",
+    description="协商平台 JSON 接口",
+    auth=TokenAuth(),
+    urls_namespace="api",
+)

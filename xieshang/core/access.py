@@ -1,0 +1,154 @@
+"""Organisation scope and roles: the one place that answers "what may this user see or do here".
+
+A user holds roles (`orgs.RoleAssignment`) in organisations. A role grants permissions
+(strings such as "members.view") in its organisation and everything below it in the tree,
+so city staff see their districts. Views, the API and exports all call these functions;
+per-app `policies.py` modules add object rules (a member sees their own draft) on top.
+"""
+
+from collections.abc import Iterable
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+
+from xieshang.orgs.models import ADMIN_DUTIES, Organisation, Role
+
+_STAFF_READ = {"members.view", "orgs.view", "checks.view"}
+
+PERMISSIONS: dict[str, frozenset[str]] = {
+    Role.OFFICE: frozenset(
+        _STAFF_READ
+        | {
+            "members.edit",
+            "members.import",
+            "members.export",
+            "members.view_pii",
+            "notifications.send",
+        }
+    ),
+    Role.PROPOSAL_COMMITTEE: frozenset(_STAFF_READ),
+    Role.COMMITTEE_STAFF: frozenset({"members.view", "orgs.view"}),
+    Role.CHAIR: frozenset(_STAFF_READ | {"members.export"}),
+    Role.MEMBER: frozenset(),
+    Role.GROUP_LEADER: frozenset({"orgs.view"}),
+    Role.DEPARTMENT: frozenset(),
+    Role.DEPARTMENT_LEADER: frozenset(),
+    Role.SUPERVISOR: frozenset({"orgs.view"}),
+    Role.PARTY_OFFICE: frozenset({"orgs.view"}),
+    Role.GOVERNMENT_OFFICE: frozenset({"orgs.view"}),
+    Role.STANDING_SECRETARY: frozenset({"orgs.view"}),
+    Role.ORGANISATION_DEPT: frozenset({"members.view", "orgs.view"}),
+    Role.UNITED_FRONT: frozenset({"members.view", "orgs.view"}),
+    Role.LIAISON: frozenset({"orgs.view"}),
+    # 三员分立: the three administrator duties see nothing of the domain data beyond what
+    # their duty needs, and none of them can grant itself another's duty.
+    Role.SYSTEM_ADMIN: frozenset({"orgs.view", "orgs.manage", "system.manage"}),
+    Role.SECURITY_ADMIN: frozenset({"security.manage", "audit.view_admins"}),
+    Role.AUDIT_ADMIN: frozenset({"audit.view", "audit.export"}),
+}
+
+
+def assignments(user) -> list:
+    """The user's role assignments with their organisations, cached on the user object for
+    the request so that a page asks the database once."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    cached = getattr(user, "_xs_assignments", None)
+    if cached is None:
+        cached = list(
+            user.role_assignments.select_related("organisation").order_by(
+                "organisation__path", "role"
+            )
+        )
+        user._xs_assignments = cached
+    return cached
+
+
+def roles(user, organisation: Organisation | None = None) -> set[str]:
+    """Roles the user holds (in `organisation` or any ancestor of it, if given)."""
+    result = set()
+    for ra in assignments(user):
+        if organisation is None or organisation.path.startswith(ra.organisation.path):
+            result.add(ra.role)
+    return result
+
+
+def has_role(user, *wanted: str) -> bool:
+    return bool(roles(user) & set(wanted))
+
+
+def _paths_with(user, perm: str) -> list[str]:
+    paths = sorted(
+        {ra.organisation.path for ra in assignments(user) if perm in PERMISSIONS.get(ra.role, ())}
+    )
+    # Drop paths inside another path already in the list: the subtree covers them.
+    result: list[str] = []
+    for path in paths:
+        if not any(path.startswith(p) for p in result):
+            result.append(path)
+    return result
+
+
+def can(user, perm: str, organisation: Organisation | None = None) -> bool:
+    """May `user` do `perm` in `organisation` (or anywhere, when no organisation is given)?"""
+    if getattr(user, "is_superuser", False) and perm not in {"audit.view", "audit.export"}:
+        # The superuser is the installer's break-glass account; it is not an auditor.
+        return True
+    paths = _paths_with(user, perm)
+    if organisation is None:
+        return bool(paths)
+    return any(organisation.path.startswith(p) for p in paths)
+
+
+def require(user, perm: str, organisation: Organisation | None = None) -> None:
+    if not can(user, perm, organisation):
+        raise PermissionDenied
+
+
+def org_filter(user, perm: str, field: str = "organisation") -> Q:
+    """A Q that keeps rows whose `field` (an Organisation FK) lies in the user's scope."""
+    if getattr(user, "is_superuser", False):
+        return Q()
+    paths = _paths_with(user, perm)
+    if not paths:
+        return Q(pk__in=[])
+    q = Q()
+    for path in paths:
+        q |= Q(**{f"{field}__path__startswith": path})
+    return q
+
+
+def scope(qs: QuerySet, user, perm: str, field: str = "organisation") -> QuerySet:
+    return qs.filter(org_filter(user, perm, field))
+
+
+def organisations(user, perm: str) -> QuerySet:
+    """Organisations in which the user may do `perm`."""
+    if getattr(user, "is_superuser", False):
+        return Organisation.objects.all()
+    paths = _paths_with(user, perm)
+    if not paths:
+        return Organisation.objects.none()
+    q = Q()
+    for path in paths:
+        q |= Q(path__startswith=path)
+    return Organisation.objects.filter(q)
+
+
+def home_organisation(user) -> Organisation | None:
+    """The organisation a user works in by default: the highest node among their roles."""
+    found = assignments(user)
+    return found[0].organisation if found else None
+
+
+def admin_duty_conflict(user, new_role: str, exclude_ids: Iterable[int] = ()) -> str | None:
+    """The administrator duty that `user` already holds and that `new_role` would clash
+    with (三员分立), or None."""
+    if new_role not in ADMIN_DUTIES:
+        return None
+    held = {
+        ra.role
+        for ra in user.role_assignments.exclude(pk__in=list(exclude_ids))
+        if ra.role in ADMIN_DUTIES and ra.role != new_role
+    }
+    return next(iter(held), None)

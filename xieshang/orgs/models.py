@@ -1,0 +1,301 @@
+"""The organisation tree and everything a CPPCC committee is organised into.
+
+Every domain row in the product belongs to an `Organisation`. The tree is stored with a
+materialised path (`path`), so "this node and everything below it" is one indexed
+`path__startswith` query on SQLite and PostgreSQL alike.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from xieshang.core.text import chinese_number
+
+
+class Level(models.TextChoices):
+    PROVINCE = "province", _("省级")
+    CITY = "city", _("市级")
+    DISTRICT = "district", _("县区级")
+    STREET = "street", _("街道（乡镇）")
+    COMMUNITY = "community", _("社区（村）")
+
+
+class Organisation(models.Model):
+    name = models.CharField(_("名称"), max_length=100)
+    short_name = models.CharField(_("简称"), max_length=50, blank=True)
+    level = models.CharField(_("层级"), max_length=16, choices=Level.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("上级"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    # "0001.0004.0012." — the ids of the ancestors and self; set by orgs.services.
+    path = models.CharField(max_length=255, db_index=True, editable=False, default="")
+    code = models.CharField(_("代码"), max_length=20, blank=True)
+    sort_order = models.PositiveIntegerField(_("排序"), default=0)
+
+    class Meta:
+        verbose_name = _("组织")
+        verbose_name_plural = _("组织")
+        ordering = ["path"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_cppcc(self) -> bool:
+        """Province, city and district nodes are CPPCC committees; streets and communities
+        are where liaison rooms and consultation platforms are."""
+        return self.level in {Level.PROVINCE, Level.CITY, Level.DISTRICT}
+
+    def ancestor_ids(self) -> list[int]:
+        return [int(part) for part in self.path.split(".") if part]
+
+
+class Term(models.Model):
+    """届: a committee's five-year term."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="terms")
+    number = models.PositiveSmallIntegerField(_("届次"))
+    start_date = models.DateField(_("开始日期"))
+    end_date = models.DateField(_("结束日期"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("届")
+        verbose_name_plural = _("届")
+        ordering = ["organisation", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "number"], name="term_unique_number")
+        ]
+
+    def __str__(self) -> str:
+        return _("第%(n)s届") % {"n": chinese_number(self.number)}
+
+
+class Session(models.Model):
+    """第N次会议: one plenary session (annual) within a term."""
+
+    term = models.ForeignKey(Term, on_delete=models.CASCADE, related_name="sessions")
+    number = models.PositiveSmallIntegerField(_("会次"))
+    start_date = models.DateField(_("开幕日期"))
+    end_date = models.DateField(_("闭幕日期"))
+    proposal_deadline = models.DateField(_("大会提案截止日期"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("全体会议")
+        verbose_name_plural = _("全体会议")
+        ordering = ["term", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["term", "number"], name="session_unique_number")
+        ]
+
+    def __str__(self) -> str:
+        return _("第%(t)s届第%(n)s次会议") % {
+            "t": chinese_number(self.term.number),
+            "n": chinese_number(self.number),
+        }
+
+
+class Sector(models.Model):
+    """界别."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="sectors")
+    name = models.CharField(_("界别名称"), max_length=50)
+    sort_order = models.PositiveIntegerField(_("排序"), default=0)
+
+    class Meta:
+        verbose_name = _("界别")
+        verbose_name_plural = _("界别")
+        ordering = ["organisation", "sort_order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "name"], name="sector_unique_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Committee(models.Model):
+    """专门委员会 (and the proposal committee, which is one of them)."""
+
+    class Kind(models.TextChoices):
+        PROPOSAL = "proposal", _("提案委员会")
+        SPECIAL = "special", _("专门委员会")
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="committees"
+    )
+    name = models.CharField(_("名称"), max_length=50)
+    kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices, default=Kind.SPECIAL)
+    sort_order = models.PositiveIntegerField(_("排序"), default=0)
+
+    class Meta:
+        verbose_name = _("专门委员会")
+        verbose_name_plural = _("专门委员会")
+        ordering = ["organisation", "sort_order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "name"], name="committee_unique_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ActivityGroup(models.Model):
+    """委员活动小组 (C4.13)."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="activity_groups"
+    )
+    name = models.CharField(_("名称"), max_length=50)
+    leader = models.ForeignKey(
+        "members.Member",
+        verbose_name=_("组长"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("委员活动小组")
+        verbose_name_plural = _("委员活动小组")
+        ordering = ["organisation", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Party(models.Model):
+    """Parties and affiliations: national reference data shared by every organisation."""
+
+    class Kind(models.TextChoices):
+        CPC = "cpc", _("中国共产党")
+        DEMOCRATIC = "democratic", _("民主党派")
+        NON_PARTY = "non_party", _("无党派人士")
+        FEDERATION = "federation", _("工商联")
+        PEOPLES_ORG = "peoples_org", _("人民团体")
+        NONE = "none", _("群众")
+
+    name = models.CharField(_("名称"), max_length=50, unique=True)
+    short_name = models.CharField(_("简称"), max_length=20, blank=True)
+    kind = models.CharField(_("类别"), max_length=16, choices=Kind.choices)
+    sort_order = models.PositiveIntegerField(_("排序"), default=0)
+
+    class Meta:
+        verbose_name = _("党派团体")
+        verbose_name_plural = _("党派团体")
+        ordering = ["sort_order", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Department(models.Model):
+    """承办单位: a government body that handles proposals and gives written feedback."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="departments"
+    )
+    name = models.CharField(_("单位名称"), max_length=100)
+    leader_name = models.CharField(_("分管负责人"), max_length=50, blank=True)
+    leader_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("负责人账号"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    phone = models.CharField(_("联系电话"), max_length=30, blank=True)
+    is_active = models.BooleanField(_("在用"), default=True)
+
+    class Meta:
+        verbose_name = _("承办单位")
+        verbose_name_plural = _("承办单位")
+        ordering = ["organisation", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "name"], name="department_unique_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class LiaisonRoom(models.Model):
+    """街道政协委员联络室 (C5.6): one per street."""
+
+    street = models.OneToOneField(
+        Organisation, on_delete=models.CASCADE, related_name="liaison_room"
+    )
+    name = models.CharField(_("名称"), max_length=100)
+    address = models.CharField(_("地址"), max_length=200, blank=True)
+    opened_on = models.DateField(_("设立日期"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("委员联络室")
+        verbose_name_plural = _("委员联络室")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    OFFICE = "office", _("政协办公室")
+    PROPOSAL_COMMITTEE = "proposal_committee", _("提案委员会")
+    COMMITTEE_STAFF = "committee_staff", _("专委会工作人员")
+    CHAIR = "chair", _("主席会议成员")
+    MEMBER = "member", _("政协委员")
+    GROUP_LEADER = "group_leader", _("活动小组组长")
+    DEPARTMENT = "department", _("承办单位经办人")
+    DEPARTMENT_LEADER = "department_leader", _("承办单位负责人")
+    SUPERVISOR = "supervisor", _("督查考核办")
+    PARTY_OFFICE = "party_office", _("党委办公室")
+    GOVERNMENT_OFFICE = "government_office", _("政府办公室")
+    STANDING_SECRETARY = "standing_secretary", _("党委常委会秘书")
+    ORGANISATION_DEPT = "organisation_dept", _("组织部")
+    UNITED_FRONT = "united_front", _("统战部")
+    LIAISON = "liaison", _("街道联络员")
+    SYSTEM_ADMIN = "system_admin", _("系统管理员")
+    SECURITY_ADMIN = "security_admin", _("安全管理员")
+    AUDIT_ADMIN = "audit_admin", _("审计管理员")
+
+
+# 三员分立: one person never holds two of these.
+ADMIN_DUTIES = frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN})
+
+
+class RoleAssignment(models.Model):
+    """A user acting in a role in one organisation (and for department and committee roles,
+    for one department or committee)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="role_assignments"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="role_assignments"
+    )
+    role = models.CharField(_("角色"), max_length=32, choices=Role.choices)
+    department = models.ForeignKey(
+        Department, null=True, blank=True, on_delete=models.CASCADE, related_name="staff"
+    )
+    committee = models.ForeignKey(
+        Committee, null=True, blank=True, on_delete=models.CASCADE, related_name="staff"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("角色分配")
+        verbose_name_plural = _("角色分配")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organisation", "role", "department", "committee"],
+                name="role_assignment_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.organisation} · {self.get_role_display()}"

@@ -1,0 +1,17 @@
+"""Test settings: the real settings, with fast hashing and in-process side channels."""
+
+import os
+
+os.environ.setdefault("XIESHANG_TESTING", "1")
+
+from .settings import *  # noqa: E402,F403
+
+TESTING = True
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Tasks run in-process at enqueue time, so a test sees their effect after on_commit.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+SMS_BACKEND = "xieshang.core.sms.MemorySmsBackend"
+STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

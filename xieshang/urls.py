@@ -1,0 +1,17 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
+
+urlpatterns = [
+    path("", include("xieshang.core.urls")),
+    path("orgs/", include("xieshang.orgs.urls")),
+    path("members/", include("xieshang.members.urls")),
+    path("duty/", include("xieshang.duty.urls")),
+    path("api/v1/", include("xieshang.api.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+]
+
+if settings.DEBUG or getattr(settings, "ADMIN_ENABLED", False):
+    urlpatterns.append(path("admin/", admin.site.urls))
