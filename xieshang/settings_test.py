@@ -4,7 +4,7 @@ import os
 
 os.environ.setdefault("XIESHANG_TESTING", "1")
 
-from .settings import *  # noqa: E402,F403
+from .settings import *  # noqa: F403
 
 TESTING = True
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
