@@ -79,7 +79,10 @@ INSTALLED_APPS = [
     "xieshang.orgs",
     "xieshang.members",
     "xieshang.duty",
+    "xieshang.followups",
+    "xieshang.proposals",
     "xieshang.api",
+    "xieshang.demo",
 ]
 
 MIDDLEWARE = [
@@ -147,12 +150,13 @@ AUTHENTICATION_BACKENDS = [
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
-        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "NAME": "xieshang.core.validators.MinimumLengthValidator",
         "OPTIONS": {"min_length": envint("PASSWORD_MIN_LENGTH", 10)},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {"NAME": "xieshang.core.validators.ComplexityValidator"},
+    {"NAME": "xieshang.core.validators.NotCurrentPasswordValidator"},
 ]
 PASSWORD_MAX_AGE_DAYS = envint("PASSWORD_MAX_AGE_DAYS", 90)
 AXES_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", 5)
@@ -175,6 +179,9 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie
 AUDIT_RETENTION_DAYS = envint("AUDIT_RETENTION_DAYS", 183)
+# Staff (every role except 政协委员) log in with a TOTP code as well; off in the demo.
+STAFF_2FA_REQUIRED = envbool("STAFF_2FA_REQUIRED", False)
+TOTP_ISSUER = os.environ.get("TOTP_ISSUER", "协商平台")
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

@@ -29,3 +29,11 @@ api = NinjaAPI(
     auth=TokenAuth(),
     urls_namespace="api",
 )
+
+from xieshang.api.members import router as members_router  # noqa: E402
+
+api.add_router("/members/", members_router)
+
+from xieshang.api.followups import router as followups_router  # noqa: E402
+
+api.add_router("/followups/", followups_router)

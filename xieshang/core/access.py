@@ -24,16 +24,30 @@ PERMISSIONS: dict[str, frozenset[str]] = {
             "members.export",
             "members.view_pii",
             "notifications.send",
+            "followups.view",
+            "followups.manage",
+            "proposals.view",
         }
     ),
-    Role.PROPOSAL_COMMITTEE: frozenset(_STAFF_READ),
+    Role.PROPOSAL_COMMITTEE: frozenset(
+        _STAFF_READ
+        | {
+            "followups.view",
+            "followups.manage",
+            "proposals.view",
+            "proposals.review",
+            "proposals.assign",
+        }
+    ),
     Role.COMMITTEE_STAFF: frozenset({"members.view", "orgs.view"}),
-    Role.CHAIR: frozenset(_STAFF_READ | {"members.export"}),
+    Role.CHAIR: frozenset(
+        _STAFF_READ | {"members.export", "followups.view", "proposals.view", "proposals.key_approve"}
+    ),
     Role.MEMBER: frozenset(),
     Role.GROUP_LEADER: frozenset({"orgs.view"}),
     Role.DEPARTMENT: frozenset(),
     Role.DEPARTMENT_LEADER: frozenset(),
-    Role.SUPERVISOR: frozenset({"orgs.view"}),
+    Role.SUPERVISOR: frozenset({"orgs.view", "followups.view", "proposals.view"}),
     Role.PARTY_OFFICE: frozenset({"orgs.view"}),
     Role.GOVERNMENT_OFFICE: frozenset({"orgs.view"}),
     Role.STANDING_SECRETARY: frozenset({"orgs.view"}),
@@ -152,3 +166,42 @@ def admin_duty_conflict(user, new_role: str, exclude_ids: Iterable[int] = ()) ->
         if ra.role in ADMIN_DUTIES and ra.role != new_role
     }
     return next(iter(held), None)
+
+
+def is_top_level(user, perm: str) -> bool:
+    """Does the user hold `perm` at a root of the organisation tree (the province in a
+    provincial deployment, the district in a district one)? Deployment-wide things — the
+    working-day calendar, audit events that belong to no organisation — need this."""
+    if getattr(user, "is_superuser", False) and perm not in {"audit.view", "audit.export"}:
+        return True
+    return any(path.count(".") == 1 for path in _paths_with(user, perm))
+
+
+def is_staff_user(user) -> bool:
+    """Staff are everyone who acts for an office (every role except 政协委员); they log in
+    with a second factor when STAFF_2FA_REQUIRED is on."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_superuser:
+        return True
+    return any(ra.role != Role.MEMBER for ra in assignments(user))
+
+
+def scoped_users(user, perm: str = "security.manage") -> QuerySet:
+    """Accounts the user may administer: those holding a role in an organisation within the
+    user's scope for `perm`; accounts with no role at all only for top-level holders."""
+    from django.contrib.auth import get_user_model
+
+    from xieshang.orgs.models import RoleAssignment
+
+    users = get_user_model().objects.all()
+    if getattr(user, "is_superuser", False):
+        return users
+    paths = _paths_with(user, perm)
+    if not paths:
+        return users.none()
+    in_scope = RoleAssignment.objects.filter(org_filter(user, perm)).values("user_id")
+    q = Q(pk__in=in_scope)
+    if any(path.count(".") == 1 for path in paths):
+        q |= ~Q(pk__in=RoleAssignment.objects.values("user_id"))
+    return users.filter(q)

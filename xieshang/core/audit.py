@@ -19,6 +19,19 @@ from django.utils.translation import gettext as _
 
 from .models import Event
 
+# Human labels of event verbs, registered by each app (`register_verbs`) so that history
+# panels and the audit log read "交办" rather than "followup.open".
+VERB_LABELS: dict[str, str] = {}
+
+
+def register_verbs(labels: dict[str, str]) -> None:
+    VERB_LABELS.update(labels)
+
+
+def verb_label(verb: str) -> str:
+    label = VERB_LABELS.get(verb)
+    return str(label) if label is not None else verb
+
 
 class TransitionError(Exception):
     """A state change that the object's current state or the user's role does not allow.
@@ -108,6 +121,7 @@ def transition(
     obj.save(update_fields=update_fields)
     if hasattr(obj, "version"):
         obj.refresh_from_db(fields=["version"])
+    labels = {"from_label": _display(obj, field, current), "to_label": _display(obj, field, to)}
     return record_event(
         actor=actor,
         verb=verb,
@@ -115,7 +129,7 @@ def transition(
         from_state=current,
         to_state=to,
         note=note,
-        data=data,
+        data={**labels, **(data or {})},
     )
 
 

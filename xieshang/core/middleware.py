@@ -1,5 +1,5 @@
-"""Request-wide security rules: password expiry, forced password change, and the request
-context that the audit trail reads its IP address from."""
+"""Request-wide security rules: the staff second factor, password expiry, forced password
+change, and the request context that the audit trail reads its IP address from."""
 
 import contextvars
 import datetime as dt
@@ -8,6 +8,7 @@ from django.conf import settings
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 
 _request: contextvars.ContextVar = contextvars.ContextVar("xieshang_request", default=None)
 
@@ -18,6 +19,18 @@ def current_request():
 
 # Paths a user with an expired password may still reach.
 _EXEMPT_PREFIXES = ("/accounts/", "/static/", "/i18n/", "/api/", "/portal/")
+# Paths a staff user who has not yet given their second factor may reach. Not the password
+# pages: the password alone must not be enough to change the password. The API
+# authenticates with tokens, not the session.
+_OTP_EXEMPT_PREFIXES = (
+    "/accounts/2fa/",
+    "/accounts/logout/",
+    "/static/",
+    "/i18n/",
+    "/jsi18n/",
+    "/api/",
+    "/healthz",
+)
 
 
 class SecurityPolicyMiddleware:
@@ -27,12 +40,29 @@ class SecurityPolicyMiddleware:
     def __call__(self, request):
         token = _request.set(request)
         try:
-            response = self._enforce_password_policy(request)
+            response = self._enforce_second_factor(request) or self._enforce_password_policy(
+                request
+            )
             if response is None:
                 response = self.get_response(request)
             return response
         finally:
             _request.reset(token)
+
+    def _enforce_second_factor(self, request):
+        if not settings.STAFF_2FA_REQUIRED:
+            return None
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return None
+        if request.path.startswith(_OTP_EXEMPT_PREFIXES):
+            return None
+        from .services import OTP_SESSION_KEY, otp_device, otp_required
+
+        if request.session.get(OTP_SESSION_KEY) or not otp_required(user):
+            return None
+        target = "otp_verify" if otp_device(user) is not None else "otp_setup"
+        return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")
 
     def _enforce_password_policy(self, request):
         user = getattr(request, "user", None)

@@ -180,3 +180,25 @@ class ApiToken(models.Model):
         raw = "xs_" + secrets.token_urlsafe(32)
         token = cls.objects.create(user=user, name=name, prefix=raw[:8], token_hash=cls.hash(raw))
         return token, raw
+
+
+class TotpDevice(models.Model):
+    """A staff user's authenticator app (RFC 6238 TOTP, 30-second steps, six digits).
+
+    `confirmed_at` is set once the user has typed a valid code during setup; until then the
+    device does not count. `last_step` stops the same code from being used twice."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="totp_device"
+    )
+    secret = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+    confirmed_at = models.DateTimeField(_("启用时间"), null=True, blank=True)
+    last_step = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("动态口令设备")
+        verbose_name_plural = _("动态口令设备")
+
+    def __str__(self) -> str:
+        return f"TOTP · {self.user}"

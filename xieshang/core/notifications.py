@@ -1,17 +1,35 @@
 """Notifications: one call puts an item in each recipient's inbox and queues delivery on
 the other channels (email, SMS) as a background task.
 
-Idempotent: with a `dedupe_key`, a second call for the same recipient and key does nothing,
-so a deadline scan that runs twice never notifies twice.
+    notify([user], title=_("提案已交办"), body=..., url=proposal.get_absolute_url(),
+           dedupe_key=f"proposal:{proposal.pk}:assigned", channels=("inbox", "email"))
+
+Idempotent twice over:
+- with a `dedupe_key`, a second call for the same recipient and key creates nothing and
+  sends nothing, so a deadline scan that runs twice never notifies twice;
+- delivery claims each channel in the row (`delivered`) before sending, so a delivery task
+  that runs twice, or two workers running it at once, send each channel at most once.
+A send that raises releases its claim and is retried by the next run (up to
+`MAX_ATTEMPTS`); a worker killed between claim and send leaves the channel "sending", and it
+is not sent again — at most once, never twice.
 """
 
+import datetime as dt
+import logging
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from .models import Notification
 
+logger = logging.getLogger(__name__)
+
 CHANNELS = ("inbox", "email", "sms")
+OUTSIDE_CHANNELS = ("email", "sms")
+MAX_ATTEMPTS = 3
+SENDING, SENT, FAILED, SKIPPED = "sending", "sent", "failed", "skipped"
 
 
 def notify(
@@ -23,12 +41,16 @@ def notify(
     dedupe_key: str = "",
     channels: Iterable[str] = ("inbox",),
 ) -> list[Notification]:
-    channels = [c for c in channels if c in CHANNELS]
+    """Create one inbox item per recipient (users; `None` is ignored) and queue email/SMS
+    delivery after the surrounding transaction commits. Returns the rows created."""
+    channels = [c for c in CHANNELS if c in set(channels)]
+    if not channels:
+        raise ValueError(f"no known channel in {channels!r}; choose from {CHANNELS}")
     created: list[Notification] = []
     for user in {u.pk: u for u in recipients if u is not None}.values():
         if (
             dedupe_key
-            and Notification.objects.filter(recipient=user, dedupe_key=dedupe_key).exists()
+            and Notification.objects.filter(recipient=user, dedupe_key=dedupe_key[:200]).exists()
         ):
             continue
         try:
@@ -37,35 +59,163 @@ def notify(
                     recipient=user,
                     title=title[:200],
                     body=body,
-                    url=url,
+                    url=url[:500],
                     dedupe_key=dedupe_key[:200],
                     channels=channels,
                 )
         except IntegrityError:
             continue  # another worker created the same (recipient, dedupe_key) first
         created.append(note)
-    outside = [n.pk for n in created if set(n.channels) - {"inbox"}]
+    outside = [n.pk for n in created if set(n.channels) & set(OUTSIDE_CHANNELS)]
     if outside:
         from .tasks import deliver_notifications
 
-        transaction.on_commit(lambda: deliver_notifications.enqueue(outside))
+        # robust: a failure to queue must not break the caller's request after its commit;
+        # the `core.retry_notifications` job queues the delivery again later.
+        transaction.on_commit(lambda: deliver_notifications.enqueue(outside), robust=True)
     return created
 
 
-def deliver(notification: Notification) -> None:
-    """Send one notification on its email/SMS channels, once each."""
-    from django.core.mail import send_mail
+def pending_channels(notification: Notification) -> list[str]:
+    """The outside channels of `notification` that a delivery run should still try."""
+    pending = []
+    for channel in OUTSIDE_CHANNELS:
+        if channel not in notification.channels:
+            continue
+        state = (notification.delivered or {}).get(channel) or {}
+        if state.get("state") in (SENT, SENDING, SKIPPED):
+            continue
+        if state.get("state") == FAILED and state.get("attempts", 0) >= MAX_ATTEMPTS:
+            continue
+        pending.append(channel)
+    return pending
 
-    from .sms import get_backend
 
-    done = dict(notification.delivered)
+def _claim(pk: int) -> tuple[Notification | None, list[str]]:
+    """Mark the pending channels of one notification as being sent, under a row lock, so
+    no other run sends them. Returns the row and the channels this run now owns."""
+    from .audit import lock
+
+    with transaction.atomic():
+        try:
+            note = lock(Notification, pk)
+        except Notification.DoesNotExist:
+            return None, []
+        channels = pending_channels(note)
+        if not channels:
+            return note, []
+        delivered = dict(note.delivered or {})
+        now = timezone.now().isoformat()
+        for channel in channels:
+            previous = delivered.get(channel) or {}
+            delivered[channel] = {
+                "state": SENDING,
+                "at": now,
+                "attempts": previous.get("attempts", 0) + 1,
+            }
+        Notification.objects.filter(pk=pk).update(delivered=delivered)
+        note.delivered = delivered
+        return note, channels
+
+
+def _finish(pk: int, channel: str, state: str, error: str = "") -> None:
+    from .audit import lock
+
+    with transaction.atomic():
+        note = lock(Notification, pk)
+        delivered = dict(note.delivered or {})
+        entry = dict(delivered.get(channel) or {})
+        entry.update(state=state, at=timezone.now().isoformat())
+        if error:
+            entry["error"] = error[:300]
+        delivered[channel] = entry
+        Notification.objects.filter(pk=pk).update(delivered=delivered)
+
+
+def _absolute(url: str) -> str:
+    base = getattr(settings, "SITE_URL", "").rstrip("/")
+    if url.startswith("/") and base:
+        return base + url
+    return url
+
+
+def email_text(notification: Notification) -> str:
+    parts = [notification.body or notification.title]
+    if notification.url:
+        parts.append(_absolute(notification.url))
+    return "\n\n".join(parts)
+
+
+def sms_text(notification: Notification) -> str:
+    return f"{notification.title} {notification.body}".strip()[:300]
+
+
+def _send(notification: Notification, channel: str) -> bool:
+    """Send on one channel; False when the recipient has no address for it."""
     user = notification.recipient
-    if "email" in notification.channels and not done.get("email") and user.email:
-        send_mail(notification.title, notification.body or notification.title, None, [user.email])
-        done["email"] = True
-    if "sms" in notification.channels and not done.get("sms") and user.phone:
-        get_backend().send(user.phone, f"{notification.title} {notification.body}".strip()[:300])
-        done["sms"] = True
-    if done != notification.delivered:
-        Notification.objects.filter(pk=notification.pk).update(delivered=done)
-        notification.delivered = done
+    if channel == "email":
+        if not user.email:
+            return False
+        from django.core.mail import send_mail
+
+        send_mail(notification.title, email_text(notification), None, [user.email])
+        return True
+    if channel == "sms":
+        if not user.phone:
+            return False
+        from .sms import get_backend
+
+        get_backend().send(user.phone, sms_text(notification))
+        return True
+    raise ValueError(channel)
+
+
+def deliver(notification: Notification | int) -> dict[str, str]:
+    """Send one notification on its pending email/SMS channels, each at most once.
+    Returns {channel: outcome} for the channels this run handled."""
+    pk = notification if isinstance(notification, int) else notification.pk
+    note, channels = _claim(pk)
+    outcome: dict[str, str] = {}
+    for channel in channels:
+        try:
+            sent = _send(note, channel)
+        except Exception as exc:  # noqa: BLE001 - recorded and retried by the next run
+            logger.warning("notification %s: %s delivery failed: %s", pk, channel, exc)
+            _finish(pk, channel, FAILED, error=str(exc))
+            outcome[channel] = FAILED
+            continue
+        outcome[channel] = SENT if sent else SKIPPED
+        _finish(pk, channel, outcome[channel])
+    if note is not None and not isinstance(notification, int):
+        notification.delivered = Notification.objects.values_list("delivered", flat=True).get(pk=pk)
+    return outcome
+
+
+def retry_undelivered(*, older_than_minutes: int = 10, within_hours: int = 48) -> int:
+    """Queue delivery again for recent notifications whose email/SMS is still pending —
+    a delivery task lost with a crashed worker, or a send that failed. Safe to run at any
+    time: delivery claims each channel, so nothing goes out twice. Returns how many."""
+    now = timezone.now()
+    recent = Notification.objects.filter(
+        created_at__lte=now - dt.timedelta(minutes=older_than_minutes),
+        created_at__gte=now - dt.timedelta(hours=within_hours),
+    ).only("pk", "channels", "delivered")
+    ids = [n.pk for n in recent.iterator(chunk_size=500) if pending_channels(n)]
+    if ids:
+        from .tasks import deliver_notifications
+
+        for start in range(0, len(ids), 200):
+            deliver_notifications.enqueue(ids[start : start + 200])
+    return len(ids)
+
+
+def unread_count(user) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def mark_read(user, pk: int | None = None) -> int:
+    """Mark one of `user`'s notifications (or, with pk None, all of them) as read."""
+    rows = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if pk is not None:
+        rows = rows.filter(pk=pk)
+    return rows.update(read_at=timezone.now())

@@ -1,23 +1,92 @@
-"""Logins, logouts and failed logins go into the audit trail (等保: 登录日志)."""
+"""Logins, logouts, failed logins and lockouts go into the audit trail (等保: 登录日志).
 
+Each event carries the account's home organisation, so a district's auditor sees the logins
+of the district's accounts; a failed login for a name that is no account belongs to no
+organisation and is seen by top-level auditors only.
+"""
+
+from axes.signals import user_locked_out
+from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
+from django.utils.translation import gettext_lazy as _
 
-from .audit import record_event
+from . import access
+from .audit import record_event, register_verbs
+
+register_verbs(
+    {
+        "auth.login": _("登录"),
+        "auth.logout": _("退出登录"),
+        "auth.login_failed": _("登录失败"),
+        "auth.locked_out": _("账号锁定"),
+        "auth.password_changed": _("修改密码"),
+        "auth.otp_enrolled": _("启用动态口令"),
+        "auth.otp_failed": _("动态口令错误"),
+        "user.create": _("创建账号"),
+        "user.role_assign": _("分配角色"),
+        "user.role_remove": _("撤销角色"),
+        "user.password_reset": _("重置密码"),
+        "user.deactivate": _("停用账号"),
+        "user.activate": _("启用账号"),
+        "user.unlock": _("解除锁定"),
+        "user.otp_reset": _("重置动态口令"),
+        "calendar.set": _("设置工作日调整"),
+        "calendar.remove": _("删除工作日调整"),
+        "org.create": _("新建组织"),
+        "pii.view": _("查看个人信息"),
+        "pii.export": _("导出个人信息"),
+        "audit.export": _("导出审计日志"),
+        "audit.purge": _("清理过期审计记录"),
+    }
+)
+
+
+def _account(username: str):
+    return get_user_model().objects.filter(username=username).first() if username else None
 
 
 @receiver(user_logged_in)
 def _logged_in(sender, request, user, **kwargs):
-    record_event(actor=user, verb="auth.login", subject=user)
+    record_event(
+        actor=user, verb="auth.login", subject=user, organisation=access.home_organisation(user)
+    )
 
 
 @receiver(user_logged_out)
 def _logged_out(sender, request, user, **kwargs):
     if user is not None:
-        record_event(actor=user, verb="auth.logout", subject=user)
+        record_event(
+            actor=user,
+            verb="auth.logout",
+            subject=user,
+            organisation=access.home_organisation(user),
+        )
 
 
 @receiver(user_login_failed)
 def _login_failed(sender, credentials, request=None, **kwargs):
     username = str(credentials.get("username", ""))[:150]
-    record_event(actor=None, verb="auth.login_failed", note=username, data={"username": username})
+    account = _account(username)
+    record_event(
+        actor=None,
+        verb="auth.login_failed",
+        subject=account,
+        organisation=access.home_organisation(account) if account else None,
+        note=username,
+        data={"username": username},
+    )
+
+
+@receiver(user_locked_out)
+def _locked_out(sender, request=None, username=None, ip_address=None, **kwargs):
+    username = str(username or "")[:150]
+    account = _account(username)
+    record_event(
+        actor=None,
+        verb="auth.locked_out",
+        subject=account,
+        organisation=access.home_organisation(account) if account else None,
+        note=username,
+        data={"username": username},
+    )

@@ -145,6 +145,11 @@ class Membership(models.Model):
     def __str__(self) -> str:
         return f"{self.member} · {self.term}"
 
+    @property
+    def organisation(self):
+        """The committee the seat belongs to: audit events on a membership are filed there."""
+        return self.member.organisation
+
 
 class MembershipCategory(models.Model):
     """One C3.5 category of a membership; a table rather than a list so that composition

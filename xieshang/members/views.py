@@ -1,16 +1,364 @@
-from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+"""Members pages: list, detail, create/edit, exits, Excel import and export, checks."""
 
-from xieshang.core import access
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import IntegrityError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.http import require_POST
+
+from xieshang.core import access, pii
+from xieshang.core.audit import StaleEdit, TransitionError, verb_label
+
+from . import excel, selectors, services
+from .forms import ChecksForm, ImportForm, MemberFilterForm, MemberForm, StatusForm
+from .models import Gender, Membership
+
+PAGE_SIZE = 50
+
+
+def _pii_checker(user):
+    """A function member → may this user see their personal data unmasked? (No queries:
+    access caches the user's roles.)"""
+    return lambda member: access.can(user, "members.view_pii", member.organisation)
+
+
+def _xlsx(content: bytes, name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=excel.XLSX)
+    stamp = timezone.localtime().strftime("%Y%m%d")
+    # RFC 6266 filename* carries the Chinese name; the ASCII fallback keeps old clients happy.
+    from urllib.parse import quote
+
+    response["Content-Disposition"] = (
+        f"attachment; filename=members-{stamp}.xlsx; filename*=UTF-8''{quote(name)}-{stamp}.xlsx"
+    )
+    return response
+
+
+def _get_member(user, pk: int, perm: str = "members.view"):
+    member = selectors.member_for_user(user, pk, perm)
+    if member is None:
+        raise Http404
+    return member
 
 
 @login_required
 def member_list(request):
     access.require(request.user, "members.view")
-    return render(request, "base.html")
+    form = MemberFilterForm(request.GET or None, user=request.user)
+    filters = form.to_filter() if form.is_bound else selectors.MemberFilter()
+    rows = selectors.membership_rows(request.user, filters)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    shows = _pii_checker(request.user)
+    unmasked = 0
+    for seat in page.object_list:
+        if shows(seat.member):
+            seat.phone_display = seat.member.phone
+            unmasked += 1 if seat.member.phone else 0
+        else:
+            seat.phone_display = pii.mask_phone(seat.member.phone)
+    if unmasked:
+        pii.log_access(
+            actor=request.user,
+            action="view",
+            fields=["phone"],
+            count=unmasked,
+            organisation=access.home_organisation(request.user),
+            note=_("委员名单"),
+        )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "members/list.html",
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "can_edit": access.can(request.user, "members.edit"),
+            "can_import": access.can(request.user, "members.import"),
+            "can_export": access.can(request.user, "members.export"),
+        },
+    )
+
+
+@login_required
+def member_export(request):
+    access.require(request.user, "members.export")
+    form = MemberFilterForm(request.GET or None, user=request.user, perm="members.export")
+    filters = form.to_filter() if form.is_bound else selectors.MemberFilter()
+    rows = list(selectors.membership_rows(request.user, filters, perm="members.export"))
+    shows = _pii_checker(request.user)
+    content = excel.export_members(rows, show_pii=shows)
+    unmasked = [seat for seat in rows if shows(seat.member)]
+    pii.log_access(
+        actor=request.user,
+        action="export",
+        fields=["phone", "id_number"] if unmasked else [],
+        count=len(rows),
+        organisation=access.home_organisation(request.user),
+        note=_("委员名单导出，其中未脱敏%(n)d条") % {"n": len(unmasked)},
+    )
+    return _xlsx(content, "委员名单")
+
+
+FIELD_LABELS = {
+    "name": _lazy("姓名"),
+    "gender": _lazy("性别"),
+    "ethnicity": _lazy("民族"),
+    "birth_date": _lazy("出生日期"),
+    "id_number": _lazy("身份证号"),
+    "phone": _lazy("手机号码"),
+    "address": _lazy("家庭住址"),
+    "employer": _lazy("工作单位及职务"),
+    "education": _lazy("学历"),
+    "email": _lazy("电子邮箱"),
+    "street": _lazy("居住街道"),
+    "sector": _lazy("界别"),
+    "party": _lazy("党派"),
+    "activity_group": _lazy("活动小组"),
+    "is_standing": _lazy("常委"),
+    "position": _lazy("政协职务"),
+    "committees": _lazy("所在专委会"),
+    "categories": _lazy("联系类别"),
+}
+
+
+def _history_rows(events) -> list[dict]:
+    statuses = dict(Membership.Status.choices)
+    gender = dict(Gender.choices)
+    rows = []
+    for e in events:
+        changes = []
+        for key, pair in (e.data or {}).get("changed", {}).items():
+            old, new = (pair + ["", ""])[:2]
+            if key == "gender":
+                old, new = gender.get(old, old), gender.get(new, new)
+            changes.append((FIELD_LABELS.get(key, key), old, new))
+        rows.append(
+            {
+                "event": e,
+                "label": verb_label(e.verb),
+                "from": statuses.get(e.from_state, e.from_state),
+                "to": statuses.get(e.to_state, e.to_state),
+                "changes": changes,
+            }
+        )
+    return rows
+
+
+@login_required
+def member_detail(request, pk: int):
+    member = _get_member(request.user, pk)
+    memberships = selectors.memberships_of(member)
+    show_pii = access.can(request.user, "members.view_pii", member.organisation)
+    if show_pii:
+        shown = [f for f in ("id_number", "phone", "address") if getattr(member, f)]
+        if shown:
+            pii.log_access(actor=request.user, action="view", subject=member, fields=shown)
+        personal = {
+            "id_number": member.id_number,
+            "phone": member.phone,
+            "address": member.address,
+        }
+    else:
+        personal = {f: pii.masked(f, getattr(member, f)) for f in ("id_number", "phone", "address")}
+    can_edit = access.can(request.user, "members.edit", member.organisation)
+    return render(
+        request,
+        "members/detail.html",
+        {
+            "member": member,
+            "memberships": memberships,
+            "personal": personal,
+            "show_pii": show_pii,
+            "history": _history_rows(selectors.member_history(member, memberships)[:100]),
+            "can_edit": can_edit,
+            "status_form": StatusForm() if can_edit else None,
+            "active": Membership.Status.ACTIVE,
+        },
+    )
+
+
+@login_required
+def member_create(request):
+    access.require(request.user, "members.edit")
+    form = MemberForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        org = form.cleaned_data["organisation"]
+        access.require(request.user, "members.edit", org)
+        try:
+            member = services.member_create(
+                organisation=org, term=form.term, data=form.to_input(), actor=request.user
+            )
+        except IntegrityError:
+            form.add_error("id_number", _("该身份证号已登记在本政协的其他委员名下。"))
+        else:
+            messages.success(request, _("已新增委员“%(name)s”。") % {"name": member.name})
+            return redirect("members:detail", pk=member.pk)
+    return render(request, "members/form.html", {"form": form, "member": None})
+
+
+@login_required
+def member_edit(request, pk: int):
+    member = _get_member(request.user, pk)
+    access.require(request.user, "members.edit", member.organisation)
+    form = MemberForm(request.POST or None, user=request.user, member=member)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.member_update(
+                member=member,
+                term=form.term,
+                expected_version=form.cleaned_data["version"],
+                data=form.to_input(),
+                actor=request.user,
+            )
+        except StaleEdit as exc:
+            form.add_error(None, str(exc))
+        except IntegrityError:
+            form.add_error("id_number", _("该身份证号已登记在本政协的其他委员名下。"))
+        else:
+            messages.success(request, _("已保存委员“%(name)s”的信息。") % {"name": member.name})
+            return redirect("members:detail", pk=member.pk)
+    return render(request, "members/form.html", {"form": form, "member": member})
+
+
+@login_required
+@require_POST
+def membership_status(request, pk: int, membership_pk: int):
+    member = _get_member(request.user, pk)
+    access.require(request.user, "members.edit", member.organisation)
+    seat = member.memberships.filter(pk=membership_pk).first()
+    if seat is None:
+        raise Http404
+    form = StatusForm(request.POST)
+    if form.is_valid():
+        service = services.EXIT_SERVICES[form.cleaned_data["to"]]
+        try:
+            service(
+                membership=seat,
+                actor=request.user,
+                reason=form.cleaned_data["reason"],
+                on_date=form.cleaned_data["on_date"],
+            )
+        except TransitionError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("已记录委员状态变更。"))
+    else:
+        errors = "；".join(f"{form.fields[k].label}：{' '.join(v)}" for k, v in form.errors.items())
+        messages.error(request, _("状态未变更：%(e)s") % {"e": errors})
+    return redirect("members:detail", pk=member.pk)
+
+
+@login_required
+def member_import(request):
+    access.require(request.user, "members.import")
+    form = ImportForm(request.POST or None, request.FILES or None, user=request.user)
+    errors = []
+    if request.method == "POST" and form.is_valid():
+        org = form.cleaned_data["organisation"]
+        access.require(request.user, "members.import", org)
+        term = selectors.current_term(org)
+        if term is None:
+            form.add_error(None, _("该政协尚未设置届次，请先由系统管理员添加本届。"))
+        else:
+            upload = form.cleaned_data["file"]
+            rows, errors = excel.read_import(upload, org)
+            if not errors:
+                try:
+                    created = services.members_import(
+                        organisation=org,
+                        term=term,
+                        rows=rows,
+                        actor=request.user,
+                        file_name=upload.name,
+                    )
+                except IntegrityError:
+                    errors = [
+                        excel.ImportError_(0, _("导入时发现重复的身份证号，已全部撤销，请重试。"))
+                    ]
+                else:
+                    messages.success(request, _("已导入%(n)d名委员。") % {"n": len(created)})
+                    return redirect("members:list")
+    return render(request, "members/import.html", {"form": form, "errors": errors})
+
+
+@login_required
+def import_template(request):
+    access.require(request.user, "members.import")
+    org_id = request.GET.get("organisation")
+    orgs = selectors.cppcc_organisations(request.user, "members.import")
+    org = (orgs.filter(pk=org_id).first() if org_id and org_id.isdigit() else None) or orgs.first()
+    if org is None:
+        raise PermissionDenied
+    return _xlsx(excel.import_template(org), "委员导入模板")
+
+
+# --- Checks (C4.11, C5.6) and composition (C3.5, C5.4) -------------------------------------
+
+
+def _checks_context(request):
+    access.require(request.user, "checks.view")
+    form = ChecksForm(request.GET or None, user=request.user)
+    org = form.selected_organisation()
+    if org is None:
+        raise PermissionDenied
+    term = selectors.current_term(org)
+    return form, org, term
 
 
 @login_required
 def checks(request):
-    access.require(request.user, "checks.view")
-    return render(request, "base.html")
+    form, org, term = _checks_context(request)
+    context = {"form": form, "org": org, "term": term}
+    if term is not None:
+        context["no_committee"] = list(selectors.members_without_committee(term))
+        comp = selectors.composition(term)
+        context["composition"] = comp
+        context["tables"] = [
+            ("sector", _("按界别"), comp["sector"]),
+            ("party", _("按党派"), comp["party"]),
+            ("category", _("按联系类别"), comp["category"]),
+        ]
+    context["streets"] = list(selectors.streets_missing_liaison(org))
+    context["street_total"] = selectors.street_count(org)
+    context["query"] = request.GET.urlencode()
+    return render(request, "members/checks.html", context)
+
+
+@login_required
+def checks_export(request, table: str):
+    form, org, term = _checks_context(request)
+    yes, no = _("有"), _("无")
+    if table == "streets":
+        rows = [
+            [s.name, str(s.parent or ""), yes if s.has_liaison else no, yes if s.has_room else no]
+            for s in selectors.streets_missing_liaison(org)
+        ]
+        content = excel.table_workbook(
+            "缺联络员或联络室的街道", ["街道", "所属", "联络员", "委员联络室"], rows
+        )
+        return _xlsx(content, "街道联络检查")
+    if term is None:
+        raise Http404
+    if table == "no_committee":
+        rows = [
+            [i, s.member.name, str(s.sector or ""), str(s.party or "")]
+            for i, s in enumerate(selectors.members_without_committee(term), start=1)
+        ]
+        content = excel.table_workbook("未入专委会的委员", ["序号", "姓名", "界别", "党派"], rows)
+        return _xlsx(content, "未入专委会委员")
+    titles = {"sector": "按界别", "party": "按党派", "category": "按联系类别"}
+    if table not in titles:
+        raise Http404
+    comp = selectors.composition(term)
+    rows = [[r["label"], r["count"], r["share"]] for r in comp[table]]
+    rows.append(["合计", comp["total"], 100.0 if comp["total"] else 0.0])
+    content = excel.table_workbook(f"委员构成{titles[table]}", ["类别", "人数", "占比（%）"], rows)
+    return _xlsx(content, f"{org.name}{term}委员构成{titles[table]}")

@@ -299,3 +299,31 @@ class RoleAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.organisation} · {self.get_role_display()}"
+
+
+class OrgSetting(models.Model):
+    """An administrator's value for one configurable rule in one organisation.
+
+    The defaults live in code (`orgs.config.define`); an organisation without its own value
+    inherits the nearest ancestor's, so a province can set a rule for every level below it.
+    """
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="settings"
+    )
+    key = models.CharField(_("配置项"), max_length=100)
+    value = models.JSONField(_("值"))
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("组织配置")
+        verbose_name_plural = _("组织配置")
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "key"], name="org_setting_unique_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} · {self.key}"

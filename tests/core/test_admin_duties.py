@@ -1,0 +1,361 @@
+"""三员分立: what the security, system and audit administrators may and may not do."""
+
+import datetime as dt
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.urls import reverse
+
+from tests.factories import DepartmentFactory, UserFactory, make_org, user_with_role
+from xieshang.core import calendar, services
+from xieshang.core.models import CalendarDay, Event, User
+from xieshang.orgs.models import Level, Organisation, Role, RoleAssignment
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def tree():
+    city = make_org("江城市政协", Level.CITY)
+    east = make_org("东湖区政协", Level.DISTRICT, city)
+    west = make_org("西山区政协", Level.DISTRICT, city)
+    return city, east, west
+
+
+@pytest.fixture
+def secadmin(tree):
+    return user_with_role(Role.SECURITY_ADMIN, tree[1], full_name="安全员")
+
+
+@pytest.fixture
+def admin_client(client, secadmin):
+    client.force_login(secadmin)
+    return client
+
+
+def _create(client, org, **overrides):
+    data = {
+        "username": "zhangsan",
+        "full_name": "张三",
+        "phone": "13900001111",
+        "email": "",
+        "organisation": org.pk,
+        "role": Role.OFFICE,
+        "department": "",
+        "committee": "",
+        **overrides,
+    }
+    return client.post(reverse("user_create"), data)
+
+
+def _assign(client, user, org, role, **extra):
+    data = {"organisation": org.pk, "role": role, "department": "", "committee": "", **extra}
+    return client.post(reverse("user_detail", args=[user.pk]), data)
+
+
+# --- Security administrator --------------------------------------------------------------
+
+
+def test_it_creates_an_account_with_a_one_time_password_that_must_be_changed(
+    admin_client, tree, secadmin
+):
+    east = tree[1]
+    response = _create(admin_client, east)
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "no-store"
+    password = response.context["password"]
+    assert password in response.content.decode()
+    user = User.objects.get(username="zhangsan")
+    assert user.full_name == "张三" and user.must_change_password
+    assert user.check_password(password)
+    assert RoleAssignment.objects.filter(user=user, organisation=east, role=Role.OFFICE).exists()
+    event = Event.objects.get(verb="user.create")
+    assert event.actor == secadmin and event.organisation == east
+    assert password not in str(event.data) + event.note
+
+    newcomer = Client()
+    newcomer.post(reverse("login"), {"username": "zhangsan", "password": password})
+    assert newcomer.get(reverse("home"))["Location"] == reverse("password_change")
+
+
+def test_it_refuses_an_organisation_outside_the_admins_scope(admin_client, tree):
+    west = tree[2]
+    response = _create(admin_client, west)
+    assert response.status_code == 200
+    assert not User.objects.filter(username="zhangsan").exists()
+    page = response.content.decode()
+    assert "选择一个有效的选项" in page
+    assert 'value="zhangsan"' in page  # what the admin typed is kept
+
+
+def test_it_refuses_a_username_already_taken_and_keeps_the_form(admin_client, tree):
+    UserFactory(username="zhangsan")
+    response = _create(admin_client, tree[1], full_name="张三丰")
+    page = response.content.decode()
+    assert "用户名“zhangsan”已被使用" in page
+    assert 'value="张三丰"' in page
+
+
+def test_it_requires_a_department_for_a_department_role(admin_client, tree):
+    east, west = tree[1], tree[2]
+    response = _create(admin_client, east, role=Role.DEPARTMENT)
+    assert "承办单位角色须选择承办单位" in response.content.decode()
+    foreign = DepartmentFactory(organisation=west)
+    response = _create(admin_client, east, role=Role.DEPARTMENT, department=foreign.pk)
+    assert not User.objects.filter(username="zhangsan").exists()
+    mine = DepartmentFactory(organisation=east)
+    _create(admin_client, east, role=Role.DEPARTMENT, department=mine.pk)
+    assert RoleAssignment.objects.get(user__username="zhangsan").department == mine
+
+
+def test_it_assigns_and_removes_a_role_with_an_audit_event_each(admin_client, tree, secadmin):
+    east = tree[1]
+    clerk = user_with_role(Role.OFFICE, east)
+    response = _assign(admin_client, clerk, east, Role.CHAIR)
+    assert response.status_code == 302
+    ra = RoleAssignment.objects.get(user=clerk, role=Role.CHAIR)
+    assert Event.objects.filter(verb="user.role_assign", actor=secadmin, to_state="chair").exists()
+
+    response = admin_client.post(reverse("user_role_remove", args=[clerk.pk, ra.pk]))
+    assert response.status_code == 302
+    assert not RoleAssignment.objects.filter(pk=ra.pk).exists()
+    assert Event.objects.filter(verb="user.role_remove", from_state="chair").exists()
+
+
+def test_it_refuses_a_second_administrator_duty_for_one_person(admin_client, tree):
+    east = tree[1]
+    auditor = user_with_role(Role.AUDIT_ADMIN, east)
+    response = _assign(admin_client, auditor, east, Role.SYSTEM_ADMIN)
+    assert response.status_code == 400
+    assert "三员分立：该用户已是审计管理员，不能再担任系统管理员" in response.content.decode()
+    assert not RoleAssignment.objects.filter(user=auditor, role=Role.SYSTEM_ADMIN).exists()
+    assert not Event.objects.filter(verb="user.role_assign").exists()
+
+
+def test_it_refuses_to_let_the_security_admin_grant_themselves_a_role(admin_client, tree, secadmin):
+    east = tree[1]
+    response = _assign(admin_client, secadmin, east, Role.OFFICE)
+    assert response.status_code in {200, 400}
+    assert not RoleAssignment.objects.filter(user=secadmin, role=Role.OFFICE).exists()
+    with pytest.raises(services.Refused, match="不能给自己分配角色"):
+        services.role_assign(actor=secadmin, user=secadmin, organisation=east, role=Role.OFFICE)
+    # Not by removing their own duty either.
+    own = RoleAssignment.objects.get(user=secadmin)
+    admin_client.post(reverse("user_role_remove", args=[secadmin.pk, own.pk]))
+    assert RoleAssignment.objects.filter(pk=own.pk).exists()
+
+
+def test_it_resets_a_password_and_ends_the_old_one(admin_client, tree, secadmin):
+    clerk = user_with_role(Role.OFFICE, tree[1], username="clerk")
+    clerk_client = Client()
+    clerk_client.force_login(clerk)
+    response = admin_client.post(reverse("user_password_reset", args=[clerk.pk]))
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "no-store"
+    temporary = response.context["password"]
+    clerk.refresh_from_db()
+    assert clerk.must_change_password
+    assert clerk.check_password(temporary)
+    assert not clerk.check_password(settings.DEMO_PASSWORD)
+    assert clerk_client.get(reverse("home"))["Location"].startswith(reverse("login"))
+    assert Event.objects.filter(verb="user.password_reset", actor=secadmin).exists()
+
+
+def test_it_deactivates_an_account_so_it_can_no_longer_log_in(admin_client, tree):
+    clerk = user_with_role(Role.OFFICE, tree[1], username="clerk")
+    clerk_client = Client()
+    clerk_client.force_login(clerk)
+    admin_client.post(reverse("user_set_active", args=[clerk.pk]), {"active": "0"})
+    clerk.refresh_from_db()
+    assert not clerk.is_active
+    assert clerk_client.get(reverse("home")).status_code == 302
+    assert Event.objects.filter(verb="user.deactivate", to_state="inactive").exists()
+    admin_client.post(reverse("user_set_active", args=[clerk.pk]), {"active": "1"})
+    clerk.refresh_from_db()
+    assert clerk.is_active
+    assert Event.objects.filter(verb="user.activate").exists()
+
+
+def test_it_answers_404_for_accounts_outside_the_admins_scope(admin_client, tree):
+    outsider = user_with_role(Role.OFFICE, tree[2])
+    missing = User.objects.order_by("-pk").first().pk + 100
+    for pk in (outsider.pk, missing):
+        assert admin_client.get(reverse("user_detail", args=[pk])).status_code == 404
+        for name in ("user_password_reset", "user_unlock", "user_set_active", "user_otp_reset"):
+            assert admin_client.post(reverse(name, args=[pk])).status_code == 404
+    outsider.refresh_from_db()
+    assert outsider.is_active and not outsider.must_change_password
+    page = admin_client.get(reverse("users")).content.decode()
+    assert outsider.username not in page
+
+
+def test_it_refuses_the_account_pages_to_everyone_but_the_security_admin(client, tree):
+    east = tree[1]
+    target = user_with_role(Role.OFFICE, east)
+    for role in (Role.OFFICE, Role.AUDIT_ADMIN, Role.SYSTEM_ADMIN, Role.MEMBER):
+        client.force_login(user_with_role(role, east))
+        assert client.get(reverse("users")).status_code == 403
+        assert client.get(reverse("user_create")).status_code == 403
+        assert client.post(reverse("user_password_reset", args=[target.pk])).status_code == 403
+        assert _assign(client, target, east, Role.CHAIR).status_code == 403
+    target.refresh_from_db()
+    assert not target.must_change_password
+    assert list(RoleAssignment.objects.filter(user=target).values_list("role", flat=True)) == [
+        Role.OFFICE
+    ]
+
+
+def test_it_lists_accounts_with_a_fixed_number_of_queries(
+    admin_client, tree, django_assert_num_queries
+):
+    east = tree[1]
+
+    def count_for(n):
+        for _ in range(n):
+            user = user_with_role(Role.OFFICE, east)
+            RoleAssignment.objects.create(user=user, organisation=east, role=Role.CHAIR)
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as ctx:
+            response = admin_client.get(reverse("users"))
+        assert response.status_code == 200
+        return len(ctx.captured_queries)
+
+    few = count_for(3)
+    many = count_for(27)
+    assert few == many
+    with django_assert_num_queries(few):
+        admin_client.get(reverse("users"))
+
+
+# --- System administrator ----------------------------------------------------------------
+
+
+@pytest.fixture
+def sysadmin(tree):
+    return user_with_role(Role.SYSTEM_ADMIN, tree[0])
+
+
+def test_it_lets_the_system_admin_add_and_remove_a_calendar_override(client, sysadmin):
+    client.force_login(sysadmin)
+    saturday = dt.date(2027, 2, 20)
+    response = client.post(
+        reverse("calendar_days"),
+        {"date": saturday.isoformat(), "is_working_day": "1", "note": "春节调休上班"},
+    )
+    assert response.status_code == 302
+    assert calendar.is_working_day(saturday)
+    page = client.get(reverse("calendar_days")).content.decode()
+    assert "2027年2月20日" in page and "春节调休上班" in page
+    day = CalendarDay.objects.get(date=saturday)
+    assert Event.objects.filter(verb="calendar.set", actor=sysadmin, to_state="work").exists()
+
+    client.post(reverse("calendar_day_remove", args=[day.pk]))
+    assert not CalendarDay.objects.exists()
+    assert not calendar.is_working_day(saturday)
+    assert Event.objects.filter(verb="calendar.remove", actor=sysadmin).exists()
+
+
+def test_it_rerenders_a_bad_calendar_entry_with_a_chinese_error(client, sysadmin):
+    client.force_login(sysadmin)
+    response = client.post(
+        reverse("calendar_days"), {"date": "2027-02-30", "is_working_day": "1", "note": "错日"}
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "输入一个有效的日期" in page
+    assert 'value="错日"' in page
+    assert not CalendarDay.objects.exists()
+
+
+def test_it_keeps_the_shared_calendar_to_the_top_level_system_admin(client, tree):
+    district_admin = user_with_role(Role.SYSTEM_ADMIN, tree[1])
+    client.force_login(district_admin)
+    assert client.get(reverse("calendar_days")).status_code == 200
+    response = client.post(
+        reverse("calendar_days"), {"date": "2027-02-20", "is_working_day": "1", "note": ""}
+    )
+    assert response.status_code == 403
+    assert not CalendarDay.objects.exists()
+
+
+def test_it_lets_the_system_admin_add_an_organisation_below_theirs(client, tree):
+    east = tree[1]
+    admin = user_with_role(Role.SYSTEM_ADMIN, east)
+    client.force_login(admin)
+    response = client.post(
+        reverse("organisations"), {"name": "东湖街道", "level": Level.STREET, "parent": east.pk}
+    )
+    assert response.status_code == 302
+    street = Organisation.objects.get(name="东湖街道")
+    assert street.parent == east and street.path.startswith(east.path)
+    assert Event.objects.filter(verb="org.create", actor=admin, organisation=street).exists()
+
+    wrong_level = client.post(
+        reverse("organisations"), {"name": "某市", "level": Level.CITY, "parent": east.pk}
+    )
+    assert "下级组织的层级须低于上级组织" in wrong_level.content.decode()
+    outside = client.post(
+        reverse("organisations"), {"name": "西山街道", "level": Level.STREET, "parent": tree[2].pk}
+    )
+    assert outside.status_code == 400
+    assert not Organisation.objects.filter(name="西山街道").exists()
+
+
+def test_it_gives_the_system_admin_no_account_or_audit_pages(client, sysadmin):
+    client.force_login(sysadmin)
+    assert client.get(reverse("users")).status_code == 403
+    assert client.get(reverse("audit_log")).status_code == 403
+
+
+# --- Audit administrator changes nothing --------------------------------------------------
+
+
+def test_it_lets_the_auditor_change_nothing(client, tree):
+    city, east, _ = tree
+    auditor = user_with_role(Role.AUDIT_ADMIN, city)
+    target = user_with_role(Role.OFFICE, east)
+    client.force_login(auditor)
+    before = Event.objects.count()
+    posts = [
+        (reverse("user_create"), {"username": "x", "full_name": "x", "organisation": east.pk}),
+        (reverse("user_detail", args=[target.pk]), {"organisation": east.pk, "role": "chair"}),
+        (reverse("user_password_reset", args=[target.pk]), {}),
+        (reverse("user_set_active", args=[target.pk]), {"active": "0"}),
+        (reverse("user_unlock", args=[target.pk]), {}),
+        (reverse("calendar_days"), {"date": "2027-02-20", "is_working_day": "1"}),
+        (
+            reverse("organisations"),
+            {"name": "新区", "level": Level.DISTRICT, "parent": city.pk},
+        ),
+    ]
+    for url, data in posts:
+        assert client.post(url, data).status_code == 403, url
+    assert Event.objects.count() == before
+    assert client.get(reverse("audit_log")).status_code == 200
+
+
+# --- Home page ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("role", "shown", "hidden"),
+    [
+        (Role.SECURITY_ADMIN, ["账号与角色", "审计日志"], ["委员名单", "工作日调整"]),
+        (Role.AUDIT_ADMIN, ["审计日志"], ["账号与角色", "委员名单", "工作日调整"]),
+        (Role.SYSTEM_ADMIN, ["工作日调整", "组织机构"], ["账号与角色", "审计日志"]),
+        (Role.OFFICE, ["委员名单", "检查与统计"], ["账号与角色", "审计日志", "工作日调整"]),
+        (Role.MEMBER, ["修改密码"], ["委员名单", "账号与角色", "审计日志"]),
+    ],
+)
+def test_it_shows_each_role_the_links_to_its_own_work(client, tree, role, shown, hidden):
+    client.force_login(user_with_role(role, tree[1]))
+    response = client.get(reverse("home"))
+    links = [link["title"] for link in response.context["links"]]
+    page = response.content.decode()
+    for title in shown:
+        assert title in page
+    for title in hidden:
+        assert title not in links

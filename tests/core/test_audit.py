@@ -1,0 +1,251 @@
+"""The audit log: append-only, kept six months, scoped, and nobody audits themselves."""
+
+import datetime as dt
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from tests.factories import UserFactory, make_org, user_with_role
+from xieshang.core.audit import record_event
+from xieshang.core.models import AppendOnlyError, Event
+from xieshang.orgs.models import Level, Role
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def tree():
+    city = make_org("江城市政协", Level.CITY)
+    east = make_org("东湖区政协", Level.DISTRICT, city)
+    west = make_org("西山区政协", Level.DISTRICT, city)
+    Event.objects.all()._raw_delete(Event.objects.db)  # drop the org.create rows
+    return city, east, west
+
+
+def ev(verb="member.update", organisation=None, actor=None, days_ago=0, **fields):
+    return Event.objects.create(
+        verb=verb,
+        organisation=organisation,
+        actor=actor,
+        actor_name=actor.display_name if actor else fields.pop("actor_name", ""),
+        created_at=timezone.now() - dt.timedelta(days=days_ago),
+        **fields,
+    )
+
+
+def seen(client, **params):
+    response = client.get(reverse("audit_log"), params)
+    assert response.status_code == 200
+    return {e.pk for e in response.context["page"]}
+
+
+# --- Append-only and retention ------------------------------------------------------------
+
+
+def test_it_refuses_to_update_or_delete_an_event():
+    event = record_event(actor=None, verb="member.update", note="原文")
+    event.note = "篡改"
+    with pytest.raises(AppendOnlyError):
+        event.save()
+    with pytest.raises(AppendOnlyError):
+        event.delete()
+    assert Event.objects.get(pk=event.pk).note == "原文"
+
+
+def test_it_purges_only_events_older_than_the_retention_period(settings):
+    settings.AUDIT_RETENTION_DAYS = 183
+    old = ev(days_ago=184)
+    kept = ev(days_ago=182)
+    out = io.StringIO()
+    call_command("purge_audit", stdout=out)
+    assert "deleted 1" in out.getvalue()
+    assert not Event.objects.filter(pk=old.pk).exists()
+    assert Event.objects.filter(pk=kept.pk).exists()
+    purge = Event.objects.get(verb="audit.purge")
+    assert purge.data["deleted"] == 1
+    # Running it again deletes nothing more.
+    call_command("purge_audit", stdout=io.StringIO())
+    assert Event.objects.filter(pk=kept.pk).exists()
+    assert Event.objects.filter(verb="audit.purge").count() == 1
+
+
+def test_it_refuses_a_retention_shorter_than_six_months(settings):
+    settings.AUDIT_RETENTION_DAYS = 90
+    old = ev(days_ago=120)
+    with pytest.raises(CommandError, match="minimum of 180"):
+        call_command("purge_audit", stdout=io.StringIO())
+    assert Event.objects.filter(pk=old.pk).exists()
+
+
+def test_it_keeps_events_longer_when_configured(settings):
+    settings.AUDIT_RETENTION_DAYS = 365
+    year_old = ev(days_ago=300)
+    call_command("purge_audit", stdout=io.StringIO())
+    assert Event.objects.filter(pk=year_old.pk).exists()
+
+
+# --- Who sees what -----------------------------------------------------------------------
+
+
+def test_it_shows_the_auditor_only_events_of_their_subtree(client, tree):
+    city, east, west = tree
+    in_east, in_west, in_city = ev(organisation=east), ev(organisation=west), ev(organisation=city)
+    orgless = ev(verb="auth.login_failed", note="nobody")
+    client.force_login(user_with_role(Role.AUDIT_ADMIN, east))
+    assert seen(client) == {in_east.pk}
+
+    top = Client()
+    top.force_login(user_with_role(Role.AUDIT_ADMIN, city))
+    assert {in_east.pk, in_west.pk, in_city.pk, orgless.pk} <= seen(top)
+
+
+def test_it_hides_audit_administrators_own_events_from_the_auditor(client, tree):
+    city = tree[0]
+    auditor = user_with_role(Role.AUDIT_ADMIN, city)
+    other_auditor = user_with_role(Role.AUDIT_ADMIN, city)
+    clerk = user_with_role(Role.OFFICE, city)
+    mine = ev(verb="audit.export", organisation=city, actor=auditor)
+    colleague = ev(verb="auth.login", organisation=city, actor=other_auditor)
+    clerks = ev(verb="auth.login", organisation=city, actor=clerk)
+    anonymous = ev(verb="auth.login_failed", organisation=city)
+    client.force_login(auditor)
+    visible = seen(client)
+    assert clerks.pk in visible and anonymous.pk in visible
+    assert mine.pk not in visible and colleague.pk not in visible
+
+
+def test_it_shows_the_security_admin_only_the_auditors_events(client, tree):
+    city, east, _ = tree
+    auditor = user_with_role(Role.AUDIT_ADMIN, city)
+    clerk = user_with_role(Role.OFFICE, east)
+    export = ev(verb="audit.export", organisation=city, actor=auditor)
+    clerks = ev(verb="member.update", organisation=east, actor=clerk)
+    secadmin = user_with_role(Role.SECURITY_ADMIN, city)
+    client.force_login(secadmin)
+    response = client.get(reverse("audit_log"))
+    assert {e.pk for e in response.context["page"]} == {export.pk}
+    assert "仅显示审计管理员的操作记录" in response.content.decode()
+    assert clerks.pk not in seen(client)
+
+
+def test_it_refuses_the_log_to_roles_without_an_audit_duty(client, tree):
+    for role in (Role.OFFICE, Role.SYSTEM_ADMIN, Role.CHAIR, Role.MEMBER):
+        client.force_login(user_with_role(role, tree[0]))
+        assert client.get(reverse("audit_log")).status_code == 403
+        assert client.get(reverse("audit_export")).status_code == 403
+
+
+def test_it_does_not_make_the_superuser_a_full_auditor(client, tree):
+    clerk = user_with_role(Role.OFFICE, tree[1])
+    auditor = user_with_role(Role.AUDIT_ADMIN, tree[0])
+    clerks = ev(organisation=tree[1], actor=clerk)
+    auditors = ev(verb="audit.export", organisation=tree[0], actor=auditor)
+    client.force_login(UserFactory(is_superuser=True))
+    assert seen(client) == {auditors.pk}
+    assert clerks.pk not in seen(client)
+
+
+def test_it_files_logins_under_the_accounts_organisation(client, tree):
+    east = tree[1]
+    user_with_role(Role.OFFICE, east, username="clerk")
+    Client().post(reverse("login"), {"username": "clerk", "password": "Xieshang@2026"})
+    Client().post(reverse("login"), {"username": "clerk", "password": "wrong"})
+    Client().post(reverse("login"), {"username": "ghost", "password": "wrong"})
+    client.force_login(user_with_role(Role.AUDIT_ADMIN, east))
+    verbs = {Event.objects.get(pk=pk).verb for pk in seen(client)}
+    assert verbs >= {"auth.login", "auth.login_failed"}
+    ghost = Event.objects.get(verb="auth.login_failed", note="ghost")
+    assert ghost.organisation is None
+    assert ghost.pk not in seen(client)
+
+
+# --- Filters, pages, export ----------------------------------------------------------------
+
+
+def test_it_filters_by_date_actor_verb_organisation_and_text(client, tree):
+    city, east, west = tree
+    li = user_with_role(Role.OFFICE, east, full_name="李明")
+    wang = user_with_role(Role.OFFICE, west, full_name="王芳")
+    a = ev(verb="auth.login", organisation=east, actor=li, days_ago=10)
+    b = ev(verb="member.update", organisation=east, actor=li, object_repr="委员张三")
+    c = ev(verb="auth.logout", organisation=west, actor=wang, days_ago=1)
+    client.force_login(user_with_role(Role.AUDIT_ADMIN, city))
+    today = timezone.localdate()
+    assert seen(client, date_from=(today - dt.timedelta(days=2)).isoformat()) >= {b.pk, c.pk}
+    assert a.pk not in seen(client, date_from=(today - dt.timedelta(days=2)).isoformat())
+    assert seen(client, date_to=(today - dt.timedelta(days=5)).isoformat()) == {a.pk}
+    assert seen(client, actor="李明") == {a.pk, b.pk}
+    assert seen(client, verb="auth.") == {a.pk, c.pk}
+    assert seen(client, verb="auth.logout") == {c.pk}
+    assert seen(client, organisation=west.pk) == {c.pk}
+    assert seen(client, q="张三") == {b.pk}
+
+
+def test_it_explains_an_impossible_date_range(client, tree):
+    client.force_login(user_with_role(Role.AUDIT_ADMIN, tree[0]))
+    response = client.get(
+        reverse("audit_log"), {"date_from": "2026-05-01", "date_to": "2026-04-01"}
+    )
+    assert "截止日期不能早于起始日期" in response.content.decode()
+
+
+def test_it_pages_through_the_log_keeping_the_filters(client, tree):
+    east = tree[1]
+    for _ in range(60):
+        ev(verb="member.update", organisation=east)
+    client.force_login(user_with_role(Role.AUDIT_ADMIN, east))
+    first = client.get(reverse("audit_log"), {"verb": "member.update"})
+    assert len(first.context["page"]) == 50
+    assert "verb=member.update" in first.content.decode()
+    second = client.get(reverse("audit_log"), {"verb": "member.update", "page": 2})
+    assert len(second.context["page"]) == 10
+
+
+def test_it_renders_the_log_with_a_fixed_number_of_queries(client, tree, django_assert_num_queries):
+    east = tree[1]
+    client.force_login(user_with_role(Role.AUDIT_ADMIN, east))
+
+    def queries():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(reverse("audit_log")).status_code == 200
+        return len(ctx.captured_queries)
+
+    for i in range(3):
+        ev(organisation=east, actor=user_with_role(Role.OFFICE, east), note=f"{i}")
+    few = queries()
+    for i in range(27):
+        ev(organisation=east, actor=user_with_role(Role.OFFICE, east), note=f"{i}")
+    with django_assert_num_queries(few):
+        client.get(reverse("audit_log"))
+
+
+def test_it_exports_the_filtered_log_to_excel_and_audits_the_export(client, tree):
+    city, east, west = tree
+    li = user_with_role(Role.OFFICE, east, full_name="李明")
+    ev(verb="auth.login", organisation=east, actor=li)
+    ev(verb="member.update", organisation=west, object_repr="委员张三")
+    auditor = user_with_role(Role.AUDIT_ADMIN, city)
+    client.force_login(auditor)
+    response = client.get(reverse("audit_export"), {"verb": "auth.login"})
+    assert response.status_code == 200
+    assert "attachment" in response["Content-Disposition"]
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:3] == ("时间", "操作人", "动作")
+    assert [r[1:4] for r in rows[1:]] == [("李明", "登录", "auth.login")]
+
+    export = Event.objects.get(verb="audit.export")
+    assert export.actor == auditor and export.data["count"] == 1
+    assert export.data["filters"] == {"verb": "auth.login"}
+    # The auditor does not see their own export; the security administrator does.
+    assert export.pk not in seen(client)
+    secadmin = Client()
+    secadmin.force_login(user_with_role(Role.SECURITY_ADMIN, city))
+    assert export.pk in seen(secadmin)

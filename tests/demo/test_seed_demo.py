@@ -1,0 +1,203 @@
+"""`manage.py seed_demo`: the demo district that `make run` serves."""
+
+import datetime as dt
+import io
+
+import pytest
+from django.conf import settings
+from django.core.management import CommandError, call_command
+from django.db import transaction
+
+from xieshang.core.models import User
+from xieshang.demo import accounts
+from xieshang.demo.data import DEMO_ACCOUNTS
+from xieshang.members.models import HigherLevelMember, Member, Membership, StreetConvener
+from xieshang.orgs.models import (
+    ActivityGroup,
+    Committee,
+    Department,
+    Level,
+    LiaisonRoom,
+    Organisation,
+    Role,
+    RoleAssignment,
+    Sector,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module", autouse=True)
+def seeded(django_db_setup, django_db_blocker):
+    """Seed the district profile once for the module, and roll it back afterwards so that
+    other test modules start from an empty database."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("seed_demo", profile="district", seed=7, stdout=io.StringIO())
+        yield
+        transaction.set_rollback(True)
+
+
+def district() -> Organisation:
+    return Organisation.objects.get(name="示范区政协")
+
+
+def gb11643_valid(number: str) -> bool:
+    weights = [2 ** (17 - i) % 11 for i in range(17)]
+    total = sum(int(d) * w for d, w in zip(number[:17], weights, strict=True))
+    return "10X98765432"[total % 11] == number[17]
+
+
+def test_it_lets_every_demo_account_log_straight_in(client):
+    listed = accounts()
+    assert len(listed) == len(DEMO_ACCOUNTS)
+    for username, label in listed:
+        assert label, username
+        response = client.post(
+            "/accounts/login/", {"username": username, "password": settings.DEMO_PASSWORD}
+        )
+        assert response.status_code == 302, username
+        # No forced password change, no expired password: the home page opens.
+        home = client.get("/")
+        assert home.status_code == 200, (username, home.get("Location"))
+        client.logout()
+
+
+def test_it_refuses_a_wrong_password_for_a_demo_account(client):
+    response = client.post("/accounts/login/", {"username": "office", "password": "wrong-Pass1"})
+    assert response.status_code == 200
+    assert "_auth_user_id" not in client.session
+
+
+def test_it_gives_each_demo_account_the_role_it_stands_for():
+    expected_org = {
+        "district": district(),
+        "city": Organisation.objects.get(name="示范市政协"),
+    }
+    for username, role, where, _label in DEMO_ACCOUNTS:
+        user = User.objects.get(username=username)
+        assignment = RoleAssignment.objects.get(user=user, role=role)
+        if where == "street":
+            assert assignment.organisation.level == Level.STREET
+            assert assignment.organisation.parent == district()
+        else:
+            assert assignment.organisation == expected_org[where], username
+        assert not user.must_change_password
+    # Every role of the product has a demo login.
+    assert {role for _u, role, _w, _l in DEMO_ACCOUNTS} == set(Role.values)
+
+
+def test_it_ties_department_committee_and_member_accounts_to_their_records():
+    education = Department.objects.get(organisation=district(), name="区教育局")
+    assert RoleAssignment.objects.get(user__username="dept").department == education
+    assert RoleAssignment.objects.get(user__username="dept_leader").department == education
+    assert education.leader_user.username == "dept_leader"
+    assert education.leader_name == education.leader_user.full_name
+
+    committee = RoleAssignment.objects.get(user__username="committee").committee
+    assert committee.name == "经济委员会"
+    proposal = RoleAssignment.objects.get(user__username="proposal").committee
+    assert proposal.kind == Committee.Kind.PROPOSAL
+
+    member = Member.objects.get(user__username="member")
+    seat = member.memberships.get()
+    assert seat.status == Membership.Status.ACTIVE
+    assert seat.committees.exists()
+    chair = Member.objects.get(user__username="chair")
+    assert chair.memberships.get().position == "主席"
+    leader = Member.objects.get(user__username="group_leader")
+    assert leader.organisation == district()
+    assert seat.activity_group is not None
+    assert set(
+        RoleAssignment.objects.filter(user__username="group_leader").values_list("role", flat=True)
+    ) == {Role.GROUP_LEADER, Role.MEMBER}
+    assert ActivityGroup.objects.filter(organisation=district(), leader=leader).exists()
+
+
+def test_it_issues_id_numbers_that_pass_the_gb11643_checksum():
+    members = list(Member.objects.all())
+    assert len(members) > 200
+    for member in members:
+        number = member.id_number
+        assert len(number) == 18 and number[:17].isdigit(), number
+        assert gb11643_valid(number), number
+        born = dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+        assert born == member.birth_date
+        assert (int(number[16]) % 2 == 1) == (member.gender == "M"), number
+        assert member.phone.isdigit() and len(member.phone) == 11 and member.phone[0] == "1"
+
+
+def test_it_builds_the_district_with_its_streets_sectors_and_committees():
+    org = district()
+    assert org.parent.name == "示范市政协"
+    assert org.parent.parent.name == "示范省政协"
+    assert org.path.startswith(org.parent.path)
+    streets = Organisation.objects.filter(parent=org, level=Level.STREET)
+    assert 10 <= streets.count() <= 14
+    assert Organisation.objects.filter(level=Level.COMMUNITY, parent__parent=org).exists()
+    assert Sector.objects.filter(organisation=org).count() >= 14
+    assert 8 <= Committee.objects.filter(organisation=org).count() <= 10
+    assert Department.objects.filter(organisation=org).count() >= 45
+    term = org.terms.get()
+    assert str(term) == "第十五届"
+    fifth = term.sessions.get(number=5)
+    assert fifth.start_date.year == 2026 and fifth.start_date.month <= 3
+    assert fifth.proposal_deadline is not None
+    # Every street has a convener (C5.5).
+    assert StreetConvener.objects.filter(street__in=streets).count() == streets.count()
+
+
+def test_it_leaves_gaps_for_the_checks_pages_to_show():
+    streets = Organisation.objects.filter(parent=district(), level=Level.STREET)
+    without_room = streets.exclude(pk__in=LiaisonRoom.objects.values("street"))
+    without_liaison = streets.exclude(
+        pk__in=RoleAssignment.objects.filter(role=Role.LIAISON).values("organisation")
+    )
+    assert 1 <= without_room.count() <= 2
+    assert without_liaison.count() == 1
+    active = Membership.objects.filter(
+        term__organisation=district(), status=Membership.Status.ACTIVE
+    )
+    assert 2 <= active.filter(committees=None).count() <= 3
+    exits = Membership.objects.filter(term__organisation=district()).exclude(
+        status=Membership.Status.ACTIVE
+    )
+    assert {Membership.Status.RESIGNED, Membership.Status.REVOKED} <= set(
+        exits.values_list("status", flat=True)
+    )
+
+
+def test_it_weights_parties_and_people_like_a_real_committee():
+    seats = Membership.objects.filter(term__organisation=district()).select_related("party")
+    total = seats.count()
+    assert 180 <= total <= 250
+    kinds = [s.party.kind for s in seats]
+    assert 0.28 <= kinds.count("cpc") / total <= 0.45
+    assert 0.25 <= kinds.count("democratic") / total <= 0.45
+    assert 0.12 <= kinds.count("non_party") / total <= 0.28
+    members = Member.objects.filter(organisation=district())
+    assert 0 < members.exclude(ethnicity="汉族").count() < total * 0.2
+    assert members.filter(gender="F").count() > total * 0.2
+    assert len(set(members.values_list("name", flat=True))) == members.count()
+    assert seats.filter(is_standing=True).count() >= 20
+    assert seats.filter(categories__isnull=False).distinct().count() > total * 0.3
+
+
+def test_it_groups_higher_level_members_under_the_chair():
+    residents = HigherLevelMember.objects.filter(organisation=district())
+    assert residents.count() >= 3
+    chair = Member.objects.get(user__username="chair")
+    assert set(residents.values_list("convener", flat=True)) == {chair.pk}
+    assert {r.member.organisation.level for r in residents} <= {Level.CITY, Level.PROVINCE}
+
+
+def test_it_does_nothing_with_if_empty_on_a_seeded_database():
+    before = (Organisation.objects.count(), Member.objects.count(), User.objects.count())
+    out = io.StringIO()
+    call_command("seed_demo", profile="district", if_empty=True, stdout=out)
+    assert (Organisation.objects.count(), Member.objects.count(), User.objects.count()) == before
+    assert "未生成演示数据" in out.getvalue()
+
+
+def test_it_refuses_to_seed_a_database_that_has_data():
+    with pytest.raises(CommandError, match="已有组织数据"):
+        call_command("seed_demo", profile="district", stdout=io.StringIO())

@@ -1,0 +1,118 @@
+"""The department's queue and the task page."""
+
+import datetime as dt
+
+import pytest
+import time_machine
+
+from tests.factories import DepartmentFactory, make_org, user_with_role
+from xieshang.followups import services
+from xieshang.followups.models import Task
+from xieshang.orgs.models import Role
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world():
+    district = make_org()
+    dept = DepartmentFactory(organisation=district, name="区民政局")
+    other = DepartmentFactory(organisation=district, name="区水务局")
+    office = user_with_role(Role.OFFICE, district)
+    return {
+        "district": district,
+        "dept": dept,
+        "other": other,
+        "office": office,
+        "clerk": user_with_role(Role.DEPARTMENT, district, department=dept),
+        "other_clerk": user_with_role(Role.DEPARTMENT, district, department=other),
+    }
+
+
+def make_tasks(world, n: int, department=None, start=dt.date(2026, 3, 2)):
+    return [
+        services.task_open(
+            organisation=world["district"],
+            title=f"事项{i}",
+            department=department or world["dept"],
+            working_days=5 + i,
+            start_date=start,
+            actor=world["office"],
+        )
+        for i in range(n)
+    ]
+
+
+@time_machine.travel(dt.datetime(2026, 3, 20, 2, 0, tzinfo=dt.UTC))
+def test_the_queue_shows_overdue_first_and_only_the_departments_own_tasks(client, world):
+    late = services.task_open(
+        organisation=world["district"],
+        title="早已逾期的事项",
+        department=world["dept"],
+        working_days=3,
+        start_date=dt.date(2026, 3, 2),
+        actor=world["office"],
+    )
+    make_tasks(world, 2, start=dt.date(2026, 3, 19))
+    make_tasks(world, 1, department=world["other"], start=dt.date(2026, 3, 19))
+    client.force_login(world["clerk"])
+    html = client.get("/followups/").content.decode()
+    assert html.index(late.title) < html.index("事项0")
+    assert "已逾期" in html
+    assert html.count('href="/followups/') == 3  # the other department's task is not listed
+
+
+@pytest.mark.parametrize("n", [3, 30])
+def test_the_queue_query_count_does_not_grow_with_rows(client, world, n, django_assert_num_queries):
+    make_tasks(world, n)
+    client.force_login(world["clerk"])
+    client.get("/followups/")  # warm the session
+    # session, user, role assignments, count, unread notifications, page of tasks, and the
+    # idle-timeout session renewal (savepoint, update, release)
+    with django_assert_num_queries(9):
+        response = client.get("/followups/")
+    assert response.status_code == 200
+
+
+def test_another_department_gets_404_for_a_task_not_theirs(client, world):
+    (task,) = make_tasks(world, 1)
+    client.force_login(world["other_clerk"])
+    assert client.get(f"/followups/{task.pk}/").status_code == 404
+    response = client.post(f"/followups/{task.pk}/feedback/", {"text": "抢答"})
+    assert response.status_code == 404
+    task.refresh_from_db()
+    assert task.status == Task.Status.OPEN
+
+
+def test_empty_feedback_is_refused_and_the_extension_form_keeps_its_input(client, world):
+    (task,) = make_tasks(world, 1)
+    client.force_login(world["clerk"])
+    response = client.post(f"/followups/{task.pk}/feedback/", {"text": ""})
+    assert response.status_code == 400
+    assert "这个字段是必填项" in response.content.decode()
+    response = client.post(
+        f"/followups/{task.pk}/extension/",
+        {"requested_due": "2026-03-03", "reason": "需要协调三个部门"},
+    )
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "须晚于现办理期限" in body
+    assert "需要协调三个部门" in body  # what the clerk typed is still there
+
+
+def test_the_department_answers_and_the_office_closes_from_the_page(client, world):
+    (task,) = make_tasks(world, 1)
+    client.force_login(world["clerk"])
+    response = client.post(
+        f"/followups/{task.pk}/feedback/", {"text": "已完成排查整改"}, follow=True
+    )
+    assert "书面反馈已提交" in response.content.decode()
+    client.force_login(world["office"])
+    page = client.get(f"/followups/{task.pk}/").content.decode()
+    assert "已完成排查整改" in page and "确认办结" in page
+    client.post(f"/followups/{task.pk}/close/")
+    task.refresh_from_db()
+    assert task.status == Task.Status.CLOSED
+    page = client.get(f"/followups/{task.pk}/").content.decode()
+    assert "确认办结" in page  # now in the history panel
+    assert "书面反馈" in page

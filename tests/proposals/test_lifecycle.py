@@ -1,0 +1,353 @@
+"""The proposal lifecycle through its services (C4.5, C4.6)."""
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from tests.proposals.conftest import PROPOSAL_TEXT
+from xieshang.core.audit import TransitionError, history
+from xieshang.core.models import Event, Notification
+from xieshang.duty.models import DutyKind, DutyRecord
+from xieshang.followups.models import Task
+from xieshang.proposals import services
+from xieshang.proposals.models import Assignment, Proposal, Rating, Signer
+
+S = Proposal.Status
+
+
+def draft(world, key="zhang", cosigners=(), **overrides):
+    return services.proposal_create(
+        actor=world.user(key),
+        organisation=world.district,
+        cosigners=[world.members[k] for k in cosigners],
+        **{**PROPOSAL_TEXT, **overrides},
+    )
+
+
+def submitted(world, key="zhang", **kwargs):
+    proposal = draft(world, key=key, **kwargs)
+    services.proposal_submit(proposal=proposal, actor=world.user(key))
+    for signer in proposal.signers.all():
+        services.signer_respond(proposal=proposal, actor=signer.member.user, confirm=True)
+    proposal.refresh_from_db()
+    return proposal
+
+
+def accepted(world, **kwargs):
+    proposal = submitted(world, **kwargs)
+    services.proposal_accept(proposal=proposal, actor=world.reviewer)
+    proposal.refresh_from_db()
+    return proposal
+
+
+def inbox(user) -> list[str]:
+    return list(Notification.objects.filter(recipient=user).values_list("title", flat=True))
+
+
+@pytest.mark.clause("C4.6")
+@time_machine.travel(dt.datetime(2026, 3, 2, 2, 0, tzinfo=dt.UTC))
+def test_a_joint_proposal_goes_to_review_only_after_every_cosigner_confirms(world):
+    proposal = draft(world, cosigners=["wang", "li"])
+    services.proposal_submit(proposal=proposal, actor=world.user("zhang"))
+    proposal.refresh_from_db()
+    assert proposal.status == S.COSIGNING
+    assert any("联名提案待您确认" in t for t in inbox(world.user("wang")))
+    services.signer_respond(proposal=proposal, actor=world.user("wang"), confirm=True)
+    proposal.refresh_from_db()
+    assert proposal.status == S.COSIGNING
+    services.signer_respond(proposal=proposal, actor=world.user("li"), confirm=False)
+    proposal.refresh_from_db()
+    assert proposal.status == S.SUBMITTED
+    assert proposal.number == "2026年平时提案第0001号"
+    assert proposal.review_due == dt.date(2026, 3, 16)  # 10 working days
+    statuses = dict(proposal.signers.values_list("member__name", "status"))
+    assert statuses == {"王建国": Signer.Status.CONFIRMED, "李明": Signer.Status.DECLINED}
+
+
+@time_machine.travel(dt.datetime(2026, 1, 13, 2, 0, tzinfo=dt.UTC))
+def test_a_proposal_during_the_plenary_is_numbered_in_the_sessions_series(world):
+    first = submitted(world)
+    second = submitted(world, title="关于增设社区托育点的建议")
+    assert first.kind == Proposal.Kind.PLENARY
+    assert (first.number, second.number) == (
+        "第十五届第五次会议第0001号",
+        "第十五届第五次会议第0002号",
+    )
+
+
+def test_a_draft_needs_concrete_suggestions_and_keeps_within_the_length_limit(world):
+    with pytest.raises(ValidationError) as excinfo:
+        draft(world, suggestions="")
+    assert excinfo.value.message_dict["suggestions"] == ["请填写具体建议。"]
+    with pytest.raises(ValidationError) as excinfo:
+        draft(world, facts="字" * 3001)
+    assert "超过3000字的上限" in excinfo.value.message_dict["facts"][0]
+
+
+def test_nobody_else_can_submit_or_edit_a_members_draft(world):
+    proposal = draft(world)
+    with pytest.raises(PermissionDenied):
+        services.proposal_submit(proposal=proposal, actor=world.user("wang"))
+    with pytest.raises(PermissionDenied):
+        services.proposal_update(
+            proposal=proposal, actor=world.reviewer, expected_version=1, title="篡改"
+        )
+
+
+@pytest.mark.clause("C4.6")
+def test_acceptance_tells_the_proposers_and_writes_their_duty_records(world):
+    proposal = accepted(world, cosigners=["wang"])
+    assert proposal.status == S.ACCEPTED
+    assert any("提案已立案" in t for t in inbox(world.user("zhang")))
+    kinds = dict(DutyRecord.objects.values_list("member__name", "kind"))
+    assert kinds == {"张丽华": DutyKind.PROPOSAL_FIRST, "王建国": DutyKind.PROPOSAL_COSIGNER}
+
+
+def test_a_reviewer_of_another_district_cannot_review(world):
+    proposal = submitted(world)
+    before = Event.objects.count()
+    with pytest.raises(PermissionDenied):
+        services.proposal_accept(proposal=proposal, actor=world.other_reviewer)
+    proposal.refresh_from_db()
+    assert proposal.status == S.SUBMITTED
+    assert Event.objects.count() == before
+
+
+def test_rejection_needs_a_configured_reason_and_the_proposer_is_told(world):
+    proposal = submitted(world)
+    with pytest.raises(ValidationError):
+        services.proposal_reject(proposal=proposal, actor=world.reviewer, reason="我不喜欢")
+    services.proposal_reject(proposal=proposal, actor=world.reviewer, reason="属于学术探讨的")
+    proposal.refresh_from_db()
+    assert proposal.status == S.REJECTED
+    note = Notification.objects.get(recipient=world.user("zhang"), title__contains="不予立案")
+    assert "属于学术探讨的" in note.body
+
+
+def test_a_proposal_can_be_returned_for_revision_only_once(world):
+    proposal = submitted(world)
+    services.proposal_return(proposal=proposal, actor=world.reviewer, note="请补充数据来源")
+    proposal.refresh_from_db()
+    services.proposal_update(
+        proposal=proposal,
+        actor=world.user("zhang"),
+        expected_version=proposal.version,
+        facts=PROPOSAL_TEXT["facts"] + "（数据来源：区住建局2025年统计）",
+    )
+    services.proposal_submit(proposal=proposal, actor=world.user("zhang"))
+    proposal.refresh_from_db()
+    assert proposal.status == S.SUBMITTED
+    assert proposal.number.endswith("第0001号")  # keeps its number
+    with pytest.raises(ValidationError) as excinfo:
+        services.proposal_return(proposal=proposal, actor=world.reviewer, note="再改改")
+    assert "已退回修改过一次" in excinfo.value.messages[0]
+
+
+def test_merged_proposers_get_the_answer_of_the_proposal_they_were_merged_into(world):
+    main = accepted(world)
+    other = submitted(world, key="wang", title="关于老旧小区电梯改造的建议")
+    services.proposal_merge(proposal=other, into=main, actor=world.reviewer)
+    other.refresh_from_db()
+    assert other.status == S.MERGED and other.merged_into == main
+    services.proposal_assign(proposal=main, actor=world.reviewer, lead=world.housing)
+    assignment = main.assignments.get()
+    services.answer_submit(
+        assignment=assignment,
+        actor=world.housing_clerk,
+        category="A",
+        text="已出台加装电梯补贴办法。",
+        signed_by="王局长",
+        contact_person="赵科长",
+        contact_phone="0371-12345678",
+    )
+    assert any("提案已答复，请评价" in t for t in inbox(world.user("wang")))
+    # 王建国 rates the answer to the proposal his own was merged into.
+    answer = assignment.answers.get()
+    services.evaluation_submit(
+        answer=answer, actor=world.user("wang"), process=Rating.SATISFIED, result=Rating.SATISFIED
+    )
+
+
+@pytest.mark.clause("C4.5")
+def test_assignment_opens_follow_up_tasks_with_the_configured_deadlines(world):
+    proposal = accepted(world)
+    with time_machine.travel(dt.datetime(2026, 3, 2, 2, 0, tzinfo=dt.UTC)):
+        lead, co = services.proposal_assign(
+            proposal=proposal, actor=world.reviewer, lead=world.housing, co=[world.education]
+        )
+    assert (lead.role, co.role) == (Assignment.Role.LEAD, Assignment.Role.CO)
+    assert lead.task.due_date == dt.date(2026, 6, 2)  # three months, moved to a working day
+    assert co.task.due_date == dt.date(2026, 4, 2)  # one month for the co-handler's view
+    assert lead.task.kind == Task.Kind.PROPOSAL and co.task.kind == Task.Kind.CO_HANDLING
+    assert any("新的督办事项" in t for t in inbox(world.housing_clerk))
+
+
+def test_the_second_of_two_clerks_assigning_is_told_it_is_already_assigned(world):
+    proposal = accepted(world)
+    services.proposal_assign(proposal=proposal, actor=world.reviewer, lead=world.housing)
+    stale = Proposal.objects.get(pk=proposal.pk)
+    with pytest.raises(TransitionError) as excinfo:
+        services.proposal_assign(proposal=stale, actor=world.reviewer2, lead=world.education)
+    assert "办理中" in str(excinfo.value)
+    assert list(proposal.assignments.values_list("department__name", flat=True)) == [
+        "区住房和城乡建设局"
+    ]
+
+
+def test_a_department_returns_a_wrong_assignment_within_five_working_days(world):
+    proposal = accepted(world)
+    with time_machine.travel(dt.datetime(2026, 3, 2, 2, 0, tzinfo=dt.UTC)):
+        (assignment,) = services.proposal_assign(
+            proposal=proposal, actor=world.reviewer, lead=world.education
+        )
+    with time_machine.travel(dt.datetime(2026, 3, 10, 2, 0, tzinfo=dt.UTC)):
+        with pytest.raises(ValidationError) as excinfo:
+            services.assignment_return(
+                assignment=assignment, actor=world.education_clerk, reason="不属我局职责"
+            )
+    assert "已超过交办后5个工作日" in excinfo.value.messages[0]
+    with time_machine.travel(dt.datetime(2026, 3, 9, 2, 0, tzinfo=dt.UTC)):
+        services.assignment_return(
+            assignment=assignment, actor=world.education_clerk, reason="不属我局职责"
+        )
+    proposal.refresh_from_db()
+    assert proposal.status == S.ACCEPTED  # back to the committee to reassign
+    assert any("申请退回" in t for t in inbox(world.reviewer))
+    services.proposal_assign(proposal=proposal, actor=world.reviewer, lead=world.housing)
+
+
+def test_a_department_cannot_answer_a_proposal_not_assigned_to_it(world):
+    proposal = accepted(world)
+    (assignment,) = services.proposal_assign(
+        proposal=proposal, actor=world.reviewer, lead=world.housing
+    )
+    with pytest.raises(PermissionDenied):
+        services.answer_submit(
+            assignment=assignment,
+            actor=world.education_clerk,
+            category="A",
+            text="x",
+            signed_by="x",
+            contact_person="x",
+            contact_phone="x",
+        )
+
+
+@pytest.mark.clause("C4.6")
+def test_the_whole_path_with_rehandling(world):
+    proposal = accepted(world, cosigners=["wang"])
+    lead, co = services.proposal_assign(
+        proposal=proposal, actor=world.reviewer, lead=world.housing, co=[world.education]
+    )
+    services.contact_record(
+        assignment=lead, actor=world.housing_clerk, date=dt.date.today(), way="meeting", note="面商"
+    )
+    services.co_view_submit(assignment=co, actor=world.education_clerk, text="建议结合学区改造")
+    services.answer_submit(
+        assignment=lead,
+        actor=world.housing_clerk,
+        category="B",
+        text="已列入明年改造计划。",
+        signed_by="王局长",
+        contact_person="赵科长",
+        contact_phone="0371-12345678",
+    )
+    proposal.refresh_from_db()
+    assert proposal.status == S.ANSWERED
+    implementation = Task.objects.get(kind=Task.Kind.IMPLEMENTATION, object_id=str(proposal.pk))
+    assert implementation.department == world.housing
+    answer = lead.answers.get()
+    with pytest.raises(ValidationError):
+        services.evaluation_submit(
+            answer=answer, actor=world.user("zhang"), process="satisfied", result="unsatisfied"
+        )  # unsatisfied needs a comment
+    services.evaluation_submit(
+        answer=answer,
+        actor=world.user("zhang"),
+        process=Rating.SATISFIED,
+        result=Rating.UNSATISFIED,
+        comment="补贴标准过低",
+    )
+    with pytest.raises(PermissionDenied):
+        services.evaluation_submit(
+            answer=answer, actor=world.user("li"), process="satisfied", result="satisfied"
+        )
+    (again,) = services.proposal_rehandle(proposal=proposal, actor=world.reviewer, note="请再研究")
+    assert again.round == 2 and again.department == world.housing
+    with pytest.raises(ValidationError) as excinfo:
+        services.proposal_rehandle(proposal=proposal, actor=world.reviewer, note="再一次")
+    assert "已重新办理过一次" in excinfo.value.messages[0]
+    services.answer_submit(
+        assignment=again,
+        actor=world.housing_clerk,
+        category="A",
+        text="补贴标准已提高。",
+        signed_by="王局长",
+        contact_person="赵科长",
+        contact_phone="0371-12345678",
+    )
+    proposal.refresh_from_db()
+    assert proposal.status == S.ANSWERED
+    services.evaluation_submit(
+        answer=again.answers.get(),
+        actor=world.user("zhang"),
+        process=Rating.SATISFIED,
+        result=Rating.SATISFIED,
+    )
+    services.proposal_close(proposal=proposal, actor=world.reviewer)
+    verbs = list(history(proposal).values_list("verb", flat=True))[::-1]
+    assert verbs[:4] == [
+        "proposal.create",
+        "proposal.submit",
+        "proposal.cosign_confirm",
+        "proposal.submit",
+    ]
+    assert "proposal.rehandle" in verbs and verbs[-1] == "proposal.close"
+
+
+@pytest.mark.clause("C4.5")
+def test_key_proposals_are_shortlisted_by_the_committee_and_approved_by_the_chair(world):
+    proposal = accepted(world, cosigners=["wang"])
+    with pytest.raises(PermissionDenied):
+        services.key_shortlist(proposal=proposal, actor=world.chair)
+    services.key_shortlist(proposal=proposal, actor=world.reviewer)
+    with pytest.raises(PermissionDenied):
+        services.key_approve(proposal=proposal, actor=world.reviewer, leading_leader="刘副区长")
+    services.key_approve(proposal=proposal, actor=world.chair, leading_leader="刘副区长")
+    proposal.refresh_from_db()
+    assert proposal.is_key and proposal.leading_leader == "刘副区长"
+    kinds = set(DutyRecord.objects.values_list("kind", flat=True))
+    assert {DutyKind.KEY_PROPOSAL_FIRST, DutyKind.KEY_PROPOSAL_COSIGNER} <= kinds
+    services.supervision_record(
+        proposal=proposal,
+        actor=world.reviewer,
+        date=dt.date(2026, 5, 6),
+        way="field",
+        note="实地察看",
+    )
+    assert proposal.supervisions.count() == 1
+
+
+def test_answers_are_published_twenty_working_days_later_unless_opted_out(world):
+    shown = accepted(world)
+    hidden = accepted(world, title="关于某企业的建议", proposer_opt_out=True)
+    with time_machine.travel(dt.datetime(2026, 3, 2, 2, 0, tzinfo=dt.UTC)):
+        for p in (shown, hidden):
+            (a,) = services.proposal_assign(proposal=p, actor=world.reviewer, lead=world.housing)
+            services.answer_submit(
+                assignment=a,
+                actor=world.housing_clerk,
+                category="A",
+                text="已办理。",
+                signed_by="王局长",
+                contact_person="赵科长",
+                contact_phone="0371-12345678",
+            )
+    assert services.publish_due(today=dt.date(2026, 3, 27)) == 0
+    assert services.publish_due(today=dt.date(2026, 3, 30)) == 1
+    assert services.publish_due(today=dt.date(2026, 3, 30)) == 0
+    shown.refresh_from_db()
+    hidden.refresh_from_db()
+    assert shown.published_at is not None and hidden.published_at is None

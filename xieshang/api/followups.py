@@ -1,0 +1,105 @@
+"""/api/v1/followups/: a body's follow-up tasks and their written feedback, through the same
+selectors, policies and services as the pages."""
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Schema, Status
+
+from xieshang.core.audit import TransitionError
+from xieshang.followups import policies, selectors, services
+from xieshang.followups.models import Task
+
+router = Router(tags=["followups"])
+
+
+class TaskOut(Schema):
+    id: int
+    title: str
+    kind: str
+    kind_label: str
+    department: str | None
+    organisation_id: int
+    start_date: dt.date
+    due_date: dt.date
+    status: str
+    status_label: str
+    overdue: bool
+
+
+class TaskPage(Schema):
+    count: int
+    page: int
+    items: list[TaskOut]
+
+
+class TaskFilters(Schema):
+    state: str = "open"
+    page: int = 1
+
+
+class FeedbackIn(Schema):
+    text: str
+
+
+class ErrorOut(Schema):
+    detail: str
+
+
+def _out(task: Task, today: dt.date) -> dict:
+    return {
+        "id": task.pk,
+        "title": task.title,
+        "kind": task.kind,
+        "kind_label": str(task.get_kind_display()),
+        "department": task.department.name if task.department_id else None,
+        "organisation_id": task.organisation_id,
+        "start_date": task.start_date,
+        "due_date": task.due_date,
+        "status": task.status,
+        "status_label": str(task.get_status_display()),
+        "overdue": task.is_overdue(today),
+    }
+
+
+PAGE_SIZE = 50
+
+
+@router.get("/", response=TaskPage)
+def list_tasks(request, filters: Query[TaskFilters]):
+    today = timezone.localdate()
+    qs = selectors.task_queue(request.user, state=filters.state, today=today)
+    page = max(filters.page, 1)
+    total = qs.count()
+    rows = qs[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+    return {"count": total, "page": page, "items": [_out(t, today) for t in rows]}
+
+
+def _task_for(request, pk: int) -> Task:
+    task = Task.objects.select_related("department", "organisation").filter(pk=pk).first()
+    if task is None or not policies.can_view(request.user, task):
+        raise Http404
+    return task
+
+
+@router.get("/{pk}", response=TaskOut)
+def get_task(request, pk: int):
+    return _out(_task_for(request, pk), timezone.localdate())
+
+
+@router.post("/{pk}/feedback", response={200: TaskOut, 400: ErrorOut, 403: ErrorOut})
+def submit_feedback(request, pk: int, payload: FeedbackIn):
+    task = _task_for(request, pk)
+    try:
+        services.feedback_submit(task=task, text=payload.text, actor=request.user)
+    except PermissionDenied:
+        return Status(403, {"detail": _("无权反馈此事项。")})
+    except ValidationError as exc:
+        return Status(400, {"detail": exc.messages[0]})
+    except TransitionError as exc:
+        return Status(400, {"detail": str(exc)})
+    task.refresh_from_db()
+    return Status(200, _out(task, timezone.localdate()))

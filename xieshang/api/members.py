@@ -1,0 +1,182 @@
+"""/api/v1/members/: the member list and one member, scoped and masked exactly like the
+pages (same selectors, same `core.access` checks, same access log)."""
+
+import datetime as dt
+
+from django.http import Http404
+from ninja import Query, Router, Schema
+from ninja.errors import HttpError
+
+from xieshang.core import access, pii
+from xieshang.members import selectors
+from xieshang.members.models import Member, Membership
+
+router = Router(tags=["members"])
+
+MAX_PAGE_SIZE = 200
+
+
+class SeatOut(Schema):
+    id: int
+    term: str
+    term_number: int
+    organisation_id: int
+    sector: str | None
+    party: str | None
+    categories: list[str]
+    committees: list[str]
+    activity_group: str | None
+    is_standing: bool
+    position: str
+    status: str
+    status_label: str
+    status_changed_on: dt.date | None
+
+
+class MemberRowOut(Schema):
+    id: int
+    name: str
+    gender: str
+    organisation: str
+    employer: str
+    phone: str
+    seat: SeatOut
+
+
+class MemberPage(Schema):
+    count: int
+    page: int
+    page_size: int
+    items: list[MemberRowOut]
+
+
+class MemberOut(Schema):
+    id: int
+    name: str
+    gender: str
+    ethnicity: str
+    birth_date: dt.date | None
+    organisation: str
+    organisation_id: int
+    employer: str
+    education: str
+    email: str
+    id_number: str
+    phone: str
+    address: str
+    pii_masked: bool
+    memberships: list[SeatOut]
+
+
+class MemberFilters(Schema):
+    term: int | None = None
+    sector: int | None = None
+    party: int | None = None
+    committee: int | None = None
+    group: int | None = None
+    status: str = ""
+    q: str = ""
+    order: str = "stroke"
+    page: int = 1
+    page_size: int = 50
+
+
+def _seat(seat: Membership) -> dict:
+    return {
+        "id": seat.pk,
+        "term": str(seat.term),
+        "term_number": seat.term.number,
+        "organisation_id": seat.term.organisation_id,
+        "sector": seat.sector.name if seat.sector else None,
+        "party": seat.party.name if seat.party else None,
+        "categories": [str(c.get_category_display()) for c in seat.categories.all()],
+        "committees": [c.name for c in seat.committees.all()],
+        "activity_group": seat.activity_group.name if seat.activity_group else None,
+        "is_standing": seat.is_standing,
+        "position": seat.position,
+        "status": seat.status,
+        "status_label": str(seat.get_status_display()),
+        "status_changed_on": seat.status_changed_on,
+    }
+
+
+@router.get("/", response=MemberPage, summary="委员名单")
+def member_list(request, filters: Query[MemberFilters]):
+    user = request.auth
+    if not access.can(user, "members.view"):
+        raise HttpError(403, "无权查看委员名单")
+    size = max(1, min(filters.page_size, MAX_PAGE_SIZE))
+    page = max(1, filters.page)
+    rows = selectors.membership_rows(
+        user,
+        selectors.MemberFilter(
+            term=filters.term,
+            sector=filters.sector,
+            party=filters.party,
+            committee=filters.committee,
+            group=filters.group,
+            status=filters.status,
+            q=filters.q.strip(),
+            order=filters.order,
+        ),
+    )
+    count = rows.count()
+    seats = list(rows[(page - 1) * size : page * size])
+    items, unmasked = [], 0
+    for seat in seats:
+        m: Member = seat.member
+        show = access.can(user, "members.view_pii", m.organisation)
+        unmasked += 1 if show and m.phone else 0
+        items.append(
+            {
+                "id": m.pk,
+                "name": m.name,
+                "gender": m.gender,
+                "organisation": str(m.organisation),
+                "employer": m.employer,
+                "phone": m.phone if show else pii.mask_phone(m.phone),
+                "seat": _seat(seat),
+            }
+        )
+    if unmasked:
+        pii.log_access(
+            actor=user,
+            action="view",
+            fields=["phone"],
+            count=unmasked,
+            organisation=access.home_organisation(user),
+            note="api:/members/",
+        )
+    return {"count": count, "page": page, "page_size": size, "items": items}
+
+
+@router.get("/{member_id}", response=MemberOut, summary="委员详情")
+def member_detail(request, member_id: int):
+    user = request.auth
+    member = selectors.member_for_user(user, member_id)
+    if member is None:
+        raise Http404
+    show = access.can(user, "members.view_pii", member.organisation)
+    fields = ("id_number", "phone", "address")
+    if show:
+        shown = [f for f in fields if getattr(member, f)]
+        if shown:
+            pii.log_access(actor=user, action="view", subject=member, fields=shown, note="api")
+    personal = {
+        f: getattr(member, f) if show else pii.masked(f, getattr(member, f)) for f in fields
+    }
+    return {
+        "id": member.pk,
+        "name": member.name,
+        "gender": member.gender,
+        "ethnicity": member.ethnicity,
+        "birth_date": member.birth_date,
+        "organisation": str(member.organisation),
+        "organisation_id": member.organisation_id,
+        "employer": member.employer,
+        "education": member.education,
+        "email": member.email,
+        **personal,
+        "pii_masked": not show,
+        "memberships": [_seat(s) for s in selectors.memberships_of(member)],
+    }

@@ -1,0 +1,191 @@
+"""Forms of the administration pages, the audit-log filter and the second-factor pages."""
+
+import datetime as dt
+
+from django import forms
+from django.core.validators import RegexValidator
+from django.utils.translation import gettext_lazy as _
+
+from xieshang.orgs.models import Committee, Department, Level, Organisation, Role
+
+from . import access
+from .audit import VERB_LABELS
+
+# Prefix filters offered before the single verbs (which every app registers in audit).
+VERB_GROUPS = {
+    "auth.": _("登录与认证（全部）"),
+    "user.": _("账号与角色（全部）"),
+    "pii.": _("个人信息（全部）"),
+}
+
+
+class _Bootstrap:
+    """Adds Bootstrap classes to every widget, so templates can render fields plainly."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select):
+                css = "form-select"
+            else:
+                css = "form-control"
+            widget.attrs.setdefault("class", css)
+
+
+def _org_label(org: Organisation) -> str:
+    depth = max(org.path.count(".") - 1, 0)
+    return "　" * depth + org.name
+
+
+class _RoleFields(_Bootstrap, forms.Form):
+    organisation = forms.ModelChoiceField(label=_("组织"), queryset=Organisation.objects.none())
+    role = forms.ChoiceField(label=_("角色"), choices=Role.choices)
+    department = forms.ModelChoiceField(
+        label=_("承办单位"),
+        queryset=Department.objects.none(),
+        required=False,
+        help_text=_("承办单位经办人、负责人须选择。"),
+    )
+    committee = forms.ModelChoiceField(
+        label=_("专门委员会"), queryset=Committee.objects.none(), required=False
+    )
+
+    def __init__(self, *args, actor, **kwargs):
+        super().__init__(*args, **kwargs)
+        orgs = access.organisations(actor, "security.manage").order_by("path")
+        self.fields["organisation"].queryset = orgs
+        self.fields["organisation"].label_from_instance = _org_label
+        self.fields["department"].queryset = Department.objects.filter(
+            organisation__in=orgs, is_active=True
+        ).select_related("organisation")
+        self.fields["department"].label_from_instance = lambda d: f"{d.organisation} · {d.name}"
+        self.fields["committee"].queryset = Committee.objects.filter(
+            organisation__in=orgs
+        ).select_related("organisation")
+        self.fields["committee"].label_from_instance = lambda c: f"{c.organisation} · {c.name}"
+
+    def clean(self):
+        data = super().clean()
+        org, dept, comm = data.get("organisation"), data.get("department"), data.get("committee")
+        if data.get("role") in {Role.DEPARTMENT, Role.DEPARTMENT_LEADER} and dept is None:
+            self.add_error("department", _("承办单位角色须选择承办单位。"))
+        if org is not None and dept is not None and dept.organisation_id != org.pk:
+            self.add_error("department", _("所选承办单位不属于该组织。"))
+        if org is not None and comm is not None and comm.organisation_id != org.pk:
+            self.add_error("committee", _("所选专门委员会不属于该组织。"))
+        return data
+
+
+class RoleAssignForm(_RoleFields):
+    pass
+
+
+class UserCreateForm(_RoleFields):
+    username = forms.CharField(
+        label=_("用户名"),
+        max_length=150,
+        validators=[
+            RegexValidator(
+                r"^[A-Za-z0-9_.@-]+$", _("用户名只能包含英文字母、数字和 _ . @ - 符号。")
+            )
+        ],
+        help_text=_("登录时使用，建议用姓名拼音。"),
+    )
+    full_name = forms.CharField(label=_("姓名"), max_length=50)
+    phone = forms.CharField(
+        label=_("手机号码"),
+        max_length=20,
+        required=False,
+        validators=[RegexValidator(r"^1\d{10}$", _("请输入11位手机号码。"))],
+    )
+    email = forms.EmailField(label=_("电子邮箱"), required=False)
+
+    field_order = ["username", "full_name", "phone", "email", "organisation", "role"]
+
+
+class CalendarDayForm(_Bootstrap, forms.Form):
+    date = forms.DateField(label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    is_working_day = forms.TypedChoiceField(
+        label=_("类型"),
+        choices=[("0", _("休息日")), ("1", _("工作日（调休上班）"))],
+        coerce=lambda v: v == "1",
+    )
+    note = forms.CharField(label=_("说明"), max_length=100, required=False)
+
+
+class OrganisationForm(_Bootstrap, forms.Form):
+    name = forms.CharField(label=_("名称"), max_length=100)
+    level = forms.ChoiceField(label=_("层级"), choices=Level.choices)
+    parent = forms.ModelChoiceField(label=_("上级组织"), queryset=Organisation.objects.none())
+
+    def __init__(self, *args, actor, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].queryset = access.organisations(actor, "system.manage").order_by(
+            "path"
+        )
+        self.fields["parent"].label_from_instance = _org_label
+
+    _ORDER = [Level.PROVINCE, Level.CITY, Level.DISTRICT, Level.STREET, Level.COMMUNITY]
+
+    def clean(self):
+        data = super().clean()
+        parent, level = data.get("parent"), data.get("level")
+        if parent is not None and level is not None:
+            if self._ORDER.index(level) <= self._ORDER.index(parent.level):
+                self.add_error("level", _("下级组织的层级须低于上级组织。"))
+        return data
+
+
+class AuditFilterForm(_Bootstrap, forms.Form):
+    date_from = forms.DateField(
+        label=_("起始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=_("截止日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    actor = forms.CharField(label=_("操作人"), max_length=150, required=False)
+    verb = forms.ChoiceField(label=_("动作"), required=False)
+    organisation = forms.ModelChoiceField(
+        label=_("组织"), queryset=Organisation.objects.none(), required=False
+    )
+    q = forms.CharField(label=_("关键词"), max_length=100, required=False)
+
+    def __init__(self, *args, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations
+        self.fields["organisation"].label_from_instance = _org_label
+        self.fields["verb"].choices = [
+            ("", _("全部")),
+            *[(k, v) for k, v in VERB_GROUPS.items()],
+            *sorted(((k, str(v)) for k, v in VERB_LABELS.items()), key=lambda kv: kv[0]),
+        ]
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", _("截止日期不能早于起始日期。"))
+        return data
+
+    def date_bounds(self) -> tuple[dt.date | None, dt.date | None]:
+        return self.cleaned_data.get("date_from"), self.cleaned_data.get("date_to")
+
+
+class OtpForm(_Bootstrap, forms.Form):
+    code = forms.CharField(
+        label=_("动态口令"),
+        max_length=8,
+        help_text=_("请输入身份验证器应用中显示的6位数字。"),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
+    )
+
+    def clean_code(self):
+        code = self.cleaned_data["code"].strip().replace(" ", "")
+        if not (code.isdigit() and len(code) == 6):
+            raise forms.ValidationError(_("动态口令为6位数字。"))
+        return code

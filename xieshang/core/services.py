@@ -1,0 +1,372 @@
+"""Administration of accounts, roles and reference data (三员分立), and staff second factor.
+
+The security administrator (`security.manage`) creates accounts, grants and removes roles in
+the organisations of their scope, resets passwords, deactivates and unlocks accounts. The
+system administrator (`system.manage`) keeps the reference data (organisations, the working-
+day calendar). Each function checks the actor's permission through `core.access`, refuses
+with a `Refused` whose message is shown to the user, and writes one audit event in the
+same transaction as the change.
+"""
+
+import datetime as dt
+import hmac
+import secrets
+import string
+
+import pyotp
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from xieshang.orgs.models import Organisation, Role, RoleAssignment
+from xieshang.orgs.services import organisation_create
+
+from . import access
+from .audit import record_event
+from .models import CalendarDay, TotpDevice
+
+User = get_user_model()
+
+# Roles that act for a handling unit need to know which one.
+DEPARTMENT_ROLES = frozenset({Role.DEPARTMENT, Role.DEPARTMENT_LEADER})
+
+
+class Refused(Exception):
+    """A request the rules do not allow; the message is shown to the user as it is."""
+
+
+# --- Accounts ---------------------------------------------------------------------------
+
+
+def generate_password(length: int = 14) -> str:
+    """A temporary password that passes the complexity rules: all four character classes."""
+    classes = [string.ascii_uppercase, string.ascii_lowercase, string.digits, "@#%+=!?"]
+    # Leave out look-alike characters: the administrator reads this aloud or copies it.
+    classes = ["".join(ch for ch in chars if ch not in "O0oIl1") or chars for chars in classes]
+    chars = [secrets.choice(c) for c in classes]
+    pool = "".join(classes)
+    chars += [secrets.choice(pool) for _ in range(length - len(chars))]
+    secrets.SystemRandom().shuffle(chars)
+    return "".join(chars)
+
+
+def _require_manageable(actor, user) -> None:
+    """The actor may administer `user`: security.manage over one of the user's
+    organisations, never their own account, never the installer's superuser."""
+    if not access.can(actor, "security.manage"):
+        raise PermissionDenied
+    if not access.scoped_users(actor).filter(pk=user.pk).exists():
+        raise PermissionDenied
+    if user.pk == actor.pk:
+        raise Refused(_("不能管理自己的账号，请由另一位安全管理员办理。"))
+    if user.is_superuser and not actor.is_superuser:
+        raise Refused(_("不能管理超级管理员账号。"))
+
+
+def _home(user) -> Organisation | None:
+    user._xs_assignments = None  # roles may have just changed
+    return access.home_organisation(user)
+
+
+def _check_role(actor, user, organisation, role, department, committee) -> None:
+    access.require(actor, "security.manage", organisation)
+    if user is not None and user.pk == actor.pk:
+        raise Refused(_("不能给自己分配角色。"))
+    if role not in Role.values:
+        raise Refused(_("角色无效。"))
+    if role in DEPARTMENT_ROLES and department is None:
+        raise Refused(_("承办单位角色须选择承办单位。"))
+    if department is not None and department.organisation_id != organisation.pk:
+        raise Refused(_("所选承办单位不属于该组织。"))
+    if committee is not None and committee.organisation_id != organisation.pk:
+        raise Refused(_("所选专门委员会不属于该组织。"))
+    if user is not None:
+        clash = access.admin_duty_conflict(user, role)
+        if clash:
+            raise Refused(
+                _("三员分立：该用户已是%(held)s，不能再担任%(new)s。")
+                % {"held": Role(clash).label, "new": Role(role).label}
+            )
+
+
+@transaction.atomic
+def user_create(
+    *,
+    actor,
+    username: str,
+    full_name: str,
+    phone: str = "",
+    email: str = "",
+    organisation: Organisation,
+    role: str,
+    department=None,
+    committee=None,
+) -> tuple:
+    """A new account with its first role and a temporary password (returned once, never
+    stored in clear) that must be changed at first login."""
+    _check_role(actor, None, organisation, role, department, committee)
+    if User.objects.filter(username__iexact=username).exists():
+        raise Refused(_("用户名“%(name)s”已被使用。") % {"name": username})
+    password = generate_password()
+    user = User(username=username, full_name=full_name, phone=phone, email=email)
+    user.set_password(password)
+    user.must_change_password = True
+    user.save()
+    RoleAssignment.objects.create(
+        user=user, organisation=organisation, role=role, department=department, committee=committee
+    )
+    record_event(
+        actor=actor,
+        verb="user.create",
+        subject=user,
+        organisation=organisation,
+        data={"role": role, "organisation": organisation.pk},
+    )
+    return user, password
+
+
+@transaction.atomic
+def role_assign(
+    *, actor, user, organisation: Organisation, role: str, department=None, committee=None
+) -> RoleAssignment:
+    if user.pk == actor.pk:
+        raise Refused(_("不能给自己分配角色。"))
+    _require_manageable(actor, user)
+    _check_role(actor, user, organisation, role, department, committee)
+    try:
+        with transaction.atomic():
+            ra = RoleAssignment.objects.create(
+                user=user,
+                organisation=organisation,
+                role=role,
+                department=department,
+                committee=committee,
+            )
+    except IntegrityError as exc:
+        raise Refused(_("该用户在此组织已有这一角色。")) from exc
+    record_event(
+        actor=actor,
+        verb="user.role_assign",
+        subject=user,
+        organisation=organisation,
+        to_state=role,
+        note=f"{organisation} · {Role(role).label}",
+        data={"role": role, "organisation": organisation.pk},
+    )
+    return ra
+
+
+@transaction.atomic
+def role_remove(*, actor, assignment: RoleAssignment) -> None:
+    user = assignment.user
+    access.require(actor, "security.manage", assignment.organisation)
+    if user.pk == actor.pk:
+        raise Refused(_("不能修改自己的角色。"))
+    _require_manageable(actor, user)
+    organisation, role = assignment.organisation, assignment.role
+    assignment.delete()
+    record_event(
+        actor=actor,
+        verb="user.role_remove",
+        subject=user,
+        organisation=organisation,
+        from_state=role,
+        note=f"{organisation} · {Role(role).label}",
+        data={"role": role, "organisation": organisation.pk},
+    )
+
+
+@transaction.atomic
+def user_password_reset(*, actor, user) -> str:
+    """A new temporary password, to be changed at the next login. Open sessions of the
+    account end, because Django ties a session to the password hash."""
+    _require_manageable(actor, user)
+    user = User.objects.select_for_update().get(pk=user.pk)
+    password = generate_password()
+    user.set_password(password)
+    user.must_change_password = True
+    user.save(update_fields=["password", "password_changed_at", "must_change_password"])
+    record_event(actor=actor, verb="user.password_reset", subject=user, organisation=_home(user))
+    return password
+
+
+@transaction.atomic
+def user_set_active(*, actor, user, active: bool) -> None:
+    _require_manageable(actor, user)
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if user.is_active == active:
+        return
+    user.is_active = active
+    user.save(update_fields=["is_active"])
+    record_event(
+        actor=actor,
+        verb="user.activate" if active else "user.deactivate",
+        subject=user,
+        organisation=_home(user),
+        from_state="active" if not active else "inactive",
+        to_state="active" if active else "inactive",
+    )
+
+
+def locked_usernames(usernames) -> set[str]:
+    """Which of these usernames are locked out now (failed logins at the limit within the
+    cool-off time). One query."""
+    from axes.models import AccessAttempt
+
+    usernames = list(usernames)
+    if not usernames:
+        return set()
+    query = AccessAttempt.objects.filter(username__in=usernames)
+    cooloff = settings.AXES_COOLOFF_TIME
+    if cooloff:
+        query = query.filter(attempt_time__gte=timezone.now() - dt.timedelta(hours=cooloff))
+    rows = query.values("username").annotate(n=Sum("failures_since_start"))
+    return {row["username"] for row in rows if row["n"] >= settings.AXES_FAILURE_LIMIT}
+
+
+@transaction.atomic
+def user_unlock(*, actor, user) -> int:
+    from axes.utils import reset
+
+    _require_manageable(actor, user)
+    count = reset(username=user.username)
+    record_event(
+        actor=actor,
+        verb="user.unlock",
+        subject=user,
+        organisation=_home(user),
+        data={"attempts_cleared": count},
+    )
+    return count
+
+
+@transaction.atomic
+def user_otp_reset(*, actor, user) -> None:
+    """Forget the account's authenticator (a lost phone): it enrols again at next login."""
+    _require_manageable(actor, user)
+    deleted, _rows = TotpDevice.objects.filter(user=user).delete()
+    if deleted:
+        record_event(actor=actor, verb="user.otp_reset", subject=user, organisation=_home(user))
+
+
+# --- Reference data (system administrator) ------------------------------------------------
+
+
+def calendar_editable(actor) -> bool:
+    """The working-day calendar is shared by the whole deployment, so only a system
+    administrator at the top of the tree edits it."""
+    return access.is_top_level(actor, "system.manage")
+
+
+@transaction.atomic
+def calendar_day_set(*, actor, date: dt.date, is_working_day: bool, note: str = "") -> CalendarDay:
+    if not calendar_editable(actor):
+        raise PermissionDenied
+    day = CalendarDay.objects.select_for_update().filter(date=date).first()
+    before = None if day is None else day.is_working_day
+    if day is None:
+        day = CalendarDay(date=date)
+    day.is_working_day = is_working_day
+    day.note = note
+    day.save()
+    record_event(
+        actor=actor,
+        verb="calendar.set",
+        subject=day,
+        organisation=access.home_organisation(actor),
+        from_state="" if before is None else ("work" if before else "rest"),
+        to_state="work" if is_working_day else "rest",
+        note=note,
+        data={"date": date.isoformat()},
+    )
+    return day
+
+
+@transaction.atomic
+def calendar_day_remove(*, actor, day: CalendarDay) -> None:
+    if not calendar_editable(actor):
+        raise PermissionDenied
+    record_event(
+        actor=actor,
+        verb="calendar.remove",
+        subject=day,
+        organisation=access.home_organisation(actor),
+        from_state="work" if day.is_working_day else "rest",
+        data={"date": day.date.isoformat()},
+    )
+    CalendarDay.objects.filter(pk=day.pk).delete()
+
+
+def organisation_add(*, actor, name: str, level: str, parent: Organisation, **fields):
+    """A new organisation below one the system administrator manages."""
+    access.require(actor, "system.manage", parent)
+    return organisation_create(name=name, level=level, parent=parent, actor=actor, **fields)
+
+
+# --- Staff second factor (TOTP) -----------------------------------------------------------
+
+OTP_SESSION_KEY = "xs_otp_ok"
+OTP_FAILURES_KEY = "xs_otp_failures"
+OTP_MAX_FAILURES = 5
+
+
+def otp_required(user) -> bool:
+    return bool(settings.STAFF_2FA_REQUIRED) and access.is_staff_user(user)
+
+
+def otp_device(user) -> TotpDevice | None:
+    return TotpDevice.objects.filter(user=user, confirmed_at__isnull=False).first()
+
+
+def otp_pending_device(user) -> TotpDevice:
+    """The device being set up: an unconfirmed one with a fresh secret (kept across page
+    reloads, so the secret the user typed into their app stays valid)."""
+    device = TotpDevice.objects.filter(user=user).first()
+    if device is None:
+        device = TotpDevice.objects.create(user=user, secret=pyotp.random_base32(32))
+    return device
+
+
+def otp_uri(device: TotpDevice) -> str:
+    return pyotp.TOTP(device.secret).provisioning_uri(
+        name=device.user.username, issuer_name=settings.TOTP_ISSUER
+    )
+
+
+def _matching_step(secret: str, code: str) -> int | None:
+    """The time step whose code equals `code`, allowing one step of clock drift."""
+    code = (code or "").strip().replace(" ", "")
+    if not (code.isdigit() and len(code) == 6):
+        return None
+    totp = pyotp.TOTP(secret)
+    now = timezone.now()
+    for drift in (0, -1, 1):
+        when = now + dt.timedelta(seconds=30 * drift)
+        if hmac.compare_digest(totp.at(when), code):
+            return totp.timecode(when)
+    return None
+
+
+@transaction.atomic
+def otp_check(*, user, code: str, enrol: bool = False) -> bool:
+    """Is `code` valid for the user's device? With `enrol`, a valid code also confirms a
+    device being set up. A code is accepted once only."""
+    device = TotpDevice.objects.select_for_update().filter(user=user).first()
+    if device is None or (device.confirmed_at is None and not enrol):
+        return False
+    step = _matching_step(device.secret, code)
+    if step is None or step <= device.last_step:
+        record_event(actor=user, verb="auth.otp_failed", subject=user, organisation=_home(user))
+        return False
+    device.last_step = step
+    fields = ["last_step"]
+    if device.confirmed_at is None:
+        device.confirmed_at = timezone.now()
+        fields.append("confirmed_at")
+        record_event(actor=user, verb="auth.otp_enrolled", subject=user, organisation=_home(user))
+    device.save(update_fields=fields)
+    return True

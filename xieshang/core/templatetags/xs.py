@@ -1,0 +1,36 @@
+"""Template filters for Chinese official conventions: `{% load xs %}`."""
+
+from django import template
+
+from xieshang.core import pii
+from xieshang.core.audit import verb_label
+from xieshang.core.text import chinese_date, chinese_number
+
+register = template.Library()
+
+
+@register.filter
+def cndate(value) -> str:
+    """{{ d|cndate }} → 2026年11月25日."""
+    return chinese_date(value)
+
+
+@register.filter
+def cnnum(value) -> str:
+    """{{ 15|cnnum }} → 十五."""
+    try:
+        return chinese_number(int(value))
+    except (TypeError, ValueError):
+        return ""
+
+
+@register.filter
+def mask(value, field: str) -> str:
+    """{{ member.phone|mask:"phone" }}: the masked form of a personal-data field."""
+    return pii.masked(field, value or "")
+
+
+@register.filter
+def verb(value: str) -> str:
+    """{{ event.verb|verb }} → the registered label of an audit verb."""
+    return verb_label(value)

@@ -1,0 +1,57 @@
+"""`python manage.py seed_demo --profile district|city|province [--seed N] [--if-empty]`."""
+
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from xieshang.demo import accounts
+from xieshang.demo.seed import PROFILES, database_is_empty, seed_demo
+
+
+class Command(BaseCommand):
+    help = _("生成演示数据（组织、委员、承办单位、演示账号）。")
+
+    def add_arguments(self, parser):
+        parser.add_argument("--profile", choices=PROFILES, default="district")
+        parser.add_argument("--seed", type=int, default=2026)
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help=_("数据库中已有组织时不做任何事（供 make run 使用）。"),
+        )
+
+    def handle(self, *args, profile, seed, if_empty, verbosity, **options):
+        if not database_is_empty():
+            if if_empty:
+                self.stdout.write(_("数据库中已有数据，未生成演示数据。"))
+                return
+            raise CommandError(
+                _("数据库中已有组织数据。演示数据只能生成到空数据库；如需跳过请加 --if-empty。")
+            )
+        progress = None
+        if verbosity and self.stderr.isatty():
+            progress = lambda text: self.stderr.write(text, ending="")  # noqa: E731
+        started = time.monotonic()
+        stats = seed_demo(profile=profile, seed=seed, progress_write=progress)
+        elapsed = time.monotonic() - started
+        if verbosity:
+            self.stdout.write(
+                _(
+                    "已生成演示数据（%(profile)s，种子 %(seed)s）：%(orgs)s 个组织、"
+                    "%(members)s 名委员、%(departments)s 个承办单位、"
+                    "%(users)s 个账号，用时 %(seconds).1f 秒。"
+                )
+                % {
+                    "profile": profile,
+                    "seed": seed,
+                    "orgs": stats.organisations,
+                    "members": stats.members,
+                    "departments": stats.departments,
+                    "users": stats.users,
+                    "seconds": elapsed,
+                }
+            )
+        if verbosity >= 2:
+            for username, label in accounts():
+                self.stdout.write(f"  {username:<14} {label}")

@@ -1,0 +1,25 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class FollowupsConfig(AppConfig):
+    name = "xieshang.followups"
+    label = "followups"
+    verbose_name = _("跟踪督办")
+
+    def ready(self) -> None:
+        from xieshang.core.audit import register_verbs
+
+        register_verbs(
+            {
+                "followup.open": _("交办督办事项"),
+                "followup.feedback": _("书面反馈"),
+                "followup.close": _("确认办结"),
+                "followup.reopen": _("退回重新办理"),
+                "followup.cancel": _("撤销"),
+                "followup.extension_request": _("申请延期"),
+                "followup.extension_approve": _("同意延期"),
+                "followup.extension_refuse": _("不同意延期"),
+                "followup.overdue": _("逾期升级督办"),
+            }
+        )

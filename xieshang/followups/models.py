@@ -1,0 +1,153 @@
+"""The follow-up engine (跟踪督办): a body is asked for written feedback on something by a
+due date counted in working days.
+
+Written once and used by every module: a proposal to handle, a consultation outcome, a
+leader's instruction (批示), a social-conditions report. The subject is any row (generic
+relation); the engine knows deadlines, reminders, escalation, extensions and feedback, and
+nothing about proposals.
+"""
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Task(models.Model):
+    class Kind(models.TextChoices):
+        PROPOSAL = "proposal", _("提案办理")
+        CO_HANDLING = "co_handling", _("协办意见")
+        OUTCOME = "outcome", _("协商成果反馈")
+        INSTRUCTION = "instruction", _("领导批示落实")
+        OPINION = "opinion", _("社情民意信息反馈")
+        IMPLEMENTATION = "implementation", _("落实情况跟踪")
+        OTHER = "other", _("其他督办事项")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("办理中")
+        SUBMITTED = "submitted", _("已反馈")
+        CLOSED = "closed", _("已办结")
+        CANCELLED = "cancelled", _("已撤销")
+
+    organisation = models.ForeignKey(
+        "orgs.Organisation", on_delete=models.PROTECT, related_name="followup_tasks"
+    )
+    kind = models.CharField(_("类别"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    title = models.CharField(_("事项"), max_length=200)
+    request = models.TextField(_("办理要求"), blank=True)
+    content_type = models.ForeignKey(
+        ContentType, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    object_id = models.CharField(max_length=64, blank=True)
+    subject = GenericForeignKey("content_type", "object_id")
+    department = models.ForeignKey(
+        "orgs.Department",
+        verbose_name=_("承办单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="followup_tasks",
+    )
+    # When the body asked is an office rather than a department (the Party committee
+    # office, the government office), its users are found through this role.
+    assignee_role = models.CharField(_("承办角色"), max_length=32, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    start_date = models.DateField(_("交办日期"))
+    due_date = models.DateField(_("办理期限"), db_index=True)
+    remind_days_before = models.PositiveSmallIntegerField(_("提前提醒（工作日）"), default=3)
+    status = models.CharField(
+        _("状态"), max_length=12, choices=Status.choices, default=Status.OPEN, db_index=True
+    )
+    reminded_for = models.DateField(_("已提醒的期限"), null=True, blank=True)
+    escalated_for = models.DateField(_("已升级督办的期限"), null=True, blank=True)
+    submitted_at = models.DateTimeField(_("反馈时间"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = _("督办事项")
+        verbose_name_plural = _("督办事项")
+        ordering = ["due_date", "id"]
+        indexes = [
+            models.Index(fields=["status", "due_date"]),
+            models.Index(fields=["content_type", "object_id"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def is_overdue(self, today=None) -> bool:
+        today = today or timezone.localdate()
+        return self.status == self.Status.OPEN and self.due_date < today
+
+    @property
+    def was_on_time(self) -> bool | None:
+        if self.submitted_at is None:
+            return None
+        return timezone.localtime(self.submitted_at).date() <= self.due_date
+
+
+class Feedback(models.Model):
+    """Written feedback (书面反馈) on a task: text and an optional document."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="feedback")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    text = models.TextField(_("反馈内容"))
+    document = models.FileField(_("附件"), upload_to="followups/%Y/%m/", blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("书面反馈")
+        verbose_name_plural = _("书面反馈")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.task} · {self.created_at:%Y-%m-%d}"
+
+
+class Extension(models.Model):
+    """A request to move a task's due date, decided by whoever the subject's module names
+    (for proposals: the proposal committee)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待审批")
+        APPROVED = "approved", _("已同意")
+        REFUSED = "refused", _("未同意")
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="extensions")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reason = models.TextField(_("延期理由"))
+    requested_due = models.DateField(_("申请延至"))
+    status = models.CharField(
+        _("状态"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.CharField(_("审批意见"), max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("延期申请")
+        verbose_name_plural = _("延期申请")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["task"],
+                condition=models.Q(status="pending"),
+                name="extension_one_pending_per_task",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task} → {self.requested_due}"

@@ -1,0 +1,355 @@
+"""Every change to a follow-up task. Views, the API, commands and other modules call these.
+
+Each function checks the actor's right and the task's state, applies the change, writes the
+audit event and sends notifications, all in one transaction.
+"""
+
+import datetime as dt
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from xieshang.core import calendar
+from xieshang.core.audit import lock, record_event, transition
+from xieshang.core.notifications import notify
+from xieshang.orgs.models import Role
+
+from . import policies
+from .models import Extension, Feedback, Task
+
+
+def _task_url(task: Task) -> str:
+    return f"/followups/{task.pk}/"
+
+
+def assignees(task: Task):
+    """The users who answer for the task: the department's clerks and leaders, or the
+    holders of `assignee_role` in the task's organisation."""
+    from xieshang.core.models import User
+
+    if task.department_id:
+        q = Q(
+            role_assignments__department_id=task.department_id,
+            role_assignments__role__in=[Role.DEPARTMENT, Role.DEPARTMENT_LEADER],
+        )
+        if task.department.leader_user_id:
+            q |= Q(pk=task.department.leader_user_id)
+    elif task.assignee_role:
+        q = Q(
+            role_assignments__organisation_id=task.organisation_id,
+            role_assignments__role=task.assignee_role,
+        )
+    else:
+        return User.objects.none()
+    return User.objects.filter(q, is_active=True).distinct()
+
+
+def escalation_recipients(task: Task):
+    """Overdue goes to the department's responsible leader and the supervising office of
+    the task's organisation or any level above it."""
+    from xieshang.core.models import User
+
+    ancestors = task.organisation.ancestor_ids()
+    q = Q(role_assignments__role=Role.SUPERVISOR, role_assignments__organisation_id__in=ancestors)
+    if task.department_id:
+        q |= Q(
+            role_assignments__department_id=task.department_id,
+            role_assignments__role=Role.DEPARTMENT_LEADER,
+        )
+        if task.department.leader_user_id:
+            q |= Q(pk=task.department.leader_user_id)
+    return User.objects.filter(q, is_active=True).distinct()
+
+
+@transaction.atomic
+def task_open(
+    *,
+    organisation,
+    title: str,
+    actor,
+    kind: str = Task.Kind.OTHER,
+    subject=None,
+    department=None,
+    assignee_role: str = "",
+    working_days: int | None = None,
+    due_date: dt.date | None = None,
+    start_date: dt.date | None = None,
+    request: str = "",
+    remind_days_before: int = 3,
+) -> Task:
+    """Ask `department` (or the holders of `assignee_role`) for written feedback by a due
+    date: `working_days` after `start_date` (Chinese working days), or an explicit date."""
+    if department is None and not assignee_role:
+        raise ValidationError(_("请指定承办单位。"))
+    if department is not None and department.organisation_id != organisation.pk:
+        # A department answers to the committee of its own organisation only.
+        if not organisation.path.startswith(department.organisation.path) and not (
+            department.organisation.path.startswith(organisation.path)
+        ):
+            raise ValidationError(_("承办单位不属于本组织。"))
+    start = start_date or timezone.localdate()
+    if due_date is None:
+        if working_days is None:
+            raise ValidationError(_("请指定办理期限。"))
+        due_date = calendar.add_working_days(start, working_days)
+    if due_date < start:
+        raise ValidationError(_("办理期限不能早于交办日期。"))
+    task = Task.objects.create(
+        organisation=organisation,
+        kind=kind,
+        title=title[:200],
+        request=request,
+        content_type=ContentType.objects.get_for_model(subject) if subject is not None else None,
+        object_id=str(subject.pk) if subject is not None else "",
+        department=department,
+        assignee_role=assignee_role,
+        requested_by=actor if getattr(actor, "pk", None) else None,
+        start_date=start,
+        due_date=due_date,
+        remind_days_before=remind_days_before,
+    )
+    record_event(
+        actor=actor,
+        verb="followup.open",
+        subject=task,
+        to_state=task.status,
+        note=title,
+        data={"due_date": due_date.isoformat(), "department": str(department or assignee_role)},
+    )
+    # Inbox rows are written in this transaction; email and SMS go out after commit.
+    notify(
+        assignees(task),
+        title=_("新的督办事项：%(title)s") % {"title": task.title},
+        body=_("请于%(due)s前书面反馈。") % {"due": _fmt(task.due_date)},
+        url=_task_url(task),
+        dedupe_key=f"followup:{task.pk}:open",
+        channels=("inbox", "email", "sms"),
+    )
+    return task
+
+
+@transaction.atomic
+def feedback_submit(*, task: Task, text: str, actor, document=None) -> Feedback:
+    """The assignee gives written feedback; the task moves to SUBMITTED."""
+    task = lock(Task, task.pk)
+    if not policies.can_answer(actor, task):
+        raise PermissionDenied
+    if not text.strip():
+        raise ValidationError(_("请填写反馈内容。"))
+    feedback = Feedback.objects.create(task=task, author=actor, text=text, document=document or "")
+    task.submitted_at = timezone.now()
+    transition(
+        task,
+        to=Task.Status.SUBMITTED,
+        allowed_from=[Task.Status.OPEN],
+        actor=actor,
+        verb="followup.feedback",
+        note=text[:500],
+        extra_fields=["submitted_at"],
+        data={"on_time": task.was_on_time},
+    )
+    return feedback
+
+
+@transaction.atomic
+def task_close(*, task: Task, actor, note: str = "") -> Task:
+    """The requesting office accepts the feedback: the task is done."""
+    task = lock(Task, task.pk)
+    if not policies.can_manage(actor, task):
+        raise PermissionDenied
+    task.closed_at = timezone.now()
+    transition(
+        task,
+        to=Task.Status.CLOSED,
+        allowed_from=[Task.Status.SUBMITTED],
+        actor=actor,
+        verb="followup.close",
+        note=note,
+        extra_fields=["closed_at"],
+    )
+    return task
+
+
+@transaction.atomic
+def task_reopen(*, task: Task, actor, note: str, working_days: int) -> Task:
+    """The feedback is not enough: the task goes back to the assignee with a new deadline."""
+    task = lock(Task, task.pk)
+    if not policies.can_manage(actor, task):
+        raise PermissionDenied
+    if not note.strip():
+        raise ValidationError(_("请说明退回理由。"))
+    task.due_date = calendar.add_working_days(timezone.localdate(), working_days)
+    task.submitted_at = None
+    transition(
+        task,
+        to=Task.Status.OPEN,
+        allowed_from=[Task.Status.SUBMITTED],
+        actor=actor,
+        verb="followup.reopen",
+        note=note,
+        extra_fields=["due_date", "submitted_at"],
+    )
+    _notify_assignees(task, _("督办事项被退回：%(title)s"), f"reopen:{task.due_date}", note)
+    return task
+
+
+@transaction.atomic
+def task_cancel(*, task: Task, actor, note: str) -> Task:
+    task = lock(Task, task.pk)
+    if not policies.can_manage(actor, task):
+        raise PermissionDenied
+    transition(
+        task,
+        to=Task.Status.CANCELLED,
+        allowed_from=[Task.Status.OPEN, Task.Status.SUBMITTED],
+        actor=actor,
+        verb="followup.cancel",
+        note=note,
+    )
+    return task
+
+
+@transaction.atomic
+def extension_request(*, task: Task, requested_due: dt.date, reason: str, actor) -> Extension:
+    task = lock(Task, task.pk)
+    if not policies.can_answer(actor, task):
+        raise PermissionDenied
+    if task.status != Task.Status.OPEN:
+        raise ValidationError(_("只有办理中的事项可以申请延期。"))
+    if not reason.strip():
+        raise ValidationError(_("请填写延期理由。"))
+    if requested_due <= task.due_date:
+        raise ValidationError(
+            _("申请延至的日期须晚于现办理期限（%(due)s）。") % {"due": _fmt(task.due_date)}
+        )
+    if task.extensions.filter(status=Extension.Status.PENDING).exists():
+        raise ValidationError(_("已有待审批的延期申请。"))
+    extension = Extension.objects.create(
+        task=task, requested_by=actor, reason=reason, requested_due=requested_due
+    )
+    record_event(
+        actor=actor,
+        verb="followup.extension_request",
+        subject=task,
+        note=reason,
+        data={"from": task.due_date.isoformat(), "to": requested_due.isoformat()},
+    )
+    return extension
+
+
+@transaction.atomic
+def extension_decide(*, extension: Extension, approve: bool, actor, note: str = "") -> Extension:
+    extension = Extension.objects.select_for_update().select_related("task").get(pk=extension.pk)
+    task = lock(Task, extension.task_id)
+    if not policies.can_manage(actor, task):
+        raise PermissionDenied
+    if extension.status != Extension.Status.PENDING:
+        raise ValidationError(_("该延期申请已审批。"))
+    old_due = task.due_date
+    extension.status = Extension.Status.APPROVED if approve else Extension.Status.REFUSED
+    extension.decided_by = actor
+    extension.decided_at = timezone.now()
+    extension.decision_note = note[:200]
+    extension.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    if approve:
+        task.due_date = extension.requested_due
+        task.save(update_fields=["due_date"])
+    record_event(
+        actor=actor,
+        verb="followup.extension_approve" if approve else "followup.extension_refuse",
+        subject=task,
+        note=note,
+        data={"from": old_due.isoformat(), "to": task.due_date.isoformat()},
+    )
+    title = _("延期申请已同意：%(title)s") if approve else _("延期申请未同意：%(title)s")
+    _notify_assignees(task, title, f"extension:{extension.pk}", note)
+    return extension
+
+
+def _notify_assignees(task: Task, title_template: str, key: str, body: str = "") -> None:
+    notify(
+        assignees(task),
+        title=title_template % {"title": task.title},
+        body=body,
+        url=_task_url(task),
+        dedupe_key=f"followup:{task.pk}:{key}",
+    )
+
+
+def _fmt(day: dt.date) -> str:
+    from xieshang.core.text import chinese_date
+
+    return chinese_date(day)
+
+
+def scan_deadlines(*, today: dt.date | None = None) -> dict[str, int]:
+    """The periodic scan: remind before the due date, escalate after it.
+
+    Idempotent: the reminder and the escalation are each claimed per due date with a
+    compare-and-set update, and notifications carry a dedupe key, so running the scan twice
+    (or on two hosts) sends nothing twice. An approved extension moves the due date and so
+    allows one new reminder and one new escalation.
+    """
+    today = today or timezone.localdate()
+    reminded = escalated = 0
+    open_tasks = Task.objects.filter(status=Task.Status.OPEN).select_related(
+        "organisation", "department"
+    )
+    # Reminders: due within the next `remind_days_before` working days, not yet reminded.
+    horizon = calendar.add_working_days(today, 10)
+    for task in open_tasks.filter(due_date__gte=today, due_date__lte=horizon).exclude(
+        reminded_for=F("due_date")
+    ):
+        remind_from = calendar.add_working_days(task.due_date, -task.remind_days_before)
+        if today < remind_from:
+            continue
+        claimed = (
+            Task.objects.filter(pk=task.pk, status=Task.Status.OPEN, due_date=task.due_date)
+            .exclude(reminded_for=task.due_date)
+            .update(reminded_for=task.due_date)
+        )
+        if claimed != 1:
+            continue
+        notify(
+            assignees(task),
+            title=_("督办事项即将到期：%(title)s") % {"title": task.title},
+            body=_("办理期限为%(due)s，请按时书面反馈。") % {"due": _fmt(task.due_date)},
+            url=_task_url(task),
+            dedupe_key=f"followup:{task.pk}:remind:{task.due_date}",
+            channels=("inbox", "sms"),
+        )
+        reminded += 1
+    # Escalation: past due and still open.
+    for task in open_tasks.filter(due_date__lt=today).exclude(escalated_for=F("due_date")):
+        with transaction.atomic():
+            claimed = (
+                Task.objects.filter(pk=task.pk, status=Task.Status.OPEN, due_date=task.due_date)
+                .exclude(escalated_for=task.due_date)
+                .update(escalated_for=task.due_date)
+            )
+            if claimed != 1:
+                continue
+            record_event(
+                actor=None,
+                verb="followup.overdue",
+                subject=task,
+                from_state=task.status,
+                to_state=task.status,
+                note=_("已超过办理期限（%(due)s），升级督办。") % {"due": _fmt(task.due_date)},
+            )
+        days = calendar.working_days_between(task.due_date, today)
+        notify(
+            [*assignees(task), *escalation_recipients(task)],
+            title=_("督办事项已逾期：%(title)s") % {"title": task.title},
+            body=_("办理期限为%(due)s，已逾期%(days)s个工作日。")
+            % {"due": _fmt(task.due_date), "days": days},
+            url=_task_url(task),
+            dedupe_key=f"followup:{task.pk}:overdue:{task.due_date}",
+            channels=("inbox", "email", "sms"),
+        )
+        escalated += 1
+    return {"reminded": reminded, "escalated": escalated}

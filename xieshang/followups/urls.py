@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import views
+
+app_name = "followups"
+urlpatterns = [
+    path("", views.queue, name="queue"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/feedback/", views.feedback, name="feedback"),
+    path("<int:pk>/extension/", views.extension, name="extension"),
+    path(
+        "<int:pk>/extension/<int:ext_pk>/decide/", views.extension_decision, name="extension_decide"
+    ),
+    path("<int:pk>/close/", views.close, name="close"),
+    path("<int:pk>/reopen/", views.reopen, name="reopen"),
+]

@@ -1,0 +1,218 @@
+"""Reads of members used by the pages, the exports and the API.
+
+Every list here is scoped through `core.access` and runs a fixed number of queries
+whatever the number of rows (committees and categories are prefetched)."""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext as _
+
+from xieshang.core import access
+from xieshang.core.models import Event
+from xieshang.orgs.models import (
+    ActivityGroup,
+    Committee,
+    Level,
+    LiaisonRoom,
+    Organisation,
+    Party,
+    Role,
+    RoleAssignment,
+    Sector,
+    Term,
+)
+
+from .models import Category, Member, Membership, MembershipCategory
+
+CPPCC_LEVELS = (Level.PROVINCE, Level.CITY, Level.DISTRICT)
+
+
+def current_terms(organisations: QuerySet) -> QuerySet:
+    """The latest term of each organisation in `organisations` (one subquery, no round trip)."""
+    newer = Term.objects.filter(
+        organisation=OuterRef("organisation"), number__gt=OuterRef("number")
+    )
+    return Term.objects.filter(organisation__in=organisations).exclude(Exists(newer))
+
+
+def current_term(organisation: Organisation) -> Term | None:
+    return organisation.terms.order_by("-number").first()
+
+
+def cppcc_organisations(user, perm: str) -> QuerySet:
+    """CPPCC committees (province, city, district nodes) where `user` may do `perm`."""
+    return access.organisations(user, perm).filter(level__in=CPPCC_LEVELS).order_by("path")
+
+
+@dataclass
+class MemberFilter:
+    term: int | None = None
+    sector: int | None = None
+    party: int | None = None
+    committee: int | None = None
+    group: int | None = None
+    status: str = ""
+    q: str = ""
+    order: str = "stroke"  # or "pinyin"
+
+
+def membership_rows(user, filters: MemberFilter | None = None, *, perm: str = "members.view"):
+    """Memberships (one row per member and term) that `user` may see with `perm`, filtered
+    and in official order: surname strokes, or pinyin when asked.
+
+    Without a term in the filter, the rows come from the current term of every
+    organisation in the user's scope."""
+    f = filters or MemberFilter()
+    qs = access.scope(Membership.objects.all(), user, perm, field="member__organisation")
+    if f.term:
+        qs = qs.filter(term_id=f.term)
+    else:
+        qs = qs.filter(term__in=current_terms(access.organisations(user, perm)))
+    if f.sector:
+        qs = qs.filter(sector_id=f.sector)
+    if f.party:
+        qs = qs.filter(party_id=f.party)
+    if f.committee:
+        qs = qs.filter(committees__id=f.committee)
+    if f.group:
+        qs = qs.filter(activity_group_id=f.group)
+    if f.status:
+        qs = qs.filter(status=f.status)
+    if f.q:
+        qs = qs.filter(Q(member__name__icontains=f.q) | Q(member__employer__icontains=f.q))
+    key = "member__pinyin_key" if f.order == "pinyin" else "member__stroke_key"
+    return (
+        qs.select_related(
+            "member", "member__organisation", "term", "sector", "party", "activity_group"
+        )
+        .prefetch_related("committees", "categories")
+        .order_by(key, "member__id", "id")
+    )
+
+
+def member_for_user(user, pk: int, perm: str = "members.view") -> Member | None:
+    """The member if `user` may see them with `perm`; None otherwise (the caller answers
+    404 either way, so existence outside the scope does not leak)."""
+    return (
+        access.scope(Member.objects.all(), user, perm)
+        .select_related("organisation", "street")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def memberships_of(member: Member) -> list[Membership]:
+    return list(
+        member.memberships.select_related("term", "sector", "party", "activity_group")
+        .prefetch_related("committees", "categories")
+        .order_by("-term__number")
+    )
+
+
+def member_history(member: Member, memberships: list[Membership]) -> QuerySet:
+    """Events on the member and on each of their memberships (status changes), newest
+    first: the history panel of the member's page."""
+    from django.contrib.contenttypes.models import ContentType
+
+    member_ct = ContentType.objects.get_for_model(Member)
+    seat_ct = ContentType.objects.get_for_model(Membership)
+    # Views of personal data are in the audit log, not here: this panel shows changes.
+    return (
+        Event.objects.filter(
+            Q(content_type=member_ct, object_id=str(member.pk))
+            | Q(content_type=seat_ct, object_id__in=[str(m.pk) for m in memberships])
+        )
+        .exclude(verb__startswith="pii.")
+        .order_by("-created_at", "-id")
+    )
+
+
+def filter_choices(user, perm: str = "members.view") -> dict:
+    """Options of the list filters, limited to the user's organisations."""
+    orgs = access.organisations(user, perm)
+    return {
+        "terms": Term.objects.filter(organisation__in=orgs).select_related("organisation"),
+        "sectors": Sector.objects.filter(organisation__in=orgs).select_related("organisation"),
+        "parties": Party.objects.all(),
+        "committees": Committee.objects.filter(organisation__in=orgs).select_related(
+            "organisation"
+        ),
+        "groups": ActivityGroup.objects.filter(organisation__in=orgs).select_related(
+            "organisation"
+        ),
+    }
+
+
+# --- Checks and composition (C4.11, C5.6, C3.5, C5.4) -----------------------------------
+
+
+def members_without_committee(term: Term) -> QuerySet:
+    """Active members of `term` who sit on no special committee (全员入委, C4.11)."""
+    return (
+        Membership.objects.filter(term=term, status=Membership.Status.ACTIVE)
+        .filter(~Exists(Membership.committees.through.objects.filter(membership=OuterRef("pk"))))
+        .select_related("member", "sector", "party")
+        .order_by("member__stroke_key", "member__id")
+    )
+
+
+def streets_missing_liaison(organisation: Organisation) -> QuerySet:
+    """Streets under `organisation` that lack a liaison officer account or a liaison room
+    (C5.6), with `has_liaison` and `has_room` annotated."""
+    officer = RoleAssignment.objects.filter(organisation=OuterRef("pk"), role=Role.LIAISON)
+    room = LiaisonRoom.objects.filter(street=OuterRef("pk"))
+    return (
+        Organisation.objects.filter(level=Level.STREET, path__startswith=organisation.path)
+        .annotate(has_liaison=Exists(officer), has_room=Exists(room))
+        .filter(Q(has_liaison=False) | Q(has_room=False))
+        .select_related("parent")
+        .order_by("path")
+    )
+
+
+def street_count(organisation: Organisation) -> int:
+    return Organisation.objects.filter(
+        level=Level.STREET, path__startswith=organisation.path
+    ).count()
+
+
+def _with_share(rows: list[tuple[str, int]], total: int) -> list[dict]:
+    return [
+        {"label": label, "count": n, "share": round(n * 100 / total, 1) if total else 0.0}
+        for label, n in rows
+    ]
+
+
+def composition(term: Term) -> dict:
+    """Active members of `term` by sector, by party and by C3.5 category, with shares."""
+    active = Membership.objects.filter(term=term, status=Membership.Status.ACTIVE)
+    total = active.count()
+    by_sector = (
+        active.values("sector__name", "sector__sort_order", "sector_id")
+        .annotate(n=Count("id"))
+        .order_by("sector__sort_order", "sector_id")
+    )
+    by_party = (
+        active.values("party__name", "party__sort_order", "party_id")
+        .annotate(n=Count("id"))
+        .order_by("party__sort_order", "party_id")
+    )
+    by_category = dict(
+        MembershipCategory.objects.filter(
+            membership__term=term, membership__status=Membership.Status.ACTIVE
+        )
+        .values_list("category")
+        .annotate(n=Count("membership_id", distinct=True))
+    )
+    unset = _("（未填写）")
+    return {
+        "total": total,
+        "sector": _with_share([(r["sector__name"] or unset, r["n"]) for r in by_sector], total),
+        "party": _with_share([(r["party__name"] or unset, r["n"]) for r in by_party], total),
+        # Every category is listed, those without members too: a zero is a finding.
+        "category": _with_share(
+            [(str(label), by_category.get(value, 0)) for value, label in Category.choices],
+            total,
+        ),
+    }

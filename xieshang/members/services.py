@@ -1,0 +1,246 @@
+"""Every change to members and their seats. Each function runs in one transaction and
+writes its audit event; personal data in the event is masked (core.pii)."""
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from xieshang.core import pii
+from xieshang.core.audit import (
+    TransitionError,
+    changed_fields,
+    lock,
+    record_event,
+    save_versioned,
+    transition,
+)
+from xieshang.orgs.models import Organisation, Term
+
+from .models import Category, Member, Membership, MembershipCategory
+
+# Fields of Member that the form and the import set.
+MEMBER_FIELDS = (
+    "name",
+    "gender",
+    "ethnicity",
+    "birth_date",
+    "id_number",
+    "phone",
+    "address",
+    "employer",
+    "education",
+    "email",
+    "street",
+)
+# Fields of the current-term Membership that the form and the import set.
+SEAT_FIELDS = ("sector", "party", "activity_group", "is_standing", "position")
+PII_FIELDS = ("id_number", "phone", "address")
+
+
+@dataclass
+class MemberInput:
+    """What a clerk enters for one member: the person and their seat in the term."""
+
+    member: dict[str, Any]
+    seat: dict[str, Any]
+    committees: list = field(default_factory=list)
+    categories: list[str] = field(default_factory=list)
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return _("是") if value else _("否")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _snapshot(member: Member, seat: Membership | None, committees, categories) -> dict[str, str]:
+    """A flat, printable picture of the record for `changed_fields`, PII masked."""
+    data = {}
+    for name in MEMBER_FIELDS:
+        value = _text(getattr(member, name))
+        data[name] = pii.masked(name, value) if name in PII_FIELDS else value
+    for name in SEAT_FIELDS:
+        data[name] = _text(getattr(seat, name)) if seat is not None else ""
+    data["committees"] = "、".join(sorted(str(c) for c in committees))
+    labels = dict(Category.choices)
+    data["categories"] = "、".join(sorted(str(labels.get(c, c)) for c in categories))
+    return data
+
+
+def _apply_seat(seat: Membership, data: MemberInput) -> None:
+    for name in SEAT_FIELDS:
+        if name in data.seat:
+            setattr(seat, name, data.seat[name])
+    seat.save()
+    seat.committees.set(data.committees)
+    wanted = set(data.categories)
+    seat.categories.exclude(category__in=wanted).delete()
+    have = set(seat.categories.values_list("category", flat=True))
+    MembershipCategory.objects.bulk_create(
+        [MembershipCategory(membership=seat, category=c) for c in sorted(wanted - have)]
+    )
+
+
+@transaction.atomic
+def member_create(
+    *, organisation: Organisation, term: Term, data: MemberInput, actor, verb: str = "member.create"
+) -> Member:
+    """Create a member with their seat in `term`. Writes `member.create` with the entered
+    fields (personal data masked)."""
+    member = Member(organisation=organisation)
+    for name in MEMBER_FIELDS:
+        if name in data.member:
+            setattr(member, name, data.member[name])
+    member.refresh_sort_keys()
+    member.save()
+    seat = Membership(member=member, term=term)
+    _apply_seat(seat, data)
+    empty = {key: "" for key in _snapshot(Member(), None, [], [])}
+    after = _snapshot(member, seat, data.committees, data.categories)
+    record_event(
+        actor=actor,
+        verb=verb,
+        subject=member,
+        note=str(term),
+        data={"changed": changed_fields(empty, after), "term": term.pk},
+    )
+    return member
+
+
+@transaction.atomic
+def member_update(
+    *, member: Member, term: Term, expected_version: int, data: MemberInput, actor
+) -> Member:
+    """Save the clerk's edit of `member` and their seat in `term`, unless someone saved the
+    member after the clerk loaded it (raises StaleEdit, nothing written)."""
+    seat = Membership.objects.filter(member=member, term=term).first()
+    before = _snapshot(
+        member,
+        seat,
+        list(seat.committees.all()) if seat else [],
+        list(seat.categories.values_list("category", flat=True)) if seat else [],
+    )
+    for name in MEMBER_FIELDS:
+        if name in data.member:
+            setattr(member, name, data.member[name])
+    member.refresh_sort_keys()
+    member.updated_at = timezone.now()
+    save_versioned(
+        member,
+        expected_version=expected_version,
+        fields=[*MEMBER_FIELDS, "stroke_key", "pinyin_key", "updated_at"],
+    )
+    if seat is None:
+        seat = Membership(member=member, term=term)
+    _apply_seat(seat, data)
+    after = _snapshot(member, seat, data.committees, data.categories)
+    record_event(
+        actor=actor,
+        verb="member.update",
+        subject=member,
+        data={"changed": changed_fields(before, after), "term": term.pk},
+    )
+    return member
+
+
+# --- Exits (C5.10): the seat changes state, the member and the history stay ----------------
+
+EXIT_VERBS = {
+    Membership.Status.RESIGNED: "membership.resign",
+    Membership.Status.REVOKED: "membership.revoke",
+    Membership.Status.TERM_ENDED: "membership.term_end",
+}
+
+
+def _exit(*, membership: Membership, to: str, actor, reason: str, on_date: dt.date) -> Membership:
+    reason = (reason or "").strip()
+    if not reason:
+        raise TransitionError(_("请填写变更原因。"))
+    with transaction.atomic():
+        seat = lock(Membership, membership.pk)
+        seat.status_changed_on = on_date
+        seat.status_reason = reason[:200]
+        transition(
+            seat,
+            to=to,
+            allowed_from=[Membership.Status.ACTIVE],
+            actor=actor,
+            verb=EXIT_VERBS[to],
+            note=reason,
+            extra_fields=["status_changed_on", "status_reason"],
+            data={"date": on_date.isoformat(), "member": seat.member_id},
+        )
+    return seat
+
+
+def membership_resign(*, membership: Membership, actor, reason: str, on_date: dt.date):
+    """辞去委员: an active seat ends at the member's request."""
+    return _exit(
+        membership=membership,
+        to=Membership.Status.RESIGNED,
+        actor=actor,
+        reason=reason,
+        on_date=on_date,
+    )
+
+
+def membership_revoke(*, membership: Membership, actor, reason: str, on_date: dt.date):
+    """撤销委员资格: the standing committee's decision, recorded with its reason."""
+    return _exit(
+        membership=membership,
+        to=Membership.Status.REVOKED,
+        actor=actor,
+        reason=reason,
+        on_date=on_date,
+    )
+
+
+def membership_end_term(*, membership: Membership, actor, reason: str, on_date: dt.date):
+    """届满: the term is over."""
+    return _exit(
+        membership=membership,
+        to=Membership.Status.TERM_ENDED,
+        actor=actor,
+        reason=reason,
+        on_date=on_date,
+    )
+
+
+EXIT_SERVICES = {
+    Membership.Status.RESIGNED: membership_resign,
+    Membership.Status.REVOKED: membership_revoke,
+    Membership.Status.TERM_ENDED: membership_end_term,
+}
+
+
+# --- Import ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def members_import(
+    *, organisation: Organisation, term: Term, rows: list[MemberInput], actor, file_name: str = ""
+) -> list[Member]:
+    """Create every row or none: the caller validated all rows first, and any database
+    error here rolls the whole file back."""
+    created = [
+        member_create(
+            organisation=organisation, term=term, data=row, actor=actor, verb="member.import"
+        )
+        for row in rows
+    ]
+    record_event(
+        actor=actor,
+        verb="member.import_file",
+        organisation=organisation,
+        note=file_name,
+        data={"count": len(created), "term": term.pk},
+    )
+    return created

@@ -1,0 +1,41 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ProposalsConfig(AppConfig):
+    name = "xieshang.proposals"
+    label = "proposals"
+    verbose_name = _("提案")
+
+    def ready(self) -> None:
+        from xieshang.core.audit import register_verbs
+
+        from . import rules  # noqa: F401 - defines the configurable rules
+
+        register_verbs(
+            {
+                "proposal.create": _("起草提案"),
+                "proposal.edit": _("修改提案"),
+                "proposal.submit": _("提交提案"),
+                "proposal.cosign_confirm": _("确认联名"),
+                "proposal.cosign_decline": _("谢绝联名"),
+                "proposal.accept": _("立案"),
+                "proposal.merge": _("并案"),
+                "proposal.to_opinion": _("转意见建议"),
+                "proposal.to_info": _("转社情民意"),
+                "proposal.return": _("退回修改"),
+                "proposal.reject": _("不予立案"),
+                "proposal.assign": _("交办"),
+                "proposal.assignment_return": _("承办单位申请退回"),
+                "proposal.contact": _("联系提案人"),
+                "proposal.answer": _("答复"),
+                "proposal.evaluate": _("提案人评价"),
+                "proposal.rehandle": _("重新办理"),
+                "proposal.close": _("办结"),
+                "proposal.key_shortlist": _("拟定重点提案"),
+                "proposal.key_approve": _("确定重点提案"),
+                "proposal.supervise": _("督办"),
+                "proposal.publish": _("公开"),
+                "proposal.withhold": _("不予公开"),
+            }
+        )

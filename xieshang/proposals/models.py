@@ -1,0 +1,328 @@
+"""Proposals (提案): submission, review, assignment, handling, answers, evaluation.
+
+Deadlines and written feedback of the departments go through the follow-up engine
+(`followups.Task`): every assignment owns one task; this app adds what is proposal-specific
+(contacts with the proposer, the answer letter with its outcome category, ratings).
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from xieshang.core.text import chinese_number
+
+
+class Proposal(models.Model):
+    class Kind(models.TextChoices):
+        PLENARY = "plenary", _("大会提案")
+        INTERIM = "interim", _("平时提案")
+
+    class ProposerType(models.TextChoices):
+        MEMBER = "member", _("委员个人")
+        JOINT = "joint", _("委员联名")
+        SECTOR = "sector", _("界别")
+        GROUP = "group", _("委员小组")
+        PARTY = "party", _("党派团体")
+        COMMITTEE = "committee", _("专门委员会")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("草稿")
+        COSIGNING = "cosigning", _("待联名确认")
+        SUBMITTED = "submitted", _("待审查")
+        RETURNED = "returned", _("退回修改")
+        ACCEPTED = "accepted", _("已立案")
+        MERGED = "merged", _("并案")
+        TO_OPINION = "to_opinion", _("转意见建议")
+        TO_INFO = "to_info", _("转社情民意")
+        REJECTED = "rejected", _("不予立案")
+        ASSIGNED = "assigned", _("办理中")
+        ANSWERED = "answered", _("已答复")
+        CLOSED = "closed", _("已办结")
+
+    class KeyStatus(models.TextChoices):
+        NONE = "", _("否")
+        SHORTLISTED = "shortlisted", _("拟定重点提案")
+        APPROVED = "approved", _("重点提案")
+
+    organisation = models.ForeignKey(
+        "orgs.Organisation", on_delete=models.PROTECT, related_name="proposals"
+    )
+    session = models.ForeignKey(
+        "orgs.Session",
+        verbose_name=_("会次"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="proposals",
+    )
+    kind = models.CharField(_("类别"), max_length=10, choices=Kind.choices, default=Kind.INTERIM)
+    year = models.PositiveSmallIntegerField(_("年度"), db_index=True)
+    serial = models.PositiveIntegerField(_("编号"), null=True, blank=True)
+    number = models.CharField(_("提案号"), max_length=60, blank=True, db_index=True)
+    title = models.CharField(_("案由"), max_length=120)
+    facts = models.TextField(_("现状与问题"), blank=True)
+    analysis = models.TextField(_("原因分析"), blank=True)
+    suggestions = models.TextField(_("具体建议"), blank=True)
+    proposer_type = models.CharField(
+        _("提出方式"), max_length=12, choices=ProposerType.choices, default=ProposerType.MEMBER
+    )
+    first_proposer = models.ForeignKey(
+        "members.Member",
+        verbose_name=_("第一提案人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="first_proposals",
+    )
+    proposer_body = models.CharField(_("提案单位"), max_length=100, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(
+        _("状态"), max_length=12, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+    review_due = models.DateField(_("审查期限"), null=True, blank=True)
+    reviewed_at = models.DateTimeField(_("审查时间"), null=True, blank=True)
+    review_note = models.TextField(_("审查意见"), blank=True)
+    reject_reason = models.CharField(_("不予立案理由"), max_length=100, blank=True)
+    returned_count = models.PositiveSmallIntegerField(default=0)
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("并入提案"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_proposals",
+    )
+    is_public_interest = models.BooleanField(_("涉及公共利益，可公开"), default=True)
+    proposer_opt_out = models.BooleanField(_("提案人不同意公开"), default=False)
+    office_withheld = models.BooleanField(_("不予公开"), default=False)
+    published_at = models.DateTimeField(_("公开时间"), null=True, blank=True)
+    key_status = models.CharField(
+        _("重点提案"), max_length=12, choices=KeyStatus.choices, default="", blank=True
+    )
+    leading_leader = models.CharField(_("领办领导"), max_length=50, blank=True)
+    rehandled = models.BooleanField(_("已重新办理"), default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = _("提案")
+        verbose_name_plural = _("提案")
+        ordering = ["-year", "serial", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "year", "kind", "serial"],
+                condition=models.Q(serial__isnull=False),
+                name="proposal_unique_serial",
+            )
+        ]
+        indexes = [models.Index(fields=["organisation", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}" if self.number else self.title
+
+    def get_absolute_url(self) -> str:
+        return f"/proposals/{self.pk}/"
+
+    @property
+    def body_length(self) -> int:
+        return len(self.facts) + len(self.analysis) + len(self.suggestions)
+
+    @property
+    def full_text(self) -> str:
+        return "\n".join(filter(None, [self.title, self.facts, self.analysis, self.suggestions]))
+
+    @property
+    def is_key(self) -> bool:
+        return self.key_status == self.KeyStatus.APPROVED
+
+
+def format_number(proposal: Proposal) -> str:
+    """第十五届第三次会议第0012号 for plenary proposals; 2026年平时提案第0003号 otherwise."""
+    if proposal.kind == Proposal.Kind.PLENARY and proposal.session_id:
+        session = proposal.session
+        return (
+            f"第{chinese_number(session.term.number)}届"
+            f"第{chinese_number(session.number)}次会议第{proposal.serial:04d}号"
+        )
+    return f"{proposal.year}年平时提案第{proposal.serial:04d}号"
+
+
+class Signer(models.Model):
+    """A co-signer (联名提案人). The joint proposal counts only once each has confirmed."""
+
+    class Status(models.TextChoices):
+        INVITED = "invited", _("待确认")
+        CONFIRMED = "confirmed", _("已确认")
+        DECLINED = "declined", _("已谢绝")
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="signers")
+    member = models.ForeignKey("members.Member", on_delete=models.PROTECT, related_name="+")
+    order = models.PositiveSmallIntegerField(default=2)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.INVITED)
+    responded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("联名提案人")
+        verbose_name_plural = _("联名提案人")
+        ordering = ["order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["proposal", "member"], name="signer_unique_member")
+        ]
+
+    def __str__(self) -> str:
+        return str(self.member)
+
+
+class Assignment(models.Model):
+    """交办: one department's part in handling a proposal, with its follow-up task."""
+
+    class Role(models.TextChoices):
+        LEAD = "lead", _("主办")
+        CO = "co", _("协办")
+        SPLIT = "split", _("分办")
+
+    class Status(models.TextChoices):
+        HANDLING = "handling", _("办理中")
+        RETURNED = "returned", _("申请退回")
+        WITHDRAWN = "withdrawn", _("已改交")
+        ANSWERED = "answered", _("已答复")
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="assignments")
+    department = models.ForeignKey(
+        "orgs.Department", on_delete=models.PROTECT, related_name="proposal_assignments"
+    )
+    role = models.CharField(_("办理方式"), max_length=8, choices=Role.choices)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=Status.choices, default=Status.HANDLING
+    )
+    task = models.OneToOneField(
+        "followups.Task", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    assigned_at = models.DateTimeField(default=timezone.now)
+    return_reason = models.TextField(_("退回理由"), blank=True)
+    round = models.PositiveSmallIntegerField(_("办理轮次"), default=1)
+
+    class Meta:
+        verbose_name = _("交办")
+        verbose_name_plural = _("交办")
+        ordering = ["proposal", "role", "id"]
+        constraints = [
+            # One live assignment per department and round: two clerks assigning at once
+            # cannot both succeed.
+            models.UniqueConstraint(
+                fields=["proposal", "department", "round"],
+                condition=models.Q(status__in=["handling", "answered"]),
+                name="assignment_unique_live",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.proposal} → {self.department} ({self.get_role_display()})"
+
+
+class Contact(models.Model):
+    """The department's contact with the proposer (联系提案人): date and way."""
+
+    class Way(models.TextChoices):
+        PHONE = "phone", _("电话")
+        VISIT = "visit", _("走访")
+        MEETING = "meeting", _("面商")
+        OTHER = "other", _("其他")
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="contacts")
+    date = models.DateField(_("联系日期"))
+    way = models.CharField(_("联系方式"), max_length=10, choices=Way.choices)
+    note = models.TextField(_("沟通情况"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("联系记录")
+        verbose_name_plural = _("联系记录")
+        ordering = ["date", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.get_way_display()}"
+
+
+class Answer(models.Model):
+    """答复函: the department's answer letter, signed off by its responsible leader."""
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="answers")
+    category = models.CharField(_("办理结果"), max_length=4)
+    text = models.TextField(_("答复内容"))
+    signed_by = models.CharField(_("签发领导"), max_length=50)
+    contact_person = models.CharField(_("联系人"), max_length=50)
+    contact_phone = models.CharField(_("联系电话"), max_length=30)
+    answered_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("答复函")
+        verbose_name_plural = _("答复函")
+        ordering = ["answered_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.assignment} · {self.category}"
+
+
+class Rating(models.TextChoices):
+    SATISFIED = "satisfied", _("满意")
+    BASICALLY = "basically", _("基本满意")
+    UNSATISFIED = "unsatisfied", _("不满意")
+
+
+class Evaluation(models.Model):
+    """A proposer's rating of an answer: on the handling process and on the result."""
+
+    answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="evaluations")
+    member = models.ForeignKey("members.Member", on_delete=models.PROTECT, related_name="+")
+    process = models.CharField(_("办理过程"), max_length=12, choices=Rating.choices)
+    result = models.CharField(_("办理结果"), max_length=12, choices=Rating.choices)
+    comment = models.TextField(_("意见"), blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("办理评价")
+        verbose_name_plural = _("办理评价")
+        constraints = [
+            models.UniqueConstraint(fields=["answer", "member"], name="evaluation_unique_member")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} · {self.get_result_display()}"
+
+
+class Supervision(models.Model):
+    """督办 records of a key proposal: 协商座谈, 实地考察, 专题调研, 走访."""
+
+    class Way(models.TextChoices):
+        SYMPOSIUM = "symposium", _("协商座谈")
+        FIELD = "field", _("实地考察")
+        RESEARCH = "research", _("专题调研")
+        VISIT = "visit", _("走访")
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="supervisions")
+    date = models.DateField(_("日期"))
+    way = models.CharField(_("方式"), max_length=10, choices=Way.choices)
+    note = models.TextField(_("情况"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("督办记录")
+        verbose_name_plural = _("督办记录")
+        ordering = ["date", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.proposal} · {self.get_way_display()}"

@@ -1,0 +1,79 @@
+"""Who may see and do what with a proposal, on top of core.access.
+
+- The first proposer (and whoever drafted it) sees their drafts; nobody else does.
+- Invited co-signers see the proposal once it is sent to them.
+- A department sees only proposals with an assignment to it.
+- Proposal-committee staff, the office, the chair and supervisors see every submitted
+  proposal of their organisation subtree (`proposals.view`).
+"""
+
+from django.db.models import Q
+
+from xieshang.core import access
+from xieshang.orgs.models import Role
+
+from .models import Assignment, Proposal
+
+
+def member_of(user):
+    return getattr(user, "member", None) if getattr(user, "is_authenticated", False) else None
+
+
+def department_ids(user) -> set[int]:
+    return {
+        ra.department_id
+        for ra in access.assignments(user)
+        if ra.department_id and ra.role in (Role.DEPARTMENT, Role.DEPARTMENT_LEADER)
+    }
+
+
+def is_first_proposer(user, proposal: Proposal) -> bool:
+    member = member_of(user)
+    if proposal.created_by_id and proposal.created_by_id == getattr(user, "pk", None):
+        return True
+    return member is not None and proposal.first_proposer_id == member.pk
+
+
+def is_signer(user, proposal: Proposal) -> bool:
+    member = member_of(user)
+    return member is not None and proposal.signers.filter(member=member).exists()
+
+
+def can_view(user, proposal: Proposal) -> bool:
+    if is_first_proposer(user, proposal):
+        return True
+    if proposal.status == Proposal.Status.DRAFT:
+        return False
+    if is_signer(user, proposal):
+        return True
+    if access.can(user, "proposals.view", proposal.organisation):
+        return True
+    depts = department_ids(user)
+    return bool(depts) and proposal.assignments.filter(department_id__in=depts).exists()
+
+
+def can_review(user, proposal: Proposal) -> bool:
+    return access.can(user, "proposals.review", proposal.organisation)
+
+
+def can_approve_key(user, proposal: Proposal) -> bool:
+    return access.can(user, "proposals.key_approve", proposal.organisation)
+
+
+def can_handle(user, assignment: Assignment) -> bool:
+    return assignment.department_id in department_ids(user)
+
+
+def visible_q(user) -> Q:
+    """A filter of the proposals a user may see in lists (drafts only their own)."""
+    q = access.org_filter(user, "proposals.view") & ~Q(status=Proposal.Status.DRAFT)
+    member = member_of(user)
+    if member is not None:
+        q |= Q(first_proposer=member)
+        q |= Q(signers__member=member) & ~Q(status=Proposal.Status.DRAFT)
+    if getattr(user, "is_authenticated", False):
+        q |= Q(created_by=user)
+    depts = department_ids(user)
+    if depts:
+        q |= Q(assignments__department_id__in=depts)
+    return q

@@ -1,0 +1,47 @@
+"""The configurable rules of proposal work, with the national defaults (SPEC § Proposals)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from xieshang.orgs.config import define
+
+BODY_MAX_CHARS = define("proposals.body_max_chars", 3000, _("提案正文字数上限"))
+REVIEW_DAYS = define("proposals.review_working_days", 10, _("审查时限（工作日）"))
+RETURN_DAYS = define("proposals.return_working_days", 5, _("承办单位申请退回时限（工作日）"))
+CONTACT_DAYS = define("proposals.contact_working_days", 15, _("联系提案人时限（工作日）"))
+ANSWER_MONTHS = define("proposals.answer_months", 3, _("办理答复时限（月）"))
+MAX_EXTENSION_MONTHS = define("proposals.max_extension_months", 6, _("延期后最长时限（月）"))
+CO_VIEW_MONTHS = define("proposals.co_view_months", 1, _("协办单位提出意见时限（月）"))
+EVALUATION_DAYS = define("proposals.evaluation_working_days", 15, _("提案人评价时限（工作日）"))
+REHANDLE_MONTHS = define("proposals.rehandle_months", 1, _("重新办理时限（月）"))
+PUBLISH_DAYS = define("proposals.publish_working_days", 20, _("答复公开时限（工作日）"))
+PLENARY_WINDOW_MONTHS = define(
+    "proposals.plenary_window_months", 3, _("大会提案征集期（会前月数）")
+)
+OUTCOME_CATEGORIES = define(
+    "proposals.outcome_categories",
+    [
+        ["A", "已解决或基本解决"],
+        ["B", "正在解决或已列入计划"],
+        ["C", "因条件限制留作参考"],
+    ],
+    _("办理结果分类"),
+)
+# Categories whose promised action is followed until done (implementation follow-up).
+FOLLOW_UP_CATEGORIES = define("proposals.follow_up_categories", ["B"], _("需跟踪落实的类别"))
+IMPLEMENTATION_MONTHS = define("proposals.implementation_months", 6, _("落实跟踪时限（月）"))
+REJECT_REASONS = define(
+    "proposals.reject_reasons",
+    [
+        "涉及党和国家秘密的",
+        "违反宪法和法律法规的",
+        "属于党员个人向党组织提出的申诉等党内事务的",
+        "属于民主党派内部事务的",
+        "涉及处于诉讼、仲裁或者纪检监察程序中的具体案件的",
+        "属于学术探讨的",
+        "涉及提案者本人及其亲属个人事务的",
+        "为单位或者个人宣传、推销产品的",
+        "对具体单位或者个人进行检举、控告的",
+        "没有具体建议的",
+    ],
+    _("不予立案理由"),
+)
