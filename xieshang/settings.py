@@ -81,6 +81,8 @@ INSTALLED_APPS = [
     "xieshang.duty",
     "xieshang.followups",
     "xieshang.proposals",
+    "xieshang.textsim",
+    "xieshang.portal",
     "xieshang.api",
     "xieshang.demo",
 ]

@@ -9,6 +9,8 @@ urlpatterns = [
     path("members/", include("xieshang.members.urls")),
     path("duty/", include("xieshang.duty.urls")),
     path("followups/", include("xieshang.followups.urls")),
+    path("proposals/", include("xieshang.proposals.urls")),
+    path("portal/", include("xieshang.portal.urls")),
     path("api/v1/", include("xieshang.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

@@ -359,3 +359,29 @@ def test_it_shows_each_role_the_links_to_its_own_work(client, tree, role, shown,
         assert title in page
     for title in hidden:
         assert title not in links
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_it_lets_the_security_admin_create_an_account_in_the_browser(page):
+    from tests.conftest import login
+
+    district = make_org("东湖区政协", Level.DISTRICT)
+    user_with_role(Role.SECURITY_ADMIN, district, username="anquan")
+    login(page, "anquan")
+    page.get_by_role("link", name="账号与角色").first.click()
+    page.get_by_role("link", name="新建账号").click()
+    page.get_by_label("用户名").fill("zhangsan")
+    page.get_by_label("姓名").fill("张三")
+    page.get_by_label("手机号码").fill("1390000")
+    page.get_by_label("组织").select_option(label="东湖区政协")
+    page.get_by_label("角色").select_option(label="政协办公室")
+    page.get_by_role("button", name="创建").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("请输入11位手机号码").is_visible()
+    assert page.get_by_label("姓名").input_value() == "张三"
+    page.get_by_label("手机号码").fill("13900001111")
+    page.get_by_role("button", name="创建").click()
+    page.wait_for_load_state()
+    temporary = page.locator("#temp-password").inner_text().strip()
+    assert User.objects.get(username="zhangsan").check_password(temporary)

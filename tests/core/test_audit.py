@@ -249,3 +249,25 @@ def test_it_exports_the_filtered_log_to_excel_and_audits_the_export(client, tree
     secadmin = Client()
     secadmin.force_login(user_with_role(Role.SECURITY_ADMIN, city))
     assert export.pk in seen(secadmin)
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_it_shows_the_log_and_its_filters_on_a_phone(phone_page):
+    from tests.conftest import login
+
+    city = make_org("江城市政协", Level.CITY)
+    clerk = user_with_role(Role.OFFICE, city, full_name="李明")
+    ev(verb="auth.login", organisation=city, actor=clerk)
+    ev(verb="member.update", organisation=city, actor=clerk, object_repr="委员张三")
+    user_with_role(Role.AUDIT_ADMIN, city, username="shenji")
+    login(phone_page, "shenji")
+    phone_page.goto(phone_page.base_url + reverse("audit_log"))
+    assert phone_page.get_by_role("heading", name="审计日志").is_visible()
+    phone_page.get_by_label("动作").select_option(label="登录")
+    phone_page.get_by_role("button", name="查询").click()
+    phone_page.wait_for_load_state()
+    rows = phone_page.locator("#audit-table tbody tr")
+    assert rows.count() == 1
+    assert "李明" in rows.first.inner_text()
+    assert phone_page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")

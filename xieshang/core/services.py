@@ -115,7 +115,11 @@ def user_create(
     user = User(username=username, full_name=full_name, phone=phone, email=email)
     user.set_password(password)
     user.must_change_password = True
-    user.save()
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError as exc:  # taken between the check above and now
+        raise Refused(_("用户名“%(name)s”已被使用。") % {"name": username}) from exc
     RoleAssignment.objects.create(
         user=user, organisation=organisation, role=role, department=department, committee=committee
     )

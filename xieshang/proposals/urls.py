@@ -1,0 +1,10 @@
+from django.urls import include, path
+
+from . import views
+
+app_name = "proposals"
+urlpatterns = [
+    path("dept/", include("xieshang.proposals.urls_department")),
+    path("figures/", include("xieshang.proposals.urls_figures")),
+    *views.urlpatterns,
+]
