@@ -107,3 +107,17 @@ def test_the_event_trail_is_append_only(membership):
         event.save()
     with pytest.raises(Exception, match="append-only"):
         event.delete()
+
+
+def test_an_inbox_link_never_leaves_the_site(client):
+    from xieshang.core.models import Notification
+
+    user = UserFactory()
+    evil = Notification.objects.create(recipient=user, title="钓鱼", url="//evil.example/x")
+    good = Notification.objects.create(recipient=user, title="提案", url="/proposals/1/")
+    client.force_login(user)
+    assert client.post(f"/inbox/{evil.pk}/read/")["Location"] == "/inbox/"
+    assert client.post(f"/inbox/{good.pk}/read/")["Location"] == "/proposals/1/"
+    Notification.objects.create(recipient=user, title="再一条")
+    client.post("/inbox/read-all/")
+    assert not Notification.objects.filter(recipient=user, read_at__isnull=True).exists()

@@ -41,7 +41,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     ),
     Role.COMMITTEE_STAFF: frozenset({"members.view", "orgs.view"}),
     Role.CHAIR: frozenset(
-        _STAFF_READ | {"members.export", "followups.view", "proposals.view", "proposals.key_approve"}
+        _STAFF_READ
+        | {"members.export", "followups.view", "proposals.view", "proposals.key_approve"}
     ),
     Role.MEMBER: frozenset(),
     Role.GROUP_LEADER: frozenset({"orgs.view"}),

@@ -17,6 +17,7 @@ urlpatterns = [
     path("accounts/2fa/verify/", views.otp_verify, name="otp_verify"),
     path("inbox/", views.inbox, name="inbox"),
     path("inbox/<int:pk>/read/", views.inbox_read, name="inbox_read"),
+    path("inbox/read-all/", views.inbox_read_all, name="inbox_read_all"),
     path("audit/", views.audit_log, name="audit_log"),
     path("audit/export/", views.audit_export, name="audit_export"),
     path("admin-duties/users/", views.users, name="users"),

@@ -121,8 +121,20 @@ def inbox_read(request, pk: int):
     if note.read_at is None:
         note.read_at = timezone.now()
         note.save(update_fields=["read_at"])
-    if note.url and note.url.startswith("/"):
+    # Only follow links inside this site: "//evil.example" also starts with a slash.
+    if note.url and url_has_allowed_host_and_scheme(
+        note.url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return redirect(note.url)
+    return redirect("inbox")
+
+
+@login_required
+@require_POST
+def inbox_read_all(request):
+    from .notifications import mark_read
+
+    mark_read(request.user)
     return redirect("inbox")
 
 
