@@ -201,3 +201,44 @@ def test_it_does_nothing_with_if_empty_on_a_seeded_database():
 def test_it_refuses_to_seed_a_database_that_has_data():
     with pytest.raises(CommandError, match="已有组织数据"):
         call_command("seed_demo", profile="district", stdout=io.StringIO())
+
+
+def test_the_demo_district_has_a_year_of_proposals_in_every_state():
+    from django.db.models import Count
+
+    from xieshang.followups.models import Task
+    from xieshang.proposals.models import Proposal
+
+    proposals = Proposal.objects.filter(organisation=district())
+    states = dict(proposals.values_list("status").annotate(n=Count("id")))
+    assert set(states) >= {
+        "draft",
+        "submitted",
+        "accepted",
+        "assigned",
+        "answered",
+        "closed",
+        "rejected",
+        "merged",
+    }
+    assert 200 <= sum(states.values()) <= 300
+    # Plenary proposals are numbered in the session's series, in submission order.
+    plenary = list(
+        proposals.filter(kind=Proposal.Kind.PLENARY)
+        .order_by("serial")
+        .values_list("number", flat=True)
+    )
+    assert plenary[0] == "第十五届第五次会议第0001号"
+    assert len(set(plenary)) == len(plenary)
+    assert proposals.filter(key_status=Proposal.KeyStatus.APPROVED).count() >= 3
+    assert proposals.filter(published_at__isnull=False).exists()
+    # Some department is late, and the follow-up engine knows it.
+    from django.utils import timezone
+
+    assert Task.objects.filter(status=Task.Status.OPEN, due_date__lt=timezone.localdate()).exists()
+    # Every answered proposal has its handling history.
+    answered = proposals.filter(status=Proposal.Status.CLOSED).first()
+    from xieshang.core.audit import history
+
+    verbs = set(history(answered).values_list("verb", flat=True))
+    assert {"proposal.submit", "proposal.accept", "proposal.assign", "proposal.answer"} <= verbs

@@ -37,3 +37,7 @@ api.add_router("/members/", members_router)
 from xieshang.api.followups import router as followups_router  # noqa: E402
 
 api.add_router("/followups/", followups_router)
+
+from xieshang.api.proposals import router as proposals_router  # noqa: E402
+
+api.add_router("/proposals/", proposals_router)

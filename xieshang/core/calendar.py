@@ -133,3 +133,29 @@ def working_days_between(start: dt.date | dt.datetime, end: dt.date | dt.datetim
 def next_working_day(day: dt.date | dt.datetime) -> dt.date:
     """`day` itself if it is a working day, else the first working day after it."""
     return add_working_days(day, 0)
+
+
+def working_days_from(start: dt.date | dt.datetime, ends) -> dict[dt.date, int]:
+    """Signed working days from `start` to each date in `ends` (negative when the end lies
+    before `start`), reading the overrides once for the whole span rather than once per date:
+    a list page with one deadline per row stays at a fixed number of queries."""
+    start = _as_date(start)
+    wanted = sorted({_as_date(end) for end in ends})
+    if not wanted:
+        return {}
+    days = _Days()
+    result: dict[dt.date, int] = {}
+    # Walk outwards from `start` in each direction once, noting the count at each wanted date.
+    count, day = 0, start
+    for end in (d for d in wanted if d >= start):
+        while day < end:
+            day += ONE_DAY
+            count += 1 if days.working(day) else 0
+        result[end] = count
+    count, day = 0, start
+    for end in reversed([d for d in wanted if d < start]):
+        while day > end:
+            count -= 1 if days.working(day) else 0
+            day -= ONE_DAY
+        result[end] = count
+    return result

@@ -16,6 +16,7 @@ from django.urls import NoReverseMatch, reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from xieshang.orgs.models import Organisation, Role, RoleAssignment
@@ -69,16 +70,37 @@ def healthz(request):
 
 # --- Home: what this user can do --------------------------------------------------------
 
-# (title, description, url name, permissions any of which shows the link)
+# (title, description, url name, permissions any of which shows the link); lazy, because
+# the list is built at import time and must follow the language of each request.
 _DASHBOARD = [
-    (_("委员名单"), _("查询、编辑和导出委员信息"), "members:list", ("members.view",)),
-    (_("检查与统计"), _("全员入委等检查和统计"), "members:checks", ("checks.view",)),
-    (_("账号与角色"), _("创建账号、分配角色、重置密码、解锁"), "users", ("security.manage",)),
-    (_("组织机构"), _("维护组织树"), "organisations", ("system.manage",)),
-    (_("工作日调整"), _("法定节假日和调休上班日"), "calendar_days", ("system.manage",)),
     (
-        _("审计日志"),
-        _("查询和导出操作记录"),
+        gettext_lazy("委员名单"),
+        gettext_lazy("查询、编辑和导出委员信息"),
+        "members:list",
+        ("members.view",),
+    ),
+    (
+        gettext_lazy("检查与统计"),
+        gettext_lazy("全员入委等检查和统计"),
+        "members:checks",
+        ("checks.view",),
+    ),
+    (
+        gettext_lazy("账号与角色"),
+        gettext_lazy("创建账号、分配角色、重置密码、解锁"),
+        "users",
+        ("security.manage",),
+    ),
+    (gettext_lazy("组织机构"), gettext_lazy("维护组织树"), "organisations", ("system.manage",)),
+    (
+        gettext_lazy("工作日调整"),
+        gettext_lazy("法定节假日和调休上班日"),
+        "calendar_days",
+        ("system.manage",),
+    ),
+    (
+        gettext_lazy("审计日志"),
+        gettext_lazy("查询和导出操作记录"),
         "audit_log",
         ("audit.view", "audit.view_admins"),
     ),

@@ -90,6 +90,7 @@ class Stats:
     members: int = 0
     users: int = 0
     departments: int = 0
+    proposals: int = 0
 
 
 class Progress:
@@ -149,6 +150,9 @@ class DemoBuilder:
                 self._higher_level_members(nodes[key], nodes, key)
         self._demo_accounts()
         self.progress.step("账号")
+        from .proposals import ProposalDemo
+
+        self.stats.proposals = ProposalDemo(organisation=self.demo_node.org, rng=self.rng).build()
         record_event(
             actor=None,
             verb="demo.seed",

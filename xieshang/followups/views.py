@@ -6,6 +6,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from xieshang.core.audit import TransitionError, history
@@ -15,10 +16,10 @@ from .forms import DecisionForm, ExtensionForm, FeedbackForm, ReopenForm
 from .models import Extension, Task
 
 STATES = [
-    ("open", _("办理中")),
-    ("overdue", _("已逾期")),
-    ("submitted", _("已反馈待确认")),
-    ("closed", _("已办结")),
+    ("open", gettext_lazy("办理中")),
+    ("overdue", gettext_lazy("已逾期")),
+    ("submitted", gettext_lazy("已反馈待确认")),
+    ("closed", gettext_lazy("已办结")),
 ]
 
 

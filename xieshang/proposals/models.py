@@ -261,6 +261,9 @@ class Answer(models.Model):
     signed_by = models.CharField(_("签发领导"), max_length=50)
     contact_person = models.CharField(_("联系人"), max_length=50)
     contact_phone = models.CharField(_("联系电话"), max_length=30)
+    # The department's own document number (发文字号, e.g. 区住建函〔2026〕12号): given by
+    # its registry, so entered by the clerk, not generated here.
+    doc_number = models.CharField(_("发文字号"), max_length=60, blank=True)
     answered_at = models.DateTimeField(default=timezone.now)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from xieshang.core import calendar
 from xieshang.core.audit import TransitionError, lock, record_event, save_versioned, transition
 from xieshang.core.notifications import notify
+from xieshang.core.text import chinese_date
 from xieshang.duty.models import DutyKind
 from xieshang.duty.services import record_duty
 from xieshang.followups import services as followups
@@ -187,6 +188,8 @@ def _give_number(proposal: Proposal) -> None:
     """The next serial in the proposal's series. Runs under the proposal's row lock; the
     unique constraint is the backstop if two submissions race for one number."""
     proposal.kind, proposal.session = _kind_and_session(proposal.organisation, _today())
+    if proposal.session is not None:
+        proposal.year = proposal.session.start_date.year
     series = Proposal.objects.filter(
         organisation=proposal.organisation, year=proposal.year, kind=proposal.kind
     )
@@ -209,7 +212,7 @@ def _enter_review(proposal: Proposal, actor, verb: str) -> None:
         allowed_from=[S.DRAFT, S.COSIGNING, S.RETURNED],
         actor=actor,
         verb=verb,
-        extra_fields=["kind", "session", "serial", "number", "submitted_at", "review_due"],
+        extra_fields=["kind", "session", "year", "serial", "number", "submitted_at", "review_due"],
     )
     from xieshang.core.models import User
 
@@ -520,7 +523,7 @@ def assignment_return(*, assignment: Assignment, actor, reason: str) -> Assignme
     """A department that is the wrong one sends the proposal back (it never forwards it),
     within the configured working days of the assignment."""
     assignment = (
-        Assignment.objects.select_for_update()
+        Assignment.objects.select_for_update(of=("self",))
         .select_related("proposal__organisation", "task")
         .get(pk=assignment.pk)
     )
@@ -631,6 +634,34 @@ def co_view_submit(*, assignment: Assignment, actor, text: str) -> None:
         )
 
 
+@transaction.atomic
+def assignment_extension_request(
+    *, assignment: Assignment, actor, requested_due: dt.date, reason: str
+):
+    """申请延期 through the follow-up engine, capped: the new date may not pass the
+    assignment date plus the configured maximum (default 6 months); beyond it the proposal
+    committee cannot approve, so it is refused here."""
+    assignment = Assignment.objects.select_related("proposal__organisation", "task").get(
+        pk=assignment.pk
+    )
+    if not policies.can_handle(actor, assignment):
+        raise PermissionDenied
+    if assignment.status != Assignment.Status.HANDLING or assignment.task is None:
+        raise TransitionError(_("该提案已答复或已退回，不能申请延期。"))
+    months = config.get(assignment.proposal.organisation, rules.MAX_EXTENSION_MONTHS)
+    cap = months_later(timezone.localtime(assignment.assigned_at).date(), months)
+    if requested_due > cap:
+        raise ValidationError(
+            {
+                "requested_due": _("延期后的期限最长为交办后%(n)s个月，即不晚于%(cap)s。")
+                % {"n": months, "cap": chinese_date(cap)}
+            }
+        )
+    return followups.extension_request(
+        task=assignment.task, requested_due=requested_due, reason=reason, actor=actor
+    )
+
+
 def outcome_categories(organisation) -> dict[str, str]:
     return {code: label for code, label in config.get(organisation, rules.OUTCOME_CATEGORIES)}
 
@@ -645,12 +676,13 @@ def answer_submit(
     signed_by: str,
     contact_person: str,
     contact_phone: str,
+    doc_number: str = "",
 ) -> Answer:
     """答复: the answer letter with its outcome category, signed off by the department's
     responsible leader. When every answering department has answered, the proposers are
     asked to rate the answer."""
     assignment = (
-        Assignment.objects.select_for_update()
+        Assignment.objects.select_for_update(of=("self",))
         .select_related("department", "proposal__organisation", "task")
         .get(pk=assignment.pk)
     )
@@ -680,6 +712,7 @@ def answer_submit(
         signed_by=signed_by,
         contact_person=contact_person,
         contact_phone=contact_phone,
+        doc_number=doc_number.strip(),
         created_by=actor,
     )
     followups.feedback_submit(

@@ -1,3 +1,748 @@
-"""Pages of members and of the proposal committee (owned by the member/committee UI work)."""
+"""Pages of members and of the proposal committee (owned by the member/committee UI work).
 
-urlpatterns: list = []
+Members draft, submit, co-sign and rate; the proposal committee reviews, assigns (one by
+one or all at once at the annual assignment meeting), follows overdue handling and
+shortlists key proposals; the chairman's meeting approves them. Every action is a POST to
+`act`, which checks the role, validates the form and calls the one service function of
+that transition; a refused action re-renders the page (status 400) with the user's input
+and the service's message.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from xieshang.core import access
+from xieshang.core.audit import StaleEdit, TransitionError, history
+from xieshang.orgs.models import Department
+
+from . import forms, policies, selectors, services, similarity
+from .models import Answer, Assignment, Proposal, Signer
+
+S = Proposal.Status
+PAGE_SIZE = 50
+
+
+# --- Helpers ----------------------------------------------------------------------------------
+
+
+def _get_proposal(request, pk: int) -> Proposal:
+    proposal = selectors.proposal_for_detail(pk)
+    # The same answer for "no such proposal" and "not yours": existence does not leak.
+    if proposal is None or not policies.can_view(request.user, proposal):
+        raise Http404
+    return proposal
+
+
+def _add_errors(form, exc: Exception) -> None:
+    """Put a service's refusal onto the form: field errors on their fields, the rest on top."""
+    if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    elif isinstance(exc, ValidationError):
+        form.add_error(None, exc.messages)
+    else:
+        form.add_error(None, str(exc))
+
+
+def _next_or(request, default: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
+def _paginate(request, qs):
+    return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _member(request):
+    return policies.member_of(request.user)
+
+
+# --- Actions ------------------------------------------------------------------------------------
+
+
+def _departments(user):
+    return Department.objects.filter(
+        organisation__in=access.organisations(user, "proposals.assign"), is_active=True
+    ).order_by("name")
+
+
+def _can_assign(user, proposal) -> bool:
+    return access.can(user, "proposals.assign", proposal.organisation)
+
+
+def _is_signer(user, proposal) -> bool:
+    member = policies.member_of(user)
+    return member is not None and any(s.member_id == member.pk for s in proposal.signers.all())
+
+
+def _submit(request, proposal, data):
+    result = services.proposal_submit(proposal=proposal, actor=request.user)
+    if result.status == S.COSIGNING:
+        return _("已发送联名邀请，全部联名人确认后提案进入审查。")
+    return _("提案已提交，提案号%(number)s，等待提案委员会审查。") % {"number": result.number}
+
+
+def _assign(request, proposal, data):
+    kwargs = forms.assignment_kwargs(data["mode"], data.get("lead"), list(data.get("others") or []))
+    services.proposal_assign(proposal=proposal, actor=request.user, note=data["note"], **kwargs)
+    return _("已交办。")
+
+
+def _msg(_result, message: str) -> str:
+    """The success message of an action whose service returned `_result`."""
+    return message
+
+
+@dataclass(frozen=True)
+class Action:
+    form: type
+    allowed: Callable  # (user, proposal) -> bool: the role check; the state is the service's
+    run: Callable  # (request, proposal, cleaned_data) -> success message
+
+
+ACTIONS: dict[str, Action] = {
+    "submit": Action(forms.EmptyForm, policies.is_first_proposer, _submit),
+    "cosign_confirm": Action(
+        forms.EmptyForm,
+        _is_signer,
+        lambda r, p, d: _msg(
+            services.signer_respond(proposal=p, actor=r.user, confirm=True), _("已确认联名。")
+        ),
+    ),
+    "cosign_decline": Action(
+        forms.EmptyForm,
+        _is_signer,
+        lambda r, p, d: _msg(
+            services.signer_respond(proposal=p, actor=r.user, confirm=False), _("已谢绝联名。")
+        ),
+    ),
+    "accept": Action(
+        forms.AcceptForm,
+        policies.can_review,
+        lambda r, p, d: _msg(
+            services.proposal_accept(proposal=p, actor=r.user, note=d["note"]), _("已立案。")
+        ),
+    ),
+    "merge": Action(
+        forms.MergeForm,
+        policies.can_review,
+        lambda r, p, d: _msg(
+            services.proposal_merge(proposal=p, into=d["into"], actor=r.user, note=d["note"]),
+            _("已并案。"),
+        ),
+    ),
+    "convert": Action(
+        forms.ConvertForm,
+        policies.can_review,
+        lambda r, p, d: _msg(
+            services.proposal_convert(proposal=p, to=d["to"], actor=r.user, note=d["note"]),
+            _("已转办，并已告知提案人。"),
+        ),
+    ),
+    "return": Action(
+        forms.ReturnForm,
+        policies.can_review,
+        lambda r, p, d: _msg(
+            services.proposal_return(proposal=p, actor=r.user, note=d["note"]),
+            _("已退回提案人修改。"),
+        ),
+    ),
+    "reject": Action(
+        forms.RejectForm,
+        policies.can_review,
+        lambda r, p, d: _msg(
+            services.proposal_reject(proposal=p, actor=r.user, reason=d["reason"], note=d["note"]),
+            _("已作不予立案处理，并已告知提案人理由。"),
+        ),
+    ),
+    "assign": Action(forms.AssignForm, _can_assign, _assign),
+    "rehandle": Action(
+        forms.RehandleForm,
+        _can_assign,
+        lambda r, p, d: _msg(
+            services.proposal_rehandle(proposal=p, actor=r.user, note=d["note"]),
+            _("已交承办单位重新办理。"),
+        ),
+    ),
+    "close": Action(
+        forms.CloseForm,
+        _can_assign,
+        lambda r, p, d: _msg(
+            services.proposal_close(proposal=p, actor=r.user, note=d["note"]), _("提案已办结。")
+        ),
+    ),
+    "shortlist": Action(
+        forms.ShortlistForm,
+        policies.can_review,
+        lambda r, p, d: _msg(
+            services.key_shortlist(proposal=p, actor=r.user, note=d["note"]),
+            _("已拟定为重点提案，待主席会议审定。"),
+        ),
+    ),
+    "approve_key": Action(
+        forms.KeyApproveForm,
+        policies.can_approve_key,
+        lambda r, p, d: _msg(
+            services.key_approve(proposal=p, actor=r.user, leading_leader=d["leading_leader"]),
+            _("已确定为重点提案。"),
+        ),
+    ),
+    "supervise": Action(
+        forms.SupervisionForm,
+        policies.can_review,
+        lambda r, p, d: _msg(
+            services.supervision_record(
+                proposal=p, actor=r.user, date=d["date"], way=d["way"], note=d["note"]
+            ),
+            _("已记录督办情况。"),
+        ),
+    ),
+    "withhold": Action(
+        forms.WithholdForm,
+        policies.can_review,
+        lambda r, p, d: _msg(
+            services.publication_withhold(proposal=p, actor=r.user, note=d["note"]),
+            _("已设为不予公开。"),
+        ),
+    ),
+}
+
+
+def _make_form(user, action: str, proposal, data=None):
+    spec = ACTIONS[action]
+    kwargs = {"proposal": proposal, "prefix": action}
+    if spec.form is forms.AssignForm:
+        kwargs["departments"] = _departments(user)
+    return spec.form(data, **kwargs)
+
+
+def _flags(user, proposal: Proposal, member, source: Proposal) -> dict[str, bool]:
+    """Which actions the page offers this user now (the services decide in the end)."""
+    status = proposal.status
+    is_owner = policies.is_first_proposer(user, proposal)
+    my_signer = next(
+        (s for s in proposal.signers.all() if member is not None and s.member_id == member.pk),
+        None,
+    )
+    review = policies.can_review(user, proposal)
+    assign = _can_assign(user, proposal)
+    is_proposer = member is not None and (
+        proposal.first_proposer_id == member.pk
+        or (my_signer is not None and my_signer.status == Signer.Status.CONFIRMED)
+    )
+    return {
+        "edit": is_owner and status in services.EDITABLE,
+        "submit": is_owner and status in services.EDITABLE,
+        "cosign_confirm": my_signer is not None
+        and my_signer.status == Signer.Status.INVITED
+        and status == S.COSIGNING,
+        "accept": review and status == S.SUBMITTED,
+        "merge": review and status == S.SUBMITTED,
+        "convert": review and status == S.SUBMITTED,
+        "return": review and status == S.SUBMITTED and proposal.returned_count < 1,
+        "reject": review and status == S.SUBMITTED,
+        "assign": assign and status == S.ACCEPTED,
+        "rehandle": assign and status == S.ANSWERED and not proposal.rehandled,
+        "close": assign and status == S.ANSWERED,
+        "shortlist": review and status in (S.ACCEPTED, S.ASSIGNED) and not proposal.key_status,
+        "approve_key": policies.can_approve_key(user, proposal)
+        and proposal.key_status == Proposal.KeyStatus.SHORTLISTED,
+        "supervise": review and proposal.is_key,
+        "withhold": review
+        and not proposal.office_withheld
+        and status in (S.ACCEPTED, S.ASSIGNED, S.ANSWERED, S.CLOSED),
+        "rate": is_proposer and source.status == S.ANSWERED,
+        "my_signer": my_signer,
+    }
+
+
+FORM_ACTIONS = [
+    "accept",
+    "merge",
+    "convert",
+    "return",
+    "reject",
+    "assign",
+    "rehandle",
+    "close",
+    "shortlist",
+    "approve_key",
+    "supervise",
+    "withhold",
+]
+
+
+def _render_detail(request, proposal: Proposal, *, bound=None, rate_bound=None, status=200):
+    """The proposal page. `bound` is (action, form) of a refused action, `rate_bound`
+    (answer pk, form) of a refused rating: shown again with what the user typed."""
+    user = request.user
+    member = _member(request)
+    source = selectors.answer_source(proposal)
+    flags = _flags(user, proposal, member, source)
+    assignments = selectors.assignments_with_answers(source)
+    categories = (
+        services.outcome_categories(proposal.organisation)
+        if any(a.answers.all() for a in assignments)
+        else {}
+    )
+    rated = {
+        e.answer_id
+        for a in assignments
+        for answer in a.answers.all()
+        for e in answer.evaluations.all()
+        if member is not None and e.member_id == member.pk
+    }
+    for a in assignments:
+        for answer in a.answers.all():
+            answer.category_label = categories.get(answer.category, "")
+            answer.rate_form = None
+            if flags["rate"] and answer.pk not in rated:
+                if rate_bound and rate_bound[0] == answer.pk:
+                    answer.rate_form = rate_bound[1]
+                else:
+                    answer.rate_form = forms.EvaluationForm(
+                        proposal=proposal, prefix=f"rate{answer.pk}"
+                    )
+    action_forms = {}
+    for name in FORM_ACTIONS:
+        if bound and bound[0] == name:
+            action_forms[name] = bound[1]
+        elif flags[name]:
+            action_forms[name] = _make_form(user, name, proposal)
+    similar = []
+    if flags["accept"]:
+        similar = similarity.similar_proposals(
+            proposal.organisation, proposal.full_text, exclude_pk=proposal.pk
+        )
+    context = {
+        "proposal": proposal,
+        "source": source,
+        "flags": flags,
+        "forms": action_forms,
+        "bound_form": bound[1] if bound else (rate_bound[1] if rate_bound else None),
+        "bound_action": bound[0] if bound else "",
+        "assignments": assignments,
+        "events": history(proposal)[:200],
+        "similar": similar,
+        "today": timezone.localdate(),
+    }
+    return render(request, "proposals/detail.html", context, status=status)
+
+
+# --- The proposal page and its actions --------------------------------------------------------
+
+
+@login_required
+def detail(request, pk: int):
+    return _render_detail(request, _get_proposal(request, pk))
+
+
+@login_required
+@require_POST
+def act(request, pk: int, action: str):
+    spec = ACTIONS.get(action)
+    if spec is None:
+        raise Http404
+    proposal = _get_proposal(request, pk)
+    if not spec.allowed(request.user, proposal):
+        raise PermissionDenied
+    form = _make_form(request.user, action, proposal, request.POST)
+    if form.is_valid():
+        try:
+            message = spec.run(request, proposal, form.cleaned_data)
+        except (ValidationError, TransitionError) as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, message)
+            return redirect(_next_or(request, proposal.get_absolute_url()))
+    # The page shows the refused action's form again; the proposal as it is now.
+    proposal = selectors.proposal_for_detail(pk)
+    return _render_detail(request, proposal, bound=(action, form), status=400)
+
+
+@login_required
+@require_POST
+def rate(request, pk: int, answer_pk: int):
+    proposal = _get_proposal(request, pk)
+    source = selectors.answer_source(proposal)
+    answer = (
+        Answer.objects.select_related("assignment__department")
+        .filter(pk=answer_pk, assignment__proposal=source)
+        .first()
+    )
+    if answer is None:
+        raise Http404
+    form = forms.EvaluationForm(request.POST, proposal=proposal, prefix=f"rate{answer.pk}")
+    if form.is_valid():
+        try:
+            services.evaluation_submit(
+                answer=answer,
+                actor=request.user,
+                process=form.cleaned_data["process"],
+                result=form.cleaned_data["result"],
+                comment=form.cleaned_data["comment"],
+            )
+        except (ValidationError, TransitionError) as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("评价已提交，谢谢。"))
+            return redirect(_next_or(request, proposal.get_absolute_url()))
+    return _render_detail(request, proposal, rate_bound=(answer.pk, form), status=400)
+
+
+# --- Drafting -----------------------------------------------------------------------------------
+
+
+def _save_and_maybe_submit(request, save: Callable[[], Proposal]) -> Proposal:
+    """Save the draft and, for "保存并提交", submit it in the same transaction: a refused
+    submission keeps nothing half-done."""
+    with transaction.atomic():
+        proposal = save()
+        if request.POST.get("do") == "submit":
+            services.proposal_submit(proposal=proposal, actor=request.user)
+    return proposal
+
+
+def _draft_saved_message(request, proposal: Proposal) -> str:
+    if request.POST.get("do") != "submit":
+        return _("草稿已保存。")
+    proposal.refresh_from_db(fields=["status", "number"])
+    if proposal.status == S.COSIGNING:
+        return _("已发送联名邀请，全部联名人确认后提案进入审查。")
+    return _("提案已提交，提案号%(number)s，等待提案委员会审查。") % {"number": proposal.number}
+
+
+@login_required
+def create(request):
+    member = _member(request)
+    if member is None:
+        raise PermissionDenied
+    form = forms.ProposalForm(request.POST or None, organisation=member.organisation, member=member)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            proposal = _save_and_maybe_submit(
+                request,
+                lambda: services.proposal_create(
+                    actor=request.user,
+                    organisation=member.organisation,
+                    cosigners=list(data["cosigners"]),
+                    **form.service_fields(),
+                ),
+            )
+        except (ValidationError, TransitionError) as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _draft_saved_message(request, proposal))
+            return redirect(proposal.get_absolute_url())
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "proposals/draft_form.html", {"form": form, "proposal": None}, status=status
+    )
+
+
+@login_required
+def edit(request, pk: int):
+    proposal = _get_proposal(request, pk)
+    if not policies.is_first_proposer(request.user, proposal):
+        raise PermissionDenied
+    if proposal.status not in services.EDITABLE:
+        messages.error(request, _("提案已提交，不能再修改。"))
+        return redirect(proposal.get_absolute_url())
+    member = _member(request)
+    form = forms.ProposalForm(
+        request.POST or None,
+        organisation=proposal.organisation,
+        member=member,
+        proposal=proposal,
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        cosigners = None if form.fields["cosigners"].disabled else list(data["cosigners"])
+        try:
+            _save_and_maybe_submit(
+                request,
+                lambda: services.proposal_update(
+                    proposal=proposal,
+                    actor=request.user,
+                    expected_version=data["version"],
+                    cosigners=cosigners,
+                    **form.service_fields(),
+                ),
+            )
+        except StaleEdit as exc:
+            form.add_error(None, str(exc))
+        except (ValidationError, TransitionError) as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _draft_saved_message(request, proposal))
+            return redirect(proposal.get_absolute_url())
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "proposals/draft_form.html", {"form": form, "proposal": proposal}, status=status
+    )
+
+
+@login_required
+@require_POST
+def similar(request):
+    """The htmx panel beside the draft: the most similar existing proposals."""
+    member = _member(request)
+    organisation = member.organisation if member else access.home_organisation(request.user)
+    text = "\n".join(request.POST.get(name, "") for name in forms.ProposalForm.TEXT_FIELDS).strip()
+    exclude = request.POST.get("similar_exclude", "")
+    results = []
+    if organisation is not None and len(text) >= 4:
+        results = similarity.similar_proposals(
+            organisation, text, exclude_pk=int(exclude) if exclude.isdigit() else None
+        )
+    return render(request, "proposals/_similar.html", {"similar": results})
+
+
+# --- Member lists -------------------------------------------------------------------------------
+
+
+@login_required
+def index(request):
+    """All proposals the user may see; members without a staff role go to their own list."""
+    user = request.user
+    if not access.can(user, "proposals.view") and not policies.department_ids(user):
+        return redirect("proposals:mine")
+    status = request.GET.get("status", "")
+    if status not in S.values:
+        status = ""
+    q = request.GET.get("q", "").strip()[:50]
+    page = _paginate(request, selectors.proposal_list(user, status=status, q=q))
+    return render(
+        request,
+        "proposals/index.html",
+        {"page": page, "status": status, "q": q, "statuses": S.choices},
+    )
+
+
+@login_required
+def mine(request):
+    member = _member(request)
+    page = _paginate(request, selectors.my_proposals(request.user, member))
+    return render(
+        request, "proposals/mine.html", {"page": page, "member": member, "can_draft": member}
+    )
+
+
+@login_required
+def cosign(request):
+    member = _member(request)
+    invitations = list(selectors.cosign_invitations(member)[:200])
+    return render(request, "proposals/cosign.html", {"invitations": invitations})
+
+
+@login_required
+def to_rate(request):
+    member = _member(request)
+    rows = [
+        (proposal, answer, forms.EvaluationForm(proposal=proposal, prefix=f"rate{answer.pk}"))
+        for proposal, answer in selectors.answers_to_rate(member)
+    ]
+    return render(request, "proposals/to_rate.html", {"rows": rows})
+
+
+# --- Committee pages ----------------------------------------------------------------------------
+
+
+@login_required
+def review_queue(request):
+    access.require(request.user, "proposals.review")
+    page = _paginate(request, selectors.review_queue(request.user))
+    return render(
+        request, "proposals/review_queue.html", {"page": page, "today": timezone.localdate()}
+    )
+
+
+@dataclass
+class BoardRow:
+    proposal: Proposal
+    mode: str = forms.AssignForm.MODE_LEAD
+    lead_id: int | None = None
+    other_ids: tuple = ()
+    error: str = ""
+    taken_by: str = ""
+
+
+def _board_choice(request, pk: int, departments: dict) -> tuple[str, object, list, str]:
+    """The mode, lead and other departments chosen on a board row, and an error if a
+    department is not one the user may assign to."""
+    mode = request.POST.get(f"mode-{pk}", forms.AssignForm.MODE_LEAD)
+    if mode not in (forms.AssignForm.MODE_LEAD, forms.AssignForm.MODE_SPLIT):
+        mode = forms.AssignForm.MODE_LEAD
+    raw_lead = request.POST.get(f"lead-{pk}", "")
+    raw_others = request.POST.getlist(f"others-{pk}")
+    ids = [raw_lead, *raw_others] if raw_lead else raw_others
+    if any(not i.isdigit() or int(i) not in departments for i in ids):
+        return mode, None, [], _("所选单位无效，请重新选择。")
+    lead = departments[int(raw_lead)] if raw_lead else None
+    return mode, lead, [departments[int(i)] for i in raw_others], ""
+
+
+@login_required
+def board(request):
+    """交办会 (C4.5): every accepted proposal on one page; one submit assigns all the rows
+    that have a department chosen, each through `proposal_assign` on its own."""
+    user = request.user
+    access.require(user, "proposals.assign")
+    departments = selectors.assignable_departments(user)
+    by_id = {d.pk: d for d in departments}
+    rows: dict[int, BoardRow] = {}
+    done = failed = 0
+    if request.method == "POST":
+        posted = [int(v) for v in request.POST.getlist("proposal") if v.isdigit()]
+        proposals = {
+            p.pk: p
+            for p in access.scope(
+                Proposal.objects.filter(pk__in=posted), user, "proposals.assign"
+            ).select_related("first_proposer", "organisation")
+        }
+        for pk in posted:
+            proposal = proposals.get(pk)
+            if proposal is None:
+                continue
+            mode, lead, others, error = _board_choice(request, pk, by_id)
+            row = BoardRow(
+                proposal,
+                mode,
+                lead.pk if lead else None,
+                tuple(d.pk for d in others),
+                error,
+            )
+            if not error and lead is None and not others:
+                continue  # nothing chosen on this row: left for later
+            if not error:
+                try:
+                    services.proposal_assign(
+                        proposal=proposal,
+                        actor=user,
+                        note=_("交办会集中交办"),
+                        **forms.assignment_kwargs(mode, lead, others),
+                    )
+                except TransitionError as exc:
+                    proposal.refresh_from_db()
+                    row.error = (
+                        str(exc)
+                        if proposal.status == S.ACCEPTED
+                        else _("该提案已由他人交办，您在本行的选择未保存；其他行不受影响。")
+                    )
+                except (ValidationError, PermissionDenied) as exc:
+                    row.error = (
+                        "；".join(exc.messages)
+                        if isinstance(exc, ValidationError)
+                        else _("您无权交办该提案。")
+                    )
+                else:
+                    done += 1
+                    continue
+            failed += 1
+            rows[pk] = row
+        if done:
+            messages.success(request, _("已交办%(n)d件提案。") % {"n": done})
+        if not failed:
+            return redirect("proposals:board")
+        messages.error(request, _("%(n)d件提案未能交办，请查看标红的行。") % {"n": failed})
+        _mark_taken(rows)
+    board_rows = list(rows.values())
+    for proposal in selectors.assignment_board(user):
+        if proposal.pk not in rows:
+            board_rows.append(BoardRow(proposal))
+    return render(
+        request,
+        "proposals/board.html",
+        {"rows": board_rows, "departments": departments, "failed": failed},
+        status=400 if failed else 200,
+    )
+
+
+def _mark_taken(rows: dict[int, BoardRow]) -> None:
+    """For rows someone else assigned meanwhile: who has the proposal now."""
+    taken = [pk for pk, row in rows.items() if row.proposal.status != S.ACCEPTED]
+    if not taken:
+        return
+    names: dict[int, list[str]] = {}
+    for a in (
+        Assignment.objects.filter(proposal_id__in=taken, status=Assignment.Status.HANDLING)
+        .select_related("department")
+        .order_by("role", "id")
+    ):
+        names.setdefault(a.proposal_id, []).append(f"{a.department.name}（{a.get_role_display()}）")
+    for pk in taken:
+        rows[pk].taken_by = "、".join(names.get(pk, []))
+
+
+@login_required
+def overdue(request):
+    access.require(request.user, "proposals.view")
+    today = timezone.localdate()
+    page = _paginate(request, selectors.overdue_assignments(request.user, today))
+    return render(request, "proposals/overdue.html", {"page": page, "today": today})
+
+
+@login_required
+def key_list(request):
+    """重点提案: the shortlist and approved key proposals; candidates for the committee."""
+    user = request.user
+    access.require(user, "proposals.view")
+    can_shortlist = access.can(user, "proposals.review")
+    page = _paginate(request, selectors.key_candidates(user)) if can_shortlist else None
+    return render(
+        request,
+        "proposals/key_list.html",
+        {
+            "keys": list(selectors.key_proposals(user)[:500]),
+            "page": page,
+            "can_shortlist": can_shortlist,
+        },
+    )
+
+
+@login_required
+def key_queue(request):
+    """The chairman's meeting: shortlisted key proposals to approve with a leading leader."""
+    access.require(request.user, "proposals.key_approve")
+    rows = [
+        (p, forms.KeyApproveForm(proposal=p, prefix="approve_key"))
+        for p in selectors.key_approval_queue(request.user)[:500]
+    ]
+    return render(request, "proposals/key_queue.html", {"rows": rows})
+
+
+urlpatterns: list = [
+    path("", index, name="index"),
+    path("mine/", mine, name="mine"),
+    path("cosign/", cosign, name="cosign"),
+    path("to-rate/", to_rate, name="to_rate"),
+    path("new/", create, name="create"),
+    path("similar/", similar, name="similar"),
+    path("review/", review_queue, name="review_queue"),
+    path("board/", board, name="board"),
+    path("overdue/", overdue, name="overdue"),
+    path("key/", key_list, name="key_list"),
+    path("key/approve/", key_queue, name="key_queue"),
+    path("<int:pk>/", detail, name="detail"),
+    path("<int:pk>/edit/", edit, name="edit"),
+    path("<int:pk>/act/<slug:action>/", act, name="act"),
+    path("<int:pk>/answers/<int:answer_pk>/rate/", rate, name="rate"),
+]

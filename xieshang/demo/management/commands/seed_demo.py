@@ -40,7 +40,7 @@ class Command(BaseCommand):
                 _(
                     "已生成演示数据（%(profile)s，种子 %(seed)s）：%(orgs)s 个组织、"
                     "%(members)s 名委员、%(departments)s 个承办单位、"
-                    "%(users)s 个账号，用时 %(seconds).1f 秒。"
+                    "%(users)s 个账号、%(proposals)s 件提案，用时 %(seconds).1f 秒。"
                 )
                 % {
                     "profile": profile,
@@ -49,6 +49,7 @@ class Command(BaseCommand):
                     "members": stats.members,
                     "departments": stats.departments,
                     "users": stats.users,
+                    "proposals": stats.proposals,
                     "seconds": elapsed,
                 }
             )

@@ -1,0 +1,599 @@
+"""Demo proposals for the demo district: a year of proposals in every state, made through the
+real services (so numbers, tasks, notifications, duty records and history are what the
+product itself writes), then moved back in time so that deadlines, overdue items and
+publication look like a committee in its eleventh month.
+"""
+
+import datetime as dt
+import random
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from xieshang.core.models import Event, User
+from xieshang.followups.models import Feedback, Task
+from xieshang.orgs.models import Department, Organisation, Role, RoleAssignment
+from xieshang.proposals import services
+from xieshang.proposals.models import (
+    Answer,
+    Assignment,
+    Contact,
+    Evaluation,
+    Proposal,
+    Rating,
+    Signer,
+)
+
+# (subject, lead department, co-handler or None, the problem, the cause, the suggestions)
+TOPICS = [
+    (
+        "老旧小区加装电梯",
+        "区住房和城乡建设局",
+        "区财政局",
+        "{street}辖区2000年前建成的住宅楼多为六层无电梯，老年住户上下楼困难。",
+        "资金分摊难以协商一致，审批环节多，低层住户顾虑采光和噪声。",
+        "简化加装电梯审批流程，设立区级财政补贴，建立楼栋协商议事机制。",
+    ),
+    (
+        "社区托育服务",
+        "区卫生健康委员会",
+        "区教育局",
+        "{street}新建小区集中，0至3岁婴幼儿家庭托育需求旺盛，普惠托位不足。",
+        "托育机构场地租金高，专业保育人员短缺，扶持政策落地慢。",
+        "利用社区闲置用房建设普惠托育点，落实运营补贴，开展保育员培训。",
+    ),
+    (
+        "中小学课后服务",
+        "区教育局",
+        None,
+        "部分学校课后服务内容单一，以看管和作业辅导为主。",
+        "师资力量不足，引进校外资源的机制不健全。",
+        "建立课后服务资源库，引入科技、体育、艺术类社会资源，完善经费保障。",
+    ),
+    (
+        "背街小巷环境整治",
+        "区城市管理局",
+        "{street_office}",
+        "{street}部分背街小巷路面破损、乱停乱放、垃圾清运不及时。",
+        "管理责任划分不清，日常巡查和长效保洁机制缺失。",
+        "实行街巷长制，纳入网格化管理，安排专项资金分批改造。",
+    ),
+    (
+        "农贸市场提质改造",
+        "区商务局",
+        "区市场监督管理局",
+        "{street}农贸市场设施陈旧，排水不畅，食品安全快检覆盖不足。",
+        "市场产权分散，改造资金筹措困难。",
+        "制定农贸市场改造三年计划，引入社会资本，推行智慧农贸管理。",
+    ),
+    (
+        "停车难问题",
+        "区公安分局",
+        "区城市管理局",
+        "{street}老城区停车位缺口大，早晚高峰道路拥堵。",
+        "公共停车设施规划滞后，机关单位停车场未错时开放。",
+        "挖潜建设立体停车设施，推动机关企事业单位停车场错时共享。",
+    ),
+    (
+        "民营企业融资难",
+        "区地方金融监督管理局",
+        "区工业和信息化局",
+        "我区中小民营企业普遍反映贷款门槛高、周期长。",
+        "企业缺乏有效抵押物，银企信息不对称。",
+        "设立政府性融资担保基金，搭建银企对接平台，推广知识产权质押融资。",
+    ),
+    (
+        "营商环境优化",
+        "区行政审批局",
+        "区发展和改革局",
+        "企业开办和项目审批仍存在多头跑、重复提交材料的情况。",
+        "部门间数据共享不充分，审批标准不统一。",
+        "推行一件事一次办，建设电子证照库，实行容缺受理。",
+    ),
+    (
+        "历史文化街区保护",
+        "区文化和旅游局",
+        "区自然资源和规划分局",
+        "{street}历史文化街区部分传统建筑年久失修，业态同质化。",
+        "保护资金不足，产权复杂，缺乏统一规划。",
+        "编制街区保护利用规划，设立保护专项资金，引入文创业态。",
+    ),
+    (
+        "养老服务体系建设",
+        "区民政局",
+        "区卫生健康委员会",
+        "我区60岁以上人口占比超过20%，社区养老服务设施覆盖不足。",
+        "养老服务运营主体少，医养结合机制不健全。",
+        "推进社区嵌入式养老服务中心建设，发展助餐助浴服务，推动医养结合。",
+    ),
+    (
+        "生活垃圾分类",
+        "区城市管理局",
+        "区生态环境分局",
+        "部分小区垃圾分类投放准确率不高，混装混运现象仍有发生。",
+        "宣传引导不够，收运体系与分类要求不匹配。",
+        "完善分类收运体系，推行定时定点投放，发挥社区志愿者作用。",
+    ),
+    (
+        "河道水环境治理",
+        "区水利局",
+        "区生态环境分局",
+        "{street}境内河道部分断面水质不稳定，雨季存在溢流污染。",
+        "雨污分流改造不彻底，管网维护不到位。",
+        "加快雨污分流改造，落实河长制，建设在线水质监测点。",
+    ),
+    (
+        "乡村振兴产业发展",
+        "区农业农村局",
+        None,
+        "我区特色农产品品牌影响力不强，产业链条短。",
+        "龙头企业带动不足，农产品加工和冷链物流薄弱。",
+        "培育区域公用品牌，扶持农产品精深加工，完善冷链物流体系。",
+    ),
+    (
+        "基层医疗服务能力",
+        "区卫生健康委员会",
+        "区医疗保障局",
+        "社区卫生服务中心全科医生不足，群众首诊意愿不强。",
+        "基层待遇偏低，人才引不进、留不住。",
+        "提高基层医务人员待遇，推进医联体建设，完善家庭医生签约服务。",
+    ),
+    (
+        "安全生产隐患排查",
+        "区应急管理局",
+        None,
+        "小微企业和“九小场所”消防安全隐患较多。",
+        "经营者安全意识薄弱，监管力量不足。",
+        "开展专项排查整治，推广智慧消防监测，加强安全培训。",
+    ),
+    (
+        "全民健身设施",
+        "区体育局",
+        "区住房和城乡建设局",
+        "{street}居民健身场地不足，现有器材老化。",
+        "新建小区配建体育设施标准落实不严。",
+        "利用边角地建设口袋公园和健身步道，定期更新维护健身器材。",
+    ),
+    (
+        "退役军人就业创业",
+        "区退役军人事务局",
+        "区人力资源和社会保障局",
+        "部分退役军人就业技能与市场需求不匹配。",
+        "职业技能培训针对性不强，创业扶持政策知晓率低。",
+        "开展订单式技能培训，设立退役军人创业孵化基地。",
+    ),
+    (
+        "数字政府建设",
+        "区数据资源管理局",
+        "区行政审批局",
+        "各部门业务系统分散建设，数据标准不一。",
+        "缺乏统一的数据共享交换平台。",
+        "建设全区一体化政务数据平台，制定数据共享目录和标准。",
+    ),
+    (
+        "新就业形态劳动者权益保障",
+        "区人力资源和社会保障局",
+        "区总工会",
+        "外卖骑手、网约车司机等新就业形态劳动者社会保障覆盖不足。",
+        "劳动关系认定难，参保渠道不畅。",
+        "推进职业伤害保障试点，建设户外劳动者服务站点。",
+    ),
+    (
+        "校园周边交通安全",
+        "区公安分局",
+        "区教育局",
+        "部分学校上下学时段周边道路拥堵，存在交通安全隐患。",
+        "接送车辆临时停放无序，护学力量不足。",
+        "设置接送车辆临时停靠区，组织护学岗，完善交通标志标线。",
+    ),
+]
+
+STATE_PLAN = [
+    # (state to reach, share of proposals)
+    ("draft", 0.05),
+    ("cosigning", 0.03),
+    ("submitted", 0.08),
+    ("returned", 0.02),
+    ("rejected", 0.04),
+    ("merged", 0.04),
+    ("to_opinion", 0.03),
+    ("to_info", 0.02),
+    ("accepted", 0.05),
+    ("assigned", 0.24),
+    ("answered", 0.12),
+    ("closed", 0.28),
+]
+
+
+class ProposalDemo:
+    def __init__(self, *, organisation: Organisation, rng: random.Random, count: int = 240):
+        self.org = organisation
+        self.rng = rng
+        self.count = count
+        self.today = timezone.localdate()
+        self.office = self._one(Role.OFFICE)
+        self.reviewer = self._one(Role.PROPOSAL_COMMITTEE)
+        self.chair = self._one(Role.CHAIR)
+        self.departments = {d.name: d for d in Department.objects.filter(organisation=organisation)}
+        self.clerks = self._clerks()
+        from xieshang.members.models import Membership
+
+        self.members = [
+            m.member
+            for m in Membership.objects.filter(
+                member__organisation=organisation, status=Membership.Status.ACTIVE
+            ).select_related("member__user")
+        ]
+        self.demo_member = next((m for m in self.members if m.user_id), None)
+
+    def _one(self, role) -> User:
+        return User.objects.filter(
+            role_assignments__role=role, role_assignments__organisation=self.org
+        ).first()
+
+    def _clerks(self) -> dict[int, User]:
+        """One clerk per department (the demo accounts cover one; the others get a quiet
+        account each so the handling can be recorded by a department user)."""
+        existing = {
+            ra.department_id: ra.user
+            for ra in RoleAssignment.objects.filter(
+                role=Role.DEPARTMENT, department__organisation=self.org
+            ).select_related("user")
+        }
+        from xieshang.core.models import User as UserModel
+
+        password = UserModel.objects.filter(username="dept").values_list("password", flat=True)
+        password = password.first() or "!"
+        for dept in self.departments.values():
+            if dept.pk in existing:
+                continue
+            user = UserModel.objects.create(
+                username=f"dept{dept.pk}",
+                full_name=f"{dept.name}经办人",
+                password=password,
+                password_changed_at=timezone.now(),
+            )
+            RoleAssignment.objects.create(
+                user=user, organisation=self.org, role=Role.DEPARTMENT, department=dept
+            )
+            existing[dept.pk] = user
+        return existing
+
+    def _department(self, name: str, street: Organisation) -> Department | None:
+        if name == "{street_office}":
+            name = f"{street.name}办事处"
+            found = self.departments.get(name)
+            return found or self.departments.get("区城市管理局")
+        return self.departments.get(name)
+
+    def _states(self) -> list[str]:
+        states = []
+        for state, share in STATE_PLAN:
+            states += [state] * round(share * self.count)
+        while len(states) < self.count:
+            states.append("closed")
+        self.rng.shuffle(states)
+        return states[: self.count]
+
+    @transaction.atomic
+    def build(self) -> int:
+        if not (self.office and self.reviewer and self.members):
+            return 0
+        streets = list(Organisation.objects.filter(parent=self.org, level="street"))
+        states = self._states()
+        made: list[tuple[Proposal, str]] = []
+        accepted_pool: list[Proposal] = []
+        for index, state in enumerate(states):
+            topic = TOPICS[index % len(TOPICS)]
+            street = self.rng.choice(streets) if streets else self.org
+            proposal = self._make(topic, street, state, index, accepted_pool)
+            made.append((proposal, state))
+        self._key_proposals([p for p, s in made if s == "assigned"])
+        self._spread_in_time(made)
+        return len(made)
+
+    # --- one proposal through the services ---------------------------------------------------
+    def _make(self, topic, street, state, index, accepted_pool) -> Proposal:
+        subject, lead_name, co_name, facts, analysis, suggestions = topic
+        rng = self.rng
+        first = (
+            self.demo_member if index % 25 == 0 and self.demo_member else rng.choice(self.members)
+        )
+        cosigners = [m for m in rng.sample(self.members, rng.choice([0, 0, 1, 2, 3])) if m != first]
+        place = street.name if street.level == "street" else "我区"
+        actor = first.user if first.user_id else self.office
+        proposal = services.proposal_create(
+            actor=actor,
+            organisation=self.org,
+            first_proposer=first,
+            cosigners=cosigners,
+            title=f"关于{place if rng.random() < 0.4 else ''}{subject}的建议"[:120],
+            facts=facts.format(street=place),
+            analysis=analysis,
+            suggestions=suggestions,
+            is_public_interest=rng.random() < 0.85,
+            proposer_opt_out=rng.random() < 0.05,
+        )
+        if state == "draft":
+            return proposal
+        if state == "cosigning" and cosigners:
+            services.proposal_submit(proposal=proposal, actor=actor)
+            return proposal
+        # Co-signers confirm before submission in the demo (the confirmation step itself is
+        # shown by the "cosigning" proposals).
+        Signer.objects.filter(proposal=proposal).update(
+            status=Signer.Status.CONFIRMED, responded_at=timezone.now()
+        )
+        services.proposal_submit(proposal=proposal, actor=actor)
+        if state in ("submitted", "cosigning"):
+            return proposal
+        if state == "returned":
+            services.proposal_return(
+                proposal=proposal, actor=self.reviewer, note="请补充具体数据和可操作的建议。"
+            )
+            return proposal
+        if state == "rejected":
+            reasons = ["没有具体建议的", "涉及提案者本人及其亲属个人事务的", "属于学术探讨的"]
+            services.proposal_reject(
+                proposal=proposal, actor=self.reviewer, reason=rng.choice(reasons)
+            )
+            return proposal
+        live = [
+            p
+            for p in Proposal.objects.filter(
+                pk__in=[p.pk for p in accepted_pool],
+                status__in=[Proposal.Status.ACCEPTED, Proposal.Status.ASSIGNED],
+                merged_into__isnull=True,
+            )
+        ]
+        if state == "merged" and live:
+            target = rng.choice(live)
+            services.proposal_merge(
+                proposal=proposal, into=target, actor=self.reviewer, note="内容相近，并案办理。"
+            )
+            return proposal
+        if state in ("to_opinion", "to_info"):
+            services.proposal_convert(
+                proposal=proposal,
+                to=state,
+                actor=self.reviewer,
+                note="所提问题属于具体工作建议，转有关部门参考。",
+            )
+            return proposal
+        services.proposal_accept(proposal=proposal, actor=self.reviewer)
+        accepted_pool.append(proposal)
+        if state == "accepted" or state == "merged":
+            return proposal
+        lead = self._department(lead_name, street)
+        co = self._department(co_name, street) if co_name else None
+        split = rng.random() < 0.08 and co is not None and co != lead
+        assignments = services.proposal_assign(
+            proposal=proposal,
+            actor=self.reviewer,
+            lead=None if split else lead,
+            split=[lead, co] if split else [],
+            co=[co] if co and not split and co != lead else [],
+        )
+        if state == "assigned":
+            if rng.random() < 0.5:
+                self._contact(assignments[0])
+            for assignment in assignments:
+                if assignment.role == Assignment.Role.CO and rng.random() < 0.7:
+                    services.co_view_submit(
+                        assignment=assignment,
+                        actor=self.clerks[assignment.department_id],
+                        text="同意主办单位意见，我单位将在职责范围内配合落实。",
+                    )
+            return proposal
+        for assignment in assignments:
+            if assignment.role == Assignment.Role.CO:
+                services.co_view_submit(
+                    assignment=assignment,
+                    actor=self.clerks[assignment.department_id],
+                    text="同意主办单位意见，我单位将在职责范围内配合落实。",
+                )
+        answers = []
+        for assignment in assignments:
+            if assignment.role == Assignment.Role.CO:
+                continue
+            self._contact(assignment)
+            answers.append(self._answer(assignment))
+        if state == "answered":
+            return proposal
+        for answer in answers:
+            for member in services.proposers(proposal):
+                if not member.user_id:
+                    Evaluation.objects.create(
+                        answer=answer,
+                        member=member,
+                        process=self._rating(0.8),
+                        result=self._rating(0.65),
+                    )
+                    continue
+                services.evaluation_submit(
+                    answer=answer,
+                    actor=member.user,
+                    process=self._rating(0.8),
+                    result=self._rating(0.65),
+                    comment="希望加快落实进度。",
+                )
+        services.proposal_close(proposal=proposal, actor=self.reviewer)
+        from xieshang.followups import services as followups
+
+        for task in Task.objects.filter(
+            kind=Task.Kind.IMPLEMENTATION, object_id=str(proposal.pk), status=Task.Status.OPEN
+        ).select_related("department"):
+            if rng.random() < 0.7:
+                followups.feedback_submit(
+                    task=task, text="承诺事项已落实完毕。", actor=self.clerks[task.department_id]
+                )
+                followups.task_close(task=task, actor=self.office)
+        return proposal
+
+    def _rating(self, satisfied: float) -> str:
+        roll = self.rng.random()
+        if roll < satisfied:
+            return Rating.SATISFIED
+        return Rating.BASICALLY if roll < 0.97 else Rating.UNSATISFIED
+
+    def _contact(self, assignment: Assignment) -> None:
+        way = self.rng.choice(["phone", "phone", "meeting", "visit"])
+        services.contact_record(
+            assignment=assignment,
+            actor=self.clerks[assignment.department_id],
+            date=self.today,
+            way=way,
+            note="与提案人沟通办理思路，听取意见建议。",
+        )
+
+    def _answer(self, assignment: Assignment) -> Answer:
+        category = self.rng.choices(["A", "B", "C"], weights=[5, 4, 1])[0]
+        dept = assignment.department
+        texts = {
+            "A": "经研究，您提出的建议已基本落实。我单位已会同有关部门制定工作方案并组织实施。",
+            "B": "您提出的建议很有针对性，我单位已将相关工作列入明年工作计划，正在积极推进。",
+            "C": (
+                "您提出的建议具有一定参考价值，受资金和政策条件限制，目前暂难实施，我们将留作参考。"
+            ),
+        }
+        return services.answer_submit(
+            assignment=assignment,
+            actor=self.clerks[dept.pk],
+            category=category,
+            text=texts[category],
+            signed_by=dept.leader_name or "单位负责人",
+            contact_person=f"{dept.name[1:3]}科室",
+            contact_phone="0371-6" + f"{self.rng.randrange(10**6):06d}",
+        )
+
+    def _key_proposals(self, candidates: list[Proposal]) -> None:
+        if not candidates or self.chair is None:
+            return
+        chosen = self.rng.sample(candidates, min(8, len(candidates)))
+        leaders = ["刘副区长", "陈副区长", "张副区长", "孙常务副区长"]
+        for proposal in chosen[:6]:
+            services.key_shortlist(proposal=proposal, actor=self.reviewer)
+            services.key_approve(
+                proposal=proposal, actor=self.chair, leading_leader=self.rng.choice(leaders)
+            )
+        for proposal in chosen[6:]:
+            services.key_shortlist(proposal=proposal, actor=self.reviewer)
+
+    # --- a year of dates ---------------------------------------------------------------------
+    def _spread_in_time(self, made: list[tuple[Proposal, str]]) -> None:
+        """Everything was made today; move each proposal and all it owns back by the same
+        number of days, so relative timings (review, assignment, answers) stay consistent.
+        Most handled proposals become plenary proposals of this year's session; drafts and
+        those still in review are recent between-session proposals."""
+        from xieshang.orgs.models import Session
+
+        session = (
+            Session.objects.filter(term__organisation=self.org, start_date__lte=self.today)
+            .select_related("term")
+            .order_by("-start_date")
+            .first()
+        )
+        back_range = {
+            "draft": (1, 20),
+            "cosigning": (1, 10),
+            "submitted": (2, 12),
+            "returned": (5, 25),
+            "rejected": (30, 200),
+            "merged": (30, 200),
+            "to_opinion": (30, 200),
+            "to_info": (30, 200),
+            "accepted": (3, 20),
+            "assigned": (10, 100),
+            "answered": (40, 160),
+            "closed": (120, 300),
+        }
+        late = {"rejected", "merged", "to_opinion", "to_info", "answered", "closed"}
+        plenary = []
+        for proposal, state in made:
+            if session and state in late and self.rng.random() < 0.6:
+                opened = session.start_date - dt.timedelta(days=self.rng.randint(0, 20))
+                plenary.append(proposal.pk)
+                self._shift(proposal, dt.timedelta(days=(self.today - opened).days))
+            else:
+                lo, hi = back_range[state]
+                self._shift(proposal, dt.timedelta(days=self.rng.randint(lo, hi)))
+        self._renumber(plenary, session)
+        services.publish_due()
+
+    def _renumber(self, plenary_ids: list[int], session) -> None:
+        """Numbers follow submission order within each series, as the office would give them."""
+        from xieshang.proposals.models import format_number
+
+        rows = list(
+            Proposal.objects.filter(organisation=self.org, serial__isnull=False)
+            .select_related("session__term")
+            .order_by("submitted_at", "pk")
+        )
+        Proposal.objects.filter(pk__in=[p.pk for p in rows]).update(serial=None)
+        counters: dict[tuple, int] = {}
+        for proposal in rows:
+            if proposal.pk in plenary_ids:
+                proposal.kind, proposal.session = Proposal.Kind.PLENARY, session
+            else:
+                proposal.kind, proposal.session = Proposal.Kind.INTERIM, None
+            submitted = timezone.localtime(proposal.submitted_at).date()
+            # A plenary series belongs to its session's year, even if collection began in
+            # the December before.
+            proposal.year = session.start_date.year if proposal.session else submitted.year
+            series = (proposal.kind, proposal.year)
+            counters[series] = counters.get(series, 0) + 1
+            proposal.serial = counters[series]
+            proposal.number = format_number(proposal)
+        Proposal.objects.bulk_update(rows, ["kind", "session", "year", "serial", "number"])
+
+    def _shift(self, proposal: Proposal, delta: dt.timedelta) -> None:
+        proposal = Proposal.objects.get(pk=proposal.pk)  # the caller's copy predates its changes
+
+        def back(value):
+            return value - delta if value else value
+
+        Proposal.objects.filter(pk=proposal.pk).update(
+            created_at=back(proposal.created_at),
+            submitted_at=back(proposal.submitted_at),
+            reviewed_at=back(proposal.reviewed_at),
+            review_due=back(proposal.review_due),
+        )
+        task_ids = []
+        for assignment in Assignment.objects.filter(proposal=proposal):
+            Assignment.objects.filter(pk=assignment.pk).update(
+                assigned_at=back(assignment.assigned_at)
+            )
+            for row in Contact.objects.filter(assignment=assignment):
+                Contact.objects.filter(pk=row.pk).update(
+                    date=back(row.date), created_at=back(row.created_at)
+                )
+            for row in Answer.objects.filter(assignment=assignment):
+                Answer.objects.filter(pk=row.pk).update(answered_at=back(row.answered_at))
+                for ev in Evaluation.objects.filter(answer=row):
+                    Evaluation.objects.filter(pk=ev.pk).update(created_at=back(ev.created_at))
+        for task in Task.objects.filter(content_type__model="proposal", object_id=str(proposal.pk)):
+            task_ids.append(task.pk)
+            Task.objects.filter(pk=task.pk).update(
+                start_date=back(task.start_date),
+                due_date=back(task.due_date),
+                submitted_at=back(task.submitted_at),
+                closed_at=back(task.closed_at),
+                created_at=back(task.created_at),
+            )
+            for fb in Feedback.objects.filter(task=task):
+                Feedback.objects.filter(pk=fb.pk).update(created_at=back(fb.created_at))
+        # The audit trail and duty records move with their proposal (bulk update: the
+        # append-only guard is on save(), and this is the seed writing history, not editing it).
+        events = Event.objects.filter(
+            Q(content_type__model="proposal", object_id=str(proposal.pk))
+            | Q(content_type__model="task", object_id__in=[str(i) for i in task_ids])
+        )
+        for ev in events.only("pk", "created_at"):
+            Event.objects.filter(pk=ev.pk).update(created_at=ev.created_at - delta)
+        from xieshang.duty.models import DutyRecord
+
+        for rec in DutyRecord.objects.filter(
+            content_type__model="proposal", object_id=str(proposal.pk)
+        ):
+            DutyRecord.objects.filter(pk=rec.pk).update(date=rec.date - delta)

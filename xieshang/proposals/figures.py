@@ -1,0 +1,557 @@
+"""Proposal figures (C4.6 target assessment, C4.2 key-proposal share) and their pages.
+
+Two tables for an organisation (and everything below it) and a year:
+
+- per department: assigned, answered, on time, contact rate, face-to-face rate,
+  satisfaction on process and on result, outcome-category shares, re-handlings;
+- per session (plenary proposals) and between sessions: received, review outcomes, key
+  proposals and the share of them whose first proposer is from a democratic party or
+  non-party, against the configurable target.
+
+Every number comes from a few grouped queries (GROUP BY department / session), never a
+query per row. Definitions (also shown under the tables):
+
+- The counted assignments are the answering ones (lead and split, not co-handlers) that
+  are live (not returned as the wrong department). "Assigned", "answered", "on time",
+  "contacted" and "face to face" count the first round; "re-handled" counts later rounds.
+- On time: the answer's follow-up task was submitted on or before its due date (after
+  any approved extension).
+- Satisfaction: (满意 + 基本满意) / ratings given, over every rating of the department's
+  answers; category shares over every answer letter of the department.
+"""
+
+import datetime as dt
+import io
+from dataclasses import dataclass, field
+from urllib.parse import quote
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.db.models import CharField, Count, Exists, ExpressionWrapper, F, OuterRef, Q
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from xieshang.core import access
+from xieshang.core.text import chinese_number
+from xieshang.members.models import Membership
+from xieshang.orgs import config
+from xieshang.orgs.models import Level, Organisation, Party
+
+from . import rules
+from .models import Answer, Assignment, Contact, Evaluation, Proposal, Rating
+
+KEY_NONPARTY_TARGET = config.define(
+    "proposals.key_nonparty_target_percent",
+    30,
+    gettext_lazy("重点提案中民主党派、无党派人士提案占比目标（%）"),
+)
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+S = Proposal.Status
+ANSWERING = [Assignment.Role.LEAD, Assignment.Role.SPLIT]
+LIVE = [Assignment.Status.HANDLING, Assignment.Status.ANSWERED]
+POSITIVE = [Rating.SATISFIED, Rating.BASICALLY]
+# Every proposal that passed review as accepted, whatever happened to it afterwards.
+ACCEPTED_OR_LATER = [S.ACCEPTED, S.ASSIGNED, S.ANSWERED, S.CLOSED]
+
+
+def rate(part: int, whole: int) -> float | None:
+    """A percentage with one decimal, or None when there is nothing to divide by."""
+    return round(100.0 * part / whole, 1) if whole else None
+
+
+# --- Per department --------------------------------------------------------------------
+
+
+@dataclass
+class DepartmentRow:
+    department_id: int | None
+    name: str
+    organisation: str = ""
+    assigned: int = 0
+    answered: int = 0
+    on_time: int = 0
+    contacted: int = 0
+    met: int = 0
+    rehandled: int = 0
+    rated: int = 0
+    process_ok: int = 0
+    result_ok: int = 0
+    answers: int = 0
+    categories: dict[str, int] = field(default_factory=dict)
+    shares: list[float | None] = field(default_factory=list)  # in the order of the scheme
+
+    @property
+    def answered_rate(self):
+        return rate(self.answered, self.assigned)
+
+    @property
+    def on_time_rate(self):
+        return rate(self.on_time, self.assigned)
+
+    @property
+    def contact_rate(self):
+        return rate(self.contacted, self.assigned)
+
+    @property
+    def meeting_rate(self):
+        return rate(self.met, self.assigned)
+
+    @property
+    def process_rate(self):
+        return rate(self.process_ok, self.rated)
+
+    @property
+    def result_rate(self):
+        return rate(self.result_ok, self.rated)
+
+    def category_shares(self, codes: list[str]) -> list[float | None]:
+        return [rate(self.categories.get(code, 0), self.answers) for code in codes]
+
+    def add(self, other: "DepartmentRow") -> None:
+        for name in (
+            "assigned",
+            "answered",
+            "on_time",
+            "contacted",
+            "met",
+            "rehandled",
+            "rated",
+            "process_ok",
+            "result_ok",
+            "answers",
+        ):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        for code, n in other.categories.items():
+            self.categories[code] = self.categories.get(code, 0) + n
+
+
+def _in_scope(organisation: Organisation, year: int, prefix: str) -> Q:
+    return Q(
+        **{
+            f"{prefix}proposal__organisation__path__startswith": organisation.path,
+            f"{prefix}proposal__year": year,
+            f"{prefix}role__in": ANSWERING,
+            f"{prefix}status__in": LIVE,
+        }
+    )
+
+
+def department_figures(organisation: Organisation, year: int) -> list[DepartmentRow]:
+    """One row per department with answering assignments in the year, by name (3 queries)."""
+    contacts = Contact.objects.filter(assignment=OuterRef("pk"))
+    first = Q(round=1)
+    grouped = (
+        Assignment.objects.filter(_in_scope(organisation, year, ""))
+        .annotate(
+            has_contact=Exists(contacts),
+            has_meeting=Exists(contacts.filter(way=Contact.Way.MEETING)),
+        )
+        .values("department_id", "department__name", "department__organisation__name")
+        .annotate(
+            assigned=Count("pk", filter=first),
+            answered=Count("pk", filter=first & Q(status=Assignment.Status.ANSWERED)),
+            on_time=Count(
+                "pk",
+                filter=first
+                & Q(status=Assignment.Status.ANSWERED)
+                & Q(task__submitted_at__date__lte=F("task__due_date")),
+            ),
+            contacted=Count("pk", filter=first & Q(has_contact=True)),
+            met=Count("pk", filter=first & Q(has_meeting=True)),
+            rehandled=Count("pk", filter=Q(round__gt=1)),
+        )
+        .order_by()
+    )
+    rows = {
+        g["department_id"]: DepartmentRow(
+            department_id=g["department_id"],
+            name=g["department__name"],
+            organisation=g["department__organisation__name"],
+            assigned=g["assigned"],
+            answered=g["answered"],
+            on_time=g["on_time"],
+            contacted=g["contacted"],
+            met=g["met"],
+            rehandled=g["rehandled"],
+        )
+        for g in grouped
+    }
+    ratings = (
+        Evaluation.objects.filter(_in_scope(organisation, year, "answer__assignment__"))
+        .values("answer__assignment__department_id")
+        .annotate(
+            rated=Count("pk"),
+            process_ok=Count("pk", filter=Q(process__in=POSITIVE)),
+            result_ok=Count("pk", filter=Q(result__in=POSITIVE)),
+        )
+        .order_by()
+    )
+    for g in ratings:
+        row = rows.get(g["answer__assignment__department_id"])
+        if row is not None:
+            row.rated, row.process_ok, row.result_ok = g["rated"], g["process_ok"], g["result_ok"]
+    answers = (
+        Answer.objects.filter(_in_scope(organisation, year, "assignment__"))
+        .values("assignment__department_id", "category")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for g in answers:
+        row = rows.get(g["assignment__department_id"])
+        if row is not None:
+            row.categories[g["category"]] = g["n"]
+            row.answers += g["n"]
+    return sorted(rows.values(), key=lambda r: (r.organisation, r.name))
+
+
+def department_total(rows: list[DepartmentRow]) -> DepartmentRow:
+    total = DepartmentRow(department_id=None, name=_("合计"))
+    for row in rows:
+        total.add(row)
+    return total
+
+
+# --- Per session -----------------------------------------------------------------------
+
+
+@dataclass
+class SessionRow:
+    label: str
+    organisation: str = ""
+    received: int = 0
+    pending: int = 0
+    accepted: int = 0
+    merged: int = 0
+    to_opinion: int = 0
+    to_info: int = 0
+    rejected: int = 0
+    returned: int = 0
+    key: int = 0
+    key_nonparty: int = 0
+
+    @property
+    def key_nonparty_share(self):
+        return rate(self.key_nonparty, self.key)
+
+    def add(self, other: "SessionRow") -> None:
+        for name in (
+            "received",
+            "pending",
+            "accepted",
+            "merged",
+            "to_opinion",
+            "to_info",
+            "rejected",
+            "returned",
+            "key",
+            "key_nonparty",
+        ):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+def _nonparty_first_proposer(year: int) -> Q:
+    """The proposal comes from a democratic party or non-party person (C4.2): its first
+    proposer held a democratic-party or non-party seat in a term of the proposal's
+    organisation running that year, or a democratic party proposed it as a body."""
+    seat = Membership.objects.filter(
+        member_id=OuterRef("first_proposer_id"),
+        term__organisation_id=OuterRef("organisation_id"),
+        party__kind__in=[Party.Kind.DEMOCRATIC, Party.Kind.NON_PARTY],
+        term__start_date__lte=dt.date(year, 12, 31),
+    ).filter(Q(term__end_date__isnull=True) | Q(term__end_date__gte=dt.date(year, 1, 1)))
+    party_body = (
+        Party.objects.filter(kind=Party.Kind.DEMOCRATIC)
+        .exclude(short_name="")
+        .annotate(body=ExpressionWrapper(OuterRef("proposer_body"), output_field=CharField()))
+        .filter(body__contains=F("short_name"))
+    )
+    return Q(Exists(seat)) | (Q(proposer_type=Proposal.ProposerType.PARTY) & Q(Exists(party_body)))
+
+
+def session_figures(organisation: Organisation, year: int) -> list[SessionRow]:
+    """One row per plenary session and one for between-session proposals (1 query)."""
+    key = Q(key_status=Proposal.KeyStatus.APPROVED)
+    grouped = (
+        Proposal.objects.filter(organisation__path__startswith=organisation.path, year=year)
+        .exclude(status__in=[S.DRAFT, S.COSIGNING])
+        .values(
+            "organisation__name",
+            "organisation__path",
+            "session_id",
+            "session__number",
+            "session__term__number",
+        )
+        .annotate(
+            received=Count("pk"),
+            pending=Count("pk", filter=Q(status__in=[S.SUBMITTED, S.RETURNED])),
+            accepted=Count("pk", filter=Q(status__in=ACCEPTED_OR_LATER)),
+            merged=Count("pk", filter=Q(status=S.MERGED)),
+            to_opinion=Count("pk", filter=Q(status=S.TO_OPINION)),
+            to_info=Count("pk", filter=Q(status=S.TO_INFO)),
+            rejected=Count("pk", filter=Q(status=S.REJECTED)),
+            returned=Count("pk", filter=Q(returned_count__gte=1)),
+            key=Count("pk", filter=key),
+            key_nonparty=Count("pk", filter=key & _nonparty_first_proposer(year)),
+        )
+        .order_by("organisation__path", "session__term__number", "session__number")
+    )
+    rows = []
+    for g in grouped:
+        if g["session_id"] is None:
+            label = _("平时提案")
+        else:
+            label = _("第%(t)s届第%(n)s次会议") % {
+                "t": chinese_number(g["session__term__number"]),
+                "n": chinese_number(g["session__number"]),
+            }
+        row = SessionRow(label=label, organisation=g["organisation__name"])
+        for name in (
+            "received",
+            "pending",
+            "accepted",
+            "merged",
+            "to_opinion",
+            "to_info",
+            "rejected",
+            "returned",
+            "key",
+            "key_nonparty",
+        ):
+            setattr(row, name, g[name])
+        rows.append(row)
+    # Plenary sessions first, between-session proposals last, within each organisation.
+    rows.sort(key=lambda r: (r.organisation, r.label == _("平时提案")))
+    return rows
+
+
+def session_total(rows: list[SessionRow]) -> SessionRow:
+    total = SessionRow(label=_("合计"))
+    for row in rows:
+        total.add(row)
+    return total
+
+
+@dataclass
+class Figures:
+    organisation: Organisation
+    year: int
+    categories: list[tuple[str, str]]
+    departments: list[DepartmentRow]
+    department_total: DepartmentRow
+    sessions: list[SessionRow]
+    session_total: SessionRow
+    key_target: float
+
+    @property
+    def key_target_met(self) -> bool | None:
+        share = self.session_total.key_nonparty_share
+        return None if share is None else share >= self.key_target
+
+    @property
+    def category_codes(self) -> list[str]:
+        return [code for code, _label in self.categories]
+
+
+def figures(organisation: Organisation, year: int) -> Figures:
+    categories = [(c, label) for c, label in config.get(organisation, rules.OUTCOME_CATEGORIES)]
+    departments = department_figures(organisation, year)
+    total = department_total(departments)
+    for row in [*departments, total]:
+        row.shares = row.category_shares([code for code, _label in categories])
+    sessions = session_figures(organisation, year)
+    return Figures(
+        organisation=organisation,
+        year=year,
+        categories=categories,
+        departments=departments,
+        department_total=total,
+        sessions=sessions,
+        session_total=session_total(sessions),
+        key_target=config.get(organisation, KEY_NONPARTY_TARGET),
+    )
+
+
+# --- Excel -----------------------------------------------------------------------------
+
+
+def _sheet(wb: Workbook, title: str, headers: list[str], rows: list[list], *, first=False):
+    ws = wb.active if first else wb.create_sheet()
+    ws.title = title[:31]
+    ws.append(headers)
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for i, header in enumerate(headers, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = max(10, len(header) * 2 + 2)
+    ws.freeze_panes = "A2"
+    for row in rows:
+        ws.append(row)
+    return ws
+
+
+def department_table(fig: Figures) -> tuple[list[str], list[list]]:
+    headers = [
+        _("承办单位"),
+        _("所属"),
+        _("交办件数"),
+        _("已答复"),
+        _("答复率（%）"),
+        _("按时答复"),
+        _("按时答复率（%）"),
+        _("联系率（%）"),
+        _("面商率（%）"),
+        _("过程满意率（%）"),
+        _("结果满意率（%）"),
+        *[_("%(code)s类占比（%%）") % {"code": code} for code in fig.category_codes],
+        _("重新办理"),
+    ]
+    rows = []
+    for r in [*fig.departments, fig.department_total]:
+        rows.append(
+            [
+                r.name,
+                r.organisation,
+                r.assigned,
+                r.answered,
+                r.answered_rate,
+                r.on_time,
+                r.on_time_rate,
+                r.contact_rate,
+                r.meeting_rate,
+                r.process_rate,
+                r.result_rate,
+                *r.category_shares(fig.category_codes),
+                r.rehandled,
+            ]
+        )
+    return headers, rows
+
+
+def session_table(fig: Figures) -> tuple[list[str], list[list]]:
+    headers = [
+        _("会次"),
+        _("所属"),
+        _("收到提案"),
+        _("待审查"),
+        _("立案"),
+        _("并案"),
+        _("转意见建议"),
+        _("转社情民意"),
+        _("不予立案"),
+        _("退回修改"),
+        _("重点提案"),
+        _("其中民主党派、无党派人士"),
+        _("占比（%）"),
+    ]
+    rows = []
+    for r in [*fig.sessions, fig.session_total]:
+        rows.append(
+            [
+                r.label,
+                r.organisation,
+                r.received,
+                r.pending,
+                r.accepted,
+                r.merged,
+                r.to_opinion,
+                r.to_info,
+                r.rejected,
+                r.returned,
+                r.key,
+                r.key_nonparty,
+                r.key_nonparty_share,
+            ]
+        )
+    return headers, rows
+
+
+def workbook(fig: Figures) -> bytes:
+    wb = Workbook()
+    headers, rows = department_table(fig)
+    _sheet(wb, _("承办单位办理情况"), headers, rows, first=True)
+    headers, rows = session_table(fig)
+    ws = _sheet(wb, _("提案总体情况"), headers, rows)
+    ws.append([])
+    met = fig.key_target_met
+    ws.append(
+        [
+            _("民主党派、无党派人士重点提案占比目标（%）"),
+            fig.key_target,
+            _("未达到") if met is False else (_("已达到") if met else "—"),
+        ]
+    )
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+# --- Pages -----------------------------------------------------------------------------
+
+
+class FiguresForm(forms.Form):
+    organisation = forms.ModelChoiceField(
+        label=gettext_lazy("政协组织"), queryset=Organisation.objects.none(), required=False
+    )
+    year = forms.IntegerField(label=gettext_lazy("年度"), min_value=2000, max_value=2100)
+
+    def __init__(self, data, *, user):
+        today = timezone.localdate()
+        data = data.copy() if data else {}
+        data.setdefault("year", str(today.year))
+        super().__init__(data)
+        self.user = user
+        orgs = access.organisations(user, "proposals.view").filter(
+            level__in=[Level.PROVINCE, Level.CITY, Level.DISTRICT]
+        )
+        self.fields["organisation"].queryset = orgs
+        self.fields["organisation"].empty_label = None
+        for f in self.fields.values():
+            css = "form-select" if isinstance(f.widget, forms.Select) else "form-control"
+            f.widget.attrs.setdefault("class", css)
+
+    def clean_organisation(self):
+        org = self.cleaned_data.get("organisation")
+        if org is None:
+            org = access.home_organisation(self.user)
+            if org is None or not access.can(self.user, "proposals.view", org):
+                org = self.fields["organisation"].queryset.first()
+        if org is None:
+            raise forms.ValidationError(_("您没有可查看的政协组织。"))
+        return org
+
+
+def _form(request) -> FiguresForm:
+    access.require(request.user, "proposals.view")
+    return FiguresForm(request.GET or None, user=request.user)
+
+
+@login_required
+def figures_page(request):
+    form = _form(request)
+    context = {"form": form, "query": request.GET.urlencode()}
+    if not form.is_valid():
+        return render(request, "proposals/figures/index.html", context, status=400)
+    context["fig"] = figures(form.cleaned_data["organisation"], form.cleaned_data["year"])
+    return render(request, "proposals/figures/index.html", context)
+
+
+@login_required
+def figures_export(request):
+    form = _form(request)
+    if not form.is_valid():
+        context = {"form": form, "query": request.GET.urlencode()}
+        return render(request, "proposals/figures/index.html", context, status=400)
+    org, year = form.cleaned_data["organisation"], form.cleaned_data["year"]
+    content = workbook(figures(org, year))
+    response = HttpResponse(content, content_type=XLSX)
+    name = quote(f"{org.name}{year}年提案办理统计.xlsx")
+    response["Content-Disposition"] = (
+        f"attachment; filename=proposal-figures-{year}.xlsx; filename*=UTF-8''{name}"
+    )
+    return response

@@ -1,0 +1,248 @@
+"""Forms of the member and committee proposal pages.
+
+The forms check shape (lengths, choices, dates); the rules (required suggestions, the length
+limit, who may do what in which state) live in `services.py`, whose `ValidationError`s the
+views map back onto these fields.
+"""
+
+from django import forms
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from xieshang.orgs import config
+
+from . import rules, selectors
+from .models import Proposal, Rating, Supervision
+
+
+class _Bootstrap:
+    """Bootstrap classes on every widget (no inline styles: the CSP forbids them)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            w = field.widget
+            if isinstance(w, (forms.CheckboxInput, forms.RadioSelect)):
+                w.attrs.setdefault("class", "form-check-input")
+            elif isinstance(w, forms.Select):
+                w.attrs.setdefault("class", "form-select")
+            else:
+                w.attrs.setdefault("class", "form-control")
+
+
+# --- The member's draft -----------------------------------------------------------------------
+
+
+class ProposalForm(_Bootstrap, forms.Form):
+    title = forms.CharField(label=_("案由"), max_length=120, required=False)
+    facts = forms.CharField(
+        label=_("现状与问题"), required=False, widget=forms.Textarea(attrs={"rows": 6})
+    )
+    analysis = forms.CharField(
+        label=_("原因分析"), required=False, widget=forms.Textarea(attrs={"rows": 5})
+    )
+    suggestions = forms.CharField(
+        label=_("具体建议"), required=False, widget=forms.Textarea(attrs={"rows": 6})
+    )
+    cosigners = forms.ModelMultipleChoiceField(
+        label=_("联名提案人"),
+        queryset=None,
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text=_("可选。按住 Ctrl（手机上直接点选）选择多人；联名人须在系统中确认。"),
+    )
+    is_public_interest = forms.BooleanField(
+        label=_("涉及公共利益，答复可以公开"), required=False, initial=True
+    )
+    proposer_opt_out = forms.BooleanField(label=_("本人不同意公开答复"), required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    TEXT_FIELDS = ("title", "facts", "analysis", "suggestions")
+
+    def __init__(self, *args, organisation, member, proposal: Proposal | None = None, **kw):
+        if proposal is not None:
+            kw["initial"] = {
+                **{name: getattr(proposal, name) for name in self.TEXT_FIELDS},
+                "is_public_interest": proposal.is_public_interest,
+                "proposer_opt_out": proposal.proposer_opt_out,
+                "cosigners": [s.member_id for s in proposal.signers.all()],
+                "version": proposal.version,
+            }
+        super().__init__(*args, **kw)
+        self.proposal = proposal
+        self.body_limit = config.get(organisation, rules.BODY_MAX_CHARS)
+        self.fields["cosigners"].queryset = selectors.cosigner_choices(organisation, member)
+        self.fields["cosigners"].widget.attrs["data-filterable"] = "1"
+        if proposal is not None and proposal.status != Proposal.Status.DRAFT:
+            # Returned for revision: the co-signers have answered already.
+            self.fields["cosigners"].disabled = True
+        similar_url = reverse("proposals:similar")
+        for name in self.TEXT_FIELDS:
+            attrs = self.fields[name].widget.attrs
+            attrs.update(
+                {
+                    "hx-post": similar_url,
+                    "hx-trigger": "keyup changed delay:800ms",
+                    "hx-target": "#similar-panel",
+                    "hx-swap": "innerHTML",
+                    "hx-sync": "closest form:replace",
+                }
+            )
+            if name != "title":
+                attrs["data-body-part"] = "1"
+
+    def clean_version(self):
+        version = self.cleaned_data.get("version")
+        if self.proposal is not None and version is None:
+            return self.proposal.version
+        return version
+
+    def service_fields(self) -> dict:
+        data = self.cleaned_data
+        return {
+            **{name: data[name].strip() for name in self.TEXT_FIELDS},
+            "is_public_interest": data["is_public_interest"],
+            "proposer_opt_out": data["proposer_opt_out"],
+        }
+
+
+# --- Actions on the proposal page -------------------------------------------------------------
+
+
+class ActionForm(_Bootstrap, forms.Form):
+    """Base of the forms behind the action buttons; `proposal` is there for the choices."""
+
+    def __init__(self, *args, proposal: Proposal, **kwargs):
+        self.proposal = proposal
+        super().__init__(*args, **kwargs)
+
+
+class EmptyForm(ActionForm):
+    pass
+
+
+def _note(label, required=False, rows=2):
+    return forms.CharField(
+        label=label,
+        required=required,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": rows}),
+    )
+
+
+class AcceptForm(ActionForm):
+    note = _note(_("立案意见（可选）"))
+
+
+class ReturnForm(ActionForm):
+    note = _note(_("修改意见"), rows=3)
+
+
+class ConvertForm(ActionForm):
+    to = forms.ChoiceField(
+        label=_("转为"),
+        choices=[
+            (Proposal.Status.TO_OPINION, _("意见建议")),
+            (Proposal.Status.TO_INFO, _("社情民意信息")),
+        ],
+    )
+    note = _note(_("转办说明"), rows=3)
+
+
+class MergeForm(ActionForm):
+    into = forms.ModelChoiceField(label=_("并入提案"), queryset=None)
+    note = _note(_("并案说明（可选）"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["into"].queryset = selectors.merge_targets(self.proposal)
+        self.fields["into"].label_from_instance = lambda p: f"{p.number} {p.title}"
+
+
+class RejectForm(ActionForm):
+    reason = forms.ChoiceField(label=_("不予立案理由"))
+    note = _note(_("补充说明（可选）"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        reasons = config.get(self.proposal.organisation, rules.REJECT_REASONS)
+        self.fields["reason"].choices = [("", _("请选择")), *[(r, r) for r in reasons]]
+
+
+class RehandleForm(ActionForm):
+    note = _note(_("重新办理要求"), rows=3)
+
+
+class CloseForm(ActionForm):
+    note = _note(_("办结说明（可选）"))
+
+
+class ShortlistForm(ActionForm):
+    note = _note(_("拟定理由（可选）"))
+
+
+class WithholdForm(ActionForm):
+    note = _note(_("不予公开的理由"))
+
+
+class KeyApproveForm(ActionForm):
+    leading_leader = forms.CharField(label=_("领办领导"), max_length=50, required=False)
+
+
+class SupervisionForm(ActionForm):
+    date = forms.DateField(label=_("督办日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    way = forms.ChoiceField(label=_("督办方式"), choices=Supervision.Way.choices)
+    note = _note(_("督办情况"), rows=3)
+
+
+class AssignForm(ActionForm):
+    """交办 one proposal: a lead department with co-handlers, or split handling."""
+
+    MODE_LEAD = "lead"
+    MODE_SPLIT = "split"
+
+    mode = forms.ChoiceField(
+        label=_("办理方式"),
+        choices=[(MODE_LEAD, _("主办＋协办")), (MODE_SPLIT, _("分办（各自答复）"))],
+        initial=MODE_LEAD,
+    )
+    lead = forms.ModelChoiceField(label=_("主办单位"), queryset=None, required=False)
+    others = forms.ModelMultipleChoiceField(
+        label=_("协办／分办单位"),
+        queryset=None,
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 5}),
+    )
+    note = _note(_("交办说明（可选）"))
+
+    def __init__(self, *args, departments, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("lead", "others"):
+            field = self.fields[name]
+            field.queryset = departments
+            field.label_from_instance = lambda d: d.name
+
+    def service_kwargs(self) -> dict:
+        return assignment_kwargs(
+            self.cleaned_data["mode"],
+            self.cleaned_data.get("lead"),
+            list(self.cleaned_data.get("others") or []),
+        )
+
+
+def assignment_kwargs(mode: str, lead, others: list) -> dict:
+    """The `proposal_assign` arguments for a row of the assignment form or board: in split
+    handling every chosen department (the first one included) answers separately."""
+    if mode == AssignForm.MODE_SPLIT:
+        return {"lead": None, "co": [], "split": [d for d in [lead, *others] if d is not None]}
+    return {"lead": lead, "co": others, "split": []}
+
+
+class EvaluationForm(ActionForm):
+    process = forms.ChoiceField(
+        label=_("对办理过程的评价"), choices=Rating.choices, widget=forms.RadioSelect
+    )
+    result = forms.ChoiceField(
+        label=_("对办理结果的评价"), choices=Rating.choices, widget=forms.RadioSelect
+    )
+    comment = _note(_("评价意见（不满意时必填）"), rows=3)

@@ -1,0 +1,89 @@
+"""Forms of the department side of proposal handling (承办单位办理). They check what a form
+can check; the services check the rules (state, deadlines, the extension cap)."""
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import Contact
+
+_DATE = {"type": "date"}
+
+
+class _Bootstrap:
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            css = "form-select" if isinstance(widget, forms.Select) else "form-control"
+            widget.attrs.setdefault("class", css)
+
+
+QUEUE_STATES = [
+    ("handling", _("办理中")),
+    ("answered", _("已答复")),
+    ("all", _("全部")),
+]
+
+
+class ContactForm(_Bootstrap, forms.Form):
+    date = forms.DateField(label=_("联系日期"), widget=forms.DateInput(attrs=_DATE))
+    way = forms.ChoiceField(label=_("联系方式"), choices=[("", "—"), *Contact.Way.choices])
+    note = forms.CharField(
+        label=_("沟通情况"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("initial", {"date": timezone.localdate()})
+        super().__init__(*args, **kwargs)
+
+
+class CoViewForm(_Bootstrap, forms.Form):
+    text = forms.CharField(
+        label=_("协办意见"), max_length=20000, widget=forms.Textarea(attrs={"rows": 6})
+    )
+
+
+class AnswerForm(_Bootstrap, forms.Form):
+    category = forms.ChoiceField(label=_("办理结果分类"))
+    doc_number = forms.CharField(
+        label=_("发文字号"),
+        required=False,
+        max_length=60,
+        help_text=_("本单位公文登记的文号，例如：区住建函〔2026〕12号。"),
+    )
+    text = forms.CharField(
+        label=_("答复内容"),
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 12}),
+        help_text=_("逐条回应提案建议，说明已采取和拟采取的措施。每段另起一行。"),
+    )
+    signed_by = forms.CharField(label=_("签发领导"), max_length=50)
+    contact_person = forms.CharField(label=_("联系人"), max_length=50)
+    contact_phone = forms.CharField(label=_("联系电话"), max_length=30)
+
+    def __init__(self, *args, categories: dict[str, str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = [
+            ("", "—"),
+            *[(code, f"{code}　{label}") for code, label in categories.items()],
+        ]
+
+
+class ExtensionForm(_Bootstrap, forms.Form):
+    requested_due = forms.DateField(label=_("申请延至"), widget=forms.DateInput(attrs=_DATE))
+    reason = forms.CharField(
+        label=_("延期理由"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class ReturnForm(_Bootstrap, forms.Form):
+    reason = forms.CharField(
+        label=_("退回理由"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("说明为何不属于本单位职责，并可建议承办单位。"),
+    )

@@ -1,0 +1,246 @@
+"""Reads of proposals for the member and committee pages, each with a fixed number of queries
+(the related rows come with `select_related`/`prefetch_related`, never one query per row)."""
+
+import datetime as dt
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from xieshang.core import access
+from xieshang.members.models import Member, Membership
+from xieshang.orgs.models import Department
+
+from . import policies
+from .models import Answer, Assignment, Evaluation, Proposal, Signer
+
+S = Proposal.Status
+# States in which a proposal can still take another proposal merged into it.
+MERGE_TARGETS = [S.SUBMITTED, S.ACCEPTED, S.ASSIGNED]
+
+
+def visible_proposals(user) -> QuerySet:
+    """Everything the user may see in lists. The visibility filter joins signers and
+    assignments, so it is applied as a sub-select to avoid duplicate rows."""
+    return Proposal.objects.filter(
+        pk__in=Proposal.objects.filter(policies.visible_q(user)).values("pk")
+    )
+
+
+def proposal_list(user, *, status: str = "", q: str = "") -> QuerySet:
+    qs = visible_proposals(user).select_related("first_proposer", "organisation")
+    if status:
+        qs = qs.filter(status=status)
+    if q:
+        qs = qs.filter(Q(title__icontains=q) | Q(number__icontains=q))
+    return qs.order_by("-year", "-submitted_at", "-id")
+
+
+def _answers_prefetch() -> Prefetch:
+    return Prefetch(
+        "assignments",
+        queryset=Assignment.objects.select_related("department").prefetch_related("answers"),
+    )
+
+
+def my_proposals(user, member) -> QuerySet:
+    """The member's own proposals (drafts included) and those they co-sign (not drafts)."""
+    q = Q(created_by=user)
+    if member is not None:
+        q |= Q(first_proposer=member)
+        q |= Q(signers__member=member) & ~Q(status=S.DRAFT)
+    return (
+        Proposal.objects.filter(pk__in=Proposal.objects.filter(q).values("pk"))
+        .select_related("first_proposer")
+        .prefetch_related(
+            Prefetch("signers", queryset=Signer.objects.select_related("member")),
+            _answers_prefetch(),
+        )
+        .order_by("-created_at", "-id")
+    )
+
+
+def cosign_invitations(member) -> QuerySet:
+    """The member's co-sign requests: open ones first, then those already answered."""
+    if member is None:
+        return Signer.objects.none()
+    return (
+        Signer.objects.filter(member=member)
+        .exclude(proposal__status=S.DRAFT)
+        .select_related("proposal__first_proposer")
+        .order_by("responded_at", "-proposal__submitted_at", "-id")
+    )
+
+
+def answer_source(proposal: Proposal) -> Proposal:
+    """Whose answers the proposers of `proposal` receive: a merged proposal is answered
+    through the proposal it was merged into."""
+    if proposal.status == S.MERGED and proposal.merged_into_id:
+        return proposal.merged_into
+    return proposal
+
+
+def rateable_proposals(member) -> QuerySet:
+    """Proposals of which the member is a proposer (first or confirmed co-signer) whose
+    answers are open for rating, directly or through the proposal they were merged into."""
+    mine = Q(first_proposer=member) | Q(
+        signers__member=member, signers__status=Signer.Status.CONFIRMED
+    )
+    ids = Proposal.objects.filter(mine).filter(
+        Q(status=S.ANSWERED) | Q(status=S.MERGED, merged_into__status=S.ANSWERED)
+    )
+    return Proposal.objects.filter(pk__in=ids.values("pk")).select_related("merged_into")
+
+
+def answers_to_rate(member) -> list[tuple[Proposal, Answer]]:
+    """(the member's proposal, an answer they have not rated yet), oldest answer first."""
+    if member is None:
+        return []
+    proposals = list(rateable_proposals(member))
+    if not proposals:
+        return []
+    source_of = {p.pk: answer_source(p).pk for p in proposals}
+    answers = (
+        Answer.objects.filter(assignment__proposal_id__in=set(source_of.values()))
+        .exclude(evaluations__member=member)
+        .select_related("assignment__department", "assignment__proposal")
+        .order_by("answered_at", "id")
+    )
+    by_source: dict[int, list[Answer]] = {}
+    for answer in answers:
+        by_source.setdefault(answer.assignment.proposal_id, []).append(answer)
+    result = []
+    for proposal in proposals:
+        for answer in by_source.get(source_of[proposal.pk], []):
+            result.append((proposal, answer))
+    result.sort(key=lambda pa: (pa[1].answered_at, pa[1].pk))
+    return result
+
+
+def review_queue(user) -> QuerySet:
+    """Submitted proposals awaiting review in the user's scope, oldest first."""
+    return (
+        access.scope(Proposal.objects.filter(status=S.SUBMITTED), user, "proposals.review")
+        .select_related("first_proposer", "organisation")
+        .prefetch_related(Prefetch("signers", queryset=Signer.objects.select_related("member")))
+        .order_by("submitted_at", "id")
+    )
+
+
+def assignment_board(user) -> QuerySet:
+    """Accepted proposals waiting to be assigned (the 交办会 page), in number order."""
+    return (
+        access.scope(Proposal.objects.filter(status=S.ACCEPTED), user, "proposals.assign")
+        .select_related("first_proposer", "organisation")
+        .order_by("organisation__path", "year", "kind", "serial", "id")
+    )
+
+
+def assignable_departments(user) -> list[Department]:
+    """Active handling units of the organisations where the user assigns proposals."""
+    orgs = access.organisations(user, "proposals.assign")
+    return list(
+        Department.objects.filter(organisation__in=orgs, is_active=True)
+        .select_related("organisation")
+        .order_by("organisation__path", "name")
+    )
+
+
+def overdue_assignments(user, today: dt.date | None = None) -> QuerySet:
+    """Answering assignments (lead or split) whose follow-up task is past its due date."""
+    today = today or timezone.localdate()
+    return (
+        Assignment.objects.filter(
+            role__in=[Assignment.Role.LEAD, Assignment.Role.SPLIT],
+            status=Assignment.Status.HANDLING,
+            task__status="open",
+            task__due_date__lt=today,
+        )
+        .filter(
+            proposal__in=access.scope(Proposal.objects.all(), user, "proposals.view").values("pk")
+        )
+        .select_related("proposal__first_proposer", "department", "task")
+        .order_by("task__due_date", "id")
+    )
+
+
+def key_candidates(user) -> QuerySet:
+    """Accepted or assigned proposals not yet on the key-proposal list."""
+    return (
+        access.scope(
+            Proposal.objects.filter(status__in=[S.ACCEPTED, S.ASSIGNED], key_status=""),
+            user,
+            "proposals.review",
+        )
+        .select_related("first_proposer")
+        .order_by("year", "kind", "serial", "id")
+    )
+
+
+def key_proposals(user, perm: str = "proposals.view") -> QuerySet:
+    """Shortlisted and approved key proposals in the user's scope."""
+    return (
+        access.scope(Proposal.objects.exclude(key_status=""), user, perm)
+        .select_related("first_proposer")
+        .order_by("key_status", "year", "kind", "serial", "id")
+    )
+
+
+def key_approval_queue(user) -> QuerySet:
+    return key_proposals(user, "proposals.key_approve").filter(
+        key_status=Proposal.KeyStatus.SHORTLISTED
+    )
+
+
+def proposal_for_detail(pk: int) -> Proposal | None:
+    return (
+        Proposal.objects.select_related(
+            "organisation", "first_proposer", "session__term", "merged_into"
+        )
+        .prefetch_related(
+            Prefetch("signers", queryset=Signer.objects.select_related("member")),
+            "supervisions",
+            Prefetch("merged_proposals", queryset=Proposal.objects.only("pk", "number", "title")),
+        )
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def assignments_with_answers(proposal: Proposal) -> list[Assignment]:
+    """The proposal's assignments with their tasks, contacts, answers and ratings."""
+    return list(
+        Assignment.objects.filter(proposal=proposal)
+        .select_related("department", "task")
+        .prefetch_related(
+            "contacts",
+            Prefetch(
+                "answers",
+                queryset=Answer.objects.prefetch_related(
+                    Prefetch("evaluations", queryset=Evaluation.objects.select_related("member"))
+                ),
+            ),
+        )
+        .order_by("round", "role", "id")
+    )
+
+
+def merge_targets(proposal: Proposal) -> QuerySet:
+    return (
+        Proposal.objects.filter(
+            organisation_id=proposal.organisation_id,
+            status__in=MERGE_TARGETS,
+            merged_into__isnull=True,
+        )
+        .exclude(pk=proposal.pk)
+        .only("pk", "number", "title")
+        .order_by("year", "kind", "serial", "id")
+    )
+
+
+def cosigner_choices(organisation, exclude_member=None) -> QuerySet:
+    """Members of the same organisation who can co-sign, in official (stroke) order."""
+    seated = Membership.objects.filter(status=Membership.Status.ACTIVE).values("member_id")
+    qs = Member.objects.filter(organisation=organisation, pk__in=seated)
+    if exclude_member is not None:
+        qs = qs.exclude(pk=exclude_member.pk)
+    return qs.only("pk", "name", "stroke_key").order_by("stroke_key", "id")

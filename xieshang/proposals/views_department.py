@@ -1,0 +1,412 @@
+"""The department side of proposal handling (承办单位): the queue of assigned proposals, the
+handling page of one assignment (contacts, co-handling view, answer, extension, return)
+and the answer letter as PDF.
+
+A department sees only its own assignments: anything else is a 404, the same answer as for
+an assignment that does not exist. Every change goes through `proposals.services`.
+"""
+
+import datetime as dt
+import re
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Case, IntegerField, Value, When
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from xieshang.core import access, calendar, pii
+from xieshang.core.audit import StaleEdit, TransitionError, history
+from xieshang.followups.models import Feedback
+from xieshang.orgs import config
+
+from . import pdf, policies, rules, services
+from .forms_department import (
+    QUEUE_STATES,
+    AnswerForm,
+    ContactForm,
+    CoViewForm,
+    ExtensionForm,
+    ReturnForm,
+)
+from .models import Answer, Assignment
+
+PAGE_SIZE = 50
+A = Assignment.Status
+
+
+# --- Queue ------------------------------------------------------------------------------------
+
+
+def department_queue(user, *, state: str = "handling", today: dt.date | None = None):
+    """The assignments of the user's departments: overdue first, then by due date."""
+    today = today or timezone.localdate()
+    depts = policies.department_ids(user)
+    qs = Assignment.objects.filter(department_id__in=depts).select_related(
+        "proposal", "department", "task"
+    )
+    if state == "handling":
+        qs = qs.filter(status=A.HANDLING)
+    elif state == "answered":
+        qs = qs.filter(status=A.ANSWERED)
+    return qs.annotate(
+        overdue_rank=Case(
+            When(status=A.HANDLING, task__due_date__lt=today, then=Value(0)),
+            default=Value(1),
+            output_field=IntegerField(),
+        )
+    ).order_by("overdue_rank", "task__due_date", "-assigned_at", "id")
+
+
+def _annotate_days_left(rows, today: dt.date) -> None:
+    """`days_left` on each handling row: working days to the due date (negative when
+    overdue). One calendar read for the whole page."""
+    dues = [a.task.due_date for a in rows if a.task_id]
+    offsets = calendar.working_days_from(today, dues)
+    for a in rows:
+        a.due_date = a.task.due_date if a.task_id else None
+        a.days_left = offsets.get(a.due_date) if a.status == A.HANDLING else None
+        if a.days_left is not None:
+            a.overdue = a.due_date < today
+            # 0 when the due date passed over a weekend: overdue, by no working day yet.
+            a.days_overdue = max(-a.days_left, 0)
+
+
+@login_required
+def queue(request):
+    depts = policies.department_ids(request.user)
+    if not depts:
+        # Not a department user at all: the page does not exist for them.
+        raise Http404
+    state = request.GET.get("state", "handling")
+    if state not in dict(QUEUE_STATES):
+        state = "handling"
+    today = timezone.localdate()
+    page = Paginator(department_queue(request.user, state=state, today=today), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    _annotate_days_left(page.object_list, today)
+    return render(
+        request,
+        "proposals/department/queue.html",
+        {
+            "page": page,
+            "state": state,
+            "states": QUEUE_STATES,
+            "today": today,
+            "several_departments": len(depts) > 1,
+        },
+    )
+
+
+# --- Handling page ----------------------------------------------------------------------------
+
+
+def _get_assignment(request, pk: int) -> Assignment:
+    assignment = (
+        Assignment.objects.select_related(
+            "proposal__organisation",
+            "proposal__first_proposer",
+            "proposal__session__term",
+            "department",
+            "task",
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    # Same answer for "no such assignment" and "another department's": nothing leaks.
+    if assignment is None or not policies.can_handle(request.user, assignment):
+        raise Http404
+    return assignment
+
+
+_DOC_NUMBER = re.compile(r"^(?P<head>.*〔)(?P<year>\d{4})(?P<mid>〕\D*?)(?P<n>\d+)(?P<tail>号)$")
+
+
+def suggest_doc_number(department, year: int) -> str:
+    """The next number after the department's last answer letter (区住建函〔2026〕12号 →
+    …13号; a new year starts at 1), or '' when there is nothing to go by."""
+    last = (
+        Answer.objects.filter(assignment__department=department)
+        .exclude(doc_number="")
+        .order_by("-answered_at", "-id")
+        .values_list("doc_number", flat=True)
+        .first()
+    )
+    match = _DOC_NUMBER.match(last or "")
+    if not match:
+        return ""
+    n = int(match["n"]) + 1 if int(match["year"]) == year else 1
+    return f"{match['head']}{year}{match['mid']}{n}{match['tail']}"
+
+
+def _answer_initial(request, assignment: Assignment) -> dict:
+    department = assignment.department
+    return {
+        "signed_by": department.leader_name,
+        "contact_person": request.user.display_name,
+        "contact_phone": department.phone or request.user.phone,
+        "doc_number": suggest_doc_number(department, timezone.localdate().year),
+    }
+
+
+def _proposer_rows(request, assignment: Assignment) -> list:
+    """The proposers with their phone numbers: the department must call them. Each page
+    view that shows the numbers is logged (个人信息保护法)."""
+    proposal = assignment.proposal
+    members = []
+    for member in services.proposers(proposal):
+        if member.pk not in {m.pk for m in members}:
+            members.append(member)
+    for member in members:
+        if member.phone:
+            pii.log_access(
+                actor=request.user,
+                action="view",
+                subject=member,
+                fields=["phone"],
+                organisation=proposal.organisation,
+                note=_("承办提案：%(number)s") % {"number": proposal.number},
+            )
+    return members
+
+
+def _render_handle(request, assignment: Assignment, **forms):
+    proposal = assignment.proposal
+    org = proposal.organisation
+    today = timezone.localdate()
+    task = assignment.task
+    assigned_on = timezone.localtime(assignment.assigned_at).date()
+    return_days = config.get(org, rules.RETURN_DAYS)
+    return_until = calendar.add_working_days(assigned_on, return_days)
+    extension_cap = services.months_later(assigned_on, config.get(org, rules.MAX_EXTENSION_MONTHS))
+    handling = assignment.status == A.HANDLING
+    others = list(
+        proposal.assignments.filter(round=assignment.round)
+        .exclude(pk=assignment.pk)
+        .select_related("department", "task")
+    )
+    co_views = []
+    if assignment.role == Assignment.Role.LEAD:
+        co_tasks = [a.task_id for a in others if a.role == Assignment.Role.CO and a.task_id]
+        co_views = list(
+            Feedback.objects.filter(task_id__in=co_tasks).select_related("task__department")
+        )
+    own_feedback = list(task.feedback.all()) if task is not None else []
+    days_left = None
+    if handling and task is not None:
+        days_left = calendar.working_days_from(today, [task.due_date])[task.due_date]
+    categories = services.outcome_categories(org)
+    context = {
+        "assignment": assignment,
+        "proposal": proposal,
+        "task": task,
+        "today": today,
+        "handling": handling,
+        "days_left": days_left,
+        "proposers": _proposer_rows(request, assignment),
+        "contacts": assignment.contacts.select_related("recorded_by"),
+        "others": others,
+        "co_views": co_views,
+        "own_feedback": own_feedback,
+        "answers": list(assignment.answers.all()),
+        "categories": categories,
+        "extensions": list(task.extensions.all()) if task is not None else [],
+        "return_until": return_until,
+        "can_return": handling and today <= return_until,
+        "extension_cap": extension_cap,
+        "is_co": assignment.role == Assignment.Role.CO,
+        "events": history(proposal).select_related("actor")[:100],
+        "contact_form": forms.get("contact_form") or ContactForm(),
+        "co_view_form": forms.get("co_view_form") or CoViewForm(),
+        "answer_form": forms.get("answer_form")
+        or AnswerForm(categories=categories, initial=_answer_initial(request, assignment)),
+        "extension_form": forms.get("extension_form") or ExtensionForm(),
+        "return_form": forms.get("return_form") or ReturnForm(),
+        "open_form": next(iter(forms), ""),
+    }
+    return render(
+        request, "proposals/department/handle.html", context, status=400 if forms else 200
+    )
+
+
+@login_required
+def handle(request, pk: int):
+    return _render_handle(request, _get_assignment(request, pk))
+
+
+def _add_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def _act(request, assignment, form, form_name, action, *, success, to_queue=False):
+    """Run a service; on refusal re-render the page (400) with the user's input and the
+    service's message on the form."""
+    try:
+        action()
+    except ValidationError as exc:
+        _add_errors(form, exc)
+    except (TransitionError, StaleEdit) as exc:
+        form.add_error(None, str(exc))
+    except PermissionDenied:
+        raise Http404 from None
+    else:
+        messages.success(request, success)
+        if to_queue:
+            return redirect("proposals:dept_queue")
+        return redirect("proposals:dept_handle", assignment.pk)
+    return _render_handle(request, assignment, **{form_name: form})
+
+
+@login_required
+@require_POST
+def contact(request, pk: int):
+    assignment = _get_assignment(request, pk)
+    form = ContactForm(request.POST)
+    if not form.is_valid():
+        return _render_handle(request, assignment, contact_form=form)
+    data = form.cleaned_data
+    return _act(
+        request,
+        assignment,
+        form,
+        "contact_form",
+        lambda: services.contact_record(
+            assignment=assignment,
+            actor=request.user,
+            date=data["date"],
+            way=data["way"],
+            note=data["note"],
+        ),
+        success=_("联系记录已保存。"),
+    )
+
+
+@login_required
+@require_POST
+def co_view(request, pk: int):
+    assignment = _get_assignment(request, pk)
+    form = CoViewForm(request.POST)
+    if not form.is_valid():
+        return _render_handle(request, assignment, co_view_form=form)
+    return _act(
+        request,
+        assignment,
+        form,
+        "co_view_form",
+        lambda: services.co_view_submit(
+            assignment=assignment, actor=request.user, text=form.cleaned_data["text"]
+        ),
+        success=_("协办意见已送主办单位。"),
+    )
+
+
+@login_required
+@require_POST
+def answer(request, pk: int):
+    assignment = _get_assignment(request, pk)
+    categories = services.outcome_categories(assignment.proposal.organisation)
+    form = AnswerForm(request.POST, categories=categories)
+    if not form.is_valid():
+        return _render_handle(request, assignment, answer_form=form)
+    data = form.cleaned_data
+    return _act(
+        request,
+        assignment,
+        form,
+        "answer_form",
+        lambda: services.answer_submit(
+            assignment=assignment,
+            actor=request.user,
+            category=data["category"],
+            text=data["text"],
+            signed_by=data["signed_by"],
+            contact_person=data["contact_person"],
+            contact_phone=data["contact_phone"],
+            doc_number=data["doc_number"],
+        ),
+        success=_("答复已提交，提案人将收到评价通知。"),
+    )
+
+
+@login_required
+@require_POST
+def extension(request, pk: int):
+    assignment = _get_assignment(request, pk)
+    form = ExtensionForm(request.POST)
+    if not form.is_valid():
+        return _render_handle(request, assignment, extension_form=form)
+    return _act(
+        request,
+        assignment,
+        form,
+        "extension_form",
+        lambda: services.assignment_extension_request(
+            assignment=assignment,
+            actor=request.user,
+            requested_due=form.cleaned_data["requested_due"],
+            reason=form.cleaned_data["reason"],
+        ),
+        success=_("延期申请已提交，待提案委员会审批。"),
+    )
+
+
+@login_required
+@require_POST
+def give_back(request, pk: int):
+    assignment = _get_assignment(request, pk)
+    form = ReturnForm(request.POST)
+    if not form.is_valid():
+        return _render_handle(request, assignment, return_form=form)
+    return _act(
+        request,
+        assignment,
+        form,
+        "return_form",
+        lambda: services.assignment_return(
+            assignment=assignment, actor=request.user, reason=form.cleaned_data["reason"]
+        ),
+        success=_("已申请退回，提案委员会将重新交办。"),
+        to_queue=True,
+    )
+
+
+# --- Answer letter ----------------------------------------------------------------------------
+
+
+def can_read_letter(user, answer: Answer) -> bool:
+    """The departments handling the proposal, its proposers (also of proposals merged into
+    it, who get the same answer) and holders of `proposals.view`."""
+    proposal = answer.assignment.proposal
+    if access.can(user, "proposals.view", proposal.organisation):
+        return True
+    depts = policies.department_ids(user)
+    if depts and proposal.assignments.filter(department_id__in=depts).exists():
+        return True
+    if proposal.created_by_id and proposal.created_by_id == user.pk:
+        return True
+    member = policies.member_of(user)
+    return member is not None and member.pk in {m.pk for m in services.proposers(proposal)}
+
+
+@login_required
+def letter(request, answer_pk: int):
+    answer = (
+        Answer.objects.select_related(
+            "assignment__proposal__organisation", "assignment__department"
+        )
+        .filter(pk=answer_pk)
+        .first()
+    )
+    if answer is None or not can_read_letter(request.user, answer):
+        raise Http404
+    return pdf.pdf_response(pdf.answer_letter(answer), pdf.answer_letter_filename(answer))
