@@ -11,6 +11,8 @@ import datetime as dt
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from importlib import import_module
+from importlib.util import find_spec
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
@@ -112,6 +114,10 @@ class Progress:
         self.write(f"\r[{bar}] {100 * self.done // self.total:3d}% {label:<20}{end}")
 
 
+# Domain apps' demo modules, run in this order after the people and the proposals exist.
+DOMAIN_DEMOS = ["xieshang.consultation.demo", "xieshang.meetings.demo", "xieshang.opinions.demo"]
+
+
 class DemoBuilder:
     """One run of `seed_demo`. Call `build(profile)` inside a transaction."""
 
@@ -153,6 +159,11 @@ class DemoBuilder:
         from .proposals import ProposalDemo
 
         self.stats.proposals = ProposalDemo(organisation=self.demo_node.org, rng=self.rng).build()
+        for module_name in DOMAIN_DEMOS:
+            # Each domain app adds its own demo data: `build(organisation=..., rng=...)`.
+            if find_spec(module_name.rpartition(".")[0]) is None or find_spec(module_name) is None:
+                continue  # that app is not built yet
+            import_module(module_name).build(organisation=self.demo_node.org, rng=self.rng)
         record_event(
             actor=None,
             verb="demo.seed",

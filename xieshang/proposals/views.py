@@ -70,6 +70,11 @@ def _paginate(request, qs):
     return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
+def _similar_rows(results) -> list[tuple[Proposal, int]]:
+    """(proposal, similarity in per cent) for the similar-proposals panel."""
+    return [(p, round(float(score) * 100)) for p, score in results]
+
+
 def _member(request):
     return policies.member_of(request.user)
 
@@ -328,8 +333,10 @@ def _render_detail(request, proposal: Proposal, *, bound=None, rate_bound=None, 
             action_forms[name] = _make_form(user, name, proposal)
     similar = []
     if flags["accept"]:
-        similar = similarity.similar_proposals(
-            proposal.organisation, proposal.full_text, exclude_pk=proposal.pk
+        similar = _similar_rows(
+            similarity.similar_proposals(
+                proposal.organisation, proposal.full_text, exclude_pk=proposal.pk
+            )
         )
     context = {
         "proposal": proposal,
@@ -513,7 +520,7 @@ def similar(request):
         results = similarity.similar_proposals(
             organisation, text, exclude_pk=int(exclude) if exclude.isdigit() else None
         )
-    return render(request, "proposals/_similar.html", {"similar": results})
+    return render(request, "proposals/_similar.html", {"similar": _similar_rows(results)})
 
 
 # --- Member lists -------------------------------------------------------------------------------
@@ -722,10 +729,7 @@ def key_list(request):
 def key_queue(request):
     """The chairman's meeting: shortlisted key proposals to approve with a leading leader."""
     access.require(request.user, "proposals.key_approve")
-    rows = [
-        (p, forms.KeyApproveForm(proposal=p, prefix="approve_key"))
-        for p in selectors.key_approval_queue(request.user)[:500]
-    ]
+    rows = list(selectors.key_approval_queue(request.user)[:500])
     return render(request, "proposals/key_queue.html", {"rows": rows})
 
 
