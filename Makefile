@@ -43,7 +43,7 @@ format: install
 # Needs GNU gettext (msgfmt); the compiled .mo files are committed so that `make run`
 # works without it.
 messages: install
-	cd xieshang && ../$(BIN)/python ../manage.py makemessages -l en --no-obsolete
+	cd xieshang && ../$(BIN)/python ../manage.py makemessages -l en --no-obsolete --no-location
 	cd xieshang && ../$(BIN)/python ../manage.py compilemessages -l en
 
 clean:

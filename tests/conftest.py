@@ -18,6 +18,28 @@ def chromium_path() -> str | None:
     return shutil.which("chromium")
 
 
+@pytest.fixture(autouse=True)
+def _reference_data(request):
+    """Reference rows that a data migration fills (the parties) are wiped by the flush that
+    ends every transactional test (browser tests). Put them back before any test that uses
+    the database, so test order never matters."""
+    names = set(request.fixturenames)
+    marker = request.node.get_closest_marker("django_db")
+    transactional = (
+        bool(marker and marker.kwargs.get("transaction"))
+        or bool(names & {"transactional_db", "live_server", "django_db_reset_sequences"})
+    )
+    if transactional:
+        request.getfixturevalue("transactional_db")
+    elif marker is not None or "db" in names:
+        request.getfixturevalue("db")
+    else:
+        return
+    from tests.members.factories import ensure_parties
+
+    ensure_parties()
+
+
 @pytest.fixture(scope="session")
 def browser():
     """A real headless Chromium driven by Playwright. Skipped when no Chromium is installed,

@@ -81,6 +81,8 @@ INSTALLED_APPS = [
     "xieshang.duty",
     "xieshang.followups",
     "xieshang.proposals",
+    "xieshang.meetings",
+    "xieshang.consultation",
     "xieshang.textsim",
     "xieshang.portal",
     "xieshang.api",

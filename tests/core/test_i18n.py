@@ -114,16 +114,22 @@ def test_it_ships_a_compiled_catalogue_that_matches_the_source(catalogue):
     assert stale == [], "run `make messages` (compilemessages) and commit django.mo"
 
 
-def _source_msgids() -> set[str]:
-    """Literal msgids in templates ({% translate "…" %}, _("…")) and in Python
-    (calls of names imported from django.utils.translation)."""
-    found: set[str] = set()
+# The names `makemessages` extracts; a string passed to any other alias (`_lazy = gettext_lazy`)
+# works at run time but never reaches the catalogue.
+EXTRACTED = {"_", "gettext", "gettext_lazy", "gettext_noop", "ngettext", "ngettext_lazy"}
+
+
+def _source_msgids() -> dict[str, str]:
+    """Literal msgids in templates ({% translate "…" %}, _("…")) and in Python (calls of
+    names imported from django.utils.translation), each with where it was found."""
+    found: dict[str, str] = {}
     tag = re.compile(r"""\{%\s*(?:translate|trans)\s+(?:"([^"]*)"|'([^']*)')""")
     underscore = re.compile(r"""\b_\((?:"([^"]*)"|'([^']*)')\)""")
     for path in PACKAGE.rglob("*.html"):
         text = path.read_text(encoding="utf-8")
         for match in [*tag.finditer(text), *underscore.finditer(text)]:
-            found.add(match.group(1) if match.group(1) is not None else match.group(2))
+            msgid = match.group(1) if match.group(1) is not None else match.group(2)
+            found.setdefault(msgid, str(path.relative_to(PACKAGE)))
     for path in PACKAGE.rglob("*.py"):
         if "migrations" in path.parts:
             continue
@@ -144,13 +150,17 @@ def _source_msgids() -> set[str]:
                 and isinstance(node.args[0], ast.Constant)
                 and isinstance(node.args[0].value, str)
             ):
-                found.add(node.args[0].value)
+                where = f"{path.relative_to(PACKAGE)}:{node.lineno}"
+                if node.func.id not in EXTRACTED:
+                    where += f" (called as {node.func.id}, which makemessages does not extract)"
+                found.setdefault(node.args[0].value, where)
     return found
 
 
 def test_it_has_a_translation_for_every_string_in_the_code(catalogue):
-    missing = sorted(_source_msgids() - {e["msgid"] for e in catalogue})
-    assert missing == [], "new strings: run `make messages`, translate them, commit .po and .mo"
+    known = {e["msgid"] for e in catalogue}
+    missing = {msgid: where for msgid, where in _source_msgids().items() if msgid not in known}
+    assert missing == {}, "new strings: run `make messages`, translate them, commit .po and .mo"
 
 
 # --- The language switch and the pages ---------------------------------------------------

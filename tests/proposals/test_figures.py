@@ -311,7 +311,9 @@ def test_the_city_sees_its_districts_rolled_up(world, client):
     department_data(world)
     city_office = user_with_role(Role.OFFICE, world.city)
     client.force_login(city_office)
-    response = client.get(reverse("proposals:figures"), {"organisation": world.city.pk})
+    response = client.get(
+        reverse("proposals:figures"), {"organisation": world.city.pk, "year": 2026}
+    )
     text = response.content.decode()
     assert "区住房和城乡建设局" in text and "另一区住建局" in text
 

@@ -27,6 +27,14 @@ PERMISSIONS: dict[str, frozenset[str]] = {
             "followups.view",
             "followups.manage",
             "proposals.view",
+            "consultation.view",
+            "consultation.topic_submit",
+            "consultation.manage",
+            "consultation.activities",
+            "consultation.plan_draft",
+            "consultation.party_plan_comment",
+            "meetings.view",
+            "meetings.manage",
         }
     ),
     Role.PROPOSAL_COMMITTEE: frozenset(
@@ -39,22 +47,73 @@ PERMISSIONS: dict[str, frozenset[str]] = {
             "proposals.assign",
         }
     ),
-    Role.COMMITTEE_STAFF: frozenset({"members.view", "orgs.view"}),
+    Role.COMMITTEE_STAFF: frozenset(
+        {
+            "members.view",
+            "orgs.view",
+            "consultation.view",
+            "consultation.topic_submit",
+            "consultation.activities",
+            "meetings.view",
+            "meetings.committee_report",
+        }
+    ),
     Role.CHAIR: frozenset(
         _STAFF_READ
-        | {"members.export", "followups.view", "proposals.view", "proposals.key_approve"}
+        | {
+            "members.export",
+            "followups.view",
+            "proposals.view",
+            "proposals.key_approve",
+            "consultation.view",
+            "consultation.topic_submit",
+            "consultation.plan_review",
+            "consultation.party_plan_comment",
+            "meetings.view",
+            "meetings.leave_approve",
+        }
     ),
-    Role.MEMBER: frozenset(),
+    Role.MEMBER: frozenset({"consultation.topic_submit"}),
     Role.GROUP_LEADER: frozenset({"orgs.view"}),
-    Role.DEPARTMENT: frozenset(),
-    Role.DEPARTMENT_LEADER: frozenset(),
-    Role.SUPERVISOR: frozenset({"orgs.view", "followups.view", "proposals.view"}),
-    Role.PARTY_OFFICE: frozenset({"orgs.view"}),
-    Role.GOVERNMENT_OFFICE: frozenset({"orgs.view"}),
-    Role.STANDING_SECRETARY: frozenset({"orgs.view"}),
+    Role.DEPARTMENT: frozenset({"consultation.topic_submit"}),
+    Role.DEPARTMENT_LEADER: frozenset({"consultation.topic_submit"}),
+    Role.SUPERVISOR: frozenset(
+        {"orgs.view", "followups.view", "proposals.view", "consultation.view"}
+    ),
+    Role.PARTY_OFFICE: frozenset(
+        {
+            "orgs.view",
+            "consultation.view",
+            "consultation.topic_submit",
+            "consultation.plan_revise",
+            "consultation.plan_revision_complete",
+            "consultation.decide",
+            "consultation.party_plan",
+        }
+    ),
+    Role.GOVERNMENT_OFFICE: frozenset(
+        {
+            "orgs.view",
+            "consultation.view",
+            "consultation.topic_submit",
+            "consultation.plan_revise",
+            "consultation.decide",
+        }
+    ),
+    Role.STANDING_SECRETARY: frozenset(
+        {"orgs.view", "consultation.view", "consultation.plan_approve", "consultation.decide"}
+    ),
     Role.ORGANISATION_DEPT: frozenset({"members.view", "orgs.view"}),
-    Role.UNITED_FRONT: frozenset({"members.view", "orgs.view"}),
-    Role.LIAISON: frozenset({"orgs.view"}),
+    Role.UNITED_FRONT: frozenset(
+        {
+            "members.view",
+            "orgs.view",
+            "consultation.view",
+            "consultation.topic_submit",
+            "consultation.party_plan",
+        }
+    ),
+    Role.LIAISON: frozenset({"orgs.view", "consultation.topic_submit"}),
     # 三员分立: the three administrator duties see nothing of the domain data beyond what
     # their duty needs, and none of them can grant itself another's duty.
     Role.SYSTEM_ADMIN: frozenset({"orgs.view", "orgs.manage", "system.manage"}),

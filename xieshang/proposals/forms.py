@@ -82,7 +82,9 @@ class ProposalForm(_Bootstrap, forms.Form):
             attrs.update(
                 {
                     "hx-post": similar_url,
-                    "hx-trigger": "keyup changed delay:800ms",
+                    # `input`, not `keyup`: a Chinese IME (and paste, and phone keyboards)
+                    # commits text without a usable key event.
+                    "hx-trigger": "input changed delay:800ms",
                     "hx-target": "#similar-panel",
                     "hx-swap": "innerHTML",
                     "hx-sync": "closest form:replace",
@@ -160,7 +162,8 @@ class MergeForm(ActionForm):
 
 
 class RejectForm(ActionForm):
-    reason = forms.ChoiceField(label=_("不予立案理由"))
+    # Not required here: the service refuses a missing or unknown reason with its message.
+    reason = forms.ChoiceField(label=_("不予立案理由"), required=False)
     note = _note(_("补充说明（可选）"))
 
     def __init__(self, *args, **kwargs):

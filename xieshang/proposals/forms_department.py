@@ -27,7 +27,9 @@ QUEUE_STATES = [
 
 
 class ContactForm(_Bootstrap, forms.Form):
-    date = forms.DateField(label=_("联系日期"), widget=forms.DateInput(attrs=_DATE))
+    date = forms.DateField(
+        label=_("联系日期"), widget=forms.DateInput(attrs=_DATE, format="%Y-%m-%d")
+    )
     way = forms.ChoiceField(label=_("联系方式"), choices=[("", "—"), *Contact.Way.choices])
     note = forms.CharField(
         label=_("沟通情况"),
@@ -48,7 +50,9 @@ class CoViewForm(_Bootstrap, forms.Form):
 
 
 class AnswerForm(_Bootstrap, forms.Form):
-    category = forms.ChoiceField(label=_("办理结果分类"))
+    category = forms.ChoiceField(
+        label=_("办理结果分类"), error_messages={"required": _("请选择办理结果分类。")}
+    )
     doc_number = forms.CharField(
         label=_("发文字号"),
         required=False,
@@ -58,12 +62,25 @@ class AnswerForm(_Bootstrap, forms.Form):
     text = forms.CharField(
         label=_("答复内容"),
         max_length=20000,
+        error_messages={"required": _("请填写答复内容。")},
         widget=forms.Textarea(attrs={"rows": 12}),
         help_text=_("逐条回应提案建议，说明已采取和拟采取的措施。每段另起一行。"),
     )
-    signed_by = forms.CharField(label=_("签发领导"), max_length=50)
-    contact_person = forms.CharField(label=_("联系人"), max_length=50)
-    contact_phone = forms.CharField(label=_("联系电话"), max_length=30)
+    signed_by = forms.CharField(
+        label=_("签发领导"),
+        max_length=50,
+        error_messages={"required": _("答复函须由单位负责人签发。")},
+        help_text=_("本单位主要负责人或分管负责人。"),
+    )
+    contact_person = forms.CharField(
+        label=_("联系人"), max_length=50, error_messages={"required": _("请填写联系人。")}
+    )
+    contact_phone = forms.CharField(
+        label=_("联系电话"),
+        max_length=30,
+        error_messages={"required": _("请填写联系电话。")},
+        help_text=_("联系人及电话写入答复函，送达提案人；不在门户网站公开。"),
+    )
 
     def __init__(self, *args, categories: dict[str, str], **kwargs):
         super().__init__(*args, **kwargs)
@@ -74,7 +91,9 @@ class AnswerForm(_Bootstrap, forms.Form):
 
 
 class ExtensionForm(_Bootstrap, forms.Form):
-    requested_due = forms.DateField(label=_("申请延至"), widget=forms.DateInput(attrs=_DATE))
+    requested_due = forms.DateField(
+        label=_("申请延至"), widget=forms.DateInput(attrs=_DATE, format="%Y-%m-%d")
+    )
     reason = forms.CharField(
         label=_("延期理由"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )

@@ -15,8 +15,8 @@ from xieshang.textsim import most_similar, normalise
 from .models import Proposal
 
 # Below this a pair shares only the vocabulary of the field (two housing proposals about
-# different matters score about 0.1; the same matter in other words about 0.3).
-MIN_SCORE = 0.15
+# different matters score about 0.06, the same matter in other words about 0.2).
+MIN_SCORE = 0.12
 # Fewer letters than this say too little to compare ("电梯", "建议").
 MIN_CHARS = 8
 YEARS_BACK = 3

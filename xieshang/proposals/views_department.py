@@ -228,11 +228,33 @@ def _render_handle(request, assignment: Assignment, **forms):
         or AnswerForm(categories=categories, initial=_answer_initial(request, assignment)),
         "extension_form": forms.get("extension_form") or ExtensionForm(),
         "return_form": forms.get("return_form") or ReturnForm(),
-        "open_form": next(iter(forms), ""),
     }
+    context.update(_sections(context, next(iter(forms), "")))
     return render(
         request, "proposals/department/handle.html", context, status=400 if forms else 200
     )
+
+
+def _sections(context: dict, open_form: str) -> dict:
+    """Which forms the page shows. A refused form is shown again (with what the user typed)
+    even when the assignment has moved on meanwhile; a form the user's role never has (an
+    answer from a co-handler) has its message shown at the top of the page instead."""
+    handling, is_co = context["handling"], context["is_co"]
+    show = {
+        "contact_form": handling,
+        "co_view_form": is_co and handling,
+        "answer_form": not is_co and handling,
+        "extension_form": handling and context["task"] is not None,
+        "return_form": context["can_return"],
+    }
+    page_errors = []
+    if open_form:
+        if {"co_view_form": is_co, "answer_form": not is_co}.get(open_form, True):
+            show[open_form] = True
+        else:
+            form = context[open_form]
+            page_errors = [e for errors in form.errors.values() for e in errors]
+    return {"show": show, "open_form": open_form, "page_errors": page_errors}
 
 
 @login_required

@@ -1,0 +1,322 @@
+"""The member's proposal pages: drafting, co-signing, the proposal page and rating answers."""
+
+import pytest
+
+from tests.proposals.conftest import PROPOSAL_TEXT
+from xieshang.core.models import Event
+from xieshang.proposals import services
+from xieshang.proposals.models import Evaluation, Proposal, Rating, Signer
+
+S = Proposal.Status
+
+
+# --- Helpers shared with test_pages_committee ---------------------------------------------------
+
+
+def draft(world, key="zhang", cosigners=(), **overrides):
+    return services.proposal_create(
+        actor=world.user(key),
+        organisation=world.district,
+        cosigners=[world.members[k] for k in cosigners],
+        **{**PROPOSAL_TEXT, **overrides},
+    )
+
+
+def submitted(world, key="zhang", **kwargs):
+    proposal = draft(world, key=key, **kwargs)
+    services.proposal_submit(proposal=proposal, actor=world.user(key))
+    for signer in proposal.signers.all():
+        services.signer_respond(proposal=proposal, actor=signer.member.user, confirm=True)
+    proposal.refresh_from_db()
+    return proposal
+
+
+def accepted(world, **kwargs):
+    proposal = submitted(world, **kwargs)
+    services.proposal_accept(proposal=proposal, actor=world.reviewer)
+    proposal.refresh_from_db()
+    return proposal
+
+
+def answered(world, **kwargs):
+    proposal = accepted(world, **kwargs)
+    (lead,) = services.proposal_assign(proposal=proposal, actor=world.reviewer, lead=world.housing)
+    services.answer_submit(
+        assignment=lead,
+        actor=world.housing_clerk,
+        category="A",
+        text="已将加装电梯纳入今年民生实事项目，简化了审批流程。",
+        signed_by="王局长",
+        contact_person="赵科长",
+        contact_phone="0571-8888",
+    )
+    proposal.refresh_from_db()
+    return proposal
+
+
+def form_data(**overrides):
+    data = {**PROPOSAL_TEXT, "is_public_interest": "on", "do": "save"}
+    data.update(overrides)
+    return data
+
+
+# --- Visibility ---------------------------------------------------------------------------------
+
+
+def test_it_never_shows_a_member_another_members_draft(client, world):
+    mine = draft(world, key="zhang", title="张委员的草稿")
+    client.force_login(world.user("wang"))
+    assert "张委员的草稿" not in client.get("/proposals/mine/").content.decode()
+    assert "张委员的草稿" not in client.get("/proposals/").content.decode()
+    assert client.get(f"/proposals/{mine.pk}/").status_code == 404
+    assert client.get(f"/proposals/{mine.pk}/edit/").status_code == 404
+    # Not even the proposal committee sees a draft.
+    client.force_login(world.reviewer)
+    assert client.get(f"/proposals/{mine.pk}/").status_code == 404
+    client.force_login(world.user("zhang"))
+    assert "张委员的草稿" in client.get("/proposals/mine/").content.decode()
+
+
+def test_it_shows_a_department_only_the_proposals_assigned_to_it(client, world):
+    proposal = accepted(world)
+    services.proposal_assign(proposal=proposal, actor=world.reviewer, lead=world.housing)
+    client.force_login(world.education_clerk)
+    assert client.get(f"/proposals/{proposal.pk}/").status_code == 404
+    client.force_login(world.housing_clerk)
+    response = client.get(f"/proposals/{proposal.pk}/")
+    assert response.status_code == 200
+    assert "区住房和城乡建设局" in response.content.decode()
+
+
+# --- Drafting -----------------------------------------------------------------------------------
+
+
+@pytest.mark.clause("C4.6")
+def test_it_drafts_a_joint_proposal_and_sends_it_to_the_cosigners(client, world):
+    client.force_login(world.user("zhang"))
+    page = client.get("/proposals/new/").content.decode()
+    assert "王建国" in page and "张丽华" not in page.split('id="id_cosigners"')[1]
+    response = client.post(
+        "/proposals/new/",
+        form_data(do="submit", cosigners=[world.members["wang"].pk]),
+    )
+    proposal = Proposal.objects.get()
+    assert response.status_code == 302
+    assert proposal.status == S.COSIGNING
+    assert list(proposal.signers.values_list("member__name", flat=True)) == ["王建国"]
+
+    client.force_login(world.user("wang"))
+    invitations = client.get("/proposals/cosign/").content.decode()
+    assert PROPOSAL_TEXT["title"] in invitations and "确认联名" in invitations
+    response = client.post(
+        f"/proposals/{proposal.pk}/act/cosign_confirm/", {"next": "/proposals/cosign/"}
+    )
+    assert response.status_code == 302
+    proposal.refresh_from_db()
+    assert proposal.status == S.SUBMITTED
+    assert proposal.signers.get().status == Signer.Status.CONFIRMED
+    detail = client.get(f"/proposals/{proposal.pk}/").content.decode()
+    assert proposal.number in detail and "已确认" in detail
+
+
+def test_it_keeps_what_the_member_typed_when_the_draft_is_refused(client, world):
+    client.force_login(world.user("zhang"))
+    response = client.post(
+        "/proposals/new/",
+        form_data(title="关于社区食堂的建议", facts="老人吃饭难。", suggestions=""),
+    )
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "请填写具体建议。" in html
+    assert 'value="关于社区食堂的建议"' in html and "老人吃饭难。" in html
+    assert not Proposal.objects.exists()
+
+
+def test_it_refuses_a_body_over_the_configured_limit_on_the_form(client, world):
+    client.force_login(world.user("zhang"))
+    response = client.post("/proposals/new/", form_data(facts="字" * 3001))
+    assert response.status_code == 400
+    assert "超过3000字的上限" in response.content.decode()
+    assert 'data-max="3000"' in response.content.decode()
+
+
+def test_it_refuses_a_stale_edit_and_keeps_the_members_text(client, world):
+    proposal = draft(world)
+    client.force_login(world.user("zhang"))
+    page = client.get(f"/proposals/{proposal.pk}/edit/").content.decode()
+    assert 'name="version" value="1"' in page
+    # Meanwhile the same draft is saved from another window.
+    services.proposal_update(
+        proposal=proposal, actor=world.user("zhang"), expected_version=1, title="另一窗口的案由"
+    )
+    response = client.post(
+        f"/proposals/{proposal.pk}/edit/", form_data(title="我刚改的案由", version="1")
+    )
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "该记录已被他人修改" in html
+    assert 'value="我刚改的案由"' in html
+    proposal.refresh_from_db()
+    assert proposal.title == "另一窗口的案由"
+
+
+def test_it_saves_an_edit_and_submits_from_the_proposal_page(client, world):
+    proposal = draft(world)
+    client.force_login(world.user("zhang"))
+    response = client.post(
+        f"/proposals/{proposal.pk}/edit/",
+        form_data(title="关于加装电梯的建议（修改稿）", version="1"),
+    )
+    assert response.status_code == 302
+    proposal.refresh_from_db()
+    assert (proposal.title, proposal.version, proposal.status) == (
+        "关于加装电梯的建议（修改稿）",
+        2,
+        S.DRAFT,
+    )
+    page = client.get(f"/proposals/{proposal.pk}/").content.decode()
+    assert "修改提案" in page and "提交提案" in page
+    client.post(f"/proposals/{proposal.pk}/act/submit/")
+    proposal.refresh_from_db()
+    assert proposal.status == S.SUBMITTED
+    page = client.get(f"/proposals/{proposal.pk}/").content.decode()
+    assert f"/proposals/{proposal.pk}/act/submit/" not in page  # no second submission
+    assert "提交提案 （草稿 → 待审查）" in page  # the history panel
+
+
+def test_it_shows_similar_existing_proposals_while_the_member_types(client, world):
+    submitted(world, key="wang", title="关于老旧小区加装电梯的建议")
+    client.force_login(world.user("zhang"))
+    page = client.get("/proposals/new/").content.decode()
+    assert 'hx-post="/proposals/similar/"' in page and 'hx-target="#similar-panel"' in page
+    response = client.post(
+        "/proposals/similar/",
+        {"title": "老旧小区加装电梯", "facts": PROPOSAL_TEXT["facts"]},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 200
+    assert "关于老旧小区加装电梯的建议" in response.content.decode()
+
+
+# --- Rating -------------------------------------------------------------------------------------
+
+
+@pytest.mark.clause("C4.6")
+def test_it_lets_each_proposer_rate_the_answer_and_keeps_a_refused_rating(client, world):
+    proposal = answered(world, cosigners=["wang"])
+    client.force_login(world.user("wang"))
+    to_rate = client.get("/proposals/to-rate/").content.decode()
+    assert proposal.title in to_rate and "区住房和城乡建设局" in to_rate
+    answer_pk = proposal.assignments.get().answers.get().pk
+    prefix = f"rate{answer_pk}"
+    url = f"/proposals/{proposal.pk}/answers/{answer_pk}/rate/"
+    response = client.post(
+        url, {f"{prefix}-process": Rating.SATISFIED, f"{prefix}-result": Rating.UNSATISFIED}
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "不满意时请写明意见。" in html
+    assert html.count("checked") == 2  # both ratings the member chose are still chosen
+    assert not Evaluation.objects.exists()
+    response = client.post(
+        url,
+        {
+            f"{prefix}-process": Rating.SATISFIED,
+            f"{prefix}-result": Rating.UNSATISFIED,
+            f"{prefix}-comment": "电梯仍未开工。",
+            "next": "/proposals/to-rate/",
+        },
+    )
+    assert response.status_code == 302 and response.url == "/proposals/to-rate/"
+    evaluation = Evaluation.objects.get()
+    assert (evaluation.member, evaluation.result) == (world.members["wang"], Rating.UNSATISFIED)
+    assert proposal.title not in client.get("/proposals/to-rate/").content.decode()
+    # The first proposer still has it to rate.
+    client.force_login(world.user("zhang"))
+    assert proposal.title in client.get("/proposals/to-rate/").content.decode()
+
+
+def test_it_lets_nobody_but_a_proposer_rate(client, world):
+    proposal = answered(world)
+    answer_pk = proposal.assignments.get().answers.get().pk
+    client.force_login(world.reviewer)
+    before = Event.objects.count()
+    prefix = f"rate{answer_pk}"
+    response = client.post(
+        f"/proposals/{proposal.pk}/answers/{answer_pk}/rate/",
+        {f"{prefix}-process": Rating.SATISFIED, f"{prefix}-result": Rating.SATISFIED},
+    )
+    assert response.status_code == 403
+    assert Event.objects.count() == before and not Evaluation.objects.exists()
+
+
+def test_the_proposer_of_a_merged_proposal_rates_the_answer_it_was_merged_into(client, world):
+    main = accepted(world, key="wang", title="关于老旧小区加装电梯的建议")
+    merged = submitted(world, key="zhang", title="关于多层住宅增设电梯的建议")
+    services.proposal_merge(proposal=merged, into=main, actor=world.reviewer)
+    (lead,) = services.proposal_assign(proposal=main, actor=world.reviewer, lead=world.housing)
+    services.answer_submit(
+        assignment=lead,
+        actor=world.housing_clerk,
+        category="B",
+        text="已列入明年计划。",
+        signed_by="王局长",
+        contact_person="赵科长",
+        contact_phone="0571-8888",
+    )
+    client.force_login(world.user("zhang"))
+    page = client.get(f"/proposals/{merged.pk}/").content.decode()
+    assert "已列入明年计划。" in page and "提交评价" in page
+    answer = lead.answers.get()
+    prefix = f"rate{answer.pk}"
+    response = client.post(
+        f"/proposals/{merged.pk}/answers/{answer.pk}/rate/",
+        {f"{prefix}-process": Rating.SATISFIED, f"{prefix}-result": Rating.BASICALLY},
+    )
+    assert response.status_code == 302
+    assert Evaluation.objects.get().member == world.members["zhang"]
+
+
+# --- Query counts -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("n", [3, 30])
+def test_my_proposals_page_has_a_fixed_number_of_queries(
+    client, world, n, django_assert_num_queries
+):
+    for i in range(n):
+        proposal = submitted(world, title=f"关于第{i}件事的建议", cosigners=["wang"])
+        if i % 3 == 0:
+            services.proposal_accept(proposal=proposal, actor=world.reviewer)
+    client.force_login(world.user("zhang"))
+    client.get("/proposals/mine/")
+    with django_assert_num_queries(MINE_QUERIES):
+        response = client.get("/proposals/mine/")
+    assert response.content.decode().count('href="/proposals/') - NAV_LINKS == n
+
+
+# session, user, role assignments, unread count, the member, page count, proposals,
+# signers, assignments, answers, and the session renewal (savepoint, update, release).
+MINE_QUERIES = 12
+# Links to /proposals/ on the page that are not proposals: nav, tabs, "撰写提案".
+NAV_LINKS = 5
+
+
+@pytest.mark.parametrize("n", [3, 30])
+def test_the_proposal_page_has_a_fixed_number_of_queries_for_its_proposer(
+    client, world, n, django_assert_num_queries
+):
+    for i in range(n - 1):
+        submitted(world, key="wang", title=f"关于第{i}件事的建议")
+    proposal = answered(world, cosigners=["wang", "li"])
+    client.force_login(world.user("zhang"))
+    client.get(f"/proposals/{proposal.pk}/")
+    with django_assert_num_queries(DETAIL_PROPOSER_QUERIES):
+        response = client.get(f"/proposals/{proposal.pk}/")
+    assert "提交评价" in response.content.decode()
+
+
+# session, user, proposal, signers, supervisions, merged proposals, the member, role
+# assignments, assignments, contacts, answers, ratings, outcome categories, unread count,
+# history, and the session renewal (savepoint, update, release).
+DETAIL_PROPOSER_QUERIES = 18

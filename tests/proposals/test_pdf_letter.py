@@ -1,0 +1,108 @@
+"""The answer letter (答复函) as a real PDF in official-document layout, and who may read it."""
+
+import datetime as dt
+import io
+
+import pytest
+import time_machine
+from django.utils import translation
+from pypdf import PdfReader
+
+from tests.proposals.test_department_pages import ANSWER_POST, ASSIGN_DAY, assigned, lead_of
+from xieshang.proposals import pdf, services
+from xieshang.proposals.models import Answer
+
+A4_POINTS = (595.28, 841.89)
+
+
+def answered(world, **kwargs) -> Answer:
+    with time_machine.travel(ASSIGN_DAY, tick=False):
+        proposal = assigned(world, **kwargs)
+        return services.answer_submit(
+            assignment=lead_of(proposal), actor=world.housing_clerk, **ANSWER_POST
+        )
+
+
+def read(content: bytes) -> tuple[PdfReader, str]:
+    reader = PdfReader(io.BytesIO(content))
+    text = "".join(page.extract_text() for page in reader.pages)
+    # Lines break anywhere in Chinese text: compare without the line breaks.
+    return reader, "".join(text.split())
+
+
+@pytest.mark.clause("C4.6")
+def test_it_renders_the_answer_letter_as_an_a4_pdf_with_its_particulars(client, world):
+    answer = answered(world, cosigners=["wang"])
+    proposal = answer.assignment.proposal
+    client.force_login(world.housing_clerk)
+    response = client.get(f"/proposals/dept/answers/{answer.pk}/letter.pdf")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert "filename*=UTF-8''" in response["Content-Disposition"]
+    reader, text = read(response.content)
+    for expected in (
+        proposal.number,  # 2026年平时提案第0001号
+        proposal.title,
+        "已解决或基本解决",  # the label of category A
+        "签发人：王局长",
+        "2026年3月2日",
+        "区住房和城乡建设局",  # masthead and issuing body
+        "区住建函〔2026〕12号",
+        "张丽华委员、王建国委员：",
+        "设立每部电梯15万元的财政补贴",
+        "联系人：赵经办，联系电话：0571-12345678",
+    ):
+        assert expected in text, expected
+    assert proposal.number == "2026年平时提案第0001号"
+    for page in reader.pages:
+        width, height = float(page.mediabox.width), float(page.mediabox.height)
+        assert (round(width, 2), round(height, 2)) == A4_POINTS
+
+
+def test_it_lets_the_department_proposers_and_committee_read_the_letter_and_nobody_else(
+    client, world
+):
+    answer = answered(world, cosigners=["wang"])
+    url = f"/proposals/dept/answers/{answer.pk}/letter.pdf"
+    for user in (world.housing_clerk, world.user("zhang"), world.user("wang"), world.reviewer):
+        client.force_login(user)
+        assert client.get(url).status_code == 200, user
+    for user in (world.education_clerk, world.user("li"), world.other_reviewer):
+        client.force_login(user)
+        assert client.get(url).status_code == 404, user
+    assert client.get("/proposals/dept/answers/999999/letter.pdf").status_code == 404
+    client.logout()
+    assert client.get(url).status_code == 302  # to the login page
+
+
+def test_it_names_the_co_handler_and_gives_the_file_a_chinese_name(world):
+    answer = answered(world, co=True)
+    _, text = read(pdf.answer_letter(answer))
+    assert "经商区教育局" in text
+    assert (
+        pdf.answer_letter_filename(answer) == "答复函-2026年平时提案第0001号-区住房和城乡建设局.pdf"
+    )
+
+
+def test_render_pdf_refuses_to_fetch_anything_outside_the_apps_static_files():
+    fetcher = pdf._url_fetcher()
+    with pytest.raises(ValueError):
+        fetcher.fetch("http://example.com/logo.png")
+    with pytest.raises(ValueError):
+        fetcher.fetch("file:///etc/passwd")
+    css = (pdf.STATIC_DIR / "xs" / "site.css").as_uri()
+    assert fetcher.fetch(css).read()
+
+
+@time_machine.travel(dt.datetime(2026, 3, 2, 2, 0, tzinfo=dt.UTC))
+def test_the_letter_stays_chinese_when_the_user_browses_in_english(client, world):
+    answer = answered(world)
+    client.force_login(world.housing_clerk)
+    # override() puts the thread's language back afterwards: the middleware activates
+    # English for this request and would otherwise leave it on for the following tests.
+    with translation.override("zh-hans"):
+        response = client.get(
+            f"/proposals/dept/answers/{answer.pk}/letter.pdf", HTTP_ACCEPT_LANGUAGE="en"
+        )
+    _, text = read(response.content)
+    assert "现答复如下" in text

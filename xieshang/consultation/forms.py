@@ -1,0 +1,496 @@
+"""Forms of the consultation pages. Each validates everything a service will need, so that a
+rejected submission re-renders with what the user typed and a clear message."""
+
+import datetime as dt
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from xieshang.members.models import Member
+from xieshang.orgs.models import ActivityGroup, Committee, Department, Organisation, Party, Sector
+
+from .models import ActivityForm, FocusArea, Outcome, Participant, Topic, TopicType
+
+
+class _Bootstrap:
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxSelectMultiple):
+                continue
+            if isinstance(widget, forms.CheckboxInput):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select):
+                css = "form-select"
+            else:
+                css = "form-control"
+            widget.attrs.setdefault("class", css)
+
+
+MONTHS = [(m, _("%(m)s月") % {"m": m}) for m in range(1, 13)]
+
+
+# --- Public portal ----------------------------------------------------------------------------
+
+
+class PublicTopicForm(_Bootstrap, forms.Form):
+    organisation = forms.ModelChoiceField(
+        label=_("向哪一级政协提出"), queryset=Organisation.objects.none(), empty_label=None
+    )
+    title = forms.CharField(
+        label=_("议题建议"),
+        max_length=100,
+        min_length=5,
+        help_text=_("用一句话概括希望政协协商的问题，5至100字。"),
+    )
+    description = forms.CharField(
+        label=_("情况说明"),
+        max_length=1500,
+        min_length=20,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("请说明问题的现状、影响和您的建议，20至1500字。"),
+    )
+    name = forms.CharField(label=_("您的称呼"), max_length=30, required=False)
+    phone = forms.RegexField(
+        label=_("联系电话"),
+        regex=r"^1\d{10}$",
+        required=False,
+        error_messages={"invalid": _("请填写11位手机号码，或留空。")},
+        help_text=_("仅供工作人员联系您，不会公开。"),
+    )
+    # A field people never see: robots that fill every field are turned away.
+    website = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        orgs = Organisation.objects.filter(level__in=["province", "city", "district"]).order_by(
+            "-level", "path"
+        )
+        self.fields["organisation"].queryset = orgs
+
+    def clean_website(self):
+        if self.cleaned_data.get("website"):
+            raise forms.ValidationError(_("提交失败，请刷新页面后重试。"))
+        return ""
+
+
+# --- Topics -----------------------------------------------------------------------------------
+
+
+class TopicForm(_Bootstrap, forms.Form):
+    organisation = forms.ModelChoiceField(
+        label=_("所属政协"), queryset=Organisation.objects.none(), empty_label=None
+    )
+    title = forms.CharField(label=_("议题名称"), max_length=100)
+    description = forms.CharField(
+        label=_("议题说明"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    source = forms.ChoiceField(label=_("来源"), choices=Topic.Source.choices)
+    proposer_name = forms.CharField(label=_("提出者"), max_length=100)
+    topic_type = forms.ChoiceField(label=_("议题类型"), choices=TopicType.choices)
+    focus_area = forms.ModelChoiceField(label=_("重点领域"), queryset=FocusArea.objects.none())
+
+    def __init__(self, *args, organisations, areas, sources, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations
+        self.fields["focus_area"].queryset = areas
+        self.fields["source"].choices = [(k, v) for k, v in Topic.Source.choices if k in sources]
+
+
+class ModerateForm(_Bootstrap, forms.Form):
+    decision = forms.ChoiceField(
+        label=_("审核结果"),
+        choices=[("accept", _("采纳为议题")), ("reject", _("不予采纳"))],
+        widget=forms.RadioSelect,
+    )
+    focus_area = forms.ModelChoiceField(
+        label=_("重点领域"), queryset=FocusArea.objects.none(), required=False
+    )
+    topic_type = forms.ChoiceField(label=_("议题类型"), choices=TopicType.choices)
+    note = forms.CharField(label=_("审核意见"), max_length=200, required=False)
+
+    def __init__(self, *args, areas, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["focus_area"].queryset = areas
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == "accept" and not data.get("focus_area"):
+            self.add_error("focus_area", _("采纳为议题须选择重点领域。"))
+        if data.get("decision") == "reject" and not (data.get("note") or "").strip():
+            self.add_error("note", _("请填写不予采纳的理由。"))
+        return data
+
+
+class MergeForm(_Bootstrap, forms.Form):
+    into = forms.ModelChoiceField(label=_("并入议题"), queryset=Topic.objects.none())
+    note = forms.CharField(label=_("说明"), max_length=200, required=False)
+
+    def __init__(self, *args, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["into"].queryset = candidates
+
+
+# --- Plans ------------------------------------------------------------------------------------
+
+
+class PlanCreateForm(_Bootstrap, forms.Form):
+    organisation = forms.ModelChoiceField(
+        label=_("所属政协"), queryset=Organisation.objects.none(), empty_label=None
+    )
+    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
+    title = forms.CharField(
+        label=_("计划名称"), max_length=100, required=False, help_text=_("留空则自动生成。")
+    )
+
+    def __init__(self, *args, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations
+        self.fields["year"].initial = timezone.localdate().year + 1
+
+
+class PlanHeaderForm(_Bootstrap, forms.Form):
+    title = forms.CharField(label=_("计划名称"), max_length=100)
+    preface = forms.CharField(
+        label=_("总体要求"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class PlanItemForm(_Bootstrap, forms.Form):
+    topic = forms.ModelChoiceField(
+        label=_("来源议题"),
+        queryset=Topic.objects.none(),
+        required=False,
+        help_text=_("从议题库选择时，议题名称、类型和领域可留空，按议题填写。"),
+    )
+    title = forms.CharField(label=_("协商议题"), max_length=100, required=False)
+    form = forms.ChoiceField(label=_("协商形式"), choices=ActivityForm.choices)
+    topic_type = forms.ChoiceField(
+        label=_("议题类型"), choices=[("", "—")] + list(TopicType.choices), required=False
+    )
+    focus_area = forms.ModelChoiceField(
+        label=_("重点领域"), queryset=FocusArea.objects.none(), required=False
+    )
+    month = forms.TypedChoiceField(label=_("计划月份"), choices=MONTHS, coerce=int)
+    lead_leader = forms.CharField(label=_("牵头政协领导"), max_length=50)
+    committee = forms.ModelChoiceField(
+        label=_("承办专委会"), queryset=Committee.objects.none(), required=False
+    )
+    departments = forms.ModelMultipleChoiceField(
+        label=_("参加部门"),
+        queryset=Department.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 5}),
+    )
+    co_organisers = forms.ModelMultipleChoiceField(
+        label=_("联合举办党派团体"),
+        queryset=Party.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    is_key = forms.BooleanField(label=_("重点协商活动"), required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["topic"].queryset = Topic.objects.filter(
+            organisation=organisation, status=Topic.Status.OPEN
+        ).order_by("-created_at")
+        self.fields["focus_area"].queryset = FocusArea.objects.filter(
+            organisation=organisation, is_active=True
+        )
+        self.fields["committee"].queryset = Committee.objects.filter(organisation=organisation)
+        self.fields["departments"].queryset = Department.objects.filter(
+            organisation=organisation, is_active=True
+        ).order_by("name")
+        self.fields["co_organisers"].queryset = Party.objects.exclude(
+            kind__in=[Party.Kind.CPC, Party.Kind.NONE]
+        )
+
+    def clean(self):
+        data = super().clean()
+        topic = data.get("topic")
+        if topic is not None:
+            data["title"] = data.get("title") or topic.title
+            data["topic_type"] = data.get("topic_type") or topic.topic_type
+            data["focus_area"] = data.get("focus_area") or topic.focus_area
+        if not data.get("title"):
+            self.add_error("title", _("请填写协商议题，或从议题库选择。"))
+        if not data.get("topic_type"):
+            self.add_error("topic_type", _("请选择议题类型。"))
+        return data
+
+    def service_data(self) -> dict:
+        keys = (
+            "topic",
+            "title",
+            "form",
+            "topic_type",
+            "focus_area",
+            "month",
+            "lead_leader",
+            "committee",
+            "departments",
+            "co_organisers",
+            "is_key",
+        )
+        return {k: self.cleaned_data.get(k) for k in keys}
+
+
+class NoteForm(_Bootstrap, forms.Form):
+    note = forms.CharField(
+        label=_("意见"), required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
+
+
+class SendBackForm(_Bootstrap, forms.Form):
+    note = forms.CharField(
+        label=_("退回意见"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
+
+
+class ApproveForm(_Bootstrap, forms.Form):
+    approved_on = forms.DateField(
+        label=_("常委会审定日期"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    doc_number = forms.CharField(label=_("印发文号"), max_length=50, required=False)
+    note = forms.CharField(label=_("审定意见"), required=False, max_length=2000)
+
+    def clean_approved_on(self):
+        value = self.cleaned_data["approved_on"]
+        if value > timezone.localdate():
+            raise forms.ValidationError(_("审定日期不能晚于今天。"))
+        return value
+
+
+class CommentForm(_Bootstrap, forms.Form):
+    text = forms.CharField(
+        label=_("修改意见"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
+
+
+class PartyPlanForm(_Bootstrap, forms.Form):
+    organisation = forms.ModelChoiceField(
+        label=_("所属地区"), queryset=Organisation.objects.none(), empty_label=None
+    )
+    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
+    title = forms.CharField(label=_("计划名称"), max_length=100)
+    body = forms.CharField(
+        label=_("计划内容"),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("写明协商议题、时间、参加范围等。"),
+    )
+
+    def __init__(self, *args, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations
+        self.fields["year"].initial = timezone.localdate().year + 1
+
+
+class PartyCommentForm(_Bootstrap, forms.Form):
+    text = forms.CharField(
+        label=_("政协意见建议"), widget=forms.Textarea(attrs={"rows": 4}), max_length=4000
+    )
+
+
+# --- Activities and outcomes ------------------------------------------------------------------
+
+
+class ActivityCreateForm(_Bootstrap, forms.Form):
+    organisation = forms.ModelChoiceField(
+        label=_("所属政协"), queryset=Organisation.objects.none(), empty_label=None
+    )
+    plan_item = forms.ModelChoiceField(
+        label=_("年度协商计划事项"),
+        queryset=None,
+        required=False,
+        help_text=_("计划外的活动（如界别协商）留空。"),
+    )
+    title = forms.CharField(label=_("活动名称"), max_length=100)
+    form = forms.ChoiceField(label=_("协商形式"), choices=ActivityForm.choices)
+    sector = forms.ModelChoiceField(
+        label=_("界别"), queryset=Sector.objects.none(), required=False
+    )
+    date = forms.DateField(label=_("活动日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    place = forms.CharField(label=_("地点"), max_length=100)
+    agenda = forms.CharField(
+        label=_("议程"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    co_organisers = forms.ModelMultipleChoiceField(
+        label=_("联合举办党派团体"),
+        queryset=Party.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, organisations, **kwargs):
+        from .models import ConsultationPlan, PlanItem
+
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations
+        self.fields["plan_item"].queryset = PlanItem.objects.filter(
+            plan__organisation__in=organisations, plan__status=ConsultationPlan.Status.PUBLISHED
+        ).select_related("plan")
+        self.fields["plan_item"].label_from_instance = lambda i: f"{i.plan.year}·{i.title}"
+        self.fields["sector"].queryset = Sector.objects.filter(organisation__in=organisations)
+        self.fields["co_organisers"].queryset = Party.objects.exclude(
+            kind__in=[Party.Kind.CPC, Party.Kind.NONE]
+        )
+
+    def clean(self):
+        data = super().clean()
+        org, item, sector = data.get("organisation"), data.get("plan_item"), data.get("sector")
+        if org and item and item.plan.organisation_id != org.pk:
+            self.add_error("plan_item", _("计划事项不属于所选政协。"))
+        if org and sector and sector.organisation_id != org.pk:
+            self.add_error("sector", _("界别不属于所选政协。"))
+        if data.get("form") == ActivityForm.SECTOR and not sector:
+            self.add_error("sector", _("界别协商须选择界别。"))
+        return data
+
+
+class ParticipantsForm(_Bootstrap, forms.Form):
+    committee = forms.ModelChoiceField(
+        label=_("按专委会邀请"), queryset=Committee.objects.none(), required=False
+    )
+    sector = forms.ModelChoiceField(
+        label=_("按界别邀请"), queryset=Sector.objects.none(), required=False
+    )
+    group = forms.ModelChoiceField(
+        label=_("按活动小组邀请"), queryset=ActivityGroup.objects.none(), required=False
+    )
+    members = forms.ModelMultipleChoiceField(
+        label=_("按姓名邀请委员"),
+        queryset=Member.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+    departments = forms.ModelMultipleChoiceField(
+        label=_("邀请部门负责人"),
+        queryset=Department.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 4}),
+    )
+    leaders = forms.CharField(
+        label=_("受邀党政领导"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("每行一人：姓名，职务。例如：张三，区委副书记"),
+    )
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["committee"].queryset = Committee.objects.filter(organisation=organisation)
+        self.fields["sector"].queryset = Sector.objects.filter(organisation=organisation)
+        self.fields["group"].queryset = ActivityGroup.objects.filter(organisation=organisation)
+        self.fields["members"].queryset = Member.objects.filter(
+            organisation=organisation, memberships__status="active"
+        ).distinct()
+        self.fields["departments"].queryset = Department.objects.filter(
+            organisation=organisation, is_active=True
+        ).order_by("name")
+
+    def clean_leaders(self):
+        rows = []
+        for line in (self.cleaned_data.get("leaders") or "").splitlines():
+            line = line.strip()
+            if not line:
+                continue
+            name, _sep, title = line.replace(",", "，").partition("，")
+            if not name.strip():
+                raise forms.ValidationError(_("每行须以姓名开头：姓名，职务。"))
+            rows.append((name.strip()[:50], title.strip()[:100]))
+        return rows
+
+    def clean(self):
+        data = super().clean()
+        if not any(
+            data.get(k) for k in ("committee", "sector", "group", "members", "departments")
+        ) and not data.get("leaders"):
+            raise forms.ValidationError(_("请至少选择一类参加人员。"))
+        return data
+
+
+class AttendanceForm(forms.Form):
+    """One choice per participant, named `p<id>`."""
+
+    minutes = forms.CharField(
+        label=_("会议记录"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+    def __init__(self, *args, participants, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["minutes"].widget.attrs["class"] = "form-control"
+        choices = [
+            (k, v) for k, v in Participant.Attendance.choices if k != Participant.Attendance.INVITED
+        ]
+        self.participants = participants
+        for p in participants:
+            self.fields[f"p{p.pk}"] = forms.ChoiceField(
+                label=p.name,
+                choices=choices,
+                initial=Participant.Attendance.ATTENDED,
+                widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+            )
+
+    def attendance(self) -> dict[int, str]:
+        return {p.pk: self.cleaned_data[f"p{p.pk}"] for p in self.participants}
+
+    def rows(self):
+        return [(p, self[f"p{p.pk}"]) for p in self.participants]
+
+
+class SpeechForm(_Bootstrap, forms.Form):
+    speaker = forms.CharField(label=_("发言人"), max_length=50)
+    title = forms.CharField(label=_("发言题目"), max_length=100)
+    text = forms.CharField(
+        label=_("发言内容"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class AttachmentForm(_Bootstrap, forms.Form):
+    name = forms.CharField(label=_("附件名称"), max_length=100)
+    file = forms.FileField(label=_("文件"))
+
+    def clean_file(self):
+        f = self.cleaned_data["file"]
+        if f.size > 20 * 1024 * 1024:
+            raise forms.ValidationError(_("文件不能超过20MB。"))
+        return f
+
+
+class OutcomeForm(_Bootstrap, forms.Form):
+    kind = forms.ChoiceField(label=_("成果类型"), choices=Outcome.Kind.choices)
+    title = forms.CharField(label=_("标题"), max_length=100)
+    body = forms.CharField(label=_("正文"), widget=forms.Textarea(attrs={"rows": 8}))
+    departments = forms.ModelMultipleChoiceField(
+        label=_("反馈单位"),
+        queryset=Department.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 5}),
+        help_text=_("计划外活动的成果，由这些单位书面反馈采纳落实情况。"),
+    )
+    to_party_office = forms.BooleanField(label=_("报党委办公室"), required=False, initial=True)
+    to_government_office = forms.BooleanField(
+        label=_("报政府办公室"), required=False, initial=True
+    )
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["departments"].queryset = Department.objects.filter(
+            organisation=organisation, is_active=True
+        ).order_by("name")
+
+
+class DecisionForm(_Bootstrap, forms.Form):
+    decision = forms.CharField(
+        label=_("决策结果"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
+    )
+    decided_on = forms.DateField(
+        label=_("决策日期"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        initial=dt.date.today,
+    )

@@ -1,0 +1,44 @@
+"""The published annual consultation plan as an official document (GB/T 9704-2012), rendered
+with the shared `proposals.pdf.render_pdf` and the `pdf/official.html` base layout."""
+
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from xieshang.core.text import chinese_date
+
+from . import selectors
+from .models import ConsultationPlan
+
+
+def plan_context(plan: ConsultationPlan) -> dict:
+    items = selectors.plan_items(plan)
+    org = plan.organisation
+    place = org.name.removesuffix("政协")
+    months: dict[int, list] = {}
+    for item in items:
+        months.setdefault(item.month, []).append(item)
+    return {
+        "doc_title": plan.title,
+        "masthead": _("中共%(place)s委员会办公室") % {"place": place},
+        "masthead_suffix": _("文件"),
+        "letter_format": False,
+        "doc_number": plan.doc_number,
+        "plan": plan,
+        "months": sorted(months.items()),
+        "paragraphs": [p.strip() for p in plan.preface.splitlines() if p.strip()],
+        "issuer": _("中共%(place)s委员会办公室") % {"place": place},
+        "issue_date": chinese_date(plan.approved_on),
+        "copy_to": [org.name, _("%(place)s人民政府办公室") % {"place": place}],
+    }
+
+
+def plan_pdf(plan: ConsultationPlan) -> bytes:
+    from xieshang.proposals.pdf import render_pdf
+
+    with translation.override("zh-hans"):
+        context = plan_context(plan)
+    return render_pdf("consultation/pdf/plan.html", context)
+
+
+def plan_filename(plan: ConsultationPlan) -> str:
+    return f"{plan.title}.pdf"

@@ -1,0 +1,145 @@
+"""Who may see and act on consultation rows, on top of core.access.
+
+The approval chain of the annual plan (C2.4) gives each step to one body: the CPPCC office
+drafts, the Party committee office and the government office revise (the Party office
+completes the revision), the chairman's meeting reviews and the Party standing committee
+approves. Each step may send the plan back one step with its comments.
+"""
+
+from xieshang.core import access
+
+from .models import ConsultationPlan, Topic
+
+PS = ConsultationPlan.Status
+
+NEXT = {
+    PS.DRAFT: PS.REVISION,
+    PS.REVISION: PS.REVIEW,
+    PS.REVIEW: PS.APPROVAL,
+    PS.APPROVAL: PS.PUBLISHED,
+}
+PREVIOUS = {PS.REVISION: PS.DRAFT, PS.REVIEW: PS.REVISION, PS.APPROVAL: PS.REVIEW}
+
+# The permission that moves the plan on from each state, and the one that may send it back.
+FORWARD_PERMISSION = {
+    PS.DRAFT: "consultation.plan_draft",
+    PS.REVISION: "consultation.plan_revision_complete",
+    PS.REVIEW: "consultation.plan_review",
+    PS.APPROVAL: "consultation.plan_approve",
+}
+SEND_BACK_PERMISSION = {
+    PS.REVISION: "consultation.plan_revise",
+    PS.REVIEW: "consultation.plan_review",
+    PS.APPROVAL: "consultation.plan_approve",
+}
+# Who edits the plan's text and items in each state.
+EDIT_PERMISSION = {PS.DRAFT: "consultation.plan_draft", PS.REVISION: "consultation.plan_revise"}
+CHAIN_PERMISSIONS = (
+    "consultation.plan_draft",
+    "consultation.plan_revise",
+    "consultation.plan_review",
+    "consultation.plan_approve",
+)
+
+
+def can_view(user, organisation) -> bool:
+    return access.can(user, "consultation.view", organisation)
+
+
+def can_manage(user, organisation) -> bool:
+    return access.can(user, "consultation.manage", organisation)
+
+
+def can_run_activities(user, organisation) -> bool:
+    return access.can(user, "consultation.activities", organisation)
+
+
+def can_submit_topic(user, organisation) -> bool:
+    return access.can(user, "consultation.topic_submit", organisation)
+
+
+def can_draft_plan(user, organisation) -> bool:
+    return access.can(user, "consultation.plan_draft", organisation)
+
+
+def can_view_topic(user, topic: Topic) -> bool:
+    if topic.status == Topic.Status.PENDING:
+        # Public submissions are seen only by the moderators until accepted.
+        return can_manage(user, topic.organisation)
+    return can_view(user, topic.organisation) or (
+        getattr(user, "pk", None) is not None and topic.submitted_by_id == user.pk
+    )
+
+
+def can_edit_plan(user, plan: ConsultationPlan) -> bool:
+    perm = EDIT_PERMISSION.get(plan.status)
+    return bool(perm) and access.can(user, perm, plan.organisation)
+
+
+def can_forward(user, plan: ConsultationPlan) -> bool:
+    perm = FORWARD_PERMISSION.get(plan.status)
+    return bool(perm) and access.can(user, perm, plan.organisation)
+
+
+def can_send_back(user, plan: ConsultationPlan) -> bool:
+    perm = SEND_BACK_PERMISSION.get(plan.status)
+    return bool(perm) and access.can(user, perm, plan.organisation)
+
+
+def can_comment(user, plan: ConsultationPlan) -> bool:
+    return plan.status != PS.PUBLISHED and any(
+        access.can(user, perm, plan.organisation) for perm in CHAIN_PERMISSIONS
+    )
+
+
+def body_label(user, organisation) -> str:
+    """The body a user speaks for in the chain (shown with their comments)."""
+    roles = access.roles(user, organisation)
+    from xieshang.orgs.models import Role
+
+    for role in (
+        Role.STANDING_SECRETARY,
+        Role.CHAIR,
+        Role.PARTY_OFFICE,
+        Role.GOVERNMENT_OFFICE,
+        Role.OFFICE,
+    ):
+        if role in roles:
+            return str(Role(role).label)
+    return getattr(user, "display_name", str(user))
+
+
+def can_write_party_plan(user, organisation) -> bool:
+    return access.can(user, "consultation.party_plan", organisation)
+
+
+def can_comment_party_plan(user, organisation) -> bool:
+    return access.can(user, "consultation.party_plan_comment", organisation)
+
+
+def can_view_party_plan(user, organisation) -> bool:
+    return can_write_party_plan(user, organisation) or can_comment_party_plan(user, organisation)
+
+
+def can_decide(user, organisation) -> bool:
+    return access.can(user, "consultation.decide", organisation)
+
+
+def topic_sources(user) -> list[str]:
+    """The sources a user may enter topics for: the office keys in any (topics also arrive
+    on paper); everyone else enters their own channel's topics (C2.3)."""
+    from xieshang.orgs.models import Role
+
+    if access.can(user, "consultation.manage"):
+        return list(Topic.Source.values)
+    roles = access.roles(user)
+    sources = []
+    if Role.LIAISON in roles:
+        sources.append(Topic.Source.GRASSROOTS)
+    if roles & {Role.DEPARTMENT, Role.DEPARTMENT_LEADER, Role.GOVERNMENT_OFFICE}:
+        sources.append(Topic.Source.DEPARTMENT)
+    if roles & {Role.MEMBER, Role.COMMITTEE_STAFF, Role.CHAIR}:
+        sources.append(Topic.Source.CPPCC)
+    if roles & {Role.PARTY_OFFICE, Role.UNITED_FRONT}:
+        sources.append(Topic.Source.PARTY)
+    return sources

@@ -1,0 +1,44 @@
+"""The configurable rules of consultation work, with their defaults (SPEC § Consultation)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from xieshang.orgs.config import define
+
+# The 12 areas the speech lists (C2.1); each organisation's taxonomy is seeded from these
+# and then edited by its administrator.
+FOCUS_AREAS = define(
+    "consultation.focus_areas",
+    [
+        "产业转型升级",
+        "现代服务业发展",
+        "先进制造业发展",
+        "“两带四街”建设",
+        "历史文化街区保护",
+        "老旧小区改造提升",
+        "民营经济发展",
+        "文明城市创建",
+        "重点项目建设",
+        "基础设施建设",
+        "生态环境建设",
+        "民生实事办理",
+    ],
+    _("协商议题重点领域"),
+)
+PLAN_MAX_ITEMS = define("consultation.plan_max_items", 15, _("年度协商计划事项上限"))
+SUPERVISION_MIN_SHARE = define(
+    "consultation.supervision_min_share", 20, _("民主监督议题最低占比（%）")
+)
+MIN_SPECIAL_ACTIVITIES = define(
+    "consultation.min_special_activities",
+    4,
+    _("专题协商活动最少次数（全会、常委会以外）"),
+)
+MINUTES_WORKING_DAYS = define(
+    "consultation.minutes_working_days", 7, _("协商纪要报送时限（工作日）")
+)
+FEEDBACK_WORKING_DAYS = define(
+    "consultation.feedback_working_days", 30, _("协商成果书面反馈时限（工作日）")
+)
+PUBLIC_TOPICS_PER_HOUR = define(
+    "consultation.public_topics_per_hour", 3, _("公众征题每小时提交次数上限（每个地址）")
+)

@@ -1,0 +1,246 @@
+"""Reads of consultation data used by the pages, the API and the dashboard, each with a fixed
+number of queries."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from xieshang.core import access
+from xieshang.followups.models import Task
+from xieshang.orgs import config
+
+from . import rules
+from .models import (
+    NOT_SPECIAL_FORMS,
+    Activity,
+    ConsultationPlan,
+    FocusArea,
+    Outcome,
+    PlanItem,
+    Topic,
+    TopicType,
+)
+
+# --- Topics --------------------------------------------------------------------------------
+
+
+def focus_areas(organisation) -> QuerySet:
+    return FocusArea.objects.filter(organisation=organisation, is_active=True)
+
+
+def visible_topics(user) -> QuerySet:
+    """Accepted topics in the user's scope, and the ones the user proposed."""
+    q = access.org_filter(user, "consultation.view")
+    if getattr(user, "pk", None) is not None:
+        q |= Q(submitted_by_id=user.pk)
+    return Topic.objects.filter(q).exclude(status=Topic.Status.PENDING)
+
+
+def topic_list(user, *, status: str = "", source: str = "", focus_area: str = "") -> QuerySet:
+    qs = visible_topics(user).select_related("organisation", "focus_area", "merged_into")
+    if status:
+        qs = qs.filter(status=status)
+    if source:
+        qs = qs.filter(source=source)
+    if focus_area:
+        qs = qs.filter(focus_area_id=focus_area)
+    in_plan = PlanItem.objects.filter(topic_id=OuterRef("pk"))
+    return qs.annotate(in_plan=Exists(in_plan)).order_by("-created_at", "-id")
+
+
+def moderation_queue(user) -> QuerySet:
+    return (
+        access.scope(Topic.objects.all(), user, "consultation.manage")
+        .filter(status=Topic.Status.PENDING)
+        .select_related("organisation")
+        .order_by("created_at", "id")
+    )
+
+
+def similar_topics(topic: Topic, *, limit: int = 5, min_score: float = 0.25) -> list:
+    """Open topics of the same organisation most like `topic` (textsim), best first:
+    [(topic, score)]."""
+    from xieshang.textsim import most_similar
+
+    candidates = (
+        Topic.objects.filter(organisation_id=topic.organisation_id, status=Topic.Status.OPEN)
+        .exclude(pk=topic.pk)
+        .only("pk", "title", "description")
+    )
+    texts = {t.pk: t for t in candidates}
+    ranked = most_similar(
+        f"{topic.title} {topic.description}",
+        [(pk, f"{t.title} {t.description}") for pk, t in texts.items()],
+        limit=limit,
+        min_score=min_score,
+    )
+    return [(texts[pk], score) for pk, score in ranked]
+
+
+def topics_by_area(organisation, year: int | None = None) -> list[dict]:
+    """C2.1 statistics: topics and plan items per focus area."""
+    topic_filter = Q(topics__status__in=[Topic.Status.OPEN, Topic.Status.MERGED])
+    item_filter = Q()
+    if year:
+        topic_filter &= Q(topics__created_at__year=year)
+        item_filter = Q(plan_items__plan__year=year)
+    rows = (
+        FocusArea.objects.filter(organisation=organisation)
+        .annotate(
+            topic_count=Count("topics", filter=topic_filter, distinct=True),
+            item_count=Count("plan_items", filter=item_filter, distinct=True),
+        )
+        .order_by("sort_order", "id")
+    )
+    return [{"area": r, "topics": r.topic_count, "items": r.item_count} for r in rows]
+
+
+# --- Plans ---------------------------------------------------------------------------------
+
+
+def plan_items(plan: ConsultationPlan) -> list[PlanItem]:
+    return list(
+        plan.items.select_related("focus_area", "committee", "topic").prefetch_related(
+            "departments", "co_organisers"
+        )
+    )
+
+
+@dataclass(frozen=True)
+class Check:
+    key: str
+    label: str
+    ok: bool
+    detail: str
+
+
+def plan_checks(plan: ConsultationPlan, items: list[PlanItem] | None = None) -> list[Check]:
+    """The checks a plan must pass before it goes forward: item count (limit), the
+    democratic-supervision share (C2.2) and the number of special consultation activities
+    besides plenary and standing committee (C4.9)."""
+    if items is None:
+        items = list(plan.items.only("topic_type", "form"))
+    org = plan.organisation
+    max_items = config.get(org, rules.PLAN_MAX_ITEMS)
+    min_share = config.get(org, rules.SUPERVISION_MIN_SHARE)
+    min_special = config.get(org, rules.MIN_SPECIAL_ACTIVITIES)
+    total = len(items)
+    supervision = sum(1 for i in items if i.topic_type == TopicType.SUPERVISION)
+    share = round(supervision * 100 / total) if total else 0
+    special = sum(1 for i in items if i.form not in NOT_SPECIAL_FORMS)
+    return [
+        Check(
+            "items",
+            _("计划事项数"),
+            0 < total <= max_items,
+            _("共%(n)s项，上限%(max)s项。") % {"n": total, "max": max_items},
+        ),
+        Check(
+            "supervision_share",
+            _("民主监督议题占比"),
+            total > 0 and supervision * 100 >= min_share * total,
+            _("民主监督议题%(s)s项，占%(share)s%%，不低于%(min)s%%。")
+            % {"s": supervision, "share": share, "min": min_share},
+        ),
+        Check(
+            "special_activities",
+            _("专题协商活动次数"),
+            special >= min_special,
+            _("全会、常委会以外的专题协商活动%(n)s次，不少于%(min)s次。")
+            % {"n": special, "min": min_special},
+        ),
+    ]
+
+
+def failed_checks(checks: list[Check]) -> list[Check]:
+    return [c for c in checks if not c.ok]
+
+
+def visible_plans(user) -> QuerySet:
+    return access.scope(ConsultationPlan.objects.all(), user, "consultation.view")
+
+
+def plan_list(user) -> QuerySet:
+    return (
+        visible_plans(user)
+        .select_related("organisation")
+        .annotate(item_count=Count("items"))
+        .order_by("-year", "organisation__path")
+    )
+
+
+def current_plan(organisation, year: int | None = None) -> ConsultationPlan | None:
+    year = year or timezone.localdate().year
+    return ConsultationPlan.objects.filter(organisation=organisation, year=year).first()
+
+
+# --- Activities and outcomes ------------------------------------------------------------------
+
+
+def activity_list(user) -> QuerySet:
+    return (
+        access.scope(Activity.objects.all(), user, "consultation.view")
+        .select_related("organisation", "plan_item", "sector")
+        .annotate(participant_count=Count("participants"))
+        .order_by("-date", "-id")
+    )
+
+
+def outcome_tasks(outcome_ids) -> dict[int, list[Task]]:
+    """The follow-up tasks of the given outcomes, by outcome id (one query)."""
+    ct = ContentType.objects.get_for_model(Outcome)
+    result: dict[int, list[Task]] = {}
+    tasks = Task.objects.filter(
+        content_type=ct, object_id__in=[str(i) for i in outcome_ids]
+    ).select_related("department")
+    for task in tasks.order_by("id"):
+        result.setdefault(int(task.object_id), []).append(task)
+    return result
+
+
+def outcome_list(user, *, status: str = "") -> QuerySet:
+    qs = access.scope(Outcome.objects.all(), user, "consultation.view").select_related(
+        "organisation", "activity", "activity__plan_item"
+    )
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("-created_at", "-id")
+
+
+def overdue_outcome_tasks(user, today: dt.date | None = None) -> QuerySet:
+    today = today or timezone.localdate()
+    ct = ContentType.objects.get_for_model(Outcome)
+    return (
+        access.scope(Task.objects.all(), user, "consultation.view")
+        .filter(content_type=ct, status=Task.Status.OPEN, due_date__lt=today)
+        .select_related("department")
+        .order_by("due_date", "id")
+    )
+
+
+def plan_progress(plan: ConsultationPlan) -> list[dict]:
+    """Per month: planned items and how many of them have had their activity held."""
+    held = Activity.objects.filter(plan_item_id=OuterRef("pk"), status=Activity.Status.HELD)
+    items = plan.items.annotate(done=Exists(held)).values("month", "done", "is_key")
+    months = {m: {"month": m, "planned": 0, "held": 0, "key": 0} for m in range(1, 13)}
+    for row in items:
+        entry = months[row["month"]]
+        entry["planned"] += 1
+        entry["held"] += 1 if row["done"] else 0
+        entry["key"] += 1 if row["is_key"] else 0
+    return list(months.values())
+
+
+def key_items(plan: ConsultationPlan) -> QuerySet:
+    """Key consultation activities (C2.6) with their activities, for the supervision view."""
+    return (
+        plan.items.filter(is_key=True)
+        .select_related("committee")
+        .prefetch_related(
+            Prefetch("activities", queryset=Activity.objects.order_by("date")),
+        )
+    )

@@ -1,0 +1,594 @@
+"""Pages of consultation work: the office dashboard, topics and the annual plan.
+
+Activities, outcomes and party-consultation plans are in `views_activities.py`. Every
+action is a POST that validates a form and calls one service; a refused action re-renders
+the page (status 400) with what the user typed and the service's message. Rows outside the
+user's scope answer 404, the same as rows that do not exist.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from xieshang.core import access
+from xieshang.core.audit import StaleEdit, TransitionError, history
+from xieshang.orgs.models import Level, Organisation
+
+from . import policies, selectors, services
+from .forms import (
+    ApproveForm,
+    CommentForm,
+    MergeForm,
+    ModerateForm,
+    NoteForm,
+    PlanCreateForm,
+    PlanHeaderForm,
+    PlanItemForm,
+    SendBackForm,
+    TopicForm,
+)
+from .models import ConsultationPlan, FocusArea, Outcome, PlanItem, Topic
+
+PAGE_SIZE = 50
+CPPCC_LEVELS = [Level.PROVINCE, Level.CITY, Level.DISTRICT]
+PS = ConsultationPlan.Status
+
+
+def cppcc_organisations(user, perm: str):
+    return access.organisations(user, perm).filter(level__in=CPPCC_LEVELS).order_by("path")
+
+
+def add_errors(form, exc: Exception) -> None:
+    """Put a service's refusal onto the form: field errors on their fields, the rest on top."""
+    if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    elif isinstance(exc, ValidationError):
+        form.add_error(None, exc.messages)
+    else:
+        form.add_error(None, str(exc))
+
+
+def _paginate(request, qs):
+    return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+# --- Dashboard ------------------------------------------------------------------------------
+
+
+@login_required
+def dashboard(request):
+    orgs = list(cppcc_organisations(request.user, "consultation.view")[:1])
+    if not orgs:
+        if access.can(request.user, "consultation.topic_submit"):
+            return redirect("consultation:topics")
+        raise PermissionDenied
+    org = orgs[0]
+    today = timezone.localdate()
+    year_param = request.GET.get("year", "")
+    year = int(year_param) if year_param.isdigit() and 2000 <= int(year_param) <= 2100 else today.year
+    plan = selectors.current_plan(org, year)
+    context = {
+        "organisation": org,
+        "year": year,
+        "plan": plan,
+        "today": today,
+        "pending_count": selectors.moderation_queue(request.user).count()
+        if policies.can_manage(request.user, org)
+        else 0,
+        "areas": selectors.topics_by_area(org, year),
+        "awaiting": selectors.outcome_list(request.user)
+        .filter(
+            status__in=[
+                Outcome.Status.SUBMITTED,
+                Outcome.Status.IN_DECISION,
+                Outcome.Status.AWAITING_FEEDBACK,
+            ]
+        )
+        .order_by("submitted_on", "id")[:20],
+        "overdue": selectors.overdue_outcome_tasks(request.user, today)[:20],
+    }
+    if plan is not None:
+        items = selectors.plan_items(plan)
+        context.update(
+            progress=selectors.plan_progress(plan),
+            checks=selectors.plan_checks(plan, items),
+            key_items=selectors.key_items(plan),
+        )
+    return render(request, "consultation/dashboard.html", context)
+
+
+# --- Topics ---------------------------------------------------------------------------------
+
+
+@login_required
+def topics(request):
+    status = request.GET.get("status", "")
+    source = request.GET.get("source", "")
+    area = request.GET.get("area", "")
+    if status not in Topic.Status.values:
+        status = ""
+    if source not in Topic.Source.values:
+        source = ""
+    if not area.isdigit():
+        area = ""
+    qs = selectors.topic_list(request.user, status=status, source=source, focus_area=area)
+    query = request.GET.get("q", "").strip()[:50]
+    if query:
+        from xieshang.textsim import search
+
+        qs = search(qs, ["title", "description", "proposer_name"], query)
+    areas = FocusArea.objects.filter(
+        access.org_filter(request.user, "consultation.view"), is_active=True
+    ).order_by("organisation__path", "sort_order")
+    return render(
+        request,
+        "consultation/topics.html",
+        {
+            "page": _paginate(request, qs),
+            "status": status,
+            "source": source,
+            "area": area,
+            "query": query,
+            "statuses": [c for c in Topic.Status.choices if c[0] != Topic.Status.PENDING],
+            "sources": Topic.Source.choices,
+            "areas": areas,
+            "can_submit": access.can(request.user, "consultation.topic_submit"),
+            "can_manage": access.can(request.user, "consultation.manage"),
+        },
+    )
+
+
+def _topic_orgs(user):
+    """The CPPCC committees a user may propose topics to: those in scope, and the committee
+    above a street where a liaison officer works."""
+    ids = set(cppcc_organisations(user, "consultation.topic_submit").values_list("pk", flat=True))
+    street = None
+    for ra in access.assignments(user):
+        if "consultation.topic_submit" in access.PERMISSIONS.get(ra.role, ()):
+            if not ra.organisation.is_cppcc:
+                street = street or ra.organisation
+                ids.add(services.cppcc_of(ra.organisation).pk)
+    return Organisation.objects.filter(pk__in=ids).order_by("path"), street
+
+
+@login_required
+def topic_new(request):
+    orgs, street = _topic_orgs(request.user)
+    sources = policies.topic_sources(request.user)
+    if not orgs or not sources:
+        raise PermissionDenied
+    for org in orgs:
+        services.focus_areas_ensure(org)
+    areas = FocusArea.objects.filter(organisation__in=orgs, is_active=True).select_related(
+        "organisation"
+    )
+    kwargs = {"organisations": orgs, "areas": areas, "sources": sources}
+    member = getattr(request.user, "member", None)
+    initial = {"proposer_name": request.user.display_name, "source": sources[0]}
+    form = TopicForm(request.POST or None, initial=initial, **kwargs)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        department = next(
+            (ra.department for ra in access.assignments(request.user) if ra.department_id), None
+        )
+        try:
+            topic = services.topic_create(
+                organisation=data["organisation"],
+                actor=request.user,
+                title=data["title"],
+                description=data["description"],
+                source=data["source"],
+                topic_type=data["topic_type"],
+                focus_area=data["focus_area"],
+                proposer_name=data["proposer_name"],
+                proposer_member=member,
+                proposer_department=department,
+                street=street if data["source"] == Topic.Source.GRASSROOTS else None,
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            add_errors(form, exc if isinstance(exc, ValidationError) else ValidationError(""))
+        else:
+            messages.success(request, _("议题“%(t)s”已提交。") % {"t": topic.title})
+            return redirect("consultation:topic", topic.pk)
+    status = 400 if form.is_bound else 200
+    return render(request, "consultation/topic_form.html", {"form": form}, status=status)
+
+
+def _get_topic(request, pk: int) -> Topic:
+    topic = (
+        Topic.objects.select_related("organisation", "focus_area", "merged_into")
+        .filter(pk=pk)
+        .first()
+    )
+    if topic is None or not policies.can_view_topic(request.user, topic):
+        raise Http404
+    return topic
+
+
+def _render_topic(request, topic, *, moderate_form=None, merge_form=None, status=200):
+    can_manage = policies.can_manage(request.user, topic.organisation)
+    similar = selectors.similar_topics(topic) if can_manage else []
+    areas = services.focus_areas_ensure(topic.organisation)
+    candidates = Topic.objects.filter(
+        organisation=topic.organisation, status=Topic.Status.OPEN
+    ).exclude(pk=topic.pk)
+    context = {
+        "topic": topic,
+        "can_manage": can_manage,
+        "similar": [(t, round(score * 100)) for t, score in similar],
+        "moderate_form": moderate_form
+        or ModerateForm(areas=areas, initial={"topic_type": topic.topic_type}),
+        "merge_form": merge_form or MergeForm(candidates=candidates),
+        "plan_items": topic.plan_items.select_related("plan"),
+        "merged_topics": topic.merged_topics.all(),
+        "events": history(topic).select_related("actor"),
+    }
+    return render(request, "consultation/topic_detail.html", context, status=status)
+
+
+@login_required
+def topic_detail(request, pk: int):
+    return _render_topic(request, _get_topic(request, pk))
+
+
+@login_required
+def moderation(request):
+    if not access.can(request.user, "consultation.manage"):
+        raise PermissionDenied
+    return render(
+        request,
+        "consultation/moderation.html",
+        {"page": _paginate(request, selectors.moderation_queue(request.user))},
+    )
+
+
+@login_required
+@require_POST
+def topic_moderate(request, pk: int):
+    topic = _get_topic(request, pk)
+    if not policies.can_manage(request.user, topic.organisation):
+        raise Http404
+    form = ModerateForm(request.POST, areas=services.focus_areas_ensure(topic.organisation))
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.topic_moderate(
+                topic=topic,
+                actor=request.user,
+                accept=data["decision"] == "accept",
+                note=data["note"],
+                focus_area=data["focus_area"],
+                topic_type=data["topic_type"],
+            )
+        except (ValidationError, TransitionError) as exc:
+            add_errors(form, exc)
+        else:
+            if data["decision"] == "accept":
+                messages.success(request, _("已采纳为议题。"))
+            else:
+                messages.success(request, _("已审核，不予采纳。"))
+            return redirect("consultation:moderation")
+    return _render_topic(request, topic, moderate_form=form, status=400)
+
+
+@login_required
+@require_POST
+def topic_merge(request, pk: int):
+    topic = _get_topic(request, pk)
+    if not policies.can_manage(request.user, topic.organisation):
+        raise Http404
+    candidates = Topic.objects.filter(
+        organisation=topic.organisation, status=Topic.Status.OPEN
+    ).exclude(pk=topic.pk)
+    form = MergeForm(request.POST, candidates=candidates)
+    if form.is_valid():
+        try:
+            services.topic_merge(
+                topic=topic,
+                into=form.cleaned_data["into"],
+                actor=request.user,
+                note=form.cleaned_data["note"],
+            )
+        except (ValidationError, TransitionError) as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, _("议题已合并。"))
+            return redirect("consultation:topic", form.cleaned_data["into"].pk)
+    return _render_topic(request, topic, merge_form=form, status=400)
+
+
+# --- Plans ----------------------------------------------------------------------------------
+
+
+@login_required
+def plans(request):
+    if not access.can(request.user, "consultation.view"):
+        raise PermissionDenied
+    orgs = cppcc_organisations(request.user, "consultation.plan_draft")
+    form = PlanCreateForm(request.POST or None, organisations=orgs) if orgs.exists() else None
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                plan = services.plan_create(
+                    organisation=data["organisation"],
+                    year=data["year"],
+                    title=data["title"],
+                    actor=request.user,
+                )
+            except (ValidationError, PermissionDenied) as exc:
+                add_errors(form, exc if isinstance(exc, ValidationError) else ValidationError(""))
+            else:
+                messages.success(request, _("已创建计划草案。"))
+                return redirect("consultation:plan", plan.pk)
+    return render(
+        request,
+        "consultation/plans.html",
+        {"plans": selectors.plan_list(request.user), "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _get_plan(request, pk: int) -> ConsultationPlan:
+    plan = ConsultationPlan.objects.select_related("organisation").filter(pk=pk).first()
+    if plan is None or not policies.can_view(request.user, plan.organisation):
+        raise Http404
+    return plan
+
+
+def _render_plan(request, plan, status=200, **forms):
+    items = selectors.plan_items(plan)
+    user = request.user
+    can_edit = policies.can_edit_plan(user, plan)
+    versions = list(plan.versions.select_related("created_by"))
+    context = {
+        "plan": plan,
+        "items": items,
+        "checks": selectors.plan_checks(plan, items),
+        "can_edit": can_edit,
+        "can_forward": policies.can_forward(user, plan),
+        "can_send_back": policies.can_send_back(user, plan),
+        "can_comment": policies.can_comment(user, plan),
+        "is_approval": plan.status == PS.APPROVAL,
+        "header_form": forms.get("header_form")
+        or PlanHeaderForm(
+            initial={"title": plan.title, "preface": plan.preface, "version": plan.version}
+        ),
+        "forward_form": forms.get("forward_form") or NoteForm(),
+        "approve_form": forms.get("approve_form")
+        or ApproveForm(initial={"approved_on": timezone.localdate()}),
+        "send_back_form": forms.get("send_back_form") or SendBackForm(),
+        "comment_form": forms.get("comment_form") or CommentForm(),
+        "comments": plan.comments.all(),
+        "versions": versions,
+        "events": history(plan).select_related("actor"),
+        "next_label": dict(PS.choices).get(policies.NEXT.get(plan.status, ""), ""),
+    }
+    return render(request, "consultation/plan_detail.html", context, status=status)
+
+
+@login_required
+def plan_detail(request, pk: int):
+    return _render_plan(request, _get_plan(request, pk))
+
+
+@login_required
+@require_POST
+def plan_edit(request, pk: int):
+    plan = _get_plan(request, pk)
+    form = PlanHeaderForm(request.POST)
+    if form.is_valid():
+        try:
+            services.plan_edit(
+                plan=plan,
+                actor=request.user,
+                expected_version=form.cleaned_data["version"],
+                title=form.cleaned_data["title"],
+                preface=form.cleaned_data["preface"],
+            )
+        except (ValidationError, TransitionError, StaleEdit, PermissionDenied) as exc:
+            add_errors(form, exc if not isinstance(exc, PermissionDenied) else _no_right())
+        else:
+            messages.success(request, _("计划已保存。"))
+            return redirect("consultation:plan", plan.pk)
+    return _render_plan(request, plan, status=400, header_form=form)
+
+
+def _no_right() -> ValidationError:
+    return ValidationError(_("您在当前环节无权进行此操作。"))
+
+
+@login_required
+def plan_item(request, pk: int, item_pk: int | None = None):
+    plan = _get_plan(request, pk)
+    item = None
+    if item_pk is not None:
+        item = PlanItem.objects.filter(pk=item_pk, plan=plan).first()
+        if item is None:
+            raise Http404
+    if not policies.can_edit_plan(request.user, plan):
+        raise PermissionDenied
+    services.focus_areas_ensure(plan.organisation)
+    initial = {"version": plan.version}
+    if item is not None:
+        initial.update(
+            topic=item.topic_id,
+            title=item.title,
+            form=item.form,
+            topic_type=item.topic_type,
+            focus_area=item.focus_area_id,
+            month=item.month,
+            lead_leader=item.lead_leader,
+            committee=item.committee_id,
+            departments=list(item.departments.all()),
+            co_organisers=list(item.co_organisers.all()),
+            is_key=item.is_key,
+        )
+    elif request.GET.get("topic", "").isdigit():
+        initial["topic"] = int(request.GET["topic"])
+    form = PlanItemForm(request.POST or None, initial=initial, organisation=plan.organisation)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.plan_item_save(
+                plan=plan,
+                actor=request.user,
+                data=form.service_data(),
+                expected_version=form.cleaned_data["version"],
+                item=item,
+            )
+        except (ValidationError, TransitionError, StaleEdit) as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, _("计划事项已保存。"))
+            return redirect(reverse("consultation:plan", args=[plan.pk]) + "#plan-items")
+    items = selectors.plan_items(plan)
+    return render(
+        request,
+        "consultation/plan_item_form.html",
+        {
+            "plan": plan,
+            "item": item,
+            "form": form,
+            "checks": selectors.plan_checks(plan, items),
+        },
+        status=400 if form.is_bound else 200,
+    )
+
+
+@login_required
+@require_POST
+def plan_item_remove(request, pk: int, item_pk: int):
+    plan = _get_plan(request, pk)
+    item = PlanItem.objects.filter(pk=item_pk, plan=plan).first()
+    if item is None:
+        raise Http404
+    version = request.POST.get("version", "")
+    try:
+        services.plan_item_remove(
+            plan=plan,
+            item=item,
+            actor=request.user,
+            expected_version=int(version) if version.isdigit() else -1,
+        )
+    except (ValidationError, TransitionError, StaleEdit) as exc:
+        messages.error(request, exc.messages[0] if isinstance(exc, ValidationError) else str(exc))
+    else:
+        messages.success(request, _("已删除计划事项。"))
+    return redirect(reverse("consultation:plan", args=[plan.pk]) + "#plan-items")
+
+
+@login_required
+@require_POST
+def plan_forward(request, pk: int):
+    plan = _get_plan(request, pk)
+    if not policies.can_forward(request.user, plan):
+        raise PermissionDenied
+    is_approval = plan.status == PS.APPROVAL
+    form = ApproveForm(request.POST) if is_approval else NoteForm(request.POST)
+    form_name = "approve_form" if is_approval else "forward_form"
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.plan_forward(
+                plan=plan,
+                actor=request.user,
+                note=data.get("note", ""),
+                approved_on=data.get("approved_on"),
+                doc_number=data.get("doc_number", ""),
+            )
+        except (ValidationError, TransitionError) as exc:
+            add_errors(form, exc)
+        else:
+            plan.refresh_from_db()
+            messages.success(
+                request, _("计划已进入“%(state)s”环节。") % {"state": plan.get_status_display()}
+            )
+            return redirect("consultation:plan", plan.pk)
+    return _render_plan(request, plan, status=400, **{form_name: form})
+
+
+@login_required
+@require_POST
+def plan_send_back(request, pk: int):
+    plan = _get_plan(request, pk)
+    if not policies.can_send_back(request.user, plan):
+        raise PermissionDenied
+    form = SendBackForm(request.POST)
+    if form.is_valid():
+        try:
+            services.plan_send_back(plan=plan, actor=request.user, note=form.cleaned_data["note"])
+        except (ValidationError, TransitionError) as exc:
+            add_errors(form, exc)
+        else:
+            plan.refresh_from_db()
+            messages.success(
+                request, _("计划已退回“%(state)s”环节。") % {"state": plan.get_status_display()}
+            )
+            return redirect("consultation:plan", plan.pk)
+    return _render_plan(request, plan, status=400, send_back_form=form)
+
+
+@login_required
+@require_POST
+def plan_comment(request, pk: int):
+    plan = _get_plan(request, pk)
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        try:
+            services.plan_comment(plan=plan, actor=request.user, text=form.cleaned_data["text"])
+        except PermissionDenied:
+            add_errors(form, _no_right())
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, _("意见已记录。"))
+            return redirect(reverse("consultation:plan", args=[plan.pk]) + "#plan-comments")
+    return _render_plan(request, plan, status=400, comment_form=form)
+
+
+@login_required
+def plan_diff(request, pk: int):
+    plan = _get_plan(request, pk)
+    versions = list(plan.versions.select_related("created_by"))
+    numbers = [v.number for v in versions]
+    if len(numbers) < 2:
+        a = b = numbers[0] if numbers else 0
+    else:
+        a, b = numbers[-2], numbers[-1]
+    a = int(request.GET["a"]) if request.GET.get("a", "").isdigit() else a
+    b = int(request.GET["b"]) if request.GET.get("b", "").isdigit() else b
+    rows = []
+    error = ""
+    if versions:
+        try:
+            rows = services.versions_diff(plan, a, b)
+        except ValidationError as exc:
+            error = exc.messages[0]
+    return render(
+        request,
+        "consultation/plan_diff.html",
+        {"plan": plan, "versions": versions, "a": a, "b": b, "rows": rows, "error": error},
+        status=400 if error else 200,
+    )
+
+
+@login_required
+def plan_pdf(request, pk: int):
+    from . import pdf
+
+    plan = _get_plan(request, pk)
+    if plan.status != PS.PUBLISHED:
+        raise Http404
+    from xieshang.proposals.pdf import pdf_response
+
+    return pdf_response(pdf.plan_pdf(plan), pdf.plan_filename(plan))

@@ -1,0 +1,472 @@
+"""Pages of consultation activities, their outcomes and the party-consultation plans."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from xieshang.core import access
+from xieshang.core.audit import StaleEdit, TransitionError, history
+
+from . import policies, selectors, services
+from .forms import (
+    ActivityCreateForm,
+    AttachmentForm,
+    AttendanceForm,
+    DecisionForm,
+    NoteForm,
+    OutcomeForm,
+    ParticipantsForm,
+    PartyCommentForm,
+    PartyPlanForm,
+    SpeechForm,
+)
+from .models import Activity, Outcome, PartyPlan
+from .views import _paginate, add_errors, cppcc_organisations
+
+REFUSALS = (ValidationError, TransitionError, StaleEdit)
+
+# --- Activities -------------------------------------------------------------------------------
+
+
+@login_required
+def activities(request):
+    if not access.can(request.user, "consultation.view"):
+        raise PermissionDenied
+    return render(
+        request,
+        "consultation/activities.html",
+        {
+            "page": _paginate(request, selectors.activity_list(request.user)),
+            "can_create": access.can(request.user, "consultation.activities"),
+        },
+    )
+
+
+@login_required
+def activity_new(request):
+    orgs = cppcc_organisations(request.user, "consultation.activities")
+    if not orgs.exists():
+        raise PermissionDenied
+    initial = {}
+    if request.GET.get("item", "").isdigit():
+        initial["plan_item"] = int(request.GET["item"])
+    form = ActivityCreateForm(request.POST or None, organisations=orgs, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        item = data["plan_item"]
+        try:
+            activity = services.activity_create(
+                organisation=data["organisation"],
+                actor=request.user,
+                title=data["title"],
+                form=data["form"],
+                date=data["date"],
+                place=data["place"],
+                agenda=data["agenda"],
+                plan_item=item,
+                sector=data["sector"],
+                co_organisers=list(data["co_organisers"]),
+            )
+        except REFUSALS as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, _("已安排协商活动。"))
+            return redirect("consultation:activity", activity.pk)
+    return render(
+        request,
+        "consultation/activity_form.html",
+        {"form": form},
+        status=400 if form.is_bound else 200,
+    )
+
+
+def _get_activity(request, pk: int) -> Activity:
+    activity = (
+        Activity.objects.select_related("organisation", "plan_item", "plan_item__plan", "sector")
+        .filter(pk=pk)
+        .first()
+    )
+    if activity is None or not policies.can_view(request.user, activity.organisation):
+        raise Http404
+    return activity
+
+
+def _render_activity(request, activity, status=200, **forms):
+    participants = list(activity.participants.select_related("member", "department"))
+    can_run = policies.can_run_activities(request.user, activity.organisation)
+    org = activity.organisation
+    context = {
+        "activity": activity,
+        "participants": participants,
+        "co_organisers": list(activity.co_organisers.all()),
+        "speeches": activity.speeches.all(),
+        "attachments": activity.attachments.all(),
+        "outcomes": activity.outcomes.all(),
+        "can_run": can_run,
+        "events": history(activity).select_related("actor"),
+    }
+    if can_run:
+        context.update(
+            participants_form=forms.get("participants_form")
+            or ParticipantsForm(organisation=org),
+            attendance_form=forms.get("attendance_form")
+            or AttendanceForm(participants=participants, initial={"minutes": activity.minutes}),
+            speech_form=forms.get("speech_form") or SpeechForm(),
+            attachment_form=forms.get("attachment_form") or AttachmentForm(),
+            outcome_form=forms.get("outcome_form") or OutcomeForm(organisation=org),
+        )
+    return render(request, "consultation/activity_detail.html", context, status=status)
+
+
+@login_required
+def activity_detail(request, pk: int):
+    return _render_activity(request, _get_activity(request, pk))
+
+
+def _require_run(request, activity):
+    if not policies.can_run_activities(request.user, activity.organisation):
+        raise PermissionDenied
+
+
+@login_required
+@require_POST
+def activity_participants(request, pk: int):
+    activity = _get_activity(request, pk)
+    _require_run(request, activity)
+    form = ParticipantsForm(request.POST, organisation=activity.organisation)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            added = services.activity_add_participants(
+                activity=activity,
+                actor=request.user,
+                members=list(data["members"]),
+                committee=data["committee"],
+                sector=data["sector"],
+                group=data["group"],
+                department_heads=[(d, "") for d in data["departments"]],
+                leaders=data["leaders"],
+            )
+        except REFUSALS as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, _("已邀请%(n)s人。") % {"n": added})
+            return redirect("consultation:activity", activity.pk)
+    return _render_activity(request, activity, status=400, participants_form=form)
+
+
+@login_required
+@require_POST
+def activity_hold(request, pk: int):
+    activity = _get_activity(request, pk)
+    _require_run(request, activity)
+    participants = list(activity.participants.all())
+    form = AttendanceForm(request.POST, participants=participants)
+    if form.is_valid():
+        try:
+            services.activity_hold(
+                activity=activity,
+                actor=request.user,
+                attendance=form.attendance(),
+                minutes=form.cleaned_data["minutes"],
+            )
+        except REFUSALS as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, _("已登记出席情况。"))
+            return redirect("consultation:activity", activity.pk)
+    return _render_activity(request, activity, status=400, attendance_form=form)
+
+
+@login_required
+@require_POST
+def activity_speech(request, pk: int):
+    activity = _get_activity(request, pk)
+    _require_run(request, activity)
+    form = SpeechForm(request.POST)
+    if form.is_valid():
+        services.speech_add(activity=activity, actor=request.user, **form.cleaned_data)
+        messages.success(request, _("已记录发言。"))
+        return redirect("consultation:activity", activity.pk)
+    return _render_activity(request, activity, status=400, speech_form=form)
+
+
+@login_required
+@require_POST
+def activity_attachment(request, pk: int):
+    activity = _get_activity(request, pk)
+    _require_run(request, activity)
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        services.attachment_add(
+            activity=activity,
+            actor=request.user,
+            name=form.cleaned_data["name"],
+            file=form.cleaned_data["file"],
+        )
+        messages.success(request, _("已上传附件。"))
+        return redirect("consultation:activity", activity.pk)
+    return _render_activity(request, activity, status=400, attachment_form=form)
+
+
+@login_required
+@require_POST
+def outcome_new(request, pk: int):
+    activity = _get_activity(request, pk)
+    _require_run(request, activity)
+    form = OutcomeForm(request.POST, organisation=activity.organisation)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            outcome = services.outcome_create(
+                activity=activity,
+                actor=request.user,
+                kind=data["kind"],
+                title=data["title"],
+                body=data["body"],
+                departments=list(data["departments"]),
+                to_party_office=data["to_party_office"],
+                to_government_office=data["to_government_office"],
+            )
+        except REFUSALS as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, _("已起草协商成果。"))
+            return redirect("consultation:outcome", outcome.pk)
+    return _render_activity(request, activity, status=400, outcome_form=form)
+
+
+# --- Outcomes ---------------------------------------------------------------------------------
+
+
+@login_required
+def outcomes(request):
+    if not access.can(request.user, "consultation.view"):
+        raise PermissionDenied
+    status = request.GET.get("status", "")
+    if status not in Outcome.Status.values:
+        status = ""
+    page = _paginate(request, selectors.outcome_list(request.user, status=status))
+    tasks = selectors.outcome_tasks([o.pk for o in page])
+    today = timezone.localdate()
+    rows = []
+    for outcome in page:
+        own = tasks.get(outcome.pk, [])
+        rows.append(
+            {
+                "outcome": outcome,
+                "tasks": len(own),
+                "answered": sum(1 for t in own if t.status in ("submitted", "closed")),
+                "overdue": sum(1 for t in own if t.is_overdue(today)),
+            }
+        )
+    return render(
+        request,
+        "consultation/outcomes.html",
+        {"page": page, "rows": rows, "status": status, "statuses": Outcome.Status.choices},
+    )
+
+
+def _get_outcome(request, pk: int) -> Outcome:
+    outcome = (
+        Outcome.objects.select_related("organisation", "activity", "activity__plan_item")
+        .filter(pk=pk)
+        .first()
+    )
+    if outcome is None or not policies.can_view(request.user, outcome.organisation):
+        raise Http404
+    return outcome
+
+
+def _render_outcome(request, outcome, status=200, **forms):
+    org = outcome.organisation
+    context = {
+        "outcome": outcome,
+        "departments": list(outcome.departments.all()),
+        "tasks": selectors.outcome_tasks([outcome.pk]).get(outcome.pk, []),
+        "today": timezone.localdate(),
+        "can_manage": policies.can_manage(request.user, org),
+        "can_decide": policies.can_decide(request.user, org),
+        "note_form": forms.get("note_form") or NoteForm(),
+        "decision_form": forms.get("decision_form") or DecisionForm(),
+        "events": history(outcome).select_related("actor"),
+    }
+    return render(request, "consultation/outcome_detail.html", context, status=status)
+
+
+@login_required
+def outcome_detail(request, pk: int):
+    return _render_outcome(request, _get_outcome(request, pk))
+
+
+def _outcome_action(request, pk, run, allowed, success, form_class=NoteForm, form_name="note_form"):
+    outcome = _get_outcome(request, pk)
+    if not allowed(request.user, outcome.organisation):
+        raise PermissionDenied
+    form = form_class(request.POST)
+    if form.is_valid():
+        try:
+            run(outcome, form.cleaned_data)
+        except REFUSALS as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, success)
+            return redirect("consultation:outcome", outcome.pk)
+    return _render_outcome(request, outcome, status=400, **{form_name: form})
+
+
+@login_required
+@require_POST
+def outcome_submit(request, pk: int):
+    return _outcome_action(
+        request,
+        pk,
+        lambda o, d: services.outcome_submit(outcome=o, actor=request.user),
+        policies.can_manage,
+        _("协商成果已报送。"),
+    )
+
+
+@login_required
+@require_POST
+def outcome_in_decision(request, pk: int):
+    return _outcome_action(
+        request,
+        pk,
+        lambda o, d: services.outcome_enter_decision(outcome=o, actor=request.user, note=d["note"]),
+        policies.can_decide,
+        _("已进入决策程序。"),
+    )
+
+
+@login_required
+@require_POST
+def outcome_decide(request, pk: int):
+    return _outcome_action(
+        request,
+        pk,
+        lambda o, d: services.outcome_decide(
+            outcome=o, actor=request.user, decision=d["decision"], decided_on=d["decided_on"]
+        ),
+        policies.can_decide,
+        _("决策结果已记录。"),
+        form_class=DecisionForm,
+        form_name="decision_form",
+    )
+
+
+@login_required
+@require_POST
+def outcome_close(request, pk: int):
+    return _outcome_action(
+        request,
+        pk,
+        lambda o, d: services.outcome_close(outcome=o, actor=request.user, note=d["note"]),
+        policies.can_manage,
+        _("协商成果已办结。"),
+    )
+
+
+# --- Party-consultation plans (C4.1) ------------------------------------------------------------
+
+
+def _party_plan_orgs(user):
+    return cppcc_organisations(user, "consultation.party_plan")
+
+
+@login_required
+def party_plans(request):
+    writer_orgs = _party_plan_orgs(request.user)
+    q = access.org_filter(request.user, "consultation.party_plan") | access.org_filter(
+        request.user, "consultation.party_plan_comment"
+    )
+    visible = PartyPlan.objects.filter(q).select_related("organisation")
+    if not writer_orgs.exists() and not access.can(
+        request.user, "consultation.party_plan_comment"
+    ):
+        raise PermissionDenied
+    # The CPPCC sees a plan once it has been sent for comments, not the Party's drafts.
+    if not writer_orgs.exists():
+        visible = visible.exclude(status=PartyPlan.Status.DRAFT)
+    form = None
+    if writer_orgs.exists():
+        form = PartyPlanForm(request.POST or None, organisations=writer_orgs)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            plan = services.party_plan_create(
+                organisation=data["organisation"],
+                actor=request.user,
+                year=data["year"],
+                title=data["title"],
+                body=data["body"],
+            )
+            messages.success(request, _("已起草政党协商计划。"))
+            return redirect("consultation:party_plan", plan.pk)
+    elif request.method == "POST":
+        raise PermissionDenied
+    return render(
+        request,
+        "consultation/party_plans.html",
+        {"plans": visible.order_by("-year", "-id"), "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _get_party_plan(request, pk: int) -> PartyPlan:
+    plan = PartyPlan.objects.select_related("organisation").filter(pk=pk).first()
+    if plan is None:
+        raise Http404
+    org = plan.organisation
+    if policies.can_write_party_plan(request.user, org):
+        return plan
+    if policies.can_comment_party_plan(request.user, org) and plan.status != "draft":
+        return plan
+    raise Http404
+
+
+def _render_party_plan(request, plan, status=200, comment_form=None):
+    org = plan.organisation
+    context = {
+        "plan": plan,
+        "comments": plan.comments.select_related("author"),
+        "can_write": policies.can_write_party_plan(request.user, org),
+        "can_comment": policies.can_comment_party_plan(request.user, org)
+        and plan.status == PartyPlan.Status.SENT,
+        "comment_form": comment_form or PartyCommentForm(),
+        "events": history(plan).select_related("actor"),
+    }
+    return render(request, "consultation/party_plan_detail.html", context, status=status)
+
+
+@login_required
+def party_plan_detail(request, pk: int):
+    return _render_party_plan(request, _get_party_plan(request, pk))
+
+
+@login_required
+@require_POST
+def party_plan_action(request, pk: int, action: str):
+    plan = _get_party_plan(request, pk)
+    try:
+        if action == "send":
+            services.party_plan_send(plan=plan, actor=request.user)
+            messages.success(request, _("已送政协征求意见。"))
+        elif action == "finalise":
+            services.party_plan_finalise(plan=plan, actor=request.user)
+            messages.success(request, _("已定稿。"))
+        elif action == "comment":
+            form = PartyCommentForm(request.POST)
+            if not form.is_valid():
+                return _render_party_plan(request, plan, status=400, comment_form=form)
+            services.party_plan_comment(plan=plan, actor=request.user, text=form.cleaned_data["text"])
+            messages.success(request, _("意见建议已记录。"))
+        else:
+            raise Http404
+    except REFUSALS as exc:
+        messages.error(request, exc.messages[0] if isinstance(exc, ValidationError) else str(exc))
+    return redirect("consultation:party_plan", plan.pk)

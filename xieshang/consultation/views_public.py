@@ -1,0 +1,6 @@
+def submit(request):
+    pass
+
+
+def thanks(request, ticket):
+    pass

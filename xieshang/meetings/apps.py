@@ -1,0 +1,44 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MeetingsConfig(AppConfig):
+    name = "xieshang.meetings"
+    label = "meetings"
+    verbose_name = _("会议活动")
+
+    def ready(self) -> None:
+        from xieshang.core.audit import register_verbs
+
+        from . import rules  # noqa: F401 - defines the configurable rules
+
+        register_verbs(
+            {
+                "meeting.create": _("创建会议活动"),
+                "meeting.edit": _("修改会议活动"),
+                "meeting.sitting_add": _("增加会次"),
+                "meeting.invite": _("邀请参会"),
+                "meeting.publish": _("发出会议通知"),
+                "meeting.cancel": _("取消会议活动"),
+                "meeting.close": _("考勤结束"),
+                "meeting.report": _("提交调研报告"),
+                "meeting.record": _("记录会议情况"),
+                "meeting.instruction": _("领导批示"),
+                "meeting.signup": _("报名参加"),
+                "leave.submit": _("提交请假"),
+                "leave.approve": _("批准请假"),
+                "leave.refuse": _("不批准请假"),
+                "leave.withdraw": _("撤回请假"),
+                "leave.delegate": _("委托审批请假"),
+                "attendance.mark": _("登记出勤"),
+                "attendance.signin": _("扫码签到"),
+                "speech.submit": _("提交大会发言"),
+                "speech.select": _("选定大会发言"),
+                "speech.decline": _("未选用大会发言"),
+                "speech.schedule": _("安排发言会次"),
+                "speech.deliver": _("完成大会发言"),
+                "briefing.publish": _("发布情况通报"),
+                "committee_report.file": _("报送专委会工作报告"),
+                "committee_report.schedule": _("安排专委会工作报告"),
+            }
+        )

@@ -1,0 +1,322 @@
+"""Forms of the meeting pages: every rule a user can break is checked here, and a rejected
+form re-renders with what the user typed and a Chinese message."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from xieshang.core.forms import _Bootstrap
+from xieshang.members.models import Member
+from xieshang.orgs.models import ActivityGroup, Committee, Department, Role, Sector, Session
+
+from .models import Invitation, Meeting, MeetingKind, Sitting
+
+DT_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format=DT_FORMAT, **kwargs)
+
+
+class MeetingForm(_Bootstrap, forms.ModelForm):
+    class Meta:
+        model = Meeting
+        fields = [
+            "kind",
+            "title",
+            "session",
+            "committee",
+            "activity_group",
+            "series",
+            "host",
+            "location",
+            "start",
+            "end",
+            "mode",
+            "description",
+            "attendees_text",
+        ]
+        widgets = {
+            "start": DateTimeInput(),
+            "end": DateTimeInput(),
+            "description": forms.Textarea(attrs={"rows": 4}),
+        }
+        help_texts = {
+            "attendees_text": _("向党委常委会汇报、应邀出席党委政府会议等记录类事项填写。"),
+            "host": _("记录类事项填写召开会议的单位，如“区委常委会”。"),
+        }
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organisation = organisation
+        self.fields["session"].queryset = Session.objects.filter(
+            term__organisation=organisation
+        ).select_related("term")
+        self.fields["committee"].queryset = Committee.objects.filter(organisation=organisation)
+        self.fields["activity_group"].queryset = ActivityGroup.objects.filter(
+            organisation=organisation
+        )
+        for name in ("start", "end"):
+            self.fields[name].input_formats = [DT_FORMAT, "%Y-%m-%d %H:%M"]
+
+    def clean(self):
+        data = super().clean()
+        start, end, kind = data.get("start"), data.get("end"), data.get("kind")
+        if start and end and end <= start:
+            self.add_error("end", _("结束时间须晚于开始时间。"))
+        if kind == MeetingKind.COMMITTEE and not data.get("committee"):
+            self.add_error("committee", _("专委会活动请选择专门委员会。"))
+        if kind == MeetingKind.GROUP and not data.get("activity_group"):
+            self.add_error("activity_group", _("活动小组活动请选择委员活动小组。"))
+        if kind in (MeetingKind.STUDIO, MeetingKind.LECTURE) and not data.get("series"):
+            self.add_error("series", _("请填写委员工作室或委员讲堂的名称。"))
+        return data
+
+
+class SittingForm(_Bootstrap, forms.Form):
+    kind = forms.ChoiceField(label=_("会次类型"), choices=Sitting.Kind.choices)
+    title = forms.CharField(label=_("名称"), max_length=100)
+    start = forms.DateTimeField(
+        label=_("开始时间"), widget=DateTimeInput(), input_formats=[DT_FORMAT, "%Y-%m-%d %H:%M"]
+    )
+    end = forms.DateTimeField(
+        label=_("结束时间"), widget=DateTimeInput(), input_formats=[DT_FORMAT, "%Y-%m-%d %H:%M"]
+    )
+    location = forms.CharField(label=_("地点"), max_length=200, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["end"] <= data["start"]:
+            self.add_error("end", _("结束时间须晚于开始时间。"))
+        return data
+
+
+INVITABLE_ROLES = [
+    (Role.CHAIR.value, Role.CHAIR.label),
+    (Role.OFFICE.value, Role.OFFICE.label),
+    (Role.COMMITTEE_STAFF.value, Role.COMMITTEE_STAFF.label),
+    (Role.GROUP_LEADER.value, Role.GROUP_LEADER.label),
+    (Role.DEPARTMENT_LEADER.value, Role.DEPARTMENT_LEADER.label),
+]
+
+
+class InviteForm(_Bootstrap, forms.Form):
+    all_members = forms.BooleanField(label=_("全体委员"), required=False)
+    standing = forms.BooleanField(label=_("全体常委"), required=False)
+    sectors = forms.ModelMultipleChoiceField(
+        label=_("按界别"),
+        queryset=Sector.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    committees = forms.ModelMultipleChoiceField(
+        label=_("按专门委员会"),
+        queryset=Committee.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    groups = forms.ModelMultipleChoiceField(
+        label=_("按委员活动小组"),
+        queryset=ActivityGroup.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    roles = forms.MultipleChoiceField(
+        label=_("按角色"),
+        choices=INVITABLE_ROLES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    member_names = forms.CharField(
+        label=_("按姓名邀请委员"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("多个姓名用逗号、顿号或换行分隔。"),
+    )
+    departments = forms.ModelMultipleChoiceField(
+        label=_("邀请部门负责人"),
+        queryset=Department.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+    leaders = forms.CharField(
+        label=_("邀请党政领导"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("每行一位：姓名 职务，如“张明 区委副书记”。"),
+    )
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organisation = organisation
+        self.fields["sectors"].queryset = Sector.objects.filter(organisation=organisation)
+        self.fields["committees"].queryset = Committee.objects.filter(organisation=organisation)
+        self.fields["groups"].queryset = ActivityGroup.objects.filter(organisation=organisation)
+        self.fields["departments"].queryset = Department.objects.filter(
+            organisation=organisation, is_active=True
+        )
+        for name in ("sectors", "committees", "groups", "roles"):
+            self.fields[name].widget.attrs["class"] = "form-check-input"
+
+    def clean_member_names(self):
+        raw = self.cleaned_data.get("member_names", "")
+        names = [
+            n.strip()
+            for n in raw.replace("、", ",").replace("，", ",").replace("\n", ",").split(",")
+            if n.strip()
+        ]
+        if not names:
+            return []
+        found = list(Member.objects.filter(organisation=self.organisation, name__in=names))
+        missing = sorted(set(names) - {m.name for m in found})
+        if missing:
+            raise forms.ValidationError(
+                _("未找到这些委员：%(names)s") % {"names": "、".join(missing)}
+            )
+        return found
+
+    def clean_leaders(self):
+        rows = []
+        for line in self.cleaned_data.get("leaders", "").splitlines():
+            line = line.strip()
+            if not line:
+                continue
+            name, _sep, title = line.replace("　", " ").partition(" ")
+            if len(name) > 50:
+                raise forms.ValidationError(_("姓名过长：%(n)s") % {"n": name[:20]})
+            rows.append((name.strip(), title.strip()))
+        return rows
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors and not any(
+            data.get(k)
+            for k in (
+                "all_members",
+                "standing",
+                "sectors",
+                "committees",
+                "groups",
+                "roles",
+                "member_names",
+                "departments",
+                "leaders",
+            )
+        ):
+            raise forms.ValidationError(_("请至少选择一种邀请范围。"))
+        return data
+
+
+class LeaveForm(_Bootstrap, forms.Form):
+    sittings = forms.ModelMultipleChoiceField(
+        label=_("请假会次"),
+        queryset=Sitting.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("不选即为全程请假。"),
+    )
+    reason = forms.CharField(
+        label=_("请假事由"), max_length=500, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, meeting: Meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sittings"].queryset = meeting.sittings.all()
+        self.fields["sittings"].widget.attrs["class"] = "form-check-input"
+        self.fields["sittings"].label_from_instance = lambda s: s.title
+        if meeting.sittings.count() <= 1:
+            self.fields["sittings"].widget = forms.MultipleHiddenInput()
+
+
+class DecisionForm(_Bootstrap, forms.Form):
+    note = forms.CharField(label=_("审批意见"), max_length=200, required=False)
+
+
+class DelegateForm(_Bootstrap, forms.Form):
+    delegate = forms.ModelChoiceField(label=_("委托给"), queryset=None)
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        from xieshang.core.models import User
+
+        self.fields["delegate"].queryset = User.objects.filter(
+            role_assignments__organisation=organisation,
+            role_assignments__role__in=[Role.OFFICE, Role.CHAIR],
+            is_active=True,
+        ).distinct()
+
+
+class ReportForm(_Bootstrap, forms.Form):
+    text = forms.CharField(label=_("报告内容"), widget=forms.Textarea(attrs={"rows": 8}))
+    attendees_text = forms.CharField(label=_("出席人员"), max_length=300, required=False)
+
+
+class InstructionForm(_Bootstrap, forms.Form):
+    department = forms.ModelChoiceField(label=_("落实单位"), queryset=Department.objects.none())
+    text = forms.CharField(label=_("批示内容"), widget=forms.Textarea(attrs={"rows": 3}))
+    working_days = forms.IntegerField(
+        label=_("反馈时限（工作日）"), min_value=1, max_value=120, initial=20
+    )
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = Department.objects.filter(
+            organisation=organisation, is_active=True
+        )
+
+
+class SpeechForm(_Bootstrap, forms.Form):
+    title = forms.CharField(label=_("发言题目"), max_length=200)
+    body = forms.CharField(label=_("发言稿"), widget=forms.Textarea(attrs={"rows": 8}))
+    body_name = forms.CharField(
+        label=_("提交单位"),
+        max_length=100,
+        required=False,
+        help_text=_("以党派、界别、专委会名义提交时填写。"),
+    )
+
+
+class ScheduleForm(_Bootstrap, forms.Form):
+    sitting = forms.ModelChoiceField(label=_("发言会次"), queryset=Sitting.objects.none())
+    order = forms.IntegerField(label=_("发言顺序"), min_value=1, max_value=99, initial=1)
+
+    def __init__(self, *args, meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sitting"].queryset = meeting.sittings.all()
+        self.fields["sitting"].label_from_instance = lambda s: s.title
+
+
+class DeliverForm(_Bootstrap, forms.Form):
+    listeners = forms.ModelMultipleChoiceField(
+        label=_("听取发言的领导和部门"),
+        queryset=Invitation.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["listeners"].queryset = meeting.invitations.exclude(
+            category=Invitation.Category.MEMBER
+        )
+        self.fields["listeners"].widget.attrs["class"] = "form-check-input"
+        self.fields["listeners"].label_from_instance = lambda i: f"{i.name} {i.title}".strip()
+
+
+class BriefingForm(_Bootstrap, forms.Form):
+    title = forms.CharField(label=_("标题"), max_length=200)
+    source = forms.CharField(label=_("通报单位"), max_length=100, required=False)
+    body = forms.CharField(label=_("内容"), widget=forms.Textarea(attrs={"rows": 10}))
+
+
+class CommitteeReportForm(_Bootstrap, forms.Form):
+    content = forms.CharField(label=_("工作报告"), widget=forms.Textarea(attrs={"rows": 8}))
+    meeting = forms.ModelChoiceField(label=_("报告的主席会议"), queryset=None, required=False)
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["meeting"].queryset = Meeting.objects.filter(
+            organisation=organisation, kind=MeetingKind.CHAIRMAN
+        ).exclude(status=Meeting.Status.CANCELLED)

@@ -1,0 +1,163 @@
+"""Who may see and do what with meetings, leave and attendance, on top of core.access.
+
+- The office (`meetings.manage`) sets meetings up, invites, runs sign-in and closes
+  attendance for its organisation subtree; the staff of a special committee do the same
+  for their committee's activities.
+- Chairman's-meeting members (`meetings.leave_approve`) see every meeting; they, or the
+  person the chair delegated to, decide leave for the meeting kinds configured in
+  `meetings.chair_approved_kinds` (plenary and standing committee by default). Leave for
+  other activities goes to the committee's staff or the activity group's leader, and to
+  the office when the activity has neither.
+- A member sees the meetings they are invited to, and only their own invitation.
+"""
+
+from django.db.models import Q
+from django.utils import timezone
+
+from xieshang.core import access
+from xieshang.orgs import config
+from xieshang.orgs.models import Role
+
+from . import rules
+from .models import Invitation, LeaveDelegation, LeaveRequest, Meeting
+
+CHAIR, COMMITTEE, GROUP, OFFICE = "chair", "committee", "group", "office"
+
+
+def member_of(user):
+    if not getattr(user, "is_authenticated", False):
+        return None
+    try:
+        return user.member
+    except Exception:  # noqa: BLE001 - RelatedObjectDoesNotExist: a login without a member
+        return None
+
+
+def committee_ids(user) -> set[int]:
+    return {
+        ra.committee_id
+        for ra in access.assignments(user)
+        if ra.role == Role.COMMITTEE_STAFF and ra.committee_id
+    }
+
+
+def can_manage(user, meeting: Meeting) -> bool:
+    if access.can(user, "meetings.manage", meeting.organisation):
+        return True
+    return bool(meeting.committee_id and meeting.committee_id in committee_ids(user))
+
+
+def own_invitation(user, meeting: Meeting) -> Invitation | None:
+    member = member_of(user)
+    q = Q(user_id=getattr(user, "pk", None))
+    if member is not None:
+        q |= Q(member=member)
+    return meeting.invitations.filter(q).select_related("member", "sector").first()
+
+
+def can_view(user, meeting: Meeting, invitation: Invitation | None = None) -> bool:
+    if access.can(user, "meetings.view", meeting.organisation) or can_manage(user, meeting):
+        return True
+    if meeting.status == Meeting.Status.DRAFT:
+        return False
+    if invitation is not None:
+        return True
+    if meeting.activity_group_id and meeting.activity_group.leader_id:
+        member = member_of(user)
+        if member is not None and member.pk == meeting.activity_group.leader_id:
+            return True
+    return False
+
+
+def approver_kind(meeting: Meeting) -> str:
+    if meeting.kind in config.get(meeting.organisation, rules.CHAIR_APPROVED_KINDS):
+        return CHAIR
+    if meeting.committee_id:
+        return COMMITTEE
+    if meeting.activity_group_id:
+        return GROUP
+    return OFFICE
+
+
+APPROVER_LABELS = {
+    CHAIR: "主席会议成员（可委托）",
+    COMMITTEE: "专委会负责人",
+    GROUP: "活动小组组长",
+    OFFICE: "政协办公室",
+}
+
+
+def delegated_organisation_ids(user) -> set[int]:
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    return set(
+        LeaveDelegation.objects.filter(delegate=user, revoked_at__isnull=True).values_list(
+            "organisation_id", flat=True
+        )
+    )
+
+
+def _is_chair_approver(user, organisation) -> bool:
+    if access.can(user, "meetings.leave_approve", organisation):
+        return True
+    ids = delegated_organisation_ids(user)
+    return any(i in ids for i in organisation.ancestor_ids())
+
+
+def can_decide_leave(user, leave: LeaveRequest) -> bool:
+    meeting = leave.meeting
+    kind = approver_kind(meeting)
+    if kind == CHAIR:
+        return _is_chair_approver(user, meeting.organisation)
+    if kind == COMMITTEE:
+        return meeting.committee_id in committee_ids(user) or access.can(
+            user, "meetings.manage", meeting.organisation
+        )
+    if kind == GROUP:
+        member = member_of(user)
+        leader_id = meeting.activity_group.leader_id if meeting.activity_group_id else None
+        return bool(member is not None and leader_id == member.pk) or access.can(
+            user, "meetings.manage", meeting.organisation
+        )
+    return access.can(user, "meetings.manage", meeting.organisation)
+
+
+def leave_queue_filter(user) -> Q:
+    """Leave requests that `user` decides (one Q; per-organisation rules read once each)."""
+    if not getattr(user, "is_authenticated", False):
+        return Q(pk__in=[])
+    q = Q(pk__in=[])
+    chair_orgs = list(access.organisations(user, "meetings.leave_approve"))
+    delegated = delegated_organisation_ids(user)
+    if delegated:
+        from xieshang.orgs.models import Organisation
+
+        for org in Organisation.objects.filter(pk__in=delegated):
+            chair_orgs += list(Organisation.objects.filter(path__startswith=org.path))
+    for org in {o.pk: o for o in chair_orgs}.values():
+        kinds = config.get(org, rules.CHAIR_APPROVED_KINDS)
+        q |= Q(meeting__organisation=org, meeting__kind__in=kinds)
+    committees = committee_ids(user)
+    if committees:
+        q |= Q(meeting__committee_id__in=committees) & ~Q(meeting__kind__in=_chair_kinds_any())
+    member = member_of(user)
+    if member is not None:
+        q |= Q(meeting__activity_group__leader=member, meeting__committee__isnull=True) & ~Q(
+            meeting__kind__in=_chair_kinds_any()
+        )
+    for org in access.organisations(user, "meetings.manage"):
+        kinds = config.get(org, rules.CHAIR_APPROVED_KINDS)
+        q |= Q(meeting__organisation=org) & ~Q(meeting__kind__in=kinds)
+    return q
+
+
+def _chair_kinds_any() -> list[str]:
+    return list(config.RULES[rules.CHAIR_APPROVED_KINDS].default)
+
+
+def signin_window_open(sitting, now=None) -> bool:
+    import datetime as dt
+
+    now = now or timezone.now()
+    minutes = config.get(sitting.meeting.organisation, rules.SIGNIN_OPEN_MINUTES)
+    return sitting.start - dt.timedelta(minutes=minutes) <= now <= sitting.end

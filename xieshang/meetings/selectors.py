@@ -1,0 +1,314 @@
+"""Reads of meetings and attendance used by the pages, the Excel export and the API.
+
+Every list runs a fixed number of queries whatever the number of rows: invitations,
+sittings, attendance marks and approved leave are each read once and joined in Python.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Min, Q, QuerySet
+from django.utils import timezone
+
+from xieshang.core import access
+from xieshang.orgs import config
+
+from . import policies, rules
+from .models import Attendance, Invitation, LeaveRequest, Meeting, Sitting
+
+
+def meetings_for(user, *, kind: str = "", year: int | None = None, mine: bool = False) -> QuerySet:
+    """Meetings `user` may see: the whole organisation subtree for staff
+    (`meetings.view` or `meetings.manage`), otherwise those they are invited to."""
+    member = policies.member_of(user)
+    invited = Q(invitations__user=user)
+    if member is not None:
+        invited |= Q(invitations__member=member)
+    staff = access.org_filter(user, "meetings.view") | access.org_filter(user, "meetings.manage")
+    committees = policies.committee_ids(user)
+    if committees:
+        staff |= Q(committee_id__in=committees)
+    if mine:
+        q = invited & ~Q(status=Meeting.Status.DRAFT)
+    else:
+        q = staff | (invited & ~Q(status=Meeting.Status.DRAFT))
+    qs = Meeting.objects.filter(pk__in=Meeting.objects.filter(q).values("pk")).select_related(
+        "organisation", "committee", "activity_group"
+    )
+    if kind:
+        qs = qs.filter(kind=kind)
+    if year:
+        qs = qs.filter(start__year=year)
+    return qs.annotate(sitting_count=Count("sittings", distinct=True)).order_by("-start", "-id")
+
+
+def attendance_map(meeting: Meeting) -> dict[tuple[int, int], Attendance]:
+    return {
+        (a.invitation_id, a.sitting_id): a
+        for a in Attendance.objects.filter(sitting__meeting=meeting)
+    }
+
+
+def excused_map(meeting: Meeting) -> set[tuple[int, int]]:
+    """(invitation, sitting) pairs covered by approved leave."""
+    through = LeaveRequest.sittings.through
+    return set(
+        through.objects.filter(
+            leaverequest__meeting=meeting, leaverequest__status=LeaveRequest.Status.APPROVED
+        ).values_list("leaverequest__invitation_id", "sitting_id")
+    )
+
+
+def pending_leave_map(meeting: Meeting) -> set[tuple[int, int]]:
+    through = LeaveRequest.sittings.through
+    return set(
+        through.objects.filter(
+            leaverequest__meeting=meeting, leaverequest__status=LeaveRequest.Status.PENDING
+        ).values_list("leaverequest__invitation_id", "sitting_id")
+    )
+
+
+@dataclass
+class Cell:
+    state: str  # present / late / excused / absent, or "" (not yet signed in)
+    label: str
+    pending_leave: bool = False
+
+
+@dataclass
+class Row:
+    invitation: Invitation
+    cells: list[Cell]
+    outcome: str
+    outcome_label: str
+    expected: bool
+
+
+@dataclass
+class SectorFigure:
+    name: str
+    invited: int = 0
+    present: int = 0
+    late: int = 0
+    excused: int = 0
+    absent: int = 0
+
+    @property
+    def rate(self) -> str:
+        base = self.invited
+        return f"{(self.present + self.late) * 100 / base:.1f}%" if base else "—"
+
+
+@dataclass
+class Grid:
+    meeting: Meeting
+    sittings: list[Sitting]
+    members: list[Row] = field(default_factory=list)
+    leaders: list[Row] = field(default_factory=list)
+    sectors: list[SectorFigure] = field(default_factory=list)
+    totals: dict[str, int] = field(default_factory=dict)
+
+
+STATE_LABELS = dict(Attendance.State.choices)
+OUTCOME_LABELS = dict(Invitation.Outcome.choices)
+
+
+def invitations_of(meeting: Meeting) -> QuerySet:
+    return meeting.invitations.select_related("member", "sector").order_by(
+        "category", "sort_key", "id"
+    )
+
+
+def attendance_grid(meeting: Meeting, *, sittings: list[Sitting] | None = None) -> Grid:
+    """Every invitee's state at every sitting and their meeting result: as closed, or as it
+    stands now (not yet signed in = blank, counted absent unless excused) before closing."""
+    from .services import meeting_outcome, sitting_state
+
+    sittings = sittings if sittings is not None else list(meeting.sittings.all())
+    invitations = list(invitations_of(meeting))
+    marks = attendance_map(meeting)
+    excused = excused_map(meeting)
+    pending = pending_leave_map(meeting) if meeting.status != Meeting.Status.CLOSED else set()
+    closed = meeting.status == Meeting.Status.CLOSED
+    min_share = float(config.get(meeting.organisation, rules.PLENARY_MIN_SHARE))
+    grid = Grid(meeting=meeting, sittings=sittings)
+    sectors: dict[str, SectorFigure] = {}
+    totals = {key: 0 for key in OUTCOME_LABELS if key}
+    for inv in invitations:
+        expected = inv.is_expected(meeting)
+        cells, states = [], []
+        for s in sittings:
+            key = (inv.pk, s.pk)
+            mark = marks.get(key)
+            final = sitting_state(mark, key in excused)
+            states.append(final)
+            shown = (
+                mark.state
+                if mark is not None
+                else (Attendance.State.EXCUSED if key in excused else ("" if not closed else final))
+            )
+            if not expected and shown == Attendance.State.ABSENT:
+                shown = ""
+            cells.append(
+                Cell(
+                    state=shown,
+                    label=str(STATE_LABELS.get(shown, "")) if shown else "",
+                    pending_leave=key in pending,
+                )
+            )
+        if closed and inv.outcome:
+            outcome = inv.outcome
+        else:
+            outcome = meeting_outcome(
+                plenary=meeting.is_plenary, states=states, expected=expected, min_share=min_share
+            )
+        row = Row(
+            invitation=inv,
+            cells=cells,
+            outcome=outcome,
+            outcome_label=str(OUTCOME_LABELS.get(outcome, "")),
+            expected=expected,
+        )
+        if inv.category == Invitation.Category.MEMBER:
+            grid.members.append(row)
+            if outcome in totals:
+                totals[outcome] += 1
+            if expected:
+                name = inv.sector.name if inv.sector_id else "—"
+                fig = sectors.setdefault(name, SectorFigure(name=name))
+                fig.invited += 1
+                if outcome in ("present", "late", "excused", "absent"):
+                    setattr(fig, outcome, getattr(fig, outcome) + 1)
+        else:
+            grid.leaders.append(row)
+    grid.sectors = list(sectors.values())
+    grid.totals = totals
+    return grid
+
+
+def board_rows(sitting: Sitting) -> tuple[list[dict], dict[str, int]]:
+    """The live sign-in board of one sitting: invitees with their current state."""
+    meeting = sitting.meeting
+    invitations = list(invitations_of(meeting))
+    marks = {a.invitation_id: a for a in Attendance.objects.filter(sitting=sitting)}
+    excused = {i for i, s in excused_map(meeting) if s == sitting.pk}
+    pending = {i for i, s in pending_leave_map(meeting) if s == sitting.pk}
+    rows, counts = [], {"expected": 0, "present": 0, "late": 0, "excused": 0, "waiting": 0}
+    for inv in invitations:
+        mark = marks.get(inv.pk)
+        expected = inv.is_expected(meeting)
+        if mark is not None:
+            state = mark.state
+        elif inv.pk in excused:
+            state = Attendance.State.EXCUSED
+        else:
+            state = ""
+        if expected:
+            counts["expected"] += 1
+            if state in counts:
+                counts[state] += 1
+            elif not state:
+                counts["waiting"] += 1
+        rows.append(
+            {
+                "invitation": inv,
+                "state": state,
+                "label": str(STATE_LABELS.get(state, "")) if state else "",
+                "signed_at": mark.signed_at if mark else None,
+                "method": mark.method if mark else "",
+                "pending_leave": inv.pk in pending,
+                "expected": expected,
+            }
+        )
+    return rows, counts
+
+
+def leave_queue(user, *, state: str = "pending") -> QuerySet:
+    qs = LeaveRequest.objects.filter(policies.leave_queue_filter(user))
+    if state == "pending":
+        qs = qs.filter(status=LeaveRequest.Status.PENDING)
+    else:
+        qs = qs.exclude(status=LeaveRequest.Status.PENDING)
+    return (
+        qs.select_related("meeting", "invitation", "invitation__sector", "decided_by")
+        .prefetch_related("sittings")
+        .order_by("meeting__start", "submitted_at", "id")
+    )
+
+
+def my_leave(member) -> QuerySet:
+    return (
+        LeaveRequest.objects.filter(invitation__member=member)
+        .select_related("meeting", "decided_by")
+        .prefetch_related("sittings")
+        .order_by("-submitted_at")
+    )
+
+
+@dataclass
+class MemberFigure:
+    member_id: int
+    name: str
+    sector: str
+    invited: int
+    present: int
+    late: int
+    excused: int
+    absent: int
+
+    @property
+    def rate(self) -> str:
+        counted = self.present + self.late + self.excused + self.absent
+        return f"{(self.present + self.late) * 100 / counted:.1f}%" if counted else "—"
+
+
+def attendance_figures(user, *, year: int, leaders: bool = False) -> list[MemberFigure]:
+    """Per member (or per leader) over the closed meetings of `year` in the user's scope:
+    one aggregate query."""
+    qs = Invitation.objects.filter(
+        access.org_filter(user, "meetings.view", field="meeting__organisation"),
+        meeting__status=Meeting.Status.CLOSED,
+        meeting__start__year=year,
+    )
+    if leaders:
+        qs = qs.exclude(category=Invitation.Category.MEMBER)
+        key = ("name", "title")
+    else:
+        qs = qs.filter(category=Invitation.Category.MEMBER)
+        key = ("member_id", "name", "sector__name")
+    rows = (
+        qs.values(*key)
+        .annotate(
+            invited=Count("id", filter=~Q(outcome=Invitation.Outcome.NOT_EXPECTED)),
+            present=Count("id", filter=Q(outcome=Invitation.Outcome.PRESENT)),
+            late=Count("id", filter=Q(outcome=Invitation.Outcome.LATE)),
+            excused=Count("id", filter=Q(outcome=Invitation.Outcome.EXCUSED)),
+            absent=Count("id", filter=Q(outcome=Invitation.Outcome.ABSENT)),
+        )
+        .annotate(order_key=Min("sort_key"))
+        .order_by("order_key", *key)
+    )
+    result = []
+    for r in rows:
+        result.append(
+            MemberFigure(
+                member_id=r.get("member_id") or 0,
+                name=r["name"],
+                sector=r.get("sector__name") or r.get("title") or "",
+                invited=r["invited"],
+                present=r["present"],
+                late=r["late"],
+                excused=r["excused"],
+                absent=r["absent"],
+            )
+        )
+    return result
+
+
+def upcoming_for_member(member, *, today: dt.date | None = None) -> QuerySet:
+    today = today or timezone.localdate()
+    return (
+        Meeting.objects.filter(invitations__member=member, end__date__gte=today)
+        .exclude(status__in=[Meeting.Status.DRAFT, Meeting.Status.CANCELLED])
+        .order_by("start")
+    )

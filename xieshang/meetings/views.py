@@ -1,0 +1,440 @@
+"""Meeting pages: list, set-up, invitations, notices, the member's page and leave."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from xieshang.core import access
+from xieshang.core.audit import StaleEdit, TransitionError, history
+from xieshang.members.selectors import cppcc_organisations
+
+from . import policies, selectors, services
+from .forms import (
+    InstructionForm,
+    InviteForm,
+    LeaveForm,
+    MeetingForm,
+    ReportForm,
+    SittingForm,
+    SpeechForm,
+)
+from .models import Invitation, LeaveRequest, Meeting, MeetingKind
+
+KIND_CHOICES = MeetingKind.choices
+
+
+def get_meeting(request, pk: int) -> tuple[Meeting, Invitation | None]:
+    """The meeting and the user's own invitation; 404 for "no such meeting" and "not
+    yours" alike, so existence does not leak across organisations."""
+    meeting = (
+        Meeting.objects.select_related(
+            "organisation", "committee", "activity_group", "session__term"
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if meeting is None:
+        raise Http404
+    invitation = policies.own_invitation(request.user, meeting)
+    if not policies.can_view(request.user, meeting, invitation):
+        raise Http404
+    return meeting, invitation
+
+
+def _message(exc) -> str:
+    if isinstance(exc, ValidationError):
+        return exc.messages[0]
+    if isinstance(exc, PermissionDenied):
+        return _("您无权执行此操作。")
+    return str(exc)
+
+
+@login_required
+def meeting_list(request):
+    staff = access.can(request.user, "meetings.view") or access.can(request.user, "meetings.manage")
+    if not staff and not policies.committee_ids(request.user):
+        return redirect("meetings:mine")
+    kind = request.GET.get("kind", "")
+    if kind not in dict(KIND_CHOICES):
+        kind = ""
+    try:
+        year = int(request.GET.get("year") or 0) or None
+    except ValueError:
+        year = None
+    qs = selectors.meetings_for(request.user, kind=kind, year=year)
+    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "meetings/list.html",
+        {
+            "page": page,
+            "kind": kind,
+            "year": year or "",
+            "kinds": KIND_CHOICES,
+            "can_create": access.can(request.user, "meetings.manage")
+            or bool(policies.committee_ids(request.user)),
+        },
+    )
+
+
+@login_required
+def mine(request):
+    member = policies.member_of(request.user)
+    today = timezone.localdate()
+    meetings = selectors.meetings_for(request.user, mine=True)
+    invitations = {}
+    if member is not None:
+        invitations = {
+            i.meeting_id: i
+            for i in Invitation.objects.filter(member=member, meeting__in=meetings.values("pk"))
+        }
+    rows = [(m, invitations.get(m.pk)) for m in meetings[:200]]
+    upcoming = [r for r in rows if timezone.localdate(r[0].end) >= today][::-1]
+    past = [r for r in rows if timezone.localdate(r[0].end) < today]
+    leave = selectors.my_leave(member)[:50] if member is not None else []
+    return render(
+        request,
+        "meetings/mine.html",
+        {"upcoming": upcoming, "past": past, "leave_list": leave, "member": member},
+    )
+
+
+def _managed_org(request):
+    orgs = list(cppcc_organisations(request.user, "meetings.manage"))
+    if not orgs and policies.committee_ids(request.user):
+        from xieshang.orgs.models import Committee
+
+        committee = Committee.objects.filter(pk__in=policies.committee_ids(request.user)).first()
+        return committee.organisation
+    if not orgs:
+        raise PermissionDenied
+    return orgs[0]
+
+
+@login_required
+def create(request):
+    organisation = _managed_org(request)
+    initial = {"kind": request.GET.get("kind", MeetingKind.SYMPOSIUM)}
+    form = MeetingForm(request.POST or None, organisation=organisation, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items()}
+        try:
+            meeting = services.meeting_create(organisation=organisation, actor=request.user, **data)
+        except (ValidationError, PermissionDenied) as exc:
+            form.add_error(None, _message(exc))
+        else:
+            messages.success(request, _("已创建“%(t)s”。") % {"t": meeting.title})
+            return redirect("meetings:detail", meeting.pk)
+    return render(
+        request,
+        "meetings/form.html",
+        {"form": form, "title": _("新建会议活动")},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def edit(request, pk: int):
+    meeting, _inv = get_meeting(request, pk)
+    if not policies.can_manage(request.user, meeting):
+        raise Http404
+    form = MeetingForm(request.POST or None, instance=meeting, organisation=meeting.organisation)
+    version = request.POST.get("version", meeting.version)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.meeting_update(
+                meeting=meeting,
+                actor=request.user,
+                expected_version=int(version),
+                data=form.cleaned_data,
+            )
+        except (ValidationError, TransitionError, StaleEdit, PermissionDenied) as exc:
+            form.add_error(None, _message(exc))
+        else:
+            messages.success(request, _("已保存。"))
+            return redirect("meetings:detail", meeting.pk)
+    return render(
+        request,
+        "meetings/form.html",
+        {"form": form, "title": _("修改会议活动"), "meeting": meeting, "version": version},
+        status=400 if form.errors else 200,
+    )
+
+
+def _detail_context(request, meeting, invitation, **forms):
+    manage = policies.can_manage(request.user, meeting)
+    sittings = list(meeting.sittings.all())
+    counts = meeting.invitations.aggregate(
+        total=Count("id"),
+        members=Count("id", filter=Q(category=Invitation.Category.MEMBER)),
+        leaders=Count("id", filter=~Q(category=Invitation.Category.MEMBER)),
+        signed_up=Count("id", filter=Q(response=Invitation.Response.SIGNED_UP)),
+    )
+    leave_counts = meeting.leave_requests.aggregate(
+        pending=Count("id", filter=Q(status=LeaveRequest.Status.PENDING)),
+        approved=Count("id", filter=Q(status=LeaveRequest.Status.APPROVED)),
+    )
+    my_leave = []
+    if invitation is not None:
+        my_leave = list(
+            invitation.leave_requests.prefetch_related("sittings").order_by("-submitted_at")
+        )
+    speeches = list(meeting.speeches.select_related("member", "sitting").order_by("order", "id"))
+    if not manage:
+        member = policies.member_of(request.user)
+        speeches = [
+            s
+            for s in speeches
+            if s.status in ("scheduled", "delivered") or (member and s.member_id == member.pk)
+        ]
+    return {
+        "meeting": meeting,
+        "sittings": sittings,
+        "invitation": invitation,
+        "can_manage": manage,
+        "counts": counts,
+        "leave_counts": leave_counts,
+        "my_leave": my_leave,
+        "approver": policies.APPROVER_LABELS[policies.approver_kind(meeting)],
+        "leave_due": services.leave_due_date(meeting),
+        "speeches": speeches,
+        "events": history(meeting).select_related("actor")[:50],
+        "leave_form": forms.get("leave_form") or LeaveForm(meeting=meeting),
+        "sitting_form": forms.get("sitting_form") or SittingForm(),
+        "speech_form": forms.get("speech_form") or SpeechForm(),
+        "report_form": forms.get("report_form")
+        or ReportForm(initial={"text": meeting.report, "attendees_text": meeting.attendees_text}),
+        "instruction_form": forms.get("instruction_form")
+        or InstructionForm(organisation=meeting.organisation),
+        "can_speak": meeting.kind in ("plenary", "standing")
+        and meeting.status in ("draft", "published")
+        and (manage or invitation is not None),
+        "today": timezone.localdate(),
+    }
+
+
+def _render_detail(request, meeting, invitation, status=200, **forms):
+    context = _detail_context(request, meeting, invitation, **forms)
+    return render(request, "meetings/detail.html", context, status=status)
+
+
+@login_required
+def detail(request, pk: int):
+    meeting, invitation = get_meeting(request, pk)
+    return _render_detail(request, meeting, invitation)
+
+
+def _act(request, meeting, action, success: str, fallback=None):
+    try:
+        action()
+    except (ValidationError, TransitionError, PermissionDenied) as exc:
+        if fallback is not None:
+            return fallback(_message(exc))
+        messages.error(request, _message(exc))
+        return redirect("meetings:detail", meeting.pk)
+    if success:
+        messages.success(request, success)
+    return redirect("meetings:detail", meeting.pk)
+
+
+@login_required
+@require_POST
+def sitting_add(request, pk: int):
+    meeting, invitation = get_meeting(request, pk)
+    if not policies.can_manage(request.user, meeting):
+        raise Http404
+    form = SittingForm(request.POST)
+    if not form.is_valid():
+        return _render_detail(request, meeting, invitation, status=400, sitting_form=form)
+
+    def fail(message):
+        form.add_error(None, message)
+        return _render_detail(request, meeting, invitation, status=400, sitting_form=form)
+
+    return _act(
+        request,
+        meeting,
+        lambda: services.sitting_add(meeting=meeting, actor=request.user, **form.cleaned_data),
+        _("已增加会次。"),
+        fail,
+    )
+
+
+@login_required
+def invite(request, pk: int):
+    meeting, _inv = get_meeting(request, pk)
+    if not policies.can_manage(request.user, meeting):
+        raise Http404
+    form = InviteForm(request.POST or None, organisation=meeting.organisation)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        criteria = services.InviteCriteria(
+            all_members=d["all_members"],
+            standing=d["standing"],
+            sectors=list(d["sectors"]),
+            committees=list(d["committees"]),
+            groups=list(d["groups"]),
+            members=d["member_names"],
+            roles=d["roles"],
+            departments=list(d["departments"]),
+            leaders=d["leaders"],
+        )
+        try:
+            n = services.invite(meeting=meeting, actor=request.user, criteria=criteria)
+        except (ValidationError, TransitionError, PermissionDenied) as exc:
+            form.add_error(None, _message(exc))
+        else:
+            messages.success(request, _("新增邀请 %(n)d 人。") % {"n": n})
+            return redirect("meetings:invite", meeting.pk)
+    invitations = selectors.invitations_of(meeting)
+    page = Paginator(invitations, 100).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "meetings/invite.html",
+        {"meeting": meeting, "form": form, "page": page},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def publish(request, pk: int):
+    meeting, _inv = get_meeting(request, pk)
+    return _act(
+        request,
+        meeting,
+        lambda: services.meeting_publish(meeting=meeting, actor=request.user),
+        _("会议通知已发出。"),
+    )
+
+
+@login_required
+@require_POST
+def cancel(request, pk: int):
+    meeting, _inv = get_meeting(request, pk)
+    note = request.POST.get("note", "").strip()
+    if not note:
+        messages.error(request, _("取消会议请填写原因。"))
+        return redirect("meetings:detail", meeting.pk)
+    return _act(
+        request,
+        meeting,
+        lambda: services.meeting_cancel(meeting=meeting, actor=request.user, note=note),
+        _("会议已取消，已通知参会人员。"),
+    )
+
+
+@login_required
+@require_POST
+def close(request, pk: int):
+    meeting, _inv = get_meeting(request, pk)
+    return _act(
+        request,
+        meeting,
+        lambda: services.meeting_close(meeting=meeting, actor=request.user),
+        _("考勤已结束，出勤结果和履职记录已生成。"),
+    )
+
+
+@login_required
+@require_POST
+def signup(request, pk: int):
+    meeting, invitation = get_meeting(request, pk)
+    if invitation is None:
+        raise Http404
+    return _act(
+        request,
+        meeting,
+        lambda: services.signup(invitation=invitation, actor=request.user),
+        _("已报名。"),
+    )
+
+
+@login_required
+def leave(request, pk: int):
+    meeting, invitation = get_meeting(request, pk)
+    if invitation is None:
+        raise Http404
+    if request.method != "POST":
+        return redirect("meetings:detail", meeting.pk)
+    form = LeaveForm(request.POST, meeting=meeting)
+    if not form.is_valid():
+        return _render_detail(request, meeting, invitation, status=400, leave_form=form)
+
+    def fail(message):
+        form.add_error(None, message)
+        return _render_detail(request, meeting, invitation, status=400, leave_form=form)
+
+    result = {}
+
+    def run():
+        result["leave"] = services.leave_submit(
+            invitation=invitation,
+            actor=request.user,
+            reason=form.cleaned_data["reason"],
+            sittings=list(form.cleaned_data["sittings"]) or None,
+        )
+
+    response = _act(request, meeting, run, "", fail)
+    if "leave" in result:
+        if result["leave"].is_late:
+            messages.warning(request, _("请假申请已提交。已过请假截止日期，将标注为逾期请假。"))
+        else:
+            messages.success(request, _("请假申请已提交，等待审批。"))
+    return response
+
+
+@login_required
+@require_POST
+def file_report(request, pk: int):
+    meeting, invitation = get_meeting(request, pk)
+    form = ReportForm(request.POST)
+    if not form.is_valid():
+        return _render_detail(request, meeting, invitation, status=400, report_form=form)
+
+    def fail(message):
+        form.add_error(None, message)
+        return _render_detail(request, meeting, invitation, status=400, report_form=form)
+
+    return _act(
+        request,
+        meeting,
+        lambda: services.meeting_file_report(
+            meeting=meeting,
+            actor=request.user,
+            text=form.cleaned_data["text"],
+            attendees_text=form.cleaned_data["attendees_text"],
+        ),
+        _("已保存。"),
+        fail,
+    )
+
+
+@login_required
+@require_POST
+def instruction(request, pk: int):
+    meeting, invitation = get_meeting(request, pk)
+    form = InstructionForm(request.POST, organisation=meeting.organisation)
+    if not form.is_valid():
+        return _render_detail(request, meeting, invitation, status=400, instruction_form=form)
+
+    def fail(message):
+        form.add_error(None, message)
+        return _render_detail(request, meeting, invitation, status=400, instruction_form=form)
+
+    return _act(
+        request,
+        meeting,
+        lambda: services.meeting_instruction(
+            meeting=meeting, actor=request.user, **form.cleaned_data
+        ),
+        _("已登记批示，并交落实单位书面反馈。"),
+        fail,
+    )

@@ -1,0 +1,302 @@
+"""Sign-in (the live board, staff marking, QR scans), the attendance report, calendars and
+the approvers' leave queue."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core import signing
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from xieshang.core import access
+from xieshang.core.audit import TransitionError
+from xieshang.members.selectors import cppcc_organisations
+
+from . import ics, policies, qr, selectors, services
+from .excel import attendance_workbook
+from .forms import DecisionForm, DelegateForm
+from .models import Invitation, LeaveDelegation, LeaveRequest, Meeting, Sitting
+from .views import _message, get_meeting
+
+FEED_SALT = "xieshang.meetings.feed"
+
+
+def _managed_sitting(request, pk: int) -> Sitting:
+    sitting = Sitting.objects.select_related("meeting__organisation").filter(pk=pk).first()
+    if sitting is None or not policies.can_manage(request.user, sitting.meeting):
+        raise Http404
+    return sitting
+
+
+def _qr_context(request, sitting):
+    path = services.signin_path(sitting)
+    return {"qr_svg": qr.svg(request.build_absolute_uri(path)), "signin_url": path}
+
+
+@login_required
+def board(request, pk: int):
+    """The live sign-in board: the QR code on the screen, the list on the clerk's phone."""
+    sitting = _managed_sitting(request, pk)
+    rows, counts = selectors.board_rows(sitting)
+    context = {
+        "sitting": sitting,
+        "meeting": sitting.meeting,
+        "sittings": list(sitting.meeting.sittings.all()),
+        "rows": rows,
+        "counts": counts,
+        "window_open": policies.signin_window_open(sitting),
+        **_qr_context(request, sitting),
+    }
+    if request.htmx and request.GET.get("part") == "rows":
+        return render(request, "meetings/board.html#board_rows", context)
+    if request.htmx and request.GET.get("part") == "qr":
+        return render(request, "meetings/board.html#board_qr", context)
+    return render(request, "meetings/board.html", context)
+
+
+@login_required
+@require_POST
+def mark(request, pk: int, invitation_pk: int):
+    sitting = _managed_sitting(request, pk)
+    invitation = Invitation.objects.filter(pk=invitation_pk, meeting=sitting.meeting).first()
+    if invitation is None:
+        raise Http404
+    try:
+        services.attendance_mark(
+            sitting=sitting,
+            invitation=invitation,
+            state=request.POST.get("state", ""),
+            actor=request.user,
+        )
+    except (ValidationError, TransitionError, PermissionDenied) as exc:
+        if request.htmx:
+            return HttpResponse(_message(exc), status=400)
+        messages.error(request, _message(exc))
+    if request.htmx:
+        rows, counts = selectors.board_rows(sitting)
+        return render(
+            request,
+            "meetings/board.html#board_rows",
+            {"sitting": sitting, "meeting": sitting.meeting, "rows": rows, "counts": counts},
+        )
+    return redirect("meetings:board", sitting.pk)
+
+
+@login_required
+@require_POST
+def qr_renew(request, pk: int):
+    sitting = _managed_sitting(request, pk)
+    services.qr_renew(sitting=sitting, actor=request.user)
+    messages.success(request, _("已更换签到二维码，此前的二维码全部失效。"))
+    return redirect("meetings:board", sitting.pk)
+
+
+@login_required
+def signin(request, sitting_pk: int, token: str):
+    """Where the QR code leads: a confirmation page (GET) and the sign-in itself (POST)."""
+    sitting = Sitting.objects.select_related("meeting__organisation").filter(pk=sitting_pk).first()
+    context = {"sitting": sitting, "meeting": sitting.meeting if sitting else None}
+    error = None
+    if sitting is None:
+        error = _("签到二维码无效，请扫描会场屏幕上的二维码。")
+    elif request.method == "POST":
+        try:
+            attendance = services.signin_by_token(sitting=sitting, token=token, user=request.user)
+        except services.SignInRefused as exc:
+            error = str(exc)
+        else:
+            context["attendance"] = attendance
+            return render(request, "meetings/signin.html", context)
+    else:
+        try:
+            services.check_token(sitting, token)
+        except services.SignInRefused as exc:
+            error = str(exc)
+    context["error"] = error
+    return render(request, "meetings/signin.html", context, status=400 if error else 200)
+
+
+@login_required
+def report(request, pk: int):
+    meeting, _inv = get_meeting(request, pk)
+    if not policies.can_manage(request.user, meeting) and not access.can(
+        request.user, "meetings.view", meeting.organisation
+    ):
+        raise Http404
+    grid = selectors.attendance_grid(meeting)
+    return render(request, "meetings/report.html", {"meeting": meeting, "grid": grid})
+
+
+@login_required
+def report_xlsx(request, pk: int):
+    meeting, _inv = get_meeting(request, pk)
+    if not policies.can_manage(request.user, meeting) and not access.can(
+        request.user, "meetings.view", meeting.organisation
+    ):
+        raise Http404
+    data = attendance_workbook(selectors.attendance_grid(meeting))
+    response = HttpResponse(
+        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="attendance-{meeting.pk}.xlsx"'
+    return response
+
+
+def _ics_response(text: str, filename: str) -> HttpResponse:
+    response = HttpResponse(text, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+def meeting_ics(request, pk: int):
+    meeting, _inv = get_meeting(request, pk)
+    sittings = meeting.sittings.select_related("meeting")
+    base = request.build_absolute_uri("/").rstrip("/")
+    return _ics_response(
+        ics.calendar(sittings, name=meeting.title, base_url=base), f"meeting-{meeting.pk}.ics"
+    )
+
+
+def feed_token(user) -> str:
+    return signing.dumps(user.pk, salt=FEED_SALT)
+
+
+@login_required
+def calendar_page(request):
+    path = f"/meetings/calendar/{feed_token(request.user)}.ics"
+    return render(request, "meetings/calendar.html", {"feed_url": request.build_absolute_uri(path)})
+
+
+def feed(request, token: str):
+    """A member's personal calendar feed: no login (calendar apps cannot log in); the
+    signed token in the address is the key."""
+    from xieshang.core.models import User
+
+    try:
+        user_pk = signing.loads(token, salt=FEED_SALT)
+    except signing.BadSignature as exc:
+        raise Http404 from exc
+    user = User.objects.filter(pk=user_pk, is_active=True).first()
+    if user is None:
+        raise Http404
+    meetings = selectors.meetings_for(user, mine=True).exclude(status=Meeting.Status.DRAFT)
+    sittings = (
+        Sitting.objects.filter(meeting__in=meetings.values("pk"))
+        .select_related("meeting")
+        .order_by("start")
+    )
+    base = request.build_absolute_uri("/").rstrip("/")
+    return _ics_response(
+        ics.calendar(sittings, name=_("我的会议活动"), base_url=base), "xieshang.ics"
+    )
+
+
+# --- Leave queue --------------------------------------------------------------------------
+
+
+@login_required
+def leave_queue(request):
+    state = "done" if request.GET.get("state") == "done" else "pending"
+    page = Paginator(selectors.leave_queue(request.user, state=state), 50).get_page(
+        request.GET.get("page")
+    )
+    chair_orgs = list(cppcc_organisations(request.user, "meetings.leave_approve"))
+    delegations = []
+    delegate_form = None
+    if chair_orgs:
+        delegations = list(
+            LeaveDelegation.objects.filter(
+                organisation__in=chair_orgs, revoked_at__isnull=True
+            ).select_related("delegate")
+        )
+        delegate_form = DelegateForm(organisation=chair_orgs[0])
+    return render(
+        request,
+        "meetings/leave_queue.html",
+        {
+            "page": page,
+            "state": state,
+            "decision_form": DecisionForm(),
+            "delegations": delegations,
+            "delegate_form": delegate_form,
+        },
+    )
+
+
+def _leave_for(request, pk: int) -> LeaveRequest:
+    leave = (
+        LeaveRequest.objects.select_related(
+            "meeting__organisation", "meeting__activity_group", "invitation__member__user"
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if leave is None:
+        raise Http404
+    return leave
+
+
+@login_required
+@require_POST
+def leave_decide(request, pk: int):
+    leave = _leave_for(request, pk)
+    if not policies.can_decide_leave(request.user, leave):
+        raise Http404
+    form = DecisionForm(request.POST)
+    form.is_valid()
+    approve = request.POST.get("decision") == "approve"
+    try:
+        services.leave_decide(
+            leave=leave, approve=approve, actor=request.user, note=form.cleaned_data.get("note", "")
+        )
+    except (ValidationError, TransitionError, PermissionDenied) as exc:
+        messages.error(request, _message(exc))
+    else:
+        messages.success(
+            request,
+            (_("已批准%(n)s的请假。") if approve else _("已不批准%(n)s的请假。"))
+            % {"n": leave.invitation.name},
+        )
+    return redirect("meetings:leave_queue")
+
+
+@login_required
+@require_POST
+def leave_withdraw(request, pk: int):
+    leave = _leave_for(request, pk)
+    try:
+        services.leave_withdraw(leave=leave, actor=request.user)
+    except (TransitionError, PermissionDenied) as exc:
+        messages.error(request, _message(exc))
+    else:
+        messages.success(request, _("已撤回请假申请。"))
+    return redirect("meetings:detail", leave.meeting_id)
+
+
+@login_required
+@require_POST
+def leave_delegate(request):
+    orgs = list(cppcc_organisations(request.user, "meetings.leave_approve"))
+    if not orgs:
+        raise Http404
+    revoke = request.POST.get("revoke")
+    if revoke:
+        delegation = LeaveDelegation.objects.filter(pk=revoke, organisation__in=orgs).first()
+        if delegation is None:
+            raise Http404
+        services.leave_delegation_revoke(delegation=delegation, actor=request.user)
+        messages.success(request, _("已撤销委托。"))
+        return redirect("meetings:leave_queue")
+    form = DelegateForm(request.POST, organisation=orgs[0])
+    if form.is_valid():
+        services.leave_delegate(
+            organisation=orgs[0], delegate=form.cleaned_data["delegate"], actor=request.user
+        )
+        messages.success(request, _("已委托%(n)s审批请假。") % {"n": form.cleaned_data["delegate"]})
+    else:
+        messages.error(request, _("请选择受托人。"))
+    return redirect("meetings:leave_queue")

@@ -1,0 +1,310 @@
+"""Plenary speeches, briefings with read receipts, committee work reports and the yearly
+attendance figures."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from xieshang.core import access
+from xieshang.core.audit import TransitionError
+from xieshang.members.selectors import cppcc_organisations
+
+from . import policies, selectors, services_briefings, services_speeches
+from .forms import BriefingForm, CommitteeReportForm, DeliverForm, ScheduleForm, SpeechForm
+from .models import Briefing, BriefingReceipt, CommitteeReport, Speech
+from .views import _message, _render_detail, get_meeting
+
+# --- Speeches -----------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def speech_new(request, pk: int):
+    meeting, invitation = get_meeting(request, pk)
+    form = SpeechForm(request.POST)
+    if form.is_valid():
+        try:
+            services_speeches.speech_submit(
+                meeting=meeting, actor=request.user, **form.cleaned_data
+            )
+        except (ValidationError, TransitionError, PermissionDenied) as exc:
+            form.add_error(None, _message(exc))
+        else:
+            messages.success(request, _("大会发言已提交。"))
+            return redirect("meetings:detail", meeting.pk)
+    return _render_detail(request, meeting, invitation, status=400, speech_form=form)
+
+
+def _speech(request, pk: int) -> Speech:
+    speech = Speech.objects.select_related("meeting__organisation", "member").filter(pk=pk).first()
+    if speech is None or not policies.can_manage(request.user, speech.meeting):
+        raise Http404
+    return speech
+
+
+@login_required
+def speech_detail(request, pk: int):
+    speech = _speech(request, pk)
+    meeting = speech.meeting
+    return render(
+        request,
+        "meetings/speech.html",
+        {
+            "speech": speech,
+            "meeting": meeting,
+            "listeners": list(speech.listeners.all()),
+            "schedule_form": ScheduleForm(
+                meeting=meeting,
+                initial={"sitting": speech.sitting_id, "order": speech.order or 1},
+            ),
+            "deliver_form": DeliverForm(meeting=meeting),
+        },
+    )
+
+
+@login_required
+@require_POST
+def speech_act(request, pk: int, action: str):
+    speech = _speech(request, pk)
+    meeting = speech.meeting
+    try:
+        if action in ("select", "decline"):
+            services_speeches.speech_select(
+                speech=speech,
+                actor=request.user,
+                selected=action == "select",
+                note=request.POST.get("note", ""),
+            )
+        elif action == "schedule":
+            form = ScheduleForm(request.POST, meeting=meeting)
+            if not form.is_valid():
+                raise ValidationError(_("请选择会次并填写发言顺序。"))
+            services_speeches.speech_schedule(
+                speech=speech, actor=request.user, **form.cleaned_data
+            )
+        elif action == "deliver":
+            form = DeliverForm(request.POST, meeting=meeting)
+            if not form.is_valid():
+                raise ValidationError(_("听取发言的人员选择有误。"))
+            services_speeches.speech_deliver(
+                speech=speech, actor=request.user, listeners=list(form.cleaned_data["listeners"])
+            )
+        else:
+            raise Http404
+    except (ValidationError, TransitionError, PermissionDenied) as exc:
+        messages.error(request, _message(exc))
+    else:
+        messages.success(request, _("已保存。"))
+    return redirect("meetings:speech", speech.pk)
+
+
+# --- Briefings (C2.14) --------------------------------------------------------------------
+
+
+def _briefing_orgs(user):
+    return cppcc_organisations(user, "meetings.manage")
+
+
+@login_required
+def briefings(request):
+    member = policies.member_of(request.user)
+    manage_orgs = list(_briefing_orgs(request.user))
+    if manage_orgs:
+        qs = access.scope(Briefing.objects.all(), request.user, "meetings.manage").annotate(
+            read=Count("receipts", filter=Q(receipts__read_at__isnull=False))
+        )
+    elif member is not None:
+        qs = Briefing.objects.filter(
+            status=Briefing.Status.PUBLISHED, receipts__member=member
+        ).annotate(
+            read=Count(
+                "receipts", filter=Q(receipts__member=member, receipts__read_at__isnull=False)
+            )
+        )
+    else:
+        raise Http404
+    page = Paginator(qs.order_by("-published_at", "-id"), 30).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "meetings/briefings.html",
+        {"page": page, "can_manage": bool(manage_orgs)},
+    )
+
+
+@login_required
+def briefing_new(request):
+    orgs = list(_briefing_orgs(request.user))
+    if not orgs:
+        raise Http404
+    form = BriefingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            briefing = services_briefings.briefing_create(
+                organisation=orgs[0], actor=request.user, **form.cleaned_data
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            form.add_error(None, _message(exc))
+        else:
+            return redirect("meetings:briefing", briefing.pk)
+    return render(
+        request,
+        "meetings/form.html",
+        {"form": form, "title": _("新建情况通报")},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def briefing(request, pk: int):
+    item = Briefing.objects.select_related("organisation").filter(pk=pk).first()
+    if item is None:
+        raise Http404
+    manage = access.can(request.user, "meetings.manage", item.organisation)
+    member = policies.member_of(request.user)
+    receipt = None
+    if member is not None and item.status == Briefing.Status.PUBLISHED:
+        receipt = BriefingReceipt.objects.filter(briefing=item, member=member).first()
+    if not manage and receipt is None:
+        raise Http404
+    if receipt is not None:
+        services_briefings.briefing_read(briefing=item, member=member)
+    receipts = []
+    if manage:
+        receipts = list(
+            item.receipts.select_related("member").order_by("read_at", "member__stroke_key")[:1000]
+        )
+    read = sum(1 for r in receipts if r.read_at)
+    return render(
+        request,
+        "meetings/briefing.html",
+        {"briefing": item, "can_manage": manage, "receipts": receipts, "read": read},
+    )
+
+
+@login_required
+@require_POST
+def briefing_publish(request, pk: int):
+    item = Briefing.objects.select_related("organisation").filter(pk=pk).first()
+    if item is None or not access.can(request.user, "meetings.manage", item.organisation):
+        raise Http404
+    try:
+        services_briefings.briefing_publish(briefing=item, actor=request.user)
+    except (TransitionError, PermissionDenied) as exc:
+        messages.error(request, _message(exc))
+    else:
+        messages.success(request, _("已发布，委员可在消息中查看。"))
+    return redirect("meetings:briefing", item.pk)
+
+
+# --- Committee work reports (C4.10) -------------------------------------------------------
+
+
+@login_required
+def committee_reports(request):
+    manage_orgs = list(_briefing_orgs(request.user))
+    view = access.scope(CommitteeReport.objects.all(), request.user, "meetings.view")
+    committees = policies.committee_ids(request.user)
+    if not manage_orgs and not committees and not access.can(request.user, "meetings.view"):
+        raise Http404
+    try:
+        year = int(request.GET.get("year") or timezone.localdate().year)
+    except ValueError:
+        year = timezone.localdate().year
+    rows = list(
+        view.filter(due_date__year=year)
+        .select_related("committee", "meeting")
+        .order_by("due_date", "committee__sort_order", "id")
+    )
+    today = timezone.localdate()
+    missing = [r for r in rows if r.is_missing(today)]
+    return render(
+        request,
+        "meetings/committee_reports.html",
+        {
+            "rows": rows,
+            "missing": missing,
+            "year": year,
+            "today": today,
+            "can_manage": bool(manage_orgs),
+            "my_committees": committees,
+        },
+    )
+
+
+@login_required
+@require_POST
+def committee_reports_schedule(request):
+    orgs = list(_briefing_orgs(request.user))
+    if not orgs:
+        raise Http404
+    year = timezone.localdate().year
+    n = services_briefings.committee_reports_schedule(
+        organisation=orgs[0], year=year, actor=request.user
+    )
+    messages.success(request, _("已安排 %(n)d 份工作报告。") % {"n": n})
+    return redirect("meetings:committee_reports")
+
+
+@login_required
+def committee_report(request, pk: int):
+    item = (
+        CommitteeReport.objects.select_related("committee", "organisation", "meeting")
+        .filter(pk=pk)
+        .first()
+    )
+    if item is None:
+        raise Http404
+    can_file = services_briefings.can_file(request.user, item)
+    if not can_file and not access.can(request.user, "meetings.view", item.organisation):
+        raise Http404
+    form = CommitteeReportForm(request.POST or None, organisation=item.organisation)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services_briefings.committee_report_file(
+                report=item, actor=request.user, **form.cleaned_data
+            )
+        except (ValidationError, TransitionError, PermissionDenied) as exc:
+            form.add_error(None, _message(exc))
+        else:
+            messages.success(request, _("工作报告已报送。"))
+            return redirect("meetings:committee_reports")
+    return render(
+        request,
+        "meetings/committee_report.html",
+        {"report": item, "form": form, "can_file": can_file, "today": timezone.localdate()},
+        status=400 if form.errors else 200,
+    )
+
+
+# --- Figures ------------------------------------------------------------------------------
+
+
+@login_required
+def figures(request):
+    if not access.can(request.user, "meetings.view"):
+        raise Http404
+    try:
+        year = int(request.GET.get("year") or timezone.localdate().year)
+    except ValueError:
+        year = timezone.localdate().year
+    members = selectors.attendance_figures(request.user, year=year)
+    leaders = selectors.attendance_figures(request.user, year=year, leaders=True)
+    sectors: dict[str, dict[str, int]] = {}
+    for f in members:
+        s = sectors.setdefault(
+            f.sector or "—", {"invited": 0, "present": 0, "late": 0, "excused": 0, "absent": 0}
+        )
+        for key in s:
+            s[key] += getattr(f, key)
+    return render(
+        request,
+        "meetings/figures.html",
+        {"year": year, "members": members, "leaders": leaders, "sectors": sectors},
+    )
