@@ -311,9 +311,7 @@ class ActivityCreateForm(_Bootstrap, forms.Form):
     )
     title = forms.CharField(label=_("活动名称"), max_length=100)
     form = forms.ChoiceField(label=_("协商形式"), choices=ActivityForm.choices)
-    sector = forms.ModelChoiceField(
-        label=_("界别"), queryset=Sector.objects.none(), required=False
-    )
+    sector = forms.ModelChoiceField(label=_("界别"), queryset=Sector.objects.none(), required=False)
     date = forms.DateField(label=_("活动日期"), widget=forms.DateInput(attrs={"type": "date"}))
     place = forms.CharField(label=_("地点"), max_length=100)
     agenda = forms.CharField(
@@ -474,9 +472,7 @@ class OutcomeForm(_Bootstrap, forms.Form):
         help_text=_("计划外活动的成果，由这些单位书面反馈采纳落实情况。"),
     )
     to_party_office = forms.BooleanField(label=_("报党委办公室"), required=False, initial=True)
-    to_government_office = forms.BooleanField(
-        label=_("报政府办公室"), required=False, initial=True
-    )
+    to_government_office = forms.BooleanField(label=_("报政府办公室"), required=False, initial=True)
 
     def __init__(self, *args, organisation, **kwargs):
         super().__init__(*args, **kwargs)

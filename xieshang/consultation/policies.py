@@ -55,7 +55,16 @@ def can_run_activities(user, organisation) -> bool:
 
 
 def can_submit_topic(user, organisation) -> bool:
-    return access.can(user, "consultation.topic_submit", organisation)
+    perm = "consultation.topic_submit"
+    if access.can(user, perm, organisation):
+        return True
+    # A street liaison officer proposes grassroots topics to the committee above the street.
+    return any(
+        perm in access.PERMISSIONS.get(ra.role, ())
+        and not ra.organisation.is_cppcc
+        and ra.organisation.path.startswith(organisation.path)
+        for ra in access.assignments(user)
+    )
 
 
 def can_draft_plan(user, organisation) -> bool:

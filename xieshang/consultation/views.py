@@ -73,7 +73,9 @@ def dashboard(request):
     org = orgs[0]
     today = timezone.localdate()
     year_param = request.GET.get("year", "")
-    year = int(year_param) if year_param.isdigit() and 2000 <= int(year_param) <= 2100 else today.year
+    year = today.year
+    if year_param.isdigit() and 2000 <= int(year_param) <= 2100:
+        year = int(year_param)
     plan = selectors.current_plan(org, year)
     context = {
         "organisation": org,

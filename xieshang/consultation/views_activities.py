@@ -112,8 +112,7 @@ def _render_activity(request, activity, status=200, **forms):
     }
     if can_run:
         context.update(
-            participants_form=forms.get("participants_form")
-            or ParticipantsForm(organisation=org),
+            participants_form=forms.get("participants_form") or ParticipantsForm(organisation=org),
             attendance_form=forms.get("attendance_form")
             or AttendanceForm(participants=participants, initial={"minutes": activity.minutes}),
             speech_form=forms.get("speech_form") or SpeechForm(),
@@ -386,9 +385,7 @@ def party_plans(request):
         request.user, "consultation.party_plan_comment"
     )
     visible = PartyPlan.objects.filter(q).select_related("organisation")
-    if not writer_orgs.exists() and not access.can(
-        request.user, "consultation.party_plan_comment"
-    ):
+    if not writer_orgs.exists() and not access.can(request.user, "consultation.party_plan_comment"):
         raise PermissionDenied
     # The CPPCC sees a plan once it has been sent for comments, not the Party's drafts.
     if not writer_orgs.exists():
@@ -463,7 +460,8 @@ def party_plan_action(request, pk: int, action: str):
             form = PartyCommentForm(request.POST)
             if not form.is_valid():
                 return _render_party_plan(request, plan, status=400, comment_form=form)
-            services.party_plan_comment(plan=plan, actor=request.user, text=form.cleaned_data["text"])
+            text = form.cleaned_data["text"]
+            services.party_plan_comment(plan=plan, actor=request.user, text=text)
             messages.success(request, _("意见建议已记录。"))
         else:
             raise Http404

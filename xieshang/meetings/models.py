@@ -473,6 +473,9 @@ class BriefingReceipt(models.Model):
             models.UniqueConstraint(fields=["briefing", "member"], name="briefing_receipt_unique")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.briefing} · {self.member}"
+
 
 class CommitteeReport(models.Model):
     """A special committee's periodic work report to the chairman's meeting (C4.10)."""

@@ -152,7 +152,7 @@ def meeting_publish(*, meeting: Meeting, actor) -> Meeting:
     """Send the notice to everyone invited so far (later invitees are notified as they are
     added)."""
     _require_manage(actor, meeting)
-    meeting = lock(Meeting, meeting.pk)
+    original, meeting = meeting, lock(Meeting, meeting.pk)
     if not meeting.sittings.exists():
         raise TransitionError(_("请先安排会次。"))
     transition(
@@ -162,6 +162,7 @@ def meeting_publish(*, meeting: Meeting, actor) -> Meeting:
         actor=actor,
         verb="meeting.publish",
     )
+    _sync(original, meeting)
     _notify_invitees(meeting, meeting.invitations.filter(notified_at__isnull=True))
     return meeting
 
@@ -169,7 +170,7 @@ def meeting_publish(*, meeting: Meeting, actor) -> Meeting:
 @transaction.atomic
 def meeting_cancel(*, meeting: Meeting, actor, note: str) -> Meeting:
     _require_manage(actor, meeting)
-    meeting = lock(Meeting, meeting.pk)
+    original, meeting = meeting, lock(Meeting, meeting.pk)
     transition(
         meeting,
         to=Meeting.Status.CANCELLED,
@@ -178,6 +179,7 @@ def meeting_cancel(*, meeting: Meeting, actor, note: str) -> Meeting:
         verb="meeting.cancel",
         note=note,
     )
+    _sync(original, meeting)
     users = [
         i.member.user for i in meeting.invitations.select_related("member__user") if i.member_id
     ]
@@ -191,6 +193,16 @@ def meeting_cancel(*, meeting: Meeting, actor, note: str) -> Meeting:
         channels=("inbox", "email", "sms"),
     )
     return meeting
+
+
+def _sync(original: Meeting, locked: Meeting) -> None:
+    """Keep the caller's instance (and the invitations that point at it) in step."""
+    if original is not locked:
+        original.status, original.version, original.closed_at = (
+            locked.status,
+            locked.version,
+            locked.closed_at,
+        )
 
 
 def _notify_invitees(meeting: Meeting, invitations) -> None:
@@ -785,7 +797,7 @@ def meeting_close(*, meeting: Meeting, actor) -> dict[str, int]:
     from other meetings is kept in the attendance record and scores nothing."""
     if actor is not None:
         _require_manage(actor, meeting)
-    meeting = lock(Meeting, meeting.pk)
+    original, meeting = meeting, lock(Meeting, meeting.pk)
     if meeting.is_record:
         raise TransitionError(_("记录类事项没有考勤。"))
     now = timezone.now()
@@ -798,6 +810,7 @@ def meeting_close(*, meeting: Meeting, actor) -> dict[str, int]:
         verb="meeting.close",
         extra_fields=["closed_at"],
     )
+    _sync(original, meeting)
     from . import selectors
 
     sittings = list(meeting.sittings.all())

@@ -1,0 +1,145 @@
+import datetime as dt
+
+import pytest
+import time_machine
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from xieshang.consultation import services
+from xieshang.consultation.models import ActivityForm, Outcome
+from xieshang.core.models import Event, Notification
+from xieshang.followups import services as followups
+from xieshang.followups.models import Task
+from xieshang.orgs import config
+
+OS = Outcome.Status
+
+
+def held_activity(world, plan_item=None, day=dt.date(2026, 9, 28)):
+    activity = services.activity_create(
+        organisation=world.district,
+        actor=world.office,
+        title=plan_item.title if plan_item else "经济界界别协商：营商环境",
+        form=plan_item.form if plan_item else ActivityForm.SECTOR,
+        date=day,
+        place="区政协",
+        plan_item=plan_item,
+        sector=None if plan_item else world.business_sector,
+    )
+    services.activity_add_participants(activity=activity, actor=world.office, members=world.members)
+    services.activity_hold(activity=activity, actor=world.office, attendance={})
+    return activity
+
+
+@pytest.mark.clause("C2.7")
+def test_it_takes_plan_outcomes_through_the_decision_procedure(world):
+    plan = world.publish(world.passing_plan())
+    item = plan.items.get(title="老旧小区改造提升专题协商")
+    activity = held_activity(world, item, day=dt.date(2026, 11, 23))
+    outcome = services.outcome_create(
+        activity=activity,
+        actor=world.office,
+        kind=Outcome.Kind.RECOMMENDATION,
+        title="关于老旧小区改造提升的建议案",
+        body="一、……",
+    )
+    services.outcome_submit(outcome=outcome, actor=world.office)
+    outcome.refresh_from_db()
+    assert outcome.status == OS.SUBMITTED
+    assert not Task.objects.filter(object_id=str(outcome.pk), kind=Task.Kind.OUTCOME).exists()
+    assert Notification.objects.filter(
+        recipient=world.party_office, title__contains="老旧小区改造提升的建议案"
+    ).exists()
+
+    with pytest.raises(PermissionDenied):
+        services.outcome_enter_decision(outcome=outcome, actor=world.office)
+    services.outcome_enter_decision(outcome=outcome, actor=world.party_office, note="提交常委会")
+    with pytest.raises(ValidationError):
+        services.outcome_decide(outcome=outcome, actor=world.standing, decision=" ")
+    services.outcome_decide(
+        outcome=outcome,
+        actor=world.standing,
+        decision="区委常委会决定将建议案纳入2027年民生实事项目。",
+        decided_on=dt.date(2026, 11, 25),
+    )
+    outcome.refresh_from_db()
+    assert outcome.status == OS.DECIDED
+    assert outcome.decision.startswith("区委常委会决定")
+    verbs = list(
+        Event.objects.filter(object_id=str(outcome.pk), verb__startswith="outcome.")
+        .order_by("id")
+        .values_list("verb", flat=True)
+    )
+    assert verbs == ["outcome.create", "outcome.submit", "outcome.in_decision", "outcome.decide"]
+
+
+@pytest.mark.clause("C2.7")
+def test_it_escalates_feedback_on_an_outcome_that_goes_overdue(world):
+    config.set_value(world.district, "consultation.feedback_working_days", 5, actor=world.office)
+    with time_machine.travel(dt.datetime(2026, 9, 29, 10, 0, tzinfo=dt.UTC), tick=False):
+        activity = held_activity(world)
+        outcome = services.outcome_create(
+            activity=activity,
+            actor=world.office,
+            kind=Outcome.Kind.BULLETIN,
+            title="关于优化营商环境的协商专报",
+            body="……",
+            departments=[world.housing],
+            to_party_office=False,
+            to_government_office=True,
+        )
+        services.outcome_submit(outcome=outcome, actor=world.office)
+    outcome.refresh_from_db()
+    assert outcome.status == OS.AWAITING_FEEDBACK
+    tasks = {t.department.name if t.department else t.assignee_role: t for t in
+             Task.objects.filter(object_id=str(outcome.pk), kind=Task.Kind.OUTCOME)}  # fmt: skip
+    assert set(tasks) == {"区住房和城乡建设局", "government_office"}
+    # Five working days after Tuesday 29 September, across the National Day holiday:
+    # 30 Sep, 8, 9, 10 (swapped working Saturday), 12 Oct.
+    assert {t.due_date for t in tasks.values()} == {dt.date(2026, 10, 12)}
+
+    # The government office answers in time; the housing bureau does not.
+    with time_machine.travel(dt.datetime(2026, 10, 9, 10, 0, tzinfo=dt.UTC), tick=False):
+        followups.feedback_submit(
+            task=tasks["government_office"], text="已采纳，纳入明年工作要点。", actor=world.gov_office
+        )
+    with time_machine.travel(dt.datetime(2026, 10, 12, 10, 0, tzinfo=dt.UTC), tick=False):
+        assert followups.scan_deadlines()["escalated"] == 0
+    with time_machine.travel(dt.datetime(2026, 10, 13, 10, 0, tzinfo=dt.UTC), tick=False):
+        assert followups.scan_deadlines()["escalated"] == 1
+        assert followups.scan_deadlines()["escalated"] == 0  # idempotent
+        from xieshang.consultation.selectors import overdue_outcome_tasks
+
+        assert [t.department for t in overdue_outcome_tasks(world.office)] == [world.housing]
+    overdue = Event.objects.get(verb="followup.overdue")
+    assert overdue.object_id == str(tasks["区住房和城乡建设局"].pk)
+    assert Notification.objects.filter(recipient=world.supervisor, title__contains="已逾期").exists()
+
+    # The outcome cannot close while feedback is missing.
+    with pytest.raises(ValidationError, match="未办结"):
+        services.outcome_close(outcome=outcome, actor=world.office)
+    followups.feedback_submit(
+        task=tasks["区住房和城乡建设局"], text="正在落实。", actor=world.housing_clerk
+    )
+    for task in tasks.values():
+        followups.task_close(task=task, actor=world.office)
+    services.outcome_close(outcome=outcome, actor=world.office)
+    outcome.refresh_from_db()
+    assert outcome.status == OS.CLOSED
+
+
+@pytest.mark.clause("C2.7")
+def test_it_refuses_to_send_an_unplanned_outcome_to_nobody(world):
+    activity = held_activity(world)
+    outcome = services.outcome_create(
+        activity=activity,
+        actor=world.office,
+        kind=Outcome.Kind.RECOMMENDATION,
+        title="无人反馈",
+        body="……",
+        to_party_office=False,
+        to_government_office=False,
+    )
+    with pytest.raises(ValidationError, match="反馈单位"):
+        services.outcome_submit(outcome=outcome, actor=world.office)
+    with pytest.raises(PermissionDenied):
+        services.outcome_submit(outcome=outcome, actor=world.other_office)

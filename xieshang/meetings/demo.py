@@ -1,0 +1,371 @@
+"""Demo meetings for the demo district: this year's plenary with sittings, leave and
+speeches, a year of other meetings with attendance, briefings and committee reports.
+
+Meetings, invitations, leave, closing and speeches go through the services (so events,
+outcomes and duty records are real); the individual sign-ins are bulk-written to stay fast.
+"""
+
+import datetime as dt
+import random
+
+from django.utils import timezone
+
+from xieshang.core.models import User
+from xieshang.members.models import Membership
+from xieshang.members.selectors import current_term
+from xieshang.orgs.models import ActivityGroup, Committee, Department, Role, RoleAssignment
+
+from . import services, services_briefings, services_speeches
+from .models import Attendance, BriefingReceipt, Invitation, Meeting, MeetingKind, Sitting
+from .selectors import excused_map
+
+LEADERS = [
+    ("李建国", "区委书记"),
+    ("王海燕", "区委副书记、区长"),
+    ("赵志强", "区委常委、统战部部长"),
+]
+SPEECHES = [
+    "关于推进老旧小区改造提质增效的建议",
+    "加快构建县域医共体，提升基层医疗服务能力",
+    "关于优化营商环境、支持民营经济高质量发展的思考",
+    "推动职业教育与产业发展深度融合",
+    "关于加强“一老一小”服务体系建设的建议",
+    "擦亮生态底色，推进美丽河湖建设",
+]
+
+
+def _at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, minute)))
+
+
+def build(*, organisation, rng: random.Random) -> None:
+    office = User.objects.filter(
+        role_assignments__organisation=organisation, role_assignments__role=Role.OFFICE
+    ).first()
+    term = current_term(organisation)
+    if office is None or term is None:
+        return
+    chair = User.objects.filter(
+        role_assignments__organisation=organisation, role_assignments__role=Role.CHAIR
+    ).first()
+    today = timezone.localdate()
+    seats = list(
+        Membership.objects.filter(term=term, status=Membership.Status.ACTIVE).select_related(
+            "member"
+        )
+    )
+    if not seats:
+        return
+    demo = _Demo(organisation, office, chair, rng, today, seats)
+    demo.plenary(term)
+    demo.year_of_meetings()
+    demo.upcoming()
+    demo.briefings()
+    demo.committee_reports()
+
+
+class _Demo:
+    def __init__(self, organisation, office, chair, rng, today, seats):
+        self.org = organisation
+        self.office = office
+        self.chair = chair
+        self.rng = rng
+        self.today = today
+        self.seats = seats
+        self.committees = list(Committee.objects.filter(organisation=organisation))
+        self.groups = list(ActivityGroup.objects.filter(organisation=organisation))
+        self.departments = list(Department.objects.filter(organisation=organisation)[:6])
+
+    def _meeting(self, kind, title, day, hours=(9, 12), **extra) -> Meeting:
+        return services.meeting_create(
+            organisation=self.org,
+            actor=self.office,
+            kind=kind,
+            title=title,
+            start=_at(day, hours[0]),
+            end=_at(day, hours[1]),
+            location=extra.pop("location", "区政协会议室"),
+            **extra,
+        )
+
+    def _attend(self, meeting: Meeting, rate: float) -> None:
+        """Mark most invitees present (a few late), except those on approved leave."""
+        sittings = list(meeting.sittings.all())
+        excused = excused_map(meeting)
+        rows = []
+        for inv in meeting.invitations.all():
+            if not inv.is_expected(meeting) and self.rng.random() < 0.7:
+                continue
+            for s in sittings:
+                if (inv.pk, s.pk) in excused or self.rng.random() > rate:
+                    continue
+                late = self.rng.random() < 0.05
+                signed = s.start + dt.timedelta(minutes=self.rng.randint(20, 40) if late else -10)
+                rows.append(
+                    Attendance(
+                        sitting=s,
+                        invitation=inv,
+                        state=Attendance.State.LATE if late else Attendance.State.PRESENT,
+                        method=self.rng.choice([Attendance.Method.QR, Attendance.Method.STAFF]),
+                        signed_at=signed,
+                        updated_at=signed,
+                    )
+                )
+        Attendance.objects.bulk_create(rows)
+
+    def _leave(self, meeting: Meeting, count: int, *, decide: bool = True) -> None:
+        members = list(
+            meeting.invitations.filter(category=Invitation.Category.MEMBER).order_by("id")
+        )
+        if not members:
+            return
+        reasons = ["因公出差", "身体不适，需住院治疗", "参加单位重要会议", "家中有急事"]
+        sittings = list(meeting.sittings.all())
+        approver = self._approver(meeting)
+        for inv in self.rng.sample(members, min(count, len(members))):
+            part = sittings[:1] if len(sittings) > 1 and self.rng.random() < 0.4 else None
+            leave = services.leave_submit(
+                invitation=inv,
+                actor=self.office,
+                reason=self.rng.choice(reasons),
+                sittings=part,
+                today=timezone.localdate(meeting.start) - dt.timedelta(days=self.rng.randint(1, 6)),
+            )
+            if decide and approver is not None:
+                approve = self.rng.random() < 0.85
+                services.leave_decide(
+                    leave=leave,
+                    approve=approve,
+                    actor=approver,
+                    note="" if approve else "会议重要，请克服困难参加",
+                )
+
+    def _approver(self, meeting: Meeting):
+        from . import policies
+
+        kind = policies.approver_kind(meeting)
+        if kind == policies.CHAIR:
+            return self.chair
+        if kind == policies.COMMITTEE:
+            ra = RoleAssignment.objects.filter(
+                role=Role.COMMITTEE_STAFF, committee_id=meeting.committee_id
+            ).first()
+            return ra.user if ra else self.office
+        return self.office
+
+    def plenary(self, term) -> None:
+        session = term.sessions.filter(start_date__lte=self.today).order_by("-number").first()
+        if session is None:
+            return
+        day = session.start_date
+        meeting = services.meeting_create(
+            organisation=self.org,
+            actor=self.office,
+            kind=MeetingKind.PLENARY,
+            title=f"政协{self.org.name.removesuffix('政协')}{session}",
+            session=session,
+            start=_at(day, 9),
+            end=_at(day + dt.timedelta(days=2), 12),
+            location="区会议中心大礼堂",
+            description="听取和审议常务委员会工作报告、提案工作情况报告；列席区人大会议；开展大会发言。",
+        )
+        plan = [
+            (Sitting.Kind.OPENING, "开幕会", day, (9, 11)),
+            (Sitting.Kind.GROUP, "分组讨论", day, (14, 17)),
+            (Sitting.Kind.SPEECHES, "大会发言", day + dt.timedelta(days=1), (9, 12)),
+            (Sitting.Kind.JOINT, "联组讨论", day + dt.timedelta(days=1), (14, 17)),
+            (Sitting.Kind.CLOSING, "闭幕会", day + dt.timedelta(days=2), (9, 11)),
+        ]
+        sittings = [
+            services.sitting_add(
+                meeting=meeting,
+                actor=self.office,
+                kind=kind,
+                title=title,
+                start=_at(d, h[0]),
+                end=_at(d, h[1]),
+            )
+            for kind, title, d, h in plan
+        ]
+        services.invite(
+            meeting=meeting,
+            actor=self.office,
+            criteria=services.InviteCriteria(
+                all_members=True, leaders=LEADERS, departments=self.departments
+            ),
+        )
+        services.meeting_publish(meeting=meeting, actor=self.office)
+        self._leave(meeting, 8)
+        # Speeches: submitted by members and bodies, most selected, delivered.
+        speakers = self.rng.sample(self.seats, 4)
+        for i, title in enumerate(SPEECHES):
+            member = speakers[i].member if i < len(speakers) else None
+            speech = services_speeches.speech_submit(
+                meeting=meeting,
+                actor=self.office,
+                title=title,
+                body=f"{title}。\n一、基本情况。\n二、存在问题。\n三、意见建议。",
+                member=member,
+                body_name="" if member else self.rng.choice(["民盟区委", "经济界别", "农工党区委"]),
+            )
+            if i == len(SPEECHES) - 1:
+                continue  # one left for the office to decide
+            services_speeches.speech_select(speech=speech, actor=self.office, selected=True)
+            services_speeches.speech_schedule(
+                speech=speech, actor=self.office, sitting=sittings[2], order=i + 1
+            )
+        if meeting.end.date() < self.today:
+            self._attend(meeting, 0.93)
+            leaders = list(meeting.invitations.exclude(category=Invitation.Category.MEMBER))
+            for speech in meeting.speeches.filter(status="scheduled"):
+                services_speeches.speech_deliver(
+                    speech=speech, actor=self.office, listeners=leaders[:3]
+                )
+            services.meeting_close(meeting=meeting, actor=self.office)
+
+    def year_of_meetings(self) -> None:
+        start = self.today - dt.timedelta(days=330)
+        kinds = [
+            (MeetingKind.STANDING, "常务委员会会议", 4),
+            (MeetingKind.CHAIRMAN, "主席会议", 6),
+            (MeetingKind.SYMPOSIUM, "协商座谈会", 3),
+            (MeetingKind.SPECIAL_CONSULTATION, "专题协商会", 2),
+            (MeetingKind.COMMITTEE, "专委会调研座谈", 6),
+            (MeetingKind.GROUP, "委员活动小组活动", 4),
+            (MeetingKind.INSPECTION, "视察调研", 3),
+            (MeetingKind.STUDIO, "委员工作室接待日", 2),
+            (MeetingKind.LECTURE, "委员讲堂", 2),
+            (MeetingKind.TRAINING, "委员学习培训班", 2),
+        ]
+        standing = [s for s in self.seats if s.is_standing]
+        for kind, label, count in kinds:
+            for n in range(count):
+                day = start + dt.timedelta(days=self.rng.randint(0, 320))
+                while day.weekday() >= 5:
+                    day += dt.timedelta(days=1)
+                if day >= self.today:
+                    day = self.today - dt.timedelta(days=3)
+                extra, criteria = {}, services.InviteCriteria()
+                if kind == MeetingKind.STANDING:
+                    criteria.standing = True
+                    criteria.leaders = LEADERS[1:2]
+                elif kind == MeetingKind.CHAIRMAN:
+                    criteria.roles = [Role.CHAIR]
+                elif kind in (MeetingKind.SYMPOSIUM, MeetingKind.SPECIAL_CONSULTATION):
+                    criteria.committees = self.rng.sample(self.committees, 2)
+                    criteria.departments = self.departments[:2]
+                elif kind == MeetingKind.COMMITTEE:
+                    extra["committee"] = committee = self.committees[n % len(self.committees)]
+                    criteria.committees = [committee]
+                elif kind == MeetingKind.GROUP and self.groups:
+                    extra["activity_group"] = group = self.groups[n % len(self.groups)]
+                    criteria.groups = [group]
+                elif kind in (MeetingKind.STUDIO, MeetingKind.LECTURE):
+                    extra["series"] = (
+                        "民生服务委员工作室" if kind == MeetingKind.STUDIO else "委员讲堂"
+                    )
+                    extra["mode"] = Meeting.Mode.SIGNUP
+                    criteria.all_members = True
+                elif kind == MeetingKind.INSPECTION:
+                    criteria.members = [s.member for s in self.rng.sample(self.seats, 15)]
+                    criteria.departments = self.departments[:1]
+                else:
+                    criteria.all_members = True
+                if kind == MeetingKind.STANDING and not standing:
+                    continue
+                meeting = self._meeting(
+                    kind,
+                    f"{label}（{day.month}月）",
+                    day,
+                    hours=(9, 12) if n % 2 else (14, 17),
+                    **extra,
+                )
+                services.invite(meeting=meeting, actor=self.office, criteria=criteria)
+                services.meeting_publish(meeting=meeting, actor=self.office)
+                if meeting.mode == Meeting.Mode.SIGNUP:
+                    picked = self.rng.sample(list(meeting.invitations.all()), 20)
+                    Invitation.objects.filter(pk__in=[i.pk for i in picked]).update(
+                        response=Invitation.Response.SIGNED_UP
+                    )
+                self._leave(meeting, 2)
+                self._attend(meeting, 0.88)
+                if kind == MeetingKind.INSPECTION:
+                    services.meeting_file_report(
+                        meeting=meeting,
+                        actor=self.office,
+                        text="调研组实地察看了项目现场，听取了相关部门情况汇报，形成以下建议：……",
+                    )
+                services.meeting_close(meeting=meeting, actor=self.office)
+        for kind, title, who in [
+            (MeetingKind.PARTY_REPORT, "向区委常委会汇报上半年政协工作", "政协党组书记、主席"),
+            (MeetingKind.PARTY_INVITATION, "列席区委全会", "政协主席、副主席"),
+            (MeetingKind.PARTY_INVITATION, "应邀出席区政府常务会议", "政协副主席"),
+        ]:
+            day = start + dt.timedelta(days=self.rng.randint(30, 300))
+            meeting = self._meeting(kind, title, day, host="区委常委会", attendees_text=who)
+            services.meeting_file_report(
+                meeting=meeting, actor=self.office, text="会议听取了有关情况汇报，提出了工作要求。"
+            )
+
+    def upcoming(self) -> None:
+        day = self.today + dt.timedelta(days=6)
+        while day.weekday() >= 5:
+            day += dt.timedelta(days=1)
+        meeting = self._meeting(MeetingKind.STANDING, "常务委员会会议（近期）", day)
+        services.invite(
+            meeting=meeting,
+            actor=self.office,
+            criteria=services.InviteCriteria(standing=True, leaders=LEADERS[:1]),
+        )
+        services.meeting_publish(meeting=meeting, actor=self.office)
+        self._leave(meeting, 3, decide=False)
+        consult = self._meeting(
+            MeetingKind.SYMPOSIUM, "“有事好商量”协商座谈会", day + dt.timedelta(days=7)
+        )
+        services.invite(
+            meeting=consult,
+            actor=self.office,
+            criteria=services.InviteCriteria(all_members=True, departments=self.departments[:3]),
+        )
+        services.meeting_publish(meeting=consult, actor=self.office)
+
+    def briefings(self) -> None:
+        items = [
+            ("区政府关于上半年经济运行情况的通报", "区发展和改革局"),
+            ("关于城市更新重点项目推进情况的通报", "区住房和城乡建设局"),
+            ("关于教育资源布局调整情况的通报", "区教育局"),
+        ]
+        for title, source in items:
+            b = services_briefings.briefing_create(
+                organisation=self.org,
+                actor=self.office,
+                title=title,
+                source=source,
+                body=f"{title}。\n一、总体情况……\n二、下一步工作……",
+            )
+            services_briefings.briefing_publish(briefing=b, actor=self.office)
+            receipts = list(b.receipts.all())
+            read = self.rng.sample(receipts, len(receipts) * 2 // 3)
+            BriefingReceipt.objects.filter(pk__in=[r.pk for r in read]).update(
+                read_at=timezone.now()
+            )
+
+    def committee_reports(self) -> None:
+        year = self.today.year
+        services_briefings.committee_reports_schedule(
+            organisation=self.org, year=year - 1, actor=self.office
+        )
+        services_briefings.committee_reports_schedule(
+            organisation=self.org, year=year, actor=self.office
+        )
+        from .models import CommitteeReport
+
+        for report in CommitteeReport.objects.filter(
+            organisation=self.org, due_date__year=year - 1
+        ):
+            if self.rng.random() < 0.8:
+                services_briefings.committee_report_file(
+                    report=report,
+                    actor=self.office,
+                    content=f"{report.committee}{report.period}工作总结：开展调研、协商和提案督办等工作。",
+                )
