@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.lock | cksum | cut -d' ' -f
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: install run test clauses lint format messages migrate seed clean
+.PHONY: install run test clauses lint format messages migrate seed clean bench
 
 $(STAMP): requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,10 @@ test: install
 
 clauses: install
 	$(BIN)/python -m pytest -n 2 -q --clauses $(PYTEST_ARGS)
+
+# Timing of the pages people wait on, on a fresh demo data set (PROFILE=city for larger).
+bench: install
+	$(BIN)/python bench/run.py --profile $(or $(PROFILE),district)
 
 lint: install
 	$(BIN)/ruff check .
