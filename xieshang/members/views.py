@@ -9,7 +9,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from xieshang.core import access, pii
@@ -108,24 +108,24 @@ def member_export(request):
 
 
 FIELD_LABELS = {
-    "name": _lazy("姓名"),
-    "gender": _lazy("性别"),
-    "ethnicity": _lazy("民族"),
-    "birth_date": _lazy("出生日期"),
-    "id_number": _lazy("身份证号"),
-    "phone": _lazy("手机号码"),
-    "address": _lazy("家庭住址"),
-    "employer": _lazy("工作单位及职务"),
-    "education": _lazy("学历"),
-    "email": _lazy("电子邮箱"),
-    "street": _lazy("居住街道"),
-    "sector": _lazy("界别"),
-    "party": _lazy("党派"),
-    "activity_group": _lazy("活动小组"),
-    "is_standing": _lazy("常委"),
-    "position": _lazy("政协职务"),
-    "committees": _lazy("所在专委会"),
-    "categories": _lazy("联系类别"),
+    "name": gettext_lazy("姓名"),
+    "gender": gettext_lazy("性别"),
+    "ethnicity": gettext_lazy("民族"),
+    "birth_date": gettext_lazy("出生日期"),
+    "id_number": gettext_lazy("身份证号"),
+    "phone": gettext_lazy("手机号码"),
+    "address": gettext_lazy("家庭住址"),
+    "employer": gettext_lazy("工作单位及职务"),
+    "education": gettext_lazy("学历"),
+    "email": gettext_lazy("电子邮箱"),
+    "street": gettext_lazy("居住街道"),
+    "sector": gettext_lazy("界别"),
+    "party": gettext_lazy("党派"),
+    "activity_group": gettext_lazy("活动小组"),
+    "is_standing": gettext_lazy("常委"),
+    "position": gettext_lazy("政协职务"),
+    "committees": gettext_lazy("所在专委会"),
+    "categories": gettext_lazy("联系类别"),
 }
 
 

@@ -7,9 +7,15 @@ materialised path (`path`), so "this node and everything below it" is one indexe
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from xieshang.core.text import chinese_number
+
+
+def ordinal(n: int) -> str:
+    """十五 in Chinese (第十五届), 15 in other languages (the translation adds "th")."""
+    return chinese_number(n) if (get_language() or "zh").startswith("zh") else str(n)
 
 
 class Level(models.TextChoices):
@@ -72,7 +78,7 @@ class Term(models.Model):
         ]
 
     def __str__(self) -> str:
-        return _("第%(n)s届") % {"n": chinese_number(self.number)}
+        return _("第%(n)s届") % {"n": ordinal(self.number)}
 
 
 class Session(models.Model):
@@ -94,8 +100,8 @@ class Session(models.Model):
 
     def __str__(self) -> str:
         return _("第%(t)s届第%(n)s次会议") % {
-            "t": chinese_number(self.term.number),
-            "n": chinese_number(self.number),
+            "t": ordinal(self.term.number),
+            "n": ordinal(self.number),
         }
 
 
