@@ -60,9 +60,7 @@ def test_it_invites_by_committee_sector_and_name_and_records_who_attended(world)
     assert leaders == {"周书记": "出席", "吴区长": "缺席"}
 
     # Attendance feeds the duty ledger; excused absence is not counted either way.
-    records = {
-        (r.member.name, r.kind) for r in DutyRecord.objects.select_related("member").all()
-    }
+    records = {(r.member.name, r.kind) for r in DutyRecord.objects.select_related("member").all()}
     assert records == {
         ("张丽华", DutyKind.MEETING),
         ("王建国", DutyKind.MEETING),

@@ -6,9 +6,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from xieshang.consultation import services
 from xieshang.consultation.models import ActivityForm, Outcome
+from xieshang.consultation.selectors import outcome_tasks
 from xieshang.core.models import Event, Notification
 from xieshang.followups import services as followups
-from xieshang.followups.models import Task
 from xieshang.orgs import config
 
 OS = Outcome.Status
@@ -45,7 +45,7 @@ def test_it_takes_plan_outcomes_through_the_decision_procedure(world):
     services.outcome_submit(outcome=outcome, actor=world.office)
     outcome.refresh_from_db()
     assert outcome.status == OS.SUBMITTED
-    assert not Task.objects.filter(object_id=str(outcome.pk), kind=Task.Kind.OUTCOME).exists()
+    assert outcome_tasks([outcome.pk]) == {}
     assert Notification.objects.filter(
         recipient=world.party_office, title__contains="老旧小区改造提升的建议案"
     ).exists()
@@ -90,8 +90,10 @@ def test_it_escalates_feedback_on_an_outcome_that_goes_overdue(world):
         services.outcome_submit(outcome=outcome, actor=world.office)
     outcome.refresh_from_db()
     assert outcome.status == OS.AWAITING_FEEDBACK
-    tasks = {t.department.name if t.department else t.assignee_role: t for t in
-             Task.objects.filter(object_id=str(outcome.pk), kind=Task.Kind.OUTCOME)}  # fmt: skip
+    tasks = {
+        t.department.name if t.department else t.assignee_role: t
+        for t in outcome_tasks([outcome.pk])[outcome.pk]
+    }
     assert set(tasks) == {"区住房和城乡建设局", "government_office"}
     # Five working days after Tuesday 29 September, across the National Day holiday:
     # 30 Sep, 8, 9, 10 (swapped working Saturday), 12 Oct.
@@ -100,7 +102,9 @@ def test_it_escalates_feedback_on_an_outcome_that_goes_overdue(world):
     # The government office answers in time; the housing bureau does not.
     with time_machine.travel(dt.datetime(2026, 10, 9, 10, 0, tzinfo=dt.UTC), tick=False):
         followups.feedback_submit(
-            task=tasks["government_office"], text="已采纳，纳入明年工作要点。", actor=world.gov_office
+            task=tasks["government_office"],
+            text="已采纳，纳入明年工作要点。",
+            actor=world.gov_office,
         )
     with time_machine.travel(dt.datetime(2026, 10, 12, 10, 0, tzinfo=dt.UTC), tick=False):
         assert followups.scan_deadlines()["escalated"] == 0
@@ -112,7 +116,9 @@ def test_it_escalates_feedback_on_an_outcome_that_goes_overdue(world):
         assert [t.department for t in overdue_outcome_tasks(world.office)] == [world.housing]
     overdue = Event.objects.get(verb="followup.overdue")
     assert overdue.object_id == str(tasks["区住房和城乡建设局"].pk)
-    assert Notification.objects.filter(recipient=world.supervisor, title__contains="已逾期").exists()
+    assert Notification.objects.filter(
+        recipient=world.supervisor, title__contains="已逾期"
+    ).exists()
 
     # The outcome cannot close while feedback is missing.
     with pytest.raises(ValidationError, match="未办结"):

@@ -23,8 +23,13 @@ def checks_by_key(plan):
 def test_it_refuses_to_submit_a_plan_below_the_supervision_share(world):
     plan = services.plan_create(organisation=world.district, year=2027, actor=world.office)
     for i, form in enumerate(
-        [ActivityForm.SPECIAL, ActivityForm.SYMPOSIUM, ActivityForm.COUNTERPART,
-         ActivityForm.SECTOR, ActivityForm.PROPOSAL]  # fmt: skip
+        [
+            ActivityForm.SPECIAL,
+            ActivityForm.SYMPOSIUM,
+            ActivityForm.COUNTERPART,
+            ActivityForm.SECTOR,
+            ActivityForm.PROPOSAL,
+        ]  # fmt: skip
     ):
         world.item(plan, f"议题{i}", form=form, month=i + 2)
     check = checks_by_key(plan)["supervision_share"]
@@ -116,9 +121,7 @@ def test_it_lets_each_step_be_taken_by_its_own_body_only(world):
 def test_it_lets_both_offices_edit_during_joint_revision_and_nobody_after(world):
     plan = world.passing_plan()
     services.plan_forward(plan=plan, actor=world.office)
-    world.item(
-        plan, "政府办增加的议题", actor=world.gov_office, topic_type=TopicType.SUPERVISION
-    )
+    world.item(plan, "政府办增加的议题", actor=world.gov_office, topic_type=TopicType.SUPERVISION)
     world.item(plan, "区委办增加的议题", actor=world.party_office)
     with pytest.raises(PermissionDenied):
         world.item(plan, "政协办不能在会签环节改", actor=world.office)

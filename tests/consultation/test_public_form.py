@@ -58,9 +58,7 @@ def test_it_limits_submissions_per_address_and_hour(world, client):
     assert "第四条议题建议内容" in response.text
     assert Topic.objects.count() == 3
     # Another address is not affected.
-    response = client.post(
-        URL, form_data(world, title="另一个地址的建议"), REMOTE_ADDR="10.9.9.9"
-    )
+    response = client.post(URL, form_data(world, title="另一个地址的建议"), REMOTE_ADDR="10.9.9.9")
     assert response.status_code == 302
 
 

@@ -40,8 +40,16 @@ class World:
     committee_staff: object
     members: list[Member] = field(default_factory=list)
 
-    def member(self, name: str | None = None, *, sector=None, standing=False, committees=None,
-               group=None, login=True) -> Member:
+    def member(
+        self,
+        name: str | None = None,
+        *,
+        sector=None,
+        standing=False,
+        committees=None,
+        group=None,
+        login=True,
+    ) -> Member:
         kwargs = {"organisation": self.org}
         if name:
             kwargs["name"] = name
@@ -62,8 +70,16 @@ class World:
         self.members.append(member)
         return member
 
-    def meeting(self, kind=MeetingKind.SYMPOSIUM, *, day=None, hours=(9, 12), invite=True,
-                publish=True, **extra) -> Meeting:
+    def meeting(
+        self,
+        kind=MeetingKind.SYMPOSIUM,
+        *,
+        day=None,
+        hours=(9, 12),
+        invite=True,
+        publish=True,
+        **extra,
+    ) -> Meeting:
         day = day or dt.date(2026, 3, 16)
         meeting = services.meeting_create(
             organisation=self.org,
@@ -97,16 +113,20 @@ class World:
             location="区会议中心",
             **extra,
         )
-        kinds = [Sitting.Kind.OPENING] + [Sitting.Kind.GROUP] * (sittings - 2) + [
-            Sitting.Kind.CLOSING
-        ]
+        kinds = (
+            [Sitting.Kind.OPENING] + [Sitting.Kind.GROUP] * (sittings - 2) + [Sitting.Kind.CLOSING]
+        )
         titles = ["开幕会"] + [f"分组讨论{i + 1}" for i in range(sittings - 2)] + ["闭幕会"]
         for i, (kind, title) in enumerate(zip(kinds, titles, strict=True)):
             d = day + dt.timedelta(days=i // 2)
             hours = (9, 12) if i % 2 == 0 else (14, 17)
             services.sitting_add(
-                meeting=meeting, actor=self.office, kind=kind, title=title,
-                start=at(d, hours[0]), end=at(d, hours[1]),
+                meeting=meeting,
+                actor=self.office,
+                kind=kind,
+                title=title,
+                start=at(d, hours[0]),
+                end=at(d, hours[1]),
             )
         services.invite(
             meeting=meeting, actor=self.office, criteria=services.InviteCriteria(all_members=True)

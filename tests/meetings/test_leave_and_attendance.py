@@ -54,7 +54,10 @@ def test_it_invites_by_sector_committee_group_standing_name_and_leaders():
     assert invited() == {econ.name, standing.name, grouped.name, named.name}
     assert edu.name not in invited()
     # Inviting the committee adds nobody twice.
-    assert services.invite(meeting=meeting, actor=w.office, criteria=crit(committees=[w.committee])) == 0
+    assert (
+        services.invite(meeting=meeting, actor=w.office, criteria=crit(committees=[w.committee]))
+        == 0
+    )
     services.invite(
         meeting=meeting,
         actor=w.office,
@@ -299,9 +302,7 @@ def test_leaders_attendance_is_recorded_but_writes_no_duty_record():
         sitting=meeting.sittings.get(), invitation=zhang, state="present", actor=w.office
     )
     services.meeting_close(meeting=meeting, actor=w.office)
-    leaders = dict(
-        meeting.invitations.filter(category="leader").values_list("name", "outcome")
-    )
+    leaders = dict(meeting.invitations.filter(category="leader").values_list("name", "outcome"))
     assert leaders == {"张明": "present", "李华": "absent"}
     assert DutyRecord.objects.filter(member__isnull=True).count() == 0
 
@@ -335,3 +336,29 @@ def test_staff_marking_is_audited_and_only_by_the_office():
     )
     event = Event.objects.get(verb="attendance.mark")
     assert (event.to_state, event.actor) == ("late", w.office)
+
+
+@pytest.mark.clause("C4.13")
+def test_an_activity_groups_leader_decides_its_leave_and_members_get_the_activity():
+    w = world()
+    leader = w.member("组长", group=w.group)
+    w.group.leader = leader
+    w.group.save()
+    m = w.member("甲委员", group=w.group)
+    outsider = w.member("乙委员")
+    activity = w.meeting(MeetingKind.GROUP, activity_group=w.group, invite=False, publish=False)
+    services.invite(
+        meeting=activity, actor=w.office, criteria=services.InviteCriteria(groups=[w.group])
+    )
+    services.meeting_publish(meeting=activity, actor=w.office)
+    assert set(activity.invitations.values_list("name", flat=True)) == {"组长", "甲委员"}
+    leave = services.leave_submit(
+        invitation=activity.invitations.get(member=m), actor=m.user, reason="出差"
+    )
+    with pytest.raises(PermissionDenied):
+        services.leave_decide(leave=leave, approve=True, actor=outsider.user)
+    services.leave_decide(leave=leave, approve=True, actor=leader.user)
+    present(w, activity, leader)
+    services.meeting_close(meeting=activity, actor=w.office)
+    assert duty(leader) == [DutyKind.MEETING]
+    assert activity.invitations.get(member=m).outcome == "excused"

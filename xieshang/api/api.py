@@ -41,3 +41,11 @@ api.add_router("/followups/", followups_router)
 from xieshang.api.proposals import router as proposals_router  # noqa: E402
 
 api.add_router("/proposals/", proposals_router)
+
+from xieshang.api.consultation import router as consultation_router  # noqa: E402
+
+api.add_router("/consultation/", consultation_router)
+
+from xieshang.api.meetings import router as meetings_router  # noqa: E402
+
+api.add_router("/meetings/", meetings_router)

@@ -4,6 +4,7 @@ rejected submission re-renders with what the user typed and a clear message."""
 import datetime as dt
 
 from django import forms
+from django.db.models import Case, IntegerField, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -65,10 +66,15 @@ class PublicTopicForm(_Bootstrap, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        orgs = Organisation.objects.filter(level__in=["province", "city", "district"]).order_by(
-            "-level", "path"
+        # The nearest committee first: a district's residents mostly write to the district.
+        rank = Case(
+            When(level="district", then=Value(0)),
+            When(level="city", then=Value(1)),
+            default=Value(2),
+            output_field=IntegerField(),
         )
-        self.fields["organisation"].queryset = orgs
+        orgs = Organisation.objects.filter(level__in=["province", "city", "district"])
+        self.fields["organisation"].queryset = orgs.order_by(rank, "path")
 
     def clean_website(self):
         if self.cleaned_data.get("website"):
@@ -254,7 +260,7 @@ class SendBackForm(_Bootstrap, forms.Form):
 
 class ApproveForm(_Bootstrap, forms.Form):
     approved_on = forms.DateField(
-        label=_("常委会审定日期"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("常委会审定日期"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
     )
     doc_number = forms.CharField(label=_("印发文号"), max_length=50, required=False)
     note = forms.CharField(label=_("审定意见"), required=False, max_length=2000)
@@ -312,7 +318,9 @@ class ActivityCreateForm(_Bootstrap, forms.Form):
     title = forms.CharField(label=_("活动名称"), max_length=100)
     form = forms.ChoiceField(label=_("协商形式"), choices=ActivityForm.choices)
     sector = forms.ModelChoiceField(label=_("界别"), queryset=Sector.objects.none(), required=False)
-    date = forms.DateField(label=_("活动日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(
+        label=_("活动日期"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+    )
     place = forms.CharField(label=_("地点"), max_length=100)
     agenda = forms.CharField(
         label=_("议程"), required=False, widget=forms.Textarea(attrs={"rows": 3})
@@ -487,6 +495,6 @@ class DecisionForm(_Bootstrap, forms.Form):
     )
     decided_on = forms.DateField(
         label=_("决策日期"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
         initial=dt.date.today,
     )

@@ -694,9 +694,11 @@ def activity_create(
     C4.12). Several organisers (CPPCC and parties) may hold it together (C4.3)."""
     _require_activities(actor, organisation)
     if plan_item is not None:
-        if plan_item.plan.organisation_id != organisation.pk:
+        # Read the plan afresh: the caller's copy may predate its approval.
+        plan = ConsultationPlan.objects.get(pk=plan_item.plan_id)
+        if plan.organisation_id != organisation.pk:
             raise ValidationError({"plan_item": _("计划事项不属于本组织。")})
-        if plan_item.plan.status != PS.PUBLISHED:
+        if plan.status != PS.PUBLISHED:
             raise ValidationError({"plan_item": _("年度协商计划印发后才能安排计划内活动。")})
     if sector is not None and sector.organisation_id != organisation.pk:
         raise ValidationError({"sector": _("界别不属于本组织。")})
@@ -938,12 +940,13 @@ def outcome_create(
 
 
 @transaction.atomic
-def outcome_submit(*, outcome: Outcome, actor) -> Outcome:
+def outcome_submit(*, outcome: Outcome, actor, submitted_on: dt.date | None = None) -> Outcome:
     """Send the outcome to the Party committee and government (and the named departments).
 
     A plan outcome enters the decision procedure (submitted → in decision → decided).
     Any other outcome asks each named body for written feedback on adoption and
-    implementation by a deadline, through the follow-up engine (reminders, escalation)."""
+    implementation by a deadline, through the follow-up engine (reminders, escalation).
+    `submitted_on` records an outcome that went out on paper earlier; deadlines count from it."""
     outcome = lock(Outcome, outcome.pk)
     if not policies.can_manage(actor, outcome.organisation):
         raise PermissionDenied
@@ -956,7 +959,7 @@ def outcome_submit(*, outcome: Outcome, actor) -> Outcome:
         departments or outcome.to_party_office or outcome.to_government_office
     ):
         raise ValidationError(_("请至少指定一个反馈单位。"))
-    outcome.submitted_on = timezone.localdate()
+    outcome.submitted_on = min(submitted_on or timezone.localdate(), timezone.localdate())
     transition(
         outcome,
         to=OS.SUBMITTED if plan_outcome else OS.AWAITING_FEEDBACK,
@@ -994,6 +997,7 @@ def outcome_submit(*, outcome: Outcome, actor) -> Outcome:
                 kind=Task.Kind.OUTCOME,
                 subject=outcome,
                 working_days=days,
+                start_date=outcome.submitted_on,
                 request=request,
                 **target,
             )

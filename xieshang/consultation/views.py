@@ -366,10 +366,10 @@ def _render_plan(request, plan, status=200, **forms):
         or PlanHeaderForm(
             initial={"title": plan.title, "preface": plan.preface, "version": plan.version}
         ),
-        "forward_form": forms.get("forward_form") or NoteForm(),
+        "forward_form": forms.get("forward_form") or NoteForm(prefix="forward"),
         "approve_form": forms.get("approve_form")
-        or ApproveForm(initial={"approved_on": timezone.localdate()}),
-        "send_back_form": forms.get("send_back_form") or SendBackForm(),
+        or ApproveForm(prefix="approve", initial={"approved_on": timezone.localdate()}),
+        "send_back_form": forms.get("send_back_form") or SendBackForm(prefix="back"),
         "comment_form": forms.get("comment_form") or CommentForm(),
         "comments": plan.comments.all(),
         "versions": versions,
@@ -496,7 +496,10 @@ def plan_forward(request, pk: int):
     if not policies.can_forward(request.user, plan):
         raise PermissionDenied
     is_approval = plan.status == PS.APPROVAL
-    form = ApproveForm(request.POST) if is_approval else NoteForm(request.POST)
+    if is_approval:
+        form = ApproveForm(request.POST, prefix="approve")
+    else:
+        form = NoteForm(request.POST, prefix="forward")
     form_name = "approve_form" if is_approval else "forward_form"
     if form.is_valid():
         data = form.cleaned_data
@@ -525,7 +528,7 @@ def plan_send_back(request, pk: int):
     plan = _get_plan(request, pk)
     if not policies.can_send_back(request.user, plan):
         raise PermissionDenied
-    form = SendBackForm(request.POST)
+    form = SendBackForm(request.POST, prefix="back")
     if form.is_valid():
         try:
             services.plan_send_back(plan=plan, actor=request.user, note=form.cleaned_data["note"])

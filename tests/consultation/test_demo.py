@@ -1,0 +1,18 @@
+import random
+
+from xieshang.consultation import demo
+from xieshang.consultation.models import ConsultationPlan, Outcome, PartyPlan, Topic
+from xieshang.consultation.selectors import plan_checks
+
+
+def test_it_builds_a_published_plan_and_last_years_outcomes_at_every_stage(world):
+    demo.build(organisation=world.district, rng=random.Random(7))
+    years = dict(ConsultationPlan.objects.values_list("year", "status"))
+    assert years == {2025: "published", 2026: "published", 2027: "draft"}
+    draft = ConsultationPlan.objects.get(year=2027)
+    assert not {c.key: c for c in plan_checks(draft)}["supervision_share"].ok
+    stages = set(Outcome.objects.values_list("status", flat=True))
+    assert stages == set(Outcome.Status.values)
+    assert Topic.objects.filter(status=Topic.Status.PENDING).count() == 3
+    assert set(Topic.objects.values_list("source", flat=True)) == set(Topic.Source.values)
+    assert PartyPlan.objects.get().comments.count() == 1

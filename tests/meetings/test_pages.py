@@ -1,0 +1,391 @@
+"""The meeting pages: scope, forms, query counts, the report and its exports."""
+
+import datetime as dt
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from xieshang.meetings import services
+from xieshang.meetings.models import Attendance, LeaveRequest, Meeting, MeetingKind
+
+from .factories import world
+
+pytestmark = pytest.mark.django_db
+
+
+def crowd(w, n):
+    for i in range(n):
+        w.member(f"委员{i:02d}", sector=w.sector if i % 2 else w.sector2)
+
+
+@pytest.mark.parametrize("n", [3, 30])
+def test_the_meeting_page_query_count_does_not_grow(client, n, django_assert_num_queries):
+    w = world()
+    crowd(w, n)
+    plenary = w.plenary(sittings=4)
+    services.invite(
+        meeting=plenary,
+        actor=w.office,
+        criteria=services.InviteCriteria(leaders=[("张明", "区委副书记")]),
+    )
+    client.force_login(w.office)
+    client.get(f"/meetings/{plenary.pk}/")
+    with django_assert_num_queries(18):
+        response = client.get(f"/meetings/{plenary.pk}/")
+    assert response.status_code == 200
+    assert "开幕会" in response.content.decode()
+
+
+@pytest.mark.parametrize("n", [3, 30])
+def test_the_sign_in_board_query_count_does_not_grow(client, n, django_assert_num_queries):
+    w = world()
+    crowd(w, n)
+    meeting = w.meeting()
+    sitting = meeting.sittings.get()
+    for inv in meeting.invitations.all()[:2]:
+        services.attendance_mark(sitting=sitting, invitation=inv, state="present", actor=w.office)
+    client.force_login(w.office)
+    url = f"/meetings/sittings/{sitting.pk}/board/"
+    client.get(url)
+    with django_assert_num_queries(14):
+        response = client.get(url)
+    assert response.content.decode().count('data-state="present"') == 2
+    with django_assert_num_queries(14):
+        rows = client.get(url + "?part=rows", headers={"HX-Request": "true"})
+    assert "<html" not in rows.content.decode() and 'id="board-rows"' in rows.content.decode()
+
+
+@pytest.mark.parametrize("n", [3, 30])
+def test_the_attendance_report_query_count_does_not_grow(client, n, django_assert_num_queries):
+    w = world()
+    crowd(w, n)
+    plenary = w.plenary(sittings=3)
+    services.meeting_close(meeting=plenary, actor=w.office)
+    client.force_login(w.office)
+    client.get(f"/meetings/{plenary.pk}/report/")
+    with django_assert_num_queries(15):
+        response = client.get(f"/meetings/{plenary.pk}/report/")
+    assert response.status_code == 200
+
+
+def test_another_organisation_and_uninvited_members_get_404(client):
+    w = world()
+    outsider_org = world("他区政协")
+    invited, uninvited = w.member(), w.member()
+    meeting = w.meeting(invite=False)
+    services.invite(
+        meeting=meeting, actor=w.office, criteria=services.InviteCriteria(members=[invited])
+    )
+    sitting = meeting.sittings.get()
+    client.force_login(outsider_org.office)
+    for url in (
+        f"/meetings/{meeting.pk}/",
+        f"/meetings/sittings/{sitting.pk}/board/",
+        f"/meetings/{meeting.pk}/report/",
+        "/meetings/99999/",
+    ):
+        assert client.get(url).status_code == 404, url
+    client.force_login(uninvited.user)
+    assert client.get(f"/meetings/{meeting.pk}/").status_code == 404
+    client.force_login(invited.user)
+    assert client.get(f"/meetings/{meeting.pk}/").status_code == 200
+    # A member never reaches the board or the report.
+    assert client.get(f"/meetings/sittings/{sitting.pk}/board/").status_code == 404
+    assert client.get(f"/meetings/{meeting.pk}/report/").status_code == 404
+
+
+def test_a_rejected_meeting_form_keeps_what_was_typed(client):
+    w = world()
+    client.force_login(w.office)
+    response = client.post(
+        "/meetings/new/",
+        {
+            "kind": MeetingKind.COMMITTEE,
+            "title": "经济委员会调研座谈",
+            "start": "2026-04-01T14:00",
+            "end": "2026-04-01T09:00",
+            "mode": "compulsory",
+        },
+    )
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "结束时间须晚于开始时间" in html
+    assert "专委会活动请选择专门委员会" in html
+    assert 'value="经济委员会调研座谈"' in html
+    assert not Meeting.objects.exists()
+
+
+def test_the_office_creates_a_meeting_and_a_member_asks_leave_with_a_reason(client):
+    w = world()
+    m = w.member()
+    client.force_login(w.office)
+    response = client.post(
+        "/meetings/new/",
+        {
+            "kind": MeetingKind.STANDING,
+            "title": "常委会议",
+            "start": "2026-04-01T09:00",
+            "end": "2026-04-01T12:00",
+            "mode": "compulsory",
+        },
+    )
+    meeting = Meeting.objects.get()
+    assert response.url == f"/meetings/{meeting.pk}/"
+    client.post(f"/meetings/{meeting.pk}/invite/", {"all_members": "on"})
+    client.post(f"/meetings/{meeting.pk}/publish/")
+    client.force_login(m.user)
+    empty = client.post(f"/meetings/{meeting.pk}/leave/", {"reason": "  "})
+    assert empty.status_code == 400
+    assert "这个字段是必填项" in empty.content.decode() or "必填" in empty.content.decode()
+    done = client.post(f"/meetings/{meeting.pk}/leave/", {"reason": "出差在外"}, follow=True)
+    assert "请假" in done.content.decode()
+    assert LeaveRequest.objects.get().reason == "出差在外"
+
+
+def test_the_leave_queue_lists_only_what_the_user_decides(client):
+    w = world()
+    m = w.member("甲委员")
+    plenary = w.plenary()
+    activity = w.meeting(MeetingKind.COMMITTEE, committee=w.committee, title="经济委调研")
+    for meeting in (plenary, activity):
+        services.leave_submit(
+            invitation=meeting.invitations.get(member=m), actor=m.user, reason="出差"
+        )
+    client.force_login(w.chair)
+    chair_html = client.get("/meetings/leave/").content.decode()
+    client.force_login(w.committee_staff)
+    staff_html = client.get("/meetings/leave/").content.decode()
+    assert plenary.title in chair_html and "经济委调研" not in chair_html
+    assert "经济委调研" in staff_html and plenary.title not in staff_html
+    leave = LeaveRequest.objects.get(meeting=activity)
+    response = client.post(f"/meetings/leave/{leave.pk}/decide/", {"decision": "approve"})
+    assert response.status_code == 302
+    leave.refresh_from_db()
+    assert leave.status == "approved"
+    client.force_login(w.chair)
+    other = LeaveRequest.objects.get(meeting=plenary)
+    client.force_login(w.committee_staff)
+    assert (
+        client.post(f"/meetings/leave/{other.pk}/decide/", {"decision": "approve"}).status_code
+        == 404
+    )
+
+
+@pytest.mark.clause("C2.5")
+def test_the_report_and_its_excel_mark_each_sitting_and_list_leaders_apart(client):
+    w = world()
+    a, b = w.member("甲委员", sector=w.sector), w.member("乙委员", sector=w.sector2)
+    plenary = w.plenary(sittings=3)
+    services.invite(
+        meeting=plenary,
+        actor=w.office,
+        criteria=services.InviteCriteria(leaders=[("张明", "区委副书记")]),
+    )
+    s1, s2, s3 = plenary.sittings.all()
+    inv_a = plenary.invitations.get(member=a)
+    for s in (s1, s3):
+        services.attendance_mark(sitting=s, invitation=inv_a, state="present", actor=w.office)
+    leave = services.leave_submit(invitation=inv_a, actor=a.user, reason="看病", sittings=[s2])
+    services.leave_decide(leave=leave, approve=True, actor=w.chair)
+    services.attendance_mark(
+        sitting=s1,
+        invitation=plenary.invitations.get(name="张明"),
+        state="present",
+        actor=w.office,
+    )
+    services.meeting_close(meeting=plenary, actor=w.office)
+    client.force_login(w.office)
+    html = client.get(f"/meetings/{plenary.pk}/report/").content.decode()
+    assert "领导出席情况" in html and "张明" in html
+    data = client.get(f"/meetings/{plenary.pk}/report.xlsx").content
+    wb = load_workbook(io.BytesIO(data))
+    members = [list(r) for r in wb["委员出勤"].iter_rows(values_only=True)]
+    assert members[0] == ["姓名", "界别", "开幕会", "分组讨论1", "闭幕会", "出勤结果"]
+    rows = {r[0]: r for r in members[1:]}
+    assert rows["甲委员"][2:] == ["出席", "请假", "出席", "出席"]
+    assert rows["乙委员"][2:] == ["缺席", "缺席", "缺席", "缺席"]
+    leaders = [list(r) for r in wb["领导出席"].iter_rows(values_only=True)]
+    assert leaders[1][:3] == ["张明", "区委副书记", "出席"]
+    sectors = {r[0]: r for r in wb["界别统计"].iter_rows(values_only=True)}
+    assert sectors["经济界"][1:6] == (1, 1, 0, 0, 0)
+    assert sectors["教育界"][5] == 1
+    assert b.name in html
+
+
+def test_the_ics_file_and_the_personal_feed(client):
+    w = world()
+    m = w.member()
+    plenary = w.plenary(sittings=3)
+    client.force_login(m.user)
+    ics = client.get(f"/meetings/{plenary.pk}/calendar.ics")
+    text = ics.content.decode()
+    assert ics["Content-Type"].startswith("text/calendar")
+    assert text.startswith("BEGIN:VCALENDAR\r\n") and text.count("BEGIN:VEVENT") == 3
+    assert "DTSTART:20260316T010000Z" in text  # 9:00 Beijing time
+    assert "SUMMARY:政协示范区第十五届第五次会议·开幕会" in text
+    page = client.get("/meetings/calendar/").content.decode()
+    feed_url = page.split('id="feed-url" readonly value="', 1)[1].split('"', 1)[0]
+    client.logout()
+    feed = client.get(feed_url.replace("http://testserver", ""))
+    assert feed.status_code == 200 and feed.content.decode().count("BEGIN:VEVENT") == 3
+    assert client.get("/meetings/calendar/forged:token.ics").status_code == 404
+
+
+@pytest.mark.clause("C4.4")
+def test_speeches_are_submitted_selected_scheduled_and_delivered_with_listeners(client):
+    from xieshang.duty.models import DutyRecord
+    from xieshang.meetings import services_speeches
+
+    w = world()
+    m = w.member("甲委员")
+    plenary = w.plenary(sittings=3)
+    services.invite(
+        meeting=plenary,
+        actor=w.office,
+        criteria=services.InviteCriteria(leaders=[("张明", "区委副书记")]),
+    )
+    client.force_login(m.user)
+    client.post(
+        f"/meetings/{plenary.pk}/speeches/new/",
+        {"title": "关于老旧小区改造的建议", "body": "一、现状。二、建议。"},
+    )
+    speech = plenary.speeches.get()
+    assert speech.member == m
+    client.force_login(w.office)
+    client.post(f"/meetings/speeches/{speech.pk}/select/")
+    sitting = plenary.sittings.all()[1]
+    client.post(f"/meetings/speeches/{speech.pk}/schedule/", {"sitting": sitting.pk, "order": 2})
+    leader = plenary.invitations.get(name="张明")
+    client.post(f"/meetings/speeches/{speech.pk}/deliver/", {"listeners": [leader.pk]})
+    speech.refresh_from_db()
+    assert (speech.status, speech.sitting, speech.order) == ("delivered", sitting, 2)
+    assert list(speech.listeners.all()) == [leader]
+    assert DutyRecord.objects.get(member=m).kind == "plenary_speech"
+    html = client.get(f"/meetings/speeches/{speech.pk}/").content.decode()
+    assert "听取发言：张明（区委副书记）" in html
+    # A member invitation cannot be recorded as a listener.
+    with pytest.raises(services.ValidationError):
+        services_speeches.speech_deliver(
+            speech=speech, actor=w.office, listeners=[plenary.invitations.get(member=m)]
+        )
+
+
+@pytest.mark.clause("C2.13")
+def test_an_inspection_report_takes_a_leaders_instruction_as_a_follow_up(client):
+    from tests.factories import DepartmentFactory
+    from xieshang.followups.models import Task
+
+    w = world()
+    w.member()
+    dept = DepartmentFactory(organisation=w.org, name="区住建局")
+    inspection = w.meeting(MeetingKind.INSPECTION, title="老旧小区改造视察")
+    client.force_login(w.office)
+    client.post(f"/meetings/{inspection.pk}/record/", {"text": "视察发现三方面问题……"})
+    client.post(
+        f"/meetings/{inspection.pk}/instruction/",
+        {"department": dept.pk, "text": "请住建局认真研究落实。", "working_days": 15},
+    )
+    task = Task.objects.get()
+    assert (task.kind, task.department, task.subject) == ("instruction", dept, inspection)
+    assert "视察发现三方面问题" in client.get(f"/meetings/{inspection.pk}/").content.decode()
+
+
+@pytest.mark.clause("C6.1")
+@pytest.mark.clause("C4.8")
+def test_reports_to_the_party_and_invitations_to_its_meetings_are_recorded(client):
+    w = world()
+    client.force_login(w.office)
+    for kind, title in (
+        (MeetingKind.PARTY_REPORT, "向区委常委会汇报上半年工作"),
+        (MeetingKind.PARTY_INVITATION, "应邀列席区委全会"),
+    ):
+        client.post(
+            "/meetings/new/",
+            {
+                "kind": kind,
+                "title": title,
+                "host": "区委常委会",
+                "start": "2026-07-10T09:00",
+                "end": "2026-07-10T11:00",
+                "mode": "compulsory",
+                "attendees_text": "政协主席、副主席",
+            },
+        )
+        meeting = Meeting.objects.get(title=title)
+        assert meeting.status == "published" and not meeting.sittings.exists()
+        client.post(
+            f"/meetings/{meeting.pk}/record/",
+            {"text": "区委书记对政协工作提出要求。", "attendees_text": "政协主席、副主席"},
+        )
+        html = client.get(f"/meetings/{meeting.pk}/").content.decode()
+        assert "区委书记对政协工作提出要求" in html and "政协主席、副主席" in html
+    listed = client.get("/meetings/?kind=party_report").content.decode()
+    assert "向区委常委会汇报上半年工作" in listed and "应邀列席区委全会" not in listed
+
+
+@pytest.mark.clause("C2.14")
+def test_a_briefing_reaches_members_and_counts_read_receipts(client):
+    w = world()
+    a, b = w.member("甲委员"), w.member("乙委员")
+    client.force_login(w.office)
+    client.post(
+        "/meetings/briefings/new/",
+        {"title": "上半年经济运行情况通报", "source": "区发改局", "body": "总体平稳。"},
+    )
+    from xieshang.core.models import Notification
+    from xieshang.meetings.models import Briefing
+
+    briefing = Briefing.objects.get()
+    client.post(f"/meetings/briefings/{briefing.pk}/publish/")
+    assert Notification.objects.filter(recipient=a.user, title__contains="情况通报").exists()
+    client.force_login(a.user)
+    assert "总体平稳" in client.get(f"/meetings/briefings/{briefing.pk}/").content.decode()
+    client.force_login(w.office)
+    html = client.get(f"/meetings/briefings/{briefing.pk}/").content.decode()
+    assert "已读 1 / 2 人" in html
+    listed = client.get("/meetings/briefings/").content.decode()
+    assert "1 / 2" in listed
+    client.force_login(b.user)
+    assert "未读" in client.get("/meetings/briefings/").content.decode()
+
+
+@pytest.mark.clause("C4.10")
+def test_committee_reports_are_scheduled_filed_and_missing_ones_flagged(client):
+    import time_machine
+
+    w = world()
+    with time_machine.travel(dt.datetime(2026, 7, 5, 2, 0, tzinfo=dt.UTC)):
+        client.force_login(w.office)
+        client.post("/meetings/committee-reports/schedule/")
+        html = client.get("/meetings/committee-reports/").content.decode()
+        assert "1 份工作报告逾期未报送：经济委员会（2026年上半年）" in html
+        from xieshang.meetings.models import CommitteeReport
+
+        due = CommitteeReport.objects.get(period="2026年上半年")
+        client.force_login(w.committee_staff)
+        empty = client.post(f"/meetings/committee-reports/{due.pk}/", {"content": ""})
+        assert empty.status_code == 400
+        client.post(f"/meetings/committee-reports/{due.pk}/", {"content": "上半年开展调研三次。"})
+        html = client.get("/meetings/committee-reports/").content.decode()
+        assert "逾期未报送" not in html
+        assert CommitteeReport.objects.filter(status="filed").count() == 1
+
+
+def test_the_yearly_figures_count_members_by_sector_and_leaders_apart(client):
+    w = world()
+    a = w.member("甲委员", sector=w.sector)
+    w.member("乙委员", sector=w.sector2)
+    for day in (dt.date(2026, 3, 2), dt.date(2026, 4, 6)):
+        meeting = w.meeting(day=day)
+        services.attendance_mark(
+            sitting=meeting.sittings.get(),
+            invitation=meeting.invitations.get(member=a),
+            state=Attendance.State.PRESENT,
+            actor=w.office,
+        )
+        services.meeting_close(meeting=meeting, actor=w.office)
+    client.force_login(w.office)
+    html = client.get("/meetings/attendance/?year=2026").content.decode()
+    row = html.split("<td>甲委员</td>", 1)[1].split("</tr>", 1)[0]
+    assert "<td>2</td><td>2</td>" in row and "100.0%" in row

@@ -1,0 +1,349 @@
+"""/api/v1/consultation/: topics, annual plans (with their checks and the approval chain),
+activities and outcomes, through the same selectors, policies and services as the pages."""
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Schema, Status
+
+from xieshang.consultation import policies, selectors, services
+from xieshang.consultation.models import ConsultationPlan, FocusArea, Topic
+from xieshang.core.audit import TransitionError
+from xieshang.orgs.models import Organisation
+
+router = Router(tags=["consultation"])
+PAGE_SIZE = 50
+
+
+class ErrorOut(Schema):
+    detail: str
+
+
+class TopicOut(Schema):
+    id: int
+    organisation_id: int
+    title: str
+    description: str
+    source: str
+    source_label: str
+    topic_type: str
+    focus_area: str | None
+    proposer_name: str
+    status: str
+    status_label: str
+    merged_into_id: int | None
+    created_at: dt.datetime
+
+
+class TopicPage(Schema):
+    count: int
+    page: int
+    items: list[TopicOut]
+
+
+class TopicFilters(Schema):
+    status: str = ""
+    source: str = ""
+    page: int = 1
+
+
+class TopicIn(Schema):
+    organisation_id: int
+    title: str
+    description: str = ""
+    source: str
+    topic_type: str = "political"
+    focus_area_id: int
+    proposer_name: str
+
+
+def _topic(t: Topic) -> dict:
+    return {
+        "id": t.pk,
+        "organisation_id": t.organisation_id,
+        "title": t.title,
+        "description": t.description,
+        "source": t.source,
+        "source_label": str(t.get_source_display()),
+        "topic_type": t.topic_type,
+        "focus_area": t.focus_area.name if t.focus_area_id else None,
+        "proposer_name": t.proposer_name,
+        "status": t.status,
+        "status_label": str(t.get_status_display()),
+        "merged_into_id": t.merged_into_id,
+        "created_at": t.created_at,
+    }
+
+
+def _page(qs, page: int, convert) -> dict:
+    page = max(page, 1)
+    total = qs.count()
+    rows = qs[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+    return {"count": total, "page": page, "items": [convert(r) for r in rows]}
+
+
+@router.get("/topics", response=TopicPage)
+def list_topics(request, filters: Query[TopicFilters]):
+    status = filters.status if filters.status in Topic.Status.values else ""
+    source = filters.source if filters.source in Topic.Source.values else ""
+    return _page(
+        selectors.topic_list(request.user, status=status, source=source), filters.page, _topic
+    )
+
+
+@router.get("/topics/{pk}", response=TopicOut)
+def get_topic(request, pk: int):
+    topic = Topic.objects.select_related("organisation", "focus_area").filter(pk=pk).first()
+    if topic is None or not policies.can_view_topic(request.user, topic):
+        raise Http404
+    return _topic(topic)
+
+
+@router.post("/topics", response={201: TopicOut, 400: ErrorOut, 403: ErrorOut})
+def create_topic(request, payload: TopicIn):
+    organisation = Organisation.objects.filter(pk=payload.organisation_id).first()
+    area = FocusArea.objects.filter(pk=payload.focus_area_id).first()
+    if organisation is None or not policies.can_submit_topic(request.user, organisation):
+        return Status(403, {"detail": _("无权向该组织提出议题。")})
+    if payload.source not in policies.topic_sources(request.user):
+        return Status(400, {"detail": _("您不能以该来源提出议题。")})
+    if area is None:
+        return Status(400, {"detail": _("请选择重点领域。")})
+    try:
+        topic = services.topic_create(
+            organisation=services.cppcc_of(organisation),
+            actor=request.user,
+            title=payload.title,
+            description=payload.description,
+            source=payload.source,
+            topic_type=payload.topic_type,
+            focus_area=area,
+            proposer_name=payload.proposer_name,
+        )
+    except PermissionDenied:
+        return Status(403, {"detail": _("无权向该组织提出议题。")})
+    except ValidationError as exc:
+        return Status(400, {"detail": exc.messages[0]})
+    return Status(201, _topic(topic))
+
+
+class CheckOut(Schema):
+    key: str
+    label: str
+    ok: bool
+    detail: str
+
+
+class PlanItemOut(Schema):
+    id: int
+    title: str
+    form: str
+    form_label: str
+    topic_type: str
+    focus_area: str | None
+    month: int
+    lead_leader: str
+    committee: str | None
+    departments: list[str]
+    co_organisers: list[str]
+    is_key: bool
+    topic_id: int | None
+
+
+class PlanOut(Schema):
+    id: int
+    organisation_id: int
+    year: int
+    title: str
+    status: str
+    status_label: str
+    version: int
+    approved_on: dt.date | None
+
+
+class PlanDetailOut(PlanOut):
+    items: list[PlanItemOut]
+    checks: list[CheckOut]
+
+
+class NoteIn(Schema):
+    note: str = ""
+
+
+def _plan(p: ConsultationPlan) -> dict:
+    return {
+        "id": p.pk,
+        "organisation_id": p.organisation_id,
+        "year": p.year,
+        "title": p.title,
+        "status": p.status,
+        "status_label": str(p.get_status_display()),
+        "version": p.version,
+        "approved_on": p.approved_on,
+    }
+
+
+def _plan_detail(p: ConsultationPlan) -> dict:
+    items = selectors.plan_items(p)
+    return {
+        **_plan(p),
+        "items": [
+            {
+                "id": i.pk,
+                "title": i.title,
+                "form": i.form,
+                "form_label": str(i.get_form_display()),
+                "topic_type": i.topic_type,
+                "focus_area": i.focus_area.name if i.focus_area_id else None,
+                "month": i.month,
+                "lead_leader": i.lead_leader,
+                "committee": i.committee.name if i.committee_id else None,
+                "departments": [d.name for d in i.departments.all()],
+                "co_organisers": [o.name for o in i.co_organisers.all()],
+                "is_key": i.is_key,
+                "topic_id": i.topic_id,
+            }
+            for i in items
+        ],
+        "checks": [c.__dict__ for c in selectors.plan_checks(p, items)],
+    }
+
+
+@router.get("/plans", response=list[PlanOut])
+def list_plans(request):
+    return [_plan(p) for p in selectors.plan_list(request.user)]
+
+
+def _plan_for(request, pk: int) -> ConsultationPlan:
+    plan = ConsultationPlan.objects.select_related("organisation").filter(pk=pk).first()
+    if plan is None or not policies.can_view(request.user, plan.organisation):
+        raise Http404
+    return plan
+
+
+@router.get("/plans/{pk}", response=PlanDetailOut)
+def get_plan(request, pk: int):
+    return _plan_detail(_plan_for(request, pk))
+
+
+def _plan_action(request, pk: int, run):
+    plan = _plan_for(request, pk)
+    try:
+        run(plan)
+    except PermissionDenied:
+        return Status(403, {"detail": _("您在当前环节无权进行此操作。")})
+    except ValidationError as exc:
+        return Status(400, {"detail": exc.messages[0]})
+    except TransitionError as exc:
+        return Status(400, {"detail": str(exc)})
+    plan.refresh_from_db()
+    return Status(200, _plan_detail(plan))
+
+
+@router.post("/plans/{pk}/forward", response={200: PlanDetailOut, 400: ErrorOut, 403: ErrorOut})
+def forward_plan(request, pk: int, payload: NoteIn):
+    return _plan_action(
+        request, pk, lambda p: services.plan_forward(plan=p, actor=request.user, note=payload.note)
+    )
+
+
+@router.post("/plans/{pk}/send-back", response={200: PlanDetailOut, 400: ErrorOut, 403: ErrorOut})
+def send_back_plan(request, pk: int, payload: NoteIn):
+    return _plan_action(
+        request,
+        pk,
+        lambda p: services.plan_send_back(plan=p, actor=request.user, note=payload.note),
+    )
+
+
+class ActivityOut(Schema):
+    id: int
+    organisation_id: int
+    title: str
+    form: str
+    form_label: str
+    date: dt.date
+    place: str
+    status: str
+    plan_item_id: int | None
+    sector: str | None
+    participant_count: int
+
+
+class ActivityPage(Schema):
+    count: int
+    page: int
+    items: list[ActivityOut]
+
+
+class PageFilter(Schema):
+    page: int = 1
+    status: str = ""
+
+
+@router.get("/activities", response=ActivityPage)
+def list_activities(request, filters: Query[PageFilter]):
+    def convert(a):
+        return {
+            "id": a.pk,
+            "organisation_id": a.organisation_id,
+            "title": a.title,
+            "form": a.form,
+            "form_label": str(a.get_form_display()),
+            "date": a.date,
+            "place": a.place,
+            "status": a.status,
+            "plan_item_id": a.plan_item_id,
+            "sector": a.sector.name if a.sector_id else None,
+            "participant_count": a.participant_count,
+        }
+
+    return _page(selectors.activity_list(request.user), filters.page, convert)
+
+
+class OutcomeOut(Schema):
+    id: int
+    organisation_id: int
+    activity_id: int
+    kind: str
+    kind_label: str
+    title: str
+    status: str
+    status_label: str
+    is_plan_outcome: bool
+    submitted_on: dt.date | None
+    decision: str
+    decided_on: dt.date | None
+
+
+class OutcomePage(Schema):
+    count: int
+    page: int
+    items: list[OutcomeOut]
+
+
+@router.get("/outcomes", response=OutcomePage)
+def list_outcomes(request, filters: Query[PageFilter]):
+    from xieshang.consultation.models import Outcome
+
+    status = filters.status if filters.status in Outcome.Status.values else ""
+
+    def convert(o):
+        return {
+            "id": o.pk,
+            "organisation_id": o.organisation_id,
+            "activity_id": o.activity_id,
+            "kind": o.kind,
+            "kind_label": str(o.get_kind_display()),
+            "title": o.title,
+            "status": o.status,
+            "status_label": str(o.get_status_display()),
+            "is_plan_outcome": o.activity.plan_item_id is not None,
+            "submitted_on": o.submitted_on,
+            "decision": o.decision,
+            "decided_on": o.decided_on,
+        }
+
+    return _page(selectors.outcome_list(request.user, status=status), filters.page, convert)

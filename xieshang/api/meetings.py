@@ -1,0 +1,265 @@
+"""/api/v1/meetings/: meetings, leave and attendance, through the same selectors, policies
+and services as the pages."""
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Schema, Status
+
+from xieshang.core import access
+from xieshang.core.audit import TransitionError
+from xieshang.meetings import policies, selectors, services
+from xieshang.meetings.models import LeaveRequest, Meeting, Sitting
+
+router = Router(tags=["meetings"])
+PAGE_SIZE = 50
+
+
+class ErrorOut(Schema):
+    detail: str
+
+
+class SittingOut(Schema):
+    id: int
+    kind: str
+    title: str
+    start: dt.datetime
+    end: dt.datetime
+    location: str
+
+
+class MeetingOut(Schema):
+    id: int
+    kind: str
+    kind_label: str
+    title: str
+    organisation_id: int
+    start: dt.datetime
+    end: dt.datetime
+    location: str
+    mode: str
+    status: str
+    status_label: str
+
+
+class MeetingDetailOut(MeetingOut):
+    sittings: list[SittingOut]
+    my_outcome: str | None = None
+
+
+class MeetingPage(Schema):
+    count: int
+    page: int
+    items: list[MeetingOut]
+
+
+class MeetingFilters(Schema):
+    kind: str = ""
+    year: int | None = None
+    mine: bool = False
+    page: int = 1
+
+
+class AttendanceRowOut(Schema):
+    invitation_id: int
+    name: str
+    category: str
+    sector: str | None
+    sittings: dict[str, str]
+    outcome: str
+
+
+class LeaveIn(Schema):
+    reason: str
+    sittings: list[int] = []
+
+
+class LeaveOut(Schema):
+    id: int
+    meeting_id: int
+    meeting_title: str
+    name: str
+    reason: str
+    whole_meeting: bool
+    sittings: list[int]
+    is_late: bool
+    due_date: dt.date
+    status: str
+
+
+class DecisionIn(Schema):
+    approve: bool
+    note: str = ""
+
+
+class SignInIn(Schema):
+    token: str
+
+
+class SignInOut(Schema):
+    sitting_id: int
+    state: str
+    signed_at: dt.datetime
+
+
+def _meeting_out(m: Meeting) -> dict:
+    return {
+        "id": m.pk,
+        "kind": m.kind,
+        "kind_label": str(m.get_kind_display()),
+        "title": m.title,
+        "organisation_id": m.organisation_id,
+        "start": m.start,
+        "end": m.end,
+        "location": m.location,
+        "mode": m.mode,
+        "status": m.status,
+        "status_label": str(m.get_status_display()),
+    }
+
+
+def _leave_out(leave: LeaveRequest) -> dict:
+    return {
+        "id": leave.pk,
+        "meeting_id": leave.meeting_id,
+        "meeting_title": leave.meeting.title,
+        "name": leave.invitation.name,
+        "reason": leave.reason,
+        "whole_meeting": leave.whole_meeting,
+        "sittings": [s.pk for s in leave.sittings.all()],
+        "is_late": leave.is_late,
+        "due_date": leave.due_date,
+        "status": leave.status,
+    }
+
+
+def _meeting_for(request, pk: int):
+    meeting = Meeting.objects.select_related("organisation", "activity_group").filter(pk=pk).first()
+    if meeting is None:
+        raise Http404
+    invitation = policies.own_invitation(request.user, meeting)
+    if not policies.can_view(request.user, meeting, invitation):
+        raise Http404
+    return meeting, invitation
+
+
+def _error(exc) -> Status:
+    if isinstance(exc, PermissionDenied):
+        return Status(403, {"detail": _("您无权执行此操作。")})
+    if isinstance(exc, ValidationError):
+        return Status(400, {"detail": exc.messages[0]})
+    return Status(400, {"detail": str(exc)})
+
+
+@router.get("/", response=MeetingPage)
+def list_meetings(request, filters: Query[MeetingFilters]):
+    qs = selectors.meetings_for(
+        request.user, kind=filters.kind, year=filters.year, mine=filters.mine
+    )
+    page = max(filters.page, 1)
+    rows = qs[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+    return {"count": qs.count(), "page": page, "items": [_meeting_out(m) for m in rows]}
+
+
+@router.get("/leave/", response=list[LeaveOut])
+def leave_queue(request, state: str = "pending"):
+    """The leave requests the caller decides."""
+    return [_leave_out(leave) for leave in selectors.leave_queue(request.user, state=state)[:200]]
+
+
+@router.post(
+    "/leave/{pk}/decide", response={200: LeaveOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut}
+)
+def decide_leave(request, pk: int, payload: DecisionIn):
+    leave = (
+        LeaveRequest.objects.select_related("meeting__organisation", "meeting__activity_group")
+        .filter(pk=pk)
+        .first()
+    )
+    if leave is None or not policies.can_decide_leave(request.user, leave):
+        return Status(404, {"detail": _("未找到该请假申请。")})
+    try:
+        leave = services.leave_decide(
+            leave=leave, approve=payload.approve, actor=request.user, note=payload.note
+        )
+    except (ValidationError, TransitionError, PermissionDenied) as exc:
+        return _error(exc)
+    return Status(200, _leave_out(leave))
+
+
+@router.get("/{pk}", response=MeetingDetailOut)
+def get_meeting(request, pk: int):
+    meeting, invitation = _meeting_for(request, pk)
+    data = _meeting_out(meeting)
+    data["sittings"] = [
+        {
+            "id": s.pk,
+            "kind": s.kind,
+            "title": s.title,
+            "start": s.start,
+            "end": s.end,
+            "location": s.location,
+        }
+        for s in meeting.sittings.all()
+    ]
+    data["my_outcome"] = invitation.outcome if invitation else None
+    return data
+
+
+@router.get("/{pk}/attendance", response={200: list[AttendanceRowOut], 404: ErrorOut})
+def attendance(request, pk: int):
+    """Every invitee's state per sitting (keyed by sitting id) and their result."""
+    meeting, _inv = _meeting_for(request, pk)
+    if not policies.can_manage(request.user, meeting) and not access.can(
+        request.user, "meetings.view", meeting.organisation
+    ):
+        return Status(404, {"detail": _("未找到该会议。")})
+    grid = selectors.attendance_grid(meeting)
+    return Status(
+        200,
+        [
+            {
+                "invitation_id": row.invitation.pk,
+                "name": row.invitation.name,
+                "category": row.invitation.category,
+                "sector": row.invitation.sector.name if row.invitation.sector_id else None,
+                "sittings": {
+                    str(s.pk): c.state for s, c in zip(grid.sittings, row.cells, strict=True)
+                },
+                "outcome": row.outcome,
+            }
+            for row in grid.members + grid.leaders
+        ],
+    )
+
+
+@router.post("/{pk}/leave", response={201: LeaveOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut})
+def ask_leave(request, pk: int, payload: LeaveIn):
+    meeting, invitation = _meeting_for(request, pk)
+    if invitation is None:
+        return Status(404, {"detail": _("您不在本次会议的参会名单中。")})
+    sittings = list(Sitting.objects.filter(meeting=meeting, pk__in=payload.sittings))
+    if len(sittings) != len(set(payload.sittings)):
+        return Status(400, {"detail": _("所选会次不属于本次会议。")})
+    try:
+        leave = services.leave_submit(
+            invitation=invitation, actor=request.user, reason=payload.reason, sittings=sittings
+        )
+    except (ValidationError, TransitionError, PermissionDenied) as exc:
+        return _error(exc)
+    return Status(201, _leave_out(leave))
+
+
+@router.post("/sittings/{pk}/signin", response={200: SignInOut, 400: ErrorOut})
+def sign_in(request, pk: int, payload: SignInIn):
+    """Sign in with the token of the sitting's QR code (the same checks as the page)."""
+    sitting = Sitting.objects.select_related("meeting__organisation").filter(pk=pk).first()
+    if sitting is None:
+        return Status(400, {"detail": _("签到二维码无效，请扫描会场屏幕上的二维码。")})
+    try:
+        row = services.signin_by_token(sitting=sitting, token=payload.token, user=request.user)
+    except services.SignInRefused as exc:
+        return Status(400, {"detail": str(exc)})
+    return Status(200, {"sitting_id": sitting.pk, "state": row.state, "signed_at": row.signed_at})
