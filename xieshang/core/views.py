@@ -12,11 +12,10 @@ from django.db import transaction
 from django.db.models import Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse, reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from xieshang.orgs.models import Organisation, Role, RoleAssignment
@@ -72,61 +71,14 @@ def healthz(request):
 
 # (title, description, url name, permissions any of which shows the link); lazy, because
 # the list is built at import time and must follow the language of each request.
-_DASHBOARD = [
-    (
-        gettext_lazy("委员名单"),
-        gettext_lazy("查询、编辑和导出委员信息"),
-        "members:list",
-        ("members.view",),
-    ),
-    (
-        gettext_lazy("检查与统计"),
-        gettext_lazy("全员入委等检查和统计"),
-        "members:checks",
-        ("checks.view",),
-    ),
-    (
-        gettext_lazy("账号与角色"),
-        gettext_lazy("创建账号、分配角色、重置密码、解锁"),
-        "users",
-        ("security.manage",),
-    ),
-    (gettext_lazy("组织机构"), gettext_lazy("维护组织树"), "organisations", ("system.manage",)),
-    (
-        gettext_lazy("工作日调整"),
-        gettext_lazy("法定节假日和调休上班日"),
-        "calendar_days",
-        ("system.manage",),
-    ),
-    (
-        gettext_lazy("审计日志"),
-        gettext_lazy("查询和导出操作记录"),
-        "audit_log",
-        ("audit.view", "audit.view_admins"),
-    ),
-]
-
-
-def _safe_reverse(name: str) -> str | None:
-    try:
-        return reverse(name)
-    except NoReverseMatch:  # the page belongs to an app not installed in this deployment
-        return None
-
-
 @login_required
 def home(request):
-    user = request.user
-    links = []
-    for title, description, name, perms in _DASHBOARD:
-        if any(access.can(user, perm) for perm in perms):
-            url = _safe_reverse(name)
-            if url:
-                links.append({"title": title, "description": description, "url": url})
+    from .dashboard import cards_for
+
     return render(
         request,
         "core/home.html",
-        {"assignments": access.assignments(user), "links": links},
+        {"assignments": access.assignments(request.user), "cards": cards_for(request.user)},
     )
 
 

@@ -1,0 +1,92 @@
+"""The home page's work cards. Each app registers a provider in its AppConfig.ready():
+
+    dashboard.register(proposal_cards)   # (user) -> list[Card]
+
+so the home page shows, for whoever logs in, what waits for them in every module ("3 件待
+审查", "2 项已逾期") without core knowing any domain. A provider asks only what its cards
+need, with counts done in the database.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy
+
+
+@dataclass(frozen=True)
+class Card:
+    title: str
+    description: str
+    url: str
+    count: int | None = None  # shown as a badge when not None
+    urgent: bool = False  # overdue and the like: the badge turns red
+    order: int = 50
+
+
+_providers: list[Callable] = []
+
+
+def register(provider: Callable) -> Callable:
+    if provider not in _providers:
+        _providers.append(provider)
+    return provider
+
+
+def cards_for(user) -> list[Card]:
+    cards: list[Card] = []
+    for provider in _providers:
+        cards.extend(provider(user))
+    return sorted(cards, key=lambda c: c.order)
+
+
+# The administration and reference pages of core itself: (title, description, url name,
+# any of these permissions).
+CORE_LINKS = [
+    (
+        gettext_lazy("委员名单"),
+        gettext_lazy("查询、编辑和导出委员信息"),
+        "members:list",
+        ("members.view",),
+    ),
+    (
+        gettext_lazy("检查与统计"),
+        gettext_lazy("全员入委等检查和统计"),
+        "members:checks",
+        ("checks.view",),
+    ),
+    (
+        gettext_lazy("账号与角色"),
+        gettext_lazy("创建账号、分配角色、重置密码、解锁"),
+        "users",
+        ("security.manage",),
+    ),
+    (gettext_lazy("组织机构"), gettext_lazy("维护组织树"), "organisations", ("system.manage",)),
+    (
+        gettext_lazy("工作日调整"),
+        gettext_lazy("法定节假日和调休上班日"),
+        "calendar_days",
+        ("system.manage",),
+    ),
+    (
+        gettext_lazy("审计日志"),
+        gettext_lazy("查询和导出操作记录"),
+        "audit_log",
+        ("audit.view", "audit.view_admins"),
+    ),
+]
+
+
+
+
+def core_cards(user) -> list[Card]:
+    from . import access
+
+    return [
+        Card(str(title), str(description), reverse(name), order=80)
+        for title, description, name, perms in CORE_LINKS
+        if any(access.can(user, perm) for perm in perms)
+    ]
+
+
+register(core_cards)
