@@ -77,8 +77,6 @@ CORE_LINKS = [
 ]
 
 
-
-
 def core_cards(user) -> list[Card]:
     from . import access
 

@@ -69,6 +69,7 @@ def healthz(request):
 
 # --- Home: what this user can do --------------------------------------------------------
 
+
 # (title, description, url name, permissions any of which shows the link); lazy, because
 # the list is built at import time and must follow the language of each request.
 @login_required

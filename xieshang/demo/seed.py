@@ -164,6 +164,7 @@ class DemoBuilder:
             if find_spec(module_name.rpartition(".")[0]) is None or find_spec(module_name) is None:
                 continue  # that app is not built yet
             import_module(module_name).build(organisation=self.demo_node.org, rng=self.rng)
+        self._age_inbox()
         record_event(
             actor=None,
             verb="demo.seed",
@@ -605,6 +606,20 @@ class DemoBuilder:
                 for m, _h, _p, _s in created
             ]
         )
+
+    def _age_inbox(self, keep: int = 5) -> None:
+        """A year of work left hundreds of notices in some inboxes; a real user would have
+        read all but the latest few."""
+        from xieshang.core.models import Notification
+
+        now = timezone.now()
+        for user_id in Notification.objects.values_list("recipient_id", flat=True).distinct():
+            newest = Notification.objects.filter(recipient_id=user_id).order_by(
+                "-created_at", "-id"
+            )[:keep]
+            Notification.objects.filter(recipient_id=user_id, read_at__isnull=True).exclude(
+                pk__in=list(newest.values_list("pk", flat=True))
+            ).update(read_at=now)
 
     def _demo_accounts(self) -> None:
         """The demo logins of `xieshang.demo.accounts()`, all in the demo district."""

@@ -9,6 +9,11 @@ class FollowupsConfig(AppConfig):
 
     def ready(self) -> None:
         from xieshang.core.audit import register_verbs
+        from xieshang.core.dashboard import register as register_cards
+
+        from .dashboard import followup_cards
+
+        register_cards(followup_cards)
 
         register_verbs(
             {

@@ -243,7 +243,11 @@ def extension_request(*, task: Task, requested_due: dt.date, reason: str, actor)
 
 @transaction.atomic
 def extension_decide(*, extension: Extension, approve: bool, actor, note: str = "") -> Extension:
-    extension = Extension.objects.select_for_update(of=("self",)).select_related("task").get(pk=extension.pk)
+    extension = (
+        Extension.objects.select_for_update(of=("self",))
+        .select_related("task")
+        .get(pk=extension.pk)
+    )
     task = lock(Task, extension.task_id)
     if not policies.can_manage(actor, task):
         raise PermissionDenied

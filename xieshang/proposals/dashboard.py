@@ -30,34 +30,67 @@ def proposal_cards(user) -> list[Card]:
         ).values("answer__assignment__proposal")
         to_rate = answered.exclude(pk__in=rated).count()
         cards += [
-            Card(_("我的提案"), _("撰写、提交和查看自己的提案"), reverse("proposals:mine"), order=10),
-            Card(_("联名邀请"), _("待您确认的联名提案"), reverse("proposals:cosign"), invited,
-                 order=11),
-            Card(_("待评价的答复"), _("对承办单位的答复作出评价"), reverse("proposals:to_rate"),
-                 to_rate, order=12),
+            Card(
+                _("我的提案"), _("撰写、提交和查看自己的提案"), reverse("proposals:mine"), order=10
+            ),
+            Card(
+                _("联名邀请"),
+                _("待您确认的联名提案"),
+                reverse("proposals:cosign"),
+                invited,
+                order=11,
+            ),
+            Card(
+                _("待评价的答复"),
+                _("对承办单位的答复作出评价"),
+                reverse("proposals:to_rate"),
+                to_rate,
+                order=12,
+            ),
         ]
     if access.can(user, "proposals.review"):
         scope = access.org_filter(user, "proposals.review")
         waiting = Proposal.objects.filter(scope, status=Proposal.Status.SUBMITTED)
         cards += [
-            Card(_("提案审查"), _("待审查的提案"), reverse("proposals:review_queue"),
-                 waiting.count(), urgent=waiting.filter(review_due__lt=today).exists(), order=20),
-            Card(_("交办"), _("已立案待交办的提案"), reverse("proposals:board"),
-                 Proposal.objects.filter(scope, status=Proposal.Status.ACCEPTED).count(),
-                 order=21),
-            Card(_("逾期未办复"), _("超过办理期限仍未答复的提案"), reverse("proposals:overdue"),
-                 Task.objects.filter(
-                     access.org_filter(user, "proposals.review"), kind=Task.Kind.PROPOSAL,
-                     status=Task.Status.OPEN, due_date__lt=today,
-                 ).count(), urgent=True, order=22),
+            Card(
+                _("提案审查"),
+                _("待审查的提案"),
+                reverse("proposals:review_queue"),
+                waiting.count(),
+                urgent=waiting.filter(review_due__lt=today).exists(),
+                order=20,
+            ),
+            Card(
+                _("交办"),
+                _("已立案待交办的提案"),
+                reverse("proposals:board"),
+                Proposal.objects.filter(scope, status=Proposal.Status.ACCEPTED).count(),
+                order=21,
+            ),
+            Card(
+                _("逾期未办复"),
+                _("超过办理期限仍未答复的提案"),
+                reverse("proposals:overdue"),
+                Task.objects.filter(
+                    access.org_filter(user, "proposals.review"),
+                    kind=Task.Kind.PROPOSAL,
+                    status=Task.Status.OPEN,
+                    due_date__lt=today,
+                ).count(),
+                urgent=True,
+                order=22,
+            ),
         ]
     if access.can(user, "proposals.key_approve"):
         scope = access.org_filter(user, "proposals.key_approve")
         cards.append(
-            Card(_("重点提案审定"), _("提案委员会拟定、待主席会议审定的重点提案"),
-                 reverse("proposals:key_queue"),
-                 Proposal.objects.filter(scope, key_status=Proposal.KeyStatus.SHORTLISTED).count(),
-                 order=23)
+            Card(
+                _("重点提案审定"),
+                _("提案委员会拟定、待主席会议审定的重点提案"),
+                reverse("proposals:key_queue"),
+                Proposal.objects.filter(scope, key_status=Proposal.KeyStatus.SHORTLISTED).count(),
+                order=23,
+            )
         )
     departments = policies.department_ids(user)
     if departments:
@@ -65,8 +98,13 @@ def proposal_cards(user) -> list[Card]:
             department_id__in=departments, status=Assignment.Status.HANDLING
         )
         cards.append(
-            Card(_("提案办理"), _("交本单位办理的提案"), reverse("proposals:dept_queue"),
-                 handling.count(),
-                 urgent=handling.filter(task__due_date__lt=today).exists(), order=15)
+            Card(
+                _("提案办理"),
+                _("交本单位办理的提案"),
+                reverse("proposals:dept_queue"),
+                handling.count(),
+                urgent=handling.filter(task__due_date__lt=today).exists(),
+                order=15,
+            )
         )
     return cards
