@@ -353,7 +353,7 @@ def test_it_lets_the_auditor_change_nothing(client, tree):
 def test_it_shows_each_role_the_links_to_its_own_work(client, tree, role, shown, hidden):
     client.force_login(user_with_role(role, tree[1]))
     response = client.get(reverse("home"))
-    links = [link["title"] for link in response.context["links"]]
+    links = [card.title for card in response.context["cards"]]
     page = response.content.decode()
     for title in shown:
         assert title in page
