@@ -9,6 +9,7 @@ from django.utils import translation
 from pypdf import PdfReader
 
 from tests.proposals.test_department_pages import ANSWER_POST, ASSIGN_DAY, assigned, lead_of
+from xieshang.core import pdf as core_pdf
 from xieshang.proposals import pdf, services
 from xieshang.proposals.models import Answer
 
@@ -85,12 +86,12 @@ def test_it_names_the_co_handler_and_gives_the_file_a_chinese_name(world):
 
 
 def test_render_pdf_refuses_to_fetch_anything_outside_the_apps_static_files():
-    fetcher = pdf._url_fetcher()
+    fetcher = core_pdf._url_fetcher()
     with pytest.raises(ValueError):
         fetcher.fetch("http://example.com/logo.png")
     with pytest.raises(ValueError):
         fetcher.fetch("file:///etc/passwd")
-    css = (pdf.STATIC_DIR / "xs" / "site.css").as_uri()
+    css = (core_pdf.STATIC_DIR / "xs" / "site.css").as_uri()
     assert fetcher.fetch(css).read()
 
 

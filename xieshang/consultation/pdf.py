@@ -1,5 +1,5 @@
 """The published annual consultation plan as an official document (GB/T 9704-2012), rendered
-with the shared `proposals.pdf.render_pdf` and the `pdf/official.html` base layout."""
+with the shared `core.pdf.render_pdf` and the `pdf/official.html` base layout."""
 
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -33,7 +33,7 @@ def plan_context(plan: ConsultationPlan) -> dict:
 
 
 def plan_pdf(plan: ConsultationPlan) -> bytes:
-    from xieshang.proposals.pdf import render_pdf
+    from xieshang.core.pdf import render_pdf
 
     with translation.override("zh-hans"):
         context = plan_context(plan)

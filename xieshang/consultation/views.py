@@ -594,6 +594,6 @@ def plan_pdf(request, pk: int):
     plan = _get_plan(request, pk)
     if plan.status != PS.PUBLISHED:
         raise Http404
-    from xieshang.proposals.pdf import pdf_response
+    from xieshang.core.pdf import pdf_response
 
     return pdf_response(pdf.plan_pdf(plan), pdf.plan_filename(plan))

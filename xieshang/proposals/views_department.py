@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 
 from xieshang.core import access, calendar, pii
 from xieshang.core.audit import StaleEdit, TransitionError, history
+from xieshang.core.pdf import pdf_response
 from xieshang.followups.models import Feedback
 from xieshang.orgs import config
 
@@ -431,4 +432,4 @@ def letter(request, answer_pk: int):
     )
     if answer is None or not can_read_letter(request.user, answer):
         raise Http404
-    return pdf.pdf_response(pdf.answer_letter(answer), pdf.answer_letter_filename(answer))
+    return pdf_response(pdf.answer_letter(answer), pdf.answer_letter_filename(answer))
