@@ -175,3 +175,20 @@ def test_it_shows_the_dashboard_with_progress_checks_and_overdue_feedback(world,
     assert progress[3]["planned"] == 1 and progress[3]["held"] == 0
     assert "议题按重点领域统计" in response.text
     assert "老旧小区改造提升专题协商" in response.text  # the key activity
+
+
+@pytest.mark.django_db
+def test_the_home_page_shows_the_plan_waiting_at_each_step(client):
+    """Whoever holds the next step of the plan sees it waiting on their home page."""
+    from tests.factories import make_org, user_with_role
+    from xieshang.consultation.models import ConsultationPlan
+    from xieshang.orgs.models import Role
+
+    district = make_org()
+    ConsultationPlan.objects.create(organisation=district, year=2027, title="2027年度协商计划")
+    office = user_with_role(Role.OFFICE, district)
+    party = user_with_role(Role.PARTY_OFFICE, district)
+    client.force_login(office)
+    assert "年度协商计划" in client.get("/").content.decode()
+    client.force_login(party)
+    assert "年度协商计划" not in client.get("/").content.decode()  # not at their step yet

@@ -9,6 +9,11 @@ class ConsultationConfig(AppConfig):
 
     def ready(self) -> None:
         from xieshang.core.audit import register_verbs
+        from xieshang.core.dashboard import register as register_cards
+
+        from .dashboard import consultation_cards
+
+        register_cards(consultation_cards)
 
         from . import rules  # noqa: F401 - defines the configurable rules
 

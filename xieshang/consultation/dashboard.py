@@ -1,0 +1,45 @@
+"""Home-page cards of consultation work: the plan waiting at this user's step, topics to
+moderate."""
+
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from xieshang.core import access
+from xieshang.core.dashboard import Card
+
+from .models import ConsultationPlan, Topic
+from .policies import FORWARD_PERMISSION
+
+
+def consultation_cards(user) -> list[Card]:
+    cards: list[Card] = []
+    waiting = Q(pk__in=[])
+    for status, perm in FORWARD_PERMISSION.items():
+        if access.can(user, perm):
+            waiting |= Q(access.org_filter(user, perm), status=status)
+    plans = ConsultationPlan.objects.filter(waiting)
+    if plans.exists():
+        cards.append(
+            Card(
+                _("年度协商计划"),
+                _("等待您这一环节办理的协商计划"),
+                reverse("consultation:plans"),
+                plans.count(),
+                order=24,
+            )
+        )
+    if access.can(user, "consultation.manage"):
+        pending = Topic.objects.filter(
+            access.org_filter(user, "consultation.manage"), status=Topic.Status.PENDING
+        ).count()
+        cards.append(
+            Card(
+                _("协商议题"),
+                _("群众和各方提出的议题，待审核%(n)s条") % {"n": pending},
+                reverse("consultation:moderation"),
+                pending,
+                order=26,
+            )
+        )
+    return cards
