@@ -3,6 +3,7 @@
 import datetime as dt
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
@@ -19,20 +20,41 @@ VERB_GROUPS = {
 }
 
 
-class _Bootstrap:
-    """Adds Bootstrap classes to every widget, so templates can render fields plainly."""
+def style_widgets(form: forms.BaseForm) -> None:
+    """Bootstrap classes on every widget, so templates render fields plainly (and no inline
+    styles are ever needed: the CSP forbids them). One place for every form in the app."""
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(
+            widget, forms.CheckboxInput | forms.RadioSelect | forms.CheckboxSelectMultiple
+        ):
+            css = "form-check-input"
+        elif isinstance(widget, forms.Select):
+            css = "form-select"
+        else:
+            css = "form-control"
+        widget.attrs.setdefault("class", css)
+
+
+class StyledForm:
+    """Mixin: `class MyForm(StyledForm, forms.Form)` gets Bootstrap classes on its widgets."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxInput):
-                css = "form-check-input"
-            elif isinstance(widget, forms.Select):
-                css = "form-select"
-            else:
-                css = "form-control"
-            widget.attrs.setdefault("class", css)
+        style_widgets(self)
+
+
+def add_service_errors(form: forms.BaseForm, exc: Exception) -> None:
+    """Put a service's refusal onto the form the user submitted: a ValidationError with a
+    field dict lands on those fields, anything else (TransitionError, StaleEdit, a plain
+    ValidationError) on top of the form. The form keeps the user's input."""
+    if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    elif isinstance(exc, ValidationError):
+        form.add_error(None, exc.messages)
+    else:
+        form.add_error(None, str(exc))
 
 
 def _org_label(org: Organisation) -> str:
@@ -40,7 +62,7 @@ def _org_label(org: Organisation) -> str:
     return "　" * depth + org.name
 
 
-class _RoleFields(_Bootstrap, forms.Form):
+class _RoleFields(StyledForm, forms.Form):
     organisation = forms.ModelChoiceField(label=_("组织"), queryset=Organisation.objects.none())
     role = forms.ChoiceField(label=_("角色"), choices=Role.choices)
     department = forms.ModelChoiceField(
@@ -106,7 +128,7 @@ class UserCreateForm(_RoleFields):
     field_order = ["username", "full_name", "phone", "email", "organisation", "role"]
 
 
-class CalendarDayForm(_Bootstrap, forms.Form):
+class CalendarDayForm(StyledForm, forms.Form):
     date = forms.DateField(label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}))
     is_working_day = forms.TypedChoiceField(
         label=_("类型"),
@@ -116,7 +138,7 @@ class CalendarDayForm(_Bootstrap, forms.Form):
     note = forms.CharField(label=_("说明"), max_length=100, required=False)
 
 
-class OrganisationForm(_Bootstrap, forms.Form):
+class OrganisationForm(StyledForm, forms.Form):
     name = forms.CharField(label=_("名称"), max_length=100)
     level = forms.ChoiceField(label=_("层级"), choices=Level.choices)
     parent = forms.ModelChoiceField(label=_("上级组织"), queryset=Organisation.objects.none())
@@ -139,7 +161,7 @@ class OrganisationForm(_Bootstrap, forms.Form):
         return data
 
 
-class AuditFilterForm(_Bootstrap, forms.Form):
+class AuditFilterForm(StyledForm, forms.Form):
     date_from = forms.DateField(
         label=_("起始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -174,7 +196,7 @@ class AuditFilterForm(_Bootstrap, forms.Form):
         return self.cleaned_data.get("date_from"), self.cleaned_data.get("date_to")
 
 
-class OtpForm(_Bootstrap, forms.Form):
+class OtpForm(StyledForm, forms.Form):
     code = forms.CharField(
         label=_("动态口令"),
         max_length=8,

@@ -4,7 +4,7 @@ form re-renders with what the user typed and a Chinese message."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from xieshang.core.forms import _Bootstrap
+from xieshang.core.forms import StyledForm
 from xieshang.members.models import Member
 from xieshang.orgs.models import ActivityGroup, Committee, Department, Role, Sector, Session
 
@@ -20,7 +20,7 @@ class DateTimeInput(forms.DateTimeInput):
         super().__init__(format=DT_FORMAT, **kwargs)
 
 
-class MeetingForm(_Bootstrap, forms.ModelForm):
+class MeetingForm(StyledForm, forms.ModelForm):
     class Meta:
         model = Meeting
         fields = [
@@ -75,7 +75,7 @@ class MeetingForm(_Bootstrap, forms.ModelForm):
         return data
 
 
-class SittingForm(_Bootstrap, forms.Form):
+class SittingForm(StyledForm, forms.Form):
     kind = forms.ChoiceField(label=_("会次类型"), choices=Sitting.Kind.choices)
     title = forms.CharField(label=_("名称"), max_length=100)
     start = forms.DateTimeField(
@@ -102,7 +102,7 @@ INVITABLE_ROLES = [
 ]
 
 
-class InviteForm(_Bootstrap, forms.Form):
+class InviteForm(StyledForm, forms.Form):
     all_members = forms.BooleanField(label=_("全体委员"), required=False)
     standing = forms.BooleanField(label=_("全体常委"), required=False)
     sectors = forms.ModelMultipleChoiceField(
@@ -209,7 +209,7 @@ class InviteForm(_Bootstrap, forms.Form):
         return data
 
 
-class LeaveForm(_Bootstrap, forms.Form):
+class LeaveForm(StyledForm, forms.Form):
     sittings = forms.ModelMultipleChoiceField(
         label=_("请假会次"),
         queryset=Sitting.objects.none(),
@@ -230,11 +230,11 @@ class LeaveForm(_Bootstrap, forms.Form):
             self.fields["sittings"].widget = forms.MultipleHiddenInput()
 
 
-class DecisionForm(_Bootstrap, forms.Form):
+class DecisionForm(StyledForm, forms.Form):
     note = forms.CharField(label=_("审批意见"), max_length=200, required=False)
 
 
-class DelegateForm(_Bootstrap, forms.Form):
+class DelegateForm(StyledForm, forms.Form):
     delegate = forms.ModelChoiceField(label=_("委托给"), queryset=None)
 
     def __init__(self, *args, organisation, **kwargs):
@@ -248,12 +248,12 @@ class DelegateForm(_Bootstrap, forms.Form):
         ).distinct()
 
 
-class ReportForm(_Bootstrap, forms.Form):
+class ReportForm(StyledForm, forms.Form):
     text = forms.CharField(label=_("报告内容"), widget=forms.Textarea(attrs={"rows": 8}))
     attendees_text = forms.CharField(label=_("出席人员"), max_length=300, required=False)
 
 
-class InstructionForm(_Bootstrap, forms.Form):
+class InstructionForm(StyledForm, forms.Form):
     department = forms.ModelChoiceField(label=_("落实单位"), queryset=Department.objects.none())
     text = forms.CharField(label=_("批示内容"), widget=forms.Textarea(attrs={"rows": 3}))
     working_days = forms.IntegerField(
@@ -267,7 +267,7 @@ class InstructionForm(_Bootstrap, forms.Form):
         )
 
 
-class SpeechForm(_Bootstrap, forms.Form):
+class SpeechForm(StyledForm, forms.Form):
     title = forms.CharField(label=_("发言题目"), max_length=200)
     body = forms.CharField(label=_("发言稿"), widget=forms.Textarea(attrs={"rows": 8}))
     body_name = forms.CharField(
@@ -278,7 +278,7 @@ class SpeechForm(_Bootstrap, forms.Form):
     )
 
 
-class ScheduleForm(_Bootstrap, forms.Form):
+class ScheduleForm(StyledForm, forms.Form):
     sitting = forms.ModelChoiceField(label=_("发言会次"), queryset=Sitting.objects.none())
     order = forms.IntegerField(label=_("发言顺序"), min_value=1, max_value=99, initial=1)
 
@@ -288,7 +288,7 @@ class ScheduleForm(_Bootstrap, forms.Form):
         self.fields["sitting"].label_from_instance = lambda s: s.title
 
 
-class DeliverForm(_Bootstrap, forms.Form):
+class DeliverForm(StyledForm, forms.Form):
     listeners = forms.ModelMultipleChoiceField(
         label=_("听取发言的领导和部门"),
         queryset=Invitation.objects.none(),
@@ -305,13 +305,13 @@ class DeliverForm(_Bootstrap, forms.Form):
         self.fields["listeners"].label_from_instance = lambda i: f"{i.name} {i.title}".strip()
 
 
-class BriefingForm(_Bootstrap, forms.Form):
+class BriefingForm(StyledForm, forms.Form):
     title = forms.CharField(label=_("标题"), max_length=200)
     source = forms.CharField(label=_("通报单位"), max_length=100, required=False)
     body = forms.CharField(label=_("内容"), widget=forms.Textarea(attrs={"rows": 10}))
 
 
-class CommitteeReportForm(_Bootstrap, forms.Form):
+class CommitteeReportForm(StyledForm, forms.Form):
     content = forms.CharField(label=_("工作报告"), widget=forms.Textarea(attrs={"rows": 8}))
     meeting = forms.ModelChoiceField(label=_("报告的主席会议"), queryset=None, required=False)
 

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from xieshang.core import access
+from xieshang.core.forms import style_widgets as style
 from xieshang.orgs.models import ActivityGroup, Committee, Level, Organisation, Party, Sector
 
 from . import selectors, validators
@@ -16,20 +17,6 @@ from .services import MEMBER_FIELDS, MemberInput
 
 def _org_label(obj, multi: bool) -> str:
     return f"{obj}（{obj.organisation}）" if multi else str(obj)
-
-
-def style(form: forms.Form) -> None:
-    """Bootstrap classes on every widget (no inline styles: the CSP forbids them)."""
-    for f in form.fields.values():
-        w = f.widget
-        if isinstance(w, forms.CheckboxSelectMultiple | forms.RadioSelect):
-            continue
-        if isinstance(w, forms.CheckboxInput):
-            w.attrs.setdefault("class", "form-check-input")
-        elif isinstance(w, forms.Select):
-            w.attrs.setdefault("class", "form-select")
-        else:
-            w.attrs.setdefault("class", "form-control")
 
 
 class MemberFilterForm(forms.Form):

@@ -9,31 +9,16 @@ from django import forms
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from xieshang.core.forms import StyledForm
 from xieshang.orgs import config
 
 from . import rules, selectors
 from .models import Proposal, Rating, Supervision
 
-
-class _Bootstrap:
-    """Bootstrap classes on every widget (no inline styles: the CSP forbids them)."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            w = field.widget
-            if isinstance(w, (forms.CheckboxInput, forms.RadioSelect)):
-                w.attrs.setdefault("class", "form-check-input")
-            elif isinstance(w, forms.Select):
-                w.attrs.setdefault("class", "form-select")
-            else:
-                w.attrs.setdefault("class", "form-control")
-
-
 # --- The member's draft -----------------------------------------------------------------------
 
 
-class ProposalForm(_Bootstrap, forms.Form):
+class ProposalForm(StyledForm, forms.Form):
     title = forms.CharField(label=_("案由"), max_length=120, required=False)
     facts = forms.CharField(
         label=_("现状与问题"), required=False, widget=forms.Textarea(attrs={"rows": 6})
@@ -111,7 +96,7 @@ class ProposalForm(_Bootstrap, forms.Form):
 # --- Actions on the proposal page -------------------------------------------------------------
 
 
-class ActionForm(_Bootstrap, forms.Form):
+class ActionForm(StyledForm, forms.Form):
     """Base of the forms behind the action buttons; `proposal` is there for the choices."""
 
     def __init__(self, *args, proposal: Proposal, **kwargs):

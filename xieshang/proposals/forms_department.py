@@ -5,18 +5,11 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from xieshang.core.forms import StyledForm
+
 from .models import Contact
 
 _DATE = {"type": "date"}
-
-
-class _Bootstrap:
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            css = "form-select" if isinstance(widget, forms.Select) else "form-control"
-            widget.attrs.setdefault("class", css)
 
 
 QUEUE_STATES = [
@@ -26,7 +19,7 @@ QUEUE_STATES = [
 ]
 
 
-class ContactForm(_Bootstrap, forms.Form):
+class ContactForm(StyledForm, forms.Form):
     date = forms.DateField(
         label=_("联系日期"), widget=forms.DateInput(attrs=_DATE, format="%Y-%m-%d")
     )
@@ -43,13 +36,13 @@ class ContactForm(_Bootstrap, forms.Form):
         super().__init__(*args, **kwargs)
 
 
-class CoViewForm(_Bootstrap, forms.Form):
+class CoViewForm(StyledForm, forms.Form):
     text = forms.CharField(
         label=_("协办意见"), max_length=20000, widget=forms.Textarea(attrs={"rows": 6})
     )
 
 
-class AnswerForm(_Bootstrap, forms.Form):
+class AnswerForm(StyledForm, forms.Form):
     category = forms.ChoiceField(
         label=_("办理结果分类"), error_messages={"required": _("请选择办理结果分类。")}
     )
@@ -90,7 +83,7 @@ class AnswerForm(_Bootstrap, forms.Form):
         ]
 
 
-class ExtensionForm(_Bootstrap, forms.Form):
+class ExtensionForm(StyledForm, forms.Form):
     requested_due = forms.DateField(
         label=_("申请延至"), widget=forms.DateInput(attrs=_DATE, format="%Y-%m-%d")
     )
@@ -99,7 +92,7 @@ class ExtensionForm(_Bootstrap, forms.Form):
     )
 
 
-class ReturnForm(_Bootstrap, forms.Form):
+class ReturnForm(StyledForm, forms.Form):
     reason = forms.CharField(
         label=_("退回理由"),
         max_length=2000,

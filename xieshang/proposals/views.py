@@ -26,6 +26,7 @@ from django.views.decorators.http import require_POST
 
 from xieshang.core import access
 from xieshang.core.audit import StaleEdit, TransitionError, history
+from xieshang.core.forms import add_service_errors
 from xieshang.orgs.models import Department
 
 from . import forms, policies, selectors, services, similarity
@@ -44,17 +45,6 @@ def _get_proposal(request, pk: int) -> Proposal:
     if proposal is None or not policies.can_view(request.user, proposal):
         raise Http404
     return proposal
-
-
-def _add_errors(form, exc: Exception) -> None:
-    """Put a service's refusal onto the form: field errors on their fields, the rest on top."""
-    if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    elif isinstance(exc, ValidationError):
-        form.add_error(None, exc.messages)
-    else:
-        form.add_error(None, str(exc))
 
 
 def _next_or(request, default: str) -> str:
@@ -375,7 +365,7 @@ def act(request, pk: int, action: str):
         try:
             message = spec.run(request, proposal, form.cleaned_data)
         except (ValidationError, TransitionError) as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, message)
             return redirect(_next_or(request, proposal.get_absolute_url()))
@@ -407,7 +397,7 @@ def rate(request, pk: int, answer_pk: int):
                 comment=form.cleaned_data["comment"],
             )
         except (ValidationError, TransitionError) as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("评价已提交，谢谢。"))
             return redirect(_next_or(request, proposal.get_absolute_url()))
@@ -455,7 +445,7 @@ def create(request):
                 ),
             )
         except (ValidationError, TransitionError) as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _draft_saved_message(request, proposal))
             return redirect(proposal.get_absolute_url())
@@ -497,7 +487,7 @@ def edit(request, pk: int):
         except StaleEdit as exc:
             form.add_error(None, str(exc))
         except (ValidationError, TransitionError) as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _draft_saved_message(request, proposal))
             return redirect(proposal.get_absolute_url())

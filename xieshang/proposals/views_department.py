@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 
 from xieshang.core import access, calendar, pii
 from xieshang.core.audit import StaleEdit, TransitionError, history
+from xieshang.core.forms import add_service_errors
 from xieshang.core.pdf import pdf_response
 from xieshang.followups.models import Feedback
 from xieshang.orgs import config
@@ -263,21 +264,13 @@ def handle(request, pk: int):
     return _render_handle(request, _get_assignment(request, pk))
 
 
-def _add_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
 def _act(request, assignment, form, form_name, action, *, success, to_queue=False):
     """Run a service; on refusal re-render the page (400) with the user's input and the
     service's message on the form."""
     try:
         action()
     except ValidationError as exc:
-        _add_errors(form, exc)
+        add_service_errors(form, exc)
     except (TransitionError, StaleEdit) as exc:
         form.add_error(None, str(exc))
     except PermissionDenied:
