@@ -25,9 +25,8 @@ def _reference_data(request):
     the database, so test order never matters."""
     names = set(request.fixturenames)
     marker = request.node.get_closest_marker("django_db")
-    transactional = (
-        bool(marker and marker.kwargs.get("transaction"))
-        or bool(names & {"transactional_db", "live_server", "django_db_reset_sequences"})
+    transactional = bool(marker and marker.kwargs.get("transaction")) or bool(
+        names & {"transactional_db", "live_server", "django_db_reset_sequences"}
     )
     if transactional:
         request.getfixturevalue("transactional_db")

@@ -105,10 +105,13 @@ def test_it_ships_a_compiled_catalogue_that_matches_the_source(catalogue):
         compiled = gettext.GNUTranslations(fh)._catalog
     stale = []
     for e in catalogue:
+        # An entry with a context ({% translate "会次" context "meeting" %}) is keyed
+        # "context\x04msgid" in the .mo.
+        key = f"{e['msgctxt']}\x04{e['msgid']}" if e.get("msgctxt") else e["msgid"]
         if e["msgid_plural"]:
-            got = [compiled.get((e["msgid"], n)) for n in range(len(e["msgstr"]))]
+            got = [compiled.get((key, n)) for n in range(len(e["msgstr"]))]
         else:
-            got = [compiled.get(e["msgid"])]
+            got = [compiled.get(key)]
         if got != e["msgstr"]:
             stale.append(e["msgid"])
     assert stale == [], "run `make messages` (compilemessages) and commit django.mo"

@@ -6,6 +6,8 @@ import datetime as dt
 from django import forms
 from django.db.models import Case, IntegerField, Value, When
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from xieshang.members.models import Member
@@ -30,7 +32,12 @@ class _Bootstrap:
             widget.attrs.setdefault("class", css)
 
 
-MONTHS = [(m, _("%(m)s月") % {"m": m}) for m in range(1, 13)]
+def _month_label(month: int) -> str:
+    return gettext("%(m)s月") % {"m": month}
+
+
+# Lazy labels: built at import time, translated when rendered ("3月" / "Month 3").
+MONTHS = [(m, lazy(_month_label, str)(m)) for m in range(1, 13)]
 
 
 # --- Public portal ----------------------------------------------------------------------------

@@ -13,6 +13,7 @@
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from xieshang.core import access
 from xieshang.orgs import config
@@ -80,10 +81,10 @@ def approver_kind(meeting: Meeting) -> str:
 
 
 APPROVER_LABELS = {
-    CHAIR: "主席会议成员（可委托）",
-    COMMITTEE: "专委会负责人",
-    GROUP: "活动小组组长",
-    OFFICE: "政协办公室",
+    CHAIR: gettext_lazy("主席会议成员（可委托）"),
+    COMMITTEE: gettext_lazy("专委会负责人"),
+    GROUP: gettext_lazy("活动小组组长"),
+    OFFICE: gettext_lazy("政协办公室"),
 }
 
 
