@@ -10,26 +10,11 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from xieshang.core.forms import StyledForm
 from xieshang.members.models import Member
 from xieshang.orgs.models import ActivityGroup, Committee, Department, Organisation, Party, Sector
 
 from .models import ActivityForm, FocusArea, Outcome, Participant, Topic, TopicType
-
-
-class _Bootstrap:
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxSelectMultiple):
-                continue
-            if isinstance(widget, forms.CheckboxInput):
-                css = "form-check-input"
-            elif isinstance(widget, forms.Select):
-                css = "form-select"
-            else:
-                css = "form-control"
-            widget.attrs.setdefault("class", css)
 
 
 def _month_label(month: int) -> str:
@@ -43,7 +28,7 @@ MONTHS = [(m, lazy(_month_label, str)(m)) for m in range(1, 13)]
 # --- Public portal ----------------------------------------------------------------------------
 
 
-class PublicTopicForm(_Bootstrap, forms.Form):
+class PublicTopicForm(StyledForm, forms.Form):
     organisation = forms.ModelChoiceField(
         label=_("向哪一级政协提出"), queryset=Organisation.objects.none(), empty_label=None
     )
@@ -92,7 +77,7 @@ class PublicTopicForm(_Bootstrap, forms.Form):
 # --- Topics -----------------------------------------------------------------------------------
 
 
-class TopicForm(_Bootstrap, forms.Form):
+class TopicForm(StyledForm, forms.Form):
     organisation = forms.ModelChoiceField(
         label=_("所属政协"), queryset=Organisation.objects.none(), empty_label=None
     )
@@ -112,7 +97,7 @@ class TopicForm(_Bootstrap, forms.Form):
         self.fields["source"].choices = [(k, v) for k, v in Topic.Source.choices if k in sources]
 
 
-class ModerateForm(_Bootstrap, forms.Form):
+class ModerateForm(StyledForm, forms.Form):
     decision = forms.ChoiceField(
         label=_("审核结果"),
         choices=[("accept", _("采纳为议题")), ("reject", _("不予采纳"))],
@@ -137,7 +122,7 @@ class ModerateForm(_Bootstrap, forms.Form):
         return data
 
 
-class MergeForm(_Bootstrap, forms.Form):
+class MergeForm(StyledForm, forms.Form):
     into = forms.ModelChoiceField(label=_("并入议题"), queryset=Topic.objects.none())
     note = forms.CharField(label=_("说明"), max_length=200, required=False)
 
@@ -149,7 +134,7 @@ class MergeForm(_Bootstrap, forms.Form):
 # --- Plans ------------------------------------------------------------------------------------
 
 
-class PlanCreateForm(_Bootstrap, forms.Form):
+class PlanCreateForm(StyledForm, forms.Form):
     organisation = forms.ModelChoiceField(
         label=_("所属政协"), queryset=Organisation.objects.none(), empty_label=None
     )
@@ -164,7 +149,7 @@ class PlanCreateForm(_Bootstrap, forms.Form):
         self.fields["year"].initial = timezone.localdate().year + 1
 
 
-class PlanHeaderForm(_Bootstrap, forms.Form):
+class PlanHeaderForm(StyledForm, forms.Form):
     title = forms.CharField(label=_("计划名称"), max_length=100)
     preface = forms.CharField(
         label=_("总体要求"), required=False, widget=forms.Textarea(attrs={"rows": 4})
@@ -172,7 +157,7 @@ class PlanHeaderForm(_Bootstrap, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
-class PlanItemForm(_Bootstrap, forms.Form):
+class PlanItemForm(StyledForm, forms.Form):
     topic = forms.ModelChoiceField(
         label=_("来源议题"),
         queryset=Topic.objects.none(),
@@ -253,19 +238,19 @@ class PlanItemForm(_Bootstrap, forms.Form):
         return {k: self.cleaned_data.get(k) for k in keys}
 
 
-class NoteForm(_Bootstrap, forms.Form):
+class NoteForm(StyledForm, forms.Form):
     note = forms.CharField(
         label=_("意见"), required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
     )
 
 
-class SendBackForm(_Bootstrap, forms.Form):
+class SendBackForm(StyledForm, forms.Form):
     note = forms.CharField(
         label=_("退回意见"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
     )
 
 
-class ApproveForm(_Bootstrap, forms.Form):
+class ApproveForm(StyledForm, forms.Form):
     approved_on = forms.DateField(
         label=_("常委会审定日期"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
     )
@@ -279,13 +264,13 @@ class ApproveForm(_Bootstrap, forms.Form):
         return value
 
 
-class CommentForm(_Bootstrap, forms.Form):
+class CommentForm(StyledForm, forms.Form):
     text = forms.CharField(
         label=_("修改意见"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
     )
 
 
-class PartyPlanForm(_Bootstrap, forms.Form):
+class PartyPlanForm(StyledForm, forms.Form):
     organisation = forms.ModelChoiceField(
         label=_("所属地区"), queryset=Organisation.objects.none(), empty_label=None
     )
@@ -303,7 +288,7 @@ class PartyPlanForm(_Bootstrap, forms.Form):
         self.fields["year"].initial = timezone.localdate().year + 1
 
 
-class PartyCommentForm(_Bootstrap, forms.Form):
+class PartyCommentForm(StyledForm, forms.Form):
     text = forms.CharField(
         label=_("政协意见建议"), widget=forms.Textarea(attrs={"rows": 4}), max_length=4000
     )
@@ -312,7 +297,7 @@ class PartyCommentForm(_Bootstrap, forms.Form):
 # --- Activities and outcomes ------------------------------------------------------------------
 
 
-class ActivityCreateForm(_Bootstrap, forms.Form):
+class ActivityCreateForm(StyledForm, forms.Form):
     organisation = forms.ModelChoiceField(
         label=_("所属政协"), queryset=Organisation.objects.none(), empty_label=None
     )
@@ -365,7 +350,7 @@ class ActivityCreateForm(_Bootstrap, forms.Form):
         return data
 
 
-class ParticipantsForm(_Bootstrap, forms.Form):
+class ParticipantsForm(StyledForm, forms.Form):
     committee = forms.ModelChoiceField(
         label=_("按专委会邀请"), queryset=Committee.objects.none(), required=False
     )
@@ -456,7 +441,7 @@ class AttendanceForm(forms.Form):
         return [(p, self[f"p{p.pk}"]) for p in self.participants]
 
 
-class SpeechForm(_Bootstrap, forms.Form):
+class SpeechForm(StyledForm, forms.Form):
     speaker = forms.CharField(label=_("发言人"), max_length=50)
     title = forms.CharField(label=_("发言题目"), max_length=100)
     text = forms.CharField(
@@ -464,7 +449,7 @@ class SpeechForm(_Bootstrap, forms.Form):
     )
 
 
-class AttachmentForm(_Bootstrap, forms.Form):
+class AttachmentForm(StyledForm, forms.Form):
     name = forms.CharField(label=_("附件名称"), max_length=100)
     file = forms.FileField(label=_("文件"))
 
@@ -475,7 +460,7 @@ class AttachmentForm(_Bootstrap, forms.Form):
         return f
 
 
-class OutcomeForm(_Bootstrap, forms.Form):
+class OutcomeForm(StyledForm, forms.Form):
     kind = forms.ChoiceField(label=_("成果类型"), choices=Outcome.Kind.choices)
     title = forms.CharField(label=_("标题"), max_length=100)
     body = forms.CharField(label=_("正文"), widget=forms.Textarea(attrs={"rows": 8}))
@@ -496,7 +481,7 @@ class OutcomeForm(_Bootstrap, forms.Form):
         ).order_by("name")
 
 
-class DecisionForm(_Bootstrap, forms.Form):
+class DecisionForm(StyledForm, forms.Form):
     decision = forms.CharField(
         label=_("决策结果"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
     )

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from xieshang.core import access
 from xieshang.core.audit import StaleEdit, TransitionError, history
+from xieshang.core.forms import add_service_errors
 from xieshang.orgs.models import Level, Organisation
 
 from . import policies, selectors, services
@@ -43,17 +44,6 @@ PS = ConsultationPlan.Status
 
 def cppcc_organisations(user, perm: str):
     return access.organisations(user, perm).filter(level__in=CPPCC_LEVELS).order_by("path")
-
-
-def add_errors(form, exc: Exception) -> None:
-    """Put a service's refusal onto the form: field errors on their fields, the rest on top."""
-    if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    elif isinstance(exc, ValidationError):
-        form.add_error(None, exc.messages)
-    else:
-        form.add_error(None, str(exc))
 
 
 def _paginate(request, qs):
@@ -196,7 +186,9 @@ def topic_new(request):
                 street=street if data["source"] == Topic.Source.GRASSROOTS else None,
             )
         except (ValidationError, PermissionDenied) as exc:
-            add_errors(form, exc if isinstance(exc, ValidationError) else ValidationError(""))
+            add_service_errors(
+                form, exc if isinstance(exc, ValidationError) else ValidationError("")
+            )
         else:
             messages.success(request, _("议题“%(t)s”已提交。") % {"t": topic.title})
             return redirect("consultation:topic", topic.pk)
@@ -271,7 +263,7 @@ def topic_moderate(request, pk: int):
                 topic_type=data["topic_type"],
             )
         except (ValidationError, TransitionError) as exc:
-            add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             if data["decision"] == "accept":
                 messages.success(request, _("已采纳为议题。"))
@@ -300,7 +292,7 @@ def topic_merge(request, pk: int):
                 note=form.cleaned_data["note"],
             )
         except (ValidationError, TransitionError) as exc:
-            add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("议题已合并。"))
             return redirect("consultation:topic", form.cleaned_data["into"].pk)
@@ -329,7 +321,9 @@ def plans(request):
                     actor=request.user,
                 )
             except (ValidationError, PermissionDenied) as exc:
-                add_errors(form, exc if isinstance(exc, ValidationError) else ValidationError(""))
+                add_service_errors(
+                    form, exc if isinstance(exc, ValidationError) else ValidationError("")
+                )
             else:
                 messages.success(request, _("已创建计划草案。"))
                 return redirect("consultation:plan", plan.pk)
@@ -399,7 +393,7 @@ def plan_edit(request, pk: int):
                 preface=form.cleaned_data["preface"],
             )
         except (ValidationError, TransitionError, StaleEdit, PermissionDenied) as exc:
-            add_errors(form, exc if not isinstance(exc, PermissionDenied) else _no_right())
+            add_service_errors(form, exc if not isinstance(exc, PermissionDenied) else _no_right())
         else:
             messages.success(request, _("计划已保存。"))
             return redirect("consultation:plan", plan.pk)
@@ -449,7 +443,7 @@ def plan_item(request, pk: int, item_pk: int | None = None):
                 item=item,
             )
         except (ValidationError, TransitionError, StaleEdit) as exc:
-            add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("计划事项已保存。"))
             return redirect(reverse("consultation:plan", args=[plan.pk]) + "#plan-items")
@@ -512,7 +506,7 @@ def plan_forward(request, pk: int):
                 doc_number=data.get("doc_number", ""),
             )
         except (ValidationError, TransitionError) as exc:
-            add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             plan.refresh_from_db()
             messages.success(
@@ -533,7 +527,7 @@ def plan_send_back(request, pk: int):
         try:
             services.plan_send_back(plan=plan, actor=request.user, note=form.cleaned_data["note"])
         except (ValidationError, TransitionError) as exc:
-            add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             plan.refresh_from_db()
             messages.success(
@@ -552,9 +546,9 @@ def plan_comment(request, pk: int):
         try:
             services.plan_comment(plan=plan, actor=request.user, text=form.cleaned_data["text"])
         except PermissionDenied:
-            add_errors(form, _no_right())
+            add_service_errors(form, _no_right())
         except ValidationError as exc:
-            add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("意见已记录。"))
             return redirect(reverse("consultation:plan", args=[plan.pk]) + "#plan-comments")

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from xieshang.core import access
 from xieshang.core.audit import StaleEdit, TransitionError, history
+from xieshang.core.forms import add_service_errors
 
 from . import policies, selectors, services
 from .forms import (
@@ -26,7 +27,7 @@ from .forms import (
     SpeechForm,
 )
 from .models import Activity, Outcome, PartyPlan
-from .views import _paginate, add_errors, cppcc_organisations
+from .views import _paginate, cppcc_organisations
 
 REFUSALS = (ValidationError, TransitionError, StaleEdit)
 
@@ -73,7 +74,7 @@ def activity_new(request):
                 co_organisers=list(data["co_organisers"]),
             )
         except REFUSALS as exc:
-            add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("已安排协商活动。"))
             return redirect("consultation:activity", activity.pk)
@@ -152,7 +153,7 @@ def activity_participants(request, pk: int):
                 leaders=data["leaders"],
             )
         except REFUSALS as exc:
-            add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("已邀请%(n)s人。") % {"n": added})
             return redirect("consultation:activity", activity.pk)
@@ -175,7 +176,7 @@ def activity_hold(request, pk: int):
                 minutes=form.cleaned_data["minutes"],
             )
         except REFUSALS as exc:
-            add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("已登记出席情况。"))
             return redirect("consultation:activity", activity.pk)
@@ -233,7 +234,7 @@ def outcome_new(request, pk: int):
                 to_government_office=data["to_government_office"],
             )
         except REFUSALS as exc:
-            add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("已起草协商成果。"))
             return redirect("consultation:outcome", outcome.pk)
@@ -312,7 +313,7 @@ def _outcome_action(request, pk, run, allowed, success, form_class=NoteForm, for
         try:
             run(outcome, form.cleaned_data)
         except REFUSALS as exc:
-            add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, success)
             return redirect("consultation:outcome", outcome.pk)
