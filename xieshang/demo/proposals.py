@@ -520,6 +520,26 @@ class ProposalDemo:
                 self._shift(proposal, dt.timedelta(days=self.rng.randint(lo, hi)))
         self._renumber(plenary, session)
         services.publish_due()
+        self._date_publications()
+
+    def _date_publications(self) -> None:
+        """Publication happened when the rule says, not on the day the demo was made."""
+        from django.db.models import Max
+
+        from xieshang.core import calendar
+        from xieshang.orgs import config
+        from xieshang.proposals import rules
+
+        days = config.get(self.org, rules.PUBLISH_DAYS)
+        published = Proposal.objects.filter(
+            organisation=self.org, published_at__isnull=False
+        ).annotate(last=Max("assignments__answers__answered_at"))
+        for proposal in published:
+            answered = timezone.localtime(proposal.last).date()
+            day = calendar.add_working_days(answered, days)
+            Proposal.objects.filter(pk=proposal.pk).update(
+                published_at=proposal.last + dt.timedelta(days=(day - answered).days)
+            )
 
     def _renumber(self, plenary_ids: list[int], session) -> None:
         """Numbers follow submission order within each series, as the office would give them."""
