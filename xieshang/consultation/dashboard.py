@@ -29,6 +29,17 @@ def consultation_cards(user) -> list[Card]:
                 order=24,
             )
         )
+    if access.can(user, "consultation.topic_submit") and not access.can(
+        user, "consultation.manage"
+    ):
+        cards.append(
+            Card(
+                _("提出协商议题"),
+                _("反映基层和群众关心的问题，作为协商议题的来源"),
+                reverse("consultation:topic_new"),
+                order=27,
+            )
+        )
     if access.can(user, "consultation.manage"):
         pending = Topic.objects.filter(
             access.org_filter(user, "consultation.manage"), status=Topic.Status.PENDING

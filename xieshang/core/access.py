@@ -89,6 +89,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
             "consultation.plan_revision_complete",
             "consultation.decide",
             "consultation.party_plan",
+            # They receive consultation outcomes and leaders' instructions: they follow
+            # the departments' written feedback on them.
+            "followups.view",
         }
     ),
     Role.GOVERNMENT_OFFICE: frozenset(
@@ -98,10 +101,17 @@ PERMISSIONS: dict[str, frozenset[str]] = {
             "consultation.topic_submit",
             "consultation.plan_revise",
             "consultation.decide",
+            "followups.view",
         }
     ),
     Role.STANDING_SECRETARY: frozenset(
-        {"orgs.view", "consultation.view", "consultation.plan_approve", "consultation.decide"}
+        {
+            "orgs.view",
+            "consultation.view",
+            "consultation.plan_approve",
+            "consultation.decide",
+            "followups.view",
+        }
     ),
     Role.ORGANISATION_DEPT: frozenset({"members.view", "orgs.view"}),
     Role.UNITED_FRONT: frozenset(
