@@ -12,6 +12,7 @@ from tests.factories import (
     user_with_role,
 )
 from xieshang.orgs.models import Level, Party, Role, Session
+from xieshang.proposals import services
 
 
 class World:
@@ -75,3 +76,47 @@ PROPOSAL_TEXT = {
     "analysis": "加装电梯涉及资金分摊、规划审批和居民意见统一等问题。",
     "suggestions": "一是简化审批流程；二是设立财政补贴；三是建立协商议事机制。",
 }
+
+
+# --- Proposals in a given state, made through the services (shared by the test modules) ---
+
+
+def draft(world, key="zhang", cosigners=(), **overrides):
+    return services.proposal_create(
+        actor=world.user(key),
+        organisation=world.district,
+        cosigners=[world.members[k] for k in cosigners],
+        **{**PROPOSAL_TEXT, **overrides},
+    )
+
+
+def submitted(world, key="zhang", **kwargs):
+    proposal = draft(world, key=key, **kwargs)
+    services.proposal_submit(proposal=proposal, actor=world.user(key))
+    for signer in proposal.signers.all():
+        services.signer_respond(proposal=proposal, actor=signer.member.user, confirm=True)
+    proposal.refresh_from_db()
+    return proposal
+
+
+def accepted(world, **kwargs):
+    proposal = submitted(world, **kwargs)
+    services.proposal_accept(proposal=proposal, actor=world.reviewer)
+    proposal.refresh_from_db()
+    return proposal
+
+
+def answered(world, **kwargs):
+    proposal = accepted(world, **kwargs)
+    (lead,) = services.proposal_assign(proposal=proposal, actor=world.reviewer, lead=world.housing)
+    services.answer_submit(
+        assignment=lead,
+        actor=world.housing_clerk,
+        category="A",
+        text="已将加装电梯纳入今年民生实事项目，简化了审批流程。",
+        signed_by="王局长",
+        contact_person="赵科长",
+        contact_phone="0571-8888",
+    )
+    proposal.refresh_from_db()
+    return proposal

@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 import time_machine
 
-from tests.proposals.conftest import PROPOSAL_TEXT
+from tests.proposals.conftest import PROPOSAL_TEXT, submitted
 from xieshang.core.models import ApiToken, Event
 from xieshang.proposals import services
 from xieshang.proposals.models import Assignment, Proposal
@@ -25,15 +25,6 @@ def frozen():
 def bearer(user) -> dict:
     _, raw = ApiToken.issue(user=user, name="test")
     return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
-
-
-def submitted(world, key="zhang", **overrides):
-    proposal = services.proposal_create(
-        actor=world.user(key), organisation=world.district, **{**PROPOSAL_TEXT, **overrides}
-    )
-    services.proposal_submit(proposal=proposal, actor=world.user(key))
-    proposal.refresh_from_db()
-    return proposal
 
 
 def post(client, url, body, user):

@@ -6,7 +6,7 @@ import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from tests.proposals.conftest import PROPOSAL_TEXT
+from tests.proposals.conftest import PROPOSAL_TEXT, accepted, draft, submitted
 from xieshang.core.audit import TransitionError, history
 from xieshang.core.models import Event, Notification
 from xieshang.duty.models import DutyKind, DutyRecord
@@ -15,31 +15,6 @@ from xieshang.proposals import services
 from xieshang.proposals.models import Assignment, Proposal, Rating, Signer
 
 S = Proposal.Status
-
-
-def draft(world, key="zhang", cosigners=(), **overrides):
-    return services.proposal_create(
-        actor=world.user(key),
-        organisation=world.district,
-        cosigners=[world.members[k] for k in cosigners],
-        **{**PROPOSAL_TEXT, **overrides},
-    )
-
-
-def submitted(world, key="zhang", **kwargs):
-    proposal = draft(world, key=key, **kwargs)
-    services.proposal_submit(proposal=proposal, actor=world.user(key))
-    for signer in proposal.signers.all():
-        services.signer_respond(proposal=proposal, actor=signer.member.user, confirm=True)
-    proposal.refresh_from_db()
-    return proposal
-
-
-def accepted(world, **kwargs):
-    proposal = submitted(world, **kwargs)
-    services.proposal_accept(proposal=proposal, actor=world.reviewer)
-    proposal.refresh_from_db()
-    return proposal
 
 
 def inbox(user) -> list[str]:

@@ -7,7 +7,7 @@ import pytest
 import time_machine
 from django.test import Client
 
-from tests.proposals.test_pages_member import accepted, answered, draft, submitted
+from tests.proposals.conftest import accepted, answered, draft, submitted
 from xieshang.core.models import Event
 from xieshang.followups.models import Task
 from xieshang.proposals import services

@@ -2,56 +2,12 @@
 
 import pytest
 
-from tests.proposals.conftest import PROPOSAL_TEXT
+from tests.proposals.conftest import PROPOSAL_TEXT, accepted, answered, draft, submitted
 from xieshang.core.models import Event
 from xieshang.proposals import services
 from xieshang.proposals.models import Evaluation, Proposal, Rating, Signer
 
 S = Proposal.Status
-
-
-# --- Helpers shared with test_pages_committee ---------------------------------------------------
-
-
-def draft(world, key="zhang", cosigners=(), **overrides):
-    return services.proposal_create(
-        actor=world.user(key),
-        organisation=world.district,
-        cosigners=[world.members[k] for k in cosigners],
-        **{**PROPOSAL_TEXT, **overrides},
-    )
-
-
-def submitted(world, key="zhang", **kwargs):
-    proposal = draft(world, key=key, **kwargs)
-    services.proposal_submit(proposal=proposal, actor=world.user(key))
-    for signer in proposal.signers.all():
-        services.signer_respond(proposal=proposal, actor=signer.member.user, confirm=True)
-    proposal.refresh_from_db()
-    return proposal
-
-
-def accepted(world, **kwargs):
-    proposal = submitted(world, **kwargs)
-    services.proposal_accept(proposal=proposal, actor=world.reviewer)
-    proposal.refresh_from_db()
-    return proposal
-
-
-def answered(world, **kwargs):
-    proposal = accepted(world, **kwargs)
-    (lead,) = services.proposal_assign(proposal=proposal, actor=world.reviewer, lead=world.housing)
-    services.answer_submit(
-        assignment=lead,
-        actor=world.housing_clerk,
-        category="A",
-        text="已将加装电梯纳入今年民生实事项目，简化了审批流程。",
-        signed_by="王局长",
-        contact_person="赵科长",
-        contact_phone="0571-8888",
-    )
-    proposal.refresh_from_db()
-    return proposal
 
 
 def form_data(**overrides):
