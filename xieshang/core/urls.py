@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import views
+from . import views, views_admin
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -18,31 +18,35 @@ urlpatterns = [
     path("inbox/", views.inbox, name="inbox"),
     path("inbox/<int:pk>/read/", views.inbox_read, name="inbox_read"),
     path("inbox/read-all/", views.inbox_read_all, name="inbox_read_all"),
-    path("audit/", views.audit_log, name="audit_log"),
-    path("audit/export/", views.audit_export, name="audit_export"),
-    path("admin-duties/users/", views.users, name="users"),
-    path("admin-duties/users/new/", views.user_create, name="user_create"),
-    path("admin-duties/users/<int:pk>/", views.user_detail, name="user_detail"),
+    path("audit/", views_admin.audit_log, name="audit_log"),
+    path("audit/export/", views_admin.audit_export, name="audit_export"),
+    path("admin-duties/users/", views_admin.users, name="users"),
+    path("admin-duties/users/new/", views_admin.user_create, name="user_create"),
+    path("admin-duties/users/<int:pk>/", views_admin.user_detail, name="user_detail"),
     path(
         "admin-duties/users/<int:pk>/roles/<int:ra_pk>/remove/",
-        views.user_role_remove,
+        views_admin.user_role_remove,
         name="user_role_remove",
     ),
     path(
         "admin-duties/users/<int:pk>/password-reset/",
-        views.user_password_reset,
+        views_admin.user_password_reset,
         name="user_password_reset",
     ),
-    path("admin-duties/users/<int:pk>/active/", views.user_set_active, name="user_set_active"),
-    path("admin-duties/users/<int:pk>/unlock/", views.user_unlock, name="user_unlock"),
-    path("admin-duties/users/<int:pk>/otp-reset/", views.user_otp_reset, name="user_otp_reset"),
-    path("admin-duties/calendar/", views.calendar_days, name="calendar_days"),
+    path(
+        "admin-duties/users/<int:pk>/active/", views_admin.user_set_active, name="user_set_active"
+    ),
+    path("admin-duties/users/<int:pk>/unlock/", views_admin.user_unlock, name="user_unlock"),
+    path(
+        "admin-duties/users/<int:pk>/otp-reset/", views_admin.user_otp_reset, name="user_otp_reset"
+    ),
+    path("admin-duties/calendar/", views_admin.calendar_days, name="calendar_days"),
     path(
         "admin-duties/calendar/<int:pk>/remove/",
-        views.calendar_day_remove,
+        views_admin.calendar_day_remove,
         name="calendar_day_remove",
     ),
-    path("admin-duties/organisations/", views.organisations, name="organisations"),
+    path("admin-duties/organisations/", views_admin.organisations, name="organisations"),
     path("healthz", views.healthz, name="healthz"),
     path("", include([])),
 ]

@@ -1,0 +1,428 @@
+"""Pages of the three administrator duties (三员分立): accounts and roles (security), reference
+data and the calendar (system), the audit log (audit)."""
+
+import datetime as dt
+import io
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Prefetch, Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from xieshang.orgs.models import Organisation, Role, RoleAssignment
+
+from . import access, services
+from .audit import record_event, verb_label
+from .forms import (
+    AuditFilterForm,
+    CalendarDayForm,
+    OrganisationForm,
+    RoleAssignForm,
+    UserCreateForm,
+)
+from .models import CalendarDay, Event, User
+
+# --- Security administrator: accounts and roles -------------------------------------------
+
+USERS_PER_PAGE = 50
+
+
+@login_required
+def users(request):
+    access.require(request.user, "security.manage")
+    query = request.GET.get("q", "").strip()
+    qs = access.scoped_users(request.user).order_by("username")
+    if query:
+        qs = qs.filter(
+            Q(username__icontains=query) | Q(full_name__icontains=query) | Q(phone=query)
+        )
+    qs = qs.prefetch_related(
+        Prefetch(
+            "role_assignments",
+            queryset=RoleAssignment.objects.select_related("organisation").order_by(
+                "organisation__path", "role"
+            ),
+        )
+    )
+    page = Paginator(qs, USERS_PER_PAGE).get_page(request.GET.get("page"))
+    locked = services.locked_usernames(u.username for u in page)
+    for u in page:
+        u.is_locked = u.username in locked
+    return render(request, "core/users.html", {"page": page, "q": query})
+
+
+@login_required
+def user_create(request):
+    access.require(request.user, "security.manage")
+    form = UserCreateForm(request.POST or None, actor=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user, password = services.user_create(
+                actor=request.user,
+                username=data["username"],
+                full_name=data["full_name"],
+                phone=data["phone"],
+                email=data["email"],
+                organisation=data["organisation"],
+                role=data["role"],
+                department=data["department"],
+                committee=data["committee"],
+            )
+        except services.Refused as exc:
+            form.add_error(None, str(exc))
+        else:
+            return _password_issued(request, user, password, created=True)
+    return render(request, "core/user_form.html", {"form": form})
+
+
+def _password_issued(request, user, password: str, created: bool) -> HttpResponse:
+    """Show a temporary password once. It is rendered into this response only (not put in
+    a message or the session), and the page is not cached."""
+    response = render(
+        request,
+        "core/user_password.html",
+        {"subject": user, "password": password, "created": created},
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _managed_user(request, pk: int) -> User:
+    """The account, if it is in the actor's scope; 404 otherwise, the same as a missing one."""
+    access.require(request.user, "security.manage")
+    found = access.scoped_users(request.user).filter(pk=pk).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+@login_required
+def user_detail(request, pk: int):
+    subject = _managed_user(request, pk)
+    form = RoleAssignForm(request.POST or None, actor=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.role_assign(
+                actor=request.user,
+                user=subject,
+                organisation=data["organisation"],
+                role=data["role"],
+                department=data["department"],
+                committee=data["committee"],
+            )
+        except services.Refused as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("角色已分配。"))
+            return redirect("user_detail", pk=subject.pk)
+    manageable = set(
+        access.organisations(request.user, "security.manage").values_list("pk", flat=True)
+    )
+    roles = list(
+        subject.role_assignments.select_related("organisation", "department", "committee").order_by(
+            "organisation__path", "role"
+        )
+    )
+    for ra in roles:
+        ra.removable = ra.organisation_id in manageable and subject.pk != request.user.pk
+    return render(
+        request,
+        "core/user_detail.html",
+        {
+            "subject": subject,
+            "roles": roles,
+            "form": form,
+            "is_self": subject.pk == request.user.pk,
+            "is_locked": subject.username in services.locked_usernames([subject.username]),
+            "has_otp": services.otp_device(subject) is not None,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _user_action(request, pk: int, action) -> HttpResponse:
+    subject = _managed_user(request, pk)
+    try:
+        result = action(subject)
+    except services.Refused as exc:
+        messages.error(request, str(exc))
+        return redirect("user_detail", pk=subject.pk)
+    return result or redirect("user_detail", pk=subject.pk)
+
+
+@login_required
+@require_POST
+def user_role_remove(request, pk: int, ra_pk: int):
+    def run(subject):
+        ra = get_object_or_404(RoleAssignment.objects.select_related("organisation"), pk=ra_pk)
+        if ra.user_id != subject.pk:
+            raise Http404
+        services.role_remove(actor=request.user, assignment=ra)
+        messages.success(request, _("角色已撤销。"))
+
+    return _user_action(request, pk, run)
+
+
+@login_required
+@require_POST
+def user_password_reset(request, pk: int):
+    def run(subject):
+        password = services.user_password_reset(actor=request.user, user=subject)
+        return _password_issued(request, subject, password, created=False)
+
+    return _user_action(request, pk, run)
+
+
+@login_required
+@require_POST
+def user_set_active(request, pk: int):
+    active = request.POST.get("active") == "1"
+
+    def run(subject):
+        services.user_set_active(actor=request.user, user=subject, active=active)
+        messages.success(request, _("账号已启用。") if active else _("账号已停用。"))
+
+    return _user_action(request, pk, run)
+
+
+@login_required
+@require_POST
+def user_unlock(request, pk: int):
+    def run(subject):
+        services.user_unlock(actor=request.user, user=subject)
+        messages.success(request, _("已解除锁定。"))
+
+    return _user_action(request, pk, run)
+
+
+@login_required
+@require_POST
+def user_otp_reset(request, pk: int):
+    def run(subject):
+        services.user_otp_reset(actor=request.user, user=subject)
+        messages.success(request, _("动态口令已重置，该用户下次登录时重新绑定。"))
+
+    return _user_action(request, pk, run)
+
+
+# --- System administrator: reference data -------------------------------------------------
+
+
+@login_required
+def calendar_days(request):
+    access.require(request.user, "system.manage")
+    editable = services.calendar_editable(request.user)
+    form = CalendarDayForm(request.POST or None)
+    if request.method == "POST":
+        if not editable:
+            raise PermissionDenied
+        if form.is_valid():
+            services.calendar_day_set(actor=request.user, **form.cleaned_data)
+            messages.success(request, _("工作日调整已保存。"))
+            return redirect("calendar_days")
+    today = timezone.localdate()
+    days = CalendarDay.objects.filter(date__gte=today.replace(month=1, day=1)).order_by("date")
+    return render(
+        request,
+        "core/calendar_days.html",
+        {"form": form, "days": days, "editable": editable},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_POST
+def calendar_day_remove(request, pk: int):
+    access.require(request.user, "system.manage")
+    day = get_object_or_404(CalendarDay, pk=pk)
+    services.calendar_day_remove(actor=request.user, day=day)
+    messages.success(request, _("已删除该日调整。"))
+    return redirect("calendar_days")
+
+
+@login_required
+def organisations(request):
+    access.require(request.user, "system.manage")
+    form = OrganisationForm(request.POST or None, actor=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        with transaction.atomic():
+            services.organisation_add(
+                actor=request.user, name=data["name"], level=data["level"], parent=data["parent"]
+            )
+        messages.success(request, _("组织已新建。"))
+        return redirect("organisations")
+    orgs = access.organisations(request.user, "system.manage").order_by("path")
+    rows = [{"org": org, "depth": max(org.path.count(".") - 1, 0)} for org in orgs]
+    return render(
+        request,
+        "core/organisations.html",
+        {"form": form, "rows": rows},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+# --- Audit log ---------------------------------------------------------------------------
+
+EVENTS_PER_PAGE = 50
+EXPORT_LIMIT = 100_000
+
+
+def _event_scope(user, perm: str) -> Q:
+    """Events of organisations in the user's subtree; events that belong to no organisation
+    (failed logins of unknown names, deployment-wide changes) only for top-level holders."""
+    q = access.org_filter(user, perm)
+    if not q:  # an empty Q: no limit (the superuser); OR-ing to it would narrow it
+        return q
+    if access.is_top_level(user, perm):
+        q |= Q(organisation__isnull=True)
+    return q
+
+
+def visible_events(user):
+    """三员分立, "nobody audits themselves": the audit administrator sees everyone's events
+    except those of audit administrators; the security administrator (audit.view_admins)
+    sees only the audit administrators' events. Both within their organisation scope."""
+    auditors = RoleAssignment.objects.filter(role=Role.AUDIT_ADMIN).values("user_id")
+    q = Q(pk__in=[])
+    if access.can(user, "audit.view"):
+        q |= _event_scope(user, "audit.view") & ~Q(actor_id__in=auditors)
+    if access.can(user, "audit.view_admins"):
+        q |= _event_scope(user, "audit.view_admins") & Q(actor_id__in=auditors)
+    return Event.objects.filter(q)
+
+
+def _audit_organisations(user):
+    perms = [p for p in ("audit.view", "audit.view_admins") if access.can(user, p)]
+    qs = Organisation.objects.none()
+    for perm in perms:
+        qs = qs | access.organisations(user, perm)
+    return qs.order_by("path")
+
+
+def _filtered_events(request, form: AuditFilterForm):
+    qs = visible_events(request.user)
+    if not form.is_valid():
+        return qs
+    data = form.cleaned_data
+    start, end = form.date_bounds()
+    tz = timezone.get_current_timezone()
+    if start:
+        qs = qs.filter(created_at__gte=dt.datetime.combine(start, dt.time.min, tzinfo=tz))
+    if end:
+        end_next = dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+        qs = qs.filter(created_at__lt=end_next)
+    if data.get("actor"):
+        qs = qs.filter(actor_name__icontains=data["actor"])
+    verb = data.get("verb")
+    if verb:
+        qs = qs.filter(verb__startswith=verb) if verb.endswith(".") else qs.filter(verb=verb)
+    if data.get("organisation"):
+        qs = qs.filter(organisation__path__startswith=data["organisation"].path)
+    if data.get("q"):
+        text = data["q"]
+        qs = qs.filter(
+            Q(object_repr__icontains=text) | Q(note__icontains=text) | Q(actor_name__icontains=text)
+        )
+    return qs
+
+
+def _require_audit_reader(user) -> None:
+    if not (access.can(user, "audit.view") or access.can(user, "audit.view_admins")):
+        raise PermissionDenied
+
+
+@login_required
+def audit_log(request):
+    _require_audit_reader(request.user)
+    form = AuditFilterForm(request.GET or None, organisations=_audit_organisations(request.user))
+    qs = _filtered_events(request, form).select_related("organisation")
+    page = Paginator(qs.order_by("-created_at", "-id"), EVENTS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "core/audit_log.html",
+        {
+            "form": form,
+            "page": page,
+            "can_export": access.can(request.user, "audit.export")
+            or access.can(request.user, "audit.view_admins"),
+            "admins_only": not access.can(request.user, "audit.view"),
+        },
+    )
+
+
+@login_required
+def audit_export(request):
+    """The filtered log as an Excel file; the export itself is audited (audit.export)."""
+    user = request.user
+    if not (access.can(user, "audit.export") or access.can(user, "audit.view_admins")):
+        raise PermissionDenied
+    from openpyxl import Workbook
+
+    form = AuditFilterForm(request.GET or None, organisations=_audit_organisations(user))
+    qs = (
+        _filtered_events(request, form)
+        .select_related("organisation")
+        .order_by("-created_at", "-id")[:EXPORT_LIMIT]
+    )
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(_("审计日志"))
+    ws.append(
+        [
+            _("时间"),
+            _("操作人"),
+            _("动作"),
+            _("动作代码"),
+            _("对象"),
+            _("组织"),
+            _("原状态"),
+            _("新状态"),
+            _("说明"),
+            _("IP 地址"),
+        ]
+    )
+    count = 0
+    for event in qs.iterator(chunk_size=2000):
+        count += 1
+        ws.append(
+            [
+                timezone.localtime(event.created_at).strftime("%Y-%m-%d %H:%M:%S"),
+                event.actor_name,
+                verb_label(event.verb),
+                event.verb,
+                event.object_repr,
+                event.organisation.name if event.organisation else "",
+                event.from_state,
+                event.to_state,
+                event.note,
+                event.ip_address or "",
+            ]
+        )
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    filters = {k: v for k, v in request.GET.items() if k != "page" and v}
+    record_event(
+        actor=user,
+        verb="audit.export",
+        organisation=access.home_organisation(user),
+        data={"count": count, "filters": filters},
+    )
+    filename = f"审计日志-{timezone.localdate():%Y%m%d}.xlsx"
+    response = HttpResponse(
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
