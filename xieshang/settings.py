@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "xieshang.proposals",
     "xieshang.meetings",
     "xieshang.consultation",
+    "xieshang.opinions",
     "xieshang.textsim",
     "xieshang.portal",
     "xieshang.api",

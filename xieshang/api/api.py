@@ -49,3 +49,7 @@ api.add_router("/consultation/", consultation_router)
 from xieshang.api.meetings import router as meetings_router  # noqa: E402
 
 api.add_router("/meetings/", meetings_router)
+
+from xieshang.api.opinions import router as opinions_router  # noqa: E402
+
+api.add_router("/opinions/", opinions_router)

@@ -35,6 +35,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
             "consultation.party_plan_comment",
             "meetings.view",
             "meetings.manage",
+            "duty.manage",
+            "opinions.view",
+            "opinions.manage",
+            "opinions.submit",
         }
     ),
     Role.PROPOSAL_COMMITTEE: frozenset(
@@ -56,6 +60,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
             "consultation.activities",
             "meetings.view",
             "meetings.committee_report",
+            "opinions.submit",
         }
     ),
     Role.CHAIR: frozenset(
@@ -71,9 +76,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
             "consultation.party_plan_comment",
             "meetings.view",
             "meetings.leave_approve",
+            "opinions.view",
         }
     ),
-    Role.MEMBER: frozenset({"consultation.topic_submit"}),
+    Role.MEMBER: frozenset({"consultation.topic_submit", "opinions.submit"}),
     Role.GROUP_LEADER: frozenset({"orgs.view"}),
     Role.DEPARTMENT: frozenset({"consultation.topic_submit"}),
     Role.DEPARTMENT_LEADER: frozenset({"consultation.topic_submit"}),

@@ -115,7 +115,12 @@ class Progress:
 
 
 # Domain apps' demo modules, run in this order after the people and the proposals exist.
-DOMAIN_DEMOS = ["xieshang.consultation.demo", "xieshang.meetings.demo", "xieshang.opinions.demo"]
+DOMAIN_DEMOS = [
+    "xieshang.consultation.demo",
+    "xieshang.meetings.demo",
+    "xieshang.opinions.demo",
+    "xieshang.duty.demo",  # last: it reads the duty records the others wrote
+]
 
 
 class DemoBuilder:

@@ -6,3 +6,23 @@ class DutyConfig(AppConfig):
     name = "xieshang.duty"
     label = "duty"
     verbose_name = _("履职")
+
+    def ready(self) -> None:
+        from xieshang.core.audit import register_verbs
+        from xieshang.core.dashboard import register as register_cards
+
+        from . import jobs, rules  # noqa: F401 - registers rules and periodic jobs
+        from .dashboard import duty_cards
+
+        register_cards(duty_cards)
+        register_verbs(
+            {
+                "duty.entry_submit": _("报送履职记录"),
+                "duty.entry_approve": _("确认履职记录"),
+                "duty.entry_reject": _("退回履职记录"),
+                "duty.rules_update": _("修改履职计分规则"),
+                "duty.case_raise": _("生成履职纪律事项"),
+                "duty.case_decide": _("处理履职纪律事项"),
+                "duty.certificate_issue": _("出具参加政协活动证明"),
+            }
+        )

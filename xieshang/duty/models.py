@@ -87,3 +87,107 @@ class DutyRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {self.member} {self.get_kind_display()}"
+
+
+class ScoreRule(models.Model):
+    """Points per unit of one duty kind in one organisation and year, with an optional cap
+    on the points the kind can earn a member in that year. Edited by the office."""
+
+    organisation = models.ForeignKey(
+        "orgs.Organisation", on_delete=models.CASCADE, related_name="duty_score_rules"
+    )
+    year = models.PositiveSmallIntegerField(_("年度"))
+    kind = models.CharField(_("类别"), max_length=40, choices=DutyKind.choices)
+    points = models.DecimalField(_("每项分值"), max_digits=6, decimal_places=2)
+    cap = models.DecimalField(_("年度上限"), max_digits=6, decimal_places=2, null=True, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        verbose_name = _("履职计分规则")
+        verbose_name_plural = _("履职计分规则")
+        ordering = ["organisation", "year", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "year", "kind"], name="duty_score_rule_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.get_kind_display()}"
+
+
+class DisciplineCase(models.Model):
+    """A member flagged by a discipline rule (C5.11). A person decides what follows."""
+
+    class Rule(models.TextChoices):
+        ABSENCE_REMINDER = "absence_reminder", _("无故缺席全体会议（提醒谈话）")
+        ABSENCE_WARNING = "absence_warning", _("多次无故缺席全体会议（警告并建议撤销资格）")
+        NO_CONTRIBUTION = "no_contribution", _("连续两年未提交提案和社情民意信息")
+        LOW_SCORE = "low_score", _("连续两年考核不称职")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("待处理")
+        REMINDED = "reminded", _("已提醒谈话")
+        WARNED = "warned", _("已警告")
+        REVOCATION_PROPOSED = "revocation_proposed", _("已建议撤销委员资格")
+        DISMISSED = "dismissed", _("不予处理")
+
+    organisation = models.ForeignKey(
+        "orgs.Organisation", on_delete=models.PROTECT, related_name="discipline_cases"
+    )
+    member = models.ForeignKey(
+        "members.Member", on_delete=models.PROTECT, related_name="discipline_cases"
+    )
+    rule = models.CharField(_("事由"), max_length=30, choices=Rule.choices)
+    year = models.PositiveSmallIntegerField(_("年度"))
+    facts = models.CharField(_("情况"), max_length=300, blank=True)
+    status = models.CharField(
+        _("状态"), max_length=20, choices=Status.choices, default=Status.OPEN, db_index=True
+    )
+    decision_note = models.TextField(_("处理意见"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        verbose_name = _("履职纪律事项")
+        verbose_name_plural = _("履职纪律事项")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member", "rule", "year"], name="discipline_case_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} {self.get_rule_display()}"
+
+
+class Certificate(models.Model):
+    """A printed certificate of participation (参加政协活动证明), checkable on the portal."""
+
+    organisation = models.ForeignKey(
+        "orgs.Organisation", on_delete=models.PROTECT, related_name="duty_certificates"
+    )
+    member = models.ForeignKey(
+        "members.Member", on_delete=models.PROTECT, related_name="duty_certificates"
+    )
+    code = models.CharField(_("验证码"), max_length=16, unique=True)
+    start_date = models.DateField(_("起始日期"))
+    end_date = models.DateField(_("截止日期"))
+    activity_count = models.PositiveIntegerField(_("活动次数"))
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    issued_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("参加政协活动证明")
+        verbose_name_plural = _("参加政协活动证明")
+        ordering = ["-issued_at"]
+
+    def __str__(self) -> str:
+        return self.code

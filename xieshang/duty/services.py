@@ -36,3 +36,331 @@ def record_duty(
         quantity=quantity,
         created_by=actor,
     )
+
+
+# --- manual entries, score rules, discipline, certificates ------------------------------
+
+CERTIFICATE_KINDS = [
+    DutyKind.PLENARY_HALF_DAY,
+    DutyKind.MEETING,
+    DutyKind.TRAINING,
+    DutyKind.PLENARY_SPEECH,
+    DutyKind.INSPECTION,
+    DutyKind.STUDIO,
+]
+MANUAL_KINDS = [
+    DutyKind.MEETING,
+    DutyKind.TRAINING,
+    DutyKind.INSPECTION,
+    DutyKind.SECTOR_CONTACT,
+    DutyKind.STUDIO,
+    DutyKind.OTHER,
+]
+
+
+def _office_users(organisation):
+    from django.contrib.auth import get_user_model
+
+    from xieshang.orgs.models import Role
+
+    return (
+        get_user_model()
+        .objects.filter(
+            role_assignments__organisation=organisation, role_assignments__role=Role.OFFICE
+        )
+        .distinct()
+    )
+
+
+def manual_entry_submit(*, member, actor, kind, date, title, evidence, quantity=1) -> DutyRecord:
+    """A member reports a duty fact with evidence; it counts once the office confirms it."""
+    from django.db import transaction
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    from xieshang.core.audit import record_event
+    from xieshang.core.notifications import notify
+
+    with transaction.atomic():
+        entry = DutyRecord.objects.create(
+            member=member,
+            organisation_id=member.organisation_id,
+            kind=kind,
+            date=date,
+            title=title[:200],
+            quantity=quantity,
+            evidence=evidence,
+            source=DutyRecord.Source.MANUAL,
+            status=DutyRecord.Status.PENDING,
+            created_by=actor,
+        )
+        record_event(actor=actor, verb="duty.entry_submit", subject=entry, to_state="pending")
+        notify(
+            _office_users(member.organisation),
+            title=_("%(name)s 报送了履职记录，待审核") % {"name": member.name},
+            body=title,
+            url=reverse("duty:entries"),
+            dedupe_key=f"duty.entry.{entry.pk}",
+        )
+    return entry
+
+
+def manual_entry_decide(*, entry_id: int, actor, approve: bool, note: str = "") -> DutyRecord:
+    from django.db import transaction
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    from xieshang.core.audit import lock, transition
+    from xieshang.core.notifications import notify
+
+    with transaction.atomic():
+        entry = lock(DutyRecord, entry_id)
+        to = DutyRecord.Status.CONFIRMED if approve else DutyRecord.Status.REJECTED
+        transition(
+            entry,
+            to=to,
+            allowed_from=[DutyRecord.Status.PENDING],
+            actor=actor,
+            verb="duty.entry_approve" if approve else "duty.entry_reject",
+            note=note,
+        )
+        user = entry.member.user
+        if user is not None:
+            notify(
+                [user],
+                title=(_("履职记录已确认：%(t)s") if approve else _("履职记录未通过：%(t)s"))
+                % {"t": entry.title},
+                body=note,
+                url=reverse("duty:my_file"),
+                dedupe_key=f"duty.entry.{entry.pk}.{to}",
+            )
+    return entry
+
+
+def rules_update(*, organisation, year: int, actor, changes: dict) -> int:
+    """Apply {rule_id: (expected_version, points, cap)} to the score table; each changed row
+    is saved with an optimistic version check and the whole edit is one audit event."""
+    from django.db import transaction
+
+    from xieshang.core.audit import record_event, save_versioned
+
+    from .models import ScoreRule
+
+    changed = {}
+    with transaction.atomic():
+        for rule in ScoreRule.objects.filter(
+            organisation=organisation, year=year, pk__in=list(changes)
+        ):
+            version, points, cap = changes[rule.pk]
+            if rule.points == points and rule.cap == cap and rule.version == version:
+                continue
+            before = (str(rule.points), str(rule.cap) if rule.cap is not None else "")
+            rule.points, rule.cap = points, cap
+            save_versioned(rule, expected_version=version, fields=["points", "cap"])
+            changed[rule.kind] = [before, [str(points), str(cap) if cap is not None else ""]]
+        if changed:
+            record_event(
+                actor=actor,
+                verb="duty.rules_update",
+                organisation=organisation,
+                note=str(year),
+                data={"changes": changed},
+            )
+    return len(changed)
+
+
+def scan_discipline(organisation, year: int, *, actor=None, yearly: bool = True) -> int:
+    """Raise discipline cases for `year` (idempotent: one case per member, rule and year).
+    Absence rules look at `year`; the yearly rules (`yearly=True`, for a completed year) at
+    `year` and the years before it."""
+    from django.db import transaction
+    from django.db.models import Count
+    from django.utils.translation import gettext as _
+
+    from xieshang.core.audit import record_event
+    from xieshang.orgs import config
+
+    from . import rules, selectors
+    from .models import DisciplineCase
+
+    Rule = DisciplineCase.Rule
+    wanted: list[tuple[int, str, str]] = []
+    start, end = selectors.year_range(year)
+    absences = (
+        DutyRecord.objects.filter(
+            organisation=organisation,
+            kind=DutyKind.PLENARY_ABSENCE_UNEXCUSED,
+            status=DutyRecord.Status.CONFIRMED,
+            date__gte=start,
+            date__lte=end,
+        )
+        .values("member_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    reminder_at = config.get(organisation, rules.ABSENCE_REMINDER)
+    warning_at = config.get(organisation, rules.ABSENCE_WARNING)
+    for row in absences:
+        facts = _("无故缺席全体会议%(n)d次") % {"n": row["n"]}
+        if row["n"] >= warning_at:
+            wanted.append((row["member_id"], Rule.ABSENCE_WARNING, facts))
+        elif row["n"] >= reminder_at:
+            wanted.append((row["member_id"], Rule.ABSENCE_REMINDER, facts))
+
+    term = selectors.current_term(organisation) if yearly else None
+    if term is not None:
+        from xieshang.members.models import Membership
+
+        idle_years = max(1, int(config.get(organisation, rules.IDLE_YEARS)))
+        low_years = max(1, int(config.get(organisation, rules.LOW_SCORE_YEARS)))
+        seated = list(
+            Membership.objects.filter(term=term, status=Membership.Status.ACTIVE).values_list(
+                "member_id", flat=True
+            )
+        )
+        # Only years fully inside the term count: a new member is not idle before joining.
+        first_year = term.start_date.year
+        idle_span = list(range(year - idle_years + 1, year + 1))
+        if seated and idle_span[0] >= first_year:
+            active = selectors.contributions_by_year(organisation, seated, idle_span)
+            for mid in seated:
+                if not active.get(mid):
+                    wanted.append(
+                        (
+                            mid,
+                            Rule.NO_CONTRIBUTION,
+                            _("%(a)d—%(b)d年") % {"a": idle_span[0], "b": idle_span[-1]},
+                        )
+                    )
+        low_span = list(range(year - low_years + 1, year + 1))
+        if seated and low_span[0] >= first_year:
+            competent = config.get(organisation, rules.GRADE_COMPETENT)
+            per_year = [selectors.scores(organisation, y, seated) for y in low_span]
+            for mid in seated:
+                if all(s[mid].total < competent for s in per_year):
+                    wanted.append(
+                        (
+                            mid,
+                            Rule.LOW_SCORE,
+                            _("%(a)d—%(b)d年") % {"a": low_span[0], "b": low_span[-1]},
+                        )
+                    )
+
+    existing = set(
+        DisciplineCase.objects.filter(organisation=organisation, year=year).values_list(
+            "member_id", "rule"
+        )
+    )
+    created = 0
+    for mid, rule, facts in wanted:
+        if (mid, rule) in existing:
+            continue
+        with transaction.atomic():
+            case, made = DisciplineCase.objects.get_or_create(
+                member_id=mid,
+                rule=rule,
+                year=year,
+                defaults={"organisation": organisation, "facts": facts},
+            )
+            if made:
+                created += 1
+                record_event(actor=actor, verb="duty.case_raise", subject=case, to_state="open")
+    if created:
+        from django.urls import reverse
+
+        from xieshang.core.notifications import notify
+
+        notify(
+            _office_users(organisation),
+            title=_("新增%(n)d件履职纪律事项待处理") % {"n": created},
+            url=reverse("duty:cases"),
+            dedupe_key=f"duty.cases.{organisation.pk}.{year}.{created}.{len(existing)}",
+        )
+    return created
+
+
+def case_decide(*, case_id: int, actor, decision: str, note: str):
+    from django.db import transaction
+    from django.urls import reverse
+    from django.utils import timezone
+    from django.utils.translation import gettext as _
+
+    from xieshang.core.audit import lock, transition
+    from xieshang.core.notifications import notify
+
+    from .models import DisciplineCase
+
+    with transaction.atomic():
+        case = lock(DisciplineCase, case_id)
+        case.decision_note = note
+        case.decided_by = actor
+        case.decided_at = timezone.now()
+        transition(
+            case,
+            to=decision,
+            allowed_from=[DisciplineCase.Status.OPEN],
+            actor=actor,
+            verb="duty.case_decide",
+            note=note,
+            extra_fields=["decision_note", "decided_by", "decided_at"],
+        )
+        user = case.member.user
+        if user is not None and decision != DisciplineCase.Status.DISMISSED:
+            notify(
+                [user],
+                title=_("履职纪律事项处理结果：%(s)s") % {"s": case.get_status_display()},
+                body=note,
+                url=reverse("duty:case", args=[case.pk]),
+                dedupe_key=f"duty.case.{case.pk}.decided",
+            )
+    return case
+
+
+def certificate_records(member, start: dt.date, end: dt.date):
+    return DutyRecord.objects.filter(
+        member=member,
+        kind__in=CERTIFICATE_KINDS,
+        status=DutyRecord.Status.CONFIRMED,
+        date__gte=start,
+        date__lte=end,
+    ).order_by("date", "id")
+
+
+def certificate_issue(*, member, actor, start: dt.date, end: dt.date):
+    import secrets
+
+    from xieshang.core.audit import record_event
+
+    from .models import Certificate
+
+    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+    code = "".join(secrets.choice(alphabet) for _ in range(12))
+    records = list(certificate_records(member, start, end))
+    cert = Certificate.objects.create(
+        organisation_id=member.organisation_id,
+        member=member,
+        code=code,
+        start_date=start,
+        end_date=end,
+        activity_count=len(records),
+        issued_by=actor,
+    )
+    record_event(actor=actor, verb="duty.certificate_issue", subject=cert)
+    return cert, records
+
+
+def scan_all(year: int | None = None) -> dict[str, int]:
+    """Scan every organisation that has members: the current year for absences, and the
+    last completed year for the yearly rules."""
+    from django.utils import timezone
+
+    from xieshang.orgs.models import Organisation
+
+    today = timezone.localdate()
+    # (year, yearly rules too?): the current year is still running, so only absences count.
+    years = [(year, True)] if year else [(today.year - 1, True), (today.year, False)]
+    created = 0
+    for org in Organisation.objects.filter(members__isnull=False).distinct():
+        for y, yearly in years:
+            created += scan_discipline(org, y, yearly=yearly)
+    return {"created": created}

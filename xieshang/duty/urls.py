@@ -1,4 +1,19 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "duty"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.my_file, name="my_file"),
+    path("members/<int:pk>/", views.member_file, name="member_file"),
+    path("entries/new/", views.entry_new, name="entry_new"),
+    path("entries/", views.entries, name="entries"),
+    path("entries/<int:pk>/decide/", views.entry_decide, name="entry_decide"),
+    path("evaluation/", views.evaluation, name="evaluation"),
+    path("evaluation/export/", views.evaluation_export, name="evaluation_export"),
+    path("commendation/", views.commendation, name="commendation"),
+    path("rules/", views.rules_edit, name="rules"),
+    path("cases/", views.cases, name="cases"),
+    path("cases/<int:pk>/", views.case_detail, name="case"),
+    path("certificate/", views.certificate, name="certificate"),
+]

@@ -370,6 +370,10 @@ def proposal_convert(*, proposal: Proposal, to: str, actor, note: str) -> Propos
         raise ValidationError({"note": _("请说明理由。")})
     verb = "proposal.to_opinion" if to == S.TO_OPINION else "proposal.to_info"
     _reviewed(proposal, actor, to, verb, note)
+    if to == S.TO_INFO:
+        from xieshang.opinions.services import opinion_from_proposal
+
+        opinion_from_proposal(proposal, actor)
     label = Proposal.Status(to).label
     _notify_proposers(
         proposal,

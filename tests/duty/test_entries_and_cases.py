@@ -1,0 +1,226 @@
+import datetime as dt
+import io
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from pypdf import PdfReader
+
+from tests.duty.factories import YEAR, member_with_user, record, setting
+from tests.factories import MemberFactory, make_org, seat, user_with_role
+from xieshang.core.models import Event, Notification
+from xieshang.duty.models import Certificate, DisciplineCase, DutyKind, DutyRecord
+from xieshang.duty.services import scan_discipline
+from xieshang.orgs.models import Role
+
+pytestmark = pytest.mark.django_db
+K = DutyKind
+
+
+@pytest.mark.clause("C5.7")
+def test_it_counts_a_manual_entry_only_after_the_office_confirms_it(client):
+    org, _term, office, member = setting()
+    client.force_login(member.user)
+    response = client.post(
+        reverse("duty:entry_new"),
+        {
+            "kind": K.INSPECTION,
+            "date": "2026-03-05",
+            "title": "社区养老调研",
+            "evidence": "调研通知及签到表",
+        },
+    )
+    assert response.status_code == 302
+    entry = DutyRecord.objects.get(member=member)
+    assert entry.status == DutyRecord.Status.PENDING
+    assert Notification.objects.filter(recipient=office).exists()
+    page = client.get(reverse("duty:my_file") + "?year=2026").content.decode()
+    assert "社区养老调研" in page and "待审核" in page
+    assert 'id="duty-total">0<' in page
+
+    client.force_login(office)
+    assert "社区养老调研" in client.get(reverse("duty:entries")).content.decode()
+    client.post(
+        reverse("duty:entry_decide", args=[entry.pk]), {"action": "approve", "note": "属实"}
+    )
+    entry.refresh_from_db()
+    assert entry.status == DutyRecord.Status.CONFIRMED
+    assert Event.objects.filter(verb="duty.entry_approve").exists()
+    assert Notification.objects.filter(recipient=member.user, title__contains="已确认").exists()
+    client.force_login(member.user)
+    assert (
+        'id="duty-total">5<' in client.get(reverse("duty:my_file") + "?year=2026").content.decode()
+    )
+
+
+@pytest.mark.clause("C3.4")
+def test_it_logs_a_sector_contact_with_the_people_met(client):
+    _org, _term, _office, member = setting()
+    client.force_login(member.user)
+    data = {
+        "kind": K.SECTOR_CONTACT,
+        "date": "2026-03-05",
+        "title": "走访小微企业",
+        "evidence": "走访记录",
+    }
+    response = client.post(reverse("duty:entry_new"), data)
+    assert response.status_code == 400
+    assert "请填写联系的界别群众" in response.content.decode()
+    assert "走访小微企业" in response.content.decode()
+    response = client.post(reverse("duty:entry_new"), {**data, "people": "个体工商户5人"})
+    assert response.status_code == 302
+    entry = DutyRecord.objects.get(member=member, kind=K.SECTOR_CONTACT)
+    assert "个体工商户5人" in entry.title
+
+
+def test_it_rejects_a_future_dated_entry(client):
+    _org, _term, _office, member = setting()
+    client.force_login(member.user)
+    future = (dt.date.today() + dt.timedelta(days=3)).isoformat()
+    response = client.post(
+        reverse("duty:entry_new"),
+        {"kind": K.MEETING, "date": future, "title": "会议", "evidence": "通知"},
+    )
+    assert response.status_code == 400
+    assert "日期不能晚于今天" in response.content.decode()
+    assert not DutyRecord.objects.exists()
+
+
+def test_it_hides_one_members_file_from_another_member(client):
+    org, term, _office, member = setting()
+    other = member_with_user(org)
+    seat(other, term)
+    client.force_login(other.user)
+    assert client.get(reverse("duty:member_file", args=[member.pk])).status_code == 404
+    assert client.get(reverse("duty:member_file", args=[other.pk])).status_code == 200
+
+
+@pytest.mark.clause("C5.11")
+def test_it_raises_absence_cases_once_and_escalates_on_the_second_absence():
+    org, _term, _office, member = setting()
+    record(member, K.PLENARY_ABSENCE_UNEXCUSED, date=dt.date(YEAR, 1, 10))
+    assert scan_discipline(org, YEAR, yearly=False) == 1
+    assert scan_discipline(org, YEAR, yearly=False) == 0
+    case = DisciplineCase.objects.get(member=member)
+    assert case.rule == DisciplineCase.Rule.ABSENCE_REMINDER
+    record(member, K.PLENARY_ABSENCE_UNEXCUSED, date=dt.date(YEAR, 1, 11))
+    assert scan_discipline(org, YEAR, yearly=False) == 1
+    assert set(DisciplineCase.objects.values_list("rule", flat=True)) == {
+        DisciplineCase.Rule.ABSENCE_REMINDER,
+        DisciplineCase.Rule.ABSENCE_WARNING,
+    }
+
+
+@pytest.mark.clause("C5.11")
+def test_it_flags_two_idle_years_and_two_low_score_years():
+    org, _term, _office, member = setting()
+    busy = MemberFactory(organisation=org)
+    seat(busy, _term)
+    for year in (YEAR - 1, YEAR):
+        record(busy, K.PROPOSAL_FIRST, date=dt.date(year, 2, 1))
+        record(busy, K.PLENARY_HALF_DAY, date=dt.date(year, 2, 1), quantity=16)
+    call_command("scan_discipline", year=YEAR)
+    flagged = set(DisciplineCase.objects.values_list("member_id", "rule"))
+    assert flagged == {
+        (member.pk, DisciplineCase.Rule.NO_CONTRIBUTION),
+        (member.pk, DisciplineCase.Rule.LOW_SCORE),
+    }
+
+
+@pytest.mark.clause("C5.11")
+def test_it_records_the_office_decision_on_a_case_and_tells_the_member(client):
+    org, _term, office, member = setting()
+    record(member, K.PLENARY_ABSENCE_UNEXCUSED)
+    scan_discipline(org, YEAR, yearly=False)
+    case = DisciplineCase.objects.get()
+    client.force_login(office)
+    url = reverse("duty:case", args=[case.pk])
+    response = client.post(url, {"decision": "reminded", "note": ""})
+    assert response.status_code == 400
+    response = client.post(url, {"decision": "reminded", "note": "已由秘书长谈话提醒"})
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.status == DisciplineCase.Status.REMINDED
+    assert case.decided_by == office
+    assert Event.objects.filter(verb="duty.case_decide").exists()
+    assert Notification.objects.filter(recipient=member.user).exists()
+
+    client.force_login(member.user)
+    page = client.get(reverse("duty:cases")).content.decode()
+    assert "无故缺席全体会议" in page
+    detail = client.get(url).content.decode()
+    assert "已提醒谈话" in detail and "记录处理结果" not in detail
+    assert client.post(url, {"decision": "dismissed", "note": "x"}).status_code == 403
+
+
+def test_it_hides_other_members_cases(client):
+    org, term, _office, member = setting()
+    record(member, K.PLENARY_ABSENCE_UNEXCUSED)
+    scan_discipline(org, YEAR, yearly=False)
+    other = member_with_user(org)
+    client.force_login(other.user)
+    case = DisciplineCase.objects.get()
+    assert client.get(reverse("duty:case", args=[case.pk])).status_code == 404
+    assert member.name not in client.get(reverse("duty:cases")).content.decode()
+
+
+@pytest.mark.clause("C6.3")
+def test_it_prints_a_certificate_that_the_portal_verifies(client):
+    _org, _term, _office, member = setting()
+    record(member, K.PLENARY_HALF_DAY, date=dt.date(YEAR, 1, 8), title="区政协全体会议")
+    record(member, K.INSPECTION, date=dt.date(YEAR, 5, 9), title="河湖长制视察")
+    record(member, K.PROPOSAL_FIRST, date=dt.date(YEAR, 1, 9), title="一件提案")
+    record(member, K.MEETING, date=dt.date(YEAR - 1, 5, 9), title="去年的会")
+    client.force_login(member.user)
+    response = client.post(
+        reverse("duty:certificate"), {"start_date": f"{YEAR}-01-01", "end_date": f"{YEAR}-12-31"}
+    )
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
+    cert = Certificate.objects.get()
+    assert cert.activity_count == 2
+    compact = text.replace(" ", "").replace("\n", "")
+    assert "参加政协活动证明" in compact
+    assert "河湖长制视察" in compact and "一件提案" not in compact and "去年的会" not in compact
+    assert cert.code in compact
+
+    client.logout()
+    page = client.get("/portal/verify/", {"code": cert.code.lower()}).content.decode()
+    assert "真实有效" in page and member.name in page and "2" in page
+    assert member.phone not in page
+    assert "未找到" in client.get("/portal/verify/", {"code": "NOPE"}).content.decode()
+
+
+def test_it_refuses_a_certificate_period_that_ends_before_it_starts(client):
+    _org, _term, _office, member = setting()
+    client.force_login(member.user)
+    response = client.post(
+        reverse("duty:certificate"), {"start_date": "2026-05-01", "end_date": "2026-01-01"}
+    )
+    assert response.status_code == 400
+    assert "截止日期不能早于起始日期" in response.content.decode()
+    assert not Certificate.objects.exists()
+
+
+def test_it_shows_duty_cards_on_the_home_page(client):
+    org, _term, office, member = setting()
+    record(member, K.MEETING, date=dt.date.today())
+    client.force_login(member.user)
+    assert "我的履职档案" in client.get("/").content.decode()
+    client.force_login(office)
+    assert "履职考核" in client.get("/").content.decode()
+
+
+def test_the_demo_builds_pending_entries_and_cases():
+    import random
+
+    from xieshang.duty import demo
+
+    org = make_org()
+    user_with_role(Role.OFFICE, org)
+    for _ in range(5):
+        MemberFactory(organisation=org)
+    demo.build(organisation=org, rng=random.Random(1))
+    assert DutyRecord.objects.filter(status=DutyRecord.Status.PENDING).count() >= 3
+    assert DisciplineCase.objects.count() >= 2

@@ -1,0 +1,248 @@
+"""The pages: a member's list and form (phone-friendly), the office queue, the upward queue,
+issues and their PDF, statistics with the Excel export."""
+
+import datetime as dt
+from io import BytesIO
+
+import pytest
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from tests.opinions.factories import make_opinion, member_user
+from xieshang.opinions import services
+from xieshang.opinions.models import Adoption, AdoptionLevel, Opinion
+
+pytestmark = pytest.mark.django_db
+S = Opinion.Status
+
+
+@pytest.mark.clause("C3.2")
+def test_it_lets_a_member_write_and_submit_an_item(client, world):
+    member = world["member"]
+    client.force_login(member.user)
+    response = client.post(
+        "/opinions/new/",
+        {
+            "title": "关于增设学校周边临时停车位的建议",
+            "facts": "放学时段周边道路拥堵。",
+            "analysis": "接送车辆无处停放。",
+            "suggestions": "建议在学校周边设置限时停车位。",
+            "action": "submit",
+        },
+    )
+    assert response.status_code == 302
+    opinion = Opinion.objects.get()
+    assert opinion.status == S.SUBMITTED
+    assert list(opinion.authors.all()) == [member]
+    html = client.get("/opinions/").content.decode()
+    assert "关于增设学校周边临时停车位的建议" in html
+    assert "待审核" in html
+
+
+def test_a_too_long_item_is_refused_with_what_the_member_typed(client, world):
+    client.force_login(world["member"].user)
+    response = client.post(
+        "/opinions/new/",
+        {"title": "很长的信息", "facts": "情" * 1000, "suggestions": "建" * 600, "action": "save"},
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "超过1500字的上限" in html
+    assert "很长的信息" in html
+    assert not Opinion.objects.exists()
+
+
+def test_members_never_see_each_others_items(client, world):
+    mine = make_opinion(world["member"], state=S.SUBMITTED, title="张委员的信息")
+    draft = make_opinion(world["member"], title="张委员的草稿")
+    client.force_login(world["other_member"].user)
+    assert "张委员的信息" not in client.get("/opinions/").content.decode()
+    assert client.get(f"/opinions/{mine.pk}/").status_code == 404
+    assert client.get(f"/opinions/{draft.pk}/").status_code == 404
+    # The office sees the submitted item but not the draft.
+    client.force_login(world["office"])
+    assert client.get(f"/opinions/{mine.pk}/").status_code == 200
+    assert client.get(f"/opinions/{draft.pk}/").status_code == 404
+
+
+def test_another_districts_office_sees_nothing(client, world):
+    opinion = make_opinion(world["member"], office=world["office"], state=S.PUBLISHED)
+    client.force_login(world["other_office"])
+    assert client.get(f"/opinions/{opinion.pk}/").status_code == 404
+    assert client.get(f"/opinions/issues/{opinion.issue_id}/").status_code == 404
+    assert client.get(f"/opinions/issues/{opinion.issue_id}/pdf/").status_code == 404
+    assert opinion.title not in client.get("/opinions/queue/?state=published").content.decode()
+    assert client.post(f"/opinions/{opinion.pk}/report/", {"upward": "on"}).status_code == 404
+
+
+def test_the_office_accepts_from_its_queue_and_sees_similar_items(client, world):
+    make_opinion(world["other_member"], state=S.SUBMITTED, title="关于老旧小区加装电梯补贴的建议")
+    opinion = make_opinion(world["member"], state=S.SUBMITTED)
+    client.force_login(world["office"])
+    html = client.get(f"/opinions/{opinion.pk}/").content.decode()
+    assert 'id="similar-opinions"' in html
+    assert "关于老旧小区加装电梯补贴的建议" in html
+    response = client.post(f"/opinions/{opinion.pk}/accept/", {"note": "采用"})
+    assert response.status_code == 302
+    opinion.refresh_from_db()
+    assert opinion.status == S.ACCEPTED
+
+
+def test_a_stale_edit_keeps_what_the_clerk_typed(client, world):
+    opinion = make_opinion(world["member"], state=S.SUBMITTED)
+    stale = opinion.version
+    services.opinion_update(
+        opinion=opinion, actor=world["office"], expected_version=stale, title="别人先改了"
+    )
+    client.force_login(world["office"])
+    response = client.post(
+        f"/opinions/{opinion.pk}/edit/",
+        {
+            "version": stale,
+            "title": "我的修改",
+            "facts": "",
+            "analysis": "",
+            "suggestions": "建议。",
+            "source_type": "member",
+            "source_body": "",
+        },
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "已被他人修改" in html and "我的修改" in html
+    opinion.refresh_from_db()
+    assert opinion.title == "别人先改了"
+
+
+def test_the_office_composes_an_issue_and_downloads_its_pdf(client, world):
+    office = world["office"]
+    a = make_opinion(world["member"], office=office, state=S.ACCEPTED, title="第一条信息")
+    b = make_opinion(world["other_member"], office=office, state=S.ACCEPTED, title="第二条信息")
+    client.force_login(office)
+    response = client.post("/opinions/issues/new/", {"opinions": [a.pk, b.pk]})
+    assert response.status_code == 302
+    a.refresh_from_db()
+    assert a.issue is not None and a.issue.number == 1
+    pdf = client.get(f"/opinions/issues/{a.issue_id}/pdf/")
+    assert pdf["Content-Type"] == "application/pdf"
+    text = "".join(p.extract_text() for p in PdfReader(BytesIO(pdf.content)).pages)
+    assert "第一条信息" in text and "第二条信息" in text and "第1期" in text
+    # Nothing chosen: refused with a clear message.
+    response = client.post("/opinions/issues/new/", {})
+    assert response.status_code == 400
+    assert "请选择要编发的信息" in response.content.decode()
+
+
+@pytest.mark.clause("C4.7")
+def test_the_office_records_an_instruction_and_the_department_gets_a_task(client, world):
+    opinion = make_opinion(world["member"], office=world["office"], state=S.PUBLISHED)
+    client.force_login(world["office"])
+    response = client.post(
+        f"/opinions/{opinion.pk}/instruct/",
+        {
+            "leader": "李区长",
+            "level": "district",
+            "instructed_on": "2026-03-02",
+            "text": "请住建局抓紧研究。",
+            "departments": [world["dept"].pk],
+            "working_days": 10,
+        },
+    )
+    assert response.status_code == 302
+    client.force_login(world["clerk"])
+    assert "落实领导批示" in client.get("/followups/").content.decode()
+    # Without a body to act, the form says so.
+    client.force_login(world["office"])
+    response = client.post(
+        f"/opinions/{opinion.pk}/instruct/",
+        {
+            "leader": "李区长",
+            "level": "district",
+            "instructed_on": "2026-03-02",
+            "text": "阅。",
+            "working_days": 10,
+        },
+    )
+    assert response.status_code == 400
+    assert "请至少指定一个落实单位或办公室" in response.content.decode()
+
+
+def test_the_city_office_sees_reported_items_in_its_upward_queue(client, world):
+    reported = make_opinion(world["member"], office=world["office"], state=S.REPORTED)
+    make_opinion(world["other_member"], office=world["office"], state=S.PUBLISHED, title="未报送")
+    client.force_login(world["city_office"])
+    html = client.get("/opinions/upward/").content.decode()
+    assert reported.title in html and "未报送" not in html
+    response = client.post(
+        f"/opinions/{reported.pk}/adopt/",
+        {"level": "city", "mode": "forwarded", "adopted_on": "2026-04-01", "body": "市委办公室"},
+    )
+    assert response.status_code == 302
+    assert reported.adoptions.get().mode == Adoption.Mode.FORWARDED
+
+
+def _queue_rows(world, n: int):
+    for i in range(n):
+        member = member_user(world["district"], name=f"委员{i}")
+        make_opinion(member, state=S.SUBMITTED, title=f"信息{i}")
+
+
+@pytest.mark.parametrize("rows", [3, 30])
+def test_the_office_queue_runs_a_fixed_number_of_queries(
+    client, world, rows, django_assert_num_queries
+):
+    _queue_rows(world, rows)
+    client.force_login(world["office"])
+    client.get("/opinions/queue/")
+    with django_assert_num_queries(10):
+        response = client.get("/opinions/queue/")
+    assert response.content.decode().count("/opinions/") >= rows
+
+
+@pytest.mark.parametrize("rows", [3, 30])
+def test_the_member_list_runs_a_fixed_number_of_queries(
+    client, world, rows, django_assert_num_queries
+):
+    for i in range(rows):
+        make_opinion(world["member"], title=f"我的信息{i}")
+    client.force_login(world["member"].user)
+    client.get("/opinions/")
+    with django_assert_num_queries(11):
+        response = client.get("/opinions/")
+    assert "我的信息0" in response.content.decode()
+
+
+def test_statistics_count_per_member_and_export_to_excel(client, world):
+    office = world["office"]
+    year = dt.date.today().year
+    opinion = make_opinion(world["member"], office=office, state=S.PUBLISHED)
+    services.adoption_record(
+        opinion=opinion,
+        actor=office,
+        level=AdoptionLevel.DISTRICT,
+        mode=Adoption.Mode.STANDALONE,
+        adopted_on=dt.date.today(),
+    )
+    make_opinion(world["member"], state=S.SUBMITTED, title="另一条")
+    make_opinion(world["other_member"], title="草稿不计")
+    client.force_login(office)
+    html = client.get(f"/opinions/stats/?year={year}").content.decode()
+    assert "张委员" in html and "李委员" not in html
+    response = client.get(f"/opinions/stats/?year={year}&format=xlsx")
+    sheet = load_workbook(BytesIO(response.content)).worksheets[0]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:4] == ("委员", "界别", "报送", "采用编发")
+    assert rows[1][0] == "张委员"
+    assert rows[1][2:5] == (2, 1, 1)
+
+
+def test_the_city_queue_holds_its_own_items_and_the_home_page_counts_waiting_ones(client, world):
+    make_opinion(world["member"], state=S.SUBMITTED, title="区里待审核的信息")
+    client.force_login(world["city_office"])
+    assert "区里待审核的信息" not in client.get("/opinions/queue/").content.decode()
+    client.force_login(world["office"])
+    assert "区里待审核的信息" in client.get("/opinions/queue/").content.decode()
+    home = client.get("/").content.decode()
+    assert "社情民意审核" in home
+    client.force_login(world["member"].user)
+    assert "撰写、报送和查看自己反映的社情民意" in client.get("/").content.decode()

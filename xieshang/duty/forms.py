@@ -1,0 +1,97 @@
+from decimal import Decimal
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import DisciplineCase, DutyKind
+from .services import MANUAL_KINDS
+
+
+class StyledForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            field.widget.attrs.setdefault("class", css)
+
+
+class ManualEntryForm(StyledForm):
+    kind = forms.ChoiceField(label=_("类别"), choices=[(k.value, k.label) for k in MANUAL_KINDS])
+    date = forms.DateField(label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    title = forms.CharField(label=_("事项"), max_length=200)
+    people = forms.CharField(
+        label=_("联系对象（联系界别群众时填写）"), max_length=200, required=False
+    )
+    evidence = forms.CharField(
+        label=_("佐证材料说明"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000
+    )
+
+    def clean_date(self):
+        value = self.cleaned_data["date"]
+        if value > timezone.localdate():
+            raise forms.ValidationError(_("日期不能晚于今天。"))
+        return value
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") == DutyKind.SECTOR_CONTACT and not data.get("people"):
+            self.add_error("people", _("请填写联系的界别群众。"))
+        return data
+
+
+class EntryDecisionForm(StyledForm):
+    note = forms.CharField(label=_("审核意见"), max_length=500, required=False)
+
+
+class CaseDecisionForm(StyledForm):
+    decision = forms.ChoiceField(
+        label=_("处理结果"),
+        choices=[c for c in DisciplineCase.Status.choices if c[0] != DisciplineCase.Status.OPEN],
+    )
+    note = forms.CharField(
+        label=_("处理意见"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000
+    )
+
+
+class CertificateForm(StyledForm):
+    start_date = forms.DateField(
+        label=_("起始日期"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end_date = forms.DateField(label=_("截止日期"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start_date"), data.get("end_date")
+        if start and end:
+            if end < start:
+                raise forms.ValidationError(_("截止日期不能早于起始日期。"))
+            if (end - start).days > 366 * 5:
+                raise forms.ValidationError(_("证明期间不能超过五年。"))
+        return data
+
+
+class VerifyForm(StyledForm):
+    code = forms.CharField(label=_("验证码"), max_length=16)
+
+    def clean_code(self):
+        return self.cleaned_data["code"].strip().upper()
+
+
+class ScoreRuleForm(StyledForm):
+    points = forms.DecimalField(
+        label=_("每项分值"),
+        max_digits=6,
+        decimal_places=2,
+        min_value=Decimal(-100),
+        max_value=Decimal(100),
+    )
+    cap = forms.DecimalField(
+        label=_("年度上限"),
+        max_digits=6,
+        decimal_places=2,
+        min_value=Decimal(0),
+        max_value=Decimal(1000),
+        required=False,
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)

@@ -1,0 +1,30 @@
+"""Object rules of the duty file, on top of `core.access`."""
+
+from xieshang.core import access
+
+
+def member_of(user):
+    if not getattr(user, "is_authenticated", False):
+        return None
+    try:
+        return user.member
+    except Exception:  # noqa: BLE001 - no member row for this user
+        return None
+
+
+def can_manage(user, organisation) -> bool:
+    return access.can(user, "duty.manage", organisation)
+
+
+def can_view_member(user, member) -> bool:
+    """A member sees their own file; the office sees every file in its scope."""
+    own = member_of(user)
+    return (own is not None and own.pk == member.pk) or can_manage(user, member.organisation)
+
+
+def office_organisation(user):
+    """The organisation whose duty files the user manages (their highest such node)."""
+    for assignment in access.assignments(user):
+        if access.can(user, "duty.manage", assignment.organisation):
+            return assignment.organisation
+    return None

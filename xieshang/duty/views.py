@@ -1,0 +1,393 @@
+import io
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from xieshang.core.audit import StaleEdit, TransitionError, history
+from xieshang.core.pdf import pdf_response, render_pdf
+from xieshang.core.text import chinese_date
+from xieshang.members.models import Member
+
+from . import policies, selectors, services
+from .forms import (
+    CaseDecisionForm,
+    CertificateForm,
+    EntryDecisionForm,
+    ManualEntryForm,
+    ScoreRuleForm,
+    VerifyForm,
+)
+from .models import Certificate, DisciplineCase, DutyKind, DutyRecord
+
+
+def _year(request) -> int:
+    try:
+        year = int(request.GET.get("year", ""))
+    except ValueError:
+        year = timezone.localdate().year
+    return min(max(year, 2000), 2100)
+
+
+def _office_org(request):
+    org = policies.office_organisation(request.user)
+    if org is None:
+        raise PermissionDenied
+    return org
+
+
+def _file_context(request, member, year):
+    score = selectors.scores(member.organisation, year, [member.pk])[member.pk]
+    start, end = selectors.year_range(year)
+    records = list(
+        DutyRecord.objects.filter(member=member, date__gte=start, date__lte=end).order_by(
+            "kind", "-date", "-id"
+        )
+    )
+    labels = dict(DutyKind.choices)
+    groups = []
+    for kind in DutyKind.values:
+        rows = [r for r in records if r.kind == kind]
+        if rows:
+            qty, points = score.by_kind.get(kind, (0, 0))
+            groups.append({"label": labels[kind], "records": rows, "points": points})
+    return {
+        "member": member,
+        "year": year,
+        "years": range(timezone.localdate().year, timezone.localdate().year - 5, -1),
+        "score": score,
+        "groups": groups,
+        "cases": member.discipline_cases.all()[:20],
+    }
+
+
+@login_required
+def my_file(request):
+    member = policies.member_of(request.user)
+    if member is None:
+        if policies.office_organisation(request.user) is not None:
+            return redirect("duty:evaluation")
+        raise Http404
+    context = _file_context(request, member, _year(request))
+    context["own"] = True
+    return render(request, "duty/file.html", context)
+
+
+@login_required
+def member_file(request, pk: int):
+    member = Member.objects.select_related("organisation").filter(pk=pk).first()
+    if member is None or not policies.can_view_member(request.user, member):
+        raise Http404
+    context = _file_context(request, member, _year(request))
+    context["own"] = policies.member_of(request.user) == member
+    return render(request, "duty/file.html", context)
+
+
+@login_required
+def entry_new(request):
+    member = policies.member_of(request.user)
+    if member is None:
+        raise Http404
+    form = ManualEntryForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        title = data["title"]
+        if data["people"]:
+            title = f"{title}（{data['people']}）"
+        services.manual_entry_submit(
+            member=member,
+            actor=request.user,
+            kind=data["kind"],
+            date=data["date"],
+            title=title,
+            evidence=data["evidence"],
+        )
+        messages.success(request, _("已报送，办公室审核确认后计入履职档案。"))
+        return redirect("duty:my_file")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "duty/entry_form.html", {"form": form}, status=status)
+
+
+@login_required
+def entries(request):
+    org = _office_org(request)
+    pending = (
+        DutyRecord.objects.filter(organisation=org, status=DutyRecord.Status.PENDING)
+        .select_related("member")
+        .order_by("date", "id")
+    )
+    return render(
+        request,
+        "duty/entries.html",
+        {"entries": pending, "form": EntryDecisionForm()},
+    )
+
+
+@login_required
+@require_POST
+def entry_decide(request, pk: int):
+    org = _office_org(request)
+    entry = DutyRecord.objects.filter(pk=pk, organisation=org).first()
+    if entry is None:
+        raise Http404
+    form = EntryDecisionForm(request.POST)
+    approve = request.POST.get("action") == "approve"
+    if form.is_valid():
+        try:
+            services.manual_entry_decide(
+                entry_id=entry.pk,
+                actor=request.user,
+                approve=approve,
+                note=form.cleaned_data["note"],
+            )
+            messages.success(request, _("已确认。") if approve else _("已退回。"))
+        except TransitionError as exc:
+            messages.error(request, str(exc))
+    return redirect("duty:entries")
+
+
+@login_required
+def evaluation(request):
+    org = _office_org(request)
+    year = _year(request)
+    sort = "name" if request.GET.get("sort") == "name" else "score"
+    rows = selectors.evaluation_rows(org, year, sort)
+    return render(
+        request,
+        "duty/evaluation.html",
+        {
+            "rows": rows,
+            "year": year,
+            "sort": sort,
+            "organisation": org,
+            "minimum_labels": [label for _k, label in selectors.minimum_duty_labels(org)],
+            "years": range(timezone.localdate().year, timezone.localdate().year - 5, -1),
+        },
+    )
+
+
+@login_required
+def evaluation_export(request):
+    from openpyxl import Workbook
+
+    org = _office_org(request)
+    year = _year(request)
+    rows = selectors.evaluation_rows(org, year, "score")
+    minimum = [label for _k, label in selectors.minimum_duty_labels(org)]
+    wb = Workbook()
+    ws = wb.active
+    ws.title = _("履职考核")
+    ws.append([_("姓名"), _("界别"), _("得分"), _("等级"), *minimum, _("最低履职要求")])
+    for membership, score in rows:
+        ws.append(
+            [
+                membership.member.name,
+                membership.sector.name if membership.sector else "",
+                float(score.total),
+                score.grade,
+                *[_("是") if met else _("否") for _label, met in score.minimum],
+                _("达到") if score.minimum_met else _("未达到"),
+            ]
+        )
+    out = io.BytesIO()
+    wb.save(out)
+    response = HttpResponse(
+        out.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="duty-evaluation-{year}.xlsx"'
+    return response
+
+
+@login_required
+def rules_edit(request):
+    org = _office_org(request)
+    year = _year(request)
+    table = selectors.ensure_rules(org, year)
+    bound = request.method == "POST"
+    forms = [
+        (
+            rule,
+            ScoreRuleForm(
+                request.POST if bound else None,
+                prefix=f"r{rule.pk}",
+                initial={"points": rule.points, "cap": rule.cap, "version": rule.version},
+            ),
+        )
+        for rule in table
+    ]
+    error = ""
+    if bound:
+        if all(f.is_valid() for _r, f in forms):
+            changes = {
+                rule.pk: (
+                    f.cleaned_data["version"],
+                    f.cleaned_data["points"],
+                    f.cleaned_data["cap"],
+                )
+                for rule, f in forms
+            }
+            try:
+                n = services.rules_update(
+                    organisation=org, year=year, actor=request.user, changes=changes
+                )
+            except StaleEdit:
+                error = _("计分规则已被他人修改，请刷新后重新填写。")
+            else:
+                messages.success(request, _("已保存%(n)d项修改。") % {"n": n})
+                return redirect(f"{request.path}?year={year}")
+        else:
+            error = _("请更正下列错误。")
+    from xieshang.core.models import Event
+
+    events = Event.objects.filter(organisation=org, verb="duty.rules_update").select_related(
+        "actor"
+    )[:20]
+    return render(
+        request,
+        "duty/rules.html",
+        {"forms": forms, "year": year, "error": error, "events": events},
+        status=400 if error else 200,
+    )
+
+
+@login_required
+def cases(request):
+    org = policies.office_organisation(request.user)
+    if org is not None:
+        qs = DisciplineCase.objects.filter(organisation=org)
+    else:
+        member = policies.member_of(request.user)
+        if member is None:
+            raise Http404
+        qs = DisciplineCase.objects.filter(member=member)
+    status = request.GET.get("status", "")
+    if status in DisciplineCase.Status.values:
+        qs = qs.filter(status=status)
+    return render(
+        request,
+        "duty/cases.html",
+        {
+            "cases": qs.select_related("member")[:500],
+            "manage": org is not None,
+            "status": status,
+            "statuses": DisciplineCase.Status.choices,
+        },
+    )
+
+
+def _get_case(request, pk):
+    case = DisciplineCase.objects.select_related("member", "organisation").filter(pk=pk).first()
+    if case is None:
+        raise Http404
+    own = policies.member_of(request.user)
+    if not (
+        policies.can_manage(request.user, case.organisation)
+        or (own is not None and own.pk == case.member_id)
+    ):
+        raise Http404
+    return case
+
+
+@login_required
+def case_detail(request, pk: int):
+    case = _get_case(request, pk)
+    manage = policies.can_manage(request.user, case.organisation)
+    form = CaseDecisionForm(request.POST or None)
+    if request.method == "POST":
+        if not manage:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.case_decide(
+                    case_id=case.pk,
+                    actor=request.user,
+                    decision=form.cleaned_data["decision"],
+                    note=form.cleaned_data["note"],
+                )
+            except TransitionError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, _("已记录处理结果。"))
+                return redirect("duty:case", case.pk)
+    return render(
+        request,
+        "duty/case.html",
+        {
+            "case": case,
+            "manage": manage,
+            "form": form,
+            "events": history(case).select_related("actor"),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def certificate(request):
+    member = policies.member_of(request.user)
+    if member is None:
+        raise Http404
+    today = timezone.localdate()
+    form = CertificateForm(
+        request.POST or None,
+        initial={"start_date": today.replace(month=1, day=1), "end_date": today},
+    )
+    if request.method == "POST" and form.is_valid():
+        start, end = form.cleaned_data["start_date"], form.cleaned_data["end_date"]
+        cert, records = services.certificate_issue(
+            member=member, actor=request.user, start=start, end=end
+        )
+        content = render_pdf(
+            "duty/certificate_pdf.html",
+            {
+                "masthead": member.organisation.name,
+                "doc_title": _("参加政协活动证明"),
+                "issuer": member.organisation.name,
+                "issue_date": chinese_date(today),
+                "member": member,
+                "cert": cert,
+                "records": records,
+                "start": chinese_date(start),
+                "end": chinese_date(end),
+                "verify_url": request.build_absolute_uri("/portal/verify/"),
+            },
+        )
+        return pdf_response(content, _("参加政协活动证明.pdf"), inline=False)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "duty/certificate_form.html", {"form": form}, status=status)
+
+
+def verify(request):
+    """Public: check a certificate code. Shows the name, period and count, nothing else."""
+    form = VerifyForm(request.GET or None)
+    cert = None
+    checked = False
+    if form.is_bound and form.is_valid():
+        checked = True
+        cert = (
+            Certificate.objects.select_related("member", "organisation")
+            .filter(code=form.cleaned_data["code"])
+            .first()
+        )
+    return render(request, "duty/verify.html", {"form": form, "cert": cert, "checked": checked})
+
+
+@login_required
+def commendation(request):
+    org = _office_org(request)
+    year = _year(request)
+    return render(
+        request,
+        "duty/commendation.html",
+        {
+            "year": year,
+            "years": range(timezone.localdate().year, timezone.localdate().year - 5, -1),
+            **selectors.commendation_candidates(org, year),
+        },
+    )

@@ -1,0 +1,32 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class OpinionsConfig(AppConfig):
+    name = "xieshang.opinions"
+    label = "opinions"
+    verbose_name = _("社情民意信息")
+
+    def ready(self) -> None:
+        from xieshang.core.audit import register_verbs
+        from xieshang.core.dashboard import register as register_cards
+
+        from . import rules  # noqa: F401 - defines the configurable rules
+        from .dashboard import opinion_cards
+
+        register_cards(opinion_cards)
+        register_verbs(
+            {
+                "opinion.create": _("起草社情民意信息"),
+                "opinion.edit": _("修改社情民意信息"),
+                "opinion.submit": _("提交社情民意信息"),
+                "opinion.return": _("退回修改"),
+                "opinion.reject": _("不予采用"),
+                "opinion.accept": _("采用"),
+                "opinion.publish": _("编发"),
+                "opinion.report": _("报送"),
+                "opinion.adopt": _("记录采用情况"),
+                "opinion.instruct": _("记录领导批示"),
+                "opinion.issue_publish": _("编发期刊"),
+            }
+        )

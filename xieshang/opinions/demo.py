@@ -1,0 +1,175 @@
+"""Demo social-conditions items for the demo district: every state of the workflow, two
+bulletin issues, items reported to the city, adoptions and one leader's instruction with
+its follow-up tasks. Everything goes through the services, so events and duty records are
+real."""
+
+import datetime as dt
+import random
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from xieshang.core.models import User
+from xieshang.members.models import Member
+from xieshang.orgs.models import Department, Role
+
+from . import services
+from .models import Adoption, AdoptionLevel, Opinion
+
+ITEMS = [
+    (
+        "关于老旧小区加装电梯资金分摊的建议",
+        "我区已有四十余个老旧小区提出加装电梯申请，落地不足三成。",
+        "低层住户顾虑采光和噪音，资金分摊缺少统一指导。",
+        "建议出台分摊指导意见，由街道牵头组织协商。",
+    ),
+    (
+        "关于规范学校周边接送车辆停放的建议",
+        "放学时段学校周边道路拥堵严重。",
+        "接送车辆缺少临时停放区域。",
+        "建议在学校周边设置限时停车位，错峰放学。",
+    ),
+    (
+        "关于加强农村独居老人探访关爱的建议",
+        "部分行政村独居老人占比超过一成。",
+        "探访主要依靠村干部，频次不稳定。",
+        "建议建立网格员定期探访制度，引入社工机构。",
+    ),
+    (
+        "关于电动自行车充电设施建设的建议",
+        "居民楼道飞线充电现象时有发生。",
+        "小区公共充电桩数量不足、收费不一。",
+        "建议将充电设施纳入老旧小区改造内容。",
+    ),
+    (
+        "关于中小微企业融资担保降费的建议",
+        "中小微企业反映担保费率偏高。",
+        "政府性融资担保覆盖面不够。",
+        "建议扩大政府性融资担保规模，降低担保费率。",
+    ),
+    (
+        "关于河道沿线垃圾清理常态化的建议",
+        "部分河道沿线存在垃圾堆放。",
+        "管护责任交叉，清理不及时。",
+        "建议落实河长制责任清单，建立巡查清理台账。",
+    ),
+    (
+        "关于社区食堂可持续运营的建议",
+        "社区食堂开办后普遍面临亏损。",
+        "就餐人数有限，补贴标准不清。",
+        "建议按就餐人次给予运营补贴，鼓励连锁运营。",
+    ),
+    (
+        "关于职业院校与本地企业联合培养的建议",
+        "本地企业技工缺口较大。",
+        "校企合作停留在协议层面。",
+        "建议推行订单式培养，企业参与课程设计。",
+    ),
+    (
+        "关于夜间经济街区噪音治理的建议",
+        "夜市街区周边居民投诉噪音。",
+        "营业时间和音响管理缺少约定。",
+        "建议制定街区公约，限定外放音响时段。",
+    ),
+    (
+        "关于公园绿地增设儿童游乐设施的建议",
+        "新建公园儿童游乐设施不足。",
+        "设计阶段缺少居民意见征集。",
+        "建议公园设计前开展协商议事，听取居民意见。",
+    ),
+]
+
+
+def build(*, organisation, rng: random.Random) -> None:
+    office = User.objects.filter(
+        role_assignments__organisation=organisation, role_assignments__role=Role.OFFICE
+    ).first()
+    if office is None or Opinion.objects.filter(organisation=organisation).exists():
+        return
+    members = list(
+        Member.objects.filter(organisation=organisation, user__isnull=False).order_by("id")[:40]
+    )
+    demo_member = Member.objects.filter(user__username="member").first()
+    if demo_member is not None and demo_member not in members:
+        members.insert(0, demo_member)
+    if not members:
+        return
+    city_office = None
+    if organisation.parent_id:
+        city_office = User.objects.filter(
+            role_assignments__organisation_id=organisation.parent_id,
+            role_assignments__role=Role.OFFICE,
+        ).first()
+    today = timezone.localdate()
+    created = []
+    for i, (title, facts, analysis, suggestions) in enumerate(ITEMS):
+        author = members[0] if i % 3 == 0 else rng.choice(members)
+        opinion = services.opinion_create(
+            organisation=organisation,
+            actor=office,
+            title=title,
+            facts=facts,
+            analysis=analysis,
+            suggestions=suggestions,
+            authors=[author],
+        )
+        created.append(opinion)
+        if i == 9:
+            continue  # stays a draft of the office
+        services.opinion_submit(opinion=opinion, actor=office)
+    # Review: six accepted, one returned, one rejected, one waiting, one draft.
+    returned, rejected = created[8], created[6]
+    services.opinion_return(opinion=returned, actor=office, note="请补充具体数据和涉及范围。")
+    services.opinion_reject(opinion=rejected, actor=office, reason="已有部门专项研究，暂不编发。")
+    accepted = [o for o in created[:6]]
+    for opinion in accepted:
+        services.opinion_accept(opinion=opinion, actor=office)
+    first_issue = services.issue_publish(
+        organisation=organisation,
+        opinions=accepted[:3],
+        actor=office,
+        published_on=today - dt.timedelta(days=40),
+    )
+    services.issue_publish(
+        organisation=organisation,
+        opinions=accepted[3:5],
+        actor=office,
+        editor_note="本期聚焦民生实事。",
+        published_on=today - dt.timedelta(days=10),
+    )
+    # The first issue's items go up to the city and to the district's Party committee.
+    for opinion in first_issue.opinions.all():
+        try:
+            services.opinion_report(opinion=opinion, actor=office, upward=True, party=True)
+        except ValidationError:  # a district without a CPPCC parent keeps them
+            services.opinion_report(opinion=opinion, actor=office, upward=False, party=True)
+    top = first_issue.opinions.order_by("pk").first()
+    services.adoption_record(
+        opinion=top,
+        actor=office,
+        level=AdoptionLevel.DISTRICT,
+        mode=Adoption.Mode.STANDALONE,
+        adopted_on=today - dt.timedelta(days=30),
+        body="区委办公室",
+    )
+    if city_office is not None and top.reported_to_id == organisation.parent_id:
+        services.adoption_record(
+            opinion=top,
+            actor=city_office,
+            level=AdoptionLevel.CITY,
+            mode=Adoption.Mode.FORWARDED,
+            adopted_on=today - dt.timedelta(days=20),
+            body="市政协办公室",
+        )
+    departments = list(Department.objects.filter(organisation=organisation).order_by("id")[:2])
+    services.instruction_record(
+        opinion=top,
+        actor=office,
+        leader="王海燕",
+        level=AdoptionLevel.DISTRICT,
+        instructed_on=today - dt.timedelta(days=25),
+        text="请相关部门认真研究，提出具体措施，并书面反馈区政协。",
+        departments=departments,
+        offices=[Role.GOVERNMENT_OFFICE],
+        working_days=20,
+    )

@@ -1,0 +1,168 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from xieshang.orgs import config
+from xieshang.orgs.models import Department
+
+from . import rules
+from .models import Adoption, AdoptionLevel, Opinion
+from .services import INSTRUCTION_OFFICES
+
+TEXTAREA = {"class": "form-control", "rows": 5}
+
+
+class OpinionForm(forms.ModelForm):
+    """Title and the three parts of one matter. The office also sets who reported it."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Opinion
+        fields = ["title", "facts", "analysis", "suggestions", "source_type", "source_body"]
+        widgets = {
+            "title": forms.TextInput(attrs={"class": "form-control"}),
+            "facts": forms.Textarea(attrs=TEXTAREA),
+            "analysis": forms.Textarea(attrs=TEXTAREA),
+            "suggestions": forms.Textarea(attrs=TEXTAREA),
+            "source_type": forms.Select(attrs={"class": "form-select"}),
+            "source_body": forms.TextInput(attrs={"class": "form-control"}),
+        }
+
+    def __init__(self, *args, organisation, staff: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organisation = organisation
+        self.limit = config.get(organisation, rules.MAX_CHARS)
+        self.fields["suggestions"].help_text = _(
+            "一事一报：基本情况、问题分析和意见建议合计不超过%(n)s字。"
+        ) % {"n": self.limit}
+        if not staff:
+            del self.fields["source_type"]
+            del self.fields["source_body"]
+
+    def clean(self):
+        data = super().clean()
+        length = sum(len(data.get(name) or "") for name in ("facts", "analysis", "suggestions"))
+        if length > self.limit:
+            raise ValidationError(
+                _("正文共%(n)s字，超过%(limit)s字的上限，请精简为一事一报。")
+                % {"n": length, "limit": self.limit}
+            )
+        return data
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(
+        label=_("意见"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"class": "form-control", "rows": 2}),
+    )
+
+
+class ReportForm(forms.Form):
+    upward = forms.BooleanField(label=_("报送上级政协"), required=False, initial=True)
+    party = forms.BooleanField(label=_("报送党委"), required=False)
+    government = forms.BooleanField(label=_("报送政府"), required=False)
+
+    def clean(self):
+        data = super().clean()
+        if not any(data.get(k) for k in ("upward", "party", "government")):
+            raise ValidationError(_("请选择报送对象。"))
+        return data
+
+
+class AdoptionForm(forms.Form):
+    level = forms.ChoiceField(
+        label=_("采用层级"),
+        choices=AdoptionLevel.choices,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    mode = forms.ChoiceField(
+        label=_("采用方式"),
+        choices=Adoption.Mode.choices,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    adopted_on = forms.DateField(
+        label=_("采用日期"),
+        initial=timezone.localdate,
+        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}),
+    )
+    body = forms.CharField(
+        label=_("采用单位"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+    )
+
+
+class InstructionForm(forms.Form):
+    leader = forms.CharField(
+        label=_("批示领导"), max_length=50, widget=forms.TextInput(attrs={"class": "form-control"})
+    )
+    level = forms.ChoiceField(
+        label=_("领导层级"),
+        choices=AdoptionLevel.choices,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    instructed_on = forms.DateField(
+        label=_("批示日期"),
+        initial=timezone.localdate,
+        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}),
+    )
+    text = forms.CharField(
+        label=_("批示内容"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"class": "form-control", "rows": 3}),
+    )
+    departments = forms.ModelMultipleChoiceField(
+        label=_("落实单位"),
+        queryset=Department.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"class": "form-select", "size": 6}),
+    )
+    offices = forms.MultipleChoiceField(
+        label=_("落实办公室"),
+        choices=[(r.value, r.label) for r in INSTRUCTION_OFFICES],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    working_days = forms.IntegerField(
+        label=_("反馈期限（工作日）"),
+        min_value=1,
+        max_value=120,
+        widget=forms.NumberInput(attrs={"class": "form-control"}),
+    )
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["departments"].queryset = Department.objects.filter(
+            organisation=organisation, is_active=True
+        )
+        self.fields["working_days"].initial = config.get(organisation, rules.INSTRUCTION_DAYS)
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("departments") and not data.get("offices"):
+            raise ValidationError(_("请至少指定一个落实单位或办公室。"))
+        return data
+
+
+class IssueForm(forms.Form):
+    opinions = forms.ModelMultipleChoiceField(
+        label=_("编发的信息"),
+        queryset=Opinion.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("请选择要编发的信息。")},
+    )
+    editor_note = forms.CharField(
+        label=_("编者按"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"class": "form-control", "rows": 2}),
+    )
+
+    def __init__(self, *args, queryset, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["opinions"].queryset = queryset

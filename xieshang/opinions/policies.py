@@ -1,0 +1,79 @@
+"""Who may see and do what with a social-conditions item, on top of core.access.
+
+- Authors (and whoever drafted it) see their own items, drafts included; no other member does.
+- The office of the item's organisation (and of nodes above it, `opinions.view`) sees every
+  item once submitted; drafts stay private.
+- The office of a higher node the item was reported to sees it in its upward queue.
+"""
+
+from django.db.models import Q
+
+from xieshang.core import access
+
+from .models import Opinion
+
+
+def member_of(user):
+    return getattr(user, "member", None) if getattr(user, "is_authenticated", False) else None
+
+
+def is_author(user, opinion: Opinion) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if opinion.created_by_id == user.pk:
+        return True
+    member = member_of(user)
+    return member is not None and opinion.authors.filter(pk=member.pk).exists()
+
+
+def can_submit(user) -> bool:
+    return access.can(user, "opinions.submit") or member_of(user) is not None
+
+
+def own_office_q(user, field: str = "organisation") -> Q:
+    """Rows of the organisations where the user runs the office itself. Offices higher up
+    may act on items below (the tree rule), but their queue shows their own node's items
+    and, separately, what was reported to them."""
+    if getattr(user, "is_superuser", False):
+        return Q()
+    ids = {
+        ra.organisation_id
+        for ra in access.assignments(user)
+        if "opinions.manage" in access.PERMISSIONS.get(ra.role, ())
+    }
+    return Q(**{f"{field}_id__in": sorted(ids)})
+
+
+def can_manage(user, opinion: Opinion) -> bool:
+    return access.can(user, "opinions.manage", opinion.organisation)
+
+
+def can_manage_upward(user, opinion: Opinion) -> bool:
+    """The office of a node the item was reported to may adopt it and report it further."""
+    return opinion.reported_to_id is not None and access.can(
+        user, "opinions.manage", opinion.reported_to
+    )
+
+
+def can_view(user, opinion: Opinion) -> bool:
+    if is_author(user, opinion):
+        return True
+    if opinion.status == Opinion.Status.DRAFT:
+        return False
+    if access.can(user, "opinions.view", opinion.organisation):
+        return True
+    return opinion.reported_to_id is not None and access.can(
+        user, "opinions.view", opinion.reported_to
+    )
+
+
+def visible_q(user) -> Q:
+    """The items a user may see in lists (drafts only their own)."""
+    q = access.org_filter(user, "opinions.view") & ~Q(status=Opinion.Status.DRAFT)
+    q |= access.org_filter(user, "opinions.view", "reported_to") & Q(reported_to__isnull=False)
+    member = member_of(user)
+    if member is not None:
+        q |= Q(authors=member)
+    if getattr(user, "is_authenticated", False):
+        q |= Q(created_by=user)
+    return q

@@ -1,0 +1,106 @@
+"""Reads of social-conditions items with a fixed number of queries."""
+
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+
+from xieshang.core import access
+from xieshang.members.models import Member, Membership
+
+from . import policies
+from .models import Adoption, AdoptionLevel, Opinion
+
+AUTHORS = Prefetch("authors", queryset=Member.objects.only("pk", "name"))
+
+
+def my_opinions(user) -> QuerySet:
+    member = policies.member_of(user)
+    q = Q(created_by=user)
+    if member is not None:
+        q |= Q(authors=member)
+    ids = Opinion.objects.filter(q).values("pk")
+    return (
+        Opinion.objects.filter(pk__in=ids)
+        .select_related("issue")
+        .prefetch_related(AUTHORS)
+        .annotate(adoption_count=Count("adoptions", distinct=True))
+        .order_by("-created_at", "-id")
+    )
+
+
+def office_queue(user, *, state: str = "submitted") -> QuerySet:
+    """Items of the organisations where the user runs the office (never drafts)."""
+    qs = Opinion.objects.filter(policies.own_office_q(user)).exclude(status=Opinion.Status.DRAFT)
+    if state:
+        qs = qs.filter(status=state)
+    return (
+        qs.select_related("organisation", "issue")
+        .prefetch_related(AUTHORS)
+        .order_by("-submitted_at", "-id")
+    )
+
+
+def upward_queue(user) -> QuerySet:
+    """Items reported to a node where the user runs the office (from the nodes below)."""
+    return (
+        Opinion.objects.filter(access.org_filter(user, "opinions.manage", "reported_to"))
+        .exclude(reported_to_id=None)
+        .select_related("organisation", "issue", "reported_to")
+        .prefetch_related(AUTHORS, "adoptions")
+        .order_by("-reported_at", "-id")
+    )
+
+
+def statistics(user, *, year: int) -> list[dict]:
+    """Per member: submitted, accepted (采用/编发), adopted per level, instructed, with the
+    member's sector. Counted in the database: one query whatever the number of members."""
+    in_scope = access.org_filter(user, "opinions.view", "opinions__organisation")
+    base = in_scope & Q(opinions__year=year) & ~Q(opinions__status=Opinion.Status.DRAFT)
+    accepted_states = [
+        Opinion.Status.ACCEPTED,
+        Opinion.Status.PUBLISHED,
+        Opinion.Status.REPORTED,
+    ]
+    annotations = {
+        "submitted": Count("opinions", filter=base, distinct=True),
+        "accepted": Count(
+            "opinions", filter=base & Q(opinions__status__in=accepted_states), distinct=True
+        ),
+        "instructed": Count("opinions__instructions", filter=base, distinct=True),
+        "sector": Subquery(
+            Membership.objects.filter(member=OuterRef("pk"))
+            .order_by("-term__number")
+            .values("sector__name")[:1]
+        ),
+    }
+    for level in AdoptionLevel.values:
+        annotations[f"adopted_{level}"] = Count(
+            "opinions__adoptions", filter=base & Q(opinions__adoptions__level=level), distinct=True
+        )
+    fields = ["pk", "name", "sector", "submitted", "accepted", "instructed"]
+    fields += [f"adopted_{level}" for level in AdoptionLevel.values]
+    rows = (
+        Member.objects.annotate(**annotations)
+        .filter(submitted__gt=0)
+        .order_by("stroke_key", "id")
+        .values(*fields)
+    )
+    return list(rows)
+
+
+def sector_totals(rows: list[dict]) -> list[dict]:
+    """The member rows summed per sector (no extra query)."""
+    totals: dict[str, dict] = {}
+    for row in rows:
+        key = row["sector"] or ""
+        total = totals.setdefault(key, {"sector": key})
+        for name, value in row.items():
+            if name not in ("pk", "name", "sector"):
+                total[name] = total.get(name, 0) + value
+    return sorted(totals.values(), key=lambda r: (-r["submitted"], r["sector"]))
+
+
+def adoption_levels() -> list[tuple[str, str]]:
+    return list(AdoptionLevel.choices)
+
+
+def adoption_count(opinion_ids) -> int:
+    return Adoption.objects.filter(opinion_id__in=opinion_ids).count()

@@ -1,0 +1,508 @@
+"""Every change to a social-conditions item. Views, the API, the proposal hook and the demo
+call these; each checks the actor's right and the state, applies the change, writes the
+audit event, duty records and notifications in one transaction."""
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from xieshang.core import access
+from xieshang.core.audit import changed_fields, lock, record_event, save_versioned, transition
+from xieshang.core.notifications import notify
+from xieshang.duty.models import DutyKind
+from xieshang.duty.services import record_duty
+from xieshang.followups.models import Task
+from xieshang.followups.services import task_open
+from xieshang.orgs import config
+from xieshang.orgs.models import Role
+
+from . import policies, rules
+from .models import Adoption, Instruction, Issue, Opinion
+
+S = Opinion.Status
+EDITABLE_FIELDS = ["title", "facts", "analysis", "suggestions", "source_type", "source_body"]
+# The offices a leader's instruction can name besides departments.
+INSTRUCTION_OFFICES = (Role.PARTY_OFFICE, Role.GOVERNMENT_OFFICE)
+
+
+def check_length(organisation, *, facts: str, analysis: str, suggestions: str) -> None:
+    limit = config.get(organisation, rules.MAX_CHARS)
+    length = len(facts) + len(analysis) + len(suggestions)
+    if length > limit:
+        raise ValidationError(
+            _("正文共%(n)s字，超过%(limit)s字的上限，请精简为一事一报。")
+            % {"n": length, "limit": limit}
+        )
+
+
+def _office_users(organisation):
+    from xieshang.core.models import User
+
+    return User.objects.filter(
+        role_assignments__organisation=organisation,
+        role_assignments__role=Role.OFFICE,
+        is_active=True,
+    ).distinct()
+
+
+def _author_users(opinion: Opinion):
+    from xieshang.core.models import User
+
+    return User.objects.filter(member__in=opinion.authors.all(), is_active=True)
+
+
+def _tell_authors(opinion: Opinion, title: str, body: str, key: str) -> None:
+    notify(
+        _author_users(opinion),
+        title=title % {"title": opinion.title},
+        body=body,
+        url=opinion.get_absolute_url(),
+        dedupe_key=f"opinion:{opinion.pk}:{key}",
+        channels=("inbox",),
+    )
+
+
+@transaction.atomic
+def opinion_create(
+    *,
+    organisation,
+    actor,
+    title: str,
+    suggestions: str,
+    facts: str = "",
+    analysis: str = "",
+    authors=(),
+    source_type: str = Opinion.SourceType.MEMBER,
+    source_body: str = "",
+    proposal=None,
+) -> Opinion:
+    """A draft. A member writing for themself is its author; the office may enter items of
+    parties, sectors and committees (with or without member authors)."""
+    member = policies.member_of(actor)
+    if not access.can(actor, "opinions.submit", organisation) and member is None:
+        raise PermissionDenied
+    if member is not None and member.organisation_id != organisation.pk:
+        if not access.can(actor, "opinions.submit", organisation):
+            raise PermissionDenied
+    check_length(organisation, facts=facts, analysis=analysis, suggestions=suggestions)
+    opinion = Opinion.objects.create(
+        organisation=organisation,
+        year=timezone.localdate().year,
+        title=title,
+        facts=facts,
+        analysis=analysis,
+        suggestions=suggestions,
+        source_type=source_type,
+        source_body=source_body,
+        created_by=actor if getattr(actor, "pk", None) else None,
+        proposal=proposal,
+    )
+    authors = list(authors)
+    if not authors and member is not None and source_type == Opinion.SourceType.MEMBER:
+        authors = [member]
+    if authors:
+        opinion.authors.set(authors)
+    record_event(actor=actor, verb="opinion.create", subject=opinion, to_state=opinion.status)
+    return opinion
+
+
+@transaction.atomic
+def opinion_update(*, opinion: Opinion, actor, expected_version: int, **values) -> Opinion:
+    """Edit the text. Authors edit their draft or returned item; the office edits any item
+    it has not yet published. A stale edit raises `StaleEdit` (the caller keeps the input)."""
+    opinion = lock(Opinion, opinion.pk)
+    author_states = (S.DRAFT, S.RETURNED)
+    office_states = (S.SUBMITTED, S.RETURNED, S.ACCEPTED)
+    allowed = (opinion.status in author_states and policies.is_author(actor, opinion)) or (
+        opinion.status in office_states and policies.can_manage(actor, opinion)
+    )
+    if not allowed:
+        raise PermissionDenied
+    before = {name: getattr(opinion, name) for name in EDITABLE_FIELDS}
+    after = {name: values.get(name, before[name]) for name in EDITABLE_FIELDS}
+    check_length(
+        opinion.organisation,
+        facts=after["facts"],
+        analysis=after["analysis"],
+        suggestions=after["suggestions"],
+    )
+    for name, value in after.items():
+        setattr(opinion, name, value)
+    save_versioned(opinion, expected_version=expected_version, fields=EDITABLE_FIELDS)
+    changes = changed_fields(before, after)
+    if changes:
+        record_event(
+            actor=actor,
+            verb="opinion.edit",
+            subject=opinion,
+            data={"changed": sorted(changes)},
+        )
+    return opinion
+
+
+@transaction.atomic
+def opinion_submit(*, opinion: Opinion, actor) -> Opinion:
+    opinion = lock(Opinion, opinion.pk)
+    if not policies.is_author(actor, opinion):
+        raise PermissionDenied
+    if not opinion.suggestions.strip():
+        raise ValidationError(_("请填写意见建议。"))
+    check_length(
+        opinion.organisation,
+        facts=opinion.facts,
+        analysis=opinion.analysis,
+        suggestions=opinion.suggestions,
+    )
+    opinion.submitted_at = timezone.now()
+    transition(
+        opinion,
+        to=S.SUBMITTED,
+        allowed_from=[S.DRAFT, S.RETURNED],
+        actor=actor,
+        verb="opinion.submit",
+        extra_fields=["submitted_at"],
+    )
+    notify(
+        _office_users(opinion.organisation),
+        title=_("新的社情民意信息：%(title)s") % {"title": opinion.title},
+        body="",
+        url=opinion.get_absolute_url(),
+        dedupe_key=f"opinion:{opinion.pk}:submitted:{opinion.version}",
+        channels=("inbox",),
+    )
+    return opinion
+
+
+def _review(opinion: Opinion, actor, to: str, verb: str, note: str, extra=()) -> None:
+    if not policies.can_manage(actor, opinion):
+        raise PermissionDenied
+    opinion.review_note = note
+    transition(
+        opinion,
+        to=to,
+        allowed_from=[S.SUBMITTED],
+        actor=actor,
+        verb=verb,
+        note=note,
+        extra_fields=["review_note", *extra],
+    )
+
+
+@transaction.atomic
+def opinion_return(*, opinion: Opinion, actor, note: str) -> Opinion:
+    opinion = lock(Opinion, opinion.pk)
+    if not note.strip():
+        raise ValidationError(_("请写明修改意见。"))
+    _review(opinion, actor, S.RETURNED, "opinion.return", note)
+    _tell_authors(opinion, _("社情民意信息退回修改：%(title)s"), note, "returned")
+    return opinion
+
+
+@transaction.atomic
+def opinion_reject(*, opinion: Opinion, actor, reason: str) -> Opinion:
+    opinion = lock(Opinion, opinion.pk)
+    if not reason.strip():
+        raise ValidationError(_("请说明不予采用的理由。"))
+    _review(opinion, actor, S.REJECTED, "opinion.reject", reason)
+    _tell_authors(opinion, _("社情民意信息不予采用：%(title)s"), reason, "rejected")
+    return opinion
+
+
+@transaction.atomic
+def opinion_accept(*, opinion: Opinion, actor, note: str = "") -> Opinion:
+    """采用: the item will be published; each author's duty file counts it."""
+    opinion = lock(Opinion, opinion.pk)
+    opinion.accepted_at = timezone.now()
+    _review(opinion, actor, S.ACCEPTED, "opinion.accept", note, extra=["accepted_at"])
+    for member in opinion.authors.all():
+        record_duty(
+            member=member,
+            kind=DutyKind.OPINION_SUBMITTED,
+            date=timezone.localdate(),
+            title=opinion.title,
+            source=opinion,
+            actor=actor,
+        )
+    _tell_authors(opinion, _("社情民意信息已采用：%(title)s"), note, "accepted")
+    return opinion
+
+
+@transaction.atomic
+def issue_publish(
+    *, organisation, opinions, actor, published_on: dt.date | None = None, editor_note: str = ""
+) -> Issue:
+    """Publish accepted items in the next numbered issue of the organisation's year."""
+    if not access.can(actor, "opinions.manage", organisation):
+        raise PermissionDenied
+    ids = [o.pk for o in opinions]
+    if not ids:
+        raise ValidationError(_("请选择要编发的信息。"))
+    published_on = published_on or timezone.localdate()
+    # Lock the items first: two clerks publishing at once collide on them, and the unique
+    # constraint on the number catches whatever remains.
+    items = list(Opinion.objects.select_for_update().filter(pk__in=ids, organisation=organisation))
+    if len(items) != len(ids):
+        raise ValidationError(_("所选信息不属于本组织。"))
+    last = Issue.objects.filter(organisation=organisation, year=published_on.year).aggregate(
+        n=Max("number")
+    )["n"]
+    issue = Issue.objects.create(
+        organisation=organisation,
+        year=published_on.year,
+        number=(last or 0) + 1,
+        published_on=published_on,
+        editor_note=editor_note,
+        created_by=actor,
+    )
+    for opinion in sorted(items, key=lambda o: o.pk):
+        opinion.issue = issue
+        transition(
+            opinion,
+            to=S.PUBLISHED,
+            allowed_from=[S.ACCEPTED],
+            actor=actor,
+            verb="opinion.publish",
+            note=str(issue),
+            extra_fields=["issue"],
+        )
+        _tell_authors(opinion, _("社情民意信息已编发：%(title)s"), str(issue), "published")
+    record_event(actor=actor, verb="opinion.issue_publish", subject=issue, note=str(issue))
+    return issue
+
+
+@transaction.atomic
+def opinion_report(
+    *, opinion: Opinion, actor, upward: bool = True, party: bool = False, government: bool = False
+) -> Opinion:
+    """报送: to the higher-level CPPCC node (one level further each time it is reported on)
+    and/or the Party committee and the government of the reporting node."""
+    opinion = lock(Opinion, opinion.pk)
+    own = policies.can_manage(actor, opinion)
+    higher = policies.can_manage_upward(actor, opinion)
+    if not (own or higher):
+        raise PermissionDenied
+    if not (upward or party or government):
+        raise ValidationError(_("请选择报送对象。"))
+    data = {}
+    if upward:
+        current = opinion.reported_to or opinion.organisation
+        # The office at the node it sits at now reports it on to the next node.
+        if opinion.reported_to_id and not access.can(actor, "opinions.manage", current):
+            raise PermissionDenied
+        target = current.parent
+        if target is None or not target.is_cppcc:
+            raise ValidationError(_("没有可报送的上级政协。"))
+        opinion.reported_to = target
+        data["to"] = target.name
+    if party:
+        opinion.reported_to_party = True
+    if government:
+        opinion.reported_to_government = True
+    opinion.reported_at = timezone.now()
+    fields = ["reported_to", "reported_to_party", "reported_to_government", "reported_at"]
+    if opinion.status == S.REPORTED:
+        opinion.save(update_fields=fields)
+        record_event(actor=actor, verb="opinion.report", subject=opinion, data=data)
+    else:
+        transition(
+            opinion,
+            to=S.REPORTED,
+            allowed_from=[S.PUBLISHED],
+            actor=actor,
+            verb="opinion.report",
+            extra_fields=fields,
+            data=data,
+        )
+    if upward:
+        notify(
+            _office_users(opinion.reported_to),
+            title=_("下级政协报送的社情民意信息：%(title)s") % {"title": opinion.title},
+            body=opinion.organisation.name,
+            url=opinion.get_absolute_url(),
+            dedupe_key=f"opinion:{opinion.pk}:reported:{opinion.reported_to_id}",
+            channels=("inbox",),
+        )
+    return opinion
+
+
+def _can_record_outcome(actor, opinion: Opinion) -> bool:
+    return policies.can_manage(actor, opinion) or policies.can_manage_upward(actor, opinion)
+
+
+@transaction.atomic
+def adoption_record(
+    *, opinion: Opinion, actor, level: str, mode: str, adopted_on: dt.date, body: str = ""
+) -> Adoption:
+    """采用情况: a level took the item up. Counts once per level and mode."""
+    opinion = lock(Opinion, opinion.pk)
+    if not _can_record_outcome(actor, opinion):
+        raise PermissionDenied
+    if opinion.status not in (S.PUBLISHED, S.REPORTED):
+        raise ValidationError(_("信息编发后才能记录采用情况。"))
+    if opinion.adoptions.filter(level=level, mode=mode).exists():
+        raise ValidationError(_("该层级的采用情况已记录。"))
+    adoption = Adoption.objects.create(
+        opinion=opinion, level=level, mode=mode, adopted_on=adopted_on, body=body, created_by=actor
+    )
+    label = f"{adoption.get_level_display()}{adoption.get_mode_display()}"
+    record_event(
+        actor=actor,
+        verb="opinion.adopt",
+        subject=opinion,
+        note=label + (f" · {body}" if body else ""),
+        data={"level": level, "mode": mode},
+    )
+    for member in opinion.authors.all():
+        record_duty(
+            member=member,
+            kind=DutyKind.OPINION_ADOPTED,
+            date=adopted_on,
+            title=f"{opinion.title}（{label}）",
+            source=adoption,
+            actor=actor,
+        )
+    _tell_authors(opinion, _("社情民意信息被采用：%(title)s"), label, f"adopted:{adoption.pk}")
+    return adoption
+
+
+@transaction.atomic
+def instruction_record(
+    *,
+    opinion: Opinion,
+    actor,
+    leader: str,
+    level: str,
+    instructed_on: dt.date,
+    text: str,
+    departments=(),
+    offices=(),
+    working_days: int | None = None,
+) -> Instruction:
+    """批示: recorded with the bodies that must act; each gets a follow-up task asking for
+    written feedback within `working_days` (the organisation's rule by default)."""
+    opinion = lock(Opinion, opinion.pk)
+    if not _can_record_outcome(actor, opinion):
+        raise PermissionDenied
+    if opinion.status not in (S.PUBLISHED, S.REPORTED):
+        raise ValidationError(_("信息编发后才能记录领导批示。"))
+    departments = list(departments)
+    offices = [str(o) for o in offices]
+    if any(o not in INSTRUCTION_OFFICES for o in offices):
+        raise ValidationError(_("落实办公室不正确。"))
+    if not leader.strip() or not text.strip():
+        raise ValidationError(_("请填写批示领导和批示内容。"))
+    if working_days is None:
+        working_days = config.get(opinion.organisation, rules.INSTRUCTION_DAYS)
+    instruction = Instruction.objects.create(
+        opinion=opinion,
+        leader=leader,
+        level=level,
+        instructed_on=instructed_on,
+        text=text,
+        offices=offices,
+        created_by=actor,
+    )
+    instruction.departments.set(departments)
+    record_event(
+        actor=actor,
+        verb="opinion.instruct",
+        subject=opinion,
+        note=f"{leader}：{text}"[:500],
+        data={"departments": [d.name for d in departments], "offices": offices},
+    )
+    title = _("落实领导批示：%(title)s") % {"title": opinion.title}
+    request = _("%(leader)s批示：%(text)s") % {"leader": leader, "text": text}
+    # The task belongs to the organisation the bodies answer to: the department's own node.
+    for department in departments:
+        task_open(
+            organisation=department.organisation,
+            title=title,
+            actor=actor,
+            kind=Task.Kind.INSTRUCTION,
+            subject=instruction,
+            department=department,
+            working_days=working_days,
+            request=request,
+        )
+    for office in offices:
+        task_open(
+            organisation=opinion.reported_to or opinion.organisation,
+            title=title,
+            actor=actor,
+            kind=Task.Kind.INSTRUCTION,
+            subject=instruction,
+            assignee_role=office,
+            working_days=working_days,
+            request=request,
+        )
+    for member in opinion.authors.all():
+        record_duty(
+            member=member,
+            kind=DutyKind.OPINION_INSTRUCTED,
+            date=instructed_on,
+            title=f"{opinion.title}（{leader}批示）",
+            source=instruction,
+            actor=actor,
+        )
+    _tell_authors(
+        opinion, _("社情民意信息获领导批示：%(title)s"), leader, f"instr:{instruction.pk}"
+    )
+    return instruction
+
+
+def instruction_tasks(opinion: Opinion):
+    """The follow-up tasks opened for the item's instructions (one query)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    ids = [str(pk) for pk in opinion.instructions.values_list("pk", flat=True)]
+    return Task.objects.filter(
+        content_type=ContentType.objects.get_for_model(Instruction), object_id__in=ids
+    ).select_related("department")
+
+
+@transaction.atomic
+def opinion_from_proposal(proposal, actor) -> Opinion:
+    """A proposal converted to social-conditions information (转社情民意) becomes a
+    submitted item in the office's queue, authored by its proposers. Idempotent."""
+    existing = Opinion.objects.filter(proposal=proposal).first()
+    if existing is not None:
+        return existing
+    from xieshang.proposals.models import Signer
+
+    authors = []
+    if proposal.first_proposer_id:
+        authors.append(proposal.first_proposer)
+    authors += [
+        s.member
+        for s in proposal.signers.filter(status=Signer.Status.CONFIRMED).select_related("member")
+    ]
+    opinion = Opinion.objects.create(
+        organisation=proposal.organisation,
+        year=timezone.localdate().year,
+        title=proposal.title,
+        facts=proposal.facts,
+        analysis=proposal.analysis,
+        suggestions=proposal.suggestions or proposal.title,
+        source_type=(
+            Opinion.SourceType.MEMBER if proposal.first_proposer_id else Opinion.SourceType.PARTY
+        ),
+        source_body=proposal.proposer_body,
+        created_by=proposal.created_by,
+        proposal=proposal,
+        status=S.SUBMITTED,
+        submitted_at=timezone.now(),
+    )
+    opinion.authors.set(authors)
+    record_event(
+        actor=actor,
+        verb="opinion.submit",
+        subject=opinion,
+        from_state="",
+        to_state=S.SUBMITTED,
+        note=_("由提案转来：%(number)s") % {"number": proposal.number or proposal.title},
+    )
+    return opinion

@@ -1,0 +1,22 @@
+from django.urls import path
+
+from . import views
+
+app_name = "opinions"
+urlpatterns = [
+    path("", views.mine, name="mine"),
+    path("new/", views.create, name="create"),
+    path("queue/", views.queue, name="queue"),
+    path("upward/", views.upward, name="upward"),
+    path("stats/", views.stats, name="stats"),
+    path("issues/", views.issues, name="issues"),
+    path("issues/new/", views.issue_create, name="issue_create"),
+    path("issues/<int:pk>/", views.issue, name="issue"),
+    path("issues/<int:pk>/pdf/", views.issue_pdf, name="issue_pdf"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/edit/", views.edit, name="edit"),
+    path("<int:pk>/report/", views.report, name="report"),
+    path("<int:pk>/adopt/", views.adopt, name="adopt"),
+    path("<int:pk>/instruct/", views.instruct, name="instruct"),
+    path("<int:pk>/<slug:action>/", views.decide, name="decide"),
+]

@@ -1,0 +1,447 @@
+from io import BytesIO
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from xieshang.core import access
+from xieshang.core.audit import StaleEdit, TransitionError, history
+from xieshang.core.pdf import pdf_response, render_pdf
+from xieshang.core.text import chinese_date
+
+from . import policies, selectors, services
+from .forms import AdoptionForm, InstructionForm, IssueForm, NoteForm, OpinionForm, ReportForm
+from .models import AdoptionLevel, Issue, Opinion
+from .similarity import similar_opinions
+
+S = Opinion.Status
+STATES = [
+    (S.SUBMITTED.value, gettext_lazy("待审核")),
+    (S.ACCEPTED.value, gettext_lazy("待编发")),
+    (S.PUBLISHED.value, gettext_lazy("已编发")),
+    (S.REPORTED.value, gettext_lazy("已报送")),
+    (S.RETURNED.value, gettext_lazy("退回修改")),
+    (S.REJECTED.value, gettext_lazy("不予采用")),
+]
+
+
+def _error(exc) -> str:
+    return exc.messages[0] if isinstance(exc, ValidationError) else str(exc)
+
+
+def _get(request, pk: int) -> Opinion:
+    opinion = Opinion.objects.select_related("organisation", "issue", "reported_to").filter(pk=pk)
+    opinion = opinion.first()
+    # Same answer for "no such item" and "not yours": existence does not leak.
+    if opinion is None or not policies.can_view(request.user, opinion):
+        raise Http404
+    return opinion
+
+
+def _member_org(request):
+    member = policies.member_of(request.user)
+    if member is not None:
+        return member.organisation
+    orgs = access.organisations(request.user, "opinions.submit")
+    org = access.home_organisation(request.user)
+    if org is None or not orgs.filter(pk=org.pk).exists():
+        raise PermissionDenied
+    return org
+
+
+@login_required
+def mine(request):
+    if not policies.can_submit(request.user):
+        raise PermissionDenied
+    page = Paginator(selectors.my_opinions(request.user), 30).get_page(request.GET.get("page"))
+    return render(request, "opinions/mine.html", {"page": page})
+
+
+@login_required
+def create(request):
+    if not policies.can_submit(request.user):
+        raise PermissionDenied
+    organisation = _member_org(request)
+    staff = access.can(request.user, "opinions.manage", organisation)
+    form = OpinionForm(request.POST or None, organisation=organisation, staff=staff)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        try:
+            opinion = services.opinion_create(organisation=organisation, actor=request.user, **data)
+            if request.POST.get("action") == "submit":
+                services.opinion_submit(opinion=opinion, actor=request.user)
+                messages.success(request, _("已提交，请等待政协办公室审核。"))
+            else:
+                messages.success(request, _("草稿已保存。"))
+            return redirect("opinions:detail", opinion.pk)
+        except (ValidationError, TransitionError) as exc:
+            form.add_error(None, _error(exc))
+    return render(
+        request,
+        "opinions/form.html",
+        {"form": form, "title": _("撰写社情民意信息"), "can_submit_now": True},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def edit(request, pk: int):
+    opinion = _get(request, pk)
+    staff = policies.can_manage(request.user, opinion)
+    if not (staff or policies.is_author(request.user, opinion)):
+        raise Http404
+    form = OpinionForm(
+        request.POST or None,
+        instance=opinion if request.method != "POST" else Opinion.objects.get(pk=opinion.pk),
+        organisation=opinion.organisation,
+        staff=staff,
+        initial={"version": opinion.version},
+    )
+    if request.method == "POST" and form.is_valid():
+        values = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        try:
+            services.opinion_update(
+                opinion=opinion,
+                actor=request.user,
+                expected_version=form.cleaned_data.get("version") or 0,
+                **values,
+            )
+            if request.POST.get("action") == "submit":
+                services.opinion_submit(opinion=opinion, actor=request.user)
+            messages.success(request, _("已保存。"))
+            return redirect("opinions:detail", opinion.pk)
+        except PermissionDenied:
+            form.add_error(None, _("当前状态下不能修改。"))
+        except (ValidationError, TransitionError, StaleEdit) as exc:
+            form.add_error(None, _error(exc))
+    return render(
+        request,
+        "opinions/form.html",
+        {
+            "form": form,
+            "opinion": opinion,
+            "title": _("修改社情民意信息"),
+            "can_submit_now": opinion.status in (S.DRAFT, S.RETURNED)
+            and policies.is_author(request.user, opinion),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _render_detail(request, opinion, status=200, **forms):
+    manage = policies.can_manage(request.user, opinion)
+    upward = policies.can_manage_upward(request.user, opinion)
+    similar = []
+    if manage and opinion.status == S.SUBMITTED:
+        similar = similar_opinions(opinion.organisation, opinion.full_text, exclude_pk=opinion.pk)
+    context = {
+        "opinion": opinion,
+        "authors": opinion.authors.all(),
+        "adoptions": opinion.adoptions.all(),
+        "instructions": opinion.instructions.prefetch_related("departments"),
+        "tasks": services.instruction_tasks(opinion),
+        "events": history(opinion).select_related("actor"),
+        "is_author": policies.is_author(request.user, opinion),
+        "can_manage": manage,
+        "can_record": manage or upward,
+        "can_report": (manage and opinion.status in (S.PUBLISHED, S.REPORTED)) or upward,
+        "similar": similar,
+        "note_form": forms.get("note_form") or NoteForm(),
+        "report_form": forms.get("report_form") or ReportForm(),
+        "adoption_form": forms.get("adoption_form") or AdoptionForm(),
+        "instruction_form": forms.get("instruction_form")
+        or InstructionForm(organisation=opinion.reported_to or opinion.organisation),
+        "today": timezone.localdate(),
+    }
+    return render(request, "opinions/detail.html", context, status=status)
+
+
+@login_required
+def detail(request, pk: int):
+    return _render_detail(request, _get(request, pk))
+
+
+def _run(request, opinion, action, success: str, form=None, form_name: str = ""):
+    try:
+        action()
+    except PermissionDenied:
+        raise
+    except (ValidationError, TransitionError) as exc:
+        if form is not None:
+            form.add_error(None, _error(exc))
+            return _render_detail(request, opinion, status=400, **{form_name: form})
+        messages.error(request, _error(exc))
+        return redirect("opinions:detail", opinion.pk)
+    messages.success(request, success)
+    return redirect("opinions:detail", opinion.pk)
+
+
+@login_required
+@require_POST
+def decide(request, pk: int, action: str):
+    opinion = _get(request, pk)
+    form = NoteForm(request.POST)
+    form.is_valid()
+    note = form.cleaned_data.get("note", "")
+    user = request.user
+    actions = {
+        "submit": (lambda: services.opinion_submit(opinion=opinion, actor=user), _("已提交。")),
+        "accept": (
+            lambda: services.opinion_accept(opinion=opinion, actor=user, note=note),
+            _("已采用。"),
+        ),
+        "return": (
+            lambda: services.opinion_return(opinion=opinion, actor=user, note=note),
+            _("已退回修改。"),
+        ),
+        "reject": (
+            lambda: services.opinion_reject(opinion=opinion, actor=user, reason=note),
+            _("已作不予采用处理。"),
+        ),
+    }
+    if action not in actions:
+        raise Http404
+    run, success = actions[action]
+    return _run(request, opinion, run, success, form, "note_form")
+
+
+@login_required
+@require_POST
+def report(request, pk: int):
+    opinion = _get(request, pk)
+    form = ReportForm(request.POST)
+    if not form.is_valid():
+        return _render_detail(request, opinion, status=400, report_form=form)
+    data = form.cleaned_data
+    return _run(
+        request,
+        opinion,
+        lambda: services.opinion_report(
+            opinion=opinion,
+            actor=request.user,
+            upward=data["upward"],
+            party=data["party"],
+            government=data["government"],
+        ),
+        _("已报送。"),
+        form,
+        "report_form",
+    )
+
+
+@login_required
+@require_POST
+def adopt(request, pk: int):
+    opinion = _get(request, pk)
+    form = AdoptionForm(request.POST)
+    if not form.is_valid():
+        return _render_detail(request, opinion, status=400, adoption_form=form)
+    return _run(
+        request,
+        opinion,
+        lambda: services.adoption_record(opinion=opinion, actor=request.user, **form.cleaned_data),
+        _("采用情况已记录。"),
+        form,
+        "adoption_form",
+    )
+
+
+@login_required
+@require_POST
+def instruct(request, pk: int):
+    opinion = _get(request, pk)
+    form = InstructionForm(request.POST, organisation=opinion.reported_to or opinion.organisation)
+    if not form.is_valid():
+        return _render_detail(request, opinion, status=400, instruction_form=form)
+    return _run(
+        request,
+        opinion,
+        lambda: services.instruction_record(
+            opinion=opinion, actor=request.user, **form.cleaned_data
+        ),
+        _("领导批示已记录，并已交办落实单位。"),
+        form,
+        "instruction_form",
+    )
+
+
+def _accepted(request):
+    return selectors.office_queue(request.user, state=S.ACCEPTED)
+
+
+@login_required
+def queue(request):
+    if not access.can(request.user, "opinions.manage"):
+        raise PermissionDenied
+    state = request.GET.get("state", S.SUBMITTED)
+    if state not in dict(STATES):
+        state = S.SUBMITTED
+    qs = selectors.office_queue(request.user, state=state)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    issue_form = IssueForm(queryset=_accepted(request)) if state == S.ACCEPTED else None
+    return render(
+        request,
+        "opinions/queue.html",
+        {"page": page, "state": state, "states": STATES, "issue_form": issue_form},
+    )
+
+
+@login_required
+@require_POST
+def issue_create(request):
+    if not access.can(request.user, "opinions.manage"):
+        raise PermissionDenied
+    form = IssueForm(request.POST, queryset=_accepted(request))
+    if form.is_valid():
+        chosen = list(form.cleaned_data["opinions"])
+        orgs = {o.organisation_id for o in chosen}
+        if len(orgs) != 1:
+            form.add_error(None, _("一期只能编发同一政协的信息。"))
+        else:
+            try:
+                issue = services.issue_publish(
+                    organisation=chosen[0].organisation,
+                    opinions=chosen,
+                    actor=request.user,
+                    editor_note=form.cleaned_data["editor_note"],
+                )
+                messages.success(request, _("已编发%(issue)s。") % {"issue": issue})
+                return redirect("opinions:issue", issue.pk)
+            except (ValidationError, TransitionError) as exc:
+                form.add_error(None, _error(exc))
+    page = Paginator(_accepted(request), 50).get_page(1)
+    return render(
+        request,
+        "opinions/queue.html",
+        {"page": page, "state": S.ACCEPTED, "states": STATES, "issue_form": form},
+        status=400,
+    )
+
+
+def _get_issue(request, pk: int) -> Issue:
+    issue = (
+        Issue.objects.filter(access.org_filter(request.user, "opinions.view"), pk=pk)
+        .select_related("organisation")
+        .first()
+    )
+    if issue is None:
+        raise Http404
+    return issue
+
+
+@login_required
+def issues(request):
+    if not access.can(request.user, "opinions.view"):
+        raise PermissionDenied
+    qs = Issue.objects.filter(access.org_filter(request.user, "opinions.view")).select_related(
+        "organisation"
+    )
+    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    return render(request, "opinions/issues.html", {"page": page})
+
+
+@login_required
+def issue(request, pk: int):
+    found = _get_issue(request, pk)
+    items = found.opinions.prefetch_related(selectors.AUTHORS).order_by("pk")
+    return render(request, "opinions/issue.html", {"issue": found, "items": items})
+
+
+@login_required
+def issue_pdf(request, pk: int):
+    found = _get_issue(request, pk)
+    items = list(found.opinions.prefetch_related(selectors.AUTHORS).order_by("pk"))
+    for item in items:
+        item.author_names = "、".join(a.name for a in item.authors.all()) or item.source_body
+    content = render_pdf(
+        "opinions/pdf/issue.html",
+        {
+            "masthead": _("社情民意"),
+            "doc_number": _("%(year)s年第%(n)s期") % {"year": found.year, "n": found.number},
+            "doc_title": _("社情民意信息"),
+            "issuer": _("%(org)s办公室") % {"org": found.organisation.name},
+            "issue_date": chinese_date(found.published_on),
+            "issue": found,
+            "items": items,
+        },
+    )
+    return pdf_response(content, f"社情民意{found.year}年第{found.number}期.pdf")
+
+
+@login_required
+def upward(request):
+    if not access.can(request.user, "opinions.manage"):
+        raise PermissionDenied
+    page = Paginator(selectors.upward_queue(request.user), 50).get_page(request.GET.get("page"))
+    return render(request, "opinions/upward.html", {"page": page})
+
+
+def _year(request) -> int:
+    try:
+        return int(request.GET.get("year", ""))
+    except ValueError:
+        return timezone.localdate().year
+
+
+@login_required
+def stats(request):
+    if not access.can(request.user, "opinions.view"):
+        raise PermissionDenied
+    year = _year(request)
+    rows = selectors.statistics(request.user, year=year)
+    levels = AdoptionLevel.choices
+    if request.GET.get("format") == "xlsx":
+        return _stats_xlsx(rows, levels, year)
+    this_year = timezone.localdate().year
+    return render(
+        request,
+        "opinions/stats.html",
+        {
+            "rows": rows,
+            "sectors": selectors.sector_totals(rows),
+            "levels": levels,
+            "year": year,
+            "years": range(this_year, this_year - 5, -1),
+        },
+    )
+
+
+def _stats_xlsx(rows, levels, year: int) -> HttpResponse:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = _("委员")
+    header = [_("委员"), _("界别"), _("报送"), _("采用编发")]
+    header += [_("%(level)s采用") % {"level": label} for _v, label in levels]
+    header.append(_("获批示"))
+    ws.append([str(h) for h in header])
+    for row in rows:
+        ws.append(
+            [row["name"], row["sector"] or "", row["submitted"], row["accepted"]]
+            + [row[f"adopted_{value}"] for value, _label in levels]
+            + [row["instructed"]]
+        )
+    sectors = wb.create_sheet(_("界别"))
+    sectors.append([str(h) for h in header[1:]])
+    for row in selectors.sector_totals(rows):
+        sectors.append(
+            [row["sector"], row["submitted"], row["accepted"]]
+            + [row[f"adopted_{value}"] for value, _label in levels]
+            + [row["instructed"]]
+        )
+    buffer = BytesIO()
+    wb.save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="opinions-{year}.xlsx"'
+    return response
