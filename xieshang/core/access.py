@@ -154,6 +154,24 @@ def assignments(user) -> list:
     return cached
 
 
+def member_of(user):
+    """The `members.Member` a login belongs to, or None (staff, anonymous)."""
+    # RelatedObjectDoesNotExist is an AttributeError, so getattr's default covers it.
+    return getattr(user, "member", None) if getattr(user, "is_authenticated", False) else None
+
+
+DEPARTMENT_ROLES = frozenset({Role.DEPARTMENT, Role.DEPARTMENT_LEADER})
+
+
+def department_ids(user) -> set[int]:
+    """Departments (承办单位) the user answers for as clerk or leader."""
+    return {
+        ra.department_id
+        for ra in assignments(user)
+        if ra.department_id and ra.role in DEPARTMENT_ROLES
+    }
+
+
 def roles(user, organisation: Organisation | None = None) -> set[str]:
     """Roles the user holds (in `organisation` or any ancestor of it, if given)."""
     result = set()

@@ -32,7 +32,6 @@ from .models import CalendarDay, TotpDevice
 User = get_user_model()
 
 # Roles that act for a handling unit need to know which one.
-DEPARTMENT_ROLES = frozenset({Role.DEPARTMENT, Role.DEPARTMENT_LEADER})
 
 
 class Refused(Exception):
@@ -78,7 +77,7 @@ def _check_role(actor, user, organisation, role, department, committee) -> None:
         raise Refused(_("不能给自己分配角色。"))
     if role not in Role.values:
         raise Refused(_("角色无效。"))
-    if role in DEPARTMENT_ROLES and department is None:
+    if role in access.DEPARTMENT_ROLES and department is None:
         raise Refused(_("承办单位角色须选择承办单位。"))
     if department is not None and department.organisation_id != organisation.pk:
         raise Refused(_("所选承办单位不属于该组织。"))

@@ -1,15 +1,7 @@
 """Object rules of the duty file, on top of `core.access`."""
 
 from xieshang.core import access
-
-
-def member_of(user):
-    if not getattr(user, "is_authenticated", False):
-        return None
-    try:
-        return user.member
-    except Exception:  # noqa: BLE001 - no member row for this user
-        return None
+from xieshang.core.access import member_of
 
 
 def can_manage(user, organisation) -> bool:

@@ -1,7 +1,6 @@
 """Who may see and act on a follow-up task, on top of core.access."""
 
 from xieshang.core import access
-from xieshang.orgs.models import Role
 
 
 def can_answer(user, task) -> bool:
@@ -9,17 +8,14 @@ def can_answer(user, task) -> bool:
     assignee role in its organisation."""
     if not getattr(user, "is_authenticated", False):
         return False
-    for ra in access.assignments(user):
-        if task.department_id:
-            if ra.department_id == task.department_id and ra.role in (
-                Role.DEPARTMENT,
-                Role.DEPARTMENT_LEADER,
-            ):
-                return True
-        elif task.assignee_role and ra.role == task.assignee_role:
-            if ra.organisation_id == task.organisation_id:
-                return True
-    return bool(task.department_id and task.department.leader_user_id == user.pk)
+    if task.department_id:
+        return task.department_id in access.department_ids(user) or (
+            task.department.leader_user_id == user.pk
+        )
+    return bool(task.assignee_role) and any(
+        ra.role == task.assignee_role and ra.organisation_id == task.organisation_id
+        for ra in access.assignments(user)
+    )
 
 
 def can_manage(user, task) -> bool:

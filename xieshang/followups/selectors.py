@@ -14,10 +14,13 @@ from .models import Task
 def visible_tasks(user) -> QuerySet:
     """Tasks the user answers for (their departments, their office role) or oversees."""
     q = access.org_filter(user, "followups.view")
+    departments = access.department_ids(user)
+    if departments:
+        q |= Q(department_id__in=departments)
     for ra in access.assignments(user):
-        if ra.department_id and ra.role in (Role.DEPARTMENT, Role.DEPARTMENT_LEADER):
-            q |= Q(department_id=ra.department_id)
-        elif ra.role not in (Role.MEMBER,):
+        if ra.department_id and ra.role in access.DEPARTMENT_ROLES:
+            continue
+        if ra.role != Role.MEMBER:
             q |= Q(
                 assignee_role=ra.role, organisation_id=ra.organisation_id, department__isnull=True
             )

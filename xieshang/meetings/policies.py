@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from xieshang.core import access
+from xieshang.core.access import member_of
 from xieshang.orgs import config
 from xieshang.orgs.models import Role
 
@@ -23,15 +24,6 @@ from . import rules
 from .models import Invitation, LeaveDelegation, LeaveRequest, Meeting
 
 CHAIR, COMMITTEE, GROUP, OFFICE = "chair", "committee", "group", "office"
-
-
-def member_of(user):
-    if not getattr(user, "is_authenticated", False):
-        return None
-    try:
-        return user.member
-    except Exception:  # noqa: BLE001 - RelatedObjectDoesNotExist: a login without a member
-        return None
 
 
 def committee_ids(user) -> set[int]:

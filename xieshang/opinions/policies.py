@@ -9,12 +9,9 @@
 from django.db.models import Q
 
 from xieshang.core import access
+from xieshang.core.access import member_of
 
 from .models import Opinion
-
-
-def member_of(user):
-    return getattr(user, "member", None) if getattr(user, "is_authenticated", False) else None
 
 
 def is_author(user, opinion: Opinion) -> bool:

@@ -10,21 +10,9 @@
 from django.db.models import Q
 
 from xieshang.core import access
-from xieshang.orgs.models import Role
+from xieshang.core.access import department_ids, member_of
 
 from .models import Assignment, Proposal
-
-
-def member_of(user):
-    return getattr(user, "member", None) if getattr(user, "is_authenticated", False) else None
-
-
-def department_ids(user) -> set[int]:
-    return {
-        ra.department_id
-        for ra in access.assignments(user)
-        if ra.department_id and ra.role in (Role.DEPARTMENT, Role.DEPARTMENT_LEADER)
-    }
 
 
 def is_first_proposer(user, proposal: Proposal) -> bool:
