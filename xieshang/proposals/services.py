@@ -15,7 +15,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from xieshang.core import calendar
+from xieshang.core import access, calendar
 from xieshang.core.audit import TransitionError, lock, record_event, save_versioned, transition
 from xieshang.core.notifications import notify
 from xieshang.core.text import chinese_date
@@ -24,7 +24,7 @@ from xieshang.duty.services import record_duty
 from xieshang.followups import services as followups
 from xieshang.followups.models import Task
 from xieshang.orgs import config
-from xieshang.orgs.models import Session
+from xieshang.orgs.models import Role, Session
 
 from . import policies, rules
 from .models import (
@@ -214,14 +214,8 @@ def _enter_review(proposal: Proposal, actor, verb: str) -> None:
         verb=verb,
         extra_fields=["kind", "session", "year", "serial", "number", "submitted_at", "review_due"],
     )
-    from xieshang.core.models import User
-
-    reviewers = User.objects.filter(
-        role_assignments__role="proposal_committee",
-        role_assignments__organisation__in=proposal.organisation.ancestor_ids(),
-    ).distinct()
     notify(
-        reviewers,
+        _reviewers(proposal),
         title=_("新提案待审查：%(title)s") % {"title": proposal.title},
         url=proposal.get_absolute_url(),
         dedupe_key=f"proposal:{proposal.pk}:review:{proposal.returned_count}",
@@ -517,9 +511,17 @@ def proposal_assign(
 
 
 def access_can(user, perm: str, proposal: Proposal) -> bool:
-    from xieshang.core import access
-
     return access.can(user, perm, proposal.organisation)
+
+
+def _reviewers(proposal: Proposal):
+    """The proposal committee's staff of the proposal's organisation and the levels above."""
+    from xieshang.core.models import User
+
+    return User.objects.filter(
+        role_assignments__role=Role.PROPOSAL_COMMITTEE,
+        role_assignments__organisation__in=proposal.organisation.ancestor_ids(),
+    ).distinct()
 
 
 @transaction.atomic
@@ -573,13 +575,9 @@ def assignment_return(*, assignment: Assignment, actor, reason: str) -> Assignme
             verb="proposal.assignment_return",
             note=reason,
         )
-    from xieshang.core.models import User
 
     notify(
-        User.objects.filter(
-            role_assignments__role="proposal_committee",
-            role_assignments__organisation__in=proposal.organisation.ancestor_ids(),
-        ).distinct(),
+        _reviewers(proposal),
         title=_("承办单位申请退回提案：%(title)s") % {"title": proposal.title},
         body=f"{assignment.department.name}：{reason}",
         url=proposal.get_absolute_url(),
