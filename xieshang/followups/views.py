@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from xieshang.core.audit import TransitionError, history
+from xieshang.core.forms import add_service_errors
 
 from . import policies, selectors, services
 from .forms import DecisionForm, ExtensionForm, FeedbackForm, ReopenForm
@@ -77,11 +78,10 @@ def _act(request, task, action, form=None, form_name=None, success=""):
     try:
         action()
     except (ValidationError, TransitionError) as exc:
-        message = exc.messages[0] if isinstance(exc, ValidationError) else str(exc)
         if form is not None:
-            form.add_error(None, message)
+            add_service_errors(form, exc)
             return _render_detail(request, task, **{form_name: form})
-        messages.error(request, message)
+        messages.error(request, exc.messages[0] if isinstance(exc, ValidationError) else str(exc))
         return redirect("followups:detail", task.pk)
     if success:
         messages.success(request, success)
