@@ -385,3 +385,24 @@ def test_it_lets_the_security_admin_create_an_account_in_the_browser(page):
     page.wait_for_load_state()
     temporary = page.locator("#temp-password").inner_text().strip()
     assert User.objects.get(username="zhangsan").check_password(temporary)
+
+
+def test_it_refuses_accounts_that_also_hold_a_role_above_the_admins_scope(admin_client, tree):
+    """Finding 1 of the security probe: a district security administrator could reset the
+    password of a user who also holds a city role, and so take the city role over."""
+    city, east, _west = tree
+    city_officer = user_with_role(Role.OFFICE, city)
+    RoleAssignment.objects.create(user=city_officer, organisation=east, role=Role.OFFICE)
+    before = city_officer.password
+    for name in ("user_password_reset", "user_unlock", "user_set_active", "user_otp_reset"):
+        assert admin_client.post(reverse(name, args=[city_officer.pk])).status_code == 404
+    assert admin_client.get(reverse("user_detail", args=[city_officer.pk])).status_code == 404
+    assert _assign(admin_client, city_officer, east, Role.PROPOSAL_COMMITTEE).status_code == 404
+    city_officer.refresh_from_db()
+    assert city_officer.password == before and city_officer.is_active
+    assert city_officer.username not in admin_client.get(reverse("users")).content.decode()
+    # The city's own security administrator still manages the account.
+    city_admin = user_with_role(Role.SECURITY_ADMIN, city)
+    client = Client()
+    client.force_login(city_admin)
+    assert client.post(reverse("user_password_reset", args=[city_officer.pk])).status_code == 200

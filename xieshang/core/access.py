@@ -282,8 +282,10 @@ def is_staff_user(user) -> bool:
 
 
 def scoped_users(user, perm: str = "security.manage") -> QuerySet:
-    """Accounts the user may administer: those holding a role in an organisation within the
-    user's scope for `perm`; accounts with no role at all only for top-level holders."""
+    """Accounts the user may administer: those whose every role lies in an organisation
+    within the user's scope for `perm`; accounts with no role at all only for top-level
+    holders. One role outside the scope puts the whole account out of reach: resetting its
+    password would hand the administrator that outside role too."""
     from django.contrib.auth import get_user_model
 
     from xieshang.orgs.models import RoleAssignment
@@ -294,8 +296,10 @@ def scoped_users(user, perm: str = "security.manage") -> QuerySet:
     paths = _paths_with(user, perm)
     if not paths:
         return users.none()
-    in_scope = RoleAssignment.objects.filter(org_filter(user, perm)).values("user_id")
-    q = Q(pk__in=in_scope)
+    in_scope = org_filter(user, perm)
+    inside = RoleAssignment.objects.filter(in_scope).values("user_id")
+    outside = RoleAssignment.objects.exclude(in_scope).values("user_id")
+    q = Q(pk__in=inside) & ~Q(pk__in=outside)
     if any(path.count(".") == 1 for path in paths):
         q |= ~Q(pk__in=RoleAssignment.objects.values("user_id"))
     return users.filter(q)
