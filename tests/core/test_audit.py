@@ -271,3 +271,15 @@ def test_it_shows_the_log_and_its_filters_on_a_phone(phone_page):
     assert rows.count() == 1
     assert "李明" in rows.first.inner_text()
     assert phone_page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def test_the_export_writes_a_formula_typed_as_a_title_or_note_as_plain_text(client, tree):
+    from tests.xlsx import PAYLOADS, assert_no_formulas, texts, workbook
+
+    city, east, _west = tree
+    for payload in PAYLOADS:
+        ev(organisation=east, object_repr=f"{payload}", note=payload, actor_name="-1")
+    client.force_login(user_with_role(Role.AUDIT_ADMIN, city))
+    wb = workbook(client.get(reverse("audit_export")))
+    assert_no_formulas(wb)
+    assert {p.replace("\r", "\n") for p in PAYLOADS} <= set(texts(wb))

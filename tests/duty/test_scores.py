@@ -166,3 +166,16 @@ def test_it_hides_the_evaluation_from_members_and_other_districts(client):
     other_office = user_with_role(Role.OFFICE, make_org("另一区政协"))
     client.force_login(other_office)
     assert client.get(reverse("duty:member_file", args=[member.pk])).status_code == 404
+
+
+def test_the_evaluation_export_writes_formulas_as_plain_text(client):
+    from tests.xlsx import PAYLOAD, assert_no_formulas, texts, workbook
+
+    org, term, office, member = setting()
+    member.name = PAYLOAD
+    member.save(update_fields=["name"])
+    record(member, K.MEETING)
+    client.force_login(office)
+    wb = workbook(client.get(reverse("duty:evaluation_export") + f"?year={YEAR}"))
+    assert_no_formulas(wb)
+    assert PAYLOAD in texts(wb)

@@ -389,3 +389,18 @@ def test_the_yearly_figures_count_members_by_sector_and_leaders_apart(client):
     html = client.get("/meetings/attendance/?year=2026").content.decode()
     row = html.split("<td>甲委员</td>", 1)[1].split("</tr>", 1)[0]
     assert "<td>2</td><td>2</td>" in row and "100.0%" in row
+
+
+def test_the_attendance_excel_writes_formulas_as_plain_text(client):
+    from tests.xlsx import PAYLOAD, assert_no_formulas, texts, workbook
+
+    w = world()
+    w.member("甲委员", sector=w.sector)
+    w.sector.name = "@SUM(A1:A2)"
+    w.sector.save(update_fields=["name"])
+    plenary = w.plenary(sittings=2)
+    plenary.sittings.filter(pk=plenary.sittings.first().pk).update(title=PAYLOAD)
+    client.force_login(w.office)
+    wb = workbook(client.get(f"/meetings/{plenary.pk}/report.xlsx"))
+    assert_no_formulas(wb)
+    assert PAYLOAD in texts(wb) and "@SUM(A1:A2)" in texts(wb)

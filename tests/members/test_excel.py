@@ -209,3 +209,16 @@ def test_it_refuses_export_to_roles_without_the_permission(client):
     client.force_login(c.user(Role.PROPOSAL_COMMITTEE))
     assert client.get(reverse("members:export")).status_code == 403
     assert not Event.objects.filter(verb="pii.export").exists()
+
+
+def test_the_export_writes_a_formula_typed_as_employer_as_plain_text(client):
+    from tests.xlsx import PAYLOAD, assert_no_formulas, workbook
+
+    c = committee()
+    c.member("丁一", employer=PAYLOAD, position="+1+2")
+    client.force_login(c.clerk)
+    wb = workbook(client.get(reverse("members:export")))
+    assert_no_formulas(wb)
+    rows = [list(r) for r in wb.active.iter_rows(values_only=True)]
+    assert rows[1][rows[0].index("工作单位及职务")] == PAYLOAD
+    assert rows[1][rows[0].index("政协职务")] == "+1+2"

@@ -246,3 +246,15 @@ def test_the_city_queue_holds_its_own_items_and_the_home_page_counts_waiting_one
     assert "社情民意审核" in home
     client.force_login(world["member"].user)
     assert "撰写、报送和查看自己反映的社情民意" in client.get("/").content.decode()
+
+
+def test_the_statistics_excel_writes_formulas_as_plain_text(client, world):
+    from tests.xlsx import PAYLOAD, assert_no_formulas, texts, workbook
+
+    member = member_user(world["district"], name=PAYLOAD)
+    make_opinion(member, state=S.SUBMITTED)
+    client.force_login(world["office"])
+    year = dt.date.today().year
+    wb = workbook(client.get(f"/opinions/stats/?year={year}&format=xlsx"))
+    assert_no_formulas(wb)
+    assert PAYLOAD in texts(wb)

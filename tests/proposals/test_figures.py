@@ -338,3 +338,16 @@ def test_the_page_asks_a_fixed_number_of_queries(world, client, n, django_assert
         response = client.get(reverse("proposals:figures"), {"year": 2026})
     assert response.status_code == 200
     assert response.content.decode().count("区局") >= n
+
+
+def test_the_excel_export_writes_a_formula_typed_as_a_name_as_plain_text(world, client):
+    from tests.xlsx import PAYLOAD, assert_no_formulas, texts
+
+    department_data(world)
+    world.housing.name = PAYLOAD
+    world.housing.save(update_fields=["name"])
+    client.force_login(world.reviewer)
+    response = client.get(reverse("proposals:figures_export"), {"year": 2026})
+    wb = load_workbook(io.BytesIO(response.content))
+    assert_no_formulas(wb)
+    assert PAYLOAD in texts(wb)

@@ -1,9 +1,7 @@
-import io
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -173,18 +171,19 @@ def evaluation(request):
 
 @login_required
 def evaluation_export(request):
-    from openpyxl import Workbook
+    from xieshang.core.excel import Book, append_row, xlsx_response
 
     org = _office_org(request)
     year = _year(request)
     rows = selectors.evaluation_rows(org, year, "score")
     minimum = [label for _k, label in selectors.minimum_duty_labels(org)]
-    wb = Workbook()
-    ws = wb.active
-    ws.title = _("履职考核")
-    ws.append([_("姓名"), _("界别"), _("得分"), _("等级"), *minimum, _("最低履职要求")])
+    book = Book()
+    ws = book.sheet(
+        _("履职考核"), [_("姓名"), _("界别"), _("得分"), _("等级"), *minimum, _("最低履职要求")]
+    )
     for membership, score in rows:
-        ws.append(
+        append_row(
+            ws,
             [
                 membership.member.name,
                 membership.sector.name if membership.sector else "",
@@ -192,16 +191,9 @@ def evaluation_export(request):
                 score.grade,
                 *[_("是") if met else _("否") for _label, met in score.minimum],
                 _("达到") if score.minimum_met else _("未达到"),
-            ]
+            ],
         )
-    out = io.BytesIO()
-    wb.save(out)
-    response = HttpResponse(
-        out.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="duty-evaluation-{year}.xlsx"'
-    return response
+    return xlsx_response(book.to_bytes(), f"duty-evaluation-{year}.xlsx")
 
 
 @login_required

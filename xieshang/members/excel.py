@@ -3,15 +3,13 @@ list export and the composition tables. Nothing here decides who may see what: c
 rows already scoped and say whether personal data is shown."""
 
 import datetime as dt
-import io
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
+from openpyxl import load_workbook
 
+from xieshang.core import excel as core_excel
 from xieshang.core import pii
 from xieshang.orgs.models import ActivityGroup, Committee, Organisation, Party, Sector
 
@@ -19,33 +17,12 @@ from . import validators
 from .models import Category, Gender, Member
 from .services import MemberInput
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX = core_excel.XLSX
 LIST_SEPARATORS = ("、", "，", ",", "；", ";", "/")
 
 
-def _workbook_bytes(wb: Workbook) -> bytes:
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
-
-
-def _header(ws, headers: list[str]) -> None:
-    ws.append(headers)
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    for i, h in enumerate(headers, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = max(10, len(h) * 2 + 4)
-    ws.freeze_panes = "A2"
-
-
 def table_workbook(title: str, headers: list[str], rows: list[list]) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    ws.title = title[:31]
-    _header(ws, headers)
-    for row in rows:
-        ws.append(row)
-    return _workbook_bytes(wb)
+    return core_excel.table_bytes(title, headers, rows)
 
 
 # --- Import ------------------------------------------------------------------------------
@@ -75,41 +52,41 @@ HEADER_TO_KEY = {header: key for key, header in IMPORT_COLUMNS}
 
 def import_template(organisation: Organisation) -> bytes:
     """The template to fill in, with a second sheet listing the names the import accepts."""
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "委员名单"
-    _header(ws, [h for _k, h in IMPORT_COLUMNS])
+    book = core_excel.Book()
+    ws = book.sheet("委员名单", [h for _k, h in IMPORT_COLUMNS])
     for col in ("D", "E", "F"):  # dates, ID and phone numbers as text, so Excel keeps them
         for row in range(2, 1001):
             ws[f"{col}{row}"].number_format = "@"
-    help_ws = wb.create_sheet("填写说明")
-    help_ws.append(["项目", "可填写的值"])
-    help_ws.append(["性别", "、".join(str(label) for _v, label in Gender.choices)])
-    help_ws.append(["出生日期", "2026-11-25 或 2026年11月25日；不填则按身份证号"])
-    help_ws.append(["身份证号", "18位，校验位须正确；同一政协内不得重复"])
-    help_ws.append(["手机号码", "11位手机号码"])
-    help_ws.append(["是否常委", "是 / 否"])
-    help_ws.append(["多个值", "联系类别、所在专委会可填多个，用“、”分隔"])
-    help_ws.append(
+    help_ws = book.sheet("填写说明")
+    rows = [["项目", "可填写的值"]]
+    rows.append(["性别", "、".join(str(label) for _v, label in Gender.choices)])
+    rows.append(["出生日期", "2026-11-25 或 2026年11月25日；不填则按身份证号"])
+    rows.append(["身份证号", "18位，校验位须正确；同一政协内不得重复"])
+    rows.append(["手机号码", "11位手机号码"])
+    rows.append(["是否常委", "是 / 否"])
+    rows.append(["多个值", "联系类别、所在专委会可填多个，用“、”分隔"])
+    rows.append(
         ["界别", "、".join(s.name for s in Sector.objects.filter(organisation=organisation))]
     )
-    help_ws.append(["党派", "、".join(p.name for p in Party.objects.all())])
-    help_ws.append(["联系类别", "、".join(str(label) for _v, label in Category.choices)])
-    help_ws.append(
+    rows.append(["党派", "、".join(p.name for p in Party.objects.all())])
+    rows.append(["联系类别", "、".join(str(label) for _v, label in Category.choices)])
+    rows.append(
         [
             "所在专委会",
             "、".join(c.name for c in Committee.objects.filter(organisation=organisation)),
         ]
     )
-    help_ws.append(
+    rows.append(
         [
             "活动小组",
             "、".join(g.name for g in ActivityGroup.objects.filter(organisation=organisation)),
         ]
     )
+    for row in rows:  # sector, committee and group names are typed by users
+        core_excel.append_row(help_ws, row)
     help_ws.column_dimensions["A"].width = 14
     help_ws.column_dimensions["B"].width = 100
-    return _workbook_bytes(wb)
+    return book.to_bytes()
 
 
 @dataclass

@@ -1,5 +1,3 @@
-from io import BytesIO
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -414,34 +412,26 @@ def stats(request):
 
 
 def _stats_xlsx(rows, levels, year: int) -> HttpResponse:
-    from openpyxl import Workbook
+    from xieshang.core.excel import Book, append_row, xlsx_response
 
-    wb = Workbook()
-    ws = wb.active
-    ws.title = _("委员")
     header = [_("委员"), _("界别"), _("报送"), _("采用编发")]
     header += [_("%(level)s采用") % {"level": label} for _v, label in levels]
     header.append(_("获批示"))
-    ws.append([str(h) for h in header])
+    book = Book()
+    ws = book.sheet(_("委员"), header, min_width=0)
     for row in rows:
-        ws.append(
+        append_row(
+            ws,
             [row["name"], row["sector"] or "", row["submitted"], row["accepted"]]
             + [row[f"adopted_{value}"] for value, _label in levels]
-            + [row["instructed"]]
+            + [row["instructed"]],
         )
-    sectors = wb.create_sheet(_("界别"))
-    sectors.append([str(h) for h in header[1:]])
+    sectors = book.sheet(_("界别"), header[1:], min_width=0)
     for row in selectors.sector_totals(rows):
-        sectors.append(
+        append_row(
+            sectors,
             [row["sector"], row["submitted"], row["accepted"]]
             + [row[f"adopted_{value}"] for value, _label in levels]
-            + [row["instructed"]]
+            + [row["instructed"]],
         )
-    buffer = BytesIO()
-    wb.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="opinions-{year}.xlsx"'
-    return response
+    return xlsx_response(book.to_bytes(), f"opinions-{year}.xlsx")

@@ -21,7 +21,6 @@ query per row. Definitions (also shown under the tables):
 """
 
 import datetime as dt
-import io
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
@@ -33,11 +32,9 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
 from xieshang.core import access
+from xieshang.core.excel import Book, append_row
 from xieshang.core.text import chinese_number
 from xieshang.members.models import Membership
 from xieshang.orgs import config
@@ -381,17 +378,10 @@ def figures(organisation: Organisation, year: int) -> Figures:
 # --- Excel -----------------------------------------------------------------------------
 
 
-def _sheet(wb: Workbook, title: str, headers: list[str], rows: list[list], *, first=False):
-    ws = wb.active if first else wb.create_sheet()
-    ws.title = title[:31]
-    ws.append(headers)
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    for i, header in enumerate(headers, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = max(10, len(header) * 2 + 2)
-    ws.freeze_panes = "A2"
+def _sheet(book: Book, title: str, headers: list[str], rows: list[list]):
+    ws = book.sheet(title, headers)
     for row in rows:
-        ws.append(row)
+        append_row(ws, row)
     return ws
 
 
@@ -472,23 +462,22 @@ def session_table(fig: Figures) -> tuple[list[str], list[list]]:
 
 
 def workbook(fig: Figures) -> bytes:
-    wb = Workbook()
+    book = Book()
     headers, rows = department_table(fig)
-    _sheet(wb, _("承办单位办理情况"), headers, rows, first=True)
+    _sheet(book, _("承办单位办理情况"), headers, rows)
     headers, rows = session_table(fig)
-    ws = _sheet(wb, _("提案总体情况"), headers, rows)
-    ws.append([])
+    ws = _sheet(book, _("提案总体情况"), headers, rows)
+    append_row(ws, [])
     met = fig.key_target_met
-    ws.append(
+    append_row(
+        ws,
         [
             _("民主党派、无党派人士重点提案占比目标（%）"),
             fig.key_target,
             _("未达到") if met is False else (_("已达到") if met else "—"),
-        ]
+        ],
     )
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return book.to_bytes()
 
 
 # --- Pages -----------------------------------------------------------------------------

