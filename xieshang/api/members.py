@@ -4,7 +4,7 @@ pages (same selectors, same `core.access` checks, same access log)."""
 import datetime as dt
 
 from django.http import Http404
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
 from xieshang.core import access, pii
@@ -55,7 +55,9 @@ class MemberOut(Schema):
     name: str
     gender: str
     ethnicity: str
-    birth_date: dt.date | None
+    birth_date: str = Field(
+        description="出生日期：有权查看个人信息时为 YYYY-MM-DD，否则只有年月 YYYY-MM；未填为空"
+    )
     organisation: str
     organisation_id: int
     employer: str
@@ -157,20 +159,12 @@ def member_detail(request, member_id: int):
     if member is None:
         raise Http404
     show = access.can(user, "members.view_pii", member.organisation)
-    fields = ("id_number", "phone", "address")
-    if show:
-        shown = [f for f in fields if getattr(member, f)]
-        if shown:
-            pii.log_access(actor=user, action="view", subject=member, fields=shown, note="api")
-    personal = {
-        f: getattr(member, f) if show else pii.masked(f, getattr(member, f)) for f in fields
-    }
+    personal = pii.personal_data(actor=user, subject=member, show=show, note="api")
     return {
         "id": member.pk,
         "name": member.name,
         "gender": member.gender,
         "ethnicity": member.ethnicity,
-        "birth_date": member.birth_date,
         "organisation": str(member.organisation),
         "organisation_id": member.organisation_id,
         "employer": member.employer,

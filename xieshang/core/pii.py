@@ -5,6 +5,7 @@ the permission that needs them (`<app>.view_pii` in the subject's organisation).
 unmasked view or export of them writes an audit event (`pii.view` / `pii.export`).
 """
 
+import datetime as dt
 from collections.abc import Iterable
 
 from django.db import models
@@ -36,11 +37,41 @@ def mask_address(value: str) -> str:
     return value[:6] + "****"
 
 
-MASKERS = {"phone": mask_phone, "id_number": mask_id_number, "address": mask_address}
+def mask_birth_date(value: dt.date | None) -> str:
+    """1980-01-15 → "1980-01". The day must go: with it, the region prefix and the last four
+    digits that a masked ID number keeps, the whole number is a thousand guesses away."""
+    return value.strftime("%Y-%m") if value else ""
 
 
-def masked(field: str, value: str) -> str:
+MASKERS = {
+    "phone": mask_phone,
+    "id_number": mask_id_number,
+    "address": mask_address,
+    "birth_date": mask_birth_date,
+}
+# The personal fields of a person record (members, users), in the order pages show them.
+PERSONAL_FIELDS = ("birth_date", "id_number", "phone", "address")
+
+
+def masked(field: str, value):
     return MASKERS.get(field, lambda v: v)(value)
+
+
+def personal_data(*, actor, subject, show: bool, note: str = "") -> dict:
+    """The personal fields of `subject` as this viewer may see them: as stored when `show`
+    (and the view is logged), masked otherwise. Pages, exports and the API all call this,
+    so a field masked in one place is never whole in another. Unmasked birth dates are ISO
+    strings, masked ones year-month, so both fit one text field."""
+    if not show:
+        return {f: masked(f, getattr(subject, f, "")) for f in PERSONAL_FIELDS}
+    shown = [f for f in PERSONAL_FIELDS if f != "birth_date" and getattr(subject, f, "")]
+    if shown:
+        log_access(actor=actor, action="view", subject=subject, fields=shown, note=note)
+    birth = getattr(subject, "birth_date", None)
+    return {
+        **{f: getattr(subject, f, "") for f in PERSONAL_FIELDS},
+        "birth_date": birth.isoformat() if birth else "",
+    }
 
 
 def log_access(
