@@ -88,7 +88,7 @@ def test_it_refuses_bad_input_and_keeps_what_was_typed(client, field, value, mes
     c = committee()
     client.force_login(c.clerk)
     response = client.post(reverse("members:create"), form_data(c, **{field: value}))
-    assert response.status_code == 200
+    assert response.status_code == 400
     body = response.content.decode()
     assert message in body
     assert "示范区第一中学校长" in body  # the rest of the input is still there
@@ -100,6 +100,7 @@ def test_it_refuses_an_id_number_already_registered_in_the_committee(client):
     c.member("王原有", id_number=ID)
     client.force_login(c.clerk)
     response = client.post(reverse("members:create"), form_data(c))
+    assert response.status_code == 400
     assert "该身份证号已登记" in response.content.decode()
     assert Member.objects.count() == 1
 
@@ -118,7 +119,7 @@ def test_it_refuses_a_committee_of_another_district(client):
     response = client.post(
         reverse("members:create"), form_data(a, committees=[b.committee.pk], sector=b.sector.pk)
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert not Member.objects.exists()
 
 
@@ -166,10 +167,11 @@ def test_it_refuses_a_stale_edit_without_losing_the_input(client):
     mine = form_data(c, name="王芳", id_number="", employer="我刚填写的新单位")
     mine["version"] = loaded_version
     response = client.post(reverse("members:edit", args=[member.pk]), mine)
-    assert response.status_code == 200
+    assert response.status_code == 400  # like every other refused edit
     body = response.content.decode()
     assert "该记录已被他人修改" in body
     assert "我刚填写的新单位" in body
+    assert response.context["form"]["name"].value() == "王芳"
     member.refresh_from_db()
     assert member.name == "王芳华"
     assert member.employer != "我刚填写的新单位"
@@ -194,3 +196,15 @@ def test_it_gives_a_seat_in_the_current_term_when_editing_a_former_member(client
     data["version"] = member.version
     assert client.post(reverse("members:edit", args=[member.pk]), data).status_code == 302
     assert Membership.objects.filter(member=member).count() == 2
+
+
+def test_it_answers_400_to_a_refused_edit_and_keeps_the_input(client):
+    c = committee()
+    member = c.member("王芳", id_number="")
+    client.force_login(c.clerk)
+    data = form_data(c, name="Alice", id_number="", employer="我刚填写的新单位")
+    data["version"] = member.version
+    response = client.post(reverse("members:edit", args=[member.pk]), data)
+    assert response.status_code == 400
+    assert "我刚填写的新单位" in response.content.decode()
+    assert client.get(reverse("members:edit", args=[member.pk])).status_code == 200

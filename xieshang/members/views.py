@@ -201,7 +201,9 @@ def member_create(request):
         else:
             messages.success(request, _("已新增委员“%(name)s”。") % {"name": member.name})
             return redirect("members:detail", pk=member.pk)
-    return render(request, "members/form.html", {"form": form, "member": None})
+    # A refused POST (invalid, duplicate ID) answers 400 like every other form.
+    status = 400 if request.method == "POST" else 200
+    return render(request, "members/form.html", {"form": form, "member": None}, status=status)
 
 
 @login_required
@@ -225,7 +227,9 @@ def member_edit(request, pk: int):
         else:
             messages.success(request, _("已保存委员“%(name)s”的信息。") % {"name": member.name})
             return redirect("members:detail", pk=member.pk)
-    return render(request, "members/form.html", {"form": form, "member": member})
+    # A refused POST, a stale version included, answers 400 with the input kept.
+    status = 400 if request.method == "POST" else 200
+    return render(request, "members/form.html", {"form": form, "member": member}, status=status)
 
 
 @login_required
