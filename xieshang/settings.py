@@ -234,6 +234,15 @@ STATIC_ROOT = VAR_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "xieshang" / "static"]
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "media/"
+# Uploaded documents (core.uploads): outside static and media, served only by core.files
+# after an access check. FILE_SERVE_ACCEL: "" (Django streams), "nginx" (X-Accel-Redirect
+# to FILE_SERVE_ACCEL_PREFIX, an `internal` location aliased to this directory) or
+# "apache"/"sendfile" (X-Sendfile). UPLOAD_POLICIES overrides core.uploads.DEFAULT_POLICIES,
+# e.g. {"document": {"max_mb": 10}}; keep the web server's body limit above the largest.
+PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", VAR_DIR / "private"))
+FILE_SERVE_ACCEL = os.environ.get("FILE_SERVE_ACCEL", "")
+FILE_SERVE_ACCEL_PREFIX = os.environ.get("FILE_SERVE_ACCEL_PREFIX", "/_private/")
+UPLOAD_POLICIES: dict = {}
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -8,12 +8,16 @@ class ConsultationConfig(AppConfig):
     verbose_name = _("协商")
 
     def ready(self) -> None:
+        from xieshang.core import files
         from xieshang.core.audit import register_verbs
         from xieshang.core.dashboard import register as register_cards
 
         from .dashboard import consultation_cards
+        from .models import Attachment
+        from .policies import can_view_attachment
 
         register_cards(consultation_cards)
+        files.register(Attachment, fields={"file": "original_name"}, can_view=can_view_attachment)
 
         from . import rules  # noqa: F401 - defines the configurable rules
 

@@ -10,7 +10,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from xieshang.core.forms import StyledForm
+from xieshang.core.forms import SafeFileField, StyledForm
 from xieshang.members.models import Member
 from xieshang.orgs.models import ActivityGroup, Committee, Department, Organisation, Party, Sector
 
@@ -451,13 +451,7 @@ class SpeechForm(StyledForm, forms.Form):
 
 class AttachmentForm(StyledForm, forms.Form):
     name = forms.CharField(label=_("附件名称"), max_length=100)
-    file = forms.FileField(label=_("文件"))
-
-    def clean_file(self):
-        f = self.cleaned_data["file"]
-        if f.size > 20 * 1024 * 1024:
-            raise forms.ValidationError(_("文件不能超过20MB。"))
-        return f
+    file = SafeFileField(label=_("文件"), policy="document")
 
 
 class OutcomeForm(StyledForm, forms.Form):

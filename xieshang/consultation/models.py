@@ -13,6 +13,9 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from xieshang.core.files import file_url
+from xieshang.core.uploads import RandomName, private_storage
+
 
 class TopicType(models.TextChoices):
     """The three functions of the CPPCC; the plan's democratic-supervision share is checked."""
@@ -453,7 +456,11 @@ class Speech(models.Model):
 class Attachment(models.Model):
     activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="attachments")
     name = models.CharField(_("名称"), max_length=100)
-    file = models.FileField(_("文件"), upload_to="consultation/%Y/%m/")
+    file = models.FileField(
+        _("文件"), upload_to=RandomName("consultation"), storage=private_storage
+    )
+    # The uploader's file name, for the download; the stored name is random (core.uploads).
+    original_name = models.CharField(_("原文件名"), max_length=255, blank=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -466,6 +473,10 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def download_url(self) -> str:
+        return file_url(self, "file")
 
 
 class Outcome(models.Model):

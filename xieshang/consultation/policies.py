@@ -46,6 +46,13 @@ def can_view(user, organisation) -> bool:
     return access.can(user, "consultation.view", organisation)
 
 
+def can_view_attachment(user, attachment) -> bool:
+    """An activity's attachment: its uploader, and whoever may open the activity page."""
+    if getattr(user, "pk", None) is not None and attachment.uploaded_by_id == user.pk:
+        return True
+    return can_view(user, attachment.activity.organisation)
+
+
 def can_manage(user, organisation) -> bool:
     return access.can(user, "consultation.manage", organisation)
 

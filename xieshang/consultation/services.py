@@ -897,7 +897,7 @@ def speech_add(*, activity: Activity, actor, speaker: str, title: str, text: str
 def attachment_add(*, activity: Activity, actor, name: str, file) -> Attachment:
     _require_activities(actor, activity.organisation)
     attachment = Attachment.objects.create(
-        activity=activity, name=name, file=file, uploaded_by=actor
+        activity=activity, name=name, file=file, original_name=file.name, uploaded_by=actor
     )
     record_event(actor=actor, verb="activity.edit", subject=activity, note=name)
     return attachment

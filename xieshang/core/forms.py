@@ -4,12 +4,14 @@ import datetime as dt
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import RegexValidator
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from xieshang.orgs.models import Committee, Department, Level, Organisation, Role
 
-from . import access
+from . import access, uploads
 from .audit import VERB_LABELS
 
 # Prefix filters offered before the single verbs (which every app registers in audit).
@@ -211,3 +213,28 @@ class OtpForm(StyledForm, forms.Form):
         if not (code.isdigit() and len(code) == 6):
             raise forms.ValidationError(_("动态口令为6位数字。"))
         return code
+
+
+class SafeFileField(forms.FileField):
+    """The one file field of every upload form: the file must pass the named policy of
+    `core.uploads` (size, and type by content agreeing with the extension). A refused
+    submission re-renders the bound form, so every other field keeps what the user typed;
+    browsers never refill a file input, which is why the messages ask to choose it again."""
+
+    def __init__(self, *, policy: str = "document", **kwargs):
+        self.policy = policy
+        kwargs.setdefault("help_text", _lazy_describe(policy))
+        super().__init__(**kwargs)
+        self.widget.attrs.setdefault("accept", ",".join(uploads.get_policy(policy).extensions))
+
+    def validate(self, value):
+        super().validate(value)
+        if isinstance(value, UploadedFile):
+            uploads.check_upload(value, self.policy)
+
+
+def _describe(policy: str) -> str:
+    return uploads.get_policy(policy).describe()
+
+
+_lazy_describe = lazy(_describe, str)

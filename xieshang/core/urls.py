@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import views, views_admin
+from . import files, views, views_admin
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -47,6 +47,7 @@ urlpatterns = [
         name="calendar_day_remove",
     ),
     path("admin-duties/organisations/", views_admin.organisations, name="organisations"),
+    path("files/<str:label>/<int:pk>/<str:field>/", files.serve, name="file"),
     path("healthz", views.healthz, name="healthz"),
     path("", include([])),
 ]

@@ -8,12 +8,18 @@ class FollowupsConfig(AppConfig):
     verbose_name = _("跟踪督办")
 
     def ready(self) -> None:
+        from xieshang.core import files
         from xieshang.core.audit import register_verbs
         from xieshang.core.dashboard import register as register_cards
 
         from .dashboard import followup_cards
+        from .models import Feedback
+        from .policies import can_view_feedback_file
 
         register_cards(followup_cards)
+        files.register(
+            Feedback, fields={"document": "document_name"}, can_view=can_view_feedback_file
+        )
 
         register_verbs(
             {

@@ -1,12 +1,14 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from xieshang.core.forms import SafeFileField
+
 
 class FeedbackForm(forms.Form):
     text = forms.CharField(
         label=_("反馈内容"), widget=forms.Textarea(attrs={"rows": 6}), max_length=20000
     )
-    document = forms.FileField(label=_("附件（可选）"), required=False)
+    document = SafeFileField(label=_("附件（可选）"), required=False, policy="document")
 
 
 class ExtensionForm(forms.Form):

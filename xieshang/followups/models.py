@@ -14,6 +14,9 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from xieshang.core.files import file_url
+from xieshang.core.uploads import RandomName, private_storage
+
 
 class Task(models.Model):
     class Kind(models.TextChoices):
@@ -100,7 +103,14 @@ class Feedback(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     text = models.TextField(_("反馈内容"))
-    document = models.FileField(_("附件"), upload_to="followups/%Y/%m/", blank=True)
+    document = models.FileField(
+        _("附件"),
+        upload_to=RandomName("followups"),
+        storage=private_storage,
+        blank=True,
+    )
+    # The uploader's file name, for the download; the stored name is random (core.uploads).
+    document_name = models.CharField(_("附件文件名"), max_length=255, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -110,6 +120,10 @@ class Feedback(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task} · {self.created_at:%Y-%m-%d}"
+
+    @property
+    def download_url(self) -> str:
+        return file_url(self, "document")
 
 
 class Extension(models.Model):

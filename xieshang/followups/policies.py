@@ -29,3 +29,10 @@ def can_view(user, task) -> bool:
         or can_manage(user, task)
         or access.can(user, "followups.view", task.organisation)
     )
+
+
+def can_view_feedback_file(user, feedback) -> bool:
+    """The feedback's document: its uploader, and whoever may open the task page."""
+    if getattr(user, "pk", None) is not None and feedback.author_id == user.pk:
+        return True
+    return can_view(user, feedback.task)

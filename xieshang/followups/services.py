@@ -140,7 +140,13 @@ def feedback_submit(*, task: Task, text: str, actor, document=None) -> Feedback:
         raise PermissionDenied
     if not text.strip():
         raise ValidationError(_("请填写反馈内容。"))
-    feedback = Feedback.objects.create(task=task, author=actor, text=text, document=document or "")
+    feedback = Feedback.objects.create(
+        task=task,
+        author=actor,
+        text=text,
+        document=document or "",
+        document_name=document.name if document else "",
+    )
     task.submitted_at = timezone.now()
     transition(
         task,
