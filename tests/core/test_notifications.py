@@ -24,8 +24,10 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def empty_sms_outbox():
     MemorySmsBackend.outbox.clear()
+    MemorySmsBackend.references.clear()
     yield
     MemorySmsBackend.outbox.clear()
+    MemorySmsBackend.references.clear()
 
 
 @pytest.fixture
@@ -127,7 +129,7 @@ def test_it_skips_a_channel_the_user_has_no_address_for(django_capture_on_commit
 
 
 class BrokenSms(sms.BaseSmsBackend):
-    def send(self, phone, text):
+    def send(self, phone, text, *, reference=""):
         raise ConnectionError("短信网关无响应")
 
 
@@ -169,6 +171,127 @@ def test_it_picks_up_a_delivery_whose_task_was_lost(member):
         assert retry_undelivered() == 1
         retry_undelivered()
     assert len(mail.outbox) == 1
+
+
+# --- A worker killed mid-delivery (finding 9 of the security probe) -------------------------
+
+
+def _killed_mid_send(note, *, sent: bool):
+    """What a worker killed between claiming the SMS and recording the outcome leaves: the
+    channel "sending", with the message gone out (`sent`) or not."""
+    from xieshang.core.notifications import _claim, reference
+
+    _claimed, channels = _claim(note.pk)
+    assert channels == ["sms"]
+    if sent:
+        MemorySmsBackend().send(member_phone(note), "x", reference=reference(note.pk, "sms"))
+
+
+def member_phone(note):
+    return note.recipient.phone
+
+
+def later(minutes):
+    return time_machine.travel(timezone.now() + dt.timedelta(minutes=minutes), tick=False)
+
+
+@pytest.mark.parametrize("sent", [False, True])
+def test_it_settles_an_sms_a_dead_worker_left_sending_without_sending_twice(
+    member, sent, django_capture_on_commit_callbacks
+):
+    from xieshang.core.scheduler import retry_notifications
+
+    (note,) = notify([member], title="会议变更", channels=("sms",))
+    _killed_mid_send(note, sent=sent)
+    before = len(MemorySmsBackend.outbox)
+    retry_notifications()  # too soon: a live worker may still be sending it
+    note.refresh_from_db()
+    assert note.delivered["sms"]["state"] == "sending"
+    with later(11), django_capture_on_commit_callbacks(execute=True):
+        retry_notifications()
+    note.refresh_from_db()
+    assert note.delivered["sms"]["state"] == "sent"
+    assert len(MemorySmsBackend.outbox) == 1  # sent exactly once either way
+    assert len(MemorySmsBackend.outbox) == before + (0 if sent else 1)
+    with later(40), django_capture_on_commit_callbacks(execute=True):
+        retry_notifications()
+    assert len(MemorySmsBackend.outbox) == 1
+
+
+class BlindSms(sms.BaseSmsBackend):
+    """A provider that cannot be asked about a message."""
+
+    def send(self, phone, text, *, reference=""):
+        MemorySmsBackend.outbox.append((phone, text))
+
+
+def test_it_never_resends_a_cut_off_sms_the_provider_cannot_confirm(member, settings):
+    from xieshang.core.scheduler import retry_notifications
+
+    settings.SMS_BACKEND = "tests.core.test_notifications.BlindSms"
+    (note,) = notify([member], title="会议变更", channels=("sms",))
+    _killed_mid_send(note, sent=False)
+    with later(11):
+        retry_notifications()
+        retry_notifications()
+    note.refresh_from_db()
+    assert note.delivered["sms"]["state"] == "unconfirmed"
+    assert "无法确认" in note.delivered["sms"]["error"]
+    assert MemorySmsBackend.outbox == []
+
+
+def _running_task(worker: str, notification_ids, started_at=None):
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    now = timezone.now()
+    return DBTaskResult.objects.create(
+        status=TaskResultStatus.RUNNING,
+        task_path="xieshang.core.tasks.deliver_notifications",
+        args_kwargs={"args": [notification_ids], "kwargs": {}},
+        backend_name="default",
+        queue_name="default",
+        run_after=now,
+        started_at=started_at or now,
+        worker_ids=[worker],
+    )
+
+
+def _dead_pid() -> int:
+    import subprocess
+
+    proc = subprocess.Popen(["true"])
+    proc.wait()
+    return proc.pid
+
+
+def test_it_requeues_a_task_its_dead_worker_left_running(member):
+    import os
+    import socket
+
+    from xieshang.core.tasks import recover_lost_tasks, worker_id
+
+    host = socket.gethostname()[:40]
+    (note,) = notify([member], title="督办提醒", channels=("inbox", "sms"))
+    lost = _running_task(f"{host}:{_dead_pid()}:dead", [note.pk])
+    alive = _running_task(f"{host}:{os.getpid()}:live", [note.pk])
+    elsewhere = _running_task("other-host:123:x", [note.pk])
+    assert worker_id().startswith(f"{host}:{os.getpid()}:")
+
+    assert recover_lost_tasks() == 1
+    lost.refresh_from_db()
+    alive.refresh_from_db()
+    elsewhere.refresh_from_db()
+    assert lost.status == "FAILED" and lost.exception_class_path.endswith("WorkerLost")
+    assert (alive.status, elsewhere.status) == ("RUNNING", "RUNNING")
+    assert len(MemorySmsBackend.outbox) == 1  # the requeued delivery ran (immediate backend)
+    assert recover_lost_tasks() == 0  # nothing requeued twice
+    # Another host's worker cannot be checked: lost once it has run past any task's length.
+    with later(31):
+        assert recover_lost_tasks() == 1
+    elsewhere.refresh_from_db()
+    assert elsewhere.status == "FAILED"
+    assert len(MemorySmsBackend.outbox) == 1  # the delivery claimed its channel: not resent
 
 
 def test_it_does_not_notify_on_an_unknown_channel_only(member):

@@ -128,7 +128,7 @@ def test_it_serves_pages_and_static_files_and_stops_everything_on_ctrl_c(serve_e
         wait_until_up(proc, base)
         status, body = get(base + "/static/vendor/htmx/htmx.min.js")
         assert status == 200 and len(body) > 10_000
-        kids = wait_for_children(proc.pid, ("gunicorn", "db_worker", "run_scheduler"))
+        kids = wait_for_children(proc.pid, ("gunicorn", "task_worker", "run_scheduler"))
         assert len(kids) >= 5  # gunicorn master + 2 workers, the task worker, the scheduler
         # The scheduler queued its jobs and the worker ran them: the whole chain is live.
         state = Path(serve_env["XIESHANG_VAR_DIR"]) / "scheduler-state.json"
@@ -158,7 +158,7 @@ def test_it_stops_the_others_and_fails_when_one_child_dies(serve_env):
     kids: set[int] = set()
     try:
         wait_until_up(proc, f"http://127.0.0.1:{port}")
-        kids = wait_for_children(proc.pid, ("gunicorn", "db_worker", "run_scheduler"))
+        kids = wait_for_children(proc.pid, ("gunicorn", "task_worker", "run_scheduler"))
         (scheduler_pid,) = [
             k
             for k in kids

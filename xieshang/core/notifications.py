@@ -10,8 +10,10 @@ Idempotent twice over:
 - delivery claims each channel in the row (`delivered`) before sending, so a delivery task
   that runs twice, or two workers running it at once, send each channel at most once.
 A send that raises releases its claim and is retried by the next run (up to
-`MAX_ATTEMPTS`); a worker killed between claim and send leaves the channel "sending", and it
-is not sent again — at most once, never twice.
+`MAX_ATTEMPTS`). A worker killed between claim and finish leaves the channel "sending";
+`recover_stalled` settles it later by asking the channel whether the message (known by its
+reference) went out: sent → "sent", not sent → retried, cannot tell → "unconfirmed", never
+sent again — at most once, never twice.
 """
 
 import datetime as dt
@@ -20,6 +22,7 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from .models import Notification
@@ -30,6 +33,10 @@ CHANNELS = ("inbox", "email", "sms")
 OUTSIDE_CHANNELS = ("email", "sms")
 MAX_ATTEMPTS = 3
 SENDING, SENT, FAILED, SKIPPED = "sending", "sent", "failed", "skipped"
+# A send cut off by a dead worker that the channel cannot confirm: final, never resent.
+UNCONFIRMED = "unconfirmed"
+# A worker sends one message in seconds; a claim older than this belongs to a dead worker.
+STALLED_AFTER = dt.timedelta(minutes=10)
 
 
 def notify(
@@ -83,7 +90,7 @@ def pending_channels(notification: Notification) -> list[str]:
         if channel not in notification.channels:
             continue
         state = (notification.delivered or {}).get(channel) or {}
-        if state.get("state") in (SENT, SENDING, SKIPPED):
+        if state.get("state") in (SENT, SENDING, SKIPPED, UNCONFIRMED):
             continue
         if state.get("state") == FAILED and state.get("attempts", 0) >= MAX_ATTEMPTS:
             continue
@@ -165,9 +172,75 @@ def _send(notification: Notification, channel: str) -> bool:
             return False
         from .sms import get_backend
 
-        get_backend().send(user.phone, sms_text(notification))
+        get_backend().send(
+            user.phone, sms_text(notification), reference=reference(notification.pk, channel)
+        )
         return True
     raise ValueError(channel)
+
+
+def reference(pk: int, channel: str) -> str:
+    """Our id of one message, given to the provider so it can be asked about it later."""
+    return f"xs-{pk}-{channel}"
+
+
+def _channel_status(pk: int, channel: str) -> str | None:
+    """Did the message go out, as far as its channel can tell? (sms.SENT / sms.NOT_SENT /
+    None.) Mail servers cannot be asked, so an email is never confirmed."""
+    if channel != "sms":
+        return None
+    from .sms import get_backend
+
+    return get_backend().status(reference(pk, channel))
+
+
+def recover_stalled(*, now=None) -> dict[str, int]:
+    """Settle the channels that a worker claimed and never finished (it was killed mid-
+    delivery). Each is resolved under the row lock, so two recoveries never both act; a
+    channel found not sent goes back to the retry queue. Returns counts by outcome."""
+    from . import sms
+    from .audit import lock
+
+    now = now or timezone.now()
+    cutoff = now - STALLED_AFTER
+    stuck = Notification.objects.filter(
+        Q(delivered__email__state=SENDING) | Q(delivered__sms__state=SENDING)
+    ).values_list("pk", flat=True)
+    counts = {SENT: 0, FAILED: 0, UNCONFIRMED: 0}
+    retry = []
+    for pk in list(stuck):
+        with transaction.atomic():
+            note = lock(Notification, pk)
+            delivered = dict(note.delivered or {})
+            for channel in OUTSIDE_CHANNELS:
+                entry = dict(delivered.get(channel) or {})
+                if entry.get("state") != SENDING:
+                    continue
+                claimed = dt.datetime.fromisoformat(entry.get("at") or now.isoformat())
+                if claimed > cutoff:
+                    continue  # a live worker may be sending it right now
+                status = _channel_status(pk, channel)
+                if status == sms.SENT:
+                    entry["state"] = SENT
+                elif status == sms.NOT_SENT:
+                    entry.update(state=FAILED, error="发送中断（后台进程停止），将重试")
+                    retry.append(pk)
+                else:
+                    entry.update(
+                        state=UNCONFIRMED, error="发送中断（后台进程停止），无法确认是否送达"
+                    )
+                entry["recovered_at"] = now.isoformat()
+                counts[entry["state"]] += 1
+                delivered[channel] = entry
+            Notification.objects.filter(pk=pk).update(delivered=delivered)
+    if retry:
+        from .tasks import deliver_notifications
+
+        ids = sorted(set(retry))
+        transaction.on_commit(lambda: deliver_notifications.enqueue(ids), robust=True)
+    if any(counts.values()):
+        logger.warning("notifications: settled stalled deliveries %s", counts)
+    return counts
 
 
 def deliver(notification: Notification | int) -> dict[str, str]:

@@ -248,7 +248,17 @@ def heartbeat() -> None:
 
 @periodic("core.retry_notifications", every=dt.timedelta(minutes=15))
 def retry_notifications() -> int:
-    """Queue again the email/SMS deliveries that a lost task or a failed send left pending."""
-    from .notifications import retry_undelivered
+    """Settle the sends a dead worker cut off, then queue again the email/SMS deliveries
+    that a lost task or a failed send left pending."""
+    from .notifications import recover_stalled, retry_undelivered
 
+    recover_stalled()
     return retry_undelivered()
+
+
+@periodic("core.recover_lost_tasks", every=dt.timedelta(minutes=5))
+def recover_lost_tasks() -> int:
+    """Requeue the background tasks whose worker died while running them."""
+    from .tasks import recover_lost_tasks
+
+    return recover_lost_tasks()

@@ -3,7 +3,8 @@ scheduler, as three child processes that live and die together.
 
 - gunicorn serves `xieshang.wsgi:application` on 127.0.0.1:PORT (WhiteNoise serves the
   static files), access log on stdout;
-- `manage.py db_worker` runs background tasks (only when the task backend is the database);
+- `manage.py task_worker` (db_worker with crash recovery) runs background tasks (only
+  when the task backend is the database);
 - `manage.py run_scheduler` queues the periodic jobs.
 
 Ctrl-C (SIGINT) or SIGTERM stops all of them; if one of them dies, the others are stopped
@@ -101,7 +102,7 @@ class Command(BaseCommand):
             "scheduler": [python, manage, "run_scheduler"],
         }
         if uses_database_tasks():
-            commands["worker"] = [python, manage, "db_worker", "--no-reload", "--interval", "1"]
+            commands["worker"] = [python, manage, "task_worker", "--no-reload", "--interval", "1"]
 
         self.stopping = False
         self.received = None
