@@ -101,6 +101,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Inside CSP, so its 400 page still carries the policy and the nonce.
+    "xieshang.core.middleware.RejectNulMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "xieshang.core.middleware.SecurityPolicyMiddleware",
     # AxesMiddleware last: it turns a lockout into the lockout page.

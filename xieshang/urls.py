@@ -21,5 +21,8 @@ urlpatterns = [
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
 ]
 
+# The 400 page shows what was wrong (`core.params`, the NUL check); Django's shows nothing.
+handler400 = "xieshang.core.errors.bad_request"
+
 if settings.DEBUG or getattr(settings, "ADMIN_ENABLED", False):
     urlpatterns.append(path("admin/", admin.site.urls))

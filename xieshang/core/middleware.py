@@ -3,12 +3,16 @@ change, and the request context that the audit trail reads its IP address from."
 
 import contextvars
 import datetime as dt
+import json
 
 from django.conf import settings
+from django.core.exceptions import BadRequest
+from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 
 _request: contextvars.ContextVar = contextvars.ContextVar("xieshang_request", default=None)
 
@@ -83,3 +87,61 @@ def password_expired(user) -> bool:
     if changed is None:
         return False
     return timezone.now() - changed > dt.timedelta(days=max_age)
+
+
+# The JSON API answers input errors as 422 with ninja's error list, not the 400 page.
+_API_PREFIX = "/api/"
+
+
+class RejectNulMiddleware:
+    """Refuse a NUL character anywhere in the query string or in a form or JSON body.
+
+    PostgreSQL text cannot hold NUL (psycopg raises DataError: a 500), SQLite stores it and
+    truncates it in some tools; no person types one. Django's form fields already refuse it,
+    but query parameters read by views and JSON bodies read by the API do not, so one check
+    here covers them all. Uploaded files are not looked at: binary content may hold NUL.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        where = self._nul_in(request)
+        if where is None:
+            return self.get_response(request)
+        message = _("请求中含有空字符（NUL），无法处理。")
+        if request.path.startswith(_API_PREFIX):
+            error = {"type": "nul_character", "loc": [where], "msg": message}
+            return JsonResponse({"detail": [error]}, status=422)
+        # Raised, not returned: Django turns it into the 400 page (core.errors).
+        raise BadRequest(message)
+
+    @staticmethod
+    def _nul_in(request) -> str | None:
+        if "\x00" in request.path or _querydict_has_nul(request.GET):
+            return "query"
+        if request.method in ("GET", "HEAD", "OPTIONS"):
+            return None
+        if request.content_type == "application/json":
+            try:
+                data = json.loads(request.body)
+            except ValueError:
+                return None  # not JSON: the API reports the syntax error itself
+            return "body" if _json_has_nul(data) else None
+        if request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
+            return "body" if _querydict_has_nul(request.POST) else None
+        return None
+
+
+def _querydict_has_nul(data) -> bool:
+    return any("\x00" in key or any("\x00" in v for v in values) for key, values in data.lists())
+
+
+def _json_has_nul(value) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_json_has_nul(k) or _json_has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_json_has_nul(v) for v in value)
+    return False

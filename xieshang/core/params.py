@@ -1,0 +1,72 @@
+"""Numbers read from a page's query string: one parser, one message, one paginator.
+
+A number typed into the address bar is input like any other. Parsed ad hoc, typos and
+probes (`page=99999999999999999999`, `year=-1`, `area=-1e30`) became server errors (an
+integer the database cannot hold, a year `datetime` refuses) or silently other results.
+These helpers answer 400 (`BadRequest`, shown with its message by `core.errors`) saying
+which parameter was wrong and what it accepts.
+"""
+
+import re
+
+from django.core.exceptions import BadRequest
+from django.core.paginator import Paginator
+from django.utils.translation import gettext as _
+
+# The CPPCC was founded in 1949: no record predates it, and no plan reaches past 2100.
+YEAR_MIN = 1949
+YEAR_MAX = 2100
+# The largest id SQLite's INTEGER and PostgreSQL's bigint hold; a larger one cannot exist.
+ID_MAX = 2**63 - 1
+# Far beyond any list we show, small enough that page × page size stays a 64-bit offset.
+PAGE_MAX = 1_000_000
+
+# ASCII digits only: int() also takes "1_000", " 7 " and full-width or Arabic-Indic digits.
+_INTEGER = re.compile(r"[+-]?[0-9]{1,19}", re.ASCII)
+
+
+def int_param(
+    request,
+    name: str,
+    *,
+    default: int | None = None,
+    minimum: int = 1,
+    maximum: int = ID_MAX,
+    label: str | None = None,
+) -> int | None:
+    """The integer in `request.GET[name]`, or `default` when it is absent or empty.
+
+    Anything else — not a whole number, or outside [minimum, maximum] — is a 400."""
+    raw = request.GET.get(name, "").strip()
+    if raw == "":
+        return default
+    if _INTEGER.fullmatch(raw) and minimum <= int(raw) <= maximum:
+        return int(raw)
+    raise BadRequest(
+        _("%(label)s（%(name)s）应为 %(minimum)s 至 %(maximum)s 之间的整数。")
+        % {
+            "label": label or _("参数"),
+            "name": name,
+            "minimum": minimum,
+            "maximum": maximum,
+        }
+    )
+
+
+def id_param(request, name: str, *, default: int | None = None, label: str | None = None):
+    """A row id from the query string (1 … the largest id a database holds)."""
+    return int_param(request, name, default=default, minimum=1, maximum=ID_MAX, label=label)
+
+
+def year_param(request, name: str = "year", *, default: int | None = None) -> int | None:
+    """A calendar year from the query string, within the years the platform knows."""
+    return int_param(
+        request, name, default=default, minimum=YEAR_MIN, maximum=YEAR_MAX, label=_("年份")
+    )
+
+
+def paginate(request, object_list, per_page: int, name: str = "page"):
+    """The requested page of `object_list`. A page past the end shows the last page (a link
+    may outlive deleted rows); a page that is not a number from 1 to PAGE_MAX is a 400."""
+    number = int_param(request, name, default=1, minimum=1, maximum=PAGE_MAX, label=_("页码"))
+    return Paginator(object_list, per_page).get_page(number)
