@@ -269,3 +269,36 @@ def test_activity_attachments_download_for_their_viewers_only(client, activity_w
     assert b"".join(response.streaming_content) == content
     client.force_login(activity_world["stranger"])
     assert client.get(att.download_url).status_code == 404
+
+
+def test_the_migration_moves_old_public_files_into_private_storage(task_world, settings):
+    from django.apps import apps
+
+    from xieshang.core.uploads import move_to_private
+
+    old_name = "followups/2025/01/办理情况.pdf"
+    public = Path(settings.MEDIA_ROOT) / old_name
+    public.parent.mkdir(parents=True)
+    public.write_bytes(samples.PDF)
+    fb = Feedback.objects.create(task=task_world["task"], text="旧反馈", document=old_name)
+
+    move_to_private(apps, "followups", "Feedback", "document", "document_name")
+
+    fb.refresh_from_db()
+    assert not public.exists()
+    assert Path(fb.document.path).read_bytes() == samples.PDF
+    assert fb.document_name == "办理情况.pdf"
+
+
+def test_no_template_links_a_stored_file_by_its_storage_url():
+    from django.conf import settings as django_settings
+
+    roots = [Path(django_settings.BASE_DIR) / "xieshang"]
+    offenders = [
+        str(path)
+        for root in roots
+        for path in root.rglob("*.html")
+        if ".file.url" in path.read_text(encoding="utf-8")
+        or ".document.url" in path.read_text(encoding="utf-8")
+    ]
+    assert offenders == []
