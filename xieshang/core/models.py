@@ -202,3 +202,19 @@ class TotpDevice(models.Model):
 
     def __str__(self) -> str:
         return f"TOTP · {self.user}"
+
+
+class Counter(models.Model):
+    """The last number given in one numbering series (proposal serials of a session, bulletin
+    issues of a year…). Taken through `core.counters.next_value` only: the row is locked while
+    the next value is taken, so two users in different transactions never get the same one."""
+
+    key = models.CharField(max_length=200, unique=True)
+    value = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("编号计数器")
+        verbose_name_plural = _("编号计数器")
+
+    def __str__(self) -> str:
+        return f"{self.key} = {self.value}"

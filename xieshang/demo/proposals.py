@@ -11,7 +11,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from xieshang.core.models import Event, User
+from xieshang.core.models import Counter, Event, User
 from xieshang.followups.models import Feedback, Task
 from xieshang.orgs.models import Department, Organisation, Role, RoleAssignment
 from xieshang.proposals import services
@@ -566,6 +566,9 @@ class ProposalDemo:
             proposal.serial = counters[series]
             proposal.number = format_number(proposal)
         Proposal.objects.bulk_update(rows, ["kind", "session", "year", "serial", "number"])
+        # The series' counters went on counting the submissions above; renumbered, they
+        # restart from each series' highest serial (core.counters reads it) with no gap.
+        Counter.objects.filter(key__startswith="proposals.serial:").delete()
 
     def _shift(self, proposal: Proposal, delta: dt.timedelta) -> None:
         proposal = Proposal.objects.get(pk=proposal.pk)  # the caller's copy predates its changes

@@ -10,7 +10,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from xieshang.core import access
+from xieshang.core import access, counters
 from xieshang.core.audit import changed_fields, lock, record_event, save_versioned, transition
 from xieshang.core.notifications import notify
 from xieshang.duty.models import DutyKind
@@ -242,18 +242,21 @@ def issue_publish(
     if not ids:
         raise ValidationError(_("请选择要编发的信息。"))
     published_on = published_on or timezone.localdate()
-    # Lock the items first: two clerks publishing at once collide on them, and the unique
-    # constraint on the number catches whatever remains.
+    # Lock the items first: two clerks publishing the same items collide on them.
     items = list(Opinion.objects.select_for_update().filter(pk__in=ids, organisation=organisation))
     if len(items) != len(ids):
         raise ValidationError(_("所选信息不属于本组织。"))
-    last = Issue.objects.filter(organisation=organisation, year=published_on.year).aggregate(
-        n=Max("number")
-    )["n"]
+    # Two clerks publishing different items at once would both read the same `Max + 1`: the
+    # year's counter gives them consecutive numbers (the unique constraint is the backstop).
+    year_issues = Issue.objects.filter(organisation=organisation, year=published_on.year)
+    number = counters.next_value(
+        f"opinions.issue:org{organisation.pk}:{published_on.year}",
+        start_after=lambda: year_issues.aggregate(n=Max("number"))["n"],
+    )
     issue = Issue.objects.create(
         organisation=organisation,
         year=published_on.year,
-        number=(last or 0) + 1,
+        number=number,
         published_on=published_on,
         editor_note=editor_note,
         created_by=actor,

@@ -15,7 +15,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from xieshang.core import access, calendar
+from xieshang.core import access, calendar, counters
 from xieshang.core.audit import TransitionError, lock, record_event, save_versioned, transition
 from xieshang.core.notifications import notify
 from xieshang.core.text import chinese_date
@@ -185,17 +185,23 @@ def _kind_and_session(organisation, today: dt.date) -> tuple[str, Session | None
 
 
 def _give_number(proposal: Proposal) -> None:
-    """The next serial in the proposal's series. Runs under the proposal's row lock; the
-    unique constraint is the backstop if two submissions race for one number."""
+    """The next serial in the proposal's series (a session's plenary proposals, or a year's
+    between-session ones). Many members submit in the same minutes before a deadline: the
+    series' counter is locked until the submission commits, so they are numbered one after
+    the other instead of racing for `Max + 1` (the unique constraint stays as the backstop)."""
     proposal.kind, proposal.session = _kind_and_session(proposal.organisation, _today())
     if proposal.session is not None:
         proposal.year = proposal.session.start_date.year
     series = Proposal.objects.filter(
         organisation=proposal.organisation, year=proposal.year, kind=proposal.kind
     )
+    key = f"proposals.serial:org{proposal.organisation_id}:{proposal.year}:{proposal.kind}"
     if proposal.session_id:
         series = Proposal.objects.filter(session=proposal.session, kind=proposal.kind)
-    proposal.serial = (series.aggregate(m=Max("serial"))["m"] or 0) + 1
+        key = f"proposals.serial:session{proposal.session_id}:{proposal.kind}"
+    proposal.serial = counters.next_value(
+        key, start_after=lambda: series.aggregate(m=Max("serial"))["m"]
+    )
     proposal.number = format_number(proposal)
 
 

@@ -8,6 +8,7 @@ that transition; a refused action re-renders the page (status 400) with the user
 and the service's message.
 """
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -34,6 +35,7 @@ from .models import Answer, Assignment, Proposal, Signer
 
 S = Proposal.Status
 PAGE_SIZE = 50
+logger = logging.getLogger(__name__)
 
 
 # --- Helpers ----------------------------------------------------------------------------------
@@ -407,14 +409,42 @@ def rate(request, pk: int, answer_pk: int):
 # --- Drafting -----------------------------------------------------------------------------------
 
 
-def _save_and_maybe_submit(request, save: Callable[[], Proposal]) -> Proposal:
-    """Save the draft and, for "保存并提交", submit it in the same transaction: a refused
-    submission keeps nothing half-done."""
+def _save_and_maybe_submit(request, save: Callable[[], Proposal]) -> tuple[Proposal, str | None]:
+    """Save the draft and, for "保存并提交", then submit it: (proposal, None) when done,
+    (draft, reason) when the draft was saved but the submission failed.
+
+    Two transactions, not one: the member's text is committed before the submission starts,
+    so nothing typed is lost however the submission fails — a refusal, a clash with another
+    submission, or a database error. A refusal of the draft itself (no suggestions, too long,
+    a stale edit) raises before anything is saved, and the form shows the input again."""
     with transaction.atomic():
         proposal = save()
-        if request.POST.get("do") == "submit":
-            services.proposal_submit(proposal=proposal, actor=request.user)
-    return proposal
+    if request.POST.get("do") != "submit":
+        return proposal, None
+    try:
+        services.proposal_submit(proposal=proposal, actor=request.user)
+    except ValidationError as exc:
+        return proposal, "；".join(exc.messages)
+    except (TransitionError, PermissionDenied) as exc:
+        return proposal, str(exc) or _("您无权提交该提案。")
+    except Exception:  # the draft is safe; the error is logged for the office, not hidden
+        logger.exception("proposal %s: submission failed after the draft was saved", proposal.pk)
+        return proposal, _("系统繁忙，请稍后再次提交。")
+    return proposal, None
+
+
+def _after_save(request, proposal: Proposal, failure: str | None):
+    """Where the member goes after saving: the proposal page, or, when the submission
+    failed, the saved draft's edit page with the reason (a fresh GET: reloading the page
+    can never create the draft twice)."""
+    if failure is not None:
+        messages.error(
+            request,
+            _("草稿已保存，但提案未能提交：%(reason)s") % {"reason": failure},
+        )
+        return redirect("proposals:edit", pk=proposal.pk)
+    messages.success(request, _draft_saved_message(request, proposal))
+    return redirect(proposal.get_absolute_url())
 
 
 def _draft_saved_message(request, proposal: Proposal) -> str:
@@ -435,7 +465,7 @@ def create(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            proposal = _save_and_maybe_submit(
+            proposal, failure = _save_and_maybe_submit(
                 request,
                 lambda: services.proposal_create(
                     actor=request.user,
@@ -447,8 +477,7 @@ def create(request):
         except (ValidationError, TransitionError) as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, _draft_saved_message(request, proposal))
-            return redirect(proposal.get_absolute_url())
+            return _after_save(request, proposal, failure)
     status = 400 if request.method == "POST" else 200
     return render(
         request, "proposals/draft_form.html", {"form": form, "proposal": None}, status=status
@@ -474,7 +503,7 @@ def edit(request, pk: int):
         data = form.cleaned_data
         cosigners = None if form.fields["cosigners"].disabled else list(data["cosigners"])
         try:
-            _save_and_maybe_submit(
+            proposal, failure = _save_and_maybe_submit(
                 request,
                 lambda: services.proposal_update(
                     proposal=proposal,
@@ -489,8 +518,7 @@ def edit(request, pk: int):
         except (ValidationError, TransitionError) as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, _draft_saved_message(request, proposal))
-            return redirect(proposal.get_absolute_url())
+            return _after_save(request, proposal, failure)
     status = 400 if request.method == "POST" else 200
     return render(
         request, "proposals/draft_form.html", {"form": form, "proposal": proposal}, status=status
