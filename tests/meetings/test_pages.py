@@ -404,3 +404,43 @@ def test_the_attendance_excel_writes_formulas_as_plain_text(client):
     wb = workbook(client.get(f"/meetings/{plenary.pk}/report.xlsx"))
     assert_no_formulas(wb)
     assert PAYLOAD in texts(wb) and "@SUM(A1:A2)" in texts(wb)
+
+
+def test_withdrawing_someone_elses_leave_request_reveals_nothing(client):
+    """Finding 10 of the security probe: the refusal redirected to the request's meeting."""
+    w = world()
+    owner, other = w.member(), w.member()
+    meeting = w.plenary(sittings=1)
+    client.force_login(owner.user)
+    client.post(f"/meetings/{meeting.pk}/leave/", {"reason": "出差在外"})
+    leave = LeaveRequest.objects.get()
+    client.force_login(other.user)
+    response = client.post(f"/meetings/leave/{leave.pk}/withdraw/")
+    assert response.status_code == 404
+    assert str(meeting.pk) not in response.get("Location", "")
+    leave.refresh_from_db()
+    assert leave.status == LeaveRequest.Status.PENDING
+    client.force_login(owner.user)
+    assert client.post(f"/meetings/leave/{leave.pk}/withdraw/").status_code == 302
+    leave.refresh_from_db()
+    assert leave.status == LeaveRequest.Status.WITHDRAWN
+
+
+def test_a_member_revokes_their_calendar_feed_address(client):
+    """Finding 10: a leaked feed address could not be stopped."""
+    w = world()
+    m = w.member()
+    w.plenary(sittings=2)
+    client.force_login(m.user)
+    page = client.get("/meetings/calendar/").content.decode()
+    old_url = page.split('id="feed-url" readonly value="', 1)[1].split('"', 1)[0]
+    old_path = old_url.replace("http://testserver", "")
+    assert client.get(old_path).status_code == 200
+    response = client.post("/meetings/calendar/reset/", follow=True)
+    assert response.status_code == 200
+    new_page = response.content.decode()
+    new_url = new_page.split('id="feed-url" readonly value="', 1)[1].split('"', 1)[0]
+    assert new_url != old_url
+    client.logout()
+    assert client.get(old_path).status_code == 404
+    assert client.get(new_url.replace("http://testserver", "")).status_code == 200

@@ -30,6 +30,7 @@ class MeetingsConfig(AppConfig):
                 "meeting.record": _("记录会议情况"),
                 "meeting.instruction": _("领导批示"),
                 "meeting.signup": _("报名参加"),
+                "meeting.feed_reset": _("更换日历订阅地址"),
                 "leave.submit": _("提交请假"),
                 "leave.approve": _("批准请假"),
                 "leave.refuse": _("不批准请假"),

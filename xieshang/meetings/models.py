@@ -522,3 +522,21 @@ class CommitteeReport(models.Model):
 
     def is_missing(self, today) -> bool:
         return self.status == self.Status.DUE and self.due_date < today
+
+
+class CalendarFeed(models.Model):
+    """The current key of a user's personal calendar feed. The feed address is a signed
+    (user, key) pair; a new key voids every address given out before (a leaked link)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed"
+    )
+    key = models.CharField(max_length=32)
+    changed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("日历订阅地址")
+        verbose_name_plural = _("日历订阅地址")
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.changed_at:%Y-%m-%d}"

@@ -33,6 +33,7 @@ urlpatterns = [
     path("leave/<int:pk>/decide/", views_attendance.leave_decide, name="leave_decide"),
     path("leave/<int:pk>/withdraw/", views_attendance.leave_withdraw, name="leave_withdraw"),
     path("calendar/", views_attendance.calendar_page, name="calendar"),
+    path("calendar/reset/", views_attendance.calendar_reset, name="calendar_reset"),
     path("calendar/<str:token>.ics", views_attendance.feed, name="feed"),
     path("attendance/", views_more.figures, name="figures"),
     path("briefings/", views_more.briefings, name="briefings"),

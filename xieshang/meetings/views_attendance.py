@@ -5,20 +5,21 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.crypto import constant_time_compare, get_random_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from xieshang.core import access
-from xieshang.core.audit import TransitionError
+from xieshang.core.audit import TransitionError, record_event
+from xieshang.core.params import paginate
 from xieshang.members.selectors import cppcc_organisations
 
 from . import ics, policies, qr, selectors, services
 from .excel import attendance_workbook
 from .forms import DecisionForm, DelegateForm
-from .models import Invitation, LeaveDelegation, LeaveRequest, Meeting, Sitting
+from .models import CalendarFeed, Invitation, LeaveDelegation, LeaveRequest, Meeting, Sitting
 from .views import _message, get_meeting
 
 FEED_SALT = "xieshang.meetings.feed"
@@ -161,8 +162,15 @@ def meeting_ics(request, pk: int):
     )
 
 
+def _feed_key(user_pk: int) -> str:
+    # "" until the user first changes the address (the addresses given out before keys
+    # existed were signed user ids alone, and keep working until then).
+    return CalendarFeed.objects.filter(user_id=user_pk).values_list("key", flat=True).first() or ""
+
+
 def feed_token(user) -> str:
-    return signing.dumps(user.pk, salt=FEED_SALT)
+    key = _feed_key(user.pk)
+    return signing.dumps([user.pk, key] if key else user.pk, salt=FEED_SALT)
 
 
 @login_required
@@ -171,15 +179,30 @@ def calendar_page(request):
     return render(request, "meetings/calendar.html", {"feed_url": request.build_absolute_uri(path)})
 
 
+@login_required
+@require_POST
+def calendar_reset(request):
+    """A new feed address; every earlier one stops working at once."""
+    CalendarFeed.objects.update_or_create(
+        user=request.user, defaults={"key": get_random_string(32)}
+    )
+    record_event(actor=request.user, verb="meeting.feed_reset", subject=request.user)
+    messages.success(request, _("已更换日历订阅地址，原地址已失效。请在日历应用中重新订阅。"))
+    return redirect("meetings:calendar")
+
+
 def feed(request, token: str):
     """A member's personal calendar feed: no login (calendar apps cannot log in); the
     signed token in the address is the key."""
     from xieshang.core.models import User
 
     try:
-        user_pk = signing.loads(token, salt=FEED_SALT)
+        signed = signing.loads(token, salt=FEED_SALT)
     except signing.BadSignature as exc:
         raise Http404 from exc
+    user_pk, key = (signed, "") if isinstance(signed, int) else (signed[0], signed[1])
+    if not constant_time_compare(key, _feed_key(user_pk)):
+        raise Http404
     user = User.objects.filter(pk=user_pk, is_active=True).first()
     if user is None:
         raise Http404
@@ -201,9 +224,7 @@ def feed(request, token: str):
 @login_required
 def leave_queue(request):
     state = "done" if request.GET.get("state") == "done" else "pending"
-    page = Paginator(selectors.leave_queue(request.user, state=state), 50).get_page(
-        request.GET.get("page")
-    )
+    page = paginate(request, selectors.leave_queue(request.user, state=state), 50)
     chair_orgs = list(cppcc_organisations(request.user, "meetings.leave_approve"))
     delegations = []
     delegate_form = None
@@ -268,6 +289,9 @@ def leave_decide(request, pk: int):
 @require_POST
 def leave_withdraw(request, pk: int):
     leave = _leave_for(request, pk)
+    if policies.own_invitation(request.user, leave.meeting) != leave.invitation:
+        # Someone else's request: the same answer as a missing one, nothing about its meeting.
+        raise Http404
     try:
         services.leave_withdraw(leave=leave, actor=request.user)
     except (TransitionError, PermissionDenied) as exc:
