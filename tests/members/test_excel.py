@@ -7,12 +7,36 @@ from openpyxl import Workbook, load_workbook
 
 from xieshang.core.models import Event
 from xieshang.members.excel import IMPORT_COLUMNS
-from xieshang.members.models import Member, Membership
+from xieshang.members.models import ImportJob, Member, Membership
 from xieshang.orgs.models import Role
 
 from .factories import committee, seat_of, valid_id
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def private_root(settings, tmp_path):
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    return settings.PRIVATE_MEDIA_ROOT
+
+
+@pytest.fixture
+def upload(client, django_capture_on_commit_callbacks):
+    """Post a file to the import page and follow the queued job through the (immediate)
+    task worker; returns the job page's response, or the refused form's."""
+
+    def post(org, file):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(
+                reverse("members:import"), {"organisation": org.pk, "file": file}
+            )
+        if response.status_code != 302:
+            return response
+        return client.get(response["Location"])
+
+    return post
+
 
 HEADERS = [h for _k, h in IMPORT_COLUMNS]
 
@@ -62,12 +86,18 @@ def test_it_offers_a_template_with_chinese_headers_and_the_accepted_names(client
     assert "经济界" in help_text and "经济委员会" in help_text
 
 
-def test_it_imports_a_valid_file_into_the_current_term(client):
+def test_it_imports_a_valid_file_into_the_current_term(client, upload, private_root):
     c = committee()
     client.force_login(c.clerk)
-    upload = xlsx([good_row("王一", 1), good_row("李二", 2, 性别="", 是否常委="是")])
-    response = client.post(reverse("members:import"), {"organisation": c.org.pk, "file": upload})
-    assert response.status_code == 302
+    file = xlsx([good_row("王一", 1), good_row("李二", 2, 性别="", 是否常委="是")])
+    response = upload(c.org, file)
+    assert response.status_code == 200
+    job = response.context["job"]
+    assert (job.status, job.created_count, job.rows_total, job.rows_done) == ("done", 2, 2, 2)
+    body = response.content.decode()
+    assert "已导入 2 名委员" in body and reverse("members:list") in body
+    assert "hx-trigger" not in body  # finished: the page stops polling
+    assert not job.file and not list(private_root.rglob("*.xlsx"))  # not kept once read
     wang = Member.objects.get(name="王一")
     li = Member.objects.get(name="李二")
     assert li.gender == "M"  # from the ID number when the column is empty
@@ -83,7 +113,7 @@ def test_it_imports_a_valid_file_into_the_current_term(client):
     assert Event.objects.get(verb="member.import_file").data["count"] == 2
 
 
-def test_it_imports_nothing_when_one_row_is_bad_and_names_the_row(client):
+def test_it_imports_nothing_when_one_row_is_bad_and_names_the_row(client, upload):
     c = committee()
     client.force_login(c.clerk)
     rows = [
@@ -92,18 +122,18 @@ def test_it_imports_nothing_when_one_row_is_bad_and_names_the_row(client):
         good_row("张三", 3, 界别="不存在界"),
         good_row("赵四", 4),
     ]
-    response = client.post(
-        reverse("members:import"), {"organisation": c.org.pk, "file": xlsx(rows)}
-    )
+    response = upload(c.org, xlsx(rows))
     assert response.status_code == 200
+    assert response.context["job"].status == "failed"
     errors = response.context["errors"]
-    assert [(e.row, e.message) for e in errors] == [(4, "未知的界别“不存在界”。")]
+    assert [(e["row"], e["message"]) for e in errors] == [(4, "未知的界别“不存在界”。")]
     assert "第4行" in response.content.decode()
     assert not Member.objects.exists()
-    assert not Event.objects.filter(verb__startswith="member.").exists()
+    verbs = set(Event.objects.filter(verb__startswith="member.").values_list("verb", flat=True))
+    assert verbs == {"member.import_queued", "member.import_rejected"}
 
 
-def test_it_reports_every_kind_of_bad_row(client):
+def test_it_reports_every_kind_of_bad_row(client, upload):
     c = committee()
     existing = c.member("钱在册", id_number=valid_id("33010219750601001"))
     client.force_login(c.clerk)
@@ -117,10 +147,8 @@ def test_it_reports_every_kind_of_bad_row(client):
         good_row("冯戊", 8, 党派="某某党", 所在专委会="不存在委员会"),  # row 7
         good_row("陈己", 9, 手机号码="12345"),  # row 8
     ]
-    response = client.post(
-        reverse("members:import"), {"organisation": c.org.pk, "file": xlsx(rows)}
-    )
-    found = {e.row: e.message for e in response.context["errors"]}
+    response = upload(c.org, xlsx(rows))
+    found = {e["row"]: e["message"] for e in response.context["errors"]}
     assert set(found) == {2, 3, 5, 6, 7, 8}
     assert "请填写姓名" in found[2]
     assert "校验位" in found[3]
@@ -136,12 +164,14 @@ def test_it_refuses_a_file_that_is_not_a_workbook(client):
     client.force_login(c.clerk)
     bad = SimpleUploadedFile("委员.xlsx", b"not a workbook")
     response = client.post(reverse("members:import"), {"organisation": c.org.pk, "file": bad})
-    assert "无法读取该文件" in response.content.decode()
+    assert response.status_code == 400
+    assert "不接受此类文件" in response.content.decode()
     wrong_type = SimpleUploadedFile("委员.csv", b"a,b")
     response = client.post(
         reverse("members:import"), {"organisation": c.org.pk, "file": wrong_type}
     )
-    assert ".xlsx" in response.content.decode()
+    assert "XLSX" in response.content.decode()
+    assert not ImportJob.objects.exists()
 
 
 def test_it_refuses_import_to_roles_without_the_permission(client):
@@ -158,7 +188,7 @@ def test_it_does_not_import_into_another_district(client):
     client.force_login(a.clerk)
     upload = xlsx([good_row("王一", 1)])
     response = client.post(reverse("members:import"), {"organisation": b.org.pk, "file": upload})
-    assert response.status_code == 200  # the other district is not a choice
+    assert response.status_code == 400  # the other district is not a choice
     assert not Member.objects.exists()
 
 
@@ -222,3 +252,138 @@ def test_the_export_writes_a_formula_typed_as_employer_as_plain_text(client):
     rows = [list(r) for r in wb.active.iter_rows(values_only=True)]
     assert rows[1][rows[0].index("工作单位及职务")] == PAYLOAD
     assert rows[1][rows[0].index("政协职务")] == "+1+2"
+
+
+# --- Background import jobs ----------------------------------------------------------------
+
+
+def test_the_job_page_polls_and_shows_progress_while_the_worker_reads(client, upload, monkeypatch):
+    from xieshang.members import imports
+
+    c = committee()
+    client.force_login(c.clerk)
+    rows = [good_row(f"王{'一二三四五六七八九十'[i]}", i + 1) for i in range(5)]
+    seen = []
+
+    def watch(job_pk):
+        def progress(n):  # what the page shows at each progress step of the worker
+            ImportJob.objects.filter(pk=job_pk).update(rows_done=n)
+            page = client.get(reverse("members:import_job", args=[job_pk]), HTTP_HX_REQUEST="true")
+            seen.append(page.content.decode())
+
+        return progress
+
+    real = imports.excel.read_import
+
+    def read_import(f, org, **kwargs):
+        job = ImportJob.objects.get()
+        return real(f, org, **{**kwargs, "progress": watch(job.pk), "every": 2})
+
+    monkeypatch.setattr(imports.excel, "read_import", read_import)
+    response = upload(c.org, xlsx(rows))
+    partial = seen[0]
+    assert "<progress" in partial and 'value="40"' in partial  # 2 of 5 rows
+    assert 'hx-trigger="every 1s"' in partial and "<html" not in partial
+    assert "2 / 5" in partial
+    assert response.context["job"].status == "done"
+    assert Member.objects.count() == 5
+
+
+def test_a_queued_job_is_shown_waiting_and_polls(client):
+    c = committee()
+    job = ImportJob.objects.create(
+        organisation=c.org, term=c.term, created_by=c.clerk, file_name="委员.xlsx", rows_total=9
+    )
+    client.force_login(c.clerk)
+    body = client.get(reverse("members:import_job", args=[job.pk])).content.decode()
+    assert "排队等待导入" in body and 'hx-trigger="every 1s"' in body
+
+
+def test_it_refuses_a_file_over_the_row_limit_with_a_clear_message(client, upload):
+    from xieshang.orgs.models import OrgSetting
+
+    c = committee()
+    OrgSetting.objects.create(organisation=c.org, key="members.import_max_rows", value=3)
+    client.force_login(c.clerk)
+    response = upload(c.org, xlsx([good_row(f"王{n}", i) for i, n in enumerate("一二三四五")]))
+    assert response.status_code == 400
+    assert "共5行，超过每次导入3行的上限，请分批导入" in response.content.decode()
+    assert not ImportJob.objects.exists() and not Member.objects.exists()
+
+
+def test_the_worker_enforces_the_limit_when_the_file_does_not_state_its_size(client, upload):
+    from xieshang.orgs.models import OrgSetting
+
+    c = committee()
+    OrgSetting.objects.create(organisation=c.org, key="members.import_max_rows", value=3)
+    wb = Workbook(write_only=True)  # writes no <dimension>: the view cannot count cheaply
+    ws = wb.create_sheet("委员名单")
+    ws.append(HEADERS)
+    for i, name in enumerate("一二三四五"):
+        row = good_row(f"王{name}", i)
+        ws.append([row.get(h, "") for h in HEADERS])
+    buf = io.BytesIO()
+    wb.save(buf)
+    client.force_login(c.clerk)
+    response = upload(c.org, SimpleUploadedFile("委员.xlsx", buf.getvalue()))
+    assert response.context["job"].status == "failed"
+    assert "共5行，超过每次导入3行的上限" in response.content.decode()
+    assert not Member.objects.exists()
+
+
+def test_another_organisations_staff_get_404_on_the_job(client, upload):
+    a, b = committee("甲区政协"), committee("乙区政协")
+    client.force_login(a.clerk)
+    response = upload(a.org, xlsx([good_row("王一", 1)]))
+    job = response.context["job"]
+    client.force_login(b.clerk)
+    assert client.get(reverse("members:import_job", args=[job.pk])).status_code == 404
+    client.force_login(a.user(Role.CHAIR))  # same organisation, but may not import
+    assert client.get(reverse("members:import_job", args=[job.pk])).status_code == 404
+
+
+def test_a_job_whose_worker_died_is_failed_when_its_page_is_opened(client):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from xieshang.members import imports, jobs
+
+    c = committee()
+    old = timezone.now() - imports.STALE_AFTER - dt.timedelta(minutes=1)
+    job = ImportJob.objects.create(
+        organisation=c.org,
+        term=c.term,
+        created_by=c.clerk,
+        file_name="委员.xlsx",
+        status="running",
+        heartbeat_at=old,
+    )
+    fresh = ImportJob.objects.create(
+        organisation=c.org,
+        term=c.term,
+        created_by=c.clerk,
+        file_name="委员2.xlsx",
+        status="running",
+        heartbeat_at=timezone.now(),
+    )
+    client.force_login(c.clerk)
+    body = client.get(reverse("members:import_job", args=[job.pk])).content.decode()
+    assert "导入任务意外中断" in body and "hx-trigger" not in body
+    fresh.refresh_from_db()
+    assert fresh.status == "running"
+    fresh.heartbeat_at = old
+    fresh.save()
+    assert jobs.fail_stale_imports() == 1  # the periodic job does the same
+    fresh.refresh_from_db()
+    assert fresh.status == "failed"
+
+
+def test_the_task_runs_a_job_only_once(client, upload):
+    from xieshang.members.imports import run_import
+
+    c = committee()
+    client.force_login(c.clerk)
+    job = upload(c.org, xlsx([good_row("王一", 1)])).context["job"]
+    run_import(job.pk)  # a second delivery of the task
+    assert Member.objects.count() == 1

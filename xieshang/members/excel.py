@@ -149,13 +149,48 @@ class _Lookups:
         )
 
 
-def read_import(file, organisation: Organisation) -> tuple[list[MemberInput], list[ImportError_]]:
-    """Read an uploaded workbook. Returns the rows and every problem found, each with the
-    spreadsheet row number as Excel shows it; the caller imports only when there is none."""
+def unreadable() -> ImportError_:
+    return ImportError_(0, _("无法读取该文件，请使用下载的模板（.xlsx）填写。"))
+
+
+def too_many_rows(count: int, limit: int) -> str:
+    return _("共%(n)d行，超过每次导入%(max)d行的上限，请分批导入。") % {"n": count, "max": limit}
+
+
+def sheet_rows(file) -> int | None:
+    """Data rows (after the header) as the first sheet's stored dimension says, without
+    reading the cells: fast enough for the request. None if the file does not say (some
+    generators write no dimension); the reader then enforces the limit row by row. The
+    dimension counts formatted empty rows too, so it is an upper bound."""
     try:
         wb = load_workbook(file, read_only=True, data_only=True)
     except Exception:  # noqa: BLE001 - any unreadable upload gets the same answer
-        return [], [ImportError_(0, _("无法读取该文件，请使用下载的模板（.xlsx）填写。"))]
+        raise ValidationError(unreadable().message) from None
+    finally:
+        file.seek(0)
+    try:
+        max_row = wb.worksheets[0].max_row if wb.worksheets else 0
+    finally:
+        wb.close()
+    return None if max_row is None else max(0, max_row - 1)
+
+
+def read_import(
+    file,
+    organisation: Organisation,
+    *,
+    max_rows: int | None = None,
+    progress=None,
+    every: int = 200,
+) -> tuple[list[MemberInput], list[ImportError_]]:
+    """Read an uploaded workbook. Returns the rows and every problem found, each with the
+    spreadsheet row number as Excel shows it; the caller imports only when there is none.
+    More than `max_rows` data rows is one error for the whole file (the rest is only
+    counted). `progress(rows_read)` is called every `every` rows."""
+    try:
+        wb = load_workbook(file, read_only=True, data_only=True)
+    except Exception:  # noqa: BLE001 - any unreadable upload gets the same answer
+        return [], [unreadable()]
     ws = wb.worksheets[0]
     rows_iter = ws.iter_rows(values_only=True)
     header = next(rows_iter, None)
@@ -172,10 +207,16 @@ def read_import(file, organisation: Organisation) -> tuple[list[MemberInput], li
     rows: list[MemberInput] = []
     errors: list[ImportError_] = []
     seen_ids: dict[str, int] = {}
+    count = 0
     for number, values in enumerate(rows_iter, start=2):
         raw = {key: values[i] if i < len(values) else None for key, i in index.items()}
         if all(_cell_text(v) == "" for v in raw.values()):
             continue  # blank lines are not rows
+        count += 1
+        if progress is not None and count % every == 0:
+            progress(count)
+        if max_rows is not None and count > max_rows:
+            continue  # only counted, for the message
         problems: list[str] = []
         parsed = _parse_row(raw, look, problems)
         id_number = parsed.member.get("id_number") if parsed else ""
@@ -191,6 +232,10 @@ def read_import(file, organisation: Organisation) -> tuple[list[MemberInput], li
         elif parsed is not None:
             rows.append(parsed)
     wb.close()
+    if max_rows is not None and count > max_rows:
+        return [], [ImportError_(0, too_many_rows(count, max_rows))]
+    if progress is not None:
+        progress(count)
     if not rows and not errors:
         errors.append(ImportError_(0, _("文件中没有委员数据。")))
     return rows, errors

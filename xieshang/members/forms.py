@@ -300,12 +300,31 @@ class ImportForm(forms.Form):
         style(self)
 
     def clean_file(self):
+        from xieshang.core.uploads import check_upload
+
         f = self.cleaned_data["file"]
-        if not f.name.lower().endswith(".xlsx"):
-            raise forms.ValidationError(_("请上传 .xlsx 格式的 Excel 文件（可先下载模板）。"))
-        if f.size > 10 * 1024 * 1024:
-            raise forms.ValidationError(_("文件不能超过 10 MB。"))
+        check_upload(f, "spreadsheet")  # .xlsx by content and name, size limit
         return f
+
+    def clean(self):
+        """The row limit, from the sheet's stored size: refused here in a second rather
+        than by the worker after a minute."""
+        from . import excel, imports
+
+        cleaned = super().clean()
+        upload, org = cleaned.get("file"), cleaned.get("organisation")
+        self.rows_total = None
+        if upload is None or org is None:
+            return cleaned
+        try:
+            self.rows_total = excel.sheet_rows(upload)
+        except forms.ValidationError as exc:
+            self.add_error("file", exc)
+            return cleaned
+        limit = imports.max_rows(org)
+        if self.rows_total is not None and self.rows_total > limit:
+            self.add_error("file", excel.too_many_rows(self.rows_total, limit))
+        return cleaned
 
 
 class ChecksForm(forms.Form):

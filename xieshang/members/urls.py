@@ -9,6 +9,7 @@ urlpatterns = [
     path("new/", views.member_create, name="create"),
     path("import/", views.member_import, name="import"),
     path("import/template/", views.import_template, name="import_template"),
+    path("import/<int:pk>/", views.import_job, name="import_job"),
     path("<int:pk>/", views.member_detail, name="detail"),
     path("<int:pk>/edit/", views.member_edit, name="edit"),
     path(

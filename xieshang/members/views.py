@@ -15,9 +15,9 @@ from django.views.decorators.http import require_POST
 from xieshang.core import access, pii
 from xieshang.core.audit import StaleEdit, TransitionError, verb_label
 
-from . import excel, selectors, services
+from . import excel, imports, selectors, services
 from .forms import ChecksForm, ImportForm, MemberFilterForm, MemberForm, StatusForm
-from .models import Gender, Membership
+from .models import Gender, ImportJob, Membership
 
 PAGE_SIZE = 50
 
@@ -262,9 +262,9 @@ def membership_status(request, pk: int, membership_pk: int):
 
 @login_required
 def member_import(request):
+    """Check the upload quickly and queue it; the worker reads and writes the rows."""
     access.require(request.user, "members.import")
     form = ImportForm(request.POST or None, request.FILES or None, user=request.user)
-    errors = []
     if request.method == "POST" and form.is_valid():
         org = form.cleaned_data["organisation"]
         access.require(request.user, "members.import", org)
@@ -272,25 +272,31 @@ def member_import(request):
         if term is None:
             form.add_error(None, _("该政协尚未设置届次，请先由系统管理员添加本届。"))
         else:
-            upload = form.cleaned_data["file"]
-            rows, errors = excel.read_import(upload, org)
-            if not errors:
-                try:
-                    created = services.members_import(
-                        organisation=org,
-                        term=term,
-                        rows=rows,
-                        actor=request.user,
-                        file_name=upload.name,
-                    )
-                except IntegrityError:
-                    errors = [
-                        excel.ImportError_(0, _("导入时发现重复的身份证号，已全部撤销，请重试。"))
-                    ]
-                else:
-                    messages.success(request, _("已导入%(n)d名委员。") % {"n": len(created)})
-                    return redirect("members:list")
-    return render(request, "members/import.html", {"form": form, "errors": errors})
+            job = imports.import_start(
+                organisation=org,
+                term=term,
+                upload=form.cleaned_data["file"],
+                rows_total=form.rows_total,
+                actor=request.user,
+            )
+            return redirect("members:import_job", pk=job.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "members/import.html", {"form": form}, status=status)
+
+
+@login_required
+def import_job(request, pk: int):
+    """The job's progress (polled by htmx until it ends), then its errors or result. Only
+    staff who may import into the job's organisation see it; others get 404."""
+    job = ImportJob.objects.select_related("organisation").filter(pk=pk).first()
+    if job is None or not access.can(request.user, "members.import", job.organisation):
+        raise Http404
+    if not job.finished and imports.fail_stale_jobs():
+        job.refresh_from_db()
+    context = {"job": job, "errors": job.errors if job.status == ImportJob.Status.FAILED else []}
+    if request.htmx:
+        return render(request, "members/import_job.html#job_status", context)
+    return render(request, "members/import_job.html", context)
 
 
 @login_required
