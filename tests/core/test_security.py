@@ -268,6 +268,47 @@ def test_it_logs_out_after_too_many_wrong_codes(client, two_factor, frozen):
     assert Event.objects.filter(verb="auth.otp_failed", actor=clerk).count() == 5
 
 
+def test_it_counts_wrong_codes_per_account_and_locks_it_like_the_password(
+    client, two_factor, frozen
+):
+    """Finding 5 of the security probe: the count lived in the session, so logging in
+    again with the password gave five more guesses (20 wrong codes in 3 s, no lockout)."""
+    district = make_org()
+    clerk = user_with_role(Role.OFFICE, district, username="clerk")
+    device = TotpDevice.objects.create(
+        user=clerk, secret=pyotp.random_base32(32), confirmed_at=timezone.now()
+    )
+    limit = settings.AXES_FAILURE_LIMIT
+    guesses = 0
+    for _attempt in range(4):  # a fresh password login each time, as the attacker did
+        fresh = Client()
+        if _login(fresh, "clerk").status_code != 302:
+            break
+        for _ in range(2):
+            response = fresh.post(reverse("otp_verify"), {"code": "000000"})
+            guesses += 1
+            if response.status_code == 302:
+                break
+    assert guesses == limit
+    assert Event.objects.filter(verb="auth.otp_failed", actor=clerk).count() == limit
+    assert Event.objects.filter(verb="auth.locked_out", object_id=str(clerk.pk)).exists()
+    # Locked like a password lockout: even the right password and the right code fail.
+    locked = _login(client, "clerk")
+    assert locked.status_code == 429
+    assert "账号已锁定" in locked.content.decode()
+    # The security administrator's unlock opens it again, with a fresh count.
+    admin = Client()
+    admin.force_login(user_with_role(Role.SECURITY_ADMIN, district))
+    session = admin.session
+    session["xs_otp_ok"] = True
+    session.save()
+    assert admin.post(reverse("user_unlock", args=[clerk.pk])).status_code == 302
+    assert _login(client, "clerk").status_code == 302
+    code = pyotp.TOTP(device.secret).now()
+    assert client.post(reverse("otp_verify"), {"code": code}).status_code == 302
+    assert client.get(reverse("home")).status_code == 200
+
+
 def test_it_does_not_ask_members_for_a_second_factor(client, two_factor):
     user_with_role(Role.MEMBER, make_org(), username="weiyuan")
     _login(client, "weiyuan")

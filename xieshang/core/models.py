@@ -195,6 +195,9 @@ class TotpDevice(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     confirmed_at = models.DateTimeField(_("启用时间"), null=True, blank=True)
     last_step = models.BigIntegerField(default=0)
+    # Wrong codes since the last right one, per account (not per session: a new password
+    # login must not buy new guesses). At the login failure limit the account is locked.
+    failures = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         verbose_name = _("动态口令设备")

@@ -237,6 +237,7 @@ def user_unlock(*, actor, user) -> int:
 
     _require_manageable(actor, user)
     count = reset(username=user.username)
+    TotpDevice.objects.filter(user=user).update(failures=0)
     record_event(
         actor=actor,
         verb="user.unlock",
@@ -313,8 +314,10 @@ def organisation_add(*, actor, name: str, level: str, parent: Organisation, **fi
 # --- Staff second factor (TOTP) -----------------------------------------------------------
 
 OTP_SESSION_KEY = "xs_otp_ok"
-OTP_FAILURES_KEY = "xs_otp_failures"
-OTP_MAX_FAILURES = 5
+# The lockout of too many wrong codes is the password lockout (django-axes), so the login
+# page, the administrators' list and "unlock" treat both the same. Its attempt row is told
+# apart by this user agent.
+OTP_LOCK_AGENT = "xieshang-totp"
 
 
 def otp_required(user) -> bool:
@@ -354,19 +357,58 @@ def _matching_step(secret: str, code: str) -> int | None:
     return None
 
 
+def otp_locked(user) -> bool:
+    """Is the account locked out (by wrong passwords or wrong codes)?"""
+    return user.username in locked_usernames([user.username])
+
+
+def _lock_account(user) -> None:
+    from axes.models import AccessAttempt
+
+    AccessAttempt.objects.filter(username=user.username, user_agent=OTP_LOCK_AGENT).delete()
+    AccessAttempt.objects.create(
+        username=user.username,
+        user_agent=OTP_LOCK_AGENT,
+        ip_address=None,
+        http_accept="",
+        path_info="",
+        get_data="",
+        post_data="",
+        failures_since_start=settings.AXES_FAILURE_LIMIT,
+    )
+    record_event(
+        actor=None,
+        verb="auth.locked_out",
+        subject=user,
+        organisation=_home(user),
+        note=user.username,
+        data={"username": user.username, "factor": "totp"},
+    )
+
+
 @transaction.atomic
 def otp_check(*, user, code: str, enrol: bool = False) -> bool:
     """Is `code` valid for the user's device? With `enrol`, a valid code also confirms a
-    device being set up. A code is accepted once only."""
+    device being set up. A code is accepted once only. Wrong codes count per account; at
+    the login failure limit the account is locked as a password lockout would lock it, and
+    while it is locked no code is accepted."""
     device = TotpDevice.objects.select_for_update().filter(user=user).first()
     if device is None or (device.confirmed_at is None and not enrol):
+        return False
+    if otp_locked(user):
         return False
     step = _matching_step(device.secret, code)
     if step is None or step <= device.last_step:
         record_event(actor=user, verb="auth.otp_failed", subject=user, organisation=_home(user))
+        device.failures += 1
+        if device.failures >= settings.AXES_FAILURE_LIMIT:
+            device.failures = 0
+            _lock_account(user)
+        device.save(update_fields=["failures"])
         return False
     device.last_step = step
-    fields = ["last_step"]
+    device.failures = 0
+    fields = ["last_step", "failures"]
     if device.confirmed_at is None:
         device.confirmed_at = timezone.now()
         fields.append("confirmed_at")

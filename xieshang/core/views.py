@@ -113,17 +113,18 @@ def _next_url(request) -> str:
 
 def _otp_passed(request) -> HttpResponse:
     request.session[services.OTP_SESSION_KEY] = True
-    request.session.pop(services.OTP_FAILURES_KEY, None)
     request.session.cycle_key()
     return redirect(_next_url(request))
 
 
 def _otp_failed(request, form) -> HttpResponse | None:
-    failures = request.session.get(services.OTP_FAILURES_KEY, 0) + 1
-    request.session[services.OTP_FAILURES_KEY] = failures
-    if failures >= services.OTP_MAX_FAILURES:
+    if services.otp_locked(request.user):
         logout(request)
-        messages.error(request, _("动态口令错误次数过多，请重新登录。"))
+        messages.error(
+            request,
+            _("动态口令错误次数过多，账号已锁定%(minutes)s分钟，或请安全管理员解锁。")
+            % {"minutes": round(settings.AXES_COOLOFF_TIME * 60)},
+        )
         return redirect("login")
     form.add_error("code", _("动态口令不正确或已使用，请等待下一个口令后重试。"))
     return None
