@@ -116,11 +116,12 @@ def test_assigning_through_the_api_opens_the_follow_up_tasks(client, world):
     services.proposal_accept(proposal=proposal, actor=world.reviewer)
     url = f"{URL}{proposal.pk}/assign"
     response = post(client, url, {"co": [world.education.pk]}, world.reviewer)
-    assert response.status_code == 400
-    assert response.json()["detail"] == "请指定一个主办单位，或选择分办单位。"
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["msg"] == "请指定一个主办单位，或选择分办单位。"
     response = post(client, url, {"lead": 999999}, world.reviewer)
-    assert response.status_code == 400
-    assert "承办单位不存在" in response.json()["detail"]
+    assert response.status_code == 422
+    (error,) = response.json()["detail"]
+    assert error["loc"] == ["body", "payload", "lead"] and "承办单位不存在" in error["msg"]
     response = post(client, url, {"lead": world.housing.pk}, world.user("zhang"))
     assert response.status_code == 403
     response = post(

@@ -88,6 +88,33 @@ class ErrorOut(Schema):
     detail: str
 
 
+class InvalidItem(Schema):
+    loc: list[str]
+    msg: str
+    type: str
+
+
+class InvalidOut(Schema):
+    """422, in the shape django-ninja gives for a malformed body, so a client reads one shape
+    whether the schema or the service refused what the body names."""
+
+    detail: list[InvalidItem]
+
+
+def _invalid(exc: ValidationError) -> Status:
+    if hasattr(exc, "error_dict"):
+        items = [
+            {"loc": ["body", "payload", field], "msg": msg, "type": "value_error"}
+            for field, messages in exc.message_dict.items()
+            for msg in messages
+        ]
+    else:
+        items = [
+            {"loc": ["body", "payload"], "msg": msg, "type": "value_error"} for msg in exc.messages
+        ]
+    return Status(422, {"detail": items})
+
+
 def _row(p: Proposal) -> dict:
     return {
         "id": p.pk,
@@ -181,7 +208,8 @@ def _act(request, proposal: Proposal, action):
     except PermissionDenied:
         return Status(403, {"detail": _("无权执行此操作。")})
     except ValidationError as exc:
-        return Status(400, {"detail": exc.messages[0]})
+        # What the body asks for is refused (a department of another level, none chosen…).
+        return _invalid(exc)
     except TransitionError as exc:
         return Status(400, {"detail": str(exc)})
     proposal = _proposal_for(request, proposal.pk)
@@ -198,26 +226,31 @@ def accept(request, pk: int, payload: AcceptIn):
     )
 
 
-def _departments(ids: list[int]) -> list[Department]:
+def _departments(ids: list[int], field: str) -> list[Department]:
     found = Department.objects.select_related("organisation").in_bulk(ids)
     missing = [i for i in ids if i not in found]
     if missing:
-        raise ValidationError(_("承办单位不存在：%(ids)s") % {"ids": ", ".join(map(str, missing))})
+        raise ValidationError(
+            {field: _("承办单位不存在：%(ids)s") % {"ids": ", ".join(map(str, missing))}}
+        )
     return [found[i] for i in ids]
 
 
-@router.post("/{pk}/assign", response={200: ProposalOut, 400: ErrorOut, 403: ErrorOut})
+@router.post(
+    "/{pk}/assign",
+    response={200: ProposalOut, 400: ErrorOut, 403: ErrorOut, 422: InvalidOut},
+)
 def assign(request, pk: int, payload: AssignIn):
     proposal = _proposal_for(request, pk)
 
     def action():
-        lead = _departments([payload.lead])[0] if payload.lead is not None else None
+        lead = _departments([payload.lead], "lead")[0] if payload.lead is not None else None
         services.proposal_assign(
             proposal=proposal,
             actor=request.user,
             lead=lead,
-            co=_departments(payload.co),
-            split=_departments(payload.split),
+            co=_departments(payload.co, "co"),
+            split=_departments(payload.split, "split"),
             note=payload.note,
         )
 

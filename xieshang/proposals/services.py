@@ -472,11 +472,19 @@ def proposal_assign(
     departments = [d for d in [lead, *co, *split] if d is not None]
     if len({d.pk for d in departments}) != len(departments):
         raise ValidationError(_("同一单位不能重复交办。"))
-    for dept in departments:
-        if not proposal.organisation.path.startswith(dept.organisation.path) and not (
-            dept.organisation.path.startswith(proposal.organisation.path)
-        ):
-            raise ValidationError(_("%(dept)s不是本级承办单位。") % {"dept": dept.name})
+    # A proposal is answered by the government of its own CPPCC's level: only departments
+    # of the proposal's organisation, never a city bureau for a district proposal (nor the
+    # reverse), whatever the assigner may reach elsewhere in the tree.
+    for field, chosen in (("lead", [lead] if lead else []), ("co", co), ("split", split)):
+        for dept in chosen:
+            if dept.organisation_id != proposal.organisation_id:
+                raise ValidationError(
+                    {field: _("%(dept)s不是本级承办单位。") % {"dept": dept.name}}
+                )
+            if not dept.is_active:
+                raise ValidationError(
+                    {field: _("%(dept)s已停用，不能交办。") % {"dept": dept.name}}
+                )
     transition(
         proposal,
         to=S.ASSIGNED,

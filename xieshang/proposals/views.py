@@ -226,7 +226,8 @@ def _make_form(user, action: str, proposal, data=None):
     spec = ACTIONS[action]
     kwargs = {"proposal": proposal, "prefix": action}
     if spec.form is forms.AssignForm:
-        kwargs["departments"] = _departments(user)
+        # Only the proposal's own level's units are offered; the service refuses the rest.
+        kwargs["departments"] = _departments(user).filter(organisation=proposal.organisation)
     return spec.form(data, **kwargs)
 
 
