@@ -1,11 +1,19 @@
 """The JSON API: /api/v1/, token auth, OpenAPI at /api/v1/openapi.json. One router per
 domain, each calling the same services and policies as the web pages."""
 
+import logging
+
+import pydantic
+from django.db import DataError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.security import HttpBearer
 
+from xieshang.api.schemas import ErrorOut, ValidationErrorOut
 from xieshang.core.models import ApiToken
+
+logger = logging.getLogger(__name__)
 
 
 class TokenAuth(HttpBearer):
@@ -22,7 +30,72 @@ class TokenAuth(HttpBearer):
         return found.user
 
 
-api = NinjaAPI(
+class XieshangAPI(NinjaAPI):
+    """The NinjaAPI with two additions that every router gets without asking:
+
+    - a number the database cannot take (an id past 64 bits reaching a query, a value
+      PostgreSQL refuses) is the caller's 422, not a server error;
+    - the OpenAPI lists the error answers every operation can give: 401 without a valid
+      token, 422 for a request that does not validate, 404 where a path names a row.
+    """
+
+    def set_default_exception_handlers(self) -> None:
+        super().set_default_exception_handlers()
+        for exc_class in (OverflowError, DataError, ValueError):
+            self.add_exception_handler(exc_class, self._unprocessable)
+
+    def _unprocessable(self, request, exc):
+        if isinstance(exc, pydantic.ValidationError):
+            raise exc  # our own response failed its schema: a bug, let it be a 500
+        # Logged with the traceback: a ValueError may also be a bug, not only bad input.
+        logger.warning("API input refused as unprocessable: %s", exc, exc_info=True)
+        error = {"type": "out_of_range", "loc": ["request"], "msg": _("请求中的数值超出范围。")}
+        return self.create_response(request, {"detail": [error]}, status=422)
+
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        document_errors(schema)
+        return schema
+
+
+ERROR_SCHEMAS = {"ErrorOut": ErrorOut, "ValidationErrorOut": ValidationErrorOut}
+ERROR_RESPONSES = {
+    "401": ("ErrorOut", "未提供有效的令牌"),
+    "404": ("ErrorOut", "对象不存在或无权查看"),
+    "422": ("ValidationErrorOut", "请求参数不正确"),
+}
+
+
+def document_errors(schema) -> None:
+    """Add the 401/404/422 answers (with their bodies) to every operation that can give
+    them; responses an operation declares itself are kept."""
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    for name, model in ERROR_SCHEMAS.items():
+        definition = model.model_json_schema(ref_template="#/components/schemas/{model}")
+        components.update(definition.pop("$defs", {}))
+        components[name] = definition
+    for path, operations in schema["paths"].items():
+        for operation in operations.values():
+            codes = ["422"]
+            if operation.get("security"):
+                codes.append("401")
+            if "{" in path:
+                codes.append("404")
+            responses = operation.setdefault("responses", {})
+            for code in codes:
+                name, description = ERROR_RESPONSES[code]
+                responses.setdefault(
+                    code,
+                    {
+                        "description": description,
+                        "content": {
+                            "application/json": {"schema": {"$ref": f"#/components/schemas/{name}"}}
+                        },
+                    },
+                )
+
+
+api = XieshangAPI(
     title="Xieshang API",
     version="1",
     description="协商平台 JSON 接口",

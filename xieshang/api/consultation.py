@@ -8,6 +8,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 
+from xieshang.api.schemas import Id, Page
 from xieshang.consultation import policies, selectors, services
 from xieshang.consultation.models import ConsultationPlan, FocusArea, Topic
 from xieshang.core.audit import TransitionError
@@ -46,16 +47,16 @@ class TopicPage(Schema):
 class TopicFilters(Schema):
     status: str = ""
     source: str = ""
-    page: int = 1
+    page: Page = 1
 
 
 class TopicIn(Schema):
-    organisation_id: int
+    organisation_id: Id
     title: str
     description: str = ""
     source: str
     topic_type: str = "political"
-    focus_area_id: int
+    focus_area_id: Id
     proposer_name: str
 
 
@@ -279,7 +280,7 @@ class ActivityPage(Schema):
 
 
 class PageFilter(Schema):
-    page: int = 1
+    page: Page = 1
     status: str = ""
 
 

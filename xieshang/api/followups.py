@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 
+from xieshang.api.schemas import Page
 from xieshang.core.audit import TransitionError
 from xieshang.followups import policies, selectors, services
 from xieshang.followups.models import Task
@@ -38,7 +39,7 @@ class TaskPage(Schema):
 
 class TaskFilters(Schema):
     state: str = "open"
-    page: int = 1
+    page: Page = 1
 
 
 class FeedbackIn(Schema):

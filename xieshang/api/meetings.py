@@ -8,6 +8,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 
+from xieshang.api.schemas import Id, Page, Year
 from xieshang.core import access
 from xieshang.core.audit import TransitionError
 from xieshang.meetings import policies, selectors, services
@@ -57,9 +58,9 @@ class MeetingPage(Schema):
 
 class MeetingFilters(Schema):
     kind: str = ""
-    year: int | None = None
+    year: Year | None = None
     mine: bool = False
-    page: int = 1
+    page: Page = 1
 
 
 class AttendanceRowOut(Schema):
@@ -73,7 +74,7 @@ class AttendanceRowOut(Schema):
 
 class LeaveIn(Schema):
     reason: str
-    sittings: list[int] = []
+    sittings: list[Id] = []
 
 
 class LeaveOut(Schema):

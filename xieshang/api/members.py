@@ -7,6 +7,7 @@ from django.http import Http404
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
+from xieshang.api.schemas import Id, Page
 from xieshang.core import access, pii
 from xieshang.members import selectors
 from xieshang.members.models import Member, Membership
@@ -71,15 +72,15 @@ class MemberOut(Schema):
 
 
 class MemberFilters(Schema):
-    term: int | None = None
-    sector: int | None = None
-    party: int | None = None
-    committee: int | None = None
-    group: int | None = None
+    term: Id | None = None
+    sector: Id | None = None
+    party: Id | None = None
+    committee: Id | None = None
+    group: Id | None = None
     status: str = ""
     q: str = ""
     order: str = "stroke"
-    page: int = 1
+    page: Page = 1
     page_size: int = 50
 
 

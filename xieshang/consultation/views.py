@@ -9,7 +9,6 @@ user's scope answer 404, the same as rows that do not exist.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,6 +19,7 @@ from django.views.decorators.http import require_POST
 from xieshang.core import access
 from xieshang.core.audit import StaleEdit, TransitionError, history
 from xieshang.core.forms import add_service_errors
+from xieshang.core.params import id_param, int_param, paginate, year_param
 from xieshang.orgs.models import Level, Organisation
 
 from . import policies, selectors, services
@@ -47,7 +47,7 @@ def cppcc_organisations(user, perm: str):
 
 
 def _paginate(request, qs):
-    return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return paginate(request, qs, PAGE_SIZE)
 
 
 # --- Dashboard ------------------------------------------------------------------------------
@@ -62,10 +62,7 @@ def dashboard(request):
         raise PermissionDenied
     org = orgs[0]
     today = timezone.localdate()
-    year_param = request.GET.get("year", "")
-    year = today.year
-    if year_param.isdigit() and 2000 <= int(year_param) <= 2100:
-        year = int(year_param)
+    year = year_param(request, default=today.year)
     plan = selectors.current_plan(org, year)
     context = {
         "organisation": org,
@@ -104,13 +101,11 @@ def dashboard(request):
 def topics(request):
     status = request.GET.get("status", "")
     source = request.GET.get("source", "")
-    area = request.GET.get("area", "")
+    area = str(id_param(request, "area", default="", label=_("重点领域")))
     if status not in Topic.Status.values:
         status = ""
     if source not in Topic.Source.values:
         source = ""
-    if not area.isdigit():
-        area = ""
     qs = selectors.topic_list(request.user, status=status, source=source, focus_area=area)
     query = request.GET.get("q", "").strip()[:50]
     if query:
@@ -430,8 +425,8 @@ def plan_item(request, pk: int, item_pk: int | None = None):
             co_organisers=list(item.co_organisers.all()),
             is_key=item.is_key,
         )
-    elif request.GET.get("topic", "").isdigit():
-        initial["topic"] = int(request.GET["topic"])
+    elif (topic := id_param(request, "topic")) is not None:
+        initial["topic"] = topic
     form = PlanItemForm(request.POST or None, initial=initial, organisation=plan.organisation)
     if request.method == "POST" and form.is_valid():
         try:
@@ -564,8 +559,8 @@ def plan_diff(request, pk: int):
         a = b = numbers[0] if numbers else 0
     else:
         a, b = numbers[-2], numbers[-1]
-    a = int(request.GET["a"]) if request.GET.get("a", "").isdigit() else a
-    b = int(request.GET["b"]) if request.GET.get("b", "").isdigit() else b
+    a = int_param(request, "a", default=a)
+    b = int_param(request, "b", default=b)
     rows = []
     error = ""
     if versions:

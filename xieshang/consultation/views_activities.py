@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from xieshang.core import access
 from xieshang.core.audit import StaleEdit, TransitionError, history
 from xieshang.core.forms import add_service_errors
+from xieshang.core.params import id_param
 
 from . import policies, selectors, services
 from .forms import (
@@ -54,8 +55,8 @@ def activity_new(request):
     if not orgs.exists():
         raise PermissionDenied
     initial = {}
-    if request.GET.get("item", "").isdigit():
-        initial["plan_item"] = int(request.GET["item"])
+    if (item := id_param(request, "item")) is not None:
+        initial["plan_item"] = item
     form = ActivityCreateForm(request.POST or None, organisations=orgs, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -6,7 +6,6 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Prefetch, Q
 from django.http import Http404, HttpResponse
@@ -28,6 +27,7 @@ from .forms import (
     UserCreateForm,
 )
 from .models import CalendarDay, Event, User
+from .params import paginate
 
 # --- Security administrator: accounts and roles -------------------------------------------
 
@@ -51,7 +51,7 @@ def users(request):
             ),
         )
     )
-    page = Paginator(qs, USERS_PER_PAGE).get_page(request.GET.get("page"))
+    page = paginate(request, qs, USERS_PER_PAGE)
     locked = services.locked_usernames(u.username for u in page)
     for u in page:
         u.is_locked = u.username in locked
@@ -346,9 +346,7 @@ def audit_log(request):
     _require_audit_reader(request.user)
     form = AuditFilterForm(request.GET or None, organisations=_audit_organisations(request.user))
     qs = _filtered_events(request, form).select_related("organisation")
-    page = Paginator(qs.order_by("-created_at", "-id"), EVENTS_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    page = paginate(request, qs.order_by("-created_at", "-id"), EVENTS_PER_PAGE)
     return render(
         request,
         "core/audit_log.html",

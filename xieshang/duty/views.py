@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from xieshang.core.audit import StaleEdit, TransitionError, history
+from xieshang.core.params import year_param
 from xieshang.core.pdf import pdf_response, render_pdf
 from xieshang.core.text import chinese_date
 from xieshang.members.models import Member
@@ -25,11 +26,7 @@ from .models import Certificate, DisciplineCase, DutyKind, DutyRecord
 
 
 def _year(request) -> int:
-    try:
-        year = int(request.GET.get("year", ""))
-    except ValueError:
-        year = timezone.localdate().year
-    return min(max(year, 2000), 2100)
+    return year_param(request, default=timezone.localdate().year)
 
 
 def _office_org(request):

@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -11,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from xieshang.core.audit import TransitionError, history
 from xieshang.core.forms import add_service_errors
+from xieshang.core.params import paginate
 
 from . import policies, selectors, services
 from .forms import DecisionForm, ExtensionForm, FeedbackForm, ReopenForm
@@ -29,9 +29,7 @@ def queue(request):
     state = request.GET.get("state", "open")
     if state not in dict(STATES):
         state = "open"
-    page = Paginator(selectors.task_queue(request.user, state=state), 50).get_page(
-        request.GET.get("page")
-    )
+    page = paginate(request, selectors.task_queue(request.user, state=state), 50)
     return render(
         request,
         "followups/queue.html",

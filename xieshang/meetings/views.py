@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -13,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from xieshang.core import access
 from xieshang.core.audit import StaleEdit, TransitionError, history
+from xieshang.core.params import paginate, year_param
 from xieshang.members.selectors import cppcc_organisations
 
 from . import policies, selectors, services
@@ -64,12 +64,9 @@ def meeting_list(request):
     kind = request.GET.get("kind", "")
     if kind not in dict(KIND_CHOICES):
         kind = ""
-    try:
-        year = int(request.GET.get("year") or 0) or None
-    except ValueError:
-        year = None
+    year = year_param(request)
     qs = selectors.meetings_for(request.user, kind=kind, year=year)
-    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    page = paginate(request, qs, 30)
     return render(
         request,
         "meetings/list.html",
@@ -294,7 +291,7 @@ def invite(request, pk: int):
             messages.success(request, _("新增邀请 %(n)d 人。") % {"n": n})
             return redirect("meetings:invite", meeting.pk)
     invitations = selectors.invitations_of(meeting)
-    page = Paginator(invitations, 100).get_page(request.GET.get("page"))
+    page = paginate(request, invitations, 100)
     return render(
         request,
         "meetings/invite.html",

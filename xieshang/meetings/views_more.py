@@ -4,7 +4,6 @@ attendance figures."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -14,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from xieshang.core import access
 from xieshang.core.audit import TransitionError
+from xieshang.core.params import paginate, year_param
 from xieshang.members.selectors import cppcc_organisations
 
 from . import policies, selectors, services_briefings, services_speeches
@@ -130,7 +130,7 @@ def briefings(request):
         )
     else:
         raise Http404
-    page = Paginator(qs.order_by("-published_at", "-id"), 30).get_page(request.GET.get("page"))
+    page = paginate(request, qs.order_by("-published_at", "-id"), 30)
     return render(
         request,
         "meetings/briefings.html",
@@ -213,10 +213,7 @@ def committee_reports(request):
     committees = policies.committee_ids(request.user)
     if not manage_orgs and not committees and not access.can(request.user, "meetings.view"):
         raise Http404
-    try:
-        year = int(request.GET.get("year") or timezone.localdate().year)
-    except ValueError:
-        year = timezone.localdate().year
+    year = year_param(request, default=timezone.localdate().year)
     rows = list(
         view.filter(due_date__year=year)
         .select_related("committee", "meeting")
@@ -290,10 +287,7 @@ def committee_report(request, pk: int):
 def figures(request):
     if not access.can(request.user, "meetings.view"):
         raise Http404
-    try:
-        year = int(request.GET.get("year") or timezone.localdate().year)
-    except ValueError:
-        year = timezone.localdate().year
+    year = year_param(request, default=timezone.localdate().year)
     members = selectors.attendance_figures(request.user, year=year)
     leaders = selectors.attendance_figures(request.user, year=year, leaders=True)
     sectors: dict[str, dict[str, int]] = {}

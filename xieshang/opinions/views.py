@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from xieshang.core import access
 from xieshang.core.audit import StaleEdit, TransitionError, history
+from xieshang.core.params import paginate, year_param
 from xieshang.core.pdf import pdf_response, render_pdf
 from xieshang.core.text import chinese_date
 
@@ -58,7 +59,7 @@ def _member_org(request):
 def mine(request):
     if not policies.can_submit(request.user):
         raise PermissionDenied
-    page = Paginator(selectors.my_opinions(request.user), 30).get_page(request.GET.get("page"))
+    page = paginate(request, selectors.my_opinions(request.user), 30)
     return render(request, "opinions/mine.html", {"page": page})
 
 
@@ -282,7 +283,7 @@ def queue(request):
     if state not in dict(STATES):
         state = S.SUBMITTED
     qs = selectors.office_queue(request.user, state=state)
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page = paginate(request, qs, 50)
     issue_form = IssueForm(queryset=_accepted(request)) if state == S.ACCEPTED else None
     return render(
         request,
@@ -341,7 +342,7 @@ def issues(request):
     qs = Issue.objects.filter(access.org_filter(request.user, "opinions.view")).select_related(
         "organisation"
     )
-    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    page = paginate(request, qs, 30)
     return render(request, "opinions/issues.html", {"page": page})
 
 
@@ -377,15 +378,12 @@ def issue_pdf(request, pk: int):
 def upward(request):
     if not access.can(request.user, "opinions.manage"):
         raise PermissionDenied
-    page = Paginator(selectors.upward_queue(request.user), 50).get_page(request.GET.get("page"))
+    page = paginate(request, selectors.upward_queue(request.user), 50)
     return render(request, "opinions/upward.html", {"page": page})
 
 
 def _year(request) -> int:
-    try:
-        return int(request.GET.get("year", ""))
-    except ValueError:
-        return timezone.localdate().year
+    return year_param(request, default=timezone.localdate().year)
 
 
 @login_required

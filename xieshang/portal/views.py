@@ -5,11 +5,11 @@ contact person and phone, and every text passes through `scrub.strip_contacts`.
 """
 
 from django import forms
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
+from xieshang.core.params import paginate
 from xieshang.proposals.services import outcome_categories
 from xieshang.textsim import search
 
@@ -47,9 +47,7 @@ def proposal_list(request):
         query = form.cleaned_data["q"]
         qs = search(qs, SEARCH_FIELDS, query)
     status = 200 if not form.is_bound or form.is_valid() else 400
-    page = Paginator(qs.order_by("-published_at", "-id"), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = paginate(request, qs.order_by("-published_at", "-id"), PAGE_SIZE)
     return render(
         request,
         "portal/proposal_list.html",

@@ -12,7 +12,6 @@ import re
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Case, IntegerField, Value, When
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -23,6 +22,7 @@ from django.views.decorators.http import require_POST
 from xieshang.core import access, calendar, pii
 from xieshang.core.audit import StaleEdit, TransitionError, history
 from xieshang.core.forms import add_service_errors
+from xieshang.core.params import paginate
 from xieshang.core.pdf import pdf_response
 from xieshang.followups.models import Feedback
 from xieshang.orgs import config
@@ -89,9 +89,7 @@ def queue(request):
     if state not in dict(QUEUE_STATES):
         state = "handling"
     today = timezone.localdate()
-    page = Paginator(department_queue(request.user, state=state, today=today), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = paginate(request, department_queue(request.user, state=state, today=today), PAGE_SIZE)
     _annotate_days_left(page.object_list, today)
     return render(
         request,

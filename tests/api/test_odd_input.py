@@ -1,0 +1,113 @@
+"""Odd input is the caller's mistake, never a server error: out-of-range numbers, impossible
+years and NUL characters answer 400 with a message on the pages and 422 in the API, on
+SQLite and PostgreSQL alike."""
+
+import pytest
+
+from tests.api.conftest import bearer
+from xieshang.core.models import User
+from xieshang.proposals.models import Proposal
+
+pytestmark = pytest.mark.django_db
+
+HUGE = "99999999999999999999"
+
+
+@pytest.mark.parametrize(
+    ("url", "message", "username"),
+    [
+        (f"/meetings/?page={HUGE}", "页码", "office"),
+        ("/meetings/?page=abc", "页码", "office"),
+        (f"/proposals/?page={HUGE}", "页码", "office"),
+        (f"/opinions/?page={HUGE}", "页码", "member"),
+        ("/meetings/?year=42103", "年份", "office"),
+        ("/meetings/?year=-1", "年份", "office"),
+        ("/meetings/attendance/?year=42103", "年份", "office"),
+        ("/meetings/committee-reports/?year=-1", "年份", "office"),
+        ("/meetings/?year=2026abc", "年份", "office"),
+        ("/opinions/stats/?year=42103", "年份", "office"),
+        ("/duty/evaluation/?year=42103", "年份", "office"),
+        ("/consultation/?year=42103", "年份", "office"),
+        (f"/consultation/topics/?area={HUGE}", "area", "office"),
+        ("/consultation/topics/?area=-1e30", "area", "office"),
+        ("/proposals/?q=%00", "空字符", "office"),
+        ("/members/?q=a%00b", "空字符", "office"),
+    ],
+)
+def test_odd_query_parameters_on_pages_answer_400_with_a_message(
+    client, demo, url, message, username
+):
+    client.force_login(User.objects.get(username=username))
+    response = client.get(url)
+    assert response.status_code == 400, url
+    body = response.content.decode()
+    assert message in body
+    assert "请求有误" in body  # the 400 page, not a bare default
+
+
+def test_nul_in_a_posted_form_answers_400(client, demo):
+    client.force_login(User.objects.get(username="member"))
+    response = client.post("/opinions/new/", {"title": "标题\x00", "suggestions": "建议"})
+    assert response.status_code == 400
+    assert "空字符" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("url", "field"),
+    [
+        (f"/api/v1/proposals/?page={HUGE}", "page"),
+        ("/api/v1/proposals/?page=0", "page"),
+        (f"/api/v1/members/?page={HUGE}", "page"),
+        (f"/api/v1/followups/?page={HUGE}", "page"),
+        (f"/api/v1/opinions/?page={HUGE}", "page"),
+        (f"/api/v1/meetings/?page={HUGE}", "page"),
+        (f"/api/v1/consultation/topics?page={HUGE}", "page"),
+        ("/api/v1/members/?group=-1e30", "group"),
+        (f"/api/v1/members/?group={HUGE}", "group"),
+        (f"/api/v1/members/?term={HUGE}", "term"),
+        ("/api/v1/meetings/?year=42103", "year"),
+        ("/api/v1/meetings/?year=-1", "year"),
+        ("/api/v1/proposals/?year=42103", "year"),
+        ("/api/v1/proposals/?q=%00", "query"),
+    ],
+)
+def test_odd_query_parameters_in_the_api_answer_422(client, demo, url, field):
+    response = client.get(url, **bearer("office"))
+    assert response.status_code == 422, (url, response.content)
+    errors = response.json()["detail"]
+    assert any(field in map(str, e["loc"]) for e in errors), errors
+
+
+@pytest.mark.parametrize("url", ["/api/v1/proposals/", "/api/v1/members/", "/api/v1/meetings/"])
+@pytest.mark.parametrize("pk", [HUGE, "-1", "0"])
+def test_an_id_in_the_path_that_cannot_exist_is_not_found(client, demo, url, pk):
+    response = client.get(f"{url}{pk}", **bearer("office"))
+    assert response.status_code == 404, response.content
+
+
+def test_an_out_of_range_department_id_in_a_body_answers_422(client, demo):
+    proposal = Proposal.objects.filter(status=Proposal.Status.ACCEPTED).first() or (
+        Proposal.objects.first()
+    )
+    response = client.post(
+        f"/api/v1/proposals/{proposal.pk}/assign",
+        {"lead": 2**70, "co": [2**64], "note": ""},
+        content_type="application/json",
+        **bearer("proposal"),
+    )
+    assert response.status_code == 422, response.content
+    locs = [e["loc"] for e in response.json()["detail"]]
+    assert ["body", "payload", "lead"] in locs
+
+
+def test_a_nul_in_an_api_body_answers_422(client, demo):
+    response = client.post(
+        "/api/v1/opinions/",
+        {"title": "关于\x00的建议", "suggestions": "建议"},
+        content_type="application/json",
+        **bearer("member"),
+    )
+    assert response.status_code == 422, response.content
+    detail = response.json()["detail"]
+    assert "空字符" in detail[0]["msg"]
+    assert detail[0]["loc"] == ["body"]

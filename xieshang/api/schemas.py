@@ -1,0 +1,36 @@
+"""Types shared by every router: bounded numbers and the error bodies.
+
+An id, a page or a year outside what the database or the calendar can hold is the
+caller's mistake: bounding it in the schema makes ninja answer 422 (and documents the
+range in the OpenAPI) before a query could overflow SQLite's INTEGER, PostgreSQL's bigint
+or `datetime.date`.
+"""
+
+from typing import Annotated
+
+from ninja import Schema
+from pydantic import Field
+
+from xieshang.core.params import ID_MAX, PAGE_MAX, YEAR_MAX, YEAR_MIN
+
+Id = Annotated[int, Field(ge=1, le=ID_MAX)]
+Page = Annotated[int, Field(ge=1, le=PAGE_MAX)]
+Year = Annotated[int, Field(ge=YEAR_MIN, le=YEAR_MAX)]
+
+
+class ErrorOut(Schema):
+    """A refusal with a message for people (401, 403, 404, and 400 from a service)."""
+
+    detail: str
+
+
+class ValidationErrorItem(Schema):
+    type: str
+    loc: list[str | int]
+    msg: str
+
+
+class ValidationErrorOut(Schema):
+    """422: what was wrong with the request, one entry per field (ninja's format)."""
+
+    detail: list[ValidationErrorItem]
