@@ -8,6 +8,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 
+from xieshang.api.schemas import Id, Page, Year
 from xieshang.core.audit import TransitionError
 from xieshang.orgs.models import Department
 from xieshang.proposals import policies, services
@@ -68,9 +69,9 @@ class ProposalPage(Schema):
 
 class ProposalFilters(Schema):
     status: str = ""
-    year: int | None = None
+    year: Year | None = None
     q: str = ""
-    page: int = 1
+    page: Page = 1
 
 
 class AcceptIn(Schema):
@@ -78,9 +79,9 @@ class AcceptIn(Schema):
 
 
 class AssignIn(Schema):
-    lead: int | None = None
-    co: list[int] = []
-    split: list[int] = []
+    lead: Id | None = None
+    co: list[Id] = []
+    split: list[Id] = []
     note: str = ""
 
 

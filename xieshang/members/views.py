@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db import IntegrityError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -14,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from xieshang.core import access, pii
 from xieshang.core.audit import StaleEdit, TransitionError, verb_label
+from xieshang.core.params import paginate
 
 from . import excel, imports, selectors, services
 from .forms import ChecksForm, ImportForm, MemberFilterForm, MemberForm, StatusForm
@@ -53,7 +53,7 @@ def member_list(request):
     form = MemberFilterForm(request.GET or None, user=request.user)
     filters = form.to_filter() if form.is_bound else selectors.MemberFilter()
     rows = selectors.membership_rows(request.user, filters)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, rows, PAGE_SIZE)
     shows = _pii_checker(request.user)
     unmasked = 0
     for seat in page.object_list:

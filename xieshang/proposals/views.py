@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -28,6 +27,7 @@ from django.views.decorators.http import require_POST
 from xieshang.core import access
 from xieshang.core.audit import StaleEdit, TransitionError, history
 from xieshang.core.forms import add_service_errors
+from xieshang.core.params import paginate
 from xieshang.orgs.models import Department
 
 from . import forms, policies, selectors, services, similarity
@@ -59,7 +59,7 @@ def _next_or(request, default: str) -> str:
 
 
 def _paginate(request, qs):
-    return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return paginate(request, qs, PAGE_SIZE)
 
 
 def _similar_rows(results) -> list[tuple[Proposal, int]]:
