@@ -1,0 +1,73 @@
+"""Every change to a proposal, as one function per transition.
+
+Each checks the actor's right and the current state, applies the change, writes the audit
+event, duty records and notifications, in one transaction. Views, the API and commands call
+only these, as `services.X`: this package re-exports every public name of its modules
+(drafting → review → handling → evaluation, key proposals, publication), so callers never
+need to know which stage a function lives in.
+"""
+
+from .common import EDITABLE, REVIEWABLE, S, access_can, months_later
+from .drafting import (
+    DRAFT_FIELDS,
+    proposal_create,
+    proposal_submit,
+    proposal_update,
+    signer_respond,
+    validate_text,
+)
+from .evaluation import evaluation_submit, proposal_close, proposal_rehandle, proposers
+from .handling import (
+    answer_submit,
+    assignment_extension_request,
+    assignment_return,
+    co_view_submit,
+    contact_record,
+    outcome_categories,
+    proposal_assign,
+)
+from .key import key_approve, key_shortlist, supervision_record
+from .publication import publication_withhold, publish_due, publishable
+from .review import (
+    proposal_accept,
+    proposal_convert,
+    proposal_merge,
+    proposal_reject,
+    proposal_return,
+)
+
+__all__ = [
+    "S",
+    "EDITABLE",
+    "REVIEWABLE",
+    "months_later",
+    "access_can",
+    "DRAFT_FIELDS",
+    "validate_text",
+    "proposal_create",
+    "proposal_update",
+    "proposal_submit",
+    "signer_respond",
+    "proposal_accept",
+    "proposal_merge",
+    "proposal_convert",
+    "proposal_return",
+    "proposal_reject",
+    "proposal_assign",
+    "assignment_return",
+    "contact_record",
+    "co_view_submit",
+    "assignment_extension_request",
+    "outcome_categories",
+    "answer_submit",
+    "proposers",
+    "evaluation_submit",
+    "proposal_rehandle",
+    "proposal_close",
+    "key_shortlist",
+    "key_approve",
+    "supervision_record",
+    "publishable",
+    "publish_due",
+    "publication_withhold",
+]

@@ -1,0 +1,65 @@
+"""Names and helpers every stage of a proposal's life uses: the states, dates, the
+proposers and the reviewers to notify."""
+
+import datetime as dt
+
+from dateutil.relativedelta import relativedelta
+from django.utils import timezone
+
+from xieshang.core import access, calendar
+from xieshang.core.notifications import notify
+from xieshang.orgs.models import Role
+
+from ..models import Proposal, Signer
+
+S = Proposal.Status
+EDITABLE = [S.DRAFT, S.RETURNED]
+REVIEWABLE = [S.SUBMITTED]
+
+
+def months_later(start: dt.date, months: int) -> dt.date:
+    """`months` calendar months after `start`, moved to a working day if it falls on a rest day."""
+    return calendar.add_working_days(start + relativedelta(months=months), 0)
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+def _proposer_users(proposal: Proposal, *, confirmed_only: bool = True) -> list:
+    users = []
+    if proposal.first_proposer_id and proposal.first_proposer.user_id:
+        users.append(proposal.first_proposer.user)
+    elif proposal.created_by_id:
+        users.append(proposal.created_by)
+    for signer in proposal.signers.select_related("member__user"):
+        if signer.member.user_id and (
+            not confirmed_only or signer.status == Signer.Status.CONFIRMED
+        ):
+            users.append(signer.member.user)
+    return users
+
+
+def _notify_proposers(proposal: Proposal, title: str, body: str, key: str) -> None:
+    notify(
+        _proposer_users(proposal),
+        title=title,
+        body=body,
+        url=proposal.get_absolute_url(),
+        dedupe_key=f"proposal:{proposal.pk}:{key}",
+        channels=("inbox", "sms"),
+    )
+
+
+def access_can(user, perm: str, proposal: Proposal) -> bool:
+    return access.can(user, perm, proposal.organisation)
+
+
+def _reviewers(proposal: Proposal):
+    """The proposal committee's staff of the proposal's organisation and the levels above."""
+    from xieshang.core.models import User
+
+    return User.objects.filter(
+        role_assignments__role=Role.PROPOSAL_COMMITTEE,
+        role_assignments__organisation__in=proposal.organisation.ancestor_ids(),
+    ).distinct()

@@ -1,0 +1,225 @@
+"""Drafting and submission: the member's draft, its number, co-signing, and the way into
+review."""
+
+import datetime as dt
+from collections.abc import Iterable
+
+from dateutil.relativedelta import relativedelta
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from xieshang.core import calendar, counters
+from xieshang.core.audit import TransitionError, lock, record_event, save_versioned, transition
+from xieshang.core.notifications import notify
+from xieshang.orgs import config
+from xieshang.orgs.models import Session
+
+from .. import policies, rules
+from ..models import Proposal, Signer, format_number
+from .common import EDITABLE, S, _reviewers, _today
+
+DRAFT_FIELDS = [
+    "title",
+    "facts",
+    "analysis",
+    "suggestions",
+    "is_public_interest",
+    "proposer_opt_out",
+]
+
+
+def validate_text(proposal: Proposal) -> None:
+    errors = {}
+    if not proposal.title.strip():
+        errors["title"] = _("请填写案由。")
+    if not proposal.suggestions.strip():
+        # 提案工作条例: a proposal without concrete suggestions is not accepted.
+        errors["suggestions"] = _("请填写具体建议。")
+    limit = config.get(proposal.organisation, rules.BODY_MAX_CHARS)
+    if proposal.body_length > limit:
+        errors["facts"] = _("正文共%(n)s字，超过%(limit)s字的上限。") % {
+            "n": proposal.body_length,
+            "limit": limit,
+        }
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def proposal_create(
+    *,
+    actor,
+    organisation,
+    first_proposer=None,
+    proposer_type=None,
+    proposer_body: str = "",
+    cosigners: Iterable = (),
+    **fields,
+) -> Proposal:
+    """A new draft. A member drafts for themself; office staff may enter a body's proposal."""
+    member = policies.member_of(actor)
+    if first_proposer is None:
+        first_proposer = member
+    if first_proposer is not None and member is not None and first_proposer.pk != member.pk:
+        raise PermissionDenied
+    if first_proposer is None and not proposer_body:
+        raise ValidationError({"proposer_body": _("请填写提案单位。")})
+    cosigners = [m for m in cosigners if first_proposer is None or m.pk != first_proposer.pk]
+    if proposer_type is None:
+        proposer_type = Proposal.ProposerType.JOINT if cosigners else Proposal.ProposerType.MEMBER
+    proposal = Proposal(
+        organisation=organisation,
+        first_proposer=first_proposer,
+        proposer_type=proposer_type,
+        proposer_body=proposer_body,
+        created_by=actor,
+        year=_today().year,
+        **{k: v for k, v in fields.items() if k in DRAFT_FIELDS},
+    )
+    validate_text(proposal)
+    proposal.save()
+    for order, member in enumerate(cosigners, start=2):
+        Signer.objects.create(proposal=proposal, member=member, order=order)
+    record_event(actor=actor, verb="proposal.create", subject=proposal, to_state=proposal.status)
+    return proposal
+
+
+@transaction.atomic
+def proposal_update(
+    *, proposal: Proposal, actor, expected_version: int, cosigners=None, **fields
+) -> Proposal:
+    """Edit a draft (or a proposal returned for revision). Stale edits are refused."""
+    if not policies.is_first_proposer(actor, proposal):
+        raise PermissionDenied
+    if proposal.status not in EDITABLE:
+        raise TransitionError(_("提案已提交，不能再修改。"))
+    for name, value in fields.items():
+        if name in DRAFT_FIELDS:
+            setattr(proposal, name, value)
+    validate_text(proposal)
+    save_versioned(proposal, expected_version=expected_version, fields=DRAFT_FIELDS)
+    if cosigners is not None and proposal.status == S.DRAFT:
+        keep = {m.pk for m in cosigners if m.pk != proposal.first_proposer_id}
+        proposal.signers.exclude(member_id__in=keep).delete()
+        existing = set(proposal.signers.values_list("member_id", flat=True))
+        for order, member_id in enumerate(sorted(keep - existing), start=len(existing) + 2):
+            Signer.objects.create(proposal=proposal, member_id=member_id, order=order)
+        proposal.proposer_type = (
+            Proposal.ProposerType.JOINT if keep else Proposal.ProposerType.MEMBER
+        )
+        proposal.save(update_fields=["proposer_type"])
+    record_event(actor=actor, verb="proposal.edit", subject=proposal)
+    return proposal
+
+
+def _kind_and_session(organisation, today: dt.date) -> tuple[str, Session | None]:
+    """Plenary if today lies in a session's collection window (from N months before the
+    opening to the proposal deadline); between sessions otherwise."""
+    months = config.get(organisation, rules.PLENARY_WINDOW_MONTHS)
+    for session in Session.objects.filter(term__organisation=organisation).select_related("term"):
+        deadline = session.proposal_deadline or session.end_date
+        if session.start_date - relativedelta(months=months) <= today <= deadline:
+            return Proposal.Kind.PLENARY, session
+    return Proposal.Kind.INTERIM, None
+
+
+def _give_number(proposal: Proposal) -> None:
+    """The next serial in the proposal's series (a session's plenary proposals, or a year's
+    between-session ones). Many members submit in the same minutes before a deadline: the
+    series' counter is locked until the submission commits, so they are numbered one after
+    the other instead of racing for `Max + 1` (the unique constraint stays as the backstop)."""
+    proposal.kind, proposal.session = _kind_and_session(proposal.organisation, _today())
+    if proposal.session is not None:
+        proposal.year = proposal.session.start_date.year
+    series = Proposal.objects.filter(
+        organisation=proposal.organisation, year=proposal.year, kind=proposal.kind
+    )
+    key = f"proposals.serial:org{proposal.organisation_id}:{proposal.year}:{proposal.kind}"
+    if proposal.session_id:
+        series = Proposal.objects.filter(session=proposal.session, kind=proposal.kind)
+        key = f"proposals.serial:session{proposal.session_id}:{proposal.kind}"
+    proposal.serial = counters.next_value(
+        key, start_after=lambda: series.aggregate(m=Max("serial"))["m"]
+    )
+    proposal.number = format_number(proposal)
+
+
+def _enter_review(proposal: Proposal, actor, verb: str) -> None:
+    if proposal.serial is None:
+        _give_number(proposal)
+    proposal.submitted_at = timezone.now()
+    proposal.review_due = calendar.add_working_days(
+        _today(), config.get(proposal.organisation, rules.REVIEW_DAYS)
+    )
+    transition(
+        proposal,
+        to=S.SUBMITTED,
+        allowed_from=[S.DRAFT, S.COSIGNING, S.RETURNED],
+        actor=actor,
+        verb=verb,
+        extra_fields=["kind", "session", "year", "serial", "number", "submitted_at", "review_due"],
+    )
+    notify(
+        _reviewers(proposal),
+        title=_("新提案待审查：%(title)s") % {"title": proposal.title},
+        url=proposal.get_absolute_url(),
+        dedupe_key=f"proposal:{proposal.pk}:review:{proposal.returned_count}",
+    )
+
+
+@transaction.atomic
+def proposal_submit(*, proposal: Proposal, actor) -> Proposal:
+    """Send the draft: to the co-signers for confirmation, or straight to review."""
+    proposal = lock(Proposal, proposal.pk)
+    if not policies.is_first_proposer(actor, proposal):
+        raise PermissionDenied
+    validate_text(proposal)
+    pending = proposal.signers.exclude(status=Signer.Status.CONFIRMED)
+    if proposal.status == S.DRAFT and pending.exists():
+        transition(
+            proposal, to=S.COSIGNING, allowed_from=[S.DRAFT], actor=actor, verb="proposal.submit"
+        )
+        for signer in pending.select_related("member__user"):
+            if signer.member.user_id:
+                notify(
+                    [signer.member.user],
+                    title=_("联名提案待您确认：%(title)s") % {"title": proposal.title},
+                    body=_("第一提案人：%(name)s") % {"name": proposal.first_proposer or ""},
+                    url=proposal.get_absolute_url(),
+                    dedupe_key=f"proposal:{proposal.pk}:cosign",
+                    channels=("inbox", "sms"),
+                )
+        return proposal
+    _enter_review(proposal, actor, "proposal.submit")
+    return proposal
+
+
+@transaction.atomic
+def signer_respond(*, proposal: Proposal, actor, confirm: bool) -> Signer:
+    """A co-signer confirms (or declines) in the system. When nobody is left to answer, the
+    proposal goes to review with the confirmed co-signers."""
+    proposal = lock(Proposal, proposal.pk)
+    member = policies.member_of(actor)
+    signer = proposal.signers.filter(member=member).first() if member else None
+    if signer is None:
+        raise PermissionDenied
+    if proposal.status != S.COSIGNING or signer.status != Signer.Status.INVITED:
+        raise TransitionError(_("该联名邀请已处理。"))
+    signer.status = Signer.Status.CONFIRMED if confirm else Signer.Status.DECLINED
+    signer.responded_at = timezone.now()
+    signer.save(update_fields=["status", "responded_at"])
+    record_event(
+        actor=actor,
+        verb="proposal.cosign_confirm" if confirm else "proposal.cosign_decline",
+        subject=proposal,
+        note=str(member),
+    )
+    if not proposal.signers.filter(status=Signer.Status.INVITED).exists():
+        if not proposal.signers.filter(status=Signer.Status.CONFIRMED).exists():
+            proposal.proposer_type = Proposal.ProposerType.MEMBER
+            proposal.save(update_fields=["proposer_type"])
+        _enter_review(proposal, actor, "proposal.submit")
+    return signer

@@ -1,0 +1,357 @@
+"""Assignment (交办) and handling by the departments: contacts, co-handlers' views,
+extensions, answers, and a department sending a proposal back."""
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from xieshang.core import calendar
+from xieshang.core.audit import TransitionError, lock, record_event, transition
+from xieshang.core.notifications import notify
+from xieshang.core.text import chinese_date
+from xieshang.followups import services as followups
+from xieshang.followups.models import Task
+from xieshang.orgs import config
+
+from .. import policies, rules
+from ..models import Answer, Assignment, Contact, Proposal
+from .common import S, _notify_proposers, _reviewers, _today, access_can, months_later
+
+
+def _open_assignment(
+    proposal, department, role, actor, *, round_: int, start: dt.date, due: dt.date
+) -> Assignment:
+    kind = Task.Kind.CO_HANDLING if role == Assignment.Role.CO else Task.Kind.PROPOSAL
+    try:
+        with transaction.atomic():
+            assignment = Assignment.objects.create(
+                proposal=proposal, department=department, role=role, round=round_
+            )
+    except IntegrityError as exc:
+        raise ValidationError(_("%(dept)s已承办该提案。") % {"dept": department.name}) from exc
+    assignment.task = followups.task_open(
+        organisation=proposal.organisation,
+        title=f"{proposal.number}《{proposal.title}》",
+        kind=kind,
+        subject=proposal,
+        department=department,
+        start_date=start,
+        due_date=due,
+        actor=actor,
+        request=(
+            _("请向主办单位提出协办意见。")
+            if role == Assignment.Role.CO
+            else _("请联系提案人并书面答复。")
+        ),
+    )
+    assignment.save(update_fields=["task"])
+    return assignment
+
+
+@transaction.atomic
+def proposal_assign(
+    *, proposal: Proposal, actor, lead=None, co: Iterable = (), split: Iterable = (), note: str = ""
+) -> list[Assignment]:
+    """交办: a lead department with optional co-handlers, or split handling where each
+    department answers separately. Two clerks assigning at once: the second finds the
+    proposal already assigned and is told so."""
+    proposal = lock(Proposal, proposal.pk)
+    if not access_can(actor, "proposals.assign", proposal):
+        raise PermissionDenied
+    co, split = list(co), list(split)
+    if (lead is None) == (not split):
+        raise ValidationError(_("请指定一个主办单位，或选择分办单位。"))
+    departments = [d for d in [lead, *co, *split] if d is not None]
+    if len({d.pk for d in departments}) != len(departments):
+        raise ValidationError(_("同一单位不能重复交办。"))
+    # A proposal is answered by the government of its own CPPCC's level: only departments
+    # of the proposal's organisation, never a city bureau for a district proposal (nor the
+    # reverse), whatever the assigner may reach elsewhere in the tree.
+    for field, chosen in (("lead", [lead] if lead else []), ("co", co), ("split", split)):
+        for dept in chosen:
+            if dept.organisation_id != proposal.organisation_id:
+                raise ValidationError(
+                    {field: _("%(dept)s不是本级承办单位。") % {"dept": dept.name}}
+                )
+            if not dept.is_active:
+                raise ValidationError(
+                    {field: _("%(dept)s已停用，不能交办。") % {"dept": dept.name}}
+                )
+    transition(
+        proposal,
+        to=S.ASSIGNED,
+        allowed_from=[S.ACCEPTED],
+        actor=actor,
+        verb="proposal.assign",
+        note=note,
+        data={
+            "lead": lead.name if lead else "",
+            "co": [d.name for d in co],
+            "split": [d.name for d in split],
+        },
+    )
+    start = _today()
+    org = proposal.organisation
+    answer_due = months_later(start, config.get(org, rules.ANSWER_MONTHS))
+    co_due = months_later(start, config.get(org, rules.CO_VIEW_MONTHS))
+    created = []
+    if lead is not None:
+        created.append(
+            _open_assignment(
+                proposal, lead, Assignment.Role.LEAD, actor, round_=1, start=start, due=answer_due
+            )
+        )
+    for dept in split:
+        created.append(
+            _open_assignment(
+                proposal, dept, Assignment.Role.SPLIT, actor, round_=1, start=start, due=answer_due
+            )
+        )
+    for dept in co:
+        created.append(
+            _open_assignment(
+                proposal, dept, Assignment.Role.CO, actor, round_=1, start=start, due=co_due
+            )
+        )
+    return created
+
+
+@transaction.atomic
+def assignment_return(*, assignment: Assignment, actor, reason: str) -> Assignment:
+    """A department that is the wrong one sends the proposal back (it never forwards it),
+    within the configured working days of the assignment."""
+    assignment = (
+        Assignment.objects.select_for_update(of=("self",))
+        .select_related("proposal__organisation", "task")
+        .get(pk=assignment.pk)
+    )
+    proposal = lock(Proposal, assignment.proposal_id)
+    if not policies.can_handle(actor, assignment):
+        raise PermissionDenied
+    if not reason.strip():
+        raise ValidationError({"reason": _("请说明退回理由。")})
+    if assignment.status != Assignment.Status.HANDLING:
+        raise TransitionError(_("该交办已处理，不能退回。"))
+    limit = config.get(proposal.organisation, rules.RETURN_DAYS)
+    assigned_on = timezone.localtime(assignment.assigned_at).date()
+    if calendar.working_days_between(assigned_on, _today()) > limit:
+        raise ValidationError(
+            _("已超过交办后%(n)s个工作日的退回时限，请与提案委员会联系。") % {"n": limit}
+        )
+    assignment.status = Assignment.Status.RETURNED
+    assignment.return_reason = reason
+    assignment.save(update_fields=["status", "return_reason"])
+    if assignment.task_id:
+        Task.objects.filter(pk=assignment.task_id).update(status=Task.Status.CANCELLED)
+    record_event(
+        actor=actor,
+        verb="proposal.assignment_return",
+        subject=proposal,
+        note=reason,
+        data={"department": assignment.department.name},
+    )
+    live_answerers = proposal.assignments.filter(
+        status__in=[Assignment.Status.HANDLING, Assignment.Status.ANSWERED],
+        role__in=[Assignment.Role.LEAD, Assignment.Role.SPLIT],
+    )
+    if assignment.role != Assignment.Role.CO and not live_answerers.exists():
+        # No department answers any more: back to the proposal committee to reassign.
+        proposal.assignments.filter(status=Assignment.Status.HANDLING).update(
+            status=Assignment.Status.WITHDRAWN
+        )
+        transition(
+            proposal,
+            to=S.ACCEPTED,
+            allowed_from=[S.ASSIGNED],
+            actor=actor,
+            verb="proposal.assignment_return",
+            note=reason,
+        )
+
+    notify(
+        _reviewers(proposal),
+        title=_("承办单位申请退回提案：%(title)s") % {"title": proposal.title},
+        body=f"{assignment.department.name}：{reason}",
+        url=proposal.get_absolute_url(),
+        dedupe_key=f"proposal:{proposal.pk}:returned:{assignment.pk}",
+    )
+    return assignment
+
+
+@transaction.atomic
+def contact_record(
+    *, assignment: Assignment, actor, date: dt.date, way: str, note: str = ""
+) -> Contact:
+    if not policies.can_handle(actor, assignment):
+        raise PermissionDenied
+    if assignment.status != Assignment.Status.HANDLING:
+        raise TransitionError(_("该提案已答复或已退回。"))
+    if date > _today():
+        raise ValidationError({"date": _("联系日期不能晚于今天。")})
+    if way not in Contact.Way.values:
+        raise ValidationError({"way": _("请选择联系方式。")})
+    contact = Contact.objects.create(
+        assignment=assignment, date=date, way=way, note=note, recorded_by=actor
+    )
+    record_event(
+        actor=actor,
+        verb="proposal.contact",
+        subject=assignment.proposal,
+        note=note,
+        data={"way": way, "date": date.isoformat(), "department": assignment.department.name},
+    )
+    return contact
+
+
+@transaction.atomic
+def co_view_submit(*, assignment: Assignment, actor, text: str) -> None:
+    """A co-handler's view goes to the lead department (as the co task's written feedback)."""
+    if assignment.role != Assignment.Role.CO:
+        raise ValidationError(_("只有协办单位提出协办意见。"))
+    if not policies.can_handle(actor, assignment):
+        raise PermissionDenied
+    followups.feedback_submit(task=assignment.task, text=text, actor=actor)
+    Assignment.objects.filter(pk=assignment.pk).update(status=Assignment.Status.ANSWERED)
+    lead = assignment.proposal.assignments.filter(
+        role=Assignment.Role.LEAD, status=Assignment.Status.HANDLING
+    ).first()
+    if lead is not None and lead.task_id:
+        notify(
+            followups.assignees(lead.task),
+            title=_("收到协办意见：%(title)s") % {"title": assignment.proposal.title},
+            body=f"{assignment.department.name}：{text[:200]}",
+            url=assignment.proposal.get_absolute_url(),
+            dedupe_key=f"proposal:{assignment.proposal_id}:coview:{assignment.pk}",
+        )
+
+
+@transaction.atomic
+def assignment_extension_request(
+    *, assignment: Assignment, actor, requested_due: dt.date, reason: str
+):
+    """申请延期 through the follow-up engine, capped: the new date may not pass the
+    assignment date plus the configured maximum (default 6 months); beyond it the proposal
+    committee cannot approve, so it is refused here."""
+    assignment = Assignment.objects.select_related("proposal__organisation", "task").get(
+        pk=assignment.pk
+    )
+    if not policies.can_handle(actor, assignment):
+        raise PermissionDenied
+    if assignment.status != Assignment.Status.HANDLING or assignment.task is None:
+        raise TransitionError(_("该提案已答复或已退回，不能申请延期。"))
+    months = config.get(assignment.proposal.organisation, rules.MAX_EXTENSION_MONTHS)
+    cap = months_later(timezone.localtime(assignment.assigned_at).date(), months)
+    if requested_due > cap:
+        raise ValidationError(
+            {
+                "requested_due": _("延期后的期限最长为交办后%(n)s个月，即不晚于%(cap)s。")
+                % {"n": months, "cap": chinese_date(cap)}
+            }
+        )
+    return followups.extension_request(
+        task=assignment.task, requested_due=requested_due, reason=reason, actor=actor
+    )
+
+
+def outcome_categories(organisation) -> dict[str, str]:
+    return {code: label for code, label in config.get(organisation, rules.OUTCOME_CATEGORIES)}
+
+
+@transaction.atomic
+def answer_submit(
+    *,
+    assignment: Assignment,
+    actor,
+    category: str,
+    text: str,
+    signed_by: str,
+    contact_person: str,
+    contact_phone: str,
+    doc_number: str = "",
+) -> Answer:
+    """答复: the answer letter with its outcome category, signed off by the department's
+    responsible leader. When every answering department has answered, the proposers are
+    asked to rate the answer."""
+    assignment = (
+        Assignment.objects.select_for_update(of=("self",))
+        .select_related("department", "proposal__organisation", "task")
+        .get(pk=assignment.pk)
+    )
+    proposal = lock(Proposal, assignment.proposal_id)
+    if not policies.can_handle(actor, assignment):
+        raise PermissionDenied
+    if assignment.role == Assignment.Role.CO:
+        raise ValidationError(_("协办单位请提出协办意见，由主办单位答复。"))
+    if assignment.status != Assignment.Status.HANDLING:
+        raise TransitionError(_("该提案已答复或已退回。"))
+    errors = {}
+    categories = outcome_categories(proposal.organisation)
+    if category not in categories:
+        errors["category"] = _("请选择办理结果分类。")
+    if not text.strip():
+        errors["text"] = _("请填写答复内容。")
+    if not signed_by.strip():
+        errors["signed_by"] = _("答复函须由单位负责人签发。")
+    if not contact_person.strip() or not contact_phone.strip():
+        errors["contact_person"] = _("请填写联系人及联系电话。")
+    if errors:
+        raise ValidationError(errors)
+    answer = Answer.objects.create(
+        assignment=assignment,
+        category=category,
+        text=text,
+        signed_by=signed_by,
+        contact_person=contact_person,
+        contact_phone=contact_phone,
+        doc_number=doc_number.strip(),
+        created_by=actor,
+    )
+    followups.feedback_submit(
+        task=assignment.task,
+        text=_("已答复（%(cat)s类）") % {"cat": category},
+        actor=actor,
+    )
+    assignment.status = Assignment.Status.ANSWERED
+    assignment.save(update_fields=["status"])
+    record_event(
+        actor=actor,
+        verb="proposal.answer",
+        subject=proposal,
+        note=f"{category} {categories.get(category, '')}",
+        data={"department": assignment.department.name, "category": category},
+    )
+    if category in config.get(proposal.organisation, rules.FOLLOW_UP_CATEGORIES):
+        followups.task_open(
+            organisation=proposal.organisation,
+            title=_("落实跟踪：%(title)s") % {"title": proposal.title},
+            kind=Task.Kind.IMPLEMENTATION,
+            subject=proposal,
+            department=assignment.department,
+            due_date=months_later(
+                _today(), config.get(proposal.organisation, rules.IMPLEMENTATION_MONTHS)
+            ),
+            actor=actor,
+            request=_("答复承诺事项正在解决或已列入计划，请在落实后书面反馈。"),
+        )
+    still_open = proposal.assignments.filter(
+        role__in=[Assignment.Role.LEAD, Assignment.Role.SPLIT],
+        status=Assignment.Status.HANDLING,
+        round=assignment.round,
+    )
+    if not still_open.exists():
+        transition(
+            proposal, to=S.ANSWERED, allowed_from=[S.ASSIGNED], actor=actor, verb="proposal.answer"
+        )
+        for target in [proposal, *proposal.merged_proposals.all()]:
+            _notify_proposers(
+                target,
+                _("提案已答复，请评价：%(title)s") % {"title": target.title},
+                _("请在%(n)s个工作日内对办理过程和结果作出评价。")
+                % {"n": config.get(proposal.organisation, rules.EVALUATION_DAYS)},
+                f"answered:{assignment.round}",
+            )
+    return answer

@@ -1,0 +1,96 @@
+"""Key proposals (重点提案): shortlisting, the chairman's meeting's approval, supervision."""
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from xieshang.core.audit import TransitionError, lock, record_event, transition
+from xieshang.duty.models import DutyKind
+from xieshang.duty.services import record_duty
+
+from .. import policies
+from ..models import Proposal, Signer, Supervision
+from .common import S, _today
+
+
+@transaction.atomic
+def key_shortlist(*, proposal: Proposal, actor, note: str = "") -> Proposal:
+    proposal = lock(Proposal, proposal.pk)
+    if not policies.can_review(actor, proposal):
+        raise PermissionDenied
+    if proposal.status not in (S.ACCEPTED, S.ASSIGNED) or proposal.key_status:
+        raise TransitionError(_("只有已立案的提案可以拟定为重点提案。"))
+    transition(
+        proposal,
+        to=Proposal.KeyStatus.SHORTLISTED,
+        allowed_from=[""],
+        actor=actor,
+        verb="proposal.key_shortlist",
+        note=note,
+        field="key_status",
+    )
+    return proposal
+
+
+@transaction.atomic
+def key_approve(*, proposal: Proposal, actor, leading_leader: str) -> Proposal:
+    """The chairman's meeting approves a shortlisted key proposal and names its leader."""
+    proposal = lock(Proposal, proposal.pk)
+    if not policies.can_approve_key(actor, proposal):
+        raise PermissionDenied
+    if not leading_leader.strip():
+        raise ValidationError({"leading_leader": _("请确定领办领导。")})
+    proposal.leading_leader = leading_leader
+    transition(
+        proposal,
+        to=Proposal.KeyStatus.APPROVED,
+        allowed_from=[Proposal.KeyStatus.SHORTLISTED],
+        actor=actor,
+        verb="proposal.key_approve",
+        note=leading_leader,
+        field="key_status",
+        extra_fields=["leading_leader"],
+    )
+    date = _today()
+    if proposal.first_proposer_id:
+        record_duty(
+            member=proposal.first_proposer,
+            kind=DutyKind.KEY_PROPOSAL_FIRST,
+            date=date,
+            title=proposal.title,
+            source=proposal,
+        )
+    for signer in proposal.signers.filter(status=Signer.Status.CONFIRMED).select_related("member"):
+        record_duty(
+            member=signer.member,
+            kind=DutyKind.KEY_PROPOSAL_COSIGNER,
+            date=date,
+            title=proposal.title,
+            source=proposal,
+        )
+    return proposal
+
+
+@transaction.atomic
+def supervision_record(
+    *, proposal: Proposal, actor, date: dt.date, way: str, note: str = ""
+) -> Supervision:
+    if not policies.can_review(actor, proposal):
+        raise PermissionDenied
+    if not proposal.is_key:
+        raise ValidationError(_("只有重点提案记录督办情况。"))
+    if way not in Supervision.Way.values:
+        raise ValidationError({"way": _("请选择督办方式。")})
+    record = Supervision.objects.create(
+        proposal=proposal, date=date, way=way, note=note, recorded_by=actor
+    )
+    record_event(
+        actor=actor,
+        verb="proposal.supervise",
+        subject=proposal,
+        note=note,
+        data={"way": way, "date": date.isoformat()},
+    )
+    return record

@@ -1,0 +1,152 @@
+"""Review by the proposal committee: accept (立案), merge, convert, return, reject."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from xieshang.core.audit import lock, transition
+from xieshang.duty.models import DutyKind
+from xieshang.duty.services import record_duty
+from xieshang.orgs import config
+
+from .. import policies, rules
+from ..models import Proposal, Signer
+from .common import REVIEWABLE, S, _notify_proposers, _today
+
+
+def _reviewed(proposal: Proposal, actor, to: str, verb: str, note: str, extra=()) -> None:
+    if not policies.can_review(actor, proposal):
+        raise PermissionDenied
+    proposal.reviewed_at = timezone.now()
+    proposal.review_note = note
+    transition(
+        proposal,
+        to=to,
+        allowed_from=REVIEWABLE,
+        actor=actor,
+        verb=verb,
+        note=note,
+        extra_fields=["reviewed_at", "review_note", *extra],
+    )
+
+
+def _record_proposal_duty(proposal: Proposal) -> None:
+    date = timezone.localtime(proposal.submitted_at).date() if proposal.submitted_at else _today()
+    if proposal.first_proposer_id:
+        record_duty(
+            member=proposal.first_proposer,
+            kind=DutyKind.PROPOSAL_FIRST,
+            date=date,
+            title=proposal.title,
+            source=proposal,
+        )
+    for signer in proposal.signers.filter(status=Signer.Status.CONFIRMED).select_related("member"):
+        record_duty(
+            member=signer.member,
+            kind=DutyKind.PROPOSAL_COSIGNER,
+            date=date,
+            title=proposal.title,
+            source=proposal,
+        )
+
+
+@transaction.atomic
+def proposal_accept(*, proposal: Proposal, actor, note: str = "") -> Proposal:
+    """立案. The proposers' duty records are written here."""
+    proposal = lock(Proposal, proposal.pk)
+    _reviewed(proposal, actor, S.ACCEPTED, "proposal.accept", note)
+    _record_proposal_duty(proposal)
+    _notify_proposers(
+        proposal,
+        _("提案已立案：%(title)s") % {"title": proposal.title},
+        _("提案号：%(number)s") % {"number": proposal.number},
+        "accepted",
+    )
+    return proposal
+
+
+@transaction.atomic
+def proposal_merge(*, proposal: Proposal, into: Proposal, actor, note: str = "") -> Proposal:
+    """并案: handled together with `into`; each proposer still gets their own answer (the
+    answer letters of `into` are sent to them as well)."""
+    proposal = lock(Proposal, proposal.pk)
+    into = lock(Proposal, into.pk)
+    if into.pk == proposal.pk or into.organisation_id != proposal.organisation_id:
+        raise ValidationError(_("请选择同一组织的另一件提案。"))
+    if into.status not in (S.SUBMITTED, S.ACCEPTED, S.ASSIGNED) or into.merged_into_id:
+        raise ValidationError(_("只能并入已立案或待审查的提案。"))
+    proposal.merged_into = into
+    _reviewed(proposal, actor, S.MERGED, "proposal.merge", note, extra=["merged_into"])
+    _record_proposal_duty(proposal)
+    _notify_proposers(
+        proposal,
+        _("提案已并案办理：%(title)s") % {"title": proposal.title},
+        _("并入%(number)s《%(title)s》办理，答复将同时送达您。")
+        % {"number": into.number, "title": into.title},
+        "merged",
+    )
+    return proposal
+
+
+@transaction.atomic
+def proposal_convert(*, proposal: Proposal, to: str, actor, note: str) -> Proposal:
+    """Convert to an opinion/suggestion (转意见建议) or to social-conditions information."""
+    proposal = lock(Proposal, proposal.pk)
+    if to not in (S.TO_OPINION, S.TO_INFO):
+        raise ValidationError(_("转换类型不正确。"))
+    if not note.strip():
+        raise ValidationError({"note": _("请说明理由。")})
+    verb = "proposal.to_opinion" if to == S.TO_OPINION else "proposal.to_info"
+    _reviewed(proposal, actor, to, verb, note)
+    if to == S.TO_INFO:
+        from xieshang.opinions.services import opinion_from_proposal
+
+        opinion_from_proposal(proposal, actor)
+    label = Proposal.Status(to).label
+    _notify_proposers(
+        proposal,
+        _("提案审查结果（%(result)s）：%(title)s") % {"result": label, "title": proposal.title},
+        note,
+        "converted",
+    )
+    return proposal
+
+
+@transaction.atomic
+def proposal_return(*, proposal: Proposal, actor, note: str) -> Proposal:
+    """Back to the proposer for revision — once only."""
+    proposal = lock(Proposal, proposal.pk)
+    if not note.strip():
+        raise ValidationError({"note": _("请写明修改意见。")})
+    if proposal.returned_count >= 1:
+        raise ValidationError(_("该提案已退回修改过一次，请作出审查决定。"))
+    proposal.returned_count += 1
+    _reviewed(proposal, actor, S.RETURNED, "proposal.return", note, extra=["returned_count"])
+    _notify_proposers(
+        proposal,
+        _("提案退回修改：%(title)s") % {"title": proposal.title},
+        note,
+        "returned",
+    )
+    return proposal
+
+
+@transaction.atomic
+def proposal_reject(*, proposal: Proposal, actor, reason: str, note: str = "") -> Proposal:
+    """不予立案, with one of the organisation's configured reasons; the proposer is told why."""
+    proposal = lock(Proposal, proposal.pk)
+    reasons = config.get(proposal.organisation, rules.REJECT_REASONS)
+    if reason not in reasons:
+        raise ValidationError({"reason": _("请选择不予立案的理由。")})
+    proposal.reject_reason = reason
+    _reviewed(
+        proposal, actor, S.REJECTED, "proposal.reject", note or reason, extra=["reject_reason"]
+    )
+    _notify_proposers(
+        proposal,
+        _("提案不予立案：%(title)s") % {"title": proposal.title},
+        _("理由：%(reason)s。%(note)s") % {"reason": reason, "note": note},
+        "rejected",
+    )
+    return proposal
