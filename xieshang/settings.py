@@ -72,6 +72,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "csp",
+    # Serves Swagger UI for /api/v1/docs from its own static files, not from a CDN.
+    "ninja",
     "axes",
     "django_tasks",
     "django_tasks_db",

@@ -59,10 +59,12 @@ class XieshangAPI(NinjaAPI):
 
 
 ERROR_SCHEMAS = {"ErrorOut": ErrorOut, "ValidationErrorOut": ValidationErrorOut}
+# Integer keys, as ninja writes the responses it knows: "422" next to 422 would be a
+# duplicate key once serialised, which Swagger UI refuses to parse.
 ERROR_RESPONSES = {
-    "401": ("ErrorOut", "未提供有效的令牌"),
-    "404": ("ErrorOut", "对象不存在或无权查看"),
-    "422": ("ValidationErrorOut", "请求参数不正确"),
+    401: ("ErrorOut", "未提供有效的令牌"),
+    404: ("ErrorOut", "对象不存在或无权查看"),
+    422: ("ValidationErrorOut", "请求参数不正确"),
 }
 
 
@@ -76,13 +78,15 @@ def document_errors(schema) -> None:
         components[name] = definition
     for path, operations in schema["paths"].items():
         for operation in operations.values():
-            codes = ["422"]
+            codes = [422]
             if operation.get("security"):
-                codes.append("401")
+                codes.append(401)
             if "{" in path:
-                codes.append("404")
+                codes.append(404)
             responses = operation.setdefault("responses", {})
             for code in codes:
+                if code in responses or str(code) in responses:
+                    continue  # the operation documents it itself
                 name, description = ERROR_RESPONSES[code]
                 responses.setdefault(
                     code,
