@@ -1,5 +1,7 @@
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from . import files, views, views_admin
 
@@ -7,9 +9,10 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/password_change/", views.PasswordChangeView.as_view(), name="password_change"),
+    # Our password change goes home when done; Django's own "done" page needs the admin.
     path(
         "accounts/password_change/done/",
-        auth_views.PasswordChangeDoneView.as_view(),
+        login_required(RedirectView.as_view(pattern_name="home")),
         name="password_change_done",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

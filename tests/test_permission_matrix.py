@@ -1,0 +1,805 @@
+"""The permission matrix: every URL pattern × every demo role, and another district's staff.
+
+The city demo profile gives ten districts under one city; the demo logins all work in the
+demo district ("A"). This module adds an office clerk, a member and a department clerk in a
+second district ("B") through the product's own services, and a few marked objects of B.
+Then, for every URL pattern of the project (found by walking the resolver, so a new page is
+covered the day it is added), with each path converter filled from `OBJECTS` (an explicit
+map from URL name to the object each kwarg names):
+
+- no request, GET or POST with an empty body, answers with a server error;
+- an account of one district gets 403/404 (or the login page) on the other district's
+  object pages, and the list pages of one district never show the other's marked rows;
+- anonymous visitors reach only the public pages;
+- a POST that the server refuses (or that comes from someone who cannot even see the
+  object) changes nothing: neither the audit trail nor the object's status or version.
+
+Every POST runs in a savepoint that is rolled back, so the actions of roles that *may* act
+(the proposal staff accepting a proposal…) never change what the next request sees.
+"""
+
+import datetime as dt
+import io
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+from django.core.management import call_command
+from django.core.signals import got_request_exception
+from django.db import transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
+
+from xieshang.demo import accounts
+
+MARK_A = "甲区标记"
+MARK_B = "乙区标记"
+SEED = 11
+
+# Patterns that are not pages of the product, or that end the session.
+SKIP_NAMES = {"logout", "set_language", "javascript-catalog", "api:openapi-json"}
+SKIP_NAMES |= {"api:openapi-view", "api:api-root"}
+SKIP_PREFIXES = ("admin/", "i18n/", "static/", "media/", "jsi18n/")
+# Pages anyone may open without logging in.
+PUBLIC = {
+    "login",
+    "healthz",
+    "portal:home",
+    "portal:proposals",
+    "portal:proposal",
+    "consultation_public:submit",
+    "consultation_public:thanks",
+    "duty_public:verify",
+    "meetings:signin",  # the signed QR code is the key; the page asks for a login itself
+    "meetings:feed",  # the signed token in the address is the key
+    "otp_verify",
+    "otp_setup",
+}
+# Addresses whose secret is in the path (a signed token): whoever holds the link may open
+# it, so "the other district gets 404" does not apply.
+CAPABILITY = {"meetings:feed", "meetings:signin", "portal:proposal"}
+
+
+# --- the walk over the resolver -------------------------------------------------------------
+@dataclass(frozen=True)
+class Pattern:
+    route: str  # "proposals/<int:pk>/act/<slug:action>/"
+    name: str  # "proposals:act"
+    kwargs: tuple[str, ...]
+
+    def url(self, values: dict) -> str:
+        def fill(match: re.Match) -> str:
+            return str(values[match.group(2)])
+
+        return "/" + re.sub(r"<(?:(\w+):)?(\w+)>", fill, self.route)
+
+
+def walk(resolver=None, prefix: str = "", namespace: str = ""):
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            ns = namespace
+            if entry.namespace:
+                ns = f"{namespace}:{entry.namespace}" if namespace else entry.namespace
+            yield from walk(entry, prefix + str(entry.pattern), ns)
+        elif isinstance(entry, URLPattern):
+            route = prefix + str(entry.pattern)
+            name = f"{namespace}:{entry.name}" if namespace else (entry.name or "")
+            kwargs = tuple(m.group(2) for m in re.finditer(r"<(?:(\w+):)?(\w+)>", route))
+            yield Pattern(route, name, kwargs)
+
+
+def patterns() -> list[Pattern]:
+    seen: dict[tuple[str, str], Pattern] = {}
+    for p in walk():
+        if p.name in SKIP_NAMES or p.route.startswith(SKIP_PREFIXES) or "(?P<" in p.route:
+            continue
+        seen.setdefault((p.route, p.name), p)
+    return list(seen.values())
+
+
+# --- the objects each URL kwarg names ---------------------------------------------------------
+# url name -> {kwarg: function(world, side) -> value, a list of values, or None}; `side` is
+# "A" (the demo district) or "B" (the other district). A new URL pattern with a kwarg fails
+# `test_every_url_kwarg_is_mapped` until it is added here.
+
+
+def _pk(obj) -> int | None:
+    return None if obj is None else obj.pk
+
+
+def obj(key: str) -> Callable:
+    def get(w, side):
+        return _pk(w.objects[side].get(key))
+
+    get.key = key
+    return get
+
+
+def rel(key: str, attr: str) -> Callable:
+    """The pk of an object hanging off another (a proposal's answer, a task's extension)."""
+
+    def get(w, side):
+        found = w.objects[side].get(key)
+        for part in attr.split("."):
+            found = None if found is None else getattr(found, part)
+        return found
+
+    get.key = key
+    return get
+
+
+def const(*values) -> Callable:
+    """Fixed values that name no object of either district (an export's table name)."""
+
+    def get(w, side):
+        return list(values)
+
+    get.neutral = True
+    return get
+
+
+def proposal_actions(w, side):
+    from xieshang.proposals.views import ACTIONS
+
+    return sorted(ACTIONS)
+
+
+def stored_file(part: int) -> Callable:
+    """(label, pk, field) of the first row holding a file, of any model registered with
+    `core.files` (the download view checks the row's own policy)."""
+
+    def get(w, side):
+        found = w.objects[side].get("file")
+        return None if found is None else found[part]
+
+    return get
+
+
+OBJECTS: dict[str, dict[str, Callable]] = {
+    "file": {"label": stored_file(0), "pk": stored_file(1), "field": stored_file(2)},
+    "inbox_read": {"pk": obj("notification")},
+    "user_detail": {"pk": obj("user")},
+    "user_role_remove": {"pk": obj("user"), "ra_pk": obj("role_assignment")},
+    "user_password_reset": {"pk": obj("user")},
+    "user_set_active": {"pk": obj("user")},
+    "user_unlock": {"pk": obj("user")},
+    "user_otp_reset": {"pk": obj("user")},
+    "calendar_day_remove": {"pk": obj("calendar_day")},
+    "members:detail": {"pk": obj("member")},
+    "members:edit": {"pk": obj("member")},
+    "members:membership_status": {"pk": obj("member"), "membership_pk": obj("membership")},
+    "members:import_job": {"pk": obj("import_job")},
+    "members:checks_export": {"table": const("streets", "no_committee")},
+    "duty:member_file": {"pk": obj("member")},
+    "duty:entry_decide": {"pk": obj("duty_record")},
+    "duty:case": {"pk": obj("case")},
+    "followups:detail": {"pk": obj("task")},
+    "followups:feedback": {"pk": obj("task")},
+    "followups:extension": {"pk": obj("task")},
+    "followups:extension_decide": {"pk": rel("extension", "task_id"), "ext_pk": obj("extension")},
+    "followups:close": {"pk": obj("task")},
+    "followups:reopen": {"pk": obj("task")},
+    "proposals:dept_handle": {"pk": obj("assignment")},
+    "proposals:dept_contact": {"pk": obj("assignment")},
+    "proposals:dept_co_view": {"pk": obj("assignment")},
+    "proposals:dept_answer": {"pk": obj("assignment")},
+    "proposals:dept_extension": {"pk": obj("assignment")},
+    "proposals:dept_return": {"pk": obj("assignment")},
+    "proposals:dept_letter": {"answer_pk": obj("answer")},
+    "proposals:detail": {"pk": obj("proposal")},
+    "proposals:edit": {"pk": obj("proposal")},
+    "proposals:act": {"pk": obj("proposal"), "action": proposal_actions},
+    "proposals:rate": {"pk": rel("answer", "assignment.proposal_id"), "answer_pk": obj("answer")},
+    "meetings:detail": {"pk": obj("meeting")},
+    "meetings:edit": {"pk": obj("meeting")},
+    "meetings:sitting_add": {"pk": obj("meeting")},
+    "meetings:invite": {"pk": obj("meeting")},
+    "meetings:publish": {"pk": obj("meeting")},
+    "meetings:cancel": {"pk": obj("meeting")},
+    "meetings:close": {"pk": obj("meeting")},
+    "meetings:signup": {"pk": obj("meeting")},
+    "meetings:leave": {"pk": obj("meeting")},
+    "meetings:file_report": {"pk": obj("meeting")},
+    "meetings:instruction": {"pk": obj("meeting")},
+    "meetings:report": {"pk": obj("meeting")},
+    "meetings:report_xlsx": {"pk": obj("meeting")},
+    "meetings:ics": {"pk": obj("meeting")},
+    "meetings:speech_new": {"pk": obj("meeting")},
+    "meetings:speech": {"pk": obj("speech")},
+    "meetings:speech_act": {
+        "pk": obj("speech"),
+        "action": const("select", "decline", "schedule", "deliver"),
+    },
+    "meetings:board": {"pk": obj("sitting")},
+    "meetings:qr_renew": {"pk": obj("sitting")},
+    "meetings:mark": {"pk": rel("invitation_sitting", "pk"), "invitation_pk": obj("invitation")},
+    "meetings:signin": {"sitting_pk": obj("sitting"), "token": lambda w, s: w.tokens[s]["signin"]},
+    "meetings:leave_decide": {"pk": obj("leave")},
+    "meetings:leave_withdraw": {"pk": obj("leave")},
+    "meetings:feed": {"token": lambda w, s: w.tokens[s]["feed"]},
+    "meetings:briefing": {"pk": obj("briefing")},
+    "meetings:briefing_publish": {"pk": obj("briefing")},
+    "meetings:committee_report": {"pk": obj("committee_report")},
+    "consultation:topic": {"pk": obj("topic")},
+    "consultation:topic_moderate": {"pk": obj("topic")},
+    "consultation:topic_merge": {"pk": obj("topic")},
+    "consultation:plan": {"pk": obj("plan")},
+    "consultation:plan_edit": {"pk": obj("plan")},
+    "consultation:plan_item_new": {"pk": obj("plan")},
+    "consultation:plan_item": {"pk": rel("plan_item", "plan_id"), "item_pk": obj("plan_item")},
+    "consultation:plan_item_remove": {
+        "pk": rel("plan_item", "plan_id"),
+        "item_pk": obj("plan_item"),
+    },
+    "consultation:plan_forward": {"pk": obj("plan")},
+    "consultation:plan_send_back": {"pk": obj("plan")},
+    "consultation:plan_comment": {"pk": obj("plan")},
+    "consultation:plan_diff": {"pk": obj("plan")},
+    "consultation:plan_pdf": {"pk": obj("plan")},
+    "consultation:party_plan": {"pk": obj("party_plan")},
+    "consultation:party_plan_action": {
+        "pk": obj("party_plan"),
+        "action": const("send", "finalise", "comment"),
+    },
+    "consultation:activity": {"pk": obj("activity")},
+    "consultation:activity_participants": {"pk": obj("activity")},
+    "consultation:activity_hold": {"pk": obj("activity")},
+    "consultation:activity_speech": {"pk": obj("activity")},
+    "consultation:activity_attachment": {"pk": obj("activity")},
+    "consultation:outcome_new": {"pk": obj("activity")},
+    "consultation:outcome": {"pk": obj("outcome")},
+    "consultation:outcome_submit": {"pk": obj("outcome")},
+    "consultation:outcome_in_decision": {"pk": obj("outcome")},
+    "consultation:outcome_decide": {"pk": obj("outcome")},
+    "consultation:outcome_close": {"pk": obj("outcome")},
+    "consultation_public:thanks": {"ticket": lambda w, s: w.tokens[s]["ticket"]},
+    "opinions:issue": {"pk": obj("issue")},
+    "opinions:issue_pdf": {"pk": obj("issue")},
+    "opinions:detail": {"pk": obj("opinion")},
+    "opinions:edit": {"pk": obj("opinion")},
+    "opinions:report": {"pk": obj("opinion")},
+    "opinions:adopt": {"pk": obj("opinion")},
+    "opinions:instruct": {"pk": obj("opinion")},
+    "opinions:decide": {"pk": obj("opinion"), "action": const("submit", "accept", "return")},
+    "portal:proposal": {"pk": obj("public_proposal")},
+    "api:member_detail": {"member_id": obj("member")},
+    "api:get_task": {"pk": obj("task")},
+    "api:submit_feedback": {"pk": obj("task")},
+    "api:get_proposal": {"pk": obj("proposal")},
+    "api:accept": {"pk": obj("proposal")},
+    "api:assign": {"pk": obj("proposal")},
+    "api:get_topic": {"pk": obj("topic")},
+    "api:get_plan": {"pk": obj("plan")},
+    "api:forward_plan": {"pk": obj("plan")},
+    "api:send_back_plan": {"pk": obj("plan")},
+    "api:decide_leave": {"pk": obj("leave")},
+    "api:get_meeting": {"pk": obj("meeting")},
+    "api:attendance": {"pk": obj("meeting")},
+    "api:ask_leave": {"pk": obj("meeting")},
+    "api:sign_in": {"pk": obj("sitting")},
+    "api:get_opinion": {"pk": obj("opinion")},
+}
+
+
+# --- the world ---------------------------------------------------------------------------------
+@dataclass
+class World:
+    a: object  # the demo district
+    b: object  # another district of the same city
+    users: dict[str, object]  # principal name -> User (None: anonymous)
+    tokens: dict[str, dict] = field(default_factory=dict)
+    objects: dict[str, dict] = field(default_factory=dict)
+    api_tokens: dict[str, str] = field(default_factory=dict)
+
+    def values(self, pattern: Pattern, side: str) -> list[dict] | None:
+        """Every filling of the pattern's kwargs with `side`'s objects; None when that side
+        has no such object."""
+        spec = OBJECTS.get(pattern.name, {})
+        fillings = [{}]
+        for kwarg in pattern.kwargs:
+            value = spec[kwarg](self, side)
+            if value is None:
+                return None
+            options = value if isinstance(value, list) else [value]
+            fillings = [{**f, kwarg: v} for f in fillings for v in options]
+        return fillings
+
+
+def _first(qs):
+    return qs.order_by("pk").first()
+
+
+def _mark(instance, attr: str, mark: str) -> None:
+    """Put the district's marker into an object's title, without any side effect."""
+    value = getattr(instance, attr)
+    if mark not in value:
+        type(instance).objects.filter(pk=instance.pk).update(**{attr: f"{mark}{value}"[:100]})
+        setattr(instance, attr, f"{mark}{value}"[:100])
+
+
+def _a_objects(a) -> dict:
+    from xieshang.consultation.models import (
+        Activity,
+        ConsultationPlan,
+        Outcome,
+        PartyPlan,
+        PlanItem,
+        Topic,
+    )
+    from xieshang.core.models import CalendarDay, Notification, User
+    from xieshang.duty.models import DisciplineCase, DutyRecord
+    from xieshang.followups.models import Extension, Task
+    from xieshang.meetings.models import (
+        Briefing,
+        CommitteeReport,
+        Invitation,
+        LeaveRequest,
+        Meeting,
+        Sitting,
+        Speech,
+    )
+    from xieshang.members.models import Member, Membership
+    from xieshang.opinions.models import Issue, Opinion
+    from xieshang.orgs.models import RoleAssignment
+    from xieshang.proposals.models import Answer, Assignment, Proposal
+
+    sub = a.path
+    demo_names = {u for u, _label in accounts()}
+    user = _first(
+        User.objects.filter(role_assignments__organisation=a).exclude(username__in=demo_names)
+    )
+    member = _first(Member.objects.filter(organisation=a, user__isnull=True))
+    if not CalendarDay.objects.exists():
+        CalendarDay.objects.create(date=dt.date(2031, 10, 8), is_working_day=True, note="调休")
+    invitation = _first(Invitation.objects.filter(meeting__organisation=a))
+    found = {
+        "notification": _first(Notification.objects.filter(recipient__username="office")),
+        "user": user,
+        "role_assignment": _first(RoleAssignment.objects.filter(user=user)),
+        "calendar_day": _first(CalendarDay.objects.all()),
+        "member": member,
+        "membership": _first(Membership.objects.filter(member=member)),
+        "duty_record": _first(DutyRecord.objects.filter(organisation=a)),
+        "case": _first(DisciplineCase.objects.filter(organisation=a)),
+        "task": _first(Task.objects.filter(organisation=a)),
+        "extension": _first(Extension.objects.filter(task__organisation=a)),
+        "assignment": _first(Assignment.objects.filter(proposal__organisation=a)),
+        "answer": _first(Answer.objects.filter(assignment__proposal__organisation=a)),
+        "proposal": _first(Proposal.objects.filter(organisation=a, status="submitted"))
+        or _first(Proposal.objects.filter(organisation=a)),
+        "public_proposal": _first(
+            Proposal.objects.filter(organisation=a, published_at__isnull=False)
+        ),
+        "meeting": _first(Meeting.objects.filter(organisation=a)),
+        "speech": _first(Speech.objects.filter(meeting__organisation=a)),
+        "sitting": _first(Sitting.objects.filter(meeting__organisation=a)),
+        "invitation": invitation,
+        "invitation_sitting": _first(Sitting.objects.filter(meeting_id=invitation.meeting_id)),
+        "leave": _first(LeaveRequest.objects.filter(meeting__organisation=a)),
+        "briefing": _first(Briefing.objects.filter(organisation=a)),
+        "committee_report": _first(
+            CommitteeReport.objects.filter(organisation__path__startswith=sub)
+        ),
+        "topic": _first(Topic.objects.filter(organisation=a)),
+        "plan": _first(ConsultationPlan.objects.filter(organisation=a)),
+        "plan_item": _first(PlanItem.objects.filter(plan__organisation=a)),
+        "party_plan": _first(PartyPlan.objects.filter(organisation=a)),
+        "activity": _first(Activity.objects.filter(organisation=a)),
+        "outcome": _first(Outcome.objects.filter(activity__organisation=a)),
+        "issue": _first(Issue.objects.filter(organisation=a)),
+        "opinion": _first(Opinion.objects.filter(organisation=a, status="submitted"))
+        or _first(Opinion.objects.filter(organisation=a)),
+    }
+    for key, attr in [
+        ("proposal", "title"),
+        ("meeting", "title"),
+        ("topic", "title"),
+        ("opinion", "title"),
+        ("task", "title"),
+        ("member", "name"),
+        ("activity", "title"),
+        ("briefing", "title"),
+    ]:
+        if found[key] is not None:
+            _mark(found[key], attr, MARK_A)
+    found["file"] = _a_file(a)
+    found["import_job"] = _import_job(a, User.objects.get(username="office"))
+    return found
+
+
+def _a_file(a) -> tuple | None:
+    from xieshang.core import files
+
+    for label, reg in sorted(files.REGISTRY.items()):
+        for name in reg.fields:
+            row = reg.model._default_manager.exclude(**{name: ""}).order_by("pk").first()
+            if row is not None:
+                return (label, row.pk, name)
+    # No stored file in the demo: a row id that names nothing still exercises the view.
+    label, reg = next(iter(sorted(files.REGISTRY.items())), (None, None))
+    return None if reg is None else (label, 1, next(iter(reg.fields)))
+
+
+def _import_job(org, actor):
+    """A finished (failed) member import of `org`: the job page only reads the row."""
+    from django.apps import apps
+
+    from xieshang.orgs.models import Term
+
+    try:
+        model = apps.get_model("members", "ImportJob")
+    except LookupError:
+        return None
+    return model.objects.create(
+        organisation=org,
+        term=_first(Term.objects.filter(organisation=org)),
+        created_by=actor,
+        file="imports/none.xlsx",
+        file_name="委员名单.xlsx",
+        status="failed",
+        errors=[],
+    )
+
+
+def _b_world(b) -> tuple[dict, dict]:
+    """Three accounts of district B (office, member, department clerk) and one marked object
+    of each main kind, made through the product's services."""
+    from tests.factories import UserFactory, user_with_role
+    from xieshang.consultation import services as consultation
+    from xieshang.followups import services as followups
+    from xieshang.meetings import services as meetings
+    from xieshang.meetings.models import Meeting
+    from xieshang.members.models import Member, Membership
+    from xieshang.opinions import services as opinions
+    from xieshang.orgs.models import Department, Role, RoleAssignment
+    from xieshang.proposals import services as proposals
+
+    department = _first(Department.objects.filter(organisation=b))
+    office = user_with_role(Role.OFFICE, b, username="b_office", full_name=f"{MARK_B}办公室")
+    clerk = user_with_role(
+        Role.DEPARTMENT, b, department=department, username="b_dept", full_name=f"{MARK_B}经办"
+    )
+    spare = user_with_role(
+        Role.DEPARTMENT, b, department=department, username="b_spare", full_name=f"{MARK_B}备用"
+    )
+    member = _first(
+        Member.objects.filter(
+            organisation=b, user__isnull=True, memberships__status=Membership.Status.ACTIVE
+        )
+    )
+    member_user = UserFactory(username="b_member", full_name=member.name)
+    RoleAssignment.objects.create(user=member_user, organisation=b, role=Role.MEMBER)
+    member.user = member_user
+    member.save(update_fields=["user"])
+
+    now = timezone.now()
+    proposal = proposals.proposal_create(
+        actor=member_user,
+        organisation=b,
+        title=f"{MARK_B}关于社区养老的提案",
+        facts="社区养老服务设施不足。",
+        suggestions="建设社区养老服务中心。",
+    )
+    opinion = opinions.opinion_create(
+        organisation=b,
+        actor=member_user,
+        title=f"{MARK_B}群众反映的停车问题",
+        suggestions="增加停车位。",
+    )
+    opinions.opinion_submit(opinion=opinion, actor=member_user)
+    topic = consultation.topic_create(
+        organisation=b,
+        actor=office,
+        title=f"{MARK_B}协商议题",
+        source="office",
+        proposer_name="办公室",
+    )
+    meeting = meetings.meeting_create(
+        organisation=b,
+        actor=office,
+        kind="symposium",
+        title=f"{MARK_B}协商座谈会",
+        start=now + dt.timedelta(days=10),
+        end=now + dt.timedelta(days=10, hours=2),
+        location="会议室",
+    )
+    task = followups.task_open(
+        organisation=b,
+        title=f"{MARK_B}督办事项",
+        actor=office,
+        department=department,
+        working_days=10,
+    )
+    plan = consultation.plan_create(
+        organisation=b, year=timezone.localdate().year + 1, actor=office, title=f"{MARK_B}计划"
+    )
+    found = {
+        "user": spare,
+        "role_assignment": _first(RoleAssignment.objects.filter(user=spare)),
+        "member": member,
+        "membership": _first(Membership.objects.filter(member=member)),
+        "proposal": proposal,
+        "opinion": opinion,
+        "topic": topic,
+        "meeting": meeting,
+        "sitting": _first(meeting.sittings.all()),
+        "task": task,
+        "plan": plan,
+        "import_job": _import_job(b, office),
+    }
+    assert Meeting.objects.filter(pk=meeting.pk).exists()
+    users = {"b_office": office, "b_member": member_user, "b_dept": clerk}
+    return users, found
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    from xieshang.core.models import ApiToken, User
+    from xieshang.demo.data import DISTRICT_NAME
+    from xieshang.meetings import services as meeting_services
+    from xieshang.meetings.views_attendance import feed_token
+    from xieshang.orgs.models import Level, Organisation
+
+    started = time.monotonic()
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("seed_demo", profile="city", seed=SEED, stdout=io.StringIO())
+        a = Organisation.objects.get(name=DISTRICT_NAME, level=Level.DISTRICT)
+        b = _first(
+            Organisation.objects.filter(level=Level.DISTRICT, parent=a.parent).exclude(pk=a.pk)
+        )
+        users = {"anonymous": None}
+        users.update({u: User.objects.get(username=u) for u, _label in accounts()})
+        b_users, b_objects = _b_world(b)
+        users.update(b_users)
+        w = World(a=a, b=b, users=users)
+        w.objects = {"A": _a_objects(a), "B": b_objects}
+        w.tokens = {
+            side: {
+                "signin": meeting_services.signin_token(w.objects[side]["sitting"]),
+                "feed": feed_token(users["member" if side == "A" else "b_member"]),
+                "ticket": "NOSUCHTICKET",
+            }
+            for side in ("A", "B")
+        }
+        for name, user in users.items():
+            if user is not None:
+                w.api_tokens[name] = ApiToken.issue(user=user, name="matrix")[1]
+        w.seconds = time.monotonic() - started
+        yield w
+        transaction.set_rollback(True)
+
+
+def test_every_url_kwarg_is_mapped():
+    """A new URL pattern with a path parameter must say, in `OBJECTS`, which object fills it;
+    until then the matrix cannot test it, and this fails."""
+    missing = [
+        f"{p.name or '(unnamed)'} {p.route}: {sorted(set(p.kwargs) - set(OBJECTS.get(p.name, {})))}"
+        for p in patterns()
+        if p.kwargs and not set(p.kwargs) <= set(OBJECTS.get(p.name, {}))
+    ]
+    assert missing == [], "add these URL kwargs to OBJECTS:\n" + "\n".join(missing)
+
+
+# --- the requests ------------------------------------------------------------------------------
+A_ACCOUNTS = [u for u, _label in accounts()]
+B_ACCOUNTS = ["b_office", "b_member", "b_dept"]
+PRINCIPALS = ["anonymous", *A_ACCOUNTS, *B_ACCOUNTS]
+# Answers that refuse: the request did nothing and showed nothing.
+REFUSED = {400, 401, 403, 404, 405, 422}
+
+
+def side_of(principal: str) -> str | None:
+    if principal.startswith("b_"):
+        return "B"
+    if principal in ("anonymous", "city_office"):
+        return None  # anonymous has its own rule; the city office may see both districts
+    return "A"
+
+
+def other(side: str) -> str:
+    return "B" if side == "A" else "A"
+
+
+@dataclass
+class Outcome:
+    failures: list[str] = field(default_factory=list)
+    requests: int = 0
+
+    def fail(self, message: str) -> None:
+        self.failures.append(message)
+
+
+class Recorder:
+    """Keeps the last exception a view raised, so a 500 in the report says why."""
+
+    def __init__(self):
+        self.last = ""
+
+    def __call__(self, sender, request=None, **kwargs):
+        import sys
+
+        exc = sys.exc_info()[1]
+        self.last = f"{type(exc).__name__}: {exc}"[:300]
+
+
+def client_for(w: World, principal: str) -> Client:
+    user = w.users[principal]
+    headers = {}
+    if user is not None:
+        headers["HTTP_AUTHORIZATION"] = f"Bearer {w.api_tokens[principal]}"
+    client = Client(raise_request_exception=False, **headers)
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def to_login(response) -> bool:
+    return response.status_code == 302 and "/accounts/login/" in response.get("Location", "")
+
+
+def targets(w: World, pattern: Pattern) -> list[tuple[str | None, str]]:
+    """(side of the objects or None, url) for every way to fill the pattern."""
+    spec = OBJECTS.get(pattern.name, {})
+    if all(getattr(spec[k], "neutral", False) for k in pattern.kwargs):
+        return [(None, pattern.url(values)) for values in w.values(pattern, "A")]
+    out = []
+    for side in ("A", "B"):
+        for values in w.values(pattern, side) or []:
+            out.append((side, pattern.url(values)))
+    return out
+
+
+def is_api(pattern: Pattern) -> bool:
+    return pattern.name.startswith("api:")
+
+
+def check_get(w: World, principal: str, client: Client, recorder: Recorder, out: Outcome):
+    own = side_of(principal)
+    for pattern in patterns():
+        for obj_side, url in targets(w, pattern):
+            recorder.last = ""
+            response = client.get(url)
+            out.requests += 1
+            code = response.status_code
+            where = f"GET {url} ({pattern.name}) as {principal}: {code}"
+            if code >= 500:
+                out.fail(f"{where} {recorder.last}")
+                continue
+            if principal == "anonymous":
+                if pattern.name not in PUBLIC and not is_api(pattern):
+                    if code not in REFUSED and not to_login(response):
+                        out.fail(f"{where}: a page open to anonymous visitors")
+                elif is_api(pattern) and code not in REFUSED:
+                    out.fail(f"{where}: the API answers without a token")
+                continue
+            if (
+                own is not None
+                and obj_side == other(own)
+                and pattern.name not in CAPABILITY
+                and code not in REFUSED
+                and not to_login(response)
+            ):
+                out.fail(f"{where}: another district's object")
+            if (
+                own is not None
+                and code == 200
+                and obj_side is None
+                and "text/html" in response.get("Content-Type", "")
+            ):
+                foreign = MARK_B if own == "A" else MARK_A
+                if foreign in response.content.decode():
+                    out.fail(f"{where}: the list shows another district's row ({foreign})")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("principal", PRINCIPALS)
+def test_get_matrix(world, principal):
+    recorder = Recorder()
+    got_request_exception.connect(recorder)
+    try:
+        out = Outcome()
+        started = time.monotonic()
+        check_get(world, principal, client_for(world, principal), recorder, out)
+        print(f"{principal}: {out.requests} GETs in {time.monotonic() - started:.1f}s")
+    finally:
+        got_request_exception.disconnect(recorder)
+    assert out.failures == [], "\n".join(out.failures)
+
+
+# --- POST: nothing changes for who may not act ---------------------------------------------------
+# Audit verbs written by reading, not by changing anything.
+READ_VERBS = ("pii.", "auth.")
+
+
+def _last_event_id() -> int:
+    from xieshang.core.models import Event
+
+    return Event.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+
+
+def _changes_since(last: int) -> list[str]:
+    from xieshang.core.models import Event
+
+    rows = Event.objects.filter(pk__gt=last)
+    for prefix in READ_VERBS:
+        rows = rows.exclude(verb__startswith=prefix)
+    return list(rows.values_list("verb", flat=True)[:5])
+
+
+def _primary(w: World, pattern: Pattern, side: str | None):
+    """The object the URL acts on (the first kwarg's), or None."""
+    if side is None or not pattern.kwargs:
+        return None
+    key = getattr(OBJECTS[pattern.name][pattern.kwargs[0]], "key", None)
+    found = w.objects[side].get(key) if key else None
+    return found if hasattr(found, "pk") else None
+
+
+def _snapshot(instance) -> dict | None:
+    if instance is None:
+        return None
+    names = [f for f in ("status", "version", "is_active") if hasattr(instance, f)]
+    if not names:
+        return None
+    return type(instance)._default_manager.filter(pk=instance.pk).values(*names).first()
+
+
+def refused(response) -> bool:
+    from django.contrib.messages import constants, get_messages
+
+    if response.status_code in REFUSED or to_login(response):
+        return True
+    if response.status_code == 302 and hasattr(response, "wsgi_request"):
+        return any(m.level == constants.ERROR for m in get_messages(response.wsgi_request))
+    return False
+
+
+def check_post(w: World, principal: str, client: Client, recorder: Recorder, out: Outcome):
+    own = side_of(principal)
+    for pattern in patterns():
+        for obj_side, url in targets(w, pattern):
+            instance = _primary(w, pattern, obj_side)
+            before, last = _snapshot(instance), _last_event_id()
+            recorder.last = ""
+            with transaction.atomic():
+                response = client.post(url)
+                code = response.status_code
+                out.requests += 1
+                where = f"POST {url} ({pattern.name}) as {principal}: {code}"
+                foreign = (
+                    own is not None and obj_side == other(own) and pattern.name not in CAPABILITY
+                )
+                if code >= 500:
+                    out.fail(f"{where} {recorder.last}")
+                elif foreign and code not in REFUSED and not to_login(response):
+                    out.fail(f"{where}: another district's object")
+                if principal == "anonymous" or foreign or refused(response):
+                    changed = _changes_since(last)
+                    after = _snapshot(instance)
+                    if changed or after != before:
+                        out.fail(f"{where}: refused, yet changed {changed} {before} -> {after}")
+                transaction.set_rollback(True)
+
+
+# Who posts to every pattern: everyone outside the demo district, and the demo roles whose
+# rights differ most. The others are covered by the GET matrix and their own app tests.
+POSTERS = ["anonymous", *B_ACCOUNTS, "member", "dept", "office", "proposal", "liaison", "secadmin"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("principal", POSTERS)
+def test_post_matrix(world, principal):
+    recorder = Recorder()
+    got_request_exception.connect(recorder)
+    try:
+        out = Outcome()
+        started = time.monotonic()
+        check_post(world, principal, client_for(world, principal), recorder, out)
+        print(f"{principal}: {out.requests} POSTs in {time.monotonic() - started:.1f}s")
+    finally:
+        got_request_exception.disconnect(recorder)
+    assert out.failures == [], "\n".join(out.failures)
