@@ -803,3 +803,23 @@ def test_post_matrix(world, principal):
     finally:
         got_request_exception.disconnect(recorder)
     assert out.failures == [], "\n".join(out.failures)
+
+
+@pytest.mark.django_db
+def test_the_matrix_can_see_a_leak(world):
+    """Controls: each district opens its own marked objects and sees its own marker in its
+    lists, so the 404s and the absent markers above mean something."""
+    own = {
+        "office": ["meetings:detail", "consultation:topic", "followups:detail", "members:detail"],
+        "b_office": ["meetings:detail", "consultation:topic", "followups:detail", "members:detail"],
+        "b_member": ["proposals:detail", "opinions:detail"],
+    }
+    by_name = {p.name: p for p in patterns()}
+    for principal, names in own.items():
+        client = client_for(world, principal)
+        side = side_of(principal)
+        for name in names:
+            url = by_name[name].url(world.values(by_name[name], side)[0])
+            assert client.get(url).status_code == 200, (principal, url)
+    assert MARK_B in client_for(world, "b_office").get("/meetings/").content.decode()
+    assert MARK_B in client_for(world, "b_member").get("/proposals/mine/").content.decode()
