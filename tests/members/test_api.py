@@ -4,7 +4,7 @@ from xieshang.core.models import ApiToken, Event
 from xieshang.members.validators import id_number_birth_date
 from xieshang.orgs.models import Level, Role
 
-from .factories import committee
+from .factories import committee, valid_id
 
 pytestmark = pytest.mark.django_db
 
@@ -15,9 +15,10 @@ def bearer(user) -> dict:
 
 
 def with_birth_date(member):
-    """The birth date the ID number carries, as the member form fills it."""
+    """A real ID number and the birth date it carries, as the member form fills them."""
+    member.id_number = valid_id(f"11010119750309{member.pk % 1000:03d}")
     member.birth_date = id_number_birth_date(member.id_number)
-    member.save(update_fields=["birth_date"])
+    member.save(update_fields=["id_number", "birth_date"])
     return member
 
 

@@ -157,17 +157,7 @@ def member_detail(request, pk: int):
     member = _get_member(request.user, pk)
     memberships = selectors.memberships_of(member)
     show_pii = access.can(request.user, "members.view_pii", member.organisation)
-    if show_pii:
-        shown = [f for f in ("id_number", "phone", "address") if getattr(member, f)]
-        if shown:
-            pii.log_access(actor=request.user, action="view", subject=member, fields=shown)
-        personal = {
-            "id_number": member.id_number,
-            "phone": member.phone,
-            "address": member.address,
-        }
-    else:
-        personal = {f: pii.masked(f, getattr(member, f)) for f in ("id_number", "phone", "address")}
+    personal = pii.personal_data(actor=request.user, subject=member, show=show_pii)
     can_edit = access.can(request.user, "members.edit", member.organisation)
     return render(
         request,
