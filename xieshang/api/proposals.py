@@ -90,7 +90,7 @@ class ErrorOut(Schema):
 
 
 class InvalidItem(Schema):
-    loc: list[str]
+    loc: list[str | int]  # ninja gives list positions as numbers: ["body", "payload", "co", 0]
     msg: str
     type: str
 
