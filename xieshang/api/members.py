@@ -7,7 +7,7 @@ from django.http import Http404
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
-from xieshang.api.schemas import Id, Page
+from xieshang.api.schemas import ErrorOut, Id, Page
 from xieshang.core import access, pii
 from xieshang.members import selectors
 from xieshang.members.models import Member, Membership
@@ -103,7 +103,7 @@ def _seat(seat: Membership) -> dict:
     }
 
 
-@router.get("/", response=MemberPage, summary="委员名单")
+@router.get("/", response={200: MemberPage, 403: ErrorOut}, summary="委员名单")
 def member_list(request, filters: Query[MemberFilters]):
     user = request.auth
     if not access.can(user, "members.view"):
