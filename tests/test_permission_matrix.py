@@ -294,6 +294,7 @@ class World:
     tokens: dict[str, dict] = field(default_factory=dict)
     objects: dict[str, dict] = field(default_factory=dict)
     api_tokens: dict[str, str] = field(default_factory=dict)
+    post_only: set[str] = field(default_factory=set)
 
     def values(self, pattern: Pattern, side: str) -> list[dict] | None:
         """Every filling of the pattern's kwargs with `side`'s objects; None when that side
@@ -608,6 +609,7 @@ def other(side: str) -> str:
 class Outcome:
     failures: list[str] = field(default_factory=list)
     requests: int = 0
+    seconds: float = 0.0
 
     def fail(self, message: str) -> None:
         self.failures.append(message)
@@ -661,8 +663,12 @@ def check_get(w: World, principal: str, client: Client, recorder: Recorder, out:
     own = side_of(principal)
     for pattern in patterns():
         for obj_side, url in targets(w, pattern):
+            if url in w.post_only:
+                continue  # answered 405 to GET before: the decorator, not the role, decides
             recorder.last = ""
             response = client.get(url)
+            if response.status_code == 405:
+                w.post_only.add(url)
             out.requests += 1
             code = response.status_code
             where = f"GET {url} ({pattern.name}) as {principal}: {code}"
@@ -704,7 +710,7 @@ def test_get_matrix(world, principal):
         out = Outcome()
         started = time.monotonic()
         check_get(world, principal, client_for(world, principal), recorder, out)
-        print(f"{principal}: {out.requests} GETs in {time.monotonic() - started:.1f}s")
+        out.seconds = time.monotonic() - started
     finally:
         got_request_exception.disconnect(recorder)
     assert out.failures == [], "\n".join(out.failures)
@@ -787,7 +793,7 @@ def check_post(w: World, principal: str, client: Client, recorder: Recorder, out
 
 # Who posts to every pattern: everyone outside the demo district, and the demo roles whose
 # rights differ most. The others are covered by the GET matrix and their own app tests.
-POSTERS = ["anonymous", *B_ACCOUNTS, "member", "dept", "office", "proposal", "liaison", "secadmin"]
+POSTERS = ["anonymous", *B_ACCOUNTS, "member", "dept", "office", "secadmin"]
 
 
 @pytest.mark.django_db
@@ -799,7 +805,7 @@ def test_post_matrix(world, principal):
         out = Outcome()
         started = time.monotonic()
         check_post(world, principal, client_for(world, principal), recorder, out)
-        print(f"{principal}: {out.requests} POSTs in {time.monotonic() - started:.1f}s")
+        out.seconds = time.monotonic() - started
     finally:
         got_request_exception.disconnect(recorder)
     assert out.failures == [], "\n".join(out.failures)
