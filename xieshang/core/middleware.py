@@ -129,6 +129,11 @@ class RejectNulMiddleware:
                 return None  # not JSON: the API reports the syntax error itself
             return "body" if _json_has_nul(data) else None
         if request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
+            if request.path.startswith(_API_PREFIX):
+                # django-ninja reads `request.body` after us; parsing multipart from the
+                # stream would leave it unreadable (RawPostDataException, a 500). Reading
+                # the body first caches it, and the form is then parsed from the cache.
+                request.body  # noqa: B018
             return "body" if _querydict_has_nul(request.POST) else None
         return None
 
