@@ -45,6 +45,16 @@ def test_odd_query_parameters_on_pages_answer_400_with_a_message(
     assert "请求有误" in body  # the 400 page, not a bare default
 
 
+@pytest.mark.parametrize("query", ["group=-1e30", f"group={HUGE}", f"term={HUGE}"])
+def test_an_odd_member_filter_answers_400_and_says_which_field(client, demo, query):
+    client.force_login(User.objects.get(username="office"))
+    response = client.get(f"/members/?{query}")
+    assert response.status_code == 400
+    body = response.content.decode()
+    errors = body.split('id="filter-errors">', 1)[1].split("</div></div>", 1)[0]
+    assert errors.strip()  # the field and why, not just an empty list
+
+
 def test_nul_in_a_posted_form_answers_400(client, demo):
     client.force_login(User.objects.get(username="member"))
     response = client.post("/opinions/new/", {"title": "标题\x00", "suggestions": "建议"})

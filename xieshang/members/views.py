@@ -84,6 +84,9 @@ def member_list(request):
             "can_import": access.can(request.user, "members.import"),
             "can_export": access.can(request.user, "members.export"),
         },
+        # A filter the form refuses (group=-1e30) is the caller's mistake: the page still
+        # shows, with the form's message, but answers 400 like every other odd query.
+        status=400 if form.is_bound and not form.is_valid() else 200,
     )
 
 
