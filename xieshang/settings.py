@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "xieshang.meetings",
     "xieshang.consultation",
     "xieshang.opinions",
+    "xieshang.platforms",
     "xieshang.textsim",
     "xieshang.portal",
     "xieshang.api",
