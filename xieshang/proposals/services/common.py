@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from xieshang.core import access, calendar
 from xieshang.core.notifications import notify
+from xieshang.duty.services import record_duty
 from xieshang.orgs.models import Role
 
 from ..models import Proposal, Signer
@@ -63,3 +64,25 @@ def _reviewers(proposal: Proposal):
         role_assignments__role=Role.PROPOSAL_COMMITTEE,
         role_assignments__organisation__in=proposal.organisation.ancestor_ids(),
     ).distinct()
+
+
+def _record_proposers_duty(
+    proposal: Proposal, *, first_kind: str, cosigner_kind: str, date
+) -> None:
+    """One duty record for the first proposer and one for each confirmed co-signer."""
+    if proposal.first_proposer_id:
+        record_duty(
+            member=proposal.first_proposer,
+            kind=first_kind,
+            date=date,
+            title=proposal.title,
+            source=proposal,
+        )
+    for signer in proposal.signers.filter(status=Signer.Status.CONFIRMED).select_related("member"):
+        record_duty(
+            member=signer.member,
+            kind=cosigner_kind,
+            date=date,
+            title=proposal.title,
+            source=proposal,
+        )

@@ -8,11 +8,10 @@ from django.utils.translation import gettext as _
 
 from xieshang.core.audit import TransitionError, lock, record_event, transition
 from xieshang.duty.models import DutyKind
-from xieshang.duty.services import record_duty
 
 from .. import policies
-from ..models import Proposal, Signer, Supervision
-from .common import S, _today
+from ..models import Proposal, Supervision
+from .common import S, _record_proposers_duty, _today
 
 
 @transaction.atomic
@@ -53,23 +52,12 @@ def key_approve(*, proposal: Proposal, actor, leading_leader: str) -> Proposal:
         field="key_status",
         extra_fields=["leading_leader"],
     )
-    date = _today()
-    if proposal.first_proposer_id:
-        record_duty(
-            member=proposal.first_proposer,
-            kind=DutyKind.KEY_PROPOSAL_FIRST,
-            date=date,
-            title=proposal.title,
-            source=proposal,
-        )
-    for signer in proposal.signers.filter(status=Signer.Status.CONFIRMED).select_related("member"):
-        record_duty(
-            member=signer.member,
-            kind=DutyKind.KEY_PROPOSAL_COSIGNER,
-            date=date,
-            title=proposal.title,
-            source=proposal,
-        )
+    _record_proposers_duty(
+        proposal,
+        first_kind=DutyKind.KEY_PROPOSAL_FIRST,
+        cosigner_kind=DutyKind.KEY_PROPOSAL_COSIGNER,
+        date=_today(),
+    )
     return proposal
 
 

@@ -7,12 +7,11 @@ from django.utils.translation import gettext as _
 
 from xieshang.core.audit import lock, transition
 from xieshang.duty.models import DutyKind
-from xieshang.duty.services import record_duty
 from xieshang.orgs import config
 
 from .. import policies, rules
-from ..models import Proposal, Signer
-from .common import REVIEWABLE, S, _notify_proposers, _today
+from ..models import Proposal
+from .common import REVIEWABLE, S, _notify_proposers, _record_proposers_duty, _today
 
 
 def _reviewed(proposal: Proposal, actor, to: str, verb: str, note: str, extra=()) -> None:
@@ -33,22 +32,12 @@ def _reviewed(proposal: Proposal, actor, to: str, verb: str, note: str, extra=()
 
 def _record_proposal_duty(proposal: Proposal) -> None:
     date = timezone.localtime(proposal.submitted_at).date() if proposal.submitted_at else _today()
-    if proposal.first_proposer_id:
-        record_duty(
-            member=proposal.first_proposer,
-            kind=DutyKind.PROPOSAL_FIRST,
-            date=date,
-            title=proposal.title,
-            source=proposal,
-        )
-    for signer in proposal.signers.filter(status=Signer.Status.CONFIRMED).select_related("member"):
-        record_duty(
-            member=signer.member,
-            kind=DutyKind.PROPOSAL_COSIGNER,
-            date=date,
-            title=proposal.title,
-            source=proposal,
-        )
+    _record_proposers_duty(
+        proposal,
+        first_kind=DutyKind.PROPOSAL_FIRST,
+        cosigner_kind=DutyKind.PROPOSAL_COSIGNER,
+        date=date,
+    )
 
 
 @transaction.atomic
