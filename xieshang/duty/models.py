@@ -29,6 +29,8 @@ class DutyKind(models.TextChoices):
     INSPECTION = "inspection", _("视察调研")
     SECTOR_CONTACT = "sector_contact", _("联系界别群众")
     STUDIO = "studio", _("委员工作室、委员讲堂活动")
+    # C2.10: attending a street or community consultation session (议事会).
+    COMMUNITY_CONSULTATION = "community_consultation", _("参加基层协商议事")
     PLENARY_ABSENCE_UNEXCUSED = "plenary_absence_unexcused", _("无故缺席全体会议")
     PLENARY_ABSENCE_EXCUSED = "plenary_absence_excused", _("请假缺席全体会议")
     ABSENCE_UNEXCUSED = "absence_unexcused", _("无故缺席其他会议活动")

@@ -52,6 +52,7 @@ DEFAULT_SCORES: dict[str, tuple[Decimal, Decimal | None]] = {
     DutyKind.INSPECTION: (Decimal(5), None),
     DutyKind.SECTOR_CONTACT: (Decimal(2), Decimal(10)),
     DutyKind.STUDIO: (Decimal(5), None),
+    DutyKind.COMMUNITY_CONSULTATION: (Decimal(5), None),
     DutyKind.PLENARY_ABSENCE_UNEXCUSED: (Decimal(-30), None),
     DutyKind.PLENARY_ABSENCE_EXCUSED: (Decimal(-10), None),
     DutyKind.ABSENCE_UNEXCUSED: (Decimal(-5), None),
