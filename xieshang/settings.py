@@ -197,6 +197,9 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# How many reverse proxies in front of the app append to X-Forwarded-For. 0: the header is
+# ignored (anyone can send it) and REMOTE_ADDR is the client (portal.ratelimit.client_ip).
+TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0)
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 if not DEBUG:

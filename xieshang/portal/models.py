@@ -75,3 +75,18 @@ class ScreenedText(models.Model):
 
     def __str__(self) -> str:
         return self.text[:30]
+
+
+class RateHit(models.Model):
+    """One counted request of a rate-limited public action (`ratelimit.allow`). In the
+    database, not a per-process cache, so several app servers share the count. The key holds
+    a keyed hash of the client, never the address."""
+
+    key = models.CharField(max_length=64, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["key", "created_at"])]
+
+    def __str__(self) -> str:
+        return self.key[:12]

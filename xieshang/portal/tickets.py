@@ -1,0 +1,90 @@
+"""Ticket + check code: how a resident follows a public submission without an account.
+
+Every public item (a topic suggestion, a resident's issue) has a ticket number, which may
+be guessed or read over a shoulder, and a check code given once to the submitter. The code
+is stored as a keyed hash only: a copy of the database or a clerk's screen does not reveal
+it, and it cannot be shown again (the resident is told to keep it). The lookup answers a
+wrong code exactly as an unknown ticket, and is rate-limited per client.
+
+    code = tickets.new_code()
+    obj.check_code_hash = tickets.hash_code(code)
+    ...
+    obj = tickets.find(Model.objects.all(), ticket, code)   # None when either is wrong
+"""
+
+import hmac
+import secrets
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from xieshang.core.forms import StyledForm
+
+# No 0/O, 1/I/L: read aloud or copied from a phone screen without ambiguity.
+ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+CODE_LENGTH = 6
+# Lookups per client and hour: enough for a family checking several items, far too few to
+# try codes (31^6 ≈ 8.9e8 per ticket).
+LOOKUPS_PER_HOUR = 30
+
+
+def new_code() -> str:
+    return "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def normalise_code(code: str) -> str:
+    return "".join(ch for ch in (code or "").upper() if not ch.isspace() and ch != "-")
+
+
+def hash_code(code: str) -> str:
+    key = f"{settings.SECRET_KEY}:ticket-code".encode()
+    return hmac.new(key, normalise_code(code).encode(), "sha256").hexdigest()
+
+
+def code_matches(code: str, stored_hash: str) -> bool:
+    if not stored_hash or not code:
+        return False
+    return hmac.compare_digest(hash_code(code), stored_hash)
+
+
+def find(queryset, ticket: str, code: str, *, ticket_field="ticket", hash_field="check_code_hash"):
+    """The row of `queryset` with this ticket whose code matches, or None. A wrong code and
+    an unknown ticket give the same None."""
+    ticket = (ticket or "").strip().upper()
+    if not ticket:
+        return None
+    obj = queryset.filter(**{ticket_field: ticket}).first()
+    if obj is None or not code_matches(code, getattr(obj, hash_field)):
+        return None
+    return obj
+
+
+class LookupForm(StyledForm, forms.Form):
+    """Ticket and check code, with the public's own messages (no Django stock text)."""
+
+    ticket = forms.CharField(
+        label=_("受理编号"),
+        max_length=30,
+        error_messages={
+            "required": _("请填写受理编号。"),
+            "max_length": _("受理编号不正确，请核对。"),
+        },
+    )
+    code = forms.CharField(
+        label=_("查询码"),
+        max_length=20,
+        error_messages={
+            "required": _("请填写查询码。"),
+            "max_length": _("查询码不正确，请核对。"),
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["ticket"].widget.attrs.update(
+            {"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
+        )
+        self.fields["code"].widget.attrs.update(
+            {"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
+        )
