@@ -30,9 +30,15 @@ def test_it_accepts_a_residents_topic_without_login_and_gives_a_ticket(world, cl
     assert topic.status == Topic.Status.PENDING
     assert topic.contact_phone == "13800001111"
     assert topic.ticket in response.text
-    # Someone else with the ticket number sees nothing.
+    code = response.context["code"]
+    assert len(code) == 6 and code in response.text
+    # Someone else with the ticket number sees neither the code nor the suggestion, only
+    # the way to the lookup page.
     client.cookies.clear()
-    assert client.get(reverse("consultation_public:thanks", args=[topic.ticket])).status_code == 404
+    other = client.get(reverse("consultation_public:thanks", args=[topic.ticket]))
+    assert other.status_code == 200
+    assert code not in other.text and topic.title not in other.text
+    assert reverse("consultation_public:lookup") in other.text
 
 
 @pytest.mark.clause("C2.3")

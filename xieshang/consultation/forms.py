@@ -29,28 +29,51 @@ MONTHS = [(m, lazy(_month_label, str)(m)) for m in range(1, 13)]
 
 
 class PublicTopicForm(StyledForm, forms.Form):
+    """The public topic form. Every message is our own (no Django stock text reaches the
+    public), and there is no minimum length: "楼道灯坏了三个月没人修" is a whole request.
+    Spam is the screening step's business, not the form's."""
+
     organisation = forms.ModelChoiceField(
-        label=_("向哪一级政协提出"), queryset=Organisation.objects.none(), empty_label=None
+        label=_("向哪一级政协提出"),
+        queryset=Organisation.objects.none(),
+        empty_label=None,
+        error_messages={
+            "required": _("请选择向哪一级政协提出。"),
+            "invalid_choice": _("请从列表中选择向哪一级政协提出。"),
+        },
     )
     title = forms.CharField(
         label=_("议题建议"),
         max_length=100,
-        min_length=5,
-        help_text=_("用一句话概括希望政协协商的问题，5至100字。"),
+        help_text=_("用一句话说明希望协商解决的问题，不超过100字。"),
+        error_messages={
+            "required": _("请填写议题建议。"),
+            "max_length": _("议题建议请控制在100字以内，详细情况可写在“情况说明”中。"),
+        },
     )
     description = forms.CharField(
         label=_("情况说明"),
         max_length=1500,
-        min_length=20,
+        required=False,
         widget=forms.Textarea(attrs={"rows": 6}),
-        help_text=_("请说明问题的现状、影响和您的建议，20至1500字。"),
+        help_text=_("可补充问题的现状、影响和您的建议（选填，不超过1500字）。"),
+        error_messages={"max_length": _("情况说明请控制在1500字以内。")},
     )
-    name = forms.CharField(label=_("您的称呼"), max_length=30, required=False)
+    name = forms.CharField(
+        label=_("您的称呼"),
+        max_length=30,
+        required=False,
+        error_messages={"max_length": _("称呼请控制在30字以内。")},
+    )
     phone = forms.RegexField(
         label=_("联系电话"),
         regex=r"^1\d{10}$",
         required=False,
-        error_messages={"invalid": _("请填写11位手机号码，或留空。")},
+        max_length=11,
+        error_messages={
+            "invalid": _("请填写11位手机号码，或留空。"),
+            "max_length": _("请填写11位手机号码，或留空。"),
+        },
         help_text=_("仅供工作人员联系您，不会公开。"),
     )
     # A field people never see: robots that fill every field are turned away.
@@ -119,6 +142,41 @@ class ModerateForm(StyledForm, forms.Form):
             self.add_error("focus_area", _("采纳为议题须选择重点领域。"))
         if data.get("decision") == "reject" and not (data.get("note") or "").strip():
             self.add_error("note", _("请填写不予采纳的理由。"))
+        return data
+
+
+class BulkRejectForm(StyledForm, forms.Form):
+    """Reject the ticked public submissions with one standard reason (or one typed)."""
+
+    topics = forms.TypedMultipleChoiceField(
+        label=_("所选征题"),
+        coerce=int,
+        choices=(),
+        error_messages={
+            "required": _("请先勾选要处理的征题。"),
+            "invalid_choice": _("所选征题已被处理或不存在，请刷新后重试。"),
+        },
+    )
+    reason = forms.ChoiceField(label=_("不予采纳理由"), choices=())
+    note = forms.CharField(
+        label=_("其他理由"), max_length=200, required=False, help_text=_("选“其他”时填写。")
+    )
+
+    OTHER = "__other__"
+
+    def __init__(self, *args, topic_ids=(), reasons=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["topics"].choices = [(pk, pk) for pk in topic_ids]
+        self.fields["reason"].choices = [(r, r) for r in reasons] + [(self.OTHER, _("其他"))]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("reason") == self.OTHER:
+            if not (data.get("note") or "").strip():
+                self.add_error("note", _("请填写不予采纳的理由。"))
+            data["final_note"] = (data.get("note") or "").strip()
+        else:
+            data["final_note"] = data.get("reason", "")
         return data
 
 

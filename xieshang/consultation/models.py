@@ -125,6 +125,15 @@ class Topic(models.Model):
     contact_phone = models.CharField(_("联系电话"), max_length=20, blank=True)
     ticket = models.CharField(_("受理编号"), max_length=20, blank=True, db_index=True)
     ip_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    # The check code given once to the resident with the ticket (portal.tickets), as a keyed
+    # hash: the lookup page needs both.
+    check_code_hash = models.CharField(max_length=64, blank=True, editable=False)
+    # The verdict of the portal's screening step at submission (portal.screening): held items
+    # are marked for the moderator with the reasons; spam never reaches a public page.
+    screen_held = models.BooleanField(_("待甄别"), default=False)
+    screen_spam = models.BooleanField(_("疑似垃圾信息"), default=False, db_index=True)
+    screen_reasons = models.JSONField(_("甄别理由"), default=list, blank=True)
+    screen_score = models.PositiveIntegerField(default=0, editable=False)
     status = models.CharField(
         _("状态"), max_length=12, choices=Status.choices, default=Status.OPEN, db_index=True
     )

@@ -42,3 +42,14 @@ FEEDBACK_WORKING_DAYS = define(
 PUBLIC_TOPICS_PER_HOUR = define(
     "consultation.public_topics_per_hour", 3, _("公众征题每小时提交次数上限（每个地址）")
 )
+# The standard reasons a moderator picks to reject many public submissions at once.
+BULK_REJECT_REASONS = define(
+    "consultation.bulk_reject_reasons",
+    [
+        "垃圾信息（广告、违法违规内容），不予受理",
+        "与政协协商工作无关，不予采纳",
+        "重复提交，不予重复受理",
+        "内容不完整，无法受理",
+    ],
+    _("征题批量不予采纳的标准理由"),
+)

@@ -33,6 +33,7 @@ from xieshang.followups.models import Task
 from xieshang.members.models import Member, Membership
 from xieshang.orgs import config
 from xieshang.orgs.models import Organisation, Role
+from xieshang.portal import ratelimit, screening, tickets
 
 from . import diff, policies, rules, selectors
 from .models import (
@@ -143,6 +144,38 @@ def topic_create(
     return topic
 
 
+@transaction.atomic
+def topic_from_resident_issue(*, issue, actor) -> Topic:
+    """A resident's issue turned into a consultation topic (群众出题, C2.3) by whoever
+    triages it (the residents app checks that right). The topic goes straight into the
+    pool of the committee above the street; the resident is named as written, never their
+    phone. Idempotent per issue."""
+    if issue.topic_id:
+        return issue.topic
+    organisation = cppcc_of(issue.organisation)
+    street = issue.organisation
+    if street.level == "community" and street.parent_id:
+        street = street.parent
+    topic = Topic.objects.create(
+        organisation=organisation,
+        title=issue.title[:100],
+        description=issue.description,
+        source=Topic.Source.GRASSROOTS,
+        proposer_name=issue.resident_name or _("群众（%(ticket)s）") % {"ticket": issue.ticket},
+        street=street,
+        status=Topic.Status.OPEN,
+        submitted_by=actor if getattr(actor, "pk", None) else None,
+    )
+    record_event(
+        actor=actor,
+        verb="topic.create",
+        subject=topic,
+        to_state=topic.status,
+        note=_("由民情事项转来：%(ticket)s") % {"ticket": issue.ticket},
+    )
+    return topic
+
+
 def ip_hash(ip: str | None) -> str:
     return hashlib.sha256(f"{settings.SECRET_KEY}:{ip or ''}".encode()).hexdigest()
 
@@ -152,28 +185,43 @@ def topic_public_submit(
     *, organisation: Organisation, title: str, description: str, name: str, phone: str, ip: str
 ) -> Topic:
     """A resident's topic suggestion from the portal (社会征题). It waits for moderation and
-    is not a topic until staff accept it. At most `public_topics_per_hour` submissions per
-    address and hour; the address is kept only as a keyed hash."""
-    hashed = ip_hash(ip)
+    is not a topic until staff accept it.
+
+    At most `public_topics_per_hour` submissions per client address and hour (portal
+    ratelimit, the address as the trusted proxies report it); the address is kept only as
+    a keyed hash. Every submission passes the portal's screening step: the verdict (held,
+    spam, reasons) is stored on the topic for the moderator, nothing is refused for it.
+    The returned topic carries `check_code`, the resident's code for the lookup page, which
+    is stored only as a hash and so can be shown only now."""
     limit = config.get(organisation, rules.PUBLIC_TOPICS_PER_HOUR)
-    since = timezone.now() - dt.timedelta(hours=1)
-    recent = Topic.objects.filter(
-        ip_hash=hashed, source=Topic.Source.PUBLIC, created_at__gte=since
-    ).count()
-    if recent >= limit:
+    if not ratelimit.allow(f"consultation.topic:{ip}", limit, dt.timedelta(hours=1)):
         raise RateLimited(
             _("提交过于频繁：每小时最多提交%(n)s条，请稍后再试。您填写的内容已保留。")
             % {"n": limit}
         )
+    title = title.strip()
+    description = description.strip()
+    verdict = screening.screen(
+        organisation=organisation,
+        texts=[title, description],
+        contact=f"{name} {phone}".strip(),
+        client=ip,
+    )
+    code = tickets.new_code()
     topic = Topic.objects.create(
         organisation=organisation,
-        title=title.strip(),
+        title=title,
         description=description,
         source=Topic.Source.PUBLIC,
         proposer_name=name.strip() or _("群众"),
         contact_phone=phone.strip(),
         status=Topic.Status.PENDING,
-        ip_hash=hashed,
+        ip_hash=ip_hash(ip),
+        check_code_hash=tickets.hash_code(code),
+        screen_held=verdict.held,
+        screen_spam=verdict.spam,
+        screen_reasons=list(verdict.reasons),
+        screen_score=verdict.score,
     )
     topic.ticket = f"YT{timezone.localdate().year}{topic.pk:06d}"
     topic.save(update_fields=["ticket"])
@@ -183,7 +231,9 @@ def topic_public_submit(
         subject=topic,
         to_state=topic.status,
         note=topic.ticket,
+        data={"held": verdict.held, "spam": verdict.spam, "reasons": list(verdict.reasons)},
     )
+    topic.check_code = code
     return topic
 
 
@@ -221,6 +271,25 @@ def topic_moderate(
         extra_fields=["focus_area", "topic_type", "moderation_note"],
     )
     return topic
+
+
+def topic_bulk_reject(*, topic_ids, actor, note: str) -> tuple[int, int]:
+    """Reject many pending public submissions with one reason (typically spam marked by the
+    screening step). Each goes through `topic_moderate`, so each is checked, transitioned
+    and audited on its own; one that another moderator has settled meanwhile, or that the
+    actor may not manage, is skipped. Returns (rejected, skipped)."""
+    if not note.strip():
+        raise ValidationError({"note": _("请选择或填写不予采纳的理由。")})
+    rejected = skipped = 0
+    for topic in Topic.objects.filter(pk__in=list(topic_ids), source=Topic.Source.PUBLIC):
+        try:
+            topic_moderate(topic=topic, actor=actor, accept=False, note=note)
+        except (PermissionDenied, TransitionError):
+            skipped += 1
+        else:
+            rejected += 1
+    skipped += len(set(topic_ids)) - rejected - skipped
+    return rejected, skipped
 
 
 @transaction.atomic

@@ -8,6 +8,11 @@ urlpatterns = [
     path("topics/", views.topics, name="topics"),
     path("topics/new/", views.topic_new, name="topic_new"),
     path("topics/moderation/", views.moderation, name="moderation"),
+    path(
+        "topics/moderation/bulk-reject/",
+        views.moderation_bulk_reject,
+        name="moderation_bulk_reject",
+    ),
     path("topics/<int:pk>/", views.topic_detail, name="topic"),
     path("topics/<int:pk>/moderate/", views.topic_moderate, name="topic_moderate"),
     path("topics/<int:pk>/merge/", views.topic_merge, name="topic_merge"),

@@ -6,4 +6,5 @@ app_name = "consultation_public"
 urlpatterns = [
     path("", views_public.submit, name="submit"),
     path("thanks/<str:ticket>/", views_public.thanks, name="thanks"),
+    path("lookup/", views_public.lookup, name="lookup"),
 ]

@@ -8,7 +8,7 @@ user's scope answer 404, the same as rows that do not exist.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -25,6 +25,7 @@ from xieshang.orgs.models import Level, Organisation
 from . import policies, selectors, services
 from .forms import (
     ApproveForm,
+    BulkRejectForm,
     CommentForm,
     MergeForm,
     ModerateForm,
@@ -228,15 +229,95 @@ def topic_detail(request, pk: int):
     return _render_topic(request, _get_topic(request, pk))
 
 
+MARKS = {
+    "": None,
+    "spam": {"screen_spam": True},
+    "held": {"screen_held": True, "screen_spam": False},
+    "clear": {"screen_held": False},
+}
+
+
+def _moderation_page(request, *, form=None, status=200):
+    mark = request.GET.get("mark", "")
+    if mark not in MARKS:
+        raise BadRequest(_("筛选条件（mark）不正确。"))
+    queue = selectors.moderation_queue(request.user)
+    counts = {
+        "all": queue.count(),
+        "spam": queue.filter(screen_spam=True).count(),
+        "held": queue.filter(screen_held=True, screen_spam=False).count(),
+        "clear": queue.filter(screen_held=False).count(),
+    }
+    shown = queue.filter(**MARKS[mark]) if MARKS[mark] else queue
+    page = _paginate(request, shown)
+    orgs = {t.organisation for t in page}
+    reasons = _bulk_reasons(orgs)
+    if form is None:
+        form = BulkRejectForm(topic_ids=[t.pk for t in page], reasons=reasons)
+    return render(
+        request,
+        "consultation/moderation.html",
+        {"page": page, "mark": mark, "counts": counts, "bulk_form": form},
+        status=status,
+    )
+
+
+def _bulk_reasons(orgs) -> list[str]:
+    """The standard reasons of the organisations on the page, in order, without repeats."""
+    from xieshang.orgs import config
+
+    from .rules import BULK_REJECT_REASONS
+
+    reasons: list[str] = []
+    for org in sorted(orgs, key=lambda o: o.path) or [None]:
+        for reason in config.get(org, BULK_REJECT_REASONS):
+            if reason not in reasons:
+                reasons.append(reason)
+    return reasons
+
+
 @login_required
 def moderation(request):
     if not access.can(request.user, "consultation.manage"):
         raise PermissionDenied
-    return render(
-        request,
-        "consultation/moderation.html",
-        {"page": _paginate(request, selectors.moderation_queue(request.user))},
+    return _moderation_page(request)
+
+
+@login_required
+@require_POST
+def moderation_bulk_reject(request):
+    """Reject the ticked submissions with one reason; each is audited on its own."""
+    if not access.can(request.user, "consultation.manage"):
+        raise PermissionDenied
+    queue = selectors.moderation_queue(request.user)
+    orgs = {t.organisation for t in queue.select_related("organisation")}
+    form = BulkRejectForm(
+        request.POST,
+        topic_ids=list(queue.values_list("pk", flat=True)),
+        reasons=_bulk_reasons(orgs),
     )
+    if form.is_valid():
+        try:
+            rejected, skipped = services.topic_bulk_reject(
+                topic_ids=form.cleaned_data["topics"],
+                actor=request.user,
+                note=form.cleaned_data["final_note"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            if skipped:
+                messages.warning(
+                    request,
+                    _("已将%(n)s条征题审核为不予采纳；%(s)s条已由他人处理或无权处理，未改动。")
+                    % {"n": rejected, "s": skipped},
+                )
+            else:
+                messages.success(request, _("已将%(n)s条征题审核为不予采纳。") % {"n": rejected})
+            target = reverse("consultation:moderation")
+            mark = request.POST.get("mark", "")
+            return redirect(f"{target}?mark={mark}" if mark in MARKS and mark else target)
+    return _moderation_page(request, form=form, status=400)
 
 
 @login_required

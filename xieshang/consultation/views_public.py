@@ -1,26 +1,27 @@
-"""The public topic form on the portal (社会征题): no login, rate-limited per address, and
-moderated before staff see it as a topic. A rejected submission keeps what was typed."""
+"""The public topic form on the portal (社会征题): no login, rate-limited per client, screened,
+and moderated before staff see it as a topic. A rejected submission keeps what was typed.
 
-from django.http import Http404
+The resident gets a ticket and a check code (portal.tickets) and follows the suggestion on
+the lookup page with both, from any browser; the thanks page shows the code once, to the
+browser that submitted.
+"""
+
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from xieshang.portal import ratelimit, tickets
+
 from . import services
 from .forms import PublicTopicForm
-from .models import Topic
+from .models import Activity, ConsultationPlan, Outcome, Topic
 
-
-def _client_ip(request) -> str:
-    # Behind the office's reverse proxy REMOTE_ADDR is the proxy; the proxy is trusted to
-    # put the client first in X-Forwarded-For only when BEHIND_TLS_PROXY is set up so.
-    return request.META.get("REMOTE_ADDR", "")
+SESSION_KEY = "public_topic_receipt"
 
 
 @require_http_methods(["GET", "POST"])
 def submit(request):
     form = PublicTopicForm(request.POST or None)
-    error = ""
     if request.method == "POST":
         if form.is_valid():
             data = form.cleaned_data
@@ -31,28 +32,101 @@ def submit(request):
                     description=data["description"],
                     name=data["name"],
                     phone=data["phone"],
-                    ip=_client_ip(request),
+                    ip=ratelimit.client_ip(request),
                 )
             except services.RateLimited as exc:
-                error = str(exc)
                 return render(
                     request,
                     "consultation/public/submit.html",
-                    {"form": form, "error": error},
+                    {"form": form, "error": str(exc)},
                     status=429,
                 )
-            request.session["public_topic_ticket"] = topic.ticket
+            request.session[SESSION_KEY] = {"ticket": topic.ticket, "code": topic.check_code}
             return redirect("consultation_public:thanks", ticket=topic.ticket)
         return render(
             request, "consultation/public/submit.html", {"form": form, "error": ""}, status=400
         )
-    return render(request, "consultation/public/submit.html", {"form": form, "error": error})
+    return render(request, "consultation/public/submit.html", {"form": form, "error": ""})
 
 
 def thanks(request, ticket: str):
-    # Only the browser that submitted sees the confirmation; the ticket alone shows nothing.
-    if request.session.get("public_topic_ticket") != ticket:
-        raise Http404
-    if not Topic.objects.filter(ticket=ticket).exists():
-        raise Http404(_("编号不存在"))
-    return render(request, "consultation/public/thanks.html", {"ticket": ticket})
+    """The receipt: ticket and check code, in the browser that submitted. Any other browser
+    (a shared link, a bookmark on another phone) is sent to the lookup page, which needs
+    the code; the ticket in the address shows nothing."""
+    receipt = request.session.get(SESSION_KEY) or {}
+    if receipt.get("ticket") != ticket:
+        return render(request, "consultation/public/thanks_elsewhere.html", {"ticket": ticket})
+    return render(
+        request,
+        "consultation/public/thanks.html",
+        {"ticket": ticket, "code": receipt.get("code", "")},
+    )
+
+
+def _public_progress(topic: Topic) -> dict:
+    """What the resident may see of their suggestion: the moderation result with its
+    reason, and for an accepted one the published plan, the activity held and the outcomes
+    decided — titles and dates only. A suggestion marked spam shows its status alone."""
+    source = topic.merged_into if topic.status == Topic.Status.MERGED else topic
+    steps = []
+    outcomes = []
+    if source is not None and source.status == Topic.Status.OPEN:
+        items = source.plan_items.filter(plan__status=ConsultationPlan.Status.PUBLISHED)
+        for item in items.select_related("plan"):
+            steps.append(
+                _("已列入《%(plan)s》，协商议题：%(title)s")
+                % {"plan": item.plan.title, "title": item.title or source.title}
+            )
+            for activity in item.activities.filter(status=Activity.Status.HELD).order_by("date"):
+                steps.append(
+                    _("%(date)s 召开协商活动：%(title)s")
+                    % {"date": activity.date.strftime("%Y-%m-%d"), "title": activity.title}
+                )
+                outcomes += list(
+                    activity.outcomes.filter(
+                        status__in=[
+                            Outcome.Status.DECIDED,
+                            Outcome.Status.AWAITING_FEEDBACK,
+                            Outcome.Status.CLOSED,
+                        ]
+                    ).order_by("created_at")
+                )
+    return {
+        "topic": topic,
+        "show_text": not topic.screen_spam,
+        "steps": steps,
+        "outcomes": outcomes,
+        "merged_title": topic.merged_into.title
+        if topic.status == Topic.Status.MERGED and topic.merged_into
+        else "",
+    }
+
+
+@require_http_methods(["GET", "POST"])
+def lookup(request):
+    """Ticket + check code → the suggestion's progress. POST, so the code stays out of
+    addresses and logs; a wrong code gets the same answer as an unknown ticket; at most
+    `tickets.LOOKUPS_PER_HOUR` lookups per client and hour."""
+    form = tickets.LookupForm(request.POST or None)
+    context = {"form": form, "error": "", "result": None}
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        ip = ratelimit.client_ip(request)
+        if not ratelimit.allow(f"lookup:{ip}", tickets.LOOKUPS_PER_HOUR, 3600):
+            context["error"] = _("查询过于频繁，请一小时后再试。")
+            status = 429
+        else:
+            topic = tickets.find(
+                Topic.objects.filter(source=Topic.Source.PUBLIC).select_related("merged_into"),
+                form.cleaned_data["ticket"],
+                form.cleaned_data["code"],
+            )
+            if topic is None:
+                context["error"] = _(
+                    "未找到相符的记录。请核对受理编号和查询码后重试（查询码不区分大小写）。"
+                )
+            else:
+                context["result"] = _public_progress(topic)
+    elif request.method == "POST":
+        status = 400
+    return render(request, "consultation/public/lookup.html", context, status=status)

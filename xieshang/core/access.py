@@ -39,6 +39,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
             "opinions.view",
             "opinions.manage",
             "opinions.submit",
+            "portal.screening",
         }
     ),
     Role.PROPOSAL_COMMITTEE: frozenset(
