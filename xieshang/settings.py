@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "xieshang.consultation",
     "xieshang.opinions",
     "xieshang.platforms",
+    "xieshang.residents",
     "xieshang.textsim",
     "xieshang.portal",
     "xieshang.api",

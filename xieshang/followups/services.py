@@ -18,7 +18,7 @@ from xieshang.core.audit import lock, record_event, transition
 from xieshang.core.notifications import notify
 from xieshang.orgs.models import Role
 
-from . import policies
+from . import policies, signals
 from .models import Extension, Feedback, Task
 
 
@@ -158,6 +158,8 @@ def feedback_submit(*, task: Task, text: str, actor, document=None) -> Feedback:
         extra_fields=["submitted_at"],
         data={"on_time": task.was_on_time},
     )
+    # Modules whose subject follows the task (a resident's issue becomes "answered").
+    signals.feedback_submitted.send(sender=Task, task=task, feedback=feedback, actor=actor)
     return feedback
 
 

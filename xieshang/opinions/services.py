@@ -509,3 +509,42 @@ def opinion_from_proposal(proposal, actor) -> Opinion:
         note=_("由提案转来：%(number)s") % {"number": proposal.number or proposal.title},
     )
     return opinion
+
+
+@transaction.atomic
+def opinion_from_resident_issue(*, issue, actor) -> Opinion:
+    """A resident's issue reported as social-conditions information (转社情民意) by whoever
+    triages it (the residents app checks that right): a submitted item in the office's queue
+    of the committee above the street, from the street as a body, with no member author (a
+    resident earns no duty record). The resident's phone never goes into the text."""
+    if issue.opinion_id:
+        return issue.opinion
+    from xieshang.consultation.services import cppcc_of
+
+    organisation = cppcc_of(issue.organisation)
+    facts = issue.description
+    if issue.location:
+        facts = f"{facts}\n{_('地点：%(place)s') % {'place': issue.location}}"
+    opinion = Opinion.objects.create(
+        organisation=organisation,
+        year=timezone.localdate().year,
+        title=issue.title[:120],
+        facts=facts,
+        # The office writes the suggestions when it edits the item.
+        suggestions=_("群众希望有关方面研究解决。"),
+        source_type=Opinion.SourceType.STAFF,
+        source_body=_("%(node)s（民情事项%(ticket)s）")
+        % {"node": issue.organisation.name, "ticket": issue.ticket},
+        created_by=actor if getattr(actor, "pk", None) else None,
+        status=S.SUBMITTED,
+        submitted_at=timezone.now(),
+    )
+    record_event(
+        actor=actor,
+        verb="opinion.submit",
+        subject=opinion,
+        from_state="",
+        to_state=S.SUBMITTED,
+        note=_("由民情事项转来：%(ticket)s") % {"ticket": issue.ticket},
+    )
+    return opinion

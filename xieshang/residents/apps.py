@@ -1,0 +1,37 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ResidentsConfig(AppConfig):
+    name = "xieshang.residents"
+    label = "residents"
+    verbose_name = _("民情事项")
+
+    def ready(self) -> None:
+        from xieshang.core.audit import register_verbs
+        from xieshang.core.dashboard import register as register_cards
+        from xieshang.followups.signals import feedback_submitted
+
+        from . import rules  # noqa: F401 - defines the configurable rules
+        from .dashboard import resident_cards
+        from .services import on_feedback
+
+        register_cards(resident_cards)
+        feedback_submitted.connect(on_feedback, dispatch_uid="residents.on_feedback")
+        register_verbs(
+            {
+                "resident_issue.create": _("登记民情事项"),
+                "resident_issue.accept": _("受理民情事项"),
+                "resident_issue.reject": _("不予受理"),
+                "resident_issue.schedule": _("列入议事会"),
+                "resident_issue.settle": _("议事会协商解决"),
+                "resident_issue.route": _("转职能部门办理"),
+                "resident_issue.answer": _("部门答复"),
+                "resident_issue.answer_update": _("部门更新答复"),
+                "resident_issue.to_topic": _("转为协商议题"),
+                "resident_issue.to_opinion": _("转为社情民意信息"),
+                "resident_issue.close": _("答复办结"),
+                "resident_issue.rate": _("群众评价"),
+                "resident_issue.phone_delete": _("删除群众联系电话"),
+            }
+        )

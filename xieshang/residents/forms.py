@@ -1,0 +1,210 @@
+"""Forms of residents' issues. The public ones carry their own messages for every refusal:
+no Django stock validation text reaches a resident."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from xieshang.core.forms import StyledForm
+from xieshang.orgs.models import Department, Level, Organisation
+
+from .models import ResidentIssue
+
+PHONE_RE = r"^1\d{10}$"
+
+
+def _node_label(org: Organisation) -> str:
+    if org.level == Level.COMMUNITY and org.parent_id:
+        return f"{org.parent.name} · {org.name}"
+    return org.name
+
+
+class PublicIssueForm(StyledForm, forms.Form):
+    organisation = forms.ModelChoiceField(
+        label=_("所在街道或社区"),
+        queryset=Organisation.objects.none(),
+        empty_label=_("请选择"),
+        error_messages={
+            "required": _("请选择您所在的街道或社区。"),
+            "invalid_choice": _("请从列表中选择街道或社区。"),
+        },
+    )
+    title = forms.CharField(
+        label=_("您反映的事"),
+        max_length=100,
+        help_text=_("一句话说明，如：小区门口路灯不亮。"),
+        error_messages={
+            "required": _("请用一句话说明您反映的事。"),
+            "max_length": _("请控制在100字以内，详细情况写在下面。"),
+        },
+    )
+    description = forms.CharField(
+        label=_("具体情况"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={
+            "required": _("请写一写具体情况。"),
+            "max_length": _("请控制在2000字以内。"),
+        },
+    )
+    location = forms.CharField(
+        label=_("发生地点（选填）"),
+        max_length=100,
+        required=False,
+        error_messages={"max_length": _("地点请控制在100字以内。")},
+    )
+    resident_name = forms.CharField(
+        label=_("您的称呼（选填）"),
+        max_length=30,
+        required=False,
+        error_messages={"max_length": _("称呼请控制在30字以内。")},
+    )
+    phone = forms.RegexField(
+        label=_("手机号码（选填）"),
+        regex=PHONE_RE,
+        required=False,
+        error_messages={"invalid": _("请填写11位手机号码，或留空。")},
+        help_text=_("留下号码，办理进展会短信告诉您；号码不会公开。"),
+    )
+    # A field people never see: robots that fill every field are turned away.
+    website = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        nodes = Organisation.objects.filter(
+            level__in=[Level.STREET, Level.COMMUNITY]
+        ).select_related("parent")
+        self.fields["organisation"].queryset = nodes.order_by("path")
+        self.fields["organisation"].label_from_instance = _node_label
+        self.fields["phone"].widget.attrs.update(
+            {"inputmode": "numeric", "autocomplete": "tel", "maxlength": "11"}
+        )
+
+    def clean_website(self):
+        if self.cleaned_data.get("website"):
+            raise forms.ValidationError(_("提交失败，请刷新页面后重试。"))
+        return ""
+
+
+class RateForm(StyledForm, forms.Form):
+    rating = forms.ChoiceField(
+        label=_("您对答复是否满意"),
+        choices=ResidentIssue.Rating.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("请选择满意程度。"),
+            "invalid_choice": _("请选择满意程度。"),
+        },
+    )
+    comment = forms.CharField(
+        label=_("意见（选填）"),
+        max_length=300,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"max_length": _("请控制在300字以内。")},
+    )
+
+
+class StaffIssueForm(StyledForm, forms.Form):
+    """What residents raised in person or at a session, entered by staff."""
+
+    organisation = forms.ModelChoiceField(
+        label=_("所在街道或社区"), queryset=Organisation.objects.none()
+    )
+    channel = forms.ChoiceField(
+        label=_("来源渠道"),
+        choices=[
+            (ResidentIssue.Channel.IN_PERSON.value, ResidentIssue.Channel.IN_PERSON.label),
+            (ResidentIssue.Channel.SESSION.value, ResidentIssue.Channel.SESSION.label),
+        ],
+    )
+    title = forms.CharField(label=_("事项"), max_length=100)
+    description = forms.CharField(label=_("具体情况"), widget=forms.Textarea(attrs={"rows": 4}))
+    location = forms.CharField(label=_("发生地点"), max_length=100, required=False)
+    resident_name = forms.CharField(label=_("群众称呼"), max_length=30, required=False)
+    phone = forms.RegexField(
+        label=_("群众手机号码"),
+        regex=PHONE_RE,
+        required=False,
+        error_messages={"invalid": _("请填写11位手机号码，或留空。")},
+        help_text=_("经群众同意后填写，用于告知办理进展；办结后按规定期限删除。"),
+    )
+    session = forms.ModelChoiceField(label=_("列入议事会（选填）"), queryset=None, required=False)
+
+    def __init__(self, *args, organisations, sessions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations.select_related("parent").order_by(
+            "path"
+        )
+        self.fields["organisation"].label_from_instance = _node_label
+        self.fields["session"].queryset = sessions
+        self.fields["session"].label_from_instance = lambda s: (
+            f"{s.platform.name} · {s.starts_at:%Y-%m-%d} · {s.title}"
+        )
+
+
+class NoteForm(StyledForm, forms.Form):
+    note = forms.CharField(
+        label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ReasonForm(StyledForm, forms.Form):
+    reason = forms.CharField(label=_("不予受理理由"), max_length=500)
+
+
+class ReplyForm(StyledForm, forms.Form):
+    reply = forms.CharField(
+        label=_("答复群众"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("将显示在群众的查询页面上。"),
+    )
+
+
+class SessionForm(StyledForm, forms.Form):
+    session = forms.ModelChoiceField(label=_("议事会"), queryset=None)
+    result = forms.CharField(
+        label=_("协商结果"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("登记协商解决时填写，将显示在群众的查询页面上。"),
+    )
+
+    def __init__(self, *args, sessions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["session"].queryset = sessions
+        self.fields["session"].label_from_instance = lambda s: (
+            f"{s.platform.name} · {s.starts_at:%Y-%m-%d} · {s.title}（{s.get_status_display()}）"
+        )
+
+
+class RouteForm(StyledForm, forms.Form):
+    department = forms.ModelChoiceField(label=_("承办单位"), queryset=Department.objects.none())
+    working_days = forms.IntegerField(label=_("答复时限（工作日）"), min_value=1, max_value=60)
+    note = forms.CharField(
+        label=_("转办意见"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, departments, default_days: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = departments
+        self.fields["working_days"].initial = default_days
+
+
+class BulkRejectForm(StyledForm, forms.Form):
+    reason = forms.ChoiceField(label=_("统一理由"))
+    issues = forms.ModelMultipleChoiceField(
+        queryset=ResidentIssue.objects.none(),
+        error_messages={"required": _("请勾选要不予受理的事项。")},
+    )
+
+    REASONS = [
+        _("广告或垃圾信息"),
+        _("含违法违规内容"),
+        _("重复提交"),
+        _("内容无法辨认"),
+    ]
+
+    def __init__(self, *args, issues, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["issues"].queryset = issues
+        self.fields["reason"].choices = [(str(r), str(r)) for r in self.REASONS]

@@ -1,0 +1,131 @@
+"""Who may see and act on a resident's issue, on top of core.access.
+
+- Triage (accept, reject, route, settle, convert, close): the convener of a platform at the
+  issue's street or community (or above it), users holding 街道联络员 (LIAISON) in the
+  issue's node or an ancestor, and the CPPCC office (OFFICE) of an ancestor committee.
+- Viewing and statistics: the triagers, plus chairs and the supervising office above.
+- A department (clerk or leader) sees only the issues routed to it.
+- Residents see their issue only through ticket + check code (no account, see services).
+"""
+
+from django.db.models import Q
+
+from xieshang.core import access
+from xieshang.orgs.models import Role
+
+from .models import ResidentIssue
+
+TRIAGE_ROLES = frozenset({Role.LIAISON, Role.OFFICE})
+VIEW_ROLES = TRIAGE_ROLES | {Role.CHAIR, Role.SUPERVISOR}
+
+
+def _authenticated(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False))
+
+
+def _convener_paths(user) -> list[str]:
+    """Paths of the streets/communities where the user convenes a platform (cached)."""
+    if not _authenticated(user):
+        return []
+    cached = getattr(user, "_xs_convener_paths", None)
+    if cached is None:
+        from xieshang.platforms.models import Platform
+
+        cached = sorted(
+            set(Platform.objects.filter(convener=user).values_list("organisation__path", flat=True))
+        )
+        user._xs_convener_paths = cached
+    return cached
+
+
+def _role_paths(user, wanted) -> list[str]:
+    return sorted({ra.organisation.path for ra in access.assignments(user) if ra.role in wanted})
+
+
+def _in(paths, organisation) -> bool:
+    return any(organisation.path.startswith(p) for p in paths)
+
+
+def can_triage_in(user, organisation) -> bool:
+    if not _authenticated(user):
+        return False
+    if user.is_superuser:
+        return True
+    return _in(_role_paths(user, TRIAGE_ROLES), organisation) or _in(
+        _convener_paths(user), organisation
+    )
+
+
+def can_triage(user, issue: ResidentIssue) -> bool:
+    return can_triage_in(user, issue.organisation)
+
+
+def is_department_of(user, issue: ResidentIssue) -> bool:
+    return issue.department_id is not None and (issue.department_id in access.department_ids(user))
+
+
+def can_view(user, issue: ResidentIssue) -> bool:
+    if not _authenticated(user):
+        return False
+    if can_triage(user, issue) or is_department_of(user, issue):
+        return True
+    return _in(_role_paths(user, VIEW_ROLES), issue.organisation)
+
+
+def can_see_phone(user, issue: ResidentIssue) -> bool:
+    """The whole number: whoever handles the issue and may need to call the resident."""
+    return can_triage(user, issue) or is_department_of(user, issue)
+
+
+def _paths_q(paths, field: str) -> Q:
+    """Rows whose `field` (an Organisation FK; "" for organisations themselves) lies under
+    one of `paths`."""
+    lookup = f"{field}__path__startswith" if field else "path__startswith"
+    q = Q(pk__in=[])
+    for p in paths:
+        q |= Q(**{lookup: p})
+    return q
+
+
+def triage_q(user, field: str = "organisation") -> Q:
+    if not _authenticated(user):
+        return Q(pk__in=[])
+    if user.is_superuser:
+        return Q()
+    return _paths_q([*_role_paths(user, TRIAGE_ROLES), *_convener_paths(user)], field)
+
+
+def visible_q(user, field: str = "organisation") -> Q:
+    """Rows a user may see in lists and statistics (not the department's own list)."""
+    if not _authenticated(user):
+        return Q(pk__in=[])
+    if user.is_superuser:
+        return Q()
+    paths = [*_role_paths(user, VIEW_ROLES), *_convener_paths(user)]
+    return _paths_q(paths, field)
+
+
+def can_see_lists(user) -> bool:
+    if not _authenticated(user):
+        return False
+    return user.is_superuser or bool(_role_paths(user, VIEW_ROLES)) or bool(_convener_paths(user))
+
+
+def stats_roots(user):
+    """The highest nodes a user's statistics start from (their own scope, deduplicated)."""
+    from xieshang.orgs.models import Organisation
+
+    if getattr(user, "is_superuser", False):
+        return list(Organisation.objects.filter(parent__isnull=True))
+    paths = sorted({*_role_paths(user, VIEW_ROLES), *_convener_paths(user)})
+    top: list[str] = []
+    for p in paths:
+        if not any(p.startswith(t) for t in top):
+            top.append(p)
+    return list(Organisation.objects.filter(path__in=top).order_by("path"))
+
+
+def triages_somewhere(user) -> bool:
+    if not _authenticated(user):
+        return False
+    return user.is_superuser or bool(_role_paths(user, TRIAGE_ROLES)) or bool(_convener_paths(user))

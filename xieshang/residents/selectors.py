@@ -1,0 +1,230 @@
+"""Reads of residents' issues with a fixed number of queries: the triage queue, the street
+dashboard, the department's list, the statistics (set-based, rolled up along the tree) and
+the public steps of one issue."""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, F, Q, QuerySet
+from django.db.models.functions import Substr
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from xieshang.core import access
+from xieshang.core.models import Event
+from xieshang.orgs.models import Organisation
+
+from . import policies
+from .models import ResidentIssue
+
+S = ResidentIssue.Status
+OPEN_STATES = (S.SUBMITTED, S.ACCEPTED, S.AGENDA, S.ROUTED)
+# Path segments are fixed width ("000012."), so a node's children are one prefix length.
+SEGMENT = 7
+
+QUEUE_STATES = [
+    ("waiting", gettext_lazy("待受理")),
+    ("open", gettext_lazy("办理中")),
+    ("overdue", gettext_lazy("转办逾期")),
+    ("done", gettext_lazy("已办结")),
+    ("rejected", gettext_lazy("不予受理")),
+]
+
+
+def _base(qs: QuerySet) -> QuerySet:
+    return qs.select_related("organisation", "organisation__parent", "department", "task")
+
+
+def queue(user, *, state: str = "waiting", today: dt.date | None = None) -> QuerySet:
+    today = today or timezone.localdate()
+    qs = ResidentIssue.objects.filter(policies.visible_q(user))
+    if state == "waiting":
+        # Spam marks first: the moderator clears them in one go.
+        return _base(qs.filter(status=S.SUBMITTED)).order_by("-screen_spam", "-screen_held", "id")
+    if state == "open":
+        qs = qs.filter(status__in=[S.ACCEPTED, S.AGENDA, S.ROUTED])
+    elif state == "overdue":
+        qs = overdue(qs, today)
+    elif state == "done":
+        qs = qs.filter(status__in=[S.SETTLED, S.ANSWERED, S.TOPIC, S.OPINION, S.CLOSED])
+    elif state == "rejected":
+        qs = qs.filter(status=S.REJECTED)
+    return _base(qs).order_by("-created_at", "-id")
+
+
+def overdue(qs: QuerySet, today: dt.date | None = None) -> QuerySet:
+    today = today or timezone.localdate()
+    return qs.filter(status=S.ROUTED, task__status="open", task__due_date__lt=today)
+
+
+def routed_to(user) -> QuerySet:
+    """The department's own list: issues routed to the user's departments."""
+    ids = access.department_ids(user)
+    return _base(ResidentIssue.objects.filter(department_id__in=sorted(ids))).order_by(
+        "task__due_date", "id"
+    )
+
+
+def street_dashboard(user, *, today: dt.date | None = None) -> dict:
+    """Open issues, overdue routed ones, next sessions and platform status for the streets
+    the user triages in."""
+    from xieshang.platforms import selectors as platforms
+
+    today = today or timezone.localdate()
+    mine = ResidentIssue.objects.filter(policies.triage_q(user))
+    counts = mine.aggregate(
+        waiting=Count("pk", filter=Q(status=S.SUBMITTED)),
+        open=Count("pk", filter=Q(status__in=[S.ACCEPTED, S.AGENDA, S.ROUTED])),
+        overdue=Count(
+            "pk", filter=Q(status=S.ROUTED, task__status="open", task__due_date__lt=today)
+        ),
+    )
+    return {
+        "counts": counts,
+        "open_issues": list(
+            _base(mine.filter(status__in=OPEN_STATES)).order_by("created_at", "id")[:15]
+        ),
+        "overdue_issues": list(_base(overdue(mine, today)).order_by("task__due_date", "id")[:15]),
+        "sessions": list(platforms.upcoming_for(user, days=60, limit=8)),
+        "platforms": list(
+            platforms.register(user, year=today.year).filter(policies_platform_q(user))[:30]
+        ),
+    }
+
+
+def policies_platform_q(user) -> Q:
+    """Platforms in the streets the user triages in (their own liaison or convener scope)."""
+    return policies.triage_q(user, "organisation") | Q(convener=user)
+
+
+def sessions_for(issue: ResidentIssue, *, statuses) -> QuerySet:
+    """Sessions of the platforms in the issue's street (its own and its communities')."""
+    from xieshang.platforms.models import PlatformSession
+
+    from .services import _street_path
+
+    street = _street_path(issue.organisation)
+    ancestors = issue.organisation.ancestor_ids()
+    return (
+        PlatformSession.objects.filter(
+            Q(platform__organisation__path__startswith=street)
+            | Q(platform__organisation_id__in=ancestors, platform__organisation__level="street"),
+            status__in=statuses,
+        )
+        .select_related("platform")
+        .order_by("-starts_at", "-id")
+    )
+
+
+# --- statistics ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Row:
+    node: Organisation | None
+    label: str
+    raised: int = 0
+    settled: int = 0
+    routed: int = 0
+    answered: int = 0
+    on_time: int = 0
+    rated: int = 0
+    satisfied: int = 0
+    basic: int = 0
+    dissatisfied: int = 0
+    drill: bool = False
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def on_time_rate(self) -> str:
+        return f"{100 * self.on_time / self.routed:.0f}%" if self.routed else "—"
+
+    @property
+    def satisfaction(self) -> str:
+        if not self.rated:
+            return "—"
+        return f"{100 * (self.satisfied + self.basic) / self.rated:.0f}%"
+
+
+def _figures() -> dict:
+    on_time = Q(task__submitted_at__isnull=False) & Q(
+        task__submitted_at__date__lte=F("task__due_date")
+    )
+    return {
+        "raised": Count("pk", filter=~Q(status=S.REJECTED)),
+        "settled": Count("pk", filter=Q(status=S.SETTLED)),
+        "routed": Count("pk", filter=Q(department__isnull=False)),
+        "answered": Count("pk", filter=Q(department__isnull=False, answered_at__isnull=False)),
+        "on_time": Count("pk", filter=Q(department__isnull=False) & on_time),
+        "rated": Count("pk", filter=~Q(rating="")),
+        "satisfied": Count("pk", filter=Q(rating=ResidentIssue.Rating.SATISFIED)),
+        "basic": Count("pk", filter=Q(rating=ResidentIssue.Rating.BASIC)),
+        "dissatisfied": Count("pk", filter=Q(rating=ResidentIssue.Rating.DISSATISFIED)),
+    }
+
+
+def statistics(root: Organisation, *, year: int | None = None) -> tuple[Row, list[Row]]:
+    """Figures of every child node of `root` (districts of a city, streets of a district,
+    communities of a street), each rolled up over its subtree, and the total. Two queries
+    for the figures whatever the tree: issues grouped by the path prefix of the child they
+    lie under."""
+    issues = ResidentIssue.objects.filter(organisation__path__startswith=root.path)
+    if year:
+        issues = issues.filter(created_at__year=year)
+    total = Row(node=root, label=root.name, **issues.aggregate(**_figures()))
+    width = len(root.path) + SEGMENT
+    grouped = {
+        r.pop("bucket"): r
+        for r in issues.annotate(bucket=Substr("organisation__path", 1, width))
+        .values("bucket")
+        .annotate(**_figures())
+        .order_by()
+    }
+    children = list(Organisation.objects.filter(parent=root).order_by("sort_order", "path"))
+    rows = []
+    for child in children:
+        figures = grouped.pop(child.path, {})
+        rows.append(Row(node=child, label=child.name, drill=True, **figures))
+    own = grouped.pop(root.path, None)
+    if own:
+        rows.append(Row(node=None, label=_("本级"), **own))
+    return total, rows
+
+
+# --- what the resident sees ---------------------------------------------------------------------
+
+PUBLIC_STEPS = {
+    "resident_issue.create": gettext_lazy("事项已登记"),
+    "resident_issue.accept": gettext_lazy("已受理"),
+    "resident_issue.reject": gettext_lazy("经审核不予受理"),
+    "resident_issue.schedule": gettext_lazy("已列入%(platform)s议事会议程"),
+    "resident_issue.settle": gettext_lazy("已在%(platform)s议事会上协商"),
+    "resident_issue.route": gettext_lazy("已转%(department)s办理"),
+    "resident_issue.answer": gettext_lazy("%(department)s已书面答复"),
+    "resident_issue.answer_update": gettext_lazy("承办单位更新了答复"),
+    "resident_issue.to_topic": gettext_lazy("已转为政协协商议题"),
+    "resident_issue.to_opinion": gettext_lazy("已作为社情民意信息报送"),
+    "resident_issue.close": gettext_lazy("已答复办结"),
+    "resident_issue.rate": gettext_lazy("您已评价"),
+}
+
+
+def public_steps(issue: ResidentIssue) -> list[tuple[dt.datetime, str]]:
+    """The steps taken, in public wording: dates and what happened, never who did it or
+    the internal notes (one query)."""
+    events = Event.objects.filter(
+        content_type=ContentType.objects.get_for_model(ResidentIssue),
+        object_id=str(issue.pk),
+        verb__in=list(PUBLIC_STEPS),
+    ).order_by("created_at", "id")
+    steps = []
+    for event in events:
+        data = event.data or {}
+        values = {
+            "platform": data.get("platform", ""),
+            "department": data.get("department", "") or _("承办单位"),
+        }
+        steps.append((event.created_at, str(PUBLIC_STEPS[event.verb]) % values))
+    return steps

@@ -1,0 +1,717 @@
+"""Every change to a resident's issue. Views, the follow-up hook, the jobs and the demo call
+these; each checks the actor's right and the state, applies the change, writes the audit
+event (who, when, from → to, why) and queues the resident's text message, in one
+transaction.
+
+States:
+
+    submitted ─accept─▶ accepted ─schedule─▶ agenda ─settle─▶ settled
+        │                  │  │                 │
+        │ reject           │  ├─settle──────────┤
+        ▼                  │  ├─route──▶ routed ─(department's written feedback)─▶ answered
+    rejected               │  ├─to topic──▶ topic        (consultation, source grassroots)
+                           │  ├─to opinion▶ opinion      (社情民意, office's queue)
+                           └──┴─close with a reply▶ closed
+
+A portal submission the screening held or marked as spam stays `submitted` with the marks
+visible in the triage queue; staff entries (in person, at a session) start `accepted`.
+"""
+
+import datetime as dt
+import logging
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from xieshang.core import counters
+from xieshang.core.audit import TransitionError, record_event, transition
+from xieshang.followups import services as followups
+from xieshang.followups.models import Task
+from xieshang.orgs import config
+from xieshang.orgs.models import Department, Level, Organisation
+from xieshang.portal import tickets
+
+from . import policies, rules
+from .models import ResidentIssue, ResidentSms
+
+logger = logging.getLogger(__name__)
+
+S = ResidentIssue.Status
+# Final states: the issue is done; the resident's phone is deleted N days after reaching one.
+FINAL = (S.SETTLED, S.ANSWERED, S.TOPIC, S.OPINION, S.CLOSED, S.REJECTED)
+# States in which the resident has an answer to rate.
+RATEABLE = (S.SETTLED, S.ANSWERED, S.CLOSED)
+# States from which triage may send the issue on.
+OPEN_FOR_TRIAGE = (S.ACCEPTED, S.AGENDA)
+
+TICKET_PREFIX = "MQ"
+SMS_MAX_ATTEMPTS = 3
+
+
+# --- ticket and check code ---------------------------------------------------------------------
+
+
+def _year_tickets(year: int):
+    return ResidentIssue.objects.filter(ticket__startswith=f"{TICKET_PREFIX}{year}-")
+
+
+def _highest_number(year: int) -> int | None:
+    top = _year_tickets(year).aggregate(t=Max("ticket"))["t"]
+    return int(top.rsplit("-", 1)[1]) if top else None
+
+
+def new_ticket(year: int | None = None) -> str:
+    """MQ2026-000123: one series per year for the whole deployment, because a resident
+    looks an issue up by its ticket alone, whichever street it belongs to."""
+    year = year or timezone.localdate().year
+    n = counters.next_value(f"residents.ticket:{year}", start_after=lambda: _highest_number(year))
+    return f"{TICKET_PREFIX}{year}-{n:06d}"
+
+
+def find_by_ticket(ticket: str, code: str) -> ResidentIssue | None:
+    """The issue for ticket + check code, or None: a wrong code and an unknown ticket give
+    the same None (portal.tickets, shared with the other public forms)."""
+    qs = ResidentIssue.objects.select_related("organisation", "department", "platform")
+    return tickets.find(qs, "".join((ticket or "").split()), code)
+
+
+# --- creation ----------------------------------------------------------------------------------
+
+
+def _check_node(organisation: Organisation) -> None:
+    if organisation.level not in (Level.STREET, Level.COMMUNITY):
+        raise ValidationError({"organisation": _("请选择街道或社区。")})
+
+
+def _check_platform(organisation: Organisation, platform) -> None:
+    if platform is not None and not organisation.path.startswith(platform.organisation.path):
+        if not platform.organisation.path.startswith(organisation.path):
+            raise ValidationError({"platform": _("所选平台不在该街道或社区。")})
+
+
+def _create(
+    *,
+    organisation,
+    title,
+    description,
+    channel,
+    status,
+    location="",
+    resident_name="",
+    phone="",
+    platform=None,
+    session=None,
+    actor=None,
+    verdict=None,
+) -> tuple[ResidentIssue, str]:
+    _check_node(organisation)
+    _check_platform(organisation, platform)
+    if not title.strip():
+        raise ValidationError({"title": _("请用一句话说明您反映的事。")})
+    if not description.strip():
+        raise ValidationError({"description": _("请写一写具体情况。")})
+    ticket = new_ticket()
+    code = tickets.new_code()
+    now = timezone.now()
+    issue = ResidentIssue.objects.create(
+        organisation=organisation,
+        platform=platform,
+        session=session,
+        ticket=ticket,
+        check_code_hash=tickets.hash_code(code),
+        title=title.strip()[:100],
+        description=description.strip(),
+        location=location.strip()[:100],
+        channel=channel,
+        resident_name=resident_name.strip()[:30],
+        phone=phone.strip()[:20],
+        status=status,
+        entered_by=actor if getattr(actor, "pk", None) else None,
+        accepted_at=now if status != S.SUBMITTED else None,
+        screen_held=bool(getattr(verdict, "held", False)),
+        screen_spam=bool(getattr(verdict, "spam", False)),
+        screen_reasons=list(getattr(verdict, "reasons", ()) or ()),
+        screen_score=int(getattr(verdict, "score", 0) or 0),
+    )
+    data = {"channel": channel, "to_label": issue.get_status_display()}
+    if verdict is not None and (issue.screen_held or issue.screen_spam):
+        data["screening"] = issue.screen_reasons
+    record_event(
+        actor=actor,
+        verb="resident_issue.create",
+        subject=issue,
+        to_state=status,
+        note=issue.get_channel_display(),
+        data=data,
+    )
+    return issue, code
+
+
+@transaction.atomic
+def issue_submit_public(
+    *,
+    organisation,
+    title: str,
+    description: str,
+    location: str = "",
+    resident_name: str = "",
+    phone: str = "",
+    platform=None,
+    verdict=None,
+) -> tuple[ResidentIssue, str]:
+    """A resident's issue from the portal. Returns the issue and its check code, which is
+    shown once on the thanks page and never stored in clear. Nothing is texted now: the
+    number is unverified, so the first message waits until a person has accepted the issue
+    (the form cannot be used to send texts to a stranger's phone)."""
+    return _create(
+        organisation=organisation,
+        title=title,
+        description=description,
+        location=location,
+        resident_name=resident_name,
+        phone=phone,
+        platform=platform,
+        channel=ResidentIssue.Channel.PORTAL,
+        status=S.SUBMITTED,
+        verdict=verdict,
+    )
+
+
+@transaction.atomic
+def issue_record(
+    *,
+    actor,
+    organisation,
+    title: str,
+    description: str,
+    channel: str = ResidentIssue.Channel.IN_PERSON,
+    location: str = "",
+    resident_name: str = "",
+    phone: str = "",
+    platform=None,
+    session=None,
+) -> tuple[ResidentIssue, str]:
+    """What residents raised in person (to a liaison officer or a convener) or at a
+    session, entered by staff: accepted at once (a person heard it), on the session's agenda
+    when one is named. The check code is shown once, to be handed to the resident."""
+    if not policies.can_triage_in(actor, organisation):
+        raise PermissionDenied
+    if channel not in ResidentIssue.Channel.values or channel == ResidentIssue.Channel.PORTAL:
+        raise ValidationError({"channel": _("来源渠道不正确。")})
+    if session is not None:
+        _check_session(organisation, session)
+        platform = platform or session.platform
+    issue, code = _create(
+        organisation=organisation,
+        title=title,
+        description=description,
+        location=location,
+        resident_name=resident_name,
+        phone=phone,
+        platform=platform,
+        session=session,
+        channel=channel,
+        status=S.AGENDA if session is not None else S.ACCEPTED,
+        actor=actor,
+    )
+    _queue_sms(issue)
+    return issue, code
+
+
+# --- triage ------------------------------------------------------------------------------------
+
+
+def _locked(issue: ResidentIssue) -> ResidentIssue:
+    return (
+        ResidentIssue.objects.select_for_update(of=("self",))
+        .select_related("organisation")
+        .get(pk=issue.pk)
+    )
+
+
+def _require_triage(actor, issue: ResidentIssue) -> None:
+    if not policies.can_triage(actor, issue):
+        raise PermissionDenied
+
+
+def _require_state(issue: ResidentIssue, allowed) -> None:
+    """Refuse before another module is asked to create anything (transition() checks again)."""
+    if issue.status not in allowed:
+        raise TransitionError(
+            _("当前状态为“%(state)s”，不能执行此操作。") % {"state": issue.get_status_display()}
+        )
+
+
+def _move(issue, *, to, allowed_from, actor, verb, note="", extra=(), data=None) -> None:
+    fields = list(extra)
+    if to in FINAL:
+        issue.closed_at = timezone.now()
+        fields.append("closed_at")
+    transition(
+        issue,
+        to=to,
+        allowed_from=allowed_from,
+        actor=actor,
+        verb=verb,
+        note=note,
+        extra_fields=fields,
+        data=data,
+    )
+    _queue_sms(issue)
+
+
+@transaction.atomic
+def issue_accept(*, issue: ResidentIssue, actor, note: str = "") -> ResidentIssue:
+    issue = _locked(issue)
+    _require_triage(actor, issue)
+    issue.accepted_at = timezone.now()
+    _move(
+        issue,
+        to=S.ACCEPTED,
+        allowed_from=[S.SUBMITTED],
+        actor=actor,
+        verb="resident_issue.accept",
+        note=note,
+        extra=["accepted_at"],
+    )
+    return issue
+
+
+@transaction.atomic
+def issue_reject(*, issue: ResidentIssue, actor, reason: str) -> ResidentIssue:
+    """不予受理: spam, abuse, or not an issue at all. The reason is kept for the audit; the
+    resident's lookup page says only that the issue was not accepted."""
+    issue = _locked(issue)
+    _require_triage(actor, issue)
+    if not reason.strip():
+        raise ValidationError({"reason": _("请说明不予受理的理由。")})
+    _move(
+        issue,
+        to=S.REJECTED,
+        allowed_from=[S.SUBMITTED],
+        actor=actor,
+        verb="resident_issue.reject",
+        note=reason.strip(),
+    )
+    return issue
+
+
+def issues_reject_bulk(*, issues, actor, reason: str) -> int:
+    """Reject many held items with one standard reason, each in its own transaction with
+    its own audit row; items someone else has already handled are skipped."""
+    if not reason.strip():
+        raise ValidationError({"reason": _("请说明不予受理的理由。")})
+    done = 0
+    for issue in issues:
+        try:
+            issue_reject(issue=issue, actor=actor, reason=reason)
+        except (PermissionDenied, ValidationError, TransitionError):
+            continue  # handled by someone else meanwhile, or not theirs
+        done += 1
+    return done
+
+
+def _street_path(organisation: Organisation) -> str:
+    if organisation.level == Level.COMMUNITY and organisation.parent_id:
+        parts = organisation.path.split(".")
+        return ".".join(parts[:-2]) + "."
+    return organisation.path
+
+
+def _check_session(organisation: Organisation, session) -> None:
+    """A session of a platform in the issue's street (the street's own platform or one of
+    its communities')."""
+    platform_org = session.platform.organisation
+    street = _street_path(organisation)
+    if not (platform_org.path.startswith(street) or street.startswith(platform_org.path)):
+        raise ValidationError({"session": _("所选议事会不属于该街道的协商议事平台。")})
+    from xieshang.platforms.models import PlatformSession
+
+    if session.status == PlatformSession.Status.CANCELLED:
+        raise ValidationError({"session": _("该议事会已取消。")})
+
+
+@transaction.atomic
+def issue_schedule(*, issue: ResidentIssue, actor, session, note: str = "") -> ResidentIssue:
+    """列入议事会: the issue goes on the agenda of a planned session."""
+    from xieshang.platforms.models import PlatformSession
+
+    issue = _locked(issue)
+    _require_triage(actor, issue)
+    _check_session(issue.organisation, session)
+    if session.status != PlatformSession.Status.PLANNED:
+        raise ValidationError({"session": _("只能列入尚未召开的议事会。")})
+    issue.session = session
+    issue.platform = session.platform
+    _move(
+        issue,
+        to=S.AGENDA,
+        allowed_from=[S.ACCEPTED],
+        actor=actor,
+        verb="resident_issue.schedule",
+        note=note,
+        extra=["session", "platform"],
+        data={"session": session.title, "platform": session.platform.name},
+    )
+    return issue
+
+
+@transaction.atomic
+def issue_settle(*, issue: ResidentIssue, actor, session, result: str) -> ResidentIssue:
+    """议事会协商解决: agreed at a session that has been held; the result is the answer the
+    resident reads."""
+    from xieshang.platforms.models import PlatformSession
+
+    issue = _locked(issue)
+    _require_triage(actor, issue)
+    _check_session(issue.organisation, session)
+    if session.status not in (PlatformSession.Status.HELD, PlatformSession.Status.PUBLISHED):
+        raise ValidationError({"session": _("议事会召开后才能登记协商结果。")})
+    if not result.strip():
+        raise ValidationError({"result": _("请填写协商结果。")})
+    issue.session = session
+    issue.platform = session.platform
+    issue.answer = result.strip()
+    issue.answered_at = timezone.now()
+    _move(
+        issue,
+        to=S.SETTLED,
+        allowed_from=list(OPEN_FOR_TRIAGE),
+        actor=actor,
+        verb="resident_issue.settle",
+        note=result.strip()[:500],
+        extra=["session", "platform", "answer", "answered_at"],
+        data={"session": session.title, "platform": session.platform.name},
+    )
+    return issue
+
+
+def departments_for(issue_or_org) -> "list[Department]":
+    """Departments an issue may be routed to: the active ones of the committees above its
+    street (the district's bureaus and the street offices registered there)."""
+    organisation = getattr(issue_or_org, "organisation", issue_or_org)
+    return Department.objects.filter(
+        organisation_id__in=organisation.ancestor_ids(), is_active=True
+    ).order_by("name")
+
+
+@transaction.atomic
+def issue_route(
+    *,
+    issue: ResidentIssue,
+    actor,
+    department: Department,
+    working_days: int | None = None,
+    note: str = "",
+) -> ResidentIssue:
+    """转职能部门: the department is asked, through the follow-up engine, for a written
+    answer within the configured working days; reminders, overdue escalation and extensions
+    are the engine's. The answer arrives as the task's feedback (`on_feedback`)."""
+    issue = _locked(issue)
+    _require_triage(actor, issue)
+    if not departments_for(issue).filter(pk=department.pk).exists():
+        raise ValidationError({"department": _("该单位不能承办本事项。")})
+    if working_days is None:
+        working_days = config.get(issue.organisation, rules.ANSWER_DAYS)
+    if working_days < 1:
+        raise ValidationError({"working_days": _("办理时限至少为1个工作日。")})
+    request_lines = [issue.description]
+    if issue.location:
+        request_lines.append(_("地点：%(place)s") % {"place": issue.location})
+    if note.strip():
+        request_lines.append(_("转办意见：%(note)s") % {"note": note.strip()})
+    request_lines.append(
+        _(
+            "请在期限内书面答复。答复将在公众平台告知群众（联系方式会被隐去）；"
+            "需要联系群众的，请在民情事项页面查看联系电话。"
+        )
+    )
+    task = followups.task_open(
+        organisation=issue.organisation,
+        title=_("民情事项%(ticket)s：%(title)s") % {"ticket": issue.ticket, "title": issue.title},
+        actor=actor,
+        kind=Task.Kind.OTHER,
+        subject=issue,
+        department=department,
+        working_days=working_days,
+        request="\n".join(request_lines),
+    )
+    issue.department = department
+    issue.task = task
+    issue.routed_at = timezone.now()
+    _move(
+        issue,
+        to=S.ROUTED,
+        allowed_from=list(OPEN_FOR_TRIAGE),
+        actor=actor,
+        verb="resident_issue.route",
+        note=note.strip(),
+        extra=["department", "task", "routed_at"],
+        data={"department": department.name, "due_date": task.due_date.isoformat()},
+    )
+    return issue
+
+
+def on_feedback(sender, *, task, feedback, actor, **kwargs) -> None:
+    """The follow-up engine's `feedback_submitted` signal: the department's written
+    feedback on a routed issue's task is the answer the resident reads. Runs inside the
+    feedback's transaction, so the issue and the task never disagree."""
+    issue = ResidentIssue.objects.filter(task_id=task.pk).first()
+    if issue is None:
+        return
+    issue = _locked(issue)
+    issue.answer = feedback.text
+    issue.answered_at = feedback.created_at
+    if issue.status == S.ANSWERED:
+        # The office sent the feedback back and the department answered again.
+        issue.save(update_fields=["answer", "answered_at"])
+        record_event(
+            actor=actor, verb="resident_issue.answer_update", subject=issue, note=feedback.text
+        )
+        return
+    _move(
+        issue,
+        to=S.ANSWERED,
+        allowed_from=[S.ROUTED],
+        actor=actor,
+        verb="resident_issue.answer",
+        note=feedback.text[:500],
+        extra=["answer", "answered_at"],
+        data={"department": issue.department.name if issue.department_id else ""},
+    )
+
+
+@transaction.atomic
+def issue_to_topic(*, issue: ResidentIssue, actor, note: str = "") -> ResidentIssue:
+    """转协商议题 (C2.3, source 群众出题): a matter for consultation, not for one
+    department. The topic goes to the CPPCC committee above the street."""
+    from xieshang.consultation import services as consultation
+
+    issue = _locked(issue)
+    _require_triage(actor, issue)
+    _require_state(issue, OPEN_FOR_TRIAGE)
+    topic = consultation.topic_from_resident_issue(issue=issue, actor=actor)
+    issue.topic = topic
+    issue.answer = note.strip() or _("您反映的事项已转为政协协商议题，将组织有关方面协商。")
+    issue.answered_at = timezone.now()
+    _move(
+        issue,
+        to=S.TOPIC,
+        allowed_from=list(OPEN_FOR_TRIAGE),
+        actor=actor,
+        verb="resident_issue.to_topic",
+        note=note.strip(),
+        extra=["topic", "answer", "answered_at"],
+        data={"topic": topic.pk},
+    )
+    return issue
+
+
+@transaction.atomic
+def issue_to_opinion(*, issue: ResidentIssue, actor, note: str = "") -> ResidentIssue:
+    """转社情民意信息: a matter to report upwards; the item lands in the office's queue."""
+    from xieshang.opinions import services as opinions
+
+    issue = _locked(issue)
+    _require_triage(actor, issue)
+    _require_state(issue, OPEN_FOR_TRIAGE)
+    opinion = opinions.opinion_from_resident_issue(issue=issue, actor=actor)
+    issue.opinion = opinion
+    issue.answer = note.strip() or _("您反映的事项已作为社情民意信息报送政协，将向有关方面反映。")
+    issue.answered_at = timezone.now()
+    _move(
+        issue,
+        to=S.OPINION,
+        allowed_from=list(OPEN_FOR_TRIAGE),
+        actor=actor,
+        verb="resident_issue.to_opinion",
+        note=note.strip(),
+        extra=["opinion", "answer", "answered_at"],
+        data={"opinion": opinion.pk},
+    )
+    return issue
+
+
+@transaction.atomic
+def issue_close(*, issue: ResidentIssue, actor, reply: str) -> ResidentIssue:
+    """答复办结: answered directly (explained, already solved, outside our remit), with the
+    reply as the reason the resident reads."""
+    issue = _locked(issue)
+    _require_triage(actor, issue)
+    if not reply.strip():
+        raise ValidationError({"reply": _("请填写答复内容。")})
+    issue.answer = reply.strip()
+    issue.answered_at = timezone.now()
+    _move(
+        issue,
+        to=S.CLOSED,
+        allowed_from=[S.SUBMITTED, *OPEN_FOR_TRIAGE],
+        actor=actor,
+        verb="resident_issue.close",
+        note=reply.strip()[:500],
+        extra=["answer", "answered_at"],
+    )
+    return issue
+
+
+@transaction.atomic
+def issue_rate(*, issue: ResidentIssue, rating: str, comment: str = "") -> ResidentIssue:
+    """The resident rates the answer, once (they proved the ticket + code)."""
+    issue = _locked(issue)
+    if issue.status not in RATEABLE:
+        raise ValidationError(_("事项答复后才能评价。"))
+    if issue.rating:
+        raise ValidationError(_("您已评价过本事项，感谢您的反馈。"))
+    if rating not in ResidentIssue.Rating.values:
+        raise ValidationError({"rating": _("请选择满意程度。")})
+    issue.rating = rating
+    issue.rating_comment = comment.strip()[:300]
+    issue.rated_at = timezone.now()
+    issue.save(update_fields=["rating", "rating_comment", "rated_at"])
+    record_event(
+        actor=None,
+        verb="resident_issue.rate",
+        subject=issue,
+        note=issue.rating_comment,
+        data={"rating": rating, "label": issue.get_rating_display()},
+    )
+    return issue
+
+
+# --- personal data -----------------------------------------------------------------------------
+
+
+def purge_phones(*, now: dt.datetime | None = None) -> int:
+    """Delete residents' phone numbers N days (`residents.phone_keep_days`, per organisation)
+    after their issue closed. Idempotent: a deleted number is an empty field."""
+    now = now or timezone.now()
+    candidates = (
+        ResidentIssue.objects.filter(closed_at__isnull=False)
+        .exclude(phone="")
+        .select_related("organisation")
+        .order_by("id")
+    )
+    keep_by_org: dict[int, int] = {}
+    purged = 0
+    for issue in candidates.iterator():
+        days = keep_by_org.get(issue.organisation_id)
+        if days is None:
+            days = keep_by_org[issue.organisation_id] = int(
+                config.get(issue.organisation, rules.PHONE_KEEP_DAYS)
+            )
+        if issue.closed_at > now - dt.timedelta(days=days):
+            continue
+        with transaction.atomic():
+            changed = (
+                ResidentIssue.objects.filter(pk=issue.pk)
+                .exclude(phone="")
+                .update(phone="", phone_deleted_at=now)
+            )
+            if changed:
+                record_event(
+                    actor=None,
+                    verb="resident_issue.phone_delete",
+                    subject=issue,
+                    organisation=issue.organisation,
+                    note=_("办结满%(n)s天，已删除群众联系电话。") % {"n": days},
+                )
+                purged += 1
+    return purged
+
+
+# --- text messages to the resident -------------------------------------------------------------
+
+SMS_TEXTS = {
+    S.ACCEPTED: gettext_lazy("您反映的民情事项（编号%(ticket)s）已受理。"),
+    S.AGENDA: gettext_lazy("您反映的民情事项（编号%(ticket)s）已列入议事会议程。"),
+    S.ROUTED: gettext_lazy("您反映的民情事项（编号%(ticket)s）已转%(department)s办理。"),
+    S.ANSWERED: gettext_lazy("您反映的民情事项（编号%(ticket)s）已有答复。"),
+    S.SETTLED: gettext_lazy("您反映的民情事项（编号%(ticket)s）已在议事会协商。"),
+    S.TOPIC: gettext_lazy("您反映的民情事项（编号%(ticket)s）已转为政协协商议题。"),
+    S.OPINION: gettext_lazy("您反映的民情事项（编号%(ticket)s）已作为社情民意信息报送。"),
+    S.CLOSED: gettext_lazy("您反映的民情事项（编号%(ticket)s）已答复办结。"),
+}
+
+
+def sms_text(issue: ResidentIssue) -> str:
+    text = str(SMS_TEXTS[issue.status]) % {
+        "ticket": issue.ticket,
+        "department": issue.department.name if issue.department_id else "",
+    }
+    # The lookup address, never the check code: a text can reach the wrong phone.
+    return text + _("请凭编号和查询码在政协公众平台查询。")
+
+
+def _queue_sms(issue: ResidentIssue) -> None:
+    """One message per status reached, if the resident left a number. Rejections are not
+    texted (the number of a spam item is no one's we know)."""
+    if not issue.phone or issue.status not in SMS_TEXTS:
+        return
+    from django.utils import translation
+
+    # Texts go to residents in Chinese, whatever language the clerk's page is in.
+    with translation.override("zh-hans"):
+        text = sms_text(issue)
+    try:
+        with transaction.atomic():
+            sms = ResidentSms.objects.create(issue=issue, key=f"status:{issue.status}", text=text)
+    except IntegrityError:
+        return  # already queued for this status
+    from .tasks import send_resident_sms
+
+    transaction.on_commit(lambda: send_resident_sms.enqueue(sms.pk), robust=True)
+
+
+def deliver_sms(pk: int) -> str:
+    """Send one queued message at most once: claimed under the row lock (pending or failed
+    → sending), sent, then marked. A worker killed mid-send leaves it "sending", never sent
+    again. Returns the final state."""
+    with transaction.atomic():
+        sms = ResidentSms.objects.select_for_update().filter(pk=pk).first()
+        if sms is None:
+            return ""
+        if sms.state not in (ResidentSms.State.PENDING, ResidentSms.State.FAILED):
+            return sms.state
+        if sms.attempts >= SMS_MAX_ATTEMPTS:
+            return sms.state
+        phone = ResidentIssue.objects.filter(pk=sms.issue_id).values_list("phone", flat=True)
+        phone = (phone.first() or "").strip()
+        if not phone:
+            sms.state = ResidentSms.State.SKIPPED
+            sms.save(update_fields=["state"])
+            return sms.state
+        sms.state = ResidentSms.State.SENDING
+        sms.attempts += 1
+        sms.save(update_fields=["state", "attempts"])
+    from xieshang.core.sms import get_backend
+
+    try:
+        get_backend().send(phone, sms.text, reference=sms.reference)
+    except Exception as exc:  # noqa: BLE001 - any provider failure is retried later
+        logger.warning("resident sms %s failed: %s", pk, exc)
+        ResidentSms.objects.filter(pk=pk).update(
+            state=ResidentSms.State.FAILED, error=str(exc)[:300]
+        )
+        return ResidentSms.State.FAILED
+    ResidentSms.objects.filter(pk=pk).update(state=ResidentSms.State.SENT, sent_at=timezone.now())
+    return ResidentSms.State.SENT
+
+
+def retry_sms(*, now: dt.datetime | None = None) -> int:
+    """Queue again the messages a lost enqueue left pending, and failed ones with attempts
+    left. Deliveries claim under a lock, so a double queue sends nothing twice."""
+    now = now or timezone.now()
+    ids = list(
+        ResidentSms.objects.filter(
+            state__in=[ResidentSms.State.PENDING, ResidentSms.State.FAILED],
+            attempts__lt=SMS_MAX_ATTEMPTS,
+            created_at__lte=now - dt.timedelta(minutes=5),
+        ).values_list("pk", flat=True)
+    )
+    for pk in ids:
+        deliver_sms(pk)
+    return len(ids)

@@ -1,0 +1,294 @@
+"""Staff pages of residents' issues: triage queue, entry, detail with the actions, street
+dashboard, the department's list and the statistics."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from xieshang.core import access, pii
+from xieshang.core.audit import TransitionError, history
+from xieshang.core.forms import add_service_errors
+from xieshang.core.params import id_param, paginate, year_param
+from xieshang.orgs import config
+from xieshang.orgs.models import Level, Organisation
+
+from . import policies, rules, selectors, services
+from .forms import (
+    BulkRejectForm,
+    NoteForm,
+    ReasonForm,
+    ReplyForm,
+    RouteForm,
+    SessionForm,
+    StaffIssueForm,
+)
+from .models import ResidentIssue
+
+S = ResidentIssue.Status
+
+
+def _get(request, pk: int) -> ResidentIssue:
+    issue = (
+        ResidentIssue.objects.select_related(
+            "organisation", "platform", "session", "department", "task", "topic", "opinion"
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    # Same answer for "no such issue" and "not yours": existence does not leak.
+    if issue is None or not policies.can_view(request.user, issue):
+        raise Http404
+    return issue
+
+
+def _require_lists(request) -> None:
+    if not policies.can_see_lists(request.user):
+        raise PermissionDenied
+
+
+@login_required
+def queue(request):
+    _require_lists(request)
+    state = request.GET.get("state", "waiting")
+    if state not in dict(selectors.QUEUE_STATES):
+        state = "waiting"
+    qs = selectors.queue(request.user, state=state)
+    page = paginate(request, qs, 50)
+    bulk = None
+    if state == "waiting" and policies.triages_somewhere(request.user):
+        bulk = BulkRejectForm(issues=ResidentIssue.objects.none())
+    return render(
+        request,
+        "residents/queue.html",
+        {
+            "page": page,
+            "state": state,
+            "states": selectors.QUEUE_STATES,
+            "bulk_form": bulk,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def reject_bulk(request):
+    if not policies.triages_somewhere(request.user):
+        raise PermissionDenied
+    waiting = ResidentIssue.objects.filter(policies.triage_q(request.user), status=S.SUBMITTED)
+    form = BulkRejectForm(request.POST, issues=waiting)
+    if form.is_valid():
+        done = services.issues_reject_bulk(
+            issues=form.cleaned_data["issues"],
+            actor=request.user,
+            reason=form.cleaned_data["reason"],
+        )
+        messages.success(request, _("已不予受理%(n)s件。") % {"n": done})
+    else:
+        errors = [e for errs in form.errors.values() for e in errs]
+        messages.error(request, errors[0] if errors else _("请勾选要不予受理的事项。"))
+    return redirect(reverse("residents:queue") + "?state=waiting")
+
+
+def _staff_form(request, data=None):
+    organisations = Organisation.objects.filter(
+        policies.triage_q(request.user, ""),
+        level__in=[Level.STREET, Level.COMMUNITY],
+    )
+    from xieshang.platforms.models import PlatformSession
+
+    sessions = (
+        PlatformSession.objects.filter(
+            policies.triage_q(request.user, "platform__organisation"),
+            status=PlatformSession.Status.PLANNED,
+        )
+        .select_related("platform")
+        .order_by("starts_at")
+    )
+    return StaffIssueForm(data, organisations=organisations, sessions=sessions)
+
+
+@login_required
+def create(request):
+    if not policies.triages_somewhere(request.user):
+        raise PermissionDenied
+    form = _staff_form(request, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            issue, code = services.issue_record(actor=request.user, **data)
+        except (ValidationError, PermissionDenied) as exc:
+            if isinstance(exc, PermissionDenied):
+                raise
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("已登记，受理编号%(ticket)s，查询码%(code)s。请告知群众妥善保存。")
+                % {"ticket": issue.ticket, "code": code},
+            )
+            return redirect("residents:detail", issue.pk)
+    status = 400 if form.is_bound else 200
+    return render(request, "residents/form.html", {"form": form}, status=status)
+
+
+def _render_detail(request, issue, *, status=200, **forms):
+    can_triage = policies.can_triage(request.user, issue)
+    show_phone = (
+        request.GET.get("phone") == "1"
+        and issue.phone
+        and policies.can_see_phone(request.user, issue)
+    )
+    if show_phone:
+        pii.log_access(actor=request.user, action="view", subject=issue, fields=["phone"])
+    context = {
+        "issue": issue,
+        "events": history(issue).select_related("actor"),
+        "can_triage": can_triage,
+        "can_see_phone": policies.can_see_phone(request.user, issue),
+        "phone": issue.phone if show_phone else pii.mask_phone(issue.phone),
+        "phone_shown": bool(show_phone),
+        "is_department": policies.is_department_of(request.user, issue),
+        "today": timezone.localdate(),
+    }
+    if can_triage:
+        from xieshang.platforms.models import PlatformSession
+
+        PS = PlatformSession.Status
+        context.update(
+            note_form=forms.get("note_form") or NoteForm(),
+            reason_form=forms.get("reason_form") or ReasonForm(),
+            reply_form=forms.get("reply_form") or ReplyForm(),
+            session_form=forms.get("session_form")
+            or SessionForm(
+                sessions=selectors.sessions_for(issue, statuses=[PS.PLANNED, PS.HELD, PS.PUBLISHED])
+            ),
+            route_form=forms.get("route_form")
+            or RouteForm(
+                departments=services.departments_for(issue),
+                default_days=config.get(issue.organisation, rules.ANSWER_DAYS),
+            ),
+        )
+    return render(request, "residents/detail.html", context, status=status)
+
+
+@login_required
+def detail(request, pk: int):
+    return _render_detail(request, _get(request, pk))
+
+
+ACTIONS = ("accept", "reject", "schedule", "settle", "route", "topic", "opinion", "close")
+
+
+@login_required
+@require_POST
+def act(request, pk: int, action: str):
+    issue = _get(request, pk)
+    if action not in ACTIONS:
+        raise Http404
+    if not policies.can_triage(request.user, issue):
+        raise PermissionDenied
+    from xieshang.platforms.models import PlatformSession
+
+    PS = PlatformSession.Status
+    if action in ("accept", "topic", "opinion"):
+        form, name = NoteForm(request.POST), "note_form"
+    elif action == "reject":
+        form, name = ReasonForm(request.POST), "reason_form"
+    elif action == "close":
+        form, name = ReplyForm(request.POST), "reply_form"
+    elif action in ("schedule", "settle"):
+        sessions = selectors.sessions_for(issue, statuses=[PS.PLANNED, PS.HELD, PS.PUBLISHED])
+        form, name = SessionForm(request.POST, sessions=sessions), "session_form"
+    else:
+        form = RouteForm(
+            request.POST,
+            departments=services.departments_for(issue),
+            default_days=config.get(issue.organisation, rules.ANSWER_DAYS),
+        )
+        name = "route_form"
+    if not form.is_valid():
+        return _render_detail(request, issue, status=400, **{name: form})
+    data = form.cleaned_data
+    calls = {
+        "accept": lambda: services.issue_accept(issue=issue, actor=request.user, note=data["note"]),
+        "reject": lambda: services.issue_reject(
+            issue=issue, actor=request.user, reason=data["reason"]
+        ),
+        "schedule": lambda: services.issue_schedule(
+            issue=issue, actor=request.user, session=data["session"]
+        ),
+        "settle": lambda: services.issue_settle(
+            issue=issue, actor=request.user, session=data["session"], result=data["result"]
+        ),
+        "route": lambda: services.issue_route(
+            issue=issue,
+            actor=request.user,
+            department=data["department"],
+            working_days=data["working_days"],
+            note=data["note"],
+        ),
+        "topic": lambda: services.issue_to_topic(
+            issue=issue, actor=request.user, note=data["note"]
+        ),
+        "opinion": lambda: services.issue_to_opinion(
+            issue=issue, actor=request.user, note=data["note"]
+        ),
+        "close": lambda: services.issue_close(issue=issue, actor=request.user, reply=data["reply"]),
+    }
+    try:
+        calls[action]()
+    except (ValidationError, TransitionError) as exc:
+        add_service_errors(form, exc)
+        return _render_detail(request, issue, status=400, **{name: form})
+    messages.success(request, _("已办理。"))
+    return redirect("residents:detail", issue.pk)
+
+
+@login_required
+def dashboard(request):
+    if not policies.triages_somewhere(request.user):
+        raise PermissionDenied
+    data = selectors.street_dashboard(request.user)
+    return render(request, "residents/dashboard.html", {**data, "today": timezone.localdate()})
+
+
+@login_required
+def routed(request):
+    if not access.department_ids(request.user):
+        raise PermissionDenied
+    page = paginate(request, selectors.routed_to(request.user), 50)
+    return render(request, "residents/routed.html", {"page": page, "today": timezone.localdate()})
+
+
+@login_required
+def stats(request):
+    _require_lists(request)
+    roots = policies.stats_roots(request.user)
+    if not roots:
+        raise PermissionDenied
+    year = year_param(request, default=None)
+    org_id = id_param(request, "org")
+    root = roots[0]
+    if org_id:
+        node = Organisation.objects.filter(pk=org_id).first()
+        if node is None or not any(node.path.startswith(r.path) for r in roots):
+            raise Http404
+        root = node
+    total, rows = selectors.statistics(root, year=year)
+    ancestors = [
+        o
+        for o in Organisation.objects.filter(pk__in=root.ancestor_ids()).order_by("path")
+        if any(o.path.startswith(r.path) for r in roots) and o.pk != root.pk
+    ]
+    return render(
+        request,
+        "residents/stats.html",
+        {"root": root, "total": total, "rows": rows, "year": year, "ancestors": ancestors},
+    )

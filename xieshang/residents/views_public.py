@@ -1,0 +1,162 @@
+"""The public side (no login, phone first): raise an issue, get a ticket and a check code,
+follow it by ticket + code and rate the answer once.
+
+Screened by `portal.screening` before any person sees it, rate-limited per client by
+`portal.ratelimit`; every refusal is in our own words. The thanks page shows the code only
+in the browser that submitted (session), and the lookup answers a wrong code exactly as an
+unknown ticket.
+"""
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from xieshang.portal import ratelimit, screening, tickets
+from xieshang.portal.scrub import strip_contacts
+
+from . import selectors, services
+from .forms import PublicIssueForm, RateForm
+from .models import ResidentIssue
+
+SUBMITS_PER_HOUR = 5
+THANKS_KEY = "resident_issue_thanks"
+LOOKUP_KEY = "resident_issue_lookup"
+
+
+@require_http_methods(["GET", "POST"])
+def submit(request):
+    form = PublicIssueForm(request.POST or None)
+    if request.method == "GET":
+        return render(request, "residents/public/submit.html", {"form": form, "error": ""})
+    if not form.is_valid():
+        return render(
+            request, "residents/public/submit.html", {"form": form, "error": ""}, status=400
+        )
+    ip = ratelimit.client_ip(request)
+    if not ratelimit.allow(f"resident_issue:{ip}", SUBMITS_PER_HOUR, dt.timedelta(hours=1)):
+        error = _("您提交得太频繁了，请一小时后再试。您填写的内容已保留。")
+        return render(
+            request, "residents/public/submit.html", {"form": form, "error": error}, status=429
+        )
+    data = form.cleaned_data
+    verdict = screening.screen(
+        organisation=data["organisation"],
+        texts=[data["title"], data["description"], data["location"], data["resident_name"]],
+        contact=data["phone"],
+        client=ip,
+    )
+    try:
+        issue, code = services.issue_submit_public(
+            organisation=data["organisation"],
+            title=data["title"],
+            description=data["description"],
+            location=data["location"],
+            resident_name=data["resident_name"],
+            phone=data["phone"],
+            verdict=verdict,
+        )
+    except ValidationError as exc:
+        from xieshang.core.forms import add_service_errors
+
+        add_service_errors(form, exc)
+        return render(
+            request, "residents/public/submit.html", {"form": form, "error": ""}, status=400
+        )
+    # Only this browser sees the code, and only on the thanks page.
+    request.session[THANKS_KEY] = {"ticket": issue.ticket, "code": code}
+    return redirect("residents_public:thanks")
+
+
+@never_cache
+def thanks(request):
+    shown = request.session.get(THANKS_KEY)
+    if not shown:
+        raise Http404
+    return render(request, "residents/public/thanks.html", shown)
+
+
+def _issue_in_session(request) -> ResidentIssue | None:
+    pk = request.session.get(LOOKUP_KEY)
+    if not pk:
+        return None
+    return (
+        ResidentIssue.objects.select_related("organisation", "department", "platform")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def _public_view(request, issue: ResidentIssue, *, rate_form=None, status=200):
+    answer = ""
+    if issue.answer and issue.status != ResidentIssue.Status.REJECTED:
+        answer = strip_contacts(issue.answer, [issue.phone, issue.resident_name])
+    rateable = issue.status in services.RATEABLE and not issue.rating
+    return render(
+        request,
+        "residents/public/issue.html",
+        {
+            "issue": issue,
+            "steps": selectors.public_steps(issue),
+            "answer": answer,
+            "rate_form": (rate_form or RateForm()) if rateable else None,
+        },
+        status=status,
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def lookup(request):
+    if request.method == "GET":
+        if request.GET.get("new") == "1":
+            request.session.pop(LOOKUP_KEY, None)
+        issue = _issue_in_session(request)
+        if issue is not None:
+            return _public_view(request, issue)
+        return render(request, "residents/public/lookup.html", {"form": tickets.LookupForm()})
+    form = tickets.LookupForm(request.POST)
+    if not form.is_valid():
+        return render(request, "residents/public/lookup.html", {"form": form}, status=400)
+    ip = ratelimit.client_ip(request)
+    if not ratelimit.allow(
+        f"resident_lookup:{ip}", tickets.LOOKUPS_PER_HOUR, dt.timedelta(hours=1)
+    ):
+        error = _("查询次数过多，请一小时后再试。")
+        return render(
+            request, "residents/public/lookup.html", {"form": form, "error": error}, status=429
+        )
+    issue = services.find_by_ticket(form.cleaned_data["ticket"], form.cleaned_data["code"])
+    if issue is None:
+        # The same words for an unknown ticket and a wrong code.
+        error = _("没有找到该事项，请核对受理编号和查询码。")
+        return render(
+            request, "residents/public/lookup.html", {"form": form, "error": error}, status=404
+        )
+    request.session.cycle_key()
+    request.session[LOOKUP_KEY] = issue.pk
+    return redirect("residents_public:lookup")
+
+
+@require_POST
+def rate(request):
+    issue = _issue_in_session(request)
+    if issue is None:
+        return redirect("residents_public:lookup")
+    form = RateForm(request.POST)
+    if not form.is_valid():
+        return _public_view(request, issue, rate_form=form, status=400)
+    try:
+        services.issue_rate(
+            issue=issue, rating=form.cleaned_data["rating"], comment=form.cleaned_data["comment"]
+        )
+    except ValidationError as exc:
+        from xieshang.core.forms import add_service_errors
+
+        add_service_errors(form, exc)
+        return _public_view(request, issue, rate_form=form, status=400)
+    return redirect("residents_public:lookup")
