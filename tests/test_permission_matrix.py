@@ -53,6 +53,10 @@ PUBLIC = {
     "consultation_public:submit",
     "consultation_public:thanks",
     "duty_public:verify",
+    "platforms_public:index",
+    "platforms_public:outcomes",
+    "platforms_public:outcome",
+    "platforms_public:street",
     "meetings:signin",  # the signed QR code is the key; the page asks for a login itself
     "meetings:feed",  # the signed token in the address is the key
     "otp_verify",
@@ -61,6 +65,8 @@ PUBLIC = {
 # Addresses whose secret is in the path (a signed token): whoever holds the link may open
 # it, so "the other district gets 404" does not apply.
 CAPABILITY = {"meetings:feed", "meetings:signin", "portal:proposal"}
+# Public pages of every district's published platform data (no login, nothing personal).
+CAPABILITY |= {"platforms_public:outcome", "platforms_public:street"}
 
 
 # --- the walk over the resolver -------------------------------------------------------------
@@ -282,6 +288,22 @@ OBJECTS: dict[str, dict[str, Callable]] = {
     "api:ask_leave": {"pk": obj("meeting")},
     "api:sign_in": {"pk": obj("sitting")},
     "api:get_opinion": {"pk": obj("opinion")},
+    "platforms:detail": {"pk": obj("platform")},
+    "platforms:edit": {"pk": obj("platform")},
+    "platforms:status": {"pk": obj("platform")},
+    "platforms:assign": {"pk": obj("platform")},
+    "platforms:session_create": {"pk": obj("platform")},
+    "platforms:unassign": {
+        "pk": rel("platform_member", "platform_id"),
+        "assignment_pk": obj("platform_member"),
+    },
+    "platforms:session": {"pk": obj("platform_session")},
+    "platforms:session_edit": {"pk": obj("platform_session")},
+    "platforms:session_record": {"pk": obj("platform_session")},
+    "platforms:session_approve": {"pk": obj("platform_session")},
+    "platforms:session_cancel": {"pk": obj("platform_session")},
+    "platforms_public:outcome": {"pk": obj("public_platform_session")},
+    "platforms_public:street": {"pk": rel("platform", "organisation_id")},
 }
 
 
@@ -346,6 +368,7 @@ def _a_objects(a) -> dict:
     from xieshang.members.models import Member, Membership
     from xieshang.opinions.models import Issue, Opinion
     from xieshang.orgs.models import RoleAssignment
+    from xieshang.platforms.models import Platform, PlatformMember, PlatformSession
     from xieshang.proposals.models import Answer, Assignment, Proposal
 
     sub = a.path
@@ -394,6 +417,20 @@ def _a_objects(a) -> dict:
         "issue": _first(Issue.objects.filter(organisation=a)),
         "opinion": _first(Opinion.objects.filter(organisation=a, status="submitted"))
         or _first(Opinion.objects.filter(organisation=a)),
+        "platform": _first(Platform.objects.filter(organisation__path__startswith=sub)),
+        "platform_member": _first(
+            PlatformMember.objects.filter(platform__organisation__path__startswith=sub)
+        ),
+        "platform_session": _first(
+            PlatformSession.objects.filter(
+                platform__organisation__path__startswith=sub, status="held"
+            )
+        ),
+        "public_platform_session": _first(
+            PlatformSession.objects.filter(
+                platform__organisation__path__startswith=sub, status="published"
+            )
+        ),
     }
     for key, attr in [
         ("proposal", "title"),
@@ -404,6 +441,8 @@ def _a_objects(a) -> dict:
         ("member", "name"),
         ("activity", "title"),
         ("briefing", "title"),
+        ("platform", "name"),
+        ("platform_session", "title"),
     ]:
         if found[key] is not None:
             _mark(found[key], attr, MARK_A)
@@ -456,7 +495,8 @@ def _b_world(b) -> tuple[dict, dict]:
     from xieshang.meetings.models import Meeting
     from xieshang.members.models import Member, Membership
     from xieshang.opinions import services as opinions
-    from xieshang.orgs.models import Department, Role, RoleAssignment
+    from xieshang.orgs.models import Department, Organisation, Role, RoleAssignment
+    from xieshang.platforms import services as platforms
     from xieshang.proposals import services as proposals
 
     department = _first(Department.objects.filter(organisation=b))
@@ -518,6 +558,20 @@ def _b_world(b) -> tuple[dict, dict]:
     plan = consultation.plan_create(
         organisation=b, year=timezone.localdate().year + 1, actor=office, title=f"{MARK_B}计划"
     )
+    platform = platforms.platform_create(
+        organisation=_first(Organisation.objects.filter(parent=b, level="street")),
+        actor=office,
+        name=f"{MARK_B}协商议事室",
+        convener_name="召集人",
+        status="running",
+    )
+    platform_member = platforms.platform_assign(platform=platform, actor=office, member=member)
+    platform_session = platforms.session_plan(
+        platform=platform,
+        actor=office,
+        title=f"{MARK_B}议事会",
+        starts_at=now - dt.timedelta(days=1),
+    )
     found = {
         "user": spare,
         "role_assignment": _first(RoleAssignment.objects.filter(user=spare)),
@@ -530,6 +584,9 @@ def _b_world(b) -> tuple[dict, dict]:
         "sitting": _first(meeting.sittings.all()),
         "task": task,
         "plan": plan,
+        "platform": platform,
+        "platform_member": platform_member,
+        "platform_session": platform_session,
         "import_job": _import_job(b, office),
     }
     assert Meeting.objects.filter(pk=meeting.pk).exists()

@@ -119,6 +119,7 @@ DOMAIN_DEMOS = [
     "xieshang.consultation.demo",
     "xieshang.meetings.demo",
     "xieshang.opinions.demo",
+    "xieshang.platforms.demo",
     "xieshang.duty.demo",  # last: it reads the duty records the others wrote
 ]
 

@@ -9,6 +9,11 @@ class PlatformsConfig(AppConfig):
 
     def ready(self) -> None:
         from xieshang.core.audit import register_verbs
+        from xieshang.core.dashboard import register as register_cards
+
+        from .dashboard import platform_cards
+
+        register_cards(platform_cards)
 
         register_verbs(
             {

@@ -1,0 +1,162 @@
+"""Who may see and do what with consultation platforms and their sessions, on core.access.
+
+- The office (Role.OFFICE) of a committee above the platform, a street liaison officer
+  (Role.LIAISON) in the platform's street or above it, and the platform's own convener
+  manage the platform and its sessions.
+- Outcomes are approved (and so published) by the convener or the office only: the liaison
+  officer who records a session does not also sign it off.
+- A member sees the platforms they are currently assigned to, and their sessions.
+- Everybody else sees nothing here (the portal shows what is published).
+
+The roles are read here rather than as `core.access` permission strings because the rule is
+specific to this app (the convener is a person on the row, not a role).
+"""
+
+from django.db.models import Q
+
+from xieshang.core import access
+from xieshang.core.access import member_of
+from xieshang.orgs.models import Level, Organisation, Role
+
+from .models import Platform, PlatformMember
+
+MANAGER_ROLES = frozenset({Role.OFFICE, Role.LIAISON})
+PLATFORM_LEVELS = (Level.STREET, Level.COMMUNITY)
+
+
+def _paths(user, wanted: frozenset) -> list[str]:
+    return sorted({ra.organisation.path for ra in access.assignments(user) if ra.role in wanted})
+
+
+def _under(organisation: Organisation, paths: list[str]) -> bool:
+    return any(organisation.path.startswith(p) for p in paths)
+
+
+def _path_q(paths: list[str], field: str) -> Q:
+    lookup = f"{field}__path__startswith" if field else "path__startswith"
+    q = Q(pk__in=[])
+    for path in paths:
+        q |= Q(**{lookup: path})
+    return q
+
+
+def _superuser(user) -> bool:
+    return bool(getattr(user, "is_superuser", False))
+
+
+def is_convener(user, platform: Platform) -> bool:
+    return bool(getattr(user, "pk", None)) and platform.convener_id == user.pk
+
+
+def can_create(user, organisation: Organisation) -> bool:
+    """Register a platform at this street or community."""
+    if organisation.level not in PLATFORM_LEVELS:
+        return False
+    return _superuser(user) or _under(organisation, _paths(user, MANAGER_ROLES))
+
+
+def can_manage(user, platform: Platform) -> bool:
+    if _superuser(user) or is_convener(user, platform):
+        return True
+    return _under(platform.organisation, _paths(user, MANAGER_ROLES))
+
+
+def can_approve(user, platform: Platform) -> bool:
+    """Approve a session's outcomes for publication: the convener or the office."""
+    if _superuser(user) or is_convener(user, platform):
+        return True
+    return _under(platform.organisation, _paths(user, frozenset({Role.OFFICE})))
+
+
+def is_assigned(user, platform: Platform) -> bool:
+    member = member_of(user)
+    return (
+        member is not None
+        and PlatformMember.objects.filter(
+            platform=platform, member=member, until__isnull=True
+        ).exists()
+    )
+
+
+def can_view(user, platform: Platform) -> bool:
+    return can_manage(user, platform) or is_assigned(user, platform)
+
+
+def manage_q(user, field: str = "organisation") -> Q:
+    """Platforms (or, with `field="platform__organisation"`, sessions) the user manages."""
+    if _superuser(user):
+        return Q()
+    q = _path_q(_paths(user, MANAGER_ROLES), field)
+    if getattr(user, "is_authenticated", False):
+        convener = field.replace("organisation", "convener")
+        q |= Q(**{convener: user})
+    return q
+
+
+def visible_q(user, field: str = "organisation") -> Q:
+    """The platforms (or sessions) a user may see in lists."""
+    q = manage_q(user, field)
+    member = member_of(user)
+    if member is not None:
+        assigned = PlatformMember.objects.filter(member=member, until__isnull=True).values(
+            "platform_id"
+        )
+        key = "pk__in" if field == "organisation" else "platform_id__in"
+        q |= Q(**{key: assigned})
+    return q
+
+
+def manageable_organisations(user):
+    """Streets and communities where the user may register platforms."""
+    orgs = Organisation.objects.filter(level__in=PLATFORM_LEVELS)
+    if _superuser(user):
+        return orgs
+    return orgs.filter(_path_q(_paths(user, MANAGER_ROLES), ""))
+
+
+def coverage_roots(user) -> list[Organisation]:
+    """The nodes whose streets and communities the user oversees (office or liaison)."""
+    if _superuser(user):
+        return list(Organisation.objects.filter(level=Level.DISTRICT))
+    found = {
+        ra.organisation.path: ra.organisation
+        for ra in access.assignments(user)
+        if ra.role in MANAGER_ROLES
+    }
+    paths = sorted(found)
+    return [found[p] for p in paths if not any(p != q and p.startswith(q) for q in paths)]
+
+
+def can_use_register(user) -> bool:
+    """Whether the staff pages of this app have anything for the user."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if _superuser(user) or _paths(user, MANAGER_ROLES):
+        return True
+    if Platform.objects.filter(convener=user).exists():
+        return True
+    member = member_of(user)
+    return (
+        member is not None
+        and PlatformMember.objects.filter(member=member, until__isnull=True).exists()
+    )
+
+
+def approve_q(user, field: str = "platform__organisation") -> Q:
+    """Sessions whose outcomes the user may approve (convener or office)."""
+    if _superuser(user):
+        return Q()
+    q = _path_q(_paths(user, frozenset({Role.OFFICE})), field)
+    if getattr(user, "is_authenticated", False):
+        q |= Q(**{field.replace("organisation", "convener"): user})
+    return q
+
+
+def visible_streets_q(user) -> Q:
+    """Streets offered in the register's filter: those under the user's manager roles, and
+    those holding (or whose communities hold) a platform the user sees."""
+    if _superuser(user):
+        return Q()
+    seen = Platform.objects.filter(visible_q(user)).values("organisation_id")
+    seen_parents = Organisation.objects.filter(pk__in=seen).values("parent_id")
+    return _path_q(_paths(user, MANAGER_ROLES), "") | Q(pk__in=seen) | Q(pk__in=seen_parents)
