@@ -120,6 +120,7 @@ DOMAIN_DEMOS = [
     "xieshang.meetings.demo",
     "xieshang.opinions.demo",
     "xieshang.platforms.demo",
+    "xieshang.residents.demo",  # after platforms: it uses their sessions
     "xieshang.duty.demo",  # last: it reads the duty records the others wrote
 ]
 

@@ -1,0 +1,270 @@
+"""The public and staff pages of residents' issues."""
+
+import pytest
+from django.urls import reverse
+
+from tests.residents.conftest import accepted, raise_issue, routed
+from xieshang.core.models import Event
+from xieshang.followups import services as followups
+from xieshang.residents import services
+from xieshang.residents.models import ResidentIssue
+
+pytestmark = [pytest.mark.django_db, pytest.mark.clause("C2.11")]
+SUBMIT = reverse("residents_public:submit")
+LOOKUP = reverse("residents_public:lookup")
+
+
+def form_data(world, **overrides):
+    data = {
+        "organisation": world["community"].pk,
+        "title": "小区门口路灯不亮",
+        "description": "北门路灯坏了一个月。",
+        "location": "东门小区北门",
+        "resident_name": "",
+        "phone": "13900001111",
+        "website": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_a_resident_raises_an_issue_and_sees_ticket_and_code_once(client, world):
+    page = client.get(SUBMIT)
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "个人信息保护法" in body and "东门社区" in body
+    response = client.post(SUBMIT, form_data(world))
+    assert response.status_code == 302 and response.url == reverse("residents_public:thanks")
+    issue = ResidentIssue.objects.get()
+    thanks = client.get(response.url).content.decode()
+    assert issue.ticket in thanks and "请保存好" in thanks
+    code = client.session["resident_issue_thanks"]["code"]
+    assert services.find_by_ticket(issue.ticket, code) == issue
+    assert issue.status == "submitted" and issue.phone == "13900001111"
+    # Another browser sees nothing of it.
+    from django.test import Client
+
+    assert Client().get(response.url).status_code == 404
+
+
+def test_the_public_form_speaks_in_its_own_words(client, world):
+    response = client.post(SUBMIT, form_data(world, title="", description="", phone="123"))
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "请用一句话说明您反映的事" in body and "请填写11位手机号码" in body
+    for stock in (
+        "这个字段是必填项",
+        "This field is required",
+        "Enter a valid value",
+        "输入一个有效的值",
+    ):
+        assert stock not in body
+    assert "北门路灯坏了一个月" not in body  # it was blank
+    kept = client.post(SUBMIT, form_data(world, phone="123")).content.decode()
+    assert "北门路灯坏了一个月" in kept  # what was typed is kept
+
+
+def test_a_short_genuine_complaint_passes_screening_clean(client, world):
+    client.post(SUBMIT, form_data(world, title="路灯坏了", description="路灯不亮"))
+    issue = ResidentIssue.objects.get()
+    assert not issue.screen_spam and not issue.screen_held
+
+
+def test_spam_is_marked_for_the_moderator(client, world):
+    client.post(
+        SUBMIT,
+        form_data(world, title="百家乐首存送彩金", description="真人娱乐 加微信 abc12345 返水"),
+    )
+    issue = ResidentIssue.objects.get()
+    assert issue.screen_spam and issue.screen_reasons
+
+
+def test_the_form_is_rate_limited_per_client(client, world):
+    for _ in range(5):
+        assert client.post(SUBMIT, form_data(world)).status_code == 302
+    refused = client.post(SUBMIT, form_data(world))
+    assert refused.status_code == 429 and "太频繁" in refused.content.decode()
+
+
+def test_lookup_by_ticket_and_code_shows_steps_and_the_answer(client, world):
+    issue, code = routed(world)
+    followups.feedback_submit(
+        task=issue.task, text="已更换路灯。经办人：王工，电话13812345678", actor=world["clerk"]
+    )
+    response = client.post(LOOKUP, {"ticket": issue.ticket, "code": code})
+    assert response.status_code == 302
+    page = client.get(LOOKUP).content.decode()
+    assert "已更换路灯" in page and "13812345678" not in page and "王工" not in page
+    assert "已转区住房和城乡建设局办理" in page and "已受理" in page
+    assert "城关联络员" not in page and "区政协办" not in page  # no staff names
+    # Rate once.
+    rated = client.post(reverse("residents_public:rate"), {"rating": "satisfied", "comment": ""})
+    assert rated.status_code == 302
+    issue.refresh_from_db()
+    assert issue.rating == "satisfied"
+    page = client.get(LOOKUP).content.decode()
+    assert "rate-form" not in page and "您的评价" in page
+    again = client.post(reverse("residents_public:rate"), {"rating": "dissatisfied"})
+    issue.refresh_from_db()
+    assert again.status_code == 400 and issue.rating == "satisfied"
+
+
+def test_a_wrong_code_answers_like_an_unknown_ticket(client, world):
+    issue, code = raise_issue(world)
+    wrong = client.post(LOOKUP, {"ticket": issue.ticket, "code": "ZZZZZZ"})
+    unknown = client.post(LOOKUP, {"ticket": "MQ2000-000009", "code": code})
+    assert wrong.status_code == unknown.status_code == 404
+    for response in (wrong, unknown):
+        body = response.content.decode()
+        assert "没有找到该事项，请核对受理编号和查询码。" in body
+        assert "小区门口路灯不亮" not in body
+    assert client.post(reverse("residents_public:rate"), {"rating": "basic"}).status_code == 302
+
+
+def test_the_queue_masks_phones_and_shows_screening_marks(client, world):
+    raise_issue(world)
+    client.force_login(world["liaison"])
+    body = client.get(reverse("residents:queue")).content.decode()
+    assert "139****1111" in body and "13900001111" not in body
+
+
+def test_the_detail_shows_the_whole_number_only_on_request_and_logs_it(client, world):
+    issue, _code = raise_issue(world)
+    client.force_login(world["liaison"])
+    url = reverse("residents:detail", args=[issue.pk])
+    assert "13900001111" not in client.get(url).content.decode()
+    assert not Event.objects.filter(verb="pii.view").exists()
+    assert "13900001111" in client.get(url + "?phone=1").content.decode()
+    assert Event.objects.filter(verb="pii.view", object_id=str(issue.pk)).count() == 1
+    client.force_login(world["supervisor"])  # may read, not call the resident
+    assert "13900001111" not in client.get(url + "?phone=1").content.decode()
+
+
+def test_other_districts_and_unrelated_departments_get_404(client, world):
+    issue, _code = routed(world)
+    url = reverse("residents:detail", args=[issue.pk])
+    for who in ("other_office", "other_clerk", "liaison2", "member"):
+        client.force_login(world[who])
+        assert client.get(url).status_code == 404, who
+        assert (
+            client.post(reverse("residents:act", args=[issue.pk, "close"]), {"reply": "x"})
+        ).status_code == 404, who
+    client.force_login(world["clerk"])
+    assert client.get(url).status_code == 200  # routed to their department
+    client.force_login(world["other_office"])
+    assert (
+        issue.ticket not in client.get(reverse("residents:queue") + "?state=open").content.decode()
+    )
+
+
+def test_triage_actions_through_the_page(client, world):
+    issue, _code = raise_issue(world)
+    client.force_login(world["liaison"])
+    act = lambda action, data: client.post(  # noqa: E731
+        reverse("residents:act", args=[issue.pk, action]), data
+    )
+    assert act("accept", {"note": ""}).status_code == 302
+    refused = act("accept", {"note": ""})
+    assert refused.status_code == 400 and "不能执行此操作" in refused.content.decode()
+    assert act("route", {"department": world["dept"].pk, "working_days": 10}).status_code == 302
+    issue.refresh_from_db()
+    assert issue.status == "routed" and issue.task.due_date is not None
+    client.force_login(world["clerk"])
+    assert client.get(reverse("residents:routed")).status_code == 200
+    assert (
+        client.post(
+            reverse("followups:feedback", args=[issue.task.pk]), {"text": "已修复。"}
+        ).status_code
+        == 302
+    )
+    issue.refresh_from_db()
+    assert issue.status == "answered"
+
+
+def test_bulk_reject_through_the_queue(client, world):
+    a, _c = raise_issue(world, title="代开发票")
+    b, _c = raise_issue(world, title="网赌")
+    client.force_login(world["liaison"])
+    response = client.post(
+        reverse("residents:reject_bulk"), {"issues": [a.pk, b.pk], "reason": "广告或垃圾信息"}
+    )
+    assert response.status_code == 302
+    assert set(ResidentIssue.objects.values_list("status", flat=True)) == {"rejected"}
+
+
+def test_staff_enter_an_issue_and_get_the_code_to_hand_over(client, world):
+    client.force_login(world["liaison"])
+    assert client.get(reverse("residents:create")).status_code == 200
+    response = client.post(
+        reverse("residents:create"),
+        {
+            "organisation": world["street"].pk,
+            "channel": "in_person",
+            "title": "菜市场周边占道经营",
+            "description": "早市时段占道严重。",
+            "phone": "",
+        },
+        follow=True,
+    )
+    issue = ResidentIssue.objects.get()
+    assert issue.status == "accepted" and "查询码" in response.content.decode()
+
+
+def test_dashboard_and_statistics_pages(client, world):
+    routed(world)
+    client.force_login(world["liaison"])
+    assert client.get(reverse("residents:dashboard")).status_code == 200
+    client.force_login(world["city_office"])
+    body = client.get(reverse("residents:stats")).content.decode()
+    assert "示范区政协" in body and "邻区政协" in body
+    body = client.get(reverse("residents:stats") + f"?org={world['street'].pk}").content.decode()
+    assert "东门社区" in body
+    client.force_login(world["office"])
+    assert (
+        client.get(reverse("residents:stats") + f"?org={world['other_district'].pk}").status_code
+        == 404
+    )
+    assert client.get(reverse("residents:stats") + "?org=abc").status_code == 400
+
+
+@pytest.mark.parametrize("url_name", ["residents:queue", "residents:routed"])
+def test_list_pages_run_a_fixed_number_of_queries(
+    client, world, url_name, django_assert_max_num_queries
+):
+    user = world["clerk"] if url_name == "residents:routed" else world["office"]
+    client.force_login(user)
+    state = "?state=open" if url_name == "residents:queue" else ""
+    routed(world)
+    client.get(reverse(url_name) + state)  # warm caches (content types, sessions)
+    with django_assert_max_num_queries(40) as few:
+        client.get(reverse(url_name) + state)
+    for _ in range(6):
+        routed(world)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(reverse(url_name) + state)
+
+
+def test_dashboard_and_stats_run_a_fixed_number_of_queries(
+    client, world, django_assert_max_num_queries
+):
+    client.force_login(world["office"])
+    accepted(world)
+    for url in (reverse("residents:dashboard"), reverse("residents:stats")):
+        client.get(url)
+        with django_assert_max_num_queries(40) as few:
+            client.get(url)
+        for _ in range(4):
+            routed(world)
+            raise_issue(world, organisation=world["street2"])
+        with django_assert_max_num_queries(len(few.captured_queries)):
+            client.get(url)
+
+
+def test_home_cards(client, world):
+    raise_issue(world)
+    routed(world)
+    client.force_login(world["liaison"])
+    home = client.get("/").content.decode()
+    assert "民情事项" in home and "街道民情工作台" in home
+    client.force_login(world["clerk"])
+    assert "民情事项答复" in client.get("/").content.decode()

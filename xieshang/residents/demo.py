@@ -1,0 +1,225 @@
+"""Demo residents' issues across the demo district's streets: every state of the workflow,
+some routed issues overdue (their dates set back, as if raised weeks ago), some answered and
+rated, a few spam items held for the moderator. Everything goes through the services, so
+events, follow-up tasks and texts are real. Runs after the platforms' demo (it uses their
+sessions); draws from a copy of the shared random generator, so the order of other demos'
+draws is unchanged."""
+
+import datetime as dt
+import random
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
+from django.utils import timezone
+
+from xieshang.core import calendar
+from xieshang.core.models import Event, User
+from xieshang.followups import services as followups
+from xieshang.followups.models import Task
+from xieshang.orgs.models import Department, Level, Organisation, Role, RoleAssignment
+from xieshang.portal.screening import Verdict
+
+from . import services
+from .models import ResidentIssue
+
+ISSUES = [
+    ("小区门口路灯不亮", "北门两盏路灯坏了一个多月，晚上老人出行不便。", "北门"),
+    ("楼道堆放杂物堵塞消防通道", "三单元楼道长期堆放纸箱和旧家具，存在消防隐患。", "3号楼"),
+    ("菜市场周边占道经营", "早市时段摊贩占道，车辆和行人通行困难。", "菜市场东侧"),
+    ("老旧小区加装电梯意见不一", "低层住户担心采光，希望有人组织协商。", "5号楼"),
+    ("学校门口接送车辆拥堵", "放学时段学校门口道路堵塞，存在安全隐患。", "实验小学门口"),
+    ("广场舞噪音扰民", "晚上九点后仍有音响，影响周边居民休息。", "文化广场"),
+    ("雨水井盖破损", "人行道上的井盖破了一个角，容易绊倒行人。", "人民路口"),
+    ("电动自行车充电难", "小区没有集中充电桩，有人飞线充电。", "小区车棚"),
+    ("公园健身器材损坏", "健身步道旁的两台器材损坏，无人维修。", "滨河公园"),
+    ("垃圾分类投放点异味", "投放点清运不及时，夏天异味很大。", "2号门"),
+    ("社区食堂价格偏高", "老人反映社区食堂菜价比以前高了。", "社区服务中心"),
+    ("背街小巷路面破损", "小巷路面坑洼，下雨积水。", "后街"),
+]
+SPAM = [
+    ("百家乐首存送彩金", "真人娱乐，加微信 vip8888 领取返水。"),
+    ("代开各类发票", "低点开票，可验证发票，联系QQ 12345678。"),
+]
+NAMES = ["王阿姨", "李师傅", "张先生", "", "刘女士", "", "陈大爷", "赵女士"]
+
+
+def _first_user(**filters) -> User | None:
+    ra = (
+        RoleAssignment.objects.filter(user__is_active=True, **filters)
+        .select_related("user")
+        .order_by("id")
+        .first()
+    )
+    return ra.user if ra else None
+
+
+def _backdate(issue: ResidentIssue, days: int) -> None:
+    """Set an issue (and its events and task) back in time, as if raised `days` ago."""
+    shift = dt.timedelta(days=days)
+    ResidentIssue.objects.filter(pk=issue.pk).update(created_at=issue.created_at - shift)
+    ct = ContentType.objects.get_for_model(ResidentIssue)
+    for event in Event.objects.filter(content_type=ct, object_id=str(issue.pk)):
+        Event.objects.filter(pk=event.pk).update(created_at=event.created_at - shift)
+
+
+def _route_overdue(issue, actor, department, days_ago: int) -> None:
+    """Routed `days_ago` days ago with the normal deadline: now overdue."""
+    services.issue_route(issue=issue, actor=actor, department=department)
+    issue.refresh_from_db()
+    start = timezone.localdate() - dt.timedelta(days=days_ago)
+    due = calendar.add_working_days(start, 15)
+    Task.objects.filter(pk=issue.task_id).update(start_date=start, due_date=due)
+    _backdate(issue, days_ago + 2)
+
+
+def build(*, organisation, rng: random.Random) -> None:
+    if ResidentIssue.objects.filter(organisation__path__startswith=organisation.path).exists():
+        return
+    local = random.Random()
+    local.setstate(rng.getstate())
+    rng = local
+    office = _first_user(organisation=organisation, role=Role.OFFICE)
+    departments = list(
+        Department.objects.filter(organisation=organisation, is_active=True).order_by("id")[:8]
+    )
+    demo_department = Department.objects.filter(
+        organisation=organisation, staff__user__username="dept"
+    ).first()
+    if demo_department is not None:
+        departments.insert(0, demo_department)
+    if office is None or not departments:
+        return
+    streets = list(
+        Organisation.objects.filter(parent=organisation, level=Level.STREET).order_by("path")
+    )
+    if not streets:
+        return
+    from xieshang.platforms.models import PlatformSession
+
+    def street_id(session) -> int:
+        org = session.platform.organisation
+        return org.parent_id if org.level == Level.COMMUNITY else org.pk
+
+    # One held and one planned session per street (its own platform's or a community's).
+    held = {
+        street_id(s): s
+        for s in PlatformSession.objects.filter(
+            platform__organisation__path__startswith=organisation.path,
+            status__in=[PlatformSession.Status.HELD, PlatformSession.Status.PUBLISHED],
+        ).select_related("platform", "platform__organisation")
+    }
+    planned = {
+        street_id(s): s
+        for s in PlatformSession.objects.filter(
+            platform__organisation__path__startswith=organisation.path,
+            status=PlatformSession.Status.PLANNED,
+        ).select_related("platform", "platform__organisation")
+    }
+    communities = {
+        c.parent_id: c
+        for c in Organisation.objects.filter(parent__in=streets, level=Level.COMMUNITY).order_by(
+            "-path"
+        )
+    }
+    # The demo liaison's street gets one issue in every state; other streets a few each.
+    for s_index, street in enumerate(streets[:8]):
+        actor = _first_user(organisation=street, role=Role.LIAISON) or office
+        node_choices = [street] + ([communities[street.pk]] if street.pk in communities else [])
+        plan = (
+            [
+                "submitted",
+                "accepted",
+                "agenda",
+                "settled",
+                "routed_overdue",
+                "routed",
+                "answered",
+                "answered",
+                "topic",
+                "opinion",
+                "closed",
+                "rejected",
+            ]
+            if s_index == 0
+            else rng.sample(
+                ["submitted", "routed_overdue", "routed", "answered", "closed", "settled"], 3
+            )
+        )
+        for i, state in enumerate(plan):
+            title, description, place = ISSUES[(s_index * 3 + i) % len(ISSUES)]
+            node = rng.choice(node_choices)
+            name = rng.choice(NAMES)
+            phone = f"139{rng.randrange(10**8):08d}" if rng.random() < 0.6 else ""
+            if state == "rejected":
+                spam_title, spam_text = SPAM[s_index % len(SPAM)]
+                verdict = Verdict(held=True, spam=True, reasons=("含违禁词（广告引流）",), score=12)
+                issue, _code = services.issue_submit_public(
+                    organisation=node, title=spam_title, description=spam_text, verdict=verdict
+                )
+                services.issue_reject(issue=issue, actor=actor, reason="广告或垃圾信息")
+                continue
+            issue, _code = services.issue_submit_public(
+                organisation=node,
+                title=title,
+                description=description,
+                location=place,
+                resident_name=name,
+                phone=phone,
+            )
+            if state == "submitted":
+                continue
+            services.issue_accept(issue=issue, actor=actor)
+            department = departments[(s_index + i) % len(departments)]
+            if state == "agenda":
+                session = planned.get(street.pk)
+                if session is not None:
+                    services.issue_schedule(issue=issue, actor=actor, session=session)
+                continue
+            if state == "accepted":
+                continue
+            if state == "settled":
+                session = held.get(street.pk)
+                if session is not None:
+                    services.issue_settle(
+                        issue=issue,
+                        actor=actor,
+                        session=session,
+                        result="经议事会协商，由物业和社区共同落实，本月内完成。",
+                    )
+                    if rng.random() < 0.7:
+                        services.issue_rate(issue=issue, rating=rng.choice(["satisfied", "basic"]))
+                    continue
+                state = "closed"
+            if state == "routed_overdue":
+                _route_overdue(issue, actor, department, days_ago=30 + rng.randrange(10))
+            elif state in ("routed", "answered"):
+                if state == "answered":
+                    department = departments[0]  # the demo department has clerks
+                services.issue_route(issue=issue, actor=actor, department=department)
+                if state == "answered":
+                    issue.refresh_from_db()
+                    clerk = _first_user(department=department) or department.leader_user or office
+                    task = issue.task
+                    try:
+                        followups.feedback_submit(
+                            task=task,
+                            text="已安排人员现场查看，问题已处理完毕，欢迎继续监督。",
+                            actor=clerk,
+                        )
+                    except PermissionDenied:  # a department without staff: stays routed
+                        continue
+                    issue.refresh_from_db()
+                    if rng.random() < 0.8:
+                        services.issue_rate(
+                            issue=issue,
+                            rating=rng.choice(["satisfied", "satisfied", "basic", "dissatisfied"]),
+                            comment="",
+                        )
+            elif state == "topic":
+                services.issue_to_topic(issue=issue, actor=actor)
+            elif state == "opinion":
+                services.issue_to_opinion(issue=issue, actor=actor)
+            elif state == "closed":
+                services.issue_close(
+                    issue=issue, actor=actor, reply="经核实，该问题已由社区协调物业解决。"
+                )
