@@ -187,9 +187,14 @@ def _match_terms(text: str, terms: Sequence[_Term], found: _Findings) -> None:
         if term.key in flat or (in_chinese and term.key in chinese):
             hits.setdefault((term.banned, term.category), []).append(term.label)
     labels = dict(ScreeningTerm.Category.choices)
+    all_words = [w for ws in hits.values() for w in ws]
     for (banned, category), words in sorted(hits.items(), key=lambda kv: not kv[0][0]):
         # A longer hit containing a shorter one ("代开发票" and "代开") is one finding.
-        words = [w for w in words if not any(w != o and compact(w) in compact(o) for o in words)]
+        words = [
+            w for w in words if not any(w != o and compact(w) in compact(o) for o in all_words)
+        ]
+        if not words:
+            continue
         listed = "、".join(words[:5])
         label = labels.get(category, category)
         if banned:
