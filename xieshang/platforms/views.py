@@ -69,12 +69,10 @@ def platform_list(request):
         policies.visible_streets_q(request.user), level=Level.STREET
     ).order_by("path")
     form = RegisterFilter(request.GET or None, streets=streets)
-    if form.is_bound and not form.is_valid():
-        field, errors = next(iter(form.errors.items()))
-        raise BadRequest(
-            f"{form.fields[field].label if field in form.fields else field}：{errors[0]}"
-        )
-    data = form.cleaned_data if form.is_bound else {}
+    # A value the form refuses: the page shows the form's message but answers 400, like
+    # every other odd query (core.params).
+    refused = form.is_bound and not form.is_valid()
+    data = form.cleaned_data if form.is_bound and not refused else {}
     qs = selectors.register(
         request.user,
         year=year,
@@ -93,6 +91,7 @@ def platform_list(request):
             "can_create": policies.manageable_organisations(request.user).exists(),
             "can_coverage": bool(policies.coverage_roots(request.user)),
         },
+        status=400 if refused else 200,
     )
 
 
