@@ -67,6 +67,10 @@ PUBLIC = {
 CAPABILITY = {"meetings:feed", "meetings:signin", "portal:proposal"}
 # Public pages of every district's published platform data (no login, nothing personal).
 CAPABILITY |= {"platforms_public:outcome", "platforms_public:street"}
+# Public lists of every district's published rows (the portal serves the whole deployment,
+# as portal:proposals does): another district's marked platform on them is not a leak.
+# What may reach them (running platforms, approved outcomes) is tested in tests/platforms.
+PUBLIC_LISTS = {"platforms_public:index", "platforms_public:outcomes"}
 
 
 # --- the walk over the resolver -------------------------------------------------------------
@@ -751,6 +755,7 @@ def check_get(w: World, principal: str, client: Client, recorder: Recorder, out:
                 own is not None
                 and code == 200
                 and obj_side is None
+                and pattern.name not in PUBLIC_LISTS
                 and "text/html" in response.get("Content-Type", "")
             ):
                 foreign = MARK_B if own == "A" else MARK_A
