@@ -235,7 +235,6 @@ def test_the_ics_file_and_the_personal_feed(client):
 @pytest.mark.clause("C4.4")
 def test_speeches_are_submitted_selected_scheduled_and_delivered_with_listeners(client):
     from xieshang.duty.models import DutyRecord
-    from xieshang.meetings import services_speeches
 
     w = world()
     m = w.member("甲委员")
@@ -266,7 +265,7 @@ def test_speeches_are_submitted_selected_scheduled_and_delivered_with_listeners(
     assert "听取发言：张明（区委副书记）" in html
     # A member invitation cannot be recorded as a listener.
     with pytest.raises(services.ValidationError):
-        services_speeches.speech_deliver(
+        services.speech_deliver(
             speech=speech, actor=w.office, listeners=[plenary.invitations.get(member=m)]
         )
 

@@ -15,7 +15,7 @@ from xieshang.members.models import Membership
 from xieshang.members.selectors import current_term
 from xieshang.orgs.models import ActivityGroup, Committee, Department, Role, RoleAssignment
 
-from . import services, services_briefings, services_speeches
+from . import services
 from .models import Attendance, BriefingReceipt, Invitation, Meeting, MeetingKind, Sitting
 from .selectors import excused_map
 
@@ -200,7 +200,7 @@ class _Demo:
         speakers = self.rng.sample(self.seats, 4)
         for i, title in enumerate(SPEECHES):
             member = speakers[i].member if i < len(speakers) else None
-            speech = services_speeches.speech_submit(
+            speech = services.speech_submit(
                 meeting=meeting,
                 actor=self.office,
                 title=title,
@@ -210,17 +210,15 @@ class _Demo:
             )
             if i == len(SPEECHES) - 1:
                 continue  # one left for the office to decide
-            services_speeches.speech_select(speech=speech, actor=self.office, selected=True)
-            services_speeches.speech_schedule(
+            services.speech_select(speech=speech, actor=self.office, selected=True)
+            services.speech_schedule(
                 speech=speech, actor=self.office, sitting=sittings[2], order=i + 1
             )
         if meeting.end.date() < self.today:
             self._attend(meeting, 0.93)
             leaders = list(meeting.invitations.exclude(category=Invitation.Category.MEMBER))
             for speech in meeting.speeches.filter(status="scheduled"):
-                services_speeches.speech_deliver(
-                    speech=speech, actor=self.office, listeners=leaders[:3]
-                )
+                services.speech_deliver(speech=speech, actor=self.office, listeners=leaders[:3])
             services.meeting_close(meeting=meeting, actor=self.office)
 
     def year_of_meetings(self) -> None:
@@ -336,14 +334,14 @@ class _Demo:
             ("关于教育资源布局调整情况的通报", "区教育局"),
         ]
         for title, source in items:
-            b = services_briefings.briefing_create(
+            b = services.briefing_create(
                 organisation=self.org,
                 actor=self.office,
                 title=title,
                 source=source,
                 body=f"{title}。\n一、总体情况……\n二、下一步工作……",
             )
-            services_briefings.briefing_publish(briefing=b, actor=self.office)
+            services.briefing_publish(briefing=b, actor=self.office)
             receipts = list(b.receipts.all())
             read = self.rng.sample(receipts, len(receipts) * 2 // 3)
             BriefingReceipt.objects.filter(pk__in=[r.pk for r in read]).update(
@@ -352,19 +350,15 @@ class _Demo:
 
     def committee_reports(self) -> None:
         year = self.today.year
-        services_briefings.committee_reports_schedule(
-            organisation=self.org, year=year - 1, actor=self.office
-        )
-        services_briefings.committee_reports_schedule(
-            organisation=self.org, year=year, actor=self.office
-        )
+        services.committee_reports_schedule(organisation=self.org, year=year - 1, actor=self.office)
+        services.committee_reports_schedule(organisation=self.org, year=year, actor=self.office)
         from .models import CommitteeReport
 
         for report in CommitteeReport.objects.filter(
             organisation=self.org, due_date__year=year - 1
         ):
             if self.rng.random() < 0.8:
-                services_briefings.committee_report_file(
+                services.committee_report_file(
                     report=report,
                     actor=self.office,
                     content=f"{report.committee}{report.period}工作总结：开展调研、协商和提案督办等工作。",

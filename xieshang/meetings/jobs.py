@@ -19,7 +19,7 @@ def close_finished() -> int:
 def schedule_committee_reports() -> int:
     from xieshang.orgs.models import Committee, Organisation
 
-    from .services_briefings import committee_reports_schedule
+    from .services import committee_reports_schedule
 
     year = timezone.localdate().year
     created = 0

@@ -16,7 +16,7 @@ from xieshang.core.audit import TransitionError
 from xieshang.core.params import paginate, year_param
 from xieshang.members.selectors import cppcc_organisations
 
-from . import policies, selectors, services_briefings, services_speeches
+from . import policies, selectors, services
 from .forms import BriefingForm, CommitteeReportForm, DeliverForm, ScheduleForm, SpeechForm
 from .models import Briefing, BriefingReceipt, CommitteeReport, Speech
 from .views import _message, _render_detail, get_meeting
@@ -31,9 +31,7 @@ def speech_new(request, pk: int):
     form = SpeechForm(request.POST)
     if form.is_valid():
         try:
-            services_speeches.speech_submit(
-                meeting=meeting, actor=request.user, **form.cleaned_data
-            )
+            services.speech_submit(meeting=meeting, actor=request.user, **form.cleaned_data)
         except (ValidationError, TransitionError, PermissionDenied) as exc:
             form.add_error(None, _message(exc))
         else:
@@ -76,7 +74,7 @@ def speech_act(request, pk: int, action: str):
     meeting = speech.meeting
     try:
         if action in ("select", "decline"):
-            services_speeches.speech_select(
+            services.speech_select(
                 speech=speech,
                 actor=request.user,
                 selected=action == "select",
@@ -86,14 +84,12 @@ def speech_act(request, pk: int, action: str):
             form = ScheduleForm(request.POST, meeting=meeting)
             if not form.is_valid():
                 raise ValidationError(_("请选择会次并填写发言顺序。"))
-            services_speeches.speech_schedule(
-                speech=speech, actor=request.user, **form.cleaned_data
-            )
+            services.speech_schedule(speech=speech, actor=request.user, **form.cleaned_data)
         elif action == "deliver":
             form = DeliverForm(request.POST, meeting=meeting)
             if not form.is_valid():
                 raise ValidationError(_("听取发言的人员选择有误。"))
-            services_speeches.speech_deliver(
+            services.speech_deliver(
                 speech=speech, actor=request.user, listeners=list(form.cleaned_data["listeners"])
             )
         else:
@@ -146,7 +142,7 @@ def briefing_new(request):
     form = BriefingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            briefing = services_briefings.briefing_create(
+            briefing = services.briefing_create(
                 organisation=orgs[0], actor=request.user, **form.cleaned_data
             )
         except (ValidationError, PermissionDenied) as exc:
@@ -174,7 +170,7 @@ def briefing(request, pk: int):
     if not manage and receipt is None:
         raise Http404
     if receipt is not None:
-        services_briefings.briefing_read(briefing=item, member=member)
+        services.briefing_read(briefing=item, member=member)
     receipts = []
     if manage:
         receipts = list(
@@ -195,7 +191,7 @@ def briefing_publish(request, pk: int):
     if item is None or not access.can(request.user, "meetings.manage", item.organisation):
         raise Http404
     try:
-        services_briefings.briefing_publish(briefing=item, actor=request.user)
+        services.briefing_publish(briefing=item, actor=request.user)
     except (TransitionError, PermissionDenied) as exc:
         messages.error(request, _message(exc))
     else:
@@ -242,9 +238,7 @@ def committee_reports_schedule(request):
     if not orgs:
         raise Http404
     year = timezone.localdate().year
-    n = services_briefings.committee_reports_schedule(
-        organisation=orgs[0], year=year, actor=request.user
-    )
+    n = services.committee_reports_schedule(organisation=orgs[0], year=year, actor=request.user)
     messages.success(request, _("已安排 %(n)d 份工作报告。") % {"n": n})
     return redirect("meetings:committee_reports")
 
@@ -258,15 +252,13 @@ def committee_report(request, pk: int):
     )
     if item is None:
         raise Http404
-    can_file = services_briefings.can_file(request.user, item)
+    can_file = services.can_file(request.user, item)
     if not can_file and not access.can(request.user, "meetings.view", item.organisation):
         raise Http404
     form = CommitteeReportForm(request.POST or None, organisation=item.organisation)
     if request.method == "POST" and form.is_valid():
         try:
-            services_briefings.committee_report_file(
-                report=item, actor=request.user, **form.cleaned_data
-            )
+            services.committee_report_file(report=item, actor=request.user, **form.cleaned_data)
         except (ValidationError, TransitionError, PermissionDenied) as exc:
             form.add_error(None, _message(exc))
         else:

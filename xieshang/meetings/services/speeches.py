@@ -10,8 +10,8 @@ from xieshang.core.notifications import notify
 from xieshang.duty.models import DutyKind
 from xieshang.duty.services import record_duty
 
-from . import policies
-from .models import Invitation, Meeting, MeetingKind, Sitting, Speech
+from .. import policies
+from ..models import Invitation, Meeting, MeetingKind, Sitting, Speech
 
 SPEECH_KINDS = (MeetingKind.PLENARY, MeetingKind.STANDING)
 

@@ -1,101 +1,78 @@
-"""Briefings to members (情况通报, C2.14) and the committees' periodic work reports to the
-chairman's meeting (C4.10)."""
+"""Reports: on a meeting (C2.13 inspections, C6.1/C4.8 recorded events), a leader's
+instruction on one, and the committees' periodic work reports to the chairman's meeting
+(C4.10)."""
 
 import calendar as pycal
 import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xieshang.core import access
-from xieshang.core.audit import TransitionError, lock, record_event, transition
-from xieshang.core.notifications import notify
-from xieshang.members.models import Member, Membership
-from xieshang.members.selectors import current_term
+from xieshang.core.audit import TransitionError, lock, record_event, save_versioned, transition
 from xieshang.orgs import config
 from xieshang.orgs.models import Committee
 
-from . import rules
-from .models import Briefing, BriefingReceipt, CommitteeReport
+from .. import rules
+from ..models import CommitteeReport, Meeting
+from .common import _require_manage
 
-# --- Briefings --------------------------------------------------------------------------
+# --- Reports on meetings (C2.13 inspections, C6.1/C4.8 recorded events) ------------------
 
 
 @transaction.atomic
-def briefing_create(*, organisation, actor, title: str, source: str, body: str) -> Briefing:
-    if not access.can(actor, "meetings.manage", organisation):
-        raise PermissionDenied
-    if not title.strip() or not body.strip():
-        raise ValidationError(_("请填写标题和内容。"))
-    briefing = Briefing.objects.create(
-        organisation=organisation,
-        title=title.strip()[:200],
-        source=source.strip()[:100],
-        body=body.strip(),
-        created_by=actor,
-    )
+def meeting_file_report(
+    *, meeting: Meeting, actor, text: str, attendees_text: str | None = None
+) -> Meeting:
+    _require_manage(actor, meeting)
+    if not text.strip():
+        raise ValidationError(_("请填写报告内容。"))
+    meeting.report = text.strip()
+    meeting.report_filed_at = timezone.now()
+    fields = ["report", "report_filed_at"]
+    if attendees_text is not None:
+        meeting.attendees_text = attendees_text.strip()[:300]
+        fields.append("attendees_text")
+    save_versioned(meeting, expected_version=meeting.version, fields=fields)
     record_event(
         actor=actor,
-        verb="briefing.publish",
-        subject=briefing,
-        to_state=briefing.status,
-        note=_("起草"),
+        verb="meeting.record" if meeting.is_record else "meeting.report",
+        subject=meeting,
+        note=text[:200],
     )
-    return briefing
+    return meeting
 
 
-@transaction.atomic
-def briefing_publish(*, briefing: Briefing, actor) -> Briefing:
-    """Publish to every active member of the current term: a receipt row each (the read
-    receipts) and an inbox notice."""
-    if not access.can(actor, "meetings.manage", briefing.organisation):
-        raise PermissionDenied
-    briefing = lock(Briefing, briefing.pk)
-    term = current_term(briefing.organisation)
-    members = (
-        list(
-            Member.objects.filter(
-                memberships__term=term, memberships__status=Membership.Status.ACTIVE
-            ).select_related("user")
+def meeting_instruction(*, meeting: Meeting, actor, department, text: str, working_days: int):
+    """A leader's instruction (批示) on an inspection report: a follow-up task for the named
+    department, with deadline, reminders and escalation from the follow-up engine."""
+    from xieshang.followups.models import Task
+    from xieshang.followups.services import task_open
+
+    _require_manage(actor, meeting)
+    if not meeting.report:
+        raise TransitionError(_("调研报告提交后才能登记批示。"))
+    with transaction.atomic():
+        task = task_open(
+            organisation=meeting.organisation,
+            title=_("落实批示：%(t)s") % {"t": meeting.title},
+            actor=actor,
+            kind=Task.Kind.INSTRUCTION,
+            subject=meeting,
+            department=department,
+            working_days=working_days,
+            request=text,
         )
-        if term
-        else []
-    )
-    briefing.published_at = timezone.now()
-    briefing.recipients_count = len(members)
-    transition(
-        briefing,
-        to=Briefing.Status.PUBLISHED,
-        allowed_from=[Briefing.Status.DRAFT],
-        actor=actor,
-        verb="briefing.publish",
-        extra_fields=["published_at", "recipients_count"],
-    )
-    BriefingReceipt.objects.bulk_create(
-        [BriefingReceipt(briefing=briefing, member=m) for m in members], ignore_conflicts=True
-    )
-    notify(
-        [m.user for m in members if m.user_id],
-        title=_("情况通报：%(t)s") % {"t": briefing.title},
-        body=briefing.source,
-        url=reverse("meetings:briefing", args=[briefing.pk]),
-        dedupe_key=f"briefing:{briefing.pk}",
-    )
-    return briefing
-
-
-def briefing_read(*, briefing: Briefing, member) -> bool:
-    """Mark the member's copy read (first read only); True when this call marked it."""
-    if member is None:
-        return False
-    return bool(
-        BriefingReceipt.objects.filter(
-            briefing=briefing, member=member, read_at__isnull=True
-        ).update(read_at=timezone.now())
-    )
+        record_event(
+            actor=actor,
+            verb="meeting.instruction",
+            subject=meeting,
+            note=text[:200],
+            data={"task": task.pk},
+        )
+    return task
 
 
 # --- Committee work reports (C4.10) -------------------------------------------------------
@@ -144,7 +121,7 @@ def committee_reports_schedule(*, organisation, year: int, actor=None) -> int:
 def can_file(user, report: CommitteeReport) -> bool:
     if access.can(user, "meetings.manage", report.organisation):
         return True
-    from . import policies
+    from .. import policies
 
     return report.committee_id in policies.committee_ids(user)
 

@@ -1,0 +1,22 @@
+"""What every stage of a meeting's life uses: the manage check and keeping a caller's
+instance in step with the locked row."""
+
+from django.core.exceptions import PermissionDenied
+
+from .. import policies
+from ..models import Meeting
+
+
+def _require_manage(actor, meeting: Meeting) -> None:
+    if not policies.can_manage(actor, meeting):
+        raise PermissionDenied
+
+
+def _sync(original: Meeting, locked: Meeting) -> None:
+    """Keep the caller's instance (and the invitations that point at it) in step."""
+    if original is not locked:
+        original.status, original.version, original.closed_at = (
+            locked.status,
+            locked.version,
+            locked.closed_at,
+        )

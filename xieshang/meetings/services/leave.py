@@ -1,0 +1,207 @@
+"""Leave: requests, the deadline, decisions and the chair's delegation of approval."""
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from xieshang.core import access
+from xieshang.core.audit import TransitionError, lock, record_event, transition
+from xieshang.core.notifications import notify
+from xieshang.orgs import config
+from xieshang.orgs.models import RoleAssignment
+
+from .. import policies, rules
+from ..models import Invitation, LeaveDelegation, LeaveRequest, Meeting, MeetingKind, Sitting
+
+
+def leave_due_date(meeting: Meeting) -> dt.date:
+    if meeting.kind == MeetingKind.PLENARY:
+        key = rules.LEAVE_DAYS_PLENARY
+    elif meeting.kind == MeetingKind.STANDING:
+        key = rules.LEAVE_DAYS_STANDING
+    else:
+        key = rules.LEAVE_DAYS_OTHER
+    days = config.get(meeting.organisation, key)
+    return timezone.localdate(meeting.start) - dt.timedelta(days=int(days))
+
+
+@transaction.atomic
+def leave_submit(
+    *,
+    invitation: Invitation,
+    actor,
+    reason: str,
+    sittings: Iterable[Sitting] | None = None,
+    today: dt.date | None = None,
+) -> LeaveRequest:
+    """Ask leave for the whole meeting (`sittings` None or all of them) or some sittings.
+
+    By the invitee themselves, or by the office on their behalf. A request after the
+    configured deadline is accepted and flagged late; the approver is told."""
+    meeting = invitation.meeting
+    own = policies.own_invitation(actor, meeting)
+    if own != invitation and not policies.can_manage(actor, meeting):
+        raise PermissionDenied
+    if meeting.status != Meeting.Status.PUBLISHED:
+        raise TransitionError(_("会议未发出通知或考勤已结束，不能请假。"))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("请填写请假事由。"))
+    all_sittings = list(meeting.sittings.all())
+    chosen = list(sittings) if sittings else all_sittings
+    if any(s.meeting_id != meeting.pk for s in chosen):
+        raise ValidationError(_("所选会次不属于本次会议。"))
+    if not chosen:
+        raise ValidationError(_("请选择请假的会次。"))
+    if invitation.leave_requests.filter(
+        status__in=[LeaveRequest.Status.PENDING, LeaveRequest.Status.APPROVED],
+        sittings__in=chosen,
+    ).exists():
+        raise ValidationError(_("所选会次已有待审批或已批准的请假。"))
+    today = today or timezone.localdate()
+    due = leave_due_date(meeting)
+    leave = LeaveRequest.objects.create(
+        meeting=meeting,
+        invitation=invitation,
+        whole_meeting=len(chosen) == len(all_sittings),
+        reason=reason,
+        due_date=due,
+        is_late=today > due,
+        submitted_by=actor,
+    )
+    leave.sittings.set(chosen)
+    record_event(
+        actor=actor,
+        verb="leave.submit",
+        subject=leave,
+        organisation=meeting.organisation,
+        to_state=leave.status,
+        note=reason,
+        data={"late": leave.is_late, "sittings": [s.title for s in chosen]},
+    )
+    notify(
+        leave_approvers(meeting),
+        title=_("请假待审批：%(n)s · %(t)s") % {"n": invitation.name, "t": meeting.title},
+        body=(_("（逾期请假）") if leave.is_late else "") + reason,
+        url=reverse("meetings:leave_queue"),
+        dedupe_key=f"leave:{leave.pk}:submitted",
+    )
+    return leave
+
+
+def leave_approvers(meeting: Meeting) -> list:
+    """The users who decide leave for `meeting` (for the notice; the policy decides)."""
+    from xieshang.orgs.models import Role
+
+    kind = policies.approver_kind(meeting)
+    org_ids = meeting.organisation.ancestor_ids()
+    if kind == policies.CHAIR:
+        ras = RoleAssignment.objects.filter(organisation_id__in=org_ids, role=Role.CHAIR)
+        users = [ra.user for ra in ras.select_related("user")]
+        users += [
+            d.delegate
+            for d in LeaveDelegation.objects.filter(
+                organisation_id__in=org_ids, revoked_at__isnull=True
+            ).select_related("delegate")
+        ]
+        return users
+    if kind == policies.COMMITTEE:
+        ras = RoleAssignment.objects.filter(
+            role=Role.COMMITTEE_STAFF, committee_id=meeting.committee_id
+        ).select_related("user")
+        return [ra.user for ra in ras]
+    if kind == policies.GROUP:
+        leader = meeting.activity_group.leader
+        return [leader.user] if leader is not None and leader.user_id else []
+    ras = RoleAssignment.objects.filter(organisation_id__in=org_ids, role=Role.OFFICE)
+    return [ra.user for ra in ras.select_related("user")]
+
+
+@transaction.atomic
+def leave_decide(*, leave: LeaveRequest, approve: bool, actor, note: str = "") -> LeaveRequest:
+    if not policies.can_decide_leave(actor, leave):
+        raise PermissionDenied
+    leave = lock(LeaveRequest, leave.pk)
+    if leave.meeting.status == Meeting.Status.CLOSED:
+        raise TransitionError(_("考勤已结束，不能再审批请假。"))
+    if not approve and not note.strip():
+        raise ValidationError(_("不批准请假时请填写理由。"))
+    leave.decided_by, leave.decided_at, leave.decision_note = actor, timezone.now(), note[:200]
+    transition(
+        leave,
+        to=LeaveRequest.Status.APPROVED if approve else LeaveRequest.Status.REFUSED,
+        allowed_from=[LeaveRequest.Status.PENDING],
+        actor=actor,
+        verb="leave.approve" if approve else "leave.refuse",
+        note=note,
+        extra_fields=["decided_by", "decided_at", "decision_note"],
+    )
+    invitation = leave.invitation
+    user = invitation.member.user if invitation.member_id else invitation.user
+    notify(
+        [user],
+        title=(_("请假已批准：%(t)s") if approve else _("请假未批准：%(t)s"))
+        % {"t": leave.meeting.title},
+        body=note or (_("请按时参会。") if not approve else ""),
+        url=leave.meeting.get_absolute_url(),
+        dedupe_key=f"leave:{leave.pk}:decided",
+        channels=("inbox", "sms"),
+    )
+    return leave
+
+
+@transaction.atomic
+def leave_withdraw(*, leave: LeaveRequest, actor) -> LeaveRequest:
+    if policies.own_invitation(actor, leave.meeting) != leave.invitation:
+        raise PermissionDenied
+    leave = lock(LeaveRequest, leave.pk)
+    transition(
+        leave,
+        to=LeaveRequest.Status.WITHDRAWN,
+        allowed_from=[LeaveRequest.Status.PENDING],
+        actor=actor,
+        verb="leave.withdraw",
+    )
+    return leave
+
+
+@transaction.atomic
+def leave_delegate(*, organisation, delegate, actor) -> LeaveDelegation:
+    """The chair hands the approval of chair-approved leave to `delegate`."""
+    if not access.can(actor, "meetings.leave_approve", organisation):
+        raise PermissionDenied
+    found = LeaveDelegation.objects.filter(
+        organisation=organisation, delegate=delegate, revoked_at__isnull=True
+    ).first()
+    if found:
+        return found
+    delegation = LeaveDelegation.objects.create(
+        organisation=organisation, delegate=delegate, granted_by=actor
+    )
+    record_event(
+        actor=actor,
+        verb="leave.delegate",
+        subject=delegation,
+        organisation=organisation,
+        note=delegate.display_name,
+    )
+    return delegation
+
+
+@transaction.atomic
+def leave_delegation_revoke(*, delegation: LeaveDelegation, actor) -> None:
+    if not access.can(actor, "meetings.leave_approve", delegation.organisation):
+        raise PermissionDenied
+    LeaveDelegation.objects.filter(pk=delegation.pk).update(revoked_at=timezone.now())
+    record_event(
+        actor=actor,
+        verb="leave.delegate",
+        subject=delegation,
+        organisation=delegation.organisation,
+        note=_("撤销委托"),
+    )

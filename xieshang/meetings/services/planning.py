@@ -1,0 +1,376 @@
+"""Planning a meeting: create, edit, add sittings, invite, publish, cancel; members sign up
+for an activity open to sign-up."""
+
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from xieshang.core.audit import (
+    TransitionError,
+    changed_fields,
+    lock,
+    record_event,
+    save_versioned,
+    transition,
+)
+from xieshang.core.notifications import notify
+from xieshang.core.text import chinese_date
+from xieshang.members.models import Member, Membership
+from xieshang.members.selectors import current_term
+from xieshang.orgs.models import RoleAssignment
+
+from .. import policies
+from ..models import Invitation, Meeting, Sitting
+from .common import _require_manage, _sync
+
+# --- Meetings ---------------------------------------------------------------------------
+
+EDITABLE = [
+    "kind",
+    "title",
+    "session",
+    "committee",
+    "activity_group",
+    "series",
+    "host",
+    "location",
+    "start",
+    "end",
+    "description",
+    "mode",
+    "attendees_text",
+]
+
+
+@transaction.atomic
+def meeting_create(*, organisation, actor, **fields) -> Meeting:
+    """Create a meeting in draft. A meeting other than a plenary gets one sitting covering
+    its whole time (a plenary's sittings are added one by one); a recorded event (C6.1,
+    C4.8) is published at once, since nobody is invited to it."""
+    meeting = Meeting(organisation=organisation, created_by=actor, **fields)
+    _require_manage(actor, meeting)
+    if meeting.end <= meeting.start:
+        raise ValidationError(_("结束时间须晚于开始时间。"))
+    if meeting.is_record:
+        meeting.status = Meeting.Status.PUBLISHED
+    meeting.save()
+    if not meeting.is_plenary and not meeting.is_record:
+        Sitting.objects.create(
+            meeting=meeting,
+            kind=Sitting.Kind.MAIN,
+            title=_("全程"),
+            start=meeting.start,
+            end=meeting.end,
+            location=meeting.location,
+        )
+    record_event(actor=actor, verb="meeting.create", subject=meeting)
+    return meeting
+
+
+@transaction.atomic
+def meeting_update(*, meeting: Meeting, actor, expected_version: int, data: dict) -> Meeting:
+    _require_manage(actor, meeting)
+    if meeting.status in (Meeting.Status.CLOSED, Meeting.Status.CANCELLED):
+        raise TransitionError(_("考勤已结束或已取消的会议不能修改。"))
+    before = {k: getattr(meeting, k) for k in EDITABLE}
+    for key, value in data.items():
+        if key in EDITABLE:
+            setattr(meeting, key, value)
+    if meeting.end <= meeting.start:
+        raise ValidationError(_("结束时间须晚于开始时间。"))
+    save_versioned(meeting, expected_version=expected_version, fields=EDITABLE)
+    if not meeting.is_plenary:
+        # The single sitting follows the meeting's time and place.
+        meeting.sittings.filter(kind=Sitting.Kind.MAIN).update(
+            start=meeting.start, end=meeting.end, location=meeting.location
+        )
+    record_event(
+        actor=actor,
+        verb="meeting.edit",
+        subject=meeting,
+        data={"changed": changed_fields(before, {k: getattr(meeting, k) for k in EDITABLE})},
+    )
+    return meeting
+
+
+@transaction.atomic
+def sitting_add(
+    *, meeting: Meeting, actor, kind: str, title: str, start, end, location=""
+) -> Sitting:
+    _require_manage(actor, meeting)
+    if meeting.status in (Meeting.Status.CLOSED, Meeting.Status.CANCELLED):
+        raise TransitionError(_("考勤已结束或已取消的会议不能增加会次。"))
+    if end <= start:
+        raise ValidationError(_("结束时间须晚于开始时间。"))
+    sitting = Sitting.objects.create(
+        meeting=meeting,
+        kind=kind,
+        title=title,
+        start=start,
+        end=end,
+        location=location or meeting.location,
+    )
+    # The meeting spans all its sittings.
+    bounds = meeting.sittings.order_by("start")
+    first, last = bounds.first(), bounds.order_by("-end").first()
+    Meeting.objects.filter(pk=meeting.pk).update(start=first.start, end=last.end)
+    meeting.start, meeting.end = first.start, last.end
+    record_event(actor=actor, verb="meeting.sitting_add", subject=meeting, note=title)
+    return sitting
+
+
+@transaction.atomic
+def meeting_publish(*, meeting: Meeting, actor) -> Meeting:
+    """Send the notice to everyone invited so far (later invitees are notified as they are
+    added)."""
+    _require_manage(actor, meeting)
+    original, meeting = meeting, lock(Meeting, meeting.pk)
+    if not meeting.sittings.exists():
+        raise TransitionError(_("请先安排会次。"))
+    transition(
+        meeting,
+        to=Meeting.Status.PUBLISHED,
+        allowed_from=[Meeting.Status.DRAFT],
+        actor=actor,
+        verb="meeting.publish",
+    )
+    _sync(original, meeting)
+    _notify_invitees(meeting, meeting.invitations.filter(notified_at__isnull=True))
+    return meeting
+
+
+@transaction.atomic
+def meeting_cancel(*, meeting: Meeting, actor, note: str) -> Meeting:
+    _require_manage(actor, meeting)
+    original, meeting = meeting, lock(Meeting, meeting.pk)
+    transition(
+        meeting,
+        to=Meeting.Status.CANCELLED,
+        allowed_from=[Meeting.Status.DRAFT, Meeting.Status.PUBLISHED],
+        actor=actor,
+        verb="meeting.cancel",
+        note=note,
+    )
+    _sync(original, meeting)
+    users = [
+        i.member.user for i in meeting.invitations.select_related("member__user") if i.member_id
+    ]
+    users += [i.user for i in meeting.invitations.select_related("user") if i.user_id]
+    notify(
+        [u for u in users if u is not None],
+        title=_("会议取消：%(t)s") % {"t": meeting.title},
+        body=note,
+        url=meeting.get_absolute_url(),
+        dedupe_key=f"meeting:{meeting.pk}:cancel",
+        channels=("inbox", "email", "sms"),
+    )
+    return meeting
+
+
+def _notify_invitees(meeting: Meeting, invitations) -> None:
+    invitations = list(invitations.select_related("member__user", "user"))
+    users = []
+    for inv in invitations:
+        user = inv.member.user if inv.member_id else inv.user
+        if user is not None:
+            users.append(user)
+    first = meeting.sittings.order_by("start").first()
+    when = timezone.localtime(first.start if first else meeting.start)
+    body = _(
+        "%(date)s %(time)s 在%(place)s 召开%(title)s，请准时参加。如不能出席，请在平台提出请假。"
+    ) % {
+        "date": chinese_date(when.date()),
+        "time": when.strftime("%H:%M"),
+        "place": meeting.location or _("（地点另行通知）"),
+        "title": meeting.title,
+    }
+    notify(
+        users,
+        title=_("会议通知：%(t)s") % {"t": meeting.title},
+        body=body,
+        url=meeting.get_absolute_url(),
+        dedupe_key=f"meeting:{meeting.pk}:invite",
+        channels=("inbox", "email", "sms"),
+    )
+    Invitation.objects.filter(pk__in=[i.pk for i in invitations]).update(notified_at=timezone.now())
+
+
+# --- Invitations ------------------------------------------------------------------------
+
+
+@dataclass
+class InviteCriteria:
+    """Who to invite. Member criteria select active members of the organisation's current
+    term; every criterion adds to the list (a person is invited once)."""
+
+    all_members: bool = False
+    standing: bool = False
+    sectors: list = field(default_factory=list)
+    committees: list = field(default_factory=list)
+    groups: list = field(default_factory=list)
+    members: list = field(default_factory=list)
+    roles: list = field(default_factory=list)
+    departments: list = field(default_factory=list)
+    leaders: list = field(default_factory=list)  # [(name, title), …]
+
+
+def _member_seats(meeting: Meeting, c: InviteCriteria) -> list[tuple[Membership, str]]:
+    term = current_term(meeting.organisation)
+    if term is None:
+        return []
+    seats = Membership.objects.filter(
+        term=term, status=Membership.Status.ACTIVE, member__organisation=meeting.organisation
+    ).select_related("member")
+    chosen: dict[int, tuple[Membership, str]] = {}
+
+    def add(qs, via: str) -> None:
+        for seat in qs:
+            chosen.setdefault(seat.member_id, (seat, via))
+
+    if c.all_members:
+        add(seats, _("全体委员"))
+    if c.standing:
+        add(seats.filter(is_standing=True), _("常委"))
+    if c.sectors:
+        add(seats.filter(sector__in=c.sectors), _("按界别"))
+    if c.committees:
+        add(seats.filter(committees__in=c.committees).distinct(), _("按专委会"))
+    if c.groups:
+        add(seats.filter(activity_group__in=c.groups), _("按活动小组"))
+    if c.members:
+        add(seats.filter(member__in=c.members), _("按姓名"))
+    return list(chosen.values())
+
+
+@transaction.atomic
+def invite(*, meeting: Meeting, actor, criteria: InviteCriteria) -> int:
+    """Add invitees; returns how many were new. Once the notice is out, new invitees are
+    notified at once."""
+    _require_manage(actor, meeting)
+    if meeting.is_record or meeting.status in (Meeting.Status.CLOSED, Meeting.Status.CANCELLED):
+        raise TransitionError(_("该会议不能再邀请参会人员。"))
+    existing_members = set(
+        meeting.invitations.exclude(member=None).values_list("member_id", flat=True)
+    )
+    existing_users = set(meeting.invitations.exclude(user=None).values_list("user_id", flat=True))
+    rows: list[Invitation] = []
+    for seat, via in _member_seats(meeting, criteria):
+        if seat.member_id in existing_members:
+            continue
+        existing_members.add(seat.member_id)
+        rows.append(
+            Invitation(
+                meeting=meeting,
+                category=Invitation.Category.MEMBER,
+                member=seat.member,
+                name=seat.member.name,
+                title=seat.position,
+                sector_id=seat.sector_id,
+                sort_key=seat.member.stroke_key,
+                via=via,
+            )
+        )
+    if criteria.roles:
+        ras = RoleAssignment.objects.filter(
+            organisation=meeting.organisation, role__in=criteria.roles
+        ).select_related("user")
+        linked = dict(
+            Member.objects.filter(user__in=[ra.user_id for ra in ras]).values_list("user_id", "pk")
+        )
+        for ra in ras:
+            member_id = linked.get(ra.user_id)
+            if member_id is not None:
+                if member_id in existing_members:
+                    continue
+                existing_members.add(member_id)
+                member = Member.objects.get(pk=member_id)
+                rows.append(
+                    Invitation(
+                        meeting=meeting,
+                        member=member,
+                        name=member.name,
+                        title=ra.get_role_display(),
+                        sort_key=member.stroke_key,
+                        via=_("按角色"),
+                    )
+                )
+            elif ra.user_id not in existing_users:
+                existing_users.add(ra.user_id)
+                rows.append(
+                    Invitation(
+                        meeting=meeting,
+                        category=Invitation.Category.GUEST,
+                        user=ra.user,
+                        name=ra.user.display_name,
+                        title=ra.get_role_display(),
+                        via=_("按角色"),
+                    )
+                )
+    for dept in criteria.departments:
+        if dept.leader_user_id and dept.leader_user_id in existing_users:
+            continue
+        if meeting.invitations.filter(department=dept).exists() or any(
+            r.department_id == dept.pk for r in rows
+        ):
+            continue
+        if dept.leader_user_id:
+            existing_users.add(dept.leader_user_id)
+        rows.append(
+            Invitation(
+                meeting=meeting,
+                category=Invitation.Category.DEPARTMENT,
+                department=dept,
+                user_id=dept.leader_user_id,
+                name=dept.leader_name or dept.name,
+                title=_("%(d)s负责人") % {"d": dept.name},
+                via=_("邀请部门负责人"),
+            )
+        )
+    for name, title in criteria.leaders:
+        name = name.strip()
+        if (
+            not name
+            or meeting.invitations.filter(category=Invitation.Category.LEADER, name=name).exists()
+        ):
+            continue
+        rows.append(
+            Invitation(
+                meeting=meeting,
+                category=Invitation.Category.LEADER,
+                name=name[:50],
+                title=title.strip()[:100],
+                via=_("邀请党政领导"),
+            )
+        )
+    created = Invitation.objects.bulk_create(rows)
+    if created:
+        record_event(
+            actor=actor,
+            verb="meeting.invite",
+            subject=meeting,
+            note=_("新增邀请 %(n)d 人") % {"n": len(created)},
+            data={"count": len(created)},
+        )
+        if meeting.status == Meeting.Status.PUBLISHED:
+            new_ids = [r.pk for r in created]
+            _notify_invitees(meeting, Invitation.objects.filter(pk__in=new_ids))
+    return len(created)
+
+
+@transaction.atomic
+def signup(*, invitation: Invitation, actor) -> Invitation:
+    """An invited member signs up for an activity open to sign-up (C2.12)."""
+    meeting = invitation.meeting
+    if policies.own_invitation(actor, meeting) != invitation:
+        raise PermissionDenied
+    if meeting.mode != Meeting.Mode.SIGNUP or meeting.status != Meeting.Status.PUBLISHED:
+        raise TransitionError(_("该活动不接受报名。"))
+    if invitation.response == Invitation.Response.SIGNED_UP:
+        return invitation
+    Invitation.objects.filter(pk=invitation.pk).update(response=Invitation.Response.SIGNED_UP)
+    invitation.response = Invitation.Response.SIGNED_UP
+    record_event(actor=actor, verb="meeting.signup", subject=meeting, note=invitation.name)
+    return invitation
