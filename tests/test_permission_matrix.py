@@ -52,6 +52,7 @@ PUBLIC = {
     "portal:proposal",
     "consultation_public:submit",
     "consultation_public:thanks",
+    "consultation_public:lookup",
     "duty_public:verify",
     "platforms_public:index",
     "platforms_public:outcomes",
@@ -65,6 +66,9 @@ PUBLIC = {
 # Addresses whose secret is in the path (a signed token): whoever holds the link may open
 # it, so "the other district gets 404" does not apply.
 CAPABILITY = {"meetings:feed", "meetings:signin", "portal:proposal"}
+# The thanks page answers any ticket alike: in another browser it shows only the way to the
+# lookup page, which needs the check code.
+CAPABILITY |= {"consultation_public:thanks"}
 # Public pages of every district's published platform data (no login, nothing personal).
 CAPABILITY |= {"platforms_public:outcome", "platforms_public:street"}
 # Public lists of every district's published rows (the portal serves the whole deployment,
@@ -267,6 +271,7 @@ OBJECTS: dict[str, dict[str, Callable]] = {
     "consultation:outcome_decide": {"pk": obj("outcome")},
     "consultation:outcome_close": {"pk": obj("outcome")},
     "consultation_public:thanks": {"ticket": lambda w, s: w.tokens[s]["ticket"]},
+    "screening:term_toggle": {"pk": obj("screening_term")},
     "opinions:issue": {"pk": obj("issue")},
     "opinions:issue_pdf": {"pk": obj("issue")},
     "opinions:detail": {"pk": obj("opinion")},
@@ -605,6 +610,7 @@ def world(django_db_setup, django_db_blocker):
     from xieshang.meetings import services as meeting_services
     from xieshang.meetings.views_attendance import feed_token
     from xieshang.orgs.models import Level, Organisation
+    from xieshang.portal.models import ScreeningTerm
 
     started = time.monotonic()
     with django_db_blocker.unblock(), transaction.atomic():
@@ -619,6 +625,10 @@ def world(django_db_setup, django_db_blocker):
         users.update(b_users)
         w = World(a=a, b=b, users=users)
         w.objects = {"A": _a_objects(a), "B": b_objects}
+        for side, org in (("A", a), ("B", b)):
+            w.objects[side]["screening_term"] = ScreeningTerm.objects.create(
+                organisation=org, term=f"矩阵词{side}", category="other", severity="suspicious"
+            )
         w.tokens = {
             side: {
                 "signin": meeting_services.signin_token(w.objects[side]["sitting"]),

@@ -257,7 +257,13 @@ def _moderation_page(request, *, form=None, status=200):
     return render(
         request,
         "consultation/moderation.html",
-        {"page": page, "mark": mark, "counts": counts, "bulk_form": form},
+        {
+            "page": page,
+            "mark": mark,
+            "counts": counts,
+            "bulk_form": form,
+            "perms_screening": access.can(request.user, "portal.screening"),
+        },
         status=status,
     )
 
