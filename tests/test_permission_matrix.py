@@ -58,6 +58,10 @@ PUBLIC = {
     "platforms_public:outcomes",
     "platforms_public:outcome",
     "platforms_public:street",
+    "residents_public:submit",
+    "residents_public:thanks",  # 404 unless this browser just submitted
+    "residents_public:lookup",  # ticket + check code, posted, are the key
+    "residents_public:rate",  # only the issue this browser looked up
     "meetings:signin",  # the signed QR code is the key; the page asks for a login itself
     "meetings:feed",  # the signed token in the address is the key
     "otp_verify",
@@ -313,6 +317,8 @@ OBJECTS: dict[str, dict[str, Callable]] = {
     "platforms:session_cancel": {"pk": obj("platform_session")},
     "platforms_public:outcome": {"pk": obj("public_platform_session")},
     "platforms_public:street": {"pk": rel("platform", "organisation_id")},
+    "residents:detail": {"pk": obj("resident_issue")},
+    "residents:act": {"pk": obj("resident_issue"), "action": const("accept", "route", "close")},
 }
 
 
@@ -379,6 +385,7 @@ def _a_objects(a) -> dict:
     from xieshang.orgs.models import RoleAssignment
     from xieshang.platforms.models import Platform, PlatformMember, PlatformSession
     from xieshang.proposals.models import Answer, Assignment, Proposal
+    from xieshang.residents.models import ResidentIssue
 
     sub = a.path
     demo_names = {u for u, _label in accounts()}
@@ -440,6 +447,9 @@ def _a_objects(a) -> dict:
                 platform__organisation__path__startswith=sub, status="published"
             )
         ),
+        "resident_issue": _first(
+            ResidentIssue.objects.filter(organisation__path__startswith=sub, status="submitted")
+        ),
     }
     for key, attr in [
         ("proposal", "title"),
@@ -452,6 +462,7 @@ def _a_objects(a) -> dict:
         ("briefing", "title"),
         ("platform", "name"),
         ("platform_session", "title"),
+        ("resident_issue", "title"),
     ]:
         if found[key] is not None:
             _mark(found[key], attr, MARK_A)
@@ -507,6 +518,7 @@ def _b_world(b) -> tuple[dict, dict]:
     from xieshang.orgs.models import Department, Organisation, Role, RoleAssignment
     from xieshang.platforms import services as platforms
     from xieshang.proposals import services as proposals
+    from xieshang.residents import services as residents
 
     department = _first(Department.objects.filter(organisation=b))
     office = user_with_role(Role.OFFICE, b, username="b_office", full_name=f"{MARK_B}办公室")
@@ -581,6 +593,12 @@ def _b_world(b) -> tuple[dict, dict]:
         title=f"{MARK_B}议事会",
         starts_at=now - dt.timedelta(days=1),
     )
+    resident_issue, _code = residents.issue_submit_public(
+        organisation=platform.organisation,
+        title=f"{MARK_B}小区路灯不亮",
+        description="北门路灯坏了。",
+        phone="13900001111",
+    )
     found = {
         "user": spare,
         "role_assignment": _first(RoleAssignment.objects.filter(user=spare)),
@@ -596,6 +614,7 @@ def _b_world(b) -> tuple[dict, dict]:
         "platform": platform,
         "platform_member": platform_member,
         "platform_session": platform_session,
+        "resident_issue": resident_issue,
         "import_job": _import_job(b, office),
     }
     assert Meeting.objects.filter(pk=meeting.pk).exists()
