@@ -18,7 +18,7 @@ from xieshang.followups import services as followups
 from xieshang.opinions.models import Opinion
 from xieshang.orgs import config
 from xieshang.portal.screening import Verdict
-from xieshang.residents import services
+from xieshang.residents import messaging, privacy, services
 from xieshang.residents.models import ResidentIssue, ResidentSms
 
 pytestmark = [pytest.mark.django_db, pytest.mark.clause("C2.11")]
@@ -139,12 +139,12 @@ def test_a_status_text_is_sent_once_even_when_delivery_runs_twice(
     with django_capture_on_commit_callbacks(execute=True):
         services.issue_accept(issue=issue, actor=world["liaison"])
     sms = ResidentSms.objects.get(issue=issue)
-    assert services.deliver_sms(sms.pk) == ResidentSms.State.SENT  # already sent: no-op
-    services.retry_sms(now=timezone.now() + dt.timedelta(hours=1))
+    assert messaging.deliver_sms(sms.pk) == ResidentSms.State.SENT  # already sent: no-op
+    messaging.retry_sms(now=timezone.now() + dt.timedelta(hours=1))
     assert len(MemorySmsBackend.outbox) == 1
     assert MemorySmsBackend.references == [f"xs-mq{sms.pk}-sms"]
     # Queuing the same status again creates nothing.
-    services._queue_sms(issue)
+    messaging.queue_sms(issue)
     assert ResidentSms.objects.filter(issue=issue).count() == 1
 
 
@@ -234,10 +234,10 @@ def test_the_phone_is_deleted_n_days_after_closing(world):
         services.issue_close(issue=issue, actor=world["liaison"], reply="已处理。")
         still_open, _code = raise_issue(world, title="另一件事")
     with time_machine.travel(dt.datetime(2026, 3, 31, 10, 0, tzinfo=dt.UTC), tick=False):
-        assert services.purge_phones() == 0  # 29 days
+        assert privacy.purge_phones() == 0  # 29 days
     with time_machine.travel(dt.datetime(2026, 4, 2, 10, 0, tzinfo=dt.UTC), tick=False):
-        assert services.purge_phones() == 1
-        assert services.purge_phones() == 0  # idempotent
+        assert privacy.purge_phones() == 1
+        assert privacy.purge_phones() == 0  # idempotent
     issue.refresh_from_db()
     still_open.refresh_from_db()
     assert issue.phone == "" and issue.phone_deleted_at is not None

@@ -17,15 +17,11 @@ A portal submission the screening held or marked as spam stays `submitted` with 
 visible in the triage queue; staff entries (in person, at a session) start `accepted`.
 """
 
-import datetime as dt
-import logging
-
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from xieshang.core import counters
 from xieshang.core.audit import TransitionError, record_event, transition
@@ -36,9 +32,8 @@ from xieshang.orgs.models import Department, Level, Organisation
 from xieshang.portal import tickets
 
 from . import policies, rules
-from .models import ResidentIssue, ResidentSms
-
-logger = logging.getLogger(__name__)
+from .messaging import queue_sms
+from .models import ResidentIssue
 
 S = ResidentIssue.Status
 # Final states: the issue is done; the resident's phone is deleted N days after reaching one.
@@ -49,7 +44,6 @@ RATEABLE = (S.SETTLED, S.ANSWERED, S.CLOSED)
 OPEN_FOR_TRIAGE = (S.ACCEPTED, S.AGENDA)
 
 TICKET_PREFIX = "MQ"
-SMS_MAX_ATTEMPTS = 3
 
 
 # --- ticket and check code ---------------------------------------------------------------------
@@ -218,7 +212,7 @@ def issue_record(
         status=S.AGENDA if session is not None else S.ACCEPTED,
         actor=actor,
     )
-    _queue_sms(issue)
+    queue_sms(issue)
     return issue, code
 
 
@@ -261,7 +255,7 @@ def _move(issue, *, to, allowed_from, actor, verb, note="", extra=(), data=None)
         extra_fields=fields,
         data=data,
     )
-    _queue_sms(issue)
+    queue_sms(issue)
 
 
 @transaction.atomic
@@ -580,138 +574,3 @@ def issue_rate(*, issue: ResidentIssue, rating: str, comment: str = "") -> Resid
         data={"rating": rating, "label": issue.get_rating_display()},
     )
     return issue
-
-
-# --- personal data -----------------------------------------------------------------------------
-
-
-def purge_phones(*, now: dt.datetime | None = None) -> int:
-    """Delete residents' phone numbers N days (`residents.phone_keep_days`, per organisation)
-    after their issue closed. Idempotent: a deleted number is an empty field."""
-    now = now or timezone.now()
-    candidates = (
-        ResidentIssue.objects.filter(closed_at__isnull=False)
-        .exclude(phone="")
-        .select_related("organisation")
-        .order_by("id")
-    )
-    keep_by_org: dict[int, int] = {}
-    purged = 0
-    for issue in candidates.iterator():
-        days = keep_by_org.get(issue.organisation_id)
-        if days is None:
-            days = keep_by_org[issue.organisation_id] = int(
-                config.get(issue.organisation, rules.PHONE_KEEP_DAYS)
-            )
-        if issue.closed_at > now - dt.timedelta(days=days):
-            continue
-        with transaction.atomic():
-            changed = (
-                ResidentIssue.objects.filter(pk=issue.pk)
-                .exclude(phone="")
-                .update(phone="", phone_deleted_at=now)
-            )
-            if changed:
-                record_event(
-                    actor=None,
-                    verb="resident_issue.phone_delete",
-                    subject=issue,
-                    organisation=issue.organisation,
-                    note=_("办结满%(n)s天，已删除群众联系电话。") % {"n": days},
-                )
-                purged += 1
-    return purged
-
-
-# --- text messages to the resident -------------------------------------------------------------
-
-SMS_TEXTS = {
-    S.ACCEPTED: gettext_lazy("您反映的民情事项（编号%(ticket)s）已受理。"),
-    S.AGENDA: gettext_lazy("您反映的民情事项（编号%(ticket)s）已列入议事会议程。"),
-    S.ROUTED: gettext_lazy("您反映的民情事项（编号%(ticket)s）已转%(department)s办理。"),
-    S.ANSWERED: gettext_lazy("您反映的民情事项（编号%(ticket)s）已有答复。"),
-    S.SETTLED: gettext_lazy("您反映的民情事项（编号%(ticket)s）已在议事会协商。"),
-    S.TOPIC: gettext_lazy("您反映的民情事项（编号%(ticket)s）已转为政协协商议题。"),
-    S.OPINION: gettext_lazy("您反映的民情事项（编号%(ticket)s）已作为社情民意信息报送。"),
-    S.CLOSED: gettext_lazy("您反映的民情事项（编号%(ticket)s）已答复办结。"),
-}
-
-
-def sms_text(issue: ResidentIssue) -> str:
-    text = str(SMS_TEXTS[issue.status]) % {
-        "ticket": issue.ticket,
-        "department": issue.department.name if issue.department_id else "",
-    }
-    # The lookup address, never the check code: a text can reach the wrong phone.
-    return text + _("请凭编号和查询码在政协公众平台查询。")
-
-
-def _queue_sms(issue: ResidentIssue) -> None:
-    """One message per status reached, if the resident left a number. Rejections are not
-    texted (the number of a spam item is no one's we know)."""
-    if not issue.phone or issue.status not in SMS_TEXTS:
-        return
-    from django.utils import translation
-
-    # Texts go to residents in Chinese, whatever language the clerk's page is in.
-    with translation.override("zh-hans"):
-        text = sms_text(issue)
-    try:
-        with transaction.atomic():
-            sms = ResidentSms.objects.create(issue=issue, key=f"status:{issue.status}", text=text)
-    except IntegrityError:
-        return  # already queued for this status
-    from .tasks import send_resident_sms
-
-    transaction.on_commit(lambda: send_resident_sms.enqueue(sms.pk), robust=True)
-
-
-def deliver_sms(pk: int) -> str:
-    """Send one queued message at most once: claimed under the row lock (pending or failed
-    → sending), sent, then marked. A worker killed mid-send leaves it "sending", never sent
-    again. Returns the final state."""
-    with transaction.atomic():
-        sms = ResidentSms.objects.select_for_update().filter(pk=pk).first()
-        if sms is None:
-            return ""
-        if sms.state not in (ResidentSms.State.PENDING, ResidentSms.State.FAILED):
-            return sms.state
-        if sms.attempts >= SMS_MAX_ATTEMPTS:
-            return sms.state
-        phone = ResidentIssue.objects.filter(pk=sms.issue_id).values_list("phone", flat=True)
-        phone = (phone.first() or "").strip()
-        if not phone:
-            sms.state = ResidentSms.State.SKIPPED
-            sms.save(update_fields=["state"])
-            return sms.state
-        sms.state = ResidentSms.State.SENDING
-        sms.attempts += 1
-        sms.save(update_fields=["state", "attempts"])
-    from xieshang.core.sms import get_backend
-
-    try:
-        get_backend().send(phone, sms.text, reference=sms.reference)
-    except Exception as exc:  # noqa: BLE001 - any provider failure is retried later
-        logger.warning("resident sms %s failed: %s", pk, exc)
-        ResidentSms.objects.filter(pk=pk).update(
-            state=ResidentSms.State.FAILED, error=str(exc)[:300]
-        )
-        return ResidentSms.State.FAILED
-    ResidentSms.objects.filter(pk=pk).update(state=ResidentSms.State.SENT, sent_at=timezone.now())
-    return ResidentSms.State.SENT
-
-
-def retry_sms(*, now: dt.datetime | None = None) -> int:
-    """Queue again the messages a lost enqueue left pending, and failed ones with attempts
-    left. Deliveries claim under a lock, so a double queue sends nothing twice."""
-    now = now or timezone.now()
-    ids = list(
-        ResidentSms.objects.filter(
-            state__in=[ResidentSms.State.PENDING, ResidentSms.State.FAILED],
-            attempts__lt=SMS_MAX_ATTEMPTS,
-            created_at__lte=now - dt.timedelta(minutes=5),
-        ).values_list("pk", flat=True)
-    )
-    for pk in ids:
-        deliver_sms(pk)
-    return len(ids)
