@@ -21,7 +21,6 @@ urlpatterns = [
     path("portal/platforms/", include("xieshang.platforms.urls_public")),
     path("portal/", include("xieshang.portal.urls")),
     path("screening/", include("xieshang.portal.urls_office")),
-    path("screening/", include("xieshang.portal.urls_office")),
     path("api/v1/", include("xieshang.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
