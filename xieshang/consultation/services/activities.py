@@ -1,0 +1,269 @@
+"""Consultation activities (C2.5, C4.3, C4.12): creating and editing them, inviting
+participants, recording that one was held (attendance into the duty ledger, the minutes
+reminder), speeches and attachments."""
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from xieshang.core.audit import (
+    TransitionError,
+    changed_fields,
+    lock,
+    record_event,
+    save_versioned,
+    transition,
+)
+from xieshang.duty.models import DutyKind
+from xieshang.duty.services import record_duty
+from xieshang.followups import services as followups
+from xieshang.followups.models import Task
+from xieshang.members.models import Member, Membership
+from xieshang.orgs import config
+from xieshang.orgs.models import Organisation, Role
+
+from .. import policies, rules
+from ..models import (
+    Activity,
+    Attachment,
+    ConsultationPlan,
+    Participant,
+    PlanItem,
+    Speech,
+)
+from .common import PS
+
+
+def _require_activities(actor, organisation) -> None:
+    if not policies.can_run_activities(actor, organisation):
+        raise PermissionDenied
+
+
+@transaction.atomic
+def activity_create(
+    *,
+    organisation: Organisation,
+    actor,
+    title: str,
+    form: str,
+    date: dt.date,
+    place: str,
+    agenda: str = "",
+    plan_item: PlanItem | None = None,
+    sector=None,
+    co_organisers=(),
+) -> Activity:
+    """An activity for a published plan item, or an ad hoc one (e.g. a sector consultation,
+    C4.12). Several organisers (CPPCC and parties) may hold it together (C4.3)."""
+    _require_activities(actor, organisation)
+    if plan_item is not None:
+        # Read the plan afresh: the caller's copy may predate its approval.
+        plan = ConsultationPlan.objects.get(pk=plan_item.plan_id)
+        if plan.organisation_id != organisation.pk:
+            raise ValidationError({"plan_item": _("计划事项不属于本组织。")})
+        if plan.status != PS.PUBLISHED:
+            raise ValidationError({"plan_item": _("年度协商计划印发后才能安排计划内活动。")})
+    if sector is not None and sector.organisation_id != organisation.pk:
+        raise ValidationError({"sector": _("界别不属于本组织。")})
+    activity = Activity.objects.create(
+        organisation=organisation,
+        plan_item=plan_item,
+        title=title,
+        form=form,
+        date=date,
+        place=place,
+        agenda=agenda,
+        sector=sector,
+        created_by=actor,
+    )
+    if co_organisers:
+        activity.co_organisers.set(co_organisers)
+    record_event(actor=actor, verb="activity.create", subject=activity, to_state=activity.status)
+    return activity
+
+
+@transaction.atomic
+def activity_edit(*, activity: Activity, actor, expected_version: int, **fields) -> Activity:
+    _require_activities(actor, activity.organisation)
+    co_organisers = fields.pop("co_organisers", None)
+    before = {k: getattr(activity, k) for k in fields}
+    for key, value in fields.items():
+        setattr(activity, key, value)
+    save_versioned(activity, expected_version=expected_version, fields=list(fields))
+    if co_organisers is not None:
+        activity.co_organisers.set(co_organisers)
+    record_event(
+        actor=actor,
+        verb="activity.edit",
+        subject=activity,
+        data=changed_fields(before, fields),
+    )
+    return activity
+
+
+def members_for(organisation, *, committee=None, sector=None, group=None):
+    """Sitting members of the organisation in a committee, sector or activity group."""
+    q = Q(
+        memberships__status=Membership.Status.ACTIVE,
+        memberships__term__organisation=organisation,
+    )
+    if committee is not None:
+        q &= Q(memberships__committees=committee)
+    if sector is not None:
+        q &= Q(memberships__sector=sector)
+    if group is not None:
+        q &= Q(memberships__activity_group=group)
+    return Member.objects.filter(q).distinct()
+
+
+@transaction.atomic
+def activity_add_participants(
+    *,
+    activity: Activity,
+    actor,
+    members=(),
+    committee=None,
+    sector=None,
+    group=None,
+    department_heads=(),
+    leaders=(),
+) -> int:
+    """Invite members (by name, or all of a committee, sector or group), department heads
+    (department, name) and Party/government leaders (name, title). Returns how many were
+    added; members already invited are skipped."""
+    activity = lock(Activity, activity.pk)
+    _require_activities(actor, activity.organisation)
+    if activity.status != Activity.Status.PLANNED:
+        raise TransitionError(_("活动已召开，不能再调整参加人员。"))
+    wanted: dict[int, Member] = {m.pk: m for m in members}
+    for kwargs in ({"committee": committee}, {"sector": sector}, {"group": group}):
+        value = next(iter(kwargs.values()))
+        if value is not None:
+            for m in members_for(activity.organisation, **kwargs):
+                wanted[m.pk] = m
+    for member in wanted.values():
+        if member.organisation_id != activity.organisation_id:
+            raise ValidationError(_("只能邀请本组织的委员。"))
+    existing = set(
+        activity.participants.filter(member__isnull=False).values_list("member_id", flat=True)
+    )
+    rows = [
+        Participant(
+            activity=activity,
+            kind=Participant.Kind.MEMBER,
+            member=m,
+            name=m.name,
+            title=m.employer[:100],
+        )
+        for pk, m in wanted.items()
+        if pk not in existing
+    ]
+    for department, name in department_heads:
+        rows.append(
+            Participant(
+                activity=activity,
+                kind=Participant.Kind.DEPARTMENT_HEAD,
+                department=department,
+                name=name or department.leader_name or department.name,
+                title=department.name,
+            )
+        )
+    for name, title in leaders:
+        rows.append(
+            Participant(activity=activity, kind=Participant.Kind.LEADER, name=name, title=title)
+        )
+    Participant.objects.bulk_create(rows)
+    record_event(
+        actor=actor,
+        verb="activity.participants",
+        subject=activity,
+        note=_("新增参加人员%(n)s人") % {"n": len(rows)},
+    )
+    return len(rows)
+
+
+@transaction.atomic
+def activity_hold(*, activity: Activity, actor, attendance: dict[int, str], minutes: str = ""):
+    """Record that the activity took place and who attended (C2.5: invited leaders too).
+    Members' attendance goes into the duty ledger; the minutes (纪要) are then due to the
+    Party committee and government within the configured working days, tracked by the
+    follow-up engine."""
+    activity = lock(Activity, activity.pk)
+    _require_activities(actor, activity.organisation)
+    participants = list(activity.participants.select_related("member"))
+    valid = set(Participant.Attendance.values) - {Participant.Attendance.INVITED}
+    for p in participants:
+        status = attendance.get(p.pk, Participant.Attendance.ABSENT)
+        if status not in valid:
+            raise ValidationError(_("出席情况不正确。"))
+        p.attendance = status
+    Participant.objects.bulk_update(participants, ["attendance"])
+    if minutes:
+        activity.minutes = minutes
+    transition(
+        activity,
+        to=Activity.Status.HELD,
+        allowed_from=[Activity.Status.PLANNED],
+        actor=actor,
+        verb="activity.hold",
+        extra_fields=["minutes"],
+        data={
+            "attended": sum(1 for p in participants if p.attendance == "attended"),
+            "leaders": sum(
+                1 for p in participants if p.kind == "leader" and p.attendance == "attended"
+            ),
+        },
+    )
+    for p in participants:
+        if p.member is None:
+            continue
+        if p.attendance == Participant.Attendance.ATTENDED:
+            kind = DutyKind.MEETING
+        elif p.attendance == Participant.Attendance.ABSENT:
+            kind = DutyKind.ABSENCE_UNEXCUSED
+        else:
+            continue
+        record_duty(
+            member=p.member,
+            kind=kind,
+            date=activity.date,
+            title=activity.title,
+            source=activity,
+            actor=actor,
+        )
+    days = config.get(activity.organisation, rules.MINUTES_WORKING_DAYS)
+    followups.task_open(
+        organisation=activity.organisation,
+        title=_("报送协商纪要：%(title)s") % {"title": activity.title},
+        actor=actor,
+        kind=Task.Kind.OUTCOME,
+        subject=activity,
+        assignee_role=Role.OFFICE,
+        working_days=days,
+        start_date=activity.date,
+        request=_("请于活动后%(n)s个工作日内将协商纪要报送党委、政府。") % {"n": days},
+    )
+    return activity
+
+
+@transaction.atomic
+def speech_add(*, activity: Activity, actor, speaker: str, title: str, text: str = "", member=None):
+    _require_activities(actor, activity.organisation)
+    speech = Speech.objects.create(
+        activity=activity, speaker=speaker, title=title, text=text, member=member
+    )
+    record_event(actor=actor, verb="activity.edit", subject=activity, note=f"{speaker}：{title}")
+    return speech
+
+
+@transaction.atomic
+def attachment_add(*, activity: Activity, actor, name: str, file) -> Attachment:
+    _require_activities(actor, activity.organisation)
+    attachment = Attachment.objects.create(
+        activity=activity, name=name, file=file, original_name=file.name, uploaded_by=actor
+    )
+    record_event(actor=actor, verb="activity.edit", subject=activity, note=name)
+    return attachment

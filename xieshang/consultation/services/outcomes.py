@@ -1,0 +1,206 @@
+"""Consultation outcomes (C2.7) and their follow-up: drafting, sending them to the Party
+committee, government and departments (the decision procedure for plan outcomes, written
+feedback tasks for the rest), decision and closing."""
+
+import datetime as dt
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from xieshang.core.audit import TransitionError, lock, record_event, transition
+from xieshang.core.notifications import notify
+from xieshang.followups import services as followups
+from xieshang.followups.models import Task
+from xieshang.orgs import config
+from xieshang.orgs.models import Role
+
+from .. import policies, rules, selectors
+from ..models import Activity, Outcome
+from .activities import _require_activities
+from .common import _users_with_roles
+
+OS = Outcome.Status
+
+
+@transaction.atomic
+def outcome_create(
+    *,
+    activity: Activity,
+    actor,
+    kind: str,
+    title: str,
+    body: str,
+    departments=(),
+    to_party_office: bool = True,
+    to_government_office: bool = True,
+) -> Outcome:
+    _require_activities(actor, activity.organisation)
+    for dept in departments:
+        if dept.organisation_id != activity.organisation_id:
+            raise ValidationError({"departments": _("反馈单位不属于本组织。")})
+    outcome = Outcome.objects.create(
+        organisation=activity.organisation,
+        activity=activity,
+        kind=kind,
+        title=title,
+        body=body,
+        to_party_office=to_party_office,
+        to_government_office=to_government_office,
+        created_by=actor,
+    )
+    outcome.departments.set(departments)
+    record_event(actor=actor, verb="outcome.create", subject=outcome, to_state=outcome.status)
+    return outcome
+
+
+@transaction.atomic
+def outcome_submit(*, outcome: Outcome, actor, submitted_on: dt.date | None = None) -> Outcome:
+    """Send the outcome to the Party committee and government (and the named departments).
+
+    A plan outcome enters the decision procedure (submitted → in decision → decided).
+    Any other outcome asks each named body for written feedback on adoption and
+    implementation by a deadline, through the follow-up engine (reminders, escalation).
+    `submitted_on` records an outcome that went out on paper earlier; deadlines count from it."""
+    outcome = lock(Outcome, outcome.pk)
+    if not policies.can_manage(actor, outcome.organisation):
+        raise PermissionDenied
+    activity = outcome.activity
+    if activity.status != Activity.Status.HELD:
+        raise TransitionError(_("活动召开后才能报送协商成果。"))
+    departments = list(outcome.departments.all())
+    plan_outcome = activity.plan_item_id is not None
+    if not plan_outcome and not (
+        departments or outcome.to_party_office or outcome.to_government_office
+    ):
+        raise ValidationError(_("请至少指定一个反馈单位。"))
+    outcome.submitted_on = min(submitted_on or timezone.localdate(), timezone.localdate())
+    transition(
+        outcome,
+        to=OS.SUBMITTED if plan_outcome else OS.AWAITING_FEEDBACK,
+        allowed_from=[OS.DRAFT],
+        actor=actor,
+        verb="outcome.submit",
+        extra_fields=["submitted_on"],
+    )
+    offices = []
+    if outcome.to_party_office:
+        offices.append(Role.PARTY_OFFICE)
+    if outcome.to_government_office:
+        offices.append(Role.GOVERNMENT_OFFICE)
+    if plan_outcome:
+        notify(
+            _users_with_roles(outcome.organisation, offices or [Role.PARTY_OFFICE]),
+            title=_("协商成果报送：%(title)s") % {"title": outcome.title},
+            body=_("列入年度协商计划的协商成果，请纳入决策程序。"),
+            url=f"/consultation/outcomes/{outcome.pk}/",
+            dedupe_key=f"outcome:{outcome.pk}:submitted",
+        )
+    else:
+        days = config.get(outcome.organisation, rules.FEEDBACK_WORKING_DAYS)
+        title = _("协商成果反馈：%(title)s") % {"title": outcome.title}
+        request = _("请书面反馈对该%(kind)s的采纳和落实情况。") % {
+            "kind": outcome.get_kind_display()
+        }
+        targets = [{"department": d} for d in departments]
+        targets += [{"assignee_role": role} for role in offices]
+        for target in targets:
+            followups.task_open(
+                organisation=outcome.organisation,
+                title=title,
+                actor=actor,
+                kind=Task.Kind.OUTCOME,
+                subject=outcome,
+                working_days=days,
+                start_date=outcome.submitted_on,
+                request=request,
+                **target,
+            )
+    if outcome.kind == Outcome.Kind.MINUTES:
+        _close_minutes_task(activity, outcome, actor)
+    return outcome
+
+
+def _close_minutes_task(activity: Activity, outcome: Outcome, actor) -> None:
+    """The minutes have gone out: answer and close the office's own reminder task."""
+    ct = ContentType.objects.get_for_model(Activity)
+    for task in Task.objects.filter(
+        content_type=ct, object_id=str(activity.pk), status=Task.Status.OPEN
+    ):
+        try:
+            followups.feedback_submit(
+                task=task, text=_("已报送《%(title)s》。") % {"title": outcome.title}, actor=actor
+            )
+            followups.task_close(task=task, actor=actor)
+        except PermissionDenied:
+            continue  # someone else's task: the office closes it on the follow-up page
+
+
+@transaction.atomic
+def outcome_enter_decision(*, outcome: Outcome, actor, note: str = "") -> Outcome:
+    outcome = lock(Outcome, outcome.pk)
+    if not policies.can_decide(actor, outcome.organisation):
+        raise PermissionDenied
+    transition(
+        outcome,
+        to=OS.IN_DECISION,
+        allowed_from=[OS.SUBMITTED],
+        actor=actor,
+        verb="outcome.in_decision",
+        note=note,
+    )
+    return outcome
+
+
+@transaction.atomic
+def outcome_decide(
+    *, outcome: Outcome, actor, decision: str, decided_on: dt.date | None = None
+) -> Outcome:
+    outcome = lock(Outcome, outcome.pk)
+    if not policies.can_decide(actor, outcome.organisation):
+        raise PermissionDenied
+    if not decision.strip():
+        raise ValidationError({"decision": _("请填写决策结果。")})
+    outcome.decision = decision
+    outcome.decided_on = decided_on or timezone.localdate()
+    transition(
+        outcome,
+        to=OS.DECIDED,
+        allowed_from=[OS.IN_DECISION],
+        actor=actor,
+        verb="outcome.decide",
+        note=decision[:500],
+        extra_fields=["decision", "decided_on"],
+    )
+    notify(
+        _users_with_roles(outcome.organisation, [Role.OFFICE]),
+        title=_("协商成果已作出决策：%(title)s") % {"title": outcome.title},
+        url=f"/consultation/outcomes/{outcome.pk}/",
+        dedupe_key=f"outcome:{outcome.pk}:decided",
+    )
+    return outcome
+
+
+@transaction.atomic
+def outcome_close(*, outcome: Outcome, actor, note: str = "") -> Outcome:
+    """All written feedback is in and accepted: the outcome is closed."""
+    outcome = lock(Outcome, outcome.pk)
+    if not policies.can_manage(actor, outcome.organisation):
+        raise PermissionDenied
+    tasks = selectors.outcome_tasks([outcome.pk]).get(outcome.pk, [])
+    unfinished = [t for t in tasks if t.status not in (Task.Status.CLOSED, Task.Status.CANCELLED)]
+    if unfinished:
+        raise ValidationError(
+            _("尚有%(n)s个单位的书面反馈未办结，不能办结。") % {"n": len(unfinished)}
+        )
+    transition(
+        outcome,
+        to=OS.CLOSED,
+        allowed_from=[OS.AWAITING_FEEDBACK],
+        actor=actor,
+        verb="outcome.close",
+        note=note,
+    )
+    return outcome
