@@ -62,6 +62,8 @@ PUBLIC = {
     "residents_public:thanks",  # 404 unless this browser just submitted
     "residents_public:lookup",  # ticket + check code, posted, are the key
     "residents_public:rate",  # only the issue this browser looked up
+    "residents_public:answers",
+    "residents_public:answer",  # published answers only, the resident removed
     "meetings:signin",  # the signed QR code is the key; the page asks for a login itself
     "meetings:feed",  # the signed token in the address is the key
     "otp_verify",
@@ -75,10 +77,13 @@ CAPABILITY = {"meetings:feed", "meetings:signin", "portal:proposal"}
 CAPABILITY |= {"consultation_public:thanks"}
 # Public pages of every district's published platform data (no login, nothing personal).
 CAPABILITY |= {"platforms_public:outcome", "platforms_public:street"}
+CAPABILITY |= {"residents_public:answer"}
 # Public lists of every district's published rows (the portal serves the whole deployment,
 # as portal:proposals does): another district's marked platform on them is not a leak.
 # What may reach them (running platforms, approved outcomes) is tested in tests/platforms.
 PUBLIC_LISTS = {"platforms_public:index", "platforms_public:outcomes"}
+# What may reach the answers list (published, unscreened answers) is tested in tests/residents.
+PUBLIC_LISTS |= {"residents_public:answers"}
 
 
 # --- the walk over the resolver -------------------------------------------------------------
@@ -319,6 +324,7 @@ OBJECTS: dict[str, dict[str, Callable]] = {
     "platforms_public:street": {"pk": rel("platform", "organisation_id")},
     "residents:detail": {"pk": obj("resident_issue")},
     "residents:act": {"pk": obj("resident_issue"), "action": const("accept", "route", "close")},
+    "residents_public:answer": {"pk": obj("public_resident_issue")},
 }
 
 
@@ -386,6 +392,7 @@ def _a_objects(a) -> dict:
     from xieshang.platforms.models import Platform, PlatformMember, PlatformSession
     from xieshang.proposals.models import Answer, Assignment, Proposal
     from xieshang.residents.models import ResidentIssue
+    from xieshang.residents.selectors import public_answers
 
     sub = a.path
     demo_names = {u for u, _label in accounts()}
@@ -449,6 +456,9 @@ def _a_objects(a) -> dict:
         ),
         "resident_issue": _first(
             ResidentIssue.objects.filter(organisation__path__startswith=sub, status="submitted")
+        ),
+        "public_resident_issue": _first(
+            public_answers().filter(organisation__path__startswith=sub)
         ),
     }
     for key, attr in [
@@ -599,6 +609,12 @@ def _b_world(b) -> tuple[dict, dict]:
         description="北门路灯坏了。",
         phone="13900001111",
     )
+    public_issue, _code = residents.issue_submit_public(
+        organisation=platform.organisation,
+        title=f"{MARK_B}楼道堆物",
+        description="楼道堆满杂物。",
+    )
+    residents.issue_close(issue=public_issue, actor=office, reply="已清理。")
     found = {
         "user": spare,
         "role_assignment": _first(RoleAssignment.objects.filter(user=spare)),
@@ -615,6 +631,7 @@ def _b_world(b) -> tuple[dict, dict]:
         "platform_member": platform_member,
         "platform_session": platform_session,
         "resident_issue": resident_issue,
+        "public_resident_issue": public_issue,
         "import_job": _import_job(b, office),
     }
     assert Meeting.objects.filter(pk=meeting.pk).exists()

@@ -33,5 +33,7 @@ class ResidentsConfig(AppConfig):
                 "resident_issue.close": _("答复办结"),
                 "resident_issue.rate": _("群众评价"),
                 "resident_issue.phone_delete": _("删除群众联系电话"),
+                "resident_issue.answer_withhold": _("答复不公开"),
+                "resident_issue.answer_publish": _("恢复公开答复"),
             }
         )

@@ -152,6 +152,14 @@ class ReasonForm(StyledForm, forms.Form):
     reason = forms.CharField(label=_("不予受理理由"), max_length=500)
 
 
+class WithholdForm(StyledForm, forms.Form):
+    reason = forms.CharField(
+        label=_("不公开理由"),
+        max_length=500,
+        help_text=_("答复仍显示在群众本人的查询页面上，只是不在公众平台公开。"),
+    )
+
+
 class ReplyForm(StyledForm, forms.Form):
     reply = forms.CharField(
         label=_("答复群众"),

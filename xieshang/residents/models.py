@@ -114,6 +114,9 @@ class ResidentIssue(models.Model):
     # The answer the resident sees on the lookup page (contacts stripped when shown).
     answer = models.TextField(_("答复内容"), blank=True)
     answered_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
+    # Answers are published on the portal unless a triager withholds one (with a reason in
+    # the audit trail), e.g. when the answer cannot be made anonymous by scrubbing.
+    answer_public = models.BooleanField(_("答复公开"), default=True)
     rating = models.CharField(_("满意度"), max_length=12, choices=Rating.choices, blank=True)
     rating_comment = models.CharField(_("评价意见"), max_length=300, blank=True)
     rated_at = models.DateTimeField(_("评价时间"), null=True, blank=True)

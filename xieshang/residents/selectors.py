@@ -228,3 +228,28 @@ def public_steps(issue: ResidentIssue) -> list[tuple[dt.datetime, str]]:
         }
         steps.append((event.created_at, str(PUBLIC_STEPS[event.verb]) % values))
     return steps
+
+
+# States whose answer is the outcome of the issue: settled at a session, a department's
+# written answer, or answered directly. A topic or opinion "answer" is only a notice that
+# the issue went elsewhere, and a rejection has no answer to publish.
+PUBLIC_ANSWER_STATES = (S.SETTLED, S.ANSWERED, S.CLOSED)
+
+
+def public_answers(*, street: Organisation | None = None) -> QuerySet:
+    """Issues whose answer the portal publishes, newest answer first: answered, not
+    withheld by a triager, and never anything the screening marked (spam, or held for a
+    person: the portal shows only what passed it clean)."""
+    qs = (
+        ResidentIssue.objects.filter(
+            status__in=PUBLIC_ANSWER_STATES,
+            answer_public=True,
+            screen_spam=False,
+            screen_held=False,
+        )
+        .exclude(answer="")
+        .select_related("organisation", "organisation__parent")
+    )
+    if street is not None:
+        qs = qs.filter(organisation__path__startswith=street.path)
+    return qs.order_by(F("answered_at").desc(nulls_last=True), "-id")

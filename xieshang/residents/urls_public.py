@@ -8,4 +8,6 @@ urlpatterns = [
     path("thanks/", views_public.thanks, name="thanks"),
     path("lookup/", views_public.lookup, name="lookup"),
     path("lookup/rate/", views_public.rate, name="rate"),
+    path("answers/", views_public.answers, name="answers"),
+    path("answers/<int:pk>/", views_public.answer, name="answer"),
 ]

@@ -27,10 +27,14 @@ from .forms import (
     RouteForm,
     SessionForm,
     StaffIssueForm,
+    WithholdForm,
 )
 from .models import ResidentIssue
 
 S = ResidentIssue.Status
+# Issues whose "answer" is never published (a refusal, or a notice that it went elsewhere):
+# no point offering to withhold or restore it.
+NO_PUBLIC_ANSWER = (S.REJECTED, S.TOPIC, S.OPINION)
 
 
 def _get(request, pk: int) -> ResidentIssue:
@@ -156,6 +160,9 @@ def _render_detail(request, issue, *, status=200, **forms):
         "phone_shown": bool(show_phone),
         "is_department": policies.is_department_of(request.user, issue),
         "today": timezone.localdate(),
+        # Asked of the portal's own query, so the page never disagrees with the portal.
+        "answer_listed": selectors.public_answers().filter(pk=issue.pk).exists(),
+        "answer_publishable": issue.status not in NO_PUBLIC_ANSWER,
     }
     if can_triage:
         from xieshang.platforms.models import PlatformSession
@@ -165,6 +172,8 @@ def _render_detail(request, issue, *, status=200, **forms):
             note_form=forms.get("note_form") or NoteForm(),
             reason_form=forms.get("reason_form") or ReasonForm(),
             reply_form=forms.get("reply_form") or ReplyForm(),
+            withhold_form=forms.get("withhold_form") or WithholdForm(prefix="withhold"),
+            publish_form=forms.get("publish_form") or NoteForm(prefix="publish"),
             session_form=forms.get("session_form")
             or SessionForm(
                 sessions=selectors.sessions_for(issue, statuses=[PS.PLANNED, PS.HELD, PS.PUBLISHED])
@@ -184,6 +193,8 @@ def detail(request, pk: int):
 
 
 ACTIONS = ("accept", "reject", "schedule", "settle", "route", "topic", "opinion", "close")
+# Publication of the answer on the portal: not a change of state, the same triagers.
+ACTIONS += ("withhold", "publish")
 
 
 @login_required
@@ -203,6 +214,10 @@ def act(request, pk: int, action: str):
         form, name = ReasonForm(request.POST), "reason_form"
     elif action == "close":
         form, name = ReplyForm(request.POST), "reply_form"
+    elif action == "withhold":
+        form, name = WithholdForm(request.POST, prefix="withhold"), "withhold_form"
+    elif action == "publish":
+        form, name = NoteForm(request.POST, prefix="publish"), "publish_form"
     elif action in ("schedule", "settle"):
         sessions = selectors.sessions_for(issue, statuses=[PS.PLANNED, PS.HELD, PS.PUBLISHED])
         form, name = SessionForm(request.POST, sessions=sessions), "session_form"
@@ -241,6 +256,12 @@ def act(request, pk: int, action: str):
             issue=issue, actor=request.user, note=data["note"]
         ),
         "close": lambda: services.issue_close(issue=issue, actor=request.user, reply=data["reply"]),
+        "withhold": lambda: services.issue_answer_withhold(
+            issue=issue, actor=request.user, reason=data["reason"]
+        ),
+        "publish": lambda: services.issue_answer_publish(
+            issue=issue, actor=request.user, note=data["note"]
+        ),
     }
     try:
         calls[action]()

@@ -5,17 +5,24 @@ Screened by `portal.screening` before any person sees it, rate-limited per clien
 `portal.ratelimit`; every refusal is in our own words. The thanks page shows the code only
 in the browser that submitted (session), and the lookup answers a wrong code exactly as an
 unknown ticket.
+
+The published answers (`answers`, `answer`) show what was asked and answered, never who
+asked: the resident's name and phone are removed from every text with the other contact
+details (`strip_contacts`), and an exact address is not shown.
 """
 
 import datetime as dt
+import re
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import BadRequest, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from xieshang.core.params import id_param, paginate
+from xieshang.orgs.models import Level, Organisation
 from xieshang.portal import ratelimit, screening, tickets
 from xieshang.portal.scrub import strip_contacts
 
@@ -160,3 +167,74 @@ def rate(request):
         add_service_errors(form, exc)
         return _public_view(request, issue, rate_form=form, status=400)
     return redirect("residents_public:lookup")
+
+
+# --- published answers -------------------------------------------------------------------------
+
+ANSWERS_PER_PAGE = 20
+# A location with a number in it ("幸福路12号", "3栋2单元", "三号楼") may point at one
+# household; only a place without one ("东门小区北门", "菜市场门口") is shown.
+_HOUSE_NUMBER = re.compile(
+    r"[0-9０-９]|[一二三四五六七八九十百千零〇两]\s*(?:号|栋|幢|单元|室|层|楼|弄)"
+)
+
+
+def _place(issue: ResidentIssue) -> str:
+    org = issue.organisation
+    if org.level == Level.COMMUNITY and org.parent_id:
+        return f"{org.parent.name} · {org.name}"
+    return org.name
+
+
+def public_answer(issue: ResidentIssue, *, full: bool = True) -> dict:
+    """An answered issue as the portal shows it: scrubbed texts, nothing of the resident."""
+    known = [issue.phone, issue.resident_name]
+    shown = {
+        "pk": issue.pk,
+        "title": strip_contacts(issue.title, known),
+        "place": _place(issue),
+        "created_at": issue.created_at,
+        "answered_at": issue.answered_at,
+        "status": issue.get_status_display(),
+    }
+    if full:
+        location = strip_contacts(issue.location, known)
+        shown.update(
+            description=strip_contacts(issue.description, known),
+            answer=strip_contacts(issue.answer, known),
+            location="" if _HOUSE_NUMBER.search(location) else location,
+            department=issue.department.name
+            if issue.department_id and issue.status == ResidentIssue.Status.ANSWERED
+            else "",
+        )
+    return shown
+
+
+def _street_param(request, streets) -> Organisation | None:
+    pk = id_param(request, "street", label=_("街道"))
+    if pk is None:
+        return None
+    for street in streets:
+        if street.pk == pk:
+            return street
+    raise BadRequest(_("街道（street）不是有效的选项。"))
+
+
+def answers(request):
+    streets = list(Organisation.objects.filter(level=Level.STREET).order_by("path"))
+    street = _street_param(request, streets)
+    page = paginate(request, selectors.public_answers(street=street), ANSWERS_PER_PAGE)
+    rows = [public_answer(issue, full=False) for issue in page]
+    return render(
+        request,
+        "residents/public/answers.html",
+        {"page": page, "rows": rows, "streets": streets, "street": street},
+    )
+
+
+def answer(request, pk: int):
+    issue = selectors.public_answers().select_related("department").filter(pk=pk).first()
+    # Withheld, unanswered, rejected, screened out or unknown: all the same 404.
+    if issue is None:
+        raise Http404
+    return render(request, "residents/public/answer.html", {"a": public_answer(issue)})
