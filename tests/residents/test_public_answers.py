@@ -74,7 +74,8 @@ def test_what_is_not_public_is_neither_listed_nor_reachable(client, world):
     spam = closed(
         world, title="垃圾信息事项", verdict=SimpleNamespace(spam=True, held=True, reasons=["x"])
     )
-    held = closed(world, title="待审核事项", verdict=SimpleNamespace(spam=False, held=True))
+    # Held by the screening for a person's look, then accepted and answered: public.
+    held = closed(world, title="曾待甄别的事项", verdict=SimpleNamespace(spam=False, held=True))
     unanswered, _c = accepted(world, title="尚未答复的事项")
     waiting, _c = routed(world, title="等待部门答复的事项")
     rejected.refresh_from_db()
@@ -82,7 +83,8 @@ def test_what_is_not_public_is_neither_listed_nor_reachable(client, world):
 
     body = client.get(ANSWERS).content.decode()
     assert "公开的答复" in body and client.get(answer_url(published)).status_code == 200
-    for issue in (withheld, rejected, spam, held, unanswered, waiting):
+    assert "曾待甄别的事项" in body and client.get(answer_url(held)).status_code == 200
+    for issue in (withheld, rejected, spam, unanswered, waiting):
         assert issue.title not in body, issue.title
         assert client.get(answer_url(issue)).status_code == 404, issue.title
     assert client.get(reverse("residents_public:answer", args=[999999])).status_code == 404

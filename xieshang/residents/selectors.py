@@ -238,14 +238,13 @@ PUBLIC_ANSWER_STATES = (S.SETTLED, S.ANSWERED, S.CLOSED)
 
 def public_answers(*, street: Organisation | None = None) -> QuerySet:
     """Issues whose answer the portal publishes, newest answer first: answered, not
-    withheld by a triager, and never anything the screening marked (spam, or held for a
-    person: the portal shows only what passed it clean)."""
+    withheld by a triager, and never anything the screening marked as spam. A held item
+    that a person accepted and answered is genuine (holding only asked for that look)."""
     qs = (
         ResidentIssue.objects.filter(
             status__in=PUBLIC_ANSWER_STATES,
             answer_public=True,
             screen_spam=False,
-            screen_held=False,
         )
         .exclude(answer="")
         .select_related("organisation", "organisation__parent")
