@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from xieshang.core.files import file_url
+from xieshang.core.models import Tracked
 from xieshang.core.uploads import RandomName, private_storage
 
 
@@ -162,7 +163,7 @@ class Topic(models.Model):
         return self.title
 
 
-class ConsultationPlan(models.Model):
+class ConsultationPlan(Tracked):
     """年度协商计划: one per organisation and year."""
 
     class Status(models.TextChoices):
@@ -183,11 +184,6 @@ class ConsultationPlan(models.Model):
     )
     approved_on = models.DateField(_("审定日期"), null=True, blank=True)
     doc_number = models.CharField(_("文号"), max_length=50, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(default=timezone.now)
-    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         verbose_name = _("年度协商计划")
@@ -349,7 +345,7 @@ class PartyPlanComment(models.Model):
         return self.text[:30]
 
 
-class Activity(models.Model):
+class Activity(Tracked):
     """A consultation activity, for a plan item or ad hoc (a sector consultation, C4.12)."""
 
     class Status(models.TextChoices):
@@ -387,11 +383,6 @@ class Activity(models.Model):
     status = models.CharField(
         _("状态"), max_length=8, choices=Status.choices, default=Status.PLANNED, db_index=True
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(default=timezone.now)
-    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         verbose_name = _("协商活动")
@@ -488,7 +479,7 @@ class Attachment(models.Model):
         return file_url(self, "file")
 
 
-class Outcome(models.Model):
+class Outcome(Tracked):
     """协商成果. Outcomes of plan activities go through the decision procedure; others ask the
     named bodies for written feedback through the follow-up engine (C2.7)."""
 
@@ -526,11 +517,6 @@ class Outcome(models.Model):
     submitted_on = models.DateField(_("报送日期"), null=True, blank=True)
     decision = models.TextField(_("决策结果"), blank=True)
     decided_on = models.DateField(_("决策日期"), null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(default=timezone.now)
-    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         verbose_name = _("协商成果")

@@ -39,6 +39,31 @@ class User(AbstractUser):
         return self.full_name or self.username
 
 
+class Tracked(models.Model):
+    """Who created a domain record, when, and its edit counter: one definition for all.
+
+    `version` is the optimistic lock: `core.audit.save_versioned` saves only if it still
+    holds the value the form was read with (else `StaleEdit`), and `core.audit.transition`
+    bumps it. It starts at 1; forms send it back as a hidden field, never edit it.
+    `created_by`/`created_at` are what lists and the audit trail show as who and when;
+    the creator stays optional so deleting a user keeps the record.
+    """
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("创建人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        abstract = True
+
+
 class AppendOnlyError(Exception):
     pass
 

@@ -16,6 +16,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from xieshang.core.models import Tracked
+
 
 def _nonce() -> str:
     return secrets.token_hex(8)
@@ -41,7 +43,7 @@ class MeetingKind(models.TextChoices):
 RECORD_KINDS = frozenset({MeetingKind.PARTY_REPORT, MeetingKind.PARTY_INVITATION})
 
 
-class Meeting(models.Model):
+class Meeting(Tracked):
     class Mode(models.TextChoices):
         COMPULSORY = "compulsory", _("应到会")
         SIGNUP = "signup", _("自愿报名")
@@ -103,12 +105,7 @@ class Meeting(models.Model):
     report = models.TextField(_("调研报告或会议情况"), blank=True)
     report_filed_at = models.DateTimeField(_("报告提交时间"), null=True, blank=True)
     attendees_text = models.CharField(_("出席人员"), max_length=300, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(default=timezone.now)
     closed_at = models.DateTimeField(_("考勤结束时间"), null=True, blank=True)
-    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         verbose_name = _("会议活动")

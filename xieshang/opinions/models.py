@@ -11,6 +11,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from xieshang.core.models import Tracked
+
 
 class AdoptionLevel(models.TextChoices):
     DISTRICT = "district", _("区级")
@@ -48,7 +50,7 @@ class Issue(models.Model):
         return _("《社情民意》%(year)s年第%(n)s期") % {"year": self.year, "n": self.number}
 
 
-class Opinion(models.Model):
+class Opinion(Tracked):
     class SourceType(models.TextChoices):
         MEMBER = "member", _("委员")
         PARTY = "party", _("党派团体")
@@ -79,9 +81,6 @@ class Opinion(models.Model):
     source_body = models.CharField(_("报送单位"), max_length=100, blank=True)
     authors = models.ManyToManyField(
         "members.Member", verbose_name=_("反映人"), blank=True, related_name="opinions"
-    )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     proposal = models.OneToOneField(
         "proposals.Proposal",
@@ -117,9 +116,7 @@ class Opinion(models.Model):
     reported_to_party = models.BooleanField(_("报送党委"), default=False)
     reported_to_government = models.BooleanField(_("报送政府"), default=False)
     reported_at = models.DateTimeField(_("报送时间"), null=True, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
-    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         verbose_name = _("社情民意信息")

@@ -14,6 +14,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from xieshang.core.models import Tracked
 from xieshang.orgs.models import Level
 
 
@@ -22,7 +23,7 @@ class PlatformLevel(models.TextChoices):
     COMMUNITY = Level.COMMUNITY.value, _("社区（村）")
 
 
-class Platform(models.Model):
+class Platform(Tracked):
     class Status(models.TextChoices):
         PLANNED = "planned", _("筹建中")
         BUILT = "built", _("已建成")
@@ -75,12 +76,7 @@ class Platform(models.Model):
     running_since = models.DateField(_("运行日期"), null=True, blank=True)
     suspended_on = models.DateField(_("暂停日期"), null=True, blank=True)
     status_changed_on = models.DateField(_("状态变更日期"), null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
-    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         verbose_name = _("协商议事平台")
@@ -133,7 +129,7 @@ class PlatformMember(models.Model):
         return self.until is None or self.until >= timezone.localdate()
 
 
-class PlatformSession(models.Model):
+class PlatformSession(Tracked):
     """议事会: one sitting of a platform on residents' issues."""
 
     class Status(models.TextChoices):
@@ -171,12 +167,7 @@ class PlatformSession(models.Model):
     is_published = models.BooleanField(_("已公开"), default=False, db_index=True)
     published_on = models.DateField(_("公开日期"), null=True, blank=True)
     cancel_reason = models.CharField(_("取消原因"), max_length=200, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
-    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         verbose_name = _("议事会")

@@ -10,10 +10,11 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from xieshang.core.models import Tracked
 from xieshang.core.text import chinese_number
 
 
-class Proposal(models.Model):
+class Proposal(Tracked):
     class Kind(models.TextChoices):
         PLENARY = "plenary", _("大会提案")
         INTERIM = "interim", _("平时提案")
@@ -76,9 +77,6 @@ class Proposal(models.Model):
         related_name="first_proposals",
     )
     proposer_body = models.CharField(_("提案单位"), max_length=100, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
     status = models.CharField(
         _("状态"), max_length=12, choices=Status.choices, default=Status.DRAFT, db_index=True
     )
@@ -105,9 +103,7 @@ class Proposal(models.Model):
     )
     leading_leader = models.CharField(_("领办领导"), max_length=50, blank=True)
     rehandled = models.BooleanField(_("已重新办理"), default=False)
-    created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
-    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         verbose_name = _("提案")
