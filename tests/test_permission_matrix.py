@@ -46,6 +46,7 @@ SKIP_PREFIXES = ("admin/", "i18n/", "static/", "media/", "jsi18n/")
 # Pages anyone may open without logging in.
 PUBLIC = {
     "login",
+    "favicon",
     "healthz",
     "portal:home",
     "portal:proposals",

@@ -389,3 +389,13 @@ def test_it_shows_the_lockout_page_on_a_phone(phone_page):
     login(phone_page, "liming")
     assert phone_page.get_by_role("heading", name="账号已锁定").is_visible()
     assert phone_page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def test_the_favicon_is_served_and_linked(client):
+    """Issue 10: every new session logged a favicon 404."""
+    response = client.get("/favicon.ico")
+    assert response.status_code == 302
+    icon = client.get(response["Location"])
+    assert icon.status_code == 200
+    assert b"<svg" in b"".join(icon.streaming_content if icon.streaming else [icon.content])
+    assert 'rel="icon"' in client.get(reverse("login")).content.decode()

@@ -276,3 +276,19 @@ def test_the_proposal_page_has_a_fixed_number_of_queries_for_its_proposer(
 # assignments, assignments, contacts, answers, ratings, outcome categories, unread count,
 # history, and the session renewal (savepoint, update, release).
 DETAIL_PROPOSER_QUERIES = 18
+
+
+def test_the_history_shows_state_labels_never_codes(client, world):
+    """Issue 10: histories read "（— → draft）" on the Chinese interface."""
+    proposal = submitted(world, key="zhang")
+    client.force_login(world.user("zhang"))
+    history = client.get(f"/proposals/{proposal.pk}/").content.decode()
+    history = history.split('id="history"', 1)[1].split("</ol>", 1)[0]
+    assert "（— → 草稿）" in history and "（草稿 → 待审查）" in history
+    for code in ("draft", "submitted", "→ —"):
+        assert code not in history, code
+    # The labels follow the interface language, whatever language the event was written in.
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    english = client.get(f"/proposals/{proposal.pk}/").content.decode()
+    english = english.split('id="history"', 1)[1].split("</ol>", 1)[0]
+    assert "Draft" in english and "草稿" not in english

@@ -122,6 +122,8 @@ def transition(
     if hasattr(obj, "version"):
         obj.refresh_from_db(fields=["version"])
     labels = {"from_label": _display(obj, field, current), "to_label": _display(obj, field, to)}
+    if field != "status":
+        labels["field"] = field  # which choices label the states when the event is shown
     return record_event(
         actor=actor,
         verb=verb,
@@ -172,3 +174,31 @@ def history(obj: models.Model):
     return Event.objects.filter(
         content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk)
     ).order_by("-created_at", "-id")
+
+
+def state_label(event: Event, which: str) -> str:
+    """The label of an event's from- or to-state in the current language: from the choices
+    of the subject model's state field (the event's `field`, else `status`, else any choice
+    field that knows the value), then the label stored at the time, then the code. Events
+    written without a transition (a creation with only `to_state`) get labels this way too."""
+    value = event.from_state if which == "from" else event.to_state
+    if not value:
+        return ""
+    model = None
+    if event.content_type_id:
+        from django.contrib.contenttypes.models import ContentType
+
+        model = ContentType.objects.get_for_id(event.content_type_id).model_class()
+    if model is not None:
+        data = event.data or {}
+        names = [data.get("field") or "status"]
+        names += [f.name for f in model._meta.get_fields() if getattr(f, "flatchoices", None)]
+        for name in names:
+            try:
+                choices = dict(model._meta.get_field(name).flatchoices)
+            except Exception:  # noqa: BLE001 - no such field on this model: try the next
+                continue
+            if value in choices:
+                return str(choices[value])
+    stored = (event.data or {}).get(f"{which}_label")
+    return str(stored or value)

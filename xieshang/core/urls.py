@@ -6,6 +6,7 @@ from django.views.generic import RedirectView
 from . import files, views, views_admin
 
 urlpatterns = [
+    path("favicon.ico", views.favicon, name="favicon"),
     path("", views.home, name="home"),
     path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/password_change/", views.PasswordChangeView.as_view(), name="password_change"),

@@ -5,6 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -176,3 +177,9 @@ def otp_verify(request):
     return render(
         request, "registration/otp_verify.html", {"form": form, "next": _next_url(request)}
     )
+
+
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the pages link; send them to the static icon
+    instead of logging a 404 on every new session."""
+    return redirect(static("xs/favicon.svg"))

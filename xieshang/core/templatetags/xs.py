@@ -3,7 +3,7 @@
 from django import template
 
 from xieshang.core import pii
-from xieshang.core.audit import verb_label
+from xieshang.core.audit import state_label, verb_label
 from xieshang.core.text import chinese_date, chinese_number
 
 register = template.Library()
@@ -34,3 +34,9 @@ def mask(value, field: str) -> str:
 def verb(value: str) -> str:
     """{{ event.verb|verb }} → the registered label of an audit verb."""
     return verb_label(value)
+
+
+@register.filter
+def state(event, which: str = "to") -> str:
+    """{{ event|state:"from" }} → the label of the event's state in the current language."""
+    return state_label(event, which) or "—"
