@@ -117,3 +117,20 @@ def test_the_department_answers_and_the_office_closes_from_the_page(client, worl
     page = client.get(f"/followups/{task.pk}/").content.decode()
     assert "确认办结" in page  # now in the history panel
     assert "书面反馈" in page
+
+
+def test_a_task_asked_of_a_role_shows_the_role_label_not_its_code(client, world):
+    """Issue 10: the unit column read "office" and "government_office"."""
+    task = services.task_open(
+        organisation=world["district"],
+        title="请区政府办公室反馈",
+        assignee_role=Role.GOVERNMENT_OFFICE,
+        working_days=5,
+        start_date=dt.date(2026, 3, 2),
+        actor=world["office"],
+    )
+    client.force_login(world["office"])
+    for url in ("/followups/", f"/followups/{task.pk}/"):
+        html = client.get(url).content.decode()
+        assert "政府办公室" in html, url
+        assert "government_office" not in html, url

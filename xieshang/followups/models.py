@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from xieshang.core.files import file_url
 from xieshang.core.uploads import RandomName, private_storage
+from xieshang.orgs.models import Role
 
 
 class Task(models.Model):
@@ -83,6 +84,16 @@ class Task(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def assignee_display(self) -> str:
+        """Who answers: the department, or the label of the role asked (never its code)."""
+        if self.department_id:
+            return str(self.department)
+        try:
+            return str(Role(self.assignee_role).label)
+        except ValueError:
+            return self.assignee_role
 
     def is_overdue(self, today=None) -> bool:
         today = today or timezone.localdate()
