@@ -479,30 +479,45 @@ def on_feedback(sender, *, task, feedback, actor, **kwargs) -> None:
     )
 
 
+def _hand_over(issue, *, actor, note: str, to: str, verb: str, field: str, make, answer: str):
+    """Pass an open issue on to another module (`make(issue)` creates the row there) and
+    tell the resident where it went: the common path of 转协商议题 and 转社情民意."""
+    issue = _locked(issue)
+    _require_triage(actor, issue)
+    _require_state(issue, OPEN_FOR_TRIAGE)
+    target = make(issue)
+    setattr(issue, field, target)
+    issue.answer = note.strip() or answer
+    issue.answered_at = timezone.now()
+    _move(
+        issue,
+        to=to,
+        allowed_from=list(OPEN_FOR_TRIAGE),
+        actor=actor,
+        verb=verb,
+        note=note.strip(),
+        extra=[field, "answer", "answered_at"],
+        data={field: target.pk},
+    )
+    return issue
+
+
 @transaction.atomic
 def issue_to_topic(*, issue: ResidentIssue, actor, note: str = "") -> ResidentIssue:
     """转协商议题 (C2.3, source 群众出题): a matter for consultation, not for one
     department. The topic goes to the CPPCC committee above the street."""
     from xieshang.consultation import services as consultation
 
-    issue = _locked(issue)
-    _require_triage(actor, issue)
-    _require_state(issue, OPEN_FOR_TRIAGE)
-    topic = consultation.topic_from_resident_issue(issue=issue, actor=actor)
-    issue.topic = topic
-    issue.answer = note.strip() or _("您反映的事项已转为政协协商议题，将组织有关方面协商。")
-    issue.answered_at = timezone.now()
-    _move(
+    return _hand_over(
         issue,
-        to=S.TOPIC,
-        allowed_from=list(OPEN_FOR_TRIAGE),
         actor=actor,
+        note=note,
+        to=S.TOPIC,
         verb="resident_issue.to_topic",
-        note=note.strip(),
-        extra=["topic", "answer", "answered_at"],
-        data={"topic": topic.pk},
+        field="topic",
+        make=lambda locked: consultation.topic_from_resident_issue(issue=locked, actor=actor),
+        answer=_("您反映的事项已转为政协协商议题，将组织有关方面协商。"),
     )
-    return issue
 
 
 @transaction.atomic
@@ -510,24 +525,16 @@ def issue_to_opinion(*, issue: ResidentIssue, actor, note: str = "") -> Resident
     """转社情民意信息: a matter to report upwards; the item lands in the office's queue."""
     from xieshang.opinions import services as opinions
 
-    issue = _locked(issue)
-    _require_triage(actor, issue)
-    _require_state(issue, OPEN_FOR_TRIAGE)
-    opinion = opinions.opinion_from_resident_issue(issue=issue, actor=actor)
-    issue.opinion = opinion
-    issue.answer = note.strip() or _("您反映的事项已作为社情民意信息报送政协，将向有关方面反映。")
-    issue.answered_at = timezone.now()
-    _move(
+    return _hand_over(
         issue,
-        to=S.OPINION,
-        allowed_from=list(OPEN_FOR_TRIAGE),
         actor=actor,
+        note=note,
+        to=S.OPINION,
         verb="resident_issue.to_opinion",
-        note=note.strip(),
-        extra=["opinion", "answer", "answered_at"],
-        data={"opinion": opinion.pk},
+        field="opinion",
+        make=lambda locked: opinions.opinion_from_resident_issue(issue=locked, actor=actor),
+        answer=_("您反映的事项已作为社情民意信息报送政协，将向有关方面反映。"),
     )
-    return issue
 
 
 @transaction.atomic
