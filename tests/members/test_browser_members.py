@@ -1,6 +1,7 @@
 import io
 
 import pytest
+from playwright.sync_api import expect
 from openpyxl import load_workbook
 
 from xieshang.members.models import Member
@@ -37,7 +38,10 @@ def test_it_creates_a_member_finds_them_in_stroke_order_and_exports_them(page):
     assert member.memberships.get().committees.get().name == "教科卫体委员会"
 
     page.get_by_role("link", name="委员名单").first.click()
-    names = page.locator("#member-table tbody .xs-member-name").all_inner_texts()
+    page.wait_for_url("**/members/")
+    rows = page.locator("#member-table tbody .xs-member-name")
+    expect(rows).to_have_count(4)
+    names = rows.all_inner_texts()
     # 丁 (2 strokes) < 王 (4) < 张 (7) < 潘 (15)
     assert names == ["丁一", "王芳", "张三", "潘五"]
 
