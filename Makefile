@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.lock | cksum | cut -d' ' -f
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: install run test clauses lint format messages migrate seed clean bench bench-screening
+.PHONY: install run test clauses lint format messages migrate seed clean bench bench-screening tour
 
 $(STAMP): requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,10 @@ bench: install
 # The public forms' screening step on a labelled corpus: spam held, genuine passed straight.
 bench-screening: install
 	$(BIN)/python bench/screening.py
+
+# The README's tour: screenshots of the main pages on a desktop and a phone, from a fresh demo.
+tour: install
+	$(BIN)/python docs/tour/shoot.py
 
 lint: install
 	$(BIN)/ruff check .
