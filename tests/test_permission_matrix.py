@@ -85,6 +85,9 @@ CAPABILITY |= {"residents_public:answer"}
 PUBLIC_LISTS = {"platforms_public:index", "platforms_public:outcomes"}
 # What may reach the answers list (published, unscreened answers) is tested in tests/residents.
 PUBLIC_LISTS |= {"residents_public:answers"}
+# Query strings for pages that show rows only when asked: the header search looks for what
+# both districts' marked rows share, so a row of the other district found would be a leak.
+QUERIES = {"search": "?q=区标记"}
 
 
 # --- the walk over the resolver -------------------------------------------------------------
@@ -755,7 +758,8 @@ def targets(w: World, pattern: Pattern) -> list[tuple[str | None, str]]:
     """(side of the objects or None, url) for every way to fill the pattern."""
     spec = OBJECTS.get(pattern.name, {})
     if all(getattr(spec[k], "neutral", False) for k in pattern.kwargs):
-        return [(None, pattern.url(values)) for values in w.values(pattern, "A")]
+        query = QUERIES.get(pattern.name, "")
+        return [(None, pattern.url(values) + query) for values in w.values(pattern, "A")]
     out = []
     for side in ("A", "B"):
         for values in w.values(pattern, side) or []:
@@ -938,3 +942,4 @@ def test_the_matrix_can_see_a_leak(world):
             assert client.get(url).status_code == 200, (principal, url)
     assert MARK_B in client_for(world, "b_office").get("/meetings/").content.decode()
     assert MARK_B in client_for(world, "b_member").get("/proposals/mine/").content.decode()
+    assert MARK_B in client_for(world, "b_office").get("/search/?q=区标记").content.decode()

@@ -70,3 +70,15 @@ def paginate(request, object_list, per_page: int, name: str = "page"):
     may outlive deleted rows); a page that is not a number from 1 to PAGE_MAX is a 400."""
     number = int_param(request, name, default=1, minimum=1, maximum=PAGE_MAX, label=_("页码"))
     return Paginator(object_list, per_page).get_page(number)
+
+
+def text_param(request, name: str, *, max_length: int, label: str | None = None) -> str:
+    """The text in `request.GET[name]`, trimmed ("" when absent). Longer than `max_length`
+    is a 400: the forms' inputs never send it, so it is a hand-made or probing address."""
+    value = request.GET.get(name, "").strip()
+    if len(value) <= max_length:
+        return value
+    raise BadRequest(
+        _("%(label)s（%(name)s）最多 %(max)s 个字。")
+        % {"label": label or _("参数"), "name": name, "max": max_length}
+    )

@@ -3,7 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from . import files, views, views_admin
+from . import files, views, views_admin, views_search
 
 urlpatterns = [
     path("favicon.ico", views.favicon, name="favicon"),
@@ -19,6 +19,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/2fa/setup/", views.otp_setup, name="otp_setup"),
     path("accounts/2fa/verify/", views.otp_verify, name="otp_verify"),
+    path("search/", views_search.search, name="search"),
     path("inbox/", views.inbox, name="inbox"),
     path("inbox/<int:pk>/read/", views.inbox_read, name="inbox_read"),
     path("inbox/read-all/", views.inbox_read_all, name="inbox_read_all"),

@@ -10,6 +10,8 @@ class MembersConfig(AppConfig):
     def ready(self) -> None:
         from xieshang.core.audit import register_verbs
 
+        from . import search  # noqa: F401 - registers the header search provider
+
         register_verbs(
             {
                 "member.create": _("新增委员"),

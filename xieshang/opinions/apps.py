@@ -11,7 +11,10 @@ class OpinionsConfig(AppConfig):
         from xieshang.core.audit import register_verbs
         from xieshang.core.dashboard import register as register_cards
 
-        from . import rules  # noqa: F401 - defines the configurable rules
+        from . import (
+            rules,  # noqa: F401 - defines the configurable rules
+            search,  # noqa: F401 - registers the header search provider
+        )
         from .dashboard import opinion_cards
 
         register_cards(opinion_cards)

@@ -11,6 +11,7 @@ class ProposalsConfig(AppConfig):
         from xieshang.core.audit import register_verbs
         from xieshang.core.dashboard import register as register_cards
 
+        from . import search  # noqa: F401 - registers the header search provider
         from .dashboard import proposal_cards
 
         register_cards(proposal_cards)

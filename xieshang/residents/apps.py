@@ -12,7 +12,10 @@ class ResidentsConfig(AppConfig):
         from xieshang.core.dashboard import register as register_cards
         from xieshang.followups.signals import feedback_submitted
 
-        from . import rules  # noqa: F401 - defines the configurable rules
+        from . import (
+            rules,  # noqa: F401 - defines the configurable rules
+            search,  # noqa: F401 - registers the header search provider
+        )
         from .dashboard import resident_cards
         from .services import on_feedback
 

@@ -1,0 +1,32 @@
+"""Meetings in the header search (core/search.py), as the meetings list sees them."""
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy
+
+from xieshang.core import search
+
+from .models import Meeting
+
+
+@search.register("meetings", gettext_lazy("会议活动"), order=40)
+def search_meetings(user, query: str, limit: int) -> search.Found:
+    from . import selectors
+
+    visible = selectors.meetings_for(user).values("pk")
+    rows = (
+        Meeting.objects.filter(pk__in=visible, title__icontains=query)
+        .select_related("organisation")
+        .order_by("-start", "-id")[: limit + 1]
+    )
+    hits = [
+        search.Hit(
+            title=m.title,
+            url=reverse("meetings:detail", args=[m.pk]),
+            status=m.get_status_display(),
+            detail=f"{m.organisation.name} · {timezone.localtime(m.start):%Y-%m-%d}",
+        )
+        for m in rows
+    ]
+    # The list sends members without a staff role to their own meetings.
+    return search.Found(hits, reverse("meetings:list"))
