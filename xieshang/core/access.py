@@ -23,6 +23,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
             "members.import",
             "members.export",
             "members.view_pii",
+            # Issue 11: talks and visits (C3.3), Party groups (C6.2), conveners (C5.5).
+            "members.contacts",
+            "members.party_groups",
+            "members.conveners",
             "notifications.send",
             "followups.view",
             "followups.manage",
@@ -55,6 +59,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     Role.COMMITTEE_STAFF: frozenset(
         {
             "members.view",
+            "members.contacts",
             "orgs.view",
             "consultation.view",
             "consultation.topic_submit",

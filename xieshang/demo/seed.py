@@ -121,7 +121,8 @@ DOMAIN_DEMOS = [
     "xieshang.opinions.demo",
     "xieshang.platforms.demo",
     "xieshang.residents.demo",  # after platforms: it uses their sessions
-    "xieshang.duty.demo",  # last: it reads the duty records the others wrote
+    "xieshang.duty.demo",  # it reads the duty records the others wrote
+    "xieshang.members.demo",  # talks and visits, Party groups, conveners (writes no duty)
 ]
 
 

@@ -11,6 +11,7 @@ from xieshang.core.audit import StaleEdit, TransitionError, history
 from xieshang.core.params import year_param
 from xieshang.core.pdf import pdf_response, render_pdf
 from xieshang.core.text import chinese_date
+from xieshang.members.contacts import contacts_of_member
 from xieshang.members.models import Member
 
 from . import policies, selectors, services
@@ -58,6 +59,8 @@ def _file_context(request, member, year):
         "score": score,
         "groups": groups,
         "cases": member.discipline_cases.all()[:20],
+        # Talks and visits about this member only (C3.3): the file is the member's own page.
+        "contacts": contacts_of_member(member)[:50],
     }
 
 

@@ -23,5 +23,13 @@ class MembersConfig(AppConfig):
                 "membership.resign": _("辞去委员"),
                 "membership.revoke": _("撤销委员资格"),
                 "membership.term_end": _("委员届满"),
+                "member_contact.record": _("登记谈心谈话走访"),
+                "party_group.create": _("设立委员党小组"),
+                "party_group.assign": _("编入委员党小组"),
+                "party_group.move": _("调整委员党小组"),
+                "party_group.remove": _("移出委员党小组"),
+                "convener.set": _("设置住区上级政协委员召集人"),
+                "street_convener.set": _("设置街道政协工作召集人"),
+                "convener_activity.record": _("记录召集人活动"),
             }
         )

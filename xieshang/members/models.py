@@ -296,3 +296,172 @@ class ImportJob(models.Model):
         if not self.rows_total:
             return 0
         return min(100, self.rows_done * 100 // self.rows_total)
+
+
+# --- People around the members (issue 11): talks and visits, Party groups, conveners ------
+
+
+class ContactKind(models.TextChoices):
+    TALK = "talk", _("谈心谈话")
+    VISIT = "visit", _("走访看望")
+    OTHER = "other", _("其他联系")
+
+
+class MemberContact(models.Model):
+    """谈心谈话、走访看望委员 (C3.3): one talk with or visit to a member, recorded by the
+    office or committee staff. The member sees the entries about themselves only."""
+
+    organisation = models.ForeignKey(
+        "orgs.Organisation", on_delete=models.PROTECT, related_name="member_contacts"
+    )
+    member = models.ForeignKey(
+        Member, verbose_name=_("委员"), on_delete=models.PROTECT, related_name="contacts"
+    )
+    kind = models.CharField(_("方式"), max_length=10, choices=ContactKind.choices)
+    date = models.DateField(_("日期"), db_index=True)
+    by_name = models.CharField(_("谈话（走访）人"), max_length=100)
+    by_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("谈话（走访）人账号"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    place = models.CharField(_("地点"), max_length=100, blank=True)
+    topic = models.CharField(_("主题"), max_length=200)
+    raised = models.TextField(_("委员反映的问题和意见"), blank=True)
+    follow_up = models.TextField(_("后续办理"), blank=True)
+    followup_task = models.ForeignKey(
+        "followups.Task",
+        verbose_name=_("督办事项"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("谈心谈话走访记录")
+        verbose_name_plural = _("谈心谈话走访记录")
+        ordering = ["-date", "-id"]
+        indexes = [models.Index(fields=["organisation", "date", "kind"])]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.member} {self.get_kind_display()}"
+
+
+class PartyGroup(models.Model):
+    """委员党小组 (C6.2): a group of the Party-member members of one term."""
+
+    organisation = models.ForeignKey(
+        "orgs.Organisation", on_delete=models.CASCADE, related_name="party_groups"
+    )
+    term = models.ForeignKey(
+        "orgs.Term", verbose_name=_("届"), on_delete=models.PROTECT, related_name="party_groups"
+    )
+    name = models.CharField(_("党小组名称"), max_length=50)
+    leader = models.ForeignKey(
+        Member,
+        verbose_name=_("组长"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("委员党小组")
+        verbose_name_plural = _("委员党小组")
+        ordering = ["term", "name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["term", "name"], name="party_group_unique_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PartyGroupMember(models.Model):
+    """A Party-member member's place in a Party group. A seat (membership) belongs to one
+    term, so one row per seat is "exactly one group per term"; the database holds it."""
+
+    group = models.ForeignKey(PartyGroup, on_delete=models.CASCADE, related_name="seats")
+    membership = models.OneToOneField(
+        Membership, on_delete=models.CASCADE, related_name="party_group_seat"
+    )
+    assigned_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("党小组成员")
+        verbose_name_plural = _("党小组成员")
+
+    def __str__(self) -> str:
+        return f"{self.group} · {self.membership.member}"
+
+
+class ConvenerGroup(models.Model):
+    """The convener of the provincial and city members living in a district for one term
+    (C5.5: by default the district chair). `HigherLevelMember` rows of the organisation are
+    the group."""
+
+    organisation = models.ForeignKey(
+        "orgs.Organisation", on_delete=models.CASCADE, related_name="convener_groups"
+    )
+    term = models.ForeignKey("orgs.Term", verbose_name=_("届"), on_delete=models.PROTECT)
+    convener = models.ForeignKey(
+        Member, verbose_name=_("召集人"), on_delete=models.PROTECT, related_name="+"
+    )
+    note = models.CharField(_("备注"), max_length=200, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("住区上级政协委员召集人")
+        verbose_name_plural = _("住区上级政协委员召集人")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "term"], name="convener_group_unique_term"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return str(self.convener)
+
+
+class ConvenerActivity(models.Model):
+    """A dated activity of a convener group: the higher-level members' group of the
+    district (no street) or a street's CPPCC work (a street)."""
+
+    organisation = models.ForeignKey(
+        "orgs.Organisation", on_delete=models.PROTECT, related_name="convener_activities"
+    )
+    street = models.ForeignKey(
+        "orgs.Organisation",
+        verbose_name=_("街道"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    date = models.DateField(_("日期"))
+    title = models.CharField(_("活动名称"), max_length=200)
+    place = models.CharField(_("地点"), max_length=100, blank=True)
+    participants = models.PositiveIntegerField(_("参加人数"), default=0)
+    summary = models.TextField(_("活动情况"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("召集人活动")
+        verbose_name_plural = _("召集人活动")
+        ordering = ["-date", "-id"]
+
+    def __str__(self) -> str:
+        return self.title

@@ -1,0 +1,215 @@
+"""Talks with and visits to members (谈心谈话、走访看望委员, C3.3)."""
+
+import datetime as dt
+import io
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from xieshang.core.models import Event
+from xieshang.followups.models import Task
+from xieshang.members.models import MemberContact
+from xieshang.orgs.models import Role
+
+from ..factories import DepartmentFactory, user_with_role
+from .factories import committee
+
+pytestmark = pytest.mark.django_db
+
+TODAY = timezone.localdate()
+
+
+def form_data(member, **extra):
+    data = {
+        "member": member.pk,
+        "kind": "talk",
+        "date": TODAY.isoformat(),
+        "by_name": "区政协主席张明",
+        "place": "区政协机关",
+        "topic": "了解履职情况",
+        "raised": "希望多组织专题调研。",
+        "follow_up": "",
+        "followup_days": "10",
+    }
+    data.update(extra)
+    return data
+
+
+def contact(member, kind="talk", date=TODAY, **kwargs):
+    return MemberContact.objects.create(
+        organisation=member.organisation,
+        member=member,
+        kind=kind,
+        date=date,
+        by_name=kwargs.pop("by_name", "办公室李华"),
+        topic=kwargs.pop("topic", "走访"),
+        **kwargs,
+    )
+
+
+@pytest.mark.clause("C3.3")
+def test_it_records_a_talk_that_the_office_lists_and_the_audit_trail_keeps(client):
+    c = committee()
+    wang = c.member("王委员")
+    client.force_login(c.clerk)
+    response = client.post(reverse("members:contact_create"), form_data(wang))
+    assert response.status_code == 302
+    entry = MemberContact.objects.get()
+    assert (entry.member, entry.kind, entry.by_name) == (wang, "talk", "区政协主席张明")
+    assert entry.recorded_by == c.clerk
+    event = Event.objects.get(verb="member_contact.record")
+    assert (event.actor, event.organisation, event.object_id) == (c.clerk, c.org, str(entry.pk))
+    # What the member said stays out of the audit row (it may be personal).
+    assert "专题调研" not in str(event.data) + event.note
+    listed = client.get(reverse("members:contacts"))
+    assert [e.member.name for e in listed.context["page"]] == ["王委员"]
+    assert "了解履职情况" in listed.content.decode()
+
+
+@pytest.mark.clause("C3.3")
+def test_it_shows_a_member_the_entries_about_them_and_never_another_members(client):
+    c = committee()
+    me = c.member("王本人", user=user_with_role(Role.MEMBER, c.org))
+    other = c.member("李他人", user=user_with_role(Role.MEMBER, c.org))
+    contact(me, topic="节前走访看望")
+    contact(other, topic="他人的谈话主题")
+    client.force_login(me.user)
+    page = client.get(reverse("duty:my_file")).content.decode()
+    assert "节前走访看望" in page
+    assert "他人的谈话主题" not in page
+    # Another member's file is not theirs to open, nor is the office's list.
+    assert client.get(reverse("duty:member_file", args=[other.pk])).status_code == 404
+    assert client.get(reverse("members:contacts")).status_code == 403
+    assert client.get(reverse("members:contact_create")).status_code == 403
+
+
+@pytest.mark.clause("C3.3")
+def test_it_refuses_a_future_date_and_keeps_what_was_typed(client):
+    c = committee()
+    wang = c.member("王委员")
+    client.force_login(c.clerk)
+    tomorrow = (TODAY + dt.timedelta(days=1)).isoformat()
+    response = client.post(
+        reverse("members:contact_create"), form_data(wang, date=tomorrow, topic="独特的主题词")
+    )
+    assert response.status_code == 400
+    assert "日期不能晚于今天" in response.content.decode()
+    assert 'value="独特的主题词"' in response.content.decode()
+    assert not MemberContact.objects.exists()
+    assert not Event.objects.filter(verb="member_contact.record").exists()
+
+
+@pytest.mark.clause("C3.3")
+def test_it_keeps_each_district_to_its_own_members(client):
+    ours, theirs = committee(), committee("他区政协")
+    wang = ours.member("王委员")
+    contact(wang, topic="本区的谈话")
+    client.force_login(theirs.clerk)
+    response = client.post(reverse("members:contact_create"), form_data(wang))
+    assert response.status_code == 400  # not among the members they may choose
+    assert MemberContact.objects.count() == 1
+    assert list(client.get(reverse("members:contacts")).context["page"]) == []
+
+
+@pytest.mark.clause("C3.3")
+def test_committee_staff_record_too(client):
+    c = committee()
+    wang = c.member("王委员")
+    staff = user_with_role(Role.COMMITTEE_STAFF, c.org, committee=c.committee)
+    client.force_login(staff)
+    response = client.post(reverse("members:contact_create"), form_data(wang, kind="visit"))
+    assert response.status_code == 302
+    assert MemberContact.objects.get().kind == "visit"
+
+
+@pytest.mark.clause("C3.3")
+def test_it_hands_what_the_member_raised_to_a_department_as_a_follow_up_task(client):
+    c = committee()
+    wang = c.member("王委员")
+    dept = DepartmentFactory(organisation=c.org, name="区交通局")
+    client.force_login(c.clerk)
+    response = client.post(
+        reverse("members:contact_create"),
+        form_data(wang, followup_department=dept.pk, raised="学校门口拥堵。", followup_days="5"),
+    )
+    assert response.status_code == 302
+    entry = MemberContact.objects.get()
+    task = Task.objects.get()
+    assert entry.followup_task == task
+    assert task.department == dept
+    assert "王委员" in task.title and task.request == "学校门口拥堵。"
+    assert task.subject == entry
+    # Handing over without saying what to handle is refused, the typed text kept.
+    response = client.post(
+        reverse("members:contact_create"),
+        form_data(wang, followup_department=dept.pk, raised="", topic="再次谈话"),
+    )
+    assert response.status_code == 400
+    assert Task.objects.count() == 1
+
+
+@pytest.mark.clause("C3.3")
+def test_it_filters_the_list_by_year_kind_and_sector(client):
+    c = committee()
+    a = c.member("王经济")
+    b = c.member("李教育", sector=c.sector2)
+    contact(a, "talk", dt.date(TODAY.year, 1, 2), topic="今年谈话")
+    contact(b, "visit", dt.date(TODAY.year, 1, 3), topic="今年走访")
+    contact(a, "visit", dt.date(TODAY.year - 1, 5, 1), topic="去年走访")
+    client.force_login(c.clerk)
+
+    def topics(**params):
+        return [e.topic for e in client.get(reverse("members:contacts"), params).context["page"]]
+
+    assert topics(year=TODAY.year) == ["今年走访", "今年谈话"]
+    assert topics(kind="visit") == ["今年走访", "去年走访"]
+    assert topics(sector=c.sector2.pk) == ["今年走访"]
+    assert client.get(reverse("members:contacts"), {"kind": "nonsense"}).status_code == 400
+
+
+@pytest.mark.clause("C3.3")
+def test_the_yearly_report_counts_per_kind_and_sector_and_names_members_not_contacted(client):
+    c = committee()
+    a = c.member("王经济")
+    b = c.member("李经济")
+    d = c.member("张教育", sector=c.sector2)
+    c.member("赵教育", sector=c.sector2)
+    year = TODAY.year
+    contact(a, "talk", dt.date(year, 1, 2))
+    contact(a, "visit", dt.date(year, 1, 3))
+    contact(d, "visit", dt.date(year, 1, 4))
+    contact(b, "talk", dt.date(year - 1, 6, 1))  # last year: b is still to be contacted
+    client.force_login(c.clerk)
+    report = client.get(reverse("members:contact_report"), {"year": year}).context["report"]
+    assert {k["value"]: k["count"] for k in report["kinds"]} == {"talk": 1, "visit": 2, "other": 0}
+    by_sector = {r["label"]: (r["counts"], r["members"], r["contacted"]) for r in report["sectors"]}
+    assert by_sector == {"经济界": ([1, 1, 0], 2, 1), "教育界": ([0, 1, 0], 2, 1)}
+    assert [s.member.name for s in report["not_contacted"]] == ["李经济", "赵教育"]
+
+    response = client.get(reverse("members:contact_report_export"), {"year": year})
+    book = load_workbook(io.BytesIO(response.content))
+    sectors = [list(r) for r in book.worksheets[0].iter_rows(values_only=True)]
+    assert sectors[0][:4] == ["界别", "谈心谈话", "走访看望", "其他联系"]
+    assert sectors[1:] == [
+        ["经济界", 1, 1, 0, 2, 2, 1, 50.0],
+        ["教育界", 0, 1, 0, 1, 2, 1, 50.0],
+        ["合计", 1, 2, 0, 3, 4, 2, 50.0],
+    ]
+    missing = [list(r) for r in book.worksheets[1].iter_rows(values_only=True)]
+    assert [r[1] for r in missing[1:]] == ["李经济", "赵教育"]
+
+
+@pytest.mark.clause("C3.3")
+def test_the_report_masks_phone_numbers_for_staff_without_personal_data_rights(client):
+    c = committee()
+    c.member("王委员", phone="13912345678")
+    client.force_login(c.clerk)  # the office may see them: shown, and the view is logged
+    page = client.get(reverse("members:contact_report")).content.decode()
+    assert "13912345678" in page
+    assert Event.objects.filter(verb="pii.view").count() == 1
+    staff = user_with_role(Role.COMMITTEE_STAFF, c.org, committee=c.committee)
+    client.force_login(staff)
+    page = client.get(reverse("members:contact_report")).content.decode()
+    assert "13912345678" not in page and "139****5678" in page
