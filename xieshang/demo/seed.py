@@ -49,6 +49,7 @@ from xieshang.orgs.services import organisation_create
 from . import data
 
 PROFILES = ("district", "city", "province")
+PROFILE_NOTES = {"district": "区县规模", "city": "市级规模", "province": "省级规模"}
 
 
 @dataclass(frozen=True)
@@ -177,7 +178,8 @@ class DemoBuilder:
             actor=None,
             verb="demo.seed",
             organisation=self.demo_node.org,
-            note=f"profile={profile} seed={self.seed}",
+            # A sentence for the audit log's readers; the codes stay in `data`.
+            note=f"{PROFILE_NOTES[profile]}，随机种子 {self.seed}",
             data={"profile": profile, "seed": self.seed},
         )
         return self.stats

@@ -1,0 +1,98 @@
+"""The demo data set and the link crawl shared by the crawl tests (test_crawl,
+test_no_raw_codes, test_browser_crawl).
+
+`crawl` follows the links of a start page breadth first, two clicks deep, as a newcomer
+would; forms are not submitted and downloads are not fetched.
+"""
+
+import io
+import re
+from collections import deque
+from collections.abc import Callable
+from html.parser import HTMLParser
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+
+LINK = re.compile(r'href="(/[^"#?]*(?:\?[^"#]*)?)"')
+# Downloads and actions that are not pages, and pages that end the session.
+SKIP = re.compile(r"(\.xlsx|\.pdf|\.ics|/logout|/static/|/media/|/i18n/|/jsi18n/|/export|/qr)")
+MAX_PAGES = 40
+DEMO_SEED = 11
+
+
+def seed_demo_data() -> None:
+    call_command("seed_demo", profile="district", seed=DEMO_SEED, stdout=io.StringIO())
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """The demo district, seeded once per module inside a transaction rolled back at the end."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        seed_demo_data()
+        yield
+        transaction.set_rollback(True)
+
+
+def crawl(
+    client,
+    start: str = "/",
+    *,
+    visit: Callable[[str, str], None] | None = None,
+    max_pages: int = MAX_PAGES,
+) -> dict[str, int]:
+    """{url: status code} of the pages reachable from `start`; `visit(url, html)` is called
+    for every HTML page that answered 200."""
+    seen: dict[str, int] = {}
+    queue = deque([(start, 0)])
+    while queue and len(seen) < max_pages:
+        url, depth = queue.popleft()
+        if url in seen:
+            continue
+        response = client.get(url)
+        seen[url] = response.status_code
+        if response.status_code != 200:
+            continue
+        if "text/html" not in response.get("Content-Type", ""):
+            continue
+        html = response.content.decode()
+        if visit is not None:
+            visit(url, html)
+        if depth >= 2:
+            continue
+        for link in LINK.findall(html):
+            link = link.replace("&amp;", "&")
+            if not SKIP.search(link) and link not in seen:
+                queue.append((link, depth + 1))
+    return seen
+
+
+class _VisibleText(HTMLParser):
+    SKIPPED = {"script", "style", "template"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._skipping = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.SKIPPED:
+            self._skipping += 1
+
+    def handle_endtag(self, tag):
+        if tag in self.SKIPPED and self._skipping:
+            self._skipping -= 1
+
+    def handle_data(self, data):
+        if not self._skipping:
+            self.parts.append(data)
+
+
+def visible_text(html: str) -> str:
+    """What a reader sees of a page: the text without scripts, styles, attributes and
+    comments."""
+    parser = _VisibleText()
+    parser.feed(html)
+    parser.close()
+    return " ".join(parser.parts)
