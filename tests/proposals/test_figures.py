@@ -248,7 +248,7 @@ def test_the_excel_export_holds_the_same_numbers(world, client):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     wb = load_workbook(io.BytesIO(response.content))
-    assert wb.sheetnames == ["承办单位办理情况", "提案总体情况"]
+    assert wb.sheetnames == ["承办单位办理情况", "提案总体情况", "提案清单"]
     dept = [list(r) for r in wb["承办单位办理情况"].iter_rows(values_only=True)]
     assert dept[0][:7] == [
         "承办单位",

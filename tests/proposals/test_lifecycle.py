@@ -273,11 +273,13 @@ def test_the_whole_path_with_rehandling(world):
     )
     services.proposal_close(proposal=proposal, actor=world.reviewer)
     verbs = list(history(proposal).values_list("verb", flat=True))[::-1]
+    # The last co-signer's confirmation moves the proposal into review and is credited to
+    # the co-signer as 确认联名; the only submission is the first proposer's.
     assert verbs[:4] == [
         "proposal.create",
         "proposal.submit",
         "proposal.cosign_confirm",
-        "proposal.submit",
+        "proposal.accept",
     ]
     assert "proposal.rehandle" in verbs and verbs[-1] == "proposal.close"
 

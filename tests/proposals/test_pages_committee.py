@@ -340,4 +340,5 @@ def test_the_proposal_page_has_a_fixed_number_of_queries_for_the_committee(
     assert ">办结</button>" in html and ">不予公开</button>" in html
 
 
-DETAIL_COMMITTEE_QUERIES = 18
+# +1 since the attachments (附件) are listed on the page (one prefetch).
+DETAIL_COMMITTEE_QUERIES = 19

@@ -272,10 +272,10 @@ def test_the_proposal_page_has_a_fixed_number_of_queries_for_its_proposer(
     assert "提交评价" in response.content.decode()
 
 
-# session, user, proposal, signers, supervisions, merged proposals, the member, role
-# assignments, assignments, contacts, answers, ratings, outcome categories, unread count,
-# history, and the session renewal (savepoint, update, release).
-DETAIL_PROPOSER_QUERIES = 18
+# session, user, proposal, signers, supervisions, attachments, merged proposals, the member,
+# role assignments, assignments, contacts, answers, ratings, outcome categories, unread
+# count, history, and the session renewal (savepoint, update, release).
+DETAIL_PROPOSER_QUERIES = 19
 
 
 def test_the_history_shows_state_labels_never_codes(client, world):

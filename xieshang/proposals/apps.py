@@ -8,13 +8,17 @@ class ProposalsConfig(AppConfig):
     verbose_name = _("提案")
 
     def ready(self) -> None:
+        from xieshang.core import files
         from xieshang.core.audit import register_verbs
         from xieshang.core.dashboard import register as register_cards
 
         from . import search  # noqa: F401 - registers the header search provider
         from .dashboard import proposal_cards
+        from .models import Attachment
+        from .policies import can_view_attachment
 
         register_cards(proposal_cards)
+        files.register(Attachment, fields={"file": "original_name"}, can_view=can_view_attachment)
 
         from . import rules  # noqa: F401 - defines the configurable rules
 
@@ -25,6 +29,8 @@ class ProposalsConfig(AppConfig):
                 "proposal.submit": _("提交提案"),
                 "proposal.cosign_confirm": _("确认联名"),
                 "proposal.cosign_decline": _("谢绝联名"),
+                "proposal.attachment_add": _("上传附件"),
+                "proposal.attachment_remove": _("删除附件"),
                 "proposal.accept": _("立案"),
                 "proposal.merge": _("并案"),
                 "proposal.to_opinion": _("转意见建议"),

@@ -461,6 +461,45 @@ def session_table(fig: Figures) -> tuple[list[str], list[list]]:
     return headers, rows
 
 
+def proposal_list_table(organisation: Organisation, year: int) -> tuple[list[str], list[list]]:
+    """One row per received proposal of the year (the organisation and everything below it),
+    with its category and the proposer's suggested lead department."""
+    from .selectors import review_outcome, stage_label
+
+    headers = [
+        _("提案号"),
+        _("案由"),
+        _("提案分类"),
+        _("第一提案人"),
+        _("建议主办单位"),
+        _("状态"),
+        _("审查结果"),
+        _("所属"),
+    ]
+    proposals = (
+        Proposal.objects.filter(organisation__path__startswith=organisation.path, year=year)
+        .exclude(status__in=[S.DRAFT, S.COSIGNING])
+        .select_related("organisation", "first_proposer", "suggested_department", "merged_into")
+        .order_by("organisation__path", "kind", "serial", "id")
+    )
+    rows = []
+    for p in proposals:
+        outcome = review_outcome(p)
+        rows.append(
+            [
+                p.number,
+                p.title,
+                p.category,
+                p.first_proposer.name if p.first_proposer_id else p.proposer_body,
+                p.suggested_department.name if p.suggested_department_id else "",
+                stage_label(p),
+                outcome["label"] if outcome else "",
+                p.organisation.name,
+            ]
+        )
+    return headers, rows
+
+
 def workbook(fig: Figures) -> bytes:
     book = Book()
     headers, rows = department_table(fig)
@@ -477,6 +516,8 @@ def workbook(fig: Figures) -> bytes:
             _("未达到") if met is False else (_("已达到") if met else "—"),
         ],
     )
+    headers, rows = proposal_list_table(fig.organisation, fig.year)
+    _sheet(book, _("提案清单"), headers, rows)
     return book.to_bytes()
 
 

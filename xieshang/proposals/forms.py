@@ -9,8 +9,9 @@ from django import forms
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from xieshang.core.forms import StyledForm
+from xieshang.core.forms import SafeFileField, StyledForm
 from xieshang.orgs import config
+from xieshang.orgs.models import Department
 
 from . import rules, selectors
 from .models import Proposal, Rating, Supervision
@@ -28,6 +29,14 @@ class ProposalForm(StyledForm, forms.Form):
     )
     suggestions = forms.CharField(
         label=_("具体建议"), required=False, widget=forms.Textarea(attrs={"rows": 6})
+    )
+    category = forms.ChoiceField(label=_("提案分类"), required=False)
+    suggested_department = forms.ModelChoiceField(
+        label=_("建议主办单位"),
+        queryset=Department.objects.none(),
+        required=False,
+        empty_label=_("不提建议"),
+        help_text=_("可选。供提案委员会交办时参考。"),
     )
     cosigners = forms.ModelMultipleChoiceField(
         label=_("联名提案人"),
@@ -50,12 +59,22 @@ class ProposalForm(StyledForm, forms.Form):
                 **{name: getattr(proposal, name) for name in self.TEXT_FIELDS},
                 "is_public_interest": proposal.is_public_interest,
                 "proposer_opt_out": proposal.proposer_opt_out,
+                "category": proposal.category,
+                "suggested_department": proposal.suggested_department_id,
                 "cosigners": [s.member_id for s in proposal.signers.all()],
                 "version": proposal.version,
             }
         super().__init__(*args, **kw)
         self.proposal = proposal
         self.body_limit = config.get(organisation, rules.BODY_MAX_CHARS)
+        categories = list(config.get(organisation, rules.CATEGORIES))
+        if proposal is not None and proposal.category and proposal.category not in categories:
+            # Filed under a name the list no longer has: kept visible, the service decides.
+            categories.append(proposal.category)
+        self.fields["category"].choices = [("", _("请选择")), *[(c, c) for c in categories]]
+        self.fields["suggested_department"].queryset = Department.objects.filter(
+            organisation=organisation, is_active=True
+        ).order_by("name")
         self.fields["cosigners"].queryset = selectors.cosigner_choices(organisation, member)
         self.fields["cosigners"].widget.attrs["data-filterable"] = "1"
         if proposal is not None and proposal.status != Proposal.Status.DRAFT:
@@ -69,10 +88,12 @@ class ProposalForm(StyledForm, forms.Form):
                     "hx-post": similar_url,
                     # `input`, not `keyup`: a Chinese IME (and paste, and phone keyboards)
                     # commits text without a usable key event.
-                    "hx-trigger": "input changed delay:800ms",
+                    "hx-trigger": "input changed delay:500ms",
                     "hx-target": "#similar-panel",
                     "hx-swap": "innerHTML",
-                    "hx-sync": "closest form:replace",
+                    # Queue, never abort: an aborted request is an `htmx:sendAbort` error in
+                    # the console. While one lookup runs only the latest next one waits.
+                    "hx-sync": "closest form:queue last",
                 }
             )
             if name != "title":
@@ -90,7 +111,13 @@ class ProposalForm(StyledForm, forms.Form):
             **{name: data[name].strip() for name in self.TEXT_FIELDS},
             "is_public_interest": data["is_public_interest"],
             "proposer_opt_out": data["proposer_opt_out"],
+            "category": data["category"],
+            "suggested_department": data["suggested_department"],
         }
+
+
+class AttachmentForm(StyledForm, forms.Form):
+    file = SafeFileField(label=_("附件"), policy="document")
 
 
 # --- Actions on the proposal page -------------------------------------------------------------
@@ -209,6 +236,13 @@ class AssignForm(ActionForm):
             field = self.fields[name]
             field.queryset = departments
             field.label_from_instance = lambda d: d.name
+        # The proposer's suggested lead department is chosen in advance when it is on offer.
+        suggested = self.proposal.suggested_department_id
+        self.suggested_department = None
+        if suggested is not None:
+            self.suggested_department = departments.filter(pk=suggested).first()
+            if self.suggested_department is not None:
+                self.fields["lead"].initial = suggested
 
     def service_kwargs(self) -> dict:
         return assignment_kwargs(

@@ -10,8 +10,10 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from xieshang.core.files import file_url
 from xieshang.core.models import Tracked
 from xieshang.core.text import chinese_number
+from xieshang.core.uploads import RandomName, private_storage
 
 
 class Proposal(Tracked):
@@ -65,6 +67,17 @@ class Proposal(Tracked):
     facts = models.TextField(_("现状与问题"), blank=True)
     analysis = models.TextField(_("原因分析"), blank=True)
     suggestions = models.TextField(_("具体建议"), blank=True)
+    # One of the organisation's configured categories (rules.CATEGORIES), kept as its label:
+    # renaming the list later does not rewrite the proposals filed under the old names.
+    category = models.CharField(_("提案分类"), max_length=30, blank=True)
+    suggested_department = models.ForeignKey(
+        "orgs.Department",
+        verbose_name=_("建议主办单位"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     proposer_type = models.CharField(
         _("提出方式"), max_length=12, choices=ProposerType.choices, default=ProposerType.MEMBER
     )
@@ -172,6 +185,32 @@ class Signer(models.Model):
 
     def __str__(self) -> str:
         return str(self.member)
+
+
+class Attachment(models.Model):
+    """附件 of a proposal (supporting material), served through core.files after
+    `policies.can_view` of the proposal."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(_("文件"), upload_to=RandomName("proposals"), storage=private_storage)
+    # The uploader's file name, for the download; the stored name is random (core.uploads).
+    original_name = models.CharField(_("原文件名"), max_length=255, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("提案附件")
+        verbose_name_plural = _("提案附件")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.original_name or self.file.name.rsplit("/", 1)[-1]
+
+    @property
+    def download_url(self) -> str:
+        return file_url(self, "file")
 
 
 class Assignment(models.Model):

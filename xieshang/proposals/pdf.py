@@ -3,7 +3,7 @@
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from xieshang.core.pdf import render_pdf
+from xieshang.core.pdf import STATIC_DIR, render_pdf
 from xieshang.core.text import chinese_date
 
 
@@ -70,3 +70,95 @@ def answer_letter_filename(answer) -> str:
         "number": proposal.number or proposal.pk,
         "dept": answer.assignment.department.name,
     }
+
+
+# --- The proposal itself, as a 提案表 ---------------------------------------------------------
+
+
+def _seats(members) -> dict:
+    """member pk → the member's latest seat (sector and party), in one query."""
+    from xieshang.members.models import Membership
+
+    seats = {}
+    for seat in (
+        Membership.objects.filter(member__in=[m.pk for m in members])
+        .select_related("sector", "party")
+        .order_by("member_id", "-term__number", "-id")
+    ):
+        seats.setdefault(seat.member_id, seat)
+    return seats
+
+
+def _person(member, seat, role: str, status: str = "") -> dict:
+    return {
+        "name": member.name,
+        "role": role,
+        "status": status,
+        "sector": seat.sector.name if seat is not None and seat.sector_id else "",
+        "party": seat.party.name if seat is not None and seat.party_id else "",
+        "employer": member.employer,
+    }
+
+
+def proposal_sheet_context(proposal) -> dict:
+    """What the printed 提案表 shows: the number, 案由, the proposers with sector and party,
+    the category and suggested department, the text, and the joint proposers with room for
+    their signatures. Used by the print page and the PDF alike."""
+    from .models import Signer
+
+    signers = [
+        s
+        for s in proposal.signers.select_related("member").order_by("order", "id")
+        if s.status != Signer.Status.DECLINED
+    ]
+    members = [s.member for s in signers]
+    if proposal.first_proposer_id:
+        members.insert(0, proposal.first_proposer)
+    seats = _seats(members)
+    first = None
+    if proposal.first_proposer_id:
+        member = proposal.first_proposer
+        first = _person(member, seats.get(member.pk), _("第一提案人"))
+    joint = [
+        _person(s.member, seats.get(s.member_id), _("联名提案人"), s.get_status_display())
+        for s in signers
+    ]
+    organisation = proposal.organisation
+    return {
+        "proposal": proposal,
+        "organisation": organisation,
+        "sheet_title": _("%(org)s提案") % {"org": organisation.name},
+        "first": first,
+        "joint": joint,
+        "facts": [p.strip() for p in proposal.facts.splitlines() if p.strip()],
+        "analysis": [p.strip() for p in proposal.analysis.splitlines() if p.strip()],
+        "suggestions": [p.strip() for p in proposal.suggestions.splitlines() if p.strip()],
+        "submitted_on": chinese_date(proposal.submitted_at),
+    }
+
+
+SHEET_CSS = STATIC_DIR / "xs" / "proposal_sheet.css"
+
+
+def proposal_sheet(proposal) -> bytes:
+    with translation.override("zh-hans"):
+        context = proposal_sheet_context(proposal)
+    context.update(
+        {
+            # The print page links the same style sheet; the PDF carries it inline.
+            "sheet_css": SHEET_CSS.read_text(encoding="utf-8"),
+            "doc_title": proposal.title,
+            "masthead": context["sheet_title"],
+            "masthead_suffix": "",
+            "letter_format": False,
+            "doc_number": proposal.number,
+            "issuer": "",
+            "issue_date": "",
+        }
+    )
+    return render_pdf("pdf/proposal_sheet.html", context)
+
+
+def proposal_sheet_filename(proposal) -> str:
+    number = proposal.number or _("草稿%(pk)s") % {"pk": proposal.pk}
+    return _("提案-%(number)s.pdf") % {"number": number}

@@ -12,7 +12,7 @@ from django.db.models import Q
 from xieshang.core import access
 from xieshang.core.access import department_ids, member_of
 
-from .models import Assignment, Proposal
+from .models import Assignment, Attachment, Proposal
 
 
 def is_first_proposer(user, proposal: Proposal) -> bool:
@@ -38,6 +38,11 @@ def can_view(user, proposal: Proposal) -> bool:
         return True
     depts = department_ids(user)
     return bool(depts) and proposal.assignments.filter(department_id__in=depts).exists()
+
+
+def can_view_attachment(user, attachment: Attachment) -> bool:
+    """An attachment is for whoever may see its proposal (core.files asks this)."""
+    return can_view(user, attachment.proposal)
 
 
 def can_review(user, proposal: Proposal) -> bool:

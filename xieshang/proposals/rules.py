@@ -26,6 +26,13 @@ OUTCOME_CATEGORIES = define(
     ],
     _("办理结果分类"),
 )
+# 提案分类: the subject areas a proposer files a proposal under; each committee keeps its own.
+CATEGORIES = define(
+    "proposals.categories",
+    ["经济建设", "政治建设", "文化建设", "社会建设", "生态文明建设", "其他"],
+    _("提案分类"),
+)
+MAX_ATTACHMENTS = define("proposals.max_attachments", 5, _("每件提案附件数上限"))
 # Categories whose promised action is followed until done (implementation follow-up).
 FOLLOW_UP_CATEGORIES = define("proposals.follow_up_categories", ["B"], _("需跟踪落实的类别"))
 IMPLEMENTATION_MONTHS = define("proposals.implementation_months", 6, _("落实跟踪时限（月）"))

@@ -5,6 +5,7 @@ import datetime as dt
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from xieshang.core import access
 from xieshang.members.models import Member, Membership
@@ -141,7 +142,7 @@ def assignable_departments(user) -> list[Department]:
     return list(
         Department.objects.filter(organisation__in=orgs, is_active=True)
         .select_related("organisation")
-        .order_by("organisation__path", "name")
+        .order_by("organisation__path", "sort_order", "name")
     )
 
 
@@ -194,11 +195,16 @@ def key_approval_queue(user) -> QuerySet:
 def proposal_for_detail(pk: int) -> Proposal | None:
     return (
         Proposal.objects.select_related(
-            "organisation", "first_proposer", "session__term", "merged_into"
+            "organisation",
+            "first_proposer",
+            "session__term",
+            "merged_into",
+            "suggested_department",
         )
         .prefetch_related(
             Prefetch("signers", queryset=Signer.objects.select_related("member")),
             "supervisions",
+            "attachments",
             Prefetch("merged_proposals", queryset=Proposal.objects.only("pk", "number", "title")),
         )
         .filter(pk=pk)
@@ -244,3 +250,45 @@ def cosigner_choices(organisation, exclude_member=None) -> QuerySet:
     if exclude_member is not None:
         qs = qs.exclude(pk=exclude_member.pk)
     return qs.only("pk", "name", "stroke_key").order_by("stroke_key", "id")
+
+
+# --- State and review outcome, shown apart on the proposal page -------------------------------
+
+# The statuses that record a review decision; the proposal page shows the decision as the
+# review outcome and the state the proposal is in now beside it, never one mixed label.
+_OUTCOME_STATUSES = {
+    Proposal.Status.MERGED,
+    Proposal.Status.TO_OPINION,
+    Proposal.Status.TO_INFO,
+    Proposal.Status.REJECTED,
+}
+_ACCEPTED_STATUSES = {
+    Proposal.Status.ACCEPTED,
+    Proposal.Status.ASSIGNED,
+    Proposal.Status.ANSWERED,
+    Proposal.Status.CLOSED,
+}
+
+
+def stage_label(proposal: Proposal) -> str:
+    """Where the proposal is now: 草稿, 待审查, 待交办, 办理中, 已答复, 已办结…"""
+    S = Proposal.Status
+    special = {
+        S.ACCEPTED: _("待交办"),
+        S.MERGED: _("随并入提案办理"),
+        S.TO_OPINION: _("已转办"),
+        S.TO_INFO: _("已转办"),
+        S.REJECTED: _("审查结束"),
+    }
+    return str(special.get(proposal.status, proposal.get_status_display()))
+
+
+def review_outcome(proposal: Proposal) -> dict | None:
+    """The review decision ({"code", "label", "target"}), or None while none is taken."""
+    status = proposal.status
+    if status in _ACCEPTED_STATUSES:
+        return {"code": "accepted", "label": str(_("已立案")), "target": None}
+    if status in _OUTCOME_STATUSES:
+        target = proposal.merged_into if status == Proposal.Status.MERGED else None
+        return {"code": status, "label": str(proposal.get_status_display()), "target": target}
+    return None

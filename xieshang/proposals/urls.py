@@ -1,10 +1,11 @@
 from django.urls import include, path
 
-from . import views
+from . import views, views_documents
 
 app_name = "proposals"
 urlpatterns = [
     path("dept/", include("xieshang.proposals.urls_department")),
     path("figures/", include("xieshang.proposals.urls_figures")),
     *views.urlpatterns,
+    *views_documents.urlpatterns,
 ]

@@ -77,7 +77,7 @@ def _member(request):
 def _departments(user):
     return Department.objects.filter(
         organisation__in=access.organisations(user, "proposals.assign"), is_active=True
-    ).order_by("name")
+    ).order_by("sort_order", "name")
 
 
 def _can_assign(user, proposal) -> bool:
@@ -287,9 +287,12 @@ FORM_ACTIONS = [
 ]
 
 
-def _render_detail(request, proposal: Proposal, *, bound=None, rate_bound=None, status=200):
+def _render_detail(
+    request, proposal: Proposal, *, bound=None, rate_bound=None, attachment_form=None, status=200
+):
     """The proposal page. `bound` is (action, form) of a refused action, `rate_bound`
-    (answer pk, form) of a refused rating: shown again with what the user typed."""
+    (answer pk, form) of a refused rating, `attachment_form` a refused upload: shown again
+    with what the user typed."""
     user = request.user
     member = _member(request)
     source = selectors.answer_source(proposal)
@@ -331,10 +334,15 @@ def _render_detail(request, proposal: Proposal, *, bound=None, rate_bound=None, 
                 proposal.organisation, proposal.full_text, exclude_pk=proposal.pk
             )
         )
+    if flags["edit"] and attachment_form is None:
+        attachment_form = forms.AttachmentForm(prefix="attachment")
     context = {
         "proposal": proposal,
         "source": source,
         "flags": flags,
+        "attachment_form": attachment_form if flags["edit"] else None,
+        "outcome": selectors.review_outcome(proposal),
+        "stage": selectors.stage_label(proposal),
         "forms": action_forms,
         "bound_form": bound[1] if bound else (rate_bound[1] if rate_bound else None),
         "bound_action": bound[0] if bound else "",

@@ -7,6 +7,7 @@ only these, as `services.X`: this package re-exports every public name of its mo
 need to know which stage a function lives in.
 """
 
+from .attachments import attachment_add, attachment_remove
 from .common import EDITABLE, REVIEWABLE, S, access_can, months_later
 from .drafting import (
     DRAFT_FIELDS,
@@ -14,6 +15,7 @@ from .drafting import (
     proposal_submit,
     proposal_update,
     signer_respond,
+    validate_choices,
     validate_text,
 )
 from .evaluation import evaluation_submit, proposal_close, proposal_rehandle, proposers
@@ -44,6 +46,9 @@ __all__ = [
     "access_can",
     "DRAFT_FIELDS",
     "validate_text",
+    "validate_choices",
+    "attachment_add",
+    "attachment_remove",
     "proposal_create",
     "proposal_update",
     "proposal_submit",

@@ -26,6 +26,8 @@ DRAFT_FIELDS = [
     "facts",
     "analysis",
     "suggestions",
+    "category",
+    "suggested_department",
     "is_public_interest",
     "proposer_opt_out",
 ]
@@ -44,6 +46,23 @@ def validate_text(proposal: Proposal) -> None:
             "n": proposal.body_length,
             "limit": limit,
         }
+    if errors:
+        raise ValidationError(errors)
+
+
+def validate_choices(proposal: Proposal) -> None:
+    """The category must be one of the organisation's configured ones and the suggested lead
+    department one of its active departments (both optional while drafting)."""
+    errors = {}
+    if proposal.category:
+        categories = config.get(proposal.organisation, rules.CATEGORIES)
+        if proposal.category not in categories:
+            errors["category"] = _("提案分类须为：%(list)s。") % {"list": "、".join(categories)}
+    department = proposal.suggested_department
+    if department is not None and (
+        department.organisation_id != proposal.organisation_id or not department.is_active
+    ):
+        errors["suggested_department"] = _("建议主办单位须为本级在用的承办单位。")
     if errors:
         raise ValidationError(errors)
 
@@ -80,6 +99,7 @@ def proposal_create(
         **{k: v for k, v in fields.items() if k in DRAFT_FIELDS},
     )
     validate_text(proposal)
+    validate_choices(proposal)
     proposal.save()
     for order, member in enumerate(cosigners, start=2):
         Signer.objects.create(proposal=proposal, member=member, order=order)
@@ -100,6 +120,7 @@ def proposal_update(
         if name in DRAFT_FIELDS:
             setattr(proposal, name, value)
     validate_text(proposal)
+    validate_choices(proposal)
     save_versioned(proposal, expected_version=expected_version, fields=DRAFT_FIELDS)
     if cosigners is not None and proposal.status == S.DRAFT:
         keep = {m.pk for m in cosigners if m.pk != proposal.first_proposer_id}
@@ -147,7 +168,7 @@ def _give_number(proposal: Proposal) -> None:
     proposal.number = format_number(proposal)
 
 
-def _enter_review(proposal: Proposal, actor, verb: str) -> None:
+def _enter_review(proposal: Proposal, actor, verb: str, note: str = "") -> None:
     if proposal.serial is None:
         _give_number(proposal)
     proposal.submitted_at = timezone.now()
@@ -160,6 +181,7 @@ def _enter_review(proposal: Proposal, actor, verb: str) -> None:
         allowed_from=[S.DRAFT, S.COSIGNING, S.RETURNED],
         actor=actor,
         verb=verb,
+        note=note,
         extra_fields=["kind", "session", "year", "serial", "number", "submitted_at", "review_due"],
     )
     notify(
@@ -211,15 +233,15 @@ def signer_respond(*, proposal: Proposal, actor, confirm: bool) -> Signer:
     signer.status = Signer.Status.CONFIRMED if confirm else Signer.Status.DECLINED
     signer.responded_at = timezone.now()
     signer.save(update_fields=["status", "responded_at"])
-    record_event(
-        actor=actor,
-        verb="proposal.cosign_confirm" if confirm else "proposal.cosign_decline",
-        subject=proposal,
-        note=str(member),
-    )
-    if not proposal.signers.filter(status=Signer.Status.INVITED).exists():
-        if not proposal.signers.filter(status=Signer.Status.CONFIRMED).exists():
-            proposal.proposer_type = Proposal.ProposerType.MEMBER
-            proposal.save(update_fields=["proposer_type"])
-        _enter_review(proposal, actor, "proposal.submit")
+    verb = "proposal.cosign_confirm" if confirm else "proposal.cosign_decline"
+    if proposal.signers.filter(status=Signer.Status.INVITED).exists():
+        record_event(actor=actor, verb=verb, subject=proposal, note=str(member))
+        return signer
+    if not proposal.signers.filter(status=Signer.Status.CONFIRMED).exists():
+        proposal.proposer_type = Proposal.ProposerType.MEMBER
+        proposal.save(update_fields=["proposer_type"])
+    # The last answer sends the proposal to review. The history credits the co-signer with
+    # what they did (确认联名, with the move into review), not with a submission: the
+    # submission is the first proposer's own earlier event.
+    _enter_review(proposal, actor, verb, note=str(member))
     return signer

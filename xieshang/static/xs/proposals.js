@@ -33,4 +33,8 @@
     if (el.matches("[data-filter-target]")) filterOptions(el);
   });
   document.addEventListener("DOMContentLoaded", updateCount);
+  // The print page's button (no inline handlers under the CSP).
+  document.addEventListener("click", function (event) {
+    if (event.target.closest("[data-print]")) window.print();
+  });
 })();
