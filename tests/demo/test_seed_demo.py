@@ -242,3 +242,38 @@ def test_the_demo_district_has_a_year_of_proposals_in_every_state():
 
     verbs = set(history(answered).values_list("verb", flat=True))
     assert {"proposal.submit", "proposal.accept", "proposal.assign", "proposal.answer"} <= verbs
+
+
+@pytest.mark.clause("C3.3", "C6.2", "C5.5")
+def test_it_fills_the_pages_around_the_members(client):
+    """A newcomer finds talks and visits (some with the demo member), Party groups with gaps
+    for the coverage report, the chair as convener and convener activities."""
+    from django.urls import reverse
+
+    from xieshang.members.models import (
+        ConvenerActivity,
+        ConvenerGroup,
+        MemberContact,
+        PartyGroup,
+    )
+    from xieshang.members.partygroups import coverage
+    from xieshang.members.selectors import current_term
+
+    org = district()
+    this_year = dt.date.today().year
+    contacts = MemberContact.objects.filter(organisation=org)
+    assert contacts.filter(date__year=this_year).count() >= 10
+    assert contacts.filter(date__year=this_year - 1).exists()
+    assert contacts.filter(member__user__username="member").exists()
+    assert contacts.filter(followup_task__isnull=False).count() == 1
+    term = current_term(org)
+    assert PartyGroup.objects.filter(term=term).count() == 3
+    seats = coverage(term)
+    assert sum(1 for s in seats if not s.covered) == 3 and len(seats) > 10
+    group = ConvenerGroup.objects.get(organisation=org, term=term)
+    assert group.convener.memberships.get(term=term).position == "主席"
+    assert ConvenerActivity.objects.filter(organisation=org, street__isnull=False).exists()
+    client.force_login(User.objects.get(username="office"))
+    for name in ("members:contacts", "members:contact_report", "members:party_groups"):
+        assert client.get(reverse(name)).status_code == 200, name
+    assert client.get(reverse("members:conveners")).status_code == 200

@@ -151,14 +151,14 @@ def coverage(term: Term) -> list[Membership]:
             term=term, status=Membership.Status.ACTIVE, party__kind=Party.Kind.CPC
         )
         .annotate(
-            gap=Case(
+            covered=Case(
                 When(party_group_seat__isnull=True, then=Value(0)),
                 default=Value(1),
                 output_field=IntegerField(),
             )
         )
         .select_related("member", "sector", "party_group_seat__group")
-        .order_by("gap", "member__stroke_key", "member__id")
+        .order_by("covered", "member__stroke_key", "member__id")
     )
     return list(rows)
 

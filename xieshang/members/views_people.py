@@ -212,7 +212,7 @@ def _party_page(request, org_form, org, *, group_form=None, assign_form=None, st
     context = {"org_form": org_form, "org": org, "term": term, "tab": "party_groups"}
     if term is not None:
         seats = partygroups.coverage(term)
-        gaps = sum(1 for s in seats if not s.gap)
+        gaps = sum(1 for s in seats if not s.covered)
         context.update(
             groups=list(partygroups.groups_of(term)),
             seats=seats,
