@@ -29,6 +29,8 @@ class MembersConfig(AppConfig):
                 "party_group.move": _("调整委员党小组"),
                 "party_group.remove": _("移出委员党小组"),
                 "convener.set": _("设置住区上级政协委员召集人"),
+                "convener.resident_add": _("添加住区上级政协委员"),
+                "convener.resident_remove": _("移出住区上级政协委员"),
                 "street_convener.set": _("设置街道政协工作召集人"),
                 "convener_activity.record": _("记录召集人活动"),
             }
