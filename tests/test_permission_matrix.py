@@ -200,6 +200,8 @@ OBJECTS: dict[str, dict[str, Callable]] = {
     "members:edit": {"pk": obj("member")},
     "members:membership_status": {"pk": obj("member"), "membership_pk": obj("membership")},
     "members:import_job": {"pk": obj("import_job")},
+    "job": {"pk": obj("job")},
+    "job_download": {"pk": obj("job")},
     "members:checks_export": {"table": const("streets", "no_committee")},
     "duty:member_file": {"pk": obj("member")},
     "duty:entry_decide": {"pk": obj("duty_record")},
@@ -482,6 +484,7 @@ def _a_objects(a) -> dict:
             _mark(found[key], attr, MARK_A)
     found["file"] = _a_file(a)
     found["import_job"] = _import_job(a, User.objects.get(username="office"))
+    found["job"] = _export_job(a, User.objects.get(username="office"))
     return found
 
 
@@ -500,22 +503,33 @@ def _a_file(a) -> tuple | None:
 
 def _import_job(org, actor):
     """A finished (failed) member import of `org`: the job page only reads the row."""
-    from django.apps import apps
-
+    from xieshang.core.jobs import Job
     from xieshang.orgs.models import Term
 
-    try:
-        model = apps.get_model("members", "ImportJob")
-    except LookupError:
-        return None
-    return model.objects.create(
+    return Job.objects.create(
+        kind="members.import",
         organisation=org,
-        term=_first(Term.objects.filter(organisation=org)),
-        created_by=actor,
-        file="imports/none.xlsx",
-        file_name="委员名单.xlsx",
+        owner=actor,
+        params={"term": _pk(_first(Term.objects.filter(organisation=org)))},
+        source_name="委员名单.xlsx",
         status="failed",
-        errors=[],
+    )
+
+
+def _export_job(org, actor):
+    """A finished export of `org`: only `actor` may see it (its file is not stored, so the
+    download answers 404 even to the owner; tests/core/test_jobs.py downloads real ones)."""
+    from xieshang.core.jobs import Job
+
+    return Job.objects.create(
+        kind="members.export",
+        organisation=org,
+        owner=actor,
+        status="done",
+        total=1,
+        done=1,
+        result="jobs/out/none.xlsx",
+        result_name="委员名单.xlsx",
     )
 
 
@@ -637,6 +651,7 @@ def _b_world(b) -> tuple[dict, dict]:
         "resident_issue": resident_issue,
         "public_resident_issue": public_issue,
         "import_job": _import_job(b, office),
+        "job": _export_job(b, office),
     }
     assert Meeting.objects.filter(pk=meeting.pk).exists()
     users = {"b_office": office, "b_member": member_user, "b_dept": clerk}

@@ -272,6 +272,9 @@ TASKS = {
     }
 }
 SCHEDULER_TICK_SECONDS = envint("SCHEDULER_TICK_SECONDS", 60)
+# Exports (members, audit log) with more rows than this run as a background job with a
+# progress bar and a download link, instead of inside the request.
+EXPORT_JOB_THRESHOLD = envint("EXPORT_JOB_THRESHOLD", 2000)
 
 # --- Notifications ---------------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")

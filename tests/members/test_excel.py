@@ -5,9 +5,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
+from xieshang.core.jobs import Job
 from xieshang.core.models import Event
 from xieshang.members.excel import IMPORT_COLUMNS
-from xieshang.members.models import ImportJob, Member, Membership
+from xieshang.members.models import Member, Membership
 from xieshang.orgs.models import Role
 
 from .factories import committee, seat_of, valid_id
@@ -93,11 +94,11 @@ def test_it_imports_a_valid_file_into_the_current_term(client, upload, private_r
     response = upload(c.org, file)
     assert response.status_code == 200
     job = response.context["job"]
-    assert (job.status, job.created_count, job.rows_total, job.rows_done) == ("done", 2, 2, 2)
+    assert (job.status, job.outcome["created_count"], job.total, job.done) == ("done", 2, 2, 2)
     body = response.content.decode()
     assert "已导入 2 名委员" in body and reverse("members:list") in body
     assert "hx-trigger" not in body  # finished: the page stops polling
-    assert not job.file and not list(private_root.rglob("*.xlsx"))  # not kept once read
+    assert not job.source and not list(private_root.rglob("*.xlsx"))  # not kept once read
     wang = Member.objects.get(name="王一")
     li = Member.objects.get(name="李二")
     assert li.gender == "M"  # from the ID number when the column is empty
@@ -171,7 +172,7 @@ def test_it_refuses_a_file_that_is_not_a_workbook(client):
         reverse("members:import"), {"organisation": c.org.pk, "file": wrong_type}
     )
     assert "XLSX" in response.content.decode()
-    assert not ImportJob.objects.exists()
+    assert not Job.objects.exists()
 
 
 def test_it_refuses_import_to_roles_without_the_permission(client):
@@ -257,6 +258,17 @@ def test_the_export_writes_a_formula_typed_as_employer_as_plain_text(client):
 # --- Background import jobs ----------------------------------------------------------------
 
 
+def import_job(c, **fields) -> Job:
+    """A member import of committee `c` as the worker left it (core.jobs)."""
+    return Job.objects.create(
+        kind="members.import",
+        organisation=c.org,
+        owner=c.clerk,
+        params={"term": c.term.pk},
+        **fields,
+    )
+
+
 def test_the_job_page_polls_and_shows_progress_while_the_worker_reads(client, upload, monkeypatch):
     from xieshang.members import imports
 
@@ -267,7 +279,7 @@ def test_the_job_page_polls_and_shows_progress_while_the_worker_reads(client, up
 
     def watch(job_pk):
         def progress(n):  # what the page shows at each progress step of the worker
-            ImportJob.objects.filter(pk=job_pk).update(rows_done=n)
+            Job.objects.filter(pk=job_pk).update(done=n)
             page = client.get(reverse("members:import_job", args=[job_pk]), HTTP_HX_REQUEST="true")
             seen.append(page.content.decode())
 
@@ -276,7 +288,7 @@ def test_the_job_page_polls_and_shows_progress_while_the_worker_reads(client, up
     real = imports.excel.read_import
 
     def read_import(f, org, **kwargs):
-        job = ImportJob.objects.get()
+        job = Job.objects.get()
         return real(f, org, **{**kwargs, "progress": watch(job.pk), "every": 2})
 
     monkeypatch.setattr(imports.excel, "read_import", read_import)
@@ -291,9 +303,7 @@ def test_the_job_page_polls_and_shows_progress_while_the_worker_reads(client, up
 
 def test_a_queued_job_is_shown_waiting_and_polls(client):
     c = committee()
-    job = ImportJob.objects.create(
-        organisation=c.org, term=c.term, created_by=c.clerk, file_name="委员.xlsx", rows_total=9
-    )
+    job = import_job(c, source_name="委员.xlsx", total=9)
     client.force_login(c.clerk)
     body = client.get(reverse("members:import_job", args=[job.pk])).content.decode()
     assert "排队等待导入" in body and 'hx-trigger="every 1s"' in body
@@ -308,7 +318,7 @@ def test_it_refuses_a_file_over_the_row_limit_with_a_clear_message(client, uploa
     response = upload(c.org, xlsx([good_row(f"王{n}", i) for i, n in enumerate("一二三四五")]))
     assert response.status_code == 400
     assert "共5行，超过每次导入3行的上限，请分批导入" in response.content.decode()
-    assert not ImportJob.objects.exists() and not Member.objects.exists()
+    assert not Job.objects.exists() and not Member.objects.exists()
 
 
 def test_the_worker_enforces_the_limit_when_the_file_does_not_state_its_size(client, upload):
@@ -347,26 +357,12 @@ def test_a_job_whose_worker_died_is_failed_when_its_page_is_opened(client):
 
     from django.utils import timezone
 
-    from xieshang.members import imports, jobs
+    from xieshang.members import imports
 
     c = committee()
     old = timezone.now() - imports.STALE_AFTER - dt.timedelta(minutes=1)
-    job = ImportJob.objects.create(
-        organisation=c.org,
-        term=c.term,
-        created_by=c.clerk,
-        file_name="委员.xlsx",
-        status="running",
-        heartbeat_at=old,
-    )
-    fresh = ImportJob.objects.create(
-        organisation=c.org,
-        term=c.term,
-        created_by=c.clerk,
-        file_name="委员2.xlsx",
-        status="running",
-        heartbeat_at=timezone.now(),
-    )
+    job = import_job(c, source_name="委员.xlsx", status="running", heartbeat_at=old)
+    fresh = import_job(c, source_name="委员2.xlsx", status="running", heartbeat_at=timezone.now())
     client.force_login(c.clerk)
     body = client.get(reverse("members:import_job", args=[job.pk])).content.decode()
     assert "导入任务意外中断" in body and "hx-trigger" not in body
@@ -374,7 +370,7 @@ def test_a_job_whose_worker_died_is_failed_when_its_page_is_opened(client):
     assert fresh.status == "running"
     fresh.heartbeat_at = old
     fresh.save()
-    assert jobs.fail_stale_imports() == 1  # the periodic job does the same
+    assert imports.fail_stale_jobs() == 1  # the periodic sweep does the same
     fresh.refresh_from_db()
     assert fresh.status == "failed"
 

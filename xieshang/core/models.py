@@ -246,3 +246,7 @@ class Counter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} = {self.value}"
+
+
+# Background jobs with progress (imports, big exports) live with their mechanism.
+from .jobs import Job  # noqa: E402, F401

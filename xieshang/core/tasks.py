@@ -31,6 +31,14 @@ def deliver_notifications(notification_ids: list[int]) -> int:
 
 
 @task()
+def run_job(job_id: int) -> None:
+    """Run one long job with progress (see core/jobs.py)."""
+    from .jobs import execute
+
+    execute(job_id)
+
+
+@task()
 def run_periodic_job(name: str) -> None:
     """Run one job of the scheduler's registry in the worker (see core/scheduler.py)."""
     from .scheduler import run_job

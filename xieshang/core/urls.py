@@ -3,7 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from . import files, views, views_admin, views_search
+from . import files, views, views_admin, views_jobs, views_search
 
 urlpatterns = [
     path("favicon.ico", views.favicon, name="favicon"),
@@ -20,6 +20,8 @@ urlpatterns = [
     path("accounts/2fa/setup/", views.otp_setup, name="otp_setup"),
     path("accounts/2fa/verify/", views.otp_verify, name="otp_verify"),
     path("search/", views_search.search, name="search"),
+    path("jobs/<int:pk>/", views_jobs.job, name="job"),
+    path("jobs/<int:pk>/download/", views_jobs.job_download, name="job_download"),
     path("inbox/", views.inbox, name="inbox"),
     path("inbox/<int:pk>/read/", views.inbox_read, name="inbox_read"),
     path("inbox/read-all/", views.inbox_read_all, name="inbox_read_all"),

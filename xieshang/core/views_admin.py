@@ -17,8 +17,9 @@ from django.views.decorators.http import require_POST
 
 from xieshang.orgs.models import Organisation, Role, RoleAssignment
 
-from . import access, services
-from .audit import record_event, verb_label
+from . import access, jobs, services
+from . import audit_export as audit_export_
+from .excel import XLSX
 from .forms import (
     AuditFilterForm,
     CalendarDayForm,
@@ -274,7 +275,7 @@ def organisations(request):
 # --- Audit log ---------------------------------------------------------------------------
 
 EVENTS_PER_PAGE = 50
-EXPORT_LIMIT = 100_000
+EXPORT_LIMIT = audit_export_.EXPORT_LIMIT
 
 
 def _event_scope(user, perm: str) -> Q:
@@ -362,62 +363,22 @@ def audit_log(request):
 
 @login_required
 def audit_export(request):
-    """The filtered log as an Excel file; the export itself is audited (audit.export)."""
+    """The filtered log as an Excel file; the export itself is audited (audit.export). A
+    large one becomes a background job with a progress page and a download link."""
     user = request.user
-    if not (access.can(user, "audit.export") or access.can(user, "audit.view_admins")):
+    if not audit_export_.may_export(user):
         raise PermissionDenied
-    from .excel import XLSX, Book, append_row
-
-    form = AuditFilterForm(request.GET or None, organisations=_audit_organisations(user))
-    qs = (
-        _filtered_events(request, form)
-        .select_related("organisation")
-        .order_by("-created_at", "-id")[:EXPORT_LIMIT]
-    )
-    # Streamed (write-only): up to EXPORT_LIMIT rows without holding cells in memory.
-    book = Book(write_only=True)
-    ws = book.sheet(
-        _("审计日志"),
-        [
-            _("时间"),
-            _("操作人"),
-            _("动作"),
-            _("动作代码"),
-            _("对象"),
-            _("组织"),
-            _("原状态"),
-            _("新状态"),
-            _("说明"),
-            _("IP 地址"),
-        ],
-    )
-    count = 0
-    for event in qs.iterator(chunk_size=2000):
-        count += 1
-        append_row(
-            ws,
-            [
-                timezone.localtime(event.created_at).strftime("%Y-%m-%d %H:%M:%S"),
-                event.actor_name,
-                verb_label(event.verb),
-                event.verb,
-                event.object_repr,
-                event.organisation.name if event.organisation else "",
-                event.from_state,
-                event.to_state,
-                event.note,
-                event.ip_address or "",
-            ],
+    total = audit_export_.events(user, request.GET).count()
+    if total > jobs.export_threshold():
+        job = jobs.start(
+            kind=audit_export_.KIND,
+            owner=user,
+            organisation=access.home_organisation(user),
+            params={"query": request.GET.urlencode()},
+            total=total,
         )
-    content = book.to_bytes()
-    filters = {k: v for k, v in request.GET.items() if k != "page" and v}
-    record_event(
-        actor=user,
-        verb="audit.export",
-        organisation=access.home_organisation(user),
-        data={"count": count, "filters": filters},
-    )
-    filename = f"审计日志-{timezone.localdate():%Y%m%d}.xlsx"
+        return redirect("job", pk=job.pk)
+    content = audit_export_.workbook(user, request.GET)
     response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = content_disposition_header(True, filename)
+    response["Content-Disposition"] = content_disposition_header(True, audit_export_.file_name())
     return response

@@ -10,7 +10,11 @@ class MembersConfig(AppConfig):
     def ready(self) -> None:
         from xieshang.core.audit import register_verbs
 
-        from . import search  # noqa: F401 - registers the header search provider
+        from . import (  # noqa: F401 - register the search provider and the job kinds
+            exports,
+            imports,
+            search,
+        )
 
         register_verbs(
             {

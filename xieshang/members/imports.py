@@ -6,19 +6,20 @@ checks every row, reporting progress on the job row, then writes all rows in one
 transaction or none. A 60,000-row file used to run past the web server's timeout and kill
 the worker process."""
 
-import datetime as dt
-
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from xieshang.core import jobs
 from xieshang.core.audit import record_event
+from xieshang.core.jobs import Job
 from xieshang.orgs import config
+from xieshang.orgs.models import Term
 
 from . import excel, services
-from .models import ImportJob
 
+KIND = "members.import"
 IMPORT_MAX_ROWS = config.define(
     "members.import_max_rows",
     5000,
@@ -26,92 +27,77 @@ IMPORT_MAX_ROWS = config.define(
     gettext_lazy("超过的文件须分批导入。"),
 )
 PROGRESS_EVERY = 200  # rows between two progress writes
-# A running job whose heartbeat is older than this was killed (worker restart, OOM). The
-# write transaction cannot beat, so this must exceed the longest write of a full file.
-STALE_AFTER = dt.timedelta(minutes=15)
+STALE_AFTER = jobs.STALE_AFTER
+WRITING = "writing"  # the phase after every row was checked
 
-S = ImportJob.Status
+S = Job.Status
 
 
 def max_rows(organisation) -> int:
     return int(config.get(organisation, IMPORT_MAX_ROWS))
 
 
-def import_start(*, organisation, term, upload, rows_total: int | None, actor) -> ImportJob:
+def describe(job: Job) -> str:
+    if job.status == S.QUEUED:
+        return _("排队等待导入……")
+    if job.phase == WRITING:
+        return _("已检查完毕，正在写入 %(n)s 名委员……") % {"n": job.done}
+    if job.total:
+        return _("正在检查：%(done)s / %(total)s 行") % {"done": job.done, "total": job.total}
+    return _("正在检查：已读 %(done)s 行") % {"done": job.done}
+
+
+def import_start(*, organisation, term, upload, rows_total: int | None, actor) -> Job:
     """Store the file, record the job and queue it once the transaction commits."""
-    job = ImportJob(
+    job = jobs.start(
+        kind=KIND,
+        owner=actor,
         organisation=organisation,
-        term=term,
-        created_by=actor,
-        file_name=upload.name[:200],
-        rows_total=rows_total or 0,
+        params={"term": term.pk},
+        total=rows_total or 0,
+        source=upload,
     )
-    job.file.save(upload.name, upload, save=False)
-    job.save()
     record_event(
         actor=actor,
         verb="member.import_queued",
         subject=job,
         organisation=organisation,
-        note=job.file_name,
+        note=job.source_name,
         data={"rows": rows_total},
     )
-    from .tasks import run_member_import
-
-    transaction.on_commit(lambda: run_member_import.enqueue(job.pk))
     return job
 
 
-def _beat(job: ImportJob, **fields) -> None:
-    fields["heartbeat_at"] = timezone.now()
-    ImportJob.objects.filter(pk=job.pk).update(**fields)
-
-
-def _finish(job: ImportJob, *, status: str, **fields) -> bool:
-    """Compare-and-set from running: a job already failed as stale stays failed."""
-    now = timezone.now()
-    done = ImportJob.objects.filter(pk=job.pk, status=S.RUNNING).update(
-        status=status, finished_at=now, heartbeat_at=now, **fields
-    )
-    return done == 1
-
-
-def _discard_file(job: ImportJob) -> None:
-    # The result is in the database and the audit log; the sheet of ID numbers and phone
-    # numbers is not kept once read.
-    if job.file:
-        job.file.delete(save=False)
-        ImportJob.objects.filter(pk=job.pk).update(file="")
-
-
-def run_import(job_id: int) -> None:
-    """The task body. Idempotent: only a queued job is claimed, so a second delivery of
-    the task does nothing."""
-    now = timezone.now()
-    claimed = ImportJob.objects.filter(pk=job_id, status=S.QUEUED).update(
-        status=S.RUNNING, started_at=now, heartbeat_at=now
-    )
-    if not claimed:
-        return
-    job = ImportJob.objects.select_related("organisation", "term", "created_by").get(pk=job_id)
+@jobs.register(
+    KIND,
+    gettext_lazy("Excel 导入委员"),
+    describe=describe,
+    result_template="members/_import_result.html",
+    stale_message=gettext_lazy("导入任务意外中断，未导入任何委员，请重新上传。"),
+)
+def run_import_job(job: Job) -> None:
+    """Read and check every row, then write all of them in one transaction or none."""
     try:
         _run(job)
     except Exception:
-        _finish(
-            job,
-            status=S.FAILED,
-            errors=[{"row": 0, "message": _("导入时发生系统错误，未导入任何委员，请重试。")}],
-        )
+        message = _("导入时发生系统错误，未导入任何委员，请重试。")
+        jobs.fail(job, message=message, outcome={"errors": [{"row": 0, "message": message}]})
         raise
-    finally:
-        _discard_file(job)
 
 
-def _run(job: ImportJob) -> None:
+def run_import(job_id: int) -> None:
+    """The task body (kept for tasks queued before imports became core jobs). Idempotent:
+    only a queued job is claimed, so a second delivery of the task does nothing."""
+    jobs.execute(job_id)
+
+
+def _run(job: Job) -> None:
+    term = Term.objects.get(pk=job.params["term"])
+
     def progress(rows_read: int) -> None:
-        _beat(job, rows_done=rows_read)
+        jobs.progress(job, rows_read)
 
-    with job.file.open("rb") as f:
+    with job.source.open("rb") as f:
         rows, errors = excel.read_import(
             f,
             job.organisation,
@@ -122,50 +108,48 @@ def _run(job: ImportJob) -> None:
     if errors:
         _reject(job, errors)
         return
-    _beat(job, phase=ImportJob.Phase.WRITING, rows_done=len(rows))
+    # Every row checked: the bar is full while the rows are written.
+    jobs.progress(job, len(rows), len(rows), phase=WRITING)
     with transaction.atomic():
         # This UPDATE locks the job row until commit: a stale-job sweep waits for it and
         # then finds the job done, so a slow write is never reported as failed.
-        if not ImportJob.objects.filter(pk=job.pk, status=S.RUNNING).update(
-            heartbeat_at=timezone.now()
-        ):
+        if not Job.objects.filter(pk=job.pk, status=S.RUNNING).update(heartbeat_at=timezone.now()):
             return
         sid = transaction.savepoint()
         try:
             created = services.members_import(
                 organisation=job.organisation,
-                term=job.term,
+                term=term,
                 rows=rows,
-                actor=job.created_by,
-                file_name=job.file_name,
+                actor=job.owner,
+                file_name=job.source_name,
             )
         except IntegrityError:  # an ID number registered by someone else meanwhile
             transaction.savepoint_rollback(sid)
             failed = [excel.ImportError_(0, _("导入时发现重复的身份证号，已全部撤销，请重试。"))]
             _reject(job, failed)
             return
-        _finish(job, status=S.DONE, created_count=len(created))
+        jobs.complete(
+            job,
+            message=_("已导入 %(n)d 名委员。") % {"n": len(created)},
+            outcome={"created_count": len(created)},
+        )
 
 
-def _reject(job: ImportJob, errors: list) -> None:
+def _reject(job: Job, errors: list) -> None:
     payload = [{"row": e.row, "message": e.message} for e in errors]
-    if _finish(job, status=S.FAILED, errors=payload):
+    if jobs.fail(job, outcome={"errors": payload}):
         record_event(
-            actor=job.created_by,
+            actor=job.owner,
             verb="member.import_rejected",
             subject=job,
             organisation=job.organisation,
-            note=job.file_name,
+            note=job.source_name,
             data={"errors": len(payload)},
         )
 
 
 def fail_stale_jobs(now=None) -> int:
-    """Running jobs whose worker died: mark them failed (nothing was written, the write is
-    one transaction). Called when a job page is opened and by the periodic job."""
-    cutoff = (now or timezone.now()) - STALE_AFTER
-    return ImportJob.objects.filter(status=S.RUNNING, heartbeat_at__lt=cutoff).update(
-        status=S.FAILED,
-        finished_at=timezone.now(),
-        errors=[{"row": 0, "message": _("导入任务意外中断，未导入任何委员，请重新上传。")}],
-    )
+    """Running imports whose worker died: failed (nothing was written, the write is one
+    transaction). The periodic core.sweep_jobs does this for every kind."""
+    return jobs.fail_stale(now, kind=KIND)

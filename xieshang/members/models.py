@@ -226,6 +226,8 @@ class StreetConvener(models.Model):
         return self.name
 
 
+# The two helpers below are named by migration 0003 (the member import jobs of before
+# core.jobs); kept so that the migration history still loads.
 def _private_storage():
     from xieshang.core.uploads import private_storage
 
@@ -239,63 +241,6 @@ def _import_path(instance, filename: str) -> str:
     from django.utils import timezone
 
     return f"imports/{timezone.localdate():%Y/%m}/{secrets.token_hex(16)}.xlsx"
-
-
-class ImportJob(models.Model):
-    """One uploaded member list, read and written by the task worker (a large file would
-    outlive a web request). All or nothing: any row error, and nothing is written."""
-
-    class Status(models.TextChoices):
-        QUEUED = "queued", _("排队中")
-        RUNNING = "running", _("导入中")
-        DONE = "done", _("已完成")
-        FAILED = "failed", _("未导入")
-
-    class Phase(models.TextChoices):
-        CHECKING = "checking", _("正在检查")
-        WRITING = "writing", _("正在写入")
-
-    organisation = models.ForeignKey(
-        "orgs.Organisation", on_delete=models.PROTECT, related_name="+"
-    )
-    term = models.ForeignKey("orgs.Term", on_delete=models.PROTECT, related_name="+")
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    # Private storage under a random name: a member list is personal data.
-    file = models.FileField(storage=_private_storage, upload_to=_import_path, max_length=200)
-    file_name = models.CharField(max_length=200)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
-    phase = models.CharField(max_length=10, choices=Phase.choices, default=Phase.CHECKING)
-    rows_total = models.PositiveIntegerField(default=0)
-    rows_done = models.PositiveIntegerField(default=0)
-    # [{"row": n, "message": "..."}], row 0 for problems of the whole file.
-    errors = models.JSONField(default=list, blank=True)
-    created_count = models.PositiveIntegerField(default=0)
-    created_at = models.DateTimeField(auto_now_add=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    # Touched at every progress step: a running job that stops beating was killed.
-    heartbeat_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["status", "heartbeat_at"])]
-
-    def __str__(self) -> str:
-        return self.file_name
-
-    @property
-    def finished(self) -> bool:
-        return self.status in (self.Status.DONE, self.Status.FAILED)
-
-    @property
-    def percent(self) -> int:
-        if self.status == self.Status.DONE or self.phase == self.Phase.WRITING:
-            return 100
-        if not self.rows_total:
-            return 0
-        return min(100, self.rows_done * 100 // self.rows_total)
 
 
 # --- People around the members (issue 11): talks and visits, Party groups, conveners ------

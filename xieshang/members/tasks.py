@@ -5,7 +5,7 @@ from django_tasks import task
 
 @task()
 def run_member_import(job_id: int) -> None:
-    """Read, check and write one uploaded member list (see members.imports)."""
-    from .imports import run_import
+    """Kept for imports queued before they became core jobs (core.tasks.run_job now)."""
+    from xieshang.core.jobs import execute
 
-    run_import(job_id)
+    execute(job_id)

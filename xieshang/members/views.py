@@ -6,18 +6,20 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from xieshang.core import access, pii
+from xieshang.core import access, jobs, pii
 from xieshang.core.audit import StaleEdit, TransitionError, verb_label
+from xieshang.core.jobs import Job
 from xieshang.core.params import paginate
 
-from . import excel, imports, selectors, services
+from . import excel, exports, imports, selectors, services
 from .forms import ChecksForm, ImportForm, MemberFilterForm, MemberForm, StatusForm
-from .models import Gender, ImportJob, Membership
+from .models import Gender, Membership
 
 PAGE_SIZE = 50
 
@@ -92,21 +94,20 @@ def member_list(request):
 
 @login_required
 def member_export(request):
+    """The list as Excel; a large one becomes a background job with a progress page."""
     access.require(request.user, "members.export")
-    form = MemberFilterForm(request.GET or None, user=request.user, perm="members.export")
-    filters = form.to_filter() if form.is_bound else selectors.MemberFilter()
-    rows = list(selectors.membership_rows(request.user, filters, perm="members.export"))
-    shows = _pii_checker(request.user)
-    content = excel.export_members(rows, show_pii=shows)
-    unmasked = [seat for seat in rows if shows(seat.member)]
-    pii.log_access(
-        actor=request.user,
-        action="export",
-        fields=["phone", "id_number"] if unmasked else [],
-        count=len(rows),
-        organisation=access.home_organisation(request.user),
-        note=_("委员名单导出，其中未脱敏%(n)d条") % {"n": len(unmasked)},
-    )
+    rows = exports.rows(request.user, request.GET)
+    total = rows.count()
+    if total > jobs.export_threshold():
+        job = jobs.start(
+            kind=exports.KIND,
+            owner=request.user,
+            organisation=access.home_organisation(request.user),
+            params={"query": request.GET.urlencode()},
+            total=total,
+        )
+        return redirect("job", pk=job.pk)
+    content = exports.workbook(request.user, list(rows))
     return _xlsx(content, "委员名单")
 
 
@@ -281,14 +282,18 @@ def member_import(request):
 def import_job(request, pk: int):
     """The job's progress (polled by htmx until it ends), then its errors or result. Only
     staff who may import into the job's organisation see it; others get 404."""
-    job = ImportJob.objects.select_related("organisation").filter(pk=pk).first()
+    job = Job.objects.select_related("organisation").filter(pk=pk, kind=imports.KIND).first()
     if job is None or not access.can(request.user, "members.import", job.organisation):
         raise Http404
     if not job.finished and imports.fail_stale_jobs():
         job.refresh_from_db()
-    context = {"job": job, "errors": job.errors if job.status == ImportJob.Status.FAILED else []}
+    context = {
+        "job": job,
+        "poll_url": reverse("members:import_job", args=[job.pk]),
+        "errors": job.problems if job.status == Job.Status.FAILED else [],
+    }
     if request.htmx:
-        return render(request, "members/import_job.html#job_status", context)
+        return render(request, "core/_job_progress.html", context)
     return render(request, "members/import_job.html", context)
 
 
