@@ -213,3 +213,31 @@ def test_the_report_masks_phone_numbers_for_staff_without_personal_data_rights(c
     client.force_login(staff)
     page = client.get(reverse("members:contact_report")).content.decode()
     assert "13912345678" not in page and "139****5678" in page
+
+
+def test_the_list_runs_the_same_number_of_queries_for_3_or_30_entries(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    c = committee()
+    dept = DepartmentFactory(organisation=c.org, name="区交通局")
+    client.force_login(c.clerk)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(reverse("members:contacts")).status_code == 200
+        return len(ctx.captured_queries)
+
+    def add(n: int) -> None:
+        for i in range(n):
+            member = c.member(f"委员{MemberContact.objects.count()}号{i}")
+            entry = contact(member)
+            entry.followup_task = Task.objects.create(
+                organisation=c.org, title="t", department=dept, start_date=TODAY, due_date=TODAY
+            )
+            entry.save()
+
+    add(3)
+    few = count()
+    add(27)
+    assert count() == few

@@ -147,3 +147,27 @@ def test_another_districts_office_cannot_set_our_streets_convener(client):
     assert not StreetConvener.objects.exists()
     client.force_login(other.clerk)
     assert client.get(reverse("members:conveners")).context["streets"] == []
+
+
+@pytest.mark.clause("C5.5")
+def test_the_office_adds_and_removes_higher_level_members_living_in_the_district(client):
+    c, chair, vice, residents = district_with_residents()
+    city = c.org.parent
+    newcomer = MemberFactory(organisation=city, name="孙市委员")
+    seat(newcomer, city.terms.get())
+    own = c.member("周区委员")  # a member of the district itself is not a higher-level one
+    client.force_login(c.clerk)
+    choices = client.get(reverse("members:conveners")).context["resident_form"]
+    assert list(choices.fields["member"].queryset) == [newcomer]
+    response = client.post(reverse("members:resident_add"), {"member": own.pk})
+    assert response.status_code == 400
+    response = client.post(reverse("members:resident_add"), {"member": newcomer.pk})
+    assert response.status_code == 302
+    row = HigherLevelMember.objects.get(member=newcomer)
+    assert (row.organisation, row.convener) == (c.org, chair)  # under the default convener
+    assert Event.objects.filter(verb="convener.resident_add", organisation=c.org).count() == 1
+    response = client.post(reverse("members:resident_remove"), {"row": residents[0].pk})
+    assert response.status_code == 302
+    names = {r.member.name for r in HigherLevelMember.objects.all()}
+    assert names == {"钱市委员", "孙市委员"}
+    assert Event.objects.filter(verb="convener.resident_remove").count() == 1

@@ -162,6 +162,51 @@ def activity_record(
     return activity
 
 
+def _convener_for(organisation: Organisation) -> Member | None:
+    from .selectors import current_term
+
+    term = current_term(organisation)
+    return convener_of(organisation, term)[0] if term else None
+
+
+@transaction.atomic
+def resident_add(*, organisation: Organisation, member: Member, actor) -> HigherLevelMember:
+    """Add a provincial or city member (of a committee above `organisation`) who lives in
+    the district to the group its convener convenes."""
+    _require(actor, organisation)
+    if member.organisation_id not in organisation.ancestor_ids() or (
+        member.organisation_id == organisation.pk
+    ):
+        raise TransitionError(_("只能添加上级（省、市）政协的委员。"))
+    if HigherLevelMember.objects.filter(organisation=organisation, member=member).exists():
+        raise TransitionError(_("%(name)s已在住区委员名单中。") % {"name": member.name})
+    row = HigherLevelMember.objects.create(
+        organisation=organisation, member=member, convener=_convener_for(organisation)
+    )
+    record_event(
+        actor=actor,
+        verb="convener.resident_add",
+        subject=member,
+        organisation=organisation,
+        note=f"{member.name}（{member.organisation}）",
+    )
+    return row
+
+
+@transaction.atomic
+def resident_remove(*, row: HigherLevelMember, actor) -> None:
+    _require(actor, row.organisation)
+    member, organisation = row.member, row.organisation
+    row.delete()
+    record_event(
+        actor=actor,
+        verb="convener.resident_remove",
+        subject=member,
+        organisation=organisation,
+        note=f"{member.name}（{member.organisation}）",
+    )
+
+
 # --- Reads ----------------------------------------------------------------------------------
 
 

@@ -225,6 +225,26 @@ class ConvenerForm(forms.Form):
         style(self)
 
 
+class ResidentForm(forms.Form):
+    """A provincial or city member living in the district: chosen among the sitting members
+    of the committees above it."""
+
+    member = forms.ModelChoiceField(label=gettext_lazy("上级政协委员"), queryset=None)
+
+    def __init__(self, data=None, *, organisation: Organisation):
+        super().__init__(data)
+        above = Organisation.objects.filter(pk__in=organisation.ancestor_ids()).exclude(
+            pk=organisation.pk
+        )
+        self.fields["member"].queryset = (
+            _seated_members(above)
+            .exclude(residences__organisation=organisation)
+            .order_by("organisation__path", "stroke_key", "id")
+        )
+        self.fields["member"].label_from_instance = lambda m: f"{m.name}（{m.organisation}）"
+        style(self)
+
+
 class StreetConvenerForm(forms.Form):
     street = forms.ModelChoiceField(label=gettext_lazy("街道（乡镇）"), queryset=None)
     name = forms.CharField(

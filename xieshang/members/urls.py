@@ -36,5 +36,7 @@ urlpatterns = [
     path("conveners/convener/", views_people.convener_set, name="convener_set"),
     path("conveners/street/", views_people.street_convener_set, name="street_convener_set"),
     path("conveners/activity/", views_people.convener_activity, name="convener_activity"),
+    path("conveners/resident/", views_people.resident_add, name="resident_add"),
+    path("conveners/resident/remove/", views_people.resident_remove, name="resident_remove"),
     path("checks/export/<slug:table>/", views.checks_export, name="checks_export"),
 ]

@@ -29,9 +29,10 @@ from .forms_people import (
     ConvenerForm,
     OrganisationForm,
     PartyGroupForm,
+    ResidentForm,
     StreetConvenerForm,
 )
-from .models import ContactKind, PartyGroupMember
+from .models import ContactKind, HigherLevelMember, PartyGroupMember
 
 PAGE_SIZE = 50
 
@@ -341,6 +342,7 @@ def _convener_page(
     convener_form=None,
     street_form=None,
     activity_form=None,
+    resident_form=None,
     status=200,
 ):
     term = selectors.current_term(org)
@@ -361,6 +363,7 @@ def _convener_page(
         "year": year,
         "street_form": street_form or StreetConvenerForm(organisation=org),
         "activity_form": activity_form or ActivityForm(organisation=org),
+        "resident_form": resident_form or ResidentForm(organisation=org),
     }
     if term is not None:
         context["convener_form"] = convener_form or ConvenerForm(
@@ -455,3 +458,40 @@ def convener_activity(request):
             messages.success(request, _("已记录召集人活动。"))
             return redirect(_back("members:conveners", org))
     return _convener_page(request, org_form, org, activity_form=form, status=400)
+
+
+@login_required
+@require_POST
+def resident_add(request):
+    org_form, org = _convener_post(request)
+    form = ResidentForm(request.POST, organisation=org)
+    if form.is_valid():
+        try:
+            conveners.resident_add(
+                organisation=org, member=form.cleaned_data["member"], actor=request.user
+            )
+        except TransitionError as exc:
+            form.add_error("member", str(exc))
+        else:
+            messages.success(request, _("已添加住区上级政协委员。"))
+            return redirect(_back("members:conveners", org))
+    return _convener_page(request, org_form, org, resident_form=form, status=400)
+
+
+@login_required
+@require_POST
+def resident_remove(request):
+    org_form, org = _convener_post(request)
+    row_id = request.POST.get("row", "")
+    row = (
+        HigherLevelMember.objects.select_related("member", "organisation")
+        .filter(pk=int(row_id), organisation=org)
+        .first()
+        if row_id.isdigit() and len(row_id) < 12
+        else None
+    )
+    if row is None:
+        raise Http404
+    conveners.resident_remove(row=row, actor=request.user)
+    messages.success(request, _("已移出%(name)s。") % {"name": row.member.name})
+    return redirect(_back("members:conveners", org))
