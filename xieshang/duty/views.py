@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from xieshang.core.audit import StaleEdit, TransitionError, history
-from xieshang.core.params import year_param
+from xieshang.core.params import paginate, year_param
 from xieshang.core.pdf import pdf_response, render_pdf
 from xieshang.core.text import chinese_date
 from xieshang.members.contacts import contacts_of_member
@@ -24,6 +24,8 @@ from .forms import (
     VerifyForm,
 )
 from .models import Certificate, DisciplineCase, DutyKind, DutyRecord
+
+EVALUATION_PER_PAGE = 50
 
 
 def _year(request) -> int:
@@ -154,12 +156,14 @@ def evaluation(request):
     org = _office_org(request)
     year = _year(request)
     sort = "name" if request.GET.get("sort") == "name" else "score"
-    rows = selectors.evaluation_rows(org, year, sort)
+    # Scores are computed for the whole term in a fixed number of queries (the sort needs
+    # them all); only the page's rows are rendered, so a phone never gets a 20,000 px page.
+    page = paginate(request, selectors.evaluation_rows(org, year, sort), EVALUATION_PER_PAGE)
     return render(
         request,
         "duty/evaluation.html",
         {
-            "rows": rows,
+            "page": page,
             "year": year,
             "sort": sort,
             "organisation": org,

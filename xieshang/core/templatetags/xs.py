@@ -40,3 +40,30 @@ def verb(value: str) -> str:
 def state(event, which: str = "to") -> str:
     """{{ event|state:"from" }} → the label of the event's state in the current language."""
     return state_label(event, which) or "—"
+
+
+@register.tag
+def listtable(parser, token):
+    """{% listtable %}<table>…</table>{% endlisttable %}: the one responsive list pattern.
+
+    Each body cell gets `data-label` (its column header's text) and the header's
+    `xs-col-*` classes, so site.css can turn every row into a card on a phone without the
+    labels being typed twice. Mark the header cells:
+    `xs-col-title` (the card heading, shown first and in full), `xs-col-status` (shown
+    next, without its label), `xs-col-minor` (hidden on a phone), `xs-col-nowrap` (short
+    values: dates, numbers), `xs-col-actions` (buttons, own line on a phone)."""
+    nodelist = parser.parse(("endlisttable",))
+    parser.delete_first_token()
+    return _ListTableNode(nodelist)
+
+
+class _ListTableNode(template.Node):
+    def __init__(self, nodelist):
+        self.nodelist = nodelist
+
+    def render(self, context):
+        from django.utils.safestring import mark_safe
+
+        from xieshang.core.listtable import annotate
+
+        return mark_safe(annotate(self.nodelist.render(context)))
