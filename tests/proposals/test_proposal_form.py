@@ -150,7 +150,7 @@ def test_the_proposer_attaches_files_to_a_draft_and_removes_them(
     client.force_login(world.user("zhang"))
     page = client.get(f"/proposals/{proposal.pk}/").content.decode()
     assert 'enctype="multipart/form-data"' in page
-    assert '<label class="form-label" for="id_attachment-file">附件' in page
+    assert '<label class="form-label" for="id_attachment-file">附件文件' in page
     response = upload(client, proposal, "调研报告.pdf", samples.PDF)
     assert response.status_code == 302
     attachment = Attachment.objects.get()

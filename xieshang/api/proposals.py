@@ -9,9 +9,10 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 
 from xieshang.api.schemas import Id, Page, Year
-from xieshang.core.audit import TransitionError
+from xieshang.core.audit import StaleEdit, TransitionError
+from xieshang.members.models import Member
 from xieshang.orgs.models import Department
-from xieshang.proposals import policies, services
+from xieshang.proposals import policies, selectors, services
 from xieshang.proposals.models import Proposal
 from xieshang.textsim import search
 
@@ -35,6 +36,7 @@ class ProposalRowOut(Schema):
     organisation: str
     first_proposer: str | None
     proposer_body: str
+    category: str
     submitted_at: dt.datetime | None
 
 
@@ -50,10 +52,20 @@ class AssignmentOut(Schema):
     due_date: dt.date | None
 
 
+class AttachmentOut(Schema):
+    id: int
+    name: str
+    url: str  # the checked download (core.files): the same rule as the proposal
+
+
 class ProposalOut(ProposalRowOut):
+    version: int
     facts: str
     analysis: str
     suggestions: str
+    suggested_department_id: int | None
+    suggested_department: str | None
+    attachments: list[AttachmentOut]
     review_note: str
     merged_into_id: int | None
     leading_leader: str
@@ -72,6 +84,37 @@ class ProposalFilters(Schema):
     year: Year | None = None
     q: str = ""
     page: Page = 1
+
+
+class DraftIn(Schema):
+    """A member's draft. `category` is one of the organisation's configured categories (or
+    empty); `suggested_department` one of its active departments (or null)."""
+
+    title: str = ""
+    facts: str = ""
+    analysis: str = ""
+    suggestions: str = ""
+    category: str = ""
+    suggested_department: Id | None = None
+    cosigners: list[Id] = []
+    is_public_interest: bool = True
+    proposer_opt_out: bool = False
+
+
+class DraftUpdateIn(Schema):
+    """Only the fields given change; `version` is the one read (a stale edit is refused)."""
+
+    version: int
+    title: str | None = None
+    facts: str | None = None
+    analysis: str | None = None
+    suggestions: str | None = None
+    category: str | None = None
+    suggested_department: Id | None = None
+    clear_suggested_department: bool = False
+    cosigners: list[Id] | None = None
+    is_public_interest: bool | None = None
+    proposer_opt_out: bool | None = None
 
 
 class AcceptIn(Schema):
@@ -131,6 +174,7 @@ def _row(p: Proposal) -> dict:
         "organisation": p.organisation.name,
         "first_proposer": p.first_proposer.name if p.first_proposer_id else None,
         "proposer_body": p.proposer_body,
+        "category": p.category,
         "submitted_at": p.submitted_at,
     }
 
@@ -139,9 +183,17 @@ def _detail(p: Proposal) -> dict:
     assignments = p.assignments.select_related("department", "task").order_by("round", "id")
     return {
         **_row(p),
+        "version": p.version,
         "facts": p.facts,
         "analysis": p.analysis,
         "suggestions": p.suggestions,
+        "suggested_department_id": p.suggested_department_id,
+        "suggested_department": (
+            p.suggested_department.name if p.suggested_department_id else None
+        ),
+        "attachments": [
+            {"id": a.pk, "name": str(a), "url": a.download_url} for a in p.attachments.all()
+        ],
         "review_note": p.review_note,
         "merged_into_id": p.merged_into_id,
         "leading_leader": p.leading_leader,
@@ -190,12 +242,112 @@ def list_proposals(request, filters: Query[ProposalFilters]):
 
 def _proposal_for(request, pk: int) -> Proposal:
     proposal = (
-        Proposal.objects.select_related("organisation", "first_proposer").filter(pk=pk).first()
+        Proposal.objects.select_related("organisation", "first_proposer", "suggested_department")
+        .filter(pk=pk)
+        .first()
     )
     # Same answer for "no such proposal" and "not yours": existence does not leak.
     if proposal is None or not policies.can_view(request.user, proposal):
         raise Http404
     return proposal
+
+
+def _department_or_none(pk: int | None) -> Department | None:
+    if pk is None:
+        return None
+    found = Department.objects.filter(pk=pk).first()
+    if found is None:
+        raise ValidationError({"suggested_department": _("承办单位不存在：%(ids)s") % {"ids": pk}})
+    return found
+
+
+def _members(ids: list[int], organisation) -> list[Member]:
+    """Co-signers: seated members of the same organisation, as the page offers them."""
+    found = selectors.cosigner_choices(organisation).in_bulk(ids)
+    missing = [i for i in ids if i not in found]
+    if missing:
+        raise ValidationError(
+            {
+                "cosigners": _("不能邀请这些委员联名：%(ids)s")
+                % {"ids": ", ".join(map(str, missing))}
+            }
+        )
+    return [found[i] for i in ids]
+
+
+@router.post("/", response={201: ProposalOut, 400: ErrorOut, 403: ErrorOut, 422: InvalidOut})
+def create_proposal(request, payload: DraftIn):
+    """A member's new draft, with the same fields and checks as the page's form."""
+    member = policies.member_of(request.user)
+    if member is None:
+        return Status(403, {"detail": _("只有委员可以通过接口撰写提案。")})
+    try:
+        proposal = services.proposal_create(
+            actor=request.user,
+            organisation=member.organisation,
+            cosigners=_members(payload.cosigners, member.organisation),
+            title=payload.title.strip(),
+            facts=payload.facts.strip(),
+            analysis=payload.analysis.strip(),
+            suggestions=payload.suggestions.strip(),
+            category=payload.category.strip(),
+            suggested_department=_department_or_none(payload.suggested_department),
+            is_public_interest=payload.is_public_interest,
+            proposer_opt_out=payload.proposer_opt_out,
+        )
+    except PermissionDenied:
+        return Status(403, {"detail": _("无权执行此操作。")})
+    except ValidationError as exc:
+        return _invalid(exc)
+    return Status(201, _detail(_proposal_for(request, proposal.pk)))
+
+
+@router.patch(
+    "/{pk}",
+    response={200: ProposalOut, 400: ErrorOut, 403: ErrorOut, 409: ErrorOut, 422: InvalidOut},
+)
+def update_proposal(request, pk: int, payload: DraftUpdateIn):
+    """Edit a draft (or a proposal returned for revision) as the page does."""
+    proposal = _proposal_for(request, pk)
+    fields = {
+        name: value.strip() if isinstance(value, str) else value
+        for name in (
+            "title",
+            "facts",
+            "analysis",
+            "suggestions",
+            "category",
+            "is_public_interest",
+            "proposer_opt_out",
+        )
+        if (value := getattr(payload, name)) is not None
+    }
+    try:
+        if payload.clear_suggested_department:
+            fields["suggested_department"] = None
+        elif payload.suggested_department is not None:
+            fields["suggested_department"] = _department_or_none(payload.suggested_department)
+        cosigners = (
+            None
+            if payload.cosigners is None
+            else _members(payload.cosigners, proposal.organisation)
+        )
+        services.proposal_update(
+            proposal=proposal,
+            actor=request.user,
+            expected_version=payload.version,
+            cosigners=cosigners,
+            **fields,
+        )
+    except PermissionDenied:
+        return Status(403, {"detail": _("无权执行此操作。")})
+    except StaleEdit as exc:
+        return Status(409, {"detail": str(exc)})
+    except ValidationError as exc:
+        return _invalid(exc)
+    except TransitionError as exc:
+        return Status(400, {"detail": str(exc)})
+    return Status(200, _detail(_proposal_for(request, proposal.pk)))
 
 
 @router.get("/{pk}", response=ProposalOut)

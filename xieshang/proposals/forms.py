@@ -117,7 +117,7 @@ class ProposalForm(StyledForm, forms.Form):
 
 
 class AttachmentForm(StyledForm, forms.Form):
-    file = SafeFileField(label=_("附件"), policy="document")
+    file = SafeFileField(label=_("附件文件"), policy="document")
 
 
 # --- Actions on the proposal page -------------------------------------------------------------
