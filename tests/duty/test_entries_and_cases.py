@@ -2,12 +2,13 @@ import datetime as dt
 import io
 
 import pytest
+import time_machine
 from django.core.management import call_command
 from django.urls import reverse
 from pypdf import PdfReader
 
 from tests.duty.factories import YEAR, member_with_user, record, setting
-from tests.factories import MemberFactory, make_org, seat, user_with_role
+from tests.factories import MemberFactory, TermFactory, make_org, seat, user_with_role
 from xieshang.core.models import Event, Notification
 from xieshang.duty.models import Certificate, DisciplineCase, DutyKind, DutyRecord
 from xieshang.duty.services import scan_discipline
@@ -112,6 +113,7 @@ def test_it_raises_absence_cases_once_and_escalates_on_the_second_absence():
 
 
 @pytest.mark.clause("C5.11")
+@time_machine.travel(dt.datetime(YEAR + 1, 1, 5, 2, 0, tzinfo=dt.UTC))
 def test_it_flags_two_idle_years_and_two_low_score_years():
     org, _term, _office, member = setting()
     busy = MemberFactory(organisation=org)
@@ -219,8 +221,11 @@ def test_the_demo_builds_pending_entries_and_cases():
 
     org = make_org()
     user_with_role(Role.OFFICE, org)
+    term = TermFactory(organisation=org, start_date=dt.date(2022, 1, 10))
     for _ in range(5):
-        MemberFactory(organisation=org)
+        seat(MemberFactory(organisation=org), term)
     demo.build(organisation=org, rng=random.Random(1))
     assert DutyRecord.objects.filter(status=DutyRecord.Status.PENDING).count() >= 3
-    assert DisciplineCase.objects.count() >= 2
+    # Cases come from the scan over the demo's records (the idle member), each audited.
+    assert DisciplineCase.objects.filter(rule=DisciplineCase.Rule.NO_CONTRIBUTION).exists()
+    assert Event.objects.filter(verb="duty.case_raise").count() == DisciplineCase.objects.count()

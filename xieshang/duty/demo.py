@@ -1,15 +1,187 @@
-"""Demo duty file data: this year's score table, pending manual entries (one of them by
-the demo member account) and a few discipline cases raised by the scan."""
+"""Demo duty file data: the duty records of the term's finished years, this year's score
+table, pending manual entries (one of them by the demo member account) and the discipline
+cases the scan raises.
+
+The other demos write this year's records through the services (meetings held, proposals
+filed…). The finished years of the term have no meetings or proposals in the demo, so
+`history` writes their records directly: each member keeps a habit over the years (most
+are steady, a few very active, a few weak), which gives the spread of grades an office
+sees in practice and therefore only a handful of discipline matters.
+"""
 
 import datetime as dt
 import random
 
 from django.utils import timezone
 
-from xieshang.members.models import Member
+from xieshang.members.models import Member, Membership
 
 from . import selectors, services
-from .models import DisciplineCase, DutyKind
+from .models import DutyKind, DutyRecord
+
+K = DutyKind
+# Habit -> (share of members, {kind: (min, max) per year}). The counts are drawn per year
+# within the range, so a steady member's score moves a little from year to year.
+HABITS: list[tuple[str, float, dict[str, tuple[int, int]]]] = [
+    (
+        "active",
+        0.12,
+        {
+            K.PLENARY_HALF_DAY: (5, 5),
+            K.MEETING: (4, 7),
+            K.TRAINING: (1, 2),
+            K.PROPOSAL_FIRST: (1, 2),
+            K.PROPOSAL_COSIGNER: (1, 3),
+            K.OPINION_SUBMITTED: (1, 2),
+            K.OPINION_ADOPTED: (0, 1),
+            K.INSPECTION: (1, 2),
+            K.SECTOR_CONTACT: (2, 5),
+            K.PLENARY_SPEECH: (0, 1),
+        },
+    ),
+    (
+        "steady",
+        0.45,
+        {
+            K.PLENARY_HALF_DAY: (4, 5),
+            K.MEETING: (4, 5),
+            K.TRAINING: (0, 1),
+            K.PROPOSAL_FIRST: (1, 1),
+            K.PROPOSAL_COSIGNER: (1, 2),
+            K.OPINION_SUBMITTED: (0, 1),
+            K.INSPECTION: (1, 1),
+            K.SECTOR_CONTACT: (1, 2),
+        },
+    ),
+    (
+        "ordinary",
+        0.37,
+        {
+            K.PLENARY_HALF_DAY: (4, 5),
+            K.MEETING: (4, 6),
+            K.TRAINING: (1, 1),
+            K.PROPOSAL_COSIGNER: (2, 3),
+            K.OPINION_SUBMITTED: (0, 1),
+            K.INSPECTION: (1, 1),
+            K.SECTOR_CONTACT: (0, 2),
+            K.ABSENCE_UNEXCUSED: (0, 1),
+        },
+    ),
+    # Around the pass mark: some years just 称职, some not.
+    (
+        "weak",
+        0.04,
+        {
+            K.PLENARY_HALF_DAY: (3, 5),
+            K.PLENARY_ABSENCE_EXCUSED: (0, 1),
+            K.MEETING: (4, 7),
+            K.TRAINING: (0, 1),
+            K.PROPOSAL_COSIGNER: (1, 2),
+            K.INSPECTION: (0, 1),
+            K.ABSENCE_UNEXCUSED: (0, 2),
+        },
+    ),
+    # Attends, but files neither proposals nor social-conditions items, year after year.
+    (
+        "idle",
+        0.01,
+        {
+            K.PLENARY_HALF_DAY: (3, 5),
+            K.MEETING: (2, 5),
+            K.INSPECTION: (0, 1),
+            K.ABSENCE_UNEXCUSED: (0, 2),
+        },
+    ),
+]
+TITLES = {
+    K.MEETING: ["协商座谈会", "专委会调研座谈", "委员活动小组活动", "委员工作室接待日"],
+    K.TRAINING: ["委员学习培训班", "委员履职能力专题培训"],
+    K.PROPOSAL_FIRST: ["关于加强社区养老服务的建议", "关于优化营商环境的建议"],
+    K.PROPOSAL_COSIGNER: ["关于推进垃圾分类的建议", "关于改善背街小巷环境的建议"],
+    K.OPINION_SUBMITTED: ["关于校外培训监管的情况反映", "关于农贸市场改造的情况反映"],
+    K.OPINION_ADOPTED: ["社情民意信息被区委办采用"],
+    K.INSPECTION: ["视察调研：河湖长制落实情况", "视察调研：城市更新项目"],
+    K.SECTOR_CONTACT: ["走访界别群众"],
+    K.PLENARY_SPEECH: ["大会发言"],
+    K.ABSENCE_UNEXCUSED: ["无故缺席协商座谈会", "无故缺席专委会活动"],
+    K.PLENARY_ABSENCE_EXCUSED: ["请假缺席全体会议"],
+}
+
+
+def _habits(member_ids: list[int], rng: random.Random) -> dict[int, str]:
+    """Give each member a habit in the shares of HABITS (rounded, at least one weak and one
+    idle member in a committee of any size), in a seeded random order."""
+    order = list(member_ids)
+    rng.shuffle(order)
+    counts = [max(1, round(share * len(order))) for _name, share, _kinds in HABITS]
+    counts[1] += len(order) - sum(counts)  # the rest are steady
+    out, i = {}, 0
+    for (name, _share, _kinds), n in zip(HABITS, counts, strict=True):
+        for mid in order[i : i + n]:
+            out[mid] = name
+        i += n
+    return out
+
+
+def _day(rng: random.Random, year: int) -> dt.date:
+    day = dt.date(year, 1, 1) + dt.timedelta(days=rng.randint(20, 350))
+    while day.weekday() >= 5:
+        day += dt.timedelta(days=1)
+    return day
+
+
+def history(*, organisation, rng: random.Random) -> int:
+    """Duty records of the finished years of the current term for its seated members, one
+    row per fact (as the modules write them), bulk-written: a district term has ~20,000.
+    Returns the number of rows."""
+    term = selectors.current_term(organisation)
+    today = timezone.localdate()
+    if term is None:
+        return 0
+    seats = list(
+        Membership.objects.filter(term=term, status=Membership.Status.ACTIVE)
+        .select_related("member")
+        .order_by("member_id")
+    )
+    habits = _habits([s.member_id for s in seats], rng)
+    kinds_of = {name: kinds for name, _share, kinds in HABITS}
+    sessions = {s.start_date.year: s for s in term.sessions.all()}
+    # Facts the other demos already wrote for those years (last year's proposals…) count
+    # towards the habit, so a member's year is not padded twice.
+    already: dict[tuple[int, int, str], int] = {}
+    for mid, day, kind in DutyRecord.objects.filter(
+        organisation=organisation, date__year__gte=term.start_date.year, date__year__lt=today.year
+    ).values_list("member_id", "date", "kind"):
+        key = (mid, day.year, kind)
+        already[key] = already.get(key, 0) + 1
+    rows = []
+    for year in range(term.start_date.year, today.year):
+        selectors.ensure_rules(organisation, year)
+        session = sessions.get(year)
+        plenary = f"政协{organisation.name.removesuffix('政协')}{session}" if session else ""
+        for seat in seats:
+            member = seat.member
+            for kind, (low, high) in kinds_of[habits[member.pk]].items():
+                n = rng.randint(low, high) - already.get((member.pk, year, kind), 0)
+                if kind == K.PLENARY_HALF_DAY:
+                    if session is None:
+                        continue
+                    for k in range(n):
+                        day = session.start_date + dt.timedelta(days=min(k // 2, 2))
+                        rows.append(_row(member, organisation, kind, day, plenary))
+                    continue
+                for _i in range(n):
+                    title = rng.choice(TITLES[kind])
+                    rows.append(_row(member, organisation, kind, _day(rng, year), title))
+    DutyRecord.objects.bulk_create(rows, batch_size=2000)
+    return len(rows)
+
+
+def _row(member, organisation, kind, day, title) -> DutyRecord:
+    return DutyRecord(
+        member=member, organisation=organisation, kind=kind, date=day, title=title[:200]
+    )
+
 
 ENTRIES = [
     (DutyKind.SECTOR_CONTACT, "走访界别群众，听取小微企业融资意见", "走访记录及照片3张"),
@@ -21,6 +193,7 @@ ENTRIES = [
 
 def build(*, organisation, rng: random.Random) -> None:
     today = timezone.localdate()
+    history(organisation=organisation, rng=rng)
     selectors.ensure_rules(organisation, today.year)
     selectors.ensure_rules(organisation, today.year - 1)
     members = list(Member.objects.filter(organisation=organisation).order_by("pk")[:200])
@@ -37,15 +210,7 @@ def build(*, organisation, rng: random.Random) -> None:
             title=title,
             evidence=evidence,
         )
+    # What the daily scan does: the yearly rules judge last year (finished), the absence
+    # rules this year so far.
+    services.scan_discipline(organisation, today.year - 1)
     services.scan_discipline(organisation, today.year, yearly=False)
-    if DisciplineCase.objects.filter(organisation=organisation).count() < 2:
-        for member in rng.sample(members, min(2, len(members))):
-            DisciplineCase.objects.get_or_create(
-                member=member,
-                rule=DisciplineCase.Rule.NO_CONTRIBUTION,
-                year=today.year - 1,
-                defaults={
-                    "organisation": organisation,
-                    "facts": f"{today.year - 2}—{today.year - 1}年",
-                },
-            )

@@ -26,6 +26,8 @@ class DutyKind(models.TextChoices):
     OPINION_ADOPTED = "opinion_adopted", _("社情民意信息被采用")
     OPINION_INSTRUCTED = "opinion_instructed", _("社情民意信息获领导批示")
     PLENARY_SPEECH = "plenary_speech", _("大会发言")
+    # A speech at a consultation activity (专题协商会、协商座谈会…), C2.8 / C3.2.
+    CONSULTATION_SPEECH = "consultation_speech", _("协商活动发言")
     INSPECTION = "inspection", _("视察调研")
     SECTOR_CONTACT = "sector_contact", _("联系界别群众")
     STUDIO = "studio", _("委员工作室、委员讲堂活动")

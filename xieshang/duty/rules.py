@@ -49,6 +49,8 @@ DEFAULT_SCORES: dict[str, tuple[Decimal, Decimal | None]] = {
     DutyKind.OPINION_ADOPTED: (Decimal(10), None),
     DutyKind.OPINION_INSTRUCTED: (Decimal(10), None),
     DutyKind.PLENARY_SPEECH: (Decimal(10), None),
+    # Not in the SPEC table: scored like another meeting or activity, half a plenary speech.
+    DutyKind.CONSULTATION_SPEECH: (Decimal(5), None),
     DutyKind.INSPECTION: (Decimal(5), None),
     DutyKind.SECTOR_CONTACT: (Decimal(2), Decimal(10)),
     DutyKind.STUDIO: (Decimal(5), None),

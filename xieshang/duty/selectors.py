@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Count, Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xieshang.orgs import config
@@ -76,6 +77,8 @@ class Score:
     by_kind: dict = field(default_factory=dict)  # kind -> (quantity, points)
     grade: str = ""
     minimum: list = field(default_factory=list)  # [(label, met)]
+    # The year is still running: `total` is the score so far and `grade` reads 进行中.
+    provisional: bool = False
 
     @property
     def minimum_met(self) -> bool:
@@ -84,6 +87,13 @@ class Score:
 
 def year_range(year: int) -> tuple[dt.date, dt.date]:
     return dt.date(year, 1, 1), dt.date(year, 12, 31)
+
+
+def year_ended(year: int) -> bool:
+    """Whether `year` is over on the product's clock (settings.TIME_ZONE, Beijing time by
+    default). Only a finished year gets a grade or is judged by the yearly discipline
+    rules: in November a member may still attend, propose and inspect."""
+    return year < timezone.localdate().year
 
 
 def scores(organisation, year: int, member_ids=None) -> dict[int, Score]:
@@ -113,8 +123,12 @@ def scores(organisation, year: int, member_ids=None) -> dict[int, Score]:
         score.total += points
     thresholds = grade_thresholds(organisation)
     minimum = minimum_duty_labels(organisation)
+    provisional = not year_ended(year)
     for score in result.values():
-        score.grade = grade_for(organisation, score.total, thresholds)
+        score.provisional = provisional
+        score.grade = (
+            _("进行中") if provisional else grade_for(organisation, score.total, thresholds)
+        )
         score.minimum = [
             (label, any(k in score.by_kind for k in kinds)) for kinds, label in minimum
         ]

@@ -171,8 +171,10 @@ def rules_update(*, organisation, year: int, actor, changes: dict) -> int:
 
 def scan_discipline(organisation, year: int, *, actor=None, yearly: bool = True) -> int:
     """Raise discipline cases for `year` (idempotent: one case per member, rule and year).
-    Absence rules look at `year`; the yearly rules (`yearly=True`, for a completed year) at
-    `year` and the years before it."""
+    Absence rules look at `year` and may fire while it runs: each counts absences that
+    already happened. The yearly rules (no contribution, low score) judge `year` and the
+    years before it as a whole, so they only run once `year` has ended, whatever the
+    caller asks: a year in progress never raises them."""
     from django.db import transaction
     from django.db.models import Count
     from django.utils.translation import gettext as _
@@ -184,6 +186,7 @@ def scan_discipline(organisation, year: int, *, actor=None, yearly: bool = True)
     from .models import DisciplineCase
 
     Rule = DisciplineCase.Rule
+    yearly = yearly and selectors.year_ended(year)
     wanted: list[tuple[int, str, str]] = []
     start, end = selectors.year_range(year)
     absences = (
@@ -220,6 +223,20 @@ def scan_discipline(organisation, year: int, *, actor=None, yearly: bool = True)
         )
         # Only years fully inside the term count: a new member is not idle before joining.
         first_year = term.start_date.year
+        # Nor is anyone idle in a year the organisation kept no duty file at all (before it
+        # used the system, or a node whose members are filed elsewhere): an empty ledger
+        # says nothing about the members.
+        looked_at = range(year - max(idle_years, low_years) + 1, year + 1)
+        kept = {
+            day.year
+            for day in DutyRecord.objects.filter(
+                organisation=organisation,
+                status=DutyRecord.Status.CONFIRMED,
+                date__gte=selectors.year_range(looked_at[0])[0],
+                date__lte=end,
+            ).dates("date", "year")
+        }
+        first_year = max([first_year] + [y + 1 for y in looked_at if y not in kept])
         idle_span = list(range(year - idle_years + 1, year + 1))
         if seated and idle_span[0] >= first_year:
             active = selectors.contributions_by_year(organisation, seated, idle_span)

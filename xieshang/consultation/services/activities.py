@@ -234,6 +234,8 @@ def activity_hold(*, activity: Activity, actor, attendance: dict[int, str], minu
             source=activity,
             actor=actor,
         )
+    for speech in activity.speeches.select_related("member"):
+        speech_record_duty(speech, activity, actor)
     days = config.get(activity.organisation, rules.MINUTES_WORKING_DAYS)
     followups.task_open(
         organisation=activity.organisation,
@@ -249,13 +251,44 @@ def activity_hold(*, activity: Activity, actor, attendance: dict[int, str], minu
     return activity
 
 
+def _speaking_member(activity: Activity, speaker: str):
+    """The member among the activity's participants whose name is `speaker`, if exactly one
+    is: the form asks for a name, and a speech by a member counts in their duty file."""
+    ids = set(
+        Participant.objects.filter(
+            activity=activity, member__isnull=False, member__name=speaker.strip()
+        ).values_list("member_id", flat=True)
+    )
+    return Member.objects.get(pk=ids.pop()) if len(ids) == 1 else None
+
+
+def speech_record_duty(speech: Speech, activity: Activity, actor) -> None:
+    """A member's speech at a held activity goes into the duty ledger, once: the ledger
+    keys the record on the speech, so recording the activity again adds nothing."""
+    if speech.member_id is None or activity.status != Activity.Status.HELD:
+        return
+    record_duty(
+        member=speech.member,
+        kind=DutyKind.CONSULTATION_SPEECH,
+        date=activity.date,
+        title=_("%(activity)s：%(title)s") % {"activity": activity.title, "title": speech.title},
+        source=speech,
+        actor=actor,
+    )
+
+
 @transaction.atomic
 def speech_add(*, activity: Activity, actor, speaker: str, title: str, text: str = "", member=None):
+    """Record a speech (协商活动发言). A member's speech counts in their duty file
+    (C3.2) when the activity has been held: now if it has, else when it is recorded held."""
     _require_activities(actor, activity.organisation)
+    if member is None:
+        member = _speaking_member(activity, speaker)
     speech = Speech.objects.create(
         activity=activity, speaker=speaker, title=title, text=text, member=member
     )
     record_event(actor=actor, verb="activity.edit", subject=activity, note=f"{speaker}：{title}")
+    speech_record_duty(speech, activity, actor)
     return speech
 
 
