@@ -120,3 +120,26 @@ def test_no_page_shows_a_raw_code(client, username):
 def test_the_public_portal_shows_no_raw_code(client):
     findings = crawl_for_codes(client, "visitor", choice_codes(), "/portal/")
     assert findings == [], "\n".join(findings)
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("demo")
+def test_an_outcome_names_the_office_asked_by_its_label(client):
+    """A consultation outcome sent to the government office lists "政府办公室" among the
+    bodies asked for feedback, not "government_office"."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from xieshang.consultation.models import Outcome
+    from xieshang.core.models import User
+    from xieshang.followups.models import Task
+
+    task = Task.objects.filter(
+        content_type=ContentType.objects.get_for_model(Outcome),
+        department__isnull=True,
+        assignee_role="government_office",
+    ).first()
+    assert task is not None, "the demo asks the government office about an outcome"
+    client.force_login(User.objects.get(username="office"))
+    text = visible_text(client.get(f"/consultation/outcomes/{task.object_id}/").content.decode())
+    assert "政府办公室" in text
+    assert "government_office" not in text
