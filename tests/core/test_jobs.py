@@ -11,7 +11,7 @@ from tests.factories import MemberFactory, TermFactory, make_org, seat, user_wit
 from tests.xlsx import workbook
 from xieshang.core import jobs
 from xieshang.core.jobs import Job
-from xieshang.core.models import Event
+from xieshang.core.models import Event, Notification
 from xieshang.orgs.models import Level, Role
 
 
@@ -65,6 +65,9 @@ def test_a_big_members_export_runs_as_a_job_with_progress_then_a_download(
     assert len(rows) == 4 and {r[1] for r in rows[1:]} == {"张一", "李二", "王三"}
     assert "13900000001" in {r[13] for r in rows[1:]}  # the office may see phone numbers
     assert Event.objects.filter(verb="pii.export", actor=office).exists()
+    # Whoever left the page finds the file through the inbox.
+    note = Notification.objects.get(recipient=office)
+    assert note.url == f"/jobs/{job.pk}/" and "导出委员名单已完成" in note.title
 
 
 def test_nobody_but_the_owner_sees_the_job_or_its_file(

@@ -263,7 +263,20 @@ def complete(
         fields["result_name"] = name[:200]
     if "done" not in fields and job.total:
         fields["done"] = job.total
-    return _end(job, Job.Status.DONE, fields)
+    ended = _end(job, Job.Status.DONE, fields)
+    if ended and result is not None:
+        # The owner may have left the page: the inbox says where the file is.
+        from django.urls import reverse
+
+        from .notifications import notify
+
+        notify(
+            [job.owner],
+            title=str(_("%(kind)s已完成，可以下载")) % {"kind": job.kind_label},
+            url=reverse("job", args=[job.pk]),
+            dedupe_key=f"job:{job.pk}",
+        )
+    return ended
 
 
 def fail(job: Job, *, message: str = "", outcome: dict | None = None) -> bool:

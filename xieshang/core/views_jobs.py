@@ -23,7 +23,11 @@ def _owned(request, pk: int) -> jobs.Job:
 @login_required
 def job(request, pk: int):
     job = _owned(request, pk)
-    context = {"job": job, "poll_url": reverse("job", args=[job.pk])}
+    context = {
+        "job": job,
+        "poll_url": reverse("job", args=[job.pk]),
+        "keep_days": jobs.KEEP_RESULTS.days,
+    }
     if request.htmx:
         return render(request, "core/_job_progress.html", context)
     return render(request, "core/job.html", context)
