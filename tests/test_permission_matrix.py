@@ -206,6 +206,7 @@ OBJECTS: dict[str, dict[str, Callable]] = {
     "duty:member_file": {"pk": obj("member")},
     "duty:entry_decide": {"pk": obj("duty_record")},
     "duty:case": {"pk": obj("case")},
+    "duty:case_exit": {"pk": obj("case")},
     "followups:detail": {"pk": obj("task")},
     "followups:feedback": {"pk": obj("task")},
     "followups:extension": {"pk": obj("task")},

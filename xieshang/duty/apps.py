@@ -24,5 +24,8 @@ class DutyConfig(AppConfig):
                 "duty.case_raise": _("生成履职纪律事项"),
                 "duty.case_decide": _("处理履职纪律事项"),
                 "duty.certificate_issue": _("出具参加政协活动证明"),
+                "duty.exit_propose": _("建议撤销委员资格（待主席会议确认）"),
+                "duty.exit_confirm": _("主席会议确认撤销委员资格"),
+                "duty.exit_decline": _("主席会议未同意撤销委员资格"),
             }
         )

@@ -54,6 +54,38 @@ class CaseDecisionForm(StyledForm):
     )
 
 
+class ExitDecisionForm(StyledForm):
+    """The chairman's meeting's decision on a pending exit, recorded by the office."""
+
+    decision = forms.ChoiceField(
+        label=_("主席会议决定"),
+        choices=[("confirm", _("同意撤销委员资格")), ("decline", _("不同意撤销"))],
+    )
+    decided_on = forms.DateField(
+        label=_("主席会议日期"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    meeting = forms.ModelChoiceField(
+        label=_("主席会议（已在系统中登记的）"), queryset=None, required=False
+    )
+    note = forms.CharField(
+        label=_("会议意见"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
+    )
+
+    def __init__(self, *args, organisation, **kwargs):
+        from xieshang.meetings.models import Meeting, MeetingKind
+
+        super().__init__(*args, **kwargs)
+        self.fields["meeting"].queryset = Meeting.objects.filter(
+            organisation=organisation, kind=MeetingKind.CHAIRMAN
+        ).order_by("-start")
+
+    def clean_decided_on(self):
+        value = self.cleaned_data["decided_on"]
+        if value > timezone.localdate():
+            raise forms.ValidationError(_("日期不能晚于今天。"))
+        return value
+
+
 class CertificateForm(StyledForm):
     start_date = forms.DateField(
         label=_("起始日期"), widget=forms.DateInput(attrs={"type": "date"})

@@ -170,6 +170,76 @@ class DisciplineCase(models.Model):
         return f"{self.member} {self.get_rule_display()}"
 
 
+class ExitProposal(models.Model):
+    """A pending exit (C5.10) opened by a discipline decision (C5.11): the proposal to revoke
+    a member's seat waits for the chairman's meeting. Nothing changes on the seat until the
+    office records the meeting's confirmation, which ends the seat through the members'
+    exit service (`membership_revoke`), with its own audit event; a declined proposal
+    leaves the seat as it was."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待主席会议确认")
+        CONFIRMED = "confirmed", _("主席会议已确认")
+        DECLINED = "declined", _("主席会议未同意")
+
+    organisation = models.ForeignKey(
+        "orgs.Organisation", on_delete=models.PROTECT, related_name="exit_proposals"
+    )
+    membership = models.ForeignKey(
+        "members.Membership",
+        verbose_name=_("委员任职"),
+        on_delete=models.PROTECT,
+        related_name="exit_proposals",
+    )
+    case = models.OneToOneField(
+        DisciplineCase,
+        verbose_name=_("履职纪律事项"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="exit_proposal",
+    )
+    reason = models.CharField(_("建议理由"), max_length=200)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    proposed_at = models.DateTimeField(default=timezone.now)
+    meeting = models.ForeignKey(
+        "meetings.Meeting",
+        verbose_name=_("主席会议"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_on = models.DateField(_("主席会议日期"), null=True, blank=True)
+    decision_note = models.TextField(_("会议意见"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        verbose_name = _("撤销委员资格建议")
+        verbose_name_plural = _("撤销委员资格建议")
+        ordering = ["-proposed_at", "-id"]
+        constraints = [
+            # One open exit step per seat at a time.
+            models.UniqueConstraint(
+                fields=["membership"],
+                condition=models.Q(status="pending"),
+                name="exit_proposal_one_pending",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.membership.member} {self.get_status_display()}"
+
+
 class Certificate(models.Model):
     """A printed certificate of participation (参加政协活动证明), checkable on the portal."""
 

@@ -15,5 +15,6 @@ urlpatterns = [
     path("rules/", views.rules_edit, name="rules"),
     path("cases/", views.cases, name="cases"),
     path("cases/<int:pk>/", views.case_detail, name="case"),
+    path("cases/<int:pk>/exit/", views.case_exit, name="case_exit"),
     path("certificate/", views.certificate, name="certificate"),
 ]

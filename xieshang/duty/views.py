@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from xieshang.core import access
 from xieshang.core.audit import StaleEdit, TransitionError, history
 from xieshang.core.params import paginate, year_param
 from xieshang.core.pdf import pdf_response, render_pdf
@@ -19,11 +20,12 @@ from .forms import (
     CaseDecisionForm,
     CertificateForm,
     EntryDecisionForm,
+    ExitDecisionForm,
     ManualEntryForm,
     ScoreRuleForm,
     VerifyForm,
 )
-from .models import Certificate, DisciplineCase, DutyKind, DutyRecord
+from .models import Certificate, DisciplineCase, DutyKind, DutyRecord, ExitProposal
 
 EVALUATION_PER_PAGE = 50
 
@@ -290,6 +292,47 @@ def _get_case(request, pk):
     return case
 
 
+def _render_case(request, case, *, form=None, exit_form=None, status=200):
+    manage = policies.can_manage(request.user, case.organisation)
+    proposal = (
+        ExitProposal.objects.filter(case=case)
+        .select_related("membership__term", "meeting", "decided_by")
+        .first()
+    )
+    events = list(history(case).select_related("actor"))
+    if proposal is not None:
+        # The exit's own events, and the seat's revocation once the meeting confirmed it.
+        seat = history(proposal.membership).filter(verb="membership.revoke")
+        events = sorted(
+            events + list(history(proposal).select_related("actor")) + list(seat),
+            key=lambda e: (e.created_at, e.pk),
+            reverse=True,
+        )
+    may_decide_exit = (
+        manage
+        and proposal is not None
+        and proposal.status == ExitProposal.Status.PENDING
+        and access.can(request.user, "members.edit", case.organisation)
+    )
+    if may_decide_exit and exit_form is None:
+        exit_form = ExitDecisionForm(
+            organisation=case.organisation, initial={"decided_on": timezone.localdate()}
+        )
+    return render(
+        request,
+        "duty/case.html",
+        {
+            "case": case,
+            "manage": manage,
+            "form": form or CaseDecisionForm(),
+            "proposal": proposal,
+            "exit_form": exit_form if may_decide_exit else None,
+            "events": events,
+        },
+        status=status,
+    )
+
+
 @login_required
 def case_detail(request, pk: int):
     case = _get_case(request, pk)
@@ -311,17 +354,40 @@ def case_detail(request, pk: int):
             else:
                 messages.success(request, _("已记录处理结果。"))
                 return redirect("duty:case", case.pk)
-    return render(
-        request,
-        "duty/case.html",
-        {
-            "case": case,
-            "manage": manage,
-            "form": form,
-            "events": history(case).select_related("actor"),
-        },
-        status=400 if request.method == "POST" else 200,
-    )
+    return _render_case(request, case, form=form, status=400 if request.method == "POST" else 200)
+
+
+@login_required
+@require_POST
+def case_exit(request, pk: int):
+    """The office records the chairman's meeting's decision on the revocation proposal of a
+    case (C5.10): confirmed, the seat ends; declined, nothing changes."""
+    case = _get_case(request, pk)
+    if not (
+        policies.can_manage(request.user, case.organisation)
+        and access.can(request.user, "members.edit", case.organisation)
+    ):
+        raise PermissionDenied
+    proposal = ExitProposal.objects.filter(case=case).first()
+    if proposal is None:
+        raise Http404
+    form = ExitDecisionForm(request.POST, organisation=case.organisation)
+    if form.is_valid():
+        try:
+            services.exit_decide(
+                proposal_id=proposal.pk,
+                actor=request.user,
+                confirm=form.cleaned_data["decision"] == "confirm",
+                decided_on=form.cleaned_data["decided_on"],
+                note=form.cleaned_data["note"],
+                meeting=form.cleaned_data["meeting"],
+            )
+        except TransitionError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("已记录主席会议决定。"))
+            return redirect("duty:case", case.pk)
+    return _render_case(request, case, exit_form=form, status=400)
 
 
 @login_required
