@@ -49,6 +49,8 @@ def test_a_year_in_progress_reads_in_progress_and_raises_no_year_judging_case(cl
     row = row[: row.index("</tr>")]
     assert "进行中" in row and "不称职" not in row
     assert "-25" in row  # the score so far: 5 for the half-day, -30 for the absence
+    assert "2026年度尚未结束" in page
+    assert "尚未结束" not in client.get(reverse("duty:evaluation") + "?year=2025").content.decode()
     file_page = client.get(reverse("duty:member_file", args=[member.pk]) + "?year=2026")
     assert "进行中" in file_page.content.decode()
 

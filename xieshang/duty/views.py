@@ -169,6 +169,8 @@ def evaluation(request):
             "year": year,
             "sort": sort,
             "organisation": org,
+            # The year is still running: scores so far, no grades yet (issue 11).
+            "provisional": not selectors.year_ended(year),
             "minimum_labels": [label for _k, label in selectors.minimum_duty_labels(org)],
             "years": range(timezone.localdate().year, timezone.localdate().year - 5, -1),
         },
