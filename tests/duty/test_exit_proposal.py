@@ -64,6 +64,9 @@ def test_a_revocation_proposal_opens_a_pending_exit_that_changes_nothing(client)
 
     page = client.get(reverse("duty:case", args=[case.pk])).content.decode()
     assert "待主席会议确认" in page and "登记主席会议决定" in page
+    # The member's page shows the open exit step on the seat, which is still 在任.
+    page = client.get(reverse("members:detail", args=[member.pk])).content.decode()
+    assert "撤销委员资格建议待主席会议确认" in page
     # The member sees where their case stands, but cannot record the meeting's decision.
     client.force_login(member.user)
     page = client.get(reverse("duty:case", args=[case.pk])).content.decode()

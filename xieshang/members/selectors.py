@@ -105,7 +105,8 @@ def member_for_user(user, pk: int, perm: str = "members.view") -> Member | None:
 def memberships_of(member: Member) -> list[Membership]:
     return list(
         member.memberships.select_related("term", "sector", "party", "activity_group")
-        .prefetch_related("committees", "categories")
+        # exit_proposals: a revocation waiting for the chairman's meeting (duty, C5.10).
+        .prefetch_related("committees", "categories", "exit_proposals")
         .order_by("-term__number")
     )
 
