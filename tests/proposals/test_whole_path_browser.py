@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.conftest import login
+from tests.pickers import pick
 from tests.proposals.conftest import World
 from xieshang.proposals import services
 from xieshang.proposals.models import Proposal
@@ -64,7 +65,7 @@ def test_a_joint_proposal_from_draft_to_published_answer(browser, live_server):
     page.get_by_label("现状与问题").fill("我区老旧小区六层住宅楼大多没有电梯，老人上下楼困难。")
     page.get_by_label("原因分析").fill("资金分摊难、审批环节多。")
     page.get_by_label("具体建议").fill("简化审批，设立财政补贴，建立楼栋协商机制。")
-    page.get_by_label("联名提案人").select_option(value=str(world.members["wang"].pk))
+    pick(page, "联名提案人", "王建国")
     page.get_by_role("button", name="保存并提交").click()
     expect(page.get_by_text("待联名确认").first).to_be_visible()
     proposal = Proposal.objects.get(title=TITLE)
@@ -84,7 +85,7 @@ def test_a_joint_proposal_from_draft_to_published_answer(browser, live_server):
     expect(page.get_by_text("已立案").first).to_be_visible()
     assign = page.locator("#form-assign")
     assign.get_by_label("主办单位").select_option(label="区住房和城乡建设局")
-    assign.get_by_label("协办／分办单位").select_option(label="区教育局")
+    pick(page, "协办／分办单位", "区教育局", within=assign)
     assign.get_by_role("button", name="交办").click()
     expect(page.get_by_text("办理中").first).to_be_visible()
     ctx.close()

@@ -261,7 +261,7 @@ class PlanItemForm(StyledForm, forms.Form):
         self.fields["committee"].queryset = Committee.objects.filter(organisation=organisation)
         self.fields["departments"].queryset = Department.objects.filter(
             organisation=organisation, is_active=True
-        ).order_by("name")
+        ).order_by("sort_order", "name")
         self.fields["co_organisers"].queryset = Party.objects.exclude(
             kind__in=[Party.Kind.CPC, Party.Kind.NONE]
         )
@@ -447,7 +447,7 @@ class ParticipantsForm(StyledForm, forms.Form):
         ).distinct()
         self.fields["departments"].queryset = Department.objects.filter(
             organisation=organisation, is_active=True
-        ).order_by("name")
+        ).order_by("sort_order", "name")
 
     def clean_leaders(self):
         rows = []
@@ -530,7 +530,7 @@ class OutcomeForm(StyledForm, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["departments"].queryset = Department.objects.filter(
             organisation=organisation, is_active=True
-        ).order_by("name")
+        ).order_by("sort_order", "name")
 
 
 class DecisionForm(StyledForm, forms.Form):

@@ -44,6 +44,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
             "opinions.manage",
             "opinions.submit",
             "portal.screening",
+            "orgs.department_order",
         }
     ),
     Role.PROPOSAL_COMMITTEE: frozenset(
@@ -138,7 +139,11 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     Role.LIAISON: frozenset({"orgs.view", "consultation.topic_submit"}),
     # 三员分立: the three administrator duties see nothing of the domain data beyond what
     # their duty needs, and none of them can grant itself another's duty.
-    Role.SYSTEM_ADMIN: frozenset({"orgs.view", "orgs.manage", "system.manage"}),
+    # The official order of the handling units is the office's; the system administrator,
+    # who keeps the reference data, may set it too.
+    Role.SYSTEM_ADMIN: frozenset(
+        {"orgs.view", "orgs.manage", "orgs.department_order", "system.manage"}
+    ),
     Role.SECURITY_ADMIN: frozenset({"security.manage", "audit.view_admins"}),
     Role.AUDIT_ADMIN: frozenset({"audit.view", "audit.export"}),
 }

@@ -13,6 +13,7 @@ from xieshang.orgs.models import Committee, Department, Level, Organisation, Rol
 
 from . import access, uploads
 from .audit import VERB_LABELS
+from .widgets import with_pinyin
 
 # Prefix filters offered before the single verbs (which every app registers in audit).
 VERB_GROUPS = {
@@ -24,8 +25,13 @@ VERB_GROUPS = {
 
 def style_widgets(form: forms.BaseForm) -> None:
     """Bootstrap classes on every widget, so templates render fields plainly (and no inline
-    styles are ever needed: the CSP forbids them). One place for every form in the app."""
+    styles are ever needed: the CSP forbids them). One place for every form in the app.
+
+    Selects of model choices (departments, members, organisations…) also get the pinyin of
+    each option, which the search-as-you-type pickers (static/xs/pickers.js) match on."""
     for field in form.fields.values():
+        if isinstance(field, forms.ModelChoiceField):
+            field.widget = with_pinyin(field.widget)
         widget = field.widget
         if isinstance(
             widget, forms.CheckboxInput | forms.RadioSelect | forms.CheckboxSelectMultiple
@@ -161,6 +167,39 @@ class OrganisationForm(StyledForm, forms.Form):
             if self._ORDER.index(level) <= self._ORDER.index(parent.level):
                 self.add_error("level", _("下级组织的层级须低于上级组织。"))
         return data
+
+
+class DepartmentOrderForm(forms.Form):
+    """The official order of one organisation's departments: a position number each.
+
+    A department given the number another one holds goes before it, so typing 3 for the
+    thirtieth department moves it to third place and the others shift down."""
+
+    def __init__(self, *args, departments, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.departments = list(departments)
+        for position, department in enumerate(self.departments, start=1):
+            self.fields[f"pos-{department.pk}"] = forms.IntegerField(
+                label=department.name,
+                min_value=1,
+                max_value=9999,
+                initial=position,
+                widget=forms.NumberInput(attrs={"class": "form-control form-control-sm"}),
+            )
+
+    def rows(self):
+        return [(d, self[f"pos-{d.pk}"]) for d in self.departments]
+
+    def order(self) -> list[int]:
+        """Department ids in the order the numbers give (valid forms only)."""
+        numbers = self.cleaned_data
+
+        def key(item):
+            position, department = item
+            number = numbers[f"pos-{department.pk}"]
+            return (number, number == position, position)  # moved ones first on a tie
+
+        return [d.pk for _p, d in sorted(enumerate(self.departments, start=1), key=key)]
 
 
 class AuditFilterForm(StyledForm, forms.Form):

@@ -34,6 +34,7 @@ register_verbs(
         "calendar.set": _("设置工作日调整"),
         "calendar.remove": _("删除工作日调整"),
         "org.create": _("新建组织"),
+        "org.department_order": _("调整承办单位排序"),
         "pii.view": _("查看个人信息"),
         "pii.export": _("导出个人信息"),
         "audit.export": _("导出审计日志"),

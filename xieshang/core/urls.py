@@ -54,6 +54,7 @@ urlpatterns = [
         name="calendar_day_remove",
     ),
     path("admin-duties/organisations/", views_admin.organisations, name="organisations"),
+    path("admin-duties/departments/", views_admin.department_order, name="department_order"),
     path("files/<str:label>/<int:pk>/<str:field>/", files.serve, name="file"),
     path("healthz", views.healthz, name="healthz"),
     path("", include([])),

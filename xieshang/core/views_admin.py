@@ -10,12 +10,14 @@ from django.db import transaction
 from django.db.models import Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from xieshang.orgs.models import Organisation, Role, RoleAssignment
+from xieshang.orgs import services as orgs_services
+from xieshang.orgs.models import Department, Organisation, Role, RoleAssignment
 
 from . import access, jobs, services
 from . import audit_export as audit_export_
@@ -23,6 +25,7 @@ from .excel import XLSX
 from .forms import (
     AuditFilterForm,
     CalendarDayForm,
+    DepartmentOrderForm,
     OrganisationForm,
     RoleAssignForm,
     UserCreateForm,
@@ -268,6 +271,66 @@ def organisations(request):
         request,
         "core/organisations.html",
         {"form": form, "rows": rows},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+# --- The office: the official order of the handling units ----------------------------------
+
+
+def _order_organisation(request) -> tuple[Organisation, list[Organisation]]:
+    """The organisation whose departments are shown (`?org=`, else the user's highest one
+    that has departments) and the ones the user may choose between."""
+    access.require(request.user, "orgs.department_order")
+    choices = list(
+        access.organisations(request.user, "orgs.department_order")
+        .filter(departments__isnull=False)
+        .distinct()
+        .order_by("path")
+    )
+    if not choices:
+        raise Http404
+    wanted = request.POST.get("org") or request.GET.get("org") or ""
+    chosen = next((o for o in choices if str(o.pk) == wanted), choices[0])
+    return chosen, choices
+
+
+@login_required
+def department_order(request):
+    """承办单位排序: the order departments are listed in everywhere (pickers, lists), set by
+    position numbers, or one step up or down at a time."""
+    org, choices = _order_organisation(request)
+    departments = list(Department.objects.filter(organisation=org).order_by("sort_order", "name"))
+    form = DepartmentOrderForm(request.POST or None, departments=departments)
+    if request.method == "POST":
+        ids = [d.pk for d in departments]
+        move = request.POST.get("move", "")
+        pk, _sep, direction = move.partition(":")
+        if move:
+            if not pk.isdigit() or int(pk) not in ids or direction not in ("up", "down"):
+                raise Http404
+            i = ids.index(int(pk))
+            j = i - 1 if direction == "up" else i + 1
+            if 0 <= j < len(ids):
+                ids[i], ids[j] = ids[j], ids[i]
+            order = ids
+        elif form.is_valid():
+            order = form.order()
+        else:
+            order = None
+        if order is not None:
+            changed = orgs_services.department_order_set(
+                organisation=org, order=order, actor=request.user
+            )
+            if changed:
+                messages.success(request, _("承办单位排序已保存。"))
+            url = reverse("department_order")
+            anchor = f"#dept-{pk}" if move else ""
+            return redirect(f"{url}?org={org.pk}{anchor}")
+    return render(
+        request,
+        "core/department_order.html",
+        {"form": form, "org": org, "choices": choices},
         status=400 if request.method == "POST" else 200,
     )
 

@@ -290,14 +290,17 @@ class DemoBuilder:
             if prefix != "区":
                 name = name.replace("区", prefix, 1)
             names.append(name)
+        # The official order is the order of the data list (government bodies first, then the
+        # people's organisations); street offices follow them (see `_streets`).
         rows = [
             Department(
                 organisation=node.org,
                 name=name,
                 leader_name=data.person_name(self.rng, self.rng.choice("MMMF")),
                 phone=f"8{self.rng.randrange(10**7):07d}",
+                sort_order=i,
             )
-            for name in names
+            for i, name in enumerate(names, start=1)
         ]
         Department.objects.bulk_create(rows)
         self.stats.departments += len(rows)
@@ -356,6 +359,7 @@ class DemoBuilder:
                         name=f"{name}办事处",
                         leader_name=data.person_name(rng, rng.choice("MMF")),
                         phone=f"8{rng.randrange(10**7):07d}",
+                        sort_order=len(data.DEPARTMENTS) + i,
                     )
                 )
         LiaisonRoom.objects.bulk_create(rooms)

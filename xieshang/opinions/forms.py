@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from xieshang.core.widgets import PinyinSelectMultiple
 from xieshang.orgs import config
 from xieshang.orgs.models import Department
 
@@ -120,7 +121,7 @@ class InstructionForm(forms.Form):
         label=_("落实单位"),
         queryset=Department.objects.none(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"class": "form-select", "size": 6}),
+        widget=PinyinSelectMultiple(attrs={"class": "form-select", "size": 6}),
     )
     offices = forms.MultipleChoiceField(
         label=_("落实办公室"),

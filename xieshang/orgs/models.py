@@ -218,11 +218,13 @@ class Department(models.Model):
     )
     phone = models.CharField(_("联系电话"), max_length=30, blank=True)
     is_active = models.BooleanField(_("在用"), default=True)
+    # The office's official order (lists, pickers, reports); ties go by name.
+    sort_order = models.PositiveIntegerField(_("排序"), default=0)
 
     class Meta:
         verbose_name = _("承办单位")
         verbose_name_plural = _("承办单位")
-        ordering = ["organisation", "name"]
+        ordering = ["organisation", "sort_order", "name"]
         constraints = [
             models.UniqueConstraint(fields=["organisation", "name"], name="department_unique_name")
         ]

@@ -4,7 +4,7 @@ from django.db import transaction
 
 from xieshang.core.audit import record_event
 
-from .models import Organisation
+from .models import Department, Organisation
 
 
 @transaction.atomic
@@ -16,3 +16,41 @@ def organisation_create(
     org.save(update_fields=["path"])
     record_event(actor=actor, verb="org.create", subject=org, organisation=org)
     return org
+
+
+@transaction.atomic
+def department_order_set(*, organisation: Organisation, order: list[int], actor) -> bool:
+    """Put `organisation`'s departments in the official order `order` (department ids,
+    first first): they are numbered 1, 2, 3… in that order, and departments missing from
+    the list follow in their present order. Returns whether the order changed; if it did,
+    one audit event keeps the order before and after."""
+    from xieshang.core import access
+
+    access.require(actor, "orgs.department_order", organisation)
+    departments = list(
+        Department.objects.select_for_update()
+        .filter(organisation=organisation)
+        .order_by("sort_order", "name", "pk")
+    )
+    by_id = {d.pk: d for d in departments}
+    wanted = [by_id[pk] for pk in dict.fromkeys(order) if pk in by_id]
+    chosen = {d.pk for d in wanted}
+    ordered = wanted + [d for d in departments if d.pk not in chosen]
+    before = [d.name for d in departments]
+    moved = []
+    for position, department in enumerate(ordered, start=1):
+        if department.sort_order != position:
+            department.sort_order = position
+            moved.append(department)
+    if moved:
+        Department.objects.bulk_update(moved, ["sort_order"])
+    after = [d.name for d in ordered]
+    if after != before:
+        record_event(
+            actor=actor,
+            verb="org.department_order",
+            subject=organisation,
+            organisation=organisation,
+            data={"from": before, "to": after},
+        )
+    return after != before

@@ -390,7 +390,7 @@ def departments_for(issue_or_org) -> "list[Department]":
     organisation = getattr(issue_or_org, "organisation", issue_or_org)
     return Department.objects.filter(
         organisation_id__in=organisation.ancestor_ids(), is_active=True
-    ).order_by("name")
+    ).order_by("sort_order", "name")
 
 
 @transaction.atomic

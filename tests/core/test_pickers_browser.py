@@ -1,0 +1,107 @@
+"""The search-as-you-type pickers in a real browser, under the site's strict CSP: a
+department found by its pinyin initials and picked with the keyboard, two co-signers found
+by part of their names."""
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.conftest import login
+from tests.factories import DepartmentFactory, MemberFactory, seat
+from tests.proposals.conftest import PROPOSAL_TEXT, World, accepted
+from xieshang.proposals.models import Proposal
+
+# Enough departments that the single "lead" select is long enough to become a picker.
+MORE_DEPARTMENTS = [
+    "区发展和改革局",
+    "区科学技术局",
+    "区民政局",
+    "区司法局",
+    "区财政局",
+    "区交通运输局",
+    "区水利局",
+    "区农业农村局",
+    "区商务局",
+    "区文化和旅游局",
+    "区卫生健康委员会",
+    "区审计局",
+]
+
+
+def watch_console(page) -> list[str]:
+    """Errors the page reports: CSP violations land in the console, script failures as
+    page errors."""
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    return problems
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_committee_finds_a_department_by_its_initials_and_assigns_with_the_keyboard(page):
+    world = World()
+    for name in MORE_DEPARTMENTS:
+        DepartmentFactory(organisation=world.district, name=name)
+    proposal = accepted(world)
+    problems = watch_console(page)
+    login(page, world.reviewer.username)
+    page.goto(f"{page.base_url}/proposals/{proposal.pk}/")
+    assign = page.locator("#form-assign")
+    # The picker's text box is announced by the field's label; reached with the keyboard.
+    assign.get_by_role("combobox", name="主办单位").focus()
+    page.keyboard.type("qcz")  # 区财政局: qu cai zheng
+    listbox = page.locator("#id_assign-lead-ts-dropdown")
+    expect(listbox.get_by_role("option")).to_have_text(["区财政局"])
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    # The form's own select holds the choice (it is what the form posts).
+    assert assign.locator("#id_assign-lead").input_value() == str(
+        world.district.departments.get(name="区财政局").pk
+    )
+    page.keyboard.press("Tab")  # on to the next picker
+    expect(assign.get_by_role("combobox", name="协办／分办单位")).to_be_focused()
+    page.keyboard.type("jiaoyu")
+    expect(page.locator("#id_assign-others-ts-dropdown").get_by_role("option")).to_have_text(
+        ["区教育局"]
+    )
+    page.keyboard.press("Enter")
+    page.keyboard.press("Escape")  # the list stays open for more choices until closed
+    assign.get_by_role("button", name="交办").click()
+    expect(page.get_by_text("办理中").first).to_be_visible()
+    proposal.refresh_from_db()
+    assert {a.department.name for a in proposal.assignments.all()} == {"区财政局", "区教育局"}
+    assert "区财政局" in page.inner_text("main")
+    assert problems == []
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_member_picks_two_cosigners_by_typing_part_of_their_names(page):
+    world = World()
+    # A longer list, as in a real committee: the two wanted are found by typing.
+    for name in ["王建军", "李明华", "赵志刚", "钱学文", "孙丽萍"]:
+        seat(MemberFactory(organisation=world.district, name=name), world.term)
+    problems = watch_console(page)
+    login(page, "zhang")
+    page.goto(page.base_url + "/proposals/new/")
+    page.get_by_label("案由").fill(PROPOSAL_TEXT["title"])
+    page.get_by_label("现状与问题").fill(PROPOSAL_TEXT["facts"])
+    page.get_by_label("原因分析").fill(PROPOSAL_TEXT["analysis"])
+    page.get_by_label("具体建议").fill(PROPOSAL_TEXT["suggestions"])
+    picker = page.get_by_role("combobox", name="联名提案人")
+    dropdown = page.locator("#id_cosigners-ts-dropdown")
+    picker.click()
+    page.keyboard.type("建国")
+    expect(dropdown.get_by_role("option")).to_have_text(["王建国"])
+    page.keyboard.press("Enter")
+    page.keyboard.type("lm")  # 李明 and 李明华 by their initials
+    expect(dropdown.get_by_role("option")).to_have_text(["李明", "李明华"])
+    page.keyboard.press("Enter")
+    page.keyboard.press("Escape")
+    chosen = page.locator("#id_cosigners option:checked")
+    expect(chosen).to_have_text(["王建国", "李明"])
+    page.get_by_role("button", name="保存并提交").click()
+    expect(page.get_by_text("待联名确认").first).to_be_visible()
+    proposal = Proposal.objects.get(first_proposer=world.members["zhang"])
+    assert sorted(s.member.name for s in proposal.signers.all()) == ["李明", "王建国"]
+    assert problems == []
