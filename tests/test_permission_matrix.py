@@ -224,6 +224,13 @@ OBJECTS: dict[str, dict[str, Callable]] = {
     "proposals:edit": {"pk": obj("proposal")},
     "proposals:act": {"pk": obj("proposal"), "action": proposal_actions},
     "proposals:rate": {"pk": rel("answer", "assignment.proposal_id"), "answer_pk": obj("answer")},
+    "proposals:attachment_add": {"pk": obj("proposal")},
+    "proposals:attachment_remove": {
+        "pk": rel("proposal_attachment", "proposal_id"),
+        "attachment_pk": obj("proposal_attachment"),
+    },
+    "proposals:print": {"pk": obj("proposal")},
+    "proposals:pdf": {"pk": obj("proposal")},
     "meetings:detail": {"pk": obj("meeting")},
     "meetings:edit": {"pk": obj("meeting")},
     "meetings:sitting_add": {"pk": obj("meeting")},
@@ -301,6 +308,7 @@ OBJECTS: dict[str, dict[str, Callable]] = {
     "api:get_task": {"pk": obj("task")},
     "api:submit_feedback": {"pk": obj("task")},
     "api:get_proposal": {"pk": obj("proposal")},
+    "api:update_proposal": {"pk": obj("proposal")},
     "api:accept": {"pk": obj("proposal")},
     "api:assign": {"pk": obj("proposal")},
     "api:get_topic": {"pk": obj("topic")},
@@ -483,10 +491,23 @@ def _a_objects(a) -> dict:
     ]:
         if found[key] is not None:
             _mark(found[key], attr, MARK_A)
+    found["proposal_attachment"] = _proposal_attachment(found["proposal"])
     found["file"] = _a_file(a)
     found["import_job"] = _import_job(a, User.objects.get(username="office"))
     found["job"] = _export_job(a, User.objects.get(username="office"))
     return found
+
+
+def _proposal_attachment(proposal):
+    """A row naming a file of the side's proposal (nothing on disk: removing it, or asking
+    for it, exercises the checks all the same)."""
+    from xieshang.proposals.models import Attachment
+
+    if proposal is None:
+        return None
+    return Attachment.objects.create(
+        proposal=proposal, file="proposals/matrix/none.pdf", original_name="材料.pdf"
+    )
 
 
 def _a_file(a) -> tuple | None:

@@ -221,6 +221,10 @@ def test_attachments_are_fixed_once_submitted_and_only_the_proposer_changes_them
     response = client.post(f"/proposals/{proposal.pk}/attachments/{attachment.pk}/remove/")
     assert response.status_code == 302
     assert Attachment.objects.filter(pk=attachment.pk).exists()
+    response = upload(client, proposal, "晚了.pdf", samples.PDF)
+    assert response.status_code == 302
+    assert "提案已提交，不能再更改附件。" in client.get(response["Location"]).content.decode()
+    assert Attachment.objects.count() == 1
 
 
 def test_only_those_who_see_the_proposal_download_its_attachments(client, world):

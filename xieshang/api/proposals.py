@@ -252,6 +252,11 @@ def _proposal_for(request, pk: int) -> Proposal:
     return proposal
 
 
+@router.get("/{pk}", response=ProposalOut)
+def get_proposal(request, pk: int):
+    return _detail(_proposal_for(request, pk))
+
+
 def _department_or_none(pk: int | None) -> Department | None:
     if pk is None:
         return None
@@ -348,11 +353,6 @@ def update_proposal(request, pk: int, payload: DraftUpdateIn):
     except TransitionError as exc:
         return Status(400, {"detail": str(exc)})
     return Status(200, _detail(_proposal_for(request, proposal.pk)))
-
-
-@router.get("/{pk}", response=ProposalOut)
-def get_proposal(request, pk: int):
-    return _detail(_proposal_for(request, pk))
 
 
 def _act(request, proposal: Proposal, action):

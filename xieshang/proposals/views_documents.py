@@ -40,11 +40,12 @@ def attachment_add(request, pk: int):
             services.attachment_add(
                 proposal=proposal, actor=request.user, file=form.cleaned_data["file"]
             )
-        except (ValidationError, TransitionError) as exc:
-            if isinstance(exc, ValidationError):
-                form.add_error("file", exc.messages)
-            else:
-                form.add_error(None, str(exc))
+        except TransitionError as exc:
+            # Submitted meanwhile: the page no longer offers the upload; say why.
+            messages.error(request, str(exc))
+            return redirect(proposal.get_absolute_url())
+        except ValidationError as exc:
+            form.add_error("file", exc.messages)
         else:
             messages.success(request, _("附件已上传。"))
             return redirect(proposal.get_absolute_url())
