@@ -191,10 +191,15 @@ def start(
         job.source_name = source.name[:200]
         job.source.save(source.name, source, save=False)
     job.save()
+    transaction.on_commit(lambda: enqueue(job.pk))
+    return job
+
+
+def enqueue(job_id: int) -> None:
+    """Hand the job to the task worker (the one place that does)."""
     from .tasks import run_job
 
-    transaction.on_commit(lambda: run_job.enqueue(job.pk))
-    return job
+    run_job.enqueue(job_id)
 
 
 def execute(job_id: int) -> None:
