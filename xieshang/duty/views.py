@@ -27,7 +27,7 @@ from .forms import (
 )
 from .models import Certificate, DisciplineCase, DutyKind, DutyRecord, ExitProposal
 
-EVALUATION_PER_PAGE = 50
+EVALUATION_PER_PAGE = 30
 
 
 def _year(request) -> int:
