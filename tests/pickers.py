@@ -4,6 +4,8 @@ Long and multiple selects are pickers in the browser: their label names the pick
 box (role combobox), and the form's own <select> is hidden behind it. Playwright's
 `select_option` on the label therefore no longer applies; type and pick instead."""
 
+from playwright.sync_api import expect
+
 
 def pick(page, label: str, option: str, *, within=None, typed: str | None = None) -> None:
     """Type `typed` (default: the option's text) into the picker labelled `label`, move to
@@ -12,8 +14,9 @@ def pick(page, label: str, option: str, *, within=None, typed: str | None = None
     scope = within or page
     box = scope.get_by_role("combobox", name=label)
     box.focus()
-    page.keyboard.type(typed or option)
     listbox = page.locator(f"#{box.get_attribute('aria-controls')}")
+    expect(listbox).to_be_visible()  # the list opens on focus; then type
+    page.keyboard.type(typed or option)
     wanted = listbox.get_by_role("option", name=option, exact=True).get_attribute("id")
     for _ in range(100):
         if box.get_attribute("aria-activedescendant") == wanted:

@@ -171,3 +171,21 @@ def test_a_city_office_chooses_which_district_to_order():
     assert list(_positions(_order_page(c))) == ["市财政局"]
     district = _positions(_order_page(c, org=world.district))
     assert set(district) == {"区住房和城乡建设局", "区教育局"}
+
+
+@pytest.mark.django_db
+def test_the_assignment_board_offers_departments_in_official_order_with_pinyin(client):
+    world = World()
+    DepartmentFactory(organisation=world.district, name="区财政局", sort_order=1)
+    world.housing.sort_order, world.education.sort_order = 3, 2
+    Department.objects.bulk_update([world.housing, world.education], ["sort_order"])
+    proposal = accepted(world)
+    client.force_login(world.reviewer)
+    html = client.get(reverse("proposals:board")).content.decode()
+    assert options(html, f"lead-{proposal.pk}") == [
+        ("（不交办）", ""),
+        ("区财政局", "qucaizhengju qczj"),
+        ("区教育局", "qujiaoyuju qjyj"),
+        ("区住房和城乡建设局", "quzhufanghechengxiangjiansheju qzfhcxjsj"),
+    ]
+    assert options(html, f"others-{proposal.pk}")[0] == ("区财政局", "qucaizhengju qczj")

@@ -74,7 +74,7 @@ class ProposalForm(StyledForm, forms.Form):
         self.fields["category"].choices = [("", _("请选择")), *[(c, c) for c in categories]]
         self.fields["suggested_department"].queryset = Department.objects.filter(
             organisation=organisation, is_active=True
-        ).order_by("name")
+        ).order_by("sort_order", "name")
         self.fields["cosigners"].queryset = selectors.cosigner_choices(organisation, member)
         self.fields["cosigners"].widget.attrs["data-filterable"] = "1"
         if proposal is not None and proposal.status != Proposal.Status.DRAFT:

@@ -35,18 +35,24 @@
     return choices.length > MANY;
   }
 
-  // The name the picker's text box is announced with: the field's <label> (Tom Select
-  // links a label[for] itself), else the select's own aria-label or title.
+  // Assistive technology meets one control, the picker's text box: it is announced with
+  // the field's <label> (Tom Select links a label[for] itself; else the select's own
+  // aria-label or title) and carries the help text, the errors and the invalid state the
+  // form put on the select, which is hidden from it (tabindex -1, so nothing focusable is).
   function labelControl(select, picker) {
     var input = picker.control_input;
-    if (!input || input.hasAttribute("aria-labelledby") || input.hasAttribute("aria-label")) {
-      return;
+    if (!input) return;
+    if (!input.hasAttribute("aria-labelledby") && !input.hasAttribute("aria-label")) {
+      var label = select.getAttribute("aria-label") || select.getAttribute("title");
+      if (!label && select.labels && select.labels.length) {
+        label = select.labels[0].textContent.trim();
+      }
+      if (label) input.setAttribute("aria-label", label);
     }
-    var label = select.getAttribute("aria-label") || select.getAttribute("title");
-    if (!label && select.labels && select.labels.length) {
-      label = select.labels[0].textContent.trim();
-    }
-    if (label) input.setAttribute("aria-label", label);
+    ["aria-describedby", "aria-invalid"].forEach(function (name) {
+      if (select.hasAttribute(name)) input.setAttribute(name, select.getAttribute(name));
+    });
+    select.setAttribute("aria-hidden", "true");
   }
 
   function enhance(select) {
@@ -69,6 +75,8 @@
       closeAfterSelect: !multiple,
       clearAfterSelect: multiple,
       hideSelected: multiple,
+      // Inside a scrolling table the list would be cut off at the table's edge.
+      dropdownParent: select.closest(".table-responsive") ? "body" : null,
       render: {
         no_results: function () {
           return '<div class="no-results">' + escapeHtml(texts.noResults) + "</div>";
@@ -95,7 +103,9 @@
   // are enhanced again when the snapshot comes back.
   document.addEventListener("htmx:beforeHistorySave", function () {
     document.querySelectorAll("select.tomselected").forEach(function (select) {
-      if (select.tomselect) select.tomselect.destroy();
+      if (!select.tomselect) return;
+      select.tomselect.destroy();
+      select.removeAttribute("aria-hidden");
     });
   });
 })();
