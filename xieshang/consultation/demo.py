@@ -70,6 +70,9 @@ PLAN_ITEMS = [
 LEADERS = [("周建华", "区委副书记"), ("吴晓明", "副区长"), ("郑丽", "区委常委、统战部部长")]
 
 
+SPEECH_TITLES = ["围绕议题的调研情况和几点建议", "从界别群众反映看问题的症结与对策"]
+
+
 def _user(organisation, role):
     ra = (
         RoleAssignment.objects.filter(organisation=organisation, role=role)
@@ -246,6 +249,21 @@ class ConsultationDemo:
                 else Participant.Attendance.ABSENT
             )
         services.activity_hold(activity=activity, actor=self.office, attendance=attendance)
+        # Two of the members who came speak (协商活动发言, counted in their duty files).
+        # Chosen without the random generator, so the rest of the demo stays as it was.
+        speakers = [
+            p.member
+            for p in activity.participants.select_related("member").order_by("pk")
+            if p.member is not None and attendance[p.pk] == Participant.Attendance.ATTENDED
+        ][:2]
+        for member, title in zip(speakers, SPEECH_TITLES, strict=False):
+            services.speech_add(
+                activity=activity,
+                actor=self.office,
+                speaker=member.name,
+                title=title,
+                member=member,
+            )
 
     def next_year_draft(self, topics) -> None:
         plan = services.plan_create(
