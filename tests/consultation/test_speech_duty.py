@@ -90,3 +90,12 @@ def test_a_speech_recorded_before_the_activity_is_held_counts_when_it_is_held(wo
     assert _speeches() == []  # not held yet: nothing happened that counts
     _hold(world, activity)
     assert [name for name, _d, _t in _speeches()] == ["王建国"]
+
+
+@pytest.mark.clause("C3.2")
+def test_a_speech_counts_whatever_copy_of_the_activity_the_caller_holds(world):
+    activity = _activity(world)
+    stale = type(activity).objects.get(pk=activity.pk)  # loaded before it was held
+    _hold(world, activity)
+    services.speech_add(activity=stale, actor=world.office, speaker="李明", title="建议")
+    assert [name for name, _d, _t in _speeches()] == ["李明"]

@@ -282,6 +282,7 @@ def speech_add(*, activity: Activity, actor, speaker: str, title: str, text: str
     """Record a speech (协商活动发言). A member's speech counts in their duty file
     (C3.2) when the activity has been held: now if it has, else when it is recorded held."""
     _require_activities(actor, activity.organisation)
+    activity = lock(Activity, activity.pk)  # its current state, not the caller's copy
     if member is None:
         member = _speaking_member(activity, speaker)
     speech = Speech.objects.create(
