@@ -185,3 +185,41 @@ def test_the_proposal_list_pages_and_keeps_the_filter(client):
     titles_2 = rows_of(second, "proposal-list")
     assert len(titles_1) == 50 and len(titles_2) == 3 and not set(titles_1) & set(titles_2)
     assert "另一件事" not in first + second
+
+
+# --- Every list uses the pattern -------------------------------------------------------------
+
+# Tables that are not lists shown on screen, each with the reason.
+NOT_LISTS = {
+    # The printed proposal sheet (also the PDF): a form laid out as a table, for paper.
+    "templates/proposals/_sheet.html",
+    # A month-by-month grid (months are the columns): it scrolls sideways on a phone.
+    "consultation/templates/consultation/dashboard.html#progress-table",
+    # The assignments on the proposal page: to convert with that page's own work (issue 10).
+    "templates/proposals/detail.html#assignments",
+}
+
+
+def test_every_list_table_on_screen_uses_the_one_pattern():
+    from pathlib import Path
+
+    import xieshang
+
+    root = Path(xieshang.__file__).parent
+    missing = []
+    for path in sorted(root.glob("**/templates/**/*.html")):
+        name = path.relative_to(root).as_posix()
+        if "/pdf/" in f"/{name}" or name.endswith("_pdf.html") or name in NOT_LISTS:
+            continue
+        text = path.read_text(encoding="utf-8")
+        depth = 0
+        for m in re.finditer(r"\{% (end)?listtable %\}|<table\b[^>]*>|</table>", text):
+            token = m.group(0)
+            if token.startswith("{%"):
+                depth += -1 if m.group(1) else 1
+            elif token.startswith("<table") and depth == 0:
+                table_id = re.search(r'id="([^"]+)"', token)
+                key = f"{name}#{table_id.group(1) if table_id else ''}"
+                if key not in NOT_LISTS:
+                    missing.append(key)
+    assert missing == [], "wrap these tables in {% listtable %}…{% endlisttable %}"
