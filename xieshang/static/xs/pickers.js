@@ -68,6 +68,10 @@
         ? { remove_button: { title: texts.remove }, input_autogrow: {} }
         : { input_autogrow: {} },
       searchField: ["text", "pinyin"],
+      // Filter on every keystroke (the options are all in the page): with Tom Select's
+      // default 300 ms delay, Enter pressed right after typing took the option that was
+      // highlighted before the list narrowed, and the late filtering reopened the list.
+      refreshThrottle: 0,
       // The whole list stays reachable by scrolling, as in the native select.
       maxOptions: null,
       // An optional single choice keeps its "---------" to choose nothing again.
