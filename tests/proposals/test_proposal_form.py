@@ -258,7 +258,7 @@ def test_the_history_credits_the_co_signer_with_confirming_and_the_proposer_with
     page = client.get(f"/proposals/{proposal.pk}/").content.decode()
     history = page[page.index('id="history"') :]
     assert "张丽华 · 提交提案 （草稿 → 待联名确认）" in history
-    assert "王建国 · 确认联名 （待联名确认 → 待审查）" in history
+    assert "王建国 · 确认联名 （待联名确认 → 待审查）\n" in history  # the name once
     assert "王建国 · 提交提案" not in history
 
 

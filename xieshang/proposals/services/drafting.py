@@ -234,8 +234,10 @@ def signer_respond(*, proposal: Proposal, actor, confirm: bool) -> Signer:
     signer.responded_at = timezone.now()
     signer.save(update_fields=["status", "responded_at"])
     verb = "proposal.cosign_confirm" if confirm else "proposal.cosign_decline"
+    # The member's name only where the account's name does not already say it.
+    note = "" if str(member) == (getattr(actor, "display_name", "") or str(actor)) else str(member)
     if proposal.signers.filter(status=Signer.Status.INVITED).exists():
-        record_event(actor=actor, verb=verb, subject=proposal, note=str(member))
+        record_event(actor=actor, verb=verb, subject=proposal, note=note)
         return signer
     if not proposal.signers.filter(status=Signer.Status.CONFIRMED).exists():
         proposal.proposer_type = Proposal.ProposerType.MEMBER
@@ -243,5 +245,5 @@ def signer_respond(*, proposal: Proposal, actor, confirm: bool) -> Signer:
     # The last answer sends the proposal to review. The history credits the co-signer with
     # what they did (确认联名, with the move into review), not with a submission: the
     # submission is the first proposer's own earlier event.
-    _enter_review(proposal, actor, verb, note=str(member))
+    _enter_review(proposal, actor, verb, note=note)
     return signer
