@@ -304,3 +304,42 @@ def test_a_merged_proposal_names_its_target_and_a_pending_one_has_no_outcome(cli
     top = heading(page)
     assert f"审查结果：并案（并入{target.number}）" in top
     assert "随并入提案办理" in top
+
+
+# --- The export ------------------------------------------------------------------------------
+
+
+@pytest.mark.clause("C4.6")
+def test_the_figures_export_lists_each_proposal_with_its_category(client, world):
+    import io
+
+    from openpyxl import load_workbook
+
+    proposal = accepted(world, category="社会建设", suggested_department=world.education)
+    services.proposal_assign(proposal=proposal, actor=world.reviewer, lead=world.housing)
+    draft(world, key="wang", title="王委员未提交的草稿", category="其他")
+    client.force_login(world.reviewer)
+    response = client.get("/proposals/figures/export.xlsx", {"year": proposal.year})
+    assert response.status_code == 200
+    rows = list(load_workbook(io.BytesIO(response.content))["提案清单"].iter_rows(values_only=True))
+    assert rows[0][:7] == (
+        "提案号",
+        "案由",
+        "提案分类",
+        "第一提案人",
+        "建议主办单位",
+        "状态",
+        "审查结果",
+    )
+    assert rows[1:] == [
+        (
+            proposal.number,
+            "关于加快老旧小区加装电梯的建议",
+            "社会建设",
+            "张丽华",
+            "区教育局",
+            "办理中",
+            "已立案",
+            "示范区政协",
+        )
+    ]
