@@ -68,7 +68,6 @@ def test_year_filters_and_buttons_stay_on_one_line_at_1366(page):
     page.set_viewport_size({"width": 1366, "height": 768})
     page.goto(page.base_url + f"/duty/evaluation/?year={YEAR}")
     assert_one_line(page.locator("main form :is(select, .btn, .form-label)"))
-    page.screenshot(path="/tmp/h1shots/evaluation-1366.png", full_page=True)
 
 
 @pytest.mark.browser
@@ -83,4 +82,3 @@ def test_the_consultation_dashboard_year_filter_stays_on_one_line_at_1366(page):
     assert_one_line(page.locator("main form :is(input, .btn, .form-label)"))
     # The office's long menu: every link stays one line tall too.
     assert_one_line(page.locator(".xs-masthead .nav-link:visible"))
-    page.screenshot(path="/tmp/h1shots/dashboard-1366.png", full_page=True)

@@ -1,6 +1,8 @@
 """The one list pattern in a real browser: a card per row on a phone, a table on a desktop
 whose filters and buttons never wrap one character per line (issue 10)."""
 
+import re
+
 import pytest
 
 from tests.conftest import login
@@ -49,7 +51,6 @@ def test_the_department_queue_shows_each_proposal_as_a_card_on_a_phone(phone_pag
     deadline = page.locator("#dept-queue tbody tr").first.locator("td[data-label='办理期限']")
     assert "办理期限" in deadline.evaluate(BEFORE)
     assert "年" in deadline.inner_text()
-    page.screenshot(path="/tmp/h1shots/queue-phone.png", full_page=True)
 
 
 @pytest.mark.browser
@@ -61,12 +62,16 @@ def test_the_proposal_list_shows_each_proposal_as_a_card_on_a_phone(phone_page, 
     page.goto(page.base_url + "/proposals/")
     _assert_cards(page, "#proposal-list", titles)
     # Less important columns are left out of the card; the desktop table keeps them.
-    assert (
-        not page.locator("#proposal-list tbody tr")
-        .first.locator(".xs-col-minor")
-        .first.is_visible()
-    )
-    page.screenshot(path="/tmp/h1shots/list-phone.png", full_page=True)
+    first = page.locator("#proposal-list tbody tr").first
+    assert not first.locator(".xs-col-minor").first.is_visible()
+    number = first.locator(".xs-col-nowrap").first
+    assert number.evaluate(BEFORE) == '"提案号："'
+    # In English the label reads "Label: " — the pattern follows the page's language.
+    page.context.add_cookies([{"name": "django_language", "value": "en", "url": page.base_url}])
+    page.reload()
+    label = number.get_attribute("data-label")
+    assert label and not re.search(r"[\u4e00-\u9fff]", label)
+    assert number.evaluate(BEFORE) == f'"{label}: "'
 
 
 @pytest.mark.browser
@@ -112,4 +117,3 @@ def test_the_figures_filter_and_buttons_are_one_line_tall_at_1366(page, world):
     for th in page.locator("#department-figures thead th").all():
         box = th.evaluate(ONE_LINE)
         assert box["h"] < 2.5 * box["line"] + box["extra"], box
-    page.screenshot(path="/tmp/h1shots/figures-1366.png", full_page=True)
