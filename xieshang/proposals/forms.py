@@ -43,7 +43,7 @@ class ProposalForm(StyledForm, forms.Form):
         queryset=None,
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 8}),
-        help_text=_("可选。按住 Ctrl（手机上直接点选）选择多人；联名人须在系统中确认。"),
+        help_text=_("可选。输入姓名或拼音首字母查找，可选多人；联名人须在系统中确认。"),
     )
     is_public_interest = forms.BooleanField(
         label=_("涉及公共利益，答复可以公开"), required=False, initial=True
