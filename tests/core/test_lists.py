@@ -195,8 +195,6 @@ NOT_LISTS = {
     "templates/proposals/_sheet.html",
     # A month-by-month grid (months are the columns): it scrolls sideways on a phone.
     "consultation/templates/consultation/dashboard.html#progress-table",
-    # The assignments on the proposal page: to convert with that page's own work (issue 10).
-    "templates/proposals/detail.html#assignments",
 }
 
 
