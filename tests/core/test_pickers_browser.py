@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 
 from tests.conftest import login
 from tests.factories import DepartmentFactory, MemberFactory, seat
+from tests.pickers import pick
 from tests.proposals.conftest import PROPOSAL_TEXT, World, accepted
 from tests.test_browser_crawl import AXE, RUN_AXE
 from xieshang.proposals.models import Proposal
@@ -124,4 +125,23 @@ def test_a_member_picks_two_cosigners_by_typing_part_of_their_names(page):
     expect(page.get_by_text("待联名确认").first).to_be_visible()
     proposal = Proposal.objects.get(first_proposer=world.members["zhang"])
     assert sorted(s.member.name for s in proposal.signers.all()) == ["李明", "王建国"]
+    assert problems == []
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_assignment_board_picks_a_department_inside_its_table_on_a_phone(phone_page):
+    world = World()
+    for name in MORE_DEPARTMENTS:
+        DepartmentFactory(organisation=world.district, name=name)
+    proposal = accepted(world)
+    page = phone_page
+    problems = watch_console(page)
+    login(page, world.reviewer.username)
+    page.goto(page.base_url + "/proposals/board/")
+    pick(page, f"主办单位 {proposal.number}", "区财政局", typed="czj")
+    page.get_by_role("button", name="全部交办").click()
+    expect(page.get_by_role("status").or_(page.locator(".alert-success")).first).to_be_visible()
+    proposal.refresh_from_db()
+    assert [a.department.name for a in proposal.assignments.all()] == ["区财政局"]
     assert problems == []
