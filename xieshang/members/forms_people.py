@@ -203,8 +203,9 @@ class AssignForm(forms.Form):
         from .partygroups import assignable_seats
 
         self.fields["seat"].queryset = assignable_seats(term)
+        no_party = _("党派未填写")
         self.fields["seat"].label_from_instance = lambda s: (
-            f"{s.member.name}（{s.party or _('党派未填写')}）"
+            f"{s.member.name}（{s.party or no_party}）"
         )
         self.fields["group"].queryset = PartyGroup.objects.filter(term=term).order_by("name")
         style(self)
