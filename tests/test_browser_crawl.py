@@ -26,7 +26,7 @@ PHONE = {"width": 390, "height": 844}
 # The budget of this test on a 2-core machine: pages opened in all (each is checked at both
 # widths). Every kind of page any role reaches is checked once; what the budget leaves goes
 # to the same kinds seen by other roles, one role after another.
-TOTAL = 90
+TOTAL = 75
 PER_ROLE_CRAWL = 30
 QUEUE_ONLY = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
 
