@@ -23,7 +23,13 @@ DEMO_SEED = 11
 
 
 def seed_demo_data() -> None:
-    call_command("seed_demo", profile="district", seed=DEMO_SEED, stdout=io.StringIO())
+    # The demo stores some gettext-made text (task titles, channel notes); an earlier test in
+    # the same worker may have left English active, so seed in the site's language.
+    from django.conf import settings
+    from django.utils import translation
+
+    with translation.override(settings.LANGUAGE_CODE):
+        call_command("seed_demo", profile="district", seed=DEMO_SEED, stdout=io.StringIO())
 
 
 @pytest.fixture(scope="module")
