@@ -2,7 +2,9 @@
 
 import time
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from xieshang.demo import accounts
@@ -33,7 +35,9 @@ class Command(BaseCommand):
         if verbosity and self.stderr.isatty():
             progress = lambda text: self.stderr.write(text, ending="")  # noqa: E731
         started = time.monotonic()
-        stats = seed_demo(profile=profile, seed=seed, progress_write=progress)
+        # Titles and notes made with gettext are stored: always in the site's language.
+        with translation.override(settings.LANGUAGE_CODE):
+            stats = seed_demo(profile=profile, seed=seed, progress_write=progress)
         elapsed = time.monotonic() - started
         if verbosity:
             self.stdout.write(
