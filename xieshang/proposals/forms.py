@@ -76,7 +76,6 @@ class ProposalForm(StyledForm, forms.Form):
             organisation=organisation, is_active=True
         ).order_by("sort_order", "name")
         self.fields["cosigners"].queryset = selectors.cosigner_choices(organisation, member)
-        self.fields["cosigners"].widget.attrs["data-filterable"] = "1"
         if proposal is not None and proposal.status != Proposal.Status.DRAFT:
             # Returned for revision: the co-signers have answered already.
             self.fields["cosigners"].disabled = True

@@ -1,4 +1,4 @@
-// Proposal draft form: live body character count and a name filter for the co-signer list.
+// Proposal draft form: live body character count; the print page's print button.
 // Loaded as a file (the CSP allows no inline script).
 (function () {
   "use strict";
@@ -17,20 +17,9 @@
     counter.classList.toggle("fw-bold", max > 0 && total > max);
   }
 
-  function filterOptions(input) {
-    var select = document.getElementById(input.getAttribute("data-filter-target"));
-    if (!select) return;
-    var needle = input.value.trim();
-    Array.prototype.forEach.call(select.options, function (option) {
-      // Selected people stay visible so that nobody is dropped by accident.
-      option.hidden = needle !== "" && !option.selected && option.text.indexOf(needle) === -1;
-    });
-  }
-
   document.addEventListener("input", function (event) {
     var el = event.target;
     if (el.matches("[data-body-part]")) updateCount();
-    if (el.matches("[data-filter-target]")) filterOptions(el);
   });
   document.addEventListener("DOMContentLoaded", updateCount);
   // The print page's button (no inline handlers under the CSP).
