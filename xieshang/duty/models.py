@@ -265,3 +265,7 @@ class Certificate(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+
+# The commendation rounds (C5.8) live in their own module; imported here so Django sees them.
+from .award_models import Award, AwardType, Commendation  # noqa: E402, F401
