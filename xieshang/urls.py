@@ -17,6 +17,7 @@ urlpatterns = [
     path("platforms/", include("xieshang.platforms.urls")),
     path("portal/topics/", include("xieshang.consultation.urls_public")),
     path("portal/verify/", include("xieshang.duty.urls_public")),
+    path("portal/awards/", include("xieshang.duty.urls_awards_public")),
     path("portal/issues/", include("xieshang.residents.urls_public")),
     path("portal/platforms/", include("xieshang.platforms.urls_public")),
     path("portal/", include("xieshang.portal.urls")),

@@ -32,7 +32,7 @@ def test_it_proposes_top_scoring_members_who_met_their_minimum_duties(client):
 
     client.force_login(office)
     page = client.get(reverse("duty:commendation") + f"?year={YEAR}").content.decode()
-    section = page.split('id="cand-members"')[1].split("</table>")[0]
+    section = page.split('id="cand-member"')[1].split("</table>")[0]
     assert section.index(member.name) < section.index("次高委员")
     assert "未视察委员" not in section and "低分委员" not in section
 
@@ -50,7 +50,7 @@ def test_it_ranks_proposal_members_by_key_and_excellent_proposals_first(client):
     record(cosigner, K.PROPOSAL_COSIGNER)
     client.force_login(office)
     page = client.get(reverse("duty:commendation") + f"?year={YEAR}").content.decode()
-    section = page.split('id="cand-proposers"')[1].split("</table>")[0]
+    section = page.split('id="cand-proposer"')[1].split("</table>")[0]
     assert section.index("重点提案委员") < section.index(member.name)
     assert "联名委员" not in section
 

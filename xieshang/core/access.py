@@ -84,6 +84,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
             "meetings.view",
             "meetings.leave_approve",
             "opinions.view",
+            # C5.8: the chairman's meeting approves or returns the commendation list.
+            "duty.award_approve",
         }
     ),
     Role.MEMBER: frozenset({"consultation.topic_submit", "opinions.submit"}),

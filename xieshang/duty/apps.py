@@ -15,6 +15,8 @@ class DutyConfig(AppConfig):
         from .dashboard import duty_cards
 
         register_cards(duty_cards)
+        from . import awards  # noqa: F401 - defines the commendation rules (C5.8)
+
         register_verbs(
             {
                 "duty.entry_submit": _("报送履职记录"),
@@ -27,5 +29,10 @@ class DutyConfig(AppConfig):
                 "duty.exit_propose": _("建议撤销委员资格（待主席会议确认）"),
                 "duty.exit_confirm": _("主席会议确认撤销委员资格"),
                 "duty.exit_decline": _("主席会议未同意撤销委员资格"),
+                "duty.award_propose": _("拟定表彰名单"),
+                "duty.award_submit": _("表彰名单提交主席会议审定"),
+                "duty.award_approve": _("主席会议审定表彰名单"),
+                "duty.award_return": _("主席会议退回表彰名单"),
+                "duty.award_publish": _("公布表彰名单"),
             }
         )

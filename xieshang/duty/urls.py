@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -11,7 +11,8 @@ urlpatterns = [
     path("entries/<int:pk>/decide/", views.entry_decide, name="entry_decide"),
     path("evaluation/", views.evaluation, name="evaluation"),
     path("evaluation/export/", views.evaluation_export, name="evaluation_export"),
-    path("commendation/", views.commendation, name="commendation"),
+    # The annual commendation round (C5.8): candidates, selection, decision, publication.
+    path("commendation/", include("xieshang.duty.urls_awards")),
     path("rules/", views.rules_edit, name="rules"),
     path("cases/", views.cases, name="cases"),
     path("cases/<int:pk>/", views.case_detail, name="case"),

@@ -441,17 +441,3 @@ def verify(request):
         )
     return render(request, "duty/verify.html", {"form": form, "cert": cert, "checked": checked})
 
-
-@login_required
-def commendation(request):
-    org = _office_org(request)
-    year = _year(request)
-    return render(
-        request,
-        "duty/commendation.html",
-        {
-            "year": year,
-            "years": range(timezone.localdate().year, timezone.localdate().year - 5, -1),
-            **selectors.commendation_candidates(org, year),
-        },
-    )
