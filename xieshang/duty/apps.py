@@ -11,7 +11,7 @@ class DutyConfig(AppConfig):
         from xieshang.core.audit import register_verbs
         from xieshang.core.dashboard import register as register_cards
 
-        from . import jobs, rules  # noqa: F401 - registers rules and periodic jobs
+        from . import annual_report, jobs, rules  # noqa: F401 - rules, periodic and job kinds
         from .dashboard import duty_cards
 
         register_cards(duty_cards)

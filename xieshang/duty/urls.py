@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import views
+from . import views, views_report
 
 app_name = "duty"
 urlpatterns = [
@@ -18,4 +18,9 @@ urlpatterns = [
     path("cases/<int:pk>/", views.case_detail, name="case"),
     path("cases/<int:pk>/exit/", views.case_exit, name="case_exit"),
     path("certificate/", views.certificate, name="certificate"),
+    # The annual duty report (年度履职报告, C5.7).
+    path("report/", views_report.my_report, name="my_report"),
+    path("members/<int:pk>/report/", views_report.member_report, name="member_report"),
+    path("reports/", views_report.reports, name="reports"),
+    path("reports/download/", views_report.reports_download, name="reports_download"),
 ]

@@ -1,0 +1,97 @@
+"""Pages of the annual duty report (年度履职报告, C5.7): a member's own PDF, a member's PDF for
+the office, and the office's batch of a sector or activity group."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from xieshang.core import jobs
+from xieshang.core.params import id_param, year_param
+from xieshang.core.pdf import pdf_response
+from xieshang.members.models import Member
+
+from . import annual_report, policies, selectors
+
+
+def _year(request) -> int:
+    return year_param(request, default=timezone.localdate().year)
+
+
+def _member_response(member, year: int):
+    content = annual_report.member_pdf(member, year)
+    name = _("%(year)d年度履职报告-%(name)s.pdf") % {"year": year, "name": member.name}
+    return pdf_response(content, name, inline=False)
+
+
+@login_required
+def my_report(request):
+    """The member's own report; nobody else's is reachable from here."""
+    member = policies.member_of(request.user)
+    if member is None:
+        raise Http404
+    return _member_response(member, _year(request))
+
+
+@login_required
+def member_report(request, pk: int):
+    """A member's report: the member themself, or the office that manages their file."""
+    member = Member.objects.select_related("organisation").filter(pk=pk).first()
+    if member is None or not policies.can_view_member(request.user, member):
+        raise Http404
+    return _member_response(member, _year(request))
+
+
+def _office_org(request):
+    org = policies.office_organisation(request.user)
+    if org is None:
+        raise PermissionDenied
+    return org
+
+
+@login_required
+def reports(request):
+    """The office picks a year and a sector or activity group to print."""
+    org = _office_org(request)
+    year = _year(request)
+    sectors, groups = annual_report.batch_choices(org)
+    return render(
+        request,
+        "duty/annual_report/batch.html",
+        {
+            "year": year,
+            "years": range(timezone.localdate().year, timezone.localdate().year - 5, -1),
+            "sectors": sectors,
+            "groups": groups,
+            "provisional": not selectors.year_ended(year),
+            "threshold": annual_report.job_threshold(),
+        },
+    )
+
+
+@login_required
+def reports_download(request):
+    """One PDF with every member of the sector or group; a large batch becomes a background
+    job whose file only the person who asked for it may download."""
+    org = _office_org(request)
+    year = _year(request)
+    sector_id = id_param(request, "sector", label=_("界别"))
+    group_id = id_param(request, "group", label=_("活动小组"))
+    target = annual_report.batch_target(org, sector_id=sector_id, group_id=group_id)
+    if target is None:
+        raise Http404
+    sector, group, label = target
+    seats = annual_report.report_seats(org, sector=sector, group=group)
+    if len(seats) > annual_report.job_threshold():
+        job = jobs.start(
+            kind=annual_report.JOB_KIND,
+            owner=request.user,
+            organisation=org,
+            params={"year": year, "sector": sector_id, "group": group_id},
+            total=len(seats),
+        )
+        return redirect("job", pk=job.pk)
+    content = annual_report.batch_pdf(org, year, seats)
+    return pdf_response(content, annual_report.batch_file_name(year, label), inline=False)
