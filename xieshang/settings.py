@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "xieshang.opinions",
     "xieshang.platforms",
     "xieshang.residents",
+    "xieshang.nominations",
     "xieshang.textsim",
     "xieshang.portal",
     "xieshang.api",

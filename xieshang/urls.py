@@ -15,6 +15,7 @@ urlpatterns = [
     path("opinions/", include("xieshang.opinions.urls")),
     path("residents/", include("xieshang.residents.urls")),
     path("platforms/", include("xieshang.platforms.urls")),
+    path("nominations/", include("xieshang.nominations.urls")),
     path("portal/topics/", include("xieshang.consultation.urls_public")),
     path("portal/verify/", include("xieshang.duty.urls_public")),
     path("portal/awards/", include("xieshang.duty.urls_awards_public")),

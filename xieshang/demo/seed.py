@@ -124,6 +124,7 @@ DOMAIN_DEMOS = [
     "xieshang.residents.demo",  # after platforms: it uses their sessions
     "xieshang.duty.demo",  # it reads the duty records the others wrote
     "xieshang.members.demo",  # talks and visits, Party groups, conveners (writes no duty)
+    "xieshang.nominations.demo",  # a draft by-election: candidates of both departments
 ]
 
 

@@ -1,0 +1,89 @@
+"""Demo data of nominations: a draft by-election (增补) in the demo district with seats on
+two sectors and the non-public-economy category, and four candidates of both departments:
+one completed by the organisation department, one completed by the united front department
+after its consultation with the 工商联, one democratic-party candidate waiting for the
+consultation record (C5.2), one just nominated. Written through the services."""
+
+import datetime as dt
+import random
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from xieshang.core.models import User
+from xieshang.members.models import Category, Gender
+from xieshang.orgs.models import Party, Sector
+
+from . import services
+from .models import NominationRound, RoundKind
+
+PEOPLE = [
+    # name, gender, born, employer, party short name, categories, consultation, complete
+    ("王立新", Gender.MALE, 1979, "区第一人民医院副院长", "中共", [], None, True),
+    (
+        "卢晓芸",
+        Gender.FEMALE,
+        1984,
+        "区新材料科技有限公司董事长",
+        "无党派",
+        [Category.NON_PUBLIC_ECONOMY.value],
+        ("区工商联", "区工商联同意提名，认为该同志热心公益、企业经营规范。"),
+        True,
+    ),
+    ("刘佳宁", Gender.FEMALE, 1986, "区实验中学教师", "民盟", [], None, False),
+    ("邹文博", Gender.MALE, 1975, "区律师协会副会长", "无党派", [], None, False),
+]
+
+
+def build(*, organisation, rng: random.Random) -> None:
+    names = ["office", "orgdept", "ufwd"]
+    users = {u.username: u for u in User.objects.filter(username__in=names)}
+    sectors = list(Sector.objects.filter(organisation=organisation).order_by("sort_order")[:2])
+    if len(users) < 3 or len(sectors) < 2 or not organisation.terms.exists():
+        return
+    if NominationRound.objects.filter(organisation=organisation).exists():
+        return
+    today = timezone.localdate()
+    office = users["office"]
+    round = services.round_create(
+        organisation=organisation,
+        kind=RoundKind.BY_ELECTION,
+        title=_("%(year)s年增补委员提名") % {"year": today.year},
+        effective_date=today + dt.timedelta(days=30),
+        note=_("拟在常委会会议上增补委员4名。"),
+        actor=office,
+    )
+    services.seats_set(
+        round=round,
+        actor=office,
+        sectors={sectors[0].pk: 2, sectors[1].pk: 2},
+        categories={Category.NON_PUBLIC_ECONOMY.value: 1},
+    )
+    parties = {p.short_name: p for p in Party.objects.all()}
+    for i, (name, gender, born, employer, party, cats, consult, complete) in enumerate(PEOPLE):
+        actor = users["orgdept"] if party == "中共" else users["ufwd"]
+        candidate = services.candidate_nominate(
+            round=round,
+            actor=actor,
+            party=parties[party],
+            sector=sectors[i % 2],
+            person={
+                "name": name,
+                "gender": gender,
+                "birth_date": dt.date(born, rng.randint(1, 12), rng.randint(1, 28)),
+                "employer": employer,
+                "education": _("大学本科"),
+            },
+            categories=cats,
+            reason=_("政治坚定，热心公益，在本界别有较好的代表性。"),
+        )
+        if consult:
+            services.consultation_record(
+                candidate=candidate,
+                actor=actor,
+                consulted_with=consult[0],
+                consulted_on=today - dt.timedelta(days=3),
+                note=consult[1],
+            )
+        if complete:
+            services.candidate_complete(candidate=candidate, actor=actor)

@@ -1,0 +1,184 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from xieshang.core.forms import StyledForm
+from xieshang.members.models import Category, Gender, Member
+from xieshang.orgs.models import Party, Sector
+
+from . import policies
+from .models import NominatingDepartment, RoundKind
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class RoundForm(StyledForm, forms.Form):
+    organisation = forms.ModelChoiceField(label=_("政协"), queryset=None)
+    kind = forms.ChoiceField(label=_("类型"), choices=RoundKind.choices)
+    title = forms.CharField(label=_("名称"), max_length=100)
+    effective_date = forms.DateField(
+        label=_("生效日期"),
+        widget=DATE,
+        help_text=_("换届为新一届开始日期；增补为拟增补日期。"),
+    )
+    reference_date = forms.DateField(
+        label=_("年龄计算基准日"),
+        widget=DATE,
+        required=False,
+        help_text=_("不填则按生效日期计算年龄。"),
+    )
+    note = forms.CharField(
+        label=_("说明"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+    def __init__(self, *args, actor, **kwargs):
+        super().__init__(*args, **kwargs)
+        orgs = policies.manageable_organisations(actor).order_by("path")
+        self.fields["organisation"].queryset = orgs
+        if orgs.count() == 1:
+            self.fields["organisation"].initial = orgs.first()
+
+
+class SeatsForm(StyledForm, forms.Form):
+    """One number per sector of the committee and per category."""
+
+    def __init__(self, *args, round, **kwargs):
+        super().__init__(*args, **kwargs)
+        current = {(q.sector_id, q.category): q.seats for q in round.quotas.all()}
+        self.sectors = list(Sector.objects.filter(organisation=round.organisation))
+        for sector in self.sectors:
+            self.fields[f"sector_{sector.pk}"] = forms.IntegerField(
+                label=sector.name,
+                min_value=0,
+                max_value=999,
+                required=False,
+                initial=current.get((sector.pk, ""), None),
+            )
+        for value, label in Category.choices:
+            self.fields[f"category_{value}"] = forms.IntegerField(
+                label=label,
+                min_value=0,
+                max_value=999,
+                required=False,
+                initial=current.get((None, value), None),
+            )
+        style_numbers(self)
+
+    def sector_fields(self):
+        return [self[f"sector_{s.pk}"] for s in self.sectors]
+
+    def category_fields(self):
+        return [self[f"category_{v}"] for v in Category.values]
+
+    def values(self) -> tuple[dict[int, int], dict[str, int]]:
+        data = self.cleaned_data
+        sectors = {s.pk: data.get(f"sector_{s.pk}") or 0 for s in self.sectors}
+        categories = {v: data.get(f"category_{v}") or 0 for v in Category.values}
+        return sectors, categories
+
+
+def style_numbers(form) -> None:
+    for field in form.fields.values():
+        field.widget.attrs.setdefault("class", "form-control")
+        field.widget.attrs.setdefault("inputmode", "numeric")
+
+
+class CandidateForm(StyledForm, forms.Form):
+    """A department's nomination: an existing member, or a new person's particulars.
+    The party choices are those the user's department nominates (C5.1)."""
+
+    member = forms.ModelChoiceField(
+        label=_("现任（原任）委员"),
+        queryset=Member.objects.none(),
+        required=False,
+        help_text=_("继续提名现任或原任委员时选择；提名新人选时留空并填写下方信息。"),
+    )
+    name = forms.CharField(label=_("姓名"), max_length=50, required=False)
+    gender = forms.ChoiceField(
+        label=_("性别"), choices=[("", "---------"), *Gender.choices], required=False
+    )
+    ethnicity = forms.CharField(label=_("民族"), max_length=20, required=False, initial="汉族")
+    birth_date = forms.DateField(label=_("出生日期"), widget=DATE, required=False)
+    employer = forms.CharField(label=_("工作单位及职务"), max_length=200, required=False)
+    education = forms.CharField(label=_("学历"), max_length=20, required=False)
+    party = forms.ModelChoiceField(label=_("政治面貌"), queryset=Party.objects.none())
+    sector = forms.ModelChoiceField(label=_("界别"), queryset=Sector.objects.none())
+    categories = forms.MultipleChoiceField(
+        label=_("联系类别"),
+        choices=Category.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    reason = forms.CharField(
+        label=_("提名理由"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+    def __init__(self, *args, round, actor, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["member"].queryset = Member.objects.filter(
+            organisation=round.organisation
+        ).order_by("stroke_key", "id")
+        departments = policies.nominating_departments(actor, round)
+        parties = Party.objects.all()
+        if NominatingDepartment.ORGANISATION not in departments:
+            parties = parties.exclude(kind=Party.Kind.CPC)
+        if NominatingDepartment.UNITED_FRONT not in departments:
+            parties = parties.filter(kind=Party.Kind.CPC)
+        # The select offers the parties of the user's department; the field still accepts
+        # any party, so that a forged choice reaches the service and is refused there with
+        # its reason (C5.1, 403) rather than as "not a valid choice".
+        field = self.fields["party"]
+        field.queryset = parties  # sets the widget's choices
+        field._queryset = Party.objects.all()
+        self.fields["sector"].queryset = Sector.objects.filter(organisation=round.organisation)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("member") is None:
+            if not (data.get("name") or "").strip():
+                self.add_error("name", _("提名新人选须填写姓名。"))
+            if not data.get("gender"):
+                self.add_error("gender", _("提名新人选须选择性别。"))
+            if not data.get("birth_date"):
+                self.add_error("birth_date", _("提名新人选须填写出生日期。"))
+        return data
+
+    def person(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "name": (data.get("name") or "").strip(),
+            "gender": data.get("gender"),
+            "ethnicity": (data.get("ethnicity") or "").strip() or "汉族",
+            "birth_date": data.get("birth_date"),
+            "employer": data.get("employer") or "",
+            "education": data.get("education") or "",
+        }
+
+
+class ConsultationForm(StyledForm, forms.Form):
+    consulted_with = forms.CharField(
+        label=_("协商单位"), max_length=100, help_text=_("如民盟区委会、区工商联。")
+    )
+    consulted_on = forms.DateField(label=_("协商日期"), widget=DATE)
+    note = forms.CharField(label=_("协商意见"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def clean_consulted_on(self):
+        day = self.cleaned_data["consulted_on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError(_("协商日期不能晚于今天。"))
+        return day
+
+
+class OpinionForm(StyledForm, forms.Form):
+    agrees = forms.TypedChoiceField(
+        label=_("政协党组意见"),
+        choices=[("1", _("同意继续提名")), ("0", _("不同意继续提名"))],
+        coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
+    )
+    on_date = forms.DateField(label=_("党组研究日期"), widget=DATE)
+    opinion = forms.CharField(label=_("意见内容"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class WithdrawForm(StyledForm, forms.Form):
+    reason = forms.CharField(label=_("撤回原因"), max_length=200)

@@ -1,0 +1,520 @@
+"""Every change to nomination rounds and their candidates (C5.1–C5.3, C5.10).
+
+Each function checks the actor's department or role and the current state, applies the
+change and writes its audit event in one transaction; the views, the demo and the tests all
+call these. Refusals: `WrongDepartment` (a PermissionDenied: the view answers 403) when the
+other department tries to nominate, `TransitionError` for a step the state does not allow,
+`ValidationError` for input the form should have caught.
+"""
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from xieshang.core.audit import TransitionError, lock, record_event, transition
+from xieshang.core.notifications import notify
+from xieshang.core.text import stroke_sort_key
+from xieshang.members import services as member_services
+from xieshang.members.models import Category, Member, Membership
+from xieshang.members.selectors import current_term
+from xieshang.orgs.models import Organisation, Party, Role, Sector, Term
+
+from . import policies
+from .models import Candidate, NominationRound, RoundKind, SeatQuota
+
+C = Candidate.Status
+R = NominationRound.Status
+LIVE = (C.NOMINATED, C.COMPLETED)
+
+
+class WrongDepartment(PermissionDenied):
+    """C5.1: the candidate's party status says which department nominates; the other one
+    may not. Shown to the user as it is."""
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
+
+
+# --- Rounds -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def round_create(
+    *,
+    organisation: Organisation,
+    kind: str,
+    title: str,
+    effective_date: dt.date,
+    actor,
+    reference_date: dt.date | None = None,
+    note: str = "",
+) -> NominationRound:
+    """Open a round for the committee's current term. One open round per committee."""
+    _require(policies.manageable_organisations(actor).filter(pk=organisation.pk).exists())
+    term = current_term(organisation)
+    if term is None:
+        raise ValidationError(_("该政协尚未设立届次，不能开展提名。"))
+    if NominationRound.objects.filter(organisation=organisation, status=R.DRAFT).exists():
+        raise ValidationError(_("该政协已有正在进行的提名工作，请先确认或取消。"))
+    if kind == RoundKind.NEW_TERM and effective_date <= term.start_date:
+        raise ValidationError({"effective_date": _("新一届的开始日期须晚于本届开始日期。")})
+    round = NominationRound.objects.create(
+        organisation=organisation,
+        kind=kind,
+        title=title.strip(),
+        base_term=term,
+        effective_date=effective_date,
+        reference_date=reference_date or effective_date,
+        note=note,
+        created_by=actor,
+    )
+    record_event(
+        actor=actor,
+        verb="nomination.round_create",
+        subject=round,
+        to_state=round.status,
+        note=round.get_kind_display(),
+        data={"term": term.pk, "kind": kind},
+    )
+    return round
+
+
+@transaction.atomic
+def seats_set(
+    *, round: NominationRound, actor, sectors: dict[int, int], categories: dict[str, int]
+) -> None:
+    """Replace the round's seats: `sectors` {sector id: seats}, `categories` {category: seats};
+    zero removes a line."""
+    round = lock(NominationRound, round.pk)
+    _require(policies.can_manage(actor, round))
+    if not round.is_draft:
+        raise TransitionError(_("名单已确认，不能修改名额。"))
+    own = set(Sector.objects.filter(organisation=round.organisation).values_list("pk", flat=True))
+    if set(sectors) - own:
+        raise ValidationError(_("所选界别不属于该政协。"))
+    if set(categories) - set(Category.values):
+        raise ValidationError(_("联系类别不正确。"))
+    before = {str(q): q.seats for q in round.quotas.select_related("sector")}
+    round.quotas.all().delete()
+    SeatQuota.objects.bulk_create(
+        [SeatQuota(round=round, sector_id=s, seats=n) for s, n in sorted(sectors.items()) if n]
+        + [SeatQuota(round=round, category=c, seats=n) for c, n in sorted(categories.items()) if n]
+    )
+    record_event(
+        actor=actor,
+        verb="nomination.seats_set",
+        subject=round,
+        data={
+            "before": before,
+            "sectors": {str(k): v for k, v in sectors.items() if v},
+            "categories": {k: v for k, v in categories.items() if v},
+        },
+    )
+
+
+# --- Candidates -------------------------------------------------------------------------------
+
+PERSON_FIELDS = ("name", "gender", "ethnicity", "birth_date", "employer", "education")
+
+
+@transaction.atomic
+def candidate_nominate(
+    *,
+    round: NominationRound,
+    actor,
+    party: Party,
+    sector: Sector,
+    member: Member | None = None,
+    person: dict | None = None,
+    categories: list[str] | None = None,
+    reason: str = "",
+) -> Candidate:
+    """Put a candidate on the list: an existing member (`member`) or a new person (`person`,
+    the particulars; no Member is created until the round is confirmed).
+
+    C5.1: `party` decides the nominating department; an actor who does not hold that
+    department's role in the round's committee gets `WrongDepartment`."""
+    round = lock(NominationRound, round.pk)
+    if not policies.can_view(actor, round):
+        raise PermissionDenied
+    if not policies.may_nominate(actor, round, party):
+        department = policies.department_for(party)
+        raise WrongDepartment(
+            _("%(party)s人选由%(department)s提名，您所在部门不能提名。")
+            % {
+                "party": _("中共党员") if party.kind == Party.Kind.CPC else _("党外"),
+                "department": Role(department).label,
+            }
+        )
+    if not round.is_draft:
+        raise TransitionError(_("名单已确认，不能再提名。"))
+    if sector.organisation_id != round.organisation_id:
+        raise ValidationError({"sector": _("所选界别不属于该政协。")})
+    categories = sorted(set(categories or []))
+    if set(categories) - set(Category.values):
+        raise ValidationError({"categories": _("联系类别不正确。")})
+    candidate = Candidate(
+        round=round,
+        party=party,
+        sector=sector,
+        categories=categories,
+        department=policies.department_for(party),
+        reason=reason,
+        created_by=actor,
+    )
+    if member is not None:
+        if member.organisation_id != round.organisation_id:
+            raise ValidationError({"member": _("所选委员不属于该政协。")})
+        if Candidate.objects.filter(round=round, member=member, status__in=LIVE).exists():
+            raise ValidationError({"member": _("该委员已在本次提名名单中。")})
+        if (
+            round.kind == RoundKind.BY_ELECTION
+            and Membership.objects.filter(member=member, term=round.base_term).exists()
+        ):
+            raise ValidationError({"member": _("该委员本届已有任职记录，不能增补。")})
+        candidate.member = member
+        for name in PERSON_FIELDS:
+            setattr(candidate, name, getattr(member, name))
+    else:
+        person = person or {}
+        if not (person.get("name") or "").strip():
+            raise ValidationError({"name": _("请填写姓名。")})
+        for name in PERSON_FIELDS:
+            if name in person and person[name] is not None:
+                setattr(candidate, name, person[name])
+        candidate.name = candidate.name.strip()
+    candidate.stroke_key = stroke_sort_key(candidate.name)
+    candidate.save()
+    record_event(
+        actor=actor,
+        verb="nomination.nominate",
+        subject=candidate,
+        to_state=candidate.status,
+        note=str(round),
+        data={
+            "round": round.pk,
+            "department": candidate.department,
+            "continuing": candidate.is_continuing,
+            "party": party.name,
+            "sector": sector.name,
+        },
+    )
+    return candidate
+
+
+def _candidate_for(actor, candidate: Candidate, *, check) -> Candidate:
+    found = (
+        Candidate.objects.select_for_update(of=("self",))
+        .select_related("round", "round__organisation", "party")
+        .get(pk=candidate.pk)
+    )
+    _require(check(actor, found))
+    return found
+
+
+@transaction.atomic
+def consultation_record(
+    *, candidate: Candidate, actor, consulted_with: str, consulted_on: dt.date, note: str
+) -> Candidate:
+    """C5.2: the consultation with the candidate's democratic party or the 工商联, recorded
+    by the candidate's own department before the nomination can complete."""
+    candidate = _candidate_for(actor, candidate, check=policies.can_act_on)
+    if candidate.status != C.NOMINATED:
+        raise TransitionError(
+            _("当前状态为“%(state)s”，不能登记协商情况。")
+            % {"state": candidate.get_status_display()}
+        )
+    if not consulted_with.strip() or not note.strip():
+        raise ValidationError(_("请填写协商单位和协商意见。"))
+    if consulted_on > timezone.localdate():
+        raise ValidationError({"consulted_on": _("协商日期不能晚于今天。")})
+    candidate.consulted_with = consulted_with.strip()[:100]
+    candidate.consulted_on = consulted_on
+    candidate.consultation_note = note.strip()
+    candidate.consultation_by = actor
+    candidate.save(
+        update_fields=["consulted_with", "consulted_on", "consultation_note", "consultation_by"]
+    )
+    record_event(
+        actor=actor,
+        verb="nomination.consultation",
+        subject=candidate,
+        note=f"{candidate.consulted_with}：{candidate.consultation_note}",
+        data={"date": consulted_on.isoformat()},
+    )
+    return candidate
+
+
+def duty_summary(member: Member, organisation: Organisation, *, until: dt.date) -> dict:
+    """The member's duty file in brief, for the Party group (C5.3): score, grade and the
+    minimum duties for each year of their seats up to `until`, totals per kind, and the
+    discipline cases. Computed by `duty.selectors`, set-based per year."""
+    from xieshang.duty import selectors as duty
+    from xieshang.duty.models import DisciplineCase, DutyKind
+
+    seats = list(member.memberships.select_related("term").order_by("term__number"))
+    first = min((s.term.start_date.year for s in seats), default=until.year)
+    first = max(first, until.year - 4)  # a term is five years: the summary covers the last five
+    labels = dict(DutyKind.choices)
+    years, totals = [], {}
+    for year in range(first, until.year + 1):
+        score = duty.scores(organisation, year, [member.pk])[member.pk]
+        years.append(
+            {
+                "year": year,
+                "total": f"{float(score.total):g}",
+                "grade": str(score.grade),
+                "minimum_met": score.minimum_met,
+            }
+        )
+        for kind, (qty, _points) in score.by_kind.items():
+            totals[kind] = totals.get(kind, 0) + float(qty or 0)
+    return {
+        "generated_at": timezone.now().isoformat(),
+        "terms": [str(s.term) for s in seats],
+        "years": years,
+        "kinds": [
+            {"label": str(labels.get(k, k)), "quantity": f"{totals[k]:g}"}
+            for k in DutyKind.values
+            if k in totals
+        ],
+        "cases": DisciplineCase.objects.filter(member=member).count(),
+    }
+
+
+@transaction.atomic
+def party_group_opinion_record(
+    *, candidate: Candidate, actor, agrees: bool, opinion: str, on_date: dt.date
+) -> Candidate:
+    """C5.3: the CPPCC Party group's opinion on re-nominating an existing member, recorded
+    by the office (or the chair) with the member's duty file summary, generated here and
+    kept with the opinion."""
+    candidate = _candidate_for(
+        actor, candidate, check=lambda u, c: policies.can_record_opinion(u, c.round)
+    )
+    if not candidate.is_continuing:
+        raise TransitionError(_("新提名人选无需政协党组意见。"))
+    if candidate.status != C.NOMINATED:
+        raise TransitionError(
+            _("当前状态为“%(state)s”，不能登记政协党组意见。")
+            % {"state": candidate.get_status_display()}
+        )
+    if not opinion.strip():
+        raise ValidationError({"opinion": _("请填写政协党组意见。")})
+    candidate.duty_summary = duty_summary(
+        candidate.member, candidate.round.organisation, until=timezone.localdate()
+    )
+    candidate.party_group_agrees = agrees
+    candidate.party_group_opinion = opinion.strip()
+    candidate.party_group_on = on_date
+    candidate.party_group_by = actor
+    candidate.save(
+        update_fields=[
+            "duty_summary",
+            "party_group_agrees",
+            "party_group_opinion",
+            "party_group_on",
+            "party_group_by",
+        ]
+    )
+    record_event(
+        actor=actor,
+        verb="nomination.party_group_opinion",
+        subject=candidate,
+        note=(_("同意") if agrees else _("不同意")) + "：" + candidate.party_group_opinion,
+        data={"agrees": agrees, "date": on_date.isoformat()},
+    )
+    return candidate
+
+
+def missing_steps(candidate: Candidate) -> list[str]:
+    """What still stands between a nominated candidate and a completed nomination."""
+    missing = []
+    if candidate.needs_consultation and not candidate.consultation_recorded:
+        if candidate.party.kind == Party.Kind.DEMOCRATIC:
+            missing.append(
+                _("民主党派成员须先与%(party)s协商并登记协商情况（C5.2）。")
+                % {"party": candidate.party.short_name or candidate.party.name}
+            )
+        else:
+            missing.append(_("非公有制经济人士须先与工商联协商并登记协商情况（C5.2）。"))
+    if candidate.is_continuing:
+        if not candidate.party_group_recorded:
+            missing.append(_("继续提名须先登记政协党组意见（附履职情况，C5.3）。"))
+        elif not candidate.party_group_agrees:
+            missing.append(_("政协党组不同意继续提名。"))
+    return missing
+
+
+@transaction.atomic
+def candidate_complete(*, candidate: Candidate, actor) -> Candidate:
+    """The department completes its nomination once every required record is in (C5.2,
+    C5.3); otherwise `TransitionError` says what is missing."""
+    candidate = _candidate_for(actor, candidate, check=policies.can_act_on)
+    if not candidate.round.is_draft:
+        raise TransitionError(_("名单已确认。"))
+    missing = missing_steps(candidate)
+    if missing:
+        raise TransitionError(" ".join(missing))
+    transition(
+        candidate,
+        to=C.COMPLETED,
+        allowed_from=[C.NOMINATED],
+        actor=actor,
+        verb="nomination.complete",
+    )
+    return candidate
+
+
+@transaction.atomic
+def candidate_withdraw(*, candidate: Candidate, actor, reason: str) -> Candidate:
+    """The department takes its candidate off the list (the row and its history stay)."""
+    candidate = _candidate_for(actor, candidate, check=policies.can_act_on)
+    if not candidate.round.is_draft:
+        raise TransitionError(_("名单已确认，不能撤回。"))
+    if not reason.strip():
+        raise ValidationError({"reason": _("请填写撤回原因。")})
+    transition(
+        candidate,
+        to=C.WITHDRAWN,
+        allowed_from=[C.NOMINATED, C.COMPLETED],
+        actor=actor,
+        verb="nomination.withdraw",
+        note=reason.strip(),
+    )
+    return candidate
+
+
+# --- Confirmation (C5.10) ---------------------------------------------------------------------
+
+
+def confirm_blockers(round: NominationRound, composition: dict | None = None) -> list[str]:
+    """Why the list cannot be confirmed yet: unfinished nominations, seats exceeded, an
+    empty list. Share limits are warnings, shown but not blocking: the departments and the
+    Party committee weigh them."""
+    from . import selectors
+
+    composition = composition or selectors.composition(round)
+    problems = []
+    if composition["listed"] == 0:
+        problems.append(_("名单中还没有提名完成的人选。"))
+    if composition["pending"]:
+        problems.append(_("还有%(n)s名人选未完成提名。") % {"n": composition["pending"]})
+    for row in composition["seats"]:
+        if row["count"] > row["seats"]:
+            problems.append(
+                _("%(label)s超出名额（%(count)s/%(seats)s）。")
+                % {"label": row["label"], "count": row["count"], "seats": row["seats"]}
+            )
+    return problems
+
+
+def _office_and_departments(organisation: Organisation):
+    from django.contrib.auth import get_user_model
+
+    return (
+        get_user_model()
+        .objects.filter(
+            role_assignments__organisation=organisation,
+            role_assignments__role__in=[Role.OFFICE, Role.ORGANISATION_DEPT, Role.UNITED_FRONT],
+        )
+        .distinct()
+    )
+
+
+def round_confirm(*, round: NominationRound, actor) -> NominationRound:
+    """Seat the list, all or nothing (C5.10). For 换届: create the new term (or take the
+    one already set up with that number), end every active seat of the old term as 届满
+    through `members.services.membership_end_term`, then seat each completed candidate in
+    the new term; for 增补: seat them in the current term. A new person becomes a Member
+    here (`members.services.member_create`); an existing member gets the new seat through
+    `member_update`. Every step writes its own audit event; the candidates become 已任委员."""
+    with transaction.atomic():
+        round = lock(NominationRound, round.pk)
+        _require(policies.can_manage(actor, round))
+        if not round.is_draft:
+            raise TransitionError(_("名单已确认。"))
+        problems = confirm_blockers(round)
+        if problems:
+            raise TransitionError(" ".join(problems))
+        old = round.base_term
+        if round.kind == RoundKind.NEW_TERM:
+            ended_on = round.effective_date - dt.timedelta(days=1)
+            target, _created = Term.objects.get_or_create(
+                organisation=round.organisation,
+                number=old.number + 1,
+                defaults={"start_date": round.effective_date},
+            )
+            if old.end_date is None:
+                old.end_date = ended_on
+                old.save(update_fields=["end_date"])
+            reason = _("换届：%(title)s") % {"title": round.title}
+            for seat in Membership.objects.filter(term=old, status=Membership.Status.ACTIVE):
+                member_services.membership_end_term(
+                    membership=seat, actor=actor, reason=reason, on_date=ended_on
+                )
+        else:
+            target = old
+        candidates = list(
+            Candidate.objects.filter(round=round, status=C.COMPLETED)
+            .select_related("member", "party", "sector")
+            .order_by("stroke_key", "id")
+        )
+        for candidate in candidates:
+            seat = {"sector": candidate.sector, "party": candidate.party}
+            if candidate.member_id:
+                member = lock(Member, candidate.member_id)
+                member_services.member_update(
+                    member=member,
+                    term=target,
+                    expected_version=member.version,
+                    data=member_services.MemberInput(
+                        member={}, seat=seat, categories=list(candidate.categories)
+                    ),
+                    actor=actor,
+                )
+            else:
+                member = member_services.member_create(
+                    organisation=round.organisation,
+                    term=target,
+                    data=member_services.MemberInput(
+                        member={name: getattr(candidate, name) for name in PERSON_FIELDS},
+                        seat=seat,
+                        categories=list(candidate.categories),
+                    ),
+                    actor=actor,
+                )
+            candidate.seated_member = member
+            transition(
+                candidate,
+                to=C.SEATED,
+                allowed_from=[C.COMPLETED],
+                actor=actor,
+                verb="nomination.seat",
+                extra_fields=["seated_member"],
+            )
+        round.target_term = target
+        round.confirmed_at = timezone.now()
+        round.confirmed_by = actor
+        transition(
+            round,
+            to=R.CONFIRMED,
+            allowed_from=[R.DRAFT],
+            actor=actor,
+            verb="nomination.round_confirm",
+            note=str(target),
+            extra_fields=["target_term", "confirmed_at", "confirmed_by"],
+            data={"term": target.pk, "seated": len(candidates)},
+        )
+        url = reverse("nominations:detail", args=[round.pk])
+        recipients = list(_office_and_departments(round.organisation))
+        title = _("%(title)s名单已确认") % {"title": round.title}
+        body = _("%(n)s名人选任%(term)s委员。") % {"n": len(candidates), "term": target}
+        notify(recipients, title=title, body=body, url=url, dedupe_key=f"nominations.{round.pk}")
+    return round
