@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "xieshang.platforms",
     "xieshang.residents",
     "xieshang.nominations",
+    "xieshang.budgets",
     "xieshang.textsim",
     "xieshang.portal",
     "xieshang.api",

@@ -16,6 +16,7 @@ urlpatterns = [
     path("residents/", include("xieshang.residents.urls")),
     path("platforms/", include("xieshang.platforms.urls")),
     path("nominations/", include("xieshang.nominations.urls")),
+    path("budgets/", include("xieshang.budgets.urls")),
     path("portal/topics/", include("xieshang.consultation.urls_public")),
     path("portal/verify/", include("xieshang.duty.urls_public")),
     path("portal/awards/", include("xieshang.duty.urls_awards_public")),

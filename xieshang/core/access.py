@@ -45,6 +45,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
             "opinions.submit",
             "portal.screening",
             "orgs.department_order",
+            # Issue 11: activity budgets (C6.4): the office keeps the books.
+            "budgets.view",
+            "budgets.manage",
         }
     ),
     Role.PROPOSAL_COMMITTEE: frozenset(
@@ -86,6 +89,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
             "opinions.view",
             # C5.8: the chairman's meeting approves or returns the commendation list.
             "duty.award_approve",
+            "budgets.view",
         }
     ),
     Role.MEMBER: frozenset({"consultation.topic_submit", "opinions.submit"}),
@@ -93,7 +97,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     Role.DEPARTMENT: frozenset({"consultation.topic_submit"}),
     Role.DEPARTMENT_LEADER: frozenset({"consultation.topic_submit"}),
     Role.SUPERVISOR: frozenset(
-        {"orgs.view", "followups.view", "proposals.view", "consultation.view"}
+        # The supervision office checks how the activity funds were used: it reads budgets.
+        {"orgs.view", "followups.view", "proposals.view", "consultation.view", "budgets.view"}
     ),
     Role.PARTY_OFFICE: frozenset(
         {

@@ -125,6 +125,7 @@ DOMAIN_DEMOS = [
     "xieshang.duty.demo",  # it reads the duty records the others wrote
     "xieshang.members.demo",  # talks and visits, Party groups, conveners (writes no duty)
     "xieshang.nominations.demo",  # a draft by-election: candidates of both departments
+    "xieshang.budgets.demo",  # after consultation, meetings and platforms: it budgets them
 ]
 
 

@@ -25,6 +25,20 @@ def cnnum(value) -> str:
 
 
 @register.filter
+def money(value) -> str:
+    """{{ amount|money }} → 12,345.60: yuan with two places and thousands separators ("" for
+    no value, so templates can add `|default:"—"`)."""
+    from decimal import Decimal, InvalidOperation
+
+    if value is None or value == "":
+        return ""
+    try:
+        return f"{Decimal(value):,.2f}"
+    except (InvalidOperation, TypeError, ValueError):
+        return ""
+
+
+@register.filter
 def mask(value, field: str) -> str:
     """{{ member.phone|mask:"phone" }}: the masked form of a personal-data field."""
     return pii.masked(field, value or "")

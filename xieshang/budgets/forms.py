@@ -1,0 +1,129 @@
+"""Forms of the budget pages. They check the input; the rules (target in the organisation,
+category, year, one line per target) are the services', whose refusals land back on the
+form with what the user typed."""
+
+from decimal import Decimal
+
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from xieshang.consultation.models import Activity
+from xieshang.core.forms import SafeFileField, StyledForm
+from xieshang.core.params import YEAR_MAX, YEAR_MIN
+from xieshang.meetings.models import Meeting, MeetingKind
+from xieshang.orgs.models import LiaisonRoom, Organisation
+
+from .models import MONEY, Category
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+def _money_field(label, *, minimum: str) -> forms.DecimalField:
+    return forms.DecimalField(
+        label=label,
+        min_value=Decimal(minimum),
+        max_digits=MONEY["max_digits"],
+        decimal_places=MONEY["decimal_places"],
+        widget=forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"}),
+    )
+
+
+def _org_label(org: Organisation) -> str:
+    depth = max(org.path.count(".") - 1, 0)
+    return "　" * depth + org.name
+
+
+class LineForm(StyledForm, forms.Form):
+    organisation = forms.ModelChoiceField(label=_("组织"), queryset=Organisation.objects.none())
+    year = forms.IntegerField(label=_("年度"), min_value=YEAR_MIN, max_value=YEAR_MAX)
+    category = forms.ChoiceField(label=_("经费类别"), choices=Category.choices)
+    activity = forms.ModelChoiceField(
+        label=_("协商活动"),
+        queryset=Activity.objects.none(),
+        required=False,
+        help_text=_("活动经费：选择对应的协商活动。"),
+    )
+    training = forms.ModelChoiceField(
+        label=_("学习培训"),
+        queryset=Meeting.objects.none(),
+        required=False,
+        help_text=_("教育培训经费：选择对应的学习培训。"),
+    )
+    liaison_room = forms.ModelChoiceField(
+        label=_("委员联络室"),
+        queryset=LiaisonRoom.objects.none(),
+        required=False,
+        help_text=_("联络室经费：选择委员联络室。"),
+    )
+    item = forms.CharField(
+        label=_("预算项目"),
+        max_length=100,
+        required=False,
+        help_text=_("选择了活动、培训或联络室时可不填，默认用其名称。"),
+    )
+    planned = _money_field(_("预算金额（元）"), minimum="0")
+    note = forms.CharField(
+        label=_("备注"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations
+        self.fields["organisation"].label_from_instance = _org_label
+        paths = list(organisations.values_list("path", flat=True))
+
+        def under(field: str) -> Q:
+            q = Q(pk__in=[])
+            for path in paths:
+                q |= Q(**{f"{field}__path__startswith": path})
+            return q
+
+        self.fields["activity"].queryset = Activity.objects.filter(under("organisation")).order_by(
+            "-date", "-id"
+        )
+        self.fields["activity"].label_from_instance = lambda a: f"{a.date:%Y-%m-%d} {a.title}"
+        self.fields["training"].queryset = Meeting.objects.filter(
+            under("organisation"), kind=MeetingKind.TRAINING
+        ).order_by("-start", "-id")
+        self.fields["training"].label_from_instance = lambda m: (
+            f"{timezone.localtime(m.start):%Y-%m-%d} {m.title}"
+        )
+        self.fields["liaison_room"].queryset = LiaisonRoom.objects.filter(under("street")).order_by(
+            "street__path"
+        )
+
+
+class LineEditForm(StyledForm, forms.Form):
+    item = forms.CharField(label=_("预算项目"), max_length=100)
+    category = forms.ChoiceField(label=_("经费类别"), choices=Category.choices)
+    planned = _money_field(_("预算金额（元）"), minimum="0")
+    note = forms.CharField(
+        label=_("备注"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, line, **kwargs):
+        super().__init__(*args, **kwargs)
+        if line.target is not None:
+            # The category follows the target; shown, not editable.
+            self.fields["category"].disabled = True
+            self.fields["category"].help_text = _("对应活动、培训或联络室的预算，类别不变。")
+
+
+class SpendForm(StyledForm, forms.Form):
+    date = forms.DateField(label=_("支出日期"), widget=DateInput())
+    amount = _money_field(_("支出金额（元）"), minimum="0.01")
+    purpose = forms.CharField(label=_("用途"), max_length=200)
+    voucher_no = forms.CharField(label=_("凭证号"), max_length=50, required=False)
+    receipt = SafeFileField(label=_("票据（可选）"), policy="document", required=False)
+
+
+class VoidForm(StyledForm, forms.Form):
+    reason = forms.CharField(label=_("作废原因"), max_length=200)
