@@ -18,7 +18,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count, F, Min, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -596,7 +596,13 @@ def published_rounds():
 
 
 def decision_context(commendation: Commendation) -> dict:
-    """The context of the commendation decision (表彰决定) PDF."""
+    """The context of the commendation decision (表彰决定) PDF: an official document, in
+    Chinese whatever language the user browses in (as `core.pdf.render_pdf` renders it)."""
+    with translation.override("zh-hans"):
+        return _decision_context(commendation)
+
+
+def _decision_context(commendation: Commendation) -> dict:
     from xieshang.core.text import chinese_date, chinese_number
 
     org = commendation.organisation
@@ -616,7 +622,7 @@ def decision_context(commendation: Commendation) -> dict:
         "masthead_suffix": _("文件"),
         "doc_number": commendation.doc_number,
         "doc_title": _("关于表彰%(year)s年度%(types)s的决定")
-        % {"year": commendation.year, "types": _("、").join(label for _t, label, _a in groups)},
+        % {"year": commendation.year, "types": _("、").join(str(g[1]) for g in groups)},
         "issuer": org.name,
         "issue_date": chinese_date(day),
         "commendation": commendation,
