@@ -15,6 +15,12 @@ class DutyConfig(AppConfig):
         from .dashboard import duty_cards
 
         register_cards(duty_cards)
+        # A revocation waiting for the chairman's meeting blocks a direct exit (C5.10).
+        from xieshang.members.exits import register_pending_exit
+
+        from .exits import pending_exit_steps
+
+        register_pending_exit(pending_exit_steps)
         from . import awards  # noqa: F401 - defines the commendation rules (C5.8)
 
         register_verbs(

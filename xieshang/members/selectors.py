@@ -23,6 +23,7 @@ from xieshang.orgs.models import (
     Term,
 )
 
+from .exits import pending_exits
 from .models import Category, Member, Membership, MembershipCategory
 
 CPPCC_LEVELS = (Level.PROVINCE, Level.CITY, Level.DISTRICT)
@@ -103,12 +104,18 @@ def member_for_user(user, pk: int, perm: str = "members.view") -> Member | None:
 
 
 def memberships_of(member: Member) -> list[Membership]:
-    return list(
+    """The member's seats, newest term first; each carries `pending_exit`, the exit step
+    another app holds open on it (a revocation waiting for the chairman's meeting, C5.10)
+    or None."""
+    seats = list(
         member.memberships.select_related("term", "sector", "party", "activity_group")
-        # exit_proposals: a revocation waiting for the chairman's meeting (duty, C5.10).
-        .prefetch_related("committees", "categories", "exit_proposals")
+        .prefetch_related("committees", "categories")
         .order_by("-term__number")
     )
+    steps = pending_exits([seat.pk for seat in seats])
+    for seat in seats:
+        seat.pending_exit = steps.get(seat.pk)
+    return seats
 
 
 def member_history(member: Member, memberships: list[Membership]) -> QuerySet:

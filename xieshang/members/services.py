@@ -20,6 +20,7 @@ from xieshang.core.audit import (
 )
 from xieshang.orgs.models import Organisation, Term
 
+from .exits import pending_exits
 from .models import Category, Member, Membership, MembershipCategory
 
 # Fields of Member that the form and the import set.
@@ -166,6 +167,14 @@ def _exit(*, membership: Membership, to: str, actor, reason: str, on_date: dt.da
         raise TransitionError(_("请填写变更原因。"))
     with transaction.atomic():
         seat = lock(Membership, membership.pk)
+        # An exit step another app holds open (a revocation proposal waiting for the
+        # chairman's meeting) is decided where it was opened; its decision ends the seat.
+        step = pending_exits([seat.pk]).get(seat.pk)
+        if step is not None:
+            raise TransitionError(
+                _("该委员有待决定的退出事项（%(label)s），请先登记其决定，不能直接办理退出。")
+                % {"label": step.label}
+            )
         seat.status_changed_on = on_date
         seat.status_reason = reason[:200]
         transition(

@@ -1,0 +1,26 @@
+"""The duty app's open exit steps, told to the members app (`members.exits`): while a
+revocation proposal waits for the chairman's meeting (C5.10/C5.11), the seat cannot be ended
+from the member's page; the meeting's decision, recorded on the case, ends it."""
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from xieshang.members.exits import PendingExit
+
+from .models import ExitProposal
+
+
+def pending_exit_steps(seat_ids: list[int]) -> dict[int, PendingExit]:
+    found = {}
+    for proposal in ExitProposal.objects.filter(
+        membership_id__in=seat_ids, status=ExitProposal.Status.PENDING
+    ).only("membership_id", "case_id", "reason"):
+        url = (
+            reverse("duty:case", args=[proposal.case_id])
+            if proposal.case_id
+            else reverse("duty:cases")
+        )
+        found[proposal.membership_id] = PendingExit(
+            label=_("撤销委员资格建议待主席会议确认"), url=url, detail=proposal.reason
+        )
+    return found
