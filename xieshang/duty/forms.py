@@ -21,7 +21,11 @@ class ManualEntryForm(StyledForm):
     date = forms.DateField(label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}))
     title = forms.CharField(label=_("事项"), max_length=200)
     people = forms.CharField(
-        label=_("联系对象（联系界别群众时填写）"), max_length=200, required=False
+        label=_("联系对象（联系界别群众时填写）"),
+        max_length=200,
+        required=False,
+        # The per-sector report (C3.4) counts the people reached from this number.
+        help_text=_("写明对象和人数，如“个体工商户5人”"),
     )
     evidence = forms.CharField(
         label=_("佐证材料说明"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000

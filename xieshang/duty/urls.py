@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import views, views_report
+from . import views, views_contacts, views_report
 
 app_name = "duty"
 urlpatterns = [
@@ -23,4 +23,8 @@ urlpatterns = [
     path("members/<int:pk>/report/", views_report.member_report, name="member_report"),
     path("reports/", views_report.reports, name="reports"),
     path("reports/download/", views_report.reports_download, name="reports_download"),
+    # Members' contacts with the people of their sector, per sector (C3.4).
+    path("sector-contacts/", views_contacts.report, name="sector_contacts"),
+    path("sector-contacts/sector/", views_contacts.sector_entries, name="sector_contacts_sector"),
+    path("sector-contacts/export/", views_contacts.export, name="sector_contacts_export"),
 ]
