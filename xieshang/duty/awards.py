@@ -419,12 +419,19 @@ def _users_with(organisation, role):
 
 @transaction.atomic
 def commendation_propose(
-    *, organisation, year: int, picks: list[tuple[str, str, str]], actor, version: int | None
+    *,
+    organisation,
+    year: int,
+    picks: list[tuple[str, str, str]],
+    actor,
+    version: int | None,
+    computed: dict | None = None,
 ) -> Commendation:
     """Set the proposed awardees of the round (opened on first use): `picks` are
     (award type, candidate ref, reason). Only current candidates may be proposed; the
     office may leave any out. Preconditions: the office; the round is a draft or was
-    returned; `version` is the one the form was read with (else StaleEdit)."""
+    returned; `version` is the one the form was read with (else StaleEdit). `computed`: the
+    `candidates()` the caller has just computed for the same organisation and year."""
     if not can_propose(actor, organisation):
         raise PermissionDenied
     com, created = Commendation.objects.get_or_create(
@@ -437,7 +444,8 @@ def commendation_propose(
         )
     if not created and version is not None and com.version != version:
         raise StaleEdit()
-    found = {(c.award_type, c.ref): c for cs in candidates(organisation, year).values() for c in cs}
+    computed = computed if computed is not None else candidates(organisation, year)
+    found = {(c.award_type, c.ref): c for cs in computed.values() for c in cs}
     before = {(a.award_type, a.ref): a.name for a in com.awards.all()}
     awards = []
     for award_type, ref, reason in picks:

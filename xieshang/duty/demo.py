@@ -214,3 +214,40 @@ def build(*, organisation, rng: random.Random) -> None:
     # rules this year so far.
     services.scan_discipline(organisation, today.year - 1)
     services.scan_discipline(organisation, today.year, yearly=False)
+    # One revocation waiting for the chairman's meeting (C5.10).
+    pending_exit(organisation)
+    # Last year's commendation round, published (C5.8).
+    from . import award_demo
+
+    award_demo.build(organisation=organisation, rng=rng)
+
+
+def pending_exit(organisation) -> None:
+    """One revocation proposal waiting for the chairman's meeting (C5.10), so the demo shows
+    the step: the office decides the most serious open case of a seated member without a
+    login (never a demo account) as 建议撤销委员资格. Draws nothing from the demo's random
+    generator: the demos after this one see the same sequence."""
+    from .models import DisciplineCase
+
+    Rule = DisciplineCase.Rule
+    office = services._office_users(organisation).order_by("pk").first()
+    term = selectors.current_term(organisation)
+    if office is None or term is None:
+        return
+    seated = Membership.objects.filter(term=term, status=Membership.Status.ACTIVE)
+    cases = DisciplineCase.objects.filter(
+        organisation=organisation,
+        status=DisciplineCase.Status.OPEN,
+        member__user__isnull=True,
+        member_id__in=seated.values("member_id"),
+    )
+    for rule in (Rule.ABSENCE_WARNING, Rule.LOW_SCORE, Rule.NO_CONTRIBUTION):
+        case = cases.filter(rule=rule).order_by("pk").first()
+        if case is not None:
+            services.case_decide(
+                case_id=case.pk,
+                actor=office,
+                decision=DisciplineCase.Status.REVOCATION_PROPOSED,
+                note="经约谈后仍未改进，建议提请主席会议撤销其委员资格。",
+            )
+            return

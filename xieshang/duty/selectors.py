@@ -175,4 +175,3 @@ def contributions_by_year(organisation, member_ids, years) -> dict[int, set[int]
     ).values_list("member_id", "date"):
         out[mid].add(date.year)
     return out
-

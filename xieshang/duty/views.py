@@ -440,4 +440,3 @@ def verify(request):
             .first()
         )
     return render(request, "duty/verify.html", {"form": form, "cert": cert, "checked": checked})
-

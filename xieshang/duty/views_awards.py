@@ -84,6 +84,7 @@ def commendation(request):
                     picks=form.picks(),
                     actor=request.user,
                     version=form.cleaned_data.get("version"),
+                    computed=cands,
                 )
             except (TransitionError, StaleEdit) as exc:
                 form.add_error(None, str(exc))
