@@ -81,3 +81,26 @@ def test_once_the_meeting_declines_the_direct_form_works_again(client):
     )
     seat.refresh_from_db()
     assert seat.status == Membership.Status.RESIGNED
+
+
+@pytest.mark.clause("C5.10")
+def test_the_demo_leaves_one_revocation_waiting_for_the_chairmans_meeting():
+    from tests.factories import MemberFactory, seat
+    from xieshang.duty.demo import pending_exit
+
+    org, term, _office, member = setting()  # `member` has a login: never picked
+    quiet = MemberFactory(organisation=org)
+    seat(quiet, term)
+    for m in (member, quiet):
+        DisciplineCase.objects.create(
+            organisation=org, member=m, rule=DisciplineCase.Rule.LOW_SCORE, year=YEAR - 1
+        )
+    DisciplineCase.objects.create(
+        organisation=org, member=quiet, rule=DisciplineCase.Rule.ABSENCE_REMINDER, year=YEAR
+    )
+    pending_exit(org)
+    proposal = ExitProposal.objects.get()
+    assert proposal.status == ExitProposal.Status.PENDING
+    assert proposal.membership.member == quiet
+    assert proposal.case.rule == DisciplineCase.Rule.LOW_SCORE
+    assert Event.objects.filter(verb="duty.exit_propose").count() == 1
