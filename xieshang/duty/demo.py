@@ -216,6 +216,10 @@ def build(*, organisation, rng: random.Random) -> None:
     services.scan_discipline(organisation, today.year, yearly=False)
     # One revocation waiting for the chairman's meeting (C5.10).
     pending_exit(organisation)
+    # Last year's commendation round, published (C5.8).
+    from . import award_demo
+
+    award_demo.build(organisation=organisation, rng=rng)
 
 
 def pending_exit(organisation) -> None:
