@@ -19,25 +19,24 @@ Every POST runs in a savepoint that is rolled back, so the actions of roles that
 """
 
 import datetime as dt
-import io
 import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pytest
-from django.core.management import call_command
 from django.core.signals import got_request_exception
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
+from tests.demodata import DEMO_SEED, seed_demo_data
 from xieshang.demo import accounts
 
 MARK_A = "甲区标记"
 MARK_B = "乙区标记"
-SEED = 11
+SEED = DEMO_SEED
 
 # Patterns that are not pages of the product, or that end the session.
 SKIP_NAMES = {"logout", "set_language", "javascript-catalog", "api:openapi-json"}
@@ -55,6 +54,8 @@ PUBLIC = {
     "consultation_public:thanks",
     "consultation_public:lookup",
     "duty_public:verify",
+    "awards_public:list",
+    "awards_public:detail",
     "platforms_public:index",
     "platforms_public:outcomes",
     "platforms_public:outcome",
@@ -78,6 +79,8 @@ CAPABILITY = {"meetings:feed", "meetings:signin", "portal:proposal"}
 CAPABILITY |= {"consultation_public:thanks"}
 # Public pages of every district's published platform data (no login, nothing personal).
 CAPABILITY |= {"platforms_public:outcome", "platforms_public:street"}
+# Published commendation lists of every district (names and units only, C5.8).
+CAPABILITY |= {"awards_public:detail"}
 CAPABILITY |= {"residents_public:answer"}
 # Public lists of every district's published rows (the portal serves the whole deployment,
 # as portal:proposals does): another district's marked platform on them is not a leak.
@@ -208,6 +211,11 @@ OBJECTS: dict[str, dict[str, Callable]] = {
     "duty:entry_decide": {"pk": obj("duty_record")},
     "duty:case": {"pk": obj("case")},
     "duty:case_exit": {"pk": obj("case")},
+    "duty:commendation_submit": {"pk": obj("commendation")},
+    "duty:commendation_decide": {"pk": obj("commendation")},
+    "duty:commendation_publish": {"pk": obj("commendation")},
+    "duty:commendation_document": {"pk": obj("commendation")},
+    "awards_public:detail": {"pk": obj("public_commendation")},
     "followups:detail": {"pk": obj("task")},
     "followups:feedback": {"pk": obj("task")},
     "followups:extension": {"pk": obj("task")},
@@ -341,6 +349,21 @@ OBJECTS: dict[str, dict[str, Callable]] = {
     "residents:detail": {"pk": obj("resident_issue")},
     "residents:act": {"pk": obj("resident_issue"), "action": const("accept", "route", "close")},
     "residents_public:answer": {"pk": obj("public_resident_issue")},
+    "nominations:detail": {"pk": obj("nomination_round")},
+    "nominations:seats": {"pk": obj("nomination_round")},
+    "nominations:nominate": {"pk": obj("nomination_round")},
+    "nominations:confirm": {"pk": obj("nomination_round")},
+    "nominations:roster_xlsx": {"pk": obj("nomination_round")},
+    "nominations:roster_pdf": {"pk": obj("nomination_round")},
+    "nominations:candidate": {"pk": obj("nomination_candidate")},
+    "nominations:consultation": {"pk": obj("nomination_candidate")},
+    "nominations:opinion": {"pk": obj("nomination_candidate")},
+    "nominations:complete": {"pk": obj("nomination_candidate")},
+    "nominations:withdraw": {"pk": obj("nomination_candidate")},
+    "budgets:line": {"pk": obj("budget_line")},
+    "budgets:edit": {"pk": obj("budget_line")},
+    "budgets:spend": {"pk": obj("budget_line")},
+    "budgets:void": {"pk": rel("spending_entry", "line_id"), "entry_pk": obj("spending_entry")},
 }
 
 
@@ -391,7 +414,7 @@ def _a_objects(a) -> dict:
         Topic,
     )
     from xieshang.core.models import CalendarDay, Notification, User
-    from xieshang.duty.models import DisciplineCase, DutyRecord
+    from xieshang.duty.models import Commendation, DisciplineCase, DutyRecord
     from xieshang.followups.models import Extension, Task
     from xieshang.meetings.models import (
         Briefing,
@@ -403,6 +426,7 @@ def _a_objects(a) -> dict:
         Speech,
     )
     from xieshang.members.models import Member, Membership
+    from xieshang.nominations.models import Candidate, NominationRound
     from xieshang.opinions.models import Issue, Opinion
     from xieshang.orgs.models import RoleAssignment
     from xieshang.platforms.models import Platform, PlatformMember, PlatformSession
@@ -428,6 +452,10 @@ def _a_objects(a) -> dict:
         "membership": _first(Membership.objects.filter(member=member)),
         "duty_record": _first(DutyRecord.objects.filter(organisation=a)),
         "case": _first(DisciplineCase.objects.filter(organisation=a)),
+        "commendation": _first(Commendation.objects.filter(organisation=a)),
+        "public_commendation": _first(
+            Commendation.objects.filter(organisation=a, status="published")
+        ),
         "task": _first(Task.objects.filter(organisation=a)),
         "extension": _first(Extension.objects.filter(task__organisation=a)),
         "assignment": _first(Assignment.objects.filter(proposal__organisation=a)),
@@ -476,6 +504,10 @@ def _a_objects(a) -> dict:
         "public_resident_issue": _first(
             public_answers().filter(organisation__path__startswith=sub)
         ),
+        "nomination_round": _first(NominationRound.objects.filter(organisation=a)),
+        "nomination_candidate": _first(
+            Candidate.objects.filter(round__organisation=a, status="nominated")
+        ),
     }
     for key, attr in [
         ("proposal", "title"),
@@ -496,6 +528,7 @@ def _a_objects(a) -> dict:
     found["file"] = _a_file(a)
     found["import_job"] = _import_job(a, User.objects.get(username="office"))
     found["job"] = _export_job(a, User.objects.get(username="office"))
+    found.update(_budget_objects(a, User.objects.get(username="office"), MARK_A))
     return found
 
 
@@ -554,6 +587,28 @@ def _export_job(org, actor):
         result="jobs/out/none.xlsx",
         result_name="委员名单.xlsx",
     )
+
+
+def _budget_objects(org, office, mark: str) -> dict:
+    """A budget line of `org` (the demo's, or one made here) and its first spending entry."""
+    from xieshang.budgets import services as budgets
+    from xieshang.budgets.models import BudgetLine, SpendingEntry
+
+    line = _first(BudgetLine.objects.filter(organisation=org))
+    if line is None:
+        line = budgets.line_create(
+            organisation=org,
+            actor=office,
+            year=timezone.localdate().year,
+            category="other",
+            item="委员履职经费",
+            planned=1000,
+        )
+        budgets.spending_add(
+            line=line, actor=office, date=timezone.localdate(), amount=100, purpose="资料印制"
+        )
+    _mark(line, "item", mark)
+    return {"budget_line": line, "spending_entry": _first(SpendingEntry.objects.filter(line=line))}
 
 
 def _b_world(b) -> tuple[dict, dict]:
@@ -676,6 +731,7 @@ def _b_world(b) -> tuple[dict, dict]:
         "import_job": _import_job(b, office),
         "job": _export_job(b, office),
     }
+    found.update(_budget_objects(b, office, MARK_B))
     assert Meeting.objects.filter(pk=meeting.pk).exists()
     users = {"b_office": office, "b_member": member_user, "b_dept": clerk}
     return users, found
@@ -692,7 +748,7 @@ def world(django_db_setup, django_db_blocker):
 
     started = time.monotonic()
     with django_db_blocker.unblock(), transaction.atomic():
-        call_command("seed_demo", profile="city", seed=SEED, stdout=io.StringIO())
+        seed_demo_data("city", SEED)
         a = Organisation.objects.get(name=DISTRICT_NAME, level=Level.DISTRICT)
         b = _first(
             Organisation.objects.filter(level=Level.DISTRICT, parent=a.parent).exclude(pk=a.pk)

@@ -187,7 +187,7 @@ def test_the_sheet_costs_the_same_queries_for_3_or_9_lines(
 
     lines(3)
     client.get(url)  # warm the caches (content types, sessions)
-    with django_assert_num_queries(11) as first:
+    with django_assert_num_queries(10) as first:
         client.get(url)
     lines(6)
     with django_assert_num_queries(len(first.captured_queries)):
@@ -336,3 +336,14 @@ def test_voiding_from_the_page_needs_a_reason(client, world):
     assert entry.void_reason == "金额有误" and selectors.spent_of(line) == 0
     page = client.get(reverse("budgets:line", args=[line.pk])).content.decode()
     assert "已作废" in page and "<del>100.00</del>" in page
+
+
+def test_the_home_card_and_the_header_search_show_budgets_to_readers(client, world):
+    line = make_line(world, item="委员联络室标识制作", planned="100")
+    spend(world, line, "150")
+    home = login(client, world["chair"]).get(reverse("home")).content.decode()
+    assert reverse("budgets:sheet") in home
+    found = client.get(reverse("search"), {"q": "标识制作"}).content.decode()
+    assert reverse("budgets:line", args=[line.pk]) in found
+    found = login(client, world["other_office"]).get(reverse("search"), {"q": "标识制作"})
+    assert reverse("budgets:line", args=[line.pk]) not in found.content.decode()

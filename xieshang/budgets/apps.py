@@ -12,6 +12,7 @@ class BudgetsConfig(AppConfig):
         from xieshang.core.audit import register_verbs
         from xieshang.core.dashboard import register as register_cards
 
+        from . import search  # noqa: F401 - registers the header search provider
         from .dashboard import budget_cards
         from .models import SpendingEntry
         from .panels import activity_panel, room_panel, training_panel

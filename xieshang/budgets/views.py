@@ -28,9 +28,12 @@ def _sheet_params(request):
     """The organisation (?org=, default the user's highest) and year (?year=) of a sheet."""
     if not policies.can_use(request.user):
         raise PermissionDenied
-    organisations = policies.viewable_organisations(request.user)
+    organisations = list(policies.viewable_organisations(request.user))
     wanted = id_param(request, "org", label=_("组织"))
-    organisation = organisations.filter(pk=wanted).first() if wanted else organisations.first()
+    organisation = next(
+        (o for o in organisations if wanted is None or o.pk == wanted),
+        None,
+    )
     if organisation is None:
         raise Http404
     year = year_param(request, default=timezone.localdate().year)
