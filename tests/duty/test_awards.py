@@ -224,6 +224,8 @@ def test_office_proposes_chairs_decide_and_the_list_is_published(client, world):
     com.refresh_from_db()
     assert com.status == Commendation.Status.SUBMITTED
     assert Notification.objects.filter(recipient=world.chair, url__contains=f"year={Y}").exists()
+    client.force_login(world.chair)
+    assert "待审定的表彰名单" in client.get(reverse("home")).content.decode()
 
     # A chair cannot return the list without a reason; with one, it goes back.
     client.force_login(world.chair)

@@ -21,7 +21,9 @@ class DutyConfig(AppConfig):
         from .exits import pending_exit_steps
 
         register_pending_exit(pending_exit_steps)
-        from . import awards  # noqa: F401 - defines the commendation rules (C5.8)
+        from .awards import award_cards  # also defines the commendation rules (C5.8)
+
+        register_cards(award_cards)
 
         register_verbs(
             {

@@ -636,3 +636,29 @@ def _decision_context(commendation: Commendation) -> dict:
         "commendation": commendation,
         "sections": sections,
     }
+
+
+def award_cards(user) -> list:
+    """Home card of the chairman's meeting: commendation lists waiting for its decision."""
+    from django.urls import reverse
+
+    from xieshang.core.dashboard import Card
+
+    if not access.can(user, "duty.award_approve"):
+        return []
+    waiting = list(
+        Commendation.objects.filter(
+            access.org_filter(user, "duty.award_approve"), status=S.SUBMITTED
+        ).values_list("year", flat=True)[:5]
+    )
+    if not waiting:
+        return []
+    return [
+        Card(
+            _("待审定的表彰名单"),
+            _("政协办公室提交的年度表彰名单，请主席会议审定。"),
+            reverse("duty:commendation") + f"?year={waiting[0]}",
+            len(waiting),
+            order=32,
+        )
+    ]
