@@ -395,3 +395,13 @@ def test_the_office_sets_up_a_round_and_its_seats_through_the_pages(client):
     client.force_login(w.orgdept)
     assert client.get(f"/nominations/{r.pk}/seats/").status_code == 403
     assert client.get("/nominations/new/").status_code == 403
+
+
+def test_the_header_search_finds_candidates_in_scope_only(client):
+    w = world()
+    r = open_round(w)
+    c = nominate(w, r, "无党派", "欧阳明")
+    client.force_login(w.ufwd)
+    assert f"/nominations/candidates/{c.pk}/" in client.get("/search/?q=欧阳").content.decode()
+    client.force_login(user_with_role(Role.UNITED_FRONT, make_org("另一区政协")))
+    assert f"/nominations/candidates/{c.pk}/" not in client.get("/search/?q=欧阳").content.decode()

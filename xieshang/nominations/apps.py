@@ -11,7 +11,7 @@ class NominationsConfig(AppConfig):
         from xieshang.core.audit import register_verbs
         from xieshang.core.dashboard import register as register_cards
 
-        from . import rules  # noqa: F401 - registers the composition limits
+        from . import rules, search  # noqa: F401 - registers the limits and the search
         from .dashboard import nomination_cards
 
         register_cards(nomination_cards)
