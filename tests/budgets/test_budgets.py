@@ -50,7 +50,7 @@ def test_it_budgets_an_activity_and_spent_is_the_sum_of_live_entries(world):
         ("budget.void", "区政协办"),
     ]
     void_event = Event.objects.get(verb="budget.void")
-    assert void_event.note == "重复录入" and void_event.data["amount"] == "999.00"
+    assert void_event.note == "重复录入（999.00）" and void_event.data["amount"] == "999.00"
 
 
 def test_it_refuses_a_target_of_another_category_district_or_a_second_line(world):
@@ -102,6 +102,7 @@ def test_a_stale_edit_fails_loudly(world):
     assert line.planned == Decimal("6000.00") and line.version == 2
     edit = Event.objects.get(verb="budget.edit")
     assert edit.data["changed"]["planned"] == ["5000.00", "6000.00"]
+    assert edit.note == "5,000.00 → 6,000.00"
 
 
 def test_going_over_budget_tells_the_chair_once(world):

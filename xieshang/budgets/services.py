@@ -164,10 +164,14 @@ def line_update(*, line: BudgetLine, actor, expected_version: int, **values) -> 
     for key, value in values.items():
         setattr(line, key, value)
     save_versioned(line, expected_version=expected_version, fields=list(values))
+    planned_note = ""
+    if "planned" in values and before["planned"] != values["planned"]:
+        planned_note = f"{before['planned']:,.2f} → {values['planned']:,.2f}"
     record_event(
         actor=actor,
         verb="budget.edit",
         subject=line,
+        note=planned_note,
         data={
             "changed": changed_fields(
                 {k: str(v) for k, v in before.items()}, {k: str(v) for k, v in values.items()}
@@ -237,7 +241,8 @@ def spending_add(
         actor=actor,
         verb="budget.spend",
         subject=line,
-        note=entry.purpose,
+        # The amount in the note too: the line's history reads "登记支出 — 会场租用（3,600.00）".
+        note=f"{entry.purpose}（{amount:,.2f}）",
         data={
             "entry": entry.pk,
             "date": date.isoformat(),
@@ -270,7 +275,7 @@ def spending_void(*, entry: SpendingEntry, actor, reason: str) -> SpendingEntry:
         actor=actor,
         verb="budget.void",
         subject=line,
-        note=reason,
+        note=f"{reason}（{entry.amount:,.2f}）",
         data={
             "entry": entry.pk,
             "date": entry.date.isoformat(),
