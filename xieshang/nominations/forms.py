@@ -132,6 +132,12 @@ class CandidateForm(StyledForm, forms.Form):
         field._queryset = Party.objects.all()
         self.fields["sector"].queryset = Sector.objects.filter(organisation=round.organisation)
 
+    def clean_birth_date(self):
+        born = self.cleaned_data.get("birth_date")
+        if born is not None and born >= timezone.localdate():
+            raise forms.ValidationError(_("出生日期应早于今天。"))
+        return born
+
     def clean(self):
         data = super().clean()
         if data.get("member") is None:

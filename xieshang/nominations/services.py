@@ -10,7 +10,7 @@ other department tries to nominate, `TransitionError` for a step the state does 
 import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -64,16 +64,20 @@ def round_create(
         raise ValidationError(_("该政协已有正在进行的提名工作，请先确认或取消。"))
     if kind == RoundKind.NEW_TERM and effective_date <= term.start_date:
         raise ValidationError({"effective_date": _("新一届的开始日期须晚于本届开始日期。")})
-    round = NominationRound.objects.create(
-        organisation=organisation,
-        kind=kind,
-        title=title.strip(),
-        base_term=term,
-        effective_date=effective_date,
-        reference_date=reference_date or effective_date,
-        note=note,
-        created_by=actor,
-    )
+    try:
+        with transaction.atomic():
+            round = NominationRound.objects.create(
+                organisation=organisation,
+                kind=kind,
+                title=title.strip(),
+                base_term=term,
+                effective_date=effective_date,
+                reference_date=reference_date or effective_date,
+                note=note,
+                created_by=actor,
+            )
+    except IntegrityError:  # another clerk opened one at the same moment
+        raise ValidationError(_("该政协已有正在进行的提名工作，请先确认或取消。")) from None
     record_event(
         actor=actor,
         verb="nomination.round_create",
