@@ -348,3 +348,28 @@ def test_the_home_card_and_the_header_search_show_budgets_to_readers(client, wor
     assert reverse("budgets:line", args=[line.pk]) in found
     found = login(client, world["other_office"]).get(reverse("search"), {"q": "标识制作"})
     assert reverse("budgets:line", args=[line.pk]) not in found.content.decode()
+
+
+@pytest.mark.parametrize(
+    "amount", ["NaN", "Infinity", "1e309", "99999999999999999999999", "-5", "0.001"]
+)
+def test_odd_amounts_are_refused_with_the_input_kept(client, world, amount):
+    line = make_line(world)
+    login(client, world["office"])
+    spent = client.post(
+        reverse("budgets:spend", args=[line.pk]),
+        {"date": early().isoformat(), "amount": amount, "purpose": "会务费"},
+    )
+    created = client.post(
+        reverse("budgets:create"),
+        {
+            "organisation": world["district"].pk,
+            "year": YEAR,
+            "category": "other",
+            "item": "预算项目甲",
+            "planned": amount,
+        },
+    )
+    assert spent.status_code == 400 and 'value="会务费"' in spent.content.decode()
+    assert created.status_code == 400 and 'value="预算项目甲"' in created.content.decode()
+    assert not line.entries.exists() and BudgetLine.objects.count() == 1
