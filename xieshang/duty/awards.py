@@ -175,7 +175,7 @@ def _groups_and_leaders(organisation, rows, seat_of) -> tuple[list, list]:
                         T.GROUP,
                         f"group:{group.pk}",
                         group.name,
-                        group.leader.name if group.leader_id else "",
+                        "",  # a group is named on its own; its leader has their own award
                         _(
                             "组内委员%(n)s人，平均履职得分%(avg)s（不低于%(min_avg)s分），"
                             "达到最低履职要求的占%(share)s%%（不低于%(min_share)s%%）"
@@ -290,7 +290,7 @@ def _departments(organisation, year) -> list[Candidate]:
             T.DEPARTMENT,
             f"department:{r.department_id}",
             r.name,
-            r.organisation,
+            "",  # a department is named on its own
             _(
                 "交办提案%(n)s件，按时办复率%(on_time)s%%（不低于%(min_on_time)s%%），"
                 "委员对办理结果满意率%(sat)s%%（不低于%(min_sat)s%%）"
