@@ -18,11 +18,12 @@ urlpatterns = [
     path("cases/<int:pk>/", views.case_detail, name="case"),
     path("cases/<int:pk>/exit/", views.case_exit, name="case_exit"),
     path("certificate/", views.certificate, name="certificate"),
-    # The annual duty report (年度履职报告, C5.7).
-    path("report/", views_report.my_report, name="my_report"),
-    path("members/<int:pk>/report/", views_report.member_report, name="member_report"),
+    # The annual duty report (年度履职报告, C5.7). Downloads end in .pdf or /export/ so
+    # that the link crawls (tests/crawling.py) do not render PDFs.
+    path("report.pdf", views_report.my_report, name="my_report"),
+    path("members/<int:pk>/report.pdf", views_report.member_report, name="member_report"),
     path("reports/", views_report.reports, name="reports"),
-    path("reports/download/", views_report.reports_download, name="reports_download"),
+    path("reports/export/", views_report.reports_download, name="reports_download"),
     # Members' contacts with the people of their sector, per sector (C3.4).
     path("sector-contacts/", views_contacts.report, name="sector_contacts"),
     path("sector-contacts/sector/", views_contacts.sector_entries, name="sector_contacts_sector"),
