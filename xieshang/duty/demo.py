@@ -101,7 +101,7 @@ TITLES = {
     K.OPINION_SUBMITTED: ["关于校外培训监管的情况反映", "关于农贸市场改造的情况反映"],
     K.OPINION_ADOPTED: ["社情民意信息被区委办采用"],
     K.INSPECTION: ["视察调研：河湖长制落实情况", "视察调研：城市更新项目"],
-    K.SECTOR_CONTACT: ["走访界别群众"],
+    K.SECTOR_CONTACT: ["走访界别群众（界别群众3人）"],
     K.PLENARY_SPEECH: ["大会发言"],
     K.ABSENCE_UNEXCUSED: ["无故缺席协商座谈会", "无故缺席专委会活动"],
     K.PLENARY_ABSENCE_EXCUSED: ["请假缺席全体会议"],
@@ -184,7 +184,11 @@ def _row(member, organisation, kind, day, title) -> DutyRecord:
 
 
 ENTRIES = [
-    (DutyKind.SECTOR_CONTACT, "走访界别群众，听取小微企业融资意见", "走访记录及照片3张"),
+    (
+        DutyKind.SECTOR_CONTACT,
+        "走访界别群众，听取小微企业融资意见（个体工商户6人）",
+        "走访记录及照片3张",
+    ),
     (DutyKind.INSPECTION, "参加社区养老服务中心调研", "调研通知及签到表"),
     (DutyKind.STUDIO, "委员工作室接待群众", "接待登记表"),
     (DutyKind.TRAINING, "参加市政协委员履职培训班", "培训结业证书"),
