@@ -405,3 +405,19 @@ def test_the_header_search_finds_candidates_in_scope_only(client):
     assert f"/nominations/candidates/{c.pk}/" in client.get("/search/?q=欧阳").content.decode()
     client.force_login(user_with_role(Role.UNITED_FRONT, make_org("另一区政协")))
     assert f"/nominations/candidates/{c.pk}/" not in client.get("/search/?q=欧阳").content.decode()
+
+
+def test_the_nomination_form_previews_the_composition_with_the_person_being_entered(client):
+    w = world()
+    r = open_round(w)
+    services.seats_set(round=r, actor=w.office, sectors={w.sectors[0].pk: 1}, categories={})
+    nominate(w, r, "中共", "王一")
+    client.force_login(w.orgdept)
+    response = client.post(
+        f"/nominations/{r.pk}/composition/",
+        {"name": "王二", "gender": "F", "party": party("中共").pk, "sector": w.sectors[0].pk},
+        HTTP_HX_REQUEST="true",
+    )
+    page = response.content.decode()
+    assert "已计入正在填写的人选" in page and "超出名额" in page and "名单2人" in page
+    assert Candidate.objects.count() == 1  # nothing saved

@@ -166,6 +166,40 @@ def candidate_new(request, pk: int):
     )
 
 
+@login_required
+@require_POST
+def composition_preview(request, pk: int):
+    """The composition panel with the person being entered counted in (htmx, on every
+    change of the nomination form). Saves nothing."""
+    round = _round(request, pk)
+    if not round.is_draft or not policies.nominating_departments(request.user, round):
+        raise PermissionDenied
+    form = CandidateForm(request.POST, round=round, actor=request.user)
+    form.is_valid()  # the fields that are valid so far are enough for a preview
+    data = form.cleaned_data
+    candidates = list(selectors.candidates_of(round, include_withdrawn=False))
+    if data.get("party") and data.get("sector"):
+        member = data.get("member")
+        candidates.append(
+            Candidate(
+                round=round,
+                member=member,
+                name=member.name if member else data.get("name") or "",
+                gender=member.gender if member else data.get("gender") or "",
+                birth_date=member.birth_date if member else data.get("birth_date"),
+                party=data["party"],
+                sector=data["sector"],
+                categories=data.get("categories") or [],
+            )
+        )
+    context = {
+        "round": round,
+        "composition": selectors.composition(round, candidates),
+        "preview": True,
+    }
+    return render(request, "nominations/_composition.html", context)
+
+
 def _render_candidate(request, candidate, status=200, **forms):
     round = candidate.round
     own = policies.can_act_on(request.user, candidate)
