@@ -136,7 +136,7 @@ def test_it_lists_candidates_of_all_six_types_with_the_rule_behind_each(client, 
     page = client.get(URL).content.decode()
     expected = {
         T.GROUP: (["经济发展委员活动组"], ["社会民生委员活动组"], "平均履职得分100"),
-        T.LEADER: (["王组长"], ["赵组长"], "所在活动组平均履职得分100"),
+        T.LEADER: (["王组长"], ["赵组长"], "本人得分100"),
         T.MEMBER: (["王组长", "李委员", "赵组长"], ["钱委员"], "年度履职得分100"),
         T.DEPARTMENT: (["区住建局"], ["区教育局"], "按时办复率100%"),
         T.PROPOSER: (["王组长", "李委员", "赵组长"], ["钱委员"], "第一提案人提案1件"),
@@ -165,6 +165,32 @@ def test_its_thresholds_are_the_organisations_configurable_rules(world):
     assert after[T.HANDLER] == []
     assert {c.name for c in after[T.GROUP]} == {"经济发展委员活动组", "社会民生委员活动组"}
     assert "不低于50分" in after[T.GROUP][0].rule
+
+
+@pytest.mark.clause("C5.8")
+def test_groups_and_their_leaders_are_judged_by_the_activities_the_group_held(world):
+    from xieshang.meetings.models import Meeting, MeetingKind
+
+    start = dt.datetime(Y, 4, 8, 9, tzinfo=BJ)
+    for status in (Meeting.Status.CLOSED, Meeting.Status.CANCELLED):
+        Meeting.objects.create(
+            organisation=world.org,
+            kind=MeetingKind.GROUP,
+            title="活动组调研",
+            activity_group=world.group_a,
+            start=start,
+            end=start + dt.timedelta(hours=2),
+            status=status,
+        )
+    config.set_value(world.org, awards.GROUP_MIN_ACTIVITIES, 1, actor=world.office)
+    found = awards.candidates(world.org, Y)
+    assert [c.name for c in found[T.GROUP]] == ["经济发展委员活动组"]
+    assert "年度开展活动1次（不少于1次）" in found[T.GROUP][0].rule
+    assert [c.name for c in found[T.LEADER]] == ["王组长"]
+    # The cancelled activity does not count.
+    config.set_value(world.org, awards.GROUP_MIN_ACTIVITIES, 2, actor=world.office)
+    found = awards.candidates(world.org, Y)
+    assert found[T.GROUP] == [] and found[T.LEADER] == []
 
 
 @pytest.mark.clause("C5.8")

@@ -12,6 +12,7 @@ a list without a code change. The candidate lists only propose: people decide.
 """
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -76,6 +77,32 @@ HANDLER_MIN_SATISFACTION = config.define(
 )
 
 
+GROUP_MIN_ACTIVITIES = config.define(
+    "duty.award_group_min_activities",
+    0,
+    gettext_lazy("先进委员活动组、优秀组长：活动组年度开展活动不少于（次，0为不作要求）"),
+)
+
+# Where the activities each group held come from: the apps that record them register a
+# counter (meetings does, for its 委员活动小组活动), since duty sits below them and cannot
+# import them. A counter is `fn(organisation, year) -> {group id: activities held}`.
+GROUP_ACTIVITY_SOURCES: list[Callable] = []
+
+
+def register_group_activities(source: Callable) -> Callable:
+    if source not in GROUP_ACTIVITY_SOURCES:
+        GROUP_ACTIVITY_SOURCES.append(source)
+    return source
+
+
+def group_activities(organisation, year: int) -> dict[int, int]:
+    held: dict[int, int] = defaultdict(int)
+    for source in GROUP_ACTIVITY_SOURCES:
+        for group_id, n in source(organisation, year).items():
+            held[group_id] += n
+    return held
+
+
 @dataclass
 class Candidate:
     award_type: str
@@ -116,7 +143,7 @@ def candidates(organisation, year: int) -> dict[str, list[Candidate]]:
     seat_of = {m.member_id: (m, score) for m, score in rows}
     out = {t: [] for t in T.values}
     out[T.MEMBER] = _members(organisation, rows)
-    groups, leaders = _groups_and_leaders(organisation, rows, seat_of)
+    groups, leaders = _groups_and_leaders(organisation, year, rows, seat_of)
     out[T.GROUP], out[T.LEADER] = groups, leaders
     out[T.PROPOSER] = _proposers(organisation, year, seat_of)
     out[T.DEPARTMENT] = _departments(organisation, year)
@@ -146,9 +173,11 @@ def _members(organisation, rows) -> list[Candidate]:
     ]
 
 
-def _groups_and_leaders(organisation, rows, seat_of) -> tuple[list, list]:
+def _groups_and_leaders(organisation, year, rows, seat_of) -> tuple[list, list]:
     from xieshang.orgs.models import ActivityGroup
 
+    held = group_activities(organisation, year)
+    min_acts = config.get(organisation, GROUP_MIN_ACTIVITIES)
     min_avg = config.get(organisation, GROUP_MIN_AVERAGE)
     min_share = config.get(organisation, GROUP_MIN_SHARE)
     leader_avg = config.get(organisation, LEADER_MIN_AVERAGE)
@@ -165,8 +194,15 @@ def _groups_and_leaders(organisation, rows, seat_of) -> tuple[list, list]:
         n, total, met = totals.get(group.pk, (0, Decimal(0), 0))
         if not n:
             continue
-        avg, share = total / n, _pct(met, n)
+        avg, share, acts = total / n, _pct(met, n), held.get(group.pk, 0)
         figures = {"n": n, "avg": _num(avg), "share": _num(share)}
+        activities = (
+            _("年度开展活动%(acts)s次（不少于%(min)s次）；") % {"acts": acts, "min": min_acts}
+            if min_acts
+            else _("年度开展活动%(acts)s次；") % {"acts": acts}
+        )
+        if acts < min_acts:
+            continue
         if avg >= min_avg and share >= min_share:
             groups.append(
                 (
@@ -176,7 +212,8 @@ def _groups_and_leaders(organisation, rows, seat_of) -> tuple[list, list]:
                         f"group:{group.pk}",
                         group.name,
                         "",  # a group is named on its own; its leader has their own award
-                        _(
+                        activities
+                        + _(
                             "组内委员%(n)s人，平均履职得分%(avg)s（不低于%(min_avg)s分），"
                             "达到最低履职要求的占%(share)s%%（不低于%(min_share)s%%）"
                         )
@@ -198,8 +235,10 @@ def _groups_and_leaders(organisation, rows, seat_of) -> tuple[list, list]:
                         f"member:{group.leader_id}",
                         group.leader.name,
                         group.name,
-                        _(
-                            "所在活动组平均履职得分%(avg)s（不低于%(min_avg)s分），"
+                        _("所在活动组")
+                        + activities
+                        + _(
+                            "平均履职得分%(avg)s（不低于%(min_avg)s分），"
                             "达到最低履职要求的占%(share)s%%（不低于%(min_share)s%%）；"
                             "本人得分%(score)s（不低于%(good)s分）且达到最低履职要求"
                         )

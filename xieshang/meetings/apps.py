@@ -11,7 +11,10 @@ class MeetingsConfig(AppConfig):
         from xieshang.core.audit import register_verbs
         from xieshang.core.dashboard import register as register_cards
 
-        from . import search  # noqa: F401 - registers the header search provider
+        from . import (  # noqa: F401 - register the header search provider, group activity counts
+            commendation,
+            search,
+        )
         from .dashboard import meeting_cards
 
         register_cards(meeting_cards)

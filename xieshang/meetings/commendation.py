@@ -1,0 +1,30 @@
+"""What the annual commendation (C5.8, `duty.awards`) needs from meetings: how many
+activities each 委员活动小组 held in a year. Registered with duty at start-up, since duty
+sits below meetings and cannot import it."""
+
+from django.db.models import Count
+from django.utils import timezone
+
+from xieshang.duty.awards import register_group_activities
+
+from .models import Meeting, MeetingKind
+
+
+@register_group_activities
+def group_activities_held(organisation, year: int) -> dict[int, int]:
+    """{group id: group activities of the year that took place} (one grouped query): notified
+    or closed, already started; drafts and cancelled ones do not count."""
+    rows = (
+        Meeting.objects.filter(
+            organisation=organisation,
+            kind=MeetingKind.GROUP,
+            activity_group__isnull=False,
+            start__year=year,
+            start__lte=timezone.now(),
+            status__in=[Meeting.Status.PUBLISHED, Meeting.Status.CLOSED],
+        )
+        .values("activity_group_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return {r["activity_group_id"]: r["n"] for r in rows}
