@@ -5,40 +5,17 @@ test_no_raw_codes, test_browser_crawl).
 would; forms are not submitted and downloads are not fetched.
 """
 
-import io
 import re
 from collections import deque
 from collections.abc import Callable
 from html.parser import HTMLParser
 
-import pytest
-from django.core.management import call_command
-from django.db import transaction
+from tests.demodata import DEMO_SEED, demo, seed_demo_data  # noqa: F401 - shared with the crawls
 
 LINK = re.compile(r'href="(/[^"#?]*(?:\?[^"#]*)?)"')
 # Downloads and actions that are not pages, and pages that end the session.
 SKIP = re.compile(r"(\.xlsx|\.pdf|\.ics|/logout|/static/|/media/|/i18n/|/jsi18n/|/export|/qr)")
 MAX_PAGES = 40
-DEMO_SEED = 11
-
-
-def seed_demo_data() -> None:
-    # The demo stores some gettext-made text (task titles, channel notes); an earlier test in
-    # the same worker may have left English active, so seed in the site's language.
-    from django.conf import settings
-    from django.utils import translation
-
-    with translation.override(settings.LANGUAGE_CODE):
-        call_command("seed_demo", profile="district", seed=DEMO_SEED, stdout=io.StringIO())
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    """The demo district, seeded once per module inside a transaction rolled back at the end."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        seed_demo_data()
-        yield
-        transaction.set_rollback(True)
 
 
 def crawl(

@@ -9,17 +9,17 @@ examples never see each other's drafts, leave requests or rate limits.
 """
 
 import datetime as dt
-import io
 from dataclasses import dataclass
 
 import pytest
-from django.core.management import call_command
 from django.db import transaction
 from django.test import Client
 from django.utils import timezone
 from django.utils.html import escape
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
+from tests.demodata import seed_demo_data
 
 SPECIAL = [
     "",
@@ -102,7 +102,7 @@ class Targets:
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), transaction.atomic():
-        call_command("seed_demo", profile="district", seed=11, stdout=io.StringIO())
+        seed_demo_data()
         yield _targets()
         transaction.set_rollback(True)
 

@@ -59,9 +59,11 @@ def get(url: str) -> tuple[int, bytes]:
         return exc.code, b""
 
 
-@pytest.fixture
-def serve_env(tmp_path):
-    """The production-like settings against a fresh SQLite database in a temporary var/."""
+@pytest.fixture(scope="module")
+def serve_env(tmp_path_factory):
+    """The production-like settings against a fresh SQLite database in a temporary var/,
+    migrated once for the module (a migration run from scratch takes ~20 s)."""
+    tmp_path = tmp_path_factory.mktemp("var")
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "TASKS_BACKEND"}}
     env.update(
         XIESHANG_VAR_DIR=str(tmp_path),
@@ -122,6 +124,8 @@ def stop(proc: subprocess.Popen, kids: set[int]) -> None:
 def test_it_serves_pages_and_static_files_and_stops_everything_on_ctrl_c(serve_env):
     port = free_port()
     base = f"http://127.0.0.1:{port}"
+    state = Path(serve_env["XIESHANG_VAR_DIR"]) / "scheduler-state.json"
+    state.unlink(missing_ok=True)  # written by this run, not an earlier one
     proc = start(serve_env, port)
     kids: set[int] = set()
     try:
@@ -131,7 +135,6 @@ def test_it_serves_pages_and_static_files_and_stops_everything_on_ctrl_c(serve_e
         kids = wait_for_children(proc.pid, ("gunicorn", "task_worker", "run_scheduler"))
         assert len(kids) >= 5  # gunicorn master + 2 workers, the task worker, the scheduler
         # The scheduler queued its jobs and the worker ran them: the whole chain is live.
-        state = Path(serve_env["XIESHANG_VAR_DIR"]) / "scheduler-state.json"
         deadline = time.monotonic() + 20
         while not state.exists() and time.monotonic() < deadline:
             time.sleep(0.2)

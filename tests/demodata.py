@@ -1,0 +1,100 @@
+"""The demo data set for the tests that need a whole district (crawls, fuzzing, the API
+checks): seeded with `manage.py seed_demo` the first time a test process asks for it, then
+copied back table by table for every later module.
+
+Seeding the district takes about 40 s on a 2-core machine and half a dozen modules need it;
+the copy takes about a second. The rows are the seed's own rows, byte for byte (PostgreSQL:
+COPY out and in; SQLite: the rows as the driver returns them), so a module sees exactly what
+a fresh `seed_demo` leaves. The seed itself is still tested from scratch in tests/demo.
+"""
+
+import io
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.color import no_style
+from django.db import connection, transaction
+from django.utils import translation
+
+DEMO_SEED = 11
+
+# (profile, seed) -> [(table, columns, rows)], one per process (each xdist worker has its own).
+_snapshots: dict[tuple[str, int], list[tuple[str, list[str], object]]] = {}
+
+
+def _tables() -> list[str]:
+    return sorted(connection.introspection.django_table_names(only_existing=True))
+
+
+def _capture() -> list[tuple[str, list[str], object]]:
+    qn = connection.ops.quote_name
+    captured = []
+    with connection.cursor() as cursor:
+        for table in _tables():
+            if connection.vendor == "postgresql":
+                # COPY keeps every type as PostgreSQL wrote it (json, arrays, intervals).
+                data = bytearray()
+                with cursor.cursor.copy(f"COPY {qn(table)} TO STDOUT") as copy:
+                    for block in copy:
+                        data += block
+                captured.append((table, [], bytes(data)))
+            else:
+                cursor.execute(f"SELECT * FROM {qn(table)}")
+                columns = [c[0] for c in cursor.description]
+                captured.append((table, columns, cursor.fetchall()))
+    return captured
+
+
+def _restore(captured) -> None:
+    from django.apps import apps
+
+    qn = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        # Foreign keys are deferred to the end of the transaction, so the order is free.
+        for table, _columns, _rows in captured:
+            cursor.execute(f"DELETE FROM {qn(table)}")
+        for table, columns, rows in captured:
+            if connection.vendor == "postgresql":
+                with cursor.cursor.copy(f"COPY {qn(table)} FROM STDIN") as copy:
+                    copy.write(rows)
+            elif rows:
+                marks = ", ".join(["%s"] * len(columns))
+                names = ", ".join(qn(c) for c in columns)
+                cursor.executemany(f"INSERT INTO {qn(table)} ({names}) VALUES ({marks})", rows)
+        # The copied rows carry their ids: move PostgreSQL's sequences past them.
+        for sql in connection.ops.sequence_reset_sql(no_style(), apps.get_models()):
+            cursor.execute(sql)
+
+
+def seed_demo_data(profile: str = "district", seed: int = DEMO_SEED) -> None:
+    """The demo `profile` with `seed`, as `seed_demo` builds it, into the current database
+    (call it inside a transaction the caller rolls back, or in a transactional test)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    with transaction.atomic():
+        key = (profile, seed)
+        if key in _snapshots:
+            _restore(_snapshots[key])
+        else:
+            # The demo stores some gettext-made text (task titles, channel notes); an earlier
+            # test in the same process may have left English active.
+            from tests.members.factories import ensure_parties
+
+            ensure_parties()  # a transactional test's flush may have emptied the reference rows
+            with translation.override(settings.LANGUAGE_CODE):
+                call_command("seed_demo", profile=profile, seed=seed, stdout=io.StringIO())
+            _snapshots[key] = _capture()
+    ContentType.objects.clear_cache()
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """The demo district for one module, inside a transaction rolled back at its end."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        seed_demo_data()
+        yield
+        transaction.set_rollback(True)
+    from django.contrib.contenttypes.models import ContentType
+
+    ContentType.objects.clear_cache()  # the rows rolled back may have had other ids
