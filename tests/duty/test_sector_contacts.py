@@ -134,3 +134,31 @@ def test_the_report_costs_the_same_queries_whatever_the_number_of_sectors():
         seat(m, term, sector=sector)
         record(m, K.SECTOR_CONTACT, title="走访（居民2人）")
     assert count() == before
+
+
+def test_the_pages_cost_the_same_queries_whatever_the_number_of_sectors(client):
+    org, office, economy, _education, _members = two_sectors()
+    term = org.terms.get()
+    client.force_login(office)
+    urls = [
+        reverse("duty:sector_contacts") + f"?year={YEAR}",
+        reverse("duty:sector_contacts_sector") + f"?year={YEAR}&sector={economy.pk}",
+        reverse("duty:reports") + f"?year={YEAR}",
+    ]
+
+    def counts():
+        found = []
+        for url in urls:
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(url).status_code == 200
+            found.append(len(queries))
+        return found
+
+    before = counts()
+    for _i in range(3):
+        sector = SectorFactory(organisation=org)
+        for sec in (sector, economy):
+            m = MemberFactory(organisation=org)
+            seat(m, term, sector=sec)
+            record(m, K.SECTOR_CONTACT, title="走访（居民2人）")
+    assert counts() == before
