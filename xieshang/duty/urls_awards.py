@@ -9,5 +9,5 @@ urlpatterns = [
     path("<int:pk>/submit/", views_awards.commendation_submit, name="commendation_submit"),
     path("<int:pk>/decide/", views_awards.commendation_decide, name="commendation_decide"),
     path("<int:pk>/publish/", views_awards.commendation_publish, name="commendation_publish"),
-    path("<int:pk>/document/", views_awards.commendation_document, name="commendation_document"),
+    path("<int:pk>/decision.pdf", views_awards.commendation_document, name="commendation_document"),
 ]
