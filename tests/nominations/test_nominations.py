@@ -187,6 +187,7 @@ def test_re_nominating_a_member_needs_the_party_group_opinion_with_the_duty_summ
     r = open_round(w)
     c = nominate(w, r, "无党派", member=member)
     assert c.is_continuing and c.name == "孙续"
+    assert w.office.notifications.filter(title__contains="待登记政协党组意见").exists()
     with pytest.raises(TransitionError, match="政协党组"):
         services.candidate_complete(candidate=c, actor=w.ufwd)
     with pytest.raises(PermissionDenied):  # the departments do not record it

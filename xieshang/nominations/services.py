@@ -209,7 +209,29 @@ def candidate_nominate(
             "sector": sector.name,
         },
     )
+    if candidate.is_continuing:
+        # C5.3: the Party group's opinion is the office's to record; tell it.
+        notify(
+            _opinion_recorders(round.organisation),
+            title=_("继续提名%(name)s，待登记政协党组意见") % {"name": candidate.name},
+            body=str(round),
+            url=reverse("nominations:candidate", args=[candidate.pk]),
+            dedupe_key=f"nominations.candidate.{candidate.pk}.opinion",
+        )
     return candidate
+
+
+def _opinion_recorders(organisation: Organisation):
+    from django.contrib.auth import get_user_model
+
+    return (
+        get_user_model()
+        .objects.filter(
+            role_assignments__organisation=organisation,
+            role_assignments__role=Role.OFFICE,
+        )
+        .distinct()
+    )
 
 
 def _candidate_for(actor, candidate: Candidate, *, check) -> Candidate:

@@ -17,6 +17,7 @@ from xieshang.core.forms import add_service_errors
 from xieshang.core.params import paginate
 from xieshang.core.pdf import pdf_response, render_pdf
 from xieshang.core.text import chinese_date
+from xieshang.duty import policies as duty_policies
 from xieshang.orgs.models import ordinal
 
 from . import policies, selectors, services
@@ -210,6 +211,8 @@ def _render_candidate(request, candidate, status=200, **forms):
         "round": round,
         "own": own,
         "can_opinion": opinion and candidate.is_continuing,
+        "can_see_file": candidate.is_continuing
+        and duty_policies.can_view_member(request.user, candidate.member),
         "missing": services.missing_steps(candidate),
         "age": candidate.age_on(round.reference_date),
         "consultation_form": forms.get("consultation_form")
