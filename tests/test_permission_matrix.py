@@ -365,6 +365,7 @@ OBJECTS: dict[str, dict[str, Callable]] = {
     "budgets:edit": {"pk": obj("budget_line")},
     "budgets:spend": {"pk": obj("budget_line")},
     "budgets:void": {"pk": rel("spending_entry", "line_id"), "entry_pk": obj("spending_entry")},
+    "api:get_budget_line": {"pk": obj("budget_line")},
 }
 
 

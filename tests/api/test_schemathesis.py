@@ -25,6 +25,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from tests.api.conftest import bearer
+from xieshang.budgets.models import BudgetLine
 from xieshang.consultation.models import ConsultationPlan, Topic
 from xieshang.followups.models import Task
 from xieshang.meetings.models import LeaveRequest, Meeting, Sitting
@@ -53,6 +54,7 @@ PATH_ROWS = [
     ("/api/v1/followups/", Task),
     ("/api/v1/proposals/", Proposal),
     ("/api/v1/opinions/", Opinion),
+    ("/api/v1/budgets/", BudgetLine),
 ]
 
 

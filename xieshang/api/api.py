@@ -130,3 +130,7 @@ api.add_router("/meetings/", meetings_router)
 from xieshang.api.opinions import router as opinions_router  # noqa: E402
 
 api.add_router("/opinions/", opinions_router)
+
+from xieshang.api.budgets import router as budgets_router  # noqa: E402
+
+api.add_router("/budgets/", budgets_router)

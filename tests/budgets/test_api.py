@@ -1,0 +1,43 @@
+"""/api/v1/budgets/: the same sheet and lines as the pages, to the same readers (C6.4)."""
+
+import pytest
+
+from xieshang.budgets import services
+from xieshang.core.models import ApiToken
+
+from .conftest import YEAR, make_line, spend
+
+pytestmark = [pytest.mark.django_db, pytest.mark.clause("C6.4")]
+
+
+def bearer(user) -> dict:
+    _token, raw = ApiToken.issue(user=user, name="test")
+    return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+
+
+def test_the_sheet_and_a_line_read_as_on_the_pages(client, world):
+    line = make_line(world, item="委员履职手册印制", planned="3000")
+    spend(world, line, "3200.5", voucher_no="记-01-009")
+    wrong = spend(world, line, "10")
+    services.spending_void(entry=wrong, actor=world["office"], reason="重复录入")
+    auth = bearer(world["supervisor"])
+    sheet = client.get("/api/v1/budgets/", {"year": YEAR}, **auth).json()
+    assert sheet["organisation"] == "示范区政协" and sheet["total"]["spent"] == "3200.50"
+    assert sheet["lines"][0]["over"] is True and sheet["lines"][0]["rate"] == "106.7"
+    detail = client.get(f"/api/v1/budgets/{line.pk}", **auth).json()
+    assert [(e["amount"], e["void"]) for e in detail["entries"]] == [
+        ("3200.50", False),
+        ("10.00", True),
+    ]
+    assert detail["balance"] == "-200.50"
+
+
+def test_members_and_other_districts_get_nothing(client, world):
+    line = make_line(world)
+    member = bearer(world["member"])
+    assert client.get("/api/v1/budgets/", **member).status_code == 403
+    assert client.get(f"/api/v1/budgets/{line.pk}", **member).status_code == 404
+    other = bearer(world["other_office"])
+    assert client.get(f"/api/v1/budgets/{line.pk}", **other).status_code == 404
+    org = {"org": world["district"].pk}
+    assert client.get("/api/v1/budgets/", org, **other).status_code == 404
