@@ -6,8 +6,8 @@ import io
 import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
-from django.db import transaction
 
+from tests.demodata import demo  # noqa: F401 - a module fixture
 from xieshang.core.models import User
 from xieshang.demo import accounts
 from xieshang.demo.data import DEMO_ACCOUNTS
@@ -24,17 +24,9 @@ from xieshang.orgs.models import (
     Sector,
 )
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(scope="module", autouse=True)
-def seeded(django_db_setup, django_db_blocker):
-    """Seed the district profile once for the module, and roll it back afterwards so that
-    other test modules start from an empty database."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        call_command("seed_demo", profile="district", seed=7, stdout=io.StringIO())
-        yield
-        transaction.set_rollback(True)
+# The district profile as `seed_demo` leaves it, rolled back after the module so that other
+# modules start from an empty database (tests/demodata.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo")]
 
 
 def district() -> Organisation:
@@ -166,6 +158,17 @@ def test_it_leaves_gaps_for_the_checks_pages_to_show():
     )
 
 
+@pytest.mark.clause("C5.10")
+def test_one_revocation_waits_for_the_chairmans_meeting():
+    from xieshang.duty.models import ExitProposal
+
+    waiting = ExitProposal.objects.filter(
+        organisation=district(), status=ExitProposal.Status.PENDING
+    ).select_related("membership")
+    assert waiting.count() == 1
+    assert waiting.get().membership.status == Membership.Status.ACTIVE
+
+
 def test_it_weights_parties_and_people_like_a_real_committee():
     seats = Membership.objects.filter(term__organisation=district()).select_related("party")
     total = seats.count()
@@ -277,3 +280,15 @@ def test_it_fills_the_pages_around_the_members(client):
     for name in ("members:contacts", "members:contact_report", "members:party_groups"):
         assert client.get(reverse(name)).status_code == 200, name
     assert client.get(reverse("members:conveners")).status_code == 200
+
+
+@pytest.mark.clause("C5.8")
+def test_last_years_commendation_is_published_on_the_portal(client):
+    from django.urls import reverse
+
+    from xieshang.duty.award_models import Commendation
+
+    com = Commendation.objects.get(organisation=district(), year=dt.date.today().year - 1)
+    assert com.status == Commendation.Status.PUBLISHED and com.awards.count() >= 4
+    page = client.get(reverse("awards_public:detail", args=[com.pk])).content.decode()
+    assert com.awards.order_by("pk").first().name in page
