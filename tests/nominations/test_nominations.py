@@ -422,3 +422,23 @@ def test_the_nomination_form_previews_the_composition_with_the_person_being_ente
     page = response.content.decode()
     assert "已计入正在填写的人选" in page and "超出名额" in page and "名单2人" in page
     assert Candidate.objects.count() == 1  # nothing saved
+
+
+def test_the_office_sets_the_composition_limits_of_its_committee(client):
+    w = world()
+    client.force_login(w.office)
+    page = client.get("/nominations/limits/").content.decode()
+    assert "委员名单中共产党员占比上限（%）" in page
+    data = {
+        "nominations__cpc_max_share": 35,
+        "nominations__female_min_share": 25,
+        "nominations__young_age": 45,
+        "nominations__young_min_share": 15,
+        "nominations__max_age": 65,
+        "nominations__new_min_share": 30,
+    }
+    assert client.post("/nominations/limits/", data).status_code == 302
+    assert config.get(w.org, "nominations.cpc_max_share") == 35
+    assert config.get(w.org, "nominations.female_min_share") == 25
+    client.force_login(w.ufwd)
+    assert client.get("/nominations/limits/").status_code == 403

@@ -188,3 +188,33 @@ class OpinionForm(StyledForm, forms.Form):
 
 class WithdrawForm(StyledForm, forms.Form):
     reason = forms.CharField(label=_("撤回原因"), max_length=200)
+
+
+class LimitsForm(StyledForm, forms.Form):
+    """The composition limits of one organisation (`nominations.rules`, via orgs.config)."""
+
+    def __init__(self, *args, organisation, **kwargs):
+        from xieshang.orgs import config
+
+        from . import rules
+
+        super().__init__(*args, **kwargs)
+        self.keys = [
+            rules.CPC_MAX_SHARE,
+            rules.FEMALE_MIN_SHARE,
+            rules.YOUNG_AGE,
+            rules.YOUNG_MIN_SHARE,
+            rules.MAX_AGE,
+            rules.NEW_MIN_SHARE,
+        ]
+        for key in self.keys:
+            rule = config.RULES[key]
+            self.fields[key.replace(".", "__")] = forms.IntegerField(
+                label=rule.label,
+                min_value=0,
+                max_value=100 if key.endswith("share") else 120,
+                initial=config.get(organisation, key),
+            )
+
+    def values(self) -> dict:
+        return {key: self.cleaned_data[key.replace(".", "__")] for key in self.keys}

@@ -6,6 +6,7 @@ app_name = "nominations"
 urlpatterns = [
     path("", views.round_list, name="list"),
     path("new/", views.round_create, name="create"),
+    path("limits/", views.limits, name="limits"),
     path("<int:pk>/", views.round_detail, name="detail"),
     path("<int:pk>/seats/", views.round_seats, name="seats"),
     path("<int:pk>/nominate/", views.candidate_new, name="nominate"),

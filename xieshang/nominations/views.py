@@ -4,6 +4,7 @@ candidate the user may not see answers 404, an action their role may not take 40
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
@@ -18,10 +19,19 @@ from xieshang.core.params import paginate
 from xieshang.core.pdf import pdf_response, render_pdf
 from xieshang.core.text import chinese_date
 from xieshang.duty import policies as duty_policies
+from xieshang.orgs import config
 from xieshang.orgs.models import ordinal
 
 from . import policies, selectors, services
-from .forms import CandidateForm, ConsultationForm, OpinionForm, RoundForm, SeatsForm, WithdrawForm
+from .forms import (
+    CandidateForm,
+    ConsultationForm,
+    LimitsForm,
+    OpinionForm,
+    RoundForm,
+    SeatsForm,
+    WithdrawForm,
+)
 from .models import Candidate, NominationRound, RoundKind
 
 PAGE_SIZE = 30
@@ -63,6 +73,28 @@ def round_list(request):
             "page": page,
             "can_create": policies.manageable_organisations(request.user).exists(),
         },
+    )
+
+
+@login_required
+def limits(request):
+    """The office sets its committee's composition limits (audited by orgs.config)."""
+    organisation = policies.manageable_organisations(request.user).order_by("path").first()
+    if organisation is None:
+        raise PermissionDenied
+    form = LimitsForm(request.POST or None, organisation=organisation)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            for key, value in form.values().items():
+                if value != config.get(organisation, key):
+                    config.set_value(organisation, key, value, actor=request.user)
+        messages.success(request, _("名单结构要求已保存。"))
+        return redirect("nominations:list")
+    return render(
+        request,
+        "nominations/form.html",
+        {"form": form, "title": _("名单结构要求"), "organisation": organisation},
+        status=400 if request.method == "POST" else 200,
     )
 
 
