@@ -442,3 +442,18 @@ def test_the_office_sets_the_composition_limits_of_its_committee(client):
     assert config.get(w.org, "nominations.female_min_share") == 25
     client.force_login(w.ufwd)
     assert client.get("/nominations/limits/").status_code == 403
+
+
+def test_the_home_page_shows_each_department_its_unfinished_nominations(client):
+    w = world()
+    r = open_round(w)
+    nominate(w, r, "民盟", "刘待")
+    nominate(w, r, "无党派", "钱待")
+    from xieshang.nominations.dashboard import nomination_cards
+
+    assert [c.count for c in nomination_cards(w.ufwd)] == [2]
+    assert [c.count for c in nomination_cards(w.orgdept)] == [None]
+    assert [c.count for c in nomination_cards(w.office)] == [2]
+    assert nomination_cards(user_with_role(Role.MEMBER, w.org)) == []
+    client.force_login(w.ufwd)
+    assert "/nominations/" in client.get("/").content.decode()
