@@ -9,10 +9,11 @@ other department tries to nominate, `TransitionError` for a step the state does 
 
 import datetime as dt
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from xieshang.core.audit import TransitionError, lock, record_event, transition
@@ -333,9 +334,12 @@ def party_group_opinion_record(
         )
     if not opinion.strip():
         raise ValidationError({"opinion": _("请填写政协党组意见。")})
-    candidate.duty_summary = duty_summary(
-        candidate.member, candidate.round.organisation, until=timezone.localdate()
-    )
+    # The snapshot keeps labels (grades, duty kinds) as text: in the site's language, not
+    # the language this clerk happens to browse in.
+    with translation.override(settings.LANGUAGE_CODE):
+        candidate.duty_summary = duty_summary(
+            candidate.member, candidate.round.organisation, until=timezone.localdate()
+        )
     candidate.party_group_agrees = agrees
     candidate.party_group_opinion = opinion.strip()
     candidate.party_group_on = on_date
