@@ -2,6 +2,7 @@
 
 import datetime as dt
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
@@ -21,21 +22,69 @@ def record_duty(
 ) -> DutyRecord:
     """Record one duty fact for `member`. Idempotent per (member, kind, source object):
     calling it again for the same source returns the existing row unchanged."""
-    lookup = {"member": member, "kind": kind}
-    if source is not None:
-        lookup["content_type"] = ContentType.objects.get_for_model(source)
-        lookup["object_id"] = str(source.pk)
-        existing = DutyRecord.objects.filter(**lookup).first()
-        if existing:
-            return existing
-    return DutyRecord.objects.create(
-        **lookup,
-        organisation_id=member.organisation_id,
-        date=date,
-        title=title[:200],
-        quantity=quantity,
-        created_by=actor,
-    )
+    fact = Fact(member, kind, date, title, source, quantity)
+    return record_duties([fact], actor=actor)[0]
+
+
+class Fact(NamedTuple):
+    """One duty fact for `record_duties`."""
+
+    member: object
+    kind: str
+    date: dt.date
+    title: str
+    source: models.Model | None = None
+    quantity: Decimal | int = 1
+
+
+def record_duties(facts: list[Fact], *, actor=None) -> list[DutyRecord]:
+    """Record many duty facts at once (closing a plenary writes one per member and sitting),
+    with the same idempotency as `record_duty`, in two queries whatever the number."""
+
+    def key(member_id, kind, content_type_id, object_id):
+        return (member_id, str(kind), content_type_id, object_id)
+
+    rows, keys = [], []
+    for fact in facts:
+        ct = ContentType.objects.get_for_model(fact.source) if fact.source is not None else None
+        object_id = str(fact.source.pk) if fact.source is not None else ""
+        keys.append(key(fact.member.pk, fact.kind, ct.pk if ct else None, object_id))
+        rows.append(
+            DutyRecord(
+                member=fact.member,
+                kind=fact.kind,
+                content_type=ct,
+                object_id=object_id,
+                organisation_id=fact.member.organisation_id,
+                date=fact.date,
+                title=fact.title[:200],
+                quantity=fact.quantity,
+                created_by=actor,
+            )
+        )
+    sourced = [k for k in keys if k[2] is not None]
+    existing = {}
+    if sourced:
+        query = models.Q()
+        for ct_id in {k[2] for k in sourced}:
+            ids = {k[3] for k in sourced if k[2] == ct_id}
+            query |= models.Q(content_type_id=ct_id, object_id__in=ids)
+        members = {k[0] for k in sourced}
+        for record in DutyRecord.objects.filter(query, member_id__in=members):
+            existing[
+                key(record.member_id, record.kind, record.content_type_id, record.object_id)
+            ] = record
+    new, result = [], []
+    for k, row in zip(keys, rows, strict=True):
+        if k[2] is not None and k in existing:
+            result.append(existing[k])
+            continue
+        if k[2] is not None:
+            existing[k] = row  # the same fact twice in one call is written once
+        new.append(row)
+        result.append(row)
+    DutyRecord.objects.bulk_create(new)
+    return result
 
 
 # --- manual entries, score rules, discipline, certificates ------------------------------

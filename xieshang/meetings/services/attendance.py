@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from xieshang.core.audit import TransitionError, lock, record_event, transition
 from xieshang.duty.models import DutyKind
-from xieshang.duty.services import record_duty
+from xieshang.duty.services import Fact, record_duties
 from xieshang.orgs import config
 
 from .. import policies, rules
@@ -267,6 +267,7 @@ def meeting_close(*, meeting: Meeting, actor) -> dict[str, int]:
 
 def _write_duty(meeting, sittings, invitations, marks, actor) -> None:
     day = timezone.localdate(meeting.start)
+    facts = []
     for inv in invitations:
         if inv.member_id is None:
             continue  # leaders and departments have no duty file
@@ -276,51 +277,30 @@ def _write_duty(meeting, sittings, invitations, marks, actor) -> None:
                 for s in sittings:
                     mark = marks.get((inv.pk, s.pk))
                     if mark is not None and mark.state in ATTENDED:
-                        record_duty(
-                            member=inv.member,
-                            kind=DutyKind.PLENARY_HALF_DAY,
-                            date=timezone.localdate(s.start),
-                            title=f"{meeting.title}·{s.title}",
-                            source=mark,
-                            actor=actor,
+                        facts.append(
+                            Fact(
+                                inv.member,
+                                DutyKind.PLENARY_HALF_DAY,
+                                timezone.localdate(s.start),
+                                f"{meeting.title}·{s.title}",
+                                source=mark,
+                            )
                         )
             elif outcome == Invitation.Outcome.EXCUSED:
-                record_duty(
-                    member=inv.member,
-                    kind=DutyKind.PLENARY_ABSENCE_EXCUSED,
-                    date=day,
-                    title=meeting.title,
-                    source=inv,
-                    actor=actor,
+                facts.append(
+                    Fact(inv.member, DutyKind.PLENARY_ABSENCE_EXCUSED, day, meeting.title, inv)
                 )
             elif outcome == Invitation.Outcome.ABSENT:
-                record_duty(
-                    member=inv.member,
-                    kind=DutyKind.PLENARY_ABSENCE_UNEXCUSED,
-                    date=day,
-                    title=meeting.title,
-                    source=inv,
-                    actor=actor,
+                facts.append(
+                    Fact(inv.member, DutyKind.PLENARY_ABSENCE_UNEXCUSED, day, meeting.title, inv)
                 )
             continue
         if outcome in (Invitation.Outcome.PRESENT, Invitation.Outcome.LATE):
-            record_duty(
-                member=inv.member,
-                kind=DUTY_KIND_FOR_MEETING.get(meeting.kind, DutyKind.MEETING),
-                date=day,
-                title=meeting.title,
-                source=inv,
-                actor=actor,
-            )
+            kind = DUTY_KIND_FOR_MEETING.get(meeting.kind, DutyKind.MEETING)
+            facts.append(Fact(inv.member, kind, day, meeting.title, inv))
         elif outcome == Invitation.Outcome.ABSENT:
-            record_duty(
-                member=inv.member,
-                kind=DutyKind.ABSENCE_UNEXCUSED,
-                date=day,
-                title=meeting.title,
-                source=inv,
-                actor=actor,
-            )
+            facts.append(Fact(inv.member, DutyKind.ABSENCE_UNEXCUSED, day, meeting.title, inv))
+    record_duties(facts, actor=actor)
 
 
 def close_finished_meetings(*, now: dt.datetime | None = None) -> int:
