@@ -509,15 +509,16 @@ class ProposalDemo:
             "closed": (120, 300),
         }
         late = {"rejected", "merged", "to_opinion", "to_info", "answered", "closed"}
-        plenary = []
+        plenary, deltas = [], {}
         for proposal, state in made:
             if session and state in late and self.rng.random() < 0.6:
                 opened = session.start_date - dt.timedelta(days=self.rng.randint(0, 20))
                 plenary.append(proposal.pk)
-                self._shift(proposal, dt.timedelta(days=(self.today - opened).days))
+                deltas[proposal.pk] = dt.timedelta(days=(self.today - opened).days)
             else:
                 lo, hi = back_range[state]
-                self._shift(proposal, dt.timedelta(days=self.rng.randint(lo, hi)))
+                deltas[proposal.pk] = dt.timedelta(days=self.rng.randint(lo, hi))
+        self._shift(deltas)
         self._renumber(plenary, session)
         services.publish_due()
         self._date_publications()
@@ -570,53 +571,80 @@ class ProposalDemo:
         # restart from each series' highest serial (core.counters reads it) with no gap.
         Counter.objects.filter(key__startswith="proposals.serial:").delete()
 
-    def _shift(self, proposal: Proposal, delta: dt.timedelta) -> None:
-        proposal = Proposal.objects.get(pk=proposal.pk)  # the caller's copy predates its changes
-
-        def back(value):
-            return value - delta if value else value
-
-        Proposal.objects.filter(pk=proposal.pk).update(
-            created_at=back(proposal.created_at),
-            submitted_at=back(proposal.submitted_at),
-            reviewed_at=back(proposal.reviewed_at),
-            review_due=back(proposal.review_due),
-        )
-        task_ids = []
-        for assignment in Assignment.objects.filter(proposal=proposal):
-            Assignment.objects.filter(pk=assignment.pk).update(
-                assigned_at=back(assignment.assigned_at)
-            )
-            for row in Contact.objects.filter(assignment=assignment):
-                Contact.objects.filter(pk=row.pk).update(
-                    date=back(row.date), created_at=back(row.created_at)
-                )
-            for row in Answer.objects.filter(assignment=assignment):
-                Answer.objects.filter(pk=row.pk).update(answered_at=back(row.answered_at))
-                for ev in Evaluation.objects.filter(answer=row):
-                    Evaluation.objects.filter(pk=ev.pk).update(created_at=back(ev.created_at))
-        for task in Task.objects.filter(content_type__model="proposal", object_id=str(proposal.pk)):
-            task_ids.append(task.pk)
-            Task.objects.filter(pk=task.pk).update(
-                start_date=back(task.start_date),
-                due_date=back(task.due_date),
-                submitted_at=back(task.submitted_at),
-                closed_at=back(task.closed_at),
-                created_at=back(task.created_at),
-            )
-            for fb in Feedback.objects.filter(task=task):
-                Feedback.objects.filter(pk=fb.pk).update(created_at=back(fb.created_at))
-        # The audit trail and duty records move with their proposal (bulk update: the
-        # append-only guard is on save(), and this is the seed writing history, not editing it).
-        events = Event.objects.filter(
-            Q(content_type__model="proposal", object_id=str(proposal.pk))
-            | Q(content_type__model="task", object_id__in=[str(i) for i in task_ids])
-        )
-        for ev in events.only("pk", "created_at"):
-            Event.objects.filter(pk=ev.pk).update(created_at=ev.created_at - delta)
+    def _shift(self, deltas: dict[int, dt.timedelta]) -> None:
+        """Move each proposal {pk: delta} and all it owns back by its delta, a bulk update per
+        table (the append-only guard of events is on save(); this is the seed writing
+        history, not editing it)."""
         from xieshang.duty.models import DutyRecord
 
-        for rec in DutyRecord.objects.filter(
-            content_type__model="proposal", object_id=str(proposal.pk)
-        ):
-            DutyRecord.objects.filter(pk=rec.pk).update(date=rec.date - delta)
+        def move(rows, fields, delta_of):
+            rows = list(rows)
+            for row in rows:
+                delta = delta_of(row)
+                for name in fields:
+                    value = getattr(row, name)
+                    if value:
+                        setattr(row, name, value - delta)
+            if rows:
+                type(rows[0]).objects.bulk_update(rows, fields, batch_size=500)
+
+        ids = list(deltas)
+        move(
+            Proposal.objects.filter(pk__in=ids),
+            ["created_at", "submitted_at", "reviewed_at", "review_due"],
+            lambda p: deltas[p.pk],
+        )
+        move(
+            Assignment.objects.filter(proposal_id__in=ids),
+            ["assigned_at"],
+            lambda a: deltas[a.proposal_id],
+        )
+        move(
+            Contact.objects.filter(assignment__proposal_id__in=ids).select_related("assignment"),
+            ["date", "created_at"],
+            lambda c: deltas[c.assignment.proposal_id],
+        )
+        move(
+            Answer.objects.filter(assignment__proposal_id__in=ids).select_related("assignment"),
+            ["answered_at"],
+            lambda a: deltas[a.assignment.proposal_id],
+        )
+        move(
+            Evaluation.objects.filter(answer__assignment__proposal_id__in=ids).select_related(
+                "answer__assignment"
+            ),
+            ["created_at"],
+            lambda e: deltas[e.answer.assignment.proposal_id],
+        )
+        str_ids = [str(i) for i in ids]
+        tasks = list(Task.objects.filter(content_type__model="proposal", object_id__in=str_ids))
+        task_delta = {t.pk: deltas[int(t.object_id)] for t in tasks}
+        move(
+            tasks,
+            ["start_date", "due_date", "submitted_at", "closed_at", "created_at"],
+            lambda t: task_delta[t.pk],
+        )
+        move(
+            Feedback.objects.filter(task_id__in=list(task_delta)),
+            ["created_at"],
+            lambda f: task_delta[f.task_id],
+        )
+        move(
+            Event.objects.filter(
+                Q(content_type__model="proposal", object_id__in=str_ids)
+                | Q(content_type__model="task", object_id__in=[str(i) for i in task_delta])
+            )
+            .only("pk", "created_at", "content_type", "object_id")
+            .select_related("content_type"),
+            ["created_at"],
+            lambda e: (
+                deltas[int(e.object_id)]
+                if e.content_type.model == "proposal"
+                else task_delta[int(e.object_id)]
+            ),
+        )
+        move(
+            DutyRecord.objects.filter(content_type__model="proposal", object_id__in=str_ids),
+            ["date"],
+            lambda r: deltas[int(r.object_id)],
+        )
