@@ -230,6 +230,7 @@ class SessionRow:
     to_info: int = 0
     rejected: int = 0
     returned: int = 0
+    answered: int = 0  # accepted proposals with an answer (answered or closed)
     key: int = 0
     key_nonparty: int = 0
 
@@ -247,6 +248,7 @@ class SessionRow:
             "to_info",
             "rejected",
             "returned",
+            "answered",
             "key",
             "key_nonparty",
         ):
@@ -294,6 +296,7 @@ def session_figures(organisation: Organisation, year: int) -> list[SessionRow]:
             to_info=Count("pk", filter=Q(status=S.TO_INFO)),
             rejected=Count("pk", filter=Q(status=S.REJECTED)),
             returned=Count("pk", filter=Q(returned_count__gte=1)),
+            answered=Count("pk", filter=Q(status__in=[S.ANSWERED, S.CLOSED])),
             key=Count("pk", filter=key),
             key_nonparty=Count("pk", filter=key & _nonparty_first_proposer(year)),
         )
@@ -318,6 +321,7 @@ def session_figures(organisation: Organisation, year: int) -> list[SessionRow]:
             "to_info",
             "rejected",
             "returned",
+            "answered",
             "key",
             "key_nonparty",
         ):
@@ -567,7 +571,10 @@ def figures_page(request):
     context = {"form": form, "query": request.GET.urlencode()}
     if not form.is_valid():
         return render(request, "proposals/figures/index.html", context, status=400)
-    context["fig"] = figures(form.cleaned_data["organisation"], form.cleaned_data["year"])
+    from .report import report_charts, work_report  # the report builds on this module
+
+    report = work_report(form.cleaned_data["organisation"], form.cleaned_data["year"])
+    context["fig"], context["charts"] = report.fig, report_charts(report)
     return render(request, "proposals/figures/index.html", context)
 
 

@@ -1,0 +1,155 @@
+"""提案工作情况报告 (C4.6): the report's table is reproduced exactly from proposals driven
+through the services, the PDF says the same, and the figures page charts the same numbers."""
+
+import io
+import json
+import re
+
+import pytest
+from django.urls import reverse
+from pypdf import PdfReader
+
+from tests.proposals.conftest import accepted, submitted
+from xieshang.orgs import config
+from xieshang.proposals import report, rules, services
+from xieshang.proposals.models import Proposal, Rating
+
+S = Proposal.Status
+pytestmark = [pytest.mark.clause("C4.6"), pytest.mark.clause("C2.9")]
+
+
+def answered_with(world, category, dept=None, clerk=None, **kwargs):
+    proposal = accepted(world, **kwargs)
+    (lead,) = services.proposal_assign(
+        proposal=proposal, actor=world.reviewer, lead=dept or world.housing
+    )
+    answer = services.answer_submit(
+        assignment=lead,
+        actor=clerk or world.housing_clerk,
+        category=category,
+        text="已研究落实。",
+        signed_by="王局长",
+        contact_person="赵科长",
+        contact_phone="0571-8888",
+    )
+    return proposal, answer
+
+
+def evaluate(world, answer, result, key="zhang"):
+    services.evaluation_submit(
+        answer=answer,
+        actor=world.user(key),
+        process=Rating.SATISFIED,
+        result=result,
+        comment="" if result != Rating.UNSATISFIED else "未解决。",
+    )
+
+
+@pytest.fixture
+def known(world):
+    """Ten proposals of the year with known outcomes, all through the services."""
+    submitted(world, title="关于增设社区养老食堂的建议")  # still in review
+    open_one = accepted(world, title="关于优化公交线路的建议")  # accepted, not yet answered
+    _p, a1 = answered_with(world, "A", title="关于加装电梯的建议")
+    _p, a2 = answered_with(world, "A", title="关于改造老旧管网的建议")
+    _p, b1 = answered_with(
+        world, "B", world.education, world.education_clerk, title="关于扩大学位供给的建议"
+    )
+    answered_with(world, "C", title="关于建设口袋公园的建议")
+    evaluate(world, a1, Rating.SATISFIED)
+    evaluate(world, a2, Rating.BASICALLY)
+    evaluate(world, b1, Rating.UNSATISFIED)
+    merged = submitted(world, title="关于公交线路优化的建议")
+    services.proposal_merge(proposal=merged, into=open_one, actor=world.reviewer)
+    to_opinion = submitted(world, title="关于改进办事窗口的建议")
+    services.proposal_convert(
+        proposal=to_opinion, to=S.TO_OPINION, actor=world.reviewer, note="宜作意见建议。"
+    )
+    to_info = submitted(world, title="关于菜市场秩序的建议")
+    services.proposal_convert(
+        proposal=to_info, to=S.TO_INFO, actor=world.reviewer, note="宜作社情民意。"
+    )
+    rejected = submitted(world, title="关于某党派内部事务的建议")
+    reason = config.get(world.district, rules.REJECT_REASONS)[3]
+    services.proposal_reject(proposal=rejected, actor=world.reviewer, reason=reason)
+    services.key_shortlist(proposal=open_one, actor=world.reviewer)
+    services.key_approve(proposal=open_one, actor=world.chair, leading_leader="陈副主席")
+    return open_one.year
+
+
+EXPECTED = [
+    ("收到提案", 10, None),
+    ("经审查立案", 5, 50.0),
+    ("并案处理", 1, 10.0),
+    ("转为意见建议", 1, 10.0),
+    ("转为社情民意信息", 1, 10.0),
+    ("不予立案", 1, 10.0),
+    ("尚在审查", 1, 10.0),
+    ("已答复", 4, 80.0),
+    ("A类答复（已解决或基本解决）", 2, 50.0),
+    ("B类答复（正在解决或已列入计划）", 1, 25.0),
+    ("C类答复（因条件限制留作参考）", 1, 25.0),
+    ("满意和基本满意评价", 2, 66.7),
+    ("重点提案", 1, 20.0),
+]
+
+
+def test_the_report_table_is_reproduced_exactly_from_the_records(world, known):
+    # The city above sees the district's proposals too (the roll-up, C2.9).
+    for org in (world.district, world.city):
+        assert report.work_report(org, known).table() == EXPECTED
+    assert report.work_report(world.other_district, known).table()[0] == ("收到提案", 0, None)
+
+
+def test_the_report_takes_a_fixed_number_of_queries(
+    world, known, django_assert_num_queries
+):
+    with django_assert_num_queries(7):
+        r = report.work_report(world.district, known)
+        r.table()
+    assert [p.title for p in r.key_proposals] == ["关于优化公交线路的建议"]
+
+
+def test_the_page_and_the_pdf_say_the_same_numbers(world, known, client):
+    client.force_login(world.office)
+    query = {"organisation": world.district.pk, "year": known}
+    page = client.get(reverse("proposals:work_report"), query).content.decode()
+    assert "共收到提案10件。经审查，立案5件，占50.0%" in page
+    assert "已答复4件，占立案总数的80.0%" in page
+    assert "（陈副主席领办）" in page
+    response = client.get(reverse("proposals:work_report_pdf"), query)
+    assert response["Content-Type"] == "application/pdf"
+    reader = PdfReader(io.BytesIO(response.content))
+    text = re.sub(r"\s+", "", "".join(p.extract_text() for p in reader.pages))
+    assert f"关于{known}年度提案工作情况的报告" in text
+    assert "共收到提案10件" in text and "立案5件，占50.0%" in text
+    assert "A类（已解决或基本解决）2件" in text
+    assert "提案人对办理结果表示满意和基本满意的占66.7%" in text
+    for item, n, share in EXPECTED:
+        assert f"{item}{n}{share if share is not None else '—'}" in text
+
+
+def test_the_figures_page_charts_the_reports_numbers(world, known, client):
+    client.force_login(world.office)
+    html = client.get(
+        reverse("proposals:figures"), {"organisation": world.district.pk, "year": known}
+    ).content.decode()
+    block = re.search(
+        r'<script id="chart-review-data" type="application/json">(.*?)</script>', html
+    )
+    spec = json.loads(block.group(1))
+    assert dict(zip(spec["labels"], spec["series"][0]["data"], strict=True)) == {
+        "立案": 5,
+        "并案": 1,
+        "转意见建议": 1,
+        "转社情民意": 1,
+        "不予立案": 1,
+        "待审查": 1,
+    }
+    # The canvas is labelled with the summary; the numbers are in a table as well.
+    assert 'role="img" aria-label="审查结果：共10件，其中立案最多，为5件。"' in html
+    assert "<summary>查看数据表</summary>" in html
+    categories = re.search(
+        r'<script id="chart-categories-data" type="application/json">(.*?)</script>', html
+    )
+    assert json.loads(categories.group(1))["series"][0]["data"] == [2, 1, 1]

@@ -1,0 +1,94 @@
+"""Chart specs for `charts/chart.html` (ECharts, drawn by static/xs/charts.js).
+
+A chart is built in Python from figures a selector already computed — never a second
+computation — as a plain dict:
+
+- ``id``: the DOM id of the figure (the data block is ``<id>-data``);
+- ``title``: the caption;
+- ``kind``: ``bar``, ``line`` or ``pie``;
+- ``labels`` and ``series`` (``[{"name": ..., "data": [...]}]``): what ECharts draws;
+- ``summary``: one sentence saying what the chart shows, read out instead of the canvas;
+- ``headers`` and ``rows``: the same numbers as a table, the fallback for screen readers,
+  for printing and for anyone without JavaScript.
+
+The options handed to ECharts are assembled in charts.js from these few keys, so the page
+carries data, not code, and the strict CSP (no eval, no inline script) is kept.
+"""
+
+from django.utils.translation import gettext as _
+
+
+def _number(value) -> float | int:
+    return 0 if value is None else value
+
+
+def _spec(id: str, kind: str, title: str, labels, series, summary: str, unit: str = "") -> dict:
+    labels = [str(label) for label in labels]
+    series = [{"name": str(s["name"]), "data": [_number(v) for v in s["data"]]} for s in series]
+    headers = [_("项目"), *[s["name"] for s in series]]
+    rows = [[label, *[s["data"][i] for s in series]] for i, label in enumerate(labels)]
+    return {
+        "id": id,
+        "data_id": f"{id}-data",
+        "kind": kind,
+        "title": str(title),
+        "labels": labels,
+        "series": series,
+        "unit": unit,
+        "summary": summary,
+        "headers": headers,
+        "rows": rows,
+        "empty": not any(any(s["data"]) for s in series),
+    }
+
+
+def _largest(labels, values) -> tuple[str, float] | None:
+    pairs = [(str(label), v) for label, v in zip(labels, values, strict=True) if v]
+    return max(pairs, key=lambda p: p[1]) if pairs else None
+
+
+def bar(id: str, title: str, labels, series, *, unit: str = "", summary: str = "") -> dict:
+    """Grouped bars: `series` is a list of {"name", "data"} aligned with `labels`."""
+    if not summary:
+        top = _largest(labels, series[0]["data"]) if series else None
+        summary = (
+            _("%(title)s：%(name)s最高，为%(value)s%(unit)s。")
+            % {"title": title, "name": top[0], "value": top[1], "unit": unit}
+            if top
+            else _("%(title)s：暂无数据。") % {"title": title}
+        )
+    return _spec(id, "bar", title, labels, series, summary, unit)
+
+
+def line(id: str, title: str, labels, series, *, unit: str = "", summary: str = "") -> dict:
+    """Lines over time (months, years): `labels` are the points in order."""
+    if not summary:
+        values = series[0]["data"] if series else []
+        summary = (
+            _("%(title)s：从%(first)s的%(a)s%(unit)s到%(last)s的%(b)s%(unit)s。")
+            % {
+                "title": title,
+                "first": labels[0],
+                "last": labels[-1],
+                "a": _number(values[0]),
+                "b": _number(values[-1]),
+                "unit": unit,
+            }
+            if values and any(values)
+            else _("%(title)s：暂无数据。") % {"title": title}
+        )
+    return _spec(id, "line", title, labels, series, summary, unit)
+
+
+def pie(id: str, title: str, labels, values, *, unit: str = "", summary: str = "") -> dict:
+    """Shares of a whole (drawn as a donut)."""
+    total = sum(_number(v) for v in values)
+    if not summary:
+        top = _largest(labels, values)
+        summary = (
+            _("%(title)s：共%(total)s%(unit)s，其中%(name)s最多，为%(value)s%(unit)s。")
+            % {"title": title, "total": total, "name": top[0], "value": top[1], "unit": unit}
+            if top
+            else _("%(title)s：暂无数据。") % {"title": title}
+        )
+    return _spec(id, "pie", title, labels, [{"name": title, "data": values}], summary, unit)

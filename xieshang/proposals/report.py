@@ -1,0 +1,188 @@
+"""提案工作情况报告: the yearly proposal work report for the plenary session (C4.6), its
+charts on the figures page, and its PDF in official layout.
+
+The report's numbers are the figures page's numbers: `work_report` reads them from
+`figures.figures` (the same grouped queries) and adds one query for the key proposals.
+The charts on /proposals/figures/ are built from the same `WorkReport`, so a dashboard
+and the printed report can never disagree.
+
+Scope: the proposals of one year of an organisation and everything below it — the
+plenary proposals filed at that year's session and the proposals between sessions — as
+reported to the next plenary session.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from xieshang.core import charts
+from xieshang.core.pdf import pdf_response, render_pdf
+from xieshang.core.text import chinese_date
+
+from . import figures as fig_module
+from .figures import Figures, rate
+from .models import Proposal
+
+
+@dataclass
+class WorkReport:
+    fig: Figures
+    key_proposals: list[Proposal]
+    as_of: dt.date
+
+    @property
+    def organisation(self):
+        return self.fig.organisation
+
+    @property
+    def year(self) -> int:
+        return self.fig.year
+
+    @property
+    def total(self):
+        return self.fig.session_total
+
+    @property
+    def accepted_rate(self):
+        return rate(self.total.accepted, self.total.received)
+
+    @property
+    def answered_rate(self):
+        return rate(self.total.answered, self.total.accepted)
+
+    @property
+    def categories(self) -> list[tuple[str, str, int, float | None]]:
+        """(code, label, answer letters, share of the answer letters) in the scheme's order."""
+        dept = self.fig.department_total
+        return [
+            (
+                code,
+                label,
+                dept.categories.get(code, 0),
+                rate(dept.categories.get(code, 0), dept.answers),
+            )
+            for code, label in self.fig.categories
+        ]
+
+    @property
+    def satisfaction(self):
+        """Satisfied or basically satisfied with the result, over every rating given."""
+        return self.fig.department_total.result_rate
+
+    def table(self) -> list[tuple[str, int, float | None]]:
+        """The report's table: (item, count, percentage or None), in the report's order."""
+        t, dept = self.total, self.fig.department_total
+        rows = [
+            (_("收到提案"), t.received, None),
+            (_("经审查立案"), t.accepted, self.accepted_rate),
+            (_("并案处理"), t.merged, rate(t.merged, t.received)),
+            (_("转为意见建议"), t.to_opinion, rate(t.to_opinion, t.received)),
+            (_("转为社情民意信息"), t.to_info, rate(t.to_info, t.received)),
+            (_("不予立案"), t.rejected, rate(t.rejected, t.received)),
+            (_("尚在审查"), t.pending, rate(t.pending, t.received)),
+            (_("已答复"), t.answered, self.answered_rate),
+        ]
+        for code, label, n, share in self.categories:
+            rows.append(
+                (_("%(code)s类答复（%(label)s）") % {"code": code, "label": label}, n, share)
+            )
+        rows.append((_("满意和基本满意评价"), dept.result_ok, self.satisfaction))
+        rows.append((_("重点提案"), t.key, rate(t.key, t.accepted)))
+        return rows
+
+
+def work_report(organisation, year: int, *, as_of: dt.date | None = None) -> WorkReport:
+    """The report's figures: `figures.figures` (two settings, four grouped queries) and
+    the key proposals (one query): seven whatever the number of proposals."""
+    fig = fig_module.figures(organisation, year)
+    keys = list(
+        Proposal.objects.filter(
+            organisation__path__startswith=organisation.path,
+            year=year,
+            key_status=Proposal.KeyStatus.APPROVED,
+        )
+        .select_related("first_proposer")
+        .order_by("kind", "serial", "id")
+    )
+    return WorkReport(fig=fig, key_proposals=keys, as_of=as_of or timezone.localdate())
+
+
+# --- Charts (the figures page shows these; the numbers are the report's) --------------------
+
+
+def report_charts(report: WorkReport) -> list[dict]:
+    t = report.total
+    review = charts.pie(
+        "chart-review",
+        _("审查结果"),
+        [_("立案"), _("并案"), _("转意见建议"), _("转社情民意"), _("不予立案"), _("待审查")],
+        [t.accepted, t.merged, t.to_opinion, t.to_info, t.rejected, t.pending],
+        unit=_("件"),
+    )
+    cats = charts.bar(
+        "chart-categories",
+        _("答复办理结果分类"),
+        [_("%(code)s类") % {"code": code} for code, *_rest in report.categories],
+        [{"name": _("答复函"), "data": [n for _c, _l, n, _s in report.categories]}],
+        unit=_("件"),
+    )
+    depts = report.fig.departments
+    departments = charts.bar(
+        "chart-departments",
+        _("承办单位按时答复率和满意率"),
+        [d.name for d in depts],
+        [
+            {"name": _("按时答复率"), "data": [d.on_time_rate for d in depts]},
+            {"name": _("结果满意率"), "data": [d.result_rate for d in depts]},
+        ],
+        unit="%",
+    )
+    return [review, cats, departments]
+
+
+# --- Pages ---------------------------------------------------------------------------------
+
+
+def _context(request):
+    form = fig_module._form(request)
+    context = {"form": form, "query": request.GET.urlencode()}
+    if form.is_valid():
+        context["report"] = work_report(
+            form.cleaned_data["organisation"], form.cleaned_data["year"]
+        )
+    return context
+
+
+@login_required
+def report_page(request):
+    context = _context(request)
+    status = 200 if "report" in context else 400
+    return render(request, "proposals/figures/report.html", context, status=status)
+
+
+def report_pdf_bytes(report: WorkReport) -> bytes:
+    # An official document is Chinese whatever language the clerk browses in.
+    with translation.override("zh-hans"):
+        context = {
+            "report": report,
+            "masthead": report.organisation.name,
+            "masthead_suffix": "",
+            "doc_title": _("关于%(year)s年度提案工作情况的报告") % {"year": report.year},
+            "issuer": report.organisation.name,
+            "issue_date": chinese_date(report.as_of),
+        }
+    return render_pdf("pdf/proposal_work_report.html", context)
+
+
+@login_required
+def report_pdf(request):
+    context = _context(request)
+    if "report" not in context:
+        return render(request, "proposals/figures/report.html", context, status=400)
+    report = context["report"]
+    name = f"{report.organisation.name}{report.year}年度提案工作情况报告.pdf"
+    return pdf_response(report_pdf_bytes(report), name)

@@ -1,0 +1,67 @@
+/* Draws every chart on the page from its JSON data block (templates/charts/chart.html).
+ * The options are built here from a few data keys, so pages carry data, never code, and
+ * the strict CSP holds: no eval, tooltips drawn inside the SVG (richText) rather than as
+ * HTML with inline style attributes. Runs on load and after every htmx swap. */
+(function () {
+  "use strict";
+  var reduced = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+
+  function options(spec, dark) {
+    var textColor = dark ? "#f1f3f5" : "#212529";
+    var base = {
+      animation: !reduced,
+      backgroundColor: "transparent",
+      textStyle: { color: textColor, fontSize: dark ? 16 : 12 },
+      tooltip: { renderMode: "richText", trigger: spec.kind === "pie" ? "item" : "axis" },
+      aria: { enabled: false }
+    };
+    if (spec.kind === "pie") {
+      base.legend = { type: "scroll", bottom: 0, textStyle: { color: textColor } };
+      base.series = [{
+        type: "pie",
+        radius: ["40%", "68%"],
+        center: ["50%", "45%"],
+        label: { formatter: "{b}: {c}", color: textColor },
+        data: spec.labels.map(function (label, i) {
+          return { name: label, value: spec.series[0].data[i] };
+        })
+      }];
+      return base;
+    }
+    var many = spec.series.length > 1;
+    if (many) base.legend = { top: 0, textStyle: { color: textColor } };
+    base.grid = { left: 8, right: 16, top: many ? 32 : 16, bottom: 8, containLabel: true };
+    base.xAxis = {
+      type: "category",
+      data: spec.labels,
+      axisLabel: { interval: 0, hideOverlap: true, color: textColor, rotate: spec.labels.length > 6 ? 30 : 0 }
+    };
+    base.yAxis = {
+      type: "value",
+      axisLabel: { color: textColor, formatter: spec.unit ? "{value}" + spec.unit : "{value}" }
+    };
+    base.series = spec.series.map(function (s) {
+      return { type: spec.kind, name: s.name, data: s.data, smooth: false, barMaxWidth: 36 };
+    });
+    return base;
+  }
+
+  function draw(root) {
+    if (!window.echarts) return;
+    (root || document).querySelectorAll("[data-chart]").forEach(function (el) {
+      if (window.echarts.getInstanceByDom(el)) return;
+      var block = document.getElementById(el.getAttribute("data-chart"));
+      if (!block) return;
+      var spec = JSON.parse(block.textContent);
+      var dark = !!el.closest("[data-chart-theme=dark]");
+      var chart = window.echarts.init(el, dark ? "dark" : null, { renderer: "svg" });
+      chart.setOption(options(spec, dark));
+      if (window.ResizeObserver) {
+        new ResizeObserver(function () { chart.resize(); }).observe(el);
+      }
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { draw(document); });
+  document.addEventListener("htmx:afterSettle", function (event) { draw(event.target); });
+})();
