@@ -12,7 +12,7 @@ class ConsultationConfig(AppConfig):
         from xieshang.core.audit import register_verbs
         from xieshang.core.dashboard import register as register_cards
 
-        from . import search  # noqa: F401 - registers the header search provider
+        from . import charts, search  # noqa: F401 - register the big-screen panel and the header search
         from .dashboard import consultation_cards
         from .models import Attachment
         from .policies import can_view_attachment

@@ -92,6 +92,9 @@ def dashboard(request):
             checks=selectors.plan_checks(plan, items),
             key_items=selectors.key_items(plan),
         )
+        from .charts import progress_chart
+
+        context["progress_chart"] = progress_chart(context["progress"])
     return render(request, "consultation/dashboard.html", context)
 
 

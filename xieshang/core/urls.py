@@ -3,7 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from . import files, views, views_admin, views_jobs, views_search
+from . import files, screen, views, views_admin, views_jobs, views_search
 
 urlpatterns = [
     path("favicon.ico", views.favicon, name="favicon"),
@@ -23,6 +23,7 @@ urlpatterns = [
     path("jobs/<int:pk>/", views_jobs.job, name="job"),
     path("jobs/<int:pk>/download/", views_jobs.job_download, name="job_download"),
     path("inbox/", views.inbox, name="inbox"),
+    path("dashboard/screen/", screen.screen_page, name="screen"),
     path("inbox/<int:pk>/read/", views.inbox_read, name="inbox_read"),
     path("inbox/read-all/", views.inbox_read_all, name="inbox_read_all"),
     path("audit/", views_admin.audit_log, name="audit_log"),

@@ -11,7 +11,8 @@ class DutyConfig(AppConfig):
         from xieshang.core.audit import register_verbs
         from xieshang.core.dashboard import register as register_cards
 
-        from . import annual_report, jobs, rules  # noqa: F401 - rules, periodic and job kinds
+        # rules, periodic and job kinds, the big-screen panel
+        from . import annual_report, charts, jobs, rules  # noqa: F401
         from .dashboard import duty_cards
 
         register_cards(duty_cards)

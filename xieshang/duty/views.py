@@ -160,12 +160,16 @@ def evaluation(request):
     sort = "name" if request.GET.get("sort") == "name" else "score"
     # Scores are computed for the whole term in a fixed number of queries (the sort needs
     # them all); only the page's rows are rendered, so a phone never gets a 20,000 px page.
-    page = paginate(request, selectors.evaluation_rows(org, year, sort), EVALUATION_PER_PAGE)
+    rows = selectors.evaluation_rows(org, year, sort)
+    page = paginate(request, rows, EVALUATION_PER_PAGE)
+    from .charts import score_distribution
+
     return render(
         request,
         "duty/evaluation.html",
         {
             "page": page,
+            "distribution": score_distribution(org, rows) if rows else None,
             "year": year,
             "sort": sort,
             "organisation": org,

@@ -11,6 +11,7 @@ class ProposalsConfig(AppConfig):
         from xieshang.core import files
         from xieshang.core.audit import register_verbs
         from xieshang.core.dashboard import register as register_cards
+        from xieshang.core.screen import register as register_screen
 
         from . import search  # noqa: F401 - registers the header search provider
         from .dashboard import proposal_cards
@@ -18,6 +19,9 @@ class ProposalsConfig(AppConfig):
         from .policies import can_view_attachment
 
         register_cards(proposal_cards)
+        from .report import screen_panel
+
+        register_screen(screen_panel)
         files.register(Attachment, fields={"file": "original_name"}, can_view=can_view_attachment)
 
         from . import rules  # noqa: F401 - defines the configurable rules

@@ -186,3 +186,29 @@ def report_pdf(request):
     report = context["report"]
     name = f"{report.organisation.name}{report.year}年度提案工作情况报告.pdf"
     return pdf_response(report_pdf_bytes(report), name)
+
+
+# --- 数据大屏 ------------------------------------------------------------------------------
+
+
+def screen_panel(user, organisation, year: int):
+    """The proposals panel of the big screen: the report's figures and charts."""
+    from xieshang.core import access
+    from xieshang.core.screen import Panel
+
+    if not access.can(user, "proposals.view", organisation):
+        return None
+    r = work_report(organisation, year)
+    t = r.total
+    return Panel(
+        title=_("提案工作"),
+        figures=[
+            (_("收到提案"), t.received),
+            (_("立案"), t.accepted),
+            (_("已答复"), t.answered),
+            (_("重点提案"), t.key),
+            (_("满意率（%）"), r.satisfaction),
+        ],
+        charts=report_charts(r)[:2],
+        order=10,
+    )

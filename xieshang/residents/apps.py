@@ -13,6 +13,7 @@ class ResidentsConfig(AppConfig):
         from xieshang.followups.signals import feedback_submitted
 
         from . import (
+            charts,  # noqa: F401 - registers the big-screen panel
             rules,  # noqa: F401 - defines the configurable rules
             search,  # noqa: F401 - registers the header search provider
         )

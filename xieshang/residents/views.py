@@ -303,6 +303,8 @@ def stats(request):
             raise Http404
         root = node
     total, rows = selectors.statistics(root, year=year)
+    from .charts import issues_chart
+
     ancestors = [
         o
         for o in Organisation.objects.filter(pk__in=root.ancestor_ids()).order_by("path")
@@ -311,5 +313,12 @@ def stats(request):
     return render(
         request,
         "residents/stats.html",
-        {"root": root, "total": total, "rows": rows, "year": year, "ancestors": ancestors},
+        {
+            "root": root,
+            "total": total,
+            "rows": rows,
+            "year": year,
+            "ancestors": ancestors,
+            "chart": issues_chart(rows) if rows else None,
+        },
     )

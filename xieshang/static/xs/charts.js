@@ -63,5 +63,12 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () { draw(document); });
-  document.addEventListener("htmx:afterSettle", function (event) { draw(event.target); });
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    if (!window.echarts) return;
+    event.detail.target.querySelectorAll("[data-chart]").forEach(function (el) {
+      var chart = window.echarts.getInstanceByDom(el);
+      if (chart) chart.dispose();
+    });
+  });
+  document.addEventListener("htmx:afterSettle", function () { draw(document); });
 })();

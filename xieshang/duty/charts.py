@@ -1,0 +1,48 @@
+"""Charts of duty evaluation (core.charts specs) for the evaluation page and the big screen,
+built from `selectors.evaluation_rows` — the scores the evaluation table lists."""
+
+from django.utils.translation import gettext as _
+
+from xieshang.core import access, charts
+from xieshang.core.screen import Panel, register
+
+from . import selectors
+
+
+def score_distribution(organisation, rows) -> dict:
+    """How many members score in each grade band (the organisation's grade thresholds);
+    while the year runs these are scores so far."""
+    excellent, good, competent = selectors.grade_thresholds(organisation)
+    bands = [
+        (_("%(n)s分以下") % {"n": competent}, lambda s: s < competent),
+        (_("%(a)s–%(b)s分") % {"a": competent, "b": good}, lambda s: competent <= s < good),
+        (_("%(a)s–%(b)s分") % {"a": good, "b": excellent}, lambda s: good <= s < excellent),
+        (_("%(n)s分及以上") % {"n": excellent}, lambda s: s >= excellent),
+    ]
+    counts = [sum(1 for _m, score in rows if test(score.total)) for _label, test in bands]
+    return charts.bar(
+        "chart-duty-scores",
+        _("委员履职得分分布"),
+        [label for label, _test in bands],
+        [{"name": _("委员人数"), "data": counts}],
+        unit=_("人"),
+        summary=_("共%(n)s名委员，%(ex)s分及以上%(top)s人，%(c)s分以下%(low)s人。")
+        % {"n": len(rows), "ex": excellent, "top": counts[3], "c": competent, "low": counts[0]},
+    )
+
+
+def screen_panel(user, organisation, year: int):
+    # The office manages the duty files; the chairman's meeting approves the awards.
+    if not any(access.can(user, p, organisation) for p in ("duty.manage", "duty.award_approve")):
+        return None
+    rows = selectors.evaluation_rows(organisation, year)
+    done = sum(1 for _m, score in rows if score.minimum_met)
+    return Panel(
+        title=_("委员履职"),
+        figures=[(_("本届委员"), len(rows)), (_("完成最低履职要求"), done)],
+        charts=[score_distribution(organisation, rows)] if rows else [],
+        order=40,
+    )
+
+
+register(screen_panel)
