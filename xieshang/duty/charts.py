@@ -11,8 +11,9 @@ from . import selectors
 
 def score_distribution(organisation, rows) -> dict:
     """How many members score in each grade band (the organisation's grade thresholds);
-    while the year runs these are scores so far."""
-    excellent, good, competent = selectors.grade_thresholds(organisation)
+    while the year runs these are scores so far. `rows` is not empty."""
+    # The thresholds the scores were graded against (no second settings lookup).
+    excellent, good, competent = rows[0][1].thresholds
     bands = [
         (_("%(n)s分以下") % {"n": competent}, lambda s: s < competent),
         (_("%(a)s–%(b)s分") % {"a": competent, "b": good}, lambda s: competent <= s < good),

@@ -79,6 +79,8 @@ class Score:
     minimum: list = field(default_factory=list)  # [(label, met)]
     # The year is still running: `total` is the score so far and `grade` reads 进行中.
     provisional: bool = False
+    # (excellent, good, competent) minimum scores the grade was read against.
+    thresholds: tuple = ()
 
     @property
     def minimum_met(self) -> bool:
@@ -126,6 +128,7 @@ def scores(organisation, year: int, member_ids=None) -> dict[int, Score]:
     provisional = not year_ended(year)
     for score in result.values():
         score.provisional = provisional
+        score.thresholds = thresholds
         score.grade = (
             _("进行中") if provisional else grade_for(organisation, score.total, thresholds)
         )

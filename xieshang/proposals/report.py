@@ -13,6 +13,7 @@ reported to the next plenary session.
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
@@ -31,8 +32,20 @@ from .models import Proposal
 @dataclass
 class WorkReport:
     fig: Figures
-    key_proposals: list[Proposal]
     as_of: dt.date
+
+    @cached_property
+    def key_proposals(self) -> list[Proposal]:
+        """The year's key proposals (one query, only when the report text needs them)."""
+        return list(
+            Proposal.objects.filter(
+                organisation__path__startswith=self.organisation.path,
+                year=self.year,
+                key_status=Proposal.KeyStatus.APPROVED,
+            )
+            .select_related("first_proposer")
+            .order_by("kind", "serial", "id")
+        )
 
     @property
     def organisation(self):
@@ -96,19 +109,10 @@ class WorkReport:
 
 
 def work_report(organisation, year: int, *, as_of: dt.date | None = None) -> WorkReport:
-    """The report's figures: `figures.figures` (two settings, four grouped queries) and
-    the key proposals (one query): seven whatever the number of proposals."""
+    """The report's figures: `figures.figures` (two settings, four grouped queries), and
+    the key proposals (one query) when read: seven whatever the number of proposals."""
     fig = fig_module.figures(organisation, year)
-    keys = list(
-        Proposal.objects.filter(
-            organisation__path__startswith=organisation.path,
-            year=year,
-            key_status=Proposal.KeyStatus.APPROVED,
-        )
-        .select_related("first_proposer")
-        .order_by("kind", "serial", "id")
-    )
-    return WorkReport(fig=fig, key_proposals=keys, as_of=as_of or timezone.localdate())
+    return WorkReport(fig=fig, as_of=as_of or timezone.localdate())
 
 
 # --- Charts (the figures page shows these; the numbers are the report's) --------------------
