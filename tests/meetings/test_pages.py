@@ -284,11 +284,20 @@ def test_an_inspection_report_takes_a_leaders_instruction_as_a_follow_up(client)
     client.post(f"/meetings/{inspection.pk}/record/", {"text": "视察发现三方面问题……"})
     client.post(
         f"/meetings/{inspection.pk}/instruction/",
-        {"department": dept.pk, "text": "请住建局认真研究落实。", "working_days": 15},
+        {
+            "leader": "王书记",
+            "level": "district",
+            "instructed_on": "2026-03-02",
+            "departments": [dept.pk],
+            "text": "请住建局认真研究落实。",
+            "working_days": 15,
+        },
     )
     task = Task.objects.get()
-    assert (task.kind, task.department, task.subject) == ("instruction", dept, inspection)
-    assert "视察发现三方面问题" in client.get(f"/meetings/{inspection.pk}/").content.decode()
+    assert (task.kind, task.department) == ("instruction", dept)
+    assert task.subject.item == inspection
+    html = client.get(f"/meetings/{inspection.pk}/").content.decode()
+    assert "视察发现三方面问题" in html and "请住建局认真研究落实。" in html
 
 
 @pytest.mark.clause("C6.1")

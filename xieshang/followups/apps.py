@@ -8,6 +8,8 @@ class FollowupsConfig(AppConfig):
     verbose_name = _("跟踪督办")
 
     def ready(self) -> None:
+        from django.utils.module_loading import autodiscover_modules
+
         from xieshang.core import files
         from xieshang.core.audit import register_verbs
         from xieshang.core.dashboard import register as register_cards
@@ -17,6 +19,9 @@ class FollowupsConfig(AppConfig):
         from .policies import can_view_feedback_file
 
         register_cards(followup_cards)
+        # Each app declares in its own `instructions.py` which of its items take leaders'
+        # instructions (followups.instructions.register): this lower app imports none of them.
+        autodiscover_modules("instructions")
         files.register(
             Feedback, fields={"document": "document_name"}, can_view=can_view_feedback_file
         )
@@ -32,5 +37,6 @@ class FollowupsConfig(AppConfig):
                 "followup.extension_approve": _("同意延期"),
                 "followup.extension_refuse": _("不同意延期"),
                 "followup.overdue": _("逾期升级督办"),
+                "followup.instruction": _("记录领导批示"),
             }
         )

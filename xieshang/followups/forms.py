@@ -1,7 +1,14 @@
 from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from xieshang.core.forms import SafeFileField
+from xieshang.core.forms import SafeFileField, StyledForm
+from xieshang.core.widgets import PinyinSelectMultiple
+from xieshang.orgs.models import Department
+
+from .models import LeaderLevel
+from .services import INSTRUCTION_OFFICES
 
 
 class FeedbackForm(forms.Form):
@@ -31,3 +38,47 @@ class ReopenForm(forms.Form):
     working_days = forms.IntegerField(
         label=_("重新办理期限（工作日）"), min_value=1, max_value=120, initial=10
     )
+
+
+class InstructionForm(StyledForm, forms.Form):
+    """The one form for a leader's instruction on any item (followups.instructions)."""
+
+    leader = forms.CharField(label=_("批示领导"), max_length=50)
+    level = forms.ChoiceField(label=_("领导层级"), choices=LeaderLevel.choices)
+    instructed_on = forms.DateField(
+        label=_("批示日期"),
+        initial=timezone.localdate,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    text = forms.CharField(
+        label=_("批示内容"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    departments = forms.ModelMultipleChoiceField(
+        label=_("落实单位"),
+        queryset=Department.objects.none(),
+        required=False,
+        widget=PinyinSelectMultiple(attrs={"size": 6}),
+    )
+    offices = forms.MultipleChoiceField(
+        label=_("落实办公室"),
+        choices=[(r.value, r.label) for r in INSTRUCTION_OFFICES],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    working_days = forms.IntegerField(
+        label=_("反馈期限（工作日）"), min_value=1, max_value=120, initial=20
+    )
+
+    def __init__(self, *args, organisation, initial_days=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["departments"].queryset = Department.objects.filter(
+            organisation=organisation, is_active=True
+        )
+        if initial_days:
+            self.fields["working_days"].initial = initial_days
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("departments") and not data.get("offices"):
+            raise ValidationError(_("请至少指定一个落实单位或办公室。"))
+        return data

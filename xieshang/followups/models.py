@@ -176,3 +176,48 @@ class Extension(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task} → {self.requested_due}"
+
+
+class LeaderLevel(models.TextChoices):
+    DISTRICT = "district", _("区级")
+    CITY = "city", _("市级")
+    PROVINCE = "province", _("省级")
+    NATIONAL = "national", _("全国")
+
+
+class Instruction(models.Model):
+    """批示 (C4.7): a leader's written instruction on any item sent to leaders (a key
+    proposal, an inspection or research report, a consultation report, a social-conditions
+    item). Each named department or office gets an INSTRUCTION task asking for written
+    feedback. Which models may carry one is declared by their apps (followups.instructions)."""
+
+    organisation = models.ForeignKey(
+        "orgs.Organisation", on_delete=models.PROTECT, related_name="instructions"
+    )
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    item = GenericForeignKey("content_type", "object_id")
+    # The item's title when instructed: lists show it without fetching every item.
+    item_title = models.CharField(_("批示事项"), max_length=200)
+    leader = models.CharField(_("批示领导"), max_length=50)
+    level = models.CharField(_("领导层级"), max_length=10, choices=LeaderLevel.choices)
+    instructed_on = models.DateField(_("批示日期"), db_index=True)
+    text = models.TextField(_("批示内容"))
+    departments = models.ManyToManyField(
+        "orgs.Department", verbose_name=_("落实单位"), blank=True, related_name="+"
+    )
+    # Offices asked to act (党委办公室, 政府办公室): role names, see Task.assignee_role.
+    offices = models.JSONField(_("落实办公室"), default=list, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("领导批示")
+        verbose_name_plural = _("领导批示")
+        ordering = ["instructed_on", "id"]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.leader} {self.instructed_on}"

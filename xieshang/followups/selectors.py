@@ -47,3 +47,126 @@ def task_queue(user, *, state: str = "open", today: dt.date | None = None) -> Qu
             output_field=IntegerField(),
         )
     ).order_by("overdue_rank", "due_date", "id")
+
+
+# --- Leaders' instructions (批示, C4.7) for the supervising office -----------------------
+
+INSTRUCTION_STATES = ("open", "overdue", "answered")
+
+
+def visible_instructions(user) -> QuerySet:
+    """Instructions on items of the user's organisations (followups.view), and those that
+    name a body the user answers for."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import BigIntegerField
+    from django.db.models.functions import Cast
+
+    from .models import Instruction
+
+    mine = (
+        visible_tasks(user)
+        .filter(
+            kind=Task.Kind.INSTRUCTION,
+            content_type=ContentType.objects.get_for_model(Instruction),
+        )
+        .annotate(instruction_id=Cast("object_id", BigIntegerField()))
+        .values("instruction_id")
+    )
+    return Instruction.objects.filter(
+        access.org_filter(user, "followups.view") | Q(pk__in=mine)
+    ).distinct()
+
+
+def instruction_list(
+    user,
+    *,
+    year: int | None = None,
+    state: str = "",
+    content_type=None,
+    today: dt.date | None = None,
+) -> QuerySet:
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import CharField, Exists, OuterRef
+    from django.db.models.functions import Cast
+
+    from .models import Instruction
+
+    today = today or timezone.localdate()
+    tasks = Task.objects.filter(
+        content_type=ContentType.objects.get_for_model(Instruction),
+        object_id=Cast(OuterRef("pk"), output_field=CharField()),
+    ).exclude(status=Task.Status.CANCELLED)
+    open_tasks = tasks.filter(status=Task.Status.OPEN)
+    qs = visible_instructions(user).select_related("content_type", "organisation")
+    if year:
+        qs = qs.filter(instructed_on__year=year)
+    if content_type is not None:
+        qs = qs.filter(content_type=content_type)
+    if state == "open":
+        qs = qs.filter(Exists(open_tasks))
+    elif state == "overdue":
+        qs = qs.filter(Exists(open_tasks.filter(due_date__lt=today)))
+    elif state == "answered":
+        qs = qs.filter(Exists(tasks)).exclude(Exists(open_tasks))
+    return qs.prefetch_related("departments").order_by("-instructed_on", "-id")
+
+
+# --- The department assessment report (C2.6, C4.7) ----------------------------------------
+
+COUNTS = ("due", "on_time", "late", "missing", "pending")
+
+
+def assessment(user, *, year: int, today: dt.date | None = None) -> list[dict]:
+    """Per department (or office asked by role): the tasks due in `year` (cancelled ones
+    left out), answered on time, answered late, missing (overdue and unanswered) and not yet
+    due, in total and by category (followups.assessment). One query."""
+    from django.db.models import Count, F
+    from django.db.models.functions import TruncDate
+
+    from .assessment import category_of, unit_label
+
+    today = today or timezone.localdate()
+    answered = Q(status__in=[Task.Status.SUBMITTED, Task.Status.CLOSED])
+    rows = (
+        visible_tasks(user)
+        .filter(due_date__year=year)
+        .exclude(status=Task.Status.CANCELLED)
+        .annotate(answered_on=TruncDate("submitted_at"))
+        .values("department_id", "department__name", "assignee_role", "kind", "content_type_id")
+        .annotate(
+            due=Count("id"),
+            on_time=Count(
+                "id",
+                filter=answered & (Q(answered_on__isnull=True) | Q(answered_on__lte=F("due_date"))),
+            ),
+            late=Count("id", filter=answered & Q(answered_on__gt=F("due_date"))),
+            missing=Count("id", filter=Q(status=Task.Status.OPEN, due_date__lt=today)),
+            pending=Count("id", filter=Q(status=Task.Status.OPEN, due_date__gte=today)),
+        )
+        .order_by()
+    )
+    units: dict[tuple, dict] = {}
+    for row in rows:
+        key = (row["department_id"] or 0, "" if row["department_id"] else row["assignee_role"])
+        unit = units.setdefault(
+            key,
+            {
+                "name": row["department__name"] or unit_label(row["assignee_role"]),
+                "total": dict.fromkeys(COUNTS, 0),
+                "categories": {},
+            },
+        )
+        category = str(category_of(row["kind"], row["content_type_id"]))
+        counts = unit["categories"].setdefault(category, dict.fromkeys(COUNTS, 0))
+        for name in COUNTS:
+            counts[name] += row[name]
+            unit["total"][name] += row[name]
+    result = sorted(units.values(), key=lambda u: u["name"])
+    for unit in result:
+        unit["categories"] = sorted(unit["categories"].items())
+        for counts in [unit["total"], *(c for _n, c in unit["categories"])]:
+            answered_n = counts["on_time"] + counts["late"]
+            counts["on_time_rate"] = (
+                round(100 * counts["on_time"] / answered_n) if answered_n else None
+            )
+    return result

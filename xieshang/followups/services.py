@@ -19,7 +19,12 @@ from xieshang.core.notifications import notify
 from xieshang.orgs.models import Role
 
 from . import policies, signals
-from .models import Extension, Feedback, Task
+from .instructions import target_for
+from .models import Extension, Feedback, Instruction, Task
+
+# The offices a leader's instruction can name besides departments.
+INSTRUCTION_OFFICES = (Role.PARTY_OFFICE, Role.GOVERNMENT_OFFICE)
+INSTRUCTION_DEFAULT_DAYS = 20
 
 
 def _task_url(task: Task) -> str:
@@ -365,3 +370,103 @@ def scan_deadlines(*, today: dt.date | None = None) -> dict[str, int]:
         )
         escalated += 1
     return {"reminded": reminded, "escalated": escalated}
+
+
+@transaction.atomic
+def instruction_record(
+    *,
+    item,
+    actor,
+    leader: str,
+    level: str,
+    instructed_on: dt.date,
+    text: str,
+    departments=(),
+    offices=(),
+    working_days: int | None = None,
+) -> Instruction:
+    """批示 (C4.7) on any registered item (followups.instructions): recorded with the bodies
+    that must act; each named department or office gets an INSTRUCTION task asking for
+    written feedback within `working_days` (the item's app rule by default), with the
+    engine's reminders and escalation. The item's app may refuse (its `check`) and adds its
+    own effects (its `after`: duty records, telling the authors)."""
+    target = target_for(item)
+    if target is None:
+        raise ValidationError(_("该事项不能记录领导批示。"))
+    item = lock(type(item), item.pk)
+    if not target.can_record(actor, item):
+        raise PermissionDenied
+    refusal = target.check(item)
+    if refusal:
+        raise ValidationError(refusal)
+    departments = list(departments)
+    offices = [str(o) for o in offices]
+    if any(o not in INSTRUCTION_OFFICES for o in offices):
+        raise ValidationError(_("落实办公室不正确。"))
+    if not leader.strip() or not text.strip():
+        raise ValidationError(_("请填写批示领导和批示内容。"))
+    if not departments and not offices:
+        raise ValidationError(_("请至少指定一个落实单位或办公室。"))
+    organisation = target.organisation(item)
+    if working_days is None:
+        working_days = (
+            target.working_days(item) if target.working_days else INSTRUCTION_DEFAULT_DAYS
+        )
+    title = str(target.title(item))
+    instruction = Instruction.objects.create(
+        organisation=organisation,
+        content_type=ContentType.objects.get_for_model(item),
+        object_id=item.pk,
+        item_title=title[:200],
+        leader=leader.strip(),
+        level=level,
+        instructed_on=instructed_on,
+        text=text,
+        offices=offices,
+        created_by=actor if getattr(actor, "pk", None) else None,
+    )
+    instruction.departments.set(departments)
+    record_event(
+        actor=actor,
+        verb="followup.instruction",
+        subject=item,
+        note=f"{leader}：{text}"[:500],
+        data={"departments": [d.name for d in departments], "offices": offices},
+    )
+    task_title = _("落实领导批示：%(title)s") % {"title": title}
+    request = _("%(leader)s批示：%(text)s") % {"leader": leader, "text": text}
+    targets = [{"department": d, "organisation": d.organisation} for d in departments]
+    targets += [{"assignee_role": o, "organisation": organisation} for o in offices]
+    # A department's task belongs to the department's own node (it answers to it).
+    for body in targets:
+        task_open(
+            title=task_title,
+            actor=actor,
+            kind=Task.Kind.INSTRUCTION,
+            subject=instruction,
+            working_days=working_days,
+            request=request,
+            **body,
+        )
+    target.after(instruction, actor)
+    return instruction
+
+
+def instruction_tasks(instructions) -> dict[int, list[Task]]:
+    """The tasks of these instructions with their feedback, by instruction id (two
+    queries, whatever the number)."""
+    ids = [str(i.pk) for i in instructions]
+    if not ids:
+        return {}
+    tasks = (
+        Task.objects.filter(
+            content_type=ContentType.objects.get_for_model(Instruction), object_id__in=ids
+        )
+        .select_related("department")
+        .prefetch_related("feedback")
+        .order_by("id")
+    )
+    found: dict[int, list[Task]] = {}
+    for task in tasks:
+        found.setdefault(int(task.object_id), []).append(task)
+    return found

@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -8,12 +9,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from xieshang.core import access
 from xieshang.core.audit import TransitionError, history
 from xieshang.core.forms import add_service_errors
-from xieshang.core.params import paginate
+from xieshang.core.params import paginate, year_param
 
 from . import policies, selectors, services
-from .forms import DecisionForm, ExtensionForm, FeedbackForm, ReopenForm
+from .forms import DecisionForm, ExtensionForm, FeedbackForm, InstructionForm, ReopenForm
+from .instructions import target_by_key
+from .instructions import targets as instruction_targets
 from .models import Extension, Task
 
 STATES = [
@@ -183,3 +187,175 @@ def reopen(request, pk: int):
         form,
         "reopen_form",
     )
+
+
+# --- Leaders' instructions (批示, C4.7) ------------------------------------------------------
+
+
+def _get_item(request, target_key: str, pk: int):
+    target = target_by_key(target_key)
+    item = target.model._default_manager.filter(pk=pk).first() if target else None
+    # Same answer for "no such item", "not an item that takes instructions" and "not yours".
+    if item is None or not target.can_record(request.user, item):
+        raise Http404
+    return target, item
+
+
+@login_required
+def instruction_new(request, target: str, pk: int):
+    """Record a leader's instruction on any registered item; on success back to the item's
+    page (where the instructions panel shows it), on a refusal this page with what was
+    typed."""
+    target_obj, item = _get_item(request, target, pk)
+    organisation = target_obj.organisation(item)
+    days = target_obj.working_days(item) if target_obj.working_days else None
+    status = 200
+    if request.method == "POST":
+        form = InstructionForm(request.POST, organisation=organisation, initial_days=days)
+        if form.is_valid():
+            try:
+                services.instruction_record(item=item, actor=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("领导批示已记录，并已交办落实单位。"))
+                return redirect(target_obj.url(item.pk))
+        status = 400
+    else:
+        form = InstructionForm(organisation=organisation, initial_days=days)
+    return render(
+        request,
+        "followups/instruction_form.html",
+        {
+            "form": form,
+            "action": request.path,
+            "item_url": target_obj.url(item.pk),
+            "item_title": target_obj.title(item),
+            "kind_label": target_obj.label,
+        },
+        status=status,
+    )
+
+
+INSTRUCTION_STATES = [
+    ("", gettext_lazy("全部")),
+    ("open", gettext_lazy("落实中")),
+    ("overdue", gettext_lazy("已逾期")),
+    ("answered", gettext_lazy("已反馈")),
+]
+
+
+@login_required
+def instructions(request):
+    """The supervising office's list of instructions and their units' task states."""
+    year = year_param(request)
+    state = request.GET.get("state", "")
+    if state not in dict(INSTRUCTION_STATES):
+        state = ""
+    kinds = {t.key: t for t in instruction_targets()}
+    kind = request.GET.get("kind", "")
+    content_type = None
+    if kind in kinds:
+        content_type = ContentType.objects.get_for_model(kinds[kind].model)
+    else:
+        kind = ""
+    qs = selectors.instruction_list(request.user, year=year, state=state, content_type=content_type)
+    page = paginate(request, qs, 50)
+    tasks = services.instruction_tasks(page.object_list)
+    labels = {ContentType.objects.get_for_model(t.model).pk: (t.label, t) for t in kinds.values()}
+    for instruction in page.object_list:
+        label, target = labels.get(instruction.content_type_id, ("", None))
+        instruction.kind_label = label
+        instruction.item_url = target.url(instruction.object_id) if target else ""
+        instruction.task_list = tasks.get(instruction.pk, [])
+    this_year = timezone.localdate().year
+    return render(
+        request,
+        "followups/instructions.html",
+        {
+            "page": page,
+            "year": year,
+            "years": range(this_year, this_year - 5, -1),
+            "state": state,
+            "states": INSTRUCTION_STATES,
+            "kind": kind,
+            "kinds": [(key, t.label) for key, t in kinds.items()],
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+def assessment(request):
+    """The department assessment report (督查考核, C2.6 and C4.7): per department, the
+    tasks due in the year, answered on time, late, missing; as a page, Excel or PDF."""
+    this_year = timezone.localdate().year
+    year = year_param(request, default=this_year)
+    units = selectors.assessment(request.user, year=year)
+    title = _("%(year)s年度承办单位督办落实情况") % {"year": year}
+    fmt = request.GET.get("format", "")
+    if fmt == "xlsx":
+        return _assessment_xlsx(units, title, year)
+    if fmt == "pdf":
+        from xieshang.core.pdf import pdf_response, render_pdf
+        from xieshang.core.text import chinese_date
+
+        org = access.home_organisation(request.user)
+        content = render_pdf(
+            "followups/pdf/assessment.html",
+            {
+                "units": units,
+                "doc_title": title,
+                "masthead": org.name if org else "",
+                "issuer": org.name if org else "",
+                "issue_date": chinese_date(timezone.localdate()),
+            },
+        )
+        return pdf_response(content, f"{title}.pdf")
+    return render(
+        request,
+        "followups/assessment.html",
+        {
+            "units": units,
+            "year": year,
+            "years": range(this_year, this_year - 5, -1),
+            "title": title,
+        },
+    )
+
+
+def _assessment_xlsx(units, title: str, year: int):
+    from xieshang.core.excel import Book, append_row, xlsx_response
+
+    book = Book()
+    ws = book.sheet(title, ASSESSMENT_HEADERS)
+    for unit in units:
+        append_row(ws, _assessment_cells(unit["name"], _("合计"), unit["total"]), bold=True)
+        for category, counts in unit["categories"]:
+            append_row(ws, _assessment_cells(unit["name"], category, counts))
+    return xlsx_response(book.to_bytes(), f"assessment-{year}.xlsx")
+
+
+ASSESSMENT_HEADERS = [
+    gettext_lazy("承办单位"),
+    gettext_lazy("类别"),
+    gettext_lazy("年度到期"),
+    gettext_lazy("按时反馈"),
+    gettext_lazy("逾期反馈"),
+    gettext_lazy("逾期未反馈"),
+    gettext_lazy("未到期"),
+    gettext_lazy("按时反馈率（%）"),
+]
+
+
+def _assessment_cells(name, category, counts) -> list:
+    return [
+        name,
+        category,
+        counts["due"],
+        counts["on_time"],
+        counts["late"],
+        counts["missing"],
+        counts["pending"],
+        counts["on_time_rate"] if counts["on_time_rate"] is not None else "",
+    ]

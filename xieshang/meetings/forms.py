@@ -253,20 +253,6 @@ class ReportForm(StyledForm, forms.Form):
     attendees_text = forms.CharField(label=_("出席人员"), max_length=300, required=False)
 
 
-class InstructionForm(StyledForm, forms.Form):
-    department = forms.ModelChoiceField(label=_("落实单位"), queryset=Department.objects.none())
-    text = forms.CharField(label=_("批示内容"), widget=forms.Textarea(attrs={"rows": 3}))
-    working_days = forms.IntegerField(
-        label=_("反馈时限（工作日）"), min_value=1, max_value=120, initial=20
-    )
-
-    def __init__(self, *args, organisation, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["department"].queryset = Department.objects.filter(
-            organisation=organisation, is_active=True
-        )
-
-
 class SpeechForm(StyledForm, forms.Form):
     title = forms.CharField(label=_("发言题目"), max_length=200)
     body = forms.CharField(label=_("发言稿"), widget=forms.Textarea(attrs={"rows": 8}))

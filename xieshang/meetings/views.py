@@ -17,7 +17,6 @@ from xieshang.members.selectors import cppcc_organisations
 
 from . import policies, selectors, services
 from .forms import (
-    InstructionForm,
     InviteForm,
     LeaveForm,
     MeetingForm,
@@ -208,8 +207,6 @@ def _detail_context(request, meeting, invitation, **forms):
         "speech_form": forms.get("speech_form") or SpeechForm(),
         "report_form": forms.get("report_form")
         or ReportForm(initial={"text": meeting.report, "attendees_text": meeting.attendees_text}),
-        "instruction_form": forms.get("instruction_form")
-        or InstructionForm(organisation=meeting.organisation),
         "can_speak": meeting.kind in ("plenary", "standing")
         and meeting.status in ("draft", "published")
         and (manage or invitation is not None),
@@ -417,21 +414,7 @@ def file_report(request, pk: int):
 @login_required
 @require_POST
 def instruction(request, pk: int):
-    meeting, invitation = get_meeting(request, pk)
-    form = InstructionForm(request.POST, organisation=meeting.organisation)
-    if not form.is_valid():
-        return _render_detail(request, meeting, invitation, status=400, instruction_form=form)
+    """The old address of the instruction form: the one form of followups answers it."""
+    from xieshang.followups.views import instruction_new
 
-    def fail(message):
-        form.add_error(None, message)
-        return _render_detail(request, meeting, invitation, status=400, instruction_form=form)
-
-    return _act(
-        request,
-        meeting,
-        lambda: services.meeting_instruction(
-            meeting=meeting, actor=request.user, **form.cleaned_data
-        ),
-        _("已登记批示，并交落实单位书面反馈。"),
-        fail,
-    )
+    return instruction_new(request, target="meetings.meeting", pk=pk)

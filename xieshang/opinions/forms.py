@@ -3,13 +3,10 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from xieshang.core.widgets import PinyinSelectMultiple
 from xieshang.orgs import config
-from xieshang.orgs.models import Department
 
 from . import rules
 from .models import Adoption, AdoptionLevel, Opinion
-from .services import INSTRUCTION_OFFICES
 
 TEXTAREA = {"class": "form-control", "rows": 5}
 
@@ -96,58 +93,6 @@ class AdoptionForm(forms.Form):
         max_length=100,
         widget=forms.TextInput(attrs={"class": "form-control"}),
     )
-
-
-class InstructionForm(forms.Form):
-    leader = forms.CharField(
-        label=_("批示领导"), max_length=50, widget=forms.TextInput(attrs={"class": "form-control"})
-    )
-    level = forms.ChoiceField(
-        label=_("领导层级"),
-        choices=AdoptionLevel.choices,
-        widget=forms.Select(attrs={"class": "form-select"}),
-    )
-    instructed_on = forms.DateField(
-        label=_("批示日期"),
-        initial=timezone.localdate,
-        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}),
-    )
-    text = forms.CharField(
-        label=_("批示内容"),
-        max_length=2000,
-        widget=forms.Textarea(attrs={"class": "form-control", "rows": 3}),
-    )
-    departments = forms.ModelMultipleChoiceField(
-        label=_("落实单位"),
-        queryset=Department.objects.none(),
-        required=False,
-        widget=PinyinSelectMultiple(attrs={"class": "form-select", "size": 6}),
-    )
-    offices = forms.MultipleChoiceField(
-        label=_("落实办公室"),
-        choices=[(r.value, r.label) for r in INSTRUCTION_OFFICES],
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    working_days = forms.IntegerField(
-        label=_("反馈期限（工作日）"),
-        min_value=1,
-        max_value=120,
-        widget=forms.NumberInput(attrs={"class": "form-control"}),
-    )
-
-    def __init__(self, *args, organisation, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["departments"].queryset = Department.objects.filter(
-            organisation=organisation, is_active=True
-        )
-        self.fields["working_days"].initial = config.get(organisation, rules.INSTRUCTION_DAYS)
-
-    def clean(self):
-        data = super().clean()
-        if not data.get("departments") and not data.get("offices"):
-            raise ValidationError(_("请至少指定一个落实单位或办公室。"))
-        return data
 
 
 class IssueForm(forms.Form):

@@ -2,11 +2,13 @@
 body, edited by the office, published in a numbered bulletin (《社情民意》第N期), reported
 upwards, adopted at some level and possibly instructed by a leader (批示).
 
-A leader's instruction asks named departments or offices for written feedback: that is a
+A leader's instruction asks named departments or offices for written feedback: it is a
+`followups.Instruction` (the one mechanism for every item sent to leaders, C4.7) with a
 `followups.Task` per body, so reminders and escalation come from the one engine.
 """
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -117,6 +119,8 @@ class Opinion(Tracked):
     reported_to_government = models.BooleanField(_("报送政府"), default=False)
     reported_at = models.DateTimeField(_("报送时间"), null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Leaders' instructions on the item (followups.Instruction, C4.7).
+    instructions = GenericRelation("followups.Instruction", related_query_name="opinion")
 
     class Meta:
         verbose_name = _("社情民意信息")
@@ -168,30 +172,3 @@ class Adoption(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_level_display()} {self.get_mode_display()}"
-
-
-class Instruction(models.Model):
-    """批示: a leader's written instruction; each named body gets a follow-up task."""
-
-    opinion = models.ForeignKey(Opinion, on_delete=models.CASCADE, related_name="instructions")
-    leader = models.CharField(_("批示领导"), max_length=50)
-    level = models.CharField(_("领导层级"), max_length=10, choices=AdoptionLevel.choices)
-    instructed_on = models.DateField(_("批示日期"))
-    text = models.TextField(_("批示内容"))
-    departments = models.ManyToManyField(
-        "orgs.Department", verbose_name=_("落实单位"), blank=True, related_name="+"
-    )
-    # Offices asked to act (党委办公室, 政府办公室): role names, see followups assignee_role.
-    offices = models.JSONField(_("落实办公室"), default=list, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        verbose_name = _("领导批示")
-        verbose_name_plural = _("领导批示")
-        ordering = ["instructed_on", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.leader} {self.instructed_on}"

@@ -16,17 +16,15 @@ from xieshang.core.notifications import notify
 from xieshang.duty.models import DutyKind
 from xieshang.duty.services import record_duty
 from xieshang.followups.models import Task
-from xieshang.followups.services import task_open
+from xieshang.followups.services import INSTRUCTION_OFFICES  # noqa: F401 - used by callers
 from xieshang.orgs import config
 from xieshang.orgs.models import Role
 
 from . import policies, rules
-from .models import Adoption, Instruction, Issue, Opinion
+from .models import Adoption, Issue, Opinion
 
 S = Opinion.Status
 EDITABLE_FIELDS = ["title", "facts", "analysis", "suggestions", "source_type", "source_body"]
-# The offices a leader's instruction can name besides departments.
-INSTRUCTION_OFFICES = (Role.PARTY_OFFICE, Role.GOVERNMENT_OFFICE)
 
 
 def check_length(organisation, *, facts: str, analysis: str, suggestions: str) -> None:
@@ -372,94 +370,46 @@ def adoption_record(
     return adoption
 
 
-@transaction.atomic
-def instruction_record(
-    *,
-    opinion: Opinion,
-    actor,
-    leader: str,
-    level: str,
-    instructed_on: dt.date,
-    text: str,
-    departments=(),
-    offices=(),
-    working_days: int | None = None,
-) -> Instruction:
-    """批示: recorded with the bodies that must act; each gets a follow-up task asking for
-    written feedback within `working_days` (the organisation's rule by default)."""
-    opinion = lock(Opinion, opinion.pk)
-    if not _can_record_outcome(actor, opinion):
-        raise PermissionDenied
+def instruction_check(opinion: Opinion) -> str:
+    """Why the item cannot take a leader's instruction yet ("" when it can)."""
     if opinion.status not in (S.PUBLISHED, S.REPORTED):
-        raise ValidationError(_("信息编发后才能记录领导批示。"))
-    departments = list(departments)
-    offices = [str(o) for o in offices]
-    if any(o not in INSTRUCTION_OFFICES for o in offices):
-        raise ValidationError(_("落实办公室不正确。"))
-    if not leader.strip() or not text.strip():
-        raise ValidationError(_("请填写批示领导和批示内容。"))
-    if working_days is None:
-        working_days = config.get(opinion.organisation, rules.INSTRUCTION_DAYS)
-    instruction = Instruction.objects.create(
-        opinion=opinion,
-        leader=leader,
-        level=level,
-        instructed_on=instructed_on,
-        text=text,
-        offices=offices,
-        created_by=actor,
-    )
-    instruction.departments.set(departments)
-    record_event(
-        actor=actor,
-        verb="opinion.instruct",
-        subject=opinion,
-        note=f"{leader}：{text}"[:500],
-        data={"departments": [d.name for d in departments], "offices": offices},
-    )
-    title = _("落实领导批示：%(title)s") % {"title": opinion.title}
-    request = _("%(leader)s批示：%(text)s") % {"leader": leader, "text": text}
-    # The task belongs to the organisation the bodies answer to: the department's own node.
-    for department in departments:
-        task_open(
-            organisation=department.organisation,
-            title=title,
-            actor=actor,
-            kind=Task.Kind.INSTRUCTION,
-            subject=instruction,
-            department=department,
-            working_days=working_days,
-            request=request,
-        )
-    for office in offices:
-        task_open(
-            organisation=opinion.reported_to or opinion.organisation,
-            title=title,
-            actor=actor,
-            kind=Task.Kind.INSTRUCTION,
-            subject=instruction,
-            assignee_role=office,
-            working_days=working_days,
-            request=request,
-        )
+        return _("信息编发后才能记录领导批示。")
+    return ""
+
+
+def instruction_after(instruction, actor) -> None:
+    """What an instruction on an item means here: a duty record for each author and a
+    message to them (called by followups.services.instruction_record)."""
+    opinion = instruction.item
     for member in opinion.authors.all():
         record_duty(
             member=member,
             kind=DutyKind.OPINION_INSTRUCTED,
-            date=instructed_on,
-            title=f"{opinion.title}（{leader}批示）",
+            date=instruction.instructed_on,
+            title=f"{opinion.title}（{instruction.leader}批示）",
             source=instruction,
             actor=actor,
         )
     _tell_authors(
-        opinion, _("社情民意信息获领导批示：%(title)s"), leader, f"instr:{instruction.pk}"
+        opinion,
+        _("社情民意信息获领导批示：%(title)s"),
+        instruction.leader,
+        f"instr:{instruction.pk}",
     )
-    return instruction
+
+
+def instruction_record(*, opinion: Opinion, actor, **kwargs):
+    """批示 on an item: the one mechanism (followups.services.instruction_record)."""
+    from xieshang.followups.services import instruction_record as record
+
+    return record(item=opinion, actor=actor, **kwargs)
 
 
 def instruction_tasks(opinion: Opinion):
     """The follow-up tasks opened for the item's instructions (one query)."""
     from django.contrib.contenttypes.models import ContentType
+
+    from xieshang.followups.models import Instruction
 
     ids = [str(pk) for pk in opinion.instructions.values_list("pk", flat=True)]
     return Task.objects.filter(

@@ -16,7 +16,7 @@ from xieshang.core.pdf import pdf_response, render_pdf
 from xieshang.core.text import chinese_date
 
 from . import policies, selectors, services
-from .forms import AdoptionForm, InstructionForm, IssueForm, NoteForm, OpinionForm, ReportForm
+from .forms import AdoptionForm, IssueForm, NoteForm, OpinionForm, ReportForm
 from .models import AdoptionLevel, Issue, Opinion
 from .similarity import similar_opinions
 
@@ -144,8 +144,6 @@ def _render_detail(request, opinion, status=200, **forms):
         "opinion": opinion,
         "authors": opinion.authors.all(),
         "adoptions": opinion.adoptions.all(),
-        "instructions": opinion.instructions.prefetch_related("departments"),
-        "tasks": services.instruction_tasks(opinion),
         "events": history(opinion).select_related("actor"),
         "is_author": policies.is_author(request.user, opinion),
         "can_manage": manage,
@@ -155,8 +153,6 @@ def _render_detail(request, opinion, status=200, **forms):
         "note_form": forms.get("note_form") or NoteForm(),
         "report_form": forms.get("report_form") or ReportForm(),
         "adoption_form": forms.get("adoption_form") or AdoptionForm(),
-        "instruction_form": forms.get("instruction_form")
-        or InstructionForm(organisation=opinion.reported_to or opinion.organisation),
         "today": timezone.localdate(),
     }
     return render(request, "opinions/detail.html", context, status=status)
@@ -255,20 +251,10 @@ def adopt(request, pk: int):
 @login_required
 @require_POST
 def instruct(request, pk: int):
-    opinion = _get(request, pk)
-    form = InstructionForm(request.POST, organisation=opinion.reported_to or opinion.organisation)
-    if not form.is_valid():
-        return _render_detail(request, opinion, status=400, instruction_form=form)
-    return _run(
-        request,
-        opinion,
-        lambda: services.instruction_record(
-            opinion=opinion, actor=request.user, **form.cleaned_data
-        ),
-        _("领导批示已记录，并已交办落实单位。"),
-        form,
-        "instruction_form",
-    )
+    """The old address of the instruction form: the one form of followups answers it."""
+    from xieshang.followups.views import instruction_new
+
+    return instruction_new(request, target="opinions.opinion", pk=pk)
 
 
 def _accepted(request):

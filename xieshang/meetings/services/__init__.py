@@ -57,7 +57,6 @@ from .reports import (
     committee_report_file,
     committee_reports_schedule,
     meeting_file_report,
-    meeting_instruction,
 )
 from .speeches import (
     SPEECH_KINDS,
@@ -105,7 +104,6 @@ __all__ = [
     "close_finished_meetings",
     # reports
     "meeting_file_report",
-    "meeting_instruction",
     "committee_reports_schedule",
     "can_file",
     "committee_report_file",

@@ -1,6 +1,6 @@
-"""Reports: on a meeting (C2.13 inspections, C6.1/C4.8 recorded events), a leader's
-instruction on one, and the committees' periodic work reports to the chairman's meeting
-(C4.10)."""
+"""Reports: on a meeting (C2.13 inspections, C6.1/C4.8 recorded events) and the committees'
+periodic work reports to the chairman's meeting (C4.10). Leaders' instructions on an
+inspection report go through followups (meetings/instructions.py)."""
 
 import calendar as pycal
 import datetime as dt
@@ -43,36 +43,6 @@ def meeting_file_report(
         note=text[:200],
     )
     return meeting
-
-
-def meeting_instruction(*, meeting: Meeting, actor, department, text: str, working_days: int):
-    """A leader's instruction (批示) on an inspection report: a follow-up task for the named
-    department, with deadline, reminders and escalation from the follow-up engine."""
-    from xieshang.followups.models import Task
-    from xieshang.followups.services import task_open
-
-    _require_manage(actor, meeting)
-    if not meeting.report:
-        raise TransitionError(_("调研报告提交后才能登记批示。"))
-    with transaction.atomic():
-        task = task_open(
-            organisation=meeting.organisation,
-            title=_("落实批示：%(t)s") % {"t": meeting.title},
-            actor=actor,
-            kind=Task.Kind.INSTRUCTION,
-            subject=meeting,
-            department=department,
-            working_days=working_days,
-            request=text,
-        )
-        record_event(
-            actor=actor,
-            verb="meeting.instruction",
-            subject=meeting,
-            note=text[:200],
-            data={"task": task.pk},
-        )
-    return task
 
 
 # --- Committee work reports (C4.10) -------------------------------------------------------
