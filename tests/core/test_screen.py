@@ -62,6 +62,9 @@ def test_a_member_or_a_department_may_not_open_it(world, client):
     for user in (world.user("zhang"), world.housing_clerk):
         client.force_login(user)
         assert client.get(reverse("screen")).status_code == 403
+        assert reverse("screen") not in client.get(reverse("home")).content.decode()
+    client.force_login(world.chair)
+    assert reverse("screen") in client.get(reverse("home")).content.decode()  # a home card
 
 
 def test_the_page_takes_a_fixed_number_of_queries(world, client, django_assert_max_num_queries):

@@ -1,5 +1,6 @@
-"""Charts in a real browser (issue 12): ECharts draws the figures page's charts as SVG
-under the strict CSP with no console error, and each chart keeps its table fallback."""
+"""Charts in a real browser (issue 12): ECharts draws the figures page's and the big
+screen's charts as SVG under the strict CSP with no console error, and each chart keeps its
+table fallback."""
 
 import pytest
 
@@ -32,4 +33,8 @@ def test_the_charts_render_under_the_csp_without_console_errors(page, world):
     canvas.hover()
     page.locator("#chart-review details summary").click()
     assert page.locator("#chart-review details table").is_visible()
+    # The big screen: dark theme, the same chart, no console error either.
+    page.goto(page.base_url + "/dashboard/screen/")
+    page.locator("#chart-review [data-chart] svg").first.wait_for()
+    assert page.locator("h1").inner_text().startswith("示范区政协")
     assert problems == []

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from xieshang.orgs.models import Role
 
-from . import access
+from . import access, dashboard
 
 # Who the page is for: the CPPCC office, the chairman's meeting, the Party committee office.
 SCREEN_ROLES = (Role.OFFICE, Role.CHAIR, Role.PARTY_OFFICE)
@@ -69,3 +69,20 @@ def screen_page(request):
     }
     # The page polls itself with htmx and swaps in its own #screen-body (hx-select).
     return render(request, "core/screen.html", context)
+
+
+def screen_cards(user) -> list:
+    """The home page's way in for the office, the chairman's meeting and the Party office."""
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    from .dashboard import Card
+
+    if not can_view(user):
+        return []
+    return [
+        Card(_("数据大屏"), _("主要工作数据一屏展示，可投放到大屏幕"), reverse("screen"), order=85)
+    ]
+
+
+dashboard.register(screen_cards)
