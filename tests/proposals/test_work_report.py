@@ -102,7 +102,7 @@ def test_the_report_table_is_reproduced_exactly_from_the_records(world, known):
 
 
 def test_the_report_takes_a_fixed_number_of_queries(world, known, django_assert_num_queries):
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         r = report.work_report(world.district, known)
         r.table()
         keys = r.key_proposals
@@ -152,3 +152,8 @@ def test_the_figures_page_charts_the_reports_numbers(world, known, client):
         r'<script id="chart-categories-data" type="application/json">(.*?)</script>', html
     )
     assert json.loads(categories.group(1))["series"][0]["data"] == [2, 1, 1]
+    # Received per category and per month come from one grouped query of the same records.
+    months = re.search(
+        r'<script id="chart-proposal-months-data" type="application/json">(.*?)</script>', html
+    )
+    assert sum(json.loads(months.group(1))["series"][0]["data"]) == 10

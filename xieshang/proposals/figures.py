@@ -339,6 +339,22 @@ def session_total(rows: list[SessionRow]) -> SessionRow:
     return total
 
 
+def received_by_category_and_month(organisation: Organisation, year: int) -> list[dict]:
+    """Received proposals counted per category (提案分类) and month submitted (1 query):
+    rows of {"category", "month", "n"}; month is None for proposals without a submission
+    time (entered on paper)."""
+    from django.db.models.functions import ExtractMonth
+
+    return list(
+        Proposal.objects.filter(organisation__path__startswith=organisation.path, year=year)
+        .exclude(status__in=[S.DRAFT, S.COSIGNING])
+        .annotate(month=ExtractMonth("submitted_at"))
+        .values("category", "month")
+        .annotate(n=Count("pk"))
+        .order_by("category", "month")
+    )
+
+
 @dataclass
 class Figures:
     organisation: Organisation
@@ -349,6 +365,22 @@ class Figures:
     sessions: list[SessionRow]
     session_total: SessionRow
     key_target: float
+    received: list[dict] = field(default_factory=list)  # received_by_category_and_month
+
+    def by_category(self) -> list[tuple[str, int]]:
+        """(category, received), largest first; proposals without a category last."""
+        totals: dict[str, int] = {}
+        for row in self.received:
+            totals[row["category"]] = totals.get(row["category"], 0) + row["n"]
+        return sorted(totals.items(), key=lambda kv: (not kv[0], -kv[1], kv[0]))
+
+    def by_month(self) -> list[int]:
+        """Received per month submitted, January to December."""
+        months = [0] * 12
+        for row in self.received:
+            if row["month"]:
+                months[row["month"] - 1] += row["n"]
+        return months
 
     @property
     def key_target_met(self) -> bool | None:
@@ -376,6 +408,7 @@ def figures(organisation: Organisation, year: int) -> Figures:
         sessions=sessions,
         session_total=session_total(sessions),
         key_target=config.get(organisation, KEY_NONPARTY_TARGET),
+        received=received_by_category_and_month(organisation, year),
     )
 
 

@@ -109,8 +109,8 @@ class WorkReport:
 
 
 def work_report(organisation, year: int, *, as_of: dt.date | None = None) -> WorkReport:
-    """The report's figures: `figures.figures` (two settings, four grouped queries), and
-    the key proposals (one query) when read: seven whatever the number of proposals."""
+    """The report's figures: `figures.figures` (two settings, five grouped queries), and
+    the key proposals (one query) when read: eight whatever the number of proposals."""
     fig = fig_module.figures(organisation, year)
     return WorkReport(fig=fig, as_of=as_of or timezone.localdate())
 
@@ -145,7 +145,28 @@ def report_charts(report: WorkReport) -> list[dict]:
         ],
         unit="%",
     )
-    return [review, cats, departments]
+    by_category = report.fig.by_category()
+    category = charts.bar(
+        "chart-proposal-categories",
+        _("收到提案按类别"),
+        [name or _("未分类") for name, _n in by_category],
+        [{"name": _("收到提案"), "data": [n for _name, n in by_category]}],
+        unit=_("件"),
+    )
+    months = report.fig.by_month()
+    busiest = max(range(12), key=lambda i: months[i])
+    monthly = charts.line(
+        "chart-proposal-months",
+        _("逐月收到提案"),
+        [_("%(m)s月") % {"m": m} for m in range(1, 13)],
+        [{"name": _("收到提案"), "data": months}],
+        unit=_("件"),
+        summary=_("逐月收到提案：%(m)s月最多，为%(n)s件。")
+        % {"m": busiest + 1, "n": months[busiest]}
+        if any(months)
+        else "",
+    )
+    return [review, cats, departments, category, monthly]
 
 
 # --- Pages ---------------------------------------------------------------------------------
@@ -195,6 +216,9 @@ def report_pdf(request):
 # --- 数据大屏 ------------------------------------------------------------------------------
 
 
+SCREEN_CHARTS = ("chart-review", "chart-departments", "chart-proposal-months")
+
+
 def screen_panel(user, organisation, year: int):
     """The proposals panel of the big screen: the report's figures and charts."""
     from xieshang.core import access
@@ -213,6 +237,6 @@ def screen_panel(user, organisation, year: int):
             (_("重点提案"), t.key),
             (_("满意率（%）"), r.satisfaction),
         ],
-        charts=report_charts(r)[:2],
+        charts=[c for c in report_charts(r) if c["id"] in SCREEN_CHARTS],
         order=10,
     )
