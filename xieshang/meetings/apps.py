@@ -12,6 +12,7 @@ class MeetingsConfig(AppConfig):
         from xieshang.core.dashboard import register as register_cards
 
         from . import (  # noqa: F401 - register the header search provider, group activity counts
+            charts,  # the big-screen panel
             commendation,
             search,
         )

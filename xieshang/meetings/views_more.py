@@ -282,6 +282,9 @@ def figures(request):
     year = year_param(request, default=timezone.localdate().year)
     members = selectors.attendance_figures(request.user, year=year)
     leaders = selectors.attendance_figures(request.user, year=year, leaders=True)
+    by_kind = selectors.attendance_by_kind(request.user, year=year)
+    from .charts import attendance_chart
+
     sectors: dict[str, dict[str, int]] = {}
     for f in members:
         s = sectors.setdefault(
@@ -292,5 +295,11 @@ def figures(request):
     return render(
         request,
         "meetings/figures.html",
-        {"year": year, "members": members, "leaders": leaders, "sectors": sectors},
+        {
+            "year": year,
+            "members": members,
+            "leaders": leaders,
+            "sectors": sectors,
+            "attendance_chart": attendance_chart(by_kind) if by_kind else None,
+        },
     )

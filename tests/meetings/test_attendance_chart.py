@@ -1,0 +1,39 @@
+"""Attendance per meeting kind (issue 12): the figures page charts the members' attendance
+of the closed meetings by kind, with the numbers as a table and a summary sentence."""
+
+import datetime as dt
+import json
+import re
+
+import pytest
+
+from xieshang.meetings import services
+from xieshang.meetings.models import Attendance
+
+from .factories import world
+
+pytestmark = [pytest.mark.django_db, pytest.mark.clause("C2.9")]
+
+
+def test_the_attendance_page_charts_attendance_per_meeting_kind(client):
+    w = world()
+    a = w.member("甲委员", sector=w.sector)
+    w.member("乙委员", sector=w.sector2)
+    for day in (dt.date(2026, 3, 2), dt.date(2026, 4, 6)):
+        meeting = w.meeting(day=day)
+        services.attendance_mark(
+            sitting=meeting.sittings.get(),
+            invitation=meeting.invitations.get(member=a),
+            state=Attendance.State.PRESENT,
+            actor=w.office,
+        )
+        services.meeting_close(meeting=meeting, actor=w.office)
+    client.force_login(w.office)
+    html = client.get("/meetings/attendance/?year=2026").content.decode()
+    block = re.search(
+        r'<script id="chart-attendance-kinds-data" type="application/json">(.*?)</script>', html
+    )
+    spec = json.loads(block.group(1))
+    assert [s["name"] for s in spec["series"]] == ["出席", "请假", "缺席"]
+    assert [s["data"][0] for s in spec["series"]] == [2, 0, 2]
+    assert "已结束的会议共应到4人次，出席2人次，出席率50.0%。" in html

@@ -1,0 +1,43 @@
+"""Charts of meeting attendance (core.charts specs) for the figures page and the big
+screen, built from `selectors.attendance_by_kind`."""
+
+from django.utils.translation import gettext as _
+
+from xieshang.core import access, charts
+from xieshang.core.screen import Panel, register
+
+from . import selectors
+from .models import MeetingKind
+
+
+def attendance_chart(rows: list[dict]) -> dict:
+    order = {kind: i for i, kind in enumerate(MeetingKind.values)}
+    rows = sorted(rows, key=lambda r: order.get(r["kind"], len(order)))
+    present = sum(r["present"] for r in rows)
+    counted = present + sum(r["excused"] + r["absent"] for r in rows)
+    return charts.bar(
+        "chart-attendance-kinds",
+        _("委员出席情况（按会议类型）"),
+        [MeetingKind(r["kind"]).label if r["kind"] in order else r["kind"] for r in rows],
+        [
+            {"name": _("出席"), "data": [r["present"] for r in rows]},
+            {"name": _("请假"), "data": [r["excused"] for r in rows]},
+            {"name": _("缺席"), "data": [r["absent"] for r in rows]},
+        ],
+        unit=_("人次"),
+        summary=_("已结束的会议共应到%(n)s人次，出席%(p)s人次，出席率%(rate)s%%。")
+        % {"n": counted, "p": present, "rate": round(100 * present / counted, 1)}
+        if counted
+        else "",
+    )
+
+
+def screen_panel(user, organisation, year: int):
+    if not access.can(user, "meetings.view", organisation):
+        return None
+    rows = selectors.attendance_by_kind(user, year=year)
+    chart = attendance_chart(rows)
+    return Panel(title=_("会议活动"), charts=[chart] if rows else [], order=30)
+
+
+register(screen_panel)
