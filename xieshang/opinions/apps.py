@@ -12,6 +12,7 @@ class OpinionsConfig(AppConfig):
         from xieshang.core.dashboard import register as register_cards
 
         from . import (
+            charts,  # noqa: F401 - registers the big-screen panel
             rules,  # noqa: F401 - defines the configurable rules
             search,  # noqa: F401 - registers the header search provider
         )

@@ -379,6 +379,8 @@ def stats(request):
     year = _year(request)
     rows = selectors.statistics(request.user, year=year)
     levels = AdoptionLevel.choices
+    from .charts import adoption_chart
+
     if request.GET.get("format") == "xlsx":
         return _stats_xlsx(rows, levels, year)
     this_year = timezone.localdate().year
@@ -388,6 +390,7 @@ def stats(request):
         {
             "rows": rows,
             "sectors": selectors.sector_totals(rows),
+            "adoption_chart": adoption_chart(rows) if rows else None,
             "levels": levels,
             "year": year,
             "years": range(this_year, this_year - 5, -1),
