@@ -196,7 +196,7 @@ def _get_item(request, target_key: str, pk: int):
     target = target_by_key(target_key)
     item = target.model._default_manager.filter(pk=pk).first() if target else None
     # Same answer for "no such item", "not an item that takes instructions" and "not yours".
-    if item is None or not target.can_record(request.user, item):
+    if item is None or not target.applies(item) or not target.can_record(request.user, item):
         raise Http404
     return target, item
 

@@ -1,0 +1,38 @@
+"""What proposals declare to followups (found there by autodiscovery):
+
+- a key proposal (重点提案, approved by the chairman's meeting) takes leaders' instructions
+  (批示, C4.7), recorded by the proposal committee or the Party committee and government
+  offices, through the one mechanism of followups;
+- the department assessment report counts a proposal's implementation follow-up under its
+  own category.
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+from xieshang.core import access
+from xieshang.followups import instructions
+from xieshang.followups.assessment import register_category
+from xieshang.followups.models import Task
+from xieshang.orgs.models import Role
+
+from . import policies
+from .models import Proposal
+
+LEADERS_OFFICES = {Role.PARTY_OFFICE, Role.GOVERNMENT_OFFICE}
+
+
+def can_record_instruction(user, proposal: Proposal) -> bool:
+    return policies.can_review(user, proposal) or bool(
+        LEADERS_OFFICES & access.roles(user, proposal.organisation)
+    )
+
+
+instructions.register(
+    Proposal,
+    label=_("重点提案"),
+    url_name="proposals:detail",
+    can_record=can_record_instruction,
+    organisation=lambda p: p.organisation,
+    applies=lambda p: p.is_key,
+)
+register_category(Task.Kind.IMPLEMENTATION, "proposals.proposal", _("提案答复落实"))
