@@ -222,6 +222,7 @@ OBJECTS: dict[str, dict[str, Callable]] = {
     "followups:extension_decide": {"pk": rel("extension", "task_id"), "ext_pk": obj("extension")},
     "followups:close": {"pk": obj("task")},
     "followups:reopen": {"pk": obj("task")},
+    "followups:instruction_new": {"target": const("opinions.opinion"), "pk": obj("opinion")},
     "proposals:dept_handle": {"pk": obj("assignment")},
     "proposals:dept_contact": {"pk": obj("assignment")},
     "proposals:dept_co_view": {"pk": obj("assignment")},
