@@ -157,3 +157,9 @@ def test_the_figures_page_charts_the_reports_numbers(world, known, client):
         r'<script id="chart-proposal-months-data" type="application/json">(.*?)</script>', html
     )
     assert sum(json.loads(months.group(1))["series"][0]["data"]) == 10
+    # Every proposal here is 张丽华's, who sits for the China Democratic League.
+    parties = re.search(
+        r'<script id="chart-proposal-parties-data" type="application/json">(.*?)</script>', html
+    )
+    spec = json.loads(parties.group(1))
+    assert dict(zip(spec["labels"], spec["series"][0]["data"], strict=True)) == {"中国民主同盟": 10}

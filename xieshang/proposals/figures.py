@@ -340,18 +340,28 @@ def session_total(rows: list[SessionRow]) -> SessionRow:
 
 
 def received_by_category_and_month(organisation: Organisation, year: int) -> list[dict]:
-    """Received proposals counted per category (提案分类) and month submitted (1 query):
-    rows of {"category", "month", "n"}; month is None for proposals without a submission
-    time (entered on paper)."""
+    """Received proposals counted per category (提案分类), month submitted, and the first
+    proposer's sector and party (their seat in the proposal's organisation, latest term):
+    one query. Rows of {"category", "month", "sector", "party", "n"}; month is None for
+    proposals without a submission time (entered on paper), sector and party None for
+    proposals of a body."""
+    from django.db.models import Subquery
     from django.db.models.functions import ExtractMonth
 
+    seat = Membership.objects.filter(
+        member_id=OuterRef("first_proposer_id"), term__organisation_id=OuterRef("organisation_id")
+    ).order_by("-term__number")
     return list(
         Proposal.objects.filter(organisation__path__startswith=organisation.path, year=year)
         .exclude(status__in=[S.DRAFT, S.COSIGNING])
-        .annotate(month=ExtractMonth("submitted_at"))
-        .values("category", "month")
+        .annotate(
+            month=ExtractMonth("submitted_at"),
+            sector=Subquery(seat.values("sector__name")[:1]),
+            party=Subquery(seat.values("party__name")[:1]),
+        )
+        .values("category", "month", "sector", "party")
         .annotate(n=Count("pk"))
-        .order_by("category", "month")
+        .order_by("category", "month", "sector", "party")
     )
 
 
@@ -367,12 +377,16 @@ class Figures:
     key_target: float
     received: list[dict] = field(default_factory=list)  # received_by_category_and_month
 
-    def by_category(self) -> list[tuple[str, int]]:
-        """(category, received), largest first; proposals without a category last."""
+    def received_by(self, key: str) -> list[tuple[str, int]]:
+        """(category, sector or party, received), largest first; none given last."""
         totals: dict[str, int] = {}
         for row in self.received:
-            totals[row["category"]] = totals.get(row["category"], 0) + row["n"]
+            name = row[key] or ""
+            totals[name] = totals.get(name, 0) + row["n"]
         return sorted(totals.items(), key=lambda kv: (not kv[0], -kv[1], kv[0]))
+
+    def by_category(self) -> list[tuple[str, int]]:
+        return self.received_by("category")
 
     def by_month(self) -> list[int]:
         """Received per month submitted, January to December."""

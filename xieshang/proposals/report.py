@@ -153,6 +153,22 @@ def report_charts(report: WorkReport) -> list[dict]:
         [{"name": _("收到提案"), "data": [n for _name, n in by_category]}],
         unit=_("件"),
     )
+    by_sector = report.fig.received_by("sector")
+    sector = charts.bar(
+        "chart-proposal-sectors",
+        _("收到提案按第一提案人界别"),
+        [name or _("集体提案") for name, _n in by_sector],
+        [{"name": _("收到提案"), "data": [n for _name, n in by_sector]}],
+        unit=_("件"),
+    )
+    by_party = report.fig.received_by("party")
+    party = charts.pie(
+        "chart-proposal-parties",
+        _("收到提案按第一提案人党派"),
+        [name or _("集体提案") for name, _n in by_party],
+        [n for _name, n in by_party],
+        unit=_("件"),
+    )
     months = report.fig.by_month()
     busiest = max(range(12), key=lambda i: months[i])
     monthly = charts.line(
@@ -166,7 +182,7 @@ def report_charts(report: WorkReport) -> list[dict]:
         if any(months)
         else "",
     )
-    return [review, cats, departments, category, monthly]
+    return [review, cats, departments, category, sector, party, monthly]
 
 
 # --- Pages ---------------------------------------------------------------------------------
