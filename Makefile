@@ -27,10 +27,10 @@ run: seed
 	PORT=$(PORT) $(BIN)/python manage.py serve --port $(PORT)
 
 test: install
-	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
 clauses: install
-	$(BIN)/python -m pytest -n 2 -q --clauses $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n 2 --dist loadgroup -q --clauses $(PYTEST_ARGS)
 
 # Timing of the pages people wait on, on a fresh demo data set (PROFILE=city for larger).
 bench: install

@@ -34,6 +34,9 @@ from django.utils import timezone
 from tests.demodata import DEMO_SEED, seed_demo_data
 from xieshang.demo import accounts
 
+# One worker runs the whole module, so the city is seeded once (pytest -n 2 --dist loadgroup).
+pytestmark = pytest.mark.xdist_group("permission_matrix")
+
 MARK_A = "甲区标记"
 MARK_B = "乙区标记"
 SEED = DEMO_SEED
@@ -1040,3 +1043,20 @@ def test_the_matrix_can_see_a_leak(world):
     assert MARK_B in client_for(world, "b_office").get("/meetings/").content.decode()
     assert MARK_B in client_for(world, "b_member").get("/proposals/mine/").content.decode()
     assert MARK_B in client_for(world, "b_office").get("/search/?q=区标记").content.decode()
+
+
+@pytest.mark.django_db
+def test_the_city_profile_has_ten_districts_around_the_demo_district(world):
+    """`seed_demo --profile city`, which the matrix runs on: ten districts under the city,
+    every node built through organisation_create (tree path set), city and district members."""
+    from xieshang.members.models import Member
+    from xieshang.orgs.models import Level, Organisation
+
+    city = Organisation.objects.get(name="示范市政协")
+    districts = Organisation.objects.filter(parent=city, level=Level.DISTRICT)
+    assert districts.count() == 10
+    assert districts.filter(name="示范区政协").exists()
+    assert not Organisation.objects.filter(path="").exists()
+    assert Organisation.objects.filter(path__startswith=city.path).count() > 60
+    assert Member.objects.filter(organisation=city).count() >= 600
+    assert Member.objects.filter(organisation__in=districts).count() >= 1800
