@@ -313,3 +313,29 @@ def test_the_assessment_is_scoped_and_comes_out_as_excel_and_pdf(client, known_t
     assert (
         "区住房和城乡建设局" not in client.get("/followups/assessment/?year=2026").content.decode()
     )
+
+
+def test_the_instruction_list_asks_the_database_a_fixed_number_of_times(client, district):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    d = district
+    client.force_login(d["supervisor"])
+    counts = []
+    for n in (2, 5):
+        while Instruction.objects.count() < n:
+            services.instruction_record(
+                item=_key_proposal(d["org"], title=f"提案{Instruction.objects.count()}"),
+                actor=d["committee"],
+                leader="王书记",
+                level="district",
+                instructed_on=dt.date(2026, 3, 2),
+                text="请研究。",
+                departments=[d["housing"], d["finance"]],
+                offices=[Role.PARTY_OFFICE],
+            )
+        client.get("/followups/instructions/")  # warm the session and content types
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/followups/instructions/").status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
