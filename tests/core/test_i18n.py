@@ -184,6 +184,15 @@ def test_it_shows_the_login_page_in_chinese_by_default(client):
 
 
 @pytest.mark.django_db
+def test_an_english_language_browser_still_gets_chinese_until_the_user_switches(client):
+    html = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="zh-hans">' in html and ">登录</button>" in html
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    html = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="zh-CN").content.decode()
+    assert '<html lang="en">' in html and ">Log in</button>" in html
+
+
+@pytest.mark.django_db
 def test_it_switches_the_login_page_to_english(client):
     response = client.post(
         "/i18n/setlang/", {"language": "en", "next": reverse("login")}, follow=True

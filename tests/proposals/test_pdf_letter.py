@@ -101,9 +101,8 @@ def test_the_letter_stays_chinese_when_the_user_browses_in_english(client, world
     client.force_login(world.housing_clerk)
     # override() puts the thread's language back afterwards: the middleware activates
     # English for this request and would otherwise leave it on for the following tests.
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     with translation.override("zh-hans"):
-        response = client.get(
-            f"/proposals/dept/answers/{answer.pk}/letter.pdf", HTTP_ACCEPT_LANGUAGE="en"
-        )
+        response = client.get(f"/proposals/dept/answers/{answer.pk}/letter.pdf")
     _, text = read(response.content)
     assert "现答复如下" in text

@@ -1,5 +1,5 @@
-"""Request-wide security rules: the staff second factor, password expiry, forced password
-change, and the request context that the audit trail reads its IP address from."""
+"""Request-wide rules: the interface language, the staff second factor, password expiry,
+forced password change, and the request context that the audit trail reads its IP address from."""
 
 import contextvars
 import datetime as dt
@@ -8,11 +8,26 @@ import json
 from django.conf import settings
 from django.core.exceptions import BadRequest
 from django.http import JsonResponse
+from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+
+
+class ChineseFirstLocaleMiddleware(LocaleMiddleware):
+    """Chinese unless the user chose English with the language switch (its cookie). The
+    browser's Accept-Language is not consulted: an office PC or a visitor's phone set to
+    English still opens the product in Chinese, and English is one click away."""
+
+    def process_request(self, request):
+        code = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if code not in dict(settings.LANGUAGES):
+            code = settings.LANGUAGE_CODE
+        translation.activate(code)
+        request.LANGUAGE_CODE = translation.get_language()
+
 
 _request: contextvars.ContextVar = contextvars.ContextVar("xieshang_request", default=None)
 
