@@ -165,8 +165,8 @@ def assessment(user, *, year: int, today: dt.date | None = None) -> list[dict]:
     for unit in result:
         unit["categories"] = sorted(unit["categories"].items())
         for counts in [unit["total"], *(c for _n, c in unit["categories"])]:
-            answered_n = counts["on_time"] + counts["late"]
-            counts["on_time_rate"] = (
-                round(100 * counts["on_time"] / answered_n) if answered_n else None
-            )
+            # Of the tasks whose deadline has passed: a missing answer counts against the
+            # unit as much as a late one; tasks not yet due do not count either way.
+            matured = counts["on_time"] + counts["late"] + counts["missing"]
+            counts["on_time_rate"] = round(100 * counts["on_time"] / matured) if matured else None
     return result
