@@ -2,6 +2,7 @@
 screen, built from `selectors.attendance_by_kind`."""
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from xieshang.core import access, charts
 from xieshang.core.screen import Panel, register
@@ -24,7 +25,7 @@ def attendance_chart(rows: list[dict]) -> dict:
             {"name": _("请假"), "data": [r["excused"] for r in rows]},
             {"name": _("缺席"), "data": [r["absent"] for r in rows]},
         ],
-        unit=_("人次"),
+        unit=pgettext("chart unit: attendances", "人次"),
         summary=_("已结束的会议共应到%(n)s人次，出席%(p)s人次，出席率%(rate)s%%。")
         % {"n": counted, "p": present, "rate": round(100 * present / counted, 1)}
         if counted
