@@ -49,6 +49,9 @@ class MeetingsConfig(AppConfig):
                 "speech.schedule": _("安排发言会次"),
                 "speech.deliver": _("完成大会发言"),
                 "briefing.publish": _("发布情况通报"),
+                "briefing.node_read": _("下级签收通报"),
+                "briefing.pass_on": _("转发通报给委员"),
+                "briefing.remind": _("提醒下级阅读通报"),
                 "committee_report.file": _("报送专委会工作报告"),
                 "committee_report.schedule": _("安排专委会工作报告"),
             }

@@ -8,7 +8,7 @@ from xieshang.core.forms import StyledForm
 from xieshang.members.models import Member
 from xieshang.orgs.models import ActivityGroup, Committee, Department, Role, Sector, Session
 
-from .models import Invitation, Meeting, MeetingKind, Sitting
+from .models import Briefing, Invitation, Meeting, MeetingKind, Sitting
 
 DT_FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -292,6 +292,7 @@ class DeliverForm(StyledForm, forms.Form):
 
 
 class BriefingForm(StyledForm, forms.Form):
+    kind = forms.ChoiceField(label=_("类别"), choices=Briefing.Kind.choices, required=False)
     title = forms.CharField(label=_("标题"), max_length=200)
     source = forms.CharField(label=_("通报单位"), max_length=100, required=False)
     body = forms.CharField(label=_("内容"), widget=forms.Textarea(attrs={"rows": 10}))

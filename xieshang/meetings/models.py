@@ -429,9 +429,16 @@ class Briefing(models.Model):
         DRAFT = "draft", _("草稿")
         PUBLISHED = "published", _("已发布")
 
+    class Kind(models.TextChoices):
+        # C2.9: the same briefing goes down the tree as a notice or a work arrangement.
+        BRIEFING = "briefing", _("情况通报")
+        NOTICE = "notice", _("通知")
+        ARRANGEMENT = "arrangement", _("工作安排")
+
     organisation = models.ForeignKey(
         "orgs.Organisation", on_delete=models.PROTECT, related_name="briefings"
     )
+    kind = models.CharField(_("类别"), max_length=12, choices=Kind.choices, default=Kind.BRIEFING)
     title = models.CharField(_("标题"), max_length=200)
     source = models.CharField(_("通报单位"), max_length=100, blank=True)
     body = models.TextField(_("内容"))
@@ -472,6 +479,34 @@ class BriefingReceipt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.briefing} · {self.member}"
+
+
+class BriefingNodeReceipt(models.Model):
+    """C2.9: a lower node's copy of a briefing sent down the tree; `read_at` is that node
+    office's read receipt, `passed_on_at` when it was passed on to the node's members."""
+
+    briefing = models.ForeignKey(Briefing, on_delete=models.CASCADE, related_name="node_receipts")
+    organisation = models.ForeignKey(
+        "orgs.Organisation", on_delete=models.CASCADE, related_name="briefing_receipts"
+    )
+    read_at = models.DateTimeField(_("阅读时间"), null=True, blank=True)
+    read_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    passed_on_at = models.DateTimeField(_("转发委员时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("下级阅读回执")
+        verbose_name_plural = _("下级阅读回执")
+        ordering = ["organisation__path"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["briefing", "organisation"], name="briefing_node_receipt_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.briefing} · {self.organisation}"
 
 
 class CommitteeReport(models.Model):

@@ -4,7 +4,7 @@ attendance figures."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -18,7 +18,7 @@ from xieshang.members.selectors import cppcc_organisations
 
 from . import policies, selectors, services
 from .forms import BriefingForm, CommitteeReportForm, DeliverForm, ScheduleForm, SpeechForm
-from .models import Briefing, BriefingReceipt, CommitteeReport, Speech
+from .models import Briefing, BriefingNodeReceipt, BriefingReceipt, CommitteeReport, Speech
 from .views import _message, _render_detail, get_meeting
 
 # --- Speeches -----------------------------------------------------------------------------
@@ -113,8 +113,22 @@ def briefings(request):
     member = policies.member_of(request.user)
     manage_orgs = list(_briefing_orgs(request.user))
     if manage_orgs:
-        qs = access.scope(Briefing.objects.all(), request.user, "meetings.manage").annotate(
-            read=Count("receipts", filter=Q(receipts__read_at__isnull=False))
+        # Its own briefings (and those of the nodes below, as before) and, C2.9, those a
+        # higher node sent down to this node, marked as such.
+        incoming = BriefingNodeReceipt.objects.filter(
+            briefing=OuterRef("pk"), organisation__in=services.own_nodes(request.user)
+        )
+        qs = (
+            Briefing.objects.filter(
+                access.org_filter(request.user, "meetings.manage")
+                | Q(Exists(incoming), status=Briefing.Status.PUBLISHED)
+            )
+            .select_related("organisation")
+            .annotate(
+                read=Count("receipts", filter=Q(receipts__read_at__isnull=False)),
+                incoming=Exists(incoming),
+                incoming_unread=Exists(incoming.filter(read_at__isnull=True)),
+            )
         )
     elif member is not None:
         qs = Briefing.objects.filter(
@@ -157,45 +171,114 @@ def briefing_new(request):
     )
 
 
-@login_required
-def briefing(request, pk: int):
+def _briefing_for(request, pk: int):
+    """(briefing, may manage it, this user's node receipt of it) or 404: the publisher's
+    scope, the node it was sent down to, or a member it was published to."""
     item = Briefing.objects.select_related("organisation").filter(pk=pk).first()
     if item is None:
         raise Http404
     manage = access.can(request.user, "meetings.manage", item.organisation)
+    node_receipt = None
+    if not manage and item.status == Briefing.Status.PUBLISHED:
+        node_receipt = services.node_receipt_for(request.user, item)
+    return item, manage, node_receipt
+
+
+@login_required
+def briefing(request, pk: int):
+    item, manage, node_receipt = _briefing_for(request, pk)
     member = policies.member_of(request.user)
     receipt = None
     if member is not None and item.status == Briefing.Status.PUBLISHED:
         receipt = BriefingReceipt.objects.filter(briefing=item, member=member).first()
-    if not manage and receipt is None:
+    if not manage and receipt is None and node_receipt is None:
         raise Http404
     if receipt is not None:
         services.briefing_read(briefing=item, member=member)
-    receipts = []
+    receipts, node_receipts, lower = [], [], []
     if manage:
         receipts = list(
             item.receipts.select_related("member").order_by("read_at", "member__stroke_key")[:1000]
         )
+        node_receipts = list(item.node_receipts.select_related("organisation", "read_by"))
+        if item.status == Briefing.Status.DRAFT:
+            lower = list(services.lower_nodes(item.organisation))
     read = sum(1 for r in receipts if r.read_at)
+    unread_nodes = [r for r in node_receipts if r.read_at is None]
     return render(
         request,
         "meetings/briefing.html",
-        {"briefing": item, "can_manage": manage, "receipts": receipts, "read": read},
+        {
+            "briefing": item,
+            "can_manage": manage,
+            "receipts": receipts,
+            "read": read,
+            "node_receipts": node_receipts,
+            "unread_nodes": unread_nodes,
+            "node_receipt": node_receipt,
+            "lower_nodes": lower,
+        },
     )
 
 
 @login_required
 @require_POST
 def briefing_publish(request, pk: int):
-    item = Briefing.objects.select_related("organisation").filter(pk=pk).first()
-    if item is None or not access.can(request.user, "meetings.manage", item.organisation):
+    item, manage, _receipt = _briefing_for(request, pk)
+    if not manage:
         raise Http404
+    # No choice posted publishes to the members, as before C2.9.
+    to = request.POST.get("to", "members")
+    nodes = [int(v) for v in request.POST.getlist("nodes") if v.isdigit()]
     try:
-        services.briefing_publish(briefing=item, actor=request.user)
-    except (TransitionError, PermissionDenied) as exc:
+        services.briefing_publish(
+            briefing=item,
+            actor=request.user,
+            to_members=to == "members" or bool(request.POST.get("members")),
+            all_nodes=to == "all_nodes",
+            nodes=nodes if to == "nodes" else None,
+        )
+    except (TransitionError, PermissionDenied, ValidationError) as exc:
         messages.error(request, _message(exc))
     else:
-        messages.success(request, _("已发布，委员可在消息中查看。"))
+        messages.success(request, _("已发布。"))
+    return redirect("meetings:briefing", item.pk)
+
+
+@login_required
+@require_POST
+def briefing_node_read(request, pk: int):
+    item, _manage, node_receipt = _briefing_for(request, pk)
+    if node_receipt is None:
+        raise Http404
+    services.briefing_node_read(receipt=node_receipt, actor=request.user)
+    messages.success(request, _("已签收。"))
+    return redirect("meetings:briefing", item.pk)
+
+
+@login_required
+@require_POST
+def briefing_pass_on(request, pk: int):
+    item, _manage, node_receipt = _briefing_for(request, pk)
+    if node_receipt is None:
+        raise Http404
+    try:
+        n = services.briefing_pass_on(receipt=node_receipt, actor=request.user)
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, _message(exc))
+    else:
+        messages.success(request, _("已转发给本级委员 %(n)s 人。") % {"n": n})
+    return redirect("meetings:briefing", item.pk)
+
+
+@login_required
+@require_POST
+def briefing_remind(request, pk: int):
+    item, manage, _receipt = _briefing_for(request, pk)
+    if not manage:
+        raise Http404
+    n = services.briefing_remind(briefing=item, actor=request.user)
+    messages.success(request, _("已提醒 %(n)s 个未读单位。") % {"n": n})
     return redirect("meetings:briefing", item.pk)
 
 

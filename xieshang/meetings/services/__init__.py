@@ -31,7 +31,17 @@ from .attendance import (
     signin_token,
     sitting_state,
 )
-from .briefings import briefing_create, briefing_publish, briefing_read
+from .briefings import (
+    briefing_create,
+    briefing_node_read,
+    briefing_pass_on,
+    briefing_publish,
+    briefing_read,
+    briefing_remind,
+    lower_nodes,
+    node_receipt_for,
+    own_nodes,
+)
 from .leave import (
     leave_approvers,
     leave_decide,
@@ -111,6 +121,12 @@ __all__ = [
     "briefing_create",
     "briefing_publish",
     "briefing_read",
+    "briefing_node_read",
+    "briefing_pass_on",
+    "briefing_remind",
+    "lower_nodes",
+    "node_receipt_for",
+    "own_nodes",
     # speeches
     "SPEECH_KINDS",
     "speech_submit",

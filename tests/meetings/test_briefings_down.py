@@ -1,0 +1,127 @@
+"""C2.9 notices down the tree: a city sends a briefing, notice or work arrangement to all or
+chosen lower nodes; each node's office signs for it and may pass it on to its members; the
+city sees who has not read it and reminds them, once a day."""
+
+import datetime as dt
+
+import pytest
+
+from xieshang.core.models import Event, Notification
+from xieshang.meetings import services
+from xieshang.meetings.models import Briefing, BriefingNodeReceipt, BriefingReceipt
+from xieshang.orgs.models import Level, Role
+
+from ..factories import MemberFactory, TermFactory, make_org, seat, user_with_role
+
+pytestmark = [pytest.mark.django_db, pytest.mark.clause("C2.9")]
+
+
+def district(city, name, members=2):
+    org = make_org(name, parent=city)
+    term = TermFactory(organisation=org, number=15, start_date=dt.date(2022, 1, 10))
+    for i in range(members):
+        seat(MemberFactory(organisation=org, name=f"{name[:2]}委员{i}"), term)
+    office = user_with_role(Role.OFFICE, org, full_name=f"{name}办公室")
+    return org, office
+
+
+@pytest.fixture
+def tree():
+    city = make_org("示范市政协", Level.CITY)
+    TermFactory(organisation=city, number=15, start_date=dt.date(2022, 1, 10))
+    city_office = user_with_role(Role.OFFICE, city, full_name="市政协办公室")
+    a, a_office = district(city, "甲区政协")
+    b, b_office = district(city, "乙区政协")
+    c, c_office = district(city, "丙区政协")
+    return city, city_office, (a, a_office), (b, b_office), (c, c_office)
+
+
+def draft(client, kind="notice"):
+    client.post(
+        "/meetings/briefings/new/",
+        {
+            "title": "关于开展年度调研的通知",
+            "source": "市政协办公室",
+            "body": "请各区报送。",
+            "kind": kind,
+        },
+    )
+    return Briefing.objects.get()
+
+
+def test_a_notice_goes_to_chosen_nodes_which_sign_and_pass_it_on(client, tree):
+    city, city_office, (a, a_office), (b, b_office), (c, c_office) = tree
+    client.force_login(city_office)
+    briefing = draft(client)
+    assert briefing.kind == Briefing.Kind.NOTICE
+    assert "甲区政协" in client.get(f"/meetings/briefings/{briefing.pk}/").content.decode()
+    client.post(
+        f"/meetings/briefings/{briefing.pk}/publish/",
+        {"to": "nodes", "nodes": [a.pk, b.pk]},
+    )
+    briefing.refresh_from_db()
+    assert briefing.status == Briefing.Status.PUBLISHED and briefing.recipients_count == 0
+    assert set(briefing.node_receipts.values_list("organisation__name", flat=True)) == {
+        "甲区政协",
+        "乙区政协",
+    }
+    assert Notification.objects.filter(recipient=a_office, title__contains="上级通知").exists()
+    assert not Notification.objects.filter(recipient=c_office).exists()
+
+    # The district office sees it in its own list, marked as from the higher node.
+    client.force_login(a_office)
+    listed = client.get("/meetings/briefings/").content.decode()
+    assert "关于开展年度调研的通知" in listed and "上级来文：示范市政协" in listed
+    assert "未签收" in listed
+    client.post(f"/meetings/briefings/{briefing.pk}/read/")
+    receipt = BriefingNodeReceipt.objects.get(briefing=briefing, organisation=a)
+    assert receipt.read_at is not None and receipt.read_by == a_office
+    assert Event.objects.filter(verb="briefing.node_read").count() == 1
+    client.post(f"/meetings/briefings/{briefing.pk}/pass-on/")
+    assert BriefingReceipt.objects.filter(briefing=briefing, member__organisation=a).count() == 2
+    client.post(f"/meetings/briefings/{briefing.pk}/pass-on/")  # once only
+    assert BriefingReceipt.objects.filter(briefing=briefing).count() == 2
+    briefing.refresh_from_db()
+    assert briefing.recipients_count == 2
+
+    # A node not addressed sees nothing of it.
+    client.force_login(c_office)
+    assert client.get(f"/meetings/briefings/{briefing.pk}/").status_code == 404
+    assert client.post(f"/meetings/briefings/{briefing.pk}/read/").status_code == 404
+    assert "关于开展年度调研的通知" not in client.get("/meetings/briefings/").content.decode()
+
+    # The publisher sees who has not read it and reminds them, once a day.
+    client.force_login(city_office)
+    html = client.get(f"/meetings/briefings/{briefing.pk}/").content.decode()
+    assert "下发 2 个单位，未读 1 个" in html
+    assert "未读单位：乙区政协" in html
+    client.post(f"/meetings/briefings/{briefing.pk}/remind/")
+    client.post(f"/meetings/briefings/{briefing.pk}/remind/")
+    notes = Notification.objects.filter(recipient=b_office).count()
+    assert notes == 2  # the notice and one reminder
+    assert not Notification.objects.filter(recipient=a_office, dedupe_key__contains="remind")
+
+
+def test_all_lower_nodes_and_only_below(client, tree):
+    city, city_office, (a, a_office), (b, _), (c, _) = tree
+    client.force_login(city_office)
+    briefing = draft(client, kind="arrangement")
+    client.post(f"/meetings/briefings/{briefing.pk}/publish/", {"to": "all_nodes"})
+    assert briefing.node_receipts.count() == 3
+    # A district cannot send up or sideways.
+    other = services.briefing_create(
+        organisation=a, actor=a_office, title="区里的安排", source="", body="内容"
+    )
+    with pytest.raises(services.ValidationError):
+        services.briefing_publish(briefing=other, actor=a_office, to_members=False, nodes=[b])
+    with pytest.raises(services.ValidationError):
+        services.briefing_publish(briefing=other, actor=a_office, to_members=False, nodes=[city])
+
+
+def test_publishing_without_a_choice_still_goes_to_the_members(client, tree):
+    city, city_office, (a, a_office), *_ = tree
+    client.force_login(a_office)
+    briefing = draft(client, kind="briefing")
+    client.post(f"/meetings/briefings/{briefing.pk}/publish/")
+    briefing.refresh_from_db()
+    assert briefing.recipients_count == 2 and not briefing.node_receipts.exists()
