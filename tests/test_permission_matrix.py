@@ -195,6 +195,7 @@ def stored_file(part: int) -> Callable:
 OBJECTS: dict[str, dict[str, Callable]] = {
     "file": {"label": stored_file(0), "pk": stored_file(1), "field": stored_file(2)},
     "inbox_read": {"pk": obj("notification")},
+    "tree_node": {"pk": obj("organisation")},
     "user_detail": {"pk": obj("user")},
     "user_role_remove": {"pk": obj("user"), "ra_pk": obj("role_assignment")},
     "user_password_reset": {"pk": obj("user")},
@@ -454,6 +455,7 @@ def _a_objects(a) -> dict:
     invitation = _first(Invitation.objects.filter(meeting__organisation=a))
     found = {
         "notification": _first(Notification.objects.filter(recipient__username="office")),
+        "organisation": a,
         "user": user,
         "role_assignment": _first(RoleAssignment.objects.filter(user=user)),
         "calendar_day": _first(CalendarDay.objects.all()),

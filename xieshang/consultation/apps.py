@@ -12,7 +12,11 @@ class ConsultationConfig(AppConfig):
         from xieshang.core.audit import register_verbs
         from xieshang.core.dashboard import register as register_cards
 
-        from . import charts, search  # noqa: F401 - register the big-screen panel and the header search
+        from . import (  # noqa: F401 - register the big-screen panel and the header search
+            charts,
+            search,
+            tree,
+        )
         from .dashboard import consultation_cards
         from .models import Attachment
         from .policies import can_view_attachment

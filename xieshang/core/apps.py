@@ -8,4 +8,4 @@ class CoreConfig(AppConfig):
     verbose_name = _("基础")
 
     def ready(self) -> None:
-        from . import audit_export, dashboard, screen, signals  # noqa: F401
+        from . import audit_export, dashboard, screen, signals, tree  # noqa: F401

@@ -3,7 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from . import files, screen, views, views_admin, views_jobs, views_search
+from . import files, screen, tree, views, views_admin, views_jobs, views_search
 
 urlpatterns = [
     path("favicon.ico", views.favicon, name="favicon"),
@@ -24,6 +24,8 @@ urlpatterns = [
     path("jobs/<int:pk>/download/", views_jobs.job_download, name="job_download"),
     path("inbox/", views.inbox, name="inbox"),
     path("dashboard/screen/", screen.screen_page, name="screen"),
+    path("dashboard/tree/", tree.tree_page, name="tree"),
+    path("dashboard/tree/<int:pk>/", tree.tree_page, name="tree_node"),
     path("inbox/<int:pk>/read/", views.inbox_read, name="inbox_read"),
     path("inbox/read-all/", views.inbox_read_all, name="inbox_read_all"),
     path("audit/", views_admin.audit_log, name="audit_log"),

@@ -12,7 +12,13 @@ class DutyConfig(AppConfig):
         from xieshang.core.dashboard import register as register_cards
 
         # rules, periodic and job kinds, the big-screen panel
-        from . import annual_report, charts, jobs, rules  # noqa: F401
+        from . import (  # noqa: F401
+            annual_report,
+            charts,
+            jobs,
+            rules,
+            tree,
+        )
         from .dashboard import duty_cards
 
         register_cards(duty_cards)

@@ -15,6 +15,7 @@ class MeetingsConfig(AppConfig):
             charts,  # the big-screen panel
             commendation,
             search,
+            tree,
         )
         from .dashboard import meeting_cards
 

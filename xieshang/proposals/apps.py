@@ -19,6 +19,7 @@ class ProposalsConfig(AppConfig):
         from .policies import can_view_attachment
 
         register_cards(proposal_cards)
+        from . import tree  # noqa: F401 - registers the roll-up page's column group
         from .report import screen_panel
 
         register_screen(screen_panel)

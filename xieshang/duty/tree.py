@@ -1,0 +1,89 @@
+"""The duty column group of the roll-up page (core.tree, C2.9): the seated members of each
+node's current term and their average score in the last finished year, per child subtree.
+
+Three queries whatever the number of children: the memberships grouped by the child's
+path prefix, the score tables of the subtree, and the confirmed records grouped by
+organisation, member and kind; the points are then worked out in memory exactly as
+`selectors.scores` does (points per unit, capped per kind)."""
+
+from collections import defaultdict
+from decimal import Decimal
+
+from django.db.models import Count, Sum
+from django.utils.translation import gettext as _
+
+from xieshang.core import access, tree
+from xieshang.members.models import Membership
+from xieshang.members.selectors import current_terms
+from xieshang.orgs.models import Organisation
+
+from . import rules
+from .models import DutyRecord, ScoreRule
+from .selectors import year_ended, year_range
+
+SEATED = Membership.objects.exclude(
+    status__in=[Membership.Status.RESIGNED, Membership.Status.REVOKED]
+)
+
+
+def _rule_table(organisation, year: int) -> dict[tuple[int, str], tuple]:
+    """(organisation id, kind) -> (points, cap): the year's table, else the previous year's
+    (the one `ensure_rules` would copy), else the SPEC defaults at lookup."""
+    table: dict[tuple[int, str], tuple] = {}
+    for r in ScoreRule.objects.filter(
+        organisation__path__startswith=organisation.path, year__in=[year - 1, year]
+    ).order_by("year"):
+        table[(r.organisation_id, r.kind)] = (r.points, r.cap)
+    return table
+
+
+def tree_columns(user, organisation, children, year: int):
+    if not any(access.can(user, p, organisation) for p in ("duty.manage", "duty.award_approve")):
+        return None
+    scored_year = year if year_ended(year) else year - 1
+    subtree = Organisation.objects.filter(path__startswith=organisation.path)
+    seated = SEATED.filter(term__in=current_terms(subtree))
+    members = tree.rollup(seated, organisation, children, field="term__organisation", n=Count("pk"))
+
+    start, end = year_range(scored_year)
+    records = (
+        DutyRecord.objects.filter(
+            organisation__path__startswith=organisation.path,
+            status=DutyRecord.Status.CONFIRMED,
+            date__gte=start,
+            date__lte=end,
+            member_id__in=seated.values("member_id"),
+        )
+        .values("organisation_id", "organisation__path", "member_id", "kind")
+        .annotate(qty=Sum("quantity"))
+        .order_by()
+    )
+    table = _rule_table(organisation, scored_year)
+    width = len(children[0].path) if children else 0
+    by_prefix = {c.path: c.pk for c in children}
+    points: dict[int, Decimal] = defaultdict(Decimal)
+    for row in records:
+        points_each, cap = table.get(
+            (row["organisation_id"], row["kind"]), rules.DEFAULT_SCORES.get(row["kind"], (0, None))
+        )
+        earned = (row["qty"] or 0) * points_each
+        if cap is not None and earned > cap:
+            earned = cap
+        points[organisation.pk] += earned
+        child = by_prefix.get(row["organisation__path"][:width]) if width else None
+        if child is not None:
+            points[child] += earned
+
+    def average(pk):
+        n = members[pk]["n"]
+        return round(points[pk] / n, 1) if n else None
+
+    return tree.Group(
+        title=_("委员履职"),
+        columns=[_("委员"), _("%(y)s年平均得分") % {"y": scored_year}],
+        values={pk: [v["n"], average(pk)] for pk, v in members.items()},
+        order=60,
+    )
+
+
+tree.register(tree_columns)

@@ -1,0 +1,33 @@
+"""The 社情民意 column group of the roll-up page (core.tree, C2.9): items submitted and
+adopted (采用编发, as the statistics page counts them), per child subtree in one query."""
+
+from django.db.models import Count, Q
+from django.utils.translation import gettext as _
+
+from xieshang.core import access, tree
+
+from .models import Opinion
+
+ACCEPTED_STATES = [Opinion.Status.ACCEPTED, Opinion.Status.PUBLISHED, Opinion.Status.REPORTED]
+
+
+def tree_columns(user, organisation, children, year: int):
+    if not access.can(user, "opinions.view", organisation):
+        return None
+    qs = Opinion.objects.filter(year=year).exclude(status=Opinion.Status.DRAFT)
+    found = tree.rollup(
+        qs,
+        organisation,
+        children,
+        submitted=Count("pk"),
+        adopted=Count("pk", filter=Q(status__in=ACCEPTED_STATES)),
+    )
+    return tree.Group(
+        title=_("社情民意"),
+        columns=[_("报送"), _("采用")],
+        values={k: [v["submitted"], v["adopted"]] for k, v in found.items()},
+        order=30,
+    )
+
+
+tree.register(tree_columns)
