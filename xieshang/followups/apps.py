@@ -22,6 +22,8 @@ class FollowupsConfig(AppConfig):
         # Each app declares in its own `instructions.py` which of its items take leaders'
         # instructions (followups.instructions.register): this lower app imports none of them.
         autodiscover_modules("instructions")
+        # The same for items that go up the tree (上报, C2.9): each app's `referrals.py`.
+        autodiscover_modules("referrals")
         files.register(
             Feedback, fields={"document": "document_name"}, can_view=can_view_feedback_file
         )
@@ -38,5 +40,10 @@ class FollowupsConfig(AppConfig):
                 "followup.extension_refuse": _("不同意延期"),
                 "followup.overdue": _("逾期升级督办"),
                 "followup.instruction": _("记录领导批示"),
+                "referral.submit": _("上报上级政协"),
+                "referral.adopt": _("上级采用"),
+                "referral.merge": _("编入上级刊物"),
+                "referral.forward": _("转报更上一级"),
+                "referral.return": _("退回上报"),
             }
         )

@@ -221,3 +221,71 @@ class Instruction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.leader} {self.instructed_on}"
+
+
+class Referral(models.Model):
+    """上报 (C2.9): an item sent by a lower CPPCC node to its parent node, which adopts it
+    (采用), merges it into its own bulletin (编入本级刊物), forwards it further up (转报: the
+    next referral, one level up) or returns it with a reason (退回). Which items may go up is
+    declared by their apps (followups.referrals); each adoption level is recorded on the
+    item by its app (`after_adopt`)."""
+
+    class State(models.TextChoices):
+        SUBMITTED = "submitted", _("已上报待处理")
+        ADOPTED = "adopted", _("已采用")
+        MERGED = "merged", _("已编入本级刊物")
+        FORWARDED = "forwarded", _("已转报上级")
+        RETURNED = "returned", _("已退回")
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    item = GenericForeignKey("content_type", "object_id")
+    # The item's title when sent: queues show it without fetching every item.
+    item_title = models.CharField(_("上报事项"), max_length=200)
+    from_organisation = models.ForeignKey(
+        "orgs.Organisation",
+        verbose_name=_("报送单位"),
+        on_delete=models.PROTECT,
+        related_name="referrals_sent",
+    )
+    to_organisation = models.ForeignKey(
+        "orgs.Organisation",
+        verbose_name=_("接收单位"),
+        on_delete=models.PROTECT,
+        related_name="referrals_received",
+    )
+    # The level of the receiving node (orgs.Level), kept for the path and the adoption.
+    level = models.CharField(_("层级"), max_length=16)
+    previous = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="next"
+    )
+    state = models.CharField(
+        _("状态"), max_length=12, choices=State.choices, default=State.SUBMITTED, db_index=True
+    )
+    # The return reason, or the bulletin the item was merged into.
+    note = models.CharField(_("说明"), max_length=500, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    submitted_at = models.DateTimeField(_("上报时间"), default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("上报")
+        verbose_name_plural = _("上报")
+        ordering = ["-submitted_at", "-id"]
+        indexes = [
+            models.Index(fields=["content_type", "object_id"]),
+            models.Index(fields=["to_organisation", "state"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item_title}（{self.from_organisation} → {self.to_organisation}）"
+
+    def get_level_display(self) -> str:
+        from xieshang.orgs.models import Level
+
+        return str(dict(Level.choices).get(self.level, self.level))

@@ -56,3 +56,38 @@ def instruction_panel(request, item) -> Panel | None:
         },
         order=40,
     )
+
+
+def referral_panel(request, item) -> Panel | None:
+    """The item's path up the tree (上报, C2.9): each level, its date, state and note, the
+    buttons for the node's office that holds it now, and the submit button for the item's own
+    office. Two queries."""
+    from .referrals import kind_for
+    from .services import item_referrals
+
+    kind = kind_for(item)
+    if kind is None or not kind.applies(item):
+        return None
+    user = request.user
+    path = list(item_referrals(item))
+    current = next((r for r in path if r.state == r.State.SUBMITTED), None)
+    can_submit = (
+        current is None and not kind.check(item) and kind.can_act(user, kind.organisation(item))
+    )
+    can_decide = current is not None and kind.can_act(user, current.to_organisation)
+    if not path and not can_submit:
+        return None
+    return Panel(
+        "followups/_referrals_panel.html",
+        {
+            "referral_path": path,
+            "current": current,
+            "can_submit": can_submit,
+            "can_decide": can_decide,
+            "can_forward": can_decide
+            and current.to_organisation.parent_id is not None
+            and current.to_organisation.parent.is_cppcc,
+            "submit_action": f"/followups/referrals/new/{kind.key}/{item.pk}/",
+        },
+        order=35,
+    )

@@ -170,3 +170,29 @@ def assessment(user, *, year: int, today: dt.date | None = None) -> list[dict]:
             matured = counts["on_time"] + counts["late"] + counts["missing"]
             counts["on_time_rate"] = round(100 * counts["on_time"] / matured) if matured else None
     return result
+
+
+def _own_node_ids(user, perm: str = "followups.view") -> list[int]:
+    return sorted(
+        {
+            ra.organisation_id
+            for ra in access.assignments(user)
+            if perm in access.PERMISSIONS.get(ra.role, ())
+        }
+    )
+
+
+def referral_queue(user, *, direction: str = "in", state: str = "", content_type=None):
+    """上报 (C2.9): what was sent to the user's own nodes ("in"), or what their nodes sent
+    up ("out"). Another branch's referrals are never in either."""
+    from .models import Referral
+
+    field = "to_organisation" if direction == "in" else "from_organisation"
+    qs = Referral.objects.select_related("from_organisation", "to_organisation", "content_type")
+    if not getattr(user, "is_superuser", False):
+        qs = qs.filter(**{f"{field}_id__in": _own_node_ids(user)})
+    if state:
+        qs = qs.filter(state=state)
+    if content_type is not None:
+        qs = qs.filter(content_type=content_type)
+    return qs

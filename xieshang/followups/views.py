@@ -18,7 +18,9 @@ from . import policies, selectors, services
 from .forms import DecisionForm, ExtensionForm, FeedbackForm, InstructionForm, ReopenForm
 from .instructions import target_by_key
 from .instructions import targets as instruction_targets
-from .models import Extension, Task
+from .models import Extension, Referral, Task
+from .referrals import kind_by_key as referral_kind_by_key
+from .referrals import kinds as referral_kinds
 
 STATES = [
     ("open", gettext_lazy("办理中")),
@@ -359,3 +361,104 @@ def _assessment_cells(name, category, counts) -> list:
         counts["pending"],
         counts["on_time_rate"] if counts["on_time_rate"] is not None else "",
     ]
+
+
+REFERRAL_ACTIONS = {
+    "adopt": (services.referral_adopt, gettext_lazy("已采用。")),
+    "merge": (services.referral_merge, gettext_lazy("已编入本级刊物。")),
+    "forward": (services.referral_forward, gettext_lazy("已转报上级政协。")),
+    "return": (services.referral_return, gettext_lazy("已退回。")),
+}
+
+
+@login_required
+def referrals(request):
+    """上报 queue (C2.9) of the office of a node: what lower nodes sent up to it, with the
+    buttons to adopt, merge, forward or return; and, on the other tab, what it sent up."""
+    direction = "out" if request.GET.get("direction") == "out" else "in"
+    state = request.GET.get("state", "submitted" if direction == "in" else "")
+    if state not in dict(Referral.State.choices):
+        state = ""
+    kinds = {k.key: k for k in referral_kinds()}
+    kind = request.GET.get("kind", "")
+    content_type = None
+    if kind in kinds:
+        content_type = ContentType.objects.get_for_model(kinds[kind].model)
+    else:
+        kind = ""
+    qs = selectors.referral_queue(
+        request.user, direction=direction, state=state, content_type=content_type
+    )
+    page = paginate(request, qs, 50)
+    labels = {ContentType.objects.get_for_model(k.model).pk: k for k in kinds.values()}
+    for r in page.object_list:
+        k = labels.get(r.content_type_id)
+        r.kind_label = k.label if k else ""
+        r.item_url = k.url(r.object_id) if k else ""
+        r.can_decide = bool(
+            k and r.state == Referral.State.SUBMITTED and k.can_act(request.user, r.to_organisation)
+        )
+        r.can_forward = r.can_decide and bool(
+            r.to_organisation.parent_id and r.to_organisation.parent.is_cppcc
+        )
+    return render(
+        request,
+        "followups/referrals.html",
+        {
+            "page": page,
+            "direction": direction,
+            "state": state,
+            "states": Referral.State.choices,
+            "kind": kind,
+            "kinds": [(key, k.label) for key, k in kinds.items()],
+        },
+    )
+
+
+@login_required
+@require_POST
+def referral_new(request, kind: str, pk: int):
+    """上报 a registered item to the parent CPPCC node; back to the item's page."""
+    kind_obj = referral_kind_by_key(kind)
+    item = kind_obj.model._default_manager.filter(pk=pk).first() if kind_obj else None
+    if item is None or not kind_obj.applies(item):
+        raise Http404
+    if not kind_obj.can_act(request.user, kind_obj.organisation(item)):
+        raise Http404
+    try:
+        services.referral_submit(item=item, actor=request.user)
+    except (ValidationError, TransitionError) as exc:
+        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+    else:
+        messages.success(request, _("已上报上级政协。"))
+    return redirect(kind_obj.url(item.pk))
+
+
+@login_required
+@require_POST
+def referral_decide(request, pk: int, action: str):
+    """Adopt, merge, forward or return a referral (the receiving node's office)."""
+    if action not in REFERRAL_ACTIONS:
+        raise Http404
+    referral = (
+        Referral.objects.select_related("to_organisation", "content_type").filter(pk=pk).first()
+    )
+    if referral is None:
+        raise Http404
+    ct = referral.content_type
+    kind_obj = referral_kind_by_key(f"{ct.app_label}.{ct.model}")
+    if kind_obj is None or not kind_obj.can_act(request.user, referral.to_organisation):
+        raise Http404
+    service, done = REFERRAL_ACTIONS[action]
+    note = request.POST.get("note", "")
+    kwargs = {"reason": note} if action == "return" else {"note": note}
+    try:
+        service(referral=referral, actor=request.user, **kwargs)
+    except (ValidationError, TransitionError) as exc:
+        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+    else:
+        messages.success(request, str(done))
+    back = request.POST.get("next", "")
+    if back == "item":
+        return redirect(kind_obj.url(referral.object_id))
+    return redirect("followups:referrals")

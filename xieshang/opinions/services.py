@@ -279,8 +279,9 @@ def issue_publish(
 def opinion_report(
     *, opinion: Opinion, actor, upward: bool = True, party: bool = False, government: bool = False
 ) -> Opinion:
-    """报送: to the higher-level CPPCC node (one level further each time it is reported on)
-    and/or the Party committee and the government of the reporting node."""
+    """报送: to the higher-level CPPCC node and/or the Party committee and the government of
+    the reporting node. Upward it is the one mechanism of followups (上报, C2.9): the first
+    time a referral to the parent node; by the node it waits at, forwarded one level up."""
     opinion = lock(Opinion, opinion.pk)
     own = policies.can_manage(actor, opinion)
     higher = policies.can_manage_upward(actor, opinion)
@@ -288,23 +289,22 @@ def opinion_report(
         raise PermissionDenied
     if not (upward or party or government):
         raise ValidationError(_("请选择报送对象。"))
-    data = {}
     if upward:
-        current = opinion.reported_to or opinion.organisation
-        # The office at the node it sits at now reports it on to the next node.
-        if opinion.reported_to_id and not access.can(actor, "opinions.manage", current):
-            raise PermissionDenied
-        target = current.parent
-        if target is None or not target.is_cppcc:
-            raise ValidationError(_("没有可报送的上级政协。"))
-        opinion.reported_to = target
-        data["to"] = target.name
-    if party:
-        opinion.reported_to_party = True
-    if government:
-        opinion.reported_to_government = True
+        from xieshang.followups import services as referrals
+
+        current = referrals.open_referral(opinion)
+        if current is None:
+            referrals.referral_submit(item=opinion, actor=actor)
+        else:
+            referrals.referral_forward(referral=current, actor=actor)
+        opinion = lock(Opinion, opinion.pk)
+    if not (party or government):
+        return opinion
+    opinion.reported_to_party = opinion.reported_to_party or party
+    opinion.reported_to_government = opinion.reported_to_government or government
     opinion.reported_at = timezone.now()
-    fields = ["reported_to", "reported_to_party", "reported_to_government", "reported_at"]
+    fields = ["reported_to_party", "reported_to_government", "reported_at"]
+    data = {"party": party, "government": government}
     if opinion.status == S.REPORTED:
         opinion.save(update_fields=fields)
         record_event(actor=actor, verb="opinion.report", subject=opinion, data=data)
@@ -318,16 +318,65 @@ def opinion_report(
             extra_fields=fields,
             data=data,
         )
-    if upward:
-        notify(
-            _office_users(opinion.reported_to),
-            title=_("下级政协报送的社情民意信息：%(title)s") % {"title": opinion.title},
-            body=opinion.organisation.name,
-            url=opinion.get_absolute_url(),
-            dedupe_key=f"opinion:{opinion.pk}:reported:{opinion.reported_to_id}",
-            channels=("inbox",),
-        )
     return opinion
+
+
+def referral_check(opinion: Opinion) -> str:
+    """Why the item cannot go up the tree yet ("" when it can)."""
+    if opinion.status not in (S.PUBLISHED, S.REPORTED):
+        return _("信息编发后才能报送上级政协。")
+    return ""
+
+
+def referral_moved(opinion: Opinion, referral, actor) -> None:
+    """The item reached a higher node (followups referral): it is reported to that node, so
+    that node's office sees it and may act on it (policies.can_manage_upward)."""
+    opinion = lock(Opinion, opinion.pk)
+    opinion.reported_to = referral.to_organisation
+    opinion.reported_at = timezone.now()
+    fields = ["reported_to", "reported_at"]
+    data = {"to": referral.to_organisation.name}
+    if opinion.status == S.REPORTED:
+        opinion.save(update_fields=fields)
+    else:
+        transition(
+            opinion,
+            to=S.REPORTED,
+            allowed_from=[S.PUBLISHED],
+            actor=actor,
+            verb="opinion.report",
+            extra_fields=fields,
+            data=data,
+        )
+
+
+# How a referral's outcome at a level reads as an adoption of the item.
+REFERRAL_MODES = {
+    "adopted": Adoption.Mode.STANDALONE,
+    "merged": Adoption.Mode.STANDALONE,
+    "forwarded": Adoption.Mode.FORWARDED,
+}
+
+
+def referral_adopted(opinion: Opinion, referral, mode: str, actor) -> None:
+    """A higher node adopted, merged or forwarded the item (followups referral): the
+    adoption at that level on the item and the authors' duty records, as when recorded by
+    hand (once per level and mode)."""
+    opinion = lock(Opinion, opinion.pk)
+    adoption_mode = REFERRAL_MODES[mode]
+    if opinion.adoptions.filter(level=referral.level, mode=adoption_mode).exists():
+        return
+    body = referral.to_organisation.name
+    if mode == "merged" and referral.note:
+        body = f"{body}（{referral.note}）"
+    _record_adoption(
+        opinion,
+        actor,
+        level=referral.level,
+        mode=adoption_mode,
+        adopted_on=timezone.localdate(),
+        body=body[:100],
+    )
 
 
 def _can_record_outcome(actor, opinion: Opinion) -> bool:
@@ -346,6 +395,12 @@ def adoption_record(
         raise ValidationError(_("信息编发后才能记录采用情况。"))
     if opinion.adoptions.filter(level=level, mode=mode).exists():
         raise ValidationError(_("该层级的采用情况已记录。"))
+    return _record_adoption(
+        opinion, actor, level=level, mode=mode, adopted_on=adopted_on, body=body
+    )
+
+
+def _record_adoption(opinion: Opinion, actor, *, level, mode, adopted_on, body) -> Adoption:
     adoption = Adoption.objects.create(
         opinion=opinion, level=level, mode=mode, adopted_on=adopted_on, body=body, created_by=actor
     )

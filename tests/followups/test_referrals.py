@@ -1,0 +1,197 @@
+"""Upward reporting (上报, C2.9): one mechanism for every item that goes up the tree."""
+
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+
+from tests.factories import make_org, user_with_role
+from tests.opinions.factories import make_opinion, member_user
+from xieshang.core.audit import TransitionError
+from xieshang.core.models import Event
+from xieshang.core.notifications import Notification
+from xieshang.duty.models import DutyKind, DutyRecord
+from xieshang.duty.selectors import scores
+from xieshang.followups import services
+from xieshang.followups.models import Referral
+from xieshang.opinions import services as opinion_services
+from xieshang.opinions.models import Adoption, Opinion
+from xieshang.orgs.models import Level, Role
+
+pytestmark = pytest.mark.clause("C2.9")
+RS = Referral.State
+
+
+@pytest.fixture
+def tree(db):
+    province = make_org("示范省政协", Level.PROVINCE)
+    city = make_org("示范市政协", Level.CITY, parent=province)
+    district = make_org("示范区政协", Level.DISTRICT, parent=city)
+    other_city = make_org("邻市政协", Level.CITY, parent=province)
+    other_district = make_org("邻市某区政协", Level.DISTRICT, parent=other_city)
+    return {
+        "province": province,
+        "city": city,
+        "district": district,
+        "other_district": other_district,
+        "office": user_with_role(Role.OFFICE, district),
+        "city_office": user_with_role(Role.OFFICE, city),
+        "province_office": user_with_role(Role.OFFICE, province),
+        "other_office": user_with_role(Role.OFFICE, other_city),
+        "other_district_office": user_with_role(Role.OFFICE, other_district),
+        "clerk": user_with_role(Role.SUPERVISOR, city),
+        "member": member_user(district, name="张委员"),
+    }
+
+
+def published(tree) -> Opinion:
+    return make_opinion(tree["member"], office=tree["office"], state=Opinion.Status.PUBLISHED)
+
+
+def test_a_district_item_submitted_to_the_city_and_adopted_there_is_credited(tree):
+    opinion = published(tree)
+    referral = services.referral_submit(item=opinion, actor=tree["office"])
+    assert (referral.from_organisation, referral.to_organisation) == (
+        tree["district"],
+        tree["city"],
+    )
+    assert referral.level == Level.CITY and referral.state == RS.SUBMITTED
+    opinion.refresh_from_db()
+    # The opinion moved with it: reported to the city, whose office is told.
+    assert opinion.status == Opinion.Status.REPORTED and opinion.reported_to == tree["city"]
+    assert Notification.objects.filter(recipient=tree["city_office"]).exists()
+    # It waits in the city's incoming queue, not in the district's.
+    from xieshang.followups.selectors import referral_queue
+
+    assert list(referral_queue(tree["city_office"], direction="in")) == [referral]
+    assert list(referral_queue(tree["office"], direction="in")) == []
+    assert list(referral_queue(tree["office"], direction="out")) == [referral]
+
+    services.referral_adopt(referral=referral, actor=tree["city_office"])
+    referral.refresh_from_db()
+    assert referral.state == RS.ADOPTED and referral.decided_at is not None
+    # The adoption shows on the district's item, at the city level ...
+    adoption = opinion.adoptions.get()
+    assert (adoption.level, adoption.mode) == ("city", Adoption.Mode.STANDALONE)
+    # ... and the member's duty file has the record, at the configured score.
+    record = DutyRecord.objects.get(member=tree["member"], kind=DutyKind.OPINION_ADOPTED)
+    year = timezone.localdate().year
+    by_kind = scores(tree["district"], year, [tree["member"].pk])[tree["member"].pk].by_kind
+    assert by_kind[DutyKind.OPINION_ADOPTED][1] == Decimal(10)
+    assert record.date == timezone.localdate()
+    # Audited: who, from which state to which.
+    assert Event.objects.filter(verb="referral.adopt").exists()
+    assert Event.objects.filter(verb="referral.submit").exists()
+    # Adopting twice is refused.
+    with pytest.raises(TransitionError):
+        services.referral_adopt(referral=referral, actor=tree["city_office"])
+
+
+def test_forwarded_city_to_province_then_merged_into_the_province_bulletin(tree):
+    opinion = published(tree)
+    first = services.referral_submit(item=opinion, actor=tree["office"])
+    second = services.referral_forward(referral=first, actor=tree["city_office"])
+    first.refresh_from_db()
+    assert first.state == RS.FORWARDED
+    assert (second.from_organisation, second.to_organisation) == (tree["city"], tree["province"])
+    assert second.previous == first and second.level == Level.PROVINCE
+    opinion.refresh_from_db()
+    assert opinion.reported_to == tree["province"]
+    services.referral_merge(referral=second, actor=tree["province_office"], note="第3期")
+    second.refresh_from_db()
+    assert second.state == RS.MERGED and second.note == "第3期"
+    levels = sorted(opinion.adoptions.values_list("level", "mode"))
+    assert levels == [("city", "forwarded"), ("province", "standalone")]
+    assert (
+        DutyRecord.objects.filter(member=tree["member"])
+        .filter(kind=DutyKind.OPINION_ADOPTED)
+        .count()
+        == 2
+    )
+    # The province is the top: nothing further to forward to.
+    with pytest.raises(ValidationError):
+        services.referral_submit(item=opinion, actor=tree["province_office"])
+
+
+def test_the_existing_report_action_goes_through_the_referral(tree):
+    opinion = published(tree)
+    opinion_services.opinion_report(opinion=opinion, actor=tree["office"], upward=True)
+    assert Referral.objects.get().to_organisation == tree["city"]
+    # Reported again by the city's office: forwarded one level up.
+    opinion_services.opinion_report(opinion=opinion, actor=tree["city_office"], upward=True)
+    assert list(Referral.objects.order_by("id").values_list("state", flat=True)) == [
+        RS.FORWARDED,
+        RS.SUBMITTED,
+    ]
+    # The district's office cannot report it on from the city.
+    with pytest.raises(PermissionDenied):
+        opinion_services.opinion_report(opinion=opinion, actor=tree["office"], upward=True)
+
+
+def test_returned_with_a_reason(tree):
+    opinion = published(tree)
+    referral = services.referral_submit(item=opinion, actor=tree["office"])
+    with pytest.raises(ValidationError):
+        services.referral_return(referral=referral, actor=tree["city_office"], reason=" ")
+    services.referral_return(referral=referral, actor=tree["city_office"], reason="材料不全")
+    referral.refresh_from_db()
+    assert referral.state == RS.RETURNED and referral.note == "材料不全"
+    assert not opinion.adoptions.exists()
+    assert Notification.objects.filter(recipient=tree["office"], body="材料不全").exists()
+    assert Event.objects.filter(verb="referral.return", note="材料不全").exists()
+    # It may be sent again after a return.
+    again = services.referral_submit(item=opinion, actor=tree["office"])
+    assert again.state == RS.SUBMITTED
+
+
+def test_another_branch_never_sees_nor_acts(tree, client):
+    opinion = published(tree)
+    referral = services.referral_submit(item=opinion, actor=tree["office"])
+    from xieshang.followups.selectors import referral_queue
+
+    for user in (tree["other_office"], tree["other_district_office"]):
+        assert not referral_queue(user, direction="in").exists()
+        assert not referral_queue(user, direction="out").exists()
+        with pytest.raises(PermissionDenied):
+            services.referral_adopt(referral=referral, actor=user)
+    client.force_login(tree["other_office"])
+    page = client.get("/followups/referrals/")
+    assert page.status_code == 200 and opinion.title not in page.content.decode()
+    assert client.post(f"/followups/referrals/{referral.pk}/adopt/").status_code == 404
+
+
+def test_the_wrong_role_cannot_act(tree):
+    opinion = published(tree)
+    referral = services.referral_submit(item=opinion, actor=tree["office"])
+    # The submitting district cannot adopt at the city, a supervisor at the city cannot
+    # either, and a member cannot send an item up.
+    for user in (tree["office"], tree["clerk"], tree["member"].user):
+        with pytest.raises(PermissionDenied):
+            services.referral_adopt(referral=referral, actor=user)
+        with pytest.raises(PermissionDenied):
+            services.referral_forward(referral=referral, actor=user)
+    second = published(tree)
+    with pytest.raises(PermissionDenied):
+        services.referral_submit(item=second, actor=tree["member"].user)
+    # A draft item cannot go up.
+    draft = make_opinion(tree["member"], office=tree["office"], title="草稿")
+    with pytest.raises(ValidationError):
+        services.referral_submit(item=draft, actor=tree["office"])
+
+
+def test_queue_and_panel_pages(tree, client):
+    opinion = published(tree)
+    services.referral_submit(item=opinion, actor=tree["office"])
+    client.force_login(tree["city_office"])
+    page = client.get("/followups/referrals/?kind=opinions.opinion&state=submitted")
+    body = page.content.decode()
+    assert page.status_code == 200 and opinion.title in body and "采用" in body
+    referral = Referral.objects.get()
+    response = client.post(f"/followups/referrals/{referral.pk}/adopt/", {"next": "item"})
+    assert response.status_code == 302 and response.url == opinion.get_absolute_url()
+    client.force_login(tree["office"])
+    detail = client.get(opinion.get_absolute_url()).content.decode()
+    assert 'id="referral-path"' in detail and "示范市政协" in detail
+    outgoing = client.get("/followups/referrals/?direction=out").content.decode()
+    assert opinion.title in outgoing
