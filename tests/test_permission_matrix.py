@@ -227,6 +227,8 @@ OBJECTS: dict[str, dict[str, Callable]] = {
     "followups:close": {"pk": obj("task")},
     "followups:reopen": {"pk": obj("task")},
     "followups:instruction_new": {"target": const("opinions.opinion"), "pk": obj("opinion")},
+    "followups:referral_new": {"kind": const("opinions.opinion"), "pk": obj("opinion")},
+    "followups:referral_decide": {"pk": obj("referral"), "action": const("adopt", "return")},
     "proposals:dept_handle": {"pk": obj("assignment")},
     "proposals:dept_contact": {"pk": obj("assignment")},
     "proposals:dept_co_view": {"pk": obj("assignment")},
@@ -425,7 +427,7 @@ def _a_objects(a) -> dict:
     )
     from xieshang.core.models import CalendarDay, Notification, User
     from xieshang.duty.models import Commendation, DisciplineCase, DutyRecord
-    from xieshang.followups.models import Extension, Task
+    from xieshang.followups.models import Extension, Referral, Task
     from xieshang.meetings.models import (
         Briefing,
         CommitteeReport,
@@ -493,6 +495,7 @@ def _a_objects(a) -> dict:
         "activity": _first(Activity.objects.filter(organisation=a)),
         "outcome": _first(Outcome.objects.filter(activity__organisation=a)),
         "issue": _first(Issue.objects.filter(organisation=a)),
+        "referral": _first(Referral.objects.filter(from_organisation=a)),
         "opinion": _first(Opinion.objects.filter(organisation=a, status="submitted"))
         or _first(Opinion.objects.filter(organisation=a)),
         "platform": _first(Platform.objects.filter(organisation__path__startswith=sub)),
