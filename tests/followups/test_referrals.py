@@ -195,3 +195,35 @@ def test_queue_and_panel_pages(tree, client):
     assert 'id="referral-path"' in detail and "示范市政协" in detail
     outgoing = client.get("/followups/referrals/?direction=out").content.decode()
     assert opinion.title in outgoing
+
+
+def test_a_key_proposal_goes_up_through_the_proposal_committees(tree):
+    from xieshang.proposals.models import Proposal
+
+    def proposal(key):
+        return Proposal.objects.create(
+            organisation=tree["district"],
+            year=2026,
+            title="关于加快老旧小区加装电梯的提案" + ("" if key else "（一般）"),
+            suggestions="简化审批，财政补贴。",
+            status=Proposal.Status.ASSIGNED,
+            key_status=Proposal.KeyStatus.APPROVED if key else "",
+        )
+
+    committee = user_with_role(Role.PROPOSAL_COMMITTEE, tree["district"])
+    city_committee = user_with_role(Role.PROPOSAL_COMMITTEE, tree["city"])
+    # Only a key proposal goes up.
+    with pytest.raises(ValidationError):
+        services.referral_submit(item=proposal(key=False), actor=committee)
+    key = proposal(key=True)
+    # The office does not handle proposals; the proposal committee does.
+    with pytest.raises(PermissionDenied):
+        services.referral_submit(item=key, actor=tree["office"])
+    referral = services.referral_submit(item=key, actor=committee)
+    assert Notification.objects.filter(recipient=city_committee).exists()
+    with pytest.raises(PermissionDenied):
+        services.referral_adopt(referral=referral, actor=tree["city_office"])
+    services.referral_adopt(referral=referral, actor=city_committee)
+    referral.refresh_from_db()
+    assert referral.state == RS.ADOPTED
+    assert [r.level for r in services.item_referrals(key)] == [Level.CITY]
