@@ -227,3 +227,24 @@ def test_a_key_proposal_goes_up_through_the_proposal_committees(tree):
     referral.refresh_from_db()
     assert referral.state == RS.ADOPTED
     assert [r.level for r in services.item_referrals(key)] == [Level.CITY]
+
+
+def test_items_reported_before_become_referrals(tree):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("xieshang.opinions.migrations.0004_reported_to_referrals")
+    opinion = published(tree)
+    Opinion.objects.filter(pk=opinion.pk).update(
+        reported_to=tree["province"], status=Opinion.Status.REPORTED
+    )
+    migration.forwards(apps, None)
+    path = list(services.item_referrals(opinion))
+    assert [(r.to_organisation, r.state) for r in path] == [
+        (tree["city"], RS.FORWARDED),
+        (tree["province"], RS.SUBMITTED),
+    ]
+    assert path[1].previous == path[0]
+    migration.forwards(apps, None)  # run twice: nothing more
+    assert services.item_referrals(opinion).count() == 2
