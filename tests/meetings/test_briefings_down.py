@@ -15,6 +15,9 @@ from ..factories import MemberFactory, TermFactory, make_org, seat, user_with_ro
 
 pytestmark = [pytest.mark.django_db, pytest.mark.clause("C2.9")]
 
+LIST_QUERIES = 11
+DETAIL_QUERIES = 11
+
 
 def district(city, name, members=2):
     org = make_org(name, parent=city)
@@ -125,3 +128,23 @@ def test_publishing_without_a_choice_still_goes_to_the_members(client, tree):
     client.post(f"/meetings/briefings/{briefing.pk}/publish/")
     briefing.refresh_from_db()
     assert briefing.recipients_count == 2 and not briefing.node_receipts.exists()
+
+
+@pytest.mark.parametrize("n", [2, 6])
+def test_list_and_receipts_query_counts_do_not_grow(client, tree, n, django_assert_num_queries):
+    city, city_office, (a, a_office), *_ = tree
+    for i in range(n):
+        b = services.briefing_create(
+            organisation=city, actor=city_office, title=f"通知{i}", source="", body="内容"
+        )
+        services.briefing_publish(briefing=b, actor=city_office, to_members=False, all_nodes=True)
+    client.force_login(a_office)
+    client.get("/meetings/briefings/")
+    with django_assert_num_queries(LIST_QUERIES):
+        html = client.get("/meetings/briefings/").content.decode()
+    assert html.count("上级来文") == n
+    client.force_login(city_office)
+    client.get(f"/meetings/briefings/{b.pk}/")
+    with django_assert_num_queries(DETAIL_QUERIES):
+        html = client.get(f"/meetings/briefings/{b.pk}/").content.decode()
+    assert "下发 3 个单位，未读 3 个" in html
