@@ -248,3 +248,30 @@ def test_items_reported_before_become_referrals(tree):
     assert path[1].previous == path[0]
     migration.forwards(apps, None)  # run twice: nothing more
     assert services.item_referrals(opinion).count() == 2
+
+
+def test_an_inspection_report_goes_up_once_filed(db, client):
+    from tests.meetings.factories import world as meetings_world
+    from xieshang.meetings.models import MeetingKind
+
+    w = meetings_world()
+    city = make_org("示范市政协", Level.CITY)
+    w.org.parent = city
+    w.org.path = city.path + w.org.path
+    w.org.save(update_fields=["parent", "path"])
+    city_office = user_with_role(Role.OFFICE, city)
+    inspection = w.meeting(MeetingKind.INSPECTION, title="河道治理视察")
+    with pytest.raises(ValidationError):  # no report filed yet
+        services.referral_submit(item=inspection, actor=w.office)
+    client.force_login(w.office)
+    client.post(f"/meetings/{inspection.pk}/record/", {"text": "视察发现河道垃圾较多。"})
+    inspection.refresh_from_db()
+    client.post(f"/followups/referrals/new/meetings.meeting/{inspection.pk}/")
+    referral = Referral.objects.get()
+    assert (referral.to_organisation, referral.item_title) == (city, "河道治理视察")
+    services.referral_adopt(referral=referral, actor=city_office)
+    html = client.get(f"/meetings/{inspection.pk}/").content.decode()
+    assert 'id="referral-path"' in html and "已采用" in html
+    # Other meetings carry no referral panel.
+    symposium = w.meeting(MeetingKind.SYMPOSIUM, title="协商座谈")
+    assert "referral-path" not in client.get(f"/meetings/{symposium.pk}/").content.decode()
