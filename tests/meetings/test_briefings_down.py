@@ -148,3 +148,15 @@ def test_list_and_receipts_query_counts_do_not_grow(client, tree, n, django_asse
     with django_assert_num_queries(DETAIL_QUERIES):
         html = client.get(f"/meetings/briefings/{b.pk}/").content.decode()
     assert "下发 3 个单位，未读 3 个" in html
+
+
+def test_a_node_sees_only_its_own_briefings_and_those_sent_to_it(client, tree):
+    city, city_office, (a, a_office), *_ = tree
+    own = services.briefing_create(
+        organisation=a, actor=a_office, title="甲区自己的通报", source="", body="内容"
+    )
+    client.force_login(city_office)
+    assert "甲区自己的通报" not in client.get("/meetings/briefings/").content.decode()
+    assert client.get(f"/meetings/briefings/{own.pk}/").status_code == 404
+    client.force_login(a_office)
+    assert "甲区自己的通报" in client.get("/meetings/briefings/").content.decode()

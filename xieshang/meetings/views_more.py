@@ -113,16 +113,19 @@ def briefings(request):
     member = policies.member_of(request.user)
     manage_orgs = list(_briefing_orgs(request.user))
     if manage_orgs:
-        # Its own briefings (and those of the nodes below, as before) and, C2.9, those a
-        # higher node sent down to this node, marked as such.
+        # C2.9: a node sees the briefings it published and those sent down to it, not
+        # those of the nodes below it.
+        nodes = services.own_nodes(request.user)
         incoming = BriefingNodeReceipt.objects.filter(
-            briefing=OuterRef("pk"), organisation__in=services.own_nodes(request.user)
+            briefing=OuterRef("pk"), organisation__in=nodes
+        )
+        own = (
+            access.org_filter(request.user, "meetings.manage")
+            if request.user.is_superuser
+            else Q(organisation__in=nodes)
         )
         qs = (
-            Briefing.objects.filter(
-                access.org_filter(request.user, "meetings.manage")
-                | Q(Exists(incoming), status=Briefing.Status.PUBLISHED)
-            )
+            Briefing.objects.filter(own | Q(Exists(incoming), status=Briefing.Status.PUBLISHED))
             .select_related("organisation")
             .annotate(
                 read=Count("receipts", filter=Q(receipts__read_at__isnull=False)),
@@ -177,7 +180,9 @@ def _briefing_for(request, pk: int):
     item = Briefing.objects.select_related("organisation").filter(pk=pk).first()
     if item is None:
         raise Http404
-    manage = access.can(request.user, "meetings.manage", item.organisation)
+    manage = access.can(request.user, "meetings.manage", item.organisation) and (
+        request.user.is_superuser or item.organisation_id in services.own_nodes(request.user)
+    )
     node_receipt = None
     if not manage and item.status == Briefing.Status.PUBLISHED:
         node_receipt = services.node_receipt_for(request.user, item)
