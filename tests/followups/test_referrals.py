@@ -124,9 +124,27 @@ def test_the_existing_report_action_goes_through_the_referral(tree):
         RS.FORWARDED,
         RS.SUBMITTED,
     ]
-    # The district's office cannot report it on from the city.
-    with pytest.raises(PermissionDenied):
+    # The district's office cannot report it on from the city: its 报送 form says so instead
+    # of refusing the page, and reporting to the district's Party committee still works.
+    with pytest.raises(ValidationError, match="正在上级处理中"):
         opinion_services.opinion_report(opinion=opinion, actor=tree["office"], upward=True)
+    opinion_services.opinion_report(opinion=opinion, actor=tree["office"], upward=True, party=True)
+    opinion.refresh_from_db()
+    assert opinion.reported_to_party
+    assert Referral.objects.count() == 2
+
+
+def test_the_report_form_explains_an_item_already_waiting_upstairs(tree, client):
+    opinion = published(tree)
+    opinion_services.opinion_report(opinion=opinion, actor=tree["office"], upward=True)
+    client.force_login(tree["office"])
+    response = client.post(f"/opinions/{opinion.pk}/report/", {"upward": "on"})
+    assert response.status_code == 400
+    assert "正在上级处理中" in response.content.decode()
+    response = client.post(f"/opinions/{opinion.pk}/report/", {"upward": "on", "party": "on"})
+    assert response.status_code == 302
+    opinion.refresh_from_db()
+    assert opinion.reported_to_party
 
 
 def test_returned_with_a_reason(tree):

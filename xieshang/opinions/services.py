@@ -295,8 +295,11 @@ def opinion_report(
         current = referrals.open_referral(opinion)
         if current is None:
             referrals.referral_submit(item=opinion, actor=actor)
-        else:
+        elif access.can(actor, "opinions.manage", current.to_organisation):
             referrals.referral_forward(referral=current, actor=actor)
+        elif not (party or government):
+            # The sender's office ticked "upward" again while the parent still has it.
+            raise ValidationError(_("该事项已上报，正在上级处理中。"))
         opinion = lock(Opinion, opinion.pk)
     if not (party or government):
         return opinion

@@ -151,7 +151,10 @@ def _render_detail(request, opinion, status=200, **forms):
         "can_report": (manage and opinion.status in (S.PUBLISHED, S.REPORTED)) or upward,
         "similar": similar,
         "note_form": forms.get("note_form") or NoteForm(),
-        "report_form": forms.get("report_form") or ReportForm(),
+        # Once reported, the higher node decides (the 上报 panel); the office's own form then
+        # serves the Party committee and the government, so "upward" starts unticked.
+        "report_form": forms.get("report_form")
+        or ReportForm(initial={"upward": opinion.status != S.REPORTED}),
         "adoption_form": forms.get("adoption_form") or AdoptionForm(),
         "today": timezone.localdate(),
     }
