@@ -22,65 +22,30 @@ whoever may.
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.urls import reverse
-
-
-def _no_check(item) -> str:
-    return ""
-
-
-def _nothing(instruction, actor) -> None:
-    return None
-
-
-def _always(item) -> bool:
-    return True
+from .registry import Entry, Registry, always, no_check, nothing
 
 
 @dataclass(frozen=True)
-class Target:
-    model: type
-    label: str
-    url_name: str
+class Target(Entry):
     can_record: Callable
     organisation: Callable
-    check: Callable = _no_check
+    check: Callable = no_check
     # Whether this item is of a sort that takes instructions at all (an inspection, not any
     # meeting); asked before any query, so other items' pages cost nothing.
-    applies: Callable = _always
-    after: Callable = _nothing
+    applies: Callable = always
+    after: Callable = nothing
     working_days: Callable | None = None
     title: Callable = str
 
-    @property
-    def key(self) -> str:
-        return self.model._meta.label_lower
 
-    def url(self, pk) -> str:
-        return reverse(self.url_name, args=[pk])
-
-
-_targets: dict[str, Target] = {}
-
-
-def register(model, **kwargs) -> Target:
-    from xieshang.core import panels
-
+def _panel():
     from .panels import instruction_panel
 
-    target = Target(model=model, **kwargs)
-    _targets[target.key] = target
-    panels.register(target.key, instruction_panel)
-    return target
+    return instruction_panel
 
 
-def target_for(item) -> Target | None:
-    return _targets.get(item._meta.label_lower) if hasattr(item, "_meta") else None
-
-
-def target_by_key(key: str) -> Target | None:
-    return _targets.get(key.lower())
-
-
-def targets() -> list[Target]:
-    return list(_targets.values())
+_registry = Registry(Target, _panel)
+register = _registry.register
+target_for = _registry.for_item
+target_by_key = _registry.by_key
+targets = _registry.all

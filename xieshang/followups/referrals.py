@@ -25,69 +25,34 @@ the tree, level by level.
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.urls import reverse
-
 from xieshang.core import access
 
-
-def _no_check(item) -> str:
-    return ""
-
-
-def _nothing(*args) -> None:
-    return None
-
-
-def _always(item) -> bool:
-    return True
+from .registry import Entry, Registry, always, no_check, nothing
 
 
 @dataclass(frozen=True)
-class Kind:
-    model: type
-    label: str
-    url_name: str
+class Kind(Entry):
     permission: str
     organisation: Callable
-    check: Callable = _no_check
-    applies: Callable = _always
-    after_adopt: Callable = _nothing
-    after_move: Callable = _nothing
+    check: Callable = no_check
+    applies: Callable = always
+    after_adopt: Callable = nothing
+    after_move: Callable = nothing
     title: Callable = str
-
-    @property
-    def key(self) -> str:
-        return self.model._meta.label_lower
-
-    def url(self, pk) -> str:
-        return reverse(self.url_name, args=[pk])
 
     def can_act(self, user, organisation) -> bool:
         """The office of `organisation` (a node the item is at, or the node itself)."""
         return access.can(user, self.permission, organisation)
 
 
-_kinds: dict[str, Kind] = {}
-
-
-def register(model, **kwargs) -> Kind:
-    from xieshang.core import panels
-
+def _panel():
     from .panels import referral_panel
 
-    kind = Kind(model=model, **kwargs)
-    _kinds[kind.key] = kind
-    panels.register(kind.key, referral_panel)
-    return kind
+    return referral_panel
 
 
-def kind_for(item) -> Kind | None:
-    return _kinds.get(item._meta.label_lower) if hasattr(item, "_meta") else None
-
-
-def kind_by_key(key: str) -> Kind | None:
-    return _kinds.get(key.lower())
-
-
-def kinds() -> list[Kind]:
-    return list(_kinds.values())
+_registry = Registry(Kind, _panel)
+register = _registry.register
+kind_for = _registry.for_item
+kind_by_key = _registry.by_key
+kinds = _registry.all
