@@ -291,11 +291,12 @@ def opinion_report(
         raise ValidationError(_("请选择报送对象。"))
     if upward:
         from xieshang.followups import services as referrals
+        from xieshang.followups.referrals import kind_for
 
         current = referrals.open_referral(opinion)
         if current is None:
             referrals.referral_submit(item=opinion, actor=actor)
-        elif access.can(actor, "opinions.manage", current.to_organisation):
+        elif kind_for(opinion).can_act(actor, current.to_organisation):
             referrals.referral_forward(referral=current, actor=actor)
         elif not (party or government):
             # The sender's office ticked "upward" again while the parent still has it.
