@@ -57,6 +57,20 @@ def test_it_labels_each_cell_from_its_column_header():
     assert 'class="table xs-list" id="t"' in html
 
 
+def test_a_two_row_header_labels_each_cell_with_its_group_and_column():
+    html = annotate(
+        '<table><thead><tr><th rowspan="2">单位</th><th colspan="2">提案</th>'
+        '<th class="xs-col-minor">协商</th></tr>'
+        "<tr><th>收到</th><th>立案</th><th>开展协商活动</th></tr></thead>"
+        "<tbody><tr><td>甲区</td><td>3</td><td>2</td><td>1</td></tr></tbody></table>"
+    )
+    labels = re.findall(r'<td[^>]*data-label="([^"]*)"', html)
+    # The phone card reads "提案 · 收到" and "提案 · 立案", not "提案" twice; a group label
+    # that the column's own label already contains is not repeated.
+    assert labels == ["单位", "提案 · 收到", "提案 · 立案", "开展协商活动"]
+    assert 'class="xs-col-minor" data-label="开展协商活动"' in html
+
+
 def test_it_leaves_a_table_nested_in_a_cell_alone():
     html = annotate(
         "<table><thead><tr><th>外</th></tr></thead><tbody><tr><td>"

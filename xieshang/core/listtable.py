@@ -18,7 +18,9 @@ from html import escape, unescape
 _ATTRS = r"""((?:[^>"']|"[^"]*"|'[^']*')*)"""
 _TAG = re.compile(r"<(/?)(table|thead|tbody|tfoot|tr|td|th)\b" + _ATTRS + ">", re.I)
 _CLASS = re.compile(r"""\bclass\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.I)
-_COLSPAN = re.compile(r"""\bcolspan\s*=\s*["']?(\d+)""", re.I)
+_SPAN = {
+    name: re.compile(rf"""\b{name}\s*=\s*["']?(\d+)""", re.I) for name in ("colspan", "rowspan")
+}
 _ANY_TAG = re.compile(r"<[^>]*>")
 # Some text outside the tags: a character other than space or "<" at the start or after ">".
 _HAS_TEXT = re.compile(r"(?:^|>)\s*[^<\s]")
@@ -31,8 +33,8 @@ def _classes(attrs: str) -> list[str]:
     return (m.group(1) if m and m.group(1) is not None else (m.group(2) if m else "")).split()
 
 
-def _span(attrs: str) -> int:
-    m = _COLSPAN.search(attrs)
+def _span(attrs: str, name: str = "colspan") -> int:
+    m = _SPAN[name].search(attrs)
     return max(1, int(m.group(1))) if m else 1
 
 
@@ -54,6 +56,19 @@ def _cell_tag(tag: str, attrs: str, label: str, extra: list[str]) -> str:
     return f"<{tag}{attrs}>"
 
 
+def _column(cells: list[tuple[str, list[str]]]) -> tuple[str, list[str]]:
+    """One column's label and classes from its header cells, top to bottom: a group header
+    over a column reads "提案 · 收到"."""
+    labels = [label for label, _extra in cells if label]
+    kept = [
+        label
+        for i, label in enumerate(labels)
+        if label not in labels[:i]
+        and not any(label != other and label in other for other in labels)
+    ]
+    return " · ".join(kept), [c for _label, extra in cells for c in extra]
+
+
 def annotate(html: str) -> str:
     """`html` with every body cell of its outermost table labelled from the header."""
     tokens = list(_TAG.finditer(html))
@@ -62,6 +77,11 @@ def annotate(html: str) -> str:
     depth = 0
     in_head = False
     headers: list[tuple[str, list[str]]] = []
+    # Header cells by column, over every header row (a group header with colspan above its
+    # columns, a rowspan cell beside them): each column's label joins what stands above it.
+    grid: dict[int, list[tuple[str, list[str]]]] = {}
+    covered: set[tuple[int, int]] = set()  # (header row, column) taken by a rowspan above
+    head_row = -1
     col = 0
     for i, m in enumerate(tokens):
         closing, tag, attrs = m.group(1) == "/", m.group(2).lower(), m.group(3)
@@ -82,12 +102,22 @@ def annotate(html: str) -> str:
             in_head = False
         elif tag == "tr":
             col = 0
+            if in_head:
+                head_row += 1
         elif in_head:  # a header cell: its text up to the next table tag is the label
             end = tokens[i + 1].start() if i + 1 < len(tokens) else len(html)
             label = _text(html[m.end() : end])
             extra = [c for c in _classes(attrs) if c.startswith("xs-col-")]
-            headers.extend([(label, extra)] * _span(attrs))
+            while (head_row, col) in covered:
+                col += 1
+            for c in range(col, col + _span(attrs)):
+                grid.setdefault(c, []).append((label, extra))
+                for below in range(1, _span(attrs, "rowspan")):
+                    covered.add((head_row + below, c))
+            col += _span(attrs)
         else:  # a body cell
+            if grid and not headers:
+                headers = [_column(grid[c]) for c in sorted(grid)]
             span = _span(attrs)
             end = tokens[i + 1].start() if i + 1 < len(tokens) else len(html)
             body = html[m.end() : end]
