@@ -74,11 +74,13 @@ def test_a_district_item_submitted_to_the_city_and_adopted_there_is_credited(tre
     # The adoption shows on the district's item, at the city level ...
     adoption = opinion.adoptions.get()
     assert (adoption.level, adoption.mode) == ("city", Adoption.Mode.STANDALONE)
-    # ... and the member's duty file has the record, at the configured score.
-    record = DutyRecord.objects.get(member=tree["member"], kind=DutyKind.OPINION_ADOPTED)
+    # ... and the member's duty file has the record, at the score configured for a city
+    # adoption (the district's own adoption scores less).
+    record = DutyRecord.objects.get(member=tree["member"], kind=DutyKind.OPINION_ADOPTED_CITY)
     year = timezone.localdate().year
     by_kind = scores(tree["district"], year, [tree["member"].pk])[tree["member"].pk].by_kind
-    assert by_kind[DutyKind.OPINION_ADOPTED][1] == Decimal(10)
+    assert by_kind[DutyKind.OPINION_ADOPTED_CITY][1] == Decimal(15)
+    assert DutyKind.OPINION_ADOPTED not in by_kind or by_kind[DutyKind.OPINION_ADOPTED][1] == 0
     assert record.date == timezone.localdate()
     # Audited: who, from which state to which.
     assert Event.objects.filter(verb="referral.adopt").exists()
@@ -103,12 +105,15 @@ def test_forwarded_city_to_province_then_merged_into_the_province_bulletin(tree)
     assert second.state == RS.MERGED and second.note == "第3期"
     levels = sorted(opinion.adoptions.values_list("level", "mode"))
     assert levels == [("city", "forwarded"), ("province", "standalone")]
-    assert (
-        DutyRecord.objects.filter(member=tree["member"])
-        .filter(kind=DutyKind.OPINION_ADOPTED)
-        .count()
-        == 2
-    )
+    # One duty record per level, each scored at its own level's rule.
+    adopted = DutyRecord.objects.filter(
+        member=tree["member"], kind__startswith="opinion_adopted"
+    ).values_list("kind", flat=True)
+    assert sorted(adopted) == [DutyKind.OPINION_ADOPTED_CITY, DutyKind.OPINION_ADOPTED_PROVINCE]
+    year = timezone.localdate().year
+    by_kind = scores(tree["district"], year, [tree["member"].pk])[tree["member"].pk].by_kind
+    assert by_kind[DutyKind.OPINION_ADOPTED_CITY][1] == Decimal(15)
+    assert by_kind[DutyKind.OPINION_ADOPTED_PROVINCE][1] == Decimal(20)
     # The province is the top: nothing further to forward to.
     with pytest.raises(ValidationError):
         services.referral_submit(item=opinion, actor=tree["province_office"])

@@ -181,7 +181,11 @@ def test_reporting_upwards_puts_it_in_the_city_queue_and_the_city_can_adopt_it(w
             mode=Adoption.Mode.STANDALONE,
             adopted_on=dt.date(2026, 4, 1),
         )
-    assert duty_kinds(world["member"]) == [DutyKind.OPINION_ADOPTED, DutyKind.OPINION_SUBMITTED]
+    # A city adoption is credited as one, at the city level's own score.
+    assert duty_kinds(world["member"]) == [
+        DutyKind.OPINION_ADOPTED_CITY,
+        DutyKind.OPINION_SUBMITTED,
+    ]
 
 
 @pytest.mark.clause("C4.7")

@@ -52,7 +52,14 @@ SECTIONS: list[tuple[object, list[str]]] = [
     ),
     (
         gettext_lazy("反映社情民意信息"),
-        [K.OPINION_SUBMITTED, K.OPINION_ADOPTED, K.OPINION_INSTRUCTED],
+        [
+            K.OPINION_SUBMITTED,
+            K.OPINION_ADOPTED,
+            K.OPINION_ADOPTED_CITY,
+            K.OPINION_ADOPTED_PROVINCE,
+            K.OPINION_ADOPTED_NATIONAL,
+            K.OPINION_INSTRUCTED,
+        ],
     ),
     (gettext_lazy("发言"), [K.PLENARY_SPEECH, K.CONSULTATION_SPEECH]),
     (

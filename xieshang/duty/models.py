@@ -23,7 +23,12 @@ class DutyKind(models.TextChoices):
     EXCELLENT_PROPOSAL_FIRST = "excellent_proposal_first", _("优秀提案（第一提案人）")
     EXCELLENT_PROPOSAL_COSIGNER = "excellent_proposal_cosigner", _("优秀提案（联名）")
     OPINION_SUBMITTED = "opinion_submitted", _("报送社情民意信息")
-    OPINION_ADOPTED = "opinion_adopted", _("社情民意信息被采用")
+    # Adoption counts by the level that took the item up (issue 12): each level has its own
+    # row in the score table, so a city adoption can be worth more than a district one.
+    OPINION_ADOPTED = "opinion_adopted", _("社情民意信息被区级采用")
+    OPINION_ADOPTED_CITY = "opinion_adopted_city", _("社情民意信息被市级采用")
+    OPINION_ADOPTED_PROVINCE = "opinion_adopted_province", _("社情民意信息被省级采用")
+    OPINION_ADOPTED_NATIONAL = "opinion_adopted_national", _("社情民意信息被全国政协采用")
     OPINION_INSTRUCTED = "opinion_instructed", _("社情民意信息获领导批示")
     PLENARY_SPEECH = "plenary_speech", _("大会发言")
     # A speech at a consultation activity (专题协商会、协商座谈会…), C2.8 / C3.2.

@@ -47,6 +47,10 @@ DEFAULT_SCORES: dict[str, tuple[Decimal, Decimal | None]] = {
     DutyKind.EXCELLENT_PROPOSAL_COSIGNER: (Decimal(2), None),
     DutyKind.OPINION_SUBMITTED: (Decimal(5), None),
     DutyKind.OPINION_ADOPTED: (Decimal(10), None),
+    # SPEC gives +10 for an adoption; higher levels weigh more (docs/decisions.md).
+    DutyKind.OPINION_ADOPTED_CITY: (Decimal(15), None),
+    DutyKind.OPINION_ADOPTED_PROVINCE: (Decimal(20), None),
+    DutyKind.OPINION_ADOPTED_NATIONAL: (Decimal(30), None),
     DutyKind.OPINION_INSTRUCTED: (Decimal(10), None),
     DutyKind.PLENARY_SPEECH: (Decimal(10), None),
     # Not in the SPEC table: scored like another meeting or activity, half a plenary speech.

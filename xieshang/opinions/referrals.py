@@ -2,7 +2,8 @@
 followups (found there by autodiscovery): once published, the office of its node sends it to
 the parent CPPCC node, whose office adopts it, merges it into its own bulletin, forwards it
 further up or returns it. Each adoption level is an opinions.Adoption on the item, with the
-authors' OPINION_ADOPTED duty records at the configured score, as when recorded by hand."""
+authors' duty records at the configured score for that level (one score-table row
+per level: 区级, 市级, 省级, 全国), as when recorded by hand."""
 
 from django.utils.translation import gettext_lazy as _
 

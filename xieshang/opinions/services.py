@@ -21,7 +21,7 @@ from xieshang.orgs import config
 from xieshang.orgs.models import Role
 
 from . import policies, rules
-from .models import Adoption, Issue, Opinion
+from .models import Adoption, AdoptionLevel, Issue, Opinion
 
 S = Opinion.Status
 EDITABLE_FIELDS = ["title", "facts", "analysis", "suggestions", "source_type", "source_body"]
@@ -404,6 +404,15 @@ def adoption_record(
     )
 
 
+# Each adoption level scores through its own row of the score table (duty.rules).
+ADOPTION_DUTY_KINDS = {
+    AdoptionLevel.DISTRICT: DutyKind.OPINION_ADOPTED,
+    AdoptionLevel.CITY: DutyKind.OPINION_ADOPTED_CITY,
+    AdoptionLevel.PROVINCE: DutyKind.OPINION_ADOPTED_PROVINCE,
+    AdoptionLevel.NATIONAL: DutyKind.OPINION_ADOPTED_NATIONAL,
+}
+
+
 def _record_adoption(opinion: Opinion, actor, *, level, mode, adopted_on, body) -> Adoption:
     adoption = Adoption.objects.create(
         opinion=opinion, level=level, mode=mode, adopted_on=adopted_on, body=body, created_by=actor
@@ -419,7 +428,7 @@ def _record_adoption(opinion: Opinion, actor, *, level, mode, adopted_on, body) 
     for member in opinion.authors.all():
         record_duty(
             member=member,
-            kind=DutyKind.OPINION_ADOPTED,
+            kind=ADOPTION_DUTY_KINDS[level],
             date=adopted_on,
             title=f"{opinion.title}（{label}）",
             source=adoption,
