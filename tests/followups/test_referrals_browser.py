@@ -106,8 +106,8 @@ def test_a_district_item_reported_to_the_city_is_adopted_and_credited(person, li
     member = person()
     login(member, tree["member"].user.username)
     member.goto(live_server.url + "/duty/")
-    group = member.locator("h2", has_text="社情民意信息被采用")
-    expect(group).to_contain_text("10 分")
+    group = member.locator("h2", has_text="社情民意信息被市级采用")
+    expect(group).to_contain_text("15 分")
     expect(member.locator("table", has_text=f"{opinion.title}（市级单独采用）")).to_have_count(1)
     expect(member.locator("#duty-total")).not_to_have_text("0")
 
