@@ -31,3 +31,11 @@ def public_answers(proposal: Proposal) -> QuerySet:
 
 def public_signers(proposal: Proposal) -> QuerySet:
     return proposal.signers.filter(status=Signer.Status.CONFIRMED).select_related("member")
+
+
+def contact_values(proposers, answers) -> list[str]:
+    """The known contact values of a published proposal, removed from every text wherever
+    they appear (`scrub.strip_contacts`): the proposers' phones and e-mail addresses, the
+    answers' contact persons and phones."""
+    known = [v for m in proposers for v in (m.phone, m.email)]
+    return known + [v for a in answers for v in (a.contact_person, a.contact_phone)]

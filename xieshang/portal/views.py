@@ -69,8 +69,7 @@ def proposal_detail(request, pk: int):
     answers = list(selectors.public_answers(proposal))
     proposers = [m for m in [proposal.first_proposer, *(s.member for s in signers)] if m]
     # Known contact values of this item, removed from every text wherever they appear.
-    known = [v for m in proposers for v in (m.phone, m.email)]
-    known += [v for a in answers for v in (a.contact_person, a.contact_phone)]
+    known = selectors.contact_values(proposers, answers)
     categories = outcome_categories(proposal.organisation)
     sections = [
         (_("现状与问题"), strip_contacts(proposal.facts, known)),

@@ -1,0 +1,114 @@
+"""开放数据 pages: the index of the datasets and each one as CSV or JSON (no login).
+
+The rows come from `opendata` (published items only, stripped as the portal pages strip
+them). CSV is UTF-8 with a BOM so that Excel reads the Chinese headers; a text that starts
+like a formula (`core.excel.is_dangerous`) gets a leading apostrophe. ?org=<id> keeps one
+organisation's subtree, ?year=YYYY one year; a bad value is a 400 with a Chinese message.
+"""
+
+import csv
+import io
+import json
+
+from django.core.exceptions import BadRequest
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from xieshang.core.excel import is_dangerous
+from xieshang.core.params import id_param, year_param
+from xieshang.orgs.models import Organisation
+
+from . import opendata
+
+
+def _dataset(key: str) -> opendata.Dataset:
+    dataset = opendata.get(key)
+    if dataset is None:
+        raise Http404
+    return dataset
+
+
+def _org_param(request) -> Organisation | None:
+    pk = id_param(request, "org", label=_("政协组织"))
+    if pk is None:
+        return None
+    found = Organisation.objects.filter(pk=pk).only("pk", "path").first()
+    if found is None:
+        raise BadRequest(_("政协组织（org）不是有效的选项。"))
+    return found
+
+
+def _items(request, dataset: opendata.Dataset) -> list[dict]:
+    org = _org_param(request)
+    year = year_param(request)
+    rows = dataset.items(org=org, year=year)
+    links = [f.key for f in dataset.fields if f.link]
+    for row in rows:
+        for key in links:
+            if row.get(key):
+                row[key] = request.build_absolute_uri(row[key])
+    return rows
+
+
+def _text(value) -> str:
+    """A cell as written to the CSV and JSON: dates ISO 8601, local time for datetimes."""
+    if value is None:
+        return ""
+    if hasattr(value, "tzinfo") and hasattr(value, "hour"):
+        return timezone.localtime(value).isoformat(timespec="seconds")
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
+
+
+def _filename(dataset, ext: str) -> str:
+    return f"{dataset.key}-{timezone.localdate():%Y%m%d}.{ext}"
+
+
+@require_safe
+def index(request):
+    rows = [{"dataset": d, **d.summary()} for d in opendata.datasets()]
+    return render(request, "portal/data_index.html", {"rows": rows, "max_rows": opendata.MAX_ROWS})
+
+
+@require_safe
+def dataset_csv(request, key: str):
+    dataset = _dataset(key)
+    rows = _items(request, dataset)
+    buffer = io.StringIO()
+    buffer.write("\ufeff")  # the BOM: Excel then reads the file as UTF-8
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([str(f.label) for f in dataset.fields])
+    for row in rows:
+        cells = []
+        for f in dataset.fields:
+            value = _text(row.get(f.key))
+            if isinstance(value, str) and is_dangerous(value):
+                value = "'" + value
+            cells.append(value)
+        writer.writerow(cells)
+    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{_filename(dataset, "csv")}"'
+    return response
+
+
+@require_safe
+def dataset_json(request, key: str):
+    dataset = _dataset(key)
+    rows = _items(request, dataset)
+    data = {
+        "dataset": dataset.key,
+        "generated_at": timezone.localtime().isoformat(timespec="seconds"),
+        "count": len(rows),
+        "fields": [{"key": f.key, "label": str(f.label)} for f in dataset.fields],
+        "items": [{f.key: _text(row.get(f.key)) for f in dataset.fields} for row in rows],
+    }
+    response = HttpResponse(
+        json.dumps(data, ensure_ascii=False, indent=1),
+        content_type="application/json; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'inline; filename="{_filename(dataset, "json")}"'
+    return response
