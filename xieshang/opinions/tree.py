@@ -1,14 +1,13 @@
 """The 社情民意 column group of the roll-up page (core.tree, C2.9): items submitted and
-adopted (采用编发, as the statistics page counts them), per child subtree in one query."""
+adopted (采用编发, as the yearly summary counts them: the same aggregates), per child subtree
+in one query."""
 
-from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
 from xieshang.core import access, tree
 
 from .models import Opinion
-
-ACCEPTED_STATES = [Opinion.Status.ACCEPTED, Opinion.Status.PUBLISHED, Opinion.Status.REPORTED]
+from .summary import ACCEPTED, RECEIVED
 
 
 def tree_columns(user, organisation, children, year: int):
@@ -19,8 +18,8 @@ def tree_columns(user, organisation, children, year: int):
         qs,
         organisation,
         children,
-        submitted=Count("pk"),
-        adopted=Count("pk", filter=Q(status__in=ACCEPTED_STATES)),
+        submitted=RECEIVED,
+        adopted=ACCEPTED,
     )
     return tree.Group(
         title=_("社情民意"),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_summary
 
 app_name = "opinions"
 urlpatterns = [
@@ -9,6 +9,8 @@ urlpatterns = [
     path("queue/", views.queue, name="queue"),
     path("upward/", views.upward, name="upward"),
     path("stats/", views.stats, name="stats"),
+    path("summary/", views_summary.summary_page, name="summary"),
+    path("summary/pdf/", views_summary.summary_pdf, name="summary_pdf"),
     path("issues/", views.issues, name="issues"),
     path("issues/new/", views.issue_create, name="issue_create"),
     path("issues/<int:pk>/", views.issue, name="issue"),

@@ -383,17 +383,20 @@ def stats(request):
     rows = selectors.statistics(request.user, year=year)
     levels = AdoptionLevel.choices
     from .charts import adoption_chart
+    from .summary import user_summary
 
     if request.GET.get("format") == "xlsx":
         return _stats_xlsx(rows, levels, year)
     this_year = timezone.localdate().year
+    # The chart's totals are the yearly summary's (items, not per-author credits).
+    totals = user_summary(request.user, year)
     return render(
         request,
         "opinions/stats.html",
         {
             "rows": rows,
             "sectors": selectors.sector_totals(rows),
-            "adoption_chart": adoption_chart(rows) if rows else None,
+            "adoption_chart": adoption_chart(totals) if totals.received else None,
             "levels": levels,
             "year": year,
             "years": range(this_year, this_year - 5, -1),
