@@ -154,6 +154,7 @@ def test_the_summary_counts_exactly_what_the_services_did(world, known):
 
 
 def test_the_summary_takes_a_fixed_number_of_queries(world, known, django_assert_max_num_queries):
+    # Six, and the two content types when the process has not looked them up yet.
     with django_assert_max_num_queries(8):
         summary.opinion_summary(world["district"], known)
     # More items, members and adoptions: still the same number of queries.

@@ -11,9 +11,9 @@ Every figure counts items (篇), not authors: an item written by two members is 
 An item belongs to the year it was written in (`Opinion.year`); the bulletin issues counted
 are those published in that year. Drafts are never counted.
 
-Queries: seven, whatever the number of items (one aggregate over the items, adoptions by
-level and mode, issues, instructions, their feedback tasks, the top contributors; the
-content types are cached after their first lookup).
+Queries: six, whatever the number of items (one aggregate over the items, adoptions by
+level and mode, issues, instructions, their feedback tasks, the top contributors), plus the
+two content types on their first lookup in the process (then cached).
 """
 
 import datetime as dt
