@@ -78,5 +78,5 @@ def sheet_bytes(sheet: Sheet) -> bytes:
     return book.to_bytes()
 
 
-def response(content: bytes, filename: str):
-    return xlsx_response(content, filename)
+def response(content: bytes, filename: str, *, fallback: str = ""):
+    return xlsx_response(content, filename, fallback=fallback)

@@ -60,7 +60,11 @@ def sheet(request):
 def sheet_xlsx(request):
     _organisations, organisation, year = _sheet_params(request)
     content = excel.sheet_bytes(selectors.year_sheet(organisation, year))
-    return excel.response(content, f"budgets-{organisation.pk}-{year}.xlsx")
+    return excel.response(
+        content,
+        _("%(org)s%(year)s年经费预算.xlsx") % {"org": organisation.name, "year": year},
+        fallback=f"budgets-{organisation.pk}-{year}.xlsx",
+    )
 
 
 def _line(request, pk: int) -> BudgetLine:

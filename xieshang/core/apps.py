@@ -8,4 +8,9 @@ class CoreConfig(AppConfig):
     verbose_name = _("基础")
 
     def ready(self) -> None:
-        from . import audit_export, dashboard, screen, signals, tree  # noqa: F401
+        from django.utils.module_loading import autodiscover_modules
+
+        from . import audit_export, dashboard, exports, screen, signals, tree  # noqa: F401
+
+        # Each app's `exports.py` declares the lists it offers as Excel (core.exports).
+        autodiscover_modules("exports")

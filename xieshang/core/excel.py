@@ -9,15 +9,23 @@ Excel's "quote prefix" style, which shows the text exactly as typed (no visible 
 unlike the usual "'" prefix that would change the exported value) and keeps it a text when
 someone edits the cell. Numbers, decimals and dates stay numbers and dates.
 
-Every export goes through `Book` / `append_row` / `set_cell`; nothing else in the project
-calls `Workbook` for writing.
+Every export goes through `Book` / `append_row` / `set_cell` and leaves through
+`xlsx_response`; nothing else in the project calls `Workbook` for writing. So every file has:
+a Chinese file name (RFC 5987 `filename*`, with a readable ASCII fallback), a bold frozen header
+row, columns as wide as their content, dates as real dates shown the Chinese way
+(2026年11月25日), shares as percentages (`Percent`), ID numbers and other digit strings as text.
+Masking personal data is the caller's business (`core.pii`), as on the pages.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+import re
+import unicodedata
 from collections.abc import Iterable
 from typing import Any
+from urllib.parse import quote
 
 from django.http import HttpResponse
 from django.utils.functional import Promise
@@ -31,6 +39,18 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 # First characters that make a spreadsheet read a typed value as a formula (or DDE call).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+DATE_FORMAT = 'yyyy"年"m"月"d"日"'
+DATETIME_FORMAT = 'yyyy"年"m"月"d"日" hh:mm'
+PERCENT_FORMAT = "0.0%"
+# Column widths are fitted to the content, within these bounds (in "characters", a Chinese
+# character counting two).
+MIN_WIDTH, MAX_WIDTH = 6, 60
+
+
+class Percent(float):
+    """A share between 0 and 1 written as a number shown as a percentage (93.5%)."""
 
 
 def is_dangerous(text: str) -> bool:
@@ -55,8 +75,32 @@ def _cell(ws, value: Any):
         if is_dangerous(value):
             cell.quotePrefix = True
     else:
+        if isinstance(value, dt.datetime) and value.tzinfo is not None:
+            # Excel has no time zones: the local time people saw on the page.
+            from django.utils import timezone
+
+            value = timezone.localtime(value).replace(tzinfo=None)
         cell.value = value
+        if isinstance(value, dt.datetime):
+            cell.number_format = DATETIME_FORMAT
+        elif isinstance(value, dt.date):
+            cell.number_format = DATE_FORMAT
+        elif isinstance(value, Percent):
+            cell.number_format = PERCENT_FORMAT
     return cell
+
+
+def display_width(value: Any) -> int:
+    """How many "characters" wide a value shows: wide (CJK) characters count two."""
+    if value is None:
+        return 0
+    if isinstance(value, dt.datetime):
+        return 18
+    if isinstance(value, dt.date):
+        return 12
+    text = str(value)
+    longest = max(text.split("\n"), key=len) if "\n" in text else text
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in longest)
 
 
 def append_row(ws, values: Iterable[Any], *, bold: bool = False) -> None:
@@ -81,6 +125,8 @@ def set_cell(ws, coordinate: str, value: Any):
     cell.data_type = source.data_type if source.value is not None else cell.data_type
     if source.quotePrefix:
         cell.quotePrefix = True
+    if source.number_format != "General":
+        cell.number_format = source.number_format
     return cell
 
 
@@ -103,13 +149,30 @@ class Book:
             headers = [str(h) for h in headers]
             # Widths and panes first: a write-only sheet writes them before its first row.
             for i, header in enumerate(headers, start=1):
-                width = max(min_width, len(header) * 2 + 4)
+                width = max(min_width, display_width(header) + 4)
                 ws.column_dimensions[get_column_letter(i)].width = width
             ws.freeze_panes = "A2"
             append_row(ws, headers, bold=True)
         return ws
 
+    def fit_widths(self) -> None:
+        """Widen each column of the normal sheets to its longest value (a write-only sheet
+        keeps the widths from its headers: its rows are gone once written)."""
+        if self.workbook.write_only:
+            return
+        for ws in self.workbook.worksheets:
+            for column in ws.iter_cols():
+                widest = max((display_width(c.value) for c in column), default=0)
+                if not widest:
+                    continue
+                letter = get_column_letter(column[0].column)
+                current = ws.column_dimensions[letter].width or 0
+                ws.column_dimensions[letter].width = min(
+                    MAX_WIDTH, max(current, MIN_WIDTH, widest + 2)
+                )
+
     def to_bytes(self) -> bytes:
+        self.fit_widths()
         buffer = io.BytesIO()
         self.workbook.save(buffer)
         return buffer.getvalue()
@@ -124,8 +187,27 @@ def table_bytes(title: str, headers: Iterable[Any], rows: Iterable[Iterable[Any]
     return book.to_bytes()
 
 
-def xlsx_response(content: bytes, filename: str) -> HttpResponse:
-    """An attachment response for an ASCII `filename`."""
+def _ascii_fallback(filename: str) -> str:
+    """A readable ASCII name for old clients: the ASCII words of `filename`, or "export"."""
+    stem, _dot, suffix = filename.rpartition(".")
+    words = re.sub(r"[^A-Za-z0-9_-]+", "-", stem).strip("-")
+    return f"{words or 'export'}.{suffix or 'xlsx'}"
+
+
+def attachment(filename: str, *, fallback: str = "", inline: bool = False) -> str:
+    """A Content-Disposition value carrying a Chinese file name (RFC 6266 / 5987)."""
+    fallback = fallback or _ascii_fallback(filename)
+    kind = "inline" if inline else "attachment"
+    return f"{kind}; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"
+
+
+def xlsx_response(content: bytes, filename: str, *, fallback: str = "") -> HttpResponse:
+    """The one way an Excel file leaves the server: `filename` is what the user sees
+    (Chinese, e.g. "2026年提案列表.xlsx"), `fallback` an ASCII name for old clients."""
+    if not filename.endswith(".xlsx"):
+        filename += ".xlsx"
     response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Disposition"] = attachment(filename, fallback=fallback)
+    # Exports carry personal data: never kept by a shared proxy.
+    response["Cache-Control"] = "private, no-store"
     return response

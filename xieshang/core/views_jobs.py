@@ -5,9 +5,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.http import content_disposition_header
 
-from . import jobs
+from . import excel, jobs
 from .excel import XLSX
 
 
@@ -43,5 +42,5 @@ def job_download(request, pk: int):
         raise Http404
     content_type = XLSX if job.result_name.endswith(".xlsx") else "application/octet-stream"
     response = FileResponse(job.result.open("rb"), content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(True, job.result_name)
+    response["Content-Disposition"] = excel.attachment(job.result_name)
     return response

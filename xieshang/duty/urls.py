@@ -15,6 +15,7 @@ urlpatterns = [
     path("commendation/", include("xieshang.duty.urls_awards")),
     path("rules/", views.rules_edit, name="rules"),
     path("cases/", views.cases, name="cases"),
+    path("cases/export.xlsx", views.cases_export, name="cases_export"),
     path("cases/<int:pk>/", views.case_detail, name="case"),
     path("cases/<int:pk>/exit/", views.case_exit, name="case_exit"),
     path("certificate/", views.certificate, name="certificate"),

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from xieshang.core import access
+from xieshang.core import exports as core_exports
 from xieshang.core.audit import StaleEdit, TransitionError, history
 from xieshang.core.params import paginate, year_param
 from xieshang.core.pdf import pdf_response, render_pdf
@@ -15,7 +16,7 @@ from xieshang.core.text import chinese_date
 from xieshang.members.contacts import contacts_of_member
 from xieshang.members.models import Member
 
-from . import policies, selectors, services
+from . import exports, policies, selectors, services
 from .forms import (
     CaseDecisionForm,
     CertificateForm,
@@ -205,7 +206,11 @@ def evaluation_export(request):
                 _("达到") if score.minimum_met else _("未达到"),
             ],
         )
-    return xlsx_response(book.to_bytes(), f"duty-evaluation-{year}.xlsx")
+    return xlsx_response(
+        book.to_bytes(),
+        _("%(year)s年委员履职考核.xlsx") % {"year": year},
+        fallback=f"duty-evaluation-{year}.xlsx",
+    )
 
 
 @login_required
@@ -263,16 +268,16 @@ def rules_edit(request):
 @login_required
 def cases(request):
     org = policies.office_organisation(request.user)
+    status = request.GET.get("status", "")
     if org is not None:
-        qs = DisciplineCase.objects.filter(organisation=org)
+        qs = exports.case_rows(request)
     else:
         member = policies.member_of(request.user)
         if member is None:
             raise Http404
         qs = DisciplineCase.objects.filter(member=member)
-    status = request.GET.get("status", "")
-    if status in DisciplineCase.Status.values:
-        qs = qs.filter(status=status)
+    if status not in DisciplineCase.Status.values:
+        status = ""
     return render(
         request,
         "duty/cases.html",
@@ -283,6 +288,11 @@ def cases(request):
             "statuses": DisciplineCase.Status.choices,
         },
     )
+
+
+@login_required
+def cases_export(request):
+    return core_exports.respond(request, "duty.cases")
 
 
 def _get_case(request, pk):

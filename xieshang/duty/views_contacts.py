@@ -105,4 +105,8 @@ def export(request):
                 people,
             ],
         )
-    return xlsx_response(book.to_bytes(), f"sector-contacts-{year}.xlsx")
+    return xlsx_response(
+        book.to_bytes(),
+        _("%(year)s年委员联系界别群众情况.xlsx") % {"year": year},
+        fallback=f"sector-contacts-{year}.xlsx",
+    )

@@ -335,7 +335,7 @@ def _assessment_xlsx(units, title: str, year: int):
         append_row(ws, _assessment_cells(unit["name"], _("合计"), unit["total"]), bold=True)
         for category, counts in unit["categories"]:
             append_row(ws, _assessment_cells(unit["name"], category, counts))
-    return xlsx_response(book.to_bytes(), f"assessment-{year}.xlsx")
+    return xlsx_response(book.to_bytes(), f"{title}.xlsx", fallback=f"assessment-{year}.xlsx")
 
 
 ASSESSMENT_HEADERS = [

@@ -29,6 +29,7 @@ urlpatterns = [
     path("sittings/<int:pk>/mark/<int:invitation_pk>/", views_attendance.mark, name="mark"),
     path("signin/<int:sitting_pk>/<str:token>/", views_attendance.signin, name="signin"),
     path("leave/", views_attendance.leave_queue, name="leave_queue"),
+    path("leave/export.xlsx", views_attendance.leave_export, name="leave_export"),
     path("leave/delegate/", views_attendance.leave_delegate, name="leave_delegate"),
     path("leave/<int:pk>/decide/", views_attendance.leave_decide, name="leave_decide"),
     path("leave/<int:pk>/withdraw/", views_attendance.leave_withdraw, name="leave_withdraw"),

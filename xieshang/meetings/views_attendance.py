@@ -12,11 +12,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from xieshang.core import access
+from xieshang.core import exports as core_exports
 from xieshang.core.audit import TransitionError, record_event
+from xieshang.core.excel import xlsx_response
 from xieshang.core.params import paginate
 from xieshang.members.selectors import cppcc_organisations
 
-from . import ics, policies, qr, selectors, services
+from . import exports, ics, policies, qr, selectors, services
 from .excel import attendance_workbook
 from .forms import DecisionForm, DelegateForm
 from .models import CalendarFeed, Invitation, LeaveDelegation, LeaveRequest, Meeting, Sitting
@@ -139,11 +141,9 @@ def report_xlsx(request, pk: int):
     ):
         raise Http404
     data = attendance_workbook(selectors.attendance_grid(meeting))
-    response = HttpResponse(
-        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return xlsx_response(
+        data, f"{meeting.title}{_('出勤情况')}.xlsx", fallback=f"attendance-{meeting.pk}.xlsx"
     )
-    response["Content-Disposition"] = f'attachment; filename="attendance-{meeting.pk}.xlsx"'
-    return response
 
 
 def _ics_response(text: str, filename: str) -> HttpResponse:
@@ -223,8 +223,8 @@ def feed(request, token: str):
 
 @login_required
 def leave_queue(request):
-    state = "done" if request.GET.get("state") == "done" else "pending"
-    page = paginate(request, selectors.leave_queue(request.user, state=state), 50)
+    state = exports.leave_state(request)
+    page = paginate(request, exports.leave_rows(request), 50)
     chair_orgs = list(cppcc_organisations(request.user, "meetings.leave_approve"))
     delegations = []
     delegate_form = None
@@ -246,6 +246,11 @@ def leave_queue(request):
             "delegate_form": delegate_form,
         },
     )
+
+
+@login_required
+def leave_export(request):
+    return core_exports.respond(request, "meetings.leave")
 
 
 def _leave_for(request, pk: int) -> LeaveRequest:

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from xieshang.core import access, jobs, pii
 from xieshang.core.audit import StaleEdit, TransitionError, verb_label
+from xieshang.core.excel import xlsx_response
 from xieshang.core.jobs import Job
 from xieshang.core.params import paginate
 
@@ -31,15 +32,8 @@ def _pii_checker(user):
 
 
 def _xlsx(content: bytes, name: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=excel.XLSX)
     stamp = timezone.localtime().strftime("%Y%m%d")
-    # RFC 6266 filename* carries the Chinese name; the ASCII fallback keeps old clients happy.
-    from urllib.parse import quote
-
-    response["Content-Disposition"] = (
-        f"attachment; filename=members-{stamp}.xlsx; filename*=UTF-8''{quote(name)}-{stamp}.xlsx"
-    )
-    return response
+    return xlsx_response(content, f"{name}-{stamp}.xlsx", fallback=f"members-{stamp}.xlsx")
 
 
 def _get_member(user, pk: int, perm: str = "members.view"):

@@ -202,7 +202,11 @@ def contact_report_export(request):
     ws = book.sheet(_("本年度未联系委员"), [_("序号"), _("姓名"), _("界别"), _("党派")])
     for i, seat in enumerate(report["not_contacted"], start=1):
         append_row(ws, [i, seat.member.name, str(seat.sector or ""), str(seat.party or "")])
-    return xlsx_response(book.to_bytes(), f"member-contacts-{year}.xlsx")
+    return xlsx_response(
+        book.to_bytes(),
+        _("%(year)s年领导联系委员.xlsx") % {"year": year},
+        fallback=f"member-contacts-{year}.xlsx",
+    )
 
 
 # --- Party groups (C6.2) --------------------------------------------------------------------
@@ -328,7 +332,7 @@ def party_groups_export(request):
                 _("已覆盖") if row else _("未编入"),
             ],
         )
-    return xlsx_response(book.to_bytes(), "party-groups.xlsx")
+    return xlsx_response(book.to_bytes(), _("委员党小组.xlsx"), fallback="party-groups.xlsx")
 
 
 # --- Conveners (C5.5) -----------------------------------------------------------------------

@@ -433,7 +433,9 @@ def _headers() -> list[str]:
 def roster_xlsx(request, pk: int):
     round = _round(request, pk)
     content = table_bytes(_("委员建议名单"), _headers(), _roster_rows(round))
-    return xlsx_response(content, f"nomination-{round.pk}.xlsx")
+    return xlsx_response(
+        content, f"{round}{_('建议名单')}.xlsx", fallback=f"nomination-{round.pk}.xlsx"
+    )
 
 
 @login_required

@@ -427,4 +427,8 @@ def _stats_xlsx(rows, levels, year: int) -> HttpResponse:
             + [row[f"adopted_{value}"] for value, _label in levels]
             + [row["instructed"]],
         )
-    return xlsx_response(book.to_bytes(), f"opinions-{year}.xlsx")
+    return xlsx_response(
+        book.to_bytes(),
+        _("%(year)s年社情民意信息统计.xlsx") % {"year": year},
+        fallback=f"opinions-{year}.xlsx",
+    )

@@ -22,19 +22,17 @@ query per row. Definitions (also shown under the tables):
 
 import datetime as dt
 from dataclasses import dataclass, field
-from urllib.parse import quote
 
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.db.models import CharField, Count, Exists, ExpressionWrapper, F, OuterRef, Q
-from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from xieshang.core import access
-from xieshang.core.excel import Book, append_row
+from xieshang.core.excel import Book, append_row, xlsx_response
 from xieshang.core.text import chinese_number
 from xieshang.members.models import Membership
 from xieshang.orgs import config
@@ -49,7 +47,6 @@ KEY_NONPARTY_TARGET = config.define(
     gettext_lazy("重点提案中民主党派、无党派人士提案占比目标（%）"),
 )
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 S = Proposal.Status
 ANSWERING = [Assignment.Role.LEAD, Assignment.Role.SPLIT]
 LIVE = [Assignment.Status.HANDLING, Assignment.Status.ANSWERED]
@@ -633,9 +630,8 @@ def figures_export(request):
         return render(request, "proposals/figures/index.html", context, status=400)
     org, year = form.cleaned_data["organisation"], form.cleaned_data["year"]
     content = workbook(figures(org, year))
-    response = HttpResponse(content, content_type=XLSX)
-    name = quote(f"{org.name}{year}年提案办理统计.xlsx")
-    response["Content-Disposition"] = (
-        f"attachment; filename=proposal-figures-{year}.xlsx; filename*=UTF-8''{name}"
+    return xlsx_response(
+        content,
+        _("%(org)s%(year)s年提案办理统计.xlsx") % {"org": org.name, "year": year},
+        fallback=f"proposal-figures-{year}.xlsx",
     )
-    return response

@@ -24,7 +24,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from xieshang.core import access
+from xieshang.core import access, exports
 from xieshang.core.audit import StaleEdit, TransitionError, history
 from xieshang.core.forms import add_service_errors
 from xieshang.core.params import paginate
@@ -572,6 +572,12 @@ def index(request):
 
 
 @login_required
+def export(request):
+    """The list as Excel, with the list's filters (core.exports)."""
+    return exports.respond(request, "proposals")
+
+
+@login_required
 def mine(request):
     member = _member(request)
     page = _paginate(request, selectors.my_proposals(request.user, member))
@@ -762,6 +768,7 @@ def key_queue(request):
 
 urlpatterns: list = [
     path("", index, name="index"),
+    path("export.xlsx", export, name="export"),
     path("mine/", mine, name="mine"),
     path("cosign/", cosign, name="cosign"),
     path("to-rate/", to_rate, name="to_rate"),
