@@ -1,12 +1,13 @@
 """Charts of consultation work (core.charts specs) for the dashboard and the big screen,
-built from `selectors.plan_progress`: the numbers of the progress table, drawn."""
+built from `summary.WorkReport.progress`: the numbers of the progress table and of the
+year's summary, drawn."""
 
 from django.utils.translation import gettext as _
 
 from xieshang.core import access, charts
 from xieshang.core.screen import Panel, register
 
-from . import selectors
+from . import summary
 
 
 def progress_chart(progress: list[dict]) -> dict:
@@ -29,16 +30,17 @@ def progress_chart(progress: list[dict]) -> dict:
 def screen_panel(user, organisation, year: int):
     if not access.can(user, "consultation.view", organisation):
         return None
-    plan = selectors.current_plan(organisation, year)
-    progress = selectors.plan_progress(plan) if plan else []
+    # The year's plans of the organisation and below (the screen rolls up over the subtree).
+    report = summary.work_report(organisation, year)
+    progress = report.progress()
     return Panel(
         title=_("协商工作"),
         figures=[
-            (_("计划协商活动"), sum(m["planned"] for m in progress)),
-            (_("已开展"), sum(m["held"] for m in progress)),
-            (_("重点协商"), sum(m["key"] for m in progress)),
+            (_("计划协商活动"), report.planned),
+            (_("已开展"), report.planned_held),
+            (_("重点协商"), report.planned_key),
         ],
-        charts=[progress_chart(progress)] if progress else [],
+        charts=[progress_chart(progress)] if report.planned else [],
         order=20,
     )
 

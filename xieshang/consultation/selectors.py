@@ -222,17 +222,8 @@ def overdue_outcome_tasks(user, today: dt.date | None = None) -> QuerySet:
     )
 
 
-def plan_progress(plan: ConsultationPlan) -> list[dict]:
-    """Per month: planned items and how many of them have had their activity held."""
-    held = Activity.objects.filter(plan_item_id=OuterRef("pk"), status=Activity.Status.HELD)
-    items = plan.items.annotate(done=Exists(held)).values("month", "done", "is_key")
-    months = {m: {"month": m, "planned": 0, "held": 0, "key": 0} for m in range(1, 13)}
-    for row in items:
-        entry = months[row["month"]]
-        entry["planned"] += 1
-        entry["held"] += 1 if row["done"] else 0
-        entry["key"] += 1 if row["is_key"] else 0
-    return list(months.values())
+# The plan's progress per month is read from the year's summary (`summary.WorkReport.progress`),
+# so the dashboard, the big screen and the printed summary count it once.
 
 
 def key_items(plan: ConsultationPlan) -> QuerySet:

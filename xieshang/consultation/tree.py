@@ -6,13 +6,13 @@ from django.utils.translation import gettext as _
 
 from xieshang.core import access, tree
 
-from .models import Activity
+from .summary import held_activities_of_year
 
 
 def tree_columns(user, organisation, children, year: int):
     if not access.can(user, "consultation.view", organisation):
         return None
-    qs = Activity.objects.filter(status=Activity.Status.HELD, date__year=year)
+    qs = held_activities_of_year(year)  # the summary's definition (summary.WorkReport.held)
     found = tree.rollup(qs, organisation, children, held=Count("pk"))
     return tree.Group(
         title=_("协商"),

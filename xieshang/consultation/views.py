@@ -22,7 +22,7 @@ from xieshang.core.forms import add_service_errors
 from xieshang.core.params import id_param, int_param, paginate, year_param
 from xieshang.orgs.models import Level, Organisation
 
-from . import policies, selectors, services
+from . import policies, selectors, services, summary
 from .forms import (
     ApproveForm,
     BulkRejectForm,
@@ -64,7 +64,9 @@ def dashboard(request):
     org = orgs[0]
     today = timezone.localdate()
     year = year_param(request, default=today.year)
-    plan = selectors.current_plan(org, year)
+    # The figures are the year's summary's (consultation.summary): the same numbers.
+    report = summary.work_report(org, year, as_of=today)
+    plan = report.own_plan
     context = {
         "organisation": org,
         "year": year,
@@ -88,7 +90,7 @@ def dashboard(request):
     if plan is not None:
         items = selectors.plan_items(plan)
         context.update(
-            progress=selectors.plan_progress(plan),
+            progress=report.progress(plan.pk),
             checks=selectors.plan_checks(plan, items),
             key_items=selectors.key_items(plan),
         )

@@ -116,33 +116,47 @@ def instruction_list(
 COUNTS = ("due", "on_time", "late", "missing", "pending")
 
 
+def deadline_counts(today: dt.date) -> dict:
+    """The aggregates of `COUNTS` over tasks (cancelled ones excluded by the caller): due,
+    answered on time, answered late, missing (overdue and unanswered), not yet due. Every
+    report of deadlines (the assessment, the consultation summary) counts with these."""
+    from django.db.models import Count
+    from django.db.models.functions import TruncDate
+
+    answered = Q(status__in=[Task.Status.SUBMITTED, Task.Status.CLOSED])
+    answered_on = TruncDate("submitted_at")
+    return {
+        "due": Count("id"),
+        "on_time": Count(
+            "id",
+            filter=answered & (Q(submitted_at__isnull=True) | Q(due_date__gte=answered_on)),
+        ),
+        "late": Count("id", filter=answered & Q(due_date__lt=answered_on)),
+        "missing": Count("id", filter=Q(status=Task.Status.OPEN, due_date__lt=today)),
+        "pending": Count("id", filter=Q(status=Task.Status.OPEN, due_date__gte=today)),
+    }
+
+
+def on_time_rate(counts: dict) -> int | None:
+    """Of the tasks whose deadline has passed: a missing answer counts against the unit as
+    much as a late one; tasks not yet due do not count either way."""
+    matured = counts["on_time"] + counts["late"] + counts["missing"]
+    return round(100 * counts["on_time"] / matured) if matured else None
+
+
 def assessment(user, *, year: int, today: dt.date | None = None) -> list[dict]:
     """Per department (or office asked by role): the tasks due in `year` (cancelled ones
     left out), answered on time, answered late, missing (overdue and unanswered) and not yet
     due, in total and by category (followups.assessment). One query."""
-    from django.db.models import Count, F
-    from django.db.models.functions import TruncDate
-
     from .assessment import category_of, unit_label
 
     today = today or timezone.localdate()
-    answered = Q(status__in=[Task.Status.SUBMITTED, Task.Status.CLOSED])
     rows = (
         visible_tasks(user)
         .filter(due_date__year=year)
         .exclude(status=Task.Status.CANCELLED)
-        .annotate(answered_on=TruncDate("submitted_at"))
         .values("department_id", "department__name", "assignee_role", "kind", "content_type_id")
-        .annotate(
-            due=Count("id"),
-            on_time=Count(
-                "id",
-                filter=answered & (Q(answered_on__isnull=True) | Q(answered_on__lte=F("due_date"))),
-            ),
-            late=Count("id", filter=answered & Q(answered_on__gt=F("due_date"))),
-            missing=Count("id", filter=Q(status=Task.Status.OPEN, due_date__lt=today)),
-            pending=Count("id", filter=Q(status=Task.Status.OPEN, due_date__gte=today)),
-        )
+        .annotate(**deadline_counts(today))
         .order_by()
     )
     units: dict[tuple, dict] = {}
@@ -165,10 +179,7 @@ def assessment(user, *, year: int, today: dt.date | None = None) -> list[dict]:
     for unit in result:
         unit["categories"] = sorted(unit["categories"].items())
         for counts in [unit["total"], *(c for _n, c in unit["categories"])]:
-            # Of the tasks whose deadline has passed: a missing answer counts against the
-            # unit as much as a late one; tasks not yet due do not count either way.
-            matured = counts["on_time"] + counts["late"] + counts["missing"]
-            counts["on_time_rate"] = round(100 * counts["on_time"] / matured) if matured else None
+            counts["on_time_rate"] = on_time_rate(counts)
     return result
 
 
