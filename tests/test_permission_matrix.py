@@ -53,6 +53,9 @@ PUBLIC = {
     "portal:home",
     "portal:proposals",
     "portal:proposal",
+    "portal:data",  # open data: the published rows of the portal pages, as files
+    "portal:data_csv",
+    "portal:data_json",
     "consultation_public:submit",
     "consultation_public:thanks",
     "consultation_public:lookup",
@@ -175,6 +178,16 @@ def const(*values) -> Callable:
     return get
 
 
+def opendata_keys(w, side):
+    """Every registered open-data set (portal.opendata): no object of either district."""
+    from xieshang.portal import opendata
+
+    return opendata.keys()
+
+
+opendata_keys.neutral = True
+
+
 def proposal_actions(w, side):
     from xieshang.proposals.views import ACTIONS
 
@@ -203,6 +216,7 @@ OBJECTS: dict[str, dict[str, Callable]] = {
     "user_unlock": {"pk": obj("user")},
     "user_otp_reset": {"pk": obj("user")},
     "calendar_day_remove": {"pk": obj("calendar_day")},
+    "calendar_year": {"year": const(2027)},  # the calendar is the deployment's, not a district's
     "members:detail": {"pk": obj("member")},
     "members:edit": {"pk": obj("member")},
     "members:membership_status": {"pk": obj("member"), "membership_pk": obj("membership")},
@@ -323,6 +337,8 @@ OBJECTS: dict[str, dict[str, Callable]] = {
     "opinions:instruct": {"pk": obj("opinion")},
     "opinions:decide": {"pk": obj("opinion"), "action": const("submit", "accept", "return")},
     "portal:proposal": {"pk": obj("public_proposal")},
+    "portal:data_csv": {"key": opendata_keys},
+    "portal:data_json": {"key": opendata_keys},
     "api:member_detail": {"member_id": obj("member")},
     "api:get_task": {"pk": obj("task")},
     "api:submit_feedback": {"pk": obj("task")},
@@ -1068,3 +1084,18 @@ def test_the_city_profile_has_ten_districts_around_the_demo_district(world):
     assert Organisation.objects.filter(path__startswith=city.path).count() > 60
     assert Member.objects.filter(organisation=city).count() >= 600
     assert Member.objects.filter(organisation__in=districts).count() >= 1800
+
+
+@pytest.mark.django_db
+@pytest.mark.clause("C2.9")
+def test_the_city_profile_sends_a_notice_down_read_by_the_demo_district_only(world):
+    """Down the tree in the city profile: the city's notice went to its ten districts; the
+    demo district's office read it and passed it on, the others have not read it yet."""
+    from xieshang.meetings.models import Briefing
+
+    notice = Briefing.objects.get(organisation__name="示范市政协", kind=Briefing.Kind.NOTICE)
+    receipts = list(notice.node_receipts.select_related("organisation"))
+    assert len(receipts) == 10
+    read = [r.organisation.name for r in receipts if r.read_at]
+    assert read == ["示范区政协"]
+    assert notice.receipts.exists()  # the demo district's members have it

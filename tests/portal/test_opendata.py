@@ -186,6 +186,7 @@ def test_the_index_lists_every_dataset_with_counts_links_and_terms(client, world
     assert INDEX in client.get(reverse("portal:home")).content.decode()
 
 
+@pytest.mark.clause("C4.6")
 def test_published_proposal_in_csv_and_json_and_nothing_else(client, world):
     shown = answered(world, title="关于加快老旧小区加装电梯的建议")
     answered(world, title="未公开的提案", published=False)
@@ -232,6 +233,7 @@ def test_a_formula_like_title_is_neutralised_in_the_csv(client, world):
     assert any(i["title"].startswith("=HYPERLINK") for i in items)
 
 
+@pytest.mark.clause("C2.11")
 def test_resident_answers_without_the_resident(client, world):
     shown = issue(world, "路灯不亮")
     issue(world, "尚未答复的事项", status=ResidentIssue.Status.ACCEPTED, answer="")
