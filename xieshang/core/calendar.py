@@ -9,9 +9,16 @@ days off and everything else as working days.
 
 Deadlines are counted with `add_working_days` ("answer within 10 working days": the day of
 the event itself is not counted); elapsed time with `working_days_between`.
+
+A year's schedule is confirmed once its `HolidayNotice` is entered (or the library knows its
+swaps). From November 1 a deadline in the next, unconfirmed, year may still move:
+`unconfirmed_year` says so, and `{% unconfirmed_note %}` shows it next to the date.
 """
 
+import calendar as pycalendar
 import datetime as dt
+import time
+from dataclasses import dataclass
 from functools import lru_cache
 
 import holidays
@@ -41,6 +48,14 @@ def holiday_name(day: dt.date) -> str:
     """The library's name of the holiday on `day` (in English), or '' on other days."""
     calendar = _library(day.year)
     return (calendar.get(day) or "") if calendar is not None else ""
+
+
+@lru_cache(maxsize=16)
+def _library_zh(year: int) -> holidays.HolidayBase | None:
+    try:
+        return holidays.China(years=year, language="zh_CN")
+    except Exception:  # noqa: BLE001 - a year outside the library's range
+        return None
 
 
 def _as_date(value: dt.date | dt.datetime) -> dt.date:
@@ -159,3 +174,120 @@ def working_days_from(start: dt.date | dt.datetime, ends) -> dict[dt.date, int]:
             day -= ONE_DAY
         result[end] = count
     return result
+
+
+# --- Confirmed years and the year view ------------------------------------------------------
+
+# The State Council publishes the next year's schedule in November or December.
+NOTICE_SEASON_MONTH = 11
+
+
+def library_knows_swaps(year: int) -> bool:
+    """Does the holidays library carry the State Council's make-up working days for `year`?
+    (It has 2026's; for later years it knows the festivals only.)"""
+    calendar = _library(year)
+    # The set also holds the previous December's make-up days that a notice named.
+    found = getattr(calendar, "weekend_workdays", None) or () if calendar is not None else ()
+    return any(day.year == year for day in found)
+
+
+# Whether a year has a notice, remembered by this process for a few minutes: the warning
+# next to deadlines then costs no query on most pages (and a page's query count does not
+# depend on the date). Saving a notice forgets it at once in the saving process; another
+# worker process stops warning within _CONFIRMED_TTL seconds.
+_CONFIRMED_TTL = 300.0
+_confirmed: dict[int, tuple[bool, float]] = {}
+
+
+def forget_confirmed() -> None:
+    _confirmed.clear()
+
+
+def year_confirmed(year: int) -> bool:
+    """Is `year`'s holiday schedule known: its notice entered, or the library's own data?"""
+    from .models import HolidayNotice
+
+    if library_knows_swaps(year):
+        return True
+    now = time.monotonic()
+    hit = _confirmed.get(year)
+    if hit is not None and now - hit[1] < _CONFIRMED_TTL:
+        return hit[0]
+    found = HolidayNotice.objects.filter(year=year).exists()
+    _confirmed[year] = (found, now)
+    return found
+
+
+def unconfirmed_year(
+    day: dt.date | dt.datetime | None, *, today: dt.date | None = None
+) -> int | None:
+    """The year of a deadline `day` when that year's holiday schedule is not yet confirmed
+    and should be: from November 1 of year Y, a deadline in Y+1 while Y+1 has no notice.
+    None otherwise (so a deadline in the current year never warns)."""
+    if day is None or day == "":
+        return None
+    day = _as_date(day)
+    today = today or timezone.localdate()
+    if today.month < NOTICE_SEASON_MONTH or day.year != today.year + 1:
+        return None
+    return None if year_confirmed(day.year) else day.year
+
+
+@dataclass(frozen=True)
+class YearDay:
+    date: dt.date
+    working: bool
+    mark: str  # "rest" on a weekday off (休), "work" on a weekend working day (班), else ""
+    name: str  # the holiday's (or make-up day's) name, '' on ordinary days
+
+
+@dataclass(frozen=True)
+class YearMonth:
+    month: int
+    weeks: list[list[YearDay | None]]  # Monday first; None pads the first and last week
+
+
+def year_days(year: int) -> dict[dt.date, YearDay]:
+    """Every day of `year` as the deadline counter sees it (overrides over the library),
+    with the names to show: one query."""
+    from .models import CalendarDay
+
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    overrides = {
+        row["date"]: row
+        for row in CalendarDay.objects.filter(date__range=(start, end)).values(
+            "date", "is_working_day", "note"
+        )
+    }
+    library = _library_zh(year)
+    days: dict[dt.date, YearDay] = {}
+    day = start
+    while day <= end:
+        row = overrides.get(day)
+        working = row["is_working_day"] if row else _library_says_working(day)
+        weekend = day.weekday() >= 5
+        mark = "rest" if (not working and not weekend) else ("work" if working and weekend else "")
+        name = ""
+        if row and row["note"]:
+            name = row["note"]
+        elif not working and library is not None:
+            name = library.get(day) or ""
+        days[day] = YearDay(day, working, mark, name)
+        day += ONE_DAY
+    return days
+
+
+def year_months(year: int) -> list[YearMonth]:
+    """The twelve month grids of `year` for the year view."""
+    days = year_days(year)
+    grid = pycalendar.Calendar(firstweekday=0)
+    return [
+        YearMonth(
+            month,
+            [
+                [days[d] if d.month == month else None for d in week]
+                for week in grid.monthdatescalendar(year, month)
+            ],
+        )
+        for month in range(1, 13)
+    ]

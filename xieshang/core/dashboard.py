@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.urls import reverse
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 
 @dataclass(frozen=True)
@@ -87,4 +87,34 @@ def core_cards(user) -> list[Card]:
     ]
 
 
+def calendar_cards(user) -> list[Card]:
+    """From November 1, the office and the system administrator see that next year's
+    holiday schedule is not entered yet: deadlines in that year may still move."""
+    from django.utils import timezone
+
+    from xieshang.orgs.models import Role
+
+    from . import access, calendar
+
+    today = timezone.localdate()
+    if today.month < calendar.NOTICE_SEASON_MONTH:
+        return []
+    roles = {ra.role for ra in access.assignments(user)}
+    if not (roles & {Role.OFFICE, Role.SYSTEM_ADMIN} or getattr(user, "is_superuser", False)):
+        return []
+    year = today.year + 1
+    if calendar.year_confirmed(year):
+        return []
+    return [
+        Card(
+            gettext("%(year)s年调休安排未录入") % {"year": year},
+            gettext("明年调休安排尚未录入，截止日期可能有变"),
+            reverse("calendar_year", args=[year]),
+            urgent=True,
+            order=5,
+        )
+    ]
+
+
 register(core_cards)
+register(calendar_cards)

@@ -146,6 +146,215 @@ class CalendarDayForm(StyledForm, forms.Form):
     note = forms.CharField(label=_("说明"), max_length=100, required=False)
 
 
+# --- The year's holiday notice (国务院办公厅节假日安排通知) ---------------------------------
+
+_ISO_DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+# The festivals every notice names, offered as rows ready for their dates.
+FESTIVALS = [
+    _("元旦"),
+    _("春节"),
+    _("清明节"),
+    _("劳动节"),
+    _("端午节"),
+    _("中秋节"),
+    _("国庆节"),
+]
+_WEEKDAYS = [
+    _("星期一"),
+    _("星期二"),
+    _("星期三"),
+    _("星期四"),
+    _("星期五"),
+    _("星期六"),
+    _("星期日"),
+]
+
+
+class HolidayNoticeForm(StyledForm, forms.Form):
+    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
+    title = forms.CharField(
+        label=_("通知标题"),
+        max_length=200,
+        help_text=_("例如：国务院办公厅关于2027年部分节假日安排的通知"),
+    )
+    number = forms.CharField(
+        label=_("文号"), max_length=50, required=False, help_text=_("例如：国办发明电〔2026〕X号")
+    )
+    published_on = forms.DateField(label=_("发布日期"), widget=_ISO_DATE)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, today: dt.date, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today
+
+    def clean_year(self):
+        year = self.cleaned_data["year"]
+        if year < self.today.year:
+            raise ValidationError(_("只能录入今年或以后年度的节假日安排。"))
+        return year
+
+
+class HolidayPeriodForm(StyledForm, forms.Form):
+    """One holiday period of the notice. A row without dates is left out (the festival
+    names are offered ready, so an untouched row has a name and no dates)."""
+
+    name = forms.CharField(label=_("节日"), max_length=50, required=False)
+    first = forms.DateField(label=_("放假开始"), required=False, widget=_ISO_DATE)
+    last = forms.DateField(label=_("放假结束"), required=False, widget=_ISO_DATE)
+
+    def clean(self):
+        data = super().clean()
+        name, first, last = data.get("name"), data.get("first"), data.get("last")
+        if "first" in self.errors or "last" in self.errors or (first is None and last is None):
+            return data
+        if first is None:
+            self.add_error("first", _("请填写放假开始日期。"))
+        if last is None:
+            self.add_error("last", _("请填写放假结束日期。"))
+        if not name:
+            self.add_error("name", _("请填写节日名称。"))
+        if first and last and last < first:
+            self.add_error("last", _("放假结束日期不能早于开始日期。"))
+        return data
+
+    def period(self) -> tuple[str, dt.date, dt.date] | None:
+        data = getattr(self, "cleaned_data", {})
+        if data.get("first") and data.get("last") and data.get("name"):
+            return data["name"], data["first"], data["last"]
+        return None
+
+
+class MakeupDayForm(StyledForm, forms.Form):
+    """One make-up working day (调休上班日): a Saturday or Sunday worked."""
+
+    date = forms.DateField(label=_("调休上班日期"), required=False, widget=_ISO_DATE)
+    note = forms.CharField(
+        label=_("说明"), max_length=100, required=False, help_text=_("例如：春节调休上班")
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("note") and data.get("date") is None and "date" not in self.errors:
+            self.add_error("date", _("请填写调休上班日期。"))
+        return data
+
+
+HolidayPeriodFormSet = forms.formset_factory(HolidayPeriodForm, extra=0, max_num=30)
+MakeupDayFormSet = forms.formset_factory(MakeupDayForm, extra=0, max_num=30)
+PERIOD_ROWS = len(FESTIVALS) + 1
+MAKEUP_ROWS = 8
+
+
+class HolidayNoticeEntry:
+    """The notice's one form: its header, the holiday periods and the make-up days, checked
+    against each other. Rejected, all three re-render with what was typed."""
+
+    def __init__(self, data=None, *, today: dt.date, notice=None):
+        initial, periods, makeups = self._initial(notice, today)
+        if data is not None:
+            # A submitted row is cleaned for what it holds, not skipped as "unchanged" for
+            # matching the row it was offered as.
+            periods = makeups = None
+        self.form = HolidayNoticeForm(data, today=today, initial=initial)
+        self.periods = HolidayPeriodFormSet(data, prefix="period", initial=periods)
+        self.makeups = MakeupDayFormSet(data, prefix="makeup", initial=makeups)
+
+    @staticmethod
+    def _initial(notice, today):
+        if notice is None:
+            periods = [{"name": str(name)} for name in FESTIVALS]
+            return {"year": today.year + 1, "version": 0}, periods + [{}], [{}] * MAKEUP_ROWS
+        periods, makeups = [], []
+        for day in notice.days.order_by("date"):
+            if day.is_working_day:
+                makeups.append({"date": day.date, "note": day.note})
+            elif (
+                periods
+                and periods[-1]["name"] == day.note
+                and periods[-1]["last"] + dt.timedelta(days=1) == day.date
+            ):
+                periods[-1]["last"] = day.date
+            else:
+                periods.append({"name": day.note, "first": day.date, "last": day.date})
+        header = {
+            "year": notice.year,
+            "title": notice.title,
+            "number": notice.number,
+            "published_on": notice.published_on,
+            "version": notice.version,
+        }
+        periods += [{}] * max(2, PERIOD_ROWS - len(periods))
+        makeups += [{}] * max(3, MAKEUP_ROWS - len(makeups))
+        return header, periods, makeups
+
+    def is_valid(self) -> bool:
+        valid = [self.form.is_valid(), self.periods.is_valid(), self.makeups.is_valid()]
+        # The rows are checked against each other even when one of them is wrong on its
+        # own, so that a rejected notice lists every mistake at once.
+        year = getattr(self.form, "cleaned_data", {}).get("year")
+        if year:
+            self._check_together(year, complete=all(valid))
+        return not (
+            self.form.errors or self.periods.total_error_count() or self.makeups.total_error_count()
+        )
+
+    def _check_together(self, year: int, *, complete: bool) -> None:
+        taken: list[tuple[dt.date, dt.date, str]] = []
+        for row in self.periods.forms:
+            period = row.period()
+            if period is None:
+                continue
+            name, first, last = period
+            if first.year != year or last.year != year:
+                row.add_error(
+                    "first" if first.year != year else "last",
+                    _("放假日期须在%(year)s年内；跨年的日子请在“工作日调整”中单独录入。")
+                    % {"year": year},
+                )
+                continue
+            clash = next((n for f, la, n in taken if first <= la and f <= last), None)
+            if clash is not None:
+                row.add_error("first", _("与“%(name)s”的放假日期重叠。") % {"name": clash})
+                continue
+            taken.append((first, last, name))
+        if complete and not taken:
+            self.form.add_error(None, _("请至少填写一个放假期间（节日名称和起止日期）。"))
+        seen: set[dt.date] = set()
+        for row in self.makeups.forms:
+            day = getattr(row, "cleaned_data", {}).get("date")
+            if day is None:
+                continue
+            if day.year != year:
+                row.add_error("date", _("调休上班日须在%(year)s年内。") % {"year": year})
+            elif day.weekday() < 5:
+                row.add_error(
+                    "date",
+                    _("调休上班日应为周六或周日，该日是%(weekday)s。")
+                    % {"weekday": _WEEKDAYS[day.weekday()]},
+                )
+            elif day in seen:
+                row.add_error("date", _("该日期重复填写。"))
+            else:
+                inside = next((n for f, la, n in taken if f <= day <= la), None)
+                if inside is not None:
+                    row.add_error(
+                        "date",
+                        _("该日在“%(name)s”放假期间内，不能同时是调休上班日。") % {"name": inside},
+                    )
+            seen.add(day)
+
+    def cleaned(self) -> dict:
+        data = dict(self.form.cleaned_data)
+        version = data.pop("version", None) or 0
+        periods = [p for p in (row.period() for row in self.periods.forms) if p]
+        makeups = [
+            (row.cleaned_data["date"], row.cleaned_data.get("note", ""))
+            for row in self.makeups.forms
+            if getattr(row, "cleaned_data", {}).get("date")
+        ]
+        return {**data, "periods": periods, "makeups": makeups, "expected_version": version}
+
+
 class OrganisationForm(StyledForm, forms.Form):
     name = forms.CharField(label=_("名称"), max_length=100)
     level = forms.ChoiceField(label=_("层级"), choices=Level.choices)

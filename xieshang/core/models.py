@@ -126,13 +126,52 @@ class Event(models.Model):
         raise AppendOnlyError("audit events are append-only")
 
 
+class HolidayNotice(models.Model):
+    """The State Council's notice of one year's public holidays and make-up working days
+    (国务院办公厅关于某年部分节假日安排的通知), as entered by the system administrator.
+    Its days are `CalendarDay` rows pointing here; its existence marks the year's schedule
+    as confirmed (no "明年调休安排尚未录入" warning next to deadlines in that year)."""
+
+    year = models.PositiveSmallIntegerField(_("年度"), unique=True)
+    title = models.CharField(_("通知标题"), max_length=200)
+    number = models.CharField(_("文号"), max_length=50, blank=True)
+    published_on = models.DateField(_("发布日期"))
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("录入人"),
+    )
+    entered_at = models.DateTimeField(_("录入时间"), default=timezone.now)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        verbose_name = _("节假日安排通知")
+        verbose_name_plural = _("节假日安排通知")
+        ordering = ["-year"]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.number or self.title}"
+
+
 class CalendarDay(models.Model):
     """An administrator's override of one day: the State Council's next-year schedule, say,
-    before the holidays library knows it. Overrides win over the library."""
+    before the holidays library knows it. Overrides win over the library.
+
+    A row with a `notice` was written from that year's `HolidayNotice` and is replaced when
+    the notice is entered again; a row without one is a local exception entered on its own."""
 
     date = models.DateField(_("日期"), unique=True)
     is_working_day = models.BooleanField(_("是否工作日"))
     note = models.CharField(_("说明"), max_length=100, blank=True)
+    notice = models.ForeignKey(
+        HolidayNotice,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="days",
+        verbose_name=_("节假日安排通知"),
+    )
 
     class Meta:
         verbose_name = _("工作日调整")

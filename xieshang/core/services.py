@@ -16,7 +16,7 @@ import string
 import pyotp
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
@@ -26,8 +26,10 @@ from xieshang.orgs.models import Organisation, Role, RoleAssignment
 from xieshang.orgs.services import organisation_create
 
 from . import access
-from .audit import record_event
-from .models import CalendarDay, TotpDevice
+from . import calendar as working_calendar
+from .audit import StaleEdit, changed_fields, record_event, save_versioned
+from .models import CalendarDay, HolidayNotice, TotpDevice
+from .text import chinese_date
 
 User = get_user_model()
 
@@ -276,6 +278,9 @@ def calendar_day_set(*, actor, date: dt.date, is_working_day: bool, note: str = 
         day = CalendarDay(date=date)
     day.is_working_day = is_working_day
     day.note = note
+    # Entered on its own, the day is a local exception from now on, even on a date the
+    # year's notice wrote (the notice takes its dates back if it is entered again).
+    day.notice = None
     day.save()
     record_event(
         actor=actor,
@@ -303,6 +308,140 @@ def calendar_day_remove(*, actor, day: CalendarDay) -> None:
         data={"date": day.date.isoformat()},
     )
     CalendarDay.objects.filter(pk=day.pk).delete()
+
+
+def _day_label(working: bool, note: str) -> str:
+    return f"{'班' if working else '休'} {note}".strip()
+
+
+def notice_days(
+    year: int, periods: list[tuple[str, dt.date, dt.date]], makeups: list[tuple[dt.date, str]]
+) -> dict[dt.date, tuple[bool, str]]:
+    """{date: (is_working_day, note)} that a year's notice writes: every day of each holiday
+    period off (named after it), each make-up day a working day. Refuses days outside the
+    year and a date given twice (the form says which row; this is the service's own check)."""
+    days: dict[dt.date, tuple[bool, str]] = {}
+
+    def put(day: dt.date, value: tuple[bool, str]) -> None:
+        if day.year != year:
+            raise ValidationError(
+                _("%(day)s不在%(year)s年内。") % {"day": chinese_date(day), "year": year}
+            )
+        if day in days:
+            raise ValidationError(_("%(day)s重复填写。") % {"day": chinese_date(day)})
+        days[day] = value
+
+    for name, first, last in periods:
+        if last < first:
+            raise ValidationError(_("%(name)s：结束日期早于开始日期。") % {"name": name})
+        day = first
+        while day <= last:
+            put(day, (False, name))
+            day += dt.timedelta(days=1)
+    for day, note in makeups:
+        put(day, (True, note or _("调休上班")))
+    return days
+
+
+@transaction.atomic
+def holiday_notice_save(
+    *,
+    actor,
+    year: int,
+    title: str,
+    number: str,
+    published_on: dt.date,
+    periods: list[tuple[str, dt.date, dt.date]],
+    makeups: list[tuple[dt.date, str]],
+    expected_version: int = 0,
+) -> HolidayNotice:
+    """Enter (or enter again) the State Council's notice for `year`: its `CalendarDay` rows
+    replace those of the year's previous notice; days entered on their own (local
+    exceptions) stay, except on a date the notice names, which the notice takes over. The
+    year is confirmed from then on. `expected_version` is the notice's version the form was
+    loaded with (0 for a year without one): a notice saved meanwhile raises StaleEdit."""
+    if not calendar_editable(actor):
+        raise PermissionDenied
+    wanted = notice_days(year, periods, makeups)
+    notice = HolidayNotice.objects.select_for_update().filter(year=year).first()
+    if notice is not None and not expected_version:
+        raise ValidationError(
+            _("%(year)s年的通知已经录入，请打开该年度的通知修改后再保存。") % {"year": year}
+        )
+    if (notice.version if notice else 0) != expected_version:
+        raise StaleEdit()
+    header = {"title": title, "number": number, "published_on": published_on}
+    if notice is None:
+        before_header: dict = {}
+        try:
+            with transaction.atomic():
+                notice = HolidayNotice.objects.create(
+                    year=year, entered_by=actor, entered_at=timezone.now(), **header
+                )
+        except IntegrityError as exc:  # another administrator created it meanwhile
+            raise StaleEdit() from exc
+    else:
+        before_header = {key: getattr(notice, key) for key in header}
+        for key, value in header.items():
+            setattr(notice, key, value)
+        notice.entered_by, notice.entered_at = actor, timezone.now()
+        save_versioned(
+            notice,
+            expected_version=expected_version,
+            fields=[*header, "entered_by", "entered_at"],
+        )
+    previous = {
+        row.date: (row.is_working_day, row.note)
+        for row in CalendarDay.objects.select_for_update().filter(notice=notice)
+    }
+    CalendarDay.objects.filter(notice=notice).delete()
+    local = {
+        row.date: row
+        for row in CalendarDay.objects.select_for_update().filter(date__in=list(wanted))
+    }
+    taken_over = {}
+    new_rows = []
+    for day, (working, note) in sorted(wanted.items()):
+        row = local.get(day)
+        if row is not None:
+            taken_over[day.isoformat()] = _day_label(row.is_working_day, row.note)
+            row.is_working_day, row.note, row.notice = working, note, notice
+            row.save(update_fields=["is_working_day", "note", "notice"])
+        else:
+            new_rows.append(CalendarDay(date=day, is_working_day=working, note=note, notice=notice))
+    CalendarDay.objects.bulk_create(new_rows)
+    # The year is confirmed: the deadline warnings of this process stop now.
+    working_calendar.forget_confirmed()
+    transaction.on_commit(working_calendar.forget_confirmed)
+    record_event(
+        actor=actor,
+        verb="calendar.notice",
+        subject=notice,
+        organisation=access.home_organisation(actor),
+        from_state="confirmed" if previous or before_header else "",
+        to_state="confirmed",
+        note=" ".join(part for part in (title, number) if part),
+        data={
+            "year": year,
+            "header": changed_fields(
+                {k: str(v) for k, v in before_header.items()},
+                {k: str(v) for k, v in header.items()},
+            ),
+            "added": {
+                d.isoformat(): _day_label(*v) for d, v in wanted.items() if d not in previous
+            },
+            "removed": {
+                d.isoformat(): _day_label(*v) for d, v in previous.items() if d not in wanted
+            },
+            "changed": {
+                d.isoformat(): [_day_label(*previous[d]), _day_label(*v)]
+                for d, v in wanted.items()
+                if d in previous and previous[d] != v
+            },
+            "local_taken_over": taken_over,
+        },
+    )
+    return notice
 
 
 def organisation_add(*, actor, name: str, level: str, parent: Organisation, **fields):

@@ -33,6 +33,7 @@ register_verbs(
         "user.otp_reset": _("重置动态口令"),
         "calendar.set": _("设置工作日调整"),
         "calendar.remove": _("删除工作日调整"),
+        "calendar.notice": _("录入节假日安排通知"),
         "org.create": _("新建组织"),
         "org.department_order": _("调整承办单位排序"),
         "pii.view": _("查看个人信息"),

@@ -56,6 +56,8 @@ urlpatterns = [
         views_admin.calendar_day_remove,
         name="calendar_day_remove",
     ),
+    path("admin-duties/calendar/notice/", views_admin.holiday_notice, name="holiday_notice"),
+    path("admin-duties/calendar/year/<int:year>/", views_admin.calendar_year, name="calendar_year"),
     path("admin-duties/organisations/", views_admin.organisations, name="organisations"),
     path("admin-duties/departments/", views_admin.department_order, name="department_order"),
     path("files/<str:label>/<int:pk>/<str:field>/", files.serve, name="file"),

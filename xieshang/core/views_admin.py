@@ -5,7 +5,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Prefetch, Q
 from django.http import Http404, HttpResponse
@@ -19,18 +19,21 @@ from django.views.decorators.http import require_POST
 from xieshang.orgs import services as orgs_services
 from xieshang.orgs.models import Department, Organisation, Role, RoleAssignment
 
-from . import access, jobs, services
+from . import access, calendar, jobs, services
 from . import audit_export as audit_export_
+from .audit import StaleEdit
 from .excel import XLSX
 from .forms import (
     AuditFilterForm,
     CalendarDayForm,
     DepartmentOrderForm,
+    HolidayNoticeEntry,
     OrganisationForm,
     RoleAssignForm,
     UserCreateForm,
+    add_service_errors,
 )
-from .models import CalendarDay, Event, User
+from .models import CalendarDay, Event, HolidayNotice, User
 from .params import paginate
 
 # --- Security administrator: accounts and roles -------------------------------------------
@@ -234,11 +237,23 @@ def calendar_days(request):
             messages.success(request, _("工作日调整已保存。"))
             return redirect("calendar_days")
     today = timezone.localdate()
-    days = CalendarDay.objects.filter(date__gte=today.replace(month=1, day=1)).order_by("date")
+    days = (
+        CalendarDay.objects.filter(date__gte=today.replace(month=1, day=1))
+        .select_related("notice")
+        .order_by("date")
+    )
+    notices = HolidayNotice.objects.filter(year__gte=today.year).order_by("year")
     return render(
         request,
         "core/calendar_days.html",
-        {"form": form, "days": days, "editable": editable},
+        {
+            "form": form,
+            "days": days,
+            "editable": editable,
+            "notices": notices,
+            "this_year": today.year,
+            "next_year": today.year + 1,
+        },
         status=400 if request.method == "POST" else 200,
     )
 
@@ -251,6 +266,61 @@ def calendar_day_remove(request, pk: int):
     services.calendar_day_remove(actor=request.user, day=day)
     messages.success(request, _("已删除该日调整。"))
     return redirect("calendar_days")
+
+
+@login_required
+def holiday_notice(request):
+    """The year's State Council notice in one form: header, holiday periods, make-up days.
+    `?year=` opens a year already entered, to correct it."""
+    access.require(request.user, "system.manage")
+    if not services.calendar_editable(request.user):
+        raise PermissionDenied
+    today = timezone.localdate()
+    try:
+        year = int(request.GET.get("year", today.year + 1))
+    except ValueError:
+        year = today.year + 1
+    notice = HolidayNotice.objects.filter(year=year).first()
+    entry = HolidayNoticeEntry(request.POST or None, today=today, notice=notice)
+    if request.method == "POST" and entry.is_valid():
+        try:
+            saved = services.holiday_notice_save(actor=request.user, **entry.cleaned())
+        except (ValidationError, StaleEdit) as exc:
+            add_service_errors(entry.form, exc)
+        else:
+            messages.success(
+                request,
+                _("%(year)s年节假日安排已保存，计算期限时按此执行。") % {"year": saved.year},
+            )
+            return redirect("calendar_year", year=saved.year)
+    return render(
+        request,
+        "core/holiday_notice.html",
+        {"entry": entry, "notice": notice},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def calendar_year(request, year: int):
+    """The working-day calendar of one year as deadlines are counted: for all staff."""
+    if not access.is_staff_user(request.user):
+        raise PermissionDenied
+    if not 2000 <= year <= 2100:
+        raise Http404
+    notice = HolidayNotice.objects.filter(year=year).select_related("entered_by").first()
+    return render(
+        request,
+        "core/calendar_year.html",
+        {
+            "year": year,
+            "months": calendar.year_months(year),
+            "notice": notice,
+            "library_knows": calendar.library_knows_swaps(year),
+            "editable": services.calendar_editable(request.user),
+            "weekdays": [_("一"), _("二"), _("三"), _("四"), _("五"), _("六"), _("日")],
+        },
+    )
 
 
 @login_required

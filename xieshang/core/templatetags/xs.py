@@ -1,8 +1,10 @@
 """Template filters for Chinese official conventions: `{% load xs %}`."""
 
 from django import template
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
 
-from xieshang.core import pii
+from xieshang.core import calendar, pii
 from xieshang.core.audit import state_label, verb_label
 from xieshang.core.text import chinese_date, chinese_number
 
@@ -13,6 +15,19 @@ register = template.Library()
 def cndate(value) -> str:
     """{{ d|cndate }} → 2026年11月25日."""
     return chinese_date(value)
+
+
+@register.simple_tag
+def unconfirmed_note(day) -> str:
+    """{% unconfirmed_note task.due_date %}: next to a deadline, a small warning when the
+    deadline falls in next year and next year's holiday schedule is not entered yet (from
+    November 1). At most one query, remembered for a few minutes (core.calendar)."""
+    if calendar.unconfirmed_year(day) is None:
+        return ""
+    return format_html(
+        '<span class="xs-unconfirmed small">{}</span>',
+        _("明年调休安排尚未录入，截止日期可能有变"),
+    )
 
 
 @register.filter
