@@ -1083,3 +1083,18 @@ def test_the_city_profile_has_ten_districts_around_the_demo_district(world):
     assert Organisation.objects.filter(path__startswith=city.path).count() > 60
     assert Member.objects.filter(organisation=city).count() >= 600
     assert Member.objects.filter(organisation__in=districts).count() >= 1800
+
+
+@pytest.mark.django_db
+@pytest.mark.clause("C2.9")
+def test_the_city_profile_sends_a_notice_down_read_by_the_demo_district_only(world):
+    """Down the tree in the city profile: the city's notice went to its ten districts; the
+    demo district's office read it and passed it on, the others have not read it yet."""
+    from xieshang.meetings.models import Briefing
+
+    notice = Briefing.objects.get(organisation__name="示范市政协", kind=Briefing.Kind.NOTICE)
+    receipts = list(notice.node_receipts.select_related("organisation"))
+    assert len(receipts) == 10
+    read = [r.organisation.name for r in receipts if r.read_at]
+    assert read == ["示范区政协"]
+    assert notice.receipts.exists()  # the demo district's members have it

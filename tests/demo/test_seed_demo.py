@@ -292,3 +292,71 @@ def test_last_years_commendation_is_published_on_the_portal(client):
     assert com.status == Commendation.Status.PUBLISHED and com.awards.count() >= 4
     page = client.get(reverse("awards_public:detail", args=[com.pk])).content.decode()
     assert com.awards.order_by("pk").first().name in page
+
+
+def login(client, username: str) -> None:
+    client.force_login(User.objects.get(username=username))
+
+
+@pytest.mark.clause("C2.9")
+def test_the_district_receives_a_notice_from_the_city_and_passes_it_on(client):
+    """Down the tree: the district has no lower CPPCC node (streets are not), so it shows the
+    receiving side: the city's notice read and passed on to its members, the city's work
+    arrangement still unread."""
+    from xieshang.meetings.models import Briefing
+
+    city = Organisation.objects.get(name="示范市政协")
+    sent = {b.kind: b for b in Briefing.objects.filter(organisation=city)}
+    notice = sent[Briefing.Kind.NOTICE].node_receipts.get(organisation=district())
+    arrangement = sent[Briefing.Kind.ARRANGEMENT].node_receipts.get(organisation=district())
+    assert notice.read_at and notice.passed_on_at
+    assert arrangement.read_at is None
+    # Its members have it, the demo member among them.
+    member = Member.objects.get(user__username="member")
+    assert notice.briefing.receipts.filter(member=member).exists()
+    login(client, "member")
+    page = client.get(f"/meetings/briefings/{notice.briefing_id}/")
+    assert page.status_code == 200
+    assert notice.briefing.title in page.content.decode()
+
+
+@pytest.mark.clause("C4.7")
+def test_leaders_instructions_leave_tasks_answered_on_time_open_and_overdue():
+    from django.utils import timezone
+
+    from xieshang.followups.models import Instruction, Task
+
+    instructed = set(Instruction.objects.values_list("content_type__model", flat=True))
+    assert instructed >= {"proposal", "meeting", "opinion"}
+    tasks = list(Task.objects.filter(kind=Task.Kind.INSTRUCTION).prefetch_related("feedback"))
+    today = timezone.localdate()
+    answered = [t for t in tasks if t.was_on_time and t.feedback.all()]
+    still_open = [t for t in tasks if t.status == Task.Status.OPEN and t.due_date >= today]
+    overdue = [t for t in tasks if t.is_overdue(today)]
+    assert answered and still_open and overdue
+    # An overdue task was opened back then, not today.
+    assert all(t.start_date < today - dt.timedelta(days=20) for t in overdue)
+
+
+@pytest.mark.clause("C2.9")
+def test_an_item_reported_to_the_city_is_adopted_there_and_another_waits(client):
+    from xieshang.duty.models import DutyRecord
+    from xieshang.followups.models import Referral
+    from xieshang.opinions.models import AdoptionLevel, Opinion
+
+    city = Organisation.objects.get(name="示范市政协")
+    referrals = Referral.objects.filter(from_organisation=district(), to_organisation=city)
+    adopted = referrals.get(state=Referral.State.ADOPTED)
+    assert referrals.filter(state=Referral.State.SUBMITTED).exists()
+    opinion = Opinion.objects.get(pk=adopted.object_id)
+    adoption = opinion.adoptions.get(level=AdoptionLevel.CITY)
+    # The demo member wrote it: the city's adoption is in the member's duty file.
+    member = Member.objects.get(user__username="member")
+    assert opinion.authors.filter(pk=member.pk).exists()
+    assert DutyRecord.objects.filter(
+        member=member, object_id=str(adoption.pk), content_type__model="adoption"
+    ).exists()
+    login(client, "city_office")
+    queue = client.get("/followups/referrals/").content.decode()
+    waiting = referrals.get(state=Referral.State.SUBMITTED)
+    assert waiting.item_title in queue

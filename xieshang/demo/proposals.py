@@ -12,7 +12,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from xieshang.core.models import Counter, Event, User
-from xieshang.followups.models import Feedback, Task
+from xieshang.followups import demo as followups_demo
+from xieshang.followups import services as followups
+from xieshang.followups.models import Feedback, LeaderLevel, Task
 from xieshang.orgs.models import Department, Organisation, Role, RoleAssignment
 from xieshang.proposals import services
 from xieshang.proposals.models import (
@@ -291,6 +293,7 @@ class ProposalDemo:
             made.append((proposal, state))
         self._key_proposals([p for p, s in made if s == "assigned"])
         self._spread_in_time(made)
+        self._instruction()
         return len(made)
 
     # --- one proposal through the services ---------------------------------------------------
@@ -479,6 +482,38 @@ class ProposalDemo:
             )
         for proposal in chosen[6:]:
             services.key_shortlist(proposal=proposal, actor=self.reviewer)
+
+    def _instruction(self) -> None:
+        """The leading leader's instruction (批示) on the first key proposal, three days ago:
+        the handling department still at work on it, the government office has answered."""
+        proposal = (
+            Proposal.objects.filter(organisation=self.org, key_status=Proposal.KeyStatus.APPROVED)
+            .order_by("pk")
+            .first()
+        )
+        # The handling departments: the lead one, or each of a split proposal's.
+        handlers = proposal and [
+            a.department
+            for a in proposal.assignments.exclude(role=Assignment.Role.CO).order_by("id")
+        ]
+        if not handlers:
+            return
+        instruction = followups.instruction_record(
+            item=proposal,
+            actor=self.reviewer,
+            leader=proposal.leading_leader or "孙常务副区长",
+            level=LeaderLevel.DISTRICT,
+            instructed_on=self.today - dt.timedelta(days=3),
+            text="请承办单位会同有关部门抓紧研究，拿出可操作的措施，办理结果书面报区政府。",
+            departments=handlers,
+            offices=[Role.GOVERNMENT_OFFICE],
+            working_days=20,
+        )
+        tasks = followups.instruction_tasks([instruction])[instruction.pk]
+        for task in tasks:
+            if task.assignee_role:
+                followups_demo.answer(task, "已将批示转主办单位，区政府督查室跟踪落实。")
+        followups_demo.move_back(tasks, 3)
 
     # --- a year of dates ---------------------------------------------------------------------
     def _spread_in_time(self, made: list[tuple[Proposal, str]]) -> None:

@@ -1,5 +1,7 @@
 """Demo meetings for the demo district: this year's plenary with sittings, leave and
-speeches, a year of other meetings with attendance, briefings and committee reports.
+speeches, a year of other meetings with attendance, briefings and committee reports; a
+notice and a work arrangement from the city sent down the tree, and a leader's instruction
+on an inspection report.
 
 Meetings, invitations, leave, closing and speeches go through the services (so events,
 outcomes and duty records are real); the individual sign-ins are bulk-written to stay fast.
@@ -11,12 +13,15 @@ import random
 from django.utils import timezone
 
 from xieshang.core.models import User
+from xieshang.followups import demo as followups_demo
+from xieshang.followups import services as followups
+from xieshang.followups.models import LeaderLevel
 from xieshang.members.models import Membership
 from xieshang.members.selectors import current_term
 from xieshang.orgs.models import ActivityGroup, Committee, Department, Role, RoleAssignment
 
 from . import services
-from .models import Attendance, BriefingReceipt, Invitation, Meeting, MeetingKind, Sitting
+from .models import Attendance, Briefing, BriefingReceipt, Invitation, Meeting, MeetingKind, Sitting
 from .selectors import excused_map
 
 LEADERS = [
@@ -31,6 +36,21 @@ SPEECHES = [
     "推动职业教育与产业发展深度融合",
     "关于加强“一老一小”服务体系建设的建议",
     "擦亮生态底色，推进美丽河湖建设",
+]
+
+
+# Sent down the tree by the higher node's office (C2.9).
+NOTICES = [
+    (
+        Briefing.Kind.NOTICE,
+        "关于做好年度委员履职情况统计工作的通知",
+        "各区政协：\n请于本月底前完成本级委员年度履职情况统计，经主席会议审核后报市政协办公室。",
+    ),
+    (
+        Briefing.Kind.ARRANGEMENT,
+        "关于开展“有事好商量”协商议事活动的工作安排",
+        "各区政协：\n一、每个街道至少组织一次协商议事活动；\n二、活动情况按季度报市政协办公室。",
+    ),
 ]
 
 
@@ -61,6 +81,8 @@ def build(*, organisation, rng: random.Random) -> None:
     demo.year_of_meetings()
     demo.upcoming()
     demo.briefings()
+    demo.notices_from_above()
+    demo.inspection_instruction()
     demo.committee_reports()
 
 
@@ -347,6 +369,72 @@ class _Demo:
             BriefingReceipt.objects.filter(pk__in=[r.pk for r in read]).update(
                 read_at=timezone.now()
             )
+
+    def notices_from_above(self) -> None:
+        """Down the tree (C2.9): the higher node's office sends a notice and a work arrangement
+        to every lower node; this district's office read the notice and passed it on to its
+        members, the arrangement waits unread here (and both do at the city's other districts).
+        """
+        parent = self.org.parent
+        sender = parent and (
+            User.objects.filter(
+                role_assignments__organisation=parent, role_assignments__role=Role.OFFICE
+            )
+            .order_by("id")
+            .first()
+        )
+        if sender is None:
+            return
+        received = []
+        for kind, title, body in NOTICES:
+            briefing = services.briefing_create(
+                organisation=parent,
+                actor=sender,
+                kind=kind,
+                title=title,
+                source=f"{parent.name}办公室",
+                body=body,
+            )
+            services.briefing_publish(
+                briefing=briefing, actor=sender, to_members=False, all_nodes=True
+            )
+            received.append(briefing.node_receipts.get(organisation=self.org))
+        services.briefing_pass_on(receipt=received[0], actor=self.office)
+
+    def inspection_instruction(self) -> None:
+        """A leader's instruction (批示, followups) on the earliest inspection report, given
+        ten days after it: the department invited answered on time and the office closed its
+        task; the government office let its own go overdue (the report is months old)."""
+        meeting = (
+            Meeting.objects.filter(organisation=self.org, kind=MeetingKind.INSPECTION)
+            .exclude(report="")
+            .order_by("start", "pk")
+            .first()
+        )
+        if meeting is None or not self.departments:
+            return
+        day = min(
+            timezone.localdate(meeting.start) + dt.timedelta(days=10),
+            self.today,
+        )
+        instruction = followups.instruction_record(
+            item=meeting,
+            actor=self.office,
+            leader=LEADERS[1][0],
+            level=LeaderLevel.DISTRICT,
+            instructed_on=day,
+            text="调研报告提出的建议很有针对性，请区政府办牵头，相关部门逐条研究落实。",
+            departments=self.departments[:1],
+            offices=[Role.GOVERNMENT_OFFICE],
+            working_days=20,
+        )
+        tasks = followups.instruction_tasks([instruction])[instruction.pk]
+        for task in tasks:
+            if task.department_id and followups_demo.answer(
+                task, "已逐条研究调研报告建议，制定整改清单并落实到责任科室。"
+            ):
+                followups.task_close(task=task, actor=self.office)
+        followups_demo.move_back(tasks, (self.today - day).days)
 
     def committee_reports(self) -> None:
         year = self.today.year

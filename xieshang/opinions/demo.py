@@ -1,7 +1,8 @@
 """Demo social-conditions items for the demo district: every state of the workflow, two
-bulletin issues, items reported to the city, adoptions and one leader's instruction with
-its follow-up tasks. Everything goes through the services, so events and duty records are
-real."""
+bulletin issues, items reported to the city (followups referrals: one adopted there, one
+waiting in its queue, one returned), adoptions and one leader's instruction with its
+follow-up tasks (one answered on time, the others overdue). Everything goes through the
+services, so events and duty records are real."""
 
 import datetime as dt
 import random
@@ -10,6 +11,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from xieshang.core.models import User
+from xieshang.followups import demo as followups_demo
+from xieshang.followups import services as followups
 from xieshang.members.models import Member
 from xieshang.orgs.models import Department, Role
 
@@ -84,13 +87,20 @@ def build(*, organisation, rng: random.Random) -> None:
     office = User.objects.filter(
         role_assignments__organisation=organisation, role_assignments__role=Role.OFFICE
     ).first()
-    if office is None or Opinion.objects.filter(organisation=organisation).exists():
+    # The proposals demo converts a few proposals into items first: look for the demo's own.
+    if (
+        office is None
+        or Opinion.objects.filter(organisation=organisation, title=ITEMS[0][0]).exists()
+    ):
         return
     members = list(
         Member.objects.filter(organisation=organisation, user__isnull=False).order_by("id")[:40]
     )
     demo_member = Member.objects.filter(user__username="member").first()
-    if demo_member is not None and demo_member not in members:
+    if demo_member is not None:
+        # The demo member's login writes every third item, the one adopted by the city too.
+        if demo_member in members:
+            members.remove(demo_member)
         members.insert(0, demo_member)
     if not members:
         return
@@ -137,13 +147,15 @@ def build(*, organisation, rng: random.Random) -> None:
         editor_note="本期聚焦民生实事。",
         published_on=today - dt.timedelta(days=10),
     )
-    # The first issue's items go up to the city and to the district's Party committee.
-    for opinion in first_issue.opinions.all():
+    # The first issue's items go up to the city (followups referrals) and to the district's
+    # Party committee: the city adopts the first, returns the last, the middle one waits.
+    reported = list(first_issue.opinions.order_by("pk"))
+    for opinion in reported:
         try:
             services.opinion_report(opinion=opinion, actor=office, upward=True, party=True)
         except ValidationError:  # a district without a CPPCC parent keeps them
             services.opinion_report(opinion=opinion, actor=office, upward=False, party=True)
-    top = first_issue.opinions.order_by("pk").first()
+    top = reported[0]
     services.adoption_record(
         opinion=top,
         actor=office,
@@ -152,24 +164,36 @@ def build(*, organisation, rng: random.Random) -> None:
         adopted_on=today - dt.timedelta(days=30),
         body="区委办公室",
     )
-    if city_office is not None and top.reported_to_id == organisation.parent_id:
-        services.adoption_record(
-            opinion=top,
-            actor=city_office,
-            level=AdoptionLevel.CITY,
-            mode=Adoption.Mode.FORWARDED,
-            adopted_on=today - dt.timedelta(days=20),
-            body="市政协办公室",
-        )
+    if city_office is not None:
+        _city_decides(reported, city_office)
     departments = list(Department.objects.filter(organisation=organisation).order_by("id")[:2])
-    services.instruction_record(
+    # Instructed forty days ago with twenty working days: the first department answered on
+    # time, the second department and the government office let it go overdue.
+    instruction = services.instruction_record(
         opinion=top,
         actor=office,
         leader="王海燕",
         level=AdoptionLevel.DISTRICT,
-        instructed_on=today - dt.timedelta(days=25),
+        instructed_on=today - dt.timedelta(days=40),
         text="请相关部门认真研究，提出具体措施，并书面反馈区政协。",
         departments=departments,
         offices=[Role.GOVERNMENT_OFFICE],
         working_days=20,
     )
+    tasks = followups.instruction_tasks([instruction])[instruction.pk]
+    if tasks[0].department_id:
+        followups_demo.answer(tasks[0], "已会同相关街道制定加装电梯资金分摊指导意见，近期印发。")
+    followups_demo.move_back(tasks, 40)
+
+
+def _city_decides(reported: list[Opinion], city_office) -> None:
+    """The city office's queue (上报, followups referrals): adopt, return, leave waiting."""
+    waiting = [followups.open_referral(o) for o in reported]
+    if waiting[0] is not None:
+        followups.referral_adopt(referral=waiting[0], actor=city_office, note="市政协采用")
+    if len(waiting) > 2 and waiting[-1] is not None:
+        followups.referral_return(
+            referral=waiting[-1],
+            actor=city_office,
+            reason="请补充独居老人数量和探访频次的具体数据。",
+        )
