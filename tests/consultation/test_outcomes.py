@@ -74,8 +74,11 @@ def test_it_takes_plan_outcomes_through_the_decision_procedure(world):
 
 @pytest.mark.clause("C2.7")
 def test_it_escalates_feedback_on_an_outcome_that_goes_overdue(world):
-    config.set_value(world.district, "consultation.feedback_working_days", 5, actor=world.office)
     with time_machine.travel(dt.datetime(2026, 9, 29, 10, 0, tzinfo=dt.UTC), tick=False):
+        # A rule applies from the day it is set (orgs.config): set it on the simulated day.
+        config.set_value(
+            world.district, "consultation.feedback_working_days", 5, actor=world.office
+        )
         activity = held_activity(world)
         outcome = services.outcome_create(
             activity=activity,

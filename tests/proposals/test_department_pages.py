@@ -343,8 +343,9 @@ def test_it_refuses_an_extension_beyond_the_six_month_cap(client, world):
 
 
 def test_it_reads_the_extension_cap_from_the_organisations_rules(world):
-    config.set_value(world.district, rules.MAX_EXTENSION_MONTHS, 4, actor=world.office)
     with time_machine.travel(ASSIGN_DAY, tick=False):
+        # A rule applies from the day it is set (orgs.config): set it on the simulated day.
+        config.set_value(world.district, rules.MAX_EXTENSION_MONTHS, 4, actor=world.office)
         assignment = lead_of(assigned(world))
         with pytest.raises(ValidationError) as excinfo:
             services.assignment_extension_request(

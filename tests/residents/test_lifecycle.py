@@ -228,8 +228,9 @@ def test_close_with_a_reply_and_rate_once(world):
 
 
 def test_the_phone_is_deleted_n_days_after_closing(world):
-    config.set_value(world["district"], "residents.phone_keep_days", 30, actor=world["office"])
     with time_machine.travel(dt.datetime(2026, 3, 2, 10, 0, tzinfo=dt.UTC), tick=False):
+        # A rule applies from the day it is set (orgs.config): set it on the simulated day.
+        config.set_value(world["district"], "residents.phone_keep_days", 30, actor=world["office"])
         issue, _code = raise_issue(world)
         services.issue_close(issue=issue, actor=world["liaison"], reply="已处理。")
         still_open, _code = raise_issue(world, title="另一件事")

@@ -148,8 +148,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # their duty needs, and none of them can grant itself another's duty.
     # The official order of the handling units is the office's; the system administrator,
     # who keeps the reference data, may set it too.
+    # The configurable rules (规则设置) are reference data too: the system administrator
+    # changes them for their organisation and the ones below it (docs/decisions.md).
     Role.SYSTEM_ADMIN: frozenset(
-        {"orgs.view", "orgs.manage", "orgs.department_order", "system.manage"}
+        {"orgs.view", "orgs.manage", "orgs.department_order", "orgs.rules", "system.manage"}
     ),
     Role.SECURITY_ADMIN: frozenset({"security.manage", "audit.view_admins"}),
     Role.AUDIT_ADMIN: frozenset({"audit.view", "audit.export"}),

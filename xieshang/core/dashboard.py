@@ -69,6 +69,12 @@ CORE_LINKS = [
         ("system.manage",),
     ),
     (
+        gettext_lazy("规则设置"),
+        gettext_lazy("审查时限、分类、考核分数线等可配置规则"),
+        "orgs:rules_home",
+        ("orgs.rules",),
+    ),
+    (
         gettext_lazy("审计日志"),
         gettext_lazy("查询和导出操作记录"),
         "audit_log",

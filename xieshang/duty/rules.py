@@ -24,6 +24,7 @@ MINIMUM_DUTIES = define(
         [DutyKind.INSPECTION.value],
     ],
     _("委员最低履职要求（每组至少一项）"),
+    choices=lambda: DutyKind.choices,
 )
 ABSENCE_REMINDER = define(
     "duty.discipline_absence_reminder", 1, _("年度无故缺席全体会议几次须提醒谈话")

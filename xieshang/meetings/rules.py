@@ -4,6 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 from xieshang.orgs.config import define
 
+from .models import MeetingKind
+
 LEAVE_DAYS_PLENARY = define(
     "meetings.leave_days_before_plenary", 3, _("全体会议请假截止（会前天数）")
 )
@@ -16,7 +18,10 @@ LEAVE_DAYS_OTHER = define(
 # Meeting kinds whose leave the chairman's meeting decides; others go to the committee or
 # group head, or to the office when the activity has neither.
 CHAIR_APPROVED_KINDS = define(
-    "meetings.chair_approved_kinds", ["plenary", "standing"], _("由主席审批请假的会议类型")
+    "meetings.chair_approved_kinds",
+    ["plenary", "standing"],
+    _("由主席审批请假的会议类型"),
+    choices=lambda: MeetingKind.choices,
 )
 PLENARY_MIN_SHARE = define(
     "meetings.plenary_min_share",

@@ -6,3 +6,8 @@ class OrgsConfig(AppConfig):
     name = "xieshang.orgs"
     label = "orgs"
     verbose_name = _("组织机构")
+
+    def ready(self):
+        from xieshang.core.audit import register_verbs
+
+        register_verbs({"config.set": _("修改规则"), "config.restore": _("规则恢复继承")})

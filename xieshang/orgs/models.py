@@ -7,6 +7,7 @@ materialised path (`path`), so "this node and everything below it" is one indexe
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -314,13 +315,20 @@ class OrgSetting(models.Model):
 
     The defaults live in code (`orgs.config.define`); an organisation without its own value
     inherits the nearest ancestor's, so a province can set a rule for every level below it.
+
+    A rule keeps one row per change date: the row with the latest `effective_from` on or
+    before a day is the value in force that day, so a change never rewrites the past and a
+    change can be scheduled. An `inherit` row ends the organisation's own value from its
+    date on ("restore inherited") while the older rows stay for the days they covered.
     """
 
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="settings"
     )
     key = models.CharField(_("配置项"), max_length=100)
-    value = models.JSONField(_("值"))
+    value = models.JSONField(_("值"), null=True, blank=True)
+    effective_from = models.DateField(_("施行日期"), default=timezone.localdate)
+    inherit = models.BooleanField(_("恢复继承"), default=False)
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -330,7 +338,10 @@ class OrgSetting(models.Model):
         verbose_name = _("组织配置")
         verbose_name_plural = _("组织配置")
         constraints = [
-            models.UniqueConstraint(fields=["organisation", "key"], name="org_setting_unique_key")
+            models.UniqueConstraint(
+                fields=["organisation", "key", "effective_from"],
+                name="org_setting_unique_key_date",
+            )
         ]
 
     def __str__(self) -> str:

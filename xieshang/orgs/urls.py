@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "orgs"
-urlpatterns: list = []
+urlpatterns: list = [
+    path("rules/", views.rules_home, name="rules_home"),
+    path("<int:org_id>/rules/", views.rules, name="rules"),
+]

@@ -1,0 +1,149 @@
+"""The rules page's form: one generated per configurable rule from the type of its default
+(orgs.config), never written by hand per rule."""
+
+import json
+import re
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from xieshang.core.forms import StyledForm, style_widgets
+
+from . import config
+
+
+def _as_text(rule: config.Rule, value) -> object:
+    """The value as its input shows it."""
+    if rule.kind == config.KIND_LINES:
+        return "\n".join(str(item) for item in value or [])
+    if rule.kind == config.KIND_CHOICES:
+        return list(value or [])
+    if rule.kind == config.KIND_GROUPS:
+        labels = dict(rule.choice_list())
+        return "\n".join("、".join(labels.get(v, v) for v in group) for group in value or [])
+    if rule.kind == config.KIND_JSON:
+        return json.dumps(value, ensure_ascii=False, indent=1)
+    return value
+
+
+def _value_field(rule: config.Rule) -> forms.Field:
+    label = _("新值")
+    if rule.kind == config.KIND_BOOL:
+        return forms.BooleanField(label=label, required=False)
+    if rule.kind == config.KIND_INT:
+        return forms.IntegerField(label=label, min_value=0)
+    if rule.kind == config.KIND_FLOAT:
+        return forms.FloatField(
+            label=label, min_value=0, widget=forms.NumberInput(attrs={"step": "any"})
+        )
+    if rule.kind == config.KIND_TEXT:
+        return forms.CharField(label=label, max_length=500)
+    if rule.kind == config.KIND_CHOICES:
+        return forms.MultipleChoiceField(
+            label=label,
+            choices=rule.choice_list(),
+            widget=forms.CheckboxSelectMultiple,
+            error_messages={"required": _("至少选择一项。")},
+        )
+    if rule.kind == config.KIND_GROUPS:
+        return forms.CharField(
+            label=label,
+            widget=forms.Textarea(attrs={"rows": max(len(rule.default), 3)}),
+            help_text=_("每行一组，组内各项用顿号分隔；每组至少满足其中一项。"),
+        )
+    if rule.kind == config.KIND_LINES:
+        return forms.CharField(
+            label=label,
+            widget=forms.Textarea(attrs={"rows": min(max(len(rule.default), 3), 12)}),
+            help_text=_("每行一项。"),
+        )
+    return forms.CharField(
+        label=label,
+        widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false"}),
+        help_text=_("JSON 格式，结构须与默认值相同。"),
+    )
+
+
+class RuleForm(StyledForm, forms.Form):
+    """Change one rule: the new value, the day it takes effect and the version read."""
+
+    effective_from = forms.DateField(
+        label=_("施行日期"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("此日及以后按新值办理；此前已发生的事项不受影响。"),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def __init__(self, *args, rule: config.Rule, value=None, version: int = 0, **kwargs):
+        self.rule = rule
+        kwargs.setdefault("prefix", rule.key.replace(".", "-"))
+        kwargs.setdefault(
+            "initial",
+            {
+                "value": _as_text(rule, value if value is not None else rule.default),
+                "effective_from": timezone.localdate(),
+                "version": version,
+            },
+        )
+        super().__init__(*args, **kwargs)
+        self.fields = {"value": _value_field(rule), **self.fields}
+        style_widgets(self)
+
+    def clean_value(self):
+        raw = self.cleaned_data["value"]
+        kind = self.rule.kind
+        if kind == config.KIND_LINES:
+            items = [line.strip() for line in raw.splitlines() if line.strip()]
+            if self.rule.default and isinstance(self.rule.default[0], int):
+                parsed = []
+                for number, item in enumerate(items, start=1):
+                    try:
+                        parsed.append(int(item))
+                    except ValueError:
+                        raise ValidationError(
+                            _("第%(n)d行“%(item)s”须为整数。") % {"n": number, "item": item}
+                        ) from None
+                items = parsed
+            raw = items
+        elif kind == config.KIND_GROUPS:
+            codes = {label: code for code, label in self.rule.choice_list()}
+            codes.update({code: code for code in codes.values()})
+            groups = []
+            for number, line in enumerate(raw.splitlines(), start=1):
+                names = [n for n in re.split(r"[、，,；;\s]+", line) if n]
+                if not names:
+                    continue
+                unknown = [n for n in names if n not in codes]
+                if unknown:
+                    raise ValidationError(
+                        _("第%(n)d行：“%(names)s”不是可选项，可选：%(all)s")
+                        % {
+                            "n": number,
+                            "names": "、".join(unknown),
+                            "all": "、".join(label for _c, label in self.rule.choice_list()),
+                        }
+                    )
+                groups.append([codes[n] for n in names])
+            raw = groups
+        elif kind == config.KIND_JSON:
+            try:
+                raw = json.loads(raw)
+            except json.JSONDecodeError as exc:
+                raise ValidationError(
+                    _("不是有效的 JSON（第%(line)d行第%(col)d列）：请检查括号、引号和逗号。")
+                    % {"line": exc.lineno, "col": exc.colno}
+                ) from None
+        return self.rule.validate(raw)
+
+    def clean_effective_from(self):
+        value = self.cleaned_data["effective_from"]
+        if value < timezone.localdate():
+            raise ValidationError(_("施行日期不能早于今天：已发生的事按当时的规则办理。"))
+        return value
+
+
+class RestoreForm(forms.Form):
+    effective_from = forms.DateField(required=False)
+    version = forms.IntegerField(min_value=0)

@@ -1,0 +1,150 @@
+"""规则设置: the configurable rules of one organisation, generated from the registry
+(orgs.config). Everyone with a role in the organisation (or above it) reads them; the system
+administrator of the organisation or of one above it changes them (`orgs.rules`)."""
+
+from django.apps import apps
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from xieshang.core import access
+from xieshang.core.audit import StaleEdit
+
+from . import config
+from .forms import RestoreForm, RuleForm
+from .models import Organisation
+
+PERM = "orgs.rules"
+
+
+def may_read(user, organisation: Organisation) -> bool:
+    return bool(access.roles(user, organisation)) or access.can(user, PERM, organisation)
+
+
+def _group_label(module: str) -> str:
+    try:
+        return str(apps.get_app_config(module).verbose_name)
+    except LookupError:
+        return module
+
+
+def _groups(organisation, states, editable: bool, bound: dict | None = None):
+    """Rules grouped by module, each with its form (the bound one for the rule just
+    rejected, so what was typed stays)."""
+    bound = bound or {}
+    groups: dict[str, dict] = {}
+    for state in sorted(states, key=lambda s: s.rule.key):
+        module = state.rule.module
+        group = groups.setdefault(
+            module, {"module": module, "label": _group_label(module), "rules": []}
+        )
+        if editable:
+            state.form = bound.get(state.rule.key) or RuleForm(
+                rule=state.rule, value=state.value, version=state.version
+            )
+        group["rules"].append(state)
+    return sorted(groups.values(), key=lambda g: g["module"])
+
+
+@login_required
+def rules_home(request):
+    """The navigation's entry: the rules of the user's own (highest) organisation, or of
+    `?org=` among those the user may change (the page's organisation switcher)."""
+    wanted = request.GET.get("org", "")
+    organisation = None
+    if wanted.isdigit():
+        organisation = access.organisations(request.user, PERM).filter(pk=wanted).first()
+    organisation = organisation or access.home_organisation(request.user)
+    if organisation is None:
+        organisation = access.organisations(request.user, PERM).order_by("path").first()
+    if organisation is None:
+        raise PermissionDenied
+    return redirect("orgs:rules", org_id=organisation.pk)
+
+
+@login_required
+def rules(request, org_id: int):
+    organisation = get_object_or_404(Organisation, pk=org_id)
+    if not may_read(request.user, organisation):
+        raise PermissionDenied
+    editable = access.can(request.user, PERM, organisation)
+    bound: dict = {}
+    status = 200
+    if request.method == "POST":
+        if not editable:
+            raise PermissionDenied
+        key = request.POST.get("rule", "")
+        rule = config.RULES.get(key)
+        if rule is None:
+            raise Http404
+        anchor = reverse("orgs:rules", args=[organisation.pk]) + "#rule-" + key.replace(".", "-")
+        if request.POST.get("action") == "restore":
+            restore = RestoreForm(request.POST)
+            if not restore.is_valid():
+                raise Http404
+            try:
+                config.restore_inherited(
+                    organisation,
+                    key,
+                    actor=request.user,
+                    effective_from=restore.cleaned_data["effective_from"],
+                    expected_version=restore.cleaned_data["version"],
+                )
+            except (StaleEdit, ValidationError) as exc:
+                messages.error(request, "；".join(getattr(exc, "messages", [str(exc)])))
+                return redirect(anchor)
+            messages.success(request, _("“%(label)s”已恢复继承。") % {"label": rule.label})
+            return redirect(anchor)
+        form = RuleForm(request.POST, rule=rule)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                config.set_value(
+                    organisation,
+                    key,
+                    data["value"],
+                    actor=request.user,
+                    effective_from=data["effective_from"],
+                    expected_version=data["version"],
+                )
+            except StaleEdit as exc:
+                form.add_error(None, str(exc))
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("“%(label)s”已保存。") % {"label": rule.label})
+                return redirect(anchor)
+        bound[key] = form
+        status = 400
+    states = config.rule_states(organisation)
+    ancestors = {o.pk: o for o in Organisation.objects.filter(pk__in=organisation.ancestor_ids())}
+    for state in states:
+        state.source_org = ancestors.get(state.source_org_id)
+        state.anchor = state.rule.key.replace(".", "-")
+        state.shown = state.rule.display(state.value)
+        state.default_shown = state.rule.display(state.rule.default)
+        state.scheduled_shown = [
+            {
+                "date": date,
+                "text": _("恢复继承") if inherit else state.rule.display(value),
+            }
+            for date, inherit, value in state.scheduled
+        ]
+        state.restorable = state.own or any(not inherit for _d, inherit, _v in state.scheduled)
+    return render(
+        request,
+        "orgs/rules.html",
+        {
+            "organisation": organisation,
+            "groups": _groups(organisation, states, editable, bound),
+            "editable": editable,
+            "choices": (
+                access.organisations(request.user, PERM).order_by("path") if editable else []
+            ),
+        },
+        status=status,
+    )
