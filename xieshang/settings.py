@@ -290,6 +290,18 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "xieshang@localhost")
 SMS_BACKEND = os.environ.get("SMS_BACKEND", "xieshang.core.sms.FileSmsBackend")
 SMS_FILE_PATH = VAR_DIR / "sms"
 
+# --- Official-document fonts (core.pdf, GB/T 9704-2012) ----------------------------------
+# Offices that hold licences name the fonts here: a family installed on the server
+# ("FangSong_GB2312") or a font file (/usr/share/fonts/custom/FZXBSJW.TTF). Left empty, or
+# not found, the free CJK fonts installed here stand in and the PDF says so in its Subject.
+OFFICIAL_FONTS = {
+    "fangsong": os.environ.get("OFFICIAL_FONT_FANGSONG", ""),  # body text, 仿宋
+    "xiaobiaosong": os.environ.get("OFFICIAL_FONT_XIAOBIAOSONG", ""),  # titles, 小标宋
+    "heiti": os.environ.get("OFFICIAL_FONT_HEITI", ""),  # first-level headings, 黑体
+    "kaiti": os.environ.get("OFFICIAL_FONT_KAITI", ""),  # second-level headings, 楷体
+    "songti": os.environ.get("OFFICIAL_FONT_SONGTI", ""),  # page numbers, 宋体
+}
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

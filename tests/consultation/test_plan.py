@@ -228,4 +228,12 @@ def test_it_renders_the_published_plan_as_an_official_pdf(world):
     assert "示范区政协2027年度协商工作计划" in flat
     assert "老旧小区改造提升专题协商" in flat
     assert "2026年11月20日" in flat
+    # Issued as a notice of the party committee's office with the plan as its attachment,
+    # the 版记 (抄送, 印发) at the foot of the last page.
+    first = "".join(reader.pages[0].extract_text().split())
+    assert "关于印发《示范区政协2027年度协商工作计划》的通知" in first
+    assert "附件：示范区政协2027年度协商工作计划" in first
+    assert "".join(reader.pages[1].extract_text().split()).startswith("附件示范区政协2027年度")
+    last = "".join(reader.pages[-1].extract_text().split())
+    assert "抄送：示范区政协" in last and "中共示范区委员会办公室2026年11月20日印发" in last
     assert dt.date(2026, 11, 20) == plan.approved_on

@@ -125,8 +125,15 @@ def test_the_office_composes_an_issue_and_downloads_its_pdf(client, world):
     assert a.issue is not None and a.issue.number == 1
     pdf = client.get(f"/opinions/issues/{a.issue_id}/pdf/")
     assert pdf["Content-Type"] == "application/pdf"
-    text = "".join(p.extract_text() for p in PdfReader(BytesIO(pdf.content)).pages)
+    pages = PdfReader(BytesIO(pdf.content)).pages
+    text = "".join(p.extract_text() for p in pages)
     assert "第一条信息" in text and "第二条信息" in text and "第1期" in text
+    # As a bulletin is printed: 期号 with the running number under the masthead, the 报/送
+    # lines at the foot of the last page.
+    flat = "".join(text.split())
+    assert f"社情民意{a.issue.year}年第1期（总第1期）示范区政协办公室编" in flat
+    last = "".join(pages[-1].extract_text().split())
+    assert "报：示范市政协，中共示范区委员会，示范区人民政府。" in last and "送：" in last
     # Nothing chosen: refused with a clear message.
     response = client.post("/opinions/issues/new/", {})
     assert response.status_code == 400

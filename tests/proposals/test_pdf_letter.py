@@ -106,3 +106,15 @@ def test_the_letter_stays_chinese_when_the_user_browses_in_english(client, world
         response = client.get(f"/proposals/dept/answers/{answer.pk}/letter.pdf")
     _, text = read(response.content)
     assert "现答复如下" in text
+
+
+def test_the_letter_greets_once_when_the_clerks_text_opens_with_its_own_greeting(world):
+    answer = answered(world, cosigners=["wang"])
+    answer.text = "尊敬的张丽华委员、王建国委员：\n一、已将老旧小区加装电梯纳入年度民生实事。"
+    _, text = read(pdf.answer_letter(answer))
+    assert text.count("委员：") == 1
+    assert "尊敬的张丽华委员、王建国委员：您提出的" in text
+    # An opening that is no greeting stays in the text, after the letter's own greeting.
+    answer.text = "现将办理情况答复如下：\n一、已纳入年度民生实事。"
+    _, text = read(pdf.answer_letter(answer))
+    assert "张丽华委员、王建国委员：您提出的" in text and "现将办理情况答复如下：" in text

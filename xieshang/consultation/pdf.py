@@ -1,5 +1,6 @@
 """The published annual consultation plan as an official document (GB/T 9704-2012), rendered
-with the shared `core.pdf.render_pdf` and the `pdf/official.html` base layout."""
+with the shared `core.pdf.render_pdf` and the `pdf/official.html` base layout: a notice
+关于印发《…年度协商工作计划》的通知 from the party committee's office, the plan as its 附件."""
 
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -17,18 +18,24 @@ def plan_context(plan: ConsultationPlan) -> dict:
     months: dict[int, list] = {}
     for item in items:
         months.setdefault(item.month, []).append(item)
+    issuer = _("中共%(place)s委员会办公室") % {"place": place}
+    issued_on = chinese_date(plan.approved_on)
     return {
-        "doc_title": plan.title,
-        "masthead": _("中共%(place)s委员会办公室") % {"place": place},
+        "doc_title": _("关于印发《%(title)s》的通知") % {"title": plan.title},
+        "attachment_title": plan.title,
+        "addressees": _("各有关单位："),
+        "masthead": issuer,
         "masthead_suffix": _("文件"),
         "letter_format": False,
         "doc_number": plan.doc_number,
         "plan": plan,
         "months": sorted(months.items()),
         "paragraphs": [p.strip() for p in plan.preface.splitlines() if p.strip()],
-        "issuer": _("中共%(place)s委员会办公室") % {"place": place},
-        "issue_date": chinese_date(plan.approved_on),
+        "issuer": issuer,
+        "issue_date": issued_on,
         "copy_to": [org.name, _("%(place)s人民政府办公室") % {"place": place}],
+        "printed_by": issuer,
+        "printed_on": issued_on,
     }
 
 

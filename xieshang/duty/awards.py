@@ -672,6 +672,9 @@ def _decision_context(commendation: Commendation) -> dict:
         % {"year": commendation.year, "types": _("、").join(str(g[1]) for g in groups)},
         "issuer": org.name,
         "issue_date": chinese_date(day),
+        # 版记: the committee's office prints the decision on the day it is issued.
+        "printed_by": _("%(org)s办公室") % {"org": org.name},
+        "printed_on": chinese_date(day),
         "commendation": commendation,
         "sections": sections,
     }

@@ -1,6 +1,7 @@
 """Reads of social-conditions items with a fixed number of queries."""
 
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.utils.translation import gettext as _
 
 from xieshang.core import access
 from xieshang.members.models import Member, Membership
@@ -104,3 +105,28 @@ def adoption_levels() -> list[tuple[str, str]]:
 
 def adoption_count(opinion_ids) -> int:
     return Adoption.objects.filter(opinion_id__in=opinion_ids).count()
+
+
+def bulletin_particulars(issue) -> dict:
+    """What the printed bulletin shows besides its items (GB/T 9704-2012 as offices print
+    a 简报): the running number since the first issue (总第N期; two queries with the
+    parent) and the 报/送 lines of its foot: the committee above and the district's party
+    committee and government are reported to (报), the committee's own leaders and bodies
+    sent to (送)."""
+    from .models import Issue
+
+    org = issue.organisation
+    serial = Issue.objects.filter(
+        Q(year__lt=issue.year) | Q(year=issue.year, number__lte=issue.number), organisation=org
+    ).count()
+    place = org.name.removesuffix("政协")
+    report_to = [org.parent.name] if org.parent_id else []
+    report_to += [
+        _("中共%(place)s委员会") % {"place": place},
+        _("%(place)s人民政府") % {"place": place},
+    ]
+    send_to = [
+        _("%(org)s主席、副主席、秘书长") % {"org": org.name},
+        _("各专门委员会"),
+    ]
+    return {"serial": serial, "report_to": report_to, "send_to": send_to}

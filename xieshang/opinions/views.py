@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -348,9 +348,9 @@ def issue_pdf(request, pk: int):
     items = list(found.opinions.prefetch_related(selectors.AUTHORS).order_by("pk"))
     for item in items:
         item.author_names = "、".join(a.name for a in item.authors.all()) or item.source_body
-    content = render_pdf(
-        "opinions/pdf/issue.html",
-        {
+    # Official documents are Chinese whatever the page language (core.pdf).
+    with translation.override("zh-hans"):
+        context = {
             "masthead": _("社情民意"),
             "doc_number": _("%(year)s年第%(n)s期") % {"year": found.year, "n": found.number},
             "doc_title": _("社情民意信息"),
@@ -358,8 +358,9 @@ def issue_pdf(request, pk: int):
             "issue_date": chinese_date(found.published_on),
             "issue": found,
             "items": items,
-        },
-    )
+            **selectors.bulletin_particulars(found),
+        }
+    content = render_pdf("opinions/pdf/issue.html", context)
     return pdf_response(content, f"社情民意{found.year}年第{found.number}期.pdf")
 
 

@@ -19,6 +19,18 @@ def _salutation(proposal, proposers) -> str:
     return "、".join(names)
 
 
+_GREETING_WORDS = ("尊敬的", "委员", "同志", "先生", "女士")
+
+
+def _greeting(paragraph: str, proposal) -> bool:
+    """Whether the clerk's text opens with its own greeting (尊敬的张丽华委员：): then the
+    letter uses it instead of adding one, so the letter greets exactly once."""
+    if not paragraph.endswith(("：", ":")) or len(paragraph) > 40 or "。" in paragraph:
+        return False
+    words = _GREETING_WORDS + ((proposal.proposer_body,) if proposal.proposer_body else ())
+    return any(word in paragraph for word in words)
+
+
 def answer_letter_context(answer) -> dict:
     from . import services
 
@@ -35,6 +47,11 @@ def answer_letter_context(answer) -> dict:
             "department"
         )
     ]
+    paragraphs = [p.strip() for p in answer.text.splitlines() if p.strip()]
+    salutation = _salutation(proposal, proposers)
+    salutation_from_text = bool(paragraphs) and _greeting(paragraphs[0], proposal)
+    if salutation_from_text:
+        salutation = paragraphs.pop(0)
     return {
         "doc_title": _("关于%(org)s%(number)s提案的答复函")
         % {"org": organisation.name, "number": proposal.number},
@@ -49,8 +66,9 @@ def answer_letter_context(answer) -> dict:
         "proposal": proposal,
         "department": department,
         "organisation": organisation,
-        "salutation": _salutation(proposal, proposers),
-        "paragraphs": [p.strip() for p in answer.text.splitlines() if p.strip()],
+        "salutation": salutation,
+        "salutation_from_text": salutation_from_text,
+        "paragraphs": paragraphs,
         "issuer": department.name,
         "issue_date": chinese_date(answered_on),
         "co_departments": co_departments,
