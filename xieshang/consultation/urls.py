@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_activities, views_summary
+from . import views, views_activities, views_exports, views_summary
 
 app_name = "consultation"
 urlpatterns = [
@@ -8,6 +8,7 @@ urlpatterns = [
     path("summary/", views_summary.summary_page, name="summary"),
     path("summary/pdf/", views_summary.summary_pdf, name="summary_pdf"),
     path("topics/", views.topics, name="topics"),
+    path("topics/export.xlsx", views_exports.topics_export, name="topics_export"),
     path("topics/new/", views.topic_new, name="topic_new"),
     path("topics/moderation/", views.moderation, name="moderation"),
     path(
@@ -41,6 +42,9 @@ urlpatterns = [
         name="party_plan_action",
     ),
     path("activities/", views_activities.activities, name="activities"),
+    path(
+        "activities/export.xlsx", views_exports.activities_export, name="activities_export"
+    ),
     path("activities/new/", views_activities.activity_new, name="activity_new"),
     path("activities/<int:pk>/", views_activities.activity_detail, name="activity"),
     path(

@@ -22,7 +22,7 @@ from xieshang.core.forms import add_service_errors
 from xieshang.core.params import id_param, int_param, paginate, year_param
 from xieshang.orgs.models import Level, Organisation
 
-from . import policies, selectors, services, summary
+from . import exports, policies, selectors, services, summary
 from .forms import (
     ApproveForm,
     BulkRejectForm,
@@ -105,19 +105,8 @@ def dashboard(request):
 
 @login_required
 def topics(request):
-    status = request.GET.get("status", "")
-    source = request.GET.get("source", "")
-    area = str(id_param(request, "area", default="", label=_("重点领域")))
-    if status not in Topic.Status.values:
-        status = ""
-    if source not in Topic.Source.values:
-        source = ""
-    qs = selectors.topic_list(request.user, status=status, source=source, focus_area=area)
-    query = request.GET.get("q", "").strip()[:50]
-    if query:
-        from xieshang.textsim import search
-
-        qs = search(qs, ["title", "description", "proposer_name"], query)
+    filters = exports.topic_filters(request)
+    qs = exports.topic_rows(request, filters)
     areas = FocusArea.objects.filter(
         access.org_filter(request.user, "consultation.view"), is_active=True
     ).order_by("organisation__path", "sort_order")
@@ -126,10 +115,10 @@ def topics(request):
         "consultation/topics.html",
         {
             "page": _paginate(request, qs),
-            "status": status,
-            "source": source,
-            "area": area,
-            "query": query,
+            "status": filters["status"],
+            "source": filters["source"],
+            "area": filters["area"],
+            "query": filters["query"],
             "statuses": [c for c in Topic.Status.choices if c[0] != Topic.Status.PENDING],
             "sources": Topic.Source.choices,
             "areas": areas,
