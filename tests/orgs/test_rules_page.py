@@ -8,6 +8,7 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.factories import make_org, user_with_role
 from tests.proposals.conftest import World, submitted
@@ -156,6 +157,11 @@ def test_the_form_starts_from_the_value_in_force_and_today(db):
     form = RuleForm(rule=rule, value=[["A", "甲"]], version=4)
     assert '"甲"' in form["value"].value()
     assert form["version"].value() == 4
+    # A date input takes only ISO dates: anything else reaches the server empty.
+    today = timezone.localdate().isoformat()
+    assert f'type="date" name="proposals-outcome_categories-effective_from" value="{today}"' in str(
+        form["effective_from"]
+    )
     lines = RuleForm(rule=config.RULES["proposals.categories"], value=["经济", "民生"])
     assert lines["value"].value() == "经济\n民生"
 

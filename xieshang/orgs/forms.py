@@ -71,7 +71,7 @@ class RuleForm(StyledForm, forms.Form):
 
     effective_from = forms.DateField(
         label=_("施行日期"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_("此日及以后按新值办理；此前已发生的事项不受影响。"),
     )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
