@@ -383,3 +383,37 @@ def test_rules_drawn_from_a_choice_list_are_shown_and_typed_in_words(client, tre
         == 302
     )
     assert config.get(east, duties) == [["plenary_half_day"], ["inspection", "opinion_submitted"]]
+
+
+ODD = ["", " ", "😀", "<script>alert(1)</script>", "1e400", "NaN", "-0", "9" * 40, "[" * 5000]
+ODD += ["前\x1b后", '{"a": [1, 2]}', "null", "1.5", "true"]
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        REVIEW,
+        "meetings.plenary_min_share",
+        "proposals.categories",
+        "meetings.committee_report_months",
+        "proposals.outcome_categories",
+        "duty.minimum_duties",
+    ],
+)
+@time_machine.travel(TODAY)
+def test_odd_input_never_breaks_the_page_and_stays_typed(client, tree, key):
+    _city, east, _west = tree
+    client.force_login(user_with_role(Role.SYSTEM_ADMIN, east))
+    prefix = key.replace(".", "-")
+    for text in ODD:
+        response = post(client, east, key, text)
+        assert response.status_code in (302, 400), (text, response.status_code)
+        if response.status_code == 400:
+            (state,) = [
+                s for g in response.context["groups"] for s in g["rules"] if s.rule.key == key
+            ]
+            assert state.form.data[f"{prefix}-value"] == text
+    for value in config.RULES[key].validate(config.get(east, key)), config.get(east, key):
+        assert value is not None
+    assert client.post(url(east), {"rule": "no.such"}).status_code == 404
+    assert client.post(url(east), {"rule": key, "action": "restore"}).status_code == 404

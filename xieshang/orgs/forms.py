@@ -13,6 +13,8 @@ from xieshang.core.forms import StyledForm, style_widgets
 
 from . import config
 
+MAX_TEXT = 20000  # characters of a list or table typed into a rule
+
 
 def _as_text(rule: config.Rule, value) -> object:
     """The value as its input shows it."""
@@ -50,17 +52,20 @@ def _value_field(rule: config.Rule) -> forms.Field:
     if rule.kind == config.KIND_GROUPS:
         return forms.CharField(
             label=label,
+            max_length=MAX_TEXT,
             widget=forms.Textarea(attrs={"rows": max(len(rule.default), 3)}),
             help_text=_("每行一组，组内各项用顿号分隔；每组至少满足其中一项。"),
         )
     if rule.kind == config.KIND_LINES:
         return forms.CharField(
             label=label,
+            max_length=MAX_TEXT,
             widget=forms.Textarea(attrs={"rows": min(max(len(rule.default), 3), 12)}),
             help_text=_("每行一项。"),
         )
     return forms.CharField(
         label=label,
+        max_length=MAX_TEXT,
         widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false"}),
         help_text=_("JSON 格式，结构须与默认值相同。"),
     )
@@ -130,6 +135,8 @@ class RuleForm(StyledForm, forms.Form):
         elif kind == config.KIND_JSON:
             try:
                 raw = json.loads(raw)
+            except RecursionError:
+                raise ValidationError(_("JSON 嵌套层次过深。")) from None
             except json.JSONDecodeError as exc:
                 raise ValidationError(
                     _("不是有效的 JSON（第%(line)d行第%(col)d列）：请检查括号、引号和逗号。")
