@@ -247,7 +247,11 @@ DOCUMENTS = {
     ),
     "opinions_issue": Doc(_issue),
     "awards_decision": Doc(
-        _decision, long_paragraph=False, file_format=True, closing="作出新的贡献。"
+        _decision,
+        long_paragraph=False,
+        file_format=True,
+        closing="作出新的贡献。",
+        signature=_today_signed(),
     ),
     "duty_certificate": Doc(
         _certificate,
@@ -257,10 +261,14 @@ DOCUMENTS = {
     ),
     "duty_annual_report": Doc(_annual_report, long_paragraph=False, signature=_today_signed()),
     "nominations_roster": Doc(_roster, long_paragraph=False, signature=_today_signed()),
-    "proposals_work_report": Doc(_work_report, long_paragraph=False),
-    "opinions_summary": Doc(_opinion_summary, long_paragraph=False),
-    "consultation_summary": Doc(_consultation_summary, long_paragraph=False),
-    "followups_assessment": Doc(_assessment, long_paragraph=False, inset=2),
+    "proposals_work_report": Doc(_work_report, long_paragraph=False, signature=_today_signed()),
+    "opinions_summary": Doc(_opinion_summary, long_paragraph=False, signature=_today_signed()),
+    "consultation_summary": Doc(
+        _consultation_summary, long_paragraph=False, signature=_today_signed()
+    ),
+    "followups_assessment": Doc(
+        _assessment, long_paragraph=False, inset=2, signature=_today_signed()
+    ),
 }
 
 
