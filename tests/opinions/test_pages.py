@@ -133,7 +133,8 @@ def test_the_office_composes_an_issue_and_downloads_its_pdf(client, world):
     flat = "".join(text.split())
     assert f"社情民意{a.issue.year}年第1期（总第1期）示范区政协办公室编" in flat
     last = "".join(pages[-1].extract_text().split())
-    assert "报：示范市政协，中共示范区委员会，示范区人民政府。" in last and "送：" in last
+    assert "报：中国人民政治协商会议示范市委员会，中共示范区委员会，示范区人民政府。" in last
+    assert "送：" in last and "中国人民政治协商会议示范区委员会办公室" in last
     # Nothing chosen: refused with a clear message.
     response = client.post("/opinions/issues/new/", {})
     assert response.status_code == 400

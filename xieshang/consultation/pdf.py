@@ -5,6 +5,7 @@ with the shared `core.pdf.render_pdf` and the `pdf/official.html` base layout: a
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from xieshang.core.pdf import official_name
 from xieshang.core.text import chinese_date
 
 from . import selectors
@@ -33,7 +34,7 @@ def plan_context(plan: ConsultationPlan) -> dict:
         "paragraphs": [p.strip() for p in plan.preface.splitlines() if p.strip()],
         "issuer": issuer,
         "issue_date": issued_on,
-        "copy_to": [org.name, _("%(place)s人民政府办公室") % {"place": place}],
+        "copy_to": [official_name(org.name), _("%(place)s人民政府办公室") % {"place": place}],
         "printed_by": issuer,
         "printed_on": issued_on,
     }

@@ -27,6 +27,14 @@ STATIC_DIR = Path(settings.BASE_DIR) / "xieshang" / "static"
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 
+def official_name(name: str) -> str:
+    """The full name GB/T 9704-2012 wants where a document names a body in its 版记 (抄送,
+    印发机关): 示范区政协 → 中国人民政治协商会议示范区委员会; other names as they are."""
+    if name.endswith("政协") and len(name) > 2:
+        return f"中国人民政治协商会议{name.removesuffix('政协')}委员会"
+    return name
+
+
 # --- Fonts ---------------------------------------------------------------------------------
 
 # role → (the style the standard names, the free font that stands in, generic family)

@@ -650,6 +650,7 @@ def decision_context(commendation: Commendation) -> dict:
 
 
 def _decision_context(commendation: Commendation) -> dict:
+    from xieshang.core.pdf import official_name
     from xieshang.core.text import chinese_date, chinese_number
 
     org = commendation.organisation
@@ -673,7 +674,7 @@ def _decision_context(commendation: Commendation) -> dict:
         "issuer": org.name,
         "issue_date": chinese_date(day),
         # 版记: the committee's office prints the decision on the day it is issued.
-        "printed_by": _("%(org)s办公室") % {"org": org.name},
+        "printed_by": _("%(org)s办公室") % {"org": official_name(org.name)},
         "printed_on": chinese_date(day),
         "commendation": commendation,
         "sections": sections,

@@ -120,7 +120,9 @@ def bulletin_particulars(issue) -> dict:
         Q(year__lt=issue.year) | Q(year=issue.year, number__lte=issue.number), organisation=org
     ).count()
     place = org.name.removesuffix("政协")
-    report_to = [org.parent.name] if org.parent_id else []
+    from xieshang.core.pdf import official_name
+
+    report_to = [official_name(org.parent.name)] if org.parent_id else []
     report_to += [
         _("中共%(place)s委员会") % {"place": place},
         _("%(place)s人民政府") % {"place": place},
@@ -129,4 +131,10 @@ def bulletin_particulars(issue) -> dict:
         _("%(org)s主席、副主席、秘书长") % {"org": org.name},
         _("各专门委员会"),
     ]
-    return {"serial": serial, "report_to": report_to, "send_to": send_to}
+    printed_by = _("%(org)s办公室") % {"org": official_name(org.name)}
+    return {
+        "serial": serial,
+        "report_to": report_to,
+        "send_to": send_to,
+        "printed_by": printed_by,
+    }
