@@ -10,6 +10,7 @@ import re
 import pytest
 import time_machine
 from django.urls import reverse
+from django.utils import timezone
 from pypdf import PdfReader
 
 from xieshang.consultation import services, summary
@@ -347,6 +348,16 @@ def test_only_those_who_read_the_dashboard_read_the_summary(world, client):
     client.force_login(world.other_office)
     response = client.get(reverse("consultation:summary"), {"organisation": world.district.pk})
     assert response.status_code == 404
+
+
+def test_a_value_outside_the_choices_gets_its_own_row_and_the_totals_stay_exact(world):
+    # Older data (or an import) may carry a source no longer among the choices.
+    Topic.objects.create(
+        organisation=world.district, title="旧数据议题", source="office", proposer_name="办公室"
+    )
+    world.topic("关于老旧小区加装电梯的协商")
+    rows = summary.work_report(world.district, timezone.localdate().year).topics_table()
+    assert rows[-2:] == [("office", 1, 1, 0), ("合计", 2, 2, 0)]
 
 
 @pytest.mark.parametrize("year", ["abc", "1900", "20266", "2026.5"])

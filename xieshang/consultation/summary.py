@@ -58,8 +58,12 @@ def held_activities_of_year(year: int) -> QuerySet:
     return activities_of_year(year).filter(status=Activity.Status.HELD)
 
 
-def percent(part: int, whole: int) -> float | None:
-    return round(100 * part / whole, 1) if whole else None
+def _row(rows: dict, cls, code: str):
+    """The row of `code`; a value no longer among the model's choices (older data) gets a
+    row of its own under its stored value, so that the totals stay exact."""
+    if code not in rows:
+        rows[code] = cls(code, code)
+    return rows[code]
 
 
 @dataclass
@@ -235,7 +239,7 @@ class WorkReport:
         """Per form of consultation (C2.8), in the model's order."""
         rows = {code: FormRow(code, str(label)) for code, label in ActivityForm.choices}
         for item in self._items:
-            row = rows[item["form"]]
+            row = _row(rows, FormRow, item["form"])
             row.planned += 1
             if item["done"]:
                 row.held += 1
@@ -245,7 +249,7 @@ class WorkReport:
                 row.unscheduled += 1
         for a in self._activities:
             if a["adhoc"] and a["status"] == Activity.Status.HELD:
-                rows[a["form"]].adhoc_held += a["n"]
+                _row(rows, FormRow, a["form"]).adhoc_held += a["n"]
         return list(rows.values())
 
     def forms_table(self) -> list[tuple]:
@@ -311,7 +315,7 @@ class WorkReport:
             .order_by()
         )
         for r in found:
-            row = rows[r["source"]]
+            row = _row(rows, TopicRow, r["source"])
             row.received, row.accepted, row.in_plan = r["received"], r["accepted"], r["taken"]
         return list(rows.values())
 
@@ -346,7 +350,7 @@ class WorkReport:
             .order_by()
         )
         for r in found:
-            row = rows[r["kind"]]
+            row = _row(rows, OutcomeRow, r["kind"])
             for name in ("drafted", "sent", "decided", "closed", "in_progress"):
                 setattr(row, name, r[name])
         return list(rows.values())
