@@ -209,6 +209,7 @@ OBJECTS: dict[str, dict[str, Callable]] = {
     "file": {"label": stored_file(0), "pk": stored_file(1), "field": stored_file(2)},
     "inbox_read": {"pk": obj("notification")},
     "tree_node": {"pk": obj("organisation")},
+    "orgs:rules": {"org_id": obj("organisation")},
     "user_detail": {"pk": obj("user")},
     "user_role_remove": {"pk": obj("user"), "ra_pk": obj("role_assignment")},
     "user_password_reset": {"pk": obj("user")},
