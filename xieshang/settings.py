@@ -274,6 +274,13 @@ TASKS = {
     }
 }
 SCHEDULER_TICK_SECONDS = envint("SCHEDULER_TICK_SECONDS", 60)
+# Backups (`manage.py backup`/`restore`, core/backup.py): archives go to BACKUP_DIR; the
+# scheduler writes one every night at BACKUP_TIME (local time, "HH:MM"; "off" disables it)
+# and keeps the newest BACKUP_KEEP. Copy the folder off the machine: a backup on the same
+# disk does not survive that disk.
+BACKUP_DIR = Path(os.environ.get("BACKUP_DIR") or VAR_DIR / "backups")
+BACKUP_KEEP = envint("BACKUP_KEEP", 14)
+BACKUP_TIME = os.environ.get("BACKUP_TIME", "02:30")
 # Exports (members, audit log) with more rows than this run as a background job with a
 # progress bar and a download link, instead of inside the request.
 EXPORT_JOB_THRESHOLD = envint("EXPORT_JOB_THRESHOLD", 2000)

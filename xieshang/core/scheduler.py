@@ -262,3 +262,27 @@ def recover_lost_tasks() -> int:
     from .tasks import recover_lost_tasks
 
     return recover_lost_tasks()
+
+
+def _backup_time() -> dt.time | None:
+    """settings.BACKUP_TIME as a time of day; None when nightly backups are switched off."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    value = str(getattr(settings, "BACKUP_TIME", "02:30") or "").strip()
+    if value.lower() in {"", "off", "none", "no", "false", "0"}:
+        return None
+    try:
+        return dt.time.fromisoformat(value)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f'BACKUP_TIME must be "HH:MM" or "off", got {value!r}') from exc
+
+
+def nightly_backup() -> str:
+    """Write a backup archive to BACKUP_DIR and keep the newest BACKUP_KEEP (core/backup.py)."""
+    from .backup import create_backup
+
+    return str(create_backup().path)
+
+
+if (_at := _backup_time()) is not None:
+    register("core.backup", nightly_backup, at=_at)
