@@ -97,6 +97,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every log line of a request, from any middleware, carries its id (core.logs).
+    "xieshang.core.logs.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -309,12 +311,49 @@ OFFICIAL_FONTS = {
     "songti": os.environ.get("OFFICIAL_FONT_SONGTI", ""),  # page numbers, 宋体
 }
 
+# LOG_FORMAT=json: one JSON object a line (time, level, logger, message, request id, path,
+# method, user id, status, duration, exception), for a log collector; default: text.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text").lower()
+if LOG_FORMAT not in {"text", "json"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT must be text or json, got {LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_context": {"()": "xieshang.core.logs.RequestContextFilter"}},
+    "formatters": {
+        "text": {
+            "()": "xieshang.core.logs.TextFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s: %(message)s",
+        },
+        "json": {"()": "xieshang.core.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_context"],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        # One line a request (status, duration, user id); gunicorn's access log covers the
+        # text format, so there only the 5xx lines.
+        "xieshang.request": {"level": "INFO" if LOG_FORMAT == "json" else "WARNING"},
+    },
 }
+
+# --- Health (/health/, core.health) ------------------------------------------------------
+# Full detail only from these addresses or networks, or with the X-Health-Token header.
+HEALTH_ALLOWED_IPS = envlist("HEALTH_ALLOWED_IPS", ["127.0.0.1", "::1"])
+HEALTH_TOKEN = envsecret("HEALTH_TOKEN", "")  # or HEALTH_TOKEN_FILE
+HEALTH_WORKER_STALE_MINUTES = envint("HEALTH_WORKER_STALE_MINUTES", 5)
+HEALTH_DISK_DEGRADED_PERCENT = envint("HEALTH_DISK_DEGRADED_PERCENT", 10)
+HEALTH_DISK_DEGRADED_BYTES = envint("HEALTH_DISK_DEGRADED_MB", 1024) * 1024 * 1024
+HEALTH_DISK_FAIL_PERCENT = envint("HEALTH_DISK_FAIL_PERCENT", 2)
+HEARTBEAT_DIR = VAR_DIR / "heartbeats"
+HEARTBEAT_SECONDS = envint("HEARTBEAT_SECONDS", 30)
+# A monitor on the server asks over plain HTTP: no redirect to HTTPS for these paths.
+SECURE_REDIRECT_EXEMPT = [r"^health/", r"^healthz$"]
 
 DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "Xieshang@2026")

@@ -37,7 +37,7 @@ def current_request():
 
 
 # Paths a user with an expired password may still reach.
-_EXEMPT_PREFIXES = ("/accounts/", "/static/", "/i18n/", "/api/", "/portal/")
+_EXEMPT_PREFIXES = ("/accounts/", "/static/", "/i18n/", "/api/", "/portal/", "/health")
 # Paths a staff user who has not yet given their second factor may reach. Not the password
 # pages: the password alone must not be enough to change the password. The API
 # authenticates with tokens, not the session.
@@ -49,6 +49,7 @@ _OTP_EXEMPT_PREFIXES = (
     "/jsi18n/",
     "/api/",
     "/healthz",
+    "/health/",
 )
 
 

@@ -40,6 +40,8 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.module_loading import module_has_submodule
 
+from .health import beat
+
 logger = logging.getLogger(__name__)
 
 # A tick that wakes a little early still runs a job whose interval is (almost) over.
@@ -233,6 +235,8 @@ def run_forever(stop: threading.Event, *, tick_seconds: float) -> None:
         except Exception:
             # A database hiccup must not end the scheduler; the next tick tries again.
             logger.exception("scheduler: tick failed")
+        else:
+            beat("scheduler")  # /health/ reads it (core.health)
         stop.wait(tick_seconds)
     logger.info("scheduler: stopped")
 

@@ -3,7 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from . import files, screen, tree, views, views_admin, views_jobs, views_search
+from . import files, screen, tree, views, views_admin, views_health, views_jobs, views_search
 
 urlpatterns = [
     path("favicon.ico", views.favicon, name="favicon"),
@@ -62,5 +62,7 @@ urlpatterns = [
     path("admin-duties/departments/", views_admin.department_order, name="department_order"),
     path("files/<str:label>/<int:pk>/<str:field>/", files.serve, name="file"),
     path("healthz", views.healthz, name="healthz"),
+    path("health/", views_health.health, name="health"),
+    path("health/live/", views_health.live, name="health_live"),
     path("", include([])),
 ]
