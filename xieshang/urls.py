@@ -31,6 +31,8 @@ urlpatterns = [
 
 # The 400 page shows what was wrong (`core.params`, the NUL check); Django's shows nothing.
 handler400 = "xieshang.core.errors.bad_request"
+# The 500 page shows the request id to quote to the office (core.logs).
+handler500 = "xieshang.core.errors.server_error"
 
 if settings.DEBUG or getattr(settings, "ADMIN_ENABLED", False):
     urlpatterns.append(path("admin/", admin.site.urls))

@@ -14,3 +14,20 @@ from django.shortcuts import render
 def bad_request(request, exception=None):
     message = str(exception) if type(exception) is BadRequest else ""
     return render(request, "400.html", {"message": message}, status=400)
+
+
+def server_error(request, *args, **kwargs):
+    """The 500 page, with the request id the user can quote to the office (core.logs); the
+    same id is on the error's log line. Rendered without the request's context processors:
+    they may need the database, which may be what failed."""
+    from django.http import HttpResponseServerError
+    from django.template import loader
+
+    from .logs import current_request_id
+
+    request_id = getattr(request, "request_id", "") or current_request_id()
+    try:
+        body = loader.get_template("500.html").render({"request_id": request_id})
+    except Exception:  # noqa: BLE001 - the error page itself must not fail
+        body = f"<h1>Server Error (500)</h1><p>{request_id}</p>"
+    return HttpResponseServerError(body)

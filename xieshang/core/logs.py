@@ -90,13 +90,23 @@ class RequestContextFilter(logging.Filter):
     """Adds request_id, path, method and user_id to every record (empty outside a request)."""
 
     def filter(self, record):
-        ctx = _context.get() or {}
+        ctx = _context.get()
+        # django.request's records carry the request; its 4xx lines are written after the
+        # middleware has returned, outside the context.
+        request = getattr(record, "request", None)
+        if ctx is None and request is not None and hasattr(request, "request_id"):
+            ctx = {
+                "request_id": request.request_id,
+                "path": getattr(request, "path", None),
+                "method": getattr(request, "method", None),
+                "user_id": None,
+            }
+        ctx = ctx or {}
         for key in ("request_id", "path", "method", "user_id"):
-            if not hasattr(record, key):
+            if getattr(record, key, None) is None:
                 setattr(record, key, ctx.get(key))
-        if getattr(record, "user_id", None) is None:
-            request = getattr(record, "request", None)  # django.request's records carry it
-            user = getattr(request, "user", None) if request is not None else None
+        if record.user_id is None and request is not None:
+            user = getattr(request, "user", None)
             if user is not None and getattr(user, "is_authenticated", False):
                 record.user_id = user.pk
         return True
