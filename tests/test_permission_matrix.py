@@ -217,6 +217,7 @@ OBJECTS: dict[str, dict[str, Callable]] = {
     "user_unlock": {"pk": obj("user")},
     "user_otp_reset": {"pk": obj("user")},
     "calendar_day_remove": {"pk": obj("calendar_day")},
+    "calendar_year": {"year": const(2027)},  # the calendar is the deployment's, not a district's
     "members:detail": {"pk": obj("member")},
     "members:edit": {"pk": obj("member")},
     "members:membership_status": {"pk": obj("member"), "membership_pk": obj("membership")},
