@@ -173,11 +173,6 @@ def plan_list(user) -> QuerySet:
     )
 
 
-def current_plan(organisation, year: int | None = None) -> ConsultationPlan | None:
-    year = year or timezone.localdate().year
-    return ConsultationPlan.objects.filter(organisation=organisation, year=year).first()
-
-
 # --- Activities and outcomes ------------------------------------------------------------------
 
 
