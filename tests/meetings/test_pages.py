@@ -138,10 +138,33 @@ def test_the_office_creates_a_meeting_and_a_member_asks_leave_with_a_reason(clie
     client.force_login(m.user)
     empty = client.post(f"/meetings/{meeting.pk}/leave/", {"reason": "  "})
     assert empty.status_code == 400
-    assert "这个字段是必填项" in empty.content.decode() or "必填" in empty.content.decode()
+    assert "请写明请假事由" in empty.content.decode()
+    # The reasons offered are the organisation's rule; "其他" needs the detail written out.
+    page = client.get(f"/meetings/{meeting.pk}/").content.decode()
+    assert '<option value="因公出差">因公出差</option>' in page
+    other = client.post(f"/meetings/{meeting.pk}/leave/", {"reason_kind": "其他", "reason": ""})
+    assert other.status_code == 400 and "请写明请假事由" in other.content.decode()
     done = client.post(f"/meetings/{meeting.pk}/leave/", {"reason": "出差在外"}, follow=True)
     assert "请假" in done.content.decode()
     assert LeaveRequest.objects.get().reason == "出差在外"
+
+
+def test_a_picked_leave_reason_is_kept_with_its_detail_and_follows_the_rule(client):
+    from xieshang.meetings.rules import LEAVE_REASONS
+    from xieshang.orgs import config
+
+    w = world()
+    m = w.member()
+    meeting = w.meeting(MeetingKind.STANDING, day=dt.date(2027, 3, 16))
+    config.set_value(w.org, LEAVE_REASONS, ["赴外地考察", "其他"], actor=w.office)
+    client.force_login(m.user)
+    page = client.get(f"/meetings/{meeting.pk}/").content.decode()
+    assert '<option value="赴外地考察">赴外地考察</option>' in page
+    assert "因公出差" not in page
+    client.post(
+        f"/meetings/{meeting.pk}/leave/", {"reason_kind": "赴外地考察", "reason": "随团赴杭州"}
+    )
+    assert LeaveRequest.objects.get().reason == "赴外地考察：随团赴杭州"
 
 
 def test_the_leave_queue_lists_only_what_the_user_decides(client):

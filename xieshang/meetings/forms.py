@@ -217,17 +217,42 @@ class LeaveForm(StyledForm, forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("不选即为全程请假。"),
     )
+    reason_kind = forms.ChoiceField(label=_("请假事由"), required=False)
     reason = forms.CharField(
-        label=_("请假事由"), max_length=500, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("具体说明"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
+    OTHER = "其他"
 
     def __init__(self, *args, meeting: Meeting, **kwargs):
         super().__init__(*args, **kwargs)
+        from xieshang.orgs import config
+
+        from .rules import LEAVE_REASONS
+
+        kinds = config.get(meeting.organisation, LEAVE_REASONS)
+        self.fields["reason_kind"].choices = [("", _("请选择")), *[(k, k) for k in kinds]]
         self.fields["sittings"].queryset = meeting.sittings.all()
         self.fields["sittings"].widget.attrs["class"] = "form-check-input"
         self.fields["sittings"].label_from_instance = lambda s: s.title
         if meeting.sittings.count() <= 1:
             self.fields["sittings"].widget = forms.MultipleHiddenInput()
+
+    def clean(self):
+        """The reason stored is the picked reason and the detail ("因公出差：赴省里培训");
+        "其他" or no pick needs the detail written out."""
+        data = super().clean()
+        kind, detail = data.get("reason_kind", ""), data.get("reason", "").strip()
+        if not detail and (not kind or kind == self.OTHER):
+            self.add_error("reason", _("请写明请假事由。"))
+            return data
+        if kind and kind != self.OTHER:
+            data["reason"] = f"{kind}：{detail}" if detail else kind
+        else:
+            data["reason"] = detail
+        return data
 
 
 class DecisionForm(StyledForm, forms.Form):

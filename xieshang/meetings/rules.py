@@ -29,6 +29,13 @@ PLENARY_MIN_SHARE = define(
     _("全体会议最低出席比例"),
     _("出席会次少于该比例的，按缺席计（默认三分之二）。"),
 )
+# The reasons a member picks from when asking for leave (the form keeps a free-text detail).
+LEAVE_REASONS = define(
+    "meetings.leave_reasons",
+    ["因公出差", "身体原因", "家庭重要事务", "参加上级组织的会议或活动", "其他"],
+    _("请假事由选项"),
+    _("委员请假时可选的常见事由；选“其他”须写明。"),
+)
 SIGNIN_OPEN_MINUTES = define("meetings.signin_open_minutes", 60, _("会前开放签到（分钟）"))
 LATE_AFTER_MINUTES = define("meetings.late_after_minutes", 15, _("开始后多少分钟签到算迟到"))
 QR_MAX_AGE_MINUTES = define("meetings.qr_max_age_minutes", 10, _("签到二维码有效期（分钟）"))
