@@ -69,6 +69,8 @@ DEFAULT_POLICIES = {
     },
     # Imports read by openpyxl, which only opens OOXML workbooks.
     "spreadsheet": {"kinds": ["xlsx"], "max_mb": 10},
+    # Scans of signed, stamped documents kept as the record (an answer letter of record).
+    "pdf": {"kinds": ["pdf"], "max_mb": 20},
 }
 
 

@@ -15,8 +15,8 @@ class ProposalsConfig(AppConfig):
 
         from . import search  # noqa: F401 - registers the header search provider
         from .dashboard import proposal_cards
-        from .models import Attachment
-        from .policies import can_view_attachment
+        from .models import Answer, Attachment
+        from .policies import can_view_answer, can_view_attachment
 
         register_cards(proposal_cards)
         from . import tree  # noqa: F401 - registers the roll-up page's column group
@@ -24,6 +24,7 @@ class ProposalsConfig(AppConfig):
 
         register_screen(screen_panel)
         files.register(Attachment, fields={"file": "original_name"}, can_view=can_view_attachment)
+        files.register(Answer, fields={"record_scan": "record_scan_name"}, can_view=can_view_answer)
 
         from . import rules  # noqa: F401 - defines the configurable rules
 
@@ -46,6 +47,8 @@ class ProposalsConfig(AppConfig):
                 "proposal.assignment_return": _("承办单位申请退回"),
                 "proposal.contact": _("联系提案人"),
                 "proposal.answer": _("答复"),
+                "proposal.answer_sign_off": _("签发答复函"),
+                "proposal.answer_record_upload": _("上传正式答复函"),
                 "proposal.evaluate": _("提案人评价"),
                 "proposal.rehandle": _("重新办理"),
                 "proposal.close": _("办结"),

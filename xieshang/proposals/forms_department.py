@@ -5,7 +5,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from xieshang.core.forms import StyledForm
+from xieshang.core.forms import SafeFileField, StyledForm
 
 from .models import Contact
 
@@ -81,6 +81,24 @@ class AnswerForm(StyledForm, forms.Form):
             ("", "—"),
             *[(code, f"{code}　{label}") for code, label in categories.items()],
         ]
+
+
+class SignOffForm(StyledForm, forms.Form):
+    """签发 has no input: the button is the leader's act."""
+
+
+class RecordScanForm(StyledForm, forms.Form):
+    file = SafeFileField(
+        label=_("正式答复函（盖章扫描件）"),
+        policy="pdf",
+        error_messages={"required": _("请选择盖章签字后的答复函扫描件（PDF）。")},
+    )
+    note = forms.CharField(
+        label=_("说明"),
+        required=False,
+        max_length=500,
+        help_text=_("可注明盖章日期或更换原因，记入办理记录。"),
+    )
 
 
 class ExtensionForm(StyledForm, forms.Form):

@@ -303,6 +303,26 @@ class Answer(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # 签发: the department leader's sign-off in the system, after the answer was submitted.
+    # It does not hold back the answer (the proposers rate it as before); it opens the
+    # upload of the stamped, signed scan, which is the letter of record (正式答复函).
+    signed_off_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("签发人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    signed_off_at = models.DateTimeField(_("签发时间"), null=True, blank=True)
+    record_scan = models.FileField(
+        _("正式答复函（盖章扫描件）"),
+        upload_to=RandomName("answers"),
+        storage=private_storage,
+        blank=True,
+    )
+    # The uploader's file name, for the download; the stored name is random (core.uploads).
+    record_scan_name = models.CharField(_("扫描件文件名"), max_length=255, blank=True)
 
     class Meta:
         verbose_name = _("答复函")

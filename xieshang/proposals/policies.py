@@ -11,8 +11,9 @@ from django.db.models import Q
 
 from xieshang.core import access
 from xieshang.core.access import department_ids, member_of
+from xieshang.orgs.models import Role
 
-from .models import Assignment, Attachment, Proposal
+from .models import Answer, Assignment, Attachment, Proposal
 
 
 def is_first_proposer(user, proposal: Proposal) -> bool:
@@ -55,6 +56,39 @@ def can_approve_key(user, proposal: Proposal) -> bool:
 
 def can_handle(user, assignment: Assignment) -> bool:
     return assignment.department_id in department_ids(user)
+
+
+def can_sign_off(user, assignment: Assignment) -> bool:
+    """签发 is the department's responsible leader's: a 承办单位负责人 of that department."""
+    return any(
+        ra.role == Role.DEPARTMENT_LEADER and ra.department_id == assignment.department_id
+        for ra in access.assignments(user)
+    )
+
+
+def can_view_answer(user, answer: Answer) -> bool:
+    """An answer's letters (the generated one and the stamped scan of record): see
+    `can_view_letters`. core.files asks this for the scan."""
+    return can_view_letters(user, answer.assignment.proposal)
+
+
+def can_view_letters(user, proposal: Proposal) -> bool:
+    """The answer letters of `proposal` (the proposal the departments answered) are for
+    the departments handling it, its proposers (also of proposals merged into it, who get
+    the same answer) and holders of `proposals.view`."""
+    from .services.evaluation import proposers  # services import this module
+
+    if access.can(user, "proposals.view", proposal.organisation):
+        return True
+    if proposal.created_by_id and proposal.created_by_id == user.pk:
+        return True
+    depts = department_ids(user)
+    if depts and proposal.assignments.filter(department_id__in=depts).exists():
+        return True
+    member = member_of(user)
+    if member is not None and proposal.first_proposer_id == member.pk:
+        return True
+    return member is not None and member.pk in {m.pk for m in proposers(proposal)}
 
 
 def visible_q(user) -> Q:

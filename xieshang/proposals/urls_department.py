@@ -14,4 +14,6 @@ urlpatterns = [
     path("<int:pk>/extension/", views.extension, name="dept_extension"),
     path("<int:pk>/return/", views.give_back, name="dept_return"),
     path("answers/<int:answer_pk>/letter.pdf", views.letter, name="dept_letter"),
+    path("answers/<int:answer_pk>/sign-off/", views.sign_off, name="dept_sign_off"),
+    path("answers/<int:answer_pk>/record/", views.record_upload, name="dept_record_upload"),
 ]

@@ -24,7 +24,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from xieshang.core import access, exports
+from xieshang.core import access, exports, files
 from xieshang.core.audit import StaleEdit, TransitionError, history
 from xieshang.core.forms import add_service_errors
 from xieshang.core.params import paginate
@@ -310,9 +310,13 @@ def _render_detail(
         for e in answer.evaluations.all()
         if member is not None and e.member_id == member.pk
     }
+    answers = [ans for a in assignments for ans in a.answers.all()]
+    letters = bool(answers) and policies.can_view_letters(user, source)
     for a in assignments:
         for answer in a.answers.all():
             answer.category_label = categories.get(answer.category, "")
+            answer.letters = letters
+            answer.scan_url = files.file_url(answer, "record_scan") if letters else ""
             answer.rate_form = None
             if flags["rate"] and answer.pk not in rated:
                 if rate_bound and rate_bound[0] == answer.pk:

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from xieshang.core import access, calendar, pii
+from xieshang.core import calendar, files, pii
 from xieshang.core.audit import StaleEdit, TransitionError, history
 from xieshang.core.forms import add_service_errors
 from xieshang.core.params import paginate
@@ -34,7 +34,9 @@ from .forms_department import (
     ContactForm,
     CoViewForm,
     ExtensionForm,
+    RecordScanForm,
     ReturnForm,
+    SignOffForm,
 )
 from .models import Answer, Assignment
 
@@ -176,6 +178,23 @@ def _proposer_rows(request, assignment: Assignment) -> list:
     return members
 
 
+def _answer_rows(request, assignment: Assignment, record_form=None) -> list[Answer]:
+    """The assignment's answers, each with what the user may do on it: sign it off (the
+    department's leader, once) and, once signed off, upload the stamped scan (a refused
+    upload's form is shown again on its own answer, with what the user typed)."""
+    may_sign_off = policies.can_sign_off(request.user, assignment)
+    answers = list(assignment.answers.select_related("signed_off_by"))
+    for ans in answers:
+        ans.may_sign_off = may_sign_off and ans.signed_off_at is None
+        ans.scan_url = files.file_url(ans, "record_scan")
+        ans.record_form = None
+        if record_form is not None and getattr(record_form, "answer_pk", None) == ans.pk:
+            ans.record_form = record_form
+        elif ans.signed_off_at is not None:
+            ans.record_form = RecordScanForm(auto_id=f"id_record{ans.pk}_%s")
+    return answers
+
+
 def _render_handle(request, assignment: Assignment, **forms):
     proposal = assignment.proposal
     org = proposal.organisation
@@ -214,7 +233,7 @@ def _render_handle(request, assignment: Assignment, **forms):
         "others": others,
         "co_views": co_views,
         "own_feedback": own_feedback,
-        "answers": list(assignment.answers.all()),
+        "answers": _answer_rows(request, assignment, forms.get("record_form")),
         "categories": categories,
         "extensions": list(task.extensions.all()) if task is not None else [],
         "return_until": return_until,
@@ -228,6 +247,7 @@ def _render_handle(request, assignment: Assignment, **forms):
         or AnswerForm(categories=categories, initial=_answer_initial(request, assignment)),
         "extension_form": forms.get("extension_form") or ExtensionForm(),
         "return_form": forms.get("return_form") or ReturnForm(),
+        "sign_off_form": forms.get("sign_off_form"),
     }
     context.update(_sections(context, next(iter(forms), "")))
     return render(
@@ -249,7 +269,9 @@ def _sections(context: dict, open_form: str) -> dict:
     }
     page_errors = []
     if open_form:
-        if {"co_view_form": is_co, "answer_form": not is_co}.get(open_form, True):
+        # A refused sign-off has no input to show again: its message goes on top.
+        shown = {"co_view_form": is_co, "answer_form": not is_co, "sign_off_form": False}
+        if shown.get(open_form, True):
             show[open_form] = True
         else:
             form = context[open_form]
@@ -394,22 +416,61 @@ def give_back(request, pk: int):
     )
 
 
+def _get_own_answer(request, answer_pk: int) -> Answer:
+    answer = Answer.objects.select_related("assignment").filter(pk=answer_pk).first()
+    if answer is None:
+        raise Http404
+    return answer
+
+
+@login_required
+@require_POST
+def sign_off(request, answer_pk: int):
+    """签发 by the department's leader; the department's clerk sees the page but may not."""
+    answer = _get_own_answer(request, answer_pk)
+    assignment = _get_assignment(request, answer.assignment_id)
+    if not policies.can_sign_off(request.user, assignment):
+        raise PermissionDenied
+    form = SignOffForm(request.POST)
+    return _act(
+        request,
+        assignment,
+        form,
+        "sign_off_form",
+        lambda: services.answer_sign_off(answer=answer, actor=request.user),
+        success=_("答复函已签发，请上传盖章签字后的扫描件作为正式答复函。"),
+    )
+
+
+@login_required
+@require_POST
+def record_upload(request, answer_pk: int):
+    answer = _get_own_answer(request, answer_pk)
+    assignment = _get_assignment(request, answer.assignment_id)
+    form = RecordScanForm(request.POST, request.FILES, auto_id=f"id_record{answer.pk}_%s")
+    form.answer_pk = answer.pk
+    if not form.is_valid():
+        return _render_handle(request, assignment, record_form=form)
+    return _act(
+        request,
+        assignment,
+        form,
+        "record_form",
+        lambda: services.answer_record_upload(
+            answer=answer,
+            actor=request.user,
+            file=form.cleaned_data["file"],
+            note=form.cleaned_data["note"],
+        ),
+        success=_("正式答复函（盖章扫描件）已上传。"),
+    )
+
+
 # --- Answer letter ----------------------------------------------------------------------------
 
 
-def can_read_letter(user, answer: Answer) -> bool:
-    """The departments handling the proposal, its proposers (also of proposals merged into
-    it, who get the same answer) and holders of `proposals.view`."""
-    proposal = answer.assignment.proposal
-    if access.can(user, "proposals.view", proposal.organisation):
-        return True
-    depts = policies.department_ids(user)
-    if depts and proposal.assignments.filter(department_id__in=depts).exists():
-        return True
-    if proposal.created_by_id and proposal.created_by_id == user.pk:
-        return True
-    member = policies.member_of(user)
-    return member is not None and member.pk in {m.pk for m in services.proposers(proposal)}
+# The one rule for an answer's letters, also asked by core.files for the stamped scan.
+can_read_letter = policies.can_view_answer
 
 
 @login_required

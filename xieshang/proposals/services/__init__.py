@@ -20,6 +20,8 @@ from .drafting import (
 )
 from .evaluation import evaluation_submit, proposal_close, proposal_rehandle, proposers
 from .handling import (
+    answer_record_upload,
+    answer_sign_off,
     answer_submit,
     assignment_extension_request,
     assignment_return,
@@ -65,6 +67,8 @@ __all__ = [
     "assignment_extension_request",
     "outcome_categories",
     "answer_submit",
+    "answer_sign_off",
+    "answer_record_upload",
     "proposers",
     "evaluation_submit",
     "proposal_rehandle",

@@ -13,6 +13,7 @@ from xieshang.core import calendar
 from xieshang.core.audit import TransitionError, lock, record_event, transition
 from xieshang.core.notifications import notify
 from xieshang.core.text import chinese_date
+from xieshang.core.uploads import check_upload
 from xieshang.followups import services as followups
 from xieshang.followups.models import Task
 from xieshang.orgs import config
@@ -354,4 +355,82 @@ def answer_submit(
                 % {"n": config.get(proposal.organisation, rules.EVALUATION_DAYS)},
                 f"answered:{assignment.round}",
             )
+    return answer
+
+
+def _lock_answer(answer: Answer) -> tuple[Answer, Proposal]:
+    proposal = lock(Proposal, answer.assignment.proposal_id)
+    answer = (
+        Answer.objects.select_for_update(of=("self",))
+        .select_related("assignment__department")
+        .get(pk=answer.pk)
+    )
+    return answer, proposal
+
+
+@transaction.atomic
+def answer_sign_off(*, answer: Answer, actor) -> Answer:
+    """签发: the department's responsible leader signs the submitted answer off. It does not
+    hold back the answer (the proposers rate it as before); it opens the upload of the
+    stamped, signed scan as the letter of record."""
+    answer, proposal = _lock_answer(answer)
+    if not policies.can_sign_off(actor, answer.assignment):
+        raise PermissionDenied
+    if answer.signed_off_at is not None:
+        raise TransitionError(
+            _("该答复函已于%(date)s签发，不能重复签发。")
+            % {"date": chinese_date(timezone.localtime(answer.signed_off_at).date())}
+        )
+    answer.signed_off_by = actor
+    answer.signed_off_at = timezone.now()
+    answer.save(update_fields=["signed_off_by", "signed_off_at"])
+    record_event(
+        actor=actor,
+        verb="proposal.answer_sign_off",
+        subject=proposal,
+        note=answer.doc_number,
+        data={"department": answer.assignment.department.name, "answer": answer.pk},
+    )
+    return answer
+
+
+@transaction.atomic
+def answer_record_upload(*, answer: Answer, actor, file, note: str = "") -> Answer:
+    """正式答复函: the department uploads the stamped, signed scan (PDF, upload policy "pdf",
+    checked again here so the API cannot bypass the form) once the answer is signed off.
+    A scan may be replaced until a proposer has rated the answer; the event keeps the old
+    file's name."""
+    answer, proposal = _lock_answer(answer)
+    if not policies.can_handle(actor, answer.assignment):
+        raise PermissionDenied
+    if answer.signed_off_at is None:
+        raise TransitionError(_("答复函尚未经单位负责人签发，签发后才能上传盖章扫描件。"))
+    if answer.record_scan and answer.evaluations.exists():
+        raise TransitionError(_("提案人已评价该答复，正式答复函不能再更换。"))
+    try:
+        check_upload(file, "pdf")
+    except ValidationError as exc:
+        raise ValidationError({"file": exc.messages}) from exc
+    old = answer.record_scan if answer.record_scan else None
+    old_name = answer.record_scan_name
+    name = (file.name or "").rsplit("/", 1)[-1][:255]
+    answer.record_scan = file
+    answer.record_scan_name = name
+    answer.save(update_fields=["record_scan", "record_scan_name"])
+    record_event(
+        actor=actor,
+        verb="proposal.answer_record_upload",
+        subject=proposal,
+        note=note,
+        data={
+            "department": answer.assignment.department.name,
+            "answer": answer.pk,
+            "file": name,
+            "replaced": old_name if old is not None else "",
+        },
+    )
+    if old is not None:
+        # The replaced file goes only once the new one is committed.
+        storage, stale = old.storage, old.name
+        transaction.on_commit(lambda: storage.delete(stale))
     return answer
