@@ -579,7 +579,7 @@ class ProposalDemo:
 
     def _renumber(self, plenary_ids: list[int], session) -> None:
         """Numbers follow submission order within each series, as the office would give them."""
-        from xieshang.proposals.models import format_number
+        from xieshang.proposals.numbering import format_number
 
         rows = list(
             Proposal.objects.filter(organisation=self.org, serial__isnull=False)

@@ -45,6 +45,8 @@ KIND_BOOL, KIND_INT, KIND_FLOAT, KIND_TEXT, KIND_LINES, KIND_JSON = (
     "json",
 )
 KIND_CHOICES, KIND_GROUPS = "choices", "groups"
+# One code from a choice list (a text default with `choices`): picked from a list.
+KIND_CHOICE = "choice"
 
 
 def _shape_error(value: Any, default: Any) -> str | None:
@@ -115,6 +117,9 @@ class Rule:
     # The codes a list rule draws from: [(code, label)] or a function returning them (a
     # model's TextChoices.choices), so the page shows and takes words, never codes.
     choices: Any = None
+    # A rule's own check beyond the shape of its default (define(..., validate=)): called with
+    # the normalised value, raises ValidationError with a Chinese message.
+    validator: Any = None
 
     @property
     def module(self) -> str:
@@ -131,6 +136,8 @@ class Rule:
             if default and all(isinstance(item, list) for item in default):
                 return KIND_GROUPS
             return KIND_CHOICES
+        if self.choices is not None and isinstance(default, str):
+            return KIND_CHOICE
         if isinstance(default, bool):
             return KIND_BOOL
         if isinstance(default, int):
@@ -151,16 +158,24 @@ class Rule:
         error = _shape_error(value, self.default)
         if error:
             raise ValidationError(error)
-        if self.choices is not None:
+        if self.kind == KIND_CHOICE:
+            if value not in {code for code, _label in self.choice_list()}:
+                raise ValidationError(_("不是可选项：%(codes)s") % {"codes": value})
+        elif self.choices is not None:
             codes = {code for code, _label in self.choice_list()}
             flat = [v for item in value for v in (item if isinstance(item, list) else [item])]
             unknown = [str(v) for v in flat if v not in codes]
             if unknown:
                 raise ValidationError(_("不是可选项：%(codes)s") % {"codes": "、".join(unknown)})
-        return _normalise(value, self.default)
+        value = _normalise(value, self.default)
+        if self.validator is not None:
+            self.validator(value)
+        return value
 
     def display(self, value: Any) -> str:
         """The value in words: codes of a choice list as their labels."""
+        if self.kind == KIND_CHOICE:
+            return dict(self.choice_list()).get(str(value), str(value))
         if self.choices is None or not isinstance(value, list):
             return display(value)
         labels = dict(self.choice_list())
@@ -177,9 +192,18 @@ RULES: dict[str, Rule] = {}
 
 
 def define(
-    key: str, default: Any, label: str, help_text: str = "", source: str = "", choices=None
+    key: str,
+    default: Any,
+    label: str,
+    help_text: str = "",
+    source: str = "",
+    choices=None,
+    validate=None,
 ) -> str:
-    RULES[key] = Rule(key, default, label, help_text, source or SPEC_DEFAULT, choices)
+    """Register a rule. `choices`: the codes a list (or, with a text default, a single value)
+    draws from. `validate`: a callable checking a value beyond its shape (raises
+    ValidationError with a Chinese message), run wherever a value is set."""
+    RULES[key] = Rule(key, default, label, help_text, source or SPEC_DEFAULT, choices, validate)
     return key
 
 

@@ -42,6 +42,8 @@ def _value_field(rule: config.Rule) -> forms.Field:
         )
     if rule.kind == config.KIND_TEXT:
         return forms.CharField(label=label, max_length=500)
+    if rule.kind == config.KIND_CHOICE:
+        return forms.ChoiceField(label=label, choices=rule.choice_list())
     if rule.kind == config.KIND_CHOICES:
         return forms.MultipleChoiceField(
             label=label,

@@ -169,7 +169,7 @@ class MergeForm(ActionForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["into"].queryset = selectors.merge_targets(self.proposal)
-        self.fields["into"].label_from_instance = lambda p: f"{p.number} {p.title}"
+        self.fields["into"].label_from_instance = str
 
 
 class RejectForm(ActionForm):

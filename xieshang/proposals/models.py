@@ -12,7 +12,6 @@ from django.utils.translation import gettext_lazy as _
 
 from xieshang.core.files import file_url
 from xieshang.core.models import Tracked
-from xieshang.core.text import chinese_number
 from xieshang.core.uploads import RandomName, private_storage
 
 
@@ -148,17 +147,6 @@ class Proposal(Tracked):
     @property
     def is_key(self) -> bool:
         return self.key_status == self.KeyStatus.APPROVED
-
-
-def format_number(proposal: Proposal) -> str:
-    """第十五届第三次会议第0012号 for plenary proposals; 2026年平时提案第0003号 otherwise."""
-    if proposal.kind == Proposal.Kind.PLENARY and proposal.session_id:
-        session = proposal.session
-        return (
-            f"第{chinese_number(session.term.number)}届"
-            f"第{chinese_number(session.number)}次会议第{proposal.serial:04d}号"
-        )
-    return f"{proposal.year}年平时提案第{proposal.serial:04d}号"
 
 
 class Signer(models.Model):

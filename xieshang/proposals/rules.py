@@ -4,6 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 from xieshang.orgs.config import define
 
+from . import numbering
+
 # Where the defaults come from (shown on the rules page): the SPEC's proposal section, whose
 # handling deadlines follow the national rules it names.
 SPEC = _("SPEC § 提案")
@@ -92,4 +94,42 @@ REJECT_REASONS = define(
     ],
     _("不予立案理由"),
     source=NATIONAL,
+)
+
+# 提案号: the format of the number and the moment it is given. A proposal keeps the number it
+# was given; a new format or mode applies to numbers given from the day it takes effect.
+NUMBER_FORMAT_PLENARY = define(
+    "proposals.number_format_plenary",
+    "第{届}届第{次}次会议第{号:04}号",
+    _("大会提案编号格式"),
+    _(
+        "占位符：{届}届次、{次}会次（中文数字），{年}年度，{号}序号；{号:04}表示序号补零到4位。"
+        "已编号的提案保持原号，新格式只用于此后编号的提案。"
+    ),
+    validate=numbering.check_plenary,
+)
+NUMBER_FORMAT_INTERIM = define(
+    "proposals.number_format_interim",
+    "{年}年平时提案第{号:04}号",
+    _("平时提案编号格式"),
+    _(
+        "占位符：{年}年度，{号}序号；{号:04}表示序号补零到4位。"
+        "已编号的提案保持原号，新格式只用于此后编号的提案。"
+    ),
+    validate=numbering.check_interim,
+)
+NUMBER_AT_SUBMISSION, NUMBER_AT_ACCEPTANCE = "submission", "acceptance"
+NUMBER_AT = define(
+    "proposals.number_at",
+    NUMBER_AT_SUBMISSION,
+    _("提案编号时机"),
+    _(
+        "提交时编号：提交即给号，不予立案、并案、转办的提案也占号。"
+        "立案时编号：只有立案的提案才给号，立案提案的编号连续无空号；"
+        "其他提案不编号。已给的编号不受此设置变更影响。"
+    ),
+    choices=[
+        (NUMBER_AT_SUBMISSION, _("提交时编号")),
+        (NUMBER_AT_ACCEPTANCE, _("立案时编号")),
+    ],
 )

@@ -93,7 +93,7 @@ def _submit(request, proposal, data):
     result = services.proposal_submit(proposal=proposal, actor=request.user)
     if result.status == S.COSIGNING:
         return _("已发送联名邀请，全部联名人确认后提案进入审查。")
-    return _("提案已提交，提案号%(number)s，等待提案委员会审查。") % {"number": result.number}
+    return _submitted_message(result)
 
 
 def _assign(request, proposal, data):
@@ -466,6 +466,12 @@ def _draft_saved_message(request, proposal: Proposal) -> str:
     proposal.refresh_from_db(fields=["status", "number"])
     if proposal.status == S.COSIGNING:
         return _("已发送联名邀请，全部联名人确认后提案进入审查。")
+    return _submitted_message(proposal)
+
+
+def _submitted_message(proposal: Proposal) -> str:
+    if not proposal.number:  # numbered at acceptance (rules.NUMBER_AT)
+        return _("提案已提交，等待提案委员会审查，立案后编号。")
     return _("提案已提交，提案号%(number)s，等待提案委员会审查。") % {"number": proposal.number}
 
 

@@ -17,8 +17,8 @@ from xieshang.core.notifications import notify
 from xieshang.orgs import config
 from xieshang.orgs.models import Session
 
-from .. import policies, rules
-from ..models import Proposal, Signer, format_number
+from .. import numbering, policies, rules
+from ..models import Proposal, Signer
 from .common import EDITABLE, S, _reviewers, _today
 
 DRAFT_FIELDS = [
@@ -147,14 +147,20 @@ def _kind_and_session(organisation, today: dt.date) -> tuple[str, Session | None
     return Proposal.Kind.INTERIM, None
 
 
-def _give_number(proposal: Proposal) -> None:
-    """The next serial in the proposal's series (a session's plenary proposals, or a year's
-    between-session ones). Many members submit in the same minutes before a deadline: the
-    series' counter is locked until the submission commits, so they are numbered one after
-    the other instead of racing for `Max + 1` (the unique constraint stays as the backstop)."""
+def _classify(proposal: Proposal) -> None:
+    """Plenary (of the session collecting now) or between sessions, on the day of submission."""
     proposal.kind, proposal.session = _kind_and_session(proposal.organisation, _today())
     if proposal.session is not None:
         proposal.year = proposal.session.start_date.year
+
+
+def _give_number(proposal: Proposal) -> None:
+    """The next serial in the proposal's series (a session's plenary proposals, or a year's
+    between-session ones) and the number in the format in force today. Given at submission or
+    at acceptance (rules.NUMBER_AT); the series is the one the proposal was classified into
+    when it was submitted. Many members submit in the same minutes before a deadline: the
+    series' counter is locked until the transaction commits, so they are numbered one after
+    the other instead of racing for `Max + 1` (the unique constraint stays as the backstop)."""
     series = Proposal.objects.filter(
         organisation=proposal.organisation, year=proposal.year, kind=proposal.kind
     )
@@ -165,12 +171,22 @@ def _give_number(proposal: Proposal) -> None:
     proposal.serial = counters.next_value(
         key, start_after=lambda: series.aggregate(m=Max("serial"))["m"]
     )
-    proposal.number = format_number(proposal)
+    proposal.number = numbering.format_number(proposal)
+
+
+def numbered_at_submission(organisation) -> bool:
+    """Whether a proposal submitted today gets its number now (else when it is accepted)."""
+    return config.get(organisation, rules.NUMBER_AT) != rules.NUMBER_AT_ACCEPTANCE
 
 
 def _enter_review(proposal: Proposal, actor, verb: str, note: str = "") -> None:
     if proposal.serial is None:
-        _give_number(proposal)
+        # Classified once, at the first submission; a proposal returned for revision keeps
+        # its series (and its number, if it has one).
+        if proposal.submitted_at is None:
+            _classify(proposal)
+        if numbered_at_submission(proposal.organisation):
+            _give_number(proposal)
     proposal.submitted_at = timezone.now()
     proposal.review_due = calendar.add_working_days(
         _today(), config.get(proposal.organisation, rules.REVIEW_DAYS)

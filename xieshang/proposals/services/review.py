@@ -12,6 +12,7 @@ from xieshang.orgs import config
 from .. import policies, rules
 from ..models import Proposal
 from .common import REVIEWABLE, S, _notify_proposers, _record_proposers_duty, _today
+from .drafting import _give_number
 
 
 def _reviewed(proposal: Proposal, actor, to: str, verb: str, note: str, extra=()) -> None:
@@ -44,7 +45,14 @@ def _record_proposal_duty(proposal: Proposal) -> None:
 def proposal_accept(*, proposal: Proposal, actor, note: str = "") -> Proposal:
     """立案. The proposers' duty records are written here."""
     proposal = lock(Proposal, proposal.pk)
-    _reviewed(proposal, actor, S.ACCEPTED, "proposal.accept", note)
+    extra = []
+    if proposal.serial is None:
+        # Numbered at acceptance (rules.NUMBER_AT): only accepted proposals take a number
+        # from the series, so the accepted ones are numbered without gaps.
+        # A refused acceptance rolls back with the transaction and gives the number back.
+        _give_number(proposal)
+        extra = ["serial", "number"]
+    _reviewed(proposal, actor, S.ACCEPTED, "proposal.accept", note, extra=extra)
     _record_proposal_duty(proposal)
     _notify_proposers(
         proposal,
@@ -72,7 +80,9 @@ def proposal_merge(*, proposal: Proposal, into: Proposal, actor, note: str = "")
         proposal,
         _("提案已并案办理：%(title)s") % {"title": proposal.title},
         _("并入%(number)s《%(title)s》办理，答复将同时送达您。")
-        % {"number": into.number, "title": into.title},
+        % {"number": into.number, "title": into.title}
+        if into.number
+        else _("并入《%(title)s》办理，答复将同时送达您。") % {"title": into.title},
         "merged",
     )
     return proposal
