@@ -50,6 +50,8 @@ PUBLIC = {
     "login",
     "favicon",
     "healthz",
+    "health",  # full detail only to HEALTH_ALLOWED_IPS or the token (tests/core/test_health.py)
+    "health_live",
     "portal:home",
     "portal:proposals",
     "portal:proposal",
