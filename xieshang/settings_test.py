@@ -15,3 +15,6 @@ SMS_BACKEND = "xieshang.core.sms.MemorySmsBackend"
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# No nightly backup among the scheduler's jobs: a test's tick would write an archive of the
+# test database (tests/core/test_backup.py registers it where it needs it).
+BACKUP_TIME = "off"

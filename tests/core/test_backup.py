@@ -220,7 +220,6 @@ def test_restore_into_a_database_with_tables_or_over_other_files_is_refused(root
     assert banner.read_bytes() == b"changed since"
 
 
-@pytest.mark.skipif("os.environ.get('DATABASE_URL', '').startswith('postgres')")
 def test_a_row_count_that_differs_from_the_manifest_fails_the_restore(roots, tmp_path):
     seed()
     archive = backup.create_backup().path
@@ -261,11 +260,19 @@ def test_retention_keeps_the_newest_archives_and_leaves_other_files_alone(roots)
     assert len(backup.archives(folder)) == 3
 
 
-def test_the_scheduler_writes_a_nightly_backup(roots):
-    job = scheduler.registry()["core.backup"]
-    assert job.at == dt.time(2, 30)
-    scheduler.run_job("core.backup")
+def test_the_scheduler_writes_a_nightly_backup_at_backup_time(roots):
+    roots.BACKUP_TIME = "02:30"
+    try:
+        job = scheduler.register_backup_job()
+        assert scheduler.registry()["core.backup"] == job and job.at == dt.time(2, 30)
+        scheduler.run_job("core.backup")
+    finally:
+        scheduler.unregister("core.backup")
     assert len(backup.archives(roots.BACKUP_DIR)) == 1
+
+    roots.BACKUP_TIME = "off"  # the test settings, and how an office switches it off
+    assert scheduler.register_backup_job() is None
+    assert "core.backup" not in scheduler.registry()
 
 
 def test_postgres_credentials_go_through_the_environment():
@@ -278,3 +285,12 @@ def test_postgres_credentials_go_through_the_environment():
         "s3cret",
         "5433",
     )
+
+
+def test_restore_asks_before_it_starts(roots, tmp_path, monkeypatch):
+    archive = backup.create_backup().path
+    monkeypatch.setattr("builtins.input", lambda prompt: "no")
+    with empty_database(tmp_path):
+        with pytest.raises(CommandError, match="cancelled, nothing changed"):
+            call_command("restore", str(archive))
+        assert connection.introspection.table_names() == []

@@ -489,12 +489,17 @@ def _restore_database(connection, source: Path, *, clean: bool) -> None:
         target = connection.settings_dict["NAME"]
         if connection.is_in_memory_db():
             raise BackupError("the target SQLite database is in memory; name a file")
+        Path(target).parent.mkdir(parents=True, exist_ok=True)
         src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
-        dst = sqlite3.connect(target)
         try:
-            src.backup(dst)
+            dst = sqlite3.connect(target)
+            try:
+                src.backup(dst)
+            finally:
+                dst.close()
+        except sqlite3.Error as exc:
+            raise BackupError(f"could not write the database {target}: {exc}") from exc
         finally:
-            dst.close()
             src.close()
     elif connection.vendor == "postgresql":
         args = ["pg_restore", "--no-owner", "--no-acl", "--exit-on-error", "--single-transaction"]

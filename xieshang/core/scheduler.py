@@ -288,5 +288,13 @@ def nightly_backup() -> str:
     return str(create_backup().path)
 
 
-if (_at := _backup_time()) is not None:
-    register("core.backup", nightly_backup, at=_at)
+def register_backup_job() -> Job | None:
+    """The nightly backup, at settings.BACKUP_TIME unless that is "off" (the test settings)."""
+    at = _backup_time()
+    if at is None:
+        unregister("core.backup")
+        return None
+    return register("core.backup", nightly_backup, at=at)
+
+
+register_backup_job()

@@ -26,10 +26,13 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         settings_dict = connections[DEFAULT_DB_ALIAS].settings_dict
         if not options["yes"]:
-            answer = input(
-                f"Restore {options['archive']} into the database {settings_dict['NAME']} "
-                "and the upload folders? Type 'yes' to continue: "
-            )
+            try:
+                answer = input(
+                    f"Restore {options['archive']} into the database {settings_dict['NAME']} "
+                    "and the upload folders? Type 'yes' to continue: "
+                )
+            except EOFError:  # no terminal (cron, a pipe): only --yes goes on
+                answer = ""
             if answer.strip().lower() != "yes":
                 raise CommandError("cancelled, nothing changed")
         try:
