@@ -209,6 +209,8 @@ NOT_LISTS = {
     "templates/proposals/_sheet.html",
     # A month-by-month grid (months are the columns): it scrolls sideways on a phone.
     "consultation/templates/consultation/dashboard.html#progress-table",
+    # A month of the year's working-day calendar: a 7-column calendar grid, not a list.
+    "templates/core/calendar_year.html#",
 }
 
 

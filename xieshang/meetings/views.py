@@ -202,7 +202,9 @@ def _detail_context(request, meeting, invitation, **forms):
         "leave_due": services.leave_due_date(meeting),
         "speeches": speeches,
         "events": history(meeting).select_related("actor")[:50],
-        "leave_form": forms.get("leave_form") or LeaveForm(meeting=meeting),
+        # Only an invited member asks for leave (the form reads the organisation's reasons).
+        "leave_form": forms.get("leave_form")
+        or (LeaveForm(meeting=meeting) if invitation is not None else None),
         "sitting_form": forms.get("sitting_form") or SittingForm(),
         "speech_form": forms.get("speech_form") or SpeechForm(),
         "report_form": forms.get("report_form")
