@@ -141,9 +141,9 @@ def report_xlsx(request, pk: int):
     ):
         raise Http404
     data = attendance_workbook(selectors.attendance_grid(meeting))
-    return xlsx_response(
-        data, f"{meeting.title}{_('出勤情况')}.xlsx", fallback=f"attendance-{meeting.pk}.xlsx"
-    )
+    # gettext outside the f-string: xgettext does not look inside one.
+    name = meeting.title + _("出勤情况")
+    return xlsx_response(data, f"{name}.xlsx", fallback=f"attendance-{meeting.pk}.xlsx")
 
 
 def _ics_response(text: str, filename: str) -> HttpResponse:

@@ -433,9 +433,8 @@ def _headers() -> list[str]:
 def roster_xlsx(request, pk: int):
     round = _round(request, pk)
     content = table_bytes(_("委员建议名单"), _headers(), _roster_rows(round))
-    return xlsx_response(
-        content, f"{round}{_('建议名单')}.xlsx", fallback=f"nomination-{round.pk}.xlsx"
-    )
+    name = str(round) + _("建议名单")  # gettext outside an f-string, where xgettext finds it
+    return xlsx_response(content, f"{name}.xlsx", fallback=f"nomination-{round.pk}.xlsx")
 
 
 @login_required
