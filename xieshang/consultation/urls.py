@@ -42,9 +42,7 @@ urlpatterns = [
         name="party_plan_action",
     ),
     path("activities/", views_activities.activities, name="activities"),
-    path(
-        "activities/export.xlsx", views_exports.activities_export, name="activities_export"
-    ),
+    path("activities/export.xlsx", views_exports.activities_export, name="activities_export"),
     path("activities/new/", views_activities.activity_new, name="activity_new"),
     path("activities/<int:pk>/", views_activities.activity_detail, name="activity"),
     path(
