@@ -11,6 +11,8 @@ from .conftest import World
 
 
 def switch_user(page, user) -> None:
+    # Leave the site first: a request still in flight would set the session cookie again.
+    page.goto("about:blank")
     page.context.clear_cookies()
     login(page, user.username)
 
