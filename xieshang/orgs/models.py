@@ -218,6 +218,9 @@ class Department(models.Model):
         related_name="+",
     )
     phone = models.CharField(_("联系电话"), max_length=30, blank=True)
+    # 职责: what the unit is responsible for, in the words of its official duty list; the
+    # department suggestion (智能分办) reads it alongside the unit's past assignments.
+    remit = models.TextField(_("主要职责"), blank=True)
     is_active = models.BooleanField(_("在用"), default=True)
     # The office's official order (lists, pickers, reports); ties go by name.
     sort_order = models.PositiveIntegerField(_("排序"), default=0)
