@@ -47,6 +47,7 @@ from xieshang.orgs.models import (
 from xieshang.orgs.services import organisation_create
 
 from . import data
+from .remits import remit_of
 
 PROFILES = ("district", "city", "province")
 PROFILE_NOTES = {"district": "区县规模", "city": "市级规模", "province": "省级规模"}
@@ -298,6 +299,7 @@ class DemoBuilder:
             Department(
                 organisation=node.org,
                 name=name,
+                remit=remit_of(name),
                 leader_name=data.person_name(self.rng, self.rng.choice("MMMF")),
                 phone=f"8{self.rng.randrange(10**7):07d}",
                 sort_order=i,
@@ -359,6 +361,7 @@ class DemoBuilder:
                     Department(
                         organisation=node.org,
                         name=f"{name}办事处",
+                        remit=remit_of(f"{name}办事处"),
                         leader_name=data.person_name(rng, rng.choice("MMF")),
                         phone=f"8{rng.randrange(10**7):07d}",
                         sort_order=len(data.DEPARTMENTS) + i,
