@@ -37,3 +37,30 @@ class SearchEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.content_type_id}:{self.object_id}"
+
+
+class SimilarityVector(models.Model):
+    """One item's sentence vector for similar items (see `xieshang.textsim.vectors`).
+
+    `text` is what was embedded (the item's title with its lexicon names), `digest` its hash
+    with the model's name: items with the same text share one computation. `vector` is 384
+    float16 numbers, NULL until computed (the next query or `textindex --vectors` does it).
+    A changed text gets a new row (a higher id), which is how every process notices it."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    organisation_id = models.PositiveBigIntegerField(null=True)
+    text = models.TextField()
+    digest = models.CharField(max_length=32, db_index=True)
+    vector = models.BinaryField(null=True)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["content_type", "organisation_id", "id"], name="textsim_vec_block"
+            ),
+            models.Index(fields=["content_type", "object_id"], name="textsim_vec_item"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.content_type_id}:{self.object_id}"
