@@ -167,6 +167,29 @@ def test_it_files_logins_under_the_accounts_organisation(client, tree):
     assert ghost.pk not in seen(client)
 
 
+def test_it_records_the_persons_address_not_the_proxys(tree, settings):
+    """Behind the office's nginx every request comes from the proxy; the log must name the
+    address the proxy saw, and only the trusted hop of X-Forwarded-For counts."""
+    settings.TRUSTED_PROXY_COUNT = 1
+    user_with_role(Role.OFFICE, tree[1], username="clerk")
+    Client().post(
+        reverse("login"),
+        {"username": "clerk", "password": "Xieshang@2026"},
+        REMOTE_ADDR="10.0.0.1",
+        HTTP_X_FORWARDED_FOR="198.51.100.66, 203.0.113.5",
+    )
+    assert Event.objects.get(verb="auth.login").ip_address == "203.0.113.5"
+
+    settings.TRUSTED_PROXY_COUNT = 0  # no proxy: the header is anyone's to write
+    Client().post(
+        reverse("login"),
+        {"username": "clerk", "password": "wrong"},
+        REMOTE_ADDR="192.0.2.8",
+        HTTP_X_FORWARDED_FOR="203.0.113.5",
+    )
+    assert Event.objects.get(verb="auth.login_failed").ip_address == "192.0.2.8"
+
+
 # --- Filters, pages, export ----------------------------------------------------------------
 
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
-from django.db.models import F
+from django.db.models import F, signals
 from django.utils.translation import gettext as _
 
 from .models import Event
@@ -48,12 +48,13 @@ class StaleEdit(Exception):
 
 
 def _current_ip() -> str | None:
+    from .clientip import client_ip
     from .middleware import current_request
 
     request = current_request()
     if request is None:
         return None
-    return request.META.get("REMOTE_ADDR")
+    return client_ip(request) or None
 
 
 def record_event(
@@ -158,6 +159,16 @@ def save_versioned(obj: models.Model, *, expected_version: int, fields: Iterable
     if updated != 1:
         raise StaleEdit()
     obj.version = expected_version + 1
+    # An UPDATE sends no signal: tell post_save receivers (the text index keeps itself
+    # current on them) that these fields were saved, as Model.save(update_fields=…) would.
+    signals.post_save.send(
+        sender=type(obj),
+        instance=obj,
+        created=False,
+        update_fields=frozenset(fields),
+        raw=False,
+        using=obj._state.db or "default",
+    )
 
 
 def changed_fields(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list]:

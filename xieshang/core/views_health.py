@@ -23,19 +23,17 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 
 from . import health as checks
+from .clientip import client_ip, trusted_proxies
 
 TOKEN_HEADER = "X-Health-Token"
 
 
 def _client_ip(request) -> str:
-    # Same rule as portal.ratelimit.client_ip (a higher layer core may not import).
-    remote = request.META.get("REMOTE_ADDR", "") or ""
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    trusted = int(getattr(settings, "TRUSTED_PROXY_COUNT", 0) or 0)
-    if trusted <= 0:
-        return "" if forwarded else remote
-    hops = [h.strip() for h in forwarded.split(",") if h.strip()]
-    return hops[-trusted] if len(hops) >= trusted else remote
+    # Stricter than client_ip: with no trusted proxy, a forwarded request came through
+    # some proxy we know nothing about, so it is nobody in particular.
+    if trusted_proxies() <= 0 and request.META.get("HTTP_X_FORWARDED_FOR"):
+        return ""
+    return client_ip(request)
 
 
 def _ip_allowed(ip: str) -> bool:
