@@ -6,12 +6,17 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock | cksum | cut -d' ' -f1)
 PORT ?= 8000
 PYTEST_ARGS ?=
+# An offline bundle (`make bundle`) carries every locked package as a wheel in wheels/:
+# install from there and never ask a package index.
+ifneq ($(wildcard wheels/*.whl),)
+PIP_SOURCE := --no-index --find-links wheels
+endif
 
-.PHONY: install run test clauses lint format messages migrate seed clean bench bench-screening tour
+.PHONY: install run test clauses lint format messages migrate seed clean bench bench-screening tour bundle
 
 $(STAMP): requirements.lock
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check $(PIP_SOURCE) -r requirements.lock
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
 
@@ -44,6 +49,12 @@ bench-screening: install
 tour: install
 	$(BIN)/python docs/tour/shoot.py
 
+# One archive for a server without internet access: the application (HEAD) and a wheel of
+# every locked package, in dist/ (deploy/bundle.py). Another target: PLATFORM=manylinux2014_aarch64
+# PYVER=3.11 (packages with no wheel for it are listed; exit status 3).
+bundle: install
+	$(BIN)/python deploy/bundle.py --platform "$(PLATFORM)" --python-version "$(PYVER)" --dist "$(or $(DIST),dist)"
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -59,4 +70,4 @@ messages: install
 	cd xieshang && ../$(BIN)/python ../manage.py compilemessages -l en
 
 clean:
-	rm -rf $(VENV) var .pytest_cache
+	rm -rf $(VENV) var .pytest_cache dist
