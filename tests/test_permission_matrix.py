@@ -98,7 +98,7 @@ PUBLIC_LISTS = {"platforms_public:index", "platforms_public:outcomes"}
 PUBLIC_LISTS |= {"residents_public:answers"}
 # Query strings for pages that show rows only when asked: the header search looks for what
 # both districts' marked rows share, so a row of the other district found would be a leak.
-QUERIES = {"search": "?q=区标记"}
+QUERIES = {"search": "?q=区标记", "picker": "?q=区标记"}
 
 
 # --- the walk over the resolver -------------------------------------------------------------
@@ -190,6 +190,16 @@ def opendata_keys(w, side):
 opendata_keys.neutral = True
 
 
+def picker_sources(w, side):
+    """Every registered server-searched picker (core.pickers): no object of either district."""
+    from xieshang.core import pickers
+
+    return pickers.registered()
+
+
+picker_sources.neutral = True
+
+
 def proposal_actions(w, side):
     from xieshang.proposals.views import ACTIONS
 
@@ -258,6 +268,7 @@ OBJECTS: dict[str, dict[str, Callable]] = {
     "proposals:detail": {"pk": obj("proposal")},
     "proposals:edit": {"pk": obj("proposal")},
     "proposals:act": {"pk": obj("proposal"), "action": proposal_actions},
+    "picker": {"source": picker_sources},
     "proposals:rate": {"pk": rel("answer", "assignment.proposal_id"), "answer_pk": obj("answer")},
     "proposals:attachment_add": {"pk": obj("proposal")},
     "proposals:attachment_remove": {

@@ -14,3 +14,5 @@ class CoreConfig(AppConfig):
 
         # Each app's `exports.py` declares the lists it offers as Excel (core.exports).
         autodiscover_modules("exports")
+        # Each app's `picker_sources.py` declares its server-searched pickers (core.pickers).
+        autodiscover_modules("picker_sources")

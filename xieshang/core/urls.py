@@ -3,7 +3,17 @@ from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from . import files, screen, tree, views, views_admin, views_health, views_jobs, views_search
+from . import (
+    files,
+    pickers,
+    screen,
+    tree,
+    views,
+    views_admin,
+    views_health,
+    views_jobs,
+    views_search,
+)
 
 urlpatterns = [
     path("favicon.ico", views.favicon, name="favicon"),
@@ -20,6 +30,7 @@ urlpatterns = [
     path("accounts/2fa/setup/", views.otp_setup, name="otp_setup"),
     path("accounts/2fa/verify/", views.otp_verify, name="otp_verify"),
     path("search/", views_search.search, name="search"),
+    path("pickers/<slug:source>/", pickers.endpoint, name="picker"),
     path("jobs/<int:pk>/", views_jobs.job, name="job"),
     path("jobs/<int:pk>/download/", views_jobs.job_download, name="job_download"),
     path("inbox/", views.inbox, name="inbox"),

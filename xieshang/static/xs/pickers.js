@@ -7,6 +7,11 @@
 // rendered on the server by core.widgets), so "czj" or "caizheng" find 市财政局.
 // The original <select> stays in the form and Tom Select keeps it in step, so a post without
 // JavaScript, and a form re-rendered with errors, carry the chosen values as before.
+//
+// A select marked data-picker-source (core.pickers.ServerPicker) carries only its chosen
+// option(s): the others are fetched, as the user types, from that URL (a JSON list already
+// scoped to the user on the server), so a page never carries an option list that grows
+// with the data. Its no-JavaScript text box (.xs-picker-fallback) is removed here.
 // Loaded as a file from base.html (the CSP allows no inline script); the interface texts
 // come translated from the attributes of that <script> tag.
 (function () {
@@ -55,13 +60,66 @@
     select.setAttribute("aria-hidden", "true");
   }
 
+  // Tom Select options for a server-searched select: every answer is remembered per query
+  // (Tom Select asks the server once per query), and the list shows exactly the server's
+  // answer for what is typed now, in the server's order (suggestions first).
+  function remote(select, multiple) {
+    var source = select.getAttribute("data-picker-source");
+    var answers = {};
+    var last = {};
+    function key(query) {
+      return (query || "").trim();
+    }
+    return {
+      load: function (query, callback) {
+        var url =
+          source + (source.indexOf("?") >= 0 ? "&" : "?") + "q=" + encodeURIComponent(key(query));
+        fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+          .then(function (response) {
+            return response.ok ? response.json() : { results: [] };
+          })
+          .then(function (data) {
+            var ranks = {};
+            data.results.forEach(function (item, index) {
+              ranks[item.value] = data.results.length - index;
+            });
+            answers[key(query)] = ranks;
+            last = ranks;
+            callback(data.results);
+          })
+          .catch(function () {
+            callback();
+          });
+      },
+      shouldLoad: function () {
+        return true;
+      },
+      preload: "focus",
+      loadThrottle: 150,
+      searchField: [],
+      sortField: [{ field: "$score" }, { field: "$order" }],
+      score: function (query) {
+        var ranks = answers[key(query)] || last;
+        return function (item) {
+          if (item.value === "") return key(query) ? 0 : 1000000;
+          return ranks[item.value] || 0;
+        };
+      },
+      maxOptions: 100,
+    };
+  }
+
   function enhance(select) {
     if (typeof TomSelect === "undefined" || !wanted(select)) return;
     var multiple = select.multiple;
     var hasEmpty = Array.prototype.some.call(select.options, function (o) {
       return o.value === "";
     });
-    var picker = new TomSelect(select, {
+    var fallback = select.parentNode
+      ? select.parentNode.querySelector('.xs-picker-fallback[name="' + select.name + '__q"]')
+      : null;
+    if (fallback) fallback.remove();
+    var settings = {
       // input_autogrow: the text box is only as wide as what is typed, so focusing a picker
       // never wraps it onto a second line (the page below would jump under the finger).
       plugins: multiple
@@ -86,7 +144,11 @@
           return '<div class="no-results">' + escapeHtml(texts.noResults) + "</div>";
         },
       },
-    });
+    };
+    if (select.hasAttribute("data-picker-source")) {
+      Object.assign(settings, remote(select, multiple));
+    }
+    var picker = new TomSelect(select, settings);
     labelControl(select, picker);
   }
 

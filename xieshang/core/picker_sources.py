@@ -1,0 +1,67 @@
+"""The server-searched pickers over the organisation tree (core.pickers): departments and
+organisations, each scoped by a permission the requesting user holds.
+
+Parameters (query string of the endpoint, or `params=` of the widget):
+- `perm`: the permission whose scope applies (default "orgs.view"); it must be one the
+  product knows, and the user's own scope for it is what they get.
+- `organisation`: one organisation's id, to keep only its departments (still within scope).
+"""
+
+from django.core.exceptions import PermissionDenied
+
+from xieshang.orgs.models import Department
+
+from . import access, pickers
+
+KNOWN_PERMS = frozenset(p for perms in access.PERMISSIONS.values() for p in perms)
+
+
+def _perm(params) -> str:
+    perm = params.get("perm") or "orgs.view"
+    if perm not in KNOWN_PERMS:
+        raise PermissionDenied
+    return perm
+
+
+def _int(params, name):
+    try:
+        return int(params.get(name) or "")
+    except (TypeError, ValueError):
+        return None
+
+
+def departments(user, params):
+    orgs = access.organisations(user, _perm(params))
+    qs = Department.objects.filter(organisation__in=orgs, is_active=True)
+    org = _int(params, "organisation")
+    if org is not None:
+        qs = qs.filter(organisation_id=org)
+    return qs.select_related("organisation").order_by("organisation__path", "sort_order", "name")
+
+
+def department_label(params):
+    if params.get("organisation"):
+        return lambda d: d.name
+    return lambda d: f"{d.organisation.name} · {d.name}"
+
+
+def organisations(user, params):
+    qs = access.organisations(user, _perm(params))
+    level = params.get("level")
+    if level:
+        qs = qs.filter(level__in=level.split(","))
+    return qs.order_by("path")
+
+
+pickers.register(
+    "departments",
+    queryset_for_user=departments,
+    labeler=department_label,
+    search_fields=("name", "organisation__name"),
+)
+pickers.register(
+    "organisations",
+    queryset_for_user=organisations,
+    label=lambda o: o.name,
+    search_fields=("name",),
+)
