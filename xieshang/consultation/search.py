@@ -1,11 +1,11 @@
 """Consultation topics in the header search (core/search.py), as the topics list sees them."""
 
-from django.db.models import Q
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy
 
 from xieshang.core import search
+from xieshang.textsim import search as text_search
 
 from . import selectors
 
@@ -13,10 +13,9 @@ from . import selectors
 @search.register("topics", gettext_lazy("协商议题"), order=20)
 def search_topics(user, query: str, limit: int) -> search.Found:
     rows = (
-        selectors.visible_topics(user)
-        .filter(Q(title__icontains=query) | Q(ticket__icontains=query))
+        text_search(selectors.visible_topics(user), ["title", "ticket"], query, ranked=True)
         .select_related("organisation")
-        .order_by("-created_at", "-id")[: limit + 1]
+        .order_by("-search_rank", "-created_at", "-id")[: limit + 1]
     )
     hits = [
         search.Hit(

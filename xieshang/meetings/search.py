@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from xieshang.core import search
+from xieshang.textsim import search as text_search
 
 from .models import Meeting
 
@@ -15,9 +16,9 @@ def search_meetings(user, query: str, limit: int) -> search.Found:
 
     visible = selectors.meetings_for(user).values("pk")
     rows = (
-        Meeting.objects.filter(pk__in=visible, title__icontains=query)
+        text_search(Meeting.objects.filter(pk__in=visible), ["title"], query, ranked=True)
         .select_related("organisation")
-        .order_by("-start", "-id")[: limit + 1]
+        .order_by("-search_rank", "-start", "-id")[: limit + 1]
     )
     hits = [
         search.Hit(

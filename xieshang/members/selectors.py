@@ -22,6 +22,7 @@ from xieshang.orgs.models import (
     Sector,
     Term,
 )
+from xieshang.textsim import search as text_search
 
 from .exits import pending_exits
 from .models import Category, Member, Membership, MembershipCategory
@@ -81,7 +82,9 @@ def membership_rows(user, filters: MemberFilter | None = None, *, perm: str = "m
     if f.status:
         qs = qs.filter(status=f.status)
     if f.q:
-        qs = qs.filter(Q(member__name__icontains=f.q) | Q(member__employer__icontains=f.q))
+        # The text index (name, employer); a single character falls back to a substring.
+        found = text_search(Member.objects.all(), ["name", "employer"], f.q)
+        qs = qs.filter(member__in=found.values("pk"))
     key = "member__pinyin_key" if f.order == "pinyin" else "member__stroke_key"
     return (
         qs.select_related(

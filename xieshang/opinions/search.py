@@ -4,6 +4,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy
 
 from xieshang.core import access, search
+from xieshang.textsim import search as text_search
 
 from . import policies
 from .models import Opinion
@@ -14,9 +15,9 @@ def search_opinions(user, query: str, limit: int) -> search.Found:
     # visible_q joins the authors: a sub-select keeps one row per item.
     visible = Opinion.objects.filter(policies.visible_q(user)).values("pk")
     rows = (
-        Opinion.objects.filter(pk__in=visible, title__icontains=query)
+        text_search(Opinion.objects.filter(pk__in=visible), ["title"], query, ranked=True)
         .select_related("organisation")
-        .order_by("-created_at", "-id")[: limit + 1]
+        .order_by("-search_rank", "-created_at", "-id")[: limit + 1]
     )
     hits = [
         search.Hit(

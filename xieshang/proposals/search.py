@@ -1,22 +1,22 @@
 """Proposals in the header search (core/search.py): the proposals list's own visibility."""
 
-from django.db.models import Q
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy
 
 from xieshang.core import access, search
+from xieshang.textsim import search as text_search
 
 from . import policies, selectors
 
 
 @search.register("proposals", gettext_lazy("提案"), order=10)
 def search_proposals(user, query: str, limit: int) -> search.Found:
+    # The text index: title, number, proposers' names and the text, best match first.
     rows = (
-        selectors.visible_proposals(user)
-        .filter(Q(title__icontains=query) | Q(number__icontains=query))
+        text_search(selectors.visible_proposals(user), ["title", "number"], query, ranked=True)
         .select_related("organisation")
-        .order_by("-year", "-submitted_at", "-id")[: limit + 1]
+        .order_by("-search_rank", "-year", "-submitted_at", "-id")[: limit + 1]
     )
     hits = [
         search.Hit(

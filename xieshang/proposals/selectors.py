@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from xieshang.core import access
 from xieshang.members.models import Member, Membership
 from xieshang.orgs.models import Department
+from xieshang.textsim import search as text_search
 
 from . import policies
 from .models import Answer, Assignment, Evaluation, Proposal, Signer
@@ -32,7 +33,8 @@ def proposal_list(user, *, status: str = "", q: str = "") -> QuerySet:
     if status:
         qs = qs.filter(status=status)
     if q:
-        qs = qs.filter(Q(title__icontains=q) | Q(number__icontains=q))
+        # The text index, as the header search: title, number, names and the text.
+        qs = text_search(qs, ["title", "number"], q)
     return qs.order_by("-year", "-submitted_at", "-id")
 
 

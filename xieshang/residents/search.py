@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy
 
 from xieshang.core import access, search
+from xieshang.textsim import search as text_search
 
 from . import policies
 from .models import ResidentIssue
@@ -21,10 +22,9 @@ def search_residents(user, query: str, limit: int) -> search.Found | None:
     if departments:
         scope |= Q(department_id__in=departments)
     rows = (
-        ResidentIssue.objects.filter(scope)
-        .filter(Q(title__icontains=query) | Q(ticket__icontains=query))
+        text_search(ResidentIssue.objects.filter(scope), ["title", "ticket"], query, ranked=True)
         .select_related("organisation")
-        .order_by("-created_at", "-id")[: limit + 1]
+        .order_by("-search_rank", "-created_at", "-id")[: limit + 1]
     )
     hits = [
         search.Hit(

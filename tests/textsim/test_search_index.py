@@ -1,0 +1,245 @@
+"""The text index behind textsim.search(): words and names find their rows on both databases,
+ranked; saves, edits and deletes keep it current; the rebuild command; the header search;
+and on PostgreSQL the GIN index serves the query."""
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.urls import reverse
+
+from tests.factories import MemberFactory, TermFactory, make_org, seat, user_with_role
+from xieshang.consultation.models import Topic
+from xieshang.core.audit import save_versioned
+from xieshang.meetings.models import Meeting
+from xieshang.members.models import Member
+from xieshang.opinions.models import Opinion
+from xieshang.orgs.models import Level, Organisation, Role
+from xieshang.proposals.models import Proposal, Signer
+from xieshang.residents.models import ResidentIssue
+from xieshang.textsim import index, search
+from xieshang.textsim.models import SearchEntry
+from xieshang.textsim.search import index_terms, matching_entries
+
+FIELDS = ["title", "number", "facts", "suggestions"]
+
+
+@pytest.fixture
+def district(db):
+    return make_org("甲区政协", Level.DISTRICT, parent=make_org("示范市政协", Level.CITY))
+
+
+def proposal(org, title, *, facts="", suggestions="", by=None, number="", status="submitted"):
+    return Proposal.objects.create(
+        organisation=org,
+        year=2026,
+        title=title,
+        facts=facts,
+        suggestions=suggestions,
+        number=number,
+        first_proposer=by,
+        status=status,
+    )
+
+
+def titles(qs) -> list[str]:
+    return [p.title for p in qs]
+
+
+def entry(obj):
+    ct = ContentType.objects.get_for_model(obj)
+    return SearchEntry.objects.filter(content_type=ct, object_id=obj.pk).first()
+
+
+def test_every_kind_is_indexed():
+    labels = {spec.label for spec in index.specs()}
+    assert {
+        "proposals.Proposal",
+        "consultation.Topic",
+        "opinions.Opinion",
+        "residents.ResidentIssue",
+        "meetings.Meeting",
+        "members.Member",
+    } <= labels
+
+
+def test_two_character_words_and_names_find_their_rows(district):
+    wang = MemberFactory(organisation=district, name="王建国")
+    care = proposal(
+        district,
+        "关于发展社区居家养老服务的建议",
+        facts="我区老年人口占比逐年上升，养老院床位紧张。",
+        by=wang,
+    )
+    school = proposal(
+        district, "关于优化中小学课后服务的建议", suggestions="义务教育阶段推行课后延时服务。"
+    )
+    proposal(district, "关于缓解停车难的建议", facts="老旧小区停车位不足。")
+    qs = Proposal.objects.all()
+    # The query must go to the index, not to a substring scan.
+    assert matching_entries(Proposal, "养老") is not None
+    assert titles(search(qs, FIELDS, "养老")) == [care.title]  # inside 居家养老 and 养老院
+    assert titles(search(qs, FIELDS, "教育")) == [school.title]  # inside 义务教育, in the body
+    assert titles(search(qs, FIELDS, "王建国")) == [care.title]  # the first proposer's name
+    assert titles(search(qs, FIELDS, "建国")) == [care.title]  # part of a name
+    assert titles(search(qs, FIELDS, "养老 教育")) == []  # every word must match
+    assert titles(search(qs, FIELDS, "殡葬")) == []
+    # Members by name and employer, through the same function.
+    MemberFactory(organisation=district, name="欧阳明华", employer="市第一人民医院院长")
+    members = Member.objects.all()
+    assert [m.name for m in search(members, ["name"], "欧阳明华")] == ["欧阳明华"]
+    assert [m.name for m in search(members, ["name"], "人民医院")] == ["欧阳明华"]
+
+
+def test_every_kind_finds_its_rows_through_the_index(district):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    Topic.objects.create(
+        organisation=district, title="老年人助餐服务议题", source="cppcc", proposer_name="李明"
+    )
+    opinion = Opinion.objects.create(
+        organisation=district, year=2026, title="社区食堂经营困难", suggestions="给予助餐补贴"
+    )
+    author = MemberFactory(organisation=district, name="赵晓燕")
+    opinion.authors.add(author)  # names added later still reach the index
+    ResidentIssue.objects.create(
+        organisation=district,
+        ticket="R20260001",
+        check_code_hash="x",
+        title="助餐点饭菜太咸",
+        description="……",
+        channel="portal",
+    )
+    start = timezone.now() + dt.timedelta(days=3)
+    Meeting.objects.create(
+        organisation=district,
+        kind="consultation",
+        title="老年人助餐专题协商会",
+        start=start,
+        end=start + dt.timedelta(hours=2),
+    )
+    for model in (Topic, Opinion, ResidentIssue, Meeting):
+        assert search(model.objects.all(), ["title"], "助餐").count() == 1, model
+    assert search(Opinion.objects.all(), ["title"], "赵晓燕").get() == opinion
+    assert search(Topic.objects.all(), ["title"], "李明").count() == 1
+    assert search(ResidentIssue.objects.all(), ["ticket"], "r20260001").count() == 1
+
+
+def test_ranking_puts_the_better_match_first(district):
+    body_only = proposal(
+        district, "关于完善社区服务的建议", facts="部分社区的老年人助餐点覆盖不足。"
+    )
+    in_title = proposal(district, "关于做好老年人助餐服务的建议", facts="助餐是民生实事。")
+    proposal(district, "关于加装电梯的建议")
+    found = list(search(Proposal.objects.all(), FIELDS, "老年人助餐", ranked=True))
+    assert found == [in_title, body_only]
+    assert found[0].search_rank > found[1].search_rank > 0
+
+
+def test_search_only_narrows_the_queryset_it_is_given(district):
+    other = make_org("乙区政协", Level.DISTRICT)
+    mine = proposal(district, "关于养老服务的建议")
+    proposal(other, "关于养老服务的建议")
+    scoped = Proposal.objects.filter(organisation=district)
+    assert list(search(scoped, FIELDS, "养老")) == [mine]
+    assert list(search(scoped, FIELDS, "养老", ranked=True)) == [mine]
+
+
+def test_saves_and_edits_update_the_index_and_deletes_remove_it(district):
+    p = proposal(district, "关于养老服务的建议")
+    qs = Proposal.objects.all()
+    assert search(qs, FIELDS, "养老").count() == 1
+    p.title = "关于教育均衡发展的建议"
+    p.save()
+    assert search(qs, FIELDS, "养老").count() == 0
+    assert search(qs, FIELDS, "教育").count() == 1
+    # The services' compare-and-set edit (an UPDATE) keeps it current too.
+    p.facts = "农村学校校舍老化。"
+    save_versioned(p, expected_version=p.version, fields=["facts"])
+    assert search(qs, FIELDS, "校舍").count() == 1
+    # A co-signer's name once confirmed.
+    li = MemberFactory(organisation=district, name="李秀英")
+    signer = Signer.objects.create(proposal=p, member=li)
+    assert search(qs, FIELDS, "李秀英").count() == 0  # only invited
+    signer.status = Signer.Status.CONFIRMED
+    signer.save()
+    assert search(qs, FIELDS, "李秀英").count() == 1
+    # A save that changes no indexed text leaves the entry alone.
+    before = entry(p).updated_at
+    p.status = "accepted"
+    p.save(update_fields=["status"])
+    assert entry(p).updated_at == before
+    pk = p.pk
+    p.delete()
+    ct = ContentType.objects.get_for_model(Proposal)
+    assert not SearchEntry.objects.filter(content_type=ct, object_id=pk).exists()
+    assert search(qs, FIELDS, "教育").count() == 0
+
+
+def test_rebuild_command_indexes_rows_written_without_signals(district, capsys):
+    Proposal.objects.bulk_create(
+        [
+            Proposal(organisation=district, year=2026, title=f"关于养老服务第{i}项的建议")
+            for i in range(5)
+        ]
+    )
+    MemberFactory(organisation=district, name="钱学文")
+    qs = Proposal.objects.all()
+    assert search(qs, FIELDS, "养老").count() == 0  # bulk_create sends no signal
+    call_command("textindex", "--rebuild", "--model", "proposals.Proposal", "--batch", "2")
+    assert search(qs, FIELDS, "养老").count() == 5
+    assert "proposals.Proposal: 5" in capsys.readouterr().out
+    SearchEntry.objects.all().delete()
+    call_command("textindex", "--rebuild")
+    assert search(qs, FIELDS, "养老").count() == 5
+    assert search(Member.objects.all(), ["name"], "钱学文").count() == 1
+    with pytest.raises(CommandError):
+        call_command("textindex", "--rebuild", "--model", "orgs.Organisation")
+
+
+def test_fallbacks_for_what_the_index_cannot_answer(district):
+    proposal(district, "关于鱼塘治理的建议")
+    qs = Proposal.objects.all()
+    assert index_terms("鱼") is None  # one character: a substring search
+    assert search(qs, FIELDS, "鱼").count() == 1
+    # A model outside the index searches as before.
+    assert search(Organisation.objects.all(), ["name"], "甲区").count() == 1
+    # A name the segmenter cuts ("欧阳明" + "华") is looked up whole.
+    assert index_terms("欧阳明华") == ["欧阳明华"]
+
+
+def test_the_header_search_finds_old_people_meals(district, client):
+    term = TermFactory(organisation=district)
+    office = user_with_role(Role.OFFICE, district, username="office")
+    for title in ["关于推进老年人助餐服务的建议", "关于扩大老年人助餐覆盖面的提案"]:
+        proposal(district, title)
+    proposal(district, "关于老年人体育健身的建议")
+    zhang = MemberFactory(organisation=district, name="张丽华", employer="区教育局副局长")
+    seat(zhang, term)
+    client.force_login(office)
+    body = client.get(reverse("search"), {"q": "老年人助餐"}).content.decode()
+    assert "关于推进老年人助餐服务的建议" in body and "关于扩大老年人助餐覆盖面的提案" in body
+    assert "老年人体育健身" not in body
+    body = client.get(reverse("search"), {"q": "张丽华"}).content.decode()
+    assert "张丽华" in body
+    body = client.get(reverse("search"), {"q": "教育"}).content.decode()
+    assert "张丽华" in body  # the employer
+    # The proposals list the "more" link opens finds the same rows.
+    listed = client.get(reverse("proposals:index"), {"q": "老年人助餐"}).content.decode()
+    assert "关于推进老年人助餐服务的建议" in listed
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the GIN index is PostgreSQL's")
+def test_postgres_plan_uses_the_gin_index(district):
+    for i in range(30):
+        proposal(district, f"关于第{i}个社区养老服务站建设的建议")
+    entries = matching_entries(Proposal, "养老服务站")
+    with connection.cursor() as cursor:
+        # A few dozen rows fit one page, where a sequential scan is cheaper; in the
+        # test the planner is told to avoid it, as it would at production sizes.
+        cursor.execute("SET LOCAL enable_seqscan = off")
+    plan = search(Proposal.objects.all(), FIELDS, "养老服务站").explain()
+    assert "textsim_searchentry_vector_gin" in plan, plan
+    assert entries.count() == 30

@@ -1,0 +1,317 @@
+"""The text index behind `textsim.search()`: which items are indexed, and keeping it current.
+
+Each domain app declares what it indexes in its own `search_index.py` (found by
+autodiscovery when the textsim app is ready):
+
+    from xieshang.textsim import index
+    from .models import Proposal, Signer
+
+    index.register(
+        Proposal,
+        title=["title", "number"],                 # weighs most in the ranking
+        names=["first_proposer__name", signer_names],   # whole names and their bigrams
+        body=["facts", "analysis", "suggestions", "proposer_body"],
+        select_related=["first_proposer"],
+        prefetch_related=["signers__member"],
+        depends={Signer: lambda signer: signer.proposal},   # re-index the proposal too
+    )
+
+A source is a field path ("first_proposer__name") or a callable `obj -> str | list[str]`.
+Saving or deleting a registered item updates its `SearchEntry` (signals); `manage.py
+textindex --rebuild` rebuilds the lot in batches (`rebuild()`), and is the way after
+`bulk_create` or `update()`, which send no signals.
+
+What is stored: the item's words (`textsim.segment`, stop words dropped) and, for every word
+of three or more Chinese characters, its character bigrams, so that "养老" finds "居家养老"
+and "养老院"; a name is kept whole with its bigrams, so "建国" finds "王建国".
+"""
+
+import hashlib
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+
+from django.db import connection, models, transaction
+from django.db.models.signals import post_delete, post_save
+
+from .text import STOP_WORDS, normalise, segment
+
+# Raw characters of one item's body that are indexed: enough for any proposal's matter,
+# and a cap keeps one pasted report from costing a rebuild minutes.
+MAX_BODY_CHARS = 12000
+BATCH = 1000
+
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+Source = str | Callable
+
+
+@dataclass(frozen=True)
+class Spec:
+    model: type[models.Model]
+    title: tuple = ()
+    names: tuple = ()
+    body: tuple = ()
+    select_related: tuple = ()
+    prefetch_related: tuple = ()
+    depends: dict = field(default_factory=dict)
+
+    @property
+    def label(self) -> str:
+        return self.model._meta.label
+
+    def watched(self) -> set[str] | None:
+        """The model's own fields the text comes from; None if a callable may read anything."""
+        names = set()
+        for source in (*self.title, *self.names, *self.body):
+            if callable(source):
+                return None
+            names.add(source.split("__", 1)[0])
+        return names
+
+
+_specs: dict[type[models.Model], Spec] = {}
+
+
+def register(
+    model: type[models.Model],
+    *,
+    title: Sequence[Source] = (),
+    names: Sequence[Source] = (),
+    body: Sequence[Source] = (),
+    select_related: Sequence[str] = (),
+    prefetch_related: Sequence[str] = (),
+    depends: dict | None = None,
+) -> Spec:
+    """Index `model`'s items; see the module docstring."""
+    spec = Spec(
+        model=model,
+        title=tuple(title),
+        names=tuple(names),
+        body=tuple(body),
+        select_related=tuple(select_related),
+        prefetch_related=tuple(prefetch_related),
+        depends=dict(depends or {}),
+    )
+    _specs[model] = spec
+    uid = f"textsim-index-{spec.label}"
+    post_save.connect(_saved, sender=model, dispatch_uid=uid, weak=False)
+    post_delete.connect(_deleted, sender=model, dispatch_uid=uid, weak=False)
+    for related, parent_of in spec.depends.items():
+        handler = _dependent_handler(parent_of)
+        uid_related = f"{uid}-{related._meta.label}"
+        post_save.connect(handler, sender=related, dispatch_uid=uid_related, weak=False)
+        post_delete.connect(handler, sender=related, dispatch_uid=uid_related, weak=False)
+    return spec
+
+
+def spec_for(model: type[models.Model]) -> Spec | None:
+    return _specs.get(model._meta.concrete_model)
+
+
+def specs() -> list[Spec]:
+    return sorted(_specs.values(), key=lambda s: s.label)
+
+
+def _content_type(model):
+    # Imported here: the package is imported before the apps are ready.
+    from django.contrib.contenttypes.models import ContentType
+
+    return ContentType.objects.get_for_model(model)
+
+
+# --- what an item's entry holds ---------------------------------------------------------
+
+
+def _values(obj, source: Source) -> list[str]:
+    if callable(source):
+        value = source(obj)
+    else:
+        value = obj
+        for part in source.split("__"):
+            value = getattr(value, part, None) if value is not None else None
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, Iterable):
+        return [str(v) for v in value if v]
+    return [str(value)]
+
+
+def _bigrams(word: str) -> list[str]:
+    return [word[i : i + 2] for i in range(len(word) - 1)]
+
+
+def words_of(text: str) -> list[str]:
+    """The indexed words of a text: its segmented words, then (each once) the bigrams of
+    its long Chinese words, and the bigrams a lone character makes with its neighbours
+    ("助餐点" is cut "助" + "餐点": "助餐" is kept too)."""
+    words: list[str] = []
+    extra: list[str] = []
+    for run in normalise(text).split(" "):
+        cut = segment(run, keep_stop_words=True) if run else []
+        words.extend(w for w in cut if w not in STOP_WORDS)
+        for i, w in enumerate(cut):
+            if not _CJK.search(w) or w in STOP_WORDS:
+                continue
+            if len(w) > 2:
+                extra.extend(_bigrams(w))
+            elif len(w) == 1:
+                if i > 0 and _CJK.search(cut[i - 1][-1]):
+                    extra.append(cut[i - 1][-1] + w)
+                if i + 1 < len(cut) and _CJK.search(cut[i + 1][0]):
+                    extra.append(w + cut[i + 1][0])
+    seen = set(words)
+    return words + [b for b in dict.fromkeys(extra) if b not in seen and b not in STOP_WORDS]
+
+
+def name_words(name: str) -> list[str]:
+    """A name as one word with its bigrams (a name is never cut in the middle)."""
+    result = []
+    for run in normalise(name).split(" "):
+        if run:
+            result.append(run)
+            if len(run) > 2 and _CJK.search(run):
+                result.extend(_bigrams(run))
+    return result
+
+
+def raw_text(spec: Spec, obj) -> tuple[list[str], list[str], list[str]]:
+    title = [v for s in spec.title for v in _values(obj, s)]
+    names = [v for s in spec.names for v in _values(obj, s)]
+    body = [v for s in spec.body for v in _values(obj, s)]
+    return title, names, body
+
+
+def entry_fields(spec: Spec, obj) -> dict:
+    """The `SearchEntry` columns for `obj`: digest, title words, body words."""
+    title, names, body = raw_text(spec, obj)
+    digest = hashlib.md5(
+        "\x1f".join(["\x1e".join(title), "\x1e".join(names), "\x1e".join(body)]).encode(),
+        usedforsecurity=False,
+    ).hexdigest()
+    title_words = [w for t in title for w in words_of(t)]
+    title_words += [w for n in names for w in name_words(n)]
+    body_text = "\n".join(body)[:MAX_BODY_CHARS]
+    return {
+        "digest": digest,
+        "title": " ".join(title_words),
+        "body": " ".join(words_of(body_text)),
+    }
+
+
+# --- keeping it current ------------------------------------------------------------------
+
+
+def _entries():
+    from .models import SearchEntry
+
+    return SearchEntry
+
+
+def index_object(obj) -> None:
+    """Write `obj`'s entry (nothing if its indexed text did not change)."""
+    spec = spec_for(type(obj))
+    if spec is None or obj.pk is None:
+        return
+    SearchEntry = _entries()
+    ct = _content_type(spec.model)
+    values = entry_fields(spec, obj)
+    current = (
+        SearchEntry.objects.filter(content_type=ct, object_id=obj.pk)
+        .values_list("digest", flat=True)
+        .first()
+    )
+    if current == values["digest"]:
+        return
+    SearchEntry.objects.update_or_create(content_type=ct, object_id=obj.pk, defaults=values)
+
+
+def unindex(model: type[models.Model], pk) -> None:
+    spec = spec_for(model)
+    if spec is None or pk is None:
+        return
+    ct = _content_type(spec.model)
+    _entries().objects.filter(content_type=ct, object_id=pk).delete()
+
+
+def _saved(sender, instance, created=False, raw=False, update_fields=None, **kwargs):
+    if raw:
+        return
+    spec = spec_for(sender)
+    if update_fields is not None and spec is not None:
+        watched = spec.watched()
+        if watched is not None and watched.isdisjoint(update_fields):
+            return
+    index_object(instance)
+
+
+def _deleted(sender, instance, **kwargs):
+    unindex(sender, instance.pk)
+
+
+def _dependent_handler(parent_of: Callable) -> Callable:
+    def handler(sender, instance, raw=False, **kwargs):
+        if raw:
+            return
+        try:
+            parent = parent_of(instance)
+        except models.ObjectDoesNotExist:
+            return  # the parent is being deleted with it
+        if parent is not None and parent.pk is not None:
+            index_object(parent)
+
+    return handler
+
+
+# --- rebuilding --------------------------------------------------------------------------
+
+
+def rebuild(
+    models_: Sequence[type[models.Model]] | None = None,
+    *,
+    batch: int = BATCH,
+    progress: Callable[[str, int], None] | None = None,
+) -> dict[str, int]:
+    """Replace the entries of the given registered models (all by default) with fresh ones,
+    read and written in batches. Returns the number of entries per model label."""
+    SearchEntry = _entries()
+    chosen = [spec_for(m) for m in models_] if models_ else specs()
+    counts = {}
+    for spec in chosen:
+        if spec is None:
+            continue
+        ct = _content_type(spec.model)
+        with transaction.atomic():
+            SearchEntry.objects.filter(content_type=ct).delete()
+        base = spec.model._default_manager.order_by("pk")
+        if spec.select_related:
+            base = base.select_related(*spec.select_related)
+        if spec.prefetch_related:
+            base = base.prefetch_related(*spec.prefetch_related)
+        done = 0
+        last = None
+        while True:
+            qs = base if last is None else base.filter(pk__gt=last)
+            rows = list(qs[:batch])
+            if not rows:
+                break
+            entries = [
+                SearchEntry(content_type=ct, object_id=obj.pk, **entry_fields(spec, obj))
+                for obj in rows
+            ]
+            with transaction.atomic():
+                SearchEntry.objects.bulk_create(entries, batch_size=batch)
+            done += len(rows)
+            last = rows[-1].pk
+            if progress:
+                progress(spec.label, done)
+        counts[spec.label] = done
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE textsim_searchentry")
+    elif connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("INSERT INTO textsim_fts(textsim_fts) VALUES ('optimize')")
+    return counts
