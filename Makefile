@@ -37,9 +37,14 @@ test: install
 clauses: install
 	$(BIN)/python -m pytest -n 2 --dist loadgroup -q --clauses $(PYTEST_ARGS)
 
-# Timing of the pages people wait on, on a fresh demo data set (PROFILE=city for larger).
+# Timing of the pages people wait on, on a fresh demo data set (PROFILE=city for larger),
+# then their throughput under gunicorn with a load generator on loopback, as a share of the
+# framework ceiling (bench/load.py). With DATABASE_URL=postgres://... the database is seeded
+# if empty and used as it is if not: `make bench PROFILE=province DATABASE_URL=...`.
+# docs/performance.md has the numbers and the other benches.
 bench: install
 	$(BIN)/python bench/run.py --profile $(or $(PROFILE),district)
+	$(BIN)/python bench/load.py --profile $(or $(PROFILE),district)
 
 # The public forms' screening step on a labelled corpus: spam held, genuine passed straight.
 bench-screening: install
