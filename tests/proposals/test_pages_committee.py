@@ -2,6 +2,7 @@
 meeting board, overdue handling and key proposals."""
 
 import datetime as dt
+import html
 import re
 
 import pytest
@@ -129,7 +130,12 @@ def test_it_merges_into_a_proposal_of_the_same_organisation(client, world):
     proposal = submitted(world)
     client.force_login(world.reviewer)
     page = client.get(f"/proposals/{proposal.pk}/").content.decode()
-    assert main.number in page.split('id="id_merge-into"')[1].split("</select>")[0]
+    # The merge target is searched on the server (core.pickers): the page names the source,
+    # which finds the open proposal by its number.
+    select = re.search(r'<select[^>]*id="id_merge-into"[^>]*>', page).group(0)
+    source = html.unescape(re.search(r'data-picker-source="([^"]+)"', select).group(1))
+    found = client.get(f"{source}&q={main.number}").json()["results"]
+    assert [r["value"] for r in found] == [str(main.pk)]
     response = client.post(
         f"/proposals/{proposal.pk}/act/merge/", {"merge-into": main.pk, "merge-note": "同一事项"}
     )

@@ -9,6 +9,7 @@ from django import forms
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from xieshang.core import pickers
 from xieshang.core.forms import SafeFileField, StyledForm
 from xieshang.orgs import config
 from xieshang.orgs.models import Department
@@ -163,13 +164,20 @@ class ConvertForm(ActionForm):
 
 
 class MergeForm(ActionForm):
-    into = forms.ModelChoiceField(label=_("并入提案"), queryset=None)
+    # Searched on the server (core.pickers, source "proposal_merge"): a district's open
+    # proposals are no list to put on the page (13.5 MB at 300,000 proposals, issue 14).
+    into = forms.ModelChoiceField(
+        label=_("并入提案"),
+        queryset=None,
+        help_text=_("输入编号或案由查找；相似提案排在前面。"),
+    )
     note = _note(_("并案说明（可选）"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["into"].queryset = selectors.merge_targets(self.proposal)
         self.fields["into"].label_from_instance = str
+        pickers.attach(self.fields["into"], "proposal_merge", {"proposal": self.proposal.pk})
 
 
 class RejectForm(ActionForm):
