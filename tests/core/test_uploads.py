@@ -190,7 +190,8 @@ def test_the_uploader_downloads_their_file_and_a_stranger_gets_404(client, task_
     assert b"".join(response.streaming_content) == samples.PDF
     disposition = response["Content-Disposition"]
     assert disposition.startswith("attachment;")
-    assert "filename*=utf-8''%E5%8A%9E%E7%90%86%E6%83%85%E5%86%B5.pdf" in disposition
+    assert "filename*=UTF-8''%E5%8A%9E%E7%90%86%E6%83%85%E5%86%B5.pdf" in disposition
+    assert 'filename="export.pdf"' in disposition  # old clients get an ASCII name
     assert response["X-Content-Type-Options"] == "nosniff"
     assert "default-src 'none'" in response["Content-Security-Policy"]
     assert response["Content-Type"] == "application/pdf"

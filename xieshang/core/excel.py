@@ -21,11 +21,9 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import re
 import unicodedata
 from collections.abc import Iterable
 from typing import Any
-from urllib.parse import quote
 
 from django.http import HttpResponse
 from django.utils.functional import Promise
@@ -34,6 +32,8 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
+
+from .files import content_disposition
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -187,27 +187,13 @@ def table_bytes(title: str, headers: Iterable[Any], rows: Iterable[Iterable[Any]
     return book.to_bytes()
 
 
-def _ascii_fallback(filename: str) -> str:
-    """A readable ASCII name for old clients: the ASCII words of `filename`, or "export"."""
-    stem, _dot, suffix = filename.rpartition(".")
-    words = re.sub(r"[^A-Za-z0-9_-]+", "-", stem).strip("-")
-    return f"{words or 'export'}.{suffix or 'xlsx'}"
-
-
-def attachment(filename: str, *, fallback: str = "", inline: bool = False) -> str:
-    """A Content-Disposition value carrying a Chinese file name (RFC 6266 / 5987)."""
-    fallback = fallback or _ascii_fallback(filename)
-    kind = "inline" if inline else "attachment"
-    return f"{kind}; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"
-
-
 def xlsx_response(content: bytes, filename: str, *, fallback: str = "") -> HttpResponse:
     """The one way an Excel file leaves the server: `filename` is what the user sees
     (Chinese, e.g. "2026年提案列表.xlsx"), `fallback` an ASCII name for old clients."""
     if not filename.endswith(".xlsx"):
         filename += ".xlsx"
     response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = attachment(filename, fallback=fallback)
+    response["Content-Disposition"] = content_disposition(filename, fallback=fallback)
     # Exports carry personal data: never kept by a shared proxy.
     response["Cache-Control"] = "private, no-store"
     return response

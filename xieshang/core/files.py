@@ -15,6 +15,7 @@ sends the bytes from an `internal` location mapped onto PRIVATE_MEDIA_ROOT; with
 (mod_xsendfile) or "sendfile" it carries `X-Sendfile`. Otherwise Django streams the file.
 """
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import quote
@@ -23,13 +24,29 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
 from django.urls import reverse
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
 
 from .uploads import content_type_for
 
 # Nothing a downloaded file contains may run in our origin, even if a browser opened it.
 FILE_CSP = "default-src 'none'; sandbox"
+
+
+def _ascii_fallback(filename: str) -> str:
+    """A readable ASCII name for old clients: the ASCII words of `filename`, or "export"."""
+    stem, dot, suffix = filename.rpartition(".")
+    if not dot:
+        stem, suffix = filename, ""
+    words = re.sub(r"[^A-Za-z0-9_-]+", "-", stem).strip("-")
+    return f"{words or 'export'}.{suffix}" if suffix else words or "export"
+
+
+def content_disposition(filename: str, *, inline: bool = False, fallback: str = "") -> str:
+    """The one Content-Disposition of every file the product sends: the Chinese name for
+    browsers that read RFC 6266/5987 `filename*`, and an ASCII `fallback` for the rest."""
+    fallback = fallback or _ascii_fallback(filename)
+    kind = "inline" if inline else "attachment"
+    return f"{kind}; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"
 
 
 @dataclass(frozen=True)
@@ -82,7 +99,7 @@ def serve(request, label: str, pk: int, field: str):
         response["X-Sendfile"] = stored.path
     else:
         response = FileResponse(stored.open("rb"), content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(True, filename)
+    response["Content-Disposition"] = content_disposition(filename)
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = FILE_CSP
     # Shared office computers and proxies keep no copy of a private document.

@@ -15,12 +15,13 @@ import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import quote
 
 from django.conf import settings
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import translation
+
+from .files import content_disposition
 
 STATIC_DIR = Path(settings.BASE_DIR) / "xieshang" / "static"
 # WeasyPrint reports every layout step at INFO; that is noise in the server log.
@@ -170,9 +171,8 @@ def render_pdf(template_name: str, context: dict, *, language: str = "zh-hans") 
 def pdf_response(content: bytes, filename: str, *, inline: bool = True) -> HttpResponse:
     """An HTTP response for a PDF with a Chinese file name (RFC 6266 `filename*`)."""
     response = HttpResponse(content, content_type="application/pdf")
-    disposition = "inline" if inline else "attachment"
-    response["Content-Disposition"] = (
-        f"{disposition}; filename=\"document.pdf\"; filename*=UTF-8''{quote(filename)}"
+    response["Content-Disposition"] = content_disposition(
+        filename, inline=inline, fallback="document.pdf"
     )
     # Letters carry the proposers' names and the contact person's phone: never cached by
     # shared proxies.

@@ -12,7 +12,6 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -23,6 +22,7 @@ from . import access, calendar, jobs, services
 from . import audit_export as audit_export_
 from .audit import StaleEdit
 from .excel import XLSX
+from .files import content_disposition
 from .forms import (
     AuditFilterForm,
     CalendarDayForm,
@@ -513,5 +513,5 @@ def audit_export(request):
         return redirect("job", pk=job.pk)
     content = audit_export_.workbook(user, request.GET)
     response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = content_disposition_header(True, audit_export_.file_name())
+    response["Content-Disposition"] = content_disposition(audit_export_.file_name())
     return response

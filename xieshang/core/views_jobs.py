@@ -6,8 +6,9 @@ from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.urls import reverse
 
-from . import excel, jobs
+from . import jobs
 from .excel import XLSX
+from .files import content_disposition
 
 
 def _owned(request, pk: int) -> jobs.Job:
@@ -42,5 +43,5 @@ def job_download(request, pk: int):
         raise Http404
     content_type = XLSX if job.result_name.endswith(".xlsx") else "application/octet-stream"
     response = FileResponse(job.result.open("rb"), content_type=content_type)
-    response["Content-Disposition"] = excel.attachment(job.result_name)
+    response["Content-Disposition"] = content_disposition(job.result_name)
     return response

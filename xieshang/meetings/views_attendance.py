@@ -15,6 +15,7 @@ from xieshang.core import access
 from xieshang.core import exports as core_exports
 from xieshang.core.audit import TransitionError, record_event
 from xieshang.core.excel import xlsx_response
+from xieshang.core.files import content_disposition
 from xieshang.core.params import paginate
 from xieshang.members.selectors import cppcc_organisations
 
@@ -148,7 +149,7 @@ def report_xlsx(request, pk: int):
 
 def _ics_response(text: str, filename: str) -> HttpResponse:
     response = HttpResponse(text, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Disposition"] = content_disposition(filename)
     return response
 
 

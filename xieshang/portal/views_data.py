@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from xieshang.core.excel import is_dangerous
+from xieshang.core.files import content_disposition
 from xieshang.core.params import id_param, year_param
 from xieshang.orgs.models import Organisation
 
@@ -91,7 +92,7 @@ def dataset_csv(request, key: str):
             cells.append(value)
         writer.writerow(cells)
     response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{_filename(dataset, "csv")}"'
+    response["Content-Disposition"] = content_disposition(_filename(dataset, "csv"))
     return response
 
 
@@ -110,5 +111,5 @@ def dataset_json(request, key: str):
         json.dumps(data, ensure_ascii=False, indent=1),
         content_type="application/json; charset=utf-8",
     )
-    response["Content-Disposition"] = f'inline; filename="{_filename(dataset, "json")}"'
+    response["Content-Disposition"] = content_disposition(_filename(dataset, "json"), inline=True)
     return response
