@@ -507,6 +507,10 @@ def _restore_database(connection, source: Path, *, clean: bool) -> None:
             args += ["--clean", "--if-exists"]
         args += [f"--dbname={connection.settings_dict['NAME']}", str(source)]
         _run_pg_tool(args, connection.settings_dict)
+        # pg_restore writes rows but no planner statistics: analyse the whole database.
+        from .db import analyze
+
+        analyze(using=connection.alias)
     else:
         raise BackupError(f"restoring into a {connection.vendor} database is not supported")
     connections.close_all()

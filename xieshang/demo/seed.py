@@ -95,6 +95,7 @@ class Stats:
     users: int = 0
     departments: int = 0
     proposals: int = 0
+    history: dict[str, int] = field(default_factory=dict)  # rows of imported history by model
 
 
 class Progress:
@@ -135,7 +136,16 @@ class DemoBuilder:
 
     STEPS_PER_NODE = 4
 
-    def __init__(self, *, seed: int, progress_write: Callable[[str], None] | None = None):
+    def __init__(
+        self,
+        *,
+        seed: int,
+        progress_write: Callable[[str], None] | None = None,
+        history_proposals: int = 0,
+        history_years: int = 10,
+    ):
+        self.history_proposals = history_proposals
+        self.history_years = history_years
         self.rng = random.Random(seed)
         self.seed = seed
         self.progress_write = progress_write
@@ -177,6 +187,8 @@ class DemoBuilder:
                 continue  # that app is not built yet
             import_module(module_name).build(organisation=self.demo_node.org, rng=self.rng)
         self._age_inbox()
+        if self.history_proposals:
+            self._history(list(nodes.values()))
         record_event(
             actor=None,
             verb="demo.seed",
@@ -186,6 +198,24 @@ class DemoBuilder:
             data={"profile": profile, "seed": self.seed},
         )
         return self.stats
+
+    def _history(self, nodes: list[Node]) -> None:
+        """Past years in bulk (demo.history), with a generator of its own so that the rest of
+        the data set is the same with or without them."""
+        from .history import HistoryBuilder
+
+        write = self.progress_write
+        counts = HistoryBuilder(
+            nodes=nodes,
+            rng=random.Random(self.seed + 1),
+            proposals=self.history_proposals,
+            years=self.history_years,
+            progress=(lambda place: write(f"\r历史数据 {place:<24}")) if write else None,
+        ).build()
+        if write:
+            write("\n")
+        self.stats.history = counts
+        self.stats.proposals += counts.get("proposals.Proposal", 0)
 
     def _plan(self, profile: str) -> list[tuple[str, str | None, str, str, str, Size]]:
         """(key, parent key, name, level, code, size) for every CPPCC node, parents first."""
@@ -700,13 +730,35 @@ class DemoBuilder:
         RoleAssignment.objects.bulk_create(assignments)
 
 
-@transaction.atomic
+# Proposals of imported history (demo.history) each profile gets unless told otherwise: the
+# province keeps ten years of ~30,000 a year (SPEC "Scale").
+HISTORY_PROPOSALS = {"district": 0, "city": 0, "province": 300_000}
+
+
 def seed_demo(
-    *, profile: str, seed: int, progress_write: Callable[[str], None] | None = None
+    *,
+    profile: str,
+    seed: int,
+    progress_write: Callable[[str], None] | None = None,
+    history_proposals: int | None = None,
+    history_years: int = 10,
 ) -> Stats:
-    """Build the demo data set for `profile` into an empty database."""
-    builder = DemoBuilder(seed=seed, progress_write=progress_write)
-    return builder.build(profile)
+    """Build the demo data set for `profile` into an empty database, then give the planner
+    statistics of what was written (PostgreSQL)."""
+    from xieshang.core.db import analyze
+
+    if history_proposals is None:
+        history_proposals = HISTORY_PROPOSALS[profile]
+    builder = DemoBuilder(
+        seed=seed,
+        progress_write=progress_write,
+        history_proposals=history_proposals,
+        history_years=history_years,
+    )
+    with transaction.atomic():
+        stats = builder.build(profile)
+    analyze()
+    return stats
 
 
 def database_is_empty() -> bool:

@@ -224,11 +224,9 @@ def scan_discipline(organisation, year: int, *, actor=None, yearly: bool = True)
     already happened. The yearly rules (no contribution, low score) judge `year` and the
     years before it as a whole, so they only run once `year` has ended, whatever the
     caller asks: a year in progress never raises them."""
-    from django.db import transaction
     from django.db.models import Count
     from django.utils.translation import gettext as _
 
-    from xieshang.core.audit import record_event
     from xieshang.orgs import config
 
     from . import rules, selectors
@@ -317,20 +315,7 @@ def scan_discipline(organisation, year: int, *, actor=None, yearly: bool = True)
             "member_id", "rule"
         )
     )
-    created = 0
-    for mid, rule, facts in wanted:
-        if (mid, rule) in existing:
-            continue
-        with transaction.atomic():
-            case, made = DisciplineCase.objects.get_or_create(
-                member_id=mid,
-                rule=rule,
-                year=year,
-                defaults={"organisation": organisation, "facts": facts},
-            )
-            if made:
-                created += 1
-                record_event(actor=actor, verb="duty.case_raise", subject=case, to_state="open")
+    created = len(_raise_cases(organisation, year, wanted, existing, actor))
     if created:
         from django.urls import reverse
 
@@ -343,6 +328,75 @@ def scan_discipline(organisation, year: int, *, actor=None, yearly: bool = True)
             dedupe_key=f"duty.cases.{organisation.pk}.{year}.{created}.{len(existing)}",
         )
     return created
+
+
+def _raise_cases(organisation, year: int, wanted, existing: set, actor) -> list:
+    """Open the cases of `wanted` [(member id, rule, facts)] not in `existing`: one INSERT for
+    the cases and one for their audit rows (each case's own `duty.case_raise`, from nothing
+    to open, by `actor` or the system), in one transaction. A scan running at the same time
+    may have raised some meanwhile: then the insert fails on the unique key and the cases
+    are raised again after re-reading which exist."""
+    from django.db import IntegrityError, transaction
+
+    from xieshang.core.audit import record_events
+    from xieshang.members.models import Member
+
+    from .models import DisciplineCase
+
+    seen, new = set(existing), []
+    for mid, rule, facts in wanted:
+        if (mid, rule) not in seen:
+            seen.add((mid, rule))
+            new.append((mid, rule, facts))
+    if not new:
+        return []
+    for attempt in range(2):
+        try:
+            with transaction.atomic():
+                cases = DisciplineCase.objects.bulk_create(
+                    [
+                        DisciplineCase(
+                            organisation=organisation, member_id=mid, rule=rule, year=year,
+                            facts=facts,
+                        )
+                        for mid, rule, facts in new
+                    ]
+                )  # fmt: skip
+                if any(case.pk is None for case in cases):  # a backend that returns no ids
+                    keys = {(c.member_id, c.rule) for c in cases}
+                    cases = [
+                        c
+                        for c in DisciplineCase.objects.filter(organisation=organisation, year=year)
+                        if (c.member_id, c.rule) in keys
+                    ]
+                names = dict(
+                    Member.objects.filter(pk__in={c.member_id for c in cases}).values_list(
+                        "pk", "name"
+                    )
+                )
+                labels = dict(DisciplineCase.Rule.choices)
+                record_events(
+                    actor=actor,
+                    verb="duty.case_raise",
+                    subjects=cases,
+                    organisation=organisation,
+                    to_state=DisciplineCase.Status.OPEN,
+                    reprs={c.pk: f"{names.get(c.member_id, '')} {labels[c.rule]}" for c in cases},
+                    data={"year": year, "scan": True},
+                )
+            return cases
+        except IntegrityError:
+            if attempt:
+                raise
+            taken = set(
+                DisciplineCase.objects.filter(
+                    year=year, member_id__in={m for m, _r, _f in new}
+                ).values_list("member_id", "rule")
+            )
+            new = [(m, r, f) for m, r, f in new if (m, r) not in taken]
+            if not new:
+                return []
+    return []
 
 
 def case_decide(*, case_id: int, actor, decision: str, note: str):

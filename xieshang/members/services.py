@@ -18,6 +18,7 @@ from xieshang.core.audit import (
     save_versioned,
     transition,
 )
+from xieshang.core.db import analyze
 from xieshang.orgs.models import Organisation, Term
 
 from .exits import pending_exits
@@ -252,4 +253,6 @@ def members_import(
         note=file_name,
         data={"count": len(created), "term": term.pk},
     )
+    # Fresh planner statistics for the rows just written (PostgreSQL; no-op on SQLite).
+    analyze(Member, Membership, MembershipCategory)
     return created

@@ -3,6 +3,7 @@
 import time
 
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -18,12 +19,26 @@ class Command(BaseCommand):
         parser.add_argument("--profile", choices=PROFILES, default="district")
         parser.add_argument("--seed", type=int, default=2026)
         parser.add_argument(
+            "--proposals",
+            type=int,
+            default=None,
+            help=_(
+                "历史提案总数（以往年度的导入数据，批量写入）；省级默认 300000，其他规模默认 0。"
+            ),
+        )
+        parser.add_argument(
+            "--years",
+            type=int,
+            default=10,
+            help=_("历史数据覆盖的年数（当年以前）。"),
+        )
+        parser.add_argument(
             "--if-empty",
             action="store_true",
             help=_("数据库中已有组织时不做任何事（供 make run 使用）。"),
         )
 
-    def handle(self, *args, profile, seed, if_empty, verbosity, **options):
+    def handle(self, *args, profile, seed, if_empty, verbosity, proposals, years, **options):
         if not database_is_empty():
             if if_empty:
                 self.stdout.write(_("数据库中已有数据，未生成演示数据。"))
@@ -37,7 +52,13 @@ class Command(BaseCommand):
         started = time.monotonic()
         # Titles and notes made with gettext are stored: always in the site's language.
         with translation.override(settings.LANGUAGE_CODE):
-            stats = seed_demo(profile=profile, seed=seed, progress_write=progress)
+            stats = seed_demo(
+                profile=profile,
+                seed=seed,
+                progress_write=progress,
+                history_proposals=proposals,
+                history_years=years,
+            )
         elapsed = time.monotonic() - started
         if verbosity:
             self.stdout.write(
@@ -57,6 +78,27 @@ class Command(BaseCommand):
                     "seconds": elapsed,
                 }
             )
+        if verbosity and stats.history:
+            rows = "、".join(f"{label} {n}" for label, n in sorted(stats.history.items()))
+            self.stdout.write(_("其中历史数据（批量导入）：%(rows)s。") % {"rows": rows})
+        if stats.history:
+            self._rebuild_text_index(verbosity)
         if verbosity >= 2:
             for username, label in accounts():
                 self.stdout.write(f"  {username:<14} {label}")
+
+    def _rebuild_text_index(self, verbosity: int) -> None:
+        """Bulk rows bypass the save hooks that keep the search index current: rebuild it,
+        if this installation has the `textindex` command."""
+        started = time.monotonic()
+        try:
+            call_command("textindex", "--rebuild", verbosity=verbosity, stdout=self.stdout)
+        except Exception as exc:  # noqa: BLE001 - the data is committed; the index can wait
+            self.stdout.write(
+                _("未重建全文索引（可稍后运行 manage.py textindex --rebuild）：%(error)s")
+                % {"error": f"{type(exc).__name__}: {exc}"}
+            )
+            return
+        self.stdout.write(
+            _("已重建全文索引，用时 %(seconds).1f 秒。") % {"seconds": time.monotonic() - started}
+        )

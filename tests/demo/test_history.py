@@ -1,0 +1,142 @@
+"""The province's imported history (demo.history) at a small scale: the same bulk path that
+writes ~300,000 proposals and ~3,000,000 duty records, checked for the invariants the
+product relies on and opened as a user would (issue 14)."""
+
+import random
+from collections import Counter
+
+import pytest
+from django.db.models import Count, Max
+from django.utils import timezone
+
+from tests.demodata import demo  # noqa: F401 - a module fixture
+from xieshang.core.models import Event, User
+from xieshang.demo.history import HistoryBuilder, nodes_for
+from xieshang.duty.models import DutyKind, DutyRecord
+from xieshang.followups.models import Task
+from xieshang.meetings.models import Attendance, Invitation, Meeting, MeetingKind
+from xieshang.orgs.models import Organisation, Session
+from xieshang.proposals.models import Answer, Assignment, Evaluation, Proposal, Signer
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo")]
+
+PROPOSALS = 1200
+YEARS = 2
+
+
+@pytest.fixture
+def history():
+    org = Organisation.objects.get(name="示范区政协")
+    before = Proposal.objects.count()
+    counts = HistoryBuilder(
+        nodes=nodes_for([org]), rng=random.Random(5), proposals=PROPOSALS, years=YEARS
+    ).build()
+    return org, before, counts
+
+
+def test_it_writes_the_proposals_asked_for_in_past_years_only(history):
+    org, before, counts = history
+    written = counts["proposals.Proposal"]
+    assert abs(written - PROPOSALS) < PROPOSALS * 0.15
+    assert Proposal.objects.count() == before + written
+    imported = Proposal.objects.filter(
+        pk__in=Event.objects.filter(verb="proposal.import_history").values("object_id")
+    )
+    years = set(imported.values_list("year", flat=True))
+    assert len(years) == YEARS and max(years) < max(Session.objects.values_list(
+        "start_date__year", flat=True))  # fmt: skip
+    # Most of a past year ended answered or closed, with bodies to read.
+    states = Counter(imported.values_list("status", flat=True))
+    assert states["closed"] > written * 0.7
+    assert {"rejected", "merged", "to_opinion"} <= set(states)
+    assert not imported.filter(facts="").exists() and not imported.filter(suggestions="").exists()
+    assert len(set(imported.values_list("title", flat=True))) > 200
+    # The summary event per organisation adds up.
+    summary = Event.objects.get(verb="demo.history_import", organisation=org)
+    assert summary.data["proposals"] == written
+
+
+def test_numbers_are_unique_and_gapless_per_series(history):
+    org, _before, _counts = history
+    rows = (
+        Proposal.objects.filter(organisation=org, serial__isnull=False)
+        .values("year", "kind")
+        .annotate(n=Count("id"), top=Max("serial"))
+    )
+    for row in rows:
+        assert row["n"] == row["top"], row
+    numbers = Proposal.objects.filter(organisation=org).exclude(number="")
+    assert numbers.count() == numbers.values("number").distinct().count()
+    # Plenary proposals belong to their year's session, numbered in its format.
+    plenary = Proposal.objects.filter(organisation=org, kind="plenary").select_related("session")
+    assert all(p.session.start_date.year == p.year for p in plenary)
+    assert all(p.number.startswith("第") for p in plenary[:50])
+
+
+def test_handled_proposals_have_their_whole_trail(history):
+    org, _before, _counts = history
+    handled = Proposal.objects.filter(organisation=org, status__in=["answered", "closed"])
+    imported = handled.filter(
+        pk__in=Event.objects.filter(verb="proposal.import_history").values("object_id")
+    )
+    assert imported.exists()
+    for proposal in imported[:40]:
+        assignments = list(proposal.assignments.all())
+        assert assignments and all(a.task_id for a in assignments)
+        assert all(a.status == Assignment.Status.ANSWERED for a in assignments)
+        answers = Answer.objects.filter(assignment__proposal=proposal)
+        assert answers.count() == sum(a.role != Assignment.Role.CO for a in assignments)
+        if proposal.status == "closed":
+            signers = Signer.objects.filter(proposal=proposal).count()
+            rated = Evaluation.objects.filter(answer__assignment__proposal=proposal).count()
+            assert rated == answers.count() * (1 + signers)
+    assert not Task.objects.filter(
+        object_id__in=[str(p.pk) for p in imported], status=Task.Status.OPEN
+    ).exists()
+    # The proposers' duty records, one per proposer of every accepted proposal.
+    first = DutyRecord.objects.filter(
+        kind=DutyKind.PROPOSAL_FIRST, object_id__in=[str(p.pk) for p in imported]
+    ).count()
+    assert first == imported.count()
+
+
+def test_meetings_attendance_and_duty_add_up(history):
+    org, _before, counts = history
+    plenaries = Meeting.objects.filter(
+        organisation=org, kind=MeetingKind.PLENARY, status=Meeting.Status.CLOSED
+    )
+    assert plenaries.count() >= YEARS
+    for meeting in plenaries[:YEARS]:
+        present = Invitation.objects.filter(meeting=meeting, outcome="present").count()
+        half_days = DutyRecord.objects.filter(
+            kind=DutyKind.PLENARY_HALF_DAY,
+            object_id__in=[
+                str(pk)
+                for pk in Attendance.objects.filter(sitting__meeting=meeting).values_list(
+                    "pk", flat=True
+                )
+            ],
+        ).count()
+        assert half_days == present * meeting.sittings.count()
+    assert counts["duty.DutyRecord"] > 10 * counts["proposals.Proposal"] / 10
+    assert all(
+        r.organisation_id == org.pk for r in DutyRecord.objects.filter(organisation=org)[:100]
+    )
+
+
+def test_the_pages_open_on_the_history(history, client):
+    org, _before, _counts = history
+    office = User.objects.get(username="office")
+    client.force_login(office)
+    last_year = timezone.localdate().year - 1
+    listing = client.get("/proposals/", {"year": last_year})
+    assert listing.status_code == 200
+    proposal = (
+        Proposal.objects.filter(organisation=org, status="closed", year=last_year)
+        .order_by("pk")
+        .last()
+    )
+    page = client.get(proposal.get_absolute_url())
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert proposal.title in text and proposal.number in text
