@@ -26,7 +26,9 @@ of three or more Chinese characters, its character bigrams, so that "养老" fin
 and "养老院"; a name is kept whole with its bigrams, so "建国" finds "王建国".
 """
 
+import functools
 import hashlib
+import multiprocessing
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -143,6 +145,13 @@ def _bigrams(word: str) -> list[str]:
     return [word[i : i + 2] for i in range(len(word) - 1)]
 
 
+@functools.lru_cache(maxsize=65536)
+def _cut(run: str) -> tuple[str, ...]:
+    """One run's words, stop words kept. Cached: texts written from the same templates and
+    boilerplate share most of their clauses, and segmenting is the cost of a rebuild."""
+    return tuple(segment(run, keep_stop_words=True))
+
+
 def words_of(text: str) -> list[str]:
     """The indexed words of a text: its segmented words, then (each once) the bigrams of
     its long Chinese words, and the bigrams a lone character makes with its neighbours
@@ -150,7 +159,7 @@ def words_of(text: str) -> list[str]:
     words: list[str] = []
     extra: list[str] = []
     for run in normalise(text).split(" "):
-        cut = segment(run, keep_stop_words=True) if run else []
+        cut = _cut(run) if run else ()
         words.extend(w for w in cut if w not in STOP_WORDS)
         for i, w in enumerate(cut):
             if not _CJK.search(w) or w in STOP_WORDS:
@@ -184,9 +193,8 @@ def raw_text(spec: Spec, obj) -> tuple[list[str], list[str], list[str]]:
     return title, names, body
 
 
-def entry_fields(spec: Spec, obj) -> dict:
-    """The `SearchEntry` columns for `obj`: digest, title words, body words."""
-    title, names, body = raw_text(spec, obj)
+def fields_from_text(title: list[str], names: list[str], body: list[str]) -> dict:
+    """The `SearchEntry` columns for an item's raw text: digest, title words, body words."""
     digest = hashlib.md5(
         "\x1f".join(["\x1e".join(title), "\x1e".join(names), "\x1e".join(body)]).encode(),
         usedforsecurity=False,
@@ -199,6 +207,15 @@ def entry_fields(spec: Spec, obj) -> dict:
         "title": " ".join(title_words),
         "body": " ".join(words_of(body_text)),
     }
+
+
+def _fields_from_raw(raw: tuple) -> dict:
+    return fields_from_text(*raw)
+
+
+def entry_fields(spec: Spec, obj) -> dict:
+    """The `SearchEntry` columns for `obj`."""
+    return fields_from_text(*raw_text(spec, obj))
 
 
 # --- keeping it current ------------------------------------------------------------------
@@ -272,42 +289,68 @@ def rebuild(
     models_: Sequence[type[models.Model]] | None = None,
     *,
     batch: int = BATCH,
+    jobs: int = 1,
     progress: Callable[[str, int], None] | None = None,
 ) -> dict[str, int]:
     """Replace the entries of the given registered models (all by default) with fresh ones,
-    read and written in batches. Returns the number of entries per model label."""
+    read and written in batches; `jobs` > 1 segments in that many worker processes while
+    this one reads and writes. Returns the number of entries per model label."""
     SearchEntry = _entries()
     chosen = [spec_for(m) for m in models_] if models_ else specs()
     counts = {}
-    for spec in chosen:
-        if spec is None:
-            continue
-        ct = _content_type(spec.model)
-        with transaction.atomic():
-            SearchEntry.objects.filter(content_type=ct).delete()
-        base = spec.model._default_manager.order_by("pk")
-        if spec.select_related:
-            base = base.select_related(*spec.select_related)
-        if spec.prefetch_related:
-            base = base.prefetch_related(*spec.prefetch_related)
-        done = 0
-        last = None
-        while True:
-            qs = base if last is None else base.filter(pk__gt=last)
-            rows = list(qs[:batch])
-            if not rows:
-                break
-            entries = [
-                SearchEntry(content_type=ct, object_id=obj.pk, **entry_fields(spec, obj))
-                for obj in rows
-            ]
+    pool = multiprocessing.get_context("fork").Pool(jobs) if jobs > 1 else None
+    try:
+        for spec in chosen:
+            if spec is None:
+                continue
+            ct = _content_type(spec.model)
             with transaction.atomic():
-                SearchEntry.objects.bulk_create(entries, batch_size=batch)
-            done += len(rows)
-            last = rows[-1].pk
-            if progress:
-                progress(spec.label, done)
-        counts[spec.label] = done
+                SearchEntry.objects.filter(content_type=ct).delete()
+            base = spec.model._default_manager.order_by("pk")
+            if spec.select_related:
+                base = base.select_related(*spec.select_related)
+            if spec.prefetch_related:
+                base = base.prefetch_related(*spec.prefetch_related)
+            done = 0
+            last = None
+            pending = None  # (pks, async result) of the batch being segmented
+
+            def write(pks, fields_list, ct=ct):
+                entries = [
+                    SearchEntry(content_type=ct, object_id=pk, **fields)
+                    for pk, fields in zip(pks, fields_list, strict=True)
+                ]
+                with transaction.atomic():
+                    SearchEntry.objects.bulk_create(entries, batch_size=batch)
+
+            while True:
+                qs = base if last is None else base.filter(pk__gt=last)
+                rows = list(qs[:batch])
+                if rows:
+                    last = rows[-1].pk
+                    pks = [obj.pk for obj in rows]
+                    raws = [raw_text(spec, obj) for obj in rows]
+                if pool is None:
+                    if not rows:
+                        break
+                    write(pks, [_fields_from_raw(raw) for raw in raws])
+                    done += len(rows)
+                else:
+                    # Read the next batch while the workers segment this one.
+                    if pending is not None:
+                        write(pending[0], pending[1].get())
+                        done += len(pending[0])
+                    if not rows:
+                        break
+                    chunk = max(1, len(raws) // (jobs * 4))
+                    pending = (pks, pool.map_async(_fields_from_raw, raws, chunksize=chunk))
+                if progress:
+                    progress(spec.label, done)
+            counts[spec.label] = done
+    finally:
+        if pool is not None:
+            pool.close()
+            pool.join()
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE textsim_searchentry")

@@ -31,8 +31,14 @@ class Command(BaseCommand):
             help="Only this model (repeatable).",
         )
         parser.add_argument("--batch", type=int, default=index.BATCH)
+        parser.add_argument(
+            "--jobs",
+            type=int,
+            default=1,
+            help="Worker processes that segment the text (default 1).",
+        )
 
-    def handle(self, *args, rebuild=False, model=(), batch=index.BATCH, verbosity=1, **kw):
+    def handle(self, *args, rebuild=False, model=(), batch=index.BATCH, jobs=1, verbosity=1, **kw):
         chosen = []
         for label in model:
             try:
@@ -58,7 +64,7 @@ class Command(BaseCommand):
                 last_report[0] = now
                 self.stdout.write(f"  {label}: {done} …")
 
-        counts = index.rebuild(chosen or None, batch=batch, progress=progress)
+        counts = index.rebuild(chosen or None, batch=batch, jobs=max(1, jobs), progress=progress)
         for label, count in counts.items():
             self.stdout.write(f"{label}: {count}")
         if verbosity:
