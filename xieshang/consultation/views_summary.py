@@ -16,8 +16,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from xieshang.core.params import id_param, year_param
-from xieshang.core.pdf import pdf_response, render_pdf
-from xieshang.core.text import chinese_date
+from xieshang.core.pdf import heading, pdf_response, render_pdf
 
 from .summary import WorkReport, work_report
 from .views import cppcc_organisations
@@ -62,11 +61,7 @@ def summary_pdf_bytes(report: WorkReport) -> bytes:
     with translation.override("zh-hans"):
         context = {
             "report": report,
-            "masthead": report.organisation.name,
-            "masthead_suffix": "",
-            "doc_title": doc_title(report),
-            "issuer": report.organisation.name,
-            "issue_date": chinese_date(report.as_of),
+            **heading(report.organisation.name, doc_title(report), report.as_of, suffix=""),
         }
         return render_pdf("consultation/pdf/summary.html", context)
 

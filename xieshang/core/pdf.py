@@ -22,6 +22,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from .files import content_disposition
+from .text import chinese_date
 
 STATIC_DIR = Path(settings.BASE_DIR) / "xieshang" / "static"
 # WeasyPrint reports every layout step at INFO; that is noise in the server log.
@@ -141,6 +142,22 @@ def _url_fetcher(font_files=()):
             return super().fetch(url, headers)
 
     return LocalOnlyFetcher(allowed_protocols={"file", "data"})
+
+
+def heading(issuer: str, title: str, on, *, masthead: str | None = None, suffix=None) -> dict:
+    """The parts of `pdf/official.html` every official document fills the same way: the
+    版头 (`masthead`, the issuing body unless another is named, and its `suffix` such as
+    "文件"; the template's own default when None), the title, and the 落款 (issuer and the
+    date in Chinese numerals)."""
+    parts = {
+        "masthead": issuer if masthead is None else masthead,
+        "doc_title": title,
+        "issuer": issuer,
+        "issue_date": chinese_date(on),
+    }
+    if suffix is not None:
+        parts["masthead_suffix"] = suffix
+    return parts
 
 
 def render_pdf(template_name: str, context: dict, *, language: str = "zh-hans") -> bytes:

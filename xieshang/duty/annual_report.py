@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from xieshang.core import jobs
-from xieshang.core.pdf import render_pdf
+from xieshang.core.pdf import heading, render_pdf
 from xieshang.core.text import chinese_date, chinese_number
 
 from . import policies, selectors
@@ -183,10 +183,7 @@ def render(organisation, year: int, reports: list[MemberReport]) -> bytes:
     return render_pdf(
         "duty/annual_report/report_pdf.html",
         {
-            "doc_title": _("%(year)d年度政协委员履职报告") % {"year": year},
-            "masthead": organisation.name,
-            "issuer": organisation.name,
-            "issue_date": chinese_date(today),
+            **heading(organisation.name, _("%(year)d年度政协委员履职报告") % {"year": year}, today),
             "year": year,
             "reports": reports,
             "provisional": provisional,

@@ -11,7 +11,7 @@ from xieshang.core import access
 from xieshang.core import exports as core_exports
 from xieshang.core.audit import StaleEdit, TransitionError, history
 from xieshang.core.params import paginate, year_param
-from xieshang.core.pdf import pdf_response, render_pdf
+from xieshang.core.pdf import heading, pdf_response, render_pdf
 from xieshang.core.text import chinese_date
 from xieshang.members.contacts import contacts_of_member
 from xieshang.members.models import Member
@@ -424,10 +424,7 @@ def certificate(request):
         content = render_pdf(
             "duty/certificate_pdf.html",
             {
-                "masthead": member.organisation.name,
-                "doc_title": _("参加政协活动证明"),
-                "issuer": member.organisation.name,
-                "issue_date": chinese_date(today),
+                **heading(member.organisation.name, _("参加政协活动证明"), today),
                 "member": member,
                 "cert": cert,
                 "records": records,

@@ -299,18 +299,14 @@ def assessment(request):
     if fmt == "xlsx":
         return _assessment_xlsx(units, title, year)
     if fmt == "pdf":
-        from xieshang.core.pdf import pdf_response, render_pdf
-        from xieshang.core.text import chinese_date
+        from xieshang.core.pdf import heading, pdf_response, render_pdf
 
         org = access.home_organisation(request.user)
         content = render_pdf(
             "followups/pdf/assessment.html",
             {
                 "units": units,
-                "doc_title": title,
-                "masthead": org.name if org else "",
-                "issuer": org.name if org else "",
-                "issue_date": chinese_date(timezone.localdate()),
+                **heading(org.name if org else "", title, timezone.localdate()),
             },
         )
         return pdf_response(content, f"{title}.pdf")

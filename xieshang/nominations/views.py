@@ -16,8 +16,7 @@ from xieshang.core.audit import TransitionError, history
 from xieshang.core.excel import table_bytes, xlsx_response
 from xieshang.core.forms import add_service_errors
 from xieshang.core.params import paginate
-from xieshang.core.pdf import pdf_response, render_pdf
-from xieshang.core.text import chinese_date
+from xieshang.core.pdf import heading, pdf_response, render_pdf
 from xieshang.duty import policies as duty_policies
 from xieshang.orgs import config
 from xieshang.orgs.models import ordinal
@@ -444,10 +443,7 @@ def roster_pdf(request, pk: int):
     with translation.override("zh-hans"):
         title = _roster_title(round)
         context = {
-            "masthead": round.organisation.name,
-            "doc_title": title,
-            "issuer": round.organisation.name,
-            "issue_date": chinese_date(timezone.localdate()),
+            **heading(round.organisation.name, title, timezone.localdate()),
             "headers": _headers()[:7],
             "rows": [row[:7] for row in _roster_rows(round)],
         }

@@ -17,8 +17,7 @@ from django.utils.translation import gettext as _
 
 from xieshang.core import access
 from xieshang.core.params import id_param, year_param
-from xieshang.core.pdf import pdf_response, render_pdf
-from xieshang.core.text import chinese_date
+from xieshang.core.pdf import heading, pdf_response, render_pdf
 from xieshang.orgs.models import Organisation
 
 from .summary import Summary, opinion_summary
@@ -73,11 +72,12 @@ def summary_pdf_bytes(s: Summary) -> bytes:
     with translation.override("zh-hans"):
         context = {
             "summary": s,
-            "masthead": s.organisation.name,
-            "masthead_suffix": "",
-            "doc_title": _("%(year)s年度社情民意信息工作情况") % {"year": s.year},
-            "issuer": s.organisation.name,
-            "issue_date": chinese_date(s.as_of),
+            **heading(
+                s.organisation.name,
+                _("%(year)s年度社情民意信息工作情况") % {"year": s.year},
+                s.as_of,
+                suffix="",
+            ),
         }
     return render_pdf("pdf/opinion_summary.html", context)
 

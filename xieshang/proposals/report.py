@@ -21,8 +21,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from xieshang.core import charts
-from xieshang.core.pdf import pdf_response, render_pdf
-from xieshang.core.text import chinese_date
+from xieshang.core.pdf import heading, pdf_response, render_pdf
 
 from . import figures as fig_module
 from .figures import Figures, rate
@@ -210,11 +209,12 @@ def report_pdf_bytes(report: WorkReport) -> bytes:
     with translation.override("zh-hans"):
         context = {
             "report": report,
-            "masthead": report.organisation.name,
-            "masthead_suffix": "",
-            "doc_title": _("关于%(year)s年度提案工作情况的报告") % {"year": report.year},
-            "issuer": report.organisation.name,
-            "issue_date": chinese_date(report.as_of),
+            **heading(
+                report.organisation.name,
+                _("关于%(year)s年度提案工作情况的报告") % {"year": report.year},
+                report.as_of,
+                suffix="",
+            ),
         }
     return render_pdf("pdf/proposal_work_report.html", context)
 
