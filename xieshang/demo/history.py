@@ -383,7 +383,7 @@ class BulkWriter:
         now = timezone.now()
         extra_fields, extra_values = [], []
         for field in opts.concrete_fields:
-            if field in fields or field.null:
+            if field in fields or field.null or field.primary_key:
                 continue
             if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
                 value = now

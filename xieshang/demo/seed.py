@@ -9,6 +9,7 @@ SQLite and PostgreSQL. Rows are written with `bulk_create` (organisations go thr
 
 import datetime as dt
 import random
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import import_module
@@ -205,12 +206,21 @@ class DemoBuilder:
         from .history import HistoryBuilder
 
         write = self.progress_write
+        started = time.monotonic()
         counts = HistoryBuilder(
             nodes=nodes,
             rng=random.Random(self.seed + 1),
             proposals=self.history_proposals,
             years=self.history_years,
-            progress=(lambda place: write(f"\r历史数据 {place:<24}")) if write else None,
+            progress=(
+                (
+                    lambda place: write(
+                        f"\r历史数据 {place:<24} {time.monotonic() - started:6.0f} 秒"
+                    )
+                )
+                if write
+                else None
+            ),
         ).build()
         if write:
             write("\n")
