@@ -16,8 +16,8 @@ from . import access, pickers
 KNOWN_PERMS = frozenset(p for perms in access.PERMISSIONS.values() for p in perms)
 
 
-def _perm(params) -> str:
-    perm = params.get("perm") or "orgs.view"
+def scope_perm(params, default: str = "orgs.view") -> str:
+    perm = params.get("perm") or default
     if perm not in KNOWN_PERMS:
         raise PermissionDenied
     return perm
@@ -31,7 +31,7 @@ def _int(params, name):
 
 
 def departments(user, params):
-    orgs = access.organisations(user, _perm(params))
+    orgs = access.organisations(user, scope_perm(params))
     qs = Department.objects.filter(organisation__in=orgs, is_active=True)
     org = _int(params, "organisation")
     if org is not None:
@@ -46,7 +46,7 @@ def department_label(params):
 
 
 def organisations(user, params):
-    qs = access.organisations(user, _perm(params))
+    qs = access.organisations(user, scope_perm(params))
     level = params.get("level")
     if level:
         qs = qs.filter(level__in=level.split(","))

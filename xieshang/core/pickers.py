@@ -56,7 +56,7 @@ from .widgets import pinyin_search_text
 
 RESULTS = 20  # matches per answer
 PINYIN_SCAN = 5000  # pinyin is matched in Python over at most this many rows
-_LATIN = re.compile(r"^[a-z]+$")
+_LATIN = re.compile(r"^(?=.*[a-z])[a-z0-9]+$")  # pinyin, with digits as in "A区2号"
 _SPLIT = re.compile(r"[,，、;；\s]+")
 
 

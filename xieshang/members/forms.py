@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from xieshang.core import access
+from xieshang.core import access, pickers
 from xieshang.core.forms import style_widgets as style
 from xieshang.orgs.models import ActivityGroup, Committee, Level, Organisation, Party, Sector
 
@@ -66,6 +66,9 @@ class MemberFilterForm(forms.Form):
         choices = selectors.filter_choices(user, perm)
         # Labels show the organisation only for users who see several.
         multi = selectors.cppcc_organisations(user, perm).count() > 1
+        # These grow with the organisation tree (about 5,000 choices for a province office):
+        # searched on the server (core.pickers, members/picker_sources.py), never listed.
+        params = {"perm": perm, **({"multi": "1"} if multi else {})}
         for name, key in (
             ("term", "terms"),
             ("sector", "sectors"),
@@ -74,6 +77,7 @@ class MemberFilterForm(forms.Form):
         ):
             self.fields[name].queryset = choices[key]
             self.fields[name].label_from_instance = lambda o, m=multi: _org_label(o, m)
+            pickers.attach(self.fields[name], f"member_{key}", params)
         self.fields["party"].queryset = choices["parties"]
         style(self)
 
