@@ -1,0 +1,45 @@
+"""Settings for the throughput bench (bench/load.py): the product's settings plus the bench's
+own URLs (the framework-ceiling views). Nothing in the product imports this module, so the
+ceiling views never exist on a real deployment.
+
+BENCH_READ_ONLY=1 (PostgreSQL only) opens every connection to DATABASE_URL read-only
+(`default_transaction_read_only`), so a shared data set such as the province seed cannot be
+changed by the bench; the sessions the bench logs in with then live in the database named by
+BENCH_SESSION_DATABASE_URL instead, through a database router (the same mechanism a
+deployment would use to send reports to a streaming replica, see docs/performance.md).
+"""
+
+import os
+
+import dj_database_url
+
+from xieshang.settings import *  # noqa: F403
+from xieshang.settings import DATABASES, envbool
+
+ROOT_URLCONF = "bench.urls_bench"
+
+BENCH_READ_ONLY = envbool("BENCH_READ_ONLY", False)
+if BENCH_READ_ONLY:
+    default = DATABASES["default"]
+    if default["ENGINE"] != "django.db.backends.postgresql":
+        raise ValueError("BENCH_READ_ONLY needs a PostgreSQL DATABASE_URL")
+    default.setdefault("OPTIONS", {})["options"] = "-c default_transaction_read_only=on"
+    DATABASES["sessions"] = dj_database_url.parse(
+        os.environ["BENCH_SESSION_DATABASE_URL"], conn_max_age=default["CONN_MAX_AGE"]
+    )
+    DATABASES["sessions"]["CONN_HEALTH_CHECKS"] = default.get("CONN_HEALTH_CHECKS", False)
+    DATABASE_ROUTERS = ["bench.settings_bench.SessionsRouter"]
+
+
+class SessionsRouter:
+    """Sessions to the `sessions` database, everything else to `default`."""
+
+    def db_for_read(self, model, **hints):
+        return "sessions" if model._meta.app_label == "sessions" else None
+
+    db_for_write = db_for_read
+
+    def allow_migrate(self, db, app_label, **hints):
+        if db == "sessions":
+            return app_label == "sessions"
+        return None
