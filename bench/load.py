@@ -1,12 +1,12 @@
 """Throughput of the key pages under gunicorn, as a share of the framework ceiling.
 
-    .venv/bin/python bench/load.py [--profile district|city|province] [--workers 4]
-        [--duration 10] [--connections 8] [--generator auto|wrk|python]
+    .venv/bin/python bench/load.py [--profile district|city|province] [--workers 5]
+        [--duration 10] [--connections 10] [--generator auto|wrk|python]
         [--save results.json] [--compare district.json] [--read-only]
 
 Starts gunicorn (production settings: DEBUG off, hashed static files, the product's whole
-middleware stack; `--workers` defaults to the README's production line) on 127.0.0.1 on a
-free port, serving the PostgreSQL database named by DATABASE_URL (seeded with the profile if
+middleware stack; `--workers` defaults to docs/deployment.md's 2 x cores + 1) on 127.0.0.1
+on a free port, serving the PostgreSQL database named by DATABASE_URL (seeded with the profile if
 it is empty, used as it is if not) or, without DATABASE_URL, a fresh seeded SQLite file. It
 logs the demo users in by creating their sessions directly, then drives each page with a
 load generator on loopback: `wrk` when it is installed, else a small multi-process Python
@@ -99,7 +99,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--profile", default="district", choices=["district", "city", "province"])
     parser.add_argument(
-        "--workers", type=int, default=4, help="gunicorn workers (4, README's production line)"
+        "--workers",
+        type=int,
+        default=2 * (os.cpu_count() or 1) + 1,
+        help="gunicorn workers (2 x cores + 1, as docs/deployment.md recommends)",
     )
     parser.add_argument("--connections", type=int, default=0, help="default: 2 x workers")
     parser.add_argument("--duration", type=float, default=10.0, help="seconds of load a page")
