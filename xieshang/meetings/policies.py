@@ -116,7 +116,9 @@ def can_decide_leave(user, leave: LeaveRequest) -> bool:
 
 
 def leave_queue_filter(user) -> Q:
-    """Leave requests that `user` decides (one Q; per-organisation rules read once each)."""
+    """Leave requests that `user` decides: one Q, built with a fixed number of queries
+    whatever the number of organisations in the user's scope (the rule on which meeting
+    kinds the chair approves is read for all of them at once)."""
     if not getattr(user, "is_authenticated", False):
         return Q(pk__in=[])
     q = Q(pk__in=[])
@@ -125,11 +127,12 @@ def leave_queue_filter(user) -> Q:
     if delegated:
         from xieshang.orgs.models import Organisation
 
-        for org in Organisation.objects.filter(pk__in=delegated):
-            chair_orgs += list(Organisation.objects.filter(path__startswith=org.path))
-    for org in {o.pk: o for o in chair_orgs}.values():
-        kinds = config.get(org, rules.CHAIR_APPROVED_KINDS)
-        q |= Q(meeting__organisation=org, meeting__kind__in=kinds)
+        below = Q(pk__in=[])
+        for path in Organisation.objects.filter(pk__in=delegated).values_list("path", flat=True):
+            below |= Q(path__startswith=path)
+        chair_orgs += list(Organisation.objects.filter(below))
+    for kinds, org_ids in _orgs_by_chair_kinds(chair_orgs):
+        q |= Q(meeting__organisation_id__in=org_ids, meeting__kind__in=kinds)
     committees = committee_ids(user)
     if committees:
         q |= Q(meeting__committee_id__in=committees) & ~Q(meeting__kind__in=_chair_kinds_any())
@@ -138,10 +141,21 @@ def leave_queue_filter(user) -> Q:
         q |= Q(meeting__activity_group__leader=member, meeting__committee__isnull=True) & ~Q(
             meeting__kind__in=_chair_kinds_any()
         )
-    for org in access.organisations(user, "meetings.manage"):
-        kinds = config.get(org, rules.CHAIR_APPROVED_KINDS)
-        q |= Q(meeting__organisation=org) & ~Q(meeting__kind__in=kinds)
+    for kinds, org_ids in _orgs_by_chair_kinds(access.organisations(user, "meetings.manage")):
+        q |= Q(meeting__organisation_id__in=org_ids) & ~Q(meeting__kind__in=kinds)
     return q
+
+
+def _orgs_by_chair_kinds(organisations) -> list[tuple[list[str], list[int]]]:
+    """[(kinds the chair approves, ids of the organisations with that rule)]: one entry per
+    distinct value, so the filter stays a few clauses for a province's hundreds of offices."""
+    organisations = list(organisations)
+    groups: dict[tuple, tuple[list[str], list[int]]] = {}
+    values = config.get_many(organisations, rules.CHAIR_APPROVED_KINDS)
+    for org in organisations:
+        kinds = list(values[org.pk])
+        groups.setdefault(tuple(kinds), (kinds, []))[1].append(org.pk)
+    return list(groups.values())
 
 
 def _chair_kinds_any() -> list[str]:

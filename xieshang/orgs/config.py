@@ -252,6 +252,27 @@ def get(organisation, key: str, on: dt.date | None = None) -> Any:
     return _in_force(rows, ids, rule.default)[0]
 
 
+def get_many(organisations, key: str, on: dt.date | None = None) -> dict[int, Any]:
+    """{organisation id: value of rule `key` in force there on `on`} for many organisations
+    in one query (a province office's subtree is hundreds of organisations)."""
+    from .models import OrgSetting
+
+    rule = RULES[key]
+    on = on or timezone.localdate()
+    chains = {org.pk: _ids(org) for org in organisations}
+    if not chains:
+        return {}
+    every = {pk for ids in chains.values() for pk in ids}
+    rows = list(
+        OrgSetting.objects.filter(
+            organisation_id__in=every, key=key, effective_from__lte=on
+        ).values_list("organisation_id", "effective_from", "inherit", "value")
+    )
+    if not rows:
+        return dict.fromkeys(chains, rule.default)
+    return {pk: _in_force(rows, ids, rule.default)[0] for pk, ids in chains.items()}
+
+
 # --- The rules page --------------------------------------------------------------------------
 
 

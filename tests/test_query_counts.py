@@ -1,0 +1,176 @@
+"""Pages that cost the same at every scale (issue 14): the key pages run a fixed number of
+queries whatever the data size and the user's organisation level.
+
+Each test measures the pages on a small tree (a province, a city and one district with one
+member's work), then grows the data (four more districts under the city, more members,
+proposals, leave requests and follow-up tasks in the first district) and measures again: the
+counts must be the same. A per-organisation or per-row loop shows up as a difference."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from tests.factories import (
+    DepartmentFactory,
+    MemberFactory,
+    TermFactory,
+    UserFactory,
+    make_org,
+    seat,
+    user_with_role,
+)
+from xieshang.meetings import services as meeting_services
+from xieshang.meetings.models import Invitation, MeetingKind
+from xieshang.orgs.models import Level, Role, RoleAssignment, Session
+from xieshang.proposals import services as proposal_services
+
+pytestmark = pytest.mark.django_db
+
+TEXT = {
+    "title": "关于加快老旧小区加装电梯的建议",
+    "facts": "我区2000年以前建成的老旧小区共有住宅楼1200余栋，多数为六层无电梯。",
+    "analysis": "加装电梯涉及资金分摊、规划审批和居民意见统一等问题。",
+    "suggestions": "一是简化审批流程；二是设立财政补贴；三是建立协商议事机制。",
+}
+
+
+class District:
+    """A district with its office, chair, proposal committee, one department and its clerk,
+    members with logins, their proposals (accepted and assigned: each has a follow-up task)
+    and a symposium at which every member asked leave."""
+
+    def __init__(self, city, name: str):
+        self.org = make_org(name, Level.DISTRICT, parent=city)
+        self.term = TermFactory(organisation=self.org, number=15, start_date=dt.date(2022, 1, 10))
+        Session.objects.create(
+            term=self.term,
+            number=5,
+            start_date=dt.date(2026, 1, 12),
+            end_date=dt.date(2026, 1, 15),
+            proposal_deadline=dt.date(2026, 1, 14),
+        )
+        self.office = user_with_role(Role.OFFICE, self.org)
+        self.chair = user_with_role(Role.CHAIR, self.org)
+        self.reviewer = user_with_role(Role.PROPOSAL_COMMITTEE, self.org)
+        self.department = DepartmentFactory(organisation=self.org)
+        self.clerk = user_with_role(Role.DEPARTMENT, self.org, department=self.department)
+        self.members = []
+        self.proposals = []
+
+    def add_work(self, members: int) -> None:
+        new = []
+        for _ in range(members):
+            user = UserFactory()
+            member = MemberFactory(organisation=self.org, user=user)
+            seat(member, self.term)
+            RoleAssignment.objects.create(user=user, organisation=self.org, role=Role.MEMBER)
+            new.append(member)
+            proposal = proposal_services.proposal_create(actor=user, organisation=self.org, **TEXT)
+            proposal_services.proposal_submit(proposal=proposal, actor=user)
+            proposal_services.proposal_accept(proposal=proposal, actor=self.reviewer)
+            proposal_services.proposal_assign(
+                proposal=proposal, actor=self.reviewer, lead=self.department
+            )
+            self.proposals.append(proposal)
+        self.members += new
+        day = timezone.localdate() + dt.timedelta(days=10)
+        start = timezone.make_aware(dt.datetime.combine(day, dt.time(9)))
+        meeting = meeting_services.meeting_create(
+            organisation=self.org,
+            actor=self.office,
+            kind=MeetingKind.SYMPOSIUM,
+            title="座谈会",
+            start=start,
+            end=start + dt.timedelta(hours=3),
+            location="会议室",
+        )
+        meeting_services.invite(
+            meeting=meeting,
+            actor=self.office,
+            criteria=meeting_services.InviteCriteria(all_members=True),
+        )
+        meeting_services.meeting_publish(meeting=meeting, actor=self.office)
+        for member in new:
+            invitation = Invitation.objects.get(meeting=meeting, member=member)
+            meeting_services.leave_submit(invitation=invitation, actor=member.user, reason="出差")
+
+
+class Tree:
+    def __init__(self):
+        self.province = make_org("示范省政协", Level.PROVINCE)
+        self.city = make_org("示范市政协", Level.CITY, parent=self.province)
+        self.province_office = user_with_role(Role.OFFICE, self.province)
+        self.city_office = user_with_role(Role.OFFICE, self.city)
+        self.city_chair = user_with_role(Role.CHAIR, self.city)
+        self.first = District(self.city, "示范区政协")
+        self.first.add_work(members=1)
+
+    def grow(self) -> None:
+        self.first.add_work(members=3)
+        for n in range(4):
+            District(self.city, f"第{n + 2}区政协").add_work(members=2)
+
+
+def count(user, url: str) -> int:
+    """Queries of one request for `url` by `user`, after a first request has warmed the
+    session and the caches."""
+    client = Client()
+    client.force_login(user)
+    first = client.get(url)
+    assert first.status_code == 200, (url, first.status_code)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    return len(ctx)
+
+
+def pages(tree: Tree) -> dict[str, tuple]:
+    d = tree.first
+    proposal = d.proposals[0]
+    return {
+        "home, district office": (d.office, "/"),
+        "home, city office": (tree.city_office, "/"),
+        "home, province office": (tree.province_office, "/"),
+        "home, district chair": (d.chair, "/"),
+        "home, city chair": (tree.city_chair, "/"),
+        "home, proposal committee": (d.reviewer, "/"),
+        "home, department clerk": (d.clerk, "/"),
+        "home, member": (d.members[0].user, "/"),
+        "leave queue, district office": (d.office, "/meetings/leave/"),
+        "leave queue, city office": (tree.city_office, "/meetings/leave/"),
+        "leave queue, province office": (tree.province_office, "/meetings/leave/"),
+        "leave queue, district chair": (d.chair, "/meetings/leave/"),
+        "leave queue, city chair": (tree.city_chair, "/meetings/leave/"),
+        "proposal list, committee": (d.reviewer, "/proposals/"),
+        "proposal list, province office": (tree.province_office, "/proposals/"),
+        "proposal page, committee": (d.reviewer, f"/proposals/{proposal.pk}/"),
+        "proposal page, office": (d.office, f"/proposals/{proposal.pk}/"),
+        "member list, district office": (d.office, "/members/"),
+        "member list, province office": (tree.province_office, "/members/"),
+        "department queue": (d.clerk, "/proposals/dept/"),
+        "follow-up queue, committee": (d.reviewer, "/followups/"),
+        "follow-up queue, province office": (tree.province_office, "/followups/"),
+    }
+
+
+def test_key_pages_run_the_same_number_of_queries_for_more_data_and_more_organisations():
+    tree = Tree()
+    small = {name: count(user, url) for name, (user, url) in pages(tree).items()}
+    tree.grow()
+    large = {name: count(user, url) for name, (user, url) in pages(tree).items()}
+    grew = {name: (small[name], large[name]) for name in small if small[name] != large[name]}
+    assert not grew, f"query counts grew with the data (small, large): {grew}"
+
+
+def test_the_province_office_home_page_costs_what_the_district_office_home_page_costs():
+    """A province office's home page is no heavier than a district's: the same cards, each
+    counted with one query over the subtree, not one per organisation."""
+    tree = Tree()
+    tree.grow()
+    district = count(tree.first.office, "/")
+    province = count(tree.province_office, "/")
+    assert province <= district + 2, (district, province)
