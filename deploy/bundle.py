@@ -30,6 +30,7 @@ import json
 import platform
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tarfile
@@ -167,6 +168,8 @@ def add_text(tar: tarfile.TarFile, name: str, text: str) -> None:
 
 
 def main() -> int:
+    # Stopped (CI timeout, Ctrl-C): unwind, so the temporary folders go too.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
         "--platform",
@@ -213,42 +216,47 @@ def main() -> int:
         missing = sorted(set(missing) | set(absent))
 
         source = Path(tmp) / "source.tar"
-        subprocess.run(
-            ["git", "-C", str(ROOT), "archive", "--format=tar", f"--prefix={folder}/", "HEAD"],
-            check=True,
-            stdout=source.open("wb"),
-        )
+        with source.open("wb") as fh:
+            subprocess.run(
+                ["git", "-C", str(ROOT), "archive", "--format=tar", f"--prefix={folder}/", "HEAD"],
+                check=True,
+                stdout=fh,
+            )
         out = dist / archive_name
         partial = out.with_name(out.name + ".part")
-        with tarfile.open(partial, "w:gz", compresslevel=6) as tar:
-            with tarfile.open(source) as src:
-                for member in src.getmembers():
-                    tar.addfile(member, src.extractfile(member) if member.isfile() else None)
-            for wheel in sorted(wheels.glob("*.whl")):
-                tar.add(wheel, arcname=f"{folder}/wheels/{wheel.name}")
-            add_text(
-                tar,
-                f"{folder}/INSTALL.txt",
-                INSTALL_TEXT.format(
-                    version=version,
-                    commit=commit,
-                    date=date,
-                    target=target,
-                    pyver=pyver,
-                    archive=archive_name,
-                    folder=folder,
-                ),
-            )
-            manifest = {
-                "version": version,
-                "commit": commit,
-                "date": date,
-                "platform": platforms or "native",
-                "python": pyver,
-                "wheels": sorted(p.name for p in wheels.glob("*.whl")),
-                "missing": missing,
-            }
-            add_text(tar, f"{folder}/BUNDLE.json", json.dumps(manifest, indent=2) + "\n")
+        try:
+            with tarfile.open(partial, "w:gz", compresslevel=6) as tar:
+                with tarfile.open(source) as src:
+                    for member in src.getmembers():
+                        tar.addfile(member, src.extractfile(member) if member.isfile() else None)
+                for wheel in sorted(wheels.glob("*.whl")):
+                    tar.add(wheel, arcname=f"{folder}/wheels/{wheel.name}")
+                add_text(
+                    tar,
+                    f"{folder}/INSTALL.txt",
+                    INSTALL_TEXT.format(
+                        version=version,
+                        commit=commit,
+                        date=date,
+                        target=target,
+                        pyver=pyver,
+                        archive=archive_name,
+                        folder=folder,
+                    ),
+                )
+                manifest = {
+                    "version": version,
+                    "commit": commit,
+                    "date": date,
+                    "platform": platforms or "native",
+                    "python": pyver,
+                    "wheels": sorted(p.name for p in wheels.glob("*.whl")),
+                    "missing": missing,
+                }
+                add_text(tar, f"{folder}/BUNDLE.json", json.dumps(manifest, indent=2) + "\n")
+        except BaseException:
+            partial.unlink(missing_ok=True)
+            raise
         partial.replace(out)
         count = len(manifest["wheels"])
     size = out.stat().st_size / 1024 / 1024
