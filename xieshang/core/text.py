@@ -13,6 +13,12 @@ from importlib import resources
 DIGITS = "零一二三四五六七八九"
 
 
+def rate(part, whole) -> float | None:
+    """A percentage with one decimal, as reports print it, or None with nothing to divide
+    by (shown as "—", never as 0 %)."""
+    return round(100 * part / whole, 1) if whole else None
+
+
 def chinese_number(n: int) -> str:
     """1 → 一, 10 → 十, 15 → 十五, 20 → 二十, 105 → 一百零五 (session and term numbers)."""
     if n < 0:

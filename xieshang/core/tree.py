@@ -96,10 +96,6 @@ def rollup(
     return result
 
 
-def rate(part, whole) -> float | None:
-    return round(100 * part / whole, 1) if whole else None
-
-
 def can_view(user) -> bool:
     return user.is_authenticated and access.has_role(user, *TREE_ROLES)
 

@@ -6,6 +6,7 @@ from django.utils.translation import pgettext
 
 from xieshang.core import access, charts
 from xieshang.core.screen import Panel, register
+from xieshang.core.text import rate
 
 from . import selectors
 from .models import MeetingKind
@@ -27,7 +28,7 @@ def attendance_chart(rows: list[dict]) -> dict:
         ],
         unit=pgettext("chart unit: attendances", "人次"),
         summary=_("已结束的会议共应到%(n)s人次，出席%(p)s人次，出席率%(rate)s%%。")
-        % {"n": counted, "p": present, "rate": round(100 * present / counted, 1)}
+        % {"n": counted, "p": present, "rate": rate(present, counted)}
         if counted
         else "",
     )

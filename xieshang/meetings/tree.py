@@ -6,6 +6,7 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
 from xieshang.core import access, tree
+from xieshang.core.text import rate
 
 from .models import Invitation, Meeting
 
@@ -38,7 +39,7 @@ def tree_columns(user, organisation, children, year: int):
         title=_("会议活动"),
         columns=[_("召开会议"), _("出席率（%）")],
         values={
-            k: [v["held"], tree.rate(attendance[k]["present"], attendance[k]["counted"])]
+            k: [v["held"], rate(attendance[k]["present"], attendance[k]["counted"])]
             for k, v in held.items()
         },
         order=40,

@@ -26,7 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xieshang.core import access
-from xieshang.core.tree import rate
+from xieshang.core.text import rate
 from xieshang.followups.models import Instruction, Referral, Task
 from xieshang.members.models import Member
 

@@ -33,7 +33,7 @@ from django.utils.translation import gettext_lazy
 
 from xieshang.core import access
 from xieshang.core.excel import Book, append_row, xlsx_response
-from xieshang.core.text import chinese_number
+from xieshang.core.text import chinese_number, rate
 from xieshang.members.models import Membership
 from xieshang.orgs import config
 from xieshang.orgs.models import Level, Organisation, Party
@@ -53,11 +53,6 @@ LIVE = [Assignment.Status.HANDLING, Assignment.Status.ANSWERED]
 POSITIVE = [Rating.SATISFIED, Rating.BASICALLY]
 # Every proposal that passed review as accepted, whatever happened to it afterwards.
 ACCEPTED_OR_LATER = [S.ACCEPTED, S.ASSIGNED, S.ANSWERED, S.CLOSED]
-
-
-def rate(part: int, whole: int) -> float | None:
-    """A percentage with one decimal, or None when there is nothing to divide by."""
-    return round(100.0 * part / whole, 1) if whole else None
 
 
 # --- Per department --------------------------------------------------------------------
