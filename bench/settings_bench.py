@@ -43,3 +43,11 @@ class SessionsRouter:
         if db == "sessions":
             return app_label == "sessions"
         return None
+
+
+# Hashed names like production, without production's gzip/brotli copies: the bench requests
+# pages, not static files, and compressing every file took minutes of the shared two cores.
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
+}
