@@ -118,6 +118,8 @@ def main() -> None:
     args = parser.parse_args()
     connections = args.connections or 2 * args.workers
 
+    # Stopped from outside (timeout, kill): still stop gunicorn and remove the temporary files.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(143))
     var = Path(tempfile.mkdtemp(prefix="xs-load-"))
     env = production_env(var, args)
     os.environ.update(env)
