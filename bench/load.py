@@ -519,7 +519,11 @@ def git_commit() -> str:
             text=True,
             check=True,
         )
-        return out.stdout.strip()
+        dirty = subprocess.run(
+            ["git", "-C", str(ROOT), "diff", "--quiet", "HEAD", "--", "xieshang"], check=False
+        ).returncode
+        # Uncommitted changes to the product: the numbers are of the working tree, not HEAD.
+        return out.stdout.strip() + ("+uncommitted" if dirty else "")
     except (OSError, subprocess.CalledProcessError):
         return "?"
 
