@@ -30,11 +30,14 @@ from xieshang.core.forms import add_service_errors
 from xieshang.core.params import paginate
 from xieshang.orgs.models import Department
 
-from . import forms, policies, selectors, services, similarity
+from . import forms, policies, routing, selectors, services, similarity
+from .forms_board import BoardRowForm
 from .models import Answer, Assignment, Proposal, Signer
 
 S = Proposal.Status
 PAGE_SIZE = 50
+# Rows of the assignment board per page: each row carries its suggestions and pickers.
+BOARD_PAGE_SIZE = 30
 logger = logging.getLogger(__name__)
 
 
@@ -228,6 +231,10 @@ def _make_form(user, action: str, proposal, data=None):
     if spec.form is forms.AssignForm:
         # Only the proposal's own level's units are offered; the service refuses the rest.
         kwargs["departments"] = _departments(user).filter(organisation=proposal.organisation)
+        if data is not None and data.get("assign-take"):
+            # 采纳: the suggested unit the user clicked leads (the rest of the form stands).
+            data = data.copy()
+            data["assign-lead"] = data["assign-take"]
     return spec.form(data, **kwargs)
 
 
@@ -331,6 +338,7 @@ def _render_detail(
             action_forms[name] = bound[1]
         elif flags[name]:
             action_forms[name] = _make_form(user, name, proposal)
+    suggestions = routing.suggest(proposal) if "assign" in action_forms else []
     similar = []
     if flags["accept"]:
         similar = _similar_rows(
@@ -353,6 +361,7 @@ def _render_detail(
         "assignments": assignments,
         "events": history(proposal)[:200],
         "similar": similar,
+        "assign_suggestions": suggestions,
         "today": timezone.localdate(),
     }
     return render(request, "proposals/detail.html", context, status=status)
@@ -628,36 +637,48 @@ def review_queue(request):
 @dataclass
 class BoardRow:
     proposal: Proposal
-    mode: str = forms.AssignForm.MODE_LEAD
-    lead_id: int | None = None
-    other_ids: tuple = ()
+    form: BoardRowForm
     error: str = ""
     taken_by: str = ""
+    suggestions: list = ()
 
 
-def _board_choice(request, pk: int, departments: dict) -> tuple[str, object, list, str]:
-    """The mode, lead and other departments chosen on a board row, and an error if a
-    department is not one the user may assign to."""
-    mode = request.POST.get(f"mode-{pk}", forms.AssignForm.MODE_LEAD)
-    if mode not in (forms.AssignForm.MODE_LEAD, forms.AssignForm.MODE_SPLIT):
-        mode = forms.AssignForm.MODE_LEAD
-    raw_lead = request.POST.get(f"lead-{pk}", "")
-    raw_others = request.POST.getlist(f"others-{pk}")
-    ids = [raw_lead, *raw_others] if raw_lead else raw_others
-    if any(not i.isdigit() or int(i) not in departments for i in ids):
-        return mode, None, [], _("所选单位无效，请重新选择。")
-    lead = departments[int(raw_lead)] if raw_lead else None
-    return mode, lead, [departments[int(i)] for i in raw_others], ""
+def _board_assign(user, proposal: Proposal, form: BoardRowForm) -> tuple[bool, str]:
+    """(assigned, error) for one posted row; (False, "") when nothing was chosen on it."""
+    if not form.is_valid():
+        return False, form.error_text()
+    mode, lead, others = form.choice()
+    if lead is None and not others:
+        return False, ""  # nothing chosen on this row: left for later
+    try:
+        services.proposal_assign(
+            proposal=proposal,
+            actor=user,
+            note=_("交办会集中交办"),
+            **forms.assignment_kwargs(mode, lead, others),
+        )
+    except TransitionError as exc:
+        proposal.refresh_from_db()
+        if proposal.status == S.ACCEPTED:
+            return False, str(exc)
+        return False, _("该提案已由他人交办，您在本行的选择未保存；其他行不受影响。")
+    except ValidationError as exc:
+        return False, "；".join(exc.messages)
+    except PermissionDenied:
+        return False, _("您无权交办该提案。")
+    return True, ""
 
 
 @login_required
 def board(request):
-    """交办会 (C4.5): every accepted proposal on one page; one submit assigns all the rows
-    that have a department chosen, each through `proposal_assign` on its own."""
+    """交办会 (C4.5): the accepted proposals, a page at a time, each with the units the
+    department suggestion proposes (one click to take one) and server-searched pickers; one
+    submit assigns all the rows of the page that have a department chosen, each through
+    `proposal_assign` on its own. Whatever the number of proposals and units in scope, a
+    page costs the same: no row carries an option list."""
     user = request.user
     access.require(user, "proposals.assign")
-    departments = selectors.assignable_departments(user)
-    by_id = {d.pk: d for d in departments}
+    departments = _departments(user)
     rows: dict[int, BoardRow] = {}
     done = failed = 0
     if request.method == "POST":
@@ -672,56 +693,34 @@ def board(request):
             proposal = proposals.get(pk)
             if proposal is None:
                 continue
-            mode, lead, others, error = _board_choice(request, pk, by_id)
-            row = BoardRow(
-                proposal,
-                mode,
-                lead.pk if lead else None,
-                tuple(d.pk for d in others),
-                error,
-            )
-            if not error and lead is None and not others:
-                continue  # nothing chosen on this row: left for later
-            if not error:
-                try:
-                    services.proposal_assign(
-                        proposal=proposal,
-                        actor=user,
-                        note=_("交办会集中交办"),
-                        **forms.assignment_kwargs(mode, lead, others),
-                    )
-                except TransitionError as exc:
-                    proposal.refresh_from_db()
-                    row.error = (
-                        str(exc)
-                        if proposal.status == S.ACCEPTED
-                        else _("该提案已由他人交办，您在本行的选择未保存；其他行不受影响。")
-                    )
-                except (ValidationError, PermissionDenied) as exc:
-                    row.error = (
-                        "；".join(exc.messages)
-                        if isinstance(exc, ValidationError)
-                        else _("您无权交办该提案。")
-                    )
-                else:
-                    done += 1
-                    continue
-            failed += 1
-            rows[pk] = row
+            form = BoardRowForm(request.POST, proposal=proposal, departments=departments)
+            assigned, error = _board_assign(user, proposal, form)
+            if assigned:
+                done += 1
+            elif error:
+                failed += 1
+                rows[pk] = BoardRow(proposal, form, error)
         if done:
             messages.success(request, _("已交办%(n)d件提案。") % {"n": done})
         if not failed:
-            return redirect("proposals:board")
+            return redirect(request.get_full_path())
         messages.error(request, _("%(n)d件提案未能交办，请查看标红的行。") % {"n": failed})
         _mark_taken(rows)
+    page = paginate(request, selectors.assignment_board(user), BOARD_PAGE_SIZE)
     board_rows = list(rows.values())
-    for proposal in selectors.assignment_board(user):
+    for proposal in page.object_list:
         if proposal.pk not in rows:
-            board_rows.append(BoardRow(proposal))
+            form = BoardRowForm(proposal=proposal, departments=departments)
+            board_rows.append(BoardRow(proposal, form))
+    suggestions = routing.suggest_many(
+        row.proposal for row in board_rows if row.proposal.status == S.ACCEPTED
+    )
+    for row in board_rows:
+        row.suggestions = suggestions.get(row.proposal.pk, [])
     return render(
         request,
         "proposals/board.html",
-        {"rows": board_rows, "departments": departments, "failed": failed},
+        {"rows": board_rows, "page": page, "failed": failed},
         status=400 if failed else 200,
     )
 
