@@ -12,11 +12,12 @@
 
 The default target is this machine (its Python, its architecture): `pip wheel` downloads
 the wheels and builds the few packages published only as source (jieba). For another
-target (`--platform manylinux2014_aarch64 --python-version 3.11`, i.e. `make bundle
-PLATFORM=... PYVER=...`), pure-Python wheels are built here once and copied, and each
-compiled package is fetched with `pip download --only-binary=:all: --platform ...`; the
-packages for which no index offers a wheel for that target are listed at the end and in
-BUNDLE.json (the bundle is then incomplete and the command exits with status 3).
+target (`--platform manylinux_2_28_aarch64 --python-version 3.11`, i.e. `make bundle
+PLATFORM=... PYVER=...`; a manylinux_2_X tag takes the wheels for older glibc too),
+pure-Python wheels are built here once and copied, and each compiled package is fetched
+with `pip download --only-binary=:all: --platform ...`; the packages for which no index
+offers a wheel for that target are listed at the end and in BUNDLE.json (the bundle is
+then incomplete and the command exits with status 3).
 
 Only the standard library: it runs before anything is installed.
 """
@@ -125,6 +126,22 @@ def native_wheels(dest: Path) -> None:
         sys.exit("pip wheel failed: see the messages above")
 
 
+def expand_platforms(platforms: list[str]) -> list[str]:
+    """A glibc 2.X machine also runs the wheels for every older glibc: manylinux_2_28_aarch64
+    takes manylinux_2_27 … manylinux_2_17 and manylinux2014 wheels too (pip expands this only
+    for its own machine, not for --platform)."""
+    expanded: list[str] = []
+    for tag in platforms:
+        expanded.append(tag)
+        match = re.fullmatch(r"manylinux_2_(\d+)_(\w+)", tag)
+        if match and int(match.group(1)) > 17:
+            arch = match.group(2)
+            glibc = int(match.group(1))
+            expanded += [f"manylinux_2_{minor}_{arch}" for minor in range(glibc - 1, 16, -1)]
+            expanded.append(f"manylinux2014_{arch}")
+    return list(dict.fromkeys(expanded))
+
+
 def cross_wheels(dest: Path, platforms: list[str], pyver: str) -> list[str]:
     """Wheels for another platform/Python; returns the packages that have none."""
     pins = locked_requirements()
@@ -149,7 +166,7 @@ def cross_wheels(dest: Path, platforms: list[str], pyver: str) -> list[str]:
                 "--dest",
                 str(dest),
             )
-            for tag in platforms:
+            for tag in expand_platforms(platforms):
                 argv += ["--platform", tag]
             result = run([*argv, f"{name}=={version}"], capture_output=True, text=True)
             if result.returncode:

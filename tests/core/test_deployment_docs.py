@@ -39,6 +39,16 @@ def documented_variables() -> set[str]:
     return names
 
 
+def load_bundle():
+    """deploy/bundle.py (a script, not a package)."""
+    sys.path.insert(0, str(ROOT / "deploy"))
+    try:
+        import bundle
+    finally:
+        sys.path.remove(str(ROOT / "deploy"))
+    return bundle
+
+
 def test_the_reader_finds_every_kind_of_read():
     source = (
         'A = os.environ.get("A", 1)\nB = envint("B", 2)\nC = envsecret("C", "")\n'
@@ -85,11 +95,7 @@ def test_the_services_run_the_commands_make_run_starts():
 
 
 def test_the_bundle_reads_every_line_of_the_lock_file():
-    sys.path.insert(0, str(ROOT / "deploy"))
-    try:
-        import bundle
-    finally:
-        sys.path.remove(str(ROOT / "deploy"))
+    bundle = load_bundle()
     pins = bundle.locked_requirements()
     lines = [
         line
@@ -98,3 +104,14 @@ def test_the_bundle_reads_every_line_of_the_lock_file():
     ]
     assert len(pins) == len(lines)
     assert ("Django", next(v for n, v in pins if n == "Django")) in pins
+
+
+def test_a_glibc_2_28_target_takes_the_wheels_for_older_glibc_too():
+    bundle = load_bundle()
+    tags = bundle.expand_platforms(["manylinux_2_28_aarch64"])
+    assert tags[0] == "manylinux_2_28_aarch64"
+    assert {"manylinux_2_27_aarch64", "manylinux_2_17_aarch64", "manylinux2014_aarch64"} <= set(
+        tags
+    )
+    assert not any("x86_64" in tag or "_2_29_" in tag for tag in tags)
+    assert bundle.expand_platforms(["manylinux2014_aarch64"]) == ["manylinux2014_aarch64"]
