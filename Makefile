@@ -55,8 +55,8 @@ tour: install
 	$(BIN)/python docs/tour/shoot.py
 
 # One archive for a server without internet access: the application (HEAD) and a wheel of
-# every locked package, in dist/ (deploy/bundle.py). Another target: PLATFORM=manylinux2014_aarch64
-# PYVER=3.11 (packages with no wheel for it are listed; exit status 3).
+# every locked package, in dist/ (deploy/bundle.py). Another target: PLATFORM=manylinux_2_28_aarch64
+# PYVER=3.11 (packages with no wheel for it are listed; exit status 3). DIST=folder for elsewhere.
 bundle: install
 	$(BIN)/python deploy/bundle.py --platform "$(PLATFORM)" --python-version "$(PYVER)" --dist "$(or $(DIST),dist)"
 
