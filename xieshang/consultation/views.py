@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from xieshang.core import access
 from xieshang.core.audit import StaleEdit, TransitionError, history
-from xieshang.core.forms import add_service_errors
+from xieshang.core.forms import add_service_errors, refusal_message
 from xieshang.core.params import id_param, int_param, paginate, year_param
 from xieshang.orgs.models import Level, Organisation
 
@@ -553,7 +553,7 @@ def plan_item_remove(request, pk: int, item_pk: int):
             expected_version=int(version) if version.isdigit() else -1,
         )
     except (ValidationError, TransitionError, StaleEdit) as exc:
-        messages.error(request, exc.messages[0] if isinstance(exc, ValidationError) else str(exc))
+        messages.error(request, refusal_message(exc))
     else:
         messages.success(request, _("已删除计划事项。"))
     return redirect(reverse("consultation:plan", args=[plan.pk]) + "#plan-items")

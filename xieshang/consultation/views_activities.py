@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from xieshang.core import access
 from xieshang.core.audit import StaleEdit, TransitionError, history
-from xieshang.core.forms import add_service_errors
+from xieshang.core.forms import add_service_errors, refusal_message
 from xieshang.core.params import id_param
 
 from . import policies, selectors, services
@@ -468,5 +468,5 @@ def party_plan_action(request, pk: int, action: str):
         else:
             raise Http404
     except REFUSALS as exc:
-        messages.error(request, exc.messages[0] if isinstance(exc, ValidationError) else str(exc))
+        messages.error(request, refusal_message(exc))
     return redirect("consultation:party_plan", plan.pk)

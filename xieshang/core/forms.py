@@ -65,6 +65,33 @@ def add_service_errors(form: forms.BaseForm, exc: Exception) -> None:
         form.add_error(None, str(exc))
 
 
+def refusal_message(exc: Exception) -> str:
+    """A service's refusal as one sentence for a flash message."""
+    return exc.messages[0] if isinstance(exc, ValidationError) else str(exc)
+
+
+def run_action(request, run, *, success: str, done, form=None, rerender=None):
+    """The POST half of a detail page's action: call the service `run()`; when it refuses,
+    put the reason on `form` and show the page again (`rerender()`, keeping what was typed),
+    or, with no form, flash it; then go back to `done` (a URL or a resolvable name)."""
+    from django.contrib import messages
+    from django.shortcuts import redirect
+
+    from .audit import StaleEdit, TransitionError
+
+    try:
+        run()
+    except (ValidationError, TransitionError, StaleEdit) as exc:
+        if form is not None and rerender is not None:
+            add_service_errors(form, exc)
+            return rerender()
+        messages.error(request, refusal_message(exc))
+        return redirect(done)
+    if success:
+        messages.success(request, success)
+    return redirect(done)
+
+
 def _org_label(org: Organisation) -> str:
     depth = max(org.path.count(".") - 1, 0)
     return "　" * depth + org.name

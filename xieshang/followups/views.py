@@ -4,6 +4,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -11,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from xieshang.core import access
 from xieshang.core.audit import TransitionError, history
-from xieshang.core.forms import add_service_errors
+from xieshang.core.forms import add_service_errors, run_action
 from xieshang.core.params import paginate, year_param
 
 from . import policies, selectors, services
@@ -79,17 +80,14 @@ def detail(request, pk: int):
 
 
 def _act(request, task, action, form=None, form_name=None, success=""):
-    try:
-        action()
-    except (ValidationError, TransitionError) as exc:
-        if form is not None:
-            add_service_errors(form, exc)
-            return _render_detail(request, task, **{form_name: form})
-        messages.error(request, exc.messages[0] if isinstance(exc, ValidationError) else str(exc))
-        return redirect("followups:detail", task.pk)
-    if success:
-        messages.success(request, success)
-    return redirect("followups:detail", task.pk)
+    return run_action(
+        request,
+        action,
+        success=success,
+        done=reverse("followups:detail", args=[task.pk]),
+        form=form,
+        rerender=lambda: _render_detail(request, task, **{form_name: form}),
+    )
 
 
 @login_required

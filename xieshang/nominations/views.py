@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -14,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from xieshang.core.audit import TransitionError, history
 from xieshang.core.excel import table_bytes, xlsx_response
-from xieshang.core.forms import add_service_errors
+from xieshang.core.forms import add_service_errors, refusal_message, run_action
 from xieshang.core.params import paginate
 from xieshang.core.pdf import heading, pdf_response, render_pdf
 from xieshang.duty import policies as duty_policies
@@ -261,16 +262,14 @@ def candidate_detail(request, pk: int):
 
 
 def _act(request, candidate, run, success, form=None, form_name=""):
-    try:
-        run()
-    except (ValidationError, TransitionError) as exc:
-        if form is not None:
-            add_service_errors(form, exc)
-            return _render_candidate(request, candidate, status=400, **{form_name: form})
-        messages.error(request, exc.messages[0] if isinstance(exc, ValidationError) else str(exc))
-        return redirect("nominations:candidate", candidate.pk)
-    messages.success(request, success)
-    return redirect("nominations:candidate", candidate.pk)
+    return run_action(
+        request,
+        run,
+        success=success,
+        done=reverse("nominations:candidate", args=[candidate.pk]),
+        form=form,
+        rerender=lambda: _render_candidate(request, candidate, status=400, **{form_name: form}),
+    )
 
 
 @login_required
@@ -369,7 +368,7 @@ def round_confirm(request, pk: int):
     try:
         services.round_confirm(round=round, actor=request.user)
     except (ValidationError, TransitionError) as exc:
-        messages.error(request, exc.messages[0] if isinstance(exc, ValidationError) else str(exc))
+        messages.error(request, refusal_message(exc))
     else:
         messages.success(request, _("名单已确认，委员任职已生成。"))
     return redirect("nominations:detail", round.pk)

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from xieshang.core import access
 from xieshang.core.audit import StaleEdit, TransitionError, history
+from xieshang.core.forms import refusal_message
 from xieshang.core.params import paginate, year_param
 from xieshang.core.pdf import pdf_response, render_pdf
 from xieshang.core.text import chinese_date
@@ -29,10 +30,6 @@ STATES = [
     (S.RETURNED.value, gettext_lazy("退回修改")),
     (S.REJECTED.value, gettext_lazy("不予采用")),
 ]
-
-
-def _error(exc) -> str:
-    return exc.messages[0] if isinstance(exc, ValidationError) else str(exc)
 
 
 def _get(request, pk: int) -> Opinion:
@@ -81,7 +78,7 @@ def create(request):
                 messages.success(request, _("草稿已保存。"))
             return redirect("opinions:detail", opinion.pk)
         except (ValidationError, TransitionError) as exc:
-            form.add_error(None, _error(exc))
+            form.add_error(None, refusal_message(exc))
     return render(
         request,
         "opinions/form.html",
@@ -119,7 +116,7 @@ def edit(request, pk: int):
         except PermissionDenied:
             form.add_error(None, _("当前状态下不能修改。"))
         except (ValidationError, TransitionError, StaleEdit) as exc:
-            form.add_error(None, _error(exc))
+            form.add_error(None, refusal_message(exc))
     return render(
         request,
         "opinions/form.html",
@@ -173,9 +170,9 @@ def _run(request, opinion, action, success: str, form=None, form_name: str = "")
         raise
     except (ValidationError, TransitionError) as exc:
         if form is not None:
-            form.add_error(None, _error(exc))
+            form.add_error(None, refusal_message(exc))
             return _render_detail(request, opinion, status=400, **{form_name: form})
-        messages.error(request, _error(exc))
+        messages.error(request, refusal_message(exc))
         return redirect("opinions:detail", opinion.pk)
     messages.success(request, success)
     return redirect("opinions:detail", opinion.pk)
@@ -303,7 +300,7 @@ def issue_create(request):
                 messages.success(request, _("已编发%(issue)s。") % {"issue": issue})
                 return redirect("opinions:issue", issue.pk)
             except (ValidationError, TransitionError) as exc:
-                form.add_error(None, _error(exc))
+                form.add_error(None, refusal_message(exc))
     page = Paginator(_accepted(request), 50).get_page(1)
     return render(
         request,

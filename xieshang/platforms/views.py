@@ -6,12 +6,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from xieshang.core.audit import StaleEdit, TransitionError, history
-from xieshang.core.forms import add_service_errors
+from xieshang.core.forms import add_service_errors, run_action
 from xieshang.core.params import paginate, year_param
 from xieshang.orgs.models import Level, Organisation
 
@@ -187,16 +188,14 @@ def platform_detail(request, pk: int):
 
 
 def _act(request, platform, run, success, form=None, form_name=""):
-    try:
-        run()
-    except (ValidationError, TransitionError) as exc:
-        if form is not None:
-            add_service_errors(form, exc)
-            return _render_detail(request, platform, status=400, **{form_name: form})
-        messages.error(request, exc.messages[0] if isinstance(exc, ValidationError) else str(exc))
-        return redirect("platforms:detail", platform.pk)
-    messages.success(request, success)
-    return redirect("platforms:detail", platform.pk)
+    return run_action(
+        request,
+        run,
+        success=success,
+        done=reverse("platforms:detail", args=[platform.pk]),
+        form=form,
+        rerender=lambda: _render_detail(request, platform, status=400, **{form_name: form}),
+    )
 
 
 @login_required
