@@ -248,10 +248,17 @@ def main() -> int:
                         tar.addfile(member, src.extractfile(member) if member.isfile() else None)
                 for wheel in sorted(wheels.glob("*.whl")):
                     tar.add(wheel, arcname=f"{folder}/wheels/{wheel.name}")
+                install_text = INSTALL_TEXT
+                if missing:
+                    install_text += (
+                        "\nINCOMPLETE: no wheel was found for this target for "
+                        + ", ".join(missing)
+                        + ".\nInstall these on the server some other way before `make install`.\n"
+                    )
                 add_text(
                     tar,
                     f"{folder}/INSTALL.txt",
-                    INSTALL_TEXT.format(
+                    install_text.format(
                         version=version,
                         commit=commit,
                         date=date,
