@@ -122,3 +122,13 @@ def login(page, username: str, password: str | None = None) -> None:
     page.get_by_label("密码").fill(password or settings.DEMO_PASSWORD)
     page.get_by_role("button", name="登录").click()
     page.wait_for_load_state()
+
+
+@pytest.fixture(autouse=True)
+def _similar_items_memory():
+    """Each test starts with no in-memory similar-items vectors: on SQLite a rolled-back
+    test's row ids come back in the next test."""
+    from xieshang.textsim import vectors
+
+    vectors.forget()
+    yield

@@ -25,6 +25,7 @@ class ConsultationConfig(AppConfig):
         files.register(Attachment, fields={"file": "original_name"}, can_view=can_view_attachment)
 
         from . import rules  # noqa: F401 - defines the configurable rules
+        from . import similarity  # noqa: F401 - registers similar items (textsim.vectors)
 
         register_verbs(
             {

@@ -61,24 +61,12 @@ def moderation_queue(user) -> QuerySet:
     )
 
 
-def similar_topics(topic: Topic, *, limit: int = 5, min_score: float = 0.25) -> list:
-    """Open topics of the same organisation most like `topic` (textsim), best first:
-    [(topic, score)]."""
-    from xieshang.textsim import most_similar
+def similar_topics(topic: Topic, *, limit: int = 5, min_score: float | None = None) -> list:
+    """Open and waiting topics of the same organisation most like `topic`, best first:
+    [(topic, score)] (`consultation.similarity`)."""
+    from .similarity import similar_topics as find
 
-    candidates = (
-        Topic.objects.filter(organisation_id=topic.organisation_id, status=Topic.Status.OPEN)
-        .exclude(pk=topic.pk)
-        .only("pk", "title", "description")
-    )
-    texts = {t.pk: t for t in candidates}
-    ranked = most_similar(
-        f"{topic.title} {topic.description}",
-        [(pk, f"{t.title} {t.description}") for pk, t in texts.items()],
-        limit=limit,
-        min_score=min_score,
-    )
-    return [(texts[pk], score) for pk, score in ranked]
+    return find(topic, limit=limit, min_score=min_score)
 
 
 def topics_by_area(organisation, year: int | None = None) -> list[dict]:

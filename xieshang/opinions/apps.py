@@ -18,6 +18,7 @@ class OpinionsConfig(AppConfig):
             tree,  # noqa: F401 - registers the roll-up page's column group
         )
         from .dashboard import opinion_cards
+        from . import similarity  # noqa: F401 - registers similar items (textsim.vectors)
 
         register_cards(opinion_cards)
         register_verbs(

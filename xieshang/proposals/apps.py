@@ -27,6 +27,7 @@ class ProposalsConfig(AppConfig):
         files.register(Answer, fields={"record_scan": "record_scan_name"}, can_view=can_view_answer)
 
         from . import rules  # noqa: F401 - defines the configurable rules
+        from . import similarity  # noqa: F401 - registers similar items (textsim.vectors)
 
         register_verbs(
             {

