@@ -222,6 +222,7 @@ OBJECTS: dict[str, dict[str, Callable]] = {
     "inbox_read": {"pk": obj("notification")},
     "tree_node": {"pk": obj("organisation")},
     "orgs:rules": {"org_id": obj("organisation")},
+    "orgs:department_remit": {"pk": rel("assignment", "department_id")},
     "user_detail": {"pk": obj("user")},
     "user_role_remove": {"pk": obj("user"), "ra_pk": obj("role_assignment")},
     "user_password_reset": {"pk": obj("user")},

@@ -10,4 +10,10 @@ class OrgsConfig(AppConfig):
     def ready(self):
         from xieshang.core.audit import register_verbs
 
-        register_verbs({"config.set": _("修改规则"), "config.restore": _("规则恢复继承")})
+        register_verbs(
+            {
+                "config.set": _("修改规则"),
+                "config.restore": _("规则恢复继承"),
+                "org.department_remit": _("修改承办单位职责"),
+            }
+        )

@@ -54,3 +54,27 @@ def department_order_set(*, organisation: Organisation, order: list[int], actor)
             data={"from": before, "to": after},
         )
     return after != before
+
+
+@transaction.atomic
+def department_remit_set(*, department: Department, remit: str, actor) -> bool:
+    """Set a department's remit (主要职责), which the department suggestion (智能分办)
+    reads. Returns whether it changed; if it did, one audit event keeps both texts."""
+    from xieshang.core import access
+
+    access.require(actor, "orgs.department_order", department.organisation)
+    department = Department.objects.select_for_update().get(pk=department.pk)
+    remit = (remit or "").strip()
+    if remit == department.remit:
+        return False
+    before = department.remit
+    department.remit = remit
+    department.save(update_fields=["remit"])
+    record_event(
+        actor=actor,
+        verb="org.department_remit",
+        subject=department,
+        organisation=department.organisation,
+        data={"department": department.name, "from": before, "to": remit},
+    )
+    return True

@@ -2,6 +2,7 @@
 (orgs.config). Everyone with a role in the organisation (or above it) reads them; the system
 administrator of the organisation or of one above it changes them (`orgs.rules`)."""
 
+from django import forms
 from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -10,13 +11,15 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 
 from xieshang.core import access
 from xieshang.core.audit import StaleEdit
+from xieshang.core.forms import StyledForm
 
-from . import config
+from . import config, services
 from .forms import RestoreForm, RuleForm
-from .models import Organisation
+from .models import Department, Organisation
 
 PERM = "orgs.rules"
 
@@ -147,4 +150,37 @@ def rules(request, org_id: int):
             ),
         },
         status=status,
+    )
+
+
+class RemitForm(StyledForm, forms.Form):
+    remit = forms.CharField(
+        label=_l("主要职责"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_l("按本单位“三定”方案填写主要职责，分办时据此和以往交办推荐主办单位。"),
+    )
+
+
+@login_required
+def department_remit(request, pk: int):
+    """承办单位职责: the remit of one department, set by whoever sets the departments' order
+    (`orgs.department_order`); the department suggestion reads it."""
+    department = get_object_or_404(Department.objects.select_related("organisation"), pk=pk)
+    if not access.can(request.user, "orgs.department_order", department.organisation):
+        raise Http404
+    form = RemitForm(request.POST or None, initial={"remit": department.remit})
+    if request.method == "POST" and form.is_valid():
+        if services.department_remit_set(
+            department=department, remit=form.cleaned_data["remit"], actor=request.user
+        ):
+            messages.success(request, _("%(name)s的主要职责已保存。") % {"name": department.name})
+        url = reverse("department_order")
+        return redirect(f"{url}?org={department.organisation_id}#dept-{department.pk}")
+    return render(
+        request,
+        "orgs/department_remit.html",
+        {"form": form, "department": department},
+        status=400 if request.method == "POST" else 200,
     )
