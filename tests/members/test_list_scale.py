@@ -66,7 +66,7 @@ def test_the_province_member_list_does_not_grow_with_the_tree(client):
     assert "界别16-29" not in big
     # The choices are still there, one search away and only within the province's scope.
     found = client.get(
-        reverse("picker", args=["member_sectors"]), {"q": "界别16-2", "multi": "1"}
+        reverse("picker", args=["member-sectors"]), {"q": "界别16-2", "multi": "1"}
     ).json()
     assert len(found["results"]) == 11  # 界别16-2, 界别16-20 … 界别16-29
     assert all("第16区政协" in r["text"] for r in found["results"])
@@ -82,7 +82,7 @@ def test_a_filter_picked_on_the_server_filters_and_a_foreign_one_is_refused(clie
     client.force_login(clerk)
     # What the picker finds by pinyin initials, the filter takes.
     found = client.get(
-        reverse("picker", args=["member_sectors"]), {"q": "jb13", "multi": "1"}
+        reverse("picker", args=["member-sectors"]), {"q": "jb13", "multi": "1"}
     ).json()["results"]
     assert str(mine.pk) in {r["value"] for r in found}
     assert not any("外省" in r["text"] for r in found)

@@ -77,7 +77,7 @@ class MemberFilterForm(forms.Form):
         ):
             self.fields[name].queryset = choices[key]
             self.fields[name].label_from_instance = lambda o, m=multi: _org_label(o, m)
-            pickers.attach(self.fields[name], f"member_{key}", params)
+            pickers.attach(self.fields[name], f"member-{key}", params)
         self.fields["party"].queryset = choices["parties"]
         style(self)
 

@@ -29,25 +29,25 @@ def _choices(key: str, order: tuple[str, ...]):
 
 
 pickers.register(
-    "member_terms",
+    "member-terms",
     queryset_for_user=_choices("terms", ("organisation__path", "-number")),
     labeler=_label,
     search_fields=("organisation__name",),
 )
 pickers.register(
-    "member_sectors",
+    "member-sectors",
     queryset_for_user=_choices("sectors", ("organisation__path", "sort_order", "id")),
     labeler=_label,
     search_fields=("name", "organisation__name"),
 )
 pickers.register(
-    "member_committees",
+    "member-committees",
     queryset_for_user=_choices("committees", ("organisation__path", "sort_order", "id")),
     labeler=_label,
     search_fields=("name", "organisation__name"),
 )
 pickers.register(
-    "member_groups",
+    "member-groups",
     queryset_for_user=_choices("groups", ("organisation__path", "id")),
     labeler=_label,
     search_fields=("name", "organisation__name"),

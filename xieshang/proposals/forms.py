@@ -164,7 +164,7 @@ class ConvertForm(ActionForm):
 
 
 class MergeForm(ActionForm):
-    # Searched on the server (core.pickers, source "proposal_merge"): a district's open
+    # Searched on the server (core.pickers, source "proposal-merge"): a district's open
     # proposals are no list to put on the page (13.5 MB at 300,000 proposals, issue 14).
     into = forms.ModelChoiceField(
         label=_("并入提案"),
@@ -177,7 +177,7 @@ class MergeForm(ActionForm):
         super().__init__(*args, **kwargs)
         self.fields["into"].queryset = selectors.merge_targets(self.proposal)
         self.fields["into"].label_from_instance = str
-        pickers.attach(self.fields["into"], "proposal_merge", {"proposal": self.proposal.pk})
+        pickers.attach(self.fields["into"], "proposal-merge", {"proposal": self.proposal.pk})
 
 
 class RejectForm(ActionForm):

@@ -5,10 +5,13 @@
 `proposal=<id>` and nothing typed yet, the department suggestion (routing) comes first.
 """
 
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
 from xieshang.core import access, pickers
 from xieshang.orgs.models import Department
 
-from . import routing
+from . import policies, routing, selectors, similarity
 from .models import Proposal
 
 PERM = "proposals.assign"
@@ -56,4 +59,56 @@ pickers.register(
     search_fields=("name", "organisation__name"),
     suggest=_suggest,
     perm=PERM,
+)
+
+
+# --- The reviewer's merge target (issue 14) ----------------------------------------------------
+# `proposal-merge`: the open proposals a reviewer may merge proposal `proposal=<id>` into
+# (`selectors.merge_targets`, the queryset the merge form validates with). Similar proposals
+# (`similarity.similar_proposals`) come first: over the proposal's own text when nothing is
+# typed, over what is typed when it is long enough to compare; then number and title matches.
+
+MERGE_SUGGESTED = 8
+
+
+def _proposal_to_merge(user, params) -> Proposal:
+    pk = _int(params, "proposal")
+    proposal = (
+        Proposal.objects.select_related("organisation").filter(pk=pk).first()
+        if pk is not None
+        else None
+    )
+    if proposal is None:
+        raise Http404
+    if not policies.can_review(user, proposal):
+        raise PermissionDenied
+    return proposal
+
+
+def merge_targets(user, params):
+    return selectors.merge_targets(_proposal_to_merge(user, params))
+
+
+def similar_merge_targets(user, params, queryset, q: str):
+    proposal = _proposal_to_merge(user, params)
+    text = q if len(q) >= similarity.MIN_CHARS else ("" if q else proposal.full_text)
+    if not text:
+        return []
+    found = similarity.similar_proposals(
+        proposal.organisation, text, exclude_pk=proposal.pk, limit=MERGE_SUGGESTED
+    )
+    ids = [p.pk for p, _score in found]
+    open_ids = set(queryset.filter(pk__in=ids).values_list("pk", flat=True))
+    return [p for p, _score in found if p.pk in open_ids]
+
+
+pickers.register(
+    "proposal-merge",
+    queryset_for_user=merge_targets,
+    label=str,
+    search_fields=("number", "title"),
+    # 300,000 titles are no list to spell out in pinyin; number and title words find them.
+    pinyin=False,
+    suggest=similar_merge_targets,
+    perm="proposals.review",
 )
