@@ -2,7 +2,7 @@
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/xs_search_bench \\
         .venv/bin/python bench/search.py [--rows 300000] [--queries 200] [--jobs 2]
-        [--rebuild]
+        [--rebuild] [--jit-off]
 
 Fills the database named by DATABASE_URL (migrated if empty; without DATABASE_URL a fresh
 SQLite file under a temporary directory) with `--rows` proposals with titles and bodies in
@@ -239,6 +239,9 @@ def main():
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--rebuild", action="store_true", help="Rebuild the index even if full.")
+    parser.add_argument(
+        "--jit-off", action="store_true", help="PostgreSQL: SET jit = off for the queries."
+    )
     args = parser.parse_args()
     setup(os.environ.get("DATABASE_URL"))
 
@@ -272,6 +275,9 @@ def main():
             gin, table = cursor.fetchone()
         print(f"GIN index {gin}; entries table with its indexes {table}", flush=True)
 
+    if args.jit_off and connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET jit = off")
     rng = random.Random(11)
     pool = QUERIES_TWO_CHAR + QUERIES_PHRASE + QUERIES_MULTI + QUERIES_RARE
     queries = [rng.choice(pool) for _ in range(args.queries)]
