@@ -24,6 +24,12 @@ PROPOSALS = 1200
 YEARS = 2
 
 
+def imported_ids() -> list[int]:
+    """The proposals the history wrote: each has its `proposal.import_history` event."""
+    events = Event.objects.filter(verb="proposal.import_history")
+    return [int(pk) for pk in events.values_list("object_id", flat=True)]
+
+
 @pytest.fixture
 def history():
     org = Organisation.objects.get(name="示范区政协")
@@ -39,9 +45,7 @@ def test_it_writes_the_proposals_asked_for_in_past_years_only(history):
     written = counts["proposals.Proposal"]
     assert abs(written - PROPOSALS) < PROPOSALS * 0.15
     assert Proposal.objects.count() == before + written
-    imported = Proposal.objects.filter(
-        pk__in=Event.objects.filter(verb="proposal.import_history").values("object_id")
-    )
+    imported = Proposal.objects.filter(pk__in=imported_ids())
     years = set(imported.values_list("year", flat=True))
     assert len(years) == YEARS and max(years) < max(Session.objects.values_list(
         "start_date__year", flat=True))  # fmt: skip
@@ -76,9 +80,7 @@ def test_numbers_are_unique_and_gapless_per_series(history):
 def test_handled_proposals_have_their_whole_trail(history):
     org, _before, _counts = history
     handled = Proposal.objects.filter(organisation=org, status__in=["answered", "closed"])
-    imported = handled.filter(
-        pk__in=Event.objects.filter(verb="proposal.import_history").values("object_id")
-    )
+    imported = handled.filter(pk__in=imported_ids())
     assert imported.exists()
     for proposal in imported[:40]:
         assignments = list(proposal.assignments.all())
