@@ -136,3 +136,14 @@ def test_every_registered_source_answers_an_empty_query(tree):
         response = client.get(reverse("picker", args=[name]))
         # Sources that need a context (the proposal to merge) refuse a bare query.
         assert response.status_code in {200, 403, 404}, name
+
+
+def test_the_account_pages_search_departments_instead_of_listing_them(tree):
+    city, a, b = tree
+    client = Client()
+    client.force_login(user_with_role(Role.SECURITY_ADMIN, a))
+    html = client.get(reverse("user_create")).content.decode()
+    select = re.search(r'<select[^>]*id="id_department".*?</select>', html, re.S).group(0)
+    assert "甲区财政局" not in select and "data-picker-source" in select
+    found = ask(client, "departments", perm="security.manage", q="czj")
+    assert found == ["甲区政协 · 甲区财政局"]  # B's 乙区财政局 is out of this admin's scope

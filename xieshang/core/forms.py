@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from xieshang.orgs.models import Committee, Department, Level, Organisation, Role
 
-from . import access, uploads
+from . import access, pickers, uploads
 from .audit import VERB_LABELS
 from .widgets import with_pinyin
 
@@ -119,6 +119,9 @@ class _RoleFields(StyledForm, forms.Form):
             organisation__in=orgs, is_active=True
         ).select_related("organisation")
         self.fields["department"].label_from_instance = lambda d: f"{d.organisation} · {d.name}"
+        # Every unit of every organisation in scope (thousands for a province): searched on
+        # the server (core.pickers), never listed in the page.
+        pickers.attach(self.fields["department"], "departments", {"perm": "security.manage"})
         self.fields["committee"].queryset = Committee.objects.filter(
             organisation__in=orgs
         ).select_related("organisation")
