@@ -23,7 +23,8 @@ under load (p50/p95) and the latency of one request at a time. `--compare` takes
 as a multiple of it (target for the province: <= 1.3).
 
 `--read-only` (PostgreSQL) opens the database read-only, so a shared data set cannot be
-changed, and keeps the bench's sessions in BENCH_SESSION_DATABASE_URL instead.
+changed, and keeps the bench's sessions and the audit rows that pages append in the schema
+bench_writes of BENCH_SESSION_DATABASE_URL (a scratch database with the product's tables).
 """
 
 import argparse
@@ -198,7 +199,7 @@ def main() -> None:
     finally:
         stop(server)
         if any(page.get("status") != 200 for page in results["pages"].values()):
-            print((var / "gunicorn.log").read_text()[-4000:], file=sys.stderr)
+            print((var / "gunicorn.out").read_text()[-4000:], file=sys.stderr)
         shutil.rmtree(var, ignore_errors=True)
 
     compare = json.loads(Path(args.compare).read_text()) if args.compare else None
@@ -235,6 +236,16 @@ def prepare_database(args) -> None:
 
     tables = connection.introspection.table_names()
     if args.read_only:
+        from django.db import connections
+
+        with connections["sessions"].cursor() as cursor:
+            cursor.execute("CREATE SCHEMA IF NOT EXISTS bench_writes")
+            # The audit table's columns without its foreign keys: the rows name users and
+            # organisations of the measured database, not of this one.
+            cursor.execute(
+                "CREATE TABLE IF NOT EXISTS bench_writes.core_event"
+                " (LIKE public.core_event INCLUDING DEFAULTS INCLUDING IDENTITY)"
+            )
         call_command("migrate", "sessions", database="sessions", verbosity=0)
     has_data = "core_user" in tables and _count("core_user") > 0
     if not has_data:

@@ -4,9 +4,11 @@ ceiling views never exist on a real deployment.
 
 BENCH_READ_ONLY=1 (PostgreSQL only) opens every connection to DATABASE_URL read-only
 (`default_transaction_read_only`), so a shared data set such as the province seed cannot be
-changed by the bench; the sessions the bench logs in with then live in the database named by
-BENCH_SESSION_DATABASE_URL instead, through a database router (the same mechanism a
-deployment would use to send reports to a streaming replica, see docs/performance.md).
+changed by the bench; the sessions the bench logs in with, and the audit rows of pages that
+show personal data, then go to the schema `bench_writes` of the database named by
+BENCH_SESSION_DATABASE_URL (which must hold the product's tables), through a database router
+(the mechanism a deployment would use to send reports to a streaming replica, see
+docs/performance.md).
 """
 
 import os
@@ -27,17 +29,27 @@ if BENCH_READ_ONLY:
     DATABASES["sessions"] = dj_database_url.parse(
         os.environ["BENCH_SESSION_DATABASE_URL"], conn_max_age=default["CONN_MAX_AGE"]
     )
+    # Everything the bench writes lives in its own schema of that database (bench/load.py
+    # creates it): the sessions, and the audit rows that pages showing personal data append.
+    DATABASES["sessions"]["OPTIONS"] = {"options": "-c search_path=bench_writes,public"}
     DATABASES["sessions"]["CONN_HEALTH_CHECKS"] = default.get("CONN_HEALTH_CHECKS", False)
     DATABASE_ROUTERS = ["bench.settings_bench.SessionsRouter"]
 
 
 class SessionsRouter:
-    """Sessions to the `sessions` database, everything else to `default`."""
+    """Sessions to the `sessions` database, and the audit rows a page appends when it shows
+    personal data (core.pii.log_access); everything else to the read-only `default`."""
 
     def db_for_read(self, model, **hints):
         return "sessions" if model._meta.app_label == "sessions" else None
 
-    db_for_write = db_for_read
+    def db_for_write(self, model, **hints):
+        if model._meta.app_label == "sessions" or model._meta.label == "core.Event":
+            return "sessions"
+        return None
+
+    def allow_relation(self, obj1, obj2, **hints):
+        return True
 
     def allow_migrate(self, db, app_label, **hints):
         if db == "sessions":
