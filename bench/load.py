@@ -203,9 +203,10 @@ def main() -> None:
         shutil.rmtree(var, ignore_errors=True)
 
     compare = json.loads(Path(args.compare).read_text()) if args.compare else None
-    print_table(results, compare)
+    failed = print_table(results, compare)
     if args.save:
         Path(args.save).write_text(json.dumps(results, ensure_ascii=False, indent=1))
+    sys.exit(1 if failed else 0)
 
 
 def production_env(var: Path, args) -> dict:
@@ -539,7 +540,7 @@ def git_commit() -> str:
         return "?"
 
 
-def print_table(results: dict, compare: dict | None) -> None:
+def print_table(results: dict, compare: dict | None) -> int:
     pages = results["pages"]
     ceilings = results["probes"]
     ceiling = statistics.mean(ceilings) if ceilings else 0.0
@@ -588,8 +589,7 @@ def print_table(results: dict, compare: dict | None) -> None:
             f"middleware stack: the one-query view serves {pages['bare']['rps'] / ceiling:.1f}x "
             f"as many requests without it"
         )
-    if failed:
-        sys.exit(1)
+    return failed
 
 
 if __name__ == "__main__":
