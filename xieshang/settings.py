@@ -102,6 +102,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The idle timeout: renews the session at most once a minute instead of every request.
+    "xieshang.core.middleware.IdleSessionMiddleware",
     "xieshang.core.middleware.ChineseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -140,11 +142,21 @@ TEMPLATES = [
 
 # --- Database ------------------------------------------------------------------------
 # SQLite under var/ is the embedded default; DATABASE_URL=postgres://... selects PostgreSQL.
+# PostgreSQL connections persist (DB_CONN_MAX_AGE seconds, default 600): opening one costs
+# ~35 ms here (a process fork and the password exchange), more than a whole page's queries.
+# Each gunicorn worker thread keeps its own connection, so workers × threads (plus the task
+# worker and the scheduler) must stay below the server's max_connections. Before a request
+# reuses a connection, Django checks it still works (CONN_HEALTH_CHECKS), so a restarted
+# database costs one failed check, not a 500. DB_CONN_MAX_AGE=0 closes after each request.
 VAR_DIR.mkdir(parents=True, exist_ok=True)
+_DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'xieshang.sqlite3'}"
+_SQLITE = _DATABASE_URL.startswith("sqlite:")
 DATABASES = {
     "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'xieshang.sqlite3'}",
-        conn_max_age=envint("DB_CONN_MAX_AGE", 0),
+        _DATABASE_URL,
+        # SQLite opens a file, not a server connection: closed after each request as before.
+        conn_max_age=envint("DB_CONN_MAX_AGE", 0 if _SQLITE else 600),
+        conn_health_checks=not _SQLITE,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -187,9 +199,11 @@ SILENCED_SYSTEM_CHECKS = [
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
-# Idle-session timeout: every request renews the cookie, so it expires after this much idleness.
+# Idle-session timeout: activity renews the session's expiry (core.middleware
+# IdleSessionMiddleware, at most once a minute, so a page view does not write the session
+# row), so it expires after this much idleness.
 SESSION_COOKIE_AGE = envint("SESSION_IDLE_MINUTES", 30) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie

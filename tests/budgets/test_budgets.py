@@ -188,7 +188,7 @@ def test_the_sheet_costs_the_same_queries_for_3_or_9_lines(
 
     lines(3)
     client.get(url)  # warm the caches (content types, sessions)
-    with django_assert_num_queries(10) as first:
+    with django_assert_num_queries(7) as first:
         client.get(url)
     lines(6)
     with django_assert_num_queries(len(first.captured_queries)):

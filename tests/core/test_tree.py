@@ -23,7 +23,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.clause("C2.9")]
 YEAR = 2025
 # The page with every module: session, user, roles, the node's children and trail, the
 # providers' own checks and their grouped queries (one to three each), never per child.
-QUERIES = 20
+QUERIES = 17
 _seq = itertools.count()
 
 

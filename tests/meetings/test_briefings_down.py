@@ -15,8 +15,8 @@ from ..factories import MemberFactory, TermFactory, make_org, seat, user_with_ro
 
 pytestmark = [pytest.mark.django_db, pytest.mark.clause("C2.9")]
 
-LIST_QUERIES = 11
-DETAIL_QUERIES = 11
+LIST_QUERIES = 8
+DETAIL_QUERIES = 8
 
 
 def district(city, name, members=2):

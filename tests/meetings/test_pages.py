@@ -33,7 +33,7 @@ def test_the_meeting_page_query_count_does_not_grow(client, n, django_assert_num
     client.force_login(w.office)
     client.get(f"/meetings/{plenary.pk}/")
     # The office is not invited: no leave form is built (its sittings and reasons unread).
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(14):
         response = client.get(f"/meetings/{plenary.pk}/")
     assert response.status_code == 200
     assert "开幕会" in response.content.decode()
@@ -50,10 +50,10 @@ def test_the_sign_in_board_query_count_does_not_grow(client, n, django_assert_nu
     client.force_login(w.office)
     url = f"/meetings/sittings/{sitting.pk}/board/"
     client.get(url)
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(11):
         response = client.get(url)
     assert response.content.decode().count('data-state="present"') == 2
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(11):
         rows = client.get(url + "?part=rows", headers={"HX-Request": "true"})
     assert "<html" not in rows.content.decode() and 'id="board-rows"' in rows.content.decode()
 
@@ -66,7 +66,7 @@ def test_the_attendance_report_query_count_does_not_grow(client, n, django_asser
     services.meeting_close(meeting=plenary, actor=w.office)
     client.force_login(w.office)
     client.get(f"/meetings/{plenary.pk}/report/")
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(12):
         response = client.get(f"/meetings/{plenary.pk}/report/")
     assert response.status_code == 200
 

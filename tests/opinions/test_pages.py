@@ -202,7 +202,7 @@ def test_the_office_queue_runs_a_fixed_number_of_queries(
     _queue_rows(world, rows)
     client.force_login(world["office"])
     client.get("/opinions/queue/")
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(7):
         response = client.get("/opinions/queue/")
     assert response.content.decode().count("/opinions/") >= rows
 
@@ -215,7 +215,7 @@ def test_the_member_list_runs_a_fixed_number_of_queries(
         make_opinion(world["member"], title=f"我的信息{i}")
     client.force_login(world["member"].user)
     client.get("/opinions/")
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(8):
         response = client.get("/opinions/")
     assert "我的信息0" in response.content.decode()
 

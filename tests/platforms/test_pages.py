@@ -155,7 +155,7 @@ def test_the_register_runs_a_fixed_number_of_queries(
         make_session(world, platform)
     client.force_login(world["office"])
     client.get("/platforms/")
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(9):
         response = client.get("/platforms/")
     assert response.content.decode().count("议事室") >= min(rows, 30)
 
@@ -169,7 +169,7 @@ def test_the_session_list_runs_a_fixed_number_of_queries(
         make_session(world, platform, title=f"议事会{i}")
     client.force_login(world["liaison"])
     client.get("/platforms/sessions/")
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(7):
         client.get("/platforms/sessions/")
 
 

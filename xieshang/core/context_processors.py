@@ -25,4 +25,7 @@ class _Can:
     def __getattr__(self, name: str) -> bool:
         if name.startswith("_"):
             raise AttributeError(name)
-        return access.can(self.user, name.replace("_", ".", 1))
+        # Asked once per page: the menu and the page body ask the same questions.
+        allowed = access.can(self.user, name.replace("_", ".", 1))
+        setattr(self, name, allowed)
+        return allowed

@@ -12,6 +12,7 @@ from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.cache import patch_vary_headers
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
@@ -27,6 +28,43 @@ class ChineseFirstLocaleMiddleware(LocaleMiddleware):
             code = settings.LANGUAGE_CODE
         translation.activate(code)
         request.LANGUAGE_CODE = translation.get_language()
+
+    def process_response(self, request, response):
+        # The language comes from the cookie, never from Accept-Language or the path (no
+        # i18n_patterns): no path parsing per response, and caches vary on the cookie.
+        patch_vary_headers(response, ("Cookie",))
+        response.headers.setdefault("Content-Language", translation.get_language())
+        return response
+
+
+# The session key holding when the session's expiry was last pushed forward (epoch seconds).
+SESSION_REFRESHED_KEY = "_xs_refreshed"
+# How often activity pushes the idle timeout forward. Between two refreshes the session row
+# is not written, so a session ends after between SESSION_COOKIE_AGE minus this and
+# SESSION_COOKIE_AGE of idleness: never later than the configured timeout.
+SESSION_REFRESH_SECONDS = 60
+
+
+class IdleSessionMiddleware:
+    """The idle-session timeout (SPEC security baseline) without writing the session row on
+    every request: activity renews the session's expiry (SESSION_COOKIE_AGE from the save)
+    at most once every SESSION_REFRESH_SECONDS. Only a session that holds something is
+    renewed; an anonymous visitor's empty session is never written."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        session = getattr(request, "session", None)
+        if session is not None and session.session_key is not None:
+            # Reading loads the session (auth reads it anyway); a cookie whose session has
+            # expired loses its key here and is left alone.
+            last = session.get(SESSION_REFRESHED_KEY)
+            now = int(timezone.now().timestamp())
+            stale = not isinstance(last, int) or not 0 <= now - last < SESSION_REFRESH_SECONDS
+            if stale and session.session_key is not None and session.keys():
+                session[SESSION_REFRESHED_KEY] = now  # modified: saved with a new expiry
+        return self.get_response(request)
 
 
 _request: contextvars.ContextVar = contextvars.ContextVar("xieshang_request", default=None)
