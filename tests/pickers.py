@@ -17,11 +17,19 @@ def pick(page, label: str, option: str, *, within=None, typed: str | None = None
     listbox = page.locator(f"#{box.get_attribute('aria-controls')}")
     expect(listbox).to_be_visible()  # the list opens on focus; then type
     page.keyboard.type(typed or option)
-    wanted = listbox.get_by_role("option", name=option, exact=True).get_attribute("id")
-    for _ in range(100):
-        if box.get_attribute("aria-activedescendant") == wanted:
-            break
-        page.keyboard.press("ArrowDown")
+    # A server-searched picker asks after a 150 ms pause in typing and rebuilds the list
+    # when the answer comes: wait for it, as a person waits for the list to settle.
+    page.wait_for_timeout(250)
+    expect(page.locator(".ts-wrapper.loading")).to_have_count(0)
+    for _attempt in range(3):
+        wanted = listbox.get_by_role("option", name=option, exact=True).get_attribute("id")
+        for _ in range(100):
+            if box.get_attribute("aria-activedescendant") == wanted:
+                break
+            page.keyboard.press("ArrowDown")
+        else:
+            continue  # the list was rebuilt under the arrow keys: find the option again
+        break
     else:
         raise AssertionError(f"{option!r} not reachable in the {label!r} picker")
     page.keyboard.press("Enter")

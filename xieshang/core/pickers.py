@@ -176,13 +176,18 @@ def endpoint(request, source: str):
 # --- Widgets ------------------------------------------------------------------------------
 
 
+_MAX_ID = 2**63 - 1  # a primary key past this is no row, and SQLite cannot even bind it
+
+
 def _ints(values) -> list[int]:
     out = []
     for v in values:
         try:
-            out.append(int(v))
+            number = int(v)
         except (TypeError, ValueError):
             continue
+        if 0 < number <= _MAX_ID:
+            out.append(number)
     return out
 
 
