@@ -24,8 +24,10 @@ class ConsultationConfig(AppConfig):
         register_cards(consultation_cards)
         files.register(Attachment, fields={"file": "original_name"}, can_view=can_view_attachment)
 
-        from . import rules  # noqa: F401 - defines the configurable rules
-        from . import similarity  # noqa: F401 - registers similar items (textsim.vectors)
+        from . import (
+            rules,  # noqa: F401 - defines the configurable rules
+            similarity,  # noqa: F401 - registers similar items (textsim.vectors)
+        )
 
         register_verbs(
             {

@@ -15,10 +15,10 @@ class OpinionsConfig(AppConfig):
             charts,  # noqa: F401 - registers the big-screen panel
             rules,  # noqa: F401 - defines the configurable rules
             search,  # noqa: F401 - registers the header search provider
+            similarity,  # noqa: F401 - registers similar items (textsim.vectors)
             tree,  # noqa: F401 - registers the roll-up page's column group
         )
         from .dashboard import opinion_cards
-        from . import similarity  # noqa: F401 - registers similar items (textsim.vectors)
 
         register_cards(opinion_cards)
         register_verbs(

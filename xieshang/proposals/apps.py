@@ -26,8 +26,10 @@ class ProposalsConfig(AppConfig):
         files.register(Attachment, fields={"file": "original_name"}, can_view=can_view_attachment)
         files.register(Answer, fields={"record_scan": "record_scan_name"}, can_view=can_view_answer)
 
-        from . import rules  # noqa: F401 - defines the configurable rules
-        from . import similarity  # noqa: F401 - registers similar items (textsim.vectors)
+        from . import (
+            rules,  # noqa: F401 - defines the configurable rules
+            similarity,  # noqa: F401 - registers similar items (textsim.vectors)
+        )
 
         register_verbs(
             {
