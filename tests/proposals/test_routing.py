@@ -237,3 +237,13 @@ def test_the_board_costs_the_same_with_more_proposals_and_units(world, client):
     assert len(big_html) <= len(small_html) * 1.02
     assert big_html.count("<option") == small_html.count("<option")
     assert "区第219局" not in big_html  # no option list of every unit
+
+
+def test_a_runner_up_far_behind_reads_less_than_one_per_cent_not_zero():
+    from xieshang.orgs.models import Department
+    from xieshang.proposals.routing import Suggestion
+
+    unit = Department(name="区消防救援大队")
+    assert Suggestion(unit, 0).percent == "<1%"
+    assert Suggestion(unit, 0).level == "仅供参考"
+    assert Suggestion(unit, 82).percent == "82%"

@@ -66,6 +66,11 @@ class Suggestion:
             return str(_("有一定把握"))
         return str(_("仅供参考"))
 
+    @property
+    def percent(self) -> str:
+        # A runner-up far behind rounds to 0; "0%" would read as "never", which it is not.
+        return f"{self.confidence}%" if self.confidence >= 1 else "<1%"
+
 
 # --- Text -------------------------------------------------------------------------------
 
