@@ -11,7 +11,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 from xieshang.core import access
 from xieshang.core.audit import StaleEdit
@@ -155,11 +155,13 @@ def rules(request, org_id: int):
 
 class RemitForm(StyledForm, forms.Form):
     remit = forms.CharField(
-        label=_l("主要职责"),
+        label=gettext_lazy("主要职责"),
         required=False,
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 8}),
-        help_text=_l("按本单位“三定”方案填写主要职责，分办时据此和以往交办推荐主办单位。"),
+        help_text=gettext_lazy(
+            "按本单位“三定”方案填写主要职责，分办时据此和以往交办推荐主办单位。"
+        ),
     )
 
 
