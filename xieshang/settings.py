@@ -314,6 +314,8 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "xieshang@localhost")
+# The address people open the site at: e-mailed notifications carry links under it.
+SITE_URL = os.environ.get("SITE_URL", "")
 SMS_BACKEND = os.environ.get("SMS_BACKEND", "xieshang.core.sms.FileSmsBackend")
 SMS_FILE_PATH = VAR_DIR / "sms"
 
