@@ -23,17 +23,20 @@ def scope_perm(params, default: str = "orgs.view") -> str:
     return perm
 
 
-def _int(params, name):
+def int_param(params, name) -> int | None:
+    """The integer query parameter `name`, or None when absent or not a number."""
     try:
         return int(params.get(name) or "")
     except (TypeError, ValueError):
         return None
 
 
-def departments(user, params):
-    orgs = access.organisations(user, scope_perm(params))
+def departments(user, params, perm: str | None = None):
+    """Active departments in `user`'s scope for `perm` (a source that fixes its permission
+    passes it; otherwise the `perm` parameter, default "orgs.view")."""
+    orgs = access.organisations(user, perm or scope_perm(params))
     qs = Department.objects.filter(organisation__in=orgs, is_active=True)
-    org = _int(params, "organisation")
+    org = int_param(params, "organisation")
     if org is not None:
         qs = qs.filter(organisation_id=org)
     return qs.select_related("organisation").order_by("organisation__path", "sort_order", "name")

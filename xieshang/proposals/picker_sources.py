@@ -5,39 +5,19 @@
 `proposal=<id>` and nothing typed yet, the department suggestion (routing) comes first.
 """
 
+from functools import partial
+
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from xieshang.core import access, pickers
-from xieshang.orgs.models import Department
+from xieshang.core.picker_sources import department_label, departments
+from xieshang.core.picker_sources import int_param as _int
 
 from . import policies, routing, selectors, similarity
 from .models import Proposal
 
 PERM = "proposals.assign"
-
-
-def _int(params, name) -> int | None:
-    try:
-        return int(params.get(name) or "")
-    except (TypeError, ValueError):
-        return None
-
-
-def assign_departments(user, params):
-    qs = Department.objects.filter(
-        organisation__in=access.organisations(user, PERM), is_active=True
-    )
-    org = _int(params, "organisation")
-    if org is not None:
-        qs = qs.filter(organisation_id=org)
-    return qs.select_related("organisation").order_by("organisation__path", "sort_order", "name")
-
-
-def _labeler(params):
-    if params.get("organisation"):
-        return lambda d: d.name
-    return lambda d: f"{d.organisation.name} · {d.name}"
 
 
 def _suggest(user, params, queryset, q: str):
@@ -54,8 +34,8 @@ def _suggest(user, params, queryset, q: str):
 
 pickers.register(
     "assign-departments",
-    queryset_for_user=assign_departments,
-    labeler=_labeler,
+    queryset_for_user=partial(departments, perm=PERM),
+    labeler=department_label,
     search_fields=("name", "organisation__name"),
     suggest=_suggest,
     perm=PERM,

@@ -9,7 +9,6 @@ from django.utils.translation import gettext as _
 
 from xieshang.core import access
 from xieshang.members.models import Member, Membership
-from xieshang.orgs.models import Department
 from xieshang.textsim import search as text_search
 
 from . import policies
@@ -135,16 +134,6 @@ def assignment_board(user) -> QuerySet:
         access.scope(Proposal.objects.filter(status=S.ACCEPTED), user, "proposals.assign")
         .select_related("first_proposer", "organisation")
         .order_by("organisation__path", "year", "kind", "serial", "id")
-    )
-
-
-def assignable_departments(user) -> list[Department]:
-    """Active handling units of the organisations where the user assigns proposals."""
-    orgs = access.organisations(user, "proposals.assign")
-    return list(
-        Department.objects.filter(organisation__in=orgs, is_active=True)
-        .select_related("organisation")
-        .order_by("organisation__path", "sort_order", "name")
     )
 
 
