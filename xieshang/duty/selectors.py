@@ -5,7 +5,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Sum
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -56,18 +56,27 @@ def grade_for(organisation, score: Decimal, thresholds: tuple | None = None) -> 
 
 
 def grade_thresholds(organisation) -> tuple:
-    return (
-        config.get(organisation, rules.GRADE_EXCELLENT),
-        config.get(organisation, rules.GRADE_GOOD),
-        config.get(organisation, rules.GRADE_COMPETENT),
-    )
+    values = config.get_keys([organisation], SCORE_SETTINGS[:3])[organisation.pk]
+    return tuple(values[key] for key in SCORE_SETTINGS[:3])
+
+
+# The settings a score is graded with, read in one query (config.get_keys).
+SCORE_SETTINGS = (
+    rules.GRADE_EXCELLENT,
+    rules.GRADE_GOOD,
+    rules.GRADE_COMPETENT,
+    rules.MINIMUM_DUTIES,
+)
+
+
+def _minimum_labels(groups) -> list[tuple[list[str], str]]:
+    labels = dict(DutyKind.choices)
+    return [(list(kinds), _("或").join(str(labels.get(k, k)) for k in kinds)) for kinds in groups]
 
 
 def minimum_duty_labels(organisation) -> list[tuple[list[str], str]]:
     """Each minimum duty as (kinds, label), e.g. (["inspection"], "视察调研")."""
-    labels = dict(DutyKind.choices)
-    groups = config.get(organisation, rules.MINIMUM_DUTIES)
-    return [(list(kinds), _("或").join(str(labels.get(k, k)) for k in kinds)) for kinds in groups]
+    return _minimum_labels(config.get(organisation, rules.MINIMUM_DUTIES))
 
 
 @dataclass
@@ -98,10 +107,56 @@ def year_ended(year: int) -> bool:
     return year < timezone.localdate().year
 
 
+@dataclass
+class _Basis:
+    """What one organisation's scores of one year are worked out with."""
+
+    table: dict  # kind -> (points per unit, cap or None)
+    thresholds: tuple
+    minimum: list  # [(kinds, label)]
+    provisional: bool
+
+    def add(self, score: Score, kind: str, qty) -> None:
+        rule = self.table.get(kind)
+        points = (qty or 0) * (rule[0] if rule else 0)
+        if rule and rule[1] is not None and points > rule[1]:
+            points = rule[1]
+        score.by_kind[kind] = (qty, points)
+        score.total += points
+
+    def finish(self, score: Score) -> Score:
+        score.provisional = self.provisional
+        score.thresholds = self.thresholds
+        score.grade = (
+            _("进行中") if self.provisional else grade_for(None, score.total, self.thresholds)
+        )
+        score.minimum = [
+            (label, any(k in score.by_kind for k in kinds)) for kinds, label in self.minimum
+        ]
+        return score
+
+
+def _bases(organisations, year: int, tables: dict[int, dict]) -> dict[int, _Basis]:
+    settings = config.get_keys(organisations, SCORE_SETTINGS)
+    provisional = not year_ended(year)
+    return {
+        org.pk: _Basis(
+            table=tables[org.pk],
+            thresholds=tuple(settings[org.pk][key] for key in SCORE_SETTINGS[:3]),
+            minimum=_minimum_labels(settings[org.pk][rules.MINIMUM_DUTIES]),
+            provisional=provisional,
+        )
+        for org in organisations
+    }
+
+
 def scores(organisation, year: int, member_ids=None) -> dict[int, Score]:
     """Score, grade and minimum duties per member for one year: one aggregate query over
-    confirmed records grouped by member and kind, joined in memory to the rule table."""
-    table = {r.kind: r for r in ensure_rules(organisation, year)}
+    confirmed records grouped by member and kind, joined in memory to the rule table.
+    Three queries whatever the number of members (the score table, the grading settings,
+    the aggregate): one member's live score on their home page costs the same three."""
+    table = {r.kind: (r.points, r.cap) for r in ensure_rules(organisation, year)}
+    basis = _bases([organisation], year, {organisation.pk: table})[organisation.pk]
     start, end = year_range(year)
     qs = DutyRecord.objects.filter(
         organisation=organisation,
@@ -110,31 +165,84 @@ def scores(organisation, year: int, member_ids=None) -> dict[int, Score]:
         date__lte=end,
     )
     if member_ids is not None:
-        qs = qs.filter(member_id__in=list(member_ids))
-    rows = qs.values("member_id", "kind").annotate(qty=Sum("quantity"), n=Count("id"))
+        member_ids = list(member_ids)
+        qs = qs.filter(member_id__in=member_ids)
+    rows = qs.values("member_id", "kind").annotate(qty=Sum("quantity"))
     result: dict[int, Score] = {}
     for mid in member_ids or []:
         result[mid] = Score(member_id=mid)
     for row in rows.order_by():
         score = result.setdefault(row["member_id"], Score(member_id=row["member_id"]))
-        rule = table.get(row["kind"])
-        points = (row["qty"] or 0) * (rule.points if rule else 0)
-        if rule and rule.cap is not None and points > rule.cap:
-            points = rule.cap
-        score.by_kind[row["kind"]] = (row["qty"], points)
-        score.total += points
-    thresholds = grade_thresholds(organisation)
-    minimum = minimum_duty_labels(organisation)
-    provisional = not year_ended(year)
+        basis.add(score, row["kind"], row["qty"])
     for score in result.values():
-        score.provisional = provisional
-        score.thresholds = thresholds
-        score.grade = (
-            _("进行中") if provisional else grade_for(organisation, score.total, thresholds)
+        basis.finish(score)
+    return result
+
+
+def _rule_tables(org_ids, year: int) -> dict[int, dict]:
+    """org id -> {kind: (points, cap)}: the table `ensure_rules` returns for each, read
+    without writing (the year's rows, else the previous year's, else the SPEC defaults)."""
+    found: dict[int, dict] = {pk: {} for pk in org_ids}
+    rows = (
+        ScoreRule.objects.filter(organisation_id__in=org_ids, year__in=[year - 1, year])
+        .order_by("year")
+        .values_list("organisation_id", "kind", "points", "cap")
+    )
+    for org_id, kind, points, cap in rows:
+        found[org_id][kind] = (points, cap)
+    return {
+        pk: {kind: table.get(kind, rules.DEFAULT_SCORES[kind]) for kind in DutyKind.values}
+        for pk, table in found.items()
+    }
+
+
+def scores_in_scope(organisation, year: int) -> dict[int, dict[int, Score]]:
+    """The yearly evaluation of every seated member of every committee in `organisation`'s
+    subtree (a province office: the province, its cities and their districts, ~35,000
+    members): {committee id: {member id: Score}}, each committee's members scored against
+    its own table and settings, exactly as `scores` does for one committee. Five queries
+    whatever the size: the committees, the seats of their current terms, their score
+    tables, their grading settings, and one aggregate over the year's confirmed records
+    grouped by committee, member and kind."""
+    from xieshang.members.models import Membership
+    from xieshang.members.selectors import current_terms
+    from xieshang.orgs.models import Organisation
+
+    subtree = Organisation.objects.filter(path__startswith=organisation.path)
+    committees = list(subtree)
+    seats = (
+        Membership.objects.filter(term__in=current_terms(subtree))
+        .exclude(status__in=[Membership.Status.RESIGNED, Membership.Status.REVOKED])
+        .values_list("term__organisation_id", "member_id")
+    )
+    result: dict[int, dict[int, Score]] = {}
+    for org_id, mid in seats:
+        result.setdefault(org_id, {})[mid] = Score(member_id=mid)
+    committees = [org for org in committees if org.pk in result]
+    if not committees:
+        return {}
+    ids = [org.pk for org in committees]
+    bases = _bases(committees, year, _rule_tables(ids, year))
+    start, end = year_range(year)
+    rows = (
+        DutyRecord.objects.filter(
+            organisation_id__in=ids,
+            status=DutyRecord.Status.CONFIRMED,
+            date__gte=start,
+            date__lte=end,
         )
-        score.minimum = [
-            (label, any(k in score.by_kind for k in kinds)) for kinds, label in minimum
-        ]
+        .values_list("organisation_id", "member_id", "kind")
+        .annotate(qty=Sum("quantity"))
+        .order_by()
+    )
+    for org_id, mid, kind, qty in rows.iterator(chunk_size=10_000):
+        score = result[org_id].get(mid)
+        if score is not None:  # a resigned or revoked member's records are not evaluated
+            bases[org_id].add(score, kind, qty)
+    for org_id, members in result.items():
+        basis = bases[org_id]
+        for score in members.values():
+            basis.finish(score)
     return result
 
 
