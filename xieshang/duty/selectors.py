@@ -115,6 +115,8 @@ class _Basis:
     thresholds: tuple
     minimum: list  # [(kinds, label)]
     provisional: bool
+    # (进行中, 优秀, 良好, 称职, 不称职) in the active language, translated once per call.
+    grades: tuple = ()
 
     def add(self, score: Score, kind: str, qty) -> None:
         rule = self.table.get(kind)
@@ -127,24 +129,34 @@ class _Basis:
     def finish(self, score: Score) -> Score:
         score.provisional = self.provisional
         score.thresholds = self.thresholds
-        score.grade = (
-            _("进行中") if self.provisional else grade_for(None, score.total, self.thresholds)
-        )
-        score.minimum = [
-            (label, any(k in score.by_kind for k in kinds)) for kinds, label in self.minimum
-        ]
+        running, excellent, good, competent, failing = self.grades
+        total, (excellent_min, good_min, competent_min) = score.total, self.thresholds
+        if self.provisional:
+            score.grade = running
+        elif total >= excellent_min:
+            score.grade = excellent
+        elif total >= good_min:
+            score.grade = good
+        elif total >= competent_min:
+            score.grade = competent
+        else:
+            score.grade = failing
+        done = score.by_kind.keys()
+        score.minimum = [(label, not done.isdisjoint(kinds)) for kinds, label in self.minimum]
         return score
 
 
 def _bases(organisations, year: int, tables: dict[int, dict]) -> dict[int, _Basis]:
     settings = config.get_keys(organisations, SCORE_SETTINGS)
     provisional = not year_ended(year)
+    grades = (_("进行中"), _("优秀"), _("良好"), _("称职"), _("不称职"))
     return {
         org.pk: _Basis(
             table=tables[org.pk],
             thresholds=tuple(settings[org.pk][key] for key in SCORE_SETTINGS[:3]),
             minimum=_minimum_labels(settings[org.pk][rules.MINIMUM_DUTIES]),
             provisional=provisional,
+            grades=grades,
         )
         for org in organisations
     }
