@@ -10,6 +10,8 @@ need, with counts done in the database.
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
 from django.urls import reverse
 from django.utils.translation import gettext, gettext_lazy
 
@@ -31,6 +33,40 @@ def register(provider: Callable) -> Callable:
     if provider not in _providers:
         _providers.append(provider)
     return provider
+
+
+def counts(*querysets) -> list[int]:
+    """The number of rows of each queryset, asked in one round trip to the database.
+
+    A card usually needs two or three counts (waiting, overdue); asking them one by one
+    costs a round trip each, and the home page adds up a dozen cards. Each queryset becomes
+    a `(SELECT COUNT(*) FROM (...))` column of one SELECT: the same rows as `.count()`
+    (distinct, slices and joins included), one statement. All querysets must use the same
+    database.
+    """
+    if not querysets:
+        return []
+    alias = querysets[0].db
+    columns, params = [], []
+    for i, qs in enumerate(querysets):
+        if qs.db != alias:
+            raise ValueError("counts() needs querysets of one database")
+        query = qs.query.chain()
+        if query.is_empty():
+            columns.append("0")
+            continue
+        if not query.is_sliced:
+            query.clear_ordering(force=True)
+        try:
+            sql, sql_params = query.get_compiler(using=alias).as_sql(with_col_aliases=True)
+        except EmptyResultSet:  # e.g. filter(pk__in=[])
+            columns.append("0")
+            continue
+        columns.append(f"(SELECT COUNT(*) FROM ({sql}) xs_count_{i})")
+        params.extend(sql_params)
+    with connections[alias].cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(columns), params)
+        return [int(n) for n in cursor.fetchone()]
 
 
 def cards_for(user) -> list[Card]:

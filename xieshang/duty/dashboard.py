@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from xieshang.core.dashboard import Card
+from xieshang.core.dashboard import Card, counts
 
 from . import policies, selectors
 from .models import DisciplineCase, DutyRecord
@@ -26,12 +26,10 @@ def duty_cards(user) -> list[Card]:
         )
     org = policies.office_organisation(user)
     if org is not None:
-        pending = DutyRecord.objects.filter(
-            organisation=org, status=DutyRecord.Status.PENDING
-        ).count()
-        open_cases = DisciplineCase.objects.filter(
-            organisation=org, status=DisciplineCase.Status.OPEN
-        ).count()
+        pending, open_cases = counts(
+            DutyRecord.objects.filter(organisation=org, status=DutyRecord.Status.PENDING),
+            DisciplineCase.objects.filter(organisation=org, status=DisciplineCase.Status.OPEN),
+        )
         cards.append(
             Card(
                 _("履职考核"),

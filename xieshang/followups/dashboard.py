@@ -2,7 +2,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from xieshang.core.dashboard import Card
+from xieshang.core.dashboard import Card, counts
 
 from . import selectors
 from .models import Task
@@ -10,9 +10,9 @@ from .models import Task
 
 def followup_cards(user) -> list[Card]:
     tasks = selectors.visible_tasks(user).filter(status=Task.Status.OPEN)
-    if not tasks.exists():
+    total, overdue = counts(tasks, tasks.filter(due_date__lt=timezone.localdate()))
+    if not total:
         return []
-    overdue = tasks.filter(due_date__lt=timezone.localdate()).count()
     return [
         Card(
             _("督办事项"),
@@ -20,7 +20,7 @@ def followup_cards(user) -> list[Card]:
             if overdue
             else _("要求书面反馈的事项"),
             reverse("followups:queue"),
-            tasks.count(),
+            total,
             urgent=bool(overdue),
             order=30,
         )

@@ -3,7 +3,7 @@
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from xieshang.core.dashboard import Card
+from xieshang.core.dashboard import Card, counts
 
 from . import policies, selectors
 from .models import LeaveRequest
@@ -12,26 +12,30 @@ from .models import LeaveRequest
 def meeting_cards(user) -> list[Card]:
     cards: list[Card] = []
     member = policies.member_of(user)
+    pending = LeaveRequest.objects.filter(
+        policies.leave_queue_filter(user), status=LeaveRequest.Status.PENDING
+    )
+    # The member's upcoming meetings and the leave waiting for this user: one round trip.
     if member is not None:
+        upcoming, waiting = counts(selectors.upcoming_for_member(member), pending)
         cards.append(
             Card(
                 _("我的会议活动"),
                 _("即将参加的会议活动，请假和扫码签到"),
                 reverse("meetings:mine"),
-                selectors.upcoming_for_member(member).count(),
+                upcoming,
                 order=13,
             )
         )
-    pending = LeaveRequest.objects.filter(
-        policies.leave_queue_filter(user), status=LeaveRequest.Status.PENDING
-    )
-    if pending.exists():
+    else:
+        (waiting,) = counts(pending)
+    if waiting:
         cards.append(
             Card(
                 _("请假审批"),
                 _("待您审批的会议活动请假"),
                 reverse("meetings:leave_queue"),
-                pending.count(),
+                waiting,
                 order=25,
             )
         )

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from xieshang.core.access import member_of
-from xieshang.core.dashboard import Card
+from xieshang.core.dashboard import Card, counts
 
 from . import policies, selectors
 from .models import PlatformMember
@@ -17,7 +17,7 @@ def platform_cards(user) -> list[Card]:
     cards: list[Card] = []
     manages = bool(policies.coverage_roots(user)) or user.convened_platforms.exists()
     if manages:
-        waiting = selectors.awaiting_approval(user).count()
+        waiting, upcoming = counts(selectors.awaiting_approval(user), selectors.upcoming_for(user))
         cards.append(
             Card(
                 _("协商议事平台"),
@@ -27,7 +27,6 @@ def platform_cards(user) -> list[Card]:
                 order=30,
             )
         )
-        upcoming = selectors.upcoming_for(user).count()
         if upcoming:
             cards.append(
                 Card(

@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xieshang.core import access
-from xieshang.core.dashboard import Card
+from xieshang.core.dashboard import Card, counts
 
 from . import policies
 from .models import ResidentIssue
@@ -19,10 +19,12 @@ def resident_cards(user) -> list[Card]:
         return cards
     if policies.triages_somewhere(user):
         issues = ResidentIssue.objects.filter(policies.triage_q(user))
-        waiting = issues.filter(status=S.SUBMITTED).count()
-        overdue = issues.filter(
-            status=S.ROUTED, task__status="open", task__due_date__lt=timezone.localdate()
-        ).count()
+        waiting, overdue = counts(
+            issues.filter(status=S.SUBMITTED),
+            issues.filter(
+                status=S.ROUTED, task__status="open", task__due_date__lt=timezone.localdate()
+            ),
+        )
         cards.append(
             Card(
                 _("民情事项"),
