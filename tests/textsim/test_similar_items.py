@@ -4,6 +4,7 @@ The corpora stay small: each distinct title costs one sentence-vector computatio
 
 import datetime as dt
 
+import numpy as np
 import pytest
 import time_machine
 from django.urls import reverse
@@ -144,3 +145,51 @@ def test_a_duplicate_public_topic_waiting_in_the_same_queue_is_reported(client, 
     page = client.get(reverse("consultation:topic", args=[second.pk])).text
     assert "未发现相似议题" not in page
     assert first.title in page
+
+
+@time_machine.travel(NOW)
+def test_a_query_embeds_only_its_own_text_and_the_worker_fills_saved_items(world, monkeypatch):
+    from xieshang.textsim import tasks
+
+    queued = []
+    task = tasks.compute_vectors
+
+    class Queue:  # the database backend without its worker
+        enqueue = staticmethod(queued.append)
+
+    monkeypatch.setattr(tasks, "compute_vectors", Queue)
+    monkeypatch.setattr(vectors, "PENDING_RECHECK_SECONDS", 0.0)
+    school = make(world, "关于加强中小学课后托管服务的建议")
+    assert queued and SimilarityVector.objects.get(object_id=school.pk).vector is None
+
+    embedded = []
+    real_embed = vectors.embed
+    monkeypatch.setattr(vectors, "embed", lambda texts: embedded.append(texts) or real_embed(texts))
+    # The worker has not run: the query leaves the row out and embeds only its own text.
+    assert found(world, "关于推进课后延时服务提质增效的提案") == []
+    assert embedded == [[vectors.vector_text("关于推进课后延时服务提质增效的提案")]]
+
+    task.call(queued[0])
+    assert SimilarityVector.objects.get(object_id=school.pk).vector is not None
+    assert found(world, "关于推进课后延时服务提质增效的提案") == [school.title]
+    # Another item with the same text takes the stored vector at once: nothing queued.
+    queued.clear()
+    make(world, "关于加强中小学课后托管服务的建议", year=2025)
+    assert queued == []
+
+
+def test_the_two_stage_scan_finds_what_the_exact_product_finds():
+    rng = np.random.default_rng(3)
+    centre = rng.normal(size=vectors.DIM)
+    # Like sentence vectors: a common direction, and most of the rest in a few dimensions.
+    latent = rng.normal(size=(4000, 32)) @ rng.normal(size=(32, vectors.DIM))
+    items = (3 * centre + latent + 0.05 * rng.normal(size=(4000, vectors.DIM))).astype(np.float32)
+    items /= np.linalg.norm(items, axis=1, keepdims=True)
+    reducer = vectors.Reducer.fit(items, 64)
+    full = items.astype(np.float16)
+    reduced = reducer.items(full)
+    for q in items[:20]:
+        rows, scores = vectors.two_stage_top(reduced, full, reducer.query(q)[0], q, 400, 5)
+        exact = np.argsort(-(full.astype(np.float32) @ q))[:5]
+        assert rows.tolist() == exact.tolist()
+        assert np.all(np.diff(scores) <= 0)

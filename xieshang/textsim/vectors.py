@@ -25,12 +25,16 @@ How it scores (chosen on bench/similarity.py's paraphrase set; docs/performance.
 
 Where the vectors live: `SimilarityVector` rows, one per item, with the embedded text and
 its digest; a vector is computed once per distinct text (demo titles repeat). Saving a
-registered item writes its row without a vector (a few hundred microseconds); the next query
-that reads the row computes the missing vectors in a batch and stores them, and
-`manage.py textvectors` (`rebuild()`) does all of them after a bulk import. Each process
-keeps one float32 matrix per (model, organisation) in memory, loaded on first use and then
-brought up to date on every query by reading the rows with a higher id than it has seen:
-a changed text gets a new row, so every process sees it at its next query.
+registered item writes its row (a few hundred microseconds) with the vector when another
+item with the same text has one, and otherwise enqueues the `compute_vectors` task: the task
+worker embeds it, and a user's query never embeds more than its own text (a row still
+waiting is left out of the queries). `manage.py textvectors` (`rebuild()`) does every item
+after a bulk import. Each process keeps, per (model, organisation), the float16 vectors and
+their first principal components (float32) in memory, loaded on first use and then brought
+up to date on every query by reading the rows with a higher id than it has seen (a changed
+text gets a new row, so every process sees it at its next query) and, every few seconds,
+the vectors the worker has written since. A query ranks by the principal components, then
+compares the full vectors of the best few thousand exactly (`two_stage_top`).
 """
 
 import hashlib
@@ -59,9 +63,6 @@ MAX_CHARS = 200
 SHORTLIST = 50
 # Below this, two titles are not the same matter (fitted on bench/similarity.py's set).
 MIN_SCORE = 0.929
-# Vectors computed while answering one query, at most (the rest wait for the next query or
-# `manage.py textvectors`): a query after a bulk import without a rebuild stays bounded.
-MAX_COMPUTE_PER_QUERY = 256
 EMBED_BATCH = 32
 # Threads of the embedding engine. One: a web worker shares the machine with the others, and
 # with two OpenMP threads per process on a busy 2-core machine one title took 8 s instead of
@@ -254,14 +255,29 @@ def index_object(obj) -> None:
     if current:
         Row.objects.filter(id__in=[row[0] for row in current]).delete()
     known = _recall(d)
-    Row.objects.create(
+    if known is not None:
+        vector = _to_bytes(known)
+    else:
+        # Demo and imported titles repeat: another item with this text may have it already.
+        vector = (
+            Row.objects.filter(digest=d, vector__isnull=False)
+            .values_list("vector", flat=True)
+            .first()
+        )
+    row = Row.objects.create(
         content_type_id=ct,
         object_id=obj.pk,
         organisation_id=org,
         text=text,
         digest=d,
-        vector=_to_bytes(known) if known is not None else None,
+        vector=vector,
     )
+    if vector is None:
+        from .tasks import compute_vectors
+
+        # In the same transaction as the row with the database task backend: a rolled-back
+        # save leaves no task behind. The queries skip the row until the worker has run.
+        compute_vectors.enqueue([row.pk])
 
 
 def _saved(sender, instance, raw=False, **kwargs):
@@ -279,6 +295,81 @@ def _deleted(sender, instance, **kwargs):
 
 # --- the in-memory index ---------------------------------------------------------------------
 
+# A query first compares a few principal components of the vectors (float32, REDUCED_DIMS + 1
+# numbers an item), then the full vectors (float16) of the best KEEP exactly: at 300k the
+# exact float32 product took 300-700 ms, the two stages a few tens (bench/similarity_scan.py).
+REDUCED_DIMS = 64
+KEEP = 3000
+# How many items' vectors the reducer is fitted on (a sample; a fit takes a fraction of a
+# second); it is fitted again when the block has doubled since.
+FIT_SAMPLE = 20000
+# Rows waiting for the task worker's vector are looked up again at most this often.
+PENDING_RECHECK_SECONDS = 2.0
+PENDING_RECHECK_ROWS = 2000
+
+
+class Reducer:
+    """The centred principal components of a sample of vectors. `items(X) @ query(q)` ranks
+    items as `X @ q` does, approximately: (q - m)·P·Pᵀ·(x - m) + m·x (the last term is
+    exact, stored as the items' last column)."""
+
+    def __init__(self, mean: np.ndarray, basis: np.ndarray):
+        self.mean = mean.astype(np.float32)
+        self.basis = np.ascontiguousarray(basis, dtype=np.float32)  # DIM x d
+        self.offset = self.mean @ self.basis
+
+    @classmethod
+    def fit(cls, sample: np.ndarray, dims: int = REDUCED_DIMS) -> "Reducer":
+        sample = np.asarray(sample, dtype=np.float32)
+        mean = sample.mean(axis=0)
+        _u, _s, vt = np.linalg.svd(sample - mean, full_matrices=False)
+        return cls(mean, vt[:dims].T)
+
+    @property
+    def dims(self) -> int:
+        return self.basis.shape[1] + 1
+
+    def items(self, vectors: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+        vectors = np.asarray(vectors, dtype=np.float32)
+        if out is None:
+            out = np.empty((len(vectors), self.dims), dtype=np.float32)
+        np.subtract(vectors @ self.basis, self.offset, out=out[:, :-1])
+        out[:, -1] = vectors @ self.mean
+        return out
+
+    def query(self, vectors: np.ndarray) -> np.ndarray:
+        vectors = np.atleast_2d(np.asarray(vectors, dtype=np.float32))
+        out = np.ones((len(vectors), self.dims), dtype=np.float32)
+        out[:, :-1] = vectors @ self.basis - self.offset
+        return out
+
+
+def two_stage_top(
+    reduced: np.ndarray,
+    full: np.ndarray,
+    reduced_query: np.ndarray,
+    query: np.ndarray,
+    keep: int,
+    k: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The `k` best rows (indices, exact scores, best first): the `keep` best by the reduced
+    product, then the full float16 vectors of those."""
+    n = len(full)
+    if n > keep:
+        rough = reduced @ reduced_query
+        rows = np.argpartition(-rough, keep - 1)[:keep]
+    else:
+        rows = np.arange(n)
+    exact = full[rows].astype(np.float32) @ query
+    k = min(k, len(rows))
+    best = np.argpartition(-exact, k - 1)[:k] if len(rows) > k else np.arange(len(rows))
+    best = best[np.argsort(-exact[best])]
+    return rows[best], exact[best]
+
+
+# A row's reduced score when its vector is not there yet: never among the KEEP.
+_ABSENT = -1e6
+
 
 class _Block:
     """The vectors of one model's items in one organisation, as loaded by this process."""
@@ -293,23 +384,28 @@ class _Block:
         self.last_id = 0
         self.last_digest = ""
         self.n = 0
-        self.matrix = np.zeros((0, DIM), dtype=np.float32)
+        self.full = np.zeros((0, DIM), dtype=np.float16)
+        self.reduced = np.zeros((0, REDUCED_DIMS + 1), dtype=np.float32)
+        self.reducer: Reducer | None = None
+        self.fitted_at = 0
         self.object_ids = np.zeros(0, dtype=np.int64)
-        self.texts: list[str] = []
         self.row_of: dict[int, int] = {}
-        # row -> (digest, text) of rows whose vector is not computed yet
-        self.pending: dict[int, tuple[str, str]] = {}
+        # matrix row -> database row id, for rows whose vector the worker has not written yet
+        self.pending: dict[int, int] = {}
+        self.pending_checked = 0.0
 
     def _grow(self, extra: int) -> None:
         need = self.n + extra
-        if need <= len(self.matrix):
+        if need <= len(self.full):
             return
-        size = max(need, int(len(self.matrix) * 1.5) + 64)
-        matrix = np.zeros((size, DIM), dtype=np.float32)
-        matrix[: self.n] = self.matrix[: self.n]
+        size = max(need, int(len(self.full) * 1.5) + 64)
+        full = np.zeros((size, DIM), dtype=np.float16)
+        full[: self.n] = self.full[: self.n]
+        reduced = np.zeros((size, self.reduced.shape[1]), dtype=np.float32)
+        reduced[: self.n] = self.reduced[: self.n]
         ids = np.zeros(size, dtype=np.int64)
         ids[: self.n] = self.object_ids[: self.n]
-        self.matrix, self.object_ids = matrix, ids
+        self.full, self.reduced, self.object_ids = full, reduced, ids
 
     def _queryset(self):
         qs = _rows().objects.filter(content_type_id=self.content_type_id)
@@ -317,50 +413,45 @@ class _Block:
             return qs.filter(organisation_id__isnull=True)
         return qs.filter(organisation_id=self.organisation_id)
 
+    def _fetch(self, qs):
+        return list(qs.order_by("id").values_list("id", "object_id", "digest", "vector")[:20000])
+
     def refresh(self) -> None:
-        """Read the rows written since the last look, and compute missing vectors."""
-        rows = self._queryset().filter(id__gte=self.last_id).order_by("id")
-        fetched = list(rows.values_list("id", "object_id", "digest", "text", "vector")[:20000])
+        """Read the rows written since the last look and the vectors the worker wrote."""
+        fetched = self._fetch(self._queryset().filter(id__gte=self.last_id))
         first = (fetched[0][0], fetched[0][2]) if fetched else None
         if self.last_id and first != (self.last_id, self.last_digest):
             # The last row seen is gone (a rolled-back transaction, a rebuild): start again.
             self.reset()
-            fetched = list(
-                self._queryset()
-                .order_by("id")
-                .values_list("id", "object_id", "digest", "text", "vector")[:20000]
-            )
+            fetched = self._fetch(self._queryset())
         elif self.last_id:
             fetched = fetched[1:]
+        taken = []
         while fetched:
-            self._take(fetched)
+            taken += self._take(fetched)
             if len(fetched) < 20000:
                 break
-            fetched = list(
-                self._queryset()
-                .filter(id__gt=self.last_id)
-                .order_by("id")
-                .values_list("id", "object_id", "digest", "text", "vector")[:20000]
-            )
-        if self.pending:
-            self._compute_pending()
+            fetched = self._fetch(self._queryset().filter(id__gt=self.last_id))
+        if self.pending and time.monotonic() - self.pending_checked > PENDING_RECHECK_SECONDS:
+            taken += self._check_pending()
+        self._index(taken)
 
-    def _take(self, fetched) -> None:
+    def _take(self, fetched) -> list[int]:
+        """Place fetched rows; returns the matrix rows that got a vector."""
         self._grow(len(fetched))
         targets, blobs = [], []
-        for row_id, object_id, d, text, data in fetched:
+        for row_id, object_id, d, data in fetched:
             row = self.row_of.get(object_id)
             if row is None:
                 row = self.n
                 self.n += 1
                 self.row_of[object_id] = row
                 self.object_ids[row] = object_id
-                self.texts.append(text)
-            else:
-                self.texts[row] = text
             if data is None:
-                self.matrix[row] = 0.0
-                self.pending[row] = (d, text)
+                self.full[row] = 0.0
+                self.reduced[row] = 0.0
+                self.reduced[row, -1] = _ABSENT
+                self.pending[row] = row_id
             else:
                 targets.append(row)
                 blobs.append(bytes(data))
@@ -369,19 +460,58 @@ class _Block:
         if targets:
             # One conversion for the batch: per-row numpy calls cost a minute at 300k.
             decoded = np.frombuffer(b"".join(blobs), dtype="<f2").reshape(len(targets), DIM)
-            self.matrix[np.asarray(targets)] = decoded
+            self.full[np.asarray(targets)] = decoded
+        return targets
 
-    def _compute_pending(self) -> None:
-        rows = list(self.pending)[:MAX_COMPUTE_PER_QUERY]
-        found = _vectors_for([self.pending[r] for r in rows])
-        for r in rows:
-            d, _text = self.pending[r]
-            if d in found:
-                self.matrix[r] = found[d]
-                del self.pending[r]
+    def _check_pending(self) -> list[int]:
+        self.pending_checked = time.monotonic()
+        by_id = {row_id: row for row, row_id in list(self.pending.items())[:PENDING_RECHECK_ROWS]}
+        done = list(
+            _rows()
+            .objects.filter(id__in=list(by_id), vector__isnull=False)
+            .values_list("id", "vector")
+        )
+        rows = []
+        for row_id, data in done:
+            row = by_id[row_id]
+            self.full[row] = np.frombuffer(bytes(data), dtype="<f2")
+            del self.pending[row]
+            rows.append(row)
+        return rows
 
-    def scores(self, vector: np.ndarray) -> np.ndarray:
-        return self.matrix[: self.n] @ vector
+    def _index(self, rows: list[int]) -> None:
+        """Bring the reduced vectors up to date: refit when the block outgrew its fit."""
+        if self.n <= KEEP:
+            return  # every query compares all the full vectors
+        if self.reducer is None or self.n >= 2 * self.fitted_at:
+            have = np.setdiff1d(np.arange(self.n), np.fromiter(self.pending, dtype=np.int64))
+            if len(have) == 0:
+                return
+            rng = np.random.default_rng(0)
+            sample = have if len(have) <= FIT_SAMPLE else rng.choice(have, FIT_SAMPLE, False)
+            self.reducer = Reducer.fit(self.full[np.sort(sample)].astype(np.float32))
+            self.fitted_at = self.n
+            rows = have.tolist()
+            self.reduced[: self.n, -1] = _ABSENT
+        if rows:
+            for start in range(0, len(rows), 50000):
+                part = np.asarray(rows[start : start + 50000])
+                self.reduced[part] = self.reducer.items(self.full[part])
+
+    def top(self, vector: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """The `k` best matrix rows and their cosines, best first."""
+        if self.n <= KEEP or self.reducer is None:
+            return two_stage_top(
+                self.reduced[: self.n], self.full[: self.n], None, vector, self.n + 1, k
+            )
+        return two_stage_top(
+            self.reduced[: self.n],
+            self.full[: self.n],
+            self.reducer.query(vector)[0],
+            vector,
+            KEEP,
+            k,
+        )
 
 
 _blocks: dict[tuple[int, object], _Block] = {}
@@ -406,7 +536,7 @@ def forget() -> None:
 def memory_bytes() -> int:
     """What the loaded matrices take in this process."""
     with _blocks_lock:
-        return sum(b.matrix.nbytes + b.object_ids.nbytes for b in _blocks.values())
+        return sum(b.full.nbytes + b.reduced.nbytes + b.object_ids.nbytes for b in _blocks.values())
 
 
 # --- queries ---------------------------------------------------------------------------------
@@ -454,10 +584,10 @@ def similar(
         if block.n == 0:
             return []
         vector = query_vector(prepared)
-        dense = block.scores(vector)
-        k = min(SHORTLIST, block.n)
-        best = np.argpartition(-dense, k - 1)[:k] if block.n > k else np.arange(block.n)
-        candidates = [(int(block.object_ids[i]), float(dense[i])) for i in best]
+        rows, scores = block.top(vector, SHORTLIST)
+        candidates = [
+            (int(block.object_ids[i]), float(s)) for i, s in zip(rows, scores, strict=True)
+        ]
     skip = {int(pk) for pk in exclude if pk is not None}
     scored = [
         (pk, round(min(score, 1.0), 4))
@@ -530,6 +660,19 @@ def rebuild(
         counts[spec.label] = done
     fill_vectors(progress=progress)
     return counts
+
+
+def compute_rows(row_ids: Sequence[int]) -> int:
+    """Compute the vectors of these rows that still lack one (the task worker, after a save).
+    Returns how many texts were embedded or found."""
+    pending = dict(
+        _rows()
+        .objects.filter(id__in=list(row_ids), vector__isnull=True)
+        .values_list("digest", "text")
+    )
+    if pending:
+        _vectors_for(list(pending.items()))
+    return len(pending)
 
 
 def fill_vectors(*, batch: int = 2000, progress: Callable[[str, int], None] | None = None) -> int:
