@@ -216,10 +216,8 @@ def _detail(p: Proposal) -> dict:
 
 @router.get("/", response={200: ProposalPage, 400: ErrorOut})
 def list_proposals(request, filters: Query[ProposalFilters]):
-    qs = (
-        Proposal.objects.filter(policies.visible_q(request.user))
-        .distinct()
-        .select_related("organisation", "first_proposer")
+    qs = Proposal.objects.filter(pk__in=policies.visible_ids(request.user)).select_related(
+        "organisation", "first_proposer"
     )
     if filters.status:
         if filters.status not in Proposal.Status.values:

@@ -7,7 +7,8 @@ sittings, attendance marks and approved leave are each read once and joined in P
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Min, Q, QuerySet
+from django.db.models import Count, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from xieshang.core import access
@@ -20,26 +21,44 @@ from .models import Attendance, Invitation, LeaveRequest, Meeting, Sitting
 def meetings_for(user, *, kind: str = "", year: int | None = None, mine: bool = False) -> QuerySet:
     """Meetings `user` may see: the whole organisation subtree for staff
     (`meetings.view` or `meetings.manage`), otherwise those they are invited to."""
+    # The ids as a UNION of index look-ups: an OR across the invitations join reads every
+    # meeting and invitation (2.5 s for a province's 1.2 million invitations).
     member = policies.member_of(user)
-    invited = Q(invitations__user=user)
+    invited = Q(user=user)
     if member is not None:
-        invited |= Q(invitations__member=member)
-    staff = access.org_filter(user, "meetings.view") | access.org_filter(user, "meetings.manage")
-    committees = policies.committee_ids(user)
-    if committees:
-        staff |= Q(committee_id__in=committees)
-    if mine:
-        q = invited & ~Q(status=Meeting.Status.DRAFT)
-    else:
-        q = staff | (invited & ~Q(status=Meeting.Status.DRAFT))
-    qs = Meeting.objects.filter(pk__in=Meeting.objects.filter(q).values("pk")).select_related(
+        invited |= Q(member=member)
+    branches = [
+        Invitation.objects.filter(invited)
+        .exclude(meeting__status=Meeting.Status.DRAFT)
+        .values_list("meeting_id", flat=True)
+    ]
+    if not mine:
+        staff = access.org_filter(user, "meetings.view") | access.org_filter(
+            user, "meetings.manage"
+        )
+        branches.append(Meeting.objects.filter(staff).values_list("pk", flat=True))
+        committees = policies.committee_ids(user)
+        if committees:
+            branches.append(
+                Meeting.objects.filter(committee_id__in=committees).values_list("pk", flat=True)
+            )
+    first, *rest = [b.order_by() for b in branches]
+    qs = Meeting.objects.filter(pk__in=first.union(*rest) if rest else first).select_related(
         "organisation", "committee", "activity_group"
     )
     if kind:
         qs = qs.filter(kind=kind)
     if year:
         qs = qs.filter(start__year=year)
-    return qs.annotate(sitting_count=Count("sittings", distinct=True)).order_by("-start", "-id")
+    # A sub-select, not a join with GROUP BY: the paginator's COUNT then leaves it out.
+    sittings = (
+        Sitting.objects.filter(meeting=OuterRef("pk"))
+        .order_by()
+        .values("meeting")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return qs.annotate(sitting_count=Coalesce(Subquery(sittings), 0)).order_by("-start", "-id")
 
 
 def attendance_map(meeting: Meeting) -> dict[tuple[int, int], Attendance]:

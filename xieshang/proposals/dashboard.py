@@ -1,6 +1,5 @@
 """Home-page cards of proposal work, per role: what waits for this user now."""
 
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,9 +21,8 @@ def proposal_cards(user) -> list[Card]:
             member=member, status=Signer.Status.INVITED, proposal__status=Proposal.Status.COSIGNING
         ).count()
         answered = Proposal.objects.filter(
-            Q(first_proposer=member) | Q(signers__member=member, signers__status="confirmed"),
-            status=Proposal.Status.ANSWERED,
-        ).distinct()
+            pk__in=policies.proposed_by_ids(member), status=Proposal.Status.ANSWERED
+        )
         rated = Evaluation.objects.filter(
             member=member, answer__assignment__proposal__in=answered
         ).values("answer__assignment__proposal")

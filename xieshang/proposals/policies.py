@@ -7,13 +7,13 @@
   proposal of their organisation subtree (`proposals.view`).
 """
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from xieshang.core import access
 from xieshang.core.access import department_ids, member_of
 from xieshang.orgs.models import Role
 
-from .models import Answer, Assignment, Attachment, Proposal
+from .models import Answer, Assignment, Attachment, Proposal, Signer
 
 
 def is_first_proposer(user, proposal: Proposal) -> bool:
@@ -91,16 +91,46 @@ def can_view_letters(user, proposal: Proposal) -> bool:
     return member is not None and member.pk in {m.pk for m in proposers(proposal)}
 
 
-def visible_q(user) -> Q:
-    """A filter of the proposals a user may see in lists (drafts only their own)."""
-    q = access.org_filter(user, "proposals.view") & ~Q(status=Proposal.Status.DRAFT)
+def visible_ids(user) -> QuerySet:
+    """The ids of the proposals a user may see in lists (drafts only their own), as one
+    UNION of index-served branches: an OR across the joins to signers, assignments and
+    organisations makes PostgreSQL read every proposal (300 ms at 300,000); each branch
+    here reads only its own rows."""
+    not_draft = ~Q(status=Proposal.Status.DRAFT)
+    branches = [
+        Proposal.objects.filter(access.org_filter(user, "proposals.view"), not_draft).values_list(
+            "pk", flat=True
+        )
+    ]
     member = member_of(user)
     if member is not None:
-        q |= Q(first_proposer=member)
-        q |= Q(signers__member=member) & ~Q(status=Proposal.Status.DRAFT)
+        branches.append(Proposal.objects.filter(first_proposer=member).values_list("pk", flat=True))
+        branches.append(
+            Signer.objects.filter(member=member)
+            .exclude(proposal__status=Proposal.Status.DRAFT)
+            .values_list("proposal_id", flat=True)
+        )
     if getattr(user, "is_authenticated", False):
-        q |= Q(created_by=user)
+        branches.append(Proposal.objects.filter(created_by=user).values_list("pk", flat=True))
     depts = department_ids(user)
     if depts:
-        q |= Q(assignments__department_id__in=depts)
-    return q
+        branches.append(
+            Assignment.objects.filter(department_id__in=depts).values_list("proposal_id", flat=True)
+        )
+    first, *rest = [b.order_by() for b in branches]
+    return first.union(*rest) if rest else first
+
+
+def proposed_by_ids(member) -> QuerySet:
+    """The ids of the proposals `member` proposes: as first proposer or confirmed co-signer
+    (a UNION of two index look-ups; an OR across the signers join reads every proposal)."""
+    return (
+        Proposal.objects.filter(first_proposer=member)
+        .values_list("pk", flat=True)
+        .order_by()
+        .union(
+            Signer.objects.filter(member=member, status=Signer.Status.CONFIRMED)
+            .values_list("proposal_id", flat=True)
+            .order_by()
+        )
+    )
