@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+WSGI = ROOT / "xieshang" / "wsgi.py"
 SETTINGS = ROOT / "xieshang" / "settings.py"
 DOC = ROOT / "docs" / "deployment.md"
 READERS = {"os.environ.get", "os.getenv", "envbool", "envint", "envlist", "envsecret"}
@@ -66,6 +67,7 @@ def test_every_environment_variable_of_the_settings_is_in_the_deployment_setting
 
 def test_the_settings_table_lists_no_variable_the_code_does_not_read():
     read = environment_variables_read(SETTINGS.read_text(encoding="utf-8"))
+    read |= environment_variables_read(WSGI.read_text(encoding="utf-8"))
     read.add("PORT")  # manage.py serve
     stale = sorted(documented_variables() - read)
     assert stale == [], f"docs/deployment.md lists variables nothing reads: {stale}"

@@ -12,3 +12,10 @@ class TextsimConfig(AppConfig):
 
         # Each app's `search_index.py` declares what it puts in the text index.
         autodiscover_modules("search_index")
+
+        from xieshang.core import warmup
+
+        from .text import segment
+
+        # jieba's dictionary takes about a second to build: before the first request.
+        warmup.register(lambda: segment("政协委员提案"))
