@@ -159,6 +159,7 @@ def test_a_query_embeds_only_its_own_text_and_the_worker_fills_saved_items(world
 
     monkeypatch.setattr(tasks, "compute_vectors", Queue)
     monkeypatch.setattr(vectors, "PENDING_RECHECK_SECONDS", 0.0)
+    monkeypatch.setattr(vectors, "_memo", type(vectors._memo)())  # no vector remembered
     school = make(world, "关于加强中小学课后托管服务的建议")
     assert queued and SimilarityVector.objects.get(object_id=school.pk).vector is None
 

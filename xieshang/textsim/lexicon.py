@@ -6,6 +6,7 @@ TEXTSIM_SYNONYMS_FILE setting, same format).
 and lexical features are both taken of the expanded text.
 """
 
+import re
 import threading
 import unicodedata
 from pathlib import Path
@@ -58,6 +59,21 @@ def reload() -> None:
     """Read the files again on next use (after the office edited them; tests)."""
     global _groups
     _groups = None
+
+
+# The words every title wraps its matter in ("关于……的建议", "群众反映……", "如何……？"): left
+# out of what is compared, so that two titles on different matters in the same wording do
+# not look alike and the same matter in two wordings does.
+_WRAPPING = re.compile(
+    r"^(?:关于|对于|有关|群众反映|居民反映|市民反映|建议|如何)+"
+    r"|(?:的(?:对策)?建议|的提案|的议案|的意见|建议|提案|议案)?[\s？?。！!]*$"
+)
+
+
+def core(text: str) -> str:
+    """`text` without the wording every title shares; `text` itself if nothing else is left."""
+    stripped = _WRAPPING.sub("", (text or "").strip())
+    return stripped if len(stripped) >= 2 else text
 
 
 def expand(text: str) -> str:
