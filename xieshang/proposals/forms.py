@@ -43,7 +43,6 @@ class ProposalForm(StyledForm, forms.Form):
         label=_("联名提案人"),
         queryset=None,
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 8}),
         help_text=_("可选。输入姓名或拼音首字母查找，可选多人；联名人须在系统中确认。"),
     )
     is_public_interest = forms.BooleanField(
@@ -77,6 +76,12 @@ class ProposalForm(StyledForm, forms.Form):
             organisation=organisation, is_active=True
         ).order_by("sort_order", "name")
         self.fields["cosigners"].queryset = selectors.cosigner_choices(organisation, member)
+        # Both grow with the organisation (a province's members): searched on the server
+        # (proposals/picker_sources.py) within the same querysets, which validate the post.
+        params = {"proposal": proposal.pk} if proposal is not None else {}
+        self.fields["suggested_department"].label_from_instance = lambda d: d.name
+        pickers.attach(self.fields["suggested_department"], "proposal-departments", params)
+        pickers.attach(self.fields["cosigners"], "proposal-cosigners", params)
         if proposal is not None and proposal.status != Proposal.Status.DRAFT:
             # Returned for revision: the co-signers have answered already.
             self.fields["cosigners"].disabled = True

@@ -13,6 +13,7 @@ from django.http import Http404
 from xieshang.core import access, pickers
 from xieshang.core.picker_sources import department_label, departments
 from xieshang.core.picker_sources import int_param as _int
+from xieshang.orgs.models import Department
 
 from . import policies, routing, selectors, similarity
 from .models import Proposal
@@ -91,4 +92,51 @@ pickers.register(
     pinyin=False,
     suggest=similar_merge_targets,
     perm="proposals.review",
+)
+
+
+# --- The member's draft: co-signers and the suggested handling unit (issue 14) -----------------
+# Both are chosen among the proposal's organisation: the member's own for a new draft, or with
+# `proposal=<id>` the draft's (which only its first proposer may edit). `proposal-cosigners`
+# is `selectors.cosigner_choices` (seated members, the drafter excluded) and
+# `proposal-departments` the organisation's active departments: the querysets the draft form
+# validates with.
+
+
+def _draft_organisation(user, params):
+    pk = _int(params, "proposal")
+    if pk is None:
+        member = access.member_of(user)
+        if member is None:
+            raise PermissionDenied
+        return member.organisation_id
+    proposal = Proposal.objects.filter(pk=pk).first()
+    if proposal is None:
+        raise Http404
+    if not policies.is_first_proposer(user, proposal):
+        raise PermissionDenied
+    return proposal.organisation_id
+
+
+def draft_cosigners(user, params):
+    return selectors.cosigner_choices(_draft_organisation(user, params), access.member_of(user))
+
+
+def draft_departments(user, params):
+    return Department.objects.filter(
+        organisation_id=_draft_organisation(user, params), is_active=True
+    ).order_by("sort_order", "name")
+
+
+pickers.register(
+    "proposal-cosigners",
+    queryset_for_user=draft_cosigners,
+    label=lambda m: m.name,
+    search_fields=("name",),
+)
+pickers.register(
+    "proposal-departments",
+    queryset_for_user=draft_departments,
+    label=lambda d: d.name,
+    search_fields=("name",),
 )
