@@ -147,3 +147,43 @@ def test_the_account_pages_search_departments_instead_of_listing_them(tree):
     assert "甲区财政局" not in select and "data-picker-source" in select
     found = ask(client, "departments", perm="security.manage", q="czj")
     assert found == ["甲区政协 · 甲区财政局"]  # B's 乙区财政局 is out of this admin's scope
+
+
+def test_the_account_pages_search_organisations_and_committees_too(tree):
+    from tests.factories import CommitteeFactory
+
+    city, a, b = tree
+    CommitteeFactory(organisation=a, name="甲区提案委员会")
+    foreign = CommitteeFactory(organisation=b, name="乙区提案委员会")
+    client = Client()
+    client.force_login(user_with_role(Role.SECURITY_ADMIN, a))
+    html = client.get(reverse("user_create")).content.decode()
+    for name in ("organisation", "committee"):
+        select = re.search(rf'<select[^>]*id="id_{name}".*?</select>', html, re.S).group(0)
+        assert "甲区" not in select and "data-picker-source" in select, name
+    assert ask(client, "organisations", perm="security.manage") == ["甲区政协"]
+    assert ask(client, "committees", perm="security.manage", q="tawyh") == [
+        "甲区政协 · 甲区提案委员会"
+    ]
+    assert ask(client, "committees", perm="security.manage", q="乙区") == []
+    # An organisation or committee outside this admin's scope is refused, the rest kept.
+    data = {"username": "newclerk", "full_name": "新经办", "role": Role.OFFICE}
+    response = client.post(reverse("user_create"), {**data, "organisation": b.pk})
+    assert response.status_code in {200, 400}
+    assert "organisation" in response.context["form"].errors
+    page = response.content.decode()
+    assert "选择一个有效的选项" in page and 'value="newclerk"' in page and "乙区政协" not in page
+    response = client.post(
+        reverse("user_create"), {**data, "organisation": a.pk, "committee": foreign.pk}
+    )
+    assert "committee" in response.context["form"].errors
+    page = response.content.decode()
+    assert 'value="newclerk"' in page and "乙区提案委员会" not in page
+    # Without JavaScript: the typed name is looked up within scope.
+    response = client.post(
+        reverse("user_create"), {**data, "organisation__q": "甲区政协", "committee__q": "甲区提案"}
+    )
+    from xieshang.core.models import User
+
+    clerk = User.objects.get(username="newclerk")
+    assert clerk.role_assignments.get().organisation == a

@@ -114,18 +114,22 @@ class _RoleFields(StyledForm, forms.Form):
         super().__init__(*args, **kwargs)
         orgs = access.organisations(actor, "security.manage").order_by("path")
         self.fields["organisation"].queryset = orgs
-        self.fields["organisation"].label_from_instance = _org_label
+        self.fields["organisation"].label_from_instance = lambda o: o.name
         self.fields["department"].queryset = Department.objects.filter(
             organisation__in=orgs, is_active=True
         ).select_related("organisation")
         self.fields["department"].label_from_instance = lambda d: f"{d.organisation} · {d.name}"
         # Every unit of every organisation in scope (thousands for a province): searched on
         # the server (core.pickers), never listed in the page.
-        pickers.attach(self.fields["department"], "departments", {"perm": "security.manage"})
+        # So do the organisations (a province's tree) and their special committees.
+        scope = {"perm": "security.manage"}
+        pickers.attach(self.fields["department"], "departments", scope)
+        pickers.attach(self.fields["organisation"], "organisations", scope)
         self.fields["committee"].queryset = Committee.objects.filter(
             organisation__in=orgs
         ).select_related("organisation")
-        self.fields["committee"].label_from_instance = lambda c: f"{c.organisation} · {c.name}"
+        self.fields["committee"].label_from_instance = lambda c: f"{c.organisation.name} · {c.name}"
+        pickers.attach(self.fields["committee"], "committees", scope)
 
     def clean(self):
         data = super().clean()

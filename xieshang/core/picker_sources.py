@@ -1,15 +1,16 @@
-"""The server-searched pickers over the organisation tree (core.pickers): departments and
-organisations, each scoped by a permission the requesting user holds.
+"""The server-searched pickers over the organisation tree (core.pickers): departments,
+organisations and special committees, each scoped by a permission the requesting user holds.
 
 Parameters (query string of the endpoint, or `params=` of the widget):
 - `perm`: the permission whose scope applies (default "orgs.view"); it must be one the
   product knows, and the user's own scope for it is what they get.
-- `organisation`: one organisation's id, to keep only its departments (still within scope).
+- `organisation`: one organisation's id, to keep only its departments or committees (still
+  within scope).
 """
 
 from django.core.exceptions import PermissionDenied
 
-from xieshang.orgs.models import Department
+from xieshang.orgs.models import Committee, Department
 
 from . import access, pickers
 
@@ -56,6 +57,21 @@ def organisations(user, params):
     return qs.order_by("path")
 
 
+def committees(user, params):
+    """Special committees of the organisations in scope (`perm`), optionally of one."""
+    qs = Committee.objects.filter(organisation__in=access.organisations(user, scope_perm(params)))
+    org = int_param(params, "organisation")
+    if org is not None:
+        qs = qs.filter(organisation_id=org)
+    return qs.select_related("organisation").order_by("organisation__path", "sort_order", "id")
+
+
+def committee_label(params):
+    if params.get("organisation"):
+        return lambda c: c.name
+    return lambda c: f"{c.organisation.name} · {c.name}"
+
+
 pickers.register(
     "departments",
     queryset_for_user=departments,
@@ -67,4 +83,10 @@ pickers.register(
     queryset_for_user=organisations,
     label=lambda o: o.name,
     search_fields=("name",),
+)
+pickers.register(
+    "committees",
+    queryset_for_user=committees,
+    labeler=committee_label,
+    search_fields=("name", "organisation__name"),
 )
