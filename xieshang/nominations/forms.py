@@ -2,12 +2,14 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from xieshang.core import pickers
 from xieshang.core.forms import StyledForm
 from xieshang.members.models import Category, Gender, Member
 from xieshang.orgs.models import Party, Sector
 
 from . import policies
 from .models import NominatingDepartment, RoundKind
+from .picker_sources import round_members
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -35,8 +37,11 @@ class RoundForm(StyledForm, forms.Form):
         super().__init__(*args, **kwargs)
         orgs = policies.manageable_organisations(actor).order_by("path")
         self.fields["organisation"].queryset = orgs
+        self.fields["organisation"].label_from_instance = lambda o: o.name
         if orgs.count() == 1:
             self.fields["organisation"].initial = orgs.first()
+        # Every county committee of a province for its office: searched on the server.
+        pickers.attach(self.fields["organisation"], "nomination-organisations")
 
 
 class SeatsForm(StyledForm, forms.Form):
@@ -115,9 +120,10 @@ class CandidateForm(StyledForm, forms.Form):
 
     def __init__(self, *args, round, actor, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["member"].queryset = Member.objects.filter(
-            organisation=round.organisation
-        ).order_by("stroke_key", "id")
+        # The committee's members (hundreds, thousands in a province): searched on the server.
+        self.fields["member"].queryset = round_members(round)
+        self.fields["member"].label_from_instance = lambda m: m.name
+        pickers.attach(self.fields["member"], "nomination-members", {"round": round.pk})
         departments = policies.nominating_departments(actor, round)
         parties = Party.objects.all()
         if NominatingDepartment.ORGANISATION not in departments:
