@@ -206,7 +206,13 @@ def _summary(organisation, year: int, items_q: Q, issues_q: Q, as_of: dt.date) -
     in_year = Q(opinions__in=items.values("pk"))
     contributors = [
         Contributor(pk=row["pk"], name=row["name"], adopted=row["adopted"], accepted=row["acc"])
-        for row in Member.objects.annotate(
+        # Only the year's authors are grouped, not every member of the province.
+        for row in Member.objects.filter(
+            pk__in=Opinion.authors.through.objects.filter(opinion__in=items.values("pk")).values(
+                "member_id"
+            )
+        )
+        .annotate(
             adopted=Count(
                 "opinions", filter=in_year & Q(opinions__adoptions__isnull=False), distinct=True
             ),
