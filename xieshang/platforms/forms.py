@@ -4,13 +4,15 @@ form re-renders with what the user typed and a Chinese message."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from xieshang.core import pickers
 from xieshang.core.forms import StyledForm
 from xieshang.core.models import User
-from xieshang.members.models import Member, Membership
+from xieshang.members.models import Member
 from xieshang.orgs.models import LiaisonRoom, Organisation, Role
 
 from . import policies
-from .models import Platform, PlatformMember, PlatformSession, SessionAttendance
+from .models import Platform, PlatformSession, SessionAttendance
+from .picker_sources import assignable_members, org_label
 
 DT_FORMAT = "%Y-%m-%dT%H:%M"
 DT_FORMATS = [DT_FORMAT, "%Y-%m-%d %H:%M"]
@@ -28,12 +30,6 @@ class DateInput(forms.DateInput):
 
     def __init__(self, **kwargs):
         super().__init__(format="%Y-%m-%d", **kwargs)
-
-
-def _org_label(org: Organisation) -> str:
-    return (
-        f"{org.parent.name} · {org.name}" if org.level == "community" and org.parent else org.name
-    )
 
 
 class PlatformForm(StyledForm, forms.ModelForm):
@@ -62,7 +58,9 @@ class PlatformForm(StyledForm, forms.ModelForm):
         orgs = policies.manageable_organisations(actor).select_related("parent").order_by("path")
         if creating:
             self.fields["organisation"].queryset = orgs
-            self.fields["organisation"].label_from_instance = _org_label
+            self.fields["organisation"].label_from_instance = org_label
+            # Every street and community in the user's area: searched on the server.
+            pickers.attach(self.fields["organisation"], "platform-organisations")
         else:
             del self.fields["organisation"]
             del self.fields["status"]
@@ -103,21 +101,11 @@ class AssignForm(StyledForm, forms.Form):
 
     def __init__(self, *args, platform: Platform, **kwargs):
         super().__init__(*args, **kwargs)
-        # Members of the committees above the platform, serving now.
-        ancestors = platform.organisation.ancestor_ids()
-        self.fields["member"].queryset = (
-            Member.objects.filter(
-                organisation_id__in=ancestors,
-                memberships__status=Membership.Status.ACTIVE,
-            )
-            .exclude(
-                pk__in=PlatformMember.objects.filter(platform=platform, until__isnull=True).values(
-                    "member_id"
-                )
-            )
-            .distinct()
-            .order_by("stroke_key", "id")
-        )
+        # Members of the committees above the platform, serving now (hundreds to thousands):
+        # searched on the server.
+        self.fields["member"].queryset = assignable_members(platform)
+        self.fields["member"].label_from_instance = lambda m: m.name
+        pickers.attach(self.fields["member"], "platform-members", {"platform": platform.pk})
 
 
 class SessionForm(StyledForm, forms.ModelForm):

@@ -1,0 +1,68 @@
+"""The platform pages search streets, communities and members on the server (issue 14): the
+page lists none, the picker finds them within the user's area, and a choice from outside is
+refused with what was typed kept."""
+
+import pytest
+
+from tests.factories import MemberFactory, TermFactory, seat
+from xieshang.platforms.models import Platform
+
+from .conftest import make_platform
+
+
+def ask(client, source, status=200, **params):
+    response = client.get(f"/pickers/{source}/", params)
+    assert response.status_code == status, response.status_code
+    return [row["text"] for row in response.json()["results"]] if status == 200 else None
+
+
+@pytest.mark.django_db
+def test_the_platform_form_searches_the_liaisons_streets_and_communities(client, world):
+    client.force_login(world["liaison"])
+    page = client.get("/platforms/new/").content.decode()
+    assert 'data-picker-source="/pickers/platform-organisations/"' in page
+    assert sorted(ask(client, "platform-organisations")) == ["城关街道", "城关街道 · 花园社区"]
+    assert ask(client, "platform-organisations", q="hysq") == ["城关街道 · 花园社区"]
+    data = {
+        "name": "城关街道议事室",
+        "place": "党群服务中心",
+        "convener_name": "王书记",
+        "status": "running",
+    }
+    response = client.post("/platforms/new/", {**data, "organisation": world["far_street"].pk})
+    assert response.status_code in {200, 400}
+    page = response.content.decode()
+    assert "选择一个有效的选项" in page and "党群服务中心" in page and "邻区街道" not in page
+    assert not Platform.objects.exists()
+    response = client.post("/platforms/new/", {**data, "organisation__q": "花园社区"})
+    assert response.status_code == 302
+    assert Platform.objects.get().organisation == world["community"]
+
+
+@pytest.mark.django_db
+def test_the_assign_form_searches_the_serving_members_above_the_platform(client, world):
+    term = TermFactory(organisation=world["district"])
+    serving = MemberFactory(organisation=world["district"], name="赵委员")
+    seat(serving, term)
+    far = MemberFactory(organisation=world["other_district"], name="邻区委员")
+    seat(far, TermFactory(organisation=world["other_district"]))
+    platform = make_platform(world)
+    client.force_login(world["office"])
+    page = client.get(f"/platforms/{platform.pk}/").content.decode()
+    assert f'data-picker-source="/pickers/platform-members/?platform={platform.pk}"' in page
+    assert "赵委员" not in page
+    assert ask(client, "platform-members", platform=platform.pk, q="zwy") == ["赵委员"]
+    assert ask(client, "platform-members", platform=platform.pk, q="邻区") == []
+    client.force_login(world["other_office"])
+    ask(client, "platform-members", status=404, platform=platform.pk)
+    # A member of another district is refused with the note kept.
+    client.force_login(world["office"])
+    response = client.post(
+        f"/platforms/{platform.pk}/assign/", {"member": far.pk, "note": "负责加装电梯"}
+    )
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "选择一个有效的选项" in page and "负责加装电梯" in page
+    assert platform.assignments.count() == 0
+    client.post(f"/platforms/{platform.pk}/assign/", {"member__q": "赵委员"})
+    assert [a.member for a in platform.assignments.all()] == [serving]
