@@ -2,6 +2,8 @@
 ranked; saves, edits and deletes keep it current; the rebuild command; the header search;
 and on PostgreSQL the GIN index serves the query."""
 
+import importlib
+
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import CommandError, call_command
@@ -20,6 +22,9 @@ from xieshang.residents.models import ResidentIssue
 from xieshang.textsim import index, search
 from xieshang.textsim.models import SearchEntry
 from xieshang.textsim.search import index_terms, matching_entries
+
+# The module (the package's `search` is the function).
+text_search = importlib.import_module("xieshang.textsim.search")
 
 FIELDS = ["title", "number", "facts", "suggestions"]
 
@@ -138,6 +143,33 @@ def test_ranking_puts_the_better_match_first(district):
     assert found[0].search_rank > found[1].search_rank > 0
 
 
+def test_a_ranked_search_keeps_an_old_title_match_first_beyond_the_window(district, monkeypatch):
+    """PostgreSQL ranks a large match set within a window: the newest matches and the
+    newest title matches. An old proposal with the word in its title still comes first
+    when newer ones only mention it in the body."""
+    in_title = proposal(district, "关于完善殡葬改革配套政策的建议")
+    for i in range(4):
+        proposal(district, f"关于社区治理的建议{i}", facts="殡葬改革涉及多个部门。")
+    monkeypatch.setattr(text_search, "RANK_WINDOW", 2)
+    found = list(search(Proposal.objects.all(), FIELDS, "殡葬改革", ranked=True)[:3])
+    assert found[0] == in_title
+    assert len(found) == 3
+    assert found[0].search_rank > found[1].search_rank > 0
+
+
+def test_count_is_exact_up_to_the_cap_and_says_more_beyond(district):
+    for i in range(3):
+        proposal(district, f"关于养老服务的建议{i}")
+    found = search(Proposal.objects.all(), FIELDS, "养老")
+    assert text_search.count(found, cap=3) == text_search.Total(3)
+    assert str(text_search.count(found, cap=3)) == "3 条"
+    total = text_search.count(found, cap=2)
+    assert total == text_search.Total(2, exact=False)
+    assert str(total) == "超过 2 条"
+    # The cap only bounds the count: the search still lists every match.
+    assert found.count() == 3
+
+
 def test_search_only_narrows_the_queryset_it_is_given(district):
     other = make_org("乙区政协", Level.DISTRICT)
     mine = proposal(district, "关于养老服务的建议")
@@ -254,4 +286,8 @@ def test_postgres_plan_uses_the_gin_index(district):
     found = search(Proposal.objects.all(), FIELDS, "养老服务站")
     plan = found.explain()
     assert "textsim_searchentry_vector_gin" in plan, plan
+    # A ranked search also looks for title matches: the titles' own GIN index serves that.
+    titled = text_search._title_entries(ct, text_search.pg_query(["养老服务站"]))
+    plan = titled.explain()
+    assert "textsim_searchentry_title_gin" in plan, plan
     assert matching_entries(Proposal, "养老服务站").count() == 10

@@ -12,6 +12,7 @@ see. `ranked=True` also orders the rows by relevance, best first (`search_rank`)
 """
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from django.db import connection
 from django.db.models import (
@@ -25,11 +26,16 @@ from django.db.models import (
     Subquery,
     Value,
 )
+from django.utils.translation import gettext as _
 
 from . import index
 from .text import normalise, segment
 
 MAX_TERMS = 8
+# A ranked search on PostgreSQL ranks at most this many newest matches and this many newest
+# title matches (see `search`); `count()` counts up to COUNT_CAP rows.
+RANK_WINDOW = 200
+COUNT_CAP = 1000
 # Column weights of the ranking on SQLite (title and names, body), as tsvector's A and D.
 FTS_WEIGHTS = (10.0, 1.0)
 
@@ -114,63 +120,72 @@ def fts_query(words: list[str]) -> str:
     return " AND ".join(clauses)
 
 
-class Matches(Expression):
-    """True for the `SearchEntry` rows matching the query text (`pg_query`/`fts_query`)."""
+class _IndexExpression(Expression):
+    """An expression over one column of `SearchEntry` and the query text (`pg_query` or
+    `fts_query`): `Matches` and `Rank` differ only in the SQL they wrap around it."""
+
+    def __init__(self, query: str, *, column: str):
+        super().__init__()
+        self.query = query
+        self.column = F(column)
+
+    def get_source_expressions(self):
+        return [self.column]
+
+    def set_source_expressions(self, exprs):
+        (self.column,) = exprs
+
+    def as_postgresql(self, compiler, connection):
+        sql, params = compiler.compile(self.column)
+        return self.postgresql_sql(sql), (*params, self.query)
+
+    def as_sqlite(self, compiler, connection):
+        sql, params = compiler.compile(self.column)
+        return self.sqlite_sql(sql), (*params, self.query)
+
+    def postgresql_sql(self, column: str) -> str:
+        """SQL with the column compiled and a %s placeholder for the query text after it."""
+        raise NotImplementedError
+
+    def sqlite_sql(self, column: str) -> str:
+        raise NotImplementedError
+
+
+class Matches(_IndexExpression):
+    """True for the `SearchEntry` rows matching the query text."""
 
     output_field = BooleanField()
     conditional = True
 
-    def __init__(self, query: str, *, column: str):
-        super().__init__()
-        self.query = query
-        self.column = F(column)
+    def postgresql_sql(self, column):
+        return f"{column} @@ to_tsquery('simple', %s)"
 
-    def get_source_expressions(self):
-        return [self.column]
-
-    def set_source_expressions(self, exprs):
-        (self.column,) = exprs
-
-    def as_postgresql(self, compiler, connection):
-        sql, params = compiler.compile(self.column)
-        return f"{sql} @@ to_tsquery('simple', %s)", (*params, self.query)
-
-    def as_sqlite(self, compiler, connection):
-        sql, params = compiler.compile(self.column)
-        return (
-            f"{sql} IN (SELECT rowid FROM textsim_fts WHERE textsim_fts MATCH %s)",
-            (*params, self.query),
-        )
+    def sqlite_sql(self, column):
+        return f"{column} IN (SELECT rowid FROM textsim_fts WHERE textsim_fts MATCH %s)"
 
 
-class Rank(Expression):
+class TitleMatches(Matches):
+    """PostgreSQL: True for the entries whose title words match (served by the expression
+    GIN index `textsim_searchentry_title_gin` of migration 0003)."""
+
+    def postgresql_sql(self, column):
+        return f"to_tsvector('simple', {column}) @@ to_tsquery('simple', %s)"
+
+
+class Rank(_IndexExpression):
     """The relevance of a matching `SearchEntry` row, higher is better."""
 
     output_field = FloatField()
 
-    def __init__(self, query: str, *, column: str):
-        super().__init__()
-        self.query = query
-        self.column = F(column)
-
-    def get_source_expressions(self):
-        return [self.column]
-
-    def set_source_expressions(self, exprs):
-        (self.column,) = exprs
-
-    def as_postgresql(self, compiler, connection):
-        sql, params = compiler.compile(self.column)
+    def postgresql_sql(self, column):
         # Normalisation 1: divided by 1 + log(length), so a long body does not win by size.
-        return f"ts_rank({sql}, to_tsquery('simple', %s), 1)", (*params, self.query)
+        return f"ts_rank({column}, to_tsquery('simple', %s), 1)"
 
-    def as_sqlite(self, compiler, connection):
-        sql, params = compiler.compile(self.column)
+    def sqlite_sql(self, column):
         weights = ", ".join(str(w) for w in FTS_WEIGHTS)
         return (
             f"(SELECT -bm25(textsim_fts, {weights}) FROM textsim_fts "
-            f"WHERE textsim_fts MATCH %s AND rowid = {sql})",
-            (self.query, *params),
+            f"WHERE rowid = {column} AND textsim_fts MATCH %s)"
         )
 
 
@@ -178,11 +193,8 @@ def _vendor_ok() -> bool:
     return connection.vendor in ("postgresql", "sqlite")
 
 
-def matching_entries(model, query: str):
-    """The `SearchEntry` rows of `model` matching `query`, with a `rank`; None when the
-    model is not indexed or the index cannot answer the query."""
-    from .models import SearchEntry
-
+def _lookup(model, query: str):
+    """(content type, query text, column) for the index, or None when it cannot answer."""
     spec = index.spec_for(model)
     words = index_terms(query) if spec is not None and _vendor_ok() else None
     if not words:
@@ -191,7 +203,18 @@ def matching_entries(model, query: str):
         text, column = pg_query(words), "vector"
     else:
         text, column = fts_query(words), "id"
-    ct = index._content_type(spec.model)
+    return index._content_type(spec.model), text, column
+
+
+def matching_entries(model, query: str):
+    """The `SearchEntry` rows of `model` matching `query`, with a `rank`; None when the
+    model is not indexed or the index cannot answer the query."""
+    from .models import SearchEntry
+
+    lookup = _lookup(model, query)
+    if lookup is None:
+        return None
+    ct, text, column = lookup
     return (
         SearchEntry.objects.filter(content_type=ct)
         .filter(Matches(text, column=column))
@@ -199,12 +222,25 @@ def matching_entries(model, query: str):
     )
 
 
+def _title_entries(ct, text: str):
+    """PostgreSQL: the entries whose title, number or names match (the title GIN index)."""
+    from .models import SearchEntry
+
+    return SearchEntry.objects.filter(content_type=ct).filter(TitleMatches(text, column="title"))
+
+
 def search(
     queryset: QuerySet, fields: Sequence[str], query: str, *, ranked: bool = False
 ) -> QuerySet:
     """`queryset` narrowed to rows matching every word of `query` (see the module
     docstring); ranked: ordered best first, with `search_rank` on each row. An empty query
-    returns the queryset unchanged."""
+    returns the queryset unchanged.
+
+    `ranked` is for showing the best few (the header search takes the first 11): on
+    PostgreSQL a match set larger than `RANK_WINDOW` is ranked within a window, the
+    `RANK_WINDOW` newest matches and the `RANK_WINDOW` newest whose title matches, and
+    the rows outside it are left out, so ranking costs the same however common the words
+    are. Count and paginate the unranked search (`count()` caps the count)."""
     if not terms(query or ""):
         return queryset
     entries = matching_entries(queryset.model, query)
@@ -215,10 +251,49 @@ def search(
         return result
     result = queryset.filter(pk__in=entries.values("object_id"))
     if ranked:
-        rank = entries.filter(object_id=OuterRef("pk")).values("rank")[:1]
+        from .models import SearchEntry
+
+        ct, text, column = _lookup(queryset.model, query)
+        if connection.vendor == "postgresql":
+            newest = result.order_by("-pk").values("pk")[:RANK_WINDOW]
+            titled = (
+                queryset.filter(pk__in=_title_entries(ct, text).values("object_id"))
+                .order_by("-pk")
+                .values("pk")[:RANK_WINDOW]
+            )
+            # One IN over the union: the ids come first, then the rows by primary key.
+            result = queryset.filter(pk__in=newest.union(titled))
+        # The row is a match already: its entry is ranked, not matched again (on PostgreSQL
+        # each would read the tsvector from TOAST).
+        rank = (
+            SearchEntry.objects.filter(content_type=ct, object_id=OuterRef("pk"))
+            .annotate(rank=Rank(text, column=column))
+            .values("rank")[:1]
+        )
         result = result.annotate(search_rank=Subquery(rank, output_field=FloatField()))
         result = result.order_by("-search_rank", "-pk")
     return result
+
+
+@dataclass(frozen=True)
+class Total:
+    """How many rows a search found: `n` exactly, or (`exact` False) more than `n`."""
+
+    n: int
+    exact: bool = True
+
+    def __str__(self) -> str:
+        if self.exact:
+            return _("%(n)s 条") % {"n": f"{self.n:,}"}
+        return _("超过 %(n)s 条") % {"n": f"{self.n:,}"}
+
+
+def count(queryset: QuerySet, *, cap: int = COUNT_CAP) -> Total:
+    """The number of rows of `queryset` (a search's result), counted up to `cap`: a common
+    word matches tens of thousands of rows, and counting them all costs as much as reading
+    them. Beyond the cap the total is "more than `cap`" (`Total.exact` False)."""
+    n = queryset.order_by()[: cap + 1].count()
+    return Total(cap, exact=False) if n > cap else Total(n)
 
 
 def _substring_search(queryset: QuerySet, fields: Sequence[str], query: str) -> QuerySet:
