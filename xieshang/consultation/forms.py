@@ -10,11 +10,13 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from xieshang.core import pickers
 from xieshang.core.forms import SafeFileField, StyledForm
 from xieshang.members.models import Member
 from xieshang.orgs.models import ActivityGroup, Committee, Department, Organisation, Party, Sector
 
 from .models import ActivityForm, FocusArea, Outcome, Participant, Topic, TopicType
+from .picker_sources import seated_members
 
 
 def _month_label(month: int) -> str:
@@ -442,12 +444,22 @@ class ParticipantsForm(StyledForm, forms.Form):
         self.fields["committee"].queryset = Committee.objects.filter(organisation=organisation)
         self.fields["sector"].queryset = Sector.objects.filter(organisation=organisation)
         self.fields["group"].queryset = ActivityGroup.objects.filter(organisation=organisation)
-        self.fields["members"].queryset = Member.objects.filter(
-            organisation=organisation, memberships__status="active"
-        ).distinct()
+        self.fields["members"].queryset = seated_members(organisation)
         self.fields["departments"].queryset = Department.objects.filter(
             organisation=organisation, is_active=True
         ).order_by("sort_order", "name")
+        # The organisation's members (hundreds, thousands in a province) and its units:
+        # searched on the server within the same querysets, which validate the post.
+        self.fields["members"].label_from_instance = lambda m: m.name
+        self.fields["departments"].label_from_instance = lambda d: d.name
+        pickers.attach(
+            self.fields["members"], "consultation-members", {"organisation": organisation.pk}
+        )
+        pickers.attach(
+            self.fields["departments"],
+            "departments",
+            {"perm": "consultation.activities", "organisation": organisation.pk},
+        )
 
     def clean_leaders(self):
         rows = []
