@@ -25,6 +25,26 @@ def pytest_configure(config):
     DatabaseOperations.sql_flush = sql_flush
 
 
+def pytest_collection_modifyitems(config, items):
+    # The longest tests first: `pytest -n 2 --dist loadgroup` hands the tests out in
+    # collection order (after the xdist groups), so a long browser test collected near the
+    # end kept one worker busy while the other had finished. Browser tests (a live server
+    # and Chromium, tens of seconds each) go first; the order is otherwise kept, each
+    # module's tests together.
+    items.sort(key=lambda item: "live_server" not in item.fixturenames)
+
+
+def pytest_sessionstart(session):
+    # The xdist workers of one run seed each demo profile once between them: the worker that
+    # seeds it leaves its copy in the run's base temporary folder for the other
+    # (tests/demodata.py). pytest keeps the last three runs' folders, so no file outlives a
+    # run by long, and no run ever reads another run's copy.
+    if hasattr(session.config, "workerinput"):
+        from tests import demodata
+
+        demodata.SHARED_DIR = session.config._tmp_path_factory.getbasetemp().parent
+
+
 CHROMIUM_CANDIDATES = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"]
 
 

@@ -8,7 +8,11 @@ COPY out and in; SQLite: the rows as the driver returns them), so a module sees 
 a fresh `seed_demo` leaves. The seed itself is still tested from scratch in tests/demo.
 """
 
+import fcntl
 import io
+import os
+import pickle
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -21,6 +25,11 @@ DEMO_SEED = 11
 
 # (profile, seed) -> [(table, columns, rows)], one per process (each xdist worker has its own).
 _snapshots: dict[tuple[str, int], list[tuple[str, list[str], object]]] = {}
+# Under pytest-xdist the workers of one run share their snapshots through files in this
+# folder (the run's base temporary folder, set by tests/conftest.py): the first worker to
+# need a profile seeds it and writes the file, the other waits for the lock and reads it, so
+# a run seeds each profile once instead of once per worker. None: no sharing.
+SHARED_DIR: Path | None = None
 
 
 def _tables() -> list[str]:
@@ -67,6 +76,38 @@ def _restore(captured) -> None:
             cursor.execute(sql)
 
 
+def _seed(profile: str, seed: int) -> None:
+    # The demo stores some gettext-made text (task titles, channel notes); an earlier
+    # test in the same process may have left English active.
+    from tests.members.factories import ensure_parties
+
+    ensure_parties()  # a transactional test's flush may have emptied the reference rows
+    with translation.override(settings.LANGUAGE_CODE):
+        call_command("seed_demo", profile=profile, seed=seed, stdout=io.StringIO())
+
+
+def _seed_or_share(key: tuple[str, int]) -> None:
+    """Seed `key` and keep its copy; with a shared folder, take another worker's copy of
+    this run if it made one (both workers' databases are migrated alike, and the copy
+    carries every table, so the rows are the same as a seed here would leave)."""
+    if SHARED_DIR is None:
+        _seed(*key)
+        _snapshots[key] = _capture()
+        return
+    path = SHARED_DIR / f"demo-{connection.vendor}-{key[0]}-{key[1]}.pickle"
+    with open(SHARED_DIR / f"{path.name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # another worker may be seeding it right now
+        if path.exists():
+            _snapshots[key] = pickle.loads(path.read_bytes())
+            _restore(_snapshots[key])
+        else:
+            _seed(*key)
+            _snapshots[key] = _capture()
+            part = path.with_suffix(".part")
+            part.write_bytes(pickle.dumps(_snapshots[key], protocol=pickle.HIGHEST_PROTOCOL))
+            os.replace(part, path)
+
+
 def seed_demo_data(profile: str = "district", seed: int = DEMO_SEED) -> None:
     """The demo `profile` with `seed`, as `seed_demo` builds it, into the current database
     (call it inside a transaction the caller rolls back, or in a transactional test)."""
@@ -77,14 +118,7 @@ def seed_demo_data(profile: str = "district", seed: int = DEMO_SEED) -> None:
         if key in _snapshots:
             _restore(_snapshots[key])
         else:
-            # The demo stores some gettext-made text (task titles, channel notes); an earlier
-            # test in the same process may have left English active.
-            from tests.members.factories import ensure_parties
-
-            ensure_parties()  # a transactional test's flush may have emptied the reference rows
-            with translation.override(settings.LANGUAGE_CODE):
-                call_command("seed_demo", profile=profile, seed=seed, stdout=io.StringIO())
-            _snapshots[key] = _capture()
+            _seed_or_share(key)
     ContentType.objects.clear_cache()
 
 

@@ -84,7 +84,12 @@ def ensure_parties() -> None:
     import importlib
 
     parties = importlib.import_module("xieshang.orgs.migrations.0002_parties").PARTIES
+    # One query when they are all there (every database test asks, tests/conftest.py).
+    present = set(
+        Party.objects.filter(name__in=[p[0] for p in parties]).values_list("name", flat=True)
+    )
     for order, (name, short, kind) in enumerate(parties, start=1):
-        Party.objects.get_or_create(
-            name=name, defaults={"short_name": short, "kind": kind, "sort_order": order}
-        )
+        if name not in present:
+            Party.objects.get_or_create(
+                name=name, defaults={"short_name": short, "kind": kind, "sort_order": order}
+            )
