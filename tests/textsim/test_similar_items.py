@@ -194,3 +194,12 @@ def test_the_two_stage_scan_finds_what_the_exact_product_finds():
         exact = np.argsort(-(full.astype(np.float32) @ q))[:5]
         assert rows.tolist() == exact.tolist()
         assert np.all(np.diff(scores) <= 0)
+
+
+def test_titles_are_compared_without_the_wording_every_title_shares():
+    assert lexicon.core("关于推进课后延时服务提质增效的提案") == "推进课后延时服务提质增效"
+    assert lexicon.core("群众反映送餐员闯红灯、逆行现象突出") == "送餐员闯红灯、逆行现象突出"
+    assert lexicon.core("中心城区车位紧张的对策建议") == "中心城区车位紧张"
+    assert lexicon.core("如何让群众就医更方便？") == "让群众就医更方便"
+    assert lexicon.core("关于建议") == "关于建议"  # nothing else left: kept whole
+    assert vectors.vector_text("关于解决停车难问题的建议").startswith("解决停车难问题")
