@@ -4,6 +4,7 @@ no Django stock validation text reaches a resident."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from xieshang.core import pickers
 from xieshang.core.forms import StyledForm
 from xieshang.orgs.models import Department, Level, Organisation
 
@@ -136,6 +137,8 @@ class StaffIssueForm(StyledForm, forms.Form):
             "path"
         )
         self.fields["organisation"].label_from_instance = _node_label
+        # Every street and community in the user's area: searched on the server.
+        pickers.attach(self.fields["organisation"], "resident-places")
         self.fields["session"].queryset = sessions
         self.fields["session"].label_from_instance = lambda s: (
             f"{s.platform.name} · {s.starts_at:%Y-%m-%d} · {s.title}"

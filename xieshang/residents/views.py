@@ -16,7 +16,7 @@ from xieshang.core.audit import TransitionError, history
 from xieshang.core.forms import add_service_errors
 from xieshang.core.params import id_param, paginate, year_param
 from xieshang.orgs import config
-from xieshang.orgs.models import Level, Organisation
+from xieshang.orgs.models import Organisation
 
 from . import policies, rules, selectors, services
 from .forms import (
@@ -30,6 +30,7 @@ from .forms import (
     WithholdForm,
 )
 from .models import ResidentIssue
+from .picker_sources import staff_places
 
 S = ResidentIssue.Status
 # Issues whose "answer" is never published (a refusal, or a notice that it went elsewhere):
@@ -101,10 +102,7 @@ def reject_bulk(request):
 
 
 def _staff_form(request, data=None):
-    organisations = Organisation.objects.filter(
-        policies.triage_q(request.user, ""),
-        level__in=[Level.STREET, Level.COMMUNITY],
-    )
+    organisations = staff_places(request.user)
     from xieshang.platforms.models import PlatformSession
 
     sessions = (
