@@ -25,7 +25,9 @@ if BENCH_READ_ONLY:
     default = DATABASES["default"]
     if default["ENGINE"] != "django.db.backends.postgresql":
         raise ValueError("BENCH_READ_ONLY needs a PostgreSQL DATABASE_URL")
-    default.setdefault("OPTIONS", {})["options"] = "-c default_transaction_read_only=on"
+    # Added to the product's own connection options (jit, random_page_cost), not instead.
+    options = default.setdefault("OPTIONS", {})
+    options["options"] = f"{options.get('options', '')} -c default_transaction_read_only=on".strip()
     DATABASES["sessions"] = dj_database_url.parse(
         os.environ["BENCH_SESSION_DATABASE_URL"], conn_max_age=default["CONN_MAX_AGE"]
     )
