@@ -16,6 +16,7 @@ from tests.factories import MemberFactory, TermFactory, make_org, seat
 from xieshang.duty import selectors
 from xieshang.duty.models import DutyKind, DutyRecord, ScoreRule
 from xieshang.members.models import Membership
+from xieshang.orgs import config
 from xieshang.orgs.models import Level, OrgSetting
 
 pytestmark = pytest.mark.django_db
@@ -105,6 +106,8 @@ def province_tree():
             rule.points, rule.cap = Decimal(6), Decimal(40)
             rule.save()
     OrgSetting.objects.create(organisation=district, key="duty.grade_competent_min", value=45)
+    # The province's own threshold holds below it too, unless a committee sets its own.
+    OrgSetting.objects.create(organisation=province, key="duty.grade_good_min", value=70)
     OrgSetting.objects.create(
         organisation=district, key="duty.minimum_duties", value=[[K.MEETING], [K.INSPECTION]]
     )
@@ -133,6 +136,16 @@ def check_identical(orgs, members):
     for key in seated:
         m = members[key]
         assert scope[m.organisation_id][m.pk] == live(m), key
+    # The settings read at once are those `config.get` reads one by one.
+    for org in orgs:
+        wanted = tuple(config.get(org, key) for key in selectors.SCORE_SETTINGS)
+        assert selectors.grade_thresholds(org) == wanted[:3]
+        for score in scope[org.pk].values():
+            assert score.thresholds == wanted[:3]
+            assert [label for label, _met in score.minimum] == [
+                label for _kinds, label in selectors.minimum_duty_labels(org)
+            ]
+    assert selectors.grade_thresholds(orgs[2])[1:] == (70, 45)
     # The province office's own page lists the same scores for its own committee.
     rows = selectors.evaluation_rows(province, YEAR)
     assert {ms.member_id: score for ms, score in rows} == scope[province.pk]
