@@ -5,17 +5,17 @@ form with what the user typed."""
 from decimal import Decimal
 
 from django import forms
-from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from xieshang.consultation.models import Activity
+from xieshang.core import pickers
 from xieshang.core.forms import SafeFileField, StyledForm
 from xieshang.core.params import YEAR_MAX, YEAR_MIN
-from xieshang.meetings.models import Meeting, MeetingKind
+from xieshang.meetings.models import Meeting
 from xieshang.orgs.models import LiaisonRoom, Organisation
 
 from .models import MONEY, Category
+from .picker_sources import activity_label, line_choices, training_label
 
 
 class DateInput(forms.DateInput):
@@ -33,11 +33,6 @@ def _money_field(label, *, minimum: str) -> forms.DecimalField:
         decimal_places=MONEY["decimal_places"],
         widget=forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"}),
     )
-
-
-def _org_label(org: Organisation) -> str:
-    depth = max(org.path.count(".") - 1, 0)
-    return "　" * depth + org.name
 
 
 class LineForm(StyledForm, forms.Form):
@@ -76,28 +71,22 @@ class LineForm(StyledForm, forms.Form):
     def __init__(self, *args, organisations, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = organisations
-        self.fields["organisation"].label_from_instance = _org_label
-        paths = list(organisations.values_list("path", flat=True))
-
-        def under(field: str) -> Q:
-            q = Q(pk__in=[])
-            for path in paths:
-                q |= Q(**{f"{field}__path__startswith": path})
-            return q
-
-        self.fields["activity"].queryset = Activity.objects.filter(under("organisation")).order_by(
-            "-date", "-id"
-        )
-        self.fields["activity"].label_from_instance = lambda a: f"{a.date:%Y-%m-%d} {a.title}"
-        self.fields["training"].queryset = Meeting.objects.filter(
-            under("organisation"), kind=MeetingKind.TRAINING
-        ).order_by("-start", "-id")
-        self.fields["training"].label_from_instance = lambda m: (
-            f"{timezone.localtime(m.start):%Y-%m-%d} {m.title}"
-        )
-        self.fields["liaison_room"].queryset = LiaisonRoom.objects.filter(under("street")).order_by(
-            "street__path"
-        )
+        self.fields["organisation"].label_from_instance = lambda o: o.name
+        choices = line_choices(organisations)
+        for name in ("activity", "training", "liaison_room"):
+            self.fields[name].queryset = choices[name]
+        self.fields["activity"].label_from_instance = activity_label
+        self.fields["training"].label_from_instance = training_label
+        self.fields["liaison_room"].label_from_instance = lambda r: r.name
+        # Each grows with the tree or the years: searched on the server within the same
+        # scope (budgets/picker_sources.py); these querysets validate the post.
+        for name, source in (
+            ("organisation", "budget-organisations"),
+            ("activity", "budget-activities"),
+            ("training", "budget-trainings"),
+            ("liaison_room", "budget-liaison-rooms"),
+        ):
+            pickers.attach(self.fields[name], source)
 
 
 class LineEditForm(StyledForm, forms.Form):
