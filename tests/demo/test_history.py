@@ -6,12 +6,14 @@ import random
 from collections import Counter
 
 import pytest
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Max
 from django.utils import timezone
 
 from tests.demodata import demo  # noqa: F401 - a module fixture
+from xieshang.core.db import bulk_load
 from xieshang.core.models import Event, User
-from xieshang.demo.history import HistoryBuilder, nodes_for
+from xieshang.demo.history import HistoryBuilder, bulk_models, nodes_for
 from xieshang.duty.models import DutyKind, DutyRecord
 from xieshang.followups.models import Task
 from xieshang.meetings.models import Attendance, Invitation, Meeting, MeetingKind
@@ -30,18 +32,65 @@ def imported_ids() -> list[int]:
     return [int(pk) for pk in events.values_list("object_id", flat=True)]
 
 
-@pytest.fixture
-def history():
-    org = Organisation.objects.get(name="示范区政协")
-    before = Proposal.objects.count()
-    counts = HistoryBuilder(
-        nodes=nodes_for([org]), rng=random.Random(5), proposals=PROPOSALS, years=YEARS
-    ).build()
-    return org, before, counts
+def schema() -> list[tuple]:
+    """The constraints and indexes of the tables the history loads (PostgreSQL)."""
+    tables = [m._meta.db_table for m in bulk_models()]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid)
+            FROM pg_constraint WHERE conrelid = ANY(%s::regclass[])
+            UNION ALL
+            SELECT tablename, indexname, indexdef FROM pg_indexes WHERE tablename = ANY(%s)
+            """,
+            [tables, tables],
+        )
+        return sorted(cursor.fetchall())
+
+
+@pytest.fixture(scope="module")
+def history(demo, django_db_blocker):  # noqa: F811 - the demo fixture first
+    """The history, built once for the module inside the demo's transaction (the tests
+    only read it; each runs in a savepoint of its own)."""
+    with django_db_blocker.unblock():
+        org = Organisation.objects.get(name="示范区政协")
+        before = Proposal.objects.count()
+        migrated = schema() if connection.vendor == "postgresql" else []
+        counts = HistoryBuilder(
+            nodes=nodes_for([org]), rng=random.Random(5), proposals=PROPOSALS, years=YEARS
+        ).build()
+        after = schema() if connection.vendor == "postgresql" else []
+    return org, before, counts, (migrated, after)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's bulk load")
+def test_the_foreign_keys_and_indexes_set_aside_for_the_load_are_back_as_migrated(history):
+    _org, _before, _counts, (migrated, after) = history
+    assert any("FOREIGN KEY" in row[2] and "DEFERRABLE" in row[2] for row in migrated)
+    assert any(row[2].startswith("CREATE INDEX") for row in migrated)
+    assert after == migrated
+    # And they hold: a duty record of no member is refused.
+    member = DutyRecord.objects.values_list("member_id", flat=True).first()
+    with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute(
+            "UPDATE duty_dutyrecord SET member_id = %s WHERE member_id = %s",
+            [member + 10**9, member],
+        )
+
+
+def test_a_row_that_breaks_a_foreign_key_fails_the_load():
+    """core.db.bulk_load re-adds the foreign keys, which checks the rows written meanwhile."""
+    member = DutyRecord.objects.values_list("member_id", flat=True).first()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        with bulk_load(DutyRecord):
+            DutyRecord.objects.filter(member_id=member).update(member_id=member + 10**9)
+        if connection.vendor != "postgresql":  # SQLite checks at the end of the transaction
+            connection.check_constraints(table_names=["duty_dutyrecord"])
 
 
 def test_it_writes_the_proposals_asked_for_in_past_years_only(history):
-    org, before, counts = history
+    org, before, counts, _schema = history
     written = counts["proposals.Proposal"]
     assert abs(written - PROPOSALS) < PROPOSALS * 0.15
     assert Proposal.objects.count() == before + written
@@ -61,7 +110,7 @@ def test_it_writes_the_proposals_asked_for_in_past_years_only(history):
 
 
 def test_numbers_are_unique_and_gapless_per_series(history):
-    org, _before, _counts = history
+    org, _before, _counts, _schema = history
     rows = (
         Proposal.objects.filter(organisation=org, serial__isnull=False)
         .values("year", "kind")
@@ -78,7 +127,7 @@ def test_numbers_are_unique_and_gapless_per_series(history):
 
 
 def test_handled_proposals_have_their_whole_trail(history):
-    org, _before, _counts = history
+    org, _before, _counts, _schema = history
     handled = Proposal.objects.filter(organisation=org, status__in=["answered", "closed"])
     imported = handled.filter(pk__in=imported_ids())
     assert imported.exists()
@@ -103,7 +152,7 @@ def test_handled_proposals_have_their_whole_trail(history):
 
 
 def test_meetings_attendance_and_duty_add_up(history):
-    org, _before, counts = history
+    org, _before, counts, _schema = history
     # The history's plenaries (the demo's own, made through the services, are this year's).
     plenaries = Meeting.objects.filter(
         organisation=org,
@@ -132,7 +181,7 @@ def test_meetings_attendance_and_duty_add_up(history):
 
 
 def test_the_pages_open_on_the_history(history, client):
-    org, _before, _counts = history
+    org, _before, _counts, _schema = history
     office = User.objects.get(username="office")
     client.force_login(office)
     last_year = timezone.localdate().year - 1

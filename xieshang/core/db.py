@@ -1,4 +1,5 @@
-"""Database chores that bulk writers share: planner statistics after a bulk load.
+"""Database chores that bulk writers share: planner statistics after a bulk load, and
+foreign keys and indexes set aside during one (`bulk_load`).
 
 PostgreSQL's autovacuum analyses a table only after enough changes and some delay; a seed or
 an import that has just written hundreds of thousands of rows leaves the planner with the
@@ -8,7 +9,8 @@ member list's COUNT took 87 s until a manual ANALYZE). Every bulk writer ends wi
 that matter at the sizes SQLite serves).
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 
 from django.db import DEFAULT_DB_ALIAS, connections, models
 
@@ -44,3 +46,64 @@ def _tables(models_: Iterable[type[models.Model]]) -> Iterable[str]:
             if name not in seen:
                 seen.add(name)
                 yield name
+
+
+@contextmanager
+def bulk_load(*models_: type[models.Model], using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
+    """Write many rows into the tables of `models_` without PostgreSQL checking each row's
+    foreign keys or updating the plain indexes row by row: inside a transaction, the foreign
+    keys of those tables and their indexes that back no constraint are dropped, and on the
+    way out re-created from their own definitions (`pg_get_constraintdef`,
+    `pg_get_indexdef`), so the schema afterwards is exactly the migrated one. Re-adding a
+    foreign key checks every row in one join and building an index sorts once, where a
+    COPY of millions of rows otherwise queues a deferred check per row and key (checked one
+    by one at COMMIT) and inserts into every index as it goes.
+
+    A row that breaks a foreign key makes the re-adding fail, and the transaction with it.
+    If the block raises, nothing is re-created: the transaction is being rolled back, which
+    brings the constraints back. On other databases it does nothing."""
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        yield
+        return
+    if not connection.in_atomic_block:
+        raise RuntimeError("bulk_load() drops constraints: use it inside transaction.atomic().")
+    tables = list(_tables(models_))
+    with connection.cursor() as cursor:
+        # ALTER TABLE refuses a table with deferred checks still pending: run them now.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute(
+            """
+            SELECT c.conrelid::regclass::text, quote_ident(c.conname),
+                   pg_get_constraintdef(c.oid)
+            FROM pg_constraint c
+            WHERE c.contype = 'f' AND c.conrelid = ANY(%s::regclass[])
+            ORDER BY c.conrelid, c.conname
+            """,
+            [tables],
+        )
+        foreign_keys = cursor.fetchall()
+        cursor.execute(
+            """
+            SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid)
+            FROM pg_index i
+            WHERE i.indrelid = ANY(%s::regclass[])
+              AND NOT i.indisprimary AND NOT i.indisunique
+              AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)
+            ORDER BY i.indexrelid
+            """,
+            [tables],
+        )
+        indexes = cursor.fetchall()
+        for table, name, _definition in foreign_keys:
+            cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {name}")
+        for name, _definition in indexes:
+            cursor.execute(f"DROP INDEX {name}")
+    yield
+    with connection.cursor() as cursor:
+        for _name, definition in indexes:
+            cursor.execute(definition)
+        for table, name, definition in foreign_keys:
+            cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {name} {definition}")
+        # Back to the constraints' own timing (Django makes its foreign keys deferred).
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")

@@ -31,6 +31,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import DEFAULT_DB_ALIAS, connections, models
 from django.utils import timezone
 
+from xieshang.core.db import bulk_load
 from xieshang.core.models import Event
 from xieshang.core.text import chinese_number
 from xieshang.duty.models import DutyKind, DutyRecord
@@ -310,8 +311,8 @@ class BulkWriter:
     """Rows by model, written in batches: PostgreSQL COPY, or `bulk_create` elsewhere.
 
     Ids are given here (reserved from the table's sequence on PostgreSQL), so rows can point
-    at each other before they are written; foreign keys are checked at commit (Django creates
-    them deferrable), so the order of the flushes does not matter."""
+    at each other before they are written; foreign keys are checked at the end (deferred, or
+    re-added by core.db.bulk_load), so the order of the flushes does not matter."""
 
     BATCH = 20_000
 
@@ -444,6 +445,14 @@ class HistoryBuilder:
         members = sum(len(n.memberships) for n in self.nodes)
         if not members or not self.years:
             return {}
+        # The foreign keys and plain indexes of the tables written are set aside during the
+        # load and re-created (checked in one pass each) at the end (PostgreSQL).
+        with bulk_load(*bulk_models(), using=self.writer.connection.alias):
+            self._build()
+        return dict(self.writer.counts)
+
+    def _build(self) -> None:
+        members = sum(len(n.memberships) for n in self.nodes)
         for node in self.nodes:
             active = [m for m in node.memberships if m.status == Membership.Status.ACTIVE]
             share = len(node.memberships) / members
@@ -464,7 +473,6 @@ class HistoryBuilder:
             self._summary(node, made)
             self.progress(node.place)
         self.writer.flush()
-        return dict(self.writer.counts)
 
     def _summary(self, node, made: Tally) -> None:
         self.writer.add(
@@ -926,6 +934,13 @@ def nodes_for(organisations: Iterable[Organisation]) -> list[HistoryNode]:
         seats = list(Membership.objects.filter(term=term).select_related("member").order_by("pk"))
         nodes.append(HistoryNode(org, org.name.removesuffix("政协"), term, seats))
     return nodes
+
+
+def bulk_models() -> tuple[type[models.Model], ...]:
+    """The tables the history fills with COPY (the big ones), whose foreign keys and plain
+    indexes are set aside during the load (core.db.bulk_load)."""
+    return (Proposal, Signer, Assignment, Task, Contact, Answer, Evaluation, DutyRecord, Event,
+            Meeting, Sitting, Invitation, Attendance)  # fmt: skip
 
 
 def history_models() -> Iterable[type[models.Model]]:

@@ -29,6 +29,7 @@ and "养老院"; a name is kept whole with its bigrams, so "建国" finds "王�
 import functools
 import hashlib
 import multiprocessing
+import os
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -285,20 +286,31 @@ def _dependent_handler(parent_of: Callable) -> Callable:
 # --- rebuilding --------------------------------------------------------------------------
 
 
+def default_jobs() -> int:
+    """Worker processes a rebuild segments in by default: the cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
 def rebuild(
     models_: Sequence[type[models.Model]] | None = None,
     *,
     batch: int = BATCH,
-    jobs: int = 1,
+    jobs: int | None = None,
     progress: Callable[[str, int], None] | None = None,
 ) -> dict[str, int]:
     """Replace the entries of the given registered models (all by default) with fresh ones,
     read and written in batches; `jobs` > 1 segments in that many worker processes while
-    this one reads and writes. Returns the number of entries per model label."""
+    this one reads and writes (by default one per usable core, started at the first full
+    batch: a small index is done before processes would start). Returns the number of
+    entries per model label."""
     SearchEntry = _entries()
     chosen = [spec_for(m) for m in models_] if models_ else specs()
     counts = {}
-    pool = multiprocessing.get_context("fork").Pool(jobs) if jobs > 1 else None
+    jobs = default_jobs() if jobs is None else max(1, jobs)
+    pool = None
     try:
         for spec in chosen:
             if spec is None:
@@ -330,6 +342,8 @@ def rebuild(
                     last = rows[-1].pk
                     pks = [obj.pk for obj in rows]
                     raws = [raw_text(spec, obj) for obj in rows]
+                if pool is None and jobs > 1 and len(rows) == batch:
+                    pool = multiprocessing.get_context("fork").Pool(jobs)
                 if pool is None:
                     if not rows:
                         break

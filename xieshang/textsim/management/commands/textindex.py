@@ -3,7 +3,8 @@
     manage.py textindex --rebuild                          # every registered model
     manage.py textindex --rebuild --model proposals.Proposal
 
-Items are read and written in batches; run it after a bulk import or a seed, which write
+Items are read and written in batches, segmented in one worker process per usable core
+(`--jobs N` to choose); run it after a bulk import or a seed, which write
 rows without the signals that keep the index current. Without --rebuild it lists what is
 indexed and how many entries each model has.
 """
@@ -34,11 +35,16 @@ class Command(BaseCommand):
         parser.add_argument(
             "--jobs",
             type=int,
-            default=1,
-            help="Worker processes that segment the text (default 1).",
+            default=None,
+            help=(
+                "Worker processes that segment the text (default: one per usable core, "
+                f"here {index.default_jobs()}; 1 segments in this process)."
+            ),
         )
 
-    def handle(self, *args, rebuild=False, model=(), batch=index.BATCH, jobs=1, verbosity=1, **kw):
+    def handle(
+        self, *args, rebuild=False, model=(), batch=index.BATCH, jobs=None, verbosity=1, **kw
+    ):
         chosen = []
         for label in model:
             try:
@@ -64,7 +70,7 @@ class Command(BaseCommand):
                 last_report[0] = now
                 self.stdout.write(f"  {label}: {done} …")
 
-        counts = index.rebuild(chosen or None, batch=batch, jobs=max(1, jobs), progress=progress)
+        counts = index.rebuild(chosen or None, batch=batch, jobs=jobs, progress=progress)
         for label, count in counts.items():
             self.stdout.write(f"{label}: {count}")
         if verbosity:
