@@ -11,3 +11,17 @@ def publish_due() -> int:
     from .services import publish_due as publish
 
     return publish()
+
+
+@periodic("proposals.refresh_suggestion_models", every=dt.timedelta(minutes=10))
+def refresh_suggestion_models() -> int:
+    """Enqueue a rebuild of the department-suggestion models that are missing or stale (new
+    assignments, units or remits changed), a few organisations per task so that other tasks
+    run in between. Returns how many organisations were enqueued."""
+    from .routing import stale_organisations
+    from .tasks import rebuild_suggestion_models
+
+    stale = stale_organisations()
+    for start in range(0, len(stale), 5):
+        rebuild_suggestion_models.enqueue(stale[start : start + 5])
+    return len(stale)

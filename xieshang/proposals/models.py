@@ -372,3 +372,22 @@ class Supervision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.proposal} · {self.get_way_display()}"
+
+
+class SuggestionModel(models.Model):
+    """An organisation's stored department-suggestion model (routing.py): built by the task
+    worker from its assignment history, loaded by every process instead of rebuilt.
+    `fingerprint` is that of its active units (names and remits) when it was built,
+    `last_assignment` the newest assignment id on record then (a newer one makes it stale),
+    `data` the term weights as zlib-compressed JSON."""
+
+    organisation = models.OneToOneField(
+        "orgs.Organisation", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    fingerprint = models.CharField(max_length=32)
+    last_assignment = models.BigIntegerField(default=0)
+    built_at = models.DateTimeField(default=timezone.now)
+    data = models.BinaryField()
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} @ {self.built_at:%Y-%m-%d %H:%M}"

@@ -18,31 +18,36 @@ shown is a softmax of the scores (temperature TEMPERATURE, set so that on the de
 held-back assignments the stated confidence of the first suggestion is about its accuracy;
 bench/suggest.py measures it).
 
-Cost: the model of an organisation is built from one query and kept in this process for
-REBUILD_SECONDS (or until the organisation's units, names or remits change: one small query
-per page). Building segments at most HISTORY_LIMIT proposals (title and the start of the
-text); scoring a proposal is a dictionary walk over its words.
+Cost: building segments at most HISTORY_LIMIT proposals (title and the start of the text),
+seconds per organisation, so it is done only in the task worker and the result stored
+(SuggestionModel, see "Stored models" below); a page loads the stored model (milliseconds)
+and keeps it in its process. Scoring a proposal is a dictionary walk over its words.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
+import logging
 import math
 import threading
 import time
+import zlib
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from xieshang.orgs.models import Department
 from xieshang.textsim import segment
 
-from .models import Assignment, Proposal
+from .models import Assignment, Proposal, SuggestionModel
+
+logger = logging.getLogger(__name__)
 
 HISTORY_LIMIT = 2000
-REBUILD_SECONDS = 600
 # Letters of a proposal's text (after its title) that are read: its matter shows early.
 BODY_CHARS = 200
 TITLE_REPEAT = 2
@@ -218,9 +223,30 @@ def history_rows(organisation_id: int, *, limit: int = HISTORY_LIMIT):
         yield pk, proposal_text(title, facts, suggestions), 1.0
 
 
-# --- Cache ------------------------------------------------------------------------------
+# --- Stored models ---------------------------------------------------------------------
+#
+# A model is built from the history only in the task worker (`rebuild`, run by the
+# `rebuild_suggestion_models` task and the `proposals.refresh_suggestion_models` periodic job)
+# and stored in SuggestionModel, compressed JSON; every process loads it from there (a few
+# milliseconds) and keeps it for CHECK_SECONDS before asking whether a newer one was stored.
+# A request that finds no stored model for the organisation's current units (never built, or
+# a unit added, renamed or given another remit since) uses the remit-only model, which is
+# built from the units' names and remits alone and costs little, and enqueues a rebuild.
 
-_models: dict[int, Model] = {}
+CHECK_SECONDS = 60
+# A request asks for a rebuild of an organisation at most this often (per process).
+REQUEST_AGAIN_SECONDS = 300
+
+
+@dataclass
+class _Cached:
+    model: Model
+    checked_at: float
+    built_at: object = None  # the stored row's built_at; None for a remit-only model
+
+
+_models: dict[int, _Cached] = {}
+_requested: dict[int, float] = {}
 _lock = threading.Lock()
 
 
@@ -240,35 +266,224 @@ def _active_departments(organisation_ids: Iterable[int]) -> dict[int, list[Depar
     return by_org
 
 
-def model_for(organisation_id: int, departments: list[Department] | None = None) -> Model:
-    """The organisation's model, rebuilt when older than REBUILD_SECONDS or when its
-    active units, their names or remits have changed."""
-    if departments is None:
-        departments = _active_departments([organisation_id]).get(organisation_id, [])
-    fingerprint = _fingerprint(departments)
-    model = _models.get(organisation_id)
-    if (
-        model is not None
-        and model.fingerprint == fingerprint
-        and time.monotonic() - model.built_at < REBUILD_SECONDS
+def dumps(model: Model) -> bytes:
+    """The model's term weights as zlib-compressed JSON (the units are stored as pks)."""
+    payload = {
+        "version": 1,
+        "departments": list(model.departments),
+        "history": {str(pk): v for pk, v in model.history.items()},
+        "remit": {str(pk): v for pk, v in model.remit.items()},
+        "idf": model.idf,
+        "default_idf": model.default_idf,
+        "documents": model.documents,
+    }
+    text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+    return zlib.compress(text.encode(), 6)
+
+
+def loads(data: bytes, departments: list[Department], fingerprint: str) -> Model:
+    """A stored model, its units the `departments` whose fingerprint it was built with."""
+    payload = json.loads(zlib.decompress(bytes(data)))
+    by_pk = {d.pk: d for d in departments}
+    return Model(
+        {pk: by_pk[pk] for pk in payload["departments"] if pk in by_pk},
+        {int(pk): v for pk, v in payload["history"].items()},
+        {int(pk): v for pk, v in payload["remit"].items()},
+        payload["idf"],
+        payload["default_idf"],
+        fingerprint=fingerprint,
+        documents=payload["documents"],
+    )
+
+
+def _last_assignment(organisation_id: int) -> int:
+    from django.db.models import Max
+
+    return (
+        Assignment.objects.filter(department__organisation_id=organisation_id).aggregate(
+            last=Max("id")
+        )["last"]
+        or 0
+    )
+
+
+def rebuild(organisation_id: int) -> SuggestionModel | None:
+    """Build the organisation's model from its history and store it (the task worker's work:
+    never called in a request). Returns the stored row, None for an organisation without
+    active units (whose stored model, if any, is dropped)."""
+    departments = _active_departments([organisation_id]).get(organisation_id, [])
+    if not departments:
+        SuggestionModel.objects.filter(organisation_id=organisation_id).delete()
+        return None
+    last = _last_assignment(organisation_id)
+    model = build(departments, history_rows(organisation_id))
+    row, _created = SuggestionModel.objects.update_or_create(
+        organisation_id=organisation_id,
+        defaults={
+            "fingerprint": _fingerprint(departments),
+            "last_assignment": last,
+            "built_at": timezone.now(),
+            "data": dumps(model),
+        },
+    )
+    return row
+
+
+def stale_organisations() -> list[int]:
+    """Organisations with active units whose stored model is missing, was built for other
+    units (names, remits) or predates their newest assignment: what the periodic job
+    rebuilds."""
+    from django.db.models import Max
+
+    stored = {
+        row["organisation_id"]: row
+        for row in SuggestionModel.objects.values(
+            "organisation_id", "fingerprint", "last_assignment"
+        )
+    }
+    last = dict(
+        Assignment.objects.values_list("department__organisation_id")
+        .annotate(last=Max("id"))
+        .values_list("department__organisation_id", "last")
+    )
+    by_org: dict[int, list[Department]] = defaultdict(list)
+    for d in Department.objects.filter(is_active=True).order_by(
+        "organisation_id", "sort_order", "name"
     ):
-        return model
-    model = build(departments, history_rows(organisation_id)) if departments else None
-    if model is None:
-        model = Model({}, {}, {}, {}, 1.0)
-    model.fingerprint = fingerprint
+        by_org[d.organisation_id].append(d)
+    result = []
+    for org, departments in by_org.items():
+        row = stored.get(org)
+        if (
+            row is None
+            or row["fingerprint"] != _fingerprint(departments)
+            or row["last_assignment"] < last.get(org, 0)
+        ):
+            result.append(org)
+    return sorted(result)
+
+
+def _request_rebuild(organisation_ids: list[int]) -> bool:
+    """Enqueue a rebuild of these organisations (each at most every REQUEST_AGAIN_SECONDS
+    from this process). True when the task has already run (the immediate backend)."""
+    now = time.monotonic()
     with _lock:
-        _models[organisation_id] = model
+        due = [
+            o for o in organisation_ids if now - _requested.get(o, -1e9) >= REQUEST_AGAIN_SECONDS
+        ]
+        for o in due:
+            _requested[o] = now
+    if not due:
+        return False
+    from .tasks import rebuild_suggestion_models
+
+    try:
+        result = rebuild_suggestion_models.enqueue(due)
+    except Exception:  # a queue that cannot take it must not break the page
+        logger.exception("department suggestion: could not enqueue a rebuild of %s", due)
+        return False
+    return bool(getattr(result, "is_finished", False))
+
+
+def _remit_only(departments: list[Department], fingerprint: str) -> Model:
+    model = build(departments, []) if departments else Model({}, {}, {}, {}, 1.0)
+    model.fingerprint = fingerprint
     return model
 
 
+def models_for(by_org: dict[int, list[Department]], organisation_ids: Iterable[int]):
+    """{organisation pk: Model} for these organisations, from this process's cache or the
+    stored models (one query for those due a check, one more for those whose stored model
+    is new to this process); never built from the history here."""
+    now = time.monotonic()
+    result: dict[int, Model] = {}
+    fingerprints = {}
+    check = []
+    for org in set(organisation_ids):
+        departments = by_org.get(org, [])
+        fingerprints[org] = fp = _fingerprint(departments)
+        cached = _models.get(org)
+        if (
+            cached is not None
+            and cached.model.fingerprint == fp
+            and cached.built_at is not None
+            and now - cached.checked_at < CHECK_SECONDS
+        ):
+            result[org] = cached.model
+        elif not departments:
+            result[org] = _remit_only([], fp)
+        else:
+            check.append(org)
+    if not check:
+        return result
+    for attempt in range(2):
+        stamps = dict(
+            SuggestionModel.objects.filter(
+                organisation_id__in=check, fingerprint__in=[fingerprints[o] for o in check]
+            ).values_list("organisation_id", "built_at")
+        )
+        load = []
+        for org in check:
+            cached = _models.get(org)
+            if org not in stamps:
+                continue
+            if (
+                cached is not None
+                and cached.built_at == stamps[org]
+                and cached.model.fingerprint == fingerprints[org]
+            ):
+                cached.checked_at = now
+                result[org] = cached.model
+            else:
+                load.append(org)
+        if load:
+            for org, fp, built_at, data in SuggestionModel.objects.filter(
+                organisation_id__in=load
+            ).values_list("organisation_id", "fingerprint", "built_at", "data"):
+                if fp != fingerprints[org]:
+                    continue
+                model = loads(data, by_org[org], fp)
+                with _lock:
+                    _models[org] = _Cached(model, now, built_at)
+                result[org] = model
+        missing = [o for o in check if o not in result]
+        if not missing or attempt or not _request_rebuild(missing):
+            break
+        check = missing
+    for org in check:
+        if org not in result:
+            cached = _models.get(org)
+            if cached is not None and cached.model.fingerprint == fingerprints[org]:
+                result[org] = cached.model  # a remit-only model built a moment ago
+                continue
+            model = _remit_only(by_org.get(org, []), fingerprints[org])
+            with _lock:
+                _models[org] = _Cached(model, now, None)
+            result[org] = model
+    return result
+
+
+def model_for(organisation_id: int, departments: list[Department] | None = None) -> Model:
+    """The organisation's model (see models_for)."""
+    if departments is None:
+        departments = _active_departments([organisation_id]).get(organisation_id, [])
+    return models_for({organisation_id: departments}, [organisation_id])[organisation_id]
+
+
 def forget(organisation_id: int | None = None) -> None:
-    """Drop the cached model(s): the next suggestion rebuilds from the database."""
+    """Drop the model(s) kept in this process and stored: the next suggestion asks for a
+    rebuild."""
     with _lock:
         if organisation_id is None:
             _models.clear()
+            _requested.clear()
         else:
             _models.pop(organisation_id, None)
+            _requested.pop(organisation_id, None)
+    rows = SuggestionModel.objects.all()
+    if organisation_id is not None:
+        rows = rows.filter(organisation_id=organisation_id)
+    rows.delete()
 
 
 # --- Suggestions ------------------------------------------------------------------------
@@ -282,9 +497,10 @@ def suggest_many(proposals: Iterable[Proposal], limit: int = 3) -> dict[int, lis
     if not proposals:
         return {}
     by_org = _active_departments(p.organisation_id for p in proposals)
+    models = models_for(by_org, (p.organisation_id for p in proposals))
     result = {}
     for p in proposals:
-        model = model_for(p.organisation_id, by_org.get(p.organisation_id, []))
+        model = models[p.organisation_id]
         result[p.pk] = model.suggest_text(proposal_text(p.title, p.facts, p.suggestions), limit)
     return result
 
