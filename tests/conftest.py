@@ -152,3 +152,42 @@ def _similar_items_memory():
 
     vectors.forget()
     yield
+
+
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory):
+    """Copies a migrated SQLite database (xieshang.sqlite3) into a var/ folder, for the
+    tests that start the real commands in processes of their own (`manage.py serve`,
+    `run_scheduler`). The migration runs once per run (a run from scratch takes ~20 s): the
+    xdist workers share it through the run's base temporary folder as they share the demo."""
+    import fcntl
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from tests import demodata
+
+    shared = demodata.SHARED_DIR or tmp_path_factory.getbasetemp()
+    master = shared / "migrated-sqlite"
+    with open(shared / "migrated-sqlite.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (master / "done").exists():
+            master.mkdir(exist_ok=True)
+            env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL"}}
+            env.update(
+                XIESHANG_VAR_DIR=str(master), DJANGO_SETTINGS_MODULE="xieshang.settings_test"
+            )
+            manage = str(Path(settings.BASE_DIR) / "manage.py")
+            subprocess.run(
+                [sys.executable, manage, "migrate", "-v0"], env=env, check=True, timeout=300
+            )
+            (master / "done").touch()
+
+    def copy_into(var_dir: Path) -> None:
+        for name in ("xieshang.sqlite3", "xieshang.sqlite3-wal"):
+            if (master / name).exists():
+                shutil.copyfile(master / name, Path(var_dir) / name)
+
+    return copy_into

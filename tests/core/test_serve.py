@@ -60,9 +60,9 @@ def get(url: str) -> tuple[int, bytes]:
 
 
 @pytest.fixture(scope="module")
-def serve_env(tmp_path_factory):
-    """The production-like settings against a fresh SQLite database in a temporary var/,
-    migrated once for the module (a migration run from scratch takes ~20 s)."""
+def serve_env(tmp_path_factory, migrated_sqlite):
+    """The production-like settings against a fresh SQLite database in a temporary var/, a
+    copy of the one the run migrated once (a migration run from scratch takes ~20 s)."""
     tmp_path = tmp_path_factory.mktemp("var")
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "TASKS_BACKEND"}}
     env.update(
@@ -72,7 +72,7 @@ def serve_env(tmp_path_factory):
         DEBUG="1",
         SCHEDULER_TICK_SECONDS="1",
     )
-    subprocess.run([sys.executable, MANAGE, "migrate", "-v0"], env=env, check=True, timeout=180)
+    migrated_sqlite(tmp_path)
     return env
 
 
