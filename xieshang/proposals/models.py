@@ -128,7 +128,11 @@ class Proposal(Tracked):
                 name="proposal_unique_serial",
             )
         ]
-        indexes = [models.Index(fields=["organisation", "status"])]
+        indexes = [
+            models.Index(fields=["organisation", "status"]),
+            # The lists' order: a page is read off this index, whatever the scope's size.
+            models.Index(fields=["-year", "-submitted_at", "-id"], name="proposal_list_order"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.number} {self.title}" if self.number else self.title

@@ -91,17 +91,19 @@ def can_view_letters(user, proposal: Proposal) -> bool:
     return member is not None and member.pk in {m.pk for m in proposers(proposal)}
 
 
-def visible_ids(user) -> QuerySet:
-    """The ids of the proposals a user may see in lists (drafts only their own), as one
-    UNION of index-served branches: an OR across the joins to signers, assignments and
-    organisations makes PostgreSQL read every proposal (300 ms at 300,000); each branch
-    here reads only its own rows."""
-    not_draft = ~Q(status=Proposal.Status.DRAFT)
-    branches = [
-        Proposal.objects.filter(access.org_filter(user, "proposals.view"), not_draft).values_list(
-            "pk", flat=True
-        )
-    ]
+def scope_q(user) -> Q:
+    """Proposals of the organisations where `user` holds `proposals.view`, drafts aside: an
+    IN sub-select on the proposal's own column (no join), so the list's ordered index can
+    serve it."""
+    return Q(organisation_id__in=access.organisations(user, "proposals.view").values("pk")) & ~Q(
+        status=Proposal.Status.DRAFT
+    )
+
+
+def personal_ids(user) -> list[QuerySet]:
+    """The ids a user sees by their own part in a proposal: first proposer, co-signer (not
+    drafts), drafter, handling department. Each is one index look-up."""
+    branches = []
     member = member_of(user)
     if member is not None:
         branches.append(Proposal.objects.filter(first_proposer=member).values_list("pk", flat=True))
@@ -117,8 +119,31 @@ def visible_ids(user) -> QuerySet:
         branches.append(
             Assignment.objects.filter(department_id__in=depts).values_list("proposal_id", flat=True)
         )
-    first, *rest = [b.order_by() for b in branches]
+    return [b.order_by() for b in branches]
+
+
+def union_of(branches: list[QuerySet]) -> QuerySet:
+    first, *rest = branches
     return first.union(*rest) if rest else first
+
+
+def visible_ids(user) -> QuerySet:
+    """The ids of the proposals a user may see in lists (drafts only their own), as one
+    UNION of index-served branches: an OR across the joins to signers, assignments and
+    organisations makes PostgreSQL read every proposal (300 ms at 300,000); each branch
+    here reads only its own rows. Best for counting a scope."""
+    scope = Proposal.objects.filter(scope_q(user)).values_list("pk", flat=True).order_by()
+    return union_of([scope, *personal_ids(user)])
+
+
+def visible_filter(user) -> Q:
+    """The same set as `visible_ids`, as a filter for a page of a list in date order: the
+    scope walks the ordered index and stops after a page, the personal part is one small
+    UNION (a page of a city's 20,000 proposals: 77 ms as `visible_ids`, under 1 ms so)."""
+    personal = personal_ids(user)
+    if not personal:
+        return scope_q(user)
+    return scope_q(user) | Q(pk__in=union_of(personal))
 
 
 def proposed_by_ids(member) -> QuerySet:

@@ -24,14 +24,35 @@ def visible_proposals(user) -> QuerySet:
     return Proposal.objects.filter(pk__in=policies.visible_ids(user))
 
 
-def proposal_list(user, *, status: str = "", q: str = "") -> QuerySet:
-    qs = visible_proposals(user).select_related("first_proposer", "organisation")
+def _list_filters(qs: QuerySet, status: str, q: str) -> QuerySet:
     if status:
         qs = qs.filter(status=status)
     if q:
         # The text index, as the header search: title, number, names and the text.
         qs = text_search(qs, ["title", "number"], q)
-    return qs.order_by("-year", "-submitted_at", "-id")
+    return qs
+
+
+def proposal_list(user, *, status: str = "", q: str = "") -> QuerySet:
+    """The list in date order; a page of it reads only that page's rows (`visible_filter`
+    on the `proposal_list_order` index), whatever the size of the user's scope."""
+    qs = Proposal.objects.filter(policies.visible_filter(user)).select_related(
+        "first_proposer", "organisation"
+    )
+    return _list_filters(qs, status, q).order_by("-year", "-submitted_at", "-id")
+
+
+def proposal_count(user, *, status: str = "", q: str = "") -> int:
+    """How many rows `proposal_list` has: the scope's rows counted off the (organisation,
+    status) index alone, plus the user's own part outside it. Counting the UNION instead
+    de-duplicates every id of the scope (88 ms for a city's 20,000 proposals)."""
+    scope = policies.scope_q(user)
+    total = _list_filters(Proposal.objects.filter(scope), status, q).count()
+    personal = policies.personal_ids(user)
+    if personal:
+        own = Proposal.objects.filter(pk__in=policies.union_of(personal)).exclude(scope)
+        total += _list_filters(own, status, q).count()
+    return total
 
 
 def _answers_prefetch() -> Prefetch:

@@ -582,7 +582,12 @@ def index(request):
     if status not in S.values:
         status = ""
     q = request.GET.get("q", "").strip()[:50]
-    page = _paginate(request, selectors.proposal_list(user, status=status, q=q))
+    page = paginate(
+        request,
+        selectors.proposal_list(user, status=status, q=q),
+        PAGE_SIZE,
+        count=lambda: selectors.proposal_count(user, status=status, q=q),
+    )
     return render(
         request,
         "proposals/index.html",
