@@ -363,9 +363,9 @@ def stale_organisations() -> list[int]:
     return sorted(result)
 
 
-def _request_rebuild(organisation_ids: list[int]) -> bool:
-    """Enqueue a rebuild of these organisations (each at most every REQUEST_AGAIN_SECONDS
-    from this process). True when the task has already run (the immediate backend)."""
+def _not_asked_lately(organisation_ids: list[int]) -> list[int]:
+    """Those of these organisations whose rebuild this process has not asked for in the last
+    REQUEST_AGAIN_SECONDS (marked as asked now)."""
     now = time.monotonic()
     with _lock:
         due = [
@@ -373,8 +373,12 @@ def _request_rebuild(organisation_ids: list[int]) -> bool:
         ]
         for o in due:
             _requested[o] = now
-    if not due:
-        return False
+    return due
+
+
+def _request_rebuild(due: list[int]) -> bool:
+    """Enqueue a rebuild of these organisations. True when the task has already run (the
+    immediate backend of the tests and the demo)."""
     from .tasks import rebuild_suggestion_models
 
     try:
@@ -447,7 +451,8 @@ def models_for(by_org: dict[int, list[Department]], organisation_ids: Iterable[i
                     _models[org] = _Cached(model, now, built_at)
                 result[org] = model
         missing = [o for o in check if o not in result]
-        if not missing or attempt or not _request_rebuild(missing):
+        due = _not_asked_lately(missing) if missing and not attempt else []
+        if not due or not _request_rebuild(due):
             break
         check = missing
     for org in check:
