@@ -371,7 +371,8 @@ def main():
         f"the list's count capped at {COUNT_CAP:,} for {capped})"
     )
     for name, values in times.items():
-        report(name, values)
+        if values:
+            report(name, values)
 
 
 if __name__ == "__main__":
