@@ -64,6 +64,8 @@ def counts(*querysets) -> list[int]:
             continue
         columns.append(f"(SELECT COUNT(*) FROM ({sql}) xs_count_{i})")
         params.extend(sql_params)
+    if all(column == "0" for column in columns):
+        return [0] * len(columns)  # nothing can match: no round trip
     with connections[alias].cursor() as cursor:
         cursor.execute("SELECT " + ", ".join(columns), params)
         return [int(n) for n in cursor.fetchone()]
