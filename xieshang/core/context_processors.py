@@ -1,18 +1,29 @@
+from django.utils.functional import SimpleLazyObject
+
 from . import access
 
 
 def navigation(request):
-    """What the base layout needs: the user's roles, permissions and unread count."""
+    """What the base layout needs: the user's roles, permissions and unread count.
+
+    Lazy: each runs its query when a template first reads it, so a fragment (an htmx
+    partial, a letter, an e-mail) that shows none of them asks the database nothing. A
+    template that needs the unread count as a number (`blocktranslate count`) gets it from
+    its view (core.views.inbox)."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    from .models import Notification
+
+    def unread():
+        from .notifications import unread_count
+
+        return unread_count(user)
 
     return {
-        "user_roles": access.roles(user),
-        "home_org": access.home_organisation(user),
+        "user_roles": SimpleLazyObject(lambda: access.roles(user)),
+        "home_org": SimpleLazyObject(lambda: access.home_organisation(user)),
         "can": _Can(user),
-        "unread_count": Notification.objects.filter(recipient=user, read_at__isnull=True).count(),
+        "unread_count": SimpleLazyObject(unread),
     }
 
 

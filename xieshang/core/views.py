@@ -72,8 +72,15 @@ def home(request):
 
 @login_required
 def inbox(request):
+    from .notifications import unread_count
+
     items = Notification.objects.filter(recipient=request.user)[:200]
-    return render(request, "core/inbox.html", {"items": items})
+    # A number, not the layout's lazy value: `blocktranslate count` needs one.
+    return render(
+        request,
+        "core/inbox.html",
+        {"items": items, "unread_count": unread_count(request.user)},
+    )
 
 
 @login_required
