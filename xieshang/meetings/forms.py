@@ -4,11 +4,13 @@ form re-renders with what the user typed and a Chinese message."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from xieshang.core import pickers
 from xieshang.core.forms import StyledForm
 from xieshang.members.models import Member
 from xieshang.orgs.models import ActivityGroup, Committee, Department, Role, Sector, Session
 
 from .models import Briefing, Invitation, Meeting, MeetingKind, Sitting
+from .picker_sources import invitable_departments
 
 DT_FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -148,15 +150,19 @@ class InviteForm(StyledForm, forms.Form):
         help_text=_("每行一位：姓名 职务，如“张明 区委副书记”。"),
     )
 
-    def __init__(self, *args, organisation, **kwargs):
+    def __init__(self, *args, organisation, meeting=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.organisation = organisation
         self.fields["sectors"].queryset = Sector.objects.filter(organisation=organisation)
         self.fields["committees"].queryset = Committee.objects.filter(organisation=organisation)
         self.fields["groups"].queryset = ActivityGroup.objects.filter(organisation=organisation)
-        self.fields["departments"].queryset = Department.objects.filter(
-            organisation=organisation, is_active=True
-        )
+        self.fields["departments"].queryset = invitable_departments(organisation)
+        if meeting is not None:
+            # The organisation's units: searched on the server, never listed.
+            self.fields["departments"].label_from_instance = lambda d: d.name
+            pickers.attach(
+                self.fields["departments"], "meeting-departments", {"meeting": meeting.pk}
+            )
         for name in ("sectors", "committees", "groups", "roles"):
             self.fields[name].widget.attrs["class"] = "form-check-input"
 

@@ -268,7 +268,7 @@ def invite(request, pk: int):
     meeting, _inv = get_meeting(request, pk)
     if not policies.can_manage(request.user, meeting):
         raise Http404
-    form = InviteForm(request.POST or None, organisation=meeting.organisation)
+    form = InviteForm(request.POST or None, organisation=meeting.organisation, meeting=meeting)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         criteria = services.InviteCriteria(
