@@ -60,9 +60,9 @@ def chromium_path() -> str | None:
 
 @pytest.fixture(autouse=True)
 def _reference_data(request):
-    """Reference rows that a data migration fills (the parties) are wiped by the flush that
-    ends every transactional test (browser tests). Put them back before any test that uses
-    the database, so test order never matters."""
+    """Reference rows that a data migration fills (the parties, the screening lexicon) are
+    wiped by the flush that ends every transactional test (browser tests). Put them back
+    before any test that uses the database, so test order never matters."""
     names = set(request.fixturenames)
     marker = request.node.get_closest_marker("django_db")
     transactional = bool(marker and marker.kwargs.get("transaction")) or bool(
@@ -75,8 +75,13 @@ def _reference_data(request):
     else:
         return
     from tests.members.factories import ensure_parties
+    from xieshang.portal import lexicon
+    from xieshang.portal.models import ScreeningTerm
 
     ensure_parties()
+    # The public forms' screening lexicon, filled by portal's data migration likewise.
+    if not ScreeningTerm.objects.filter(organisation__isnull=True).exists():
+        lexicon.seed()
 
 
 @pytest.fixture(scope="session")

@@ -100,6 +100,9 @@ def test_a_member_picks_two_cosigners_by_typing_part_of_their_names(page):
     picker = page.get_by_role("combobox", name="联名提案人")
     dropdown = page.locator("#id_cosigners-ts-dropdown")
     picker.click()
+    # The list opens with the first answer from the server; wait for it, then type.
+    expect(dropdown.get_by_role("option").first).to_be_visible()
+    expect(page.locator(".ts-wrapper.loading")).to_have_count(0)
     page.keyboard.type("建国")
     expect(dropdown.get_by_role("option")).to_have_text(["王建国"])
     page.keyboard.press("Enter")

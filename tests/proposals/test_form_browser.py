@@ -8,6 +8,7 @@ import pytest
 
 from tests.conftest import login
 from tests.core import samples
+from tests.pickers import pick
 from tests.proposals.conftest import submitted
 from xieshang.proposals import similarity
 from xieshang.proposals.models import Attachment, Proposal
@@ -62,7 +63,7 @@ def test_a_member_files_a_categorised_proposal_with_an_attachment(page, world, t
     page.goto(page.base_url + "/proposals/new/")
     page.get_by_label("案由").fill("关于增设社区托育点的建议")
     page.get_by_label("提案分类").select_option(label="社会建设")
-    page.get_by_label("建议主办单位").select_option(label="区教育局")
+    pick(page, "建议主办单位", "区教育局")
     page.get_by_label("具体建议").fill("在每个街道至少设一处普惠托育点。")
     page.get_by_role("button", name="保存草稿").click()
     page.wait_for_load_state()

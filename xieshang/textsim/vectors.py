@@ -49,7 +49,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from django.contrib.contenttypes.models import ContentType
-from django.db import models, transaction
+from django.db import OperationalError, models, transaction
 from django.db.models.signals import post_delete, post_save
 
 from . import lexicon
@@ -423,7 +423,18 @@ class _Block:
         return qs.filter(organisation_id=self.organisation_id)
 
     def _fetch(self, qs):
-        return list(qs.order_by("id").values_list("id", "object_id", "digest", "vector")[:20000])
+        rows = qs.order_by("id").values_list("id", "object_id", "digest", "vector")[:20000]
+        for attempt in range(40):
+            try:
+                return list(rows)
+            except OperationalError as error:
+                # SQLite's shared-cache databases (the test server's) refuse a read at once
+                # while another connection's save is writing vectors, where a file database
+                # would wait: wait for that save, as the busy timeout does, up to 2 s.
+                if "locked" not in str(error) or attempt == 39:
+                    raise
+                time.sleep(0.05)
+        return []
 
     def refresh(self) -> None:
         """Read the rows written since the last look and the vectors the worker wrote."""
