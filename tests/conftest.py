@@ -70,16 +70,18 @@ def _reference_data(request):
     )
     if transactional:
         request.getfixturevalue("transactional_db")
-        # Content types are re-made after a flush, with new ids on SQLite (AUTOINCREMENT),
-        # and a demo copy restored from the other worker carries that worker's ids: a cached
-        # id from before would break the foreign keys of the rows this test writes.
-        from django.contrib.contenttypes.models import ContentType
-
-        ContentType.objects.clear_cache()
     elif marker is not None or "db" in names:
         request.getfixturevalue("db")
     else:
         return
+    # Content types are re-made after a flush, with new ids on SQLite (AUTOINCREMENT); a
+    # demo copy restored from the other worker carries that worker's ids; and one made
+    # inside a test that rolls back is gone with it. A cached id from an earlier test would
+    # break the foreign keys of the rows this test writes (CI failed so on a similarity
+    # vector), so every test starts with an empty cache.
+    from django.contrib.contenttypes.models import ContentType
+
+    ContentType.objects.clear_cache()
     from tests.members.factories import ensure_parties
     from xieshang.portal import lexicon
     from xieshang.portal.models import ScreeningTerm
