@@ -90,7 +90,13 @@ def test_the_page_offers_and_accepts_only_the_proposals_own_departments(client, 
     proposal = accepted(world)
     client.force_login(world.reviewer)
     page = client.get(f"/proposals/{proposal.pk}/").content.decode()
-    assert "区住房和城乡建设局" in page and "市住房和城乡建设局" not in page
+    # The units are searched on the server, among the proposal's own organisation's.
+    source = f"/pickers/assign-departments/?organisation={world.district.pk}&amp;"
+    assert f'data-picker-source="{source}' in page and "市住房和城乡建设局" not in page
+    found = client.get(
+        "/pickers/assign-departments/", {"organisation": world.district.pk, "q": "住房"}
+    ).json()["results"]
+    assert [row["text"] for row in found] == ["区住房和城乡建设局"]
     response = client.post(
         f"/proposals/{proposal.pk}/act/assign/",
         {"assign-mode": "lead", "assign-lead": city_bureau.pk, "assign-note": ""},

@@ -235,19 +235,21 @@ class AssignForm(ActionForm):
     )
     lead = forms.ModelChoiceField(label=_("主办单位"), queryset=None, required=False)
     others = forms.ModelMultipleChoiceField(
-        label=_("协办／分办单位"),
-        queryset=None,
-        required=False,
-        widget=forms.SelectMultiple(attrs={"size": 5}),
+        label=_("协办／分办单位"), queryset=None, required=False
     )
     note = _note(_("交办说明（可选）"))
 
     def __init__(self, *args, departments, **kwargs):
         super().__init__(*args, **kwargs)
+        # A province office assigns among thousands of units: searched on the server with
+        # the board's source (the same scope, the routing suggestion first); `departments`
+        # (the proposal's level's units where the user assigns) validates the post.
+        params = {"organisation": self.proposal.organisation_id, "proposal": self.proposal.pk}
         for name in ("lead", "others"):
             field = self.fields[name]
             field.queryset = departments
             field.label_from_instance = lambda d: d.name
+            pickers.attach(field, "assign-departments", params)
         # The proposer's suggested lead department is chosen in advance when it is on offer.
         suggested = self.proposal.suggested_department_id
         self.suggested_department = None
