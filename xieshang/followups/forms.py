@@ -3,11 +3,12 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from xieshang.core import pickers
 from xieshang.core.forms import SafeFileField, StyledForm
-from xieshang.core.widgets import PinyinSelectMultiple
 from xieshang.orgs.models import Department
 
 from .models import LeaderLevel
+from .picker_sources import instruction_departments
 from .services import INSTRUCTION_OFFICES
 
 
@@ -54,10 +55,7 @@ class InstructionForm(StyledForm, forms.Form):
         label=_("批示内容"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )
     departments = forms.ModelMultipleChoiceField(
-        label=_("落实单位"),
-        queryset=Department.objects.none(),
-        required=False,
-        widget=PinyinSelectMultiple(attrs={"size": 6}),
+        label=_("落实单位"), queryset=Department.objects.none(), required=False
     )
     offices = forms.MultipleChoiceField(
         label=_("落实办公室"),
@@ -69,11 +67,14 @@ class InstructionForm(StyledForm, forms.Form):
         label=_("反馈期限（工作日）"), min_value=1, max_value=120, initial=20
     )
 
-    def __init__(self, *args, organisation, initial_days=None, **kwargs):
+    def __init__(self, *args, target, item, initial_days=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["departments"].queryset = Department.objects.filter(
-            organisation=organisation, is_active=True
-        )
+        # A province's units number in the thousands: searched on the server
+        # (followups/picker_sources.py) within this queryset, which validates the post.
+        field = self.fields["departments"]
+        field.queryset = instruction_departments(target.organisation(item))
+        field.label_from_instance = lambda d: d.name
+        pickers.attach(field, "instruction-departments", {"target": target.key, "item": item.pk})
         if initial_days:
             self.fields["working_days"].initial = initial_days
 

@@ -43,7 +43,8 @@ def instruction_panel(request, item) -> Panel | None:
     form = None
     if can_record:
         form = InstructionForm(
-            organisation=target.organisation(item),
+            target=target,
+            item=item,
             initial_days=target.working_days(item) if target.working_days else None,
         )
     return Panel(

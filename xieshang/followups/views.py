@@ -17,9 +17,9 @@ from xieshang.core.params import paginate, year_param
 
 from . import policies, selectors, services
 from .forms import DecisionForm, ExtensionForm, FeedbackForm, InstructionForm, ReopenForm
-from .instructions import target_by_key
 from .instructions import targets as instruction_targets
 from .models import Extension, Referral, Task
+from .picker_sources import recordable_item
 from .referrals import kind_by_key as referral_kind_by_key
 from .referrals import kinds as referral_kinds
 
@@ -193,12 +193,8 @@ def reopen(request, pk: int):
 
 
 def _get_item(request, target_key: str, pk: int):
-    target = target_by_key(target_key)
-    item = target.model._default_manager.filter(pk=pk).first() if target else None
-    # Same answer for "no such item", "not an item that takes instructions" and "not yours".
-    if item is None or not target.applies(item) or not target.can_record(request.user, item):
-        raise Http404
-    return target, item
+    # The same gate as the form's department picker (picker_sources.recordable_item).
+    return recordable_item(request.user, target_key, pk)
 
 
 @login_required
@@ -207,11 +203,10 @@ def instruction_new(request, target: str, pk: int):
     page (where the instructions panel shows it), on a refusal this page with what was
     typed."""
     target_obj, item = _get_item(request, target, pk)
-    organisation = target_obj.organisation(item)
     days = target_obj.working_days(item) if target_obj.working_days else None
     status = 200
     if request.method == "POST":
-        form = InstructionForm(request.POST, organisation=organisation, initial_days=days)
+        form = InstructionForm(request.POST, target=target_obj, item=item, initial_days=days)
         if form.is_valid():
             try:
                 services.instruction_record(item=item, actor=request.user, **form.cleaned_data)
@@ -222,7 +217,7 @@ def instruction_new(request, target: str, pk: int):
                 return redirect(target_obj.url(item.pk))
         status = 400
     else:
-        form = InstructionForm(organisation=organisation, initial_days=days)
+        form = InstructionForm(target=target_obj, item=item, initial_days=days)
     return render(
         request,
         "followups/instruction_form.html",
