@@ -157,8 +157,24 @@ def main():
 
         return fn
 
+    def standardised(k):
+        """e5 cosine measured against this query's own spread: (s - mean) / std over every
+        candidate (k = 0), or the margin over the k-th best candidate's score (k > 0). The
+        cosines of e5 crowd into a narrow band whose place moves with the query, so one
+        absolute threshold fits some queries and not others."""
+
+        def fn(q):
+            s = signals(q)["e5"]
+            if k == 0:
+                return (s - s.mean()) / (s.std() + 1e-9)
+            return s - np.partition(s, -k)[-k]
+
+        return fn
+
     families = {
         "e5 + lexicon": [((), lambda q: signals(q)["e5"])],
+        "e5 z-score per query": [((0,), standardised(0))],
+        "e5 margin over k-th best": [((k,), standardised(k)) for k in (10, 20, 50, 100)],
         "jieba TF-IDF + lexicon": [((), lambda q: signals(q)["word"])],
         "jieba BM25 + lexicon": [((), lambda q: signals(q)["bm25"])],
         "char TF-IDF + lexicon": [((), lambda q: signals(q)["char"])],
