@@ -16,6 +16,7 @@ class ResidentsConfig(AppConfig):
             charts,  # noqa: F401 - registers the big-screen panel
             rules,  # noqa: F401 - defines the configurable rules
             search,  # noqa: F401 - registers the header search provider
+            similarity,  # noqa: F401 - registers similar items (textsim.vectors)
             tree,  # noqa: F401 - registers the roll-up page's column group
         )
         from .dashboard import resident_cards

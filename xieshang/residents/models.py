@@ -142,6 +142,25 @@ class ResidentIssue(models.Model):
     def get_absolute_url(self) -> str:
         return f"/residents/{self.pk}/"
 
+    @property
+    def cppcc_id(self) -> int | None:
+        """The CPPCC committee (the nearest district, city or province) above the issue's
+        street or community: similar issues are compared across it (`residents.similarity`),
+        since residents of two communities of one district often raise the same matter."""
+        from xieshang.orgs.models import Level, Organisation
+
+        if self.organisation_id is None:
+            return None
+        return (
+            Organisation.objects.filter(
+                pk__in=self.organisation.ancestor_ids(),
+                level__in=[Level.DISTRICT, Level.CITY, Level.PROVINCE],
+            )
+            .order_by("-path")
+            .values_list("pk", flat=True)
+            .first()
+        )
+
 
 class ResidentSms(models.Model):
     """One text message to a resident about their issue, at most once per status.
