@@ -31,6 +31,7 @@ from .forms import (
 )
 from .models import ResidentIssue
 from .picker_sources import staff_places
+from .similarity import similar_issues
 
 S = ResidentIssue.Status
 # Issues whose "answer" is never published (a refusal, or a notice that it went elsewhere):
@@ -167,6 +168,7 @@ def _render_detail(request, issue, *, status=200, **forms):
 
         PS = PlatformSession.Status
         context.update(
+            similar=similar_issues(issue, request.user),
             note_form=forms.get("note_form") or NoteForm(),
             reason_form=forms.get("reason_form") or ReasonForm(),
             reply_form=forms.get("reply_form") or ReplyForm(),
