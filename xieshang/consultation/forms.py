@@ -532,7 +532,6 @@ class OutcomeForm(StyledForm, forms.Form):
         label=_("反馈单位"),
         queryset=Department.objects.none(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 5}),
         help_text=_("计划外活动的成果，由这些单位书面反馈采纳落实情况。"),
     )
     to_party_office = forms.BooleanField(label=_("报党委办公室"), required=False, initial=True)
@@ -543,6 +542,14 @@ class OutcomeForm(StyledForm, forms.Form):
         self.fields["departments"].queryset = Department.objects.filter(
             organisation=organisation, is_active=True
         ).order_by("sort_order", "name")
+        # The organisation's units, as for the participants: searched on the server by
+        # whoever runs its activities; this queryset validates the post.
+        self.fields["departments"].label_from_instance = lambda d: d.name
+        pickers.attach(
+            self.fields["departments"],
+            "departments",
+            {"perm": "consultation.activities", "organisation": organisation.pk},
+        )
 
 
 class DecisionForm(StyledForm, forms.Form):
