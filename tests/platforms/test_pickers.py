@@ -66,3 +66,27 @@ def test_the_assign_form_searches_the_serving_members_above_the_platform(client,
     assert platform.assignments.count() == 0
     client.post(f"/platforms/{platform.pk}/assign/", {"member__q": "赵委员"})
     assert [a.member for a in platform.assignments.all()] == [serving]
+
+
+@pytest.mark.django_db
+def test_the_register_filters_by_a_street_searched_on_the_server(client, world):
+    make_platform(world)
+    make_platform(world, organisation=world["other_street"], name="东城议事室")
+    client.force_login(world["office"])
+    page = client.get("/platforms/").content.decode()
+    select = page.split('<select name="street"', 1)[1].split("</select>", 1)[0]
+    assert 'data-picker-source="/pickers/platform-streets/"' in select
+    assert select.count("<option") == 1 and "街道" not in select  # the empty choice only
+    assert ask(client, "platform-streets", q="dcjd") == ["东城街道"]
+    assert ask(client, "platform-streets", q="邻区") == []
+    response = client.get("/platforms/", {"street": world["other_street"].pk})
+    page = response.content.decode()
+    assert response.status_code == 200 and "东城议事室" in page and "城关街道协商议事室" not in page
+    assert f'<option value="{world["other_street"].pk}" selected>东城街道</option>' in page
+    # Another district's street: refused, the other filters kept.
+    response = client.get("/platforms/", {"street": world["far_street"].pk, "status": "running"})
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "选择一个有效的选项" in page and '<option value="running" selected>' in page
+    client.force_login(world["member"].user)  # a member does not use the register
+    ask(client, "platform-streets", status=403)

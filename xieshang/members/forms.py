@@ -97,6 +97,14 @@ class MemberFilterForm(forms.Form):
         )
 
 
+def member_streets(orgs):
+    """The streets under any of the committees `orgs`: where a member of theirs may live."""
+    streets = Organisation.objects.none()
+    for org in orgs:
+        streets |= Organisation.objects.filter(level=Level.STREET, path__startswith=org.path)
+    return streets.order_by("path")
+
+
 class MemberForm(forms.Form):
     """A member and their seat in the current term of their committee, in one form."""
 
@@ -160,20 +168,32 @@ class MemberForm(forms.Form):
             self.fields["organisation"].initial = org_list[0].pk
             self.fields["organisation"].widget = forms.HiddenInput()
         multi = len(org_list) > 1
-        paths = [o.path for o in org_list]
         self.fields["sector"].queryset = Sector.objects.filter(organisation__in=orgs)
         self.fields["committees"].queryset = Committee.objects.filter(organisation__in=orgs)
         self.fields["activity_group"].queryset = ActivityGroup.objects.filter(organisation__in=orgs)
-        street_q = Organisation.objects.none()
-        for path in paths:
-            street_q |= Organisation.objects.filter(level=Level.STREET, path__startswith=path)
-        self.fields["street"].queryset = street_q
+        self.fields["street"].queryset = member_streets(org_list)
         if multi:
             for name in ("sector", "committees", "activity_group"):
                 self.fields[name].queryset = self.fields[name].queryset.select_related(
                     "organisation"
                 )
                 self.fields[name].label_from_instance = lambda o: _org_label(o, True)
+        # Sectors, activity groups and streets grow with the committees in scope (thousands
+        # for a province office): searched on the server (members/picker_sources.py), of the
+        # one committee when the form knows it; these querysets validate the post.
+        if multi:
+            params = {"multi": "1"}
+            self.fields["organisation"].label_from_instance = lambda o: o.name
+            pickers.attach(
+                self.fields["organisation"],
+                "organisations",
+                {"perm": "members.edit", "level": ",".join(selectors.CPPCC_LEVELS)},
+            )
+        else:
+            params = {"organisation": org_list[0].pk} if org_list else {}
+        pickers.attach(self.fields["sector"], "member-form-sectors", params)
+        pickers.attach(self.fields["activity_group"], "member-form-groups", params)
+        pickers.attach(self.fields["street"], "member-form-streets", params)
         self.fields["name"].widget.attrs["autocomplete"] = "off"
         style(self)
 

@@ -4,12 +4,11 @@ conveners (C5.5). They validate everything and keep what the user typed when ref
 import datetime as dt
 
 from django import forms
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from xieshang.core import access
+from xieshang.core import access, pickers
 from xieshang.core.forms import style_widgets as style
 from xieshang.core.models import User
 from xieshang.orgs.models import Department, Level, Organisation, Party, Sector, Term
@@ -38,7 +37,7 @@ class OrganisationForm(forms.Form):
         return self.fields["organisation"].queryset.first()
 
 
-def _seated_members(orgs) -> "forms.QuerySet":
+def seated_members(orgs) -> "forms.QuerySet":
     """Members with an active seat in the current term of one of `orgs`."""
     return (
         Member.objects.filter(
@@ -51,13 +50,52 @@ def _seated_members(orgs) -> "forms.QuerySet":
     )
 
 
-def _staff_users(orgs):
+def staff_users(orgs):
+    """Active accounts with a staff role in one of `orgs` (the talk's interviewer, a street's
+    convener account)."""
     return (
         User.objects.filter(role_assignments__organisation__in=orgs, is_active=True)
         .exclude(role_assignments__role="member")
         .distinct()
         .order_by("full_name", "id")
     )
+
+
+def user_label(user) -> str:
+    return user.full_name or user.username
+
+
+def member_label(multi: bool):
+    return (lambda m: f"{m.name}（{m.organisation}）") if multi else (lambda m: m.name)
+
+
+def streets_under(organisation: Organisation):
+    return Organisation.objects.filter(
+        level=Level.STREET, path__startswith=organisation.path
+    ).order_by("path")
+
+
+def term_members(term: Term):
+    """Members with an active seat in `term` (the convener is one of them)."""
+    return Member.objects.filter(
+        memberships__term=term, memberships__status=Membership.Status.ACTIVE
+    ).order_by("stroke_key", "id")
+
+
+def resident_candidates(organisation: Organisation):
+    """Sitting members of the committees above `organisation` not yet listed as living in it."""
+    above = Organisation.objects.filter(pk__in=organisation.ancestor_ids()).exclude(
+        pk=organisation.pk
+    )
+    return (
+        seated_members(above)
+        .exclude(residences__organisation=organisation)
+        .order_by("organisation__path", "stroke_key", "id")
+    )
+
+
+def seat_label(seat) -> str:
+    return f"{seat.member.name}（{seat.party or _('党派未填写')}）"
 
 
 # --- Talks and visits ----------------------------------------------------------------------
@@ -82,8 +120,29 @@ class ContactFilterForm(forms.Form):
         ]
         self.fields["kind"].choices = [("", _("全部方式")), *ContactKind.choices]
         orgs = access.organisations(user, perm)
-        self.fields["sector"].queryset = Sector.objects.filter(organisation__in=orgs)
+        self.fields["sector"].queryset = Sector.objects.filter(
+            organisation__in=orgs
+        ).select_related("organisation")
+        # Sectors of every committee in scope (thousands for a province office): searched on
+        # the server by the members list's own source, labelled alike.
+        multi = selectors.cppcc_organisations(user, perm).count() > 1
+        params = {"perm": perm, **({"multi": "1"} if multi else {})}
+        if multi:
+            self.fields["sector"].label_from_instance = lambda o: f"{o}（{o.organisation}）"
+        pickers.attach(self.fields["sector"], "member-sectors", params)
         style(self)
+
+
+def contact_departments(orgs):
+    return (
+        Department.objects.filter(organisation__in=orgs, is_active=True)
+        .select_related("organisation")
+        .order_by("organisation__path", "sort_order", "name")
+    )
+
+
+def department_label(multi: bool):
+    return (lambda d: f"{d.organisation.name} · {d.name}") if multi else (lambda d: d.name)
 
 
 class ContactForm(forms.Form):
@@ -126,16 +185,21 @@ class ContactForm(forms.Form):
     def __init__(self, data=None, *, user, initial=None):
         super().__init__(data, initial=initial)
         orgs = selectors.cppcc_organisations(user, "members.contacts")
-        self.fields["member"].queryset = _seated_members(orgs)
-        if orgs.count() > 1:
-            self.fields["member"].label_from_instance = lambda m: f"{m.name}（{m.organisation}）"
-        self.fields["by_user"].queryset = _staff_users(
+        multi = orgs.count() > 1
+        params = {"multi": "1"} if multi else {}
+        # Members, accounts and units grow with the committees in scope: searched on the
+        # server (members/picker_sources.py) within these querysets, which validate the post.
+        self.fields["member"].queryset = seated_members(orgs)
+        self.fields["member"].label_from_instance = member_label(multi)
+        self.fields["by_user"].queryset = staff_users(
             access.organisations(user, "members.contacts")
         )
-        self.fields["by_user"].label_from_instance = lambda u: u.full_name or u.username
-        self.fields["followup_department"].queryset = Department.objects.filter(
-            organisation__in=orgs, is_active=True
-        )
+        self.fields["by_user"].label_from_instance = user_label
+        self.fields["followup_department"].queryset = contact_departments(orgs)
+        self.fields["followup_department"].label_from_instance = department_label(multi)
+        pickers.attach(self.fields["member"], "contact-members", params)
+        pickers.attach(self.fields["by_user"], "contact-users")
+        pickers.attach(self.fields["followup_department"], "contact-departments", params)
         style(self)
 
     def clean_date(self):
@@ -159,7 +223,7 @@ class ContactForm(forms.Form):
 # --- Party groups -------------------------------------------------------------------------
 
 
-def _cpc_members(term: Term):
+def cpc_members(term: Term):
     return Member.objects.filter(
         memberships__term=term,
         memberships__status=Membership.Status.ACTIVE,
@@ -184,7 +248,11 @@ class PartyGroupForm(forms.Form):
     def __init__(self, data=None, *, term: Term):
         super().__init__(data)
         self.term = term
-        self.fields["leader"].queryset = _cpc_members(term)
+        self.fields["leader"].queryset = cpc_members(term)
+        self.fields["leader"].label_from_instance = member_label(False)
+        pickers.attach(
+            self.fields["leader"], "party-leaders", {"organisation": term.organisation_id}
+        )
         style(self)
 
     def clean_name(self):
@@ -203,10 +271,10 @@ class AssignForm(forms.Form):
         from .partygroups import assignable_seats
 
         self.fields["seat"].queryset = assignable_seats(term)
-        no_party = _("党派未填写")
-        self.fields["seat"].label_from_instance = lambda s: (
-            f"{s.member.name}（{s.party or no_party}）"
-        )
+        self.fields["seat"].label_from_instance = seat_label
+        # Every active seat of the term (hundreds): searched on the server. The term's Party
+        # groups are few and stay a plain list.
+        pickers.attach(self.fields["seat"], "party-seats", {"organisation": term.organisation_id})
         self.fields["group"].queryset = PartyGroup.objects.filter(term=term).order_by("name")
         style(self)
 
@@ -220,9 +288,11 @@ class ConvenerForm(forms.Form):
 
     def __init__(self, data=None, *, term: Term, initial=None):
         super().__init__(data, initial=initial)
-        self.fields["convener"].queryset = Member.objects.filter(
-            memberships__term=term, memberships__status=Membership.Status.ACTIVE
-        ).order_by("stroke_key", "id")
+        self.fields["convener"].queryset = term_members(term)
+        self.fields["convener"].label_from_instance = member_label(False)
+        pickers.attach(
+            self.fields["convener"], "convener-members", {"organisation": term.organisation_id}
+        )
         style(self)
 
 
@@ -234,15 +304,11 @@ class ResidentForm(forms.Form):
 
     def __init__(self, data=None, *, organisation: Organisation):
         super().__init__(data)
-        above = Organisation.objects.filter(pk__in=organisation.ancestor_ids()).exclude(
-            pk=organisation.pk
+        self.fields["member"].queryset = resident_candidates(organisation)
+        self.fields["member"].label_from_instance = member_label(True)
+        pickers.attach(
+            self.fields["member"], "convener-residents", {"organisation": organisation.pk}
         )
-        self.fields["member"].queryset = (
-            _seated_members(above)
-            .exclude(residences__organisation=organisation)
-            .order_by("organisation__path", "stroke_key", "id")
-        )
-        self.fields["member"].label_from_instance = lambda m: f"{m.name}（{m.organisation}）"
         style(self)
 
 
@@ -265,14 +331,14 @@ class StreetConvenerForm(forms.Form):
 
     def __init__(self, data=None, *, organisation: Organisation, initial=None):
         super().__init__(data, initial=initial)
-        streets = Organisation.objects.filter(
-            level=Level.STREET, path__startswith=organisation.path
-        ).order_by("path")
-        self.fields["street"].queryset = streets
-        self.fields["user"].queryset = _staff_users(
+        params = {"organisation": organisation.pk}
+        self.fields["street"].queryset = streets_under(organisation)
+        self.fields["user"].queryset = staff_users(
             Organisation.objects.filter(path__startswith=organisation.path)
         )
-        self.fields["user"].label_from_instance = lambda u: u.full_name or u.username
+        self.fields["user"].label_from_instance = user_label
+        pickers.attach(self.fields["street"], "convener-streets", params)
+        pickers.attach(self.fields["user"], "convener-users", params)
         style(self)
 
 
@@ -296,9 +362,8 @@ class ActivityForm(forms.Form):
 
     def __init__(self, data=None, *, organisation: Organisation):
         super().__init__(data)
-        self.fields["street"].queryset = Organisation.objects.filter(
-            Q(level=Level.STREET) & Q(path__startswith=organisation.path)
-        ).order_by("path")
+        self.fields["street"].queryset = streets_under(organisation)
+        pickers.attach(self.fields["street"], "convener-streets", {"organisation": organisation.pk})
         style(self)
 
     def clean_date(self):

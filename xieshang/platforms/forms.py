@@ -209,5 +209,9 @@ class RegisterFilter(forms.Form):
     def __init__(self, *args, streets, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["street"].queryset = streets
+        # Every street the user's register reaches (thousands in a province): searched on
+        # the server within this queryset, which validates the filter.
+        self.fields["street"].label_from_instance = lambda o: o.name
+        pickers.attach(self.fields["street"], "platform-streets")
         for field in self.fields.values():
             field.widget.attrs["class"] = "form-select form-select-sm"

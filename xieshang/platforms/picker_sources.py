@@ -5,15 +5,20 @@
   province), searched by the community's or its street's name.
 - `platform-members`: the members serving on the committees above platform `platform=<id>`
   and not on it now (`assignable_members`), for a user who manages that platform.
+- `platform-streets`: the streets of the register's filter (`policies.visible_streets_q`:
+  under the user's manager roles, or holding a platform the user sees), for a user of the
+  register.
 
 Each is the queryset its form validates with, so a choice outside it is refused there.
 """
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from xieshang.core import pickers
 from xieshang.core.picker_sources import int_param
 from xieshang.members.models import Member, Membership
+from xieshang.orgs.models import Level, Organisation
 
 from . import policies
 from .models import Platform, PlatformMember
@@ -42,6 +47,19 @@ def assignable_members(platform: Platform):
     )
 
 
+def register_streets(user):
+    """The streets the register's filter offers `user`."""
+    return Organisation.objects.filter(
+        policies.visible_streets_q(user), level=Level.STREET
+    ).order_by("path")
+
+
+def _streets(user, params):
+    if not policies.can_use_register(user):
+        raise PermissionDenied
+    return register_streets(user)
+
+
 def _members(user, params):
     pk = int_param(params, "platform")
     platform = Platform.objects.select_related("organisation").filter(pk=pk).first()
@@ -62,5 +80,11 @@ pickers.register(
     "platform-members",
     queryset_for_user=_members,
     label=lambda m: m.name,
+    search_fields=("name",),
+)
+pickers.register(
+    "platform-streets",
+    queryset_for_user=_streets,
+    label=lambda o: o.name,
     search_fields=("name",),
 )

@@ -14,7 +14,6 @@ from django.views.decorators.http import require_POST
 from xieshang.core.audit import StaleEdit, TransitionError, history
 from xieshang.core.forms import add_service_errors, run_action
 from xieshang.core.params import paginate, year_param
-from xieshang.orgs.models import Level, Organisation
 
 from . import policies, selectors, services
 from .forms import (
@@ -28,6 +27,7 @@ from .forms import (
     StatusForm,
 )
 from .models import Platform, PlatformMember, PlatformSession
+from .picker_sources import register_streets
 
 S = PlatformSession.Status
 PAGE_SIZE = 30
@@ -66,10 +66,7 @@ def _require_register(request) -> None:
 def platform_list(request):
     _require_register(request)
     year = year_param(request, default=timezone.localdate().year)
-    streets = Organisation.objects.filter(
-        policies.visible_streets_q(request.user), level=Level.STREET
-    ).order_by("path")
-    form = RegisterFilter(request.GET or None, streets=streets)
+    form = RegisterFilter(request.GET or None, streets=register_streets(request.user))
     # A value the form refuses: the page shows the form's message but answers 400, like
     # every other odd query (core.params).
     refused = form.is_bound and not form.is_valid()
