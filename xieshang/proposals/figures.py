@@ -31,7 +31,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from xieshang.core import access
+from xieshang.core import access, pickers
 from xieshang.core.excel import Book, append_row, xlsx_response
 from xieshang.core.text import chinese_number, rate
 from xieshang.members.models import Membership
@@ -587,6 +587,14 @@ class FiguresForm(forms.Form):
         for f in self.fields.values():
             css = "form-select" if isinstance(f.widget, forms.Select) else "form-control"
             f.widget.attrs.setdefault("class", css)
+        # A province office sees every city and county committee: searched on the server
+        # (core "organisations" source, same permission and levels); `orgs` validates.
+        self.fields["organisation"].label_from_instance = lambda o: o.name
+        pickers.attach(
+            self.fields["organisation"],
+            "organisations",
+            {"perm": "proposals.view", "level": f"{Level.PROVINCE},{Level.CITY},{Level.DISTRICT}"},
+        )
 
     def clean_organisation(self):
         org = self.cleaned_data.get("organisation")
@@ -596,6 +604,9 @@ class FiguresForm(forms.Form):
                 org = self.fields["organisation"].queryset.first()
         if org is None:
             raise forms.ValidationError(_("您没有可查看的政协组织。"))
+        # The picker renders only the chosen option: show the one whose figures these are,
+        # also when it was chosen here by default.
+        self.data["organisation"] = str(org.pk)
         return org
 
 
