@@ -9,6 +9,7 @@ from xieshang.core.forms import StyledForm
 from xieshang.orgs.models import Department, Level, Organisation
 
 from .models import ResidentIssue
+from .picker_sources import issue_session_label, issue_sessions, session_label
 
 PHONE_RE = r"^1\d{10}$"
 
@@ -139,10 +140,10 @@ class StaffIssueForm(StyledForm, forms.Form):
         self.fields["organisation"].label_from_instance = _node_label
         # Every street and community in the user's area: searched on the server.
         pickers.attach(self.fields["organisation"], "resident-places")
+        # The planned sessions of every platform in the user's area: searched on the server.
         self.fields["session"].queryset = sessions
-        self.fields["session"].label_from_instance = lambda s: (
-            f"{s.platform.name} · {s.starts_at:%Y-%m-%d} · {s.title}"
-        )
+        self.fields["session"].label_from_instance = session_label
+        pickers.attach(self.fields["session"], "resident-staff-sessions")
 
 
 class NoteForm(StyledForm, forms.Form):
@@ -180,12 +181,13 @@ class SessionForm(StyledForm, forms.Form):
         help_text=_("登记协商解决时填写，将显示在群众的查询页面上。"),
     )
 
-    def __init__(self, *args, sessions, **kwargs):
+    def __init__(self, *args, issue, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["session"].queryset = sessions
-        self.fields["session"].label_from_instance = lambda s: (
-            f"{s.platform.name} · {s.starts_at:%Y-%m-%d} · {s.title}（{s.get_status_display()}）"
-        )
+        # Every session ever held in the issue's street: searched on the server within the
+        # same queryset (residents/picker_sources.py), which validates the post.
+        self.fields["session"].queryset = issue_sessions(issue)
+        self.fields["session"].label_from_instance = issue_session_label
+        pickers.attach(self.fields["session"], "resident-issue-sessions", {"issue": issue.pk})
 
 
 class RouteForm(StyledForm, forms.Form):
@@ -195,9 +197,16 @@ class RouteForm(StyledForm, forms.Form):
         label=_("转办意见"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
-    def __init__(self, *args, departments, default_days: int, **kwargs):
+    def __init__(self, *args, issue, default_days: int, **kwargs):
+        from .services import departments_for
+
         super().__init__(*args, **kwargs)
-        self.fields["department"].queryset = departments
+        # The units of every level above the issue's street (a province's thousands):
+        # searched on the server within the same queryset, which validates the post.
+        field = self.fields["department"]
+        field.queryset = departments_for(issue)
+        field.label_from_instance = lambda d: d.name
+        pickers.attach(field, "resident-route-departments", {"issue": issue.pk})
         self.fields["working_days"].initial = default_days
 
 

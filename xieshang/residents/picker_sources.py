@@ -4,12 +4,25 @@
 (`staff_places`: hundreds in a district, thousands for a province office), for the staff
 form's "所在街道或社区", searched by the community's or its street's name. It is the
 queryset that form validates with, so a place outside it is refused there.
+
+`resident-staff-sessions`: the planned sessions of the platforms where the user triages
+(`staff_sessions`), for the staff form's "列入议事会".
+
+With `issue=<pk>`, for a user who triages that issue (anyone else: "not found", as its page
+answers): `resident-route-departments`, the units it may be routed to
+(`services.departments_for`), and `resident-issue-sessions`, the sessions of its street's
+platforms it may be put on or settled at (`selectors.sessions_for`). Each is the queryset
+its form on the issue page validates with.
 """
 
+from django.http import Http404
+
 from xieshang.core import pickers
+from xieshang.core.picker_sources import int_param
 from xieshang.orgs.models import Level, Organisation
 
 from . import policies
+from .models import ResidentIssue
 
 
 def staff_places(user):
@@ -33,4 +46,74 @@ pickers.register(
     queryset_for_user=lambda user, params: staff_places(user),
     label=place_label,
     search_fields=("name", "parent__name"),
+)
+
+
+def staff_sessions(user):
+    from xieshang.platforms.models import PlatformSession
+
+    return (
+        PlatformSession.objects.filter(
+            policies.triage_q(user, "platform__organisation"),
+            status=PlatformSession.Status.PLANNED,
+        )
+        .select_related("platform")
+        .order_by("starts_at")
+    )
+
+
+def issue_sessions(issue):
+    """The sessions an issue may be put on (列入议事会) or settled at (协商解决)."""
+    from xieshang.platforms.models import PlatformSession
+
+    from .selectors import sessions_for
+
+    PS = PlatformSession.Status
+    return sessions_for(issue, statuses=[PS.PLANNED, PS.HELD, PS.PUBLISHED])
+
+
+def session_label(session) -> str:
+    return f"{session.platform.name} · {session.starts_at:%Y-%m-%d} · {session.title}"
+
+
+def issue_session_label(session) -> str:
+    return f"{session_label(session)}（{session.get_status_display()}）"
+
+
+def _triaged_issue(user, params) -> ResidentIssue:
+    pk = int_param(params, "issue")
+    issue = (
+        ResidentIssue.objects.select_related("organisation").filter(pk=pk).first()
+        if pk is not None
+        else None
+    )
+    # Same answer for "no such issue" and "not yours" (existence does not leak).
+    if issue is None or not policies.can_triage(user, issue):
+        raise Http404
+    return issue
+
+
+def _route_departments(user, params):
+    from .services import departments_for
+
+    return departments_for(_triaged_issue(user, params)).select_related("organisation")
+
+
+pickers.register(
+    "resident-staff-sessions",
+    queryset_for_user=lambda user, params: staff_sessions(user),
+    label=session_label,
+    search_fields=("title", "platform__name"),
+)
+pickers.register(
+    "resident-route-departments",
+    queryset_for_user=_route_departments,
+    label=lambda d: d.name,
+    search_fields=("name", "organisation__name"),
+)
+pickers.register(
+    "resident-issue-sessions",
+    queryset_for_user=lambda user, params: issue_sessions(_triaged_issue(user, params)),
+    label=issue_session_label,
+    search_fields=("title", "platform__name"),
 )

@@ -30,7 +30,7 @@ from .forms import (
     WithholdForm,
 )
 from .models import ResidentIssue
-from .picker_sources import staff_places
+from .picker_sources import staff_places, staff_sessions
 from .similarity import similar_issues
 
 S = ResidentIssue.Status
@@ -103,18 +103,9 @@ def reject_bulk(request):
 
 
 def _staff_form(request, data=None):
-    organisations = staff_places(request.user)
-    from xieshang.platforms.models import PlatformSession
-
-    sessions = (
-        PlatformSession.objects.filter(
-            policies.triage_q(request.user, "platform__organisation"),
-            status=PlatformSession.Status.PLANNED,
-        )
-        .select_related("platform")
-        .order_by("starts_at")
+    return StaffIssueForm(
+        data, organisations=staff_places(request.user), sessions=staff_sessions(request.user)
     )
-    return StaffIssueForm(data, organisations=organisations, sessions=sessions)
 
 
 @login_required
@@ -164,9 +155,6 @@ def _render_detail(request, issue, *, status=200, **forms):
         "answer_publishable": issue.status not in NO_PUBLIC_ANSWER,
     }
     if can_triage:
-        from xieshang.platforms.models import PlatformSession
-
-        PS = PlatformSession.Status
         context.update(
             similar=similar_issues(issue, request.user),
             note_form=forms.get("note_form") or NoteForm(),
@@ -174,13 +162,10 @@ def _render_detail(request, issue, *, status=200, **forms):
             reply_form=forms.get("reply_form") or ReplyForm(),
             withhold_form=forms.get("withhold_form") or WithholdForm(prefix="withhold"),
             publish_form=forms.get("publish_form") or NoteForm(prefix="publish"),
-            session_form=forms.get("session_form")
-            or SessionForm(
-                sessions=selectors.sessions_for(issue, statuses=[PS.PLANNED, PS.HELD, PS.PUBLISHED])
-            ),
+            session_form=forms.get("session_form") or SessionForm(issue=issue),
             route_form=forms.get("route_form")
             or RouteForm(
-                departments=services.departments_for(issue),
+                issue=issue,
                 default_days=config.get(issue.organisation, rules.ANSWER_DAYS),
             ),
         )
@@ -205,9 +190,6 @@ def act(request, pk: int, action: str):
         raise Http404
     if not policies.can_triage(request.user, issue):
         raise PermissionDenied
-    from xieshang.platforms.models import PlatformSession
-
-    PS = PlatformSession.Status
     if action in ("accept", "topic", "opinion"):
         form, name = NoteForm(request.POST), "note_form"
     elif action == "reject":
@@ -219,12 +201,11 @@ def act(request, pk: int, action: str):
     elif action == "publish":
         form, name = NoteForm(request.POST, prefix="publish"), "publish_form"
     elif action in ("schedule", "settle"):
-        sessions = selectors.sessions_for(issue, statuses=[PS.PLANNED, PS.HELD, PS.PUBLISHED])
-        form, name = SessionForm(request.POST, sessions=sessions), "session_form"
+        form, name = SessionForm(request.POST, issue=issue), "session_form"
     else:
         form = RouteForm(
             request.POST,
-            departments=services.departments_for(issue),
+            issue=issue,
             default_days=config.get(issue.organisation, rules.ANSWER_DAYS),
         )
         name = "route_form"

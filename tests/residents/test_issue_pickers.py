@@ -1,0 +1,122 @@
+"""An issue's page searches the units to route to and the sessions on the server (issue 14),
+as does the staff form its sessions: the pages list none, the pickers find what the form
+accepts for a user who triages the issue (nobody else), and a choice from elsewhere is
+refused with what was typed kept."""
+
+import datetime as dt
+import re
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.residents.conftest import accepted
+from xieshang.platforms.models import Platform, PlatformSession
+from xieshang.residents.models import ResidentIssue
+
+
+def ask(client, source, status=200, **params):
+    response = client.get(f"/pickers/{source}/", params)
+    assert response.status_code == status
+    return [row["text"] for row in response.json()["results"]] if status == 200 else None
+
+
+def select(page: str, action: str, name: str) -> str:
+    form = re.search(rf'<form[^>]*action="[^"]*/{action}/".*?</form>', page, re.S).group(0)
+    return re.search(rf'<select[^>]*name="{name}".*?</select>', form, re.S).group(0)
+
+
+@pytest.fixture
+def elsewhere(world):
+    """A session of the neighbouring street's platform: never one of this issue's."""
+    platform = Platform.objects.create(
+        organisation=world["street2"],
+        level="street",
+        name="新华街道议事室",
+        convener=world["convener"],
+        status=Platform.Status.RUNNING,
+    )
+    return PlatformSession.objects.create(
+        platform=platform,
+        title="新华停车议事会",
+        starts_at=timezone.now() + dt.timedelta(days=5),
+    )
+
+
+@pytest.mark.django_db
+def test_the_issue_page_searches_units_and_sessions_on_the_server(client, world, elsewhere):
+    issue, _code = accepted(world)
+    client.force_login(world["liaison"])
+    url = reverse("residents:detail", args=[issue.pk])
+    page = client.get(url).content.decode()
+    route = select(page, "route", "department")
+    assert f'data-picker-source="/pickers/resident-route-departments/?issue={issue.pk}"' in route
+    assert "区住房和城乡建设局" not in route
+    session = select(page, "schedule", "session")
+    assert f'data-picker-source="/pickers/resident-issue-sessions/?issue={issue.pk}"' in session
+    assert "议事会" not in session
+
+    assert ask(client, "resident-route-departments", issue=issue.pk, q="zhufang") == [
+        "区住房和城乡建设局"
+    ]
+    assert ask(client, "resident-route-departments", issue=issue.pk, q="住建") == []  # 邻区住建局
+    found = ask(client, "resident-issue-sessions", issue=issue.pk, q="停车")
+    assert len(found) == 1 and "小区停车议事会" in found[0]  # not 新华停车议事会
+    # Someone who does not triage this issue learns nothing about it.
+    client.force_login(world["liaison2"])
+    ask(client, "resident-route-departments", 404, issue=issue.pk)
+    ask(client, "resident-issue-sessions", 404, issue=issue.pk)
+
+    client.force_login(world["liaison"])
+    act = lambda action, data: client.post(  # noqa: E731
+        reverse("residents:act", args=[issue.pk, action]), data
+    )
+    refused = act(
+        "route", {"department": world["other_dept"].pk, "working_days": 7, "note": "请尽快处理"}
+    )
+    assert refused.status_code == 400
+    page = refused.content.decode()
+    assert "选择一个有效的选项" in page and "请尽快处理" in page and "邻区住建局" not in page
+    refused = act("schedule", {"session": elsewhere.pk})
+    assert refused.status_code == 400 and "选择一个有效的选项" in refused.content.decode()
+    assert act("schedule", {"session": world["session"].pk}).status_code == 302
+    issue.refresh_from_db()
+    assert issue.session == world["session"]
+
+
+@pytest.mark.django_db
+def test_the_issue_is_routed_to_a_picked_unit(client, world):
+    issue, _code = accepted(world)
+    client.force_login(world["liaison"])
+    response = client.post(
+        reverse("residents:act", args=[issue.pk, "route"]),
+        {"department": world["dept"].pk, "working_days": 7, "note": ""},
+    )
+    assert response.status_code == 302
+    issue.refresh_from_db()
+    assert issue.status == "routed" and issue.department == world["dept"]
+
+
+@pytest.mark.django_db
+def test_the_staff_form_searches_the_planned_sessions_of_the_users_area(client, world, elsewhere):
+    client.force_login(world["liaison"])
+    page = client.get(reverse("residents:create")).content.decode()
+    block = re.search(r'<select[^>]*name="session".*?</select>', page, re.S).group(0)
+    assert 'data-picker-source="/pickers/resident-staff-sessions/"' in block
+    assert "议事会" not in block
+    assert ask(client, "resident-staff-sessions", q="停车") == [
+        f"东门社区议事厅 · {world['session'].starts_at:%Y-%m-%d} · 小区停车议事会"
+    ]  # not the neighbouring street's, nor the session already held
+    data = {
+        "organisation": world["community"].pk,
+        "channel": "in_person",
+        "title": "菜市场周边占道经营",
+        "description": "早市时段占道严重。",
+    }
+    refused = client.post(reverse("residents:create"), {**data, "session": elsewhere.pk})
+    assert refused.status_code == 400
+    page = refused.content.decode()
+    assert "选择一个有效的选项" in page and "菜市场周边占道经营" in page
+    assert not ResidentIssue.objects.exists()
+    client.post(reverse("residents:create"), {**data, "session": world["session"].pk})
+    assert ResidentIssue.objects.get().session == world["session"]
