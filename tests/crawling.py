@@ -10,7 +10,7 @@ from collections import deque
 from collections.abc import Callable
 from html.parser import HTMLParser
 
-from tests.demodata import DEMO_SEED, demo, seed_demo_data  # noqa: F401 - shared with the crawls
+from tests.demodata import DEMO_SEED, city_demo, demo, seed_demo_data  # noqa: F401 - shared
 
 LINK = re.compile(r'href="(/[^"#?]*(?:\?[^"#]*)?)"')
 # Downloads and actions that are not pages, and pages that end the session.

@@ -132,3 +132,17 @@ def demo(django_db_setup, django_db_blocker):
     from django.contrib.contenttypes.models import ContentType
 
     ContentType.objects.clear_cache()  # the rows rolled back may have had other ids
+
+
+@pytest.fixture(scope="module")
+def city_demo(django_db_setup, django_db_blocker):
+    """The demo city (the demo district and nine more, and the city node above them) for
+    one module, inside a transaction rolled back at its end. It shares its seeded copy
+    with the other users of the city profile (the permission matrix)."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        seed_demo_data("city")
+        yield
+        transaction.set_rollback(True)
+    from django.contrib.contenttypes.models import ContentType
+
+    ContentType.objects.clear_cache()  # the rows rolled back may have had other ids

@@ -179,7 +179,7 @@ def outcome_tasks(outcome_ids) -> dict[int, list[Task]]:
     result: dict[int, list[Task]] = {}
     tasks = Task.objects.filter(
         content_type=ct, object_id__in=[str(i) for i in outcome_ids]
-    ).select_related("department")
+    ).select_related("department", "organisation")  # the link asks followups' can_view
     for task in tasks.order_by("id"):
         result.setdefault(int(task.object_id), []).append(task)
     return result
@@ -200,7 +200,7 @@ def overdue_outcome_tasks(user, today: dt.date | None = None) -> QuerySet:
     return (
         access.scope(Task.objects.all(), user, "consultation.view")
         .filter(content_type=ct, status=Task.Status.OPEN, due_date__lt=today)
-        .select_related("department")
+        .select_related("department", "organisation")  # the link asks followups' can_view
         .order_by("due_date", "id")
     )
 

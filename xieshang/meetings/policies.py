@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from xieshang.core import access
 from xieshang.core.access import member_of
+from xieshang.members.selectors import CPPCC_LEVELS, cppcc_organisations
 from xieshang.orgs import config
 from xieshang.orgs.models import Role
 
@@ -32,6 +33,30 @@ def committee_ids(user) -> set[int]:
         for ra in access.assignments(user)
         if ra.role == Role.COMMITTEE_STAFF and ra.committee_id
     }
+
+
+def briefing_organisations(user):
+    """The CPPCC nodes (province, city, district) whose office this user is for briefings
+    (情况通报): `meetings.manage` there."""
+    return cppcc_organisations(user, "meetings.manage")
+
+
+def can_see_briefings(user) -> bool:
+    """The briefings page (C2.14): the offices that publish them and receive those sent
+    down (`briefing_organisations` is not empty), and the members they are published to.
+    The meetings tabs ask the same question, so nobody is shown a tab that answers "not
+    found".
+
+    Asked of the cached role assignments rather than the database, as every meetings page
+    asks it: a CPPCC node lies in the scope of `meetings.manage` exactly when the user
+    holds it at a CPPCC node, since the nodes below a street are not CPPCC nodes."""
+    if member_of(user) is not None or getattr(user, "is_superuser", False):
+        return True
+    return any(
+        ra.organisation.level in CPPCC_LEVELS
+        for ra in access.assignments(user)
+        if "meetings.manage" in access.PERMISSIONS.get(ra.role, ())
+    )
 
 
 def can_manage(user, meeting: Meeting) -> bool:

@@ -14,7 +14,6 @@ from django.views.decorators.http import require_POST
 from xieshang.core import access
 from xieshang.core.audit import TransitionError
 from xieshang.core.params import paginate, year_param
-from xieshang.members.selectors import cppcc_organisations
 
 from . import policies, selectors, services
 from .forms import BriefingForm, CommitteeReportForm, DeliverForm, ScheduleForm, SpeechForm
@@ -105,11 +104,14 @@ def speech_act(request, pk: int, action: str):
 
 
 def _briefing_orgs(user):
-    return cppcc_organisations(user, "meetings.manage")
+    return policies.briefing_organisations(user)
 
 
 @login_required
 def briefings(request):
+    # The same question as the meetings tabs ask before they show the link.
+    if not policies.can_see_briefings(request.user):
+        raise Http404
     member = policies.member_of(request.user)
     manage_orgs = list(_briefing_orgs(request.user))
     if manage_orgs:
@@ -133,7 +135,7 @@ def briefings(request):
                 incoming_unread=Exists(incoming.filter(read_at__isnull=True)),
             )
         )
-    elif member is not None:
+    else:
         qs = Briefing.objects.filter(
             status=Briefing.Status.PUBLISHED, receipts__member=member
         ).annotate(
@@ -141,8 +143,6 @@ def briefings(request):
                 "receipts", filter=Q(receipts__member=member, receipts__read_at__isnull=False)
             )
         )
-    else:
-        raise Http404
     page = paginate(request, qs.order_by("-published_at", "-id"), 30)
     return render(
         request,

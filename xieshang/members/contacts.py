@@ -116,7 +116,11 @@ def contact_rows(user, f: ContactFilter | None = None) -> QuerySet:
         qs = qs.filter(Exists(seats))
     if f.q:
         qs = qs.filter(member__name__icontains=f.q)
-    return qs.select_related("member", "organisation", "followup_task").order_by("-date", "-id")
+    # The task's department and organisation: whether its link is shown asks the task
+    # page's own permission question (followups.policies.can_view) of every row.
+    return qs.select_related(
+        "member", "organisation", "followup_task__department", "followup_task__organisation"
+    ).order_by("-date", "-id")
 
 
 def contacts_of_member(member: Member) -> QuerySet:

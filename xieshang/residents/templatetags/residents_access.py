@@ -1,0 +1,16 @@
+"""`{% load residents_access %}`: the residents' policies that templates need to decide
+whether to show a link, so that a link appears exactly when its page opens."""
+
+from django import template
+
+from xieshang.residents import policies
+
+register = template.Library()
+
+
+@register.filter
+def triages_residents(user) -> bool:
+    """`{% if user|triages_residents %}`: the street desk and the staff's intake form open
+    for `user` (liaisons, conveners, the office; not the chairs and supervisors, who only
+    read the lists and the statistics)."""
+    return policies.triages_somewhere(user)
