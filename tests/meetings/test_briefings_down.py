@@ -160,3 +160,17 @@ def test_a_node_sees_only_its_own_briefings_and_those_sent_to_it(client, tree):
     assert client.get(f"/meetings/briefings/{own.pk}/").status_code == 404
     client.force_login(a_office)
     assert "甲区自己的通报" in client.get("/meetings/briefings/").content.decode()
+
+
+def test_the_briefings_tab_is_shown_exactly_to_those_whose_page_opens(client, tree):
+    from tests.factories import UserFactory
+
+    city, city_office, (a, a_office), *_ = tree
+    # Committee staff see meetings but neither publish nor receive briefings (C2.14).
+    staff = user_with_role(Role.COMMITTEE_STAFF, a, full_name="经济委员会干事")
+    member = MemberFactory(organisation=a, name="甲区委员", user=UserFactory())
+    for user, opens in ((a_office, True), (member.user, True), (staff, False)):
+        client.force_login(user)
+        tabs = client.get("/meetings/mine/").content.decode()
+        assert ('href="/meetings/briefings/"' in tabs) is opens, user
+        assert client.get("/meetings/briefings/").status_code == (200 if opens else 404), user

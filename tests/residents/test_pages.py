@@ -268,3 +268,14 @@ def test_home_cards(client, world):
     assert "民情事项" in home and "街道民情工作台" in home
     client.force_login(world["clerk"])
     assert "民情事项答复" in client.get("/").content.decode()
+
+
+def test_the_tabs_show_the_street_desk_and_intake_only_to_those_they_open_for(client, world):
+    # The supervising office reads the lists and statistics but triages nothing: the
+    # street desk and the intake form would refuse it, so its tabs do not offer them.
+    for who, opens in (("supervisor", False), ("liaison", True)):
+        client.force_login(world[who])
+        tabs = client.get(reverse("residents:stats")).content.decode()
+        for name in ("residents:dashboard", "residents:create"):
+            assert (f'href="{reverse(name)}"' in tabs) is opens, (who, name)
+            assert client.get(reverse(name)).status_code == (200 if opens else 403), (who, name)
