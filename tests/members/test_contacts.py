@@ -242,3 +242,27 @@ def test_the_list_runs_the_same_number_of_queries_for_3_or_30_entries(client):
     few = count()
     add(27)
     assert count() == few
+
+
+def test_the_follow_up_task_is_a_link_only_for_those_whose_task_page_opens(client):
+    c = committee()
+    entry = contact(c.member("王委员"))
+    entry.followup_task = Task.objects.create(
+        organisation=c.org,
+        title="t",
+        department=DepartmentFactory(organisation=c.org, name="区交通局"),
+        start_date=TODAY,
+        due_date=TODAY,
+    )
+    entry.save()
+    link = f'href="{reverse("followups:detail", args=[entry.followup_task.pk])}"'
+    # Committee staff keep the contacts but do not follow the tasks (no followups.view):
+    # they see the task's state, not a link to a page that would answer "not found".
+    staff = user_with_role(Role.COMMITTEE_STAFF, c.org, committee=c.committee)
+    for user, opens in ((c.clerk, True), (staff, False)):
+        client.force_login(user)
+        page = client.get(reverse("members:contacts")).content.decode()
+        assert "督办事项" in page
+        assert (link in page) is opens, user
+        task_page = client.get(reverse("followups:detail", args=[entry.followup_task.pk]))
+        assert task_page.status_code == (200 if opens else 404), user
