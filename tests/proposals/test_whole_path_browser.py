@@ -84,7 +84,7 @@ def test_a_joint_proposal_from_draft_to_published_answer(browser, live_server):
     page.locator("#form-accept").get_by_role("button", name="立案").click()
     expect(page.get_by_text("已立案").first).to_be_visible()
     assign = page.locator("#form-assign")
-    assign.get_by_label("主办单位").select_option(label="区住房和城乡建设局")
+    pick(page, "主办单位", "区住房和城乡建设局", within=assign, typed="住房")
     pick(page, "协办／分办单位", "区教育局", within=assign)
     assign.get_by_role("button", name="交办").click()
     expect(page.get_by_text("办理中").first).to_be_visible()

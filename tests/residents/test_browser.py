@@ -5,6 +5,7 @@ the resident opens the lookup page in a fresh browser and sees the answer."""
 import pytest
 
 from tests.conftest import login
+from tests.pickers import pick
 from xieshang.residents.models import ResidentIssue
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
@@ -50,7 +51,7 @@ def test_a_residents_issue_from_the_portal_to_the_departments_answer(
     staff.locator("#act-accept").get_by_role("button", name="受理").click()
     staff.wait_for_load_state()
     route = staff.locator("#act-route")
-    route.get_by_label("承办单位").select_option(label="区住房和城乡建设局")
+    pick(staff, "承办单位", "区住房和城乡建设局", within=route, typed="住房")
     route.get_by_role("button", name="转办").click()
     staff.wait_for_load_state()
     assert staff.locator("#issue-status").inner_text() == "已转职能部门"
