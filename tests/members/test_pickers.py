@@ -201,6 +201,13 @@ def test_a_city_clerk_picks_the_committee_and_its_sector_on_the_server(client):
     assert options(html, "organisation") == ["---------"]
     assert "perm=members.edit" in source_of(html, "organisation")
     assert source_of(html, "sector") == "/pickers/member-form-sectors/?multi=1"
+    # Several committees' special committees: a picker, not a hundred checkboxes.
+    assert options(html, "committees") == [] and "教科卫体委员会" not in html
+    assert source_of(html, "committees") == "/pickers/member-form-committees/?multi=1"
+    assert ask(client, "member-form-committees", multi=1, q="东城区") == [
+        "经济委员会（东城区政协）",
+        "教科卫体委员会（东城区政协）",
+    ]
     assert ask(client, "member-form-sectors", multi=1, q="东城区") == [
         "经济界（东城区政协）",
         "教育界（东城区政协）",
@@ -212,8 +219,12 @@ def test_a_city_clerk_picks_the_committee_and_its_sector_on_the_server(client):
     response = client.post(reverse("members:create"), member_data(district, sector=city.sector.pk))
     assert response.status_code == 400
     assert "所选项不属于该政协" in response.content.decode()
-    response = client.post(reverse("members:create"), member_data(district))
+    response = client.post(
+        reverse("members:create"), member_data(district, committees=[district.committee2.pk])
+    )
     assert response.status_code == 302
+    seat = Member.objects.get(name="欧阳芳").memberships.get()
+    assert list(seat.committees.all()) == [district.committee2]
 
 
 # --- Party groups and conveners --------------------------------------------------------------

@@ -90,3 +90,40 @@ def test_the_register_filters_by_a_street_searched_on_the_server(client, world):
     assert "选择一个有效的选项" in page and '<option value="running" selected>' in page
     client.force_login(world["member"].user)  # a member does not use the register
     ask(client, "platform-streets", status=403)
+
+
+@pytest.mark.django_db
+def test_the_platform_form_searches_the_areas_conveners_and_liaison_rooms(client, world):
+    client.force_login(world["liaison"])
+    page = client.get("/platforms/new/").content.decode()
+    for name, source in (("convener", "platform-conveners"), ("liaison_room", "platform-rooms")):
+        select = page.split(f'<select name="{name}"', 1)[1].split("</select>", 1)[0]
+        assert f'data-picker-source="/pickers/{source}/"' in select
+        assert select.count("<option") == 1  # the empty choice only
+    assert ask(client, "platform-rooms", q="cgjd") == ["城关街道政协委员联络室"]
+    assert ask(client, "platform-conveners", q="联络员") == ["城关联络员"]
+    assert ask(client, "platform-conveners", q="邻区") == []
+    data = {
+        "organisation": world["street"].pk,
+        "name": "城关街道议事室",
+        "place": "党群服务中心",
+        "status": "running",
+    }
+    response = client.post("/platforms/new/", {**data, "convener": world["other_liaison"].pk})
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "选择一个有效的选项" in page and "党群服务中心" in page
+    assert not Platform.objects.exists()
+    response = client.post(
+        "/platforms/new/",
+        {**data, "convener__q": "城关联络员", "liaison_room": world["room"].pk},
+    )
+    assert response.status_code == 302
+    platform = Platform.objects.get()
+    assert (platform.convener, platform.liaison_room) == (world["liaison"], world["room"])
+    # Editing: the picker asks about this platform, and only for those who manage it.
+    page = client.get(f"/platforms/{platform.pk}/edit/").content.decode()
+    assert f'data-picker-source="/pickers/platform-conveners/?platform={platform.pk}"' in page
+    assert ask(client, "platform-conveners", platform=platform.pk, q="城关") == ["城关联络员"]
+    client.force_login(world["other_office"])
+    ask(client, "platform-conveners", status=404, platform=platform.pk)

@@ -183,6 +183,9 @@ class MemberForm(forms.Form):
         # one committee when the form knows it; these querysets validate the post.
         if multi:
             params = {"multi": "1"}
+            # One committee's special committees are a few checkboxes; several committees'
+            # are a picker.
+            pickers.attach(self.fields["committees"], "member-form-committees", params)
             self.fields["organisation"].label_from_instance = lambda o: o.name
             pickers.attach(
                 self.fields["organisation"],

@@ -5,7 +5,8 @@ which grow with the organisation tree (about 5,000 choices for a province office
 scoped like `selectors.filter_choices(user, perm)`: the organisations where the user holds
 `perm` (a known permission, default "members.view").
 
-The member form's sectors, activity groups and streets (`member-form-*`): of the CPPCC
+The member form's sectors, special committees, activity groups and streets
+(`member-form-*`): of the CPPCC
 committees where the user holds "members.edit", or of the one given as `organisation=<id>`
 (404 when the user may not edit there), as `forms.MemberForm` offers them.
 
@@ -25,7 +26,7 @@ from django.http import Http404
 
 from xieshang.core import access, pickers
 from xieshang.core.picker_sources import int_param, scope_perm
-from xieshang.orgs.models import ActivityGroup, Organisation, Sector
+from xieshang.orgs.models import ActivityGroup, Committee, Organisation, Sector
 
 from . import contacts, conveners, partygroups, selectors
 from .forms import member_streets
@@ -101,6 +102,16 @@ pickers.register(
     "member-form-sectors",
     queryset_for_user=lambda user, params: (
         Sector.objects.filter(organisation__in=_edit_orgs(user, params))
+        .select_related("organisation")
+        .order_by("organisation__path", "sort_order", "id")
+    ),
+    labeler=_label,
+    search_fields=("name", "organisation__name"),
+)
+pickers.register(
+    "member-form-committees",
+    queryset_for_user=lambda user, params: (
+        Committee.objects.filter(organisation__in=_edit_orgs(user, params))
         .select_related("organisation")
         .order_by("organisation__path", "sort_order", "id")
     ),

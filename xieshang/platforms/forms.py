@@ -6,13 +6,12 @@ from django.utils.translation import gettext_lazy as _
 
 from xieshang.core import pickers
 from xieshang.core.forms import StyledForm
-from xieshang.core.models import User
 from xieshang.members.models import Member
-from xieshang.orgs.models import LiaisonRoom, Organisation, Role
+from xieshang.orgs.models import Organisation
 
 from . import policies
 from .models import Platform, PlatformSession, SessionAttendance
-from .picker_sources import assignable_members, org_label
+from .picker_sources import area_conveners, area_rooms, area_streets, assignable_members, org_label
 
 DT_FORMAT = "%Y-%m-%dT%H:%M"
 DT_FORMATS = [DT_FORMAT, "%Y-%m-%d %H:%M"]
@@ -56,6 +55,7 @@ class PlatformForm(StyledForm, forms.ModelForm):
     def __init__(self, *args, actor, creating: bool, **kwargs):
         super().__init__(*args, **kwargs)
         orgs = policies.manageable_organisations(actor).select_related("parent").order_by("path")
+        params = {}
         if creating:
             self.fields["organisation"].queryset = orgs
             self.fields["organisation"].label_from_instance = org_label
@@ -65,21 +65,16 @@ class PlatformForm(StyledForm, forms.ModelForm):
             del self.fields["organisation"]
             del self.fields["status"]
             orgs = Organisation.objects.filter(path__startswith=self.instance.organisation.path)
-        street_ids = set(orgs.values_list("pk", flat=True)) | set(
-            orgs.values_list("parent_id", flat=True)
-        )
-        self.fields["liaison_room"].queryset = LiaisonRoom.objects.filter(street_id__in=street_ids)
-        # Conveners with an account: the liaison officers and office staff of the area.
-        self.fields["convener"].queryset = (
-            User.objects.filter(
-                is_active=True,
-                role_assignments__role__in=[Role.LIAISON, Role.OFFICE],
-                role_assignments__organisation__in=Organisation.objects.filter(pk__in=street_ids),
-            )
-            .distinct()
-            .order_by("full_name", "username")
-        )
+            params = {"platform": self.instance.pk}
+        area = area_streets(orgs)
+        # The area's liaison rooms and conveners grow with it (a room per street, thousands
+        # in a province): searched on the server within these querysets.
+        self.fields["liaison_room"].queryset = area_rooms(area)
+        self.fields["liaison_room"].label_from_instance = lambda r: r.name
+        self.fields["convener"].queryset = area_conveners(area)
         self.fields["convener"].label_from_instance = lambda u: u.display_name
+        pickers.attach(self.fields["liaison_room"], "platform-rooms", params)
+        pickers.attach(self.fields["convener"], "platform-conveners", params)
 
     def clean(self):
         data = super().clean()

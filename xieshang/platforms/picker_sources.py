@@ -5,6 +5,10 @@
   province), searched by the community's or its street's name.
 - `platform-members`: the members serving on the committees above platform `platform=<id>`
   and not on it now (`assignable_members`), for a user who manages that platform.
+- `platform-conveners`, `platform-rooms`: the conveners with an account (liaison officers
+  and office staff) and the liaison rooms of the area of the platform form
+  (`area_streets`): of the streets and communities the user may register platforms in, or,
+  with `platform=<id>`, of that platform's place, for a user who manages it.
 - `platform-streets`: the streets of the register's filter (`policies.visible_streets_q`:
   under the user's manager roles, or holding a platform the user sees), for a user of the
   register.
@@ -13,12 +17,14 @@ Each is the queryset its form validates with, so a choice outside it is refused 
 """
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404
 
 from xieshang.core import pickers
+from xieshang.core.models import User
 from xieshang.core.picker_sources import int_param
 from xieshang.members.models import Member, Membership
-from xieshang.orgs.models import Level, Organisation
+from xieshang.orgs.models import Level, LiaisonRoom, Organisation, Role
 
 from . import policies
 from .models import Platform, PlatformMember
@@ -45,6 +51,44 @@ def assignable_members(platform: Platform):
         .distinct()
         .order_by("stroke_key", "id")
     )
+
+
+def area_streets(orgs):
+    """The places `orgs` and the streets above their communities: where the platform
+    form's liaison rooms and conveners come from."""
+    return Organisation.objects.filter(
+        Q(pk__in=orgs.values("pk")) | Q(pk__in=orgs.values("parent_id"))
+    )
+
+
+def area_conveners(area):
+    """Conveners with an account: the liaison officers and office staff of the area."""
+    return (
+        User.objects.filter(
+            is_active=True,
+            role_assignments__role__in=[Role.LIAISON, Role.OFFICE],
+            role_assignments__organisation__in=area,
+        )
+        .distinct()
+        .order_by("full_name", "username")
+    )
+
+
+def area_rooms(area):
+    return LiaisonRoom.objects.filter(street__in=area).order_by("street__path")
+
+
+def _area(user, params):
+    pk = int_param(params, "platform")
+    if pk is None:  # registering a platform
+        orgs = policies.manageable_organisations(user)
+        if not orgs.exists():
+            raise PermissionDenied
+        return area_streets(orgs)
+    platform = Platform.objects.select_related("organisation").filter(pk=pk).first()
+    if platform is None or not policies.can_manage(user, platform):
+        raise Http404
+    return area_streets(Organisation.objects.filter(path__startswith=platform.organisation.path))
 
 
 def register_streets(user):
@@ -87,4 +131,16 @@ pickers.register(
     queryset_for_user=_streets,
     label=lambda o: o.name,
     search_fields=("name",),
+)
+pickers.register(
+    "platform-conveners",
+    queryset_for_user=lambda user, params: area_conveners(_area(user, params)),
+    label=lambda u: u.display_name,
+    search_fields=("full_name", "username"),
+)
+pickers.register(
+    "platform-rooms",
+    queryset_for_user=lambda user, params: area_rooms(_area(user, params)),
+    label=lambda r: r.name,
+    search_fields=("name", "street__name"),
 )
