@@ -132,7 +132,9 @@ def test_the_reviewer_assigning_sees_the_suggestion_pre_selected(client, world):
     other = accepted(world, key="wang", title="关于增设社区托育点的建议")
     page = client.get(f"/proposals/{other.pk}/").content.decode()
     assert "提案人建议主办单位" not in page
-    assert has_option(page, world.education.pk, "区教育局")  # offered, not chosen
+    # The picker holds only the empty choice; the units are searched on the server.
+    assert has_option(page, "", "---------", selected=True)
+    assert not has_option(page, world.education.pk, "区教育局")
 
 
 # --- Attachments (附件) ------------------------------------------------------------------------
