@@ -92,11 +92,6 @@ def run_action(request, run, *, success: str, done, form=None, rerender=None):
     return redirect(done)
 
 
-def _org_label(org: Organisation) -> str:
-    depth = max(org.path.count(".") - 1, 0)
-    return "　" * depth + org.name
-
-
 class _RoleFields(StyledForm, forms.Form):
     organisation = forms.ModelChoiceField(label=_("组织"), queryset=Organisation.objects.none())
     role = forms.ChoiceField(label=_("角色"), choices=Role.choices)
@@ -399,7 +394,10 @@ class OrganisationForm(StyledForm, forms.Form):
         self.fields["parent"].queryset = access.organisations(actor, "system.manage").order_by(
             "path"
         )
-        self.fields["parent"].label_from_instance = _org_label
+        # A province's whole tree: searched on the server (core "organisations" source, same
+        # permission); this queryset validates the post.
+        self.fields["parent"].label_from_instance = lambda o: o.name
+        pickers.attach(self.fields["parent"], "organisations", {"perm": "system.manage"})
 
     _ORDER = [Level.PROVINCE, Level.CITY, Level.DISTRICT, Level.STREET, Level.COMMUNITY]
 
@@ -462,7 +460,10 @@ class AuditFilterForm(StyledForm, forms.Form):
     def __init__(self, *args, organisations, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = organisations
-        self.fields["organisation"].label_from_instance = _org_label
+        # Every organisation below the auditor's: searched on the server, the chosen one
+        # shown after filtering; this queryset validates the filter.
+        self.fields["organisation"].label_from_instance = lambda o: o.name
+        pickers.attach(self.fields["organisation"], "audit-organisations")
         self.fields["verb"].choices = [
             ("", _("全部")),
             *[(k, v) for k, v in VERB_GROUPS.items()],

@@ -6,6 +6,8 @@ Parameters (query string of the endpoint, or `params=` of the widget):
   product knows, and the user's own scope for it is what they get.
 - `organisation`: one organisation's id, to keep only its departments or committees (still
   within scope).
+
+`audit-organisations` (no parameters): the organisations whose audit log the user reads.
 """
 
 from django.core.exceptions import PermissionDenied
@@ -57,6 +59,16 @@ def organisations(user, params):
     return qs.order_by("path")
 
 
+def audit_organisations(user, params):
+    """The organisations whose audit events the user reads (audit.view or
+    audit.view_admins): the audit log's organisation filter validates with the same."""
+    from .views_admin import _audit_organisations
+
+    if not (access.can(user, "audit.view") or access.can(user, "audit.view_admins")):
+        raise PermissionDenied
+    return _audit_organisations(user)
+
+
 def committees(user, params):
     """Special committees of the organisations in scope (`perm`), optionally of one."""
     qs = Committee.objects.filter(organisation__in=access.organisations(user, scope_perm(params)))
@@ -81,6 +93,12 @@ pickers.register(
 pickers.register(
     "organisations",
     queryset_for_user=organisations,
+    label=lambda o: o.name,
+    search_fields=("name",),
+)
+pickers.register(
+    "audit-organisations",
+    queryset_for_user=audit_organisations,
     label=lambda o: o.name,
     search_fields=("name",),
 )
