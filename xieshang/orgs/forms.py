@@ -9,9 +9,11 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from xieshang.core import access, pickers
 from xieshang.core.forms import StyledForm, style_widgets
 
 from . import config
+from .models import Organisation
 
 MAX_TEXT = 20000  # characters of a list or table typed into a rule
 
@@ -156,3 +158,23 @@ class RuleForm(StyledForm, forms.Form):
 class RestoreForm(forms.Form):
     effective_from = forms.DateField(required=False)
     version = forms.IntegerField(min_value=0)
+
+
+class RulesSwitchForm(forms.Form):
+    """The rules page's "切换组织": which organisation's rules to view, among those whose rules
+    the user may change (`perm`). A province's tree is thousands of organisations: searched on
+    the server (core "organisations" source, same permission); this queryset validates."""
+
+    org = forms.ModelChoiceField(
+        label=_("切换组织"),
+        queryset=Organisation.objects.none(),
+        error_messages={"required": _("请选择组织。")},
+    )
+
+    def __init__(self, *args, user, perm: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["org"]
+        field.queryset = access.organisations(user, perm).order_by("path")
+        field.label_from_instance = lambda o: o.name
+        field.widget.attrs["class"] = "form-select form-select-sm"
+        pickers.attach(field, "organisations", {"perm": perm})

@@ -18,7 +18,7 @@ from xieshang.core.audit import StaleEdit
 from xieshang.core.forms import StyledForm
 
 from . import config, services
-from .forms import RestoreForm, RuleForm
+from .forms import RestoreForm, RuleForm, RulesSwitchForm
 from .models import Department, Organisation
 
 PERM = "orgs.rules"
@@ -56,16 +56,19 @@ def _groups(organisation, states, editable: bool, bound: dict | None = None):
 @login_required
 def rules_home(request):
     """The navigation's entry: the rules of the user's own (highest) organisation, or of
-    `?org=` among those the user may change (the page's organisation switcher)."""
-    wanted = request.GET.get("org", "")
-    organisation = None
-    if wanted.isdigit():
-        organisation = access.organisations(request.user, PERM).filter(pk=wanted).first()
-    organisation = organisation or access.home_organisation(request.user)
+    `?org=` among those the user may change (the page's organisation switcher). An `org`
+    the user may not change shows their own organisation's rules with the switcher's
+    error."""
+    organisation = access.home_organisation(request.user)
     if organisation is None:
         organisation = access.organisations(request.user, PERM).order_by("path").first()
     if organisation is None:
         raise PermissionDenied
+    if "org" in request.GET or "org__q" in request.GET:
+        switch = RulesSwitchForm(request.GET, user=request.user, perm=PERM)
+        if switch.is_valid():
+            return redirect("orgs:rules", org_id=switch.cleaned_data["org"].pk)
+        return _rules_page(request, organisation, switch=switch, status=400)
     return redirect("orgs:rules", org_id=organisation.pk)
 
 
@@ -123,6 +126,11 @@ def rules(request, org_id: int):
                 return redirect(anchor)
         bound[key] = form
         status = 400
+    return _rules_page(request, organisation, bound=bound, status=status)
+
+
+def _rules_page(request, organisation, *, bound=None, switch=None, status=200):
+    editable = access.can(request.user, PERM, organisation)
     states = config.rule_states(organisation)
     ancestors = {o.pk: o for o in Organisation.objects.filter(pk__in=organisation.ancestor_ids())}
     for state in states:
@@ -145,9 +153,13 @@ def rules(request, org_id: int):
             "organisation": organisation,
             "groups": _groups(organisation, states, editable, bound),
             "editable": editable,
-            "choices": (
-                access.organisations(request.user, PERM).order_by("path") if editable else []
-            ),
+            # The organisation switcher, showing the one whose rules these are.
+            "switch": (
+                switch
+                or RulesSwitchForm(initial={"org": organisation}, user=request.user, perm=PERM)
+            )
+            if editable
+            else None,
         },
         status=status,
     )
