@@ -15,6 +15,7 @@ from xieshang.core.forms import SafeFileField, StyledForm
 from xieshang.members.models import Member
 from xieshang.orgs.models import ActivityGroup, Committee, Department, Organisation, Party, Sector
 
+from . import policies, selectors
 from .models import ActivityForm, FocusArea, Outcome, Participant, Topic, TopicType
 from .picker_sources import seated_members
 
@@ -186,9 +187,14 @@ class MergeForm(StyledForm, forms.Form):
     into = forms.ModelChoiceField(label=_("并入议题"), queryset=Topic.objects.none())
     note = forms.CharField(label=_("说明"), max_length=200, required=False)
 
-    def __init__(self, *args, candidates, **kwargs):
+    def __init__(self, *args, candidates, topic, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["into"].queryset = candidates
+        # Hundreds of open topics at a province: searched on the server, similar ones first
+        # (consultation-merge source over the same selectors.merge_targets); `candidates`
+        # validates the post.
+        self.fields["into"].label_from_instance = str
+        pickers.attach(self.fields["into"], "consultation-merge", {"topic": topic.pk})
 
 
 # --- Plans ------------------------------------------------------------------------------------
@@ -241,7 +247,6 @@ class PlanItemForm(StyledForm, forms.Form):
         label=_("参加部门"),
         queryset=Department.objects.none(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 5}),
     )
     co_organisers = forms.ModelMultipleChoiceField(
         label=_("联合举办党派团体"),
@@ -252,11 +257,14 @@ class PlanItemForm(StyledForm, forms.Form):
     is_key = forms.BooleanField(label=_("重点协商活动"), required=False)
     version = forms.IntegerField(widget=forms.HiddenInput)
 
-    def __init__(self, *args, organisation, **kwargs):
+    def __init__(self, *args, plan, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["topic"].queryset = Topic.objects.filter(
-            organisation=organisation, status=Topic.Status.OPEN
-        ).order_by("-created_at")
+        organisation = plan.organisation
+        self.fields["topic"].queryset = selectors.plan_topics(organisation)
+        # The open topics (hundreds) and the organisation's units: searched on the server by
+        # whoever may edit the plan now; these querysets validate the post.
+        self.fields["topic"].label_from_instance = str
+        pickers.attach(self.fields["topic"], "consultation-plan-topics", {"plan": plan.pk})
         self.fields["focus_area"].queryset = FocusArea.objects.filter(
             organisation=organisation, is_active=True
         )
@@ -264,6 +272,13 @@ class PlanItemForm(StyledForm, forms.Form):
         self.fields["departments"].queryset = Department.objects.filter(
             organisation=organisation, is_active=True
         ).order_by("sort_order", "name")
+        self.fields["departments"].label_from_instance = lambda d: d.name
+        perm = policies.EDIT_PERMISSION.get(plan.status, "consultation.plan_draft")
+        pickers.attach(
+            self.fields["departments"],
+            "departments",
+            {"perm": perm, "organisation": organisation.pk},
+        )
         self.fields["co_organisers"].queryset = Party.objects.exclude(
             kind__in=[Party.Kind.CPC, Party.Kind.NONE]
         )

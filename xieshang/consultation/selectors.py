@@ -52,6 +52,23 @@ def topic_list(user, *, status: str = "", source: str = "", focus_area: str = ""
     return qs.annotate(in_plan=Exists(in_plan)).order_by("-created_at", "-id")
 
 
+def plan_topics(organisation) -> QuerySet:
+    """The open topics a plan item of `organisation` may come from (the plan item form's
+    choices and its picker)."""
+    return Topic.objects.filter(organisation=organisation, status=Topic.Status.OPEN).order_by(
+        "-created_at", "-id"
+    )
+
+
+def merge_targets(topic: Topic) -> QuerySet:
+    """The open topics `topic` may be merged into (the merge form's choices and its picker)."""
+    return (
+        Topic.objects.filter(organisation_id=topic.organisation_id, status=Topic.Status.OPEN)
+        .exclude(pk=topic.pk)
+        .order_by("-created_at", "-id")
+    )
+
+
 def moderation_queue(user) -> QuerySet:
     return (
         access.scope(Topic.objects.all(), user, "consultation.manage")

@@ -201,16 +201,14 @@ def _render_topic(request, topic, *, moderate_form=None, merge_form=None, status
     can_manage = policies.can_manage(request.user, topic.organisation)
     similar = selectors.similar_topics(topic) if can_manage else []
     areas = services.focus_areas_ensure(topic.organisation)
-    candidates = Topic.objects.filter(
-        organisation=topic.organisation, status=Topic.Status.OPEN
-    ).exclude(pk=topic.pk)
+    candidates = selectors.merge_targets(topic)
     context = {
         "topic": topic,
         "can_manage": can_manage,
         "similar": [(t, round(score * 100)) for t, score in similar],
         "moderate_form": moderate_form
         or ModerateForm(areas=areas, initial={"topic_type": topic.topic_type}),
-        "merge_form": merge_form or MergeForm(candidates=candidates),
+        "merge_form": merge_form or MergeForm(candidates=candidates, topic=topic),
         "plan_items": topic.plan_items.select_related("plan"),
         "merged_topics": topic.merged_topics.all(),
         "events": history(topic).select_related("actor"),
@@ -355,10 +353,8 @@ def topic_merge(request, pk: int):
     topic = _get_topic(request, pk)
     if not policies.can_manage(request.user, topic.organisation):
         raise Http404
-    candidates = Topic.objects.filter(
-        organisation=topic.organisation, status=Topic.Status.OPEN
-    ).exclude(pk=topic.pk)
-    form = MergeForm(request.POST, candidates=candidates)
+    candidates = selectors.merge_targets(topic)
+    form = MergeForm(request.POST, candidates=candidates, topic=topic)
     if form.is_valid():
         try:
             services.topic_merge(
@@ -508,7 +504,7 @@ def plan_item(request, pk: int, item_pk: int | None = None):
         )
     elif (topic := id_param(request, "topic")) is not None:
         initial["topic"] = topic
-    form = PlanItemForm(request.POST or None, initial=initial, organisation=plan.organisation)
+    form = PlanItemForm(request.POST or None, initial=initial, plan=plan)
     if request.method == "POST" and form.is_valid():
         try:
             services.plan_item_save(
