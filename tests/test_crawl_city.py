@@ -28,6 +28,10 @@ CITY_LOGINS = [
     "chair",
     "supervisor",
     "proposal",
+    # The district's system administrator and auditor: the organisation tree, the rules
+    # switcher and the audit log's organisation filter were lists of every organisation.
+    "sysadmin",
+    "auditor",
 ]
 # Deeper than the district crawl's 40 pages: the dead links sat behind a section's tabs
 # and lists, which a 40-page crawl never opened. 150 covers every page of most of these
@@ -39,6 +43,9 @@ CITY_MAX_PAGES = 150
 # fixed catalogue stays well under this.
 MAX_OPTIONS = 40
 SELECT = re.compile(r"<select([^>]*)>(.*?)</select>", re.S)
+# (path, select name) of the fixed catalogues longer than MAX_OPTIONS: the audit log's `verb`
+# lists the event kinds the apps register (some 220), the same at any scale of data.
+FIXED_CATALOGUES = {("/audit/", "verb")}
 
 
 def _login(username):
@@ -71,6 +78,8 @@ def test_every_page_a_city_account_can_reach_opens(client, username):
             n = options.count("<option")
             if n > MAX_OPTIONS and "data-picker-source" not in attrs:
                 name = re.search(r'name="([^"]*)"', attrs)
+                if name and (url.split("?")[0], name.group(1)) in FIXED_CATALOGUES:
+                    continue
                 long_lists[(url, name.group(1) if name else attrs)] = n
 
     pages = crawl(client, visit=visit, max_pages=CITY_MAX_PAGES)
