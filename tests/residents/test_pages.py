@@ -279,3 +279,25 @@ def test_the_tabs_show_the_street_desk_and_intake_only_to_those_they_open_for(cl
         for name in ("residents:dashboard", "residents:create"):
             assert (f'href="{reverse(name)}"' in tabs) is opens, (who, name)
             assert client.get(reverse(name)).status_code == (200 if opens else 403), (who, name)
+
+
+def test_each_action_form_has_its_own_ids_and_a_refused_one_keeps_its_errors_to_itself(
+    client, world
+):
+    import collections
+    import re
+
+    issue, _code = accepted(world)
+    client.force_login(world["liaison"])
+    body = client.get(reverse("residents:detail", args=[issue.pk])).content.decode()
+    ids = collections.Counter(re.findall(r'\sid="([^"]+)"', body))
+    assert [i for i, n in ids.items() if n > 1] == []
+    # Scheduling without a session is refused: the error is in the schedule form only,
+    # not also in the settle form that takes the same fields.
+    response = client.post(reverse("residents:act", args=[issue.pk, "schedule"]), {})
+    assert response.status_code == 400
+    body = response.content.decode()
+    schedule = re.search(r'id="act-schedule".*?</form>', body, re.S).group(0)
+    settle = re.search(r'id="act-settle".*?</form>', body, re.S).group(0)
+    assert "invalid-feedback" in schedule
+    assert "invalid-feedback" not in settle

@@ -132,7 +132,37 @@ def create(request):
     return render(request, "residents/form.html", {"form": form}, status=status)
 
 
-def _render_detail(request, issue, *, status=200, **forms):
+ACTIONS = ("accept", "reject", "schedule", "settle", "route", "topic", "opinion", "close")
+# Publication of the answer on the portal: not a change of state, the same triagers.
+ACTIONS += ("withhold", "publish")
+
+
+def _action_form(action: str, issue, data=None):
+    """The form of one triage action on `issue` (bound to `data` when posted). Its HTML ids
+    carry the action's name; the field names do not (the posts stay as they were)."""
+    options = {"auto_id": f"id_{action}_%s"}
+    if action in ("accept", "topic", "opinion"):
+        return NoteForm(data, **options)
+    if action == "reject":
+        return ReasonForm(data, **options)
+    if action == "close":
+        return ReplyForm(data, **options)
+    if action == "withhold":
+        return WithholdForm(data, prefix="withhold", **options)
+    if action == "publish":
+        return NoteForm(data, prefix="publish", **options)
+    if action in ("schedule", "settle"):
+        return SessionForm(data, issue=issue, **options)
+    return RouteForm(
+        data,
+        issue=issue,
+        default_days=config.get(issue.organisation, rules.ANSWER_DAYS),
+        **options,
+    )
+
+
+def _render_detail(request, issue, *, status=200, forms=None):
+    forms = forms or {}
     can_triage = policies.can_triage(request.user, issue)
     show_phone = (
         request.GET.get("phone") == "1"
@@ -155,31 +185,19 @@ def _render_detail(request, issue, *, status=200, **forms):
         "answer_publishable": issue.status not in NO_PUBLIC_ANSWER,
     }
     if can_triage:
-        context.update(
-            similar=similar_issues(issue, request.user),
-            note_form=forms.get("note_form") or NoteForm(),
-            reason_form=forms.get("reason_form") or ReasonForm(),
-            reply_form=forms.get("reply_form") or ReplyForm(),
-            withhold_form=forms.get("withhold_form") or WithholdForm(prefix="withhold"),
-            publish_form=forms.get("publish_form") or NoteForm(prefix="publish"),
-            session_form=forms.get("session_form") or SessionForm(issue=issue),
-            route_form=forms.get("route_form")
-            or RouteForm(
-                issue=issue,
-                default_days=config.get(issue.organisation, rules.ANSWER_DAYS),
-            ),
-        )
+        context["similar"] = similar_issues(issue, request.user)
+        # One form per action, even where two actions take the same fields: a refused
+        # submission shows its errors in its own form only, and no two forms share an id.
+        context["refused"] = next(iter(forms.values()), None)
+        context["action_forms"] = {
+            action: forms.get(action) or _action_form(action, issue) for action in ACTIONS
+        }
     return render(request, "residents/detail.html", context, status=status)
 
 
 @login_required
 def detail(request, pk: int):
     return _render_detail(request, _get(request, pk))
-
-
-ACTIONS = ("accept", "reject", "schedule", "settle", "route", "topic", "opinion", "close")
-# Publication of the answer on the portal: not a change of state, the same triagers.
-ACTIONS += ("withhold", "publish")
 
 
 @login_required
@@ -190,27 +208,9 @@ def act(request, pk: int, action: str):
         raise Http404
     if not policies.can_triage(request.user, issue):
         raise PermissionDenied
-    if action in ("accept", "topic", "opinion"):
-        form, name = NoteForm(request.POST), "note_form"
-    elif action == "reject":
-        form, name = ReasonForm(request.POST), "reason_form"
-    elif action == "close":
-        form, name = ReplyForm(request.POST), "reply_form"
-    elif action == "withhold":
-        form, name = WithholdForm(request.POST, prefix="withhold"), "withhold_form"
-    elif action == "publish":
-        form, name = NoteForm(request.POST, prefix="publish"), "publish_form"
-    elif action in ("schedule", "settle"):
-        form, name = SessionForm(request.POST, issue=issue), "session_form"
-    else:
-        form = RouteForm(
-            request.POST,
-            issue=issue,
-            default_days=config.get(issue.organisation, rules.ANSWER_DAYS),
-        )
-        name = "route_form"
+    form = _action_form(action, issue, request.POST)
     if not form.is_valid():
-        return _render_detail(request, issue, status=400, **{name: form})
+        return _render_detail(request, issue, status=400, forms={action: form})
     data = form.cleaned_data
     calls = {
         "accept": lambda: services.issue_accept(issue=issue, actor=request.user, note=data["note"]),
@@ -248,7 +248,7 @@ def act(request, pk: int, action: str):
         calls[action]()
     except (ValidationError, TransitionError) as exc:
         add_service_errors(form, exc)
-        return _render_detail(request, issue, status=400, **{name: form})
+        return _render_detail(request, issue, status=400, forms={action: form})
     messages.success(request, _("已办理。"))
     return redirect("residents:detail", issue.pk)
 
