@@ -95,7 +95,8 @@ def resident_candidates(organisation: Organisation):
 
 
 def seat_label(seat) -> str:
-    return f"{seat.member.name}（{seat.party or _('党派未填写')}）"
+    party = seat.party or _("党派未填写")
+    return f"{seat.member.name}（{party}）"
 
 
 # --- Talks and visits ----------------------------------------------------------------------
