@@ -314,6 +314,8 @@ KEEP = 5000
 FIT_SAMPLE = 20000
 # Rows waiting for the task worker's vector are looked up again at most this often.
 PENDING_RECHECK_SECONDS = 2.0
+# How long a read waits for a shared-cache SQLite write lock (settings: the busy timeout).
+LOCKED_WAIT_SECONDS = 20.0
 PENDING_RECHECK_ROWS = 2000
 
 
@@ -424,14 +426,17 @@ class _Block:
 
     def _fetch(self, qs):
         rows = qs.order_by("id").values_list("id", "object_id", "digest", "vector")[:20000]
-        for attempt in range(40):
+        attempts = int(LOCKED_WAIT_SECONDS / 0.05)
+        for attempt in range(attempts):
             try:
                 return list(rows)
             except OperationalError as error:
                 # SQLite's shared-cache databases (the test server's) refuse a read at once
                 # while another connection's save is writing vectors, where a file database
-                # would wait: wait for that save, as the busy timeout does, up to 2 s.
-                if "locked" not in str(error) or attempt == 39:
+                # would wait: wait for that save as the busy timeout does. The save may hold
+                # its lock while its process loads the model (seconds on a busy machine; CI
+                # once failed after 2 s), so wait as long as the file database's timeout.
+                if "locked" not in str(error) or attempt == attempts - 1:
                     raise
                 time.sleep(0.05)
         return []
