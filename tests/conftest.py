@@ -24,6 +24,19 @@ def pytest_configure(config):
 
     DatabaseOperations.sql_flush = sql_flush
 
+    # The SQLite test database is in memory with a shared cache, where a reader is refused at
+    # once ("database table is locked") while another connection writes that table; the
+    # product's WAL file lets readers go on. A browser test's page fires a read (similar
+    # items) while a save is writing, and CI failed on it twice. Readers of the test database
+    # do not take table locks, as they would not wait on a file.
+    from django.db.backends.signals import connection_created
+
+    def _readers_do_not_lock(sender, connection, **kwargs):
+        if connection.vendor == "sqlite":
+            connection.cursor().execute("PRAGMA read_uncommitted = 1")
+
+    connection_created.connect(_readers_do_not_lock, dispatch_uid="tests.sqlite_read_uncommitted")
+
 
 def pytest_collection_modifyitems(config, items):
     # The longest tests first: `pytest -n 2 --dist loadgroup` hands the tests out in
