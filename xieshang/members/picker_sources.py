@@ -98,36 +98,31 @@ def _edit_orgs(user, params):
     return orgs
 
 
-pickers.register(
-    "member-form-sectors",
-    queryset_for_user=lambda user, params: (
-        Sector.objects.filter(organisation__in=_edit_orgs(user, params))
-        .select_related("organisation")
-        .order_by("organisation__path", "sort_order", "id")
-    ),
-    labeler=_label,
-    search_fields=("name", "organisation__name"),
-)
-pickers.register(
-    "member-form-committees",
-    queryset_for_user=lambda user, params: (
-        Committee.objects.filter(organisation__in=_edit_orgs(user, params))
-        .select_related("organisation")
-        .order_by("organisation__path", "sort_order", "id")
-    ),
-    labeler=_label,
-    search_fields=("name", "organisation__name"),
-)
-pickers.register(
-    "member-form-groups",
-    queryset_for_user=lambda user, params: (
-        ActivityGroup.objects.filter(organisation__in=_edit_orgs(user, params))
-        .select_related("organisation")
-        .order_by("organisation__path", "id")
-    ),
-    labeler=_label,
-    search_fields=("name", "organisation__name"),
-)
+def _in_edit_orgs(model, *order):
+    """The `model` rows (sectors, committees, groups) of the committees the user edits
+    members in, optionally of one (`organisation=<id>`)."""
+
+    def queryset(user, params):
+        return (
+            model.objects.filter(organisation__in=_edit_orgs(user, params))
+            .select_related("organisation")
+            .order_by("organisation__path", *order)
+        )
+
+    return queryset
+
+
+for _name, _model, _order in (
+    ("member-form-sectors", Sector, ("sort_order", "id")),
+    ("member-form-committees", Committee, ("sort_order", "id")),
+    ("member-form-groups", ActivityGroup, ("id",)),
+):
+    pickers.register(
+        _name,
+        queryset_for_user=_in_edit_orgs(_model, *_order),
+        labeler=_label,
+        search_fields=("name", "organisation__name"),
+    )
 pickers.register(
     "member-form-streets",
     queryset_for_user=lambda user, params: member_streets(list(_edit_orgs(user, params))),
