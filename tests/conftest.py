@@ -83,6 +83,9 @@ def _reference_data(request):
     )
     if transactional:
         request.getfixturevalue("transactional_db")
+        if "live_server" in names:
+            # Runs before the flush that ends the test (this fixture set the database up).
+            request.addfinalizer(_finish_live_requests)
     elif marker is not None or "db" in names:
         request.getfixturevalue("db")
     else:
@@ -103,6 +106,20 @@ def _reference_data(request):
     # The public forms' screening lexicon, filled by portal's data migration likewise.
     if not ScreeningTerm.objects.filter(organisation__isnull=True).exists():
         lexicon.seed()
+
+
+def _finish_live_requests(timeout: float = 60.0) -> None:
+    """Wait for the live server's request threads before the test's flush. A page closed
+    with a request still running (a slow page of a crawl) left that request writing while
+    the flush emptied the tables: on the shared-cache SQLite database the two blocked each
+    other and CI hung. The threads are the server's, one per request."""
+    import threading
+    import time
+
+    deadline = time.monotonic() + timeout
+    for thread in threading.enumerate():
+        if thread.name.endswith("(process_request_thread)"):
+            thread.join(max(0.0, deadline - time.monotonic()))
 
 
 @pytest.fixture(scope="session")
