@@ -12,7 +12,8 @@ with `--rebuild`), then runs `--queries` queries through `textsim.search()` the 
 product does and prints p50/p95 in ms:
 
 - list: the proposals API / list page: the count up to `textsim.search.COUNT_CAP`
-  (`count()`) + the first page of 50, newest first, province-wide;
+  (`count()`) + the first page of 50 in the list's order (`selectors.LIST_ORDER`),
+  province-wide;
 - count: the exact count of the same search (the list's count before the cap);
 - ranked: the header search: the 11 best matches, province-wide;
 - district: the header search in one district's scope;
@@ -292,6 +293,7 @@ def main():
     from django.db import connection
 
     from xieshang.proposals.models import Proposal
+    from xieshang.proposals.selectors import LIST_ORDER
     from xieshang.textsim import index, search
     from xieshang.textsim.models import SearchEntry
     from xieshang.textsim.search import COUNT_CAP, _substring_search, count
@@ -346,7 +348,7 @@ def main():
         def list_page(found=found):
             nonlocal capped
             capped += not count(found).exact
-            list(found.order_by("-year", "-id")[:50])
+            list(found.order_by(*LIST_ORDER)[:50])
 
         times["list"].append(timed(list_page))
         times["count"].append(timed(lambda found=found: hits.append(found.count())))
@@ -361,7 +363,7 @@ def main():
             times["substring"].append(
                 timed(
                     lambda q=q: list(
-                        _substring_search(province_qs, fields, q).order_by("-year", "-id")[:50]
+                        _substring_search(province_qs, fields, q).order_by(*LIST_ORDER)[:50]
                     )
                 )
             )
@@ -373,6 +375,11 @@ def main():
     for name, values in times.items():
         if values:
             report(name, values)
+    # What the p95 is made of: the slowest queries of each shape.
+    for name, values in times.items():
+        slowest = sorted(zip(values, queries, strict=False), reverse=True)[:4]
+        if slowest:
+            print(f"slowest {name}: " + ", ".join(f"{q} {ms:.0f} ms" for ms, q in slowest))
 
 
 if __name__ == "__main__":

@@ -17,6 +17,8 @@ from .models import Answer, Assignment, Evaluation, Proposal, Signer
 S = Proposal.Status
 # States in which a proposal can still take another proposal merged into it.
 MERGE_TARGETS = [S.SUBMITTED, S.ACCEPTED, S.ASSIGNED]
+# The proposal list's order, served by the `proposal_list_order` index.
+LIST_ORDER = ("-year", "-submitted_at", "-id")
 
 
 def visible_proposals(user) -> QuerySet:
@@ -39,7 +41,7 @@ def proposal_list(user, *, status: str = "", q: str = "") -> QuerySet:
     qs = Proposal.objects.filter(policies.visible_filter(user)).select_related(
         "first_proposer", "organisation"
     )
-    return _list_filters(qs, status, q).order_by("-year", "-submitted_at", "-id")
+    return _list_filters(qs, status, q).order_by(*LIST_ORDER)
 
 
 def proposal_count(user, *, status: str = "", q: str = "") -> int:
