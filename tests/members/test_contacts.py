@@ -151,6 +151,32 @@ def test_it_hands_what_the_member_raised_to_a_department_as_a_follow_up_task(cli
 
 
 @pytest.mark.clause("C3.3")
+def test_committee_staff_who_hand_a_matter_over_can_follow_the_task_they_asked_for(client):
+    c = committee()
+    wang = c.member("王委员")
+    dept = DepartmentFactory(organisation=c.org, name="区交通局")
+    staff = user_with_role(Role.COMMITTEE_STAFF, c.org, committee=c.committee)
+    client.force_login(staff)
+    response = client.post(
+        reverse("members:contact_create"),
+        form_data(wang, followup_department=dept.pk, raised="学校门口拥堵。"),
+    )
+    assert response.status_code == 302
+    task = Task.objects.get()
+    detail = reverse("followups:detail", args=[task.pk])
+    # The contacts list links to it, the task page opens, and it is in their queue.
+    assert detail in client.get(reverse("members:contacts")).content.decode()
+    page = client.get(detail)
+    assert page.status_code == 200 and not page.context["can_manage"]
+    assert task in client.get(reverse("followups:queue")).context["page"]
+    # Another committee's staff, who did not ask, still cannot open it.
+    other = user_with_role(Role.COMMITTEE_STAFF, c.org)
+    client.force_login(other)
+    assert client.get(detail).status_code == 404
+    assert task not in client.get(reverse("followups:queue")).context["page"]
+
+
+@pytest.mark.clause("C3.3")
 def test_it_filters_the_list_by_year_kind_and_sector(client):
     c = committee()
     a = c.member("王经济")

@@ -12,7 +12,8 @@ from .models import Task
 
 
 def visible_tasks(user) -> QuerySet:
-    """Tasks the user answers for (their departments, their office role) or oversees."""
+    """Tasks the user answers for (their departments, their office role), oversees, or
+    asked for (`policies.can_view`)."""
     q = access.org_filter(user, "followups.view")
     departments = access.department_ids(user)
     if departments:
@@ -24,7 +25,7 @@ def visible_tasks(user) -> QuerySet:
             q |= Q(
                 assignee_role=ra.role, organisation_id=ra.organisation_id, department__isnull=True
             )
-    q |= Q(department__leader_user_id=user.pk)
+    q |= Q(department__leader_user_id=user.pk) | Q(requested_by_id=user.pk)
     return Task.objects.filter(q)
 
 
