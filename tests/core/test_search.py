@@ -4,6 +4,7 @@ import datetime as dt
 import re
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -212,7 +213,8 @@ def test_queries_per_search_stay_fixed(world, client, django_assert_max_num_quer
     client.get(reverse("home"))  # the session and the user's roles, as on any page
     # Session (read, saved), user, roles, member-of, the unread count, the street convener
     # check, one query per kind (eight: nominations and budgets joined), the unmasked-phone
-    # audit row: never one per row.
-    with django_assert_max_num_queries(18):
+    # audit row: never one per row. On PostgreSQL a ranked kind may also look up where its
+    # newest entries begin (once every few minutes per process): five more at most.
+    with django_assert_max_num_queries(18 if connection.vendor == "sqlite" else 23):
         body = results(client, "电梯")[1]
     assert "电梯提案" in body and "电梯议题" in body and "电梯委员" in body

@@ -263,6 +263,37 @@ def test_the_header_search_finds_old_people_meals(district, client):
     assert "关于推进老年人助餐服务的建议" in listed
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL ranks in windows")
+def test_a_ranked_search_finds_the_same_rows_when_its_windows_come_from_the_newest_entries(
+    district, monkeypatch
+):
+    """A common word's windows are looked for among the newest entries first; the rows a
+    user is shown are the same as when every match is read."""
+    other = make_org("乙区政协", Level.DISTRICT)
+    old_title = proposal(district, "关于完善殡葬改革配套政策的建议")
+    for i in range(6):
+        proposal(district, f"关于社区治理的建议{i}", facts="殡葬改革涉及多个部门。")
+        proposal(other, f"关于殡葬改革的建议{i}")
+    for i in range(4):
+        proposal(district, f"关于城市更新的建议{i}", facts="与此无关。")
+    mine = Proposal.objects.filter(organisation=district)
+    monkeypatch.setattr(text_search, "RANK_WINDOW", 3)
+
+    def ranked(qs, recent):
+        monkeypatch.setattr(text_search, "RECENT", recent)
+        text_search._floors.clear()
+        found = search(qs, FIELDS, "殡葬改革", ranked=True)
+        return [(p.pk, round(p.search_rank, 6)) for p in found]
+
+    for qs in (Proposal.objects.all(), mine):
+        everything = ranked(qs, 10_000)  # fewer entries than that: no floor, all matches read
+        assert text_search._floors  # the floor was looked up (and found none)
+        for recent in (4, 8, 12):
+            assert ranked(qs, recent) == everything, recent
+    # The window of the district holds its old title match, which ranks first.
+    assert ranked(mine, 8)[0][0] == old_title.pk
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the GIN index is PostgreSQL's")
 def test_postgres_plan_uses_the_gin_index(district):
     """With enough rows that a scan is dearer (5,000 entries, analysed, as the seed's rebuild
