@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from xieshang.core.files import file_url
-from xieshang.core.models import Tracked
+from xieshang.core.models import ChoiceLabels, Tracked
 from xieshang.core.uploads import RandomName, private_storage
 
 
@@ -65,7 +65,7 @@ class FocusArea(models.Model):
         return self.name
 
 
-class Topic(models.Model):
+class Topic(ChoiceLabels):
     class Source(models.TextChoices):
         PUBLIC = "public", _("社会征题")
         GRASSROOTS = "grassroots", _("群众出题")

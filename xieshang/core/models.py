@@ -12,6 +12,9 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
+from django.utils.encoding import force_str
+from django.utils.hashable import make_hashable
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
@@ -39,7 +42,31 @@ class User(AbstractUser):
         return self.full_name or self.username
 
 
-class Tracked(models.Model):
+# (field, language) -> {value: label}; see `ChoiceLabels`.
+_choice_labels: dict = {}
+
+
+class ChoiceLabels(models.Model):
+    """`get_FOO_display()` from a table built once per field and language.
+
+    Django's own rebuilds a dict of every choice on each call and hashes each lazy label
+    on the way, which translates it: a list of 50 proposals spent ~16 ms of its ~40 ms in
+    700 gettext calls for its status and kind columns."""
+
+    class Meta:
+        abstract = True
+
+    def _get_FIELD_display(self, field):
+        value = getattr(self, field.attname)
+        key = (field, get_language())
+        labels = _choice_labels.get(key)
+        if labels is None:
+            labels = {make_hashable(k): str(v) for k, v in field.flatchoices}
+            _choice_labels[key] = labels
+        return force_str(labels.get(make_hashable(value), value), strings_only=True)
+
+
+class Tracked(ChoiceLabels):
     """Who created a domain record, when, and its edit counter: one definition for all.
 
     `version` is the optimistic lock: `core.audit.save_versioned` saves only if it still

@@ -15,11 +15,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from xieshang.core.files import file_url
+from xieshang.core.models import ChoiceLabels
 from xieshang.core.uploads import RandomName, private_storage
 from xieshang.orgs.models import Role
 
 
-class Task(models.Model):
+class Task(ChoiceLabels):
     class Kind(models.TextChoices):
         PROPOSAL = "proposal", _("提案办理")
         CO_HANDLING = "co_handling", _("协办意见")

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from xieshang.core.models import Tracked
+from xieshang.core.models import ChoiceLabels, Tracked
 
 
 def _nonce() -> str:
@@ -157,7 +157,7 @@ class Sitting(models.Model):
         return f"{self.meeting} · {self.title}"
 
 
-class Invitation(models.Model):
+class Invitation(ChoiceLabels):
     """One invitee of a meeting: a member, a leader (党政领导) or a department head.
 
     `outcome` is the meeting-level result written when attendance closes."""

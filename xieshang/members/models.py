@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from xieshang.core.models import ChoiceLabels
 from xieshang.core.text import pinyin_sort_key, stroke_sort_key
 
 
@@ -25,7 +26,7 @@ class Category(models.TextChoices):
     OVERSEAS_CHINESE = "overseas_chinese", _("海外侨胞（归侨侨眷）")
 
 
-class Member(models.Model):
+class Member(ChoiceLabels):
     """A person who is or was a member. Personal data (ID number, phone, address) is masked
     for roles that do not need it; see core.pii."""
 
@@ -87,7 +88,7 @@ class Member(models.Model):
         self.pinyin_key = pinyin_sort_key(self.name)
 
 
-class Membership(models.Model):
+class Membership(ChoiceLabels):
     """A member's seat in one term: sector, party, committees, group, status."""
 
     class Status(models.TextChoices):

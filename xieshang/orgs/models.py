@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from xieshang.core.models import ChoiceLabels
 from xieshang.core.text import chinese_number
 
 
@@ -27,7 +28,7 @@ class Level(models.TextChoices):
     COMMUNITY = "community", _("社区（村）")
 
 
-class Organisation(models.Model):
+class Organisation(ChoiceLabels):
     name = models.CharField(_("名称"), max_length=100)
     short_name = models.CharField(_("简称"), max_length=50, blank=True)
     level = models.CharField(_("层级"), max_length=16, choices=Level.choices)
@@ -280,7 +281,7 @@ class Role(models.TextChoices):
 ADMIN_DUTIES = frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN})
 
 
-class RoleAssignment(models.Model):
+class RoleAssignment(ChoiceLabels):
     """A user acting in a role in one organisation (and for department and committee roles,
     for one department or committee)."""
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from xieshang.core.files import file_url
-from xieshang.core.models import Tracked
+from xieshang.core.models import ChoiceLabels, Tracked
 from xieshang.core.uploads import RandomName, private_storage
 
 
@@ -153,7 +153,7 @@ class Proposal(Tracked):
         return self.key_status == self.KeyStatus.APPROVED
 
 
-class Signer(models.Model):
+class Signer(ChoiceLabels):
     """A co-signer (联名提案人). The joint proposal counts only once each has confirmed."""
 
     class Status(models.TextChoices):
@@ -205,7 +205,7 @@ class Attachment(models.Model):
         return file_url(self, "file")
 
 
-class Assignment(models.Model):
+class Assignment(ChoiceLabels):
     """交办: one department's part in handling a proposal, with its follow-up task."""
 
     class Role(models.TextChoices):
@@ -279,7 +279,7 @@ class Contact(models.Model):
         return f"{self.date} {self.get_way_display()}"
 
 
-class Answer(models.Model):
+class Answer(ChoiceLabels):
     """答复函: the department's answer letter, signed off by its responsible leader."""
 
     assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="answers")

@@ -13,8 +13,10 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from xieshang.core.models import ChoiceLabels
 
-class ResidentIssue(models.Model):
+
+class ResidentIssue(ChoiceLabels):
     class Channel(models.TextChoices):
         PORTAL = "portal", _("公众平台")
         IN_PERSON = "in_person", _("走访收集")
