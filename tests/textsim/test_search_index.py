@@ -294,8 +294,48 @@ def test_a_ranked_search_finds_the_same_rows_when_its_windows_come_from_the_newe
     assert ranked(mine, 8)[0][0] == old_title.pk
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL plans by estimate")
+def test_a_search_finds_the_same_rows_from_the_matches_ids_or_from_a_sub_select(
+    district, monkeypatch
+):
+    """Few expected matches are passed to the list as their ids; many as a sub-select."""
+    other = make_org("乙区政协", Level.DISTRICT)
+    wanted = [proposal(district, f"关于养老服务的建议{i}") for i in range(4)]
+    proposal(other, "关于养老服务的建议")
+    proposal(district, "关于加装电梯的建议")
+    scoped = Proposal.objects.filter(organisation=district)
+    few = search(scoped, FIELDS, "养老")
+    assert "textsim_searchentry" not in str(few.query)  # the ids, looked up first
+    monkeypatch.setattr(text_search, "FEW", 0)
+    many = search(scoped, FIELDS, "养老")
+    assert "textsim_searchentry" in str(many.query)
+    assert list(few.order_by("pk")) == list(many.order_by("pk")) == wanted
+
+
+def test_a_district_committee_in_a_wide_tree_finds_the_same_proposals_either_way(
+    district, monkeypatch
+):
+    """A search in a scope of under a twentieth of the organisations starts from the
+    scope's ids; the proposals listed are those the date-ordered walk finds."""
+    from xieshang.proposals import policies, selectors
+
+    province = make_org("示范省政协", Level.PROVINCE)
+    for i in range(20):
+        make_org(f"第{i}区政协", Level.DISTRICT, parent=province)
+    committee = user_with_role(Role.PROPOSAL_COMMITTEE, district)
+    top = user_with_role(Role.PROPOSAL_COMMITTEE, province)
+    assert policies.scope_is_small(committee) and not policies.scope_is_small(top)
+    mine = [proposal(district, f"关于养老服务的建议{i}") for i in range(3)]
+    proposal(make_org("乙区政协", Level.DISTRICT, parent=province), "关于养老服务的建议")
+    proposal(district, "关于养老机构建设的建议", status="draft")  # another's draft: hidden
+    listed = [p.pk for p in selectors.proposal_list(committee, q="养老")]
+    monkeypatch.setattr(policies, "scope_is_small", lambda user: False)
+    assert [p.pk for p in selectors.proposal_list(committee, q="养老")] == listed
+    assert sorted(listed) == [p.pk for p in mine]
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the GIN index is PostgreSQL's")
-def test_postgres_plan_uses_the_gin_index(district):
+def test_postgres_plan_uses_the_gin_index(district, monkeypatch):
     """With enough rows that a scan is dearer (5,000 entries, analysed, as the seed's rebuild
     ends), the planner looks the words up in the GIN index; no planner setting is changed."""
     ct = ContentType.objects.get_for_model(Proposal)
@@ -314,8 +354,12 @@ def test_postgres_plan_uses_the_gin_index(district):
     )
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE textsim_searchentry")
-    found = search(Proposal.objects.all(), FIELDS, "养老服务站")
-    plan = found.explain()
+    # The matches' ids are looked up through the index (few expected: then the list is
+    # filtered by them), and so is the sub-select a search of many matches uses.
+    plan = matching_entries(Proposal, "养老服务站").values("object_id").explain()
+    assert "textsim_searchentry_vector_gin" in plan, plan
+    monkeypatch.setattr(text_search, "FEW", 0)
+    plan = search(Proposal.objects.all(), FIELDS, "养老服务站").explain()
     assert "textsim_searchentry_vector_gin" in plan, plan
     # A ranked search also looks for title matches: the titles' own GIN index serves that.
     titled = text_search._title_entries(ct, text_search.pg_query(["养老服务站"]))

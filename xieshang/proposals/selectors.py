@@ -37,10 +37,13 @@ def _list_filters(qs: QuerySet, status: str, q: str) -> QuerySet:
 
 def proposal_list(user, *, status: str = "", q: str = "") -> QuerySet:
     """The list in date order; a page of it reads only that page's rows (`visible_filter`
-    on the `proposal_list_order` index), whatever the size of the user's scope."""
-    qs = Proposal.objects.filter(policies.visible_filter(user)).select_related(
-        "first_proposer", "organisation"
-    )
+    on the `proposal_list_order` index), whatever the size of the user's scope. A search
+    in a small scope starts from the scope's ids instead (`policies.scope_is_small`)."""
+    if q and policies.scope_is_small(user):
+        visible = Q(pk__in=policies.visible_ids(user))
+    else:
+        visible = policies.visible_filter(user)
+    qs = Proposal.objects.filter(visible).select_related("first_proposer", "organisation")
     return _list_filters(qs, status, q).order_by(*LIST_ORDER)
 
 
