@@ -848,8 +848,9 @@ REFUSED = {400, 401, 403, 404, 405, 422}
 def side_of(principal: str) -> str | None:
     if principal.startswith("b_"):
         return "B"
-    if principal in ("anonymous", "city_office"):
-        return None  # anonymous has its own rule; the city office may see both districts
+    if principal in ("anonymous", "city_office", "province_office"):
+        # Anonymous has its own rule; the city and province offices may see both districts.
+        return None
     return "A"
 
 

@@ -64,6 +64,7 @@ def test_it_gives_each_demo_account_the_role_it_stands_for():
     expected_org = {
         "district": district(),
         "city": Organisation.objects.get(name="示范市政协"),
+        "province": Organisation.objects.get(name="示范省政协"),
     }
     for username, role, where, _label in DEMO_ACCOUNTS:
         user = User.objects.get(username=username)

@@ -11,7 +11,9 @@ from django.utils.translation import gettext_lazy as _
 
 # --- Demo logins -------------------------------------------------------------------------
 # (username, role value in orgs.Role, where the role is held, Chinese label shown by `serve`).
-# "district" is the demo district (示范区政协), "city" its city, "street" its first street.
+# "district" is the demo district (示范区政协), "city" its city, "province" the province
+# above both (every profile has it; only the province profile fills it), "street" the
+# district's first street.
 DEMO_ACCOUNTS: list[tuple[str, str, str, object]] = [
     ("office", "office", "district", _("政协办公室")),
     ("proposal", "proposal_committee", "district", _("提案委员会")),
@@ -32,6 +34,7 @@ DEMO_ACCOUNTS: list[tuple[str, str, str, object]] = [
     ("secadmin", "security_admin", "district", _("安全管理员")),
     ("auditor", "audit_admin", "district", _("审计管理员")),
     ("city_office", "office", "city", _("市政协办公室")),
+    ("province_office", "office", "province", _("省政协办公室")),
 ]
 # The department that the `dept` and `dept_leader` accounts work for.
 DEMO_DEPARTMENT = "区教育局"

@@ -681,7 +681,8 @@ class DemoBuilder:
             ).update(read_at=now)
 
     def _demo_accounts(self) -> None:
-        """The demo logins of `xieshang.demo.accounts()`, all in the demo district."""
+        """The demo logins of `xieshang.demo.accounts()`: the demo district's roles, one street
+        liaison, and the offices of the city and the province above the district."""
         node = self.demo_node
         rng = self.rng
         memberships = node.memberships
@@ -698,7 +699,12 @@ class DemoBuilder:
             and m.member_id not in node.no_committee
         )
         linked = {"chair": node.chair, "member": ordinary, "group_leader": group_leader}
-        where = {"district": node.org, "city": self.city_node.org, "street": node.streets[0]}
+        where = {
+            "district": node.org,
+            "city": self.city_node.org,
+            "province": self.city_node.org.parent,
+            "street": node.streets[0],
+        }
 
         rows = []
         for username, role, place, _label in data.DEMO_ACCOUNTS:
