@@ -279,8 +279,10 @@ def test_a_ranked_search_finds_the_same_rows_when_its_windows_come_from_the_newe
     mine = Proposal.objects.filter(organisation=district)
     monkeypatch.setattr(text_search, "RANK_WINDOW", 3)
 
-    def ranked(qs, recent):
+    def ranked(qs, recent, few=10_000):
         monkeypatch.setattr(text_search, "RECENT", recent)
+        # Up to FEW matches, the title window is looked for among them; beyond, in the scope.
+        monkeypatch.setattr(text_search, "FEW", few)
         text_search._floors.clear()
         found = search(qs, FIELDS, "殡葬改革", ranked=True)
         return [(p.pk, round(p.search_rank, 6)) for p in found]
@@ -289,7 +291,8 @@ def test_a_ranked_search_finds_the_same_rows_when_its_windows_come_from_the_newe
         everything = ranked(qs, 10_000)  # fewer entries than that: no floor, all matches read
         assert text_search._floors  # the floor was looked up (and found none)
         for recent in (4, 8, 12):
-            assert ranked(qs, recent) == everything, recent
+            for few in (10_000, 4):
+                assert ranked(qs, recent, few) == everything, (recent, few)
     # The window of the district holds its old title match, which ranks first.
     assert ranked(mine, 8)[0][0] == old_title.pk
 

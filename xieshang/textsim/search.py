@@ -328,8 +328,22 @@ def _rank_windows(queryset: QuerySet, entries: QuerySet, titled: QuerySet, ct):
         if len(recent_titled) == RANK_WINDOW:
             return sorted({*recent, *recent_titled})
         return with_titled(recent)
-    window = newest(queryset, entries)
-    return window if len(window) < RANK_WINDOW else with_titled(window)
+    # Every match of `queryset` is read to find its newest, so up to FEW of them are kept:
+    # the title window is then looked for among those rows alone. In one district's scope
+    # a common word matches a tenth of its rows, and the title of every row of the scope
+    # was parsed again (教育: 20 ms of a 75 ms search at 300,000 proposals).
+    matched = list(_newest(queryset, entries)[: FEW + 1])
+    if len(matched) < RANK_WINDOW:
+        return matched
+    window = matched[:RANK_WINDOW]
+    if len(matched) > FEW:
+        return with_titled(window)
+    titled_window = (
+        titled.filter(object_id__in=matched)
+        .order_by("-object_id")
+        .values_list("object_id", flat=True)[:RANK_WINDOW]
+    )
+    return sorted({*window, *titled_window})
 
 
 def search(
