@@ -214,6 +214,21 @@ def test_it_exports_the_filtered_list_in_official_order_for_the_office(client):
     assert event.data == {"fields": ["id_number", "phone"], "count": 3}
 
 
+@pytest.mark.parametrize("count", [3, 30])
+def test_it_exports_with_a_fixed_number_of_queries(client, django_assert_max_num_queries, count):
+    """The export shows each seat's term and activity group, which the list page does not
+    join: they are read with the rows, not once a row."""
+    c = committee()
+    for i in range(count):
+        c.member(f"王{'一二三四五六七八九十'[i % 10]}{'甲乙丙'[i // 10]}")
+    client.force_login(c.clerk)
+    client.get(reverse("members:export"))  # the session and the caches warmed
+    with django_assert_max_num_queries(9):
+        rows = read_back(client.get(reverse("members:export")))
+    assert len(rows) == count + 1
+    assert rows[1][rows[0].index("届次")]
+
+
 def test_it_masks_the_export_for_a_role_without_pii_permission_and_logs_it(client):
     c = committee()
     member = c.member("丁一", phone="13900000001")

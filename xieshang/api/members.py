@@ -124,7 +124,7 @@ def member_list(request, filters: Query[MemberFilters]):
         ),
     )
     count = rows.count()
-    seats = list(rows[(page - 1) * size : page * size])
+    seats = list(rows.select_related("term", "activity_group")[(page - 1) * size : page * size])
     items, unmasked = [], 0
     for seat in seats:
         m: Member = seat.member

@@ -19,7 +19,9 @@ def rows(user, query: QueryDict):
     """The memberships the export holds: the list's filters, within `members.export`."""
     form = MemberFilterForm(query or None, user=user, perm="members.export")
     filters = form.to_filter() if form.is_bound else selectors.MemberFilter()
-    return selectors.membership_rows(user, filters, perm="members.export")
+    return selectors.membership_rows(user, filters, perm="members.export").select_related(
+        "term", "activity_group"
+    )
 
 
 def workbook(user, seats: list, progress=None) -> bytes:
