@@ -161,7 +161,10 @@ def list_meetings(request, filters: Query[MeetingFilters]):
     )
     page = max(filters.page, 1)
     rows = qs[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
-    return {"count": qs.count(), "page": page, "items": [_meeting_out(m) for m in rows]}
+    count = selectors.meeting_count(
+        request.user, kind=filters.kind, year=filters.year, mine=filters.mine
+    )
+    return {"count": count, "page": page, "items": [_meeting_out(m) for m in rows]}
 
 
 @router.get("/leave/", response=list[LeaveOut])

@@ -18,38 +18,58 @@ from . import policies, rules
 from .models import Attendance, Invitation, LeaveRequest, Meeting, Sitting
 
 
-def meetings_for(user, *, kind: str = "", year: int | None = None, mine: bool = False) -> QuerySet:
-    """Meetings `user` may see: the whole organisation subtree for staff
-    (`meetings.view` or `meetings.manage`), otherwise those they are invited to."""
-    # The ids as a UNION of index look-ups: an OR across the invitations join reads every
-    # meeting and invitation (2.5 s for a province's 1.2 million invitations).
+def _visibility(user, *, mine: bool) -> tuple[QuerySet, list[Q]]:
+    """What makes a meeting visible to `user`: the ids of the meetings they are invited to
+    (not drafts), and the filters of their staff scope (`meetings.view` or
+    `meetings.manage`) and of the special committees whose meetings they run (none with
+    `mine`)."""
     member = policies.member_of(user)
     invited = Q(user=user)
     if member is not None:
         invited |= Q(member=member)
-    branches = [
+    invitations = (
         Invitation.objects.filter(invited)
         .exclude(meeting__status=Meeting.Status.DRAFT)
         .values_list("meeting_id", flat=True)
-    ]
+        .order_by()
+    )
+    staff: list[Q] = []
     if not mine:
-        staff = access.org_filter(user, "meetings.view") | access.org_filter(
-            user, "meetings.manage"
-        )
-        branches.append(Meeting.objects.filter(staff).values_list("pk", flat=True))
+        for perm in ("meetings.view", "meetings.manage"):
+            if access.can(user, perm):
+                staff.append(access.org_filter(user, perm))
         committees = policies.committee_ids(user)
         if committees:
-            branches.append(
-                Meeting.objects.filter(committee_id__in=committees).values_list("pk", flat=True)
-            )
-    first, *rest = [b.order_by() for b in branches]
-    qs = Meeting.objects.filter(pk__in=first.union(*rest) if rest else first).select_related(
-        "organisation", "committee", "activity_group"
-    )
+            staff.append(Q(committee_id__in=committees))
+    return invitations, staff
+
+
+def _filtered(qs: QuerySet, kind: str, year: int | None) -> QuerySet:
     if kind:
         qs = qs.filter(kind=kind)
     if year:
         qs = qs.filter(start__year=year)
+    return qs
+
+
+def meetings_for(user, *, kind: str = "", year: int | None = None, mine: bool = False) -> QuerySet:
+    """Meetings `user` may see: the whole organisation subtree for staff
+    (`meetings.view` or `meetings.manage`), otherwise those they are invited to. Newest
+    first; count them with `meeting_count`.
+
+    One filter, an OR of the staff scope and a sub-select of the user's invitations (a few
+    rows, hashed): PostgreSQL then walks the meetings in date order and stops at the end of
+    the page, 1 ms for a district or a province. The union of the visible ids that this
+    replaced had to be built whole first: 48 ms for a province office's 36,000 meetings.
+    (An OR across a join to the invitations would read all 1.2 million of them.)"""
+    invitations, staff = _visibility(user, mine=mine)
+    visible = Q(pk__in=invitations)
+    for q in staff:
+        visible |= q
+    qs = Meeting.objects.filter(visible).select_related(
+        "organisation", "committee", "activity_group"
+    )
+    qs = _filtered(qs, kind, year)
     # A sub-select, not a join with GROUP BY: the paginator's COUNT then leaves it out.
     sittings = (
         Sitting.objects.filter(meeting=OuterRef("pk"))
@@ -59,6 +79,20 @@ def meetings_for(user, *, kind: str = "", year: int | None = None, mine: bool = 
         .values("n")
     )
     return qs.annotate(sitting_count=Coalesce(Subquery(sittings), 0)).order_by("-start", "-id")
+
+
+def meeting_count(user, *, kind: str = "", year: int | None = None, mine: bool = False) -> int:
+    """How many meetings `meetings_for` lists, counted the fastest way for the scope. A
+    staff scope of a few organisations counts a UNION of index look-ups (1 ms in a district
+    of a province, against 8 ms for testing every meeting of the province); a wide one
+    tests every meeting once (7 ms against 18 ms for the union of 36,000 ids)."""
+    invitations, staff = _visibility(user, mine=mine)
+    if staff and not access.scope_is_small(user, "meetings.view", "meetings.manage"):
+        return meetings_for(user, kind=kind, year=year, mine=mine).count()
+    ids = invitations.union(
+        *(Meeting.objects.filter(q).values_list("pk", flat=True).order_by() for q in staff)
+    )
+    return _filtered(Meeting.objects.filter(pk__in=ids), kind, year).count()
 
 
 def attendance_map(meeting: Meeting) -> dict[tuple[int, int], Attendance]:

@@ -65,7 +65,12 @@ def meeting_list(request):
         kind = ""
     year = year_param(request)
     qs = selectors.meetings_for(request.user, kind=kind, year=year)
-    page = paginate(request, qs, 30)
+    page = paginate(
+        request,
+        qs,
+        30,
+        count=lambda: selectors.meeting_count(request.user, kind=kind, year=year),
+    )
     return render(
         request,
         "meetings/list.html",
