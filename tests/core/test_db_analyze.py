@@ -33,6 +33,27 @@ def test_analyze_gives_the_planner_statistics_of_the_rows_just_written():
     assert last_analyze(Membership._meta.db_table) is not None
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's visibility map")
+@pytest.mark.django_db(transaction=True)
+def test_analyze_outside_a_transaction_also_vacuums_so_counts_can_read_an_index_alone():
+    """After a seed or a restore, nothing has marked the new pages all-visible: a count
+    must read the table itself until autovacuum comes by."""
+    org = make_org()
+    MemberFactory.create_batch(3, organisation=org)
+
+    def all_visible_pages():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT relallvisible FROM pg_class WHERE relname = %s", [Member._meta.db_table]
+            )
+            return cursor.fetchone()[0]
+
+    assert not connection.in_atomic_block
+    assert Member._meta.db_table in analyze(Member)
+    assert all_visible_pages() > 0
+    assert last_analyze(Member._meta.db_table) is not None
+
+
 def test_analyze_does_nothing_on_sqlite():
     if connection.vendor == "postgresql":
         pytest.skip("SQLite only")

@@ -5,8 +5,8 @@ PostgreSQL's autovacuum analyses a table only after enough changes and some dela
 an import that has just written hundreds of thousands of rows leaves the planner with the
 statistics of an empty table, and its first queries pick plans for ten rows (a province
 member list's COUNT took 87 s until a manual ANALYZE). Every bulk writer ends with
-`analyze(...)`; on SQLite it does nothing (its planner has no such statistics to go stale
-that matter at the sizes SQLite serves).
+`analyze(...)` (with a VACUUM when it can); on SQLite it does nothing (its planner has no
+such statistics to go stale that matter at the sizes SQLite serves).
 """
 
 from collections.abc import Iterable, Iterator
@@ -19,18 +19,23 @@ def analyze(*models_: type[models.Model], using: str = DEFAULT_DB_ALIAS) -> list
     """ANALYZE the tables of `models_` (with their many-to-many tables), or the whole database
     when none is given, on PostgreSQL; a no-op elsewhere. Returns the tables analysed.
 
-    Runs outside a transaction block or inside one alike (ANALYZE may run in a transaction
-    and then sees the transaction's own rows)."""
+    Outside a transaction block it runs VACUUM (ANALYZE): the vacuum also marks the pages
+    just written all-visible, so that a count can be answered from an index alone. Until
+    autovacuum got round to it, a province office's proposal count read the whole table
+    (60 ms against 18 ms; the province seed's VACUUM takes 6 s). Inside a transaction
+    (an import's), where VACUUM cannot run, ANALYZE alone: it then sees the transaction's
+    own rows."""
     connection = connections[using]
     if connection.vendor != "postgresql":
         return []
     tables = list(_tables(models_)) if models_ else []
+    command = "ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"
     qn = connection.ops.quote_name
     with connection.cursor() as cursor:
         if not tables:
-            cursor.execute("ANALYZE")
+            cursor.execute(command)
             return ["*"]
-        cursor.execute("ANALYZE " + ", ".join(qn(t) for t in tables))
+        cursor.execute(f"{command} " + ", ".join(qn(t) for t in tables))
     return tables
 
 

@@ -366,8 +366,11 @@ def rebuild(
             pool.close()
             pool.join()
     if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE textsim_searchentry")
+        from xieshang.core.db import analyze
+
+        from .models import SearchEntry
+
+        analyze(SearchEntry)
     elif connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             cursor.execute("INSERT INTO textsim_fts(textsim_fts) VALUES ('optimize')")
