@@ -217,6 +217,14 @@ def _paths_with(user, perm: str) -> list[str]:
     return result
 
 
+def scope_paths(user, perm: str) -> list[str]:
+    """The paths of the subtrees in which `user` may do `perm`, none inside another ([""],
+    every organisation, for the superuser): a scope as a few prefixes, not its organisations."""
+    if getattr(user, "is_superuser", False):
+        return [""]
+    return _paths_with(user, perm)
+
+
 def can(user, perm: str, organisation: Organisation | None = None) -> bool:
     """May `user` do `perm` in `organisation` (or anywhere, when no organisation is given)?"""
     if getattr(user, "is_superuser", False) and perm not in {"audit.view", "audit.export"}:

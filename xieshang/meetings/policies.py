@@ -19,7 +19,7 @@ from xieshang.core import access
 from xieshang.core.access import member_of
 from xieshang.members.selectors import CPPCC_LEVELS, cppcc_organisations
 from xieshang.orgs import config
-from xieshang.orgs.models import Role
+from xieshang.orgs.models import Organisation, OrgSetting, Role
 
 from . import rules
 from .models import Invitation, LeaveDelegation, LeaveRequest, Meeting
@@ -147,17 +147,12 @@ def leave_queue_filter(user) -> Q:
     if not getattr(user, "is_authenticated", False):
         return Q(pk__in=[])
     q = Q(pk__in=[])
-    chair_orgs = list(access.organisations(user, "meetings.leave_approve"))
+    chair_paths = access.scope_paths(user, "meetings.leave_approve")
     delegated = delegated_organisation_ids(user)
     if delegated:
-        from xieshang.orgs.models import Organisation
-
-        below = Q(pk__in=[])
-        for path in Organisation.objects.filter(pk__in=delegated).values_list("path", flat=True):
-            below |= Q(path__startswith=path)
-        chair_orgs += list(Organisation.objects.filter(below))
-    for kinds, org_ids in _orgs_by_chair_kinds(chair_orgs):
-        q |= Q(meeting__organisation_id__in=org_ids, meeting__kind__in=kinds)
+        chair_paths += Organisation.objects.filter(pk__in=delegated).values_list("path", flat=True)
+    for kinds, where in _by_chair_kinds(chair_paths):
+        q |= where & Q(meeting__kind__in=kinds)
     committees = committee_ids(user)
     if committees:
         q |= Q(meeting__committee_id__in=committees) & ~Q(meeting__kind__in=_chair_kinds_any())
@@ -166,21 +161,37 @@ def leave_queue_filter(user) -> Q:
         q |= Q(meeting__activity_group__leader=member, meeting__committee__isnull=True) & ~Q(
             meeting__kind__in=_chair_kinds_any()
         )
-    for kinds, org_ids in _orgs_by_chair_kinds(access.organisations(user, "meetings.manage")):
-        q |= Q(meeting__organisation_id__in=org_ids) & ~Q(meeting__kind__in=kinds)
+    for kinds, where in _by_chair_kinds(access.scope_paths(user, "meetings.manage")):
+        q |= where & ~Q(meeting__kind__in=kinds)
     return q
 
 
-def _orgs_by_chair_kinds(organisations) -> list[tuple[list[str], list[int]]]:
-    """[(kinds the chair approves, ids of the organisations with that rule)]: one entry per
-    distinct value, so the filter stays a few clauses for a province's hundreds of offices."""
-    organisations = list(organisations)
+def _by_chair_kinds(paths: list[str]) -> list[tuple[list[str], Q]]:
+    """[(kinds the chair approves, a Q on a leave request's meeting organisation)] for the
+    organisations of the subtrees at `paths`: one entry per distinct value of the rule, so
+    the filter stays a few clauses for a province's hundreds of offices.
+
+    When no organisation in those subtrees or above them sets the rule (the usual case),
+    one entry, the rule's default over the subtrees, and no organisation is read: a
+    province office's home page read all 874 of them and sent their ids back, twice."""
+    if not paths:
+        return []
+    setters = OrgSetting.objects.filter(
+        key=rules.CHAIR_APPROVED_KINDS, effective_from__lte=timezone.localdate()
+    ).values_list("organisation__path", flat=True)
+    in_scope = Q(pk__in=[])
+    for path in paths:
+        in_scope |= Q(path__startswith=path)
+    if not any(s.startswith(p) or p.startswith(s) for s in setters for p in paths):
+        default = list(config.RULES[rules.CHAIR_APPROVED_KINDS].default)
+        return [(default, Q(meeting__organisation__in=Organisation.objects.filter(in_scope)))]
+    organisations = list(Organisation.objects.filter(in_scope))
     groups: dict[tuple, tuple[list[str], list[int]]] = {}
     values = config.get_many(organisations, rules.CHAIR_APPROVED_KINDS)
     for org in organisations:
         kinds = list(values[org.pk])
         groups.setdefault(tuple(kinds), (kinds, []))[1].append(org.pk)
-    return list(groups.values())
+    return [(kinds, Q(meeting__organisation_id__in=ids)) for kinds, ids in groups.values()]
 
 
 def _chair_kinds_any() -> list[str]:

@@ -1,0 +1,58 @@
+"""The leave queue (`policies.leave_queue_filter`) holds exactly the requests its user may
+decide (`policies.can_decide_leave`), whichever meeting kinds the chair approves: with the
+rule's default (read without the scope's organisations) and where an office changed it."""
+
+import pytest
+
+from xieshang.meetings import policies, rules, selectors, services
+from xieshang.meetings.models import LeaveRequest, MeetingKind
+from xieshang.orgs import config
+
+from .factories import world
+
+pytestmark = pytest.mark.django_db
+
+WITH_SYMPOSIA = ["plenary", "standing", "symposium"]
+
+
+def queue(user) -> set[int]:
+    return set(selectors.leave_queue(user).values_list("pk", flat=True))
+
+
+def ask_leave(w, meeting, member) -> LeaveRequest:
+    return services.leave_submit(
+        invitation=meeting.invitations.get(member=member), actor=member.user, reason="出差"
+    )
+
+
+@pytest.mark.clause("C5.9")
+def test_each_approver_queues_what_they_may_decide_as_the_chairs_rule_changes():
+    here, there = world(), world("他区政协")
+    member, theirs = here.member("甲委员"), there.member("乙委员")
+    plenary = ask_leave(here, here.plenary(), member)
+    symposium = ask_leave(here, here.meeting(MeetingKind.SYMPOSIUM), member)
+    their_symposium = ask_leave(there, there.meeting(MeetingKind.SYMPOSIUM), theirs)
+    approvers = [here.chair, here.office, here.committee_staff, there.chair, there.office]
+
+    def agrees():
+        leaves = list(
+            LeaveRequest.objects.select_related("meeting__organisation", "meeting__activity_group")
+        )
+        for user in approvers:
+            decidable = {lv.pk for lv in leaves if policies.can_decide_leave(user, lv)}
+            assert queue(user) == decidable, user.full_name
+
+    # The default: the chair decides plenary leave, the office a symposium's.
+    agrees()
+    assert queue(here.chair) == {plenary.pk}
+    assert queue(here.office) == {symposium.pk}
+    # The other district gives its chair the symposia: nothing moves here.
+    config.set_value(there.org, rules.CHAIR_APPROVED_KINDS, WITH_SYMPOSIA, actor=there.office)
+    agrees()
+    assert queue(here.chair) == {plenary.pk} and queue(here.office) == {symposium.pk}
+    assert their_symposium.pk in queue(there.chair) and not queue(there.office)
+    # This district does the same: its symposium's leave goes to its chair.
+    config.set_value(here.org, rules.CHAIR_APPROVED_KINDS, WITH_SYMPOSIA, actor=here.office)
+    agrees()
+    assert queue(here.chair) == {plenary.pk, symposium.pk}
+    assert queue(here.office) == set()
