@@ -137,8 +137,8 @@ class World:
         return meeting
 
 
-def world(name: str = "示范区政协") -> World:
-    org = make_org(name)
+def world(name: str = "示范区政协", parent=None) -> World:
+    org = make_org(name, parent=parent)
     term = TermFactory(organisation=org, number=15, start_date=dt.date(2022, 1, 10))
     committee = CommitteeFactory(organisation=org, name="经济委员会")
     group = ActivityGroup.objects.create(organisation=org, name="第一活动小组")

@@ -9,7 +9,9 @@ from openpyxl import load_workbook
 
 from xieshang.meetings import services
 from xieshang.meetings.models import Attendance, LeaveRequest, Meeting, MeetingKind
+from xieshang.orgs.models import Level, Role
 
+from ..factories import make_org, user_with_role
 from .factories import world
 
 pytestmark = pytest.mark.django_db
@@ -479,3 +481,25 @@ def test_a_member_revokes_their_calendar_feed_address(client):
     client.logout()
     assert client.get(old_path).status_code == 404
     assert client.get(new_url.replace("http://testserver", "")).status_code == 200
+
+
+def test_a_city_offices_meeting_list_names_each_meetings_organisation(client):
+    city = make_org("示范市政协", Level.CITY)
+    east, west = world("东湖区政协", parent=city), world("西山区政协", parent=city)
+    east.meeting(title="东湖区协商座谈会", day=dt.date(2026, 3, 2))
+    west.meeting(title="西山区协商座谈会", day=dt.date(2025, 3, 3))
+    client.force_login(user_with_role(Role.OFFICE, city))
+    body = client.get("/meetings/").content.decode()
+    assert "<th>组织</th>" in body
+    rows = re.findall(r"<tr>(.*?)</tr>", body, re.S)
+    assert any("东湖区协商座谈会" in r and "东湖区政协" in r for r in rows)
+    assert any("西山区协商座谈会" in r and "西山区政协" in r for r in rows)
+    # The city's column stays when a page holds one district's meetings only.
+    body = client.get("/meetings/", {"year": 2026}).content.decode()
+    assert "东湖区协商座谈会" in body and "西山区协商座谈会" not in body
+    assert "<th>组织</th>" in body
+    # A district's own list is all its own: no organisation column.
+    client.force_login(east.office)
+    body = client.get("/meetings/").content.decode()
+    assert "东湖区协商座谈会" in body and "西山区协商座谈会" not in body
+    assert "<th>组织</th>" not in body

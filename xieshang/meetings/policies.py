@@ -19,7 +19,7 @@ from xieshang.core import access
 from xieshang.core.access import member_of
 from xieshang.members.selectors import CPPCC_LEVELS, cppcc_organisations
 from xieshang.orgs import config
-from xieshang.orgs.models import Organisation, OrgSetting, Role
+from xieshang.orgs.models import Level, Organisation, OrgSetting, Role
 
 from . import rules
 from .models import Invitation, LeaveDelegation, LeaveRequest, Meeting
@@ -103,6 +103,18 @@ APPROVER_LABELS = {
     GROUP: gettext_lazy("活动小组组长"),
     OFFICE: gettext_lazy("政协办公室"),
 }
+
+
+def spans_organisations(user) -> bool:
+    """Whether the meetings `user` sees as staff may be more than one CPPCC organisation's
+    (a city's or a province's office): their lists then name each meeting's organisation."""
+    if getattr(user, "is_superuser", False):
+        return True
+    return any(
+        ra.organisation.level in (Level.CITY, Level.PROVINCE)
+        and any(access.can(user, p, ra.organisation) for p in ("meetings.view", "meetings.manage"))
+        for ra in access.assignments(user)
+    )
 
 
 def delegated_organisation_ids(user) -> set[int]:

@@ -71,11 +71,16 @@ def meeting_list(request):
         30,
         count=lambda: selectors.meeting_count(request.user, kind=kind, year=year),
     )
+    # A city's or a province's office sees many organisations' meetings: name each one's.
+    show_organisation = policies.spans_organisations(request.user) or (
+        len({m.organisation_id for m in page}) > 1
+    )
     return render(
         request,
         "meetings/list.html",
         {
             "page": page,
+            "show_organisation": show_organisation,
             "kind": kind,
             "year": year or "",
             "kinds": KIND_CHOICES,
