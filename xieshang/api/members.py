@@ -110,20 +110,18 @@ def member_list(request, filters: Query[MemberFilters]):
         raise HttpError(403, "无权查看委员名单")
     size = max(1, min(filters.page_size, MAX_PAGE_SIZE))
     page = max(1, filters.page)
-    rows = selectors.membership_rows(
-        user,
-        selectors.MemberFilter(
-            term=filters.term,
-            sector=filters.sector,
-            party=filters.party,
-            committee=filters.committee,
-            group=filters.group,
-            status=filters.status,
-            q=filters.q.strip(),
-            order=filters.order,
-        ),
+    wanted = selectors.MemberFilter(
+        term=filters.term,
+        sector=filters.sector,
+        party=filters.party,
+        committee=filters.committee,
+        group=filters.group,
+        status=filters.status,
+        q=filters.q.strip(),
+        order=filters.order,
     )
-    count = rows.count()
+    rows = selectors.membership_rows(user, wanted)
+    count = selectors.membership_count(user, wanted)
     seats = list(rows.select_related("term", "activity_group")[(page - 1) * size : page * size])
     items, unmasked = [], 0
     for seat in seats:

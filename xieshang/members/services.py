@@ -91,12 +91,21 @@ def _apply_seat(seat: Membership, data: MemberInput) -> None:
     )
 
 
+def _same_organisation(organisation_id: int, term: Term) -> None:
+    """A seat is in a term of the member's own organisation: who may see it, and how the
+    list counts it (`selectors.membership_count`), follow from that. The forms offer only
+    such terms; anything else is a programming error."""
+    if term.organisation_id != organisation_id:
+        raise ValueError(f"term {term.pk} is not a term of organisation {organisation_id}")
+
+
 @transaction.atomic
 def member_create(
     *, organisation: Organisation, term: Term, data: MemberInput, actor, verb: str = "member.create"
 ) -> Member:
     """Create a member with their seat in `term`. Writes `member.create` with the entered
     fields (personal data masked)."""
+    _same_organisation(organisation.pk, term)
     member = Member(organisation=organisation)
     for name in MEMBER_FIELDS:
         if name in data.member:
@@ -123,6 +132,7 @@ def member_update(
 ) -> Member:
     """Save the clerk's edit of `member` and their seat in `term`, unless someone saved the
     member after the clerk loaded it (raises StaleEdit, nothing written)."""
+    _same_organisation(member.organisation_id, term)
     seat = Membership.objects.filter(member=member, term=term).first()
     before = _snapshot(
         member,

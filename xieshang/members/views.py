@@ -49,7 +49,12 @@ def member_list(request):
     form = MemberFilterForm(request.GET or None, user=request.user)
     filters = form.to_filter() if form.is_bound else selectors.MemberFilter()
     rows = selectors.membership_rows(request.user, filters)
-    page = paginate(request, rows, PAGE_SIZE)
+    page = paginate(
+        request,
+        rows,
+        PAGE_SIZE,
+        count=lambda: selectors.membership_count(request.user, filters),
+    )
     shows = _pii_checker(request.user)
     unmasked = 0
     for seat in page.object_list:
