@@ -119,6 +119,30 @@ def test_the_department_answers_and_the_office_closes_from_the_page(client, worl
     assert "书面反馈" in page
 
 
+def test_a_refused_action_keeps_what_was_typed_when_the_task_has_moved_on(client, world):
+    """A second clerk's page was open while a colleague sent the feedback: their own
+    feedback is refused, and the page shows why and what they typed, though a task with its
+    feedback in offers no feedback form any more. The same for the office's return."""
+    (task,) = make_tasks(world, 1)
+    client.force_login(world["clerk"])
+    client.post(f"/followups/{task.pk}/feedback/", {"text": "第一份反馈"})
+    response = client.post(f"/followups/{task.pk}/feedback/", {"text": "第二份反馈：补充三条措施"})
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "不能执行此操作" in body
+    assert "第二份反馈：补充三条措施" in body
+    assert Task.objects.get(pk=task.pk).feedback.count() == 1
+    client.force_login(world["office"])
+    client.post(f"/followups/{task.pk}/close/")
+    response = client.post(
+        f"/followups/{task.pk}/reopen/", {"note": "请补充整改时限", "working_days": 10}
+    )
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "请补充整改时限" in body and "不能执行此操作" in body
+    assert "确认办结</button>" not in body  # closed: nothing left to close
+
+
 def test_a_task_asked_of_a_role_shows_the_role_label_not_its_code(client, world):
     """Issue 10: the unit column read "office" and "government_office"."""
     task = services.task_open(
