@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 
+from tests.factories import UserFactory
 from xieshang.core import access
 from xieshang.meetings import selectors
 from xieshang.meetings.models import Meeting, MeetingKind
@@ -41,7 +42,11 @@ def test_the_total_is_the_number_of_meetings_the_list_shows(monkeypatch, small):
     assert listed(member.user) == [invited.pk]
     assert listed(member.user, mine=True) == [invited.pk]
 
+    # The installer's superuser sees every meeting.
+    superuser = UserFactory(is_superuser=True)
+    assert set(listed(superuser)) == set(Meeting.objects.values_list("pk", flat=True))
+
     filters = [{}, {"mine": True}, {"year": 2026}, {"year": 2025}, {"kind": MeetingKind.COMMITTEE}]
-    for user in (a.office, a.chair, a.committee_staff, member.user, b.office):
+    for user in (a.office, a.chair, a.committee_staff, member.user, b.office, superuser):
         for f in filters:
             assert selectors.meeting_count(user, **f) == len(listed(user, **f)), (user, f)

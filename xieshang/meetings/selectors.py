@@ -37,7 +37,8 @@ def _visibility(user, *, mine: bool) -> tuple[QuerySet, list[Q]]:
     if not mine:
         for perm in ("meetings.view", "meetings.manage"):
             if access.can(user, perm):
-                staff.append(access.org_filter(user, perm))
+                # The superuser's scope is Q(), everything, which an OR would drop.
+                staff.append(access.org_filter(user, perm) or Q(pk__isnull=False))
         committees = policies.committee_ids(user)
         if committees:
             staff.append(Q(committee_id__in=committees))
