@@ -45,6 +45,13 @@ def _visibility(user, *, mine: bool) -> tuple[QuerySet, list[Q]]:
     return invitations, staff
 
 
+def _visible(invitations: QuerySet, staff: list[Q]) -> Q:
+    visible = Q(pk__in=invitations)
+    for q in staff:
+        visible |= q
+    return visible
+
+
 def _filtered(qs: QuerySet, kind: str, year: int | None) -> QuerySet:
     if kind:
         qs = qs.filter(kind=kind)
@@ -63,11 +70,7 @@ def meetings_for(user, *, kind: str = "", year: int | None = None, mine: bool = 
     the page, 1 ms for a district or a province. The union of the visible ids that this
     replaced had to be built whole first: 48 ms for a province office's 36,000 meetings.
     (An OR across a join to the invitations would read all 1.2 million of them.)"""
-    invitations, staff = _visibility(user, mine=mine)
-    visible = Q(pk__in=invitations)
-    for q in staff:
-        visible |= q
-    qs = Meeting.objects.filter(visible).select_related(
+    qs = Meeting.objects.filter(_visible(*_visibility(user, mine=mine))).select_related(
         "organisation", "committee", "activity_group"
     )
     qs = _filtered(qs, kind, year)
@@ -89,7 +92,7 @@ def meeting_count(user, *, kind: str = "", year: int | None = None, mine: bool =
     tests every meeting once (7 ms against 18 ms for the union of 36,000 ids)."""
     invitations, staff = _visibility(user, mine=mine)
     if staff and not access.scope_is_small(user, "meetings.view", "meetings.manage"):
-        return meetings_for(user, kind=kind, year=year, mine=mine).count()
+        return _filtered(Meeting.objects.filter(_visible(invitations, staff)), kind, year).count()
     ids = invitations.union(
         *(Meeting.objects.filter(q).values_list("pk", flat=True).order_by() for q in staff)
     )
