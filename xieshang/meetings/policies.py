@@ -163,7 +163,9 @@ def leave_queue_filter(user) -> Q:
     delegated = delegated_organisation_ids(user)
     if delegated:
         chair_paths += Organisation.objects.filter(pk__in=delegated).values_list("path", flat=True)
-    for kinds, where in _by_chair_kinds(chair_paths):
+    manage_paths = access.scope_paths(user, "meetings.manage")
+    setters = _chair_rule_setters() if chair_paths or manage_paths else []
+    for kinds, where in _by_chair_kinds(chair_paths, setters):
         q |= where & Q(meeting__kind__in=kinds)
     committees = committee_ids(user)
     if committees:
@@ -173,24 +175,31 @@ def leave_queue_filter(user) -> Q:
         q |= Q(meeting__activity_group__leader=member, meeting__committee__isnull=True) & ~Q(
             meeting__kind__in=_chair_kinds_any()
         )
-    for kinds, where in _by_chair_kinds(access.scope_paths(user, "meetings.manage")):
+    for kinds, where in _by_chair_kinds(manage_paths, setters):
         q |= where & ~Q(meeting__kind__in=kinds)
     return q
 
 
-def _by_chair_kinds(paths: list[str]) -> list[tuple[list[str], Q]]:
+def _chair_rule_setters() -> list[str]:
+    """The paths of the organisations that set which meeting kinds their chair approves."""
+    return list(
+        OrgSetting.objects.filter(
+            key=rules.CHAIR_APPROVED_KINDS, effective_from__lte=timezone.localdate()
+        ).values_list("organisation__path", flat=True)
+    )
+
+
+def _by_chair_kinds(paths: list[str], setters: list[str]) -> list[tuple[list[str], Q]]:
     """[(kinds the chair approves, a Q on a leave request's meeting organisation)] for the
     organisations of the subtrees at `paths`: one entry per distinct value of the rule, so
     the filter stays a few clauses for a province's hundreds of offices.
 
-    When no organisation in those subtrees or above them sets the rule (the usual case),
-    one entry, the rule's default over the subtrees, and no organisation is read: a
-    province office's home page read all 874 of them and sent their ids back, twice."""
+    When none of `setters` (`_chair_rule_setters`) lies in those subtrees or above them
+    (the usual case), one entry, the rule's default over the subtrees, and no organisation
+    is read: a province office's home page read all 874 of them and sent their ids back,
+    twice."""
     if not paths:
         return []
-    setters = OrgSetting.objects.filter(
-        key=rules.CHAIR_APPROVED_KINDS, effective_from__lte=timezone.localdate()
-    ).values_list("organisation__path", flat=True)
     in_scope = Q(pk__in=[])
     for path in paths:
         in_scope |= Q(path__startswith=path)
