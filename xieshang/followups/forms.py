@@ -12,14 +12,14 @@ from .picker_sources import instruction_departments
 from .services import INSTRUCTION_OFFICES
 
 
-class FeedbackForm(forms.Form):
+class FeedbackForm(StyledForm, forms.Form):
     text = forms.CharField(
         label=_("反馈内容"), widget=forms.Textarea(attrs={"rows": 6}), max_length=20000
     )
     document = SafeFileField(label=_("附件（可选）"), required=False, policy="document")
 
 
-class ExtensionForm(forms.Form):
+class ExtensionForm(StyledForm, forms.Form):
     requested_due = forms.DateField(
         label=_("申请延至"), widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -32,7 +32,7 @@ class DecisionForm(forms.Form):
     note = forms.CharField(label=_("意见"), required=False, max_length=200)
 
 
-class ReopenForm(forms.Form):
+class ReopenForm(StyledForm, forms.Form):
     note = forms.CharField(
         label=_("退回理由"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
     )
