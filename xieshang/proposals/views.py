@@ -325,13 +325,14 @@ def _render_detail(
             answer.letters = letters
             answer.scan_url = files.file_url(answer, "record_scan") if letters else ""
             answer.rate_form = None
-            if flags["rate"] and answer.pk not in rated:
-                if rate_bound and rate_bound[0] == answer.pk:
-                    answer.rate_form = rate_bound[1]
-                else:
-                    answer.rate_form = forms.EvaluationForm(
-                        proposal=proposal, prefix=f"rate{answer.pk}"
-                    )
+            if rate_bound and rate_bound[0] == answer.pk:
+                # A refused rating is shown again with its reason and what was typed, even
+                # when the proposal has moved on (closed, or rated in another window).
+                answer.rate_form = rate_bound[1]
+            elif flags["rate"] and answer.pk not in rated:
+                answer.rate_form = forms.EvaluationForm(
+                    proposal=proposal, prefix=f"rate{answer.pk}"
+                )
     action_forms = {}
     for name in FORM_ACTIONS:
         if bound and bound[0] == name:
@@ -352,7 +353,9 @@ def _render_detail(
         "proposal": proposal,
         "source": source,
         "flags": flags,
-        "attachment_form": attachment_form if flags["edit"] else None,
+        # A refused upload is shown again with its reason, even when the proposal was
+        # submitted meanwhile; the remove buttons go with flags.edit.
+        "attachment_form": attachment_form,
         "outcome": selectors.review_outcome(proposal),
         "stage": selectors.stage_label(proposal),
         "forms": action_forms,
@@ -517,7 +520,9 @@ def edit(request, pk: int):
     proposal = _get_proposal(request, pk)
     if not policies.is_first_proposer(request.user, proposal):
         raise PermissionDenied
-    if proposal.status not in services.EDITABLE:
+    # A POST still goes to the service, which refuses it: the member's text is shown again
+    # with the reason (the proposal was submitted from another window meanwhile, say).
+    if proposal.status not in services.EDITABLE and request.method != "POST":
         messages.error(request, _("提案已提交，不能再修改。"))
         return redirect(proposal.get_absolute_url())
     member = _member(request)
