@@ -29,6 +29,9 @@ def test_a_joint_proposal_goes_to_review_only_after_every_cosigner_confirms(worl
     proposal.refresh_from_db()
     assert proposal.status == S.COSIGNING
     assert any("联名提案待您确认" in t for t in inbox(world.user("wang")))
+    with pytest.raises(TransitionError, match="全部联名人确认后"):
+        # The first proposer's second click (or a second window) does not end it early.
+        services.proposal_submit(proposal=proposal, actor=world.user("zhang"))
     services.signer_respond(proposal=proposal, actor=world.user("wang"), confirm=True)
     proposal.refresh_from_db()
     assert proposal.status == S.COSIGNING

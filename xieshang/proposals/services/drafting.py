@@ -214,6 +214,10 @@ def proposal_submit(*, proposal: Proposal, actor) -> Proposal:
     proposal = lock(Proposal, proposal.pk)
     if not policies.is_first_proposer(actor, proposal):
         raise PermissionDenied
+    if proposal.status == S.COSIGNING:
+        # A second click (or a second window) must not end the co-signing early: the
+        # proposal goes to review when the last co-signer answers (`signer_respond`).
+        raise TransitionError(_("已发送联名邀请，全部联名人确认后提案进入审查。"))
     validate_text(proposal)
     pending = proposal.signers.exclude(status=Signer.Status.CONFIRMED)
     if proposal.status == S.DRAFT and pending.exists():
