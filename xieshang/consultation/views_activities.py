@@ -293,7 +293,10 @@ def _render_outcome(request, outcome, status=200, **forms):
         "today": timezone.localdate(),
         "can_manage": policies.can_manage(request.user, org),
         "can_decide": policies.can_decide(request.user, org),
-        "note_form": forms.get("note_form") or NoteForm(),
+        # One form per action, so that a refused one is shown again in its own place.
+        "submit_form": forms.get("submit_form") or NoteForm(),
+        "in_decision_form": forms.get("in_decision_form") or NoteForm(),
+        "close_form": forms.get("close_form") or NoteForm(),
         "decision_form": forms.get("decision_form") or DecisionForm(),
         "events": history(outcome).select_related("actor"),
     }
@@ -305,7 +308,7 @@ def outcome_detail(request, pk: int):
     return _render_outcome(request, _get_outcome(request, pk))
 
 
-def _outcome_action(request, pk, run, allowed, success, form_class=NoteForm, form_name="note_form"):
+def _outcome_action(request, pk, run, allowed, success, form_name, form_class=NoteForm):
     outcome = _get_outcome(request, pk)
     if not allowed(request.user, outcome.organisation):
         raise PermissionDenied
@@ -330,6 +333,7 @@ def outcome_submit(request, pk: int):
         lambda o, d: services.outcome_submit(outcome=o, actor=request.user),
         policies.can_manage,
         _("协商成果已报送。"),
+        "submit_form",
     )
 
 
@@ -342,6 +346,7 @@ def outcome_in_decision(request, pk: int):
         lambda o, d: services.outcome_enter_decision(outcome=o, actor=request.user, note=d["note"]),
         policies.can_decide,
         _("已进入决策程序。"),
+        "in_decision_form",
     )
 
 
@@ -356,8 +361,8 @@ def outcome_decide(request, pk: int):
         ),
         policies.can_decide,
         _("决策结果已记录。"),
+        "decision_form",
         form_class=DecisionForm,
-        form_name="decision_form",
     )
 
 
@@ -370,6 +375,7 @@ def outcome_close(request, pk: int):
         lambda o, d: services.outcome_close(outcome=o, actor=request.user, note=d["note"]),
         policies.can_manage,
         _("协商成果已办结。"),
+        "close_form",
     )
 
 
@@ -462,8 +468,15 @@ def party_plan_action(request, pk: int, action: str):
             form = PartyCommentForm(request.POST)
             if not form.is_valid():
                 return _render_party_plan(request, plan, status=400, comment_form=form)
-            text = form.cleaned_data["text"]
-            services.party_plan_comment(plan=plan, actor=request.user, text=text)
+            try:
+                services.party_plan_comment(
+                    plan=plan, actor=request.user, text=form.cleaned_data["text"]
+                )
+            except REFUSALS as exc:
+                # Shown again with the reason and what was typed (the plan was finalised
+                # meanwhile, say), not flashed over an empty form.
+                add_service_errors(form, exc)
+                return _render_party_plan(request, plan, status=400, comment_form=form)
             messages.success(request, _("意见建议已记录。"))
         else:
             raise Http404

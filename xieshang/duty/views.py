@@ -342,7 +342,9 @@ def _render_case(request, case, *, form=None, exit_form=None, status=200):
             "manage": manage,
             "form": form or CaseDecisionForm(),
             "proposal": proposal,
-            "exit_form": exit_form if may_decide_exit else None,
+            # A refused decision (passed in) is shown again with its reason and what was
+            # typed, though a proposal decided meanwhile offers no form any more.
+            "exit_form": exit_form,
             "events": events,
         },
         status=status,

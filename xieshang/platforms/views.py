@@ -361,7 +361,9 @@ def session_record(request, pk: int):
     platform = session.platform
     if not policies.can_manage(request.user, platform):
         raise Http404
-    if session.status not in (S.PLANNED, S.HELD):
+    # A record posted from a page opened before the outcomes were approved (or the session
+    # cancelled) is refused by the service below and shown again with what was typed.
+    if session.status not in (S.PLANNED, S.HELD) and request.method != "POST":
         messages.error(request, _("议事成果已审定公开或议事会已取消，不能再修改记录。"))
         return redirect("platforms:session", session.pk)
     # Attendance is taken once, when the session is first recorded as held.

@@ -1,0 +1,59 @@
+"""A refused form on a discipline case is shown again with its reason and what was typed,
+even when the case or its exit proposal was decided meanwhile (a colleague acted first) and
+offers that form no more: the page answers 400 and the decision is not recorded twice."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from tests.duty.factories import YEAR, record, setting
+from xieshang.core.models import Event
+from xieshang.duty.models import DisciplineCase, DutyKind, ExitProposal
+from xieshang.duty.services import case_decide, scan_discipline
+
+pytestmark = pytest.mark.django_db
+
+REFUSED = "不能执行此操作"  # core.audit.transition's refusal
+
+
+def _case(absences=1):
+    org, _term, office, member = setting()
+    for day in range(10, 10 + absences):
+        record(member, DutyKind.PLENARY_ABSENCE_UNEXCUSED, date=dt.date(YEAR, 1, day))
+    scan_discipline(org, YEAR, yearly=False)
+    return office, DisciplineCase.objects.order_by("-pk").first()
+
+
+def test_a_refused_case_decision_keeps_its_note_when_a_colleague_decided_first(client):
+    office, case = _case()
+    client.force_login(office)
+    url = reverse("duty:case", args=[case.pk])
+    assert client.post(url, {"decision": "reminded", "note": "已谈话提醒"}).status_code == 302
+    response = client.post(url, {"decision": "dismissed", "note": "经核实为因公缺席"})
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert REFUSED in body and "经核实为因公缺席" in body
+    assert DisciplineCase.objects.get(pk=case.pk).status == DisciplineCase.Status.REMINDED
+    assert Event.objects.filter(verb="duty.case_decide").count() == 1
+
+
+def test_a_refused_exit_decision_keeps_its_note_when_it_was_recorded_meanwhile(client):
+    office, case = _case(absences=2)
+    case_decide(case_id=case.pk, actor=office, decision="revocation_proposed", note="建议撤销")
+    client.force_login(office)
+    url = reverse("duty:case_exit", args=[case.pk])
+    post = {"decision": "confirm", "decided_on": "2026-03-02", "note": "主席会议研究同意"}
+    assert client.post(url, post).status_code == 302
+    post = {"decision": "decline", "decided_on": "2026-03-03", "note": "暂缓撤销，继续观察"}
+    response = client.post(url, post)
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert REFUSED in body and "暂缓撤销，继续观察" in body
+    assert ExitProposal.objects.get().status == ExitProposal.Status.CONFIRMED
+    assert (
+        Event.objects.filter(verb__startswith="duty.exit_")
+        .exclude(verb="duty.exit_propose")
+        .count()
+        == 1
+    )

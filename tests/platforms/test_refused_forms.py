@@ -1,0 +1,78 @@
+"""A refused form is shown again with its reason and what was typed, even when the session
+has moved on meanwhile (a colleague acted first) and no longer offers that form: the page
+answers 400 and the stale action is not done twice."""
+
+import pytest
+
+from tests.platforms.conftest import hold, make_platform, make_session
+from xieshang.core.models import Event
+from xieshang.platforms import services
+from xieshang.platforms.models import Platform, PlatformSession
+
+S = PlatformSession.Status
+REFUSED = "不能执行此操作"  # core.audit.transition's refusal
+
+
+def _post(client, url, data):
+    response = client.post(url, data)
+    return response, response.content.decode()
+
+
+def test_a_refused_approval_keeps_its_note_when_a_colleague_approved_first(client, world):
+    session = make_session(world, make_platform(world))
+    hold(world, session)
+    client.force_login(world["office"])
+    url = f"/platforms/sessions/{session.pk}/approve/"
+    assert _post(client, url, {"note": "同意"})[0].status_code == 302
+    response, body = _post(client, url, {"note": "同意公开，注意隐去电话"})
+    assert response.status_code == 400
+    assert REFUSED in body and "同意公开，注意隐去电话" in body
+    assert Event.objects.filter(verb="platform_session.approve").count() == 1
+
+
+def test_a_refused_cancellation_keeps_its_reason_when_the_session_was_recorded_held(client, world):
+    session = make_session(world, make_platform(world))
+    hold(world, session)  # a colleague recorded it while this page was open
+    client.force_login(world["office"])
+    url = f"/platforms/sessions/{session.pk}/cancel/"
+    response, body = _post(client, url, {"reason": "因暴雨改期"})
+    assert response.status_code == 400
+    assert REFUSED in body and "因暴雨改期" in body
+    assert PlatformSession.objects.get(pk=session.pk).status == S.HELD
+
+
+@pytest.mark.clause("C2.10")
+def test_a_refused_record_keeps_the_minutes_when_the_outcomes_were_approved_meanwhile(
+    client, world
+):
+    session = make_session(world, make_platform(world))
+    hold(world, session)
+    session.refresh_from_db()
+    version = session.version
+    services.session_approve(session=session, actor=world["office"])
+    client.force_login(world["office"])
+    data = {
+        "version": version,
+        "minutes": "补充：居民同意分摊电梯维护费用。",
+        "outcomes": "按楼层分摊费用｜社区居委会",
+        "resident_count": 5,
+        "department_count": 0,
+        "cadre_count": 0,
+    }
+    response, body = _post(client, f"/platforms/sessions/{session.pk}/record/", data)
+    assert response.status_code == 400
+    assert "议事成果已审定公开或议事会已取消，不能再修改记录。" in body
+    assert "补充：居民同意分摊电梯维护费用。" in body
+    assert PlatformSession.objects.get(pk=session.pk).minutes != data["minutes"]
+
+
+def test_a_refused_status_change_keeps_the_chosen_status(client, world):
+    """Of two moves offered, the one chosen stays chosen when the form is refused: the
+    first one offered is not silently put in its place for the next submit."""
+    platform = make_platform(world, status="planned")
+    client.force_login(world["office"])
+    url = f"/platforms/{platform.pk}/status/"
+    response, body = _post(client, url, {"to": "running", "on": "2026-13-40", "note": "已投用"})
+    assert response.status_code == 400
+    assert '<option value="running" selected>' in body and 'value="已投用"' in body
+    assert Platform.objects.get(pk=platform.pk).status == "planned"
