@@ -211,3 +211,33 @@ def test_a_refused_party_plan_comment_keeps_the_text_when_the_plan_was_finalised
     assert response.status_code == 400
     assert "该计划当前不在征求意见阶段。" in body and "建议时间调整到三季度。" in body
     assert not plan.comments.exists()
+
+
+def test_a_refused_forward_or_send_back_keeps_its_note_when_the_plan_moved_on(world, client):
+    """Two clerks of one office had the plan open; the second one's forward came after the
+    first had sent it on. Before, a 403 page with neither the reason nor the note."""
+    plan = world.passing_plan()
+    client.force_login(world.office)
+    first = {"forward-note": "请审阅"}
+    assert _post(client, "plan_forward", [plan.pk], first)[0].status_code == 302
+    plan.refresh_from_db()
+    step = plan.status
+    response, body = _post(client, "plan_forward", [plan.pk], {"forward-note": "请会签，急件"})
+    assert response.status_code == 400
+    assert NO_RIGHT in body and "请会签，急件" in body
+    plan.refresh_from_db()
+    assert plan.status == step  # not sent on a second time
+    # The Party office sends it on to the chair, then posts a send-back from its old page.
+    services.plan_forward(plan=plan, actor=world.party_office)
+    client.force_login(world.party_office)
+    response, body = _post(client, "plan_send_back", [plan.pk], {"back-note": "请补充民生议题"})
+    assert response.status_code == 400
+    assert NO_RIGHT in body and "请补充民生议题" in body
+    # The standing committee's approval, posted twice.
+    services.plan_forward(plan=plan, actor=world.chair)
+    client.force_login(world.standing)
+    approval = {"approve-approved_on": "2026-11-20", "approve-doc_number": "区委〔2026〕12号"}
+    assert _post(client, "plan_forward", [plan.pk], approval)[0].status_code == 302
+    response, body = _post(client, "plan_forward", [plan.pk], approval)
+    assert response.status_code == 400
+    assert NO_RIGHT in body and "区委〔2026〕12号" in body

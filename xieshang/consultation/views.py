@@ -559,15 +559,18 @@ def plan_item_remove(request, pk: int, item_pk: int):
 @require_POST
 def plan_forward(request, pk: int):
     plan = _get_plan(request, pk)
-    if not policies.can_forward(request.user, plan):
-        raise PermissionDenied
-    is_approval = plan.status == PS.APPROVAL
+    # The form is the one the page showed (its prefix), not the one the plan's step offers
+    # now: a plan moved on meanwhile refuses it below, with the note kept.
+    is_approval = any(key.startswith("approve-") for key in request.POST)
     if is_approval:
         form = ApproveForm(request.POST, prefix="approve")
     else:
         form = NoteForm(request.POST, prefix="forward")
     form_name = "approve_form" if is_approval else "forward_form"
-    if form.is_valid():
+    if not policies.can_forward(request.user, plan) or is_approval != (plan.status == PS.APPROVAL):
+        form.is_valid()
+        add_service_errors(form, _no_right())
+    elif form.is_valid():
         data = form.cleaned_data
         try:
             services.plan_forward(
@@ -592,10 +595,12 @@ def plan_forward(request, pk: int):
 @require_POST
 def plan_send_back(request, pk: int):
     plan = _get_plan(request, pk)
-    if not policies.can_send_back(request.user, plan):
-        raise PermissionDenied
     form = SendBackForm(request.POST, prefix="back")
-    if form.is_valid():
+    if not policies.can_send_back(request.user, plan):
+        # Moved on meanwhile (or never this user's step): refused with the note kept.
+        form.is_valid()
+        add_service_errors(form, _no_right())
+    elif form.is_valid():
         try:
             services.plan_send_back(plan=plan, actor=request.user, note=form.cleaned_data["note"])
         except (ValidationError, TransitionError) as exc:
