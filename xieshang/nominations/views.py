@@ -169,7 +169,11 @@ def round_seats(request, pk: int):
 @login_required
 def candidate_new(request, pk: int):
     round = _round(request, pk)
-    if not round.is_draft or not policies.nominating_departments(request.user, round):
+    if not policies.nominating_departments(request.user, round):
+        raise PermissionDenied
+    # A form sent after the list was confirmed is refused by the service: with its reason
+    # and what was typed, not a bare 403.
+    if not round.is_draft and request.method != "POST":
         raise PermissionDenied
     form = CandidateForm(request.POST or None, round=round, actor=request.user)
     if request.method == "POST" and form.is_valid():

@@ -148,6 +148,7 @@ def _render_detail(request, opinion, status=200, **forms):
         "can_report": (manage and opinion.status in (S.PUBLISHED, S.REPORTED)) or upward,
         "similar": similar,
         "note_form": forms.get("note_form") or NoteForm(),
+        "submit_form": forms.get("submit_form"),
         # Once reported, the higher node decides (the 上报 panel); the office's own form then
         # serves the Party committee and the government, so "upward" starts unticked.
         "report_form": forms.get("report_form")
@@ -204,7 +205,9 @@ def decide(request, pk: int, action: str):
     if action not in actions:
         raise Http404
     run, success = actions[action]
-    return _run(request, opinion, run, success, form, "note_form")
+    # The author's submit has a form of its own on the page (its button), apart from the review.
+    form_name = "submit_form" if action == "submit" else "note_form"
+    return _run(request, opinion, run, success, form, form_name)
 
 
 @login_required

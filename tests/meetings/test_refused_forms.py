@@ -1,0 +1,82 @@
+"""A refused form on a meeting's pages shows why and keeps what was typed, even when the
+meeting's new state (cancelled or closed meanwhile) no longer offers that form."""
+
+import pytest
+
+from xieshang.meetings import services
+from xieshang.meetings.models import CommitteeReport, LeaveRequest, MeetingKind
+
+from .factories import world
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_sitting_added_to_a_meeting_cancelled_meanwhile_keeps_what_was_typed(client):
+    w = world()
+    plenary = w.plenary(sittings=3)
+    services.meeting_cancel(meeting=plenary, actor=w.office, note="因故延期")
+    client.force_login(w.office)
+    response = client.post(
+        f"/meetings/{plenary.pk}/sittings/add/",
+        {
+            "kind": "group",
+            "title": "增开的分组讨论",
+            "start": "2026-03-18T09:00",
+            "end": "2026-03-18T12:00",
+        },
+    )
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "考勤已结束或已取消的会议不能增加会次" in body
+    assert 'value="增开的分组讨论"' in body
+    assert plenary.sittings.count() == 3
+    assert f'action="/meetings/{plenary.pk}/close/"' not in body  # cancelled: nothing to close
+
+
+def test_leave_asked_after_attendance_was_closed_keeps_the_reason(client):
+    w = world()
+    member = w.member("甲委员")
+    meeting = w.meeting(MeetingKind.STANDING)
+    services.meeting_close(meeting=meeting, actor=w.office)
+    client.force_login(member.user)
+    response = client.post(f"/meetings/{meeting.pk}/leave/", {"reason": "赴省里参加培训三天"})
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "会议未发出通知或考勤已结束，不能请假" in body
+    assert "赴省里参加培训三天" in body
+    assert not LeaveRequest.objects.exists()
+
+
+def test_a_speech_sent_to_a_meeting_cancelled_meanwhile_keeps_the_draft(client):
+    w = world()
+    member = w.member("甲委员")
+    plenary = w.plenary(sittings=3)
+    services.meeting_cancel(meeting=plenary, actor=w.office, note="因故延期")
+    client.force_login(member.user)
+    response = client.post(
+        f"/meetings/{plenary.pk}/speeches/new/",
+        {"title": "关于社区养老服务的建议", "body": "一、现状。二、建议增设日间照料中心。"},
+    )
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "会议已结束，不能再提交发言" in body
+    assert "一、现状。二、建议增设日间照料中心。" in body
+    assert not plenary.speeches.exists()
+
+
+def test_a_committee_report_filed_by_a_colleague_first_keeps_the_second_text(client):
+    w = world()
+    services.committee_reports_schedule(organisation=w.org, year=2026, actor=w.office)
+    report = CommitteeReport.objects.filter(committee=w.committee).first()
+    services.committee_report_file(
+        report=report, actor=w.committee_staff, content="上半年开展调研三次。"
+    )
+    client.force_login(w.office)
+    response = client.post(
+        f"/meetings/committee-reports/{report.pk}/", {"content": "上半年召开主任会议两次。"}
+    )
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "该报告已报送" in body
+    assert "上半年召开主任会议两次。" in body
+    assert CommitteeReport.objects.get(pk=report.pk).content == "上半年开展调研三次。"

@@ -1,0 +1,43 @@
+"""A refused action on an item's page shows why and keeps what was typed, even when the
+item's new state (a colleague acted first) no longer offers that form."""
+
+import pytest
+
+from tests.factories import user_with_role
+from tests.opinions.factories import make_opinion
+from xieshang.core.audit import history
+from xieshang.opinions.models import Opinion
+from xieshang.orgs.models import Role
+
+pytestmark = pytest.mark.django_db
+S = Opinion.Status
+
+
+def test_a_review_refused_because_a_colleague_decided_first_keeps_the_note(client, world):
+    opinion = make_opinion(world["member"], state=S.SUBMITTED)
+    colleague = user_with_role(Role.OFFICE, world["district"], full_name="另一位办公室干部")
+    client.force_login(colleague)
+    client.post(f"/opinions/{opinion.pk}/accept/", {"note": "采用"})
+    client.force_login(world["office"])
+    response = client.post(
+        f"/opinions/{opinion.pk}/return/", {"note": "请补充加装电梯的户数和资金缺口"}
+    )
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "不能执行此操作" in body
+    assert "请补充加装电梯的户数和资金缺口" in body
+    assert Opinion.objects.get(pk=opinion.pk).status == S.ACCEPTED
+    assert "opinion.return" not in [e.verb for e in history(opinion)]
+    assert "编入期刊" in body  # what the accepted item now offers is still there
+
+
+def test_a_second_submit_from_a_stale_page_says_why_it_was_refused(client, world):
+    opinion = make_opinion(world["member"])
+    client.force_login(world["member"].user)
+    client.post(f"/opinions/{opinion.pk}/submit/")
+    response = client.post(f"/opinions/{opinion.pk}/submit/")
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "不能执行此操作" in body
+    assert [e.verb for e in history(opinion)].count("opinion.submit") == 1
+    assert f'action="/opinions/{opinion.pk}/submit/"' not in body  # submitted: no button
