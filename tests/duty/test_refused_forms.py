@@ -9,8 +9,8 @@ from django.urls import reverse
 
 from tests.duty.factories import YEAR, record, setting
 from xieshang.core.models import Event
-from xieshang.duty.models import DisciplineCase, DutyKind, ExitProposal
-from xieshang.duty.services import case_decide, scan_discipline
+from xieshang.duty.models import DisciplineCase, DutyKind, DutyRecord, ExitProposal
+from xieshang.duty.services import case_decide, manual_entry_submit, scan_discipline
 
 pytestmark = pytest.mark.django_db
 
@@ -57,3 +57,27 @@ def test_a_refused_exit_decision_keeps_its_note_when_it_was_recorded_meanwhile(c
         .count()
         == 1
     )
+
+
+def test_a_refused_entry_decision_keeps_its_note_when_a_colleague_decided_first(client):
+    """Two office clerks had the queue of members' own entries open; the second one's
+    return came after the first had confirmed the entry. Before, a flash and a redirect to
+    the queue, where the entry was gone and the note with it."""
+    _org, _term, office, member = setting()
+    entry = manual_entry_submit(
+        member=member,
+        actor=member.user,
+        kind=DutyKind.INSPECTION,
+        date=dt.date(YEAR, 3, 5),
+        title="社区养老调研",
+        evidence="调研通知及签到表",
+    )
+    client.force_login(office)
+    url = reverse("duty:entry_decide", args=[entry.pk])
+    assert client.post(url, {"action": "approve", "note": "属实"}).status_code == 302
+    response = client.post(url, {"action": "reject", "note": "缺少签到表，请补充"})
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert REFUSED in body and "缺少签到表，请补充" in body
+    assert DutyRecord.objects.get(pk=entry.pk).status == DutyRecord.Status.CONFIRMED
+    assert Event.objects.filter(verb__in=["duty.entry_approve", "duty.entry_reject"]).count() == 1

@@ -3,6 +3,7 @@ meeting's new state (cancelled or closed meanwhile) no longer offers that form."
 
 import pytest
 
+from xieshang.core.models import Event
 from xieshang.meetings import services
 from xieshang.meetings.models import CommitteeReport, LeaveRequest, MeetingKind
 
@@ -80,3 +81,26 @@ def test_a_committee_report_filed_by_a_colleague_first_keeps_the_second_text(cli
     assert "该报告已报送" in body
     assert "上半年召开主任会议两次。" in body
     assert CommitteeReport.objects.get(pk=report.pk).content == "上半年开展调研三次。"
+
+
+def test_a_refused_leave_decision_keeps_the_note_when_the_request_was_decided_meanwhile(client):
+    """The chair had the leave queue open in two windows (or a delegate decided first); the
+    second decision came after the first. Before, a flash and a redirect to the queue, where
+    the request was gone and the 审批意见 with it."""
+    w = world()
+    m = w.member("甲委员")
+    plenary = w.plenary()
+    leave = services.leave_submit(
+        invitation=plenary.invitations.get(member=m), actor=m.user, reason="出差"
+    )
+    services.leave_decide(leave=leave, approve=True, actor=w.chair, note="同意")
+    client.force_login(w.chair)
+    response = client.post(
+        f"/meetings/leave/{leave.pk}/decide/",
+        {"decision": "refuse", "note": "全体会议期间原则上不准假"},
+    )
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "不能执行此操作" in body and "全体会议期间原则上不准假" in body
+    assert LeaveRequest.objects.get(pk=leave.pk).status == LeaveRequest.Status.APPROVED
+    assert Event.objects.filter(verb__in=["leave.approve", "leave.refuse"]).count() == 1

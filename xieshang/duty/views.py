@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from xieshang.core import access
 from xieshang.core import exports as core_exports
 from xieshang.core.audit import StaleEdit, TransitionError, history
+from xieshang.core.forms import add_service_errors
 from xieshang.core.params import paginate, year_param
 from xieshang.core.pdf import heading, pdf_response, render_pdf
 from xieshang.core.text import chinese_date
@@ -116,19 +117,33 @@ def entry_new(request):
     return render(request, "duty/entry_form.html", {"form": form}, status=status)
 
 
-@login_required
-def entries(request):
-    org = _office_org(request)
-    pending = (
+def _entries_page(request, org, *, refused=None, refused_form=None):
+    """The office's queue of members' own entries. `refused` is an entry whose decision was
+    refused (a colleague decided it meanwhile, say): its row comes first, with the reason
+    and the note that was typed, whatever its state now; the page answers 400."""
+    pending = list(
         DutyRecord.objects.filter(organisation=org, status=DutyRecord.Status.PENDING)
         .select_related("member")
         .order_by("date", "id")
     )
+    if refused is not None:
+        pending = [refused] + [e for e in pending if e.pk != refused.pk]
     return render(
         request,
         "duty/entries.html",
-        {"entries": pending, "form": EntryDecisionForm()},
+        {
+            "entries": pending,
+            "form": EntryDecisionForm(),
+            "refused": refused,
+            "refused_form": refused_form,
+        },
+        status=400 if refused is not None else 200,
     )
+
+
+@login_required
+def entries(request):
+    return _entries_page(request, _office_org(request))
 
 
 @login_required
@@ -148,10 +163,13 @@ def entry_decide(request, pk: int):
                 approve=approve,
                 note=form.cleaned_data["note"],
             )
-            messages.success(request, _("已确认。") if approve else _("已退回。"))
         except TransitionError as exc:
-            messages.error(request, str(exc))
-    return redirect("duty:entries")
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("已确认。") if approve else _("已退回。"))
+            return redirect("duty:entries")
+    entry = DutyRecord.objects.select_related("member").get(pk=entry.pk)
+    return _entries_page(request, org, refused=entry, refused_form=form)
 
 
 @login_required

@@ -68,7 +68,9 @@ def _render_detail(request, task, **forms):
         "feedback_form": forms.get("feedback_form") or FeedbackForm(),
         "extension_form": forms.get("extension_form") or ExtensionForm(),
         "reopen_form": forms.get("reopen_form") or ReopenForm(),
-        "decision_form": DecisionForm(),
+        "decision_form": forms.get("decision_form") or DecisionForm(),
+        # The extension whose refused decision `decision_form` holds.
+        "refused_extension": forms.get("refused_extension"),
     }
     status = 400 if forms else 200
     return render(request, "followups/detail.html", context, status=status)
@@ -143,14 +145,20 @@ def extension_decision(request, pk: int, ext_pk: int):
     form = DecisionForm(request.POST)
     form.is_valid()
     approve = request.POST.get("decision") == "approve"
-    return _act(
+    return run_action(
         request,
-        task,
         lambda: services.extension_decide(
             extension=ext,
             approve=approve,
             actor=request.user,
             note=form.cleaned_data.get("note", ""),
+        ),
+        success="",
+        done=reverse("followups:detail", args=[task.pk]),
+        form=form,
+        # Decided meanwhile (a colleague, another window): the page again, the note kept.
+        rerender=lambda: _render_detail(
+            request, task, decision_form=form, refused_extension=ext.pk
         ),
     )
 
@@ -364,6 +372,14 @@ REFERRAL_ACTIONS = {
 def referrals(request):
     """上报 queue (C2.9) of the office of a node: what lower nodes sent up to it, with the
     buttons to adopt, merge, forward or return; and, on the other tab, what it sent up."""
+    return _referrals_page(request)
+
+
+def _referrals_page(request, refused: Referral | None = None):
+    """The queue; `refused` is a referral whose decision was refused (a colleague decided it
+    meanwhile, say), carrying `refused_action`, `refused_note` and `refused_error`: its row
+    comes first with its buttons, the reason and the note typed, whatever its state now;
+    the page answers 400."""
     direction = "out" if request.GET.get("direction") == "out" else "in"
     state = request.GET.get("state", "submitted" if direction == "in" else "")
     if state not in dict(Referral.State.choices):
@@ -379,8 +395,11 @@ def referrals(request):
         request.user, direction=direction, state=state, content_type=content_type
     )
     page = paginate(request, qs, 50)
+    rows = list(page.object_list)
+    if refused is not None:
+        rows = [refused] + [r for r in rows if r.pk != refused.pk]
     labels = {ContentType.objects.get_for_model(k.model).pk: k for k in kinds.values()}
-    for r in page.object_list:
+    for r in rows:
         k = labels.get(r.content_type_id)
         r.kind_label = k.label if k else ""
         r.item_url = k.url(r.object_id) if k else ""
@@ -395,12 +414,14 @@ def referrals(request):
         "followups/referrals.html",
         {
             "page": page,
+            "rows": rows,
             "direction": direction,
             "state": state,
             "states": Referral.State.choices,
             "kind": kind,
             "kinds": [(key, k.label) for key, k in kinds.items()],
         },
+        status=400 if refused is not None else 200,
     )
 
 
@@ -441,13 +462,20 @@ def referral_decide(request, pk: int, action: str):
     service, done = REFERRAL_ACTIONS[action]
     note = request.POST.get("note", "")
     kwargs = {"reason": note} if action == "return" else {"note": note}
+    back = request.POST.get("next", "")
     try:
         service(referral=referral, actor=request.user, **kwargs)
     except (ValidationError, TransitionError) as exc:
-        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+        error = " ".join(getattr(exc, "messages", [str(exc)]))
+        if back != "item":
+            # The queue again, this referral's row first with the reason and the note kept.
+            referral.refresh_from_db()
+            referral.refused_action, referral.refused_note = action, note
+            referral.refused_error = error
+            return _referrals_page(request, refused=referral)
+        messages.error(request, error)
     else:
         messages.success(request, str(done))
-    back = request.POST.get("next", "")
     if back == "item":
         return redirect(kind_obj.url(referral.object_id))
     return redirect("followups:referrals")

@@ -222,10 +222,15 @@ def feed(request, token: str):
 # --- Leave queue --------------------------------------------------------------------------
 
 
-@login_required
-def leave_queue(request):
+def _leave_queue_page(request, *, refused=None, refused_form=None):
+    """The approvers' queue. `refused` is a request whose decision was refused (decided by a
+    colleague or withdrawn meanwhile, say): its row comes first, with the reason and the
+    审批意见 that was typed, whatever its state now; the page answers 400."""
     state = exports.leave_state(request)
     page = paginate(request, exports.leave_rows(request), 50)
+    rows = list(page.object_list)
+    if refused is not None:
+        rows = [refused] + [row for row in rows if row.pk != refused.pk]
     chair_orgs = list(cppcc_organisations(request.user, "meetings.leave_approve"))
     delegations = []
     delegate_form = None
@@ -241,12 +246,21 @@ def leave_queue(request):
         "meetings/leave_queue.html",
         {
             "page": page,
+            "rows": rows,
             "state": state,
             "decision_form": DecisionForm(),
+            "refused": refused,
+            "refused_form": refused_form,
             "delegations": delegations,
             "delegate_form": delegate_form,
         },
+        status=400 if refused is not None else 200,
     )
+
+
+@login_required
+def leave_queue(request):
+    return _leave_queue_page(request)
 
 
 @login_required
@@ -274,21 +288,23 @@ def leave_decide(request, pk: int):
     if not policies.can_decide_leave(request.user, leave):
         raise Http404
     form = DecisionForm(request.POST)
-    form.is_valid()
     approve = request.POST.get("decision") == "approve"
-    try:
-        services.leave_decide(
-            leave=leave, approve=approve, actor=request.user, note=form.cleaned_data.get("note", "")
-        )
-    except (ValidationError, TransitionError, PermissionDenied) as exc:
-        messages.error(request, _message(exc))
-    else:
-        messages.success(
-            request,
-            (_("已批准%(n)s的请假。") if approve else _("已不批准%(n)s的请假。"))
-            % {"n": leave.invitation.name},
-        )
-    return redirect("meetings:leave_queue")
+    if form.is_valid():
+        try:
+            services.leave_decide(
+                leave=leave, approve=approve, actor=request.user, note=form.cleaned_data["note"]
+            )
+        except (ValidationError, TransitionError, PermissionDenied) as exc:
+            form.add_error(None, _message(exc))
+        else:
+            messages.success(
+                request,
+                (_("已批准%(n)s的请假。") if approve else _("已不批准%(n)s的请假。"))
+                % {"n": leave.invitation.name},
+            )
+            return redirect("meetings:leave_queue")
+    # Refused: the queue again, this request's row first with the reason and the note kept.
+    return _leave_queue_page(request, refused=_leave_for(request, pk), refused_form=form)
 
 
 @login_required

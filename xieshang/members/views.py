@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from xieshang.core import access, jobs, pii
 from xieshang.core.audit import StaleEdit, TransitionError, verb_label
 from xieshang.core.excel import xlsx_response
+from xieshang.core.forms import add_service_errors
 from xieshang.core.jobs import Job
 from xieshang.core.params import paginate
 
@@ -157,11 +158,20 @@ def _history_rows(events) -> list[dict]:
 
 @login_required
 def member_detail(request, pk: int):
-    member = _get_member(request.user, pk)
+    return _detail_page(request, _get_member(request.user, pk))
+
+
+def _detail_page(request, member, *, refused_seat_pk=None, refused_form=None):
+    """The member's page. `refused_form` is a refused exit of the seat `refused_seat_pk` (a
+    colleague recorded one meanwhile, say): shown again on that seat with its reason and
+    what was typed, whatever the seat's state now; the page answers 400."""
     memberships = selectors.memberships_of(member)
     show_pii = access.can(request.user, "members.view_pii", member.organisation)
     personal = pii.personal_data(actor=request.user, subject=member, show=show_pii)
     can_edit = access.can(request.user, "members.edit", member.organisation)
+    status_form = StatusForm() if can_edit else None
+    for seat in memberships:
+        seat.exit_form = refused_form if seat.pk == refused_seat_pk else status_form
     return render(
         request,
         "members/detail.html",
@@ -172,9 +182,10 @@ def member_detail(request, pk: int):
             "show_pii": show_pii,
             "history": _history_rows(selectors.member_history(member, memberships)[:100]),
             "can_edit": can_edit,
-            "status_form": StatusForm() if can_edit else None,
+            "status_form": status_form,
             "active": Membership.Status.ACTIVE,
         },
+        status=400 if refused_form is not None else 200,
     )
 
 
@@ -244,13 +255,15 @@ def membership_status(request, pk: int, membership_pk: int):
                 on_date=form.cleaned_data["on_date"],
             )
         except TransitionError as exc:
-            messages.error(request, str(exc))
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("已记录委员状态变更。"))
+            return redirect("members:detail", pk=member.pk)
     else:
         errors = "；".join(f"{form.fields[k].label}：{' '.join(v)}" for k, v in form.errors.items())
-        messages.error(request, _("状态未变更：%(e)s") % {"e": errors})
-    return redirect("members:detail", pk=member.pk)
+        form.add_error(None, _("状态未变更：%(e)s") % {"e": errors})
+    # Refused (the seat ended meanwhile, say): the page again, the reason and input kept.
+    return _detail_page(request, member, refused_seat_pk=seat.pk, refused_form=form)
 
 
 @login_required

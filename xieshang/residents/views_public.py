@@ -110,7 +110,9 @@ def _public_view(request, issue: ResidentIssue, *, rate_form=None, status=200):
             "issue": issue,
             "steps": selectors.public_steps(issue),
             "answer": answer,
-            "rate_form": (rate_form or RateForm()) if rateable else None,
+            # A refused rating (rated from another tab, say) is shown again with its reason
+            # and comment, whatever the issue's state now offers.
+            "rate_form": rate_form or (RateForm() if rateable else None),
         },
         status=status,
     )
