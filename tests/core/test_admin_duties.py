@@ -83,7 +83,7 @@ def test_it_creates_an_account_with_a_one_time_password_that_must_be_changed(
 def test_it_refuses_an_organisation_outside_the_admins_scope(admin_client, tree):
     west = tree[2]
     response = _create(admin_client, west)
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert not User.objects.filter(username="zhangsan").exists()
     page = response.content.decode()
     assert "选择一个有效的选项" in page

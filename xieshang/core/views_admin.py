@@ -87,7 +87,9 @@ def user_create(request):
             form.add_error(None, str(exc))
         else:
             return _password_issued(request, user, password, created=True)
-    return render(request, "core/user_form.html", {"form": form})
+    return render(
+        request, "core/user_form.html", {"form": form}, status=400 if form.errors else 200
+    )
 
 
 def _password_issued(request, user, password: str, created: bool) -> HttpResponse:
