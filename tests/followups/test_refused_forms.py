@@ -40,6 +40,15 @@ def test_a_refused_referral_return_keeps_its_reason_when_a_colleague_adopted_it_
     assert REFUSED in body and "材料不全，请补充调研数据" in body
     assert Referral.objects.get(pk=referral.pk).state == Referral.State.ADOPTED
     assert not Event.objects.filter(verb="referral.return").exists()
+    # The same from the item's own page (its 上报 panel): the queue, with the row and reason.
+    response = client.post(
+        f"/followups/referrals/{referral.pk}/return/",
+        {"note": "请补充区级处理情况", "next": "item"},
+    )
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert REFUSED in body and "请补充区级处理情况" in body
+    assert not Event.objects.filter(verb="referral.return").exists()
 
 
 def test_a_refused_extension_decision_keeps_its_note_when_a_colleague_decided_first(client):

@@ -466,16 +466,13 @@ def referral_decide(request, pk: int, action: str):
     try:
         service(referral=referral, actor=request.user, **kwargs)
     except (ValidationError, TransitionError) as exc:
-        error = " ".join(getattr(exc, "messages", [str(exc)]))
-        if back != "item":
-            # The queue again, this referral's row first with the reason and the note kept.
-            referral.refresh_from_db()
-            referral.refused_action, referral.refused_note = action, note
-            referral.refused_error = error
-            return _referrals_page(request, refused=referral)
-        messages.error(request, error)
-    else:
-        messages.success(request, str(done))
+        # The queue again, this referral's row first with the reason and the note kept; also
+        # from an item's own page, which cannot show a refused form of another app's panel.
+        referral.refresh_from_db()
+        referral.refused_action, referral.refused_note = action, note
+        referral.refused_error = " ".join(getattr(exc, "messages", [str(exc)]))
+        return _referrals_page(request, refused=referral)
+    messages.success(request, str(done))
     if back == "item":
         return redirect(kind_obj.url(referral.object_id))
     return redirect("followups:referrals")
