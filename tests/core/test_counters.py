@@ -58,5 +58,5 @@ def test_first_use_from_many_transactions_at_once_gives_distinct_numbers(tmp_pat
         for thread in threads:
             thread.join(timeout=60)
         value = Counter.objects.get(key="race").value
-    assert value == parallel
+    assert value == parallel, got  # an exception in `got` says which thread failed and why
     assert sorted(got) == list(range(1, parallel + 1))

@@ -18,14 +18,18 @@ from .factories import committee
 
 pytestmark = pytest.mark.django_db
 
-TODAY = timezone.localdate()
+
+def today():
+    """Read at each use: a module-level date goes stale when a run crosses midnight in
+    Beijing (16:00 UTC), and "tomorrow" is then today."""
+    return timezone.localdate()
 
 
 def form_data(member, **extra):
     data = {
         "member": member.pk,
         "kind": "talk",
-        "date": TODAY.isoformat(),
+        "date": today().isoformat(),
         "by_name": "区政协主席张明",
         "place": "区政协机关",
         "topic": "了解履职情况",
@@ -37,7 +41,8 @@ def form_data(member, **extra):
     return data
 
 
-def contact(member, kind="talk", date=TODAY, **kwargs):
+def contact(member, kind="talk", date=None, **kwargs):
+    date = date or today()
     return MemberContact.objects.create(
         organisation=member.organisation,
         member=member,
@@ -90,7 +95,7 @@ def test_it_refuses_a_future_date_and_keeps_what_was_typed(client):
     c = committee()
     wang = c.member("王委员")
     client.force_login(c.clerk)
-    tomorrow = (TODAY + dt.timedelta(days=1)).isoformat()
+    tomorrow = (today() + dt.timedelta(days=1)).isoformat()
     response = client.post(
         reverse("members:contact_create"), form_data(wang, date=tomorrow, topic="独特的主题词")
     )
@@ -181,15 +186,15 @@ def test_it_filters_the_list_by_year_kind_and_sector(client):
     c = committee()
     a = c.member("王经济")
     b = c.member("李教育", sector=c.sector2)
-    contact(a, "talk", dt.date(TODAY.year, 1, 2), topic="今年谈话")
-    contact(b, "visit", dt.date(TODAY.year, 1, 3), topic="今年走访")
-    contact(a, "visit", dt.date(TODAY.year - 1, 5, 1), topic="去年走访")
+    contact(a, "talk", dt.date(today().year, 1, 2), topic="今年谈话")
+    contact(b, "visit", dt.date(today().year, 1, 3), topic="今年走访")
+    contact(a, "visit", dt.date(today().year - 1, 5, 1), topic="去年走访")
     client.force_login(c.clerk)
 
     def topics(**params):
         return [e.topic for e in client.get(reverse("members:contacts"), params).context["page"]]
 
-    assert topics(year=TODAY.year) == ["今年走访", "今年谈话"]
+    assert topics(year=today().year) == ["今年走访", "今年谈话"]
     assert topics(kind="visit") == ["今年走访", "去年走访"]
     assert topics(sector=c.sector2.pk) == ["今年走访"]
     assert client.get(reverse("members:contacts"), {"kind": "nonsense"}).status_code == 400
@@ -202,7 +207,7 @@ def test_the_yearly_report_counts_per_kind_and_sector_and_names_members_not_cont
     b = c.member("李经济")
     d = c.member("张教育", sector=c.sector2)
     c.member("赵教育", sector=c.sector2)
-    year = TODAY.year
+    year = today().year
     contact(a, "talk", dt.date(year, 1, 2))
     contact(a, "visit", dt.date(year, 1, 3))
     contact(d, "visit", dt.date(year, 1, 4))
@@ -259,7 +264,7 @@ def test_the_list_runs_the_same_number_of_queries_for_3_or_30_entries(client):
             member = c.member(f"委员{MemberContact.objects.count()}号{i}")
             entry = contact(member)
             entry.followup_task = Task.objects.create(
-                organisation=c.org, title="t", department=dept, start_date=TODAY, due_date=TODAY
+                organisation=c.org, title="t", department=dept, start_date=today(), due_date=today()
             )
             entry.save()
 
@@ -277,8 +282,8 @@ def test_the_follow_up_task_is_a_link_only_for_those_whose_task_page_opens(clien
         organisation=c.org,
         title="t",
         department=DepartmentFactory(organisation=c.org, name="区交通局"),
-        start_date=TODAY,
-        due_date=TODAY,
+        start_date=today(),
+        due_date=today(),
     )
     entry.save()
     link = f'href="{reverse("followups:detail", args=[entry.followup_task.pk])}"'

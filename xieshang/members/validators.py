@@ -5,6 +5,7 @@ import datetime as dt
 import re
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 # GB 11643-1999: weights of the first 17 digits, and the check character for sum mod 11.
@@ -45,7 +46,7 @@ def validate_id_number(value: str) -> str:
     if not _ID_RE.match(value):
         raise ValidationError(_("身份证号应为18位，最后一位可为数字或X。"), code="id_format")
     birth = id_number_birth_date(value)
-    if birth is None or birth > dt.date.today() or birth.year < 1900:
+    if birth is None or birth > timezone.localdate() or birth.year < 1900:
         raise ValidationError(_("身份证号中的出生日期无效。"), code="id_birth")
     if id_number_check_char(value[:17]) != value[17]:
         raise ValidationError(_("身份证号校验位不正确，请核对。"), code="id_checksum")
