@@ -155,8 +155,8 @@ def test_it_lists_members_with_a_fixed_number_of_queries(client, django_assert_n
     assert len(names_on_page(response)) == count
 
 
-# session, user, role assignments, organisations count, page count, rows, committees,
-# categories, the access-log insert, unread count, the parties filter, and the session save
-# (savepoint, update, release). Terms, sectors, committees and groups are searched on the
-# server (core.pickers): none is listed, so none is queried.
-LIST_QUERIES = 14
+# session, user, role assignments, organisations count, page count, the page's ids, its
+# rows, committees, categories, the access-log insert, unread count, the parties filter, and
+# the session save (savepoint, update, release). Terms, sectors, committees and groups are
+# searched on the server (core.pickers): none is listed, so none is queried.
+LIST_QUERIES = 15

@@ -1,7 +1,8 @@
 """The member list counts its total with another query than its page
-(`selectors.membership_count`): the scope checked on the seats' terms, not on every
-member's organisation. The two agree because a seat is always in a term of its member's
-own organisation, which `services.member_create` holds to."""
+(`selectors.membership_count`), and reads its page ids first (`membership_pages`): both
+check the scope on the seats' terms, not on every member's organisation. The two agree
+because a seat is always in a term of its member's own organisation, which
+`services.member_create` holds to."""
 
 import pytest
 
@@ -39,6 +40,9 @@ def test_the_total_is_the_number_of_seats_the_list_shows():
         for f in filters:
             listed = list(selectors.membership_rows(user, f))
             assert selectors.membership_count(user, f) == len(listed), (user.username, f)
+            # The page the list shows, read ids first, holds the same seats in the same order.
+            assert selectors.membership_pages(user, f)[0:50] == listed, (user.username, f)
+            assert selectors.membership_pages(user, f)[1:3] == listed[1:3], (user.username, f)
     assert len(selectors.membership_rows(city_office)) == 5
     assert len(selectors.membership_rows(east.clerk)) == 3
     # Another district's term shows nothing to the east's clerk, in the list or the total.

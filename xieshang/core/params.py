@@ -66,6 +66,24 @@ def year_param(request, name: str = "year", *, default: int | None = None) -> in
     )
 
 
+class IdsFirst:
+    """A sorted list read a page at a time in two steps: the page's ids from `ids` (the
+    filter and the sort, with only the joins the sort needs), then those rows from
+    `rows(ids)` with everything the page shows. Sorting a wide scope's rows after joining
+    all they show costs more than joining a page's 50 rows (a city office's 2,268 seats:
+    9.7 ms → 4.3 ms). Slicing gives a list in the order of `ids`; count with `paginate`'s
+    `count`."""
+
+    def __init__(self, ids, rows) -> None:
+        self.ids = ids
+        self.rows = rows
+
+    def __getitem__(self, key: slice) -> list:
+        wanted = list(self.ids[key])
+        found = {row.pk: row for row in self.rows(wanted)}
+        return [found[pk] for pk in wanted if pk in found]
+
+
 class _CountedPaginator(Paginator):
     """A paginator that asks `count()` for the total: a list may be counted fastest by
     another query than the one that reads a page of it in order."""

@@ -49,7 +49,7 @@ def member_list(request):
     access.require(request.user, "members.view")
     form = MemberFilterForm(request.GET or None, user=request.user)
     filters = form.to_filter() if form.is_bound else selectors.MemberFilter()
-    rows = selectors.membership_rows(request.user, filters)
+    rows = selectors.membership_pages(request.user, filters)
     page = paginate(
         request,
         rows,
