@@ -9,6 +9,7 @@ from ninja.errors import HttpError
 
 from xieshang.api.schemas import ErrorOut, Id, Page
 from xieshang.core import access, pii
+from xieshang.core.params import IdsFirst
 from xieshang.members import selectors
 from xieshang.members.models import Member, Membership
 
@@ -120,9 +121,10 @@ def member_list(request, filters: Query[MemberFilters]):
         q=filters.q.strip(),
         order=filters.order,
     )
-    rows = selectors.membership_rows(user, wanted)
+    pages = selectors.membership_pages(user, wanted)
     count = selectors.membership_count(user, wanted)
-    seats = list(rows.select_related("term", "activity_group")[(page - 1) * size : page * size])
+    rows = IdsFirst(pages.ids, lambda pks: pages.rows(pks).select_related("term", "activity_group"))
+    seats = rows[(page - 1) * size : page * size]
     items, unmasked = [], 0
     for seat in seats:
         m: Member = seat.member
