@@ -81,3 +81,6 @@ def test_a_refused_entry_decision_keeps_its_note_when_a_colleague_decided_first(
     assert REFUSED in body and "缺少签到表，请补充" in body
     assert DutyRecord.objects.get(pk=entry.pk).status == DutyRecord.Status.CONFIRMED
     assert Event.objects.filter(verb__in=["duty.entry_approve", "duty.entry_reject"]).count() == 1
+    # The decided row offers no buttons that would be refused again.
+    row = body.split(f'id="entry-{entry.pk}"', 1)[1].split("</tr>", 1)[0]
+    assert 'value="reject"' not in row

@@ -38,6 +38,7 @@ def test_a_refused_referral_return_keeps_its_reason_when_a_colleague_adopted_it_
     body = response.content.decode()
     assert response.status_code == 400
     assert REFUSED in body and "材料不全，请补充调研数据" in body
+    assert f'action="/followups/referrals/{referral.pk}/return/"' not in body  # no button
     assert Referral.objects.get(pk=referral.pk).state == Referral.State.ADOPTED
     assert not Event.objects.filter(verb="referral.return").exists()
     # The same from the item's own page (its 上报 panel): the queue, with the row and reason.

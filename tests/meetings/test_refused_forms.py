@@ -104,3 +104,6 @@ def test_a_refused_leave_decision_keeps_the_note_when_the_request_was_decided_me
     assert "不能执行此操作" in body and "全体会议期间原则上不准假" in body
     assert LeaveRequest.objects.get(pk=leave.pk).status == LeaveRequest.Status.APPROVED
     assert Event.objects.filter(verb__in=["leave.approve", "leave.refuse"]).count() == 1
+    # The decided row says how it was decided and offers no buttons that would fail again.
+    row = body.split(f'id="leave-{leave.pk}"', 1)[1].split("</tr>", 1)[0]
+    assert "已批准" in row and 'value="refuse"' not in row
