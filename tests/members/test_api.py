@@ -106,8 +106,8 @@ def test_it_lists_with_a_fixed_number_of_queries(client, django_assert_num_queri
     for i in range(count):
         c.member(f"王{'一二三四五六七八九十'[i % 10]}{'甲乙丙'[i // 10]}")
     auth = bearer(c.clerk)
-    # token, last-used stamp, role assignments, count, rows, committees, categories,
-    # the access-log insert
-    with django_assert_num_queries(8):
+    # token, last-used stamp, role assignments, count, the page's ids, its rows, committees,
+    # categories, the access-log insert
+    with django_assert_num_queries(9):
         body = client.get("/api/v1/members/", {"page_size": 100}, **auth).json()
     assert len(body["items"]) == count
