@@ -65,6 +65,16 @@ def add_service_errors(form: forms.BaseForm, exc: Exception) -> None:
         form.add_error(None, str(exc))
 
 
+def refused_first(rows, refused) -> list:
+    """A list page shown again after one row's action was refused: that row first (a
+    colleague decided it meanwhile, say, so it may have left the list), then the page's
+    other rows; the template shows the reason and what was typed on it."""
+    rows = list(rows)
+    if refused is None:
+        return rows
+    return [refused] + [row for row in rows if row.pk != refused.pk]
+
+
 def refusal_message(exc: Exception) -> str:
     """A service's refusal as one sentence for a flash message."""
     return exc.messages[0] if isinstance(exc, ValidationError) else str(exc)

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from xieshang.core import access
 from xieshang.core import exports as core_exports
 from xieshang.core.audit import StaleEdit, TransitionError, history
-from xieshang.core.forms import add_service_errors
+from xieshang.core.forms import add_service_errors, refused_first
 from xieshang.core.params import paginate, year_param
 from xieshang.core.pdf import heading, pdf_response, render_pdf
 from xieshang.core.text import chinese_date
@@ -121,13 +121,12 @@ def _entries_page(request, org, *, refused=None, refused_form=None):
     """The office's queue of members' own entries. `refused` is an entry whose decision was
     refused (a colleague decided it meanwhile, say): its row comes first, with the reason
     and the note that was typed, whatever its state now; the page answers 400."""
-    pending = list(
+    pending = refused_first(
         DutyRecord.objects.filter(organisation=org, status=DutyRecord.Status.PENDING)
         .select_related("member")
-        .order_by("date", "id")
+        .order_by("date", "id"),
+        refused,
     )
-    if refused is not None:
-        pending = [refused] + [e for e in pending if e.pk != refused.pk]
     return render(
         request,
         "duty/entries.html",

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from xieshang.core import access
 from xieshang.core.audit import TransitionError, history
-from xieshang.core.forms import add_service_errors, run_action
+from xieshang.core.forms import add_service_errors, refused_first, run_action
 from xieshang.core.params import paginate, year_param
 
 from . import policies, selectors, services
@@ -395,9 +395,7 @@ def _referrals_page(request, refused: Referral | None = None):
         request.user, direction=direction, state=state, content_type=content_type
     )
     page = paginate(request, qs, 50)
-    rows = list(page.object_list)
-    if refused is not None:
-        rows = [refused] + [r for r in rows if r.pk != refused.pk]
+    rows = refused_first(page.object_list, refused)
     labels = {ContentType.objects.get_for_model(k.model).pk: k for k in kinds.values()}
     for r in rows:
         k = labels.get(r.content_type_id)

@@ -16,6 +16,7 @@ from xieshang.core import exports as core_exports
 from xieshang.core.audit import TransitionError, record_event
 from xieshang.core.excel import xlsx_response
 from xieshang.core.files import content_disposition
+from xieshang.core.forms import refused_first
 from xieshang.core.params import paginate
 from xieshang.members.selectors import cppcc_organisations
 
@@ -228,9 +229,7 @@ def _leave_queue_page(request, *, refused=None, refused_form=None):
     审批意见 that was typed, whatever its state now; the page answers 400."""
     state = exports.leave_state(request)
     page = paginate(request, exports.leave_rows(request), 50)
-    rows = list(page.object_list)
-    if refused is not None:
-        rows = [refused] + [row for row in rows if row.pk != refused.pk]
+    rows = refused_first(page.object_list, refused)
     chair_orgs = list(cppcc_organisations(request.user, "meetings.leave_approve"))
     delegations = []
     delegate_form = None
