@@ -6,7 +6,7 @@ would; forms are not submitted and downloads are not fetched.
 """
 
 import re
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable
 from html.parser import HTMLParser
 
@@ -49,6 +49,16 @@ def crawl(
             if not SKIP.search(link) and link not in seen:
                 queue.append((link, depth + 1))
     return seen
+
+
+def label_faults(html: str) -> dict | None:
+    """Ids used twice and labels naming no field on a page, or None. A label must name its
+    own field: two fields with one id (two forms with a "note" side by side) leave a screen
+    reader, and a click on the label, at the wrong box."""
+    ids = Counter(re.findall(r'\sid="([^"]+)"', html))
+    twice = sorted(i for i, n in ids.items() if n > 1)
+    orphans = sorted(set(re.findall(r'\sfor="([^"]+)"', html)) - set(ids))
+    return {"twice": twice, "for nothing": orphans} if twice or orphans else None
 
 
 class _VisibleText(HTMLParser):

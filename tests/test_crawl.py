@@ -8,7 +8,7 @@ submitted; this is about pages that break when the data is real and varied.
 
 import pytest
 
-from tests.crawling import crawl, demo  # noqa: F401 - demo is a fixture
+from tests.crawling import crawl, demo, label_faults  # noqa: F401 - demo is a fixture
 from xieshang.demo import accounts
 
 
@@ -20,7 +20,14 @@ def test_every_page_a_role_can_reach_opens(client, username):
 
     user = User.objects.get(username=username)
     client.force_login(user)
-    pages = crawl(client)
+    mislabelled = {}
+
+    def visit(url, html):
+        if faults := label_faults(html):
+            mislabelled[url] = faults
+
+    pages = crawl(client, visit=visit)
+    assert mislabelled == {}, mislabelled
     broken = {url: code for url, code in pages.items() if code >= 500}
     assert broken == {}, broken
     # A link shown to a role must open for it: no link to a page that says "not found".

@@ -13,7 +13,7 @@ import re
 
 import pytest
 
-from tests.crawling import city_demo, crawl  # noqa: F401 - city_demo is a fixture
+from tests.crawling import city_demo, crawl, label_faults  # noqa: F401 - city_demo is a fixture
 
 # The whole district crawl again would cost a minute for little: these are the accounts
 # outside the demo district and the roles whose dead links the city's data showed.
@@ -72,8 +72,11 @@ def _login(username):
 def test_every_page_a_city_account_can_reach_opens(client, username):
     client.force_login(_login(username))
     long_lists = {}
+    mislabelled = {}
 
     def visit(url, html):
+        if faults := label_faults(html):
+            mislabelled[url] = faults
         for attrs, options in SELECT.findall(html):
             n = options.count("<option")
             if n > MAX_OPTIONS and "data-picker-source" not in attrs:
@@ -89,3 +92,4 @@ def test_every_page_a_city_account_can_reach_opens(client, username):
     assert dead == {}, dead
     assert len(pages) > 3, pages  # the account has somewhere to go
     assert long_lists == {}, long_lists
+    assert mislabelled == {}, mislabelled

@@ -4,6 +4,7 @@ form: the page answers 400, says why, keeps the text, and the stale action is no
 """
 
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
@@ -13,6 +14,7 @@ from xieshang.consultation.models import ActivityForm, Outcome, PlanComment, Top
 from xieshang.consultation.selectors import outcome_tasks
 from xieshang.core.models import Event
 from xieshang.followups import services as followups
+from xieshang.orgs.models import Role, RoleAssignment
 
 REFUSED = "不能执行此操作"  # core.audit.transition's refusal
 NO_RIGHT = "您在当前环节无权进行此操作"
@@ -192,6 +194,31 @@ def test_a_refused_outcome_action_keeps_what_was_typed_when_a_colleague_acted_fi
     assert response.status_code == 400
     assert REFUSED in body and "反馈均已办结" in body
     assert Event.objects.filter(verb="outcome.close").count() == 1
+
+
+def test_a_refused_note_shown_beside_another_note_form_keeps_its_own_label(world, client):
+    """A clerk who may both decide and close: a stale "进入决策程序" comes back beside the close
+    form, each label pointing at its own textarea (one id each on the page)."""
+    RoleAssignment.objects.create(
+        user=world.office, organisation=world.district, role=Role.PARTY_OFFICE
+    )
+    bulletin = services.outcome_create(
+        activity=_activity(world, held=True),
+        actor=world.office,
+        kind=Outcome.Kind.BULLETIN,
+        title="关于优化营商环境的协商专报",
+        body="……",
+        to_party_office=False,
+    )
+    services.outcome_submit(outcome=bulletin, actor=world.office)
+    client.force_login(world.office)
+    response, body = _post(client, "outcome_in_decision", [bulletin.pk], {"note": "请常委会研究"})
+    assert response.status_code == 400 and "请常委会研究" in body
+    assert 'action="%s"' % reverse("consultation:outcome_close", args=[bulletin.pk]) in body
+    ids = re.findall(r'\bid="([^"]+)"', body)
+    assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
+    for target in re.findall(r'\bfor="([^"]+)"', body):
+        assert target in ids
 
 
 @pytest.mark.clause("C4.1")

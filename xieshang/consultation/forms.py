@@ -527,6 +527,7 @@ class AttendanceForm(forms.Form):
 
 
 class SpeechForm(StyledForm, forms.Form):
+    id_prefix = "speech"  # beside the outcome form's title
     speaker = forms.CharField(label=_("发言人"), max_length=50)
     title = forms.CharField(label=_("发言题目"), max_length=100)
     text = forms.CharField(

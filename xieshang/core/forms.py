@@ -45,9 +45,16 @@ def style_widgets(form: forms.BaseForm) -> None:
 
 
 class StyledForm:
-    """Mixin: `class MyForm(StyledForm, forms.Form)` gets Bootstrap classes on its widgets."""
+    """Mixin: `class MyForm(StyledForm, forms.Form)` gets Bootstrap classes on its widgets.
+
+    A form shown on one page beside another with a field of the same name ("note") sets
+    `id_prefix`, so that each label points at its own field."""
+
+    id_prefix = ""
 
     def __init__(self, *args, **kwargs):
+        if self.id_prefix:
+            kwargs.setdefault("auto_id", f"id_{self.id_prefix}_%s")
         super().__init__(*args, **kwargs)
         style_widgets(self)
 

@@ -84,12 +84,14 @@ class PlatformForm(StyledForm, forms.ModelForm):
 
 
 class StatusForm(StyledForm, forms.Form):
+    id_prefix = "status"
     to = forms.ChoiceField(label=_("变更为"), choices=Platform.Status.choices)
     on = forms.DateField(label=_("日期"), widget=DateInput(), required=False)
     note = forms.CharField(label=_("说明"), max_length=200, required=False)
 
 
 class AssignForm(StyledForm, forms.Form):
+    id_prefix = "assign"
     member = forms.ModelChoiceField(label=_("委员"), queryset=Member.objects.none())
     since = forms.DateField(label=_("下沉日期"), widget=DateInput(), required=False)
     note = forms.CharField(label=_("备注"), max_length=200, required=False)
