@@ -214,7 +214,8 @@ def test_a_refused_note_shown_beside_another_note_form_keeps_its_own_label(world
     client.force_login(world.office)
     response, body = _post(client, "outcome_in_decision", [bulletin.pk], {"note": "请常委会研究"})
     assert response.status_code == 400 and "请常委会研究" in body
-    assert 'action="%s"' % reverse("consultation:outcome_close", args=[bulletin.pk]) in body
+    close = reverse("consultation:outcome_close", args=[bulletin.pk])
+    assert f'action="{close}"' in body
     ids = re.findall(r'\bid="([^"]+)"', body)
     assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
     for target in re.findall(r'\bfor="([^"]+)"', body):

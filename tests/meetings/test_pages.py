@@ -11,6 +11,7 @@ from xieshang.meetings import services
 from xieshang.meetings.models import Attendance, LeaveRequest, Meeting, MeetingKind
 from xieshang.orgs.models import Level, Role
 
+from ..crawling import label_faults
 from ..factories import make_org, user_with_role
 from .factories import world
 
@@ -324,6 +325,8 @@ def test_an_inspection_report_takes_a_leaders_instruction_as_a_follow_up(client)
     assert task.subject.item == inspection
     html = client.get(f"/meetings/{inspection.pk}/").content.decode()
     assert "视察发现三方面问题" in html and "请住建局认真研究落实。" in html
+    # The report's text and the instruction's text are two boxes, each with its own label.
+    assert label_faults(html) is None, label_faults(html)
 
 
 @pytest.mark.clause("C6.1")

@@ -1,6 +1,8 @@
 """A refused action on an item's page shows why and keeps what was typed, even when the
 item's new state (a colleague acted first) no longer offers that form."""
 
+import re
+
 import pytest
 
 from tests.factories import user_with_role
@@ -41,3 +43,27 @@ def test_a_second_submit_from_a_stale_page_says_why_it_was_refused(client, world
     assert "不能执行此操作" in body
     assert [e.verb for e in history(opinion)].count("opinion.submit") == 1
     assert f'action="/opinions/{opinion.pk}/submit/"' not in body  # submitted: no button
+
+
+def test_a_refused_issue_keeps_the_ticked_rows_and_the_editor_note(client, world):
+    """A colleague published one of the ticked items while the list was open: the refusal
+    says so, and the other ticks and the editor's note are still there to send again."""
+    a, b, c = (
+        make_opinion(world["member"], office=world["office"], state=S.ACCEPTED, title=title)
+        for title in ("关于加装电梯的建议", "关于社区食堂的建议", "关于校园周边交通的建议")
+    )
+    colleague = user_with_role(Role.OFFICE, world["district"], full_name="另一位办公室干部")
+    client.force_login(colleague)
+    assert client.post("/opinions/issues/new/", {"opinions": [b.pk]}).status_code == 302
+    client.force_login(world["office"])
+    response = client.post(
+        "/opinions/issues/new/",
+        {"opinions": [a.pk, b.pk, c.pk], "editor_note": "本期聚焦民生实事"},
+    )
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "可能已由他人编发" in body and "本期聚焦民生实事" in body
+    for opinion in (a, c):
+        assert re.search(rf'value="{opinion.pk}" id="pick-{opinion.pk}"[^>]*\schecked', body)
+    assert not re.search(rf'id="pick-{b.pk}"[^>]*\schecked', body)  # it has left the list
+    assert Opinion.objects.get(pk=a.pk).status == S.ACCEPTED

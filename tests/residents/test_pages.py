@@ -192,6 +192,28 @@ def test_bulk_reject_through_the_queue(client, world):
     assert set(ResidentIssue.objects.values_list("status", flat=True)) == {"rejected"}
 
 
+def test_bulk_reject_skips_an_item_a_colleague_handled_and_rejects_the_rest(client, world):
+    a, _c = raise_issue(world, title="代开发票")
+    b, _c = raise_issue(world, title="网赌")
+    c, _c = raise_issue(world, title="刷单兼职")
+    client.force_login(world["liaison"])
+    # A colleague rejected one of the ticked rows while the list was open.
+    services.issue_reject(issue=b, actor=world["liaison"], reason="重复提交")
+    response = client.post(
+        reverse("residents:reject_bulk"),
+        {"issues": [a.pk, b.pk, c.pk], "reason": "广告或垃圾信息"},
+        follow=True,
+    )
+    body = response.content.decode()
+    assert "已不予受理2件" in body and "有1件已由他人处理，未作变动" in body
+    assert set(ResidentIssue.objects.values_list("status", flat=True)) == {"rejected"}
+    notes = dict(
+        Event.objects.filter(verb="resident_issue.reject").values_list("object_id", "note")
+    )
+    spam = "广告或垃圾信息"
+    assert notes == {str(a.pk): spam, str(b.pk): "重复提交", str(c.pk): spam}
+
+
 def test_staff_enter_an_issue_and_get_the_code_to_hand_over(client, world):
     client.force_login(world["liaison"])
     assert client.get(reverse("residents:create")).status_code == 200

@@ -44,6 +44,8 @@ class ReopenForm(StyledForm, forms.Form):
 class InstructionForm(StyledForm, forms.Form):
     """The one form for a leader's instruction on any item (followups.instructions)."""
 
+    id_prefix = "instruction"  # a panel on other pages, beside their own forms
+
     leader = forms.CharField(label=_("批示领导"), max_length=50)
     level = forms.ChoiceField(label=_("领导层级"), choices=LeaderLevel.choices)
     instructed_on = forms.DateField(

@@ -100,7 +100,13 @@ class IssueForm(forms.Form):
         label=_("编发的信息"),
         queryset=Opinion.objects.none(),
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": _("请选择要编发的信息。")},
+        error_messages={
+            "required": _("请选择要编发的信息。"),
+            # A ticked one a colleague published (or sent back) while the list was open.
+            "invalid_choice": _(
+                "所选信息中有的已不在待编发之列（可能已由他人编发），请核对后再提交。"
+            ),
+        },
     )
     editor_note = forms.CharField(
         label=_("编者按"),

@@ -308,7 +308,14 @@ def issue_create(request):
     return render(
         request,
         "opinions/queue.html",
-        {"page": page, "state": S.ACCEPTED, "states": STATES, "issue_form": form},
+        {
+            "page": page,
+            "state": S.ACCEPTED,
+            "states": STATES,
+            "issue_form": form,
+            # The rows the editor ticked stay ticked, so only the stale one needs a look.
+            "ticked": set(request.POST.getlist("opinions")),
+        },
         status=400,
     )
 

@@ -87,15 +87,24 @@ def queue(request):
 def reject_bulk(request):
     if not policies.triages_somewhere(request.user):
         raise PermissionDenied
-    waiting = ResidentIssue.objects.filter(policies.triage_q(request.user), status=S.SUBMITTED)
-    form = BulkRejectForm(request.POST, issues=waiting)
+    # Any item the triager handles, whatever its state: one a colleague handled while the
+    # list was open is skipped and counted, instead of refusing (and unticking) all of them.
+    mine = ResidentIssue.objects.filter(policies.triage_q(request.user))
+    form = BulkRejectForm(request.POST, issues=mine)
     if form.is_valid():
+        chosen = form.cleaned_data["issues"]
         done = services.issues_reject_bulk(
-            issues=form.cleaned_data["issues"],
+            issues=chosen.filter(status=S.SUBMITTED),
             actor=request.user,
             reason=form.cleaned_data["reason"],
         )
-        messages.success(request, _("已不予受理%(n)s件。") % {"n": done})
+        if done:
+            messages.success(request, _("已不予受理%(n)s件。") % {"n": done})
+        if len(chosen) > done:
+            messages.warning(
+                request,
+                _("所选事项中有%(n)s件已由他人处理，未作变动。") % {"n": len(chosen) - done},
+            )
     else:
         errors = [e for errs in form.errors.values() for e in errs]
         messages.error(request, errors[0] if errors else _("请勾选要不予受理的事项。"))
