@@ -94,3 +94,11 @@ def test_a_nomination_sent_after_the_list_was_confirmed_keeps_what_was_typed(cli
     assert "名单已确认，不能再提名" in body
     assert "区第一中学副校长" in body
     assert not Candidate.objects.filter(name="刘晚到").exists()
+    # A form with a field left empty says both at once: no need to mend it and try again.
+    response = client.post(
+        f"/nominations/{r.pk}/nominate/",
+        {"gender": "F", "employer": "区第二中学教师", "sector": w.sectors[1].pk},
+    )
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "名单已确认，不能再提名" in body and "区第二中学教师" in body

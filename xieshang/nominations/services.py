@@ -129,6 +129,12 @@ PERSON_FIELDS = ("name", "gender", "ethnicity", "birth_date", "employer", "educa
 
 
 @transaction.atomic
+def require_open(round: NominationRound) -> None:
+    """Nominations are taken while the list is a draft; after it is confirmed, refused."""
+    if not round.is_draft:
+        raise TransitionError(_("名单已确认，不能再提名。"))
+
+
 def candidate_nominate(
     *,
     round: NominationRound,
@@ -157,8 +163,7 @@ def candidate_nominate(
                 "department": Role(department).label,
             }
         )
-    if not round.is_draft:
-        raise TransitionError(_("名单已确认，不能再提名。"))
+    require_open(round)
     if sector.organisation_id != round.organisation_id:
         raise ValidationError({"sector": _("所选界别不属于该政协。")})
     categories = sorted(set(categories or []))

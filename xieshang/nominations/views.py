@@ -194,6 +194,13 @@ def candidate_new(request, pk: int):
         else:
             messages.success(request, _("已提名%(name)s。") % {"name": candidate.name})
             return redirect("nominations:candidate", candidate.pk)
+    elif request.method == "POST":
+        # Say at once that the list was confirmed meanwhile, beside any field's error: not
+        # after the user has mended the fields and sent the form again.
+        try:
+            services.require_open(round)
+        except TransitionError as exc:
+            add_service_errors(form, exc)
     context = {"form": form, "round": round, "composition": selectors.composition(round)}
     return render(
         request,
