@@ -51,6 +51,10 @@ def counts(*querysets) -> list[int]:
     for i, qs in enumerate(querysets):
         if qs.db != alias:
             raise ValueError("counts() needs querysets of one database")
+        if not (qs.query.distinct or qs.query.group_by or qs.query.is_sliced):
+            # Only the key: the same rows, and a statement that is quicker to build and to
+            # run than one naming every column of the model.
+            qs = qs.values("pk")
         query = qs.query.chain()
         if query.is_empty():
             columns.append("0")
