@@ -57,7 +57,11 @@ def label_faults(html: str) -> dict | None:
     reader, and a click on the label, at the wrong box."""
     ids = Counter(re.findall(r'\sid="([^"]+)"', html))
     twice = sorted(i for i, n in ids.items() if n > 1)
-    orphans = sorted(set(re.findall(r'\sfor="([^"]+)"', html)) - set(ids))
+    named = set(re.findall(r'\sfor="([^"]+)"', html))
+    # aria-labelledby and aria-describedby name one id or several, space-separated.
+    for refs in re.findall(r'\saria-(?:labelledby|describedby)="([^"]+)"', html):
+        named.update(refs.split())
+    orphans = sorted(named - set(ids))
     return {"twice": twice, "for nothing": orphans} if twice or orphans else None
 
 

@@ -577,6 +577,9 @@ def similar(request):
 # --- Member lists -------------------------------------------------------------------------------
 
 
+LIST_COLUMNS = ("number", "title", "key_status", "proposer_body", "status", "submitted_at")
+
+
 @login_required
 def index(request):
     """All proposals the user may see; members without a staff role go to their own list."""
@@ -587,9 +590,13 @@ def index(request):
     if status not in S.values:
         status = ""
     q = request.GET.get("q", "").strip()[:50]
+    # The columns the list shows: not the bodies, nor the proposer's particulars.
+    rows = selectors.proposal_list(user, status=status, q=q).only(
+        *LIST_COLUMNS, "first_proposer__name", "organisation__name"
+    )
     page = paginate(
         request,
-        selectors.proposal_list(user, status=status, q=q),
+        rows,
         PAGE_SIZE,
         count=lambda: selectors.proposal_count(user, status=status, q=q),
     )
