@@ -131,6 +131,20 @@ def test_a_refused_invitation_keeps_what_was_typed_when_the_activity_was_held(wo
     assert not activity.participants.filter(name="张三").exists()
 
 
+def _submitted_bulletin(world) -> Outcome:
+    """A 协商专报 outside the plan, sent to the government for written feedback."""
+    bulletin = services.outcome_create(
+        activity=_activity(world, held=True),
+        actor=world.office,
+        kind=Outcome.Kind.BULLETIN,
+        title="关于优化营商环境的协商专报",
+        body="……",
+        to_party_office=False,
+    )
+    services.outcome_submit(outcome=bulletin, actor=world.office)
+    return bulletin
+
+
 def test_a_refused_outcome_action_keeps_what_was_typed_when_a_colleague_acted_first(world, client):
     plan = world.publish(world.passing_plan())
     item = plan.items.get(title="老旧小区改造提升专题协商")
@@ -176,15 +190,7 @@ def test_a_refused_outcome_action_keeps_what_was_typed_when_a_colleague_acted_fi
     assert Outcome.objects.get(pk=outcome.pk).decision == "纳入民生实事项目"
 
     # An outcome outside the plan, closed by a colleague once its feedback was in.
-    bulletin = services.outcome_create(
-        activity=_activity(world, held=True),
-        actor=world.office,
-        kind=Outcome.Kind.BULLETIN,
-        title="关于优化营商环境的协商专报",
-        body="……",
-        to_party_office=False,
-    )
-    services.outcome_submit(outcome=bulletin, actor=world.office)
+    bulletin = _submitted_bulletin(world)
     (task,) = outcome_tasks([bulletin.pk])[bulletin.pk]
     followups.feedback_submit(task=task, text="已采纳。", actor=world.gov_office)
     followups.task_close(task=task, actor=world.office)
@@ -202,15 +208,7 @@ def test_a_refused_note_shown_beside_another_note_form_keeps_its_own_label(world
     RoleAssignment.objects.create(
         user=world.office, organisation=world.district, role=Role.PARTY_OFFICE
     )
-    bulletin = services.outcome_create(
-        activity=_activity(world, held=True),
-        actor=world.office,
-        kind=Outcome.Kind.BULLETIN,
-        title="关于优化营商环境的协商专报",
-        body="……",
-        to_party_office=False,
-    )
-    services.outcome_submit(outcome=bulletin, actor=world.office)
+    bulletin = _submitted_bulletin(world)
     client.force_login(world.office)
     response, body = _post(client, "outcome_in_decision", [bulletin.pk], {"note": "请常委会研究"})
     assert response.status_code == 400 and "请常委会研究" in body

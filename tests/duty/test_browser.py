@@ -22,7 +22,7 @@ def test_it_lets_a_member_report_a_duty_on_a_phone_and_the_office_confirm_it(pho
     phone_page.get_by_role("link", name="报送履职记录").click()
     phone_page.get_by_label("类别").select_option("inspection")
     phone_page.get_by_label("日期").fill(day)
-    phone_page.get_by_label("事项", exact=True).fill("社区养老服务调研")
+    phone_page.get_by_role("textbox", name="事项", exact=True).fill("社区养老服务调研")
     phone_page.get_by_label("佐证材料说明").fill("调研通知及签到表")
     phone_page.get_by_role("button", name="报送").click()
     phone_page.wait_for_load_state()
