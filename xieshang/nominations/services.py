@@ -128,13 +128,13 @@ def seats_set(
 PERSON_FIELDS = ("name", "gender", "ethnicity", "birth_date", "employer", "education")
 
 
-@transaction.atomic
 def require_open(round: NominationRound) -> None:
     """Nominations are taken while the list is a draft; after it is confirmed, refused."""
     if not round.is_draft:
         raise TransitionError(_("名单已确认，不能再提名。"))
 
 
+@transaction.atomic
 def candidate_nominate(
     *,
     round: NominationRound,
