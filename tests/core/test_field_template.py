@@ -29,3 +29,17 @@ def test_each_kind_of_field_has_its_label_and_its_hint(kind):
     assert label_faults(html) is None, (label_faults(html), html)
     assert f'id="id_{kind}_helptext"' in html and KINDS[kind].help_text in html
     assert KINDS[kind].label in html
+
+
+def test_two_instances_of_one_form_on_a_page_keep_their_own_ids():
+    from xieshang.core.forms import StyledForm
+
+    class NoteForm(StyledForm, forms.Form):
+        note = forms.CharField(label="说明", help_text="写明理由")
+
+    html = "".join(
+        render_to_string("core/_field.html", {"field": NoteForm(id_prefix=name)["note"]})
+        for name in ("close", "submit")
+    )
+    assert label_faults(html) is None, (label_faults(html), html)
+    assert 'for="id_close_note"' in html and 'for="id_submit_note"' in html

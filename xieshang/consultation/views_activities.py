@@ -284,12 +284,6 @@ def _get_outcome(request, pk: int) -> Outcome:
     return outcome
 
 
-def _auto_id(form_name: str) -> str:
-    # A refused form can be shown beside another one with the same field ("note"): each
-    # keeps its own ids, so every label points at its own textarea.
-    return f"id_{form_name}_%s"
-
-
 def _render_outcome(request, outcome, status=200, **forms):
     org = outcome.organisation
     context = {
@@ -299,11 +293,11 @@ def _render_outcome(request, outcome, status=200, **forms):
         "today": timezone.localdate(),
         "can_manage": policies.can_manage(request.user, org),
         "can_decide": policies.can_decide(request.user, org),
-        # One form per action, so that a refused one is shown again in its own place.
-        "submit_form": forms.get("submit_form") or NoteForm(auto_id=_auto_id("submit_form")),
-        "in_decision_form": forms.get("in_decision_form")
-        or NoteForm(auto_id=_auto_id("in_decision_form")),
-        "close_form": forms.get("close_form") or NoteForm(auto_id=_auto_id("close_form")),
+        # One form per action, so that a refused one is shown again in its own place; each
+        # has its own ids, so every label points at its own textarea.
+        "submit_form": forms.get("submit_form") or NoteForm(id_prefix="submit_form"),
+        "in_decision_form": forms.get("in_decision_form") or NoteForm(id_prefix="in_decision_form"),
+        "close_form": forms.get("close_form") or NoteForm(id_prefix="close_form"),
         "decision_form": forms.get("decision_form") or DecisionForm(),
         "events": history(outcome).select_related("actor"),
     }
@@ -319,7 +313,7 @@ def _outcome_action(request, pk, run, allowed, success, form_name, form_class=No
     outcome = _get_outcome(request, pk)
     if not allowed(request.user, outcome.organisation):
         raise PermissionDenied
-    form = form_class(request.POST, auto_id=_auto_id(form_name))
+    form = form_class(request.POST, id_prefix=form_name)
     if form.is_valid():
         try:
             run(outcome, form.cleaned_data)

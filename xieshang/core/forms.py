@@ -48,13 +48,15 @@ class StyledForm:
     """Mixin: `class MyForm(StyledForm, forms.Form)` gets Bootstrap classes on its widgets.
 
     A form shown on one page beside another with a field of the same name ("note") sets
-    `id_prefix`, so that each label points at its own field."""
+    `id_prefix` (on the class, or per instance: `NoteForm(id_prefix="close")`), so that each
+    label points at its own field."""
 
     id_prefix = ""
 
-    def __init__(self, *args, **kwargs):
-        if self.id_prefix:
-            kwargs.setdefault("auto_id", f"id_{self.id_prefix}_%s")
+    def __init__(self, *args, id_prefix: str = "", **kwargs):
+        id_prefix = id_prefix or self.id_prefix
+        if id_prefix:
+            kwargs.setdefault("auto_id", f"id_{id_prefix}_%s")
         super().__init__(*args, **kwargs)
         style_widgets(self)
 

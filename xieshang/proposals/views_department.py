@@ -191,7 +191,7 @@ def _answer_rows(request, assignment: Assignment, record_form=None) -> list[Answ
         if record_form is not None and getattr(record_form, "answer_pk", None) == ans.pk:
             ans.record_form = record_form
         elif ans.signed_off_at is not None:
-            ans.record_form = RecordScanForm(auto_id=f"id_record{ans.pk}_%s")
+            ans.record_form = RecordScanForm(id_prefix=f"record{ans.pk}")
     return answers
 
 
@@ -447,7 +447,7 @@ def sign_off(request, answer_pk: int):
 def record_upload(request, answer_pk: int):
     answer = _get_own_answer(request, answer_pk)
     assignment = _get_assignment(request, answer.assignment_id)
-    form = RecordScanForm(request.POST, request.FILES, auto_id=f"id_record{answer.pk}_%s")
+    form = RecordScanForm(request.POST, request.FILES, id_prefix=f"record{answer.pk}")
     form.answer_pk = answer.pk
     if not form.is_valid():
         return _render_handle(request, assignment, record_form=form)

@@ -94,7 +94,7 @@ def reject_bulk(request):
     if form.is_valid():
         chosen = form.cleaned_data["issues"]
         done = services.issues_reject_bulk(
-            issues=chosen.filter(status=S.SUBMITTED),
+            issues=chosen,
             actor=request.user,
             reason=form.cleaned_data["reason"],
         )
@@ -149,7 +149,7 @@ ACTIONS += ("withhold", "publish")
 def _action_form(action: str, issue, data=None):
     """The form of one triage action on `issue` (bound to `data` when posted). Its HTML ids
     carry the action's name; the field names do not (the posts stay as they were)."""
-    options = {"auto_id": f"id_{action}_%s"}
+    options = {"id_prefix": action}
     if action in ("accept", "topic", "opinion"):
         return NoteForm(data, **options)
     if action == "reject":
