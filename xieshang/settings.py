@@ -119,6 +119,9 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
+# Django's form renderer with the <select> drawn in Python (xieshang/core/renderers.py).
+FORM_RENDERER = "xieshang.core.renderers.FormRenderer"
+
 ROOT_URLCONF = "xieshang.urls"
 WSGI_APPLICATION = "xieshang.wsgi.application"
 

@@ -1,0 +1,64 @@
+"""The form renderer (settings.FORM_RENDERER): Django's own, with <select> drawn in Python.
+
+Django renders a select through a template per option (select_option.html, which includes
+attrs.html): three template renders for every <option>. The member list's filter form
+carries a few hundred options (sectors, parties, organisations), and those renders were about
+a fifth of the page's Python calls (docs/performance.md, "2026-12-02 (early)"). Here the
+same markup is written by string joins; tests/core/test_renderers.py holds it to Django's
+templates byte for byte. A widget that names another template for the select or for its
+options is rendered by its templates as before.
+"""
+
+from django.forms.renderers import DjangoTemplates
+from django.template.base import render_value_in_context
+from django.template.context import Context
+from django.utils.html import conditional_escape
+
+SELECT = "django/forms/widgets/select.html"
+OPTION = "django/forms/widgets/select_option.html"
+
+
+def _as_text(value) -> str:
+    """`{{ value|stringformat:'s' }}` under autoescape."""
+    return conditional_escape(value if isinstance(value, str) else str(value))
+
+
+def _attrs(attrs: dict) -> str:
+    """attrs.html: ` name="value"`, a bare ` name` for True, nothing for False."""
+    return "".join(
+        f" {conditional_escape(name)}"
+        if value is True
+        else f' {conditional_escape(name)}="{_as_text(value)}"'
+        for name, value in attrs.items()
+        if value is not False
+    )
+
+
+def render_select(widget: dict, context: Context) -> str | None:
+    """select.html and select_option.html for the widget context Django builds, newlines
+    and all (the option template ends with one); None when an option names a template of its
+    own."""
+    parts = [f'<select name="{conditional_escape(widget["name"])}"{_attrs(widget["attrs"])}>']
+    for group_name, options, _index in widget["optgroups"]:
+        if group_name:
+            parts.append(f'\n  <optgroup label="{render_value_in_context(group_name, context)}">')
+        for option in options:
+            if option["template_name"] != OPTION:
+                return None
+            parts.append(
+                f'\n  <option value="{_as_text(option["value"])}"{_attrs(option["attrs"])}>'
+                f"{render_value_in_context(option['label'], context)}</option>\n"
+            )
+        if group_name:
+            parts.append("\n  </optgroup>")
+    parts.append("\n</select>")
+    return "".join(parts)
+
+
+class FormRenderer(DjangoTemplates):
+    def render(self, template_name, context, request=None):
+        if template_name == SELECT:
+            html = render_select(context["widget"], Context(autoescape=True))
+            if html is not None:
+                return html  # every value in it is escaped; Widget.render marks it safe
+        return super().render(template_name, context, request)
