@@ -6,6 +6,7 @@ import io
 import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from tests.demodata import demo  # noqa: F401 - a module fixture
 from xieshang.core.models import User
@@ -264,7 +265,7 @@ def test_it_fills_the_pages_around_the_members(client):
     from xieshang.members.selectors import current_term
 
     org = district()
-    this_year = dt.date.today().year
+    this_year = timezone.localdate().year
     contacts = MemberContact.objects.filter(organisation=org)
     assert contacts.filter(date__year=this_year).count() >= 10
     assert contacts.filter(date__year=this_year - 1).exists()
@@ -289,7 +290,7 @@ def test_last_years_commendation_is_published_on_the_portal(client):
 
     from xieshang.duty.award_models import Commendation
 
-    com = Commendation.objects.get(organisation=district(), year=dt.date.today().year - 1)
+    com = Commendation.objects.get(organisation=district(), year=timezone.localdate().year - 1)
     assert com.status == Commendation.Status.PUBLISHED and com.awards.count() >= 4
     page = client.get(reverse("awards_public:detail", args=[com.pk])).content.decode()
     assert com.awards.order_by("pk").first().name in page

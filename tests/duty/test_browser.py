@@ -1,8 +1,7 @@
 """A member reports a duty on a phone; the office confirms it on a desktop."""
 
-import datetime as dt
-
 import pytest
+from django.utils import timezone
 
 from xieshang.duty.models import DutyRecord
 
@@ -15,7 +14,7 @@ from .factories import setting
 @pytest.mark.clause("C5.7")
 def test_it_lets_a_member_report_a_duty_on_a_phone_and_the_office_confirm_it(phone_page, page):
     _org, _term, office, member = setting()
-    day = dt.date.today().isoformat()
+    day = timezone.localdate().isoformat()
 
     login(phone_page, member.user.username)
     phone_page.goto(phone_page.base_url + "/duty/")

@@ -5,6 +5,7 @@ import pytest
 import time_machine
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 from pypdf import PdfReader
 
 from tests.duty.factories import YEAR, member_with_user, record, setting
@@ -77,7 +78,7 @@ def test_it_logs_a_sector_contact_with_the_people_met(client):
 def test_it_rejects_a_future_dated_entry(client):
     _org, _term, _office, member = setting()
     client.force_login(member.user)
-    future = (dt.date.today() + dt.timedelta(days=3)).isoformat()
+    future = (timezone.localdate() + dt.timedelta(days=3)).isoformat()
     response = client.post(
         reverse("duty:entry_new"),
         {"kind": K.MEETING, "date": future, "title": "会议", "evidence": "通知"},
@@ -207,7 +208,7 @@ def test_it_refuses_a_certificate_period_that_ends_before_it_starts(client):
 
 def test_it_shows_duty_cards_on_the_home_page(client):
     org, _term, office, member = setting()
-    record(member, K.MEETING, date=dt.date.today())
+    record(member, K.MEETING, date=timezone.localdate())
     client.force_login(member.user)
     assert "我的履职档案" in client.get("/").content.decode()
     client.force_login(office)

@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.duty.factories import YEAR, record, setting
 from xieshang.core.audit import TransitionError
@@ -50,7 +51,9 @@ def test_the_direct_exit_form_refuses_while_a_revocation_waits(client):
     assert not Event.objects.filter(verb__startswith="membership.").exists()
     # The service refuses too, whoever calls it (the API, a command).
     with pytest.raises(TransitionError):
-        membership_resign(membership=seat, actor=office, reason="辞职", on_date=dt.date.today())
+        membership_resign(
+            membership=seat, actor=office, reason="辞职", on_date=timezone.localdate()
+        )
 
     # The meeting's confirmation, recorded on the case, ends the seat.
     response = client.post(

@@ -6,6 +6,7 @@ confirms the list, which becomes the new term's member list."""
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from tests.duty.factories import record
@@ -31,7 +32,7 @@ def _page(browser, live_server):
 def test_a_round_goes_from_candidates_to_the_new_terms_member_list(browser, live_server):
     w = world()
     kept = sitting_member(w, "孙续")
-    record(kept, DutyKind.INSPECTION, date=dt.date(dt.date.today().year, 1, 2))
+    record(kept, DutyKind.INSPECTION, date=dt.date(timezone.localdate().year, 1, 2))
     sitting_member(w, "周退")
     r = open_round(w)
     services.seats_set(round=r, actor=w.office, sectors={s.pk: 2 for s in w.sectors}, categories={})
@@ -91,7 +92,7 @@ def test_a_round_goes_from_candidates_to_the_new_terms_member_list(browser, live
     office.get_by_label("同意继续提名", exact=True).check()
     office.get_by_label("意见内容").fill("履职积极，同意继续提名。")
     office.get_by_role("button", name="登记政协党组意见").click()
-    expect(office.locator("#duty-summary")).to_contain_text(str(dt.date.today().year))
+    expect(office.locator("#duty-summary")).to_contain_text(str(timezone.localdate().year))
     uf.reload()
     uf.get_by_role("button", name="完成提名").click()
     expect(uf.locator("#candidate-status")).to_have_text("提名完成")

@@ -1,11 +1,11 @@
 """社情民意 adoption (issue 12): the statistics page charts what its tables sum — submitted,
 accepted and adopted per level — with a summary sentence and the table fallback."""
 
-import datetime as dt
 import json
 import re
 
 import pytest
+from django.utils import timezone
 
 from tests.opinions.factories import make_opinion
 from xieshang.opinions import services
@@ -23,11 +23,11 @@ def test_the_statistics_page_charts_adoption_per_level(client, world):
         actor=office,
         level=AdoptionLevel.CITY,
         mode=Adoption.Mode.STANDALONE,
-        adopted_on=dt.date.today(),
+        adopted_on=timezone.localdate(),
     )
     make_opinion(world["member"], state=S.SUBMITTED, title="另一条")
     client.force_login(office)
-    html = client.get(f"/opinions/stats/?year={dt.date.today().year}").content.decode()
+    html = client.get(f"/opinions/stats/?year={timezone.localdate().year}").content.decode()
     block = re.search(
         r'<script id="chart-opinion-adoption-data" type="application/json">(.*?)</script>', html
     )

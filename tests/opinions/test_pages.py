@@ -1,10 +1,10 @@
 """The pages: a member's list and form (phone-friendly), the office queue, the upward queue,
 issues and their PDF, statistics with the Excel export."""
 
-import datetime as dt
 from io import BytesIO
 
 import pytest
+from django.utils import timezone
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
@@ -222,14 +222,14 @@ def test_the_member_list_runs_a_fixed_number_of_queries(
 
 def test_statistics_count_per_member_and_export_to_excel(client, world):
     office = world["office"]
-    year = dt.date.today().year
+    year = timezone.localdate().year
     opinion = make_opinion(world["member"], office=office, state=S.PUBLISHED)
     services.adoption_record(
         opinion=opinion,
         actor=office,
         level=AdoptionLevel.DISTRICT,
         mode=Adoption.Mode.STANDALONE,
-        adopted_on=dt.date.today(),
+        adopted_on=timezone.localdate(),
     )
     make_opinion(world["member"], state=S.SUBMITTED, title="另一条")
     make_opinion(world["other_member"], title="草稿不计")
@@ -262,7 +262,7 @@ def test_the_statistics_excel_writes_formulas_as_plain_text(client, world):
     member = member_user(world["district"], name=PAYLOAD)
     make_opinion(member, state=S.SUBMITTED)
     client.force_login(world["office"])
-    year = dt.date.today().year
+    year = timezone.localdate().year
     wb = workbook(client.get(f"/opinions/stats/?year={year}&format=xlsx"))
     assert_no_formulas(wb)
     assert PAYLOAD in texts(wb)

@@ -4,13 +4,13 @@ up and adopted per level (by hand and through the referral path), leaders' instr
 their feedback, the members most adopted — on the page and in the PDF; the statistics chart
 and the big screen show the same numbers."""
 
-import datetime as dt
 import io
 import json
 import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from pypdf import PdfReader
 
 from tests.factories import user_with_role
@@ -30,7 +30,7 @@ pytestmark = pytest.mark.django_db
 
 def adopt(opinion, actor, level, mode=M.STANDALONE):
     services.adoption_record(
-        opinion=opinion, actor=actor, level=level, mode=mode, adopted_on=dt.date.today()
+        opinion=opinion, actor=actor, level=level, mode=mode, adopted_on=timezone.localdate()
     )
 
 
@@ -82,7 +82,7 @@ def known(world):
             actor=office,
             leader=leader,
             level="district",
-            instructed_on=dt.date.today(),
+            instructed_on=timezone.localdate(),
             text="请研究落实。",
             departments=[world["dept"]],
         )
@@ -90,7 +90,7 @@ def known(world):
     followups.feedback_submit(task=task, text="已组织实施。", actor=world["clerk"])
     neighbour = member_user(world["other_district"], name="王委员")
     make_opinion(neighbour, state=S.SUBMITTED, title="邻区的信息")
-    return dt.date.today().year
+    return timezone.localdate().year
 
 
 EXPECTED = [

@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
 from tests.proposals.conftest import PROPOSAL_TEXT, accepted, draft, submitted
 from xieshang.core.audit import TransitionError, history
@@ -220,7 +221,11 @@ def test_the_whole_path_with_rehandling(world):
         proposal=proposal, actor=world.reviewer, lead=world.housing, co=[world.education]
     )
     services.contact_record(
-        assignment=lead, actor=world.housing_clerk, date=dt.date.today(), way="meeting", note="面商"
+        assignment=lead,
+        actor=world.housing_clerk,
+        date=timezone.localdate(),
+        way="meeting",
+        note="面商",
     )
     services.co_view_submit(assignment=co, actor=world.education_clerk, text="建议结合学区改造")
     services.answer_submit(

@@ -7,6 +7,7 @@ import datetime as dt
 import re
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from tests.conftest import login
@@ -96,7 +97,7 @@ def test_a_joint_proposal_from_draft_to_published_answer(browser, live_server):
     page.get_by_role("link", name=TITLE).click()
     page.get_by_text("记录联系情况", exact=True).click()  # a folded section of the page
     contact = page.locator("form[action$='/contact/']")
-    contact.get_by_label("联系日期").fill(dt.date.today().isoformat())
+    contact.get_by_label("联系日期").fill(timezone.localdate().isoformat())
     contact.get_by_label("联系方式").select_option(label="面商")
     contact.get_by_label("沟通情况").fill("与提案人面商，听取意见。")
     contact.get_by_role("button", name="保存联系记录").click()
@@ -138,7 +139,7 @@ def test_a_joint_proposal_from_draft_to_published_answer(browser, live_server):
     ) == {1, 2}
 
     # 9. Twenty working days after the answer it is public, without contact details.
-    published = services.publish_due(today=dt.date.today() + dt.timedelta(days=40))
+    published = services.publish_due(today=timezone.localdate() + dt.timedelta(days=40))
     assert published == 1
     ctx = browser.new_context(locale="zh-CN")
     page = ctx.new_page()
