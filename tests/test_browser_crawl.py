@@ -6,7 +6,7 @@ Chromium, at a desktop width (1366×768) and again at a phone width (390×844). 
 (vendored under tests/vendor/axe-core, never served by the application) checks the WCAG 2
 A and AA rules; a finding of impact "serious" or "critical" fails, as does any error in the
 browser console (a script error, a resource that does not load, a Content Security Policy
-refusal). The public portal is checked the same way for an anonymous visitor.
+refusal), as does a page wider than the screen (it scrolls sideways). The public portal is checked the same way for an anonymous visitor.
 """
 
 import time
@@ -45,6 +45,14 @@ RUN_AXE = """async () => {
       summary: (v.nodes.length ? v.nodes[0].failureSummary || "" : "")
         .split("\\n").slice(0, 2).join(" "),
     }));
+}"""
+
+
+# A page wider than the screen scrolls sideways on a phone (a Bootstrap .row reaching past
+# the main area's padding did so by 4 px on every page with a grid): its width, or 0.
+WIDER_THAN_SCREEN = """() => {
+  const root = document.documentElement;
+  return root.scrollWidth > root.clientWidth ? root.scrollWidth : 0;
 }"""
 
 
@@ -123,6 +131,9 @@ class Checker:
         page = self.page
         for width, size in (("desktop", DESKTOP), ("phone", PHONE)):
             page.set_viewport_size(size)
+            wider = page.evaluate(WIDER_THAN_SCREEN)
+            if wider:
+                self._report(f"{width}: the page is {wider} px wide, the screen {size['width']}")
             for v in page.evaluate(RUN_AXE):
                 self._report(
                     f"{width}: axe {v['id']} ({v['impact']}, {v['count']}×) "
@@ -179,7 +190,8 @@ def test_every_kind_of_page_is_accessible_and_error_free(browser, live_server):
 @pytest.mark.django_db(transaction=True)
 def test_the_checker_reports_what_axe_and_the_console_find(browser, live_server):
     """The crawl above can only pass because its pages are clean, not because nothing is
-    looked at: pale yellow text on white, an unlabelled select and a script error are reported."""
+    looked at: pale yellow text on white, an unlabelled select, a script error and a page
+    wider than a phone are reported."""
     findings: list[str] = []
     checker = Checker(browser, live_server.url, "visitor", findings)
     checker.check("/accounts/login/")
@@ -187,7 +199,9 @@ def test_the_checker_reports_what_axe_and_the_console_find(browser, live_server)
     checker.page.evaluate(
         """() => {
           document.querySelector("main").insertAdjacentHTML("beforeend",
-            '<p class="text-warning">浅字</p><select><option>甲</option></select>');
+            '<p class="text-warning">浅字</p><select><option>甲</option></select>'
+            + '<div id="wide">宽</div>');
+          document.getElementById("wide").style.width = "1000px";
           console.error("broken");
           setTimeout(() => { throw new Error("boom"); });
         }"""
@@ -198,3 +212,4 @@ def test_the_checker_reports_what_axe_and_the_console_find(browser, live_server)
     found = "\n".join(findings)
     assert "axe color-contrast" in found and "axe select-name" in found
     assert "console error: broken" in found and "script error: boom" in found
+    assert "phone: the page is" in found and "desktop: the page is" not in found
