@@ -6,7 +6,8 @@ Chromium, at a desktop width (1366×768) and again at a phone width (390×844). 
 (vendored under tests/vendor/axe-core, never served by the application) checks the WCAG 2
 A and AA rules; a finding of impact "serious" or "critical" fails, as does any error in the
 browser console (a script error, a resource that does not load, a Content Security Policy
-refusal), as does a page wider than the screen (it scrolls sideways). The public portal is checked the same way for an anonymous visitor.
+refusal), as does a page wider than the screen (it scrolls sideways). The public portal is
+checked the same way for an anonymous visitor.
 """
 
 import time
