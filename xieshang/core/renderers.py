@@ -1,12 +1,11 @@
 """The form renderer (settings.FORM_RENDERER): Django's own, with <select> drawn in Python.
 
 Django renders a select through a template per option (select_option.html, which includes
-attrs.html): three template renders for every <option>. The member list's filter form
-carries a few hundred options (sectors, parties, organisations), and those renders were about
-a fifth of the page's Python calls (docs/performance.md, "2026-12-02 (early)"). Here the
-same markup is written by string joins; tests/core/test_renderers.py holds it to Django's
-templates byte for byte. A widget that names another template for the select or for its
-options is rendered by its templates as before.
+attrs.html): three template renders for every <option>. The member list's seven filter
+selects (about 30 options) cost 9 % of the page's Python calls that way (docs/performance.md,
+"2026-12-02"). Here the same markup is written by string joins; tests/core/test_renderers.py
+holds it to Django's templates byte for byte. A widget that names another template for the
+select or for its options is rendered by its templates as before.
 """
 
 from django.forms.renderers import DjangoTemplates
