@@ -72,6 +72,19 @@ def chromium_path() -> str | None:
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the default language (Chinese). A request through LocaleMiddleware
+    leaves the language it chose active on the thread, and Django does not put it back: after
+    a test that browsed in English, a test on the same worker that names a file by `_()`
+    got "answer-….pdf" instead of "答复函-….pdf" (CI failed so once the tests were dealt out
+    differently)."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _reference_data(request):
     """Reference rows that a data migration fills (the parties, the screening lexicon) are
     wiped by the flush that ends every transactional test (browser tests). Put them back
