@@ -10,6 +10,8 @@ import datetime as dt
 from functools import lru_cache
 from importlib import resources
 
+from django.utils.translation import gettext as _
+
 DIGITS = "零一二三四五六七八九"
 
 
@@ -17,6 +19,17 @@ def rate(part, whole) -> float | None:
     """A percentage with one decimal, as reports print it, or None with nothing to divide
     by (shown as "—", never as 0 %)."""
     return round(100 * part / whole, 1) if whole else None
+
+
+def aside(text, note) -> str:
+    """A note in brackets after the text, the brackets in the reader's language, as the
+    templates write them: 民政局（主办）, in English 民政局 (Lead)."""
+    return f"{text}{_('（')}{note}{_('）')}"
+
+
+def labelled(label, value) -> str:
+    """A label and its value with the colon in the reader's language: 标题：…"""
+    return f"{label}{_('：')}{value}"
 
 
 def chinese_number(n: int) -> str:

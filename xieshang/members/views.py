@@ -18,6 +18,7 @@ from xieshang.core.excel import xlsx_response
 from xieshang.core.forms import add_service_errors
 from xieshang.core.jobs import Job
 from xieshang.core.params import paginate
+from xieshang.core.text import labelled
 
 from . import excel, exports, imports, selectors, services
 from .forms import ChecksForm, ImportForm, MemberFilterForm, MemberForm, StatusForm
@@ -260,7 +261,9 @@ def membership_status(request, pk: int, membership_pk: int):
             messages.success(request, _("已记录委员状态变更。"))
             return redirect("members:detail", pk=member.pk)
     else:
-        errors = "；".join(f"{form.fields[k].label}：{' '.join(v)}" for k, v in form.errors.items())
+        errors = _("；").join(
+            labelled(form.fields[k].label, " ".join(v)) for k, v in form.errors.items()
+        )
         form.add_error(None, _("状态未变更：%(e)s") % {"e": errors})
     # Refused (the seat ended meanwhile, say): the page again, the reason and input kept.
     return _detail_page(request, member, refused_seat_pk=seat.pk, refused_form=form)

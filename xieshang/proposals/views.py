@@ -28,6 +28,7 @@ from xieshang.core import access, exports, files
 from xieshang.core.audit import StaleEdit, TransitionError, history
 from xieshang.core.forms import add_service_errors
 from xieshang.core.params import paginate
+from xieshang.core.text import aside
 from xieshang.orgs.models import Department
 
 from . import forms, policies, routing, selectors, services, similarity
@@ -753,7 +754,7 @@ def _mark_taken(rows: dict[int, BoardRow]) -> None:
         .select_related("department")
         .order_by("role", "id")
     ):
-        names.setdefault(a.proposal_id, []).append(f"{a.department.name}（{a.get_role_display()}）")
+        names.setdefault(a.proposal_id, []).append(aside(a.department.name, a.get_role_display()))
     for pk in taken:
         rows[pk].taken_by = "、".join(names.get(pk, []))
 

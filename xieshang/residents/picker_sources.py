@@ -19,6 +19,7 @@ from django.http import Http404
 
 from xieshang.core import pickers
 from xieshang.core.picker_sources import int_param
+from xieshang.core.text import aside
 from xieshang.orgs.models import Level, Organisation
 
 from . import policies
@@ -77,7 +78,7 @@ def session_label(session) -> str:
 
 
 def issue_session_label(session) -> str:
-    return f"{session_label(session)}（{session.get_status_display()}）"
+    return aside(session_label(session), session.get_status_display())
 
 
 def _triaged_issue(user, params) -> ResidentIssue:
