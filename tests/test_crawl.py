@@ -13,7 +13,7 @@ import pytest
 from tests.crawling import crawl, demo, label_faults  # noqa: F401 - demo is a fixture
 from xieshang.demo import accounts
 
-MIXED_PUNCTUATION = re.compile(r".{0,12}(?:[A-Za-z][（：]|[（：] ?[A-Za-z]).{0,12}")
+MIXED_PUNCTUATION = re.compile(r".{0,12}(?:[A-Za-z][（：，；]|[（：，；] ?[A-Za-z]).{0,12}")
 
 
 @pytest.mark.django_db

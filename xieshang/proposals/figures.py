@@ -33,10 +33,10 @@ from django.utils.translation import gettext_lazy
 
 from xieshang.core import access, pickers
 from xieshang.core.excel import Book, append_row, xlsx_response
-from xieshang.core.text import chinese_number, rate
+from xieshang.core.text import rate
 from xieshang.members.models import Membership
 from xieshang.orgs import config
-from xieshang.orgs.models import Level, Organisation, Party
+from xieshang.orgs.models import Level, Organisation, Party, ordinal
 
 from . import rules
 from .models import Answer, Assignment, Contact, Evaluation, Proposal, Rating
@@ -300,8 +300,8 @@ def session_figures(organisation: Organisation, year: int) -> list[SessionRow]:
             label = _("平时提案")
         else:
             label = _("第%(t)s届第%(n)s次会议") % {
-                "t": chinese_number(g["session__term__number"]),
-                "n": chinese_number(g["session__number"]),
+                "t": ordinal(g["session__term__number"]),
+                "n": ordinal(g["session__number"]),
             }
         row = SessionRow(label=label, organisation=g["organisation__name"])
         for name in (
