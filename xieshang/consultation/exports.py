@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy
 
 from xieshang.core import access, exports
 from xieshang.core.params import id_param
+from xieshang.core.text import aside
 
 from . import selectors
 from .models import Topic
@@ -44,7 +45,7 @@ def topic_rows(request, filters: dict | None = None):
 def _topic_cells(t: Topic) -> list:
     status = t.get_status_display()
     if t.merged_into_id:
-        status = f"{status}（{t.merged_into.title}）"
+        status = aside(status, t.merged_into.title)
     return [
         t.title,
         t.get_source_display(),

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy
 
 from xieshang.core import access, pickers
 from xieshang.core.forms import style_widgets as style
+from xieshang.core.text import aside
 from xieshang.orgs.models import ActivityGroup, Committee, Level, Organisation, Party, Sector
 
 from . import selectors, validators
@@ -16,7 +17,7 @@ from .services import MEMBER_FIELDS, MemberInput
 
 
 def _org_label(obj, multi: bool) -> str:
-    return f"{obj}（{obj.organisation}）" if multi else str(obj)
+    return aside(obj, obj.organisation) if multi else str(obj)
 
 
 class MemberFilterForm(forms.Form):

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from xieshang.core import access, pickers
 from xieshang.core.forms import style_widgets as style
 from xieshang.core.models import User
+from xieshang.core.text import aside
 from xieshang.orgs.models import Department, Level, Organisation, Party, Sector, Term
 
 from . import selectors
@@ -66,7 +67,7 @@ def user_label(user) -> str:
 
 
 def member_label(multi: bool):
-    return (lambda m: f"{m.name}（{m.organisation}）") if multi else (lambda m: m.name)
+    return (lambda m: aside(m.name, m.organisation)) if multi else (lambda m: m.name)
 
 
 def streets_under(organisation: Organisation):
@@ -96,7 +97,7 @@ def resident_candidates(organisation: Organisation):
 
 def seat_label(seat) -> str:
     party = seat.party or _("党派未填写")
-    return f"{seat.member.name}（{party}）"
+    return aside(seat.member.name, party)
 
 
 # --- Talks and visits ----------------------------------------------------------------------
@@ -129,7 +130,7 @@ class ContactFilterForm(forms.Form):
         multi = selectors.cppcc_organisations(user, perm).count() > 1
         params = {"perm": perm, **({"multi": "1"} if multi else {})}
         if multi:
-            self.fields["sector"].label_from_instance = lambda o: f"{o}（{o.organisation}）"
+            self.fields["sector"].label_from_instance = lambda o: aside(o, o.organisation)
         pickers.attach(self.fields["sector"], "member-sectors", params)
         style(self)
 

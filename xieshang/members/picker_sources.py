@@ -26,6 +26,7 @@ from django.http import Http404
 
 from xieshang.core import access, pickers
 from xieshang.core.picker_sources import int_param, scope_perm
+from xieshang.core.text import aside
 from xieshang.orgs.models import ActivityGroup, Committee, Organisation, Sector
 
 from . import contacts, conveners, partygroups, selectors
@@ -47,7 +48,7 @@ from .forms_people import (
 
 def _label(params):
     if params.get("multi"):
-        return lambda o: f"{o}（{o.organisation}）"
+        return lambda o: aside(o, o.organisation)
     return str
 
 
