@@ -71,6 +71,20 @@ def chromium_path() -> str | None:
     return shutil.which("chromium")
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    # Content types are re-made after a flush, with new ids on SQLite (AUTOINCREMENT); a
+    # demo copy restored from the other worker carries that worker's ids; and one made
+    # inside a test that rolls back is gone with it. A cached id from an earlier test would
+    # break the foreign keys of the rows this test writes (CI failed so on a similarity
+    # vector, and on PostgreSQL in a module fixture, which a function fixture came too late
+    # for), so every test, and the module fixtures its setup builds, starts with an empty
+    # cache.
+    from django.contrib.contenttypes.models import ContentType
+
+    ContentType.objects.clear_cache()
+
+
 @pytest.fixture(autouse=True)
 def _default_language():
     """Every test starts in the default language (Chinese). A request through LocaleMiddleware
@@ -103,14 +117,6 @@ def _reference_data(request):
         request.getfixturevalue("db")
     else:
         return
-    # Content types are re-made after a flush, with new ids on SQLite (AUTOINCREMENT); a
-    # demo copy restored from the other worker carries that worker's ids; and one made
-    # inside a test that rolls back is gone with it. A cached id from an earlier test would
-    # break the foreign keys of the rows this test writes (CI failed so on a similarity
-    # vector), so every test starts with an empty cache.
-    from django.contrib.contenttypes.models import ContentType
-
-    ContentType.objects.clear_cache()
     from tests.members.factories import ensure_parties
     from xieshang.portal import lexicon
     from xieshang.portal.models import ScreeningTerm

@@ -161,16 +161,9 @@ def pages(tree: Tree) -> dict[str, tuple]:
 def measured(django_db_setup, django_db_blocker):
     """The key pages' query counts on the small tree and on the grown one, measured once for
     the module (building and growing the tree is most of its time), rolled back at its end."""
-    from django.contrib.contenttypes.models import ContentType
-
     from tests.members.factories import ensure_parties
 
     with django_db_blocker.unblock(), transaction.atomic():
-        # A module fixture runs before the per-test fixture that empties the content-type
-        # cache (tests/conftest.py): an id cached by the worker's previous test, made in a
-        # transaction since rolled back, broke the search index's foreign key (CI failed so
-        # on PostgreSQL).
-        ContentType.objects.clear_cache()
         ensure_parties()  # a browser test's flush may have emptied them
         tree = Tree()
         small = {name: count(user, url) for name, (user, url) in pages(tree).items()}
