@@ -38,6 +38,9 @@ def pytest_configure(config):
     connection_created.connect(_readers_do_not_lock, dispatch_uid="tests.sqlite_read_uncommitted")
 
 
+DEMO_PROFILES = pytest.StashKey[list]()
+
+
 def pytest_collection_modifyitems(config, items):
     # The longest tests first: `pytest -n 2 --dist loadgroup` hands the tests out in
     # collection order (after the xdist groups), so a long browser test collected near the
@@ -45,6 +48,9 @@ def pytest_collection_modifyitems(config, items):
     # and Chromium, tens of seconds each) go first; the order is otherwise kept, each
     # module's tests together.
     items.sort(key=lambda item: "live_server" not in item.fixturenames)
+    from tests.demodata import profiles_needed
+
+    config.stash[DEMO_PROFILES] = profiles_needed(items)
 
 
 def pytest_sessionstart(session):
@@ -83,6 +89,24 @@ def pytest_runtest_setup(item):
     from django.contrib.contenttypes.models import ContentType
 
     ContentType.objects.clear_cache()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _demo_copies_ahead(request):
+    """Under pytest-xdist, each worker seeds its share of the demo profiles this run needs
+    before its first test (worker i takes profiles i, i + n, …), so that no worker waits
+    for another's seed later (tests/demodata.py). One process alone seeds when first asked."""
+    from tests import demodata
+
+    worker = getattr(request.config, "workerinput", None)
+    if worker is None or demodata.SHARED_DIR is None:
+        return
+    index = int(worker["workerid"].removeprefix("gw"))
+    mine = request.config.stash.get(DEMO_PROFILES, [])[index :: worker["workercount"]]
+    if mine:
+        request.getfixturevalue("django_db_setup")
+        with request.getfixturevalue("django_db_blocker").unblock():
+            demodata.seed_ahead(mine)
 
 
 @pytest.fixture(autouse=True)

@@ -122,6 +122,35 @@ def seed_demo_data(profile: str = "district", seed: int = DEMO_SEED) -> None:
     ContentType.objects.clear_cache()
 
 
+def profiles_needed(items) -> list[str]:
+    """The demo profiles the collected tests load: through the `demo` or `city_demo` fixture
+    (a module's own `demo` fixture seeds the district too), or by calling `seed_demo_data`
+    themselves, which such a test says with `@pytest.mark.demo_data(profile)`."""
+    needed: set[str] = set()
+    for item in items:
+        names = set(getattr(item, "fixturenames", ()))
+        if "demo" in names:
+            needed.add("district")
+        if "city_demo" in names:
+            needed.add("city")
+        needed.update(marker.args[0] for marker in item.iter_markers("demo_data"))
+    return [profile for profile in ("district", "city", "province") if profile in needed]
+
+
+def seed_ahead(profiles: list[str]) -> None:
+    """Seed `profiles` and share their copies, each in a transaction rolled back. The xdist
+    workers call it at their start, each with its own share of the profiles: a worker that
+    needed a profile the other was seeding waited for it (two CI workers waited ~50 s each
+    so, on the district and on the city), and now both seed at once."""
+    from django.contrib.contenttypes.models import ContentType
+
+    for profile in profiles:
+        with transaction.atomic():
+            seed_demo_data(profile)
+            transaction.set_rollback(True)
+        ContentType.objects.clear_cache()  # the rows rolled back may have had other ids
+
+
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):
     """The demo district for one module, inside a transaction rolled back at its end."""

@@ -160,6 +160,7 @@ class Checker:
 
 
 @pytest.mark.browser
+@pytest.mark.demo_data("district")
 @pytest.mark.django_db(transaction=True)
 def test_every_kind_of_page_is_accessible_and_error_free(browser, live_server):
     from xieshang.core.models import User

@@ -160,23 +160,7 @@ class DemoBuilder:
 
     # --- the tree -------------------------------------------------------------------
     def build(self, profile: str) -> Stats:
-        if profile not in PROFILES:
-            raise ValueError(profile)
-        plan = self._plan(profile)
-        self.progress = Progress(len(plan) * self.STEPS_PER_NODE + 1, self.progress_write)
-        nodes: dict[str, Node] = {}
-        for key, parent_key, name, level, code, size in plan:
-            parent = nodes[parent_key].org if parent_key else None
-            node = self._build_node(name, level, code, size, parent)
-            nodes[key] = node
-            if size.demo:
-                self.demo_node = node
-            if key == "c01":
-                self.city_node = node
-        # Higher-level members need the city and province nodes to exist.
-        for key, _parent_key, _name, _level, _code, size in plan:
-            if size.higher_level:
-                self._higher_level_members(nodes[key], nodes, key)
+        nodes = self.build_people(profile)
         self._demo_accounts()
         self.progress.step("账号")
         from .proposals import ProposalDemo
@@ -199,6 +183,30 @@ class DemoBuilder:
             data={"profile": profile, "seed": self.seed},
         )
         return self.stats
+
+    def build_people(self, profile: str) -> dict[str, Node]:
+        """The first stage of `build`: the organisation tree with its departments, streets
+        and members, and the higher-level members living in each district. Every later
+        stage draws from the same generator after it, so the people of a seed do not depend
+        on what the other stages make of them."""
+        if profile not in PROFILES:
+            raise ValueError(profile)
+        plan = self._plan(profile)
+        self.progress = Progress(len(plan) * self.STEPS_PER_NODE + 1, self.progress_write)
+        nodes: dict[str, Node] = {}
+        for key, parent_key, name, level, code, size in plan:
+            parent = nodes[parent_key].org if parent_key else None
+            node = self._build_node(name, level, code, size, parent)
+            nodes[key] = node
+            if size.demo:
+                self.demo_node = node
+            if key == "c01":
+                self.city_node = node
+        # Higher-level members need the city and province nodes to exist.
+        for key, _parent_key, _name, _level, _code, size in plan:
+            if size.higher_level:
+                self._higher_level_members(nodes[key], nodes, key)
+        return nodes
 
     def _history(self, nodes: list[Node]) -> None:
         """Past years in bulk (demo.history), with a generator of its own so that the rest of
