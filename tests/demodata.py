@@ -1,5 +1,6 @@
 """The demo data set for the tests that need a whole district (crawls, fuzzing, the API
-checks): seeded with `manage.py seed_demo` the first time a test process asks for it, then
+checks): seeded with `manage.py seed_demo` once per run (under xdist each worker seeds its
+share of the profiles at its start, `seed_ahead`; alone, the first time a test asks), then
 copied back table by table for every later module.
 
 Seeding the district takes about 40 s on a 2-core machine and half a dozen modules need it;
