@@ -13,6 +13,7 @@ import fcntl
 import io
 import os
 import pickle
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -135,7 +136,21 @@ def profiles_needed(items) -> list[str]:
         if "city_demo" in names:
             needed.add("city")
         needed.update(marker.args[0] for marker in item.iter_markers("demo_data"))
-    return [profile for profile in ("district", "city", "province") if profile in needed]
+    from xieshang.demo.seed import PROFILES
+
+    return [profile for profile in PROFILES if profile in needed]
+
+
+@contextmanager
+def rolled_back():
+    """A transaction that is rolled back at the end of the block, for the demo's rows; then
+    an empty content-type cache, since the rows rolled back may have had other ids."""
+    from django.contrib.contenttypes.models import ContentType
+
+    with transaction.atomic():
+        yield
+        transaction.set_rollback(True)
+    ContentType.objects.clear_cache()
 
 
 def seed_ahead(profiles: list[str]) -> None:
@@ -143,25 +158,17 @@ def seed_ahead(profiles: list[str]) -> None:
     workers call it at their start, each with its own share of the profiles: a worker that
     needed a profile the other was seeding waited for it (two CI workers waited ~50 s each
     so, on the district and on the city), and now both seed at once."""
-    from django.contrib.contenttypes.models import ContentType
-
     for profile in profiles:
-        with transaction.atomic():
+        with rolled_back():
             seed_demo_data(profile)
-            transaction.set_rollback(True)
-        ContentType.objects.clear_cache()  # the rows rolled back may have had other ids
 
 
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):
     """The demo district for one module, inside a transaction rolled back at its end."""
-    with django_db_blocker.unblock(), transaction.atomic():
+    with django_db_blocker.unblock(), rolled_back():
         seed_demo_data()
         yield
-        transaction.set_rollback(True)
-    from django.contrib.contenttypes.models import ContentType
-
-    ContentType.objects.clear_cache()  # the rows rolled back may have had other ids
 
 
 @pytest.fixture(scope="module")
@@ -169,10 +176,9 @@ def city_demo(django_db_setup, django_db_blocker):
     """The demo city (the demo district and nine more, and the city node above them) for
     one module, inside a transaction rolled back at its end. It shares its seeded copy
     with the other users of the city profile (the permission matrix)."""
-    with django_db_blocker.unblock(), transaction.atomic():
+    with django_db_blocker.unblock(), rolled_back():
         seed_demo_data("city")
         yield
-        transaction.set_rollback(True)
     from django.contrib.contenttypes.models import ContentType
 
     ContentType.objects.clear_cache()  # the rows rolled back may have had other ids

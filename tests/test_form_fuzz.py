@@ -19,7 +19,7 @@ from django.utils.html import escape
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.demodata import seed_demo_data
+from tests.demodata import rolled_back, seed_demo_data
 
 SPECIAL = [
     "",
@@ -101,10 +101,9 @@ class Targets:
 
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
+    with django_db_blocker.unblock(), rolled_back():
         seed_demo_data()
         yield _targets()
-        transaction.set_rollback(True)
 
 
 def _targets() -> Targets:

@@ -1,9 +1,8 @@
 """Determinism of the demo: the same seed gives the same people, another seed other people."""
 
 import pytest
-from django.db import transaction
 
-from tests.demodata import DEMO_SEED, seed_demo_data
+from tests.demodata import DEMO_SEED, rolled_back, seed_demo_data
 from xieshang.demo.seed import DemoBuilder
 from xieshang.members.models import Member
 
@@ -17,22 +16,18 @@ def people() -> list[tuple[str, str, str]]:
 def seeded(seed: int) -> list[tuple[str, str, str]]:
     """The members of a whole `seed_demo` run with `seed` (the copy other modules share: it
     was made by a `seed_demo --seed` run of its own), read in a savepoint rolled back."""
-    with transaction.atomic():
+    with rolled_back():
         seed_demo_data("district", seed)
-        found = people()
-        transaction.set_rollback(True)
-    return found
+        return people()
 
 
 def people_stage(seed: int) -> list[tuple[str, str, str]]:
     """The members of the first stage of another run (the tree and its people), rolled back.
     The later stages draw from the generator after it, so they cannot change these rows; the
     whole run twice cost a CI worker 100 s on PostgreSQL, this stage a few seconds."""
-    with transaction.atomic():
+    with rolled_back():
         DemoBuilder(seed=seed).build_people("district")
-        found = people()
-        transaction.set_rollback(True)
-    return found
+        return people()
 
 
 def test_it_gives_the_same_members_for_the_same_seed_and_others_for_another():
