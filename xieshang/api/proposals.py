@@ -14,7 +14,6 @@ from xieshang.members.models import Member
 from xieshang.orgs.models import Department
 from xieshang.proposals import policies, selectors, services
 from xieshang.proposals.models import Proposal
-from xieshang.textsim import search
 
 router = Router(tags=["proposals"])
 
@@ -216,17 +215,20 @@ def _detail(p: Proposal) -> dict:
 
 @router.get("/", response={200: ProposalPage, 400: ErrorOut})
 def list_proposals(request, filters: Query[ProposalFilters]):
-    qs = Proposal.objects.filter(pk__in=policies.visible_ids(request.user)).select_related(
-        "organisation", "first_proposer"
-    )
+    q = filters.q.strip()
+    if q:
+        # The list page's search: the form of visibility and the index's scope that suit
+        # the user's scope (a province office's search took 1.3 s as an IN over the UNION).
+        qs = selectors.proposal_search(request.user, q, fields=SEARCH_FIELDS)
+    else:
+        qs = Proposal.objects.filter(pk__in=policies.visible_ids(request.user))
+    qs = qs.select_related("organisation", "first_proposer")
     if filters.status:
         if filters.status not in Proposal.Status.values:
             return Status(400, {"detail": _("状态不正确。")})
         qs = qs.filter(status=filters.status)
     if filters.year:
         qs = qs.filter(year=filters.year)
-    if filters.q.strip():
-        qs = search(qs, SEARCH_FIELDS, filters.q)
     page = max(filters.page, 1)
     total = qs.count()
     rows = qs.order_by("-year", "-id")[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]

@@ -5,4 +5,4 @@ from xieshang.textsim import index
 
 from .models import Member
 
-index.register(Member, names=["name"], body=["employer"])
+index.register(Member, names=["name"], body=["employer"], organisation="organisation_id")

@@ -5,7 +5,6 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy
 
 from xieshang.core import access, search
-from xieshang.textsim import search as text_search
 
 from . import policies, selectors
 
@@ -14,7 +13,7 @@ from . import policies, selectors
 def search_proposals(user, query: str, limit: int) -> search.Found:
     # The text index: title, number, proposers' names and the text, best match first.
     rows = (
-        text_search(selectors.visible_proposals(user), ["title", "number"], query, ranked=True)
+        selectors.proposal_search(user, query, ranked=True)
         .select_related("organisation")
         .order_by("-search_rank", "-year", "-submitted_at", "-id")[: limit + 1]
     )

@@ -20,4 +20,5 @@ index.register(
     select_related=["first_proposer"],
     prefetch_related=["signers__member"],
     depends={Signer: lambda signer: signer.proposal},
+    organisation="organisation_id",
 )

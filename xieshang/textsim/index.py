@@ -14,9 +14,13 @@ autodiscovery when the textsim app is ready):
         select_related=["first_proposer"],
         prefetch_related=["signers__member"],
         depends={Signer: lambda signer: signer.proposal},   # re-index the proposal too
+        organisation="organisation_id",            # kept on the entry (see below)
     )
 
 A source is a field path ("first_proposer__name") or a callable `obj -> str | list[str]`.
+`organisation` names the attribute holding the item's organisation id: the entry keeps it,
+so that a search told the organisations of its scope (`search(..., organisations=...)`)
+reads only their entries instead of every match in the province.
 Saving or deleting a registered item updates its `SearchEntry` (signals); `manage.py
 textindex --rebuild` rebuilds the lot in batches (`rebuild()`), and is the way after
 `bulk_create` or `update()`, which send no signals.
@@ -58,6 +62,7 @@ class Spec:
     select_related: tuple = ()
     prefetch_related: tuple = ()
     depends: dict = field(default_factory=dict)
+    organisation: str | None = None
 
     @property
     def label(self) -> str:
@@ -70,6 +75,8 @@ class Spec:
             if callable(source):
                 return None
             names.add(source.split("__", 1)[0])
+        if self.organisation:
+            names.add(self.organisation.removesuffix("_id"))
         return names
 
 
@@ -85,6 +92,7 @@ def register(
     select_related: Sequence[str] = (),
     prefetch_related: Sequence[str] = (),
     depends: dict | None = None,
+    organisation: str | None = None,
 ) -> Spec:
     """Index `model`'s items; see the module docstring."""
     spec = Spec(
@@ -95,6 +103,7 @@ def register(
         select_related=tuple(select_related),
         prefetch_related=tuple(prefetch_related),
         depends=dict(depends or {}),
+        organisation=organisation,
     )
     _specs[model] = spec
     uid = f"textsim-index-{spec.label}"
@@ -214,9 +223,13 @@ def _fields_from_raw(raw: tuple) -> dict:
     return fields_from_text(*raw)
 
 
+def organisation_of(spec: Spec, obj) -> int | None:
+    return getattr(obj, spec.organisation, None) if spec.organisation else None
+
+
 def entry_fields(spec: Spec, obj) -> dict:
     """The `SearchEntry` columns for `obj`."""
-    return fields_from_text(*raw_text(spec, obj))
+    return {**fields_from_text(*raw_text(spec, obj)), "organisation_id": organisation_of(spec, obj)}
 
 
 # --- keeping it current ------------------------------------------------------------------
@@ -229,7 +242,7 @@ def _entries():
 
 
 def index_object(obj) -> None:
-    """Write `obj`'s entry (nothing if its indexed text did not change)."""
+    """Write `obj`'s entry (nothing if its indexed text and organisation did not change)."""
     spec = spec_for(type(obj))
     if spec is None or obj.pk is None:
         return
@@ -238,10 +251,16 @@ def index_object(obj) -> None:
     values = entry_fields(spec, obj)
     current = (
         SearchEntry.objects.filter(content_type=ct, object_id=obj.pk)
-        .values_list("digest", flat=True)
+        .values_list("digest", "organisation_id")
         .first()
     )
-    if current == values["digest"]:
+    if current == (values["digest"], values["organisation_id"]):
+        return
+    if current is not None and current[0] == values["digest"]:
+        # Moved to another organisation, same text: no segmenting, no new tsvector.
+        SearchEntry.objects.filter(content_type=ct, object_id=obj.pk).update(
+            organisation_id=values["organisation_id"]
+        )
         return
     SearchEntry.objects.update_or_create(content_type=ct, object_id=obj.pk, defaults=values)
 
@@ -325,12 +344,12 @@ def rebuild(
                 base = base.prefetch_related(*spec.prefetch_related)
             done = 0
             last = None
-            pending = None  # (pks, async result) of the batch being segmented
+            pending = None  # (pks, organisations, async result) of the batch being segmented
 
-            def write(pks, fields_list, ct=ct):
+            def write(pks, orgs, fields_list, ct=ct):
                 entries = [
-                    SearchEntry(content_type=ct, object_id=pk, **fields)
-                    for pk, fields in zip(pks, fields_list, strict=True)
+                    SearchEntry(content_type=ct, object_id=pk, organisation_id=org, **fields)
+                    for pk, org, fields in zip(pks, orgs, fields_list, strict=True)
                 ]
                 with transaction.atomic():
                     SearchEntry.objects.bulk_create(entries, batch_size=batch)
@@ -341,23 +360,24 @@ def rebuild(
                 if rows:
                     last = rows[-1].pk
                     pks = [obj.pk for obj in rows]
+                    orgs = [organisation_of(spec, obj) for obj in rows]
                     raws = [raw_text(spec, obj) for obj in rows]
                 if pool is None and jobs > 1 and len(rows) == batch:
                     pool = multiprocessing.get_context("fork").Pool(jobs)
                 if pool is None:
                     if not rows:
                         break
-                    write(pks, [_fields_from_raw(raw) for raw in raws])
+                    write(pks, orgs, [_fields_from_raw(raw) for raw in raws])
                     done += len(rows)
                 else:
                     # Read the next batch while the workers segment this one.
                     if pending is not None:
-                        write(pending[0], pending[1].get())
+                        write(pending[0], pending[1], pending[2].get())
                         done += len(pending[0])
                     if not rows:
                         break
                     chunk = max(1, len(raws) // (jobs * 4))
-                    pending = (pks, pool.map_async(_fields_from_raw, raws, chunksize=chunk))
+                    pending = (pks, orgs, pool.map_async(_fields_from_raw, raws, chunksize=chunk))
                 if progress:
                     progress(spec.label, done)
             counts[spec.label] = done

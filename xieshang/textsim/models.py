@@ -20,6 +20,9 @@ from django.db import models
 class SearchEntry(models.Model):
     content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
     object_id = models.PositiveBigIntegerField()
+    # The item's organisation, for the models that register one (`index.register`'s
+    # `organisation`): a search told its scope's organisations reads only their entries.
+    organisation_id = models.PositiveBigIntegerField(null=True)
     title = models.TextField(blank=True)
     body = models.TextField(blank=True)
     # A hash of the raw text: a save that changes no indexed text skips the segmenting.
@@ -32,6 +35,11 @@ class SearchEntry(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["content_type", "object_id"], name="textsim_entry_unique"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["content_type", "organisation_id", "object_id"], name="textsim_entry_scope"
             )
         ]
 
