@@ -336,7 +336,7 @@ def test_a_district_committee_in_a_wide_tree_finds_the_same_proposals_either_way
     committee = user_with_role(Role.PROPOSAL_COMMITTEE, district)
     top = user_with_role(Role.PROPOSAL_COMMITTEE, province)
     assert access.scope_share(committee, "proposals.view") < access.SMALL_SCOPE
-    assert access.scope_share(top, "proposals.view") > selectors.NARROW_SCOPE
+    assert access.scope_share(top, "proposals.view") > access.NARROW_SCOPE
     mine = [proposal(district, f"关于养老服务的建议{i}") for i in range(3)]
     theirs = proposal(make_org("乙区政协", Level.DISTRICT, parent=province), "关于养老服务的建议")
     proposal(district, "关于养老机构建设的建议", status="draft")  # another's draft: hidden
@@ -361,9 +361,9 @@ def test_a_district_committee_in_a_wide_tree_finds_the_same_proposals_either_way
     assert sorted(wide[0]) == [theirs.pk, cosigned.pk] and wide[1] == 2  # the province's
     # Neither starting from the ids nor reading only the scope's entries changes a thing.
     monkeypatch.setattr(access, "SMALL_SCOPE", 0)
-    monkeypatch.setattr(selectors, "NARROW_SCOPE", -1)
+    monkeypatch.setattr(access, "NARROW_SCOPE", -1)
     assert found(committee) == narrow
-    monkeypatch.setattr(selectors, "NARROW_SCOPE", 2)
+    monkeypatch.setattr(access, "NARROW_SCOPE", 2)
     assert found(top) == wide
 
 
@@ -388,7 +388,7 @@ def test_the_entry_keeps_its_items_organisation(district):
     ranked = search(everyone, FIELDS, "食品安全", ranked=True, organisations=in_other)
     assert list(ranked) == [p]
     with pytest.raises(ValueError):
-        search(Meeting.objects.all(), ["title"], "食品安全", organisations=[other.pk])
+        search(Topic.objects.all(), ["title"], "食品安全", organisations=[other.pk])
 
 
 def test_the_migration_fills_the_organisation_of_entries_written_before_it(district):

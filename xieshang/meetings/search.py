@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from xieshang.core import search
+from xieshang.core import access, search
 from xieshang.textsim import search as text_search
 
 from .models import Meeting
@@ -15,8 +15,19 @@ def search_meetings(user, query: str, limit: int) -> search.Found:
     from . import selectors
 
     visible = selectors.meetings_for(user).values("pk")
+    # In a narrow scope the index reads only its organisations' entries (a city office's
+    # "就业": 75 ms over the province's 36,000 meetings' matches).
+    orgs = None
+    if access.scope_share(user, "meetings.view", "meetings.manage") <= access.NARROW_SCOPE:
+        orgs = selectors.visible_organisations(user)
     rows = (
-        text_search(Meeting.objects.filter(pk__in=visible), ["title"], query, ranked=True)
+        text_search(
+            Meeting.objects.filter(pk__in=visible),
+            ["title"],
+            query,
+            ranked=True,
+            organisations=orgs,
+        )
         .select_related("organisation")
         .order_by("-search_rank", "-start", "-id")[: limit + 1]
     )

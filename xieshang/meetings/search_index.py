@@ -8,4 +8,5 @@ index.register(
     Meeting,
     title=["title"],
     body=["host", "location", "description", "attendees_text", "report"],
+    organisation="organisation_id",
 )

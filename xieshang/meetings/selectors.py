@@ -52,6 +52,31 @@ def _visible(invitations: QuerySet, staff: list[Q]) -> Q:
     return visible
 
 
+def visible_organisations(user) -> list[int]:
+    """The organisations of every meeting `meetings_for` lists (one query): the staff
+    scope's, and those of the meetings the user is invited to or runs as a special
+    committee. A search tells the text index these (`textsim.search`'s `organisations`)."""
+    invitations, _staff = _visibility(user, mine=False)
+    ids = (
+        Meeting.objects.filter(pk__in=invitations)
+        .values_list("organisation_id", flat=True)
+        .order_by()
+    )
+    for perm in ("meetings.view", "meetings.manage"):
+        if access.can(user, perm):
+            ids = ids.union(
+                access.organisations(user, perm).values_list("pk", flat=True).order_by()
+            )
+    committees = policies.committee_ids(user)
+    if committees:
+        ids = ids.union(
+            Meeting.objects.filter(committee_id__in=committees)
+            .values_list("organisation_id", flat=True)
+            .order_by()
+        )
+    return sorted(set(ids))
+
+
 def _filtered(qs: QuerySet, kind: str, year: int | None) -> QuerySet:
     if kind:
         qs = qs.filter(kind=kind)

@@ -27,12 +27,6 @@ def visible_proposals(user) -> QuerySet:
     return Proposal.objects.filter(pk__in=policies.visible_ids(user))
 
 
-# A search tells the text index the organisations of the user's proposals when they are at
-# most this share of all: a city's (~0.09) then reads 900 entries of "养老" instead of the
-# province's 16,000; the whole province's list would only slow the index down.
-NARROW_SCOPE = 1 / 4
-
-
 def proposal_search(
     user, q: str, *, ranked: bool = False, fields: Sequence[str] = ("title", "number")
 ) -> QuerySet:
@@ -42,7 +36,7 @@ def proposal_search(
     A search in a small scope starts from the scope's ids (`visible_ids`), anything else
     walks the list's date-ordered index (`visible_filter`); in a narrow scope the index
     reads only the entries of the organisations the user's proposals belong to
-    (`policies.visible_organisations`)."""
+    (`policies.visible_organisations`, `access.NARROW_SCOPE`)."""
     if not q:
         return Proposal.objects.filter(policies.visible_filter(user))
     share = access.scope_share(user, "proposals.view")
@@ -50,7 +44,7 @@ def proposal_search(
         qs = Proposal.objects.filter(pk__in=policies.visible_ids(user))
     else:
         qs = Proposal.objects.filter(policies.visible_filter(user))
-    orgs = policies.visible_organisations(user) if share <= NARROW_SCOPE else None
+    orgs = policies.visible_organisations(user) if share <= access.NARROW_SCOPE else None
     return text_search(qs, fields, q, ranked=ranked, organisations=orgs)
 
 
@@ -76,7 +70,7 @@ def proposal_count(user, *, status: str = "", q: str = "") -> int:
         return qs
 
     scope_orgs = None
-    if q and access.scope_share(user, "proposals.view") <= NARROW_SCOPE:
+    if q and access.scope_share(user, "proposals.view") <= access.NARROW_SCOPE:
         scope_orgs = access.organisations(user, "proposals.view")
     total = filtered(Proposal.objects.filter(policies.scope_q(user)), scope_orgs).count()
     personal = policies.personal_ids(user)
