@@ -22,11 +22,6 @@ MERGE_TARGETS = [S.SUBMITTED, S.ACCEPTED, S.ASSIGNED]
 LIST_ORDER = ("-year", "-submitted_at", "-id")
 
 
-def visible_proposals(user) -> QuerySet:
-    """Everything the user may see in lists, as a sub-select of ids (no duplicate rows)."""
-    return Proposal.objects.filter(pk__in=policies.visible_ids(user))
-
-
 def proposal_search(
     user, q: str, *, ranked: bool = False, fields: Sequence[str] = ("title", "number")
 ) -> QuerySet:

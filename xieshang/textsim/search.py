@@ -258,7 +258,8 @@ def _title_entries(model, ct, text: str, organisations):
 
 def _few_ids(entries: QuerySet, *, estimate: bool = True) -> list[int] | None:
     """PostgreSQL: the ids of the matching items when the planner expects at most `FEW`
-    of them (its estimate from the GIN index's statistics, an EXPLAIN), else None.
+    of them (its estimate from the GIN index's statistics, an EXPLAIN; without it when
+    `estimate` is False) and there are no more than that, else None.
 
     Given as a list, the ids let PostgreSQL plan the rest of the query on what they are.
     Given as a sub-select, a list in date order over a wide scope walks the date index and
