@@ -179,6 +179,3 @@ def city_demo(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), rolled_back():
         seed_demo_data("city")
         yield
-    from django.contrib.contenttypes.models import ContentType
-
-    ContentType.objects.clear_cache()  # the rows rolled back may have had other ids
