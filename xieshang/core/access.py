@@ -259,15 +259,20 @@ def scope(qs: QuerySet, user, perm: str, field: str = "organisation") -> QuerySe
 
 
 def scope_share(user, *perms: str) -> float:
-    """The share of all organisations in which the user holds any of `perms` (one query):
-    a district's staff in a province ~0.03, a city's ~0.09, the province's 1."""
-    mine = Organisation.objects.none()
-    for perm in perms:
-        mine = mine | organisations(user, perm)
-    counts = Organisation.objects.aggregate(
-        mine=Count("pk", filter=Q(pk__in=mine.values("pk"))), total=Count("pk")
-    )
-    return counts["mine"] / max(1, counts["total"])
+    """The share of all organisations in which the user holds any of `perms` (one query,
+    kept on the user object for the request as `assignments` is: a list search asks it for
+    its page and again for its total): a district's staff in a province ~0.03, a city's
+    ~0.09, the province's 1."""
+    shares = user.__dict__.setdefault("_xs_scope_shares", {})
+    if perms not in shares:
+        mine = Organisation.objects.none()
+        for perm in perms:
+            mine = mine | organisations(user, perm)
+        counts = Organisation.objects.aggregate(
+            mine=Count("pk", filter=Q(pk__in=mine.values("pk"))), total=Count("pk")
+        )
+        shares[perms] = counts["mine"] / max(1, counts["total"])
+    return shares[perms]
 
 
 def scope_is_small(user, *perms: str) -> bool:
