@@ -319,6 +319,46 @@ def test_a_search_finds_the_same_rows_from_the_matches_ids_or_from_a_sub_select(
     assert list(few.order_by("pk")) == list(many.order_by("pk")) == wanted
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL plans by estimate")
+def test_a_page_of_words_that_go_together_walks_the_list_order_and_finds_the_same_rows(
+    district, monkeypatch
+):
+    """Two words that always go together: the planner multiplies their shares and expects
+    few matches, and there are many. A page of them then tests each row it walks against a
+    hash of the matches; what it finds is what the join finds."""
+    monkeypatch.setattr(text_search, "FEW", 10)
+    together = [
+        proposal(district, f"关于老旧小区加装电梯的建议（{i}）", status="submitted")
+        for i in range(30)
+    ]
+    others = [proposal(district, f"关于社区养老服务的建议（{i}）") for i in range(150)]
+    for i, p in enumerate([*together, *others]):
+        # Dates that interleave, so the page is not the order they were written in.
+        p.year = 2020 + i % 7
+        p.save(update_fields=["year"])
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE textsim_searchentry")
+        cursor.execute("ANALYZE proposals_proposal")
+    query = "老旧小区 电梯"
+    ids, misjudged = text_search._few_ids(matching_entries(Proposal, query))
+    assert ids is None and misjudged  # expected few, found more than FEW
+
+    order = ("-year", "-id")
+    paged = search(Proposal.objects.all(), FIELDS, query, paged=True).order_by(*order)
+    joined = search(Proposal.objects.all(), FIELDS, query).order_by(*order)
+    assert "IS TRUE" in str(paged.query) and "IS TRUE" not in str(joined.query)
+    assert "SubPlan" in paged[:5].explain()  # not turned into a join
+    assert [p.pk for p in paged[:5]] == [p.pk for p in joined[:5]]
+    assert sorted(p.pk for p in paged) == sorted(p.pk for p in together)
+    # The same search through the proposals list: its page, whatever form it takes.
+    office = user_with_role(Role.OFFICE, district)
+    from xieshang.proposals import selectors
+
+    page = [p.pk for p in selectors.proposal_list(office, q=query)[:5]]
+    assert page == [p.pk for p in joined.order_by(*selectors.LIST_ORDER)[:5]]
+    assert selectors.proposal_count(office, q=query) == 30
+
+
 def test_a_district_committee_in_a_wide_tree_finds_the_same_proposals_either_way(
     district, monkeypatch
 ):

@@ -23,7 +23,12 @@ LIST_ORDER = ("-year", "-submitted_at", "-id")
 
 
 def proposal_search(
-    user, q: str, *, ranked: bool = False, fields: Sequence[str] = ("title", "number")
+    user,
+    q: str,
+    *,
+    ranked: bool = False,
+    paged: bool = False,
+    fields: Sequence[str] = ("title", "number"),
 ) -> QuerySet:
     """The proposals `user` may see matching `q` (the text index: title, number, names and
     the text; `fields` where the index cannot answer), ranked best first if asked.
@@ -31,7 +36,8 @@ def proposal_search(
     A search in a small scope starts from the scope's ids (`visible_ids`), anything else
     walks the list's date-ordered index (`visible_filter`); in a narrow scope the index
     reads only the entries of the organisations the user's proposals belong to
-    (`policies.visible_organisations`, `access.NARROW_SCOPE`)."""
+    (`policies.visible_organisations`, `access.NARROW_SCOPE`). `paged`: for reading a
+    page in list order, not for counting (`textsim.search`)."""
     if not q:
         return Proposal.objects.filter(policies.visible_filter(user))
     share = access.scope_share(user, "proposals.view")
@@ -40,13 +46,13 @@ def proposal_search(
     else:
         qs = Proposal.objects.filter(policies.visible_filter(user))
     orgs = policies.visible_organisations(user) if share <= access.NARROW_SCOPE else None
-    return text_search(qs, fields, q, ranked=ranked, organisations=orgs)
+    return text_search(qs, fields, q, ranked=ranked, organisations=orgs, paged=paged)
 
 
 def proposal_list(user, *, status: str = "", q: str = "") -> QuerySet:
     """The list in date order; a page of it reads only that page's rows (`visible_filter`
     on the `proposal_list_order` index), whatever the size of the user's scope."""
-    qs = proposal_search(user, q).select_related("first_proposer", "organisation")
+    qs = proposal_search(user, q, paged=True).select_related("first_proposer", "organisation")
     if status:
         qs = qs.filter(status=status)
     return qs.order_by(*LIST_ORDER)

@@ -19,7 +19,9 @@ from django.db import connection
 from django.db.models import (
     BooleanField,
     Expression,
+    ExpressionWrapper,
     F,
+    Func,
     FloatField,
     OuterRef,
     Q,
@@ -256,17 +258,18 @@ def _title_entries(model, ct, text: str, organisations):
     return _entries(model, ct, organisations).filter(TitleMatches(text, column="title"))
 
 
-def _few_ids(entries: QuerySet, *, estimate: bool = True) -> list[int] | None:
-    """PostgreSQL: the ids of the matching items when the planner expects at most `FEW`
-    of them (its estimate from the GIN index's statistics, an EXPLAIN; without it when
-    `estimate` is False) and there are no more than that, else None.
+def _few_ids(entries: QuerySet, *, estimate: bool = True) -> tuple[list[int] | None, bool]:
+    """PostgreSQL: `(ids, misjudged)`. `ids`: the ids of the matching items when the
+    planner expects at most `FEW` of them (its estimate from the GIN index's statistics, an
+    EXPLAIN; without it when `estimate` is False) and there are no more than that, else
+    None. `misjudged`: the planner expected at most `FEW` and there are more.
 
     Given as a list, the ids let PostgreSQL plan the rest of the query on what they are.
     Given as a sub-select, a list in date order over a wide scope walks the date index and
     tests each row, which for a rare word means every row: a province-wide search for
     "殡葬" took 1.6 s that way and takes milliseconds from its ids."""
     if connection.vendor != "postgresql":
-        return None
+        return None, False
     ids = entries.values_list("object_id", flat=True).order_by()
     if estimate:
         sql, params = ids.query.sql_with_params()
@@ -274,11 +277,22 @@ def _few_ids(entries: QuerySet, *, estimate: bool = True) -> list[int] | None:
             cursor.execute("EXPLAIN (FORMAT JSON) " + sql, params)
             (plan,) = cursor.fetchone()
         if plan[0]["Plan"]["Plan Rows"] > FEW:
-            return None
+            return None, False
     # The estimate can be low (words ANDed are taken as independent): more than FEW goes
     # the sub-select way after all.
     found = list(ids[: FEW + 1])
-    return found if len(found) <= FEW else None
+    return (found, False) if len(found) <= FEW else (None, estimate)
+
+
+class _Tested(Func):
+    """`(condition) IS TRUE`, the same rows as the condition. PostgreSQL turns an IN
+    sub-select at the top of a WHERE into a join, planned on its estimate of the matches;
+    inside this it cannot, so it builds a hash of the matches once and tests each row it
+    reads against it (a "hashed SubPlan")."""
+
+    template = "(%(expressions)s) IS TRUE"
+    output_field = BooleanField()
+    conditional = True
 
 
 def _newest(queryset: QuerySet, entries: QuerySet | list[int]) -> QuerySet:
@@ -386,6 +400,7 @@ def search(
     *,
     ranked: bool = False,
     organisations=None,
+    paged: bool = False,
 ) -> QuerySet:
     """`queryset` narrowed to rows matching every word of `query` (see the module
     docstring); ranked: ordered best first, with `search_rank` on each row. An empty query
@@ -402,7 +417,14 @@ def search(
     PostgreSQL a match set larger than `RANK_WINDOW` is ranked within a window, the
     `RANK_WINDOW` newest matches and the `RANK_WINDOW` newest whose title matches, and
     the rows outside it are left out, so ranking costs the same however common the words
-    are. Count and paginate the unranked search (`count()` caps the count)."""
+    are. Count and paginate the unranked search (`count()` caps the count).
+
+    `paged`: the caller reads the first rows in an order an index serves (a page of a
+    list), not all of them. When the planner took the matches for few and they are many
+    (two words that go together, "老旧小区 电梯": 381 expected, 7,113 found), PostgreSQL
+    then walks that order and tests each row against the matches, instead of joining all
+    the matches first and sorting them (a province office's page: 89 → 38 ms). Counting
+    such a queryset reads every row of it, so a count is better made without."""
     if not terms(query or ""):
         return queryset
     organisations = _organisation_ids(organisations)
@@ -416,12 +438,15 @@ def search(
         # Entries of a scope's organisations: PostgreSQL over-estimates them (it takes the
         # words and the organisations as independent; a city's 900 matches of "养老" as
         # 4,800), and reading up to FEW of them off the two indexes costs a few ms.
-        few = _few_ids(entries, estimate=False)
+        few, misjudged = _few_ids(entries, estimate=False)
     else:
-        few = None if ranked else _few_ids(entries)
+        few, misjudged = (None, False) if ranked else _few_ids(entries)
     if not ranked and few is not None:
         return queryset.filter(pk__in=few)
-    result = queryset.filter(pk__in=entries.values("object_id"))
+    matched = Q(pk__in=entries.values("object_id"))
+    if not ranked and paged and misjudged:
+        return queryset.filter(_Tested(ExpressionWrapper(matched, output_field=BooleanField())))
+    result = queryset.filter(matched)
     if ranked:
         from .models import SearchEntry
 
