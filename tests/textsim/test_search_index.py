@@ -18,6 +18,7 @@ from xieshang.meetings.models import Meeting
 from xieshang.members.models import Member
 from xieshang.opinions.models import Opinion
 from xieshang.orgs.models import Level, Organisation, Role
+from xieshang.proposals import selectors
 from xieshang.proposals.models import Proposal, Signer
 from xieshang.residents.models import ResidentIssue
 from xieshang.textsim import index, search
@@ -352,8 +353,6 @@ def test_a_page_of_words_that_go_together_walks_the_list_order_and_finds_the_sam
     assert sorted(p.pk for p in paged) == sorted(p.pk for p in together)
     # The same search through the proposals list: its page, whatever form it takes.
     office = user_with_role(Role.OFFICE, district)
-    from xieshang.proposals import selectors
-
     page = [p.pk for p in selectors.proposal_list(office, q=query)[:5]]
     assert page == [p.pk for p in joined.order_by(*selectors.LIST_ORDER)[:5]]
     assert selectors.proposal_count(office, q=query) == 30
@@ -367,7 +366,6 @@ def test_a_district_committee_in_a_wide_tree_finds_the_same_proposals_either_way
     proposals listed, counted and shown in the header search are those the date-ordered
     walk over every entry finds."""
     from xieshang.core import access
-    from xieshang.proposals import selectors
     from xieshang.proposals.search import search_proposals
 
     province = make_org("示范省政协", Level.PROVINCE)
