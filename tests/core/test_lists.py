@@ -199,6 +199,10 @@ def test_the_proposal_list_pages_and_keeps_the_filter(client):
     titles_2 = rows_of(second, "proposal-list")
     assert len(titles_1) == 50 and len(titles_2) == 3 and not set(titles_1) & set(titles_2)
     assert "另一件事" not in first + second
+    # The clerk sees how many the search found, on every page of it, and the whole list's.
+    assert "“件事”共找到 53 件" in first and "“件事”共找到 53 件" in second
+    unfiltered = client.get(reverse("proposals:index")).content.decode()
+    assert "共 54 件提案" in unfiltered
 
 
 # --- Every list uses the pattern -------------------------------------------------------------
