@@ -78,7 +78,7 @@ def main() -> None:
             client.force_login(user)
             shapes = {
                 "list": lambda q, u=user: list(
-                    selectors.proposal_list(u, q=q).only(
+                    selectors.proposal_list(u, q=q, paged=True).only(
                         "number", "title", "first_proposer__name", "organisation__name"
                     )[:50]
                 ),

@@ -353,7 +353,7 @@ def test_a_page_of_words_that_go_together_walks_the_list_order_and_finds_the_sam
     assert sorted(p.pk for p in paged) == sorted(p.pk for p in together)
     # The same search through the proposals list: its page, whatever form it takes.
     office = user_with_role(Role.OFFICE, district)
-    page = [p.pk for p in selectors.proposal_list(office, q=query)[:5]]
+    page = [p.pk for p in selectors.proposal_list(office, q=query, paged=True)[:5]]
     assert page == [p.pk for p in joined.order_by(*selectors.LIST_ORDER)[:5]]
     assert selectors.proposal_count(office, q=query) == 30
 

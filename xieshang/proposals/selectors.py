@@ -49,10 +49,11 @@ def proposal_search(
     return text_search(qs, fields, q, ranked=ranked, organisations=orgs, paged=paged)
 
 
-def proposal_list(user, *, status: str = "", q: str = "") -> QuerySet:
+def proposal_list(user, *, status: str = "", q: str = "", paged: bool = False) -> QuerySet:
     """The list in date order; a page of it reads only that page's rows (`visible_filter`
-    on the `proposal_list_order` index), whatever the size of the user's scope."""
-    qs = proposal_search(user, q, paged=True).select_related("first_proposer", "organisation")
+    on the `proposal_list_order` index), whatever the size of the user's scope. `paged`:
+    only a page of it is read (the list page), not every row (the export)."""
+    qs = proposal_search(user, q, paged=paged).select_related("first_proposer", "organisation")
     if status:
         qs = qs.filter(status=status)
     return qs.order_by(*LIST_ORDER)

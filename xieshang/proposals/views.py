@@ -592,7 +592,7 @@ def index(request):
         status = ""
     q = request.GET.get("q", "").strip()[:50]
     # The columns the list shows: not the bodies, nor the proposer's particulars.
-    rows = selectors.proposal_list(user, status=status, q=q).only(
+    rows = selectors.proposal_list(user, status=status, q=q, paged=True).only(
         *LIST_COLUMNS, "first_proposer__name", "organisation__name"
     )
     page = paginate(
