@@ -64,6 +64,35 @@ def test_a_published_answer_is_listed_and_shown_without_the_resident(client, wor
 
 
 @pytest.mark.clause("C2.11")
+def test_an_id_number_or_a_flat_in_the_residents_words_is_not_published(client, world):
+    issue, code = routed(
+        world,
+        title="3号楼2单元楼道灯不亮",
+        description="幸福小区3号楼2单元301室门口的灯坏了。我的身份证号110101199003071234，"
+        "电话13812345678。",
+    )
+    followups.feedback_submit(
+        task=issue.task,
+        text="已修复幸福小区3号楼2单元楼道灯。如仍有问题请拨打住建局服务热线0571-87654321。",
+        actor=world["clerk"],
+    )
+    page = client.get(answer_url(issue)).content.decode()
+    assert "楼道灯不亮" in page and "幸福小区" in page and "已修复" in page
+    for private in ("110101199003071234", "3号楼", "301室", "13812345678"):
+        assert private not in page, private
+    opendata = client.get(reverse("portal:data_csv", args=["resident-answers"]))
+    csv = b"".join(opendata.streaming_content if opendata.streaming else [opendata.content])
+    assert "楼道灯不亮".encode() in csv
+    for private in ("110101199003071234", "3号楼", "301室"):
+        assert private.encode() not in csv, private
+
+    # The resident's own page keeps the number the answer gives them to call.
+    client.post(reverse("residents_public:lookup"), {"ticket": issue.ticket, "code": code})
+    own = client.get(reverse("residents_public:lookup")).content.decode()
+    assert "0571-87654321" in own and "已修复" in own
+
+
+@pytest.mark.clause("C2.11")
 def test_what_is_not_public_is_neither_listed_nor_reachable(client, world):
     published = closed(world, title="公开的答复")
     withheld, code = raise_issue(world, title="不公开的答复")

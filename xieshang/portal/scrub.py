@@ -27,6 +27,13 @@ _PATTERNS = [
     ),
     # Service numbers: 400-123-4567, 800 123 4567.
     re.compile(rf"(?<!{_D})[48４８][0０]{{2}}{_SEP}{_D}{{3}}{_SEP}{_D}{{4}}(?!{_D})"),
+    # Identity card numbers: 18 characters (the last may be X) or the old 15 digits, also
+    # typed in groups (110101 19900307 1234).
+    re.compile(
+        rf"(?<!{_D})[1-9１-９]{_D}{{5}}{_SEP}"
+        rf"(?:(?:19|20|１９|２０){_D}{{6}}{_SEP}{_D}{{3}}[0-9０-９XxＸｘ]|{_D}{{6}}{_SEP}{_D}{{3}})"
+        rf"(?![0-9０-９XxＸｘ])"
+    ),
 ]
 # Any other number right after a phone label: 电话：8765432, Tel 12345.
 _LABELLED = re.compile(
@@ -36,15 +43,36 @@ _LABELLED = re.compile(
 _PERSON = re.compile(r"(联系人|经办人|联络人)(\s*[:：]\s*)[\u4e00-\u9fff·•]{1,8}")
 
 
+# A house, building or flat in a free text: "幸福小区3号楼2单元301室", "12栋", "幸福路12号",
+# "三号楼". Used where a resident's own words are published (民情事项): the place stays
+# ("幸福小区"), the door that names one household goes.
+_N = "[0-9０-９一二三四五六七八九十百千零〇两]+"
+_HOUSE = re.compile(
+    rf"(?:{_N}\s*(?:号楼|号院|栋|幢|单元|室|户|弄)(?:\s*{_N}\s*(?:号楼|栋|幢|单元|层|楼|室|户|号))*)"
+    rf"|(?<=[路街巷道里])\s*{_N}\s*号(?:\s*{_N}\s*(?:号楼|栋|幢|单元|层|楼|室|户|号))*"
+)
+
+
+def strip_houses(text: str) -> str:
+    """`text` with house, building and flat numbers replaced by ***."""
+    return _HOUSE.sub(MASK, text or "")
+
+
+def strip_known(text: str, known: Iterable[str]) -> str:
+    """`text` with every value in `known` (a name, a phone number) replaced by ***."""
+    for value in sorted(
+        {v.strip() for v in known if v and len(v.strip()) >= 2}, key=len, reverse=True
+    ):
+        text = text.replace(value, MASK)
+    return text
+
+
 def strip_contacts(text: str, known: Iterable[str] = ()) -> str:
     """`text` with phone numbers, e-mail addresses, contact persons and every value in
     `known` (names, numbers of this item's contacts) replaced by ***."""
     if not text:
         return ""
-    for value in sorted(
-        {v.strip() for v in known if v and len(v.strip()) >= 2}, key=len, reverse=True
-    ):
-        text = text.replace(value, MASK)
+    text = strip_known(text, known)
     for pattern in _PATTERNS:
         text = pattern.sub(MASK, text)
     text = _LABELLED.sub(lambda m: f"{m.group(1)}{m.group(2)}{MASK}", text)

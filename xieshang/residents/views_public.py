@@ -24,7 +24,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from xieshang.core.params import id_param, paginate
 from xieshang.orgs.models import Level, Organisation
 from xieshang.portal import ratelimit, screening, tickets
-from xieshang.portal.scrub import strip_contacts
+from xieshang.portal.scrub import strip_contacts, strip_houses, strip_known
 
 from . import selectors, services
 from .forms import PublicIssueForm, RateForm
@@ -101,7 +101,9 @@ def _issue_in_session(request) -> ResidentIssue | None:
 def _public_view(request, issue: ResidentIssue, *, rate_form=None, status=200):
     answer = ""
     if issue.answer and issue.status != ResidentIssue.Status.REJECTED:
-        answer = strip_contacts(issue.answer, [issue.phone, issue.resident_name])
+        # The resident's own page: their name and number go (a screen may be shared), the
+        # numbers the answer gives them to call stay.
+        answer = strip_known(issue.answer, [issue.phone, issue.resident_name])
     rateable = issue.status in services.RATEABLE and not issue.rating
     return render(
         request,
@@ -191,9 +193,14 @@ def _place(issue: ResidentIssue) -> str:
 def public_answer(issue: ResidentIssue, *, full: bool = True) -> dict:
     """An answered issue as the portal shows it: scrubbed texts, nothing of the resident."""
     known = [issue.phone, issue.resident_name]
+
+    def scrub(text: str) -> str:
+        # A resident's words may name their flat ("3号楼2单元") or give an ID number.
+        return strip_houses(strip_contacts(text, known))
+
     shown = {
         "pk": issue.pk,
-        "title": strip_contacts(issue.title, known),
+        "title": scrub(issue.title),
         "place": _place(issue),
         "created_at": issue.created_at,
         "answered_at": issue.answered_at,
@@ -202,8 +209,8 @@ def public_answer(issue: ResidentIssue, *, full: bool = True) -> dict:
     if full:
         location = strip_contacts(issue.location, known)
         shown.update(
-            description=strip_contacts(issue.description, known),
-            answer=strip_contacts(issue.answer, known),
+            description=scrub(issue.description),
+            answer=scrub(issue.answer),
             location="" if _HOUSE_NUMBER.search(location) else location,
             department=issue.department.name
             if issue.department_id and issue.status == ResidentIssue.Status.ANSWERED
