@@ -219,6 +219,8 @@ SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie
+# A form posted from an expired page gets a Chinese page that says what to do.
+CSRF_FAILURE_VIEW = "xieshang.core.errors.csrf_failure"
 AUDIT_RETENTION_DAYS = envint("AUDIT_RETENTION_DAYS", 183)
 # Staff (every role except 政协委员) log in with a TOTP code as well; off in the demo.
 STAFF_2FA_REQUIRED = envbool("STAFF_2FA_REQUIRED", False)

@@ -31,6 +31,9 @@ urlpatterns = [
 
 # The 400 page shows what was wrong (`core.params`, the NUL check); Django's shows nothing.
 handler400 = "xieshang.core.errors.bad_request"
+# Chinese 403 and 404 pages in the site's (or the portal's) layout.
+handler403 = "xieshang.core.errors.permission_denied"
+handler404 = "xieshang.core.errors.page_not_found"
 # The 500 page shows the request id to quote to the office (core.logs).
 handler500 = "xieshang.core.errors.server_error"
 

@@ -1,4 +1,7 @@
-"""The 400 page: says what was wrong with the request.
+"""The error pages, in Chinese and in the site's own layout (Django's stock 403 and 404
+are bare English pages).
+
+The 400 page says what was wrong with the request.
 
 Django's default handler renders 400.html without the exception, so a person who typed
 `year=42103` would not learn why the page refused. Only `BadRequest` messages are shown:
@@ -14,6 +17,26 @@ from django.shortcuts import render
 def bad_request(request, exception=None):
     message = str(exception) if type(exception) is BadRequest else ""
     return render(request, "400.html", {"message": message}, status=400)
+
+
+def _layout(request) -> str:
+    # A resident on the public portal stays in the portal's layout.
+    return "portal/base.html" if request.path.startswith("/portal/") else "base.html"
+
+
+def page_not_found(request, exception=None):
+    # The same page for "no such page" and "not yours": scoped look-ups answer 404.
+    return render(request, "404.html", {"layout": _layout(request)}, status=404)
+
+
+def permission_denied(request, exception=None):
+    return render(request, "403.html", {"layout": _layout(request)}, status=403)
+
+
+def csrf_failure(request, reason=""):
+    """A form posted from a page that has expired (logged out meanwhile, a page kept open for
+    days): say so in words, not Django's English CSRF page."""
+    return render(request, "403_csrf.html", {"layout": _layout(request)}, status=403)
 
 
 def server_error(request, *args, **kwargs):
