@@ -114,6 +114,15 @@ def test_it_refuses_a_stale_edit_and_keeps_the_members_text(client, world):
     assert 'value="我刚改的案由"' in html
     proposal.refresh_from_db()
     assert proposal.title == "另一窗口的案由"
+    # Having looked, the member saves again on purpose: the refused page carried the
+    # version now saved, so the second press is not refused the same way for ever.
+    assert "请再次提交" in html and 'name="version" value="2"' in html
+    response = client.post(
+        f"/proposals/{proposal.pk}/edit/", form_data(title="我刚改的案由", version="2")
+    )
+    assert response.status_code == 302
+    proposal.refresh_from_db()
+    assert (proposal.title, proposal.version) == ("我刚改的案由", 3)
 
 
 def test_it_saves_an_edit_and_submits_from_the_proposal_page(client, world):

@@ -74,6 +74,27 @@ def add_service_errors(form: forms.BaseForm, exc: Exception) -> None:
         form.add_error(None, str(exc))
 
 
+def refuse_stale(form: forms.BaseForm, exc: Exception, obj) -> None:
+    """A save refused because someone saved `obj` after this user opened it (`StaleEdit`):
+    the reason on top of the form, what was typed kept, and the form now carrying the
+    record's current version. Having looked, the user saves over the other change on
+    purpose by submitting again; without it every later submit would be refused the same
+    way, and the only way out would be a reload that throws the typing away."""
+    form.add_error(
+        None,
+        [
+            str(exc),
+            _("如确认以您填写的内容为准，请再次提交；如需先看对方的修改，请在新窗口打开本记录。"),
+        ],
+    )
+    current = type(obj)._default_manager.filter(pk=obj.pk).values_list("version", flat=True)
+    current = current.first()
+    if current is not None and form.is_bound:
+        data = form.data.copy()
+        data[form.add_prefix("version")] = current
+        form.data = data
+
+
 def refused_first(rows, refused) -> list:
     """A list page shown again after one row's action was refused: that row first (a
     colleague decided it meanwhile, say, so it may have left the list), then the page's

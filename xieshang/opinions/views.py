@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from xieshang.core import access
 from xieshang.core.audit import StaleEdit, TransitionError, history
-from xieshang.core.forms import refusal_message
+from xieshang.core.forms import refusal_message, refuse_stale
 from xieshang.core.params import paginate, year_param
 from xieshang.core.pdf import pdf_response, render_pdf
 from xieshang.core.text import chinese_date
@@ -115,7 +115,9 @@ def edit(request, pk: int):
             return redirect("opinions:detail", opinion.pk)
         except PermissionDenied:
             form.add_error(None, _("当前状态下不能修改。"))
-        except (ValidationError, TransitionError, StaleEdit) as exc:
+        except StaleEdit as exc:
+            refuse_stale(form, exc, opinion)
+        except (ValidationError, TransitionError) as exc:
             form.add_error(None, refusal_message(exc))
     return render(
         request,

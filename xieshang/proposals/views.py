@@ -26,7 +26,7 @@ from django.views.decorators.http import require_POST
 
 from xieshang.core import access, exports, files
 from xieshang.core.audit import StaleEdit, TransitionError, history
-from xieshang.core.forms import add_service_errors
+from xieshang.core.forms import add_service_errors, refuse_stale
 from xieshang.core.params import paginate
 from xieshang.core.text import aside
 from xieshang.orgs.models import Department
@@ -548,7 +548,7 @@ def edit(request, pk: int):
                 ),
             )
         except StaleEdit as exc:
-            form.add_error(None, str(exc))
+            refuse_stale(form, exc, proposal)
         except (ValidationError, TransitionError) as exc:
             add_service_errors(form, exc)
         else:
