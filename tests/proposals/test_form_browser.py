@@ -109,3 +109,34 @@ def test_the_print_page_is_styled_and_prints_the_signature_column(page, world):
     page.emulate_media(media="print")
     assert not page.get_by_role("button", name="打印").is_visible()
     assert errors == []
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_proposal_typed_while_the_login_expired_is_back_after_logging_in(page, world):
+    from django.conf import settings
+
+    login(page, "zhang")
+    page.goto(page.base_url + "/proposals/new/")
+    page.get_by_label("案由").fill("关于社区食堂延长供餐时间的建议")
+    page.get_by_label("具体建议").fill("建议社区食堂晚餐供应延长到19点。")
+    # The idle timeout ends the session while the member is still typing.
+    page.context.clear_cookies(name="sessionid")
+    page.get_by_role("button", name="保存草稿").click()
+    page.wait_for_load_state()
+    assert "/accounts/login/" in page.url
+    assert not Proposal.objects.filter(title__contains="社区食堂").exists()
+    page.get_by_label("用户名").fill("zhang")
+    page.get_by_label("密码").fill(settings.DEMO_PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_load_state()
+    assert page.url.endswith("/proposals/new/")
+    assert page.get_by_label("案由").input_value() == "关于社区食堂延长供餐时间的建议"
+    assert page.get_by_label("具体建议").input_value() == "建议社区食堂晚餐供应延长到19点。"
+    assert page.get_by_role("status").filter(has_text="已恢复").is_visible()
+    page.get_by_role("button", name="保存草稿").click()
+    page.wait_for_load_state()
+    assert Proposal.objects.filter(title="关于社区食堂延长供餐时间的建议").count() == 1
+    # Once saved, the kept copy is gone: a new form starts empty.
+    page.goto(page.base_url + "/proposals/new/")
+    assert page.get_by_label("案由").input_value() == ""

@@ -5,3 +5,101 @@ document.addEventListener("change", function (event) {
     el.form.submit();
   }
 });
+
+// What was typed survives a login that expired meanwhile. The idle timeout (SPEC security
+// baseline) sends a form posted after it to the login page, and the post is gone; so every
+// posted form's fields are kept in this tab (sessionStorage: gone with the tab) when it is
+// sent, and put back when the login leads to the same page again. Any other page drops
+// them: the post went through, or was answered with the typing kept by the server.
+(function () {
+  var PREFIX = "xs-keep:";
+  var SKIPPED = { csrfmiddlewaretoken: true };
+  var store;
+  try {
+    store = window.sessionStorage;
+  } catch (e) {
+    return; // storage disabled: nothing to keep
+  }
+  if (!store) return;
+
+  function key(form) {
+    return PREFIX + location.pathname + "|" + (form.getAttribute("action") || "");
+  }
+
+  function keepable(el) {
+    return el.name && !SKIPPED[el.name] && el.type !== "password" && el.type !== "file" &&
+      el.type !== "submit" && el.type !== "button";
+  }
+
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form || (form.method || "").toLowerCase() !== "post") return;
+    var fields = [];
+    Array.prototype.forEach.call(form.elements, function (el) {
+      if (!keepable(el)) return;
+      if (el.type === "checkbox" || el.type === "radio") {
+        fields.push([el.name, el.value, el.checked]);
+      } else if (el.tagName === "SELECT" && el.multiple) {
+        Array.prototype.forEach.call(el.options, function (o) {
+          fields.push([el.name, o.value, o.selected]);
+        });
+      } else {
+        fields.push([el.name, el.value, null]);
+      }
+    });
+    try {
+      store.setItem(key(form), JSON.stringify(fields));
+    } catch (e) { /* full: the post goes on regardless */ }
+  }, true);
+
+  function restore() {
+    var fromLogin = /\/accounts\//.test(document.referrer || "");
+    var restored = false;
+    if (fromLogin) {
+      Array.prototype.forEach.call(document.querySelectorAll("form"), function (form) {
+        var saved = store.getItem(key(form));
+        if (!saved) return;
+        var fields;
+        try { fields = JSON.parse(saved); } catch (e) { return; }
+        fields.forEach(function (f) {
+          var els = form.elements.namedItem(f[0]);
+          if (!els) return;
+          var list = els.length !== undefined && !els.tagName ? els : [els];
+          Array.prototype.forEach.call(list, function (el) {
+            if (!keepable(el)) return;
+            if (el.type === "checkbox" || el.type === "radio") {
+              if (el.value === f[1]) el.checked = f[2];
+            } else if (el.tagName === "SELECT" && el.multiple) {
+              Array.prototype.forEach.call(el.options, function (o) {
+                if (o.value === f[1]) o.selected = f[2];
+              });
+            } else if (f[2] === null) {
+              el.value = f[1];
+            }
+          });
+        });
+        restored = true;
+        var note = document.createElement("div");
+        note.className = "alert alert-info";
+        note.setAttribute("role", "status");
+        note.setAttribute("data-restored", "");
+        var script = document.querySelector("script[data-restored]");
+        note.textContent = script ? script.getAttribute("data-restored") : "";
+        form.parentNode.insertBefore(note, form);
+      });
+    }
+    // On the login pages themselves the kept fields wait; anywhere else they are done.
+    if (restored || !/^\/accounts\//.test(location.pathname)) {
+      for (var i = store.length - 1; i >= 0; i--) {
+        var k = store.key(i);
+        if (k && k.indexOf(PREFIX) === 0) store.removeItem(k);
+      }
+    }
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", restore);
+  } else {
+    restore();
+  }
+})();
