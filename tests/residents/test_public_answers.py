@@ -65,7 +65,7 @@ def test_a_published_answer_is_listed_and_shown_without_the_resident(client, wor
 
 @pytest.mark.clause("C2.11")
 def test_an_id_number_or_a_flat_in_the_residents_words_is_not_published(client, world):
-    issue, code = routed(
+    issue, _code = routed(
         world,
         title="3号楼2单元楼道灯不亮",
         description="幸福小区3号楼2单元301室门口的灯坏了。我的身份证号110101199003071234，"
@@ -85,11 +85,6 @@ def test_an_id_number_or_a_flat_in_the_residents_words_is_not_published(client, 
     assert "楼道灯不亮".encode() in csv
     for private in ("110101199003071234", "3号楼", "301室"):
         assert private.encode() not in csv, private
-
-    # The resident's own page keeps the number the answer gives them to call.
-    client.post(reverse("residents_public:lookup"), {"ticket": issue.ticket, "code": code})
-    own = client.get(reverse("residents_public:lookup")).content.decode()
-    assert "0571-87654321" in own and "已修复" in own
 
 
 @pytest.mark.clause("C2.11")

@@ -58,21 +58,15 @@ def strip_houses(text: str) -> str:
     return _HOUSE.sub(MASK, text or "")
 
 
-def strip_known(text: str, known: Iterable[str]) -> str:
-    """`text` with every value in `known` (a name, a phone number) replaced by ***."""
-    for value in sorted(
-        {v.strip() for v in known if v and len(v.strip()) >= 2}, key=len, reverse=True
-    ):
-        text = text.replace(value, MASK)
-    return text
-
-
 def strip_contacts(text: str, known: Iterable[str] = ()) -> str:
     """`text` with phone numbers, e-mail addresses, contact persons and every value in
     `known` (names, numbers of this item's contacts) replaced by ***."""
     if not text:
         return ""
-    text = strip_known(text, known)
+    for value in sorted(
+        {v.strip() for v in known if v and len(v.strip()) >= 2}, key=len, reverse=True
+    ):
+        text = text.replace(value, MASK)
     for pattern in _PATTERNS:
         text = pattern.sub(MASK, text)
     text = _LABELLED.sub(lambda m: f"{m.group(1)}{m.group(2)}{MASK}", text)

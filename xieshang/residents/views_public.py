@@ -24,7 +24,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from xieshang.core.params import id_param, paginate
 from xieshang.orgs.models import Level, Organisation
 from xieshang.portal import ratelimit, screening, tickets
-from xieshang.portal.scrub import strip_contacts, strip_houses, strip_known
+from xieshang.portal.scrub import strip_contacts, strip_houses
 
 from . import selectors, services
 from .forms import PublicIssueForm, RateForm
@@ -101,9 +101,7 @@ def _issue_in_session(request) -> ResidentIssue | None:
 def _public_view(request, issue: ResidentIssue, *, rate_form=None, status=200):
     answer = ""
     if issue.answer and issue.status != ResidentIssue.Status.REJECTED:
-        # The resident's own page: their name and number go (a screen may be shared), the
-        # numbers the answer gives them to call stay.
-        answer = strip_known(issue.answer, [issue.phone, issue.resident_name])
+        answer = strip_contacts(issue.answer, [issue.phone, issue.resident_name])
     rateable = issue.status in services.RATEABLE and not issue.rating
     return render(
         request,
