@@ -249,6 +249,36 @@ def test_the_demo_district_has_a_year_of_proposals_in_every_state():
     assert {"proposal.submit", "proposal.accept", "proposal.assign", "proposal.answer"} <= verbs
 
 
+def test_every_mention_of_a_proposal_number_names_that_proposal(client):
+    """The seed numbers proposals in submission order after making them; what was written
+    with the first numbers (follow-up items, notifications, the text index) follows."""
+    import re
+
+    from xieshang.core.models import Notification
+    from xieshang.followups.models import Task
+    from xieshang.proposals.models import Proposal
+
+    numbered = Proposal.objects.filter(organisation=district()).exclude(number="")
+    by_title = {}
+    for p in numbered:
+        by_title.setdefault(p.title, set()).add(p.number)
+    mention = re.compile(r"((?:\d{4}年平时提案|第.+?次会议)第\d{4}号)《(.+?)》")
+    checked = 0
+    texts = list(Task.objects.filter(organisation=district()).values_list("title", flat=True))
+    texts += list(Notification.objects.values_list("title", flat=True))
+    for text in texts:
+        for number, title in mention.findall(text):
+            if title in by_title:
+                assert number in by_title[title], text
+                checked += 1
+    assert checked >= 20
+    # The header search finds a proposal by the number the page shows.
+    client.force_login(User.objects.get(username="proposal"))
+    some = numbered.filter(status=Proposal.Status.ASSIGNED).first()
+    found = client.get("/proposals/", {"q": some.number}).content.decode()
+    assert some.title in found and "共找到 1 件" in found
+
+
 @pytest.mark.clause("C3.3", "C6.2", "C5.5")
 def test_it_fills_the_pages_around_the_members(client):
     """A newcomer finds talks and visits (some with the demo member), Party groups with gaps

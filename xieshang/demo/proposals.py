@@ -586,6 +586,7 @@ class ProposalDemo:
             .select_related("session__term")
             .order_by("submitted_at", "pk")
         )
+        before = {p.pk: p.number for p in rows}
         Proposal.objects.filter(pk__in=[p.pk for p in rows]).update(serial=None)
         counters: dict[tuple, int] = {}
         for proposal in rows:
@@ -602,9 +603,60 @@ class ProposalDemo:
             proposal.serial = counters[series]
             proposal.number = format_number(proposal)
         Proposal.objects.bulk_update(rows, ["kind", "session", "year", "serial", "number"])
+        self._renumber_mentions(
+            {before[p.pk]: p.number for p in rows if before[p.pk] and before[p.pk] != p.number},
+            [p for p in rows if before[p.pk] != p.number],
+        )
         # The series' counters went on counting the submissions above; renumbered, they
         # restart from each series' highest serial (core.counters reads it) with no gap.
         Counter.objects.filter(key__startswith="proposals.serial:").delete()
+
+    def _renumber_mentions(self, renamed: dict[str, str], proposals: list) -> None:
+        """The numbers the proposals were made with are already written into follow-up
+        items, notifications and the history ("2026年平时提案第0022号《…》"), and into the
+        text index: each is rewritten to the number the proposal now has, in one pass so
+        that two numbers trading places do not both end as one."""
+        import re
+
+        from xieshang.core.models import Notification
+        from xieshang.followups.models import Instruction, Task
+        from xieshang.textsim import index
+
+        if renamed:
+            pattern = re.compile("|".join(re.escape(n) for n in sorted(renamed, key=len)[::-1]))
+            for model, fields in [
+                (Task, ["title"]),
+                (Instruction, ["item_title"]),
+                (Notification, ["title", "body"]),
+                (Event, ["object_repr", "note"]),
+            ]:
+                changed = []
+                for row in self._own(model).only("pk", *fields):
+                    new = {f: pattern.sub(lambda m: renamed[m[0]], getattr(row, f)) for f in fields}
+                    if any(new[f] != getattr(row, f) for f in fields):
+                        for f, value in new.items():
+                            setattr(row, f, value)
+                        changed.append(row)
+                # A bulk update: the events' append-only guard is on save(); this is the
+                # seed writing its history, as _shift does.
+                model.objects.bulk_update(changed, fields, batch_size=500)
+        for proposal in proposals:
+            index.index_object(proposal)
+
+    def _own(self, model):
+        """The rows of `model` that belong to this committee: by organisation, or for a
+        notification by its recipient's (the same number may be another committee's)."""
+        from django.db.models import Q
+
+        from xieshang.core.models import Notification
+
+        if model is not Notification:
+            return model.objects.filter(organisation=self.org)
+        under = self.org.path
+        return model.objects.filter(
+            Q(recipient__role_assignments__organisation__path__startswith=under)
+            | Q(recipient__member__organisation__path__startswith=under)
+        ).distinct()
 
     def _shift(self, deltas: dict[int, dt.timedelta]) -> None:
         """Move each proposal {pk: delta} and all it owns back by its delta, a bulk update per

@@ -132,6 +132,8 @@ class Proposal(Tracked):
             models.Index(fields=["organisation", "status"]),
             # The lists' order: a page is read off this index, whatever the scope's size.
             models.Index(fields=["-year", "-submitted_at", "-id"], name="proposal_list_order"),
+            # A search by number ("第0146号") looks the serial up here, then the series.
+            models.Index(fields=["serial"], name="proposal_serial"),
         ]
 
     def __str__(self) -> str:

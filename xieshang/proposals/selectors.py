@@ -2,9 +2,10 @@
 (the related rows come with `select_related`/`prefetch_related`, never one query per row)."""
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import FloatField, Prefetch, Q, QuerySet, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,6 +21,32 @@ S = Proposal.Status
 MERGE_TARGETS = [S.SUBMITTED, S.ACCEPTED, S.ASSIGNED]
 # The proposal list's order, served by the `proposal_list_order` index.
 LIST_ORDER = ("-year", "-submitted_at", "-id")
+# A proposal number as the pages show it: "2026年平时提案第0146号", "平时提案第0146号",
+# "第十五届第五次会议第0068号", "第146号". The text index cuts it into pieces it cannot find
+# again (提案 is a stop word), so a number is looked up on the number, zero padding or not.
+_NUMBER_QUERY = re.compile(r"^\s*(.*?)第\s*0*(\d{1,6})\s*号\s*$")
+
+
+def number_query(q: str) -> Q | None:
+    """The filter on `number` for a query that is a proposal number, else None."""
+    match = _NUMBER_QUERY.match(q or "")
+    if match is None:
+        return None
+    prefix, serial = match.group(1).replace(" ", ""), match.group(2)
+    # The serial finds the few candidates on its index; the number's text picks the series.
+    return Q(serial=int(serial), number__regex=f"{re.escape(prefix)}第0*{serial}号$")
+
+
+def _matching(qs, q: str, fields, **options) -> QuerySet:
+    """`qs` narrowed to the query: a proposal number on the number, anything else through
+    the text index (`textsim.search`); `ranked` annotates `search_rank` either way."""
+    by_number = number_query(q)
+    if by_number is None:
+        return text_search(qs, fields, q, **options)
+    qs = qs.filter(by_number)
+    if options.get("ranked"):
+        qs = qs.annotate(search_rank=Value(1.0, output_field=FloatField()))
+    return qs
 
 
 def proposal_search(
@@ -46,7 +73,7 @@ def proposal_search(
     else:
         qs = Proposal.objects.filter(policies.visible_filter(user))
     orgs = policies.visible_organisations(user) if share <= access.NARROW_SCOPE else None
-    return text_search(qs, fields, q, ranked=ranked, organisations=orgs, paged=paged)
+    return _matching(qs, q, fields, ranked=ranked, organisations=orgs, paged=paged)
 
 
 def proposal_list(user, *, status: str = "", q: str = "", paged: bool = False) -> QuerySet:
@@ -68,7 +95,7 @@ def proposal_count(user, *, status: str = "", q: str = "") -> int:
         if status:
             qs = qs.filter(status=status)
         if q:
-            qs = text_search(qs, ["title", "number"], q, organisations=organisations)
+            qs = _matching(qs, q, ["title", "number"], organisations=organisations)
         return qs
 
     scope_orgs = None

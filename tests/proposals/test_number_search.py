@@ -1,0 +1,47 @@
+"""A clerk finds a proposal by the number the pages show ("2026年平时提案第0146号"), by part
+of it ("平时提案第0146号", "第0146号") or without the zero padding ("第146号"), in the list,
+its total and the header search; a number is not cut into words the index cannot find."""
+
+import pytest
+from django.urls import reverse
+
+from tests.proposals.conftest import submitted
+from xieshang.proposals.models import Proposal
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def numbered(world):
+    interim = submitted(world, title="关于社区养老助餐点建设的建议")
+    plenary = submitted(world, title="关于中小学课后服务的建议")
+    other = submitted(world, title="关于背街小巷路灯改造的建议")
+    Proposal.objects.filter(pk=interim.pk).update(number="2026年平时提案第0146号")
+    Proposal.objects.filter(pk=plenary.pk).update(number="第十五届第五次会议第0146号")
+    Proposal.objects.filter(pk=other.pk).update(number="2026年平时提案第1146号")
+    return interim, plenary, other
+
+
+@pytest.mark.parametrize(
+    ("query", "found"),
+    [
+        ("2026年平时提案第0146号", ["养老助餐"]),
+        ("平时提案第0146号", ["养老助餐"]),
+        ("第十五届第五次会议第0146号", ["课后服务"]),
+        ("第0146号", ["养老助餐", "课后服务"]),
+        ("第146号", ["养老助餐", "课后服务"]),
+        (" 第 1146 号 ", ["路灯改造"]),
+    ],
+)
+def test_the_list_finds_a_proposal_by_its_number(client, world, numbered, query, found):
+    client.force_login(world.reviewer)
+    page = client.get(reverse("proposals:index"), {"q": query}).content.decode()
+    titles = ["养老助餐", "课后服务", "路灯改造"]
+    assert [t for t in titles if t in page] == found
+    assert f"共找到 {len(found)} 件" in page
+
+
+def test_the_header_search_finds_it_too(client, world, numbered):
+    client.force_login(world.reviewer)
+    page = client.get(reverse("search"), {"q": "平时提案第0146号"}).content.decode()
+    assert "养老助餐" in page and "课后服务" not in page
