@@ -16,9 +16,12 @@ def numbered(world):
     interim = submitted(world, title="关于社区养老助餐点建设的建议")
     plenary = submitted(world, title="关于中小学课后服务的建议")
     other = submitted(world, title="关于背街小巷路灯改造的建议")
-    Proposal.objects.filter(pk=interim.pk).update(number="2026年平时提案第0146号")
-    Proposal.objects.filter(pk=plenary.pk).update(number="第十五届第五次会议第0146号")
-    Proposal.objects.filter(pk=other.pk).update(number="2026年平时提案第1146号")
+    # The number is written from the serial (numbering.format_number): the two agree.
+    Proposal.objects.filter(pk=interim.pk).update(serial=146, number="2026年平时提案第0146号")
+    Proposal.objects.filter(pk=plenary.pk).update(
+        serial=146, number="第十五届第五次会议第0146号", kind=Proposal.Kind.PLENARY
+    )
+    Proposal.objects.filter(pk=other.pk).update(serial=1146, number="2026年平时提案第1146号")
     return interim, plenary, other
 
 
