@@ -52,9 +52,18 @@ def test_the_issue_page_searches_units_and_sessions_on_the_server(client, world,
     route = select(page, "route", "department")
     assert f'data-picker-source="/pickers/resident-route-departments/?issue={issue.pk}"' in route
     assert "区住房和城乡建设局" not in route
+    # 列入议事会 offers only sessions not yet held, and asks no result (nothing to tell yet).
     session = select(page, "schedule", "session")
-    assert f'data-picker-source="/pickers/resident-issue-sessions/?issue={issue.pk}"' in session
+    assert (
+        f'data-picker-source="/pickers/resident-issue-sessions/?issue={issue.pk}&amp;planned=1"'
+        in session
+    )
     assert "议事会" not in session
+    assert 'id="id_schedule_result"' not in page and 'id="id_settle_result"' in page
+    # What 转为协商议题 / 转为社情民意 ask is what the resident reads, and it says so.
+    assert page.count("告知群众（选填）") == 2
+    settle = select(page, "settle", "session")
+    assert f'data-picker-source="/pickers/resident-issue-sessions/?issue={issue.pk}"' in settle
 
     assert ask(client, "resident-route-departments", issue=issue.pk, q="zhufang") == [
         "区住房和城乡建设局"
@@ -62,6 +71,9 @@ def test_the_issue_page_searches_units_and_sessions_on_the_server(client, world,
     assert ask(client, "resident-route-departments", issue=issue.pk, q="住建") == []  # 邻区住建局
     found = ask(client, "resident-issue-sessions", issue=issue.pk, q="停车")
     assert len(found) == 1 and "小区停车议事会" in found[0]  # not 新华停车议事会
+    # A session already held is offered to settle at, not to be put on.
+    assert len(ask(client, "resident-issue-sessions", issue=issue.pk, q="电梯")) == 1
+    assert ask(client, "resident-issue-sessions", issue=issue.pk, planned="1", q="电梯") == []
     # Someone who does not triage this issue learns nothing about it.
     client.force_login(world["liaison2"])
     ask(client, "resident-route-departments", 404, issue=issue.pk)

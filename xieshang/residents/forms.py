@@ -152,8 +152,23 @@ class NoteForm(StyledForm, forms.Form):
     )
 
 
+class HandOverForm(StyledForm, forms.Form):
+    """转为协商议题 / 转为社情民意: what the resident is told (their page's 答复)."""
+
+    note = forms.CharField(
+        label=_("告知群众（选填）"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("将显示在群众的查询页面上；不填写则告知事项的去向。"),
+    )
+
+
 class ReasonForm(StyledForm, forms.Form):
-    reason = forms.CharField(label=_("不予受理理由"), max_length=500)
+    reason = forms.CharField(
+        label=_("不予受理理由"),
+        max_length=500,
+        help_text=_("记入办理记录，不向群众显示；群众查询时看到“经审核不予受理”。"),
+    )
 
 
 class WithholdForm(StyledForm, forms.Form):
@@ -178,16 +193,21 @@ class SessionForm(StyledForm, forms.Form):
         label=_("协商结果"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("登记协商解决时填写，将显示在群众的查询页面上。"),
+        help_text=_("将显示在群众的查询页面上。"),
     )
 
-    def __init__(self, *args, issue, **kwargs):
+    def __init__(self, *args, issue, settle: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
-        # Every session ever held in the issue's street: searched on the server within the
-        # same queryset (residents/picker_sources.py), which validates the post.
-        self.fields["session"].queryset = issue_sessions(issue)
+        # 协商解决: every session of the issue's street, held ones included, with the result
+        # to tell the resident. 列入议事会: a session not yet held, and no result yet.
+        # Searched on the server within the same queryset (residents/picker_sources.py),
+        # which validates the post.
+        self.fields["session"].queryset = issue_sessions(issue, planned_only=not settle)
         self.fields["session"].label_from_instance = issue_session_label
-        pickers.attach(self.fields["session"], "resident-issue-sessions", {"issue": issue.pk})
+        params = {"issue": issue.pk} if settle else {"issue": issue.pk, "planned": "1"}
+        pickers.attach(self.fields["session"], "resident-issue-sessions", params)
+        if not settle:
+            del self.fields["result"]
 
 
 class RouteForm(StyledForm, forms.Form):

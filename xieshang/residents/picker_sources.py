@@ -63,14 +63,16 @@ def staff_sessions(user):
     )
 
 
-def issue_sessions(issue):
-    """The sessions an issue may be put on (列入议事会) or settled at (协商解决)."""
+def issue_sessions(issue, *, planned_only: bool = False):
+    """The sessions an issue may be settled at (协商解决), or with `planned_only` put on
+    (列入议事会: only a session not yet held)."""
     from xieshang.platforms.models import PlatformSession
 
     from .selectors import sessions_for
 
     PS = PlatformSession.Status
-    return sessions_for(issue, statuses=[PS.PLANNED, PS.HELD, PS.PUBLISHED])
+    statuses = [PS.PLANNED] if planned_only else [PS.PLANNED, PS.HELD, PS.PUBLISHED]
+    return sessions_for(issue, statuses=statuses)
 
 
 def session_label(session) -> str:
@@ -114,7 +116,9 @@ pickers.register(
 )
 pickers.register(
     "resident-issue-sessions",
-    queryset_for_user=lambda user, params: issue_sessions(_triaged_issue(user, params)),
+    queryset_for_user=lambda user, params: issue_sessions(
+        _triaged_issue(user, params), planned_only=params.get("planned") == "1"
+    ),
     label=issue_session_label,
     search_fields=("title", "platform__name"),
 )

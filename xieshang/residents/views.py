@@ -21,6 +21,7 @@ from xieshang.orgs.models import Organisation
 from . import policies, rules, selectors, services
 from .forms import (
     BulkRejectForm,
+    HandOverForm,
     NoteForm,
     ReasonForm,
     ReplyForm,
@@ -150,8 +151,10 @@ def _action_form(action: str, issue, data=None):
     """The form of one triage action on `issue` (bound to `data` when posted). Its HTML ids
     carry the action's name; the field names do not (the posts stay as they were)."""
     options = {"id_prefix": action}
-    if action in ("accept", "topic", "opinion"):
+    if action == "accept":
         return NoteForm(data, **options)
+    if action in ("topic", "opinion"):
+        return HandOverForm(data, **options)
     if action == "reject":
         return ReasonForm(data, **options)
     if action == "close":
@@ -161,7 +164,7 @@ def _action_form(action: str, issue, data=None):
     if action == "publish":
         return NoteForm(data, prefix="publish", **options)
     if action in ("schedule", "settle"):
-        return SessionForm(data, issue=issue, **options)
+        return SessionForm(data, issue=issue, settle=action == "settle", **options)
     return RouteForm(
         data,
         issue=issue,
