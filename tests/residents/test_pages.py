@@ -86,6 +86,23 @@ def test_the_form_is_rate_limited_per_client(client, world):
     assert refused.status_code == 429 and "太频繁" in refused.content.decode()
 
 
+def test_the_portals_one_progress_link_finds_an_issue_as_well_as_a_topic(client, world):
+    """The portal's menu has one "办理进展查询" (the topics' lookup): an issue's ticket typed
+    there reaches the issue, and a topic's typed on the issues' page reaches the topics'."""
+    issue, code = accepted(world)
+    topics = reverse("consultation_public:lookup")
+    assert f'href="{topics}"' in client.get(reverse("portal:home")).content.decode()
+    response = client.post(topics, {"ticket": issue.ticket.lower(), "code": code})
+    assert response.status_code == 307 and response.url == LOOKUP
+    page = client.post(topics, {"ticket": issue.ticket, "code": code}, follow=True)
+    assert issue.title in client.get(LOOKUP).content.decode()
+    assert page.redirect_chain[0] == (LOOKUP, 307)
+    # A topic's ticket in the issues' lookup goes the other way, and a wrong code is told so.
+    wrong = client.post(LOOKUP, {"ticket": "YT2026000001", "code": "ABCDEF"}, follow=True)
+    assert wrong.redirect_chain[0] == (topics, 307)
+    assert "未找到相符的记录" in wrong.content.decode()
+
+
 def test_lookup_by_ticket_and_code_shows_steps_and_the_answer(client, world):
     issue, code = routed(world)
     followups.feedback_submit(

@@ -6,7 +6,9 @@ the lookup page with both, from any browser; the thanks page shows the code once
 browser that submitted.
 """
 
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -15,6 +17,9 @@ from xieshang.portal import ratelimit, tickets
 from . import services
 from .forms import PublicTopicForm
 from .models import Activity, ConsultationPlan, Outcome, Topic
+
+LOOKUP_URL = "consultation_public:lookup"
+tickets.register_lookup("YT", LOOKUP_URL)
 
 SESSION_KEY = "public_topic_receipt"
 
@@ -111,6 +116,10 @@ def lookup(request):
     context = {"form": form, "error": "", "result": None}
     status = 200
     if request.method == "POST" and form.is_valid():
+        elsewhere = tickets.lookup_elsewhere(form.cleaned_data["ticket"], LOOKUP_URL)
+        if elsewhere:
+            # A resident's issue (MQ…) typed here: the same post goes on to its lookup.
+            return HttpResponseRedirect(reverse(elsewhere), status=307)
         ip = ratelimit.client_ip(request)
         if not ratelimit.allow(f"lookup:{ip}", tickets.LOOKUPS_PER_HOUR, 3600):
             context["error"] = _("查询过于频繁，请一小时后再试。")

@@ -29,6 +29,25 @@ CODE_LENGTH = 6
 LOOKUPS_PER_HOUR = 30
 
 
+# Each kind of public item's lookup page, by its tickets' prefix ("MQ": residents' issues,
+# "YT": topic suggestions), registered by the app that issues them. The portal's one
+# "办理进展查询" link leads to one of them; a ticket typed into the other's is sent on.
+_LOOKUPS: dict[str, str] = {}
+
+
+def register_lookup(prefix: str, url_name: str) -> None:
+    _LOOKUPS[prefix.upper()] = url_name
+
+
+def lookup_elsewhere(ticket: str, url_name: str) -> str | None:
+    """The url name of the lookup that answers `ticket`, if not the page `url_name`."""
+    ticket = (ticket or "").strip().upper()
+    for prefix, name in _LOOKUPS.items():
+        if ticket.startswith(prefix) and name != url_name:
+            return name
+    return None
+
+
 def new_code() -> str:
     return "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
 

@@ -15,8 +15,9 @@ import datetime as dt
 import re
 
 from django.core.exceptions import BadRequest, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
@@ -33,6 +34,8 @@ from .models import ResidentIssue
 SUBMITS_PER_HOUR = 5
 THANKS_KEY = "resident_issue_thanks"
 LOOKUP_KEY = "resident_issue_lookup"
+LOOKUP_URL = "residents_public:lookup"
+tickets.register_lookup(services.TICKET_PREFIX, LOOKUP_URL)
 
 
 @require_http_methods(["GET", "POST"])
@@ -131,6 +134,10 @@ def lookup(request):
     form = tickets.LookupForm(request.POST)
     if not form.is_valid():
         return render(request, "residents/public/lookup.html", {"form": form}, status=400)
+    elsewhere = tickets.lookup_elsewhere(form.cleaned_data["ticket"], LOOKUP_URL)
+    if elsewhere:
+        # A topic suggestion's ticket (YT…) typed here: the same post goes on to its lookup.
+        return HttpResponseRedirect(reverse(elsewhere), status=307)
     ip = ratelimit.client_ip(request)
     if not ratelimit.allow(
         f"resident_lookup:{ip}", tickets.LOOKUPS_PER_HOUR, dt.timedelta(hours=1)
