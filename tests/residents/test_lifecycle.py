@@ -277,6 +277,7 @@ def test_the_departments_overdue_escalation_on_a_frozen_clock(world):
     assert issue.status == S.ANSWERED
     total, _rows = selectors.statistics(world["district"])
     assert (total.routed, total.answered, total.on_time) == (1, 1, 0)
+    assert total.on_time_rate == "0%"  # late counts against the unit
 
 
 def test_staff_entry_is_accepted_at_once_and_on_the_agenda_with_a_session(world):
@@ -325,6 +326,7 @@ def test_statistics_per_street_roll_up_to_the_district_and_the_city(world):
         2,
     )
     assert total.satisfaction == "50%"
+    assert total.on_time_rate == "100%"
     assert (by_name["城关街道"].raised, by_name["城关街道"].settled) == (2, 1)
     assert (by_name["新华街道"].raised, by_name["新华街道"].routed) == (1, 0)
     street_total, community_rows = services_stats(world["street"])
@@ -333,6 +335,10 @@ def test_statistics_per_street_roll_up_to_the_district_and_the_city(world):
     city_total, district_rows = services_stats(world["city"])
     assert city_total.raised == 4
     assert {r.label: r.raised for r in district_rows} == {"示范区政协": 3, "邻区政协": 1}
+    # An issue routed today and not yet due counts neither way in the on-time rate.
+    routed(world)
+    total, _rows = services_stats(world["district"])
+    assert (total.routed, total.matured, total.on_time, total.on_time_rate) == (2, 1, 1, "100%")
     assert c.status == S.SUBMITTED
 
 

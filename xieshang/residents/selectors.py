@@ -130,6 +130,7 @@ class Row:
     routed: int = 0
     answered: int = 0
     on_time: int = 0
+    matured: int = 0  # routed issues whose deadline has passed or that were answered
     rated: int = 0
     satisfied: int = 0
     basic: int = 0
@@ -139,7 +140,9 @@ class Row:
 
     @property
     def on_time_rate(self) -> str:
-        return f"{100 * self.on_time / self.routed:.0f}%" if self.routed else "—"
+        # As every deadline report counts (followups.selectors.on_time_rate): an issue not
+        # yet due counts neither way, a missing answer as much as a late one.
+        return f"{100 * self.on_time / self.matured:.0f}%" if self.matured else "—"
 
     @property
     def satisfaction(self) -> str:
@@ -152,12 +155,16 @@ def _figures() -> dict:
     on_time = Q(task__submitted_at__isnull=False) & Q(
         task__submitted_at__date__lte=F("task__due_date")
     )
+    matured = Q(task__submitted_at__isnull=False) | Q(
+        task__status="open", task__due_date__lt=timezone.localdate()
+    )
     return {
         "raised": Count("pk", filter=~Q(status=S.REJECTED)),
         "settled": Count("pk", filter=Q(status=S.SETTLED)),
         "routed": Count("pk", filter=Q(department__isnull=False)),
         "answered": Count("pk", filter=Q(department__isnull=False, answered_at__isnull=False)),
         "on_time": Count("pk", filter=Q(department__isnull=False) & on_time),
+        "matured": Count("pk", filter=Q(department__isnull=False) & matured),
         "rated": Count("pk", filter=~Q(rating="")),
         "satisfied": Count("pk", filter=Q(rating=ResidentIssue.Rating.SATISFIED)),
         "basic": Count("pk", filter=Q(rating=ResidentIssue.Rating.BASIC)),
