@@ -154,9 +154,16 @@ def test_assignment_opens_follow_up_tasks_with_the_configured_deadlines(world):
     proposal = accepted(world)
     with time_machine.travel(dt.datetime(2026, 3, 2, 2, 0, tzinfo=dt.UTC)):
         lead, co = services.proposal_assign(
-            proposal=proposal, actor=world.reviewer, lead=world.housing, co=[world.education]
+            proposal=proposal,
+            actor=world.reviewer,
+            lead=world.housing,
+            co=[world.education],
+            note="请抓紧办理",
         )
     assert (lead.role, co.role) == (Assignment.Role.LEAD, Assignment.Role.CO)
+    # The history says where it went, not only what the clerk typed.
+    event = Event.objects.get(verb="proposal.assign", object_id=str(proposal.pk))
+    assert event.note == f"主办：{world.housing.name}；协办：{world.education.name}；请抓紧办理"
     assert lead.task.due_date == dt.date(2026, 6, 2)  # three months, moved to a working day
     assert co.task.due_date == dt.date(2026, 4, 2)  # one month for the co-handler's view
     assert lead.task.kind == Task.Kind.PROPOSAL and co.task.kind == Task.Kind.CO_HANDLING

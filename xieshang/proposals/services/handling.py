@@ -82,13 +82,23 @@ def proposal_assign(
                 raise ValidationError(
                     {field: _("%(dept)s已停用，不能交办。") % {"dept": dept.name}}
                 )
+    # The history says where it went, whatever the clerk typed: 主办：区教育局；协办：….
+    went = [
+        label % {"depts": "、".join(d.name for d in depts)}
+        for label, depts in [
+            (_("主办：%(depts)s"), [lead] if lead else []),
+            (_("分办：%(depts)s"), list(split)),
+            (_("协办：%(depts)s"), list(co)),
+        ]
+        if depts
+    ]
     transition(
         proposal,
         to=S.ASSIGNED,
         allowed_from=[S.ACCEPTED],
         actor=actor,
         verb="proposal.assign",
-        note=note,
+        note="；".join([*went, *([note.strip()] if note.strip() else [])]),
         data={
             "lead": lead.name if lead else "",
             "co": [d.name for d in co],
