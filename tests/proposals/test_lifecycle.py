@@ -13,7 +13,7 @@ from xieshang.core.models import Event, Notification
 from xieshang.duty.models import DutyKind, DutyRecord
 from xieshang.followups.models import Task
 from xieshang.proposals import services
-from xieshang.proposals.models import Assignment, Proposal, Rating, Signer
+from xieshang.proposals.models import Answer, Assignment, Proposal, Rating, Signer
 
 S = Proposal.Status
 
@@ -219,6 +219,27 @@ def test_a_department_cannot_answer_a_proposal_not_assigned_to_it(world):
             contact_person="x",
             contact_phone="x",
         )
+
+
+def test_an_answer_with_a_contact_phone_that_is_no_number_is_refused(world):
+    proposal = accepted(world)
+    (assignment,) = services.proposal_assign(
+        proposal=proposal, actor=world.reviewer, lead=world.housing
+    )
+    answer = dict(
+        assignment=assignment,
+        actor=world.housing_clerk,
+        category="A",
+        text="已列入明年城市更新计划。",
+        signed_by="张局长",
+        contact_person="赵经办",
+    )
+    with pytest.raises(ValidationError) as refused:
+        services.answer_submit(**answer, contact_phone="abc")
+    assert "联系电话应为手机号码或带区号的固定电话" in str(refused.value)
+    assert not Answer.objects.filter(assignment=assignment).exists()
+    saved = services.answer_submit(**answer, contact_phone="（0571）87654321转8001")
+    assert saved.contact_phone == "(0571)87654321转8001"
 
 
 @pytest.mark.clause("C4.6")

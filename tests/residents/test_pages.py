@@ -86,6 +86,21 @@ def test_the_form_is_rate_limited_per_client(client, world):
     assert refused.status_code == 429 and "太频繁" in refused.content.decode()
 
 
+@pytest.mark.parametrize("typed", ["138-0013-8000", "１３８００１３８０００", "+86 138 0013 8000"])
+def test_a_phone_number_typed_with_dashes_or_full_width_digits_is_taken(client, world, typed):
+    response = client.post(SUBMIT, form_data(world, phone=typed))
+    assert response.status_code == 302
+    assert ResidentIssue.objects.get().phone == "13800138000"
+
+
+def test_a_phone_number_that_is_not_one_is_refused_with_the_text_kept(client, world):
+    response = client.post(SUBMIT, form_data(world, phone="1380013", title="井盖松动"))
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "请填写11位手机号码" in body and 'value="井盖松动"' in body
+    assert not ResidentIssue.objects.exists()
+
+
 def test_the_portals_one_progress_link_finds_an_issue_as_well_as_a_topic(client, world):
     """The portal's menu has one "办理进展查询" (the topics' lookup): an issue's ticket typed
     there reaches the issue, and a topic's typed on the issues' page reaches the topics'."""

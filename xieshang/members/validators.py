@@ -3,6 +3,7 @@ the same values with the same Chinese message."""
 
 import datetime as dt
 import re
+import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -53,10 +54,33 @@ def validate_id_number(value: str) -> str:
     return value
 
 
+def _half_width(value: str) -> str:
+    # Full-width digits and dashes typed on a Chinese keyboard (１３８－…) are the same number.
+    return unicodedata.normalize("NFKC", value or "")
+
+
 def validate_mobile(value: str) -> str:
-    value = re.sub(r"[\s-]", "", value or "")
+    """A mobile number as 11 digits, whatever blanks, dashes or +86 it was typed with."""
+    value = re.sub(r"[\s\-—]", "", _half_width(value))
+    if value.startswith("+86") or (value.startswith("86") and len(value) == 13):
+        value = value[-11:]
     if value and not _MOBILE_RE.match(value):
         raise ValidationError(_("手机号码应为以1开头的11位数字。"), code="mobile")
+    return value
+
+
+_PHONE_RE = re.compile(r"^(?:\+?86[\s\-]?)?[\d\s\-()]{7,20}(?:(?:转|ext\.?)\s*\d{1,6})?$")
+
+
+def validate_phone(value: str) -> str:
+    """A contact telephone: a mobile, or a landline with its area code (0571-87654321,
+    (0571)87654321, 0571-87654321转8001). Kept as typed, in half-width characters."""
+    value = _half_width(value).strip().replace("（", "(").replace("）", ")")
+    digits = re.sub(r"\D", "", re.split(r"转|ext", value)[0])
+    if value and (not _PHONE_RE.match(value) or not 7 <= len(digits) <= 15):
+        raise ValidationError(
+            _("联系电话应为手机号码或带区号的固定电话，如0571-87654321。"), code="phone"
+        )
     return value
 
 

@@ -6,12 +6,19 @@ from django.utils.translation import gettext_lazy as _
 
 from xieshang.core import pickers
 from xieshang.core.forms import StyledForm
+from xieshang.members.validators import validate_mobile
 from xieshang.orgs.models import Department, Level, Organisation
 
 from .models import ResidentIssue
 from .picker_sources import issue_session_label, issue_sessions, session_label
 
-PHONE_RE = r"^1\d{10}$"
+
+def _mobile(value: str) -> str:
+    """11 digits, however the resident typed them (blanks, dashes, full-width digits)."""
+    try:
+        return validate_mobile(value)
+    except forms.ValidationError:
+        raise forms.ValidationError(_("请填写11位手机号码，或留空。")) from None
 
 
 def _node_label(org: Organisation) -> str:
@@ -60,11 +67,10 @@ class PublicIssueForm(StyledForm, forms.Form):
         required=False,
         error_messages={"max_length": _("称呼请控制在30字以内。")},
     )
-    phone = forms.RegexField(
+    phone = forms.CharField(
         label=_("手机号码（选填）"),
-        regex=PHONE_RE,
+        max_length=20,
         required=False,
-        error_messages={"invalid": _("请填写11位手机号码，或留空。")},
         help_text=_("留下号码，办理进展会短信告诉您；号码不会公开。"),
     )
     # A field people never see: robots that fill every field are turned away.
@@ -78,8 +84,11 @@ class PublicIssueForm(StyledForm, forms.Form):
         self.fields["organisation"].queryset = nodes.order_by("path")
         self.fields["organisation"].label_from_instance = _node_label
         self.fields["phone"].widget.attrs.update(
-            {"inputmode": "numeric", "autocomplete": "tel", "maxlength": "11"}
+            {"inputmode": "tel", "autocomplete": "tel", "maxlength": "20"}
         )
+
+    def clean_phone(self):
+        return _mobile(self.cleaned_data.get("phone", ""))
 
     def clean_website(self):
         if self.cleaned_data.get("website"):
@@ -123,11 +132,10 @@ class StaffIssueForm(StyledForm, forms.Form):
     description = forms.CharField(label=_("具体情况"), widget=forms.Textarea(attrs={"rows": 4}))
     location = forms.CharField(label=_("发生地点"), max_length=100, required=False)
     resident_name = forms.CharField(label=_("群众称呼"), max_length=30, required=False)
-    phone = forms.RegexField(
+    phone = forms.CharField(
         label=_("群众手机号码"),
-        regex=PHONE_RE,
+        max_length=20,
         required=False,
-        error_messages={"invalid": _("请填写11位手机号码，或留空。")},
         help_text=_("经群众同意后填写，用于告知办理进展；办结后按规定期限删除。"),
     )
     session = forms.ModelChoiceField(label=_("列入议事会（选填）"), queryset=None, required=False)
@@ -144,6 +152,9 @@ class StaffIssueForm(StyledForm, forms.Form):
         self.fields["session"].queryset = sessions
         self.fields["session"].label_from_instance = session_label
         pickers.attach(self.fields["session"], "resident-staff-sessions")
+
+    def clean_phone(self):
+        return _mobile(self.cleaned_data.get("phone", ""))
 
 
 class NoteForm(StyledForm, forms.Form):

@@ -16,6 +16,7 @@ from xieshang.core.text import chinese_date
 from xieshang.core.uploads import check_upload
 from xieshang.followups import services as followups
 from xieshang.followups.models import Task
+from xieshang.members.validators import validate_phone
 from xieshang.orgs import config
 
 from .. import policies, rules
@@ -309,6 +310,11 @@ def answer_submit(
         errors["signed_by"] = _("答复函须由单位负责人签发。")
     if not contact_person.strip() or not contact_phone.strip():
         errors["contact_person"] = _("请填写联系人及联系电话。")
+    else:
+        try:
+            contact_phone = validate_phone(contact_phone)
+        except ValidationError as exc:
+            errors["contact_phone"] = exc.messages[0]
     if errors:
         raise ValidationError(errors)
     answer = Answer.objects.create(
