@@ -121,6 +121,14 @@ class TopicForm(StyledForm, forms.Form):
         self.fields["organisation"].queryset = organisations
         self.fields["focus_area"].queryset = areas
         self.fields["source"].choices = [(k, v) for k, v in Topic.Source.choices if k in sources]
+        if len(organisations) > 1:
+            # A city or province office proposes to any committee below it: hundreds of
+            # committees and their areas, searched on the server, not listed in the page.
+            from .picker_sources import area_label
+
+            self.fields["focus_area"].label_from_instance = area_label
+            pickers.attach(self.fields["organisation"], "consultation-topic-organisations")
+            pickers.attach(self.fields["focus_area"], "consultation-topic-areas")
 
 
 class ModerateForm(StyledForm, forms.Form):

@@ -11,18 +11,68 @@ use core's `departments` source with the plan's edit permission and organisation
 `consultation-merge`: the open topics topic `topic=<id>` may be merged into
 (`selectors.merge_targets`), for whoever manages its organisation's topics; the similar
 topics (`similarity.similar_topics`) come first while nothing is typed.
+
+`consultation-topic-organisations` and `consultation-topic-areas`: the committees a user may
+propose a topic to (`topic_organisations`: a province office's hundred and more) and their
+focus areas, for the topic form of a user with more than one.
 """
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from xieshang.core import pickers
+from xieshang.core import access, pickers
 from xieshang.core.picker_sources import int_param
 from xieshang.members.models import Member
-from xieshang.orgs.models import Organisation
+from xieshang.orgs.models import Level, Organisation
 
 from . import policies, selectors
-from .models import ConsultationPlan, Topic
+from .models import ConsultationPlan, FocusArea, Topic
+
+CPPCC_LEVELS = [Level.PROVINCE, Level.CITY, Level.DISTRICT]
+
+
+def topic_organisations(user):
+    """The CPPCC committees a user may propose topics to (those in scope, and the committee
+    above a street where a liaison officer works), and that street, if any."""
+    from .services import cppcc_of
+
+    perm = "consultation.topic_submit"
+    ids = set(
+        access.organisations(user, perm).filter(level__in=CPPCC_LEVELS).values_list("pk", flat=True)
+    )
+    street = None
+    for ra in access.assignments(user):
+        if perm in access.PERMISSIONS.get(ra.role, ()):
+            if not ra.organisation.is_cppcc:
+                street = street or ra.organisation
+                ids.add(cppcc_of(ra.organisation).pk)
+    return Organisation.objects.filter(pk__in=ids).order_by("path"), street
+
+
+def topic_areas(organisations):
+    return (
+        FocusArea.objects.filter(organisation__in=organisations, is_active=True)
+        .select_related("organisation")
+        .order_by("organisation__path", "sort_order", "id")
+    )
+
+
+def area_label(area) -> str:
+    return f"{area.organisation.name} · {area.name}"
+
+
+pickers.register(
+    "consultation-topic-organisations",
+    queryset_for_user=lambda user, params: topic_organisations(user)[0],
+    label=lambda o: o.name,
+    search_fields=("name",),
+)
+pickers.register(
+    "consultation-topic-areas",
+    queryset_for_user=lambda user, params: topic_areas(topic_organisations(user)[0]),
+    label=area_label,
+    search_fields=("name", "organisation__name"),
+)
 
 
 def seated_members(organisation):

@@ -20,7 +20,6 @@ from xieshang.core import access
 from xieshang.core.audit import StaleEdit, TransitionError, history
 from xieshang.core.forms import add_service_errors, refusal_message
 from xieshang.core.params import id_param, int_param, paginate, year_param
-from xieshang.orgs.models import Level, Organisation
 
 from . import exports, policies, selectors, services, summary
 from .forms import (
@@ -37,9 +36,9 @@ from .forms import (
     TopicForm,
 )
 from .models import ConsultationPlan, FocusArea, Outcome, PlanItem, Topic
+from .picker_sources import CPPCC_LEVELS, topic_areas, topic_organisations
 
 PAGE_SIZE = 50
-CPPCC_LEVELS = [Level.PROVINCE, Level.CITY, Level.DISTRICT]
 PS = ConsultationPlan.Status
 
 
@@ -128,30 +127,14 @@ def topics(request):
     )
 
 
-def _topic_orgs(user):
-    """The CPPCC committees a user may propose topics to: those in scope, and the committee
-    above a street where a liaison officer works."""
-    ids = set(cppcc_organisations(user, "consultation.topic_submit").values_list("pk", flat=True))
-    street = None
-    for ra in access.assignments(user):
-        if "consultation.topic_submit" in access.PERMISSIONS.get(ra.role, ()):
-            if not ra.organisation.is_cppcc:
-                street = street or ra.organisation
-                ids.add(services.cppcc_of(ra.organisation).pk)
-    return Organisation.objects.filter(pk__in=ids).order_by("path"), street
-
-
 @login_required
 def topic_new(request):
-    orgs, street = _topic_orgs(request.user)
+    orgs, street = topic_organisations(request.user)
     sources = policies.topic_sources(request.user)
     if not orgs or not sources:
         raise PermissionDenied
-    for org in orgs:
-        services.focus_areas_ensure(org)
-    areas = FocusArea.objects.filter(organisation__in=orgs, is_active=True).select_related(
-        "organisation"
-    )
+    services.focus_areas_ensure_all(orgs)
+    areas = topic_areas(orgs)
     kwargs = {"organisations": orgs, "areas": areas, "sources": sources}
     member = getattr(request.user, "member", None)
     initial = {"proposer_name": request.user.display_name, "source": sources[0]}

@@ -21,7 +21,7 @@ from .activities import (
     members_for,
     speech_add,
 )
-from .common import PS, RateLimited, cppcc_of, focus_areas_ensure
+from .common import PS, RateLimited, cppcc_of, focus_areas_ensure, focus_areas_ensure_all
 from .outcomes import (
     OS,
     outcome_close,
@@ -68,6 +68,7 @@ __all__ = [
     "RateLimited",
     "cppcc_of",
     "focus_areas_ensure",
+    "focus_areas_ensure_all",
     # topics
     "topic_create",
     "topic_from_resident_issue",

@@ -30,8 +30,22 @@ def cppcc_of(organisation: Organisation) -> Organisation:
 def focus_areas_ensure(organisation: Organisation):
     """The organisation's focus areas (C2.1), seeded from the configured list the first time
     they are needed. Idempotent."""
-    areas = selectors.focus_areas(organisation)
-    if not FocusArea.objects.filter(organisation=organisation).exists():
+    focus_areas_ensure_all([organisation])
+    return selectors.focus_areas(organisation)
+
+
+def focus_areas_ensure_all(organisations) -> None:
+    """`focus_areas_ensure` for many organisations (a province office's hundred committees):
+    one query finds those that have their areas; only the others are seeded."""
+    wanted = {o.pk: o for o in organisations}
+    seeded = set(
+        FocusArea.objects.filter(organisation__in=list(wanted))
+        .values_list("organisation_id", flat=True)
+        .distinct()
+    )
+    for pk, organisation in wanted.items():
+        if pk in seeded:
+            continue
         names = config.get(organisation, rules.FOCUS_AREAS)
         FocusArea.objects.bulk_create(
             [
@@ -40,7 +54,6 @@ def focus_areas_ensure(organisation: Organisation):
             ],
             ignore_conflicts=True,
         )
-    return areas
 
 
 def _users_with_roles(organisation, roles):
