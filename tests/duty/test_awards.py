@@ -154,6 +154,27 @@ def test_it_lists_candidates_of_all_six_types_with_the_rule_behind_each(client, 
     assert "经济发展委员活动组" in _section(page, T.LEADER)
 
 
+def test_a_committee_commends_the_units_that_answered_its_own_proposals(world):
+    """A committee above another (a city above its districts) judges the units and clerks
+    that answered its own members, not every district bureau below it: a province office's
+    page listed 3,122 units and took 2.8 s."""
+    from tests.factories import make_org
+    from xieshang.orgs.models import Level
+
+    below = make_org("下级区政协", Level.DISTRICT, parent=world.org)
+    unit = DepartmentFactory(organisation=below, name="下级区民政局")
+    clerk = user_with_role(Role.DEPARTMENT, below, department=unit, full_name="吴经办")
+    member = MemberFactory(organisation=below, name="冯委员")
+    for _ in range(2):
+        _answer(below, unit, clerk, member, on_time=True, result=Rating.SATISFIED)
+    above = awards.candidates(world.org, Y)
+    assert [c.name for c in above[T.DEPARTMENT]] == ["区住建局"]
+    assert [c.name for c in above[T.HANDLER]] == ["孙经办"]
+    own = awards.candidates(below, Y)
+    assert [c.name for c in own[T.DEPARTMENT]] == ["下级区民政局"]
+    assert [c.name for c in own[T.HANDLER]] == ["吴经办"]
+
+
 @pytest.mark.clause("C5.8")
 def test_its_thresholds_are_the_organisations_configurable_rules(world):
     before = awards.candidates(world.org, Y)

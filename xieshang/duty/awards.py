@@ -316,7 +316,7 @@ def _departments(organisation, year) -> list[Candidate]:
     min_sat = config.get(organisation, DEPARTMENT_MIN_SATISFACTION)
     rows = [
         r
-        for r in department_figures(organisation, year)
+        for r in department_figures(organisation, year, own=True)
         if r.department_id
         and r.assigned
         and r.rated
@@ -357,7 +357,7 @@ def _handlers(organisation, year) -> list[Candidate]:
     min_on_time = config.get(organisation, HANDLER_MIN_ON_TIME)
     min_sat = config.get(organisation, HANDLER_MIN_SATISFACTION)
     scope = {
-        "assignment__proposal__organisation__path__startswith": organisation.path,
+        "assignment__proposal__organisation": organisation,
         "assignment__proposal__year": year,
         "assignment__role__in": ANSWERING,
         "assignment__status__in": LIVE,

@@ -121,10 +121,15 @@ class DepartmentRow:
             self.categories[code] = self.categories.get(code, 0) + n
 
 
-def _in_scope(organisation: Organisation, year: int, prefix: str) -> Q:
+def _in_scope(organisation: Organisation, year: int, prefix: str, *, own: bool = False) -> Q:
+    where = (
+        {f"{prefix}proposal__organisation": organisation}
+        if own
+        else {f"{prefix}proposal__organisation__path__startswith": organisation.path}
+    )
     return Q(
         **{
-            f"{prefix}proposal__organisation__path__startswith": organisation.path,
+            **where,
             f"{prefix}proposal__year": year,
             f"{prefix}role__in": ANSWERING,
             f"{prefix}status__in": LIVE,
@@ -132,12 +137,16 @@ def _in_scope(organisation: Organisation, year: int, prefix: str) -> Q:
     )
 
 
-def department_figures(organisation: Organisation, year: int) -> list[DepartmentRow]:
-    """One row per department with answering assignments in the year, by name (3 queries)."""
+def department_figures(
+    organisation: Organisation, year: int, *, own: bool = False
+) -> list[DepartmentRow]:
+    """One row per department with answering assignments in the year, by name (3 queries):
+    of the proposals of `organisation` and every committee below it, or with `own` of its
+    own proposals only (a committee commends the units that answered its members)."""
     contacts = Contact.objects.filter(assignment=OuterRef("pk"))
     first = Q(round=1)
     grouped = (
-        Assignment.objects.filter(_in_scope(organisation, year, ""))
+        Assignment.objects.filter(_in_scope(organisation, year, "", own=own))
         .annotate(
             has_contact=Exists(contacts),
             has_meeting=Exists(contacts.filter(way=Contact.Way.MEETING)),
@@ -173,7 +182,7 @@ def department_figures(organisation: Organisation, year: int) -> list[Department
         for g in grouped
     }
     ratings = (
-        Evaluation.objects.filter(_in_scope(organisation, year, "answer__assignment__"))
+        Evaluation.objects.filter(_in_scope(organisation, year, "answer__assignment__", own=own))
         .values("answer__assignment__department_id")
         .annotate(
             rated=Count("pk"),
@@ -187,7 +196,7 @@ def department_figures(organisation: Organisation, year: int) -> list[Department
         if row is not None:
             row.rated, row.process_ok, row.result_ok = g["rated"], g["process_ok"], g["result_ok"]
     answers = (
-        Answer.objects.filter(_in_scope(organisation, year, "assignment__"))
+        Answer.objects.filter(_in_scope(organisation, year, "assignment__", own=own))
         .values("assignment__department_id", "category")
         .annotate(n=Count("pk"))
         .order_by()
