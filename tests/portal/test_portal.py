@@ -5,6 +5,7 @@ import re
 
 import pytest
 import time_machine
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -202,3 +203,19 @@ def test_the_publication_job_is_registered_and_publishes_due_answers(world, clie
     text = client.get(url).content.decode()
     assert "已完成加装电梯审批流程简化" in text
     assert "王小明" not in text and "0571-88886666" not in text
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's partial index")
+def test_the_published_list_and_its_count_can_be_read_off_their_index(world):
+    """The index `proposal_published` carries `published_proposals()`'s filter as its
+    condition: if the two drift apart, PostgreSQL can no longer use it and a province's
+    portal sorts every published answer for each page again."""
+    from xieshang.portal.selectors import published_proposals
+
+    answered(world)
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_bitmapscan = off")
+    page = published_proposals().order_by("-published_at", "-id")[:20]
+    assert "proposal_published" in page.explain()
+    assert "proposal_published" in published_proposals().values("pk").explain()

@@ -134,6 +134,20 @@ class Proposal(Tracked):
             models.Index(fields=["-year", "-submitted_at", "-id"], name="proposal_list_order"),
             # A search by number ("第0146号") looks the serial up here, then the series.
             models.Index(fields=["serial"], name="proposal_serial"),
+            # The portal's list of published answers, newest first, and its count: read off
+            # this index alone (a province's were sorted in full for every page, 270 ms).
+            # Its condition is portal.selectors.published_proposals()'s filter: change both.
+            models.Index(
+                fields=["-published_at", "-id"],
+                name="proposal_published",
+                condition=models.Q(
+                    published_at__isnull=False,
+                    status__in=["answered", "closed"],
+                    is_public_interest=True,
+                    proposer_opt_out=False,
+                    office_withheld=False,
+                ),
+            ),
         ]
 
     def __str__(self) -> str:
