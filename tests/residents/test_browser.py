@@ -20,7 +20,9 @@ def fresh(browser, base_url):
 
 
 def fits(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    # Against the screen: a phone widens its layout viewport (innerWidth) to fit what is
+    # too wide, so innerWidth would always "fit".
+    return page.evaluate("document.documentElement.scrollWidth <= window.screen.width + 1")
 
 
 @pytest.mark.browser
@@ -88,3 +90,17 @@ def test_a_residents_issue_from_the_portal_to_the_departments_answer(
     resident.wait_for_load_state()
     assert "您的评价" in resident.locator("#public-rating").inner_text()
     context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_pasted_web_address_in_an_issue_does_not_widen_a_phones_page(phone_page, world):
+    from tests.residents.conftest import accepted
+
+    address = "https://example.com/" + "a1b2c3d4e5" * 6
+    issue, _code = accepted(world, title=f"小区公告见{address}", description=f"详见{address}")
+    page = phone_page
+    login(page, world["liaison"].username)
+    page.goto(page.base_url + f"/residents/{issue.pk}/")
+    assert address[:20] in page.content()
+    assert fits(page)
