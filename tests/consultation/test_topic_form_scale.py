@@ -35,6 +35,7 @@ def test_a_city_offices_topic_form_costs_the_same_with_more_districts(client):
     assert "/pickers/consultation-topic-organisations/" in page
     assert "/pickers/consultation-topic-areas/" in page
     assert "第3区政协" not in page  # searched for, not listed
+    assert "selected>示范市政协</option>" in page  # its own committee unless chosen
 
     found = client.get(reverse("picker", args=["consultation-topic-areas"]), {"q": "第3区"}).json()[
         "results"

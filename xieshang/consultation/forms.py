@@ -126,6 +126,8 @@ class TopicForm(StyledForm, forms.Form):
             # committees and their areas, searched on the server, not listed in the page.
             from .picker_sources import area_label
 
+            # The office's own committee (the first in tree order) unless chosen otherwise.
+            self.initial.setdefault("organisation", organisations.first())
             self.fields["focus_area"].label_from_instance = area_label
             pickers.attach(self.fields["organisation"], "consultation-topic-organisations")
             pickers.attach(self.fields["focus_area"], "consultation-topic-areas")
