@@ -44,12 +44,15 @@ class World:
         return member
 
     def proposal(self, title, *, org=None, status=P.SUBMITTED, by=None, number=""):
+        # A number is written from its serial (numbering.format_number): keep them agreeing.
+        serial = int(re.search(r"第0*(\d+)号$", number)[1]) if number else None
         return Proposal.objects.create(
             organisation=org or self.a,
             year=2026,
             title=title,
             status=status,
             number=number,
+            serial=serial,
             first_proposer=by,
             created_by=by.user if by else None,
         )
