@@ -140,9 +140,12 @@ class Proposal(Tracked):
             models.Index(
                 fields=["-published_at", "-id"],
                 name="proposal_published",
+                # The status as two equalities, not IN: PostgreSQL writes an IN over
+                # varchar back with casts that read differently once re-created (the bulk
+                # load sets indexes aside and restores them from their definitions).
                 condition=models.Q(
+                    models.Q(status="answered") | models.Q(status="closed"),
                     published_at__isnull=False,
-                    status__in=["answered", "closed"],
                     is_public_interest=True,
                     proposer_opt_out=False,
                     office_withheld=False,
