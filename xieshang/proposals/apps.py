@@ -38,6 +38,8 @@ class ProposalsConfig(AppConfig):
                 "proposal.submit": _("提交提案"),
                 "proposal.cosign_confirm": _("确认联名"),
                 "proposal.cosign_decline": _("谢绝联名"),
+                "proposal.cosign_confirm_for": _("代为确认联名"),
+                "proposal.cosign_withdraw": _("撤回联名邀请"),
                 "proposal.attachment_add": _("上传附件"),
                 "proposal.attachment_remove": _("删除附件"),
                 "proposal.accept": _("立案"),

@@ -15,7 +15,7 @@ from xieshang.orgs import config
 from xieshang.orgs.models import Department
 
 from . import rules, selectors
-from .models import Proposal, Rating, Supervision
+from .models import Proposal, Rating, Signer, Supervision
 
 # --- The member's draft -----------------------------------------------------------------------
 
@@ -147,6 +147,19 @@ def _note(label, required=False, rows=2):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": rows}),
     )
+
+
+class CosignForForm(ActionForm):
+    """代为确认: the co-signer whose confirmation came outside the system, and how."""
+
+    signer = forms.TypedChoiceField(label=_("联名人"), coerce=int)
+    note = _note(_("确认方式"), required=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        invited = [s for s in self.proposal.signers.all() if s.status == Signer.Status.INVITED]
+        self.fields["signer"].choices = [(s.pk, s.member.name) for s in invited]
+        self.fields["note"].widget.attrs["placeholder"] = _("如：已收到本人书面签字的联名表")
 
 
 class AcceptForm(ActionForm):

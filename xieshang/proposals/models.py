@@ -179,6 +179,7 @@ class Signer(ChoiceLabels):
         INVITED = "invited", _("待确认")
         CONFIRMED = "confirmed", _("已确认")
         DECLINED = "declined", _("已谢绝")
+        WITHDRAWN = "withdrawn", _("已撤回邀请")
 
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="signers")
     member = models.ForeignKey("members.Member", on_delete=models.PROTECT, related_name="+")

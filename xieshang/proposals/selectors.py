@@ -119,13 +119,16 @@ def _answers_prefetch() -> Prefetch:
 
 
 def my_proposals(user, member) -> QuerySet:
-    """The member's own proposals (drafts included) and those they co-sign (not drafts)."""
+    """The member's own proposals (drafts included) and those they co-sign or are asked to
+    (not drafts; not those they declined or whose invitation was withdrawn)."""
     # A UNION of index look-ups: an OR across the signers join reads every proposal.
     ids = Proposal.objects.filter(created_by=user).values_list("pk", flat=True).order_by()
     if member is not None:
         ids = ids.union(
             Proposal.objects.filter(first_proposer=member).values_list("pk", flat=True).order_by(),
-            Signer.objects.filter(member=member)
+            Signer.objects.filter(
+                member=member, status__in=[Signer.Status.INVITED, Signer.Status.CONFIRMED]
+            )
             .exclude(proposal__status=S.DRAFT)
             .values_list("proposal_id", flat=True)
             .order_by(),

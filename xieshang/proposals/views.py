@@ -106,6 +106,15 @@ def _assign(request, proposal, data):
     return _("已交办。")
 
 
+def _cosign_for(request, proposal, data):
+    services.signer_confirm_for(
+        proposal=proposal, signer_pk=data["signer"], actor=request.user, note=data["note"]
+    )
+    if Proposal.objects.filter(pk=proposal.pk, status=S.SUBMITTED).exists():
+        return _("已代为确认联名。联名人均已答复，提案已进入审查。")
+    return _("已代为确认联名。")
+
+
 def _msg(_result, message: str) -> str:
     """The success message of an action whose service returned `_result`."""
     return message
@@ -133,6 +142,19 @@ ACTIONS: dict[str, Action] = {
         lambda r, p, d: _msg(
             services.signer_respond(proposal=p, actor=r.user, confirm=False), _("已谢绝联名。")
         ),
+    ),
+    "cosign_withdraw": Action(
+        forms.EmptyForm,
+        policies.is_first_proposer,
+        lambda r, p, d: _msg(
+            services.cosign_withdraw_pending(proposal=p, actor=r.user),
+            _("已撤回未确认的联名邀请，提案已进入审查。"),
+        ),
+    ),
+    "cosign_for": Action(
+        forms.CosignForForm,
+        policies.can_review,
+        lambda r, p, d: _cosign_for(r, p, d),
     ),
     "accept": Action(
         forms.AcceptForm,
@@ -259,6 +281,8 @@ def _flags(user, proposal: Proposal, member, source: Proposal) -> dict[str, bool
         "cosign_confirm": my_signer is not None
         and my_signer.status == Signer.Status.INVITED
         and status == S.COSIGNING,
+        "cosign_withdraw": is_owner and status == S.COSIGNING,
+        "cosign_for": review and status == S.COSIGNING,
         "accept": review and status == S.SUBMITTED,
         "merge": review and status == S.SUBMITTED,
         "convert": review and status == S.SUBMITTED,
@@ -280,6 +304,7 @@ def _flags(user, proposal: Proposal, member, source: Proposal) -> dict[str, bool
 
 
 FORM_ACTIONS = [
+    "cosign_for",
     "accept",
     "merge",
     "convert",

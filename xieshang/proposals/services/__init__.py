@@ -11,9 +11,11 @@ from .attachments import attachment_add, attachment_remove
 from .common import EDITABLE, REVIEWABLE, S, access_can, months_later
 from .drafting import (
     DRAFT_FIELDS,
+    cosign_withdraw_pending,
     proposal_create,
     proposal_submit,
     proposal_update,
+    signer_confirm_for,
     signer_respond,
     validate_choices,
     validate_text,
@@ -55,6 +57,8 @@ __all__ = [
     "proposal_update",
     "proposal_submit",
     "signer_respond",
+    "signer_confirm_for",
+    "cosign_withdraw_pending",
     "proposal_accept",
     "proposal_merge",
     "proposal_convert",

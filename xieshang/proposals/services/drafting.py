@@ -8,6 +8,7 @@ from dateutil.relativedelta import relativedelta
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -256,14 +257,86 @@ def signer_respond(*, proposal: Proposal, actor, confirm: bool) -> Signer:
     verb = "proposal.cosign_confirm" if confirm else "proposal.cosign_decline"
     # The member's name only where the account's name does not already say it.
     note = "" if str(member) == (getattr(actor, "display_name", "") or str(actor)) else str(member)
+    _after_answer(proposal, actor, verb, note)
+    return signer
+
+
+def _after_answer(proposal: Proposal, actor, verb: str, note: str) -> None:
+    """Record a co-signer's answer; the last one sends the proposal to review. The history
+    credits whoever answered with what they did (确认联名, with the move into review), not
+    with a submission: the submission is the first proposer's own earlier event."""
     if proposal.signers.filter(status=Signer.Status.INVITED).exists():
         record_event(actor=actor, verb=verb, subject=proposal, note=note)
-        return signer
+        return
     if not proposal.signers.filter(status=Signer.Status.CONFIRMED).exists():
         proposal.proposer_type = Proposal.ProposerType.MEMBER
         proposal.save(update_fields=["proposer_type"])
-    # The last answer sends the proposal to review. The history credits the co-signer with
-    # what they did (确认联名, with the move into review), not with a submission: the
-    # submission is the first proposer's own earlier event.
     _enter_review(proposal, actor, verb, note=note)
+
+
+@transaction.atomic
+def signer_confirm_for(*, proposal: Proposal, signer_pk: int, actor, note: str) -> Signer:
+    """代为确认: the proposal office records a co-signer's confirmation given outside the
+    system (a signed paper form, a call), so a co-signer without an account, or one who
+    never logs in, does not hold the proposal back. `note` says how it was given."""
+    proposal = lock(Proposal, proposal.pk)
+    if not policies.can_review(actor, proposal):
+        raise PermissionDenied
+    signer = proposal.signers.select_related("member__user").filter(pk=signer_pk).first()
+    if proposal.status != S.COSIGNING or signer is None or signer.status != Signer.Status.INVITED:
+        raise TransitionError(_("该联名邀请已处理。"))
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError({"note": _("请写明联名人以何种方式确认（如书面签字、电话确认）。")})
+    signer.status = Signer.Status.CONFIRMED
+    signer.responded_at = timezone.now()
+    signer.save(update_fields=["status", "responded_at"])
+    _after_answer(
+        proposal,
+        actor,
+        "proposal.cosign_confirm_for",
+        _("%(name)s（代为确认：%(how)s）") % {"name": signer.member, "how": note},
+    )
+    # The co-signer learns that a confirmation was recorded in their name, and how.
+    if signer.member.user_id:
+        notify(
+            [signer.member.user],
+            title=_("已代您确认联名：%(title)s") % {"title": proposal.title},
+            body=_("提案委员会已登记您的联名确认（%(how)s）。如有异议，请联系提案委员会。")
+            % {"how": note},
+            url=proposal.get_absolute_url(),
+            dedupe_key=f"proposal:{proposal.pk}:cosign_for",
+        )
     return signer
+
+
+@transaction.atomic
+def cosign_withdraw_pending(*, proposal: Proposal, actor) -> Proposal:
+    """The first proposer stops waiting: the invitations nobody has answered are withdrawn
+    and the proposal goes to review with the co-signers who confirmed (as a member's own
+    proposal if none did)."""
+    proposal = lock(Proposal, proposal.pk)
+    if not policies.is_first_proposer(actor, proposal):
+        raise PermissionDenied
+    pending = list(
+        proposal.signers.select_related("member__user").filter(status=Signer.Status.INVITED)
+    )
+    if proposal.status != S.COSIGNING or not pending:
+        raise TransitionError(_("没有待确认的联名邀请，无需撤回。"))
+    now = timezone.now()
+    for signer in pending:
+        signer.status = Signer.Status.WITHDRAWN
+        signer.responded_at = now
+    Signer.objects.bulk_update(pending, ["status", "responded_at"])
+    names = "、".join(str(s.member) for s in pending)
+    _after_answer(
+        proposal, actor, "proposal.cosign_withdraw", _("撤回联名邀请：%(names)s") % {"names": names}
+    )
+    notify(
+        [s.member.user for s in pending if s.member.user_id],
+        title=_("联名邀请已撤回：%(title)s") % {"title": proposal.title},
+        body=_("第一提案人已撤回对您的联名邀请，无需再确认。"),
+        url=reverse("proposals:cosign"),
+        dedupe_key=f"proposal:{proposal.pk}:cosign_withdrawn",
+    )
+    return proposal

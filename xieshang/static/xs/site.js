@@ -6,6 +6,17 @@ document.addEventListener("change", function (event) {
   }
 });
 
+// A form marked data-confirm asks first: its action cannot be undone. Capture phase, so a
+// refusal stops the form before anything else (the typing kept below) sees it sent.
+document.addEventListener("submit", function (event) {
+  var form = event.target;
+  var message = form && form.getAttribute && form.getAttribute("data-confirm");
+  if (message && !window.confirm(message)) {
+    event.preventDefault();
+    event.stopImmediatePropagation();
+  }
+}, true);
+
 // What was typed survives a login that expired meanwhile. The idle timeout (SPEC security
 // baseline) sends a form posted after it to the login page, and the post is gone; so every
 // posted form's fields are kept in this tab (sessionStorage: gone with the tab) when it is
