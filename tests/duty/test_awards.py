@@ -10,6 +10,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from pypdf import PdfReader
 
 from tests.duty.factories import record, setting
@@ -75,6 +76,7 @@ def _answer(org, dept, handler, member, *, on_time: bool, result: str):
         contact_person="经办人",
         contact_phone="0571-87654321",
         created_by=handler,
+        sent_at=timezone.now(),
     )
     Evaluation.objects.create(answer=answer, member=member, process=result, result=result)
 

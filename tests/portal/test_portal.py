@@ -59,6 +59,7 @@ def answered(world, *, title=PROPOSAL_TEXT["title"], published=True, **extra):
         signed_by="陈局长",
         contact_person="王小明",
         contact_phone="0571-88886666",
+        sent_at=timezone.now(),
     )
     return proposal
 

@@ -94,11 +94,12 @@ def test_the_clerk_may_not_sign_off_and_does_not_see_the_button(client, world):
     assert answer.signed_off_at is None
 
 
-def test_the_sign_off_does_not_hold_back_the_answer_from_the_proposer(client, world):
+def test_a_department_without_a_leaders_account_sends_its_answer_at_once(client, world):
     answer = answered(world)
+    assert answer.sent_at is not None and answer.signed_off_at is None
     client.force_login(world.user("zhang"))
     page = client.get(f"/proposals/{answer.assignment.proposal_id}/").content.decode()
-    assert "评价本答复" in page  # rated as before, signed off or not
+    assert "评价本答复" in page  # nobody could sign it off: it is not held back
 
 
 def test_an_upload_before_the_sign_off_is_refused(client, world):
@@ -166,13 +167,19 @@ def test_a_pdf_scan_is_stored_and_served_to_the_proposers_and_the_department(cli
 
 def test_the_member_sees_both_letters_on_the_proposal_page(client, world, leader):
     answer = answered(world)
+    letter_url = f"/proposals/dept/answers/{answer.pk}/letter.pdf"
     proposal_url = f"/proposals/{answer.assignment.proposal_id}/"
     client.force_login(world.user("zhang"))
-    page = client.get(proposal_url).content.decode()
-    assert f"/proposals/dept/answers/{answer.pk}/letter.pdf" in page and "系统生成稿" in page
-    assert "正式答复函（盖章扫描件）" not in page
+    # Waiting for the leader's sign-off, the letter is the department's draft.
+    assert letter_url not in client.get(proposal_url).content.decode()
+    assert client.get(letter_url).status_code == 404
 
     services.answer_sign_off(answer=answer, actor=leader)
+    page = client.get(proposal_url).content.decode()
+    assert letter_url in page and "系统生成稿" in page
+    assert "正式答复函（盖章扫描件）" not in page
+    assert client.get(letter_url).status_code == 200
+
     services.answer_record_upload(
         answer=answer,
         actor=leader,

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from tests.factories import DepartmentFactory, user_with_role
@@ -82,6 +83,7 @@ def assignment(
             signed_by="局长",
             contact_person="经办人",
             contact_phone="0571-87654321",
+            sent_at=timezone.now(),
         )
         for member_key, process, result in ratings:
             Evaluation.objects.create(

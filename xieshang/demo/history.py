@@ -716,10 +716,11 @@ class HistoryBuilder:
             w.add(
                 Answer,
                 ("id", "assignment_id", "category", "text", "signed_by", "contact_person",
-                 "contact_phone", "doc_number", "answered_at", "record_scan", "record_scan_name"),
+                 "contact_phone", "doc_number", "answered_at", "sent_at", "record_scan",
+                 "record_scan_name"),
                 (answer_id, assignment_id, category, ANSWER_TEXTS[category],
                  department.leader_name or "单位负责人", f"{department.name[1:3]}科室",
-                 "0371-6" + f"{rng.randrange(10**6):06d}", "", answered, "", ""),
+                 "0371-6" + f"{rng.randrange(10**6):06d}", "", answered, answered, "", ""),
             )  # fmt: skip
             answers.append((answer_id, answered))
             latest = max(latest, answered)

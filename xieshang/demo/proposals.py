@@ -219,6 +219,7 @@ class ProposalDemo:
         self.chair = self._one(Role.CHAIR)
         self.departments = {d.name: d for d in Department.objects.filter(organisation=organisation)}
         self.clerks = self._clerks()
+        self.waiting_answer = None
         from xieshang.members.models import Membership
 
         self.members = [
@@ -381,6 +382,14 @@ class ProposalDemo:
         if state == "assigned":
             if rng.random() < 0.5:
                 self._contact(assignments[0])
+            lead_assignment = assignments[0]
+            if (
+                not self.waiting_answer
+                and lead_assignment.role == Assignment.Role.LEAD
+                and services.sign_off_users(lead_assignment.department).exists()
+            ):
+                # One clerk's answer waits for the leader's sign-off (the demo's 待签发).
+                self.waiting_answer = self._answer(lead_assignment, sign_off=False)
             for assignment in assignments:
                 if assignment.role == Assignment.Role.CO and rng.random() < 0.7:
                     services.co_view_submit(
@@ -450,7 +459,7 @@ class ProposalDemo:
             note="与提案人沟通办理思路，听取意见建议。",
         )
 
-    def _answer(self, assignment: Assignment) -> Answer:
+    def _answer(self, assignment: Assignment, sign_off: bool = True) -> Answer:
         category = self.rng.choices(["A", "B", "C"], weights=[5, 4, 1])[0]
         dept = assignment.department
         texts = {
@@ -460,7 +469,7 @@ class ProposalDemo:
                 "您提出的建议具有一定参考价值，受资金和政策条件限制，目前暂难实施，我们将留作参考。"
             ),
         }
-        return services.answer_submit(
+        answer = services.answer_submit(
             assignment=assignment,
             actor=self.clerks[dept.pk],
             category=category,
@@ -469,6 +478,10 @@ class ProposalDemo:
             contact_person=f"{dept.name[1:3]}科室",
             contact_phone="0371-6" + f"{self.rng.randrange(10**6):06d}",
         )
+        leader = services.sign_off_users(dept).first() if answer.sent_at is None else None
+        if leader is not None and sign_off:
+            answer = services.answer_sign_off(answer=answer, actor=leader)
+        return answer
 
     def _key_proposals(self, candidates: list[Proposal]) -> None:
         if not candidates or self.chair is None:
@@ -693,7 +706,7 @@ class ProposalDemo:
         )
         move(
             Answer.objects.filter(assignment__proposal_id__in=ids).select_related("assignment"),
-            ["answered_at"],
+            ["answered_at", "sent_at", "signed_off_at"],
             lambda a: deltas[a.assignment.proposal_id],
         )
         move(

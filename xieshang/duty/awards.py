@@ -363,7 +363,8 @@ def _handlers(organisation, year) -> list[Candidate]:
         "assignment__status__in": LIVE,
     }
     answers = (
-        Answer.objects.filter(created_by__isnull=False, **scope)
+        Answer.objects.sent()
+        .filter(created_by__isnull=False, **scope)
         .values("created_by_id", "created_by__full_name", "created_by__username")
         .annotate(
             n=Count("pk"),

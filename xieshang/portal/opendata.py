@@ -118,7 +118,8 @@ def _proposal_rows(proposals: list) -> list[dict]:
     # The same rows as selectors.public_answers / public_signers, for all proposals at once.
     answers: dict[int, list] = {}
     for a in (
-        Answer.objects.filter(assignment__proposal_id__in=ids)
+        Answer.objects.sent()
+        .filter(assignment__proposal_id__in=ids)
         .select_related("assignment__department")
         .order_by("answered_at", "id")
     ):

@@ -23,7 +23,8 @@ def public_answers(proposal: Proposal) -> QuerySet:
     """The answer letters of a published proposal, oldest first (re-handling answers
     follow the first ones)."""
     return (
-        Answer.objects.filter(assignment__proposal=proposal)
+        Answer.objects.sent()
+        .filter(assignment__proposal=proposal)
         .select_related("assignment__department")
         .order_by("answered_at", "id")
     )

@@ -1,5 +1,6 @@
 """Home-page cards of proposal work, per role: what waits for this user now."""
 
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -7,9 +8,10 @@ from django.utils.translation import gettext as _
 from xieshang.core import access
 from xieshang.core.dashboard import Card
 from xieshang.followups.models import Task
+from xieshang.orgs.models import Role
 
 from . import policies
-from .models import Assignment, Evaluation, Proposal, Signer
+from .models import Answer, Assignment, Evaluation, Proposal, Signer
 
 
 def proposal_cards(user) -> list[Card]:
@@ -105,4 +107,24 @@ def proposal_cards(user) -> list[Card]:
                 order=15,
             )
         )
+        signs = {
+            ra.department_id
+            for ra in access.assignments(user)
+            if ra.role == Role.DEPARTMENT_LEADER and ra.department_id
+        }
+        if signs:
+            waiting = handling.filter(
+                Exists(Answer.objects.filter(assignment=OuterRef("pk"), sent_at__isnull=True)),
+                department_id__in=signs,
+            )
+            cards.append(
+                Card(
+                    _("待签发答复函"),
+                    _("经办人已提交、待您审核签发的答复"),
+                    reverse("proposals:dept_queue") + "?state=sign_off",
+                    waiting.count(),
+                    urgent=waiting.filter(task__due_date__lt=today).exists(),
+                    order=14,
+                )
+            )
     return cards

@@ -196,7 +196,8 @@ def department_figures(
         if row is not None:
             row.rated, row.process_ok, row.result_ok = g["rated"], g["process_ok"], g["result_ok"]
     answers = (
-        Answer.objects.filter(_in_scope(organisation, year, "assignment__", own=own))
+        Answer.objects.sent()
+        .filter(_in_scope(organisation, year, "assignment__", own=own))
         .values("assignment__department_id", "category")
         .annotate(n=Count("pk"))
         .order_by()

@@ -14,6 +14,7 @@ _DATE = {"type": "date"}
 
 QUEUE_STATES = [
     ("handling", _("办理中")),
+    ("sign_off", _("待签发")),
     ("answered", _("已答复")),
     ("all", _("全部")),
 ]
@@ -85,6 +86,17 @@ class AnswerForm(StyledForm, forms.Form):
 
 class SignOffForm(StyledForm, forms.Form):
     """签发 has no input: the button is the leader's act."""
+
+
+class SendBackForm(StyledForm, forms.Form):
+    """退回修改: the leader's remarks on a waiting answer, for the clerk who wrote it."""
+
+    note = forms.CharField(
+        label=_("修改意见"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("请写明修改意见。")},
+    )
 
 
 class RecordScanForm(StyledForm, forms.Form):

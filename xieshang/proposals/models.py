@@ -299,8 +299,17 @@ class Contact(models.Model):
         return f"{self.date} {self.get_way_display()}"
 
 
+class AnswerQuerySet(models.QuerySet):
+    def sent(self):
+        """Answers that went to the proposers: the only ones anybody outside the answering
+        department sees or counts (a clerk's answer waits for the leader's sign-off)."""
+        return self.filter(sent_at__isnull=False)
+
+
 class Answer(ChoiceLabels):
     """答复函: the department's answer letter, signed off by its responsible leader."""
+
+    objects = AnswerQuerySet.as_manager()
 
     assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="answers")
     category = models.CharField(_("办理结果"), max_length=4)
@@ -315,9 +324,11 @@ class Answer(ChoiceLabels):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    # 签发: the department leader's sign-off in the system, after the answer was submitted.
-    # It does not hold back the answer (the proposers rate it as before); it opens the
-    # upload of the stamped, signed scan, which is the letter of record (正式答复函).
+    # When the answer went to the proposers. A clerk's answer waits (None) for the
+    # department leader's sign-off; only sent answers are shown outside the department.
+    sent_at = models.DateTimeField(_("送达时间"), null=True, blank=True)
+    # 签发: the department leader's sign-off in the system, which sends a waiting answer
+    # and opens the upload of the stamped, signed scan, the letter of record (正式答复函).
     signed_off_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("签发人"),

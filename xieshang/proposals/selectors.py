@@ -114,7 +114,9 @@ def proposal_count(user, *, status: str = "", q: str = "") -> int:
 def _answers_prefetch() -> Prefetch:
     return Prefetch(
         "assignments",
-        queryset=Assignment.objects.select_related("department").prefetch_related("answers"),
+        queryset=Assignment.objects.select_related("department").prefetch_related(
+            Prefetch("answers", queryset=Answer.objects.sent())
+        ),
     )
 
 
@@ -182,7 +184,8 @@ def answers_to_rate(member) -> list[tuple[Proposal, Answer]]:
         return []
     source_of = {p.pk: answer_source(p).pk for p in proposals}
     answers = (
-        Answer.objects.filter(assignment__proposal_id__in=set(source_of.values()))
+        Answer.objects.sent()
+        .filter(assignment__proposal_id__in=set(source_of.values()))
         .exclude(evaluations__member=member)
         .select_related("assignment__department", "assignment__proposal")
         .order_by("answered_at", "id")
@@ -284,7 +287,7 @@ def proposal_for_detail(pk: int) -> Proposal | None:
 
 
 def assignments_with_answers(proposal: Proposal) -> list[Assignment]:
-    """The proposal's assignments with their tasks, contacts, answers and ratings."""
+    """The proposal's assignments with their tasks, contacts, sent answers and ratings."""
     return list(
         Assignment.objects.filter(proposal=proposal)
         .select_related("department", "task")
@@ -292,7 +295,7 @@ def assignments_with_answers(proposal: Proposal) -> list[Assignment]:
             "contacts",
             Prefetch(
                 "answers",
-                queryset=Answer.objects.prefetch_related(
+                queryset=Answer.objects.sent().prefetch_related(
                     Prefetch("evaluations", queryset=Evaluation.objects.select_related("member"))
                 ),
             ),

@@ -15,5 +15,6 @@ urlpatterns = [
     path("<int:pk>/return/", views.give_back, name="dept_return"),
     path("answers/<int:answer_pk>/letter.pdf", views.letter, name="dept_letter"),
     path("answers/<int:answer_pk>/sign-off/", views.sign_off, name="dept_sign_off"),
+    path("answers/<int:answer_pk>/send-back/", views.send_back, name="dept_send_back"),
     path("answers/<int:answer_pk>/record/", views.record_upload, name="dept_record_upload"),
 ]

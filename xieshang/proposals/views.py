@@ -320,6 +320,22 @@ FORM_ACTIONS = [
 ]
 
 
+# A waiting answer and the leader's remarks on it are the answering department's own
+# business: the proposers see the answer when it is sent.
+DEPARTMENT_ONLY_VERBS = [
+    "proposal.answer_draft",
+    "proposal.answer_revise",
+    "proposal.answer_send_back",
+]
+
+
+def _history(user, proposal: Proposal):
+    events = history(proposal)
+    if access.can(user, "proposals.view", proposal.organisation) or policies.department_ids(user):
+        return events
+    return events.exclude(verb__in=DEPARTMENT_ONLY_VERBS)
+
+
 def _render_detail(
     request, proposal: Proposal, *, bound=None, rate_bound=None, attachment_form=None, status=200
 ):
@@ -388,7 +404,7 @@ def _render_detail(
         "bound_form": bound[1] if bound else (rate_bound[1] if rate_bound else None),
         "bound_action": bound[0] if bound else "",
         "assignments": assignments,
-        "events": history(proposal)[:200],
+        "events": _history(user, proposal)[:200],
         "similar": similar,
         "assign_suggestions": suggestions,
         "today": timezone.localdate(),
@@ -433,7 +449,8 @@ def rate(request, pk: int, answer_pk: int):
     proposal = _get_proposal(request, pk)
     source = selectors.answer_source(proposal)
     answer = (
-        Answer.objects.select_related("assignment__department")
+        Answer.objects.sent()
+        .select_related("assignment__department")
         .filter(pk=answer_pk, assignment__proposal=source)
         .first()
     )

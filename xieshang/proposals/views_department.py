@@ -12,7 +12,7 @@ import re
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Case, IntegerField, Value, When
+from django.db.models import Case, Exists, IntegerField, OuterRef, Value, When
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -36,6 +36,7 @@ from .forms_department import (
     ExtensionForm,
     RecordScanForm,
     ReturnForm,
+    SendBackForm,
     SignOffForm,
 )
 from .models import Answer, Assignment
@@ -54,8 +55,12 @@ def department_queue(user, *, state: str = "handling", today: dt.date | None = N
     qs = Assignment.objects.filter(department_id__in=depts).select_related(
         "proposal", "department", "task"
     )
+    waiting = Answer.objects.filter(assignment=OuterRef("pk"), sent_at__isnull=True)
+    qs = qs.annotate(waiting=Exists(waiting))
     if state == "handling":
         qs = qs.filter(status=A.HANDLING)
+    elif state == "sign_off":
+        qs = qs.filter(status=A.HANDLING, waiting=True)
     elif state == "answered":
         qs = qs.filter(status=A.ANSWERED)
     return qs.annotate(
@@ -147,7 +152,11 @@ def suggest_doc_number(department, year: int) -> str:
     return f"{match['head']}{year}{match['mid']}{n}{match['tail']}"
 
 
-def _answer_initial(request, assignment: Assignment) -> dict:
+def _answer_initial(request, assignment: Assignment, waiting: Answer | None) -> dict:
+    if waiting is not None:
+        # The answer waiting for sign-off is revised in place: the form starts from it.
+        fields = ["category", "text", "signed_by", "contact_person", "contact_phone", "doc_number"]
+        return {name: getattr(waiting, name) for name in fields}
     department = assignment.department
     return {
         "signed_by": department.leader_name,
@@ -178,14 +187,22 @@ def _proposer_rows(request, assignment: Assignment) -> list:
     return members
 
 
-def _answer_rows(request, assignment: Assignment, record_form=None) -> list[Answer]:
-    """The assignment's answers, each with what the user may do on it: sign it off (the
-    department's leader, once) and, once signed off, upload the stamped scan (a refused
-    upload's form is shown again on its own answer, with what the user typed)."""
+def _answer_rows(
+    request, assignment: Assignment, record_form=None, send_back_form=None
+) -> list[Answer]:
+    """The assignment's answers (the one waiting for sign-off too), each with what the user
+    may do on it: sign it off (the department's leader, once; a waiting answer is sent with
+    it) or send a waiting one back with remarks, and, once signed off, upload the stamped
+    scan (a refused form is shown again on its own answer, with what the user typed)."""
     may_sign_off = policies.can_sign_off(request.user, assignment)
     answers = list(assignment.answers.select_related("signed_off_by"))
     for ans in answers:
+        ans.waiting = ans.sent_at is None
         ans.may_sign_off = may_sign_off and ans.signed_off_at is None
+        ans.send_back_form = None
+        if ans.waiting and may_sign_off:
+            bound = send_back_form is not None and send_back_form.answer_pk == ans.pk
+            ans.send_back_form = send_back_form if bound else SendBackForm(prefix=f"back{ans.pk}")
         ans.scan_url = files.file_url(ans, "record_scan")
         ans.record_form = None
         if record_form is not None and getattr(record_form, "answer_pk", None) == ans.pk:
@@ -221,6 +238,11 @@ def _render_handle(request, assignment: Assignment, **forms):
     if handling and task is not None:
         days_left = calendar.working_days_from(today, [task.due_date])[task.due_date]
     categories = services.outcome_categories(org)
+    answers = _answer_rows(
+        request, assignment, forms.get("record_form"), forms.get("send_back_form")
+    )
+    waiting = next((a for a in answers if a.waiting), None)
+    may_sign_off = policies.can_sign_off(request.user, assignment)
     context = {
         "assignment": assignment,
         "proposal": proposal,
@@ -233,7 +255,11 @@ def _render_handle(request, assignment: Assignment, **forms):
         "others": others,
         "co_views": co_views,
         "own_feedback": own_feedback,
-        "answers": _answer_rows(request, assignment, forms.get("record_form")),
+        "answers": answers,
+        "waiting": waiting,
+        "may_sign_off": may_sign_off,
+        "answer_waits": not may_sign_off
+        and services.sign_off_users(assignment.department).exists(),
         "categories": categories,
         "extensions": list(task.extensions.all()) if task is not None else [],
         "return_until": return_until,
@@ -244,7 +270,7 @@ def _render_handle(request, assignment: Assignment, **forms):
         "contact_form": forms.get("contact_form") or ContactForm(),
         "co_view_form": forms.get("co_view_form") or CoViewForm(),
         "answer_form": forms.get("answer_form")
-        or AnswerForm(categories=categories, initial=_answer_initial(request, assignment)),
+        or AnswerForm(categories=categories, initial=_answer_initial(request, assignment, waiting)),
         "extension_form": forms.get("extension_form") or ExtensionForm(),
         "return_form": forms.get("return_form") or ReturnForm(),
         "sign_off_form": forms.get("sign_off_form"),
@@ -296,7 +322,7 @@ def _act(request, assignment, form, form_name, action, *, success, to_queue=Fals
     except PermissionDenied:
         raise Http404 from None
     else:
-        messages.success(request, success)
+        messages.success(request, success() if callable(success) else success)
         if to_queue:
             return redirect("proposals:dept_queue")
         return redirect("proposals:dept_handle", assignment.pk)
@@ -355,22 +381,32 @@ def answer(request, pk: int):
     if not form.is_valid():
         return _render_handle(request, assignment, answer_form=form)
     data = form.cleaned_data
+    done = {}
+
+    def submitted() -> str:
+        if done["answer"].sent_at is None:
+            return _("答复已提交，待单位负责人签发后送达提案人。")
+        return _("答复已送达，提案人将收到评价通知。")
+
     return _act(
         request,
         assignment,
         form,
         "answer_form",
-        lambda: services.answer_submit(
-            assignment=assignment,
-            actor=request.user,
-            category=data["category"],
-            text=data["text"],
-            signed_by=data["signed_by"],
-            contact_person=data["contact_person"],
-            contact_phone=data["contact_phone"],
-            doc_number=data["doc_number"],
+        lambda: done.__setitem__(
+            "answer",
+            services.answer_submit(
+                assignment=assignment,
+                actor=request.user,
+                category=data["category"],
+                text=data["text"],
+                signed_by=data["signed_by"],
+                contact_person=data["contact_person"],
+                contact_phone=data["contact_phone"],
+                doc_number=data["doc_number"],
+            ),
         ),
-        success=_("答复已提交，提案人将收到评价通知。"),
+        success=submitted,
     )
 
 
@@ -432,13 +468,40 @@ def sign_off(request, answer_pk: int):
     if not policies.can_sign_off(request.user, assignment):
         raise PermissionDenied
     form = SignOffForm(request.POST)
+    waiting = answer.sent_at is None
     return _act(
         request,
         assignment,
         form,
         "sign_off_form",
         lambda: services.answer_sign_off(answer=answer, actor=request.user),
-        success=_("答复函已签发，请上传盖章签字后的扫描件作为正式答复函。"),
+        success=_("答复函已签发并送达提案人。请上传盖章签字后的扫描件作为正式答复函。")
+        if waiting
+        else _("答复函已签发，请上传盖章签字后的扫描件作为正式答复函。"),
+    )
+
+
+@login_required
+@require_POST
+def send_back(request, answer_pk: int):
+    """退回修改 of a waiting answer by the department's leader."""
+    answer = _get_own_answer(request, answer_pk)
+    assignment = _get_assignment(request, answer.assignment_id)
+    if not policies.can_sign_off(request.user, assignment):
+        raise PermissionDenied
+    form = SendBackForm(request.POST, prefix=f"back{answer.pk}")
+    form.answer_pk = answer.pk
+    if not form.is_valid():
+        return _render_handle(request, assignment, send_back_form=form)
+    return _act(
+        request,
+        assignment,
+        form,
+        "send_back_form",
+        lambda: services.answer_send_back(
+            answer=answer, actor=request.user, note=form.cleaned_data["note"]
+        ),
+        success=_("已退回经办人修改。"),
     )
 
 
@@ -484,4 +547,6 @@ def letter(request, answer_pk: int):
     )
     if answer is None or not can_read_letter(request.user, answer):
         raise Http404
+    if answer.sent_at is None and not policies.can_handle(request.user, answer.assignment):
+        raise Http404  # a waiting letter is the department's draft
     return pdf_response(pdf.answer_letter(answer), pdf.answer_letter_filename(answer))

@@ -23,6 +23,7 @@ from .drafting import (
 from .evaluation import evaluation_submit, proposal_close, proposal_rehandle, proposers
 from .handling import (
     answer_record_upload,
+    answer_send_back,
     answer_sign_off,
     answer_submit,
     assignment_extension_request,
@@ -31,6 +32,7 @@ from .handling import (
     contact_record,
     outcome_categories,
     proposal_assign,
+    sign_off_users,
 )
 from .key import key_approve, key_shortlist, supervision_record
 from .publication import publication_withhold, publish_due, publishable
@@ -72,6 +74,8 @@ __all__ = [
     "outcome_categories",
     "answer_submit",
     "answer_sign_off",
+    "answer_send_back",
+    "sign_off_users",
     "answer_record_upload",
     "proposers",
     "evaluation_submit",

@@ -36,7 +36,7 @@ def evaluation_submit(
     proposal = lock(Proposal, answer.assignment.proposal_id)
     if member is None or member.pk not in {m.pk for m in proposers(proposal)}:
         raise PermissionDenied
-    if proposal.status != S.ANSWERED:
+    if proposal.status != S.ANSWERED or answer.sent_at is None:
         raise TransitionError(_("当前不在评价阶段。"))
     if process not in Rating.values or result not in Rating.values:
         raise ValidationError(_("请对办理过程和办理结果分别作出评价。"))

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -273,6 +274,18 @@ def outcome_categories(organisation) -> dict[str, str]:
     return {code: label for code, label in config.get(organisation, rules.OUTCOME_CATEGORIES)}
 
 
+def sign_off_users(department):
+    """Who may sign off the department's answers (签发): its responsible leaders' accounts."""
+    from xieshang.core.models import User
+    from xieshang.orgs.models import Role
+
+    return User.objects.filter(
+        is_active=True,
+        role_assignments__role=Role.DEPARTMENT_LEADER,
+        role_assignments__department=department,
+    ).distinct()
+
+
 @transaction.atomic
 def answer_submit(
     *,
@@ -285,9 +298,12 @@ def answer_submit(
     contact_phone: str,
     doc_number: str = "",
 ) -> Answer:
-    """答复: the answer letter with its outcome category, signed off by the department's
-    responsible leader. When every answering department has answered, the proposers are
-    asked to rate the answer."""
+    """答复: the answer letter with its outcome category. The department's responsible
+    leader signs it off (签发) before it goes to the proposers: a clerk's answer waits for
+    the sign-off (`answer_sign_off`), and submitting it again revises the waiting letter; a
+    leader's own answer goes at once. A department with no leader's account sends at once,
+    under the leader's name the clerk typed, so no answer is held by a missing account.
+    When every answering department's answer has gone, the proposers are asked to rate."""
     assignment = (
         Assignment.objects.select_for_update(of=("self",))
         .select_related("department", "proposal__organisation", "task")
@@ -317,16 +333,55 @@ def answer_submit(
             errors["contact_phone"] = exc.messages[0]
     if errors:
         raise ValidationError(errors)
-    answer = Answer.objects.create(
-        assignment=assignment,
-        category=category,
-        text=text,
-        signed_by=signed_by,
-        contact_person=contact_person,
-        contact_phone=contact_phone,
-        doc_number=doc_number.strip(),
-        created_by=actor,
+    fields = {
+        "category": category,
+        "text": text,
+        "signed_by": signed_by,
+        "contact_person": contact_person,
+        "contact_phone": contact_phone,
+        "doc_number": doc_number.strip(),
+    }
+    answer = assignment.answers.filter(sent_at__isnull=True).first()
+    revised = answer is not None
+    if answer is None:
+        answer = Answer(assignment=assignment, created_by=actor)
+    for name, value in fields.items():
+        setattr(answer, name, value)
+    answer.answered_at = timezone.now()
+    answer.save()
+    signers = sign_off_users(assignment.department)
+    if policies.can_sign_off(actor, assignment) or not signers.exists():
+        if policies.can_sign_off(actor, assignment):
+            answer.signed_off_by = actor
+            answer.signed_off_at = answer.answered_at
+        _send(answer, assignment, proposal, actor)
+        return answer
+    record_event(
+        actor=actor,
+        verb="proposal.answer_revise" if revised else "proposal.answer_draft",
+        subject=proposal,
+        note=f"{category} {categories.get(category, '')}",
+        data={"department": assignment.department.name, "category": category},
     )
+    notify(
+        signers,
+        title=_("答复函待签发：%(title)s") % {"title": proposal.title},
+        body=_("%(dept)s经办人已提交答复（%(cat)s类），请审核签发后送达提案人。")
+        % {"dept": assignment.department.name, "cat": category},
+        url=reverse("proposals:dept_handle", args=[assignment.pk]),
+        dedupe_key=f"proposal:{proposal.pk}:sign_off:{answer.pk}:{answer.answered_at:%Y%m%d%H%M%S}",
+    )
+    return answer
+
+
+def _send(answer: Answer, assignment: Assignment, proposal: Proposal, actor) -> None:
+    """The answer goes to the proposers: the follow-up task gets its written feedback (the
+    on-time measure counts this day), and when every answering department has sent its
+    answer the proposal is answered and the proposers are asked to rate it."""
+    categories = outcome_categories(proposal.organisation)
+    category = answer.category
+    answer.sent_at = timezone.now()
+    answer.save(update_fields=["sent_at", "signed_off_by", "signed_off_at"])
     followups.feedback_submit(
         task=assignment.task,
         text=_("已答复（%(cat)s类）") % {"cat": category},
@@ -371,14 +426,13 @@ def answer_submit(
                 % {"n": config.get(proposal.organisation, rules.EVALUATION_DAYS)},
                 f"answered:{assignment.round}",
             )
-    return answer
 
 
 def _lock_answer(answer: Answer) -> tuple[Answer, Proposal]:
     proposal = lock(Proposal, answer.assignment.proposal_id)
     answer = (
         Answer.objects.select_for_update(of=("self",))
-        .select_related("assignment__department")
+        .select_related("assignment__department", "assignment__task", "created_by")
         .get(pk=answer.pk)
     )
     return answer, proposal
@@ -386,17 +440,21 @@ def _lock_answer(answer: Answer) -> tuple[Answer, Proposal]:
 
 @transaction.atomic
 def answer_sign_off(*, answer: Answer, actor) -> Answer:
-    """签发: the department's responsible leader signs the submitted answer off. It does not
-    hold back the answer (the proposers rate it as before); it opens the upload of the
-    stamped, signed scan as the letter of record."""
+    """签发: the department's responsible leader signs the answer off, and a waiting answer
+    goes to the proposers with it. The sign-off also opens the upload of the stamped, signed
+    scan as the letter of record. (An answer sent before sign-off was required, or by a
+    department without a leader's account, may still be signed off afterwards.)"""
     answer, proposal = _lock_answer(answer)
-    if not policies.can_sign_off(actor, answer.assignment):
+    assignment = answer.assignment
+    if not policies.can_sign_off(actor, assignment):
         raise PermissionDenied
     if answer.signed_off_at is not None:
         raise TransitionError(
             _("该答复函已于%(date)s签发，不能重复签发。")
             % {"date": chinese_date(timezone.localtime(answer.signed_off_at).date())}
         )
+    if answer.sent_at is None and assignment.status != Assignment.Status.HANDLING:
+        raise TransitionError(_("该提案已答复或已退回，这份答复不能再签发。"))
     answer.signed_off_by = actor
     answer.signed_off_at = timezone.now()
     answer.save(update_fields=["signed_off_by", "signed_off_at"])
@@ -405,8 +463,40 @@ def answer_sign_off(*, answer: Answer, actor) -> Answer:
         verb="proposal.answer_sign_off",
         subject=proposal,
         note=answer.doc_number,
+        data={"department": assignment.department.name, "answer": answer.pk},
+    )
+    if answer.sent_at is None:
+        _send(answer, assignment, proposal, actor)
+    return answer
+
+
+@transaction.atomic
+def answer_send_back(*, answer: Answer, actor, note: str) -> Answer:
+    """退回修改: the leader does not sign a waiting answer and tells the clerk why; the
+    answer keeps waiting, and the clerk revises it by submitting the answer form again."""
+    answer, proposal = _lock_answer(answer)
+    if not policies.can_sign_off(actor, answer.assignment):
+        raise PermissionDenied
+    if answer.sent_at is not None:
+        raise TransitionError(_("该答复已送达提案人，不能退回修改。"))
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError({"note": _("请写明修改意见。")})
+    record_event(
+        actor=actor,
+        verb="proposal.answer_send_back",
+        subject=proposal,
+        note=note,
         data={"department": answer.assignment.department.name, "answer": answer.pk},
     )
+    if answer.created_by_id and answer.created_by_id != actor.pk:
+        notify(
+            [answer.created_by],
+            title=_("答复函退回修改：%(title)s") % {"title": proposal.title},
+            body=note,
+            url=reverse("proposals:dept_handle", args=[answer.assignment_id]),
+            dedupe_key=f"proposal:{proposal.pk}:sent_back:{answer.pk}:{timezone.now():%Y%m%d%H%M%S}",
+        )
     return answer
 
 

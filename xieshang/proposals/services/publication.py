@@ -38,9 +38,11 @@ def publish_due(*, today: dt.date | None = None) -> int:
         office_withheld=False,
     ).select_related("organisation")
     for proposal in candidates:
-        last = Answer.objects.filter(assignment__proposal=proposal).aggregate(m=Max("answered_at"))[
-            "m"
-        ]
+        last = (
+            Answer.objects.sent()
+            .filter(assignment__proposal=proposal)
+            .aggregate(m=Max("sent_at"))["m"]
+        )
         if last is None:
             continue
         days = config.get(proposal.organisation, rules.PUBLISH_DAYS)

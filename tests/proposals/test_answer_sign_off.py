@@ -1,0 +1,142 @@
+"""签发 before sending (SPEC "Handling": the answer letter is signed off by the department's
+responsible leader): a clerk's answer waits for the leader, who reads it, signs it off (and
+it goes to the proposers) or sends it back with remarks. Until then nobody outside the
+department sees it, rates it, publishes it or counts it."""
+
+import datetime as dt
+
+import pytest
+import time_machine
+
+from tests.factories import user_with_role
+from tests.proposals.test_department_pages import ANSWER_POST, ASSIGN_DAY, assigned, lead_of
+from xieshang.core.audit import history
+from xieshang.core.models import Event, Notification
+from xieshang.followups.models import Task
+from xieshang.orgs.models import Role
+from xieshang.proposals import figures, services
+from xieshang.proposals.models import Answer, Proposal
+
+S = Proposal.Status
+
+
+@pytest.fixture
+def leader(world):
+    return user_with_role(
+        Role.DEPARTMENT_LEADER, world.district, department=world.housing, full_name="王局长"
+    )
+
+
+def titles(user) -> list[str]:
+    return list(Notification.objects.filter(recipient=user).values_list("title", flat=True))
+
+
+def waiting_answer(world) -> Answer:
+    with time_machine.travel(ASSIGN_DAY, tick=False):
+        proposal = assigned(world)
+        return services.answer_submit(
+            assignment=lead_of(proposal), actor=world.housing_clerk, **ANSWER_POST
+        )
+
+
+@pytest.mark.clause("C4.6")
+def test_a_clerks_answer_waits_for_the_leader_and_nobody_outside_sees_it(client, world, leader):
+    answer = waiting_answer(world)
+    proposal = answer.assignment.proposal
+    proposal.refresh_from_db()
+    assert answer.sent_at is None
+    assert proposal.status == S.ASSIGNED
+    assert lead_of(proposal).task.status == Task.Status.OPEN  # the deadline still runs
+    assert any(t.startswith("答复函待签发") for t in titles(leader))
+    assert not any("提案已答复" in t for t in titles(world.user("zhang")))
+
+    client.force_login(world.user("zhang"))
+    page = client.get(proposal.get_absolute_url()).content.decode()
+    assert "已将老旧小区加装电梯纳入年度民生实事" not in page
+    assert "评价本答复" not in page and "提交答复待签发" not in page
+    assert client.get(f"/proposals/dept/answers/{answer.pk}/letter.pdf").status_code == 404
+    assert figures.figures(world.district, 2026).departments[0].answers == 0
+
+    # The leader's home page and queue show what waits for the signature.
+    client.force_login(leader)
+    home = client.get("/").content.decode()
+    assert "待签发答复函" in home
+    queue = client.get("/proposals/dept/?state=sign_off").content.decode()
+    assert proposal.title in queue and "待签发" in queue
+    page = client.get(f"/proposals/dept/{answer.assignment_id}/").content.decode()
+    assert "一、已将老旧小区加装电梯纳入年度民生实事。" in page  # read before signing
+    assert "签发并送达提案人" in page
+
+
+@pytest.mark.clause("C4.6")
+def test_the_leaders_sign_off_sends_the_answer_to_the_proposers(client, world, leader):
+    answer = waiting_answer(world)
+    sign_day = ASSIGN_DAY + dt.timedelta(days=30)
+    with time_machine.travel(sign_day, tick=False):
+        client.force_login(leader)
+        response = client.post(f"/proposals/dept/answers/{answer.pk}/sign-off/")
+    assert response.status_code == 302
+    answer.refresh_from_db()
+    proposal = answer.assignment.proposal
+    proposal.refresh_from_db()
+    assert proposal.status == S.ANSWERED
+    assert answer.signed_off_by == leader and answer.sent_at == sign_day
+    # The on-time measure counts the day the answer went, not the day the clerk wrote it.
+    task = lead_of(proposal).task
+    assert task.submitted_at == sign_day
+    assert any("提案已答复" in t for t in titles(world.user("zhang")))
+    verbs = [e.verb for e in history(proposal)]
+    assert verbs.index("proposal.answer") < verbs.index("proposal.answer_sign_off")
+    assert verbs.index("proposal.answer_sign_off") < verbs.index("proposal.answer_draft")
+
+    client.force_login(world.user("zhang"))
+    page = client.get(proposal.get_absolute_url()).content.decode()
+    assert "已将老旧小区加装电梯纳入年度民生实事" in page and "评价本答复" in page
+    # The department's own steps before sending stay the department's.
+    assert "提交答复待签发" not in page
+
+
+def test_the_clerk_revises_the_waiting_answer_in_place(client, world, leader):
+    answer = waiting_answer(world)
+    client.force_login(world.housing_clerk)
+    page = client.get(f"/proposals/dept/{answer.assignment_id}/").content.decode()
+    assert "修改待签发的答复" in page and "区住建函〔2026〕12号" in page  # the form starts from it
+    response = client.post(
+        f"/proposals/dept/{answer.assignment_id}/answer/",
+        {**ANSWER_POST, "category": "B", "text": "已列入明年计划。"},
+    )
+    assert response.status_code == 302
+    assert Answer.objects.count() == 1
+    answer.refresh_from_db()
+    assert (answer.category, answer.text, answer.sent_at) == ("B", "已列入明年计划。", None)
+    assert Event.objects.filter(verb="proposal.answer_revise").count() == 1
+
+
+def test_the_leader_sends_a_waiting_answer_back_with_remarks(client, world, leader):
+    answer = waiting_answer(world)
+    client.force_login(leader)
+    url = f"/proposals/dept/answers/{answer.pk}/send-back/"
+    response = client.post(url, {f"back{answer.pk}-note": ""})
+    assert response.status_code == 400
+    assert "请写明修改意见。" in response.content.decode()
+    response = client.post(url, {f"back{answer.pk}-note": "补充资金来源的说明。"})
+    assert response.status_code == 302
+    answer.refresh_from_db()
+    assert answer.sent_at is None and answer.signed_off_at is None
+    event = Event.objects.get(verb="proposal.answer_send_back")
+    assert (event.actor, event.note) == (leader, "补充资金来源的说明。")
+    notice = Notification.objects.get(recipient=world.housing_clerk, title__startswith="答复函退回")
+    assert notice.body == "补充资金来源的说明。"
+    # The clerk may neither sign off nor send back.
+    client.force_login(world.housing_clerk)
+    assert client.post(url, {f"back{answer.pk}-note": "x"}).status_code == 403
+    assert client.post(f"/proposals/dept/answers/{answer.pk}/sign-off/").status_code == 403
+
+
+def test_the_leaders_own_answer_is_signed_off_and_sent_at_once(world, leader):
+    with time_machine.travel(ASSIGN_DAY, tick=False):
+        proposal = assigned(world)
+        answer = services.answer_submit(assignment=lead_of(proposal), actor=leader, **ANSWER_POST)
+    proposal.refresh_from_db()
+    assert proposal.status == S.ANSWERED
+    assert answer.signed_off_by == leader and answer.sent_at is not None
