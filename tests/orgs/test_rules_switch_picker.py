@@ -50,6 +50,6 @@ def test_the_rules_page_switches_organisation_through_a_server_picker(client):
     response = client.get(reverse("orgs:rules_home"), {"org": elsewhere.pk})
     assert response.status_code == 400
     page = response.content.decode()
-    assert "选择一个有效的选项" in page and "远方市政协" not in page
+    assert "该组织不在您可选的范围内，请从列表中选择。" in page and "远方市政协" not in page
     assert "规则设置 · 江城市政协" in page  # the user's own organisation's rules meanwhile
     assert switch_options(page) == []

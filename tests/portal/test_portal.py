@@ -164,6 +164,17 @@ def test_the_list_searches_by_words_and_pages(client, world):
     assert "第 2 / 2 页" in page2
 
 
+def test_the_list_finds_an_answer_by_its_proposal_number(client, world):
+    # The fixture numbers proposals as the product does: the serial with the series' text.
+    first = answered(world, serial=1)
+    answered(world, title="关于增设社区托育点的建议", serial=2)
+    url = reverse("portal:proposals")
+    for query in (first.number, "平时提案第0001号", "第1号"):
+        found = client.get(url, {"q": query}).content.decode()
+        assert first.title in found and "关于增设社区托育点的建议" not in found, query
+        assert "共找到 1 件" in found, query
+
+
 @pytest.mark.parametrize("n", [3, 30])
 def test_the_list_asks_a_fixed_number_of_queries(client, world, n, django_assert_num_queries):
     for i in range(n):

@@ -350,21 +350,18 @@ def _departments(organisation, year) -> list[Candidate]:
 def _handlers(organisation, year) -> list[Candidate]:
     """The department clerks who wrote the answers (`Answer.created_by`) of the year's
     proposals: enough answers, all (by default) on time, and members satisfied."""
-    from xieshang.proposals.figures import ANSWERING, LIVE, POSITIVE
+    from xieshang.proposals.figures import POSITIVE, answering_scope
     from xieshang.proposals.models import Answer, Evaluation
 
     min_n = config.get(organisation, HANDLER_MIN_ANSWERS)
     min_on_time = config.get(organisation, HANDLER_MIN_ON_TIME)
     min_sat = config.get(organisation, HANDLER_MIN_SATISFACTION)
-    scope = {
-        "assignment__proposal__organisation": organisation,
-        "assignment__proposal__year": year,
-        "assignment__role__in": ANSWERING,
-        "assignment__status__in": LIVE,
-    }
+    # The committee's own proposals, as the unit candidates (`department_figures(own=True)`).
     answers = (
         Answer.objects.sent()
-        .filter(created_by__isnull=False, **scope)
+        .filter(
+            answering_scope(organisation, year, "assignment__", own=True), created_by__isnull=False
+        )
         .values("created_by_id", "created_by__full_name", "created_by__username")
         .annotate(
             n=Count("pk"),
@@ -379,8 +376,8 @@ def _handlers(organisation, year) -> list[Candidate]:
     ratings = {
         r["answer__created_by_id"]: r
         for r in Evaluation.objects.filter(
+            answering_scope(organisation, year, "answer__assignment__", own=True),
             answer__created_by__isnull=False,
-            **{f"answer__{k}": v for k, v in scope.items()},
         )
         .values("answer__created_by_id")
         .annotate(rated=Count("pk"), ok=Count("pk", filter=Q(result__in=POSITIVE)))

@@ -6,7 +6,7 @@ from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from xieshang.core import access
-from xieshang.orgs.models import Role
+from xieshang.orgs.models import Level, Role
 
 from .models import Task
 
@@ -145,16 +145,35 @@ def on_time_rate(counts: dict) -> int | None:
     return round(100 * counts["on_time"] / matured) if matured else None
 
 
-def assessment(user, *, year: int, today: dt.date | None = None) -> list[dict]:
+def committee_work(organisation) -> Q:
+    """Tasks of `organisation`'s own committee: its own, and those of the streets and
+    communities beneath it, not those of a lower committee (a city's districts report on
+    their own). One join each way, whatever the size of the tree."""
+    below = [Level.STREET, Level.COMMUNITY]
+    return (
+        Q(organisation=organisation)
+        | Q(organisation__parent=organisation, organisation__level__in=below)
+        | Q(
+            organisation__parent__parent=organisation,
+            organisation__parent__level=Level.STREET,
+            organisation__level=Level.COMMUNITY,
+        )
+    )
+
+
+def assessment(user, *, year: int, today: dt.date | None = None, organisation=None) -> list[dict]:
     """Per department (or office asked by role): the tasks due in `year` (cancelled ones
     left out), answered on time, answered late, missing (overdue and unanswered) and not yet
-    due, in total and by category (followups.assessment). One query."""
+    due, in total and by category (followups.assessment); of `organisation`'s committee
+    only, if given (`committee_work`). One query."""
     from .assessment import category_of, unit_label
 
     today = today or timezone.localdate()
+    tasks = visible_tasks(user)
+    if organisation is not None:
+        tasks = tasks.filter(committee_work(organisation))
     rows = (
-        visible_tasks(user)
-        .filter(due_date__year=year)
+        tasks.filter(due_date__year=year)
         .exclude(status=Task.Status.CANCELLED)
         .values("department_id", "department__name", "assignee_role", "kind", "content_type_id")
         .annotate(**deadline_counts(today))

@@ -294,7 +294,8 @@ def assessment(request):
     tasks due in the year, answered on time, late, missing; as a page, Excel or PDF."""
     this_year = timezone.localdate().year
     year = year_param(request, default=this_year)
-    units = selectors.assessment(request.user, year=year)
+    org, switch = _assessment_organisation(request)
+    units = selectors.assessment(request.user, year=year, organisation=org)
     title = _("%(year)s年度承办单位督办落实情况") % {"year": year}
     fmt = request.GET.get("format", "")
     if fmt == "xlsx":
@@ -302,13 +303,10 @@ def assessment(request):
     if fmt == "pdf":
         from xieshang.core.pdf import heading, pdf_response, render_pdf
 
-        org = access.home_organisation(request.user)
+        named = org or access.home_organisation(request.user)
         content = render_pdf(
             "followups/pdf/assessment.html",
-            {
-                "units": units,
-                **heading(org.name if org else "", title, timezone.localdate()),
-            },
+            {"units": units, **heading(named.name if named else "", title, timezone.localdate())},
         )
         return pdf_response(content, f"{title}.pdf")
     return render(
@@ -319,8 +317,37 @@ def assessment(request):
             "year": year,
             "years": range(this_year, this_year - 5, -1),
             "title": title,
+            "switch": switch,
+            "org": org,
         },
     )
+
+
+def _assessment_organisation(request):
+    """Whose units the report is about: the committee chosen with `?org=`, else the user's
+    own. A province office oversees thousands of units; one committee's are a page. The
+    switcher is offered to users who oversee more than one committee; a department's staff
+    see their own units, wherever they are."""
+    from xieshang.orgs.forms import OrganisationSwitchForm
+    from xieshang.orgs.models import Level
+
+    home = access.home_organisation(request.user)
+    if home is None or not access.can(request.user, "followups.view", home):
+        return None, None
+    committees = access.organisations(request.user, "followups.view").filter(
+        level__in=[Level.PROVINCE, Level.CITY, Level.DISTRICT]
+    )
+    if not committees.exclude(pk=home.pk).exists():
+        return home, None
+    if request.GET.get("org") or request.GET.get("org__q"):  # org__q: typed, without JS
+        switch = OrganisationSwitchForm(request.GET, user=request.user, perm="followups.view")
+        if switch.is_valid():
+            return switch.cleaned_data["org"], switch
+    else:
+        switch = OrganisationSwitchForm(
+            initial={"org": home}, user=request.user, perm="followups.view"
+        )
+    return home, switch
 
 
 def _assessment_xlsx(units, title: str, year: int):

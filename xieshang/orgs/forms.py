@@ -160,15 +160,19 @@ class RestoreForm(forms.Form):
     version = forms.IntegerField(min_value=0)
 
 
-class RulesSwitchForm(forms.Form):
-    """The rules page's "切换组织": which organisation's rules to view, among those whose rules
-    the user may change (`perm`). A province's tree is thousands of organisations: searched on
-    the server (core "organisations" source, same permission); this queryset validates."""
+class OrganisationSwitchForm(forms.Form):
+    """A page's "切换组织" (the rules, the assessment report): which organisation the page is
+    about, among those where the user holds `perm`. A province's tree is thousands of
+    organisations: searched on the server (core "organisations" source, same permission);
+    this queryset validates."""
 
     org = forms.ModelChoiceField(
         label=_("切换组织"),
         queryset=Organisation.objects.none(),
-        error_messages={"required": _("请选择组织。")},
+        error_messages={
+            "required": _("请选择组织。"),
+            "invalid_choice": _("该组织不在您可选的范围内，请从列表中选择。"),
+        },
     )
 
     def __init__(self, *args, user, perm: str, **kwargs):

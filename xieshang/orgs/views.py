@@ -18,7 +18,7 @@ from xieshang.core.audit import StaleEdit
 from xieshang.core.forms import StyledForm
 
 from . import config, services
-from .forms import RestoreForm, RuleForm, RulesSwitchForm
+from .forms import OrganisationSwitchForm, RestoreForm, RuleForm
 from .models import Department, Organisation
 
 PERM = "orgs.rules"
@@ -65,7 +65,7 @@ def rules_home(request):
     if organisation is None:
         raise PermissionDenied
     if "org" in request.GET or "org__q" in request.GET:
-        switch = RulesSwitchForm(request.GET, user=request.user, perm=PERM)
+        switch = OrganisationSwitchForm(request.GET, user=request.user, perm=PERM)
         if switch.is_valid():
             return redirect("orgs:rules", org_id=switch.cleaned_data["org"].pk)
         return _rules_page(request, organisation, switch=switch, status=400)
@@ -156,7 +156,9 @@ def _rules_page(request, organisation, *, bound=None, switch=None, status=200):
             # The organisation switcher, showing the one whose rules these are.
             "switch": (
                 switch
-                or RulesSwitchForm(initial={"org": organisation}, user=request.user, perm=PERM)
+                or OrganisationSwitchForm(
+                    initial={"org": organisation}, user=request.user, perm=PERM
+                )
             )
             if editable
             else None,

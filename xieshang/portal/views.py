@@ -10,8 +10,8 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from xieshang.core.params import paginate
+from xieshang.proposals.selectors import matching
 from xieshang.proposals.services import outcome_categories
-from xieshang.textsim import search
 
 from . import selectors
 from .scrub import strip_contacts
@@ -45,7 +45,8 @@ def proposal_list(request):
     query = ""
     if form.is_bound and form.is_valid():
         query = form.cleaned_data["q"]
-        qs = search(qs, SEARCH_FIELDS, query)
+        # A proposal number finds its proposal; anything else goes through the text index.
+        qs = matching(qs, query, SEARCH_FIELDS)
     status = 200 if not form.is_bound or form.is_valid() else 400
     page = paginate(request, qs.order_by("-published_at", "-id"), PAGE_SIZE)
     return render(

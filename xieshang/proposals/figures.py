@@ -121,7 +121,10 @@ class DepartmentRow:
             self.categories[code] = self.categories.get(code, 0) + n
 
 
-def _in_scope(organisation: Organisation, year: int, prefix: str, *, own: bool = False) -> Q:
+def answering_scope(organisation: Organisation, year: int, prefix: str, *, own: bool = False) -> Q:
+    """The answering assignments (lead and split, handling or answered: not returned) of
+    the year's proposals of `organisation` and every committee below it, or with `own` of
+    its own proposals only; `prefix` is the path to the assignment from the queried model."""
     where = (
         {f"{prefix}proposal__organisation": organisation}
         if own
@@ -146,7 +149,7 @@ def department_figures(
     contacts = Contact.objects.filter(assignment=OuterRef("pk"))
     first = Q(round=1)
     grouped = (
-        Assignment.objects.filter(_in_scope(organisation, year, "", own=own))
+        Assignment.objects.filter(answering_scope(organisation, year, "", own=own))
         .annotate(
             has_contact=Exists(contacts),
             has_meeting=Exists(contacts.filter(way=Contact.Way.MEETING)),
@@ -182,7 +185,9 @@ def department_figures(
         for g in grouped
     }
     ratings = (
-        Evaluation.objects.filter(_in_scope(organisation, year, "answer__assignment__", own=own))
+        Evaluation.objects.filter(
+            answering_scope(organisation, year, "answer__assignment__", own=own)
+        )
         .values("answer__assignment__department_id")
         .annotate(
             rated=Count("pk"),
@@ -197,7 +202,7 @@ def department_figures(
             row.rated, row.process_ok, row.result_ok = g["rated"], g["process_ok"], g["result_ok"]
     answers = (
         Answer.objects.sent()
-        .filter(_in_scope(organisation, year, "assignment__", own=own))
+        .filter(answering_scope(organisation, year, "assignment__", own=own))
         .values("assignment__department_id", "category")
         .annotate(n=Count("pk"))
         .order_by()

@@ -37,7 +37,7 @@ def number_query(q: str) -> Q | None:
     return Q(serial=int(serial), number__regex=f"{re.escape(prefix)}第0*{serial}号$")
 
 
-def _matching(qs, q: str, fields, **options) -> QuerySet:
+def matching(qs, q: str, fields, **options) -> QuerySet:
     """`qs` narrowed to the query: a proposal number on the number, anything else through
     the text index (`textsim.search`); `ranked` annotates `search_rank` either way."""
     by_number = number_query(q)
@@ -73,7 +73,7 @@ def proposal_search(
     else:
         qs = Proposal.objects.filter(policies.visible_filter(user))
     orgs = policies.visible_organisations(user) if share <= access.NARROW_SCOPE else None
-    return _matching(qs, q, fields, ranked=ranked, organisations=orgs, paged=paged)
+    return matching(qs, q, fields, ranked=ranked, organisations=orgs, paged=paged)
 
 
 def proposal_list(user, *, status: str = "", q: str = "", paged: bool = False) -> QuerySet:
@@ -95,7 +95,7 @@ def proposal_count(user, *, status: str = "", q: str = "") -> int:
         if status:
             qs = qs.filter(status=status)
         if q:
-            qs = _matching(qs, q, ["title", "number"], organisations=organisations)
+            qs = matching(qs, q, ["title", "number"], organisations=organisations)
         return qs
 
     scope_orgs = None
