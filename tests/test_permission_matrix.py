@@ -265,6 +265,7 @@ OBJECTS: dict[str, dict[str, Callable]] = {
     "proposals:dept_return": {"pk": obj("assignment")},
     "proposals:dept_letter": {"answer_pk": obj("answer")},
     "proposals:dept_sign_off": {"answer_pk": obj("answer")},
+    "proposals:dept_send_back": {"answer_pk": obj("answer")},
     "proposals:dept_record_upload": {"answer_pk": obj("answer")},
     "proposals:detail": {"pk": obj("proposal")},
     "proposals:edit": {"pk": obj("proposal")},

@@ -2,6 +2,7 @@
 inheritance, audited changes and restores, permissions and a fixed number of queries."""
 
 import datetime as dt
+import re
 
 import pytest
 import time_machine
@@ -259,8 +260,18 @@ def test_two_admins_editing_the_same_rule_do_not_overwrite_each_other(client, tr
     assert "已被他人修改" in response.content.decode()
     assert 'value="12"' in response.content.decode()  # what was typed stays
     assert config.get(east, REVIEW) == 7
-    assert restore(client, east, REVIEW, version=read_version).status_code == 302
-    assert config.get(east, REVIEW) == 7  # the stale restore was refused too
+    # The refused form carries the rule's current version: submitting it again (having
+    # looked) saves over the other change on purpose, instead of being refused forever.
+    html = response.content.decode()
+    prefix = REVIEW.replace(".", "-")
+    carried = re.search(rf'name="{prefix}-version" value="(\d+)"', html)
+    assert carried and int(carried.group(1)) == config.current_version(east, REVIEW)
+    assert "请再次提交" in html
+    assert post(client, east, REVIEW, "12", version=int(carried.group(1))).status_code == 302
+    assert config.get(east, REVIEW) == 12
+    stale = config.current_version(east, REVIEW) - 1
+    assert restore(client, east, REVIEW, version=stale).status_code == 302
+    assert config.get(east, REVIEW) == 12  # the stale restore was refused too
 
 
 # --- Permissions -----------------------------------------------------------------------------

@@ -111,6 +111,8 @@ def test_the_liaison_registers_plans_records_and_the_convener_publishes(client, 
     # Posting the old version again is refused and keeps what was typed.
     response = client.post(url, data)
     assert response.status_code == 400 and "已被他人修改" in response.content.decode()
+    # The refused form carries the record's current version, to save over it on purpose.
+    assert f'name="version" value="{session.version}"' in response.content.decode()
     response = client.post(f"/platforms/sessions/{session.pk}/approve/", {"note": ""})
     assert response.status_code == 302
     session.refresh_from_db()

@@ -39,12 +39,15 @@ class TransitionError(Exception):
 
 
 class StaleEdit(Exception):
-    """Someone else saved the object after this user loaded it."""
+    """Someone else saved the object after this user loaded it. `current_version`, when
+    known, is the version it has now: a form shown again with it saves on purpose over the
+    other change (`core.forms.refuse_stale`)."""
 
-    def __init__(self, message: str | None = None):
+    def __init__(self, message: str | None = None, *, current_version: int | None = None):
         super().__init__(
             message or _("该记录已被他人修改，请核对最新内容后重新提交。您填写的内容已保留。")
         )
+        self.current_version = current_version
 
 
 def _current_ip() -> str | None:
@@ -201,7 +204,8 @@ def save_versioned(obj: models.Model, *, expected_version: int, fields: Iterable
         .update(**values, version=F("version") + 1)
     )
     if updated != 1:
-        raise StaleEdit()
+        current = type(obj).objects.filter(pk=obj.pk).values_list("version", flat=True).first()
+        raise StaleEdit(current_version=current)
     obj.version = expected_version + 1
     # An UPDATE sends no signal: tell post_save receivers (the text index keeps itself
     # current on them) that these fields were saved, as Model.save(update_fields=…) would.

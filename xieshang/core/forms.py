@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from xieshang.orgs.models import Committee, Department, Level, Organisation, Role
 
 from . import access, pickers, uploads
-from .audit import VERB_LABELS
+from .audit import VERB_LABELS, StaleEdit
 from .widgets import with_pinyin
 
 # Prefix filters offered before the single verbs (which every app registers in audit).
@@ -63,9 +63,12 @@ class StyledForm:
 
 def add_service_errors(form: forms.BaseForm, exc: Exception) -> None:
     """Put a service's refusal onto the form the user submitted: a ValidationError with a
-    field dict lands on those fields, anything else (TransitionError, StaleEdit, a plain
-    ValidationError) on top of the form. The form keeps the user's input."""
-    if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
+    field dict lands on those fields, a stale save as `refuse_stale` says, anything else
+    (TransitionError, a plain ValidationError) on top of the form. The form keeps the
+    user's input."""
+    if isinstance(exc, StaleEdit):
+        refuse_stale(form, exc)
+    elif isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
         for field, errors in exc.message_dict.items():
             form.add_error(field if field in form.fields else None, errors)
     elif isinstance(exc, ValidationError):
@@ -74,12 +77,21 @@ def add_service_errors(form: forms.BaseForm, exc: Exception) -> None:
         form.add_error(None, str(exc))
 
 
-def refuse_stale(form: forms.BaseForm, exc: Exception, obj) -> None:
-    """A save refused because someone saved `obj` after this user opened it (`StaleEdit`):
-    the reason on top of the form, what was typed kept, and the form now carrying the
-    record's current version. Having looked, the user saves over the other change on
-    purpose by submitting again; without it every later submit would be refused the same
-    way, and the only way out would be a reload that throws the typing away."""
+def refuse_stale(form: forms.BaseForm, exc: Exception, obj=None) -> None:
+    """A save refused because someone saved the record after this user opened it
+    (`StaleEdit`): the reason on top of the form, what was typed kept, and the form now
+    carrying the record's current version (the exception's, else `obj`'s as stored). Having
+    looked, the user saves over the other change on purpose by submitting again; without it
+    every later submit would be refused the same way, and the only way out would be a
+    reload that throws the typing away."""
+    current = getattr(exc, "current_version", None)
+    if current is None and obj is not None:
+        manager = type(obj)._default_manager
+        current = manager.filter(pk=obj.pk).values_list("version", flat=True).first()
+    if current is None or not form.is_bound or "version" not in form.fields:
+        # Nothing to carry: the user reloads to see the other change.
+        form.add_error(None, str(exc))
+        return
     form.add_error(
         None,
         [
@@ -87,12 +99,9 @@ def refuse_stale(form: forms.BaseForm, exc: Exception, obj) -> None:
             _("如确认以您填写的内容为准，请再次提交；如需先看对方的修改，请在新窗口打开本记录。"),
         ],
     )
-    current = type(obj)._default_manager.filter(pk=obj.pk).values_list("version", flat=True)
-    current = current.first()
-    if current is not None and form.is_bound:
-        data = form.data.copy()
-        data[form.add_prefix("version")] = current
-        form.data = data
+    data = form.data.copy()
+    data[form.add_prefix("version")] = current
+    form.data = data
 
 
 def refused_first(rows, refused) -> list:

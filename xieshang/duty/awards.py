@@ -480,7 +480,7 @@ def commendation_propose(
             _("当前状态为“%(state)s”，不能修改表彰名单。") % {"state": com.get_status_display()}
         )
     if not created and version is not None and com.version != version:
-        raise StaleEdit()
+        raise StaleEdit(current_version=com.version)
     computed = computed if computed is not None else candidates(organisation, year)
     found = {(c.award_type, c.ref): c for cs in computed.values() for c in cs}
     before = {(a.award_type, a.ref): a.name for a in com.awards.all()}

@@ -374,8 +374,9 @@ def _begin_change(organisation, key: str, expected_version: int | None, effectiv
     from .models import Organisation
 
     lock(Organisation, organisation.pk)  # one change of the organisation's rules at a time
-    if expected_version is not None and current_version(organisation, key) != expected_version:
-        raise StaleEdit()
+    current = current_version(organisation, key)
+    if expected_version is not None and current != expected_version:
+        raise StaleEdit(current_version=current)
     today = timezone.localdate()
     effective_from = effective_from or today
     if effective_from < today:

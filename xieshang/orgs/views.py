@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from xieshang.core import access
 from xieshang.core.audit import StaleEdit
-from xieshang.core.forms import StyledForm
+from xieshang.core.forms import StyledForm, refuse_stale
 
 from . import config, services
 from .forms import OrganisationSwitchForm, RestoreForm, RuleForm
@@ -118,7 +118,7 @@ def rules(request, org_id: int):
                     expected_version=data["version"],
                 )
             except StaleEdit as exc:
-                form.add_error(None, str(exc))
+                refuse_stale(form, exc)
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:

@@ -303,7 +303,7 @@ def session_record(
     if session.status not in (S.PLANNED, S.HELD):
         raise ValidationError(_("议事成果已审定公开或议事会已取消，不能再修改记录。"))
     if session.version != expected_version:
-        raise StaleEdit()
+        raise StaleEdit(current_version=session.version)
     if session.starts_at > timezone.now() and session.status == S.PLANNED:
         raise ValidationError(_("议事会尚未召开，不能登记召开情况。"))
     outcomes = _clean_outcomes(outcomes)

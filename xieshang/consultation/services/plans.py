@@ -115,7 +115,7 @@ def plan_item_save(
     if plan.version != expected_version:
         from xieshang.core.audit import StaleEdit
 
-        raise StaleEdit()
+        raise StaleEdit(current_version=plan.version)
     if item is None:
         limit = config.get(plan.organisation, rules.PLAN_MAX_ITEMS)
         if plan.items.count() >= limit:
