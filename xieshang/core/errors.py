@@ -12,6 +12,8 @@ generic text.
 
 from django.core.exceptions import BadRequest
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
 
 def bad_request(request, exception=None):
@@ -19,24 +21,55 @@ def bad_request(request, exception=None):
     return render(request, "400.html", {"message": message}, status=400)
 
 
-def _layout(request) -> str:
-    # A resident on the public portal stays in the portal's layout.
-    return "portal/base.html" if request.path.startswith("/portal/") else "base.html"
+def _error_page(request, status: int, title, message, heading=None):
+    """403, 404 and the expired-form page: one template, in the site's layout, or the
+    portal's for a resident on the public portal."""
+    portal = request.path.startswith("/portal/")
+    context = {
+        "layout": "portal/base.html" if portal else "base.html",
+        "home": reverse("portal:home" if portal else "home"),
+        "title": title,
+        "heading": heading,
+        "message": message,
+    }
+    return render(request, "error.html", context, status=status)
 
 
 def page_not_found(request, exception=None):
     # The same page for "no such page" and "not yours": scoped look-ups answer 404.
-    return render(request, "404.html", {"layout": _layout(request)}, status=404)
+    return _error_page(
+        request,
+        404,
+        _("页面不存在"),
+        _("您要打开的页面不存在，或者您没有查看它的权限。请检查地址是否正确，或从首页重新进入。"),
+    )
 
 
 def permission_denied(request, exception=None):
-    return render(request, "403.html", {"layout": _layout(request)}, status=403)
+    return _error_page(
+        request,
+        403,
+        _("没有权限"),
+        _(
+            "您的账号没有查看此页面或执行此操作的权限。"
+            "如确需办理，请联系本单位的系统管理员分配相应角色。"
+        ),
+    )
 
 
 def csrf_failure(request, reason=""):
     """A form posted from a page that has expired (logged out meanwhile, a page kept open for
     days): say so in words, not Django's English CSRF page."""
-    return render(request, "403_csrf.html", {"layout": _layout(request)}, status=403)
+    return _error_page(
+        request,
+        403,
+        _("页面已过期"),
+        _(
+            "这个页面打开的时间太长，或者您已在别处退出或重新登录，为安全起见本次提交没有被处理。"
+            "请点浏览器的“后退”回到刚才的页面，复制好填写的内容，刷新页面后重新提交。"
+        ),
+        heading=_("页面已过期，提交未被处理"),
+    )
 
 
 def server_error(request, *args, **kwargs):
