@@ -172,6 +172,26 @@ def test_the_detail_shows_the_whole_number_only_on_request_and_logs_it(client, w
     assert "13900001111" not in client.get(url + "?phone=1").content.decode()
 
 
+def test_numbers_typed_into_the_description_are_masked_like_the_phone(client, world):
+    issue, _code = routed(
+        world, description="路灯坏了。我的电话138 1234 5678，身份证110101199003071234，请回电。"
+    )
+    url = reverse("residents:detail", args=[issue.pk])
+    for who in ("liaison", "supervisor", "clerk"):
+        client.force_login(world[who])
+        response = client.get(url)
+        body = response.content.decode()
+        assert "138****5678" in body and "110****1234" in body, who
+        assert "12345678" not in body and "199003071234" not in body, who
+        # A logged-in page may carry personal data: no browser or proxy keeps a copy.
+        assert response["Cache-Control"] == "private, no-store"
+    client.force_login(world["liaison"])
+    body = client.get(url + "?phone=1").content.decode()
+    assert "138 1234 5678" in body and "110101199003071234" in body
+    event = Event.objects.get(verb="pii.view", object_id=str(issue.pk))
+    assert event.data["fields"] == ["description", "phone"]
+
+
 def test_other_districts_and_unrelated_departments_get_404(client, world):
     issue, _code = routed(world)
     url = reverse("residents:detail", args=[issue.pk])

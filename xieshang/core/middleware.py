@@ -103,6 +103,11 @@ class SecurityPolicyMiddleware:
             )
             if response is None:
                 response = self.get_response(request)
+            user = getattr(request, "user", None)
+            if user is not None and user.is_authenticated and "Cache-Control" not in response:
+                # A logged-in page may show personal data: no copy stays in a shared office
+                # computer's browser cache or in a proxy (files and exports say so already).
+                response["Cache-Control"] = "private, no-store"
             return response
         finally:
             _request.reset(token)

@@ -17,6 +17,7 @@ from xieshang.core.forms import add_service_errors
 from xieshang.core.params import id_param, paginate, year_param
 from xieshang.orgs import config
 from xieshang.orgs.models import Organisation
+from xieshang.portal.scrub import mask_numbers
 
 from . import policies, rules, selectors, services
 from .forms import (
@@ -176,13 +177,18 @@ def _action_form(action: str, issue, data=None):
 def _render_detail(request, issue, *, status=200, forms=None):
     forms = forms or {}
     can_triage = policies.can_triage(request.user, issue)
+    # Numbers the resident typed into the text are masked as the phone field is, and
+    # shown by the same logged look.
+    description = mask_numbers(issue.description)
+    typed_numbers = description != issue.description
     show_phone = (
         request.GET.get("phone") == "1"
-        and issue.phone
+        and (issue.phone or typed_numbers)
         and policies.can_see_phone(request.user, issue)
     )
     if show_phone:
-        pii.log_access(actor=request.user, action="view", subject=issue, fields=["phone"])
+        fields = (["phone"] if issue.phone else []) + (["description"] if typed_numbers else [])
+        pii.log_access(actor=request.user, action="view", subject=issue, fields=fields)
     context = {
         "issue": issue,
         "events": history(issue).select_related("actor"),
@@ -190,6 +196,8 @@ def _render_detail(request, issue, *, status=200, forms=None):
         "can_see_phone": policies.can_see_phone(request.user, issue),
         "phone": issue.phone if show_phone else pii.mask_phone(issue.phone),
         "phone_shown": bool(show_phone),
+        "description": issue.description if show_phone else description,
+        "typed_numbers": typed_numbers,
         "is_department": policies.is_department_of(request.user, issue),
         "today": timezone.localdate(),
         # Asked of the portal's own query, so the page never disagrees with the portal.
