@@ -1,5 +1,7 @@
 """The public and staff pages of residents' issues."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -45,6 +47,23 @@ def test_a_resident_raises_an_issue_and_sees_ticket_and_code_once(client, world)
     from django.test import Client
 
     assert Client().get(response.url).status_code == 404
+
+
+def test_the_same_form_sent_twice_gives_one_ticket(client, world):
+    page = client.get(SUBMIT).content.decode()
+    once = re.search(r'name="once" value="([^"]+)"', page).group(1)
+    first = client.post(SUBMIT, form_data(world, once=once))
+    ticket = client.session["resident_issue_thanks"]["ticket"]
+    # Back and submit again (or a double tap): the first ticket, no second issue.
+    again = client.post(SUBMIT, form_data(world, once=once))
+    assert first.status_code == again.status_code == 302
+    assert ResidentIssue.objects.count() == 1
+    assert ticket in client.get(again.url).content.decode()
+    # A new form is a new matter, even with the same words.
+    fresh = re.search(r'name="once" value="([^"]+)"', client.get(SUBMIT).content.decode())
+    assert fresh.group(1) != once
+    client.post(SUBMIT, form_data(world, once=fresh.group(1)))
+    assert ResidentIssue.objects.count() == 2
 
 
 def test_the_public_form_speaks_in_its_own_words(client, world):

@@ -75,6 +75,9 @@ class PublicIssueForm(StyledForm, forms.Form):
     )
     # A field people never see: robots that fill every field are turned away.
     website = forms.CharField(required=False, widget=forms.HiddenInput)
+    # This form's own mark: the same form sent twice (back and submit again, a double tap)
+    # gives the first ticket again instead of a second one (views_public.submit).
+    once = forms.CharField(required=False, max_length=40, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -13,6 +13,7 @@ details (`strip_contacts`), and an exact address is not shown.
 
 import datetime as dt
 import re
+import secrets
 
 from django.core.exceptions import BadRequest, ValidationError
 from django.http import Http404, HttpResponseRedirect
@@ -33,6 +34,7 @@ from .models import ResidentIssue
 
 SUBMITS_PER_HOUR = 5
 THANKS_KEY = "resident_issue_thanks"
+SENT_KEY = "resident_issue_sent"  # {form mark: ticket and code} of this browser's last sends
 LOOKUP_KEY = "resident_issue_lookup"
 LOOKUP_URL = "residents_public:lookup"
 tickets.register_lookup(services.TICKET_PREFIX, LOOKUP_URL)
@@ -40,13 +42,20 @@ tickets.register_lookup(services.TICKET_PREFIX, LOOKUP_URL)
 
 @require_http_methods(["GET", "POST"])
 def submit(request):
-    form = PublicIssueForm(request.POST or None)
     if request.method == "GET":
+        form = PublicIssueForm(initial={"once": secrets.token_urlsafe(12)})
         return render(request, "residents/public/submit.html", {"form": form, "error": ""})
+    form = PublicIssueForm(request.POST)
     if not form.is_valid():
         return render(
             request, "residents/public/submit.html", {"form": form, "error": ""}, status=400
         )
+    once = form.cleaned_data["once"]
+    sent = request.session.get(SENT_KEY, {})
+    if once and once in sent:
+        # This very form was sent already: the resident gets the same ticket again.
+        request.session[THANKS_KEY] = sent[once]
+        return redirect("residents_public:thanks")
     ip = ratelimit.client_ip(request)
     if not ratelimit.allow(f"resident_issue:{ip}", SUBMITS_PER_HOUR, dt.timedelta(hours=1)):
         error = _("您提交得太频繁了，请一小时后再试。您填写的内容已保留。")
@@ -79,6 +88,10 @@ def submit(request):
         )
     # Only this browser sees the code, and only on the thanks page.
     request.session[THANKS_KEY] = {"ticket": issue.ticket, "code": code}
+    if once:
+        request.session[SENT_KEY] = dict(
+            [*list(sent.items())[-4:], (once, request.session[THANKS_KEY])]
+        )
     return redirect("residents_public:thanks")
 
 
