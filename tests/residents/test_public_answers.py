@@ -203,3 +203,12 @@ def test_the_list_runs_a_fixed_number_of_queries(client, world, django_assert_nu
         client.get(ANSWERS)
     with django_assert_num_queries(len(few.captured_queries)):
         client.get(ANSWERS + f"?street={world['street2'].pk}&page=2")
+
+
+@pytest.mark.parametrize("street", ["abc", "-1", "99999999999999999999"])
+def test_a_wrong_street_in_the_address_says_so_in_words(client, world, street):
+    response = client.get(ANSWERS, {"street": street})
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "街道（street）不是有效的选项。" in body
+    assert "9223372036854775807" not in body

@@ -55,8 +55,16 @@ def int_param(
 
 
 def id_param(request, name: str, *, default: int | None = None, label: str | None = None):
-    """A row id from the query string (1 … the largest id a database holds)."""
-    return int_param(request, name, default=default, minimum=1, maximum=ID_MAX, label=label)
+    """A row id from the query string (1 … the largest id a database holds). A wrong one
+    is "not a valid choice": a range of row ids means nothing to the person who sees it."""
+    raw = request.GET.get(name, "").strip()
+    if raw == "":
+        return default
+    if _INTEGER.fullmatch(raw) and 1 <= int(raw) <= ID_MAX:
+        return int(raw)
+    raise BadRequest(
+        _("%(label)s（%(name)s）不是有效的选项。") % {"label": label or _("参数"), "name": name}
+    )
 
 
 def year_param(request, name: str = "year", *, default: int | None = None) -> int | None:
