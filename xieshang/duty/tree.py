@@ -3,13 +3,15 @@ node's current term and their average score in the last finished year, per child
 
 Three queries whatever the number of children: the memberships grouped by the child's
 path prefix, the score tables of the subtree, and the confirmed records grouped by
-organisation, member and kind; the points are then worked out in memory exactly as
-`selectors.scores` does (points per unit, capped per kind)."""
+organisation and kind (and by member only for the kinds with a yearly cap, which applies
+per member: a province's year is 270,000 records of 34,000 members); the points are then
+worked out in memory exactly as `selectors.scores` does (points per unit, capped per
+kind)."""
 
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db.models import Count, Sum
+from django.db.models import Case, Count, F, IntegerField, Sum, Value, When
 from django.utils.translation import gettext as _
 
 from xieshang.core import access, tree
@@ -46,6 +48,9 @@ def tree_columns(user, organisation, children, year: int):
     members = tree.rollup(seated, organisation, children, field="term__organisation", n=Count("pk"))
 
     start, end = year_range(scored_year)
+    table = _rule_table(organisation, scored_year)
+    capped = {kind for (_org, kind), (_p, cap) in table.items() if cap is not None}
+    capped |= {str(kind) for kind, (_p, cap) in rules.DEFAULT_SCORES.items() if cap is not None}
     records = (
         DutyRecord.objects.filter(
             organisation__path__startswith=organisation.path,
@@ -54,11 +59,17 @@ def tree_columns(user, organisation, children, year: int):
             date__lte=end,
             member_id__in=seated.values("member_id"),
         )
-        .values("organisation_id", "organisation__path", "member_id", "kind")
+        .annotate(
+            per_member=Case(
+                When(kind__in=sorted(capped), then=F("member_id")),
+                default=Value(None),
+                output_field=IntegerField(),
+            )
+        )
+        .values("organisation_id", "organisation__path", "kind", "per_member")
         .annotate(qty=Sum("quantity"))
         .order_by()
     )
-    table = _rule_table(organisation, scored_year)
     width = len(children[0].path) if children else 0
     by_prefix = {c.path: c.pk for c in children}
     points: dict[int, Decimal] = defaultdict(Decimal)

@@ -14,6 +14,7 @@ from xieshang.core import access
 from xieshang.core.audit import TransitionError, history
 from xieshang.core.forms import add_service_errors, refused_first, run_action
 from xieshang.core.params import paginate, year_param
+from xieshang.orgs.forms import chosen_committee
 
 from . import policies, selectors, services
 from .forms import DecisionForm, ExtensionForm, FeedbackForm, InstructionForm, ReopenForm
@@ -294,7 +295,8 @@ def assessment(request):
     tasks due in the year, answered on time, late, missing; as a page, Excel or PDF."""
     this_year = timezone.localdate().year
     year = year_param(request, default=this_year)
-    org, switch = _assessment_organisation(request)
+    # A province office oversees thousands of units; one committee's are a page.
+    org, switch = chosen_committee(request, "followups.view")
     units = selectors.assessment(request.user, year=year, organisation=org)
     title = _("%(year)s年度承办单位督办落实情况") % {"year": year}
     fmt = request.GET.get("format", "")
@@ -321,33 +323,6 @@ def assessment(request):
             "org": org,
         },
     )
-
-
-def _assessment_organisation(request):
-    """Whose units the report is about: the committee chosen with `?org=`, else the user's
-    own. A province office oversees thousands of units; one committee's are a page. The
-    switcher is offered to users who oversee more than one committee; a department's staff
-    see their own units, wherever they are."""
-    from xieshang.orgs.forms import OrganisationSwitchForm
-    from xieshang.orgs.models import Level
-
-    home = access.home_organisation(request.user)
-    if home is None or not access.can(request.user, "followups.view", home):
-        return None, None
-    committees = access.organisations(request.user, "followups.view").filter(
-        level__in=[Level.PROVINCE, Level.CITY, Level.DISTRICT]
-    )
-    if not committees.exclude(pk=home.pk).exists():
-        return home, None
-    if request.GET.get("org") or request.GET.get("org__q"):  # org__q: typed, without JS
-        switch = OrganisationSwitchForm(request.GET, user=request.user, perm="followups.view")
-        if switch.is_valid():
-            return switch.cleaned_data["org"], switch
-    else:
-        switch = OrganisationSwitchForm(
-            initial={"org": home}, user=request.user, perm="followups.view"
-        )
-    return home, switch
 
 
 def _assessment_xlsx(units, title: str, year: int):

@@ -182,3 +182,28 @@ class OrganisationSwitchForm(forms.Form):
         field.label_from_instance = lambda o: o.name
         field.widget.attrs["class"] = "form-select form-select-sm"
         pickers.attach(field, "organisations", {"perm": perm})
+
+
+def chosen_committee(request, perm: str):
+    """(organisation, switcher) of a report about one committee's work: the committee chosen
+    with `?org=` (or typed, `org__q`, without JavaScript) among those where the user holds
+    `perm`, else the user's own. The switcher is None for a user who oversees one committee
+    only (its streets and communities are part of its work); the organisation is None for a
+    user without `perm` at home (a department's staff: their own rows, wherever they are)."""
+    from .models import Level
+
+    home = access.home_organisation(request.user)
+    if home is None or not access.can(request.user, perm, home):
+        return None, None
+    committees = access.organisations(request.user, perm).filter(
+        level__in=[Level.PROVINCE, Level.CITY, Level.DISTRICT]
+    )
+    if not committees.exclude(pk=home.pk).exists():
+        return home, None
+    if request.GET.get("org") or request.GET.get("org__q"):
+        switch = OrganisationSwitchForm(request.GET, user=request.user, perm=perm)
+        if switch.is_valid():
+            return switch.cleaned_data["org"], switch
+    else:
+        switch = OrganisationSwitchForm(initial={"org": home}, user=request.user, perm=perm)
+    return home, switch

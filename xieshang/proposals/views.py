@@ -27,8 +27,9 @@ from django.views.decorators.http import require_POST
 from xieshang.core import access, exports, files
 from xieshang.core.audit import StaleEdit, TransitionError, history
 from xieshang.core.forms import add_service_errors, refuse_stale
-from xieshang.core.params import paginate
+from xieshang.core.params import paginate, year_param
 from xieshang.core.text import aside
+from xieshang.orgs.forms import chosen_committee
 from xieshang.orgs.models import Department
 
 from . import forms, policies, routing, selectors, services, similarity
@@ -814,15 +815,26 @@ def key_list(request):
     """重点提案: the shortlist and approved key proposals; candidates for the committee."""
     user = request.user
     access.require(user, "proposals.view")
+    this_year = timezone.localdate().year
+    year = year_param(request, default=this_year)
+    # One committee's year at a time: a province's ten years hold 5,000 key proposals.
+    org, switch = chosen_committee(request, "proposals.view")
+    keys = selectors.key_proposals(user).filter(year=year)
+    candidates = selectors.key_candidates(user).filter(year=year)
+    if org is not None:
+        keys, candidates = keys.filter(organisation=org), candidates.filter(organisation=org)
     can_shortlist = access.can(user, "proposals.review")
-    page = _paginate(request, selectors.key_candidates(user)) if can_shortlist else None
     return render(
         request,
         "proposals/key_list.html",
         {
-            "keys": list(selectors.key_proposals(user)[:500]),
-            "page": page,
+            "keys": list(keys[:500]),
+            "page": _paginate(request, candidates) if can_shortlist else None,
             "can_shortlist": can_shortlist,
+            "year": year,
+            "years": range(this_year, this_year - 10, -1),
+            "switch": switch,
+            "org": org,
         },
     )
 
