@@ -35,6 +35,7 @@ class ProposalsConfig(AppConfig):
             {
                 "proposal.create": _("起草提案"),
                 "proposal.edit": _("修改提案"),
+                "proposal.draft_delete": _("删除草稿"),
                 "proposal.submit": _("提交提案"),
                 "proposal.cosign_confirm": _("确认联名"),
                 "proposal.cosign_decline": _("谢绝联名"),

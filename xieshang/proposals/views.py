@@ -130,6 +130,13 @@ class Action:
 
 ACTIONS: dict[str, Action] = {
     "submit": Action(forms.EmptyForm, policies.is_first_proposer, _submit),
+    "delete_draft": Action(
+        forms.EmptyForm,
+        policies.is_first_proposer,
+        lambda r, p, d: _msg(
+            services.proposal_delete_draft(proposal=p, actor=r.user), _("草稿已删除。")
+        ),
+    ),
     "cosign_confirm": Action(
         forms.EmptyForm,
         _is_signer,
@@ -279,6 +286,7 @@ def _flags(user, proposal: Proposal, member, source: Proposal) -> dict[str, bool
     return {
         "edit": is_owner and status in services.EDITABLE,
         "submit": is_owner and status in services.EDITABLE,
+        "delete_draft": is_owner and status == S.DRAFT and proposal.submitted_at is None,
         "cosign_confirm": my_signer is not None
         and my_signer.status == Signer.Status.INVITED
         and status == S.COSIGNING,
@@ -438,6 +446,8 @@ def act(request, pk: int, action: str):
             add_service_errors(form, exc)
         else:
             messages.success(request, message)
+            if action == "delete_draft":
+                return redirect("proposals:mine")  # the page is gone with the draft
             return redirect(_next_or(request, proposal.get_absolute_url()))
     # The page shows the refused action's form again; the proposal as it is now.
     proposal = selectors.proposal_for_detail(pk)

@@ -340,3 +340,26 @@ def cosign_withdraw_pending(*, proposal: Proposal, actor) -> Proposal:
         dedupe_key=f"proposal:{proposal.pk}:cosign_withdrawn",
     )
     return proposal
+
+
+@transaction.atomic
+def proposal_delete_draft(*, proposal: Proposal, actor) -> None:
+    """删除草稿: the first proposer deletes a draft never submitted (it has no number, no
+    co-signer was asked, nobody else has seen it). The audit log keeps its title; the
+    attachments' files go once the deletion is committed."""
+    proposal = lock(Proposal, proposal.pk)
+    if not policies.is_first_proposer(actor, proposal):
+        raise PermissionDenied
+    if proposal.status != S.DRAFT or proposal.submitted_at is not None:
+        raise TransitionError(_("只有从未提交过的草稿可以删除。"))
+    stored = [a.file for a in proposal.attachments.all()]
+    record_event(
+        actor=actor,
+        verb="proposal.draft_delete",
+        subject=proposal,
+        from_state=S.DRAFT,
+        note=proposal.title,
+    )
+    proposal.delete()
+    for file in stored:
+        transaction.on_commit(lambda f=file: f.storage.delete(f.name))
