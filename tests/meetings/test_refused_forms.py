@@ -107,3 +107,39 @@ def test_a_refused_leave_decision_keeps_the_note_when_the_request_was_decided_me
     # The decided row says how it was decided and offers no buttons that would fail again.
     row = body.split(f'id="leave-{leave.pk}"', 1)[1].split("</tr>", 1)[0]
     assert "已批准" in row and 'value="refuse"' not in row
+
+
+def test_a_meeting_saved_by_a_colleague_meanwhile_is_saved_again_on_purpose(client):
+    import re
+
+    from xieshang.meetings.forms import MeetingForm
+
+    w = world()
+    meeting = w.meeting()
+    client.force_login(w.office)
+    initial = MeetingForm(instance=meeting, organisation=meeting.organisation).initial
+    data = {
+        k: (v.strftime("%Y-%m-%dT%H:%M") if hasattr(v, "strftime") else v)
+        for k, v in initial.items()
+        if v is not None and k in MeetingForm.Meta.fields
+    }
+    data["version"] = meeting.version
+    services.meeting_update(
+        meeting=meeting, actor=w.office, expected_version=meeting.version, data={"location": "三楼"}
+    )
+    response = client.post(f"/meetings/{meeting.pk}/edit/", {**data, "title": "我改的标题"})
+    body = response.content.decode()
+    assert response.status_code == 400 and "已被他人修改" in body and "请再次提交" in body
+    assert 'value="我改的标题"' in body
+    carried = re.search(r'name="version" value="(\d+)"', body).group(1)
+    meeting.refresh_from_db()
+    assert int(carried) == meeting.version
+    response = client.post(
+        f"/meetings/{meeting.pk}/edit/", {**data, "title": "我改的标题", "version": carried}
+    )
+    assert response.status_code == 302
+    meeting.refresh_from_db()
+    assert meeting.title == "我改的标题"
+    # A version that is not a number is a stale one, not a server error.
+    response = client.post(f"/meetings/{meeting.pk}/edit/", {**data, "version": "abc"})
+    assert response.status_code == 400

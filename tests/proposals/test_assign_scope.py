@@ -59,6 +59,7 @@ def test_the_api_refuses_a_district_department_for_a_city_proposal(client, world
         organisation=world.city,
         title="关于全市老旧小区改造的建议",
         suggestions="统筹资金。",
+        category="社会建设",
     )
     services.proposal_submit(proposal=proposal, actor=user)
     city_reviewer = user_with_role(Role.PROPOSAL_COMMITTEE, world.city)

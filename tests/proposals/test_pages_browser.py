@@ -23,6 +23,7 @@ def test_it_drafts_and_submits_a_joint_proposal_on_a_phone(phone_page, world):
     assert "关于老旧小区加装电梯的建议" in page.inner_text("#similar-panel")
     assert "15 / 3000" in page.inner_text("#body-count")
     page.get_by_label("具体建议").fill("简化审批流程，设立财政补贴。")
+    page.get_by_label("提案分类").select_option("社会建设")
     pick(page, "联名提案人", "王建国", typed="王")  # the co-signer picker finds by name
     page.get_by_role("button", name="保存并提交").click()
     page.wait_for_load_state()

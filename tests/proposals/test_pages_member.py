@@ -161,6 +161,15 @@ def test_it_shows_similar_existing_proposals_while_the_member_types(client, worl
     )
     assert response.status_code == 200
     assert "关于老旧小区加装电梯的建议" in response.content.decode()
+    # The member sees another member's title only, not a link to a page they may not open.
+    earlier = Proposal.objects.get(title="关于老旧小区加装电梯的建议")
+    assert f'href="/proposals/{earlier.pk}/"' not in response.content.decode()
+    # The reviewer's page links each similar proposal, to compare before deciding.
+    mine = submitted(world, title="关于加装电梯的建议")
+    client.force_login(world.reviewer)
+    page = client.get(mine.get_absolute_url()).content.decode()
+    panel = page.split('id="similar-list"', 1)[1].split("</ul>", 1)[0]
+    assert f'href="/proposals/{earlier.pk}/"' in panel
 
 
 # --- Rating -------------------------------------------------------------------------------------
@@ -301,3 +310,34 @@ def test_the_history_shows_state_labels_never_codes(client, world):
     english = client.get(f"/proposals/{proposal.pk}/").content.decode()
     english = english.split('id="history"', 1)[1].split("</ol>", 1)[0]
     assert "Draft" in english and "草稿" not in english
+
+
+def test_a_proposal_goes_to_review_only_with_a_category(client, world):
+    client.force_login(world.user("zhang"))
+    # Sent from the form without one: said on the field, nothing saved, the text kept.
+    response = client.post("/proposals/new/", form_data(do="submit", category=""))
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "提交前请选择提案分类。" in html and PROPOSAL_TEXT["facts"] in html
+    assert not Proposal.objects.exists()
+    # A draft may wait for it; its submit button then says what is missing.
+    assert client.post("/proposals/new/", form_data(category="")).status_code == 302
+    proposal = Proposal.objects.get()
+    response = client.post(f"/proposals/{proposal.pk}/act/submit/")
+    assert response.status_code == 400
+    assert "提交前请选择提案分类。" in response.content.decode()
+    proposal.refresh_from_db()
+    assert proposal.status == S.DRAFT
+
+
+def test_contradictory_publication_ticks_are_asked_about_not_guessed(client, world):
+    client.force_login(world.user("zhang"))
+    response = client.post("/proposals/new/", form_data(proposer_opt_out="on"))
+    assert response.status_code == 400
+    assert "请只勾选其中一项" in response.content.decode()
+    assert not Proposal.objects.exists()
+    response = client.post(
+        "/proposals/new/", form_data(is_public_interest="", proposer_opt_out="on")
+    )
+    assert response.status_code == 302
+    assert Proposal.objects.get().proposer_opt_out

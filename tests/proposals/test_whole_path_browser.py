@@ -66,6 +66,7 @@ def test_a_joint_proposal_from_draft_to_published_answer(browser, live_server):
     page.get_by_label("现状与问题").fill("我区老旧小区六层住宅楼大多没有电梯，老人上下楼困难。")
     page.get_by_label("原因分析").fill("资金分摊难、审批环节多。")
     page.get_by_label("具体建议").fill("简化审批，设立财政补贴，建立楼栋协商机制。")
+    page.get_by_label("提案分类").select_option("社会建设")
     pick(page, "联名提案人", "王建国")
     page.get_by_role("button", name="保存并提交").click()
     expect(page.get_by_text("待联名确认").first).to_be_visible()

@@ -132,3 +132,15 @@ def test_the_staff_form_searches_the_planned_sessions_of_the_users_area(client, 
     assert not ResidentIssue.objects.exists()
     client.post(reverse("residents:create"), {**data, "session": world["session"].pk})
     assert ResidentIssue.objects.get().session == world["session"]
+
+
+@pytest.mark.django_db
+def test_a_street_without_a_planned_session_is_told_so_not_offered_an_empty_list(client, world):
+    issue, _code = accepted(world, organisation=world["street2"])
+    client.force_login(world["liaison2"])
+    page = client.get(reverse("residents:detail", args=[issue.pk])).content.decode()
+    act = reverse("residents:act", args=[issue.pk, "schedule"])
+    assert f'action="{act}"' not in page
+    assert "暂无待召开的议事会" in page and reverse("platforms:sessions") in page
+    # The other ways on stay offered.
+    assert f'action="{reverse("residents:act", args=[issue.pk, "route"])}"' in page

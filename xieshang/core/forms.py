@@ -77,6 +77,10 @@ def add_service_errors(form: forms.BaseForm, exc: Exception) -> None:
         form.add_error(None, str(exc))
 
 
+# Said under a stale save's refusal when the form now carries the current version.
+SAVE_AGAIN = _("如确认以您填写的内容为准，请再次提交；如需先看对方的修改，请在新窗口打开本记录。")
+
+
 def refuse_stale(form: forms.BaseForm, exc: Exception, obj=None) -> None:
     """A save refused because someone saved the record after this user opened it
     (`StaleEdit`): the reason on top of the form, what was typed kept, and the form now
@@ -92,13 +96,7 @@ def refuse_stale(form: forms.BaseForm, exc: Exception, obj=None) -> None:
         # Nothing to carry: the user reloads to see the other change.
         form.add_error(None, str(exc))
         return
-    form.add_error(
-        None,
-        [
-            str(exc),
-            _("如确认以您填写的内容为准，请再次提交；如需先看对方的修改，请在新窗口打开本记录。"),
-        ],
-    )
+    form.add_error(None, [str(exc), SAVE_AGAIN])
     data = form.data.copy()
     data[form.add_prefix("version")] = current
     form.data = data

@@ -208,6 +208,25 @@ STATE_PLAN = [
 ]
 
 
+# The default categories (proposals.rules.CATEGORIES) by the lead department's remit.
+_CATEGORY_WORDS = [
+    ("生态文明建设", ("生态环境", "林业", "水务", "水利", "自然资源")),
+    ("文化建设", ("文化", "文旅", "体育", "广电")),
+    ("政治建设", ("公安", "司法", "信访", "政务服务", "大数据")),
+    (
+        "经济建设",
+        ("发展和改革", "发改", "财政", "商务", "工业", "农业", "市场监", "科技", "金融", "税务"),
+    ),
+]
+
+
+def category_of(lead_name: str) -> str:
+    for category, words in _CATEGORY_WORDS:
+        if any(word in (lead_name or "") for word in words):
+            return category
+    return "社会建设"
+
+
 class ProposalDemo:
     def __init__(self, *, organisation: Organisation, rng: random.Random, count: int = 240):
         self.org = organisation
@@ -318,6 +337,7 @@ class ProposalDemo:
             suggestions=suggestions,
             is_public_interest=rng.random() < 0.85,
             proposer_opt_out=rng.random() < 0.05,
+            category=category_of(lead_name),
         )
         if state == "draft":
             return proposal

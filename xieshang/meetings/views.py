@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from xieshang.core import access
 from xieshang.core.audit import StaleEdit, TransitionError, history
+from xieshang.core.forms import SAVE_AGAIN
 from xieshang.core.params import paginate, year_param
 from xieshang.members.selectors import cppcc_organisations
 
@@ -158,10 +159,14 @@ def edit(request, pk: int):
             services.meeting_update(
                 meeting=meeting,
                 actor=request.user,
-                expected_version=int(version),
+                expected_version=int(version) if str(version).isdigit() else -1,
                 data=form.cleaned_data,
             )
-        except (ValidationError, TransitionError, StaleEdit, PermissionDenied) as exc:
+        except StaleEdit as exc:
+            # The page now carries the current version: saving again is on purpose.
+            form.add_error(None, [str(exc), SAVE_AGAIN])
+            version = exc.current_version if exc.current_version is not None else version
+        except (ValidationError, TransitionError, PermissionDenied) as exc:
             form.add_error(None, _message(exc))
         else:
             messages.success(request, _("已保存。"))

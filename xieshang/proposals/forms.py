@@ -104,6 +104,28 @@ class ProposalForm(StyledForm, forms.Form):
             if name != "title":
                 attrs["data-body-part"] = "1"
 
+    def clean(self):
+        data = super().clean()
+        if data.get("is_public_interest") and data.get("proposer_opt_out"):
+            # Both ticked says "may be published" and "I do not agree": ask, do not guess.
+            self.add_error(
+                "proposer_opt_out",
+                _("已勾选“答复可以公开”，又勾选了“不同意公开答复”，请只勾选其中一项。"),
+            )
+        return data
+
+    def clean_category(self):
+        # Sending the form to review needs a category (services.validate_for_review); a
+        # draft may wait for it. Said here, on the field, before anything is saved.
+        category = self.cleaned_data.get("category", "")
+        if (
+            self.data.get("do") == "submit"
+            and not category
+            and len(self.fields["category"].choices) > 1
+        ):
+            raise forms.ValidationError(_("提交前请选择提案分类。"))
+        return category
+
     def clean_version(self):
         version = self.cleaned_data.get("version")
         if self.proposal is not None and version is None:

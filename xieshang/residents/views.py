@@ -32,7 +32,7 @@ from .forms import (
     WithholdForm,
 )
 from .models import ResidentIssue
-from .picker_sources import staff_places, staff_sessions
+from .picker_sources import issue_sessions, staff_places, staff_sessions
 from .similarity import similar_issues
 
 S = ResidentIssue.Status
@@ -206,6 +206,12 @@ def _render_detail(request, issue, *, status=200, forms=None):
     }
     if can_triage:
         context["similar"] = similar_issues(issue, request.user)
+        # 列入议事会 needs a session not yet held on the issue's platforms: without one the
+        # page says so instead of offering an empty list.
+        context["sessions_planned"] = (
+            issue.status == ResidentIssue.Status.ACCEPTED
+            and issue_sessions(issue, planned_only=True).exists()
+        )
         # One form per action, even where two actions take the same fields: a refused
         # submission shows its errors in its own form only, and no two forms share an id.
         context["refused"] = next(iter(forms.values()), None)

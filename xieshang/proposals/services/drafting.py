@@ -51,6 +51,14 @@ def validate_text(proposal: Proposal) -> None:
         raise ValidationError(errors)
 
 
+def validate_for_review(proposal: Proposal) -> None:
+    """What a proposal needs to go to review, beyond what a draft needs: a category from the
+    organisation's list (the committee files and assigns by it), where the list has any."""
+    validate_text(proposal)
+    if not proposal.category and config.get(proposal.organisation, rules.CATEGORIES):
+        raise ValidationError({"category": _("提交前请选择提案分类。")})
+
+
 def validate_choices(proposal: Proposal) -> None:
     """The category must be one of the organisation's configured ones and the suggested lead
     department one of its active departments (both optional while drafting)."""
@@ -219,7 +227,7 @@ def proposal_submit(*, proposal: Proposal, actor) -> Proposal:
         # A second click (or a second window) must not end the co-signing early: the
         # proposal goes to review when the last co-signer answers (`signer_respond`).
         raise TransitionError(_("已发送联名邀请，全部联名人确认后提案进入审查。"))
-    validate_text(proposal)
+    validate_for_review(proposal)
     pending = proposal.signers.exclude(status=Signer.Status.CONFIRMED)
     if proposal.status == S.DRAFT and pending.exists():
         transition(
