@@ -341,3 +341,20 @@ def test_contradictory_publication_ticks_are_asked_about_not_guessed(client, wor
     )
     assert response.status_code == 302
     assert Proposal.objects.get().proposer_opt_out
+
+
+def test_an_empty_rating_or_merge_says_what_is_missing_in_its_own_words(client, world):
+    proposal = answered(world)
+    answer_pk = proposal.assignments.get().answers.get().pk
+    client.force_login(world.user("zhang"))
+    response = client.post(f"/proposals/{proposal.pk}/answers/{answer_pk}/rate/", {})
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "请对办理过程作出评价。" in html and "请对办理结果作出评价。" in html
+    assert "这个字段是必填项" not in html
+    other = submitted(world, title="关于另一件事的建议")
+    client.force_login(world.reviewer)
+    response = client.post(f"/proposals/{other.pk}/act/merge/", {"merge-note": "同一事项"})
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "请选择要并入的提案。" in html and "这个字段是必填项" not in html

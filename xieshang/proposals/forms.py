@@ -210,6 +210,10 @@ class MergeForm(ActionForm):
         label=_("并入提案"),
         queryset=None,
         help_text=_("输入编号或案由查找；相似提案排在前面。"),
+        error_messages={
+            "required": _("请选择要并入的提案。"),
+            "invalid_choice": _("请从查找结果中选择要并入的提案。"),
+        },
     )
     note = _note(_("并案说明（可选）"))
 
@@ -311,9 +315,15 @@ def assignment_kwargs(mode: str, lead, others: list) -> dict:
 
 class EvaluationForm(ActionForm):
     process = forms.ChoiceField(
-        label=_("对办理过程的评价"), choices=Rating.choices, widget=forms.RadioSelect
+        label=_("对办理过程的评价"),
+        choices=Rating.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("请对办理过程作出评价。")},
     )
     result = forms.ChoiceField(
-        label=_("对办理结果的评价"), choices=Rating.choices, widget=forms.RadioSelect
+        label=_("对办理结果的评价"),
+        choices=Rating.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("请对办理结果作出评价。")},
     )
     comment = _note(_("评价意见（不满意时必填）"), rows=3)
