@@ -295,7 +295,7 @@ def test_it_shows_the_log_and_its_filters_on_a_phone(phone_page):
     rows = phone_page.locator("#audit-table tbody tr")
     assert rows.count() == 1
     assert "李明" in rows.first.inner_text()
-    assert phone_page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert phone_page.evaluate("document.documentElement.scrollWidth <= window.screen.width")
 
 
 def test_the_export_writes_a_formula_typed_as_a_title_or_note_as_plain_text(client, tree):

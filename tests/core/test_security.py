@@ -360,7 +360,7 @@ def test_it_takes_a_new_user_through_the_forced_password_change_on_a_phone(phone
     UserFactory(username="xinren", must_change_password=True)
     login(phone_page, "xinren")
     assert phone_page.get_by_role("heading", name="修改密码").is_visible()
-    assert phone_page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert phone_page.evaluate("document.documentElement.scrollWidth <= window.screen.width")
     phone_page.get_by_label("旧密码").fill(settings.DEMO_PASSWORD)
     phone_page.get_by_label("新密码", exact=True).fill("abcdefghijkl")
     phone_page.get_by_label("新密码确认").fill("abcdefghijkl")
@@ -388,7 +388,7 @@ def test_it_shows_the_lockout_page_on_a_phone(phone_page):
         login(phone_page, "liming", "wrong-Password1")
     login(phone_page, "liming")
     assert phone_page.get_by_role("heading", name="账号已锁定").is_visible()
-    assert phone_page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert phone_page.evaluate("document.documentElement.scrollWidth <= window.screen.width")
 
 
 def test_the_favicon_is_served_and_linked(client):

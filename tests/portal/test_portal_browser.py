@@ -27,7 +27,7 @@ def test_a_resident_finds_an_answer_on_a_phone_without_contact_details(phone_pag
     body = page.locator("body").inner_text()
     assert "区住房和城乡建设局" in body
     assert "13812345678" not in body and "王小明" not in body
-    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.screen.width + 1")
 
 
 @pytest.mark.browser
@@ -41,7 +41,7 @@ def test_the_figures_page_works_on_a_phone_and_exports(phone_page):
     page.goto(page.base_url + "/proposals/figures/?year=2026")
     assert page.get_by_role("heading", name="承办单位办理情况").is_visible()
     assert "区住房和城乡建设局" in page.locator("#department-figures").inner_text()
-    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.screen.width + 1")
     with page.expect_download() as info:
         page.get_by_role("link", name="导出 Excel").click()
     assert info.value.suggested_filename.endswith(".xlsx")
