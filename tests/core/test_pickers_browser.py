@@ -126,6 +126,7 @@ def test_a_member_picks_two_cosigners_by_typing_part_of_their_names(page):
     expect(page.locator(".alert-danger").first).to_be_visible()
     expect(page.locator("#id_cosigners + .ts-wrapper .item")).to_have_text(["王建国×", "李明×"])
     page.get_by_label("具体建议").fill(PROPOSAL_TEXT["suggestions"])
+    page.get_by_label("提案分类").select_option(PROPOSAL_TEXT["category"])
     page.get_by_role("button", name="保存并提交").click()
     expect(page.get_by_text("待联名确认").first).to_be_visible()
     proposal = Proposal.objects.get(first_proposer=world.members["zhang"])
