@@ -239,6 +239,14 @@ class ProposalDemo:
         self.departments = {d.name: d for d in Department.objects.filter(organisation=organisation)}
         self.clerks = self._clerks()
         self.waiting_answer = None
+        # The department whose leader has a demo account: one of its answers waits for him.
+        self.signing_department_id = (
+            RoleAssignment.objects.filter(
+                role=Role.DEPARTMENT_LEADER, department__organisation=self.org
+            )
+            .values_list("department_id", flat=True)
+            .first()
+        )
         from xieshang.members.models import Membership
 
         self.members = [
@@ -390,6 +398,9 @@ class ProposalDemo:
         if state == "accepted" or state == "merged":
             return proposal
         lead = self._department(lead_name, street)
+        if state == "assigned" and self.waiting_answer is None and self.signing_department_id:
+            # The demo leader's 待签发: his unit leads this one, and its clerk has answered.
+            lead = next(d for d in self.departments.values() if d.pk == self.signing_department_id)
         co = self._department(co_name, street) if co_name else None
         split = rng.random() < 0.08 and co is not None and co != lead
         assignments = services.proposal_assign(
@@ -404,11 +415,11 @@ class ProposalDemo:
                 self._contact(assignments[0])
             lead_assignment = assignments[0]
             if (
-                not self.waiting_answer
+                self.waiting_answer is None
                 and lead_assignment.role == Assignment.Role.LEAD
-                and services.sign_off_users(lead_assignment.department).exists()
+                and lead_assignment.department_id == self.signing_department_id
             ):
-                # One clerk's answer waits for the leader's sign-off (the demo's 待签发).
+                self._contact(lead_assignment)
                 self.waiting_answer = self._answer(lead_assignment, sign_off=False)
             for assignment in assignments:
                 if assignment.role == Assignment.Role.CO and rng.random() < 0.7:
