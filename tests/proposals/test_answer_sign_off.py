@@ -140,3 +140,5 @@ def test_the_leaders_own_answer_is_signed_off_and_sent_at_once(world, leader):
     proposal.refresh_from_db()
     assert proposal.status == S.ANSWERED
     assert answer.signed_off_by == leader and answer.sent_at is not None
+    # The history says the leader signed it off, as it does when a clerk's answer is signed.
+    assert Event.objects.get(verb="proposal.answer_sign_off").actor == leader

@@ -354,6 +354,13 @@ def answer_submit(
         if policies.can_sign_off(actor, assignment):
             answer.signed_off_by = actor
             answer.signed_off_at = answer.answered_at
+            record_event(
+                actor=actor,
+                verb="proposal.answer_sign_off",
+                subject=proposal,
+                note=answer.doc_number,
+                data={"department": assignment.department.name, "answer": answer.pk},
+            )
         _send(answer, assignment, proposal, actor)
         return answer
     record_event(
@@ -444,6 +451,9 @@ def answer_sign_off(*, answer: Answer, actor) -> Answer:
     goes to the proposers with it. The sign-off also opens the upload of the stamped, signed
     scan as the letter of record. (An answer sent before sign-off was required, or by a
     department without a leader's account, may still be signed off afterwards.)"""
+    # The assignment first, as `answer_submit` locks it: a clerk revising the answer while
+    # the leader signs it waits, instead of the two deadlocking.
+    Assignment.objects.select_for_update(of=("self",)).filter(pk=answer.assignment_id).first()
     answer, proposal = _lock_answer(answer)
     assignment = answer.assignment
     if not policies.can_sign_off(actor, assignment):
