@@ -96,6 +96,10 @@ CAPABILITY |= {"residents_public:answer"}
 PUBLIC_LISTS = {"platforms_public:index", "platforms_public:outcomes"}
 # What may reach the answers list (published, unscreened answers) is tested in tests/residents.
 PUBLIC_LISTS |= {"residents_public:answers"}
+# The portal's list is every published answer of every district, with its proposers' names:
+# a marked member who proposed a published one is on it by design. That nothing unpublished
+# reaches it is tested in tests/portal (test_an_unpublished_answer_is_a_404_and_not_listed).
+PUBLIC_LISTS |= {"portal:proposals"}
 # Query strings for pages that show rows only when asked: the header search looks for what
 # both districts' marked rows share, so a row of the other district found would be a leak.
 QUERIES = {"search": "?q=区标记", "picker": "?q=区标记"}
