@@ -87,9 +87,10 @@ def test_the_committee_records_a_paper_confirmation_and_the_last_one_sends_it_to
     )
     proposal.refresh_from_db()
     assert proposal.status == S.COSIGNING
-    services.signer_confirm_for(
+    returned = services.signer_confirm_for(
         proposal=proposal, signer_pk=li.pk, actor=world.reviewer, note="电话确认"
     )
+    assert returned.status == S.SUBMITTED
     proposal.refresh_from_db()
     assert proposal.status == S.SUBMITTED
     assert set(statuses(proposal).values()) == {Signer.Status.CONFIRMED}
@@ -160,8 +161,9 @@ def test_the_committee_confirms_for_a_co_signer_on_the_proposal_page(client, wor
     response = client.post(
         f"/proposals/{proposal.pk}/act/cosign_for/",
         {"cosign_for-signer": wang.pk, "cosign_for-note": "收到书面签字"},
+        follow=True,
     )
-    assert response.status_code == 302
+    assert "提案已进入审查" in response.content.decode()
     proposal.refresh_from_db()
     assert proposal.status == S.SUBMITTED
     assert statuses(proposal)["王建国"] == Signer.Status.CONFIRMED

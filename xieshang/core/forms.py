@@ -81,17 +81,14 @@ def add_service_errors(form: forms.BaseForm, exc: Exception) -> None:
 SAVE_AGAIN = _("如确认以您填写的内容为准，请再次提交；如需先看对方的修改，请在新窗口打开本记录。")
 
 
-def refuse_stale(form: forms.BaseForm, exc: Exception, obj=None) -> None:
+def refuse_stale(form: forms.BaseForm, exc: Exception) -> None:
     """A save refused because someone saved the record after this user opened it
     (`StaleEdit`): the reason on top of the form, what was typed kept, and the form now
-    carrying the record's current version (the exception's, else `obj`'s as stored). Having
+    carrying the record's current version (`StaleEdit.current_version`). Having
     looked, the user saves over the other change on purpose by submitting again; without it
     every later submit would be refused the same way, and the only way out would be a
     reload that throws the typing away."""
     current = getattr(exc, "current_version", None)
-    if current is None and obj is not None:
-        manager = type(obj)._default_manager
-        current = manager.filter(pk=obj.pk).values_list("version", flat=True).first()
     if current is None or not form.is_bound or "version" not in form.fields:
         # Nothing to carry: the user reloads to see the other change.
         form.add_error(None, str(exc))

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from xieshang.core import access, jobs, pii
 from xieshang.core.audit import StaleEdit, TransitionError, verb_label
 from xieshang.core.excel import xlsx_response
-from xieshang.core.forms import add_service_errors, refuse_stale
+from xieshang.core.forms import add_service_errors
 from xieshang.core.jobs import Job
 from xieshang.core.params import paginate
 from xieshang.core.text import labelled
@@ -226,7 +226,7 @@ def member_edit(request, pk: int):
                 actor=request.user,
             )
         except StaleEdit as exc:
-            refuse_stale(form, exc, member)
+            add_service_errors(form, exc)
         except IntegrityError:
             form.add_error("id_number", _("该身份证号已登记在本政协的其他委员名下。"))
         else:

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from xieshang.core import access
 from xieshang.core.audit import StaleEdit, TransitionError, history
-from xieshang.core.forms import refusal_message, refuse_stale
+from xieshang.core.forms import add_service_errors, refusal_message
 from xieshang.core.params import paginate, year_param
 from xieshang.core.pdf import pdf_response, render_pdf
 from xieshang.core.text import chinese_date
@@ -116,7 +116,7 @@ def edit(request, pk: int):
         except PermissionDenied:
             form.add_error(None, _("当前状态下不能修改。"))
         except StaleEdit as exc:
-            refuse_stale(form, exc, opinion)
+            add_service_errors(form, exc)
         except (ValidationError, TransitionError) as exc:
             form.add_error(None, refusal_message(exc))
     return render(

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from xieshang.core import access
 from xieshang.core.audit import StaleEdit
-from xieshang.core.forms import StyledForm, refuse_stale
+from xieshang.core.forms import StyledForm, add_service_errors
 
 from . import config, services
 from .forms import OrganisationSwitchForm, RestoreForm, RuleForm
@@ -117,10 +117,8 @@ def rules(request, org_id: int):
                     effective_from=data["effective_from"],
                     expected_version=data["version"],
                 )
-            except StaleEdit as exc:
-                refuse_stale(form, exc)
-            except ValidationError as exc:
-                form.add_error(None, exc)
+            except (StaleEdit, ValidationError) as exc:
+                add_service_errors(form, exc)
             else:
                 messages.success(request, _("“%(label)s”已保存。") % {"label": rule.label})
                 return redirect(anchor)

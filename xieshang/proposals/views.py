@@ -26,7 +26,7 @@ from django.views.decorators.http import require_POST
 
 from xieshang.core import access, exports, files
 from xieshang.core.audit import StaleEdit, TransitionError, history
-from xieshang.core.forms import add_service_errors, refuse_stale
+from xieshang.core.forms import add_service_errors
 from xieshang.core.params import paginate, year_param
 from xieshang.core.text import aside
 from xieshang.orgs.forms import chosen_committee
@@ -108,10 +108,10 @@ def _assign(request, proposal, data):
 
 
 def _cosign_for(request, proposal, data):
-    services.signer_confirm_for(
+    proposal = services.signer_confirm_for(
         proposal=proposal, signer_pk=data["signer"], actor=request.user, note=data["note"]
     )
-    if Proposal.objects.filter(pk=proposal.pk, status=S.SUBMITTED).exists():
+    if proposal.status == S.SUBMITTED:
         return _("已代为确认联名。联名人均已答复，提案已进入审查。")
     return _("已代为确认联名。")
 
@@ -600,9 +600,7 @@ def edit(request, pk: int):
                     **form.service_fields(),
                 ),
             )
-        except StaleEdit as exc:
-            refuse_stale(form, exc, proposal)
-        except (ValidationError, TransitionError) as exc:
+        except (StaleEdit, ValidationError, TransitionError) as exc:
             add_service_errors(form, exc)
         else:
             return _after_save(request, proposal, failure)

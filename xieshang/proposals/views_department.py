@@ -312,17 +312,16 @@ def handle(request, pk: int):
 
 def _act(request, assignment, form, form_name, action, *, success, to_queue=False):
     """Run a service; on refusal re-render the page (400) with the user's input and the
-    service's message on the form."""
+    service's message on the form. A callable `success` is given the service's result and
+    says what happened."""
     try:
-        action()
-    except ValidationError as exc:
+        result = action()
+    except (ValidationError, TransitionError, StaleEdit) as exc:
         add_service_errors(form, exc)
-    except (TransitionError, StaleEdit) as exc:
-        form.add_error(None, str(exc))
     except PermissionDenied:
         raise Http404 from None
     else:
-        messages.success(request, success() if callable(success) else success)
+        messages.success(request, success(result) if callable(success) else success)
         if to_queue:
             return redirect("proposals:dept_queue")
         return redirect("proposals:dept_handle", assignment.pk)
@@ -381,10 +380,9 @@ def answer(request, pk: int):
     if not form.is_valid():
         return _render_handle(request, assignment, answer_form=form)
     data = form.cleaned_data
-    done = {}
 
-    def submitted() -> str:
-        if done["answer"].sent_at is None:
+    def submitted(answer) -> str:
+        if answer.sent_at is None:
             return _("答复已提交，待单位负责人签发后送达提案人。")
         return _("答复已送达，提案人将收到评价通知。")
 
@@ -393,18 +391,15 @@ def answer(request, pk: int):
         assignment,
         form,
         "answer_form",
-        lambda: done.__setitem__(
-            "answer",
-            services.answer_submit(
-                assignment=assignment,
-                actor=request.user,
-                category=data["category"],
-                text=data["text"],
-                signed_by=data["signed_by"],
-                contact_person=data["contact_person"],
-                contact_phone=data["contact_phone"],
-                doc_number=data["doc_number"],
-            ),
+        lambda: services.answer_submit(
+            assignment=assignment,
+            actor=request.user,
+            category=data["category"],
+            text=data["text"],
+            signed_by=data["signed_by"],
+            contact_person=data["contact_person"],
+            contact_phone=data["contact_phone"],
+            doc_number=data["doc_number"],
         ),
         success=submitted,
     )

@@ -283,10 +283,11 @@ def _after_answer(proposal: Proposal, actor, verb: str, note: str) -> None:
 
 
 @transaction.atomic
-def signer_confirm_for(*, proposal: Proposal, signer_pk: int, actor, note: str) -> Signer:
+def signer_confirm_for(*, proposal: Proposal, signer_pk: int, actor, note: str) -> Proposal:
     """代为确认: the proposal office records a co-signer's confirmation given outside the
     system (a signed paper form, a call), so a co-signer without an account, or one who
-    never logs in, does not hold the proposal back. `note` says how it was given."""
+    never logs in, does not hold the proposal back. `note` says how it was given. Returns
+    the proposal as it now stands (in review when this was the last answer awaited)."""
     proposal = lock(Proposal, proposal.pk)
     if not policies.can_review(actor, proposal):
         raise PermissionDenied
@@ -315,7 +316,7 @@ def signer_confirm_for(*, proposal: Proposal, signer_pk: int, actor, note: str) 
             url=proposal.get_absolute_url(),
             dedupe_key=f"proposal:{proposal.pk}:cosign_for",
         )
-    return signer
+    return proposal
 
 
 @transaction.atomic
