@@ -98,6 +98,24 @@ def test_it_escalates_an_overdue_task_once_to_the_leader_and_the_supervisors(wor
     assert Event.objects.filter(verb="followup.overdue", object_id=str(task.pk)).count() == 1
 
 
+@pytest.mark.clause("C4.7")
+def test_the_named_leader_without_a_role_is_told_of_an_overdue_task_but_signs_off_nothing(world):
+    """A department's named leader (the account its record names, whom the office gave no
+    role) hears of an overdue task like the role's holders; signing off an answer takes
+    the role."""
+    from tests.factories import UserFactory
+    from xieshang.proposals.services import sign_off_users
+
+    named = UserFactory(full_name="分管副区长")
+    world["dept"].leader_user = named
+    world["dept"].save(update_fields=["leader_user"])
+    task = open_task(world)
+    services.scan_deadlines(today=dt.date(2026, 2, 27))
+    assert [t for t in titles(named) if "已逾期" in t] == ["督办事项已逾期：" + task.title]
+    assert set(services.escalation_recipients(task)) >= {named, world["leader"]}
+    assert list(sign_off_users(world["dept"])) == [world["leader"]]
+
+
 def test_an_approved_extension_moves_the_deadline_and_allows_a_new_reminder(world):
     task = open_task(world)
     services.scan_deadlines(today=dt.date(2026, 2, 24))

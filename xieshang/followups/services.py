@@ -38,12 +38,10 @@ def assignees(task: Task):
     from xieshang.core.models import User
 
     if task.department_id:
-        q = Q(
+        q = task.department.leaders_q() | Q(
             role_assignments__department_id=task.department_id,
-            role_assignments__role__in=[Role.DEPARTMENT, Role.DEPARTMENT_LEADER],
+            role_assignments__role=Role.DEPARTMENT,
         )
-        if task.department.leader_user_id:
-            q |= Q(pk=task.department.leader_user_id)
     elif task.assignee_role:
         q = Q(
             role_assignments__organisation_id=task.organisation_id,
@@ -62,12 +60,7 @@ def escalation_recipients(task: Task):
     ancestors = task.organisation.ancestor_ids()
     q = Q(role_assignments__role=Role.SUPERVISOR, role_assignments__organisation_id__in=ancestors)
     if task.department_id:
-        q |= Q(
-            role_assignments__department_id=task.department_id,
-            role_assignments__role=Role.DEPARTMENT_LEADER,
-        )
-        if task.department.leader_user_id:
-            q |= Q(pk=task.department.leader_user_id)
+        q |= task.department.leaders_q()
     return User.objects.filter(q, is_active=True).distinct()
 
 

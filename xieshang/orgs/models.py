@@ -237,6 +237,19 @@ class Department(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def leaders_q(self, *, named: bool = True) -> models.Q:
+        """The department's responsible leaders, as a filter on users: the accounts holding
+        the 承办单位负责人 role for it, and (`named`) the one account named as its leader
+        (`leader_user`, whom meeting invitations and overdue warnings address even when the
+        office gave that account no role). Acting as the leader (签发) takes the role, so
+        whoever may sign off is `named=False`."""
+        q = models.Q(
+            role_assignments__role=Role.DEPARTMENT_LEADER, role_assignments__department_id=self.pk
+        )
+        if named and self.leader_user_id:
+            q |= models.Q(pk=self.leader_user_id)
+        return q
+
 
 class LiaisonRoom(models.Model):
     """街道政协委员联络室 (C5.6): one per street."""

@@ -275,15 +275,11 @@ def outcome_categories(organisation) -> dict[str, str]:
 
 
 def sign_off_users(department):
-    """Who may sign off the department's answers (签发): its responsible leaders' accounts."""
+    """Who may sign off the department's answers (签发): the accounts holding its
+    responsible leader's role (`policies.can_sign_off`)."""
     from xieshang.core.models import User
-    from xieshang.orgs.models import Role
 
-    return User.objects.filter(
-        is_active=True,
-        role_assignments__role=Role.DEPARTMENT_LEADER,
-        role_assignments__department=department,
-    ).distinct()
+    return User.objects.filter(department.leaders_q(named=False), is_active=True).distinct()
 
 
 @transaction.atomic
