@@ -13,28 +13,32 @@ MASK = "***"
 _D = "[0-9０-９]"
 _SEP = "[-－—‐ \u3000]?"
 
-_PATTERNS = [
-    # E-mail, also with a full-width ＠.
-    re.compile(r"[A-Za-z0-9._%+\-]+\s*[@＠]\s*[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}"),
-    # Mobile numbers, with an optional +86 and blanks or dashes between the groups.
-    re.compile(
-        rf"(?<!{_D})(?:\+?86{_SEP})?[1１][3-9３-９]{_D}{_SEP}{_D}{{4}}{_SEP}{_D}{{4}}(?!{_D})"
-    ),
-    # Landlines with an area code: 010-12345678, (0571)87654321, 0571 8765 4321.
-    re.compile(
-        rf"(?<!{_D})[(（]?[0０]{_D}{{2,3}}[)）]?{_SEP}{_D}{{3,4}}{_SEP}{_D}{{4}}"
-        rf"(?:{_SEP}(?:转|ext\.?){_SEP}{_D}{{1,5}})?(?!{_D})"
-    ),
-    # Service numbers: 400-123-4567, 800 123 4567.
-    re.compile(rf"(?<!{_D})[48４８][0０]{{2}}{_SEP}{_D}{{3}}{_SEP}{_D}{{4}}(?!{_D})"),
-    # Identity card numbers: 18 characters (the last may be X) or the old 15 digits, also
-    # typed in groups (110101 19900307 1234).
-    re.compile(
-        rf"(?<!{_D})[1-9１-９]{_D}{{5}}{_SEP}"
-        rf"(?:(?:19|20|１９|２０){_D}{{6}}{_SEP}{_D}{{3}}[0-9０-９XxＸｘ]|{_D}{{6}}{_SEP}{_D}{{3}})"
-        rf"(?![0-9０-９XxＸｘ])"
-    ),
-]
+# E-mail, also with a full-width ＠.
+_EMAIL = re.compile(
+    r"[A-Za-z0-9._%+\-]+\s*[@＠]\s*[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}"
+)
+# Mobile numbers, with an optional +86 and blanks or dashes between the groups.
+_MOBILE = re.compile(
+    rf"(?<!{_D})(?:\+?86{_SEP})?[1１][3-9３-９]{_D}{_SEP}{_D}{{4}}{_SEP}{_D}{{4}}(?!{_D})"
+)
+# Landlines with an area code: 010-12345678, (0571)87654321, 0571 8765 4321.
+_LANDLINE = re.compile(
+    rf"(?<!{_D})[(（]?[0０]{_D}{{2,3}}[)）]?{_SEP}{_D}{{3,4}}{_SEP}{_D}{{4}}"
+    rf"(?:{_SEP}(?:转|ext\.?){_SEP}{_D}{{1,5}})?(?!{_D})"
+)
+# Service numbers: 400-123-4567, 800 123 4567.
+_SERVICE = re.compile(rf"(?<!{_D})[48４８][0０]{{2}}{_SEP}{_D}{{3}}{_SEP}{_D}{{4}}(?!{_D})")
+# Identity card numbers: 18 characters (the last may be X) or the old 15 digits, also
+# typed in groups (110101 19900307 1234).
+_ID_CARD = re.compile(
+    rf"(?<!{_D})[1-9１-９]{_D}{{5}}{_SEP}"
+    rf"(?:(?:19|20|１９|２０){_D}{{6}}{_SEP}{_D}{{3}}[0-9０-９XxＸｘ]|{_D}{{6}}{_SEP}{_D}{{3}})"
+    rf"(?![0-9０-９XxＸｘ])"
+)
+# What the public never sees; what a staff page masks in a resident's words (a person's
+# own numbers: a service line is an organisation's, an e-mail stays for the reply).
+_PATTERNS = (_EMAIL, _MOBILE, _LANDLINE, _SERVICE, _ID_CARD)
+_PERSONAL_NUMBERS = (_MOBILE, _LANDLINE, _ID_CARD)
 # Any other number right after a phone label: 电话：8765432, Tel 12345.
 _LABELLED = re.compile(
     rf"(电话|手机|热线|座机|传真|tel)(\s*[:：.]?\s*){_D}(?:{_SEP}{_D}){{4,}}", re.IGNORECASE
@@ -62,7 +66,7 @@ def mask_numbers(text: str) -> str:
         value = re.sub(r"\s", "", match.group(0))
         return value[:3] + "****" + value[-4:] if len(value) >= 8 else MASK
 
-    for pattern in (_PATTERNS[1], _PATTERNS[2], _PATTERNS[4]):
+    for pattern in _PERSONAL_NUMBERS:
         text = pattern.sub(mask, text or "")
     return text
 
