@@ -18,6 +18,20 @@ def test_a_resident_finds_an_answer_on_a_phone_without_contact_details(phone_pag
     answered(world, title="关于增设社区托育点的建议", facts="托育服务不足。", analysis="托位少。")
     page = phone_page
     page.goto(page.base_url + "/portal/")
+    # The masthead leaves the screen to the page: the sections are one row that scrolls
+    # sideways, with the section shown marked.
+    header = page.locator("header").bounding_box()
+    assert header["height"] <= 120, header
+    nav = page.get_by_role("navigation", name="公众平台导航")
+    assert nav.get_by_role("link", name="首页").get_attribute("aria-current") == "page"
+    page.goto(page.base_url + "/portal/data/")
+    data_link = nav.get_by_role("link", name="开放数据")
+    assert data_link.get_attribute("aria-current") == "page"
+    assert nav.get_by_role("link", name="首页").get_attribute("aria-current") is None
+    box, screen = data_link.bounding_box(), page.evaluate("window.screen.width")
+    assert 0 <= box["x"] and box["x"] + box["width"] <= screen, box
+    assert page.evaluate("document.documentElement.scrollWidth <= window.screen.width + 1")
+    page.goto(page.base_url + "/portal/")
     page.get_by_label("搜索提案及答复").fill("加装电梯")
     page.get_by_role("button", name="搜索").click()
     page.wait_for_url("**/portal/proposals/?q=*")

@@ -30,6 +30,18 @@ def unconfirmed_note(day) -> str:
     )
 
 
+@register.simple_tag(takes_context=True)
+def current_page(context, url: str, exact: bool = False) -> str:
+    """' aria-current="page"' on the navigation link of the section being shown (the
+    link's address, or below it unless `exact`), so it is marked for the eye and for a
+    screen reader alike."""
+    request = context.get("request")
+    path = getattr(request, "path", "")
+    if path == url or (not exact and path.startswith(url)):
+        return format_html(' aria-current="page"')
+    return ""
+
+
 @register.filter
 def cnnum(value) -> str:
     """{{ 15|cnnum }} → 十五."""

@@ -114,3 +114,13 @@ document.addEventListener("submit", function (event) {
     restore();
   }
 })();
+
+// A navigation row that scrolls sideways on a phone (the portal's sections): bring the
+// section being shown into view, so "开放数据" is not hidden past the right edge.
+document.addEventListener("DOMContentLoaded", function () {
+  var current = document.querySelector(".xs-portal-nav [aria-current]");
+  var nav = current && current.parentElement;
+  if (nav && nav.scrollWidth > nav.clientWidth) {
+    nav.scrollLeft = current.offsetLeft - (nav.clientWidth - current.offsetWidth) / 2;
+  }
+});
