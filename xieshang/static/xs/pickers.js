@@ -67,6 +67,7 @@
     var source = select.getAttribute("data-picker-source");
     var answers = {};
     var last = {};
+    var typed = "";
     function key(query) {
       return (query || "").trim();
     }
@@ -97,13 +98,24 @@
       preload: "focus",
       loadThrottle: 150,
       searchField: [],
-      sortField: [{ field: "$score" }, { field: "$order" }],
       score: function (query) {
-        var ranks = answers[key(query)] || last;
+        typed = key(query);
+        var ranks = answers[typed] || last;
         return function (item) {
           if (item.value === "") return key(query) ? 0 : 1000000;
           return ranks[item.value] || 0;
         };
+      },
+      // In the server's order, the empty choice ("---------", "不提建议") first. Not by
+      // Tom Select's $score and $order: with nothing typed it sorts by $order alone, and a
+      // load restarts the numbering, so the empty choice tied with the first answer and
+      // landed second or further down.
+      sortField: function (a, b) {
+        var ranks = answers[typed] || last;
+        function rank(item) {
+          return item.id === "" ? Infinity : ranks[item.id] || 0;
+        }
+        return rank(b) - rank(a) || 0;
       },
       maxOptions: 100,
     };
