@@ -4,6 +4,7 @@ it goes to the proposers) or sends it back with remarks. Until then nobody outsi
 department sees it, rates it, publishes it or counts it."""
 
 import datetime as dt
+import io
 
 import pytest
 import time_machine
@@ -81,6 +82,7 @@ def test_the_leaders_sign_off_sends_the_answer_to_the_proposers(client, world, l
     proposal.refresh_from_db()
     assert proposal.status == S.ANSWERED
     assert answer.signed_off_by == leader and answer.sent_at == sign_day
+    assert answer.signed_by == "王局长"
     # The on-time measure counts the day the answer went, not the day the clerk wrote it.
     task = lead_of(proposal).task
     assert task.submitted_at == sign_day
@@ -94,6 +96,30 @@ def test_the_leaders_sign_off_sends_the_answer_to_the_proposers(client, world, l
     assert "已将老旧小区加装电梯纳入年度民生实事" in page and "评价本答复" in page
     # The department's own steps before sending stay the department's.
     assert "提交答复待签发" not in page
+
+
+def test_the_letter_names_the_leader_who_signed_it_off(client, world, leader):
+    """The clerk typed the leader they expected; a deputy signs it off: the letter, the
+    proposers' page and the history name the deputy."""
+    from pypdf import PdfReader
+
+    deputy = user_with_role(
+        Role.DEPARTMENT_LEADER, world.district, department=world.housing, full_name="李副局长"
+    )
+    answer = waiting_answer(world)
+    assert answer.signed_by == "王局长"
+    services.answer_sign_off(answer=answer, actor=deputy)
+    answer.refresh_from_db()
+    assert answer.signed_by == "李副局长"
+    event = Event.objects.get(verb="proposal.answer_sign_off")
+    assert event.actor == deputy and event.data["signed_by"] == ["王局长", "李副局长"]
+    client.force_login(world.user("zhang"))
+    page = client.get(answer.assignment.proposal.get_absolute_url()).content.decode()
+    assert "签发：李副局长" in page and "王局长" not in page
+    pdf = client.get(f"/proposals/dept/answers/{answer.pk}/letter.pdf")
+    assert pdf.status_code == 200
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert "李副局长" in text and "王局长" not in text
 
 
 def test_the_clerk_revises_the_waiting_answer_in_place(client, world, leader):

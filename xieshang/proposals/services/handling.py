@@ -461,15 +461,22 @@ def answer_sign_off(*, answer: Answer, actor) -> Answer:
         )
     if answer.sent_at is None and assignment.status != Assignment.Status.HANDLING:
         raise TransitionError(_("该提案已答复或已退回，这份答复不能再签发。"))
+    # The letter names who signed it: the clerk typed the leader they expected (the
+    # department's leader name by default), and another leader may be the one who signs.
+    typed = answer.signed_by
+    answer.signed_by = actor.full_name or typed
     answer.signed_off_by = actor
     answer.signed_off_at = timezone.now()
-    answer.save(update_fields=["signed_off_by", "signed_off_at"])
+    answer.save(update_fields=["signed_by", "signed_off_by", "signed_off_at"])
+    data = {"department": assignment.department.name, "answer": answer.pk}
+    if answer.signed_by != typed:
+        data["signed_by"] = [typed, answer.signed_by]
     record_event(
         actor=actor,
         verb="proposal.answer_sign_off",
         subject=proposal,
         note=answer.doc_number,
-        data={"department": assignment.department.name, "answer": answer.pk},
+        data=data,
     )
     if answer.sent_at is None:
         _send(answer, assignment, proposal, actor)
