@@ -8,11 +8,14 @@ import io
 
 import pytest
 import time_machine
+from django.utils import timezone
+from pypdf import PdfReader
 
 from tests.factories import user_with_role
 from tests.proposals.test_department_pages import ANSWER_POST, ASSIGN_DAY, assigned, lead_of
 from xieshang.core.audit import history
 from xieshang.core.models import Event, Notification
+from xieshang.core.text import chinese_date
 from xieshang.followups.models import Task
 from xieshang.orgs.models import Role
 from xieshang.proposals import figures, services
@@ -94,6 +97,14 @@ def test_the_leaders_sign_off_sends_the_answer_to_the_proposers(client, world, l
     client.force_login(world.user("zhang"))
     page = client.get(proposal.get_absolute_url()).content.decode()
     assert "已将老旧小区加装电梯纳入年度民生实事" in page and "评价本答复" in page
+    # Dated the day it went out, on the page and on the letter, not the day it was written.
+    sent_on, written_on = (chinese_date(timezone.localdate(d)) for d in (sign_day, ASSIGN_DAY))
+    article = page[page.index(f'id="answer-{answer.pk}"') :]
+    article = article[: article.index("</article>")]
+    assert sent_on in article and written_on not in article
+    pdf = client.get(f"/proposals/dept/answers/{answer.pk}/letter.pdf")
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert sent_on in text.replace("\n", "") and written_on not in text.replace("\n", "")
     # The department's own steps before sending stay the department's.
     assert "提交答复待签发" not in page
 
@@ -101,8 +112,6 @@ def test_the_leaders_sign_off_sends_the_answer_to_the_proposers(client, world, l
 def test_the_letter_names_the_leader_who_signed_it_off(client, world, leader):
     """The clerk typed the leader they expected; a deputy signs it off: the letter, the
     proposers' page and the history name the deputy."""
-    from pypdf import PdfReader
-
     deputy = user_with_role(
         Role.DEPARTMENT_LEADER, world.district, department=world.housing, full_name="李副局长"
     )

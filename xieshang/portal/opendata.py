@@ -156,7 +156,7 @@ def _proposal_rows(proposals: list) -> list[dict]:
                     f"{a.category}类 {labels.get(a.category, '')}".strip() for a in found
                 ),
                 "answered_on": (
-                    timezone.localdate(max(a.answered_at for a in found)) if found else None
+                    timezone.localdate(max(a.sent_at for a in found)) if found else None
                 ),
                 "published_at": p.published_at,
                 "answer": joined(

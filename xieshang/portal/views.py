@@ -83,7 +83,7 @@ def proposal_detail(request, pk: int):
             "role": a.assignment.get_role_display(),
             "category": a.category,
             "category_label": categories.get(a.category, ""),
-            "answered_at": a.answered_at,
+            "answered_at": a.sent_at,
             "text": strip_contacts(a.text, known),
         }
         for a in answers

@@ -40,7 +40,9 @@ def answer_letter_context(answer) -> dict:
     organisation = proposal.organisation
     categories = services.outcome_categories(organisation)
     proposers = services.proposers(proposal)
-    answered_on = timezone.localtime(answer.answered_at).date()
+    # A letter is dated the day it went out (signed off and sent); a draft waiting for the
+    # leader's signature, the day it was written.
+    answered_on = timezone.localtime(answer.sent_at or answer.answered_at).date()
     co_departments = [
         a.department.name
         for a in proposal.assignments.filter(role="co", round=assignment.round).select_related(
