@@ -167,3 +167,51 @@ def test_the_committee_confirms_for_a_co_signer_on_the_proposal_page(client, wor
     proposal.refresh_from_db()
     assert proposal.status == S.SUBMITTED
     assert statuses(proposal)["王建国"] == Signer.Status.CONFIRMED
+
+
+# --- A reminder when an invitation waits ----------------------------------------------------
+
+
+@pytest.mark.clause("C4.6")
+def test_an_unanswered_invitation_is_reminded_once_after_three_working_days(client, world):
+    # Sent on Thursday 5 March 2026 (Beijing): three working days on is Tuesday the 10th.
+    with time_machine.travel(dt.datetime(2026, 3, 5, 2, 0, tzinfo=dt.UTC), tick=False):
+        proposal = cosigning(world)
+    services.signer_respond(proposal=proposal, actor=world.user("wang"), confirm=True)
+    client.force_login(world.reviewer)
+    page = client.get(proposal.get_absolute_url()).content.decode()
+    assert "2026年3月5日邀请" in page  # the committee sees how long it has waited
+    assert services.cosign_remind(today=dt.date(2026, 3, 9)) == 0
+    assert services.cosign_remind(today=dt.date(2026, 3, 10)) == 1
+    assert services.cosign_remind(today=dt.date(2026, 3, 11)) == 0  # once
+
+    def titles(key):
+        return list(
+            Notification.objects.filter(recipient=world.user(key)).values_list("title", flat=True)
+        )
+
+    assert titles("li").count(f"联名提案仍待您确认：{proposal.title}") == 1
+    assert not any("仍待您确认" in t for t in titles("wang"))  # he has answered
+    told = Notification.objects.get(
+        recipient=world.user("zhang"), title__startswith="联名邀请尚未全部答复"
+    )
+    assert "李明" in told.body and "王建国" not in told.body and "撤回" in told.body
+
+
+def test_no_reminder_once_the_proposal_left_co_signing_and_the_office_sets_the_days(world):
+    from xieshang.orgs import config
+    from xieshang.proposals import rules
+
+    with time_machine.travel(dt.datetime(2026, 3, 5, 2, 0, tzinfo=dt.UTC), tick=False):
+        config.set_value(world.district, rules.COSIGN_REMIND_DAYS, 5, actor=world.office)
+        waiting = cosigning(world, cosigners=["wang"])
+        answered = cosigning(world, cosigners=["li"])
+    services.cosign_withdraw_pending(proposal=answered, actor=world.user("zhang"))
+    assert services.cosign_remind(today=dt.date(2026, 3, 11)) == 0
+    assert services.cosign_remind(today=dt.date(2026, 3, 12)) == 1
+    assert waiting.signers.get().reminded_at is not None
+    assert answered.signers.get().reminded_at is None
+    # The scheduler runs it every morning.
+    from xieshang.core import scheduler
+
+    assert "proposals.remind_cosigners" in scheduler.registry()

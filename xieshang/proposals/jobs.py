@@ -13,6 +13,14 @@ def publish_due() -> int:
     return publish()
 
 
+@periodic("proposals.remind_cosigners", at=dt.time(8, 30))
+def remind_cosigners() -> int:
+    """Remind the co-signers whose invitation has waited a few working days (once)."""
+    from .services import cosign_remind
+
+    return cosign_remind()
+
+
 @periodic("proposals.refresh_suggestion_models", every=dt.timedelta(minutes=10))
 def refresh_suggestion_models() -> int:
     """Enqueue a rebuild of the department-suggestion models that are missing or stale (new

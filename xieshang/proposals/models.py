@@ -186,6 +186,10 @@ class Signer(ChoiceLabels):
     order = models.PositiveSmallIntegerField(default=2)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.INVITED)
     responded_at = models.DateTimeField(null=True, blank=True)
+    # When the invitation went out (the draft's submission), and when the co-signer was
+    # reminded of it, once (`services.cosign_remind`).
+    invited_at = models.DateTimeField(_("邀请时间"), null=True, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("联名提案人")

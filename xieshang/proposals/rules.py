@@ -21,6 +21,13 @@ REVIEW_DAYS = define(
     _("自提交之日起计算；已提交提案的审查期限按提交时的规则计算，修改后不变。"),
     source=_("SPEC § 提案：审查时限默认10个工作日"),
 )
+COSIGN_REMIND_DAYS = define(
+    "proposals.cosign_remind_working_days",
+    3,
+    _("联名确认提醒（工作日）"),
+    _("联名邀请发出后满该工作日数仍未答复的，提醒联名人一次，并告知第一提案人可撤回未答复的邀请。"),
+    source=_("本系统默认：联名不设截止，由第一提案人决定等待多久"),
+)
 RETURN_DAYS = define(
     "proposals.return_working_days",
     5,

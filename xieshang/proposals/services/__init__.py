@@ -11,6 +11,7 @@ from .attachments import attachment_add, attachment_remove
 from .common import EDITABLE, REVIEWABLE, S, access_can, months_later
 from .drafting import (
     DRAFT_FIELDS,
+    cosign_remind,
     cosign_withdraw_pending,
     proposal_create,
     proposal_delete_draft,
@@ -62,6 +63,7 @@ __all__ = [
     "proposal_delete_draft",
     "signer_respond",
     "signer_confirm_for",
+    "cosign_remind",
     "cosign_withdraw_pending",
     "proposal_accept",
     "proposal_merge",

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from xieshang.core import calendar, counters
 from xieshang.core.audit import TransitionError, lock, record_event, save_versioned, transition
 from xieshang.core.notifications import notify
+from xieshang.core.text import chinese_date
 from xieshang.orgs import config
 from xieshang.orgs.models import Session
 
@@ -233,6 +234,7 @@ def proposal_submit(*, proposal: Proposal, actor) -> Proposal:
         transition(
             proposal, to=S.COSIGNING, allowed_from=[S.DRAFT], actor=actor, verb="proposal.submit"
         )
+        pending.update(invited_at=timezone.now(), reminded_at=None)
         for signer in pending.select_related("member__user"):
             if signer.member.user_id:
                 notify(
@@ -372,3 +374,67 @@ def proposal_delete_draft(*, proposal: Proposal, actor) -> None:
     proposal.delete()
     for file in stored:
         transaction.on_commit(lambda f=file: f.storage.delete(f.name))
+
+
+def cosign_remind(*, today: dt.date | None = None) -> int:
+    """The daily reminder of unanswered co-signing invitations: once an invitation has
+    waited the organisation's `COSIGN_REMIND_DAYS` working days, the co-signer is reminded
+    (once) and the first proposer told who has not answered, and that the invitations can
+    be withdrawn. Returns how many co-signers were reminded. Idempotent: `reminded_at`."""
+    today = today or _today()
+    waiting = (
+        Signer.objects.filter(
+            status=Signer.Status.INVITED,
+            proposal__status=S.COSIGNING,
+            invited_at__isnull=False,
+            reminded_at__isnull=True,
+        )
+        .select_related(
+            "member__user",
+            "proposal__organisation",
+            "proposal__first_proposer__user",
+            "proposal__created_by",
+        )
+        .order_by("proposal_id", "order", "pk")
+    )
+    due: dict[int, list[Signer]] = {}
+    for signer in waiting:
+        proposal = signer.proposal
+        days = config.get(proposal.organisation, rules.COSIGN_REMIND_DAYS)
+        invited = timezone.localtime(signer.invited_at).date()
+        if calendar.add_working_days(invited, days) <= today:
+            due.setdefault(proposal.pk, []).append(signer)
+    for signers in due.values():
+        proposal = signers[0].proposal
+        with transaction.atomic():
+            Signer.objects.filter(pk__in=[s.pk for s in signers]).update(reminded_at=timezone.now())
+            for signer in signers:
+                if signer.member.user_id:
+                    notify(
+                        [signer.member.user],
+                        title=_("联名提案仍待您确认：%(title)s") % {"title": proposal.title},
+                        body=_("第一提案人%(name)s于%(date)s邀请您联名，请确认或谢绝。")
+                        % {
+                            "name": proposal.first_proposer or "",
+                            "date": chinese_date(timezone.localtime(signer.invited_at).date()),
+                        },
+                        url=proposal.get_absolute_url(),
+                        dedupe_key=f"proposal:{proposal.pk}:cosign_remind:{signer.pk}",
+                        channels=("inbox", "sms"),
+                    )
+            # Whoever sent the invitations: the first proposer, or the office that entered a
+            # paper proposal for a member without an account.
+            first = proposal.first_proposer
+            author = first.user if first and first.user_id else proposal.created_by
+            if author is not None:
+                notify(
+                    [author],
+                    title=_("联名邀请尚未全部答复：%(title)s") % {"title": proposal.title},
+                    body=_(
+                        "尚未答复：%(names)s。已提醒其确认；如不再等待，可在提案页撤回未答复的邀请并提交审查。"
+                    )
+                    % {"names": "、".join(str(s.member) for s in signers)},
+                    url=proposal.get_absolute_url(),
+                    dedupe_key=f"proposal:{proposal.pk}:cosign_remind",
+                )
+    return sum(len(signers) for signers in due.values())
