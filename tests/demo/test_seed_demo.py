@@ -247,6 +247,11 @@ def test_the_demo_district_has_a_year_of_proposals_in_every_state():
 
     verbs = set(history(answered).values_list("verb", flat=True))
     assert {"proposal.submit", "proposal.accept", "proposal.assign", "proposal.answer"} <= verbs
+    # A co-signer waiting was invited the day the proposal's history says it was sent.
+    waiting = proposals.filter(status=Proposal.Status.COSIGNING).first()
+    sent = history(waiting).get(verb="proposal.submit").created_at
+    for signer in waiting.signers.all():
+        assert abs(signer.invited_at - sent).total_seconds() < 60
 
 
 def test_every_mention_of_a_proposal_number_names_that_proposal(client):

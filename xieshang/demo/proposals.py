@@ -726,6 +726,11 @@ class ProposalDemo:
             lambda p: deltas[p.pk],
         )
         move(
+            Signer.objects.filter(proposal_id__in=ids),
+            ["invited_at", "responded_at"],
+            lambda s: deltas[s.proposal_id],
+        )
+        move(
             Assignment.objects.filter(proposal_id__in=ids),
             ["assigned_at"],
             lambda a: deltas[a.proposal_id],
