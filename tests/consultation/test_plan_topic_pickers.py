@@ -21,7 +21,7 @@ def select(page: str, name: str) -> str:
 
 def options(block: str) -> list[str]:
     found = re.findall(r"<option[^>]*>([^<]*)</option>", block)
-    return [text for text in found if text != "---------"]
+    return [text for text in found if text not in ("请选择", "（无）")]
 
 
 def ask(client, source, status=200, **params):

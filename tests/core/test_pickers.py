@@ -49,7 +49,7 @@ def test_the_assignment_pickers_find_a_department_by_its_pinyin(client):
     client.force_login(world.reviewer)
     html = client.get(reverse("proposals:detail", args=[proposal.pk])).content.decode()
     # The page lists none of them: they are searched on the server, pinyin included.
-    assert options(html, "id_assign-lead") == [("---------", "")]
+    assert options(html, "id_assign-lead") == [("（无）", "")]
     assert options(html, "id_assign-others") == []
     assert assign_picker(client, world, q="qczj") == ["区财政局"]
     assert assign_picker(client, world, q="qujiaoyu") == ["区教育局"]

@@ -95,7 +95,7 @@ def test_the_widget_renders_only_the_chosen_option_and_the_source(tree):
         DepartmentFactory(organisation=a, name=f"甲区第{n}局")
     chosen = Department.objects.get(name="甲区教育局")
     html = str(DeptForm(initial={"department": chosen.pk}, org=a)["department"])
-    assert re.findall(r"<option[^>]*>([^<]*)</option>", html) == ["---------", "甲区教育局"]
+    assert re.findall(r"<option[^>]*>([^<]*)</option>", html) == ["请选择", "甲区教育局"]
     assert f'data-picker-source="/pickers/departments/?organisation={a.pk}"' in html
     assert 'name="department__q"' in html  # the no-JavaScript box
     assert "required" not in html.split("<select")[1].split(">")[0]

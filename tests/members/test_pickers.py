@@ -77,7 +77,7 @@ def test_the_contact_form_searches_members_accounts_and_units_in_scope(client):
     client.force_login(c.clerk)
 
     html = client.get(reverse("members:contact_create"), {"member": wang.pk}).content.decode()
-    assert options(html, "member") == ["---------", "王委员"]  # the chosen one only
+    assert options(html, "member") == ["请选择", "王委员"]  # the chosen one only
     assert "李委员" not in html
     assert source_of(html, "member") == "/pickers/contact-members/"
     assert options(html, "by_user") == ["—"]
@@ -198,7 +198,7 @@ def test_a_city_clerk_picks_the_committee_and_its_sector_on_the_server(client):
     make_org("外市政协", level=Level.CITY)
     client.force_login(city.clerk)
     html = client.get(reverse("members:create")).content.decode()
-    assert options(html, "organisation") == ["---------"]
+    assert options(html, "organisation") == ["请选择"]
     assert "perm=members.edit" in source_of(html, "organisation")
     assert source_of(html, "sector") == "/pickers/member-form-sectors/?multi=1"
     # Several committees' special committees: a picker, not a hundred checkboxes.
@@ -241,7 +241,7 @@ def test_the_party_group_forms_search_the_terms_members_and_seats(client):
     org = {"organisation": c.org.pk}
     assert options(html, "leader") == ["—"]
     assert source_of(html, "leader") == f"/pickers/party-leaders/?organisation={c.org.pk}"
-    assert options(html, "seat") == ["---------"]
+    assert options(html, "seat") == ["请选择"]
     assert source_of(html, "seat") == f"/pickers/party-seats/?organisation={c.org.pk}"
     assert ask(client, "party-leaders", q="ldy", **org) == ["李党员"]
     assert ask(client, "party-leaders", q="赵民盟", **org) == []  # not a CPC member

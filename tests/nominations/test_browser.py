@@ -45,7 +45,7 @@ def test_a_round_goes_from_candidates_to_the_new_terms_member_list(browser, live
     org.get_by_role("link", name=r.title).click()
     org.get_by_role("link", name="提名人选").click()
     # Only the parties this department nominates are offered (C5.1).
-    expect(org.get_by_label("政治面貌").locator("option")).to_have_text(["---------", "中国共产党"])
+    expect(org.get_by_label("政治面貌").locator("option")).to_have_text(["请选择", "中国共产党"])
     org.get_by_label("政治面貌").select_option(label="中国共产党")
     org.get_by_label("姓名").fill("王新")
     org.get_by_label("性别").select_option(label="男")

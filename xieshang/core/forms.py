@@ -23,6 +23,24 @@ VERB_GROUPS = {
 }
 
 
+DASHES = "---------"  # Django's label of the empty choice
+
+
+def _name_the_empty_choice(field: forms.Field) -> None:
+    """Django's "---------" said in words: 请选择 where a choice is required, （无） where
+    none is a valid answer. Filter forms name theirs themselves (全部, 全部界别…)."""
+    if not isinstance(field, forms.ChoiceField) or isinstance(field, forms.MultipleChoiceField):
+        return
+    label = _("请选择") if field.required else _("（无）")
+    if isinstance(field, forms.ModelChoiceField):
+        if field.empty_label == DASHES:
+            field.empty_label = label
+        return
+    choices = list(field.choices)
+    if choices and choices[0][0] == "" and str(choices[0][1]) == DASHES:
+        field.choices = [("", label), *choices[1:]]
+
+
 def style_widgets(form: forms.BaseForm) -> None:
     """Bootstrap classes on every widget, so templates render fields plainly (and no inline
     styles are ever needed: the CSP forbids them). One place for every form in the app.
@@ -32,6 +50,7 @@ def style_widgets(form: forms.BaseForm) -> None:
     for field in form.fields.values():
         if isinstance(field, forms.ModelChoiceField):
             field.widget = with_pinyin(field.widget)
+        _name_the_empty_choice(field)
         widget = field.widget
         if isinstance(
             widget, forms.CheckboxInput | forms.RadioSelect | forms.CheckboxSelectMultiple
@@ -497,7 +516,10 @@ class AuditFilterForm(StyledForm, forms.Form):
     actor = forms.CharField(label=_("操作人"), max_length=150, required=False)
     verb = forms.ChoiceField(label=_("动作"), required=False)
     organisation = forms.ModelChoiceField(
-        label=_("组织"), queryset=Organisation.objects.none(), required=False
+        label=_("组织"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        empty_label=_("全部组织"),
     )
     q = forms.CharField(label=_("关键词"), max_length=100, required=False)
 

@@ -200,7 +200,10 @@ class RegisterFilter(forms.Form):
         required=False,
     )
     street = forms.ModelChoiceField(
-        label=_("街道"), queryset=Organisation.objects.none(), required=False
+        label=_("街道"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        empty_label=_("全部街道"),
     )
 
     def __init__(self, *args, streets, **kwargs):

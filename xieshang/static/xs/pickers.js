@@ -1,5 +1,5 @@
 // Search-as-you-type pickers (Tom Select) for the selects where scrolling is no way to choose:
-// every multiple select, every select with more than MANY choices (the empty "---------"
+// every multiple select, every select with more than MANY choices (the empty choice
 // not counted, so the twelve months stay a plain select), and any select marked
 // data-picker. data-no-picker keeps a select native.
 //
@@ -106,7 +106,7 @@
           return ranks[item.value] || 0;
         };
       },
-      // In the server's order, the empty choice ("---------", "不提建议") first. Not by
+      // In the server's order, the empty choice ("（无）", "不提建议") first. Not by
       // Tom Select's $score and $order: with nothing typed it sorts by $order alone, and a
       // load restarts the numbering, so the empty choice tied with the first answer and
       // landed second or further down.
