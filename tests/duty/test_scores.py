@@ -1,5 +1,6 @@
 import datetime as dt
 import io
+import re
 from decimal import Decimal
 
 import pytest
@@ -116,14 +117,26 @@ def test_it_refuses_a_stale_score_table_edit(client):
         f"r{rule.pk}-cap": "",
         f"r{rule.pk}-version": str(rule.version),
     }
-    ScoreRule.objects.filter(pk=rule.pk).update(version=rule.version + 1)
+    # Someone else sets it to 9 points meanwhile.
+    ScoreRule.objects.filter(pk=rule.pk).update(points=9, version=rule.version + 1)
     for other in ScoreRule.objects.filter(organisation=org, year=YEAR).exclude(pk=rule.pk):
         data[f"r{other.pk}-points"] = str(other.points)
         data[f"r{other.pk}-cap"] = "" if other.cap is None else str(other.cap)
         data[f"r{other.pk}-version"] = str(other.version)
     response = client.post(url, data)
     assert response.status_code == 400
-    assert "已被他人修改" in response.content.decode()
+    page = response.content.decode()
+    assert "已被他人修改" in page
+    # The row says what it is now and keeps what this user typed; only it is marked.
+    assert page.count("他人已改为") == 1 and "他人已改为：每项9.00分" in page
+    assert f'name="r{rule.pk}-points" value="7' in page
+    assert ScoreRule.objects.get(pk=rule.pk).points == 9
+    # Having looked, saving again keeps this user's 7.
+    version = re.search(rf'name="r{rule.pk}-version" value="(\d+)"', page).group(1)
+    assert version == str(rule.version + 1)
+    data[f"r{rule.pk}-version"] = version
+    assert client.post(url, data).status_code == 302
+    assert ScoreRule.objects.get(pk=rule.pk).points == 7
 
 
 def _seat_many(org, term, n):

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from xieshang.core import access
 from xieshang.core import exports as core_exports
 from xieshang.core.audit import StaleEdit, TransitionError, history
-from xieshang.core.forms import add_service_errors, refused_first
+from xieshang.core.forms import add_service_errors, refuse_stale, refused_first
 from xieshang.core.params import paginate, year_param
 from xieshang.core.pdf import heading, pdf_response, render_pdf
 from xieshang.core.text import chinese_date
@@ -230,6 +230,25 @@ def evaluation_export(request):
     )
 
 
+def _stale_rows(forms) -> str:
+    """A score table saved by someone else meanwhile: each row they changed says what it is
+    now and carries its current version, so that saving again, having looked, keeps what
+    this user typed (`core.forms.refuse_stale`); the other rows save as typed."""
+    from .models import ScoreRule
+
+    current = {r.pk: r for r in ScoreRule.objects.filter(pk__in=[rule.pk for rule, _f in forms])}
+    for rule, form in forms:
+        now = current.get(rule.pk)
+        if now is None or now.version == form.cleaned_data["version"]:
+            continue
+        refuse_stale(form, StaleEdit(current_version=now.version))
+        form.stale_note = _("他人已改为：每项%(points)s分，上限%(cap)s。") % {
+            "points": now.points,
+            "cap": now.cap if now.cap is not None else _("不限"),
+        }
+    return _("标出的计分规则已被他人修改。如确认以您填写的内容为准，请再次保存。")
+
+
 @login_required
 def rules_edit(request):
     org = _office_org(request)
@@ -263,7 +282,7 @@ def rules_edit(request):
                     organisation=org, year=year, actor=request.user, changes=changes
                 )
             except StaleEdit:
-                error = _("计分规则已被他人修改，请刷新后重新填写。")
+                error = _stale_rows(forms)
             else:
                 messages.success(request, _("已保存%(n)d项修改。") % {"n": n})
                 return redirect(f"{request.path}?year={year}")
