@@ -20,9 +20,8 @@ def select(page: str, name: str) -> str:
 
 
 def options(block: str) -> list[str]:
-    return [
-        text for text in re.findall(r"<option[^>]*>([^<]*)</option>", block) if text != "---------"
-    ]
+    """The organisations a select carries, not its empty choice (none, or all for a filter)."""
+    return [text for text in re.findall(r'<option value="[^"]+"[^>]*>([^<]*)</option>', block)]
 
 
 def ask(client, source, status=200, **params):

@@ -44,7 +44,7 @@ def test_the_assignment_form_searches_the_proposals_units_on_the_server(client, 
     lead, others = select(page, "id_assign-lead"), select(page, "id_assign-others")
     assert f'data-picker-source="{source}"' in lead and f'data-picker-source="{source}"' in others
     # Only the proposer's suggested unit, chosen in advance; none of the other units.
-    assert re.findall(r"<option[^>]*>([^<]*)</option>", lead) == ["---------", "区教育局"]
+    assert re.findall(r"<option[^>]*>([^<]*)</option>", lead) == ["（无）", "区教育局"]
     assert "<option" not in others
     assert ">区财政局</option>" not in page
 

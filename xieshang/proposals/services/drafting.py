@@ -404,10 +404,26 @@ def cosign_remind(*, today: dt.date | None = None) -> int:
         invited = timezone.localtime(signer.invited_at).date()
         if calendar.add_working_days(invited, days) <= today:
             due.setdefault(proposal.pk, []).append(signer)
+    reminded = 0
     for signers in due.values():
         proposal = signers[0].proposal
         with transaction.atomic():
-            Signer.objects.filter(pk__in=[s.pk for s in signers]).update(reminded_at=timezone.now())
+            # Under the lock, only those still unanswered and not yet reminded: a co-signer
+            # may answer, or a second run of the job remind, between the read and now.
+            still = set(
+                Signer.objects.select_for_update()
+                .filter(
+                    pk__in=[s.pk for s in signers],
+                    status=Signer.Status.INVITED,
+                    reminded_at__isnull=True,
+                )
+                .values_list("pk", flat=True)
+            )
+            signers = [s for s in signers if s.pk in still]
+            if not signers:
+                continue
+            Signer.objects.filter(pk__in=still).update(reminded_at=timezone.now())
+            reminded += len(signers)
             for signer in signers:
                 if signer.member.user_id:
                     notify(
@@ -437,4 +453,4 @@ def cosign_remind(*, today: dt.date | None = None) -> int:
                     url=proposal.get_absolute_url(),
                     dedupe_key=f"proposal:{proposal.pk}:cosign_remind",
                 )
-    return sum(len(signers) for signers in due.values())
+    return reminded
