@@ -20,6 +20,10 @@ def database_as_deployed(tmp_path):
     connection.ensure_connection()
     target = sqlite3.connect(path)
     connection.connection.backup(target)
+    # A deployed file is in WAL mode already. Left to the threads' first connections, the
+    # switch needs the file to itself, and one of a dozen connecting at once could be told
+    # "database is locked" without waiting (seen in CI on a busy machine).
+    target.execute("PRAGMA journal_mode=WAL")
     target.close()
     # Threads build their connections from this same settings dict.
     memory_name, memory_connection = connection.settings_dict["NAME"], connection.connection
