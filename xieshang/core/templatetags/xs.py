@@ -2,6 +2,7 @@
 
 from django import template
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from xieshang.core import calendar, pii
@@ -38,7 +39,7 @@ def current_page(context, url: str, exact: bool = False) -> str:
     request = context.get("request")
     path = getattr(request, "path", "")
     if path == url or (not exact and path.startswith(url)):
-        return format_html(' aria-current="page"')
+        return mark_safe(' aria-current="page"')
     return ""
 
 
