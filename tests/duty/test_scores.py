@@ -139,6 +139,48 @@ def test_it_refuses_a_stale_score_table_edit(client):
     assert ScoreRule.objects.get(pk=rule.pk).points == 7
 
 
+def _posted(page: str) -> dict:
+    """What the browser sends from the score table as the page drew it."""
+    field = r'<input[^>]*?name="((?:initial-)?r\d+-\w+)"[^>]*?value="([^"]*)"'
+    return dict(re.findall(field, page))
+
+
+def test_a_score_table_save_leaves_rows_it_did_not_touch_as_someone_else_set_them(client):
+    org, _term, office, _member = setting()
+    client.force_login(office)
+    url = reverse("duty:rules") + f"?year={YEAR}"
+    data = _posted(client.get(url).content.decode())
+    mine, theirs = ScoreRule.objects.filter(organisation=org, year=YEAR).order_by("pk")[:2]
+    assert f"r{theirs.pk}-points" in data and f"initial-r{theirs.pk}-points" in data
+    data[f"r{mine.pk}-points"] = "7"
+    # Someone else sets another row to 9 points while this page is open.
+    ScoreRule.objects.filter(pk=theirs.pk).update(points=9, version=theirs.version + 1)
+    assert client.post(url, data).status_code == 302
+    assert ScoreRule.objects.get(pk=mine.pk).points == 7
+    assert ScoreRule.objects.get(pk=theirs.pk).points == 9
+    change = Event.objects.filter(verb="duty.rules_update").latest("pk").data["changes"]
+    assert list(change) == [mine.kind]
+
+
+def test_a_conflict_on_one_row_shows_the_untouched_rows_as_they_are_now(client):
+    org, _term, office, _member = setting()
+    client.force_login(office)
+    url = reverse("duty:rules") + f"?year={YEAR}"
+    data = _posted(client.get(url).content.decode())
+    mine, theirs = ScoreRule.objects.filter(organisation=org, year=YEAR).order_by("pk")[:2]
+    data[f"r{mine.pk}-points"] = "7"
+    ScoreRule.objects.filter(pk=mine.pk).update(points=8, version=mine.version + 1)
+    ScoreRule.objects.filter(pk=theirs.pk).update(points=9, version=theirs.version + 1)
+    page = client.post(url, data).content.decode()
+    assert page.count("他人已改为") == 1 and "他人已改为：每项8.00分" in page
+    assert f'name="r{mine.pk}-points" value="7' in page
+    assert f'name="r{theirs.pk}-points" value="9.00"' in page
+    # Saving again, having looked, keeps this user's 7 and the other's 9.
+    assert client.post(url, _posted(page)).status_code == 302
+    assert ScoreRule.objects.get(pk=mine.pk).points == 7
+    assert ScoreRule.objects.get(pk=theirs.pk).points == 9
+
+
 def _seat_many(org, term, n):
     for i in range(n):
         member = MemberFactory(organisation=org)

@@ -121,6 +121,9 @@ class ScoreRuleForm(StyledForm):
         decimal_places=2,
         min_value=Decimal(-100),
         max_value=Decimal(100),
+        # The value as loaded travels with the form, so a save sends only the rows this
+        # user changed: a row someone else changed meanwhile is left as they set it.
+        show_hidden_initial=True,
     )
     cap = forms.DecimalField(
         label=_("年度上限"),
@@ -129,5 +132,10 @@ class ScoreRuleForm(StyledForm):
         min_value=Decimal(0),
         max_value=Decimal(1000),
         required=False,
+        show_hidden_initial=True,
     )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def touched(self) -> bool:
+        """Whether this user changed the row from what their page loaded."""
+        return bool({"points", "cap"} & set(self.changed_data))

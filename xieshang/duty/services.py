@@ -201,8 +201,8 @@ def rules_update(*, organisation, year: int, actor, changes: dict) -> int:
             organisation=organisation, year=year, pk__in=list(changes)
         ):
             version, points, cap = changes[rule.pk]
-            if rule.points == points and rule.cap == cap and rule.version == version:
-                continue
+            if rule.points == points and rule.cap == cap:
+                continue  # already as this user wants it, whoever set it
             before = (str(rule.points), str(rule.cap) if rule.cap is not None else "")
             rule.points, rule.cap = points, cap
             save_versioned(rule, expected_version=version, fields=["points", "cap"])

@@ -230,23 +230,35 @@ def evaluation_export(request):
     )
 
 
-def _stale_rows(forms) -> str:
-    """A score table saved by someone else meanwhile: each row they changed says what it is
-    now and carries its current version, so that saving again, having looked, keeps what
-    this user typed (`core.forms.refuse_stale`); the other rows save as typed."""
+def _stale_rows(forms) -> tuple[list, str]:
+    """A score table saved by someone else meanwhile. Each row both changed says what it
+    is now and carries its current version, so that saving again, having looked, keeps
+    what this user typed (`core.forms.refuse_stale`). The rows this user did not touch
+    are shown afresh as they are now."""
     from .models import ScoreRule
 
     current = {r.pk: r for r in ScoreRule.objects.filter(pk__in=[rule.pk for rule, _f in forms])}
+    shown = []
     for rule, form in forms:
-        now = current.get(rule.pk)
-        if now is None or now.version == form.cleaned_data["version"]:
-            continue
-        refuse_stale(form, StaleEdit(current_version=now.version))
-        form.stale_note = _("他人已改为：每项%(points)s分，上限%(cap)s。") % {
-            "points": now.points,
-            "cap": now.cap if now.cap is not None else _("不限"),
-        }
-    return _("标出的计分规则已被他人修改。如确认以您填写的内容为准，请再次保存。")
+        now = current.get(rule.pk, rule)
+        if not form.touched():
+            form = _rule_form(now)
+        elif now.version != form.cleaned_data["version"]:
+            refuse_stale(form, StaleEdit(current_version=now.version))
+            form.stale_note = _("他人已改为：每项%(points)s分，上限%(cap)s。") % {
+                "points": now.points,
+                "cap": now.cap if now.cap is not None else _("不限"),
+            }
+        shown.append((now, form))
+    return shown, _("标出的计分规则已被他人修改。如确认以您填写的内容为准，请再次保存。")
+
+
+def _rule_form(rule, data=None):
+    return ScoreRuleForm(
+        data,
+        prefix=f"r{rule.pk}",
+        initial={"points": rule.points, "cap": rule.cap, "version": rule.version},
+    )
 
 
 @login_required
@@ -255,17 +267,7 @@ def rules_edit(request):
     year = _year(request)
     table = selectors.ensure_rules(org, year)
     bound = request.method == "POST"
-    forms = [
-        (
-            rule,
-            ScoreRuleForm(
-                request.POST if bound else None,
-                prefix=f"r{rule.pk}",
-                initial={"points": rule.points, "cap": rule.cap, "version": rule.version},
-            ),
-        )
-        for rule in table
-    ]
+    forms = [(rule, _rule_form(rule, request.POST if bound else None)) for rule in table]
     error = ""
     if bound:
         if all(f.is_valid() for _r, f in forms):
@@ -276,13 +278,14 @@ def rules_edit(request):
                     f.cleaned_data["cap"],
                 )
                 for rule, f in forms
+                if f.touched()
             }
             try:
                 n = services.rules_update(
                     organisation=org, year=year, actor=request.user, changes=changes
                 )
             except StaleEdit:
-                error = _stale_rows(forms)
+                forms, error = _stale_rows(forms)
             else:
                 messages.success(request, _("已保存%(n)d项修改。") % {"n": n})
                 return redirect(f"{request.path}?year={year}")
