@@ -362,3 +362,30 @@ def test_an_activity_groups_leader_decides_its_leave_and_members_get_the_activit
     services.meeting_close(meeting=activity, actor=w.office)
     assert duty(leader) == [DutyKind.MEETING]
     assert activity.invitations.get(member=m).outcome == "excused"
+
+
+@pytest.mark.clause("C4.13")
+def test_nobody_decides_their_own_leave_a_group_leaders_goes_to_the_office():
+    from xieshang.meetings import selectors
+
+    w = world()
+    leader = w.member("组长", group=w.group)
+    w.group.leader = leader
+    w.group.save()
+    activity = w.meeting(MeetingKind.GROUP, activity_group=w.group, invite=False, publish=False)
+    services.invite(
+        meeting=activity, actor=w.office, criteria=services.InviteCriteria(groups=[w.group])
+    )
+    services.meeting_publish(meeting=activity, actor=w.office)
+    leave = services.leave_submit(
+        invitation=activity.invitations.get(member=leader), actor=leader.user, reason="出差"
+    )
+    # The office is told and queues it; the leader neither queues nor decides it.
+    assert Notification.objects.filter(recipient=w.office, title__startswith="请假待审批").exists()
+    assert not Notification.objects.filter(recipient=leader.user, title__startswith="请假待审批")
+    assert list(selectors.leave_queue(leader.user)) == []
+    assert list(selectors.leave_queue(w.office)) == [leave]
+    with pytest.raises(PermissionDenied):
+        services.leave_decide(leave=leave, approve=True, actor=leader.user)
+    services.leave_decide(leave=leave, approve=True, actor=w.office)
+    assert LeaveRequest.objects.get(pk=leave.pk).status == LeaveRequest.Status.APPROVED

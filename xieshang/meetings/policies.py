@@ -134,7 +134,17 @@ def _is_chair_approver(user, organisation) -> bool:
     return any(i in ids for i in organisation.ancestor_ids())
 
 
+def _asks_themselves(user, leave: LeaveRequest) -> bool:
+    invitation = leave.invitation
+    if invitation.member_id:
+        return invitation.member.user_id == user.pk
+    return invitation.user_id == user.pk
+
+
 def can_decide_leave(user, leave: LeaveRequest) -> bool:
+    """Who decides a leave request, by the meeting's kind; never the one who asked."""
+    if _asks_themselves(user, leave):
+        return False
     meeting = leave.meeting
     kind = approver_kind(meeting)
     if kind == CHAIR:
@@ -177,7 +187,7 @@ def leave_queue_filter(user) -> Q:
         )
     for kinds, where in _by_chair_kinds(manage_paths, setters):
         q |= where & ~Q(meeting__kind__in=kinds)
-    return q
+    return q & ~Q(invitation__member__user=user) & ~Q(invitation__user=user)
 
 
 def _chair_rule_setters() -> list[str]:

@@ -84,8 +84,9 @@ def leave_submit(
         note=reason,
         data={"late": leave.is_late, "sittings": [s.title for s in chosen]},
     )
+    asker = invitation.member.user if invitation.member_id else invitation.user
     notify(
-        leave_approvers(meeting),
+        leave_approvers(meeting, asker=asker),
         title=_("请假待审批：%(n)s · %(t)s") % {"n": invitation.name, "t": meeting.title},
         body=(_("（逾期请假）") if leave.is_late else "") + reason,
         url=reverse("meetings:leave_queue"),
@@ -94,11 +95,15 @@ def leave_submit(
     return leave
 
 
-def leave_approvers(meeting: Meeting) -> list:
-    """The users who decide leave for `meeting` (for the notice; the policy decides)."""
+def leave_approvers(meeting: Meeting, *, asker=None) -> list:
+    """The users who decide leave for `meeting` (for the notice; the policy decides). Nobody
+    decides their own: a group leader's own request goes to the office."""
     from xieshang.orgs.models import Role
 
     kind = policies.approver_kind(meeting)
+    leader = meeting.activity_group.leader if kind == policies.GROUP else None
+    if leader is not None and asker is not None and leader.user_id == asker.pk:
+        kind = None
     org_ids = meeting.organisation.ancestor_ids()
     if kind == policies.CHAIR:
         ras = RoleAssignment.objects.filter(organisation_id__in=org_ids, role=Role.CHAIR)
@@ -116,7 +121,6 @@ def leave_approvers(meeting: Meeting) -> list:
         ).select_related("user")
         return [ra.user for ra in ras]
     if kind == policies.GROUP:
-        leader = meeting.activity_group.leader
         return [leader.user] if leader is not None and leader.user_id else []
     ras = RoleAssignment.objects.filter(organisation_id__in=org_ids, role=Role.OFFICE)
     return [ra.user for ra in ras.select_related("user")]
