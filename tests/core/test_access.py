@@ -107,7 +107,16 @@ def test_it_refuses_a_second_administrator_duty(tree):
     assert access.admin_duty_conflict(admin, Role.AUDIT_ADMIN) == Role.SECURITY_ADMIN
     assert access.admin_duty_conflict(admin, Role.SYSTEM_ADMIN) == Role.SECURITY_ADMIN
     assert access.admin_duty_conflict(admin, Role.SECURITY_ADMIN) is None
-    assert access.admin_duty_conflict(admin, Role.OFFICE) is None
+
+
+def test_an_administrator_duty_is_held_with_no_business_role(tree):
+    """三员分立: an auditor who is also an office clerk reads the records they audit."""
+    city, east, *_ = tree
+    auditor = user_with_role(Role.AUDIT_ADMIN, city)
+    assert access.admin_duty_conflict(auditor, Role.OFFICE) == Role.AUDIT_ADMIN
+    clerk = user_with_role(Role.OFFICE, east)
+    assert access.admin_duty_conflict(clerk, Role.AUDIT_ADMIN) == Role.OFFICE
+    assert access.admin_duty_conflict(clerk, Role.MEMBER) is None
 
 
 def test_it_treats_everyone_but_members_as_staff(tree):

@@ -312,16 +312,15 @@ def home_organisation(user) -> Organisation | None:
 
 
 def admin_duty_conflict(user, new_role: str, exclude_ids: Iterable[int] = ()) -> str | None:
-    """The administrator duty that `user` already holds and that `new_role` would clash
-    with (三员分立), or None."""
-    if new_role not in ADMIN_DUTIES:
-        return None
-    held = {
-        ra.role
-        for ra in user.role_assignments.exclude(pk__in=list(exclude_ids))
-        if ra.role in ADMIN_DUTIES and ra.role != new_role
-    }
-    return next(iter(held), None)
+    """The role `user` already holds that `new_role` would clash with (三员分立), or None.
+    An administrator duty is an account of its own: it is held with no other administrator
+    duty and no business role, so no one audits, secures or runs the system over records
+    they also work on."""
+    held = {ra.role for ra in user.role_assignments.exclude(pk__in=list(exclude_ids))}
+    held.discard(new_role)
+    if new_role in ADMIN_DUTIES:
+        return next(iter(sorted(held)), None)
+    return next(iter(sorted(held & ADMIN_DUTIES)), None)
 
 
 def is_top_level(user, perm: str) -> bool:
