@@ -338,6 +338,16 @@ def test_staff_marking_is_audited_and_only_by_the_office():
     assert (event.to_state, event.actor) == ("late", w.office)
 
 
+def _group_activity(w):
+    """A published activity of w.group with the group's members invited."""
+    activity = w.meeting(MeetingKind.GROUP, activity_group=w.group, invite=False, publish=False)
+    services.invite(
+        meeting=activity, actor=w.office, criteria=services.InviteCriteria(groups=[w.group])
+    )
+    services.meeting_publish(meeting=activity, actor=w.office)
+    return activity
+
+
 @pytest.mark.clause("C4.13")
 def test_an_activity_groups_leader_decides_its_leave_and_members_get_the_activity():
     w = world()
@@ -346,11 +356,7 @@ def test_an_activity_groups_leader_decides_its_leave_and_members_get_the_activit
     w.group.save()
     m = w.member("甲委员", group=w.group)
     outsider = w.member("乙委员")
-    activity = w.meeting(MeetingKind.GROUP, activity_group=w.group, invite=False, publish=False)
-    services.invite(
-        meeting=activity, actor=w.office, criteria=services.InviteCriteria(groups=[w.group])
-    )
-    services.meeting_publish(meeting=activity, actor=w.office)
+    activity = _group_activity(w)
     assert set(activity.invitations.values_list("name", flat=True)) == {"组长", "甲委员"}
     leave = services.leave_submit(
         invitation=activity.invitations.get(member=m), actor=m.user, reason="出差"
@@ -372,11 +378,7 @@ def test_nobody_decides_their_own_leave_a_group_leaders_goes_to_the_office():
     leader = w.member("组长", group=w.group)
     w.group.leader = leader
     w.group.save()
-    activity = w.meeting(MeetingKind.GROUP, activity_group=w.group, invite=False, publish=False)
-    services.invite(
-        meeting=activity, actor=w.office, criteria=services.InviteCriteria(groups=[w.group])
-    )
-    services.meeting_publish(meeting=activity, actor=w.office)
+    activity = _group_activity(w)
     leave = services.leave_submit(
         invitation=activity.invitations.get(member=leader), actor=leader.user, reason="出差"
     )

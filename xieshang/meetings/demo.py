@@ -155,7 +155,7 @@ class _Demo:
             )
             if decide and approver is not None:
                 approve = self.rng.random() < 0.85
-                if inv.member_id and inv.member.user_id == approver.pk:
+                if inv.account == approver:
                     continue  # nobody decides their own; it waits for another approver
                 services.leave_decide(
                     leave=leave,

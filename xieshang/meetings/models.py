@@ -236,6 +236,15 @@ class Invitation(ChoiceLabels):
         return f"{self.meeting} · {self.name}"
 
     @property
+    def account(self):
+        """The login of the invitee: a member's own account, else the invited user."""
+        return self.member.user if self.member_id else self.user
+
+    @property
+    def account_id(self):
+        return self.member.user_id if self.member_id else self.user_id
+
+    @property
     def is_leader(self) -> bool:
         return self.category in (self.Category.LEADER, self.Category.DEPARTMENT)
 

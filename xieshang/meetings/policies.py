@@ -11,7 +11,7 @@
 - A member sees the meetings they are invited to, and only their own invitation.
 """
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
@@ -130,20 +130,14 @@ def delegated_organisation_ids(user) -> set[int]:
 def _is_chair_approver(user, organisation) -> bool:
     if access.can(user, "meetings.leave_approve", organisation):
         return True
-    ids = delegated_organisation_ids(user)
-    return any(i in ids for i in organisation.ancestor_ids())
-
-
-def _asks_themselves(user, leave: LeaveRequest) -> bool:
-    invitation = leave.invitation
-    if invitation.member_id:
-        return invitation.member.user_id == user.pk
-    return invitation.user_id == user.pk
+    # A delegate decides for the node the chair delegated, as the chair would: not for the
+    # committees below it.
+    return organisation.pk in delegated_organisation_ids(user)
 
 
 def can_decide_leave(user, leave: LeaveRequest) -> bool:
     """Who decides a leave request, by the meeting's kind; never the one who asked."""
-    if _asks_themselves(user, leave):
+    if leave.invitation.account_id == user.pk:
         return False
     meeting = leave.meeting
     kind = approver_kind(meeting)
@@ -169,13 +163,16 @@ def leave_queue_filter(user) -> Q:
     if not getattr(user, "is_authenticated", False):
         return Q(pk__in=[])
     q = Q(pk__in=[])
-    chair_paths = access.scope_paths(user, "meetings.leave_approve")
+    chair = access.organisations(user, "meetings.leave_approve")
     delegated = delegated_organisation_ids(user)
     if delegated:
-        chair_paths += Organisation.objects.filter(pk__in=delegated).values_list("path", flat=True)
-    manage_paths = access.scope_paths(user, "meetings.manage")
+        chair = chair | Organisation.objects.filter(pk__in=delegated)
+    manage = access.organisations(user, "meetings.manage")
+    chair_paths = sorted(access.grant_paths(user, "meetings.leave_approve"))
+    chair_paths += Organisation.objects.filter(pk__in=delegated).values_list("path", flat=True)
+    manage_paths = access.grant_paths(user, "meetings.manage")
     setters = _chair_rule_setters() if chair_paths or manage_paths else []
-    for kinds, where in _by_chair_kinds(chair_paths, setters):
+    for kinds, where in _by_chair_kinds(chair, chair_paths, setters):
         q |= where & Q(meeting__kind__in=kinds)
     committees = committee_ids(user)
     if committees:
@@ -185,7 +182,7 @@ def leave_queue_filter(user) -> Q:
         q |= Q(meeting__activity_group__leader=member, meeting__committee__isnull=True) & ~Q(
             meeting__kind__in=_chair_kinds_any()
         )
-    for kinds, where in _by_chair_kinds(manage_paths, setters):
+    for kinds, where in _by_chair_kinds(manage, manage_paths, setters):
         q |= where & ~Q(meeting__kind__in=kinds)
     return q & ~Q(invitation__member__user=user) & ~Q(invitation__user=user)
 
@@ -199,10 +196,12 @@ def _chair_rule_setters() -> list[str]:
     )
 
 
-def _by_chair_kinds(paths: list[str], setters: list[str]) -> list[tuple[list[str], Q]]:
+def _by_chair_kinds(
+    in_scope: QuerySet, paths: list[str], setters: list[str]
+) -> list[tuple[list[str], Q]]:
     """[(kinds the chair approves, a Q on a leave request's meeting organisation)] for the
-    organisations of the subtrees at `paths`: one entry per distinct value of the rule, so
-    the filter stays a few clauses for a province's hundreds of offices.
+    organisations `in_scope`, which lie in the subtrees at `paths`: one entry per distinct
+    value of the rule, so the filter stays a few clauses for a province's hundreds of offices.
 
     When none of `setters` (`_chair_rule_setters`) lies in those subtrees or above them
     (the usual case), one entry, the rule's default over the subtrees, and no organisation
@@ -210,13 +209,10 @@ def _by_chair_kinds(paths: list[str], setters: list[str]) -> list[tuple[list[str
     twice."""
     if not paths:
         return []
-    in_scope = Q(pk__in=[])
-    for path in paths:
-        in_scope |= Q(path__startswith=path)
     if not any(s.startswith(p) or p.startswith(s) for s in setters for p in paths):
         default = list(config.RULES[rules.CHAIR_APPROVED_KINDS].default)
-        return [(default, Q(meeting__organisation__in=Organisation.objects.filter(in_scope)))]
-    organisations = list(Organisation.objects.filter(in_scope))
+        return [(default, Q(meeting__organisation__in=in_scope))]
+    organisations = list(in_scope)
     groups: dict[tuple, tuple[list[str], list[int]]] = {}
     values = config.get_many(organisations, rules.CHAIR_APPROVED_KINDS)
     for org in organisations:

@@ -84,9 +84,8 @@ def leave_submit(
         note=reason,
         data={"late": leave.is_late, "sittings": [s.title for s in chosen]},
     )
-    asker = invitation.member.user if invitation.member_id else invitation.user
     notify(
-        leave_approvers(meeting, asker=asker),
+        leave_approvers(meeting, asker=invitation.account),
         title=_("请假待审批：%(n)s · %(t)s") % {"n": invitation.name, "t": meeting.title},
         body=(_("（逾期请假）") if leave.is_late else "") + reason,
         url=reverse("meetings:leave_queue"),
@@ -98,12 +97,20 @@ def leave_submit(
 def leave_approvers(meeting: Meeting, *, asker=None) -> list:
     """The users who decide leave for `meeting` (for the notice; the policy decides). Nobody
     decides their own: a group leader's own request goes to the office."""
+    return [u for u in _approvers(meeting, asker) if u != asker]
+
+
+def _approvers(meeting: Meeting, asker) -> list:
     from xieshang.orgs.models import Role
 
     kind = policies.approver_kind(meeting)
-    leader = meeting.activity_group.leader if kind == policies.GROUP else None
-    if leader is not None and asker is not None and leader.user_id == asker.pk:
-        kind = None
+    if kind == policies.GROUP:
+        leader = meeting.activity_group.leader
+        if leader is None or not leader.user_id:
+            return []
+        if asker is None or leader.user_id != asker.pk:
+            return [leader.user]
+        kind = None  # the leader's own request: the office decides
     org_ids = meeting.organisation.ancestor_ids()
     if kind == policies.CHAIR:
         ras = RoleAssignment.objects.filter(organisation_id__in=org_ids, role=Role.CHAIR)
@@ -120,8 +127,6 @@ def leave_approvers(meeting: Meeting, *, asker=None) -> list:
             role=Role.COMMITTEE_STAFF, committee_id=meeting.committee_id
         ).select_related("user")
         return [ra.user for ra in ras]
-    if kind == policies.GROUP:
-        return [leader.user] if leader is not None and leader.user_id else []
     ras = RoleAssignment.objects.filter(organisation_id__in=org_ids, role=Role.OFFICE)
     return [ra.user for ra in ras.select_related("user")]
 
@@ -145,10 +150,8 @@ def leave_decide(*, leave: LeaveRequest, approve: bool, actor, note: str = "") -
         note=note,
         extra_fields=["decided_by", "decided_at", "decision_note"],
     )
-    invitation = leave.invitation
-    user = invitation.member.user if invitation.member_id else invitation.user
     notify(
-        [user],
+        [leave.invitation.account],
         title=(_("请假已批准：%(t)s") if approve else _("请假未批准：%(t)s"))
         % {"t": leave.meeting.title},
         body=note or (_("请按时参会。") if not approve else ""),

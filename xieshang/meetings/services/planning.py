@@ -172,11 +172,7 @@ def meeting_cancel(*, meeting: Meeting, actor, note: str) -> Meeting:
 
 def _notify_invitees(meeting: Meeting, invitations) -> None:
     invitations = list(invitations.select_related("member__user", "user"))
-    users = []
-    for inv in invitations:
-        user = inv.member.user if inv.member_id else inv.user
-        if user is not None:
-            users.append(user)
+    users = [inv.account for inv in invitations if inv.account is not None]
     first = meeting.sittings.order_by("start").first()
     when = timezone.localtime(first.start if first else meeting.start)
     body = _(
