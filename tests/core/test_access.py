@@ -37,6 +37,63 @@ def test_it_lets_a_city_clerk_see_members_of_every_child_district(tree):
         assert access.can(clerk, "members.view", org)
 
 
+@pytest.mark.clause("C2.9")
+def test_a_city_clerk_runs_the_city_and_its_streets_but_only_reads_the_districts(tree):
+    """A higher committee receives roll-ups and reports: its office does not edit, decide
+    for or read the personal data of a district's members; the district's own office does."""
+    city, east, west, street = tree
+    city_street = make_org("江城街道", Level.STREET, city)
+    clerk = user_with_role(Role.OFFICE, city)
+    for perm in ("members.edit", "members.view_pii", "members.export", "meetings.manage"):
+        assert access.can(clerk, perm, city) and access.can(clerk, perm, city_street), perm
+        for org in (east, west, street):
+            assert not access.can(clerk, perm, org), (perm, org)
+        assert access.can(user_with_role(Role.OFFICE, east), perm, street), perm
+    for org in (east, west, street):
+        assert access.can(clerk, "members.view", org)
+    # Querysets agree with can(): the city's members to edit, everyone's to read.
+    mine = MemberFactory(organisation=city, name="市委员")
+    theirs = MemberFactory(organisation=street, name="街道委员")
+    assert set(access.scope(Member.objects.all(), clerk, "members.edit")) == {mine}
+    assert set(access.scope(Member.objects.all(), clerk, "members.view")) == {mine, theirs}
+    assert set(access.organisations(clerk, "members.edit")) == {city, city_street}
+
+
+def test_a_province_clerk_writes_only_at_the_province_and_its_administrators_everywhere():
+    province = make_org("江南省政协", Level.PROVINCE)
+    city = make_org("江城市政协", Level.CITY, province)
+    east = make_org("东湖区政协", Level.DISTRICT, city)
+    street = make_org("东湖街道", Level.STREET, east)
+    clerk = user_with_role(Role.OFFICE, province)
+    assert access.can(clerk, "members.edit", province)
+    assert not any(access.can(clerk, "members.edit", o) for o in (city, east, street))
+    assert access.can(clerk, "members.view", street)
+    secadmin = user_with_role(Role.SECURITY_ADMIN, province)
+    assert access.can(secadmin, "security.manage", street)
+
+
+def test_roles_at_the_city_and_at_a_district_both_count(tree):
+    """A clerk who also serves one district's office edits there, not in the other."""
+    city, east, west, street = tree
+    clerk = user_with_role(Role.OFFICE, city)
+    RoleAssignment.objects.create(user=clerk, organisation=east, role=Role.OFFICE)
+    access.forget(clerk)
+    assert access.can(clerk, "members.edit", street)
+    assert not access.can(clerk, "members.edit", west)
+    assert set(access.organisations(clerk, "members.edit")) == {city, east, street}
+
+
+def test_a_city_clerk_reads_a_district_members_page_masked_and_cannot_edit_it(tree, client):
+    city, east, _west, _street = tree
+    member = MemberFactory(organisation=east, name="区委员", id_number="110101198001011234")
+    client.force_login(user_with_role(Role.OFFICE, city))
+    page = client.get(f"/members/{member.pk}/").content.decode()
+    assert "区委员" in page and "110101198001011234" not in page
+    assert client.get(f"/members/{member.pk}/edit/").status_code in (403, 404)
+    client.force_login(user_with_role(Role.OFFICE, east))
+    assert "110101198001011234" in client.get(f"/members/{member.pk}/").content.decode()
+
+
 def test_it_grants_nothing_through_a_role_of_another_kind(tree):
     city, east, west, street = tree
     member = user_with_role(Role.MEMBER, east)

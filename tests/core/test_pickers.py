@@ -169,15 +169,18 @@ def test_the_office_of_another_district_never_sees_these_departments():
 
 
 @pytest.mark.django_db
-def test_a_city_office_chooses_which_district_to_order():
+def test_a_city_office_orders_its_own_units_and_a_districts_office_the_districts():
+    """The official order is each committee's own: a city office that asks for a district's
+    list is shown its own (the district's office orders the district's units)."""
     world = World()
     city_office = user_with_role(Role.OFFICE, world.city)
     DepartmentFactory(organisation=world.city, name="市财政局")
     c = Client()
     c.force_login(city_office)
     assert list(_positions(_order_page(c))) == ["市财政局"]
-    district = _positions(_order_page(c, org=world.district))
-    assert set(district) == {"区住房和城乡建设局", "区教育局"}
+    assert list(_positions(_order_page(c, org=world.district))) == ["市财政局"]
+    c.force_login(user_with_role(Role.OFFICE, world.district))
+    assert set(_positions(_order_page(c))) == {"区住房和城乡建设局", "区教育局"}
 
 
 @pytest.mark.django_db

@@ -16,7 +16,7 @@ from xieshang.members.models import (
     MemberContact,
     PartyGroup,
 )
-from xieshang.orgs.models import ActivityGroup, Level, Role
+from xieshang.orgs.models import ActivityGroup, Level, Role, RoleAssignment
 
 from ..factories import (
     DepartmentFactory,
@@ -196,6 +196,9 @@ def test_a_city_clerk_picks_the_committee_and_its_sector_on_the_server(client):
     city = committee("示范市政协", level=Level.CITY)
     district = committee("东城区政协", parent=city.org)
     make_org("外市政协", level=Level.CITY)
+    # A city clerk edits the city's members only (core.access); this one also serves the
+    # district's office, so the form offers two committees and their lists.
+    RoleAssignment.objects.create(user=city.clerk, organisation=district.org, role=Role.OFFICE)
     client.force_login(city.clerk)
     html = client.get(reverse("members:create")).content.decode()
     assert options(html, "organisation") == ["请选择"]

@@ -7,7 +7,7 @@ import pytest
 from tests.factories import DepartmentFactory, MemberFactory, UserFactory, user_with_role
 from tests.proposals.conftest import accepted
 from xieshang.core.models import ApiToken, Event
-from xieshang.orgs.models import Role
+from xieshang.orgs.models import Role, RoleAssignment
 from xieshang.proposals import services
 from xieshang.proposals.models import Assignment, Proposal
 
@@ -118,7 +118,11 @@ def test_the_assignment_board_refuses_another_levels_department_on_its_row(
 ):
     """The board lists every department the user's roles reach; the service has the say."""
     proposal = accepted(world)
+    # One who serves both committees' proposal work: both levels' units are offered.
     assigner = user_with_role(Role.PROPOSAL_COMMITTEE, world.city)
+    RoleAssignment.objects.create(
+        user=assigner, organisation=world.district, role=Role.PROPOSAL_COMMITTEE
+    )
     client.force_login(assigner)
     response = client.post(
         "/proposals/board/",

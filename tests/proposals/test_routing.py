@@ -12,7 +12,7 @@ from tests.factories import DepartmentFactory, make_org, user_with_role
 from tests.proposals.conftest import accepted
 from xieshang.core.models import Event
 from xieshang.orgs import services as org_services
-from xieshang.orgs.models import Department, Level, Role
+from xieshang.orgs.models import Department, Level, Role, RoleAssignment
 from xieshang.proposals import routing, services
 from xieshang.proposals.models import Assignment, Proposal
 
@@ -103,7 +103,11 @@ def test_a_unit_of_another_organisation_is_never_suggested(world):
 def test_the_board_refuses_a_taken_unit_of_another_level(world, client):
     proposal = accepted(world, title="关于老旧小区加装电梯的建议")
     city_bureau = DepartmentFactory(organisation=world.city, name="市住房和城乡建设局")
+    # One who serves both committees' proposal work: both levels' units are offered.
     assigner = user_with_role(Role.PROPOSAL_COMMITTEE, world.city)
+    RoleAssignment.objects.create(
+        user=assigner, organisation=world.district, role=Role.PROPOSAL_COMMITTEE
+    )
     client.force_login(assigner)
     response = client.post(
         reverse("proposals:board"),

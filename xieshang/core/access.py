@@ -1,9 +1,11 @@
 """Organisation scope and roles: the one place that answers "what may this user see or do here".
 
 A user holds roles (`orgs.RoleAssignment`) in organisations. A role grants permissions
-(strings such as "members.view") in its organisation and everything below it in the tree,
-so city staff see their districts. Views, the API and exports all call these functions;
-per-app `policies.py` modules add object rules (a member sees their own draft) on top.
+(strings such as "members.view") in its organisation and below it in the tree: reading
+reaches every node below, so city staff see their districts; doing stops at the next CPPCC
+committee below, whose own office does it (`REACHES_DOWN`). Views, the API and exports all
+call these functions; per-app `policies.py` modules add object rules (a member sees their
+own draft) on top.
 """
 
 from collections.abc import Iterable
@@ -11,7 +13,7 @@ from collections.abc import Iterable
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet
 
-from xieshang.orgs.models import ADMIN_DUTIES, Organisation, Role
+from xieshang.orgs.models import ADMIN_DUTIES, Level, Organisation, Role
 
 _STAFF_READ = {"members.view", "orgs.view", "checks.view"}
 
@@ -174,6 +176,12 @@ def assignments(user) -> list:
     return cached
 
 
+def forget(user) -> None:
+    """Drop what this module kept on the user for the request: their roles just changed."""
+    for key in ("_xs_assignments", "_xs_grants", "_xs_committees_below", "_xs_scope_shares"):
+        user.__dict__.pop(key, None)
+
+
 def member_of(user):
     """The `members.Member` a login belongs to, or None (staff, anonymous)."""
     # RelatedObjectDoesNotExist is an AttributeError, so getattr's default covers it.
@@ -205,24 +213,113 @@ def has_role(user, *wanted: str) -> bool:
     return bool(roles(user) & set(wanted))
 
 
+# What reaches down the tree: reading (a city sees its districts' work and figures), proposing
+# a consultation topic (a suggestion the receiving office screens) and the three
+# administrator duties, which a provincial deployment runs from the top. Everything
+# else — every write, a decision, full personal data, an export of it — stops at the next
+# CPPCC committee below: a city office runs the city committee and its streets, not the
+# districts, whose own office does (SPEC: the higher level receives reports and roll-ups).
+REACHES_DOWN = frozenset(
+    {
+        "members.view",
+        "orgs.view",
+        "checks.view",
+        "followups.view",
+        "proposals.view",
+        "consultation.view",
+        "meetings.view",
+        "opinions.view",
+        "budgets.view",
+        "consultation.topic_submit",
+        "orgs.manage",
+        "orgs.rules",
+        "system.manage",
+        "security.manage",
+        "audit.view_admins",
+        "audit.view",
+        "audit.export",
+    }
+)
+# Levels whose nodes have CPPCC committees below them.
+_ABOVE_DISTRICT = frozenset({Level.PROVINCE, Level.CITY})
+
+
+def _grants(user, perm: str) -> list[tuple[str, tuple[str, ...]]]:
+    """Where `user` may do `perm`: [(subtree path, paths of the subtrees cut out of it)],
+    none inside another unless an outer one cuts it out. Kept on the user for the request;
+    a read or a district's role costs no query, a city's or province's write one."""
+    cache = user.__dict__.setdefault("_xs_grants", {})
+    if perm in cache:
+        return cache[perm]
+    held = [ra.organisation for ra in assignments(user) if perm in PERMISSIONS.get(ra.role, ())]
+    local = perm not in REACHES_DOWN
+    below = _committees_below(user) if local else []
+    grants: list[tuple[str, tuple[str, ...]]] = []
+    for org in sorted(held, key=lambda o: o.path):
+        path = org.path
+        if any(path.startswith(p) and not _cut(path, cut) for p, cut in grants):
+            continue  # already inside a subtree the user holds it in
+        cut: list[str] = []
+        if local:
+            for other in below:
+                if other.startswith(path) and other != path:
+                    if not any(other.startswith(c) for c in cut):
+                        cut.append(other)
+        grants.append((path, tuple(cut)))
+    cache[perm] = grants
+    return grants
+
+
+def _committees_below(user) -> list[str]:
+    """Paths of the CPPCC committees below the city and province nodes where the user holds
+    any role: one query per request, and none for a district's staff."""
+    cached = user.__dict__.get("_xs_committees_below")
+    if cached is None:
+        tops = {
+            ra.organisation for ra in assignments(user) if ra.organisation.level in _ABOVE_DISTRICT
+        }
+        cached = []
+        if tops:
+            q = Q()
+            for org in tops:
+                q |= Q(path__startswith=org.path)
+            cached = sorted(
+                Organisation.objects.filter(q, level__in=[Level.CITY, Level.DISTRICT])
+                .exclude(pk__in=[o.pk for o in tops])
+                .values_list("path", flat=True)
+            )
+        user.__dict__["_xs_committees_below"] = cached
+    return cached
+
+
+def _cut(path: str, cut: tuple[str, ...]) -> bool:
+    return any(path.startswith(c) for c in cut)
+
+
 def _paths_with(user, perm: str) -> list[str]:
-    paths = sorted(
-        {ra.organisation.path for ra in assignments(user) if perm in PERMISSIONS.get(ra.role, ())}
-    )
-    # Drop paths inside another path already in the list: the subtree covers them.
-    result: list[str] = []
-    for path in paths:
-        if not any(path.startswith(p) for p in result):
-            result.append(path)
-    return result
+    return [path for path, _cut_out in _grants(user, perm)]
 
 
-def scope_paths(user, perm: str) -> list[str]:
-    """The paths of the subtrees in which `user` may do `perm`, none inside another ([""],
-    every organisation, for the superuser): a scope as a few prefixes, not its organisations."""
+def grant_paths(user, perm: str) -> list[str]:
+    """The paths of the subtrees at whose top the user holds `perm` ([""] for the
+    superuser); for a write, committees below may be cut out (`organisations` says)."""
     if getattr(user, "is_superuser", False):
         return [""]
     return _paths_with(user, perm)
+
+
+def _path_q(user, perm: str, lookup: str) -> Q | None:
+    """A Q on `lookup` (a path field) for the user's grants of `perm`; None when none."""
+    grants = _grants(user, perm)
+    if not grants:
+        return None
+    q = Q()
+    for path, cut in grants:
+        part = Q(**{f"{lookup}__startswith": path})
+        for c in cut:
+            part &= ~Q(**{f"{lookup}__startswith": c})
+        q |= part
+    return q
 
 
 def can(user, perm: str, organisation: Organisation | None = None) -> bool:
@@ -230,10 +327,11 @@ def can(user, perm: str, organisation: Organisation | None = None) -> bool:
     if getattr(user, "is_superuser", False) and perm not in {"audit.view", "audit.export"}:
         # The superuser is the installer's break-glass account; it is not an auditor.
         return True
-    paths = _paths_with(user, perm)
+    grants = _grants(user, perm)
     if organisation is None:
-        return bool(paths)
-    return any(organisation.path.startswith(p) for p in paths)
+        return bool(grants)
+    path = organisation.path
+    return any(path.startswith(p) and not _cut(path, cut) for p, cut in grants)
 
 
 def require(user, perm: str, organisation: Organisation | None = None) -> None:
@@ -245,13 +343,8 @@ def org_filter(user, perm: str, field: str = "organisation") -> Q:
     """A Q that keeps rows whose `field` (an Organisation FK) lies in the user's scope."""
     if getattr(user, "is_superuser", False):
         return Q()
-    paths = _paths_with(user, perm)
-    if not paths:
-        return Q(pk__in=[])
-    q = Q()
-    for path in paths:
-        q |= Q(**{f"{field}__path__startswith": path})
-    return q
+    q = _path_q(user, perm, f"{field}__path")
+    return Q(pk__in=[]) if q is None else q
 
 
 def scope(qs: QuerySet, user, perm: str, field: str = "organisation") -> QuerySet:
@@ -296,13 +389,8 @@ def organisations(user, perm: str) -> QuerySet:
     """Organisations in which the user may do `perm`."""
     if getattr(user, "is_superuser", False):
         return Organisation.objects.all()
-    paths = _paths_with(user, perm)
-    if not paths:
-        return Organisation.objects.none()
-    q = Q()
-    for path in paths:
-        q |= Q(path__startswith=path)
-    return Organisation.objects.filter(q)
+    q = _path_q(user, perm, "path")
+    return Organisation.objects.none() if q is None else Organisation.objects.filter(q)
 
 
 def home_organisation(user) -> Organisation | None:

@@ -69,7 +69,7 @@ def _require_manageable(actor, user) -> None:
 
 
 def _home(user) -> Organisation | None:
-    user._xs_assignments = None  # roles may have just changed
+    access.forget(user)  # roles may have just changed
     return access.home_organisation(user)
 
 

@@ -361,7 +361,11 @@ def _order_organisation(request) -> tuple[Organisation, list[Organisation]]:
         .order_by("path")
     )
     if not choices:
-        raise Http404
+        # No units yet (a city whose proposals have gone only to the districts' units):
+        # the page says so rather than "not found".
+        choices = list(
+            access.organisations(request.user, "orgs.department_order").order_by("path")[:1]
+        )
     wanted = request.POST.get("org") or request.GET.get("org") or ""
     chosen = next((o for o in choices if str(o.pk) == wanted), choices[0])
     return chosen, choices
