@@ -5,6 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock | cksum | cut -d' ' -f1)
 PORT ?= 8000
+VAR_DIR := $(or $(XIESHANG_VAR_DIR),var)
 PYTEST_ARGS ?=
 # An offline bundle (`make bundle`) carries every locked package as a wheel in wheels/:
 # install from there and never ask a package index.
@@ -28,8 +29,15 @@ migrate: install
 seed: migrate
 	$(BIN)/python manage.py seed_demo --profile district --if-empty
 
-run: seed
-	PORT=$(PORT) $(BIN)/python manage.py serve --port $(PORT)
+# The demo is served as production is (no debug pages, a secret key of its own kept in
+# var/), over plain HTTP on this machine.
+run: seed $(VAR_DIR)/secret_key
+	DEBUG=0 PLAIN_HTTP=1 SECRET_KEY_FILE=$(VAR_DIR)/secret_key PORT=$(PORT) \
+		$(BIN)/python manage.py serve --port $(PORT)
+
+$(VAR_DIR)/secret_key:
+	mkdir -p $(VAR_DIR)
+	umask 077 && $(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))" > $@
 
 test: install
 	$(BIN)/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)

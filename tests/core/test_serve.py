@@ -61,15 +61,18 @@ def get(url: str) -> tuple[int, bytes]:
 
 @pytest.fixture(scope="module")
 def serve_env(tmp_path_factory, migrated_sqlite):
-    """The production-like settings against a fresh SQLite database in a temporary var/, a
-    copy of the one the run migrated once (a migration run from scratch takes ~20 s)."""
+    """The settings `make run` serves with (production's, over plain HTTP) against a fresh
+    SQLite database in a temporary var/, a copy of the one the run migrated once (a
+    migration run from scratch takes ~20 s)."""
     tmp_path = tmp_path_factory.mktemp("var")
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "TASKS_BACKEND"}}
     env.update(
         XIESHANG_VAR_DIR=str(tmp_path),
         DJANGO_SETTINGS_MODULE="xieshang.settings",
         XIESHANG_TESTING="0",
-        DEBUG="1",
+        DEBUG="0",
+        PLAIN_HTTP="1",
+        SECRET_KEY="serve-test-" + "k" * 50,
         SCHEDULER_TICK_SECONDS="1",
     )
     migrated_sqlite(tmp_path)
@@ -132,6 +135,11 @@ def test_it_serves_pages_and_static_files_and_stops_everything_on_ctrl_c(serve_e
         wait_until_up(proc, base)
         status, body = get(base + "/static/vendor/htmx/htmx.min.js")
         assert status == 200 and len(body) > 10_000
+        # No debug page: an unknown address gets the product's own page, not the URL list.
+        with pytest.raises(urllib.error.HTTPError) as missing:
+            urllib.request.urlopen(base + "/no-such-page/", timeout=3)
+        page = missing.value.read().decode()
+        assert missing.value.code == 404 and "页面不存在" in page and "URLconf" not in page
         kids = wait_for_children(proc.pid, ("gunicorn", "task_worker", "run_scheduler"))
         assert len(kids) >= 5  # gunicorn master + 2 workers, the task worker, the scheduler
         # The scheduler queued its jobs and the worker ran them: the whole chain is live.
@@ -190,3 +198,15 @@ def test_it_lists_only_the_demo_accounts_that_exist(monkeypatch):
     UserFactory(username="member")
     line = serve.demo_accounts_line()
     assert line == f"演示账号（密码 {settings.DEMO_PASSWORD}）：member（政协委员）"
+
+
+def test_a_restart_collects_the_static_files_only_when_a_source_file_is_newer(tmp_path, settings):
+    from xieshang.core.management.commands.serve import static_is_current
+
+    settings.STATIC_ROOT = tmp_path
+    assert not static_is_current()  # never collected
+    manifest = tmp_path / "staticfiles.json"
+    manifest.write_text("{}")
+    assert static_is_current()
+    os.utime(manifest, (0, 0))  # collected before the sources last changed
+    assert not static_is_current()

@@ -32,6 +32,24 @@ def _default_port() -> int:
         raise CommandError(f"PORT must be a number, got {os.environ['PORT']!r}") from exc
 
 
+def static_is_current() -> bool:
+    """Whether the collected static files are newer than every source file: a restart then
+    skips collecting and compressing them again (~20 s on the 2-core build machine)."""
+    from pathlib import Path
+
+    from django.contrib.staticfiles import finders
+
+    manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
+    if not manifest.exists():
+        return False
+    built = manifest.stat().st_mtime
+    for finder in finders.get_finders():
+        for path, storage in finder.list([]):
+            if os.path.getmtime(storage.path(path)) > built:
+                return False
+    return True
+
+
 def uses_database_tasks() -> bool:
     from django_tasks import task_backends
     from django_tasks_db import DatabaseBackend
@@ -76,7 +94,8 @@ class Command(BaseCommand):
         port = port or _default_port()
         if not settings.DEBUG and not getattr(settings, "WHITENOISE_USE_FINDERS", False):
             # Production storage serves the collected, hashed files: collect them first.
-            call_command("collectstatic", interactive=False, verbosity=0)
+            if not static_is_current():
+                call_command("collectstatic", interactive=False, verbosity=0)
 
         python = sys.executable
         manage = str(settings.BASE_DIR / "manage.py")
