@@ -222,6 +222,9 @@ CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cook
 # A form posted from an expired page gets a Chinese page that says what to do.
 CSRF_FAILURE_VIEW = "xieshang.core.errors.csrf_failure"
 AUDIT_RETENTION_DAYS = envint("AUDIT_RETENTION_DAYS", 183)
+# The key of the audit log's seal chain (core.audit_seal); empty: derived from SECRET_KEY.
+# Keep it outside the database's reach, and unchanged: the chain is checked with it.
+AUDIT_SEAL_KEY = envsecret("AUDIT_SEAL_KEY", "")
 # Staff (every role except 政协委员) log in with a TOTP code as well; off in the demo.
 STAFF_2FA_REQUIRED = envbool("STAFF_2FA_REQUIRED", False)
 TOTP_ISSUER = os.environ.get("TOTP_ISSUER", "协商平台")

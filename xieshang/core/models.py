@@ -134,12 +134,23 @@ class Event(models.Model):
     note = models.TextField(_("说明"), blank=True)
     data = models.JSONField(_("详情"), default=dict, blank=True)
     ip_address = models.GenericIPAddressField(_("IP 地址"), null=True, blank=True)
+    # The seal chain (core.audit_seal): the row's place in it and HMAC(previous seal, row).
+    # Filled by the sealing job shortly after the row is written; never by the writer.
+    seal_seq = models.BigIntegerField(null=True, blank=True, editable=False)
+    seal = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("审计记录")
         verbose_name_plural = _("审计记录")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["content_type", "object_id", "created_at"])]
+        indexes = [
+            models.Index(fields=["content_type", "object_id", "created_at"]),
+            # The sealing job's queue: a province's millions of sealed rows are never read.
+            models.Index(
+                fields=["id"], condition=models.Q(seal_seq__isnull=True), name="event_unsealed"
+            ),
+        ]
+        constraints = [models.UniqueConstraint(fields=["seal_seq"], name="event_unique_seal_seq")]
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_name} {self.verb} {self.object_repr}"

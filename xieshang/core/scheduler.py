@@ -268,6 +268,23 @@ def recover_lost_tasks() -> int:
     return recover_lost_tasks()
 
 
+@periodic("core.seal_audit", every=dt.timedelta(minutes=1))
+def seal_audit() -> int:
+    """Give the audit events written since the last run their place in the seal chain."""
+    from .audit_seal import seal_pending
+
+    return seal_pending()
+
+
+@periodic("core.verify_audit", at=dt.time(2, 40))
+def verify_audit() -> bool:
+    """Check the whole seal chain, record the result and tell the audit administrators of
+    a break (core.audit_seal)."""
+    from .audit_seal import check_and_record
+
+    return check_and_record().ok
+
+
 def _backup_time() -> dt.time | None:
     """settings.BACKUP_TIME as a time of day; None when nightly backups are switched off."""
     from django.core.exceptions import ImproperlyConfigured

@@ -40,6 +40,7 @@ register_verbs(
         "pii.export": _("导出个人信息"),
         "audit.export": _("导出审计日志"),
         "audit.purge": _("清理过期审计记录"),
+        "audit.verify": _("审计记录完整性校验"),
         "backup.create": _("备份数据"),
         "backup.restore": _("恢复数据"),
     }

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from xieshang.orgs import services as orgs_services
 from xieshang.orgs.models import Department, Organisation, Role, RoleAssignment
 
-from . import access, calendar, jobs, services
+from . import access, audit_seal, calendar, jobs, services
 from . import audit_export as audit_export_
 from .audit import StaleEdit
 from .excel import XLSX
@@ -496,6 +496,7 @@ def audit_log(request):
             "can_export": access.can(request.user, "audit.export")
             or access.can(request.user, "audit.view_admins"),
             "admins_only": not access.can(request.user, "audit.view"),
+            "integrity": audit_seal.latest_check(),
         },
     )
 

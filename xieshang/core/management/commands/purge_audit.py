@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from xieshang.core import audit_seal
 from xieshang.core.audit import record_event
 from xieshang.core.models import Event
 
@@ -32,16 +33,24 @@ def purge(now: dt.datetime | None = None) -> int:
     days = retention_days()
     cutoff = (now or timezone.now()) - dt.timedelta(days=days)
     with transaction.atomic():
-        old = Event.objects.filter(created_at__lt=cutoff)
+        # From the seal chain's start only, so what stays can still be checked from the
+        # anchor the purge event keeps (core.audit_seal).
+        upto, anchor = audit_seal.purge_prefix(cutoff)
+        old = Event.objects.filter(seal_seq__lte=upto)
         # _raw_delete: one DELETE statement, past the model's append-only guard, which
         # protects single rows; nothing else references events, so no cascade is needed.
-        deleted = old._raw_delete(old.db)
+        deleted = old._raw_delete(old.db) if upto else 0
         if deleted:
             record_event(
                 actor=None,
-                verb="audit.purge",
+                verb=audit_seal.PURGE_VERB,
                 note=f"{deleted}",
-                data={"deleted": deleted, "before": cutoff.isoformat(), "retention_days": days},
+                data={
+                    "deleted": deleted,
+                    "before": cutoff.isoformat(),
+                    "retention_days": days,
+                    **anchor,
+                },
             )
     return deleted
 
