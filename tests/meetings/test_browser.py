@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from xieshang.meetings import services
-from xieshang.meetings.models import LeaveRequest, MeetingKind
+from xieshang.meetings.models import LeaveRequest, Meeting, MeetingKind, Sitting
 
 from ..conftest import login
 from .factories import world
@@ -112,8 +112,23 @@ def test_it_runs_invitation_leave_approval_qr_sign_in_and_the_report(
             timeout=15000
         )
 
-        # The report marks each sitting; closing it counts the rest.
+        # Closing is final and marks the rest absent: asked first, refused while sittings
+        # are still to come.
         office.goto(office.base_url + f"/meetings/{meeting.pk}/")
+        asked = []
+        office.once("dialog", lambda d: (asked.append(d.message), d.accept()))
+        office.get_by_role("button", name="结束考勤").click()
+        office.wait_for_load_state()
+        assert "结束后不能更改" in asked[0]
+        assert "会议还没有全部举行" in office.locator(".alert-danger").inner_text()
+        assert Meeting.objects.get(pk=meeting.pk).status == Meeting.Status.PUBLISHED
+
+        # The next day's sittings have begun: the report marks each sitting; closing it
+        # counts the rest.
+        later = Sitting.objects.filter(meeting=meeting).exclude(pk=first.pk)
+        later.update(start=now - dt.timedelta(minutes=5), end=now + dt.timedelta(hours=1))
+        office.goto(office.base_url + f"/meetings/{meeting.pk}/")
+        office.once("dialog", lambda d: d.accept())
         office.get_by_role("button", name="结束考勤").click()
         office.wait_for_load_state()
         office.goto(office.base_url + f"/meetings/{meeting.pk}/report/")

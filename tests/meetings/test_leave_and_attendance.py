@@ -391,3 +391,20 @@ def test_nobody_decides_their_own_leave_a_group_leaders_goes_to_the_office():
         services.leave_decide(leave=leave, approve=True, actor=leader.user)
     services.leave_decide(leave=leave, approve=True, actor=w.office)
     assert LeaveRequest.objects.get(pk=leave.pk).status == LeaveRequest.Status.APPROVED
+
+
+def test_attendance_cannot_be_closed_before_the_last_sitting_has_begun():
+    """Closing marks everyone not signed in absent, with duty penalties, and is final."""
+    from xieshang.core.audit import TransitionError
+
+    w = world()
+    w.member("甲委员")
+    meeting = w.meeting(day=dt.date(2026, 5, 20))
+    with time_machine.travel(dt.datetime(2026, 5, 20, 0, 0, tzinfo=dt.UTC), tick=False):
+        with pytest.raises(TransitionError, match="会议还没有全部举行.*2026年5月20日 09:00"):
+            services.meeting_close(meeting=meeting, actor=w.office)
+    assert not DutyRecord.objects.exists()
+    assert not Event.objects.filter(verb="meeting.close").exists()
+    with time_machine.travel(dt.datetime(2026, 5, 20, 2, 0, tzinfo=dt.UTC), tick=False):
+        services.meeting_close(meeting=meeting, actor=w.office)  # 10:00 in Beijing: begun
+    assert DutyRecord.objects.filter(kind=DutyKind.ABSENCE_UNEXCUSED).exists()
