@@ -121,3 +121,30 @@ def test_a_nul_in_an_api_body_answers_422(client, demo):
     detail = response.json()["detail"]
     assert "空字符" in detail[0]["msg"]
     assert detail[0]["loc"] == ["body"]
+
+
+@pytest.mark.parametrize(
+    ("url", "body", "field", "limit"),
+    [
+        ("/api/v1/proposals/", {"title": "长" * 1000, "suggestions": "建议"}, "title", 120),
+        ("/api/v1/opinions/", {"title": "长" * 1000, "suggestions": "建议"}, "title", 120),
+    ],
+)
+def test_a_title_longer_than_the_form_allows_answers_422_in_chinese(
+    client, demo, url, body, field, limit
+):
+    """The page's form takes 120 characters: the API takes no more, and stores nothing."""
+    before = Proposal.objects.count()
+    response = client.post(url, body, content_type="application/json", **bearer("member"))
+    assert response.status_code == 422, response.content
+    error = response.json()["detail"][0]
+    assert error["loc"][-1] == field and error["msg"] == f"最多{limit}个字。"
+    assert Proposal.objects.count() == before
+
+
+def test_the_apis_refusals_read_in_chinese(client, demo):
+    assert client.get("/api/v1/proposals/").json() == {"detail": "未提供有效的令牌。"}
+    missing = client.get("/api/v1/proposals/999999", **bearer("office"))
+    assert missing.status_code == 404 and missing.json() == {"detail": "对象不存在或无权查看。"}
+    odd = client.get("/api/v1/proposals/?page=abc", **bearer("office"))
+    assert odd.status_code == 422 and odd.json()["detail"][0]["msg"] == "须为整数。"

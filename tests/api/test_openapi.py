@@ -59,7 +59,7 @@ def test_the_error_bodies_match_what_the_api_answers(client, schema):
     assert error["properties"]["detail"]["type"] == "string"
     invalid = resolve(schema, "#/components/schemas/ValidationErrorOut")
     assert invalid["properties"]["detail"]["type"] == "array"
-    assert client.get("/api/v1/proposals/").json() == {"detail": "Unauthorized"}
+    assert client.get("/api/v1/proposals/").json() == {"detail": "未提供有效的令牌。"}
 
 
 def test_ids_pages_and_years_are_bounded_in_the_schema(schema):

@@ -5,9 +5,12 @@ import logging
 
 import pydantic
 from django.db import DataError
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
+from ninja import errors as ninja_errors
+from ninja.errors import HttpError
 from ninja.security import HttpBearer
 
 from xieshang.api.schemas import ErrorOut, ValidationErrorOut
@@ -30,6 +33,32 @@ class TokenAuth(HttpBearer):
         return found.user
 
 
+def validation_message(error: dict) -> str:
+    """A pydantic error in Chinese, by its type (the `type` and `loc` stay as they are)."""
+    kind, ctx = error.get("type", ""), error.get("ctx") or {}
+    if kind == "string_too_long":
+        return _("最多%(n)s个字。") % {"n": ctx.get("max_length")}
+    if kind == "missing":
+        return _("必须填写。")
+    if kind in ("greater_than_equal", "greater_than"):
+        return _("不能小于%(n)s。") % {"n": ctx.get("ge", ctx.get("gt"))}
+    if kind in ("less_than_equal", "less_than"):
+        return _("不能大于%(n)s。") % {"n": ctx.get("le", ctx.get("lt"))}
+    if kind.startswith("int_"):
+        return _("须为整数。")
+    if kind.startswith("bool_"):
+        return _("须为 true 或 false。")
+    if kind.startswith("string_"):
+        return _("须为文字。")
+    if kind.startswith("list_"):
+        return _("须为列表。")
+    if kind.startswith(("date_", "datetime_")):
+        return _("日期格式不正确，请用 2026-12-03 这样的写法。")
+    if kind == "json_invalid":
+        return _("请求正文不是有效的 JSON。")
+    return _("格式不正确。")
+
+
 class XieshangAPI(NinjaAPI):
     """The NinjaAPI with two additions that every router gets without asking:
 
@@ -43,6 +72,27 @@ class XieshangAPI(NinjaAPI):
         super().set_default_exception_handlers()
         for exc_class in (OverflowError, DataError, ValueError):
             self.add_exception_handler(exc_class, self._unprocessable)
+        # ninja's own answers are English ("Not Found", pydantic's "String should have at
+        # most 120 characters"); the people reading them are Chinese first.
+        self.add_exception_handler(Http404, self._not_found)
+        self.add_exception_handler(HttpError, self._http_error)
+        self.add_exception_handler(ninja_errors.ValidationError, self._invalid)
+
+    def _not_found(self, request, exc):
+        return self.create_response(request, {"detail": _("对象不存在或无权查看。")}, status=404)
+
+    def _http_error(self, request, exc):
+        messages = {
+            401: _("未提供有效的令牌。"),
+            403: _("无权执行此操作。"),
+            429: _("请求过于频繁，请稍后再试。"),
+        }
+        detail = messages.get(exc.status_code, str(exc))
+        return self.create_response(request, {"detail": detail}, status=exc.status_code)
+
+    def _invalid(self, request, exc):
+        detail = [{**error, "msg": validation_message(error)} for error in exc.errors]
+        return self.create_response(request, {"detail": detail}, status=422)
 
     def _unprocessable(self, request, exc):
         if isinstance(exc, pydantic.ValidationError):

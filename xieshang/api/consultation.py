@@ -8,7 +8,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 
-from xieshang.api.schemas import Id, Page
+from xieshang.api.schemas import Id, Page, bounded
 from xieshang.consultation import policies, selectors, services
 from xieshang.consultation.models import ConsultationPlan, FocusArea, Topic
 from xieshang.core.audit import TransitionError
@@ -52,7 +52,7 @@ class TopicFilters(Schema):
 
 class TopicIn(Schema):
     organisation_id: Id
-    title: str
+    title: bounded(Topic, "title")
     description: str = ""
     source: str
     topic_type: str = "political"

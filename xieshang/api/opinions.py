@@ -9,7 +9,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 
-from xieshang.api.schemas import Page
+from xieshang.api.schemas import Page, bounded
 from xieshang.core.audit import TransitionError
 from xieshang.opinions import policies, selectors, services
 from xieshang.opinions.models import Opinion
@@ -49,7 +49,7 @@ class OpinionFilters(Schema):
 
 
 class OpinionIn(Schema):
-    title: str
+    title: bounded(Opinion, "title")
     facts: str = ""
     analysis: str = ""
     suggestions: str

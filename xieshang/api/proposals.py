@@ -8,7 +8,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 
-from xieshang.api.schemas import Id, Page, Year
+from xieshang.api.schemas import Id, Page, Year, bounded
 from xieshang.core.audit import StaleEdit, TransitionError
 from xieshang.members.models import Member
 from xieshang.orgs.models import Department
@@ -89,11 +89,11 @@ class DraftIn(Schema):
     """A member's draft. `category` is one of the organisation's configured categories (or
     empty); `suggested_department` one of its active departments (or null)."""
 
-    title: str = ""
+    title: bounded(Proposal, "title") = ""
     facts: str = ""
     analysis: str = ""
     suggestions: str = ""
-    category: str = ""
+    category: bounded(Proposal, "category") = ""
     suggested_department: Id | None = None
     cosigners: list[Id] = []
     is_public_interest: bool = True
@@ -104,11 +104,11 @@ class DraftUpdateIn(Schema):
     """Only the fields given change; `version` is the one read (a stale edit is refused)."""
 
     version: int
-    title: str | None = None
+    title: bounded(Proposal, "title") | None = None
     facts: str | None = None
     analysis: str | None = None
     suggestions: str | None = None
-    category: str | None = None
+    category: bounded(Proposal, "category") | None = None
     suggested_department: Id | None = None
     clear_suggested_department: bool = False
     cosigners: list[Id] | None = None

@@ -18,6 +18,12 @@ Page = Annotated[int, Field(ge=1, le=PAGE_MAX)]
 Year = Annotated[int, Field(ge=YEAR_MIN, le=YEAR_MAX)]
 
 
+def bounded(model, field: str):
+    """Text no longer than the model's column (and its page form): a longer one is the
+    caller's 422, before SQLite stores it whole or PostgreSQL refuses it with a 500."""
+    return Annotated[str, Field(max_length=model._meta.get_field(field).max_length)]
+
+
 class ErrorOut(Schema):
     """A refusal with a message for people (401, 403, 404, and 400 from a service)."""
 
