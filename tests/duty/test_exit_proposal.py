@@ -60,7 +60,13 @@ def test_a_revocation_proposal_opens_a_pending_exit_that_changes_nothing(client)
     assert member.pk in _seated_ids(org)
     assert not Event.objects.filter(verb__startswith="membership.").exists()
     assert Event.objects.filter(verb="duty.exit_propose", object_id=str(proposal.pk)).exists()
-    assert Notification.objects.filter(recipient=chair, title__contains=member.name).exists()
+    told = Notification.objects.get(recipient=chair, title__contains=member.name)
+    # The chair's notice opens the case to read before the chairman's meeting decides.
+    client.force_login(chair)
+    page = client.get(told.url)
+    assert page.status_code == 200 and "两次无故缺席全体会议" in page.content.decode()
+    assert "登记主席会议决定" not in page.content.decode()
+    client.force_login(office)
 
     page = client.get(reverse("duty:case", args=[case.pk])).content.decode()
     assert "待主席会议确认" in page and "登记主席会议决定" in page

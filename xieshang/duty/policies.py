@@ -8,6 +8,17 @@ def can_manage(user, organisation) -> bool:
     return access.can(user, "duty.manage", organisation)
 
 
+def can_view_case(user, case) -> bool:
+    """The office that handles a discipline case, the member it is about, and the chairman's
+    meeting, which is asked to confirm a revocation it proposes (read only)."""
+    own = member_of(user)
+    return (
+        can_manage(user, case.organisation)
+        or (own is not None and own.pk == case.member_id)
+        or access.can(user, "duty.award_approve", case.organisation)
+    )
+
+
 def can_view_member(user, member) -> bool:
     """A member sees their own file; the office sees every file in its scope."""
     own = member_of(user)

@@ -338,11 +338,7 @@ def _get_case(request, pk):
     case = DisciplineCase.objects.select_related("member", "organisation").filter(pk=pk).first()
     if case is None:
         raise Http404
-    own = policies.member_of(request.user)
-    if not (
-        policies.can_manage(request.user, case.organisation)
-        or (own is not None and own.pk == case.member_id)
-    ):
+    if not policies.can_view_case(request.user, case):
         raise Http404
     return case
 
