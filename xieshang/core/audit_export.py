@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from . import access, jobs
 from .audit import record_event, verb_label
+from .db import in_chunks
 
 KIND = "audit.export"
 EXPORT_LIMIT = 100_000
@@ -52,7 +53,9 @@ def workbook(user, query: QueryDict, progress=None) -> bytes:
         ],
     )
     count = 0
-    for event in events(user, query).iterator(chunk_size=2000):
+    rows = events(user, query)
+    # A job reports progress between reads: its reads must not stay open (core.db.in_chunks).
+    for event in in_chunks(rows) if progress else rows.iterator(chunk_size=2000):
         count += 1
         if progress and count % PROGRESS_EVERY == 0:
             progress(count)

@@ -112,3 +112,22 @@ def bulk_load(*models_: type[models.Model], using: str = DEFAULT_DB_ALIAS) -> It
             cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {name} {definition}")
         # Back to the constraints' own timing (Django makes its foreign keys deferred).
         cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+
+
+def in_chunks(qs: models.QuerySet, size: int = 2000) -> Iterator[models.Model]:
+    """The rows of `qs`, in its order, read `size` at a time with each chunk read whole, so
+    that no read stays open while the caller writes between rows (a job's progress).
+
+    On SQLite in WAL mode a connection whose read began before another connection's write
+    cannot write until that read ends: `.iterator()` kept it open for the whole export, and
+    the job's first progress report after the scheduler's or a clerk's write failed with
+    "database is locked". One query for the ids (EXPORT_LIMIT ints), then one per chunk."""
+    ids = list(qs.values_list("pk", flat=True))
+    base = qs.all()
+    base.query.clear_limits()
+    for start in range(0, len(ids), size):
+        chunk = ids[start : start + size]
+        found = {row.pk: row for row in base.filter(pk__in=chunk)}
+        for pk in chunk:
+            if pk in found:
+                yield found[pk]

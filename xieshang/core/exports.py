@@ -33,6 +33,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from . import access, excel, jobs
+from .db import in_chunks
 
 JOB_KIND = "core.list_export"
 PROGRESS_EVERY = 500
@@ -117,8 +118,7 @@ def run_export(job: jobs.Job) -> None:
         return
     total = rows.count()
     jobs.progress(job, 0, total)
-    content = workbook(
-        export, rows.iterator(chunk_size=CHUNK), progress=lambda n: jobs.progress(job, n)
-    )
+    # Progress is written between reads: each chunk is read whole (core.db.in_chunks).
+    content = workbook(export, in_chunks(rows, CHUNK), progress=lambda n: jobs.progress(job, n))
     name, _fallback = file_names(export)
     jobs.complete(job, message=_("已导出 %(n)d 条。") % {"n": total}, result=(name, content))
