@@ -8,6 +8,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from xieshang.consultation import services
 from xieshang.consultation.models import ActivityForm, Outcome, PlanComment, Topic, TopicType
@@ -262,7 +263,8 @@ def test_a_refused_forward_or_send_back_keeps_its_note_when_the_plan_moved_on(wo
     # The standing committee's approval, posted twice.
     services.plan_forward(plan=plan, actor=world.chair)
     client.force_login(world.standing)
-    approval = {"approve-approved_on": "2026-11-20", "approve-doc_number": "区委〔2026〕12号"}
+    today = timezone.localdate().isoformat()
+    approval = {"approve-approved_on": today, "approve-doc_number": "区委〔2026〕12号"}
     assert _post(client, "plan_forward", [plan.pk], approval)[0].status_code == 302
     response, body = _post(client, "plan_forward", [plan.pk], approval)
     assert response.status_code == 400

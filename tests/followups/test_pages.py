@@ -97,7 +97,7 @@ def test_empty_feedback_is_refused_and_the_extension_form_keeps_its_input(client
     )
     body = response.content.decode()
     assert response.status_code == 400
-    assert "须晚于现办理期限" in body
+    assert "申请延至的日期须晚于今天" in body  # a date gone by leaves the item overdue
     assert "需要协调三个部门" in body  # what the clerk typed is still there
 
 

@@ -12,6 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 from xieshang.core import pickers
 from xieshang.core.forms import SafeFileField, StyledForm
+from xieshang.core.text import chinese_date
+from xieshang.core.validators import not_after_today
 from xieshang.members.models import Member
 from xieshang.orgs.models import ActivityGroup, Committee, Department, Organisation, Party, Sector
 
@@ -342,10 +344,19 @@ class ApproveForm(StyledForm, forms.Form):
     doc_number = forms.CharField(label=_("印发文号"), max_length=50, required=False)
     note = forms.CharField(label=_("审定意见"), required=False, max_length=2000)
 
+    def __init__(self, *args, plan=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.plan = plan
+
     def clean_approved_on(self):
         value = self.cleaned_data["approved_on"]
         if value > timezone.localdate():
             raise forms.ValidationError(_("审定日期不能晚于今天。"))
+        drafted = timezone.localdate(self.plan.created_at) if self.plan else None
+        if drafted and value < drafted:
+            raise forms.ValidationError(
+                _("审定日期不能早于计划起草的日期（%(day)s）。") % {"day": chinese_date(drafted)}
+            )
         return value
 
 
@@ -432,6 +443,11 @@ class ActivityCreateForm(StyledForm, forms.Form):
             self.add_error("sector", _("界别不属于所选政协。"))
         if data.get("form") == ActivityForm.SECTOR and not sector:
             self.add_error("sector", _("界别协商须选择界别。"))
+        day = data.get("date")
+        if item and day and day.year != item.plan.year:
+            self.add_error(
+                "date", _("活动日期不在所选计划的年度（%(year)s年）内。") % {"year": item.plan.year}
+            )
         return data
 
 
@@ -586,4 +602,5 @@ class DecisionForm(StyledForm, forms.Form):
         label=_("决策日期"),
         widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
         initial=dt.date.today,
+        validators=[not_after_today],
     )

@@ -546,7 +546,7 @@ def plan_forward(request, pk: int):
     # now: a plan moved on meanwhile refuses it below, with the note kept.
     is_approval = any(key.startswith("approve-") for key in request.POST)
     if is_approval:
-        form = ApproveForm(request.POST, prefix="approve")
+        form = ApproveForm(request.POST, prefix="approve", plan=plan)
     else:
         form = NoteForm(request.POST, prefix="forward")
     form_name = "approve_form" if is_approval else "forward_form"

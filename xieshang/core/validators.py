@@ -4,6 +4,15 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 
+def not_after_today(value) -> None:
+    """A date of something that has happened (a decision, an instruction, an adoption, a
+    talk): not later than today. Typed years such as 2099 are refused, not stored."""
+    from django.utils import timezone
+
+    if value is not None and value > timezone.localdate():
+        raise ValidationError(_("日期不能晚于今天。"))
+
+
 class ComplexityValidator:
     """At least three of: upper-case letter, lower-case letter, digit, other character
     (the usual 等保 wording: 大写字母、小写字母、数字、特殊字符中至少三类)."""

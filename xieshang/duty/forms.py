@@ -1,8 +1,9 @@
 from decimal import Decimal
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from xieshang.core.validators import not_after_today
 
 from .models import DisciplineCase, DutyKind
 from .services import MANUAL_KINDS
@@ -18,7 +19,11 @@ class StyledForm(forms.Form):
 
 class ManualEntryForm(StyledForm):
     kind = forms.ChoiceField(label=_("类别"), choices=[(k.value, k.label) for k in MANUAL_KINDS])
-    date = forms.DateField(label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(
+        label=_("日期"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[not_after_today],
+    )
     title = forms.CharField(label=_("事项"), max_length=200)
     people = forms.CharField(
         label=_("联系对象（联系界别群众时填写）"),
@@ -30,12 +35,6 @@ class ManualEntryForm(StyledForm):
     evidence = forms.CharField(
         label=_("佐证材料说明"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000
     )
-
-    def clean_date(self):
-        value = self.cleaned_data["date"]
-        if value > timezone.localdate():
-            raise forms.ValidationError(_("日期不能晚于今天。"))
-        return value
 
     def clean(self):
         data = super().clean()
@@ -66,7 +65,9 @@ class ExitDecisionForm(StyledForm):
         choices=[("confirm", _("同意撤销委员资格")), ("decline", _("不同意撤销"))],
     )
     decided_on = forms.DateField(
-        label=_("主席会议日期"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("主席会议日期"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[not_after_today],
     )
     meeting = forms.ModelChoiceField(
         label=_("主席会议（已在系统中登记的）"), queryset=None, required=False
@@ -82,12 +83,6 @@ class ExitDecisionForm(StyledForm):
         self.fields["meeting"].queryset = Meeting.objects.filter(
             organisation=organisation, kind=MeetingKind.CHAIRMAN
         ).order_by("-start")
-
-    def clean_decided_on(self):
-        value = self.cleaned_data["decided_on"]
-        if value > timezone.localdate():
-            raise forms.ValidationError(_("日期不能晚于今天。"))
-        return value
 
 
 class CertificateForm(StyledForm):

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from xieshang.core import pickers
 from xieshang.core.forms import SafeFileField, StyledForm
+from xieshang.core.validators import not_after_today
 from xieshang.orgs.models import Department
 
 from .models import LeaderLevel
@@ -26,6 +27,13 @@ class ExtensionForm(StyledForm, forms.Form):
     reason = forms.CharField(
         label=_("延期理由"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
     )
+
+    def clean_requested_due(self):
+        # An overdue item's new deadline must still lie ahead, or it is overdue at once.
+        value = self.cleaned_data["requested_due"]
+        if value <= timezone.localdate():
+            raise forms.ValidationError(_("申请延至的日期须晚于今天。"))
+        return value
 
 
 class DecisionForm(forms.Form):
@@ -52,6 +60,7 @@ class InstructionForm(StyledForm, forms.Form):
         label=_("批示日期"),
         initial=timezone.localdate,
         widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[not_after_today],
     )
     text = forms.CharField(
         label=_("批示内容"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})

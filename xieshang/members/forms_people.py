@@ -12,6 +12,7 @@ from xieshang.core import access, pickers
 from xieshang.core.forms import style_widgets as style
 from xieshang.core.models import User
 from xieshang.core.text import aside
+from xieshang.core.validators import not_after_today
 from xieshang.orgs.models import Department, Level, Organisation, Party, Sector, Term
 
 from . import selectors
@@ -150,7 +151,7 @@ def department_label(multi: bool):
 class ContactForm(forms.Form):
     member = forms.ModelChoiceField(label=gettext_lazy("委员"), queryset=None)
     kind = forms.ChoiceField(label=gettext_lazy("方式"), choices=[("", "—"), *ContactKind.choices])
-    date = forms.DateField(label=gettext_lazy("日期"), widget=DATE)
+    date = forms.DateField(label=gettext_lazy("日期"), widget=DATE, validators=[not_after_today])
     by_name = forms.CharField(
         label=gettext_lazy("谈话（走访）人"),
         max_length=100,
@@ -352,7 +353,7 @@ class ActivityForm(forms.Form):
         empty_label=gettext_lazy("住区上级政协委员召集人"),
         help_text=gettext_lazy("选择街道，记为该街道政协工作召集人组织的活动"),
     )
-    date = forms.DateField(label=gettext_lazy("日期"), widget=DATE)
+    date = forms.DateField(label=gettext_lazy("日期"), widget=DATE, validators=[not_after_today])
     title = forms.CharField(label=gettext_lazy("活动名称"), max_length=200)
     place = forms.CharField(label=gettext_lazy("地点"), max_length=100, required=False)
     participants = forms.IntegerField(

@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from xieshang.core.validators import not_after_today
 from xieshang.orgs import config
 
 from . import rules
@@ -85,6 +86,7 @@ class AdoptionForm(forms.Form):
     adopted_on = forms.DateField(
         label=_("采用日期"),
         initial=timezone.localdate,
+        validators=[not_after_today],
         widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}),
     )
     body = forms.CharField(

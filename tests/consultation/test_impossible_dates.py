@@ -1,0 +1,85 @@
+"""Dates that cannot be: a decision, an instruction or an adoption dated in the future, a
+plan approved before it was drafted, a plan's activity held in another year, an extension
+to a day already gone. Each is refused with a message, and what was typed stays."""
+
+import datetime as dt
+from types import SimpleNamespace
+
+import pytest
+from django.utils import timezone
+
+from tests.factories import make_org
+from xieshang.consultation import services
+from xieshang.consultation.forms import ActivityCreateForm, ApproveForm, DecisionForm
+from xieshang.consultation.models import ActivityForm, ConsultationPlan
+from xieshang.followups.forms import ExtensionForm, InstructionForm
+from xieshang.opinions.forms import AdoptionForm
+
+pytestmark = pytest.mark.django_db
+FUTURE = "2099-06-01"
+
+
+@pytest.mark.parametrize(
+    ("form_class", "data", "field"),
+    [
+        (DecisionForm, {"decision": "采纳", "decided_on": FUTURE}, "decided_on"),
+        (
+            InstructionForm,
+            {"leader": "张书记", "level": "county", "instructed_on": FUTURE, "text": "阅"},
+            "instructed_on",
+        ),
+        (AdoptionForm, {"mode": "instruction", "adopted_on": FUTURE}, "adopted_on"),
+    ],
+)
+def test_a_date_of_something_done_cannot_lie_in_the_future(form_class, data, field):
+    extra = {}
+    if form_class is InstructionForm:
+        org = make_org()
+        target = SimpleNamespace(key="opinion", organisation=lambda item: org)
+        extra = {"target": target, "item": SimpleNamespace(pk=1)}
+    form = form_class(data, **extra)
+    assert not form.is_valid()
+    assert form.errors[field] == ["日期不能晚于今天。"]
+
+
+def test_an_extension_must_end_after_today():
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    form = ExtensionForm({"requested_due": yesterday.isoformat(), "reason": "需会同财政测算"})
+    assert not form.is_valid() and form.errors["requested_due"] == ["申请延至的日期须晚于今天。"]
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    assert ExtensionForm({"requested_due": tomorrow, "reason": "需会同财政测算"}).is_valid()
+
+
+def test_a_plan_is_not_approved_before_it_was_drafted():
+    drafted = timezone.now() - dt.timedelta(days=10)
+    plan = SimpleNamespace(created_at=drafted)
+    before = (timezone.localdate(drafted) - dt.timedelta(days=1)).isoformat()
+    form = ApproveForm({"approve-approved_on": before}, prefix="approve", plan=plan)
+    assert not form.is_valid()
+    assert "审定日期不能早于计划起草的日期" in form.errors["approved_on"][0]
+    on_the_day = timezone.localdate(drafted).isoformat()
+    assert ApproveForm({"approve-approved_on": on_the_day}, prefix="approve", plan=plan).is_valid()
+
+
+def test_a_plans_activity_is_held_in_the_plans_year(world):
+    plan = world.passing_plan(year=2026)
+    for actor in (world.office, world.party_office, world.chair):
+        services.plan_forward(plan=plan, actor=actor)
+    services.plan_forward(plan=plan, actor=world.standing, approved_on=timezone.localdate())
+    assert ConsultationPlan.objects.get(pk=plan.pk).status == ConsultationPlan.Status.PUBLISHED
+    item = plan.items.first()
+    data = {
+        "organisation": world.district.pk,
+        "plan_item": item.pk,
+        "title": "养老服务协商",
+        "form": ActivityForm.SPECIAL,
+        "date": "2027-01-10",
+        "place": "区政协会议室",
+        "agenda": "听取汇报，座谈协商",
+    }
+    organisations = type(world.district).objects.filter(pk=world.district.pk)
+    form = ActivityCreateForm(data, organisations=organisations)
+    assert not form.is_valid()
+    assert form.errors["date"] == ["活动日期不在所选计划的年度（2026年）内。"]
+    form = ActivityCreateForm({**data, "date": "2026-12-10"}, organisations=organisations)
+    assert "date" not in form.errors
