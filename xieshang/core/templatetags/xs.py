@@ -18,6 +18,22 @@ def cndate(value) -> str:
     return chinese_date(value)
 
 
+@register.filter
+def cndatetime(value, seconds: str = "") -> str:
+    """{{ t|cndatetime }} → 2026年11月25日 09:05 (local time); `|cndatetime:"s"` adds the
+    seconds (the audit log)."""
+    if not value:
+        return ""
+    from django.utils import timezone
+
+    local = timezone.localtime(value) if timezone.is_aware(value) else value
+    return (
+        f"{chinese_date(local)} {local:%H:%M:%S}"
+        if seconds
+        else f"{chinese_date(local)} {local:%H:%M}"
+    )
+
+
 @register.simple_tag
 def unconfirmed_note(day) -> str:
     """{% unconfirmed_note task.due_date %}: next to a deadline, a small warning when the
