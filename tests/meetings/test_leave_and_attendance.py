@@ -408,3 +408,18 @@ def test_attendance_cannot_be_closed_before_the_last_sitting_has_begun():
     with time_machine.travel(dt.datetime(2026, 5, 20, 2, 0, tzinfo=dt.UTC), tick=False):
         services.meeting_close(meeting=meeting, actor=w.office)  # 10:00 in Beijing: begun
     assert DutyRecord.objects.filter(kind=DutyKind.ABSENCE_UNEXCUSED).exists()
+
+
+def test_the_leave_queue_tab_is_shown_only_to_those_who_decide_leave(client):
+    w = world()
+    member = w.member("甲委员", group=w.group)
+    leader = w.member("组长", group=w.group)
+    tab = "请假审批</a>"
+    client.force_login(member.user)
+    assert tab not in client.get("/meetings/mine/").content.decode()
+    w.group.leader = leader
+    w.group.save()
+    client.force_login(leader.user)
+    assert tab in client.get("/meetings/mine/").content.decode()
+    client.force_login(w.office)
+    assert tab in client.get("/meetings/mine/").content.decode()

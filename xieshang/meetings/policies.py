@@ -19,7 +19,7 @@ from xieshang.core import access
 from xieshang.core.access import member_of
 from xieshang.members.selectors import CPPCC_LEVELS, cppcc_organisations
 from xieshang.orgs import config
-from xieshang.orgs.models import Level, Organisation, OrgSetting, Role
+from xieshang.orgs.models import ActivityGroup, Level, Organisation, OrgSetting, Role
 
 from . import rules
 from .models import Invitation, LeaveDelegation, LeaveRequest, Meeting
@@ -154,6 +154,22 @@ def can_decide_leave(user, leave: LeaveRequest) -> bool:
             user, "meetings.manage", meeting.organisation
         )
     return access.can(user, "meetings.manage", meeting.organisation)
+
+
+def may_decide_leave(user) -> bool:
+    """Whether the leave queue is anyone's to show this user: an office, a chair or their
+    delegate, a special committee's staff, or an activity group's leader. A member who
+    decides nobody's leave is not shown a queue that is always empty."""
+    if getattr(user, "is_superuser", False):
+        return True
+    if access.can(user, "meetings.manage") or access.can(user, "meetings.leave_approve"):
+        return True
+    if committee_ids(user):
+        return True
+    member = member_of(user)
+    if member is not None and ActivityGroup.objects.filter(leader=member).exists():
+        return True
+    return bool(delegated_organisation_ids(user))
 
 
 def leave_queue_filter(user) -> Q:

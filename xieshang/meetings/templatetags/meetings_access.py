@@ -12,3 +12,9 @@ register = template.Library()
 def sees_briefings(user) -> bool:
     """`{% if user|sees_briefings %}`: the briefings page opens for `user`."""
     return policies.can_see_briefings(user)
+
+
+@register.filter
+def decides_leave(user) -> bool:
+    """`{% if user|decides_leave %}`: the leave queue has someone's requests for `user`."""
+    return policies.may_decide_leave(user)
