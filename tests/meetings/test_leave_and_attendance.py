@@ -338,6 +338,14 @@ def test_staff_marking_is_audited_and_only_by_the_office():
     assert (event.to_state, event.actor) == ("late", w.office)
 
 
+def _group_leader(w):
+    """A member of w.group who leads it."""
+    leader = w.member("组长", group=w.group)
+    w.group.leader = leader
+    w.group.save()
+    return leader
+
+
 def _group_activity(w):
     """A published activity of w.group with the group's members invited."""
     activity = w.meeting(MeetingKind.GROUP, activity_group=w.group, invite=False, publish=False)
@@ -351,9 +359,7 @@ def _group_activity(w):
 @pytest.mark.clause("C4.13")
 def test_an_activity_groups_leader_decides_its_leave_and_members_get_the_activity():
     w = world()
-    leader = w.member("组长", group=w.group)
-    w.group.leader = leader
-    w.group.save()
+    leader = _group_leader(w)
     m = w.member("甲委员", group=w.group)
     outsider = w.member("乙委员")
     activity = _group_activity(w)
@@ -375,9 +381,7 @@ def test_nobody_decides_their_own_leave_a_group_leaders_goes_to_the_office():
     from xieshang.meetings import selectors
 
     w = world()
-    leader = w.member("组长", group=w.group)
-    w.group.leader = leader
-    w.group.save()
+    leader = _group_leader(w)
     activity = _group_activity(w)
     leave = services.leave_submit(
         invitation=activity.invitations.get(member=leader), actor=leader.user, reason="出差"
@@ -413,12 +417,10 @@ def test_attendance_cannot_be_closed_before_the_last_sitting_has_begun():
 def test_the_leave_queue_tab_is_shown_only_to_those_who_decide_leave(client):
     w = world()
     member = w.member("甲委员", group=w.group)
-    leader = w.member("组长", group=w.group)
+    leader = _group_leader(w)
     tab = "请假审批</a>"
     client.force_login(member.user)
     assert tab not in client.get("/meetings/mine/").content.decode()
-    w.group.leader = leader
-    w.group.save()
     client.force_login(leader.user)
     assert tab in client.get("/meetings/mine/").content.decode()
     client.force_login(w.office)

@@ -255,19 +255,22 @@ def _grants(user, perm: str) -> list[tuple[str, tuple[str, ...]]]:
     local = perm not in REACHES_DOWN
     below = _committees_below(user) if local else []
     grants: list[tuple[str, tuple[str, ...]]] = []
-    for org in sorted(held, key=lambda o: o.path):
-        path = org.path
+    for path in sorted(org.path for org in held):
         if any(path.startswith(p) and not _cut(path, cut) for p, cut in grants):
             continue  # already inside a subtree the user holds it in
-        cut: list[str] = []
-        if local:
-            for other in below:
-                if other.startswith(path) and other != path:
-                    if not any(other.startswith(c) for c in cut):
-                        cut.append(other)
+        cut = _outermost(p for p in below if p.startswith(path) and p != path)
         grants.append((path, tuple(cut)))
     cache[perm] = grants
     return grants
+
+
+def _outermost(paths) -> list[str]:
+    """The sorted `paths` without those inside another of them: its subtree covers them."""
+    result: list[str] = []
+    for path in sorted(paths):
+        if not any(path.startswith(p) for p in result):
+            result.append(path)
+    return result
 
 
 def _committees_below(user) -> list[str]:

@@ -18,12 +18,13 @@ events written in the minute before a check, which the next check covers.
 import hashlib
 import hmac
 import json
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from .models import Event
 
@@ -115,12 +116,7 @@ class Verification:
         return self.broken_at is None and self.missing_after is None
 
     def as_data(self) -> dict:
-        return {
-            "checked": self.checked,
-            "unsealed": self.unsealed,
-            "broken_at": self.broken_at,
-            "missing_after": self.missing_after,
-        }
+        return asdict(self)
 
 
 def verify() -> Verification:
@@ -169,8 +165,6 @@ def purge_prefix(cutoff) -> tuple[int, dict]:
 def check_and_record() -> Verification:
     """Seal what is pending, verify the chain and record the result as an event (the audit
     log page shows the latest); on a break, the audit administrators are told at once."""
-    from django.utils.translation import gettext as _
-
     from .audit import record_event
     from .notifications import notify
 
@@ -201,8 +195,6 @@ def check_and_record() -> Verification:
 
 
 def describe(result: Verification) -> str:
-    from django.utils.translation import gettext as _
-
     if result.broken_at is not None:
         return _("第 %(id)s 号审计记录在封存后被改动，其后的记录无法再证明未被改动。") % {
             "id": result.broken_at
@@ -219,11 +211,5 @@ def latest_check() -> dict | None:
     event = Event.objects.filter(verb=VERIFY_VERB).order_by("-id").first()
     if event is None:
         return None
-    data = event.data
-    result = Verification(
-        checked=data.get("checked", 0),
-        unsealed=data.get("unsealed", 0),
-        broken_at=data.get("broken_at"),
-        missing_after=data.get("missing_after"),
-    )
+    result = Verification(**event.data)  # what check_and_record wrote: as_data()
     return {"at": event.created_at, "ok": result.ok, "text": describe(result)}

@@ -68,6 +68,16 @@ def chinese_date(value: dt.date | dt.datetime | None) -> str:
     return f"{value.year}年{value.month}月{value.day}日"
 
 
+def chinese_datetime(value: dt.datetime | None, *, seconds: bool = False) -> str:
+    """A moment in local time: 2026年11月25日 09:05 (with `seconds`, 09:05:07)."""
+    if value is None:
+        return ""
+    from django.utils import timezone
+
+    local = timezone.localtime(value) if timezone.is_aware(value) else value
+    return f"{chinese_date(local)} {local:{'%H:%M:%S' if seconds else '%H:%M'}}"
+
+
 @lru_cache(maxsize=1)
 def _strokes() -> dict[str, str]:
     table: dict[str, str] = {}

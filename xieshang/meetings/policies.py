@@ -180,12 +180,13 @@ def leave_queue_filter(user) -> Q:
         return Q(pk__in=[])
     q = Q(pk__in=[])
     chair = access.organisations(user, "meetings.leave_approve")
+    chair_paths = access.grant_paths(user, "meetings.leave_approve")
     delegated = delegated_organisation_ids(user)
     if delegated:
-        chair = chair | Organisation.objects.filter(pk__in=delegated)
+        delegated_nodes = Organisation.objects.filter(pk__in=delegated)
+        chair = chair | delegated_nodes
+        chair_paths += delegated_nodes.values_list("path", flat=True)
     manage = access.organisations(user, "meetings.manage")
-    chair_paths = sorted(access.grant_paths(user, "meetings.leave_approve"))
-    chair_paths += Organisation.objects.filter(pk__in=delegated).values_list("path", flat=True)
     manage_paths = access.grant_paths(user, "meetings.manage")
     setters = _chair_rule_setters() if chair_paths or manage_paths else []
     for kinds, where in _by_chair_kinds(chair, chair_paths, setters):

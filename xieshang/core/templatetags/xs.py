@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from xieshang.core import calendar, pii
 from xieshang.core.audit import state_label, verb_label
-from xieshang.core.text import chinese_date, chinese_number
+from xieshang.core.text import chinese_date, chinese_datetime, chinese_number
 
 register = template.Library()
 
@@ -22,16 +22,7 @@ def cndate(value) -> str:
 def cndatetime(value, seconds: str = "") -> str:
     """{{ t|cndatetime }} → 2026年11月25日 09:05 (local time); `|cndatetime:"s"` adds the
     seconds (the audit log)."""
-    if not value:
-        return ""
-    from django.utils import timezone
-
-    local = timezone.localtime(value) if timezone.is_aware(value) else value
-    return (
-        f"{chinese_date(local)} {local:%H:%M:%S}"
-        if seconds
-        else f"{chinese_date(local)} {local:%H:%M}"
-    )
+    return chinese_datetime(value or None, seconds=bool(seconds))
 
 
 @register.simple_tag

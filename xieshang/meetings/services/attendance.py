@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xieshang.core.audit import TransitionError, lock, record_event, transition
-from xieshang.core.text import chinese_date
+from xieshang.core.text import chinese_datetime
 from xieshang.duty.models import DutyKind
 from xieshang.duty.services import Fact, record_duties
 from xieshang.orgs import config
@@ -223,7 +223,7 @@ def meeting_close(*, meeting: Meeting, actor) -> dict[str, int]:
         # Closing marks everyone not signed in absent, with penalties, and is final.
         raise TransitionError(
             _("会议还没有全部举行（最后一场 %(when)s 开始），不能结束考勤。")
-            % {"when": f"{chinese_date(last)} {timezone.localtime(last):%H:%M}"}
+            % {"when": chinese_datetime(last)}
         )
     meeting.closed_at = now
     transition(
