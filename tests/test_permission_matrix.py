@@ -224,6 +224,7 @@ def stored_file(part: int) -> Callable:
 OBJECTS: dict[str, dict[str, Callable]] = {
     "file": {"label": stored_file(0), "pk": stored_file(1), "field": stored_file(2)},
     "inbox_read": {"pk": obj("notification")},
+    "api_token_revoke": {"pk": obj("api_token")},
     "tree_node": {"pk": obj("organisation")},
     "orgs:rules": {"org_id": obj("organisation")},
     "orgs:department_remit": {"pk": rel("assignment", "department_id")},
@@ -463,7 +464,7 @@ def _a_objects(a) -> dict:
         PlanItem,
         Topic,
     )
-    from xieshang.core.models import CalendarDay, Notification, User
+    from xieshang.core.models import ApiToken, CalendarDay, Notification, User
     from xieshang.duty.models import Commendation, DisciplineCase, DutyRecord
     from xieshang.followups.models import Extension, Referral, Task
     from xieshang.meetings.models import (
@@ -495,6 +496,8 @@ def _a_objects(a) -> dict:
     invitation = _first(Invitation.objects.filter(meeting__organisation=a))
     found = {
         "notification": _first(Notification.objects.filter(recipient__username="office")),
+        # Not the token the matrix calls the API with: revoking this one leaves those.
+        "api_token": ApiToken.issue(user=User.objects.get(username="office"), name="矩阵对象")[0],
         "organisation": a,
         "user": user,
         "role_assignment": _first(RoleAssignment.objects.filter(user=user)),
@@ -668,6 +671,7 @@ def _b_world(b) -> tuple[dict, dict]:
     of each main kind, made through the product's services."""
     from tests.factories import UserFactory, user_with_role
     from xieshang.consultation import services as consultation
+    from xieshang.core.models import ApiToken
     from xieshang.followups import services as followups
     from xieshang.meetings import services as meetings
     from xieshang.meetings.models import Meeting
@@ -765,6 +769,7 @@ def _b_world(b) -> tuple[dict, dict]:
     residents.issue_close(issue=public_issue, actor=office, reply="已清理。")
     found = {
         "user": spare,
+        "api_token": ApiToken.issue(user=office, name="矩阵对象")[0],
         "role_assignment": _first(RoleAssignment.objects.filter(user=spare)),
         "member": member,
         "membership": _first(Membership.objects.filter(member=member)),

@@ -228,6 +228,10 @@ AUDIT_SEAL_KEY = envsecret("AUDIT_SEAL_KEY", "")
 # Staff (every role except 政协委员) log in with a TOTP code as well; off in the demo.
 STAFF_2FA_REQUIRED = envbool("STAFF_2FA_REQUIRED", False)
 TOTP_ISSUER = os.environ.get("TOTP_ISSUER", "协商平台")
+# JSON API tokens (core.api_tokens): the validity a new token gets unless its owner picks
+# another (at most a year), and each token's request budget per minute.
+API_TOKEN_DAYS = envint("API_TOKEN_DAYS", 90)
+API_RATE_PER_MINUTE = envint("API_RATE_PER_MINUTE", 300)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

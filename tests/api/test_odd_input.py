@@ -148,3 +148,39 @@ def test_the_apis_refusals_read_in_chinese(client, demo):
     assert missing.status_code == 404 and missing.json() == {"detail": "对象不存在或无权查看。"}
     odd = client.get("/api/v1/proposals/?page=abc", **bearer("office"))
     assert odd.status_code == 422 and odd.json()["detail"][0]["msg"] == "须为整数。"
+
+
+@pytest.mark.parametrize(
+    ("url", "username", "allowed"),
+    [
+        ("/api/v1/proposals/?status=bogus", "office", "submitted"),
+        ("/api/v1/opinions/?status=bogus", "office", "submitted"),
+        ("/api/v1/consultation/topics?status=closed", "office", "pending"),
+        ("/api/v1/consultation/topics?source=mail", "office", "grassroots"),
+        ("/api/v1/consultation/activities?status=done", "office", "held"),
+        ("/api/v1/consultation/outcomes?status=bogus", "office", "draft"),
+        ("/api/v1/members/?status=bogus", "office", "active"),
+        ("/api/v1/members/?order=age", "office", "pinyin"),
+    ],
+)
+def test_an_unknown_filter_value_is_a_422_that_names_the_values_allowed(
+    client, demo, url, username, allowed
+):
+    """Before, one list answered 400, one an empty page, two every row and one ignored
+    the filter: a caller could not tell a typo from an empty result."""
+    response = client.get(url, **bearer(username))
+    assert response.status_code == 422, url
+    message = response.json()["detail"][0]["msg"]
+    assert message.startswith("可选值为") and allowed in message, message
+
+
+def test_the_activity_list_filters_by_status(client, demo):
+    headers = bearer("office")
+    every = client.get("/api/v1/consultation/activities", **headers).json()["items"]
+    statuses = {a["status"] for a in every}
+    assert statuses, "the demo has activities"
+    for status in statuses:
+        rows = client.get("/api/v1/consultation/activities", {"status": status}, **headers).json()[
+            "items"
+        ]
+        assert rows and {a["status"] for a in rows} == {status}

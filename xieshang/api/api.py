@@ -4,9 +4,9 @@ domain, each calling the same services and policies as the web pages."""
 import logging
 
 import pydantic
+from django.conf import settings
 from django.db import DataError
 from django.http import Http404
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja import errors as ninja_errors
@@ -14,23 +14,36 @@ from ninja.errors import HttpError
 from ninja.security import HttpBearer
 
 from xieshang.api.schemas import ErrorOut, ValidationErrorOut
-from xieshang.core.models import ApiToken
+from xieshang.core import api_tokens
 
 logger = logging.getLogger(__name__)
 
 
 class TokenAuth(HttpBearer):
     def authenticate(self, request, token: str):
-        found = (
-            ApiToken.objects.select_related("user")
-            .filter(token_hash=ApiToken.hash(token), revoked_at__isnull=True, user__is_active=True)
-            .first()
-        )
-        if found is None:
+        verdict = api_tokens.authenticate(token)
+        if verdict.expired:
+            raise Refusal(401, _("令牌已过期，请在“接口令牌”页面申请新令牌。"))
+        if verdict.retry_after:
+            raise Refusal(
+                429,
+                _("请求过于频繁：每个令牌每分钟最多 %(n)s 次，请 %(s)s 秒后再试。")
+                % {"n": settings.API_RATE_PER_MINUTE, "s": verdict.retry_after},
+                headers={"Retry-After": str(verdict.retry_after)},
+            )
+        if verdict.user is None:
             return None
-        ApiToken.objects.filter(pk=found.pk).update(last_used_at=timezone.now())
-        request.user = found.user
-        return found.user
+        request.user = verdict.user
+        return verdict.user
+
+
+class Refusal(HttpError):
+    """An HttpError whose message is already written for the caller (in Chinese), with
+    headers of its own (Retry-After)."""
+
+    def __init__(self, status_code: int, message: str, headers: dict | None = None):
+        super().__init__(status_code, message)
+        self.headers = headers or {}
 
 
 def validation_message(error: dict) -> str:
@@ -38,6 +51,8 @@ def validation_message(error: dict) -> str:
     kind, ctx = error.get("type", ""), error.get("ctx") or {}
     if kind == "string_too_long":
         return _("最多%(n)s个字。") % {"n": ctx.get("max_length")}
+    if kind == "literal_error":
+        return _("可选值为：%(values)s。") % {"values": ctx.get("expected", "")}
     if kind == "missing":
         return _("必须填写。")
     if kind in ("greater_than_equal", "greater_than"):
@@ -65,7 +80,8 @@ class XieshangAPI(NinjaAPI):
     - a number the database cannot take (an id past 64 bits reaching a query, a value
       PostgreSQL refuses) is the caller's 422, not a server error;
     - the OpenAPI lists the error answers every operation can give: 401 without a valid
-      token, 422 for a request that does not validate, 404 where a path names a row.
+      token, 429 past the token's budget per minute, 422 for a request that does not
+      validate, 404 where a path names a row.
     """
 
     def set_default_exception_handlers(self) -> None:
@@ -87,8 +103,14 @@ class XieshangAPI(NinjaAPI):
             403: _("无权执行此操作。"),
             429: _("请求过于频繁，请稍后再试。"),
         }
-        detail = messages.get(exc.status_code, str(exc))
-        return self.create_response(request, {"detail": detail}, status=exc.status_code)
+        if isinstance(exc, Refusal):
+            detail = str(exc)
+        else:
+            detail = messages.get(exc.status_code, str(exc))
+        response = self.create_response(request, {"detail": detail}, status=exc.status_code)
+        for header, value in getattr(exc, "headers", {}).items():
+            response[header] = value
+        return response
 
     def _invalid(self, request, exc):
         detail = [{**error, "msg": validation_message(error)} for error in exc.errors]
@@ -115,11 +137,12 @@ ERROR_RESPONSES = {
     401: ("ErrorOut", "未提供有效的令牌"),
     404: ("ErrorOut", "对象不存在或无权查看"),
     422: ("ValidationErrorOut", "请求参数不正确"),
+    429: ("ErrorOut", "请求过于频繁（每个令牌每分钟的次数有上限），见 Retry-After"),
 }
 
 
 def document_errors(schema) -> None:
-    """Add the 401/404/422 answers (with their bodies) to every operation that can give
+    """Add the 401/404/422/429 answers (with their bodies) to every operation that can give
     them; responses an operation declares itself are kept."""
     components = schema.setdefault("components", {}).setdefault("schemas", {})
     for name, model in ERROR_SCHEMAS.items():
@@ -130,7 +153,7 @@ def document_errors(schema) -> None:
         for operation in operations.values():
             codes = [422]
             if operation.get("security"):
-                codes.append(401)
+                codes += [401, 429]
             if "{" in path:
                 codes.append(404)
             responses = operation.setdefault("responses", {})

@@ -8,9 +8,9 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 
-from xieshang.api.schemas import Id, Page, bounded
+from xieshang.api.schemas import Id, Page, bounded, choice
 from xieshang.consultation import policies, selectors, services
-from xieshang.consultation.models import ConsultationPlan, FocusArea, Topic
+from xieshang.consultation.models import Activity, ConsultationPlan, FocusArea, Outcome, Topic
 from xieshang.core.audit import TransitionError
 from xieshang.orgs.models import Organisation
 
@@ -45,8 +45,8 @@ class TopicPage(Schema):
 
 
 class TopicFilters(Schema):
-    status: str = ""
-    source: str = ""
+    status: choice(Topic.Status) = ""
+    source: choice(Topic.Source) = ""
     page: Page = 1
 
 
@@ -87,10 +87,10 @@ def _page(qs, page: int, convert) -> dict:
 
 @router.get("/topics", response=TopicPage)
 def list_topics(request, filters: Query[TopicFilters]):
-    status = filters.status if filters.status in Topic.Status.values else ""
-    source = filters.source if filters.source in Topic.Source.values else ""
     return _page(
-        selectors.topic_list(request.user, status=status, source=source), filters.page, _topic
+        selectors.topic_list(request.user, status=filters.status, source=filters.source),
+        filters.page,
+        _topic,
     )
 
 
@@ -279,13 +279,13 @@ class ActivityPage(Schema):
     items: list[ActivityOut]
 
 
-class PageFilter(Schema):
+class ActivityFilters(Schema):
     page: Page = 1
-    status: str = ""
+    status: choice(Activity.Status) = ""
 
 
 @router.get("/activities", response=ActivityPage)
-def list_activities(request, filters: Query[PageFilter]):
+def list_activities(request, filters: Query[ActivityFilters]):
     def convert(a):
         return {
             "id": a.pk,
@@ -301,7 +301,10 @@ def list_activities(request, filters: Query[PageFilter]):
             "participant_count": a.participant_count,
         }
 
-    return _page(selectors.activity_list(request.user), filters.page, convert)
+    activities = selectors.activity_list(request.user)
+    if filters.status:
+        activities = activities.filter(status=filters.status)
+    return _page(activities, filters.page, convert)
 
 
 class OutcomeOut(Schema):
@@ -325,11 +328,13 @@ class OutcomePage(Schema):
     items: list[OutcomeOut]
 
 
-@router.get("/outcomes", response=OutcomePage)
-def list_outcomes(request, filters: Query[PageFilter]):
-    from xieshang.consultation.models import Outcome
+class OutcomeFilters(Schema):
+    page: Page = 1
+    status: choice(Outcome.Status) = ""
 
-    status = filters.status if filters.status in Outcome.Status.values else ""
+
+@router.get("/outcomes", response=OutcomePage)
+def list_outcomes(request, filters: Query[OutcomeFilters]):
 
     def convert(o):
         return {
@@ -347,4 +352,4 @@ def list_outcomes(request, filters: Query[PageFilter]):
             "decided_on": o.decided_on,
         }
 
-    return _page(selectors.outcome_list(request.user, status=status), filters.page, convert)
+    return _page(selectors.outcome_list(request.user, status=filters.status), filters.page, convert)

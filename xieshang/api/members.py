@@ -2,12 +2,13 @@
 pages (same selectors, same `core.access` checks, same access log)."""
 
 import datetime as dt
+from typing import Literal
 
 from django.http import Http404
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
-from xieshang.api.schemas import ErrorOut, Id, Page
+from xieshang.api.schemas import ErrorOut, Id, Page, choice
 from xieshang.core import access, pii
 from xieshang.core.params import IdsFirst
 from xieshang.members import selectors
@@ -78,9 +79,9 @@ class MemberFilters(Schema):
     party: Id | None = None
     committee: Id | None = None
     group: Id | None = None
-    status: str = ""
+    status: choice(Membership.Status) = ""
     q: str = ""
-    order: str = "stroke"
+    order: Literal["stroke", "pinyin"] = "stroke"
     page: Page = 1
     page_size: int = 50
 

@@ -9,7 +9,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 
-from xieshang.api.schemas import Page, bounded
+from xieshang.api.schemas import Page, bounded, choice
 from xieshang.core.audit import TransitionError
 from xieshang.opinions import policies, selectors, services
 from xieshang.opinions.models import Opinion
@@ -44,7 +44,7 @@ class OpinionPage(Schema):
 
 
 class OpinionFilters(Schema):
-    status: str = ""
+    status: choice(Opinion.Status) = ""
     page: Page = 1
 
 

@@ -8,7 +8,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 
-from xieshang.api.schemas import Id, Page, Year, bounded
+from xieshang.api.schemas import Id, Page, Year, bounded, choice
 from xieshang.core.audit import StaleEdit, TransitionError
 from xieshang.members.models import Member
 from xieshang.orgs.models import Department
@@ -79,7 +79,7 @@ class ProposalPage(Schema):
 
 
 class ProposalFilters(Schema):
-    status: str = ""
+    status: choice(Proposal.Status) = ""
     year: Year | None = None
     q: str = ""
     page: Page = 1
@@ -213,7 +213,7 @@ def _detail(p: Proposal) -> dict:
     }
 
 
-@router.get("/", response={200: ProposalPage, 400: ErrorOut})
+@router.get("/", response=ProposalPage)
 def list_proposals(request, filters: Query[ProposalFilters]):
     q = filters.q.strip()
     if q:
@@ -224,8 +224,6 @@ def list_proposals(request, filters: Query[ProposalFilters]):
         qs = Proposal.objects.filter(pk__in=policies.visible_ids(request.user))
     qs = qs.select_related("organisation", "first_proposer")
     if filters.status:
-        if filters.status not in Proposal.Status.values:
-            return Status(400, {"detail": _("状态不正确。")})
         qs = qs.filter(status=filters.status)
     if filters.year:
         qs = qs.filter(year=filters.year)

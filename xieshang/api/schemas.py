@@ -6,7 +6,7 @@ range in the OpenAPI) before a query could overflow SQLite's INTEGER, PostgreSQL
 or `datetime.date`.
 """
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from ninja import Schema
 from pydantic import Field
@@ -22,6 +22,16 @@ def bounded(model, field: str):
     """Text no longer than the model's column (and its page form): a longer one is the
     caller's 422, before SQLite stores it whole or PostgreSQL refuses it with a 500."""
     return Annotated[str, Field(max_length=model._meta.get_field(field).max_length)]
+
+
+def choice(*choices, blank: bool = True):
+    """One of the values of these TextChoices (or "" for any, with `blank`). An unknown
+    value is the caller's 422 naming the values allowed, the same on every list; the
+    OpenAPI lists them as an enum."""
+    values = [v for c in choices for v in c.values] if choices else []
+    if blank:
+        values.insert(0, "")
+    return Literal[tuple(values)]
 
 
 class ErrorOut(Schema):

@@ -3,6 +3,7 @@
 import datetime as dt
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import RegexValidator
@@ -545,6 +546,26 @@ class AuditFilterForm(StyledForm, forms.Form):
 
     def date_bounds(self) -> tuple[dt.date | None, dt.date | None]:
         return self.cleaned_data.get("date_from"), self.cleaned_data.get("date_to")
+
+
+class ApiTokenForm(StyledForm, forms.Form):
+    name = forms.CharField(
+        label=_("名称"),
+        max_length=100,
+        help_text=_("写明用途，例如“统计报表同步”，撤销时才认得出。"),
+    )
+    days = forms.TypedChoiceField(
+        label=_("有效期"),
+        coerce=int,
+    )
+
+    def __init__(self, *args, **kwargs):
+        from . import api_tokens
+
+        super().__init__(*args, **kwargs)
+        days = self.fields["days"]
+        days.choices = [(d, _("%(n)s天") % {"n": d}) for d in api_tokens.validity_days()]
+        days.initial = settings.API_TOKEN_DAYS
 
 
 class OtpForm(StyledForm, forms.Form):

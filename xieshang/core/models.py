@@ -3,6 +3,7 @@
 No domain rules live here; the domain apps call the functions in this package.
 """
 
+import datetime as dt
 import hashlib
 import secrets
 
@@ -263,8 +264,15 @@ class ApiToken(models.Model):
     prefix = models.CharField(max_length=8, db_index=True)
     token_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(_("有效期至"))
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # The request budget: a fixed one-minute window counted on the row itself, so every
+    # worker and app server shares one count and the count costs no write of its own
+    # (the same UPDATE stamps last_used_at).
+    window_started_at = models.DateTimeField(null=True, blank=True)
+    window_hits = models.PositiveIntegerField(default=0)
+    expiry_notified_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("接口令牌")
@@ -278,10 +286,26 @@ class ApiToken(models.Model):
         return hashlib.sha256(raw.encode()).hexdigest()
 
     @classmethod
-    def issue(cls, *, user, name: str) -> tuple["ApiToken", str]:
+    def issue(cls, *, user, name: str, days: int | None = None) -> tuple["ApiToken", str]:
+        """A new token and its clear text (shown once). Use `core.api_tokens.issue` from a
+        page or command: it checks the request and audits it."""
         raw = "xs_" + secrets.token_urlsafe(32)
-        token = cls.objects.create(user=user, name=name, prefix=raw[:8], token_hash=cls.hash(raw))
+        now = timezone.now()
+        token = cls.objects.create(
+            user=user,
+            name=name,
+            prefix=raw[:8],
+            token_hash=cls.hash(raw),
+            created_at=now,
+            expires_at=now + dt.timedelta(days=days or settings.API_TOKEN_DAYS),
+        )
         return token, raw
+
+    @property
+    def state(self) -> str:
+        if self.revoked_at is not None:
+            return "revoked"
+        return "expired" if self.expires_at <= timezone.now() else "active"
 
 
 class TotpDevice(models.Model):

@@ -285,6 +285,14 @@ def verify_audit() -> bool:
     return check_and_record().ok
 
 
+@periodic("core.remind_api_tokens", at=dt.time(8, 30))
+def remind_api_tokens() -> int:
+    """Tell owners of API tokens that expire within a week (once per token)."""
+    from .api_tokens import remind_expiring
+
+    return remind_expiring()
+
+
 def _backup_time() -> dt.time | None:
     """settings.BACKUP_TIME as a time of day; None when nightly backups are switched off."""
     from django.core.exceptions import ImproperlyConfigured

@@ -3,7 +3,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.urls import reverse, reverse_lazy
@@ -12,13 +12,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import access, services
+from . import access, api_tokens, services
 from .audit import record_event
-from .forms import (
-    OtpForm,
-)
+from .forms import ApiTokenForm, OtpForm
 from .middleware import password_expired
-from .models import Notification
+from .models import ApiToken, Notification
 
 
 class LoginView(auth_views.LoginView):
@@ -108,6 +106,48 @@ def inbox_read_all(request):
 
 
 # --- Staff second factor ------------------------------------------------------------------
+
+
+@login_required
+def api_token_list(request):
+    """接口令牌: the user's own JSON API tokens; a new one is shown in clear on this
+    response only (not stored, not in a message, not cached)."""
+    form = ApiTokenForm(request.POST or None)
+    issued = raw = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            issued, raw = api_tokens.issue(
+                actor=request.user,
+                name=form.cleaned_data["name"],
+                days=form.cleaned_data["days"],
+            )
+        except api_tokens.Refused as exc:
+            form.add_error(None, str(exc))
+        else:
+            form = ApiTokenForm()
+    tokens = ApiToken.objects.filter(user=request.user).order_by("-created_at")[:50]
+    response = render(
+        request,
+        "core/api_tokens.html",
+        {"form": form, "tokens": tokens, "issued": issued, "raw": raw},
+        status=400 if form.errors else 200,
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_POST
+def api_token_revoke(request, pk: int):
+    token = get_object_or_404(ApiToken.objects.select_related("user"), pk=pk)
+    if not api_tokens.may_revoke(request.user, token):
+        raise Http404
+    reason = request.POST.get("reason", "").strip()[:200]
+    api_tokens.revoke(actor=request.user, token=token, reason=reason)
+    messages.success(request, _("令牌“%(name)s”已撤销。") % {"name": token.name})
+    if token.user_id != request.user.pk:
+        return redirect("user_detail", pk=token.user_id)
+    return redirect("api_tokens")
 
 
 def _next_url(request) -> str:

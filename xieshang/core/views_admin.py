@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from xieshang.orgs import services as orgs_services
 from xieshang.orgs.models import Department, Organisation, Role, RoleAssignment
 
-from . import access, audit_seal, calendar, jobs, services
+from . import access, api_tokens, audit_seal, calendar, jobs, services
 from . import audit_export as audit_export_
 from .audit import StaleEdit
 from .excel import XLSX
@@ -33,7 +33,7 @@ from .forms import (
     UserCreateForm,
     add_service_errors,
 )
-from .models import CalendarDay, Event, HolidayNotice, User
+from .models import ApiToken, CalendarDay, Event, HolidayNotice, User
 from .params import paginate
 
 # --- Security administrator: accounts and roles -------------------------------------------
@@ -153,6 +153,9 @@ def user_detail(request, pk: int):
             "is_self": subject.pk == request.user.pk,
             "is_locked": subject.username in services.locked_usernames([subject.username]),
             "has_otp": services.otp_device(subject) is not None,
+            "tokens": api_tokens.active(ApiToken.objects.filter(user=subject)).order_by(
+                "-created_at"
+            ),
         },
         status=400 if request.method == "POST" else 200,
     )
