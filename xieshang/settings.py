@@ -203,6 +203,13 @@ AXES_COOLOFF_TIME = envint("LOGIN_LOCKOUT_MINUTES", 30) / 60  # hours
 # Lock the account, not the address: offices sit behind one NAT address, and locking it would
 # shut out the whole building after one person's typos.
 AXES_LOCKOUT_PARAMETERS = ["username"]
+# ...but one address trying many accounts (password spraying: a few guesses at each of many
+# usernames) is refused for the same cool-off once its failures across all accounts reach
+# this many (core.login_guard); an office's typos stay far below it.
+LOGIN_ADDRESS_FAILURE_LIMIT = envint("LOGIN_ADDRESS_FAILURE_LIMIT", 30)
+# The person's address behind the office's reverse proxy, by the rule rate limits and the
+# audit trail use (TRUSTED_PROXY_COUNT), not the proxy's.
+AXES_CLIENT_IP_CALLABLE = "xieshang.core.clientip.client_ip"
 SILENCED_SYSTEM_CHECKS = [
     "axes.W006",
     # HSTS preloading is for public internet hosts; intranet names are never preloaded.

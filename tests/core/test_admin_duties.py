@@ -11,6 +11,7 @@ from tests.factories import DepartmentFactory, UserFactory, make_org, user_with_
 from tests.pickers import pick
 from xieshang.core import calendar, services
 from xieshang.core.models import CalendarDay, Event, User
+from xieshang.core.sms import MemorySmsBackend
 from xieshang.orgs.models import Level, Organisation, Role, RoleAssignment
 
 pytestmark = pytest.mark.django_db
@@ -161,6 +162,57 @@ def test_it_resets_a_password_and_ends_the_old_one(admin_client, tree, secadmin)
     assert not clerk.check_password(settings.DEMO_PASSWORD)
     assert clerk_client.get(reverse("home"))["Location"].startswith(reverse("login"))
     assert Event.objects.filter(verb="user.password_reset", actor=secadmin).exists()
+
+
+@pytest.fixture
+def sms_outbox():
+    MemorySmsBackend.outbox.clear()
+    yield MemorySmsBackend.outbox
+    MemorySmsBackend.outbox.clear()
+
+
+def test_an_auditors_new_password_goes_to_the_auditors_phone_never_to_the_screen(
+    admin_client, tree, sms_outbox
+):
+    """三员分立: a security administrator who saw the auditor's password could log in as the
+    auditor and read (or be the only reader of) the trail of their own actions."""
+    auditor = user_with_role(Role.AUDIT_ADMIN, tree[1], username="auditor1", phone="13900002222")
+    response = admin_client.post(reverse("user_password_reset", args=[auditor.pk]))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "139****2222" in body and 'id="temp-password"' not in body
+    [(phone, text)] = sms_outbox
+    assert phone == "13900002222"
+    password = text.split("临时密码：", 1)[1].split("，", 1)[0]
+    assert password not in body
+    auditor.refresh_from_db()
+    assert auditor.check_password(password) and auditor.must_change_password
+    assert Event.objects.get(verb="user.password_reset").data["by_sms"] is True
+
+
+def test_an_administrator_account_without_a_phone_keeps_its_password(admin_client, tree):
+    sysadmin = user_with_role(Role.SYSTEM_ADMIN, tree[1], username="sys1", phone="")
+    response = admin_client.post(reverse("user_password_reset", args=[sysadmin.pk]), follow=True)
+    assert "未登记手机号" in response.content.decode()
+    sysadmin.refresh_from_db()
+    assert sysadmin.check_password(settings.DEMO_PASSWORD) and not sysadmin.must_change_password
+    assert not Event.objects.filter(verb="user.password_reset").exists()
+
+
+def test_a_new_auditor_account_needs_a_phone_and_gets_its_password_there(
+    admin_client, tree, sms_outbox
+):
+    east = tree[1]
+    refused = _create(admin_client, east, username="shenji", role=Role.AUDIT_ADMIN, phone="")
+    assert refused.status_code == 400
+    assert "未登记手机号" in refused.content.decode()
+    assert 'value="shenji"' in refused.content.decode()  # what was typed is kept
+    assert not User.objects.filter(username="shenji").exists()
+    created = _create(admin_client, east, username="shenji", role=Role.AUDIT_ADMIN)
+    assert created.status_code == 200 and "139****1111" in created.content.decode()
+    assert 'id="temp-password"' not in created.content.decode()
+    [(phone, _text)] = sms_outbox
+    assert phone == "13900001111"
 
 
 def test_it_deactivates_an_account_so_it_can_no_longer_log_in(admin_client, tree):

@@ -155,6 +155,29 @@ def test_it_does_not_lock_other_accounts_behind_the_same_address(client):
     assert _login(client, "wangfang").status_code == 302
 
 
+def test_it_refuses_an_address_that_tries_a_few_passwords_at_many_accounts(client, settings):
+    """Password spraying stays under every account's limit; the address's total does not."""
+    settings.LOGIN_ADDRESS_FAILURE_LIMIT = 12
+    names = [f"staff{n}" for n in range(6)]
+    for name in names:
+        UserFactory(username=name)
+    for name in names:
+        for _ in range(2):  # under the per-account limit of five
+            assert _login(client, name, "wrong-Password1").status_code == 200
+    response = _login(client, names[0])  # even the right password
+    assert response.status_code == 429
+    assert "登录已暂停" in response.content.decode()
+    assert client.get(reverse("home")).status_code == 302
+    _login(client, names[1])
+    assert Event.objects.filter(verb="auth.address_blocked", note="127.0.0.1").count() == 1
+    # Another address (a colleague's machine) logs in as usual.
+    other = Client(REMOTE_ADDR="10.0.0.9")
+    assert _login(other, names[2]).status_code == 302
+    # The block ends with the cool-off.
+    with time_machine.travel(timezone.now() + dt.timedelta(minutes=31)):
+        assert _login(client, names[0]).status_code == 302
+
+
 # --- Idle session -----------------------------------------------------------------------
 
 

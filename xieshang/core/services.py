@@ -12,6 +12,7 @@ import datetime as dt
 import hmac
 import secrets
 import string
+from dataclasses import dataclass
 
 import pyotp
 from django.conf import settings
@@ -22,13 +23,15 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from xieshang.orgs.models import Organisation, Role, RoleAssignment
+from xieshang.orgs.models import ADMIN_DUTIES, Organisation, Role, RoleAssignment
 from xieshang.orgs.services import organisation_create
 
 from . import access
 from . import calendar as working_calendar
 from .audit import StaleEdit, changed_fields, record_event, save_versioned
 from .models import CalendarDay, HolidayNotice, TotpDevice
+from .pii import mask_phone
+from .sms import send_sms
 from .text import chinese_date
 
 User = get_user_model()
@@ -53,6 +56,43 @@ def generate_password(length: int = 14) -> str:
     chars += [secrets.choice(pool) for _ in range(length - len(chars))]
     secrets.SystemRandom().shuffle(chars)
     return "".join(chars)
+
+
+@dataclass(frozen=True)
+class Issued:
+    """A temporary password handed out: either shown once to the administrator
+    (`password`), or, for an administrator-duty account, sent only to the holder's own phone
+    (`sent_to`, masked), so that the security administrator never knows the auditor's or the
+    system administrator's password (三员分立)."""
+
+    password: str = ""
+    sent_to: str = ""
+
+
+def _hand_out(user, password: str, *, duty: bool) -> Issued:
+    """Call inside the change's transaction: a refused or failed SMS undoes the change."""
+    if not duty:
+        return Issued(password=password)
+    if not user.phone:
+        raise Refused(
+            _(
+                "管理员账号的临时密码只以短信发送到本人登记的手机，不向操作人显示；"
+                "该账号未登记手机号。请在服务器上由部署人员用 manage.py changepassword 重置。"
+            )
+        )
+    text = _("【协商平台】您的账号 %(username)s 的临时密码：%(password)s，登录后须立即修改。") % {
+        "username": user.username,
+        "password": password,
+    }
+    try:
+        send_sms(user.phone, text)
+    except Exception as exc:  # the provider refused: change nothing, and say so
+        raise Refused(_("短信发送失败，密码未更改，请稍后再试。")) from exc
+    return Issued(sent_to=mask_phone(user.phone))
+
+
+def _holds_duty(user) -> bool:
+    return RoleAssignment.objects.filter(user=user, role__in=ADMIN_DUTIES).exists()
 
 
 def _require_manageable(actor, user) -> None:
@@ -108,7 +148,8 @@ def user_create(
     committee=None,
 ) -> tuple:
     """A new account with its first role and a temporary password (returned once, never
-    stored in clear) that must be changed at first login."""
+    stored in clear; for an administrator duty sent by SMS instead) that must be changed at
+    first login."""
     _check_role(actor, None, organisation, role, department, committee)
     if User.objects.filter(username__iexact=username).exists():
         raise Refused(_("用户名“%(name)s”已被使用。") % {"name": username})
@@ -124,14 +165,15 @@ def user_create(
     RoleAssignment.objects.create(
         user=user, organisation=organisation, role=role, department=department, committee=committee
     )
+    issued = _hand_out(user, password, duty=role in ADMIN_DUTIES)
     record_event(
         actor=actor,
         verb="user.create",
         subject=user,
         organisation=organisation,
-        data={"role": role, "organisation": organisation.pk},
+        data={"role": role, "organisation": organisation.pk, "by_sms": bool(issued.sent_to)},
     )
-    return user, password
+    return user, issued
 
 
 @transaction.atomic
@@ -186,7 +228,7 @@ def role_remove(*, actor, assignment: RoleAssignment) -> None:
 
 
 @transaction.atomic
-def user_password_reset(*, actor, user) -> str:
+def user_password_reset(*, actor, user) -> Issued:
     """A new temporary password, to be changed at the next login. Open sessions of the
     account end, because Django ties a session to the password hash."""
     _require_manageable(actor, user)
@@ -195,8 +237,15 @@ def user_password_reset(*, actor, user) -> str:
     user.set_password(password)
     user.must_change_password = True
     user.save(update_fields=["password", "password_changed_at", "must_change_password"])
-    record_event(actor=actor, verb="user.password_reset", subject=user, organisation=_home(user))
-    return password
+    issued = _hand_out(user, password, duty=_holds_duty(user))
+    record_event(
+        actor=actor,
+        verb="user.password_reset",
+        subject=user,
+        organisation=_home(user),
+        data={"by_sms": bool(issued.sent_to)},
+    )
+    return issued
 
 
 @transaction.atomic

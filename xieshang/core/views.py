@@ -12,8 +12,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import access, api_tokens, services
+from . import access, api_tokens, login_guard, services
 from .audit import record_event
+from .clientip import client_ip
 from .forms import ApiTokenForm, OtpForm
 from .middleware import password_expired
 from .models import ApiToken, Notification
@@ -21,6 +22,18 @@ from .models import ApiToken, Notification
 
 class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
+
+    def post(self, request, *args, **kwargs):
+        address = client_ip(request)
+        if login_guard.blocked(address):
+            login_guard.record_block(address)
+            return render(
+                request,
+                "registration/locked_out.html",
+                {"cooloff_timedelta": login_guard.cooloff(), "address_blocked": True},
+                status=429,
+            )
+        return super().post(request, *args, **kwargs)
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):

@@ -72,7 +72,7 @@ def user_create(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            user, password = services.user_create(
+            user, issued = services.user_create(
                 actor=request.user,
                 username=data["username"],
                 full_name=data["full_name"],
@@ -86,19 +86,24 @@ def user_create(request):
         except services.Refused as exc:
             form.add_error(None, str(exc))
         else:
-            return _password_issued(request, user, password, created=True)
+            return _password_issued(request, user, issued, created=True)
     return render(
         request, "core/user_form.html", {"form": form}, status=400 if form.errors else 200
     )
 
 
-def _password_issued(request, user, password: str, created: bool) -> HttpResponse:
-    """Show a temporary password once. It is rendered into this response only (not put in
-    a message or the session), and the page is not cached."""
+def _password_issued(request, user, issued: services.Issued, created: bool) -> HttpResponse:
+    """Show a temporary password once (or where it was sent). It is rendered into this
+    response only (not put in a message or the session), and the page is not cached."""
     response = render(
         request,
         "core/user_password.html",
-        {"subject": user, "password": password, "created": created},
+        {
+            "subject": user,
+            "password": issued.password,
+            "sent_to": issued.sent_to,
+            "created": created,
+        },
     )
     response["Cache-Control"] = "no-store"
     return response
@@ -188,8 +193,8 @@ def user_role_remove(request, pk: int, ra_pk: int):
 @require_POST
 def user_password_reset(request, pk: int):
     def run(subject):
-        password = services.user_password_reset(actor=request.user, user=subject)
-        return _password_issued(request, subject, password, created=False)
+        issued = services.user_password_reset(actor=request.user, user=subject)
+        return _password_issued(request, subject, issued, created=False)
 
     return _user_action(request, pk, run)
 
