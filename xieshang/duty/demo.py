@@ -210,7 +210,8 @@ def build(*, organisation, rng: random.Random) -> None:
             member=member,
             actor=member.user,
             kind=kind,
-            date=today - dt.timedelta(days=rng.randint(3, 40)),
+            # This year's: last year's commendation (below) has settled last year.
+            date=max(today - dt.timedelta(days=rng.randint(3, 40)), dt.date(today.year, 1, 1)),
             title=title,
             evidence=evidence,
         )

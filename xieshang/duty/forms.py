@@ -1,6 +1,8 @@
+import datetime as dt
 from decimal import Decimal
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from xieshang.core.validators import not_after_today
@@ -35,6 +37,17 @@ class ManualEntryForm(StyledForm):
     evidence = forms.CharField(
         label=_("佐证材料说明"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000
     )
+
+    def clean_date(self):
+        # The office confirms and the year-end evaluation counts this year's and last year's
+        # work; a fact from further back belongs to an evaluation long closed.
+        date = self.cleaned_data["date"]
+        earliest = dt.date(timezone.localdate().year - 1, 1, 1)
+        if date < earliest:
+            raise forms.ValidationError(
+                _("只能报送%(year)s年1月1日以来的履职记录。") % {"year": earliest.year}
+            )
+        return date
 
     def clean(self):
         data = super().clean()

@@ -19,6 +19,41 @@ def can_view_case(user, case) -> bool:
     )
 
 
+def settling_commendation(organisation_id: int, year: int):
+    """The commendation round that has settled this organisation's duty scores for `year`,
+    or None. Once the list goes to the chairman's meeting (submitted, approved, published),
+    the scores it was drawn from must not move: no new or newly confirmed records dated in
+    that year and no change to that year's score rules. A returned list opens it again."""
+    from .award_models import Commendation
+
+    return (
+        Commendation.objects.filter(
+            organisation_id=organisation_id,
+            year=year,
+            status__in=[
+                Commendation.Status.SUBMITTED,
+                Commendation.Status.APPROVED,
+                Commendation.Status.PUBLISHED,
+            ],
+        )
+        .only("pk", "year", "status")
+        .first()
+    )
+
+
+def refuse_if_settled(organisation_id: int, year: int) -> None:
+    """Raise the ValidationError a page shows when `year` is settled (see above)."""
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
+
+    round_ = settling_commendation(organisation_id, year)
+    if round_ is not None:
+        raise ValidationError(
+            _("%(year)s年度表彰名单已%(state)s，该年度的履职积分已定格，不能再增改记录或计分规则。")
+            % {"year": year, "state": round_.get_status_display()}
+        )
+
+
 def can_view_member(user, member) -> bool:
     """A member sees their own file; the office sees every file in its scope."""
     own = member_of(user)

@@ -130,6 +130,9 @@ def manual_entry_submit(*, member, actor, kind, date, title, evidence, quantity=
     from xieshang.core.audit import record_event
     from xieshang.core.notifications import notify
 
+    from .policies import refuse_if_settled
+
+    refuse_if_settled(member.organisation_id, date.year)
     with transaction.atomic():
         entry = DutyRecord.objects.create(
             member=member,
@@ -162,8 +165,12 @@ def manual_entry_decide(*, entry_id: int, actor, approve: bool, note: str = "") 
     from xieshang.core.audit import lock, transition
     from xieshang.core.notifications import notify
 
+    from .policies import refuse_if_settled
+
     with transaction.atomic():
         entry = lock(DutyRecord, entry_id)
+        if approve:
+            refuse_if_settled(entry.organisation_id, entry.date.year)
         to = DutyRecord.Status.CONFIRMED if approve else DutyRecord.Status.REJECTED
         transition(
             entry,
@@ -194,7 +201,9 @@ def rules_update(*, organisation, year: int, actor, changes: dict) -> int:
     from xieshang.core.audit import record_event, save_versioned
 
     from .models import ScoreRule
+    from .policies import refuse_if_settled
 
+    refuse_if_settled(organisation.pk, year)
     changed = {}
     with transaction.atomic():
         for rule in ScoreRule.objects.filter(

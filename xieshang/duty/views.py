@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -103,16 +103,20 @@ def entry_new(request):
         title = data["title"]
         if data["people"]:
             title = f"{title}（{data['people']}）"
-        services.manual_entry_submit(
-            member=member,
-            actor=request.user,
-            kind=data["kind"],
-            date=data["date"],
-            title=title,
-            evidence=data["evidence"],
-        )
-        messages.success(request, _("已报送，办公室审核确认后计入履职档案。"))
-        return redirect("duty:my_file")
+        try:
+            services.manual_entry_submit(
+                member=member,
+                actor=request.user,
+                kind=data["kind"],
+                date=data["date"],
+                title=title,
+                evidence=data["evidence"],
+            )
+        except ValidationError as exc:
+            form.add_error("date", exc.messages)
+        else:
+            messages.success(request, _("已报送，办公室审核确认后计入履职档案。"))
+            return redirect("duty:my_file")
     status = 400 if request.method == "POST" else 200
     return render(request, "duty/entry_form.html", {"form": form}, status=status)
 
@@ -162,7 +166,7 @@ def entry_decide(request, pk: int):
                 approve=approve,
                 note=form.cleaned_data["note"],
             )
-        except TransitionError as exc:
+        except (TransitionError, ValidationError) as exc:
             add_service_errors(form, exc)
         else:
             messages.success(request, _("已确认。") if approve else _("已退回。"))
@@ -286,6 +290,8 @@ def rules_edit(request):
                 )
             except StaleEdit:
                 forms, error = _stale_rows(forms)
+            except ValidationError as exc:
+                error = " ".join(exc.messages)
             else:
                 messages.success(request, _("已保存%(n)d项修改。") % {"n": n})
                 return redirect(f"{request.path}?year={year}")
@@ -299,7 +305,13 @@ def rules_edit(request):
     return render(
         request,
         "duty/rules.html",
-        {"forms": forms, "year": year, "error": error, "events": events},
+        {
+            "forms": forms,
+            "year": year,
+            "error": error,
+            "events": events,
+            "settled": policies.settling_commendation(org.pk, year),
+        },
         status=400 if error else 200,
     )
 
