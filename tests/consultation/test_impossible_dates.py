@@ -35,8 +35,8 @@ def test_a_date_of_something_done_cannot_lie_in_the_future(form_class, data, fie
     extra = {}
     if form_class is InstructionForm:
         org = make_org()
-        target = SimpleNamespace(key="opinion", organisation=lambda item: org)
-        extra = {"target": target, "item": SimpleNamespace(pk=1)}
+        target = SimpleNamespace(key="opinion", organisation=lambda item, user: org)
+        extra = {"target": target, "item": SimpleNamespace(pk=1), "user": None}
     form = form_class(data, **extra)
     assert not form.is_valid()
     assert form.errors[field] == ["日期不能晚于今天。"]

@@ -152,3 +152,47 @@ def test_it_refuses_to_send_an_unplanned_outcome_to_nobody(world):
         services.outcome_submit(outcome=outcome, actor=world.office)
     with pytest.raises(PermissionDenied):
         services.outcome_submit(outcome=outcome, actor=world.other_office)
+
+
+@pytest.mark.clause("C2.7")
+def test_a_unit_asked_for_feedback_opens_the_outcome_it_answers_and_no_other(world, client):
+    from django.urls import reverse
+
+    from tests.factories import user_with_role
+    from xieshang.orgs.models import Role
+
+    activity = held_activity(world)
+    asked = services.outcome_create(
+        activity=activity,
+        actor=world.office,
+        kind=Outcome.Kind.BULLETIN,
+        title="关于优化营商环境的协商专报",
+        body="建议压缩审批时限。",
+        departments=[world.housing],
+        to_party_office=False,
+        to_government_office=False,
+    )
+    services.outcome_submit(outcome=asked, actor=world.office)
+    not_asked = services.outcome_create(
+        activity=activity,
+        actor=world.office,
+        kind=Outcome.Kind.BULLETIN,
+        title="关于学校周边交通的协商专报",
+        body="……",
+        departments=[world.education],
+        to_party_office=False,
+        to_government_office=False,
+    )
+    services.outcome_submit(outcome=not_asked, actor=world.office)
+    [task] = [t for t in outcome_tasks([asked.pk])[asked.pk] if t.department == world.housing]
+
+    client.force_login(world.housing_clerk)
+    task_page = client.get(reverse("followups:detail", args=[task.pk])).content.decode()
+    assert f"/consultation/outcomes/{asked.pk}/" in task_page  # the task points there
+    page = client.get(reverse("consultation:outcome", args=[asked.pk]))
+    assert page.status_code == 200 and "建议压缩审批时限。" in page.content.decode()
+    assert client.get(reverse("consultation:outcome", args=[not_asked.pk])).status_code == 404
+    # A colleague of another unit reads neither.
+    other_clerk = user_with_role(Role.DEPARTMENT, world.district, department=world.education)
+    client.force_login(other_clerk)
+    assert client.get(reverse("consultation:outcome", args=[asked.pk])).status_code == 404

@@ -10,6 +10,7 @@ follow-up engine (C2.7).
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -525,6 +526,9 @@ class Outcome(Tracked):
 
     def __str__(self) -> str:
         return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("consultation:outcome", args=[self.pk])
 
     @property
     def is_plan_outcome(self) -> bool:

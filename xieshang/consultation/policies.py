@@ -46,6 +46,26 @@ def can_view(user, organisation) -> bool:
     return access.can(user, "consultation.view", organisation)
 
 
+def can_view_outcome(user, outcome) -> bool:
+    """Whoever reads the committee's consultation work, and a unit asked to give written
+    feedback on this outcome: its follow-up task refers to the outcome, and an answer needs
+    the text it answers."""
+    if can_view(user, outcome.organisation):
+        return True
+    mine = access.department_ids(user)
+    if not mine:
+        return False
+    from django.contrib.contenttypes.models import ContentType
+
+    from xieshang.followups.models import Task
+
+    return Task.objects.filter(
+        content_type=ContentType.objects.get_for_model(outcome),
+        object_id=str(outcome.pk),
+        department_id__in=mine,
+    ).exists()
+
+
 def can_view_attachment(user, attachment) -> bool:
     """An activity's attachment: its uploader, and whoever may open the activity page."""
     if getattr(user, "pk", None) is not None and attachment.uploaded_by_id == user.pk:

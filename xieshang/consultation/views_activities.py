@@ -279,7 +279,7 @@ def _get_outcome(request, pk: int) -> Outcome:
         .filter(pk=pk)
         .first()
     )
-    if outcome is None or not policies.can_view(request.user, outcome.organisation):
+    if outcome is None or not policies.can_view_outcome(request.user, outcome):
         raise Http404
     return outcome
 

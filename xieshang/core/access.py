@@ -114,6 +114,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
             # They receive consultation outcomes and leaders' instructions: they follow
             # the departments' written feedback on them.
             "followups.view",
+            # The 社情民意 items reported to the Party committee (报送党委), not the office's
+            # queue of submissions.
+            "opinions.received_party",
         }
     ),
     Role.GOVERNMENT_OFFICE: frozenset(
@@ -124,6 +127,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
             "consultation.plan_revise",
             "consultation.decide",
             "followups.view",
+            "opinions.received_government",
         }
     ),
     Role.STANDING_SECRETARY: frozenset(

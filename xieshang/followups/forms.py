@@ -78,12 +78,12 @@ class InstructionForm(StyledForm, forms.Form):
         label=_("反馈期限（工作日）"), min_value=1, max_value=120, initial=20
     )
 
-    def __init__(self, *args, target, item, initial_days=None, **kwargs):
+    def __init__(self, *args, target, item, user, initial_days=None, **kwargs):
         super().__init__(*args, **kwargs)
         # A province's units number in the thousands: searched on the server
         # (followups/picker_sources.py) within this queryset, which validates the post.
         field = self.fields["departments"]
-        field.queryset = instruction_departments(target.organisation(item))
+        field.queryset = instruction_departments(target.organisation(item, user))
         field.label_from_instance = lambda d: d.name
         pickers.attach(field, "instruction-departments", {"target": target.key, "item": item.pk})
         if initial_days:

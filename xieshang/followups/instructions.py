@@ -8,11 +8,22 @@ An app registers a model in its AppConfig.ready():
         label=_("社情民意信息"),
         url_name="opinions:detail",
         can_record=policies.can_record_instruction,   # (user, item) -> bool
-        organisation=lambda o: o.reported_to or o.organisation,
+        organisation=recording_organisation,           # (item, user) -> Organisation
         check=ready_for_instruction,                   # (item) -> error message or ""
         after=on_instruction,                          # (instruction, actor) -> None
         working_days=lambda o: config.get(o.organisation, rules.INSTRUCTION_DAYS),
+        answered=on_answer,                            # (instruction, task, feedback, actor)
+        reads_feedback=policies.is_author,             # (user, item) -> bool
     )
+
+`organisation(item, user)` is the node whose units carry out an instruction that `user`
+records: for an item reported up, the item's own office records its own leaders'
+instructions to its own units, the office it was reported to its leaders' to its units.
+
+`answered` runs in the transaction of a unit's written feedback on one of the item's
+instruction tasks (to tell the item's authors); `reads_feedback` names who, besides those
+who may open the task, reads that feedback on the item's page (the authors, whose item the
+leader instructed on).
 
 Registering also puts the one instructions panel (core.panels) on the item's page: every
 instruction with its units' tasks and their written feedback, and the form to record one for
@@ -22,7 +33,7 @@ whoever may.
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .registry import Entry, Registry, always, no_check, nothing
+from .registry import Entry, Registry, always, never, no_check, nothing
 
 
 @dataclass(frozen=True)
@@ -36,6 +47,8 @@ class Target(Entry):
     after: Callable = nothing
     working_days: Callable | None = None
     title: Callable = str
+    answered: Callable = nothing
+    reads_feedback: Callable = never
 
 
 def _panel():

@@ -35,16 +35,20 @@ def instruction_panel(request, item) -> Panel | None:
     if not instructions and not can_record:
         return None
     tasks = instruction_tasks(instructions)
+    reads_all = bool(instructions) and target.reads_feedback(user, item)
     for instruction in instructions:
         instruction.task_list = tasks.get(instruction.pk, [])
         for task in instruction.task_list:
-            # The feedback text is for whoever may open the task, not every reader of the item.
-            task.feedback_visible = policies.can_view(user, task)
+            # The feedback text is for whoever may open the task and the people whose item
+            # it is (its authors), not every reader of the item.
+            task.openable = policies.can_view(user, task)
+            task.feedback_visible = reads_all or task.openable
     form = None
     if can_record:
         form = InstructionForm(
             target=target,
             item=item,
+            user=user,
             initial_days=target.working_days(item) if target.working_days else None,
         )
     return Panel(

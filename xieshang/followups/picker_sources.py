@@ -34,7 +34,7 @@ def recordable_item(user, key: str, pk):
 
 def _departments(user, params):
     target, item = recordable_item(user, params.get("target"), int_param(params, "item"))
-    return instruction_departments(target.organisation(item))
+    return instruction_departments(target.organisation(item, user))
 
 
 pickers.register(

@@ -20,6 +20,10 @@ def always(item) -> bool:
     return True
 
 
+def never(*args) -> bool:
+    return False
+
+
 @dataclass(frozen=True)
 class Entry:
     model: type

@@ -159,7 +159,23 @@ def feedback_submit(*, task: Task, text: str, actor, document=None) -> Feedback:
     )
     # Modules whose subject follows the task (a resident's issue becomes "answered").
     signals.feedback_submitted.send(sender=Task, task=task, feedback=feedback, actor=actor)
+    if task.kind == Task.Kind.INSTRUCTION:
+        _instruction_answered(task, feedback, actor)
     return feedback
+
+
+def _instruction_answered(task: Task, feedback: Feedback, actor) -> None:
+    """A unit answered a leader's instruction: the item's module hears of it (to tell the
+    people whose item it is)."""
+    from .instructions import target_for
+
+    if task.content_type_id != ContentType.objects.get_for_model(Instruction).pk:
+        return  # a task filed by hand under the instruction kind, with no instruction row
+    instruction = Instruction.objects.filter(pk=task.object_id).first()
+    item = instruction.item if instruction is not None else None
+    target = target_for(item) if item is not None else None
+    if target is not None:
+        target.answered(instruction, task, feedback, actor)
 
 
 @transaction.atomic
@@ -401,7 +417,7 @@ def instruction_record(
         raise ValidationError(_("请填写批示领导和批示内容。"))
     if not departments and not offices:
         raise ValidationError(_("请至少指定一个落实单位或办公室。"))
-    organisation = target.organisation(item)
+    organisation = target.organisation(item, actor)
     if working_days is None:
         working_days = (
             target.working_days(item) if target.working_days else INSTRUCTION_DEFAULT_DAYS

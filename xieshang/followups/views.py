@@ -66,6 +66,9 @@ def _render_detail(request, task, **forms):
         "events": history(task).select_related("actor"),
         "can_answer": policies.can_answer(request.user, task),
         "can_manage": policies.can_manage(request.user, task),
+        # What the task is about, when it has a page (an outcome, a proposal, an issue):
+        # the unit answers it with the text in front of it.
+        "subject": task.subject if hasattr(task.subject, "get_absolute_url") else None,
         "feedback_form": forms.get("feedback_form") or FeedbackForm(),
         "extension_form": forms.get("extension_form") or ExtensionForm(),
         "reopen_form": forms.get("reopen_form") or ReopenForm(),
@@ -215,7 +218,9 @@ def instruction_new(request, target: str, pk: int):
     days = target_obj.working_days(item) if target_obj.working_days else None
     status = 200
     if request.method == "POST":
-        form = InstructionForm(request.POST, target=target_obj, item=item, initial_days=days)
+        form = InstructionForm(
+            request.POST, target=target_obj, item=item, user=request.user, initial_days=days
+        )
         if form.is_valid():
             try:
                 services.instruction_record(item=item, actor=request.user, **form.cleaned_data)
@@ -226,7 +231,7 @@ def instruction_new(request, target: str, pk: int):
                 return redirect(target_obj.url(item.pk))
         status = 400
     else:
-        form = InstructionForm(target=target_obj, item=item, initial_days=days)
+        form = InstructionForm(target=target_obj, item=item, user=request.user, initial_days=days)
     return render(
         request,
         "followups/instruction_form.html",

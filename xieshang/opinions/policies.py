@@ -52,6 +52,15 @@ def can_manage_upward(user, opinion: Opinion) -> bool:
     )
 
 
+def instruction_organisation(opinion: Opinion, user):
+    """Whose units carry out an instruction `user` records on the item: the item's own
+    office's units, unless the user acts only at the node it was reported to (a city office
+    recording its mayor's instruction on a district's report)."""
+    if can_manage(user, opinion) or opinion.reported_to_id is None:
+        return opinion.organisation
+    return opinion.reported_to
+
+
 def can_view(user, opinion: Opinion) -> bool:
     if is_author(user, opinion):
         return True
@@ -59,15 +68,39 @@ def can_view(user, opinion: Opinion) -> bool:
         return False
     if access.can(user, "opinions.view", opinion.organisation):
         return True
+    if opinion.reported_to_party and access.can(user, RECEIVED_PARTY, opinion.organisation):
+        return True
+    if opinion.reported_to_government and access.can(
+        user, RECEIVED_GOVERNMENT, opinion.organisation
+    ):
+        return True
     return opinion.reported_to_id is not None and access.can(
         user, "opinions.view", opinion.reported_to
     )
+
+
+# 报送党委 / 报送政府: the Party committee's and the government's offices read the items the
+# CPPCC office reported to them, and nothing of the office's queue.
+RECEIVED_PARTY = "opinions.received_party"
+RECEIVED_GOVERNMENT = "opinions.received_government"
+
+
+def received_q(user) -> Q:
+    """The items reported to the Party committee or government whose office `user` is."""
+    return (access.org_filter(user, RECEIVED_PARTY) & Q(reported_to_party=True)) | (
+        access.org_filter(user, RECEIVED_GOVERNMENT) & Q(reported_to_government=True)
+    )
+
+
+def receives(user) -> bool:
+    return access.can(user, RECEIVED_PARTY) or access.can(user, RECEIVED_GOVERNMENT)
 
 
 def visible_q(user) -> Q:
     """The items a user may see in lists (drafts only their own)."""
     q = access.org_filter(user, "opinions.view") & ~Q(status=Opinion.Status.DRAFT)
     q |= access.org_filter(user, "opinions.view", "reported_to") & Q(reported_to__isnull=False)
+    q |= received_q(user)
     member = member_of(user)
     if member is not None:
         q |= Q(authors=member)

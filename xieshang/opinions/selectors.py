@@ -12,6 +12,17 @@ from .models import Adoption, AdoptionLevel, Opinion
 AUTHORS = Prefetch("authors", queryset=Member.objects.only("pk", "name"))
 
 
+def received(user) -> QuerySet:
+    """The items reported to the Party committee or government whose office `user` is
+    (报送党委 / 报送政府), newest report first."""
+    return (
+        Opinion.objects.filter(policies.received_q(user))
+        .select_related("organisation", "issue")
+        .prefetch_related(AUTHORS)
+        .order_by("-reported_at", "-id")
+    )
+
+
 def my_opinions(user) -> QuerySet:
     member = policies.member_of(user)
     q = Q(created_by=user)

@@ -466,6 +466,17 @@ def instruction_after(instruction, actor) -> None:
     )
 
 
+def instruction_answered(instruction, task, feedback, actor) -> None:
+    """A unit's written feedback on the leader's instruction reaches the item's authors,
+    who read it on the item's page (followups instructions panel)."""
+    _tell_authors(
+        instruction.item,
+        _("领导批示落实情况：%(unit)s已就“%%(title)s”书面反馈") % {"unit": task.assignee_display},
+        feedback.text[:500],
+        f"instr:{instruction.pk}:answer:{feedback.pk}",
+    )
+
+
 def instruction_record(*, opinion: Opinion, actor, **kwargs):
     """批示 on an item: the one mechanism (followups.services.instruction_record)."""
     from xieshang.followups.services import instruction_record as record

@@ -6,6 +6,7 @@ app_name = "opinions"
 urlpatterns = [
     path("", views.mine, name="mine"),
     path("new/", views.create, name="create"),
+    path("received/", views.received, name="received"),
     path("queue/", views.queue, name="queue"),
     path("upward/", views.upward, name="upward"),
     path("stats/", views.stats, name="stats"),

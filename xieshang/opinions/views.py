@@ -61,6 +61,16 @@ def mine(request):
 
 
 @login_required
+def received(request):
+    """报送党委 / 报送政府: what the CPPCC office sent the Party committee's or the
+    government's office this user works in."""
+    if not policies.receives(request.user):
+        raise PermissionDenied
+    page = paginate(request, selectors.received(request.user), 30)
+    return render(request, "opinions/received.html", {"page": page})
+
+
+@login_required
 def create(request):
     if not policies.can_submit(request.user):
         raise PermissionDenied

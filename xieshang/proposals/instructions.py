@@ -32,7 +32,7 @@ instructions.register(
     label=_("重点提案"),
     url_name="proposals:detail",
     can_record=can_record_instruction,
-    organisation=lambda p: p.organisation,
+    organisation=lambda p, _user: p.organisation,
     applies=lambda p: p.is_key,
 )
 register_category(Task.Kind.IMPLEMENTATION, "proposals.proposal", _("提案答复落实"))
