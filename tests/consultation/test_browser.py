@@ -108,8 +108,11 @@ def test_it_takes_a_residents_topic_into_a_published_plan(page):
     switch_user(page, world.standing)
     page.goto(page.base_url + f"/consultation/plans/{plan.pk}/")
     page.get_by_label("印发文号").fill("区委办发〔2026〕30号")
+    asked = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
     page.get_by_role("button", name="审定并印发").click()
     assert "已印发" in page.locator("#plan-status").inner_text()
+    assert asked and "印发后计划内容不能再修改" in asked[0]
     plan.refresh_from_db()
     assert plan.status == ConsultationPlan.Status.PUBLISHED
     assert plan.versions.count() == 6

@@ -122,6 +122,21 @@ def test_a_refused_attendance_keeps_the_minutes_when_a_colleague_recorded_it_fir
     assert Event.objects.filter(verb="activity.hold").count() == 1
 
 
+def test_attendance_is_chosen_for_each_participant_not_assumed(world, client):
+    """Attendance earns duty points: a participant left unchosen is not marked present."""
+    activity = _activity(world)
+    client.force_login(world.office)
+    page = client.get(reverse("consultation:activity", args=[activity.pk])).content.decode()
+    assert "selected>出席" not in page and "未选的设为出席" in page
+    p1, p2 = activity.participants.order_by("pk")
+    data = {f"p{p1.pk}": "attended", f"p{p2.pk}": "", "minutes": "与会委员提出三条建议"}
+    response, body = _post(client, "activity_hold", [activity.pk], data)
+    assert response.status_code == 400
+    assert f"请选择{p2.name}的出席情况" in body and "与会委员提出三条建议" in body
+    activity.refresh_from_db()
+    assert activity.status == "planned"
+
+
 def test_a_refused_invitation_keeps_what_was_typed_when_the_activity_was_held(world, client):
     activity = _activity(world, held=True)
     client.force_login(world.office)

@@ -202,3 +202,18 @@ def test_the_assignment_board_offers_departments_in_official_order_with_pinyin(c
     assert [r["text"] for r in found] == ["区财政局", "区教育局", "区住房和城乡建设局"]
     found = client.get(f"{source}&q=qczj").json()["results"]
     assert [r["text"] for r in found] == ["区财政局"]
+
+
+@pytest.mark.django_db
+def test_a_level_without_units_of_its_own_shows_no_save_button(client):
+    """A city committee whose units all sit in its districts: an empty list, not two
+    保存序号 buttons with nothing to save."""
+    from tests.factories import make_org
+    from xieshang.orgs.models import Level
+
+    city = make_org("江城市政协", Level.CITY)
+    client.force_login(user_with_role(Role.OFFICE, city))
+    page = client.get(reverse("department_order"))
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "本级还没有承办单位" in body and "保存序号" not in body

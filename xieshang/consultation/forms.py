@@ -533,7 +533,9 @@ class AttendanceForm(forms.Form):
     def __init__(self, *args, participants, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["minutes"].widget.attrs["class"] = "form-control"
-        choices = [
+        # Nothing chosen in advance: attendance earns members duty points, so each one is
+        # a clerk's decision (the page offers 未选的设为出席 to save the clicks).
+        choices = [("", _("请选择"))] + [
             (k, v) for k, v in Participant.Attendance.choices if k != Participant.Attendance.INVITED
         ]
         self.participants = participants
@@ -541,8 +543,10 @@ class AttendanceForm(forms.Form):
             self.fields[f"p{p.pk}"] = forms.ChoiceField(
                 label=p.name,
                 choices=choices,
-                initial=Participant.Attendance.ATTENDED,
-                widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+                error_messages={"required": _("请选择%(name)s的出席情况。") % {"name": p.name}},
+                widget=forms.Select(
+                    attrs={"class": "form-select form-select-sm", "data-fill-target": "attendance"}
+                ),
             )
 
     def attendance(self) -> dict[int, str]:

@@ -6,11 +6,26 @@ document.addEventListener("change", function (event) {
   }
 });
 
+// A button data-fill="name" data-fill-value="v" sets every select marked
+// data-fill-target="name" that nobody has chosen yet (attendance: 未选的设为出席).
+document.addEventListener("click", function (event) {
+  var button = event.target.closest && event.target.closest("[data-fill]");
+  if (!button) return;
+  var name = button.getAttribute("data-fill");
+  var value = button.getAttribute("data-fill-value");
+  document.querySelectorAll('select[data-fill-target="' + name + '"]').forEach(function (el) {
+    if (!el.value) el.value = value;
+  });
+});
+
 // A form marked data-confirm asks first: its action cannot be undone. Capture phase, so a
 // refusal stops the form before anything else (the typing kept below) sees it sent.
+// A button may carry its own (one form, several decisions: only 不予采用 asks).
 document.addEventListener("submit", function (event) {
   var form = event.target;
-  var message = form && form.getAttribute && form.getAttribute("data-confirm");
+  var button = event.submitter;
+  var message = (button && button.getAttribute && button.getAttribute("data-confirm")) ||
+    (form && form.getAttribute && form.getAttribute("data-confirm"));
   if (message && !window.confirm(message)) {
     event.preventDefault();
     event.stopImmediatePropagation();
