@@ -82,8 +82,11 @@ def test_a_member_files_a_categorised_proposal_with_an_attachment(page, world, t
         link.click()
     assert info.value.suggested_filename == "托育需求调研.pdf"
 
+    asked = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
     page.get_by_role("button", name="删除附件托育需求调研.pdf").click()
     page.wait_for_load_state()
+    assert asked == ["删除附件“托育需求调研.pdf”？"]
     assert "附件已删除" in page.content()
     assert page.locator("#no-attachments").is_visible()
     assert not Attachment.objects.exists()
