@@ -244,6 +244,7 @@ OBJECTS: dict[str, dict[str, Callable]] = {
     "job_download": {"pk": obj("job")},
     "members:checks_export": {"table": const("streets", "no_committee")},
     "duty:member_file": {"pk": obj("member")},
+    "duty:entry_for_member": {"pk": obj("member")},
     "duty:member_report": {"pk": obj("member")},
     "duty:entry_decide": {"pk": obj("duty_record")},
     "duty:case": {"pk": obj("case")},

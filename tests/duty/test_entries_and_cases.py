@@ -230,3 +230,31 @@ def test_the_demo_builds_pending_entries_and_cases():
     # Cases come from the scan over the demo's records (the idle member), each audited.
     assert DisciplineCase.objects.filter(rule=DisciplineCase.Rule.NO_CONTRIBUTION).exists()
     assert Event.objects.filter(verb="duty.case_raise").count() == DisciplineCase.objects.count()
+
+
+@pytest.mark.clause("C5.7")
+def test_the_office_enters_a_members_duty_on_their_behalf(client):
+    """A member who reports on paper or by phone: the office enters it, it counts at once,
+    the member is told, and the audit trail says who entered it."""
+    org, _term, office, member = setting()
+    client.force_login(office)
+    file_page = client.get(reverse("duty:member_file", args=[member.pk])).content.decode()
+    assert reverse("duty:entry_for_member", args=[member.pk]) in file_page
+    data = {"kind": K.INSPECTION, "date": "2026-03-05", "title": "河道视察", "evidence": "签到表"}
+    refused = client.post(
+        reverse("duty:entry_for_member", args=[member.pk]), {**data, "evidence": ""}
+    )
+    assert refused.status_code == 400 and "河道视察" in refused.content.decode()
+    response = client.post(reverse("duty:entry_for_member", args=[member.pk]), data)
+    assert response.status_code == 302
+    entry = DutyRecord.objects.get(member=member)
+    assert entry.status == DutyRecord.Status.CONFIRMED and entry.created_by == office
+    assert Event.objects.filter(verb="duty.entry_record", actor=office).exists()
+    assert Notification.objects.filter(recipient=member.user, title__contains="河道视察").exists()
+    # A member cannot enter for another, nor an office of another district.
+    other = member_with_user(org)
+    client.force_login(other.user)
+    assert client.get(reverse("duty:entry_for_member", args=[member.pk])).status_code == 404
+    client.force_login(user_with_role(Role.OFFICE, make_org("另一区政协")))
+    assert client.post(reverse("duty:entry_for_member", args=[member.pk]), data).status_code == 404
+    assert DutyRecord.objects.filter(member=member).count() == 1

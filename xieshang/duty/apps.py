@@ -35,6 +35,7 @@ class DutyConfig(AppConfig):
         register_verbs(
             {
                 "duty.entry_submit": _("报送履职记录"),
+                "duty.entry_record": _("代录履职记录"),
                 "duty.entry_approve": _("确认履职记录"),
                 "duty.entry_reject": _("退回履职记录"),
                 "duty.rules_update": _("修改履职计分规则"),

@@ -157,6 +157,55 @@ def manual_entry_submit(*, member, actor, kind, date, title, evidence, quantity=
     return entry
 
 
+def manual_entry_record(*, member, actor, kind, date, title, evidence, quantity=1) -> DutyRecord:
+    """The office enters a duty fact for a member (reported on paper or by phone, say),
+    confirmed at once since the office is who confirms; the member is told."""
+    from django.db import transaction
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    from xieshang.core.audit import record_event
+    from xieshang.core.notifications import notify
+
+    from .policies import can_manage, refuse_if_settled
+
+    if not can_manage(actor, member.organisation):
+        from django.core.exceptions import PermissionDenied
+
+        raise PermissionDenied
+    refuse_if_settled(member.organisation_id, date.year)
+    with transaction.atomic():
+        entry = DutyRecord.objects.create(
+            member=member,
+            organisation_id=member.organisation_id,
+            kind=kind,
+            date=date,
+            title=title[:200],
+            quantity=quantity,
+            evidence=evidence,
+            source=DutyRecord.Source.MANUAL,
+            status=DutyRecord.Status.CONFIRMED,
+            created_by=actor,
+        )
+        record_event(
+            actor=actor,
+            verb="duty.entry_record",
+            subject=entry,
+            to_state="confirmed",
+            note=title[:500],
+            data={"member": member.pk},
+        )
+        if member.user_id is not None:
+            notify(
+                [member.user],
+                title=_("办公室为您登记了履职记录：%(t)s") % {"t": entry.title},
+                body=evidence[:500],
+                url=reverse("duty:my_file"),
+                dedupe_key=f"duty.entry.{entry.pk}.recorded",
+            )
+    return entry
+
+
 def manual_entry_decide(*, entry_id: int, actor, approve: bool, note: str = "") -> DutyRecord:
     from django.db import transaction
     from django.urls import reverse

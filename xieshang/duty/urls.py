@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.my_file, name="my_file"),
     path("members/<int:pk>/", views.member_file, name="member_file"),
     path("entries/new/", views.entry_new, name="entry_new"),
+    path("members/<int:pk>/entries/new/", views.entry_for_member, name="entry_for_member"),
     path("entries/", views.entries, name="entries"),
     path("entries/<int:pk>/decide/", views.entry_decide, name="entry_decide"),
     path("evaluation/", views.evaluation, name="evaluation"),

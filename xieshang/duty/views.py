@@ -89,6 +89,9 @@ def member_file(request, pk: int):
         raise Http404
     context = _file_context(request, member, _year(request))
     context["own"] = policies.member_of(request.user) == member
+    context["can_record"] = not context["own"] and policies.can_manage(
+        request.user, member.organisation
+    )
     return render(request, "duty/file.html", context)
 
 
@@ -119,6 +122,38 @@ def entry_new(request):
             return redirect("duty:my_file")
     status = 400 if request.method == "POST" else 200
     return render(request, "duty/entry_form.html", {"form": form}, status=status)
+
+
+@login_required
+def entry_for_member(request, pk: int):
+    """代录: the office enters a member's duty fact, confirmed at once."""
+    member = Member.objects.select_related("organisation").filter(pk=pk).first()
+    if member is None or not policies.can_manage(request.user, member.organisation):
+        raise Http404
+    form = ManualEntryForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        title = data["title"]
+        if data["people"]:
+            title = f"{title}（{data['people']}）"
+        try:
+            services.manual_entry_record(
+                member=member,
+                actor=request.user,
+                kind=data["kind"],
+                date=data["date"],
+                title=title,
+                evidence=data["evidence"],
+            )
+        except ValidationError as exc:
+            form.add_error("date", exc.messages)
+        else:
+            messages.success(request, _("已登记，计入该委员的履职档案。"))
+            return redirect("duty:member_file", pk=member.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "duty/entry_form.html", {"form": form, "for_member": member}, status=status
+    )
 
 
 def _entries_page(request, org, *, refused=None, refused_form=None):
