@@ -94,3 +94,16 @@ def test_a_record_from_before_last_year_is_refused(client):
     assert response.status_code == 400
     assert "只能报送" in response.content.decode()
     assert not DutyRecord.objects.exists()
+
+
+def test_this_years_list_is_drafted_but_not_submitted_before_the_year_ends(client):
+    from django.utils import timezone
+
+    org, _term, office, _member = setting()
+    this_year = timezone.localdate().year
+    commendation = Commendation.objects.create(organisation=org, year=this_year)
+    client.force_login(office)
+    response = client.post(reverse("duty:commendation_submit", args=[commendation.pk]), follow=True)
+    assert "尚未结束" in response.content.decode()
+    commendation.refresh_from_db()
+    assert commendation.status == Commendation.Status.DRAFT

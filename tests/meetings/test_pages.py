@@ -506,3 +506,16 @@ def test_a_city_offices_meeting_list_names_each_meetings_organisation(client):
     body = client.get("/meetings/").content.decode()
     assert "东湖区协商座谈会" in body and "西山区协商座谈会" not in body
     assert "<th>组织</th>" not in body
+
+
+@pytest.mark.django_db
+def test_sending_a_notice_to_nobody_yet_asks_first(client):
+    w = world()
+    w.member("张委员")
+    empty = w.meeting(invite=False, publish=False, title="无人受邀的座谈会")
+    invited = w.meeting(publish=False, title="已邀请的座谈会")
+    client.force_login(w.office)
+    page = client.get(f"/meetings/{empty.pk}/").content.decode()
+    assert "还没有邀请任何参会人员" in page
+    page = client.get(f"/meetings/{invited.pk}/").content.decode()
+    assert "发出会议通知" in page and "还没有邀请任何参会人员" not in page

@@ -532,6 +532,13 @@ def commendation_submit(*, commendation: Commendation, actor) -> Commendation:
     com = lock(Commendation, commendation.pk)
     if not can_propose(actor, com.organisation):
         raise PermissionDenied
+    if com.year >= timezone.localdate().year:
+        # Submitting settles the year's scores (policies.refuse_if_settled): a year still
+        # running would lose its last weeks' duties. The list may be drafted meanwhile.
+        raise TransitionError(
+            _("%(year)s年度尚未结束，年度结束后才能报主席会议审定；拟表彰名单可以先行拟定。")
+            % {"year": com.year}
+        )
     if com.editable and not com.awards.exists():
         raise TransitionError(_("请先从候选名单中拟定表彰对象。"))
     transition(
