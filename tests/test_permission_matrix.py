@@ -347,6 +347,7 @@ OBJECTS: dict[str, dict[str, Callable]] = {
     "consultation:outcome_new": {"pk": obj("activity")},
     "consultation:outcome": {"pk": obj("outcome")},
     "consultation:outcome_submit": {"pk": obj("outcome")},
+    "consultation:outcome_edit": {"pk": obj("outcome")},
     "consultation:outcome_in_decision": {"pk": obj("outcome")},
     "consultation:outcome_decide": {"pk": obj("outcome")},
     "consultation:outcome_close": {"pk": obj("outcome")},

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from xieshang.consultation import services
 from xieshang.consultation.models import ActivityForm, Outcome
 from xieshang.consultation.selectors import outcome_tasks
+from xieshang.core.audit import TransitionError
 from xieshang.core.models import Event, Notification
 from xieshang.followups import services as followups
 from xieshang.orgs import config
@@ -196,3 +197,57 @@ def test_a_unit_asked_for_feedback_opens_the_outcome_it_answers_and_no_other(wor
     other_clerk = user_with_role(Role.DEPARTMENT, world.district, department=world.education)
     client.force_login(other_clerk)
     assert client.get(reverse("consultation:outcome", args=[asked.pk])).status_code == 404
+
+
+@pytest.mark.clause("C2.7")
+def test_a_draft_outcome_is_revised_before_it_is_sent_and_not_after(world, client):
+    from django.urls import reverse
+
+    activity = held_activity(world)
+    outcome = services.outcome_create(
+        activity=activity,
+        actor=world.office,
+        kind=Outcome.Kind.BULLETIN,
+        title="关于营商环境的协商专报（初稿）",
+        body="初稿。",
+        departments=[world.housing],
+        to_party_office=False,
+        to_government_office=False,
+    )
+    url = reverse("consultation:outcome_edit", args=[outcome.pk])
+    client.force_login(world.office)
+    detail = client.get(reverse("consultation:outcome", args=[outcome.pk])).content.decode()
+    assert url in detail
+    data = {
+        "kind": Outcome.Kind.BULLETIN,
+        "title": "关于优化营商环境的协商专报",
+        "body": "建议压缩审批时限。",
+        "departments": [world.education.pk],
+        "to_government_office": "on",
+        "version": outcome.version,
+    }
+    assert client.post(url, data).status_code == 302
+    outcome.refresh_from_db()
+    assert outcome.title == "关于优化营商环境的协商专报" and outcome.to_government_office
+    assert list(outcome.departments.all()) == [world.education]
+    event = Event.objects.get(verb="outcome.update")
+    assert event.data["changes"]["title"] == ["关于营商环境的协商专报（初稿）", outcome.title]
+    # A colleague's page, read before that save, does not overwrite it.
+    stale = client.post(url, {**data, "title": "旧页面上的标题"})
+    assert stale.status_code == 400 and "旧页面上的标题" in stale.content.decode()
+    outcome.refresh_from_db()
+    assert outcome.title == "关于优化营商环境的协商专报"
+    # Once sent, it is the record of what was sent.
+    services.outcome_submit(outcome=outcome, actor=world.office)
+    assert (
+        url not in client.get(reverse("consultation:outcome", args=[outcome.pk])).content.decode()
+    )
+    with pytest.raises(TransitionError):
+        services.outcome_update(
+            outcome=outcome,
+            actor=world.office,
+            version=outcome.version + 1,
+            kind=outcome.kind,
+            title="改",
+            body="改",
+        )

@@ -57,6 +57,7 @@ class ConsultationConfig(AppConfig):
                 "activity.participants": _("调整参加人员"),
                 "activity.hold": _("登记出席情况"),
                 "outcome.create": _("起草协商成果"),
+                "outcome.update": _("修改协商成果"),
                 "outcome.submit": _("报送协商成果"),
                 "outcome.in_decision": _("进入决策程序"),
                 "outcome.decide": _("作出决策"),

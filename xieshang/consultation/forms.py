@@ -598,6 +598,10 @@ class OutcomeForm(StyledForm, forms.Form):
         )
 
 
+class OutcomeEditForm(OutcomeForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
 class DecisionForm(StyledForm, forms.Form):
     decision = forms.CharField(
         label=_("决策结果"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000

@@ -60,6 +60,7 @@ urlpatterns = [
     path("activities/<int:pk>/outcomes/new/", views_activities.outcome_new, name="outcome_new"),
     path("outcomes/", views_activities.outcomes, name="outcomes"),
     path("outcomes/<int:pk>/", views_activities.outcome_detail, name="outcome"),
+    path("outcomes/<int:pk>/edit/", views_activities.outcome_edit, name="outcome_edit"),
     path("outcomes/<int:pk>/submit/", views_activities.outcome_submit, name="outcome_submit"),
     path(
         "outcomes/<int:pk>/in-decision/",

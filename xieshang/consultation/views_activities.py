@@ -21,6 +21,7 @@ from .forms import (
     AttendanceForm,
     DecisionForm,
     NoteForm,
+    OutcomeEditForm,
     OutcomeForm,
     ParticipantsForm,
     PartyCommentForm,
@@ -307,6 +308,51 @@ def _render_outcome(request, outcome, status=200, **forms):
 @login_required
 def outcome_detail(request, pk: int):
     return _render_outcome(request, _get_outcome(request, pk))
+
+
+@login_required
+def outcome_edit(request, pk: int):
+    """Revise a draft outcome; once sent it is the record of what was sent."""
+    outcome = _get_outcome(request, pk)
+    _require_run(request, outcome.activity)
+    if outcome.status != Outcome.Status.DRAFT:
+        messages.error(request, _("协商成果已报送，不能再修改。"))
+        return redirect("consultation:outcome", outcome.pk)
+    initial = {
+        "kind": outcome.kind,
+        "title": outcome.title,
+        "body": outcome.body,
+        "departments": list(outcome.departments.all()),
+        "to_party_office": outcome.to_party_office,
+        "to_government_office": outcome.to_government_office,
+        "version": outcome.version,
+    }
+    form = OutcomeEditForm(request.POST or None, organisation=outcome.organisation, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.outcome_update(
+                outcome=outcome,
+                actor=request.user,
+                version=data["version"],
+                kind=data["kind"],
+                title=data["title"],
+                body=data["body"],
+                departments=list(data["departments"]),
+                to_party_office=data["to_party_office"],
+                to_government_office=data["to_government_office"],
+            )
+        except REFUSALS as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("已保存协商成果。"))
+            return redirect("consultation:outcome", outcome.pk)
+    return render(
+        request,
+        "consultation/outcome_form.html",
+        {"form": form, "outcome": outcome},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 def _outcome_action(request, pk, run, allowed, success, form_name, form_class=NoteForm):

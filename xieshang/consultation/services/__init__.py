@@ -29,6 +29,7 @@ from .outcomes import (
     outcome_decide,
     outcome_enter_decision,
     outcome_submit,
+    outcome_update,
 )
 from .party import (
     party_plan_comment,
@@ -107,6 +108,7 @@ __all__ = [
     "OS",
     "outcome_create",
     "outcome_submit",
+    "outcome_update",
     "outcome_enter_decision",
     "outcome_decide",
     "outcome_close",

@@ -10,7 +10,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from xieshang.core.audit import TransitionError, lock, record_event, transition
+from xieshang.core.audit import (
+    TransitionError,
+    changed_fields,
+    lock,
+    record_event,
+    save_versioned,
+    transition,
+)
 from xieshang.core.notifications import notify
 from xieshang.followups import services as followups
 from xieshang.followups.models import Task
@@ -53,6 +60,47 @@ def outcome_create(
     )
     outcome.departments.set(departments)
     record_event(actor=actor, verb="outcome.create", subject=outcome, to_state=outcome.status)
+    return outcome
+
+
+@transaction.atomic
+def outcome_update(
+    *,
+    outcome: Outcome,
+    actor,
+    version: int,
+    kind: str,
+    title: str,
+    body: str,
+    departments=(),
+    to_party_office: bool = True,
+    to_government_office: bool = True,
+) -> Outcome:
+    """Revise a draft outcome (its text, where it goes) before it is sent; `version` is the
+    one the form was read with, so a colleague's revision is never overwritten silently."""
+    _require_activities(actor, outcome.organisation)
+    outcome = lock(Outcome, outcome.pk)
+    if outcome.status != OS.DRAFT:
+        raise TransitionError(_("协商成果已报送，不能再修改。"))
+    for dept in departments:
+        if dept.organisation_id != outcome.organisation_id:
+            raise ValidationError({"departments": _("反馈单位不属于本组织。")})
+    fields = ["kind", "title", "body", "to_party_office", "to_government_office"]
+    before = {f: getattr(outcome, f) for f in fields}
+    before["departments"] = sorted(d.name for d in outcome.departments.all())
+    outcome.kind, outcome.title, outcome.body = kind, title, body
+    outcome.to_party_office, outcome.to_government_office = to_party_office, to_government_office
+    save_versioned(outcome, expected_version=version, fields=fields)
+    outcome.departments.set(departments)
+    after = {f: getattr(outcome, f) for f in fields}
+    after["departments"] = sorted(d.name for d in departments)
+    record_event(
+        actor=actor,
+        verb="outcome.update",
+        subject=outcome,
+        data={"changes": changed_fields(before, after)},
+    )
+    outcome.refresh_from_db()
     return outcome
 
 
