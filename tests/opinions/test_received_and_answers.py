@@ -42,6 +42,7 @@ def test_the_party_and_government_offices_read_what_was_reported_to_each(world, 
         client.force_login(user)
         home = client.get(reverse("home")).content.decode()
         assert reverse("opinions:received") in home  # the menu leads there
+        assert "报送本机关的社情民意" in home  # and a card on the home page
         listing = client.get(reverse("opinions:received")).content.decode()
         assert mine.title in listing
         for other in (theirs, unreported, waiting):

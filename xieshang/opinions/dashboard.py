@@ -21,6 +21,16 @@ def opinion_cards(user) -> list[Card]:
                 order=13,
             )
         )
+    if policies.receives(user):
+        cards.append(
+            Card(
+                _("报送本机关的社情民意"),
+                _("政协报送党委、政府的社情民意信息"),
+                reverse("opinions:received"),
+                Opinion.objects.filter(policies.received_q(user)).count(),
+                order=25,
+            )
+        )
     if access.can(user, "opinions.manage"):
         waiting = Opinion.objects.filter(
             policies.own_office_q(user), status=Opinion.Status.SUBMITTED
