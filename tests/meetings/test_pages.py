@@ -519,3 +519,18 @@ def test_sending_a_notice_to_nobody_yet_asks_first(client):
     assert "还没有邀请任何参会人员" in page
     page = client.get(f"/meetings/{invited.pk}/").content.decode()
     assert "发出会议通知" in page and "还没有邀请任何参会人员" not in page
+
+
+@pytest.mark.django_db
+def test_a_chairmans_meeting_is_picked_by_its_date_as_well_as_its_title():
+    """Chairman's meetings share titles (主席会议): the picker dates each one."""
+    import datetime as dt
+
+    from xieshang.meetings.forms import CommitteeReportForm
+
+    w = world()
+    w.meeting(MeetingKind.CHAIRMAN, day=dt.date(2026, 3, 5), title="主席会议", invite=False)
+    w.meeting(MeetingKind.CHAIRMAN, day=dt.date(2026, 6, 4), title="主席会议", invite=False)
+    form = CommitteeReportForm(organisation=w.org)
+    labels = [label for value, label in form.fields["meeting"].choices if value]
+    assert labels == ["2026年6月4日 主席会议", "2026年3月5日 主席会议"]

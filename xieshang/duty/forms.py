@@ -5,6 +5,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from xieshang.core.text import chinese_date
 from xieshang.core.validators import not_after_today
 
 from .models import DisciplineCase, DutyKind
@@ -93,9 +94,13 @@ class ExitDecisionForm(StyledForm):
         from xieshang.meetings.models import Meeting, MeetingKind
 
         super().__init__(*args, **kwargs)
-        self.fields["meeting"].queryset = Meeting.objects.filter(
-            organisation=organisation, kind=MeetingKind.CHAIRMAN
-        ).order_by("-start")
+        self.fields["meeting"].queryset = (
+            Meeting.objects.filter(organisation=organisation, kind=MeetingKind.CHAIRMAN)
+            .exclude(status=Meeting.Status.CANCELLED)
+            .order_by("-start")
+        )
+        # Dated first: chairman's meetings share titles.
+        self.fields["meeting"].label_from_instance = lambda m: f"{chinese_date(m.start)} {m.title}"
 
 
 class CertificateForm(StyledForm):

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from xieshang.core import pickers
 from xieshang.core.forms import StyledForm
+from xieshang.core.text import chinese_date
 from xieshang.members.models import Member
 from xieshang.orgs.models import ActivityGroup, Committee, Department, Role, Sector, Session
 
@@ -329,12 +330,20 @@ class BriefingForm(StyledForm, forms.Form):
     body = forms.CharField(label=_("内容"), widget=forms.Textarea(attrs={"rows": 10}))
 
 
+def dated_meeting_label(meeting) -> str:
+    """A meeting in a picker: its date first, since chairman's meetings share titles."""
+    return f"{chinese_date(meeting.start)} {meeting.title}"
+
+
 class CommitteeReportForm(StyledForm, forms.Form):
     content = forms.CharField(label=_("工作报告"), widget=forms.Textarea(attrs={"rows": 8}))
     meeting = forms.ModelChoiceField(label=_("报告的主席会议"), queryset=None, required=False)
 
     def __init__(self, *args, organisation, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["meeting"].queryset = Meeting.objects.filter(
-            organisation=organisation, kind=MeetingKind.CHAIRMAN
-        ).exclude(status=Meeting.Status.CANCELLED)
+        self.fields["meeting"].queryset = (
+            Meeting.objects.filter(organisation=organisation, kind=MeetingKind.CHAIRMAN)
+            .exclude(status=Meeting.Status.CANCELLED)
+            .order_by("-start")
+        )
+        self.fields["meeting"].label_from_instance = dated_meeting_label
