@@ -50,6 +50,18 @@ class ManualEntryForm(StyledForm):
             )
         return date
 
+    def entry(self) -> dict:
+        """The service's arguments: the people met go into the title (the per-sector report
+        reads them there)."""
+        data = self.cleaned_data
+        title = f"{data['title']}（{data['people']}）" if data["people"] else data["title"]
+        return {
+            "kind": data["kind"],
+            "date": data["date"],
+            "title": title,
+            "evidence": data["evidence"],
+        }
+
     def clean(self):
         data = super().clean()
         if data.get("kind") == DutyKind.SECTOR_CONTACT and not data.get("people"):

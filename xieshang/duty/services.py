@@ -121,6 +121,22 @@ def _office_users(organisation):
     )
 
 
+def _manual_entry(member, actor, status, **fields) -> DutyRecord:
+    """A member's duty fact entered by hand (by the member or the office), in `status`."""
+    return DutyRecord.objects.create(
+        member=member,
+        organisation_id=member.organisation_id,
+        kind=fields["kind"],
+        date=fields["date"],
+        title=fields["title"][:200],
+        quantity=fields.get("quantity", 1),
+        evidence=fields["evidence"],
+        source=DutyRecord.Source.MANUAL,
+        status=status,
+        created_by=actor,
+    )
+
+
 def manual_entry_submit(*, member, actor, kind, date, title, evidence, quantity=1) -> DutyRecord:
     """A member reports a duty fact with evidence; it counts once the office confirms it."""
     from django.db import transaction
@@ -134,17 +150,15 @@ def manual_entry_submit(*, member, actor, kind, date, title, evidence, quantity=
 
     refuse_if_settled(member.organisation_id, date.year)
     with transaction.atomic():
-        entry = DutyRecord.objects.create(
-            member=member,
-            organisation_id=member.organisation_id,
+        entry = _manual_entry(
+            member,
+            actor,
+            DutyRecord.Status.PENDING,
             kind=kind,
             date=date,
-            title=title[:200],
-            quantity=quantity,
+            title=title,
             evidence=evidence,
-            source=DutyRecord.Source.MANUAL,
-            status=DutyRecord.Status.PENDING,
-            created_by=actor,
+            quantity=quantity,
         )
         record_event(actor=actor, verb="duty.entry_submit", subject=entry, to_state="pending")
         notify(
@@ -175,17 +189,15 @@ def manual_entry_record(*, member, actor, kind, date, title, evidence, quantity=
         raise PermissionDenied
     refuse_if_settled(member.organisation_id, date.year)
     with transaction.atomic():
-        entry = DutyRecord.objects.create(
-            member=member,
-            organisation_id=member.organisation_id,
+        entry = _manual_entry(
+            member,
+            actor,
+            DutyRecord.Status.CONFIRMED,
             kind=kind,
             date=date,
-            title=title[:200],
-            quantity=quantity,
+            title=title,
             evidence=evidence,
-            source=DutyRecord.Source.MANUAL,
-            status=DutyRecord.Status.CONFIRMED,
-            created_by=actor,
+            quantity=quantity,
         )
         record_event(
             actor=actor,

@@ -100,28 +100,13 @@ def entry_new(request):
     member = policies.member_of(request.user)
     if member is None:
         raise Http404
-    form = ManualEntryForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        title = data["title"]
-        if data["people"]:
-            title = f"{title}（{data['people']}）"
-        try:
-            services.manual_entry_submit(
-                member=member,
-                actor=request.user,
-                kind=data["kind"],
-                date=data["date"],
-                title=title,
-                evidence=data["evidence"],
-            )
-        except ValidationError as exc:
-            form.add_error("date", exc.messages)
-        else:
-            messages.success(request, _("已报送，办公室审核确认后计入履职档案。"))
-            return redirect("duty:my_file")
-    status = 400 if request.method == "POST" else 200
-    return render(request, "duty/entry_form.html", {"form": form}, status=status)
+    return _entry_page(
+        request,
+        member,
+        services.manual_entry_submit,
+        _("已报送，办公室审核确认后计入履职档案。"),
+        done=redirect("duty:my_file"),
+    )
 
 
 @login_required
@@ -130,30 +115,30 @@ def entry_for_member(request, pk: int):
     member = Member.objects.select_related("organisation").filter(pk=pk).first()
     if member is None or not policies.can_manage(request.user, member.organisation):
         raise Http404
+    return _entry_page(
+        request,
+        member,
+        services.manual_entry_record,
+        _("已登记，计入该委员的履职档案。"),
+        done=redirect("duty:member_file", pk=member.pk),
+        for_member=member,
+    )
+
+
+def _entry_page(request, member, save, success: str, *, done, for_member=None):
+    """The one duty-entry form: a member's own report, or the office's entry for them."""
     form = ManualEntryForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        title = data["title"]
-        if data["people"]:
-            title = f"{title}（{data['people']}）"
         try:
-            services.manual_entry_record(
-                member=member,
-                actor=request.user,
-                kind=data["kind"],
-                date=data["date"],
-                title=title,
-                evidence=data["evidence"],
-            )
+            save(member=member, actor=request.user, **form.entry())
         except ValidationError as exc:
             form.add_error("date", exc.messages)
         else:
-            messages.success(request, _("已登记，计入该委员的履职档案。"))
-            return redirect("duty:member_file", pk=member.pk)
+            messages.success(request, success)
+            return done
     status = 400 if request.method == "POST" else 200
-    return render(
-        request, "duty/entry_form.html", {"form": form, "for_member": member}, status=status
-    )
+    context = {"form": form, "for_member": for_member}
+    return render(request, "duty/entry_form.html", context, status=status)
 
 
 def _entries_page(request, org, *, refused=None, refused_form=None):

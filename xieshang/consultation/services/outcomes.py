@@ -32,6 +32,11 @@ from .common import _users_with_roles
 OS = Outcome.Status
 
 
+def _check_departments(organisation_id: int, departments) -> None:
+    if any(d.organisation_id != organisation_id for d in departments):
+        raise ValidationError({"departments": _("反馈单位不属于本组织。")})
+
+
 @transaction.atomic
 def outcome_create(
     *,
@@ -45,9 +50,7 @@ def outcome_create(
     to_government_office: bool = True,
 ) -> Outcome:
     _require_activities(actor, activity.organisation)
-    for dept in departments:
-        if dept.organisation_id != activity.organisation_id:
-            raise ValidationError({"departments": _("反馈单位不属于本组织。")})
+    _check_departments(activity.organisation_id, departments)
     outcome = Outcome.objects.create(
         organisation=activity.organisation,
         activity=activity,
@@ -82,9 +85,7 @@ def outcome_update(
     outcome = lock(Outcome, outcome.pk)
     if outcome.status != OS.DRAFT:
         raise TransitionError(_("协商成果已报送，不能再修改。"))
-    for dept in departments:
-        if dept.organisation_id != outcome.organisation_id:
-            raise ValidationError({"departments": _("反馈单位不属于本组织。")})
+    _check_departments(outcome.organisation_id, departments)
     fields = ["kind", "title", "body", "to_party_office", "to_government_office"]
     before = {f: getattr(outcome, f) for f in fields}
     before["departments"] = sorted(d.name for d in outcome.departments.all())
