@@ -364,3 +364,33 @@ def test_answers_are_published_twenty_working_days_later_unless_opted_out(world)
     shown.refresh_from_db()
     hidden.refresh_from_db()
     assert shown.published_at is not None and hidden.published_at is None
+
+
+@pytest.mark.clause("C4.7")
+def test_a_units_answer_to_an_instruction_on_a_key_proposal_reaches_its_proposers(world, client):
+    from xieshang.core.models import Notification
+    from xieshang.followups import services as followups
+    from xieshang.followups.models import Task
+
+    proposal = accepted(world, cosigners=["wang"])
+    services.key_shortlist(proposal=proposal, actor=world.reviewer)
+    services.key_approve(proposal=proposal, actor=world.chair, leading_leader="刘副区长")
+    followups.instruction_record(
+        item=proposal,
+        actor=world.reviewer,
+        leader="李书记",
+        level="county",
+        instructed_on=dt.date(2026, 5, 6),
+        text="请区住建局抓紧落实。",
+        departments=[world.housing],
+    )
+    task = Task.objects.get(kind=Task.Kind.INSTRUCTION, department=world.housing)
+    followups.feedback_submit(task=task, text="已制定加装电梯补贴办法。", actor=world.housing_clerk)
+    for key in ("zhang", "wang"):
+        note = Notification.objects.get(recipient=world.user(key), title__contains="书面反馈")
+        assert world.housing.name in note.title and note.body == "已制定加装电梯补贴办法。"
+    client.force_login(world.user("wang"))
+    page = client.get(proposal.get_absolute_url()).content.decode()
+    assert "已制定加装电梯补贴办法。" in page
+    client.force_login(world.user("li"))  # not a proposer
+    assert not Notification.objects.filter(recipient=world.user("li"), title__contains="书面反馈")

@@ -21,6 +21,27 @@ from .models import Proposal
 LEADERS_OFFICES = {Role.PARTY_OFFICE, Role.GOVERNMENT_OFFICE}
 
 
+def is_proposer(user, proposal: Proposal) -> bool:
+    return policies.is_first_proposer(user, proposal) or policies.is_signer(user, proposal)
+
+
+def instruction_answered(instruction, task, feedback, actor) -> None:
+    """A unit's written answer to a leader's instruction on a key proposal reaches its
+    proposers, who read it on the proposal's page."""
+    from django.utils.translation import gettext as _
+
+    from .services.common import _notify_proposers
+
+    proposal = instruction.item
+    _notify_proposers(
+        proposal,
+        _("领导批示落实情况：%(unit)s已就“%(title)s”书面反馈")
+        % {"unit": task.assignee_display, "title": proposal.title},
+        feedback.text[:500],
+        f"instr:{instruction.pk}:answer:{feedback.pk}",
+    )
+
+
 def can_record_instruction(user, proposal: Proposal) -> bool:
     return policies.can_review(user, proposal) or bool(
         LEADERS_OFFICES & access.roles(user, proposal.organisation)
@@ -34,5 +55,7 @@ instructions.register(
     can_record=can_record_instruction,
     organisation=lambda p, _user: p.organisation,
     applies=lambda p: p.is_key,
+    answered=instruction_answered,
+    reads_feedback=is_proposer,
 )
 register_category(Task.Kind.IMPLEMENTATION, "proposals.proposal", _("提案答复落实"))
