@@ -78,8 +78,11 @@ document.addEventListener("submit", function (event) {
     } catch (e) { /* full: the post goes on regardless */ }
   }, true);
 
+  // The login and second-factor pages, not every page under /accounts/ (接口令牌 is one).
+  var LOGIN = /\/accounts\/(login|2fa)\//;
+
   function restore() {
-    var fromLogin = /\/accounts\//.test(document.referrer || "");
+    var fromLogin = LOGIN.test(document.referrer || "");
     var restored = false;
     if (fromLogin) {
       Array.prototype.forEach.call(document.querySelectorAll("form"), function (form) {
@@ -115,7 +118,7 @@ document.addEventListener("submit", function (event) {
       });
     }
     // On the login pages themselves the kept fields wait; anywhere else they are done.
-    if (restored || !/^\/accounts\//.test(location.pathname)) {
+    if (restored || !LOGIN.test(location.pathname)) {
       for (var i = store.length - 1; i >= 0; i--) {
         var k = store.key(i);
         if (k && k.indexOf(PREFIX) === 0) store.removeItem(k);
