@@ -76,6 +76,10 @@ def test_the_score_rules_of_a_settled_year_are_read_only(client):
     _round(org, Commendation.Status.PUBLISHED)
     page = client.get(url).content.decode()
     assert "rules-settled" in page and "已公布" in page
+    assert (
+        f'name="r{rule.pk}-points"' in page
+        and "disabled" in page.split(f'name="r{rule.pk}-points"')[1].split(">")[0]
+    )
     data = {}
     for each in ScoreRule.objects.filter(organisation=org, year=YEAR):
         data[f"r{each.pk}-points"] = str(each.points)

@@ -292,6 +292,11 @@ def rules_edit(request):
     table = selectors.ensure_rules(org, year)
     bound = request.method == "POST"
     forms = [(rule, _rule_form(rule, request.POST if bound else None)) for rule in table]
+    settled = policies.settling_commendation(org.pk, year)
+    if settled is not None and not bound:
+        for _rule, form in forms:  # shown as they stand, not as something to edit
+            for field in form.fields.values():
+                field.disabled = True
     error = ""
     if bound:
         if all(f.is_valid() for _r, f in forms):
@@ -330,7 +335,7 @@ def rules_edit(request):
             "year": year,
             "error": error,
             "events": events,
-            "settled": policies.settling_commendation(org.pk, year),
+            "settled": settled,
         },
         status=400 if error else 200,
     )
