@@ -83,3 +83,10 @@ def test_a_plans_activity_is_held_in_the_plans_year(world):
     assert form.errors["date"] == ["活动日期不在所选计划的年度（2026年）内。"]
     form = ActivityCreateForm({**data, "date": "2026-12-10"}, organisations=organisations)
     assert "date" not in form.errors
+
+
+def test_an_extension_cannot_reach_years_ahead():
+    far = timezone.localdate() + dt.timedelta(days=400)
+    form = ExtensionForm({"requested_due": far.isoformat(), "reason": "需会同财政测算"})
+    assert not form.is_valid() and "一年之内" in form.errors["requested_due"][0]
+    assert not ExtensionForm({"requested_due": "9999-12-31", "reason": "理由"}).is_valid()

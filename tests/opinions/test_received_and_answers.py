@@ -104,3 +104,31 @@ def test_an_instruction_goes_to_the_units_of_the_level_that_records_it(world):
 
     assert world["dept"] in units(office) and city_unit not in units(office)
     assert city_unit in units(city_office) and world["dept"] not in units(city_office)
+
+
+@pytest.mark.clause("C4.7")
+def test_an_office_asked_to_act_on_an_instruction_reads_the_item_from_its_task(world, client):
+    office = world["office"]
+    opinion = make_opinion(world["member"], office=office, state=S.PUBLISHED)
+    gov_office = user_with_role(Role.GOVERNMENT_OFFICE, world["district"], full_name="区府办")
+    detail = reverse("opinions:detail", args=[opinion.pk])
+    client.force_login(gov_office)
+    assert client.get(detail).status_code == 404  # not reported to the government
+    services.instruction_record(
+        opinion=opinion,
+        actor=office,
+        leader="王区长",
+        level=AdoptionLevel.DISTRICT,
+        instructed_on=opinion.created_at.date(),
+        text="请区政府办牵头研究。",
+        offices=[Role.GOVERNMENT_OFFICE],
+    )
+    [task] = services.instruction_tasks(opinion)
+    task_page = client.get(reverse("followups:detail", args=[task.pk])).content.decode()
+    assert f'href="{detail}"' in task_page  # the task leads to what it is about
+    assert client.get(detail).status_code == 200
+    # The Party office oversees the task but was not asked: no link that would 404.
+    client.force_login(world["party_office"])
+    task_page = client.get(reverse("followups:detail", args=[task.pk])).content.decode()
+    assert f'href="{detail}"' not in task_page
+    assert client.get(detail).status_code == 404

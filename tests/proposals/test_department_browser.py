@@ -55,8 +55,11 @@ def test_it_lets_a_clerk_record_a_contact_and_answer_on_a_phone(phone_page, worl
     page.get_by_role("link", name=proposal.title).click()
     page.wait_for_load_state()
     assert "已列入明年城市更新计划。" in page.locator(".border-warning").inner_text()
+    asked = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
     page.get_by_role("button", name="签发并送达提案人").click()
     page.wait_for_load_state()
+    assert asked and "签发后答复即送达提案人" in asked[0]
     assert page.get_by_text("答复函已签发并送达提案人").is_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     proposal.refresh_from_db()

@@ -29,8 +29,11 @@ def test_the_reviewer_finds_the_merge_target_by_typing_and_merges(page):
     pick(page, "并入提案", str(main), within=form, typed=main.number[-3:])
     assert form.locator("#id_merge-into").input_value() == str(main.pk)
     form.get_by_label("并案说明（可选）").fill("同一事项")
+    asked = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
     form.get_by_role("button", name="并案").click()
     expect(page.get_by_text("已并案。")).to_be_visible()
+    assert asked and "并入所选提案办理" in asked[0]
     proposal.refresh_from_db()
     assert (proposal.status, proposal.merged_into_id) == (Proposal.Status.MERGED, main.pk)
     assert problems == []

@@ -10,7 +10,7 @@
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from xieshang.followups import instructions
+from xieshang.followups import instructions, subjects
 from xieshang.followups.assessment import register_category
 from xieshang.followups.models import Task
 
@@ -41,3 +41,4 @@ instructions.register(
 register_category(
     Task.Kind.IMPLEMENTATION, "consultation.planitem", gettext_lazy("重点协商活动落实")
 )
+subjects.register(Outcome, can_view=policies.can_view_outcome)

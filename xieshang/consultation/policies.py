@@ -52,18 +52,9 @@ def can_view_outcome(user, outcome) -> bool:
     the text it answers."""
     if can_view(user, outcome.organisation):
         return True
-    mine = access.department_ids(user)
-    if not mine:
-        return False
-    from django.contrib.contenttypes.models import ContentType
+    from xieshang.followups.policies import answers_about
 
-    from xieshang.followups.models import Task
-
-    return Task.objects.filter(
-        content_type=ContentType.objects.get_for_model(outcome),
-        object_id=str(outcome.pk),
-        department_id__in=mine,
-    ).exists()
+    return answers_about(user, outcome)
 
 
 def can_view_attachment(user, attachment) -> bool:

@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -5,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from xieshang.core import pickers
 from xieshang.core.forms import SafeFileField, StyledForm
+from xieshang.core.text import chinese_date
 from xieshang.core.validators import not_after_today
 from xieshang.orgs.models import Department
 
@@ -33,6 +36,13 @@ class ExtensionForm(StyledForm, forms.Form):
         value = self.cleaned_data["requested_due"]
         if value <= timezone.localdate():
             raise forms.ValidationError(_("申请延至的日期须晚于今天。"))
+        # A deadline a year away is no deadline: such a matter is reopened later, not
+        # extended (and 9999-12-31 was accepted).
+        latest = timezone.localdate() + dt.timedelta(days=366)
+        if value > latest:
+            raise forms.ValidationError(
+                _("申请延至的日期不能晚于%(date)s（一年之内）。") % {"date": chinese_date(latest)}
+            )
         return value
 
 

@@ -40,3 +40,26 @@ def can_view_feedback_file(user, feedback) -> bool:
     if getattr(user, "pk", None) is not None and feedback.author_id == user.pk:
         return True
     return can_view(user, feedback.task)
+
+
+def answers_about(user, item) -> bool:
+    """The user's unit (or office role) is asked for written feedback about `item`: a task
+    whose subject is the item, or a leader's instruction on it. A unit must be able to read
+    what it answers, whatever else it may read. One query."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import Q
+
+    from .models import Instruction, Task
+
+    item_type = ContentType.objects.get_for_model(item)
+    instructions = Instruction.objects.filter(content_type=item_type, object_id=item.pk)
+    about = Q(content_type=item_type, object_id=str(item.pk)) | Q(
+        content_type=ContentType.objects.get_for_model(Instruction),
+        object_id__in=[str(pk) for pk in instructions.values_list("pk", flat=True)],
+    )
+    mine = Q(department_id__in=access.department_ids(user)) | Q(department__leader_user=user)
+    for ra in access.assignments(user):
+        mine |= Q(department__isnull=True, assignee_role=ra.role, organisation=ra.organisation_id)
+    return Task.objects.filter(about).filter(mine).exists()

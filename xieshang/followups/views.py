@@ -16,10 +16,10 @@ from xieshang.core.forms import add_service_errors, refused_first, run_action
 from xieshang.core.params import paginate, year_param
 from xieshang.orgs.forms import chosen_committee
 
-from . import policies, selectors, services
+from . import policies, selectors, services, subjects
 from .forms import DecisionForm, ExtensionForm, FeedbackForm, InstructionForm, ReopenForm
 from .instructions import targets as instruction_targets
-from .models import Extension, Referral, Task
+from .models import Extension, Instruction, Referral, Task
 from .picker_sources import recordable_item
 from .referrals import kind_by_key as referral_kind_by_key
 from .referrals import kinds as referral_kinds
@@ -57,6 +57,15 @@ def _get_task(request, pk: int) -> Task:
     return task
 
 
+def _subject(request, task):
+    """What the task is about, when this user may open its page: the item itself, or the
+    item a leader's instruction was given on."""
+    subject = task.subject
+    if isinstance(subject, Instruction):
+        subject = subject.item
+    return subject if subject is not None and subjects.openable(request.user, subject) else None
+
+
 def _render_detail(request, task, **forms):
     context = {
         "task": task,
@@ -68,7 +77,7 @@ def _render_detail(request, task, **forms):
         "can_manage": policies.can_manage(request.user, task),
         # What the task is about, when it has a page (an outcome, a proposal, an issue):
         # the unit answers it with the text in front of it.
-        "subject": task.subject if hasattr(task.subject, "get_absolute_url") else None,
+        "subject": _subject(request, task),
         "feedback_form": forms.get("feedback_form") or FeedbackForm(),
         "extension_form": forms.get("extension_form") or ExtensionForm(),
         "reopen_form": forms.get("reopen_form") or ReopenForm(),

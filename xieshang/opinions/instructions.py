@@ -5,7 +5,7 @@ own leaders and units."""
 
 from django.utils.translation import gettext_lazy as _
 
-from xieshang.followups import instructions
+from xieshang.followups import instructions, subjects
 from xieshang.orgs import config
 
 from . import policies, rules, services
@@ -23,3 +23,4 @@ instructions.register(
     reads_feedback=policies.is_author,
     working_days=lambda o: config.get(o.organisation, rules.INSTRUCTION_DAYS),
 )
+subjects.register(Opinion, can_view=policies.can_view)

@@ -74,9 +74,14 @@ def can_view(user, opinion: Opinion) -> bool:
         user, RECEIVED_GOVERNMENT, opinion.organisation
     ):
         return True
-    return opinion.reported_to_id is not None and access.can(
+    if opinion.reported_to_id is not None and access.can(
         user, "opinions.view", opinion.reported_to
-    )
+    ):
+        return True
+    # A unit or office asked to carry out a leader's instruction on it reads what it answers.
+    from xieshang.followups.policies import answers_about
+
+    return answers_about(user, opinion)
 
 
 # 报送党委 / 报送政府: the Party committee's and the government's offices read the items the

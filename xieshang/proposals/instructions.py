@@ -10,7 +10,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from xieshang.core import access
-from xieshang.followups import instructions
+from xieshang.followups import instructions, subjects
 from xieshang.followups.assessment import register_category
 from xieshang.followups.models import Task
 from xieshang.orgs.models import Role
@@ -59,3 +59,4 @@ instructions.register(
     reads_feedback=is_proposer,
 )
 register_category(Task.Kind.IMPLEMENTATION, "proposals.proposal", _("提案答复落实"))
+subjects.register(Proposal, can_view=policies.can_view)

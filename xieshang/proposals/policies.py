@@ -38,7 +38,12 @@ def can_view(user, proposal: Proposal) -> bool:
     if access.can(user, "proposals.view", proposal.organisation):
         return True
     depts = department_ids(user)
-    return bool(depts) and proposal.assignments.filter(department_id__in=depts).exists()
+    if depts and proposal.assignments.filter(department_id__in=depts).exists():
+        return True
+    # An office asked to carry out a leader's instruction on it reads what it answers.
+    from xieshang.followups.policies import answers_about
+
+    return answers_about(user, proposal)
 
 
 def can_view_attachment(user, attachment: Attachment) -> bool:

@@ -24,6 +24,12 @@ class ResidentsConfig(AppConfig):
 
         register_cards(resident_cards)
         feedback_submitted.connect(on_feedback, dispatch_uid="residents.on_feedback")
+        from xieshang.followups import subjects
+
+        from .models import ResidentIssue
+        from .policies import can_view
+
+        subjects.register(ResidentIssue, can_view=can_view)
         register_verbs(
             {
                 "resident_issue.create": _("登记民情事项"),

@@ -69,7 +69,11 @@ def can_view(user, issue: ResidentIssue) -> bool:
         return False
     if can_triage(user, issue) or is_department_of(user, issue):
         return True
-    return _in(_role_paths(user, VIEW_ROLES), issue.organisation)
+    if _in(_role_paths(user, VIEW_ROLES), issue.organisation):
+        return True
+    from xieshang.followups.policies import answers_about
+
+    return answers_about(user, issue)
 
 
 def can_see_phone(user, issue: ResidentIssue) -> bool:
