@@ -47,7 +47,10 @@ def test_the_party_and_government_offices_read_what_was_reported_to_each(world, 
         assert mine.title in listing
         for other in (theirs, unreported, waiting):
             assert other.title not in listing
-        assert client.get(reverse("opinions:detail", args=[mine.pk])).status_code == 200
+        page = client.get(reverse("opinions:detail", args=[mine.pk])).content.decode()
+        assert mine.title in page
+        # The bulletin it appeared in is named, not linked: its page is the office's.
+        assert "/opinions/issues/" not in page
         for other in (theirs, unreported, waiting):
             assert client.get(reverse("opinions:detail", args=[other.pk])).status_code == 404
         assert client.get(reverse("opinions:queue")).status_code == 403

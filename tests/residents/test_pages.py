@@ -221,7 +221,12 @@ def test_other_districts_and_unrelated_departments_get_404(client, world):
             client.post(reverse("residents:act", args=[issue.pk, "close"]), {"reply": "x"})
         ).status_code == 404, who
     client.force_login(world["clerk"])
-    assert client.get(url).status_code == 200  # routed to their department
+    page = client.get(url)
+    assert page.status_code == 200  # routed to their department
+    # Its breadcrumb leads to the department's own list, which opens for it.
+    routed_list = reverse("residents:routed")
+    assert f'href="{routed_list}"' in page.content.decode()
+    assert client.get(routed_list).status_code == 200
     client.force_login(world["other_office"])
     assert (
         issue.ticket not in client.get(reverse("residents:queue") + "?state=open").content.decode()

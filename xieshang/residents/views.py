@@ -193,6 +193,15 @@ def _render_detail(request, issue, *, status=200, forms=None):
         "issue": issue,
         "events": history(issue).select_related("actor"),
         "can_triage": can_triage,
+        # The breadcrumb leads back to the list this user has: the office's queue, or the
+        # department's 交办给本单位 (none for an office that only answers a task about it).
+        "back_url": (
+            reverse("residents:queue")
+            if policies.can_see_lists(request.user)
+            else reverse("residents:routed")
+            if access.department_ids(request.user)
+            else ""
+        ),
         "can_see_phone": policies.can_see_phone(request.user, issue),
         "phone": issue.phone if show_phone else pii.mask_phone(issue.phone),
         "phone_shown": bool(show_phone),
