@@ -184,3 +184,11 @@ def test_the_activity_list_filters_by_status(client, demo):
             "items"
         ]
         assert rows and {a["status"] for a in rows} == {status}
+
+
+def test_a_body_that_is_not_json_is_refused_in_chinese(client, demo):
+    response = client.post(
+        "/api/v1/opinions/", data="{标题", content_type="application/json", **bearer("member")
+    )
+    assert response.status_code == 400
+    assert response.json()["detail"] == "请求正文不是有效的 JSON。"

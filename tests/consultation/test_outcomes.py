@@ -192,6 +192,10 @@ def test_a_unit_asked_for_feedback_opens_the_outcome_it_answers_and_no_other(wor
     assert f"/consultation/outcomes/{asked.pk}/" in task_page  # the task points there
     page = client.get(reverse("consultation:outcome", args=[asked.pk]))
     assert page.status_code == 200 and "建议压缩审批时限。" in page.content.decode()
+    # The activity is named, not linked: its page is the committee's.
+    activity_url = reverse("consultation:activity", args=[activity.pk])
+    assert activity.title in page.content.decode()
+    assert f'href="{activity_url}"' not in page.content.decode()
     assert client.get(reverse("consultation:outcome", args=[not_asked.pk])).status_code == 404
     # A colleague of another unit reads neither.
     other_clerk = user_with_role(Role.DEPARTMENT, world.district, department=world.education)

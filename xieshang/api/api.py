@@ -105,6 +105,8 @@ class XieshangAPI(NinjaAPI):
         }
         if isinstance(exc, Refusal):
             detail = str(exc)
+        elif exc.status_code == 400 and str(exc).startswith("Cannot parse request body"):
+            detail = _("请求正文不是有效的 JSON。")  # ninja's parser, in English
         else:
             detail = messages.get(exc.status_code, str(exc))
         response = self.create_response(request, {"detail": detail}, status=exc.status_code)

@@ -294,6 +294,8 @@ def _render_outcome(request, outcome, status=200, **forms):
         "today": timezone.localdate(),
         "can_manage": policies.can_manage(request.user, org),
         "can_decide": policies.can_decide(request.user, org),
+        # A unit asked for feedback reads the outcome, not the committee's activity pages.
+        "activity_openable": policies.can_view(request.user, org),
         # One form per action, so that a refused one is shown again in its own place; each
         # has its own ids, so every label points at its own textarea.
         "submit_form": forms.get("submit_form") or NoteForm(id_prefix="submit_form"),
