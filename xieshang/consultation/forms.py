@@ -597,6 +597,18 @@ class OutcomeForm(StyledForm, forms.Form):
             {"perm": "consultation.activities", "organisation": organisation.pk},
         )
 
+    def outcome(self) -> dict:
+        """The service's arguments (outcome_create / outcome_update)."""
+        data = self.cleaned_data
+        return {
+            "kind": data["kind"],
+            "title": data["title"],
+            "body": data["body"],
+            "departments": list(data["departments"]),
+            "to_party_office": data["to_party_office"],
+            "to_government_office": data["to_government_office"],
+        }
+
 
 class OutcomeEditForm(OutcomeForm):
     version = forms.IntegerField(widget=forms.HiddenInput)

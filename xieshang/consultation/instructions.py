@@ -35,7 +35,6 @@ instructions.register(
     label=gettext_lazy("协商成果"),
     url_name="consultation:outcome",
     can_record=can_record_instruction,
-    organisation=lambda o, _user: o.organisation,
     check=_check,
 )
 register_category(

@@ -7,6 +7,7 @@ approves. Each step may send the plan back one step with its comments.
 """
 
 from xieshang.core import access
+from xieshang.followups.policies import answers_about
 
 from .models import ConsultationPlan, Topic
 
@@ -52,8 +53,6 @@ def can_view_outcome(user, outcome) -> bool:
     the text it answers."""
     if can_view(user, outcome.organisation):
         return True
-    from xieshang.followups.policies import answers_about
-
     return answers_about(user, outcome)
 
 

@@ -223,17 +223,9 @@ def outcome_new(request, pk: int):
     _require_run(request, activity)
     form = OutcomeForm(request.POST, organisation=activity.organisation)
     if form.is_valid():
-        data = form.cleaned_data
         try:
             outcome = services.outcome_create(
-                activity=activity,
-                actor=request.user,
-                kind=data["kind"],
-                title=data["title"],
-                body=data["body"],
-                departments=list(data["departments"]),
-                to_party_office=data["to_party_office"],
-                to_government_office=data["to_government_office"],
+                activity=activity, actor=request.user, **form.outcome()
             )
         except REFUSALS as exc:
             add_service_errors(form, exc)
@@ -331,18 +323,12 @@ def outcome_edit(request, pk: int):
     }
     form = OutcomeEditForm(request.POST or None, organisation=outcome.organisation, initial=initial)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
             services.outcome_update(
                 outcome=outcome,
                 actor=request.user,
-                version=data["version"],
-                kind=data["kind"],
-                title=data["title"],
-                body=data["body"],
-                departments=list(data["departments"]),
-                to_party_office=data["to_party_office"],
-                to_government_office=data["to_government_office"],
+                version=form.cleaned_data["version"],
+                **form.outcome(),
             )
         except REFUSALS as exc:
             add_service_errors(form, exc)

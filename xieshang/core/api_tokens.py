@@ -22,6 +22,7 @@ from . import access
 from .audit import record_event
 from .models import ApiToken
 from .notifications import notify
+from .services import Refused
 from .text import chinese_datetime
 
 # The choices offered on the page (with the deployment's default); a year at most, so a
@@ -35,10 +36,6 @@ REMIND_BEFORE = dt.timedelta(days=7)
 
 def validity_days() -> list[int]:
     return sorted({*VALIDITY_DAYS, min(settings.API_TOKEN_DAYS, 365)})
-
-
-class Refused(Exception):
-    """A request the rules do not allow; the message is shown to the user as it is."""
 
 
 def active(queryset=None):

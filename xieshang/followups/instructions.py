@@ -17,8 +17,9 @@ An app registers a model in its AppConfig.ready():
     )
 
 `organisation(item, user)` is the node whose units carry out an instruction that `user`
-records: for an item reported up, the item's own office records its own leaders'
-instructions to its own units, the office it was reported to its leaders' to its units.
+records, by default the item's own organisation. For an item reported up, the item's own
+office records its own leaders' instructions to its own units, the office it was reported
+to its leaders' to its units.
 
 `answered` runs in the transaction of a unit's written feedback on one of the item's
 instruction tasks (to tell the item's authors); `reads_feedback` names who, besides those
@@ -36,10 +37,15 @@ from dataclasses import dataclass
 from .registry import Entry, Registry, always, never, no_check, nothing
 
 
+def own_organisation(item, user):
+    """The usual answer: the item's own organisation's units carry it out."""
+    return item.organisation
+
+
 @dataclass(frozen=True)
 class Target(Entry):
     can_record: Callable
-    organisation: Callable
+    organisation: Callable = own_organisation
     check: Callable = no_check
     # Whether this item is of a sort that takes instructions at all (an inspection, not any
     # meeting); asked before any query, so other items' pages cost nothing.

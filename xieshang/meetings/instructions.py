@@ -24,7 +24,6 @@ instructions.register(
     label=gettext_lazy("视察调研报告"),
     url_name="meetings:detail",
     can_record=lambda user, m: m.kind == MeetingKind.INSPECTION and policies.can_manage(user, m),
-    organisation=lambda m, _user: m.organisation,
     check=_check,
     applies=lambda m: m.kind == MeetingKind.INSPECTION,
     title=lambda m: m.title,

@@ -10,6 +10,7 @@ from django.db.models import Q
 
 from xieshang.core import access
 from xieshang.core.access import member_of
+from xieshang.followups.policies import answers_about
 
 from .models import Opinion
 
@@ -79,8 +80,6 @@ def can_view(user, opinion: Opinion) -> bool:
     ):
         return True
     # A unit or office asked to carry out a leader's instruction on it reads what it answers.
-    from xieshang.followups.policies import answers_about
-
     return answers_about(user, opinion)
 
 

@@ -53,7 +53,6 @@ instructions.register(
     label=_("重点提案"),
     url_name="proposals:detail",
     can_record=can_record_instruction,
-    organisation=lambda p, _user: p.organisation,
     applies=lambda p: p.is_key,
     answered=instruction_answered,
     reads_feedback=is_proposer,

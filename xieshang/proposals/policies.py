@@ -11,6 +11,7 @@ from django.db.models import Q, QuerySet
 
 from xieshang.core import access
 from xieshang.core.access import department_ids, member_of
+from xieshang.followups.policies import answers_about
 from xieshang.orgs.models import Role
 
 from .models import Answer, Assignment, Attachment, Proposal, Signer
@@ -41,8 +42,6 @@ def can_view(user, proposal: Proposal) -> bool:
     if depts and proposal.assignments.filter(department_id__in=depts).exists():
         return True
     # An office asked to carry out a leader's instruction on it reads what it answers.
-    from xieshang.followups.policies import answers_about
-
     return answers_about(user, proposal)
 
 

@@ -11,6 +11,7 @@
 from django.db.models import Q
 
 from xieshang.core import access
+from xieshang.followups.policies import answers_about
 from xieshang.orgs.models import Role
 
 from .models import ResidentIssue
@@ -71,8 +72,6 @@ def can_view(user, issue: ResidentIssue) -> bool:
         return True
     if _in(_role_paths(user, VIEW_ROLES), issue.organisation):
         return True
-    from xieshang.followups.policies import answers_about
-
     return answers_about(user, issue)
 
 
