@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 
 from tests.platforms.conftest import hold, make_platform, make_session
+from xieshang.core.models import Event
 from xieshang.duty.models import DutyRecord
 from xieshang.platforms import services
 from xieshang.platforms.models import Platform, PlatformSession
@@ -136,6 +137,32 @@ def test_published_outcomes_reach_the_portal_without_personal_details(client, wo
     street = client.get(f"/portal/platforms/streets/{world['street'].pk}/").content.decode()
     assert "城关街道协商议事室" in street and session.title in street
     assert client.get(f"/portal/platforms/streets/{world['district'].pk}/").status_code == 404
+
+
+@pytest.mark.clause("C2.10")
+def test_numbers_typed_into_the_record_are_masked_and_shown_whole_only_by_a_logged_look(
+    client, world
+):
+    platform = make_platform(world)
+    services.platform_assign(platform=platform, actor=world["office"], member=world["member"])
+    session = make_session(world, platform)
+    hold(world, session, outcomes=[("物业联系人电话13987654321", "社区居委会")])
+    url = f"/platforms/sessions/{session.pk}/"
+    # An assigned member reads the record with the numbers masked, and cannot unmask them.
+    client.force_login(world["member"].user)
+    html = client.get(url).content.decode()
+    assert "138****5678" in html and "139****4321" in html
+    assert "13812345678" not in client.get(url + "?numbers=1").content.decode()
+    assert "13987654321" not in html and "显示完整内容" not in html
+    # The office shows them whole, and the look is logged.
+    client.force_login(world["office"])
+    html = client.get(url).content.decode()
+    assert "13812345678" not in html and "显示完整内容" in html
+    assert not Event.objects.filter(verb="pii.view").exists()
+    html = client.get(url + "?numbers=1").content.decode()
+    assert "13812345678" in html and "13987654321" in html
+    event = Event.objects.get(verb="pii.view")
+    assert event.actor == world["office"] and event.data["fields"] == ["minutes", "outcomes"]
 
 
 @pytest.mark.clause("C2.10")

@@ -11,9 +11,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from xieshang.core import pii
 from xieshang.core.audit import StaleEdit, TransitionError, history
 from xieshang.core.forms import add_service_errors, run_action
 from xieshang.core.params import paginate, year_param
+from xieshang.portal.scrub import mask_numbers
 
 from . import policies, selectors, services
 from .forms import (
@@ -335,12 +337,33 @@ def session_edit(request, pk: int):
 def _render_session(request, session, status=200, **forms):
     platform = session.platform
     manage = policies.can_manage(request.user, platform)
+    # Phone and ID numbers typed into the record are masked as a resident issue's are; who
+    # manages the platform (the office, the convener) shows them by a logged look.
+    outcomes = list(session.outcomes.all())
+    texts = {"minutes": session.minutes, "resident_names": session.resident_names}
+    texts.update({f"outcome-{o.pk}": o.text for o in outcomes})
+    masked = {k: mask_numbers(v) for k, v in texts.items()}
+    typed = sorted(k for k in texts if masked[k] != texts[k])
+    shown = bool(typed) and manage and request.GET.get("numbers") == "1"
+    if shown:
+        pii.log_access(
+            actor=request.user,
+            action="view",
+            subject=session,
+            fields={"outcomes" if k.startswith("outcome-") else k for k in typed},
+        )
+    else:
+        for o in outcomes:
+            o.text = masked[f"outcome-{o.pk}"]
     context = {
         "session": session,
         "platform": platform,
         "can_manage": manage,
         "can_approve": policies.can_approve(request.user, platform),
-        "outcomes": session.outcomes.all(),
+        "outcomes": outcomes,
+        "minutes": texts["minutes"] if shown else masked["minutes"],
+        "resident_names": texts["resident_names"] if shown else masked["resident_names"],
+        "numbers_hidden": bool(typed) and manage and not shown,
         "attendance": session.attendance.select_related("member").order_by("id"),
         "events": history(session).select_related("actor"),
         "approve_form": forms.get("approve_form") or ApproveForm(),
