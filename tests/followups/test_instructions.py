@@ -8,6 +8,7 @@ import pytest
 import time_machine
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
@@ -217,6 +218,34 @@ def test_the_supervising_office_lists_instructions_by_state_and_kind(client, dis
     client.force_login(d["other_supervisor"])
     html = client.get("/followups/instructions/").content.decode()
     assert "甲批示" not in html and "乙批示" not in html
+
+
+@pytest.mark.clause("C4.7")
+def test_a_unit_named_beside_another_links_only_its_own_task(client, district):
+    d = district
+    with time_machine.travel(MORNING):
+        services.instruction_record(
+            item=_key_proposal(d["org"]),
+            actor=d["committee"],
+            instructed_on=dt.date(2026, 3, 2),
+            text="请两家单位共同研究。",
+            departments=[d["housing"], d["finance"]],
+            leader="王书记",
+            level="district",
+            working_days=5,
+        )
+    own = Task.objects.get(department=d["housing"])
+    other = Task.objects.get(department=d["finance"])
+    client.force_login(d["housing_clerk"])
+    html = client.get("/followups/instructions/").content.decode()
+    assert f'href="{reverse("followups:detail", args=[own.pk])}"' in html
+    assert f'href="{reverse("followups:detail", args=[other.pk])}"' not in html
+    assert "区财政局" in html  # named, not linked
+    assert client.get(reverse("followups:detail", args=[other.pk])).status_code == 404
+    # The overseeing office opens both.
+    client.force_login(d["supervisor"])
+    html = client.get("/followups/instructions/").content.decode()
+    assert f'href="{reverse("followups:detail", args=[other.pk])}"' in html
 
 
 def _task(d, dept, kind, due, *, title="督办事项"):

@@ -472,7 +472,7 @@ def instruction_tasks(instructions) -> dict[int, list[Task]]:
         Task.objects.filter(
             content_type=ContentType.objects.get_for_model(Instruction), object_id__in=ids
         )
-        .select_related("department")
+        .select_related("department", "organisation")
         .prefetch_related("feedback")
         .order_by("id")
     )

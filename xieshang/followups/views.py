@@ -286,6 +286,9 @@ def instructions(request):
         instruction.kind_label = label
         instruction.item_url = target.url(instruction.object_id) if target else ""
         instruction.task_list = tasks.get(instruction.pk, [])
+        # A unit named beside others reads its own task, not theirs: no link that 404s.
+        for task in instruction.task_list:
+            task.openable = policies.can_view(request.user, task)
     this_year = timezone.localdate().year
     return render(
         request,
