@@ -113,6 +113,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     # Inside CSP, so its 400 page still carries the policy and the nonce.
     "xieshang.core.middleware.RejectNulMiddleware",
+    "xieshang.core.middleware.MethodNotAllowedPageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "xieshang.core.middleware.SecurityPolicyMiddleware",
     # AxesMiddleware last: it turns a lockout into the lockout page.

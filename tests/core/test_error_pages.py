@@ -48,3 +48,15 @@ def test_a_form_posted_from_an_expired_page_says_what_to_do(member):
     assert response.status_code == 403
     body = response.content.decode()
     assert "页面已过期" in body and "后退" in body and "CSRF verification" not in body
+
+
+def test_an_address_that_only_takes_a_form_says_so_when_opened(client, member):
+    client.force_login(member)
+    response = client.get("/inbox/read-all/")
+    assert response.status_code == 405 and response["Allow"] == "POST"
+    body = response.content.decode()
+    assert "无法直接打开" in body and "点击相应按钮" in body
+    assert 'id="mainnav"' in body
+    # The API keeps its own answer.
+    api = client.get("/api/v1/followups/1/feedback")
+    assert api.status_code == 405 and b"mainnav" not in api.content

@@ -57,6 +57,18 @@ def permission_denied(request, exception=None):
     )
 
 
+def method_not_allowed(request):
+    return _error_page(
+        request,
+        405,
+        _("无法直接打开"),
+        _(
+            "这个地址用于提交表单（点击页面上的按钮办理），不能直接在浏览器中打开。"
+            "请回到相关页面，点击相应按钮办理。"
+        ),
+    )
+
+
 def csrf_failure(request, reason=""):
     """A form posted from a page that has expired (logged out meanwhile, a page kept open for
     days): say so in words, not Django's English CSRF page."""

@@ -209,3 +209,28 @@ def _json_has_nul(value) -> bool:
     if isinstance(value, list):
         return any(_json_has_nul(v) for v in value)
     return False
+
+
+class MethodNotAllowedPageMiddleware:
+    """Django's 405 (an address that only takes a form's POST, opened by a bookmark or a
+    pasted link) is an empty page; people get the site's error page saying what to do
+    instead. The API keeps its own answers, HEAD stays bodiless, the Allow header stays."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            response.status_code != 405
+            or response.content
+            or request.method == "HEAD"
+            or request.path.startswith(_API_PREFIX)
+        ):
+            return response
+        from .errors import method_not_allowed
+
+        page = method_not_allowed(request)
+        if response.has_header("Allow"):
+            page["Allow"] = response["Allow"]
+        return page
