@@ -9,6 +9,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from tests.opinions.factories import make_opinion, member_user
+from xieshang.core.models import Event
 from xieshang.opinions import services
 from xieshang.opinions.models import Adoption, AdoptionLevel, Opinion
 
@@ -63,6 +64,51 @@ def test_members_never_see_each_others_items(client, world):
     client.force_login(world["office"])
     assert client.get(f"/opinions/{mine.pk}/").status_code == 200
     assert client.get(f"/opinions/{draft.pk}/").status_code == 404
+
+
+@pytest.mark.clause("C3.2")
+def test_an_author_deletes_a_draft_never_submitted_and_nothing_else(client, world):
+    draft = make_opinion(world["member"], title="写错了的草稿")
+    submitted = make_opinion(world["member"], state=S.SUBMITTED, title="已提交的信息")
+    client.force_login(world["other_member"].user)
+    assert client.post(f"/opinions/{draft.pk}/delete/").status_code == 404
+    client.force_login(world["member"].user)
+    html = client.get(f"/opinions/{draft.pk}/").content.decode()
+    assert "删除草稿" in html and "删除后不能恢复" in html
+    assert "删除草稿" not in client.get(f"/opinions/{submitted.pk}/").content.decode()
+    response = client.post(f"/opinions/{draft.pk}/delete/")
+    assert response.status_code == 302 and response["Location"] == "/opinions/"
+    assert not Opinion.objects.filter(pk=draft.pk).exists()
+    event = Event.objects.get(verb="opinion.draft_delete")
+    assert event.note == "写错了的草稿" and event.actor == world["member"].user
+    client.post(f"/opinions/{submitted.pk}/delete/", follow=True)
+    assert Opinion.objects.filter(pk=submitted.pk, status=S.SUBMITTED).exists()
+
+
+@pytest.mark.clause("C3.2")
+def test_an_author_withdraws_an_item_the_office_has_not_decided_on(client, world):
+    opinion = make_opinion(world["member"], state=S.SUBMITTED, title="想撤回的信息")
+    client.force_login(world["member"].user)
+    assert (
+        f"/opinions/{opinion.pk}/withdraw/"
+        in client.get(f"/opinions/{opinion.pk}/").content.decode()
+    )
+    client.post(f"/opinions/{opinion.pk}/withdraw/")
+    opinion.refresh_from_db()
+    assert opinion.status == S.DRAFT
+    event = Event.objects.get(verb="opinion.withdraw")
+    assert (event.from_state, event.to_state) == (S.SUBMITTED, S.DRAFT)
+    # Submitted once, it is not deleted: it is edited and submitted again.
+    html = client.get(f"/opinions/{opinion.pk}/").content.decode()
+    assert "删除草稿" not in html and "修改" in html
+    client.post(f"/opinions/{opinion.pk}/submit/")
+    client.force_login(world["office"])
+    client.post(f"/opinions/{opinion.pk}/accept/")
+    client.force_login(world["member"].user)
+    response = client.post(f"/opinions/{opinion.pk}/withdraw/", follow=True)
+    opinion.refresh_from_db()
+    assert opinion.status == S.ACCEPTED
+    assert f'action="/opinions/{opinion.pk}/withdraw/"' not in response.content.decode()
 
 
 def test_another_districts_office_sees_nothing(client, world):

@@ -26,6 +26,8 @@ class OpinionsConfig(AppConfig):
                 "opinion.create": _("起草社情民意信息"),
                 "opinion.edit": _("修改社情民意信息"),
                 "opinion.submit": _("提交社情民意信息"),
+                "opinion.draft_delete": _("删除社情民意信息草稿"),
+                "opinion.withdraw": _("撤回社情民意信息"),
                 "opinion.return": _("退回修改"),
                 "opinion.reject": _("不予采用"),
                 "opinion.accept": _("采用"),

@@ -11,7 +11,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xieshang.core import access, counters
-from xieshang.core.audit import changed_fields, lock, record_event, save_versioned, transition
+from xieshang.core.audit import (
+    TransitionError,
+    changed_fields,
+    lock,
+    record_event,
+    save_versioned,
+    transition,
+)
 from xieshang.core.notifications import notify
 from xieshang.duty.models import DutyKind
 from xieshang.duty.services import record_duty
@@ -173,6 +180,42 @@ def opinion_submit(*, opinion: Opinion, actor) -> Opinion:
         channels=("inbox",),
     )
     return opinion
+
+
+@transaction.atomic
+def opinion_withdraw(*, opinion: Opinion, actor) -> Opinion:
+    """撤回: an author takes a submitted item back to the draft before the office has
+    decided on it (a wrong attachment, a second thought); it can be submitted again."""
+    opinion = lock(Opinion, opinion.pk)
+    if not policies.is_author(actor, opinion):
+        raise PermissionDenied
+    transition(
+        opinion,
+        to=S.DRAFT,
+        allowed_from=[S.SUBMITTED],
+        actor=actor,
+        verb="opinion.withdraw",
+    )
+    return opinion
+
+
+@transaction.atomic
+def opinion_delete_draft(*, opinion: Opinion, actor) -> None:
+    """删除草稿: an author deletes a draft never submitted (nobody else has seen it), as a
+    proposal's first proposer may. The audit log keeps its title."""
+    opinion = lock(Opinion, opinion.pk)
+    if not policies.is_author(actor, opinion):
+        raise PermissionDenied
+    if opinion.status != S.DRAFT or opinion.submitted_at is not None:
+        raise TransitionError(_("只有从未提交过的草稿可以删除。"))
+    record_event(
+        actor=actor,
+        verb="opinion.draft_delete",
+        subject=opinion,
+        from_state=S.DRAFT,
+        note=opinion.title,
+    )
+    opinion.delete()
 
 
 def _review(opinion: Opinion, actor, to: str, verb: str, note: str, extra=()) -> None:

@@ -201,6 +201,10 @@ def decide(request, pk: int, action: str):
     user = request.user
     actions = {
         "submit": (lambda: services.opinion_submit(opinion=opinion, actor=user), _("已提交。")),
+        "withdraw": (
+            lambda: services.opinion_withdraw(opinion=opinion, actor=user),
+            _("已撤回，可修改后重新提交。"),
+        ),
         "accept": (
             lambda: services.opinion_accept(opinion=opinion, actor=user, note=note),
             _("已采用。"),
@@ -214,11 +218,19 @@ def decide(request, pk: int, action: str):
             _("已作不予采用处理。"),
         ),
     }
+    if action == "delete":
+        try:
+            services.opinion_delete_draft(opinion=opinion, actor=user)
+        except TransitionError as exc:
+            messages.error(request, refusal_message(exc))
+            return redirect("opinions:detail", opinion.pk)
+        messages.success(request, _("草稿已删除。"))
+        return redirect("opinions:mine")
     if action not in actions:
         raise Http404
     run, success = actions[action]
     # The author's submit has a form of its own on the page (its button), apart from the review.
-    form_name = "submit_form" if action == "submit" else "note_form"
+    form_name = "submit_form" if action in ("submit", "withdraw") else "note_form"
     return _run(request, opinion, run, success, form, form_name)
 
 
