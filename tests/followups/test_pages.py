@@ -5,6 +5,7 @@ import re
 
 import pytest
 import time_machine
+from django.utils import timezone
 
 from tests.factories import DepartmentFactory, make_org, user_with_role
 from xieshang.followups import services
@@ -99,6 +100,24 @@ def test_empty_feedback_is_refused_and_the_extension_form_keeps_its_input(client
     assert response.status_code == 400
     assert "申请延至的日期须晚于今天" in body  # a date gone by leaves the item overdue
     assert "需要协调三个部门" in body  # what the clerk typed is still there
+
+
+def test_while_an_extension_waits_the_unit_sees_it_pending_not_a_second_form(client, world):
+    (task,) = make_tasks(world, 1)
+    client.force_login(world["clerk"])
+    later = (timezone.localdate() + dt.timedelta(days=10)).isoformat()
+    assert "提交延期申请" in client.get(f"/followups/{task.pk}/").content.decode()
+    client.post(f"/followups/{task.pk}/extension/", {"requested_due": later, "reason": "需协调"})
+    html = client.get(f"/followups/{task.pk}/").content.decode()
+    assert "提交延期申请" not in html and "等待审批" in html
+    # A second request posted anyway (an old tab) is refused with what was typed.
+    response = client.post(
+        f"/followups/{task.pk}/extension/", {"requested_due": later, "reason": "再申请一次"}
+    )
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "已有待审批的延期申请" in body and "再申请一次" in body
+    assert task.extensions.count() == 1
 
 
 def test_the_department_answers_and_the_office_closes_from_the_page(client, world):

@@ -67,11 +67,14 @@ def _subject(request, task):
 
 
 def _render_detail(request, task, **forms):
+    extensions = list(task.extensions.select_related("requested_by", "decided_by"))
     context = {
         "task": task,
         "today": timezone.localdate(),
         "feedback_list": task.feedback.select_related("author"),
-        "extensions": task.extensions.select_related("requested_by", "decided_by"),
+        "extensions": extensions,
+        # One request at a time: while one waits, the page says so instead of a second form.
+        "extension_pending": any(e.status == Extension.Status.PENDING for e in extensions),
         "events": history(task).select_related("actor"),
         "can_answer": policies.can_answer(request.user, task),
         "can_manage": policies.can_manage(request.user, task),
