@@ -163,9 +163,37 @@ def test_returned_with_a_reason(tree):
     assert not opinion.adoptions.exists()
     assert Notification.objects.filter(recipient=tree["office"], body="材料不全").exists()
     assert Event.objects.filter(verb="referral.return", note="材料不全").exists()
+    # It is no longer reported to the city: off the city's upward list and the item's page,
+    # and a published item again at home.
+    opinion.refresh_from_db()
+    assert opinion.reported_to is None and opinion.status == Opinion.Status.PUBLISHED
+    from xieshang.opinions.selectors import upward_queue
+
+    assert not upward_queue(tree["city_office"]).filter(pk=opinion.pk).exists()
+    event = Event.objects.get(verb="opinion.report_returned")
+    assert (event.from_state, event.to_state, event.note) == ("reported", "published", "材料不全")
     # It may be sent again after a return.
     again = services.referral_submit(item=opinion, actor=tree["office"])
     assert again.state == RS.SUBMITTED
+
+
+def test_a_return_from_the_province_leaves_it_reported_to_the_city(tree, client):
+    opinion = published(tree)
+    opinion_services.opinion_report(opinion=opinion, actor=tree["office"], upward=True, party=True)
+    first = Referral.objects.get()
+    services.referral_forward(referral=first, actor=tree["city_office"])
+    opinion.refresh_from_db()
+    assert opinion.reported_to == tree["province"]
+    services.referral_return(
+        referral=Referral.objects.get(state=RS.SUBMITTED),
+        actor=tree["province_office"],
+        reason="不属本级",
+    )
+    opinion.refresh_from_db()
+    assert opinion.reported_to == tree["city"] and opinion.status == Opinion.Status.REPORTED
+    client.force_login(tree["office"])
+    html = client.get(f"/opinions/{opinion.pk}/").content.decode()
+    assert '<dd class="col-sm-10" id="reported-to">示范市政协、本级党委</dd>' in html
 
 
 def test_another_branch_never_sees_nor_acts(tree, client):

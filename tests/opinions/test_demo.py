@@ -19,7 +19,11 @@ def test_it_builds_items_in_every_state_with_issues_adoptions_and_an_instruction
     assert states == set(Opinion.Status.values)
     assert list(Issue.objects.order_by("number").values_list("number", flat=True)) == [1, 2]
     reported = Opinion.objects.filter(status=Opinion.Status.REPORTED)
-    assert reported.exists() and all(o.reported_to == world["city"] for o in reported)
+    # All went to the district's Party committee; the city keeps those it did not return.
+    assert reported.exists() and all(o.reported_to_party for o in reported)
+    assert [o.reported_to for o in reported.order_by("pk")] == [world["city"]] * (
+        reported.count() - 1
+    ) + [None]
     assert Task.objects.filter(kind=Task.Kind.INSTRUCTION).count() >= 2
     # Running it again adds nothing.
     demo.build(organisation=world["district"], rng=random.Random(3))

@@ -38,6 +38,7 @@ class Kind(Entry):
     applies: Callable = always
     after_adopt: Callable = nothing
     after_move: Callable = nothing
+    after_return: Callable = nothing
     title: Callable = str
 
     def can_act(self, user, organisation) -> bool:

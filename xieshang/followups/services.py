@@ -669,6 +669,7 @@ def referral_return(*, referral: Referral, actor, reason: str) -> Referral:
     referral, item, kind = _decide(
         referral, actor, to=RS.RETURNED, verb="referral.return", note=reason, require_note=True
     )
+    kind.after_return(item, referral, actor)
     _tell_sender(referral, kind, item, _("上报事项被退回：%(title)s"), "returned")
     return referral
 

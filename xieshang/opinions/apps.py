@@ -28,6 +28,7 @@ class OpinionsConfig(AppConfig):
                 "opinion.submit": _("提交社情民意信息"),
                 "opinion.draft_delete": _("删除社情民意信息草稿"),
                 "opinion.withdraw": _("撤回社情民意信息"),
+                "opinion.report_returned": _("上级退回报送的社情民意信息"),
                 "opinion.return": _("退回修改"),
                 "opinion.reject": _("不予采用"),
                 "opinion.accept": _("采用"),

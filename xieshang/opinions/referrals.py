@@ -21,4 +21,5 @@ referrals.register(
     check=services.referral_check,
     after_adopt=services.referral_adopted,
     after_move=services.referral_moved,
+    after_return=services.referral_returned,
 )

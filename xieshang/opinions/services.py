@@ -397,6 +397,37 @@ def referral_moved(opinion: Opinion, referral, actor) -> None:
         )
 
 
+def referral_returned(opinion: Opinion, referral, actor) -> None:
+    """The node it was reported to sent it back: it is no longer reported there (that
+    node's upward list drops it, the item's page stops naming it). Sent back to its own
+    office with nothing else reported, it is a published item again and may go up anew."""
+    opinion = lock(Opinion, opinion.pk)
+    back = referral.from_organisation
+    opinion.reported_to = None if back.pk == opinion.organisation_id else back
+    data = {"from": referral.to_organisation.name}
+    reported = opinion.reported_to_id or opinion.reported_to_party
+    if opinion.status == S.REPORTED and not (reported or opinion.reported_to_government):
+        transition(
+            opinion,
+            to=S.PUBLISHED,
+            allowed_from=[S.REPORTED],
+            actor=actor,
+            verb="opinion.report_returned",
+            note=referral.note,
+            extra_fields=["reported_to"],
+            data=data,
+        )
+    else:
+        opinion.save(update_fields=["reported_to"])
+        record_event(
+            actor=actor,
+            verb="opinion.report_returned",
+            subject=opinion,
+            note=referral.note,
+            data=data,
+        )
+
+
 # How a referral's outcome at a level reads as an adoption of the item.
 REFERRAL_MODES = {
     "adopted": Adoption.Mode.STANDALONE,
