@@ -14,6 +14,7 @@ from pypdf import PdfReader
 
 from tests.factories import DepartmentFactory, make_org, user_with_role
 from tests.meetings.factories import world as meetings_world
+from xieshang.core.notifications import Notification
 from xieshang.followups import selectors, services
 from xieshang.followups.assessment import category_of
 from xieshang.followups.models import Instruction, Task
@@ -146,7 +147,10 @@ def test_an_instruction_on_an_inspection_report_goes_to_the_named_department(cli
     w = meetings_world()
     dept = DepartmentFactory(organisation=w.org, name="区生态环境局")
     clerk = user_with_role(Role.DEPARTMENT, w.org, department=dept, full_name="环境经办")
+    went, stayed = w.member("视察委员"), w.member("未去委员")
     inspection = w.meeting(MeetingKind.INSPECTION, title="河道治理视察")
+    inspection.invitations.filter(member=went).update(outcome="present")
+    inspection.invitations.filter(member=stayed).update(outcome="absent")
     record = {
         "item": inspection,
         "actor": w.office,
@@ -168,6 +172,16 @@ def test_an_instruction_on_an_inspection_report_goes_to_the_named_department(cli
     services.feedback_submit(task=task, text="已完成河道清淤。", actor=clerk)
     html = client.get(f"/meetings/{inspection.pk}/").content.decode()
     assert "请生态环境局抓紧整改" in html and "已完成河道清淤。" in html
+    # The inspection team is told, and reads the answer on the meeting's page; a member who
+    # did not go is not told and sees the instruction without the unit's answer.
+    told = Notification.objects.filter(title__startswith="领导批示落实情况")
+    assert list(told.values_list("recipient", flat=True)) == [went.user.pk]
+    client.force_login(went.user)
+    assert "已完成河道清淤。" in client.get(f"/meetings/{inspection.pk}/").content.decode()
+    client.force_login(stayed.user)
+    html = client.get(f"/meetings/{inspection.pk}/").content.decode()
+    assert "请生态环境局抓紧整改" in html and "已完成河道清淤。" not in html
+    client.force_login(w.office)
     # Other meetings carry no instruction panel.
     symposium = w.meeting(MeetingKind.SYMPOSIUM, title="协商座谈")
     assert "领导批示" not in client.get(f"/meetings/{symposium.pk}/").content.decode()

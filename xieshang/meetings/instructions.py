@@ -1,14 +1,44 @@
 """Leaders' instructions (批示, C4.7) on an inspection or research report, through the one
 mechanism of followups (found there by autodiscovery): once the report is filed, the
-meeting's office records them and each named unit gets a follow-up task."""
+meeting's office records them and each named unit gets a follow-up task. The members who
+took part (the inspection team) read the units' answers on the meeting's page and are told
+when one comes in, as a 社情民意 item's authors are."""
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from xieshang.core.notifications import notify
 from xieshang.followups import instructions
 
 from . import policies
-from .models import Meeting, MeetingKind
+from .models import Invitation, Meeting, MeetingKind
+
+TOOK_PART = (Invitation.Outcome.PRESENT, Invitation.Outcome.LATE)
+
+
+def _team(meeting: Meeting):
+    """The members who took part (present or late): one query."""
+    return meeting.invitations.filter(
+        category=Invitation.Category.MEMBER, outcome__in=TOOK_PART, member__user__isnull=False
+    )
+
+
+def in_team(user, meeting: Meeting) -> bool:
+    return bool(getattr(user, "pk", None)) and _team(meeting).filter(member__user=user).exists()
+
+
+def answered(instruction, task, feedback, actor) -> None:
+    meeting = instruction.item
+    users = [i.member.user for i in _team(meeting).select_related("member__user")]
+    notify(
+        users,
+        title=_("领导批示落实情况：%(unit)s已就“%(title)s”书面反馈")
+        % {"unit": task.assignee_display, "title": meeting.title},
+        body=feedback.text[:500],
+        url=meeting.get_absolute_url(),
+        dedupe_key=f"instr:{instruction.pk}:answer:{feedback.pk}",
+        channels=("inbox",),
+    )
 
 
 def _check(meeting: Meeting) -> str:
@@ -27,4 +57,6 @@ instructions.register(
     check=_check,
     applies=lambda m: m.kind == MeetingKind.INSPECTION,
     title=lambda m: m.title,
+    answered=answered,
+    reads_feedback=in_team,
 )
