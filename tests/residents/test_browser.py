@@ -66,8 +66,11 @@ def test_a_residents_issue_from_the_portal_to_the_departments_answer(
     dept.locator("#routed-list tbody tr").first.get_by_role("link").last.click()
     dept.wait_for_url("**/followups/*/")
     dept.get_by_label("反馈内容").fill("已安排维修，路灯已于本周恢复照明。联系人：王工 13812345678")
+    asked = []
+    dept.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
     dept.get_by_role("button", name="提交反馈").click()
     dept.wait_for_load_state()
+    assert asked and "提交后不能修改" in asked[0]
     context.close()
     assert ResidentIssue.objects.get(ticket=ticket).status == "answered"
 
