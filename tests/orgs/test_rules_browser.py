@@ -48,7 +48,7 @@ def test_a_system_administrator_changes_a_districts_review_deadline_in_the_brows
     page.get_by_role("link", name="规则设置").first.click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("示范区政协")
     rule = page.locator("#rule-proposals-review_working_days")
-    expect(rule).to_contain_text("审查时限默认10个工作日")  # where the default comes from
+    expect(rule).to_contain_text("本系统默认：审查时限10个工作日")  # where the default comes from
     expect(rule.locator(".xs-rule-value")).to_have_text("10")
     rule.get_by_text("修改", exact=True).click()
     rule.get_by_label("新值").fill("-3")

@@ -186,7 +186,10 @@ def test_the_page_shows_where_each_value_comes_from(client, tree):
     page = response.content.decode()
     assert "继承自示范市政协" in page and "本组织设置" in page and "默认值" in page
     assert "提案" in [g["label"] for g in response.context["groups"]]
-    assert "审查时限默认10个工作日" in page  # the source of the default
+    assert "本系统默认：审查时限10个工作日" in page  # the source of the default
+    # In the clerk's words: no reference to our own design documents, no JSON.
+    assert "SPEC" not in page and '[["A"' not in page
+    assert "A：已解决或基本解决；B：正在解决或已列入计划" in page
     assert len(states) == len(config.RULES)
     # Read-only for the office: no inputs.
     assert not response.context["editable"]

@@ -3,7 +3,7 @@
 Each module defines its rules once with a default, a label and where the default comes from:
 
     REVIEW_DAYS = define("proposals.review_working_days", 10, _("提案审查时限（工作日）"),
-                         source=_("SPEC § 提案：审查时限默认10个工作日"))
+                         source=_("本系统默认：审查时限10个工作日"))
 
 and reads them with `get(organisation, key)`: the value in force today (or `on=` a given
 day). An organisation's own `OrgSetting` wins, then the nearest ancestor's, then the default.
@@ -26,8 +26,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-# Where a default comes from when a rule does not say: the value the SPEC gives.
-SPEC_DEFAULT = gettext_lazy("SPEC 默认值")
+# Where a default comes from when a rule does not say: the product's recommended value.
+SPEC_DEFAULT = gettext_lazy("本系统默认值")
 
 VERB_SET = "config.set"
 VERB_RESTORE = "config.restore"
@@ -215,6 +215,11 @@ def display(value: Any) -> str:
         return f"{value:.4g}"
     if isinstance(value, list) and all(not isinstance(v, list | dict) for v in value):
         return "、".join(str(v) for v in value)
+    if isinstance(value, list) and all(
+        isinstance(v, list) and len(v) == 2 and all(isinstance(x, str) for x in v) for v in value
+    ):
+        # Code and label pairs (办理结果分类): "A：已解决或基本解决；B：…", not JSON.
+        return "；".join(f"{code}{_('：')}{label}" for code, label in value)
     if isinstance(value, list | dict):
         return json.dumps(value, ensure_ascii=False)
     return str(value)

@@ -8,18 +8,18 @@ from . import numbering
 
 # Where the defaults come from (shown on the rules page): the SPEC's proposal section, whose
 # handling deadlines follow the national rules it names.
-SPEC = _("SPEC § 提案")
-NATIONAL = _("国家规定（政协提案工作条例、国办发〔2014〕46号），见 SPEC § 提案")
+SPEC = _("本系统默认")
+NATIONAL = _("国家规定（政协提案工作条例、国办发〔2014〕46号）")
 
 BODY_MAX_CHARS = define(
-    "proposals.body_max_chars", 3000, _("提案正文字数上限"), source=_("SPEC § 提案：正文默认3000字")
+    "proposals.body_max_chars", 3000, _("提案正文字数上限"), source=_("本系统默认：正文3000字")
 )
 REVIEW_DAYS = define(
     "proposals.review_working_days",
     10,
     _("审查时限（工作日）"),
     _("自提交之日起计算；已提交提案的审查期限按提交时的规则计算，修改后不变。"),
-    source=_("SPEC § 提案：审查时限默认10个工作日"),
+    source=_("本系统默认：审查时限10个工作日"),
 )
 COSIGN_REMIND_DAYS = define(
     "proposals.cosign_remind_working_days",
@@ -32,7 +32,7 @@ RETURN_DAYS = define(
     "proposals.return_working_days",
     5,
     _("承办单位申请退回时限（工作日）"),
-    source=_("SPEC § 提案：交办后默认5个工作日内申请退回"),
+    source=_("本系统默认：交办后5个工作日内申请退回"),
 )
 CONTACT_DAYS = define(
     "proposals.contact_working_days", 15, _("联系提案人时限（工作日）"), source=NATIONAL
@@ -45,26 +45,26 @@ CO_VIEW_MONTHS = define(
     "proposals.co_view_months",
     1,
     _("协办单位提出意见时限（月）"),
-    source=_("SPEC § 提案：协办意见默认1个月内"),
+    source=_("本系统默认：协办意见1个月内"),
 )
 EVALUATION_DAYS = define(
     "proposals.evaluation_working_days",
     15,
     _("提案人评价时限（工作日）"),
-    source=_("SPEC § 提案：收到答复后默认15个工作日内评价"),
+    source=_("本系统默认：收到答复后15个工作日内评价"),
 )
 REHANDLE_MONTHS = define("proposals.rehandle_months", 1, _("重新办理时限（月）"), source=SPEC)
 PUBLISH_DAYS = define(
     "proposals.publish_working_days",
     20,
     _("答复公开时限（工作日）"),
-    source=_("SPEC § 提案：答复后默认20个工作日内公开"),
+    source=_("本系统默认：答复后20个工作日内公开"),
 )
 PLENARY_WINDOW_MONTHS = define(
     "proposals.plenary_window_months",
     3,
     _("大会提案征集期（会前月数）"),
-    source=_("SPEC § 提案：大会提案自会前3个月起征集"),
+    source=_("本系统默认：大会提案自会前3个月起征集"),
 )
 OUTCOME_CATEGORIES = define(
     "proposals.outcome_categories",
@@ -83,7 +83,12 @@ CATEGORIES = define(
 )
 MAX_ATTACHMENTS = define("proposals.max_attachments", 5, _("每件提案附件数上限"))
 # Categories whose promised action is followed until done (implementation follow-up).
-FOLLOW_UP_CATEGORIES = define("proposals.follow_up_categories", ["B"], _("需跟踪落实的类别"))
+FOLLOW_UP_CATEGORIES = define(
+    "proposals.follow_up_categories",
+    ["B"],
+    _("需跟踪落实的类别"),
+    _("填写办理结果分类的代码，每行一个（默认 B：正在解决或已列入计划）。"),
+)
 IMPLEMENTATION_MONTHS = define("proposals.implementation_months", 6, _("落实跟踪时限（月）"))
 REJECT_REASONS = define(
     "proposals.reject_reasons",
