@@ -24,7 +24,10 @@ S = Opinion.Status
 def test_the_party_and_government_offices_read_what_was_reported_to_each(world, client):
     office = world["office"]
     to_party = make_opinion(world["member"], office=office, state=S.PUBLISHED, title="关于甲的建议")
-    services.opinion_report(opinion=to_party, actor=office, upward=False, party=True)
+    services.opinion_report(opinion=to_party, actor=office, upward=True, party=True)
+    followups.referral_return(
+        referral=followups.open_referral(to_party), actor=world["city_office"], reason="请补充数据"
+    )
     to_government = make_opinion(
         world["member"], office=office, state=S.PUBLISHED, title="关于乙的建议"
     )
@@ -49,11 +52,19 @@ def test_the_party_and_government_offices_read_what_was_reported_to_each(world, 
             assert other.title not in listing
         page = client.get(reverse("opinions:detail", args=[mine.pk])).content.decode()
         assert mine.title in page
+        # The item, not the CPPCC's own record of it: no history, no path up the tree.
+        assert 'id="history"' not in page and "请补充数据" not in page and "上报" not in page
         # The bulletin it appeared in is named, not linked: its page is the office's.
         assert "/opinions/issues/" not in page
         for other in (theirs, unreported, waiting):
             assert client.get(reverse("opinions:detail", args=[other.pk])).status_code == 404
         assert client.get(reverse("opinions:queue")).status_code == 403
+
+    # The authors and the office read the record, with the city's note.
+    for user in (world["member"].user, office):
+        client.force_login(user)
+        page = client.get(reverse("opinions:detail", args=[to_party.pk])).content.decode()
+        assert 'id="history"' in page and "请补充数据" in page
 
     # The neighbouring district's Party office reads nothing of this district's.
     neighbour = user_with_role(Role.PARTY_OFFICE, world["other_district"])

@@ -71,9 +71,9 @@ def referral_panel(request, item) -> Panel | None:
     from .services import item_referrals
 
     kind = kind_for(item)
-    if kind is None or not kind.applies(item):
-        return None
     user = request.user
+    if kind is None or not kind.applies(item) or not kind.reads_path(user, item):
+        return None
     path = list(item_referrals(item))
     current = next((r for r in path if r.state == r.State.SUBMITTED), None)
     can_submit = (

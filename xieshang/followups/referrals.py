@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 from xieshang.core import access
 
-from .registry import Entry, Registry, always, no_check, nothing
+from .registry import Entry, Registry, always, anyone, no_check, nothing
 
 
 @dataclass(frozen=True)
@@ -39,6 +39,9 @@ class Kind(Entry):
     after_adopt: Callable = nothing
     after_move: Callable = nothing
     after_return: Callable = nothing
+    # (user, item) -> bool: who, of those who open the item, reads its path up the tree
+    # with the nodes' notes (a Party committee's office reading a report need not).
+    reads_path: Callable = anyone
     title: Callable = str
 
     def can_act(self, user, organisation) -> bool:

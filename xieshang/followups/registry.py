@@ -24,6 +24,10 @@ def never(*args) -> bool:
     return False
 
 
+def anyone(*args) -> bool:
+    return True
+
+
 @dataclass(frozen=True)
 class Entry:
     model: type

@@ -53,6 +53,18 @@ def can_manage_upward(user, opinion: Opinion) -> bool:
     )
 
 
+def reads_record(user, opinion: Opinion) -> bool:
+    """The item's history and its path up the tree are the CPPCC's own record: its authors,
+    the CPPCC staff who read its organisation's items, and the office of a node it was
+    reported to. A Party committee's or government's office reading what was reported to it,
+    or a unit answering about it, reads the item, not the review notes."""
+    return (
+        is_author(user, opinion)
+        or access.can(user, "opinions.view", opinion.organisation)
+        or can_manage_upward(user, opinion)
+    )
+
+
 def instruction_organisation(opinion: Opinion, user):
     """Whose units carry out an instruction `user` records on the item: the item's own
     office's units, unless the user acts only at the node it was reported to (a city office

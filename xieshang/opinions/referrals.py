@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from xieshang.followups import referrals
 
-from . import services
+from . import policies, services
 from .models import Opinion
 
 referrals.register(
@@ -22,4 +22,5 @@ referrals.register(
     after_adopt=services.referral_adopted,
     after_move=services.referral_moved,
     after_return=services.referral_returned,
+    reads_path=policies.reads_record,
 )

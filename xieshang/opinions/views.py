@@ -154,6 +154,7 @@ def _render_detail(request, opinion, status=200, **forms):
         "authors": opinion.authors.all(),
         "adoptions": opinion.adoptions.all(),
         "events": history(opinion).select_related("actor"),
+        "reads_record": policies.reads_record(request.user, opinion),
         "is_author": policies.is_author(request.user, opinion),
         "can_manage": manage,
         "can_record": manage or upward,
