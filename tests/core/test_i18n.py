@@ -176,6 +176,19 @@ def navigation(html: str) -> str:
     return re.sub(r"<option.*?</option>", "", nav, flags=re.S)
 
 
+def test_no_template_gives_a_screen_reader_an_english_label():
+    """aria-label and title are read aloud: written in Chinese and translated, like the
+    text on the page (a literal "breadcrumb" was announced in English)."""
+    root = Path(__file__).resolve().parents[2] / "xieshang"
+    literal = re.compile(r'(?:aria-label|title)="[A-Za-z][A-Za-z ]*"')
+    found = [
+        f"{path.relative_to(root)}: {match.group(0)}"
+        for path in root.rglob("*.html")
+        for match in literal.finditer(path.read_text(encoding="utf-8"))
+    ]
+    assert not found, found
+
+
 @pytest.mark.django_db
 def test_it_shows_the_login_page_in_chinese_by_default(client):
     html = client.get(reverse("login")).content.decode()

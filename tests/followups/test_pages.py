@@ -5,6 +5,7 @@ import re
 
 import pytest
 import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from tests.factories import DepartmentFactory, make_org, user_with_role
@@ -92,6 +93,12 @@ def test_empty_feedback_is_refused_and_the_extension_form_keeps_its_input(client
     response = client.post(f"/followups/{task.pk}/feedback/", {"text": ""})
     assert response.status_code == 400
     assert "这个字段是必填项" in response.content.decode()
+    assert "文件没有保存" not in response.content.decode()
+    # A file chosen with the refused form cannot come back: the page says to choose it again.
+    pdf = SimpleUploadedFile("答复.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+    response = client.post(f"/followups/{task.pk}/feedback/", {"text": "", "document": pdf})
+    assert response.status_code == 400
+    assert "刚才选择的文件没有保存，请重新选择" in response.content.decode()
     response = client.post(
         f"/followups/{task.pk}/extension/",
         {"requested_due": "2026-03-03", "reason": "需要协调三个部门"},

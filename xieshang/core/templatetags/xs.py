@@ -91,6 +91,16 @@ def state(event, which: str = "to") -> str:
     return state_label(event, which) or "—"
 
 
+@register.filter
+def file_dropped(field) -> bool:
+    """A refused form cannot give back the file that was chosen (browsers never refill a
+    file input): say so under the field, or the user sends the form again without it."""
+    form = field.form
+    if not form.is_bound or getattr(field.field.widget, "input_type", "") != "file":
+        return False
+    return bool(form.errors) and bool(form.files.getlist(field.html_name))
+
+
 @register.tag
 def listtable(parser, token):
     """{% listtable %}<table>…</table>{% endlisttable %}: the one responsive list pattern.
