@@ -111,6 +111,17 @@ def test_lines_logged_inside_a_request_carry_its_id_and_user(client, json_lines)
     assert access[-1]["status"] == 404
 
 
+def test_a_refused_request_is_one_line_without_a_traceback(client, json_lines):
+    from tests.factories import make_org, user_with_role
+    from xieshang.orgs.models import Role
+
+    client.force_login(user_with_role(Role.MEMBER, make_org()))
+    assert client.get("/proposals/review/").status_code == 403
+    refused = [line for line in json_lines() if line["logger"] == "django.request"]
+    assert refused and "Forbidden" in refused[0]["message"]
+    assert "exception" not in refused[0]
+
+
 def test_outside_a_request_there_is_no_id():
     record = logging.LogRecord("x", logging.INFO, __file__, 1, "hello %s", ("world",), None)
     logs.RequestContextFilter().filter(record)

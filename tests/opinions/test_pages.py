@@ -100,7 +100,7 @@ def test_an_author_withdraws_an_item_the_office_has_not_decided_on(client, world
     assert (event.from_state, event.to_state) == (S.SUBMITTED, S.DRAFT)
     # Submitted once, it is not deleted: it is edited and submitted again.
     html = client.get(f"/opinions/{opinion.pk}/").content.decode()
-    assert "删除草稿" not in html and "修改" in html
+    assert "删除草稿" not in html and "修改" in html and "不能删除" in html
     client.post(f"/opinions/{opinion.pk}/submit/")
     client.force_login(world["office"])
     client.post(f"/opinions/{opinion.pk}/accept/")

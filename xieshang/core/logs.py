@@ -109,6 +109,11 @@ class RequestContextFilter(logging.Filter):
             user = getattr(request, "user", None)
             if user is not None and getattr(user, "is_authenticated", False):
                 record.user_id = user.pk
+        # A refused request (403, 404, 405) is the app working as meant: one line, not the
+        # traceback Django attaches to its warning, which buried real errors in the log.
+        if record.name == "django.request" and getattr(record, "status_code", 500) < 500:
+            record.exc_info = None
+            record.exc_text = None
         return True
 
 
