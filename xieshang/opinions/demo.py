@@ -7,12 +7,14 @@ services, so events and duty records are real."""
 import datetime as dt
 import random
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from xieshang.core.models import User
 from xieshang.followups import demo as followups_demo
 from xieshang.followups import services as followups
+from xieshang.followups.models import Referral
 from xieshang.members.models import Member
 from xieshang.orgs.models import Department, Role
 
@@ -155,6 +157,13 @@ def build(*, organisation, rng: random.Random) -> None:
             services.opinion_report(opinion=opinion, actor=office, upward=True, party=True)
         except ValidationError:  # a district without a CPPCC parent keeps them
             services.opinion_report(opinion=opinion, actor=office, upward=False, party=True)
+    # Reported two days after the issue came out, so the item's page reads in order.
+    reported_at = timezone.now() - dt.timedelta(days=38)
+    Opinion.objects.filter(pk__in=[o.pk for o in reported]).update(reported_at=reported_at)
+    Referral.objects.filter(
+        content_type=ContentType.objects.get_for_model(Opinion),
+        object_id__in=[o.pk for o in reported],
+    ).update(submitted_at=reported_at)
     top = reported[0]
     services.adoption_record(
         opinion=top,
@@ -167,14 +176,14 @@ def build(*, organisation, rng: random.Random) -> None:
     if city_office is not None:
         _city_decides(reported, city_office)
     departments = list(Department.objects.filter(organisation=organisation).order_by("id")[:2])
-    # Instructed forty days ago with twenty working days: the first department answered on
+    # Instructed 36 days ago with twenty working days: the first department answered on
     # time, the second department and the government office let it go overdue.
     instruction = services.instruction_record(
         opinion=top,
         actor=office,
         leader="王海燕",
         level=AdoptionLevel.DISTRICT,
-        instructed_on=today - dt.timedelta(days=40),
+        instructed_on=today - dt.timedelta(days=36),
         text="请相关部门认真研究，提出具体措施，并书面反馈区政协。",
         departments=departments,
         offices=[Role.GOVERNMENT_OFFICE],
@@ -183,7 +192,7 @@ def build(*, organisation, rng: random.Random) -> None:
     tasks = followups.instruction_tasks([instruction])[instruction.pk]
     if tasks[0].department_id:
         followups_demo.answer(tasks[0], "已会同相关街道制定加装电梯资金分摊指导意见，近期印发。")
-    followups_demo.move_back(tasks, 40)
+    followups_demo.move_back(tasks, 36)
 
 
 def _city_decides(reported: list[Opinion], city_office) -> None:
