@@ -28,8 +28,8 @@ class World:
     chair: object
 
 
-def world() -> World:
-    org = make_org()
+def world(parent=None) -> World:
+    org = make_org(parent=parent)
     term = TermFactory(organisation=org, start_date=dt.date(2022, 1, 10))
     sectors = [
         SectorFactory(organisation=org, name=n, sort_order=i)

@@ -21,7 +21,7 @@ from xieshang.members.models import Category, Member, Membership
 from xieshang.nominations import services
 from xieshang.nominations.models import Candidate, NominationRound, RoundKind
 from xieshang.orgs import config
-from xieshang.orgs.models import Role, Term
+from xieshang.orgs.models import Level, Role, Term
 
 from .factories import nominate, open_round, party, person, sitting_member, world
 
@@ -300,6 +300,31 @@ def test_nobody_outside_the_committee_and_the_roles_sees_a_round(client):
         assert client.get(f"/nominations/{r.pk}/roster.xlsx").status_code == 404
     client.force_login(w.ufwd)
     assert client.post(f"/nominations/{r.pk}/confirm/").status_code == 403
+
+
+def test_a_city_reads_a_districts_round_and_leaves_it_to_the_district(client):
+    city = make_org("示范市政协", Level.CITY)
+    w = world(parent=city)
+    r = open_round(w)
+    city_office = user_with_role(Role.OFFICE, city)
+    city_ufwd = user_with_role(Role.UNITED_FRONT, city)
+    client.force_login(city_office)
+    assert client.get(f"/nominations/{r.pk}/").status_code == 200
+    assert client.post(f"/nominations/{r.pk}/confirm/").status_code == 403
+    with pytest.raises(PermissionDenied):
+        services.candidate_nominate(
+            round=r,
+            actor=city_ufwd,
+            party=party("民盟"),
+            sector=w.sectors[1],
+            person=person("王五"),
+        )
+    assert not Candidate.objects.exists()
+    # The district's own department nominates.
+    services.candidate_nominate(
+        round=r, actor=w.ufwd, party=party("民盟"), sector=w.sectors[1], person=person("王五")
+    )
+    assert Candidate.objects.count() == 1
 
 
 # --- C5.10: confirmation seats the new term and ends the old one ------------------------------

@@ -5,9 +5,11 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from tests.factories import user_with_role
 from tests.platforms.conftest import hold, make_platform, make_session
 from xieshang.core.models import Event
 from xieshang.duty.models import DutyRecord
+from xieshang.orgs.models import Role
 from xieshang.platforms import services
 from xieshang.platforms.models import Platform, PlatformSession
 
@@ -62,6 +64,24 @@ def test_a_member_sees_only_the_platforms_assigned_to(client, world):
     assert client.get("/platforms/").status_code == 403
     client.force_login(world["chair"])
     assert client.get("/platforms/").status_code == 403
+
+
+@pytest.mark.clause("C2.10")
+def test_a_city_office_reads_a_districts_platforms_and_manages_none_of_them(client, world):
+    platform = make_platform(world, name="城关议事室")
+    session = make_session(world, platform)
+    hold(world, session)
+    client.force_login(user_with_role(Role.OFFICE, world["city"], full_name="市政协办"))
+    assert "城关议事室" in client.get("/platforms/").content.decode()
+    assert client.get(f"/platforms/{platform.pk}/").status_code == 200
+    html = client.get(f"/platforms/sessions/{session.pk}/?numbers=1").content.decode()
+    assert "138****5678" in html and "13812345678" not in html
+    assert "审定并公开" not in html and "显示完整内容" not in html
+    assert client.get(f"/platforms/{platform.pk}/edit/").status_code in (403, 404)
+    response = client.post(f"/platforms/sessions/{session.pk}/approve/", {"note": ""})
+    assert response.status_code in (403, 404)
+    session.refresh_from_db()
+    assert session.status == "held"
 
 
 @pytest.mark.clause("C2.10")

@@ -233,6 +233,31 @@ def test_other_districts_and_unrelated_departments_get_404(client, world):
     )
 
 
+def test_a_city_office_reads_a_districts_issue_and_leaves_its_handling_to_the_district(
+    client, world
+):
+    """Reading reaches down the tree; doing stops at the next committee below."""
+    issue, _code = raise_issue(world)
+    url = reverse("residents:detail", args=[issue.pk])
+    client.force_login(world["city_office"])
+    page = client.get(url)
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "139****1111" in body and "显示完整号码" not in body
+    assert "13900001111" not in client.get(url + "?phone=1").content.decode()
+    assert 'name="note"' not in body  # no 受理 form
+    act = client.post(reverse("residents:act", args=[issue.pk, "accept"]), {"note": ""})
+    assert act.status_code in (403, 404)
+    issue.refresh_from_db()
+    assert issue.status != "accepted"
+    assert not Event.objects.filter(verb="pii.view").exists()
+    # The district's own office handles it.
+    client.force_login(world["office"])
+    client.post(reverse("residents:act", args=[issue.pk, "accept"]), {"note": ""})
+    issue.refresh_from_db()
+    assert issue.status == "accepted"
+
+
 def test_triage_actions_through_the_page(client, world):
     issue, _code = raise_issue(world)
     client.force_login(world["liaison"])

@@ -257,15 +257,49 @@ def _grants(user, perm: str) -> list[tuple[str, tuple[str, ...]]]:
         return cache[perm]
     held = [ra.organisation for ra in assignments(user) if perm in PERMISSIONS.get(ra.role, ())]
     local = perm not in REACHES_DOWN
-    below = _committees_below(user) if local else []
+    grants = _subtrees(held, _committees_below(user) if local else [])
+    cache[perm] = grants
+    return grants
+
+
+def _subtrees(held, below) -> list[tuple[str, tuple[str, ...]]]:
     grants: list[tuple[str, tuple[str, ...]]] = []
     for path in sorted(org.path for org in held):
         if any(path.startswith(p) and not _cut(path, cut) for p, cut in grants):
             continue  # already inside a subtree the user holds it in
         cut = _outermost(p for p in below if p.startswith(path) and p != path)
         grants.append((path, tuple(cut)))
-    cache[perm] = grants
     return grants
+
+
+def role_subtrees(user, roles) -> list[tuple[str, tuple[str, ...]]]:
+    """Where the user holds one of `roles`, for apps whose rule is a role rather than a
+    permission (residents' issues, platforms): each subtree with the committees below cut
+    out, as for a write, so a city office does not act for a district's (`REACHES_DOWN`)."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    key = "roles:" + ",".join(sorted(roles))
+    cache = user.__dict__.setdefault("_xs_grants", {})
+    if key not in cache:
+        held = [ra.organisation for ra in assignments(user) if ra.role in roles]
+        cache[key] = _subtrees(held, _committees_below(user)) if held else []
+    return cache[key]
+
+
+def in_role_subtree(user, roles, organisation: Organisation) -> bool:
+    path = organisation.path
+    return any(path.startswith(p) and not _cut(path, cut) for p, cut in role_subtrees(user, roles))
+
+
+def role_subtree_q(user, roles, lookup: str) -> Q:
+    """A Q on `lookup` (a path field) for `role_subtrees`; matches nothing when none."""
+    q = Q(pk__in=[])
+    for path, cut in role_subtrees(user, roles):
+        part = Q(**{f"{lookup}__startswith": path})
+        for c in cut:
+            part &= ~Q(**{f"{lookup}__startswith": c})
+        q |= part
+    return q
 
 
 def _outermost(paths) -> list[str]:

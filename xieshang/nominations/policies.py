@@ -1,6 +1,6 @@
 """Who may see and do what in nomination rounds, on `core.access`.
 
-- The office (Role.OFFICE) of the committee or above sets the round up, its seats, records
+- The office (Role.OFFICE) of the round's own committee sets the round up, its seats, records
   the CPPCC Party group's opinion (政协党组 works through the office, which keeps its
   minutes) and confirms the list.
 - The chairman's meeting members (Role.CHAIR) see the rounds and may record the Party
@@ -9,6 +9,8 @@
   front department (Role.UNITED_FRONT) everyone else (C5.1); each records the consultations
   and completes the nominations of its own candidates only. Both see the whole list: the
   composition is the joint concern of the list they build together.
+- Higher committees' offices, chairs and departments see a committee's rounds and act on
+  none of them (reading reaches down the tree; doing stops at the next committee below).
 - Nobody else sees anything here (403/404).
 
 Roles are read directly (like `platforms.policies`): which department may act depends on
@@ -36,6 +38,16 @@ def _superuser(user) -> bool:
 def _roles_in(user, organisation: Organisation) -> set[str]:
     """Roles held in `organisation` or an ancestor of it."""
     return access.roles(user, organisation)
+
+
+def _acting(user, organisation: Organisation, wanted: frozenset) -> set[str]:
+    """Of `wanted`, the roles the user holds for acting in `organisation`: at it or above,
+    and not across a committee below the one they hold it in (`core.access`)."""
+    return {
+        str(role)
+        for role in wanted
+        if access.in_role_subtree(user, frozenset({role}), organisation)
+    }
 
 
 def _paths(user, wanted: frozenset) -> list[str]:
@@ -71,18 +83,18 @@ def can_view(user, round: NominationRound) -> bool:
 
 
 def can_manage(user, round: NominationRound) -> bool:
-    return _superuser(user) or bool(_roles_in(user, round.organisation) & OFFICE)
+    return _superuser(user) or bool(_acting(user, round.organisation, OFFICE))
 
 
 def can_record_opinion(user, round: NominationRound) -> bool:
-    return _superuser(user) or bool(_roles_in(user, round.organisation) & OPINION_ROLES)
+    return _superuser(user) or bool(_acting(user, round.organisation, OPINION_ROLES))
 
 
 def nominating_departments(user, round: NominationRound) -> set[str]:
     """The departments the user nominates for in the round's committee."""
     if _superuser(user):
         return {d.value for d in NominatingDepartment}
-    return {str(r) for r in _roles_in(user, round.organisation) & DEPARTMENTS}
+    return _acting(user, round.organisation, DEPARTMENTS)
 
 
 def may_nominate(user, round: NominationRound, party: Party) -> bool:
@@ -99,7 +111,4 @@ def manageable_organisations(user):
     orgs = Organisation.objects.filter(level__in=CPPCC_LEVELS)
     if _superuser(user):
         return orgs
-    q = Q(pk__in=[])
-    for path in _paths(user, OFFICE):
-        q |= Q(path__startswith=path)
-    return orgs.filter(q)
+    return orgs.filter(access.role_subtree_q(user, OFFICE, "path"))

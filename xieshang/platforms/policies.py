@@ -1,8 +1,9 @@
 """Who may see and do what with consultation platforms and their sessions, on core.access.
 
-- The office (Role.OFFICE) of a committee above the platform, a street liaison officer
+- The office (Role.OFFICE) of the platform's own committee, a street liaison officer
   (Role.LIAISON) in the platform's street or above it, and the platform's own convener
-  manage the platform and its sessions.
+  manage the platform and its sessions. The office of a higher committee reads them (reading
+  reaches down the tree; doing stops at the next committee below, `core.access`).
 - Outcomes are approved (and so published) by the convener or the office only: the liaison
   officer who records a session does not also sign it off.
 - A member sees the platforms they are currently assigned to, and their sessions.
@@ -40,6 +41,14 @@ def _path_q(paths: list[str], field: str) -> Q:
     return q
 
 
+def _manages(user, organisation: Organisation, roles: frozenset = MANAGER_ROLES) -> bool:
+    return access.in_role_subtree(user, roles, organisation)
+
+
+def _manage_q(user, field: str, roles: frozenset = MANAGER_ROLES) -> Q:
+    return access.role_subtree_q(user, roles, f"{field}__path" if field else "path")
+
+
 def _superuser(user) -> bool:
     return bool(getattr(user, "is_superuser", False))
 
@@ -52,20 +61,20 @@ def can_create(user, organisation: Organisation) -> bool:
     """Register a platform at this street or community."""
     if organisation.level not in PLATFORM_LEVELS:
         return False
-    return _superuser(user) or _under(organisation, _paths(user, MANAGER_ROLES))
+    return _superuser(user) or _manages(user, organisation)
 
 
 def can_manage(user, platform: Platform) -> bool:
     if _superuser(user) or is_convener(user, platform):
         return True
-    return _under(platform.organisation, _paths(user, MANAGER_ROLES))
+    return _manages(user, platform.organisation)
 
 
 def can_approve(user, platform: Platform) -> bool:
     """Approve a session's outcomes for publication: the convener or the office."""
     if _superuser(user) or is_convener(user, platform):
         return True
-    return _under(platform.organisation, _paths(user, frozenset({Role.OFFICE})))
+    return _manages(user, platform.organisation, frozenset({Role.OFFICE}))
 
 
 def is_assigned(user, platform: Platform) -> bool:
@@ -79,14 +88,18 @@ def is_assigned(user, platform: Platform) -> bool:
 
 
 def can_view(user, platform: Platform) -> bool:
-    return can_manage(user, platform) or is_assigned(user, platform)
+    return (
+        can_manage(user, platform)
+        or _under(platform.organisation, _paths(user, MANAGER_ROLES))
+        or is_assigned(user, platform)
+    )
 
 
 def manage_q(user, field: str = "organisation") -> Q:
     """Platforms (or, with `field="platform__organisation"`, sessions) the user manages."""
     if _superuser(user):
         return Q()
-    q = _path_q(_paths(user, MANAGER_ROLES), field)
+    q = _manage_q(user, field)
     if getattr(user, "is_authenticated", False):
         convener = field.replace("organisation", "convener")
         q |= Q(**{convener: user})
@@ -94,8 +107,9 @@ def manage_q(user, field: str = "organisation") -> Q:
 
 
 def visible_q(user, field: str = "organisation") -> Q:
-    """The platforms (or sessions) a user may see in lists."""
-    q = manage_q(user, field)
+    """The platforms (or sessions) a user may see in lists: those managed, those of the
+    committees below (read), those a member is assigned to."""
+    q = manage_q(user, field) | _path_q(_paths(user, MANAGER_ROLES), field)
     member = member_of(user)
     if member is not None:
         assigned = PlatformMember.objects.filter(member=member, until__isnull=True).values(
@@ -111,7 +125,7 @@ def manageable_organisations(user):
     orgs = Organisation.objects.filter(level__in=PLATFORM_LEVELS)
     if _superuser(user):
         return orgs
-    return orgs.filter(_path_q(_paths(user, MANAGER_ROLES), ""))
+    return orgs.filter(_manage_q(user, ""))
 
 
 def coverage_roots(user) -> list[Organisation]:
@@ -146,7 +160,7 @@ def approve_q(user, field: str = "platform__organisation") -> Q:
     """Sessions whose outcomes the user may approve (convener or office)."""
     if _superuser(user):
         return Q()
-    q = _path_q(_paths(user, frozenset({Role.OFFICE})), field)
+    q = _manage_q(user, field, frozenset({Role.OFFICE}))
     if getattr(user, "is_authenticated", False):
         q |= Q(**{field.replace("organisation", "convener"): user})
     return q

@@ -1,9 +1,11 @@
 """Who may see and act on a resident's issue, on top of core.access.
 
-- Triage (accept, reject, route, settle, convert, close): the convener of a platform at the
-  issue's street or community (or above it), users holding 街道联络员 (LIAISON) in the
-  issue's node or an ancestor, and the CPPCC office (OFFICE) of an ancestor committee.
-- Viewing and statistics: the triagers, plus chairs and the supervising office above.
+- Triage (accept, reject, route, settle, convert, close) and the resident's whole phone
+  number: the convener of a platform at the issue's street or community (or above it),
+  users holding 街道联络员 (LIAISON) in the issue's node or an ancestor, and the CPPCC office
+  (OFFICE) of its own committee: a city office does not triage a district's streets.
+- Viewing and statistics: the triagers, plus chairs and the supervising office above, and
+  the offices of higher committees (reading reaches down the tree).
 - A department (clerk or leader) sees only the issues routed to it.
 - Residents see their issue only through ticket + check code (no account, see services).
 """
@@ -52,7 +54,7 @@ def can_triage_in(user, organisation) -> bool:
         return False
     if user.is_superuser:
         return True
-    return _in(_role_paths(user, TRIAGE_ROLES), organisation) or _in(
+    return access.in_role_subtree(user, TRIAGE_ROLES, organisation) or _in(
         _convener_paths(user), organisation
     )
 
@@ -95,7 +97,10 @@ def triage_q(user, field: str = "organisation") -> Q:
         return Q(pk__in=[])
     if user.is_superuser:
         return Q()
-    return _paths_q([*_role_paths(user, TRIAGE_ROLES), *_convener_paths(user)], field)
+    lookup = f"{field}__path" if field else "path"
+    return access.role_subtree_q(user, TRIAGE_ROLES, lookup) | _paths_q(
+        _convener_paths(user), field
+    )
 
 
 def visible_q(user, field: str = "organisation") -> Q:
