@@ -1,6 +1,7 @@
 """三员分立: what the security, system and audit administrators may and may not do."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.conf import settings
@@ -109,6 +110,17 @@ def test_it_requires_a_department_for_a_department_role(admin_client, tree):
     mine = DepartmentFactory(organisation=east)
     _create(admin_client, east, role=Role.DEPARTMENT, department=mine.pk)
     assert RoleAssignment.objects.get(user__username="zhangsan").department == mine
+
+
+def test_a_new_account_has_no_role_until_one_is_chosen(admin_client, tree):
+    east = tree[1]
+    form = admin_client.get(reverse("user_create")).content.decode()
+    select = re.search(r'<select[^>]*name="role".*?</select>', form, re.S).group(0)
+    first = re.search(r"<option([^>]*)>([^<]*)</option>", select)
+    assert first.group(2) == "请选择" and 'value=""' in first.group(1)
+    response = _create(admin_client, east, role="")
+    assert "这个字段是必填项" in response.content.decode()
+    assert not User.objects.filter(username="zhangsan").exists()
 
 
 def test_it_assigns_and_removes_a_role_with_an_audit_event_each(admin_client, tree, secadmin):

@@ -158,7 +158,8 @@ def run_action(request, run, *, success: str, done, form=None, rerender=None):
 
 class _RoleFields(StyledForm, forms.Form):
     organisation = forms.ModelChoiceField(label=_("组织"), queryset=Organisation.objects.none())
-    role = forms.ChoiceField(label=_("角色"), choices=Role.choices)
+    # No default: a hurried administrator must not create an office account by not choosing.
+    role = forms.ChoiceField(label=_("角色"), choices=[("", "---------"), *Role.choices])
     department = forms.ModelChoiceField(
         label=_("承办单位"),
         queryset=Department.objects.none(),
