@@ -320,6 +320,11 @@ def test_a_proposal_goes_to_review_only_with_a_category(client, world):
     html = response.content.decode()
     assert "提交前请选择提案分类。" in html and PROPOSAL_TEXT["facts"] in html
     assert not Proposal.objects.exists()
+    # Everything missing is said at once, not one thing a try.
+    response = client.post("/proposals/new/", form_data(do="submit", category="", suggestions=""))
+    html = response.content.decode()
+    assert "提交前请选择提案分类。" in html and "请填写具体建议。" in html
+    assert not Proposal.objects.exists()
     # A draft may wait for it; its submit button then says what is missing.
     assert client.post("/proposals/new/", form_data(category="")).status_code == 302
     proposal = Proposal.objects.get()

@@ -112,6 +112,10 @@ class ProposalForm(StyledForm, forms.Form):
                 "proposer_opt_out",
                 _("已勾选“答复可以公开”，又勾选了“不同意公开答复”，请只勾选其中一项。"),
             )
+        if self.data.get("do") == "submit" and "suggestions" in self.fields:
+            # Said with the category's error, not on the next try (the service checks again).
+            if not (data.get("suggestions") or "").strip() and "suggestions" not in self.errors:
+                self.add_error("suggestions", _("请填写具体建议。"))
         return data
 
     def clean_category(self):
