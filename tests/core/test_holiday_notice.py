@@ -8,6 +8,7 @@ days Sun 31 January and Sat 20 February.
 """
 
 import datetime as dt
+import re
 
 import holidays
 import pytest
@@ -231,6 +232,14 @@ def test_only_the_top_level_system_admin_enters_a_notice_and_staff_read_the_year
     assert "录入本年度通知" not in page.content.decode()
     client.force_login(user_with_role(Role.MEMBER, east))
     assert client.get(reverse("calendar_year", args=[2027])).status_code == 403
+
+
+def test_the_year_names_a_swapped_day_off_with_a_chinese_date(client, office):
+    """The holiday library says "休息日（由 2026-01-04 调休）"; the page says it in words."""
+    client.force_login(office)
+    html = client.get(reverse("calendar_year", args=[2026])).content.decode()
+    assert "休息日（1月4日调休上班）" in html
+    assert not re.search(r"20\d\d-\d\d-\d\d", html.split("<main", 1)[1])
 
 
 @pytest.mark.clause("C4.7")

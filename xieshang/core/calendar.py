@@ -17,6 +17,7 @@ swaps). From November 1 a deadline in the next, unconfirmed, year may still move
 
 import calendar as pycalendar
 import datetime as dt
+import re
 import time
 from dataclasses import dataclass
 from functools import lru_cache
@@ -271,10 +272,19 @@ def year_days(year: int) -> dict[dt.date, YearDay]:
         if row and row["note"]:
             name = row["note"]
         elif not working and library is not None:
-            name = library.get(day) or ""
+            name = _swap_in_words(library.get(day) or "")
         days[day] = YearDay(day, working, mark, name)
         day += ONE_DAY
     return days
+
+
+_SWAPPED_FROM = re.compile(r"由\s*(\d{4})-(\d{2})-(\d{2})\s*调休")
+
+
+def _swap_in_words(name: str) -> str:
+    """The library names a swapped day off "休息日（由 2026-01-04 调休）"; the page says
+    "休息日（1月4日调休上班）", in the way the State Council's notice does."""
+    return _SWAPPED_FROM.sub(lambda m: f"{int(m[2])}月{int(m[3])}日调休上班", name)
 
 
 def year_months(year: int) -> list[YearMonth]:
