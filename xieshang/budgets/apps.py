@@ -31,5 +31,6 @@ class BudgetsConfig(AppConfig):
                 "budget.edit": _("修改预算"),
                 "budget.spend": _("登记支出"),
                 "budget.void": _("作废支出记录"),
-            }
+            },
+            module=self.verbose_name,
         )

@@ -62,5 +62,6 @@ class ConsultationConfig(AppConfig):
                 "outcome.in_decision": _("进入决策程序"),
                 "outcome.decide": _("作出决策"),
                 "outcome.close": _("协商成果办结"),
-            }
+            },
+            module=self.verbose_name,
         )

@@ -22,10 +22,15 @@ from .models import Event
 # Human labels of event verbs, registered by each app (`register_verbs`) so that history
 # panels and the audit log read "交办" rather than "followup.open".
 VERB_LABELS: dict[str, str] = {}
+# The module each verb belongs to (its app's name): the audit filter groups by it, so the
+# three 退回修改 (a plan, a proposal, a 社情民意 item) are told apart.
+VERB_MODULES: dict[str, str] = {}
 
 
-def register_verbs(labels: dict[str, str]) -> None:
+def register_verbs(labels: dict[str, str], module: str = "") -> None:
     VERB_LABELS.update(labels)
+    if module:
+        VERB_MODULES.update(dict.fromkeys(labels, module))
 
 
 def verb_label(verb: str) -> str:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from xieshang.orgs.models import Committee, Department, Level, Organisation, Role
 
 from . import access, pickers, uploads
-from .audit import VERB_LABELS, StaleEdit
+from .audit import VERB_LABELS, VERB_MODULES, StaleEdit
 from .widgets import with_pinyin
 
 # Prefix filters offered before the single verbs (which every app registers in audit).
@@ -532,10 +532,17 @@ class AuditFilterForm(StyledForm, forms.Form):
         # shown after filtering; this queryset validates the filter.
         self.fields["organisation"].label_from_instance = lambda o: o.name
         pickers.attach(self.fields["organisation"], "audit-organisations")
+        # One group of actions per module, as the modules are named in the menu: the same
+        # words (退回修改) stand for different actions in different modules.
+        modules: dict[str, list[tuple[str, str]]] = {}
+        for verb_key, label in sorted(VERB_LABELS.items()):
+            modules.setdefault(str(VERB_MODULES.get(verb_key, "")), []).append(
+                (verb_key, str(label))
+            )
         self.fields["verb"].choices = [
             ("", _("全部")),
             *[(k, v) for k, v in VERB_GROUPS.items()],
-            *sorted(((k, str(v)) for k, v in VERB_LABELS.items()), key=lambda kv: kv[0]),
+            *[(module or _("其他"), options) for module, options in modules.items()],
         ]
 
     def clean(self):

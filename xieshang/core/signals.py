@@ -15,7 +15,8 @@ from . import access
 from .audit import record_event, register_verbs
 
 register_verbs(
-    {
+    module=_("登录与账号"),
+    labels={
         "auth.login": _("登录"),
         "auth.logout": _("退出登录"),
         "auth.login_failed": _("登录失败"),
@@ -43,7 +44,7 @@ register_verbs(
         "audit.verify": _("审计记录完整性校验"),
         "backup.create": _("备份数据"),
         "backup.restore": _("恢复数据"),
-    }
+    },
 )
 
 

@@ -10,4 +10,4 @@ class DemoConfig(AppConfig):
     def ready(self):
         from xieshang.core.audit import register_verbs
 
-        register_verbs({"demo.seed": _("生成演示数据")})
+        register_verbs({"demo.seed": _("生成演示数据")}, module=self.verbose_name)

@@ -50,5 +50,6 @@ class DutyConfig(AppConfig):
                 "duty.award_approve": _("主席会议审定表彰名单"),
                 "duty.award_return": _("主席会议退回表彰名单"),
                 "duty.award_publish": _("公布表彰名单"),
-            }
+            },
+            module=self.verbose_name,
         )

@@ -45,5 +45,6 @@ class FollowupsConfig(AppConfig):
                 "referral.merge": _("编入上级刊物"),
                 "referral.forward": _("转报更上一级"),
                 "referral.return": _("退回上报"),
-            }
+            },
+            module=self.verbose_name,
         )

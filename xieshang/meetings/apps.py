@@ -55,5 +55,6 @@ class MeetingsConfig(AppConfig):
                 "briefing.remind": _("提醒下级阅读通报"),
                 "committee_report.file": _("报送专委会工作报告"),
                 "committee_report.schedule": _("安排专委会工作报告"),
-            }
+            },
+            module=self.verbose_name,
         )

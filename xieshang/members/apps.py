@@ -37,5 +37,6 @@ class MembersConfig(AppConfig):
                 "convener.resident_remove": _("移出住区上级政协委员"),
                 "street_convener.set": _("设置街道政协工作召集人"),
                 "convener_activity.record": _("记录召集人活动"),
-            }
+            },
+            module=self.verbose_name,
         )

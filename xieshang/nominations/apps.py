@@ -26,5 +26,6 @@ class NominationsConfig(AppConfig):
                 "nomination.withdraw": _("撤回提名"),
                 "nomination.round_confirm": _("确认委员名单"),
                 "nomination.seat": _("就任委员"),
-            }
+            },
+            module=self.verbose_name,
         )

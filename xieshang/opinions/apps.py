@@ -37,5 +37,6 @@ class OpinionsConfig(AppConfig):
                 "opinion.adopt": _("记录采用情况"),
                 "opinion.instruct": _("记录领导批示"),
                 "opinion.issue_publish": _("编发期刊"),
-            }
+            },
+            module=self.verbose_name,
         )

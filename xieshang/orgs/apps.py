@@ -15,5 +15,6 @@ class OrgsConfig(AppConfig):
                 "config.set": _("修改规则"),
                 "config.restore": _("规则恢复继承"),
                 "org.department_remit": _("修改承办单位职责"),
-            }
+            },
+            module=self.verbose_name,
         )

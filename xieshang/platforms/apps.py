@@ -27,5 +27,6 @@ class PlatformsConfig(AppConfig):
                 "platform_session.hold": _("登记议事会召开情况"),
                 "platform_session.approve": _("审定并公开议事成果"),
                 "platform_session.cancel": _("取消议事会"),
-            }
+            },
+            module=self.verbose_name,
         )

@@ -23,5 +23,6 @@ class PortalConfig(AppConfig):
                 "screening.term_add": _("添加筛查词"),
                 "screening.term_deactivate": _("停用筛查词"),
                 "screening.term_activate": _("启用筛查词"),
-            }
+            },
+            module=self.verbose_name,
         )

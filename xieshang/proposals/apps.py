@@ -66,5 +66,6 @@ class ProposalsConfig(AppConfig):
                 "proposal.supervise": _("督办"),
                 "proposal.publish": _("公开"),
                 "proposal.withhold": _("不予公开"),
-            }
+            },
+            module=self.verbose_name,
         )

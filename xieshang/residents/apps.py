@@ -47,5 +47,6 @@ class ResidentsConfig(AppConfig):
                 "resident_issue.phone_delete": _("删除群众联系电话"),
                 "resident_issue.answer_withhold": _("答复不公开"),
                 "resident_issue.answer_publish": _("恢复公开答复"),
-            }
+            },
+            module=self.verbose_name,
         )
