@@ -213,7 +213,6 @@ def test_it_filters_by_date_actor_verb_organisation_and_text(client, tree):
     assert seen(client, q="张三") == {b.pk}
 
 
-
 def test_the_action_filter_groups_actions_by_module(client, tree):
     """Three actions read 退回修改 (a plan, a proposal, a 社情民意 item): each under its module."""
     client.force_login(user_with_role(Role.AUDIT_ADMIN, tree[0]))
@@ -224,6 +223,7 @@ def test_the_action_filter_groups_actions_by_module(client, tree):
     assert 'value="opinion.return"' in groups["社情民意信息"]
     assert 'value="auth.login"' in groups["登录与账号"]
     assert seen(client, verb="proposal.return") == set()  # a grouped value still filters
+
 
 def test_it_explains_an_impossible_date_range(client, tree):
     client.force_login(user_with_role(Role.AUDIT_ADMIN, tree[0]))
