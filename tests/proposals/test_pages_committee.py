@@ -48,6 +48,13 @@ def test_it_lists_submitted_proposals_oldest_first_and_flags_overdue_review(clie
     assert old.number in html
 
 
+def test_the_staff_list_offers_no_draft_filter_to_who_writes_no_drafts(client, world):
+    client.force_login(world.reviewer)
+    html = client.get("/proposals/").content.decode()
+    status = re.search(r'<select[^>]*name="status".*?</select>', html, re.S).group(0)
+    assert 'value="submitted"' in status and 'value="draft"' not in status
+
+
 def test_it_keeps_the_review_queue_to_the_committee(client, world):
     client.force_login(world.user("zhang"))
     assert client.get("/proposals/review/").status_code == 403
@@ -81,6 +88,10 @@ def test_it_rejects_with_a_configured_reason_and_keeps_the_note_when_none_is_cho
     page = client.get(f"/proposals/{proposal.pk}/").content.decode()
     for button in ["立案", "并案", "转办", "退回修改", "不予立案"]:
         assert f">{button}</button>" in page
+    # What the decisions need is marked, and the browser asks for it before the confirmation.
+    for name in ("reject-reason", "return-note"):
+        tag = re.search(rf'<(?:select|textarea)[^>]*name="{name}"[^>]*>', page).group(0)
+        assert " required" in tag, name
     response = client.post(
         f"/proposals/{proposal.pk}/act/reject/", {"reject-note": "与去年第0008号提案重复"}
     )

@@ -193,7 +193,12 @@ class AcceptForm(ActionForm):
 
 
 class ReturnForm(ActionForm):
-    note = _note(_("修改意见"), rows=3)
+    # Required on the form too: marked with *, and the browser asks before the confirmation.
+    note = _note(_("修改意见"), required=True, rows=3)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["note"].error_messages["required"] = _("请写明修改意见。")
 
 
 class ConvertForm(ActionForm):
@@ -229,8 +234,11 @@ class MergeForm(ActionForm):
 
 
 class RejectForm(ActionForm):
-    # Not required here: the service refuses a missing or unknown reason with its message.
-    reason = forms.ChoiceField(label=_("不予立案理由"), required=False)
+    # Required on the form too (marked with *, asked by the browser before the confirmation
+    # that the decision cannot be undone); the service refuses an unknown reason.
+    reason = forms.ChoiceField(
+        label=_("不予立案理由"), error_messages={"required": _("请选择不予立案的理由。")}
+    )
     note = _note(_("补充说明（可选）"))
 
     def __init__(self, *args, **kwargs):

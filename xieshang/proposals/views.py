@@ -655,7 +655,17 @@ def index(request):
     return render(
         request,
         "proposals/index.html",
-        {"page": page, "status": status, "q": q, "statuses": S.choices},
+        {
+            "page": page,
+            "status": status,
+            "q": q,
+            # Drafts are their authors' own: 草稿 is offered only to a user who writes them.
+            "statuses": [
+                (value, label)
+                for value, label in S.choices
+                if value != S.DRAFT or access.member_of(user) is not None
+            ],
+        },
     )
 
 
