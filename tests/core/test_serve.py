@@ -89,7 +89,10 @@ def start(env: dict, port: int) -> subprocess.Popen:
     )
 
 
-def wait_until_up(proc: subprocess.Popen, base: str, timeout: float = 60) -> None:
+def wait_until_up(proc: subprocess.Popen, base: str, timeout: float = 180) -> None:
+    # Generous: this is about behaviour, not speed (timings live in bench/). On a loaded CI
+    # machine the first start collects and compresses the static files, and two gunicorn
+    # workers, the task worker and the scheduler import Django beside the other test worker.
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         assert proc.poll() is None, "serve exited early:\n" + proc.stdout.read()
@@ -99,7 +102,7 @@ def wait_until_up(proc: subprocess.Popen, base: str, timeout: float = 60) -> Non
         except OSError:
             pass
         time.sleep(0.3)
-    pytest.fail("the web server did not answer within a minute")
+    pytest.fail(f"the web server did not answer within {timeout:.0f} s")
 
 
 def wait_for_children(pid: int, names: tuple[str, ...], timeout: float = 30) -> set[int]:
@@ -116,6 +119,9 @@ def wait_for_children(pid: int, names: tuple[str, ...], timeout: float = 30) -> 
 
 
 def stop(proc: subprocess.Popen, kids: set[int]) -> None:
+    # The children run in sessions of their own: found before `serve` goes, or a test that
+    # failed early would leave them serving (seen on CI).
+    kids = kids | descendants(proc.pid)
     if proc.poll() is None:
         proc.kill()
         proc.wait()
