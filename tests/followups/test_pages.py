@@ -184,3 +184,26 @@ def test_a_task_asked_of_a_role_shows_the_role_label_not_its_code(client, world)
         html = client.get(url).content.decode()
         assert "政府办公室" in html, url
         assert "government_office" not in html, url
+
+
+def test_a_member_with_no_role_is_refused_the_followup_lists_the_menu_never_offers(client, world):
+    """A member typing /followups/ by address got empty lists with export buttons; the
+    lists are the offices' and units' and a member has no task there."""
+    from tests.factories import MemberFactory, UserFactory
+
+    make_tasks(world, 1)
+    member = MemberFactory(organisation=world["district"], user=UserFactory())
+    client.force_login(member.user)
+    for url in (
+        "/followups/",
+        "/followups/instructions/",
+        "/followups/referrals/",
+        "/followups/assessment/",
+        "/followups/assessment/?format=xlsx",
+    ):
+        assert client.get(url).status_code == 403, url
+    home = client.get("/")
+    assert "/followups/" not in home.content.decode()
+    # The unit's clerk still has the queue.
+    client.force_login(world["clerk"])
+    assert "事项0" in client.get("/followups/").content.decode()

@@ -190,6 +190,8 @@ def test_the_page_shows_where_each_value_comes_from(client, tree):
     # In the clerk's words: no reference to our own design documents, no JSON.
     assert "SPEC" not in page and '[["A"' not in page
     assert "A：已解决或基本解决；B：正在解决或已列入计划" in page
+    # A share as the rules write it, not a rounded decimal.
+    assert "三分之二" in page and "0.6667" not in page
     assert len(states) == len(config.RULES)
     # Read-only for the office: no inputs.
     assert not response.context["editable"]

@@ -37,3 +37,29 @@ def test_the_reviewer_finds_the_merge_target_by_typing_and_merges(page):
     proposal.refresh_from_db()
     assert (proposal.status, proposal.merged_into_id) == (Proposal.Status.MERGED, main.pk)
     assert problems == []
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_refused_merge_keeps_the_note_and_shows_the_proposals_own_address(page):
+    """Refused (no target chosen), the page answering the form keeps the note and shows the
+    proposal's address, not /act/merge/: a reload or a bookmark of it opens the proposal."""
+    world = World()
+    proposal = submitted(world)
+    login(page, world.reviewer.username)
+    page.goto(f"{page.base_url}/proposals/{proposal.pk}/")
+    form = page.locator("#form-merge")
+    form.get_by_label("并案说明（可选）").fill("与去年同题提案合并")
+    page.once("dialog", lambda dialog: dialog.accept())
+    form.get_by_role("button", name="并案").click()
+    expect(
+        page.locator("#form-merge .invalid-feedback, #form-merge .text-danger").first
+    ).to_be_visible()
+    assert page.url == f"{page.base_url}/proposals/{proposal.pk}/"
+    assert page.locator("#form-merge").get_by_label("并案说明（可选）").input_value() == (
+        "与去年同题提案合并"
+    )
+    page.reload()
+    expect(page.get_by_role("heading", name=proposal.title)).to_be_visible()
+    proposal.refresh_from_db()
+    assert proposal.status == Proposal.Status.SUBMITTED

@@ -272,6 +272,26 @@ def _subtrees(held, below) -> list[tuple[str, tuple[str, ...]]]:
     return grants
 
 
+def role_paths(user, roles) -> list[str]:
+    """Paths of the organisations where the user holds one of `roles`, uncut: what a
+    role-based app (residents' issues, platforms) lets its holders read down the tree."""
+    return sorted({ra.organisation.path for ra in assignments(user) if ra.role in roles})
+
+
+def under(organisation: Organisation, paths) -> bool:
+    return any(organisation.path.startswith(p) for p in paths)
+
+
+def under_q(paths, field: str) -> Q:
+    """Rows whose `field` (an Organisation FK; "" for organisations themselves) lies under
+    one of `paths`; matches nothing when there are none."""
+    lookup = f"{field}__path__startswith" if field else "path__startswith"
+    q = Q(pk__in=[])
+    for path in paths:
+        q |= Q(**{lookup: path})
+    return q
+
+
 def role_subtrees(user, roles) -> list[tuple[str, tuple[str, ...]]]:
     """Where the user holds one of `roles`, for apps whose rule is a role rather than a
     permission (residents' issues, platforms): each subtree with the committees below cut

@@ -35,6 +35,19 @@ def can_view(user, task) -> bool:
     )
 
 
+def works_on_followups(user) -> bool:
+    """Who the 督办 lists are for: anyone holding a role (office, unit, supervising office)
+    or leading a unit. A member with no role has no task there, and is refused the lists
+    and their exports rather than shown empty ones the menu never offers."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_superuser or access.assignments(user):
+        return True
+    from xieshang.orgs.models import Department
+
+    return Department.objects.filter(leader_user_id=user.pk).exists()
+
+
 def can_view_feedback_file(user, feedback) -> bool:
     """The feedback's document: its uploader, and whoever may open the task page."""
     if getattr(user, "pk", None) is not None and feedback.author_id == user.pk:

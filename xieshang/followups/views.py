@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -32,8 +32,14 @@ STATES = [
 ]
 
 
+def _refuse_outsiders(request) -> None:
+    if not policies.works_on_followups(request.user):
+        raise PermissionDenied
+
+
 @login_required
 def queue(request):
+    _refuse_outsiders(request)
     state = request.GET.get("state", "open")
     if state not in dict(STATES):
         state = "open"
@@ -269,6 +275,7 @@ INSTRUCTION_STATES = [
 @login_required
 def instructions(request):
     """The supervising office's list of instructions and their units' task states."""
+    _refuse_outsiders(request)
     year = year_param(request)
     state = request.GET.get("state", "")
     if state not in dict(INSTRUCTION_STATES):
@@ -313,6 +320,7 @@ def instructions(request):
 def assessment(request):
     """The department assessment report (督查考核, C2.6 and C4.7): per department, the
     tasks due in the year, answered on time, late, missing; as a page, Excel or PDF."""
+    _refuse_outsiders(request)
     this_year = timezone.localdate().year
     year = year_param(request, default=this_year)
     # A province office oversees thousands of units; one committee's are a page.
@@ -394,6 +402,7 @@ REFERRAL_ACTIONS = {
 def referrals(request):
     """上报 queue (C2.9) of the office of a node: what lower nodes sent up to it, with the
     buttons to adopt, merge, forward or return; and, on the other tab, what it sent up."""
+    _refuse_outsiders(request)
     return _referrals_page(request)
 
 

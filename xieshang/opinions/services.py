@@ -405,8 +405,10 @@ def referral_returned(opinion: Opinion, referral, actor) -> None:
     back = referral.from_organisation
     opinion.reported_to = None if back.pk == opinion.organisation_id else back
     data = {"from": referral.to_organisation.name}
-    reported = opinion.reported_to_id or opinion.reported_to_party
-    if opinion.status == S.REPORTED and not (reported or opinion.reported_to_government):
+    still_reported = (
+        opinion.reported_to_id or opinion.reported_to_party or opinion.reported_to_government
+    )
+    if opinion.status == S.REPORTED and not still_reported:
         transition(
             opinion,
             to=S.PUBLISHED,

@@ -18,13 +18,16 @@ every rule of an organisation in a fixed number of queries.
 import datetime as dt
 import json
 from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+
+from xieshang.core.text import chinese_number
 
 # Where a default comes from when a rule does not say: the product's recommended value.
 SPEC_DEFAULT = gettext_lazy("本系统默认值")
@@ -212,7 +215,7 @@ def display(value: Any) -> str:
     if isinstance(value, bool):
         return _("是") if value else _("否")
     if isinstance(value, float):
-        return f"{value:.4g}"
+        return _fraction(value) or f"{value:.4g}"
     if isinstance(value, list) and all(not isinstance(v, list | dict) for v in value):
         return "、".join(str(v) for v in value)
     if isinstance(value, list) and all(
@@ -223,6 +226,17 @@ def display(value: Any) -> str:
     if isinstance(value, list | dict):
         return json.dumps(value, ensure_ascii=False)
     return str(value)
+
+
+def _fraction(value: float) -> str:
+    """A share that no decimal writes exactly as the rules write it: 2/3 → 三分之二, not
+    0.6667; "" for any other value (0.5 and 0.8 read as they are)."""
+    frac = Fraction(value).limit_denominator(12)
+    if not (0 < frac < 1) or float(frac) != value or frac.denominator in (2, 4, 5, 8, 10):
+        return ""
+    if not (get_language() or "zh").startswith("zh"):
+        return f"{frac.numerator}/{frac.denominator}"
+    return f"{chinese_number(frac.denominator)}分之{chinese_number(frac.numerator)}"
 
 
 def _in_force(rows, ids: list[int], default: Any) -> tuple[Any, int | None]:

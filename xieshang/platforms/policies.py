@@ -25,22 +25,6 @@ MANAGER_ROLES = frozenset({Role.OFFICE, Role.LIAISON})
 PLATFORM_LEVELS = (Level.STREET, Level.COMMUNITY)
 
 
-def _paths(user, wanted: frozenset) -> list[str]:
-    return sorted({ra.organisation.path for ra in access.assignments(user) if ra.role in wanted})
-
-
-def _under(organisation: Organisation, paths: list[str]) -> bool:
-    return any(organisation.path.startswith(p) for p in paths)
-
-
-def _path_q(paths: list[str], field: str) -> Q:
-    lookup = f"{field}__path__startswith" if field else "path__startswith"
-    q = Q(pk__in=[])
-    for path in paths:
-        q |= Q(**{lookup: path})
-    return q
-
-
 def _manages(user, organisation: Organisation, roles: frozenset = MANAGER_ROLES) -> bool:
     return access.in_role_subtree(user, roles, organisation)
 
@@ -90,7 +74,7 @@ def is_assigned(user, platform: Platform) -> bool:
 def can_view(user, platform: Platform) -> bool:
     return (
         can_manage(user, platform)
-        or _under(platform.organisation, _paths(user, MANAGER_ROLES))
+        or access.under(platform.organisation, access.role_paths(user, MANAGER_ROLES))
         or is_assigned(user, platform)
     )
 
@@ -109,7 +93,7 @@ def manage_q(user, field: str = "organisation") -> Q:
 def visible_q(user, field: str = "organisation") -> Q:
     """The platforms (or sessions) a user may see in lists: those managed, those of the
     committees below (read), those a member is assigned to."""
-    q = manage_q(user, field) | _path_q(_paths(user, MANAGER_ROLES), field)
+    q = manage_q(user, field) | access.under_q(access.role_paths(user, MANAGER_ROLES), field)
     member = member_of(user)
     if member is not None:
         assigned = PlatformMember.objects.filter(member=member, until__isnull=True).values(
@@ -145,7 +129,7 @@ def can_use_register(user) -> bool:
     """Whether the staff pages of this app have anything for the user."""
     if not getattr(user, "is_authenticated", False):
         return False
-    if _superuser(user) or _paths(user, MANAGER_ROLES):
+    if _superuser(user) or access.role_paths(user, MANAGER_ROLES):
         return True
     if Platform.objects.filter(convener=user).exists():
         return True
@@ -173,4 +157,8 @@ def visible_streets_q(user) -> Q:
         return Q()
     seen = Platform.objects.filter(visible_q(user)).values("organisation_id")
     seen_parents = Organisation.objects.filter(pk__in=seen).values("parent_id")
-    return _path_q(_paths(user, MANAGER_ROLES), "") | Q(pk__in=seen) | Q(pk__in=seen_parents)
+    return (
+        access.under_q(access.role_paths(user, MANAGER_ROLES), "")
+        | Q(pk__in=seen)
+        | Q(pk__in=seen_parents)
+    )

@@ -41,21 +41,13 @@ def _convener_paths(user) -> list[str]:
     return cached
 
 
-def _role_paths(user, wanted) -> list[str]:
-    return sorted({ra.organisation.path for ra in access.assignments(user) if ra.role in wanted})
-
-
-def _in(paths, organisation) -> bool:
-    return any(organisation.path.startswith(p) for p in paths)
-
-
 def can_triage_in(user, organisation) -> bool:
     if not _authenticated(user):
         return False
     if user.is_superuser:
         return True
-    return access.in_role_subtree(user, TRIAGE_ROLES, organisation) or _in(
-        _convener_paths(user), organisation
+    return access.in_role_subtree(user, TRIAGE_ROLES, organisation) or access.under(
+        organisation, _convener_paths(user)
     )
 
 
@@ -72,7 +64,7 @@ def can_view(user, issue: ResidentIssue) -> bool:
         return False
     if can_triage(user, issue) or is_department_of(user, issue):
         return True
-    if _in(_role_paths(user, VIEW_ROLES), issue.organisation):
+    if access.under(issue.organisation, access.role_paths(user, VIEW_ROLES)):
         return True
     return answers_about(user, issue)
 
@@ -82,23 +74,13 @@ def can_see_phone(user, issue: ResidentIssue) -> bool:
     return can_triage(user, issue) or is_department_of(user, issue)
 
 
-def _paths_q(paths, field: str) -> Q:
-    """Rows whose `field` (an Organisation FK; "" for organisations themselves) lies under
-    one of `paths`."""
-    lookup = f"{field}__path__startswith" if field else "path__startswith"
-    q = Q(pk__in=[])
-    for p in paths:
-        q |= Q(**{lookup: p})
-    return q
-
-
 def triage_q(user, field: str = "organisation") -> Q:
     if not _authenticated(user):
         return Q(pk__in=[])
     if user.is_superuser:
         return Q()
     lookup = f"{field}__path" if field else "path"
-    return access.role_subtree_q(user, TRIAGE_ROLES, lookup) | _paths_q(
+    return access.role_subtree_q(user, TRIAGE_ROLES, lookup) | access.under_q(
         _convener_paths(user), field
     )
 
@@ -109,14 +91,18 @@ def visible_q(user, field: str = "organisation") -> Q:
         return Q(pk__in=[])
     if user.is_superuser:
         return Q()
-    paths = [*_role_paths(user, VIEW_ROLES), *_convener_paths(user)]
-    return _paths_q(paths, field)
+    paths = [*access.role_paths(user, VIEW_ROLES), *_convener_paths(user)]
+    return access.under_q(paths, field)
 
 
 def can_see_lists(user) -> bool:
     if not _authenticated(user):
         return False
-    return user.is_superuser or bool(_role_paths(user, VIEW_ROLES)) or bool(_convener_paths(user))
+    return (
+        user.is_superuser
+        or bool(access.role_paths(user, VIEW_ROLES))
+        or bool(_convener_paths(user))
+    )
 
 
 def stats_roots(user):
@@ -125,7 +111,7 @@ def stats_roots(user):
 
     if getattr(user, "is_superuser", False):
         return list(Organisation.objects.filter(parent__isnull=True))
-    paths = sorted({*_role_paths(user, VIEW_ROLES), *_convener_paths(user)})
+    paths = sorted({*access.role_paths(user, VIEW_ROLES), *_convener_paths(user)})
     top: list[str] = []
     for p in paths:
         if not any(p.startswith(t) for t in top):
@@ -136,4 +122,8 @@ def stats_roots(user):
 def triages_somewhere(user) -> bool:
     if not _authenticated(user):
         return False
-    return user.is_superuser or bool(_role_paths(user, TRIAGE_ROLES)) or bool(_convener_paths(user))
+    return (
+        user.is_superuser
+        or bool(access.role_paths(user, TRIAGE_ROLES))
+        or bool(_convener_paths(user))
+    )

@@ -142,3 +142,19 @@ document.addEventListener("DOMContentLoaded", function () {
     nav.scrollLeft = current.offsetLeft - (nav.clientWidth - current.offsetWidth) / 2;
   }
 });
+
+// A page answering a form (a refused action, with what was typed kept) is shown at the
+// address the form posted to, /proposals/7/act/accept/ say, which a reload or a bookmark
+// cannot open (405). Show the address of the page the form was on instead.
+document.addEventListener("DOMContentLoaded", function () {
+  var from = document.body.dataset.postedFrom;
+  if (!from) return;
+  try {
+    var url = new URL(from);
+    if (url.origin === location.origin && url.href !== location.href) {
+      history.replaceState(null, "", url.pathname + url.search);
+    }
+  } catch (e) {
+    // Not an address: leave the one shown.
+  }
+});
