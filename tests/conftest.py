@@ -48,6 +48,16 @@ def pytest_collection_modifyitems(config, items):
     # and Chromium, tens of seconds each) go first; the order is otherwise kept, each
     # module's tests together.
     items.sort(key=lambda item: "live_server" not in item.fixturenames)
+    # pytest-xdist 3.8 groups `xdist_group` tests by a suffix it writes to `item._nodeid`,
+    # which pytest 9.2 no longer reads (the id is `item._id`): without this the group's tests
+    # were spread over both workers.
+    if getattr(config.option, "loadgroup", False):
+        from _pytest.nodeid import coerce_node_id
+
+        for item in items:
+            names = sorted({str(m.args[0]) for m in item.iter_markers("xdist_group") if m.args})
+            if names and "@" not in item.nodeid:
+                item._id = coerce_node_id(f"{item.nodeid}@{'_'.join(names)}")
     from tests.demodata import profiles_needed
 
     config.stash[DEMO_PROFILES] = profiles_needed(items)
@@ -59,9 +69,21 @@ def pytest_sessionstart(session):
     # (tests/demodata.py). pytest keeps the last three runs' folders, so no file outlives a
     # run by long, and no run ever reads another run's copy.
     if hasattr(session.config, "workerinput"):
-        from tests import demodata
+        from tests import demodata, shared_db
 
         demodata.SHARED_DIR = session.config._tmp_path_factory.getbasetemp().parent
+        # Likewise the migrated test database: one migration a run (tests/shared_db.py).
+        shared_db.share_first_migration(demodata.SHARED_DIR)
+
+
+def pytest_sessionfinish(session):
+    if not hasattr(session.config, "workerinput"):  # the controller, once the workers are done
+        from django.db import connection
+
+        if connection.vendor == "postgresql":
+            from tests import shared_db
+
+            shared_db.drop_postgresql_copy(session.config._tmp_path_factory.getbasetemp())
 
 
 CHROMIUM_CANDIDATES = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"]
@@ -241,34 +263,43 @@ def _similar_items_memory():
 
 
 @pytest.fixture(scope="session")
-def migrated_sqlite(tmp_path_factory):
+def migrated_sqlite(request, tmp_path_factory):
     """Copies a migrated SQLite database (xieshang.sqlite3) into a var/ folder, for the
     tests that start the real commands in processes of their own (`manage.py serve`,
-    `run_scheduler`). The migration runs once per run (a run from scratch takes ~20 s): the
-    xdist workers share it through the run's base temporary folder as they share the demo."""
+    `run_scheduler`). On a SQLite run it is the test databases' migrated copy; on a
+    PostgreSQL run a migration made once per run (~50 s), which the xdist workers share
+    through the run's base temporary folder as they share the demo."""
     import fcntl
     import subprocess
     import sys
     from pathlib import Path
 
     from django.conf import settings
+    from django.db import connection
 
-    from tests import demodata
+    from tests import demodata, shared_db
 
+    if demodata.SHARED_DIR and connection.vendor == "sqlite":
+        # This run's test databases are SQLite: their migrated copy (tests/shared_db.py) serves.
+        request.getfixturevalue("django_db_setup")
     shared = demodata.SHARED_DIR or tmp_path_factory.getbasetemp()
     master = shared / "migrated-sqlite"
     with open(shared / "migrated-sqlite.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not (master / "done").exists():
             master.mkdir(exist_ok=True)
-            env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL"}}
-            env.update(
-                XIESHANG_VAR_DIR=str(master), DJANGO_SETTINGS_MODULE="xieshang.settings_test"
-            )
-            manage = str(Path(settings.BASE_DIR) / "manage.py")
-            subprocess.run(
-                [sys.executable, manage, "migrate", "-v0"], env=env, check=True, timeout=300
-            )
+            copied = shared_db.sqlite_copy(demodata.SHARED_DIR)
+            if copied:
+                shutil.copyfile(copied, master / "xieshang.sqlite3")
+            else:
+                env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL"}}
+                env.update(
+                    XIESHANG_VAR_DIR=str(master), DJANGO_SETTINGS_MODULE="xieshang.settings_test"
+                )
+                manage = str(Path(settings.BASE_DIR) / "manage.py")
+                subprocess.run(
+                    [sys.executable, manage, "migrate", "-v0"], env=env, check=True, timeout=300
+                )
             (master / "done").touch()
 
     def copy_into(var_dir: Path) -> None:

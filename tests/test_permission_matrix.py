@@ -34,8 +34,9 @@ from django.utils import timezone
 from tests.demodata import DEMO_SEED, seed_demo_data
 from xieshang.demo import accounts
 
-# One worker runs the whole module, so the city is seeded once (pytest -n 2 --dist loadgroup).
-pytestmark = [pytest.mark.xdist_group("permission_matrix"), pytest.mark.demo_data("city")]
+# The city is seeded once a run and copied into each worker's database (tests/demodata.py),
+# so both workers share the module's cases (~7 minutes of them here).
+pytestmark = pytest.mark.demo_data("city")
 
 MARK_A = "甲区标记"
 MARK_B = "乙区标记"

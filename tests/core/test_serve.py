@@ -14,6 +14,10 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+# One worker runs them in turn: the first start collects and compresses the static files
+# (~50 s here) and the next finds them current; two at once ran two whole stacks side by side.
+pytestmark = pytest.mark.xdist_group("serve")
+
 MANAGE = str(Path(settings.BASE_DIR) / "manage.py")
 
 
