@@ -189,10 +189,13 @@ def test_a_task_asked_of_a_role_shows_the_role_label_not_its_code(client, world)
 def test_a_member_with_no_role_is_refused_the_followup_lists_the_menu_never_offers(client, world):
     """A member typing /followups/ by address got empty lists with export buttons; the
     lists are the offices' and units' and a member has no task there."""
-    from tests.factories import MemberFactory, UserFactory
+    from tests.factories import MemberFactory
 
     make_tasks(world, 1)
-    member = MemberFactory(organisation=world["district"], user=UserFactory())
+    # A member's login holds the 政协委员 role, as every real one does.
+    member = MemberFactory(
+        organisation=world["district"], user=user_with_role(Role.MEMBER, world["district"])
+    )
     client.force_login(member.user)
     for url in (
         "/followups/",

@@ -36,12 +36,12 @@ def can_view(user, task) -> bool:
 
 
 def works_on_followups(user) -> bool:
-    """Who the 督办 lists are for: anyone holding a role (office, unit, supervising office)
-    or leading a unit. A member with no role has no task there, and is refused the lists
-    and their exports rather than shown empty ones the menu never offers."""
+    """Who the 督办 lists are for: staff (any role but 政协委员: office, unit, supervising
+    office) or a unit's leader. A member has no task there, and is refused the lists and
+    their exports rather than shown empty ones the menu never offers."""
     if not getattr(user, "is_authenticated", False):
         return False
-    if user.is_superuser or access.assignments(user):
+    if access.is_staff_user(user):
         return True
     from xieshang.orgs.models import Department
 
