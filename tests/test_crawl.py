@@ -3,14 +3,21 @@
 A newcomer's first half hour, automated: log in as each role of the demo district, follow
 the links of the home page and the navigation, then the links on those pages, and require
 that every page answers without a server error, in Chinese and in English. Forms are not
-submitted; this is about pages that break when the data is real and varied.
+submitted; this is about pages that break when the data is real and varied. The same pages
+are read for stored codes shown raw (test_no_raw_codes says what that means).
 """
 
 import re
 
 import pytest
 
-from tests.crawling import crawl, demo, label_faults  # noqa: F401 - demo is a fixture
+from tests.crawling import (  # noqa: F401 - demo is a fixture
+    choice_codes,
+    crawl,
+    demo,
+    label_faults,
+    raw_code_check,
+)
 from xieshang.demo import accounts
 
 MIXED_PUNCTUATION = re.compile(r".{0,12}(?:[A-Za-z][（：，；]|[（：，；] ?[A-Za-z]).{0,12}")
@@ -25,13 +32,17 @@ def test_every_page_a_role_can_reach_opens(client, username):
     user = User.objects.get(username=username)
     client.force_login(user)
     mislabelled = {}
+    raw_codes: list[str] = []
+    check_codes = raw_code_check(username, choice_codes(), raw_codes)
 
     def visit(url, html):
         if faults := label_faults(html):
             mislabelled[url] = faults
+        check_codes(url, html)
 
     pages = crawl(client, visit=visit)
     assert mislabelled == {}, mislabelled
+    assert raw_codes == [], "\n".join(raw_codes)
     broken = {url: code for url, code in pages.items() if code >= 500}
     assert broken == {}, broken
     # A link shown to a role must open for it: no link to a page that says "not found".
@@ -67,6 +78,8 @@ def test_a_roles_pages_open_in_english(client, username):
 @pytest.mark.django_db
 @pytest.mark.usefixtures("demo")
 def test_the_public_portal_opens_for_anyone(client):
-    pages = crawl(client, "/portal/")
+    raw_codes: list[str] = []
+    pages = crawl(client, "/portal/", visit=raw_code_check("visitor", choice_codes(), raw_codes))
     assert {url: code for url, code in pages.items() if code >= 500} == {}
+    assert raw_codes == [], "\n".join(raw_codes)
     assert any(url.startswith("/portal/proposals/") for url in pages)

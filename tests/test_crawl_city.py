@@ -13,7 +13,13 @@ import re
 
 import pytest
 
-from tests.crawling import city_demo, crawl, label_faults  # noqa: F401 - city_demo is a fixture
+from tests.crawling import (  # noqa: F401 - city_demo is a fixture
+    choice_codes,
+    city_demo,
+    crawl,
+    label_faults,
+    raw_code_check,
+)
 
 # The whole district crawl again would cost a minute for little: these are the accounts
 # outside the demo district and the roles whose dead links the city's data showed.
@@ -73,10 +79,13 @@ def test_every_page_a_city_account_can_reach_opens(client, username):
     client.force_login(_login(username))
     long_lists = {}
     mislabelled = {}
+    raw_codes: list[str] = []
+    check_codes = raw_code_check(username, choice_codes(), raw_codes)
 
     def visit(url, html):
         if faults := label_faults(html):
             mislabelled[url] = faults
+        check_codes(url, html)
         for attrs, options in SELECT.findall(html):
             n = options.count("<option")
             if n > MAX_OPTIONS and "data-picker-source" not in attrs:
@@ -93,3 +102,4 @@ def test_every_page_a_city_account_can_reach_opens(client, username):
     assert len(pages) > 3, pages  # the account has somewhere to go
     assert long_lists == {}, long_lists
     assert mislabelled == {}, mislabelled
+    assert raw_codes == [], "\n".join(raw_codes)
