@@ -265,9 +265,9 @@ def _grants(user, perm: str) -> list[tuple[str, tuple[str, ...]]]:
 def _subtrees(held, below) -> list[tuple[str, tuple[str, ...]]]:
     grants: list[tuple[str, tuple[str, ...]]] = []
     for path in sorted(org.path for org in held):
-        if any(path.startswith(p) and not _cut(path, cut) for p, cut in grants):
+        if _within(path, grants):
             continue  # already inside a subtree the user holds it in
-        cut = _outermost(p for p in below if p.startswith(path) and p != path)
+        cut = outermost(p for p in below if p.startswith(path) and p != path)
         grants.append((path, tuple(cut)))
     return grants
 
@@ -285,11 +285,7 @@ def under(organisation: Organisation, paths) -> bool:
 def under_q(paths, field: str) -> Q:
     """Rows whose `field` (an Organisation FK; "" for organisations themselves) lies under
     one of `paths`; matches nothing when there are none."""
-    lookup = f"{field}__path__startswith" if field else "path__startswith"
-    q = Q(pk__in=[])
-    for path in paths:
-        q |= Q(**{lookup: path})
-    return q
+    return _subtrees_q([(path, ()) for path in paths], f"{field}__path" if field else "path")
 
 
 def role_subtrees(user, roles) -> list[tuple[str, tuple[str, ...]]]:
@@ -307,22 +303,32 @@ def role_subtrees(user, roles) -> list[tuple[str, tuple[str, ...]]]:
 
 
 def in_role_subtree(user, roles, organisation: Organisation) -> bool:
-    path = organisation.path
-    return any(path.startswith(p) and not _cut(path, cut) for p, cut in role_subtrees(user, roles))
+    return _within(organisation.path, role_subtrees(user, roles))
 
 
 def role_subtree_q(user, roles, lookup: str) -> Q:
     """A Q on `lookup` (a path field) for `role_subtrees`; matches nothing when none."""
-    q = Q(pk__in=[])
-    for path, cut in role_subtrees(user, roles):
+    return _subtrees_q(role_subtrees(user, roles), lookup)
+
+
+def _within(path: str, grants) -> bool:
+    """Does `path` lie in one of the (subtree, cut-outs) `grants`?"""
+    return any(path.startswith(p) and not _cut(path, cut) for p, cut in grants)
+
+
+def _subtrees_q(grants, lookup: str) -> Q:
+    """A Q on `lookup` (a path field) for the (subtree, cut-outs) `grants`: the Python test
+    `_within` as SQL. Matches nothing when there are none."""
+    q = None
+    for path, cut in grants:
         part = Q(**{f"{lookup}__startswith": path})
         for c in cut:
             part &= ~Q(**{f"{lookup}__startswith": c})
-        q |= part
-    return q
+        q = part if q is None else q | part
+    return Q(pk__in=[]) if q is None else q
 
 
-def _outermost(paths) -> list[str]:
+def outermost(paths) -> list[str]:
     """The sorted `paths` without those inside another of them: its subtree covers them."""
     result: list[str] = []
     for path in sorted(paths):
@@ -372,15 +378,7 @@ def grant_paths(user, perm: str) -> list[str]:
 def _path_q(user, perm: str, lookup: str) -> Q | None:
     """A Q on `lookup` (a path field) for the user's grants of `perm`; None when none."""
     grants = _grants(user, perm)
-    if not grants:
-        return None
-    q = Q()
-    for path, cut in grants:
-        part = Q(**{f"{lookup}__startswith": path})
-        for c in cut:
-            part &= ~Q(**{f"{lookup}__startswith": c})
-        q |= part
-    return q
+    return _subtrees_q(grants, lookup) if grants else None
 
 
 def can(user, perm: str, organisation: Organisation | None = None) -> bool:
@@ -391,8 +389,7 @@ def can(user, perm: str, organisation: Organisation | None = None) -> bool:
     grants = _grants(user, perm)
     if organisation is None:
         return bool(grants)
-    path = organisation.path
-    return any(path.startswith(p) and not _cut(path, cut) for p, cut in grants)
+    return _within(organisation.path, grants)
 
 
 def require(user, perm: str, organisation: Organisation | None = None) -> None:

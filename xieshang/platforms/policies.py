@@ -121,8 +121,7 @@ def coverage_roots(user) -> list[Organisation]:
         for ra in access.assignments(user)
         if ra.role in MANAGER_ROLES
     }
-    paths = sorted(found)
-    return [found[p] for p in paths if not any(p != q and p.startswith(q) for q in paths)]
+    return [found[p] for p in access.outermost(found)]
 
 
 def can_use_register(user) -> bool:

@@ -111,11 +111,7 @@ def stats_roots(user):
 
     if getattr(user, "is_superuser", False):
         return list(Organisation.objects.filter(parent__isnull=True))
-    paths = sorted({*access.role_paths(user, VIEW_ROLES), *_convener_paths(user)})
-    top: list[str] = []
-    for p in paths:
-        if not any(p.startswith(t) for t in top):
-            top.append(p)
+    top = access.outermost({*access.role_paths(user, VIEW_ROLES), *_convener_paths(user)})
     return list(Organisation.objects.filter(path__in=top).order_by("path"))
 
 
