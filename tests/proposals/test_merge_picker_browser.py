@@ -43,18 +43,20 @@ def test_the_reviewer_finds_the_merge_target_by_typing_and_merges(page):
 @pytest.mark.django_db(transaction=True)
 def test_a_refused_merge_keeps_the_note_and_shows_the_proposals_own_address(page):
     """Refused (no target chosen), the page answering the form keeps the note and shows the
-    proposal's address, not /act/merge/: a reload or a bookmark of it opens the proposal."""
+    proposal's address, not /act/merge/: a reload or a bookmark of it opens the proposal.
+    No "merge into the chosen proposal?" is asked first: nothing is chosen, the server
+    refuses and says so."""
     world = World()
     proposal = submitted(world)
     login(page, world.reviewer.username)
     page.goto(f"{page.base_url}/proposals/{proposal.pk}/")
     form = page.locator("#form-merge")
     form.get_by_label("并案说明（可选）").fill("与去年同题提案合并")
-    page.once("dialog", lambda dialog: dialog.accept())
+    asked = []
+    page.on("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
     form.get_by_role("button", name="并案").click()
-    expect(
-        page.locator("#form-merge .invalid-feedback, #form-merge .text-danger").first
-    ).to_be_visible()
+    expect(page.locator("#form-merge")).to_contain_text("请选择要并入的提案。")
+    assert asked == []
     assert page.url == f"{page.base_url}/proposals/{proposal.pk}/"
     assert page.locator("#form-merge").get_by_label("并案说明（可选）").input_value() == (
         "与去年同题提案合并"
@@ -63,3 +65,29 @@ def test_a_refused_merge_keeps_the_note_and_shows_the_proposals_own_address(page
     expect(page.get_by_role("heading", name=proposal.title)).to_be_visible()
     proposal.refresh_from_db()
     assert proposal.status == Proposal.Status.SUBMITTED
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_rejecting_asks_for_confirmation_only_once_a_reason_is_chosen(page):
+    """不予立案 cannot be undone, so it asks first; but not while no reason is chosen: the
+    server refuses that and names the missing reason, with no question in between."""
+    world = World()
+    proposal = submitted(world)
+    login(page, world.reviewer.username)
+    page.goto(f"{page.base_url}/proposals/{proposal.pk}/")
+    asked = []
+    page.on("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    page.locator("#form-reject").get_by_role("button", name="不予立案").click()
+    expect(page.locator("#form-reject")).to_contain_text("请选择不予立案的理由。")
+    assert asked == []
+    form = page.locator("#form-reject")
+    form.get_by_label("不予立案理由").select_option(index=1)
+    form.get_by_role("button", name="不予立案").click()
+    for _ in range(50):  # the dialog event reaches the handler a moment after the click
+        if asked:
+            break
+        page.wait_for_timeout(100)
+    assert len(asked) == 1 and "不予立案" in asked[0]
+    proposal.refresh_from_db()
+    assert proposal.status == Proposal.Status.SUBMITTED  # the question was answered "no"

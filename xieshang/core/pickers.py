@@ -240,6 +240,10 @@ class ServerPickerMixin:
         context = super().get_context(name, value, attrs)
         context["widget"]["attrs"]["data-picker"] = ""
         context["widget"]["attrs"]["data-picker-source"] = self.url()
+        if self.is_required:
+            # Not `required` (see use_required_attribute): read by site.js, which asks no
+            # confirmation of a form the server will refuse for want of a choice.
+            context["widget"]["attrs"]["data-required"] = ""
         return context
 
     def render(self, name, value, attrs=None, renderer=None):

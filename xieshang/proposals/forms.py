@@ -234,8 +234,9 @@ class MergeForm(ActionForm):
 
 
 class RejectForm(ActionForm):
-    # Required on the form too (marked with *, asked by the browser before the confirmation
-    # that the decision cannot be undone); the service refuses an unknown reason.
+    # Required on the form too (marked with *; left empty, the page asks no confirmation
+    # that the decision cannot be undone, the server says what is missing); the service
+    # refuses an unknown reason.
     reason = forms.ChoiceField(
         label=_("不予立案理由"), error_messages={"required": _("请选择不予立案的理由。")}
     )

@@ -21,12 +21,30 @@ document.addEventListener("click", function (event) {
 // A form marked data-confirm asks first: its action cannot be undone. Capture phase, so a
 // refusal stops the form before anything else (the typing kept below) sees it sent.
 // A button may carry its own (one form, several decisions: only 不予采用 asks).
+// A form with a required field left empty is not asked: the server refuses it and says
+// which field (the forms are novalidate, so its words are the ones shown), and "are you
+// sure?" before a refusal asks about an action that cannot happen.
+function requiredLeftEmpty(form) {
+  if (!form || !form.querySelectorAll) return false;
+  return Array.prototype.some.call(
+    form.querySelectorAll("[required], [data-required]"),
+    function (el) {
+      if (el.disabled) return false;
+      if (el.type === "checkbox") return !el.checked;
+      if (el.type === "radio") {
+        return !form.querySelector('input[type="radio"][name="' + el.name + '"]:checked');
+      }
+      return !String(el.value || "").trim();
+    }
+  );
+}
+
 document.addEventListener("submit", function (event) {
   var form = event.target;
   var button = event.submitter;
   var message = (button && button.getAttribute && button.getAttribute("data-confirm")) ||
     (form && form.getAttribute && form.getAttribute("data-confirm"));
-  if (message && !window.confirm(message)) {
+  if (message && !requiredLeftEmpty(form) && !window.confirm(message)) {
     event.preventDefault();
     event.stopImmediatePropagation();
   }
