@@ -16,8 +16,11 @@ on:
 - the audit trail says what happened: one `proposal.import_history` event per proposal (its
   final state, when it got there) and one `demo.history_import` summary per organisation.
 
-Only years before the current one are written: the current year of the demo district is
-made through the services by `proposals.ProposalDemo` and the domain demos.
+Only years before the current one are written, and for each organisation only the years
+before the first its own data already holds: the demo district's year of proposals, made
+through the services by `proposals.ProposalDemo` and the domain demos, reaches back into the
+previous calendar year for most of the year (and its session is last year's until the new
+one opens); a history series numbered from 1 in that year would collide with it.
 """
 
 import datetime as dt
@@ -451,18 +454,33 @@ class HistoryBuilder:
             self._build()
         return dict(self.writer.counts)
 
+    def years_for(self, node) -> list[int]:
+        """The history years before any in which the organisation already has proposals or
+        meetings: those years are its own data's."""
+        org = node.org
+        firsts = [
+            Proposal.objects.filter(organisation=org).aggregate(y=models.Min("year"))["y"],
+            Meeting.objects.filter(organisation=org).aggregate(y=models.Min("start__year"))["y"],
+        ]
+        first = min((y for y in firsts if y is not None), default=None)
+        return [year for year in self.years if first is None or year < first]
+
     def _build(self) -> None:
         members = sum(len(n.memberships) for n in self.nodes)
         for node in self.nodes:
+            years = self.years_for(node)
+            if not years:
+                continue
             active = [m for m in node.memberships if m.status == Membership.Status.ACTIVE]
             share = len(node.memberships) / members
-            per_year = self.total * share / len(self.years)
+            # The organisation's share of the total, over the years it has free.
+            per_year = self.total * share / len(years)
             sessions = self._sessions(node)
             departments = list(
                 Department.objects.filter(organisation=node.org).order_by("sort_order", "pk")
             )
             made = Tally()
-            for year in self.years:
+            for year in years:
                 count = max(0, round(per_year * self.rng.uniform(0.9, 1.1)))
                 session = sessions.get(year)
                 if departments and count:
@@ -470,17 +488,17 @@ class HistoryBuilder:
                 if session is not None:
                     made += self._plenary(node, year, session, active)
                 made += self._meetings(node, year, active)
-            self._summary(node, made)
+            self._summary(node, made, years)
             self.progress(node.place)
         self.writer.flush()
 
-    def _summary(self, node, made: Tally) -> None:
+    def _summary(self, node, made: Tally, years: list[int]) -> None:
         self.writer.add(
             Event,
             self.EVENT_COLUMNS,
             (timezone.now(), "", node.org.pk, "demo.history_import", None, "", "", "", "",
-             f"{self.years[0]}—{self.years[-1]}年历史数据导入",
-             {"years": [self.years[0], self.years[-1]], **dict(made)}),
+             f"{years[0]}—{years[-1]}年历史数据导入",
+             {"years": [years[0], years[-1]], **dict(made)}),
         )  # fmt: skip
 
     # --- terms and sessions -------------------------------------------------------------
