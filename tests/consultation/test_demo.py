@@ -1,5 +1,7 @@
 import random
 
+from django.utils import timezone
+
 from xieshang.consultation import demo
 from xieshang.consultation.models import ConsultationPlan, Outcome, PartyPlan, Topic
 from xieshang.consultation.selectors import plan_checks
@@ -7,9 +9,10 @@ from xieshang.consultation.selectors import plan_checks
 
 def test_it_builds_a_published_plan_and_last_years_outcomes_at_every_stage(world):
     demo.build(organisation=world.district, rng=random.Random(7))
+    this_year = timezone.localdate().year
     years = dict(ConsultationPlan.objects.values_list("year", "status"))
-    assert years == {2025: "published", 2026: "published", 2027: "draft"}
-    draft = ConsultationPlan.objects.get(year=2027)
+    assert years == {this_year - 1: "published", this_year: "published", this_year + 1: "draft"}
+    draft = ConsultationPlan.objects.get(year=this_year + 1)
     assert not {c.key: c for c in plan_checks(draft)}["supervision_share"].ok
     stages = set(Outcome.objects.values_list("status", flat=True))
     assert stages == set(Outcome.Status.values)

@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.duty.factories import setting
 from xieshang.duty.award_models import Commendation
@@ -14,10 +15,11 @@ from xieshang.duty.models import DutyKind, DutyRecord, ScoreRule
 from xieshang.duty.services import manual_entry_submit
 
 pytestmark = pytest.mark.django_db
-YEAR = 2025  # last year: still reportable, its commendation round under way
+# Last year: still reportable, its commendation round under way.
+YEAR = timezone.localdate().year - 1
 
 
-def _entry(client, member, day="2025-06-01"):
+def _entry(client, member, day=f"{YEAR}-06-01"):
     client.force_login(member.user)
     return client.post(
         reverse("duty:entry_new"),

@@ -3,6 +3,7 @@
 import io
 
 import pytest
+from django.utils import timezone
 from pypdf import PdfReader
 
 from tests.proposals.conftest import draft, submitted
@@ -41,7 +42,7 @@ def test_the_pdf_is_an_a4_proposal_sheet_with_everything_on_it(client, world):
     assert "filename*=UTF-8''" in response["Content-Disposition"]
     assert response["Cache-Control"] == "private, no-store"
     reader, text = read(response.content)
-    assert proposal.number == "2026年平时提案第0001号"
+    assert proposal.number == f"{timezone.localdate().year}年平时提案第0001号"
     for expected in (
         "示范区政协提案",
         proposal.number,
@@ -82,7 +83,8 @@ def test_the_print_page_shows_the_sheet_with_a_signature_column(client, world):
     response = client.get(f"/proposals/{proposal.pk}/print/")
     assert response.status_code == 200
     html = response.content.decode()
-    assert '<td id="sheet-number">2026年平时提案第0001号</td>' in html
+    number = f"{timezone.localdate().year}年平时提案第0001号"
+    assert f'<td id="sheet-number">{number}</td>' in html
     assert (
         '<td colspan="3" class="title" id="sheet-title">关于加快老旧小区加装电梯的建议</td>' in html
     )
