@@ -59,7 +59,7 @@ def history(demo, django_db_blocker):  # noqa: F811 - the demo fixture first
         builder = HistoryBuilder(
             nodes=nodes_for([org]), rng=random.Random(5), proposals=PROPOSALS, years=YEARS
         )
-        free_years = builder.years_for(builder.nodes[0])
+        free_years = builder.free_years()[org.pk]
         counts = builder.build()
         after = schema() if connection.vendor == "postgresql" else []
     return org, before, counts, (migrated, after), free_years
@@ -125,7 +125,7 @@ def test_history_leaves_the_years_the_organisations_own_data_holds(history):
     builder = HistoryBuilder(
         nodes=nodes_for([org]), rng=random.Random(6), proposals=200, years=YEARS + 1
     )
-    assert builder.years_for(builder.nodes[0]) == [builder.years[0]]
+    assert builder.free_years() == {org.pk: [builder.years[0]]}
     assert builder.years[0] < own_first
     before = set(Proposal.objects.values_list("pk", flat=True))
     counts = builder.build()

@@ -448,27 +448,34 @@ class HistoryBuilder:
         members = sum(len(n.memberships) for n in self.nodes)
         if not members or not self.years:
             return {}
+        free = self.free_years()  # read while the indexes are there
         # The foreign keys and plain indexes of the tables written are set aside during the
         # load and re-created (checked in one pass each) at the end (PostgreSQL).
         with bulk_load(*bulk_models(), using=self.writer.connection.alias):
-            self._build()
+            self._build(free)
         return dict(self.writer.counts)
 
-    def years_for(self, node) -> list[int]:
-        """The history years before any in which the organisation already has proposals or
-        meetings: those years are its own data's."""
-        org = node.org
-        firsts = [
-            Proposal.objects.filter(organisation=org).aggregate(y=models.Min("year"))["y"],
-            Meeting.objects.filter(organisation=org).aggregate(y=models.Min("start__year"))["y"],
-        ]
-        first = min((y for y in firsts if y is not None), default=None)
-        return [year for year in self.years if first is None or year < first]
+    def free_years(self) -> dict[int, list[int]]:
+        """Organisation pk → the history years before any in which it already has proposals
+        or meetings: those years are its own data's."""
+        orgs = [node.org.pk for node in self.nodes]
+        first: dict[int, int] = {}
+        for rows in (
+            Proposal.objects.filter(organisation__in=orgs)
+            .values_list("organisation")
+            .annotate(y=models.Min("year")),
+            Meeting.objects.filter(organisation__in=orgs)
+            .values_list("organisation")
+            .annotate(y=models.Min("start__year")),
+        ):
+            for org, year in rows:
+                first[org] = min(year, first.get(org, year))
+        return {pk: [y for y in self.years if pk not in first or y < first[pk]] for pk in orgs}
 
-    def _build(self) -> None:
+    def _build(self, free: dict[int, list[int]]) -> None:
         members = sum(len(n.memberships) for n in self.nodes)
         for node in self.nodes:
-            years = self.years_for(node)
+            years = free[node.org.pk]
             if not years:
                 continue
             active = [m for m in node.memberships if m.status == Membership.Status.ACTIVE]
