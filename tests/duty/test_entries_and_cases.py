@@ -27,7 +27,7 @@ def test_it_counts_a_manual_entry_only_after_the_office_confirms_it(client):
         reverse("duty:entry_new"),
         {
             "kind": K.INSPECTION,
-            "date": "2026-03-05",
+            "date": f"{YEAR}-03-05",
             "title": "社区养老调研",
             "evidence": "调研通知及签到表",
         },
@@ -36,7 +36,7 @@ def test_it_counts_a_manual_entry_only_after_the_office_confirms_it(client):
     entry = DutyRecord.objects.get(member=member)
     assert entry.status == DutyRecord.Status.PENDING
     assert Notification.objects.filter(recipient=office).exists()
-    page = client.get(reverse("duty:my_file") + "?year=2026").content.decode()
+    page = client.get(reverse("duty:my_file") + f"?year={YEAR}").content.decode()
     assert "社区养老调研" in page and "待审核" in page
     assert 'id="duty-total">0<' in page
 
@@ -51,7 +51,8 @@ def test_it_counts_a_manual_entry_only_after_the_office_confirms_it(client):
     assert Notification.objects.filter(recipient=member.user, title__contains="已确认").exists()
     client.force_login(member.user)
     assert (
-        'id="duty-total">5<' in client.get(reverse("duty:my_file") + "?year=2026").content.decode()
+        'id="duty-total">5<'
+        in client.get(reverse("duty:my_file") + f"?year={YEAR}").content.decode()
     )
 
 
@@ -61,7 +62,7 @@ def test_it_logs_a_sector_contact_with_the_people_met(client):
     client.force_login(member.user)
     data = {
         "kind": K.SECTOR_CONTACT,
-        "date": "2026-03-05",
+        "date": f"{YEAR}-03-05",
         "title": "走访小微企业",
         "evidence": "走访记录",
     }
@@ -199,7 +200,7 @@ def test_it_refuses_a_certificate_period_that_ends_before_it_starts(client):
     _org, _term, _office, member = setting()
     client.force_login(member.user)
     response = client.post(
-        reverse("duty:certificate"), {"start_date": "2026-05-01", "end_date": "2026-01-01"}
+        reverse("duty:certificate"), {"start_date": f"{YEAR}-05-01", "end_date": f"{YEAR}-01-01"}
     )
     assert response.status_code == 400
     assert "截止日期不能早于起始日期" in response.content.decode()
@@ -240,7 +241,12 @@ def test_the_office_enters_a_members_duty_on_their_behalf(client):
     client.force_login(office)
     file_page = client.get(reverse("duty:member_file", args=[member.pk])).content.decode()
     assert reverse("duty:entry_for_member", args=[member.pk]) in file_page
-    data = {"kind": K.INSPECTION, "date": "2026-03-05", "title": "河道视察", "evidence": "签到表"}
+    data = {
+        "kind": K.INSPECTION,
+        "date": f"{YEAR}-03-05",
+        "title": "河道视察",
+        "evidence": "签到表",
+    }
     refused = client.post(
         reverse("duty:entry_for_member", args=[member.pk]), {**data, "evidence": ""}
     )
