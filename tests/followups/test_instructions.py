@@ -14,11 +14,13 @@ from pypdf import PdfReader
 
 from tests.factories import DepartmentFactory, make_org, user_with_role
 from tests.meetings.factories import world as meetings_world
+from tests.opinions.factories import make_opinion, member_user
 from xieshang.core.notifications import Notification
 from xieshang.followups import selectors, services
 from xieshang.followups.assessment import category_of
 from xieshang.followups.models import Instruction, Task
 from xieshang.meetings.models import MeetingKind
+from xieshang.opinions.models import Opinion
 from xieshang.orgs.models import Level, Role
 from xieshang.proposals.models import Proposal
 
@@ -262,6 +264,49 @@ def test_a_unit_named_beside_another_links_only_its_own_task(client, district):
     assert f'href="{reverse("followups:detail", args=[other.pk])}"' in html
 
 
+@pytest.mark.clause("C4.7")
+def test_the_instruction_list_links_only_the_items_the_reader_may_open(client):
+    """The proposal committee's staff oversee the units' feedback on every instruction, but
+    read no 社情民意 item nor meeting of the office's: those are named, not linked to a 404."""
+    w = meetings_world()
+    dept = DepartmentFactory(organisation=w.org, name="区住房和城乡建设局")
+    committee = user_with_role(Role.PROPOSAL_COMMITTEE, w.org, full_name="提案委")
+    opinion = make_opinion(member_user(w.org), office=w.office, state=Opinion.Status.PUBLISHED)
+    inspection = w.meeting(MeetingKind.INSPECTION, title="河道治理视察")
+    client.force_login(w.office)
+    client.post(f"/meetings/{inspection.pk}/record/", {"text": "视察发现河道垃圾较多。"})
+    inspection.refresh_from_db()
+    common = {
+        "actor": w.office,
+        "leader": "王书记",
+        "level": "district",
+        "instructed_on": dt.date(2026, 3, 2),
+        "text": "请研究落实。",
+        "departments": [dept],
+        "working_days": 10,
+    }
+    key = _key_proposal(w.org)
+    services.instruction_record(item=opinion, **common)
+    services.instruction_record(item=inspection, **common)
+    services.instruction_record(item=key, **{**common, "actor": committee})
+    urls = [item.get_absolute_url() for item in (opinion, inspection, key)]
+
+    html = client.get("/followups/instructions/").content.decode()
+    assert all(f'href="{url}"' in html for url in urls)
+    client.force_login(committee)
+    html = client.get("/followups/instructions/").content.decode()
+    assert opinion.title in html and "河道治理视察" in html
+    assert f'href="{key.get_absolute_url()}"' in html
+    for url in urls[:2]:
+        assert f'href="{url}"' not in html
+        assert client.get(url).status_code == 404
+    # The unit asked to answer opens each item it answers about, meeting included.
+    client.force_login(user_with_role(Role.DEPARTMENT, w.org, department=dept))
+    html = client.get("/followups/instructions/").content.decode()
+    assert all(f'href="{url}"' in html for url in urls)
+    assert all(client.get(url).status_code == 200 for url in urls)
+
+
 def _task(d, dept, kind, due, *, title="督办事项"):
     return services.task_open(
         organisation=d["org"],
@@ -363,8 +408,7 @@ def test_the_instruction_list_asks_the_database_a_fixed_number_of_times(client, 
     from django.test.utils import CaptureQueriesContext
 
     d = district
-    client.force_login(d["supervisor"])
-    counts = []
+    counts = {"supervisor": [], "housing_clerk": []}
     for n in (2, 5):
         while Instruction.objects.count() < n:
             services.instruction_record(
@@ -377,8 +421,11 @@ def test_the_instruction_list_asks_the_database_a_fixed_number_of_times(client, 
                 departments=[d["housing"], d["finance"]],
                 offices=[Role.PARTY_OFFICE],
             )
-        client.get("/followups/instructions/")  # warm the session and content types
-        with CaptureQueriesContext(connection) as queries:
-            assert client.get("/followups/instructions/").status_code == 200
-        counts.append(len(queries))
-    assert counts[0] == counts[1]
+        # The overseeing office, and a unit that opens each item because it answers about it.
+        for who, seen in counts.items():
+            client.force_login(d[who])
+            client.get("/followups/instructions/")  # warm the session and content types
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get("/followups/instructions/").status_code == 200
+            seen.append(len(queries))
+    assert all(first == second for first, second in counts.values()), counts

@@ -55,6 +55,16 @@ def can_view_feedback_file(user, feedback) -> bool:
     return can_view(user, feedback.task)
 
 
+def _mine(user):
+    """Tasks assigned to the user's unit or office role (a Q on Task)."""
+    from django.db.models import Q
+
+    mine = Q(department_id__in=access.department_ids(user)) | Q(department__leader_user=user)
+    for ra in access.assignments(user):
+        mine |= Q(department__isnull=True, assignee_role=ra.role, organisation=ra.organisation_id)
+    return mine
+
+
 def answers_about(user, item) -> bool:
     """The user's unit (or office role) is asked for written feedback about `item`: a task
     whose subject is the item, or a leader's instruction on it. A unit must be able to read
@@ -72,7 +82,42 @@ def answers_about(user, item) -> bool:
         content_type=ContentType.objects.get_for_model(Instruction),
         object_id__in=[str(pk) for pk in instructions.values_list("pk", flat=True)],
     )
-    mine = Q(department_id__in=access.department_ids(user)) | Q(department__leader_user=user)
-    for ra in access.assignments(user):
-        mine |= Q(department__isnull=True, assignee_role=ra.role, organisation=ra.organisation_id)
-    return Task.objects.filter(about).filter(mine).exists()
+    return Task.objects.filter(about).filter(_mine(user)).exists()
+
+
+def answered_items(user, instructions) -> set[tuple[int, int]]:
+    """`answers_about` for the items of a page of instructions at once, as (content type id,
+    item id) pairs: two queries, however long the page."""
+    if not getattr(user, "is_authenticated", False) or not instructions:
+        return set()
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import Q
+
+    from .models import Instruction, Task
+
+    items = {(i.content_type_id, i.object_id) for i in instructions}
+    by_type = {}
+    for type_id, pk in items:
+        by_type.setdefault(type_id, []).append(pk)
+    about = on_items = Q(pk__in=[])
+    for type_id, pks in by_type.items():
+        about |= Q(content_type_id=type_id, object_id__in=[str(pk) for pk in pks])
+        # Every instruction on those items, not only the page's: another may name the unit.
+        on_items |= Q(content_type_id=type_id, object_id__in=pks)
+    instruction_type = ContentType.objects.get_for_model(Instruction)
+    item_of = {
+        str(pk): (type_id, object_id)
+        for pk, type_id, object_id in Instruction.objects.filter(on_items).values_list(
+            "pk", "content_type_id", "object_id"
+        )
+    }
+    about |= Q(content_type=instruction_type, object_id__in=list(item_of))
+    answered = set()
+    for type_id, object_id in (
+        Task.objects.filter(about).filter(_mine(user)).values_list("content_type_id", "object_id")
+    ):
+        if type_id == instruction_type.pk:
+            answered.add(item_of[object_id])
+        else:
+            answered.add((type_id, int(object_id)))
+    return answered

@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
+from django.contrib.contenttypes.prefetch import GenericPrefetch
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -288,13 +289,25 @@ def instructions(request):
     else:
         kind = ""
     qs = selectors.instruction_list(request.user, year=year, state=state, content_type=content_type)
-    page = paginate(request, qs, 50)
+    # Each item with its organisation: its owner's "may this user open it" reads it.
+    items = GenericPrefetch(
+        "item", [t.model.objects.select_related("organisation") for t in kinds.values()]
+    )
+    page = paginate(request, qs.prefetch_related(items), 50)
     tasks = services.instruction_tasks(page.object_list)
-    labels = {ContentType.objects.get_for_model(t.model).pk: (t.label, t) for t in kinds.values()}
+    labels = {ContentType.objects.get_for_model(t.model).pk: t.label for t in kinds.values()}
+    answered = policies.answered_items(request.user, page.object_list)
     for instruction in page.object_list:
-        label, target = labels.get(instruction.content_type_id, ("", None))
-        instruction.kind_label = label
-        instruction.item_url = target.url(instruction.object_id) if target else ""
+        instruction.kind_label = labels.get(instruction.content_type_id, "")
+        # The office overseeing the units reads the list, not every item behind it (a 社情民意
+        # item or a meeting of another office's): no link that 404s, as for the tasks. A unit
+        # asked to answer reads the item (every owner's rule), without asking the owner.
+        item = instruction.item
+        openable = item is not None and (
+            (instruction.content_type_id, instruction.object_id) in answered
+            or subjects.openable(request.user, item)
+        )
+        instruction.item_url = item.get_absolute_url() if openable else ""
         instruction.task_list = tasks.get(instruction.pk, [])
         # A unit named beside others reads its own task, not theirs: no link that 404s.
         for task in instruction.task_list:

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from xieshang.core.notifications import notify
-from xieshang.followups import instructions
+from xieshang.followups import instructions, subjects
 
 from . import policies
 from .models import Invitation, Meeting, MeetingKind
@@ -60,3 +60,4 @@ instructions.register(
     answered=answered,
     reads_feedback=in_team,
 )
+subjects.register(Meeting, can_view=policies.can_view)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from xieshang.core import access
 from xieshang.core.access import member_of
+from xieshang.followups.policies import answers_about
 from xieshang.members.selectors import CPPCC_LEVELS, cppcc_organisations
 from xieshang.orgs import config
 from xieshang.orgs.models import ActivityGroup, Level, Organisation, OrgSetting, Role
@@ -80,11 +81,14 @@ def can_view(user, meeting: Meeting, invitation: Invitation | None = None) -> bo
         return False
     if invitation is not None:
         return True
-    if meeting.activity_group_id and meeting.activity_group.leader_id:
+    if meeting.activity_group_id:
+        # The member first: staff are no group's leader, and the group is not fetched.
         member = member_of(user)
         if member is not None and member.pk == meeting.activity_group.leader_id:
             return True
-    return False
+    # A unit asked for written feedback on a leader's instruction on the inspection report
+    # reads the report it answers, as for a proposal or a 社情民意 item (one query).
+    return answers_about(user, meeting)
 
 
 def approver_kind(meeting: Meeting) -> str:
