@@ -7,6 +7,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.factories import DepartmentFactory, UserFactory, make_org, user_with_role
 from tests.pickers import pick
@@ -306,7 +307,9 @@ def sysadmin(tree):
 
 def test_it_lets_the_system_admin_add_and_remove_a_calendar_override(client, sysadmin):
     client.force_login(sysadmin)
-    saturday = dt.date(2027, 2, 20)
+    # A Saturday of next year's February (the page lists this year's and later adjustments).
+    feb = dt.date(timezone.localdate().year + 1, 2, 14)
+    saturday = feb + dt.timedelta(days=(5 - feb.weekday()) % 7)
     response = client.post(
         reverse("calendar_days"),
         {"date": saturday.isoformat(), "is_working_day": "1", "note": "春节调休上班"},
@@ -314,7 +317,7 @@ def test_it_lets_the_system_admin_add_and_remove_a_calendar_override(client, sys
     assert response.status_code == 302
     assert calendar.is_working_day(saturday)
     page = client.get(reverse("calendar_days")).content.decode()
-    assert "2027年2月20日" in page and "春节调休上班" in page
+    assert f"{saturday.year}年2月{saturday.day}日" in page and "春节调休上班" in page
     day = CalendarDay.objects.get(date=saturday)
     assert Event.objects.filter(verb="calendar.set", actor=sysadmin, to_state="work").exists()
 

@@ -33,6 +33,11 @@ def _at(day: dt.date):
     return time_machine.travel(dt.datetime.combine(day, dt.time(2, 0), tzinfo=dt.UTC))
 
 
+# The 2027 notice is entered in November 2026, as the real one would be: from 2028 a 2027
+# notice is refused (only this year's and later years' may be entered).
+ENTERED = _at(D(2026, 11, 20))
+
+
 @pytest.fixture(autouse=True)
 def _fresh_confirmed_years():
     # Which years have a notice is remembered per process; each test starts afresh.
@@ -112,6 +117,7 @@ def test_the_library_knows_2027s_festivals_but_not_its_make_up_days():
 
 
 @pytest.mark.clause("C4.7")
+@ENTERED
 def test_the_system_admin_enters_the_notice_and_deadlines_follow_it(client, sysadmin):
     """10 working days after Friday 29 January 2027, with the notice:
     Sun 31 Jan (make-up) 1, Mon 1 – Thu 4 Feb 2–5, Fri 5 – Sat 13 Feb holiday, Sun 14 off,
@@ -152,6 +158,7 @@ def test_the_system_admin_enters_the_notice_and_deadlines_follow_it(client, sysa
     assert days[D(2027, 10, 1)].name == "国庆节"  # the library's festivals, in Chinese
 
 
+@ENTERED
 def test_entering_the_notice_again_replaces_its_days_and_keeps_local_exceptions(client, sysadmin):
     services.calendar_day_set(actor=sysadmin, date=D(2027, 5, 6), is_working_day=False, note="本地")
     services.calendar_day_set(actor=sysadmin, date=D(2027, 1, 31), is_working_day=False, note="旧")
@@ -180,6 +187,7 @@ def test_entering_the_notice_again_replaces_its_days_and_keeps_local_exceptions(
     assert HolidayNotice.objects.get(year=2027).version == 2
 
 
+@ENTERED
 def test_a_bad_notice_keeps_every_typed_row_with_chinese_messages(client, sysadmin):
     client.force_login(sysadmin)
     data = notice_data(

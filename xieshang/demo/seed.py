@@ -283,12 +283,16 @@ class DemoBuilder:
 
     def _term(self, org: Organisation, level: str) -> Term:
         # Districts hold their plenary first each January, then the city, then the province.
+        # The term is in its last year (its fifth session, the province's fourth) whenever
+        # the demo is seeded: with fixed years it went stale, and from 2028 the demo's
+        # current plenary was two years old.
+        this_year = timezone.localdate().year
         if level == Level.PROVINCE:
-            number, years, day = 13, range(2023, 2027), 20
+            number, years, day = 13, range(this_year - 3, this_year + 1), 20
         elif level == Level.CITY:
-            number, years, day = 15, range(2022, 2027), 14
+            number, years, day = 15, range(this_year - 4, this_year + 1), 14
         else:
-            number, years, day = 15, range(2022, 2027), 6
+            number, years, day = 15, range(this_year - 4, this_year + 1), 6
         term = Term.objects.create(
             organisation=org, number=number, start_date=dt.date(years[0], 1, day)
         )
@@ -596,12 +600,16 @@ class DemoBuilder:
                 activity_group=rng.choice(node.groups) if i != 0 else None,
             )
             if status == Membership.Status.RESIGNED:
-                membership.status_changed_on = dt.date(2024, rng.randint(2, 11), rng.randint(1, 28))
+                membership.status_changed_on = dt.date(
+                    timezone.localdate().year - 2, rng.randint(2, 11), rng.randint(1, 28)
+                )
                 membership.status_reason = rng.choice(
                     ["工作调动，本人申请辞去委员职务", "因健康原因辞去委员职务"]
                 )
             elif status == Membership.Status.REVOKED:
-                membership.status_changed_on = dt.date(2025, 6, rng.randint(1, 28))
+                membership.status_changed_on = dt.date(
+                    timezone.localdate().year - 1, 6, rng.randint(1, 28)
+                )
                 membership.status_reason = "连续两次无故缺席全体会议，经常委会议决定撤销委员资格"
             memberships.append(membership)
         Membership.objects.bulk_create(memberships)

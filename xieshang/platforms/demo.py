@@ -133,7 +133,7 @@ def build(*, organisation, rng: random.Random) -> None:
                 convener_name="" if liaisons.get(street.pk) else "街道党工委副书记",
                 liaison_room=rooms.get(street.pk),
                 status=status,
-                on=dt.date(2023, rng.randint(1, 12), rng.randint(1, 28)),
+                on=dt.date(today.year - 3, rng.randint(1, 12), rng.randint(1, 28)),
             )
         )
     # Communities: two of three per street get one; one of them suspended later.
@@ -151,7 +151,7 @@ def build(*, organisation, rng: random.Random) -> None:
             convener_name=f"{community.name}书记",
             liaison_room=rooms.get(community.parent_id),
             status=Platform.Status.RUNNING,
-            on=dt.date(2024, rng.randint(1, 12), rng.randint(1, 28)),
+            on=dt.date(today.year - 2, rng.randint(1, 12), rng.randint(1, 28)),
         )
         platforms.append(platform)
     # The one suspended: a community platform whose room is being renovated.
@@ -174,7 +174,7 @@ def build(*, organisation, rng: random.Random) -> None:
                 platform=platform,
                 actor=office,
                 member=member,
-                since=dt.date(2024, rng.randint(1, 6), rng.randint(1, 28)),
+                since=dt.date(today.year - 2, rng.randint(1, 6), rng.randint(1, 28)),
             )
     # Sessions on the running platforms.
     running = list(
