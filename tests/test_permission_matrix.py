@@ -1039,6 +1039,9 @@ def check_post(w: World, principal: str, client: Client, recorder: Recorder, out
             instance = _primary(w, pattern, obj_side)
             before, last = _snapshot(instance), _last_event_id()
             recorder.last = ""
+            # Only this request's messages say whether it was refused: the redirects are never
+            # followed, so earlier requests' messages wait in the cookie.
+            client.cookies.pop("messages", None)
             with transaction.atomic():
                 response = client.post(url)
                 code = response.status_code
