@@ -5,6 +5,7 @@ import io
 import re
 
 import pytest
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from xieshang.meetings import services
@@ -296,6 +297,26 @@ def test_speeches_are_submitted_selected_scheduled_and_delivered_with_listeners(
         services.speech_deliver(
             speech=speech, actor=w.office, listeners=[plenary.invitations.get(member=m)]
         )
+
+
+def test_a_speech_is_not_marked_delivered_before_its_sitting(client):
+    """Marked early, the speaker's duty record would count a day still to come."""
+    from xieshang.duty.models import DutyRecord
+
+    w = world()
+    m = w.member("乙委员")
+    plenary = w.plenary(day=timezone.localdate() + dt.timedelta(days=10))
+    speech = services.speech_submit(
+        meeting=plenary, actor=w.office, title="关于河道治理的建议", body="建议。", member=m
+    )
+    services.speech_select(speech=speech, actor=w.office, selected=True)
+    sitting = plenary.sittings.last()
+    services.speech_schedule(speech=speech, actor=w.office, sitting=sitting, order=1)
+    client.force_login(w.office)
+    response = client.post(f"/meetings/speeches/{speech.pk}/deliver/", follow=True)
+    assert "会议尚未开始，不能登记为已发言。" in response.content.decode()
+    speech.refresh_from_db()
+    assert speech.status == "scheduled" and not DutyRecord.objects.filter(member=m).exists()
 
 
 @pytest.mark.clause("C2.13")

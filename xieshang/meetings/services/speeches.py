@@ -101,6 +101,10 @@ def speech_deliver(*, speech: Speech, actor, listeners: list[Invitation]) -> Spe
     speech = _speech_for_office(actor, speech)
     if any(i.meeting_id != speech.meeting_id or not i.is_leader for i in listeners):
         raise ValidationError(_("听取发言的只能是本次会议邀请的领导和部门负责人。"))
+    # Marked before it was given, the speaker's duty record would count a future day.
+    begins = speech.sitting.start if speech.sitting_id else speech.meeting.start
+    if begins > timezone.now():
+        raise ValidationError(_("会议尚未开始，不能登记为已发言。"))
     speech.delivered_at = timezone.now()
     transition(
         speech,
