@@ -1,6 +1,7 @@
 import io
 
 import pytest
+from django.utils import timezone
 from pypdf import PdfReader
 
 from tests.pickers import pick
@@ -52,7 +53,8 @@ def test_it_takes_a_residents_topic_into_a_published_plan(page):
     # The office drafts the plan, the first item from the resident's topic.
     page.goto(page.base_url + "/consultation/plans/")
     page.get_by_label("所属政协").select_option(label="示范区政协")
-    page.get_by_label("年度").fill("2027")
+    next_year = timezone.localdate().year + 1  # the plan is drafted the year before
+    page.get_by_label("年度").fill(str(next_year))
     page.get_by_role("button", name="创建计划草案").click()
     page.get_by_role("link", name="新增事项").click()
     # The open topics are searched on the server: type, then pick.
@@ -61,7 +63,7 @@ def test_it_takes_a_residents_topic_into_a_published_plan(page):
     page.get_by_label("计划月份").select_option(label="3月")
     page.get_by_label("牵头政协领导").fill("刘副主席")
     page.get_by_role("button", name="保存事项").click()
-    plan = ConsultationPlan.objects.get(year=2027)
+    plan = ConsultationPlan.objects.get(year=next_year)
     for title, form, month in [
         ("民营经济发展协商座谈", ActivityForm.SYMPOSIUM, 5),
         ("河道生态治理对口协商", ActivityForm.COUNTERPART, 7),
