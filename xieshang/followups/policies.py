@@ -55,54 +55,33 @@ def can_view_feedback_file(user, feedback) -> bool:
     return can_view(user, feedback.task)
 
 
-def _mine(user):
-    """Tasks assigned to the user's unit or office role (a Q on Task)."""
-    from django.db.models import Q
-
-    mine = Q(department_id__in=access.department_ids(user)) | Q(department__leader_user=user)
-    for ra in access.assignments(user):
-        mine |= Q(department__isnull=True, assignee_role=ra.role, organisation=ra.organisation_id)
-    return mine
-
-
 def answers_about(user, item) -> bool:
     """The user's unit (or office role) is asked for written feedback about `item`: a task
     whose subject is the item, or a leader's instruction on it. A unit must be able to read
-    what it answers, whatever else it may read. One query."""
-    if not getattr(user, "is_authenticated", False):
-        return False
+    what it answers, whatever else it may read. Two queries."""
     from django.contrib.contenttypes.models import ContentType
-    from django.db.models import Q
 
-    from .models import Instruction, Task
-
-    item_type = ContentType.objects.get_for_model(item)
-    instructions = Instruction.objects.filter(content_type=item_type, object_id=item.pk)
-    about = Q(content_type=item_type, object_id=str(item.pk)) | Q(
-        content_type=ContentType.objects.get_for_model(Instruction),
-        object_id__in=[str(pk) for pk in instructions.values_list("pk", flat=True)],
-    )
-    return Task.objects.filter(about).filter(_mine(user)).exists()
+    key = (ContentType.objects.get_for_model(item).pk, item.pk)
+    return key in answered_items(user, [key])
 
 
-def answered_items(user, instructions) -> set[tuple[int, int]]:
-    """`answers_about` for the items of a page of instructions at once, as (content type id,
-    item id) pairs: two queries, however long the page."""
-    if not getattr(user, "is_authenticated", False) or not instructions:
+def answered_items(user, keys) -> set[tuple[int, int]]:
+    """Which of the items named by (content type id, item id) the user answers about (see
+    `answers_about`): two queries however many, so that a list asks once for its page."""
+    keys = set(keys)
+    if not getattr(user, "is_authenticated", False) or not keys:
         return set()
     from django.contrib.contenttypes.models import ContentType
     from django.db.models import Q
 
     from .models import Instruction, Task
 
-    items = {(i.content_type_id, i.object_id) for i in instructions}
-    by_type = {}
-    for type_id, pk in items:
+    by_type: dict[int, list[int]] = {}
+    for type_id, pk in keys:
         by_type.setdefault(type_id, []).append(pk)
     about = on_items = Q(pk__in=[])
     for type_id, pks in by_type.items():
         about |= Q(content_type_id=type_id, object_id__in=[str(pk) for pk in pks])
-        # Every instruction on those items, not only the page's: another may name the unit.
         on_items |= Q(content_type_id=type_id, object_id__in=pks)
     instruction_type = ContentType.objects.get_for_model(Instruction)
     item_of = {
@@ -112,12 +91,11 @@ def answered_items(user, instructions) -> set[tuple[int, int]]:
         )
     }
     about |= Q(content_type=instruction_type, object_id__in=list(item_of))
-    answered = set()
-    for type_id, object_id in (
-        Task.objects.filter(about).filter(_mine(user)).values_list("content_type_id", "object_id")
-    ):
-        if type_id == instruction_type.pk:
-            answered.add(item_of[object_id])
-        else:
-            answered.add((type_id, int(object_id)))
-    return answered
+    mine = Q(department_id__in=access.department_ids(user)) | Q(department__leader_user=user)
+    for ra in access.assignments(user):
+        mine |= Q(department__isnull=True, assignee_role=ra.role, organisation=ra.organisation_id)
+    tasks = Task.objects.filter(about).filter(mine).values_list("content_type_id", "object_id")
+    return {
+        item_of[object_id] if type_id == instruction_type.pk else (type_id, int(object_id))
+        for type_id, object_id in tasks
+    }

@@ -296,7 +296,9 @@ def instructions(request):
     page = paginate(request, qs.prefetch_related(items), 50)
     tasks = services.instruction_tasks(page.object_list)
     labels = {ContentType.objects.get_for_model(t.model).pk: t.label for t in kinds.values()}
-    answered = policies.answered_items(request.user, page.object_list)
+    answered = policies.answered_items(
+        request.user, [(i.content_type_id, i.object_id) for i in page.object_list]
+    )
     for instruction in page.object_list:
         instruction.kind_label = labels.get(instruction.content_type_id, "")
         # The office overseeing the units reads the list, not every item behind it (a 社情民意
