@@ -299,6 +299,7 @@ def test_speeches_are_submitted_selected_scheduled_and_delivered_with_listeners(
         )
 
 
+@pytest.mark.clause("C4.4")
 def test_a_speech_is_not_marked_delivered_before_its_sitting(client):
     """Marked early, the speaker's duty record would count a day still to come."""
     from xieshang.duty.models import DutyRecord
