@@ -61,7 +61,7 @@ def test_the_queue_shows_overdue_first_and_only_the_departments_own_tasks(client
     client.force_login(world["clerk"])
     html = client.get("/followups/").content.decode()
     assert html.index(late.title) < html.index("事项0")
-    assert "已逾期" in html
+    assert "已逾期11个工作日" in html  # due 3月5日: the working days since, to 3月20日
     assert len(re.findall(r'href="/followups/\d+/"', html)) == 3  # not the other department's
 
 
@@ -70,11 +70,44 @@ def test_the_queue_query_count_does_not_grow_with_rows(client, world, n, django_
     make_tasks(world, n)
     client.force_login(world["clerk"])
     client.get("/followups/")  # warm the session
-    # session, user, role assignments, count, unread notifications, page of tasks (the
-    # session was renewed by the warm-up: not written again within the minute)
-    with django_assert_num_queries(6):
+    # session, user, role assignments, count, unread notifications, page of tasks, the
+    # calendar's days off for the page's deadlines (the session was renewed by the warm-up:
+    # not written again within the minute)
+    with django_assert_num_queries(7):
         response = client.get("/followups/")
     assert response.status_code == 200
+
+
+@pytest.mark.clause("C4.7")
+@time_machine.travel(dt.datetime(2026, 3, 20, 2, 0, tzinfo=dt.UTC))  # a Friday
+def test_the_queue_and_the_task_say_how_many_working_days_are_left(client, world):
+    due = {"两天前到期": dt.date(2026, 3, 18), "今天到期": dt.date(2026, 3, 20)}
+    due |= {"下周三到期": dt.date(2026, 3, 25), "已反馈的事项": dt.date(2026, 3, 18)}
+    tasks = {}
+    for title, date in due.items():
+        (task,) = make_tasks(world, 1)
+        Task.objects.filter(pk=task.pk).update(title=title, due_date=date)
+        tasks[title] = task
+    Task.objects.filter(pk=tasks["已反馈的事项"].pk).update(status=Task.Status.SUBMITTED)
+    client.force_login(world["clerk"])
+
+    def due_cell(html, title):
+        row = re.search(rf"<tr[^>]*>\s*<td[^>]*><a [^>]*>{title}</a>.*?</tr>", html, re.S)
+        return re.findall(r"<td[^>]*>(.*?)</td>", row.group(0), re.S)[3]
+
+    queue = client.get("/followups/").content.decode()
+    # Working days only: 3月18日 is two working days back (19日, 20日); 23–25日 three ahead.
+    assert "已逾期2个工作日" in due_cell(queue, "两天前到期")
+    assert "今日到期" in due_cell(queue, "今天到期")
+    assert "剩余3个工作日" in due_cell(queue, "下周三到期")
+    detail = client.get(f"/followups/{tasks['今天到期'].pk}/").content.decode()
+    assert "今日到期" in detail
+    # An answered task's deadline no longer runs: its date, no count.
+    submitted = client.get("/followups/?state=submitted").content.decode()
+    assert "工作日" not in due_cell(submitted, "已反馈的事项")
+    assert "2026年3月18日" in due_cell(submitted, "已反馈的事项")
+    page = client.get(f"/followups/{tasks['已反馈的事项'].pk}/").content.decode()
+    assert "已逾期" not in re.search(r'id="task-due">(.*?)</dd>', page, re.S).group(1)
 
 
 def test_another_department_gets_404_for_a_task_not_theirs(client, world):

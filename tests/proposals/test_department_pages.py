@@ -72,12 +72,16 @@ def test_it_lists_the_departments_own_assignments_overdue_first_in_working_days(
     with time_machine.travel(ASSIGN_DAY, tick=False):
         late = assigned(world, title="关于早已逾期的提案")
         soon = assigned(world, title="关于五一前后到期的提案")
+        today = assigned(world, title="关于今天到期的提案")
         assigned(world, title="关于教育局承办的提案", department=world.education)
     Task.objects.filter(pk=lead_of(late).task_id).update(due_date=dt.date(2026, 4, 27))
     Task.objects.filter(pk=lead_of(soon).task_id).update(due_date=dt.date(2026, 5, 7))
+    Task.objects.filter(pk=lead_of(today).task_id).update(due_date=dt.date(2026, 4, 29))
     client.force_login(world.housing_clerk)
     with time_machine.travel(dt.datetime(2026, 4, 29, 2, 0, tzinfo=dt.UTC), tick=False):
         html = client.get("/proposals/dept/").content.decode()
+        page = client.get(f"/proposals/dept/{lead_of(today).pk}/").content.decode()
+    assert "今日到期" in html and "今日到期" in page
     assert "关于教育局承办的提案" not in html
     assert html.index("关于早已逾期的提案") < html.index("关于五一前后到期的提案")
     # 4月28日、29日 are working days; the May Day holiday (5月1日–5日) is not counted.

@@ -160,6 +160,9 @@ def working_days_from(start: dt.date | dt.datetime, ends) -> dict[dt.date, int]:
     if not wanted:
         return {}
     days = _Days()
+    # The whole span in one read: a page's deadlines a year apart cost one query, not one per
+    # window.
+    days._load(min(start, wanted[0]), max(start, wanted[-1]))
     result: dict[dt.date, int] = {}
     # Walk outwards from `start` in each direction once, noting the count at each wanted date.
     count, day = 0, start

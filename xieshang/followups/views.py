@@ -45,6 +45,7 @@ def queue(request):
     if state not in dict(STATES):
         state = "open"
     page = paginate(request, selectors.task_queue(request.user, state=state), 50)
+    selectors.mark_time_left(page.object_list)
     return render(
         request,
         "followups/queue.html",
@@ -75,6 +76,7 @@ def _subject(request, task):
 
 def _render_detail(request, task, **forms):
     extensions = list(task.extensions.select_related("requested_by", "decided_by"))
+    selectors.mark_time_left([task])
     context = {
         "task": task,
         "today": timezone.localdate(),

@@ -24,6 +24,7 @@ from xieshang.core.audit import StaleEdit, TransitionError, history
 from xieshang.core.forms import add_service_errors
 from xieshang.core.params import paginate
 from xieshang.core.pdf import pdf_response
+from xieshang.followups import selectors as followups_selectors
 from xieshang.followups.models import Feedback
 from xieshang.orgs import config
 
@@ -72,18 +73,12 @@ def department_queue(user, *, state: str = "handling", today: dt.date | None = N
     ).order_by("overdue_rank", "task__due_date", "-assigned_at", "id")
 
 
-def _annotate_days_left(rows, today: dt.date) -> None:
-    """`days_left` on each handling row: working days to the due date (negative when
-    overdue). One calendar read for the whole page."""
-    dues = [a.task.due_date for a in rows if a.task_id]
-    offsets = calendar.working_days_from(today, dues)
+def _annotate_time_left(rows, today: dt.date) -> None:
+    """`due_date`, `overdue` and `days_left` (in handling) on each row of the queue."""
     for a in rows:
         a.due_date = a.task.due_date if a.task_id else None
-        a.days_left = offsets.get(a.due_date) if a.status == A.HANDLING else None
-        if a.days_left is not None:
-            a.overdue = a.due_date < today
-            # 0 when the due date passed over a weekend: overdue, by no working day yet.
-            a.days_overdue = max(-a.days_left, 0)
+        a.overdue = a.status == A.HANDLING and a.due_date is not None and a.due_date < today
+    followups_selectors.mark_time_left(rows, running=lambda a: a.status == A.HANDLING)
 
 
 @login_required
@@ -97,7 +92,7 @@ def queue(request):
         state = "handling"
     today = timezone.localdate()
     page = paginate(request, department_queue(request.user, state=state, today=today), PAGE_SIZE)
-    _annotate_days_left(page.object_list, today)
+    _annotate_time_left(page.object_list, today)
     return render(
         request,
         "proposals/department/queue.html",
@@ -234,9 +229,8 @@ def _render_handle(request, assignment: Assignment, **forms):
             Feedback.objects.filter(task_id__in=co_tasks).select_related("task__department")
         )
     own_feedback = list(task.feedback.all()) if task is not None else []
-    days_left = None
-    if handling and task is not None:
-        days_left = calendar.working_days_from(today, [task.due_date])[task.due_date]
+    if task is not None:
+        followups_selectors.mark_time_left([task], running=lambda _task: handling)
     categories = services.outcome_categories(org)
     answers = _answer_rows(
         request, assignment, forms.get("record_form"), forms.get("send_back_form")
@@ -249,7 +243,6 @@ def _render_handle(request, assignment: Assignment, **forms):
         "task": task,
         "today": today,
         "handling": handling,
-        "days_left": days_left,
         "proposers": _proposer_rows(request, assignment),
         "contacts": assignment.contacts.select_related("recorded_by"),
         "others": others,
