@@ -10,6 +10,7 @@ import time_machine
 from django.test import Client
 
 from tests.proposals.conftest import accepted, answered, draft, submitted
+from xieshang.core import calendar
 from xieshang.core.models import Event
 from xieshang.followups.models import Task
 from xieshang.proposals import services
@@ -283,6 +284,13 @@ def test_it_lists_proposals_whose_lead_department_is_past_due(client, world):
         html = client.get("/proposals/overdue/").content.decode()
     assert "关于迟迟未办的建议" in html and "区住房和城乡建设局" in html
     assert "关于按时办理的建议" not in html
+    # How far behind, in working days counted one by one after the due date up to 6月15日.
+    due = late.assignments.get().task.due_date
+    behind = sum(
+        calendar.is_working_day(due + dt.timedelta(days=n))
+        for n in range(1, (dt.date(2026, 6, 15) - due).days + 1)
+    )
+    assert behind > 0 and f"已逾期{behind}个工作日" in html
 
 
 @pytest.mark.clause("C4.5")

@@ -29,6 +29,7 @@ from xieshang.core.audit import StaleEdit, TransitionError, history
 from xieshang.core.forms import add_service_errors
 from xieshang.core.params import paginate, year_param
 from xieshang.core.text import aside
+from xieshang.followups import selectors as followups_selectors
 from xieshang.orgs.forms import chosen_committee
 from xieshang.orgs.models import Department
 
@@ -825,6 +826,10 @@ def overdue(request):
     access.require(request.user, "proposals.view")
     today = timezone.localdate()
     page = _paginate(request, selectors.overdue_assignments(request.user, today))
+    # Every row is still in handling (the selector's rule): each counts its days overdue.
+    followups_selectors.mark_time_left(
+        page.object_list, running=lambda _a: True, due=lambda a: a.task.due_date
+    )
     return render(request, "proposals/overdue.html", {"page": page, "today": today})
 
 
