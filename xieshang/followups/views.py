@@ -49,7 +49,7 @@ def queue(request):
     return render(
         request,
         "followups/queue.html",
-        {"page": page, "state": state, "states": STATES, "today": timezone.localdate()},
+        {"page": page, "state": state, "states": STATES},
     )
 
 
@@ -79,7 +79,6 @@ def _render_detail(request, task, **forms):
     selectors.mark_time_left([task])
     context = {
         "task": task,
-        "today": timezone.localdate(),
         "feedback_list": task.feedback.select_related("author"),
         "extensions": extensions,
         # One request at a time: while one waits, the page says so instead of a second form.

@@ -830,7 +830,7 @@ def overdue(request):
     followups_selectors.mark_time_left(
         page.object_list, running=lambda _a: True, due=lambda a: a.task.due_date
     )
-    return render(request, "proposals/overdue.html", {"page": page, "today": today})
+    return render(request, "proposals/overdue.html", {"page": page})
 
 
 @login_required

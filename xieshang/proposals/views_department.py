@@ -100,7 +100,6 @@ def queue(request):
             "page": page,
             "state": state,
             "states": QUEUE_STATES,
-            "today": today,
             "several_departments": len(depts) > 1,
         },
     )
@@ -241,7 +240,6 @@ def _render_handle(request, assignment: Assignment, **forms):
         "assignment": assignment,
         "proposal": proposal,
         "task": task,
-        "today": today,
         "handling": handling,
         "proposers": _proposer_rows(request, assignment),
         "contacts": assignment.contacts.select_related("recorded_by"),
