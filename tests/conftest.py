@@ -253,6 +253,15 @@ def login(page, username: str, password: str | None = None) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _generated_files_cache():
+    """Each test starts with no cached open-data file: a file's key holds its rows' ids,
+    which a rolled-back test hands on to the next one on SQLite."""
+    from django.core.cache import caches
+
+    caches["files"].clear()
+
+
+@pytest.fixture(autouse=True)
 def _similar_items_memory():
     """Each test starts with no in-memory similar-items vectors: on SQLite a rolled-back
     test's row ids come back in the next test."""

@@ -314,6 +314,25 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
 
+# --- Caches ----------------------------------------------------------------------------
+# "files": generated files that anyone may ask for again and again (the portal's open-data
+# CSV and JSON, portal.views_data), kept on disk so that every worker process and a restart
+# share them. A file's key names the state of its rows, so a change to them is a new key;
+# OPEN_DATA_CACHE_SECONDS bounds how long an edit the key cannot see (an answer's text
+# corrected after publication) waits to appear.
+OPEN_DATA_CACHE_SECONDS = envint("OPEN_DATA_CACHE_SECONDS", 600)
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "files": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": VAR_DIR / "cache" / "files",
+        "TIMEOUT": OPEN_DATA_CACHE_SECONDS,
+        # ~100 files of at most a few MB each (opendata.MAX_ROWS rows); a third are dropped
+        # when full.
+        "OPTIONS": {"MAX_ENTRIES": 100},
+    },
+}
+
 # --- Background work -------------------------------------------------------------------
 # The database backend needs the worker process (`manage.py db_worker`), which `make run` starts.
 TASKS = {

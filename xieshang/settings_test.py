@@ -18,3 +18,6 @@ WHITENOISE_AUTOREFRESH = True
 # No nightly backup among the scheduler's jobs: a test's tick would write an archive of the
 # test database (tests/core/test_backup.py registers it where it needs it).
 BACKUP_TIME = "off"
+# Generated files are cached in memory, per process: tests write nothing to var/ and
+# tests/conftest.py empties the cache before each test.
+CACHES["files"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "files"}  # noqa: F405

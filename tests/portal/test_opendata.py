@@ -7,6 +7,7 @@ import io
 import json
 
 import pytest
+from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -317,6 +318,39 @@ def test_year_and_org_filters(client, world):
     assert sorted(titles(f"?org={world.city.pk}&year=2026")) == ["二〇二六年的提案", "邻区的提案"]
 
 
+def test_a_file_is_built_once_and_changes_as_soon_as_an_item_is_published_or_withdrawn(
+    client, world
+):
+    first = answered(world, title="第一件公开提案")
+
+    def fetch(url):
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(url)
+        assert response.status_code == 200
+        if url.endswith(".csv") or ".csv?" in url:
+            titles = [row[1] for row in read_csv(response)[1:]]
+        else:
+            titles = [i["title"] for i in read_json(response)["items"]]
+        return sorted(titles), len(ctx.captured_queries), response.content
+
+    titles, built, body = fetch(json_url("proposals"))
+    assert titles == ["第一件公开提案"]
+    again, served, same = fetch(json_url("proposals"))
+    assert again == titles and same == body
+    assert served < built  # the rows were not read again
+    assert fetch(csv_url("proposals"))[0] == titles  # a file of its own, not the JSON's
+
+    answered(world, title="第二件公开提案")
+    assert fetch(json_url("proposals"))[0] == ["第一件公开提案", "第二件公开提案"]
+    # One withdrawn and another published on the same day: the same count and latest date.
+    type(first).objects.filter(pk=first.pk).update(office_withheld=True)
+    answered(world, title="第三件公开提案")
+    assert fetch(json_url("proposals"))[0] == ["第三件公开提案", "第二件公开提案"]
+    assert fetch(csv_url("proposals"))[0] == ["第三件公开提案", "第二件公开提案"]
+    # Each filter is a file of its own.
+    assert fetch(json_url("proposals", "?year=2025"))[0] == []
+
+
 @pytest.mark.parametrize(
     "query", ["?year=abc", "?year=1800", "?year=99999", "?org=x", "?org=-1", "?org=999999"]
 )
@@ -344,6 +378,7 @@ def test_anonymous_access_and_no_post(client, world):
 )
 def test_a_fixed_number_of_queries_per_dataset(client, world, key):
     def queries(url):
+        caches["files"].clear()  # the cost of building the file, not of serving it again
         with CaptureQueriesContext(connection) as ctx:
             assert client.get(url).status_code == 200
         return len(ctx.captured_queries)

@@ -30,7 +30,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count, Max, QuerySet
+from django.db.models import Count, Max, QuerySet, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -68,10 +68,16 @@ class Dataset:
             qs = qs.filter(**{self.year_lookup: year})
         return qs
 
-    def summary(self) -> dict:
-        """Number of rows and the latest change, in one query."""
-        found = self.queryset().order_by().aggregate(count=Count("pk"), updated=Max(self.updated))
-        return {"count": found["count"], "updated": found["updated"]}
+    def summary(self, *, org=None, year: int | None = None) -> dict:
+        """Number of rows and the latest change, in one query; `ids` (the sum of the rows'
+        keys) tells two sets of rows apart whose count and latest change agree (one item
+        withdrawn, an older one published)."""
+        found = (
+            self.filtered(org=org, year=year)
+            .order_by()
+            .aggregate(count=Count("pk"), updated=Max(self.updated), ids=Sum("pk"))
+        )
+        return {"count": found["count"], "updated": found["updated"], "ids": found["ids"]}
 
     def items(self, *, org=None, year: int | None = None) -> list[dict]:
         """The rows of the file: the first MAX_ROWS of the filtered queryset, in its order."""
