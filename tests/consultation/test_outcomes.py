@@ -74,7 +74,7 @@ def test_it_takes_plan_outcomes_through_the_decision_procedure(world):
 
 
 @pytest.mark.clause("C2.7")
-def test_it_escalates_feedback_on_an_outcome_that_goes_overdue(world):
+def test_it_escalates_feedback_on_an_outcome_that_goes_overdue(world, client):
     with time_machine.travel(dt.datetime(2026, 9, 29, 10, 0, tzinfo=dt.UTC), tick=False):
         # A rule applies from the day it is set (orgs.config): set it on the simulated day.
         config.set_value(
@@ -110,10 +110,24 @@ def test_it_escalates_feedback_on_an_outcome_that_goes_overdue(world):
             text="已采纳，纳入明年工作要点。",
             actor=world.gov_office,
         )
+
+    def units_row():
+        client.force_login(world.office)  # on the simulated day: a session of its own
+        response = client.get(f"/consultation/outcomes/{outcome.pk}/")
+        html = response.content.decode()
+        assert response.status_code == 200, html[:300]
+        feedback = html.split(">书面反馈</h2>", 1)[1]
+        rows = feedback.split("区住房和城乡建设局", 1)[1].split("</tr>")[0]
+        return rows, html
+
     with time_machine.travel(dt.datetime(2026, 10, 12, 10, 0, tzinfo=dt.UTC), tick=False):
         assert followups.scan_deadlines()["escalated"] == 0
+        row, html = units_row()
+        assert "今日到期" in row
     with time_machine.travel(dt.datetime(2026, 10, 13, 10, 0, tzinfo=dt.UTC), tick=False):
         assert followups.scan_deadlines()["escalated"] == 1
+        row, html = units_row()
+        assert "已逾期1个工作日" in row and html.count("已逾期") == 1  # not the answered one
         assert followups.scan_deadlines()["escalated"] == 0  # idempotent
         from xieshang.consultation.selectors import overdue_outcome_tasks
 

@@ -217,7 +217,7 @@ def test_the_supervising_office_lists_instructions_by_state_and_kind(client, dis
     client.force_login(d["supervisor"])
     with time_machine.travel(dt.datetime(2026, 4, 1, 2, tzinfo=dt.UTC)):
         html = client.get("/followups/instructions/?year=2026").content.decode()
-        assert "甲批示" in html and "乙批示" in html and "已逾期" in html
+        assert "甲批示" in html and "乙批示" in html and "已逾期17个工作日" in html
         html = client.get("/followups/instructions/?state=answered").content.decode()
         assert "甲批示" in html and "乙批示" not in html
         html = client.get("/followups/instructions/?state=overdue").content.decode()

@@ -1,15 +1,18 @@
 """The pages: a member's list and form (phone-friendly), the office queue, the upward queue,
 issues and their PDF, statistics with the Excel export."""
 
+import datetime as dt
 from io import BytesIO
 
 import pytest
+import time_machine
 from django.utils import timezone
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from tests.opinions.factories import make_opinion, member_user
 from xieshang.core.models import Event
+from xieshang.followups.models import Task
 from xieshang.opinions import services
 from xieshang.opinions.models import Adoption, AdoptionLevel, Opinion
 
@@ -205,6 +208,12 @@ def test_the_office_records_an_instruction_and_the_department_gets_a_task(client
     assert response.status_code == 302
     client.force_login(world["clerk"])
     assert "落实领导批示" in client.get("/followups/").content.decode()
+    # The item's page tells how far behind the unit is.
+    Task.objects.filter(department=world["dept"]).update(due_date=dt.date(2026, 3, 16))
+    with time_machine.travel(dt.datetime(2026, 3, 18, 2, 0, tzinfo=dt.UTC), tick=False):
+        client.force_login(world["office"])
+        page = client.get(f"/opinions/{opinion.pk}/").content.decode()
+    assert "已逾期2个工作日" in page.split('id="instructions"')[1].split("</ul>")[0]
     # Without a body to act, the form says so.
     client.force_login(world["office"])
     response = client.post(

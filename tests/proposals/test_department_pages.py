@@ -81,7 +81,11 @@ def test_it_lists_the_departments_own_assignments_overdue_first_in_working_days(
     with time_machine.travel(dt.datetime(2026, 4, 29, 2, 0, tzinfo=dt.UTC), tick=False):
         html = client.get("/proposals/dept/").content.decode()
         page = client.get(f"/proposals/dept/{lead_of(today).pk}/").content.decode()
+        client.force_login(world.reviewer)
+        committee = client.get(f"/proposals/{late.pk}/").content.decode()
     assert "今日到期" in html and "今日到期" in page
+    # The committee's page of the proposal says the same of the department's handling.
+    assert "已逾期2个工作日" in committee.split('id="assignments"')[1].split("</table>")[0]
     assert "关于教育局承办的提案" not in html
     assert html.index("关于早已逾期的提案") < html.index("关于五一前后到期的提案")
     # 4月28日、29日 are working days; the May Day holiday (5月1日–5日) is not counted.

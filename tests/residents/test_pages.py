@@ -1,13 +1,16 @@
 """The public and staff pages of residents' issues."""
 
+import datetime as dt
 import re
 
 import pytest
+import time_machine
 from django.urls import reverse
 
 from tests.residents.conftest import accepted, raise_issue, routed
 from xieshang.core.models import Event
 from xieshang.followups import services as followups
+from xieshang.followups.models import Task
 from xieshang.residents import services
 from xieshang.residents.models import ResidentIssue
 
@@ -348,6 +351,28 @@ def test_dashboard_and_statistics_pages(client, world):
         == 404
     )
     assert client.get(reverse("residents:stats") + "?org=abc").status_code == 400
+
+
+@pytest.mark.clause("C4.7")
+def test_the_lists_and_the_page_say_how_many_working_days_the_department_is_behind(client, world):
+    issue, _code = routed(world)
+    Task.objects.filter(pk=issue.task_id).update(due_date=dt.date(2026, 4, 27))
+    pages = [
+        ("office", reverse("residents:queue") + "?state=open"),
+        ("clerk", reverse("residents:routed")),
+        ("clerk", reverse("residents:detail", args=[issue.pk])),
+    ]
+    # Wednesday 29 April: the 28th and the 29th are working days past the deadline.
+    with time_machine.travel(dt.datetime(2026, 4, 29, 2, 0, tzinfo=dt.UTC), tick=False):
+        for who, url in pages:
+            client.force_login(world[who])
+            assert "已逾期2个工作日" in client.get(url).content.decode(), url
+    # Answered: the deadline no longer runs, and no page counts it.
+    followups.feedback_submit(task=issue.task, text="已处理。", actor=world["clerk"])
+    with time_machine.travel(dt.datetime(2026, 4, 29, 2, 0, tzinfo=dt.UTC), tick=False):
+        for who, url in pages:
+            client.force_login(world[who])
+            assert "已逾期" not in client.get(url).content.decode(), url
 
 
 @pytest.mark.parametrize("url_name", ["residents:queue", "residents:routed"])

@@ -13,6 +13,7 @@ from xieshang.core import access
 from xieshang.core.audit import StaleEdit, TransitionError, history
 from xieshang.core.forms import add_service_errors, refusal_message
 from xieshang.core.params import id_param
+from xieshang.followups.selectors import mark_time_left
 
 from . import policies, selectors, services
 from .forms import (
@@ -279,10 +280,12 @@ def _get_outcome(request, pk: int) -> Outcome:
 
 def _render_outcome(request, outcome, status=200, **forms):
     org = outcome.organisation
+    tasks = selectors.outcome_tasks([outcome.pk]).get(outcome.pk, [])
+    mark_time_left(tasks)
     context = {
         "outcome": outcome,
         "departments": list(outcome.departments.all()),
-        "tasks": selectors.outcome_tasks([outcome.pk]).get(outcome.pk, []),
+        "tasks": tasks,
         "today": timezone.localdate(),
         "can_manage": policies.can_manage(request.user, org),
         "can_decide": policies.can_decide(request.user, org),

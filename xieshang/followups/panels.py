@@ -5,13 +5,13 @@ for the list (instructions with their departments, tasks with their feedback), w
 item."""
 
 from django.contrib.contenttypes.models import ContentType
-from django.utils import timezone
 
 from xieshang.core.panels import Panel
 
 from . import policies
 from .instructions import target_for
 from .models import Instruction
+from .selectors import mark_time_left
 
 TEMPLATE = "followups/_instructions_panel.html"
 
@@ -36,6 +36,7 @@ def instruction_panel(request, item) -> Panel | None:
         return None
     tasks = instruction_tasks(instructions)
     reads_all = bool(instructions) and target.reads_feedback(user, item)
+    mark_time_left(task for task_list in tasks.values() for task in task_list)
     for instruction in instructions:
         instruction.task_list = tasks.get(instruction.pk, [])
         for task in instruction.task_list:
@@ -57,7 +58,6 @@ def instruction_panel(request, item) -> Panel | None:
             "instructions": instructions,
             "form": form,
             "action": f"/followups/instructions/new/{target.key}/{item.pk}/",
-            "today": timezone.localdate(),
         },
         order=40,
     )

@@ -315,6 +315,7 @@ def instructions(request):
         # A unit named beside others reads its own task, not theirs: no link that 404s.
         for task in instruction.task_list:
             task.openable = policies.can_view(request.user, task)
+    selectors.mark_time_left(task for task_list in tasks.values() for task in task_list)
     this_year = timezone.localdate().year
     return render(
         request,
@@ -327,7 +328,6 @@ def instructions(request):
             "states": INSTRUCTION_STATES,
             "kind": kind,
             "kinds": [(key, t.label) for key, t in kinds.items()],
-            "today": timezone.localdate(),
         },
     )
 

@@ -357,6 +357,16 @@ def _render_detail(
     source = selectors.answer_source(proposal)
     flags = _flags(user, proposal, member, source)
     assignments = selectors.assignments_with_answers(source)
+    # How long the review or each department's handling has left ({% time_left %}). One
+    # calendar read: a proposal under review has no assignment in handling.
+    followups_selectors.mark_time_left(
+        [proposal], running=lambda p: p.status == Proposal.Status.SUBMITTED, due=_review_due
+    )
+    followups_selectors.mark_time_left(
+        assignments,
+        running=lambda a: a.status == Assignment.Status.HANDLING and a.task is not None,
+        due=lambda a: a.task.due_date,
+    )
     categories = (
         services.outcome_categories(proposal.organisation)
         if any(a.answers.all() for a in assignments)
@@ -417,7 +427,6 @@ def _render_detail(
         "events": _history(user, proposal)[:200],
         "similar": similar,
         "assign_suggestions": suggestions,
-        "today": timezone.localdate(),
     }
     return render(request, "proposals/detail.html", context, status=status)
 
@@ -705,10 +714,15 @@ def to_rate(request):
 # --- Committee pages ----------------------------------------------------------------------------
 
 
+def _review_due(proposal):
+    return proposal.review_due
+
+
 @login_required
 def review_queue(request):
     access.require(request.user, "proposals.review")
     page = _paginate(request, selectors.review_queue(request.user))
+    followups_selectors.mark_time_left(page.object_list, running=_review_due, due=_review_due)
     return render(
         request, "proposals/review_queue.html", {"page": page, "today": timezone.localdate()}
     )

@@ -15,6 +15,8 @@ from xieshang.core import access, pii
 from xieshang.core.audit import TransitionError, history
 from xieshang.core.forms import add_service_errors
 from xieshang.core.params import id_param, paginate, year_param
+from xieshang.followups import selectors as followups_selectors
+from xieshang.followups.models import Task
 from xieshang.orgs import config
 from xieshang.orgs.models import Organisation
 from xieshang.portal.scrub import mask_numbers
@@ -60,6 +62,19 @@ def _require_lists(request) -> None:
         raise PermissionDenied
 
 
+def _mark_time_left(issues) -> None:
+    """How long the department has left on each routed issue ({% time_left %})."""
+    followups_selectors.mark_time_left(
+        issues,
+        running=lambda i: (
+            i.status == ResidentIssue.Status.ROUTED
+            and i.task is not None
+            and i.task.status == Task.Status.OPEN
+        ),
+        due=lambda i: i.task.due_date,
+    )
+
+
 @login_required
 def queue(request):
     _require_lists(request)
@@ -68,6 +83,7 @@ def queue(request):
         state = "waiting"
     qs = selectors.queue(request.user, state=state)
     page = paginate(request, qs, 50)
+    _mark_time_left(page.object_list)
     bulk = None
     if state == "waiting" and policies.triages_somewhere(request.user):
         bulk = BulkRejectForm(issues=ResidentIssue.objects.none())
@@ -79,7 +95,6 @@ def queue(request):
             "state": state,
             "states": selectors.QUEUE_STATES,
             "bulk_form": bulk,
-            "today": timezone.localdate(),
         },
     )
 
@@ -176,6 +191,8 @@ def _action_form(action: str, issue, data=None):
 
 def _render_detail(request, issue, *, status=200, forms=None):
     forms = forms or {}
+    if issue.task is not None:
+        followups_selectors.mark_time_left([issue.task])
     can_triage = policies.can_triage(request.user, issue)
     # Numbers the resident typed into the text are masked as the phone field is, and
     # shown by the same logged look.
@@ -208,7 +225,6 @@ def _render_detail(request, issue, *, status=200, forms=None):
         "description": issue.description if show_phone else description,
         "typed_numbers": typed_numbers,
         "is_department": policies.is_department_of(request.user, issue),
-        "today": timezone.localdate(),
         # Asked of the portal's own query, so the page never disagrees with the portal.
         "answer_listed": selectors.public_answers().filter(pk=issue.pk).exists(),
         "answer_publishable": issue.status not in NO_PUBLIC_ANSWER,
@@ -301,7 +317,8 @@ def routed(request):
     if not access.department_ids(request.user):
         raise PermissionDenied
     page = paginate(request, selectors.routed_to(request.user), 50)
-    return render(request, "residents/routed.html", {"page": page, "today": timezone.localdate()})
+    _mark_time_left(page.object_list)
+    return render(request, "residents/routed.html", {"page": page})
 
 
 @login_required
