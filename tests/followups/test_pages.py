@@ -83,6 +83,7 @@ def test_the_queue_query_count_does_not_grow_with_rows(client, world, n, django_
 def test_the_queue_and_the_task_say_how_many_working_days_are_left(client, world):
     due = {"两天前到期": dt.date(2026, 3, 18), "今天到期": dt.date(2026, 3, 20)}
     due |= {"下周三到期": dt.date(2026, 3, 25), "已反馈的事项": dt.date(2026, 3, 18)}
+    due |= {"周日到期": dt.date(2026, 3, 22)}
     tasks = {}
     for title, date in due.items():
         (task,) = make_tasks(world, 1)
@@ -100,6 +101,9 @@ def test_the_queue_and_the_task_say_how_many_working_days_are_left(client, world
     assert "已逾期2个工作日" in due_cell(queue, "两天前到期")
     assert "今日到期" in due_cell(queue, "今天到期")
     assert "剩余3个工作日" in due_cell(queue, "下周三到期")
+    # Due on Sunday, seen on Friday: only the weekend lies between.
+    assert "剩余不足1个工作日" in due_cell(queue, "周日到期")
+    assert "剩余0个工作日" not in queue
     detail = client.get(f"/followups/{tasks['今天到期'].pk}/").content.decode()
     assert "今日到期" in detail
     # An answered task's deadline no longer runs: its date, no count.
