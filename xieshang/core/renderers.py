@@ -1,11 +1,15 @@
-"""The form renderer (settings.FORM_RENDERER): Django's own, with <select> drawn in Python.
+"""The form renderer (settings.FORM_RENDERER): Django's own, with the commonest widgets drawn
+in Python.
 
 Django renders a select through a template per option (select_option.html, which includes
 attrs.html): three template renders for every <option>. The member list's seven filter
 selects (about 30 options) cost 9 % of the page's Python calls that way (docs/performance.md,
-"2026-12-02"). Here the same markup is written by string joins; tests/core/test_renderers.py
-holds it to Django's templates byte for byte. A widget that names another template for the
-select or for its options is rendered by its templates as before.
+"2026-12-02"). An <input> (text, number, date, checkbox, hidden, …) is two templates and an
+include, a <textarea> two: a page of many small forms (the commendation round's ticks and
+reasons, 783 fields for a province committee) spent most of its time there (2026-12-04).
+Here the same markup is written by string joins; tests/core/test_renderers.py holds it to
+Django's templates byte for byte. A widget that names another template is rendered by its
+templates as before.
 """
 
 from django.forms.renderers import DjangoTemplates
@@ -15,6 +19,28 @@ from django.utils.html import conditional_escape
 
 SELECT = "django/forms/widgets/select.html"
 OPTION = "django/forms/widgets/select_option.html"
+# input.html, and Django's input widgets whose template is `{% include "…/input.html" %}`.
+INPUTS = {
+    f"django/forms/widgets/{kind}.html"
+    for kind in (
+        "input",
+        "checkbox",
+        "color",
+        "date",
+        "datetime",
+        "email",
+        "file",
+        "hidden",
+        "number",
+        "password",
+        "search",
+        "tel",
+        "text",
+        "time",
+        "url",
+    )
+}
+TEXTAREA = "django/forms/widgets/textarea.html"
 
 
 def _as_text(value) -> str:
@@ -54,10 +80,36 @@ def render_select(widget: dict, context: Context) -> str | None:
     return "".join(parts)
 
 
+def render_input(widget: dict, context: Context) -> str:
+    """input.html (the renderer strips what a template ends with)."""
+    value = widget["value"]
+    shown = "" if value is None else f' value="{_as_text(value)}"'
+    return (
+        f'<input type="{render_value_in_context(widget["type"], context)}"'
+        f' name="{render_value_in_context(widget["name"], context)}"'
+        f"{shown}{_attrs(widget['attrs'])}>"
+    )
+
+
+def render_textarea(widget: dict, context: Context) -> str:
+    """textarea.html: the value on the line after the tag, as the template writes it."""
+    value = widget["value"]
+    text = render_value_in_context(value, context) if value else ""
+    return (
+        f'<textarea name="{render_value_in_context(widget["name"], context)}"'
+        f"{_attrs(widget['attrs'])}>\n{text}</textarea>"
+    )
+
+
 class FormRenderer(DjangoTemplates):
     def render(self, template_name, context, request=None):
+        # Every value written below is escaped; Widget.render marks the result safe.
         if template_name == SELECT:
             html = render_select(context["widget"], Context(autoescape=True))
             if html is not None:
-                return html  # every value in it is escaped; Widget.render marks it safe
+                return html
+        elif template_name in INPUTS:
+            return render_input(context["widget"], Context(autoescape=True))
+        elif template_name == TEXTAREA:
+            return render_textarea(context["widget"], Context(autoescape=True))
         return super().render(template_name, context, request)
