@@ -14,7 +14,8 @@ register = template.Library()
 def time_left(due, days_left) -> str:
     """`{% time_left task.due_date task.days_left %}` (`days_left` from
     `followups.selectors.mark_time_left`): 已逾期N个工作日 past the date, 今日到期 on it,
-    剩余N个工作日 before it (剩余不足1个工作日 when only days off lie between); nothing when the deadline no longer runs (`days_left` None)."""
+    剩余N个工作日 before it (剩余不足1个工作日 when only days off lie between); nothing when
+    the deadline no longer runs (`days_left` None)."""
     if due is None or days_left is None:
         return ""
     today = timezone.localdate()
