@@ -351,6 +351,33 @@ def test_a_file_is_built_once_and_changes_as_soon_as_an_item_is_published_or_wit
     assert fetch(json_url("proposals", "?year=2025"))[0] == []
 
 
+def test_a_damaged_cache_or_an_unwritable_disk_still_serves_the_file(client, world, tmp_path):
+    """The "files" cache on disk only saves work: a damaged cached file is built again, and
+    a folder that cannot be written (here a path through a regular file) serves the file
+    uncached."""
+    from django.test import override_settings
+
+    answered(world, title="关于加装电梯的建议")
+    folder = tmp_path / "files"
+    on_disk = {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache"}
+    with override_settings(CACHES={"default": {}, "files": {**on_disk, "LOCATION": folder}}):
+        first = client.get(json_url("proposals"))
+        [cached] = list(folder.iterdir())
+        cached.write_bytes(b"not a cache file")
+        again = client.get(json_url("proposals"))
+        assert again.status_code == 200
+        assert read_json(again)["items"] == read_json(first)["items"]
+    blocked = tmp_path / "a-file"
+    blocked.write_text("x")
+    with override_settings(
+        CACHES={"default": {}, "files": {**on_disk, "LOCATION": blocked / "files"}}
+    ):
+        for url in (json_url("proposals"), csv_url("proposals")):
+            response = client.get(url)
+            assert response.status_code == 200, url
+            assert "关于加装电梯的建议" in response.content.decode("utf-8-sig")
+
+
 @pytest.mark.parametrize(
     "query", ["?year=abc", "?year=1800", "?year=99999", "?org=x", "?org=-1", "?org=999999"]
 )

@@ -11,6 +11,9 @@ import csv
 import hashlib
 import io
 import json
+import logging
+import pickle
+import zlib
 
 from django.core.cache import caches
 from django.core.exceptions import BadRequest
@@ -27,6 +30,8 @@ from xieshang.core.params import id_param, year_param
 from xieshang.orgs.models import Organisation
 
 from . import opendata
+
+logger = logging.getLogger(__name__)
 
 
 def _dataset(key: str) -> opendata.Dataset:
@@ -79,11 +84,19 @@ def _file(request, dataset: opendata.Dataset, ext: str, build) -> bytes:
         )
     )
     key = "opendata:" + hashlib.sha256(name.encode()).hexdigest()
-    cache = caches["files"]
-    body = cache.get(key)
+    # The cache only saves work: a damaged file or a full or unwritable disk is logged and
+    # the file built as if nothing were cached, never a 500 for the reader.
+    try:
+        body = caches["files"].get(key)
+    except (OSError, EOFError, ValueError, zlib.error, pickle.UnpicklingError) as exc:
+        logger.warning("open data: cached %s unreadable, built again: %r", dataset.key, exc)
+        body = None
     if body is None:
         body = build(_items(request, dataset, org, year))
-        cache.set(key, body)
+        try:
+            caches["files"].set(key, body)
+        except OSError as exc:
+            logger.warning("open data: %s not cached: %r", dataset.key, exc)
     return body
 
 
