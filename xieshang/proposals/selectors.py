@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from xieshang.core import access
 from xieshang.members.models import Member, Membership
+from xieshang.orgs.models import Department
 from xieshang.textsim import search as text_search
 
 from . import policies
@@ -209,6 +210,14 @@ def review_queue(user) -> QuerySet:
         .prefetch_related(Prefetch("signers", queryset=Signer.objects.select_related("member")))
         .order_by("submitted_at", "id")
     )
+
+
+def assignable_departments(user) -> QuerySet:
+    """The active units the user may assign proposals to (the board's and the proposal
+    page's pickers search within them)."""
+    return Department.objects.filter(
+        organisation__in=access.organisations(user, "proposals.assign"), is_active=True
+    ).order_by("sort_order", "name")
 
 
 def assignment_board(user) -> QuerySet:
