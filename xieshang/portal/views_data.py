@@ -63,7 +63,7 @@ def _items(request, dataset: opendata.Dataset, org, year) -> list[dict]:
 
 def _file(request, dataset: opendata.Dataset, ext: str, build) -> bytes:
     """The file's body, built by `build(rows)` once for a state of its rows and kept in the
-    "files" cache (anyone may ask for a province's 5,000 rows again and again: 2.7 s and
+    "files" cache (anyone may ask for a province's 5,000 rows again and again: ~2 s and
     ~85,000 objects a time). The key holds the rows' summary (count, latest change, keys),
     so a publication or a withdrawal is a new file at once, and the address the links are
     written with and the language of the headers."""
