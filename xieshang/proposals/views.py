@@ -9,6 +9,7 @@ re-renders the page (status 400) with the user's input and the service's message
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from operator import attrgetter
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -66,10 +67,6 @@ def _similar_rows(results) -> list[tuple[Proposal, int]]:
 
 def _member(request):
     return policies.member_of(request.user)
-
-
-def _review_due(proposal):
-    return proposal.review_due
 
 
 # --- Actions ------------------------------------------------------------------------------------
@@ -351,7 +348,9 @@ def _render_detail(
     # How long the review or each department's handling has left ({% time_left %}). One
     # calendar read: a proposal under review has no assignment in handling.
     followups_selectors.mark_time_left(
-        [proposal], running=lambda p: p.status == Proposal.Status.SUBMITTED, due=_review_due
+        [proposal],
+        running=lambda p: p.status == Proposal.Status.SUBMITTED,
+        due=attrgetter("review_due"),
     )
     followups_selectors.mark_time_left(
         assignments,

@@ -3,6 +3,7 @@ the annual assignment meeting, the overdue list and the key proposals (the chair
 meeting approves them). A proposal's own page and its actions are in `views`."""
 
 from dataclasses import dataclass
+from operator import attrgetter
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -29,15 +30,12 @@ PAGE_SIZE = 50
 BOARD_PAGE_SIZE = 30
 
 
-def _review_due(proposal):
-    return proposal.review_due
-
-
 @login_required
 def review_queue(request):
     access.require(request.user, "proposals.review")
     page = paginate(request, selectors.review_queue(request.user), PAGE_SIZE)
-    followups_selectors.mark_time_left(page.object_list, running=_review_due, due=_review_due)
+    review_due = attrgetter("review_due")
+    followups_selectors.mark_time_left(page.object_list, running=review_due, due=review_due)
     return render(
         request, "proposals/review_queue.html", {"page": page, "today": timezone.localdate()}
     )
