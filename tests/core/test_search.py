@@ -236,6 +236,29 @@ def test_short_long_and_empty_queries(world, client):
     assert headings(body) == []
 
 
+def test_nothing_with_every_word_offers_the_words_that_find_something_alone(world, client):
+    w = world
+    w.proposal("关于增设社区助餐点的建议")
+    w.proposal("关于老年人助餐补贴的建议", org=w.b)  # another district: out of scope
+    client.force_login(w.office)
+    response, body = results(client, "老年人助餐")
+    assert response.status_code == 200 and headings(body) == []
+    assert "没有同时包含“老年人助餐”中全部词语的内容" in body
+    offered = re.findall(r'<a [^>]*href="/search/\?q=([^"]+)"[^>]*>([^<]+)</a>', body)
+    # 老年人 alone finds only the other district's proposal: not offered.
+    assert [word for _, word in offered] == ["助餐"]
+    response, body = results(client, "助餐")
+    assert headings(body) == ["提案"] and "关于增设社区助餐点的建议" in body
+    # The other district's office finds both words in one proposal: nothing to narrow.
+    client.force_login(w.office_b)
+    body = results(client, "老年人助餐")[1]
+    assert "关于老年人助餐补贴的建议" in body and 'id="search-narrower"' not in body
+    # No word finds anything alone: the plain message, no suggestions.
+    client.force_login(w.office)
+    body = results(client, "火星探测卫星")[1]
+    assert "没有找到与“火星探测卫星”相关的内容" in body and 'id="search-narrower"' not in body
+
+
 def test_anonymous_goes_to_login(client):
     response = client.get(reverse("search"), {"q": "电梯"})
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]

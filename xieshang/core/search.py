@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 QUERY_MIN = 2
 QUERY_MAX = 50
 PER_KIND = 10
+# When nothing matches every word, this many of the query's words are tried alone.
+SPLIT_MAX = 4
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,8 @@ class Provider:
 
 
 _providers: dict[str, Provider] = {}
+# How a query falls into words (textsim registers its segmenter); core only splits on spaces.
+_splitter: Callable[[str], list[str]] = str.split
 
 
 def register(kind: str, label, *, order: int = 50) -> Callable:
@@ -85,3 +89,30 @@ def search(user, query: str, *, limit: int = PER_KIND) -> list[Group]:
             )
         )
     return groups
+
+
+def set_splitter(splitter: Callable[[str], list[str]]) -> None:
+    """The text index's app tells how it splits a query into the words it looks up."""
+    global _splitter
+    _splitter = splitter
+
+
+def finds_anything(user, query: str) -> bool:
+    """Whether any kind the user may search has at least one hit; stops at the first."""
+    for provider in providers():
+        found = provider.find(user, query, 0)
+        if found is not None and found.hits:
+            return True
+    return False
+
+
+def narrower_words(user, query: str) -> list[str]:
+    """For a query that found nothing: those of its words that find something alone.
+
+    The search asks for every word ("老年人助餐" is 老年人 AND 助餐); a user who gets nothing
+    should not have to guess which word to drop. Only on the empty page: each word costs
+    the providers' queries again, up to the first hit."""
+    words = [w for w in dict.fromkeys(_splitter(query)) if len(w) >= QUERY_MIN]
+    if len(words) < 2:
+        return []
+    return [w for w in words[:SPLIT_MAX] if finds_anything(user, w)]

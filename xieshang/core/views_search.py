@@ -22,4 +22,6 @@ def search(request):
         context["groups"] = registry.search(request.user, query)
         context["searched"] = True
         context["total"] = sum(len(g.hits) for g in context["groups"])
+        if not context["total"]:
+            context["narrower"] = registry.narrower_words(request.user, query)
     return render(request, "core/search.html", context)

@@ -13,9 +13,12 @@ class TextsimConfig(AppConfig):
         # Each app's `search_index.py` declares what it puts in the text index.
         autodiscover_modules("search_index")
 
-        from xieshang.core import warmup
+        from xieshang.core import search, warmup
 
+        from .search import index_terms
         from .text import segment
+
+        search.set_splitter(lambda query: index_terms(query) or [])
 
         # jieba's dictionary takes about a second to build: before the first request.
         warmup.register(lambda: segment("政协委员提案"))
