@@ -244,7 +244,7 @@ def test_nothing_with_every_word_offers_the_words_that_find_something_alone(worl
     response, body = results(client, "老年人助餐")
     assert response.status_code == 200 and headings(body) == []
     assert "没有同时包含“老年人助餐”中全部词语的内容" in body
-    offered = re.findall(r'<a [^>]*href="/search/\?q=([^"]+)"[^>]*>([^<]+)</a>', body)
+    offered = re.findall(r'<a [^>]*href="\?q=([^"]+)"[^>]*>([^<]+)</a>', body)
     # 老年人 alone finds only the other district's proposal: not offered.
     assert [word for _, word in offered] == ["助餐"]
     response, body = results(client, "助餐")

@@ -164,6 +164,21 @@ def test_the_list_searches_by_words_and_pages(client, world):
     assert "第 2 / 2 页" in page2
 
 
+def test_nothing_with_every_word_offers_the_words_that_find_answers_alone(client, world):
+    answered(world, title="关于增设社区托育点的建议", facts="婴幼儿托育服务供给不足。")
+    url = reverse("portal:proposals")
+    page = client.get(url, {"q": "托育 殡葬改革"}).content.decode()
+    assert "没有找到符合条件的提案答复" in page
+    assert re.findall(r'href="\?q=([^"]+)"[^>]*>([^<]+)</a>', page) == [
+        ("%E6%89%98%E8%82%B2", "托育")
+    ]
+    # A word found only in an unpublished proposal is not offered: the portal's rows only.
+    answered(world, title="关于殡葬改革的建议", published=False)
+    page = client.get(url, {"q": "托育 殡葬改革"}).content.decode()
+    assert [w for _, w in re.findall(r'href="\?q=([^"]+)"[^>]*>([^<]+)</a>', page)] == ["托育"]
+    assert 'id="search-narrower"' not in client.get(url, {"q": "殡葬改革"}).content.decode()
+
+
 def test_the_list_finds_an_answer_by_its_proposal_number(client, world):
     # The fixture numbers proposals as the product does: the serial with the series' text.
     first = answered(world, serial=1)

@@ -2,6 +2,8 @@
 of it ("平时提案第0146号", "第0146号") or without the zero padding ("第146号"), in the list,
 its total and the header search; a number is not cut into words the index cannot find."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -48,3 +50,21 @@ def test_the_header_search_finds_it_too(client, world, numbered):
     client.force_login(world.reviewer)
     page = client.get(reverse("search"), {"q": "平时提案第0146号"}).content.decode()
     assert "养老助餐" in page and "课后服务" not in page
+
+
+def test_a_list_with_nothing_for_every_word_offers_each_word_with_the_filters_kept(
+    client, world, numbered
+):
+    client.force_login(world.reviewer)
+    url = reverse("proposals:index")
+    page = client.get(url, {"q": "养老助餐 殡葬改革", "status": "submitted"}).content.decode()
+    assert "共找到 0 件" in page
+    links = re.findall(r'id="search-narrower">.*?</p>', page, re.S)[0]
+    offered = re.findall(r'href="\?([^"]+)"[^>]*>([^<]+)</a>', links)
+    assert [word for _, word in offered] == ["养老", "助餐"]
+    assert all("status=submitted" in query for query, _ in offered)
+    followed = client.get(url + "?" + offered[1][0].replace("&amp;", "&")).content.decode()
+    assert "共找到 1 件" in followed and "养老助餐" in followed
+    # Under another status filter the words find nothing alone either: nothing offered.
+    page = client.get(url, {"q": "养老助餐 殡葬改革", "status": "closed"}).content.decode()
+    assert 'id="search-narrower"' not in page

@@ -106,13 +106,18 @@ def finds_anything(user, query: str) -> bool:
     return False
 
 
-def narrower_words(user, query: str) -> list[str]:
-    """For a query that found nothing: those of its words that find something alone.
+def narrower(query: str, finds: Callable[[str], bool]) -> list[str]:
+    """For a query that found nothing: those of its words for which `finds(word)` is true.
 
-    The search asks for every word ("老年人助餐" is 老年人 AND 助餐); a user who gets nothing
-    should not have to guess which word to drop. Only on the empty page: each word costs
-    the providers' queries again, up to the first hit."""
+    A search asks for every word ("老年人助餐" is 老年人 AND 助餐); a user who gets nothing
+    should not have to guess which word to drop. Only for an empty result: each word costs
+    its search again. A list passes its own search (same scope and filters)."""
     words = [w for w in dict.fromkeys(_splitter(query)) if len(w) >= QUERY_MIN]
     if len(words) < 2:
         return []
-    return [w for w in words[:SPLIT_MAX] if finds_anything(user, w)]
+    return [w for w in words[:SPLIT_MAX] if finds(w)]
+
+
+def narrower_words(user, query: str) -> list[str]:
+    """`narrower` for the header search: the words that find anything the user may see."""
+    return narrower(query, lambda word: finds_anything(user, word))

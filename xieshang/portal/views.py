@@ -9,6 +9,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
+from xieshang.core import search
 from xieshang.core.params import paginate
 from xieshang.proposals.selectors import matching
 from xieshang.proposals.services import outcome_categories
@@ -49,10 +50,16 @@ def proposal_list(request):
         qs = matching(qs, query, SEARCH_FIELDS)
     status = 200 if not form.is_bound or form.is_valid() else 400
     page = paginate(request, qs.order_by("-published_at", "-id"), PAGE_SIZE)
+    narrower = []
+    if query and not page.paginator.count:
+        published = selectors.published_proposals()
+        narrower = search.narrower(
+            query, lambda word: matching(published, word, SEARCH_FIELDS).exists()
+        )
     return render(
         request,
         "portal/proposal_list.html",
-        {"form": form, "page": page, "query": query},
+        {"form": form, "page": page, "query": query, "narrower": narrower},
         status=status,
     )
 

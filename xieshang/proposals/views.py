@@ -22,7 +22,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from xieshang.core import access, exports, files
+from xieshang.core import access, exports, files, search
 from xieshang.core.audit import StaleEdit, TransitionError, history
 from xieshang.core.forms import add_service_errors
 from xieshang.core.params import paginate
@@ -652,6 +652,11 @@ def index(request):
         PAGE_SIZE,
         count=lambda: selectors.proposal_count(user, status=status, q=q),
     )
+    narrower = []
+    if q and not page.paginator.count:
+        narrower = search.narrower(
+            q, lambda word: selectors.proposal_count(user, status=status, q=word) > 0
+        )
     return render(
         request,
         "proposals/index.html",
@@ -659,6 +664,7 @@ def index(request):
             "page": page,
             "status": status,
             "q": q,
+            "narrower": narrower,
             # Drafts are their authors' own: 草稿 is offered only to a user who writes them.
             "statuses": [
                 (value, label)
