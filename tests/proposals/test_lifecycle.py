@@ -366,6 +366,68 @@ def test_answers_are_published_twenty_working_days_later_unless_opted_out(world)
     assert shown.published_at is not None and hidden.published_at is None
 
 
+def test_publication_is_due_exactly_when_the_working_days_have_passed_at_any_volume(world):
+    """publish_due decides for every waiting answer at once, against the calendar's own
+    add_working_days (holidays, a make-up working Saturday, answers sent on days off), in a
+    number of queries that does not grow with the number waiting."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from xieshang.core import calendar
+    from xieshang.core.models import CalendarDay
+
+    CalendarDay.objects.create(date=dt.date(2026, 4, 8), is_working_day=False, note="本地假日")
+    CalendarDay.objects.create(date=dt.date(2026, 4, 11), is_working_day=True, note="调休上班")
+    today = dt.date(2026, 4, 27)
+    sent_days = [dt.date(2026, 3, 20) + dt.timedelta(days=3 * i) for i in range(12)]
+    proposals = [accepted(world, title=f"关于第{i}件事的建议") for i in range(len(sent_days))]
+    for proposal, sent_on in zip(proposals, sent_days, strict=True):
+        (lead,) = services.proposal_assign(
+            proposal=proposal, actor=world.reviewer, lead=world.housing
+        )
+        services.answer_submit(
+            assignment=lead,
+            actor=world.housing_clerk,
+            category="A",
+            text="已办理。",
+            signed_by="王局长",
+            contact_person="赵科长",
+            contact_phone="0371-12345678",
+        )
+        sent_at = timezone.make_aware(dt.datetime.combine(sent_on, dt.time(16, 0)))
+        Answer.objects.filter(assignment__proposal=proposal).update(sent_at=sent_at)
+    expected = {
+        p.pk
+        for p, sent_on in zip(proposals, sent_days, strict=True)
+        if calendar.add_working_days(sent_on, 20) <= today
+    }
+    assert 0 < len(expected) < len(proposals)  # some due, some not yet
+
+    def run(n):
+        Proposal.objects.update(published_at=None)
+        Proposal.objects.exclude(pk__in=[p.pk for p in proposals[:n]]).update(
+            status=Proposal.Status.ASSIGNED
+        )
+        Proposal.objects.filter(pk__in=[p.pk for p in proposals[:n]]).update(
+            status=Proposal.Status.ANSWERED
+        )
+        with CaptureQueriesContext(connection) as queries:
+            published = services.publish_due(today=today)
+        return published, len(queries)
+
+    few, few_queries = run(6)
+    published, many_queries = run(12)
+    assert published == len(expected) and few == len(expected & {p.pk for p in proposals[:6]})
+    assert many_queries == few_queries
+    assert set(
+        Proposal.objects.filter(published_at__isnull=False).values_list("pk", flat=True)
+    ) == (expected)
+    events = Event.objects.filter(verb="proposal.publish").values_list("object_id", flat=True)
+    assert sorted(map(int, events)) == sorted(
+        [pk for pk in expected if pk in {p.pk for p in proposals[:6]}] + list(expected)
+    )
+
+
 @pytest.mark.clause("C4.7")
 def test_a_units_answer_to_an_instruction_on_a_key_proposal_reaches_its_proposers(world, client):
     from xieshang.core.models import Notification
