@@ -68,3 +68,19 @@ def test_a_list_with_nothing_for_every_word_offers_each_word_with_the_filters_ke
     # Under another status filter the words find nothing alone either: nothing offered.
     page = client.get(url, {"q": "养老助餐 殡葬改革", "status": "closed"}).content.decode()
     assert 'id="search-narrower"' not in page
+
+
+def test_a_city_list_names_the_district_of_each_row_and_a_district_list_does_not(
+    client, world, numbered
+):
+    from tests.factories import user_with_role
+    from xieshang.orgs.models import Role
+
+    url = reverse("proposals:index")
+    client.force_login(world.reviewer)  # the district's own committee: its own series only
+    assert "示范区政协" not in client.get(url).content.decode()
+    client.force_login(user_with_role(Role.OFFICE, world.city))
+    page = client.get(url).content.decode()
+    rows = re.findall(r"<tr>.*?</tr>", page, re.S)
+    interim = next(row for row in rows if "养老助餐" in row)
+    assert '<div class="small text-secondary">示范区政协</div>' in interim
