@@ -84,3 +84,24 @@ def test_a_city_list_names_the_district_of_each_row_and_a_district_list_does_not
     rows = re.findall(r"<tr>.*?</tr>", page, re.S)
     interim = next(row for row in rows if "养老助餐" in row)
     assert '<div class="small text-secondary">示范区政协</div>' in interim
+
+
+def test_the_city_overdue_list_and_follow_up_queue_name_the_district_too(client, world):
+    import datetime as dt
+
+    from tests.factories import user_with_role
+    from tests.proposals.conftest import accepted
+    from xieshang.orgs.models import Role
+    from xieshang.proposals import services
+
+    proposal = accepted(world)
+    (lead,) = services.proposal_assign(proposal=proposal, actor=world.reviewer, lead=world.housing)
+    lead.task.due_date = dt.date(2020, 1, 6)
+    lead.task.save(update_fields=["due_date"])
+    city_office = user_with_role(Role.OFFICE, world.city)
+    for user, shown in ((world.reviewer, False), (city_office, True)):
+        client.force_login(user)
+        for url in (reverse("proposals:overdue"), reverse("followups:queue")):
+            page = client.get(url).content.decode()
+            assert "区住房和城乡建设局" in page, url
+            assert ('<div class="small text-secondary">示范区政协</div>' in page) is shown, url

@@ -242,7 +242,7 @@ def overdue_assignments(user, today: dt.date | None = None) -> QuerySet:
         .filter(
             proposal__in=access.scope(Proposal.objects.all(), user, "proposals.view").values("pk")
         )
-        .select_related("proposal__first_proposer", "department", "task")
+        .select_related("proposal__first_proposer", "proposal__organisation", "department", "task")
         .order_by("task__due_date", "id")
     )
 

@@ -665,9 +665,6 @@ def index(request):
             "status": status,
             "q": q,
             "narrower": narrower,
-            # A city's or a province's list mixes its districts' series (each has its own
-            # 第0001号): a row of another organisation than the user's names it.
-            "home_organisation_id": getattr(access.home_organisation(user), "pk", None),
             # Drafts are their authors' own: 草稿 is offered only to a user who writes them.
             "statuses": [
                 (value, label)

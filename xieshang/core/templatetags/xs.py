@@ -5,7 +5,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from xieshang.core import calendar, pii
+from xieshang.core import access, calendar, pii
 from xieshang.core.audit import state_label, verb_label
 from xieshang.core.text import chinese_date, chinese_datetime, chinese_number
 
@@ -48,6 +48,18 @@ def current_page(context, url: str, exact: bool = False) -> str:
     if path == url or (not exact and path.startswith(url)):
         return mark_safe(' aria-current="page"')
     return ""
+
+
+@register.simple_tag(takes_context=True)
+def elsewhere(context, organisation) -> str:
+    """The organisation's name on a line of its own when it is not the user's own: a city's
+    or a province's list mixes its districts' rows, whose numbers (第0001号) and unit names
+    (区教育局) repeat in every district. Nothing for a row of the user's own organisation."""
+    request = context.get("request")
+    home = access.home_organisation(request.user) if request is not None else None
+    if organisation is None or home is None or organisation.pk == home.pk:
+        return ""
+    return format_html('<div class="small text-secondary">{}</div>', organisation.name)
 
 
 @register.filter
