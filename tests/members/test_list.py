@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -96,9 +98,18 @@ def test_it_shows_a_city_clerk_the_members_of_its_districts(client):
     b.member("李乙")
     elsewhere.member("钱外")
     client.force_login(city.clerk)
-    assert sorted(names_on_page(client.get(reverse("members:list")))) == sorted(
-        ["赵市", "王甲", "李乙"]
-    )
+    response = client.get(reverse("members:list"))
+    assert sorted(names_on_page(response)) == sorted(["赵市", "王甲", "李乙"])
+    # Each district's member says which committee they sit on; the city's own do not.
+    rows = {
+        name: row
+        for row in re.findall(r"<tr>.*?</tr>", response.content.decode(), re.S)
+        for name in ("赵市", "王甲", "李乙")
+        if name in row
+    }
+    assert '<div class="small text-secondary">甲区政协</div>' in rows["王甲"]
+    assert '<div class="small text-secondary">乙区政协</div>' in rows["李乙"]
+    assert "示范市政协" not in rows["赵市"]
 
 
 def test_it_masks_phones_for_a_role_without_pii_permission(client):
