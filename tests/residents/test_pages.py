@@ -449,3 +449,15 @@ def test_each_action_form_has_its_own_ids_and_a_refused_one_keeps_its_errors_to_
     settle = re.search(r'id="act-settle".*?</form>', body, re.S).group(0)
     assert "invalid-feedback" in schedule
     assert "invalid-feedback" not in settle
+
+
+def test_the_queue_names_the_district_only_for_a_city_that_mixes_several(client, world):
+    raise_issue(world)  # 东门社区 of 城关街道
+    raise_issue(world, organisation=world["street2"], title="雨水井盖破损")
+    note = '<div class="small text-secondary">示范区政协</div>'
+    url = reverse("residents:queue")
+    for who, rows_named in (("liaison", 0), ("office", 0), ("city_office", 2)):
+        client.force_login(world[who])
+        page = client.get(url).content.decode()
+        assert "小区门口路灯不亮" in page, who
+        assert page.count(note) == rows_named, who

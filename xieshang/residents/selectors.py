@@ -34,7 +34,8 @@ QUEUE_STATES = [
 
 
 def _base(qs: QuerySet) -> QuerySet:
-    return qs.select_related("organisation", "organisation__parent", "department", "task")
+    # The grandparent: a community's district, named on a city's or province's rows.
+    return qs.select_related("organisation__parent__parent", "department", "task")
 
 
 def queue(user, *, state: str = "waiting", today: dt.date | None = None) -> QuerySet:

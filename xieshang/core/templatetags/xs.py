@@ -52,12 +52,16 @@ def current_page(context, url: str, exact: bool = False) -> str:
 
 @register.simple_tag(takes_context=True)
 def elsewhere(context, organisation) -> str:
-    """The organisation's name on a line of its own when it is not the user's own: a city's
-    or a province's list mixes its districts' rows, whose numbers (第0001号) and unit names
-    (区教育局) repeat in every district. Nothing for a row of the user's own organisation."""
+    """The organisation's name on a line of its own when it lies below the user's own: a
+    city's or a province's list mixes its districts' rows, whose numbers (第0001号), unit
+    names (区教育局) and streets (城关街道) repeat in every district. Nothing for a row of
+    the user's own organisation or of one above it (a street's liaison reads its district's
+    items)."""
     request = context.get("request")
     home = access.home_organisation(request.user) if request is not None else None
-    if organisation is None or home is None or organisation.pk == home.pk:
+    if organisation is None or home is None:
+        return ""
+    if organisation.pk == home.pk or organisation.pk in home.ancestor_ids():
         return ""
     return format_html('<div class="small text-secondary">{}</div>', organisation.name)
 
