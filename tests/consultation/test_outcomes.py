@@ -1,4 +1,5 @@
 import datetime as dt
+import re
 
 import pytest
 import time_machine
@@ -269,3 +270,31 @@ def test_a_draft_outcome_is_revised_before_it_is_sent_and_not_after(world, clien
             title="改",
             body="改",
         )
+
+
+def test_a_city_offices_lists_name_the_district_of_each_row(world, client):
+    from django.urls import reverse
+
+    from tests.factories import user_with_role
+    from xieshang.orgs.models import Role
+
+    world.topic()
+    activity = held_activity(world)
+    outcome = services.outcome_create(
+        activity=activity,
+        actor=world.office,
+        kind=Outcome.Kind.BULLETIN,
+        title="经济界界别协商专报",
+        body="一、……",
+    )
+    services.outcome_submit(outcome=outcome, actor=world.office)
+    note = '<div class="small text-secondary">示范区政协</div>'
+    pages = ["consultation:topics", "consultation:activities", "consultation:outcomes"]
+    for user, named in ((world.office, False), (user_with_role(Role.OFFICE, world.city), True)):
+        client.force_login(user)
+        for name in pages:
+            page = client.get(reverse(name)).content.decode()
+            assert (note in page) is named, (name, user)
+        dashboard = client.get(reverse("consultation:dashboard") + "?year=2026").content.decode()
+        awaiting = re.search(r'id="awaiting-outcomes".*?</ul>', dashboard, re.S).group(0)
+        assert "经济界界别协商专报" in awaiting and (note in awaiting) is named
