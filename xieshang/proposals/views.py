@@ -654,8 +654,9 @@ def index(request):
     )
     narrower = []
     if q and not page.paginator.count:
+        # exists(), not the count: a province office's common word counts in 150 ms.
         narrower = search.narrower(
-            q, lambda word: selectors.proposal_count(user, status=status, q=word) > 0
+            q, lambda word: selectors.proposal_list(user, status=status, q=word).exists()
         )
     return render(
         request,
