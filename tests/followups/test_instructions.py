@@ -236,6 +236,27 @@ def test_the_supervising_office_lists_instructions_by_state_and_kind(client, dis
     assert "甲批示" not in html and "乙批示" not in html
 
 
+def test_a_city_supervisor_reads_whose_instruction_each_row_is(client, district):
+    d = district
+    with time_machine.travel(MORNING):
+        services.instruction_record(
+            item=_key_proposal(d["org"]),
+            actor=d["committee"],
+            instructed_on=dt.date(2026, 3, 2),
+            text="甲批示：抓紧办理。",
+            departments=[d["housing"]],
+            leader="王书记",
+            level="district",
+            working_days=5,
+        )
+    note = '<div class="small text-secondary">示范区政协</div>'
+    city_supervisor = user_with_role(Role.SUPERVISOR, d["org"].parent, full_name="市督查办")
+    for user, named in ((d["supervisor"], False), (city_supervisor, True)):
+        client.force_login(user)
+        html = client.get("/followups/instructions/").content.decode()
+        assert "甲批示" in html and (note in html) is named
+
+
 @pytest.mark.clause("C4.7")
 def test_a_unit_named_beside_another_links_only_its_own_task(client, district):
     d = district
