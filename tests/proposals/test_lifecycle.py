@@ -7,7 +7,7 @@ import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from tests.proposals.conftest import PROPOSAL_TEXT, accepted, draft, submitted
+from tests.proposals.conftest import PROPOSAL_TEXT, accepted, answered, draft, submitted
 from xieshang.core.audit import TransitionError, history
 from xieshang.core.models import Event, Notification
 from xieshang.duty.models import DutyKind, DutyRecord
@@ -380,20 +380,8 @@ def test_publication_is_due_exactly_when_the_working_days_have_passed_at_any_vol
     CalendarDay.objects.create(date=dt.date(2026, 4, 11), is_working_day=True, note="调休上班")
     today = dt.date(2026, 4, 27)
     sent_days = [dt.date(2026, 3, 20) + dt.timedelta(days=3 * i) for i in range(12)]
-    proposals = [accepted(world, title=f"关于第{i}件事的建议") for i in range(len(sent_days))]
+    proposals = [answered(world, title=f"关于第{i}件事的建议") for i in range(len(sent_days))]
     for proposal, sent_on in zip(proposals, sent_days, strict=True):
-        (lead,) = services.proposal_assign(
-            proposal=proposal, actor=world.reviewer, lead=world.housing
-        )
-        services.answer_submit(
-            assignment=lead,
-            actor=world.housing_clerk,
-            category="A",
-            text="已办理。",
-            signed_by="王局长",
-            contact_person="赵科长",
-            contact_phone="0371-12345678",
-        )
         sent_at = timezone.make_aware(dt.datetime.combine(sent_on, dt.time(16, 0)))
         Answer.objects.filter(assignment__proposal=proposal).update(sent_at=sent_at)
     expected = {

@@ -4,7 +4,7 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Max
 from django.utils import timezone
 
 from xieshang.core import calendar
@@ -35,10 +35,9 @@ def publish_due(*, today: dt.date | None = None) -> int:
 
     Set-based, whatever the number waiting: one query for the candidates with their last
     sent answer, one for the publication delay of their organisations, one for the
-    calendar, then per CHUNK due
-    one locking read, one UPDATE and one INSERT of audit rows (a province in answer season
-    has thousands waiting out the delay; the first run after importing history publishes
-    thousands: 81 s one by one)."""
+    calendar, then per CHUNK due one locking read, one UPDATE and one INSERT of audit rows
+    (a province in answer season has thousands waiting out the delay; the first run after
+    importing history publishes thousands: 81 s one by one)."""
     today = today or _today()
     candidates = list(
         Proposal.objects.filter(
@@ -48,12 +47,7 @@ def publish_due(*, today: dt.date | None = None) -> int:
             proposer_opt_out=False,
             office_withheld=False,
         )
-        .annotate(
-            last_sent=Max(
-                "assignments__answers__sent_at",
-                filter=Q(assignments__answers__sent_at__isnull=False),
-            )
-        )
+        .annotate(last_sent=Max("assignments__answers__sent_at"))  # MAX skips unsent ones
         .filter(last_sent__isnull=False)
         .select_related("organisation")
         .order_by("pk")
