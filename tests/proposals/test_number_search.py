@@ -105,3 +105,7 @@ def test_the_city_overdue_list_and_follow_up_queue_name_the_district_too(client,
             page = client.get(url).content.decode()
             assert "区住房和城乡建设局" in page, url
             assert ('<div class="small text-secondary">示范区政协</div>' in page) is shown, url
+            if shown:
+                # Under the title, which a phone shows, not in the department's column.
+                title_cell = re.search(r"<td[^>]*><a href=[^>]*>[^<]*</a>(.*?)</td>", page, re.S)
+                assert "示范区政协" in title_cell.group(1), url
