@@ -119,6 +119,8 @@ def test_a_scan_outside_the_sign_in_window_is_refused(client, setup):
     for r in (early, after):
         assert r.status_code == 400
         assert "现在不是签到时间" in r.content.decode()
+        # The window in the Chinese way of writing dates, not "03-16 08:00".
+        assert "本会次签到时间为 2026年3月16日 08:00 至 12:00" in r.content.decode()
     assert not Attendance.objects.exists()
 
 

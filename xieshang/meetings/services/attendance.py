@@ -77,7 +77,7 @@ def signin_by_token(
         end = timezone.localtime(sitting.end)
         raise SignInRefused(
             _("现在不是签到时间。本会次签到时间为 %(a)s 至 %(b)s。")
-            % {"a": start.strftime("%m-%d %H:%M"), "b": end.strftime("%H:%M")}
+            % {"a": chinese_datetime(start), "b": end.strftime("%H:%M")}
         )
     if Attendance.objects.filter(sitting=sitting, invitation=invitation).exists():
         raise SignInRefused(_("您已签到，无需重复签到。"))
