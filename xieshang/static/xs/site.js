@@ -75,9 +75,14 @@ document.addEventListener("submit", function (event) {
       el.type !== "submit" && el.type !== "button";
   }
 
+  // The login and second-factor pages, not every page under /accounts/ (接口令牌 is one).
+  var LOGIN = /\/accounts\/(login|2fa)\//;
+
   document.addEventListener("submit", function (event) {
     var form = event.target;
     if (!form || (form.method || "").toLowerCase() !== "post") return;
+    // The login form itself is not kept: a wrong password would come back as "restored".
+    if (LOGIN.test(location.pathname)) return;
     var fields = [];
     Array.prototype.forEach.call(form.elements, function (el) {
       if (!keepable(el)) return;
@@ -95,9 +100,6 @@ document.addEventListener("submit", function (event) {
       store.setItem(key(form), JSON.stringify(fields));
     } catch (e) { /* full: the post goes on regardless */ }
   }, true);
-
-  // The login and second-factor pages, not every page under /accounts/ (接口令牌 is one).
-  var LOGIN = /\/accounts\/(login|2fa)\//;
 
   function restore() {
     var fromLogin = LOGIN.test(document.referrer || "");
