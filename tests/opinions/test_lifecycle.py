@@ -147,6 +147,28 @@ def test_the_issue_pdf_reads_back_with_its_number_and_items(world):
     assert "张委员" in text
 
 
+def test_the_issue_pdf_keeps_each_typed_line_a_paragraph_of_its_own(world):
+    opinion = make_opinion(world["member"], office=world["office"], state=S.PUBLISHED)
+    opinion.suggestions = "1. 增设充电桩；\n2. 加强巡查。\n\n3. 明确物业责任。"
+    opinion.author_names = "张委员"
+    pdf = render_pdf(
+        "opinions/pdf/issue.html",
+        {
+            "masthead": "社情民意",
+            "doc_number": "2026年第1期",
+            "issue": opinion.issue,
+            "issuer": "示范区政协办公室",
+            "issue_date": "2026年3月2日",
+            "items": [opinion],
+        },
+    )
+    text = "".join(page.extract_text() for page in PdfReader(BytesIO(pdf)).pages)
+    lines = [line.strip() for line in text.splitlines()]
+    assert "1. 增设充电桩；" in lines
+    assert "2. 加强巡查。" in lines
+    assert "3. 明确物业责任。" in lines
+
+
 def test_reporting_upwards_puts_it_in_the_city_queue_and_the_city_can_adopt_it(world):
     office, city_office = world["office"], world["city_office"]
     opinion = make_opinion(world["member"], office=office, state=S.REPORTED)

@@ -76,6 +76,13 @@ def cnnum(value) -> str:
 
 
 @register.filter
+def paragraphs(value) -> list[str]:
+    """{% for p in text|paragraphs %}<p>{{ p }}</p>{% endfor %}: a typed text's non-empty
+    lines, each a paragraph of a printed document (its numbered points stay apart)."""
+    return [line.strip() for line in str(value or "").splitlines() if line.strip()]
+
+
+@register.filter
 def money(value) -> str:
     """{{ amount|money }} → 12,345.60: yuan with two places and thousands separators ("" for
     no value, so templates can add `|default:"—"`)."""
