@@ -264,3 +264,30 @@ def test_the_office_enters_a_members_duty_on_their_behalf(client):
     client.force_login(user_with_role(Role.OFFICE, make_org("另一区政协")))
     assert client.post(reverse("duty:entry_for_member", args=[member.pk]), data).status_code == 404
     assert DutyRecord.objects.filter(member=member).count() == 1
+
+
+@pytest.mark.clause("C3.3")
+def test_the_duty_file_lists_the_talks_and_visits_of_the_chosen_year_only(client):
+    from xieshang.members.models import MemberContact
+
+    org, _term, office, member = setting()
+    for day, topic in (
+        (dt.date(YEAR, 5, 6), "了解履职情况"),
+        (dt.date(YEAR - 1, 9, 1), "看望生病委员"),
+    ):
+        MemberContact.objects.create(
+            organisation=org,
+            member=member,
+            kind="talk",
+            date=day,
+            by_name="办公室李华",
+            topic=topic,
+        )
+    client.force_login(office)
+    url = reverse("duty:member_file", args=[member.pk])
+    this_year = client.get(url, {"year": YEAR}).content.decode()
+    assert "了解履职情况" in this_year and "看望生病委员" not in this_year
+    last_year = client.get(url, {"year": YEAR - 1}).content.decode()
+    assert "看望生病委员" in last_year and "了解履职情况" not in last_year
+    # A year with none: no section at all.
+    assert 'id="member-contacts"' not in client.get(url, {"year": YEAR - 2}).content.decode()

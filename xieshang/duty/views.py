@@ -65,8 +65,9 @@ def _file_context(request, member, year):
         "score": score,
         "groups": groups,
         "cases": member.discipline_cases.all()[:20],
-        # Talks and visits about this member only (C3.3): the file is the member's own page.
-        "contacts": contacts_of_member(member)[:50],
+        # Talks and visits about this member only (C3.3), in the chosen year like the rest
+        # of the file.
+        "contacts": contacts_of_member(member).filter(date__gte=start, date__lte=end)[:50],
     }
 
 
