@@ -321,3 +321,39 @@ def test_the_statistics_excel_writes_formulas_as_plain_text(client, world):
     wb = workbook(client.get(f"/opinions/stats/?year={year}&format=xlsx"))
     assert_no_formulas(wb)
     assert PAYLOAD in texts(wb)
+
+
+def test_the_edit_page_is_not_offered_once_the_item_cannot_be_edited(client, world):
+    submitted = make_opinion(world["member"], state=S.SUBMITTED)
+    published = make_opinion(world["member"], office=world["office"], state=S.PUBLISHED)
+    client.force_login(world["member"].user)
+    for opinion in (submitted, published):
+        response = client.get(f"/opinions/{opinion.pk}/edit/", follow=True)
+        assert response.redirect_chain[-1][0] == f"/opinions/{opinion.pk}/"
+        assert "当前状态下不能修改" in response.content.decode()
+    # The office still edits what it has not published, and not what it has.
+    client.force_login(world["office"])
+    assert client.get(f"/opinions/{submitted.pk}/edit/").status_code == 200
+    assert client.get(f"/opinions/{published.pk}/edit/").status_code == 302
+
+
+def test_submitting_from_the_edit_page_says_it_was_submitted(client, world):
+    opinion = make_opinion(world["member"])
+    client.force_login(world["member"].user)
+    response = client.post(
+        f"/opinions/{opinion.pk}/edit/",
+        {
+            "version": opinion.version,
+            "title": opinion.title,
+            "facts": "",
+            "analysis": "",
+            "suggestions": "建议增设充电桩。",
+            "source_type": "member",
+            "source_body": "",
+            "action": "submit",
+        },
+        follow=True,
+    )
+    opinion.refresh_from_db()
+    assert opinion.status == S.SUBMITTED
+    assert "已提交，请等待政协办公室审核" in response.content.decode()

@@ -46,6 +46,20 @@ def can_manage(user, opinion: Opinion) -> bool:
     return access.can(user, "opinions.manage", opinion.organisation)
 
 
+def can_edit(user, opinion: Opinion) -> bool:
+    """Authors edit their draft or returned item; the office edits any item it has not yet
+    published."""
+    if opinion.status in (Opinion.Status.DRAFT, Opinion.Status.RETURNED) and is_author(
+        user, opinion
+    ):
+        return True
+    return opinion.status in (
+        Opinion.Status.SUBMITTED,
+        Opinion.Status.RETURNED,
+        Opinion.Status.ACCEPTED,
+    ) and can_manage(user, opinion)
+
+
 def can_manage_upward(user, opinion: Opinion) -> bool:
     """The office of a node the item was reported to may adopt it and report it further."""
     return opinion.reported_to_id is not None and access.can(

@@ -120,12 +120,7 @@ def opinion_update(*, opinion: Opinion, actor, expected_version: int, **values) 
     """Edit the text. Authors edit their draft or returned item; the office edits any item
     it has not yet published. A stale edit raises `StaleEdit` (the caller keeps the input)."""
     opinion = lock(Opinion, opinion.pk)
-    author_states = (S.DRAFT, S.RETURNED)
-    office_states = (S.SUBMITTED, S.RETURNED, S.ACCEPTED)
-    allowed = (opinion.status in author_states and policies.is_author(actor, opinion)) or (
-        opinion.status in office_states and policies.can_manage(actor, opinion)
-    )
-    if not allowed:
+    if not policies.can_edit(actor, opinion):
         raise PermissionDenied
     before = {name: getattr(opinion, name) for name in EDITABLE_FIELDS}
     after = {name: values.get(name, before[name]) for name in EDITABLE_FIELDS}

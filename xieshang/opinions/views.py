@@ -103,6 +103,12 @@ def edit(request, pk: int):
     staff = policies.can_manage(request.user, opinion)
     if not (staff or policies.is_author(request.user, opinion)):
         raise Http404
+    # A POST still goes to the service, which refuses it with the text kept (the item was
+    # submitted from another window meanwhile, say); a page that could not be saved is not
+    # offered.
+    if request.method != "POST" and not policies.can_edit(request.user, opinion):
+        messages.error(request, _("当前状态下不能修改。"))
+        return redirect("opinions:detail", opinion.pk)
     form = OpinionForm(
         request.POST or None,
         instance=opinion if request.method != "POST" else Opinion.objects.get(pk=opinion.pk),
@@ -121,7 +127,9 @@ def edit(request, pk: int):
             )
             if request.POST.get("action") == "submit":
                 services.opinion_submit(opinion=opinion, actor=request.user)
-            messages.success(request, _("已保存。"))
+                messages.success(request, _("已提交，请等待政协办公室审核。"))
+            else:
+                messages.success(request, _("已保存。"))
             return redirect("opinions:detail", opinion.pk)
         except PermissionDenied:
             form.add_error(None, _("当前状态下不能修改。"))
