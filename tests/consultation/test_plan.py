@@ -238,3 +238,26 @@ def test_it_renders_the_published_plan_as_an_official_pdf(world):
     assert "抄送：中国人民政治协商会议示范区委员会" in last
     assert "中共示范区委员会办公室2026年11月20日印发" in last
     assert dt.date(2026, 11, 20) == plan.approved_on
+
+
+@pytest.mark.clause("C2.4")
+def test_the_plan_pdf_lines_up_every_months_columns_and_keeps_the_headers_whole(world):
+    from xieshang.consultation.pdf import plan_pdf
+
+    plan = world.publish(world.passing_plan())  # items in five months: five tables
+    reader = PdfReader(io.BytesIO(plan_pdf(plan)))
+    headers = ["协商议题", "协商形式", "牵头政协领导", "承办专委会", "参加部门"]
+    rows = []  # (x of the header row's first cell, the header row's text) per table
+
+    def visit(text, cm, tm, font_dict, font_size):
+        if text.startswith(headers[0]):
+            rows.append((round(tm[4] * cm[0] + tm[5] * cm[2] + cm[4], 1), text))
+
+    for page in reader.pages[1:]:
+        page.extract_text(visitor_text=visit)
+    assert len(rows) == 5
+    # Each header on one line, none broken as 牵头政协领/导 or 承办专委/会.
+    for _x, text in rows:
+        assert text.split() == headers
+    # The same column widths in every month's table: the header row starts at one place.
+    assert len({x for x, _text in rows}) == 1
