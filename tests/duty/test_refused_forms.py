@@ -84,3 +84,19 @@ def test_a_refused_entry_decision_keeps_its_note_when_a_colleague_decided_first(
     # The decided row offers no buttons that would be refused again.
     row = body.split(f'id="entry-{entry.pk}"', 1)[1].split("</tr>", 1)[0]
     assert 'value="reject"' not in row
+
+
+@pytest.mark.clause("C5.11")
+def test_a_case_decision_needs_a_result_chosen_and_keeps_the_note_typed(client):
+    office, case = _case()
+    client.force_login(office)
+    url = reverse("duty:case", args=[case.pk])
+    # The select starts on an empty choice, not on the first result (已提醒谈话).
+    page = client.get(url).content.decode()
+    assert '<option value="" selected>请选择</option>' in page
+    response = client.post(url, {"decision": "", "note": "经核实为因公缺席"})
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "请选择处理结果。" in body and "经核实为因公缺席" in body
+    assert DisciplineCase.objects.get(pk=case.pk).status == DisciplineCase.Status.OPEN
+    assert not Event.objects.filter(verb="duty.case_decide").exists()

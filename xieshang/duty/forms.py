@@ -74,9 +74,15 @@ class EntryDecisionForm(StyledForm):
 
 
 class CaseDecisionForm(StyledForm):
+    # An empty first choice: a clerk who types only the note must not record the first
+    # result (已提醒谈话) without choosing it.
     decision = forms.ChoiceField(
         label=_("处理结果"),
-        choices=[c for c in DisciplineCase.Status.choices if c[0] != DisciplineCase.Status.OPEN],
+        choices=[
+            ("", _("请选择")),
+            *[c for c in DisciplineCase.Status.choices if c[0] != DisciplineCase.Status.OPEN],
+        ],
+        error_messages={"required": _("请选择处理结果。")},
     )
     note = forms.CharField(
         label=_("处理意见"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000
