@@ -121,6 +121,9 @@ def test_the_resident_follows_the_suggestion_with_ticket_and_code(world, client)
     page = other.post(LOOKUP, {"ticket": topic.ticket.lower(), "code": code.lower()})
     assert page.status_code == 200
     assert "公园健身器材老化" in page.text and "已收到，等待审核" in page.text
+    # Copied with a dash after the year, as residents' issues are written, it still finds it.
+    dashed = f"{topic.ticket[:6]}－{topic.ticket[6:]}"
+    assert "公园健身器材老化" in other.post(LOOKUP, {"ticket": dashed, "code": code}).text
 
     wrong = other.post(LOOKUP, {"ticket": topic.ticket, "code": "AAAAAA"})
     unknown = other.post(LOOKUP, {"ticket": "YT2000999999", "code": code})
@@ -156,7 +159,8 @@ def test_the_lookup_refuses_empty_fields_in_its_own_words_and_limits_guessing(wo
         ({"description": "长" * 1501}, "情况说明请控制在1500字以内。"),
         ({"organisation": "999999"}, "请从列表中选择向哪一级政协提出。"),
         ({"organisation": "abc"}, "请从列表中选择向哪一级政协提出。"),
-        ({"phone": "12345"}, "请填写11位手机号码，或留空。"),
+        ({"phone": "12345"}, "联系电话应为手机号码或带区号的固定电话"),
+        ({"phone": "1" * 21}, "联系电话请控制在20个字符以内。"),
         ({"name": "名" * 31}, "称呼请控制在30字以内。"),
     ],
 )
@@ -197,3 +201,12 @@ def test_behind_a_trusted_proxy_each_resident_has_their_own_limit(world, client)
     assert response.status_code == 429
     response = submit(client, world, "另一位居民", HTTP_X_FORWARDED_FOR="198.51.100.8", **proxy)
     assert response.status_code == 302
+
+
+@pytest.mark.parametrize("typed", ["0571-87654321", "138-0000-1234"])
+def test_a_landline_or_a_mobile_is_a_contact_phone(world, client, typed):
+    data = {"organisation": world.district.pk, "title": "路灯不亮", "description": ""}
+    data.update({"name": "", "phone": typed, "website": ""})
+    assert client.post(URL, data).status_code == 302
+    assert Topic.objects.get().contact_phone == typed
+    assert "个人信息说明" in client.get(URL).text

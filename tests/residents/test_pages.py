@@ -461,3 +461,26 @@ def test_the_queue_names_the_district_only_for_a_city_that_mixes_several(client,
         page = client.get(url).content.decode()
         assert "小区门口路灯不亮" in page, who
         assert page.count(note) == rows_named, who
+
+
+def test_a_ticket_typed_without_its_dash_or_in_full_width_finds_the_issue(client, world):
+    issue, code = raise_issue(world)
+    plain = issue.ticket.replace("-", "")
+    assert plain != issue.ticket
+    full_width = "".join(chr(ord(ch) + 0xFEE0) for ch in issue.ticket.lower())
+    for typed in (plain, f" {plain[:6]} {plain[6:]} ", full_width):
+        fresh = client.__class__()
+        assert fresh.post(LOOKUP, {"ticket": typed, "code": code}).status_code == 302, typed
+        assert "小区门口路灯不亮" in fresh.get(LOOKUP).content.decode()
+
+
+def test_a_looked_up_issue_is_not_shown_to_the_next_person_after_a_while(client, world):
+    issue, code = raise_issue(world)
+    with time_machine.travel(dt.datetime(2026, 6, 1, 2, tzinfo=dt.UTC), tick=False):
+        assert client.post(LOOKUP, {"ticket": issue.ticket, "code": code}).status_code == 302
+        assert "小区门口路灯不亮" in client.get(LOOKUP).content.decode()
+    with time_machine.travel(dt.datetime(2026, 6, 1, 2, 14, tzinfo=dt.UTC), tick=False):
+        assert "小区门口路灯不亮" in client.get(LOOKUP).content.decode()
+    with time_machine.travel(dt.datetime(2026, 6, 1, 2, 16, tzinfo=dt.UTC), tick=False):
+        page = client.get(LOOKUP).content.decode()
+    assert "小区门口路灯不亮" not in page and "查询码" in page

@@ -15,6 +15,7 @@ from xieshang.core.forms import SafeFileField, StyledForm
 from xieshang.core.text import chinese_date
 from xieshang.core.validators import not_after_today
 from xieshang.members.models import Member
+from xieshang.members.validators import validate_phone
 from xieshang.orgs.models import ActivityGroup, Committee, Department, Organisation, Party, Sector
 
 from . import policies, selectors
@@ -70,16 +71,12 @@ class PublicTopicForm(StyledForm, forms.Form):
         required=False,
         error_messages={"max_length": _("称呼请控制在30字以内。")},
     )
-    phone = forms.RegexField(
+    phone = forms.CharField(
         label=_("联系电话"),
-        regex=r"^1\d{10}$",
         required=False,
-        max_length=11,
-        error_messages={
-            "invalid": _("请填写11位手机号码，或留空。"),
-            "max_length": _("请填写11位手机号码，或留空。"),
-        },
-        help_text=_("仅供工作人员联系您，不会公开。"),
+        max_length=20,
+        error_messages={"max_length": _("联系电话请控制在20个字符以内。")},
+        help_text=_("手机或带区号的固定电话，仅供工作人员联系您，不会公开。"),
     )
     # A field people never see: robots that fill every field are turned away.
     website = forms.CharField(required=False, widget=forms.HiddenInput)
@@ -95,6 +92,10 @@ class PublicTopicForm(StyledForm, forms.Form):
         )
         orgs = Organisation.objects.filter(level__in=["province", "city", "district"])
         self.fields["organisation"].queryset = orgs.order_by(rank, "path")
+
+    def clean_phone(self):
+        # A landline serves as well as a mobile: staff call back, nothing is texted.
+        return validate_phone(self.cleaned_data.get("phone", ""))
 
     def clean_website(self):
         if self.cleaned_data.get("website"):

@@ -14,6 +14,7 @@ wrong code exactly as an unknown ticket, and is rate-limited per client.
 
 import hmac
 import secrets
+import unicodedata
 
 from django import forms
 from django.conf import settings
@@ -41,7 +42,7 @@ def register_lookup(prefix: str, url_name: str) -> None:
 
 def lookup_elsewhere(ticket: str, url_name: str) -> str | None:
     """The url name of the lookup that answers `ticket`, if not the page `url_name`."""
-    ticket = (ticket or "").strip().upper()
+    ticket = _plain(ticket)
     for prefix, name in _LOOKUPS.items():
         if ticket.startswith(prefix) and name != url_name:
             return name
@@ -67,13 +68,29 @@ def code_matches(code: str, stored_hash: str) -> bool:
     return hmac.compare_digest(hash_code(code), stored_hash)
 
 
+def _plain(ticket: str) -> str:
+    """A typed ticket without spaces or dashes, full-width characters made plain:
+    "mq2026 － 000034" → "MQ2026000034"."""
+    ticket = unicodedata.normalize("NFKC", ticket or "").upper()
+    return "".join(ch for ch in ticket if not ch.isspace() and ch not in "-‐‑–—")
+
+
+def ticket_forms(ticket: str) -> list[str]:
+    """The ways a typed ticket may be stored: residents' issues read "MQ2026-000034", topic
+    suggestions "YT2026000020", and people copy either with or without the dash."""
+    plain = _plain(ticket)
+    if not plain:
+        return []
+    return [plain, f"{plain[:6]}-{plain[6:]}"] if len(plain) > 6 else [plain]
+
+
 def find(queryset, ticket: str, code: str, *, ticket_field="ticket", hash_field="check_code_hash"):
     """The row of `queryset` with this ticket whose code matches, or None. A wrong code and
     an unknown ticket give the same None."""
-    ticket = (ticket or "").strip().upper()
-    if not ticket:
+    forms_ = ticket_forms(ticket)
+    if not forms_:
         return None
-    obj = queryset.filter(**{ticket_field: ticket}).first()
+    obj = queryset.filter(**{f"{ticket_field}__in": forms_}).first()
     if obj is None or not code_matches(code, getattr(obj, hash_field)):
         return None
     return obj

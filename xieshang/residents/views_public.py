@@ -19,6 +19,7 @@ from django.core.exceptions import BadRequest, ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
@@ -36,6 +37,9 @@ SUBMITS_PER_HOUR = 5
 THANKS_KEY = "resident_issue_thanks"
 SENT_KEY = "resident_issue_sent"  # {form mark: ticket and code} of this browser's last sends
 LOOKUP_KEY = "resident_issue_lookup"
+# How long a looked-up issue stays on the lookup page for this browser (to read it and rate
+# the answer): a community computer or a borrowed phone shows the next person an empty form.
+LOOKUP_REMEMBERED = dt.timedelta(minutes=15)
 LOOKUP_URL = "residents_public:lookup"
 tickets.register_lookup(services.TICKET_PREFIX, LOOKUP_URL)
 
@@ -104,9 +108,13 @@ def thanks(request):
 
 
 def _issue_in_session(request) -> ResidentIssue | None:
-    pk = request.session.get(LOOKUP_KEY)
-    if not pk:
+    kept = request.session.get(LOOKUP_KEY)
+    if not isinstance(kept, dict) or not kept.get("pk"):
         return None
+    if timezone.now().timestamp() - kept.get("at", 0) > LOOKUP_REMEMBERED.total_seconds():
+        request.session.pop(LOOKUP_KEY, None)
+        return None
+    pk = kept["pk"]
     return (
         ResidentIssue.objects.select_related("organisation", "department", "platform")
         .filter(pk=pk)
@@ -167,7 +175,7 @@ def lookup(request):
             request, "residents/public/lookup.html", {"form": form, "error": error}, status=404
         )
     request.session.cycle_key()
-    request.session[LOOKUP_KEY] = issue.pk
+    request.session[LOOKUP_KEY] = {"pk": issue.pk, "at": timezone.now().timestamp()}
     return redirect("residents_public:lookup")
 
 
