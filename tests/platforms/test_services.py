@@ -111,6 +111,7 @@ def test_holding_a_session_writes_one_duty_record_per_member_present(world):
     assert session.status == S.HELD
     records = DutyRecord.objects.filter(kind=DutyKind.COMMUNITY_CONSULTATION)
     assert [r.member for r in records] == [member]
+    assert records.get().title == f"参加{platform.name}：{session.title}"
     # Correcting the record later (and any retried call) writes nothing twice.
     hold(world, session, minutes="更正后的纪要", attendance={member: "present", other: "present"})
     services._record_attendance(session, world["office"], {member: "present"})

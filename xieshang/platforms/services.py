@@ -354,7 +354,8 @@ def _record_attendance(session: PlatformSession, actor, attendance: dict) -> Non
     ]
     SessionAttendance.objects.bulk_create(rows, ignore_conflicts=True)
     day = timezone.localtime(session.starts_at).date()
-    title = _("参加%(platform)s议事会：%(title)s") % {
+    # The platform's name says what it is ("锦绣社区居民议事会", "城关街道协商议事室").
+    title = _("参加%(platform)s：%(title)s") % {
         "platform": session.platform.name,
         "title": session.title,
     }
