@@ -43,6 +43,12 @@ def int_param(
         return default
     if _INTEGER.fullmatch(raw) and minimum <= int(raw) <= maximum:
         return int(raw)
+    if maximum >= ID_MAX:
+        # The database's own bound means nothing to the reader.
+        raise BadRequest(
+            _("%(label)s（%(name)s）应为不小于 %(minimum)s 的整数。")
+            % {"label": label or _("参数"), "name": name, "minimum": minimum}
+        )
     raise BadRequest(
         _("%(label)s（%(name)s）应为 %(minimum)s 至 %(maximum)s 之间的整数。")
         % {
