@@ -80,7 +80,7 @@ format: install
 # works without it.
 messages: install
 	cd xieshang && ../$(BIN)/python ../manage.py makemessages -l en --no-obsolete --no-location
-	cd xieshang && ../$(BIN)/python ../manage.py compilemessages -l en
+	cd xieshang && ../$(BIN)/python ../manage.py compilemessages -l en -l zh_Hans
 
 clean:
 	rm -rf $(VENV) var .pytest_cache dist
