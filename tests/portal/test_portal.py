@@ -72,6 +72,14 @@ def test_the_portal_is_public_and_shows_no_staff_navigation(client, world):
     assert "关于加快老旧小区加装电梯的建议" in text
     assert "工作台" not in text and "退出登录" not in text
     assert 'name="language"' in text  # the language switch
+    # A resident's three ways in are on the page itself, not only in the sideways menu.
+    actions = re.search(r'id="portal-actions">(.*?)</div>', text, re.S).group(1)
+    for name in (
+        "residents_public:submit",
+        "consultation_public:submit",
+        "consultation_public:lookup",
+    ):
+        assert f'href="{reverse(name)}"' in actions, name
     # Strict CSP: no inline scripts or styles, nothing from another host.
     assert not re.search(r"<script(?![^>]*\bsrc=)", text)
     assert "style=" not in text
