@@ -116,6 +116,8 @@ def test_the_named_leader_without_a_role_is_told_of_an_overdue_task_but_signs_of
     assert list(sign_off_users(world["dept"])) == [world["leader"]]
 
 
+# Before the deadline (26 Feb): a requested date must lie after today.
+@time_machine.travel(dt.datetime(2026, 2, 10, 2, 0, tzinfo=dt.UTC))
 def test_an_approved_extension_moves_the_deadline_and_allows_a_new_reminder(world):
     task = open_task(world)
     services.scan_deadlines(today=dt.date(2026, 2, 24))
@@ -133,6 +135,8 @@ def test_an_approved_extension_moves_the_deadline_and_allows_a_new_reminder(worl
     assert any("延期申请已同意" in t for t in titles(world["clerk"]))
 
 
+# Before the deadline (26 Feb): a requested date must lie after today.
+@time_machine.travel(dt.datetime(2026, 2, 10, 2, 0, tzinfo=dt.UTC))
 def test_only_the_office_decides_an_extension(world):
     task = open_task(world)
     ext = services.extension_request(
@@ -144,6 +148,8 @@ def test_only_the_office_decides_an_extension(world):
     assert ext.status == Extension.Status.PENDING
 
 
+# Before the deadline (26 Feb): a requested date must lie after today.
+@time_machine.travel(dt.datetime(2026, 2, 10, 2, 0, tzinfo=dt.UTC))
 def test_an_extension_must_move_the_date_later(world):
     task = open_task(world)
     with pytest.raises(ValidationError) as excinfo:

@@ -5,6 +5,7 @@ answers 400 and the decision is not recorded twice."""
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from tests.factories import DepartmentFactory, make_org, user_with_role
 from tests.opinions.factories import make_opinion, member_user
@@ -65,7 +66,8 @@ def test_a_refused_extension_decision_keeps_its_note_when_a_colleague_decided_fi
         title="养老服务补贴发放",
         department=dept,
         working_days=10,
-        start_date=dt.date(2026, 3, 2),
+        # Still running: a requested date must lie after today.
+        start_date=timezone.localdate(),
         actor=office,
     )
     ext = services.extension_request(

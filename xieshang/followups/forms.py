@@ -1,5 +1,3 @@
-import datetime as dt
-
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -7,13 +5,12 @@ from django.utils.translation import gettext_lazy as _
 
 from xieshang.core import pickers
 from xieshang.core.forms import SafeFileField, StyledForm
-from xieshang.core.text import chinese_date
 from xieshang.core.validators import not_after_today
 from xieshang.orgs.models import Department
 
 from .models import LeaderLevel
 from .picker_sources import instruction_departments
-from .services import INSTRUCTION_OFFICES
+from .services import INSTRUCTION_OFFICES, requested_due_refusal
 
 
 class FeedbackForm(StyledForm, forms.Form):
@@ -32,17 +29,12 @@ class ExtensionForm(StyledForm, forms.Form):
     )
 
     def clean_requested_due(self):
-        # An overdue item's new deadline must still lie ahead, or it is overdue at once.
+        # Said here before the service is asked; the rule is the service's (after today,
+        # within a year), which the pages of other apps and the API get as well.
         value = self.cleaned_data["requested_due"]
-        if value <= timezone.localdate():
-            raise forms.ValidationError(_("申请延至的日期须晚于今天。"))
-        # A deadline a year away is no deadline: such a matter is reopened later, not
-        # extended (and 9999-12-31 was accepted).
-        latest = timezone.localdate() + dt.timedelta(days=366)
-        if value > latest:
-            raise forms.ValidationError(
-                _("申请延至的日期不能晚于%(date)s（一年之内）。") % {"date": chinese_date(latest)}
-            )
+        refusal = requested_due_refusal(value)
+        if refusal:
+            raise forms.ValidationError(refusal)
         return value
 
 

@@ -236,18 +236,43 @@ def task_cancel(*, task: Task, actor, note: str) -> Task:
     return task
 
 
+# A deadline a year away is no deadline: such a matter is reopened later, not extended.
+EXTENSION_MAX_DAYS = 366
+
+
+def requested_due_refusal(requested_due: dt.date, *, today: dt.date | None = None) -> str:
+    """Why a requested extension date cannot be asked for, whatever the task: it must lie
+    after today (an overdue item's new deadline must still lie ahead, or it is overdue at
+    once) and within a year. "" when it may. The form says it early; the service decides."""
+    today = today or timezone.localdate()
+    if requested_due <= today:
+        return _("申请延至的日期须晚于今天。")
+    latest = today + dt.timedelta(days=EXTENSION_MAX_DAYS)
+    if requested_due > latest:
+        return _("申请延至的日期不能晚于%(date)s（一年之内）。") % {"date": _fmt(latest)}
+    return ""
+
+
 @transaction.atomic
 def extension_request(*, task: Task, requested_due: dt.date, reason: str, actor) -> Extension:
+    """申请延期: the assignee asks to move the due date to `requested_due` (after today, after
+    the current deadline, within a year)."""
     task = lock(Task, task.pk)
     if not policies.can_answer(actor, task):
         raise PermissionDenied
     if task.status != Task.Status.OPEN:
         raise ValidationError(_("只有办理中的事项可以申请延期。"))
     if not reason.strip():
-        raise ValidationError(_("请填写延期理由。"))
+        raise ValidationError({"reason": _("请填写延期理由。")})
+    refusal = requested_due_refusal(requested_due)
+    if refusal:
+        raise ValidationError({"requested_due": refusal})
     if requested_due <= task.due_date:
         raise ValidationError(
-            _("申请延至的日期须晚于现办理期限（%(due)s）。") % {"due": _fmt(task.due_date)}
+            {
+                "requested_due": _("申请延至的日期须晚于现办理期限（%(due)s）。")
+                % {"due": _fmt(task.due_date)}
+            }
         )
     if task.extensions.filter(status=Extension.Status.PENDING).exists():
         raise ValidationError(_("已有待审批的延期申请。"))
@@ -266,6 +291,8 @@ def extension_request(*, task: Task, requested_due: dt.date, reason: str, actor)
 
 @transaction.atomic
 def extension_decide(*, extension: Extension, approve: bool, actor, note: str = "") -> Extension:
+    """同意 or 不同意 a pending request; approving re-checks the date, which may have
+    passed since the request."""
     extension = (
         Extension.objects.select_for_update(of=("self",))
         .select_related("task")
@@ -276,6 +303,19 @@ def extension_decide(*, extension: Extension, approve: bool, actor, note: str = 
         raise PermissionDenied
     if extension.status != Extension.Status.PENDING:
         raise ValidationError(_("该延期申请已审批。"))
+    if approve and extension.requested_due <= timezone.localdate():
+        raise ValidationError(
+            _(
+                "申请延至的日期（%(due)s）已过，不能同意；请选择不同意并说明理由，"
+                "承办单位可重新申请。"
+            )
+            % {"due": _fmt(extension.requested_due)}
+        )
+    if approve and extension.requested_due <= task.due_date:
+        raise ValidationError(
+            _("申请延至的日期不晚于现办理期限（%(due)s），不能同意。")
+            % {"due": _fmt(task.due_date)}
+        )
     old_due = task.due_date
     extension.status = Extension.Status.APPROVED if approve else Extension.Status.REFUSED
     extension.decided_by = actor

@@ -1,0 +1,103 @@
+"""Deadline extensions (延期申请) as QA walked them: a department asks through its proposal
+page, the proposal committee decides on the task page (/followups/<id>/).
+
+The proposal is assigned on 27 July 2026, so its deadline is 27 October (three months) and
+the extension cap 27 January 2027 (six months); "today" is 4 December 2026, the task
+overdue."""
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.core.exceptions import ValidationError
+
+from tests.proposals.conftest import World, accepted
+from xieshang.core.models import Event
+from xieshang.followups import services as followups
+from xieshang.followups.models import Extension, Task
+from xieshang.proposals import services
+from xieshang.proposals.models import Assignment
+
+pytestmark = pytest.mark.django_db
+
+ASSIGNED = dt.datetime(2026, 7, 27, 2, 0, tzinfo=dt.UTC)
+REQUESTED = dt.datetime(2026, 11, 10, 2, 0, tzinfo=dt.UTC)  # overdue already
+TODAY = dt.datetime(2026, 12, 4, 2, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture
+def world():
+    return World()
+
+
+@pytest.fixture
+def lead(world) -> Assignment:
+    with time_machine.travel(ASSIGNED, tick=False):
+        proposal = accepted(world)
+        (lead,) = services.proposal_assign(
+            proposal=proposal, actor=world.reviewer, lead=world.housing
+        )
+    lead.refresh_from_db()
+    assert lead.task.due_date == dt.date(2026, 10, 27)
+    return lead
+
+
+def request(world, lead, due: dt.date, reason="需会同财政部门测算资金") -> Extension:
+    return services.assignment_extension_request(
+        assignment=lead, actor=world.housing_clerk, requested_due=due, reason=reason
+    )
+
+
+def decide(client, task: Task, ext: Extension, decision: str, note: str = "", follow=False):
+    return client.post(
+        f"/followups/{task.pk}/extension/{ext.pk}/decide/",
+        {"decision": decision, "note": note},
+        follow=follow,
+    )
+
+
+# --- 1. A date already gone by ----------------------------------------------------------------
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_an_overdue_department_cannot_ask_for_a_date_that_has_already_passed(client, world, lead):
+    """QA: 申请延至 2026-11-15 on 4 December was accepted from the department's page (whose
+    form does not check it) and could be approved, leaving the task overdue."""
+    client.force_login(world.housing_clerk)
+    response = client.post(
+        f"/proposals/dept/{lead.pk}/extension/",
+        {"requested_due": "2026-11-15", "reason": "需会同财政部门测算资金"},
+    )
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "申请延至的日期须晚于今天。" in body
+    assert "需会同财政部门测算资金" in body  # what was typed is kept
+    assert not Extension.objects.exists()
+    # The service says so to every caller (the API, other apps), on the date's field.
+    with pytest.raises(ValidationError) as refused:
+        followups.extension_request(
+            task=lead.task,
+            requested_due=dt.date(2026, 12, 4),
+            reason="理由",
+            actor=world.housing_clerk,
+        )
+    assert refused.value.message_dict == {"requested_due": ["申请延至的日期须晚于今天。"]}
+    # A date ahead of today (and within the cap) is taken.
+    assert request(world, lead, dt.date(2026, 12, 20)).status == Extension.Status.PENDING
+
+
+def test_a_request_whose_date_has_since_passed_cannot_be_approved(client, world, lead):
+    with time_machine.travel(REQUESTED, tick=False):
+        ext = request(world, lead, dt.date(2026, 11, 15))  # valid on 10 November
+    client.force_login(world.reviewer)
+    with time_machine.travel(TODAY, tick=False):
+        response = decide(client, lead.task, ext, "approve", "同意")
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "申请延至的日期（2026年11月15日）已过，不能同意" in body
+    assert "同意" in body
+    ext.refresh_from_db()
+    lead.task.refresh_from_db()
+    assert ext.status == Extension.Status.PENDING
+    assert lead.task.due_date == dt.date(2026, 10, 27)
+    assert not Event.objects.filter(verb="followup.extension_approve").exists()
