@@ -119,3 +119,19 @@ def test_the_figures_filter_and_buttons_are_one_line_tall_at_1366(page, world):
     for th in page.locator("#department-figures thead th").all():
         box = th.evaluate(ONE_LINE)
         assert box["h"] < 2.5 * box["line"] + box["extra"], box
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_my_proposals_on_a_phone_say_the_number_once_and_my_part_in_each(phone_page, world):
+    from tests.proposals.conftest import submitted
+
+    own = submitted(world, key="zhang", title="关于社区食堂延长供餐时间的建议")
+    signed = submitted(world, key="li", cosigners=["zhang"], title="关于公园增设座椅的建议")
+    page = phone_page
+    login(page, world.user("zhang").username)
+    page.goto(page.base_url + "/proposals/mine/")
+    for proposal, part in ((own, "第一提案人"), (signed, "联名提案人")):
+        card = page.locator("#my-proposals tbody tr").filter(has_text=proposal.title)
+        assert card.inner_text().count(proposal.number) == 1
+        assert card.get_by_text(part, exact=True).is_visible()
