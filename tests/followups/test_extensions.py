@@ -12,7 +12,7 @@ import time_machine
 from django.core.exceptions import ValidationError
 
 from tests.proposals.conftest import World, accepted
-from xieshang.core.models import Event
+from xieshang.core.models import Event, Notification
 from xieshang.followups import services as followups
 from xieshang.followups.models import Extension, Task
 from xieshang.proposals import services
@@ -101,3 +101,70 @@ def test_a_request_whose_date_has_since_passed_cannot_be_approved(client, world,
     assert ext.status == Extension.Status.PENDING
     assert lead.task.due_date == dt.date(2026, 10, 27)
     assert not Event.objects.filter(verb="followup.extension_approve").exists()
+
+
+# --- 2. A refusal gives its reason; a decision says it was made --------------------------------
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_a_refusal_needs_a_reason_which_the_department_reads(client, world, lead):
+    ext = request(world, lead, dt.date(2026, 12, 20))
+    task = lead.task
+    client.force_login(world.reviewer)
+    response = decide(client, task, ext, "refuse", "   ")
+    assert response.status_code == 400
+    assert "不同意延期请填写理由，承办单位将看到该理由。" in response.content.decode()
+    assert Extension.objects.get(pk=ext.pk).status == Extension.Status.PENDING
+    assert not Event.objects.filter(verb="followup.extension_refuse").exists()
+
+    response = decide(client, task, ext, "refuse", "该事项已列入年度计划，请按原期限办结", True)
+    assert response.status_code == 200
+    assert "已不同意延期，理由已告知承办单位。" in response.content.decode()
+    ext.refresh_from_db()
+    assert ext.status == Extension.Status.REFUSED
+    assert ext.decision_note == "该事项已列入年度计划，请按原期限办结"
+    event = Event.objects.get(verb="followup.extension_refuse")
+    assert event.note == "该事项已列入年度计划，请按原期限办结"
+
+    # The department reads the reason: in its inbox, on the task page, on its proposal page.
+    told = Notification.objects.get(
+        recipient=world.housing_clerk, title__startswith="延期申请未同意"
+    )
+    assert "该事项已列入年度计划，请按原期限办结" in told.body
+    client.force_login(world.housing_clerk)
+    html = client.get(f"/followups/{task.pk}/").content.decode()
+    assert "（理由：该事项已列入年度计划，请按原期限办结）" in html
+    assert "该事项已列入年度计划" in client.get(f"/proposals/dept/{lead.pk}/").content.decode()
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_a_note_too_long_is_refused_with_the_decision_not_dropped(client, world, lead):
+    """QA: a 201-character note posted directly was dropped and the approval went through."""
+    ext = request(world, lead, dt.date(2026, 12, 20))
+    client.force_login(world.reviewer)
+    response = decide(client, lead.task, ext, "approve", "甲" * 201)
+    assert response.status_code == 400
+    assert "200" in response.content.decode()  # 确保该值最多包含 200 个字符
+    assert Extension.objects.get(pk=ext.pk).status == Extension.Status.PENDING
+    lead.task.refresh_from_db()
+    assert lead.task.due_date == dt.date(2026, 10, 27)
+    with pytest.raises(ValidationError):
+        followups.extension_decide(
+            extension=ext, approve=True, actor=world.reviewer, note="甲" * 201
+        )
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_approving_says_so_and_moves_the_deadline(client, world, lead):
+    ext = request(world, lead, dt.date(2026, 12, 20))
+    client.force_login(world.reviewer)
+    response = decide(client, lead.task, ext, "approve", follow=True)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "已同意延期，办理期限改为2026年12月20日。" in html
+    lead.task.refresh_from_db()
+    assert lead.task.due_date == dt.date(2026, 12, 20)
+    told = Notification.objects.get(
+        recipient=world.housing_clerk, title__startswith="延期申请已同意"
+    )
+    assert "办理期限延至2026年12月20日" in told.body

@@ -10,7 +10,7 @@ from xieshang.orgs.models import Department
 
 from .models import LeaderLevel
 from .picker_sources import instruction_departments
-from .services import INSTRUCTION_OFFICES, requested_due_refusal
+from .services import DECISION_NOTE_MAX, INSTRUCTION_OFFICES, requested_due_refusal
 
 
 class FeedbackForm(StyledForm, forms.Form):
@@ -39,7 +39,13 @@ class ExtensionForm(StyledForm, forms.Form):
 
 
 class DecisionForm(forms.Form):
-    note = forms.CharField(label=_("意见"), required=False, max_length=200)
+    """同意 or 不同意 an extension request; whether a refusal has its reason is the
+    service's rule (`extension_decide`)."""
+
+    decision = forms.ChoiceField(
+        label=_("审批"), choices=[("approve", _("同意")), ("refuse", _("不同意"))]
+    )
+    note = forms.CharField(label=_("意见"), required=False, max_length=DECISION_NOTE_MAX)
 
 
 class ReopenForm(StyledForm, forms.Form):

@@ -238,6 +238,7 @@ def task_cancel(*, task: Task, actor, note: str) -> Task:
 
 # A deadline a year away is no deadline: such a matter is reopened later, not extended.
 EXTENSION_MAX_DAYS = 366
+DECISION_NOTE_MAX = 200  # Extension.decision_note
 
 
 def requested_due_refusal(requested_due: dt.date, *, today: dt.date | None = None) -> str:
@@ -291,8 +292,8 @@ def extension_request(*, task: Task, requested_due: dt.date, reason: str, actor)
 
 @transaction.atomic
 def extension_decide(*, extension: Extension, approve: bool, actor, note: str = "") -> Extension:
-    """同意 or 不同意 a pending request; approving re-checks the date, which may have
-    passed since the request."""
+    """同意 or 不同意 a pending request. Refusing takes a reason, which the assignee reads;
+    approving re-checks the date, which may have passed since the request."""
     extension = (
         Extension.objects.select_for_update(of=("self",))
         .select_related("task")
@@ -303,6 +304,11 @@ def extension_decide(*, extension: Extension, approve: bool, actor, note: str = 
         raise PermissionDenied
     if extension.status != Extension.Status.PENDING:
         raise ValidationError(_("该延期申请已审批。"))
+    note = (note or "").strip()
+    if len(note) > DECISION_NOTE_MAX:
+        raise ValidationError({"note": _("意见不能超过%(n)s个字。") % {"n": DECISION_NOTE_MAX}})
+    if not approve and not note:
+        raise ValidationError({"note": _("不同意延期请填写理由，承办单位将看到该理由。")})
     if approve and extension.requested_due <= timezone.localdate():
         raise ValidationError(
             _(
@@ -320,7 +326,7 @@ def extension_decide(*, extension: Extension, approve: bool, actor, note: str = 
     extension.status = Extension.Status.APPROVED if approve else Extension.Status.REFUSED
     extension.decided_by = actor
     extension.decided_at = timezone.now()
-    extension.decision_note = note[:200]
+    extension.decision_note = note
     extension.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
     if approve:
         task.due_date = extension.requested_due
@@ -332,8 +338,14 @@ def extension_decide(*, extension: Extension, approve: bool, actor, note: str = 
         note=note,
         data={"from": old_due.isoformat(), "to": task.due_date.isoformat()},
     )
-    title = _("延期申请已同意：%(title)s") if approve else _("延期申请未同意：%(title)s")
-    _notify_assignees(task, title, f"extension:{extension.pk}", note)
+    if approve:
+        title = _("延期申请已同意：%(title)s")
+        body = _("办理期限延至%(due)s。") % {"due": _fmt(task.due_date)}
+        body = f"{body}{note}" if note else body
+    else:
+        title = _("延期申请未同意：%(title)s")
+        body = _("理由：%(reason)s") % {"reason": note}
+    _notify_assignees(task, title, f"extension:{extension.pk}", body)
     return extension
 
 

@@ -15,6 +15,7 @@ from xieshang.core import access
 from xieshang.core.audit import TransitionError, history
 from xieshang.core.forms import add_service_errors, refused_first, run_action
 from xieshang.core.params import paginate, year_param
+from xieshang.core.text import chinese_date
 from xieshang.orgs.forms import chosen_committee
 
 from . import policies, selectors, services, subjects
@@ -156,6 +157,7 @@ def extension(request, pk: int):
         ),
         form,
         "extension_form",
+        success=_("延期申请已提交，等待审批。"),
     )
 
 
@@ -167,23 +169,26 @@ def extension_decision(request, pk: int, ext_pk: int):
     if ext is None:
         raise Http404
     form = DecisionForm(request.POST)
-    form.is_valid()
-    approve = request.POST.get("decision") == "approve"
+
+    def again():
+        # Refused (no reason for a refusal, a date gone by, decided meanwhile): the page
+        # again, this request's buttons with the reason and the note kept.
+        return _render_detail(request, task, decision_form=form, refused_extension=ext.pk)
+
+    if not form.is_valid():
+        return again()
+    approve = form.cleaned_data["decision"] == "approve"
     return run_action(
         request,
         lambda: services.extension_decide(
-            extension=ext,
-            approve=approve,
-            actor=request.user,
-            note=form.cleaned_data.get("note", ""),
+            extension=ext, approve=approve, actor=request.user, note=form.cleaned_data["note"]
         ),
-        success="",
+        success=_("已同意延期，办理期限改为%(due)s。") % {"due": chinese_date(ext.requested_due)}
+        if approve
+        else _("已不同意延期，理由已告知承办单位。"),
         done=reverse("followups:detail", args=[task.pk]),
         form=form,
-        # Decided meanwhile (a colleague, another window): the page again, the note kept.
-        rerender=lambda: _render_detail(
-            request, task, decision_form=form, refused_extension=ext.pk
-        ),
+        rerender=again,
     )
 
 
