@@ -6,6 +6,7 @@ the extension cap 27 January 2027 (six months); "today" is 4 December 2026, the 
 overdue."""
 
 import datetime as dt
+import re
 
 import pytest
 import time_machine
@@ -168,3 +169,51 @@ def test_approving_says_so_and_moves_the_deadline(client, world, lead):
         recipient=world.housing_clerk, title__startswith="延期申请已同意"
     )
     assert "办理期限延至2026年12月20日" in told.body
+
+
+# --- 3. The deciders hear of a request and find it ---------------------------------------------
+
+
+def card_count(html: str, title: str) -> int | None:
+    match = re.search(rf"{title}\s*<span class=\"badge[^\"]*\">(\d+)</span>", html)
+    return int(match.group(1)) if match else None
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_the_deciders_are_told_and_find_the_request_in_the_queue_and_on_the_home_page(
+    client, world, lead
+):
+    request(world, lead, dt.date(2026, 12, 20))
+    title = f"延期申请待审批：{lead.task.title}"
+    # Whoever may decide it (the proposal committee, the office) hears of it; not the
+    # department that asked, nor another district's committee.
+    for decider in (world.reviewer, world.reviewer2, world.office):
+        note = Notification.objects.get(recipient=decider, title=title)
+        assert "申请将办理期限由2026年10月27日延至2026年12月20日" in note.body
+        assert note.url == f"/followups/{lead.task.pk}/"
+    for other in (world.housing_clerk, world.other_reviewer, world.chair):
+        assert not Notification.objects.filter(recipient=other, title=title).exists()
+
+    client.force_login(world.reviewer)
+    assert title in client.get("/inbox/").content.decode()
+    queue = client.get("/followups/?state=extension").content.decode()
+    assert "待审批延期" in queue
+    assert f'href="/followups/{lead.task.pk}/"' in queue
+    assert "申请延至2026年12月20日" in queue
+    home = client.get("/").content.decode()
+    assert card_count(home, "延期申请审批") == 1
+    assert "/followups/?state=extension" in home
+
+    # Another district's committee has nothing to decide: no card, an empty tab.
+    client.force_login(world.other_reviewer)
+    assert "延期申请审批" not in client.get("/").content.decode()
+    queue = client.get("/followups/?state=extension").content.decode()
+    assert f'href="/followups/{lead.task.pk}/"' not in queue
+
+    # Decided: the count and the tab empty again.
+    client.force_login(world.reviewer)
+    ext = Extension.objects.get()
+    decide(client, lead.task, ext, "approve")
+    assert "延期申请审批" not in client.get("/").content.decode()
+    queue = client.get("/followups/?state=extension").content.decode()
+    assert f'href="/followups/{lead.task.pk}/"' not in queue

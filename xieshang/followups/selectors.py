@@ -37,6 +37,8 @@ def task_queue(user, *, state: str = "open", today: dt.date | None = None) -> Qu
         qs = qs.filter(status=Task.Status.OPEN)
     elif state == "overdue":
         qs = qs.filter(status=Task.Status.OPEN, due_date__lt=today)
+    elif state == "extension":
+        qs = extension_requests(user, qs)
     elif state == "submitted":
         qs = qs.filter(status=Task.Status.SUBMITTED)
     elif state == "closed":
@@ -48,6 +50,23 @@ def task_queue(user, *, state: str = "open", today: dt.date | None = None) -> Qu
             output_field=IntegerField(),
         )
     ).order_by("overdue_rank", "due_date", "id")
+
+
+def extension_requests(user, tasks: QuerySet | None = None) -> QuerySet:
+    """Tasks with an extension request waiting (待审批延期), each with the date asked for
+    (`requested_due`): for whoever decides them (followups.manage), those they decide, which
+    is what their home page counts; for a unit, its own requests."""
+    from django.db.models import Exists, OuterRef, Subquery
+
+    from .models import Extension
+
+    tasks = visible_tasks(user) if tasks is None else tasks
+    pending = Extension.objects.filter(task=OuterRef("pk"), status=Extension.Status.PENDING)
+    if access.can(user, "followups.manage"):
+        tasks = tasks.filter(access.org_filter(user, "followups.manage"))
+    return tasks.filter(Exists(pending)).annotate(
+        requested_due=Subquery(pending.values("requested_due")[:1])
+    )
 
 
 def mark_time_left(

@@ -254,10 +254,26 @@ def requested_due_refusal(requested_due: dt.date, *, today: dt.date | None = Non
     return ""
 
 
+def extension_deciders(task: Task):
+    """Who decides the task's extension requests (`policies.can_manage`): the holders of a
+    role with followups.manage at the task's organisation or above it, as far as their
+    right reaches (a city office does not decide a district's)."""
+    from xieshang.core import access
+    from xieshang.core.models import User
+
+    roles = [role for role, perms in access.PERMISSIONS.items() if "followups.manage" in perms]
+    candidates = User.objects.filter(
+        role_assignments__organisation_id__in=task.organisation.ancestor_ids(),
+        role_assignments__role__in=roles,
+        is_active=True,
+    ).distinct()
+    return [user for user in candidates if policies.can_manage(user, task)]
+
+
 @transaction.atomic
 def extension_request(*, task: Task, requested_due: dt.date, reason: str, actor) -> Extension:
     """申请延期: the assignee asks to move the due date to `requested_due` (after today, after
-    the current deadline, within a year)."""
+    the current deadline, within a year); the deciders hear of it in their inbox."""
     task = lock(Task, task.pk)
     if not policies.can_answer(actor, task):
         raise PermissionDenied
@@ -286,6 +302,19 @@ def extension_request(*, task: Task, requested_due: dt.date, reason: str, actor)
         subject=task,
         note=reason,
         data={"from": task.due_date.isoformat(), "to": requested_due.isoformat()},
+    )
+    notify(
+        extension_deciders(task),
+        title=_("延期申请待审批：%(title)s") % {"title": task.title},
+        body=_("%(unit)s申请将办理期限由%(from)s延至%(to)s。理由：%(reason)s")
+        % {
+            "unit": task.assignee_display,
+            "from": _fmt(task.due_date),
+            "to": _fmt(requested_due),
+            "reason": reason,
+        },
+        url=_task_url(task),
+        dedupe_key=f"followup:{task.pk}:extension:{extension.pk}:requested",
     )
     return extension
 

@@ -29,6 +29,7 @@ from .referrals import kinds as referral_kinds
 STATES = [
     ("open", gettext_lazy("办理中")),
     ("overdue", gettext_lazy("已逾期")),
+    ("extension", gettext_lazy("待审批延期")),
     ("submitted", gettext_lazy("已反馈待确认")),
     ("closed", gettext_lazy("已办结")),
 ]
