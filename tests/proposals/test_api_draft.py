@@ -54,7 +54,7 @@ def test_a_member_drafts_with_category_and_suggested_department(client, world):
         ({"suggested_department": "other"}, "suggested_department"),
         ({"suggested_department": 999999}, "suggested_department"),
         ({"cosigners": "outsider"}, "cosigners"),
-        ({"suggestions": ""}, "suggestions"),
+        ({"title": ""}, "title"),
     ],
 )
 def test_what_the_form_refuses_the_api_refuses_by_field(client, world, change, field):

@@ -56,13 +56,26 @@ def test_a_proposal_during_the_plenary_is_numbered_in_the_sessions_series(world)
     )
 
 
-def test_a_draft_needs_concrete_suggestions_and_keeps_within_the_length_limit(world):
+def test_a_draft_needs_a_title_and_keeps_within_the_length_limit(world):
     with pytest.raises(ValidationError) as excinfo:
-        draft(world, suggestions="")
-    assert excinfo.value.message_dict["suggestions"] == ["请填写具体建议。"]
+        draft(world, title=" ")
+    assert excinfo.value.message_dict["title"] == ["请填写案由。"]
     with pytest.raises(ValidationError) as excinfo:
         draft(world, facts="字" * 3001)
     assert "超过3000字的上限" in excinfo.value.message_dict["facts"][0]
+
+
+def test_suggestions_may_wait_for_the_submission_which_names_all_that_is_missing(world):
+    proposal = draft(world, suggestions="", category="")
+    assert proposal.status == S.DRAFT
+    with pytest.raises(ValidationError) as excinfo:
+        services.proposal_submit(proposal=proposal, actor=world.user("zhang"))
+    assert excinfo.value.message_dict == {
+        "suggestions": ["请填写具体建议。"],
+        "category": ["提交前请选择提案分类。"],
+    }
+    proposal.refresh_from_db()
+    assert proposal.status == S.DRAFT
 
 
 def test_nobody_else_can_submit_or_edit_a_members_draft(world):

@@ -79,13 +79,71 @@ def test_it_keeps_what_the_member_typed_when_the_draft_is_refused(client, world)
     client.force_login(world.user("zhang"))
     response = client.post(
         "/proposals/new/",
-        form_data(title="关于社区食堂的建议", facts="老人吃饭难。", suggestions=""),
+        form_data(title="", facts="老人吃饭难。", suggestions="建议开设社区食堂。"),
     )
     html = response.content.decode()
     assert response.status_code == 400
-    assert "请填写具体建议。" in html
-    assert 'value="关于社区食堂的建议"' in html and "老人吃饭难。" in html
+    assert response.context["form"].errors == {"title": ["请填写案由。"]}
+    assert "老人吃饭难。" in html and "建议开设社区食堂。" in html
     assert not Proposal.objects.exists()
+
+
+def test_a_draft_is_saved_before_the_suggestions_are_written(client, world):
+    """A member writes on a phone in several sittings: 案由 and 现状与问题 are enough to
+    keep a draft; the rest is asked for on submission."""
+    client.force_login(world.user("zhang"))
+    response = client.post(
+        "/proposals/new/",
+        {"title": "关于社区食堂的建议", "facts": "老人吃饭难。", "do": "save"},
+    )
+    assert response.status_code == 302
+    proposal = Proposal.objects.get()
+    assert (proposal.status, proposal.facts, proposal.suggestions) == (S.DRAFT, "老人吃饭难。", "")
+    assert "草稿已保存。" in client.get(response.url).content.decode()
+    # Edited later, still without suggestions: saved too.
+    response = client.post(
+        f"/proposals/{proposal.pk}/edit/",
+        {
+            "title": "关于社区食堂的建议",
+            "facts": "老人吃饭难。",
+            "analysis": "缺少场地。",
+            "version": proposal.version,
+            "do": "save",
+        },
+    )
+    assert response.status_code == 302
+    proposal.refresh_from_db()
+    assert proposal.analysis == "缺少场地。"
+    # The length limit holds for a draft all the same.
+    response = client.post(
+        f"/proposals/{proposal.pk}/edit/",
+        {"title": "关于社区食堂的建议", "facts": "字" * 3001, "version": proposal.version},
+    )
+    assert response.status_code == 400
+    assert "超过3000字的上限" in response.context["form"].errors["facts"][0]
+
+
+def test_an_empty_proposal_sent_to_review_marks_every_missing_field_at_once(client, world):
+    client.force_login(world.user("zhang"))
+    response = client.post(
+        "/proposals/new/",
+        {"title": "", "facts": "老人吃饭难。", "proposer_opt_out": "on", "is_public_interest": "on"}
+        | {"do": "submit"},
+    )
+    assert response.status_code == 400
+    errors = response.context["form"].errors
+    # The service's rules (案由, 具体建议, 提案分类) with the form's own (the two ticks).
+    assert errors["title"] == ["请填写案由。"]
+    assert errors["suggestions"] == ["请填写具体建议。"]
+    assert errors["category"] == ["提交前请选择提案分类。"]
+    assert "proposer_opt_out" in errors
+    html = response.content.decode()
+    assert "老人吃饭难。" in html  # what was typed is kept
+    assert not Proposal.objects.exists()
+    # Everything filled in: one more try is enough.
+    response = client.post("/proposals/new/", form_data(do="submit", title=PROPOSAL_TEXT["title"]))
+    assert response.status_code == 302
+    assert Proposal.objects.get().status == S.SUBMITTED
 
 
 def test_it_refuses_a_body_over_the_configured_limit_on_the_form(client, world):

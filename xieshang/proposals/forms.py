@@ -2,7 +2,8 @@
 
 The forms check shape (lengths, choices, dates); the rules (required suggestions, the length
 limit, who may do what in which state) live in `services.py`, whose `ValidationError`s the
-views map back onto these fields.
+views map back onto these fields (the draft form asks the drafting rules itself, before
+saving, to mark every missing field at once).
 """
 
 from django import forms
@@ -16,6 +17,7 @@ from xieshang.orgs.models import Department
 
 from . import rules, selectors
 from .models import Proposal, Rating, Signer, Supervision
+from .services.drafting import draft_errors, submission_errors
 
 # --- The member's draft -----------------------------------------------------------------------
 
@@ -66,6 +68,7 @@ class ProposalForm(StyledForm, forms.Form):
             }
         super().__init__(*args, **kw)
         self.proposal = proposal
+        self.organisation = organisation
         self.body_limit = config.get(organisation, rules.BODY_MAX_CHARS)
         categories = list(config.get(organisation, rules.CATEGORIES))
         if proposal is not None and proposal.category and proposal.category not in categories:
@@ -112,23 +115,23 @@ class ProposalForm(StyledForm, forms.Form):
                 "proposer_opt_out",
                 _("已勾选“答复可以公开”，又勾选了“不同意公开答复”，请只勾选其中一项。"),
             )
-        if self.data.get("do") == "submit" and "suggestions" in self.fields:
-            # Said with the category's error, not on the next try (the service checks again).
-            if not (data.get("suggestions") or "").strip() and "suggestions" not in self.errors:
-                self.add_error("suggestions", _("请填写具体建议。"))
+        # The service's rules, asked before anything is saved, so that everything missing is
+        # marked at once on its field with the form's own errors (not one thing a try): for
+        # "保存并提交" what a submission needs, for a draft what even a draft needs. The
+        # services check again when they save and submit.
+        check = submission_errors if self.data.get("do") == "submit" else draft_errors
+        for field, message in check(self._unsaved(data)).items():
+            if field not in self.errors:
+                self.add_error(field if field in self.fields else None, message)
         return data
 
-    def clean_category(self):
-        # Sending the form to review needs a category (services.validate_for_review); a
-        # draft may wait for it. Said here, on the field, before anything is saved.
-        category = self.cleaned_data.get("category", "")
-        if (
-            self.data.get("do") == "submit"
-            and not category
-            and len(self.fields["category"].choices) > 1
-        ):
-            raise forms.ValidationError(_("提交前请选择提案分类。"))
-        return category
+    def _unsaved(self, data) -> Proposal:
+        """The proposal as it would be saved, for the service's checks."""
+        return Proposal(
+            organisation=self.organisation,
+            **{name: (data.get(name) or "").strip() for name in self.TEXT_FIELDS},
+            category=data.get("category") or "",
+        )
 
     def clean_version(self):
         version = self.cleaned_data.get("version")

@@ -35,29 +35,47 @@ DRAFT_FIELDS = [
 ]
 
 
-def validate_text(proposal: Proposal) -> None:
+def draft_errors(proposal: Proposal) -> dict[str, str]:
+    """What even a draft must meet, by field: a title (the draft's name in the member's list
+    and on its PDF) and a body within the organisation's length limit. The rest may wait for
+    the submission (`submission_errors`): a member writes a draft in several sittings."""
     errors = {}
     if not proposal.title.strip():
         errors["title"] = _("请填写案由。")
-    if not proposal.suggestions.strip():
-        # 提案工作条例: a proposal without concrete suggestions is not accepted.
-        errors["suggestions"] = _("请填写具体建议。")
     limit = config.get(proposal.organisation, rules.BODY_MAX_CHARS)
     if proposal.body_length > limit:
         errors["facts"] = _("正文共%(n)s字，超过%(limit)s字的上限。") % {
             "n": proposal.body_length,
             "limit": limit,
         }
+    return errors
+
+
+def submission_errors(proposal: Proposal) -> dict[str, str]:
+    """Everything a proposal needs to be submitted (to its co-signers or to review), by
+    field, all at once: the draft's own rules, concrete suggestions, and a category from the
+    organisation's list (the committee files and assigns by it), where the list has any.
+    The draft form asks this before saving, so every missing field is marked in one go."""
+    errors = draft_errors(proposal)
+    if not proposal.suggestions.strip():
+        # 提案工作条例: a proposal without concrete suggestions is not accepted.
+        errors["suggestions"] = _("请填写具体建议。")
+    if not proposal.category and config.get(proposal.organisation, rules.CATEGORIES):
+        errors["category"] = _("提交前请选择提案分类。")
+    return errors
+
+
+def validate_text(proposal: Proposal) -> None:
+    """A draft's save: refused only for what even a draft must meet (`draft_errors`)."""
+    errors = draft_errors(proposal)
     if errors:
         raise ValidationError(errors)
 
 
 def validate_for_review(proposal: Proposal) -> None:
-    """What a proposal needs to go to review, beyond what a draft needs: a category from the
-    organisation's list (the committee files and assigns by it), where the list has any."""
-    validate_text(proposal)
-    if not proposal.category and config.get(proposal.organisation, rules.CATEGORIES):
-        raise ValidationError({"category": _("提交前请选择提案分类。")})
+    errors = submission_errors(proposal)
+    if errors:
+        raise ValidationError(errors)
 
 
 def validate_choices(proposal: Proposal) -> None:
