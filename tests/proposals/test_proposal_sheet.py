@@ -1,6 +1,7 @@
 """The proposal as it is printed (提案表): a print page and a PDF, for those who see it."""
 
 import io
+from urllib.parse import unquote
 
 import pytest
 from django.utils import timezone
@@ -107,3 +108,23 @@ def test_a_draft_prints_for_its_proposer_only(client, world):
         client.force_login(outsider)
         assert client.get(f"/proposals/{proposal.pk}/print/").status_code == 404
         assert client.get(f"/proposals/{proposal.pk}/proposal.pdf").status_code == 404
+
+
+def downloaded_as(client, proposal) -> str:
+    response = client.get(f"/proposals/{proposal.pk}/proposal.pdf")
+    assert response.status_code == 200
+    return unquote(response["Content-Disposition"].split("filename*=UTF-8''")[1])
+
+
+def test_the_pdf_is_named_as_a_draft_only_while_it_is_one(client, world):
+    client.force_login(world.user("zhang"))
+    proposal = draft(world, cosigners=["wang"])
+    assert downloaded_as(client, proposal) == f"提案-草稿{proposal.pk}.pdf"
+    # Sent to the co-signers: no longer a draft, not numbered yet.
+    services.proposal_submit(proposal=proposal, actor=world.user("zhang"))
+    proposal.refresh_from_db()
+    assert proposal.status == proposal.Status.COSIGNING and not proposal.number
+    assert downloaded_as(client, proposal) == f"提案-未编号-{proposal.pk}.pdf"
+    services.signer_respond(proposal=proposal, actor=world.user("wang"), confirm=True)
+    proposal.refresh_from_db()
+    assert downloaded_as(client, proposal) == f"提案-{proposal.number}.pdf"
