@@ -5,6 +5,7 @@ import io
 import re
 
 import pytest
+import time_machine
 from django.utils import timezone
 from openpyxl import load_workbook
 
@@ -556,3 +557,44 @@ def test_a_chairmans_meeting_is_picked_by_its_date_as_well_as_its_title():
     form = CommitteeReportForm(organisation=w.org)
     labels = [label for value, label in form.fields["meeting"].choices if value]
     assert labels == ["2026年6月4日 主席会议", "2026年3月5日 主席会议"]
+
+
+@pytest.mark.clause("C5.9")
+def test_before_attendance_closes_the_report_counts_members_not_signed_in_as_not_arrived(client):
+    w = world()
+    a, c = w.member("甲委员"), w.member("丙委员", sector=w.sector2)
+    w.member("乙委员")
+    plenary = w.plenary(sittings=3)
+    s1 = plenary.sittings.first()
+    services.attendance_mark(
+        sitting=s1, invitation=plenary.invitations.get(member=a), state="present", actor=w.office
+    )
+    leave = services.leave_submit(
+        invitation=plenary.invitations.get(member=c),
+        actor=c.user,
+        reason="出差",
+        sittings=list(plenary.sittings.all()),
+    )
+    services.leave_decide(leave=leave, approve=True, actor=w.chair)
+    client.force_login(w.office)
+    html = client.get(f"/meetings/{plenary.pk}/report/").content.decode()
+    # 甲 attended one sitting of three so far, 乙 none: not absent while sittings remain
+    # unsigned and attendance is open; 丙's leave covers every sitting.
+    totals = html.split('id="report-totals">', 1)[1].split("</p>", 1)[0]
+    assert totals == "出席 0 人，迟到 0 人，请假 1 人，未到 2 人。"
+    for name in ("甲委员", "乙委员"):
+        row = html.split(f">{name}</td>", 1)[1].split("</tr>", 1)[0]
+        assert "缺席" not in row and ">未到</td>" in row
+    sectors = html.split('id="sector-table"', 1)[1]
+    assert ">未到</th>" in sectors and ">缺席</th>" not in sectors
+    wb = load_workbook(io.BytesIO(client.get(f"/meetings/{plenary.pk}/report.xlsx").content))
+    members = {r[0]: r for r in wb["委员出勤"].iter_rows(values_only=True)}
+    assert members["乙委员"][-1] == "未到"
+
+    # Closing attendance decides the absences (and writes the duty records).
+    with time_machine.travel(timezone.now() + dt.timedelta(days=30)):
+        services.meeting_close(meeting=plenary, actor=w.office)
+    html = client.get(f"/meetings/{plenary.pk}/report/").content.decode()
+    totals = html.split('id="report-totals">', 1)[1].split("</p>", 1)[0]
+    assert totals == "出席 0 人，迟到 0 人，请假 1 人，缺席 2 人。"
+

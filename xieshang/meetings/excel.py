@@ -4,6 +4,7 @@ from django.utils.translation import gettext as _
 
 from xieshang.core.excel import Book, append_row
 
+from .models import Meeting
 from .selectors import Grid
 
 
@@ -26,14 +27,25 @@ def attendance_workbook(grid: Grid) -> bytes:
     for row in grid.leaders:
         inv = row.invitation
         append_row(leaders, [inv.name, inv.title, *[c.label for c in row.cells], row.outcome_label])
+    # Absence is decided when attendance closes; before then the column counts 未到.
+    closed = grid.meeting.status == Meeting.Status.CLOSED
     sectors = book.sheet(
         _("界别统计"),
-        [_("界别"), _("应到"), _("出席"), _("迟到"), _("请假"), _("缺席"), _("出勤率")],
+        [
+            _("界别"),
+            _("应到"),
+            _("出席"),
+            _("迟到"),
+            _("请假"),
+            _("缺席") if closed else _("未到"),
+            _("出勤率"),
+        ],
         min_width=0,
     )
     for fig in grid.sectors:
+        missing = fig.absent if closed else fig.waiting
         append_row(
             sectors,
-            [fig.name, fig.invited, fig.present, fig.late, fig.excused, fig.absent, fig.rate],
+            [fig.name, fig.invited, fig.present, fig.late, fig.excused, missing, fig.rate],
         )
     return book.to_bytes()

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Min, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from xieshang.core import access
 from xieshang.orgs import config
@@ -174,6 +175,7 @@ class SectorFigure:
     late: int = 0
     excused: int = 0
     absent: int = 0
+    waiting: int = 0  # before closing: not signed in yet, not absent (未到)
 
     @property
     def rate(self) -> str:
@@ -193,6 +195,10 @@ class Grid:
 
 STATE_LABELS = dict(Attendance.State.choices)
 OUTCOME_LABELS = dict(Invitation.Outcome.choices)
+# The report's result, before attendance closes, of an invitee not signed in (yet) to a
+# sitting that decides it: as the sign-in board says, 未到.
+WAITING = "waiting"
+WAITING_LABEL = _("未到")
 
 
 def invitations_of(meeting: Meeting) -> QuerySet:
@@ -203,7 +209,9 @@ def invitations_of(meeting: Meeting) -> QuerySet:
 
 def attendance_grid(meeting: Meeting, *, sittings: list[Sitting] | None = None) -> Grid:
     """Every invitee's state at every sitting and their meeting result: as closed, or as it
-    stands now (not yet signed in = blank, counted absent unless excused) before closing."""
+    stands now before closing. Absence is decided when attendance closes (meeting_close
+    writes it with its duty records), so before then a sitting without sign-in is blank and
+    a result that hangs on one is 未到 (WAITING), never 缺席."""
     from .services import meeting_outcome, sitting_state
 
     sittings = sittings if sittings is not None else list(meeting.sittings.all())
@@ -216,14 +224,17 @@ def attendance_grid(meeting: Meeting, *, sittings: list[Sitting] | None = None) 
     grid = Grid(meeting=meeting, sittings=sittings)
     sectors: dict[str, SectorFigure] = {}
     totals = {key: 0 for key in OUTCOME_LABELS if key}
+    totals[WAITING] = 0
     for inv in invitations:
         expected = inv.is_expected(meeting)
         cells, states = [], []
+        undecided = False
         for s in sittings:
             key = (inv.pk, s.pk)
             mark = marks.get(key)
             final = sitting_state(mark, key in excused)
             states.append(final)
+            undecided = undecided or (not closed and final == Attendance.State.ABSENT)
             shown = (
                 mark.state
                 if mark is not None
@@ -244,11 +255,15 @@ def attendance_grid(meeting: Meeting, *, sittings: list[Sitting] | None = None) 
             outcome = meeting_outcome(
                 plenary=meeting.is_plenary, states=states, expected=expected, min_share=min_share
             )
+            if outcome == Invitation.Outcome.ABSENT and undecided:
+                outcome = WAITING
         row = Row(
             invitation=inv,
             cells=cells,
             outcome=outcome,
-            outcome_label=str(OUTCOME_LABELS.get(outcome, "")),
+            outcome_label=str(
+                WAITING_LABEL if outcome == WAITING else OUTCOME_LABELS.get(outcome, "")
+            ),
             expected=expected,
         )
         if inv.category == Invitation.Category.MEMBER:
@@ -259,7 +274,7 @@ def attendance_grid(meeting: Meeting, *, sittings: list[Sitting] | None = None) 
                 name = inv.sector.name if inv.sector_id else "—"
                 fig = sectors.setdefault(name, SectorFigure(name=name))
                 fig.invited += 1
-                if outcome in ("present", "late", "excused", "absent"):
+                if outcome in ("present", "late", "excused", "absent", WAITING):
                     setattr(fig, outcome, getattr(fig, outcome) + 1)
         else:
             grid.leaders.append(row)
