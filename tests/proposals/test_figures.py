@@ -11,10 +11,11 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from tests.factories import DepartmentFactory, user_with_role
+from tests.proposals.conftest import accepted, submitted
 from xieshang.followups.models import Task
 from xieshang.orgs import config
 from xieshang.orgs.models import Role
-from xieshang.proposals import figures
+from xieshang.proposals import figures, report, services
 from xieshang.proposals.models import (
     Answer,
     Assignment,
@@ -204,7 +205,9 @@ def test_session_figures_count_review_outcomes_and_the_nonparty_key_share(world)
     plenary, interim = fig.sessions
     assert plenary.label == "第十五届第五次会议"
     assert (plenary.received, plenary.pending, plenary.accepted, plenary.merged) == (5, 1, 2, 1)
-    assert (plenary.rejected, plenary.returned, plenary.key, plenary.key_nonparty) == (1, 1, 2, 1)
+    # 退回修改 is where a proposal is now (with the proposer): one returned once and then
+    # rejected counts as rejected only.
+    assert (plenary.rejected, plenary.returned, plenary.key, plenary.key_nonparty) == (1, 0, 2, 1)
     assert interim.label == "平时提案"
     assert (interim.received, interim.accepted, interim.to_opinion, interim.to_info) == (
         5,
@@ -354,3 +357,44 @@ def test_the_excel_export_writes_a_formula_typed_as_a_name_as_plain_text(world, 
     wb = load_workbook(io.BytesIO(response.content))
     assert_no_formulas(wb)
     assert PAYLOAD in texts(wb)
+
+
+OUTCOMES = ("pending", "accepted", "merged", "to_opinion", "to_info", "rejected", "returned")
+
+
+def test_a_returned_proposal_is_with_the_proposer_not_pending_review_and_rows_add_up(world, client):
+    """待审查 is the committee's review queue; a proposal sent back for revision is with
+    its proposer (退回修改), counted there only, so each row adds up to 收到."""
+    waiting = submitted(world, title="关于增设社区养老食堂的建议")
+    returned = submitted(world, title="关于优化公交线路的建议")
+    services.proposal_return(proposal=returned, actor=world.reviewer, note="请补充数据。")
+    again = submitted(world, title="关于改造老旧管网的建议")
+    services.proposal_return(proposal=again, actor=world.reviewer, note="请补充数据。")
+    services.proposal_submit(proposal=again, actor=world.user("zhang"))  # back in the queue
+    accepted(world, title="关于建设口袋公园的建议")
+    year = waiting.year
+    queue = Proposal.objects.filter(organisation=world.district, status=S.SUBMITTED)
+    assert set(queue) == {waiting, again}
+
+    fig = figures.figures(world.district, year)
+    total = fig.session_total
+    assert (total.received, total.pending, total.returned, total.accepted) == (4, 2, 1, 1)
+    for row in [*fig.sessions, total]:
+        assert sum(getattr(row, name) for name in OUTCOMES) == row.received, row
+
+    # The Excel sheet: 收到 = 待审查 + 立案 + … + 退回修改 on every row.
+    client.force_login(world.reviewer)
+    response = client.get(reverse("proposals:figures_export"), {"year": year})
+    sheet = [list(r) for r in load_workbook(io.BytesIO(response.content))["提案总体情况"].values]
+    header = sheet[0]
+    columns = ["待审查", "立案", "并案", "转意见建议", "转社情民意", "不予立案", "退回修改"]
+    row = next(r for r in sheet if r[0] == "合计")
+    assert row[header.index("待审查")] == 2 and row[header.index("退回修改")] == 1
+    assert sum(row[header.index(c)] for c in columns) == row[header.index("收到提案")] == 4
+
+    # The report says the same: two still in review, one with the proposer.
+    table = dict((item, n) for item, n, _share in report.work_report(world.district, year).table())
+    assert (table["收到提案"], table["尚在审查"], table["退回修改"]) == (4, 2, 1)
+    client.force_login(world.office)
+    page = client.get(reverse("proposals:work_report"), {"year": year}).content.decode()
+    assert "另有2件尚在审查。1件已退回提案人修改，尚未再次提交。" in page

@@ -85,6 +85,7 @@ EXPECTED = [
     ("转为社情民意信息", 1, 10.0),
     ("不予立案", 1, 10.0),
     ("尚在审查", 1, 10.0),
+    ("退回修改", 0, 0.0),
     ("已答复", 4, 80.0),
     ("A类答复（已解决或基本解决）", 2, 50.0),
     ("B类答复（正在解决或已列入计划）", 1, 25.0),
@@ -144,6 +145,7 @@ def test_the_figures_page_charts_the_reports_numbers(world, known, client):
         "转社情民意": 1,
         "不予立案": 1,
         "待审查": 1,
+        "退回修改": 0,
     }
     # The canvas is labelled with the summary; the numbers are in a table as well.
     assert 'role="img" aria-label="审查结果：共10件，其中立案最多，为5件。"' in html

@@ -18,6 +18,11 @@ query per row. Definitions (also shown under the tables):
   any approved extension).
 - Satisfaction: (满意 + 基本满意) / ratings given, over every rating of the department's
   answers; category shares over every answer letter of the department.
+- Per session, every received proposal (submitted at least once) is in exactly one of
+  待审查 (waiting for the committee: the review queue), 立案 (accepted, whatever came
+  after), 并案, 转意见建议, 转社情民意, 不予立案 and 退回修改 (with the proposer for
+  revision now, not resubmitted): the row adds up to 收到. A proposal returned and
+  submitted again is counted where it is now.
 """
 
 import datetime as dt
@@ -238,6 +243,8 @@ class SessionRow:
     rejected: int = 0
     returned: int = 0
     answered: int = 0  # accepted proposals with an answer (answered or closed)
+    # pending: waiting for the committee's review; returned: with the proposer for revision.
+    # With accepted … rejected they add up to received (see the module's definitions).
     key: int = 0
     key_nonparty: int = 0
 
@@ -296,13 +303,13 @@ def session_figures(organisation: Organisation, year: int) -> list[SessionRow]:
         )
         .annotate(
             received=Count("pk"),
-            pending=Count("pk", filter=Q(status__in=[S.SUBMITTED, S.RETURNED])),
+            pending=Count("pk", filter=Q(status=S.SUBMITTED)),
             accepted=Count("pk", filter=Q(status__in=ACCEPTED_OR_LATER)),
             merged=Count("pk", filter=Q(status=S.MERGED)),
             to_opinion=Count("pk", filter=Q(status=S.TO_OPINION)),
             to_info=Count("pk", filter=Q(status=S.TO_INFO)),
             rejected=Count("pk", filter=Q(status=S.REJECTED)),
-            returned=Count("pk", filter=Q(returned_count__gte=1)),
+            returned=Count("pk", filter=Q(status=S.RETURNED)),
             answered=Count("pk", filter=Q(status__in=[S.ANSWERED, S.CLOSED])),
             key=Count("pk", filter=key),
             key_nonparty=Count("pk", filter=key & _nonparty_first_proposer(year)),

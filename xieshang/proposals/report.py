@@ -96,6 +96,7 @@ class WorkReport:
             (_("转为社情民意信息"), t.to_info, rate(t.to_info, t.received)),
             (_("不予立案"), t.rejected, rate(t.rejected, t.received)),
             (_("尚在审查"), t.pending, rate(t.pending, t.received)),
+            (_("退回修改"), t.returned, rate(t.returned, t.received)),
             (_("已答复"), t.answered, self.answered_rate),
         ]
         for code, label, n, share in self.categories:
@@ -122,8 +123,16 @@ def report_charts(report: WorkReport) -> list[dict]:
     review = charts.pie(
         "chart-review",
         _("审查结果"),
-        [_("立案"), _("并案"), _("转意见建议"), _("转社情民意"), _("不予立案"), _("待审查")],
-        [t.accepted, t.merged, t.to_opinion, t.to_info, t.rejected, t.pending],
+        [
+            _("立案"),
+            _("并案"),
+            _("转意见建议"),
+            _("转社情民意"),
+            _("不予立案"),
+            _("待审查"),
+            _("退回修改"),
+        ],
+        [t.accepted, t.merged, t.to_opinion, t.to_info, t.rejected, t.pending, t.returned],
         unit=_("件"),
     )
     cats = charts.bar(
