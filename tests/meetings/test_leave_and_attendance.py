@@ -425,3 +425,35 @@ def test_the_leave_queue_tab_is_shown_only_to_those_who_decide_leave(client):
     assert tab in client.get("/meetings/mine/").content.decode()
     client.force_login(w.office)
     assert tab in client.get("/meetings/mine/").content.decode()
+
+
+@pytest.mark.clause("C5.9")
+def test_the_leave_form_is_offered_only_while_a_sitting_is_left_to_ask_leave_for(client):
+    w = world()
+    member = w.member("甲委员")
+    meeting = w.meeting(MeetingKind.SYMPOSIUM)  # one sitting
+    inv = meeting.invitations.get(member=member)
+    client.force_login(member.user)
+    url = f"/meetings/{meeting.pk}/"
+    assert 'id="leave-form"' in client.get(url).content.decode()
+    response = client.post(f"/meetings/{meeting.pk}/leave/", {"reason": "出差", "reason_kind": ""})
+    assert response.status_code == 302
+    # The request covers the only sitting: its status is shown, no second form.
+    page = client.get(url).content.decode()
+    assert 'id="leave-form"' not in page and "待审批" in page
+    leave = LeaveRequest.objects.get(invitation=inv)
+    services.leave_decide(leave=leave, approve=False, actor=w.office, note="会议重要")
+    # Refused: the sitting is open again.
+    assert 'id="leave-form"' in client.get(url).content.decode()
+
+    # A plenary with one of its three sittings asked for: the other two are still open.
+    plenary = w.plenary(sittings=3)
+    s2 = plenary.sittings.all()[1]
+    services.leave_submit(
+        invitation=plenary.invitations.get(member=member),
+        actor=member.user,
+        reason="看病",
+        sittings=[s2],
+    )
+    page = client.get(f"/meetings/{plenary.pk}/").content.decode()
+    assert 'id="leave-form"' in page

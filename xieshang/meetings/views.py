@@ -217,9 +217,16 @@ def _detail_context(request, meeting, invitation, **forms):
         "leave_due": services.leave_due_date(meeting),
         "speeches": speeches,
         "events": history(meeting).select_related("actor")[:50],
-        # Only an invited member asks for leave (the form reads the organisation's reasons).
+        # Only an invited member asks for leave (the form reads the organisation's reasons),
+        # and only while a sitting is left that no pending or approved request covers.
         "leave_form": forms.get("leave_form")
-        or (LeaveForm(meeting=meeting) if invitation is not None else None),
+        or (
+            LeaveForm(meeting=meeting)
+            if invitation is not None
+            and meeting.status == Meeting.Status.PUBLISHED
+            and services.leave_open_sittings(invitation)
+            else None
+        ),
         "sitting_form": forms.get("sitting_form") or SittingForm(),
         "speech_form": forms.get("speech_form") or SpeechForm(),
         "report_form": forms.get("report_form")

@@ -48,6 +48,7 @@ from .leave import (
     leave_delegate,
     leave_delegation_revoke,
     leave_due_date,
+    leave_open_sittings,
     leave_submit,
     leave_withdraw,
 )
@@ -92,6 +93,7 @@ __all__ = [
     # leave
     "leave_due_date",
     "leave_submit",
+    "leave_open_sittings",
     "leave_approvers",
     "leave_decide",
     "leave_withdraw",

@@ -30,6 +30,19 @@ def leave_due_date(meeting: Meeting) -> dt.date:
     return timezone.localdate(meeting.start) - dt.timedelta(days=int(days))
 
 
+# A sitting is in at most one request of an invitee that is still waiting or granted.
+LIVE_LEAVE = (LeaveRequest.Status.PENDING, LeaveRequest.Status.APPROVED)
+
+
+def leave_open_sittings(invitation: Invitation) -> list[Sitting]:
+    """The sittings of the invitee's meeting that none of their pending or approved requests
+    covers: what is left to ask leave for (none: the leave form is not offered)."""
+    covered = Sitting.objects.filter(
+        leave_requests__invitation=invitation, leave_requests__status__in=LIVE_LEAVE
+    )
+    return list(invitation.meeting.sittings.exclude(pk__in=covered.values("pk")))
+
+
 @transaction.atomic
 def leave_submit(
     *,
@@ -58,10 +71,7 @@ def leave_submit(
         raise ValidationError(_("所选会次不属于本次会议。"))
     if not chosen:
         raise ValidationError(_("请选择请假的会次。"))
-    if invitation.leave_requests.filter(
-        status__in=[LeaveRequest.Status.PENDING, LeaveRequest.Status.APPROVED],
-        sittings__in=chosen,
-    ).exists():
+    if invitation.leave_requests.filter(status__in=LIVE_LEAVE, sittings__in=chosen).exists():
         raise ValidationError(_("所选会次已有待审批或已批准的请假。"))
     today = today or timezone.localdate()
     due = leave_due_date(meeting)
