@@ -598,3 +598,20 @@ def test_before_attendance_closes_the_report_counts_members_not_signed_in_as_not
     totals = html.split('id="report-totals">', 1)[1].split("</p>", 1)[0]
     assert totals == "出席 0 人，迟到 0 人，请假 1 人，缺席 2 人。"
 
+
+def test_in_english_the_leave_action_reads_request_leave_and_the_whole_meeting_one_way(client):
+    w = world()
+    member = w.member("甲委员")
+    meeting = w.meeting(MeetingKind.SYMPOSIUM)  # its one sitting is stored as 全程
+    client.force_login(member.user)
+    client.cookies["django_language"] = "en"
+    page = client.get(f"/meetings/{meeting.pk}/").content.decode()
+    # The disclosure that opens the form is the action, not the state "On leave".
+    assert "<summary>Request leave</summary>" in page and "On leave" not in page
+    sittings = page.split('id="sittings-title"', 1)[1].split("</section>", 1)[0]
+    assert "Whole meeting" in sittings and "全程" not in sittings
+    client.post(f"/meetings/{meeting.pk}/leave/", {"reason": "Business trip"})
+    page = client.get(f"/meetings/{meeting.pk}/").content.decode()
+    leave = LeaveRequest.objects.get()
+    status = page.split(f'id="leave-{leave.pk}">', 1)[1].split("<form", 1)[0]
+    assert status.startswith("Leave request: Whole meeting · <strong>")

@@ -156,6 +156,15 @@ class Sitting(models.Model):
     def __str__(self) -> str:
         return f"{self.meeting} · {self.title}"
 
+    @property
+    def display_title(self) -> str:
+        """The title as the reader's language puts it: the one sitting a meeting other than a
+        plenary gets on its own is stored as 全程 (data, in Chinese) and reads as its kind's
+        label ("Whole meeting" in English, as a whole-meeting leave does)."""
+        if self.kind == self.Kind.MAIN and self.title == "全程":
+            return str(self.Kind.MAIN.label)
+        return self.title
+
 
 class Invitation(ChoiceLabels):
     """One invitee of a meeting: a member, a leader (党政领导) or a department head.
