@@ -125,7 +125,9 @@ def test_a_democratic_party_candidate_cannot_complete_without_the_consultation_r
         services.candidate_complete(candidate=c, actor=w.ufwd)
     client.force_login(w.ufwd)
     response = client.post(f"/nominations/candidates/{c.pk}/complete/", follow=True)
-    assert "须先与民盟协商" in response.content.decode()
+    page = response.content.decode()
+    assert "民主党派成员须先与民盟协商并登记协商情况。" in page
+    assert "C5.2" not in page  # the clause is the spec's reference, not the user's
     c.refresh_from_db()
     assert c.status == Candidate.Status.NOMINATED
 

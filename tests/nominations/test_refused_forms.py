@@ -102,3 +102,32 @@ def test_a_nomination_sent_after_the_list_was_confirmed_keeps_what_was_typed(cli
     body = response.content.decode()
     assert response.status_code == 400
     assert "名单已确认，不能再提名" in body and "区第二中学教师" in body
+
+
+@pytest.mark.clause("C5.1")
+def test_a_birth_date_in_the_future_is_refused_once_not_also_as_missing(client):
+    w = world()
+    r = open_round(w)
+    client.force_login(w.ufwd)
+    response = client.post(
+        f"/nominations/{r.pk}/nominate/",
+        {
+            "name": "刘未来",
+            "gender": "F",
+            "birth_date": "2999-01-01",
+            "employer": "区实验中学教师",
+            "party": party("民盟").pk,
+            "sector": w.sectors[1].pk,
+        },
+    )
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "出生日期应早于今天。" in body
+    assert "提名新人选须填写出生日期。" not in body
+    assert "2999-01-01" in body
+    # Left empty, it is missing.
+    response = client.post(
+        f"/nominations/{r.pk}/nominate/",
+        {"name": "刘未来", "gender": "F", "party": party("民盟").pk, "sector": w.sectors[1].pk},
+    )
+    assert "提名新人选须填写出生日期。" in response.content.decode()

@@ -151,7 +151,8 @@ class CandidateForm(StyledForm, forms.Form):
                 self.add_error("name", _("提名新人选须填写姓名。"))
             if not data.get("gender"):
                 self.add_error("gender", _("提名新人选须选择性别。"))
-            if not data.get("birth_date"):
+            # A date given but refused (in the future) has its own error already.
+            if not data.get("birth_date") and "birth_date" not in self.errors:
                 self.add_error("birth_date", _("提名新人选须填写出生日期。"))
         return data
 

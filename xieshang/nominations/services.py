@@ -371,17 +371,17 @@ def party_group_opinion_record(
 def missing_steps(candidate: Candidate) -> list[str]:
     """What still stands between a nominated candidate and a completed nomination."""
     missing = []
-    if candidate.needs_consultation and not candidate.consultation_recorded:
+    if candidate.needs_consultation and not candidate.consultation_recorded:  # C5.2
         if candidate.party.kind == Party.Kind.DEMOCRATIC:
             missing.append(
-                _("民主党派成员须先与%(party)s协商并登记协商情况（C5.2）。")
+                _("民主党派成员须先与%(party)s协商并登记协商情况。")
                 % {"party": candidate.party.short_name or candidate.party.name}
             )
         else:
-            missing.append(_("非公有制经济人士须先与工商联协商并登记协商情况（C5.2）。"))
-    if candidate.is_continuing:
+            missing.append(_("非公有制经济人士须先与工商联协商并登记协商情况。"))
+    if candidate.is_continuing:  # C5.3
         if not candidate.party_group_recorded:
-            missing.append(_("继续提名须先登记政协党组意见（附履职情况，C5.3）。"))
+            missing.append(_("继续提名须先登记政协党组意见（附履职情况）。"))
         elif not candidate.party_group_agrees:
             missing.append(_("政协党组不同意继续提名。"))
     return missing
