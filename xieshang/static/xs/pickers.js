@@ -60,37 +60,66 @@
     select.setAttribute("aria-hidden", "true");
   }
 
-  // Tom Select options for a server-searched select: every answer is remembered per query
-  // (Tom Select asks the server once per query), and the list shows exactly the server's
-  // answer for what is typed now, in the server's order (suggestions first).
-  function remote(select, multiple) {
+  // Tom Select options for a server-searched select. Every answer is remembered under the
+  // text it answers (Tom Select asks the server once per text), and the list shows only the
+  // answer for the text in the box now, in the server's order (suggestions first): while
+  // that answer is on its way the list is empty (a spinner), so Enter or a tap cannot take
+  // a person from the answer to an older text. An answer that comes after the text has
+  // changed again (the unfiltered list asked for on focus, a shorter text) is kept for that
+  // text and shown only if the box holds it again. The text asked for is the box's own
+  // value when the request goes out, after the pause in typing, not the one that started
+  // the pause.
+  function remote(select) {
     var source = select.getAttribute("data-picker-source");
-    var answers = {};
-    var last = {};
+    var answers = {}; // text -> {value: rank}, higher first
+    var waiting = {}; // text -> callbacks of the loads waiting for its answer
     var typed = "";
     function key(query) {
       return (query || "").trim();
     }
+    function ask(text, callback) {
+      if (waiting[text]) {
+        waiting[text].push(callback);
+        return;
+      }
+      waiting[text] = [callback];
+      var url =
+        source + (source.indexOf("?") >= 0 ? "&" : "?") + "q=" + encodeURIComponent(text);
+      fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+        .then(function (response) {
+          return response.ok ? response.json() : { results: [] };
+        })
+        .then(
+          function (data) {
+            return data.results || [];
+          },
+          function () {
+            return [];
+          }
+        )
+        .then(function (results) {
+          var ranks = {};
+          results.forEach(function (item, index) {
+            ranks[item.value] = results.length - index;
+          });
+          answers[text] = ranks;
+          var callbacks = waiting[text];
+          delete waiting[text];
+          // Each waiting load ends (Tom Select counts them for its spinner); the options
+          // are added to the picker's pool, and the score below decides what is shown.
+          callbacks.forEach(function (done) {
+            done(results);
+          });
+        });
+    }
     return {
       load: function (query, callback) {
-        var url =
-          source + (source.indexOf("?") >= 0 ? "&" : "?") + "q=" + encodeURIComponent(key(query));
-        fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
-          .then(function (response) {
-            return response.ok ? response.json() : { results: [] };
-          })
-          .then(function (data) {
-            var ranks = {};
-            data.results.forEach(function (item, index) {
-              ranks[item.value] = data.results.length - index;
-            });
-            answers[key(query)] = ranks;
-            last = ranks;
-            callback(data.results);
-          })
-          .catch(function () {
-            callback();
-          });
+        var picker = this;
+        var text = key(picker.inputValue ? picker.inputValue() : query);
+        // Asked for another text than Tom Select meant: let it ask for that one again.
+        if (text !== key(query)) delete picker.loadedSearches[query];
+        if (Object.prototype.hasOwnProperty.call(answers, text)) callback();
+        else ask(text, callback);
       },
       shouldLoad: function () {
         return true;
@@ -99,10 +128,22 @@
       loadThrottle: 150,
       searchField: [],
       score: function (query) {
+        var picker = this;
         typed = key(query);
-        var ranks = answers[typed] || last;
+        var ranks = answers[typed];
+        if (!ranks && !waiting[typed] && !picker.loading) {
+          // Nothing asked for this text (the box was emptied after a choice, say): ask.
+          setTimeout(function () {
+            var now = key(picker.inputValue());
+            if (answers[now] || waiting[now] || picker.loading) return;
+            delete picker.loadedSearches[now];
+            picker.load(now);
+          }, 0);
+        }
+        ranks = ranks || {};
         return function (item) {
-          if (item.value === "") return key(query) ? 0 : 1000000;
+          if (!answers[typed]) return 0;
+          if (item.value === "") return typed ? 0 : 1000000;
           return ranks[item.value] || 0;
         };
       },
@@ -111,7 +152,7 @@
       // load restarts the numbering, so the empty choice tied with the first answer and
       // landed second or further down.
       sortField: function (a, b) {
-        var ranks = answers[typed] || last;
+        var ranks = answers[typed] || {};
         function rank(item) {
           return item.id === "" ? Infinity : ranks[item.id] || 0;
         }
@@ -158,10 +199,17 @@
       },
     };
     if (select.hasAttribute("data-picker-source")) {
-      Object.assign(settings, remote(select, multiple));
+      Object.assign(settings, remote(select));
     }
     var picker = new TomSelect(select, settings);
     labelControl(select, picker);
+    // A phone's input method may end its composition without a last input event: search
+    // the composed text all the same (nothing happens when it was searched already).
+    if (select.hasAttribute("data-picker-source") && picker.control_input) {
+      picker.control_input.addEventListener("compositionend", function () {
+        picker.onInput();
+      });
+    }
   }
 
   function enhanceWithin(root) {
