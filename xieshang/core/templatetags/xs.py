@@ -1,6 +1,9 @@
 """Template filters for Chinese official conventions: `{% load xs %}`."""
 
+import datetime as dt
+
 from django import template
+from django.utils import formats, timezone, translation
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -12,17 +15,33 @@ from xieshang.core.text import chinese_date, chinese_datetime, chinese_number
 register = template.Library()
 
 
+def _in_chinese() -> bool:
+    return (translation.get_language() or "zh-hans").startswith("zh")
+
+
+def _local_day(value):
+    if isinstance(value, dt.datetime):
+        return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    return value
+
+
 @register.filter
 def cndate(value) -> str:
-    """{{ d|cndate }} → 2026年11月25日."""
-    return chinese_date(value)
+    """{{ d|cndate }} → 2026年11月25日; in the English interface "Nov. 25, 2026"."""
+    if not value or _in_chinese():
+        return chinese_date(value or None)
+    return formats.date_format(_local_day(value), "DATE_FORMAT")
 
 
 @register.filter
 def cndatetime(value, seconds: str = "") -> str:
     """{{ t|cndatetime }} → 2026年11月25日 09:05 (local time); `|cndatetime:"s"` adds the
-    seconds (the audit log)."""
-    return chinese_datetime(value or None, seconds=bool(seconds))
+    seconds (the audit log). In the English interface "Nov. 25, 2026 09:05"."""
+    if not value or _in_chinese():
+        return chinese_datetime(value or None, seconds=bool(seconds))
+    local = timezone.localtime(value) if timezone.is_aware(value) else value
+    clock = local.strftime("%H:%M:%S" if seconds else "%H:%M")
+    return f"{formats.date_format(local.date(), 'DATE_FORMAT')} {clock}"
 
 
 @register.simple_tag
