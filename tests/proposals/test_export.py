@@ -114,3 +114,17 @@ def test_a_member_without_a_staff_role_may_not_export(client, world):
     submitted(world)
     client.force_login(world.user("zhang"))
     assert client.get(reverse("proposals:export")).status_code == 403
+
+
+def test_the_departments_column_names_the_lead_first_and_each_ones_part(client, world):
+    from xieshang.proposals import services
+
+    proposal = accepted(world)
+    # The co-handler was made first (the lower id), the lead second.
+    services.proposal_assign(
+        proposal=proposal, actor=world.reviewer, lead=world.education, co=[world.housing]
+    )
+    client.force_login(world.reviewer)
+    table = rows(workbook(client.get(reverse("proposals:export"))))
+    cell = table[1][table[0].index("承办单位")]
+    assert cell == "区教育局（主办）、区住房和城乡建设局（协办）"

@@ -1,7 +1,7 @@
 """The proposals list as Excel (core.exports): the rows of /proposals/ for the same filters."""
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch
+from django.db.models import Case, Prefetch, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from xieshang.core import access, exports
@@ -21,7 +21,10 @@ def rows(request):
     return selectors.proposal_list(user, status=status, q=q).prefetch_related(
         Prefetch(
             "assignments",
-            queryset=Assignment.objects.select_related("department").order_by("role", "id"),
+            # The lead (or split) departments first: "co" sorts before "lead" by value.
+            queryset=Assignment.objects.select_related("department")
+            .exclude(status=Assignment.Status.WITHDRAWN)  # handed on to another department
+            .order_by(Case(When(role=Assignment.Role.CO, then=Value(1)), default=Value(0)), "id"),
         )
     )
 
@@ -36,7 +39,10 @@ def cells(p: Proposal) -> list:
         p.organisation.name,
         p.category,
         p.get_status_display(),
-        "、".join(a.department.name for a in p.assignments.all()),
+        "、".join(
+            f"{a.department.name}{_('（')}{a.get_role_display()}{_('）')}"
+            for a in p.assignments.all()
+        ),
         p.submitted_at,
     ]
 
