@@ -215,6 +215,33 @@ def test_it_refuses_a_contact_dated_in_the_future_and_keeps_the_input(client, wo
 
 
 @pytest.mark.clause("C4.6")
+def test_it_refuses_a_contact_dated_before_the_assignment_and_keeps_the_input(client, world):
+    with time_machine.travel(ASSIGN_DAY, tick=False):
+        proposal = assigned(world)
+        client.force_login(world.housing_clerk)
+        before = changes()
+        url = f"/proposals/dept/{lead_of(proposal).pk}/contact/"
+        response = client.post(url, {"date": "1999-01-01", "way": "phone", "note": "电话沟通"})
+        html = response.content.decode()
+        assert response.status_code == 400
+        assert "联系日期不能早于交办日期（2026年3月2日）。" in html
+        assert "电话沟通" in html and 'value="1999-01-01"' in html
+        assert not Contact.objects.exists()
+        assert changes() == before
+        with pytest.raises(ValidationError):
+            services.contact_record(
+                assignment=lead_of(proposal),
+                actor=world.housing_clerk,
+                date=dt.date(2026, 3, 1),
+                way="phone",
+            )
+        # The day of the assignment itself is fine.
+        response = client.post(url, {"date": "2026-03-02", "way": "phone", "note": "电话沟通"})
+        assert response.status_code == 302
+    assert Contact.objects.get().date == dt.date(2026, 3, 2)
+
+
+@pytest.mark.clause("C4.6")
 def test_it_sends_the_co_handlers_view_to_the_lead_department(client, world):
     with time_machine.travel(ASSIGN_DAY, tick=False):
         proposal = assigned(world, co=True)

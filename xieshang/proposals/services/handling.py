@@ -205,6 +205,15 @@ def contact_record(
         raise TransitionError(_("该提案已答复或已退回。"))
     if date > _today():
         raise ValidationError({"date": _("联系日期不能晚于今天。")})
+    assigned_on = timezone.localtime(assignment.assigned_at).date()
+    if date < assigned_on:
+        # Before the proposal reached the department there was nothing to contact about.
+        raise ValidationError(
+            {
+                "date": _("联系日期不能早于交办日期（%(date)s）。")
+                % {"date": chinese_date(assigned_on)}
+            }
+        )
     if way not in Contact.Way.values:
         raise ValidationError({"way": _("请选择联系方式。")})
     contact = Contact.objects.create(
