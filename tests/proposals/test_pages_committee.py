@@ -356,6 +356,37 @@ def test_the_committee_orders_rehandling_after_an_unsatisfied_rating_and_closes(
     assert "重新办理" in page
 
 
+@pytest.mark.clause("C4.6")
+def test_rehandling_is_offered_only_when_the_service_would_allow_it(client, world):
+    proposal = answered(world)
+    answer = proposal.assignments.get().answers.get()
+    client.force_login(world.reviewer)
+    url = f"/proposals/{proposal.pk}/"
+    # Answered but not rated yet: 重新办理 would be refused, so it is not offered.
+    assert 'id="form-rehandle"' not in client.get(url).content.decode()
+    assert 'id="form-close"' in client.get(url).content.decode()
+    services.evaluation_submit(
+        answer=answer, actor=world.user("zhang"), process="satisfied", result="satisfied"
+    )
+    assert 'id="form-rehandle"' not in client.get(url).content.decode()
+    # Rated unsatisfied (here the process): now it is offered, and it works.
+    proposal2 = answered(world, key="wang", title="关于第二件事的建议")
+    answer2 = proposal2.assignments.get().answers.get()
+    services.evaluation_submit(
+        answer=answer2,
+        actor=world.user("wang"),
+        process="unsatisfied",
+        result="basically",
+        comment="沟通不够",
+    )
+    url2 = f"/proposals/{proposal2.pk}/"
+    assert 'id="form-rehandle"' in client.get(url2).content.decode()
+    response = client.post(f"{url2}act/rehandle/", {"rehandle-note": "请加强沟通后再答复"})
+    assert response.status_code == 302
+    proposal2.refresh_from_db()
+    assert proposal2.status == S.ASSIGNED and proposal2.rehandled
+
+
 @pytest.mark.parametrize("n", [3, 30])
 def test_the_proposal_page_has_a_fixed_number_of_queries_for_the_committee(
     client, world, n, django_assert_num_queries
@@ -371,5 +402,6 @@ def test_the_proposal_page_has_a_fixed_number_of_queries_for_the_committee(
     assert ">办结</button>" in html and ">不予公开</button>" in html
 
 
-# +1 since the attachments (附件) are listed on the page (one prefetch).
-DETAIL_COMMITTEE_QUERIES = 16
+# +1 since the attachments (附件) are listed on the page (one prefetch); +1 since 重新办理
+# is offered only after an unsatisfied rating (services.rehandle_refusal asks once).
+DETAIL_COMMITTEE_QUERIES = 17

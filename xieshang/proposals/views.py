@@ -287,7 +287,7 @@ def _flags(user, proposal: Proposal, member, source: Proposal) -> dict[str, bool
         "return": review and status == S.SUBMITTED and proposal.returned_count < 1,
         "reject": review and status == S.SUBMITTED,
         "assign": assign and status == S.ACCEPTED,
-        "rehandle": assign and status == S.ANSWERED and not proposal.rehandled,
+        "rehandle": assign and status == S.ANSWERED and services.rehandle_refusal(proposal) is None,
         "close": assign and status == S.ANSWERED,
         "shortlist": review and status in (S.ACCEPTED, S.ASSIGNED) and not proposal.key_status,
         "approve_key": policies.can_approve_key(user, proposal)

@@ -22,7 +22,13 @@ from .drafting import (
     validate_choices,
     validate_text,
 )
-from .evaluation import evaluation_submit, proposal_close, proposal_rehandle, proposers
+from .evaluation import (
+    evaluation_submit,
+    proposal_close,
+    proposal_rehandle,
+    proposers,
+    rehandle_refusal,
+)
 from .handling import (
     answer_record_upload,
     answer_send_back,
@@ -84,6 +90,7 @@ __all__ = [
     "proposers",
     "evaluation_submit",
     "proposal_rehandle",
+    "rehandle_refusal",
     "proposal_close",
     "key_shortlist",
     "key_approve",

@@ -63,6 +63,19 @@ def evaluation_submit(
     return evaluation
 
 
+def rehandle_refusal(proposal: Proposal) -> str | None:
+    """Why the answered `proposal` may not be handled again (重新办理), or None when it may:
+    once only, and only after a proposer rated the process or the result unsatisfied. The
+    one rule, for `proposal_rehandle` and for the page offering it."""
+    if proposal.rehandled:
+        return _("该提案已重新办理过一次。")
+    rated = Evaluation.objects.filter(answer__assignment__proposal=proposal)
+    unsatisfied = rated.filter(result=Rating.UNSATISFIED) | rated.filter(process=Rating.UNSATISFIED)
+    if not unsatisfied.exists():
+        return _("只有提案人不满意时才能重新办理。")
+    return None
+
+
 @transaction.atomic
 def proposal_rehandle(*, proposal: Proposal, actor, note: str) -> list[Assignment]:
     """重新办理, once, after an unsatisfied rating: the answering departments handle it again
@@ -70,13 +83,9 @@ def proposal_rehandle(*, proposal: Proposal, actor, note: str) -> list[Assignmen
     proposal = lock(Proposal, proposal.pk)
     if not access_can(actor, "proposals.assign", proposal):
         raise PermissionDenied
-    if proposal.rehandled:
-        raise ValidationError(_("该提案已重新办理过一次。"))
-    unsatisfied = Evaluation.objects.filter(
-        answer__assignment__proposal=proposal, result=Rating.UNSATISFIED
-    ) | Evaluation.objects.filter(answer__assignment__proposal=proposal, process=Rating.UNSATISFIED)
-    if not unsatisfied.exists():
-        raise ValidationError(_("只有提案人不满意时才能重新办理。"))
+    refusal = rehandle_refusal(proposal)
+    if refusal is not None:
+        raise ValidationError(refusal)
     if not note.strip():
         raise ValidationError({"note": _("请写明重新办理的要求。")})
     proposal.rehandled = True
