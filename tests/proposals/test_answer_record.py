@@ -58,7 +58,9 @@ def test_the_leader_signs_the_answer_off_once_and_it_is_audited(client, world, l
     page = client.get(handle_url(answer)).content.decode()
     assert f'action="/proposals/dept/answers/{answer.pk}/sign-off/"' in page
 
-    response = client.post(f"/proposals/dept/answers/{answer.pk}/sign-off/")
+    response = client.post(
+        f"/proposals/dept/answers/{answer.pk}/sign-off/", {"version": answer.version}
+    )
     assert response.status_code == 302
     answer.refresh_from_db()
     assert answer.signed_off_by == leader and answer.signed_off_at is not None

@@ -78,7 +78,9 @@ def test_the_leaders_sign_off_sends_the_answer_to_the_proposers(client, world, l
     sign_day = ASSIGN_DAY + dt.timedelta(days=30)
     with time_machine.travel(sign_day, tick=False):
         client.force_login(leader)
-        response = client.post(f"/proposals/dept/answers/{answer.pk}/sign-off/")
+        response = client.post(
+            f"/proposals/dept/answers/{answer.pk}/sign-off/", {"version": answer.version}
+        )
     assert response.status_code == 302
     answer.refresh_from_db()
     proposal = answer.assignment.proposal
@@ -138,7 +140,7 @@ def test_the_clerk_revises_the_waiting_answer_in_place(client, world, leader):
     assert "修改待签发的答复" in page and "区住建函〔2026〕12号" in page  # the form starts from it
     response = client.post(
         f"/proposals/dept/{answer.assignment_id}/answer/",
-        {**ANSWER_POST, "category": "B", "text": "已列入明年计划。"},
+        {**ANSWER_POST, "category": "B", "text": "已列入明年计划。", "version": answer.version},
     )
     assert response.status_code == 302
     assert Answer.objects.count() == 1

@@ -75,6 +75,9 @@ class AnswerForm(StyledForm, forms.Form):
         error_messages={"required": _("请填写联系电话。")},
         help_text=_("联系人及电话写入答复函，送达提案人；不在门户网站公开。"),
     )
+    # The version of the waiting answer the form started from (0: none waited), so a save
+    # over someone else's revision is refused (services.answer_submit). Missing counts as 0.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, categories: dict[str, str], **kwargs):
         super().__init__(*args, **kwargs)
@@ -85,7 +88,11 @@ class AnswerForm(StyledForm, forms.Form):
 
 
 class SignOffForm(StyledForm, forms.Form):
-    """签发 has no input: the button is the leader's act."""
+    """签发 has no input but the version of the answer the page showed: the button is the
+    leader's act on that text, and a text revised since is not signed (a missing version
+    counts as a stale page)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
 class SendBackForm(StyledForm, forms.Form):

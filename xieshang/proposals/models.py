@@ -350,6 +350,9 @@ class Answer(ChoiceLabels):
     )
     # The uploader's file name, for the download; the stored name is random (core.uploads).
     record_scan_name = models.CharField(_("扫描件文件名"), max_length=255, blank=True)
+    # Raised by every revision of a waiting answer (core.audit.save_versioned): a revision
+    # or a sign-off made on a page showing an older text is refused, not applied.
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         verbose_name = _("答复函")

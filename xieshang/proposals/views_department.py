@@ -150,9 +150,10 @@ def _answer_initial(request, assignment: Assignment, waiting: Answer | None) -> 
     if waiting is not None:
         # The answer waiting for sign-off is revised in place: the form starts from it.
         fields = ["category", "text", "signed_by", "contact_person", "contact_phone", "doc_number"]
-        return {name: getattr(waiting, name) for name in fields}
+        return {name: getattr(waiting, name) for name in fields} | {"version": waiting.version}
     department = assignment.department
     return {
+        "version": 0,
         "signed_by": department.leader_name,
         "contact_person": request.user.display_name,
         "contact_phone": department.phone or request.user.phone,
@@ -391,6 +392,7 @@ def answer(request, pk: int):
             contact_person=data["contact_person"],
             contact_phone=data["contact_phone"],
             doc_number=data["doc_number"],
+            expected_version=data["version"] or 0,
         ),
         success=submitted,
     )
@@ -454,13 +456,18 @@ def sign_off(request, answer_pk: int):
     if not policies.can_sign_off(request.user, assignment):
         raise PermissionDenied
     form = SignOffForm(request.POST)
+    form.is_valid()  # a hidden number: anything else counts as missing
     waiting = answer.sent_at is None
     return _act(
         request,
         assignment,
         form,
         "sign_off_form",
-        lambda: services.answer_sign_off(answer=answer, actor=request.user),
+        lambda: services.answer_sign_off(
+            answer=answer,
+            actor=request.user,
+            expected_version=form.cleaned_data.get("version") or 0,
+        ),
         success=_("答复函已签发并送达提案人。请上传盖章签字后的扫描件作为正式答复函。")
         if waiting
         else _("答复函已签发，请上传盖章签字后的扫描件作为正式答复函。"),

@@ -11,7 +11,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xieshang.core import calendar
-from xieshang.core.audit import TransitionError, lock, record_event, transition
+from xieshang.core.audit import (
+    StaleEdit,
+    TransitionError,
+    lock,
+    record_event,
+    save_versioned,
+    transition,
+)
 from xieshang.core.notifications import notify
 from xieshang.core.text import chinese_date
 from xieshang.core.uploads import check_upload
@@ -302,13 +309,18 @@ def answer_submit(
     contact_person: str,
     contact_phone: str,
     doc_number: str = "",
+    expected_version: int | None = None,
 ) -> Answer:
     """答复: the answer letter with its outcome category. The department's responsible
     leader signs it off (签发) before it goes to the proposers: a clerk's answer waits for
     the sign-off (`answer_sign_off`), and submitting it again revises the waiting letter; a
     leader's own answer goes at once. A department with no leader's account sends at once,
     under the leader's name the clerk typed, so no answer is held by a missing account.
-    When every answering department's answer has gone, the proposers are asked to rate."""
+    When every answering department's answer has gone, the proposers are asked to rate.
+
+    `expected_version` is the waiting answer's version the user's form started from (0: there
+    was none): a waiting answer revised (or first written) by someone else meanwhile is not
+    overwritten, `StaleEdit` says so. None (a script) does not check."""
     assignment = (
         Assignment.objects.select_for_update(of=("self",))
         .select_related("department", "proposal__organisation", "task")
@@ -348,12 +360,17 @@ def answer_submit(
     }
     answer = assignment.answers.filter(sent_at__isnull=True).first()
     revised = answer is not None
+    if expected_version is not None and (answer.version if revised else 0) != expected_version:
+        raise StaleEdit(current_version=answer.version if revised else 0)
     if answer is None:
         answer = Answer(assignment=assignment, created_by=actor)
     for name, value in fields.items():
         setattr(answer, name, value)
     answer.answered_at = timezone.now()
-    answer.save()
+    if revised:
+        save_versioned(answer, expected_version=answer.version, fields=[*fields, "answered_at"])
+    else:
+        answer.save()
     signers = sign_off_users(assignment.department)
     if policies.can_sign_off(actor, assignment) or not signers.exists():
         if policies.can_sign_off(actor, assignment):
@@ -451,11 +468,15 @@ def _lock_answer(answer: Answer) -> tuple[Answer, Proposal]:
 
 
 @transaction.atomic
-def answer_sign_off(*, answer: Answer, actor) -> Answer:
+def answer_sign_off(*, answer: Answer, actor, expected_version: int | None = None) -> Answer:
     """签发: the department's responsible leader signs the answer off, and a waiting answer
     goes to the proposers with it. The sign-off also opens the upload of the stamped, signed
     scan as the letter of record. (An answer sent before sign-off was required, or by a
-    department without a leader's account, may still be signed off afterwards.)"""
+    department without a leader's account, may still be signed off afterwards.)
+
+    `expected_version` is the version of the waiting answer the leader read: one revised
+    since is refused (`StaleEdit`), so nobody signs a text they have not seen. None (a
+    script) does not check; a sent answer no longer changes."""
     # The assignment first, as `answer_submit` locks it: a clerk revising the answer while
     # the leader signs it waits, instead of the two deadlocking.
     Assignment.objects.select_for_update(of=("self",)).filter(pk=answer.assignment_id).first()
@@ -470,6 +491,12 @@ def answer_sign_off(*, answer: Answer, actor) -> Answer:
         )
     if answer.sent_at is None and assignment.status != Assignment.Status.HANDLING:
         raise TransitionError(_("该提案已答复或已退回，这份答复不能再签发。"))
+    if (
+        answer.sent_at is None
+        and expected_version is not None
+        and expected_version != answer.version
+    ):
+        raise StaleEdit(_("答复在您打开页面后已被修改，请核对修改后的内容再签发。"))
     # The letter names who signed it: the clerk typed the leader they expected (the
     # department's leader name by default), and another leader may be the one who signs.
     typed = answer.signed_by
