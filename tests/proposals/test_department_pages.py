@@ -295,6 +295,23 @@ def test_it_answers_with_the_outcome_category_and_the_proposers_are_asked_to_rat
     assert "提交答复" not in html  # answered: no second answer form
 
 
+@pytest.mark.clause("C4.6")
+def test_it_warns_the_lead_department_of_a_co_handlers_view_still_outstanding(client, world):
+    with time_machine.travel(ASSIGN_DAY, tick=False):
+        proposal = assigned(world, co=True)
+    client.force_login(world.housing_clerk)
+    url = f"/proposals/dept/{lead_of(proposal).pk}/"
+    page = client.get(url).content.decode()
+    assert 'id="co-outstanding"' in page and "区教育局尚未提出协办意见" in page
+    # A warning, not a block: the form is there and the answer goes.
+    assert 'id="answer-form"' in page
+    services.co_view_submit(
+        assignment=co_of(proposal), actor=world.education_clerk, text="建议统筹推进"
+    )
+    page = client.get(url).content.decode()
+    assert 'id="co-outstanding"' not in page and "尚未提出协办意见" not in page
+
+
 def test_it_suggests_the_next_document_number(client, world):
     with time_machine.travel(ASSIGN_DAY, tick=False):
         first, second = assigned(world), assigned(world, title="关于第二件提案的建议")

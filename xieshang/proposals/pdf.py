@@ -40,14 +40,14 @@ def answer_letter_context(answer) -> dict:
     organisation = proposal.organisation
     categories = services.outcome_categories(organisation)
     proposers = services.proposers(proposal)
-    # A letter is dated the day it went out (signed off and sent); a draft waiting for the
-    # leader's signature, the day it was written.
-    answered_on = timezone.localtime(answer.sent_at or answer.answered_at).date()
+    # A letter is dated the day it went out (signed off and sent). A draft waiting for the
+    # leader's signature is marked as one and carries neither 签发人 nor a date: printed, it
+    # must not pass for the letter.
+    draft = answer.sent_at is None
+    answered_on = timezone.localtime(answer.sent_at).date() if not draft else None
+    # 经商…: only the co-handlers whose view the department had when the answer went out.
     co_departments = [
-        a.department.name
-        for a in proposal.assignments.filter(role="co", round=assignment.round).select_related(
-            "department"
-        )
+        a.department.name for a in services.co_handlers_consulted(assignment, by=answer.sent_at)
     ]
     paragraphs = [p.strip() for p in answer.text.splitlines() if p.strip()]
     salutation = _salutation(proposal, proposers)
@@ -61,7 +61,8 @@ def answer_letter_context(answer) -> dict:
         "masthead_suffix": "",
         "letter_format": True,
         "doc_number": answer.doc_number,
-        "signer": answer.signed_by,
+        "signer": "" if draft else answer.signed_by,
+        "draft": draft,
         "category": answer.category,
         "category_label": categories.get(answer.category, ""),
         "answer": answer,
@@ -72,7 +73,7 @@ def answer_letter_context(answer) -> dict:
         "salutation_from_text": salutation_from_text,
         "paragraphs": paragraphs,
         "issuer": department.name,
-        "issue_date": chinese_date(answered_on),
+        "issue_date": chinese_date(answered_on) if answered_on else "",
         "co_departments": co_departments,
         "copy_to": [_("%(org)s提案委员会") % {"org": organisation.name}],
     }
@@ -86,7 +87,10 @@ def answer_letter(answer) -> bytes:
 
 def answer_letter_filename(answer) -> str:
     proposal = answer.assignment.proposal
-    return _("答复函-%(number)s-%(dept)s.pdf") % {
+    name = _("答复函待签发稿-%(number)s-%(dept)s.pdf")
+    if answer.sent_at is not None:
+        name = _("答复函-%(number)s-%(dept)s.pdf")
+    return name % {
         "number": proposal.number or proposal.pk,
         "dept": answer.assignment.department.name,
     }

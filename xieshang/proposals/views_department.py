@@ -252,6 +252,9 @@ def _render_handle(request, assignment: Assignment, **forms):
         "may_sign_off": may_sign_off,
         "answer_waits": not may_sign_off
         and services.sign_off_users(assignment.department).exists(),
+        "co_outstanding": [a.department.name for a in services.co_handlers_outstanding(assignment)]
+        if handling
+        else [],
         "categories": categories,
         "extensions": list(task.extensions.all()) if task is not None else [],
         "return_until": return_until,

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,7 +24,7 @@ from xieshang.core.notifications import notify
 from xieshang.core.text import chinese_date
 from xieshang.core.uploads import check_upload
 from xieshang.followups import services as followups
-from xieshang.followups.models import Task
+from xieshang.followups.models import Feedback, Task
 from xieshang.members.validators import validate_phone
 from xieshang.orgs import config
 
@@ -283,6 +284,38 @@ def assignment_extension_request(
         )
     return followups.extension_request(
         task=assignment.task, requested_due=requested_due, reason=reason, actor=actor
+    )
+
+
+def co_handlers_consulted(assignment: Assignment, *, by: dt.datetime | None = None) -> list:
+    """The co-handlers of the lead `assignment` (same round) that sent their view (协办意见)
+    — by `by`, when given: the day the answer went out — the ones an answer letter may say
+    it consulted (经商…). One still working on its view, or one that sent the proposal back
+    as not its job, was not consulted."""
+    views = Feedback.objects.filter(task=OuterRef("task"))
+    if by is not None:
+        views = views.filter(created_at__lte=by)
+    return list(
+        assignment.proposal.assignments.filter(
+            role=Assignment.Role.CO, round=assignment.round, status=Assignment.Status.ANSWERED
+        )
+        .filter(Exists(views))
+        .select_related("department")
+        .order_by("id")
+    )
+
+
+def co_handlers_outstanding(assignment: Assignment) -> list:
+    """The co-handlers of the lead `assignment` (same round) whose view is still awaited:
+    the lead department may answer anyway (their deadline may have passed), but is told."""
+    if assignment.role != Assignment.Role.LEAD:
+        return []
+    return list(
+        assignment.proposal.assignments.filter(
+            role=Assignment.Role.CO, round=assignment.round, status=Assignment.Status.HANDLING
+        )
+        .select_related("department")
+        .order_by("id")
     )
 
 
