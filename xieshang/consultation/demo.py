@@ -196,6 +196,13 @@ class ConsultationDemo:
                 followups.task_close(task=task, actor=self.office)
         return plan
 
+    def _sector_of(self, title: str):
+        """The sector holding a 界别协商: the one its title opens with (经济界界别协商：…)."""
+        for sector in sorted(self.sectors, key=lambda s: -len(s.name)):
+            if title.startswith(sector.name):
+                return sector
+        return self.sectors[0] if self.sectors else None
+
     def hold_activities(self, plan, *, every_month: bool) -> None:
         for item in plan.items.select_related("committee"):
             day = dt.date(plan.year, item.month, 18)
@@ -209,7 +216,7 @@ class ConsultationDemo:
                 date=day,
                 place="区政协机关会议室",
                 plan_item=item,
-                sector=self.sectors[0] if item.form == F.SECTOR and self.sectors else None,
+                sector=self._sector_of(item.title) if item.form == F.SECTOR else None,
             )
             self._participants_and_hold(activity, item.committee)
             outcome = services.outcome_create(

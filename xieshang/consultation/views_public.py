@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from xieshang.core.text import chinese_date
 from xieshang.portal import ratelimit, tickets
 
 from . import services
@@ -85,7 +86,7 @@ def _public_progress(topic: Topic) -> dict:
             for activity in item.activities.filter(status=Activity.Status.HELD).order_by("date"):
                 steps.append(
                     _("%(date)s 召开协商活动：%(title)s")
-                    % {"date": activity.date.strftime("%Y-%m-%d"), "title": activity.title}
+                    % {"date": chinese_date(activity.date), "title": activity.title}
                 )
                 outcomes += list(
                     activity.outcomes.filter(
