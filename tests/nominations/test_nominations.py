@@ -255,6 +255,38 @@ def test_it_shows_the_composition_against_the_seats_and_the_configured_limits(cl
     assert checks["中共党员占比"] is True and checks["女性占比"] is False
 
 
+@pytest.mark.clause("C5.1")
+def test_a_nomination_that_breaks_the_list_structure_is_saved_with_a_warning_saying_which(client):
+    w = world()
+    r = open_round(w, reference_date=dt.date(2027, 1, 10))
+    services.seats_set(round=r, actor=w.office, sectors={w.sectors[0].pk: 2}, categories={})
+    nominate(w, r, "中共", "王一", gender="M")
+    nominate(w, r, "中共", "王二")
+    for i in range(4):
+        nominate(w, r, "无党派", f"李{i}", sector=w.sectors[1], born=1988)
+
+    def send(user, name, short, sector, born="1985-03-01"):
+        client.force_login(user)
+        data = {"name": name, "gender": "F", "birth_date": born, "employer": "区实验中学"}
+        data |= {"party": party(short).pk, "sector": sector.pk}
+        response = client.post(f"/nominations/{r.pk}/nominate/", data, follow=True)
+        assert Candidate.objects.filter(name=name).exists()  # a warning, not a refusal
+        return [str(m) for m in response.context["messages"]]
+
+    # 中共界 has two seats: the third is saved, and the message says it is one too many.
+    said = send(w.orgdept, "王三", "中共", w.sectors[0])
+    assert said[0] == "已提名王三。"
+    assert "名单不符合以下结构要求" in said[1] and "中共界超出名额（3/2）。" in said[1]
+    # 69 on the reference day: over the age limit of 65.
+    said = send(w.ufwd, "刘老", "民盟", w.sectors[2], born="1957-06-01")
+    assert "超过65周岁的人选不宜提名（刘老）。" in said[1]
+    # A nomination that breaks nothing (and mends the shares) says only that it is done.
+    assert send(w.ufwd, "赵青", "民盟", w.sectors[2], born="1995-03-01") == ["已提名赵青。"]
+    # The round page flags the same rules.
+    page = client.get(f"/nominations/{r.pk}/").content.decode()
+    assert "超出名额" in page and "不符合" in page
+
+
 def test_the_list_goes_to_excel_and_pdf_in_surname_stroke_order(client):
     w = world()
     r = open_round(w)
@@ -485,3 +517,4 @@ def test_the_home_page_shows_each_department_its_unfinished_nominations(client):
     assert nomination_cards(user_with_role(Role.MEMBER, w.org)) == []
     client.force_login(w.ufwd)
     assert "/nominations/" in client.get("/").content.decode()
+

@@ -117,6 +117,8 @@ def composition(round: NominationRound, candidates: list[Candidate] | None = Non
             "limit": _("不超过%(n)s%%") % {"n": limits[rules.CPC_MAX_SHARE]},
             "ok": _share(cpc, total) <= limits[rules.CPC_MAX_SHARE],
             "detail": _("%(n)s人") % {"n": cpc},
+            "key": "cpc",
+            "bound": "max",
         },
         {
             "label": _("女性占比"),
@@ -124,6 +126,8 @@ def composition(round: NominationRound, candidates: list[Candidate] | None = Non
             "limit": _("不低于%(n)s%%") % {"n": limits[rules.FEMALE_MIN_SHARE]},
             "ok": _share(female, total) >= limits[rules.FEMALE_MIN_SHARE],
             "detail": _("%(n)s人") % {"n": female},
+            "key": "female",
+            "bound": "min",
         },
         {
             "label": _("%(age)s周岁以下占比") % {"age": limits[rules.YOUNG_AGE]},
@@ -131,6 +135,8 @@ def composition(round: NominationRound, candidates: list[Candidate] | None = Non
             "limit": _("不低于%(n)s%%") % {"n": limits[rules.YOUNG_MIN_SHARE]},
             "ok": _share(young, total) >= limits[rules.YOUNG_MIN_SHARE],
             "detail": _("%(n)s人") % {"n": young},
+            "key": "young",
+            "bound": "min",
         },
         {
             "label": _("超过%(age)s周岁的人选") % {"age": limits[rules.MAX_AGE]},
@@ -138,6 +144,9 @@ def composition(round: NominationRound, candidates: list[Candidate] | None = Non
             "limit": _("不宜提名"),
             "ok": not too_old,
             "detail": "、".join(c.name for c in too_old) or _("无"),
+            "key": "too_old",
+            "bound": "none",
+            "people": [c.pk for c in too_old],
         },
     ]
     if round.kind == RoundKind.NEW_TERM:
@@ -149,6 +158,8 @@ def composition(round: NominationRound, candidates: list[Candidate] | None = Non
                 "ok": _share(new, len(live)) >= limits[rules.NEW_MIN_SHARE],
                 "detail": _("新提名%(new)s人，继续提名%(old)s人")
                 % {"new": new, "old": len(live) - new},
+                "key": "new",
+                "bound": "min",
             }
         )
     party_rows = Counter(c.party.short_name or c.party.name for c in live)
@@ -161,3 +172,48 @@ def composition(round: NominationRound, candidates: list[Candidate] | None = Non
         "parties": sorted(party_rows.items(), key=lambda kv: -kv[1]),
         "warnings": sum(1 for c in checks if not c["ok"]),
     }
+
+
+def rules_broken_by(round: NominationRound, candidate: Candidate) -> list[str]:
+    """The list-structure rules of the round page (`composition`) that nominating
+    `candidate` breaks or makes worse: a sector or category now over its seats, a share
+    now outside its limit or further from it, the candidate over the age limit. A warning
+    for the department, not a refusal: the round page and confirmation still judge."""
+    candidates = list(candidates_of(round, include_withdrawn=False))
+    after = composition(round, candidates)
+    before = composition(round, [c for c in candidates if c.pk != candidate.pk])
+    broken = []
+    seats_before = {row["label"]: row for row in before["seats"]}
+    for row in after["seats"]:
+        was = seats_before.get(row["label"])
+        if not row["ok"] and (was is None or row["count"] > was["count"]):
+            broken.append(
+                _("%(label)s超出名额（%(count)s/%(seats)s）。")
+                % {"label": row["label"], "count": row["count"], "seats": row["seats"]}
+            )
+    checks_before = {c["key"]: c for c in before["checks"]}
+    for check in after["checks"]:
+        if check["ok"]:
+            continue
+        was = checks_before[check["key"]]
+        if check["bound"] == "none":
+            worse = candidate.pk in check["people"]
+        elif was["ok"]:
+            worse = True
+        elif check["bound"] == "max":
+            worse = check["value"] > was["value"]
+        else:
+            worse = check["value"] < was["value"]
+        if not worse:
+            continue
+        if check["value"] is None:
+            broken.append(
+                _("%(label)s%(limit)s（%(detail)s）。")
+                % {"label": check["label"], "limit": check["limit"], "detail": check["detail"]}
+            )
+        else:
+            broken.append(
+                _("%(label)s应%(limit)s，现为%(value)s%%。")
+                % {"label": check["label"], "limit": check["limit"], "value": check["value"]}
+            )
+    return broken

@@ -193,6 +193,13 @@ def candidate_new(request, pk: int):
             add_service_errors(form, exc)
         else:
             messages.success(request, _("已提名%(name)s。") % {"name": candidate.name})
+            broken = selectors.rules_broken_by(round, candidate)
+            if broken:
+                messages.warning(
+                    request,
+                    _("提名后，名单不符合以下结构要求（不影响提名，确认名单前请调整）：")
+                    + "".join(broken),
+                )
             return redirect("nominations:candidate", candidate.pk)
     elif request.method == "POST":
         # Say at once that the list was confirmed meanwhile, beside any field's error: not
