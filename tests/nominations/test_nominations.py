@@ -518,3 +518,34 @@ def test_the_home_page_shows_each_department_its_unfinished_nominations(client):
     client.force_login(w.ufwd)
     assert "/nominations/" in client.get("/").content.decode()
 
+
+def test_the_demo_puts_each_candidate_in_the_sector_of_their_party_or_field():
+    import random
+
+    from tests.factories import SectorFactory, TermFactory, UserFactory
+    from xieshang.nominations import demo
+    from xieshang.orgs.models import RoleAssignment
+
+    org = make_org()
+    TermFactory(organisation=org, start_date=dt.date(2022, 1, 10))
+    for i, name in enumerate(["中共", "民革", "民盟", "无党派人士", "经济界"]):
+        SectorFactory(organisation=org, name=name, sort_order=i)
+    for username, role in (
+        ("office", Role.OFFICE),
+        ("orgdept", Role.ORGANISATION_DEPT),
+        ("ufwd", Role.UNITED_FRONT),
+    ):
+        user = UserFactory(username=username)
+        RoleAssignment.objects.create(user=user, organisation=org, role=role)
+    demo.build(organisation=org, rng=random.Random(1))
+    sectors = dict(Candidate.objects.values_list("name", "sector__name"))
+    assert sectors == {
+        "王立新": "中共",
+        "卢晓芸": "经济界",
+        "刘佳宁": "民盟",
+        "邹文博": "无党派人士",
+    }
+    r = NominationRound.objects.get()
+    from xieshang.nominations.selectors import composition
+
+    assert all(row["ok"] for row in composition(r)["seats"])  # no sector over its seats

@@ -1,5 +1,6 @@
-"""Demo data of nominations: a draft by-election (增补) in the demo district with seats on
-two sectors and the non-public-economy category, and four candidates of both departments:
+"""Demo data of nominations: a draft by-election (增补) in the demo district with a seat in
+each candidate's sector and one for the non-public-economy category, and four candidates of
+both departments, each in the sector of their party or field:
 one completed by the organisation department, one completed by the united front department
 after its consultation with the 工商联, one democratic-party candidate waiting for the
 consultation record (C5.2), one just nominated. Written through the services."""
@@ -18,28 +19,31 @@ from . import services
 from .models import NominationRound, RoundKind
 
 PEOPLE = [
-    # name, gender, born, employer, party short name, categories, consultation, complete
-    ("王立新", Gender.MALE, 1979, "区第一人民医院副院长", "中共", [], None, True),
+    # name, gender, born, employer, party short name, sector, categories, consultation,
+    # complete
+    ("王立新", Gender.MALE, 1979, "区第一人民医院副院长", "中共", "中共", [], None, True),
     (
         "卢晓芸",
         Gender.FEMALE,
         1984,
         "区新材料科技有限公司董事长",
         "无党派",
+        "经济界",
         [Category.NON_PUBLIC_ECONOMY.value],
         ("区工商联", "区工商联同意提名，认为该同志热心公益、企业经营规范。"),
         True,
     ),
-    ("刘佳宁", Gender.FEMALE, 1986, "区实验中学教师", "民盟", [], None, False),
-    ("邹文博", Gender.MALE, 1975, "区律师协会副会长", "无党派", [], None, False),
+    ("刘佳宁", Gender.FEMALE, 1986, "区实验中学教师", "民盟", "民盟", [], None, False),
+    ("邹文博", Gender.MALE, 1975, "区律师协会副会长", "无党派", "无党派人士", [], None, False),
 ]
 
 
 def build(*, organisation, rng: random.Random) -> None:
     names = ["office", "orgdept", "ufwd"]
     users = {u.username: u for u in User.objects.filter(username__in=names)}
-    sectors = list(Sector.objects.filter(organisation=organisation).order_by("sort_order")[:2])
-    if len(users) < 3 or len(sectors) < 2 or not organisation.terms.exists():
+    wanted = {row[5] for row in PEOPLE}
+    sectors = {s.name: s for s in Sector.objects.filter(organisation=organisation, name__in=wanted)}
+    if len(users) < 3 or len(sectors) < len(wanted) or not organisation.terms.exists():
         return
     if NominationRound.objects.filter(organisation=organisation).exists():
         return
@@ -56,17 +60,17 @@ def build(*, organisation, rng: random.Random) -> None:
     services.seats_set(
         round=round,
         actor=office,
-        sectors={sectors[0].pk: 2, sectors[1].pk: 2},
+        sectors={s.pk: 1 for s in sectors.values()},
         categories={Category.NON_PUBLIC_ECONOMY.value: 1},
     )
     parties = {p.short_name: p for p in Party.objects.all()}
-    for i, (name, gender, born, employer, party, cats, consult, complete) in enumerate(PEOPLE):
+    for name, gender, born, employer, party, sector, cats, consult, complete in PEOPLE:
         actor = users["orgdept"] if party == "中共" else users["ufwd"]
         candidate = services.candidate_nominate(
             round=round,
             actor=actor,
             party=parties[party],
-            sector=sectors[i % 2],
+            sector=sectors[sector],
             person={
                 "name": name,
                 "gender": gender,
