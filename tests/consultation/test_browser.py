@@ -144,6 +144,6 @@ def test_it_keeps_a_residents_text_on_a_phone_when_the_form_is_rejected(phone_pa
     assert page.locator("#public-error").is_visible()
     assert page.get_by_label("议题建议").input_value() == "公园厕所太少"
     assert page.get_by_label("情况说明").input_value() == "太短"
-    assert page.get_by_text("请填写11位手机号码，或留空。").is_visible()
+    assert page.get_by_text("联系电话应为手机号码或带区号的固定电话").is_visible()
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390

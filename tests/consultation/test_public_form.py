@@ -47,7 +47,7 @@ def test_it_keeps_what_the_resident_typed_when_the_submission_is_rejected(world,
     assert response.status_code == 400
     text = response.text
     assert "提交未成功，请按提示修改后重新提交。您填写的内容已保留。" in text
-    assert "请填写11位手机号码，或留空。" in text
+    assert "联系电话应为手机号码或带区号的固定电话" in text
     assert "公园健身器材老化问题" in text  # the title stays in its field
     assert "太短了" in text
     assert not Topic.objects.exists()
