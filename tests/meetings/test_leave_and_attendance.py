@@ -421,10 +421,15 @@ def test_the_leave_queue_tab_is_shown_only_to_those_who_decide_leave(client):
     tab = "请假审批</a>"
     client.force_login(member.user)
     assert tab not in client.get("/meetings/mine/").content.decode()
+    # Nor is the queue (or its export) there for a member who decides nobody's leave.
+    assert client.get("/meetings/leave/").status_code == 403
+    assert client.get("/meetings/leave/export.xlsx").status_code == 403
     client.force_login(leader.user)
     assert tab in client.get("/meetings/mine/").content.decode()
+    assert client.get("/meetings/leave/").status_code == 200
     client.force_login(w.office)
     assert tab in client.get("/meetings/mine/").content.decode()
+    assert client.get("/meetings/leave/").status_code == 200
 
 
 @pytest.mark.clause("C5.9")

@@ -257,13 +257,21 @@ def _leave_queue_page(request, *, refused=None, refused_form=None):
     )
 
 
+def _require_leave_decider(user) -> None:
+    # A member who decides nobody's leave has no queue (the menu does not offer one).
+    if not policies.may_decide_leave(user):
+        raise PermissionDenied
+
+
 @login_required
 def leave_queue(request):
+    _require_leave_decider(request.user)
     return _leave_queue_page(request)
 
 
 @login_required
 def leave_export(request):
+    _require_leave_decider(request.user)
     return core_exports.respond(request, "meetings.leave")
 
 
