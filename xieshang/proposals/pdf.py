@@ -6,6 +6,8 @@ from django.utils.translation import gettext as _
 from xieshang.core.pdf import STATIC_DIR, render_pdf
 from xieshang.core.text import chinese_date
 
+from .models import Proposal
+
 
 def _salutation(proposal, proposers) -> str:
     """张丽华委员、王建国委员： — or the proposing body's name for a body's proposal."""
@@ -183,6 +185,16 @@ def proposal_sheet(proposal) -> bytes:
     return render_pdf("pdf/proposal_sheet.html", context)
 
 
-def proposal_sheet_filename(proposal) -> str:
-    number = proposal.number or _("草稿%(pk)s") % {"pk": proposal.pk}
+def proposal_sheet_filename(proposal: Proposal) -> str:
+    """提案-<number>.pdf; a draft's 提案-草稿<pk>.pdf only while it is a draft. A proposal
+    sent on but without a number (with its co-signers, waiting for review where numbers are
+    given at acceptance, or closed without one) is 提案-未编号-<pk>.pdf: never passed off as a
+    draft, unique by its id, and true in every state ("not numbered", not "to be numbered",
+    which a rejected one never will be)."""
+    if proposal.number:
+        number = proposal.number
+    elif proposal.status == Proposal.Status.DRAFT:
+        number = _("草稿%(pk)s") % {"pk": proposal.pk}
+    else:
+        number = _("未编号-%(pk)s") % {"pk": proposal.pk}
     return _("提案-%(number)s.pdf") % {"number": number}

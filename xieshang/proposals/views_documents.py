@@ -15,7 +15,7 @@ from xieshang.core.audit import TransitionError
 from xieshang.core.pdf import pdf_response
 
 from . import forms, pdf, policies, selectors, services
-from .models import Attachment, Proposal
+from .models import Attachment
 
 
 def _get_proposal(request, pk: int):
@@ -76,25 +76,10 @@ def print_sheet(request, pk: int):
     return render(request, "proposals/print.html", pdf.proposal_sheet_context(proposal))
 
 
-def sheet_filename(proposal: Proposal) -> str:
-    """提案-<number>.pdf; a draft's 提案-草稿<pk>.pdf only while it is a draft. A proposal
-    sent on but without a number (with its co-signers, waiting for review where numbers are
-    given at acceptance, or closed without one) is 提案-未编号-<pk>.pdf: never passed off as a
-    draft, unique by its id, and true in every state ("not numbered", not "to be numbered",
-    which a rejected one never will be)."""
-    if proposal.number:
-        number = proposal.number
-    elif proposal.status == Proposal.Status.DRAFT:
-        number = _("草稿%(pk)s") % {"pk": proposal.pk}
-    else:
-        number = _("未编号-%(pk)s") % {"pk": proposal.pk}
-    return _("提案-%(number)s.pdf") % {"number": number}
-
-
 @login_required
 def sheet_pdf(request, pk: int):
     proposal = _get_proposal(request, pk)
-    return pdf_response(pdf.proposal_sheet(proposal), sheet_filename(proposal))
+    return pdf_response(pdf.proposal_sheet(proposal), pdf.proposal_sheet_filename(proposal))
 
 
 urlpatterns: list = [
