@@ -333,6 +333,39 @@ def test_the_committee_shortlists_and_the_chair_approves_a_key_proposal(client, 
     assert "李副区长" in page and "实地考察" in page
 
 
+@pytest.mark.clause("C4.5")
+def test_the_chair_reads_the_shortlisting_reason_and_may_decline_with_a_reason(client, world):
+    from xieshang.core.models import Event
+
+    proposal = accepted(world)
+    client.force_login(world.reviewer)
+    client.post(
+        f"/proposals/{proposal.pk}/act/shortlist/",
+        {"shortlist-note": "涉及校园安全，社会关注度高。", "next": "/proposals/key/"},
+    )
+    client.force_login(world.chair)
+    queue = client.get("/proposals/key/approve/").content.decode()
+    assert "涉及校园安全，社会关注度高。" in queue and "不列为重点提案" in queue
+    url = f"/proposals/{proposal.pk}/act/decline_key/"
+    refused = client.post(url, {"decline_key-note": " ", "next": "/proposals/key/approve/"})
+    assert refused.status_code == 400
+    proposal.refresh_from_db()
+    assert proposal.key_status == "shortlisted"
+    response = client.post(
+        url, {"decline_key-note": "本年度同类重点提案已有两件。", "next": "/proposals/key/approve/"}
+    )
+    assert response.status_code == 302
+    proposal.refresh_from_db()
+    assert proposal.key_status == ""
+    assert proposal.title not in client.get("/proposals/key/approve/").content.decode()
+    event = Event.objects.get(verb="proposal.key_decline")
+    assert (event.actor_id, event.note) == (world.chair.pk, "本年度同类重点提案已有两件。")
+    # Back among the committee's candidates; the committee cannot decline for the meeting.
+    client.force_login(world.reviewer)
+    assert proposal.title in client.get("/proposals/key/").content.decode()
+    assert client.post(url, {"decline_key-note": "无"}).status_code == 403
+
+
 @pytest.mark.clause("C4.6")
 def test_the_committee_orders_rehandling_after_an_unsatisfied_rating_and_closes(client, world):
     proposal = answered(world)

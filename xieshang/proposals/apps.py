@@ -63,6 +63,7 @@ class ProposalsConfig(AppConfig):
                 "proposal.close": _("办结"),
                 "proposal.key_shortlist": _("拟定重点提案"),
                 "proposal.key_approve": _("确定重点提案"),
+                "proposal.key_decline": _("不列为重点提案"),
                 "proposal.supervise": _("督办"),
                 "proposal.publish": _("公开"),
                 "proposal.withhold": _("不予公开"),

@@ -271,6 +271,10 @@ class KeyApproveForm(ActionForm):
     leading_leader = forms.CharField(label=_("领办领导"), max_length=50, required=False)
 
 
+class KeyDeclineForm(ActionForm):
+    note = _note(_("不列为重点提案的理由"), required=True)
+
+
 class SupervisionForm(ActionForm):
     date = forms.DateField(label=_("督办日期"), widget=forms.DateInput(attrs={"type": "date"}))
     way = forms.ChoiceField(label=_("督办方式"), choices=Supervision.Way.choices)

@@ -5,11 +5,13 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import FloatField, Prefetch, Q, QuerySet, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xieshang.core import access
+from xieshang.core.models import Event
 from xieshang.members.models import Member, Membership
 from xieshang.orgs.models import Department
 from xieshang.textsim import search as text_search
@@ -273,6 +275,20 @@ def key_approval_queue(user) -> QuerySet:
     return key_proposals(user, "proposals.key_approve").filter(
         key_status=Proposal.KeyStatus.SHORTLISTED
     )
+
+
+def shortlist_reasons(proposals) -> dict[int, str]:
+    """The proposal committee's reason for shortlisting each proposal (拟定理由), from the
+    audit trail, which is where the shortlist note is kept: one query for the page."""
+    ids = [str(p.pk) for p in proposals]
+    if not ids:
+        return {}
+    events = Event.objects.filter(
+        verb="proposal.key_shortlist",
+        content_type=ContentType.objects.get_for_model(Proposal),
+        object_id__in=ids,
+    ).order_by("created_at", "id")
+    return {int(e.object_id): e.note for e in events.only("object_id", "note")}
 
 
 def proposal_for_detail(pk: int) -> Proposal | None:

@@ -222,6 +222,14 @@ ACTIONS: dict[str, Action] = {
             _("已确定为重点提案。"),
         ),
     ),
+    "decline_key": Action(
+        forms.KeyDeclineForm,
+        policies.can_approve_key,
+        lambda r, p, d: _msg(
+            services.key_decline(proposal=p, actor=r.user, note=d["note"]),
+            _("已不列为重点提案，退回提案委员会。"),
+        ),
+    ),
     "supervise": Action(
         forms.SupervisionForm,
         policies.can_review,
@@ -292,6 +300,8 @@ def _flags(user, proposal: Proposal, member, source: Proposal) -> dict[str, bool
         "shortlist": review and status in (S.ACCEPTED, S.ASSIGNED) and not proposal.key_status,
         "approve_key": policies.can_approve_key(user, proposal)
         and proposal.key_status == Proposal.KeyStatus.SHORTLISTED,
+        "decline_key": policies.can_approve_key(user, proposal)
+        and proposal.key_status == Proposal.KeyStatus.SHORTLISTED,
         "supervise": review and proposal.is_key,
         "withhold": review
         and not proposal.office_withheld
@@ -313,6 +323,7 @@ FORM_ACTIONS = [
     "close",
     "shortlist",
     "approve_key",
+    "decline_key",
     "supervise",
     "withhold",
 ]

@@ -194,6 +194,9 @@ def key_queue(request):
     """The chairman's meeting: shortlisted key proposals to approve with a leading leader."""
     access.require(request.user, "proposals.key_approve")
     rows = list(selectors.key_approval_queue(request.user)[:500])
+    reasons = selectors.shortlist_reasons(rows)
+    for p in rows:
+        p.shortlist_reason = reasons.get(p.pk, "")
     return render(request, "proposals/key_queue.html", {"rows": rows})
 
 

@@ -44,7 +44,7 @@ from .handling import (
     proposal_assign,
     sign_off_users,
 )
-from .key import key_approve, key_shortlist, supervision_record
+from .key import key_approve, key_decline, key_shortlist, supervision_record
 from .publication import publication_withhold, publish_due, publishable
 from .review import (
     proposal_accept,
@@ -98,6 +98,7 @@ __all__ = [
     "proposal_close",
     "key_shortlist",
     "key_approve",
+    "key_decline",
     "supervision_record",
     "publishable",
     "publish_due",

@@ -62,6 +62,27 @@ def key_approve(*, proposal: Proposal, actor, leading_leader: str) -> Proposal:
 
 
 @transaction.atomic
+def key_decline(*, proposal: Proposal, actor, note: str) -> Proposal:
+    """The chairman's meeting does not make a shortlisted proposal a key proposal: it goes
+    back to the committee's candidates, with the reason in its history."""
+    proposal = lock(Proposal, proposal.pk)
+    if not policies.can_approve_key(actor, proposal):
+        raise PermissionDenied
+    if not note.strip():
+        raise ValidationError({"note": _("请写明不列为重点提案的理由。")})
+    transition(
+        proposal,
+        to=Proposal.KeyStatus.NONE,
+        allowed_from=[Proposal.KeyStatus.SHORTLISTED],
+        actor=actor,
+        verb="proposal.key_decline",
+        note=note.strip(),
+        field="key_status",
+    )
+    return proposal
+
+
+@transaction.atomic
 def supervision_record(
     *, proposal: Proposal, actor, date: dt.date, way: str, note: str = ""
 ) -> Supervision:
