@@ -165,3 +165,19 @@ def test_the_figures_page_charts_the_reports_numbers(world, known, client):
     )
     spec = json.loads(parties.group(1))
     assert dict(zip(spec["labels"], spec["series"][0]["data"], strict=True)) == {"中国民主同盟": 10}
+
+
+def test_the_pdfs_signature_never_stands_alone_on_its_last_page(world, known, client):
+    """GB/T 9704: the 落款 shares its page with the last paragraph. Each key proposal adds a
+    line to the report, so one of these lengths once pushed the signature alone onto a new
+    page."""
+    client.force_login(world.office)
+    query = {"organisation": world.district.pk, "year": known}
+    for n in range(8):
+        proposal = accepted(world, title=f"关于进一步完善第{n + 1}个街道社区居家养老服务设施的建议")
+        services.key_shortlist(proposal=proposal, actor=world.reviewer)
+        services.key_approve(proposal=proposal, actor=world.chair, leading_leader="陈副主席")
+        response = client.get(reverse("proposals:work_report_pdf"), query)
+        pages = PdfReader(io.BytesIO(response.content)).pages
+        last = re.sub(r"\s+", "", pages[-1].extract_text())
+        assert "满意率为" in last, (n, len(pages), last)
