@@ -615,3 +615,15 @@ def test_in_english_the_leave_action_reads_request_leave_and_the_whole_meeting_o
     leave = LeaveRequest.objects.get()
     status = page.split(f'id="leave-{leave.pk}">', 1)[1].split("<form", 1)[0]
     assert status.startswith("Leave request: Whole meeting · <strong>")
+
+
+def test_a_meeting_created_in_english_stores_its_one_sitting_as_chinese_data():
+    from django.utils import translation
+
+    w = world()
+    with translation.override("en"):
+        meeting = w.meeting(MeetingKind.SYMPOSIUM)
+    sitting = meeting.sittings.get()
+    assert sitting.title == "全程"
+    with translation.override("zh-hans"):
+        assert sitting.display_title == "全程"
