@@ -139,3 +139,21 @@ def test_it_runs_invitation_leave_approval_qr_sign_in_and_the_report(
         assert [t.strip() for t in other.all_inner_texts()][2:] == ["缺席"] * 4
     finally:
         ctx.close()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_long_reason_leaves_the_approvers_note_room_for_its_hint(page):
+    w = world()
+    member = w.member("林晓梅")
+    meeting = w.meeting(day=timezone.localdate() + dt.timedelta(days=7))
+    services.leave_submit(
+        invitation=meeting.invitations.get(member=member),
+        actor=member.user,
+        reason="因公出差：" + "赴省里参加专题培训" * 60,
+    )
+    login(page, w.office.username)
+    page.set_viewport_size({"width": 1366, "height": 900})
+    page.goto(page.base_url + "/meetings/leave/")
+    note = page.locator("#leave-table tbody tr").first.get_by_label("审批意见")
+    assert note.bounding_box()["width"] >= 200
