@@ -208,3 +208,17 @@ def test_sessions_only_on_platforms_on_the_ground(world):
     platform = make_platform(world, status="planned")
     with pytest.raises(ValidationError):
         make_session(world, platform)
+
+
+@pytest.mark.clause("C2.10")
+def test_the_register_counts_each_session_held_once_however_many_members_were_sent_down(world):
+    from xieshang.platforms import selectors
+
+    platform = make_platform(world)
+    for m in (world["member"], world["other_member"]):
+        services.platform_assign(platform=platform, actor=world["office"], member=m)
+    session = make_session(world, platform)
+    hold(world, session, attendance={world["member"]: "present"})
+    year = session.starts_at.year
+    (row,) = selectors.register(world["office"], year=year)
+    assert (row.sessions_in_year, row.member_count) == (1, 2)

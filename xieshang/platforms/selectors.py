@@ -32,6 +32,9 @@ def register(user, *, year: int, status: str = "", level: str = "", street=None)
         sessions_in_year=Count(
             "sessions",
             filter=Q(sessions__starts_at__year=year, sessions__status__in=HELD_STATES),
+            # Joined with the assignments below: without distinct each session counted once
+            # per member sent down to the platform.
+            distinct=True,
         ),
         member_count=Count("assignments", filter=Q(assignments__until__isnull=True), distinct=True),
     ).order_by("organisation__path", "id")
