@@ -17,6 +17,7 @@ from xieshang.core.sms import MemorySmsBackend
 from xieshang.followups import services as followups
 from xieshang.opinions.models import Opinion
 from xieshang.orgs import config
+from xieshang.platforms.models import PlatformSession
 from xieshang.portal.screening import Verdict
 from xieshang.residents import messaging, privacy, services
 from xieshang.residents.models import ResidentIssue, ResidentSms
@@ -156,7 +157,9 @@ def test_no_text_without_a_number(world, django_capture_on_commit_callbacks):
 
 
 def test_schedule_then_settle_at_a_held_session(world):
-    issue, _code = accepted(world)
+    # Received a week ago: the session held three days ago may have settled it.
+    with time_machine.travel(timezone.now() - dt.timedelta(days=7)):
+        issue, _code = accepted(world)
     with pytest.raises(ValidationError):  # a held session is not "on the agenda"
         services.issue_schedule(issue=issue, actor=world["convener"], session=world["held"])
     services.issue_schedule(issue=issue, actor=world["convener"], session=world["session"])
@@ -176,6 +179,12 @@ def test_schedule_then_settle_at_a_held_session(world):
     issue.refresh_from_db()
     assert issue.status == S.SETTLED and issue.answer == "物业本月内修复。"
     assert last_event(issue).from_state == "agenda"
+    # An issue received today was not settled at a session held three days ago.
+    fresh, _c = accepted(world)
+    with pytest.raises(ValidationError, match="受理之前召开"):
+        services.issue_settle(
+            issue=fresh, actor=world["convener"], session=world["held"], result="物业已修复。"
+        )
     other_street_issue, _c = accepted(world, organisation=world["street2"])
     with pytest.raises(PermissionDenied):  # the convener's platform is in another street
         services.issue_settle(
@@ -309,7 +318,13 @@ def test_statistics_per_street_roll_up_to_the_district_and_the_city(world):
     followups.feedback_submit(task=a.task, text="已处理", actor=world["clerk"])
     services.issue_rate(issue=a, rating="satisfied")
     b, _c = accepted(world, organisation=world["street"])
-    services.issue_settle(issue=b, actor=world["liaison"], session=world["held"], result="已议定")
+    today = PlatformSession.objects.create(
+        platform=world["platform"],
+        title="当天议事会",
+        starts_at=timezone.now(),
+        status=PlatformSession.Status.HELD,
+    )
+    services.issue_settle(issue=b, actor=world["liaison"], session=today, result="已议定")
     services.issue_rate(issue=b, rating="dissatisfied")
     c, _c = raise_issue(world, organisation=world["street2"])
     spam, _c = raise_issue(world, organisation=world["street2"])

@@ -484,3 +484,13 @@ def test_a_looked_up_issue_is_not_shown_to_the_next_person_after_a_while(client,
     with time_machine.travel(dt.datetime(2026, 6, 1, 2, 16, tzinfo=dt.UTC), tick=False):
         page = client.get(LOOKUP).content.decode()
     assert "小区门口路灯不亮" not in page and "查询码" in page
+
+
+def test_in_english_the_issue_page_names_the_resident_and_the_referral_plainly(client, world):
+    issue, _code = accepted(world)
+    client.force_login(world["liaison"])
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("residents:detail", args=[issue.pk])).content.decode()
+    assert ">Resident</dt>" in page and "No affiliation" not in page
+    route = page.split('id="act-route"', 1)[1].split("</form>", 1)[0]
+    assert ">Refer</button>" in route and "Convert" not in route

@@ -180,6 +180,10 @@ def build(*, organisation, rng: random.Random) -> None:
             if state == "settled":
                 session = held.get(street.pk)
                 if session is not None:
+                    # Raised before the session that settled it (the demo's issues are all
+                    # submitted today; its sessions were held in the past).
+                    _backdate(issue, (issue.created_at - session.starts_at).days + 10)
+                    issue.refresh_from_db()
                     services.issue_settle(
                         issue=issue,
                         actor=actor,

@@ -365,6 +365,13 @@ def issue_settle(*, issue: ResidentIssue, actor, session, result: str) -> Reside
     _check_session(issue.organisation, session)
     if session.status not in (PlatformSession.Status.HELD, PlatformSession.Status.PUBLISHED):
         raise ValidationError({"session": _("议事会召开后才能登记协商结果。")})
+    # A session held before the issue was received cannot have settled it, unless it is the
+    # session where the issue was raised (registered afterwards).
+    received = timezone.localtime(issue.created_at).date()
+    if session.pk != issue.session_id and timezone.localtime(session.starts_at).date() < received:
+        raise ValidationError(
+            {"session": _("所选议事会在本事项受理之前召开，请选择受理之后召开的议事会。")}
+        )
     if not result.strip():
         raise ValidationError({"result": _("请填写协商结果。")})
     issue.session = session
