@@ -10,4 +10,11 @@ class DemoConfig(AppConfig):
     def ready(self):
         from xieshang.core.audit import register_verbs
 
-        register_verbs({"demo.seed": _("生成演示数据")}, module=self.verbose_name)
+        register_verbs(
+            {
+                "demo.seed": _("生成演示数据"),
+                # The province profile's ten years of history, one event per proposal.
+                "proposal.import_history": _("导入历史办理记录"),
+            },
+            module=self.verbose_name,
+        )
