@@ -110,6 +110,12 @@ def test_it_shows_a_city_clerk_the_members_of_its_districts(client):
     assert '<div class="small text-secondary">甲区政协</div>' in rows["王甲"]
     assert '<div class="small text-secondary">乙区政协</div>' in rows["李乙"]
     assert "示范市政协" not in rows["赵市"]
+    # Its export holds its own members only, and the page says so beside the button.
+    assert "导出 Excel 只含本级政协的委员" in response.content.decode()
+    client.force_login(a.clerk)
+    assert (
+        "导出 Excel 只含本级政协的委员" not in client.get(reverse("members:list")).content.decode()
+    )
 
 
 def test_it_masks_phones_for_a_role_without_pii_permission(client):

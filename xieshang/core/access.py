@@ -392,6 +392,15 @@ def can(user, perm: str, organisation: Organisation | None = None) -> bool:
     return _within(organisation.path, grants)
 
 
+def same_scope(user, perm: str, other: str) -> bool:
+    """Whether `user` may do `perm` in exactly the organisations where they may do `other`
+    (a province office reads every committee's members but exports its own: the list says
+    so beside its export button). No query beyond the request's assignments."""
+    if getattr(user, "is_superuser", False):
+        return True
+    return _grants(user, perm) == _grants(user, other)
+
+
 def require(user, perm: str, organisation: Organisation | None = None) -> None:
     if not can(user, perm, organisation):
         raise PermissionDenied

@@ -86,6 +86,9 @@ def member_list(request):
             "can_edit": access.can(request.user, "members.edit"),
             "can_import": access.can(request.user, "members.import"),
             "can_export": access.can(request.user, "members.export"),
+            "export_is_own_only": not access.same_scope(
+                request.user, "members.export", "members.view"
+            ),
         },
         # A filter the form refuses (group=-1e30) is the caller's mistake: the page still
         # shows, with the form's message, but answers 400 like every other odd query.
