@@ -149,6 +149,16 @@ def test_each_child_and_the_parent_total(client, city):
     assert cells(html, b) == ["1", "1", "0", "2", "0", "0", "0", "—", "1", "0", "1", "0.0"]
     assert cells(html, c) == ["5", "3", "1", "3", "2", "1", "1", "75.0", "2", "1", "3", "3.3"]
     assert "chart-tree-children" in html
+    # The city's own committee has a row of its own (one submitted proposal, nothing else),
+    # so the total is the own row plus the children, column by column.
+    own = html.split('data-part="own"', 1)[1].split("</tr>", 1)[0]
+    assert "示范市政协（本级）" in own
+    own_cells = [x.split(">", 1)[1].split("</td>", 1)[0].strip() for x in own.split("<td")[2:]]
+    assert own_cells == ["1", "0", "0", "0", "0", "0", "0", "—", "0", "0", "0", "—"]
+    for i in (0, 1, 2, 3, 4, 5, 6, 8, 9, 10):  # the counts; rates and averages are not sums
+        assert int(cells(html, c)[i]) == sum(
+            int(row[i]) for row in (own_cells, cells(html, a), cells(html, b))
+        )
 
 
 def test_drill_down_and_another_branch_is_refused(client, city):
@@ -157,6 +167,9 @@ def test_drill_down_and_another_branch_is_refused(client, city):
     client.force_login(office)
     html = client.get(f"/dashboard/tree/{a.pk}/?year={YEAR}").content.decode()
     assert "甲区某街道" in html and "乙区政协" not in html.split("</nav>", 1)[1]
+    # The trail leads up from the district, without naming the district twice.
+    trail = html.split('<ol class="breadcrumb', 1)[1].split("</ol>", 1)[0]
+    assert trail.count("示范市政协") == 1 and trail.count("甲区政协") == 1
     client.force_login(a_office)
     assert client.get(f"/dashboard/tree/{b.pk}/").status_code == 404
     assert client.get(f"/dashboard/tree/{c.pk}/").status_code == 404

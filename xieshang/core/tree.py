@@ -61,6 +61,12 @@ def groups(user, organisation, children: list, year: int) -> list[Group]:
     return sorted((g for g in found if g is not None), key=lambda g: g.order)
 
 
+def own_key(organisation) -> int:
+    """The key of the organisation's own row (its own committee, without the nodes below)
+    in a group's `values`, beside its id, which keys the whole subtree."""
+    return -organisation.pk
+
+
 def rollup(
     qs: QuerySet, organisation, children: Iterable, *, field: str = "organisation", **aggregates
 ) -> dict[int, dict]:
@@ -68,7 +74,8 @@ def rollup(
     subtree, in one grouped query: rows are grouped by the first len(child path)
     characters of their organisation's path (every child's path has the same length, and
     rows of the organisation itself group under its own shorter path). Returns
-    {org id: {name: value}} with the organisation's entry the sum over all its rows."""
+    {org id: {name: value}} with the organisation's entry the sum over all its rows, and
+    its own rows alone under `own_key(organisation)`."""
     children = list(children)
     width = len(children[0].path) if children else 0
     path = f"{field}__path"
@@ -76,6 +83,7 @@ def rollup(
     by_prefix = {c.path: c.pk for c in children}
     result: dict[int, dict] = {c.pk: dict.fromkeys(aggregates, 0) for c in children}
     total = dict.fromkeys(aggregates, 0)
+    own = dict.fromkeys(aggregates, 0)
     if children:
         rows = (
             qs.annotate(node_prefix=Substr(path, 1, width))
@@ -92,7 +100,10 @@ def rollup(
             total[name] += value
             if child is not None:
                 result[child][name] += value
+            else:
+                own[name] += value
     result[organisation.pk] = total
+    result[own_key(organisation)] = own
     return result
 
 
@@ -126,8 +137,11 @@ def tree_page(request, pk: int | None = None):
     year = year_param(request, default=timezone.localdate().year)
     children = list(node.children.order_by("sort_order", "path"))
     found = groups(request.user, node, children, year)
-    rows = [(node, [(g, g.row(node.pk)) for g in found])]
-    rows += [(c, [(g, g.row(c.pk)) for g in found]) for c in children]
+    # The whole subtree, then the node's own committee, then each child: the rows add up.
+    rows = [(node, "total", [(g, g.row(node.pk)) for g in found])]
+    if children:
+        rows.append((node, "own", [(g, g.row(own_key(node))) for g in found]))
+    rows += [(c, "child", [(g, g.row(c.pk)) for g in found]) for c in children]
     chart = None
     head = next((g for g in found if g.headline), None)
     if head is not None and children:
@@ -143,7 +157,7 @@ def tree_page(request, pk: int | None = None):
     trail = [
         o
         for o in Organisation.objects.filter(pk__in=node.ancestor_ids()).order_by("path")
-        if any(o.path.startswith(r.path) for r in roots)
+        if o.pk != node.pk and any(o.path.startswith(r.path) for r in roots)
     ]
     return render(
         request,

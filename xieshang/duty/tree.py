@@ -82,8 +82,7 @@ def tree_columns(user, organisation, children, year: int):
             earned = cap
         points[organisation.pk] += earned
         child = by_prefix.get(row["organisation__path"][:width]) if width else None
-        if child is not None:
-            points[child] += earned
+        points[child if child is not None else tree.own_key(organisation)] += earned
 
     def average(pk):
         n = members[pk]["n"]
