@@ -326,3 +326,20 @@ def test_an_inspection_report_goes_up_once_filed(db, client):
     # Other meetings carry no referral panel.
     symposium = w.meeting(MeetingKind.SYMPOSIUM, title="协商座谈")
     assert "referral-path" not in client.get(f"/meetings/{symposium.pk}/").content.decode()
+
+
+def test_the_office_queue_marks_a_reported_item_the_city_sent_back(tree, client):
+    opinion = published(tree)
+    # Reported up and to the Party committee: sent back by the city, it stays 已报送 at home.
+    opinion_services.opinion_report(opinion=opinion, actor=tree["office"], upward=True, party=True)
+    client.force_login(tree["office"])
+    url = "/opinions/queue/?state=reported"
+    row = client.get(url).content.decode().split(opinion.title, 1)[1].split("</tr>", 1)[0]
+    assert "上级已退回" not in row
+    services.referral_return(
+        referral=Referral.objects.get(), actor=tree["city_office"], reason="材料不全"
+    )
+    opinion.refresh_from_db()
+    assert opinion.status == Opinion.Status.REPORTED
+    row = client.get(url).content.decode().split(opinion.title, 1)[1].split("</tr>", 1)[0]
+    assert "上级已退回" in row

@@ -43,6 +43,18 @@ def office_queue(user, *, state: str = "submitted") -> QuerySet:
     qs = Opinion.objects.filter(policies.own_office_q(user)).exclude(status=Opinion.Status.DRAFT)
     if state:
         qs = qs.filter(status=state)
+    if state == Opinion.Status.REPORTED:
+        # Still 已报送 here, but the node above may have sent it back (its latest referral).
+        from django.contrib.contenttypes.models import ContentType
+
+        from xieshang.followups.models import Referral
+
+        latest = Referral.objects.filter(
+            content_type=ContentType.objects.get_for_model(Opinion),
+            object_id=OuterRef("pk"),
+            from_organisation=OuterRef("organisation"),
+        ).order_by("-id")
+        qs = qs.annotate(upward_state=Subquery(latest.values("state")[:1]))
     return (
         qs.select_related("organisation", "issue")
         .prefetch_related(AUTHORS)
