@@ -6,7 +6,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from xieshang.core.pdf import official_name
-from xieshang.core.text import chinese_date
+from xieshang.core.text import chinese_date, paragraphs
 
 from . import selectors
 from .models import ConsultationPlan
@@ -31,7 +31,7 @@ def plan_context(plan: ConsultationPlan) -> dict:
         "doc_number": plan.doc_number,
         "plan": plan,
         "months": sorted(months.items()),
-        "paragraphs": [p.strip() for p in plan.preface.splitlines() if p.strip()],
+        "paragraphs": paragraphs(plan.preface),
         "issuer": issuer,
         "issue_date": issued_on,
         "copy_to": [official_name(org.name), _("%(place)s人民政府办公室") % {"place": place}],

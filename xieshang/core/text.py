@@ -32,6 +32,12 @@ def labelled(label, value) -> str:
     return f"{label}{_('：')}{value}"
 
 
+def paragraphs(text) -> list[str]:
+    """A typed text's non-empty lines, stripped: each a paragraph of a printed document
+    (numbered points typed on lines of their own stay apart)."""
+    return [line.strip() for line in str(text or "").splitlines() if line.strip()]
+
+
 def chinese_number(n: int) -> str:
     """1 → 一, 10 → 十, 15 → 十五, 20 → 二十, 105 → 一百零五 (session and term numbers)."""
     if n < 0:

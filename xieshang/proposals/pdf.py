@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 
 from xieshang.core.pdf import STATIC_DIR, render_pdf
 from xieshang.core.text import chinese_date
+from xieshang.core.text import paragraphs as text_paragraphs
 
 from .models import Proposal
 
@@ -51,7 +52,7 @@ def answer_letter_context(answer) -> dict:
     co_departments = [
         a.department.name for a in services.co_handlers_consulted(assignment, by=answer.sent_at)
     ]
-    paragraphs = [p.strip() for p in answer.text.splitlines() if p.strip()]
+    paragraphs = text_paragraphs(answer.text)
     salutation = _salutation(proposal, proposers)
     salutation_from_text = bool(paragraphs) and _greeting(paragraphs[0], proposal)
     if salutation_from_text:
@@ -156,9 +157,9 @@ def proposal_sheet_context(proposal) -> dict:
         "sheet_title": _("%(org)s提案") % {"org": organisation.name},
         "first": first,
         "joint": joint,
-        "facts": [p.strip() for p in proposal.facts.splitlines() if p.strip()],
-        "analysis": [p.strip() for p in proposal.analysis.splitlines() if p.strip()],
-        "suggestions": [p.strip() for p in proposal.suggestions.splitlines() if p.strip()],
+        "facts": text_paragraphs(proposal.facts),
+        "analysis": text_paragraphs(proposal.analysis),
+        "suggestions": text_paragraphs(proposal.suggestions),
         "submitted_on": chinese_date(proposal.submitted_at),
     }
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from xieshang.core import access, calendar, pii
 from xieshang.core.audit import state_label, verb_label
 from xieshang.core.text import chinese_date, chinese_datetime, chinese_number
+from xieshang.core.text import paragraphs as text_paragraphs
 
 register = template.Library()
 
@@ -98,7 +99,7 @@ def cnnum(value) -> str:
 def paragraphs(value) -> list[str]:
     """{% for p in text|paragraphs %}<p>{{ p }}</p>{% endfor %}: a typed text's non-empty
     lines, each a paragraph of a printed document (its numbered points stay apart)."""
-    return [line.strip() for line in str(value or "").splitlines() if line.strip()]
+    return text_paragraphs(value)
 
 
 @register.filter
