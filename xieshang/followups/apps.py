@@ -38,6 +38,7 @@ class FollowupsConfig(AppConfig):
                 "followup.extension_request": _("申请延期"),
                 "followup.extension_approve": _("同意延期"),
                 "followup.extension_refuse": _("不同意延期"),
+                "followup.extension_withdraw": _("延期申请自动撤回"),
                 "followup.overdue": _("逾期升级督办"),
                 "followup.instruction": _("记录领导批示"),
                 "referral.submit": _("上报上级政协"),

@@ -140,12 +140,15 @@ class Feedback(models.Model):
 
 class Extension(models.Model):
     """A request to move a task's due date, decided by whoever the subject's module names
-    (for proposals: the proposal committee)."""
+    (for proposals: the proposal committee). A request still pending when the task leaves
+    OPEN (the feedback was sent, the task cancelled) is withdrawn (`services`): nobody
+    decides it, `decided_at` is when it was withdrawn and `decision_note` says why."""
 
     class Status(models.TextChoices):
         PENDING = "pending", _("待审批")
         APPROVED = "approved", _("已同意")
         REFUSED = "refused", _("未同意")
+        WITHDRAWN = "withdrawn", _("已撤回")
 
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="extensions")
     requested_by = models.ForeignKey(

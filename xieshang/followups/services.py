@@ -157,6 +157,7 @@ def feedback_submit(*, task: Task, text: str, actor, document=None) -> Feedback:
         extra_fields=["submitted_at"],
         data={"on_time": task.was_on_time},
     )
+    withdraw_extensions(task=task, actor=actor, note=_("已书面反馈，延期申请自动撤回"))
     # Modules whose subject follows the task (a resident's issue becomes "answered").
     signals.feedback_submitted.send(sender=Task, task=task, feedback=feedback, actor=actor)
     if task.kind == Task.Kind.INSTRUCTION:
@@ -233,7 +234,34 @@ def task_cancel(*, task: Task, actor, note: str) -> Task:
         verb="followup.cancel",
         note=note,
     )
+    withdraw_extensions(task=task, actor=actor, note=_("事项已撤销，延期申请自动撤回"))
     return task
+
+
+def withdraw_extensions(*, task: Task, actor, note: str) -> list[Extension]:
+    """A task leaving OPEN (its feedback sent, the task cancelled) withdraws its pending
+    extension request: a deadline no longer runs, so nothing is left to extend, and the
+    request leaves the deciders' queue and home card. Each withdrawal is audited with
+    `note` (why); nobody is told, the deciders find it marked 已撤回 on the task page.
+    Called inside the caller's transaction, the task locked; modules that end a task
+    without these services (a proposal's assignment sent back) call it too."""
+    withdrawn = list(
+        Extension.objects.select_for_update().filter(task=task, status=Extension.Status.PENDING)
+    )
+    now = timezone.now()
+    for extension in withdrawn:
+        extension.status = Extension.Status.WITHDRAWN
+        extension.decided_at = now
+        extension.decision_note = note[:DECISION_NOTE_MAX]
+        extension.save(update_fields=["status", "decided_at", "decision_note"])
+        record_event(
+            actor=actor,
+            verb="followup.extension_withdraw",
+            subject=task,
+            note=note,
+            data={"extension": extension.pk, "to": extension.requested_due.isoformat()},
+        )
+    return withdrawn
 
 
 # A deadline a year away is no deadline: such a matter is reopened later, not extended.
@@ -331,8 +359,19 @@ def extension_decide(*, extension: Extension, approve: bool, actor, note: str = 
     task = lock(Task, extension.task_id)
     if not policies.can_manage(actor, task):
         raise PermissionDenied
+    if extension.status == Extension.Status.WITHDRAWN:
+        raise ValidationError(
+            _("该延期申请已撤回（%(why)s），无需审批。") % {"why": extension.decision_note}
+        )
     if extension.status != Extension.Status.PENDING:
         raise ValidationError(_("该延期申请已审批。"))
+    if task.status != Task.Status.OPEN:
+        # A request from before the task left OPEN (decided from a page opened earlier):
+        # an answered or cancelled task has no deadline left to move.
+        raise ValidationError(
+            _("该事项已不在办理中（当前状态：%(state)s），延期申请不能再审批。")
+            % {"state": task.get_status_display()}
+        )
     note = (note or "").strip()
     if len(note) > DECISION_NOTE_MAX:
         raise ValidationError({"note": _("意见不能超过%(n)s个字。") % {"n": DECISION_NOTE_MAX}})

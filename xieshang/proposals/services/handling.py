@@ -168,6 +168,9 @@ def assignment_return(*, assignment: Assignment, actor, reason: str) -> Assignme
     assignment.save(update_fields=["status", "return_reason"])
     if assignment.task_id:
         Task.objects.filter(pk=assignment.task_id).update(status=Task.Status.CANCELLED)
+        followups.withdraw_extensions(
+            task=assignment.task, actor=actor, note=_("承办单位已申请退回，延期申请自动撤回")
+        )
     record_event(
         actor=actor,
         verb="proposal.assignment_return",
