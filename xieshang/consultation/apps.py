@@ -37,6 +37,7 @@ class ConsultationConfig(AppConfig):
                 "topic.moderate_reject": _("审核不通过议题"),
                 "topic.edit": _("修改议题"),
                 "topic.merge": _("合并议题"),
+                "topic.phone_delete": _("删除群众联系电话"),
                 "plan.create": _("起草年度协商计划"),
                 "plan.edit": _("修改计划"),
                 "plan.item_add": _("新增计划事项"),

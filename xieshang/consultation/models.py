@@ -123,8 +123,10 @@ class Topic(ChoiceLabels):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    # A resident's phone: personal data, shown only to the staff handling topics.
+    # A resident's phone: personal data, shown only to the staff handling topics, and deleted
+    # once the suggestion no longer needs it (consultation.privacy); then stamped here.
     contact_phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    contact_phone_deleted_at = models.DateTimeField(_("号码删除时间"), null=True, blank=True)
     ticket = models.CharField(_("受理编号"), max_length=20, blank=True, db_index=True)
     ip_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     # The check code given once to the resident with the ticket (portal.tickets), as a keyed
@@ -148,6 +150,8 @@ class Topic(ChoiceLabels):
         related_name="merged_topics",
     )
     moderation_note = models.CharField(_("审核意见"), max_length=200, blank=True)
+    # When moderation accepted or rejected it, or it was merged into another topic.
+    decided_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -53,3 +53,21 @@ BULK_REJECT_REASONS = define(
     ],
     _("征题批量不予采纳的标准理由"),
 )
+# A resident's contact phone on a public suggestion (社会征题) is deleted once the suggestion
+# no longer needs it (consultation.privacy): N days after it was settled — not taken up, or
+# the consultation it fed was held — and in any case M days after it was submitted.
+TOPIC_PHONE_KEEP_DAYS = define(
+    "consultation.topic_phone_keep_days",
+    90,
+    _("群众征题处理完毕后保留联系电话的天数"),
+    _(
+        "未采纳的自审核之日起算；采纳的自议题的协商活动召开之日起算（已合并的随并入的议题）。"
+        "到期后号码自动删除（个人信息保护法：最小必要、及时删除）。"
+    ),
+)
+TOPIC_PHONE_MAX_DAYS = define(
+    "consultation.topic_phone_max_days",
+    730,
+    _("群众征题联系电话最长保留天数"),
+    _("自提交之日起算：留在议题库中未安排协商或一直未审核的，到期后号码同样自动删除。"),
+)

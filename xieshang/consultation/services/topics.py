@@ -198,6 +198,7 @@ def topic_moderate(
     elif not note.strip():
         raise ValidationError({"note": _("请填写不予采纳的理由。")})
     topic.moderation_note = note[:200]
+    topic.decided_at = timezone.now()
     transition(
         topic,
         to=Topic.Status.OPEN if accept else Topic.Status.REJECTED,
@@ -205,7 +206,7 @@ def topic_moderate(
         actor=actor,
         verb="topic.moderate_accept" if accept else "topic.moderate_reject",
         note=note,
-        extra_fields=["focus_area", "topic_type", "moderation_note"],
+        extra_fields=["focus_area", "topic_type", "moderation_note", "decided_at"],
     )
     return topic
 
@@ -257,6 +258,7 @@ def topic_merge(*, topic: Topic, into: Topic, actor, note: str = "") -> Topic:
     if into.organisation_id != topic.organisation_id or into.status != Topic.Status.OPEN:
         raise ValidationError(_("只能并入本组织议题库中的议题。"))
     topic.merged_into = into
+    topic.decided_at = timezone.now()
     transition(
         topic,
         to=Topic.Status.MERGED,
@@ -264,7 +266,7 @@ def topic_merge(*, topic: Topic, into: Topic, actor, note: str = "") -> Topic:
         actor=actor,
         verb="topic.merge",
         note=note or _("并入“%(title)s”") % {"title": into.title},
-        extra_fields=["merged_into"],
+        extra_fields=["merged_into", "decided_at"],
     )
     record_event(
         actor=actor,
