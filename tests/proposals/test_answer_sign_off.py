@@ -156,7 +156,9 @@ def test_the_leader_sends_a_waiting_answer_back_with_remarks(client, world, lead
     response = client.post(url, {f"back{answer.pk}-note": ""})
     assert response.status_code == 400
     assert "请写明修改意见。" in response.content.decode()
-    response = client.post(url, {f"back{answer.pk}-note": "补充资金来源的说明。"})
+    response = client.post(
+        url, {f"back{answer.pk}-note": "补充资金来源的说明。", f"back{answer.pk}-version": 1}
+    )
     assert response.status_code == 302
     answer.refresh_from_db()
     assert answer.sent_at is None and answer.signed_off_at is None

@@ -96,7 +96,9 @@ class SignOffForm(StyledForm, forms.Form):
 
 
 class SendBackForm(StyledForm, forms.Form):
-    """退回修改: the leader's remarks on a waiting answer, for the clerk who wrote it."""
+    """退回修改: the leader's remarks on a waiting answer, for the clerk who wrote it, with
+    the version of the answer the page showed: remarks on a text revised since are refused,
+    as a sign-off is (a missing version counts as a stale page)."""
 
     note = forms.CharField(
         label=_("修改意见"),
@@ -104,6 +106,7 @@ class SendBackForm(StyledForm, forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": _("请写明修改意见。")},
     )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
 class RecordScanForm(StyledForm, forms.Form):

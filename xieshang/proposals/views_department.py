@@ -197,7 +197,11 @@ def _answer_rows(
         ans.send_back_form = None
         if ans.waiting and may_sign_off:
             bound = send_back_form is not None and send_back_form.answer_pk == ans.pk
-            ans.send_back_form = send_back_form if bound else SendBackForm(prefix=f"back{ans.pk}")
+            ans.send_back_form = (
+                send_back_form
+                if bound
+                else SendBackForm(prefix=f"back{ans.pk}", initial={"version": ans.version})
+            )
         ans.scan_url = files.file_url(ans, "record_scan")
         ans.record_form = None
         if record_form is not None and getattr(record_form, "answer_pk", None) == ans.pk:
@@ -495,7 +499,10 @@ def send_back(request, answer_pk: int):
         form,
         "send_back_form",
         lambda: services.answer_send_back(
-            answer=answer, actor=request.user, note=form.cleaned_data["note"]
+            answer=answer,
+            actor=request.user,
+            note=form.cleaned_data["note"],
+            expected_version=form.cleaned_data.get("version") or 0,
         ),
         success=_("已退回经办人修改。"),
     )

@@ -556,9 +556,18 @@ def answer_sign_off(*, answer: Answer, actor, expected_version: int | None = Non
 
 
 @transaction.atomic
-def answer_send_back(*, answer: Answer, actor, note: str) -> Answer:
+def answer_send_back(
+    *, answer: Answer, actor, note: str, expected_version: int | None = None
+) -> Answer:
     """退回修改: the leader does not sign a waiting answer and tells the clerk why; the
-    answer keeps waiting, and the clerk revises it by submitting the answer form again."""
+    answer keeps waiting, and the clerk revises it by submitting the answer form again.
+
+    `expected_version` is the version of the waiting answer the leader read, as for the
+    sign-off: remarks on a text revised since are refused (`StaleEdit`, carrying the current
+    version, so the page shown again with the revised text sends them on purpose). None (a
+    script) does not check."""
+    # The assignment first, as `answer_submit` and `answer_sign_off` lock it.
+    Assignment.objects.select_for_update(of=("self",)).filter(pk=answer.assignment_id).first()
     answer, proposal = _lock_answer(answer)
     if not policies.can_sign_off(actor, answer.assignment):
         raise PermissionDenied
@@ -567,6 +576,14 @@ def answer_send_back(*, answer: Answer, actor, note: str) -> Answer:
     note = (note or "").strip()
     if not note:
         raise ValidationError({"note": _("请写明修改意见。")})
+    if expected_version is not None and expected_version != answer.version:
+        raise StaleEdit(
+            _(
+                "答复在您打开页面后已被经办人修改，上方已显示修改后的内容，"
+                "请核对您的修改意见是否仍然适用。您填写的意见已保留。"
+            ),
+            current_version=answer.version,
+        )
     record_event(
         actor=actor,
         verb="proposal.answer_send_back",
