@@ -46,6 +46,8 @@ def test_a_province_offices_evaluation_page_is_no_heavier_than_a_districts(clien
         committee(f"第{n}区政协", Level.DISTRICT, parent=province)
     grown_bytes, grown_queries = measure(client, province_office)
 
-    assert province_queries == grown_queries <= district_queries + 1
+    # A province office's page has two fixed queries more: its reach for writing (which
+    # committees below it stop at) and the chosen option of its committee switcher.
+    assert province_queries == grown_queries <= district_queries + 2
     assert abs(grown_bytes - province_bytes) < 200
     assert province_bytes < district_bytes * 1.05, (district_bytes, province_bytes)

@@ -42,6 +42,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
             "meetings.view",
             "meetings.manage",
             "duty.manage",
+            # Reading the duty files and scores, which reaches the committees below (a
+            # province office reads a city's evaluation); recording and deciding stop at
+            # the own committee (duty.manage).
+            "duty.view",
             "opinions.view",
             "opinions.manage",
             "opinions.submit",
@@ -234,6 +238,7 @@ REACHES_DOWN = frozenset(
         "meetings.view",
         "opinions.view",
         "budgets.view",
+        "duty.view",
         "consultation.topic_submit",
         "orgs.manage",
         "orgs.rules",

@@ -34,7 +34,7 @@ def score_distribution(organisation, rows) -> dict:
 
 def screen_panel(user, organisation, year: int):
     # The office manages the duty files; the chairman's meeting approves the awards.
-    if not any(access.can(user, p, organisation) for p in ("duty.manage", "duty.award_approve")):
+    if not any(access.can(user, p, organisation) for p in ("duty.view", "duty.award_approve")):
         return None
     rows = selectors.evaluation_rows(organisation, year)
     done = sum(1 for _m, score in rows if score.minimum_met)

@@ -5,8 +5,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from xieshang.core import access, pickers
 from xieshang.core.text import chinese_date
 from xieshang.core.validators import not_after_today
+from xieshang.orgs.models import Level, Organisation
 
 from .models import DisciplineCase, DutyKind
 from .services import MANUAL_KINDS
@@ -170,3 +172,35 @@ class ScoreRuleForm(StyledForm):
     def touched(self) -> bool:
         """Whether this user changed the row from what their page loaded."""
         return bool({"points", "cap"} & set(self.changed_data))
+
+
+COMMITTEE_LEVELS = [Level.PROVINCE, Level.CITY, Level.DISTRICT]
+
+
+class CommitteeChoiceForm(StyledForm):
+    """Which committee's evaluation an office above reads (a province office: any city's
+    or county's), searched on the server; the scope of duty.view validates the choice."""
+
+    organisation = forms.ModelChoiceField(
+        label=_("政协组织"), queryset=Organisation.objects.none(), required=False
+    )
+
+    def __init__(self, data, *, user, own):
+        super().__init__(data)
+        self.own = own
+        field = self.fields["organisation"]
+        field.queryset = access.organisations(user, "duty.view").filter(level__in=COMMITTEE_LEVELS)
+        field.empty_label = None
+        field.label_from_instance = lambda o: o.name
+        pickers.attach(
+            field, "organisations", {"perm": "duty.view", "level": ",".join(COMMITTEE_LEVELS)}
+        )
+
+    def committee(self):
+        """The chosen committee, the own one by default. Call after is_valid()."""
+        org = self.cleaned_data.get("organisation") if self.is_valid() else None
+        org = org or self.own
+        # The picker renders only the chosen option.
+        self.data = self.data.copy()
+        self.data["organisation"] = str(org.pk)
+        return org

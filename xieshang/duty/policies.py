@@ -54,10 +54,17 @@ def refuse_if_settled(organisation_id: int, year: int) -> None:
         )
 
 
+def can_view(user, organisation) -> bool:
+    """Reading the duty files and scores of `organisation`: its office and the offices
+    above it (duty.view reaches down; duty.manage, recording and deciding, does not)."""
+    return access.can(user, "duty.view", organisation)
+
+
 def can_view_member(user, member) -> bool:
-    """A member sees their own file; the office sees every file in its scope."""
+    """A member sees their own file; the offices see every file in their scope (a
+    province office a city member's too, read only)."""
     own = member_of(user)
-    return (own is not None and own.pk == member.pk) or can_manage(user, member.organisation)
+    return (own is not None and own.pk == member.pk) or can_view(user, member.organisation)
 
 
 def office_organisation(user):

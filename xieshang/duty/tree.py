@@ -40,7 +40,7 @@ def _rule_table(organisation, year: int) -> dict[tuple[int, str], tuple]:
 
 
 def tree_columns(user, organisation, children, year: int):
-    if not any(access.can(user, p, organisation) for p in ("duty.manage", "duty.award_approve")):
+    if not any(access.can(user, p, organisation) for p in ("duty.view", "duty.award_approve")):
         return None
     scored_year = year if year_ended(year) else year - 1
     subtree = Organisation.objects.filter(path__startswith=organisation.path)

@@ -16,11 +16,13 @@ from xieshang.core.pdf import heading, pdf_response, render_pdf
 from xieshang.core.text import chinese_date
 from xieshang.members.contacts import contacts_of_member
 from xieshang.members.models import Member
+from xieshang.orgs.models import Level
 
 from . import exports, policies, selectors, services
 from .forms import (
     CaseDecisionForm,
     CertificateForm,
+    CommitteeChoiceForm,
     EntryDecisionForm,
     ExitDecisionForm,
     ManualEntryForm,
@@ -196,9 +198,17 @@ def entry_decide(request, pk: int):
     return _entries_page(request, org, refused=entry, refused_form=form)
 
 
+def _evaluation_committee(request) -> tuple[CommitteeChoiceForm, object]:
+    """The committee whose evaluation is read: the office's own, or one below it that an
+    office above chooses (`?organisation=`, read only: duty.view reaches down)."""
+    own = _office_org(request)
+    form = CommitteeChoiceForm(request.GET, user=request.user, own=own)
+    return form, form.committee()
+
+
 @login_required
 def evaluation(request):
-    org = _office_org(request)
+    form, org = _evaluation_committee(request)
     year = _year(request)
     sort = "name" if request.GET.get("sort") == "name" else "score"
     # Scores are computed for the whole term in a fixed number of queries (the sort needs
@@ -216,11 +226,15 @@ def evaluation(request):
             "year": year,
             "sort": sort,
             "organisation": org,
+            "own": org.pk == form.own.pk,
+            # A city or province office reads the evaluation of the committees below.
+            "committee_form": form if form.own.level in (Level.PROVINCE, Level.CITY) else None,
             # The year is still running: scores so far, no grades yet (issue 11).
             "provisional": not selectors.year_ended(year),
             "minimum_labels": [label for _k, label in selectors.minimum_duty_labels(org)],
             "years": range(timezone.localdate().year, timezone.localdate().year - 5, -1),
         },
+        status=400 if form.errors else 200,
     )
 
 
@@ -228,7 +242,9 @@ def evaluation(request):
 def evaluation_export(request):
     from xieshang.core.excel import Book, append_row, xlsx_response
 
-    org = _office_org(request)
+    form, org = _evaluation_committee(request)
+    if form.errors:
+        raise PermissionDenied
     year = _year(request)
     rows = selectors.evaluation_rows(org, year, "score")
     minimum = [label for _k, label in selectors.minimum_duty_labels(org)]
@@ -250,7 +266,7 @@ def evaluation_export(request):
         )
     return xlsx_response(
         book.to_bytes(),
-        _("%(year)s年委员履职考核.xlsx") % {"year": year},
+        _("%(org)s%(year)s年委员履职考核.xlsx") % {"org": org.name, "year": year},
         fallback=f"duty-evaluation-{year}.xlsx",
     )
 
