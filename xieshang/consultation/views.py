@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from xieshang.core import access
+from xieshang.core import access, pii
 from xieshang.core.audit import StaleEdit, TransitionError, history
 from xieshang.core.forms import add_service_errors, refusal_message
 from xieshang.core.params import id_param, int_param, paginate, year_param
@@ -185,9 +185,16 @@ def _render_topic(request, topic, *, moderate_form=None, merge_form=None, status
     similar = selectors.similar_topics(topic) if can_manage else []
     areas = services.focus_areas_ensure(topic.organisation)
     candidates = selectors.merge_targets(topic)
+    # The resident's number is masked, and shown whole on request with the look logged, as
+    # on a resident's issue (SPEC: who viewed personal data is recorded).
+    phone_shown = can_manage and bool(topic.contact_phone) and request.GET.get("phone") == "1"
+    if phone_shown:
+        pii.log_access(actor=request.user, action="view", subject=topic, fields=["contact_phone"])
     context = {
         "topic": topic,
         "can_manage": can_manage,
+        "phone": topic.contact_phone if phone_shown else pii.mask_phone(topic.contact_phone),
+        "phone_shown": phone_shown,
         "similar": [(t, round(score * 100)) for t, score in similar],
         "moderate_form": moderate_form
         or ModerateForm(areas=areas, initial={"topic_type": topic.topic_type}),
