@@ -24,6 +24,7 @@ from xieshang.core.audit import StaleEdit, TransitionError, history
 from xieshang.core.forms import add_service_errors
 from xieshang.core.params import paginate
 from xieshang.core.pdf import pdf_response
+from xieshang.core.text import chinese_date
 from xieshang.followups import selectors as followups_selectors
 from xieshang.followups.models import Feedback
 from xieshang.orgs import config
@@ -41,6 +42,7 @@ from .forms_department import (
     SignOffForm,
 )
 from .models import Answer, Assignment
+from .services.handling import lead_answered_on
 
 PAGE_SIZE = 50
 A = Assignment.Status
@@ -232,6 +234,15 @@ def _render_handle(request, assignment: Assignment, **forms):
         co_views = list(
             Feedback.objects.filter(task_id__in=co_tasks).select_related("task__department")
         )
+        # A view that came after this department's answer went is filed, not in the letter.
+        sent = (
+            assignment.answers.filter(sent_at__isnull=False)
+            .order_by("sent_at")
+            .values_list("sent_at", flat=True)
+            .first()
+        )
+        for view in co_views:
+            view.after_answer = sent is not None and view.created_at > sent
     own_feedback = list(task.feedback.all()) if task is not None else []
     if task is not None:
         followups_selectors.mark_time_left([task], running=lambda _task: handling)
@@ -265,6 +276,8 @@ def _render_handle(request, assignment: Assignment, **forms):
         "can_return": handling and today <= return_until,
         "extension_cap": extension_cap,
         "is_co": assignment.role == Assignment.Role.CO,
+        # A co-handler still to send its view after the lead answered is told before it does.
+        "lead_answered_on": lead_answered_on(assignment) if handling else None,
         "events": history(proposal).select_related("actor")[:100],
         "contact_form": forms.get("contact_form") or ContactForm(),
         "co_view_form": forms.get("co_view_form") or CoViewForm(),
@@ -358,6 +371,15 @@ def co_view(request, pk: int):
     form = CoViewForm(request.POST)
     if not form.is_valid():
         return _render_handle(request, assignment, co_view_form=form)
+
+    def sent(_feedback) -> str:
+        answered_on = lead_answered_on(assignment)
+        if answered_on is None:
+            return _("协办意见已送主办单位。")
+        return _("协办意见已提交并存档。主办单位已于%(date)s答复提案人，本意见不写入答复函。") % {
+            "date": chinese_date(answered_on)
+        }
+
     return _act(
         request,
         assignment,
@@ -366,7 +388,7 @@ def co_view(request, pk: int):
         lambda: services.co_view_submit(
             assignment=assignment, actor=request.user, text=form.cleaned_data["text"]
         ),
-        success=_("协办意见已送主办单位。"),
+        success=sent,
     )
 
 

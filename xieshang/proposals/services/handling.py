@@ -240,14 +240,38 @@ def contact_record(
     return contact
 
 
+def lead_answered_on(assignment: Assignment) -> dt.date | None:
+    """For a co-handler: the day the lead department's answer (same round) went to the
+    proposers, None while the lead is still handling. A view sent after it is still taken
+    (`co_view_submit`) but filed: the letter that went out does not name it."""
+    if assignment.role != Assignment.Role.CO:
+        return None
+    sent = (
+        Answer.objects.filter(
+            assignment__proposal_id=assignment.proposal_id,
+            assignment__role=Assignment.Role.LEAD,
+            assignment__round=assignment.round,
+            sent_at__isnull=False,
+        )
+        .order_by("sent_at")
+        .values_list("sent_at", flat=True)
+        .first()
+    )
+    return timezone.localtime(sent).date() if sent is not None else None
+
+
 @transaction.atomic
-def co_view_submit(*, assignment: Assignment, actor, text: str) -> None:
-    """A co-handler's view goes to the lead department (as the co task's written feedback)."""
+def co_view_submit(*, assignment: Assignment, actor, text: str) -> Feedback:
+    """A co-handler's view goes to the lead department (as the co task's written feedback).
+    One sent after the lead department answered (`lead_answered_on`) is taken all the same:
+    it is the co-handler's record of its duty, and the follow-up engine counts it; it is
+    filed, not in the answer letter, and the lead is not asked to act on it (the pages say
+    so to both)."""
     if assignment.role != Assignment.Role.CO:
         raise ValidationError(_("只有协办单位提出协办意见。"))
     if not policies.can_handle(actor, assignment):
         raise PermissionDenied
-    followups.feedback_submit(task=assignment.task, text=text, actor=actor)
+    feedback = followups.feedback_submit(task=assignment.task, text=text, actor=actor)
     Assignment.objects.filter(pk=assignment.pk).update(status=Assignment.Status.ANSWERED)
     lead = assignment.proposal.assignments.filter(
         role=Assignment.Role.LEAD, status=Assignment.Status.HANDLING
@@ -260,6 +284,7 @@ def co_view_submit(*, assignment: Assignment, actor, text: str) -> None:
             url=assignment.proposal.get_absolute_url(),
             dedupe_key=f"proposal:{assignment.proposal_id}:coview:{assignment.pk}",
         )
+    return feedback
 
 
 @transaction.atomic
