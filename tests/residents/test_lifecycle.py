@@ -7,6 +7,8 @@ import datetime as dt
 import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from tests.residents.conftest import accepted, raise_issue, routed
@@ -253,6 +255,11 @@ def test_the_phone_is_deleted_n_days_after_closing(world):
     assert issue.phone == "" and issue.phone_deleted_at is not None
     assert still_open.phone == "13900001111"
     assert last_event(issue).verb == "resident_issue.phone_delete"
+    # The office reads when the number went, not an empty field.
+    client = Client()
+    client.force_login(world["office"])
+    page = client.get(reverse("residents:detail", args=[issue.pk])).text
+    assert "联系电话已于2026年4月2日按规定删除" in page
 
 
 def test_the_departments_overdue_escalation_on_a_frozen_clock(world):
