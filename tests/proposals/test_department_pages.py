@@ -267,7 +267,7 @@ def test_it_refuses_a_second_co_view(client, world):
     before = changes()
     response = client.post(url, {"text": "第二次意见"})
     assert response.status_code == 400
-    assert "不能执行此操作" in response.content.decode()
+    assert "本单位已提出协办意见，不能重复提交。" in response.content.decode()
     assert changes() == before
 
 

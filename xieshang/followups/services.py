@@ -226,6 +226,27 @@ def task_cancel(*, task: Task, actor, note: str) -> Task:
     task = lock(Task, task.pk)
     if not policies.can_manage(actor, task):
         raise PermissionDenied
+    return _cancel(task, actor=actor, note=note, extension_note=_("事项已撤销，延期申请自动撤回"))
+
+
+@transaction.atomic
+def task_cancel_with_subject(
+    *, task: Task, actor, note: str, extension_note: str = ""
+) -> Task | None:
+    """The module whose item the task serves ends the task with it (a proposal sent back
+    by its department: the department's own task, its co-handlers'). The module has
+    checked the actor's right on its item; the acting department holds no
+    followups.manage, so none is asked here. The same transition and audit as
+    `task_cancel` (followup.cancel, from → to, `note` saying why), and the pending
+    extension request is withdrawn with `extension_note` (default: `note`). A task already
+    closed or cancelled is left as it is (None)."""
+    task = lock(Task, task.pk)
+    if task.status not in (Task.Status.OPEN, Task.Status.SUBMITTED):
+        return None
+    return _cancel(task, actor=actor, note=note, extension_note=extension_note or note)
+
+
+def _cancel(task: Task, *, actor, note: str, extension_note: str) -> Task:
     transition(
         task,
         to=Task.Status.CANCELLED,
@@ -234,7 +255,7 @@ def task_cancel(*, task: Task, actor, note: str) -> Task:
         verb="followup.cancel",
         note=note,
     )
-    withdraw_extensions(task=task, actor=actor, note=_("事项已撤销，延期申请自动撤回"))
+    withdraw_extensions(task=task, actor=actor, note=extension_note)
     return task
 
 
@@ -243,8 +264,8 @@ def withdraw_extensions(*, task: Task, actor, note: str) -> list[Extension]:
     extension request: a deadline no longer runs, so nothing is left to extend, and the
     request leaves the deciders' queue and home card. Each withdrawal is audited with
     `note` (why); nobody is told, the deciders find it marked 已撤回 on the task page.
-    Called inside the caller's transaction, the task locked; modules that end a task
-    without these services (a proposal's assignment sent back) call it too."""
+    Called inside the caller's transaction, the task locked (`task_cancel`,
+    `task_cancel_with_subject` and `feedback_submit` call it)."""
     withdrawn = list(
         Extension.objects.select_for_update().filter(task=task, status=Extension.Status.PENDING)
     )

@@ -167,9 +167,12 @@ def assignment_return(*, assignment: Assignment, actor, reason: str) -> Assignme
     assignment.return_reason = reason
     assignment.save(update_fields=["status", "return_reason"])
     if assignment.task_id:
-        Task.objects.filter(pk=assignment.task_id).update(status=Task.Status.CANCELLED)
-        followups.withdraw_extensions(
-            task=assignment.task, actor=actor, note=_("承办单位已申请退回，延期申请自动撤回")
+        # Through the engine's own transition: the task's history says who, when and why.
+        followups.task_cancel_with_subject(
+            task=assignment.task,
+            actor=actor,
+            note=_("承办单位申请退回：%(reason)s") % {"reason": reason},
+            extension_note=_("承办单位已申请退回，延期申请自动撤回"),
         )
     record_event(
         actor=actor,
@@ -184,9 +187,7 @@ def assignment_return(*, assignment: Assignment, actor, reason: str) -> Assignme
     )
     if assignment.role != Assignment.Role.CO and not live_answerers.exists():
         # No department answers any more: back to the proposal committee to reassign.
-        proposal.assignments.filter(status=Assignment.Status.HANDLING).update(
-            status=Assignment.Status.WITHDRAWN
-        )
+        withdrawn = _withdraw_co_handlers(proposal, assignment, actor)
         transition(
             proposal,
             to=S.ACCEPTED,
@@ -194,6 +195,7 @@ def assignment_return(*, assignment: Assignment, actor, reason: str) -> Assignme
             actor=actor,
             verb="proposal.assignment_return",
             note=reason,
+            data={"withdrawn": [a.department.name for a in withdrawn]},
         )
 
     notify(
@@ -204,6 +206,44 @@ def assignment_return(*, assignment: Assignment, actor, reason: str) -> Assignme
         dedupe_key=f"proposal:{proposal.pk}:returned:{assignment.pk}",
     )
     return assignment
+
+
+def _withdraw_co_handlers(proposal: Proposal, returned: Assignment, actor) -> list[Assignment]:
+    """The answering department sent the proposal back and none is left: the assignments
+    still in handling (the co-handlers awaiting their view) are withdrawn, their follow-up
+    tasks cancelled through the engine (no more reminders or overdue escalation, out of
+    their queue, a pending extension request withdrawn), and each is told it need not give
+    its view. A co-handler that already gave its view keeps it on record."""
+    withdrawn = list(
+        proposal.assignments.select_for_update(of=("self",))
+        .filter(status=Assignment.Status.HANDLING)
+        .select_related("department", "task")
+        .order_by("id")
+    )
+    for co in withdrawn:
+        co.status = Assignment.Status.WITHDRAWN
+        co.save(update_fields=["status"])
+        if co.task_id is None:
+            continue
+        followups.task_cancel_with_subject(
+            task=co.task,
+            actor=actor,
+            note=_("主办单位已退回，协办事项撤销"),
+            extension_note=_("主办单位已退回，延期申请自动撤回"),
+        )
+        notify(
+            followups.assignees(co.task),
+            title=_("提案已退回待重新交办，无需提出协办意见：%(title)s")
+            % {"title": proposal.title},
+            body=_(
+                "%(dept)s已申请退回该提案，由提案委员会重新交办。贵单位的协办事项已撤销，"
+                "无需再提出协办意见；如重新交办给贵单位，将另行通知。"
+            )
+            % {"dept": returned.department.name},
+            url=reverse("proposals:dept_handle", args=[co.pk]),
+            dedupe_key=f"proposal:{proposal.pk}:co_withdrawn:{co.pk}",
+        )
+    return withdrawn
 
 
 @transaction.atomic
@@ -271,8 +311,23 @@ def co_view_submit(*, assignment: Assignment, actor, text: str) -> Feedback:
         raise ValidationError(_("只有协办单位提出协办意见。"))
     if not policies.can_handle(actor, assignment):
         raise PermissionDenied
+    # Re-read under lock: the page may be old, the co-handling withdrawn or answered since.
+    assignment = (
+        Assignment.objects.select_for_update(of=("self",))
+        .select_related("proposal", "department", "task")
+        .get(pk=assignment.pk)
+    )
+    if assignment.status == Assignment.Status.WITHDRAWN:
+        raise TransitionError(
+            _("主办单位已退回该提案，本单位的协办事项已撤销，无需再提出协办意见。")
+        )
+    if assignment.status == Assignment.Status.ANSWERED:
+        raise TransitionError(_("本单位已提出协办意见，不能重复提交。"))
+    if assignment.status != Assignment.Status.HANDLING or assignment.task is None:
+        raise TransitionError(_("该协办事项已不在办理中，不能提出协办意见。"))
     feedback = followups.feedback_submit(task=assignment.task, text=text, actor=actor)
-    Assignment.objects.filter(pk=assignment.pk).update(status=Assignment.Status.ANSWERED)
+    assignment.status = Assignment.Status.ANSWERED
+    assignment.save(update_fields=["status"])
     lead = assignment.proposal.assignments.filter(
         role=Assignment.Role.LEAD, status=Assignment.Status.HANDLING
     ).first()
