@@ -343,3 +343,33 @@ def test_the_office_queue_marks_a_reported_item_the_city_sent_back(tree, client)
     assert opinion.status == Opinion.Status.REPORTED
     row = client.get(url).content.decode().split(opinion.title, 1)[1].split("</tr>", 1)[0]
     assert "上级已退回" in row
+
+
+def test_only_the_items_office_reads_the_queue_rows_of_its_kind(tree, client):
+    """A supervising office, the proposal committee, a Party or government office hold
+    followups.view but may not open a 社情民意 item: the 上报 queue does not show them its
+    title and the city's return note either, in or out."""
+    opinion = published(tree)
+    referral = services.referral_submit(item=opinion, actor=tree["office"])
+    services.referral_return(referral=referral, actor=tree["city_office"], reason="请补充具体数据")
+    from xieshang.followups.selectors import referral_queue
+
+    outsiders = [
+        tree["clerk"],  # the city's supervising office
+        user_with_role(Role.SUPERVISOR, tree["district"]),
+        user_with_role(Role.PROPOSAL_COMMITTEE, tree["district"]),
+        user_with_role(Role.PARTY_OFFICE, tree["district"]),
+        user_with_role(Role.GOVERNMENT_OFFICE, tree["district"]),
+        user_with_role(Role.STANDING_SECRETARY, tree["district"]),
+    ]
+    for user in outsiders:
+        for direction in ("in", "out"):
+            assert not referral_queue(user, direction=direction).exists(), user
+        client.force_login(user)
+        page = client.get("/followups/referrals/?direction=out&state=").content.decode()
+        assert opinion.title not in page and "请补充具体数据" not in page
+    # The offices that act on it still have it.
+    assert list(referral_queue(tree["office"], direction="out")) == [referral]
+    client.force_login(tree["office"])
+    page = client.get("/followups/referrals/?direction=out&state=").content.decode()
+    assert opinion.title in page and "请补充具体数据" in page

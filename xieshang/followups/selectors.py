@@ -2,12 +2,14 @@
 
 import datetime as dt
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from xieshang.core import access, calendar
 from xieshang.orgs.models import Level, Role
 
+from . import referrals
 from .models import Task
 
 
@@ -255,7 +257,18 @@ def referral_queue(user, *, direction: str = "in", state: str = "", content_type
     field = "to_organisation" if direction == "in" else "from_organisation"
     qs = Referral.objects.select_related("from_organisation", "to_organisation", "content_type")
     if not getattr(user, "is_superuser", False):
-        qs = qs.filter(**{f"{field}_id__in": _own_node_ids(user)})
+        # Each kind's rows only at the nodes where the user acts on that kind (its office):
+        # a supervising office or a Party committee's office, which may not open a
+        # 社情民意 item, does not read its title and the parent's return note here either.
+        scope = Q(pk__in=[])
+        for kind in referrals.kinds():
+            nodes = _own_node_ids(user, perm=kind.permission)
+            if nodes:
+                scope |= Q(
+                    content_type=ContentType.objects.get_for_model(kind.model),
+                    **{f"{field}_id__in": nodes},
+                )
+        qs = qs.filter(scope)
     if state:
         qs = qs.filter(state=state)
     if content_type is not None:
