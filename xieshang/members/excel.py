@@ -3,18 +3,23 @@ list export and the composition tables. Nothing here decides who may see what: c
 rows already scoped and say whether personal data is shown."""
 
 import datetime as dt
-from dataclasses import dataclass
+import re
+import unicodedata
+from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.datetime import WINDOWS_EPOCH, from_excel
 
 from xieshang.core import excel as core_excel
 from xieshang.core import pii
-from xieshang.orgs.models import ActivityGroup, Committee, Organisation, Party, Sector
+from xieshang.orgs.models import ActivityGroup, Committee, Organisation, Party, Sector, Term
 
 from . import validators
-from .models import Category, Gender, Member
+from .models import Category, Gender, Member, Membership
 from .services import MemberInput
 
 XLSX = core_excel.XLSX
@@ -27,7 +32,7 @@ def table_workbook(title: str, headers: list[str], rows: list[list]) -> bytes:
 
 # --- Import ------------------------------------------------------------------------------
 
-# (key, header). The header is what clerks see and what the reader matches on.
+# (key, header). The header is what clerks see; the reader also takes HEADER_ALIASES.
 IMPORT_COLUMNS = [
     ("name", "姓名"),
     ("gender", "性别"),
@@ -47,7 +52,6 @@ IMPORT_COLUMNS = [
     ("is_standing", "是否常委"),
     ("position", "政协职务"),
 ]
-HEADER_TO_KEY = {header: key for key, header in IMPORT_COLUMNS}
 
 
 def import_template(organisation: Organisation) -> bytes:
@@ -60,8 +64,8 @@ def import_template(organisation: Organisation) -> bytes:
     help_ws = book.sheet("填写说明")
     rows = [["项目", "可填写的值"]]
     rows.append(["性别", "、".join(str(label) for _v, label in Gender.choices)])
-    rows.append(["出生日期", "2026-11-25 或 2026年11月25日；不填则按身份证号"])
-    rows.append(["身份证号", "18位，校验位须正确；同一政协内不得重复"])
+    rows.append(["出生日期", "1973-03-05、1973年3月5日或19730305；不填则按身份证号"])
+    rows.append(["身份证号", "18位，校验位须正确；已在册的委员（身份证号相同）不会重复导入"])
     rows.append(["手机号码", "11位手机号码"])
     rows.append(["是否常委", "是 / 否"])
     rows.append(["多个值", "联系类别、所在专委会可填多个，用“、”分隔"])
@@ -95,6 +99,29 @@ class ImportError_:
     message: str
 
 
+@dataclass
+class Skipped:
+    """A row for a member already on the roll: not imported again."""
+
+    row: int
+    name: str
+
+
+@dataclass
+class ImportRead:
+    """What the reader found in one file. `errors` holds one entry per problem (a row with
+    two problems has two); the caller imports `rows` only when there is no error. `skipped`
+    are rows for members already on the roll, `ignored` the headers of columns not read
+    (序号, 备注), `sheet` and `header_row` where the table was found."""
+
+    rows: list[MemberInput] = field(default_factory=list)
+    errors: list[ImportError_] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    ignored: list[str] = field(default_factory=list)
+    sheet: str = ""
+    header_row: int = 0
+
+
 def _cell_text(value) -> str:
     if value is None:
         return ""
@@ -105,21 +132,45 @@ def _cell_text(value) -> str:
     return str(value).strip()
 
 
-def _parse_date(value) -> dt.date | None:
+def _half_width(text: str) -> str:
+    return unicodedata.normalize("NFKC", text)
+
+
+# 1973-03-05, 1973/3/5, 1973.3.5, 1973年3月5日, with a time of day after it if Excel added one.
+_DATE_RE = re.compile(
+    r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[\sT]+\d{1,2}:\d{2}(?::\d{2})?)?$"
+)
+_YYYYMMDD_RE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+# An Excel serial date (days since 1899-12-30): five digits are 1927-05-18 to 2173, every
+# living member's birthday; four digits (1973) are a year, not a date.
+_SERIAL_RE = re.compile(r"^\d{5}(?:\.\d+)?$")
+
+
+def _parse_date(value, *, epoch=WINDOWS_EPOCH) -> dt.date | None:
+    """A birth date as clerks type it: a date cell, an Excel serial number (a number cell, or
+    the same digits as text when the cell was formatted as text after the date was typed),
+    YYYYMMDD, or year, month and day with - / . or 年月日, in half- or full-width digits."""
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
         return value
-    text = _cell_text(value)
+    shown = _cell_text(value)
+    text = _half_width(shown).strip()
     if not text:
         return None
-    text = text.replace("年", "-").replace("月", "-").replace("日", "").replace("/", "-")
-    text = text.replace(".", "-")
+    found = None
     try:
-        y, m, d = (int(p) for p in text.split("-"))
-        return dt.date(y, m, d)
-    except ValueError:
-        raise ValidationError(_("出生日期“%(v)s”无法识别。") % {"v": _cell_text(value)}) from None
+        if match := _DATE_RE.match(text) or _YYYYMMDD_RE.match(text):
+            found = dt.date(*(int(p) for p in match.groups()))
+        elif _SERIAL_RE.match(text):
+            found = from_excel(float(text), epoch=epoch).date()
+    except (ValueError, OverflowError):
+        found = None
+    if found is None or found.year < 1900:
+        raise ValidationError(_("出生日期“%(v)s”无法识别，请按“1973-03-05”填写。") % {"v": shown})
+    if found > timezone.localdate():
+        raise ValidationError(_("出生日期“%(v)s”晚于今天，请核对。") % {"v": shown})
+    return found
 
 
 def _split(text: str) -> list[str]:
@@ -129,9 +180,10 @@ def _split(text: str) -> list[str]:
 
 
 class _Lookups:
-    """Names the import accepts for one organisation, read once per file."""
+    """Names the import accepts for one organisation, and the members it already has, read
+    once per file."""
 
-    def __init__(self, organisation: Organisation):
+    def __init__(self, organisation: Organisation, term: Term | None = None):
         self.sectors = {s.name: s for s in Sector.objects.filter(organisation=organisation)}
         self.parties = {}
         for p in Party.objects.all():
@@ -142,10 +194,22 @@ class _Lookups:
         self.groups = {g.name: g for g in ActivityGroup.objects.filter(organisation=organisation)}
         self.categories = {str(label): value for value, label in Category.choices}
         self.genders = {str(label): value for value, label in Gender.choices}
-        self.existing_ids = set(
-            Member.objects.filter(organisation=organisation)
-            .exclude(id_number="")
-            .values_list("id_number", flat=True)
+        # Who is on the roll already: by ID number, and by name and birth date for members
+        # registered without one.
+        self.by_id: dict[str, tuple[int, str]] = {}
+        self.by_person: dict[tuple, list[tuple[int, bool]]] = {}
+        members = Member.objects.filter(organisation=organisation).values_list(
+            "pk", "name", "birth_date", "id_number"
+        )
+        for pk, name, birth, id_number in members:
+            if id_number:
+                self.by_id[id_number] = (pk, name)
+            self.by_person.setdefault((name, birth), []).append((pk, bool(id_number)))
+        # Members with a seat in the term imported into (None: any member counts).
+        self.seated = (
+            set(Membership.objects.filter(term=term).values_list("member_id", flat=True))
+            if term is not None
+            else None
         )
 
 
@@ -157,11 +221,132 @@ def too_many_rows(count: int, limit: int) -> str:
     return _("共%(n)d行，超过每次导入%(max)d行的上限，请分批导入。") % {"n": count, "max": limit}
 
 
+# --- The header: which sheet, which row, which column is what ---
+
+# Other names clerks' own rosters give the template's columns. Matched after _header_key, so
+# blanks, full-width letters, a trailing colon and the * or （必填） marking a required
+# column do not matter.
+HEADER_ALIASES = {
+    "name": ("委员姓名",),
+    "birth_date": ("出生年月日", "生日"),
+    "id_number": ("身份证号码", "身份证", "公民身份号码", "公民身份证号码", "身份证件号码"),
+    "phone": ("手机号", "手机", "移动电话", "联系电话"),
+    "address": ("家庭地址", "住址", "通讯地址", "联系地址"),
+    "employer": ("工作单位", "工作单位和职务", "工作单位职务", "单位及职务", "单位职务"),
+    "education": ("文化程度", "最高学历"),
+    "email": ("邮箱", "电子邮件", "Email", "E-mail"),
+    "sector": ("所属界别",),
+    "party": ("所属党派", "政治面貌"),
+    "categories": ("类别",),
+    "committees": ("专委会", "所属专委会", "专门委员会"),
+    "activity_group": ("所在活动小组", "委员活动小组"),
+    "is_standing": ("常委", "是否为常委"),
+}
+# Columns of clerks' rosters that hold no member data: not read, and the result says so.
+IGNORED_HEADERS = ("序号", "编号", "备注", "说明")
+# Columns without which no row can be imported (gender may come from the ID number).
+REQUIRED_KEYS = ("name", "sector", "party")
+HEADER_SCAN_ROWS = 10  # title rows a roster may have above its header
+
+
+def _header_key(value) -> str:
+    text = re.sub(r"\s", "", _half_width(_cell_text(value)))
+    text = re.sub(r"\(必填\)$", "", text)
+    return text.strip("*:").lower()
+
+
+HEADER_TO_KEY = {_header_key(header): key for key, header in IMPORT_COLUMNS} | {
+    _header_key(alias): key for key, aliases in HEADER_ALIASES.items() for alias in aliases
+}
+_IGNORED = {_header_key(h) for h in IGNORED_HEADERS}
+_LABELS = dict(IMPORT_COLUMNS)
+
+
+@dataclass
+class _Layout:
+    sheet: str
+    row: int  # the header's row number, as Excel shows it
+    width: int  # cells in the header row
+    index: dict[str, int]  # key -> column index
+    ignored: list[str]
+    unknown: list[str]
+    doubled: list[list[str]]  # headers naming the same column twice
+    unnamed: set[int]  # blank header cells: a column with data there has no name
+
+
+def _is_header(values) -> bool:
+    keys = {HEADER_TO_KEY.get(_header_key(v)) for v in values} - {None}
+    return "name" in keys or len(keys) >= 3
+
+
+def _layout(sheet: str, row: int, values) -> _Layout:
+    layout = _Layout(sheet, row, len(values), {}, [], [], [], set())
+    named: dict[str, list[str]] = {}
+    for i, title in enumerate(values):
+        norm = _header_key(title)
+        key = HEADER_TO_KEY.get(norm)
+        if not norm:
+            layout.unnamed.add(i)
+        elif key:
+            named.setdefault(key, []).append(_cell_text(title))
+            layout.index.setdefault(key, i)
+        elif norm in _IGNORED:
+            layout.ignored.append(_cell_text(title))
+        else:
+            layout.unknown.append(_cell_text(title))
+    layout.doubled = [titles for titles in named.values() if len(titles) > 1]
+    return layout
+
+
+def _find_layout(wb) -> _Layout | None:
+    """The first sheet with a header in its first rows (a roster often has a title above
+    it, and the member list may follow an instructions sheet)."""
+    for ws in wb.worksheets:
+        rows = ws.iter_rows(max_row=HEADER_SCAN_ROWS, values_only=True)
+        for number, values in enumerate(rows, start=1):
+            if values and _is_header(values):
+                return _layout(ws.title, number, values)
+    return None
+
+
+def _quoted(names) -> str:
+    return "、".join(f"“{n}”" for n in names)
+
+
+def _no_header(wb) -> ImportError_:
+    return ImportError_(
+        0,
+        _(
+            "在工作表%(sheets)s的前%(n)d行中未找到表头（应有“姓名”“界别”“党派”等列），"
+            "请使用下载的模板。"
+        )
+        % {"sheets": _quoted(ws.title for ws in wb.worksheets), "n": HEADER_SCAN_ROWS},
+    )
+
+
+def _header_problems(layout: _Layout) -> list[str]:
+    found = []
+    if layout.unknown:
+        found.append(
+            _("表头中有无法识别的列：%(cols)s。请改用模板中的列名，或删除这些列后重新上传。")
+            % {"cols": _quoted(layout.unknown)}
+        )
+    for titles in layout.doubled:
+        found.append(_("表头中%(cols)s是同一列，请只保留一列。") % {"cols": _quoted(titles)})
+    missing = [_LABELS[key] for key in REQUIRED_KEYS if key not in layout.index]
+    if "gender" not in layout.index and "id_number" not in layout.index:
+        missing.append(_LABELS["gender"])
+    if missing:
+        found.append(_("表头缺少%(cols)s列，请使用下载的模板。") % {"cols": _quoted(missing)})
+    return found
+
+
 def sheet_rows(file) -> int | None:
-    """Data rows (after the header) as the first sheet's stored dimension says, without
-    reading the cells: fast enough for the request. None if the file does not say (some
-    generators write no dimension); the reader then enforces the limit row by row. The
-    dimension counts formatted empty rows too, so it is an upper bound."""
+    """Data rows (below the header) as the member sheet's stored dimension says, reading
+    only the first rows of each sheet to find the header: fast enough for the request.
+    None if the file does not say (some generators write no dimension); the reader then
+    enforces the limit row by row. The dimension counts formatted empty rows too, so it is
+    an upper bound."""
     try:
         wb = load_workbook(file, read_only=True, data_only=True)
     except Exception:  # noqa: BLE001 - any unreadable upload gets the same answer
@@ -169,79 +354,206 @@ def sheet_rows(file) -> int | None:
     finally:
         file.seek(0)
     try:
-        max_row = wb.worksheets[0].max_row if wb.worksheets else 0
+        try:
+            layout = _find_layout(wb)
+        except Exception:  # noqa: BLE001 - cells that cannot be read: the same answer
+            raise ValidationError(unreadable().message) from None
+        if layout is not None:
+            max_row, header = wb[layout.sheet].max_row, layout.row
+        else:
+            max_row, header = (wb.worksheets[0].max_row if wb.worksheets else 0), 1
     finally:
         wb.close()
-    return None if max_row is None else max(0, max_row - 1)
+        file.seek(0)  # the cells were read from it
+    return None if max_row is None else max(0, max_row - header)
+
+
+# --- Errors as the page shows them ---
+
+ERROR_GROUPS_SHOWN = 100  # distinct messages listed; the rest only counted
+ROW_RANGES_SHOWN = 30  # row ranges listed for one message
+
+
+def rows_label(rows: list[int]) -> str:
+    """第2–4501行, 第3、7–9行: the rows of one message, runs compressed, capped."""
+    ranges: list[list[int]] = []
+    for row in sorted(set(rows)):
+        if ranges and row == ranges[-1][1] + 1:
+            ranges[-1][1] = row
+        else:
+            ranges.append([row, row])
+    parts = [str(a) if a == b else f"{a}–{b}" for a, b in ranges[:ROW_RANGES_SHOWN]]
+    label = _("第%(rows)s行") % {"rows": "、".join(parts)}
+    if len(ranges) > ROW_RANGES_SHOWN:
+        label += _("等，共%(n)d行") % {"n": len(set(rows))}
+    return label
+
+
+def group_errors(errors: list[ImportError_]) -> dict:
+    """Each message once with the rows it applies to (a file with 4,500 rows missing the
+    same value is one line, not 4,500), in the order of their first row, capped."""
+    by_message: dict[str, list[int]] = {}
+    for error in errors:
+        by_message.setdefault(error.message, []).append(error.row)
+    groups = sorted(by_message.items(), key=lambda item: min(item[1]))
+    shown = [
+        {
+            "row": min(rows),
+            "rows": rows_label([r for r in rows if r]) if any(rows) else "",
+            "count": len(rows),
+            "message": message,
+        }
+        for message, rows in groups[:ERROR_GROUPS_SHOWN]
+    ]
+    return {
+        "errors": shown,
+        "error_count": len(errors),
+        "error_rows": len({e.row for e in errors if e.row}),
+        "groups_left_off": max(0, len(groups) - ERROR_GROUPS_SHOWN),
+    }
+
+
+# --- Reading ---
 
 
 def read_import(
     file,
     organisation: Organisation,
     *,
+    term: Term | None = None,
     max_rows: int | None = None,
     progress=None,
     every: int = 200,
-) -> tuple[list[MemberInput], list[ImportError_]]:
-    """Read an uploaded workbook. Returns the rows and every problem found, each with the
-    spreadsheet row number as Excel shows it; the caller imports only when there is none.
-    More than `max_rows` data rows is one error for the whole file (the rest is only
-    counted). `progress(rows_read)` is called every `every` rows."""
+) -> ImportRead:
+    """Read an uploaded workbook into rows to create and every problem found, each with the
+    spreadsheet row number as Excel shows it (0: the whole file). More than `max_rows` data
+    rows is one error for the whole file (the rest is only counted). A row for a member of
+    `organisation` already on the roll (seated in `term`) is skipped, not an error.
+    `progress(rows_read)` is called every `every` rows."""
+    result = ImportRead()
     try:
         wb = load_workbook(file, read_only=True, data_only=True)
     except Exception:  # noqa: BLE001 - any unreadable upload gets the same answer
-        return [], [unreadable()]
-    ws = wb.worksheets[0]
-    rows_iter = ws.iter_rows(values_only=True)
-    header = next(rows_iter, None)
-    if not header:
-        return [], [ImportError_(1, _("第一行应为表头。"))]
-    index = {}
-    for i, title in enumerate(header):
-        key = HEADER_TO_KEY.get(_cell_text(title))
-        if key:
-            index[key] = i
-    if "name" not in index:
-        return [], [ImportError_(1, _("表头中缺少“姓名”列，请使用下载的模板。"))]
-    look = _Lookups(organisation)
-    rows: list[MemberInput] = []
-    errors: list[ImportError_] = []
+        result.errors.append(unreadable())
+        return result
+    try:
+        _read(wb, organisation, term, result, max_rows=max_rows, progress=progress, every=every)
+    finally:
+        wb.close()
+    return result
+
+
+def _read(wb, organisation, term, result: ImportRead, *, max_rows, progress, every) -> None:
+    layout = _find_layout(wb)
+    if layout is None:
+        result.errors.append(_no_header(wb))
+        return
+    result.sheet, result.header_row, result.ignored = layout.sheet, layout.row, layout.ignored
+    header_problems = _header_problems(layout)
+    if header_problems:
+        result.errors.extend(ImportError_(layout.row, p) for p in header_problems)
+        return
+    look = _Lookups(organisation, term)
     seen_ids: dict[str, int] = {}
+    seen_people: dict[tuple, int] = {}
+    unnamed_data: set[int] = set()  # columns with data under no header
     count = 0
-    for number, values in enumerate(rows_iter, start=2):
-        raw = {key: values[i] if i < len(values) else None for key, i in index.items()}
+    start = layout.row + 1
+    ws = wb[layout.sheet]
+    for number, values in enumerate(ws.iter_rows(min_row=start, values_only=True), start=start):
+        raw = {key: values[i] if i < len(values) else None for key, i in layout.index.items()}
+        stray = {
+            i
+            for i, v in enumerate(values)
+            if (i >= layout.width or i in layout.unnamed) and _cell_text(v)
+        }
         if all(_cell_text(v) == "" for v in raw.values()):
+            unnamed_data |= stray  # a row with data only there is still read for this
             continue  # blank lines are not rows
+        unnamed_data |= stray
         count += 1
         if progress is not None and count % every == 0:
             progress(count)
         if max_rows is not None and count > max_rows:
             continue  # only counted, for the message
         problems: list[str] = []
-        parsed = _parse_row(raw, look, problems)
-        id_number = parsed.member.get("id_number") if parsed else ""
-        if id_number:
-            if id_number in seen_ids:
-                problems.append(_("身份证号与第%(n)d行重复。") % {"n": seen_ids[id_number]})
-            else:
-                seen_ids[id_number] = number
-            if id_number in look.existing_ids:
-                problems.append(_("身份证号已登记在本政协的其他委员名下。"))
+        parsed = _parse_row(raw, look, problems, epoch=wb.epoch)
+        if parsed is not None:
+            skip = _on_roll(parsed, look, problems, seen_ids, seen_people, number)
+            if skip and not problems:
+                result.skipped.append(Skipped(number, parsed.member["name"]))
+                continue
         if problems:
-            errors.append(ImportError_(number, "；".join(problems)))
+            result.errors.extend(ImportError_(number, p) for p in problems)
         elif parsed is not None:
-            rows.append(parsed)
-    wb.close()
+            result.rows.append(parsed)
     if max_rows is not None and count > max_rows:
-        return [], [ImportError_(0, too_many_rows(count, max_rows))]
+        result.rows, result.skipped = [], []
+        result.errors = [ImportError_(0, too_many_rows(count, max_rows))]
+        return
     if progress is not None:
         progress(count)
-    if not rows and not errors:
-        errors.append(ImportError_(0, _("文件中没有委员数据。")))
-    return rows, errors
+    for i in sorted(unnamed_data):
+        result.errors.append(
+            ImportError_(
+                layout.row,
+                _("%(col)s列有数据但没有列名，请在表头填写列名或删除该列。")
+                % {"col": get_column_letter(i + 1)},
+            )
+        )
+    if not result.rows and not result.errors and not result.skipped:
+        result.errors.append(ImportError_(0, _("文件中没有委员数据。")))
 
 
-def _parse_row(raw: dict, look: _Lookups, problems: list[str]) -> MemberInput | None:
+def _on_roll(parsed, look: _Lookups, problems, seen_ids, seen_people, number) -> bool:
+    """Whether the row is a member already on the roll (to skip). A row repeating an
+    earlier row, an ID number registered under another name, or a member of an earlier
+    term with no seat in this one is a problem instead."""
+    member = parsed.member
+    id_number, name, birth = member["id_number"], member["name"], member["birth_date"]
+    if id_number:
+        if id_number in seen_ids:
+            problems.append(_("身份证号与第%(n)d行重复。") % {"n": seen_ids[id_number]})
+            return False
+        seen_ids[id_number] = number
+        found = look.by_id.get(id_number)
+        if found is not None and found[1] != name:
+            problems.append(
+                _("身份证号已登记在本政协委员“%(other)s”名下，与本行姓名“%(name)s”不符，请核对。")
+                % {"other": found[1], "name": name}
+            )
+            return False
+        # Or a member registered without an ID number, by name and birth date.
+        pks = (
+            [found[0]]
+            if found
+            else [pk for pk, has_id in look.by_person.get((name, birth), []) if not has_id]
+        )
+    else:
+        if (name, birth) in seen_people:
+            problems.append(
+                _("与第%(n)d行姓名、出生日期相同，是同一人，请删除其中一行。")
+                % {"n": seen_people[(name, birth)]}
+            )
+            return False
+        seen_people[(name, birth)] = number
+        pks = [pk for pk, _has_id in look.by_person.get((name, birth), [])]
+    if not pks:
+        return False
+    if look.seated is not None and not look.seated.intersection(pks):
+        problems.append(
+            _(
+                "该委员已在本政协登记，但不在本届名单中：请在其委员页面点“编辑”登记本届任职，"
+                "不要重复导入。"
+            )
+        )
+        return False
+    return True
+
+
+def _parse_row(
+    raw: dict, look: _Lookups, problems: list[str], *, epoch=WINDOWS_EPOCH
+) -> MemberInput | None:
     def text(key: str) -> str:
         return _cell_text(raw.get(key))
 
@@ -266,7 +578,7 @@ def _parse_row(raw: dict, look: _Lookups, problems: list[str]) -> MemberInput | 
     elif id_number and validators.id_number_gender(id_number) != gender:
         problems.append(_("性别与身份证号不符。"))
     try:
-        birth = _parse_date(raw.get("birth_date"))
+        birth = _parse_date(raw.get("birth_date"), epoch=epoch)
     except ValidationError as exc:
         problems.extend(exc.messages)
         birth = None

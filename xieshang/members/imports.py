@@ -27,6 +27,7 @@ IMPORT_MAX_ROWS = config.define(
     gettext_lazy("超过的文件须分批导入。"),
 )
 PROGRESS_EVERY = 200  # rows between two progress writes
+SKIPPED_SHOWN = 200  # rows already on the roll named on the result page; the rest counted
 STALE_AFTER = jobs.STALE_AFTER
 WRITING = "writing"  # the phase after every row was checked
 
@@ -98,18 +99,19 @@ def _run(job: Job) -> None:
         jobs.progress(job, rows_read)
 
     with job.source.open("rb") as f:
-        rows, errors = excel.read_import(
+        read = excel.read_import(
             f,
             job.organisation,
+            term=term,
             max_rows=max_rows(job.organisation),
             progress=progress,
             every=PROGRESS_EVERY,
         )
-    if errors:
-        _reject(job, errors)
+    if read.errors:
+        _reject(job, read.errors, read)
         return
     # Every row checked: the bar is full while the rows are written.
-    jobs.progress(job, len(rows), len(rows), phase=WRITING)
+    jobs.progress(job, len(read.rows), len(read.rows), phase=WRITING)
     with transaction.atomic():
         # This UPDATE locks the job row until commit: a stale-job sweep waits for it and
         # then finds the job done, so a slow write is never reported as failed.
@@ -120,32 +122,48 @@ def _run(job: Job) -> None:
             created = services.members_import(
                 organisation=job.organisation,
                 term=term,
-                rows=rows,
+                rows=read.rows,
                 actor=job.owner,
                 file_name=job.source_name,
             )
         except IntegrityError:  # an ID number registered by someone else meanwhile
             transaction.savepoint_rollback(sid)
             failed = [excel.ImportError_(0, _("导入时发现重复的身份证号，已全部撤销，请重试。"))]
-            _reject(job, failed)
+            _reject(job, failed, read)
             return
+        message = _("已导入 %(n)d 名委员。") % {"n": len(created)}
+        if read.skipped:
+            message += _("%(n)d 名已在册，未重复导入。") % {"n": len(read.skipped)}
         jobs.complete(
             job,
-            message=_("已导入 %(n)d 名委员。") % {"n": len(created)},
-            outcome={"created_count": len(created)},
+            message=message,
+            outcome={
+                "created_count": len(created),
+                "skipped_count": len(read.skipped),
+                "skipped": [{"row": s.row, "name": s.name} for s in read.skipped[:SKIPPED_SHOWN]],
+                **_layout(read),
+            },
         )
 
 
-def _reject(job: Job, errors: list) -> None:
-    payload = [{"row": e.row, "message": e.message} for e in errors]
-    if jobs.fail(job, outcome={"errors": payload}):
+def _layout(read) -> dict:
+    """Where the table was read and which columns were not: the result page says both."""
+    return {"sheet": read.sheet, "header_row": read.header_row, "ignored_columns": read.ignored}
+
+
+def _reject(job: Job, errors: list, read=None) -> None:
+    # Grouped by message, so 4,500 rows missing the same value are one line.
+    outcome = excel.group_errors(errors)
+    if read is not None:
+        outcome.update(_layout(read))
+    if jobs.fail(job, outcome=outcome):
         record_event(
             actor=job.owner,
             verb="member.import_rejected",
             subject=job,
             organisation=job.organisation,
             note=job.source_name,
-            data={"errors": len(payload)},
+            data={"errors": outcome["error_count"]},
         )
 
 

@@ -15,13 +15,20 @@ _ID_CHECK = "10X98765432"
 _ID_RE = re.compile(r"^\d{17}[\dX]$")
 # Mainland mobile numbers: 11 digits starting 13–19.
 _MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
-# Han characters (basic and extension A, compatibility) and the middle dot of
-# transliterated minority names (阿依古丽·买买提).
-_NAME_RE = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+(?:[·•][\u3400-\u9fff]+)*$")
+# Han characters: the basic block, extension A, the compatibility block, and extensions B to I
+# with the compatibility supplement (U+20000–U+323AF: rare characters in names, 𠀾), and the
+# middle dot of transliterated minority names (阿依古丽·买买提).
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U000323af"
+_NAME_RE = re.compile(rf"^[{_HAN}]+(?:·[{_HAN}]+)*$")
+# Dots typed for the middle dot: bullet, katakana and half-width katakana middle dots, the
+# hyphenation point, and the full stop (half- and full-width) typed where no dot key is.
+_NAME_DOTS = str.maketrans(dict.fromkeys("•・･‧∙.．", "·"))
 
 
 def normalise_id_number(value: str) -> str:
-    return (value or "").strip().upper()
+    """Half-width (a full-width １１０… typed on a Chinese keyboard is the same number),
+    without blanks, upper-case X."""
+    return re.sub(r"\s", "", _half_width(value)).upper()
 
 
 def id_number_check_char(first17: str) -> str:
@@ -84,8 +91,15 @@ def validate_phone(value: str) -> str:
     return value
 
 
+def normalise_name(value: str) -> str:
+    """Without blanks (rosters pad two-character names to align them: 测　试) and with one
+    middle dot. Not NFKC: that would change compatibility ideographs, which are part of
+    how some names are registered."""
+    return re.sub(r"\s", "", value or "").translate(_NAME_DOTS)
+
+
 def validate_chinese_name(value: str) -> str:
-    value = (value or "").strip()
+    value = normalise_name(value)
     if not value:
         raise ValidationError(_("请填写姓名。"), code="name_required")
     if len(value) < 2 or not _NAME_RE.match(value):
