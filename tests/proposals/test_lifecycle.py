@@ -331,6 +331,14 @@ def test_the_whole_path_with_rehandling(world):
         "proposal.accept",
     ]
     assert "proposal.rehandle" in verbs and verbs[-1] == "proposal.close"
+    # Each answered task of the departments is closed through the follow-up engine, with
+    # its own history entry (who, when, 已反馈 → 已办结).
+    tasks = list(Task.objects.filter(object_id=str(proposal.pk), content_type__model="proposal"))
+    closed = [t for t in tasks if t.status == Task.Status.CLOSED]
+    assert closed and all(t.closed_at for t in closed)
+    for task in closed:
+        event = history(task).get(verb="followup.close")
+        assert event.actor == world.reviewer and event.note == "提案已办结。"
 
 
 @pytest.mark.clause("C4.5")

@@ -4,10 +4,10 @@ and closing."""
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xieshang.core.audit import TransitionError, lock, record_event, transition
+from xieshang.followups import services as followups
 from xieshang.followups.models import Task
 from xieshang.orgs import config
 
@@ -134,10 +134,14 @@ def proposal_close(*, proposal: Proposal, actor, note: str = "") -> Proposal:
         verb="proposal.close",
         note=note,
     )
-    Task.objects.filter(
+    # The departments' answered tasks are done with it, each through the engine's own
+    # transition, so each task's history says who closed it and when.
+    answered = Task.objects.filter(
         content_type__model="proposal",
         object_id=str(proposal.pk),
         status=Task.Status.SUBMITTED,
         kind__in=[Task.Kind.PROPOSAL, Task.Kind.CO_HANDLING],
-    ).update(status=Task.Status.CLOSED, closed_at=timezone.now())
+    ).order_by("id")
+    for task in answered:
+        followups.task_close(task=task, actor=actor, note=_("提案已办结。"))
     return proposal
