@@ -15,6 +15,10 @@ class OrgsConfig(AppConfig):
                 "config.set": _("修改规则"),
                 "config.restore": _("规则恢复继承"),
                 "org.department_remit": _("修改承办单位职责"),
+                "org.term_create": _("添加届次"),
+                "org.term_end": _("届次结束"),
+                "org.session_create": _("添加会次"),
+                "org.session_update": _("修改会次"),
             },
             module=self.verbose_name,
         )

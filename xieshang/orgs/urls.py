@@ -1,10 +1,15 @@
 from django.urls import path
 
-from . import views
+from . import views, views_reference
 
 app_name = "orgs"
 urlpatterns: list = [
     path("rules/", views.rules_home, name="rules_home"),
     path("<int:org_id>/rules/", views.rules, name="rules"),
     path("departments/<int:pk>/remit/", views.department_remit, name="department_remit"),
+    # 基础数据 (views_reference)
+    path("reference/", views_reference.home, name="reference_home"),
+    path("<int:org_id>/terms/", views_reference.terms, name="terms"),
+    path("terms/<int:term_pk>/sessions/add/", views_reference.session_add, name="session_add"),
+    path("sessions/<int:pk>/edit/", views_reference.session_edit, name="session_edit"),
 ]

@@ -1,0 +1,240 @@
+"""基础数据: the reference data a CPPCC committee sets up for itself — its terms (届) and
+plenary sessions (会次), its handling units (承办单位), sectors (界别) and special
+committees (专门委员会). Each change is validated here, audited, and refused with a clear
+message when it would duplicate a row.
+
+These models carry no version field, so an edit is guarded by the values the page showed:
+the form sends them back (`expected`), the row is re-read with a lock, and a row that no
+longer holds them was changed by someone else meanwhile (`StaleEdit`)."""
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils.translation import gettext as _
+
+from xieshang.core.audit import StaleEdit, lock, record_event
+
+from .models import Organisation, Session, Term
+
+
+def shown(value) -> str:
+    """A field's value as a page shows it (and sends it back in a hidden field)."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _check_unchanged(obj, expected: dict | None) -> None:
+    if expected is None:
+        return
+    for field, was in expected.items():
+        if shown(getattr(obj, field)) != (was or ""):
+            raise StaleEdit()
+
+
+def _require_cppcc(organisation: Organisation) -> None:
+    if not organisation.is_cppcc:
+        raise ValidationError(_("只有政协组织才设置届次、会次、界别、专门委员会和承办单位。"))
+
+
+def _date(value: dt.date | None) -> str:
+    return value.isoformat() if value else ""
+
+
+# --- 届次 -----------------------------------------------------------------------------------
+
+
+def next_term_number(organisation: Organisation) -> int:
+    last = organisation.terms.aggregate(n=Max("number"))["n"]
+    return (last or 0) + 1
+
+
+@transaction.atomic
+def term_create(organisation: Organisation, *, actor, start_date: dt.date, number=None) -> Term:
+    """A new term, after the last one: its number is higher (by default the last + 1) and it
+    starts after the last term started and after that term's last session closed. The last
+    term ends the day before (its end date is set or moved there)."""
+    _require_cppcc(organisation)
+    organisation = lock(Organisation, organisation.pk)
+    number = number or next_term_number(organisation)
+    if organisation.terms.filter(number=number).exists():
+        raise ValidationError({"number": _("本政协已有第%(n)s届。") % {"n": number}})
+    last = organisation.terms.order_by("-number").first()
+    if last is not None:
+        last = lock(Term, last.pk)
+        if number < last.number:
+            raise ValidationError(
+                {"number": _("新的一届须排在已有的%(last)s之后。") % {"last": last}}
+            )
+        if start_date <= last.start_date:
+            raise ValidationError(
+                {
+                    "start_date": _("开始日期须晚于%(last)s的开始日期（%(d)s）。")
+                    % {"last": last, "d": _date(last.start_date)}
+                }
+            )
+        closing = last.sessions.aggregate(d=Max("end_date"))["d"]
+        if closing is not None and start_date <= closing:
+            raise ValidationError(
+                {
+                    "start_date": _("开始日期须晚于%(last)s最后一次会议的闭幕日期（%(d)s）。")
+                    % {"last": last, "d": _date(closing)}
+                }
+            )
+    term = Term.objects.create(organisation=organisation, number=number, start_date=start_date)
+    record_event(
+        actor=actor,
+        verb="org.term_create",
+        subject=term,
+        organisation=organisation,
+        to_state=_("%(term)s，%(d)s起") % {"term": term, "d": _date(start_date)},
+    )
+    if last is not None:
+        day_before = start_date - dt.timedelta(days=1)
+        if last.end_date != day_before:
+            was = last.end_date
+            last.end_date = day_before
+            last.save(update_fields=["end_date"])
+            record_event(
+                actor=actor,
+                verb="org.term_end",
+                subject=last,
+                organisation=organisation,
+                from_state=_date(was),
+                to_state=_date(day_before),
+                note=_("%(term)s开始，上一届于前一日结束。") % {"term": term},
+            )
+    return term
+
+
+# --- 会次 -----------------------------------------------------------------------------------
+
+
+def _session_errors(term: Term, *, number, start_date, end_date, proposal_deadline, exclude=None):
+    """The rules of a plenary session within its term (docs/decisions.md)."""
+    errors: dict[str, list] = {}
+
+    def add(field, message):
+        errors.setdefault(field, []).append(message)
+
+    others = term.sessions.exclude(pk=exclude) if exclude else term.sessions.all()
+    if others.filter(number=number).exists():
+        add("number", _("%(term)s已有第%(n)s次会议。") % {"term": term, "n": number})
+    if end_date < start_date:
+        add("end_date", _("闭幕日期不能早于开幕日期。"))
+    if start_date < term.start_date:
+        add(
+            "start_date",
+            _("开幕日期不能早于本届开始日期（%(d)s）。") % {"d": _date(term.start_date)},
+        )
+    if term.end_date and end_date > term.end_date:
+        add("end_date", _("闭幕日期不能晚于本届结束日期（%(d)s）。") % {"d": _date(term.end_date)})
+    if proposal_deadline is not None:
+        if proposal_deadline > end_date:
+            add("proposal_deadline", _("大会提案截止日期不能晚于闭幕日期。"))
+        elif proposal_deadline < term.start_date:
+            add(
+                "proposal_deadline",
+                _("大会提案截止日期不能早于本届开始日期（%(d)s）。")
+                % {"d": _date(term.start_date)},
+            )
+    if "end_date" not in errors:
+        clash = (
+            others.filter(start_date__lte=end_date, end_date__gte=start_date)
+            .order_by("number")
+            .first()
+        )
+        if clash is not None:
+            add(
+                "start_date",
+                _("会期与%(s)s（%(a)s至%(b)s）重叠。")
+                % {"s": clash, "a": _date(clash.start_date), "b": _date(clash.end_date)},
+            )
+    if errors:
+        raise ValidationError(errors)
+
+
+def _session_text(session: Session) -> str:
+    text = _("第%(n)s次会议，%(a)s至%(b)s") % {
+        "n": session.number,
+        "a": _date(session.start_date),
+        "b": _date(session.end_date),
+    }
+    if session.proposal_deadline:
+        text += _("，提案截止%(d)s") % {"d": _date(session.proposal_deadline)}
+    return text
+
+
+@transaction.atomic
+def session_create(
+    term: Term, *, actor, number: int, start_date, end_date, proposal_deadline=None
+) -> Session:
+    term = lock(Term, term.pk)
+    _session_errors(
+        term,
+        number=number,
+        start_date=start_date,
+        end_date=end_date,
+        proposal_deadline=proposal_deadline,
+    )
+    session = Session.objects.create(
+        term=term,
+        number=number,
+        start_date=start_date,
+        end_date=end_date,
+        proposal_deadline=proposal_deadline,
+    )
+    record_event(
+        actor=actor,
+        verb="org.session_create",
+        subject=session,
+        organisation=term.organisation,
+        to_state=_session_text(session),
+    )
+    return session
+
+
+SESSION_FIELDS = ("number", "start_date", "end_date", "proposal_deadline")
+
+
+@transaction.atomic
+def session_update(
+    session_pk: int,
+    *,
+    actor,
+    expected: dict | None,
+    number: int,
+    start_date,
+    end_date,
+    proposal_deadline=None,
+) -> Session:
+    session = lock(Session, session_pk)
+    _check_unchanged(session, expected)
+    term = lock(Term, session.term_id)
+    _session_errors(
+        term,
+        number=number,
+        start_date=start_date,
+        end_date=end_date,
+        proposal_deadline=proposal_deadline,
+        exclude=session.pk,
+    )
+    before = _session_text(session)
+    session.number, session.start_date = number, start_date
+    session.end_date, session.proposal_deadline = end_date, proposal_deadline
+    after = _session_text(session)
+    if after != before:
+        session.save(update_fields=list(SESSION_FIELDS))
+        record_event(
+            actor=actor,
+            verb="org.session_update",
+            subject=session,
+            organisation=term.organisation,
+            from_state=before,
+            to_state=after,
+        )
+    return session
