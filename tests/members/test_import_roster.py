@@ -378,3 +378,24 @@ def test_row_numbers_are_compressed_into_ranges():
 
     assert rows_label([2, 3, 4, 7, 9, 10]) == "第2–4、7、9–10行"
     assert rows_label(list(range(2, 200, 2))).endswith("等，共99行")
+
+
+# --- 8. 男性/女性, and an ID number Excel turned into a number -----------------------------------
+
+
+def test_gender_written_as_nanxing_or_nvxing_is_read(upload):
+    c = committee()
+    row = good_row("李文华", 1, 性别="男性")
+    page = body(upload(c, roster([row])))
+    assert "已导入 1 名委员" in page, page[:3000]
+    assert Member.objects.get(name="李文华").gender == "M"
+
+
+def test_an_id_number_stored_as_a_number_says_so_not_check_digit(upload):
+    c = committee()
+    row = good_row("李文华", 1)
+    row["身份证号"] = float(row["身份证号"][:17] + "0")  # what Excel keeps of it
+    page = body(upload(c, roster([row])))
+    assert "身份证号被Excel存成了数字" in page
+    assert "校验" not in page
+    assert not Member.objects.filter(name="李文华").exists()

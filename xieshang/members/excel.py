@@ -194,6 +194,9 @@ class _Lookups:
         self.groups = {g.name: g for g in ActivityGroup.objects.filter(organisation=organisation)}
         self.categories = {str(label): value for value, label in Category.choices}
         self.genders = {str(label): value for value, label in Gender.choices}
+        # Rosters write 男性/女性 as often as 男/女.
+        for label, value in list(self.genders.items()):
+            self.genders.setdefault(f"{label}性", value)
         # Who is on the roll already: by ID number, and by name and birth date for members
         # registered without one.
         self.by_id: dict[str, tuple[int, str]] = {}
@@ -567,7 +570,14 @@ def _parse_row(
     name = check(validators.validate_chinese_name, text("name"))
     gender = look.genders.get(text("gender"), "")
     id_number = text("id_number")
-    if id_number:
+    if isinstance(raw.get("id_number"), int | float):
+        # Excel keeps 15 significant digits of a number: an 18-digit ID number typed into a
+        # number cell has already lost its last digits, which no check can bring back.
+        problems.append(
+            _("身份证号被Excel存成了数字，末几位已丢失：请将该列设为文本格式后重新填写。")
+        )
+        id_number = ""
+    elif id_number:
         id_number = check(validators.validate_id_number, id_number)
     if not text("gender"):
         gender = validators.id_number_gender(id_number) if id_number else ""
