@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from xieshang.core.forms import StyledForm
 
+from .models import Committee
 from .reference import shown
 
 
@@ -66,3 +67,34 @@ class SessionForm(GuardedForm):
         widget=_date_input(),
         help_text=_("可不填；不能晚于闭幕日期。"),
     )
+
+
+class DepartmentForm(GuardedForm):
+    guarded = ("name", "phone", "leader_name")
+
+    name = forms.CharField(label=_("单位名称"), max_length=100)
+    phone = forms.CharField(label=_("联系电话"), max_length=30, required=False)
+    leader_name = forms.CharField(label=_("分管负责人"), max_length=50, required=False)
+
+
+class SectorForm(GuardedForm):
+    guarded = ("name", "sort_order")
+
+    name = forms.CharField(label=_("界别名称"), max_length=50)
+    sort_order = forms.IntegerField(
+        label=_("排序"),
+        min_value=0,
+        max_value=9999,
+        required=False,
+        help_text=_("数字小的排在前面；新增时留空则排在最后。"),
+    )
+
+
+class CommitteeForm(GuardedForm):
+    guarded = ("name", "kind", "sort_order")
+
+    name = forms.CharField(label=_("名称"), max_length=50)
+    kind = forms.ChoiceField(
+        label=_("类型"), choices=Committee.Kind.choices, initial=Committee.Kind.SPECIAL
+    )
+    sort_order = SectorForm.base_fields["sort_order"]

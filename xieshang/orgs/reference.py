@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from xieshang.core.audit import StaleEdit, lock, record_event
 
-from .models import Organisation, Session, Term
+from .models import Committee, Department, Organisation, Sector, Session, Term
 
 
 def shown(value) -> str:
@@ -238,3 +238,174 @@ def session_update(
             to_state=after,
         )
     return session
+
+
+# --- 承办单位、界别、专门委员会 ----------------------------------------------------------
+
+
+def _clean_name(name: str) -> str:
+    name = " ".join((name or "").split())
+    if not name:
+        raise ValidationError({"name": _("请填写名称。")})
+    return name
+
+
+def _refuse_duplicate(model, organisation, name: str, exclude=None) -> None:
+    rows = model.objects.filter(organisation=organisation, name=name)
+    if exclude is not None:
+        rows = rows.exclude(pk=exclude)
+    if rows.exists():
+        raise ValidationError(
+            {
+                "name": _("本政协已有名为“%(name)s”的%(what)s。")
+                % {"name": name, "what": _KIND[model]()}
+            }
+        )
+
+
+_KIND = {
+    Department: lambda: _("承办单位"),
+    Sector: lambda: _("界别"),
+    Committee: lambda: _("专门委员会"),
+}
+_VERB = {Department: "department", Sector: "sector", Committee: "committee"}
+
+
+def _describe(obj, fields) -> str:
+    return "；".join(
+        f"{obj._meta.get_field(f).verbose_name}：{shown(getattr(obj, f)) or '—'}"
+        for f in fields
+        if f != "kind"
+    ) + (
+        f"；{obj._meta.get_field('kind').verbose_name}：{obj.get_kind_display()}"
+        if "kind" in fields
+        else ""
+    )
+
+
+def _next_order(model, organisation) -> int:
+    return (
+        model.objects.filter(organisation=organisation).aggregate(n=Max("sort_order"))["n"] or 0
+    ) + 1
+
+
+@transaction.atomic
+def _create(model, organisation, *, actor, fields: dict):
+    _require_cppcc(organisation)
+    organisation = lock(Organisation, organisation.pk)
+    fields = {**fields, "name": _clean_name(fields.get("name", ""))}
+    _refuse_duplicate(model, organisation, fields["name"])
+    if fields.get("sort_order") is None:
+        fields["sort_order"] = _next_order(model, organisation)
+    obj = model.objects.create(organisation=organisation, **fields)
+    record_event(
+        actor=actor,
+        verb=f"org.{_VERB[model]}_create",
+        subject=obj,
+        organisation=organisation,
+        to_state=_describe(obj, list(fields)),
+    )
+    return obj
+
+
+@transaction.atomic
+def _update(model, pk: int, *, actor, expected: dict | None, fields: dict):
+    obj = lock(model, pk)
+    _check_unchanged(obj, expected)
+    if "name" in fields:
+        fields = {**fields, "name": _clean_name(fields["name"])}
+        _refuse_duplicate(model, obj.organisation_id, fields["name"], exclude=obj.pk)
+    changed = [f for f, v in fields.items() if getattr(obj, f) != v]
+    if not changed:
+        return obj
+    before = _describe(obj, changed)
+    for f in changed:
+        setattr(obj, f, fields[f])
+    obj.save(update_fields=changed)
+    record_event(
+        actor=actor,
+        verb=f"org.{_VERB[model]}_update",
+        subject=obj,
+        organisation=obj.organisation,
+        from_state=before,
+        to_state=_describe(obj, changed),
+    )
+    return obj
+
+
+def department_create(organisation, *, actor, name: str, phone: str = "", leader_name: str = ""):
+    """A new handling unit, in use, placed last in the official order."""
+    return _create(
+        Department,
+        organisation,
+        actor=actor,
+        fields={"name": name, "phone": phone.strip(), "leader_name": leader_name.strip()},
+    )
+
+
+DEPARTMENT_FIELDS = ("name", "phone", "leader_name")
+
+
+def department_update(pk: int, *, actor, expected, name: str, phone: str, leader_name: str):
+    return _update(
+        Department,
+        pk,
+        actor=actor,
+        expected=expected,
+        fields={"name": name, "phone": phone.strip(), "leader_name": leader_name.strip()},
+    )
+
+
+@transaction.atomic
+def department_set_active(pk: int, *, actor, active: bool) -> Department:
+    """停用 / 重新启用: a unit out of use is not offered for new assignments; what it
+    handles already stays with it."""
+    department = lock(Department, pk)
+    if department.is_active == active:
+        raise ValidationError(
+            _("“%(name)s”已经在用。") % {"name": department.name}
+            if active
+            else _("“%(name)s”已经停用。") % {"name": department.name}
+        )
+    department.is_active = active
+    department.save(update_fields=["is_active"])
+    record_event(
+        actor=actor,
+        verb="org.department_activate" if active else "org.department_deactivate",
+        subject=department,
+        organisation=department.organisation,
+        from_state=_("已停用") if active else _("在用"),
+        to_state=_("在用") if active else _("已停用"),
+    )
+    return department
+
+
+def sector_create(organisation, *, actor, name: str, sort_order=None) -> Sector:
+    return _create(
+        Sector, organisation, actor=actor, fields={"name": name, "sort_order": sort_order}
+    )
+
+
+def sector_update(pk: int, *, actor, expected, name: str, sort_order: int) -> Sector:
+    return _update(
+        Sector, pk, actor=actor, expected=expected, fields={"name": name, "sort_order": sort_order}
+    )
+
+
+def committee_create(organisation, *, actor, name: str, kind: str, sort_order=None) -> Committee:
+    return _create(
+        Committee,
+        organisation,
+        actor=actor,
+        fields={"name": name, "kind": kind, "sort_order": sort_order},
+    )
+
+
+def committee_update(pk: int, *, actor, expected, name: str, kind: str, sort_order: int):
+    return _update(
+        Committee,
+        pk,
+        actor=actor,
+        expected=expected,
+        fields={"name": name, "kind": kind, "sort_order": sort_order},
+    )

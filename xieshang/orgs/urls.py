@@ -12,4 +12,15 @@ urlpatterns: list = [
     path("<int:org_id>/terms/", views_reference.terms, name="terms"),
     path("terms/<int:term_pk>/sessions/add/", views_reference.session_add, name="session_add"),
     path("sessions/<int:pk>/edit/", views_reference.session_edit, name="session_edit"),
+    path(
+        "<int:org_id>/<str:kind>/",
+        views_reference.listing,
+        name="reference_list",
+    ),
+    path("<str:kind>/<int:pk>/edit/", views_reference.edit, name="reference_edit"),
+    path(
+        "departments/<int:pk>/active/",
+        views_reference.department_active,
+        name="department_active",
+    ),
 ]

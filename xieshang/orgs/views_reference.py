@@ -15,8 +15,8 @@ from xieshang.core.audit import StaleEdit
 from xieshang.core.forms import add_service_errors
 
 from . import reference
-from .forms_reference import SessionForm, TermForm
-from .models import Organisation, Session, Term
+from .forms_reference import CommitteeForm, DepartmentForm, SectorForm, SessionForm, TermForm
+from .models import Committee, Department, Organisation, Sector, Session, Term
 
 PERM = "orgs.department_order"
 
@@ -149,3 +149,133 @@ def session_edit(request, pk: int):
         return _session_page(request, organisation, term, form, session=session, status=400)
     form = SessionForm(instance=session)
     return _session_page(request, organisation, term, form, session=session)
+
+
+# --- 承办单位、界别、专门委员会 ----------------------------------------------------------
+
+
+class _Kind:
+    def __init__(self, model, form, tab, create, update, columns):
+        self.model, self.form, self.tab = model, form, tab
+        self.create, self.update, self.columns = create, update, columns
+
+
+KINDS = {
+    "departments": _Kind(
+        Department,
+        DepartmentForm,
+        "departments",
+        reference.department_create,
+        reference.department_update,
+        ("name", "phone", "leader_name"),
+    ),
+    "sectors": _Kind(
+        Sector,
+        SectorForm,
+        "sectors",
+        reference.sector_create,
+        reference.sector_update,
+        ("sort_order", "name"),
+    ),
+    "committees": _Kind(
+        Committee,
+        CommitteeForm,
+        "committees",
+        reference.committee_create,
+        reference.committee_update,
+        ("sort_order", "name", "kind"),
+    ),
+}
+
+
+def _values(form, obj=None) -> dict:
+    data = {name: form.cleaned_data[name] for name in form.guarded}
+    if "sort_order" in data and data["sort_order"] is None:
+        data["sort_order"] = obj.sort_order if obj is not None else None
+    for name in ("phone", "leader_name"):
+        if name in data:
+            data[name] = data[name] or ""
+    return data
+
+
+def _kind(kind: str) -> _Kind:
+    if kind not in KINDS:
+        raise Http404
+    return KINDS[kind]
+
+
+@login_required
+def listing(request, org_id: int, kind: str):
+    """The organisation's units, sectors or committees, with the form to add one."""
+    spec = _kind(kind)
+    organisation = _organisation(request, org_id)
+    status = 200
+    form = spec.form()
+    if request.method == "POST":
+        form = spec.form(request.POST)
+        if form.is_valid():
+            try:
+                obj = spec.create(organisation, actor=request.user, **_values(form))
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("“%(name)s”已添加。") % {"name": obj.name})
+                return redirect("orgs:reference_list", org_id=organisation.pk, kind=kind)
+        status = 400
+    rows = spec.model.objects.filter(organisation=organisation).order_by("sort_order", "pk")
+    return render(
+        request,
+        f"orgs/reference/{kind}.html",
+        {"organisation": organisation, "rows": rows, "form": form, "tab": kind, "kind": kind},
+        status=status,
+    )
+
+
+@login_required
+def edit(request, kind: str, pk: int):
+    spec = _kind(kind)
+    obj = get_object_or_404(spec.model, pk=pk)
+    organisation = _organisation(request, obj.organisation_id)
+    status = 200
+    if request.method == "POST":
+        form = spec.form(request.POST, instance=obj)
+        if form.is_valid():
+            try:
+                obj = spec.update(
+                    obj.pk, actor=request.user, expected=form.expected(), **_values(form, obj)
+                )
+            except (StaleEdit, ValidationError) as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("“%(name)s”已保存。") % {"name": obj.name})
+                return redirect("orgs:reference_list", org_id=organisation.pk, kind=kind)
+        status = 400
+    else:
+        form = spec.form(instance=obj)
+    return render(
+        request,
+        "orgs/reference/edit.html",
+        {"organisation": organisation, "obj": obj, "form": form, "tab": kind, "kind": kind},
+        status=status,
+    )
+
+
+@login_required
+def department_active(request, pk: int):
+    """停用 / 重新启用 a unit (POST `active` = 1 or 0)."""
+    if request.method != "POST":
+        raise Http404
+    department = get_object_or_404(Department, pk=pk)
+    organisation = _organisation(request, department.organisation_id)
+    active = request.POST.get("active") == "1"
+    try:
+        reference.department_set_active(department.pk, actor=request.user, active=active)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            (_("“%(name)s”已重新启用。") if active else _("“%(name)s”已停用，不再用于新的交办。"))
+            % {"name": department.name},
+        )
+    return redirect("orgs:reference_list", org_id=organisation.pk, kind="departments")
