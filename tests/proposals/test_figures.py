@@ -320,7 +320,15 @@ def test_the_city_sees_its_districts_rolled_up(world, client):
         reverse("proposals:figures"), {"organisation": world.city.pk, "year": 2026}
     )
     text = response.content.decode()
-    assert "区住房和城乡建设局" in text and "另一区住建局" in text
+    # One row per district (its departments added up), linking to the district's figures;
+    # the departments themselves are on the district's page (and in the Excel export).
+    for district in (world.district, world.other_district):
+        assert f'data-committee="{district.pk}"' in text
+        assert f"?organisation={district.pk}&amp;year=2026" in text
+    assert "区住房和城乡建设局" not in text and "另一区住建局" not in text
+    fig = figures.figures(world.city, 2026)
+    assert [(r.name, r.assigned) for r in fig.committees] == [("示范区政协", 5), ("另一区政协", 1)]
+    assert fig.department_total.assigned == 6
 
 
 @pytest.mark.parametrize("n", [3, 30])

@@ -61,6 +61,12 @@ def groups(user, organisation, children: list, year: int) -> list[Group]:
     return sorted((g for g in found if g is not None), key=lambda g: g.order)
 
 
+def child_nodes(node, **filters) -> list[Organisation]:
+    """The nodes directly below `node` (narrowed by `filters`), in the order of the rows
+    after its 本级 row."""
+    return list(node.children.filter(**filters).order_by("sort_order", "path"))
+
+
 def own_key(organisation) -> int:
     """The key of the organisation's own row (its own committee, without the nodes below)
     in a group's `values`, beside its id, which keys the whole subtree."""
@@ -135,7 +141,7 @@ def tree_page(request, pk: int | None = None):
         raise Http404
     node = node_for(request.user, pk)
     year = year_param(request, default=timezone.localdate().year)
-    children = list(node.children.order_by("sort_order", "path"))
+    children = child_nodes(node)
     found = groups(request.user, node, children, year)
     # The whole subtree, then the node's own committee, then each child: the rows add up.
     rows = [(node, "total", [(g, g.row(node.pk)) for g in found])]

@@ -8,7 +8,9 @@ and the printed report can never disagree.
 
 Scope: the proposals of one year of an organisation and everything below it — the
 plenary proposals filed at that year's session and the proposals between sessions — as
-reported to the next plenary session.
+reported to the next plenary session. The report names the organisation's own key
+proposals; those of the committees below it are counted, not listed (a province's report
+would otherwise print every county's), as the figures page rolls them up.
 """
 
 import datetime as dt
@@ -35,16 +37,27 @@ class WorkReport:
 
     @cached_property
     def key_proposals(self) -> list[Proposal]:
-        """The year's key proposals (one query, only when the report text needs them)."""
+        """The year's key proposals of the organisation itself, not those of the committees
+        below it (one query, only when the report text needs them)."""
         return list(
             Proposal.objects.filter(
                 organisation__path__startswith=self.organisation.path,
                 year=self.year,
                 key_status=Proposal.KeyStatus.APPROVED,
             )
+            .filter(fig_module.outside("organisation", self.fig.below))
             .select_related("first_proposer")
             .order_by("kind", "serial", "id")
         )
+
+    @property
+    def key_below(self) -> int:
+        """Key proposals of the committees below (counted in the total, not listed)."""
+        return sum(row.key for row in self.fig.session_committees)
+
+    @property
+    def key_own(self) -> int:
+        return self.total.key - self.key_below
 
     @property
     def organisation(self):
@@ -110,7 +123,8 @@ class WorkReport:
 
 def work_report(organisation, year: int, *, as_of: dt.date | None = None) -> WorkReport:
     """The report's figures: `figures.figures` (two settings, five grouped queries), and
-    the key proposals (one query) when read: eight whatever the number of proposals."""
+    the key proposals (one query) when read: eight whatever the number of proposals; with
+    committees below, five more whatever their number (them, and four rolled-up queries)."""
     fig = fig_module.figures(organisation, year)
     return WorkReport(fig=fig, as_of=as_of or timezone.localdate())
 
@@ -142,10 +156,15 @@ def report_charts(report: WorkReport) -> list[dict]:
         [{"name": _("答复函"), "data": [n for _c, _l, n, _s in report.categories]}],
         unit=_("件"),
     )
-    depts = report.fig.departments
+    depts, title = report.fig.departments, _("承办单位按时答复率和满意率")
+    if report.fig.committees:
+        # Bounded like the table: the own departments together, then each committee below.
+        own = report.fig.own_departments_total
+        own.name = _("%(o)s（本级）") % {"o": report.organisation.name}
+        depts, title = [own, *report.fig.committees], _("本级和各下级承办单位按时答复率和满意率")
     departments = charts.bar(
         "chart-departments",
-        _("承办单位按时答复率和满意率"),
+        title,
         [d.name for d in depts],
         [
             {"name": _("按时答复率"), "data": [d.on_time_rate for d in depts]},
