@@ -7,9 +7,12 @@ from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from openpyxl.utils import get_column_letter
+
+from xieshang.orgs.models import Role
 
 from . import access, jobs
-from .audit import record_event, verb_label
+from .audit import record_event, state_label, verb_label
 from .db import in_chunks
 
 KIND = "audit.export"
@@ -31,27 +34,53 @@ def events(user, query: QueryDict):
     return qs.select_related("organisation").order_by("-created_at", "-id")[:EXPORT_LIMIT]
 
 
+# Events whose states are roles (`orgs.Role` codes). Their subject is the account, whose
+# model has no role field to label them, and events before 2026-12-05 stored no label.
+ROLE_VERBS = frozenset({"user.create", "user.role_assign", "user.role_remove"})
+
+
+def _role_label(code: str) -> str:
+    return str(Role(code).label) if code in Role.values else code
+
+
+def states(event) -> tuple[str, str]:
+    """(from, to): the event's states as people read them, in the current language
+    ("政协办公室", not "office"); for the log page and its export alike."""
+    if event.verb in ROLE_VERBS:
+        to_state = event.to_state
+        if event.verb == "user.create" and not to_state:
+            to_state = (event.data or {}).get("role") or ""  # written before it had one
+        return _role_label(event.from_state), _role_label(to_state)
+    return state_label(event, "from"), state_label(event, "to")
+
+
+# (header, column width in characters): the write-only sheet cannot widen a column to its
+# content once rows are written, so the widths are set for what the columns hold.
+COLUMNS = [
+    (gettext_lazy("时间"), 20),
+    (gettext_lazy("操作人"), 12),
+    (gettext_lazy("动作"), 16),
+    (gettext_lazy("动作代码"), 22),
+    (gettext_lazy("对象"), 30),
+    (gettext_lazy("组织"), 20),
+    (gettext_lazy("原状态"), 14),
+    (gettext_lazy("新状态"), 14),
+    (gettext_lazy("说明"), 40),
+    (gettext_lazy("IP 地址"), 16),
+]
+
+
 def workbook(user, query: QueryDict, progress=None) -> bytes:
     """The file, streamed (write-only) so that EXPORT_LIMIT rows never sit in memory as
     cells; the export itself is audited (audit.export)."""
     from .excel import Book, append_row
 
     book = Book(write_only=True)
-    ws = book.sheet(
-        _("审计日志"),
-        [
-            _("时间"),
-            _("操作人"),
-            _("动作"),
-            _("动作代码"),
-            _("对象"),
-            _("组织"),
-            _("原状态"),
-            _("新状态"),
-            _("说明"),
-            _("IP 地址"),
-        ],
-    )
+    ws = book.sheet(_("审计日志"))
+    for index, (_header, width) in enumerate(COLUMNS, start=1):
+        ws.column_dimensions[get_column_letter(index)].width = width
+    ws.freeze_panes = "A2"
+    append_row(ws, [header for header, _width in COLUMNS], bold=True)
     count = 0
     rows = events(user, query)
     # A job reports progress between reads: its reads must not stay open (core.db.in_chunks).
@@ -59,17 +88,18 @@ def workbook(user, query: QueryDict, progress=None) -> bytes:
         count += 1
         if progress and count % PROGRESS_EVERY == 0:
             progress(count)
+        from_state, to_state = states(event)
         append_row(
             ws,
             [
-                timezone.localtime(event.created_at).strftime("%Y-%m-%d %H:%M:%S"),
+                event.created_at,  # a date-time cell, shown 2026年12月5日 14:03
                 event.actor_name,
                 verb_label(event.verb),
                 event.verb,
                 event.object_repr,
                 event.organisation.name if event.organisation else "",
-                event.from_state,
-                event.to_state,
+                from_state,
+                to_state,
                 event.note,
                 event.ip_address or "",
             ],
@@ -87,6 +117,11 @@ def workbook(user, query: QueryDict, progress=None) -> bytes:
 
 def file_name() -> str:
     return f"{_('审计日志')}-{timezone.localdate():%Y%m%d}.xlsx"
+
+
+def fallback_name() -> str:
+    """The ASCII name for clients that do not read the Chinese one."""
+    return f"audit-log-{timezone.localdate():%Y%m%d}.xlsx"
 
 
 @jobs.register(KIND, gettext_lazy("导出审计日志"))

@@ -11,8 +11,9 @@ Parameters (query string of the endpoint, or `params=` of the widget):
 """
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef
 
-from xieshang.orgs.models import Committee, Department
+from xieshang.orgs.models import Committee, Department, Organisation
 
 from . import access, pickers
 
@@ -51,12 +52,28 @@ def department_label(params):
     return lambda d: f"{d.organisation.name} · {d.name}"
 
 
+def with_namesakes(qs):
+    """`qs` with each organisation's parent and whether another organisation has its name
+    (`has_namesake`), in the same query, for `organisation_label`."""
+    namesakes = Organisation.objects.filter(name=OuterRef("name")).exclude(pk=OuterRef("pk"))
+    return qs.select_related("parent").annotate(has_namesake=Exists(namesakes))
+
+
+def organisation_label(org) -> str:
+    """The organisation's name; a street or community whose name another organisation also
+    has (three 和平社区 in one district) with its parent's in front: "城关街道 · 和平社区".
+    CPPCC committees keep their own names, which already say where they are."""
+    if org.is_cppcc or org.parent_id is None or not getattr(org, "has_namesake", False):
+        return org.name
+    return f"{org.parent.name} · {org.name}"
+
+
 def organisations(user, params):
     qs = access.organisations(user, scope_perm(params))
     level = params.get("level")
     if level:
         qs = qs.filter(level__in=level.split(","))
-    return qs.order_by("path")
+    return with_namesakes(qs).order_by("path")
 
 
 def audit_organisations(user, params):
@@ -66,7 +83,7 @@ def audit_organisations(user, params):
 
     if not (access.can(user, "audit.view") or access.can(user, "audit.view_admins")):
         raise PermissionDenied
-    return _audit_organisations(user)
+    return with_namesakes(_audit_organisations(user))
 
 
 def committees(user, params):
@@ -93,13 +110,13 @@ pickers.register(
 pickers.register(
     "organisations",
     queryset_for_user=organisations,
-    label=lambda o: o.name,
+    label=organisation_label,
     search_fields=("name",),
 )
 pickers.register(
     "audit-organisations",
     queryset_for_user=audit_organisations,
-    label=lambda o: o.name,
+    label=organisation_label,
     search_fields=("name",),
 )
 pickers.register(

@@ -24,11 +24,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xieshang.orgs.models import ADMIN_DUTIES, Organisation, Role, RoleAssignment
-from xieshang.orgs.services import organisation_create
+from xieshang.orgs.services import organisation_create, organisation_name_taken
 
 from . import access
 from . import calendar as working_calendar
-from .audit import StaleEdit, changed_fields, record_event, save_versioned
+from .audit import StaleEdit, changed_fields, lock, record_event, save_versioned
 from .models import CalendarDay, HolidayNotice, TotpDevice
 from .pii import mask_phone
 from .sms import send_sms
@@ -171,9 +171,24 @@ def user_create(
         verb="user.create",
         subject=user,
         organisation=organisation,
-        data={"role": role, "organisation": organisation.pk, "by_sms": bool(issued.sent_to)},
+        to_state=role,
+        note=_role_note(organisation, role, department, committee),
+        data={
+            "role": role,
+            "to_label": str(Role(role).label),
+            "organisation": organisation.pk,
+            "by_sms": bool(issued.sent_to),
+        },
     )
     return user, issued
+
+
+def _role_note(organisation, role: str, department=None, committee=None) -> str:
+    """The audit note of a grant: "东湖区政协 · 政协办公室", then the department or
+    committee the role acts for, if any."""
+    parts = [organisation.name, str(Role(role).label)]
+    parts += [unit.name for unit in (department, committee) if unit is not None]
+    return " · ".join(parts)
 
 
 @transaction.atomic
@@ -184,15 +199,22 @@ def role_assign(
         raise Refused(_("不能给自己分配角色。"))
     _require_manageable(actor, user)
     _check_role(actor, user, organisation, role, department, committee)
+    # Grants to one user are made one at a time: the check below then sees the other's.
+    lock(User, user.pk)
+    grant = {
+        "user": user,
+        "organisation": organisation,
+        "role": role,
+        "department": department,
+        "committee": committee,
+    }
+    # Said here, not left to the database: its unique constraint counted NULL department
+    # and committee as distinct, so a role could be granted twice (see orgs 0008).
+    if RoleAssignment.objects.filter(**grant).exists():
+        raise Refused(_("该用户在此组织已有这一角色。"))
     try:
         with transaction.atomic():
-            ra = RoleAssignment.objects.create(
-                user=user,
-                organisation=organisation,
-                role=role,
-                department=department,
-                committee=committee,
-            )
+            ra = RoleAssignment.objects.create(**grant)
     except IntegrityError as exc:
         raise Refused(_("该用户在此组织已有这一角色。")) from exc
     record_event(
@@ -201,8 +223,8 @@ def role_assign(
         subject=user,
         organisation=organisation,
         to_state=role,
-        note=f"{organisation} · {Role(role).label}",
-        data={"role": role, "organisation": organisation.pk},
+        note=_role_note(organisation, role, department, committee),
+        data={"role": role, "to_label": str(Role(role).label), "organisation": organisation.pk},
     )
     return ra
 
@@ -215,15 +237,20 @@ def role_remove(*, actor, assignment: RoleAssignment) -> None:
         raise Refused(_("不能修改自己的角色。"))
     _require_manageable(actor, user)
     organisation, role = assignment.organisation, assignment.role
-    assignment.delete()
+    department, committee = assignment.department, assignment.committee
+    # Every copy of the grant goes (copies made before orgs 0008 forbade them): a revoked
+    # role that stayed through a twin row would still be held.
+    RoleAssignment.objects.filter(
+        user=user, organisation=organisation, role=role, department=department, committee=committee
+    ).delete()
     record_event(
         actor=actor,
         verb="user.role_remove",
         subject=user,
         organisation=organisation,
         from_state=role,
-        note=f"{organisation} · {Role(role).label}",
-        data={"role": role, "organisation": organisation.pk},
+        note=_role_note(organisation, role, department, committee),
+        data={"role": role, "from_label": str(Role(role).label), "organisation": organisation.pk},
     )
 
 
@@ -493,9 +520,22 @@ def holiday_notice_save(
     return notice
 
 
+@transaction.atomic
 def organisation_add(*, actor, name: str, level: str, parent: Organisation, **fields):
-    """A new organisation below one the system administrator manages."""
+    """A new organisation below one the system administrator manages. Its name must differ
+    from its siblings' (two 和平社区 under different streets are fine; two under one street
+    cannot be told apart anywhere): refused with a ValidationError on `name`."""
     access.require(actor, "system.manage", parent)
+    name = (name or "").strip()
+    # Additions below one parent are made one at a time, so the check sees the other's.
+    parent = lock(Organisation, parent.pk)
+    if organisation_name_taken(parent=parent, name=name):
+        raise ValidationError(
+            {
+                "name": _("“%(parent)s”下已有名为“%(name)s”的组织，请换一个名称。")
+                % {"parent": parent.name, "name": name}
+            }
+        )
     return organisation_create(name=name, level=level, parent=parent, actor=actor, **fields)
 
 

@@ -6,7 +6,6 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.db.models import Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,8 +20,7 @@ from xieshang.orgs.models import Department, Organisation, Role, RoleAssignment
 from . import access, api_tokens, audit_seal, calendar, jobs, services
 from . import audit_export as audit_export_
 from .audit import StaleEdit
-from .excel import XLSX
-from .files import content_disposition
+from .excel import xlsx_response
 from .forms import (
     AuditFilterForm,
     CalendarDayForm,
@@ -339,12 +337,15 @@ def organisations(request):
     form = OrganisationForm(request.POST or None, actor=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        with transaction.atomic():
+        try:
             services.organisation_add(
                 actor=request.user, name=data["name"], level=data["level"], parent=data["parent"]
             )
-        messages.success(request, _("组织已新建。"))
-        return redirect("organisations")
+        except (ValidationError, services.Refused) as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("组织已新建。"))
+            return redirect("organisations")
     orgs = access.organisations(request.user, "system.manage").order_by("path")
     rows = [{"org": org, "depth": max(org.path.count(".") - 1, 0)} for org in orgs]
     return render(
@@ -495,6 +496,8 @@ def audit_log(request):
     form = AuditFilterForm(request.GET or None, organisations=_audit_organisations(request.user))
     qs = _filtered_events(request, form).select_related("organisation")
     page = paginate(request, qs.order_by("-created_at", "-id"), EVENTS_PER_PAGE)
+    for event in page:
+        event.from_text, event.to_text = audit_export_.states(event)
     return render(
         request,
         "core/audit_log.html",
@@ -527,6 +530,4 @@ def audit_export(request):
         )
         return redirect("job", pk=job.pk)
     content = audit_export_.workbook(user, request.GET)
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = content_disposition(audit_export_.file_name())
-    return response
+    return xlsx_response(content, audit_export_.file_name(), fallback=audit_export_.fallback_name())

@@ -316,11 +316,29 @@ class RoleAssignment(ChoiceLabels):
     class Meta:
         verbose_name = _("角色分配")
         verbose_name_plural = _("角色分配")
+        # One row per grant. SQL (SQLite and PostgreSQL alike) counts NULLs as distinct, so
+        # the first constraint alone would let a role without a department or committee be
+        # granted twice: the conditional ones cover the NULL cases.
         constraints = [
             models.UniqueConstraint(
                 fields=["user", "organisation", "role", "department", "committee"],
                 name="role_assignment_unique",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["user", "organisation", "role"],
+                condition=models.Q(department__isnull=True, committee__isnull=True),
+                name="role_assignment_unique_plain",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "organisation", "role", "department"],
+                condition=models.Q(department__isnull=False, committee__isnull=True),
+                name="role_assignment_unique_department",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "organisation", "role", "committee"],
+                condition=models.Q(department__isnull=True, committee__isnull=False),
+                name="role_assignment_unique_committee",
+            ),
         ]
 
     def __str__(self) -> str:

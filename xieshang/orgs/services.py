@@ -7,6 +7,15 @@ from xieshang.core.audit import record_event
 from .models import Department, Organisation
 
 
+def organisation_name_taken(*, parent: Organisation, name: str, exclude=None) -> bool:
+    """Does another organisation directly below `parent` have this name (ignoring case and
+    the spaces around it)? Siblings of one name cannot be told apart in any list or picker."""
+    siblings = Organisation.objects.filter(parent=parent, name__iexact=(name or "").strip())
+    if exclude is not None:
+        siblings = siblings.exclude(pk=exclude.pk)
+    return siblings.exists()
+
+
 @transaction.atomic
 def organisation_create(
     *, name: str, level: str, parent: Organisation | None = None, actor=None, **fields
