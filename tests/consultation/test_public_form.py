@@ -82,7 +82,10 @@ def test_it_lets_staff_accept_a_submission_from_the_moderation_queue(world, clie
     queue = client.get(reverse("consultation:moderation"))
     assert topic.title in queue.text
     detail = client.get(reverse("consultation:topic", args=[topic.pk]))
-    assert "13800001111" in detail.text  # staff handling it see the contact
+    # Staff handling it see the contact, masked, and whole on a logged request.
+    assert "138****1111" in detail.text and "13800001111" not in detail.text
+    whole = client.get(reverse("consultation:topic", args=[topic.pk]) + "?phone=1")
+    assert "13800001111" in whole.text
     response = client.post(
         reverse("consultation:topic_moderate", args=[topic.pk]),
         {"decision": "accept", "topic_type": "political", "focus_area": ""},
