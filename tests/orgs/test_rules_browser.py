@@ -54,7 +54,7 @@ def test_a_system_administrator_changes_a_districts_review_deadline_in_the_brows
     rule.get_by_label("新值").fill("-3")
     rule.get_by_role("button", name="保存").click()
     rule = page.locator("#rule-proposals-review_working_days")
-    expect(rule).to_contain_text("确保该值大于或等于0")
+    expect(rule).to_contain_text("须为1至365之间的整数。")
     expect(rule.get_by_label("新值")).to_have_value("-3")  # what was typed stays
     expect(rule.get_by_label("施行日期")).to_have_value(today.isoformat())
     rule.get_by_label("新值").fill("3")

@@ -77,7 +77,7 @@ def restore(client, org, key, version=None):
 @pytest.mark.parametrize(
     ("key", "widget", "typed", "expected", "bad", "message"),
     [
-        (REVIEW, 'type="number"', "7", 7, "-1", "确保该值大于或等于0"),
+        (REVIEW, 'type="number"', "7", 7, "-1", "须为1至365之间的整数"),
         ("meetings.plenary_min_share", 'step="any"', "0.5", 0.5, "abc", "输入一个数字"),
         ("proposals.categories", "<textarea", "经济\n\n民生 \n", ["经济", "民生"], "\n \n", "至少"),
         (
@@ -331,17 +331,25 @@ def test_the_page_costs_the_same_queries_however_many_rules_are_set(client, tree
     client.get(url(east))  # warm the caches (content types, session)
     with CaptureQueriesContext(connection) as bare:
         assert client.get(url(east)).status_code == 200
-    for number, key in enumerate(sorted(config.RULES)):
+    # Rules kept in order (config.descending) are raised together, the highest first and on
+    # the same day, so they stay in order; every value within its rule's range.
+    chain = {
+        key: (n, order.keys.index(key))
+        for n, order in enumerate(config.ORDERS)
+        for key in order.keys
+    }
+    for number, key in enumerate(sorted(config.RULES, key=lambda k: (chain.get(k, (-1, 0)), k))):
         rule = config.RULES[key]
+        day = chain[key][0] if key in chain else number
         if isinstance(rule.default, int) and not isinstance(rule.default, bool):
-            config.set_value(city, key, rule.default + 1, actor=admin)
-            config.set_value(east, key, rule.default + 2, actor=admin)
+            config.set_value(city, key, rule.clamp(rule.default + 1), actor=admin)
+            config.set_value(east, key, rule.clamp(rule.default + 2), actor=admin)
             config.set_value(
                 east,
                 key,
-                rule.default + 3,
+                rule.clamp(rule.default + 3),
                 actor=admin,
-                effective_from=dt.date(2026, 5, number % 28 + 1),
+                effective_from=dt.date(2026, 5, day % 28 + 1),
             )
     with CaptureQueriesContext(connection) as busy:
         assert client.get(url(east)).status_code == 200

@@ -26,6 +26,10 @@ import holidays
 from django.utils import timezone
 
 ONE_DAY = dt.timedelta(days=1)
+# The longest count `add_working_days` takes (about 20 years): it walks day by day, so a
+# count of 10^6 would hold a request for seconds and 10^20 would run past the year 9999.
+# Every configured deadline is far shorter (orgs.config ranges); a longer one is a bug.
+MAX_WORKING_DAYS = 5000
 # Overrides are read in windows of this many days, so a long count costs a few queries.
 _WINDOW_DAYS = 120
 
@@ -115,7 +119,10 @@ def add_working_days(start: dt.date | dt.datetime, n: int) -> dt.date:
     """The date `n` working days after `start`; `start` itself is not counted.
 
     n == 0 returns `start` if it is a working day, else the next working day; a negative n
-    counts backwards."""
+    counts backwards. A count beyond MAX_WORKING_DAYS either way raises ValueError at once
+    rather than walking for minutes."""
+    if abs(n) > MAX_WORKING_DAYS:
+        raise ValueError(f"add_working_days: {n} working days is beyond {MAX_WORKING_DAYS}")
     start = _as_date(start)
     days = _Days()
     day = start

@@ -38,42 +38,61 @@ S = Commendation.Status
 T = AwardType
 
 # --- Configurable thresholds (documented defaults) -------------------------------------------
+PERCENT = {"minimum": 0, "maximum": 100}
+COUNT = {"minimum": 1, "maximum": 100}  # proposals or answers a year
 GROUP_MIN_AVERAGE = config.define(
-    "duty.award_group_min_average", 80, gettext_lazy("先进委员活动组：组内委员平均履职得分不低于")
+    "duty.award_group_min_average",
+    80,
+    gettext_lazy("先进委员活动组：组内委员平均履职得分不低于"),
+    **rules.SCORE,
 )
 GROUP_MIN_SHARE = config.define(
     "duty.award_group_min_share",
     80,
     gettext_lazy("先进委员活动组、优秀组长：组内达到最低履职要求的委员占比不低于（%）"),
+    **PERCENT,
 )
 LEADER_MIN_AVERAGE = config.define(
-    "duty.award_leader_min_average", 75, gettext_lazy("优秀组长：所在活动组平均履职得分不低于")
+    "duty.award_leader_min_average",
+    75,
+    gettext_lazy("优秀组长：所在活动组平均履职得分不低于"),
+    **rules.SCORE,
 )
 PROPOSER_MIN_PROPOSALS = config.define(
     "duty.award_proposer_min_proposals",
     1,
     gettext_lazy("优秀提案委员：年度第一提案人提案不少于（件）"),
+    **COUNT,
 )
 DEPARTMENT_MIN_ON_TIME = config.define(
     "duty.award_department_min_on_time",
     90,
     gettext_lazy("提案办理先进单位：按时办复率不低于（%）"),
+    **PERCENT,
 )
 DEPARTMENT_MIN_SATISFACTION = config.define(
     "duty.award_department_min_satisfaction",
     90,
     gettext_lazy("提案办理先进单位：委员对办理结果满意率不低于（%）"),
+    **PERCENT,
 )
 HANDLER_MIN_ANSWERS = config.define(
-    "duty.award_handler_min_answers", 2, gettext_lazy("先进承办个人：年度答复提案不少于（件）")
+    "duty.award_handler_min_answers",
+    2,
+    gettext_lazy("先进承办个人：年度答复提案不少于（件）"),
+    **COUNT,
 )
 HANDLER_MIN_ON_TIME = config.define(
-    "duty.award_handler_min_on_time", 100, gettext_lazy("先进承办个人：按时答复率不低于（%）")
+    "duty.award_handler_min_on_time",
+    100,
+    gettext_lazy("先进承办个人：按时答复率不低于（%）"),
+    **PERCENT,
 )
 HANDLER_MIN_SATISFACTION = config.define(
     "duty.award_handler_min_satisfaction",
     90,
     gettext_lazy("先进承办个人：委员对办理结果满意率不低于（%）"),
+    **PERCENT,
 )
 
 
@@ -81,6 +100,8 @@ GROUP_MIN_ACTIVITIES = config.define(
     "duty.award_group_min_activities",
     0,
     gettext_lazy("先进委员活动组、优秀组长：活动组年度开展活动不少于（次，0为不作要求）"),
+    minimum=0,
+    maximum=365,
 )
 
 # Where the activities each group held come from: the apps that record them register a

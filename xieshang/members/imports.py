@@ -25,6 +25,8 @@ IMPORT_MAX_ROWS = config.define(
     5000,
     gettext_lazy("每次 Excel 导入委员的最多行数"),
     gettext_lazy("超过的文件须分批导入。"),
+    minimum=1,
+    maximum=20000,  # a whole province's roll is a few thousand; larger files go in batches
 )
 PROGRESS_EVERY = 200  # rows between two progress writes
 SKIPPED_SHOWN = 200  # rows already on the roll named on the result page; the rest counted

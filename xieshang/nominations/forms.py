@@ -216,10 +216,11 @@ class LimitsForm(StyledForm, forms.Form):
         ]
         for key in self.keys:
             rule = config.RULES[key]
+            # The rule's own range (config.set_value checks it again).
             self.fields[key.replace(".", "__")] = forms.IntegerField(
                 label=rule.label,
-                min_value=0,
-                max_value=100 if key.endswith("share") else 120,
+                min_value=rule.minimum,
+                max_value=rule.maximum,
                 initial=config.get(organisation, key),
             )
 

@@ -5,7 +5,12 @@ Each module defines its rules once with a default, a label and where the default
     REVIEW_DAYS = define("proposals.review_working_days", 10, _("提案审查时限（工作日）"),
                          source=_("本系统默认：审查时限10个工作日"))
 
-and reads them with `get(organisation, key)`: the value in force today (or `on=` a given
+A number gets its range (`minimum=`, `maximum=`), and rules that must stay in order (the
+grade thresholds) are declared with `descending(...)`: `set_value` and `restore_inherited`
+refuse what breaks either, so the rules page, the API and a command cannot store a 0-day or
+10^20-day deadline; a value stored out of range anyway is read as the nearest end of it.
+
+Rules are read with `get(organisation, key)`: the value in force today (or `on=` a given
 day). An organisation's own `OrgSetting` wins, then the nearest ancestor's, then the default.
 One query per read (all ancestors and dates at once). Values are dated: a change takes
 effect from its `effective_from` and the older values stay for the days they covered, so a
@@ -17,6 +22,7 @@ every rule of an organisation in a fixed number of queries.
 
 import datetime as dt
 import json
+import math
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
@@ -59,6 +65,8 @@ def _shape_error(value: Any, default: Any) -> str | None:
         return None if isinstance(value, bool) else _("须为是或否。")
     if isinstance(default, int | float):
         if isinstance(value, bool) or not isinstance(value, int | float):
+            return _("须为数字。")
+        if isinstance(value, float) and not math.isfinite(value):
             return _("须为数字。")
         if value < 0:
             return _("不能为负数。")
@@ -123,6 +131,10 @@ class Rule:
     # A rule's own check beyond the shape of its default (define(..., validate=)): called with
     # the normalised value, raises ValidationError with a Chinese message.
     validator: Any = None
+    # The range a number (or each number of a list of numbers) may take, both ends allowed
+    # (define(..., minimum=, maximum=)); None: no bound on that side.
+    minimum: int | float | None = None
+    maximum: int | float | None = None
 
     @property
     def module(self) -> str:
@@ -155,12 +167,94 @@ class Rule:
             return KIND_LINES
         return KIND_JSON
 
+    @property
+    def bounded(self) -> bool:
+        """Whether the rule has a range and its values are numbers it applies to."""
+        if self.minimum is None and self.maximum is None:
+            return False
+        return self.kind in (KIND_INT, KIND_FLOAT) or self._int_lines
+
+    @property
+    def _int_lines(self) -> bool:
+        default = self.default
+        return (
+            self.kind == KIND_LINES
+            and bool(default)
+            and all(isinstance(item, int) and not isinstance(item, bool) for item in default)
+        )
+
+    def range_text(self) -> str:
+        """The allowed range in words ("1至365"), "" for a rule without one."""
+        if not self.bounded:
+            return ""
+        low, high = (display(v) if v is not None else None for v in (self.minimum, self.maximum))
+        if low is not None and high is not None:
+            return _("%(min)s至%(max)s") % {"min": low, "max": high}
+        if low is not None:
+            return _("不小于%(min)s") % {"min": low}
+        return _("不大于%(max)s") % {"max": high}
+
+    def _out_of_range(self, number) -> bool:
+        return (self.minimum is not None and number < self.minimum) or (
+            self.maximum is not None and number > self.maximum
+        )
+
+    def _range_error(self) -> str:
+        if self.kind == KIND_FLOAT:
+            return _("须在%(range)s之间。") % {"range": self.range_text()}
+        if self.minimum is not None and self.maximum is not None:
+            return _("须为%(range)s之间的整数。") % {"range": self.range_text()}
+        return _("须为%(range)s的整数。") % {"range": self.range_text()}
+
+    def _check_range(self, value: Any) -> None:
+        """Refuse a number outside the rule's range, naming the range (a list of numbers:
+        naming the item)."""
+        if not self.bounded:
+            return
+        numbers = value if self._int_lines else [value]
+        for number, item in enumerate(numbers, start=1):
+            if isinstance(item, bool) or not isinstance(item, int | float):
+                continue  # the shape check names it
+            if self._out_of_range(item):
+                error = self._range_error()
+                if self._int_lines:
+                    error = _("第%(n)d项“%(item)s”：%(error)s") % {
+                        "n": number,
+                        "item": item,
+                        "error": error,
+                    }
+                raise ValidationError(error)
+
+    def clamp(self, value: Any) -> Any:
+        """A value read back within the rule's range: one stored before the rule had a range
+        (or written around `set_value`) is read as the nearest end of it, so a stored 0 or
+        10^20 working days cannot stop the work it times. Anything not a number of the
+        rule's kind is returned as it is."""
+        if not self.bounded or self._int_lines:
+            return value
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return value
+        if isinstance(value, float) and not math.isfinite(value):
+            return self.default
+        if self.minimum is not None and value < self.minimum:
+            return self.minimum
+        if self.maximum is not None and value > self.maximum:
+            return self.maximum
+        return value
+
     def validate(self, value: Any) -> Any:
         """Values keep the shape of the default: a number stays a number, a list of pairs a
-        list of pairs. Raises ValidationError with a Chinese message."""
+        list of pairs, within the rule's range. Raises ValidationError with a Chinese
+        message."""
+        if self.bounded and self.kind in (KIND_INT, KIND_FLOAT):
+            # A number out of range (a negative one too) is told the range it must be in.
+            if not isinstance(value, bool) and isinstance(value, int | float):
+                if not (isinstance(value, float) and not math.isfinite(value)):
+                    self._check_range(value)
         error = _shape_error(value, self.default)
         if error:
             raise ValidationError(error)
+        self._check_range(value)
         if self.kind == KIND_CHOICE:
             if value not in {code for code, _label in self.choice_list()}:
                 raise ValidationError(_("不是可选项：%(codes)s") % {"codes": value})
@@ -202,12 +296,52 @@ def define(
     source: str = "",
     choices=None,
     validate=None,
+    minimum=None,
+    maximum=None,
 ) -> str:
     """Register a rule. `choices`: the codes a list (or, with a text default, a single value)
     draws from. `validate`: a callable checking a value beyond its shape (raises
-    ValidationError with a Chinese message), run wherever a value is set."""
-    RULES[key] = Rule(key, default, label, help_text, source or SPEC_DEFAULT, choices, validate)
+    ValidationError with a Chinese message), run wherever a value is set. `minimum` and
+    `maximum`: the range of a number (of each number of a list of numbers), both ends
+    allowed: checked wherever a value is set, shown on the rules page, and a value stored
+    outside it is read as the nearest end (`Rule.clamp`)."""
+    rule = Rule(
+        key,
+        default,
+        label,
+        help_text,
+        source or SPEC_DEFAULT,
+        choices,
+        validate,
+        minimum=minimum,
+        maximum=maximum,
+    )
+    if rule.bounded and not rule._int_lines and rule._out_of_range(default):
+        raise ValueError(f"{key}: the default {default!r} is outside its own range")
+    RULES[key] = rule
     return key
+
+
+@dataclass(frozen=True)
+class Order:
+    """Rules whose values go down in this order wherever and whenever they are in force."""
+
+    keys: tuple[str, ...]  # highest first
+    strict: bool  # strictly lower each (优秀 > 良好), or never higher (警告 ≥ 提醒)
+
+
+ORDERS: list[Order] = []
+
+
+def descending(*keys: str, strict: bool = True) -> None:
+    """Declare that the values of `keys` in force in any organisation on any day go down in
+    this order: the grade thresholds 优秀 > 良好 > 称职. A change (a new value or a restore)
+    that would break it — in the organisation, from its date on, or in an organisation below
+    that keeps its own value of one of them — is refused, naming the other rule."""
+    unknown = [key for key in keys if key not in RULES]
+    if unknown or len(keys) < 2:
+        raise ValueError(f"descending() needs two or more defined rules: {keys}")
+    ORDERS.append(Order(tuple(keys), strict))
 
 
 def display(value: Any) -> str:
@@ -268,7 +402,7 @@ def get(organisation, key: str, on: dt.date | None = None) -> Any:
     rows = OrgSetting.objects.filter(
         organisation_id__in=ids, key=key, effective_from__lte=on
     ).values_list("organisation_id", "effective_from", "inherit", "value")
-    return _in_force(rows, ids, rule.default)[0]
+    return rule.clamp(_in_force(rows, ids, rule.default)[0])
 
 
 def get_many(organisations, key: str, on: dt.date | None = None) -> dict[int, Any]:
@@ -289,7 +423,7 @@ def get_many(organisations, key: str, on: dt.date | None = None) -> dict[int, An
     )
     if not rows:
         return dict.fromkeys(chains, rule.default)
-    return {pk: _in_force(rows, ids, rule.default)[0] for pk, ids in chains.items()}
+    return {pk: rule.clamp(_in_force(rows, ids, rule.default)[0]) for pk, ids in chains.items()}
 
 
 def get_keys(organisations, keys, on: dt.date | None = None) -> dict[int, dict[str, Any]]:
@@ -309,7 +443,9 @@ def get_keys(organisations, keys, on: dt.date | None = None) -> dict[int, dict[s
     ).values_list("key", "organisation_id", "effective_from", "inherit", "value"):
         rows[key].append(row)
     return {
-        pk: {key: _in_force(rows[key], ids, RULES[key].default)[0] for key in keys}
+        pk: {
+            key: RULES[key].clamp(_in_force(rows[key], ids, RULES[key].default)[0]) for key in keys
+        }
         for pk, ids in chains.items()
     }
 
@@ -328,6 +464,13 @@ class RuleState:
     scheduled: list = field(default_factory=list)  # [(date, inherit, value)] after today
     history: list = field(default_factory=list)  # audit events, newest first
     version: int = 0  # id of the latest change event here: the compare-and-swap token
+    # The value stored, when it is outside the rule's range (`value` is then what applies:
+    # the nearest end of the range); None when it is within.
+    stored: Any = None
+
+    @property
+    def stored_shown(self) -> str:
+        return "" if self.stored is None else self.rule.display(self.stored)
 
 
 def rule_states(organisation, on: dt.date | None = None) -> list[RuleState]:
@@ -351,12 +494,14 @@ def rule_states(organisation, on: dt.date | None = None) -> list[RuleState]:
     states = []
     for key, rule in RULES.items():
         rows = rows_by_key.get(key, [])
-        value, source = _in_force([r for r in rows if r[1] <= on], ids, rule.default)
+        stored, source = _in_force([r for r in rows if r[1] <= on], ids, rule.default)
+        value = rule.clamp(stored)
         history = events_by_key.get(key, [])
         states.append(
             RuleState(
                 rule=rule,
                 value=value,
+                stored=None if value == stored else stored,
                 source_org_id=source,
                 own=source == organisation.pk,
                 scheduled=sorted(
@@ -403,16 +548,136 @@ def _begin_change(organisation, key: str, expected_version: int | None, effectiv
     return effective_from
 
 
-def _note(rule: Rule, old: Any, new: Any, effective_from: dt.date, *, restored=False) -> str:
+def _note(rule: Rule, old: Any, new: Any, effective_from: dt.date) -> str:
     from xieshang.core.text import chinese_date
 
-    text = _("%(label)s：%(old)s → %(new)s（自%(date)s起施行）") % {
+    return _("%(label)s：%(old)s → %(new)s（自%(date)s起施行）") % {
         "label": rule.label,
         "old": rule.display(old),
         "new": rule.display(new),
         "date": chinese_date(effective_from),
     }
-    return _("恢复继承上级设置。") + text if restored else text
+
+
+# --- Rules kept in order ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Clash:
+    """Two ordered rules out of order in one organisation from one day."""
+
+    org_id: int
+    on: dt.date
+    high: str
+    low: str
+    strict: bool
+    high_value: Any
+    low_value: Any
+    gap: int = 1  # how far apart the two are in their order: the nearest is named first
+
+    @property
+    def where(self) -> tuple:
+        return (self.org_id, self.on, self.high, self.low)
+
+
+def _clashes(organisation, key: str, start: dt.date) -> list[_Clash]:
+    """Pairs of ordered rules, one of them `key`, out of order from `start` on: in
+    `organisation` and in the organisations below it that keep their own value of one of
+    them (the others read the same values as `organisation`). Checked on `start` and on
+    every later day one of these values changes. One query per such day."""
+    from .models import Organisation, OrgSetting
+
+    orders = [order for order in ORDERS if key in order.keys]
+    if not orders:
+        return []
+    keys = sorted({k for order in orders for k in order.keys})
+    below = (
+        list(
+            Organisation.objects.filter(path__startswith=organisation.path, settings__key__in=keys)
+            .exclude(pk=organisation.pk)
+            .distinct()
+        )
+        if organisation.path
+        else []
+    )
+    checked = [organisation, *below]
+    chains = {pk for org in checked for pk in _ids(org)}
+    days = {start} | set(
+        OrgSetting.objects.filter(
+            organisation_id__in=chains, key__in=keys, effective_from__gt=start
+        ).values_list("effective_from", flat=True)
+    )
+    found = []
+    for day in sorted(days):
+        values = get_keys(checked, keys, on=day)
+        for org in checked:
+            for order in orders:
+                position = order.keys.index(key)
+                for other in order.keys:
+                    if other == key:
+                        continue
+                    high, low = (key, other) if position < order.keys.index(other) else (other, key)
+                    a, b = values[org.pk][high], values[org.pk][low]
+                    if (a <= b) if order.strict else (a < b):
+                        gap = abs(position - order.keys.index(other))
+                        found.append(_Clash(org.pk, day, high, low, order.strict, a, b, gap))
+    return found
+
+
+def _refuse_clashes(organisation, key: str, start: dt.date, before: list[_Clash]) -> None:
+    """After a change of `key` (inside its transaction): refuse it if two ordered rules are
+    now out of order in `organisation`, or newly so below it (a clash an organisation below
+    already had is its own to mend, not a reason to refuse a change above it)."""
+    if not any(key in order.keys for order in ORDERS):
+        return
+    known = {clash.where for clash in before}
+    clashes = [
+        clash
+        for clash in _clashes(organisation, key, start)
+        if clash.org_id == organisation.pk or clash.where not in known
+    ]
+    if not clashes:
+        return
+    clash = min(clashes, key=lambda c: (c.org_id != organisation.pk, c.on, c.gap))
+    raise ValidationError({"value": _clash_message(organisation, key, start, clash)})
+
+
+def _clash_message(organisation, key: str, start: dt.date, clash: _Clash) -> str:
+    from xieshang.core.text import chinese_date
+
+    from .models import Organisation
+
+    other = clash.low if clash.high == key else clash.high
+    if clash.high == key:
+        relation = _("须高于") if clash.strict else _("不能低于")
+        this_value, other_value = clash.high_value, clash.low_value
+    else:
+        relation = _("须低于") if clash.strict else _("不能高于")
+        this_value, other_value = clash.low_value, clash.high_value
+    when = (
+        _("施行后") if clash.on == start else _("自%(date)s起") % {"date": chinese_date(clash.on)}
+    )
+    words = {
+        "this": RULES[key].label,
+        "other": RULES[other].label,
+        "relation": relation,
+        "when": when,
+        "a": RULES[key].display(this_value),
+        "b": RULES[other].display(other_value),
+    }
+    if clash.org_id == organisation.pk:
+        return (
+            _("与%(other)s冲突：%(this)s%(relation)s%(other)s，%(when)s二者将分别为%(a)s和%(b)s。")
+            % words
+        )
+    words["org"] = Organisation.objects.get(pk=clash.org_id).name
+    return (
+        _(
+            "与下级组织%(org)s的%(other)s冲突：%(this)s%(relation)s%(other)s，"
+            "%(when)s该组织二者将分别为%(a)s和%(b)s。"
+        )
+        % words
+    )
 
 
 @transaction.atomic
@@ -425,7 +690,9 @@ def set_value(
     effective_from: dt.date | None = None,
     expected_version: int | None = None,
 ) -> None:
-    """Give `organisation` its own value of `key` from `effective_from` (default today)."""
+    """Give `organisation` its own value of `key` from `effective_from` (default today).
+    Refused (ValidationError) when the value is not of the rule's shape or range, or would
+    put ordered rules (`descending`) out of order."""
     from xieshang.core.audit import record_event
 
     from .models import OrgSetting
@@ -433,6 +700,7 @@ def set_value(
     rule = RULES[key]
     value = rule.validate(value)
     effective_from = _begin_change(organisation, key, expected_version, effective_from)
+    before = _clashes(organisation, key, effective_from)
     old = get(organisation, key, on=effective_from)
     OrgSetting.objects.update_or_create(
         organisation=organisation,
@@ -440,6 +708,7 @@ def set_value(
         effective_from=effective_from,
         defaults={"value": value, "inherit": False, "updated_by": actor},
     )
+    _refuse_clashes(organisation, key, effective_from, before)
     record_event(
         actor=actor,
         verb=VERB_SET,
@@ -450,6 +719,27 @@ def set_value(
     )
 
 
+def _withdrawn_note(rule: Rule, withdrawn: list[dict]) -> str:
+    """The scheduled changes a restore withdrew, in words: 撤销了拟于2099年1月1日施行的调整
+    （10 → 20）."""
+    from xieshang.core.text import chinese_date
+
+    parts = []
+    for item in withdrawn:
+        words = {
+            "date": chinese_date(item["date"]),
+            "old": rule.display(item["from"]),
+            "new": rule.display(item["to"]),
+        }
+        if item["inherit"]:
+            parts.append(
+                _("撤销了拟于%(date)s起恢复继承上级设置的安排（%(old)s → %(new)s）") % words
+            )
+        else:
+            parts.append(_("撤销了拟于%(date)s施行的调整（%(old)s → %(new)s）") % words)
+    return "；".join(parts)
+
+
 @transaction.atomic
 def restore_inherited(
     organisation,
@@ -458,10 +748,11 @@ def restore_inherited(
     actor,
     effective_from: dt.date | None = None,
     expected_version: int | None = None,
-) -> None:
+) -> str:
     """End `organisation`'s own value of `key` from `effective_from` (default today): the
     nearest ancestor's value (or the default) applies again. Own values scheduled from that
-    day on are deleted; older ones stay for the days they covered."""
+    day on are deleted (withdrawn); older ones stay for the days they covered. Returns the
+    audit note: what was restored and which scheduled changes were withdrawn."""
     from xieshang.core.audit import record_event
 
     from .models import OrgSetting
@@ -472,8 +763,23 @@ def restore_inherited(
     old = get(organisation, key, on=effective_from)
     later = own.filter(effective_from__gte=effective_from)
     earlier = own.filter(effective_from__lt=effective_from).order_by("-effective_from").first()
-    if not later.exists() and (earlier is None or earlier.inherit):
+    # Whether the organisation's own value is in force on the day (restoring changes it),
+    # and whether it has changes scheduled after it (restoring withdraws them).
+    in_force = own.filter(effective_from__lte=effective_from).order_by("-effective_from").first()
+    restoring = in_force is not None and not in_force.inherit
+    if not restoring and not later.filter(effective_from__gt=effective_from).exists():
         raise ValidationError(_("本组织没有单独设置此规则，无需恢复。"))
+    # Own changes scheduled after the day, withdrawn with it: what each would have changed.
+    withdrawn = [
+        {
+            "date": row.effective_from,
+            "inherit": row.inherit,
+            "from": get(organisation, key, on=row.effective_from - dt.timedelta(days=1)),
+            "to": get(organisation, key, on=row.effective_from),
+        }
+        for row in later.filter(effective_from__gt=effective_from).order_by("effective_from")
+    ]
+    before = _clashes(organisation, key, effective_from)
     later.delete()
     if earlier is not None and not earlier.inherit:
         OrgSetting.objects.create(
@@ -485,11 +791,36 @@ def restore_inherited(
             updated_by=actor,
         )
     new = get(organisation, key, on=effective_from)
+    _refuse_clashes(organisation, key, effective_from, before)
+    if restoring:
+        note = _("恢复继承上级设置。") + _note(rule, old, new, effective_from)
+        if withdrawn:
+            note += _("；同时%(withdrawn)s。") % {"withdrawn": _withdrawn_note(rule, withdrawn)}
+    else:
+        note = _("%(label)s：%(withdrawn)s。") % {
+            "label": rule.label,
+            "withdrawn": _withdrawn_note(rule, withdrawn),
+        }
     record_event(
         actor=actor,
         verb=VERB_RESTORE,
         subject=organisation,
         organisation=organisation,
-        note=_note(rule, old, new, effective_from, restored=True),
-        data={"key": key, "from": old, "to": new, "effective_from": effective_from.isoformat()},
+        note=note,
+        data={
+            "key": key,
+            "from": old,
+            "to": new,
+            "effective_from": effective_from.isoformat(),
+            "withdrawn": [
+                {
+                    "effective_from": item["date"].isoformat(),
+                    "inherit": item["inherit"],
+                    "from": item["from"],
+                    "to": item["to"],
+                }
+                for item in withdrawn
+            ],
+        },
     )
+    return note

@@ -32,15 +32,39 @@ def _as_text(rule: config.Rule, value) -> object:
     return value
 
 
+def _number_attrs(rule: config.Rule, **attrs) -> dict:
+    """The input's own range (shown by the browser's spinner; the form is `novalidate`, the
+    server names the range when a value is outside it)."""
+    if rule.minimum is not None:
+        attrs["min"] = rule.minimum
+    if rule.maximum is not None:
+        attrs["max"] = rule.maximum
+    return attrs
+
+
+def _range_help(rule: config.Rule) -> str:
+    text = rule.range_text()
+    return _("可填范围：%(range)s。") % {"range": text} if text else ""
+
+
 def _value_field(rule: config.Rule) -> forms.Field:
     label = _("新值")
     if rule.kind == config.KIND_BOOL:
         return forms.BooleanField(label=label, required=False)
+    # A number's range is the rule's (`config.define(minimum=, maximum=)`), checked by
+    # `rule.validate` in `clean_value` with a message naming it; an unbounded number is
+    # still refused when negative there.
     if rule.kind == config.KIND_INT:
-        return forms.IntegerField(label=label, min_value=0)
+        return forms.IntegerField(
+            label=label,
+            widget=forms.NumberInput(attrs=_number_attrs(rule)),
+            help_text=_range_help(rule),
+        )
     if rule.kind == config.KIND_FLOAT:
         return forms.FloatField(
-            label=label, min_value=0, widget=forms.NumberInput(attrs={"step": "any"})
+            label=label,
+            widget=forms.NumberInput(attrs=_number_attrs(rule, step="any")),
+            help_text=_range_help(rule),
         )
     if rule.kind == config.KIND_TEXT:
         return forms.CharField(label=label, max_length=500)
@@ -65,7 +89,7 @@ def _value_field(rule: config.Rule) -> forms.Field:
             label=label,
             max_length=MAX_TEXT,
             widget=forms.Textarea(attrs={"rows": min(max(len(rule.default), 3), 12)}),
-            help_text=_("每行一项。"),
+            help_text=_("每行一项。") + _range_help(rule),
         )
     return forms.CharField(
         label=label,

@@ -93,7 +93,7 @@ def rules(request, org_id: int):
             if not restore.is_valid():
                 raise Http404
             try:
-                config.restore_inherited(
+                note = config.restore_inherited(
                     organisation,
                     key,
                     actor=request.user,
@@ -103,7 +103,7 @@ def rules(request, org_id: int):
             except (StaleEdit, ValidationError) as exc:
                 messages.error(request, "；".join(getattr(exc, "messages", [str(exc)])))
                 return redirect(anchor)
-            messages.success(request, _("“%(label)s”已恢复继承。") % {"label": rule.label})
+            messages.success(request, note)  # what was restored or withdrawn, in words
             return redirect(anchor)
         form = RuleForm(request.POST, rule=rule)
         if form.is_valid():

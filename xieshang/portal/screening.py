@@ -66,6 +66,8 @@ WINDOW_HOURS = config.define(
     "portal.screening_window_hours",
     24,
     gettext_lazy("公众表单重复内容检查时段（小时）"),
+    minimum=1,
+    maximum=720,  # 30 days; the newest RECENT_LIMIT texts are compared in any case
 )
 
 

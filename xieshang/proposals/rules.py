@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from xieshang.orgs.config import define
+from xieshang.orgs.config import define, descending
 
 from . import numbering
 
@@ -11,8 +11,18 @@ from . import numbering
 SPEC = _("本系统默认")
 NATIONAL = _("国家规定（政协提案工作条例、国办发〔2014〕46号）")
 
+# The ranges a number may take (orgs.config): a deadline of at least one working day (or
+# month) and at most a year (two for months); a count of at least one.
+DAYS = {"minimum": 1, "maximum": 365}
+MONTHS = {"minimum": 1, "maximum": 24}
+
 BODY_MAX_CHARS = define(
-    "proposals.body_max_chars", 3000, _("提案正文字数上限"), source=_("本系统默认：正文3000字")
+    "proposals.body_max_chars",
+    3000,
+    _("提案正文字数上限"),
+    source=_("本系统默认：正文3000字"),
+    minimum=1,
+    maximum=50000,
 )
 REVIEW_DAYS = define(
     "proposals.review_working_days",
@@ -20,6 +30,7 @@ REVIEW_DAYS = define(
     _("审查时限（工作日）"),
     _("自提交之日起计算；已提交提案的审查期限按提交时的规则计算，修改后不变。"),
     source=_("本系统默认：审查时限10个工作日"),
+    **DAYS,
 )
 COSIGN_REMIND_DAYS = define(
     "proposals.cosign_remind_working_days",
@@ -27,44 +38,55 @@ COSIGN_REMIND_DAYS = define(
     _("联名确认提醒（工作日）"),
     _("联名邀请发出后满该工作日数仍未答复的，提醒联名人一次，并告知第一提案人可撤回未答复的邀请。"),
     source=_("本系统默认：联名不设截止，由第一提案人决定等待多久"),
+    **DAYS,
 )
 RETURN_DAYS = define(
     "proposals.return_working_days",
     5,
     _("承办单位申请退回时限（工作日）"),
     source=_("本系统默认：交办后5个工作日内申请退回"),
+    **DAYS,
 )
 CONTACT_DAYS = define(
-    "proposals.contact_working_days", 15, _("联系提案人时限（工作日）"), source=NATIONAL
+    "proposals.contact_working_days", 15, _("联系提案人时限（工作日）"), source=NATIONAL, **DAYS
 )
-ANSWER_MONTHS = define("proposals.answer_months", 3, _("办理答复时限（月）"), source=NATIONAL)
+ANSWER_MONTHS = define(
+    "proposals.answer_months", 3, _("办理答复时限（月）"), source=NATIONAL, **MONTHS
+)
 MAX_EXTENSION_MONTHS = define(
-    "proposals.max_extension_months", 6, _("延期后最长时限（月）"), source=NATIONAL
+    "proposals.max_extension_months", 6, _("延期后最长时限（月）"), source=NATIONAL, **MONTHS
 )
 CO_VIEW_MONTHS = define(
     "proposals.co_view_months",
     1,
     _("协办单位提出意见时限（月）"),
     source=_("本系统默认：协办意见1个月内"),
+    **MONTHS,
 )
 EVALUATION_DAYS = define(
     "proposals.evaluation_working_days",
     15,
     _("提案人评价时限（工作日）"),
     source=_("本系统默认：收到答复后15个工作日内评价"),
+    **DAYS,
 )
-REHANDLE_MONTHS = define("proposals.rehandle_months", 1, _("重新办理时限（月）"), source=SPEC)
+REHANDLE_MONTHS = define(
+    "proposals.rehandle_months", 1, _("重新办理时限（月）"), source=SPEC, **MONTHS
+)
 PUBLISH_DAYS = define(
     "proposals.publish_working_days",
     20,
     _("答复公开时限（工作日）"),
     source=_("本系统默认：答复后20个工作日内公开"),
+    **DAYS,
 )
 PLENARY_WINDOW_MONTHS = define(
     "proposals.plenary_window_months",
     3,
     _("大会提案征集期（会前月数）"),
     source=_("本系统默认：大会提案自会前3个月起征集"),
+    minimum=1,
+    maximum=12,
 )
 OUTCOME_CATEGORIES = define(
     "proposals.outcome_categories",
@@ -81,7 +103,9 @@ CATEGORIES = define(
     ["经济建设", "政治建设", "文化建设", "社会建设", "生态文明建设", "其他"],
     _("提案分类"),
 )
-MAX_ATTACHMENTS = define("proposals.max_attachments", 5, _("每件提案附件数上限"))
+MAX_ATTACHMENTS = define(
+    "proposals.max_attachments", 5, _("每件提案附件数上限"), minimum=1, maximum=50
+)
 # Categories whose promised action is followed until done (implementation follow-up).
 FOLLOW_UP_CATEGORIES = define(
     "proposals.follow_up_categories",
@@ -89,7 +113,10 @@ FOLLOW_UP_CATEGORIES = define(
     _("需跟踪落实的类别"),
     _("填写办理结果分类的代码，每行一个（默认 B：正在解决或已列入计划）。"),
 )
-IMPLEMENTATION_MONTHS = define("proposals.implementation_months", 6, _("落实跟踪时限（月）"))
+# Followed up to a term's length: some promised work takes years.
+IMPLEMENTATION_MONTHS = define(
+    "proposals.implementation_months", 6, _("落实跟踪时限（月）"), minimum=1, maximum=60
+)
 REJECT_REASONS = define(
     "proposals.reject_reasons",
     [
@@ -145,3 +172,7 @@ NUMBER_AT = define(
         (NUMBER_AT_ACCEPTANCE, _("立案时编号")),
     ],
 )
+
+# The answer is due within the extended deadline's cap, and the co-handlers' views come in
+# before the answer is due (a cap below the answer time would refuse every extension).
+descending(MAX_EXTENSION_MONTHS, ANSWER_MONTHS, CO_VIEW_MONTHS, strict=False)
