@@ -24,23 +24,43 @@ FOCUS_AREAS = define(
     ],
     _("协商议题重点领域"),
 )
-PLAN_MAX_ITEMS = define("consultation.plan_max_items", 15, _("年度协商计划事项上限"))
+PLAN_MAX_ITEMS = define(
+    "consultation.plan_max_items", 15, _("年度协商计划事项上限"), minimum=1, maximum=100
+)
 SUPERVISION_MIN_SHARE = define(
-    "consultation.supervision_min_share", 20, _("民主监督议题最低占比（%）")
+    "consultation.supervision_min_share",
+    20,
+    _("民主监督议题最低占比（%）"),
+    minimum=0,
+    maximum=100,
 )
 MIN_SPECIAL_ACTIVITIES = define(
     "consultation.min_special_activities",
     4,
     _("专题协商活动最少次数（全会、常委会以外）"),
+    minimum=0,
+    maximum=50,
 )
 MINUTES_WORKING_DAYS = define(
-    "consultation.minutes_working_days", 7, _("协商纪要报送时限（工作日）")
+    "consultation.minutes_working_days",
+    7,
+    _("协商纪要报送时限（工作日）"),
+    minimum=1,
+    maximum=365,
 )
 FEEDBACK_WORKING_DAYS = define(
-    "consultation.feedback_working_days", 30, _("协商成果书面反馈时限（工作日）")
+    "consultation.feedback_working_days",
+    30,
+    _("协商成果书面反馈时限（工作日）"),
+    minimum=1,
+    maximum=365,
 )
 PUBLIC_TOPICS_PER_HOUR = define(
-    "consultation.public_topics_per_hour", 3, _("公众征题每小时提交次数上限（每个地址）")
+    "consultation.public_topics_per_hour",
+    3,
+    _("公众征题每小时提交次数上限（每个地址）"),
+    minimum=1,
+    maximum=100,
 )
 # The standard reasons a moderator picks to reject many public submissions at once.
 BULK_REJECT_REASONS = define(
@@ -64,10 +84,14 @@ TOPIC_PHONE_KEEP_DAYS = define(
         "未采纳的自审核之日起算；采纳的自议题的协商活动召开之日起算（已合并的随并入的议题）。"
         "到期后号码自动删除（个人信息保护法：最小必要、及时删除）。"
     ),
+    minimum=1,
+    maximum=730,
 )
 TOPIC_PHONE_MAX_DAYS = define(
     "consultation.topic_phone_max_days",
     730,
     _("群众征题联系电话最长保留天数"),
     _("自提交之日起算：留在议题库中未安排协商或一直未审核的，到期后号码同样自动删除。"),
+    minimum=1,
+    maximum=3650,
 )

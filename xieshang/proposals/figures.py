@@ -56,6 +56,8 @@ KEY_NONPARTY_TARGET = config.define(
     "proposals.key_nonparty_target_percent",
     30,
     gettext_lazy("重点提案中民主党派、无党派人士提案占比目标（%）"),
+    minimum=0,
+    maximum=100,
 )
 
 S = Proposal.Status
