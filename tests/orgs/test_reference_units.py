@@ -28,11 +28,11 @@ def office(east):
 
 
 def list_url(org, kind):
-    return reverse("orgs:reference_list", args=[org.pk, kind])
+    return reverse(f"orgs:{kind}", args=[org.pk])
 
 
 def edit_url(kind, pk):
-    return reverse("orgs:reference_edit", args=[kind, pk])
+    return reverse(f"orgs:{kind[:-1]}_edit", args=[pk])
 
 
 def test_office_adds_a_unit_and_a_duplicate_name_is_refused(client, east, office):

@@ -13,11 +13,20 @@ urlpatterns: list = [
     path("terms/<int:term_pk>/sessions/add/", views_reference.session_add, name="session_add"),
     path("sessions/<int:pk>/edit/", views_reference.session_edit, name="session_edit"),
     path(
-        "<int:org_id>/<str:kind>/",
-        views_reference.listing,
-        name="reference_list",
+        "<int:org_id>/departments/", views_reference.listing, {"kind": "departments"}, "departments"
     ),
-    path("<str:kind>/<int:pk>/edit/", views_reference.edit, name="reference_edit"),
+    path("<int:org_id>/sectors/", views_reference.listing, {"kind": "sectors"}, "sectors"),
+    path("<int:org_id>/committees/", views_reference.listing, {"kind": "committees"}, "committees"),
+    path(
+        "departments/<int:pk>/edit/",
+        views_reference.edit,
+        {"kind": "departments"},
+        "department_edit",
+    ),
+    path("sectors/<int:pk>/edit/", views_reference.edit, {"kind": "sectors"}, "sector_edit"),
+    path(
+        "committees/<int:pk>/edit/", views_reference.edit, {"kind": "committees"}, "committee_edit"
+    ),
     path(
         "departments/<int:pk>/active/",
         views_reference.department_active,

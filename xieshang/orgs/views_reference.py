@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from xieshang.core import access
@@ -220,13 +221,19 @@ def listing(request, org_id: int, kind: str):
                 add_service_errors(form, exc)
             else:
                 messages.success(request, _("“%(name)s”已添加。") % {"name": obj.name})
-                return redirect("orgs:reference_list", org_id=organisation.pk, kind=kind)
+                return redirect(f"orgs:{kind}", org_id=organisation.pk)
         status = 400
     rows = spec.model.objects.filter(organisation=organisation).order_by("sort_order", "pk")
     return render(
         request,
         f"orgs/reference/{kind}.html",
-        {"organisation": organisation, "rows": rows, "form": form, "tab": kind, "kind": kind},
+        {
+            "organisation": organisation,
+            "rows": rows,
+            "form": form,
+            "tab": kind,
+            "edit_name": f"orgs:{kind[:-1]}_edit",
+        },
         status=status,
     )
 
@@ -248,14 +255,20 @@ def edit(request, kind: str, pk: int):
                 add_service_errors(form, exc)
             else:
                 messages.success(request, _("“%(name)s”已保存。") % {"name": obj.name})
-                return redirect("orgs:reference_list", org_id=organisation.pk, kind=kind)
+                return redirect(f"orgs:{kind}", org_id=organisation.pk)
         status = 400
     else:
         form = spec.form(instance=obj)
     return render(
         request,
         "orgs/reference/edit.html",
-        {"organisation": organisation, "obj": obj, "form": form, "tab": kind, "kind": kind},
+        {
+            "organisation": organisation,
+            "obj": obj,
+            "form": form,
+            "tab": kind,
+            "back": reverse(f"orgs:{kind}", args=[organisation.pk]),
+        },
         status=status,
     )
 
@@ -278,4 +291,4 @@ def department_active(request, pk: int):
             (_("“%(name)s”已重新启用。") if active else _("“%(name)s”已停用，不再用于新的交办。"))
             % {"name": department.name},
         )
-    return redirect("orgs:reference_list", org_id=organisation.pk, kind="departments")
+    return redirect("orgs:departments", org_id=organisation.pk)
