@@ -41,10 +41,6 @@ def _require_cppcc(organisation: Organisation) -> None:
         raise ValidationError(_("只有政协组织才设置届次、会次、界别、专门委员会和承办单位。"))
 
 
-def _date(value: dt.date | None) -> str:
-    return value.isoformat() if value else ""
-
-
 # --- 届次 -----------------------------------------------------------------------------------
 
 
@@ -74,7 +70,7 @@ def term_create(organisation: Organisation, *, actor, start_date: dt.date, numbe
             raise ValidationError(
                 {
                     "start_date": _("开始日期须晚于%(last)s的开始日期（%(d)s）。")
-                    % {"last": last, "d": _date(last.start_date)}
+                    % {"last": last, "d": shown(last.start_date)}
                 }
             )
         closing = last.sessions.aggregate(d=Max("end_date"))["d"]
@@ -82,7 +78,7 @@ def term_create(organisation: Organisation, *, actor, start_date: dt.date, numbe
             raise ValidationError(
                 {
                     "start_date": _("开始日期须晚于%(last)s最后一次会议的闭幕日期（%(d)s）。")
-                    % {"last": last, "d": _date(closing)}
+                    % {"last": last, "d": shown(closing)}
                 }
             )
     term = Term.objects.create(organisation=organisation, number=number, start_date=start_date)
@@ -91,7 +87,7 @@ def term_create(organisation: Organisation, *, actor, start_date: dt.date, numbe
         verb="org.term_create",
         subject=term,
         organisation=organisation,
-        to_state=_("%(term)s，%(d)s起") % {"term": term, "d": _date(start_date)},
+        to_state=_("%(term)s，%(d)s起") % {"term": term, "d": shown(start_date)},
     )
     if last is not None:
         day_before = start_date - dt.timedelta(days=1)
@@ -104,8 +100,8 @@ def term_create(organisation: Organisation, *, actor, start_date: dt.date, numbe
                 verb="org.term_end",
                 subject=last,
                 organisation=organisation,
-                from_state=_date(was),
-                to_state=_date(day_before),
+                from_state=shown(was),
+                to_state=shown(day_before),
                 note=_("%(term)s开始，上一届于前一日结束。") % {"term": term},
             )
     return term
@@ -129,10 +125,10 @@ def _session_errors(term: Term, *, number, start_date, end_date, proposal_deadli
     if start_date < term.start_date:
         add(
             "start_date",
-            _("开幕日期不能早于本届开始日期（%(d)s）。") % {"d": _date(term.start_date)},
+            _("开幕日期不能早于本届开始日期（%(d)s）。") % {"d": shown(term.start_date)},
         )
     if term.end_date and end_date > term.end_date:
-        add("end_date", _("闭幕日期不能晚于本届结束日期（%(d)s）。") % {"d": _date(term.end_date)})
+        add("end_date", _("闭幕日期不能晚于本届结束日期（%(d)s）。") % {"d": shown(term.end_date)})
     if proposal_deadline is not None:
         if proposal_deadline > end_date:
             add("proposal_deadline", _("大会提案截止日期不能晚于闭幕日期。"))
@@ -140,7 +136,7 @@ def _session_errors(term: Term, *, number, start_date, end_date, proposal_deadli
             add(
                 "proposal_deadline",
                 _("大会提案截止日期不能早于本届开始日期（%(d)s）。")
-                % {"d": _date(term.start_date)},
+                % {"d": shown(term.start_date)},
             )
     if "end_date" not in errors:
         clash = (
@@ -152,7 +148,7 @@ def _session_errors(term: Term, *, number, start_date, end_date, proposal_deadli
             add(
                 "start_date",
                 _("会期与%(s)s（%(a)s至%(b)s）重叠。")
-                % {"s": clash, "a": _date(clash.start_date), "b": _date(clash.end_date)},
+                % {"s": clash, "a": shown(clash.start_date), "b": shown(clash.end_date)},
             )
     if errors:
         raise ValidationError(errors)
@@ -161,11 +157,11 @@ def _session_errors(term: Term, *, number, start_date, end_date, proposal_deadli
 def _session_text(session: Session) -> str:
     text = _("第%(n)s次会议，%(a)s至%(b)s") % {
         "n": session.number,
-        "a": _date(session.start_date),
-        "b": _date(session.end_date),
+        "a": shown(session.start_date),
+        "b": shown(session.end_date),
     }
     if session.proposal_deadline:
-        text += _("，提案截止%(d)s") % {"d": _date(session.proposal_deadline)}
+        text += _("，提案截止%(d)s") % {"d": shown(session.proposal_deadline)}
     return text
 
 
