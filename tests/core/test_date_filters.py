@@ -22,3 +22,16 @@ def test_chinese_pages_write_dates_the_official_way():
 
 def test_english_pages_write_dates_the_english_way():
     assert render("en") == "Dec. 17, 2026 | Dec. 17, 2026 09:05 | "
+
+
+def test_a_message_dates_itself_in_the_readers_language():
+    """A refusal from a service reads "…(Jan. 10, 2022)" to an English reader, while text kept
+    for later (the audit trail) stays in the official Chinese form."""
+    from xieshang.core.text import chinese_date, reader_date
+
+    with translation.override("en"):
+        assert reader_date(MOMENT) == "Dec. 17, 2026"
+        assert chinese_date(DAY) == "2026年12月17日"
+    with translation.override("zh-hans"):
+        assert reader_date(DAY) == "2026年12月17日"
+    assert reader_date(None) == ""

@@ -74,6 +74,21 @@ def chinese_date(value: dt.date | dt.datetime | None) -> str:
     return f"{value.year}年{value.month}月{value.day}日"
 
 
+def reader_date(value: dt.date | dt.datetime | None) -> str:
+    """A date in a message to the reader, in the reader's language: 2026年11月25日, in the
+    English interface "Nov. 25, 2026". Text stored for later (audit, letters) uses
+    `chinese_date`, which does not change with the language of the request."""
+    from django.utils import formats, translation
+
+    if not value or (translation.get_language() or "zh-hans").startswith("zh"):
+        return chinese_date(value or None)
+    if isinstance(value, dt.datetime):
+        from django.utils import timezone
+
+        value = (timezone.localtime(value) if timezone.is_aware(value) else value).date()
+    return formats.date_format(value, "DATE_FORMAT")
+
+
 def chinese_datetime(value: dt.datetime | None, *, seconds: bool = False) -> str:
     """A moment in local time: 2026年11月25日 09:05 (with `seconds`, 09:05:07)."""
     if value is None:

@@ -58,7 +58,7 @@ class TermForm(StyledForm, forms.Form):
 class SessionForm(GuardedForm):
     guarded = ("number", "start_date", "end_date", "proposal_deadline")
 
-    number = forms.IntegerField(label=_("会次"), min_value=1, max_value=99)
+    number = forms.IntegerField(label=_("第几次会议"), min_value=1, max_value=99)
     start_date = forms.DateField(label=_("开幕日期"), widget=_date_input())
     end_date = forms.DateField(label=_("闭幕日期"), widget=_date_input())
     proposal_deadline = forms.DateField(

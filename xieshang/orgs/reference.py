@@ -1,5 +1,5 @@
 """基础数据: the reference data a CPPCC committee sets up for itself — its terms (届) and
-plenary sessions (会次), its handling units (承办单位), sectors (界别) and special
+plenary sessions (全体会议, 第N次会议), its handling units (承办单位), sectors (界别) and special
 committees (专门委员会). Each change is validated here, audited, and refused with a clear
 message when it would duplicate a row.
 
@@ -15,8 +15,9 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from xieshang.core.audit import StaleEdit, lock, record_event
+from xieshang.core.text import chinese_date, reader_date
 
-from .models import Committee, Department, Organisation, Sector, Session, Term
+from .models import Committee, Department, Organisation, Sector, Session, Term, ordinal
 
 
 def shown(value) -> str:
@@ -38,7 +39,7 @@ def _check_unchanged(obj, expected: dict | None) -> None:
 
 def _require_cppcc(organisation: Organisation) -> None:
     if not organisation.is_cppcc:
-        raise ValidationError(_("只有政协组织才设置届次、会次、界别、专门委员会和承办单位。"))
+        raise ValidationError(_("只有政协组织才设置届次、全体会议、界别、专门委员会和承办单位。"))
 
 
 # --- 届次 -----------------------------------------------------------------------------------
@@ -58,7 +59,7 @@ def term_create(organisation: Organisation, *, actor, start_date: dt.date, numbe
     organisation = lock(Organisation, organisation.pk)
     number = number or next_term_number(organisation)
     if organisation.terms.filter(number=number).exists():
-        raise ValidationError({"number": _("本政协已有第%(n)s届。") % {"n": number}})
+        raise ValidationError({"number": _("本政协已有第%(n)s届。") % {"n": ordinal(number)}})
     last = organisation.terms.order_by("-number").first()
     if last is not None:
         last = lock(Term, last.pk)
@@ -70,7 +71,7 @@ def term_create(organisation: Organisation, *, actor, start_date: dt.date, numbe
             raise ValidationError(
                 {
                     "start_date": _("开始日期须晚于%(last)s的开始日期（%(d)s）。")
-                    % {"last": last, "d": shown(last.start_date)}
+                    % {"last": last, "d": reader_date(last.start_date)}
                 }
             )
         closing = last.sessions.aggregate(d=Max("end_date"))["d"]
@@ -78,7 +79,7 @@ def term_create(organisation: Organisation, *, actor, start_date: dt.date, numbe
             raise ValidationError(
                 {
                     "start_date": _("开始日期须晚于%(last)s最后一次会议的闭幕日期（%(d)s）。")
-                    % {"last": last, "d": shown(closing)}
+                    % {"last": last, "d": reader_date(closing)}
                 }
             )
     term = Term.objects.create(organisation=organisation, number=number, start_date=start_date)
@@ -87,7 +88,7 @@ def term_create(organisation: Organisation, *, actor, start_date: dt.date, numbe
         verb="org.term_create",
         subject=term,
         organisation=organisation,
-        to_state=_("%(term)s，%(d)s起") % {"term": term, "d": shown(start_date)},
+        to_state=_("%(term)s，%(d)s起") % {"term": term, "d": chinese_date(start_date)},
     )
     if last is not None:
         day_before = start_date - dt.timedelta(days=1)
@@ -100,14 +101,14 @@ def term_create(organisation: Organisation, *, actor, start_date: dt.date, numbe
                 verb="org.term_end",
                 subject=last,
                 organisation=organisation,
-                from_state=shown(was),
-                to_state=shown(day_before),
+                from_state=chinese_date(was),
+                to_state=chinese_date(day_before),
                 note=_("%(term)s开始，上一届于前一日结束。") % {"term": term},
             )
     return term
 
 
-# --- 会次 -----------------------------------------------------------------------------------
+# --- 全体会议 ---------------------------------------------------------------------------------
 
 
 def _session_errors(term: Term, *, number, start_date, end_date, proposal_deadline, exclude=None):
@@ -119,16 +120,19 @@ def _session_errors(term: Term, *, number, start_date, end_date, proposal_deadli
 
     others = term.sessions.exclude(pk=exclude) if exclude else term.sessions.all()
     if others.filter(number=number).exists():
-        add("number", _("%(term)s已有第%(n)s次会议。") % {"term": term, "n": number})
+        add("number", _("%(term)s已有第%(n)s次会议。") % {"term": term, "n": ordinal(number)})
     if end_date < start_date:
         add("end_date", _("闭幕日期不能早于开幕日期。"))
     if start_date < term.start_date:
         add(
             "start_date",
-            _("开幕日期不能早于本届开始日期（%(d)s）。") % {"d": shown(term.start_date)},
+            _("开幕日期不能早于本届开始日期（%(d)s）。") % {"d": reader_date(term.start_date)},
         )
     if term.end_date and end_date > term.end_date:
-        add("end_date", _("闭幕日期不能晚于本届结束日期（%(d)s）。") % {"d": shown(term.end_date)})
+        add(
+            "end_date",
+            _("闭幕日期不能晚于本届结束日期（%(d)s）。") % {"d": reader_date(term.end_date)},
+        )
     if proposal_deadline is not None:
         if proposal_deadline > end_date:
             add("proposal_deadline", _("大会提案截止日期不能晚于闭幕日期。"))
@@ -136,7 +140,7 @@ def _session_errors(term: Term, *, number, start_date, end_date, proposal_deadli
             add(
                 "proposal_deadline",
                 _("大会提案截止日期不能早于本届开始日期（%(d)s）。")
-                % {"d": shown(term.start_date)},
+                % {"d": reader_date(term.start_date)},
             )
     if "end_date" not in errors:
         clash = (
@@ -148,7 +152,11 @@ def _session_errors(term: Term, *, number, start_date, end_date, proposal_deadli
             add(
                 "start_date",
                 _("会期与%(s)s（%(a)s至%(b)s）重叠。")
-                % {"s": clash, "a": shown(clash.start_date), "b": shown(clash.end_date)},
+                % {
+                    "s": clash,
+                    "a": reader_date(clash.start_date),
+                    "b": reader_date(clash.end_date),
+                },
             )
     if errors:
         raise ValidationError(errors)
@@ -156,12 +164,12 @@ def _session_errors(term: Term, *, number, start_date, end_date, proposal_deadli
 
 def _session_text(session: Session) -> str:
     text = _("第%(n)s次会议，%(a)s至%(b)s") % {
-        "n": session.number,
-        "a": shown(session.start_date),
-        "b": shown(session.end_date),
+        "n": ordinal(session.number),
+        "a": chinese_date(session.start_date),
+        "b": chinese_date(session.end_date),
     }
     if session.proposal_deadline:
-        text += _("，提案截止%(d)s") % {"d": shown(session.proposal_deadline)}
+        text += _("，提案截止%(d)s") % {"d": chinese_date(session.proposal_deadline)}
     return text
 
 

@@ -1,6 +1,5 @@
 """Template filters for Chinese official conventions: `{% load xs %}`."""
 
-import datetime as dt
 
 from django import template
 from django.utils import formats, timezone, translation
@@ -10,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from xieshang.core import access, calendar, pii
 from xieshang.core.audit import state_label, verb_label
-from xieshang.core.text import chinese_date, chinese_datetime, chinese_number
+from xieshang.core.text import chinese_datetime, chinese_number, reader_date
 from xieshang.core.text import paragraphs as text_paragraphs
 
 register = template.Library()
@@ -20,18 +19,10 @@ def _in_chinese() -> bool:
     return (translation.get_language() or "zh-hans").startswith("zh")
 
 
-def _local_day(value):
-    if isinstance(value, dt.datetime):
-        return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
-    return value
-
-
 @register.filter
 def cndate(value) -> str:
     """{{ d|cndate }} → 2026年11月25日; in the English interface "Nov. 25, 2026"."""
-    if not value or _in_chinese():
-        return chinese_date(value or None)
-    return formats.date_format(_local_day(value), "DATE_FORMAT")
+    return reader_date(value)
 
 
 @register.filter
