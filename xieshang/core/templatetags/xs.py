@@ -1,6 +1,5 @@
 """Template filters for Chinese official conventions: `{% load xs %}`."""
 
-
 from django import template
 from django.utils import formats, timezone, translation
 from django.utils.html import format_html
