@@ -95,3 +95,13 @@ def test_the_parent_names_cost_no_query_per_row(client, district):
         make_org("和平社区", Level.COMMUNITY, make_org(f"第{i}街道", Level.STREET, district))
     many, found = queries()
     assert len(found) == 10 and many == few
+
+
+def test_the_chosen_organisation_reads_as_the_picker_named_it(client, district):
+    """After filtering the audit log by a community, the filter shows which 和平社区 it is."""
+    chengguan = make_org("城关街道", Level.STREET, district)
+    heping = make_org("和平社区", Level.COMMUNITY, chengguan)
+    make_org("和平社区", Level.COMMUNITY, make_org("新华街道", Level.STREET, district))
+    client.force_login(user_with_role(Role.AUDIT_ADMIN, district))
+    page = client.get(reverse("audit_log"), {"organisation": heping.pk}).content.decode()
+    assert f'<option value="{heping.pk}" selected>城关街道 · 和平社区</option>' in page

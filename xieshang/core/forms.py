@@ -14,6 +14,7 @@ from xieshang.orgs.models import Committee, Department, Level, Organisation, Rol
 
 from . import access, pickers, uploads
 from .audit import VERB_LABELS, VERB_MODULES, StaleEdit
+from .picker_sources import organisation_label, with_namesakes
 from .widgets import with_pinyin
 
 # Prefix filters offered before the single verbs (which every app registers in audit).
@@ -173,8 +174,9 @@ class _RoleFields(StyledForm, forms.Form):
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
         orgs = access.organisations(actor, "security.manage").order_by("path")
-        self.fields["organisation"].queryset = orgs
-        self.fields["organisation"].label_from_instance = lambda o: o.name
+        # The chosen one reads as the picker's results do ("城关街道 · 和平社区").
+        self.fields["organisation"].queryset = with_namesakes(orgs)
+        self.fields["organisation"].label_from_instance = organisation_label
         self.fields["department"].queryset = Department.objects.filter(
             organisation__in=orgs, is_active=True
         ).select_related("organisation")
@@ -456,12 +458,12 @@ class OrganisationForm(StyledForm, forms.Form):
 
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["parent"].queryset = access.organisations(actor, "system.manage").order_by(
-            "path"
+        self.fields["parent"].queryset = with_namesakes(
+            access.organisations(actor, "system.manage").order_by("path")
         )
         # A province's whole tree: searched on the server (core "organisations" source, same
-        # permission); this queryset validates the post.
-        self.fields["parent"].label_from_instance = lambda o: o.name
+        # permission, same labels); this queryset validates the post.
+        self.fields["parent"].label_from_instance = organisation_label
         pickers.attach(self.fields["parent"], "organisations", {"perm": "system.manage"})
 
     _ORDER = [Level.PROVINCE, Level.CITY, Level.DISTRICT, Level.STREET, Level.COMMUNITY]
@@ -527,10 +529,10 @@ class AuditFilterForm(StyledForm, forms.Form):
 
     def __init__(self, *args, organisations, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = organisations
+        self.fields["organisation"].queryset = with_namesakes(organisations)
         # Every organisation below the auditor's: searched on the server, the chosen one
-        # shown after filtering; this queryset validates the filter.
-        self.fields["organisation"].label_from_instance = lambda o: o.name
+        # shown after filtering as the results name it; this queryset validates the filter.
+        self.fields["organisation"].label_from_instance = organisation_label
         pickers.attach(self.fields["organisation"], "audit-organisations")
         # One group of actions per module, as the modules are named in the menu: the same
         # words (退回修改) stand for different actions in different modules.

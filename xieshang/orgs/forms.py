@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from xieshang.core import access, pickers
 from xieshang.core.forms import StyledForm, style_widgets
+from xieshang.core.picker_sources import organisation_label, with_namesakes
 
 from . import config
 from .models import Organisation
@@ -202,8 +203,8 @@ class OrganisationSwitchForm(forms.Form):
     def __init__(self, *args, user, perm: str, **kwargs):
         super().__init__(*args, **kwargs)
         field = self.fields["org"]
-        field.queryset = access.organisations(user, perm).order_by("path")
-        field.label_from_instance = lambda o: o.name
+        field.queryset = with_namesakes(access.organisations(user, perm).order_by("path"))
+        field.label_from_instance = organisation_label
         field.widget.attrs["class"] = "form-select form-select-sm"
         pickers.attach(field, "organisations", {"perm": perm})
 
