@@ -120,7 +120,7 @@ def test_a_new_account_has_no_role_until_one_is_chosen(admin_client, tree):
     first = re.search(r"<option([^>]*)>([^<]*)</option>", select)
     assert first.group(2) == "请选择" and 'value=""' in first.group(1)
     response = _create(admin_client, east, role="")
-    assert "这个字段是必填项" in response.content.decode()
+    assert "请填写此项" in response.content.decode()
     assert not User.objects.filter(username="zhangsan").exists()
 
 

@@ -34,3 +34,16 @@ def test_a_password_like_the_username_is_told_without_stray_spaces(db):
         except ValidationError as exc:
             message = exc.messages[0]
     assert message == "密码与用户名过于相似。"
+
+
+def test_a_missing_field_and_the_password_rules_address_the_user_as_您():
+    """The product says 您 throughout; Django's catalogue says 你 and "这个字段是必填项"."""
+    from django.contrib.auth.password_validation import password_validators_help_texts
+
+    with translation.override("zh-hans"):
+        form = _Form({"title": ""})
+        form.fields["title"].required = True
+        assert not form.is_valid()
+        assert form.errors["title"] == ["请填写此项。"]
+        texts = " ".join(str(t) for t in password_validators_help_texts())
+    assert "你" not in texts and "您的密码不能是常见密码" in texts

@@ -50,7 +50,11 @@ def test_it_rejects_a_too_simple_password_with_a_chinese_message(client):
 def test_it_rejects_a_short_password_with_a_chinese_message(client):
     client.force_login(UserFactory())
     response = _change(client, settings.DEMO_PASSWORD, "Ab1!xy")
-    assert "密码太短，至少需要 10 个字符" in response.content.decode()
+    page = response.content.decode()
+    assert "密码太短，至少需要 10 个字符" in page
+    # Said under 新密码, where it was typed, not under 新密码确认.
+    assert response.context["form"].errors.keys() == {"new_password1"}
+    assert page.index("密码太短") < page.index('id="id_new_password2"')
 
 
 def test_it_rejects_keeping_the_current_password(client):

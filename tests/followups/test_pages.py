@@ -129,7 +129,7 @@ def test_empty_feedback_is_refused_and_the_extension_form_keeps_its_input(client
     client.force_login(world["clerk"])
     response = client.post(f"/followups/{task.pk}/feedback/", {"text": ""})
     assert response.status_code == 400
-    assert "这个字段是必填项" in response.content.decode()
+    assert "请填写此项" in response.content.decode()
     assert "文件没有保存" not in response.content.decode()
     # A file chosen with the refused form cannot come back: the page says to choose it again.
     pdf = SimpleUploadedFile("答复.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")

@@ -4,6 +4,7 @@ import datetime as dt
 
 from django import forms
 from django.conf import settings
+from django.contrib.auth import forms as auth_forms
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import RegexValidator
@@ -576,6 +577,16 @@ class ApiTokenForm(StyledForm, forms.Form):
         days = self.fields["days"]
         days.choices = [(d, _("%(n)s天") % {"n": d}) for d in api_tokens.validity_days()]
         days.initial = settings.API_TOKEN_DAYS
+
+
+class PasswordChangeForm(auth_forms.PasswordChangeForm):
+    """Django's form, with what is wrong about the new password said under 新密码, where it
+    was typed, rather than under 新密码确认 (which only says when the two differ)."""
+
+    def clean(self):
+        self.validate_passwords("new_password1", "new_password2")
+        self.validate_password_for_user(self.user, "new_password1")
+        return forms.Form.clean(self)
 
 
 class OtpForm(StyledForm, forms.Form):

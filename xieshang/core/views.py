@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from . import access, api_tokens, login_guard, services
 from .audit import record_event
 from .clientip import client_ip
-from .forms import ApiTokenForm, OtpForm
+from .forms import ApiTokenForm, OtpForm, PasswordChangeForm
 from .middleware import password_expired
 from .models import ApiToken, Notification
 
@@ -37,6 +37,7 @@ class LoginView(auth_views.LoginView):
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
+    form_class = PasswordChangeForm
     success_url = reverse_lazy("home")
 
     def get_context_data(self, **kwargs):
