@@ -38,6 +38,13 @@ def validity_days() -> list[int]:
     return sorted({*VALIDITY_DAYS, min(settings.API_TOKEN_DAYS, 365)})
 
 
+def may_use(user) -> bool:
+    """Who may hold API tokens: staff and administrators (`access.is_staff_user`, every role
+    but 政协委员), who connect office systems to the platform. A member works in the web
+    pages, phone included; no member app calls the API (docs/decisions.md)."""
+    return access.is_staff_user(user)
+
+
 def active(queryset=None):
     qs = ApiToken.objects.all() if queryset is None else queryset
     return qs.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
@@ -46,6 +53,8 @@ def active(queryset=None):
 @transaction.atomic
 def issue(*, actor, name: str, days: int) -> tuple[ApiToken, str]:
     """A token for the actor's own use. The clear text is returned once and never stored."""
+    if not may_use(actor):
+        raise PermissionDenied
     name = name.strip()
     if not name:
         raise Refused(_("请填写令牌名称，例如“统计报表同步”。"))

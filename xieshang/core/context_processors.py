@@ -24,6 +24,8 @@ def navigation(request):
         "home_org": SimpleLazyObject(lambda: access.home_organisation(user)),
         "can": _Can(user),
         "unread_count": SimpleLazyObject(unread),
+        # The user menu's 接口令牌 (core.api_tokens.may_use: staff and administrators).
+        "may_use_api": SimpleLazyObject(lambda: access.is_staff_user(user)),
     }
 
 

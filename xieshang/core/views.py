@@ -3,6 +3,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
@@ -125,7 +126,10 @@ def inbox_read_all(request):
 @login_required
 def api_token_list(request):
     """接口令牌: the user's own JSON API tokens; a new one is shown in clear on this
-    response only (not stored, not in a message, not cached)."""
+    response only (not stored, not in a message, not cached). Only for those who may use
+    the API (`api_tokens.may_use`): a member is refused the page, as the menu does not offer it."""
+    if not api_tokens.may_use(request.user):
+        raise PermissionDenied
     form = ApiTokenForm(request.POST or None)
     issued = raw = None
     if request.method == "POST" and form.is_valid():
