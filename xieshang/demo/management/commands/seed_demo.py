@@ -81,8 +81,9 @@ class Command(BaseCommand):
         if verbosity and stats.history:
             rows = "、".join(f"{label} {n}" for label, n in sorted(stats.history.items()))
             self.stdout.write(_("其中历史数据（批量导入）：%(rows)s。") % {"rows": rows})
-        if stats.history:
-            self._rebuild_text_index(verbosity)
+        # Whatever the profile: its members (and the province's history) are written in bulk,
+        # without the signals that keep the search index current.
+        self._rebuild_text_index(verbosity)
         if verbosity >= 2:
             for username, label in accounts():
                 self.stdout.write(f"  {username:<14} {label}")
