@@ -624,15 +624,24 @@ def edit(request, pk: int):
 @login_required
 @require_POST
 def similar(request):
-    """The htmx panel beside the draft: the most similar existing proposals."""
+    """The htmx panel beside the draft: the most similar existing proposals. A member, who
+    drafts, sees the titles of the organisation's proposals (not links: titles only); anyone
+    else (office staff editing a body's proposal they entered) only the proposals they may
+    open, so the panel is no side door for a department's clerk into others' proposals."""
     member = _member(request)
-    organisation = member.organisation if member else access.home_organisation(request.user)
+    if member is not None:
+        organisation, visible_to = member.organisation, None
+    else:
+        organisation, visible_to = access.home_organisation(request.user), request.user
     text = "\n".join(request.POST.get(name, "") for name in forms.ProposalForm.TEXT_FIELDS).strip()
     exclude = request.POST.get("similar_exclude", "")
     results = []
     if organisation is not None and len(text) >= 4:
         results = similarity.similar_proposals(
-            organisation, text, exclude_pk=int(exclude) if exclude.isdigit() else None
+            organisation,
+            text,
+            exclude_pk=int(exclude) if exclude.isdigit() else None,
+            visible_to=visible_to,
         )
     return render(request, "proposals/_similar.html", {"similar": _similar_rows(results)})
 
