@@ -350,8 +350,9 @@ def test_the_proposal_page_has_a_fixed_number_of_queries_for_its_proposer(
 
 # session, user, proposal, signers, supervisions, attachments, merged proposals, the member,
 # role assignments, assignments, contacts, answers, ratings, outcome categories, unread
-# count, history (the session was renewed by the warm-up: not written within the minute).
-DETAIL_PROPOSER_QUERIES = 16
+# count, history (the session was renewed by the warm-up: not written within the minute);
+# for the date to rate by, the rule and the calendar around it and around today.
+DETAIL_PROPOSER_QUERIES = 19
 
 
 def test_the_history_shows_state_labels_never_codes(client, world):

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -396,6 +397,10 @@ def _render_detail(
                 answer.rate_form = forms.EvaluationForm(
                     proposal=proposal, prefix=f"rate{answer.pk}"
                 )
+    to_rate = [ans for ans in answers if ans.rate_form is not None]
+    if to_rate:  # the page holds every sent answer: the last one starts the time to rate
+        last_sent = max(ans.sent_at for ans in answers)
+        _mark_rate_by(to_rate, {source.pk: services.rating_due_after(source, last_sent)})
     action_forms = {}
     for name in FORM_ACTIONS:
         if bound and bound[0] == name:
@@ -424,6 +429,9 @@ def _render_detail(
         "forms": action_forms,
         "bound_form": bound[1] if bound else (rate_bound[1] if rate_bound else None),
         "bound_action": bound[0] if bound else "",
+        # A refused rating says why beside its form (with what was typed); the alert at the
+        # top only points there, not saying it twice.
+        "rate_refused": rate_bound[0] if rate_bound else None,
         "assignments": assignments,
         "events": _history(user, proposal)[:200],
         "similar": similar,
@@ -672,6 +680,10 @@ def index(request):
         PAGE_SIZE,
         count=lambda: selectors.proposal_count(user, status=status, q=q),
     )
+    # 不满意: a proposer rated an answer's process or result unsatisfied (one query).
+    unsatisfied = services.unsatisfied_ids([p.pk for p in page])
+    for p in page:
+        p.unsatisfied = p.pk in unsatisfied
     narrower = []
     if q and not page.paginator.count:
         # exists(), not the count: a province office's common word counts in 150 ms.
@@ -718,6 +730,20 @@ def cosign(request):
     return render(request, "proposals/cosign.html", {"invitations": invitations})
 
 
+def _mark_rate_by(answers, dues: dict) -> None:
+    """`rate_by` (提案人评价时限, `dues`: answered proposal pk → date, from
+    `services.rating_dues`), `days_left` ({% time_left %}) and `rate_late` on each answer to
+    rate. After the date a rating is still taken, marked late (docs/decisions.md)."""
+    answers = list(answers)
+    today = timezone.localdate()
+    for answer in answers:
+        answer.rate_by = dues.get(answer.assignment.proposal_id)
+        answer.rate_late = answer.rate_by is not None and today > answer.rate_by
+    followups_selectors.mark_time_left(
+        answers, running=lambda a: a.rate_by is not None, due=attrgetter("rate_by")
+    )
+
+
 @login_required
 def to_rate(request):
     member = _member(request)
@@ -725,6 +751,8 @@ def to_rate(request):
         (proposal, answer, forms.EvaluationForm(proposal=proposal, prefix=f"rate{answer.pk}"))
         for proposal, answer in selectors.answers_to_rate(member)
     ]
+    answers = [answer for _proposal, answer, _form in rows]
+    _mark_rate_by(answers, services.rating_dues({a.assignment.proposal for a in answers}))
     return render(request, "proposals/to_rate.html", {"rows": rows})
 
 

@@ -27,7 +27,11 @@ from .evaluation import (
     proposal_close,
     proposal_rehandle,
     proposers,
+    rating_due,
+    rating_due_after,
+    rating_dues,
     rehandle_refusal,
+    unsatisfied_ids,
 )
 from .handling import (
     answer_record_upload,
@@ -94,7 +98,11 @@ __all__ = [
     "proposers",
     "evaluation_submit",
     "proposal_rehandle",
+    "rating_due",
+    "rating_due_after",
+    "rating_dues",
     "rehandle_refusal",
+    "unsatisfied_ids",
     "proposal_close",
     "key_shortlist",
     "key_approve",

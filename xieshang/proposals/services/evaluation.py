@@ -1,19 +1,33 @@
 """The proposers' evaluation of the answer, re-handling once after an unsatisfied rating,
-and closing."""
+and closing.
+
+The proposers rate within `rules.EVALUATION_DAYS` working days of the last answer going
+out (`rating_due`). The date is a request, not a bar (docs/decisions.md): a rating after
+it is still taken, and recorded as late. An unsatisfied rating (of the process or of the
+result) is told at once to the proposal committee, which may order 重新办理, and to the
+department whose answer it rates."""
+
+import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from xieshang.core import calendar
 from xieshang.core.audit import TransitionError, lock, record_event, transition
+from xieshang.core.notifications import notify
+from xieshang.core.text import chinese_date
 from xieshang.followups import services as followups
 from xieshang.followups.models import Task
 from xieshang.orgs import config
+from xieshang.orgs.models import Role
 
 from .. import policies, rules
 from ..models import Answer, Assignment, Evaluation, Proposal, Rating, Signer
-from .common import S, _today, access_can, months_later
+from .common import S, _reviewers, _today, access_can, months_later
 from .handling import _open_assignment
 
 
@@ -26,6 +40,114 @@ def proposers(proposal: Proposal) -> list:
             result.append(target.first_proposer)
         result.extend(s.member for s in target.signers.filter(status=Signer.Status.CONFIRMED))
     return result
+
+
+def rating_dues(proposals) -> dict[int, dt.date]:
+    """proposal pk → the date its proposers are asked to rate by (提案人评价时限), for
+    proposals the departments answered (`selectors.answer_source`): `rules.EVALUATION_DAYS`
+    working days (the rule in force that day) after the last answer went out, which is when
+    the proposal became 已答复 and the proposers were asked to rate; after 重新办理, the new
+    answers'. A proposal without a sent answer has none. One query, and one calendar walk
+    per proposal."""
+    proposals = {p.pk: p for p in proposals}
+    if not proposals:
+        return {}
+    last_sent = (
+        Answer.objects.sent()
+        .filter(assignment__proposal_id__in=list(proposals))
+        .values("assignment__proposal_id")
+        .annotate(last=Max("sent_at"))
+        .order_by()
+    )
+    return {
+        row["assignment__proposal_id"]: rating_due_after(
+            proposals[row["assignment__proposal_id"]], row["last"]
+        )
+        for row in last_sent
+    }
+
+
+def rating_due_after(proposal: Proposal, last_sent: dt.datetime) -> dt.date:
+    """The date to rate the answered `proposal` by, its last answer sent at `last_sent`."""
+    sent_on = timezone.localdate(last_sent)
+    days = config.get(proposal.organisation, rules.EVALUATION_DAYS, on=sent_on)
+    return calendar.add_working_days(sent_on, days)
+
+
+def rating_due(proposal: Proposal) -> dt.date | None:
+    """The date the proposers of the answered `proposal` are asked to rate by (`rating_dues`)."""
+    return rating_dues([proposal]).get(proposal.pk)
+
+
+def unsatisfied_ids(proposal_ids) -> set[int]:
+    """Which of the proposals (those the departments answered) a proposer rated unsatisfied,
+    on the process or on the result, in any round: one query."""
+    if not proposal_ids:
+        return set()
+    return set(
+        Evaluation.objects.filter(answer__assignment__proposal_id__in=list(proposal_ids))
+        .filter(Q(process=Rating.UNSATISFIED) | Q(result=Rating.UNSATISFIED))
+        .values_list("answer__assignment__proposal_id", flat=True)
+        .distinct()
+    )
+
+
+def _rating_words(evaluation: Evaluation) -> str:
+    return _("办理过程%(process)s，办理结果%(result)s") % {
+        "process": evaluation.get_process_display(),
+        "result": evaluation.get_result_display(),
+    }
+
+
+def _notify_unsatisfied(proposal: Proposal, answer: Answer, evaluation: Evaluation) -> None:
+    """An unsatisfied rating goes to the proposal committee (who may order 重新办理) and to
+    the department whose answer it rates, each with a link to the page where they act."""
+    assignment = answer.assignment
+    department = assignment.department
+    title = _("提案人对答复不满意：%(title)s") % {"title": proposal.title}
+    said = _("%(name)s对%(dept)s的答复评价：%(rating)s。") % {
+        "name": evaluation.member.name,
+        "dept": department.name,
+        "rating": _rating_words(evaluation),
+    }
+    if evaluation.comment.strip():
+        said += _("意见：%(comment)s") % {"comment": evaluation.comment.strip()}
+    key = f"proposal:{proposal.pk}:unsatisfied:{evaluation.pk}"
+    may_rehandle = rehandle_refusal(proposal) is None
+    committee_note = (
+        _("可决定交承办单位重新办理（限一次），或办结。")
+        if may_rehandle
+        else _("该提案已重新办理过一次，可决定办结。")
+    )
+    department_note = (
+        _("提案委员会可能决定交贵单位重新办理。") if may_rehandle else _("该提案已重新办理过一次。")
+    )
+    notify(
+        _reviewers(proposal),
+        title=title,
+        body=f"{said}\n{committee_note}",
+        url=f"{proposal.get_absolute_url()}#answer-{answer.pk}",
+        dedupe_key=key,
+    )
+    notify(
+        _department_users(department),
+        title=title,
+        body=f"{said}\n{department_note}",
+        url=reverse("proposals:dept_handle", args=[assignment.pk]),
+        dedupe_key=key,
+    )
+
+
+def _department_users(department):
+    """The department's clerks and leaders, as its follow-up tasks address them
+    (`followups.services.assignees`)."""
+    from xieshang.core.models import User
+
+    return User.objects.filter(
+        department.leaders_q()
+        | Q(role_assignments__department=department, role_assignments__role=Role.DEPARTMENT),
+        is_active=True,
+    ).distinct()
 
 
 @transaction.atomic
@@ -49,17 +171,28 @@ def evaluation_submit(
     )
     if not created:
         raise TransitionError(_("您已评价过该答复。"))
+    due = rating_due(proposal)
+    late = due is not None and _today() > due
+    note = comment
+    if late:
+        # Taken all the same (docs/decisions.md), and the record says it came late.
+        late_words = _("逾期评价（评价时限为%(date)s）") % {"date": chinese_date(due)}
+        note = f"{late_words}\n{comment}" if comment else late_words
     record_event(
         actor=actor,
         verb="proposal.evaluate",
         subject=proposal,
-        note=comment,
+        note=note,
         data={
             "process": process,
             "result": result,
             "department": answer.assignment.department.name,
+            "due": due.isoformat() if due else None,
+            "late": late,
         },
     )
+    if Rating.UNSATISFIED in (process, result):
+        _notify_unsatisfied(proposal, answer, evaluation)
     return evaluation
 
 
