@@ -221,3 +221,19 @@ def test_the_pages_open_on_the_history(history, client):
     assert page.status_code == 200
     text = page.content.decode()
     assert proposal.title in text and proposal.number in text
+
+
+def test_a_proposals_duty_records_score_in_the_proposals_year(history):
+    """The proposers' records are dated in the proposal's year (proposals' review.duty_date),
+    as acceptance dates them: a plenary proposal handed in during the December before its
+    session counts in the session's year's statistics and so scores in that year."""
+    years = {
+        p.pk: (p.year, timezone.localtime(p.submitted_at).date())
+        for p in Proposal.objects.filter(pk__in=imported_ids())
+    }
+    assert any(submitted.year < year for year, submitted in years.values())  # there are some
+    records = DutyRecord.objects.filter(
+        kind__in=[DutyKind.PROPOSAL_FIRST, DutyKind.PROPOSAL_COSIGNER],
+        object_id__in=[str(pk) for pk in years],
+    ).values_list("object_id", "date")
+    assert records and all(day.year == years[int(pk)][0] for pk, day in records)

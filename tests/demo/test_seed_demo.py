@@ -398,3 +398,23 @@ def test_an_item_reported_to_the_city_is_adopted_there_and_another_waits(client)
     queue = client.get("/followups/referrals/").content.decode()
     waiting = referrals.get(state=Referral.State.SUBMITTED)
     assert waiting.item_title in queue
+
+
+def test_the_demo_proposals_duty_records_score_in_the_proposals_year():
+    """As acceptance dates them (proposals' review.duty_date): a plenary proposal the seed
+    moved into the December before its session scores in the session's year."""
+    from django.utils import timezone
+
+    from xieshang.duty.models import DutyKind, DutyRecord
+    from xieshang.proposals.models import Proposal
+
+    years = {
+        p.pk: (p.year, timezone.localtime(p.submitted_at).date())
+        for p in Proposal.objects.filter(organisation=district(), submitted_at__isnull=False)
+    }
+    records = DutyRecord.objects.filter(
+        content_type__model="proposal",
+        kind__in=[DutyKind.PROPOSAL_FIRST, DutyKind.PROPOSAL_COSIGNER],
+        object_id__in=[str(pk) for pk in years],
+    ).values_list("object_id", "date")
+    assert records and all(day.year == years[int(pk)][0] for pk, day in records)

@@ -53,6 +53,7 @@ from xieshang.proposals.models import (
     Rating,
     Signer,
 )
+from xieshang.proposals.services.review import duty_date
 
 from . import data
 from .proposals import TOPICS
@@ -649,11 +650,13 @@ class HistoryBuilder:
                                       departments, by_name, topic, first, cosigners)  # fmt: skip
                 if state == "closed" and public and not opt_out:
                     published_at = last + dt.timedelta(days=rng.randint(5, 15))
-                # The proposers' duty records, written when the proposal was accepted.
+                # The proposers' duty records, written when the proposal was accepted and
+                # dated in its year (a plenary proposal of December on the opening day).
+                duty_day = duty_date(year, submitted_on, session.start_date if plenary else None)
                 for member, duty in [(first, DutyKind.PROPOSAL_FIRST)] + [
                     (c, DutyKind.PROPOSAL_COSIGNER) for c in cosigners
                 ]:
-                    self._duty(member, duty, submitted_on, title, Proposal, pk)
+                    self._duty(member, duty, duty_day, title, Proposal, pk)
             w.add(
                 Proposal,
                 ("id", "organisation_id", "session_id", "kind", "year", "serial", "number",

@@ -647,6 +647,7 @@ class ProposalDemo:
             proposal.serial = counters[series]
             proposal.number = format_number(proposal)
         Proposal.objects.bulk_update(rows, ["kind", "session", "year", "serial", "number"])
+        self._date_duty(rows)
         self._renumber_mentions(
             {before[p.pk]: p.number for p in rows if before[p.pk] and before[p.pk] != p.number},
             [p for p in rows if before[p.pk] != p.number],
@@ -654,6 +655,34 @@ class ProposalDemo:
         # The series' counters went on counting the submissions above; renumbered, they
         # restart from each series' highest serial (core.counters reads it) with no gap.
         Counter.objects.filter(key__startswith="proposals.serial:").delete()
+
+    def _date_duty(self, proposals: list[Proposal]) -> None:
+        """The proposers' duty records in each proposal's year, as acceptance dates them
+        (`review.duty_date`): a plenary proposal moved into the December before its session
+        scores in the session's year, as it counts in that year's statistics."""
+        from xieshang.duty.models import DutyKind, DutyRecord
+        from xieshang.proposals.services.review import duty_date
+
+        target = {
+            str(p.pk): duty_date(
+                p.year,
+                timezone.localtime(p.submitted_at).date(),
+                p.session.start_date if p.session else None,
+            )
+            for p in proposals
+        }
+        records = [
+            r
+            for r in DutyRecord.objects.filter(
+                content_type__model="proposal",
+                object_id__in=list(target),
+                kind__in=[DutyKind.PROPOSAL_FIRST, DutyKind.PROPOSAL_COSIGNER],
+            )
+            if r.date != target[r.object_id]
+        ]
+        for record in records:
+            record.date = target[record.object_id]
+        DutyRecord.objects.bulk_update(records, ["date"], batch_size=500)
 
     def _renumber_mentions(self, renamed: dict[str, str], proposals: list) -> None:
         """The numbers the proposals were made with are already written into follow-up

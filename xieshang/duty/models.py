@@ -11,6 +11,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from xieshang.core.text import chinese_date
+
 
 class DutyKind(models.TextChoices):
     PLENARY_HALF_DAY = "plenary_half_day", _("出席全体会议（半天）")
@@ -105,7 +107,8 @@ class DutyRecord(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.date} {self.member} {self.get_kind_display()}"
+        # As the audit log and every page write a date: 2026年11月30日 白兴和 视察调研.
+        return f"{chinese_date(self.date)} {self.member} {self.get_kind_display()}"
 
 
 class ScoreRule(models.Model):

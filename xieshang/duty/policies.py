@@ -41,6 +41,23 @@ def settling_commendation(organisation_id: int, year: int):
     )
 
 
+def settled_reason(commendation) -> str:
+    """Why the year of `commendation` (a settling round) is closed, as the first half of a
+    sentence: one wording per state, since a status label ("待主席会议审定", "已公布")
+    does not read after a fixed "已"."""
+    from django.utils.translation import pgettext
+
+    from .award_models import Commendation
+
+    Status = Commendation.Status
+    texts = {
+        Status.SUBMITTED: pgettext("settled year", "%(year)s年度表彰名单已报主席会议审定"),
+        Status.APPROVED: pgettext("settled year", "%(year)s年度表彰名单已经主席会议审定"),
+        Status.PUBLISHED: pgettext("settled year", "%(year)s年度表彰名单已公布"),
+    }
+    return texts[commendation.status] % {"year": commendation.year}
+
+
 def refuse_if_settled(organisation_id: int, year: int) -> None:
     """Raise the ValidationError a page shows when `year` is settled (see above)."""
     from django.core.exceptions import ValidationError
@@ -49,8 +66,8 @@ def refuse_if_settled(organisation_id: int, year: int) -> None:
     round_ = settling_commendation(organisation_id, year)
     if round_ is not None:
         raise ValidationError(
-            _("%(year)s年度表彰名单已%(state)s，该年度的履职积分已定格，不能再增改记录或计分规则。")
-            % {"year": year, "state": round_.get_status_display()}
+            _("%(reason)s，该年度的履职积分已定格，不能再增改记录或计分规则。")
+            % {"reason": settled_reason(round_)}
         )
 
 

@@ -39,7 +39,13 @@ class Fact(NamedTuple):
 
 def record_duties(facts: list[Fact], *, actor=None) -> list[DutyRecord]:
     """Record many duty facts at once (closing a plenary writes one per member and sitting),
-    with the same idempotency as `record_duty`, in two queries whatever the number."""
+    with the same idempotency as `record_duty`, in a few queries whatever the number.
+
+    A fact dated in a year whose scores are settled (`policies.settling_commendation`: its
+    commendation list is with the chairman's meeting or published) is never written into
+    that year, whose published scores would move: it is dated today, the day it became
+    certain, in the open year (a settled year has always ended, `awards.commendation_submit`),
+    with a note saying so on the record (`evidence`) and in the audit log."""
 
     def key(member_id, kind, content_type_id, object_id):
         return (member_id, str(kind), content_type_id, object_id)
@@ -83,8 +89,76 @@ def record_duties(facts: list[Fact], *, actor=None) -> list[DutyRecord]:
             existing[k] = row  # the same fact twice in one call is written once
         new.append(row)
         result.append(row)
+    carried = _carry_out_of_settled_years(new)
     DutyRecord.objects.bulk_create(new)
+    if carried:
+        _audit_carried(carried, actor)
     return result
+
+
+def _carry_out_of_settled_years(rows: list[DutyRecord]) -> list[DutyRecord]:
+    """Date the rows that fall in a settled year today (see `record_duties`), each with its
+    note in `evidence`. Returns the rows moved. One query, none when all are this year's."""
+    from django.utils import timezone
+    from django.utils.translation import gettext as _
+
+    from xieshang.core.text import chinese_date
+
+    from .award_models import Commendation
+    from .policies import settled_reason
+
+    today = timezone.localdate()
+    wanted = {(r.organisation_id, r.date.year) for r in rows if r.date.year != today.year}
+    if not wanted:
+        return []
+    settled = {
+        (c.organisation_id, c.year): c
+        for c in Commendation.objects.filter(
+            organisation_id__in={o for o, _y in wanted},
+            year__in={y for _o, y in wanted},
+            status__in=[
+                Commendation.Status.SUBMITTED,
+                Commendation.Status.APPROVED,
+                Commendation.Status.PUBLISHED,
+            ],
+        ).only("organisation_id", "year", "status")
+    }
+    carried = []
+    for row in rows:
+        round_ = settled.get((row.organisation_id, row.date.year))
+        if round_ is None:
+            continue
+        row.evidence = _(
+            "原应记于%(date)s；%(reason)s，该年度的履职积分已定格，改记于%(today)s，"
+            "计入%(year)s年度。"
+        ) % {
+            "date": chinese_date(row.date),
+            "reason": settled_reason(round_),
+            "year": today.year,
+            "today": chinese_date(today),
+        }
+        row.date = today
+        carried.append(row)
+    return carried
+
+
+def _audit_carried(rows: list[DutyRecord], actor) -> None:
+    """One audit row per record moved out of a settled year, its note saying why."""
+    from xieshang.core.audit import record_events
+    from xieshang.orgs.models import Organisation
+
+    rows = [r for r in rows if r.pk is not None]  # every backend in use returns the ids
+    organisations = Organisation.objects.in_bulk({r.organisation_id for r in rows})
+    for organisation_id, organisation in organisations.items():
+        own = [r for r in rows if r.organisation_id == organisation_id]
+        record_events(
+            actor=actor,
+            verb="duty.record_carried",
+            subjects=own,
+            organisation=organisation,
+            notes={r.pk: r.evidence for r in own},
+            reprs={r.pk: f"{r} {r.title}" for r in own},
+        )
 
 
 # --- manual entries, score rules, discipline, certificates ------------------------------

@@ -176,10 +176,16 @@ def _kind_and_session(organisation, today: dt.date) -> tuple[str, Session | None
 
 
 def _classify(proposal: Proposal) -> None:
-    """Plenary (of the session collecting now) or between sessions, on the day of submission."""
-    proposal.kind, proposal.session = _kind_and_session(proposal.organisation, _today())
+    """Plenary (of the session collecting now) or between sessions, on the day of submission,
+    and the proposal's year with it: a plenary proposal's is its session's, a between-session
+    proposal's is the year it is submitted in (not the year its draft was begun: a draft of
+    December sent in March belongs to March's series and statistics)."""
+    today = _today()
+    proposal.kind, proposal.session = _kind_and_session(proposal.organisation, today)
     if proposal.session is not None:
         proposal.year = proposal.session.start_date.year
+    else:
+        proposal.year = today.year
 
 
 def _give_number(proposal: Proposal) -> None:

@@ -1,5 +1,7 @@
 """Review by the proposal committee: accept (立案), merge, convert, return, reject."""
 
+import datetime as dt
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -31,13 +33,31 @@ def _reviewed(proposal: Proposal, actor, to: str, verb: str, note: str, extra=()
     )
 
 
+def duty_date(year: int, submitted_on: dt.date, opening: dt.date | None = None) -> dt.date:
+    """The date of a proposal's duty records, in the proposal's `year`: the year its
+    statistics count it in (a plenary proposal's session's year, a between-session one's
+    submission year) is the year the member's evaluation scores it. The submission day when
+    it lies in that year; a plenary proposal handed in during the December before its
+    session opens (`opening`) is dated on the opening day (else 1 January); one submitted
+    after its year (a between-session proposal classified before its year was the
+    submission year) on 31 December."""
+    if submitted_on.year < year:
+        return opening if opening is not None and opening.year == year else dt.date(year, 1, 1)
+    if submitted_on.year > year:
+        return dt.date(year, 12, 31)
+    return submitted_on
+
+
 def _record_proposal_duty(proposal: Proposal) -> None:
-    date = timezone.localtime(proposal.submitted_at).date() if proposal.submitted_at else _today()
+    """The proposers' records at acceptance (or merger), dated by `duty_date`. In a year
+    whose scores are settled they go to the open year (`duty.services.record_duties`)."""
+    submitted = timezone.localtime(proposal.submitted_at).date() if proposal.submitted_at else None
+    opening = proposal.session.start_date if proposal.session_id else None
     _record_proposers_duty(
         proposal,
         first_kind=DutyKind.PROPOSAL_FIRST,
         cosigner_kind=DutyKind.PROPOSAL_COSIGNER,
-        date=date,
+        date=duty_date(proposal.year, submitted or _today(), opening),
     )
 
 
