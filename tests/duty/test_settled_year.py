@@ -77,7 +77,8 @@ def test_the_score_rules_of_a_settled_year_are_read_only(client):
     assert rule is not None and "rules-settled" not in page.content.decode()
     _round(org, Commendation.Status.PUBLISHED)
     page = client.get(url).content.decode()
-    assert "rules-settled" in page and "已公布" in page
+    assert "rules-settled" in page
+    assert "表彰名单已公布，该年度的计分规则已定格" in page and "已已" not in page
     assert (
         f'name="r{rule.pk}-points"' in page
         and "disabled" in page.split(f'name="r{rule.pk}-points"')[1].split(">")[0]

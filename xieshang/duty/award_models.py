@@ -65,6 +65,13 @@ class Commendation(Tracked):
     def editable(self) -> bool:
         return self.status in (self.Status.DRAFT, self.Status.RETURNED)
 
+    @property
+    def settled_reason(self) -> str:
+        """ "2026年度表彰名单已公布": why this round's year is closed (pages say it so)."""
+        from .policies import settled_reason
+
+        return settled_reason(self)
+
 
 class Award(models.Model):
     """One proposed (and, once the round is approved, commended) awardee. The name and unit
