@@ -61,6 +61,9 @@ ANSWER_POST = {
     "signed_by": "王局长",
     "contact_person": "赵经办",
     "contact_phone": "0571-12345678",
+    # These answers go with no contact with the proposers on record, confirmed on purpose
+    # (test_contact_deadline.py: without the confirmation the answer is refused).
+    "confirm_no_contact": True,
 }
 
 

@@ -30,8 +30,12 @@ def as_user(browser, live_server, username):
     return context, page
 
 
-def answer(page, category: str, text: str) -> None:
+def answer(page, category: str, text: str, *, confirm_no_contact: bool = False) -> None:
     form = page.locator("form[action$='/answer/']")
+    if confirm_no_contact:
+        # No contact recorded (in this round): the page warns, the clerk confirms on purpose.
+        expect(page.locator("#no-contact-warning")).to_be_visible()
+        form.get_by_label("本单位尚未与提案人联系，确认不经联系直接答复").check()
     form.get_by_label("办理结果分类").select_option(value=category)
     form.get_by_label("答复内容").fill(text)
     if not form.get_by_label("签发领导").input_value():
@@ -125,7 +129,8 @@ def test_a_joint_proposal_from_draft_to_published_answer(browser, live_server):
     ctx, page = as_user(browser, live_server, world.housing_clerk.username)
     page.goto(live_server.url + "/proposals/dept/")
     page.get_by_role("link", name=TITLE).first.click()
-    answer(page, "A", "已出台补贴办法：每部电梯补贴二十万元。")
+    expect(page.locator("#rehandle-order")).to_contain_text("请明确补贴标准后再次答复。")
+    answer(page, "A", "已出台补贴办法：每部电梯补贴二十万元。", confirm_no_contact=True)
     ctx.close()
 
     # 8. Now the proposer is satisfied.

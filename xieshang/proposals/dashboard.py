@@ -114,7 +114,8 @@ def proposal_cards(user) -> list[Card]:
         }
         if signs:
             waiting = handling.filter(
-                Exists(Answer.objects.filter(assignment=OuterRef("pk"), sent_at__isnull=True)),
+                # Not those sent back to the clerk (退回修改): they wait for the clerk.
+                Exists(Answer.objects.awaiting_sign_off().filter(assignment=OuterRef("pk"))),
                 department_id__in=signs,
             )
             card(

@@ -78,13 +78,22 @@ class AnswerForm(StyledForm, forms.Form):
     # The version of the waiting answer the form started from (0: none waited), so a save
     # over someone else's revision is refused (services.answer_submit). Missing counts as 0.
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # Only while no contact with the proposers is on record (`no_contact`): answering without
+    # one is confirmed on purpose (services.answer_submit).
+    confirm_no_contact = forms.BooleanField(
+        label=_("本单位尚未与提案人联系，确认不经联系直接答复"),
+        required=False,
+        help_text=_("办理记录将注明答复前未联系提案人。"),
+    )
 
-    def __init__(self, *args, categories: dict[str, str], **kwargs):
+    def __init__(self, *args, categories: dict[str, str], no_contact: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["category"].choices = [
             ("", "—"),
             *[(code, f"{code}　{label}") for code, label in categories.items()],
         ]
+        if not no_contact:
+            del self.fields["confirm_no_contact"]
 
 
 class SignOffForm(StyledForm, forms.Form):

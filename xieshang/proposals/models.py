@@ -257,6 +257,11 @@ class Assignment(ChoiceLabels):
     assigned_at = models.DateTimeField(default=timezone.now)
     return_reason = models.TextField(_("退回理由"), blank=True)
     round = models.PositiveSmallIntegerField(_("办理轮次"), default=1)
+    # 联系提案人时限: the day by which the department should have contacted the proposers,
+    # counted when the assignment opens (rules.CONTACT_DAYS working days after it, by
+    # core.calendar), as a follow-up task's due date is: a later change of the rule does not
+    # move it. None on assignments made before it was kept (the pages count it then).
+    contact_due = models.DateField(_("联系提案人期限"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("交办")
@@ -309,6 +314,11 @@ class AnswerQuerySet(models.QuerySet):
         department sees or counts (a clerk's answer waits for the leader's sign-off)."""
         return self.filter(sent_at__isnull=False)
 
+    def awaiting_sign_off(self):
+        """Answers waiting for the leader's sign-off (待签发): not sent, and not sent back to
+        the clerk for revision (退回修改: those wait for the clerk)."""
+        return self.filter(sent_at__isnull=True, sent_back_at__isnull=True)
+
 
 class Answer(ChoiceLabels):
     """答复函: the department's answer letter, signed off by its responsible leader."""
@@ -350,6 +360,19 @@ class Answer(ChoiceLabels):
     )
     # The uploader's file name, for the download; the stored name is random (core.uploads).
     record_scan_name = models.CharField(_("扫描件文件名"), max_length=255, blank=True)
+    # 退回修改: the leader did not sign the waiting answer and sent it back to the clerk with
+    # remarks. It waits for the clerk, not for the leader, until the clerk submits it again
+    # (which clears these); every send-back stays in the audit trail.
+    sent_back_at = models.DateTimeField(_("退回修改时间"), null=True, blank=True)
+    sent_back_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("退回修改人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    sent_back_note = models.TextField(_("修改意见"), blank=True)
     # Raised by every revision of a waiting answer (core.audit.save_versioned): a revision
     # or a sign-off made on a page showing an older text is refused, not applied.
     version = models.PositiveIntegerField(default=1, editable=False)

@@ -8,18 +8,19 @@ an assignment that does not exist. Every change goes through `proposals.services
 
 import datetime as dt
 import re
+from types import SimpleNamespace
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Case, Exists, IntegerField, OuterRef, Value, When
+from django.db.models import Case, Exists, IntegerField, OuterRef, Prefetch, Value, When
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from xieshang.core import calendar, files, pii
+from xieshang.core import files, pii
 from xieshang.core.audit import StaleEdit, TransitionError, history
 from xieshang.core.forms import add_service_errors
 from xieshang.core.params import paginate
@@ -41,8 +42,14 @@ from .forms_department import (
     SendBackForm,
     SignOffForm,
 )
-from .models import Answer, Assignment
-from .services.handling import lead_answered_on
+from .models import Answer, Assignment, Contact, Evaluation, Proposal
+from .services.handling import (
+    contact_due,
+    lead_answered_on,
+    rehandle_instruction,
+    return_refusal,
+    return_until,
+)
 
 PAGE_SIZE = 50
 A = Assignment.Status
@@ -58,8 +65,15 @@ def department_queue(user, *, state: str = "handling", today: dt.date | None = N
     qs = Assignment.objects.filter(department_id__in=depts).select_related(
         "proposal", "department", "task"
     )
-    waiting = Answer.objects.filter(assignment=OuterRef("pk"), sent_at__isnull=True)
-    qs = qs.annotate(waiting=Exists(waiting))
+    # 待签发 is what waits for the leader: an answer sent back waits for the clerk (退回修改).
+    waiting = Answer.objects.awaiting_sign_off().filter(assignment=OuterRef("pk"))
+    sent_back = Answer.objects.filter(
+        assignment=OuterRef("pk"), sent_at__isnull=True, sent_back_at__isnull=False
+    )
+    contacted = Contact.objects.filter(assignment=OuterRef("pk"))
+    qs = qs.annotate(
+        waiting=Exists(waiting), sent_back=Exists(sent_back), contacted=Exists(contacted)
+    )
     if state == "handling":
         qs = qs.filter(status=A.HANDLING)
     elif state == "sign_off":
@@ -75,12 +89,36 @@ def department_queue(user, *, state: str = "handling", today: dt.date | None = N
     ).order_by("overdue_rank", "task__due_date", "-assigned_at", "id")
 
 
+def _contact_deadlines(pairs) -> list:
+    """`contact` on each assignment of (`assignment`, contacted) `pairs`: the contact-by date
+    (联系提案人时限, `due_date`) while the answering department handles it and has no contact
+    on record, None otherwise (a co-handler gives its view to the lead department, which
+    contacts the proposers). Returns them, for `mark_time_left` (`days_left`, with the
+    page's other deadlines in one calendar read) and `{% time_left %}`."""
+    deadlines = []
+    for assignment, contacted in pairs:
+        assignment.contact = None
+        if assignment.status == A.HANDLING and assignment.role != Assignment.Role.CO:
+            if not contacted:
+                assignment.contact = SimpleNamespace(
+                    due_date=contact_due(assignment), status=A.HANDLING
+                )
+                deadlines.append(assignment.contact)
+    return deadlines
+
+
 def _annotate_time_left(rows, today: dt.date) -> None:
-    """`due_date`, `overdue` and `days_left` (in handling) on each row of the queue."""
+    """`due_date`, `overdue` and `days_left` (in handling) on each row of the queue, and the
+    contact-by date while no contact is on record (`_contact_deadlines`)."""
     for a in rows:
         a.due_date = a.task.due_date if a.task_id else None
         a.overdue = a.status == A.HANDLING and a.due_date is not None and a.due_date < today
-    followups_selectors.mark_time_left(rows, running=lambda a: a.status == A.HANDLING)
+    contacts = _contact_deadlines([(a, a.contacted) for a in rows])
+    followups_selectors.mark_time_left(
+        [*rows, *contacts],
+        running=lambda a: a.status == A.HANDLING,
+        due=lambda a: a.due_date,
+    )
 
 
 @login_required
@@ -163,14 +201,25 @@ def _answer_initial(request, assignment: Assignment, waiting: Answer | None) -> 
     }
 
 
+def shows_proposer_contacts(assignment: Assignment) -> bool:
+    """The proposers' phone numbers are for the department that handles the proposal: not
+    once it sent the proposal back, its part was withdrawn, or the proposal is closed."""
+    return assignment.status not in (A.RETURNED, A.WITHDRAWN) and (
+        assignment.proposal.status != Proposal.Status.CLOSED
+    )
+
+
 def _proposer_rows(request, assignment: Assignment) -> list:
     """The proposers with their phone numbers: the department must call them. Each page
-    view that shows the numbers is logged (个人信息保护法)."""
+    view that shows the numbers is logged (个人信息保护法). A department no longer handling
+    it (`shows_proposer_contacts`) gets the names only, and nothing is logged."""
     proposal = assignment.proposal
     members = []
     for member in services.proposers(proposal):
         if member.pk not in {m.pk for m in members}:
             members.append(member)
+    if not shows_proposer_contacts(assignment):
+        return [SimpleNamespace(name=m.name, employer=m.employer, phone="") for m in members]
     for member in members:
         if member.phone:
             pii.log_access(
@@ -192,12 +241,14 @@ def _answer_rows(
     it) or send a waiting one back with remarks, and, once signed off, upload the stamped
     scan (a refused form is shown again on its own answer, with what the user typed)."""
     may_sign_off = policies.can_sign_off(request.user, assignment)
-    answers = list(assignment.answers.select_related("signed_off_by"))
+    answers = list(assignment.answers.select_related("signed_off_by", "sent_back_by"))
     for ans in answers:
         ans.waiting = ans.sent_at is None
-        ans.may_sign_off = may_sign_off and ans.signed_off_at is None
+        # 退回修改: it waits for the clerk's revision, not for the leader's signature.
+        ans.sent_back = ans.waiting and ans.sent_back_at is not None
+        ans.may_sign_off = may_sign_off and ans.signed_off_at is None and not ans.sent_back
         ans.send_back_form = None
-        if ans.waiting and may_sign_off:
+        if ans.waiting and not ans.sent_back and may_sign_off:
             bound = send_back_form is not None and send_back_form.answer_pk == ans.pk
             ans.send_back_form = (
                 send_back_form
@@ -213,14 +264,53 @@ def _answer_rows(
     return answers
 
 
+def _previous_round(assignment: Assignment) -> dict | None:
+    """What a re-handling round works from (read-only): the proposal committee's 重新办理
+    order, this department's answers of the round before with the proposers' ratings and
+    comments, and the co-handlers' views of that round. None in the first round."""
+    if assignment.round <= 1:
+        return None
+    before = list(
+        assignment.proposal.assignments.filter(round=assignment.round - 1).select_related(
+            "department"
+        )
+    )
+    own = [
+        a.pk
+        for a in before
+        if a.department_id == assignment.department_id and a.role != Assignment.Role.CO
+    ]
+    answers = list(
+        Answer.objects.sent()
+        .filter(assignment_id__in=own)
+        .select_related("assignment__department")
+        .prefetch_related(
+            Prefetch(
+                "evaluations",
+                queryset=Evaluation.objects.select_related("member").order_by("created_at", "id"),
+            )
+        )
+        .order_by("sent_at", "id")
+    )
+    co_tasks = [a.task_id for a in before if a.role == Assignment.Role.CO and a.task_id]
+    co_views = list(
+        Feedback.objects.filter(task_id__in=co_tasks)
+        .select_related("task__department")
+        .order_by("created_at", "id")
+    )
+    return {
+        "round": assignment.round - 1,
+        "order": rehandle_instruction(assignment.proposal),
+        "answers": answers,
+        "co_views": co_views,
+    }
+
+
 def _render_handle(request, assignment: Assignment, **forms):
     proposal = assignment.proposal
     org = proposal.organisation
-    today = timezone.localdate()
     task = assignment.task
     assigned_on = timezone.localtime(assignment.assigned_at).date()
-    return_days = config.get(org, rules.RETURN_DAYS)
-    return_until = calendar.add_working_days(assigned_on, return_days)
     extension_cap = services.months_later(assigned_on, config.get(org, rules.MAX_EXTENSION_MONTHS))
     handling = assignment.status == A.HANDLING
     others = list(
@@ -252,13 +342,24 @@ def _render_handle(request, assignment: Assignment, **forms):
     )
     waiting = next((a for a in answers if a.waiting), None)
     may_sign_off = policies.can_sign_off(request.user, assignment)
+    contacts = list(assignment.contacts.select_related("recorded_by"))
+    followups_selectors.mark_time_left(
+        _contact_deadlines([(assignment, bool(contacts))]), running=lambda _d: True
+    )
+    # 申请退回 is offered in the first round only (`return_refusal`); once its days are
+    # over the page says until when it was open.
+    can_return = return_refusal(assignment) is None
+    first_round_handling = handling and assignment.round == 1
     context = {
         "assignment": assignment,
         "proposal": proposal,
         "task": task,
         "handling": handling,
         "proposers": _proposer_rows(request, assignment),
-        "contacts": assignment.contacts.select_related("recorded_by"),
+        "proposer_contacts": shows_proposer_contacts(assignment),
+        "contacts": contacts,
+        "contact": assignment.contact,
+        "previous": _previous_round(assignment),
         "others": others,
         "co_views": co_views,
         "own_feedback": own_feedback,
@@ -272,8 +373,9 @@ def _render_handle(request, assignment: Assignment, **forms):
         else [],
         "categories": categories,
         "extensions": list(task.extensions.all()) if task is not None else [],
-        "return_until": return_until,
-        "can_return": handling and today <= return_until,
+        "return_until": return_until(assignment) if assignment.round == 1 else None,
+        "can_return": can_return,
+        "return_closed": first_round_handling and not can_return,
         "extension_cap": extension_cap,
         "is_co": assignment.role == Assignment.Role.CO,
         # A co-handler still to send its view after the lead answered is told before it does.
@@ -282,7 +384,11 @@ def _render_handle(request, assignment: Assignment, **forms):
         "contact_form": forms.get("contact_form") or ContactForm(),
         "co_view_form": forms.get("co_view_form") or CoViewForm(),
         "answer_form": forms.get("answer_form")
-        or AnswerForm(categories=categories, initial=_answer_initial(request, assignment, waiting)),
+        or AnswerForm(
+            categories=categories,
+            no_contact=not contacts,
+            initial=_answer_initial(request, assignment, waiting),
+        ),
         "extension_form": forms.get("extension_form") or ExtensionForm(),
         "return_form": forms.get("return_form") or ReturnForm(),
         "sign_off_form": forms.get("sign_off_form"),
@@ -397,7 +503,9 @@ def co_view(request, pk: int):
 def answer(request, pk: int):
     assignment = _get_assignment(request, pk)
     categories = services.outcome_categories(assignment.proposal.organisation)
-    form = AnswerForm(request.POST, categories=categories)
+    form = AnswerForm(
+        request.POST, categories=categories, no_contact=not assignment.contacts.exists()
+    )
     if not form.is_valid():
         return _render_handle(request, assignment, answer_form=form)
     data = form.cleaned_data
@@ -422,6 +530,7 @@ def answer(request, pk: int):
             contact_phone=data["contact_phone"],
             doc_number=data["doc_number"],
             expected_version=data["version"] or 0,
+            confirm_no_contact=bool(data.get("confirm_no_contact")),
         ),
         success=submitted,
     )

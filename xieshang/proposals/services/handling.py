@@ -15,6 +15,7 @@ from xieshang.core import calendar
 from xieshang.core.audit import (
     StaleEdit,
     TransitionError,
+    history,
     lock,
     record_event,
     save_versioned,
@@ -33,33 +34,69 @@ from ..models import Answer, Assignment, Contact, Proposal
 from .common import S, _notify_proposers, _reviewers, _today, access_can, months_later
 
 
+def rehandle_instruction(proposal: Proposal):
+    """The proposal committee's latest 重新办理 order on `proposal` (its audit event: who,
+    when, and the instruction as its note), or None when it was never handled again."""
+    return history(proposal).filter(verb="proposal.rehandle").select_related("actor").first()
+
+
 def _open_assignment(
     proposal, department, role, actor, *, round_: int, start: dt.date, due: dt.date
 ) -> Assignment:
     kind = Task.Kind.CO_HANDLING if role == Assignment.Role.CO else Task.Kind.PROPOSAL
+    # 联系提案人时限, counted once as the assignment opens (a task's due date is too).
+    contact_due = calendar.add_working_days(
+        start, config.get(proposal.organisation, rules.CONTACT_DAYS)
+    )
     try:
         with transaction.atomic():
             assignment = Assignment.objects.create(
-                proposal=proposal, department=department, role=role, round=round_
+                proposal=proposal,
+                department=department,
+                role=role,
+                round=round_,
+                contact_due=contact_due,
             )
     except IntegrityError as exc:
         raise ValidationError(_("%(dept)s已承办该提案。") % {"dept": department.name}) from exc
+    title = f"{proposal.number}《{proposal.title}》"
+    if role == Assignment.Role.CO:
+        request = _("请向主办单位提出协办意见。")
+    else:
+        request = _("请联系提案人并书面答复。")
+    order = rehandle_instruction(proposal) if round_ > 1 else None
+    if round_ > 1:
+        # 重新办理: the task, its notice and the handling page say so, and why.
+        title = _("%(title)s（重新办理）") % {"title": title}
+        request = _(
+            "提案人对上一轮答复不满意。提案委员会重新办理要求：%(note)s\n"
+            "请重新联系提案人，针对其意见重新书面答复。"
+        ) % {"note": order.note if order is not None else ""}
     assignment.task = followups.task_open(
         organisation=proposal.organisation,
-        title=f"{proposal.number}《{proposal.title}》",
+        title=title,
         kind=kind,
         subject=proposal,
         department=department,
         start_date=start,
         due_date=due,
         actor=actor,
-        request=(
-            _("请向主办单位提出协办意见。")
-            if role == Assignment.Role.CO
-            else _("请联系提案人并书面答复。")
-        ),
+        request=request,
     )
     assignment.save(update_fields=["task"])
+    if round_ > 1:
+        notify(
+            followups.assignees(assignment.task),
+            title=_("提案重新办理：%(title)s") % {"title": proposal.title},
+            body=_(
+                "提案人对本单位上一轮答复不满意。提案委员会重新办理要求：%(note)s\n"
+                "请于%(due)s前重新答复；办理页面列有上一轮的答复、协办意见和提案人的评价。"
+            )
+            % {"note": order.note if order is not None else "", "due": chinese_date(due)},
+            url=reverse("proposals:dept_handle", args=[assignment.pk]),
+            dedupe_key=f"proposal:{proposal.pk}:rehandle:{assignment.pk}",
+            channels=("inbox", "email", "sms"),
+        )
     return assignment
 
 
@@ -141,10 +178,36 @@ def proposal_assign(
     return created
 
 
+def return_until(assignment: Assignment) -> dt.date:
+    """The last day the department may send the proposal back (rules.RETURN_DAYS working
+    days after the assignment)."""
+    limit = config.get(assignment.proposal.organisation, rules.RETURN_DAYS)
+    return calendar.add_working_days(timezone.localtime(assignment.assigned_at).date(), limit)
+
+
+def return_refusal(assignment: Assignment) -> str | None:
+    """Why the department may not send `assignment` back (申请退回), or None when it may:
+    only while it handles it, only in the first round (in a re-handling round it answered
+    the proposal before, so it is its job), and within rules.RETURN_DAYS working days. The
+    one rule, for `assignment_return` and for the page offering it."""
+    if assignment.status != Assignment.Status.HANDLING:
+        return _("该交办已处理，不能退回。")
+    if assignment.round > 1:
+        return _("重新办理的提案不能申请退回：本单位已在上一轮答复，请按提案委员会的要求重新办理。")
+    limit = config.get(assignment.proposal.organisation, rules.RETURN_DAYS)
+    assigned_on = timezone.localtime(assignment.assigned_at).date()
+    if calendar.working_days_between(assigned_on, _today()) > limit:
+        return _("已超过交办后%(n)s个工作日的退回时限，请与提案委员会联系。") % {"n": limit}
+    return None
+
+
 @transaction.atomic
 def assignment_return(*, assignment: Assignment, actor, reason: str) -> Assignment:
     """A department that is the wrong one sends the proposal back (it never forwards it),
-    within the configured working days of the assignment."""
+    within the configured working days of the assignment, in the first round only
+    (`return_refusal`). When no department handles the proposal any more in that round,
+    it goes back to the proposal committee to be assigned again (待交办): never left
+    办理中 with nobody handling it."""
     assignment = (
         Assignment.objects.select_for_update(of=("self",))
         .select_related("proposal__organisation", "task")
@@ -155,14 +218,11 @@ def assignment_return(*, assignment: Assignment, actor, reason: str) -> Assignme
         raise PermissionDenied
     if not reason.strip():
         raise ValidationError({"reason": _("请说明退回理由。")})
-    if assignment.status != Assignment.Status.HANDLING:
-        raise TransitionError(_("该交办已处理，不能退回。"))
-    limit = config.get(proposal.organisation, rules.RETURN_DAYS)
-    assigned_on = timezone.localtime(assignment.assigned_at).date()
-    if calendar.working_days_between(assigned_on, _today()) > limit:
-        raise ValidationError(
-            _("已超过交办后%(n)s个工作日的退回时限，请与提案委员会联系。") % {"n": limit}
-        )
+    refusal = return_refusal(assignment)
+    if refusal is not None:
+        if assignment.status != Assignment.Status.HANDLING or assignment.round > 1:
+            raise TransitionError(refusal)
+        raise ValidationError(refusal)
     assignment.status = Assignment.Status.RETURNED
     assignment.return_reason = reason
     assignment.save(update_fields=["status", "return_reason"])
@@ -181,11 +241,15 @@ def assignment_return(*, assignment: Assignment, actor, reason: str) -> Assignme
         note=reason,
         data={"department": assignment.department.name},
     )
-    live_answerers = proposal.assignments.filter(
-        status__in=[Assignment.Status.HANDLING, Assignment.Status.ANSWERED],
+    # Only a department still handling it in this round answers it: an answer of another
+    # split department already sent does not (`_send` moved the proposal on when the last
+    # one answered, and it is this one), nor one of an earlier round.
+    still_handling = proposal.assignments.filter(
+        status=Assignment.Status.HANDLING,
         role__in=[Assignment.Role.LEAD, Assignment.Role.SPLIT],
+        round=assignment.round,
     )
-    if assignment.role != Assignment.Role.CO and not live_answerers.exists():
+    if assignment.role != Assignment.Role.CO and not still_handling.exists():
         # No department answers any more: back to the proposal committee to reassign.
         withdrawn = _withdraw_co_handlers(proposal, assignment, actor)
         transition(
@@ -278,6 +342,18 @@ def contact_record(
         data={"way": way, "date": date.isoformat(), "department": assignment.department.name},
     )
     return contact
+
+
+def contact_due(assignment: Assignment) -> dt.date:
+    """联系提案人时限: the day by which the department should have contacted the proposers,
+    kept on the assignment as it opened (rules.CONTACT_DAYS working days after it); counted
+    now for an assignment made before it was kept."""
+    if assignment.contact_due is not None:
+        return assignment.contact_due
+    return calendar.add_working_days(
+        timezone.localtime(assignment.assigned_at).date(),
+        config.get(assignment.proposal.organisation, rules.CONTACT_DAYS),
+    )
 
 
 def lead_answered_on(assignment: Assignment) -> dt.date | None:
@@ -426,6 +502,7 @@ def answer_submit(
     contact_phone: str,
     doc_number: str = "",
     expected_version: int | None = None,
+    confirm_no_contact: bool | None = None,
 ) -> Answer:
     """答复: the answer letter with its outcome category. The department's responsible
     leader signs it off (签发) before it goes to the proposers: a clerk's answer waits for
@@ -436,7 +513,12 @@ def answer_submit(
 
     `expected_version` is the waiting answer's version the user's form started from (0: there
     was none): a waiting answer revised (or first written) by someone else meanwhile is not
-    overwritten, `StaleEdit` says so. None (a script) does not check."""
+    overwritten, `StaleEdit` says so. None (a script) does not check.
+
+    An answer written with no contact with the proposers on record (联系提案人, C4.6) is
+    taken only when the user confirms it (`confirm_no_contact`): the history says it went
+    without contact. None (a script) does not ask; it is recorded all the same.
+    docs/decisions.md says why it is not refused outright."""
     assignment = (
         Assignment.objects.select_for_update(of=("self",))
         .select_related("department", "proposal__organisation", "task")
@@ -464,6 +546,11 @@ def answer_submit(
             contact_phone = validate_phone(contact_phone)
         except ValidationError as exc:
             errors["contact_phone"] = exc.messages[0]
+    no_contact = not assignment.contacts.exists()
+    if no_contact and confirm_no_contact is False:
+        errors["confirm_no_contact"] = _(
+            "尚未记录与提案人的联系。请先联系提案人并记录；确需不经联系直接答复的，请勾选确认。"
+        )
     if errors:
         raise ValidationError(errors)
     fields = {
@@ -483,10 +570,20 @@ def answer_submit(
     for name, value in fields.items():
         setattr(answer, name, value)
     answer.answered_at = timezone.now()
+    # Submitted again after the leader sent it back: it waits for the sign-off once more (the
+    # remarks stay in the history).
+    after_send_back = answer.sent_back_at is not None
+    answer.sent_back_at, answer.sent_back_by, answer.sent_back_note = None, None, ""
+    sent_back_fields = ["sent_back_at", "sent_back_by", "sent_back_note"]
     if revised:
-        save_versioned(answer, expected_version=answer.version, fields=[*fields, "answered_at"])
+        save_versioned(
+            answer,
+            expected_version=answer.version,
+            fields=[*fields, "answered_at", *sent_back_fields],
+        )
     else:
         answer.save()
+    extra = {"no_contact": True} if no_contact else {}
     signers = sign_off_users(assignment.department)
     if policies.can_sign_off(actor, assignment) or not signers.exists():
         if policies.can_sign_off(actor, assignment):
@@ -499,14 +596,16 @@ def answer_submit(
                 note=answer.doc_number,
                 data={"department": assignment.department.name, "answer": answer.pk},
             )
-        _send(answer, assignment, proposal, actor)
+        _send(answer, assignment, proposal, actor, extra=extra)
         return answer
+    if after_send_back:
+        extra["after_send_back"] = True
     record_event(
         actor=actor,
         verb="proposal.answer_revise" if revised else "proposal.answer_draft",
         subject=proposal,
         note=f"{category} {categories.get(category, '')}",
-        data={"department": assignment.department.name, "category": category},
+        data={"department": assignment.department.name, "category": category, **extra},
     )
     notify(
         signers,
@@ -519,7 +618,9 @@ def answer_submit(
     return answer
 
 
-def _send(answer: Answer, assignment: Assignment, proposal: Proposal, actor) -> None:
+def _send(
+    answer: Answer, assignment: Assignment, proposal: Proposal, actor, *, extra: dict | None = None
+) -> None:
     """The answer goes to the proposers: the follow-up task gets its written feedback (the
     on-time measure counts this day), and when every answering department has sent its
     answer the proposal is answered and the proposers are asked to rate it."""
@@ -539,7 +640,7 @@ def _send(answer: Answer, assignment: Assignment, proposal: Proposal, actor) -> 
         verb="proposal.answer",
         subject=proposal,
         note=f"{category} {categories.get(category, '')}",
-        data={"department": assignment.department.name, "category": category},
+        data={"department": assignment.department.name, "category": category, **(extra or {})},
     )
     if category in config.get(proposal.organisation, rules.FOLLOW_UP_CATEGORIES):
         followups.task_open(
@@ -607,6 +708,8 @@ def answer_sign_off(*, answer: Answer, actor, expected_version: int | None = Non
         )
     if answer.sent_at is None and assignment.status != Assignment.Status.HANDLING:
         raise TransitionError(_("该提案已答复或已退回，这份答复不能再签发。"))
+    if answer.sent_at is None and answer.sent_back_at is not None:
+        raise TransitionError(_("该答复已退回经办人修改，待经办人重新提交后再签发。"))
     if (
         answer.sent_at is None
         and expected_version is not None
@@ -639,8 +742,9 @@ def answer_sign_off(*, answer: Answer, actor, expected_version: int | None = Non
 def answer_send_back(
     *, answer: Answer, actor, note: str, expected_version: int | None = None
 ) -> Answer:
-    """退回修改: the leader does not sign a waiting answer and tells the clerk why; the
-    answer keeps waiting, and the clerk revises it by submitting the answer form again.
+    """退回修改: the leader does not sign a waiting answer and tells the clerk why. The
+    answer then waits for the clerk (out of the leader's 待签发, the remarks on it), until
+    the clerk revises it by submitting the answer form again (`answer_submit`).
 
     `expected_version` is the version of the waiting answer the leader read, as for the
     sign-off: remarks on a text revised since are refused (`StaleEdit`, carrying the current
@@ -653,6 +757,8 @@ def answer_send_back(
         raise PermissionDenied
     if answer.sent_at is not None:
         raise TransitionError(_("该答复已送达提案人，不能退回修改。"))
+    if answer.sent_back_at is not None:
+        raise TransitionError(_("该答复已退回经办人修改，待经办人重新提交。"))
     note = (note or "").strip()
     if not note:
         raise ValidationError({"note": _("请写明修改意见。")})
@@ -664,6 +770,8 @@ def answer_send_back(
             ),
             current_version=answer.version,
         )
+    answer.sent_back_at, answer.sent_back_by, answer.sent_back_note = timezone.now(), actor, note
+    answer.save(update_fields=["sent_back_at", "sent_back_by", "sent_back_note"])
     record_event(
         actor=actor,
         verb="proposal.answer_send_back",
