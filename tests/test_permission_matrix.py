@@ -1114,6 +1114,23 @@ def test_the_matrix_can_see_a_leak(world):
 
 
 @pytest.mark.django_db
+def test_my_profile_shows_each_member_their_own_record_and_staff_none(world):
+    """我的信息 (members:me) has no object in its address: whose record it shows comes from
+    the login alone. Each member sees their own (contact data in the form), staff have none."""
+    from xieshang.members.models import Member
+
+    for principal in ("member", "b_member"):
+        own = Member.objects.get(user=world.users[principal])
+        response = client_for(world, principal).get("/members/me/")
+        html = response.content.decode()
+        assert response.status_code == 200, principal
+        assert own.name in html and own.organisation.name in html, principal
+        assert 'name="phone"' in html and f'value="{own.phone}"' in html, principal
+    for principal in ("office", "b_office", "b_dept", "secadmin"):
+        assert client_for(world, principal).get("/members/me/").status_code == 404, principal
+
+
+@pytest.mark.django_db
 def test_the_city_profile_has_ten_districts_around_the_demo_district(world):
     """`seed_demo --profile city`, which the matrix runs on: ten districts under the city,
     every node built through organisation_create (tree path set), city and district members."""

@@ -34,10 +34,10 @@ def test_the_statistics_page_charts_adoption_per_level(client, world):
     spec = json.loads(block.group(1))
     assert dict(zip(spec["labels"], spec["series"][0]["data"], strict=True)) == {
         "报送": 2,
-        "采用编发": 1,
+        "录用编发": 1,
         "区级采用": 0,
         "市级采用": 1,
         "省级采用": 0,
         "全国采用": 0,
     }
-    assert "报送社情民意信息2篇，采用编发1篇，获领导批示0篇。" in html
+    assert "报送社情民意信息2篇，录用编发1篇，获领导批示0篇。" in html

@@ -72,7 +72,7 @@ def test_it_returns_and_rejects_with_a_reason_told_to_the_author(world):
     titles = list(
         Notification.objects.filter(recipient=member.user).values_list("title", flat=True)
     )
-    assert any("退回修改" in t for t in titles) and any("不予采用" in t for t in titles)
+    assert any("退回修改" in t for t in titles) and any("不予录用" in t for t in titles)
     with pytest.raises(TransitionError):
         services.opinion_accept(opinion=first, actor=world["office"])
     assert duty_kinds(member) == []

@@ -294,7 +294,7 @@ def test_statistics_count_per_member_and_export_to_excel(client, world):
     response = client.get(f"/opinions/stats/?year={year}&format=xlsx")
     sheet = load_workbook(BytesIO(response.content)).worksheets[0]
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0][:4] == ("委员", "界别", "报送", "采用编发")
+    assert rows[0][:4] == ("委员", "界别", "报送", "录用编发")
     assert rows[1][0] == "张委员"
     assert rows[1][2:5] == (2, 1, 1)
 

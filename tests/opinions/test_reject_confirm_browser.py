@@ -1,5 +1,5 @@
-"""不予采用 cannot be undone: in the browser the page asks first, and only that button of
-the review form asks (采用 and 退回修改 go straight through)."""
+"""不予录用 cannot be undone: in the browser the page asks first, and only that button of
+the review form asks (录用 and 退回修改 go straight through)."""
 
 import pytest
 
@@ -24,14 +24,14 @@ def test_the_page_asks_before_rejecting_an_item(page, world):
 
     page.once("dialog", dismiss)
     page.get_by_label("意见").fill("不属于社情民意范畴")
-    page.get_by_role("button", name="不予采用").click()
+    page.get_by_role("button", name="不予录用").click()
     page.wait_for_timeout(300)
-    assert asked and "不予采用这篇信息" in asked[0]
+    assert asked and "不予录用这篇信息" in asked[0]
     opinion.refresh_from_db()
     assert opinion.status == S.SUBMITTED  # cancelled: nothing sent
 
     page.once("dialog", lambda dialog: dialog.accept())
-    page.get_by_role("button", name="不予采用").click()
+    page.get_by_role("button", name="不予录用").click()
     page.wait_for_load_state()
     page.wait_for_timeout(300)
     opinion.refresh_from_db()

@@ -100,10 +100,10 @@ EXPECTED = [
     ("其中：界别报送", 0, 0.0),
     ("其中：专门委员会报送", 0, 0.0),
     ("其中：机关工作人员报送", 0, 0.0),
-    ("采用编发", 4, 66.7),
+    ("录用编发", 4, 66.7),
     ("已编入期刊", 4, 66.7),
     ("编发期刊（期）", 3, None),
-    ("不予采用", 1, 16.7),
+    ("不予录用", 1, 16.7),
     ("尚在审核", 1, 16.7),
     ("报送上级政协", 1, 16.7),
     ("报送党委", 1, 16.7),
@@ -197,7 +197,7 @@ def test_the_page_and_the_pdf_say_the_same_numbers(world, known, client):
     text = re.sub(r"\s+", "", "".join(p.extract_text() for p in reader.pages))
     assert f"{known}年度社情民意信息工作情况" in text
     assert "共收到社情民意信息6篇，其中委员报送5篇，党派团体报送1篇。" in text
-    assert "采用编发4篇，采用编发率66.7%；全年编发《社情民意》3期，编入期刊4篇。" in text
+    assert "录用编发4篇，录用编发率66.7%；全年编发《社情民意》3期，编入期刊4篇。" in text
     assert "获领导批示1篇、2件次，交办落实任务2项，已书面反馈1项" in text
     for item, n, share in EXPECTED:
         assert f"{item}{n}{'—' if share is None else share}" in text
@@ -218,7 +218,7 @@ def test_the_statistics_chart_and_the_big_screen_show_the_summarys_numbers(world
     spec = json.loads(block.group(1))
     assert dict(zip(spec["labels"], spec["series"][0]["data"], strict=True)) == {
         "报送": s.received,
-        "采用编发": s.accepted,
+        "录用编发": s.accepted,
         "区级采用": 2,
         "市级采用": 2,
         "省级采用": 1,
@@ -227,7 +227,7 @@ def test_the_statistics_chart_and_the_big_screen_show_the_summarys_numbers(world
     # The co-authored item is one item on the chart, not one per author.
     assert s.received == 6
     panel = screen_panel(world["office"], world["district"], known)
-    assert dict(panel.figures) == {"报送": 6, "采用编发": 4, "获批示": 1}
+    assert dict(panel.figures) == {"报送": 6, "录用编发": 4, "获批示": 1}
 
 
 def test_the_office_and_leaders_read_it_others_get_403(world, known, client):

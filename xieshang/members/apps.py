@@ -24,6 +24,7 @@ class MembersConfig(AppConfig):
                 "member.import_queued": _("提交委员导入文件"),
                 "member.import_rejected": _("委员导入文件有误未导入"),
                 "member.update": _("修改委员信息"),
+                "member.self_update": _("委员修改本人联系方式"),
                 "membership.resign": _("辞去委员"),
                 "membership.revoke": _("撤销委员资格"),
                 "membership.term_end": _("委员届满"),

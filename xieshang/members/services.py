@@ -5,7 +5,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,7 +21,8 @@ from xieshang.core.audit import (
     transition,
 )
 from xieshang.core.db import analyze
-from xieshang.orgs.models import Organisation, Term
+from xieshang.core.notifications import notify
+from xieshang.orgs.models import Organisation, Role, RoleAssignment, Term
 
 from .exits import pending_exits
 from .models import Category, Member, Membership, MembershipCategory
@@ -161,6 +164,69 @@ def member_update(
         data={"changed": changed_fields(before, after), "term": term.pk},
     )
     return member
+
+
+# --- The member's own contact data (我的信息) -------------------------------------------------
+
+# What a member keeps up to date themselves; the rest of the record is the office's.
+CONTACT_FIELDS = ("phone", "email", "address", "employer")
+
+
+@transaction.atomic
+def member_update_contact(
+    *, member: Member, expected_version: int, data: dict[str, str], actor
+) -> dict[str, list[str]]:
+    """A member's edit of their own contact data. It takes effect at once (docs/decisions.md):
+    `member.self_update` is audited with each field from → to (phone and address masked) and
+    the office of the member's committee is told what changed. Raises StaleEdit (nothing
+    written) when the record was saved after the member loaded it; returns the changes
+    ({} when nothing changed, and then nothing is written)."""
+    if getattr(actor, "pk", None) is None or member.user_id != actor.pk:
+        raise PermissionDenied
+    before = {name: getattr(member, name) or "" for name in CONTACT_FIELDS}
+    after = {name: (data.get(name) or "").strip() for name in CONTACT_FIELDS}
+    if before == after:
+        return {}
+    for name in CONTACT_FIELDS:
+        setattr(member, name, after[name])
+    member.updated_at = timezone.now()
+    save_versioned(
+        member, expected_version=expected_version, fields=[*CONTACT_FIELDS, "updated_at"]
+    )
+
+    # Compared as stored (two numbers can look alike once masked), written masked.
+    changed = {
+        name: [_shown(name, before[name]), _shown(name, after[name])]
+        for name in CONTACT_FIELDS
+        if before[name] != after[name]
+    }
+    record_event(actor=actor, verb="member.self_update", subject=member, data={"changed": changed})
+    _tell_office(member, changed)
+    return changed
+
+
+def _shown(name: str, value: str) -> str:
+    return pii.masked(name, value) if name in PII_FIELDS else value
+
+
+def _tell_office(member: Member, changed: dict[str, list[str]]) -> None:
+    office = [
+        ra.user
+        for ra in RoleAssignment.objects.filter(
+            organisation_id=member.organisation_id, role=Role.OFFICE, user__is_active=True
+        ).select_related("user")
+    ]
+    lines = [
+        _("%(label)s：%(old)s → %(new)s")
+        % {"label": Member._meta.get_field(name).verbose_name, "old": old or "—", "new": new or "—"}
+        for name, (old, new) in changed.items()
+    ]
+    notify(
+        office,
+        title=_("委员%(name)s修改了本人联系方式") % {"name": member.name},
+        body=_("；").join(lines),
+        url=reverse("members:detail", args=[member.pk]),
+    )
 
 
 # --- Exits (C5.10): the seat changes state, the member and the history stay ----------------

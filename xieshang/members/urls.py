@@ -1,10 +1,11 @@
 from django.urls import path
 
-from . import views, views_people
+from . import views, views_people, views_profile
 
 app_name = "members"
 urlpatterns = [
     path("", views.member_list, name="list"),
+    path("me/", views_profile.my_profile, name="me"),
     path("export/", views.member_export, name="export"),
     path("new/", views.member_create, name="create"),
     path("import/", views.member_import, name="import"),

@@ -17,7 +17,7 @@ def adoption_chart(s: Summary) -> dict:
         _("社情民意信息采用情况"),
         [
             _("报送"),
-            _("采用编发"),
+            _("录用编发"),
             *[_("%(level)s采用") % {"level": row.label} for row in s.levels],
         ],
         [
@@ -27,7 +27,7 @@ def adoption_chart(s: Summary) -> dict:
             }
         ],
         unit=_("篇"),
-        summary=_("报送社情民意信息%(s)s篇，采用编发%(a)s篇，获领导批示%(i)s篇。")
+        summary=_("报送社情民意信息%(s)s篇，录用编发%(a)s篇，获领导批示%(i)s篇。")
         % {"s": s.received, "a": s.accepted, "i": s.instructed},
     )
 
@@ -40,7 +40,7 @@ def screen_panel(user, organisation, year: int):
         title=_("社情民意"),
         figures=[
             (_("报送"), s.received),
-            (_("采用编发"), s.accepted),
+            (_("录用编发"), s.accepted),
             (_("获批示"), s.instructed),
         ],
         charts=[adoption_chart(s)] if s.received else [],

@@ -10,6 +10,8 @@ from . import rules
 from .models import Adoption, AdoptionLevel, Opinion
 
 TEXTAREA = {"class": "form-control", "rows": 5}
+# The parts of the body that count against the length limit (opinions.max_chars).
+BODY_PARTS = ("facts", "analysis", "suggestions")
 
 
 class OpinionForm(forms.ModelForm):
@@ -33,6 +35,10 @@ class OpinionForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.organisation = organisation
         self.limit = config.get(organisation, rules.MAX_CHARS)
+        # The three parts count against the limit together: the page counts them as they are
+        # typed (static/xs/proposals.js, the proposal form's counter).
+        for name in BODY_PARTS:
+            self.fields[name].widget.attrs["data-body-part"] = "1"
         self.fields["suggestions"].help_text = _(
             "一事一报：基本情况、问题分析和意见建议合计不超过%(n)s字。"
         ) % {"n": self.limit}
@@ -42,7 +48,7 @@ class OpinionForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        length = sum(len(data.get(name) or "") for name in ("facts", "analysis", "suggestions"))
+        length = sum(len(data.get(name) or "") for name in BODY_PARTS)
         if length > self.limit:
             raise ValidationError(
                 _("正文共%(n)s字，超过%(limit)s字的上限，请精简为一事一报。")

@@ -64,8 +64,8 @@ class Opinion(Tracked):
         DRAFT = "draft", _("草稿")
         SUBMITTED = "submitted", _("待审核")
         RETURNED = "returned", _("退回修改")
-        REJECTED = "rejected", _("不予采用")
-        ACCEPTED = "accepted", _("已采用待编发")
+        REJECTED = "rejected", _("不予录用")
+        ACCEPTED = "accepted", _("已录用待编发")
         PUBLISHED = "published", _("已编发")
         REPORTED = "reported", _("已报送")
 
@@ -97,7 +97,7 @@ class Opinion(Tracked):
     )
     review_note = models.TextField(_("审核意见"), blank=True)
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
-    accepted_at = models.DateTimeField(_("采用时间"), null=True, blank=True)
+    accepted_at = models.DateTimeField(_("录用时间"), null=True, blank=True)
     issue = models.ForeignKey(
         Issue,
         verbose_name=_("刊发期号"),

@@ -74,7 +74,7 @@ def upward_queue(user) -> QuerySet:
 
 
 def statistics(user, *, year: int) -> list[dict]:
-    """Per member: submitted, accepted (采用/编发), adopted per level, instructed, with the
+    """Per member: submitted, accepted (录用/编发), adopted per level, instructed, with the
     member's sector. Counted in the database: one query whatever the number of members."""
     in_scope = access.org_filter(user, "opinions.view", "opinions__organisation")
     base = in_scope & Q(opinions__year=year) & ~Q(opinions__status=Opinion.Status.DRAFT)

@@ -242,15 +242,16 @@ def opinion_return(*, opinion: Opinion, actor, note: str) -> Opinion:
 def opinion_reject(*, opinion: Opinion, actor, reason: str) -> Opinion:
     opinion = lock(Opinion, opinion.pk)
     if not reason.strip():
-        raise ValidationError(_("请说明不予采用的理由。"))
+        raise ValidationError(_("请说明不予录用的理由。"))
     _review(opinion, actor, S.REJECTED, "opinion.reject", reason)
-    _tell_authors(opinion, _("社情民意信息不予采用：%(title)s"), reason, "rejected")
+    _tell_authors(opinion, _("社情民意信息不予录用：%(title)s"), reason, "rejected")
     return opinion
 
 
 @transaction.atomic
 def opinion_accept(*, opinion: Opinion, actor, note: str = "") -> Opinion:
-    """采用: the item will be published; each author's duty file counts it."""
+    """录用: the office accepts the item for its bulletin (编发); each author's duty file counts
+    it. Not 采用, which is a level taking the item up (`adoption_record`)."""
     opinion = lock(Opinion, opinion.pk)
     opinion.accepted_at = timezone.now()
     _review(opinion, actor, S.ACCEPTED, "opinion.accept", note, extra=["accepted_at"])
@@ -263,7 +264,7 @@ def opinion_accept(*, opinion: Opinion, actor, note: str = "") -> Opinion:
             source=opinion,
             actor=actor,
         )
-    _tell_authors(opinion, _("社情民意信息已采用：%(title)s"), note, "accepted")
+    _tell_authors(opinion, _("社情民意信息已录用：%(title)s"), note, "accepted")
     return opinion
 
 

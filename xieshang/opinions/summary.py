@@ -57,7 +57,7 @@ class Contributor:
     pk: int
     name: str
     adopted: int  # items adopted at some level
-    accepted: int  # items accepted for publication (采用编发)
+    accepted: int  # items accepted for publication (录用编发)
 
 
 @dataclass
@@ -88,7 +88,7 @@ class Summary:
 
     @property
     def accepted_rate(self) -> float | None:
-        """采用编发率: items accepted for publication over items received."""
+        """录用编发率: items accepted for publication over items received."""
         return rate(self.accepted, self.received)
 
     @property
@@ -105,10 +105,10 @@ class Summary:
         for _value, label, n in self.by_source:
             rows.append((_("其中：%(source)s报送") % {"source": label}, n, rate(n, self.received)))
         rows += [
-            (_("采用编发"), self.accepted, self.accepted_rate),
+            (_("录用编发"), self.accepted, self.accepted_rate),
             (_("已编入期刊"), self.published, rate(self.published, self.received)),
             (_("编发期刊（期）"), self.issues, None),
-            (_("不予采用"), self.rejected, rate(self.rejected, self.received)),
+            (_("不予录用"), self.rejected, rate(self.rejected, self.received)),
             (_("尚在审核"), self.pending, rate(self.pending, self.received)),
             (_("报送上级政协"), self.reported_up, rate(self.reported_up, self.received)),
             (_("报送党委"), self.reported_party, rate(self.reported_party, self.received)),

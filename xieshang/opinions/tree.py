@@ -1,5 +1,5 @@
 """The 社情民意 column group of the roll-up page (core.tree, C2.9): items submitted and
-adopted (采用编发, as the yearly summary counts them: the same aggregates), per child subtree
+accepted (录用编发, as the yearly summary counts them: the same aggregates), per child subtree
 in one query."""
 
 from django.utils.translation import gettext as _
@@ -23,7 +23,7 @@ def tree_columns(user, organisation, children, year: int):
     )
     return tree.Group(
         title=_("社情民意"),
-        columns=[_("报送"), _("采用")],
+        columns=[_("报送"), _("录用")],
         values={k: [v["submitted"], v["adopted"]] for k, v in found.items()},
         order=30,
     )

@@ -28,7 +28,7 @@ STATES = [
     (S.PUBLISHED.value, gettext_lazy("已编发")),
     (S.REPORTED.value, gettext_lazy("已报送")),
     (S.RETURNED.value, gettext_lazy("退回修改")),
-    (S.REJECTED.value, gettext_lazy("不予采用")),
+    (S.REJECTED.value, gettext_lazy("不予录用")),
 ]
 
 
@@ -216,7 +216,7 @@ def decide(request, pk: int, action: str):
         ),
         "accept": (
             lambda: services.opinion_accept(opinion=opinion, actor=user, note=note),
-            _("已采用。"),
+            _("已录用。"),
         ),
         "return": (
             lambda: services.opinion_return(opinion=opinion, actor=user, note=note),
@@ -224,7 +224,7 @@ def decide(request, pk: int, action: str):
         ),
         "reject": (
             lambda: services.opinion_reject(opinion=opinion, actor=user, reason=note),
-            _("已作不予采用处理。"),
+            _("已作不予录用处理。"),
         ),
     }
     if action == "delete":
@@ -448,7 +448,7 @@ def stats(request):
 def _stats_xlsx(rows, levels, year: int) -> HttpResponse:
     from xieshang.core.excel import Book, append_row, xlsx_response
 
-    header = [_("委员"), _("界别"), _("报送"), _("采用编发")]
+    header = [_("委员"), _("界别"), _("报送"), _("录用编发")]
     header += [_("%(level)s采用") % {"level": label} for _v, label in levels]
     header.append(_("获批示"))
     book = Book()
