@@ -1,5 +1,6 @@
 """Home-page cards of the duty file."""
 
+from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,7 +20,9 @@ def duty_cards(user) -> list[Card]:
         cards.append(
             Card(
                 _("我的履职档案"),
-                _("本年度得分 %(s)s（%(g)s）") % {"s": f"{score.total:g}", "g": score.grade},
+                # As the duty file writes it (|floatformat:"-2"): 172, 172.50; never 172.00.
+                _("本年度得分 %(s)s（%(g)s）")
+                % {"s": floatformat(score.total, "-2"), "g": score.grade},
                 reverse("duty:my_file"),
                 order=30,
             )
