@@ -1,11 +1,12 @@
-"""The attendance report as an Excel workbook: members by sitting, leaders, sectors."""
+"""The attendance report of a meeting as an Excel workbook (members by sitting, leaders,
+sectors), and the year's attendance figures (members, sectors, leaders) as another."""
 
 from django.utils.translation import gettext as _
 
-from xieshang.core.excel import Book, append_row
+from xieshang.core.excel import Book, Percent, append_row
 
 from .models import Meeting
-from .selectors import Grid
+from .selectors import Grid, MemberFigure
 
 
 def attendance_workbook(grid: Grid) -> bytes:
@@ -48,4 +49,46 @@ def attendance_workbook(grid: Grid) -> bytes:
             sectors,
             [fig.name, fig.invited, fig.present, fig.late, fig.excused, missing, fig.rate],
         )
+    return book.to_bytes()
+
+
+def figures_workbook(
+    members: list[MemberFigure], sectors: dict[str, dict[str, int]], leaders: list[MemberFigure]
+) -> bytes:
+    """The year's attendance as /meetings/attendance/ shows it: one sheet per table."""
+    book = Book()
+    ws = book.sheet(
+        _("委员"),
+        [_("姓名"), _("界别"), _("应到"), _("出席"), _("迟到"), _("请假"), _("缺席"), _("出勤率")],
+        min_width=0,
+    )
+    for f in members:
+        share = f.share
+        append_row(
+            ws,
+            [
+                f.name,
+                f.sector,
+                f.invited,
+                f.present,
+                f.late,
+                f.excused,
+                f.absent,
+                Percent(share) if share is not None else "—",
+            ],
+        )
+    ws = book.sheet(
+        _("分界别"),
+        [_("界别"), _("应到人次"), _("出席"), _("迟到"), _("请假"), _("缺席")],
+        min_width=0,
+    )
+    for name, s in sectors.items():
+        append_row(ws, [name, s["invited"], s["present"], s["late"], s["excused"], s["absent"]])
+    ws = book.sheet(
+        _("领导出席（单列）"),
+        [_("姓名"), _("职务"), _("邀请"), _("出席"), _("请假"), _("缺席")],
+        min_width=0,
+    )
+    for f in leaders:
+        append_row(ws, [f.name, f.sector, f.invited, f.present + f.late, f.excused, f.absent])
     return book.to_bytes()

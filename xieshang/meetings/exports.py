@@ -1,21 +1,43 @@
-"""Leave requests as Excel (core.exports): the approver's queue of /meetings/leave/, pending
-or decided as the tab shows."""
+"""Leave requests as Excel (core.exports): the rows of /meetings/leave/ as the tab shows
+them: the approver's queue, pending or decided, or (the office's tab) every leave request of
+the year's meetings in the user's scope."""
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from xieshang.core import exports
+from xieshang.core import access, exports
+from xieshang.core.params import year_param
 
 from . import selectors
 from .models import LeaveRequest
 
+ALL = "all"
+
+
+def sees_all_leave(user) -> bool:
+    """Whether the leave page offers the tab of every leave request of the meetings in the
+    user's scope (the office's record of the year, whoever decided): `meetings.view`."""
+    return access.can(user, "meetings.view")
+
 
 def leave_state(request) -> str:
-    return "done" if request.GET.get("state") == "done" else "pending"
+    state = request.GET.get("state")
+    if state == ALL and sees_all_leave(request.user):
+        return ALL
+    return "done" if state == "done" else "pending"
+
+
+def leave_year(request) -> int:
+    """The year of the meetings the "all" tab lists: the current one unless asked."""
+    return year_param(request, default=timezone.localdate().year)
 
 
 def leave_rows(request):
-    return selectors.leave_queue(request.user, state=leave_state(request))
+    state = leave_state(request)
+    if state == ALL:
+        return selectors.leave_of_meetings(request.user, year=leave_year(request))
+    return selectors.leave_queue(request.user, state=state)
 
 
 def _cells(leave: LeaveRequest) -> list:

@@ -333,6 +333,21 @@ def leave_queue(user, *, state: str = "pending") -> QuerySet:
     )
 
 
+def leave_of_meetings(user, *, year: int) -> QuerySet:
+    """Every leave request of the meetings of `year` in the user's `meetings.view` scope,
+    whoever decides it and whatever its state: the office's record of the year (the queue
+    holds only what the user decides). In meeting order, the invitees in official order."""
+    return (
+        LeaveRequest.objects.filter(
+            access.org_filter(user, "meetings.view", field="meeting__organisation"),
+            meeting__start__year=year,
+        )
+        .select_related("meeting", "invitation", "invitation__sector", "decided_by")
+        .prefetch_related("sittings")
+        .order_by("meeting__start", "meeting_id", "invitation__sort_key", "submitted_at", "id")
+    )
+
+
 def my_leave(member) -> QuerySet:
     return (
         LeaveRequest.objects.filter(invitation__member=member)
@@ -354,27 +369,90 @@ class MemberFigure:
     absent: int
 
     @property
-    def rate(self) -> str:
+    def share(self) -> float | None:
+        """Attended (present or late) out of the meetings counted; None if none was."""
         counted = self.present + self.late + self.excused + self.absent
-        return f"{(self.present + self.late) * 100 / counted:.1f}%" if counted else "—"
+        return (self.present + self.late) / counted if counted else None
+
+    @property
+    def rate(self) -> str:
+        share = self.share
+        return f"{share * 100:.1f}%" if share is not None else "—"
+
+
+def _closed_in_year(user, year: int, prefix: str = "") -> Q:
+    """Invitations (at `prefix`) to the closed meetings of `year` in the user's scope."""
+    return Q(
+        access.org_filter(user, "meetings.view", field=f"{prefix}meeting__organisation"),
+        **{
+            f"{prefix}meeting__status": Meeting.Status.CLOSED,
+            f"{prefix}meeting__start__year": year,
+        },
+    )
+
+
+def member_figures(user, *, year: int) -> QuerySet:
+    """The members invited to the closed meetings of `year` in the user's scope, one row per
+    person whatever their invitations say (the sector is stored on each one and a member
+    invited by role once had none), annotated with their counts and `sector_name`: the
+    sector of their latest invitation that has one. In official order; one query."""
+    from xieshang.members.models import Member
+
+    rel = "meeting_invitations__"
+    latest_sector = (
+        Invitation.objects.filter(
+            _closed_in_year(user, year),
+            member=OuterRef("pk"),
+            category=Invitation.Category.MEMBER,
+            sector__isnull=False,
+        )
+        .order_by("-meeting__start", "-pk")
+        .values("sector__name")[:1]
+    )
+    # One filter() and then the counts: they count the invitations it kept (one join).
+    return (
+        Member.objects.filter(
+            _closed_in_year(user, year, rel),
+            **{f"{rel}category": Invitation.Category.MEMBER},
+        )
+        .annotate(
+            invited=Count(
+                rel + "id", filter=~Q(**{rel + "outcome": Invitation.Outcome.NOT_EXPECTED})
+            ),
+            present=Count(rel + "id", filter=Q(**{rel + "outcome": Invitation.Outcome.PRESENT})),
+            late=Count(rel + "id", filter=Q(**{rel + "outcome": Invitation.Outcome.LATE})),
+            excused=Count(rel + "id", filter=Q(**{rel + "outcome": Invitation.Outcome.EXCUSED})),
+            absent=Count(rel + "id", filter=Q(**{rel + "outcome": Invitation.Outcome.ABSENT})),
+            sector_name=Subquery(latest_sector),
+        )
+        .order_by("stroke_key", "pk")
+    )
+
+
+def figure_of(member) -> "MemberFigure":
+    """A row of `member_figures` as the page and the export show it."""
+    return MemberFigure(
+        member_id=member.pk,
+        name=member.name,
+        sector=member.sector_name or "",
+        invited=member.invited,
+        present=member.present,
+        late=member.late,
+        excused=member.excused,
+        absent=member.absent,
+    )
 
 
 def attendance_figures(user, *, year: int, leaders: bool = False) -> list[MemberFigure]:
-    """Per member (or per leader) over the closed meetings of `year` in the user's scope:
-    one aggregate query."""
-    qs = Invitation.objects.filter(
-        access.org_filter(user, "meetings.view", field="meeting__organisation"),
-        meeting__status=Meeting.Status.CLOSED,
-        meeting__start__year=year,
-    )
-    if leaders:
-        qs = qs.exclude(category=Invitation.Category.MEMBER)
-        key = ("name", "title")
-    else:
-        qs = qs.filter(category=Invitation.Category.MEMBER)
-        key = ("member_id", "name", "sector__name")
+    """Per member (one row per person, `member_figures`) or per leader (by name and title)
+    over the closed meetings of `year` in the user's scope: one aggregate query."""
+    if not leaders:
+        return [figure_of(m) for m in member_figures(user, year=year)]
+    key = ("name", "title")
     rows = (
-        qs.values(*key)
+        Invitation.objects.filter(_closed_in_year(user, year))
+        .exclude(category=Invitation.Category.MEMBER)
+        .values(*key)
         .annotate(
             invited=Count("id", filter=~Q(outcome=Invitation.Outcome.NOT_EXPECTED)),
             present=Count("id", filter=Q(outcome=Invitation.Outcome.PRESENT)),
@@ -385,21 +463,32 @@ def attendance_figures(user, *, year: int, leaders: bool = False) -> list[Member
         .annotate(order_key=Min("sort_key"))
         .order_by("order_key", *key)
     )
-    result = []
-    for r in rows:
-        result.append(
-            MemberFigure(
-                member_id=r.get("member_id") or 0,
-                name=r["name"],
-                sector=r.get("sector__name") or r.get("title") or "",
-                invited=r["invited"],
-                present=r["present"],
-                late=r["late"],
-                excused=r["excused"],
-                absent=r["absent"],
-            )
+    return [
+        MemberFigure(
+            member_id=0,
+            name=r["name"],
+            sector=r["title"] or "",
+            invited=r["invited"],
+            present=r["present"],
+            late=r["late"],
+            excused=r["excused"],
+            absent=r["absent"],
         )
-    return result
+        for r in rows
+    ]
+
+
+def sector_figures(members: list[MemberFigure]) -> dict[str, dict[str, int]]:
+    """The per-member figures added up by sector ("—" for a member whose invitations name
+    none), in the order the members come."""
+    sectors: dict[str, dict[str, int]] = {}
+    for f in members:
+        s = sectors.setdefault(
+            f.sector or "—", {"invited": 0, "present": 0, "late": 0, "excused": 0, "absent": 0}
+        )
+        for key in s:
+            s[key] += getattr(f, key)
+    return sectors
 
 
 def upcoming_for_member(member, *, today: dt.date | None = None) -> QuerySet:

@@ -37,6 +37,7 @@ urlpatterns = [
     path("calendar/reset/", views_attendance.calendar_reset, name="calendar_reset"),
     path("calendar/<str:token>.ics", views_attendance.feed, name="feed"),
     path("attendance/", views_more.figures, name="figures"),
+    path("attendance/export.xlsx", views_more.figures_xlsx, name="figures_export"),
     path("briefings/", views_more.briefings, name="briefings"),
     path("briefings/new/", views_more.briefing_new, name="briefing_new"),
     path("briefings/<int:pk>/", views_more.briefing, name="briefing"),

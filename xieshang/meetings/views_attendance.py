@@ -228,6 +228,7 @@ def _leave_queue_page(request, *, refused=None, refused_form=None):
     colleague or withdrawn meanwhile, say): its row comes first, with the reason and the
     审批意见 that was typed, whatever its state now; the page answers 400."""
     state = exports.leave_state(request)
+    year = exports.leave_year(request) if state == exports.ALL else None
     page = paginate(request, exports.leave_rows(request), 50)
     rows = refused_first(page.object_list, refused)
     chair_orgs = list(cppcc_organisations(request.user, "meetings.leave_approve"))
@@ -247,6 +248,8 @@ def _leave_queue_page(request, *, refused=None, refused_form=None):
             "page": page,
             "rows": rows,
             "state": state,
+            "year": year,
+            "sees_all": exports.sees_all_leave(request.user),
             "decision_form": DecisionForm(),
             "refused": refused,
             "refused_form": refused_form,

@@ -13,9 +13,11 @@ from django.views.decorators.http import require_POST
 
 from xieshang.core import access
 from xieshang.core.audit import TransitionError
+from xieshang.core.excel import xlsx_response
 from xieshang.core.params import paginate, year_param
 
 from . import policies, selectors, services
+from .excel import figures_workbook
 from .forms import BriefingForm, CommitteeReportForm, DeliverForm, ScheduleForm, SpeechForm
 from .models import Briefing, BriefingNodeReceipt, BriefingReceipt, CommitteeReport, Speech
 from .views import _message, _render_detail, get_meeting
@@ -363,23 +365,35 @@ def committee_report(request, pk: int):
 # --- Figures ------------------------------------------------------------------------------
 
 
-@login_required
-def figures(request):
+def _figures(request):
+    """(year, members, sectors, leaders) of the year's attendance page, or 404."""
     if not access.can(request.user, "meetings.view"):
         raise Http404
     year = year_param(request, default=timezone.localdate().year)
     members = selectors.attendance_figures(request.user, year=year)
     leaders = selectors.attendance_figures(request.user, year=year, leaders=True)
+    return year, members, selectors.sector_figures(members), leaders
+
+
+@login_required
+def figures_xlsx(request):
+    """The year's attendance as Excel: the page's three tables, one sheet each."""
+    year, members, sectors, leaders = _figures(request)
+    # gettext outside the f-string: xgettext does not look inside one.
+    name = _("%(year)s年出勤统计") % {"year": year}
+    return xlsx_response(
+        figures_workbook(members, sectors, leaders),
+        f"{name}.xlsx",
+        fallback=f"attendance-{year}.xlsx",
+    )
+
+
+@login_required
+def figures(request):
+    year, members, sectors, leaders = _figures(request)
     by_kind = selectors.attendance_by_kind(request.user, year=year)
     from .charts import attendance_chart
 
-    sectors: dict[str, dict[str, int]] = {}
-    for f in members:
-        s = sectors.setdefault(
-            f.sector or "—", {"invited": 0, "present": 0, "late": 0, "excused": 0, "absent": 0}
-        )
-        for key in s:
-            s[key] += getattr(f, key)
     return render(
         request,
         "meetings/figures.html",

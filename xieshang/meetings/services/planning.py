@@ -243,6 +243,19 @@ def _member_seats(meeting: Meeting, c: InviteCriteria) -> list[tuple[Membership,
     return list(chosen.values())
 
 
+def _seat_sectors(meeting: Meeting, member_ids: list[int]) -> dict[int, int]:
+    """The sector of each member's seat in the organisation's current term (any status: a
+    member whose seat ended is still counted in their sector), by member id."""
+    term = current_term(meeting.organisation)
+    if term is None or not member_ids:
+        return {}
+    return dict(
+        Membership.objects.filter(term=term, member_id__in=member_ids, sector__isnull=False)
+        .order_by("pk")
+        .values_list("member_id", "sector_id")
+    )
+
+
 @transaction.atomic
 def invite(*, meeting: Meeting, actor, criteria: InviteCriteria) -> int:
     """Add invitees; returns how many were new. Once the notice is out, new invitees are
@@ -275,22 +288,24 @@ def invite(*, meeting: Meeting, actor, criteria: InviteCriteria) -> int:
         ras = RoleAssignment.objects.filter(
             organisation=meeting.organisation, role__in=criteria.roles
         ).select_related("user")
-        linked = dict(
-            Member.objects.filter(user__in=[ra.user_id for ra in ras]).values_list("user_id", "pk")
-        )
+        linked = {m.user_id: m for m in Member.objects.filter(user__in=[ra.user_id for ra in ras])}
+        # A member invited by role counts among the members, in the sector of their seat,
+        # as one invited by sector or by name would (the per-sector figures read it).
+        sectors = _seat_sectors(meeting, [m.pk for m in linked.values()])
         for ra in ras:
-            member_id = linked.get(ra.user_id)
-            if member_id is not None:
-                if member_id in existing_members:
+            member = linked.get(ra.user_id)
+            if member is not None:
+                if member.pk in existing_members:
                     continue
-                existing_members.add(member_id)
-                member = Member.objects.get(pk=member_id)
+                existing_members.add(member.pk)
                 rows.append(
                     Invitation(
                         meeting=meeting,
+                        category=Invitation.Category.MEMBER,
                         member=member,
                         name=member.name,
                         title=ra.get_role_display(),
+                        sector_id=sectors.get(member.pk),
                         sort_key=member.stroke_key,
                         via=_("按角色"),
                     )
