@@ -57,7 +57,10 @@ def test_activities_export_lists_the_scoped_activities_with_real_dates(client):
 
     user = as_user(client, "office")
     rows = table(client.get(reverse("consultation:activities_export")))
-    expected = consultation_selectors.activity_list(user)
+    # The list and its export hold the current year unless another is asked.
+    expected = consultation_selectors.activity_list(user).filter(
+        date__year=timezone.localdate().year
+    )
     assert len(rows) - 1 == expected.count() > 0
     first = expected.first()
     assert rows[1][:2] == [dt.datetime.combine(first.date, dt.time()), first.title]

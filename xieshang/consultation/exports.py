@@ -2,11 +2,12 @@
 filters."""
 
 from django.core.exceptions import PermissionDenied
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from xieshang.core import access, exports
-from xieshang.core.params import id_param
+from xieshang.core.params import id_param, year_param
 from xieshang.core.text import aside
 
 from . import selectors
@@ -79,10 +80,17 @@ exports.register(
 )
 
 
-def _activity_rows(request):
+def activity_year(request) -> int:
+    """The year the activities list shows: the current one unless asked (a consultation
+    plan, and so its activities, is a year's)."""
+    return year_param(request, default=timezone.localdate().year)
+
+
+def activity_rows(request, year: int | None = None):
     if not access.can(request.user, "consultation.view"):
         raise PermissionDenied
-    return selectors.activity_list(request.user)
+    year = year or activity_year(request)
+    return selectors.activity_list(request.user).filter(date__year=year)
 
 
 def _activity_cells(a) -> list:
@@ -113,6 +121,6 @@ exports.register(
         gettext_lazy("状态"),
         gettext_lazy("所属政协"),
     ],
-    rows=_activity_rows,
+    rows=activity_rows,
     cells=_activity_cells,
 )

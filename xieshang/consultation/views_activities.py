@@ -15,7 +15,7 @@ from xieshang.core.forms import add_service_errors, refusal_message
 from xieshang.core.params import id_param
 from xieshang.followups.selectors import mark_time_left
 
-from . import policies, selectors, services
+from . import exports, policies, selectors, services
 from .forms import (
     ActivityCreateForm,
     AttachmentForm,
@@ -41,11 +41,13 @@ REFUSALS = (ValidationError, TransitionError, StaleEdit)
 def activities(request):
     if not access.can(request.user, "consultation.view"):
         raise PermissionDenied
+    year = exports.activity_year(request)
     return render(
         request,
         "consultation/activities.html",
         {
-            "page": _paginate(request, selectors.activity_list(request.user)),
+            "page": _paginate(request, exports.activity_rows(request, year)),
+            "year": year,
             "can_create": access.can(request.user, "consultation.activities"),
         },
     )
