@@ -175,6 +175,14 @@ def proposal_assign(
                 proposal, dept, Assignment.Role.CO, actor, round_=1, start=start, due=co_due
             )
         )
+    # The proposers learn who answers and by when (they wait for that department's call).
+    _notify_proposers(
+        proposal,
+        _("提案已交办：%(title)s") % {"title": proposal.title},
+        _("%(went)s。答复期限：%(due)s。")
+        % {"went": "；".join(went), "due": chinese_date(answer_due)},
+        "assigned",
+    )
     return created
 
 
