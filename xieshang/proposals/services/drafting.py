@@ -34,6 +34,11 @@ DRAFT_FIELDS = [
     "proposer_opt_out",
 ]
 
+# The text a co-signer agrees to by confirming (联名): a change to any of these in a proposal
+# returned for revision asks the confirmed co-signers again. Category, suggested department,
+# the publication choices and attachments are the proposer's filing, not the text.
+COSIGNED_TEXT = ["title", "facts", "analysis", "suggestions"]
+
 
 def draft_errors(proposal: Proposal) -> dict[str, str]:
     """What even a draft must meet, by field: a title (the draft's name in the member's list
@@ -144,12 +149,18 @@ def proposal_update(
         raise PermissionDenied
     if proposal.status not in EDITABLE:
         raise TransitionError(_("提案已提交，不能再修改。"))
+    # The text as stored, not as the instance holds it: a form may have written the
+    # member's input into the instance already.
+    stored = Proposal.objects.filter(pk=proposal.pk).values(*COSIGNED_TEXT).first() or {}
     for name, value in fields.items():
         if name in DRAFT_FIELDS:
             setattr(proposal, name, value)
     validate_text(proposal)
     validate_choices(proposal)
     save_versioned(proposal, expected_version=expected_version, fields=DRAFT_FIELDS)
+    note = ""
+    if proposal.status == S.RETURNED and _text_changed(stored, proposal):
+        note = _reset_confirmations(proposal)
     if cosigners is not None and proposal.status == S.DRAFT:
         keep = {m.pk for m in cosigners if m.pk != proposal.first_proposer_id}
         proposal.signers.exclude(member_id__in=keep).delete()
@@ -160,8 +171,36 @@ def proposal_update(
             Proposal.ProposerType.JOINT if keep else Proposal.ProposerType.MEMBER
         )
         proposal.save(update_fields=["proposer_type"])
-    record_event(actor=actor, verb="proposal.edit", subject=proposal)
+    record_event(actor=actor, verb="proposal.edit", subject=proposal, note=note)
     return proposal
+
+
+def _text_changed(stored: dict, proposal: Proposal) -> bool:
+    """Whether the co-signed text differs from what is stored; spacing and line breaks
+    alone are no change of substance."""
+
+    def norm(value) -> str:
+        return " ".join((value or "").split())
+
+    return any(norm(stored.get(name)) != norm(getattr(proposal, name)) for name in COSIGNED_TEXT)
+
+
+def _reset_confirmations(proposal: Proposal) -> str:
+    """A returned proposal's text was changed: the co-signers who confirmed it agreed to the
+    old text, so they are to be asked again, as at a first submission (`proposal_submit`
+    invites every co-signer still 待确认). Declined and withdrawn ones are not asked again.
+    Returns the note for the edit's audit event ("" when nobody had confirmed)."""
+    confirmed = list(
+        proposal.signers.select_related("member").filter(status=Signer.Status.CONFIRMED)
+    )
+    if not confirmed:
+        return ""
+    Signer.objects.filter(pk__in=[s.pk for s in confirmed]).update(
+        status=Signer.Status.INVITED, responded_at=None, invited_at=None, reminded_at=None
+    )
+    return _("确认已重置：提案内容已修改（联名人：%(names)s）") % {
+        "names": "、".join(str(s.member) for s in confirmed)
+    }
 
 
 def _kind_and_session(organisation, today: dt.date) -> tuple[str, Session | None]:
@@ -253,20 +292,42 @@ def proposal_submit(*, proposal: Proposal, actor) -> Proposal:
         # proposal goes to review when the last co-signer answers (`signer_respond`).
         raise TransitionError(_("已发送联名邀请，全部联名人确认后提案进入审查。"))
     validate_for_review(proposal)
-    pending = proposal.signers.exclude(status=Signer.Status.CONFIRMED)
-    if proposal.status == S.DRAFT and pending.exists():
+    # Co-signers still to answer: all of them at a first submission; after a revision, those
+    # whose confirmation the changed text reset (`_reset_confirmations`).
+    pending = proposal.signers.filter(status=Signer.Status.INVITED)
+    if proposal.status in (S.DRAFT, S.RETURNED) and pending.exists():
+        again = proposal.status == S.RETURNED
+        invited = list(pending.select_related("member__user"))
+        names = "、".join(str(s.member) for s in invited)
         transition(
-            proposal, to=S.COSIGNING, allowed_from=[S.DRAFT], actor=actor, verb="proposal.submit"
+            proposal,
+            to=S.COSIGNING,
+            allowed_from=[S.DRAFT, S.RETURNED],
+            actor=actor,
+            verb="proposal.submit",
+            note=_("提案内容已修改，联名人须重新确认：%(names)s") % {"names": names}
+            if again
+            else "",
         )
         pending.update(invited_at=timezone.now(), reminded_at=None)
-        for signer in pending.select_related("member__user"):
+        title = _("联名提案待您确认：%(title)s")
+        body = _("第一提案人：%(name)s")
+        key = f"proposal:{proposal.pk}:cosign"
+        if again:
+            title = _("联名提案待您重新确认：%(title)s")
+            body = _(
+                "提案退回修改后内容已修改，您此前的联名确认已重置，请重新确认或谢绝。第一提案人：%(name)s"
+            )
+            # Its own key: the first invitation's must not swallow this one.
+            key += f":{proposal.returned_count}"
+        for signer in invited:
             if signer.member.user_id:
                 notify(
                     [signer.member.user],
-                    title=_("联名提案待您确认：%(title)s") % {"title": proposal.title},
-                    body=_("第一提案人：%(name)s") % {"name": proposal.first_proposer or ""},
+                    title=title % {"title": proposal.title},
+                    body=body % {"name": proposal.first_proposer or ""},
                     url=proposal.get_absolute_url(),
-                    dedupe_key=f"proposal:{proposal.pk}:cosign",
+                    dedupe_key=key,
                     channels=("inbox", "sms"),
                 )
         return proposal
