@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import holidays
-from django.utils import timezone
+from django.utils import timezone, translation
 
 ONE_DAY = dt.timedelta(days=1)
 # The longest count `add_working_days` takes (about 20 years): it walks day by day, so a
@@ -257,6 +257,13 @@ class YearMonth:
     month: int
     weeks: list[list[YearDay | None]]  # Monday first; None pads the first and last week
 
+    @property
+    def label(self) -> str:
+        """The caption: 4月, in English "April"."""
+        from .text import month_name
+
+        return month_name(self.month)
+
 
 def year_days(year: int) -> dict[dt.date, YearDay]:
     """Every day of `year` as the deadline counter sees it (overrides over the library),
@@ -270,7 +277,11 @@ def year_days(year: int) -> dict[dt.date, YearDay]:
             "date", "is_working_day", "note"
         )
     }
-    library = _library_zh(year)
+    # The library's names in the reader's language; a name an administrator typed (the
+    # override's note) is shown as typed.
+    chinese = (translation.get_language() or "zh-hans").startswith("zh")
+    library = _library_zh(year) if chinese else _library(year)
+    in_words = _swap_in_words if chinese else _swap_in_english
     days: dict[dt.date, YearDay] = {}
     day = start
     while day <= end:
@@ -282,7 +293,7 @@ def year_days(year: int) -> dict[dt.date, YearDay]:
         if row and row["note"]:
             name = row["note"]
         elif not working and library is not None:
-            name = _swap_in_words(library.get(day) or "")
+            name = in_words(library.get(day) or "")
         days[day] = YearDay(day, working, mark, name)
         day += ONE_DAY
     return days
@@ -295,6 +306,22 @@ def _swap_in_words(name: str) -> str:
     """The library names a swapped day off "休息日（由 2026-01-04 调休）"; the page says
     "休息日（1月4日调休上班）", in the way the State Council's notice does."""
     return _SWAPPED_FROM.sub(lambda m: f"{int(m[2])}月{int(m[3])}日调休上班", name)
+
+
+_SWAPPED_FROM_EN = re.compile(r"substituted from (\d{2})/(\d{2})/(\d{4})")
+
+
+def _swap_in_english(name: str) -> str:
+    """The library's English name of a swapped day off, "Day off (substituted from
+    01/04/2026)", said as the Chinese page says it and with the date as the English pages
+    write it: "Day off (in exchange for working on January 4)"."""
+    from django.utils import formats
+
+    def date(m: re.Match) -> str:
+        day = dt.date(int(m[3]), int(m[1]), int(m[2]))
+        return f"in exchange for working on {formats.date_format(day, 'MONTH_DAY_FORMAT')}"
+
+    return _SWAPPED_FROM_EN.sub(date, name)
 
 
 def year_months(year: int) -> list[YearMonth]:

@@ -89,6 +89,18 @@ def reader_date(value: dt.date | dt.datetime | None) -> str:
     return formats.date_format(value, "DATE_FORMAT")
 
 
+def month_name(month: int, *, short: bool = False) -> str:
+    """A month of the year in the reader's language: 4月; in English "April" (`short`: the
+    abbreviation of the English dates, "Aug.", "Sept."; April to July stay whole). Where a
+    month is shown on its own: calendar captions, plan months, chart axes."""
+    from django.utils import translation
+    from django.utils.dates import MONTHS, MONTHS_AP
+
+    if (translation.get_language() or "zh-hans").startswith("zh"):
+        return f"{month}月"
+    return str((MONTHS_AP if short else MONTHS)[month])
+
+
 def chinese_datetime(value: dt.datetime | None, *, seconds: bool = False) -> str:
     """A moment in local time: 2026年11月25日 09:05 (with `seconds`, 09:05:07)."""
     if value is None:

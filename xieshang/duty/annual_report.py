@@ -14,7 +14,7 @@ its aggregate, and the records of every member at once.
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -195,11 +195,15 @@ def render(organisation, year: int, reports: list[MemberReport]) -> bytes:
 
 def member_pdf(member, year: int) -> bytes:
     organisation = member.organisation
-    return render(organisation, year, build(organisation, year, [(member, seat_of(member))]))
+    # Official documents are Chinese whatever the reader's language: the section titles,
+    # duty kinds and grade are built here, before the template, so all of it in Chinese.
+    with translation.override(settings.LANGUAGE_CODE):
+        return render(organisation, year, build(organisation, year, [(member, seat_of(member))]))
 
 
 def batch_pdf(organisation, year: int, seats: list) -> bytes:
-    return render(organisation, year, build(organisation, year, [(s.member, s) for s in seats]))
+    with translation.override(settings.LANGUAGE_CODE):  # Chinese, as member_pdf
+        return render(organisation, year, build(organisation, year, [(s.member, s) for s in seats]))
 
 
 def batch_file_name(year: int, label: str) -> str:

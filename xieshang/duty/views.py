@@ -1,9 +1,10 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -512,18 +513,21 @@ def certificate(request):
         cert, records = services.certificate_issue(
             member=member, actor=request.user, start=start, end=end
         )
-        content = render_pdf(
-            "duty/certificate_pdf.html",
-            {
-                **heading(member.organisation.name, _("参加政协活动证明"), today),
-                "member": member,
-                "cert": cert,
-                "records": records,
-                "start": chinese_date(start),
-                "end": chinese_date(end),
-                "verify_url": request.build_absolute_uri("/portal/verify/"),
-            },
-        )
+        # An official document is Chinese whatever language the member browses in: its
+        # title is built in Chinese too, not only the template.
+        with translation.override(settings.LANGUAGE_CODE):
+            content = render_pdf(
+                "duty/certificate_pdf.html",
+                {
+                    **heading(member.organisation.name, _("参加政协活动证明"), today),
+                    "member": member,
+                    "cert": cert,
+                    "records": records,
+                    "start": chinese_date(start),
+                    "end": chinese_date(end),
+                    "verify_url": request.build_absolute_uri("/portal/verify/"),
+                },
+            )
         return pdf_response(content, _("参加政协活动证明.pdf"), inline=False)
     status = 400 if request.method == "POST" else 200
     return render(request, "duty/certificate_form.html", {"form": form}, status=status)

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
@@ -6,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -347,20 +348,28 @@ def assessment(request):
     year = year_param(request, default=this_year)
     # A province office oversees thousands of units; one committee's are a page.
     org, switch = chosen_committee(request, "followups.view")
-    units = selectors.assessment(request.user, year=year, organisation=org)
     title = _("%(year)s年度承办单位督办落实情况") % {"year": year}
     fmt = request.GET.get("format", "")
-    if fmt == "xlsx":
-        return _assessment_xlsx(units, title, year)
     if fmt == "pdf":
         from xieshang.core.pdf import heading, pdf_response, render_pdf
 
         named = org or access.home_organisation(request.user)
-        content = render_pdf(
-            "followups/pdf/assessment.html",
-            {"units": units, **heading(named.name if named else "", title, timezone.localdate())},
-        )
+        # An official document is Chinese whatever the clerk's language: its title and the
+        # rows' category and unit labels are built in Chinese too, not only the template.
+        with translation.override(settings.LANGUAGE_CODE):
+            units = selectors.assessment(request.user, year=year, organisation=org)
+            doc_title = _("%(year)s年度承办单位督办落实情况") % {"year": year}
+            content = render_pdf(
+                "followups/pdf/assessment.html",
+                {
+                    "units": units,
+                    **heading(named.name if named else "", doc_title, timezone.localdate()),
+                },
+            )
         return pdf_response(content, f"{title}.pdf")
+    units = selectors.assessment(request.user, year=year, organisation=org)
+    if fmt == "xlsx":
+        return _assessment_xlsx(units, title, year)
     return render(
         request,
         "followups/assessment.html",

@@ -7,8 +7,9 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
@@ -55,7 +56,14 @@ IMPORT_COLUMNS = [
 
 
 def import_template(organisation: Organisation) -> bytes:
-    """The template to fill in, with a second sheet listing the names the import accepts."""
+    """The template to fill in, with a second sheet listing the names the import accepts.
+    A data-exchange format: Chinese whatever the clerk's language, as the import reads it
+    (a template downloaded in English listed "Male", which the import then refused)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _import_template(organisation)
+
+
+def _import_template(organisation: Organisation) -> bytes:
     book = core_excel.Book()
     ws = book.sheet("委员名单", [h for _k, h in IMPORT_COLUMNS])
     for col in ("D", "E", "F"):  # dates, ID and phone numbers as text, so Excel keeps them
@@ -192,8 +200,10 @@ class _Lookups:
                 self.parties.setdefault(p.short_name, p)
         self.committees = {c.name: c for c in Committee.objects.filter(organisation=organisation)}
         self.groups = {g.name: g for g in ActivityGroup.objects.filter(organisation=organisation)}
-        self.categories = {str(label): value for value, label in Category.choices}
-        self.genders = {str(label): value for value, label in Gender.choices}
+        # The names the template lists, in Chinese whatever the language the import runs in.
+        with translation.override(settings.LANGUAGE_CODE):
+            self.categories = {str(label): value for value, label in Category.choices}
+            self.genders = {str(label): value for value, label in Gender.choices}
         # Rosters write 男性/女性 as often as 男/女.
         for label, value in list(self.genders.items()):
             self.genders.setdefault(f"{label}性", value)
@@ -686,7 +696,14 @@ EXPORT_HEADERS = [
 
 def export_members(rows, *, show_pii) -> bytes:
     """The list as the page shows it, same order. `show_pii(member)` says whether this
-    user may see the member's personal data unmasked."""
+    user may see the member's personal data unmasked. Chinese headers and values whatever
+    the clerk's language (性别 男, 届次 第十五届), as the import template writes them: the
+    roll is a data-exchange file whose rows go back into the template."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _export_members(rows, show_pii=show_pii)
+
+
+def _export_members(rows, *, show_pii) -> bytes:
     data = []
     for i, seat in enumerate(rows, start=1):
         m = seat.member

@@ -358,8 +358,20 @@ def checks(request):
     return render(request, "members/checks.html", context)
 
 
+# The composition tables' exports: the sheet's name, after the committee and term in the
+# file's name.
+COMPOSITION_EXPORTS = {
+    "sector": gettext_lazy("委员构成按界别"),
+    "party": gettext_lazy("委员构成按党派"),
+    "category": gettext_lazy("委员构成按联系类别"),
+}
+
+
 @login_required
 def checks_export(request, table: str):
+    """The checks page's tables as Excel, in the reader's language as the page itself and
+    the other exports (sheet name, headers, values, 合计 and the file's name); the names of
+    streets, sectors and parties are the organisation's own."""
     form, org, term = _checks_context(request)
     yes, no = _("有"), _("无")
     if table == "streets":
@@ -368,9 +380,11 @@ def checks_export(request, table: str):
             for s in selectors.streets_missing_liaison(org)
         ]
         content = excel.table_workbook(
-            "缺联络员或联络室的街道", ["街道", "所属", "联络员", "委员联络室"], rows
+            _("缺联络员或联络室的街道"),
+            [_("街道"), _("所属"), _("联络员"), _("委员联络室")],
+            rows,
         )
-        return _xlsx(content, "街道联络检查")
+        return _xlsx(content, _("街道联络检查"))
     if term is None:
         raise Http404
     if table == "no_committee":
@@ -378,13 +392,16 @@ def checks_export(request, table: str):
             [i, s.member.name, str(s.sector or ""), str(s.party or "")]
             for i, s in enumerate(selectors.members_without_committee(term), start=1)
         ]
-        content = excel.table_workbook("未入专委会的委员", ["序号", "姓名", "界别", "党派"], rows)
-        return _xlsx(content, "未入专委会委员")
-    titles = {"sector": "按界别", "party": "按党派", "category": "按联系类别"}
-    if table not in titles:
+        content = excel.table_workbook(
+            _("未入专委会的委员"), [_("序号"), _("姓名"), _("界别"), _("党派")], rows
+        )
+        return _xlsx(content, _("未入专委会委员"))
+    if table not in COMPOSITION_EXPORTS:
         raise Http404
+    title = COMPOSITION_EXPORTS[table]
     comp = selectors.composition(term)
     rows = [[r["label"], r["count"], r["share"]] for r in comp[table]]
-    rows.append(["合计", comp["total"], 100.0 if comp["total"] else 0.0])
-    content = excel.table_workbook(f"委员构成{titles[table]}", ["类别", "人数", "占比（%）"], rows)
-    return _xlsx(content, f"{org.name}{term}委员构成{titles[table]}")
+    rows.append([_("合计"), comp["total"], 100.0 if comp["total"] else 0.0])
+    content = excel.table_workbook(str(title), [_("类别"), _("人数"), _("占比（%）")], rows)
+    name = _("%(org)s%(term)s%(title)s") % {"org": org.name, "term": term, "title": title}
+    return _xlsx(content, name)

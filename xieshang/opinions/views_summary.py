@@ -9,6 +9,7 @@ its leaders, `opinions.view`), as on the statistics page.
 
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
@@ -39,10 +40,13 @@ def _organisation(request) -> Organisation:
     return org
 
 
-def _summary(request) -> Summary:
+def _asked(request) -> tuple[Organisation, int]:
     organisation = _organisation(request)
-    year = year_param(request, default=timezone.localdate().year)
-    return opinion_summary(organisation, year)
+    return organisation, year_param(request, default=timezone.localdate().year)
+
+
+def _summary(request) -> Summary:
+    return opinion_summary(*_asked(request))
 
 
 def _title(s: Summary) -> str:
@@ -68,8 +72,10 @@ def summary_page(request):
 
 
 def summary_pdf_bytes(s: Summary) -> bytes:
-    # An official document is Chinese whatever language the clerk browses in.
-    with translation.override("zh-hans"):
+    """The PDF of a summary built in Chinese (`summary_pdf` builds it so): an official
+    document is Chinese whatever language the clerk browses in, its sentences and table
+    labels (made by `opinion_summary`) as well as the template's text."""
+    with translation.override(settings.LANGUAGE_CODE):
         context = {
             "summary": s,
             **heading(
@@ -79,10 +85,12 @@ def summary_pdf_bytes(s: Summary) -> bytes:
                 suffix="",
             ),
         }
-    return render_pdf("pdf/opinion_summary.html", context)
+        return render_pdf("pdf/opinion_summary.html", context)
 
 
 @login_required
 def summary_pdf(request):
-    s = _summary(request)
+    organisation, year = _asked(request)
+    with translation.override(settings.LANGUAGE_CODE):
+        s = opinion_summary(organisation, year)
     return pdf_response(summary_pdf_bytes(s), f"{_title(s)}.pdf")

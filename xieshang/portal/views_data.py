@@ -1,9 +1,11 @@
 """开放数据 pages: the index of the datasets and each one as CSV or JSON (no login).
 
 The rows come from `opendata` (published items only, stripped as the portal pages strip
-them). CSV is UTF-8 with a BOM so that Excel reads the Chinese headers; a text that starts
-like a formula (`core.excel.is_dangerous`) gets a leading apostrophe. ?org=<id> keeps one
-organisation's subtree, ?year=YYYY one year; a bad value is a 400 with a Chinese message.
+them). The files are published in Chinese, headers and values, whatever the reader's
+language (the index page around them follows the reader). CSV is UTF-8 with a BOM so that
+Excel reads the Chinese headers; a text that starts like a formula
+(`core.excel.is_dangerous`) gets a leading apostrophe. ?org=<id> keeps one organisation's
+subtree, ?year=YYYY one year; a bad value is a 400 with a Chinese message.
 A file is built once for a state of its rows and then served from the "files" cache.
 """
 
@@ -15,12 +17,12 @@ import logging
 import pickle
 import zlib
 
+from django.conf import settings
 from django.core.cache import caches
 from django.core.exceptions import BadRequest
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
@@ -66,7 +68,7 @@ def _file(request, dataset: opendata.Dataset, ext: str, build) -> bytes:
     "files" cache (anyone may ask for a province's 5,000 rows again and again: ~2 s and
     ~85,000 objects a time). The key holds the rows' summary (count, latest change, keys),
     so a publication or a withdrawal is a new file at once, and the address the links are
-    written with and the language of the headers."""
+    written with. The file is Chinese for every reader (headers and values)."""
     org = _org_param(request)
     year = year_param(request)
     state = dataset.summary(org=org, year=year)
@@ -80,7 +82,6 @@ def _file(request, dataset: opendata.Dataset, ext: str, build) -> bytes:
             state["updated"].isoformat() if state["updated"] else None,
             state["ids"],
             request.build_absolute_uri("/"),
-            get_language(),
         )
     )
     key = "opendata:" + hashlib.sha256(name.encode()).hexdigest()
@@ -92,7 +93,10 @@ def _file(request, dataset: opendata.Dataset, ext: str, build) -> bytes:
         logger.warning("open data: cached %s unreadable, built again: %r", dataset.key, exc)
         body = None
     if body is None:
-        body = build(_items(request, dataset, org, year))
+        # Open data is published in Chinese whatever the reader's language (headers and
+        # values: 区农业农村局（主办）, not "（Lead）"): the same file for every reader.
+        with translation.override(settings.LANGUAGE_CODE):
+            body = build(_items(request, dataset, org, year))
         try:
             caches["files"].set(key, body)
         except OSError as exc:

@@ -6,6 +6,13 @@
   "use strict";
   var reduced = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
 
+  /* The value axis's label: "50件" and "50%" in Chinese, but a word after a number takes a
+   * space in English ("50 item(s)", not "50item(s)"). */
+  function axisFormat(unit) {
+    if (!unit) return "{value}";
+    return "{value}" + (/^[A-Za-z]/.test(unit) ? " " : "") + unit;
+  }
+
   function options(spec, dark) {
     var textColor = dark ? "#f1f3f5" : "#212529";
     var base = {
@@ -38,7 +45,7 @@
     };
     base.yAxis = {
       type: "value",
-      axisLabel: { color: textColor, formatter: spec.unit ? "{value}" + spec.unit : "{value}" }
+      axisLabel: { color: textColor, formatter: axisFormat(spec.unit) }
     };
     base.series = spec.series.map(function (s) {
       return { type: spec.kind, name: s.name, data: s.data, smooth: false, barMaxWidth: 36 };
