@@ -175,16 +175,29 @@ def meeting_cancel(*, meeting: Meeting, actor, note: str) -> Meeting:
 def _notify_invitees(meeting: Meeting, invitations) -> None:
     invitations = list(invitations.select_related("member__user", "user"))
     users = [inv.account for inv in invitations if inv.account is not None]
-    first = meeting.sittings.order_by("start").first()
+    sittings = list(meeting.sittings.order_by("start", "id"))
+    first = sittings[0] if sittings else None
     when = timezone.localtime(first.start if first else meeting.start)
     body = _(
         "%(date)s %(time)s 在%(place)s 召开%(title)s，请准时参加。如不能出席，请在平台提出请假。"
     ) % {
         "date": chinese_date(when.date()),
         "time": when.strftime("%H:%M"),
-        "place": meeting.location or _("（地点另行通知）"),
+        "place": (first.location if first else "") or meeting.location or _("（地点另行通知）"),
         "title": meeting.title,
     }
+    # Sittings held elsewhere than the meeting's place are named with their own, so nobody
+    # goes to the wrong room.
+    if any((s.location or meeting.location) != meeting.location for s in sittings):
+        places = _("；").join(
+            _("%(sitting)s：%(place)s")
+            % {
+                "sitting": s.display_title,
+                "place": s.location or meeting.location or _("（地点另行通知）"),
+            }
+            for s in sittings
+        )
+        body += _("各会次地点：%(places)s。") % {"places": places}
     notify(
         users,
         title=_("会议通知：%(t)s") % {"t": meeting.title},

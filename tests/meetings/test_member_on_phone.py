@@ -1,0 +1,71 @@
+"""What a member reads on /meetings/<id>/ from a phone: where each sitting is held, whether
+they signed in, and a leave request they can take back deliberately."""
+
+import datetime as dt
+import re
+
+import pytest
+
+from xieshang.core.notifications import Notification
+from xieshang.meetings import services
+from xieshang.meetings.models import MeetingKind, Sitting
+
+from .factories import at, world
+
+pytestmark = pytest.mark.django_db
+
+
+def _cells(html: str, table_id: str) -> list[str]:
+    table = re.search(rf'<table[^>]*id="{table_id}".*?</table>', html, re.S).group(0)
+    return re.findall(r"<td[^>]*>.*?</td>", table, re.S)
+
+
+def test_each_sittings_place_stays_visible_on_a_phone(client):
+    w = world()
+    member = w.member("王委员")
+    plenary = w.plenary(sittings=3)
+    services.sitting_add(
+        meeting=plenary,
+        actor=w.office,
+        kind=Sitting.Kind.GROUP,
+        title="分组讨论（教育界）",
+        start=at(dt.date(2026, 3, 18), 9),
+        end=at(dt.date(2026, 3, 18), 12),
+        location="区图书馆三楼报告厅",
+    )
+    client.force_login(member.user)
+    html = client.get(f"/meetings/{plenary.pk}/").content.decode()
+    place = next(c for c in _cells(html, "sitting-table") if "区图书馆三楼报告厅" in c)
+    # The phone layout hides .xs-col-minor cells: the place must not be one.
+    assert 'data-label="地点"' in place
+    assert "xs-col-minor" not in place
+
+
+def test_the_notice_names_the_places_of_sittings_held_elsewhere():
+    w = world()
+    member = w.member("王委员")
+    plenary = w.plenary(sittings=3, publish=False)
+    services.sitting_add(
+        meeting=plenary,
+        actor=w.office,
+        kind=Sitting.Kind.GROUP,
+        title="分组讨论（教育界）",
+        start=at(dt.date(2026, 3, 18), 9),
+        end=at(dt.date(2026, 3, 18), 12),
+        location="区图书馆三楼报告厅",
+    )
+    services.meeting_publish(meeting=plenary, actor=w.office)
+    body = Notification.objects.get(recipient=member.user, title__startswith="会议通知").body
+    assert "在区会议中心 召开" in body
+    assert "各会次地点：" in body
+    assert "分组讨论（教育界）：区图书馆三楼报告厅" in body
+    assert "开幕会：区会议中心" in body
+
+
+def test_a_notice_for_one_place_does_not_list_sittings():
+    w = world()
+    member = w.member("王委员")
+    w.meeting(MeetingKind.SYMPOSIUM)
+    body = Notification.objects.get(recipient=member.user, title__startswith="会议通知").body
+    assert "在区政协会议室 召开" in body
+    assert "各会次地点" not in body
