@@ -56,11 +56,25 @@ def can_view_outcome(user, outcome) -> bool:
     return answers_about(user, outcome)
 
 
+def is_participant(user, activity) -> bool:
+    """A member invited to the activity (whether they attended or not)."""
+    if getattr(user, "pk", None) is None:
+        return False
+    return activity.participants.filter(member__user=user).exists()
+
+
+def can_view_activity(user, activity) -> bool:
+    """Whoever reads the committee's consultation work, and a member invited to the activity:
+    it counts in their duty file, and they read its minutes, speeches and outcomes (the page
+    leaves out the staff's parts and the other participants' details)."""
+    return can_view(user, activity.organisation) or is_participant(user, activity)
+
+
 def can_view_attachment(user, attachment) -> bool:
     """An activity's attachment: its uploader, and whoever may open the activity page."""
     if getattr(user, "pk", None) is not None and attachment.uploaded_by_id == user.pk:
         return True
-    return can_view(user, attachment.activity.organisation)
+    return can_view_activity(user, attachment.activity)
 
 
 def can_manage(user, organisation) -> bool:

@@ -91,31 +91,52 @@ def activity_new(request):
     )
 
 
-def _get_activity(request, pk: int) -> Activity:
+def _get_activity(request, pk: int, *, participant_may_read: bool = False) -> Activity:
     activity = (
         Activity.objects.select_related("organisation", "plan_item", "plan_item__plan", "sector")
         .filter(pk=pk)
         .first()
     )
-    if activity is None or not policies.can_view(request.user, activity.organisation):
+    if activity is None:
+        raise Http404
+    allowed = (
+        policies.can_view_activity if participant_may_read else _can_view_organisation_activity
+    )
+    if not allowed(request.user, activity):
         raise Http404
     return activity
+
+
+def _can_view_organisation_activity(user, activity) -> bool:
+    return policies.can_view(user, activity.organisation)
 
 
 def _render_activity(request, activity, status=200, **forms):
     participants = list(activity.participants.select_related("member", "department"))
     can_run = policies.can_run_activities(request.user, activity.organisation)
     org = activity.organisation
+    # A participant without the committee's reading right sees the activity as taken part
+    # in: no staff navigation, history or panels, no one else's details or attendance, and
+    # only outcomes that have left drafting.
+    staff_view = policies.can_view(request.user, org)
+    outcomes = activity.outcomes.all()
+    if not staff_view:
+        outcomes = outcomes.exclude(status=Outcome.Status.DRAFT)
     context = {
         "activity": activity,
         "participants": participants,
         "co_organisers": list(activity.co_organisers.all()),
         "speeches": activity.speeches.all(),
         "attachments": activity.attachments.all(),
-        "outcomes": activity.outcomes.all(),
+        "outcomes": outcomes,
         "can_run": can_run,
-        "events": history(activity).select_related("actor"),
+        "staff_view": staff_view,
+        "events": history(activity).select_related("actor") if staff_view else [],
     }
+    if not staff_view:
+        context["mine"] = next(
+            (p for p in participants if p.member and p.member.user_id == request.user.pk), None
+        )
     if can_run:
         context.update(
             participants_form=forms.get("participants_form") or ParticipantsForm(organisation=org),
@@ -130,7 +151,7 @@ def _render_activity(request, activity, status=200, **forms):
 
 @login_required
 def activity_detail(request, pk: int):
-    return _render_activity(request, _get_activity(request, pk))
+    return _render_activity(request, _get_activity(request, pk, participant_may_read=True))
 
 
 def _require_run(request, activity):
