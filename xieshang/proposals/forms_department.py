@@ -58,7 +58,11 @@ class AnswerForm(StyledForm, forms.Form):
         max_length=20000,
         error_messages={"required": _("请填写答复内容。")},
         widget=forms.Textarea(attrs={"rows": 12}),
-        help_text=_("逐条回应提案建议，说明已采取和拟采取的措施。每段另起一行。"),
+        help_text=_(
+            "只写答复正文：逐条回应提案建议，说明已采取和拟采取的措施，每段另起一行。"
+            "答复函会自动加上称呼、开头（您提出的《…》收悉。现答复如下：）和结尾致谢，"
+            "正文中另写的开头和致谢在答复函中不再重复。"
+        ),
     )
     signed_by = forms.CharField(
         label=_("签发领导"),

@@ -1,4 +1,11 @@
-"""The department's answer letter (答复函) as an official-document PDF (`core.pdf`)."""
+"""The department's answer letter (答复函) as an official-document PDF (`core.pdf`).
+
+The letter writes its own greeting, opening (您提出的《…》收悉。…现答复如下：) and closing
+thanks around the clerk's text (the answer form says so). A clerk who typed a whole letter
+anyway gets each of them once: a greeting of their own replaces the letter's, and an
+opening or a closing thanks of their own is left out (`letter_body`)."""
+
+import re
 
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -34,6 +41,68 @@ def _greeting(paragraph: str, proposal) -> bool:
     return any(word in paragraph for word in words)
 
 
+# 您提出的《…》（第0001号）收悉。 — and 你们, 贵单位, 贵党派… as proposers are addressed.
+_OPENING = re.compile(
+    r"^(?:关于)?(?:您|你|贵单位|贵会|贵党派|贵委员会)们?所?提出的.{0,200}?收悉[。，,；;！!]?"
+)
+# …经研究，现答复如下： — what leads from the opening to the answer itself.
+_LEAD_IN = re.compile(r"^.{0,60}?答复如下[：:]")
+# 感谢您对我们工作的关心和支持。 特此答复。 此复。 — a closing sentence, short.
+_CLOSING = re.compile(r"感谢|谢谢|欢迎.{0,8}继续|特此(?:答复|函复|复函)|^此复|^专此")
+_SENTENCE = re.compile(r"[^。！!？?]+[。！!？?]*")
+CLOSING_MAX = 60
+
+
+def _strip_opening(paragraphs: list[str]) -> None:
+    """Without the clerk's own 您提出的《…》收悉 and the lead-in after it (经研究，现答复如下：),
+    or a first paragraph that is only such a lead-in: the letter writes both."""
+    if not paragraphs:
+        return
+    first = paragraphs[0]
+    opening = _OPENING.match(first)
+    if opening is not None:
+        first = first[opening.end() :].lstrip()
+        lead_in = _LEAD_IN.match(first)
+        if lead_in is not None:
+            first = first[lead_in.end() :].lstrip()
+    elif len(first) <= 30 and _LEAD_IN.fullmatch(first):
+        first = ""
+    if first:
+        paragraphs[0] = first
+    else:
+        paragraphs.pop(0)
+
+
+def _strip_closing(paragraphs: list[str]) -> None:
+    """Without the clerk's own closing thanks (感谢您对…的关心和支持。特此答复。): the letter
+    closes with its own. Only short closing sentences at the very end go; a last paragraph
+    of the answer that ends with one keeps the rest."""
+    while paragraphs:
+        sentences = _SENTENCE.findall(paragraphs[-1])
+        kept = len(sentences)
+        while (
+            kept
+            and len(sentences[kept - 1]) <= CLOSING_MAX
+            and _CLOSING.search(sentences[kept - 1].strip())
+        ):
+            kept -= 1
+        if kept == len(sentences):
+            return
+        rest = "".join(sentences[:kept]).strip()
+        if rest:
+            paragraphs[-1] = rest
+            return
+        paragraphs.pop()
+
+
+def letter_body(paragraphs: list[str]) -> list[str]:
+    """The clerk's paragraphs without the opening and closing the letter adds itself."""
+    paragraphs = list(paragraphs)
+    _strip_opening(paragraphs)
+    _strip_closing(paragraphs)
+    return paragraphs
+
+
 def answer_letter_context(answer) -> dict:
     from . import services
 
@@ -57,6 +126,7 @@ def answer_letter_context(answer) -> dict:
     salutation_from_text = bool(paragraphs) and _greeting(paragraphs[0], proposal)
     if salutation_from_text:
         salutation = paragraphs.pop(0)
+    paragraphs = letter_body(paragraphs)
     return {
         "doc_title": _("关于%(org)s%(number)s提案的答复函")
         % {"org": organisation.name, "number": proposal.number},
@@ -78,6 +148,8 @@ def answer_letter_context(answer) -> dict:
         "issuer": department.name,
         "issue_date": chinese_date(answered_on) if answered_on else "",
         "co_departments": co_departments,
+        # 重新办理: the answer after an unsatisfied rating says it is the second one.
+        "rehandled": assignment.round > 1,
         "copy_to": [_("%(org)s提案委员会") % {"org": organisation.name}],
     }
 
