@@ -1093,6 +1093,40 @@ def test_post_matrix(world, principal):
 
 
 @pytest.mark.django_db
+def test_a_handling_unit_sees_its_own_figures_and_no_other_units(world):
+    """/proposals/figures/ and its export, for the handling unit's clerk and leader (403
+    before): their own unit's row (proposals.figures.unit_figures) and no other unit's, of
+    which the organisation's figures have several this year."""
+    import io
+
+    from django.utils import timezone
+    from openpyxl import load_workbook
+
+    from xieshang.core.access import department_ids
+    from xieshang.orgs.models import Department
+    from xieshang.proposals import figures
+
+    year = timezone.localdate().year
+    for principal in ("dept", "dept_leader"):
+        mine = Department.objects.filter(pk__in=department_ids(world.users[principal]))
+        own = set(mine.values_list("name", flat=True))
+        everyone = figures.figures(mine.first().organisation, year).departments
+        others = {r.name for r in everyone} - own
+        assert others, "the control: other units have figures this year"
+        client = client_for(world, principal)
+        response = client.get("/proposals/figures/")
+        assert response.status_code == 200, principal
+        rows = response.content.decode().split('id="department-figures"', 1)[1]
+        rows = rows.split("</table>", 1)[0]
+        assert all(name in rows for name in own), principal
+        assert not [name for name in others if name in rows], principal
+        response = client.get("/proposals/figures/export.xlsx")
+        assert response.status_code == 200, principal
+        sheet = load_workbook(io.BytesIO(response.content)).active
+        assert {row[0] for row in sheet.iter_rows(min_row=2, values_only=True)} == own
+
+
+@pytest.mark.django_db
 def test_the_matrix_can_see_a_leak(world):
     """Controls: each district opens its own marked objects and sees its own marker in its
     lists, so the 404s and the absent markers above mean something."""

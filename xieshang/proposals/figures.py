@@ -14,8 +14,12 @@ lists its own departments (本级承办单位) and its own sessions in full and 
 committee directly below, that committee's whole subtree rolled up the way the roll-up page
 does it (core.tree.rollup: one grouped query whatever the number of committees), linking
 to that committee's own figures: a province's page is no heavier than a district's. The
-Excel export keeps every department and every committee's sessions. Definitions (also
-shown under the tables):
+Excel export keeps every department and every committee's sessions.
+
+A handling unit's clerk or leader, who holds no `proposals.view`, gets the same figures for
+its own unit only (`unit_figures`): the numbers it is assessed on (contact, face-to-face,
+satisfaction, category shares), without any other unit's row, a total or the sessions.
+Definitions (also shown under the tables):
 
 - The counted assignments are the answering ones (lead and split, not co-handlers) that
   are live (not returned as the wrong department). "Assigned", "answered", "on time",
@@ -36,6 +40,7 @@ from dataclasses import dataclass, field
 
 from django import forms
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db.models import CharField, Count, Exists, ExpressionWrapper, F, OuterRef, Q
 from django.shortcuts import render
 from django.utils import timezone
@@ -154,17 +159,26 @@ class DepartmentRow:
 
 
 def answering_scope(
-    organisation: Organisation, year: int, prefix: str, *, own: bool = False, below=()
+    organisation: Organisation,
+    year: int,
+    prefix: str,
+    *,
+    own: bool = False,
+    below=(),
+    departments=None,
 ) -> Q:
     """The answering assignments (lead and split, handling or answered: not returned) of
     the year's proposals of `organisation` and every committee below it, or with `own` of
-    its own proposals only, or without the subtrees of the committees `below`; `prefix` is
-    the path to the assignment from the queried model."""
+    its own proposals only, or without the subtrees of the committees `below`, and with
+    `departments` (ids) those units' only; `prefix` is the path to the assignment from the
+    queried model."""
     where = (
         {f"{prefix}proposal__organisation": organisation}
         if own
         else {f"{prefix}proposal__organisation__path__startswith": organisation.path}
     )
+    if departments is not None:
+        where[f"{prefix}department_id__in"] = list(departments)
     return outside(f"{prefix}proposal__organisation", below) & Q(
         **{
             **where,
@@ -210,14 +224,16 @@ def _rating_counts() -> dict:
 
 
 def department_figures(
-    organisation: Organisation, year: int, *, own: bool = False, below=()
+    organisation: Organisation, year: int, *, own: bool = False, below=(), departments=None
 ) -> list[DepartmentRow]:
     """One row per department with answering assignments in the year, by name (3 queries):
     of the proposals of `organisation` and every committee below it, or with `own` of its
     own proposals only (a committee commends the units that answered its members), or
-    without those of the committees `below` and their subtrees (the page's 本级 rows)."""
+    without those of the committees `below` and their subtrees (the page's 本级 rows); with
+    `departments` (ids), those units' rows only."""
+    scope = {"own": own, "below": below, "departments": departments}
     grouped = (
-        _assignments(answering_scope(organisation, year, "", own=own, below=below))
+        _assignments(answering_scope(organisation, year, "", **scope))
         .values("department_id", "department__name", "department__organisation__name")
         .annotate(**_assignment_counts())
         .order_by()
@@ -238,7 +254,7 @@ def department_figures(
     }
     ratings = (
         Evaluation.objects.filter(
-            answering_scope(organisation, year, "answer__assignment__", own=own, below=below)
+            answering_scope(organisation, year, "answer__assignment__", **scope)
         )
         .values("answer__assignment__department_id")
         .annotate(**_rating_counts())
@@ -250,7 +266,7 @@ def department_figures(
             row.rated, row.process_ok, row.result_ok = g["rated"], g["process_ok"], g["result_ok"]
     answers = (
         Answer.objects.sent()
-        .filter(answering_scope(organisation, year, "assignment__", own=own, below=below))
+        .filter(answering_scope(organisation, year, "assignment__", **scope))
         .values("assignment__department_id", "category")
         .annotate(n=Count("pk"))
         .order_by()
@@ -318,6 +334,56 @@ def department_total(rows: list[DepartmentRow]) -> DepartmentRow:
     for row in rows:
         total.add(row)
     return total
+
+
+@dataclass
+class UnitFigures:
+    """A handling unit's own figures for a year: one row per unit the user answers for
+    (usually one), nothing of any other unit."""
+
+    year: int
+    categories: list[tuple[str, str]]
+    departments: list[DepartmentRow]
+
+    @property
+    def category_codes(self) -> list[str]:
+        return [code for code, _label in self.categories]
+
+
+def unit_figures(department_ids, year: int) -> UnitFigures:
+    """The figures of the units `department_ids` (a clerk's or leader's own), each over the
+    proposals of its organisation and below, as `department_figures` counts them (3 grouped
+    queries an organisation): a unit with nothing assigned that year gets a row of zeros."""
+    from xieshang.orgs.models import Department
+
+    units = list(
+        Department.objects.filter(pk__in=list(department_ids))
+        .select_related("organisation")
+        .order_by("organisation__path", "name")
+    )
+    by_org: dict[int, list] = {}
+    for unit in units:
+        by_org.setdefault(unit.organisation_id, []).append(unit)
+    categories = (
+        [(c, label) for c, label in config.get(units[0].organisation, rules.OUTCOME_CATEGORIES)]
+        if units
+        else []
+    )
+    codes = [code for code, _label in categories]
+    rows = []
+    for org_units in by_org.values():
+        organisation = org_units[0].organisation
+        found = {
+            r.department_id: r
+            for r in department_figures(organisation, year, departments=[u.pk for u in org_units])
+        }
+        for unit in org_units:
+            row = found.get(unit.pk) or DepartmentRow(
+                department_id=unit.pk, name=unit.name, organisation=organisation.name
+            )
+            row.shares = row.category_shares(codes)
+            rows.append(row)
+    return UnitFigures(year=year, categories=categories, departments=rows)
 
 
 # --- Per session -----------------------------------------------------------------------
@@ -590,6 +656,12 @@ def _sheet(book: Book, title: str, headers: list[str], rows: list[list]):
 
 
 def department_table(fig: Figures) -> tuple[list[str], list[list]]:
+    return department_rows_table([*fig.departments, fig.department_total], fig.category_codes)
+
+
+def department_rows_table(
+    departments: list[DepartmentRow], codes: list[str]
+) -> tuple[list[str], list[list]]:
     headers = [
         _("承办单位"),
         _("所属"),
@@ -602,11 +674,11 @@ def department_table(fig: Figures) -> tuple[list[str], list[list]]:
         _("面商率（%）"),
         _("过程满意率（%）"),
         _("结果满意率（%）"),
-        *[_("%(code)s类占比（%%）") % {"code": code} for code in fig.category_codes],
+        *[_("%(code)s类占比（%%）") % {"code": code} for code in codes],
         _("重新办理"),
     ]
     rows = []
-    for r in [*fig.departments, fig.department_total]:
+    for r in departments:
         rows.append(
             [
                 r.name,
@@ -620,7 +692,7 @@ def department_table(fig: Figures) -> tuple[list[str], list[list]]:
                 r.meeting_rate,
                 r.process_rate,
                 r.result_rate,
-                *r.category_shares(fig.category_codes),
+                *r.category_shares(codes),
                 r.rehandled,
             ]
         )
@@ -793,6 +865,57 @@ class FiguresForm(forms.Form):
         return org
 
 
+class UnitFiguresForm(forms.Form):
+    """A handling unit's own figures: only the year to choose."""
+
+    year = forms.IntegerField(label=gettext_lazy("年度"), min_value=2000, max_value=2100)
+
+    def __init__(self, data):
+        data = data.copy() if data else {}
+        data.setdefault("year", str(timezone.localdate().year))
+        super().__init__(data)
+        self.fields["year"].widget.attrs.setdefault("class", "form-control")
+
+
+def _unit_ids(user) -> set[int]:
+    """The units whose own figures `user` sees instead of the organisation's: those they
+    answer for as clerk or leader, when they hold no `proposals.view` (which shows every
+    unit, theirs included). Anyone else without it is refused (403)."""
+    if access.can(user, "proposals.view"):
+        return set()
+    units = access.department_ids(user)
+    if not units:
+        raise PermissionDenied
+    return units
+
+
+def _unit_page(request, units: set[int]):
+    form = UnitFiguresForm(request.GET or None)
+    context = {"form": form, "query": request.GET.urlencode()}
+    if not form.is_valid():
+        return render(request, "proposals/figures/unit.html", context, status=400)
+    context["fig"] = unit_figures(units, form.cleaned_data["year"])
+    return render(request, "proposals/figures/unit.html", context)
+
+
+def _unit_export(request, units: set[int]):
+    form = UnitFiguresForm(request.GET or None)
+    if not form.is_valid():
+        context = {"form": form, "query": request.GET.urlencode()}
+        return render(request, "proposals/figures/unit.html", context, status=400)
+    year = form.cleaned_data["year"]
+    fig = unit_figures(units, year)
+    book = Book()
+    headers, rows = department_rows_table(fig.departments, fig.category_codes)
+    _sheet(book, _("承办单位办理情况"), headers, rows)
+    names = "、".join(r.name for r in fig.departments)
+    return xlsx_response(
+        book.to_bytes(),
+        _("%(unit)s%(year)s年提案办理情况.xlsx") % {"unit": names, "year": year},
+        fallback=f"proposal-figures-unit-{year}.xlsx",
+    )
+
+
 def _form(request) -> FiguresForm:
     access.require(request.user, "proposals.view")
     return FiguresForm(request.GET or None, user=request.user)
@@ -800,6 +923,9 @@ def _form(request) -> FiguresForm:
 
 @login_required
 def figures_page(request):
+    units = _unit_ids(request.user)
+    if units:
+        return _unit_page(request, units)
     form = _form(request)
     context = {"form": form, "query": request.GET.urlencode()}
     if not form.is_valid():
@@ -813,6 +939,9 @@ def figures_page(request):
 
 @login_required
 def figures_export(request):
+    units = _unit_ids(request.user)
+    if units:
+        return _unit_export(request, units)
     form = _form(request)
     if not form.is_valid():
         context = {"form": form, "query": request.GET.urlencode()}
