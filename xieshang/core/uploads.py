@@ -6,7 +6,8 @@ bytes (signatures and, for Office and OFD packages, the package's own manifest),
 file's extension must be one of that kind's extensions: a browser, a mail client or a
 colleague's desktop decides what to do with a file by its name, so the name may not claim
 something the content is not. Everything else (executables, HTML, SVG, scripts, plain
-archives, macro-enabled Office files) is refused.
+archives, macro-enabled Office files) is refused. A policy with `opens` (the stamped scan
+kept as the record) also checks that a PDF opens, with a page (`pdf_opens`).
 
 Policies are deployment settings (`UPLOAD_POLICIES`), not per-organisation rules: the size
 limit has to agree with the web server's request-body limit, which is one per deployment.
@@ -60,7 +61,7 @@ KINDS = {
     "png": Kind("PNG", (".png",), "image/png"),
 }
 
-# The defaults; `settings.UPLOAD_POLICIES` may override either key of any policy.
+# The defaults; `settings.UPLOAD_POLICIES` may override any key of any policy.
 DEFAULT_POLICIES = {
     # Feedback documents, activity attachments: what offices exchange.
     "document": {
@@ -69,8 +70,9 @@ DEFAULT_POLICIES = {
     },
     # Imports read by openpyxl, which only opens OOXML workbooks.
     "spreadsheet": {"kinds": ["xlsx"], "max_mb": 10},
-    # Scans of signed, stamped documents kept as the record (an answer letter of record).
-    "pdf": {"kinds": ["pdf"], "max_mb": 20},
+    # Scans of signed, stamped documents kept as the record (an answer letter of record):
+    # the PDF must open, with a page (`opens`), not merely begin with "%PDF-".
+    "pdf": {"kinds": ["pdf"], "max_mb": 20, "opens": True},
 }
 
 
@@ -79,6 +81,8 @@ class Policy:
     name: str
     kinds: tuple[str, ...]
     max_mb: float
+    # A PDF must open with pypdf, with at least one page (`pdf_opens`).
+    opens: bool = False
 
     @property
     def max_bytes(self) -> int:
@@ -106,7 +110,9 @@ def get_policy(name: str) -> Policy:
     unknown = set(data.get("kinds", ())) - set(KINDS)
     if unknown or "kinds" not in data or "max_mb" not in data:
         raise ImproperlyConfigured(f"UPLOAD_POLICIES[{name!r}] is incomplete or names {unknown}")
-    return Policy(name, tuple(data["kinds"]), float(data["max_mb"]))
+    return Policy(
+        name, tuple(data["kinds"]), float(data["max_mb"]), opens=bool(data.get("opens", False))
+    )
 
 
 # --- Recognising a file by its bytes -----------------------------------------------------------
@@ -304,7 +310,29 @@ def check_upload(file, policy: str) -> str:
             code="file_extension",
             params={**params, "actual": KINDS[kind].label},
         )
+    if pol.opens and kind == "pdf" and not pdf_opens(file):
+        # Where the PDF is the record itself (a stamped scan), "%PDF-" and nothing after it
+        # is not enough: the file has to open, with at least one page.
+        raise ValidationError(
+            _("该PDF文件无法打开或没有页面，可能已损坏或不完整。请重新选择文件。"),
+            code="file_unreadable",
+        )
     return kind
+
+
+def pdf_opens(file) -> bool:
+    """Whether the file reads as a PDF with at least one page (pypdf, which reads the
+    cross-reference table and the page tree, not the page contents: milliseconds even for
+    a 20MB scan)."""
+    from pypdf import PdfReader
+
+    file.seek(0)
+    try:
+        return len(PdfReader(file, strict=False).pages) > 0
+    except Exception:  # noqa: BLE001 - whatever pypdf cannot read, nobody can open
+        return False
+    finally:
+        file.seek(0)
 
 
 def content_type_for(name: str) -> str:
