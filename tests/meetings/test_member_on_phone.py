@@ -69,3 +69,40 @@ def test_a_notice_for_one_place_does_not_list_sittings():
     body = Notification.objects.get(recipient=member.user, title__startswith="会议通知").body
     assert "在区政协会议室 召开" in body
     assert "各会次地点" not in body
+
+
+def test_the_members_sign_in_shows_under_my_attendance(client):
+    w = world()
+    member = w.member("王委员")
+    meeting = w.meeting(MeetingKind.SYMPOSIUM, day=dt.date(2026, 3, 16), hours=(9, 12))
+    sitting = meeting.sittings.get()
+    client.force_login(member.user)
+    html = client.get(f"/meetings/{meeting.pk}/").content.decode()
+    assert 'id="my-attendance"' not in html  # not signed in yet: nothing claimed
+    services.signin_by_token(
+        sitting=sitting,
+        token=services.signin_token(sitting),
+        user=member.user,
+        now=at(dt.date(2026, 3, 16), 8, 28),
+    )
+    html = client.get(f"/meetings/{meeting.pk}/").content.decode()
+    mine = re.search(r'<ul[^>]*id="my-attendance".*?</ul>', html, re.S).group(0)
+    assert "已签到 08:28" in mine
+    assert "迟到" not in mine
+
+
+def test_a_late_arrival_reads_as_late(client):
+    w = world()
+    member = w.member("王委员")
+    meeting = w.meeting(MeetingKind.SYMPOSIUM, day=dt.date(2026, 3, 16), hours=(9, 12))
+    sitting = meeting.sittings.get()
+    services.signin_by_token(
+        sitting=sitting,
+        token=services.signin_token(sitting),
+        user=member.user,
+        now=at(dt.date(2026, 3, 16), 9, 40),
+    )
+    client.force_login(member.user)
+    html = client.get(f"/meetings/{meeting.pk}/").content.decode()
+    mine = re.search(r'<ul[^>]*id="my-attendance".*?</ul>', html, re.S).group(0)
+    assert "已签到 09:40" in mine and "迟到" in mine

@@ -193,10 +193,14 @@ def _detail_context(request, meeting, invitation, **forms):
         approved=Count("id", filter=Q(status=LeaveRequest.Status.APPROVED)),
     )
     my_leave = []
+    my_attendance = []
     if invitation is not None:
         my_leave = list(
             invitation.leave_requests.prefetch_related("sittings").order_by("-submitted_at")
         )
+        # The invitee's own sign-in (QR or marked by staff) per sitting, in sitting order.
+        marks = {a.sitting_id: a for a in invitation.attendance.all()}
+        my_attendance = [(s, marks[s.pk]) for s in sittings if s.pk in marks]
     speeches = list(meeting.speeches.select_related("member", "sitting").order_by("order", "id"))
     if not manage:
         member = policies.member_of(request.user)
@@ -213,6 +217,7 @@ def _detail_context(request, meeting, invitation, **forms):
         "counts": counts,
         "leave_counts": leave_counts,
         "my_leave": my_leave,
+        "my_attendance": my_attendance,
         "approver": policies.APPROVER_LABELS[policies.approver_kind(meeting)],
         "leave_due": services.leave_due_date(meeting),
         "speeches": speeches,
