@@ -5,11 +5,13 @@ import datetime as dt
 import re
 
 import pytest
+from django.utils import timezone
 
 from xieshang.core.notifications import Notification
 from xieshang.meetings import services
-from xieshang.meetings.models import MeetingKind, Sitting
+from xieshang.meetings.models import LeaveRequest, MeetingKind, Sitting
 
+from ..conftest import login
 from .factories import at, world
 
 pytestmark = pytest.mark.django_db
@@ -106,3 +108,44 @@ def test_a_late_arrival_reads_as_late(client):
     html = client.get(f"/meetings/{meeting.pk}/").content.decode()
     mine = re.search(r'<ul[^>]*id="my-attendance".*?</ul>', html, re.S).group(0)
     assert "已签到 09:40" in mine and "迟到" in mine
+
+
+def test_withdrawing_a_leave_request_asks_first_with_a_full_size_button(client):
+    w = world()
+    member = w.member("王委员")
+    meeting = w.meeting(MeetingKind.SYMPOSIUM, day=dt.date(2026, 3, 16))
+    invitation = meeting.invitations.get(member=member)
+    leave = services.leave_submit(
+        invitation=invitation, actor=member.user, reason="其他", today=dt.date(2026, 3, 1)
+    )
+    client.force_login(member.user)
+    html = client.get(f"/meetings/{meeting.pk}/").content.decode()
+    form = re.search(rf'<form[^>]*action="/meetings/leave/{leave.pk}/withdraw/"[^>]*>', html)
+    assert form is not None
+    assert "data-confirm=" in form.group(0)
+    button = re.search(r"<button[^>]*>撤回</button>", html[form.end() :]).group(0)
+    assert "btn-link" not in button and "xs-touch" in button
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_on_a_phone_the_withdraw_button_is_a_finger_high_and_asks_first(phone_page):
+    w = world()
+    member = w.member("王委员")
+    day = timezone.localdate() + dt.timedelta(days=10)
+    meeting = w.meeting(MeetingKind.SYMPOSIUM, day=day)
+    invitation = meeting.invitations.get(member=member)
+    services.leave_submit(invitation=invitation, actor=member.user, reason="其他")
+    login(phone_page, member.user.username)
+    phone_page.goto(phone_page.base_url + f"/meetings/{meeting.pk}/")
+    button = phone_page.get_by_role("button", name="撤回", exact=True)
+    assert button.bounding_box()["height"] >= 44
+    asked = []
+    phone_page.once("dialog", lambda d: (asked.append(d.message), d.dismiss()))
+    button.click()
+    assert "撤回这份请假申请" in asked[0]
+    assert LeaveRequest.objects.get().status == LeaveRequest.Status.PENDING
+    phone_page.once("dialog", lambda d: d.accept())
+    button.click()
+    phone_page.wait_for_load_state()
+    assert LeaveRequest.objects.get().status == LeaveRequest.Status.WITHDRAWN
