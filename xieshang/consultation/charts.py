@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from xieshang.core import access, charts
 from xieshang.core.screen import Panel, register
+from xieshang.core.text import month_name
 
 from . import summary
 
@@ -16,7 +17,7 @@ def progress_chart(progress: list[dict]) -> dict:
     return charts.bar(
         "chart-plan-progress",
         _("协商计划按月进度"),
-        [_("%(m)s月") % {"m": m["month"]} for m in progress],
+        [month_name(m["month"], short=True) for m in progress],
         [
             {"name": _("计划"), "data": [m["planned"] for m in progress]},
             {"name": _("已开展"), "data": [m["held"] for m in progress]},

@@ -8,6 +8,8 @@ a table a clerk can read: item, field, before, after.
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from xieshang.core.text import month_name
+
 from .models import ConsultationPlan, PlanItem
 
 ITEM_FIELDS = [
@@ -32,7 +34,7 @@ def item_snapshot(item: PlanItem) -> dict:
         "form": str(item.get_form_display()),
         "topic_type": str(item.get_topic_type_display()),
         "focus_area": item.focus_area.name if item.focus_area_id else "",
-        "month": _("%(m)s月") % {"m": item.month},
+        "month": month_name(item.month),
         "lead_leader": item.lead_leader,
         "committee": item.committee.name if item.committee_id else "",
         "departments": "、".join(d.name for d in item.departments.all()),

@@ -7,12 +7,11 @@ from django import forms
 from django.db.models import Case, IntegerField, Value, When
 from django.utils import timezone
 from django.utils.functional import lazy
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from xieshang.core import pickers
 from xieshang.core.forms import SafeFileField, StyledForm
-from xieshang.core.text import chinese_date
+from xieshang.core.text import chinese_date, month_name
 from xieshang.core.validators import not_after_today
 from xieshang.members.models import Member
 from xieshang.members.validators import validate_phone
@@ -24,7 +23,7 @@ from .picker_sources import seated_members
 
 
 def _month_label(month: int) -> str:
-    return gettext("%(m)s月") % {"m": month}
+    return month_name(month)
 
 
 # Lazy labels: built at import time, translated when rendered ("3月" / "Month 3").

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from xieshang.core import charts
 from xieshang.core.pdf import heading, pdf_response, render_pdf
+from xieshang.core.text import month_name
 
 from . import figures as fig_module
 from .figures import Figures, rate
@@ -201,11 +202,11 @@ def report_charts(report: WorkReport) -> list[dict]:
     monthly = charts.line(
         "chart-proposal-months",
         _("逐月收到提案"),
-        [_("%(m)s月") % {"m": m} for m in range(1, 13)],
+        [month_name(m, short=True) for m in range(1, 13)],
         [{"name": _("收到提案"), "data": months}],
         unit=_("件"),
-        summary=_("逐月收到提案：%(m)s月最多，为%(n)s件。")
-        % {"m": busiest + 1, "n": months[busiest]}
+        summary=_("逐月收到提案：%(m)s最多，为%(n)s件。")
+        % {"m": month_name(busiest + 1), "n": months[busiest]}
         if any(months)
         else "",
     )

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from xieshang.core import access, calendar, pii
 from xieshang.core.audit import state_label, verb_label
-from xieshang.core.text import chinese_datetime, chinese_number, reader_date
+from xieshang.core.text import chinese_datetime, chinese_number, month_name, reader_date
 from xieshang.core.text import paragraphs as text_paragraphs
 
 register = template.Library()
@@ -22,6 +22,12 @@ def _in_chinese() -> bool:
 def cndate(value) -> str:
     """{{ d|cndate }} → 2026年11月25日; in the English interface "Nov. 25, 2026"."""
     return reader_date(value)
+
+
+@register.filter
+def monthname(value) -> str:
+    """{{ 4|monthname }} → 4月; in the English interface "April"."""
+    return month_name(int(value)) if value else ""
 
 
 @register.filter
