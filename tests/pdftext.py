@@ -7,16 +7,16 @@ document with the English cookie and asserts there are none. Addresses (the cert
 verification link) are left out; a verification code is capitals and digits, never a word.
 """
 
+import gettext
 import io
 import re
 from functools import cache
 from pathlib import Path
 
-import polib
 from django.conf import settings
 from pypdf import PdfReader
 
-CATALOGUE = Path(settings.BASE_DIR) / "xieshang" / "locale" / "en" / "LC_MESSAGES" / "django.po"
+CATALOGUE = Path(settings.BASE_DIR) / "xieshang" / "locale" / "en" / "LC_MESSAGES" / "django.mo"
 _WORD = re.compile(r"[A-Za-z][a-z]{2,}")
 _ADDRESS = re.compile(r"\S*://\S*")
 
@@ -28,10 +28,12 @@ def pdf_text(content: bytes) -> str:
 @cache
 def catalogue_words() -> frozenset[str]:
     """Every word of three letters or more in the English translations, in lower case."""
+    # The compiled catalogue, read with the standard library (polib is not a dependency).
+    with open(CATALOGUE, "rb") as fh:
+        catalogue = gettext.GNUTranslations(fh)._catalog
     words = set()
-    for entry in polib.pofile(str(CATALOGUE)):
-        texts = [entry.msgstr, *entry.msgstr_plural.values()]
-        for text in texts:
+    for msgid, text in catalogue.items():
+        if msgid != "":  # the header (Content-Type, Language, …), not a translation
             words.update(w.lower() for w in _WORD.findall(text))
     return frozenset(words)
 
