@@ -1,6 +1,8 @@
 """我的信息 on a phone (390 px): reached from the user menu, nothing scrolls sideways, a wrong
 number is refused under its field with the typing kept, and the corrected one is saved."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -24,7 +26,12 @@ def test_a_member_updates_their_contact_data_on_a_phone(phone_page):
     page = phone_page
     login(page, "wangfang")
     page.get_by_role("button", name="展开菜单").click()
-    page.get_by_role("button", name="王芳").click()  # the user menu
+    # The menu slides open; a tap on the user menu while it still moves can be lost (seen
+    # under CI's load), so wait until it has opened, as a person does.
+    expect(page.locator("#mainnav")).to_have_class(re.compile(r"\bshow\b"))
+    menu = page.get_by_role("button", name="王芳")  # the user menu
+    menu.click()
+    expect(menu).to_have_attribute("aria-expanded", "true")
     page.get_by_role("link", name="我的信息").click()
     page.wait_for_url("**/members/me/")
     expect(page.locator("#my-record")).to_contain_text("示范区政协")
