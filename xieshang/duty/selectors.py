@@ -283,6 +283,23 @@ def evaluation_rows(organisation, year: int, sort: str = "score"):
     return rows
 
 
+def evaluation_sectors(rows) -> list:
+    """The sectors of the evaluated seats, in the committee's order: the choices of the
+    evaluation's 界别 filter, read from the rows already loaded (no query)."""
+    found = {m.sector.pk: m.sector for m, _score in rows if m.sector is not None}
+    return sorted(found.values(), key=lambda s: (s.sort_order, s.pk))
+
+
+def filter_evaluation(rows, *, sector_id: int | None = None, unmet: bool = False) -> list:
+    """The evaluation rows of one sector and/or of the members below the minimum duty
+    requirements (未达到最低履职要求), in the order given: the page and its export."""
+    return [
+        (m, score)
+        for m, score in rows
+        if (sector_id is None or m.sector_id == sector_id) and not (unmet and score.minimum_met)
+    ]
+
+
 def contributions_by_year(organisation, member_ids, years) -> dict[int, set[int]]:
     """member_id -> the years in which they submitted a proposal or social-conditions item."""
     kinds = [DutyKind.PROPOSAL_FIRST, DutyKind.PROPOSAL_COSIGNER, DutyKind.OPINION_SUBMITTED]

@@ -12,7 +12,7 @@ from xieshang.core import access
 from xieshang.core import exports as core_exports
 from xieshang.core.audit import StaleEdit, TransitionError, history
 from xieshang.core.forms import add_service_errors, refuse_stale, refused_first
-from xieshang.core.params import paginate, year_param
+from xieshang.core.params import id_param, paginate, year_param
 from xieshang.core.pdf import heading, pdf_response, render_pdf
 from xieshang.core.text import chinese_date
 from xieshang.members.contacts import contacts_of_member
@@ -207,14 +207,27 @@ def _evaluation_committee(request) -> tuple[CommitteeChoiceForm, object]:
     return form, form.committee()
 
 
+def _evaluation_filter(request) -> dict:
+    """The evaluation's filters, the same for the page and its export: one sector
+    (`?sector=`) and/or only the members below the minimum duty requirements
+    (`?minimum=unmet`)."""
+    return {
+        "sector_id": id_param(request, "sector", label=_("界别")),
+        "unmet": request.GET.get("minimum") == "unmet",
+    }
+
+
 @login_required
 def evaluation(request):
     form, org = _evaluation_committee(request)
     year = _year(request)
     sort = "name" if request.GET.get("sort") == "name" else "score"
+    chosen = _evaluation_filter(request)
     # Scores are computed for the whole term in a fixed number of queries (the sort needs
     # them all); only the page's rows are rendered, so a phone never gets a 20,000 px page.
-    rows = selectors.evaluation_rows(org, year, sort)
+    # The filters are applied to those rows in memory: no query more.
+    term_rows = selectors.evaluation_rows(org, year, sort)
+    rows = selectors.filter_evaluation(term_rows, **chosen)
     page = paginate(request, rows, EVALUATION_PER_PAGE)
     from .charts import score_distribution
 
@@ -226,6 +239,10 @@ def evaluation(request):
             "distribution": score_distribution(org, rows) if rows else None,
             "year": year,
             "sort": sort,
+            "sectors": selectors.evaluation_sectors(term_rows),
+            "sector_id": chosen["sector_id"],
+            "unmet": chosen["unmet"],
+            "filtered": chosen["sector_id"] is not None or chosen["unmet"],
             "organisation": org,
             "own": org.pk == form.own.pk,
             # A city or province office reads the evaluation of the committees below.
@@ -247,7 +264,9 @@ def evaluation_export(request):
     if form.errors:
         raise PermissionDenied
     year = _year(request)
-    rows = selectors.evaluation_rows(org, year, "score")
+    rows = selectors.filter_evaluation(
+        selectors.evaluation_rows(org, year, "score"), **_evaluation_filter(request)
+    )
     minimum = [label for _k, label in selectors.minimum_duty_labels(org)]
     book = Book()
     ws = book.sheet(
