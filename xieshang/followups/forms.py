@@ -22,7 +22,7 @@ class FeedbackForm(StyledForm, forms.Form):
 
 class ExtensionForm(StyledForm, forms.Form):
     requested_due = forms.DateField(
-        label=_("申请延至"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("申请延至"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
     )
     reason = forms.CharField(
         label=_("延期理由"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
@@ -67,7 +67,8 @@ class InstructionForm(StyledForm, forms.Form):
     instructed_on = forms.DateField(
         label=_("批示日期"),
         initial=timezone.localdate,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        # A date input reads only 2026-12-05; the Chinese locale's 2026/12/05 left it blank.
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
         validators=[not_after_today],
     )
     text = forms.CharField(
