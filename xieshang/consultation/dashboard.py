@@ -9,13 +9,16 @@ from xieshang.core import access
 from xieshang.core.dashboard import Card, counts
 
 from .models import ConsultationPlan, Topic
-from .policies import FORWARD_PERMISSION
+from .policies import EDIT_PERMISSION, FORWARD_PERMISSION
 
 
 def consultation_cards(user) -> list[Card]:
     cards: list[Card] = []
     waiting = Q(pk__in=[])
-    for status, perm in FORWARD_PERMISSION.items():
+    # The step's bodies: whoever moves the plan on, and whoever revises it there (the
+    # government office revises beside the Party office, which completes the revision).
+    steps = [*FORWARD_PERMISSION.items(), *EDIT_PERMISSION.items()]
+    for status, perm in steps:
         if access.can(user, perm):
             waiting |= Q(access.org_filter(user, perm), status=status)
     plans = ConsultationPlan.objects.filter(waiting)
