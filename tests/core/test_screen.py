@@ -83,5 +83,5 @@ def test_the_domain_pages_chart_their_own_tables(world, client):
     html = client.get(reverse("duty:evaluation")).content.decode()
     scores = data(html, "chart-duty-scores")
     assert sum(scores["series"][0]["data"]) == 3  # the three seated members
-    assert scores["labels"] == ["60分以下", "60–80分", "80–90分", "90分及以上"]
-    assert 'aria-label="共3名委员，90分及以上0人，60分以下3人。"' in html
+    assert scores["labels"] == ["<60分", "≥60且<80分", "≥80且<90分", "≥90分"]
+    assert 'aria-label="共3名委员：得分≥90分的0人，&lt;60分的3人。"' in html

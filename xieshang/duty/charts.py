@@ -12,23 +12,24 @@ from . import selectors
 def score_distribution(organisation, rows) -> dict:
     """How many members score in each grade band (the organisation's grade thresholds);
     while the year runs these are scores so far. `rows` is not empty."""
-    # The thresholds the scores were graded against (no second settings lookup).
-    excellent, good, competent = rows[0][1].thresholds
-    bands = [
-        (_("%(n)s分以下") % {"n": competent}, lambda s: s < competent),
-        (_("%(a)s–%(b)s分") % {"a": competent, "b": good}, lambda s: competent <= s < good),
-        (_("%(a)s–%(b)s分") % {"a": good, "b": excellent}, lambda s: good <= s < excellent),
-        (_("%(n)s分及以上") % {"n": excellent}, lambda s: s >= excellent),
-    ]
-    counts = [sum(1 for _m, score in rows if test(score.total)) for _label, test in bands]
+    # The thresholds the scores were graded against (no second settings lookup), cut into
+    # half-open bands: a member on a threshold is counted once, in the band it opens.
+    bands = selectors.score_bands(rows[0][1].thresholds)
+    counts = [sum(1 for _m, score in rows if score.total in band) for band in bands]
     return charts.bar(
         "chart-duty-scores",
         _("委员履职得分分布"),
-        [label for label, _test in bands],
+        [band.label for band in bands],
         [{"name": _("委员人数"), "data": counts}],
         unit=_("人"),
-        summary=_("共%(n)s名委员，%(ex)s分及以上%(top)s人，%(c)s分以下%(low)s人。")
-        % {"n": len(rows), "ex": excellent, "top": counts[3], "c": competent, "low": counts[0]},
+        summary=_("共%(n)s名委员：得分%(top_band)s的%(top)s人，%(low_band)s的%(low)s人。")
+        % {
+            "n": len(rows),
+            "top_band": bands[3].label,
+            "top": counts[3],
+            "low_band": bands[0].label,
+            "low": counts[0],
+        },
     )
 
 

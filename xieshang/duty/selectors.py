@@ -79,6 +79,44 @@ def minimum_duty_labels(organisation) -> list[tuple[list[str], str]]:
     return _minimum_labels(config.get(organisation, rules.MINIMUM_DUTIES))
 
 
+def _points(value) -> str:
+    """A threshold as written in a band: 80 → "80", 79.50 → "79.5"."""
+    value = Decimal(str(value)).normalize()
+    return f"{value:f}"
+
+
+@dataclass(frozen=True)
+class Band:
+    """A score band: from `low` (included) up to `high` (not included); None is open."""
+
+    label: str
+    low: Decimal | None
+    high: Decimal | None
+
+    def __contains__(self, total) -> bool:
+        return (self.low is None or total >= self.low) and (self.high is None or total < self.high)
+
+
+def score_bands(thresholds: tuple) -> list[Band]:
+    """The four bands the grade thresholds (excellent, good, competent) cut the scores
+    into, lowest first. Half-open, and labelled so: a score on a threshold (80) is in the
+    band it opens (≥80且<90), never also in the one below — the chart on the evaluation
+    page, the big screen and the Excel export read these same bands."""
+    excellent, good, competent = (Decimal(str(t)) for t in thresholds)
+    ex, go, co = _points(excellent), _points(good), _points(competent)
+    return [
+        Band(_("<%(b)s分") % {"b": co}, None, competent),
+        Band(_("≥%(a)s且<%(b)s分") % {"a": co, "b": go}, competent, good),
+        Band(_("≥%(a)s且<%(b)s分") % {"a": go, "b": ex}, good, excellent),
+        Band(_("≥%(a)s分") % {"a": ex}, excellent, None),
+    ]
+
+
+def band_label(bands: list[Band], total) -> str:
+    """The label of the band `total` falls in (exactly one)."""
+    return next(band.label for band in bands if total in band)
+
+
 @dataclass
 class Score:
     member_id: int

@@ -270,8 +270,11 @@ def evaluation_export(request):
     minimum = [label for _k, label in selectors.minimum_duty_labels(org)]
     book = Book()
     ws = book.sheet(
-        _("履职考核"), [_("姓名"), _("界别"), _("得分"), _("等级"), *minimum, _("最低履职要求")]
+        _("履职考核"),
+        [_("姓名"), _("界别"), _("得分"), _("等级"), _("得分段"), *minimum, _("最低履职要求")],
     )
+    # The bands of the page's chart, half-open: 80 is in ≥80且<90 only.
+    bands = selectors.score_bands(rows[0][1].thresholds) if rows else []
     for membership, score in rows:
         append_row(
             ws,
@@ -280,6 +283,7 @@ def evaluation_export(request):
                 membership.sector.name if membership.sector else "",
                 float(score.total),
                 score.grade,
+                selectors.band_label(bands, score.total),
                 *[_("是") if met else _("否") for _label, met in score.minimum],
                 _("达到") if score.minimum_met else _("未达到"),
             ],
