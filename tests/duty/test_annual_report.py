@@ -3,6 +3,7 @@ ledger; a member downloads their own, the office prints a whole sector or group 
 
 import datetime as dt
 import io
+from urllib.parse import quote
 
 import pytest
 from django.db import connection
@@ -199,6 +200,11 @@ def test_a_large_batch_runs_as_a_job_whose_file_only_its_owner_downloads(
     job.refresh_from_db()
     assert job.status == Job.Status.DONE, job.message
     download = client.get(reverse("job_download", args=[job.pk]))
+    # A PDF, named in Chinese as the small batch's download is (RFC 6266 filename*).
+    assert download["Content-Type"] == "application/pdf"
+    name = quote(f"{DONE}年度委员履职报告-{sector.name}.pdf")
+    assert "attachment; filename=" in download["Content-Disposition"]
+    assert f"filename*=UTF-8''{name}" in download["Content-Disposition"]
     content = b"".join(download.streaming_content) if download.streaming else download.content
     _reader, text = text_of(content)
     assert all(name in text for name in ("丁二", "王三", "赵一"))

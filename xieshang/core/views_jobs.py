@@ -7,8 +7,8 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from . import jobs
-from .excel import XLSX
 from .files import content_disposition
+from .uploads import content_type_for
 
 
 def _owned(request, pk: int) -> jobs.Job:
@@ -41,7 +41,11 @@ def job_download(request, pk: int):
         raise Http404
     if not job.result.storage.exists(job.result.name):
         raise Http404
-    content_type = XLSX if job.result_name.endswith(".xlsx") else "application/octet-stream"
+    # Served as what it is (a batch of duty reports is a PDF, an export a workbook), by the
+    # name the job gave it; only a name of no known kind is a bare octet stream.
+    content_type = content_type_for(job.result_name)
+    if job.result_name.lower().endswith(".zip"):
+        content_type = "application/zip"
     response = FileResponse(job.result.open("rb"), content_type=content_type)
     response["Content-Disposition"] = content_disposition(job.result_name)
     return response
