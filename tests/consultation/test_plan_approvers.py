@@ -24,3 +24,39 @@ def test_the_government_office_sees_the_plan_waiting_for_its_revision(world, cli
     services.plan_forward(plan=plan, actor=world.party_office)
     client.force_login(world.gov_office)
     assert WAITING not in client.get("/").content.decode()  # with the chairman's meeting now
+
+
+@pytest.mark.clause("C2.4")
+def test_a_plan_sent_back_tells_the_body_it_returns_to_why(world, client):
+    """The chairman's meeting sends the plan back: the Party office's message says it was
+    sent back and why, and the plan's page opens with the reason, until it is handed on."""
+    from xieshang.core.notifications import Notification
+
+    plan = world.passing_plan()
+    services.plan_forward(plan=plan, actor=world.office)
+    services.plan_forward(plan=plan, actor=world.party_office)
+    reason = "历史文化街区保护协商座谈会请明确承办专委会。"
+    client.force_login(world.party_office)
+    assert 'id="plan-sent-back"' not in client.get(f"/consultation/plans/{plan.pk}/").text
+    services.plan_send_back(plan=plan, actor=world.chair, note=reason)
+    message = Notification.objects.filter(recipient=world.party_office).latest("id")
+    assert "退回" in message.title and reason in message.body
+    page = client.get(f"/consultation/plans/{plan.pk}/").text
+    banner = page.split('id="plan-sent-back"')[1].split("</div>\n</div>")[0]
+    assert "主席会议成员" in banner and "退回修改" in banner and reason in banner
+    services.plan_forward(plan=plan, actor=world.party_office)
+    client.force_login(world.chair)
+    assert 'id="plan-sent-back"' not in client.get(f"/consultation/plans/{plan.pk}/").text
+
+
+@pytest.mark.clause("C2.4")
+def test_in_english_the_bodies_in_the_plan_comments_read_in_english(world, client):
+    plan = world.passing_plan()
+    services.plan_forward(plan=plan, actor=world.office)
+    services.plan_forward(plan=plan, actor=world.party_office)
+    services.plan_send_back(plan=plan, actor=world.chair, note="Please name the committee.")
+    client.force_login(world.party_office)
+    client.cookies["django_language"] = "en"
+    page = client.get(f"/consultation/plans/{plan.pk}/").text
+    banner = page.split('id="plan-sent-back"')[1].split("</div>\n</div>")[0]
+    assert "主席会议成员" not in page and "退回" not in banner

@@ -165,6 +165,20 @@ def failed_checks(checks: list[Check]) -> list[Check]:
     return [c for c in checks if not c.ok]
 
 
+def sent_back_with(plan: ConsultationPlan, comments, versions):
+    """The send-back comment the plan is waiting on: the step it was returned to reads why
+    at the top of the page, until the plan is handed on again (a new version). From the
+    page's own lists of comments and versions, no query."""
+    from .policies import PREVIOUS
+
+    returned = next((c for c in reversed(comments) if c.is_send_back), None)
+    if returned is None or PREVIOUS.get(returned.status) != plan.status:
+        return None
+    if any(v.created_at > returned.created_at for v in versions):
+        return None
+    return returned
+
+
 def visible_plans(user) -> QuerySet:
     return access.scope(ConsultationPlan.objects.all(), user, "consultation.view")
 

@@ -409,6 +409,7 @@ def _render_plan(request, plan, status=200, **forms):
     user = request.user
     can_edit = policies.can_edit_plan(user, plan)
     versions = list(plan.versions.select_related("created_by"))
+    comments = list(plan.comments.all())
     context = {
         "plan": plan,
         "items": items,
@@ -427,7 +428,8 @@ def _render_plan(request, plan, status=200, **forms):
         or ApproveForm(prefix="approve", initial={"approved_on": timezone.localdate()}),
         "send_back_form": forms.get("send_back_form") or SendBackForm(prefix="back"),
         "comment_form": forms.get("comment_form") or CommentForm(),
-        "comments": plan.comments.all(),
+        "comments": comments,
+        "sent_back": selectors.sent_back_with(plan, comments, versions),
         "versions": versions,
         "events": history(plan).select_related("actor"),
         "next_label": dict(PS.choices).get(policies.NEXT.get(plan.status, ""), ""),

@@ -272,7 +272,14 @@ def plan_send_back(*, plan: ConsultationPlan, actor, note: str) -> ConsultationP
         text=note,
         is_send_back=True,
     )
-    _notify_next_body(plan)
+    # The body it comes back to reads that it was sent back, by whom and why.
+    _notify_next_body(
+        plan,
+        title=_("年度协商计划被退回：%(title)s（%(state)s）")
+        % {"title": plan.title, "state": plan.get_status_display()},
+        body=_("%(body)s退回意见：%(note)s")
+        % {"body": policies.body_label(actor, plan.organisation), "note": note},
+    )
     return plan
 
 
@@ -302,11 +309,13 @@ STEP_ROLES = {
 }
 
 
-def _notify_next_body(plan: ConsultationPlan) -> None:
+def _notify_next_body(plan: ConsultationPlan, *, title: str = "", body: str = "") -> None:
     notify(
         _users_with_roles(plan.organisation, STEP_ROLES[plan.status]),
-        title=_("年度协商计划：%(title)s（%(state)s）")
+        title=title
+        or _("年度协商计划：%(title)s（%(state)s）")
         % {"title": plan.title, "state": plan.get_status_display()},
+        body=body,
         url=f"/consultation/plans/{plan.pk}/",
         dedupe_key=f"plan:{plan.pk}:{plan.status}:{plan.version}",
     )
