@@ -8,7 +8,9 @@ from tests.api.conftest import bearer
 from xieshang.core.models import User
 from xieshang.proposals.models import Proposal
 
-pytestmark = pytest.mark.django_db
+# The member operations are reached with a member's token as a future member app would
+# (deployed, a member's token is refused: tests/api/test_token_holder.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("member_tokens_allowed")]
 
 HUGE = "99999999999999999999"
 

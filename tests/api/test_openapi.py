@@ -34,7 +34,7 @@ def test_every_operation_documents_its_error_answers(schema):
     for path, method, operation in operations(schema):
         responses = operation["responses"]
         codes = set(responses)
-        expected = {"401", "422", "429"} | ({"404"} if "{" in path else set())
+        expected = {"401", "403", "422", "429"} | ({"404"} if "{" in path else set())
         assert expected <= codes, (method, path, sorted(codes))
         for code in expected:
             body = responses[code]["content"]["application/json"]["schema"]

@@ -34,7 +34,9 @@ from xieshang.members.models import Member
 from xieshang.opinions.models import Opinion
 from xieshang.proposals.models import Proposal
 
-pytestmark = pytest.mark.django_db
+# The member operations are reached with a member's token as a future member app would
+# (deployed, a member's token is refused: tests/api/test_token_holder.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("member_tokens_allowed")]
 
 # Examples per operation and kind: enough to reach odd numbers, empty and long strings and
 # missing fields; small enough for about a minute per database on a 2-core machine.

@@ -11,7 +11,9 @@ from xieshang.meetings.models import LeaveRequest, MeetingKind
 
 from .factories import at, world
 
-pytestmark = pytest.mark.django_db
+# The member operations are reached with a member's token as a future member app would
+# (deployed, a member's token is refused: tests/api/test_token_holder.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("member_tokens_allowed")]
 
 
 def bearer(user) -> dict:

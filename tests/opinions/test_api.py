@@ -4,7 +4,9 @@ from tests.opinions.factories import make_opinion
 from xieshang.core.models import ApiToken
 from xieshang.opinions.models import Opinion
 
-pytestmark = pytest.mark.django_db
+# The member operations are reached with a member's token as a future member app would
+# (deployed, a member's token is refused: tests/api/test_token_holder.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("member_tokens_allowed")]
 
 
 def bearer(user) -> dict:

@@ -13,7 +13,9 @@ from xieshang.proposals.models import Assignment, Proposal
 S = Proposal.Status
 URL = "/api/v1/proposals/"
 
-pytestmark = pytest.mark.usefixtures("frozen")
+# Member operations through a member's token as a future member app would reach them
+# (deployed, a member's token is refused: tests/api/test_token_holder.py).
+pytestmark = pytest.mark.usefixtures("frozen", "member_tokens_allowed")
 
 
 @pytest.fixture

@@ -13,6 +13,9 @@ from xieshang.proposals import rules, services
 from xieshang.proposals.models import Proposal
 
 URL = "/api/v1/proposals/"
+# Member drafting through a member's token as a future member app would reach it (deployed,
+# a member's token is refused: tests/api/test_token_holder.py).
+pytestmark = pytest.mark.usefixtures("member_tokens_allowed")
 
 
 def bearer(user) -> dict:

@@ -33,6 +33,22 @@ class TokenAuth(HttpBearer):
             )
         if verdict.user is None:
             return None
+        if not api_tokens.may_use(verdict.user):
+            # Checked on every request, not when the token was issued: a token its owner
+            # held as staff stops the moment they are left with 政协委员 only. Nothing about
+            # the account or the path is in the answer; the log keeps the token's prefix.
+            logger.warning(
+                "API token %s… refused: user %s may no longer hold API tokens",
+                token[:8],
+                verdict.user.pk,
+            )
+            raise Refusal(
+                403,
+                _(
+                    "该令牌已不能使用：接口令牌仅供工作人员和管理员使用，"
+                    "令牌持有人的账号已不在此列。如仍需使用接口，请联系本单位安全管理员。"
+                ),
+            )
         request.user = verdict.user
         return verdict.user
 
@@ -80,8 +96,9 @@ class XieshangAPI(NinjaAPI):
     - a number the database cannot take (an id past 64 bits reaching a query, a value
       PostgreSQL refuses) is the caller's 422, not a server error;
     - the OpenAPI lists the error answers every operation can give: 401 without a valid
-      token, 429 past the token's budget per minute, 422 for a request that does not
-      validate, 404 where a path names a row.
+      token, 403 when the token's owner may no longer hold one (or lacks the right), 429
+      past the token's budget per minute, 422 for a request that does not validate, 404
+      where a path names a row.
     """
 
     def set_default_exception_handlers(self) -> None:
@@ -137,6 +154,7 @@ ERROR_SCHEMAS = {"ErrorOut": ErrorOut, "ValidationErrorOut": ValidationErrorOut}
 # duplicate key once serialised, which Swagger UI refuses to parse.
 ERROR_RESPONSES = {
     401: ("ErrorOut", "未提供有效的令牌"),
+    403: ("ErrorOut", "无权执行此操作，或令牌持有人已不能使用接口令牌"),
     404: ("ErrorOut", "对象不存在或无权查看"),
     422: ("ValidationErrorOut", "请求参数不正确"),
     429: ("ErrorOut", "请求过于频繁（每个令牌每分钟的次数有上限），见 Retry-After"),
@@ -144,7 +162,7 @@ ERROR_RESPONSES = {
 
 
 def document_errors(schema) -> None:
-    """Add the 401/404/422/429 answers (with their bodies) to every operation that can give
+    """Add the 401/403/404/422/429 answers (with their bodies) to every operation that can give
     them; responses an operation declares itself are kept."""
     components = schema.setdefault("components", {}).setdefault("schemas", {})
     for name, model in ERROR_SCHEMAS.items():
@@ -155,7 +173,7 @@ def document_errors(schema) -> None:
         for operation in operations.values():
             codes = [422]
             if operation.get("security"):
-                codes += [401, 429]
+                codes += [401, 403, 429]
             if "{" in path:
                 codes.append(404)
             responses = operation.setdefault("responses", {})

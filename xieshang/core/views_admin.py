@@ -159,6 +159,9 @@ def user_detail(request, pk: int):
             "tokens": api_tokens.active(ApiToken.objects.filter(user=subject)).order_by(
                 "-created_at"
             ),
+            # Tokens kept from a staff role the account no longer has: the API refuses them
+            # (api.TokenAuth), the page says so and offers to revoke them.
+            "tokens_refused": not api_tokens.may_use(subject),
         },
         status=400 if request.method == "POST" else 200,
     )
