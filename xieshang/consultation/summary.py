@@ -187,14 +187,15 @@ class WorkReport:
         return list(rows.values())
 
     def plans_table(self) -> list[tuple]:
-        """(organisation, plan state, approval date, items, held, key) per plan."""
-        from xieshang.core.text import chinese_date
+        """(organisation, plan state, approval date in the reader's language, items, held,
+        key) per plan."""
+        from xieshang.core.text import reader_date
 
         return [
             (
                 r.plan.organisation.name,
                 r.plan.get_status_display(),
-                chinese_date(r.plan.approved_on) or "—",
+                reader_date(r.plan.approved_on) or "—",
                 r.planned,
                 r.held,
                 r.key,
