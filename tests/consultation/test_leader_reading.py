@@ -17,3 +17,39 @@ def test_the_summary_plan_table_writes_the_approval_date_in_the_readers_language
     page = client.get("/consultation/summary/?year=2026").text
     table = page.split('id="summary-plans"')[1].split("</table>")[0]
     assert "Nov. 20, 2026" in table and "年" not in table
+
+
+@pytest.mark.clause("C2.7")
+def test_minutes_recorded_late_count_as_sent_the_day_they_went_out(world, client):
+    """The minutes of a 28 September activity went out on paper on 30 September and are
+    entered in December: the summary counts the minutes reminder as answered on time."""
+    import datetime as dt
+
+    import time_machine
+
+    from tests.consultation.test_outcomes import held_activity
+    from xieshang.consultation import services
+    from xieshang.consultation.models import Outcome
+    from xieshang.followups.models import Task
+
+    with time_machine.travel(dt.datetime(2026, 9, 28, 2, tzinfo=dt.UTC)):
+        activity = held_activity(world, day=dt.date(2026, 9, 28))
+    with time_machine.travel(dt.datetime(2026, 12, 4, 2, tzinfo=dt.UTC)):
+        minutes = services.outcome_create(
+            activity=activity,
+            actor=world.office,
+            kind=Outcome.Kind.MINUTES,
+            title="经济界界别协商纪要",
+            body="……",
+            to_party_office=True,
+        )
+        services.outcome_submit(
+            outcome=minutes, actor=world.office, submitted_on=dt.date(2026, 9, 30)
+        )
+        task = Task.objects.get(title__startswith="报送协商纪要")
+        assert task.status == Task.Status.CLOSED and task.was_on_time
+        client.force_login(world.chair)
+        page = client.get("/consultation/summary/?year=2026")
+    rows = {row[0]: row for row in page.context["report"].feedback_table()}
+    label, due, on_time, late, missing, pending, rate = rows["协商纪要报送"]
+    assert (due, on_time, late, rate) == (1, 1, 0, 100)

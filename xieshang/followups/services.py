@@ -132,8 +132,13 @@ def task_open(
 
 
 @transaction.atomic
-def feedback_submit(*, task: Task, text: str, actor, document=None) -> Feedback:
-    """The assignee gives written feedback; the task moves to SUBMITTED."""
+def feedback_submit(
+    *, task: Task, text: str, actor, document=None, answered_on: dt.date | None = None
+) -> Feedback:
+    """The assignee gives written feedback; the task moves to SUBMITTED.
+
+    `answered_on` is the day the answer went out when it is recorded later (minutes sent on
+    paper and entered afterwards): the on-time count reads that day, never a later one."""
     task = lock(Task, task.pk)
     if not policies.can_answer(actor, task):
         raise PermissionDenied
@@ -147,6 +152,8 @@ def feedback_submit(*, task: Task, text: str, actor, document=None) -> Feedback:
         document_name=document.name if document else "",
     )
     task.submitted_at = timezone.now()
+    if answered_on is not None and answered_on < timezone.localdate():
+        task.submitted_at = timezone.make_aware(dt.datetime.combine(answered_on, dt.time(12)))
     transition(
         task,
         to=Task.Status.SUBMITTED,

@@ -179,8 +179,12 @@ def _close_minutes_task(activity: Activity, outcome: Outcome, actor) -> None:
         content_type=ct, object_id=str(activity.pk), status=Task.Status.OPEN
     ):
         try:
+            # Answered the day the minutes went out, which may be earlier than today.
             followups.feedback_submit(
-                task=task, text=_("已报送《%(title)s》。") % {"title": outcome.title}, actor=actor
+                task=task,
+                text=_("已报送《%(title)s》。") % {"title": outcome.title},
+                actor=actor,
+                answered_on=outcome.submitted_on,
             )
             followups.task_close(task=task, actor=actor)
         except PermissionDenied:
