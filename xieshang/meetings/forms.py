@@ -51,7 +51,11 @@ class MeetingForm(StyledForm, forms.ModelForm):
             "host": _("记录类事项填写召开会议的单位，如“区委常委会”。"),
         }
 
-    def __init__(self, *args, organisation, **kwargs):
+    # What a group leader sets up: an activity of their group, nothing for the plenary or a
+    # committee, and no recorded event (those are the office's).
+    LEADER_FIELDS = ("kind", "title", "activity_group", "location", "start", "end", "mode")
+
+    def __init__(self, *args, organisation, leader_groups=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.organisation = organisation
         self.fields["session"].queryset = Session.objects.filter(
@@ -61,6 +65,15 @@ class MeetingForm(StyledForm, forms.ModelForm):
         self.fields["activity_group"].queryset = ActivityGroup.objects.filter(
             organisation=organisation
         )
+        if leader_groups is not None:
+            # A group leader: the group's activities only (policies.runs_as_group_leader).
+            for name in list(self.fields):
+                if name not in self.LEADER_FIELDS and name != "description":
+                    del self.fields[name]
+            self.fields["kind"].choices = [(MeetingKind.GROUP.value, MeetingKind.GROUP.label)]
+            self.fields["activity_group"].queryset = leader_groups
+            self.fields["activity_group"].required = True
+            self.fields["activity_group"].empty_label = None
         for name in ("start", "end"):
             self.fields[name].input_formats = [DT_FORMAT, "%Y-%m-%d %H:%M"]
 
@@ -151,9 +164,10 @@ class InviteForm(StyledForm, forms.Form):
         help_text=_("每行一位：姓名 职务，如“张明 区委副书记”。"),
     )
 
-    def __init__(self, *args, organisation, meeting=None, **kwargs):
+    def __init__(self, *args, organisation, meeting=None, group_only=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.organisation = organisation
+        self.group_only = group_only
         self.fields["sectors"].queryset = Sector.objects.filter(organisation=organisation)
         self.fields["committees"].queryset = Committee.objects.filter(organisation=organisation)
         self.fields["groups"].queryset = ActivityGroup.objects.filter(organisation=organisation)
@@ -166,6 +180,17 @@ class InviteForm(StyledForm, forms.Form):
             )
         for name in ("sectors", "committees", "groups", "roles"):
             self.fields[name].widget.attrs["class"] = "form-check-input"
+        if group_only:
+            # A group leader invites their group's members: the whole group or by name.
+            for name in list(self.fields):
+                if name not in ("groups", "member_names"):
+                    del self.fields[name]
+            self.fields["groups"].queryset = ActivityGroup.objects.filter(
+                pk=meeting.activity_group_id
+            )
+            self.fields["member_names"].help_text = _(
+                "只能邀请本小组的委员；多个姓名用逗号、顿号或换行分隔。"
+            )
 
     def clean_member_names(self):
         raw = self.cleaned_data.get("member_names", "")

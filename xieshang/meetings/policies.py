@@ -2,7 +2,8 @@
 
 - The office (`meetings.manage`) sets meetings up, invites, runs sign-in and closes
   attendance for its organisation subtree; the staff of a special committee do the same
-  for their committee's activities.
+  for their committee's activities, and an activity group's leader (组长) for the group's
+  own activities, inviting only the group's members.
 - Chairman's-meeting members (`meetings.leave_approve`) see every meeting; they, or the
   person the chair delegated to, decide leave for the meeting kinds configured in
   `meetings.chair_approved_kinds` (plenary and standing committee by default). Leave for
@@ -23,7 +24,7 @@ from xieshang.orgs import config
 from xieshang.orgs.models import ActivityGroup, Level, Organisation, OrgSetting, Role
 
 from . import rules
-from .models import Invitation, LeaveDelegation, LeaveRequest, Meeting
+from .models import Invitation, LeaveDelegation, LeaveRequest, Meeting, MeetingKind
 
 CHAIR, COMMITTEE, GROUP, OFFICE = "chair", "committee", "group", "office"
 
@@ -60,10 +61,50 @@ def can_see_briefings(user) -> bool:
     )
 
 
+def led_group_ids(user) -> set[int]:
+    """The member activity groups (委员活动小组) this user leads: their member record is the
+    group's 组长. A group leader organises the group's activities (SPEC, People and roles).
+    Cached on the user object for the request."""
+    cached = getattr(user, "_xs_led_groups", None)
+    if cached is None:
+        member = member_of(user)
+        cached = (
+            set(ActivityGroup.objects.filter(leader=member).values_list("pk", flat=True))
+            if member is not None
+            else set()
+        )
+        if getattr(user, "is_authenticated", False):
+            user._xs_led_groups = cached
+    return cached
+
+
+def runs_as_group_leader(user, meeting: Meeting) -> bool:
+    """The meeting is an activity of a group this user leads (kind 委员活动小组活动, no
+    special committee): the leader sets it up, invites the group's members and runs it."""
+    return (
+        meeting.kind == MeetingKind.GROUP
+        and not meeting.committee_id
+        and meeting.activity_group_id is not None
+        and meeting.activity_group_id in led_group_ids(user)
+    )
+
+
+def manages_only_as_group_leader(user, meeting: Meeting) -> bool:
+    """Runs the meeting as its group's leader and not as its office or committee staff: the
+    invitations are then held to the group's own members."""
+    if access.can(user, "meetings.manage", meeting.organisation):
+        return False
+    if meeting.committee_id and meeting.committee_id in committee_ids(user):
+        return False
+    return runs_as_group_leader(user, meeting)
+
+
 def can_manage(user, meeting: Meeting) -> bool:
     if access.can(user, "meetings.manage", meeting.organisation):
         return True
-    return bool(meeting.committee_id and meeting.committee_id in committee_ids(user))
+    if meeting.committee_id and meeting.committee_id in committee_ids(user):
+        return True
+    return runs_as_group_leader(user, meeting)
 
 
 def own_invitation(user, meeting: Meeting) -> Invitation | None:

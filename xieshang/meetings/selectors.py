@@ -16,7 +16,7 @@ from xieshang.core import access
 from xieshang.orgs import config
 
 from . import policies, rules
-from .models import Attendance, Invitation, LeaveRequest, Meeting, Sitting
+from .models import Attendance, Invitation, LeaveRequest, Meeting, MeetingKind, Sitting
 
 
 def _visibility(user, *, mine: bool) -> tuple[QuerySet, list[Q]]:
@@ -43,6 +43,12 @@ def _visibility(user, *, mine: bool) -> tuple[QuerySet, list[Q]]:
         committees = policies.committee_ids(user)
         if committees:
             staff.append(Q(committee_id__in=committees))
+        groups = policies.led_group_ids(user)
+        if groups:
+            # The activities a group leader runs (policies.runs_as_group_leader), drafts too.
+            staff.append(
+                Q(activity_group_id__in=groups, kind=MeetingKind.GROUP, committee__isnull=True)
+            )
     return invitations, staff
 
 
@@ -72,6 +78,13 @@ def visible_organisations(user) -> list[int]:
     if committees:
         ids = ids.union(
             Meeting.objects.filter(committee_id__in=committees)
+            .values_list("organisation_id", flat=True)
+            .order_by()
+        )
+    groups = policies.led_group_ids(user)
+    if groups:
+        ids = ids.union(
+            Meeting.objects.filter(activity_group_id__in=groups)
             .values_list("organisation_id", flat=True)
             .order_by()
         )

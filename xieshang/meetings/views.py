@@ -15,6 +15,7 @@ from xieshang.core.audit import StaleEdit, TransitionError, history
 from xieshang.core.forms import SAVE_AGAIN
 from xieshang.core.params import paginate, year_param
 from xieshang.members.selectors import cppcc_organisations
+from xieshang.orgs.models import ActivityGroup
 
 from . import policies, selectors, services
 from .forms import (
@@ -59,7 +60,8 @@ def _message(exc) -> str:
 @login_required
 def meeting_list(request):
     staff = access.can(request.user, "meetings.view") or access.can(request.user, "meetings.manage")
-    if not staff and not policies.committee_ids(request.user):
+    runs_some = bool(policies.committee_ids(request.user) or policies.led_group_ids(request.user))
+    if not staff and not runs_some:
         return redirect("meetings:mine")
     kind = request.GET.get("kind", "")
     if kind not in dict(KIND_CHOICES):
@@ -85,8 +87,7 @@ def meeting_list(request):
             "kind": kind,
             "year": year or "",
             "kinds": KIND_CHOICES,
-            "can_create": access.can(request.user, "meetings.manage")
-            or bool(policies.committee_ids(request.user)),
+            "can_create": access.can(request.user, "meetings.manage") or runs_some,
         },
     )
 
@@ -120,16 +121,42 @@ def _managed_org(request):
 
         committee = Committee.objects.filter(pk__in=policies.committee_ids(request.user)).first()
         return committee.organisation
+    if not orgs and policies.led_group_ids(request.user):
+        # A group leader sets up the activities of the group they lead (SPEC, 组长).
+        return (
+            ActivityGroup.objects.filter(pk__in=policies.led_group_ids(request.user))
+            .select_related("organisation")
+            .first()
+            .organisation
+        )
     if not orgs:
         raise PermissionDenied
     return orgs[0]
 
 
+def _leader_groups(request, organisation):
+    """The groups a user who runs meetings only as a group leader may set an activity up
+    for; None for the office and a special committee's staff (the full form)."""
+    if cppcc_organisations(request.user, "meetings.manage") or policies.committee_ids(request.user):
+        return None
+    return ActivityGroup.objects.filter(
+        pk__in=policies.led_group_ids(request.user), organisation=organisation
+    )
+
+
 @login_required
 def create(request):
     organisation = _managed_org(request)
+    leader_groups = _leader_groups(request, organisation)
     initial = {"kind": request.GET.get("kind", MeetingKind.SYMPOSIUM)}
-    form = MeetingForm(request.POST or None, organisation=organisation, initial=initial)
+    if leader_groups is not None:
+        initial = {"kind": MeetingKind.GROUP}
+    form = MeetingForm(
+        request.POST or None,
+        organisation=organisation,
+        initial=initial,
+        leader_groups=leader_groups,
+    )
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items()}
         try:
@@ -152,7 +179,17 @@ def edit(request, pk: int):
     meeting, _inv = get_meeting(request, pk)
     if not policies.can_manage(request.user, meeting):
         raise Http404
-    form = MeetingForm(request.POST or None, instance=meeting, organisation=meeting.organisation)
+    leader_groups = None
+    if policies.manages_only_as_group_leader(request.user, meeting):
+        leader_groups = ActivityGroup.objects.filter(
+            pk__in=policies.led_group_ids(request.user), organisation=meeting.organisation
+        )
+    form = MeetingForm(
+        request.POST or None,
+        instance=meeting,
+        organisation=meeting.organisation,
+        leader_groups=leader_groups,
+    )
     version = request.POST.get("version", meeting.version)
     if request.method == "POST" and form.is_valid():
         try:
@@ -295,19 +332,25 @@ def invite(request, pk: int):
     meeting, _inv = get_meeting(request, pk)
     if not policies.can_manage(request.user, meeting):
         raise Http404
-    form = InviteForm(request.POST or None, organisation=meeting.organisation, meeting=meeting)
+    form = InviteForm(
+        request.POST or None,
+        organisation=meeting.organisation,
+        meeting=meeting,
+        group_only=policies.manages_only_as_group_leader(request.user, meeting),
+    )
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
+        # A group leader's form has the group and the names only (InviteForm.group_only).
         criteria = services.InviteCriteria(
-            all_members=d["all_members"],
-            standing=d["standing"],
-            sectors=list(d["sectors"]),
-            committees=list(d["committees"]),
+            all_members=d.get("all_members", False),
+            standing=d.get("standing", False),
+            sectors=list(d.get("sectors", [])),
+            committees=list(d.get("committees", [])),
             groups=list(d["groups"]),
             members=d["member_names"],
-            roles=d["roles"],
-            departments=list(d["departments"]),
-            leaders=d["leaders"],
+            roles=d.get("roles", []),
+            departments=list(d.get("departments", [])),
+            leaders=d.get("leaders", []),
         )
         try:
             n = services.invite(meeting=meeting, actor=request.user, criteria=criteria)

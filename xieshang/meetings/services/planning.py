@@ -81,6 +81,9 @@ def meeting_update(*, meeting: Meeting, actor, expected_version: int, data: dict
     for key, value in data.items():
         if key in EDITABLE:
             setattr(meeting, key, value)
+    # The meeting as changed must still be the actor's to run: a group leader cannot turn
+    # their group's activity into a plenary or another group's activity.
+    _require_manage(actor, meeting)
     if meeting.end <= meeting.start:
         raise ValidationError(_("结束时间须晚于开始时间。"))
     save_versioned(meeting, expected_version=expected_version, fields=EDITABLE)
@@ -269,6 +272,38 @@ def _seat_sectors(meeting: Meeting, member_ids: list[int]) -> dict[int, int]:
     )
 
 
+def _hold_to_the_group(meeting: Meeting, c: InviteCriteria) -> None:
+    """A group leader invites the members of the group they lead, by the group or by name,
+    and nobody else (no sector, committee, role, unit or leader)."""
+    if (
+        c.all_members
+        or c.standing
+        or c.sectors
+        or c.committees
+        or c.roles
+        or c.departments
+        or c.leaders
+        or any(g.pk != meeting.activity_group_id for g in c.groups)
+    ):
+        raise PermissionDenied
+    if not c.members:
+        return
+    term = current_term(meeting.organisation)
+    in_group = set(
+        Membership.objects.filter(
+            term=term,
+            activity_group_id=meeting.activity_group_id,
+            member__in=c.members,
+        ).values_list("member_id", flat=True)
+    )
+    outside = [m.name for m in c.members if m.pk not in in_group]
+    if outside:
+        raise ValidationError(
+            _("组长只能邀请本小组的委员，以下委员不在本小组：%(names)s")
+            % {"names": "、".join(outside)}
+        )
+
+
 @transaction.atomic
 def invite(*, meeting: Meeting, actor, criteria: InviteCriteria) -> int:
     """Add invitees; returns how many were new. Once the notice is out, new invitees are
@@ -276,6 +311,8 @@ def invite(*, meeting: Meeting, actor, criteria: InviteCriteria) -> int:
     _require_manage(actor, meeting)
     if meeting.is_record or meeting.status in (Meeting.Status.CLOSED, Meeting.Status.CANCELLED):
         raise TransitionError(_("该会议不能再邀请参会人员。"))
+    if policies.manages_only_as_group_leader(actor, meeting):
+        _hold_to_the_group(meeting, criteria)
     existing_members = set(
         meeting.invitations.exclude(member=None).values_list("member_id", flat=True)
     )
