@@ -6,10 +6,13 @@ completes the revision), the chairman's meeting reviews and the Party standing c
 approves. Each step may send the plan back one step with its comments.
 """
 
+from django.db.models import Q
+
 from xieshang.core import access
 from xieshang.followups.policies import answers_about
+from xieshang.orgs.models import Role
 
-from .models import ConsultationPlan, Topic
+from .models import ConsultationPlan, Participant, Topic
 
 PS = ConsultationPlan.Status
 
@@ -56,18 +59,40 @@ def can_view_outcome(user, outcome) -> bool:
     return answers_about(user, outcome)
 
 
-def is_participant(user, activity) -> bool:
-    """A member invited to the activity (whether they attended or not)."""
+def can_view_activity(user, activity) -> bool:
+    """Whoever reads the committee's consultation work, and whoever was invited to the
+    activity (attended or not), without the committee's reading right: they read its
+    minutes, speeches and outcomes (the page leaves out the staff's parts and the other
+    participants' details). Invited, as the activity's participants record them (one query):
+
+    - a member, by their member record (it counts in their duty file);
+    - a department head, as the department's responsible leader: the 承办单位负责人 role for
+      that department, or the account named as its leader (`Department.leaders_q`);
+    - a Party or government leader, recorded by name and title only: by the account's full
+      name, for an account holding a role other than 政协委员 in the activity's organisation
+      or below it (a leader named like a member gains nothing).
+    """
+    if can_view(user, activity.organisation):
+        return True
     if getattr(user, "pk", None) is None:
         return False
-    return activity.participants.filter(member__user=user).exists()
-
-
-def can_view_activity(user, activity) -> bool:
-    """Whoever reads the committee's consultation work, and a member invited to the activity:
-    it counts in their duty file, and they read its minutes, speeches and outcomes (the page
-    leaves out the staff's parts and the other participants' details)."""
-    return can_view(user, activity.organisation) or is_participant(user, activity)
+    invited = Q(kind=Participant.Kind.MEMBER, member__user=user)
+    heads = {
+        ra.department_id
+        for ra in access.assignments(user)
+        if ra.role == Role.DEPARTMENT_LEADER and ra.department_id
+    }
+    invited |= Q(kind=Participant.Kind.DEPARTMENT_HEAD) & (
+        Q(department_id__in=heads) | Q(department__leader_user=user)
+    )
+    path = activity.organisation.path
+    name = (getattr(user, "full_name", "") or "").strip()
+    if name and any(
+        ra.role != Role.MEMBER and ra.organisation.path.startswith(path)
+        for ra in access.assignments(user)
+    ):
+        invited |= Q(kind=Participant.Kind.LEADER, name=name)
+    return activity.participants.filter(invited).exists()
 
 
 def can_view_attachment(user, attachment) -> bool:
