@@ -28,7 +28,9 @@ def test_the_charts_render_under_the_csp_without_console_errors(page, world):
     page.goto(page.base_url + f"/proposals/figures/?organisation={world.district.pk}")
     canvas = page.locator("#chart-review [data-chart]")
     canvas.locator("svg").first.wait_for()
-    assert canvas.get_attribute("aria-label") == "审查结果：共2件，其中立案最多，为1件。"
+    # One accepted, one waiting: tied, both named.
+    tied = "审查结果：共2件，其中立案、待审查并列最多，均为1件。"
+    assert canvas.get_attribute("aria-label") == tied
     # Hovering shows the tooltip inside the drawing, not as HTML with inline styles.
     canvas.hover()
     page.locator("#chart-review details summary").click()

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from xieshang.core import access, exports
 
 from . import policies, selectors
+from .list_filters import ListFilterForm
 from .models import Assignment, Proposal
 
 
@@ -15,10 +16,11 @@ def rows(request):
     if not access.can(user, "proposals.view") and not policies.department_ids(user):
         raise PermissionDenied
     status = query.get("status", "")
-    if status not in Proposal.Status.values:
+    if status not in Proposal.Status.values and status not in selectors.STATUS_GROUPS:
         status = ""
     q = query.get("q", "").strip()[:50]
-    return selectors.proposal_list(user, status=status, q=q).prefetch_related(
+    where = ListFilterForm(query, user=user).where()  # the list's year, session, organisation
+    return selectors.proposal_list(user, status=status, q=q, where=where).prefetch_related(
         Prefetch(
             "assignments",
             # The lead (or split) departments first: "co" sorts before "lead" by value.

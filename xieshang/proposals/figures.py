@@ -37,6 +37,7 @@ Definitions (also shown under the tables):
 
 import datetime as dt
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib.auth.decorators import login_required
@@ -55,6 +56,7 @@ from xieshang.orgs import config
 from xieshang.orgs.models import Level, Organisation, Party, ordinal
 
 from . import rules
+from .list_filters import BETWEEN_SESSIONS, OWN
 from .models import Answer, Assignment, Contact, Evaluation, Proposal, Rating
 
 KEY_NONPARTY_TARGET = config.define(
@@ -408,6 +410,21 @@ class SessionRow:
     key_nonparty: int = 0
     # A committee below's row: all its subtree's sessions, linking to its page.
     committee: Organisation | None = None
+    # The proposal list's filter giving the same proposals (list_filters), but the state:
+    # the year and the row's organisation and session, or a committee's whole subtree.
+    list_filter: dict = field(default_factory=dict)
+
+    @property
+    def list_queries(self) -> dict[str, str]:
+        """For each count but the key proposals, the querystring of /proposals/ listing
+        its proposals (the list's state, or its group for 收到 and 立案); none without a
+        filter (the report's and the export's rows)."""
+        if not self.list_filter:
+            return {}
+        return {
+            name: urlencode({**self.list_filter, "status": status})
+            for name, status in LIST_STATUS.items()
+        }
 
     @property
     def key_nonparty_share(self):
@@ -416,6 +433,19 @@ class SessionRow:
     def add(self, other: "SessionRow") -> None:
         for name in SESSION_COUNTS:
             setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+# A session row's count → the proposal list's state filter (selectors.STATUS_GROUPS).
+LIST_STATUS = {
+    "received": "received",
+    "pending": S.SUBMITTED,
+    "accepted": "accepted_all",
+    "merged": S.MERGED,
+    "to_opinion": S.TO_OPINION,
+    "to_info": S.TO_INFO,
+    "rejected": S.REJECTED,
+    "returned": S.RETURNED,
+}
 
 
 def _nonparty_first_proposer(year: int) -> Q:
@@ -484,6 +514,7 @@ def session_figures(organisation: Organisation, year: int, *, below=()) -> list[
         _received(organisation, year)
         .filter(outside("organisation", below))
         .values(
+            "organisation_id",
             "organisation__name",
             "organisation__path",
             "session_id",
@@ -502,7 +533,16 @@ def session_figures(organisation: Organisation, year: int, *, below=()) -> list[
                 "t": ordinal(g["session__term__number"]),
                 "n": ordinal(g["session__number"]),
             }
-        row = SessionRow(label=label, organisation=g["organisation__name"])
+        row = SessionRow(
+            label=label,
+            organisation=g["organisation__name"],
+            list_filter={
+                "year": year,
+                "organisation": g["organisation_id"],
+                "scope": OWN,
+                "session": g["session_id"] or BETWEEN_SESSIONS,
+            },
+        )
         for name in SESSION_COUNTS:
             setattr(row, name, g[name])
         rows.append(row)
@@ -521,26 +561,32 @@ def committee_session_figures(
         return []
     found = tree.rollup(_received(organisation, year), organisation, below, **_session_counts(year))
     return [
-        SessionRow(label=c.name, committee=c, **{n: found[c.pk][n] for n in SESSION_COUNTS})
+        SessionRow(
+            label=c.name,
+            committee=c,
+            list_filter={"year": year, "organisation": c.pk},
+            **{n: found[c.pk][n] for n in SESSION_COUNTS},
+        )
         for c in below
     ]
 
 
-def session_total(rows: list[SessionRow]) -> SessionRow:
-    total = SessionRow(label=_("合计"))
+def session_total(rows: list[SessionRow], list_filter: dict | None = None) -> SessionRow:
+    total = SessionRow(label=_("合计"), list_filter=list_filter or {})
     for row in rows:
         total.add(row)
     return total
 
 
 def received_by_category_and_month(organisation: Organisation, year: int) -> list[dict]:
-    """Received proposals counted per category (提案分类), month submitted, and the first
-    proposer's sector and party (their seat in the proposal's organisation, latest term):
-    one query. Rows of {"category", "month", "sector", "party", "n"}; month is None for
-    proposals without a submission time (entered on paper), sector and party None for
-    proposals of a body."""
+    """Received proposals counted per category (提案分类), month submitted (with its year:
+    a plenary proposal of the year may be submitted in December of the year before), and
+    the first proposer's sector and party (their seat in the proposal's organisation,
+    latest term): one query. Rows of {"category", "submitted_year", "month", "sector",
+    "party", "n"}; month and its year are None for proposals without a submission time
+    (entered on paper), sector and party None for proposals of a body."""
     from django.db.models import Subquery
-    from django.db.models.functions import ExtractMonth
+    from django.db.models.functions import ExtractMonth, ExtractYear
 
     seat = Membership.objects.filter(
         member_id=OuterRef("first_proposer_id"), term__organisation_id=OuterRef("organisation_id")
@@ -549,13 +595,14 @@ def received_by_category_and_month(organisation: Organisation, year: int) -> lis
         Proposal.objects.filter(organisation__path__startswith=organisation.path, year=year)
         .exclude(status__in=[S.DRAFT, S.COSIGNING])
         .annotate(
+            submitted_year=ExtractYear("submitted_at"),
             month=ExtractMonth("submitted_at"),
             sector=Subquery(seat.values("sector__name")[:1]),
             party=Subquery(seat.values("party__name")[:1]),
         )
-        .values("category", "month", "sector", "party")
+        .values("category", "submitted_year", "month", "sector", "party")
         .annotate(n=Count("pk"))
-        .order_by("category", "month", "sector", "party")
+        .order_by("category", "submitted_year", "month", "sector", "party")
     )
 
 
@@ -593,13 +640,17 @@ class Figures:
     def by_category(self) -> list[tuple[str, int]]:
         return self.received_by("category")
 
-    def by_month(self) -> list[int]:
-        """Received per month submitted, January to December."""
-        months = [0] * 12
+    def by_month(self) -> list[tuple[int, int, int]]:
+        """Received per month submitted: (year, month, received), January to December of
+        the figures' year, with any month of another year some of its proposals were
+        submitted in (December before a January session) in calendar order; a month is its
+        year's own, never added into the same month of another year."""
+        counts = {(self.year, m): 0 for m in range(1, 13)}
         for row in self.received:
             if row["month"]:
-                months[row["month"] - 1] += row["n"]
-        return months
+                key = (row["submitted_year"], row["month"])
+                counts[key] = counts.get(key, 0) + row["n"]
+        return [(y, m, n) for (y, m), n in sorted(counts.items())]
 
     @property
     def key_target_met(self) -> bool | None:
@@ -636,7 +687,10 @@ def figures(organisation: Organisation, year: int, *, export: bool = False) -> F
         departments=departments,
         department_total=total,
         sessions=sessions,
-        session_total=session_total([*sessions, *session_committees]),
+        session_total=session_total(
+            [*sessions, *session_committees],
+            list_filter={"year": year, "organisation": organisation.pk},
+        ),
         key_target=config.get(organisation, KEY_NONPARTY_TARGET),
         received=[] if export else received_by_category_and_month(organisation, year),
         committees=committees,

@@ -169,7 +169,13 @@ def report_charts(report: WorkReport) -> list[dict]:
         [d.name for d in depts],
         [
             {"name": _("按时答复率"), "data": [d.on_time_rate for d in depts]},
-            {"name": _("结果满意率"), "data": [d.result_rate for d in depts]},
+            # A unit with no rating yet has no satisfaction rate, not 0 %: no bar, and the
+            # table says why (no answer yet, or answered but not rated).
+            {
+                "name": _("结果满意率"),
+                "data": [d.result_rate for d in depts],
+                "missing": [_("无答复") if not d.answers else _("未评价") for d in depts],
+            },
         ],
         unit="%",
     )
@@ -197,16 +203,24 @@ def report_charts(report: WorkReport) -> list[dict]:
         [n for _name, n in by_party],
         unit=_("件"),
     )
-    months = report.fig.by_month()
-    busiest = max(range(12), key=lambda i: months[i])
+    by_month = report.fig.by_month()
+    months = [n for _y, _m, n in by_month]
+
+    def month_label(year: int, month: int, short: bool = True) -> str:
+        # A month of another year (December before a January session) says its year.
+        if year == report.year:
+            return month_name(month, short=short)
+        return _("%(year)s年%(month)s") % {"year": year, "month": month_name(month, short=short)}
+
+    busiest = max(range(len(months)), key=lambda i: months[i])
     monthly = charts.line(
         "chart-proposal-months",
         _("逐月收到提案"),
-        [month_name(m, short=True) for m in range(1, 13)],
+        [month_label(y, m) for y, m, _n in by_month],
         [{"name": _("收到提案"), "data": months}],
         unit=_("件"),
         summary=_("逐月收到提案：%(m)s最多，为%(n)s件。")
-        % {"m": month_name(busiest + 1), "n": months[busiest]}
+        % {"m": month_label(*by_month[busiest][:2], short=False), "n": months[busiest]}
         if any(months)
         else "",
     )

@@ -30,6 +30,7 @@ from xieshang.core.params import paginate
 from xieshang.followups import selectors as followups_selectors
 
 from . import forms, policies, routing, selectors, services, similarity
+from .list_filters import ListFilterForm
 from .models import Answer, Assignment, Proposal, Signer
 
 S = Proposal.Status
@@ -667,18 +668,21 @@ def index(request):
     if not access.can(user, "proposals.view") and not policies.department_ids(user):
         return redirect("proposals:mine")
     status = request.GET.get("status", "")
-    if status not in S.values:
+    if status not in S.values and status not in selectors.STATUS_GROUPS:
         status = ""
     q = request.GET.get("q", "").strip()[:50]
+    # Year, session, organisation: the figures page's keys (list_filters).
+    filters = ListFilterForm(request.GET, user=user)
+    where = filters.where()
     # The columns the list shows: not the bodies, nor the proposer's particulars.
-    rows = selectors.proposal_list(user, status=status, q=q, paged=True).only(
+    rows = selectors.proposal_list(user, status=status, q=q, paged=True, where=where).only(
         *LIST_COLUMNS, "first_proposer__name", "organisation__name"
     )
     page = paginate(
         request,
         rows,
         PAGE_SIZE,
-        count=lambda: selectors.proposal_count(user, status=status, q=q),
+        count=lambda: selectors.proposal_count(user, status=status, q=q, where=where),
     )
     # 不满意: a proposer rated an answer's process or result unsatisfied (one query).
     unsatisfied = services.unsatisfied_ids([p.pk for p in page])
@@ -688,7 +692,8 @@ def index(request):
     if q and not page.paginator.count:
         # exists(), not the count: a province office's common word counts in 150 ms.
         narrower = search.narrower(
-            q, lambda word: selectors.proposal_list(user, status=status, q=word).exists()
+            q,
+            lambda word: selectors.proposal_list(user, status=status, q=word, where=where).exists(),
         )
     return render(
         request,
@@ -698,6 +703,8 @@ def index(request):
             "status": status,
             "q": q,
             "narrower": narrower,
+            "filters": filters,
+            "status_groups": list(selectors.STATUS_GROUP_LABELS.items()),
             # Drafts are their authors' own: 草稿 is offered only to a user who writes them.
             "statuses": [
                 (value, label)

@@ -1,0 +1,122 @@
+"""The proposal list's filters beside the state and the words (/proposals/ and its Excel
+export): the year, 大会/平时 (kind), the session (届次/会次, or 平时: between sessions) and
+the organisation with or without the committees below it. These are what the figures page
+counts by (figures.session_figures: organisation × session, a year), so each of its counts
+links to the list filtered the same way and shows the same number (`figures.list_query`).
+
+A value that is not valid (a year out of range, a session the user may not see) is shown
+with its error and left out of the filter: the list still answers."""
+
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from xieshang.core import access, pickers
+from xieshang.orgs.models import Level, Organisation, Session
+
+from .models import Proposal
+
+COMMITTEE_LEVELS = [Level.PROVINCE, Level.CITY, Level.DISTRICT]
+BETWEEN_SESSIONS = "none"  # session=none: the proposals of no session (平时提案)
+OWN = "own"  # scope=own: the organisation's own proposals, not those of the committees below
+
+
+class ListFilterForm(forms.Form):
+    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100, required=False)
+    kind = forms.ChoiceField(
+        label=_("类别"), choices=[("", _("全部")), *Proposal.Kind.choices], required=False
+    )
+    session = forms.CharField(label=_("会次"), required=False)
+    organisation = forms.ModelChoiceField(
+        label=_("政协组织"), queryset=Organisation.objects.none(), required=False
+    )
+    scope = forms.ChoiceField(
+        label=_("范围"),
+        choices=[("", _("含下级政协")), (OWN, _("仅本级"))],
+        required=False,
+    )
+
+    def __init__(self, data, *, user):
+        super().__init__(data or {})
+        self.user = user
+        self.staff = access.can(user, "proposals.view")
+        field = self.fields["organisation"]
+        if self.staff:
+            field.queryset = access.organisations(user, "proposals.view").filter(
+                level__in=COMMITTEE_LEVELS
+            )
+        field.empty_label = _("全部")
+        field.label_from_instance = lambda o: o.name
+        pickers.attach(
+            field,
+            "organisations",
+            {"perm": "proposals.view", "level": ",".join(COMMITTEE_LEVELS)},
+        )
+        field.widget.attrs.update({"class": "form-select form-select-sm", "id": "f-organisation"})
+
+    def clean_session(self):
+        value = (self.cleaned_data.get("session") or "").strip()
+        if value in ("", BETWEEN_SESSIONS):
+            return value
+        try:
+            pk = int(value)
+        except ValueError:
+            raise forms.ValidationError(_("请选择会次。")) from None
+        session = (
+            Session.objects.filter(pk=pk, term__organisation__in=self._visible_organisations())
+            .select_related("term")
+            .first()
+        )
+        if session is None:
+            raise forms.ValidationError(_("请选择会次。"))
+        return session
+
+    def _visible_organisations(self):
+        return access.organisations(self.user, "proposals.view")
+
+    def session_options(self) -> list[tuple[str, str]]:
+        """The sessions offered: those of the chosen organisation, else of the user's own
+        (one query; a province's every county session would be a list that grows), and the
+        chosen one whatever it is."""
+        organisation = self.cleaned_data.get("organisation") if self.is_bound else None
+        if organisation is None and self.staff:
+            organisation = access.home_organisation(self.user)
+        options = [("", str(_("全部"))), (BETWEEN_SESSIONS, str(_("平时提案（闭会期间）")))]
+        chosen = self.cleaned_data.get("session")
+        sessions = []
+        if organisation is not None:
+            sessions = list(
+                Session.objects.filter(term__organisation=organisation)
+                .select_related("term")
+                .order_by("-term__number", "-number")
+            )
+        if isinstance(chosen, Session) and chosen not in sessions:
+            sessions.insert(0, chosen)
+        return options + [(str(s.pk), str(s)) for s in sessions]
+
+    def chosen_session(self) -> str:
+        chosen = self.cleaned_data.get("session")
+        return str(chosen.pk) if isinstance(chosen, Session) else (chosen or "")
+
+    def where(self) -> Q:
+        """The filter on the proposal's own columns (no join): what the valid fields ask."""
+        self.is_valid()  # the invalid fields are left out of cleaned_data
+        data = self.cleaned_data
+        where = Q()
+        if data.get("year"):
+            where &= Q(year=data["year"])
+        if data.get("kind"):
+            where &= Q(kind=data["kind"])
+        session = data.get("session")
+        if session == BETWEEN_SESSIONS:
+            where &= Q(session__isnull=True)
+        elif isinstance(session, Session):
+            where &= Q(session_id=session.pk)
+        organisation = data.get("organisation")
+        if organisation is not None:
+            if data.get("scope") == OWN:
+                where &= Q(organisation_id=organisation.pk)
+            else:
+                below = Organisation.objects.filter(path__startswith=organisation.path)
+                where &= Q(organisation_id__in=below.values("pk"))
+        return where
