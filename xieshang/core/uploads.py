@@ -73,6 +73,9 @@ DEFAULT_POLICIES = {
     # Scans of signed, stamped documents kept as the record (an answer letter of record):
     # the PDF must open, with a page (`opens`), not merely begin with "%PDF-".
     "pdf": {"kinds": ["pdf"], "max_mb": 20, "opens": True},
+    # Evidence of a duty entry (履职佐证材料): a photo of the activity, a scanned sign-in
+    # sheet. A PDF must open, with a page, as the office reads it to confirm the entry.
+    "evidence": {"kinds": ["jpg", "png", "pdf"], "max_mb": 10, "opens": True},
 }
 
 

@@ -31,6 +31,15 @@ class DutyConfig(AppConfig):
         from .awards import award_cards  # also defines the commendation rules (C5.8)
 
         register_cards(award_cards)
+        # Files supporting a hand-entered record, for whoever may see the record.
+        from xieshang.core import files
+
+        from .models import EntryAttachment
+        from .policies import can_view_attachment
+
+        files.register(
+            EntryAttachment, fields={"file": "original_name"}, can_view=can_view_attachment
+        )
 
         register_verbs(
             {

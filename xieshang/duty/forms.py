@@ -6,12 +6,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from xieshang.core import access, pickers
+from xieshang.core.forms import SafeFileField
 from xieshang.core.text import chinese_date
 from xieshang.core.validators import not_after_today
 from xieshang.orgs.models import Level, Organisation
 
 from .models import DisciplineCase, DutyKind
-from .services import MANUAL_KINDS
+from .services import MANUAL_KINDS, MAX_ENTRY_FILES
 
 
 class StyledForm(forms.Form):
@@ -20,6 +21,35 @@ class StyledForm(forms.Form):
         for field in self.fields.values():
             css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
             field.widget.attrs.setdefault("class", css)
+
+
+class _FilesInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class EntryFilesField(SafeFileField):
+    """Several files in one input (photos of the activity, a sign-in sheet), each checked
+    against the upload policy "evidence" as SafeFileField checks one."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", _FilesInput())
+        super().__init__(policy="evidence", **kwargs)
+
+    def clean(self, data, initial=None):
+        files = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
+        if len(files) > MAX_ENTRY_FILES:
+            raise forms.ValidationError(
+                _("每条履职记录最多上传%(n)s个佐证材料。") % {"n": MAX_ENTRY_FILES}
+            )
+        cleaned, errors = [], []
+        for file in files:
+            try:
+                cleaned.append(super().clean(file, initial))
+            except forms.ValidationError as exc:
+                errors.extend(exc.messages)
+        if errors:
+            raise forms.ValidationError(list(dict.fromkeys(errors)))
+        return cleaned
 
 
 class ManualEntryForm(StyledForm):
@@ -40,6 +70,7 @@ class ManualEntryForm(StyledForm):
     evidence = forms.CharField(
         label=_("佐证材料说明"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000
     )
+    files = EntryFilesField(label=_("佐证材料（照片、签到表等）"), required=False)
 
     def clean_date(self):
         # The office confirms and the year-end evaluation counts this year's and last year's
@@ -62,6 +93,7 @@ class ManualEntryForm(StyledForm):
             "date": data["date"],
             "title": title,
             "evidence": data["evidence"],
+            "files": data.get("files") or [],
         }
 
     def clean(self):

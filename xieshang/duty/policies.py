@@ -84,6 +84,12 @@ def can_view_member(user, member) -> bool:
     return (own is not None and own.pk == member.pk) or can_view(user, member.organisation)
 
 
+def can_view_attachment(user, attachment) -> bool:
+    """A file supporting a duty record is for whoever may see the record: the member, the
+    offices reading the member's file (core.files asks this)."""
+    return can_view_member(user, attachment.record.member)
+
+
 def office_organisation(user):
     """The organisation whose duty files the user manages (their highest such node)."""
     for assignment in access.assignments(user):

@@ -195,9 +195,36 @@ def _office_users(organisation):
     )
 
 
-def _manual_entry(member, actor, status, **fields) -> DutyRecord:
-    """A member's duty fact entered by hand (by the member or the office), in `status`."""
-    return DutyRecord.objects.create(
+# At most this many files (photos, a sign-in sheet) support one hand-entered record.
+MAX_ENTRY_FILES = 5
+
+
+def check_entry_files(files) -> None:
+    """The files of a hand-entered record, checked here as well as in the form (so no
+    other caller bypasses it): at most MAX_ENTRY_FILES, each a JPEG, PNG or PDF that
+    passes the upload policy "evidence" (by content, size-limited, a PDF that opens)."""
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
+
+    from xieshang.core.uploads import check_upload
+
+    if len(files) > MAX_ENTRY_FILES:
+        raise ValidationError(
+            {"files": _("每条履职记录最多上传%(n)s个佐证材料。") % {"n": MAX_ENTRY_FILES}}
+        )
+    for file in files:
+        try:
+            check_upload(file, "evidence")
+        except ValidationError as exc:
+            raise ValidationError({"files": exc.messages}) from exc
+
+
+def _manual_entry(member, actor, status, *, files=(), **fields) -> DutyRecord:
+    """A member's duty fact entered by hand (by the member or the office), in `status`,
+    with the files that support it (already checked by `check_entry_files`)."""
+    from .models import EntryAttachment
+
+    entry = DutyRecord.objects.create(
         member=member,
         organisation_id=member.organisation_id,
         kind=fields["kind"],
@@ -209,10 +236,21 @@ def _manual_entry(member, actor, status, **fields) -> DutyRecord:
         status=status,
         created_by=actor,
     )
+    for file in files:
+        EntryAttachment.objects.create(
+            record=entry,
+            file=file,
+            original_name=(file.name or "").rsplit("/", 1)[-1][:255],
+            uploaded_by=actor,
+        )
+    return entry
 
 
-def manual_entry_submit(*, member, actor, kind, date, title, evidence, quantity=1) -> DutyRecord:
-    """A member reports a duty fact with evidence; it counts once the office confirms it."""
+def manual_entry_submit(
+    *, member, actor, kind, date, title, evidence, quantity=1, files=()
+) -> DutyRecord:
+    """A member reports a duty fact with evidence (a description, and photos or a sign-in
+    sheet as files); it counts once the office confirms it."""
     from django.db import transaction
     from django.urls import reverse
     from django.utils.translation import gettext as _
@@ -223,6 +261,7 @@ def manual_entry_submit(*, member, actor, kind, date, title, evidence, quantity=
     from .policies import refuse_if_settled
 
     refuse_if_settled(member.organisation_id, date.year)
+    check_entry_files(files)
     with transaction.atomic():
         entry = _manual_entry(
             member,
@@ -233,6 +272,7 @@ def manual_entry_submit(*, member, actor, kind, date, title, evidence, quantity=
             title=title,
             evidence=evidence,
             quantity=quantity,
+            files=files,
         )
         record_event(actor=actor, verb="duty.entry_submit", subject=entry, to_state="pending")
         notify(
@@ -245,7 +285,9 @@ def manual_entry_submit(*, member, actor, kind, date, title, evidence, quantity=
     return entry
 
 
-def manual_entry_record(*, member, actor, kind, date, title, evidence, quantity=1) -> DutyRecord:
+def manual_entry_record(
+    *, member, actor, kind, date, title, evidence, quantity=1, files=()
+) -> DutyRecord:
     """The office enters a duty fact for a member (reported on paper or by phone, say),
     confirmed at once since the office is who confirms; the member is told."""
     from django.db import transaction
@@ -262,6 +304,7 @@ def manual_entry_record(*, member, actor, kind, date, title, evidence, quantity=
 
         raise PermissionDenied
     refuse_if_settled(member.organisation_id, date.year)
+    check_entry_files(files)
     with transaction.atomic():
         entry = _manual_entry(
             member,
@@ -272,6 +315,7 @@ def manual_entry_record(*, member, actor, kind, date, title, evidence, quantity=
             title=title,
             evidence=evidence,
             quantity=quantity,
+            files=files,
         )
         record_event(
             actor=actor,

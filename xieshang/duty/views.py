@@ -50,9 +50,9 @@ def _file_context(request, member, year):
     score = selectors.scores(member.organisation, year, [member.pk])[member.pk]
     start, end = selectors.year_range(year)
     records = list(
-        DutyRecord.objects.filter(member=member, date__gte=start, date__lte=end).order_by(
-            "kind", "-date", "-id"
-        )
+        DutyRecord.objects.filter(member=member, date__gte=start, date__lte=end)
+        .order_by("kind", "-date", "-id")
+        .prefetch_related("attachments")
     )
     labels = dict(DutyKind.choices)
     groups = []
@@ -131,12 +131,15 @@ def entry_for_member(request, pk: int):
 
 def _entry_page(request, member, save, success: str, *, done, for_member=None):
     """The one duty-entry form: a member's own report, or the office's entry for them."""
-    form = ManualEntryForm(request.POST or None)
+    form = ManualEntryForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
             save(member=member, actor=request.user, **form.entry())
         except ValidationError as exc:
-            form.add_error("date", exc.messages)
+            if hasattr(exc, "error_dict"):  # the files, refused by the service
+                add_service_errors(form, exc)
+            else:  # the year is settled
+                form.add_error("date", exc.messages)
         else:
             messages.success(request, success)
             return done
@@ -152,6 +155,7 @@ def _entries_page(request, org, *, refused=None, refused_form=None):
     pending = refused_first(
         DutyRecord.objects.filter(organisation=org, status=DutyRecord.Status.PENDING)
         .select_related("member")
+        .prefetch_related("attachments")
         .order_by("date", "id"),
         refused,
     )
