@@ -426,11 +426,12 @@ def stats(request):
     from .charts import adoption_chart
     from .summary import user_summary
 
-    if request.GET.get("format") == "xlsx":
-        return _stats_xlsx(rows, levels, year)
-    this_year = timezone.localdate().year
-    # The chart's totals are the yearly summary's (items, not per-author credits).
+    # The chart's totals are the yearly summary's (items, not per-author credits); the
+    # export's 年度合计 sheet writes the same figures.
     totals = user_summary(request.user, year)
+    if request.GET.get("format") == "xlsx":
+        return _stats_xlsx(rows, levels, year, totals)
+    this_year = timezone.localdate().year
     return render(
         request,
         "opinions/stats.html",
@@ -445,7 +446,7 @@ def stats(request):
     )
 
 
-def _stats_xlsx(rows, levels, year: int) -> HttpResponse:
+def _stats_xlsx(rows, levels, year: int, totals) -> HttpResponse:
     from xieshang.core.excel import Book, append_row, xlsx_response
 
     header = [_("委员"), _("界别"), _("报送"), _("录用编发")]
@@ -468,6 +469,16 @@ def _stats_xlsx(rows, levels, year: int) -> HttpResponse:
             + [row[f"adopted_{value}"] for value, _label in levels]
             + [row["instructed"]],
         )
+    # The year's totals as the page's chart and sentence give them: items, each counted once
+    # however many authors it has (the tables above credit every author).
+    year_sheet = book.sheet(_("年度合计"), [_("项目"), _("篇数")], min_width=0)
+    for label, value in [
+        (_("报送"), totals.received),
+        (_("录用编发"), totals.accepted),
+        *[(_("%(level)s采用") % {"level": row.label}, row.items) for row in totals.levels],
+        (_("获领导批示"), totals.instructed),
+    ]:
+        append_row(year_sheet, [label, value])
     return xlsx_response(
         book.to_bytes(),
         _("%(year)s年社情民意信息统计.xlsx") % {"year": year},
