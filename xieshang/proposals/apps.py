@@ -19,6 +19,11 @@ class ProposalsConfig(AppConfig):
         from .policies import can_view_answer, can_view_attachment
 
         register_cards(proposal_cards)
+        from xieshang.core import panels
+
+        from .views_committee import handling_panel
+
+        panels.register("proposals.proposal", handling_panel)
         from . import tree  # noqa: F401 - registers the roll-up page's column group
         from .report import screen_panel
 
@@ -51,6 +56,7 @@ class ProposalsConfig(AppConfig):
                 "proposal.reject": _("不予立案"),
                 "proposal.assign": _("交办"),
                 "proposal.assignment_return": _("承办单位申请退回"),
+                "proposal.reassign": _("改交承办单位"),
                 "proposal.contact": _("联系提案人"),
                 "proposal.answer": _("答复"),
                 "proposal.answer_draft": _("提交答复待签发"),

@@ -12,6 +12,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from xieshang.core import pickers
+from xieshang.core.forms import StyledForm
 
 from .forms import AssignForm
 
@@ -71,3 +72,33 @@ class BoardRowForm(forms.Form):
 
     def error_text(self) -> str:
         return "；".join(dict.fromkeys(str(e) for errors in self.errors.values() for e in errors))
+
+
+class ReassignForm(StyledForm, forms.Form):
+    """改交: the department a returned split part goes to instead (the proposal
+    committee's page of the returned part). A server-searched picker of the units of the
+    proposal's level where the user assigns, as on the board; the service refuses the
+    department that sent it back, one already handling the proposal or a stopped one."""
+
+    department = forms.ModelChoiceField(
+        label=_("改交承办单位"),
+        queryset=None,
+        error_messages={"required": _("请选择改交的承办单位。"), **INVALID},
+    )
+    note = forms.CharField(
+        label=_("改交说明（可选）"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, proposal, departments, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["department"]
+        field.queryset = departments
+        field.label_from_instance = lambda d: d.name
+        pickers.attach(
+            field,
+            "assign-departments",
+            {"organisation": proposal.organisation_id, "proposal": proposal.pk},
+        )

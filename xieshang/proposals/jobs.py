@@ -21,6 +21,15 @@ def remind_cosigners() -> int:
     return cosign_remind()
 
 
+@periodic("proposals.remind_contact", at=dt.time(8, 30))
+def remind_contact() -> int:
+    """Remind the answering departments with no contact on record that the contact-by date
+    (联系提案人时限) is near (once per assignment)."""
+    from .services import contact_remind
+
+    return contact_remind()
+
+
 @periodic("proposals.refresh_suggestion_models", every=dt.timedelta(minutes=10))
 def refresh_suggestion_models() -> int:
     """Enqueue a rebuild of the department-suggestion models that are missing or stale (new

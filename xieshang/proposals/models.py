@@ -262,6 +262,9 @@ class Assignment(ChoiceLabels):
     # core.calendar), as a follow-up task's due date is: a later change of the rule does not
     # move it. None on assignments made before it was kept (the pages count it then).
     contact_due = models.DateField(_("联系提案人期限"), null=True, blank=True)
+    # The contact-by date the department was reminded of (`services.contact_remind`, once per
+    # date, claimed as a follow-up task's reminder is): None until then.
+    contact_reminded_for = models.DateField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("交办")

@@ -8,6 +8,7 @@ from operator import attrgetter
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
@@ -15,13 +16,17 @@ from django.utils.translation import gettext as _
 
 from xieshang.core import access
 from xieshang.core.audit import TransitionError
+from xieshang.core.forms import add_service_errors
+from xieshang.core.panels import Panel
 from xieshang.core.params import paginate, year_param
 from xieshang.core.text import aside
+from xieshang.followups import policies as followups_policies
 from xieshang.followups import selectors as followups_selectors
+from xieshang.followups.models import Extension
 from xieshang.orgs.forms import chosen_committee
 
 from . import forms, routing, selectors, services
-from .forms_board import BoardRowForm
+from .forms_board import BoardRowForm, ReassignForm
 from .models import Assignment, Proposal
 
 S = Proposal.Status
@@ -200,7 +205,119 @@ def key_queue(request):
     return render(request, "proposals/key_queue.html", {"rows": rows})
 
 
+# --- A proposal in handling, for the proposal committee ------------------------------------
+
+
+def handling_panel(request, proposal: Proposal) -> Panel | None:
+    """The proposal page's 办理中待处理 panel for the proposal committee (core.panels): the
+    departments' pending extension requests (申请延期, the date asked for and why, with a
+    link to decide them on the follow-up task's page) and the parts that split departments
+    sent back (申请退回) while the others go on, each with the way to hand it to another
+    department (改交). Two queries, and one per returned part; nothing for whoever does
+    not assign proposals."""
+    user = request.user
+    # Both wait on the committee while the proposal is in handling (办理中) only: no query
+    # on the page of a proposal in any other state.
+    if proposal.status != S.ASSIGNED:
+        return None
+    if not access.can(user, "proposals.assign", proposal.organisation):
+        return None
+    assignments = list(
+        proposal.assignments.filter(
+            status__in=[Assignment.Status.HANDLING, Assignment.Status.RETURNED]
+        ).select_related("department", "task__organisation")
+    )
+    returned = [
+        a
+        for a in assignments
+        if a.status == Assignment.Status.RETURNED and services.reassign_refusal(a, proposal) is None
+    ]
+    tasks = {a.task_id: a for a in assignments if a.task_id}
+    extensions = list(
+        Extension.objects.filter(task_id__in=list(tasks), status=Extension.Status.PENDING)
+        .select_related("requested_by")
+        .order_by("created_at", "id")
+    )
+    for ext in extensions:
+        ext.assignment = tasks[ext.task_id]
+        ext.may_decide = followups_policies.can_manage(user, ext.assignment.task)
+    if not returned and not extensions:
+        return None
+    return Panel(
+        "proposals/_handling_panel.html",
+        {"proposal": proposal, "returned": returned, "extensions": extensions},
+        order=10,
+    )
+
+
+def _returned_part(request, pk: int, assignment_pk: int) -> Assignment:
+    assignment = (
+        Assignment.objects.select_related("proposal__organisation", "department")
+        .filter(pk=assignment_pk, proposal_id=pk)
+        .first()
+    )
+    # The same answer for "no such part" and "not yours to assign".
+    if assignment is None or not access.can(
+        request.user, "proposals.assign", assignment.proposal.organisation
+    ):
+        raise Http404
+    return assignment
+
+
+@login_required
+def reassign(request, pk: int, assignment_pk: int):
+    """改交 (C4.6): the part a split department sent back goes to another department, while
+    the other split departments go on with theirs (`services.assignment_reassign`)."""
+    assignment = _returned_part(request, pk, assignment_pk)
+    proposal = assignment.proposal
+    departments = selectors.assignable_departments(request.user).filter(
+        organisation=proposal.organisation
+    )
+    data = request.POST if request.method == "POST" else None
+    form = ReassignForm(data, proposal=proposal, departments=departments)
+    status = 200
+    if data is not None:
+        if form.is_valid():
+            try:
+                new = services.assignment_reassign(
+                    assignment=assignment,
+                    actor=request.user,
+                    department=form.cleaned_data["department"],
+                    note=form.cleaned_data["note"],
+                )
+            except (ValidationError, TransitionError) as exc:
+                add_service_errors(form, exc)
+            except PermissionDenied:
+                raise Http404 from None
+            else:
+                messages.success(
+                    request,
+                    _("已改交%(dept)s办理，并已通知该单位和提案人。")
+                    % {"dept": new.department.name},
+                )
+                return redirect(proposal.get_absolute_url())
+        status = 400
+    others = list(
+        proposal.assignments.filter(round=assignment.round)
+        .exclude(pk=assignment.pk)
+        .select_related("department")
+    )
+    return render(
+        request,
+        "proposals/reassign.html",
+        {
+            "proposal": proposal,
+            "assignment": assignment,
+            "others": others,
+            "refusal": services.reassign_refusal(assignment, proposal),
+            "form": form,
+        },
+        status=status,
+    )
+
+
 urlpatterns: list = [
+    path("<int:pk>/reassign/<int:assignment_pk>/", reassign, name="reassign"),
     path("review/", review_queue, name="review_queue"),
     path("board/", board, name="board"),
     path("overdue/", overdue, name="overdue"),

@@ -241,7 +241,16 @@ def _answer_rows(
     it) or send a waiting one back with remarks, and, once signed off, upload the stamped
     scan (a refused form is shown again on its own answer, with what the user typed)."""
     may_sign_off = policies.can_sign_off(request.user, assignment)
-    answers = list(assignment.answers.select_related("signed_off_by", "sent_back_by"))
+    # The proposers' ratings of each sent answer (满意／基本满意／不满意 and their comments):
+    # the department reads them here, where the notice of an unsatisfied one links.
+    answers = list(
+        assignment.answers.select_related("signed_off_by", "sent_back_by").prefetch_related(
+            Prefetch(
+                "evaluations",
+                queryset=Evaluation.objects.select_related("member").order_by("created_at", "id"),
+            )
+        )
+    )
     for ans in answers:
         ans.waiting = ans.sent_at is None
         # 退回修改: it waits for the clerk's revision, not for the leader's signature.

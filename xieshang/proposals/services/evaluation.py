@@ -23,7 +23,6 @@ from xieshang.core.text import chinese_date
 from xieshang.followups import services as followups
 from xieshang.followups.models import Task
 from xieshang.orgs import config
-from xieshang.orgs.models import Role
 
 from .. import policies, rules
 from ..models import Answer, Assignment, Evaluation, Proposal, Rating, Signer
@@ -130,24 +129,12 @@ def _notify_unsatisfied(proposal: Proposal, answer: Answer, evaluation: Evaluati
         dedupe_key=key,
     )
     notify(
-        _department_users(department),
+        followups.assignees(assignment.task) if assignment.task_id else [],
         title=title,
         body=f"{said}\n{department_note}",
         url=reverse("proposals:dept_handle", args=[assignment.pk]),
         dedupe_key=key,
     )
-
-
-def _department_users(department):
-    """The department's clerks and leaders, as its follow-up tasks address them
-    (`followups.services.assignees`)."""
-    from xieshang.core.models import User
-
-    return User.objects.filter(
-        department.leaders_q()
-        | Q(role_assignments__department=department, role_assignments__role=Role.DEPARTMENT),
-        is_active=True,
-    ).distinct()
 
 
 @transaction.atomic

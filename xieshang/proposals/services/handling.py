@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, F, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -100,6 +100,16 @@ def _open_assignment(
     return assignment
 
 
+def _check_assignable(proposal: Proposal, dept, field: str) -> None:
+    """A proposal is answered by the government of its own CPPCC's level: only an active
+    department of the proposal's organisation, never a city bureau for a district proposal
+    (nor the reverse), whatever the assigner may reach elsewhere in the tree."""
+    if dept.organisation_id != proposal.organisation_id:
+        raise ValidationError({field: _("%(dept)s不是本级承办单位。") % {"dept": dept.name}})
+    if not dept.is_active:
+        raise ValidationError({field: _("%(dept)s已停用，不能交办。") % {"dept": dept.name}})
+
+
 @transaction.atomic
 def proposal_assign(
     *, proposal: Proposal, actor, lead=None, co: Iterable = (), split: Iterable = (), note: str = ""
@@ -116,19 +126,9 @@ def proposal_assign(
     departments = [d for d in [lead, *co, *split] if d is not None]
     if len({d.pk for d in departments}) != len(departments):
         raise ValidationError(_("同一单位不能重复交办。"))
-    # A proposal is answered by the government of its own CPPCC's level: only departments
-    # of the proposal's organisation, never a city bureau for a district proposal (nor the
-    # reverse), whatever the assigner may reach elsewhere in the tree.
     for field, chosen in (("lead", [lead] if lead else []), ("co", co), ("split", split)):
         for dept in chosen:
-            if dept.organisation_id != proposal.organisation_id:
-                raise ValidationError(
-                    {field: _("%(dept)s不是本级承办单位。") % {"dept": dept.name}}
-                )
-            if not dept.is_active:
-                raise ValidationError(
-                    {field: _("%(dept)s已停用，不能交办。") % {"dept": dept.name}}
-                )
+            _check_assignable(proposal, dept, field)
     # The history says where it went, whatever the clerk typed: 主办：区教育局；协办：….
     went = [
         label % {"depts": "、".join(d.name for d in depts)}
@@ -242,13 +242,6 @@ def assignment_return(*, assignment: Assignment, actor, reason: str) -> Assignme
             note=_("承办单位申请退回：%(reason)s") % {"reason": reason},
             extension_note=_("承办单位已申请退回，延期申请自动撤回"),
         )
-    record_event(
-        actor=actor,
-        verb="proposal.assignment_return",
-        subject=proposal,
-        note=reason,
-        data={"department": assignment.department.name},
-    )
     # Only a department still handling it in this round answers it: an answer of another
     # split department already sent does not (`_send` moved the proposal on when the last
     # one answered, and it is this one), nor one of an earlier round.
@@ -259,6 +252,7 @@ def assignment_return(*, assignment: Assignment, actor, reason: str) -> Assignme
     )
     if assignment.role != Assignment.Role.CO and not still_handling.exists():
         # No department answers any more: back to the proposal committee to reassign.
+        # One history line: 办理中 → 已立案 (待交办), the department and its reason.
         withdrawn = _withdraw_co_handlers(proposal, assignment, actor)
         transition(
             proposal,
@@ -267,7 +261,18 @@ def assignment_return(*, assignment: Assignment, actor, reason: str) -> Assignme
             actor=actor,
             verb="proposal.assignment_return",
             note=reason,
-            data={"withdrawn": [a.department.name for a in withdrawn]},
+            data={
+                "department": assignment.department.name,
+                "withdrawn": [a.department.name for a in withdrawn],
+            },
+        )
+    else:
+        record_event(
+            actor=actor,
+            verb="proposal.assignment_return",
+            subject=proposal,
+            note=reason,
+            data={"department": assignment.department.name},
         )
 
     notify(
@@ -278,6 +283,111 @@ def assignment_return(*, assignment: Assignment, actor, reason: str) -> Assignme
         dedupe_key=f"proposal:{proposal.pk}:returned:{assignment.pk}",
     )
     return assignment
+
+
+def reassign_refusal(assignment: Assignment, proposal: Proposal | None = None) -> str | None:
+    """Why the part `assignment` handled may not be handed to another department now (改交),
+    or None when it may: a split department (分办) sent its part back (申请退回) while the
+    proposal is still in handling, in the proposal's current round, and the part was not
+    handed on already. (A lead department sending the proposal back leaves nobody handling
+    it: the proposal goes back to 待交办 and is assigned again as a whole.) The one rule,
+    for `assignment_reassign` and for the committee's page offering it."""
+    proposal = proposal or assignment.proposal
+    if assignment.status == Assignment.Status.WITHDRAWN:
+        return _("该部分已改交其他单位办理。")
+    if assignment.status != Assignment.Status.RETURNED:
+        return _("该单位未申请退回，不能改交。")
+    if assignment.role != Assignment.Role.SPLIT:
+        return _("只有分办单位退回的部分可以改交；主办单位退回的提案请重新交办。")
+    if proposal.status != S.ASSIGNED:
+        return _("提案已不在办理中，不能改交。")
+    if proposal.assignments.filter(round__gt=assignment.round).exists():
+        return _("该提案已进入新一轮办理，不能改交上一轮退回的部分。")
+    return None
+
+
+@transaction.atomic
+def assignment_reassign(*, assignment: Assignment, actor, department, note: str = "") -> Assignment:
+    """改交: the proposal committee hands the part a split department sent back (申请退回) to
+    another department while the other split departments go on with theirs. The new
+    department gets its own assignment and follow-up task, opened as at the first
+    assignment (`_open_assignment`: the answer period counted from today, the contact-by
+    date, the task's reminders and escalation); the returned assignment is marked 已改交;
+    the history says from which department to which, and why; the new department and the
+    proposers are told."""
+    assignment = (
+        Assignment.objects.select_for_update(of=("self",))
+        .select_related("department")
+        .get(pk=assignment.pk)
+    )
+    proposal = lock(Proposal, assignment.proposal_id)
+    if not access_can(actor, "proposals.assign", proposal):
+        raise PermissionDenied
+    refusal = reassign_refusal(assignment, proposal)
+    if refusal is not None:
+        raise TransitionError(refusal)
+    if department is None:
+        raise ValidationError({"department": _("请选择改交的承办单位。")})
+    _check_assignable(proposal, department, "department")
+    if department.pk == assignment.department_id:
+        raise ValidationError(
+            {"department": _("%(dept)s已申请退回，请改交其他单位。") % {"dept": department.name}}
+        )
+    start = _today()
+    due = months_later(start, config.get(proposal.organisation, rules.ANSWER_MONTHS))
+    new = _open_assignment(
+        proposal,
+        department,
+        Assignment.Role.SPLIT,
+        actor,
+        round_=assignment.round,
+        start=start,
+        due=due,
+    )
+    assignment.status = Assignment.Status.WITHDRAWN
+    assignment.save(update_fields=["status"])
+    note = note.strip()
+    went = _("改交：%(from)s → %(to)s") % {
+        "from": assignment.department.name,
+        "to": department.name,
+    }
+    record_event(
+        actor=actor,
+        verb="proposal.reassign",
+        subject=proposal,
+        note="；".join([went, *([note] if note else [])]),
+        data={
+            "from": assignment.department.name,
+            "to": department.name,
+            "returned": assignment.pk,
+            "assignment": new.pk,
+        },
+    )
+    body = _(
+        "%(from)s申请退回其分办的部分（理由：%(reason)s），提案委员会改交贵单位办理。"
+        "请于%(contact)s前联系提案人，于%(due)s前书面答复。"
+    ) % {
+        "from": assignment.department.name,
+        "reason": assignment.return_reason,
+        "contact": chinese_date(new.contact_due),
+        "due": chinese_date(due),
+    }
+    notify(
+        followups.assignees(new.task),
+        title=_("提案改交贵单位办理：%(title)s") % {"title": proposal.title},
+        body=f"{body}\n{note}" if note else body,
+        url=reverse("proposals:dept_handle", args=[new.pk]),
+        dedupe_key=f"proposal:{proposal.pk}:reassigned:{new.pk}",
+        channels=("inbox", "email", "sms"),
+    )
+    _notify_proposers(
+        proposal,
+        _("提案改交办理：%(title)s") % {"title": proposal.title},
+        _("原由%(from)s办理的部分改交%(to)s办理。答复期限：%(due)s。")
+        % {"from": assignment.department.name, "to": department.name, "due": chinese_date(due)},
+        f"reassigned:{new.pk}",
+    )
+    return new
 
 
 def _withdraw_co_handlers(proposal: Proposal, returned: Assignment, actor) -> list[Assignment]:
@@ -362,6 +472,71 @@ def contact_due(assignment: Assignment) -> dt.date:
         timezone.localtime(assignment.assigned_at).date(),
         config.get(assignment.proposal.organisation, rules.CONTACT_DAYS),
     )
+
+
+# How many working days before the contact-by date the department is reminded, as a
+# follow-up task is before its due date (`Task.remind_days_before`'s default).
+CONTACT_REMIND_DAYS = 3
+
+
+def contact_remind(*, today: dt.date | None = None) -> int:
+    """The daily reminder of the contact-by date (联系提案人时限, `Assignment.contact_due`):
+    an answering department (lead or split, in handling) with no contact on record is
+    reminded once, in the last `CONTACT_REMIND_DAYS` working days before the date, its
+    clerks and leaders as its follow-up task addresses them (`followups.assignees`). The
+    ones due are found in one query; each is claimed with a compare-and-set update of
+    `contact_reminded_for` (as `followups.services.scan_deadlines` claims a task's
+    reminder) and the notice carries a dedupe key, so a second run, or a run on another
+    host, sends nothing twice. Returns how many were reminded."""
+    today = today or _today()
+    horizon = calendar.add_working_days(today, CONTACT_REMIND_DAYS)
+    due = (
+        Assignment.objects.filter(
+            status=Assignment.Status.HANDLING,
+            role__in=[Assignment.Role.LEAD, Assignment.Role.SPLIT],
+            contact_due__gte=today,
+            contact_due__lte=horizon,
+            task__isnull=False,
+        )
+        .exclude(contact_reminded_for=F("contact_due"))
+        .exclude(Exists(Contact.objects.filter(assignment=OuterRef("pk"))))
+        .select_related("proposal", "department", "task__department")
+        .order_by("contact_due", "id")
+    )
+    reminded = 0
+    for assignment in due:
+        claimed = (
+            Assignment.objects.filter(
+                pk=assignment.pk,
+                status=Assignment.Status.HANDLING,
+                contact_due=assignment.contact_due,
+            )
+            .exclude(contact_reminded_for=assignment.contact_due)
+            .exclude(Exists(Contact.objects.filter(assignment=OuterRef("pk"))))
+            .update(contact_reminded_for=assignment.contact_due)
+        )
+        if claimed != 1:
+            continue
+        proposal = assignment.proposal
+        notify(
+            followups.assignees(assignment.task),
+            title=_("请按时联系提案人：%(title)s") % {"title": proposal.title},
+            body=_(
+                "%(number)s《%(title)s》的联系提案人时限为%(date)s，本单位尚未记录与提案人的"
+                "联系。请联系提案人了解提案意图，并在办理页面记录联系情况。"
+            )
+            % {
+                "number": proposal.number,
+                "title": proposal.title,
+                "date": chinese_date(assignment.contact_due),
+            },
+            url=reverse("proposals:dept_handle", args=[assignment.pk]),
+            dedupe_key=f"proposal:{proposal.pk}:contact_remind:{assignment.pk}:"
+            f"{assignment.contact_due}",
+            channels=("inbox", "sms"),
+        )
+        reminded += 1
+    return reminded
 
 
 def lead_answered_on(assignment: Assignment) -> dt.date | None:
@@ -643,13 +818,8 @@ def _send(
     )
     assignment.status = Assignment.Status.ANSWERED
     assignment.save(update_fields=["status"])
-    record_event(
-        actor=actor,
-        verb="proposal.answer",
-        subject=proposal,
-        note=f"{category} {categories.get(category, '')}",
-        data={"department": assignment.department.name, "category": category, **(extra or {})},
-    )
+    note = f"{category} {categories.get(category, '')}"
+    data = {"department": assignment.department.name, "category": category, **(extra or {})}
     if category in config.get(proposal.organisation, rules.FOLLOW_UP_CATEGORIES):
         followups.task_open(
             organisation=proposal.organisation,
@@ -668,9 +838,19 @@ def _send(
         status=Assignment.Status.HANDLING,
         round=assignment.round,
     )
-    if not still_open.exists():
+    if still_open.exists():
+        # Another answering department is still at work: the proposal stays 办理中.
+        record_event(actor=actor, verb="proposal.answer", subject=proposal, note=note, data=data)
+    else:
+        # The last answer: one history line, 办理中 → 已答复, with the answer's category.
         transition(
-            proposal, to=S.ANSWERED, allowed_from=[S.ASSIGNED], actor=actor, verb="proposal.answer"
+            proposal,
+            to=S.ANSWERED,
+            allowed_from=[S.ASSIGNED],
+            actor=actor,
+            verb="proposal.answer",
+            note=note,
+            data=data,
         )
         for target in [proposal, *proposal.merged_proposals.all()]:
             _notify_proposers(
