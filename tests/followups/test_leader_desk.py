@@ -52,3 +52,79 @@ def test_the_instruction_date_comes_filled_with_today_in_the_form_a_date_field_r
         page = client.get(f"/proposals/{district['proposal'].pk}/")
     assert page.status_code == 200
     assert _date_value(page.content.decode(), "instructed_on") == "2026-12-04"
+
+
+@pytest.fixture
+def late_answer(district):
+    """An instruction task the housing bureau answered a week after its deadline."""
+    from xieshang.followups import services
+    from xieshang.followups.models import Task
+
+    org = district["org"]
+    office = user_with_role(Role.OFFICE, org, full_name="区政协办")
+    clerk = user_with_role(
+        Role.DEPARTMENT, org, department=district["housing"], full_name="住建经办"
+    )
+    with time_machine.travel(dt.datetime(2026, 11, 2, 2, tzinfo=dt.UTC)):
+        task = services.task_open(
+            organisation=org,
+            title="落实领导批示：关于加快老旧小区加装电梯的提案",
+            actor=office,
+            kind=Task.Kind.INSTRUCTION,
+            department=district["housing"],
+            due_date=dt.date(2026, 11, 27),
+        )
+    with time_machine.travel(MORNING):
+        services.feedback_submit(task=task, text="已制定资金分摊指导意见。", actor=clerk)
+    return {
+        **district,
+        "task": task,
+        "office": office,
+        "supervisor": user_with_role(Role.SUPERVISOR, org, full_name="区督查办"),
+    }
+
+
+@pytest.mark.clause("C4.7")
+def test_the_supervising_office_reads_an_answer_given_after_the_deadline_as_late(
+    client, late_answer
+):
+    client.force_login(late_answer["supervisor"])
+    with time_machine.travel(MORNING):
+        page = client.get(f"/followups/{late_answer['task'].pk}/").content.decode()
+    due = page.split('id="task-due"')[1].split("</dd>")[0]
+    assert "2026年11月27日" in due and "逾期反馈" in due
+
+
+@pytest.mark.clause("C4.7")
+def test_an_answer_on_time_carries_no_late_mark(client, late_answer):
+    task = late_answer["task"]
+    task.due_date = dt.date(2026, 12, 31)
+    task.save(update_fields=["due_date"])
+    client.force_login(late_answer["supervisor"])
+    with time_machine.travel(MORNING):
+        page = client.get(f"/followups/{task.pk}/").content.decode()
+    assert 'id="task-late"' not in page
+
+
+@pytest.mark.clause("C4.7")
+def test_on_a_phone_the_queue_keeps_the_unit_that_must_act(client, late_answer):
+    """The queue's phone layout hides the minor columns: the unit to chase is not one of
+    them (the kind is)."""
+    client.force_login(late_answer["supervisor"])
+    with time_machine.travel(MORNING):
+        page = client.get("/followups/?state=submitted").content.decode()
+    head = page.split('id="followup-queue"')[1].split("</thead>")[0]
+    cells = dict(
+        (re.sub(r"<[^>]+>", "", cell), attrs)
+        for attrs, cell in re.findall(r"<th([^>]*)>(.*?)</th>", head)
+    )
+    assert "xs-col-minor" not in cells["承办单位"]
+    assert "区住房和城乡建设局" in page
+
+
+@pytest.mark.clause("C4.7")
+def test_the_office_closing_a_task_is_told_it_is_closed(client, late_answer):
+    client.force_login(late_answer["office"])
+    with time_machine.travel(MORNING):
+        response = client.post(f"/followups/{late_answer['task'].pk}/close/", follow=True)
+    assert "督办事项已办结。" in response.content.decode()

@@ -204,6 +204,7 @@ def close(request, pk: int):
         lambda: services.task_close(
             task=task, actor=request.user, note=request.POST.get("note", "")
         ),
+        success=_("督办事项已办结。"),
     )
 
 
