@@ -53,3 +53,27 @@ def test_minutes_recorded_late_count_as_sent_the_day_they_went_out(world, client
     rows = {row[0]: row for row in page.context["report"].feedback_table()}
     label, due, on_time, late, missing, pending, rate = rows["协商纪要报送"]
     assert (due, on_time, late, rate) == (1, 1, 0, 100)
+
+
+@pytest.mark.clause("C2.7")
+def test_the_outcome_list_tells_this_years_minutes_from_last_years(world, client):
+    """The same activity is held every year under the same name: the list gives the
+    activity's date, so that the Party office finds this year's minutes."""
+    import datetime as dt
+
+    from tests.consultation.test_outcomes import held_activity
+    from xieshang.consultation import services
+    from xieshang.consultation.models import Outcome
+
+    for day in (dt.date(2025, 9, 26), dt.date(2026, 9, 28)):
+        services.outcome_create(
+            activity=held_activity(world, day=day),
+            actor=world.office,
+            kind=Outcome.Kind.MINUTES,
+            title="经济界界别协商纪要",
+            body="……",
+        )
+    client.force_login(world.party_office)
+    table = client.get("/consultation/outcomes/").text.split('id="outcome-table"')[1]
+    assert "活动日期" in table.split("</thead>")[0]
+    assert table.index("2026年9月28日") < table.index("2025年9月26日")
