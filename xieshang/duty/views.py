@@ -31,6 +31,7 @@ from .forms import (
     VerifyForm,
 )
 from .models import Certificate, DisciplineCase, DutyKind, DutyRecord, ExitProposal
+from .sources import link_sources
 
 EVALUATION_PER_PAGE = 30
 
@@ -54,6 +55,8 @@ def _file_context(request, member, year):
         .order_by("kind", "-date", "-id")
         .prefetch_related("attachments")
     )
+    # Each record links its source's page (a meeting, a proposal…) when the reader may open it.
+    link_sources(request.user, records)
     labels = dict(DutyKind.choices)
     groups = []
     for kind in DutyKind.values:
