@@ -11,7 +11,8 @@ computation — as a plain dict:
   then drawn as no bar rather than 0);
 - ``summary``: one sentence saying what the chart shows, read out instead of the canvas;
 - ``headers`` and ``rows``: the same numbers as a table, the fallback for screen readers,
-  for printing and for anyone without JavaScript.
+  for printing and for anyone without JavaScript;
+- ``integer``: every value is a whole number (a count), so the axis ticks whole numbers.
 
 The options handed to ECharts are assembled in charts.js from these few keys, so the page
 carries data, not code, and the strict CSP (no eval, no inline script) is kept.
@@ -59,6 +60,14 @@ def _spec(id: str, kind: str, title: str, labels, series, summary: str, unit: st
         "headers": headers,
         "rows": rows,
         "empty": not any(any(s["data"]) for s in series),
+        # Counts (every value a whole number): the value axis ticks whole numbers only, no
+        # "0.5 人次" between 0 and 1 (charts.js sets ECharts' minInterval).
+        "integer": all(
+            isinstance(v, int) and not isinstance(v, bool)
+            for data in drawn
+            for v in data
+            if v is not None
+        ),
     }
 
 

@@ -2,6 +2,7 @@
 sectors), and the year's attendance figures (members, sectors, leaders) as another."""
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from xieshang.core.excel import Book, Percent, append_row
 
@@ -86,7 +87,7 @@ def figures_workbook(
         append_row(ws, [name, s["invited"], s["present"], s["late"], s["excused"], s["absent"]])
     ws = book.sheet(
         _("领导出席（单列）"),
-        [_("姓名"), _("职务"), _("邀请"), _("出席"), _("请假"), _("缺席")],
+        [_("姓名"), _("职务"), pgettext("invited count", "邀请"), _("出席"), _("请假"), _("缺席")],
         min_width=0,
     )
     for f in leaders:

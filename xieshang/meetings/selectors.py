@@ -456,9 +456,12 @@ def figure_of(member) -> "MemberFigure":
     )
 
 
-def attendance_figures(user, *, year: int, leaders: bool = False) -> list[MemberFigure]:
+def attendance_figures(
+    user, *, year: int, leaders: bool = False, limit: int | None = None
+) -> list[MemberFigure]:
     """Per member (one row per person, `member_figures`) or per leader (by name and title)
-    over the closed meetings of `year` in the user's scope: one aggregate query."""
+    over the closed meetings of `year` in the user's scope: one aggregate query. `limit`:
+    the first so many leaders only (the page; the export takes them all)."""
     if not leaders:
         return [figure_of(m) for m in member_figures(user, year=year)]
     key = ("name", "title")
@@ -476,6 +479,8 @@ def attendance_figures(user, *, year: int, leaders: bool = False) -> list[Member
         .annotate(order_key=Min("sort_key"))
         .order_by("order_key", *key)
     )
+    if limit is not None:
+        rows = rows[:limit]
     return [
         MemberFigure(
             member_id=0,
@@ -489,6 +494,18 @@ def attendance_figures(user, *, year: int, leaders: bool = False) -> list[Member
         )
         for r in rows
     ]
+
+
+def sector_figures_of_year(user, *, year: int) -> dict[str, dict[str, int]]:
+    """`sector_figures` over every member of the year, read as bare numbers (one query, no
+    model rows): the figures page lists the members a page at a time but totals them all."""
+    keys = ("invited", "present", "late", "excused", "absent")
+    sectors: dict[str, dict[str, int]] = {}
+    for row in member_figures(user, year=year).values_list("sector_name", *keys):
+        s = sectors.setdefault(row[0] or "—", dict.fromkeys(keys, 0))
+        for key, value in zip(keys, row[1:], strict=True):
+            s[key] += value
+    return sectors
 
 
 def sector_figures(members: list[MemberFigure]) -> dict[str, dict[str, int]]:

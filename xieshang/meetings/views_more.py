@@ -388,9 +388,21 @@ def figures_xlsx(request):
     )
 
 
+# The figures page grows with the scope (a province's members and invited leaders): the
+# members a page at a time, the first leaders only; the export has every row.
+FIGURES_PER_PAGE = 100
+LEADERS_SHOWN = 100
+
+
 @login_required
 def figures(request):
-    year, members, sectors, leaders = _figures(request)
+    if not access.can(request.user, "meetings.view"):
+        raise Http404
+    year = year_param(request, default=timezone.localdate().year)
+    page = paginate(request, selectors.member_figures(request.user, year=year), FIGURES_PER_PAGE)
+    leaders = selectors.attendance_figures(
+        request.user, year=year, leaders=True, limit=LEADERS_SHOWN + 1
+    )
     by_kind = selectors.attendance_by_kind(request.user, year=year)
     from .charts import attendance_chart
 
@@ -399,9 +411,11 @@ def figures(request):
         "meetings/figures.html",
         {
             "year": year,
-            "members": members,
-            "leaders": leaders,
-            "sectors": sectors,
+            "page": page,
+            "members": [selectors.figure_of(m) for m in page],
+            "leaders": leaders[:LEADERS_SHOWN],
+            "more_leaders": len(leaders) > LEADERS_SHOWN,
+            "sectors": selectors.sector_figures_of_year(request.user, year=year),
             "attendance_chart": attendance_chart(by_kind) if by_kind else None,
         },
     )

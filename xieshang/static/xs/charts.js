@@ -47,6 +47,8 @@
       type: "value",
       axisLabel: { color: textColor, formatter: axisFormat(spec.unit) }
     };
+    /* Counts tick whole numbers: no "0.5 人次" on an axis of attendances. */
+    if (spec.integer) base.yAxis.minInterval = 1;
     base.series = spec.series.map(function (s) {
       return { type: spec.kind, name: s.name, data: s.data, smooth: false, barMaxWidth: 36 };
     });
