@@ -56,12 +56,13 @@ def test_a_proposal_during_the_plenary_is_numbered_in_the_sessions_series(world)
     )
 
 
-def test_a_draft_needs_a_title_and_keeps_within_the_length_limit(world):
+def test_a_draft_needs_a_title_and_its_submission_keeps_within_the_length_limit(world):
     with pytest.raises(ValidationError) as excinfo:
         draft(world, title=" ")
     assert excinfo.value.message_dict["title"] == ["请填写案由。"]
+    long = draft(world, facts="字" * 3001)  # a draft keeps what was typed
     with pytest.raises(ValidationError) as excinfo:
-        draft(world, facts="字" * 3001)
+        services.proposal_submit(proposal=long, actor=world.user("zhang"))
     assert "超过3000字的上限" in excinfo.value.message_dict["facts"][0]
 
 

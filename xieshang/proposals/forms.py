@@ -85,6 +85,8 @@ class ProposalForm(StyledForm, forms.Form):
         self.fields["suggested_department"].label_from_instance = lambda d: d.name
         pickers.attach(self.fields["suggested_department"], "proposal-departments", params)
         pickers.attach(self.fields["cosigners"], "proposal-cosigners", params)
+        # One co-signer a time: the list closes after each choice, not left over the buttons.
+        self.fields["cosigners"].widget.attrs["data-picker-close-after-select"] = ""
         if proposal is not None and proposal.status != Proposal.Status.DRAFT:
             # Returned for revision: the co-signers have answered already.
             self.fields["cosigners"].disabled = True

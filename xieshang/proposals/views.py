@@ -21,6 +21,7 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from xieshang.core import access, exports, files, search
@@ -28,10 +29,12 @@ from xieshang.core.audit import StaleEdit, TransitionError, history
 from xieshang.core.forms import add_service_errors
 from xieshang.core.params import paginate
 from xieshang.followups import selectors as followups_selectors
+from xieshang.orgs import config
 
-from . import forms, policies, routing, selectors, services, similarity
+from . import forms, policies, routing, rules, selectors, services, similarity
 from .list_filters import ListFilterForm
 from .models import Answer, Assignment, Proposal, Signer
+from .services.drafting import over_limit
 
 S = Proposal.Status
 PAGE_SIZE = 50
@@ -85,8 +88,6 @@ def _is_signer(user, proposal) -> bool:
 
 def _submit(request, proposal, data):
     result = services.proposal_submit(proposal=proposal, actor=request.user)
-    if result.status == S.COSIGNING:
-        return _("已发送联名邀请，全部联名人确认后提案进入审查。")
     return _submitted_message(result)
 
 
@@ -331,6 +332,27 @@ FORM_ACTIONS = [
 ]
 
 
+# The actions that are a button without a form, and where a refusal of one is said: in the
+# card of its button (the flag that puts the card on the page, and its heading's id). When
+# the card is gone (the proposal moved on meanwhile) the reason stands at the top instead.
+BUTTON_CARDS = {
+    "submit": ("submit", "own-actions"),
+    "delete_draft": ("submit", "own-actions"),
+    "cosign_withdraw": ("cosign_withdraw", "cosign-wait"),
+    "cosign_confirm": ("cosign_confirm", "cosign-actions"),
+    "cosign_decline": ("cosign_confirm", "cosign-actions"),
+}
+
+
+def _refused_at(action: str, flags: dict) -> str:
+    """The id of the place on the page where a refused `action` says why ("" for the top):
+    said once, beside what the user pressed or typed, the top alert only pointing there."""
+    if action in FORM_ACTIONS:
+        return f"form-{action}"
+    flag, place = BUTTON_CARDS.get(action, ("", ""))
+    return place if flag and flags[flag] else ""
+
+
 # A waiting answer and the leader's remarks on it are the answering department's own
 # business: the proposers see the answer when it is sent.
 DEPARTMENT_ONLY_VERBS = [
@@ -430,6 +452,7 @@ def _render_detail(
         "forms": action_forms,
         "bound_form": bound[1] if bound else (rate_bound[1] if rate_bound else None),
         "bound_action": bound[0] if bound else "",
+        "refused_at": _refused_at(bound[0], flags) if bound else "",
         # A refused rating says why beside its form (with what was typed); the alert at the
         # top only points there, not saying it twice.
         "rate_refused": rate_bound[0] if rate_bound else None,
@@ -437,6 +460,7 @@ def _render_detail(
         "events": _history(user, proposal)[:200],
         "similar": similar,
         "assign_suggestions": suggestions,
+        "reask": _reask_note(proposal) if flags["edit"] else None,
     }
     return render(request, "proposals/detail.html", context, status=status)
 
@@ -508,6 +532,26 @@ def rate(request, pk: int, answer_pk: int):
 # --- Drafting -----------------------------------------------------------------------------------
 
 
+# A draft saved since its page was opened: most often by the member in another tab or on
+# another device (core.audit.StaleEdit's "已被他人修改" would be wrong then).
+STALE_DRAFT = _lazy(
+    "本提案在您打开此页后已在其他窗口或由他人修改并保存。您在本页填写的内容仍保留在下方，尚未保存。"
+)
+STALE_DRAFT_AGAIN = _lazy(
+    "以本页内容为准的，请再次保存（将替换另一处保存的内容）；要先看另一处保存的内容的，可重新载入本页（本页未保存的填写将不保留）。"
+)
+
+
+def _refuse_stale_draft(form, exc: StaleEdit) -> None:
+    """As core.forms.refuse_stale, in the member's words: the reason on top, what was typed
+    kept, and the form carrying the current version, so that saving again is on purpose."""
+    form.add_error(None, [STALE_DRAFT, STALE_DRAFT_AGAIN])
+    if exc.current_version is not None:
+        data = form.data.copy()
+        data["version"] = exc.current_version
+        form.data = data
+
+
 def _save_and_maybe_submit(request, save: Callable[[], Proposal]) -> tuple[Proposal, str | None]:
     """Save the draft and, for "保存并提交", then submit it: (proposal, None) when done,
     (draft, reason) when the draft was saved but the submission failed.
@@ -548,14 +592,57 @@ def _after_save(request, proposal: Proposal, failure: str | None):
 
 def _draft_saved_message(request, proposal: Proposal) -> str:
     if request.POST.get("do") != "submit":
-        return _("草稿已保存。")
+        said = [str(_("草稿已保存。"))]
+        if proposal.status == S.RETURNED and (asked := _reasked(proposal)):
+            said.append(_("标题或正文已修改，提交后将重新请联名人确认：%(names)s。") % asked)
+        if over_limit(proposal):  # saved all the same: the limit is the submission's
+            said.append(
+                _("正文共%(n)s字，超过%(limit)s字的上限，提交前请删减。")
+                % {
+                    "n": proposal.body_length,
+                    "limit": config.get(proposal.organisation, rules.BODY_MAX_CHARS),
+                }
+            )
+        return "".join(said)
     proposal.refresh_from_db(fields=["status", "number"])
-    if proposal.status == S.COSIGNING:
-        return _("已发送联名邀请，全部联名人确认后提案进入审查。")
     return _submitted_message(proposal)
 
 
+def _reasked(proposal: Proposal) -> dict | None:
+    """A returned proposal's co-signers to be asked again (their confirmation reset because
+    the title or text changed), as {"names": "甲、乙"}, or None."""
+    names = [
+        s.member.name
+        for s in proposal.signers.select_related("member").filter(status=Signer.Status.INVITED)
+    ]
+    return {"names": "、".join(names)} if names else None
+
+
+def _reask_note(proposal: Proposal | None) -> dict | None:
+    """For a returned proposal with co-signers: who will be asked again at the submission
+    ("pending": the title or text has changed) or would be if the title or text changed
+    ("confirmed"), as names joined for the page (`proposals/_reask_note.html`)."""
+    if proposal is None or proposal.status != S.RETURNED:
+        return None
+    names: dict[str, list[str]] = {"pending": [], "confirmed": []}
+    for signer in proposal.signers.all():
+        if signer.status == Signer.Status.INVITED:
+            names["pending"].append(signer.member.name)
+        elif signer.status == Signer.Status.CONFIRMED:
+            names["confirmed"].append(signer.member.name)
+    return {key: "、".join(value) for key, value in names.items()}
+
+
 def _submitted_message(proposal: Proposal) -> str:
+    if proposal.status == S.COSIGNING:
+        if proposal.returned_count and (asked := _reasked(proposal)):
+            # Resubmitted after a revision that changed the co-signed text (services.drafting
+            # `_reset_confirmations`): the co-signers are asked again, not invited anew.
+            return (
+                _("标题或正文已修改，已重新请联名人确认：%(names)s。全部联名人确认后提案进入审查。")
+                % asked
+            )
+        return _("已发送联名邀请，全部联名人确认后提案进入审查。")
     if not proposal.number:  # numbered at acceptance (rules.NUMBER_AT)
         return _("提案已提交，等待提案委员会审查，立案后编号。")
     return _("提案已提交，提案号%(number)s，等待提案委员会审查。") % {"number": proposal.number}
@@ -585,7 +672,10 @@ def create(request):
             return _after_save(request, proposal, failure)
     status = 400 if request.method == "POST" else 200
     return render(
-        request, "proposals/draft_form.html", {"form": form, "proposal": None}, status=status
+        request,
+        "proposals/draft_form.html",
+        {"form": form, "proposal": None, **_similar_context(request, form)},
+        status=status,
     )
 
 
@@ -606,6 +696,7 @@ def edit(request, pk: int):
         member=member,
         proposal=proposal,
     )
+    stale = False
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         cosigners = None if form.fields["cosigners"].disabled else list(data["cosigners"])
@@ -620,13 +711,27 @@ def edit(request, pk: int):
                     **form.service_fields(),
                 ),
             )
-        except (StaleEdit, ValidationError, TransitionError) as exc:
+        except StaleEdit as exc:
+            # Saved since this page was opened: as often by the member in another tab or on
+            # another device as by anybody else (the office entering a body's proposal).
+            _refuse_stale_draft(form, exc)
+            stale = True
+        except (ValidationError, TransitionError) as exc:
             add_service_errors(form, exc)
         else:
             return _after_save(request, proposal, failure)
     status = 400 if request.method == "POST" else 200
     return render(
-        request, "proposals/draft_form.html", {"form": form, "proposal": proposal}, status=status
+        request,
+        "proposals/draft_form.html",
+        {
+            "form": form,
+            "proposal": proposal,
+            "stale": stale,
+            "reask": _reask_note(proposal),
+            **_similar_context(request, form),
+        },
+        status=status,
     )
 
 
@@ -637,22 +742,39 @@ def similar(request):
     drafts, sees the titles of the organisation's proposals (not links: titles only); anyone
     else (office staff editing a body's proposal they entered) only the proposals they may
     open, so the panel is no side door for a department's clerk into others' proposals."""
+    text = "\n".join(request.POST.get(name, "") for name in forms.ProposalForm.TEXT_FIELDS)
+    exclude = request.POST.get("similar_exclude", "")
+    results = _similar_to(request, text, int(exclude) if exclude.isdigit() else None)
+    return render(request, "proposals/_similar.html", {"similar": _similar_rows(results or [])})
+
+
+def _similar_to(request, text: str, exclude_pk: int | None):
+    """The similar-proposals panel's results for `text` (None: too little text to look)."""
     member = _member(request)
     if member is not None:
         organisation, visible_to = member.organisation, None
     else:
         organisation, visible_to = access.home_organisation(request.user), request.user
-    text = "\n".join(request.POST.get(name, "") for name in forms.ProposalForm.TEXT_FIELDS).strip()
-    exclude = request.POST.get("similar_exclude", "")
-    results = []
-    if organisation is not None and len(text) >= 4:
-        results = similarity.similar_proposals(
-            organisation,
-            text,
-            exclude_pk=int(exclude) if exclude.isdigit() else None,
-            visible_to=visible_to,
-        )
-    return render(request, "proposals/_similar.html", {"similar": _similar_rows(results)})
+    text = text.strip()
+    if organisation is None or len(text) < 4:
+        return None
+    return similarity.similar_proposals(
+        organisation, text, exclude_pk=exclude_pk, visible_to=visible_to
+    )
+
+
+def _similar_context(request, form) -> dict:
+    """The draft page's similar-proposals panel filled for the text on the page (a saved
+    draft reopened, or a form shown again): not empty until the member types."""
+    if form.is_bound:
+        text = "\n".join(form.data.get(name, "") for name in form.TEXT_FIELDS)
+    elif form.proposal is not None:
+        text = form.proposal.full_text
+    else:
+        return {"similar_shown": False}
+    exclude = form.proposal.pk if form.proposal is not None else None
+    results = _similar_to(request, text, exclude)
+    return {"similar_shown": results is not None, "similar": _similar_rows(results or [])}
 
 
 # --- Member lists -------------------------------------------------------------------------------

@@ -40,28 +40,50 @@ DRAFT_FIELDS = [
 COSIGNED_TEXT = ["title", "facts", "analysis", "suggestions"]
 
 
+# A draft saves whatever the member typed, however long (the length limit is a rule of the
+# submission: a member cuts a long text down in the draft). Only a text no proposal could
+# ever become is refused: this many characters of body, or the organisation's limit if it
+# is higher.
+DRAFT_HARD_MAX_CHARS = 20000
+
+
 def draft_errors(proposal: Proposal) -> dict[str, str]:
     """What even a draft must meet, by field: a title (the draft's name in the member's list
-    and on its PDF) and a body within the organisation's length limit. The rest may wait for
+    and on its PDF) and a body within the hard cap of a draft (`DRAFT_HARD_MAX_CHARS`, not
+    the organisation's length limit, which the submission enforces). The rest may wait for
     the submission (`submission_errors`): a member writes a draft in several sittings."""
     errors = {}
     if not proposal.title.strip():
         errors["title"] = _("请填写案由。")
-    limit = config.get(proposal.organisation, rules.BODY_MAX_CHARS)
-    if proposal.body_length > limit:
-        errors["facts"] = _("正文共%(n)s字，超过%(limit)s字的上限。") % {
+    cap = max(DRAFT_HARD_MAX_CHARS, config.get(proposal.organisation, rules.BODY_MAX_CHARS))
+    if proposal.body_length > cap:
+        errors["facts"] = _("正文共%(n)s字，草稿最多保存%(cap)s字，请删减后再保存。") % {
             "n": proposal.body_length,
-            "limit": limit,
+            "cap": cap,
         }
     return errors
 
 
+def over_limit(proposal: Proposal) -> str:
+    """The submission's length rule: why the body is too long to submit, or ""."""
+    limit = config.get(proposal.organisation, rules.BODY_MAX_CHARS)
+    if proposal.body_length <= limit:
+        return ""
+    return _("正文共%(n)s字，超过%(limit)s字的上限，请删减后再提交。") % {
+        "n": proposal.body_length,
+        "limit": limit,
+    }
+
+
 def submission_errors(proposal: Proposal) -> dict[str, str]:
     """Everything a proposal needs to be submitted (to its co-signers or to review), by
-    field, all at once: the draft's own rules, concrete suggestions, and a category from the
-    organisation's list (the committee files and assigns by it), where the list has any.
-    The draft form asks this before saving, so every missing field is marked in one go."""
+    field, all at once: the draft's own rules, the body within the organisation's length
+    limit, concrete suggestions, and a category from the organisation's list (the committee
+    files and assigns by it), where the list has any. The draft form asks this before
+    saving, so every missing field is marked in one go."""
     errors = draft_errors(proposal)
+    if "facts" not in errors and (too_long := over_limit(proposal)):
+        errors["facts"] = too_long
     if not proposal.suggestions.strip():
         # 提案工作条例: a proposal without concrete suggestions is not accepted.
         errors["suggestions"] = _("请填写具体建议。")

@@ -12,6 +12,8 @@
 // option(s): the others are fetched, as the user types, from that URL (a JSON list already
 // scoped to the user on the server), so a page never carries an option list that grows
 // with the data. Its no-JavaScript text box (.xs-picker-fallback) is removed here.
+// A multiple select marked data-picker-close-after-select closes its list after each choice
+// (the co-signers on a phone: the open list covered the form's buttons).
 // Loaded as a file from base.html (the CSP allows no inline script); the interface texts
 // come translated from the attributes of that <script> tag.
 (function () {
@@ -187,7 +189,7 @@
       maxOptions: null,
       // An optional single choice keeps its "---------" to choose nothing again.
       allowEmptyOption: !multiple && hasEmpty,
-      closeAfterSelect: !multiple,
+      closeAfterSelect: !multiple || select.hasAttribute("data-picker-close-after-select"),
       clearAfterSelect: multiple,
       hideSelected: multiple,
       // Inside a scrolling table the list would be cut off at the table's edge.
