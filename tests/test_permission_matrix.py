@@ -270,6 +270,7 @@ OBJECTS: dict[str, dict[str, Callable]] = {
     "followups:extension": {"pk": obj("task")},
     "followups:extension_decide": {"pk": rel("extension", "task_id"), "ext_pk": obj("extension")},
     "followups:close": {"pk": obj("task")},
+    "followups:urge": {"pk": obj("task")},
     "followups:reopen": {"pk": obj("task")},
     "followups:instruction_new": {"target": const("opinions.opinion"), "pk": obj("opinion")},
     "followups:referral_new": {"kind": const("opinions.opinion"), "pk": obj("opinion")},
@@ -285,6 +286,10 @@ OBJECTS: dict[str, dict[str, Callable]] = {
     "proposals:dept_send_back": {"answer_pk": obj("answer")},
     "proposals:dept_record_upload": {"answer_pk": obj("answer")},
     "proposals:detail": {"pk": obj("proposal")},
+    "proposals:reassign": {
+        "pk": rel("assignment", "proposal_id"),
+        "assignment_pk": obj("assignment"),
+    },
     "proposals:edit": {"pk": obj("proposal")},
     "proposals:act": {"pk": obj("proposal"), "action": proposal_actions},
     "picker": {"source": picker_sources},
