@@ -40,6 +40,7 @@ class FollowupsConfig(AppConfig):
                 "followup.extension_refuse": _("不同意延期"),
                 "followup.extension_withdraw": _("延期申请自动撤回"),
                 "followup.overdue": _("逾期升级督办"),
+                "followup.urge": _("催办"),
                 "followup.instruction": _("记录领导批示"),
                 "referral.submit": _("上报上级政协"),
                 "referral.adopt": _("上级采用"),

@@ -23,6 +23,18 @@ def can_manage(user, task) -> bool:
     return access.can(user, "followups.manage", task.organisation)
 
 
+def can_urge(user, task) -> bool:
+    """Chase (催办) an open task: the office that asked, and the supervising office or the
+    Party committee or government office over the task's organisation (督查 sits in them),
+    unless the task is their own to answer."""
+    from xieshang.orgs.models import Role
+
+    if task.status != task.Status.OPEN or can_answer(user, task):
+        return False
+    chasers = {Role.SUPERVISOR, Role.PARTY_OFFICE, Role.GOVERNMENT_OFFICE}
+    return can_manage(user, task) or bool(access.roles(user, task.organisation) & chasers)
+
+
 def can_view(user, task) -> bool:
     """The assignee, the office that oversees, and whoever asked for it: committee staff
     hand what a member raised in a talk to a department (members.contacts) without holding

@@ -206,6 +206,44 @@ def task_close(*, task: Task, actor, note: str = "") -> Task:
 
 
 @transaction.atomic
+def task_urge(*, task: Task, actor, note: str = "") -> Task:
+    """Chase the unit (催办): the unit's clerks and responsible leader get a message with
+    the deadline and the note, and the task's record keeps who chased and when. Chasing
+    twice on one day records both and sends the message once."""
+    task = lock(Task, task.pk)
+    if not policies.can_urge(actor, task):
+        raise PermissionDenied
+    today = timezone.localdate()
+    if task.due_date < today:
+        days = calendar.working_days_between(task.due_date, today)
+        body = _("办理期限为%(due)s，已逾期%(days)s个工作日，请抓紧办理并书面反馈。") % {
+            "due": _fmt(task.due_date),
+            "days": days,
+        }
+    else:
+        body = _("办理期限为%(due)s，请抓紧办理并按时书面反馈。") % {"due": _fmt(task.due_date)}
+    if note.strip():
+        body += "\n" + note.strip()
+    record_event(
+        actor=actor,
+        verb="followup.urge",
+        subject=task,
+        from_state=task.status,
+        to_state=task.status,
+        note=note.strip()[:500],
+    )
+    notify(
+        assignees(task),  # a department's clerks and its responsible leaders
+        title=_("催办：%(title)s") % {"title": task.title},
+        body=body,
+        url=_task_url(task),
+        dedupe_key=f"followup:{task.pk}:urge:{today}",
+        channels=("inbox", "sms"),
+    )
+    return task
+
+
+@transaction.atomic
 def task_reopen(*, task: Task, actor, note: str, working_days: int) -> Task:
     """The feedback is not enough: the task goes back to the assignee with a new deadline."""
     task = lock(Task, task.pk)

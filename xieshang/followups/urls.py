@@ -18,5 +18,6 @@ urlpatterns = [
         "<int:pk>/extension/<int:ext_pk>/decide/", views.extension_decision, name="extension_decide"
     ),
     path("<int:pk>/close/", views.close, name="close"),
+    path("<int:pk>/urge/", views.urge, name="urge"),
     path("<int:pk>/reopen/", views.reopen, name="reopen"),
 ]

@@ -89,6 +89,7 @@ def _render_detail(request, task, **forms):
         "events": history(task).select_related("actor"),
         "can_answer": policies.can_answer(request.user, task),
         "can_manage": policies.can_manage(request.user, task),
+        "can_urge": policies.can_urge(request.user, task),
         # What the task is about, when it has a page (an outcome, a proposal, an issue):
         # the unit answers it with the text in front of it.
         "subject": _subject(request, task),
@@ -205,6 +206,20 @@ def close(request, pk: int):
             task=task, actor=request.user, note=request.POST.get("note", "")
         ),
         success=_("督办事项已办结。"),
+    )
+
+
+@login_required
+@require_POST
+def urge(request, pk: int):
+    task = _get_task(request, pk)
+    return _act(
+        request,
+        task,
+        lambda: services.task_urge(
+            task=task, actor=request.user, note=request.POST.get("note", "")[:500]
+        ),
+        success=_("已催办，承办单位将收到提醒。"),
     )
 
 
