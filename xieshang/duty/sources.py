@@ -38,7 +38,11 @@ def _queryset(model):
     related = [path] if path else []
     if any(f.name == "organisation" for f in page_model._meta.fields):
         related.append(f"{path}__organisation" if path else "organisation")
-    return model._default_manager.select_related(*related) if related else model._default_manager
+    # GenericPrefetch needs querysets, not managers (a source with no page path and no
+    # organisation, a consultation speech, say, would otherwise break the page).
+    return (
+        model._default_manager.select_related(*related) if related else model._default_manager.all()
+    )
 
 
 def _page(source):
