@@ -283,6 +283,8 @@ CONTENT_SECURITY_POLICY = {
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "xieshang" / "locale"]
+# Date inputs are written as 2026-12-05 in Chinese too (xieshang/formats/zh_Hans).
+FORMAT_MODULE_PATH = ["xieshang.formats"]
 # The language picked with the switch is kept for a year, not only for the browser session.
 LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
 TIME_ZONE = os.environ.get("TIME_ZONE", "Asia/Shanghai")
