@@ -33,10 +33,12 @@ class TokenAuth(HttpBearer):
             )
         if verdict.user is None:
             return None
-        if not api_tokens.may_use(verdict.user):
-            # Checked on every request, not when the token was issued: a token its owner
-            # held as staff stops the moment they are left with 政协委员 only. Nothing about
-            # the account or the path is in the answer; the log keeps the token's prefix.
+        if verdict.refused:
+            # Checked on every request, not when the token was issued (and before the token
+            # is stamped as used or counted against its budget: `api_tokens.authenticate`):
+            # a token its owner held as staff stops the moment they are left with 政协委员
+            # only. Nothing about the account or the path is in the answer; the log keeps
+            # the token's prefix.
             logger.warning(
                 "API token %s… refused: user %s may no longer hold API tokens",
                 token[:8],

@@ -124,11 +124,14 @@ class Verdict:
     user: object = None
     expired: bool = False
     retry_after: int = 0  # seconds, when over the budget
+    refused: bool = False  # the owner may no longer hold API tokens (`may_use`)
 
 
 def authenticate(raw: str, *, now=None) -> Verdict:
     """Find the live token and count this request against its budget. One SELECT and one
-    UPDATE; the UPDATE that counts also stamps last_used_at."""
+    UPDATE; the UPDATE that counts also stamps last_used_at. A token whose owner may no
+    longer hold one (`may_use`) is refused before that: it is not marked as used and spends
+    no budget, so the token list does not show a refused token as in use."""
     now = now or timezone.now()
     found = (
         ApiToken.objects.select_related("user")
@@ -139,6 +142,8 @@ def authenticate(raw: str, *, now=None) -> Verdict:
         return Verdict()
     if found.expires_at <= now:
         return Verdict(expired=True)
+    if not may_use(found.user):
+        return Verdict(user=found.user, refused=True)
     rows = ApiToken.objects.filter(pk=found.pk)
     started = found.window_started_at
     if started is not None and now - started < WINDOW:
