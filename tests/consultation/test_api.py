@@ -77,6 +77,9 @@ def test_it_lists_activities_and_outcomes_through_the_api(world, client):
     )
     acts = client.get("/api/v1/consultation/activities", **bearer(world.supervisor)).json()
     assert [a["title"] for a in acts["items"]] == ["界别协商"]
+    # A draft outcome is the office's working text: the supervision office sees none yet.
     outs = client.get("/api/v1/consultation/outcomes", **bearer(world.supervisor)).json()
+    assert outs["items"] == []
+    outs = client.get("/api/v1/consultation/outcomes", **bearer(world.office)).json()
     assert outs["items"][0]["is_plan_outcome"] is False
     assert outs["items"][0]["status"] == "draft"

@@ -66,13 +66,15 @@ def test_the_outcome_list_tells_this_years_minutes_from_last_years(world, client
     from xieshang.consultation.models import Outcome
 
     for day in (dt.date(2025, 9, 26), dt.date(2026, 9, 28)):
-        services.outcome_create(
+        outcome = services.outcome_create(
             activity=held_activity(world, day=day),
             actor=world.office,
             kind=Outcome.Kind.MINUTES,
             title="经济界界别协商纪要",
             body="……",
         )
+        # Submitted: the Party office sees no drafts (test_draft_outcomes_hidden.py).
+        services.outcome_submit(outcome=outcome, actor=world.office)
     client.force_login(world.party_office)
     table = client.get("/consultation/outcomes/").text.split('id="outcome-table"')[1]
     assert "活动日期" in table.split("</thead>")[0]

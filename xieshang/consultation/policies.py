@@ -12,7 +12,7 @@ from xieshang.core import access
 from xieshang.followups.policies import answers_about
 from xieshang.orgs.models import Role
 
-from .models import ConsultationPlan, Participant, Topic
+from .models import ConsultationPlan, Outcome, Participant, Topic
 
 PS = ConsultationPlan.Status
 
@@ -50,10 +50,20 @@ def can_view(user, organisation) -> bool:
     return access.can(user, "consultation.view", organisation)
 
 
+def can_view_draft_outcomes(user, organisation) -> bool:
+    """A draft outcome (起草中) is the committee's working text: only its own staff who draft
+    outcomes (the office and the special committees' staff, `consultation.activities`) read
+    it until it is submitted; the Party committee and government offices, the chairs and
+    others reading consultation work see it from then on."""
+    return can_run_activities(user, organisation)
+
+
 def can_view_outcome(user, outcome) -> bool:
     """Whoever reads the committee's consultation work, and a unit asked to give written
     feedback on this outcome: its follow-up task refers to the outcome, and an answer needs
-    the text it answers."""
+    the text it answers. A draft only for the staff who draft it."""
+    if outcome.status == Outcome.Status.DRAFT:
+        return can_view_draft_outcomes(user, outcome.organisation)
     if can_view(user, outcome.organisation):
         return True
     return answers_about(user, outcome)
@@ -74,8 +84,23 @@ def can_view_activity(user, activity) -> bool:
     """
     if can_view(user, activity.organisation):
         return True
+    invited = _invitation_q(user, activity)
+    return invited is not None and activity.participants.filter(invited).exists()
+
+
+def own_participation(user, activity):
+    """The user's own row among the activity's participants, matched as `can_view_activity`
+    matches the invited (member, department head, Party or government leader), or None."""
+    invited = _invitation_q(user, activity)
+    if invited is None:
+        return None
+    return activity.participants.filter(invited).order_by("kind", "id").first()
+
+
+def _invitation_q(user, activity) -> Q | None:
+    """The participants of `activity` that are `user` (see `can_view_activity`)."""
     if getattr(user, "pk", None) is None:
-        return False
+        return None
     invited = Q(kind=Participant.Kind.MEMBER, member__user=user)
     heads = {
         ra.department_id
@@ -92,7 +117,7 @@ def can_view_activity(user, activity) -> bool:
         for ra in access.assignments(user)
     ):
         invited |= Q(kind=Participant.Kind.LEADER, name=name)
-    return activity.participants.filter(invited).exists()
+    return invited
 
 
 def can_view_attachment(user, attachment) -> bool:

@@ -216,10 +216,19 @@ def outcome_tasks(outcome_ids) -> dict[int, list[Task]]:
     return result
 
 
-def outcome_list(user, *, status: str = "") -> QuerySet:
-    qs = access.scope(Outcome.objects.all(), user, "consultation.view").select_related(
-        "organisation", "activity", "activity__plan_item"
+def visible_outcomes(user) -> QuerySet:
+    """Outcomes in the user's reading scope; a draft only where the user drafts outcomes
+    (`policies.can_view_draft_outcomes`): the committee's working text until submitted."""
+    qs = access.scope(Outcome.objects.all(), user, "consultation.view")
+    if getattr(user, "is_superuser", False):
+        return qs
+    return qs.filter(
+        ~Q(status=Outcome.Status.DRAFT) | access.org_filter(user, "consultation.activities")
     )
+
+
+def outcome_list(user, *, status: str = "") -> QuerySet:
+    qs = visible_outcomes(user).select_related("organisation", "activity", "activity__plan_item")
     if status:
         qs = qs.filter(status=status)
     return qs.order_by("-created_at", "-id")

@@ -116,11 +116,11 @@ def _render_activity(request, activity, status=200, **forms):
     can_run = policies.can_run_activities(request.user, activity.organisation)
     org = activity.organisation
     # A participant without the committee's reading right sees the activity as taken part
-    # in: no staff navigation, history or panels, no one else's details or attendance, and
-    # only outcomes that have left drafting.
+    # in: no staff navigation, history or panels, no one else's details or attendance. Only
+    # the staff who draft outcomes see the ones still in drafting.
     staff_view = policies.can_view(request.user, org)
     outcomes = activity.outcomes.all()
-    if not staff_view:
+    if not policies.can_view_draft_outcomes(request.user, org):
         outcomes = outcomes.exclude(status=Outcome.Status.DRAFT)
     context = {
         "activity": activity,
@@ -134,9 +134,8 @@ def _render_activity(request, activity, status=200, **forms):
         "events": history(activity).select_related("actor") if staff_view else [],
     }
     if not staff_view:
-        context["mine"] = next(
-            (p for p in participants if p.member and p.member.user_id == request.user.pk), None
-        )
+        # A member, an invited department head or Party/government leader: their own row.
+        context["mine"] = policies.own_participation(request.user, activity)
     if can_run:
         context.update(
             participants_form=forms.get("participants_form") or ParticipantsForm(organisation=org),

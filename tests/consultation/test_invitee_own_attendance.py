@@ -1,0 +1,80 @@
+"""An invited department head or Party/government leader, reading the activity they were
+invited to without the committee's reading right, sees their own invitation and attendance,
+as an invited member does (`consultation.policies.own_participation`, matched as
+`can_view_activity` matches them: the department's responsible leader, the recorded full
+name of a leader)."""
+
+import datetime as dt
+import re
+
+import pytest
+
+from tests.factories import user_with_role
+from xieshang.consultation import services
+from xieshang.consultation.models import ActivityForm, Participant
+from xieshang.orgs.models import Role
+
+pytestmark = pytest.mark.django_db
+A = Participant.Attendance
+
+
+@pytest.fixture
+def activity(world):
+    activity = services.activity_create(
+        organisation=world.district,
+        actor=world.office,
+        title="住房保障专题协商",
+        form=ActivityForm.SPECIAL,
+        date=dt.date(2026, 9, 28),
+        place="区政协三楼会议室",
+    )
+    services.activity_add_participants(
+        activity=activity,
+        actor=world.office,
+        members=world.members[:1],
+        department_heads=[(world.housing, "")],
+        leaders=[("李书记", "区委副书记")],
+    )
+    return activity
+
+
+def _mine(client, user, activity) -> str | None:
+    client.force_login(user)
+    response = client.get(f"/consultation/activities/{activity.pk}/")
+    assert response.status_code == 200
+    found = re.search(r'id="my-attendance">.*?<strong>(.*?)</strong>', response.content.decode())
+    return found and found.group(1)
+
+
+@pytest.mark.clause("C2.5")
+def test_invited_heads_and_leaders_see_their_own_invitation_and_attendance(client, world, activity):
+    head = user_with_role(
+        Role.DEPARTMENT_LEADER, world.district, department=world.housing, full_name="住建局长"
+    )
+    leader = user_with_role(Role.ORGANISATION_DEPT, world.district, full_name="李书记")
+    member = world.members[0].user
+    assert _mine(client, head, activity) == "已邀请"
+    assert _mine(client, leader, activity) == "已邀请"
+
+    kinds = {p.kind: p.pk for p in activity.participants.all()}
+    services.activity_hold(
+        activity=activity,
+        actor=world.office,
+        attendance={
+            kinds[Participant.Kind.DEPARTMENT_HEAD]: A.ATTENDED,
+            kinds[Participant.Kind.LEADER]: A.EXCUSED,
+            kinds[Participant.Kind.MEMBER]: A.ABSENT,
+        },
+    )
+    assert _mine(client, head, activity) == "出席"
+    assert _mine(client, leader, activity) == "请假"
+    assert _mine(client, member, activity) == "缺席"
+
+
+def test_the_account_named_as_the_departments_leader_sees_it_too(client, world, activity):
+    named = user_with_role(
+        Role.DEPARTMENT, world.district, department=world.housing, full_name="分管副局长"
+    )
+    world.housing.leader_user = named
+    world.housing.save(update_fields=["leader_user"])
+    assert _mine(client, named, activity) == "已邀请"
