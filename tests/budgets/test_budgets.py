@@ -320,7 +320,7 @@ def test_a_stale_edit_on_the_page_keeps_the_input(client, world):
         {"item": "履职手册（修订）", "category": "other", "planned": "7777", "version": 1},
     )
     html = response.content.decode()
-    assert response.status_code == 400 and "该记录已被他人修改" in html
+    assert response.status_code == 400 and "已在其他窗口或由他人修改" in html
     assert 'value="履职手册（修订）"' in html and 'value="7777"' in html
     line.refresh_from_db()
     assert line.planned == Decimal("5000.00")

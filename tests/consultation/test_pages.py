@@ -142,7 +142,7 @@ def test_it_keeps_a_stale_item_edit_and_says_so(world, client):
         },
     )
     assert response.status_code == 400
-    assert "该记录已被他人修改" in response.text
+    assert "已在其他窗口或由他人修改" in response.text
     assert "我改的题目" in response.text
     item.refresh_from_db()
     assert item.title == "原题目"

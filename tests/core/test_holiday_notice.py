@@ -182,7 +182,7 @@ def test_entering_the_notice_again_replaces_its_days_and_keeps_local_exceptions(
     # A form loaded before that second save is stale: nothing changes, what was typed stays.
     stale = client.post(reverse("holiday_notice"), notice_data(version="1", number="旧文号"))
     assert stale.status_code == 400
-    assert "已被他人修改" in stale.content.decode()
+    assert "已在其他窗口或由他人修改" in stale.content.decode()
     assert 'value="旧文号"' in stale.content.decode()
     assert HolidayNotice.objects.get(year=2027).version == 2
 

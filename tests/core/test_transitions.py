@@ -92,7 +92,7 @@ def test_it_refuses_a_stale_edit():
     second.employer = "区财政局"
     with pytest.raises(StaleEdit) as excinfo:
         save_versioned(second, expected_version=second.version, fields=["employer"])
-    assert "已被他人修改" in str(excinfo.value)
+    assert "已在其他窗口或由他人修改" in str(excinfo.value)
     member.refresh_from_db()
     assert member.employer == "区教育局"
     assert member.version == 2

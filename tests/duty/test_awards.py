@@ -410,5 +410,5 @@ def test_a_stale_list_is_refused_and_keeps_what_was_typed(client, world):
     response = client.post(URL, {"version": com.version - 1, pick: "on", reason: "按时办复"})
     assert response.status_code == 400
     page = response.content.decode()
-    assert "已被他人修改" in page and 'value="按时办复"' in page
+    assert "已在其他窗口或由他人修改" in page and 'value="按时办复"' in page
     assert not com.awards.filter(award_type=T.HANDLER).exists()

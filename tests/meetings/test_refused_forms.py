@@ -129,7 +129,9 @@ def test_a_meeting_saved_by_a_colleague_meanwhile_is_saved_again_on_purpose(clie
     )
     response = client.post(f"/meetings/{meeting.pk}/edit/", {**data, "title": "我改的标题"})
     body = response.content.decode()
-    assert response.status_code == 400 and "已被他人修改" in body and "请再次提交" in body
+    assert (
+        response.status_code == 400 and "已在其他窗口或由他人修改" in body and "请再次保存" in body
+    )
     assert 'value="我改的标题"' in body
     carried = re.search(r'name="version" value="(\d+)"', body).group(1)
     meeting.refresh_from_db()

@@ -169,7 +169,7 @@ def test_it_refuses_a_stale_edit_without_losing_the_input(client):
     response = client.post(reverse("members:edit", args=[member.pk]), mine)
     assert response.status_code == 400  # like every other refused edit
     body = response.content.decode()
-    assert "该记录已被他人修改" in body
+    assert "已在其他窗口或由他人修改" in body
     assert "我刚填写的新单位" in body
     assert response.context["form"]["name"].value() == "王芳"
     member.refresh_from_db()

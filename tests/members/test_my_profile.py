@@ -160,7 +160,7 @@ def test_an_edit_made_meanwhile_by_the_office_is_not_overwritten(client, c, me):
     response = client.post(URL, form(me, version=1, employer="示范区第一中学校长"))
     assert response.status_code == 400
     html = response.content.decode()
-    assert "该记录已被他人修改" in html
+    assert "已在其他窗口或由他人修改" in html
     assert 'value="示范区第一中学校长"' in html  # the typing is kept
     me.refresh_from_db()
     assert me.address == "示范区人民路100号5栋" and me.employer == "示范区第一中学教师"

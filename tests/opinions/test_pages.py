@@ -158,7 +158,7 @@ def test_a_stale_edit_keeps_what_the_clerk_typed(client, world):
     )
     assert response.status_code == 400
     html = response.content.decode()
-    assert "已被他人修改" in html and "我的修改" in html
+    assert "已在其他窗口或由他人修改" in html and "我的修改" in html
     opinion.refresh_from_db()
     assert opinion.title == "别人先改了"
 

@@ -147,7 +147,7 @@ def test_a_session_edit_is_audited_and_a_stale_one_refused(client, east, office)
     response = client.post(edit, {**typed, "end_date": "2024-01-13", **shown})
     assert response.status_code == 400
     body = response.content.decode()
-    assert "该记录已被他人修改" in body
+    assert "已在其他窗口或由他人修改" in body
     assert 'value="2024-01-13"' in body
     session.refresh_from_db()
     assert session.end_date == D(2024, 1, 12)

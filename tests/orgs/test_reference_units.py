@@ -87,7 +87,7 @@ def test_a_unit_edit_is_audited_and_a_stale_one_refused_keeping_the_input(client
     )
     assert response.status_code == 400
     body = response.content.decode()
-    assert "该记录已被他人修改" in body and 'value="区教育和体育局"' in body
+    assert "已在其他窗口或由他人修改" in body and 'value="区教育和体育局"' in body
     unit.refresh_from_db()
     assert unit.name == "区教育局" and unit.phone == "222"
 
@@ -151,7 +151,7 @@ def test_sectors_and_committees_are_added_renamed_and_kept_unique(
         edit_url(kind, added.pk), {"name": "农林界", "sort_order": "0", **extra, **shown}
     )
     assert response.status_code == 400
-    assert "该记录已被他人修改" in response.content.decode()
+    assert "已在其他窗口或由他人修改" in response.content.decode()
 
 
 @pytest.mark.parametrize("who", ["member", "department", "other_office"])

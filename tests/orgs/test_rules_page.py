@@ -262,7 +262,7 @@ def test_two_admins_editing_the_same_rule_do_not_overwrite_each_other(client, tr
     assert post(client, east, REVIEW, "7", version=read_version).status_code == 302
     response = post(client, east, REVIEW, "12", version=read_version)
     assert response.status_code == 400
-    assert "已被他人修改" in response.content.decode()
+    assert "已在其他窗口或由他人修改" in response.content.decode()
     assert 'value="12"' in response.content.decode()  # what was typed stays
     assert config.get(east, REVIEW) == 7
     # The refused form carries the rule's current version: submitting it again (having
@@ -271,7 +271,7 @@ def test_two_admins_editing_the_same_rule_do_not_overwrite_each_other(client, tr
     prefix = REVIEW.replace(".", "-")
     carried = re.search(rf'name="{prefix}-version" value="(\d+)"', html)
     assert carried and int(carried.group(1)) == config.current_version(east, REVIEW)
-    assert "请再次提交" in html
+    assert "请再次保存" in html
     assert post(client, east, REVIEW, "12", version=int(carried.group(1))).status_code == 302
     assert config.get(east, REVIEW) == 12
     stale = config.current_version(east, REVIEW) - 1

@@ -131,7 +131,7 @@ def test_the_liaison_registers_plans_records_and_the_convener_publishes(client, 
     assert DutyRecord.objects.filter(member=world["member"]).count() == 1
     # Posting the old version again is refused and keeps what was typed.
     response = client.post(url, data)
-    assert response.status_code == 400 and "已被他人修改" in response.content.decode()
+    assert response.status_code == 400 and "已在其他窗口或由他人修改" in response.content.decode()
     # The refused form carries the record's current version, to save over it on purpose.
     assert f'name="version" value="{session.version}"' in response.content.decode()
     response = client.post(f"/platforms/sessions/{session.pk}/approve/", {"note": ""})

@@ -128,7 +128,7 @@ def test_two_windows_revising_the_waiting_answer_do_not_overwrite_each_other(
     response = client.post(url, second)
     html = response.content.decode()
     assert response.status_code == 400
-    assert "该记录已被他人修改" in html
+    assert "已在其他窗口或由他人修改" in html
     assert "第二个窗口的答复内容。" in html  # what the second window typed is kept
     waiting.refresh_from_db()
     assert (waiting.category, waiting.text) == ("C", REVISED["text"])  # nothing overwritten

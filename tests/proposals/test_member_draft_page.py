@@ -178,7 +178,7 @@ def test_a_save_from_a_stale_tab_says_another_window_keeps_the_text_and_offers_a
     html = response.content.decode()
     assert response.status_code == 400
     error = html.split('id="form-error"', 1)[1].split("</div>\n", 1)[0]
-    assert "本提案在您打开此页后已在其他窗口或由他人修改并保存" in error
+    assert "该记录在您打开此页后已在其他窗口或由他人修改并保存" in error
     assert "已被他人修改" not in html
     # What was typed is kept, and a reload is offered.
     assert 'value="本窗口的案由"' in html and "本窗口写的现状。" in html

@@ -44,13 +44,18 @@ class TransitionError(Exception):
 
 
 class StaleEdit(Exception):
-    """Someone else saved the object after this user loaded it. `current_version`, when
-    known, is the version it has now: a form shown again with it saves on purpose over the
-    other change (`core.forms.refuse_stale`)."""
+    """The object was saved after this user loaded it: as often by the same user in another
+    tab or on another device as by somebody else, so the default message says either (and
+    never "someone else"). `current_version`, when known, is the version it has now: a form
+    shown again with it saves on purpose over the other change (`core.forms.refuse_stale`)."""
 
     def __init__(self, message: str | None = None, *, current_version: int | None = None):
         super().__init__(
-            message or _("该记录已被他人修改，请核对最新内容后重新提交。您填写的内容已保留。")
+            message
+            or _(
+                "该记录在您打开此页后已在其他窗口或由他人修改并保存。"
+                "您在本页填写的内容仍保留，尚未保存。"
+            )
         )
         self.current_version = current_version
 

@@ -99,17 +99,21 @@ def add_service_errors(form: forms.BaseForm, exc: Exception) -> None:
         form.add_error(None, str(exc))
 
 
-# Said under a stale save's refusal when the form now carries the current version.
-SAVE_AGAIN = _("如确认以您填写的内容为准，请再次提交；如需先看对方的修改，请在新窗口打开本记录。")
+# Said under a stale save's refusal when the form now carries the current version. The
+# other save may be the user's own, in another tab: "the other version", never "theirs".
+SAVE_AGAIN = _(
+    "以本页内容为准的，请再次保存（将替换另一处保存的内容）；"
+    "要先看另一处保存的内容的，请在新窗口打开本记录（本页的填写仍保留）。"
+)
 
 
 def refuse_stale(form: forms.BaseForm, exc: Exception) -> None:
-    """A save refused because someone saved the record after this user opened it
-    (`StaleEdit`): the reason on top of the form, what was typed kept, and the form now
-    carrying the record's current version (`StaleEdit.current_version`). Having
-    looked, the user saves over the other change on purpose by submitting again; without it
-    every later submit would be refused the same way, and the only way out would be a
-    reload that throws the typing away."""
+    """A save refused because the record was saved after this user opened it, in another
+    tab or by someone else (`StaleEdit`): the reason on top of the form, what was typed
+    kept, and the form now carrying the record's current version
+    (`StaleEdit.current_version`). Having looked, the user saves over the other change on
+    purpose by submitting again; without it every later submit would be refused the same
+    way, and the only way out would be a reload that throws the typing away."""
     current = getattr(exc, "current_version", None)
     if current is None or not form.is_bound or "version" not in form.fields:
         # Nothing to carry: the user reloads to see the other change.

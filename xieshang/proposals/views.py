@@ -21,12 +21,11 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from xieshang.core import access, exports, files, search
 from xieshang.core.audit import StaleEdit, TransitionError, history
-from xieshang.core.forms import add_service_errors
+from xieshang.core.forms import add_service_errors, refuse_stale
 from xieshang.core.params import paginate
 from xieshang.followups import selectors as followups_selectors
 from xieshang.orgs import config
@@ -532,26 +531,6 @@ def rate(request, pk: int, answer_pk: int):
 # --- Drafting -----------------------------------------------------------------------------------
 
 
-# A draft saved since its page was opened: most often by the member in another tab or on
-# another device (core.audit.StaleEdit's "已被他人修改" would be wrong then).
-STALE_DRAFT = _lazy(
-    "本提案在您打开此页后已在其他窗口或由他人修改并保存。您在本页填写的内容仍保留在下方，尚未保存。"
-)
-STALE_DRAFT_AGAIN = _lazy(
-    "以本页内容为准的，请再次保存（将替换另一处保存的内容）；要先看另一处保存的内容的，可重新载入本页（本页未保存的填写将不保留）。"
-)
-
-
-def _refuse_stale_draft(form, exc: StaleEdit) -> None:
-    """As core.forms.refuse_stale, in the member's words: the reason on top, what was typed
-    kept, and the form carrying the current version, so that saving again is on purpose."""
-    form.add_error(None, [STALE_DRAFT, STALE_DRAFT_AGAIN])
-    if exc.current_version is not None:
-        data = form.data.copy()
-        data["version"] = exc.current_version
-        form.data = data
-
-
 def _save_and_maybe_submit(request, save: Callable[[], Proposal]) -> tuple[Proposal, str | None]:
     """Save the draft and, for "保存并提交", then submit it: (proposal, None) when done,
     (draft, reason) when the draft was saved but the submission failed.
@@ -713,8 +692,9 @@ def edit(request, pk: int):
             )
         except StaleEdit as exc:
             # Saved since this page was opened: as often by the member in another tab or on
-            # another device as by anybody else (the office entering a body's proposal).
-            _refuse_stale_draft(form, exc)
+            # another device as by anybody else (the office entering a body's proposal),
+            # which the shared wording allows for; the page adds a reload button.
+            refuse_stale(form, exc)
             stale = True
         except (ValidationError, TransitionError) as exc:
             add_service_errors(form, exc)
