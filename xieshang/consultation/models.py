@@ -14,8 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from xieshang.core.files import file_url
-from xieshang.core.models import ChoiceLabels, Tracked
+from xieshang.core.models import ChoiceLabels, StoredFile, Tracked
 from xieshang.core.uploads import RandomName, private_storage
 
 
@@ -458,30 +457,19 @@ class Speech(models.Model):
         return self.title
 
 
-class Attachment(models.Model):
+class Attachment(StoredFile):
     activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="attachments")
     name = models.CharField(_("名称"), max_length=100)
     file = models.FileField(
         _("文件"), upload_to=RandomName("consultation"), storage=private_storage
     )
-    # The uploader's file name, for the download; the stored name is random (core.uploads).
-    original_name = models.CharField(_("原文件名"), max_length=255, blank=True)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(default=timezone.now)
 
-    class Meta:
+    class Meta(StoredFile.Meta):
         verbose_name = _("附件")
         verbose_name_plural = _("附件")
-        ordering = ["id"]
 
     def __str__(self) -> str:
         return self.name
-
-    @property
-    def download_url(self) -> str:
-        return file_url(self, "file")
 
 
 class Outcome(Tracked):

@@ -18,6 +18,9 @@ from django.utils.hashable import make_hashable
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from .files import file_url
+from .uploads import RandomName, private_storage
+
 
 class User(AbstractUser):
     """A login. What it may do comes from its `orgs.RoleAssignment` rows, not from flags here."""
@@ -90,6 +93,32 @@ class Tracked(ChoiceLabels):
 
     class Meta:
         abstract = True
+
+
+class StoredFile(models.Model):
+    """An uploaded file kept in private storage and served through `core.files` after the
+    owner's check: one definition for a proposal's 附件, an activity's attachments and a duty
+    record's 佐证材料. A subclass adds its owner's foreign key and declares `file` again
+    with its own folder (`RandomName("proposals")`)."""
+
+    file = models.FileField(_("文件"), upload_to=RandomName("files"), storage=private_storage)
+    # The uploader's file name, for the download; the stored name is random (core.uploads).
+    original_name = models.CharField(_("原文件名"), max_length=255, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        abstract = True
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.original_name or self.file.name.rsplit("/", 1)[-1]
+
+    @property
+    def download_url(self) -> str:
+        return file_url(self, "file")
 
 
 class AppendOnlyError(Exception):

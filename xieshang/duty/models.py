@@ -11,7 +11,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from xieshang.core.files import file_url
+from xieshang.core.models import StoredFile
 from xieshang.core.text import chinese_date
 from xieshang.core.uploads import RandomName, private_storage
 
@@ -113,31 +113,17 @@ class DutyRecord(models.Model):
         return f"{chinese_date(self.date)} {self.member} {self.get_kind_display()}"
 
 
-class EntryAttachment(models.Model):
+class EntryAttachment(StoredFile):
     """A file supporting a hand-entered duty record (佐证材料: a photo of the activity, a
     signed sign-in sheet), kept in private storage (core.uploads, policy "evidence") and
     served through core.files to whoever may see the record's member file."""
 
     record = models.ForeignKey(DutyRecord, on_delete=models.CASCADE, related_name="attachments")
     file = models.FileField(_("文件"), upload_to=RandomName("duty"), storage=private_storage)
-    # The uploader's file name, for the download; the stored name is random (core.uploads).
-    original_name = models.CharField(_("原文件名"), max_length=255, blank=True)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(default=timezone.now)
 
-    class Meta:
+    class Meta(StoredFile.Meta):
         verbose_name = _("履职佐证材料")
         verbose_name_plural = _("履职佐证材料")
-        ordering = ["id"]
-
-    def __str__(self) -> str:
-        return self.original_name or self.file.name.rsplit("/", 1)[-1]
-
-    @property
-    def download_url(self) -> str:
-        return file_url(self, "file")
 
 
 class ScoreRule(models.Model):

@@ -10,8 +10,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from xieshang.core.files import file_url
-from xieshang.core.models import ChoiceLabels, Tracked
+from xieshang.core.models import ChoiceLabels, StoredFile, Tracked
 from xieshang.core.uploads import RandomName, private_storage
 
 
@@ -203,30 +202,16 @@ class Signer(ChoiceLabels):
         return str(self.member)
 
 
-class Attachment(models.Model):
+class Attachment(StoredFile):
     """附件 of a proposal (supporting material), served through core.files after
     `policies.can_view` of the proposal."""
 
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="attachments")
     file = models.FileField(_("文件"), upload_to=RandomName("proposals"), storage=private_storage)
-    # The uploader's file name, for the download; the stored name is random (core.uploads).
-    original_name = models.CharField(_("原文件名"), max_length=255, blank=True)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(default=timezone.now)
 
-    class Meta:
+    class Meta(StoredFile.Meta):
         verbose_name = _("提案附件")
         verbose_name_plural = _("提案附件")
-        ordering = ["id"]
-
-    def __str__(self) -> str:
-        return self.original_name or self.file.name.rsplit("/", 1)[-1]
-
-    @property
-    def download_url(self) -> str:
-        return file_url(self, "file")
 
 
 class Assignment(ChoiceLabels):
