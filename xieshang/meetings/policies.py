@@ -115,12 +115,34 @@ def own_invitation(user, meeting: Meeting) -> Invitation | None:
     return meeting.invitations.filter(q).select_related("member", "sector").first()
 
 
-def can_view(user, meeting: Meeting, invitation: Invitation | None = None) -> bool:
+def _is_invited(user, meeting: Meeting) -> bool:
+    """Whether the user holds an invitation to the meeting, by their account or their member
+    record (`own_invitation`'s rule, as the lists of `selectors.meetings_for`)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    member = member_of(user)
+    q = Q(user_id=user.pk)
+    if member is not None:
+        q |= Q(member=member)
+    return meeting.invitations.filter(q).exists()
+
+
+# `can_view` was not handed the user's invitation: it looks it up itself.
+_UNASKED = object()
+
+
+def can_view(user, meeting: Meeting, invitation=_UNASKED) -> bool:
+    """Staff in scope and whoever runs it; once it is out of draft, whoever is invited (as
+    `selectors.meetings_for` lists it to them), the group's leader and a unit answering
+    about it. The meeting page hands in the invitation it has already read (None: none);
+    asked without it (the duty file's and the task page's links, `followups.subjects`), it
+    is looked up here, one query."""
     if access.can(user, "meetings.view", meeting.organisation) or can_manage(user, meeting):
         return True
     if meeting.status == Meeting.Status.DRAFT:
         return False
-    if invitation is not None:
+    invited = _is_invited(user, meeting) if invitation is _UNASKED else invitation is not None
+    if invited:
         return True
     if meeting.activity_group_id:
         # The member first: staff are no group's leader, and the group is not fetched.
