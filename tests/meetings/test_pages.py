@@ -627,3 +627,41 @@ def test_a_meeting_created_in_english_stores_its_one_sitting_as_chinese_data():
     assert sitting.title == "全程"
     with translation.override("zh-hans"):
         assert sitting.display_title == "全程"
+
+
+@pytest.mark.clause("C2.13")
+def test_the_supervising_office_opens_the_inspection_report_its_task_is_about(client):
+    """The 督查室 tracks the instruction's task: the task page links the report and the report
+    opens for it, as a 社情民意 item does; a report no task is about stays closed to it."""
+    from django.urls import reverse
+
+    from tests.factories import DepartmentFactory
+    from xieshang.followups.models import Task
+
+    w = world()
+    dept = DepartmentFactory(organisation=w.org, name="区住建局")
+    inspection = w.meeting(MeetingKind.INSPECTION, title="老旧小区改造视察")
+    untracked = w.meeting(MeetingKind.INSPECTION, title="河道治理视察")
+    supervisor = user_with_role(Role.SUPERVISOR, w.org, full_name="区督查室")
+    page = f"/meetings/{inspection.pk}/"
+    client.force_login(supervisor)
+    assert client.get(page).status_code in (403, 404)
+    client.force_login(w.office)
+    client.post(f"/meetings/{inspection.pk}/record/", {"text": "视察发现三方面问题……"})
+    client.post(
+        f"/meetings/{inspection.pk}/instruction/",
+        {
+            "leader": "王书记",
+            "level": "district",
+            "instructed_on": "2026-03-02",
+            "departments": [dept.pk],
+            "text": "请住建局认真研究落实。",
+            "working_days": 15,
+        },
+    )
+    task = Task.objects.get()
+    client.force_login(supervisor)
+    task_page = client.get(reverse("followups:detail", args=[task.pk])).content.decode()
+    assert f'href="{page}"' in task_page
+    assert client.get(page).status_code == 200
+    assert client.get(f"/meetings/{untracked.pk}/").status_code in (403, 404)

@@ -77,6 +77,34 @@ def answers_about(user, item) -> bool:
     return key in answered_items(user, [key])
 
 
+def supervises_task_about(user, item) -> bool:
+    """The supervising office (督查室) of the organisation of a follow-up task about `item`
+    (a task on it, or on a leader's instruction on it), or of a node above, reads the item:
+    it tracks the task (followups.view, escalations, 催办) and must see what the task is
+    about. Only such items: a 社情民意 item or an inspection report is not every supervising
+    office's to read. Two queries, none for a user who is no supervising office."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import Q
+
+    from xieshang.orgs.models import Role
+
+    from .models import Instruction, Task
+
+    paths = [ra.organisation.path for ra in access.assignments(user) if ra.role == Role.SUPERVISOR]
+    if not paths:
+        return False
+    item_type = ContentType.objects.get_for_model(item)
+    instructions = Instruction.objects.filter(content_type=item_type, object_id=item.pk)
+    about = Q(content_type=item_type, object_id=str(item.pk)) | Q(
+        content_type=ContentType.objects.get_for_model(Instruction),
+        object_id__in=[str(pk) for pk in instructions.values_list("pk", flat=True)],
+    )
+    scope = Q(pk__in=[])
+    for path in paths:
+        scope |= Q(organisation__path__startswith=path)
+    return Task.objects.filter(about).filter(scope).exists()
+
+
 def answered_items(user, keys) -> set[tuple[int, int]]:
     """Which of the items named by (content type id, item id) the user answers about (see
     `answers_about`): two queries however many, so that a list asks once for its page."""

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from xieshang.core import access
 from xieshang.core.access import member_of
-from xieshang.followups.policies import answers_about
+from xieshang.followups.policies import answers_about, supervises_task_about
 from xieshang.members.selectors import CPPCC_LEVELS, cppcc_organisations
 from xieshang.orgs import config
 from xieshang.orgs.models import ActivityGroup, Level, Organisation, OrgSetting, Role
@@ -150,8 +150,9 @@ def can_view(user, meeting: Meeting, invitation=_UNASKED) -> bool:
         if member is not None and member.pk == meeting.activity_group.leader_id:
             return True
     # A unit asked for written feedback on a leader's instruction on the inspection report
-    # reads the report it answers, as for a proposal or a 社情民意 item (one query).
-    return answers_about(user, meeting)
+    # reads the report it answers, as for a proposal or a 社情民意 item (one query); the
+    # supervising office reads the report a task it tracks is about.
+    return answers_about(user, meeting) or supervises_task_about(user, meeting)
 
 
 def approver_kind(meeting: Meeting) -> str:

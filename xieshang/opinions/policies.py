@@ -5,15 +5,14 @@
   item once submitted; drafts stay private.
 - The office of a higher node the item was reported to sees it in its upward queue.
 - The supervising office (督查室) reads an item that a follow-up task it tracks is about
-  (`supervises_task_on`), and no other item.
+  (`followups.policies.supervises_task_about`), and no other item.
 """
 
 from django.db.models import Q
 
 from xieshang.core import access
 from xieshang.core.access import member_of
-from xieshang.followups.policies import answers_about
-from xieshang.orgs.models import Role
+from xieshang.followups.policies import answers_about, supervises_task_about
 
 from .models import Opinion
 
@@ -111,33 +110,7 @@ def can_view(user, opinion: Opinion) -> bool:
     # A unit or office asked to carry out a leader's instruction on it reads what it answers.
     if answers_about(user, opinion):
         return True
-    return supervises_task_on(user, opinion)
-
-
-def supervises_task_on(user, opinion: Opinion) -> bool:
-    """The supervising office (督查室) of the organisation of a follow-up task about the item
-    (a task on it, or on a leader's instruction on it), or of a node above, reads the item:
-    it tracks the task (followups.view, escalations, 催办) and must see what the task is
-    about. Not every item of its organisation: unlike proposals (proposals.view), 社情民意
-    items stay the CPPCC office's, read by those they were sent to. Two queries, none for a
-    user who is no supervising office."""
-    paths = [ra.organisation.path for ra in access.assignments(user) if ra.role == Role.SUPERVISOR]
-    if not paths:
-        return False
-    from django.contrib.contenttypes.models import ContentType
-
-    from xieshang.followups.models import Instruction, Task
-
-    item_type = ContentType.objects.get_for_model(Opinion)
-    instructions = Instruction.objects.filter(content_type=item_type, object_id=opinion.pk)
-    about = Q(content_type=item_type, object_id=str(opinion.pk)) | Q(
-        content_type=ContentType.objects.get_for_model(Instruction),
-        object_id__in=[str(pk) for pk in instructions.values_list("pk", flat=True)],
-    )
-    scope = Q(pk__in=[])
-    for path in paths:
-        scope |= Q(organisation__path__startswith=path)
-    return Task.objects.filter(about).filter(scope).exists()
+    return supervises_task_about(user, opinion)
 
 
 # 报送党委 / 报送政府: the Party committee's and the government's offices read the items the
