@@ -57,7 +57,16 @@ from xieshang.orgs.models import Level, Organisation, Party, ordinal
 
 from . import rules
 from .list_filters import BETWEEN_SESSIONS, OWN
-from .models import Answer, Assignment, Contact, Evaluation, Proposal, Rating
+from .models import (
+    ACCEPTED_OR_LATER,
+    NOT_RECEIVED,
+    Answer,
+    Assignment,
+    Contact,
+    Evaluation,
+    Proposal,
+    Rating,
+)
 
 KEY_NONPARTY_TARGET = config.define(
     "proposals.key_nonparty_target_percent",
@@ -71,8 +80,6 @@ S = Proposal.Status
 ANSWERING = [Assignment.Role.LEAD, Assignment.Role.SPLIT]
 LIVE = [Assignment.Status.HANDLING, Assignment.Status.ANSWERED]
 POSITIVE = [Rating.SATISFIED, Rating.BASICALLY]
-# Every proposal that passed review as accepted, whatever happened to it afterwards.
-ACCEPTED_OR_LATER = [S.ACCEPTED, S.ASSIGNED, S.ANSWERED, S.CLOSED]
 COMMITTEE_LEVELS = [Level.PROVINCE, Level.CITY, Level.DISTRICT]
 
 
@@ -485,7 +492,7 @@ SESSION_COUNTS = (
 def _received(organisation: Organisation, year: int):
     return Proposal.objects.filter(
         organisation__path__startswith=organisation.path, year=year
-    ).exclude(status__in=[S.DRAFT, S.COSIGNING])
+    ).exclude(status__in=NOT_RECEIVED)
 
 
 def _session_counts(year: int) -> dict:
@@ -593,7 +600,7 @@ def received_by_category_and_month(organisation: Organisation, year: int) -> lis
     ).order_by("-term__number")
     return list(
         Proposal.objects.filter(organisation__path__startswith=organisation.path, year=year)
-        .exclude(status__in=[S.DRAFT, S.COSIGNING])
+        .exclude(status__in=NOT_RECEIVED)
         .annotate(
             submitted_year=ExtractYear("submitted_at"),
             month=ExtractMonth("submitted_at"),

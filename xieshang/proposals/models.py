@@ -171,6 +171,18 @@ class Proposal(Tracked):
         return self.key_status == self.KeyStatus.APPROVED
 
 
+# The statistics' groups of states, shared by the figures, the roll-up tree and the list's
+# state filter so that their counts agree. 收到: submitted at least once, i.e. not these.
+NOT_RECEIVED = [Proposal.Status.DRAFT, Proposal.Status.COSIGNING]
+# 立案: every proposal that passed review as accepted, whatever happened to it afterwards.
+ACCEPTED_OR_LATER = [
+    Proposal.Status.ACCEPTED,
+    Proposal.Status.ASSIGNED,
+    Proposal.Status.ANSWERED,
+    Proposal.Status.CLOSED,
+]
+
+
 class Signer(ChoiceLabels):
     """A co-signer (联名提案人). The joint proposal counts only once each has confirmed."""
 

@@ -18,7 +18,15 @@ from xieshang.orgs.models import Department
 from xieshang.textsim import search as text_search
 
 from . import policies
-from .models import Answer, Assignment, Evaluation, Proposal, Signer
+from .models import (
+    ACCEPTED_OR_LATER,
+    NOT_RECEIVED,
+    Answer,
+    Assignment,
+    Evaluation,
+    Proposal,
+    Signer,
+)
 
 S = Proposal.Status
 # States in which a proposal can still take another proposal merged into it.
@@ -80,13 +88,11 @@ def proposal_search(
     return matching(qs, q, fields, ranked=ranked, organisations=orgs, paged=paged)
 
 
-# The list's state filter also takes the figures page's groups of states (figures.py's
+# The list's state filter also takes the figures page's groups of states (the same
 # definitions), so that its 收到 and 立案 counts are lists too.
 STATUS_GROUPS = {
-    # 收到: every proposal submitted at least once.
-    "received": ~Q(status__in=[S.DRAFT, S.COSIGNING]),
-    # 立案: accepted, whatever came after.
-    "accepted_all": Q(status__in=[S.ACCEPTED, S.ASSIGNED, S.ANSWERED, S.CLOSED]),
+    "received": ~Q(status__in=NOT_RECEIVED),
+    "accepted_all": Q(status__in=ACCEPTED_OR_LATER),
 }
 STATUS_GROUP_LABELS = {
     "received": gettext_lazy("收到（已提交）"),

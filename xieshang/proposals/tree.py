@@ -6,14 +6,14 @@ from django.utils.translation import gettext as _
 
 from xieshang.core import access, tree
 
-from .figures import ACCEPTED_OR_LATER, S
-from .models import Proposal
+from .figures import S
+from .models import ACCEPTED_OR_LATER, NOT_RECEIVED, Proposal
 
 
 def tree_columns(user, organisation, children, year: int):
     if not access.can(user, "proposals.view", organisation):
         return None
-    qs = Proposal.objects.filter(year=year).exclude(status__in=[S.DRAFT, S.COSIGNING])
+    qs = Proposal.objects.filter(year=year).exclude(status__in=NOT_RECEIVED)
     found = tree.rollup(
         qs,
         organisation,
