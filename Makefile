@@ -30,9 +30,13 @@ seed: migrate
 	$(BIN)/python manage.py seed_demo --profile district --if-empty
 
 # The demo is served as production is (no debug pages, a secret key of its own kept in
-# var/), over plain HTTP on this machine.
+# var/), over plain HTTP on this machine, and without the staff second factor (on by default
+# in production), so the demo accounts log in with their password alone;
+# `make run STAFF_2FA_REQUIRED=1` tries it.
+STAFF_2FA_REQUIRED ?= 0
 run: seed $(VAR_DIR)/secret_key
-	DEBUG=0 PLAIN_HTTP=1 SECRET_KEY_FILE=$(VAR_DIR)/secret_key PORT=$(PORT) \
+	DEBUG=0 PLAIN_HTTP=1 STAFF_2FA_REQUIRED=$(STAFF_2FA_REQUIRED) \
+		SECRET_KEY_FILE=$(VAR_DIR)/secret_key PORT=$(PORT) \
 		$(BIN)/python manage.py serve --port $(PORT)
 
 $(VAR_DIR)/secret_key:

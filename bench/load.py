@@ -219,6 +219,8 @@ def production_env(var: Path, args) -> dict:
         # The bench sends X-Forwarded-Proto: https like the office's TLS proxy would.
         "BEHIND_TLS_PROXY": "1",
         "HEALTH_TOKEN": "",
+        # The bench's sessions are made directly, without a TOTP code (production's default).
+        "STAFF_2FA_REQUIRED": "0",
     }
     if args.read_only:
         if not os.environ.get("DATABASE_URL", "").startswith("postgres"):

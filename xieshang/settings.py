@@ -233,8 +233,11 @@ AUDIT_RETENTION_DAYS = envint("AUDIT_RETENTION_DAYS", 183)
 # The key of the audit log's seal chain (core.audit_seal); empty: derived from SECRET_KEY.
 # Keep it outside the database's reach, and unchanged: the chain is checked with it.
 AUDIT_SEAL_KEY = envsecret("AUDIT_SEAL_KEY", "")
-# Staff (every role except 政协委员) log in with a TOTP code as well; off in the demo.
-STAFF_2FA_REQUIRED = envbool("STAFF_2FA_REQUIRED", False)
+# Staff (every role except 政协委员) log in with a TOTP code as well: the security baseline,
+# so on in production unless configured off (a deployment that forgets the variable is not
+# left with passwords alone); off under DEBUG. `make run` (the demo) and the test settings
+# turn it off explicitly; `check --deploy` warns when it is off (core.checks).
+STAFF_2FA_REQUIRED = envbool("STAFF_2FA_REQUIRED", not DEBUG)
 TOTP_ISSUER = os.environ.get("TOTP_ISSUER", "协商平台")
 # JSON API tokens (core.api_tokens): the validity a new token gets unless its owner picks
 # another (at most a year), and each token's request budget per minute.

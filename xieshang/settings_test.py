@@ -7,6 +7,8 @@ os.environ.setdefault("XIESHANG_TESTING", "1")
 from .settings import *  # noqa: F403
 
 TESTING = True
+# Tests that exercise the second factor turn it on themselves (the `two_factor` fixture).
+STAFF_2FA_REQUIRED = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Tasks run in-process at enqueue time, so a test sees their effect after on_commit.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

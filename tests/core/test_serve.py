@@ -76,6 +76,7 @@ def serve_env(tmp_path_factory, migrated_sqlite):
         XIESHANG_TESTING="0",
         DEBUG="0",
         PLAIN_HTTP="1",
+        STAFF_2FA_REQUIRED="0",
         SECRET_KEY="serve-test-" + "k" * 50,
         SCHEDULER_TICK_SECONDS="1",
     )

@@ -10,7 +10,7 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.utils.module_loading import autodiscover_modules
 
-        from . import audit_export, dashboard, exports, screen, signals, tree  # noqa: F401
+        from . import audit_export, checks, dashboard, exports, screen, signals, tree  # noqa: F401
 
         # Each app's `exports.py` declares the lists it offers as Excel (core.exports).
         autodiscover_modules("exports")
