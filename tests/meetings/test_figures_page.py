@@ -93,3 +93,31 @@ def test_the_english_page_says_none_in_words_and_the_leaders_were_invited(client
 def test_the_attendance_chart_is_a_chart_of_counts():
     spec = attendance_chart([{"kind": "plenary", "present": 1, "excused": 0, "absent": 0}])
     assert spec["integer"] is True
+
+
+@pytest.mark.parametrize("n", [4, 24])
+def test_the_sector_totals_are_added_up_by_the_database(n):
+    """One query handing back a row per sector, not a row per member, however many members
+    the year has; the totals are those of the members' rows (the export's way)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from xieshang.meetings import selectors
+
+    w = world()
+    _closed_year(w, n)
+    # A second meeting: the members count twice, and one moves sector on the way.
+    second = w.meeting(day=dt.date(2026, 5, 6))
+    moved = second.invitations.filter(member__isnull=False).order_by("pk").first()
+    moved.sector = w.sector if moved.sector_id == w.sector2.pk else w.sector2
+    moved.save(update_fields=["sector"])
+    services.meeting_close(meeting=second, actor=w.office)
+    with CaptureQueriesContext(connection) as queries:
+        totals = selectors.sector_figures_of_year(w.office, year=2026)
+    assert len(queries) == 1
+    expected = selectors.sector_figures(selectors.attendance_figures(w.office, year=2026))
+    assert totals == expected
+    assert sum(t["invited"] for t in totals.values()) == 2 * n
+    with connection.cursor() as cursor:
+        cursor.execute(queries[0]["sql"])
+        assert len(cursor.fetchall()) == len(totals) == 2

@@ -497,14 +497,45 @@ def attendance_figures(
 
 
 def sector_figures_of_year(user, *, year: int) -> dict[str, dict[str, int]]:
-    """`sector_figures` over every member of the year, read as bare numbers (one query, no
-    model rows): the figures page lists the members a page at a time but totals them all."""
+    """`sector_figures` over every member of the year, added up by the database (one
+    query, a row per sector, however many members): the figures page lists the members a
+    page at a time but totals them all. Each invitation counts under its member's sector as
+    `member_figures` names it (the latest invitation's that has one; "—" for none), the
+    sectors in the order of their first member in official order."""
     keys = ("invited", "present", "late", "excused", "absent")
+    latest_sector = (
+        Invitation.objects.filter(
+            _closed_in_year(user, year),
+            member=OuterRef("member"),
+            category=Invitation.Category.MEMBER,
+            sector__isnull=False,
+        )
+        .order_by("-meeting__start", "-pk")
+        .values("sector__name")[:1]
+    )
+    rows = (
+        Invitation.objects.filter(
+            _closed_in_year(user, year),
+            category=Invitation.Category.MEMBER,
+            member__isnull=False,
+        )
+        .annotate(member_sector=Subquery(latest_sector))
+        .values("member_sector")
+        .annotate(
+            invited=Count("id", filter=~Q(outcome=Invitation.Outcome.NOT_EXPECTED)),
+            present=Count("id", filter=Q(outcome=Invitation.Outcome.PRESENT)),
+            late=Count("id", filter=Q(outcome=Invitation.Outcome.LATE)),
+            excused=Count("id", filter=Q(outcome=Invitation.Outcome.EXCUSED)),
+            absent=Count("id", filter=Q(outcome=Invitation.Outcome.ABSENT)),
+            first_key=Min("member__stroke_key"),
+        )
+        .order_by("first_key", "member_sector")
+    )
     sectors: dict[str, dict[str, int]] = {}
-    for row in member_figures(user, year=year).values_list("sector_name", *keys):
-        s = sectors.setdefault(row[0] or "—", dict.fromkeys(keys, 0))
-        for key, value in zip(keys, row[1:], strict=True):
-            s[key] += value
+    for row in rows:
+        s = sectors.setdefault(row["member_sector"] or "—", dict.fromkeys(keys, 0))
+        for key in keys:
+            s[key] += row[key]
     return sectors
 
 
