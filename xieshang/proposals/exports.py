@@ -3,6 +3,7 @@
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case, Prefetch, Value, When
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from xieshang.core import access, exports
 
@@ -56,7 +57,7 @@ exports.register(
     headers=[
         _("提案号"),
         _("年度"),
-        _("类别"),
+        pgettext_lazy("proposal kind", "类别"),
         _("案由"),
         _("提案人"),
         _("所属政协"),

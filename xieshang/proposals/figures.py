@@ -56,7 +56,7 @@ from xieshang.orgs import config
 from xieshang.orgs.models import Level, Organisation, Party, ordinal
 
 from . import rules
-from .list_filters import BETWEEN_SESSIONS, OWN
+from .list_filters import ANSWERED, ANSWERING, BETWEEN_SESSIONS, LIVE, ON_TIME, OWN
 from .models import (
     ACCEPTED_OR_LATER,
     NOT_RECEIVED,
@@ -77,8 +77,6 @@ KEY_NONPARTY_TARGET = config.define(
 )
 
 S = Proposal.Status
-ANSWERING = [Assignment.Role.LEAD, Assignment.Role.SPLIT]
-LIVE = [Assignment.Status.HANDLING, Assignment.Status.ANSWERED]
 POSITIVE = [Rating.SATISFIED, Rating.BASICALLY]
 COMMITTEE_LEVELS = [Level.PROVINCE, Level.CITY, Level.DISTRICT]
 
@@ -121,6 +119,22 @@ class DepartmentRow:
     shares: list[float | None] = field(default_factory=list)  # in the order of the scheme
     # A committee below's row: its whole subtree (all its departments), linking to its page.
     committee: Organisation | None = None
+    # The proposal list's filter giving this department's proposals (list_filters): the
+    # year, the organisation as counted here and the department; none for a committee's
+    # row, the total (a proposal split between two units is counted by each) and the export.
+    list_filter: dict = field(default_factory=dict)
+
+    @property
+    def list_queries(self) -> dict[str, str]:
+        """For 交办, 已答复 and 按时答复, the querystring of /proposals/ listing those
+        proposals (a department answers a proposal once a round: one row each)."""
+        if not self.list_filter:
+            return {}
+        return {
+            "assigned": urlencode(self.list_filter),
+            "answered": urlencode({**self.list_filter, "handled": "answered"}),
+            "on_time": urlencode({**self.list_filter, "handled": "on_time"}),
+        }
 
     @property
     def answered_rate(self):
@@ -211,13 +225,8 @@ def _assignment_counts() -> dict:
     first = Q(round=1)
     return {
         "assigned": Count("pk", filter=first),
-        "answered": Count("pk", filter=first & Q(status=Assignment.Status.ANSWERED)),
-        "on_time": Count(
-            "pk",
-            filter=first
-            & Q(status=Assignment.Status.ANSWERED)
-            & Q(task__submitted_at__date__lte=F("task__due_date")),
-        ),
+        "answered": Count("pk", filter=first & ANSWERED),
+        "on_time": Count("pk", filter=first & ON_TIME),
         "contacted": Count("pk", filter=first & Q(has_contact=True)),
         "met": Count("pk", filter=first & Q(has_meeting=True)),
         "rehandled": Count("pk", filter=Q(round__gt=1)),
@@ -681,6 +690,16 @@ def figures(organisation: Organisation, year: int, *, export: bool = False) -> F
     below = committees_below(organisation)
     split = [] if export else below
     departments = department_figures(organisation, year, below=split)
+    if not export:
+        # Counted without the committees below (本级) when they have rows of their own.
+        scope = {"scope": OWN} if split else {}
+        for row in departments:
+            row.list_filter = {
+                "year": year,
+                "organisation": organisation.pk,
+                **scope,
+                "department": row.department_id,
+            }
     committees = committee_department_figures(organisation, year, split, codes)
     total = department_total([*departments, *committees])
     for row in [*departments, *committees, total]:

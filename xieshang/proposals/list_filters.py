@@ -1,30 +1,49 @@
 """The proposal list's filters beside the state and the words (/proposals/ and its Excel
-export): the year, 大会/平时 (kind), the session (届次/会次, or 平时: between sessions) and
-the organisation with or without the committees below it. These are what the figures page
-counts by (figures.session_figures: organisation × session, a year), so each of its counts
-links to the list filtered the same way and shows the same number (`figures.list_query`).
+export): the year, 大会/平时 (kind), the session (届次/会次, or 平时: between sessions),
+the organisation with or without the committees below it, and the answering department
+(承办单位) with how far it got (交办, 已答复, 按时答复). These are what the figures page
+counts by (figures.session_figures: organisation × session, a year;
+figures.department_figures: department, a year), so each of its counts links to the list
+filtered the same way and shows the same number (`SessionRow.list_queries`,
+`DepartmentRow.list_queries`).
+
+A department's proposals are those it answers (主办 or 分办, first round, not returned:
+the figures' 交办), defined here once (`ANSWERING`, `LIVE`, `ON_TIME`) for both.
 
 A value that is not valid (a year out of range, a session the user may not see) is shown
 with its error and left out of the filter: the list still answers."""
 
 from django import forms
-from django.db.models import Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from xieshang.core import access, pickers
-from xieshang.orgs.models import Level, Organisation, Session
+from xieshang.orgs.models import Department, Level, Organisation, Session
 
-from .models import Proposal
+from .models import Assignment, Proposal
 
 COMMITTEE_LEVELS = [Level.PROVINCE, Level.CITY, Level.DISTRICT]
 BETWEEN_SESSIONS = "none"  # session=none: the proposals of no session (平时提案)
 OWN = "own"  # scope=own: the organisation's own proposals, not those of the committees below
 
+# The assignments a department's figures count (figures.department_figures): it answers
+# (lead or split, not a co-handler) and has not asked to hand it back or been replaced.
+ANSWERING = [Assignment.Role.LEAD, Assignment.Role.SPLIT]
+LIVE = [Assignment.Status.HANDLING, Assignment.Status.ANSWERED]
+# Answered on time: the answer's follow-up task was submitted by its (extended) due date.
+ANSWERED = Q(status=Assignment.Status.ANSWERED)
+ON_TIME = ANSWERED & Q(task__submitted_at__date__lte=F("task__due_date"))
+# handled=…: how far the department got with the proposal (the figures' columns).
+HANDLED = {"answered": ANSWERED, "on_time": ON_TIME}
+
 
 class ListFilterForm(forms.Form):
     year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100, required=False)
     kind = forms.ChoiceField(
-        label=_("类别"), choices=[("", _("全部")), *Proposal.Kind.choices], required=False
+        label=pgettext_lazy("proposal kind", "类别"),
+        choices=[("", _("全部")), *Proposal.Kind.choices],
+        required=False,
     )
     session = forms.CharField(label=_("会次"), required=False)
     organisation = forms.ModelChoiceField(
@@ -33,6 +52,14 @@ class ListFilterForm(forms.Form):
     scope = forms.ChoiceField(
         label=_("范围"),
         choices=[("", _("含下级政协")), (OWN, _("仅本级"))],
+        required=False,
+    )
+    department = forms.ModelChoiceField(
+        label=_("承办单位"), queryset=Department.objects.none(), required=False
+    )
+    handled = forms.ChoiceField(
+        label=_("办理情况"),
+        choices=[("", _("全部交办")), ("answered", _("已答复")), ("on_time", _("按时答复"))],
         required=False,
     )
 
@@ -53,6 +80,18 @@ class ListFilterForm(forms.Form):
             {"perm": "proposals.view", "level": ",".join(COMMITTEE_LEVELS)},
         )
         field.widget.attrs.update({"class": "form-select form-select-sm", "id": "f-organisation"})
+        # A province's every county department is no list for a page: searched on the
+        # server (core "departments" source, active ones); the queryset, inactive units
+        # included (last year's figures name them), validates.
+        field = self.fields["department"]
+        if self.staff:
+            field.queryset = Department.objects.filter(
+                organisation__in=access.organisations(user, "proposals.view")
+            ).select_related("organisation")
+        field.empty_label = _("全部")
+        field.label_from_instance = lambda d: f"{d.organisation.name} · {d.name}"
+        pickers.attach(field, "departments", {"perm": "proposals.view"})
+        field.widget.attrs.update({"class": "form-select form-select-sm", "id": "f-department"})
 
     def clean_session(self):
         value = (self.cleaned_data.get("session") or "").strip()
@@ -119,4 +158,21 @@ class ListFilterForm(forms.Form):
             else:
                 below = Organisation.objects.filter(path__startswith=organisation.path)
                 where &= Q(organisation_id__in=below.values("pk"))
+        department, handled = data.get("department"), data.get("handled") or ""
+        if department is not None or handled:
+            where &= Q(Exists(answering(department.pk if department else None, handled)))
         return where
+
+
+def answering(department_id: int | None, handled: str = ""):
+    """The first-round answering assignment of the proposal (OuterRef) of the department
+    (of any with None), as the figures count it: 交办 with no `handled`, else 已答复 or
+    按时答复 (`HANDLED`)."""
+    assignments = Assignment.objects.filter(
+        proposal=OuterRef("pk"), role__in=ANSWERING, status__in=LIVE, round=1
+    )
+    if department_id is not None:
+        assignments = assignments.filter(department_id=department_id)
+    if handled in HANDLED:
+        assignments = assignments.filter(HANDLED[handled])
+    return assignments
