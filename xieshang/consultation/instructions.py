@@ -3,10 +3,13 @@
 - a consultation outcome once sent (协商纪要, 建议案, 协商专报) takes leaders' instructions
   (批示, C4.7), recorded by the office or the Party committee and government offices that
   received it, through the one mechanism of followups;
+- an activity's page, for whoever `policies.can_view_activity` lets open it, so that the
+  duty file links a member's attendance and speeches there (followups.subjects);
 - the department assessment report counts the implementation of a key consultation activity
   (C2.6) under its own category.
 """
 
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -15,7 +18,7 @@ from xieshang.followups.assessment import register_category
 from xieshang.followups.models import Task
 
 from . import policies
-from .models import Outcome
+from .models import Activity, Outcome, Participant, Speech
 
 
 def can_record_instruction(user, outcome: Outcome) -> bool:
@@ -41,3 +44,36 @@ register_category(
     Task.Kind.IMPLEMENTATION, "consultation.planitem", gettext_lazy("重点协商活动落实")
 )
 subjects.register(Outcome, can_view=policies.can_view_outcome)
+
+
+def viewable_activity_ids(user, activities) -> set[int]:
+    """`policies.can_view_activity` for many activities at once (the duty file's links):
+    the committee's readers by their role, the invited by their participant rows read in
+    one query per organisation, so that a member's activities cost the same however many."""
+    allowed: set[int] = set()
+    rest: dict[int, list[Activity]] = {}
+    for activity in activities:
+        if policies.can_view(user, activity.organisation):
+            allowed.add(activity.pk)
+        else:
+            rest.setdefault(activity.organisation_id, []).append(activity)
+    for same_org in rest.values():
+        # The rule's own match of the invited, as the page asks it (one organisation's).
+        invited = policies._invitation_q(user, same_org[0])
+        if invited is not None:
+            allowed |= set(
+                Participant.objects.filter(
+                    invited, activity__in=[a.pk for a in same_org]
+                ).values_list("activity_id", flat=True)
+            )
+    return allowed
+
+
+subjects.register(
+    Activity,
+    can_view=policies.can_view_activity,
+    can_view_many=viewable_activity_ids,
+    url=lambda activity: reverse("consultation:activity", args=[activity.pk]),
+)
+# A speech (协商发言) counts in its member's duty file; it is shown on the activity's page.
+subjects.register_part(Speech, page="activity")

@@ -78,6 +78,7 @@ def _subject(request, task):
 
 
 def _render_detail(request, task, **forms):
+    subject = _subject(request, task)
     extensions = list(task.extensions.select_related("requested_by", "decided_by"))
     selectors.mark_time_left([task])
     context = {
@@ -92,7 +93,8 @@ def _render_detail(request, task, **forms):
         "can_urge": policies.can_urge(request.user, task),
         # What the task is about, when it has a page (an outcome, a proposal, an issue):
         # the unit answers it with the text in front of it.
-        "subject": _subject(request, task),
+        "subject": subject,
+        "subject_url": subjects.url_of(subject) if subject is not None else "",
         "feedback_form": forms.get("feedback_form") or FeedbackForm(),
         "extension_form": forms.get("extension_form") or ExtensionForm(),
         "reopen_form": forms.get("reopen_form") or ReopenForm(),
@@ -333,7 +335,7 @@ def instructions(request):
             (instruction.content_type_id, instruction.object_id) in answered
             or subjects.openable(request.user, item)
         )
-        instruction.item_url = item.get_absolute_url() if openable else ""
+        instruction.item_url = subjects.url_of(item) if openable else ""
         instruction.task_list = tasks.get(instruction.pk, [])
         # A unit named beside others reads its own task, not theirs: no link that 404s.
         for task in instruction.task_list:

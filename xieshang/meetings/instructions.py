@@ -11,7 +11,7 @@ from xieshang.core.notifications import notify
 from xieshang.followups import instructions, subjects
 
 from . import policies
-from .models import Invitation, Meeting, MeetingKind
+from .models import Attendance, Invitation, Meeting, MeetingKind, Speech
 
 TOOK_PART = (Invitation.Outcome.PRESENT, Invitation.Outcome.LATE)
 
@@ -60,4 +60,9 @@ instructions.register(
     answered=answered,
     reads_feedback=in_team,
 )
-subjects.register(Meeting, can_view=policies.can_view)
+subjects.register(Meeting, can_view=policies.can_view, can_view_many=policies.viewable_ids)
+# The duty file's records of a meeting are kept on its invitations, attendance marks and
+# speeches: each is shown on the meeting's page.
+subjects.register_part(Invitation, page="meeting")
+subjects.register_part(Attendance, page="invitation__meeting")
+subjects.register_part(Speech, page="meeting")

@@ -9,7 +9,7 @@ from xieshang.followups import instructions, subjects
 from xieshang.orgs import config
 
 from . import policies, rules, services
-from .models import Opinion
+from .models import Adoption, Opinion
 
 instructions.register(
     Opinion,
@@ -23,4 +23,11 @@ instructions.register(
     reads_feedback=policies.is_author,
     working_days=lambda o: config.get(o.organisation, rules.INSTRUCTION_DAYS),
 )
-subjects.register(Opinion, can_view=policies.can_view)
+subjects.register(
+    Opinion,
+    can_view=policies.can_view,
+    can_view_many=policies.viewable_ids,
+    related=("organisation", "reported_to"),
+)
+# An adoption (采用) counts in its authors' duty files; it is shown on the item's page.
+subjects.register_part(Adoption, page="opinion")

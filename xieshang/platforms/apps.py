@@ -15,6 +15,20 @@ class PlatformsConfig(AppConfig):
 
         register_cards(platform_cards)
 
+        # A session's page for whoever may see its platform: the duty file links a member's
+        # 参加议事会 record to it (followups.subjects; that lower app imports none of this).
+        from xieshang.followups import subjects
+
+        from .models import PlatformSession
+        from .policies import can_view_session, viewable_session_ids
+
+        subjects.register(
+            PlatformSession,
+            can_view=can_view_session,
+            can_view_many=viewable_session_ids,
+            related=("platform__organisation",),
+        )
+
         register_verbs(
             {
                 "platform.create": _("登记协商议事平台"),

@@ -79,6 +79,34 @@ def can_view(user, platform: Platform) -> bool:
     )
 
 
+def viewable_session_ids(user, sessions) -> set[int]:
+    """`can_view` of their platforms for many sessions at once (the duty file's links,
+    `followups.subjects`): the platforms a member is assigned to read in one query, so
+    that their sessions cost the same however many; the rest is the user's roles."""
+    sessions = list(sessions)
+    member = member_of(user)
+    assigned: set[int] = set()
+    if member is not None and sessions:
+        assigned = set(
+            PlatformMember.objects.filter(
+                member=member, until__isnull=True, platform__in={s.platform_id for s in sessions}
+            ).values_list("platform_id", flat=True)
+        )
+    paths = access.role_paths(user, MANAGER_ROLES)
+    return {
+        s.pk
+        for s in sessions
+        if s.platform_id in assigned
+        or can_manage(user, s.platform)
+        or access.under(s.platform.organisation, paths)
+    }
+
+
+def can_view_session(user, session) -> bool:
+    """A session's page: whoever may see its platform."""
+    return can_view(user, session.platform)
+
+
 def manage_q(user, field: str = "organisation") -> Q:
     """Platforms (or, with `field="platform__organisation"`, sessions) the user manages."""
     if _superuser(user):

@@ -58,4 +58,4 @@ instructions.register(
     reads_feedback=is_proposer,
 )
 register_category(Task.Kind.IMPLEMENTATION, "proposals.proposal", _("提案答复落实"))
-subjects.register(Proposal, can_view=policies.can_view)
+subjects.register(Proposal, can_view=policies.can_view, can_view_many=policies.viewable_ids)
