@@ -126,9 +126,13 @@ def test_it_refuses_a_stale_score_table_edit(client):
     response = client.post(url, data)
     assert response.status_code == 400
     page = response.content.decode()
-    assert "已被他人修改" in page
+    # The shared wording (core.audit.StaleEdit, core.forms.SAVE_AGAIN): saved in another
+    # tab as often as by someone else, so it never says "他人".
+    assert "该记录在您打开此页后已在其他窗口或由他人修改并保存" in page
+    assert "以本页内容为准的，请再次保存" in page
+    assert "已被他人修改" not in page and "他人已改为" not in page
     # The row says what it is now and keeps what this user typed; only it is marked.
-    assert page.count("他人已改为") == 1 and "他人已改为：每项9.00分" in page
+    assert page.count("现已保存为") == 1 and "现已保存为：每项9.00分" in page
     assert f'name="r{rule.pk}-points" value="7' in page
     assert ScoreRule.objects.get(pk=rule.pk).points == 9
     # Having looked, saving again keeps this user's 7.
@@ -172,7 +176,7 @@ def test_a_conflict_on_one_row_shows_the_untouched_rows_as_they_are_now(client):
     ScoreRule.objects.filter(pk=mine.pk).update(points=8, version=mine.version + 1)
     ScoreRule.objects.filter(pk=theirs.pk).update(points=9, version=theirs.version + 1)
     page = client.post(url, data).content.decode()
-    assert page.count("他人已改为") == 1 and "他人已改为：每项8.00分" in page
+    assert page.count("现已保存为") == 1 and "现已保存为：每项8.00分" in page
     assert f'name="r{mine.pk}-points" value="7' in page
     assert f'name="r{theirs.pk}-points" value="9.00"' in page
     # Saving again, having looked, keeps this user's 7 and the other's 9.

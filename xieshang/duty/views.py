@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from xieshang.core import access
 from xieshang.core import exports as core_exports
 from xieshang.core.audit import StaleEdit, TransitionError, history
-from xieshang.core.forms import add_service_errors, refuse_stale, refused_first
+from xieshang.core.forms import SAVE_AGAIN, add_service_errors, refuse_stale, refused_first
 from xieshang.core.params import id_param, paginate, year_param
 from xieshang.core.pdf import heading, pdf_response, render_pdf
 from xieshang.core.text import chinese_date
@@ -317,12 +317,14 @@ def _stale_rows(forms) -> tuple[list, str]:
             form = _rule_form(now)
         elif now.version != form.cleaned_data["version"]:
             refuse_stale(form, StaleEdit(current_version=now.version))
-            form.stale_note = _("他人已改为：每项%(points)s分，上限%(cap)s。") % {
+            # Saved meanwhile in another tab as often as by someone else: never "他人".
+            form.stale_note = _("现已保存为：每项%(points)s分，上限%(cap)s。") % {
                 "points": now.points,
                 "cap": now.cap if now.cap is not None else _("不限"),
             }
         shown.append((now, form))
-    return shown, _("标出的计分规则已被他人修改。如确认以您填写的内容为准，请再次保存。")
+    # The table shows no form's own errors: the shared wording goes on top of the page.
+    return shown, f"{StaleEdit()} {SAVE_AGAIN}"
 
 
 def _rule_form(rule, data=None):
