@@ -303,10 +303,10 @@ def evaluation_export(request):
 
 
 def _stale_rows(forms) -> tuple[list, str]:
-    """A score table saved by someone else meanwhile. Each row both changed says what it
-    is now and carries its current version, so that saving again, having looked, keeps
-    what this user typed (`core.forms.refuse_stale`). The rows this user did not touch
-    are shown afresh as they are now."""
+    """A score table saved meanwhile, in another tab or by someone else. Each row both
+    changed says what it is now and carries its current version, so that saving again,
+    having looked, keeps what this user typed (`core.forms.refuse_stale`). The rows this
+    user did not touch are shown afresh as they are now."""
     from .models import ScoreRule
 
     current = {r.pk: r for r in ScoreRule.objects.filter(pk__in=[rule.pk for rule, _f in forms])}
