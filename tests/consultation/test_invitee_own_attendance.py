@@ -1,8 +1,8 @@
 """An invited department head or Party/government leader, reading the activity they were
 invited to without the committee's reading right, sees their own invitation and attendance,
 as an invited member does (`consultation.policies.own_participation`, matched as
-`can_view_activity` matches them: the department's responsible leader, the recorded full
-name of a leader)."""
+`can_view_activity` matches them: the department's responsible leader, the
+account the office linked to a leader)."""
 
 import datetime as dt
 import re
@@ -19,7 +19,13 @@ A = Participant.Attendance
 
 
 @pytest.fixture
-def activity(world):
+def leader(world):
+    """The invited leader's account, linked by the office when inviting them."""
+    return user_with_role(Role.ORGANISATION_DEPT, world.district, full_name="李书记")
+
+
+@pytest.fixture
+def activity(world, leader):
     activity = services.activity_create(
         organisation=world.district,
         actor=world.office,
@@ -34,6 +40,7 @@ def activity(world):
         members=world.members[:1],
         department_heads=[(world.housing, "")],
         leaders=[("李书记", "区委副书记")],
+        leader_accounts=[leader],
     )
     return activity
 
@@ -47,11 +54,12 @@ def _mine(client, user, activity) -> str | None:
 
 
 @pytest.mark.clause("C2.5")
-def test_invited_heads_and_leaders_see_their_own_invitation_and_attendance(client, world, activity):
+def test_invited_heads_and_leaders_see_their_own_invitation_and_attendance(
+    client, world, activity, leader
+):
     head = user_with_role(
         Role.DEPARTMENT_LEADER, world.district, department=world.housing, full_name="住建局长"
     )
-    leader = user_with_role(Role.ORGANISATION_DEPT, world.district, full_name="李书记")
     member = world.members[0].user
     assert _mine(client, head, activity) == "已邀请"
     assert _mine(client, leader, activity) == "已邀请"

@@ -1,7 +1,8 @@
 """Invited department heads and Party/government leaders read the consultation activity they
 were invited to, as an invited member does, without the committee's reading right
 (`consultation.policies.can_view_activity`; C2.5: invited leaders take part). Those not
-invited, a department's clerk, a homonym who is only a member or works elsewhere, get no
+invited, a department's clerk, a homonym (a member, staff elsewhere or in the same
+organisation: a leader is matched by the account the office linked, never by name), get no
 page."""
 
 import datetime as dt
@@ -17,7 +18,13 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def activity(world):
+def leader(world):
+    """The invited leader's account, linked by the office when inviting them."""
+    return user_with_role(Role.ORGANISATION_DEPT, world.district, full_name="李书记")
+
+
+@pytest.fixture
+def activity(world, leader):
     activity = services.activity_create(
         organisation=world.district,
         actor=world.office,
@@ -32,6 +39,7 @@ def activity(world):
         members=world.members[:1],
         department_heads=[(world.housing, "")],
         leaders=[("李书记", "区委副书记")],
+        leader_accounts=[leader],
     )
     services.activity_hold(
         activity=activity,
@@ -68,9 +76,30 @@ def test_the_account_named_as_the_departments_leader_reads_it_too(client, world,
     assert _status(client, named, activity) == 200
 
 
-def test_an_invited_leader_reads_it_by_the_name_the_activity_records(client, world, activity):
-    leader = user_with_role(Role.ORGANISATION_DEPT, world.district, full_name="李书记")
+def test_an_invited_leader_reads_it_through_the_linked_account(client, world, activity, leader):
     assert _status(client, leader, activity) == 200
+
+
+def test_a_namesake_among_the_staff_does_not(client, world, activity):
+    # Same name, a staff role in the same organisation: only the linked account is invited.
+    namesake = user_with_role(Role.ORGANISATION_DEPT, world.district, full_name="李书记")
+    assert _status(client, namesake, activity) == 404
+
+
+def test_a_leader_recorded_by_name_only_is_nobody_s_account(client, world, activity):
+    unlinked = services.activity_create(
+        organisation=world.district,
+        actor=world.office,
+        title="教育专题协商",
+        form=ActivityForm.SPECIAL,
+        date=dt.date(2026, 9, 29),
+        place="区政协三楼会议室",
+    )
+    services.activity_add_participants(
+        activity=unlinked, actor=world.office, leaders=[("王部长", "区委常委")]
+    )
+    wang = user_with_role(Role.ORGANISATION_DEPT, world.district, full_name="王部长")
+    assert _status(client, wang, unlinked) == 404
 
 
 @pytest.mark.parametrize(

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from xieshang.core import pickers
 from xieshang.core.forms import SafeFileField, StyledForm
+from xieshang.core.models import User
 from xieshang.core.text import chinese_date, month_name
 from xieshang.core.validators import not_after_today
 from xieshang.members.models import Member
@@ -479,9 +480,25 @@ class ParticipantsForm(StyledForm, forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("每行一人：姓名，职务。例如：张三，区委副书记"),
     )
+    leader_accounts = forms.ModelMultipleChoiceField(
+        label=_("受邀领导的平台账号"),
+        queryset=User.objects.none(),
+        required=False,
+        help_text=_(
+            "选了账号的领导才能在平台上查看本活动。账号归入上面同名的一行，"
+            "或已邀请而未关联账号的同名领导；都没有则按账号姓名新增一行。"
+        ),
+    )
 
     def __init__(self, *args, organisation, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["leader_accounts"].queryset = selectors.leader_accounts(organisation)
+        self.fields["leader_accounts"].label_from_instance = selectors.leader_account_label
+        pickers.attach(
+            self.fields["leader_accounts"],
+            "consultation-leader-accounts",
+            {"organisation": organisation.pk},
+        )
         self.fields["committee"].queryset = Committee.objects.filter(organisation=organisation)
         self.fields["sector"].queryset = Sector.objects.filter(organisation=organisation)
         self.fields["group"].queryset = ActivityGroup.objects.filter(organisation=organisation)
@@ -517,7 +534,8 @@ class ParticipantsForm(StyledForm, forms.Form):
     def clean(self):
         data = super().clean()
         if not any(
-            data.get(k) for k in ("committee", "sector", "group", "members", "departments")
+            data.get(k)
+            for k in ("committee", "sector", "group", "members", "departments", "leader_accounts")
         ) and not data.get("leaders"):
             raise forms.ValidationError(_("请至少选择一类参加人员。"))
         return data

@@ -417,6 +417,17 @@ class Participant(models.Model):
     department = models.ForeignKey(
         "orgs.Department", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # An invited Party/government leader's platform account, chosen by the office: the one
+    # account that reads the activity as this participant (consultation.policies). Name and
+    # title stay what the page shows; a leader without a link reads nothing through it.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("平台账号"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     name = models.CharField(_("姓名"), max_length=50)
     title = models.CharField(_("单位及职务"), max_length=100, blank=True)
     attendance = models.CharField(
@@ -432,7 +443,12 @@ class Participant(models.Model):
                 fields=["activity", "member"],
                 condition=models.Q(member__isnull=False),
                 name="participant_unique_member",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["activity", "user"],
+                condition=models.Q(user__isnull=False),
+                name="participant_unique_user",
+            ),
         ]
 
     def __str__(self) -> str:

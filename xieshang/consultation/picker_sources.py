@@ -4,6 +4,10 @@
 who runs consultation activities there (the participants form's "按姓名邀请委员"). The
 form's department heads use core's `departments` source with `perm=consultation.activities`.
 
+`consultation-leader-accounts`: the staff accounts of organisation `organisation=<id>` and
+below that an invited Party/government leader may be linked to (`selectors.leader_accounts`),
+for the same users (the participants form's "受邀领导的平台账号").
+
 `consultation-plan-topics`: the open topics plan `plan=<id>`'s items may come from
 (`selectors.plan_topics`), for whoever may edit that plan now; its participating departments
 use core's `departments` source with the plan's edit permission and organisation.
@@ -97,6 +101,23 @@ pickers.register(
     queryset_for_user=_members,
     label=lambda m: m.name,
     search_fields=("name",),
+)
+
+
+def _leader_accounts(user, params):
+    organisation = Organisation.objects.filter(pk=int_param(params, "organisation")).first()
+    if organisation is None:
+        raise Http404
+    if not policies.can_run_activities(user, organisation):
+        raise PermissionDenied
+    return selectors.leader_accounts(organisation)
+
+
+pickers.register(
+    "consultation-leader-accounts",
+    queryset_for_user=_leader_accounts,
+    label=selectors.leader_account_label,
+    search_fields=("full_name", "username"),
 )
 
 

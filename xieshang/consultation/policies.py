@@ -78,9 +78,9 @@ def can_view_activity(user, activity) -> bool:
     - a member, by their member record (it counts in their duty file);
     - a department head, as the department's responsible leader: the 承办单位负责人 role for
       that department, or the account named as its leader (`Department.leaders_q`);
-    - a Party or government leader, recorded by name and title only: by the account's full
-      name, for an account holding a role other than 政协委员 in the activity's organisation
-      or below it (a leader named like a member gains nothing).
+    - a Party or government leader: by the platform account the office linked to the
+      participant (`Participant.user`), never by name, which a namesake among the staff
+      shares; a leader recorded by name and title only reads nothing here.
     """
     if can_view(user, activity.organisation):
         return True
@@ -110,13 +110,7 @@ def _invitation_q(user, activity) -> Q | None:
     invited |= Q(kind=Participant.Kind.DEPARTMENT_HEAD) & (
         Q(department_id__in=heads) | Q(department__leader_user=user)
     )
-    path = activity.organisation.path
-    name = (getattr(user, "full_name", "") or "").strip()
-    if name and any(
-        ra.role != Role.MEMBER and ra.organisation.path.startswith(path)
-        for ra in access.assignments(user)
-    ):
-        invited |= Q(kind=Participant.Kind.LEADER, name=name)
+    invited |= Q(kind=Participant.Kind.LEADER, user=user)
     return invited
 
 

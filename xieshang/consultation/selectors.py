@@ -11,7 +11,9 @@ from django.utils.translation import gettext as _
 
 from xieshang.core import access
 from xieshang.followups.models import Task
+from xieshang.members.forms_people import staff_users
 from xieshang.orgs import config
+from xieshang.orgs.models import Organisation
 
 from . import rules
 from .models import (
@@ -193,6 +195,19 @@ def plan_list(user) -> QuerySet:
 
 
 # --- Activities and outcomes ------------------------------------------------------------------
+
+
+def leader_accounts(organisation) -> QuerySet:
+    """The accounts an invited Party/government leader of an activity of `organisation` may
+    be linked to: active staff accounts (a role other than 政协委员) in it or below it."""
+    return staff_users(Organisation.objects.filter(path__startswith=organisation.path))
+
+
+def leader_account_label(user) -> str:
+    """Name and username: two staff may share a name, and the office must tell them apart."""
+    if not user.full_name:
+        return user.username
+    return _("%(name)s（%(username)s）") % {"name": user.full_name, "username": user.username}
 
 
 def activity_list(user) -> QuerySet:

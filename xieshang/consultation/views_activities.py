@@ -176,6 +176,7 @@ def activity_participants(request, pk: int):
                 group=data["group"],
                 department_heads=[(d, "") for d in data["departments"]],
                 leaders=data["leaders"],
+                leader_accounts=list(data["leader_accounts"]),
             )
         except REFUSALS as exc:
             add_service_errors(form, exc)

@@ -25,7 +25,7 @@ from xieshang.members.models import Member, Membership
 from xieshang.orgs import config
 from xieshang.orgs.models import Organisation, Role
 
-from .. import policies, rules
+from .. import policies, rules, selectors
 from ..models import (
     Activity,
     Attachment,
@@ -130,10 +130,14 @@ def activity_add_participants(
     group=None,
     department_heads=(),
     leaders=(),
+    leader_accounts=(),
 ) -> int:
     """Invite members (by name, or all of a committee, sector or group), department heads
-    (department, name) and Party/government leaders (name, title). Returns how many were
-    added; members already invited are skipped."""
+    (department, name) and Party/government leaders (name, title), and link leaders to their
+    platform accounts (`leader_accounts`, staff of the organisation or below): an account
+    goes to the leader of its name among those typed, else to an invited leader of its name
+    not yet linked, else becomes a new leader row under its name. Returns how many rows were
+    added or linked; members and accounts already invited are skipped."""
     activity = lock(Activity, activity.pk)
     _require_activities(actor, activity.organisation)
     if activity.status != Activity.Status.PLANNED:
@@ -171,18 +175,54 @@ def activity_add_participants(
                 title=department.name,
             )
         )
-    for name, title in leaders:
-        rows.append(
-            Participant(activity=activity, kind=Participant.Kind.LEADER, name=name, title=title)
-        )
+    leader_rows = [
+        Participant(activity=activity, kind=Participant.Kind.LEADER, name=name, title=title)
+        for name, title in leaders
+    ]
+    relinked = _link_leader_accounts(activity, leader_rows, leader_accounts)
+    rows += leader_rows
     Participant.objects.bulk_create(rows)
-    record_event(
-        actor=actor,
-        verb="activity.participants",
-        subject=activity,
-        note=_("新增参加人员%(n)s人") % {"n": len(rows)},
+    Participant.objects.bulk_update(relinked, ["user"])
+    note = _("新增参加人员%(n)s人") % {"n": len(rows)}
+    if relinked:
+        note += _("；关联领导账号：%(names)s") % {"names": "、".join(p.name for p in relinked)}
+    record_event(actor=actor, verb="activity.participants", subject=activity, note=note)
+    return len(rows) + len(relinked)
+
+
+def _link_leader_accounts(activity, leader_rows, accounts) -> list[Participant]:
+    """Set `user` on the new leader rows (appending one per account without a row of its
+    name) and return the invited leaders linked now. Never by name alone: the office chose
+    each account; the name only says which row it belongs to."""
+    if not accounts:
+        return []
+    allowed = set(
+        selectors.leader_accounts(activity.organisation)
+        .filter(pk__in=[a.pk for a in accounts])
+        .values_list("pk", flat=True)
     )
-    return len(rows)
+    if any(a.pk not in allowed for a in accounts):
+        raise ValidationError(_("只能关联本组织及下级组织工作人员的账号。"))
+    taken = set(activity.participants.filter(user__isnull=False).values_list("user_id", flat=True))
+    unlinked = list(
+        activity.participants.filter(kind=Participant.Kind.LEADER, user__isnull=True).order_by("id")
+    )
+    relinked = []
+    for account in accounts:
+        if account.pk in taken:
+            continue
+        taken.add(account.pk)
+        name = (account.full_name or account.username)[:50]
+        row = next((r for r in leader_rows if r.user_id is None and r.name == name), None)
+        if row is None:
+            row = next((r for r in unlinked if r.user_id is None and r.name == name), None)
+            if row is not None:
+                relinked.append(row)
+        if row is None:
+            row = Participant(activity=activity, kind=Participant.Kind.LEADER, name=name)
+            leader_rows.append(row)
+        row.user = account
+    return relinked
 
 
 @transaction.atomic
