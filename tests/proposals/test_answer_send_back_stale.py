@@ -21,7 +21,10 @@ from xieshang.proposals import services
 __all__ = ["leader", "waiting"]  # fixtures, shared with test_answer_conflicts
 
 NOTE = "请补充资金来源和实施时间表。"
-STALE = "答复在您打开页面后已被经办人修改，上方已显示修改后的内容，"
+# The product's one wording for a stale save (core.audit.StaleEdit) and, the form now
+# carrying the current version, the shared way on (core.forms.SAVE_AGAIN).
+STALE = "该记录在您打开此页后已在其他窗口或由他人修改并保存。"
+SAVE_AGAIN = "以本页内容为准的，请再次保存"
 
 
 def send_back_version(page: str, answer) -> str:
@@ -62,7 +65,8 @@ def test_remarks_on_a_text_revised_after_the_page_showed_it_are_refused_and_kept
     response = send_back(client, waiting, NOTE, version)
     html = response.content.decode()
     assert response.status_code == 400
-    assert STALE in html
+    assert STALE in html and SAVE_AGAIN in html
+    assert "答复在您打开页面后" not in html
     assert NOTE in html  # the remarks typed are kept on the form
     assert REVISED["text"] in html  # and the page shows the text now waiting
     assert changes() == events

@@ -96,12 +96,13 @@ def test_the_first_round_may_still_be_returned(client, world):
 
 
 @pytest.mark.clause("C4.6")
-def test_a_split_department_returning_after_the_other_answered_goes_back_to_the_committee(
+def test_a_split_department_returning_after_the_other_answered_waits_on_the_committee(
     world,
 ):
-    """分办: 住建局 answered, then 教育局 sends its part back. Nobody handles the proposal any
-    more, so it goes back to the committee to assign that part again (待交办), instead of
-    staying 办理中 with no department and no button for the committee."""
+    """分办: 住建局 answered, then 教育局 sends its part back. The part waits on the committee
+    (its page offers 改交 and 不再改交: test_returned_part_decision) and the proposal stays
+    办理中 instead of going back to 待交办 with one part answered; handed on (改交), the new
+    department's answer completes the proposal."""
     finance = DepartmentFactory(organisation=world.district, name="区财政局")
     finance_clerk = user_with_role(Role.DEPARTMENT, world.district, department=finance)
     with time_machine.travel(ASSIGN_DAY, tick=False):
@@ -120,10 +121,10 @@ def test_a_split_department_returning_after_the_other_answered_goes_back_to_the_
             assignment=education, actor=world.education_clerk, reason="不属我局职责"
         )
         proposal.refresh_from_db()
-        assert proposal.status == S.ACCEPTED
-        # The committee assigns that part again; its answer completes the proposal.
-        (again,) = services.proposal_assign(
-            proposal=proposal, actor=world.reviewer, split=[finance]
+        assert proposal.status == S.ASSIGNED
+        # The committee hands that part on; its answer completes the proposal.
+        again = services.assignment_reassign(
+            assignment=education, actor=world.reviewer, department=finance
         )
         services.answer_submit(assignment=again, actor=finance_clerk, **ANSWER_POST)
     proposal.refresh_from_db()

@@ -57,6 +57,7 @@ class ProposalsConfig(AppConfig):
                 "proposal.assign": _("交办"),
                 "proposal.assignment_return": _("承办单位申请退回"),
                 "proposal.reassign": _("改交承办单位"),
+                "proposal.reassign_close": _("不再改交"),
                 "proposal.contact": _("联系提案人"),
                 "proposal.answer": _("答复"),
                 "proposal.answer_draft": _("提交答复待签发"),

@@ -102,3 +102,15 @@ class ReassignForm(StyledForm, forms.Form):
             "assign-departments",
             {"organisation": proposal.organisation_id, "proposal": proposal.pk},
         )
+
+
+class ReturnedPartCloseForm(StyledForm, forms.Form):
+    """不再改交: the proposal committee decides the returned split part goes to no other
+    department, and says why (the proposers are told it)."""
+
+    reason = forms.CharField(
+        label=_("不再改交的理由"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("请说明不再改交的理由。")},
+    )

@@ -238,6 +238,9 @@ class Assignment(ChoiceLabels):
         HANDLING = "handling", _("办理中")
         RETURNED = "returned", _("申请退回")
         WITHDRAWN = "withdrawn", _("已改交")
+        # A split part sent back that the proposal committee decided not to hand on (不再改交,
+        # `services.returned_part_close`), or that went back with the whole proposal.
+        CLOSED = "closed", _("不再改交")
         ANSWERED = "answered", _("已答复")
 
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="assignments")

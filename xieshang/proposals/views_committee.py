@@ -26,7 +26,7 @@ from xieshang.followups.models import Extension
 from xieshang.orgs.forms import chosen_committee
 
 from . import forms, routing, selectors, services
-from .forms_board import BoardRowForm, ReassignForm
+from .forms_board import BoardRowForm, ReassignForm, ReturnedPartCloseForm
 from .models import Assignment, Proposal
 
 S = Proposal.Status
@@ -267,16 +267,37 @@ def _returned_part(request, pk: int, assignment_pk: int) -> Assignment:
 @login_required
 def reassign(request, pk: int, assignment_pk: int):
     """改交 (C4.6): the part a split department sent back goes to another department, while
-    the other split departments go on with theirs (`services.assignment_reassign`)."""
+    the other split departments go on with theirs (`services.assignment_reassign`); or the
+    committee decides it goes to none (不再改交, `services.returned_part_close`), on the
+    same page, its own form (fields prefixed "close-")."""
     assignment = _returned_part(request, pk, assignment_pk)
     proposal = assignment.proposal
     departments = selectors.assignable_departments(request.user).filter(
         organisation=proposal.organisation
     )
-    data = request.POST if request.method == "POST" else None
+    post = request.POST if request.method == "POST" else None
+    closing = post is not None and "close-reason" in post
+    data = None if closing else post
     form = ReassignForm(data, proposal=proposal, departments=departments)
+    close_form = ReturnedPartCloseForm(post if closing else None, prefix="close")
     status = 200
-    if data is not None:
+    if closing:
+        if close_form.is_valid():
+            try:
+                services.returned_part_close(
+                    assignment=assignment,
+                    actor=request.user,
+                    reason=close_form.cleaned_data["reason"],
+                )
+            except (ValidationError, TransitionError) as exc:
+                add_service_errors(close_form, exc)
+            except PermissionDenied:
+                raise Http404 from None
+            else:
+                messages.success(request, _("已决定该部分不再改交，并已通知提案人。"))
+                return redirect(proposal.get_absolute_url())
+        status = 400
+    elif data is not None:
         if form.is_valid():
             try:
                 new = services.assignment_reassign(
@@ -311,6 +332,7 @@ def reassign(request, pk: int, assignment_pk: int):
             "others": others,
             "refusal": services.reassign_refusal(assignment, proposal),
             "form": form,
+            "close_form": close_form,
         },
         status=status,
     )

@@ -204,7 +204,7 @@ def _answer_initial(request, assignment: Assignment, waiting: Answer | None) -> 
 def shows_proposer_contacts(assignment: Assignment) -> bool:
     """The proposers' phone numbers are for the department that handles the proposal: not
     once it sent the proposal back, its part was withdrawn, or the proposal is closed."""
-    return assignment.status not in (A.RETURNED, A.WITHDRAWN) and (
+    return assignment.status not in (A.RETURNED, A.WITHDRAWN, A.CLOSED) and (
         assignment.proposal.status != Proposal.Status.CLOSED
     )
 

@@ -49,6 +49,7 @@ from .handling import (
     outcome_categories,
     proposal_assign,
     reassign_refusal,
+    returned_part_close,
     sign_off_users,
 )
 from .key import key_approve, key_decline, key_shortlist, supervision_record
@@ -89,6 +90,7 @@ __all__ = [
     "assignment_return",
     "assignment_reassign",
     "reassign_refusal",
+    "returned_part_close",
     "contact_record",
     "contact_remind",
     "co_view_submit",

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, F, OuterRef
+from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -152,6 +152,12 @@ def proposal_assign(
             "split": [d.name for d in split],
         },
     )
+    # Assigned again after every department sent it back: the split parts sent back went
+    # back with the whole proposal, so they no longer wait on the committee (改交 or 不再改交)
+    # nor keep the new assignment's proposal 办理中 once it is answered (`_parts_open`).
+    proposal.assignments.filter(
+        role=Assignment.Role.SPLIT, status=Assignment.Status.RETURNED
+    ).update(status=Assignment.Status.CLOSED)
     start = _today()
     org = proposal.organisation
     answer_due = months_later(start, config.get(org, rules.ANSWER_MONTHS))
@@ -242,11 +248,15 @@ def assignment_return(*, assignment: Assignment, actor, reason: str) -> Assignme
             note=_("承办单位申请退回：%(reason)s") % {"reason": reason},
             extension_note=_("承办单位已申请退回，延期申请自动撤回"),
         )
-    # Only a department still handling it in this round answers it: an answer of another
-    # split department already sent does not (`_send` moved the proposal on when the last
-    # one answered, and it is this one), nor one of an earlier round.
+    # A split part sent back while another split department handles or has answered its own
+    # waits on the committee (改交 or 不再改交) and the proposal stays 办理中 (`_send` does not
+    # close it meanwhile). Only when no department of this round handles or answered it does
+    # it go back to the committee to be assigned again as a whole.
+    kept = [Assignment.Status.HANDLING]
+    if assignment.role == Assignment.Role.SPLIT:
+        kept.append(Assignment.Status.ANSWERED)
     still_handling = proposal.assignments.filter(
-        status=Assignment.Status.HANDLING,
+        status__in=kept,
         role__in=[Assignment.Role.LEAD, Assignment.Role.SPLIT],
         round=assignment.round,
     )
@@ -275,10 +285,13 @@ def assignment_return(*, assignment: Assignment, actor, reason: str) -> Assignme
             data={"department": assignment.department.name},
         )
 
+    body = f"{assignment.department.name}：{reason}"
+    if proposal.status == S.ASSIGNED and assignment.role == Assignment.Role.SPLIT:
+        body += "\n" + _("该部分待提案委员会改交其他单位或决定不再改交；决定之前，提案不会办结。")
     notify(
         _reviewers(proposal),
         title=_("承办单位申请退回提案：%(title)s") % {"title": proposal.title},
-        body=f"{assignment.department.name}：{reason}",
+        body=body,
         url=proposal.get_absolute_url(),
         dedupe_key=f"proposal:{proposal.pk}:returned:{assignment.pk}",
     )
@@ -295,6 +308,8 @@ def reassign_refusal(assignment: Assignment, proposal: Proposal | None = None) -
     proposal = proposal or assignment.proposal
     if assignment.status == Assignment.Status.WITHDRAWN:
         return _("该部分已改交其他单位办理。")
+    if assignment.status == Assignment.Status.CLOSED:
+        return _("已决定该部分不再改交。")
     if assignment.status != Assignment.Status.RETURNED:
         return _("该单位未申请退回，不能改交。")
     if assignment.role != Assignment.Role.SPLIT:
@@ -833,33 +848,96 @@ def _send(
             actor=actor,
             request=_("答复承诺事项正在解决或已列入计划，请在落实后书面反馈。"),
         )
-    still_open = proposal.assignments.filter(
-        role__in=[Assignment.Role.LEAD, Assignment.Role.SPLIT],
-        status=Assignment.Status.HANDLING,
-        round=assignment.round,
-    )
-    if still_open.exists():
-        # Another answering department is still at work: the proposal stays 办理中.
+    if _parts_open(proposal, assignment.round).exists():
+        # Another answering department is still at work, or a part sent back waits on the
+        # committee: the proposal stays 办理中.
         record_event(actor=actor, verb="proposal.answer", subject=proposal, note=note, data=data)
     else:
         # The last answer: one history line, 办理中 → 已答复, with the answer's category.
-        transition(
-            proposal,
-            to=S.ANSWERED,
-            allowed_from=[S.ASSIGNED],
-            actor=actor,
-            verb="proposal.answer",
-            note=note,
-            data=data,
+        _answered(proposal, assignment.round, actor, "proposal.answer", note, data)
+
+
+def _parts_open(proposal: Proposal, round_: int):
+    """The answering parts of `round_` that keep the proposal 办理中: a department still
+    handling its part, and a split part sent back (申请退回) that waits on the committee's
+    decision (改交 or 不再改交, `returned_part_close`), so no part goes unanswered unseen."""
+    return proposal.assignments.filter(
+        role__in=[Assignment.Role.LEAD, Assignment.Role.SPLIT],
+        round=round_,
+    ).filter(
+        Q(status=Assignment.Status.HANDLING)
+        | Q(role=Assignment.Role.SPLIT, status=Assignment.Status.RETURNED)
+    )
+
+
+def _answered(proposal: Proposal, round_: int, actor, verb: str, note: str, data: dict) -> None:
+    """Every part of the round is settled: one history line 办理中 → 已答复, and the
+    proposers (of the merged proposals too) are asked to rate."""
+    transition(
+        proposal,
+        to=S.ANSWERED,
+        allowed_from=[S.ASSIGNED],
+        actor=actor,
+        verb=verb,
+        note=note,
+        data=data,
+    )
+    for target in [proposal, *proposal.merged_proposals.all()]:
+        _notify_proposers(
+            target,
+            _("提案已答复，请评价：%(title)s") % {"title": target.title},
+            _("请在%(n)s个工作日内对办理过程和结果作出评价。")
+            % {"n": config.get(proposal.organisation, rules.EVALUATION_DAYS)},
+            f"answered:{round_}",
         )
-        for target in [proposal, *proposal.merged_proposals.all()]:
-            _notify_proposers(
-                target,
-                _("提案已答复，请评价：%(title)s") % {"title": target.title},
-                _("请在%(n)s个工作日内对办理过程和结果作出评价。")
-                % {"n": config.get(proposal.organisation, rules.EVALUATION_DAYS)},
-                f"answered:{assignment.round}",
-            )
+
+
+@transaction.atomic
+def returned_part_close(*, assignment: Assignment, actor, reason: str) -> Assignment:
+    """不再改交: the proposal committee decides that the part a split department sent back
+    (申请退回) goes to no other department, and says why (required). The part is closed;
+    when every other part of the round is answered, the proposal is answered with it (one
+    history line, 办理中 → 已答复, the reason as its note) and the proposers are asked to
+    rate, as on the last answer; otherwise the decision is one history line and the
+    proposal stays 办理中. The proposers are told the part will not be answered, and why.
+    The same conditions as 改交 (`reassign_refusal`)."""
+    assignment = (
+        Assignment.objects.select_for_update(of=("self",))
+        .select_related("department")
+        .get(pk=assignment.pk)
+    )
+    proposal = lock(Proposal, assignment.proposal_id)
+    if not access_can(actor, "proposals.assign", proposal):
+        raise PermissionDenied
+    refusal = reassign_refusal(assignment, proposal)
+    if refusal is not None:
+        raise TransitionError(refusal)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("请说明不再改交的理由。")})
+    assignment.status = Assignment.Status.CLOSED
+    assignment.save(update_fields=["status"])
+    data = {"department": assignment.department.name, "returned": assignment.pk}
+    note = _("不再改交：%(dept)s退回的部分；%(reason)s") % {
+        "dept": assignment.department.name,
+        "reason": reason,
+    }
+    _notify_proposers(
+        proposal,
+        _("提案部分内容不再改交：%(title)s") % {"title": proposal.title},
+        _(
+            "原由%(dept)s办理的部分，该单位申请退回，提案委员会决定不再改交其他单位办理。理由：%(reason)s"
+        )
+        % {"dept": assignment.department.name, "reason": reason},
+        f"reassign_close:{assignment.pk}",
+    )
+    if _parts_open(proposal, assignment.round).exists():
+        record_event(
+            actor=actor, verb="proposal.reassign_close", subject=proposal, note=note, data=data
+        )
+    else:
+        _answered(proposal, assignment.round, actor, "proposal.reassign_close", note, data)
+    return assignment
 
 
 def _lock_answer(answer: Answer) -> tuple[Answer, Proposal]:
@@ -903,7 +981,10 @@ def answer_sign_off(*, answer: Answer, actor, expected_version: int | None = Non
         and expected_version is not None
         and expected_version != answer.version
     ):
-        raise StaleEdit(_("答复在您打开页面后已被修改，请核对修改后的内容再签发。"))
+        # The shared wording (it may be the leader's own edit in another window); no version
+        # carried: there is nothing typed to keep, and the page shown again signs the text
+        # it now shows.
+        raise StaleEdit()
     # The letter names who signed it: the clerk typed the leader they expected (the
     # department's leader name by default), and another leader may be the one who signs.
     typed = answer.signed_by
@@ -951,13 +1032,7 @@ def answer_send_back(
     if not note:
         raise ValidationError({"note": _("请写明修改意见。")})
     if expected_version is not None and expected_version != answer.version:
-        raise StaleEdit(
-            _(
-                "答复在您打开页面后已被经办人修改，上方已显示修改后的内容，"
-                "请核对您的修改意见是否仍然适用。您填写的意见已保留。"
-            ),
-            current_version=answer.version,
-        )
+        raise StaleEdit(current_version=answer.version)
     answer.sent_back_at, answer.sent_back_by, answer.sent_back_note = timezone.now(), actor, note
     answer.save(update_fields=["sent_back_at", "sent_back_by", "sent_back_note"])
     record_event(
