@@ -11,18 +11,12 @@ from xieshang.consultation.models import Activity
 from xieshang.core import pickers
 from xieshang.core.forms import SafeFileField, StyledForm
 from xieshang.core.params import YEAR_MAX, YEAR_MIN
+from xieshang.core.widgets import DateInput
 from xieshang.meetings.models import Meeting
 from xieshang.orgs.models import LiaisonRoom, Organisation
 
 from .models import MONEY, Category
 from .picker_sources import activity_label, line_choices, training_label
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 def _money_field(label, *, minimum: str) -> forms.DecimalField:

@@ -14,6 +14,7 @@ from xieshang.core.forms import SafeFileField, StyledForm
 from xieshang.core.models import User
 from xieshang.core.text import chinese_date, month_name
 from xieshang.core.validators import not_after_today
+from xieshang.core.widgets import DateInput
 from xieshang.members.models import Member
 from xieshang.members.validators import validate_phone
 from xieshang.orgs.models import ActivityGroup, Committee, Department, Organisation, Party, Sector
@@ -339,9 +340,7 @@ class SendBackForm(StyledForm, forms.Form):
 
 
 class ApproveForm(StyledForm, forms.Form):
-    approved_on = forms.DateField(
-        label=_("常委会审定日期"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
-    )
+    approved_on = forms.DateField(label=_("常委会审定日期"), widget=DateInput())
     doc_number = forms.CharField(label=_("印发文号"), max_length=50, required=False)
     note = forms.CharField(label=_("审定意见"), required=False, max_length=2000)
 
@@ -407,9 +406,7 @@ class ActivityCreateForm(StyledForm, forms.Form):
     title = forms.CharField(label=_("活动名称"), max_length=100)
     form = forms.ChoiceField(label=_("协商形式"), choices=ActivityForm.choices)
     sector = forms.ModelChoiceField(label=_("界别"), queryset=Sector.objects.none(), required=False)
-    date = forms.DateField(
-        label=_("活动日期"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
-    )
+    date = forms.DateField(label=_("活动日期"), widget=DateInput())
     place = forms.CharField(label=_("地点"), max_length=100)
     agenda = forms.CharField(
         label=_("议程"), required=False, widget=forms.Textarea(attrs={"rows": 3})
@@ -638,7 +635,7 @@ class DecisionForm(StyledForm, forms.Form):
     )
     decided_on = forms.DateField(
         label=_("决策日期"),
-        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+        widget=DateInput(),
         initial=dt.date.today,
         validators=[not_after_today],
     )

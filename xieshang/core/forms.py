@@ -16,7 +16,7 @@ from xieshang.orgs.models import Committee, Department, Level, Organisation, Rol
 from . import access, pickers, uploads
 from .audit import VERB_LABELS, VERB_MODULES, StaleEdit
 from .picker_sources import organisation_label, with_namesakes
-from .widgets import with_pinyin
+from .widgets import DateInput, with_pinyin
 
 # Prefix filters offered before the single verbs (which every app registers in audit).
 VERB_GROUPS = {
@@ -238,7 +238,7 @@ class UserCreateForm(_RoleFields):
 
 
 class CalendarDayForm(StyledForm, forms.Form):
-    date = forms.DateField(label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(label=_("日期"), widget=DateInput())
     is_working_day = forms.TypedChoiceField(
         label=_("类型"),
         choices=[("0", _("休息日")), ("1", _("工作日（调休上班）"))],
@@ -249,7 +249,6 @@ class CalendarDayForm(StyledForm, forms.Form):
 
 # --- The year's holiday notice (国务院办公厅节假日安排通知) ---------------------------------
 
-_ISO_DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 # The festivals every notice names, offered as rows ready for their dates.
 FESTIVALS = [
     _("元旦"),
@@ -281,7 +280,7 @@ class HolidayNoticeForm(StyledForm, forms.Form):
     number = forms.CharField(
         label=_("文号"), max_length=50, required=False, help_text=_("例如：国办发明电〔2026〕X号")
     )
-    published_on = forms.DateField(label=_("发布日期"), widget=_ISO_DATE)
+    published_on = forms.DateField(label=_("发布日期"), widget=DateInput())
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, today: dt.date, **kwargs):
@@ -300,8 +299,8 @@ class HolidayPeriodForm(StyledForm, forms.Form):
     names are offered ready, so an untouched row has a name and no dates)."""
 
     name = forms.CharField(label=_("节日"), max_length=50, required=False)
-    first = forms.DateField(label=_("放假开始"), required=False, widget=_ISO_DATE)
-    last = forms.DateField(label=_("放假结束"), required=False, widget=_ISO_DATE)
+    first = forms.DateField(label=_("放假开始"), required=False, widget=DateInput())
+    last = forms.DateField(label=_("放假结束"), required=False, widget=DateInput())
 
     def clean(self):
         data = super().clean()
@@ -328,7 +327,7 @@ class HolidayPeriodForm(StyledForm, forms.Form):
 class MakeupDayForm(StyledForm, forms.Form):
     """One make-up working day (调休上班日): a Saturday or Sunday worked."""
 
-    date = forms.DateField(label=_("调休上班日期"), required=False, widget=_ISO_DATE)
+    date = forms.DateField(label=_("调休上班日期"), required=False, widget=DateInput())
     note = forms.CharField(
         label=_("说明"), max_length=100, required=False, help_text=_("例如：春节调休上班")
     )
@@ -516,12 +515,8 @@ class DepartmentOrderForm(forms.Form):
 
 
 class AuditFilterForm(StyledForm, forms.Form):
-    date_from = forms.DateField(
-        label=_("起始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    date_to = forms.DateField(
-        label=_("截止日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    date_from = forms.DateField(label=_("起始日期"), required=False, widget=DateInput())
+    date_to = forms.DateField(label=_("截止日期"), required=False, widget=DateInput())
     actor = forms.CharField(label=_("操作人"), max_length=150, required=False)
     verb = forms.ChoiceField(label=_("动作"), required=False)
     organisation = forms.ModelChoiceField(

@@ -62,3 +62,13 @@ def with_pinyin(widget: forms.Widget) -> forms.Widget:
     twin.choices = widget.choices
     twin.is_required = widget.is_required
     return twin
+
+
+class DateInput(forms.DateInput):
+    """The browser's date picker (`type="date"`), for every date field of the product.
+
+    No `format=`: the value is written in the language's first DATE_INPUT_FORMATS, which
+    xieshang.formats makes ISO for Chinese (Django's English already is), and ISO is the
+    only form a date input reads."""
+
+    input_type = "date"

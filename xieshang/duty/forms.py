@@ -9,6 +9,7 @@ from xieshang.core import access, pickers
 from xieshang.core.forms import SafeFileField
 from xieshang.core.text import chinese_date
 from xieshang.core.validators import not_after_today
+from xieshang.core.widgets import DateInput
 from xieshang.orgs.models import Level, Organisation
 
 from .models import DisciplineCase, DutyKind
@@ -56,7 +57,7 @@ class ManualEntryForm(StyledForm):
     kind = forms.ChoiceField(label=_("类别"), choices=[(k.value, k.label) for k in MANUAL_KINDS])
     date = forms.DateField(
         label=_("日期"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
         validators=[not_after_today],
     )
     title = forms.CharField(label=_("事项"), max_length=200)
@@ -132,7 +133,7 @@ class ExitDecisionForm(StyledForm):
     )
     decided_on = forms.DateField(
         label=_("主席会议日期"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
         validators=[not_after_today],
     )
     meeting = forms.ModelChoiceField(
@@ -156,10 +157,8 @@ class ExitDecisionForm(StyledForm):
 
 
 class CertificateForm(StyledForm):
-    start_date = forms.DateField(
-        label=_("起始日期"), widget=forms.DateInput(attrs={"type": "date"})
-    )
-    end_date = forms.DateField(label=_("截止日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    start_date = forms.DateField(label=_("起始日期"), widget=DateInput())
+    end_date = forms.DateField(label=_("截止日期"), widget=DateInput())
 
     def clean(self):
         data = super().clean()

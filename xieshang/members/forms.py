@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy
 from xieshang.core import access, pickers
 from xieshang.core.forms import style_widgets as style
 from xieshang.core.text import aside
+from xieshang.core.widgets import DateInput
 from xieshang.orgs.models import ActivityGroup, Committee, Level, Organisation, Party, Sector
 
 from . import selectors, validators
@@ -120,7 +121,7 @@ class MemberForm(forms.Form):
     birth_date = forms.DateField(
         label=gettext_lazy("出生日期"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DateInput(),
         help_text=gettext_lazy("不填则按身份证号填写"),
     )
     id_number = forms.CharField(label=gettext_lazy("身份证号"), max_length=18, required=False)
@@ -300,7 +301,7 @@ class StatusForm(forms.Form):
     )
     on_date = forms.DateField(
         label=gettext_lazy("日期"),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DateInput(),
         initial=dt.date.today,
     )
     reason = forms.CharField(label=gettext_lazy("原因"), max_length=200)

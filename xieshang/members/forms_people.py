@@ -13,12 +13,11 @@ from xieshang.core.forms import style_widgets as style
 from xieshang.core.models import User
 from xieshang.core.text import aside
 from xieshang.core.validators import not_after_today
+from xieshang.core.widgets import DateInput
 from xieshang.orgs.models import Department, Level, Organisation, Party, Sector, Term
 
 from . import selectors
 from .models import ContactKind, Member, Membership, PartyGroup
-
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class OrganisationForm(forms.Form):
@@ -151,7 +150,9 @@ def department_label(multi: bool):
 class ContactForm(forms.Form):
     member = forms.ModelChoiceField(label=gettext_lazy("委员"), queryset=None)
     kind = forms.ChoiceField(label=gettext_lazy("方式"), choices=[("", "—"), *ContactKind.choices])
-    date = forms.DateField(label=gettext_lazy("日期"), widget=DATE, validators=[not_after_today])
+    date = forms.DateField(
+        label=gettext_lazy("日期"), widget=DateInput(), validators=[not_after_today]
+    )
     by_name = forms.CharField(
         label=gettext_lazy("谈话（走访）人"),
         max_length=100,
@@ -353,7 +354,9 @@ class ActivityForm(forms.Form):
         empty_label=gettext_lazy("住区上级政协委员召集人"),
         help_text=gettext_lazy("选择街道，记为该街道政协工作召集人组织的活动"),
     )
-    date = forms.DateField(label=gettext_lazy("日期"), widget=DATE, validators=[not_after_today])
+    date = forms.DateField(
+        label=gettext_lazy("日期"), widget=DateInput(), validators=[not_after_today]
+    )
     title = forms.CharField(label=gettext_lazy("活动名称"), max_length=200)
     place = forms.CharField(label=gettext_lazy("地点"), max_length=100, required=False)
     participants = forms.IntegerField(

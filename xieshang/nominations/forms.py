@@ -4,14 +4,13 @@ from django.utils.translation import gettext_lazy as _
 
 from xieshang.core import pickers
 from xieshang.core.forms import StyledForm
+from xieshang.core.widgets import DateInput
 from xieshang.members.models import Category, Gender, Member
 from xieshang.orgs.models import Party, Sector
 
 from . import policies
 from .models import NominatingDepartment, RoundKind
 from .picker_sources import round_members
-
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class RoundForm(StyledForm, forms.Form):
@@ -20,12 +19,12 @@ class RoundForm(StyledForm, forms.Form):
     title = forms.CharField(label=_("名称"), max_length=100)
     effective_date = forms.DateField(
         label=_("生效日期"),
-        widget=DATE,
+        widget=DateInput(),
         help_text=_("换届为新一届开始日期；增补为拟增补日期。"),
     )
     reference_date = forms.DateField(
         label=_("年龄计算基准日"),
-        widget=DATE,
+        widget=DateInput(),
         required=False,
         help_text=_("不填则按生效日期计算年龄。"),
     )
@@ -103,7 +102,7 @@ class CandidateForm(StyledForm, forms.Form):
         label=_("性别"), choices=[("", "---------"), *Gender.choices], required=False
     )
     ethnicity = forms.CharField(label=_("民族"), max_length=20, required=False, initial="汉族")
-    birth_date = forms.DateField(label=_("出生日期"), widget=DATE, required=False)
+    birth_date = forms.DateField(label=_("出生日期"), widget=DateInput(), required=False)
     employer = forms.CharField(label=_("工作单位及职务"), max_length=200, required=False)
     education = forms.CharField(label=_("学历"), max_length=20, required=False)
     party = forms.ModelChoiceField(label=_("政治面貌"), queryset=Party.objects.none())
@@ -172,7 +171,7 @@ class ConsultationForm(StyledForm, forms.Form):
     consulted_with = forms.CharField(
         label=_("协商单位"), max_length=100, help_text=_("如民盟区委会、区工商联。")
     )
-    consulted_on = forms.DateField(label=_("协商日期"), widget=DATE)
+    consulted_on = forms.DateField(label=_("协商日期"), widget=DateInput())
     note = forms.CharField(label=_("协商意见"), widget=forms.Textarea(attrs={"rows": 3}))
 
     def clean_consulted_on(self):
@@ -189,7 +188,7 @@ class OpinionForm(StyledForm, forms.Form):
         coerce=lambda v: v == "1",
         widget=forms.RadioSelect,
     )
-    on_date = forms.DateField(label=_("党组研究日期"), widget=DATE)
+    on_date = forms.DateField(label=_("党组研究日期"), widget=DateInput())
     opinion = forms.CharField(label=_("意见内容"), widget=forms.Textarea(attrs={"rows": 3}))
 
 

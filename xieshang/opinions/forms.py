@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from xieshang.core.validators import not_after_today
+from xieshang.core.widgets import DateInput
 from xieshang.orgs import config
 
 from . import rules
@@ -93,7 +94,7 @@ class AdoptionForm(forms.Form):
         label=_("采用日期"),
         initial=timezone.localdate,
         validators=[not_after_today],
-        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}),
+        widget=DateInput(attrs={"class": "form-control"}),
     )
     body = forms.CharField(
         label=_("采用单位"),

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from xieshang.core import access, pickers
 from xieshang.core.forms import StyledForm, style_widgets
 from xieshang.core.picker_sources import organisation_label, with_namesakes
+from xieshang.core.widgets import DateInput
 
 from . import config
 from .models import Organisation
@@ -105,7 +106,7 @@ class RuleForm(StyledForm, forms.Form):
 
     effective_from = forms.DateField(
         label=_("施行日期"),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DateInput(),
         help_text=_("此日及以后按新值办理；此前已发生的事项不受影响。"),
     )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)

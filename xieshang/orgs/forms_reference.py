@@ -6,13 +6,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from xieshang.core.forms import StyledForm
+from xieshang.core.widgets import DateInput
 
 from .models import Committee
 from .reference import shown
-
-
-def _date_input():
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class GuardedForm(StyledForm, forms.Form):
@@ -50,7 +47,7 @@ class TermForm(StyledForm, forms.Form):
     )
     start_date = forms.DateField(
         label=_("开始日期"),
-        widget=_date_input(),
+        widget=DateInput(),
         help_text=_("上一届的结束日期将设为其前一日。"),
     )
 
@@ -59,12 +56,12 @@ class SessionForm(GuardedForm):
     guarded = ("number", "start_date", "end_date", "proposal_deadline")
 
     number = forms.IntegerField(label=_("第几次会议"), min_value=1, max_value=99)
-    start_date = forms.DateField(label=_("开幕日期"), widget=_date_input())
-    end_date = forms.DateField(label=_("闭幕日期"), widget=_date_input())
+    start_date = forms.DateField(label=_("开幕日期"), widget=DateInput())
+    end_date = forms.DateField(label=_("闭幕日期"), widget=DateInput())
     proposal_deadline = forms.DateField(
         label=_("大会提案截止日期"),
         required=False,
-        widget=_date_input(),
+        widget=DateInput(),
         help_text=_("可不填；不能晚于闭幕日期。"),
     )
 

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from xieshang.core import pickers
 from xieshang.core.forms import StyledForm
+from xieshang.core.widgets import DateInput
 from xieshang.members.models import Member
 from xieshang.orgs.models import Organisation
 
@@ -22,13 +23,6 @@ class DateTimeInput(forms.DateTimeInput):
 
     def __init__(self, **kwargs):
         super().__init__(format=DT_FORMAT, **kwargs)
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class PlatformForm(StyledForm, forms.ModelForm):

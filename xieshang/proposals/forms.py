@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from xieshang.core import pickers
 from xieshang.core.forms import SafeFileField, StyledForm
+from xieshang.core.widgets import DateInput
 from xieshang.orgs import config
 from xieshang.orgs.models import Department
 
@@ -278,7 +279,7 @@ class KeyDeclineForm(ActionForm):
 
 
 class SupervisionForm(ActionForm):
-    date = forms.DateField(label=_("督办日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(label=_("督办日期"), widget=DateInput())
     way = forms.ChoiceField(label=_("督办方式"), choices=Supervision.Way.choices)
     note = _note(_("督办情况"), rows=3)
 

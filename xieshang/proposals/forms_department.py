@@ -6,11 +6,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from xieshang.core.forms import SafeFileField, StyledForm
+from xieshang.core.widgets import DateInput
 
 from .models import Contact
-
-_DATE = {"type": "date"}
-
 
 QUEUE_STATES = [
     ("handling", _("办理中")),
@@ -21,9 +19,7 @@ QUEUE_STATES = [
 
 
 class ContactForm(StyledForm, forms.Form):
-    date = forms.DateField(
-        label=_("联系日期"), widget=forms.DateInput(attrs=_DATE, format="%Y-%m-%d")
-    )
+    date = forms.DateField(label=_("联系日期"), widget=DateInput())
     way = forms.ChoiceField(label=_("联系方式"), choices=[("", "—"), *Contact.Way.choices])
     note = forms.CharField(
         label=_("沟通情况"),
@@ -137,9 +133,7 @@ class RecordScanForm(StyledForm, forms.Form):
 
 
 class ExtensionForm(StyledForm, forms.Form):
-    requested_due = forms.DateField(
-        label=_("申请延至"), widget=forms.DateInput(attrs=_DATE, format="%Y-%m-%d")
-    )
+    requested_due = forms.DateField(label=_("申请延至"), widget=DateInput())
     reason = forms.CharField(
         label=_("延期理由"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )
