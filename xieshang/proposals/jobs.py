@@ -24,10 +24,11 @@ def remind_cosigners() -> int:
 @periodic("proposals.remind_contact", at=dt.time(8, 30))
 def remind_contact() -> int:
     """Remind the answering departments with no contact on record that the contact-by date
-    (联系提案人时限) is near (once per assignment)."""
-    from .services import contact_remind
+    (联系提案人时限) is near, and tell them once when it has passed (once per assignment
+    each)."""
+    from .services import contact_overdue_notify, contact_remind
 
-    return contact_remind()
+    return contact_remind() + contact_overdue_notify()
 
 
 @periodic("proposals.refresh_suggestion_models", every=dt.timedelta(minutes=10))

@@ -554,6 +554,57 @@ def contact_remind(*, today: dt.date | None = None) -> int:
     return reminded
 
 
+# How many days after the contact-by date the daily job still gives its one overdue notice:
+# a missed run or a weekend still gives it, and the first run after a deployment does not
+# send one for every long-overdue assignment at once.
+CONTACT_OVERDUE_WINDOW_DAYS = 7
+
+
+def contact_overdue_notify(*, today: dt.date | None = None) -> int:
+    """The one notice after the contact-by date (联系提案人时限) passed with no contact on
+    record: an answering department still handling its part is told once, on the first
+    daily run after the date (within `CONTACT_OVERDUE_WINDOW_DAYS`), its clerks and leaders
+    as its follow-up task addresses them. Once only by the notice's dedupe key (a second
+    run, or one on another host, creates nothing: `core.notifications.notify`), so no field
+    of its own. The reminder before the date is `contact_remind`. Returns how many
+    departments were told."""
+    today = today or _today()
+    overdue = (
+        Assignment.objects.filter(
+            status=Assignment.Status.HANDLING,
+            role__in=[Assignment.Role.LEAD, Assignment.Role.SPLIT],
+            contact_due__lt=today,
+            contact_due__gte=today - dt.timedelta(days=CONTACT_OVERDUE_WINDOW_DAYS),
+            task__isnull=False,
+        )
+        .exclude(Exists(Contact.objects.filter(assignment=OuterRef("pk"))))
+        .select_related("proposal", "department", "task__department")
+        .order_by("contact_due", "id")
+    )
+    told = 0
+    for assignment in overdue:
+        proposal = assignment.proposal
+        created = notify(
+            followups.assignees(assignment.task),
+            title=_("联系提案人已逾期：%(title)s") % {"title": proposal.title},
+            body=_(
+                "%(number)s《%(title)s》的联系提案人时限%(date)s已过，本单位尚未记录与提案人"
+                "的联系。请尽快联系提案人了解提案意图，并在办理页面记录联系情况。"
+            )
+            % {
+                "number": proposal.number,
+                "title": proposal.title,
+                "date": chinese_date(assignment.contact_due),
+            },
+            url=reverse("proposals:dept_handle", args=[assignment.pk]),
+            dedupe_key=f"proposal:{proposal.pk}:contact_overdue:{assignment.pk}:"
+            f"{assignment.contact_due}",
+            channels=("inbox", "sms"),
+        )
+        told += bool(created)
+    return told
+
+
 def lead_answered_on(assignment: Assignment) -> dt.date | None:
     """For a co-handler: the day the lead department's answer (same round) went to the
     proposers, None while the lead is still handling. A view sent after it is still taken
