@@ -14,11 +14,14 @@ import pytest
 from django import forms
 from django.utils import translation
 
+from xieshang.core.widgets import DateInput
+
 MODULES = [
     "xieshang.budgets.forms",
     "xieshang.consultation.forms",
     "xieshang.core.forms",
     "xieshang.duty.forms",
+    "xieshang.followups.forms",
     "xieshang.members.forms",
     "xieshang.members.forms_people",
     "xieshang.nominations.forms",
@@ -61,3 +64,10 @@ def test_a_date_field_writes_its_date_as_the_browser_date_input_reads_it(field, 
         html = field.widget.render("d", dt.date(2026, 12, 5))
     assert 'type="date"' in html
     assert 'value="2026-12-05"' in html, html
+
+
+@pytest.mark.parametrize("field", DATE_FIELDS)
+def test_a_date_field_uses_the_shared_date_widget(field):
+    # A widget of its own (with its own format=) is how the 2026/12/05 blank came back.
+    assert isinstance(field.widget, DateInput)
+    assert field.widget.format is None

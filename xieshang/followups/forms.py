@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from xieshang.core import pickers
 from xieshang.core.forms import SafeFileField, StyledForm
 from xieshang.core.validators import not_after_today
+from xieshang.core.widgets import DateInput
 from xieshang.orgs.models import Department
 
 from .models import LeaderLevel
@@ -21,9 +22,7 @@ class FeedbackForm(StyledForm, forms.Form):
 
 
 class ExtensionForm(StyledForm, forms.Form):
-    requested_due = forms.DateField(
-        label=_("申请延至"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
-    )
+    requested_due = forms.DateField(label=_("申请延至"), widget=DateInput())
     reason = forms.CharField(
         label=_("延期理由"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
     )
@@ -67,8 +66,7 @@ class InstructionForm(StyledForm, forms.Form):
     instructed_on = forms.DateField(
         label=_("批示日期"),
         initial=timezone.localdate,
-        # A date input reads only 2026-12-05; the Chinese locale's 2026/12/05 left it blank.
-        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+        widget=DateInput(),
         validators=[not_after_today],
     )
     text = forms.CharField(
