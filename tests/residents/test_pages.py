@@ -62,11 +62,42 @@ def test_the_same_form_sent_twice_gives_one_ticket(client, world):
     assert first.status_code == again.status_code == 302
     assert ResidentIssue.objects.count() == 1
     assert ticket in client.get(again.url).content.decode()
-    # A new form is a new matter, even with the same words.
+    # A new form with other words is a new matter.
     fresh = re.search(r'name="once" value="([^"]+)"', client.get(SUBMIT).content.decode())
     assert fresh.group(1) != once
-    client.post(SUBMIT, form_data(world, once=fresh.group(1)))
+    client.post(SUBMIT, form_data(world, once=fresh.group(1), title="楼道灯也不亮"))
     assert ResidentIssue.objects.count() == 2
+
+
+def test_back_then_submit_again_on_a_phone_gives_the_first_ticket(client, world):
+    """A phone's browser fetches the form anew on "back" (a new `once`) and puts the typed
+    words back: sent again, they are the issue already raised, not a second one."""
+    first_form = client.get(SUBMIT).content.decode()
+    once = re.search(r'name="once" value="([^"]+)"', first_form).group(1)
+    client.post(SUBMIT, form_data(world, once=once))
+    ticket = client.session["resident_issue_thanks"]["ticket"]
+    code = client.session["resident_issue_thanks"]["code"]
+    back = client.get(SUBMIT).content.decode()
+    once_after_back = re.search(r'name="once" value="([^"]+)"', back).group(1)
+    assert once_after_back != once
+    # Blanks the phone's keyboard added do not make it another matter.
+    again = client.post(
+        SUBMIT,
+        form_data(world, once=once_after_back, description=" 北门路灯坏了一个月。\n"),
+    )
+    assert again.status_code == 302
+    assert ResidentIssue.objects.count() == 1
+    thanks = client.get(again.url).content.decode()
+    assert ticket in thanks and code in thanks
+    # Another browser raising the same words is another resident: a ticket of its own.
+    from django.test import Client
+
+    Client().post(SUBMIT, form_data(world, once="other-browser"))
+    assert ResidentIssue.objects.count() == 2
+    # So is the same browser an hour later.
+    with time_machine.travel(dt.timedelta(hours=1, minutes=1)):
+        client.post(SUBMIT, form_data(world, once="an-hour-later"))
+    assert ResidentIssue.objects.count() == 3
 
 
 def test_the_public_form_speaks_in_its_own_words(client, world):
@@ -102,9 +133,9 @@ def test_spam_is_marked_for_the_moderator(client, world):
 
 
 def test_the_form_is_rate_limited_per_client(client, world):
-    for _ in range(5):
-        assert client.post(SUBMIT, form_data(world)).status_code == 302
-    refused = client.post(SUBMIT, form_data(world))
+    for n in range(5):
+        assert client.post(SUBMIT, form_data(world, title=f"第{n}件事")).status_code == 302
+    refused = client.post(SUBMIT, form_data(world, title="第六件事"))
     assert refused.status_code == 429 and "太频繁" in refused.content.decode()
 
 
@@ -427,6 +458,27 @@ def test_the_tabs_show_the_street_desk_and_intake_only_to_those_they_open_for(cl
         for name in ("residents:dashboard", "residents:create"):
             assert (f'href="{reverse(name)}"' in tabs) is opens, (who, name)
             assert client.get(reverse(name)).status_code == (200 if opens else 403), (who, name)
+
+
+def test_a_city_office_is_not_offered_the_street_tools_of_its_districts(client, world):
+    """A city office reads its districts' issues; their streets are handled by the district's
+    own office. So it gets no "民情事项 0" card, no empty street desk, no intake form with
+    no place to choose and no bulk refusal that would refuse every ticked item."""
+    raise_issue(world)
+    client.force_login(world["city_office"])
+    home = client.get("/").content.decode()
+    assert "民情事项统计" in home and "街道民情工作台" not in home
+    queue = client.get(reverse("residents:queue")).content.decode()
+    assert "小区门口路灯不亮" in queue  # it reads the district's waiting issue
+    assert "不予受理所选事项" not in queue and 'name="issues"' not in queue
+    for name in ("residents:dashboard", "residents:create"):
+        assert f'href="{reverse(name)}"' not in queue, name
+        assert client.get(reverse(name)).status_code == 403, name
+    # The district's office still has them all.
+    client.force_login(world["office"])
+    queue = client.get(reverse("residents:queue")).content.decode()
+    assert "不予受理所选事项" in queue and f'href="{reverse("residents:create")}"' in queue
+    assert client.get(reverse("residents:dashboard")).status_code == 200
 
 
 def test_each_action_form_has_its_own_ids_and_a_refused_one_keeps_its_errors_to_itself(

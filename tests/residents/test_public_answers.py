@@ -88,6 +88,24 @@ def test_an_id_number_or_a_flat_in_the_residents_words_is_not_published(client, 
 
 
 @pytest.mark.clause("C2.11")
+def test_a_flat_number_written_bare_after_the_entrance_is_not_published(client, world):
+    """ "3号楼2单元501" is how most residents write their flat: the bare 501 goes too, not
+    only the building and entrance before it."""
+    issue = closed(
+        world,
+        description="晚上很黑。我住3号楼2单元501，楼下5栋1203也反映过。",
+        reply="已修好，您家3号楼2单元501门口的灯也换了。",
+    )
+    page = client.get(answer_url(issue)).content.decode()
+    assert "晚上很黑" in page and "已修好" in page
+    for private in ("501", "1203"):
+        assert private not in page, private
+    opendata = client.get(reverse("portal:data_csv", args=["resident-answers"]))
+    csv = b"".join(opendata.streaming_content if opendata.streaming else [opendata.content])
+    assert "晚上很黑".encode() in csv and b"501" not in csv and b"1203" not in csv
+
+
+@pytest.mark.clause("C2.11")
 def test_what_is_not_public_is_neither_listed_nor_reachable(client, world):
     published = closed(world, title="公开的答复")
     withheld, code = raise_issue(world, title="不公开的答复")

@@ -51,8 +51,10 @@ _PERSON = re.compile(r"(联系人|经办人|联络人)(\s*[:：]\s*)[\u4e00-\u9f
 # "三号楼". Used where a resident's own words are published (民情事项): the place stays
 # ("幸福小区"), the door that names one household goes.
 _N = "[0-9０-９一二三四五六七八九十百千零〇两]+"
+# The flat's own number often follows the building or entrance bare: "2单元501", "5栋1203".
+_FLAT = r"(?:\s*[0-9０-９]{3,4}(?![0-9０-９年月日元米个人次天号]))?"
 _HOUSE = re.compile(
-    rf"(?:{_N}\s*(?:号楼|号院|栋|幢|单元|室|户|弄)(?:\s*{_N}\s*(?:号楼|栋|幢|单元|层|楼|室|户|号))*)"
+    rf"(?:{_N}\s*(?:号楼|号院|栋|幢|单元|室|户|弄)(?:\s*{_N}\s*(?:号楼|栋|幢|单元|层|楼|室|户|号))*{_FLAT})"
     rf"|(?<=[路街巷道里])\s*{_N}\s*号(?:\s*{_N}\s*(?:号楼|栋|幢|单元|层|楼|室|户|号))*"
 )
 

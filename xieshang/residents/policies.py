@@ -116,10 +116,24 @@ def stats_roots(user):
 
 
 def triages_somewhere(user) -> bool:
+    """Is there a street or community whose issues the user handles? Holding a triage role
+    is not enough: a city office's subtree stops at the district committees below, so a
+    city without streets of its own handles none (its street desk, intake form and bulk
+    refusal would all be empty or refused) and reads the lists and statistics instead."""
     if not _authenticated(user):
         return False
-    return (
-        user.is_superuser
-        or bool(access.role_paths(user, TRIAGE_ROLES))
-        or bool(_convener_paths(user))
-    )
+    if user.is_superuser or _convener_paths(user):
+        return True
+    if not access.role_paths(user, TRIAGE_ROLES):
+        return False
+    cached = getattr(user, "_xs_triages_somewhere", None)
+    if cached is None:
+        from xieshang.orgs.models import Level, Organisation
+
+        cached = (
+            Organisation.objects.filter(level__in=[Level.STREET, Level.COMMUNITY])
+            .filter(triage_q(user, field=""))
+            .exists()
+        )
+        user._xs_triages_somewhere = cached
+    return cached

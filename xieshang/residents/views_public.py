@@ -12,6 +12,7 @@ details (`strip_contacts`), and an exact address is not shown.
 """
 
 import datetime as dt
+import hashlib
 import re
 import secrets
 
@@ -36,6 +37,8 @@ from .models import ResidentIssue
 SUBMITS_PER_HOUR = 5
 THANKS_KEY = "resident_issue_thanks"
 SENT_KEY = "resident_issue_sent"  # {form mark: ticket and code} of this browser's last sends
+# The same words sent again from the same browser within this time are the same matter.
+SAME_WORDS_WINDOW = dt.timedelta(hours=1)
 LOOKUP_KEY = "resident_issue_lookup"
 # How long a looked-up issue stays on the lookup page for this browser (to read it and rate
 # the answer): a community computer or a borrowed phone shows the next person an empty form.
@@ -56,9 +59,16 @@ def submit(request):
         )
     once = form.cleaned_data["once"]
     sent = request.session.get(SENT_KEY, {})
-    if once and once in sent:
-        # This very form was sent already: the resident gets the same ticket again.
-        request.session[THANKS_KEY] = sent[once]
+    if not isinstance(sent, dict):
+        sent = {}
+    fingerprint = _fingerprint(form.cleaned_data)
+    earlier = sent.get(once) if once else None
+    if earlier is None:
+        earlier = next((s for s in sent.values() if _same_words(s, fingerprint)), None)
+    if earlier is not None:
+        # This form was sent already, or the same words were from this browser a moment
+        # ago: the resident gets the same ticket again instead of a second issue.
+        request.session[THANKS_KEY] = {"ticket": earlier["ticket"], "code": earlier["code"]}
         return redirect("residents_public:thanks")
     ip = ratelimit.client_ip(request)
     if not ratelimit.allow(f"resident_issue:{ip}", SUBMITS_PER_HOUR, dt.timedelta(hours=1)):
@@ -92,11 +102,32 @@ def submit(request):
         )
     # Only this browser sees the code, and only on the thanks page.
     request.session[THANKS_KEY] = {"ticket": issue.ticket, "code": code}
-    if once:
-        request.session[SENT_KEY] = dict(
-            [*list(sent.items())[-4:], (once, request.session[THANKS_KEY])]
-        )
+    kept = {**request.session[THANKS_KEY], "words": fingerprint, "at": timezone.now().timestamp()}
+    request.session[SENT_KEY] = dict(
+        [*list(sent.items())[-4:], (once or f"words:{fingerprint}", kept)]
+    )
     return redirect("residents_public:thanks")
+
+
+def _fingerprint(data: dict) -> str:
+    """The matter a form raises: the place and the words, blanks aside."""
+    words = "\n".join(
+        [
+            str(data["organisation"].pk),
+            *(re.sub(r"\s+", "", data[k]) for k in ("title", "description")),
+        ]
+    )
+    return hashlib.sha256(words.encode()).hexdigest()[:32]
+
+
+def _same_words(earlier, fingerprint: str) -> bool:
+    # "Back" in a phone's browser fetches the form anew, with a new `once` but the typed
+    # words put back: sent again soon from the same browser, it is the same matter.
+    return (
+        isinstance(earlier, dict)
+        and earlier.get("words") == fingerprint
+        and timezone.now().timestamp() - earlier.get("at", 0) < SAME_WORDS_WINDOW.total_seconds()
+    )
 
 
 @never_cache
