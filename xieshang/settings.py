@@ -197,7 +197,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {"NAME": "xieshang.core.validators.ComplexityValidator"},
     {"NAME": "xieshang.core.validators.NotCurrentPasswordValidator"},
+    {"NAME": "xieshang.core.validators.PasswordHistoryValidator"},
 ]
+# A new password may not repeat any of the user's last this many (their hashes are kept);
+# 0: off.
+PASSWORD_HISTORY_COUNT = envint("PASSWORD_HISTORY_COUNT", 5)
 PASSWORD_MAX_AGE_DAYS = envint("PASSWORD_MAX_AGE_DAYS", 90)
 AXES_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = envint("LOGIN_LOCKOUT_MINUTES", 30) / 60  # hours

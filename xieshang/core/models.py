@@ -46,6 +46,25 @@ class User(AbstractUser):
         return self.full_name or self.username
 
 
+class PasswordHistory(models.Model):
+    """A password the user chose, as its hash (never the password): a new one may not repeat
+    any of the last PASSWORD_HISTORY_COUNT (core.validators.PasswordHistoryValidator, which
+    also writes these rows)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="password_history")
+    password = models.CharField(_("密码哈希"), max_length=128)
+    created_at = models.DateTimeField(_("设置时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("历史密码")
+        verbose_name_plural = _("历史密码")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "-created_at"], name="password_history_user")]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.created_at:%Y-%m-%d %H:%M}"
+
+
 # (field, language) -> {value: label}; see `ChoiceLabels`.
 _choice_labels: dict = {}
 

@@ -49,6 +49,56 @@ class NotCurrentPasswordValidator:
         return _("新密码不能与当前密码相同。")
 
 
+class PasswordHistoryValidator:
+    """The new password may not be any of the last PASSWORD_HISTORY_COUNT passwords the user
+    chose (0: off). Only their hashes are kept (core.models.PasswordHistory), written here
+    when a password is saved. A temporary password an administrator issues (the account
+    must change it at its next login) is not recorded: the user never chose it, and it is
+    the current password, which NotCurrentPasswordValidator refuses, until it is changed."""
+
+    def validate(self, password: str, user=None) -> None:
+        from django.conf import settings
+        from django.contrib.auth.hashers import check_password
+
+        from .models import PasswordHistory
+
+        count = settings.PASSWORD_HISTORY_COUNT
+        if not count or getattr(user, "pk", None) is None:
+            return
+        current = getattr(user, "password", "") or ""
+        recent = PasswordHistory.objects.filter(user=user).values_list("password", flat=True)
+        for encoded in recent[:count]:
+            # The current password has its own message (NotCurrentPasswordValidator).
+            if encoded != current and check_password(password, encoded):
+                raise ValidationError(
+                    _("新密码不能与最近%(count)d次使用过的密码相同，请换一个。"),
+                    code="password_in_history",
+                    params={"count": count},
+                )
+
+    def password_changed(self, password: str, user=None) -> None:
+        from django.conf import settings
+
+        from .models import PasswordHistory
+
+        count = settings.PASSWORD_HISTORY_COUNT
+        if not count or getattr(user, "pk", None) is None or user.must_change_password:
+            return
+        if not user.has_usable_password():
+            return
+        PasswordHistory.objects.create(user=user, password=user.password)
+        stale = PasswordHistory.objects.filter(user=user).values_list("pk", flat=True)[count:]
+        PasswordHistory.objects.filter(pk__in=list(stale)).delete()
+
+    def get_help_text(self) -> str:
+        from django.conf import settings
+
+        count = settings.PASSWORD_HISTORY_COUNT
+        if not count:
+            return ""
+        return _("新密码不能与最近%(count)d次使用过的密码相同。") % {"count": count}
+
+
 class MinimumLengthValidator:
     """Django's length rule with a Chinese message (Django's own zh-hans catalogue lacks the
     current wording, so users would read English)."""

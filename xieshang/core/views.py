@@ -48,11 +48,11 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         return context
 
     def form_valid(self, form):
+        # Cleared before the form saves the new password: one the user chose, which the
+        # password history records (a temporary one, still to be changed, it does not).
+        form.user.must_change_password = False
         response = super().form_valid(form)
         user = form.user
-        if user.must_change_password:
-            user.must_change_password = False
-            user.save(update_fields=["must_change_password"])
         record_event(
             actor=user,
             verb="auth.password_changed",
