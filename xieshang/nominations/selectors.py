@@ -96,7 +96,10 @@ def composition(round: NominationRound, candidates: list[Candidate] | None = Non
     too_old = [c for c, a in zip(live, ages, strict=True) if a is not None and a > oldest]
     new = sum(1 for c in live if not c.is_continuing)
     if round.kind == RoundKind.BY_ELECTION:
-        sitting = Membership.objects.filter(term=round.base_term, status=Membership.Status.ACTIVE)
+        # Once the list is confirmed its people sit in the term too: counted once, as listed.
+        sitting = Membership.objects.filter(
+            term=round.base_term, status=Membership.Status.ACTIVE
+        ).exclude(member_id__in=[c.seated_member_id for c in live if c.seated_member_id])
         counts = sitting.aggregate(
             n=Count("id"),
             cpc=Count("id", filter=Q(party__kind=Party.Kind.CPC)),

@@ -154,6 +154,8 @@ def candidate_nominate(
     round = lock(NominationRound, round.pk)
     if not policies.can_view(actor, round):
         raise PermissionDenied
+    if member is not None:
+        _require_recorded_party(member, party)
     if not policies.may_nominate(actor, round, party):
         department = policies.department_for(party)
         raise WrongDepartment(
@@ -199,6 +201,7 @@ def candidate_nominate(
             if name in person and person[name] is not None:
                 setattr(candidate, name, person[name])
         candidate.name = candidate.name.strip()
+        _require_new_person(round, candidate)
     candidate.stroke_key = stroke_sort_key(candidate.name)
     candidate.save()
     record_event(
@@ -225,6 +228,53 @@ def candidate_nominate(
             dedupe_key=f"nominations.candidate.{candidate.pk}.opinion",
         )
     return candidate
+
+
+def recorded_party(member: Member) -> Party | None:
+    """The party of the member's latest seat: what the committee's records say."""
+    seat = (
+        member.memberships.filter(party__isnull=False)
+        .select_related("party")
+        .order_by("-term__number")
+        .first()
+    )
+    return seat.party if seat else None
+
+
+def _require_recorded_party(member: Member, party: Party) -> None:
+    """C5.1: a member's party, as recorded, decides the department. A different party typed
+    on the form would hand the nomination to the other department and, once the list is
+    confirmed, rewrite the member's party in their file; a real change of party is made in
+    the member's file first."""
+    recorded = recorded_party(member)
+    if recorded is not None and recorded.pk != party.pk:
+        raise ValidationError(
+            {
+                "party": _(
+                    "委员档案中%(name)s的政治面貌为%(party)s，继续提名须与档案一致；"
+                    "政治面貌有变化的，请先更正委员档案。"
+                )
+                % {"name": member.name, "party": recorded.name}
+            }
+        )
+
+
+def _require_new_person(round: NominationRound, candidate: Candidate) -> None:
+    """A new person is on the list once (a second click on 提名, a second tab), and is not a
+    member of the committee already: such a member is re-nominated by choosing them, so that
+    the Party group's opinion is asked (C5.3) and no second file is created on confirmation."""
+    same = {"name": candidate.name, "birth_date": candidate.birth_date}
+    if Candidate.objects.filter(round=round, member__isnull=True, status__in=LIVE, **same).exists():
+        raise ValidationError({"name": _("该人选已在本次提名名单中。")})
+    if Member.objects.filter(organisation=round.organisation, **same).exists():
+        raise ValidationError(
+            {
+                "member": _(
+                    "%(name)s已是（或曾是）本会委员，请在“现任（原任）委员”中选择后继续提名。"
+                )
+                % {"name": candidate.name}
+            }
+        )
 
 
 def _opinion_recorders(organisation: Organisation):
