@@ -206,3 +206,28 @@ def test_a_second_view_is_refused_with_a_plain_message(world):
         services.co_view_submit(assignment=co, actor=world.education_clerk, text="第二次意见")
     assert str(refused.value) == "本单位已提出协办意见，不能重复提交。"
     assert list(Feedback.objects.values_list("text", flat=True)) == ["第一次意见"]
+
+
+def test_a_withdrawn_co_handler_is_listed_as_cancelled_not_handed_on(client, world):
+    # Assignment.Status.WITHDRAWN reads 已改交 for a split part handed on; the co-handler's
+    # part was not handed to anyone, it ended with the proposal's return.
+    proposal, co, _ = sent_back(world)
+    assert co.get_status_display() == "已撤销"
+    assert lead_of(proposal).get_status_display() == "申请退回"
+
+    client.force_login(world.reviewer)
+    page = client.get(proposal.get_absolute_url()).content.decode()
+    table = page[
+        page.index('id="assignments"') : page.index("</table>", page.index('id="assignments"'))
+    ]
+    assert "已撤销" in table
+    assert "已改交" not in table
+
+    client.force_login(world.education_clerk)
+    page = client.get(f"/proposals/dept/{co.pk}/").content.decode()
+    assert 'id="assignment-status">已撤销<' in page
+    assert "已改交" not in page
+
+    client.force_login(world.housing_clerk)
+    page = client.get(f"/proposals/dept/{lead_of(proposal).pk}/").content.decode()
+    assert "区教育局（协办，已撤销）" in page

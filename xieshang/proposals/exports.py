@@ -26,7 +26,9 @@ def rows(request):
             "assignments",
             # The lead (or split) departments first: "co" sorts before "lead" by value.
             queryset=Assignment.objects.select_related("department")
-            .exclude(status=Assignment.Status.WITHDRAWN)  # handed on to another department
+            # Handed on to another department (改交), or a co-handler's part ended with the
+            # proposal's return: neither handles it.
+            .exclude(status=Assignment.Status.WITHDRAWN)
             .order_by(Case(When(role=Assignment.Role.CO, then=Value(1)), default=Value(0)), "id"),
         )
     )

@@ -283,6 +283,15 @@ class Assignment(ChoiceLabels):
     def __str__(self) -> str:
         return f"{self.proposal} → {self.department} ({self.get_role_display()})"
 
+    def get_status_display(self) -> str:
+        # WITHDRAWN is both a split part handed on (改交, `assignment_reassign`) and a
+        # co-handler's part ended because the proposal went back to the committee
+        # (`_withdraw_co_handlers`); only split parts are ever handed on, so the role tells
+        # them apart, and a co-handler is not said to have been 改交 when nothing was.
+        if self.status == self.Status.WITHDRAWN and self.role == self.Role.CO:
+            return str(_("已撤销"))
+        return super()._get_FIELD_display(self._meta.get_field("status"))
+
 
 class Contact(models.Model):
     """The department's contact with the proposer (联系提案人): date and way."""
