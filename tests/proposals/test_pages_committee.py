@@ -9,7 +9,7 @@ import pytest
 import time_machine
 from django.test import Client
 
-from tests.proposals.conftest import accepted, answered, draft, submitted
+from tests.proposals.conftest import PROPOSAL_TEXT, accepted, answered, draft, submitted
 from xieshang.core import calendar
 from xieshang.core.models import Event
 from xieshang.followups.models import Task
@@ -58,6 +58,28 @@ def test_the_staff_list_offers_no_draft_filter_to_who_writes_no_drafts(client, w
     html = client.get("/proposals/").content.decode()
     status = re.search(r'<select[^>]*name="status".*?</select>', html, re.S).group(0)
     assert 'value="submitted"' in status and 'value="draft"' not in status
+
+
+def test_the_office_finds_its_paper_entry_drafts_by_the_status_menu_and_the_count(client, world):
+    # The office's unfiltered list holds the paper proposal it entered and has not sent: the
+    # menu offers 草稿 to find it, and the count says that one of its total is a draft.
+    submitted(world, title="关于已提交的建议")
+    services.proposal_create(
+        actor=world.office,
+        organisation=world.district,
+        proposer_body="示范区工商联",
+        **{**PROPOSAL_TEXT, "title": "关于代录的纸质提案的建议"},
+    )
+    client.force_login(world.office)
+    page = client.get("/proposals/").content.decode()
+    status = re.search(r'<select[^>]*name="status".*?</select>', page, re.S).group(0)
+    assert 'value="draft"' in status
+    count = re.search(r'<p[^>]*id="result-count".*?</p>', page, re.S).group(0)
+    assert re.sub(r"<[^>]+>", "", count) == "共 2 件提案，其中未提交的草稿 1 件"
+
+    page = client.get("/proposals/?status=draft").content.decode()
+    assert "关于代录的纸质提案的建议" in page and "关于已提交的建议" not in page
+    assert 'id="draft-count"' not in page
 
 
 def test_it_keeps_the_review_queue_to_the_committee(client, world):

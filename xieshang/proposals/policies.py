@@ -144,6 +144,15 @@ def personal_ids(user) -> list[QuerySet]:
     return [b.order_by() for b in branches]
 
 
+def has_drafts(user) -> bool:
+    """Whether drafts are among the proposals `user` sees (`personal_ids`): a member writes
+    them, and the office enters a paper proposal (纸质提案代录) as a draft of its own until it
+    is sent. For everyone else the scope holds none (`scope_q`)."""
+    if member_of(user) is not None:
+        return True
+    return Proposal.objects.filter(created_by=user, status=Proposal.Status.DRAFT).exists()
+
+
 def union_of(branches: list[QuerySet]) -> QuerySet:
     first, *rest = branches
     return first.union(*rest) if rest else first

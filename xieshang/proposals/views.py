@@ -790,6 +790,12 @@ def index(request):
     unsatisfied = services.unsatisfied_ids([p.pk for p in page])
     for p in page:
         p.unsatisfied = p.pk in unsatisfied
+    # The unfiltered list holds the drafts the user sees (their own, unsent): the count
+    # says how many of it they are, since no received total (figures) counts them.
+    drafts = policies.has_drafts(user)
+    draft_count = 0
+    if drafts and not status and page.paginator.count:
+        draft_count = selectors.proposal_count(user, status=S.DRAFT, q=q, where=where)
     narrower = []
     if q and not page.paginator.count:
         # exists(), not the count: a province office's common word counts in 150 ms.
@@ -807,12 +813,12 @@ def index(request):
             "narrower": narrower,
             "filters": filters,
             "status_groups": list(selectors.STATUS_GROUP_LABELS.items()),
-            # Drafts are their authors' own: 草稿 is offered only to a user who writes them.
+            # Drafts are their authors' own: 草稿 is offered only to a user who has them (a
+            # member, or the office with a paper proposal entered and not yet sent).
             "statuses": [
-                (value, label)
-                for value, label in S.choices
-                if value != S.DRAFT or access.member_of(user) is not None
+                (value, label) for value, label in S.choices if value != S.DRAFT or drafts
             ],
+            "draft_count": draft_count,
         },
     )
 
