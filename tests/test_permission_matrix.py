@@ -420,6 +420,7 @@ OBJECTS: dict[str, dict[str, Callable]] = {
     "nominations:seats": {"pk": obj("nomination_round")},
     "nominations:nominate": {"pk": obj("nomination_round")},
     "nominations:confirm": {"pk": obj("nomination_round")},
+    "nominations:cancel": {"pk": obj("nomination_round")},
     "nominations:composition": {"pk": obj("nomination_round")},
     "nominations:roster_xlsx": {"pk": obj("nomination_round")},
     "nominations:roster_pdf": {"pk": obj("nomination_round")},

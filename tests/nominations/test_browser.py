@@ -101,8 +101,12 @@ def test_a_round_goes_from_candidates_to_the_new_terms_member_list(browser, live
     office.goto(round_url)
     expect(office.locator("#candidates")).to_contain_text("刘佳宁")
     expect(office.locator("#composition-checks")).to_contain_text("中共党员占比")
+    # Confirming seats the list for good: the browser asks first.
+    asked = []
+    office.once("dialog", lambda d: (asked.append(d.message), d.accept()))
     office.get_by_role("button", name="确认名单").click()
     expect(office.locator("#round-status")).to_contain_text("名单已确认")
+    assert "不能撤销" in asked[0]
 
     # The new term's member list: the three, and not the member who left.
     office.goto(live_server.url + "/members/")

@@ -8,6 +8,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from tests.factories import MemberFactory
+from xieshang.core.audit import TransitionError, history
+from xieshang.core.models import Notification
 from xieshang.members.models import Membership
 from xieshang.nominations import selectors, services
 from xieshang.nominations.models import Candidate, RoundKind
@@ -116,3 +118,45 @@ def test_a_confirmed_by_election_counts_its_new_members_once(client):
     assert [c["detail"] for c in after["checks"]] == [c["detail"] for c in before["checks"]]
     client.force_login(w.office)
     assert "结构比例按5人计算" in client.get(f"/nominations/{r.pk}/").content.decode()
+
+
+def test_the_office_cancels_a_round_opened_by_mistake_and_opens_the_right_one(client):
+    w = world()
+    wrong = open_round(w, kind=RoundKind.BY_ELECTION, effective_date=dt.date(2026, 6, 1))
+    c = nominate(w, wrong, "民盟", "刘佳宁")
+    with pytest.raises(ValidationError, match="正在进行"):
+        open_round(w)
+    client.force_login(w.office)
+    page = client.get(f"/nominations/{wrong.pk}/").content.decode()
+    assert 'id="cancel-round"' in page and "data-confirm" in page
+    refused = client.post(f"/nominations/{wrong.pk}/cancel/", {"reason": "  "})
+    assert refused.status_code == 400 and "取消原因" in refused.content.decode()
+    done = client.post(f"/nominations/{wrong.pk}/cancel/", {"reason": "应为换届，类型选错"})
+    assert done.status_code == 302
+    wrong.refresh_from_db()
+    assert wrong.status == "cancelled"
+    event = history(wrong).get(verb="nomination.round_cancel")
+    assert event.actor == w.office and event.note == "应为换届，类型选错"
+    assert Notification.objects.filter(recipient=w.ufwd, title__contains="已取消").exists()
+    # Its candidate takes no more records; the committee opens the round it meant.
+    with pytest.raises(TransitionError, match="已取消"):
+        services.consultation_record(
+            candidate=c,
+            actor=w.ufwd,
+            consulted_with="民盟区委会",
+            consulted_on=dt.date(2026, 1, 5),
+            note="同意",
+        )
+    assert open_round(w).is_draft
+
+
+def test_only_the_office_cancels_and_only_an_open_round(client):
+    w = world()
+    r = open_round(w)
+    client.force_login(w.orgdept)
+    assert client.post(f"/nominations/{r.pk}/cancel/", {"reason": "x"}).status_code == 403
+    c = nominate(w, r, "中共", "王补")
+    services.candidate_complete(candidate=c, actor=w.orgdept)
+    services.round_confirm(round=r, actor=w.office)
+    with pytest.raises(TransitionError, match="不能取消"):
+        services.round_cancel(round=r, actor=w.office, reason="想重来")

@@ -196,6 +196,10 @@ class WithdrawForm(StyledForm, forms.Form):
     reason = forms.CharField(label=_("撤回原因"), max_length=200)
 
 
+class CancelForm(StyledForm, forms.Form):
+    reason = forms.CharField(label=_("取消原因"), max_length=200)
+
+
 class LimitsForm(StyledForm, forms.Form):
     """The composition limits of one organisation (`nominations.rules`, via orgs.config)."""
 

@@ -128,6 +128,13 @@ def seats_set(
 PERSON_FIELDS = ("name", "gender", "ethnicity", "birth_date", "employer", "education")
 
 
+def _require_round_open(round: NominationRound) -> None:
+    """Records on a candidate are taken while their round is open; a cancelled round's
+    candidates stay as they were."""
+    if round.status == R.CANCELLED:
+        raise TransitionError(_("该提名工作已取消。"))
+
+
 def require_open(round: NominationRound) -> None:
     """Nominations are taken while the list is a draft; after it is confirmed, refused."""
     if not round.is_draft:
@@ -307,6 +314,7 @@ def consultation_record(
     """C5.2: the consultation with the candidate's democratic party or the 工商联, recorded
     by the candidate's own department before the nomination can complete."""
     candidate = _candidate_for(actor, candidate, check=policies.can_act_on)
+    _require_round_open(candidate.round)
     if candidate.status != C.NOMINATED:
         raise TransitionError(
             _("当前状态为“%(state)s”，不能登记协商情况。")
@@ -380,6 +388,7 @@ def party_group_opinion_record(
     candidate = _candidate_for(
         actor, candidate, check=lambda u, c: policies.can_record_opinion(u, c.round)
     )
+    _require_round_open(candidate.round)
     if not candidate.is_continuing:
         raise TransitionError(_("新提名人选无需政协党组意见。"))
     if candidate.status != C.NOMINATED:
@@ -474,6 +483,38 @@ def candidate_withdraw(*, candidate: Candidate, actor, reason: str) -> Candidate
         note=reason.strip(),
     )
     return candidate
+
+
+@transaction.atomic
+def round_cancel(*, round: NominationRound, actor, reason: str) -> NominationRound:
+    """The office calls off a round opened by mistake or overtaken (wrong kind, wrong date,
+    a by-election dropped): it is kept with its candidates and history, takes no more
+    records, and the committee may open another. The departments hear of it."""
+    round = lock(NominationRound, round.pk)
+    _require(policies.can_manage(actor, round))
+    if not round.is_draft:
+        raise TransitionError(
+            _("当前状态为“%(state)s”，不能取消。") % {"state": round.get_status_display()}
+        )
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("请填写取消原因。")})
+    transition(
+        round,
+        to=R.CANCELLED,
+        allowed_from=[R.DRAFT],
+        actor=actor,
+        verb="nomination.round_cancel",
+        note=reason,
+    )
+    notify(
+        [u for u in _office_and_departments(round.organisation) if u.pk != actor.pk],
+        title=_("%(title)s已取消") % {"title": round.title},
+        body=reason,
+        url=reverse("nominations:detail", args=[round.pk]),
+        dedupe_key=f"nominations.{round.pk}.cancel",
+    )
+    return round
 
 
 # --- Confirmation (C5.10) ---------------------------------------------------------------------

@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/seats/", views.round_seats, name="seats"),
     path("<int:pk>/nominate/", views.candidate_new, name="nominate"),
     path("<int:pk>/confirm/", views.round_confirm, name="confirm"),
+    path("<int:pk>/cancel/", views.round_cancel, name="cancel"),
     path("<int:pk>/composition/", views.composition_preview, name="composition"),
     path("<int:pk>/roster.xlsx", views.roster_xlsx, name="roster_xlsx"),
     path("<int:pk>/roster.pdf", views.roster_pdf, name="roster_pdf"),

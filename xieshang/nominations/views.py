@@ -24,6 +24,7 @@ from xieshang.orgs.models import ordinal
 
 from . import policies, selectors, services
 from .forms import (
+    CancelForm,
     CandidateForm,
     ConsultationForm,
     LimitsForm,
@@ -132,6 +133,7 @@ def _detail_context(request, round):
         "can_nominate": round.is_draft and bool(departments),
         "departments": departments,
         "events": history(round).select_related("actor")[:30],
+        "cancel_form": CancelForm(),
     }
 
 
@@ -139,6 +141,27 @@ def _detail_context(request, round):
 def round_detail(request, pk: int):
     round = _round(request, pk)
     return render(request, "nominations/detail.html", _detail_context(request, round))
+
+
+@login_required
+@require_POST
+def round_cancel(request, pk: int):
+    round = _round(request, pk)
+    if not policies.can_manage(request.user, round):
+        raise PermissionDenied
+    form = CancelForm(request.POST)
+    if form.is_valid():
+        try:
+            services.round_cancel(
+                round=round, actor=request.user, reason=form.cleaned_data["reason"]
+            )
+        except (ValidationError, TransitionError) as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("提名工作已取消。"))
+            return redirect("nominations:detail", round.pk)
+    context = {**_detail_context(request, round), "cancel_form": form}
+    return render(request, "nominations/detail.html", context, status=400)
 
 
 @login_required
