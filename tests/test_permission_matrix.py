@@ -357,6 +357,7 @@ OBJECTS: dict[str, dict[str, Callable]] = {
     },
     "consultation:activity": {"pk": obj("activity")},
     "consultation:activity_participants": {"pk": obj("activity")},
+    "consultation:activity_leader_account": {"pk": obj("activity")},
     "consultation:activity_hold": {"pk": obj("activity")},
     "consultation:activity_speech": {"pk": obj("activity")},
     "consultation:activity_attachment": {"pk": obj("activity")},

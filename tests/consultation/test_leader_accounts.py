@@ -48,7 +48,11 @@ def test_the_office_picks_the_leaders_account_among_namesakes(client, world, act
     assert f'data-picker-source="/pickers/consultation-leader-accounts/?organisation={org}"' in page
     assert "lisj" not in page
     # Staff of the organisation only (not its members, not another district's staff).
-    assert set(ask(client, organisation=org, q="李书记")) == {"李书记（lisj）", "李书记（lisj2）"}
+    unit = world.district.name
+    assert set(ask(client, organisation=org, q="李书记")) == {
+        f"李书记（lisj，{unit}）",
+        f"李书记（lisj2，{unit}）",
+    }
     assert ask(client, organisation=org, q=world.members[0].name) == []
 
     response = client.post(

@@ -56,6 +56,7 @@ class ConsultationConfig(AppConfig):
                 "activity.create": _("安排协商活动"),
                 "activity.edit": _("修改协商活动"),
                 "activity.participants": _("调整参加人员"),
+                "activity.leader_account": _("关联受邀领导的平台账号"),
                 "activity.hold": _("登记出席情况"),
                 "outcome.create": _("起草协商成果"),
                 "outcome.update": _("修改协商成果"),

@@ -449,6 +449,42 @@ class ActivityCreateForm(StyledForm, forms.Form):
         return data
 
 
+class LeaderAccountForm(StyledForm, forms.Form):
+    """One invited Party/government leader's platform account, chosen on the server-searched
+    picker of the organisation's staff accounts; one form per leader row, so each has its
+    own ids."""
+
+    participant = forms.ModelChoiceField(
+        queryset=Participant.objects.none(),
+        widget=forms.HiddenInput,
+        error_messages={"invalid_choice": _("该参加人员不是本活动的受邀党政领导。")},
+    )
+    account = forms.ModelChoiceField(
+        label=_("平台账号"),
+        queryset=User.objects.none(),
+        error_messages={"required": _("请选择该领导的平台账号。")},
+    )
+
+    def __init__(self, *args, activity, participant=None, **kwargs):
+        data = args[0] if args else kwargs.get("data")
+        key = str(participant.pk if participant else (data or {}).get("participant", ""))
+        kwargs.setdefault("auto_id", f"id_leader{key if key.isdigit() else ''}_%s")
+        if participant is not None:
+            kwargs.setdefault("initial", {"participant": participant.pk})
+        super().__init__(*args, **kwargs)
+        organisation = activity.organisation
+        self.fields["participant"].queryset = activity.participants.filter(
+            kind=Participant.Kind.LEADER
+        )
+        self.fields["account"].queryset = selectors.leader_accounts(organisation)
+        self.fields["account"].label_from_instance = selectors.leader_account_label
+        pickers.attach(
+            self.fields["account"],
+            "consultation-leader-accounts",
+            {"organisation": organisation.pk},
+        )
+
+
 class ParticipantsForm(StyledForm, forms.Form):
     committee = forms.ModelChoiceField(
         label=_("按专委会邀请"), queryset=Committee.objects.none(), required=False

@@ -13,7 +13,7 @@ from xieshang.core import access
 from xieshang.followups.models import Task
 from xieshang.members.forms_people import staff_users
 from xieshang.orgs import config
-from xieshang.orgs.models import Organisation
+from xieshang.orgs.models import Organisation, Role, RoleAssignment
 
 from . import rules
 from .models import (
@@ -22,6 +22,7 @@ from .models import (
     ConsultationPlan,
     FocusArea,
     Outcome,
+    Participant,
     PlanItem,
     Topic,
     TopicType,
@@ -199,15 +200,61 @@ def plan_list(user) -> QuerySet:
 
 def leader_accounts(organisation) -> QuerySet:
     """The accounts an invited Party/government leader of an activity of `organisation` may
-    be linked to: active staff accounts (a role other than 政协委员) in it or below it."""
-    return staff_users(Organisation.objects.filter(path__startswith=organisation.path))
+    be linked to: active staff accounts (a role other than 政协委员) in it or below it, with
+    their staff roles fetched for the label's unit."""
+    return staff_users(
+        Organisation.objects.filter(path__startswith=organisation.path)
+    ).prefetch_related(staff_roles())
+
+
+def staff_roles(lookup: str = "role_assignments") -> Prefetch:
+    """The staff roles `leader_account_label` names the unit by, fetched along `lookup`."""
+    return Prefetch(
+        lookup,
+        queryset=RoleAssignment.objects.exclude(role=Role.MEMBER)
+        .select_related("organisation", "department")
+        .order_by("id"),
+        to_attr="staff_roles",
+    )
 
 
 def leader_account_label(user) -> str:
-    """Name and username: two staff may share a name, and the office must tell them apart."""
+    """Name, username and unit: two staff may share a name, and the office must tell them
+    apart (by the unit when the usernames say nothing)."""
     if not user.full_name:
         return user.username
-    return _("%(name)s（%(username)s）") % {"name": user.full_name, "username": user.username}
+    roles = getattr(user, "staff_roles", None)
+    if roles is None:
+        roles = staff_roles().queryset.filter(user=user)
+    units = list(
+        dict.fromkeys(ra.department.name if ra.department else ra.organisation.name for ra in roles)
+    )
+    if not units:
+        return _("%(name)s（%(username)s）") % {"name": user.full_name, "username": user.username}
+    return _("%(name)s（%(username)s，%(unit)s）") % {
+        "name": user.full_name,
+        "username": user.username,
+        "unit": _("、").join(units),
+    }
+
+
+def leader_account_suggestions(activity, participants) -> dict[int, list]:
+    """For each invited leader row of `activity` without an account, the staff accounts it
+    may be linked to whose full name is the row's name: offered to the office to confirm,
+    never linked by themselves (a name does not say which of two namesakes it is)."""
+    unlinked = [p for p in participants if p.kind == Participant.Kind.LEADER and not p.user_id]
+    if not unlinked:
+        return {}
+    taken = {p.user_id for p in participants if p.user_id}
+    found: dict[str, list] = {}
+    accounts = (
+        leader_accounts(activity.organisation)
+        .filter(full_name__in={p.name for p in unlinked})
+        .exclude(pk__in=taken)
+    )
+    for account in accounts[:200]:
+        found.setdefault(account.full_name, []).append(account)
+    return {p.pk: found[p.name] for p in unlinked if p.name in found}
 
 
 def activity_list(user) -> QuerySet:

@@ -50,6 +50,11 @@ urlpatterns = [
         views_activities.activity_participants,
         name="activity_participants",
     ),
+    path(
+        "activities/<int:pk>/leader-account/",
+        views_activities.activity_leader_account,
+        name="activity_leader_account",
+    ),
     path("activities/<int:pk>/hold/", views_activities.activity_hold, name="activity_hold"),
     path("activities/<int:pk>/speech/", views_activities.activity_speech, name="activity_speech"),
     path(

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -21,6 +22,7 @@ from .forms import (
     AttachmentForm,
     AttendanceForm,
     DecisionForm,
+    LeaderAccountForm,
     NoteForm,
     OutcomeEditForm,
     OutcomeForm,
@@ -29,7 +31,7 @@ from .forms import (
     PartyPlanForm,
     SpeechForm,
 )
-from .models import Activity, Outcome, PartyPlan
+from .models import Activity, Outcome, Participant, PartyPlan
 from .views import _paginate, cppcc_organisations
 
 REFUSALS = (ValidationError, TransitionError, StaleEdit)
@@ -112,7 +114,11 @@ def _can_view_organisation_activity(user, activity) -> bool:
 
 
 def _render_activity(request, activity, status=200, **forms):
-    participants = list(activity.participants.select_related("member", "department"))
+    participants = list(
+        activity.participants.select_related("member", "department", "user").prefetch_related(
+            selectors.staff_roles("user__role_assignments")
+        )
+    )
     can_run = policies.can_run_activities(request.user, activity.organisation)
     org = activity.organisation
     # A participant without the committee's reading right sees the activity as taken part
@@ -145,7 +151,35 @@ def _render_activity(request, activity, status=200, **forms):
             attachment_form=forms.get("attachment_form") or AttachmentForm(),
             outcome_form=forms.get("outcome_form") or OutcomeForm(organisation=org),
         )
+        context.update(
+            _leader_account_rows(activity, participants, forms.get("leader_account_form"))
+        )
     return render(request, "consultation/activity_detail.html", context, status=status)
+
+
+def _leader_account_rows(activity, participants, bound=None) -> dict:
+    """The invited leaders' rows with their account, a form to link or change it and, for an
+    unlinked one, the namesake staff accounts to confirm with a click; a refused form is
+    shown again in its own row (or above the rows when its row is not one of them)."""
+    suggestions = selectors.leader_account_suggestions(activity, participants)
+    bound_pk = str(bound.data.get("participant", "")) if bound is not None else ""
+    rows = []
+    for p in participants:
+        if p.kind != Participant.Kind.LEADER:
+            continue
+        mine = bound is not None and bound_pk == str(p.pk)
+        rows.append(
+            {
+                "participant": p,
+                "account": selectors.leader_account_label(p.user) if p.user else "",
+                "form": bound if mine else LeaderAccountForm(activity=activity, participant=p),
+                "suggestions": [
+                    (a.pk, selectors.leader_account_label(a)) for a in suggestions.get(p.pk, [])
+                ],
+            }
+        )
+    orphan = bound if bound is not None and not any(r["form"] is bound for r in rows) else None
+    return {"leader_rows": rows, "leader_account_errors": orphan}
 
 
 @login_required
@@ -184,6 +218,32 @@ def activity_participants(request, pk: int):
             messages.success(request, _("已邀请%(n)s人。") % {"n": added})
             return redirect("consultation:activity", activity.pk)
     return _render_activity(request, activity, status=400, participants_form=form)
+
+
+@login_required
+@require_POST
+def activity_leader_account(request, pk: int):
+    """Link or change an invited leader's platform account, at any stage of the activity."""
+    activity = _get_activity(request, pk)
+    _require_run(request, activity)
+    form = LeaderAccountForm(request.POST, activity=activity)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            row = services.participant_link_account(
+                activity=activity,
+                actor=request.user,
+                participant=data["participant"],
+                account=data["account"],
+            )
+        except REFUSALS as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("已为%(name)s关联平台账号。") % {"name": row.name})
+            return redirect(
+                reverse("consultation:activity", args=[activity.pk]) + "#leader-accounts"
+            )
+    return _render_activity(request, activity, status=400, leader_account_form=form)
 
 
 @login_required

@@ -19,6 +19,7 @@ from .activities import (
     activity_hold,
     attachment_add,
     members_for,
+    participant_link_account,
     speech_add,
 )
 from .common import PS, RateLimited, cppcc_of, focus_areas_ensure, focus_areas_ensure_all
@@ -100,6 +101,7 @@ __all__ = [
     "activity_create",
     "activity_edit",
     "members_for",
+    "participant_link_account",
     "activity_add_participants",
     "activity_hold",
     "speech_add",

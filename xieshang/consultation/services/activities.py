@@ -190,6 +190,54 @@ def activity_add_participants(
     return len(rows) + len(relinked)
 
 
+@transaction.atomic
+def participant_link_account(*, activity, actor, participant, account) -> Participant:
+    """Link an invited Party/government leader's row to their platform account, or change
+    the account, whatever the activity's stage: it records who the invited leader is on the
+    platform (so they read the activity and their attendance), not who was invited or came,
+    so a held activity's rows are linked too. Audited with the row and both accounts."""
+    activity = lock(Activity, activity.pk)
+    _require_activities(actor, activity.organisation)
+    row = (
+        Participant.objects.select_for_update()
+        .filter(pk=participant.pk, activity=activity, kind=Participant.Kind.LEADER)
+        .select_related("user")
+        .first()
+    )
+    if row is None:
+        raise ValidationError(_("只能为本活动的受邀党政领导关联平台账号。"))
+    allowed = selectors.leader_accounts(activity.organisation).filter(pk=account.pk).first()
+    if allowed is None:
+        raise ValidationError(_("只能关联本组织及下级组织工作人员的账号。"))
+    if row.user_id == account.pk:
+        return row
+    other = activity.participants.filter(user_id=account.pk).exclude(pk=row.pk).first()
+    if other is not None:
+        raise ValidationError(_("该账号已关联本活动的参加人员“%(name)s”。") % {"name": other.name})
+    before = row.user
+    row.user = account
+    row.save(update_fields=["user"])
+    none = _("未关联")
+    record_event(
+        actor=actor,
+        verb="activity.leader_account",
+        subject=activity,
+        note=_("%(name)s（参加人员%(id)s）的平台账号：%(before)s → %(after)s")
+        % {
+            "name": row.name,
+            "id": row.pk,
+            "before": selectors.leader_account_label(before) if before else none,
+            "after": selectors.leader_account_label(allowed),
+        },
+        data={
+            "participant": row.pk,
+            "from_user": before.pk if before else None,
+            "to_user": account.pk,
+        },
+    )
+    return row
+
+
 def _link_leader_accounts(activity, leader_rows, accounts) -> list[Participant]:
     """Set `user` on the new leader rows (appending one per account without a row of its
     name) and return the invited leaders linked now. Never by name alone: the office chose
