@@ -10,7 +10,7 @@ from xieshang.core.dashboard import Card, counts
 from xieshang.followups.models import Task
 from xieshang.orgs.models import Role
 
-from . import policies
+from . import policies, selectors
 from .models import Answer, Assignment, Evaluation, Proposal, Signer
 
 
@@ -71,6 +71,15 @@ def proposal_cards(user) -> list[Card]:
             reverse("proposals:board"),
             21,
             Proposal.objects.filter(scope, status=Proposal.Status.ACCEPTED),
+        )
+    if access.can(user, "proposals.assign"):
+        card(
+            _("待改交"),
+            _("分办单位申请退回、待改交或决定不再改交的部分；决定之前提案不会办结"),
+            reverse("proposals:board") + "#returned-parts",
+            21,
+            waiting_parts := selectors.returned_parts_waiting(user),
+            waiting_parts,  # red while any waits: it blocks the proposal's answer
         )
         card(
             _("逾期未办复"),

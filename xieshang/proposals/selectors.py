@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import FloatField, Prefetch, Q, QuerySet, Value
+from django.db.models import Exists, FloatField, OuterRef, Prefetch, Q, QuerySet, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -261,6 +261,29 @@ def assignment_board(user) -> QuerySet:
         access.scope(Proposal.objects.filter(status=S.ACCEPTED), user, "proposals.assign")
         .select_related("first_proposer", "organisation")
         .order_by("organisation__path", "year", "kind", "serial", "id")
+    )
+
+
+def returned_parts_waiting(user) -> QuerySet:
+    """Split parts sent back (申请退回) that wait on the committee's decision, 改交 or 不再改交
+    (`services.reassign_refusal` is None for each): the proposal stays 办理中 until then and
+    the part's follow-up task was withdrawn, so no overdue list ever shows it; the home
+    card and the 交办会 page do, lest it wait unseen once the notice is read."""
+    later = Assignment.objects.filter(proposal=OuterRef("proposal"), round__gt=OuterRef("round"))
+    return (
+        access.scope(
+            Assignment.objects.filter(
+                role=Assignment.Role.SPLIT,
+                status=Assignment.Status.RETURNED,
+                proposal__status=S.ASSIGNED,
+            ),
+            user,
+            "proposals.assign",
+            field="proposal__organisation",
+        )
+        .exclude(Exists(later))
+        .select_related("proposal", "department")
+        .order_by("proposal__organisation__path", "proposal__year", "proposal__serial", "id")
     )
 
 

@@ -132,7 +132,12 @@ def board(request):
     return render(
         request,
         "proposals/board.html",
-        {"rows": board_rows, "page": page, "failed": failed},
+        {
+            "rows": board_rows,
+            "page": page,
+            "failed": failed,
+            "returned": list(selectors.returned_parts_waiting(user)),
+        },
         status=400 if failed else 200,
     )
 
