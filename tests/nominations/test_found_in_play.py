@@ -160,3 +160,21 @@ def test_only_the_office_cancels_and_only_an_open_round(client):
     services.round_confirm(round=r, actor=w.office)
     with pytest.raises(TransitionError, match="不能取消"):
         services.round_cancel(round=r, actor=w.office, reason="想重来")
+
+
+@pytest.mark.clause("C5.3")
+def test_a_party_group_opinion_dated_in_the_future_is_refused_and_kept(client):
+    w = world()
+    member = sitting_member(w, "孙续")
+    r = open_round(w)
+    c = nominate(w, r, "无党派", member=member)
+    client.force_login(w.office)
+    response = client.post(
+        f"/nominations/candidates/{c.pk}/opinion/",
+        {"agrees": "1", "on_date": "2099-01-06", "opinion": "履职积极，同意继续提名。"},
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "党组研究日期不能晚于今天" in page and "履职积极，同意继续提名。" in page
+    c.refresh_from_db()
+    assert not c.party_group_recorded

@@ -191,6 +191,12 @@ class OpinionForm(StyledForm, forms.Form):
     on_date = forms.DateField(label=_("党组研究日期"), widget=DateInput())
     opinion = forms.CharField(label=_("意见内容"), widget=forms.Textarea(attrs={"rows": 3}))
 
+    def clean_on_date(self):
+        day = self.cleaned_data["on_date"]
+        if day > timezone.localdate():
+            raise forms.ValidationError(_("党组研究日期不能晚于今天。"))
+        return day
+
 
 class WithdrawForm(StyledForm, forms.Form):
     reason = forms.CharField(label=_("撤回原因"), max_length=200)
