@@ -522,6 +522,12 @@ def answer(request, pk: int):
     def submitted(answer) -> str:
         if answer.sent_at is None:
             return _("答复已提交，待单位负责人签发后送达提案人。")
+        # A split part answered while another part is still open: the proposers are asked
+        # to rate only once the whole proposal is answered (`services.handling._answered`).
+        if Proposal.objects.filter(
+            pk=assignment.proposal_id, status=Proposal.Status.ASSIGNED
+        ).exists():
+            return _("答复已送达。提案其他部分办理完毕后，提案人将收到评价通知。")
         return _("答复已送达，提案人将收到评价通知。")
 
     return _act(
