@@ -38,9 +38,9 @@ def test_spam_is_held_and_marked_with_reasons_in_the_queue(world, client):
     submit(client, world, "税务服务", SPAM)
     topic = Topic.objects.get()
     assert topic.screen_held and topic.screen_spam
-    assert any(r.startswith("含违禁词（代开发票）：代开发票") for r in topic.screen_reasons)
-    assert "含可疑词（代开发票）：代开" not in topic.screen_reasons  # within 代开发票
-    assert "含微信号" in topic.screen_reasons
+    assert any(r.startswith("含违禁词（代开发票）：代开发票") for r in topic.screen_reason_labels)
+    assert "含可疑词（代开发票）：代开" not in topic.screen_reason_labels  # within 代开发票
+    assert "含微信号" in topic.screen_reason_labels
     event = Event.objects.get(verb="topic.public_submit", object_id=str(topic.pk))
     assert event.data["spam"] is True
     client.force_login(world.office)

@@ -30,7 +30,7 @@ def check(org, text, client="", contact=""):
 
 def test_a_short_genuine_complaint_passes(org):
     verdict = check(org, "楼道灯坏了三个月没人修")
-    assert (verdict.held, verdict.spam, verdict.reasons) == (False, False, ())
+    assert (verdict.held, verdict.spam, verdict.labels) == (False, False, ())
 
 
 @pytest.mark.parametrize(
@@ -48,7 +48,7 @@ def test_a_short_genuine_complaint_passes(org):
 def test_banned_terms_match_through_obfuscation(org, text):
     verdict = check(org, f"本公司{text}，价格实惠")
     assert verdict.spam and verdict.held
-    assert any(r.startswith("含违禁词（代开发票）") for r in verdict.reasons)
+    assert any(r.startswith("含违禁词（代开发票）") for r in verdict.labels)
 
 
 def test_full_width_and_look_alike_letters_are_folded(org):
@@ -56,13 +56,13 @@ def test_full_width_and_look_alike_letters_are_folded(org):
     assert compact("vх") == "vx"  # Cyrillic х
     verdict = check(org, "ＢＥＴ３６５ 足球")
     assert verdict.spam
-    assert "含违禁词（博彩）：bet365" in verdict.reasons
+    assert "含违禁词（博彩）：bet365" in verdict.labels
 
 
 def test_a_suspicious_term_holds_without_calling_it_spam(org):
     verdict = check(org, "小区棋牌室每天半夜还在打麻将，吵得睡不着。")
     assert verdict.held and not verdict.spam
-    assert verdict.reasons == ("含可疑词（博彩）：棋牌",)
+    assert verdict.labels == ("含可疑词（博彩）：棋牌",)
 
 
 def test_words_that_only_contain_a_term_do_not_match_as_it(org):
@@ -87,7 +87,7 @@ def test_the_office_adds_a_term_and_the_next_submission_is_held(org, client):
     assert term.organisation == org and term.created_by == office
     assert Event.objects.filter(verb="screening.term_add", object_id=str(term.pk)).exists()
     verdict = check(org, text)
-    assert verdict.spam and "含违禁词（诈骗）：祖传 秘方" in verdict.reasons
+    assert verdict.spam and "含违禁词（诈骗）：祖传 秘方" in verdict.labels
     # The term applies below the office's organisation, not to another district.
     street = make_org("城关街道", Level.STREET, parent=org)
     assert check(street, text).spam
@@ -138,29 +138,29 @@ def test_a_member_may_not_open_the_lexicon(org, client):
 )
 def test_links_and_contact_ids_are_marked(org, text, reason):
     verdict = check(org, text)
-    assert reason in verdict.reasons
+    assert reason in verdict.labels
     if reason != "含电子邮箱":
         assert verdict.held
 
 
 def test_a_phone_number_alone_does_not_hold_a_request_but_adds_to_advertising(org):
     verdict = check(org, "联系电话13912345678，我们小区的自来水管道老化，经常爆管。")
-    assert not verdict.held and verdict.reasons == ("正文含电话号码",)
+    assert not verdict.held and verdict.labels == ("正文含电话号码",)
     verdict = check(org, "兼职日结，详询 139 1234 5678")
-    assert verdict.held and "正文含电话号码" in verdict.reasons
+    assert verdict.held and "正文含电话号码" in verdict.labels
 
 
 def test_contact_field_with_an_id_is_marked(org):
     verdict = check(org, "路灯不亮", contact="加v abc12345")
     assert verdict.held
-    assert "联系方式含微信号" in verdict.reasons
+    assert "联系方式含微信号" in verdict.labels
 
 
 def test_the_same_text_from_the_same_client_is_held(org):
     assert not check(org, "东环路那段路面坑坑洼洼好几年了", client="10.0.0.1").held
     verdict = check(org, "东环路那段路面，坑坑洼洼好几年了！", client="10.0.0.1")
     assert verdict.held and not verdict.spam
-    assert "同一来源重复提交相近内容" in verdict.reasons
+    assert "同一来源重复提交相近内容" in verdict.labels
     # Another client with a different request is not affected.
     assert not check(org, "建议在地铁站出口设置非机动车停放区", client="10.0.0.2").held
 
@@ -171,7 +171,7 @@ def test_many_near_identical_texts_from_many_clients_are_a_flood(org):
     assert not verdicts[0].held and not verdicts[1].held
     assert verdicts[2].held and not verdicts[2].spam
     assert verdicts[-1].spam
-    assert any("疑似批量发送" in r for r in verdicts[-1].reasons)
+    assert any("疑似批量发送" in r for r in verdicts[-1].labels)
 
 
 def test_repetition_memory_keeps_only_the_window_and_no_address(org):

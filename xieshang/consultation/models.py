@@ -163,6 +163,13 @@ class Topic(ChoiceLabels):
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["organisation", "status", "created_at"])]
 
+    @property
+    def screen_reason_labels(self) -> list[str]:
+        """The screening reasons worded in the reader's language (stored as codes)."""
+        from xieshang.portal.screening import reason_labels
+
+        return reason_labels(self.screen_reasons)
+
     def __str__(self) -> str:
         return self.title
 

@@ -29,8 +29,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db.models import Q
-from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy
 
 from xieshang.orgs import config
@@ -71,25 +70,112 @@ WINDOW_HOURS = config.define(
 )
 
 
+# Reasons are stored as codes with their parameters ({"code": "banned", "cat": "gambling",
+# "words": "百家乐"}) and worded in the reader's language when shown: the submitter's
+# language is not the moderator's. Texts stored before the codes (Chinese) are mapped by
+# `reason_from_text` in a data migration; a text it does not know is shown as it is.
+_REASON_LABELS = {
+    "banned": gettext_lazy("含违禁词（%(cat)s）：%(words)s"),
+    "suspicious": gettext_lazy("含可疑词（%(cat)s）：%(words)s"),
+    "link": gettext_lazy("含网址链接"),
+    "email": gettext_lazy("含电子邮箱"),
+    "qq": gettext_lazy("含QQ号"),
+    "wechat": gettext_lazy("含微信号"),
+    "contact_link": gettext_lazy("联系方式含网址链接"),
+    "contact_email": gettext_lazy("联系方式含电子邮箱"),
+    "contact_qq": gettext_lazy("联系方式含QQ号"),
+    "contact_wechat": gettext_lazy("联系方式含微信号"),
+    "phone": gettext_lazy("正文含电话号码"),
+    "same_client": gettext_lazy("同一来源重复提交相近内容"),
+    "flood_spam": gettext_lazy("%(h)s小时内已有%(n)s条近似内容（疑似批量发送）"),
+    "flood": gettext_lazy("%(h)s小时内已有%(n)s条近似内容"),
+}
+
+
+def reason_label(reason) -> str:
+    """One stored reason worded in the active language; a text is shown as it is."""
+    if not isinstance(reason, dict) or reason.get("code") not in _REASON_LABELS:
+        return str(reason)
+    params = {k: v for k, v in reason.items() if k != "code"}
+    if "cat" in params:
+        params["cat"] = dict(ScreeningTerm.Category.choices).get(params["cat"], params["cat"])
+    try:
+        return (
+            str(_REASON_LABELS[reason["code"]]) % params
+            if params
+            else str(_REASON_LABELS[reason["code"]])
+        )
+    except (KeyError, TypeError, ValueError):
+        return str(_REASON_LABELS[reason["code"]])
+
+
+def reason_labels(reasons) -> list[str]:
+    """The stored reasons of an item (a list of codes, or old texts) for a page."""
+    return [reason_label(r) for r in reasons or ()]
+
+
+_TEXT_PATTERNS = (
+    ("banned", re.compile(r"^含违禁词（(?P<cat>[^）]*)）：(?P<words>.*)$", re.S)),
+    ("suspicious", re.compile(r"^含可疑词（(?P<cat>[^）]*)）：(?P<words>.*)$", re.S)),
+    ("flood_spam", re.compile(r"^(?P<h>\d+)小时内已有(?P<n>\d+)条近似内容（疑似批量发送）$")),
+    ("flood", re.compile(r"^(?P<h>\d+)小时内已有(?P<n>\d+)条近似内容$")),
+)
+
+
+def reason_from_text(text):
+    """The code of a reason stored as a Chinese text before codes were stored, or the text
+    itself when it is not one this module wrote."""
+    if not isinstance(text, str):
+        return text
+    with translation.override("zh-hans"):
+        plain = {
+            str(label): code for code, label in _REASON_LABELS.items() if "%(" not in str(label)
+        }
+        categories = {str(label): value for value, label in ScreeningTerm.Category.choices}
+    if text in plain:
+        return {"code": plain[text]}
+    for code, pattern in _TEXT_PATTERNS:
+        match = pattern.match(text)
+        if not match:
+            continue
+        params = match.groupdict()
+        if "cat" in params:
+            if params["cat"] not in categories:
+                return text
+            params["cat"] = categories[params["cat"]]
+        for key in ("h", "n"):
+            if key in params:
+                params[key] = int(params[key])
+        return {"code": code, **params}
+    return text
+
+
 @dataclass(frozen=True)
 class Verdict:
     held: bool  # not passed straight to the moderation queue: marked for a moderator
     spam: bool  # clearly spam: never reaches a public page; moderators can bulk-reject
-    reasons: tuple[str, ...]  # Chinese, human-readable, e.g. "含违禁词（博彩）：百家乐"
+    # Codes with parameters, ready to store: {"code": "banned", "cat": "gambling",
+    # "words": "百家乐"}; `labels` words them in the active language.
+    reasons: tuple[dict, ...]
     score: int
 
     @classmethod
     def clean(cls) -> "Verdict":
         return cls(held=False, spam=False, reasons=(), score=0)
 
+    @property
+    def labels(self) -> tuple[str, ...]:
+        return tuple(reason_labels(self.reasons))
+
 
 @dataclass
 class _Findings:
     score: int = 0
-    reasons: list[str] = field(default_factory=list)
+    reasons: list[dict] = field(default_factory=list)
 
-    def add(self, points: int, reason: str) -> None:
+    def add(self, points: int, code: str, **params) -> None:
         self.score += points
+        reason = {"code": code, **params}
         if reason not in self.reasons:
             self.reasons.append(reason)
 
@@ -188,7 +274,6 @@ def _match_terms(text: str, terms: Sequence[_Term], found: _Findings) -> None:
         in_chinese = _NON_CJK.sub("", term.key) == term.key
         if term.key in flat or (in_chinese and term.key in chinese):
             hits.setdefault((term.banned, term.category), []).append(term.label)
-    labels = dict(ScreeningTerm.Category.choices)
     all_words = [w for ws in hits.values() for w in ws]
     for (banned, category), words in sorted(hits.items(), key=lambda kv: not kv[0][0]):
         # A longer hit containing a shorter one ("代开发票" and "代开") is one finding.
@@ -198,17 +283,10 @@ def _match_terms(text: str, terms: Sequence[_Term], found: _Findings) -> None:
         if not words:
             continue
         listed = "、".join(words[:5])
-        label = labels.get(category, category)
         if banned:
-            found.add(
-                BANNED_POINTS * len(words),
-                _("含违禁词（%(cat)s）：%(words)s") % {"cat": label, "words": listed},
-            )
+            found.add(BANNED_POINTS * len(words), "banned", cat=category, words=listed)
         else:
-            found.add(
-                SUSPICIOUS_POINTS * len(words),
-                _("含可疑词（%(cat)s）：%(words)s") % {"cat": label, "words": listed},
-            )
+            found.add(SUSPICIOUS_POINTS * len(words), "suspicious", cat=category, words=listed)
 
 
 # ---------------------------------------------------------------------------------------
@@ -247,19 +325,20 @@ def _digits_text(text: str) -> str:
 
 
 def _match_contacts(text: str, found: _Findings, *, where: str = "") -> None:
+    """`where` is "contact_" for the contact field, "" for the body."""
     folded = _DOTS.sub(".", fold(text))
     if _URL.search(folded):
-        found.add(LINK_POINTS, where + _("含网址链接"))
+        found.add(LINK_POINTS, where + "link")
     if _EMAIL.search(folded):
-        found.add(EMAIL_POINTS, where + _("含电子邮箱"))
+        found.add(EMAIL_POINTS, where + "email")
     digits = _digits_text(text)
     squeezed = _NON_WORD.sub("", digits)
     if _QQ.search(digits) or _QQ.search(squeezed):
-        found.add(IM_POINTS, where + _("含QQ号"))
+        found.add(IM_POINTS, where + "qq")
     if _WECHAT.search(digits) or _WECHAT.search(squeezed):
-        found.add(IM_POINTS, where + _("含微信号"))
+        found.add(IM_POINTS, where + "wechat")
     if not where and (_MOBILE.search(squeezed) or _LANDLINE.search(squeezed)):
-        found.add(PHONE_POINTS, _("正文含电话号码"))
+        found.add(PHONE_POINTS, "phone")
 
 
 # ---------------------------------------------------------------------------------------
@@ -293,18 +372,11 @@ def _match_repetition(organisation, text: str, client: str, found: _Findings) ->
                 else:
                     others += 1
         if same_client:
-            found.add(SAME_CLIENT_POINTS, _("同一来源重复提交相近内容"))
+            found.add(SAME_CLIENT_POINTS, "same_client")
         if others + same_client >= FLOOD_SPAM_COUNT:
-            found.add(
-                FLOOD_SPAM_POINTS,
-                _("%(h)s小时内已有%(n)s条近似内容（疑似批量发送）")
-                % {"h": hours, "n": others + same_client},
-            )
+            found.add(FLOOD_SPAM_POINTS, "flood_spam", h=hours, n=others + same_client)
         elif others >= FLOOD_COUNT:
-            found.add(
-                FLOOD_POINTS,
-                _("%(h)s小时内已有%(n)s条近似内容") % {"h": hours, "n": others},
-            )
+            found.add(FLOOD_POINTS, "flood", h=hours, n=others)
     ScreenedText.objects.create(organisation=organisation, client_hash=key, text=text)
 
 
@@ -319,7 +391,7 @@ def assess(texts: Iterable[str], contact: str = "", terms: Sequence[_Term] = ())
     _match_contacts(body, found)
     if contact:
         _match_terms(contact, terms, found)
-        _match_contacts(contact[:200], found, where=_("联系方式"))
+        _match_contacts(contact[:200], found, where="contact_")
     return found
 
 

@@ -78,13 +78,67 @@ def strip_houses(text: str) -> str:
     return _HOUSE.sub(MASK, text or "")
 
 
-def strip_contacts(text: str, known: Iterable[str] = ()) -> str:
+# How people call someone by the surname: 王阿姨, 王师傅, 王女士, 老王, 小王. Only these
+# forms go, the surname alone stays: 王府井 and 王牌 are words, not the resident.
+# Titles of office (王主任) name staff, not the resident, and 工/总/老 after a surname make
+# words too often (高工, 王老吉) to be taken.
+_HONORIFICS = sorted(
+    (
+        "阿姨 大爷 大妈 大娘 大伯 大叔 大婶 大哥 大姐 大嫂 奶奶 爷爷 婆婆 阿婆 阿公 伯伯 叔叔 "
+        "阿叔 阿伯 婶婶 阿姐 老伯 老太 老太太 老先生 老师傅 老师 师傅 女士 先生 小姐 同志 "
+        "某某 某 姨 叔 伯 婶 姐 哥 嫂"
+    ).split(),
+    key=len,
+    reverse=True,
+)
+_CALLED_BY = "[老小]"
+# 小王子, 老王府, 小王国: 老/小 and the surname that are a word with the next character.
+_NOT_A_PERSON = "[子国府朝牌冠者]"
+_COMPOUND_SURNAMES = (
+    "欧阳 司马 诸葛 上官 东方 皇甫 尉迟 公孙 慕容 令狐 长孙 宇文 司徒 夏侯 端木 独孤 南宫 "
+    "西门 轩辕 呼延 闻人 澹台 公冶 申屠 太史 钟离 赫连 濮阳 单于"
+).split()
+_CJK_NAME = re.compile(r"^[\u4e00-\u9fff·]+$")
+
+
+def surname(name: str) -> str:
+    """The surname in a Chinese name as residents give it ("王小明", "王阿姨", "老王",
+    "欧阳娜"), or "" when there is none to tell (a Latin name, one character)."""
+    name = re.sub(r"\s", "", name or "")
+    if not _CJK_NAME.match(name):
+        return ""
+    if len(name) == 2 and name[0] in "老小":  # 老王, 小李
+        return name[1]
+    for compound in _COMPOUND_SURNAMES:
+        if name.startswith(compound) and len(name) > len(compound):
+            return compound
+    return name[0] if len(name) >= 2 else ""
+
+
+def strip_called(text: str, names: Iterable[str]) -> str:
+    """`text` with each of `names`' surnames replaced by *** where it is used to call the
+    person: followed by an honorific (王阿姨, 王师傅, 王女士) or after 老/小 (老王, 小王)."""
+    for family in {surname(n) for n in names if n} - {""}:
+        family = re.escape(family)
+        pattern = re.compile(
+            rf"{_CALLED_BY}?{family}(?:{'|'.join(_HONORIFICS)})"
+            rf"|{_CALLED_BY}{family}(?!{_NOT_A_PERSON})"
+        )
+        text = pattern.sub(MASK, text)
+    return text
+
+
+def strip_contacts(text: str, known: Iterable[str] = (), *, names: Iterable[str] = ()) -> str:
     """`text` with phone numbers, e-mail addresses, contact persons and every value in
-    `known` (names, numbers of this item's contacts) replaced by ***."""
+    `known` (names, numbers of this item's contacts) replaced by ***; the people in `names`
+    (a resident's name as they gave it) go also when called by surname (`strip_called`)."""
     if not text:
         return ""
+    names = [n.strip() for n in names if n and n.strip()]
+    # The called forms first: "小王阿姨" is one mention, not "小" and a name.
+    text = strip_called(text, names)
     for value in sorted(
-        {v.strip() for v in known if v and len(v.strip()) >= 2}, key=len, reverse=True
+        {v.strip() for v in [*known, *names] if v and len(v.strip()) >= 2}, key=len, reverse=True
     ):
         text = text.replace(value, MASK)
     for pattern in _PATTERNS:

@@ -152,7 +152,8 @@ def build(*, organisation, rng: random.Random) -> None:
             phone = f"139{rng.randrange(10**8):08d}" if rng.random() < 0.6 else ""
             if state == "rejected":
                 spam_title, spam_text = SPAM[s_index % len(SPAM)]
-                verdict = Verdict(held=True, spam=True, reasons=("含违禁词（广告引流）",), score=12)
+                reason = {"code": "banned", "cat": "advertising", "words": spam_title[:4]}
+                verdict = Verdict(held=True, spam=True, reasons=(reason,), score=12)
                 issue, _code = services.issue_submit_public(
                     organisation=node, title=spam_title, description=spam_text, verdict=verdict
                 )

@@ -27,7 +27,20 @@ def _node_label(org: Organisation) -> str:
     return org.name
 
 
+DESCRIPTION_LIMIT = 2000
+COMMENT_LIMIT = 300
+
+
+def _counted(field: forms.Field) -> None:
+    """A long text field counted as it is typed (xs/proposals.js, #body-count) instead of
+    cut: a browser's maxlength drops what is pasted beyond it without a word, the server
+    says how much is too much and keeps all of it."""
+    field.widget.attrs.pop("maxlength", None)
+    field.widget.attrs["data-body-part"] = ""
+
+
 class PublicIssueForm(StyledForm, forms.Form):
+    limit = DESCRIPTION_LIMIT  # the counter under the form
     organisation = forms.ModelChoiceField(
         label=_("所在街道或社区"),
         queryset=Organisation.objects.none(),
@@ -48,11 +61,14 @@ class PublicIssueForm(StyledForm, forms.Form):
     )
     description = forms.CharField(
         label=_("具体情况"),
-        max_length=2000,
+        max_length=DESCRIPTION_LIMIT,
         widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("最多2000字。"),
         error_messages={
             "required": _("请写一写具体情况。"),
-            "max_length": _("请控制在2000字以内。"),
+            "max_length": _(
+                "具体情况最多%(limit_value)d字，现在是%(show_value)d字，请删减后再提交。"
+            ),
         },
     )
     location = forms.CharField(
@@ -89,6 +105,7 @@ class PublicIssueForm(StyledForm, forms.Form):
         self.fields["phone"].widget.attrs.update(
             {"inputmode": "tel", "autocomplete": "tel", "maxlength": "20"}
         )
+        _counted(self.fields["description"])
 
     def clean_phone(self):
         return _mobile(self.cleaned_data.get("phone", ""))
@@ -100,6 +117,7 @@ class PublicIssueForm(StyledForm, forms.Form):
 
 
 class RateForm(StyledForm, forms.Form):
+    limit = COMMENT_LIMIT
     rating = forms.ChoiceField(
         label=_("您对答复是否满意"),
         choices=ResidentIssue.Rating.choices,
@@ -111,11 +129,18 @@ class RateForm(StyledForm, forms.Form):
     )
     comment = forms.CharField(
         label=_("意见（选填）"),
-        max_length=300,
+        max_length=COMMENT_LIMIT,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        error_messages={"max_length": _("请控制在300字以内。")},
+        help_text=_("最多300字。"),
+        error_messages={
+            "max_length": _("意见最多%(limit_value)d字，现在是%(show_value)d字，请删减后再提交。")
+        },
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _counted(self.fields["comment"])
 
 
 class StaffIssueForm(StyledForm, forms.Form):
@@ -226,7 +251,17 @@ class SessionForm(StyledForm, forms.Form):
 
 class RouteForm(StyledForm, forms.Form):
     department = forms.ModelChoiceField(label=_("承办单位"), queryset=Department.objects.none())
-    working_days = forms.IntegerField(label=_("答复时限（工作日）"), min_value=1, max_value=60)
+    working_days = forms.IntegerField(
+        label=_("答复时限（工作日）"),
+        min_value=1,
+        max_value=60,
+        error_messages={
+            "required": _("请填写答复时限（1至60个工作日）。"),
+            "invalid": _("答复时限请填写1至60之间的整数（工作日）。"),
+            "min_value": _("答复时限至少1个工作日。"),
+            "max_value": _("答复时限最长60个工作日。"),
+        },
+    )
     note = forms.CharField(
         label=_("转办意见"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )

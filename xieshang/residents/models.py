@@ -145,6 +145,13 @@ class ResidentIssue(ChoiceLabels):
         return f"/residents/{self.pk}/"
 
     @property
+    def screen_reason_labels(self) -> list[str]:
+        """The screening reasons worded in the reader's language (stored as codes)."""
+        from xieshang.portal.screening import reason_labels
+
+        return reason_labels(self.screen_reasons)
+
+    @property
     def cppcc_id(self) -> int | None:
         """The CPPCC committee (the nearest district, city or province) above the issue's
         street or community: similar issues are compared across it (`residents.similarity`),

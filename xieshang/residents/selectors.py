@@ -238,6 +238,44 @@ def public_steps(issue: ResidentIssue) -> list[tuple[dt.datetime, str]]:
     return steps
 
 
+def duplicate_of(issue: ResidentIssue, *, own_tickets=()) -> str:
+    """For an issue rejected as a duplicate (services.issue_reject), the ticket number of the
+    resident's own first issue, for their status page; "" otherwise. Their own: the one
+    found by the same mobile number when it was rejected, else one this browser sent
+    (`own_tickets`, kept in its session) at the same place before; never its code."""
+    if issue.status != S.REJECTED:
+        return ""
+    event = (
+        Event.objects.filter(
+            content_type=ContentType.objects.get_for_model(ResidentIssue),
+            object_id=str(issue.pk),
+            verb="resident_issue.reject",
+        )
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    data = (event.data or {}) if event else {}
+    if not data.get("duplicate"):
+        return ""
+    if data.get("duplicate_of"):
+        earlier = ResidentIssue.objects.filter(pk=data["duplicate_of"]).first()
+        return earlier.ticket if earlier else ""
+    mine = [t for t in own_tickets if t and t != issue.ticket]
+    if not mine:
+        return ""
+    earlier = (
+        ResidentIssue.objects.filter(
+            ticket__in=mine,
+            organisation_id=issue.organisation_id,
+            pk__lt=issue.pk,  # created before it
+        )
+        .exclude(status=S.REJECTED)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    return earlier.ticket if earlier else ""
+
+
 # States whose answer is the outcome of the issue: settled at a session, a department's
 # written answer, or answered directly. A topic or opinion "answer" is only a notice that
 # the issue went elsewhere, and a rejection has no answer to publish.

@@ -17,11 +17,13 @@ A portal submission the screening held or marked as spam stays `submitted` with 
 visible in the triage queue; staff entries (in person, at a session) start `accepted`.
 """
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F, Max
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from xieshang.core import counters
 from xieshang.core.audit import TransitionError, record_event, transition
@@ -275,14 +277,53 @@ def issue_accept(*, issue: ResidentIssue, actor, note: str = "") -> ResidentIssu
     return issue
 
 
+# The standard reason for a second submission of the same matter (forms.BulkRejectForm).
+DUPLICATE_REASON = gettext_lazy("重复提交")
+
+
+def is_duplicate_reason(reason: str) -> bool:
+    """The duplicate reason, in whichever language the triager's page offered it."""
+    reason = (reason or "").strip()
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            if reason == str(DUPLICATE_REASON):
+                return True
+    return False
+
+
+def earlier_of_same_contact(issue: ResidentIssue) -> ResidentIssue | None:
+    """The resident's own earlier issue at the same street or community, found by the same
+    mobile number: a duplicate's first ticket. None without a number (anyone could have
+    written the same words)."""
+    if not issue.phone:
+        return None
+    return (
+        ResidentIssue.objects.filter(
+            organisation_id=issue.organisation_id,
+            phone=issue.phone,
+            pk__lt=issue.pk,  # created before it
+        )
+        .exclude(pk=issue.pk)
+        .exclude(status=S.REJECTED)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
 @transaction.atomic
 def issue_reject(*, issue: ResidentIssue, actor, reason: str) -> ResidentIssue:
     """不予受理: spam, abuse, or not an issue at all. The reason is kept for the audit; the
-    resident's lookup page says only that the issue was not accepted."""
+    resident's lookup page says only that the issue was not accepted, except for a
+    duplicate of their own earlier issue: that page names the first ticket (the event's
+    data keeps it, as the number may be deleted later)."""
     issue = _locked(issue)
     _require_triage(actor, issue)
     if not reason.strip():
         raise ValidationError({"reason": _("请说明不予受理的理由。")})
+    data = None
+    if is_duplicate_reason(reason):
+        earlier = earlier_of_same_contact(issue)
+        data = {"duplicate": True, "duplicate_of": earlier.pk if earlier else None}
     _move(
         issue,
         to=S.REJECTED,
@@ -290,6 +331,7 @@ def issue_reject(*, issue: ResidentIssue, actor, reason: str) -> ResidentIssue:
         actor=actor,
         verb="resident_issue.reject",
         note=reason.strip(),
+        data=data,
     )
     return issue
 

@@ -153,10 +153,18 @@ def _issue_in_session(request) -> ResidentIssue | None:
     )
 
 
+def _sent_tickets(request) -> list[str]:
+    """The tickets this browser was given when it sent the form (the last few)."""
+    sent = request.session.get(SENT_KEY, {})
+    if not isinstance(sent, dict):
+        return []
+    return [s["ticket"] for s in sent.values() if isinstance(s, dict) and s.get("ticket")]
+
+
 def _public_view(request, issue: ResidentIssue, *, rate_form=None, status=200):
     answer = ""
     if issue.answer and issue.status != ResidentIssue.Status.REJECTED:
-        answer = strip_contacts(issue.answer, [issue.phone, issue.resident_name])
+        answer = strip_contacts(issue.answer, [issue.phone], names=[issue.resident_name])
     rateable = issue.status in services.RATEABLE and not issue.rating
     return render(
         request,
@@ -165,6 +173,7 @@ def _public_view(request, issue: ResidentIssue, *, rate_form=None, status=200):
             "issue": issue,
             "steps": selectors.public_steps(issue),
             "answer": answer,
+            "duplicate_of": selectors.duplicate_of(issue, own_tickets=_sent_tickets(request)),
             # A refused rating (rated from another tab, say) is shown again with its reason
             # and comment, whatever the issue's state now offers.
             "rate_form": rate_form or (RateForm() if rateable else None),
@@ -249,11 +258,13 @@ def _place(issue: ResidentIssue) -> str:
 
 def public_answer(issue: ResidentIssue, *, full: bool = True) -> dict:
     """An answered issue as the portal shows it: scrubbed texts, nothing of the resident."""
-    known = [issue.phone, issue.resident_name]
+    known = [issue.phone]
+    # The resident also when called by surname: 王阿姨, 老王 (portal.scrub.strip_called).
+    names = [issue.resident_name]
 
     def scrub(text: str) -> str:
         # A resident's words may name their flat ("3号楼2单元") or give an ID number.
-        return strip_houses(strip_contacts(text, known))
+        return strip_houses(strip_contacts(text, known, names=names))
 
     shown = {
         "pk": issue.pk,
@@ -264,7 +275,7 @@ def public_answer(issue: ResidentIssue, *, full: bool = True) -> dict:
         "status": issue.get_status_display(),
     }
     if full:
-        location = strip_contacts(issue.location, known)
+        location = strip_contacts(issue.location, known, names=names)
         shown.update(
             description=scrub(issue.description),
             answer=scrub(issue.answer),

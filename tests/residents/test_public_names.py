@@ -1,0 +1,54 @@
+"""A resident called by surname in published words (王阿姨, 王师傅, 王女士, 老王, 小王) is
+scrubbed on the answer page and in the open-data CSV like the full name; words that only
+start with the surname (王府井, 王牌) stay."""
+
+import pytest
+from django.urls import reverse
+
+from tests.residents.conftest import routed
+from xieshang.followups import services as followups
+from xieshang.portal.scrub import strip_contacts, surname
+
+pytestmark = [pytest.mark.django_db, pytest.mark.clause("C2.11")]
+
+CALLED = ("王阿姨", "王大爷", "王师傅", "王女士", "王先生", "老王", "小王")
+
+
+def test_the_residents_surname_forms_are_not_published(client, world):
+    issue, _code = routed(
+        world,
+        title="王府井小区路灯不亮",
+        description="路灯坏了一个月，老王和小王都反映过。王牌物业不管。",
+        resident_name="王小明",
+        phone="13900001111",
+    )
+    followups.feedback_submit(
+        task=issue.task,
+        text="已更换路灯。已电话告知王阿姨、王大爷、王师傅、王女士、王先生。李师傅负责维修。",
+        actor=world["clerk"],
+    )
+    page = client.get(reverse("residents_public:answer", args=[issue.pk])).content.decode()
+    response = client.get(reverse("portal:data_csv", args=["resident-answers"]))
+    data = b"".join(response.streaming_content if response.streaming else [response.content])
+    csv = data.decode("utf-8-sig")
+    for body in (page, csv):
+        assert "已更换路灯" in body and "路灯坏了一个月" in body
+        for called in (*CALLED, "王小明"):
+            assert called not in body, called
+        # Words that begin with the surname, and other people's names, stay.
+        assert "王府井小区" in body and "王牌物业" in body and "李师傅" in body
+
+
+@pytest.mark.parametrize(
+    ("name", "family"),
+    [("王小明", "王"), ("王阿姨", "王"), ("老王", "王"), ("欧阳娜娜", "欧阳"), ("Wang", "")],
+)
+def test_the_surname_is_read_from_the_name_as_given(name, family):
+    assert surname(name) == family
+
+
+def test_called_forms_go_and_common_words_stay():
+    text = "小王子和王府井，王老吉，王牌；小王阿姨说王某来过，欧阳阿姨也来了"
+    assert strip_contacts(text, names=["王阿姨"]) == (
+        "小王子和王府井，王老吉，王牌；***说***来过，欧阳阿姨也来了"
+    )
