@@ -137,6 +137,8 @@ def test_the_office_cancels_a_round_opened_by_mistake_and_opens_the_right_one(cl
     assert wrong.status == "cancelled"
     event = history(wrong).get(verb="nomination.round_cancel")
     assert event.actor == w.office and event.note == "应为换届，类型选错"
+    page = client.get(f"/nominations/{wrong.pk}/").content.decode()
+    assert "取消提名工作" in page and "nomination.round_cancel" not in page  # history in words
     assert Notification.objects.filter(recipient=w.ufwd, title__contains="已取消").exists()
     # Its candidate takes no more records; the committee opens the round it meant.
     with pytest.raises(TransitionError, match="已取消"):

@@ -25,6 +25,7 @@ class NominationsConfig(AppConfig):
                 "nomination.complete": _("完成提名"),
                 "nomination.withdraw": _("撤回提名"),
                 "nomination.round_confirm": _("确认委员名单"),
+                "nomination.round_cancel": _("取消提名工作"),
                 "nomination.seat": _("就任委员"),
             },
             module=self.verbose_name,
