@@ -5,6 +5,7 @@ import re
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.urls import reverse
 
 from tests.residents.conftest import accepted, raise_issue, routed
@@ -211,6 +212,20 @@ def test_the_queue_masks_phones_and_shows_screening_marks(client, world):
     client.force_login(world["liaison"])
     body = client.get(reverse("residents:queue")).content.decode()
     assert "139****1111" in body and "13900001111" not in body
+
+
+def test_the_queue_card_on_a_phone_keeps_the_raised_date_and_a_big_tick_box(client, world):
+    """A liaison triages by age: 提出时间 is not among the cells a phone hides, and the tick
+    box for bulk actions sits in a label that site.css makes 44 px on a phone."""
+    raise_issue(world)
+    client.force_login(world["liaison"])
+    body = client.get(reverse("residents:queue")).content.decode()
+    date_cell = re.search(r'<td[^>]*data-label="提出时间"[^>]*>', body).group(0)
+    assert "xs-col-minor" not in date_cell
+    assert re.search(r'<label class="xs-pick"><input[^>]*name="issues"', body)
+    css = (settings.BASE_DIR / "xieshang" / "static" / "xs" / "site.css").read_text()
+    rule = re.search(r"\.xs-list \.xs-pick \{([^}]*)\}", css).group(1)
+    assert "min-width: 44px" in rule and "min-height: 44px" in rule
 
 
 def test_the_detail_shows_the_whole_number_only_on_request_and_logs_it(client, world):
