@@ -1,0 +1,43 @@
+"""The split-part return flow (C4.6) as the people in it read it: the full 不再改交 reason in
+the proposal's history (it is kept nowhere else), what happens next for the proposer who sees
+the department's 申请退回, the department's message after sending a split part back, and a
+stale 改交 page once the part is decided."""
+
+import datetime as dt
+
+import pytest
+import time_machine
+
+from tests.proposals.test_reassign_returned_part import (
+    REASSIGN_DAY,
+    part_of,
+    returned_by_housing,
+    transport,
+)
+from xieshang.proposals import services
+from xieshang.proposals.models import Assignment
+
+__all__ = ["transport"]  # a fixture, shared with test_reassign_returned_part
+
+A = Assignment.Status
+LATER = dt.datetime(2026, 3, 16, 2, 0, tzinfo=dt.UTC)
+
+
+def history_list(page: str) -> str:
+    return page.split('id="history"', 1)[1].split("</ol>", 1)[0]
+
+
+@pytest.mark.clause("C4.6")
+def test_a_long_not_reassigned_reason_reads_whole_on_the_proposal_page(client, world):
+    proposal = returned_by_housing(world)
+    returned = part_of(proposal, world.housing)
+    reason = "甲" * 250 + "乙" * 250 + "丙尾" * 50  # 600 characters
+    with time_machine.travel(REASSIGN_DAY, tick=False):
+        services.returned_part_close(assignment=returned, actor=world.reviewer, reason=reason)
+    client.force_login(world.user("zhang"))
+    with time_machine.travel(LATER, tick=False):
+        page = client.get(proposal.get_absolute_url()).content.decode()
+    rows = history_list(page)
+    # Every character of the reason is on the page, the tail behind 展开全文 (no script).
+    assert (rows.count("甲"), rows.count("乙"), rows.count("丙尾")) == (250, 250, 50)
+    assert "<details" in rows and "展开全文" in rows
