@@ -41,3 +41,21 @@ def test_a_long_not_reassigned_reason_reads_whole_on_the_proposal_page(client, w
     # Every character of the reason is on the page, the tail behind 展开全文 (no script).
     assert (rows.count("甲"), rows.count("乙"), rows.count("丙尾")) == (250, 250, 50)
     assert "<details" in rows and "展开全文" in rows
+
+
+NEXT = "该部分待提案委员会改交其他单位办理或决定不再改交"
+
+
+@pytest.mark.clause("C4.6")
+def test_the_proposer_reads_what_happens_next_to_a_part_sent_back(client, world):
+    proposal = returned_by_housing(world)
+    returned = part_of(proposal, world.housing)
+    client.force_login(world.user("zhang"))
+    page = client.get(proposal.get_absolute_url()).content.decode()
+    assert "道路交通不属于本局职责。" in page
+    assert f'id="returned-next-{returned.pk}"' in page and NEXT in page
+    # Decided: the line goes (the proposers were told of the decision).
+    with time_machine.travel(REASSIGN_DAY, tick=False):
+        services.returned_part_close(assignment=returned, actor=world.reviewer, reason="无需办理。")
+    page = client.get(proposal.get_absolute_url()).content.decode()
+    assert NEXT not in page

@@ -403,6 +403,12 @@ def _render_detail(
         for e in answer.evaluations.all()
         if member is not None and e.member_id == member.pk
     }
+    for a in assignments:
+        # A split part sent back waits on the committee (改交 or 不再改交): the page says so,
+        # since the proposers are told only at the decision.
+        a.waits_on_committee = (
+            a.status == Assignment.Status.RETURNED and services.reassign_refusal(a, source) is None
+        )
     answers = [ans for a in assignments for ans in a.answers.all()]
     letters = bool(answers) and policies.can_view_letters(user, source)
     for a in assignments:
