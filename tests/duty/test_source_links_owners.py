@@ -6,6 +6,7 @@ it; and a member's own file of many sources costs the same queries as one of a f
 import datetime as dt
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -16,6 +17,7 @@ from tests.factories import MemberFactory
 from xieshang.consultation.models import Activity, ActivityForm, Participant, Speech
 from xieshang.duty.models import DutyKind as K
 from xieshang.duty.services import record_duty
+from xieshang.followups.models import Instruction, LeaderLevel
 from xieshang.meetings.models import Invitation, Meeting, MeetingKind
 from xieshang.opinions.models import Adoption, AdoptionLevel, Opinion
 from xieshang.platforms.models import Platform, PlatformLevel, PlatformMember, PlatformSession
@@ -110,10 +112,52 @@ def test_a_member_the_owner_does_not_let_in_gets_no_link(client):
     assert client.get(gone.get_absolute_url()).status_code == 404
 
 
+def instructed(o, member):
+    """A leader's instruction on the item (followups.Instruction), counted in its author's
+    file as opinions.services.instruction_after records it."""
+    i = Instruction.objects.create(
+        organisation=o.organisation,
+        content_type=ContentType.objects.get_for_model(o),
+        object_id=o.pk,
+        item_title=o.title,
+        leader="张副区长",
+        level=LeaderLevel.DISTRICT,
+        instructed_on=DAY,
+        text="请区民政局研究落实。",
+    )
+    title = f"{o.title}（张副区长批示）"
+    record_duty(member=member, kind=K.OPINION_INSTRUCTED, date=DAY, title=title, source=i)
+    return i
+
+
+def test_an_instruction_on_an_item_links_the_items_page(client):
+    """批示 on a 社情民意 item is shown on the item's page: the author's record of it links
+    there, as an adoption does; a member not among the authors gets no link."""
+    org, _term, office, member = setting()
+    o = Opinion.objects.create(
+        organisation=org,
+        year=YEAR,
+        title="关于老旧小区加装电梯的建议",
+        suggestions="建议。",
+        status=Opinion.Status.PUBLISHED,
+    )
+    o.authors.add(member)
+    instructed(o, member)
+    url = reverse("opinions:detail", args=[o.pk])
+    client.force_login(member.user)
+    assert f'<a href="{url}">关于老旧小区加装电梯的建议（张副区长批示）</a>' in _own(client)
+    assert client.get(url).status_code == 200
+    client.force_login(office)
+    page = client.get(
+        reverse("duty:member_file", args=[member.pk]) + f"?year={YEAR}"
+    ).content.decode()
+    assert f'<a href="{url}">' in page
+
+
 def sources(org, member, first, n):
     """`n` sources of each kind a member's rule reads per object: a proposal co-signed, a
-    meeting attended, a 社情民意 item written and adopted, an activity taken part in and a
-    speech there, a platform session."""
+    meeting attended, a 社情民意 item written, adopted and instructed on, an activity taken
+    part in and a speech there, a platform session."""
     other = MemberFactory(organisation=org)
     start = timezone.make_aware(dt.datetime(YEAR, 4, 8, 9))
     assigned = platform(org, member)
@@ -153,6 +197,7 @@ def sources(org, member, first, n):
             adopted_on=DAY,
         )
         record_duty(member=member, kind=K.OPINION_ADOPTED, date=DAY, title=o.title, source=adopted)
+        instructed(o, member)
         a = activity(org, member, f"第{i}次界别协商")
         speech(a, member, f"第{i}次界别协商发言")
         session(assigned, member, f"第{i}次议事会")
@@ -172,7 +217,7 @@ def test_a_members_own_file_costs_the_same_queries_however_many_records(client):
     # Every record of the eight of each kind links its page.
     for prefix in ("/proposals/", "/meetings/", "/opinions/", "/consultation/", "/platforms/"):
         assert page.count(f'<a href="{prefix}') >= 8, prefix
-    assert page.count('<a href="/') == links + 6 * 6
+    assert page.count('<a href="/') == links + 6 * 7
     assert len(many) == len(few), [q["sql"] for q in many.captured_queries]
 
 

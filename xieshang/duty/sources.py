@@ -31,9 +31,10 @@ def _queryset(model):
     related += [f"{path}__{r}" if path else r for r in subjects.related(page_model)]
     # GenericPrefetch needs querysets, not managers (a source with no page path and nothing
     # its rule reads would otherwise break the page).
-    return (
-        model._default_manager.select_related(*related) if related else model._default_manager.all()
-    )
+    qs = model._default_manager.all()
+    if related:
+        qs = qs.select_related(*related)
+    return qs.prefetch_related(*subjects.page_fetch(model))
 
 
 def link_sources(user, records) -> None:

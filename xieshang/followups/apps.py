@@ -14,11 +14,15 @@ class FollowupsConfig(AppConfig):
         from xieshang.core.audit import register_verbs
         from xieshang.core.dashboard import register as register_cards
 
+        from . import subjects
         from .dashboard import followup_cards
-        from .models import Feedback
+        from .models import Feedback, Instruction
         from .policies import can_view_feedback_file
 
         register_cards(followup_cards)
+        # A leader's instruction counts in duty files (社情民意 authors) and is shown on its
+        # item's page (the instructions panel), so a record about it links that page.
+        subjects.register_part(Instruction, page=lambda i: i.item, fetch=("item",))
         # Each app declares in its own `instructions.py` which of its items take leaders'
         # instructions (followups.instructions.register): this lower app imports none of them.
         autodiscover_modules("instructions")

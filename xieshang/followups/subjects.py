@@ -38,6 +38,7 @@ class _Reader:
 
 _readers: dict[type, _Reader] = {}
 _pages: dict[type, str | Callable] = {}
+_fetch: dict[type, tuple[str, ...]] = {}
 
 
 def register(
@@ -51,10 +52,18 @@ def register(
     _readers[model] = _Reader(can_view, can_view_many, tuple(related), url)
 
 
-def register_part(model: type, *, page: str | Callable) -> None:
+def register_part(model: type, *, page: str | Callable, fetch: Iterable[str] = ()) -> None:
     """`model`'s rows are shown on the page of the item at `page`: a path of foreign keys
-    ("invitation__meeting") or a callable (part) -> item or None."""
+    ("invitation__meeting") or a callable (part) -> item or None. `fetch` names what the
+    callable reads that a path cannot (a generic foreign key): lists prefetch it with the
+    parts, so a callable costs no query per row."""
     _pages[model] = page
+    _fetch[model] = tuple(fetch)
+
+
+def page_fetch(model: type) -> tuple[str, ...]:
+    """What to prefetch with `model`'s rows for `page_of` (declared by `register_part`)."""
+    return _fetch.get(model, ())
 
 
 def page_path(model: type) -> str | None:
