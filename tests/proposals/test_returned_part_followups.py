@@ -8,10 +8,13 @@ import datetime as dt
 import pytest
 import time_machine
 
+from tests.proposals.test_department_pages import ASSIGN_DAY
 from tests.proposals.test_reassign_returned_part import (
     REASSIGN_DAY,
+    RETURN_DAY,
     part_of,
     returned_by_housing,
+    split_between_two,
     transport,
 )
 from xieshang.proposals import services
@@ -59,3 +62,25 @@ def test_the_proposer_reads_what_happens_next_to_a_part_sent_back(client, world)
         services.returned_part_close(assignment=returned, actor=world.reviewer, reason="无需办理。")
     page = client.get(proposal.get_absolute_url()).content.decode()
     assert NEXT not in page
+
+
+def message_after_return(client, clerk, assignment) -> str:
+    client.force_login(clerk)
+    with time_machine.travel(RETURN_DAY, tick=False):
+        response = client.post(
+            f"/proposals/dept/{assignment.pk}/return/", {"reason": "不属于本局职责。"}, follow=True
+        )
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+@pytest.mark.clause("C4.6")
+def test_the_department_is_told_what_happens_to_the_split_part_it_sent_back(client, world):
+    with time_machine.travel(ASSIGN_DAY, tick=False):
+        proposal = split_between_two(world)
+    page = message_after_return(client, world.housing_clerk, part_of(proposal, world.housing))
+    assert "提案委员会将改交其他单位办理或决定不再改交" in page
+    assert "提案委员会将重新交办" not in page
+    # The last part sent back: the whole proposal goes back to be assigned again.
+    page = message_after_return(client, world.education_clerk, part_of(proposal, world.education))
+    assert "已申请退回，提案委员会将重新交办。" in page

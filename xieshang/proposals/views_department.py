@@ -573,6 +573,16 @@ def extension(request, pk: int):
     )
 
 
+def _returned_message(assignment: Assignment) -> str:
+    """A split part sent back while the other parts go on waits on the committee (改交 or
+    不再改交); a proposal nobody handles any more goes back to it to be assigned again."""
+    # The proposal as the return left it (the assignment's copy predates the transition).
+    proposal = Proposal.objects.get(pk=assignment.proposal_id)
+    if services.reassign_refusal(assignment, proposal) is None:
+        return _("已申请退回本单位分办的部分，提案委员会将改交其他单位办理或决定不再改交。")
+    return _("已申请退回，提案委员会将重新交办。")
+
+
 @login_required
 @require_POST
 def give_back(request, pk: int):
@@ -588,7 +598,7 @@ def give_back(request, pk: int):
         lambda: services.assignment_return(
             assignment=assignment, actor=request.user, reason=form.cleaned_data["reason"]
         ),
-        success=_("已申请退回，提案委员会将重新交办。"),
+        success=_returned_message,
         to_queue=True,
     )
 
