@@ -21,7 +21,13 @@ def rows(request):
         status = ""
     q = query.get("q", "").strip()[:50]
     where = ListFilterForm(query, user=user).where()  # the list's year, session, organisation
-    return selectors.proposal_list(user, status=status, q=q, where=where).prefetch_related(
+    qs = selectors.proposal_list(user, status=status, q=q, where=where)
+    if status != Proposal.Status.DRAFT:
+        # A file goes into reports of proposals received: the user's own unsent drafts (a
+        # paper proposal the office entered and has not sent) are in it only when 草稿 is
+        # the filter asked for, though the unfiltered page lists (and counts) them.
+        qs = qs.exclude(status=Proposal.Status.DRAFT)
+    return qs.prefetch_related(
         Prefetch(
             "assignments",
             # The lead (or split) departments first: "co" sorts before "lead" by value.
