@@ -84,3 +84,50 @@ def test_the_department_is_told_what_happens_to_the_split_part_it_sent_back(clie
     # The last part sent back: the whole proposal goes back to be assigned again.
     page = message_after_return(client, world.education_clerk, part_of(proposal, world.education))
     assert "已申请退回，提案委员会将重新交办。" in page
+
+
+def assert_decided_page(html: str, *shown: str) -> None:
+    assert 'id="reassign-decided"' in html
+    assert 'id="reassign-form"' not in html and 'id="close-form"' not in html
+    decided = html.split('id="reassign-decided"', 1)[1].split("</div>", 1)[0]
+    for text in shown:
+        assert text in decided, text
+
+
+@pytest.mark.clause("C4.6")
+def test_a_stale_reassign_page_shows_the_decision_not_forms(client, world, transport):
+    department, _clerk = transport
+    proposal = returned_by_housing(world)
+    returned = part_of(proposal, world.housing)
+    link = f"/proposals/{proposal.pk}/reassign/{returned.pk}/"
+    client.force_login(world.reviewer)
+    with time_machine.travel(REASSIGN_DAY, tick=False):
+        assert 'id="reassign-form"' in client.get(link).content.decode()
+        services.assignment_reassign(
+            assignment=returned, actor=world.reviewer, department=department
+        )
+        # The stale page sends its form: refused, and the page says what was decided.
+        stale = client.post(link, {"close-reason": "不办了"})
+        assert stale.status_code == 400
+        assert_decided_page(stale.content.decode(), "该部分已改交其他单位办理。", "区交通运输局")
+        assert_decided_page(client.get(link).content.decode(), "区交通运输局")
+    returned.refresh_from_db()
+    assert returned.status == A.WITHDRAWN
+
+
+@pytest.mark.clause("C4.6")
+def test_a_stale_reassign_page_after_not_reassigned_shows_the_reason(client, world, transport):
+    department, _clerk = transport
+    proposal = returned_by_housing(world)
+    returned = part_of(proposal, world.housing)
+    link = f"/proposals/{proposal.pk}/reassign/{returned.pk}/"
+    client.force_login(world.reviewer)
+    with time_machine.travel(REASSIGN_DAY, tick=False):
+        services.returned_part_close(
+            assignment=returned, actor=world.reviewer, reason="该项诉求已由区教育局一并答复。"
+        )
+        stale = client.post(link, {"department": department.pk, "note": ""})
+        assert stale.status_code == 400
+        assert_decided_page(
+            stale.content.decode(), "已决定该部分不再改交。", "该项诉求已由区教育局一并答复。"
+        )

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xieshang.core import access
-from xieshang.core.audit import TransitionError
+from xieshang.core.audit import TransitionError, history
 from xieshang.core.forms import add_service_errors
 from xieshang.core.panels import Panel
 from xieshang.core.params import paginate, year_param
@@ -269,6 +269,24 @@ def _returned_part(request, pk: int, assignment_pk: int) -> Assignment:
     return assignment
 
 
+def _part_decision(proposal: Proposal, assignment: Assignment):
+    """The history line of the committee's decision on a split part sent back (改交 to whom,
+    or 不再改交 and why), once decided: a page opened before shows it instead of forms that
+    can no longer work."""
+    verb = {
+        Assignment.Status.WITHDRAWN: "proposal.reassign",
+        Assignment.Status.CLOSED: "proposal.reassign_close",
+    }.get(assignment.status)
+    if verb is None or assignment.role != Assignment.Role.SPLIT:
+        return None
+    return (
+        history(proposal)
+        .filter(verb=verb, data__returned=assignment.pk)
+        .order_by("-created_at", "-id")
+        .first()
+    )
+
+
 @login_required
 def reassign(request, pk: int, assignment_pk: int):
     """改交 (C4.6): the part a split department sent back goes to another department, while
@@ -335,6 +353,7 @@ def reassign(request, pk: int, assignment_pk: int):
             "proposal": proposal,
             "assignment": assignment,
             "others": others,
+            "decision": _part_decision(proposal, assignment),
             "refusal": services.reassign_refusal(assignment, proposal),
             "form": form,
             "close_form": close_form,
