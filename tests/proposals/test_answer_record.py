@@ -84,7 +84,8 @@ def test_the_clerk_may_not_sign_off_and_does_not_see_the_button(client, world):
     client.force_login(world.housing_clerk)
     page = client.get(handle_url(answer)).content.decode()
     assert "/sign-off/" not in page
-    assert "尚未签发" in page
+    # Nobody can sign it off: the department has no leader's account (world).
+    assert "本单位尚无负责人账号" in page
     assert client.post(f"/proposals/dept/answers/{answer.pk}/sign-off/").status_code == 403
     with pytest.raises(PermissionDenied):
         services.answer_sign_off(answer=answer, actor=world.housing_clerk)
@@ -102,6 +103,29 @@ def test_a_department_without_a_leaders_account_sends_its_answer_at_once(client,
     client.force_login(world.user("zhang"))
     page = client.get(f"/proposals/{answer.assignment.proposal_id}/").content.decode()
     assert "评价本答复" in page  # nobody could sign it off: it is not held back
+
+
+def test_the_answer_panel_names_no_signer_where_nobody_has_signed_it_off(client, world):
+    """Without a leader's account the answer goes at once, unsigned: the panel does not say
+    签发：王局长 beside 尚未签发, but whom the clerk named (拟签发) and that the department
+    has no leader's account to sign it off."""
+    answer = answered(world)
+    client.force_login(world.housing_clerk)
+    page = client.get(handle_url(answer)).content.decode()
+    card = page[page.index(f'id="answer-{answer.pk}"') :]
+    card = card[: card.index(f'id="sign-off-{answer.pk}"') + 400]
+    assert "拟签发：王局长" in card and " 签发：王局长" not in card
+    assert "本单位尚无负责人账号，答复提交后直接送达提案人。" in card
+    assert "单位负责人签发后，可上传" not in card
+    # Once the department has a leader's account, they sign it off, and the panel says so.
+    leader = user_with_role(
+        Role.DEPARTMENT_LEADER, world.district, department=world.housing, full_name="王局长"
+    )
+    page = client.get(handle_url(answer)).content.decode()
+    assert "尚未签发：单位负责人签发后，可上传盖章签字的扫描件" in page
+    services.answer_sign_off(answer=answer, actor=leader)
+    page = client.get(handle_url(answer)).content.decode()
+    assert " 签发：王局长" in page and "拟签发：王局长" not in page
 
 
 def test_an_upload_before_the_sign_off_is_refused(client, world):

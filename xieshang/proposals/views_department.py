@@ -351,6 +351,7 @@ def _render_handle(request, assignment: Assignment, **forms):
     )
     waiting = next((a for a in answers if a.waiting), None)
     may_sign_off = policies.can_sign_off(request.user, assignment)
+    has_signer = services.sign_off_users(assignment.department).exists()
     contacts = list(assignment.contacts.select_related("recorded_by"))
     followups_selectors.mark_time_left(
         _contact_deadlines([(assignment, bool(contacts))]), running=lambda _d: True
@@ -375,8 +376,10 @@ def _render_handle(request, assignment: Assignment, **forms):
         "answers": answers,
         "waiting": waiting,
         "may_sign_off": may_sign_off,
-        "answer_waits": not may_sign_off
-        and services.sign_off_users(assignment.department).exists(),
+        "answer_waits": not may_sign_off and has_signer,
+        # Without a leader's account nobody can sign off: the answer panel says so instead
+        # of naming a signer beside 尚未签发.
+        "has_signer": has_signer,
         "co_outstanding": [a.department.name for a in services.co_handlers_outstanding(assignment)]
         if handling
         else [],
