@@ -404,6 +404,21 @@ def _closed_in_year(user, year: int, prefix: str = "") -> Q:
     )
 
 
+def _latest_sector(user, year: int, member) -> QuerySet:
+    """The sector name of `member`'s (an OuterRef) latest invitation of `year` that has one:
+    the sector a member counts under in the attendance figures, one subquery."""
+    return (
+        Invitation.objects.filter(
+            _closed_in_year(user, year),
+            member=member,
+            category=Invitation.Category.MEMBER,
+            sector__isnull=False,
+        )
+        .order_by("-meeting__start", "-pk")
+        .values("sector__name")[:1]
+    )
+
+
 def member_figures(user, *, year: int) -> QuerySet:
     """The members invited to the closed meetings of `year` in the user's scope, one row per
     person whatever their invitations say (the sector is stored on each one and a member
@@ -412,16 +427,7 @@ def member_figures(user, *, year: int) -> QuerySet:
     from xieshang.members.models import Member
 
     rel = "meeting_invitations__"
-    latest_sector = (
-        Invitation.objects.filter(
-            _closed_in_year(user, year),
-            member=OuterRef("pk"),
-            category=Invitation.Category.MEMBER,
-            sector__isnull=False,
-        )
-        .order_by("-meeting__start", "-pk")
-        .values("sector__name")[:1]
-    )
+    latest_sector = _latest_sector(user, year, OuterRef("pk"))
     # One filter() and then the counts: they count the invitations it kept (one join).
     return (
         Member.objects.filter(
@@ -503,16 +509,7 @@ def sector_figures_of_year(user, *, year: int) -> dict[str, dict[str, int]]:
     `member_figures` names it (the latest invitation's that has one; "—" for none), the
     sectors in the order of their first member in official order."""
     keys = ("invited", "present", "late", "excused", "absent")
-    latest_sector = (
-        Invitation.objects.filter(
-            _closed_in_year(user, year),
-            member=OuterRef("member"),
-            category=Invitation.Category.MEMBER,
-            sector__isnull=False,
-        )
-        .order_by("-meeting__start", "-pk")
-        .values("sector__name")[:1]
-    )
+    latest_sector = _latest_sector(user, year, OuterRef("member"))
     rows = (
         Invitation.objects.filter(
             _closed_in_year(user, year),

@@ -489,6 +489,23 @@ def contact_due(assignment: Assignment) -> dt.date:
     )
 
 
+def _not_contacted(**contact_due):
+    """The answering departments (lead or split, in handling, with a follow-up task) with
+    no contact with the proposers on record, their contact-by date as `contact_due` says:
+    the reminder before the date and the notice after it ask the same."""
+    return (
+        Assignment.objects.filter(
+            status=Assignment.Status.HANDLING,
+            role__in=[Assignment.Role.LEAD, Assignment.Role.SPLIT],
+            task__isnull=False,
+            **contact_due,
+        )
+        .exclude(Exists(Contact.objects.filter(assignment=OuterRef("pk"))))
+        .select_related("proposal", "department", "task__department")
+        .order_by("contact_due", "id")
+    )
+
+
 # How many working days before the contact-by date the department is reminded, as a
 # follow-up task is before its due date (`Task.remind_days_before`'s default).
 CONTACT_REMIND_DAYS = 3
@@ -505,18 +522,8 @@ def contact_remind(*, today: dt.date | None = None) -> int:
     host, sends nothing twice. Returns how many were reminded."""
     today = today or _today()
     horizon = calendar.add_working_days(today, CONTACT_REMIND_DAYS)
-    due = (
-        Assignment.objects.filter(
-            status=Assignment.Status.HANDLING,
-            role__in=[Assignment.Role.LEAD, Assignment.Role.SPLIT],
-            contact_due__gte=today,
-            contact_due__lte=horizon,
-            task__isnull=False,
-        )
-        .exclude(contact_reminded_for=F("contact_due"))
-        .exclude(Exists(Contact.objects.filter(assignment=OuterRef("pk"))))
-        .select_related("proposal", "department", "task__department")
-        .order_by("contact_due", "id")
+    due = _not_contacted(contact_due__gte=today, contact_due__lte=horizon).exclude(
+        contact_reminded_for=F("contact_due")
     )
     reminded = 0
     for assignment in due:
@@ -569,17 +576,9 @@ def contact_overdue_notify(*, today: dt.date | None = None) -> int:
     of its own. The reminder before the date is `contact_remind`. Returns how many
     departments were told."""
     today = today or _today()
-    overdue = (
-        Assignment.objects.filter(
-            status=Assignment.Status.HANDLING,
-            role__in=[Assignment.Role.LEAD, Assignment.Role.SPLIT],
-            contact_due__lt=today,
-            contact_due__gte=today - dt.timedelta(days=CONTACT_OVERDUE_WINDOW_DAYS),
-            task__isnull=False,
-        )
-        .exclude(Exists(Contact.objects.filter(assignment=OuterRef("pk"))))
-        .select_related("proposal", "department", "task__department")
-        .order_by("contact_due", "id")
+    overdue = _not_contacted(
+        contact_due__lt=today,
+        contact_due__gte=today - dt.timedelta(days=CONTACT_OVERDUE_WINDOW_DAYS),
     )
     told = 0
     for assignment in overdue:
