@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from xieshang.core.models import Event
 
-from .conftest import make_line, spend
+from .conftest import YEAR, early, make_line, spend
 
 pytestmark = pytest.mark.django_db
 
@@ -24,3 +24,46 @@ def test_a_refused_void_keeps_its_reason_when_a_colleague_voided_the_entry_first
     entry.refresh_from_db()
     assert entry.void_reason == "金额有误"
     assert Event.objects.filter(verb="budget.void").count() == 1
+
+
+def test_a_spending_form_shows_the_date_refusal_beside_the_field_errors_at_once(client, world):
+    """A date outside the budget year and a mistyped amount are both said in one round,
+    in the product's Chinese words (not Django's "确认小数不超过 2 位.")."""
+    line = make_line(world)
+    client.force_login(world["office"])
+    response = client.post(
+        reverse("budgets:spend", args=[line.pk]),
+        {
+            "date": early().replace(year=YEAR - 1).isoformat(),
+            "amount": "88.888",
+            "purpose": "",
+            "voucher_no": "记-09-001",
+        },
+    )
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "支出日期须在预算年度" in body
+    assert "金额最多保留两位小数。" in body and "确认小数" not in body
+    assert 'value="记-09-001"' in body and 'value="88.888"' in body
+    assert not line.entries.exists()
+
+
+@pytest.mark.parametrize(
+    ("url_name", "field", "value", "message"),
+    [
+        ("budgets:spend", "amount", "0", "支出金额须大于零。"),
+        ("budgets:spend", "amount", "1234567890123", "金额过大，整数部分最多 12 位。"),
+        ("budgets:edit", "planned", "-1", "预算金额不能为负数。"),
+        ("budgets:edit", "planned", "1.005", "金额最多保留两位小数。"),
+    ],
+)
+def test_money_fields_refuse_in_the_products_own_words(
+    client, world, url_name, field, value, message
+):
+    line = make_line(world)
+    client.force_login(world["office"])
+    data = {"date": early().isoformat(), "purpose": "会务费", "item": "手册", "version": 1}
+    data.update(category="other", **{field: value})
+    body = client.post(reverse(url_name, args=[line.pk]), data).content.decode()
+    assert message in body
+    assert "Ensure" not in body and "确认" not in body

@@ -17,15 +17,25 @@ from xieshang.orgs.models import LiaisonRoom, Organisation
 
 from .models import MONEY, Category
 from .picker_sources import activity_label, line_choices, training_label
+from .services import spending_date_refusal
 
 
-def _money_field(label, *, minimum: str) -> forms.DecimalField:
+def _money_field(label, *, minimum: str, below_minimum) -> forms.DecimalField:
+    # The product's own words for every money field, not Django's ("确认小数不超过 2 位."):
+    # the same wording wherever an amount is typed; `below_minimum` is the service's.
     return forms.DecimalField(
         label=label,
         min_value=Decimal(minimum),
         max_digits=MONEY["max_digits"],
         decimal_places=MONEY["decimal_places"],
         widget=forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"}),
+        error_messages={
+            "invalid": _("请填写数字金额，如 3600 或 3600.50。"),
+            "min_value": below_minimum,
+            "max_decimal_places": _("金额最多保留两位小数。"),
+            "max_digits": _("金额过大，整数部分最多 12 位。"),
+            "max_whole_digits": _("金额过大，整数部分最多 12 位。"),
+        },
     )
 
 
@@ -57,7 +67,9 @@ class LineForm(StyledForm, forms.Form):
         required=False,
         help_text=_("选择了活动、培训或联络室时可不填，默认用其名称。"),
     )
-    planned = _money_field(_("预算金额（元）"), minimum="0")
+    planned = _money_field(
+        _("预算金额（元）"), minimum="0", below_minimum=_("预算金额不能为负数。")
+    )
     note = forms.CharField(
         label=_("备注"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -86,7 +98,9 @@ class LineForm(StyledForm, forms.Form):
 class LineEditForm(StyledForm, forms.Form):
     item = forms.CharField(label=_("预算项目"), max_length=100)
     category = forms.ChoiceField(label=_("经费类别"), choices=Category.choices)
-    planned = _money_field(_("预算金额（元）"), minimum="0")
+    planned = _money_field(
+        _("预算金额（元）"), minimum="0", below_minimum=_("预算金额不能为负数。")
+    )
     note = forms.CharField(
         label=_("备注"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -102,10 +116,26 @@ class LineEditForm(StyledForm, forms.Form):
 
 class SpendForm(StyledForm, forms.Form):
     date = forms.DateField(label=_("支出日期"), widget=DateInput())
-    amount = _money_field(_("支出金额（元）"), minimum="0.01")
+    amount = _money_field(
+        _("支出金额（元）"), minimum="0.01", below_minimum=_("支出金额须大于零。")
+    )
     purpose = forms.CharField(label=_("用途"), max_length=200)
     voucher_no = forms.CharField(label=_("凭证号"), max_length=50, required=False)
     receipt = SafeFileField(label=_("票据（可选）"), policy="document", required=False)
+
+    def __init__(self, *args, year: int | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.year = year
+
+    def clean_date(self):
+        # The service's own date check, run here too so that a date outside the budget
+        # year is shown together with the other fields' errors in one round.
+        date = self.cleaned_data["date"]
+        if self.year is not None:
+            refusal = spending_date_refusal(date, year=self.year)
+            if refusal:
+                raise forms.ValidationError(refusal)
+        return date
 
 
 class VoidForm(StyledForm, forms.Form):

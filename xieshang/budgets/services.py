@@ -203,6 +203,16 @@ def _alert_over_budget(line: BudgetLine, actor, spent: Decimal) -> None:
     )
 
 
+def spending_date_refusal(date: dt.date, *, year: int) -> str | None:
+    """Why a payment cannot be dated so, or None. The spend form runs it too, so that a
+    date outside the budget year shows beside the other fields' errors, not after them."""
+    if date.year != year:
+        return _("支出日期须在预算年度（%(y)s年）内。") % {"y": year}
+    if date > timezone.localdate():
+        return _("支出日期不能晚于今天。")
+    return None
+
+
 @transaction.atomic
 def spending_add(
     *,
@@ -221,10 +231,9 @@ def spending_add(
     amount = money(amount)
     if amount <= 0:
         raise ValidationError({"amount": _("支出金额须大于零。")})
-    if date.year != line.year:
-        raise ValidationError({"date": _("支出日期须在预算年度（%(y)s年）内。") % {"y": line.year}})
-    if date > timezone.localdate():
-        raise ValidationError({"date": _("支出日期不能晚于今天。")})
+    refusal = spending_date_refusal(date, year=line.year)
+    if refusal:
+        raise ValidationError({"date": refusal})
     before = selectors.spent_of(line)
     entry = SpendingEntry.objects.create(
         line=line,

@@ -188,7 +188,7 @@ def spend(request, pk: int):
     line = _line(request, pk)
     if not policies.can_manage(request.user, line.organisation):
         raise PermissionDenied
-    form = SpendForm(request.POST, request.FILES)
+    form = SpendForm(request.POST, request.FILES, year=line.year)
     if form.is_valid():
         try:
             services.spending_add(line=line, actor=request.user, **form.cleaned_data)
