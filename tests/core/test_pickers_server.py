@@ -117,6 +117,29 @@ def test_a_value_out_of_scope_is_refused_and_the_rest_is_kept(tree):
     assert "保留的说明" in html and "乙区财政局" not in html
 
 
+def test_a_refused_post_renders_each_chosen_option_once(tree):
+    city, a, b = tree
+    fin = Department.objects.get(name="甲区财政局")
+    edu = Department.objects.get(name="甲区教育局")
+    # The form comes back for another field's error, with a choice named twice: sent twice,
+    # and chosen in the list while also typed into the no-JavaScript box.
+    form = DeptForm(
+        {
+            "department": str(edu.pk),
+            "others": [str(fin.pk), str(edu.pk), str(fin.pk)],
+            "others__q": "甲区教育局",
+            "note": "",
+        },
+        org=a,
+    )
+    form.fields["note"].required = True
+    assert not form.is_valid() and "note" in form.errors
+    options = re.findall(r"<option[^>]*>([^<]*)</option>", str(form["others"]))
+    assert options == ["甲区财政局", "甲区教育局"]
+    options = re.findall(r"<option[^>]*>([^<]*)</option>", str(form["department"]))
+    assert options == ["请选择", "甲区教育局"]
+
+
 def test_without_javascript_the_typed_name_or_pinyin_is_looked_up(tree):
     city, a, b = tree
     mine = Department.objects.get(name="甲区财政局")

@@ -218,7 +218,9 @@ class ServerPickerMixin:
 
     def optgroups(self, name, value, attrs=None):
         field, qs = self._field(), self._queryset()
-        chosen = [str(v) for v in value if v not in (None, "")]
+        # Once each, in the order given: a refused post may name a choice twice (chosen in
+        # the picker and typed again in the no-JavaScript box, or sent twice by the page).
+        chosen = list(dict.fromkeys(str(v) for v in value if v not in (None, "")))
         options = []
         if field is not None and not self.allow_multiple_selected:
             if field.empty_label is not None:
