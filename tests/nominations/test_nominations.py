@@ -255,6 +255,25 @@ def test_it_shows_the_composition_against_the_seats_and_the_configured_limits(cl
     assert checks["中共党员占比"] is True and checks["女性占比"] is False
 
 
+def test_the_nomination_forms_side_panel_stacks_the_two_composition_tables(client):
+    """In the form's side panel (5/12 of the page) two tables side by side cut the 检查
+    column off at 1366 px: there, and in the panel's htmx refresh, each takes the full width;
+    the round's page keeps them side by side."""
+    w = world()
+    r = open_round(w)
+    client.force_login(w.ufwd)
+
+    def columns(html):
+        panel = html[html.index('id="composition"') :]
+        return panel.count('class="col-12"'), panel.count('class="col-12 col-lg-6"')
+
+    assert columns(client.get(f"/nominations/{r.pk}/nominate/").content.decode()) == (2, 0)
+    preview = client.post(f"/nominations/{r.pk}/composition/", {"name": "张三"})
+    assert columns(preview.content.decode()) == (2, 0)
+    client.force_login(w.office)
+    assert columns(client.get(f"/nominations/{r.pk}/").content.decode()) == (0, 2)
+
+
 @pytest.mark.clause("C5.1")
 def test_a_nomination_that_breaks_the_list_structure_is_saved_with_a_warning_saying_which(client):
     w = world()

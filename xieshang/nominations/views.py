@@ -270,6 +270,8 @@ def composition_preview(request, pk: int):
         "round": round,
         "composition": selectors.composition(round, candidates),
         "preview": True,
+        # Shown in the nomination form's side panel (candidate_form.html).
+        "side_panel": True,
     }
     return render(request, "nominations/_composition.html", context)
 
