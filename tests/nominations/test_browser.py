@@ -78,7 +78,8 @@ def test_a_round_goes_from_candidates_to_the_new_terms_member_list(browser, live
     expect(uf.locator("#candidate-status")).to_have_text("提名完成")
     # …and re-nominates the sitting member, which needs the Party group.
     uf.goto(round_url + "nominate/")
-    pick(uf, "现任（原任）委员", "孙续")  # searched on the server (issue 14)
+    # Searched on the server (issue 14), labelled with the seat's sector and the committee.
+    pick(uf, "现任（原任）委员", f"孙续（经济界·{w.org.name}）", typed="孙续")
     pick(uf, "政治面貌", "无党派人士", typed="无党派")
     uf.get_by_label("界别").select_option(label="经济界")
     uf.get_by_role("button", name="提名", exact=True).click()

@@ -2,9 +2,14 @@
 lists none, the picker finds them within the user's scope, and a choice from outside is
 refused with what was typed kept."""
 
-import pytest
+import datetime as dt
 
-from tests.factories import MemberFactory, make_org
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.factories import MemberFactory, TermFactory, make_org, seat
+from xieshang.members.models import Membership
 from xieshang.nominations.models import NominationRound
 
 from .factories import open_round, party, world
@@ -27,8 +32,8 @@ def test_the_candidate_form_searches_the_rounds_members(client):
     page = client.get(f"/nominations/{r.pk}/nominate/").content.decode()
     assert "孙续" not in page
     assert f'data-picker-source="/pickers/nomination-members/?round={r.pk}"' in page
-    assert ask(client, "nomination-members", round=r.pk, q="sx") == ["孙续"]
-    assert ask(client, "nomination-members", round=r.pk, q="孙") == ["孙续"]
+    assert ask(client, "nomination-members", round=r.pk, q="sx") == [f"孙续（{w.org.name}）"]
+    assert ask(client, "nomination-members", round=r.pk, q="孙") == [f"孙续（{w.org.name}）"]
     client.force_login(w.chair)  # sees the round, nominates for no department
     ask(client, "nomination-members", status=403, round=r.pk)
     # A member of another committee is refused, the rest of the nomination kept.
@@ -65,3 +70,42 @@ def test_the_round_form_searches_the_committees_the_office_manages(client):
     response = client.post("/nominations/new/", {**data, "organisation__q": w.org.name})
     assert response.status_code == 302
     assert NominationRound.objects.get().organisation == w.org
+
+
+def test_namesakes_and_former_members_are_told_apart_in_a_fixed_number_of_queries(client):
+    w = world()
+    r = open_round(w)
+    org = w.org.name
+    older = TermFactory(organisation=w.org, number=14, start_date=dt.date(2017, 1, 10))
+    economist = MemberFactory(organisation=w.org, name="王芳")
+    seat(economist, older, sector=w.sectors[2])  # the latest seat's sector is shown
+    seat(economist, w.term, sector=w.sectors[1])
+    teacher = MemberFactory(organisation=w.org, name="王芳")
+    seat(teacher, w.term, sector=w.sectors[2])
+    revoked = MemberFactory(organisation=w.org, name="王芳")
+    seat(revoked, w.term, sector=w.sectors[2], status=Membership.Status.REVOKED)
+    former = MemberFactory(organisation=w.org, name="王芳")
+    seat(former, older, sector=w.sectors[0], status=Membership.Status.TERM_ENDED)
+    client.force_login(w.ufwd)
+    assert sorted(ask(client, "nomination-members", round=r.pk, q="王芳")) == sorted(
+        [
+            f"王芳（经济界·{org}）",
+            f"王芳（教育界·{org}）",
+            f"王芳（教育界·{org}）（已撤销委员资格）",
+            f"王芳（中共界·{org}）（已离任）",
+        ]
+    )
+    # The chosen one, shown again on a refused post, carries the same label.
+    response = client.post(f"/nominations/{r.pk}/nominate/", {"member": revoked.pk})
+    assert response.status_code == 400
+    assert f"王芳（教育界·{org}）（已撤销委员资格）</option>" in response.content.decode()
+
+    def queries():
+        with CaptureQueriesContext(connection) as ctx:
+            ask(client, "nomination-members", round=r.pk, q="王芳")
+        return len(ctx)
+
+    few = queries()
+    for _ in range(5):
+        seat(MemberFactory(organisation=w.org, name="王芳"), w.term, sector=w.sectors[1])
+    assert queries() == few

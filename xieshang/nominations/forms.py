@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from xieshang.core import pickers
 from xieshang.core.forms import StyledForm
 from xieshang.core.widgets import DateInput
+from xieshang.members.labels import member_label
 from xieshang.members.models import Category, Gender, Member
 from xieshang.orgs.models import Party, Sector
 
@@ -121,7 +122,7 @@ class CandidateForm(StyledForm, forms.Form):
         super().__init__(*args, **kwargs)
         # The committee's members (hundreds, thousands in a province): searched on the server.
         self.fields["member"].queryset = round_members(round)
-        self.fields["member"].label_from_instance = lambda m: m.name
+        self.fields["member"].label_from_instance = member_label
         pickers.attach(self.fields["member"], "nomination-members", {"round": round.pk})
         departments = policies.nominating_departments(actor, round)
         parties = Party.objects.all()

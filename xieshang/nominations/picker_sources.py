@@ -13,6 +13,7 @@ from django.http import Http404
 
 from xieshang.core import pickers
 from xieshang.core.picker_sources import int_param
+from xieshang.members.labels import member_label, with_label_data
 from xieshang.members.models import Member
 
 from . import policies
@@ -20,7 +21,11 @@ from .models import NominationRound
 
 
 def round_members(round: NominationRound):
-    return Member.objects.filter(organisation=round.organisation).order_by("stroke_key", "id")
+    # Current and former members (continued nomination): each labelled with its seat, a
+    # former or revoked one marked, so namesakes and former members are told apart.
+    return with_label_data(
+        Member.objects.filter(organisation=round.organisation).order_by("stroke_key", "id")
+    )
 
 
 def _members(user, params):
@@ -42,6 +47,6 @@ pickers.register(
 pickers.register(
     "nomination-members",
     queryset_for_user=_members,
-    label=lambda m: m.name,
+    label=member_label,
     search_fields=("name",),
 )
