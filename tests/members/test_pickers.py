@@ -77,7 +77,8 @@ def test_the_contact_form_searches_members_accounts_and_units_in_scope(client):
     client.force_login(c.clerk)
 
     html = client.get(reverse("members:contact_create"), {"member": wang.pk}).content.decode()
-    assert options(html, "member") == ["请选择", "王委员"]  # the chosen one only
+    # The chosen one only, labelled with its sector and committee.
+    assert options(html, "member") == ["请选择", "王委员（经济界·示范区政协）"]
     assert "李委员" not in html
     assert source_of(html, "member") == "/pickers/contact-members/"
     assert options(html, "by_user") == ["—"]
@@ -85,7 +86,7 @@ def test_the_contact_form_searches_members_accounts_and_units_in_scope(client):
     assert options(html, "followup_department") == ["不交办"]
     assert source_of(html, "followup_department") == "/pickers/contact-departments/"
 
-    assert ask(client, "contact-members", q="lwy") == ["李委员"]
+    assert ask(client, "contact-members", q="lwy") == ["李委员（经济界·示范区政协）"]
     assert ask(client, "contact-members", q="赵") == []
     assert ask(client, "contact-users", q="秘书") == ["张秘书"]
     assert ask(client, "contact-departments", q="住建") == ["本区住建局"]
@@ -246,7 +247,7 @@ def test_the_party_group_forms_search_the_terms_members_and_seats(client):
     assert source_of(html, "leader") == f"/pickers/party-leaders/?organisation={c.org.pk}"
     assert options(html, "seat") == ["请选择"]
     assert source_of(html, "seat") == f"/pickers/party-seats/?organisation={c.org.pk}"
-    assert ask(client, "party-leaders", q="ldy", **org) == ["李党员"]
+    assert ask(client, "party-leaders", q="ldy", **org) == ["李党员（经济界·示范区政协）"]
     assert ask(client, "party-leaders", q="赵民盟", **org) == []  # not a CPC member
     assert ask(client, "party-seats", q="赵", **org) == ["赵民盟（中国民主同盟）"]
     ask(client, "party-leaders", status=404, organisation=other.org.pk)
@@ -287,7 +288,7 @@ def test_the_convener_forms_search_members_streets_and_accounts_of_the_district(
     streets = re.findall(r'<select name="street"[^>]*>(.*?)</select>', html, re.S)
     assert len(streets) == 2 and all(s.count("<option") == 1 for s in streets)
     assert source_of(html, "member") == f"/pickers/convener-residents/?organisation={c.org.pk}"
-    assert ask(client, "convener-members", q="lfz", **org) == ["李副主席"]
+    assert ask(client, "convener-members", q="lfz", **org) == ["李副主席（经济界·示范区政协）"]
     assert ask(client, "convener-members", q="赵", **org) == []
     assert ask(client, "convener-residents", q="钱", **org) == ["钱市委员（示范市政协）"]
     assert ask(client, "convener-streets", **org) == ["东街道"]

@@ -17,6 +17,7 @@ from xieshang.core.widgets import DateInput
 from xieshang.orgs.models import Department, Level, Organisation, Party, Sector, Term
 
 from . import selectors
+from .labels import member_label, with_label_data
 from .models import ContactKind, Member, Membership, PartyGroup
 
 
@@ -40,12 +41,11 @@ class OrganisationForm(forms.Form):
 
 def seated_members(orgs) -> "forms.QuerySet":
     """Members with an active seat in the current term of one of `orgs`."""
-    return (
+    return with_label_data(
         Member.objects.filter(
             memberships__term__in=selectors.current_terms(orgs),
             memberships__status=Membership.Status.ACTIVE,
         )
-        .select_related("organisation")
         .distinct()
         .order_by("stroke_key", "id")
     )
@@ -66,10 +66,6 @@ def user_label(user) -> str:
     return user.full_name or user.username
 
 
-def member_label(multi: bool):
-    return (lambda m: aside(m.name, m.organisation)) if multi else (lambda m: m.name)
-
-
 def streets_under(organisation: Organisation):
     return Organisation.objects.filter(
         level=Level.STREET, path__startswith=organisation.path
@@ -78,9 +74,11 @@ def streets_under(organisation: Organisation):
 
 def term_members(term: Term):
     """Members with an active seat in `term` (the convener is one of them)."""
-    return Member.objects.filter(
-        memberships__term=term, memberships__status=Membership.Status.ACTIVE
-    ).order_by("stroke_key", "id")
+    return with_label_data(
+        Member.objects.filter(
+            memberships__term=term, memberships__status=Membership.Status.ACTIVE
+        ).order_by("stroke_key", "id")
+    )
 
 
 def resident_candidates(organisation: Organisation):
@@ -194,7 +192,7 @@ class ContactForm(forms.Form):
         # Members, accounts and units grow with the committees in scope: searched on the
         # server (members/picker_sources.py) within these querysets, which validate the post.
         self.fields["member"].queryset = seated_members(orgs)
-        self.fields["member"].label_from_instance = member_label(multi)
+        self.fields["member"].label_from_instance = member_label
         self.fields["by_user"].queryset = staff_users(
             access.organisations(user, "members.contacts")
         )
@@ -228,11 +226,13 @@ class ContactForm(forms.Form):
 
 
 def cpc_members(term: Term):
-    return Member.objects.filter(
-        memberships__term=term,
-        memberships__status=Membership.Status.ACTIVE,
-        memberships__party__kind=Party.Kind.CPC,
-    ).order_by("stroke_key", "id")
+    return with_label_data(
+        Member.objects.filter(
+            memberships__term=term,
+            memberships__status=Membership.Status.ACTIVE,
+            memberships__party__kind=Party.Kind.CPC,
+        ).order_by("stroke_key", "id")
+    )
 
 
 class PartyGroupForm(forms.Form):
@@ -253,7 +253,7 @@ class PartyGroupForm(forms.Form):
         super().__init__(data)
         self.term = term
         self.fields["leader"].queryset = cpc_members(term)
-        self.fields["leader"].label_from_instance = member_label(False)
+        self.fields["leader"].label_from_instance = member_label
         pickers.attach(
             self.fields["leader"], "party-leaders", {"organisation": term.organisation_id}
         )
@@ -293,7 +293,7 @@ class ConvenerForm(forms.Form):
     def __init__(self, data=None, *, term: Term, initial=None):
         super().__init__(data, initial=initial)
         self.fields["convener"].queryset = term_members(term)
-        self.fields["convener"].label_from_instance = member_label(False)
+        self.fields["convener"].label_from_instance = member_label
         pickers.attach(
             self.fields["convener"], "convener-members", {"organisation": term.organisation_id}
         )
@@ -309,7 +309,7 @@ class ResidentForm(forms.Form):
     def __init__(self, data=None, *, organisation: Organisation):
         super().__init__(data)
         self.fields["member"].queryset = resident_candidates(organisation)
-        self.fields["member"].label_from_instance = member_label(True)
+        self.fields["member"].label_from_instance = member_label
         pickers.attach(
             self.fields["member"], "convener-residents", {"organisation": organisation.pk}
         )

@@ -35,7 +35,6 @@ from .forms_people import (
     contact_departments,
     cpc_members,
     department_label,
-    member_label,
     resident_candidates,
     seat_label,
     seated_members,
@@ -44,6 +43,7 @@ from .forms_people import (
     term_members,
     user_label,
 )
+from .labels import member_label
 
 
 def _label(params):
@@ -143,7 +143,7 @@ def _contact_orgs(user):
 pickers.register(
     "contact-members",
     queryset_for_user=lambda user, params: seated_members(_contact_orgs(user)),
-    labeler=lambda params: member_label(bool(params.get("multi"))),
+    label=member_label,
     search_fields=("name",),
 )
 pickers.register(
@@ -185,7 +185,7 @@ def _page_term(user, params, perm: str):
 pickers.register(
     "party-leaders",
     queryset_for_user=lambda user, params: cpc_members(_page_term(user, params, partygroups.PERM)),
-    label=lambda m: m.name,
+    label=member_label,
     search_fields=("name",),
 )
 pickers.register(
@@ -199,7 +199,7 @@ pickers.register(
 pickers.register(
     "convener-members",
     queryset_for_user=lambda user, params: term_members(_page_term(user, params, conveners.PERM)),
-    label=lambda m: m.name,
+    label=member_label,
     search_fields=("name",),
 )
 pickers.register(
@@ -207,7 +207,7 @@ pickers.register(
     queryset_for_user=lambda user, params: resident_candidates(
         _page_org(user, params, conveners.PERM)
     ),
-    label=member_label(True),
+    label=member_label,
     search_fields=("name", "organisation__name"),
 )
 pickers.register(
