@@ -38,8 +38,11 @@ def test_the_participants_form_searches_members_and_units_of_the_activitys_organ
     org = world.district.pk
     assert f'data-picker-source="/pickers/consultation-members/?organisation={org}"' in page
     assert "赵敏" not in page and "区教育局" not in page
-    assert ask(client, "consultation-members", organisation=org, q="zm") == ["赵敏"]
-    assert ask(client, "consultation-members", organisation=org, q="王") == ["王建国"]
+    # Each labelled with its sector and committee, as everywhere a member is chosen.
+    found = ask(client, "consultation-members", organisation=org, q="zm")
+    assert found == ["赵敏（经济界·示范区政协）"]
+    found = ask(client, "consultation-members", organisation=org, q="王")
+    assert found == ["王建国（教育界·示范区政协）"]
     found = ask(client, "departments", perm="consultation.activities", organisation=org, q="教育")
     assert found == ["区教育局"]
     client.force_login(world.other_office)

@@ -53,7 +53,8 @@ def test_the_assign_form_searches_the_serving_members_above_the_platform(client,
     page = client.get(f"/platforms/{platform.pk}/").content.decode()
     assert f'data-picker-source="/pickers/platform-members/?platform={platform.pk}"' in page
     assert "赵委员" not in page
-    assert ask(client, "platform-members", platform=platform.pk, q="zwy") == ["赵委员"]
+    found = ask(client, "platform-members", platform=platform.pk, q="zwy")
+    assert found == ["赵委员（示范区政协）"]  # labelled with the committee: members of several
     assert ask(client, "platform-members", platform=platform.pk, q="邻区") == []
     client.force_login(world["other_office"])
     ask(client, "platform-members", status=404, platform=platform.pk)

@@ -15,6 +15,7 @@ from xieshang.core.models import User
 from xieshang.core.text import chinese_date, month_name
 from xieshang.core.validators import not_after_today
 from xieshang.core.widgets import DateInput
+from xieshang.members.labels import member_label
 from xieshang.members.models import Member
 from xieshang.members.validators import validate_phone
 from xieshang.orgs.models import ActivityGroup, Committee, Department, Organisation, Party, Sector
@@ -541,7 +542,7 @@ class ParticipantsForm(StyledForm, forms.Form):
         ).order_by("sort_order", "name")
         # The organisation's members (hundreds, thousands in a province) and its units:
         # searched on the server within the same querysets, which validate the post.
-        self.fields["members"].label_from_instance = lambda m: m.name
+        self.fields["members"].label_from_instance = member_label
         self.fields["departments"].label_from_instance = lambda d: d.name
         pickers.attach(
             self.fields["members"], "consultation-members", {"organisation": organisation.pk}

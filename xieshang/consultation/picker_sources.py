@@ -26,6 +26,7 @@ from django.http import Http404
 
 from xieshang.core import access, pickers
 from xieshang.core.picker_sources import int_param
+from xieshang.members.labels import member_label, with_label_data
 from xieshang.members.models import Member
 from xieshang.orgs.models import Level, Organisation
 
@@ -80,7 +81,7 @@ pickers.register(
 
 
 def seated_members(organisation):
-    return (
+    return with_label_data(
         Member.objects.filter(organisation=organisation, memberships__status="active")
         .distinct()
         .order_by("stroke_key", "id")
@@ -99,7 +100,7 @@ def _members(user, params):
 pickers.register(
     "consultation-members",
     queryset_for_user=_members,
-    label=lambda m: m.name,
+    label=member_label,
     search_fields=("name",),
 )
 

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from xieshang.core import pickers
 from xieshang.core.forms import StyledForm
 from xieshang.core.widgets import DateInput
+from xieshang.members.labels import member_label
 from xieshang.members.models import Member
 from xieshang.orgs.models import Organisation
 
@@ -95,7 +96,7 @@ class AssignForm(StyledForm, forms.Form):
         # Members of the committees above the platform, serving now (hundreds to thousands):
         # searched on the server.
         self.fields["member"].queryset = assignable_members(platform)
-        self.fields["member"].label_from_instance = lambda m: m.name
+        self.fields["member"].label_from_instance = member_label
         pickers.attach(self.fields["member"], "platform-members", {"platform": platform.pk})
 
 

@@ -23,6 +23,7 @@ from django.http import Http404
 from xieshang.core import pickers
 from xieshang.core.models import User
 from xieshang.core.picker_sources import int_param
+from xieshang.members.labels import member_label, with_label_data
 from xieshang.members.models import Member, Membership
 from xieshang.orgs.models import Level, LiaisonRoom, Organisation, Role
 
@@ -38,7 +39,7 @@ def org_label(org) -> str:
 
 def assignable_members(platform: Platform):
     """Members of the committees above the platform, serving now, not on it now."""
-    return (
+    return with_label_data(
         Member.objects.filter(
             organisation_id__in=platform.organisation.ancestor_ids(),
             memberships__status=Membership.Status.ACTIVE,
@@ -123,7 +124,7 @@ pickers.register(
 pickers.register(
     "platform-members",
     queryset_for_user=_members,
-    label=lambda m: m.name,
+    label=member_label,
     search_fields=("name",),
 )
 pickers.register(
