@@ -199,7 +199,7 @@ def participant_link_account(*, activity, actor, participant, account) -> Partic
     activity = lock(Activity, activity.pk)
     _require_activities(actor, activity.organisation)
     row = (
-        Participant.objects.select_for_update()
+        Participant.objects.select_for_update(of=("self",))
         .filter(pk=participant.pk, activity=activity, kind=Participant.Kind.LEADER)
         .select_related("user")
         .first()
