@@ -506,6 +506,23 @@ def _not_contacted(**contact_due):
     )
 
 
+def _notify_contact(assignment: Assignment, key: str, title: str, body: str):
+    """The notice about the contact-by date to an answering department (`_not_contacted`),
+    its clerks and leaders as its follow-up task addresses them, by inbox and SMS, linking
+    to its handling page; once per assignment and contact-by date under `key` (the reminder
+    before the date and the notice after it differ only in wording). Returns what `notify`
+    returns."""
+    return notify(
+        followups.assignees(assignment.task),
+        title=title,
+        body=body,
+        url=reverse("proposals:dept_handle", args=[assignment.pk]),
+        dedupe_key=f"proposal:{assignment.proposal_id}:{key}:{assignment.pk}:"
+        f"{assignment.contact_due}",
+        channels=("inbox", "sms"),
+    )
+
+
 # How many working days before the contact-by date the department is reminded, as a
 # follow-up task is before its due date (`Task.remind_days_before`'s default).
 CONTACT_REMIND_DAYS = 3
@@ -540,10 +557,11 @@ def contact_remind(*, today: dt.date | None = None) -> int:
         if claimed != 1:
             continue
         proposal = assignment.proposal
-        notify(
-            followups.assignees(assignment.task),
-            title=_("请按时联系提案人：%(title)s") % {"title": proposal.title},
-            body=_(
+        _notify_contact(
+            assignment,
+            "contact_remind",
+            _("请按时联系提案人：%(title)s") % {"title": proposal.title},
+            _(
                 "%(number)s《%(title)s》的联系提案人时限为%(date)s，本单位尚未记录与提案人的"
                 "联系。请联系提案人了解提案意图，并在办理页面记录联系情况。"
             )
@@ -552,10 +570,6 @@ def contact_remind(*, today: dt.date | None = None) -> int:
                 "title": proposal.title,
                 "date": chinese_date(assignment.contact_due),
             },
-            url=reverse("proposals:dept_handle", args=[assignment.pk]),
-            dedupe_key=f"proposal:{proposal.pk}:contact_remind:{assignment.pk}:"
-            f"{assignment.contact_due}",
-            channels=("inbox", "sms"),
         )
         reminded += 1
     return reminded
@@ -583,10 +597,11 @@ def contact_overdue_notify(*, today: dt.date | None = None) -> int:
     told = 0
     for assignment in overdue:
         proposal = assignment.proposal
-        created = notify(
-            followups.assignees(assignment.task),
-            title=_("联系提案人已逾期：%(title)s") % {"title": proposal.title},
-            body=_(
+        created = _notify_contact(
+            assignment,
+            "contact_overdue",
+            _("联系提案人已逾期：%(title)s") % {"title": proposal.title},
+            _(
                 "%(number)s《%(title)s》的联系提案人时限%(date)s已过，本单位尚未记录与提案人"
                 "的联系。请尽快联系提案人了解提案意图，并在办理页面记录联系情况。"
             )
@@ -595,10 +610,6 @@ def contact_overdue_notify(*, today: dt.date | None = None) -> int:
                 "title": proposal.title,
                 "date": chinese_date(assignment.contact_due),
             },
-            url=reverse("proposals:dept_handle", args=[assignment.pk]),
-            dedupe_key=f"proposal:{proposal.pk}:contact_overdue:{assignment.pk}:"
-            f"{assignment.contact_due}",
-            channels=("inbox", "sms"),
         )
         told += bool(created)
     return told
