@@ -14,7 +14,7 @@ from tests.factories import (
     user_with_role,
 )
 from xieshang.consultation import services
-from xieshang.consultation.models import ActivityForm, FocusArea, Topic, TopicType
+from xieshang.consultation.models import ActivityForm, FocusArea, Participant, Topic, TopicType
 from xieshang.orgs.models import Level, Party, Role, RoleAssignment
 
 
@@ -133,3 +133,53 @@ class World:
 def world(db):
     Party.objects.get(name="无党派人士")  # parties come with the orgs migrations
     return World()
+
+
+@pytest.fixture
+def leader(world):
+    """李书记's platform account: the staff account (组织部) an invited leader is linked to."""
+    return user_with_role(Role.ORGANISATION_DEPT, world.district, full_name="李书记")
+
+
+@pytest.fixture
+def leader_activity(world):
+    """Builds the activity an invited Party/government leader takes part in: 住房保障专题协商
+    of the district (28 Sept 2026), inviting a member, the housing department's head and
+    李书记 (区委副书记).
+
+    `account`: the platform account linked to 李书记 when inviting; None records the leader by
+    name and title only, as every leader row was before accounts could be linked.
+    `held`: the activity held (with `minutes`), each participant attended unless `attendance`
+    (by kind of participant) says otherwise; else it is still planned."""
+
+    def build(*, account=None, held=False, attendance=None, minutes=""):
+        activity = services.activity_create(
+            organisation=world.district,
+            actor=world.office,
+            title="住房保障专题协商",
+            form=ActivityForm.SPECIAL,
+            date=dt.date(2026, 9, 28),
+            place="区政协三楼会议室",
+        )
+        services.activity_add_participants(
+            activity=activity,
+            actor=world.office,
+            members=world.members[:1],
+            department_heads=[(world.housing, "")],
+            leaders=[("李书记", "区委副书记")],
+            leader_accounts=[account] if account else [],
+        )
+        if held:
+            came = dict.fromkeys(Participant.Kind, Participant.Attendance.ATTENDED)
+            came.update(attendance or {})
+            services.activity_hold(
+                activity=activity,
+                actor=world.office,
+                attendance={p.pk: came[p.kind] for p in activity.participants.all()},
+                minutes=minutes,
+            )
+            activity.refresh_from_db()
+            assert activity.status == "held"
+        return activity
+
+    return build

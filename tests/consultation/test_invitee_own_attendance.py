@@ -4,14 +4,13 @@ as an invited member does (`consultation.policies.own_participation`, matched as
 `can_view_activity` matches them: the department's responsible leader, the
 account the office linked to a leader)."""
 
-import datetime as dt
 import re
 
 import pytest
 
 from tests.factories import user_with_role
 from xieshang.consultation import services
-from xieshang.consultation.models import ActivityForm, Participant
+from xieshang.consultation.models import Participant
 from xieshang.orgs.models import Role
 
 pytestmark = pytest.mark.django_db
@@ -19,30 +18,9 @@ A = Participant.Attendance
 
 
 @pytest.fixture
-def leader(world):
-    """The invited leader's account, linked by the office when inviting them."""
-    return user_with_role(Role.ORGANISATION_DEPT, world.district, full_name="李书记")
-
-
-@pytest.fixture
-def activity(world, leader):
-    activity = services.activity_create(
-        organisation=world.district,
-        actor=world.office,
-        title="住房保障专题协商",
-        form=ActivityForm.SPECIAL,
-        date=dt.date(2026, 9, 28),
-        place="区政协三楼会议室",
-    )
-    services.activity_add_participants(
-        activity=activity,
-        actor=world.office,
-        members=world.members[:1],
-        department_heads=[(world.housing, "")],
-        leaders=[("李书记", "区委副书记")],
-        leader_accounts=[leader],
-    )
-    return activity
+def activity(leader_activity, leader):
+    """Still planned; the invited leader's account linked by the office when inviting them."""
+    return leader_activity(account=leader)
 
 
 def _mine(client, user, activity) -> str | None:

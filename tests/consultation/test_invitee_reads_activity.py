@@ -11,43 +11,17 @@ import pytest
 
 from tests.factories import user_with_role
 from xieshang.consultation import services
-from xieshang.consultation.models import ActivityForm, Participant
+from xieshang.consultation.models import ActivityForm
 from xieshang.orgs.models import Role
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def leader(world):
-    """The invited leader's account, linked by the office when inviting them."""
-    return user_with_role(Role.ORGANISATION_DEPT, world.district, full_name="李书记")
-
-
-@pytest.fixture
-def activity(world, leader):
-    activity = services.activity_create(
-        organisation=world.district,
-        actor=world.office,
-        title="住房保障专题协商",
-        form=ActivityForm.SPECIAL,
-        date=dt.date(2026, 9, 28),
-        place="区政协三楼会议室",
-    )
-    services.activity_add_participants(
-        activity=activity,
-        actor=world.office,
-        members=world.members[:1],
-        department_heads=[(world.housing, "")],
-        leaders=[("李书记", "区委副书记")],
-        leader_accounts=[leader],
-    )
-    services.activity_hold(
-        activity=activity,
-        actor=world.office,
-        attendance={p.pk: Participant.Attendance.ATTENDED for p in activity.participants.all()},
-        minutes="与会人员讨论了住房保障",
-    )
-    return activity
+def activity(leader_activity, leader):
+    """Held, everyone attending; the invited leader's account linked by the office when
+    inviting them."""
+    return leader_activity(account=leader, held=True, minutes="与会人员讨论了住房保障")
 
 
 def _status(client, user, activity) -> int:

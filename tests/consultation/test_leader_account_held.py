@@ -4,14 +4,13 @@ unlinked, and a held activity's leaders would otherwise never read it again. Nam
 accounts are offered for the office to confirm, never linked by themselves; each link is
 audited."""
 
-import datetime as dt
 import re
 
 import pytest
 
 from tests.factories import user_with_role
 from xieshang.consultation import services
-from xieshang.consultation.models import ActivityForm, Participant
+from xieshang.consultation.models import Participant
 from xieshang.core.models import Event
 from xieshang.orgs.models import Role
 
@@ -20,34 +19,10 @@ A = Participant.Attendance
 
 
 @pytest.fixture
-def held(world):
+def held(leader_activity):
     """A held activity whose invited leader 李书记 was recorded by name only (as every leader
     row was before accounts could be linked) and excused."""
-    activity = services.activity_create(
-        organisation=world.district,
-        actor=world.office,
-        title="住房保障专题协商",
-        form=ActivityForm.SPECIAL,
-        date=dt.date(2026, 9, 28),
-        place="区政协三楼会议室",
-    )
-    services.activity_add_participants(
-        activity=activity,
-        actor=world.office,
-        members=world.members[:1],
-        leaders=[("李书记", "区委副书记")],
-    )
-    services.activity_hold(
-        activity=activity,
-        actor=world.office,
-        attendance={
-            p.pk: (A.EXCUSED if p.kind == Participant.Kind.LEADER else A.ATTENDED)
-            for p in activity.participants.all()
-        },
-    )
-    activity.refresh_from_db()
-    assert activity.status == "held"
-    return activity
+    return leader_activity(held=True, attendance={Participant.Kind.LEADER: A.EXCUSED})
 
 
 def _url(activity) -> str:
@@ -78,7 +53,7 @@ def test_the_office_links_a_held_activitys_leader_who_then_reads_it(client, worl
     row.refresh_from_db()
     # Bookkeeping only: the same row, its title and attendance untouched.
     assert (row.user, row.title, row.attendance) == (li, "区委副书记", A.EXCUSED)
-    assert held.participants.count() == 2
+    assert held.participants.count() == 3  # the member, the department head, the leader
 
     event = Event.objects.filter(verb="activity.leader_account").get()
     assert event.actor == world.office and event.object_id == str(held.pk)
