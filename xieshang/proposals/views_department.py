@@ -577,8 +577,15 @@ def extension(request, pk: int):
 
 
 def _returned_message(assignment: Assignment) -> str:
-    """A split part sent back while the other parts go on waits on the committee (改交 or
-    不再改交); a proposal nobody handles any more goes back to it to be assigned again."""
+    """A co-handler sending its part back ends only its own part (the lead department goes on
+    and answers without its view; the committee is told why); a split part sent back while
+    the other parts go on waits on the committee (改交 or 不再改交); a proposal nobody handles
+    any more goes back to it to be assigned again (`assignment_return`)."""
+    if assignment.role == Assignment.Role.CO:
+        return _(
+            "已申请退回本单位的协办事项，无需再提出协办意见；主办单位继续办理该提案，"
+            "退回理由已告知提案委员会。"
+        )
     # The proposal as the return left it (the assignment's copy predates the transition).
     proposal = Proposal.objects.get(pk=assignment.proposal_id)
     if services.reassign_refusal(assignment, proposal) is None:
