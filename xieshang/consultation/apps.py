@@ -57,6 +57,7 @@ class ConsultationConfig(AppConfig):
                 "activity.edit": _("修改协商活动"),
                 "activity.participants": _("调整参加人员"),
                 "activity.leader_account": _("关联受邀领导的平台账号"),
+                "activity.leader_unlink": _("解除受邀领导的平台账号关联"),
                 "activity.hold": _("登记出席情况"),
                 "outcome.create": _("起草协商成果"),
                 "outcome.update": _("修改协商成果"),

@@ -453,7 +453,7 @@ class ActivityCreateForm(StyledForm, forms.Form):
 class LeaderAccountForm(StyledForm, forms.Form):
     """One invited Party/government leader's platform account, chosen on the server-searched
     picker of the organisation's staff accounts; one form per leader row, so each has its
-    own ids."""
+    own ids. Posted with `unlink`, it unlinks the row's account instead (no account asked)."""
 
     participant = forms.ModelChoiceField(
         queryset=Participant.objects.none(),
@@ -473,6 +473,9 @@ class LeaderAccountForm(StyledForm, forms.Form):
         if participant is not None:
             kwargs.setdefault("initial", {"participant": participant.pk})
         super().__init__(*args, **kwargs)
+        self.unlink = bool(self.is_bound and self.data.get("unlink"))
+        if self.unlink:
+            self.fields["account"].required = False
         organisation = activity.organisation
         self.fields["participant"].queryset = activity.participants.filter(
             kind=Participant.Kind.LEADER

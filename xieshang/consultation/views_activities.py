@@ -223,23 +223,35 @@ def activity_participants(request, pk: int):
 @login_required
 @require_POST
 def activity_leader_account(request, pk: int):
-    """Link or change an invited leader's platform account, at any stage of the activity."""
+    """Link, change or (posted with `unlink`) unlink an invited leader's platform account,
+    at any stage of the activity."""
     activity = _get_activity(request, pk)
     _require_run(request, activity)
     form = LeaderAccountForm(request.POST, activity=activity)
     if form.is_valid():
         data = form.cleaned_data
         try:
-            row = services.participant_link_account(
-                activity=activity,
-                actor=request.user,
-                participant=data["participant"],
-                account=data["account"],
-            )
+            if form.unlink:
+                row = services.participant_unlink_account(
+                    activity=activity, actor=request.user, participant=data["participant"]
+                )
+            else:
+                row = services.participant_link_account(
+                    activity=activity,
+                    actor=request.user,
+                    participant=data["participant"],
+                    account=data["account"],
+                )
         except REFUSALS as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, _("已为%(name)s关联平台账号。") % {"name": row.name})
+            if form.unlink:
+                done = _(
+                    "已解除%(name)s的平台账号关联；重新关联账号前，该领导不能在平台上查看本活动。"
+                )
+            else:
+                done = _("已为%(name)s关联平台账号。")
+            messages.success(request, done % {"name": row.name})
             return redirect(
                 reverse("consultation:activity", args=[activity.pk]) + "#leader-accounts"
             )

@@ -20,6 +20,7 @@ from .activities import (
     attachment_add,
     members_for,
     participant_link_account,
+    participant_unlink_account,
     speech_add,
 )
 from .common import PS, RateLimited, cppcc_of, focus_areas_ensure, focus_areas_ensure_all
@@ -102,6 +103,7 @@ __all__ = [
     "activity_edit",
     "members_for",
     "participant_link_account",
+    "participant_unlink_account",
     "activity_add_participants",
     "activity_hold",
     "speech_add",

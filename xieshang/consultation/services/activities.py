@@ -196,6 +196,34 @@ def participant_link_account(*, activity, actor, participant, account) -> Partic
     the account, whatever the activity's stage: it records who the invited leader is on the
     platform (so they read the activity and their attendance), not who was invited or came,
     so a held activity's rows are linked too. Audited with the row and both accounts."""
+    activity, row = _lock_leader_row(activity, actor, participant)
+    allowed = selectors.leader_accounts(activity.organisation).filter(pk=account.pk).first()
+    if allowed is None:
+        raise ValidationError(_("只能关联本组织及下级组织工作人员的账号。"))
+    if row.user_id == account.pk:
+        return row
+    other = activity.participants.filter(user_id=account.pk).exclude(pk=row.pk).first()
+    if other is not None:
+        raise ValidationError(_("该账号已关联本活动的参加人员“%(name)s”。") % {"name": other.name})
+    _set_leader_account(activity, actor, row, allowed, verb="activity.leader_account")
+    return row
+
+
+@transaction.atomic
+def participant_unlink_account(*, activity, actor, participant) -> Participant:
+    """Unlink an invited Party/government leader's row from its platform account (a wrong
+    account, a leader who left office), whatever the activity's stage: the row, its title
+    and attendance stay; the leader reads nothing of the activity through the platform
+    (`policies.can_view_activity` matches them by the link alone) until an account is
+    linked again. Audited as the link is; a row without an account is left as it is."""
+    activity, row = _lock_leader_row(activity, actor, participant)
+    if row.user_id is None:
+        return row
+    _set_leader_account(activity, actor, row, None, verb="activity.leader_unlink")
+    return row
+
+
+def _lock_leader_row(activity, actor, participant) -> tuple[Activity, Participant]:
     activity = lock(Activity, activity.pk)
     _require_activities(actor, activity.organisation)
     row = (
@@ -206,36 +234,32 @@ def participant_link_account(*, activity, actor, participant, account) -> Partic
     )
     if row is None:
         raise ValidationError(_("只能为本活动的受邀党政领导关联平台账号。"))
-    allowed = selectors.leader_accounts(activity.organisation).filter(pk=account.pk).first()
-    if allowed is None:
-        raise ValidationError(_("只能关联本组织及下级组织工作人员的账号。"))
-    if row.user_id == account.pk:
-        return row
-    other = activity.participants.filter(user_id=account.pk).exclude(pk=row.pk).first()
-    if other is not None:
-        raise ValidationError(_("该账号已关联本活动的参加人员“%(name)s”。") % {"name": other.name})
+    return activity, row
+
+
+def _set_leader_account(activity, actor, row, account, *, verb) -> None:
+    """Set (or clear) `row`'s account and audit it: the row, the accounts before and after."""
     before = row.user
     row.user = account
     row.save(update_fields=["user"])
     none = _("未关联")
     record_event(
         actor=actor,
-        verb="activity.leader_account",
+        verb=verb,
         subject=activity,
         note=_("%(name)s（参加人员%(id)s）的平台账号：%(before)s → %(after)s")
         % {
             "name": row.name,
             "id": row.pk,
             "before": selectors.leader_account_label(before) if before else none,
-            "after": selectors.leader_account_label(allowed),
+            "after": selectors.leader_account_label(account) if account else none,
         },
         data={
             "participant": row.pk,
             "from_user": before.pk if before else None,
-            "to_user": account.pk,
+            "to_user": account.pk if account else None,
         },
     )
-    return row
 
 
 def _link_leader_accounts(activity, leader_rows, accounts) -> list[Participant]:
