@@ -11,7 +11,7 @@ from tests.factories import user_with_role
 from xieshang.consultation import services
 from xieshang.consultation.models import ActivityForm, Participant
 from xieshang.core.models import Event
-from xieshang.orgs.models import Role
+from xieshang.orgs.models import Role, RoleAssignment
 
 pytestmark = pytest.mark.django_db
 
@@ -107,3 +107,32 @@ def test_only_those_who_run_the_activities_search_the_accounts(client, world):
     client.force_login(world.other_office)
     ask(client, status=403, organisation=world.district.pk)
     ask(client, status=404, organisation=0)
+
+
+@pytest.mark.clause("C2.5")
+def test_a_leader_who_is_also_a_member_is_offered_by_the_staff_role(client, world, activity):
+    """A staff account that also holds a 政协委员 role (a 副县长 seated by sector) is offered
+    and linked by its leader role: the link lets it read this activity as the invited leader,
+    as it would a staff-only account. A member's account, or a member here with a staff role
+    only in another district, is not."""
+    deputy = user_with_role(
+        Role.GOVERNMENT_OFFICE, world.district, full_name="钱副区长", username="qianfu"
+    )
+    RoleAssignment.objects.create(user=deputy, organisation=world.district, role=Role.MEMBER)
+    elsewhere = user_with_role(Role.MEMBER, world.district, full_name="钱副区长", username="qian2")
+    RoleAssignment.objects.create(
+        user=elsewhere, organisation=world.other, role=Role.ORGANISATION_DEPT
+    )
+    client.force_login(world.office)
+    # Labelled by the staff role's unit, not the member role's.
+    assert ask(client, organisation=world.district.pk, q="钱") == [
+        f"钱副区长（qianfu，{world.district.name}）"
+    ]
+    url = f"/consultation/activities/{activity.pk}/"
+    response = client.post(
+        f"{url}participants/", {"leaders": "钱副区长，副区长", "leader_accounts": [deputy.pk]}
+    )
+    assert response.status_code == 302
+    assert activity.participants.get().user == deputy
+    client.force_login(deputy)
+    assert client.get(url).status_code == 200

@@ -10,10 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xieshang.core import access
+from xieshang.core.models import User
 from xieshang.followups.models import Task
-from xieshang.members.forms_people import staff_users
 from xieshang.orgs import config
-from xieshang.orgs.models import Organisation, Role, RoleAssignment
+from xieshang.orgs.models import Role, RoleAssignment
 
 from . import rules
 from .models import (
@@ -200,11 +200,21 @@ def plan_list(user) -> QuerySet:
 
 def leader_accounts(organisation) -> QuerySet:
     """The accounts an invited Party/government leader of an activity of `organisation` may
-    be linked to: active staff accounts (a role other than 政协委员) in it or below it, with
-    their staff roles fetched for the label's unit."""
-    return staff_users(
-        Organisation.objects.filter(path__startswith=organisation.path)
-    ).prefetch_related(staff_roles())
+    be linked to: active accounts with a staff role (a role other than 政协委员) in it or
+    below it, with their staff roles fetched for the label's unit.
+
+    An account that is also a 政协委员 somewhere is offered all the same: the link lets it
+    read this activity and its own row (`policies.can_view_activity` matches the linked
+    account whatever its roles), which its member role neither widens nor narrows. An
+    account with only the 政协委员 role is not: a member is invited as a member."""
+    staff = RoleAssignment.objects.filter(organisation__path__startswith=organisation.path).exclude(
+        role=Role.MEMBER
+    )
+    return (
+        User.objects.filter(is_active=True, pk__in=staff.values("user_id"))
+        .order_by("full_name", "id")
+        .prefetch_related(staff_roles())
+    )
 
 
 def staff_roles(lookup: str = "role_assignments") -> Prefetch:
