@@ -5,6 +5,7 @@ carried out by the units of the level whose leader gave it."""
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.factories import DepartmentFactory, user_with_role
 from tests.opinions.factories import make_opinion
@@ -146,3 +147,32 @@ def test_an_office_asked_to_act_on_an_instruction_reads_the_item_from_its_task(w
     task_page = client.get(reverse("followups:detail", args=[task.pk])).content.decode()
     assert f'href="{detail}"' not in task_page
     assert client.get(detail).status_code == 404
+
+
+@pytest.mark.clause("C3.2")
+def test_the_offices_and_units_it_was_sent_to_do_not_read_the_review_note(world, client):
+    office = world["office"]
+    opinion = make_opinion(world["member"], office=office, state=S.SUBMITTED)
+    services.opinion_accept(opinion=opinion, actor=office, note="文字较粗糙，已由办公室改写")
+    services.issue_publish(organisation=opinion.organisation, opinions=[opinion], actor=office)
+    services.opinion_report(opinion=opinion, actor=office, upward=False, party=True)
+    followups.instruction_record(
+        item=opinion,
+        actor=office,
+        leader="王书记",
+        level=AdoptionLevel.DISTRICT,
+        instructed_on=timezone.localdate(),
+        text="请住建局研究落实。",
+        departments=[world["dept"]],
+        working_days=10,
+    )
+    url = reverse("opinions:detail", args=[opinion.pk])
+    for reader in (world["party_office"], world["clerk"], world["supervisor"]):
+        client.force_login(reader)
+        page = client.get(url).content.decode()
+        assert opinion.title in page
+        assert "文字较粗糙" not in page and "审核意见" not in page
+    # The author and the office still read it.
+    for reader in (world["member"].user, office):
+        client.force_login(reader)
+        assert "文字较粗糙" in client.get(url).content.decode()
