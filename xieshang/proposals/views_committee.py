@@ -272,19 +272,24 @@ def _returned_part(request, pk: int, assignment_pk: int) -> Assignment:
 def _part_decision(proposal: Proposal, assignment: Assignment):
     """The history line of the committee's decision on a split part sent back (改交 to whom,
     or 不再改交 and why), once decided: a page opened before shows it instead of forms that
-    can no longer work."""
+    can no longer work. Its `shown` is what the page says of it: for 不再改交 the reason as
+    the event's data keeps it (the note, for an event recorded before the data kept it), for
+    改交 the note (from which department to which, and why)."""
     verb = {
         Assignment.Status.WITHDRAWN: "proposal.reassign",
         Assignment.Status.CLOSED: "proposal.reassign_close",
     }.get(assignment.status)
     if verb is None or assignment.role != Assignment.Role.SPLIT:
         return None
-    return (
+    event = (
         history(proposal)
         .filter(verb=verb, data__returned=assignment.pk)
         .order_by("-created_at", "-id")
         .first()
     )
+    if event is not None:
+        event.shown = (event.data or {}).get("reason") or event.note
+    return event
 
 
 @login_required

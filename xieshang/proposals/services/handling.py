@@ -978,7 +978,9 @@ def returned_part_close(*, assignment: Assignment, actor, reason: str) -> Assign
         raise ValidationError({"reason": _("请说明不再改交的理由。")})
     assignment.status = Assignment.Status.CLOSED
     assignment.save(update_fields=["status"])
-    data = {"department": assignment.department.name, "returned": assignment.pk}
+    # The reason in the event's data too, so it reads on its own (the 改交 page opened
+    # before the decision, `views_committee._part_decision`), not cut out of the note.
+    data = {"department": assignment.department.name, "returned": assignment.pk, "reason": reason}
     note = _("不再改交：%(dept)s退回的部分；%(reason)s") % {
         "dept": assignment.department.name,
         "reason": reason,
