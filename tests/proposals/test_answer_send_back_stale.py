@@ -22,9 +22,10 @@ __all__ = ["leader", "waiting"]  # fixtures, shared with test_answer_conflicts
 
 NOTE = "请补充资金来源和实施时间表。"
 # The product's one wording for a stale save (core.audit.StaleEdit) and, the form now
-# carrying the current version, the shared way on (core.forms.SAVE_AGAIN).
+# carrying the current version, the way on for remarks that replace nothing (not the
+# shared core.forms.SAVE_AGAIN: test_late_stale_answer_wording).
 STALE = "该记录在您打开此页后已在其他窗口或由他人修改并保存。"
-SAVE_AGAIN = "以本页内容为准的，请再次保存"
+SAVE_AGAIN = "阅读后仍要退回修改的，请再次提交修改意见"
 
 
 def send_back_version(page: str, answer) -> str:

@@ -83,13 +83,13 @@ class StyledForm:
         style_widgets(self)
 
 
-def add_service_errors(form: forms.BaseForm, exc: Exception) -> None:
+def add_service_errors(form: forms.BaseForm, exc: Exception, *, again: str | None = None) -> None:
     """Put a service's refusal onto the form the user submitted: a ValidationError with a
-    field dict lands on those fields, a stale save as `refuse_stale` says, anything else
-    (TransitionError, a plain ValidationError) on top of the form. The form keeps the
-    user's input."""
+    field dict lands on those fields, a stale save as `refuse_stale` says (`again` as
+    there), anything else (TransitionError, a plain ValidationError) on top of the form.
+    The form keeps the user's input."""
     if isinstance(exc, StaleEdit):
-        refuse_stale(form, exc)
+        refuse_stale(form, exc, again=again)
     elif isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
         for field, errors in exc.message_dict.items():
             form.add_error(field if field in form.fields else None, errors)
@@ -101,25 +101,31 @@ def add_service_errors(form: forms.BaseForm, exc: Exception) -> None:
 
 # Said under a stale save's refusal when the form now carries the current version. The
 # other save may be the user's own, in another tab: "the other version", never "theirs".
+# For a save of the record itself; an action on a record it does not overwrite (a leader's
+# remarks on, or sign-off of, an answer revised meanwhile) says its own way on (`again`).
 SAVE_AGAIN = _(
     "以本页内容为准的，请再次保存（将替换另一处保存的内容）；"
     "要先看另一处保存的内容的，请在新窗口打开本记录（本页的填写仍保留）。"
 )
 
 
-def refuse_stale(form: forms.BaseForm, exc: Exception) -> None:
+def refuse_stale(form: forms.BaseForm, exc: Exception, *, again: str | None = None) -> None:
     """A save refused because the record was saved after this user opened it, in another
     tab or by someone else (`StaleEdit`): the reason on top of the form, what was typed
     kept, and the form now carrying the record's current version
     (`StaleEdit.current_version`). Having looked, the user saves over the other change on
     purpose by submitting again; without it every later submit would be refused the same
-    way, and the only way out would be a reload that throws the typing away."""
+    way, and the only way out would be a reload that throws the typing away.
+
+    `again` is what the user does next, said under the reason where the action does not
+    overwrite the record (SAVE_AGAIN otherwise, and nothing when no version is carried)."""
     current = getattr(exc, "current_version", None)
     if current is None or not form.is_bound or "version" not in form.fields:
-        # Nothing to carry: the user reloads to see the other change.
-        form.add_error(None, str(exc))
+        # Nothing to carry: the user reloads to see the other change (or, with `again`,
+        # the page shown again already shows it).
+        form.add_error(None, [str(exc), again] if again else str(exc))
         return
-    form.add_error(None, [str(exc), SAVE_AGAIN])
+    form.add_error(None, [str(exc), again or SAVE_AGAIN])
     data = form.data.copy()
     data[form.add_prefix("version")] = current
     form.data = data

@@ -440,14 +440,15 @@ def handle(request, pk: int):
     return _render_handle(request, _get_assignment(request, pk))
 
 
-def _act(request, assignment, form, form_name, action, *, success, to_queue=False):
+def _act(request, assignment, form, form_name, action, *, success, to_queue=False, again=None):
     """Run a service; on refusal re-render the page (400) with the user's input and the
-    service's message on the form. A callable `success` is given the service's result and
+    service's message on the form (`again`: what to do next after a stale refusal, as
+    `core.forms.refuse_stale` says). A callable `success` is given the service's result and
     says what happened."""
     try:
         result = action()
     except (ValidationError, TransitionError, StaleEdit) as exc:
-        add_service_errors(form, exc)
+        add_service_errors(form, exc, again=again)
     except PermissionDenied:
         raise Http404 from None
     else:
@@ -644,6 +645,8 @@ def sign_off(request, answer_pk: int):
         success=_("答复函已签发并送达提案人。请上传盖章签字后的扫描件作为正式答复函。")
         if waiting
         else _("答复函已签发，请上传盖章签字后的扫描件作为正式答复函。"),
+        # The sign-off replaces nothing: the page shown again has the revised text to read.
+        again=_("本页已显示修改后的答复，请阅读后再签发。"),
     )
 
 
@@ -671,6 +674,11 @@ def send_back(request, answer_pk: int):
             expected_version=form.cleaned_data.get("version") or 0,
         ),
         success=_("已退回经办人修改。"),
+        # The remarks replace nothing (not core.forms.SAVE_AGAIN): the page shown again has
+        # the revised text, and the form the remarks typed and the current version.
+        again=_(
+            "本页已显示修改后的答复。阅读后仍要退回修改的，请再次提交修改意见（本页填写的意见仍保留）。"
+        ),
     )
 
 
