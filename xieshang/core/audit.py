@@ -78,10 +78,19 @@ def record_event(
     organisation=None,
     from_state: str = "",
     to_state: str = "",
-    note: str = "",
+    note="",
     data: dict[str, Any] | None = None,
 ) -> Event:
-    """Append one audit row. Call inside the transaction of the change it describes."""
+    """Append one audit row. Call inside the transaction of the change it describes.
+
+    A generated `note` may be a `core.phrases.Phrase`: the row keeps its text in the site's
+    language (the trail as written) and the phrase in `data["note_phrase"]`, from which
+    history lists show it in the reader's language (`Event.shown_note`)."""
+    from .phrases import store
+
+    note, note_phrase = store(note)
+    if note_phrase is not None:
+        data = {**(data or {}), "note_phrase": note_phrase}
     if organisation is None and subject is not None:
         organisation = getattr(subject, "organisation", None)
     return Event.objects.create(
@@ -157,7 +166,7 @@ def transition(
     allowed_from: Iterable[str],
     actor,
     verb: str,
-    note: str = "",
+    note="",
     field: str = "status",
     extra_fields: Iterable[str] = (),
     data: dict[str, Any] | None = None,

@@ -212,6 +212,14 @@ class Event(models.Model):
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("audit events are append-only")
 
+    @property
+    def shown_note(self) -> str:
+        """The note in the reader's language when it was written as a phrase (a generated
+        note such as 改交：A → B); a note a user typed is shown as typed."""
+        from .phrases import shown
+
+        return shown((self.data or {}).get("note_phrase"), self.note)
+
 
 class HolidayNotice(models.Model):
     """The State Council's notice of one year's public holidays and make-up working days
@@ -284,6 +292,10 @@ class Notification(models.Model):
     dedupe_key = models.CharField(max_length=200, blank=True)
     channels = models.JSONField(default=list, blank=True)
     delivered = models.JSONField(default=dict, blank=True)
+    # The title and body as phrases (`core.phrases`), shown in the reader's language; empty
+    # for a notice written as plain text, which is shown as stored.
+    title_phrase = models.JSONField(null=True, blank=True, editable=False)
+    body_phrase = models.JSONField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("通知")
@@ -300,6 +312,18 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def shown_title(self) -> str:
+        from .phrases import shown
+
+        return shown(self.title_phrase, self.title)
+
+    @property
+    def shown_body(self) -> str:
+        from .phrases import shown
+
+        return shown(self.body_phrase, self.body)
 
 
 class ApiToken(models.Model):

@@ -42,14 +42,21 @@ STALLED_AFTER = dt.timedelta(minutes=10)
 def notify(
     recipients: Iterable,
     *,
-    title: str,
-    body: str = "",
+    title,
+    body="",
     url: str = "",
     dedupe_key: str = "",
     channels: Iterable[str] = ("inbox",),
 ) -> list[Notification]:
     """Create one inbox item per recipient (users; `None` is ignored) and queue email/SMS
-    delivery after the surrounding transaction commits. Returns the rows created."""
+    delivery after the surrounding transaction commits. Returns the rows created.
+
+    `title` and `body` are plain texts or `core.phrases.Phrase`s (a body also a list of
+    lines): a phrase is shown in each reader's language, whoever sent it in which."""
+    from .phrases import store
+
+    title, title_phrase = store(title)
+    body, body_phrase = store(body)
     channels = [c for c in CHANNELS if c in set(channels)]
     if not channels:
         raise ValueError(f"no known channel in {channels!r}; choose from {CHANNELS}")
@@ -66,6 +73,8 @@ def notify(
                     recipient=user,
                     title=title[:200],
                     body=body,
+                    title_phrase=title_phrase,
+                    body_phrase=body_phrase,
                     url=url[:500],
                     dedupe_key=dedupe_key[:200],
                     channels=channels,

@@ -1,0 +1,139 @@
+"""Texts written now and read later, in the reader's language.
+
+A notice or a history note is written while one user's request runs, in that user's language,
+and read later by others, in theirs: an office clerk working in English must not leave English
+notices in a Chinese member's inbox, nor a Chinese one in an English reader's. Such a text is
+built as a `Phrase` (a message id of the catalogue and its parameters) instead of a translated
+string:
+
+    notify(users, title=Phrase(N_("提案已交办：%(title)s"), title=proposal.title), ...)
+    record_event(..., note=Phrase(N_("改交：%(from)s → %(to)s"), **{"from": a, "to": b}))
+
+The row keeps the text in the site's language (`settings.LANGUAGE_CODE`) for e-mail, SMS,
+search and the audit trail as written, and the phrase itself as JSON, from which the page
+renders it in the reader's language (`shown`). Parameters are data (names, titles, numbers,
+kept as they are), dates (shown in the reader's convention) or other phrases (labels). A
+plain string still works everywhere: it is shown as stored.
+"""
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.utils import translation
+from django.utils.functional import Promise
+from django.utils.translation import gettext
+
+from .text import reader_date
+
+# A body may be several lines, each a phrase or a plain text.
+Stored = dict[str, Any] | list
+
+
+class Phrase:
+    __slots__ = ("msgid", "params")
+
+    def __init__(self, msgid: str, /, **params: Any) -> None:
+        self.msgid = str(msgid)
+        self.params = params
+
+    def render(self) -> str:
+        """The text in the active language."""
+        text = gettext(self.msgid)
+        if not self.params and "%(" not in text:
+            return text  # a message without parameters may hold a bare "%"
+        return text % {name: _shown(value) for name, value in self.params.items()}
+
+    __str__ = render
+
+    def __repr__(self) -> str:
+        return f"Phrase({self.msgid!r}, **{self.params!r})"
+
+    def stored(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"m": self.msgid}
+        if self.params:
+            out["p"] = {name: _dump(value) for name, value in self.params.items()}
+        return out
+
+    @classmethod
+    def load(cls, data: dict[str, Any]) -> "Phrase":
+        return cls(data["m"], **{k: _load(v) for k, v in (data.get("p") or {}).items()})
+
+
+def _lazy_msgid(value: Promise) -> str | None:
+    """The message id of a `gettext_lazy` label (choices' labels are), so a label passed as a
+    parameter is translated when read, not when written."""
+    args = getattr(value, "_args", None)
+    if args and len(args) == 1 and isinstance(args[0], str) and not getattr(value, "_kw", None):
+        return args[0]
+    return None
+
+
+def _dump(value: Any) -> Any:
+    if isinstance(value, Phrase):
+        return value.stored()
+    if isinstance(value, Promise):
+        msgid = _lazy_msgid(value)
+        return {"m": msgid} if msgid is not None else str(value)
+    if isinstance(value, dt.datetime):
+        return {"dt": value.isoformat()}
+    if isinstance(value, dt.date):
+        return {"d": value.isoformat()}
+    if isinstance(value, int | float | str) or value is None:
+        return value
+    return str(value)
+
+
+def _load(value: Any) -> Any:
+    if isinstance(value, dict):
+        if "m" in value:
+            return Phrase.load(value)
+        if "d" in value:
+            return dt.date.fromisoformat(value["d"])
+        if "dt" in value:
+            return dt.datetime.fromisoformat(value["dt"])
+    return value
+
+
+def _shown(value: Any) -> Any:
+    if isinstance(value, Phrase | Promise):
+        return str(value)
+    if isinstance(value, dt.date):
+        return reader_date(value)
+    return "" if value is None else value
+
+
+def _render(value: Any) -> str:
+    if isinstance(value, list | tuple):
+        return "\n".join(_render(part) for part in value if part not in ("", None))
+    return str(value or "")
+
+
+def is_phrase(value: Any) -> bool:
+    return isinstance(value, Phrase) or (
+        isinstance(value, list | tuple) and any(isinstance(part, Phrase) for part in value)
+    )
+
+
+def store(value: Any) -> tuple[str, Stored | None]:
+    """(the text in the site's language, the phrase as JSON or None for a plain text)."""
+    if not is_phrase(value):
+        return _render(value), None
+    with translation.override(settings.LANGUAGE_CODE):
+        text = _render(value)
+    if isinstance(value, Phrase):
+        return text, value.stored()
+    return text, [part.stored() if isinstance(part, Phrase) else str(part) for part in value]
+
+
+def shown(data: Stored | None, text: str) -> str:
+    """What the reader reads: the stored phrase in the active language, else the text as
+    stored. A phrase whose message id left the catalogue still renders (in Chinese)."""
+    if not data:
+        return text
+    try:
+        if isinstance(data, list):
+            return _render([Phrase.load(p) if isinstance(p, dict) else p for p in data])
+        return Phrase.load(data).render()
+    except (KeyError, TypeError, ValueError):
+        return text
