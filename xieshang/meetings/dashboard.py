@@ -6,15 +6,12 @@ from django.utils.translation import gettext as _
 from xieshang.core.dashboard import Card, counts
 
 from . import policies, selectors
-from .models import LeaveRequest
 
 
 def meeting_cards(user) -> list[Card]:
     cards: list[Card] = []
     member = policies.member_of(user)
-    pending = LeaveRequest.objects.filter(
-        policies.leave_queue_filter(user), status=LeaveRequest.Status.PENDING
-    )
+    pending = selectors.pending_leave(user)
     # The member's upcoming meetings and the leave waiting for this user: one round trip.
     if member is not None:
         upcoming, waiting = counts(selectors.upcoming_for_member(member), pending)

@@ -333,12 +333,21 @@ def board_rows(sitting: Sitting) -> tuple[list[dict], dict[str, int]]:
     return rows, counts
 
 
+def pending_leave(user) -> QuerySet:
+    """The leave requests waiting for `user`'s decision. A cancelled meeting's requests wait
+    for nobody: there is nothing left to be excused from (leave_decide refuses them)."""
+    return LeaveRequest.objects.filter(
+        policies.leave_queue_filter(user), status=LeaveRequest.Status.PENDING
+    ).exclude(meeting__status=Meeting.Status.CANCELLED)
+
+
 def leave_queue(user, *, state: str = "pending") -> QuerySet:
-    qs = LeaveRequest.objects.filter(policies.leave_queue_filter(user))
     if state == "pending":
-        qs = qs.filter(status=LeaveRequest.Status.PENDING)
+        qs = pending_leave(user)
     else:
-        qs = qs.exclude(status=LeaveRequest.Status.PENDING)
+        qs = LeaveRequest.objects.filter(policies.leave_queue_filter(user)).exclude(
+            status=LeaveRequest.Status.PENDING
+        )
     return (
         qs.select_related("meeting", "invitation", "invitation__sector", "decided_by")
         .prefetch_related("sittings")

@@ -148,6 +148,8 @@ def leave_decide(*, leave: LeaveRequest, approve: bool, actor, note: str = "") -
     leave = lock(LeaveRequest, leave.pk)
     if leave.meeting.status == Meeting.Status.CLOSED:
         raise TransitionError(_("考勤已结束，不能再审批请假。"))
+    if leave.meeting.status == Meeting.Status.CANCELLED:
+        raise TransitionError(_("会议已取消，无需再审批请假。"))
     if not approve and not note.strip():
         raise ValidationError(_("不批准请假时请填写理由。"))
     leave.decided_by, leave.decided_at, leave.decision_note = actor, timezone.now(), note[:200]

@@ -92,12 +92,22 @@ def meeting_update(*, meeting: Meeting, actor, expected_version: int, data: dict
         meeting.sittings.filter(kind=Sitting.Kind.MAIN).update(
             start=meeting.start, end=meeting.end, location=meeting.location
         )
-    record_event(
-        actor=actor,
-        verb="meeting.edit",
-        subject=meeting,
-        data={"changed": changed_fields(before, {k: getattr(meeting, k) for k in EDITABLE})},
-    )
+    changed = changed_fields(before, {k: getattr(meeting, k) for k in EDITABLE})
+    record_event(actor=actor, verb="meeting.edit", subject=meeting, data={"changed": changed})
+    if meeting.status == Meeting.Status.PUBLISHED and {"start", "end", "location"} & set(changed):
+        # Moved or relocated after the notice went out: everyone already told is told again,
+        # those who asked leave included (their request stands; they may withdraw it).
+        told = meeting.invitations.filter(notified_at__isnull=False).select_related(
+            "member__user", "user"
+        )
+        notify(
+            [inv.account for inv in told],
+            title=_("会议变更：%(t)s") % {"t": meeting.title},
+            body=_("会议时间或地点已变更。") + _notice_body(meeting),
+            url=meeting.get_absolute_url(),
+            dedupe_key=f"meeting:{meeting.pk}:change:{meeting.version}",
+            channels=("inbox", "email", "sms"),
+        )
     return meeting
 
 
@@ -178,6 +188,20 @@ def meeting_cancel(*, meeting: Meeting, actor, note: str) -> Meeting:
 def _notify_invitees(meeting: Meeting, invitations) -> None:
     invitations = list(invitations.select_related("member__user", "user"))
     users = [inv.account for inv in invitations if inv.account is not None]
+    notify(
+        users,
+        title=_("会议通知：%(t)s") % {"t": meeting.title},
+        body=_notice_body(meeting),
+        url=meeting.get_absolute_url(),
+        dedupe_key=f"meeting:{meeting.pk}:invite",
+        channels=("inbox", "email", "sms"),
+    )
+    Invitation.objects.filter(pk__in=[i.pk for i in invitations]).update(notified_at=timezone.now())
+
+
+def _notice_body(meeting: Meeting) -> str:
+    """When and where, as the notice says it: the first sitting's time and each sitting's
+    place when they differ."""
     sittings = list(meeting.sittings.order_by("start", "id"))
     first = sittings[0] if sittings else None
     when = timezone.localtime(first.start if first else meeting.start)
@@ -201,15 +225,7 @@ def _notify_invitees(meeting: Meeting, invitations) -> None:
             for s in sittings
         )
         body += _("各会次地点：%(places)s。") % {"places": places}
-    notify(
-        users,
-        title=_("会议通知：%(t)s") % {"t": meeting.title},
-        body=body,
-        url=meeting.get_absolute_url(),
-        dedupe_key=f"meeting:{meeting.pk}:invite",
-        channels=("inbox", "email", "sms"),
-    )
-    Invitation.objects.filter(pk__in=[i.pk for i in invitations]).update(notified_at=timezone.now())
+    return body
 
 
 # --- Invitations ------------------------------------------------------------------------
