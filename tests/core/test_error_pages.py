@@ -38,7 +38,7 @@ def test_a_page_the_role_does_not_open_says_why_in_chinese(client, member):
     response = client.get("/proposals/review/")
     assert response.status_code == 403
     body = response.content.decode()
-    assert "没有权限" in body and "系统管理员" in body and "Forbidden" not in body
+    assert "没有权限" in body and "安全管理员" in body and "Forbidden" not in body
 
 
 def test_a_form_posted_from_an_expired_page_says_what_to_do(member):

@@ -39,6 +39,22 @@ def events(user, query: QueryDict):
 ROLE_VERBS = frozenset({"user.create", "user.role_assign", "user.role_remove"})
 
 
+# States that no choice field of the subject's model names: an account's (User has no
+# status field) and an API token's (a property): 启用→已停用, not "active→inactive".
+_ACCOUNT_STATES = {"active": gettext_lazy("启用"), "inactive": gettext_lazy("已停用")}
+_TOKEN_STATES = {
+    "active": gettext_lazy("有效"),
+    "expired": gettext_lazy("已过期"),
+    "revoked": gettext_lazy("已撤销"),
+}
+STATE_VERBS = {
+    "user.activate": _ACCOUNT_STATES,
+    "user.deactivate": _ACCOUNT_STATES,
+    "api_token.issue": _TOKEN_STATES,
+    "api_token.revoke": _TOKEN_STATES,
+}
+
+
 def _role_label(code: str) -> str:
     return str(Role(code).label) if code in Role.values else code
 
@@ -51,6 +67,9 @@ def states(event) -> tuple[str, str]:
         if event.verb == "user.create" and not to_state:
             to_state = (event.data or {}).get("role") or ""  # written before it had one
         return _role_label(event.from_state), _role_label(to_state)
+    labels = STATE_VERBS.get(event.verb)
+    if labels is not None:
+        return tuple(str(labels.get(v, v)) for v in (event.from_state, event.to_state))
     return state_label(event, "from"), state_label(event, "to")
 
 

@@ -32,6 +32,8 @@ register_verbs(
         "user.activate": _("启用账号"),
         "user.unlock": _("解除锁定"),
         "user.otp_reset": _("重置动态口令"),
+        "api_token.issue": _("申请接口令牌"),
+        "api_token.revoke": _("撤销接口令牌"),
         "calendar.set": _("设置工作日调整"),
         "calendar.remove": _("删除工作日调整"),
         "calendar.notice": _("录入节假日安排通知"),
