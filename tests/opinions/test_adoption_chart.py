@@ -83,3 +83,40 @@ def test_the_excel_export_has_the_years_totals_the_page_charts(client, world):
     assert rows[0] == ("项目", "篇数")
     assert dict(rows[1:]) == {**charted, "获领导批示": 1}
     assert charted["报送"] == 2 and charted["市级采用"] == 1
+
+
+@pytest.mark.clause("C3.2")
+def test_a_members_row_counts_items_like_the_years_totals(client, world):
+    """One item instructed by two leaders and adopted at the district both on its own and
+    forwarded is one instructed item and one district adoption on the member's row, as in the
+    year's totals (年度合计), not two."""
+    from tests.xlsx import workbook
+
+    office = world["office"]
+    opinion = make_opinion(world["member"], office=office, state=S.PUBLISHED)
+    for mode in (Adoption.Mode.STANDALONE, Adoption.Mode.FORWARDED):
+        services.adoption_record(
+            opinion=opinion,
+            actor=office,
+            level=AdoptionLevel.DISTRICT,
+            mode=mode,
+            adopted_on=timezone.localdate(),
+        )
+    for leader in ("王书记", "李区长"):
+        services.instruction_record(
+            opinion=opinion,
+            actor=office,
+            leader=leader,
+            level="district",
+            instructed_on=timezone.localdate(),
+            text="请研究落实。",
+            departments=[world["dept"]],
+        )
+    client.force_login(office)
+    year = timezone.localdate().year
+    wb = workbook(client.get(f"/opinions/stats/?year={year}&format=xlsx"))
+    header, row = list(wb["委员"].iter_rows(values_only=True))
+    member = dict(zip(header, row, strict=True))
+    assert (member["区级采用"], member["获批示"]) == (1, 1)
+    totals = dict(list(wb["年度合计"].iter_rows(values_only=True))[1:])
+    assert (totals["区级采用"], totals["获领导批示"]) == (1, 1)

@@ -88,7 +88,11 @@ def statistics(user, *, year: int) -> list[dict]:
         "accepted": Count(
             "opinions", filter=base & Q(opinions__status__in=accepted_states), distinct=True
         ),
-        "instructed": Count("opinions__instructions", filter=base, distinct=True),
+        # Items, as every other column and the year's totals (summary): an item instructed
+        # by two leaders, or adopted at a level both on its own and forwarded, counts once.
+        "instructed": Count(
+            "opinions", filter=base & Q(opinions__instructions__isnull=False), distinct=True
+        ),
         "sector": Subquery(
             Membership.objects.filter(member=OuterRef("pk"))
             .order_by("-term__number")
@@ -97,7 +101,7 @@ def statistics(user, *, year: int) -> list[dict]:
     }
     for level in AdoptionLevel.values:
         annotations[f"adopted_{level}"] = Count(
-            "opinions__adoptions", filter=base & Q(opinions__adoptions__level=level), distinct=True
+            "opinions", filter=base & Q(opinions__adoptions__level=level), distinct=True
         )
     fields = ["pk", "name", "sector", "submitted", "accepted", "instructed"]
     fields += [f"adopted_{level}" for level in AdoptionLevel.values]
