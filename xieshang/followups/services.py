@@ -12,10 +12,12 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 
 from xieshang.core import calendar
 from xieshang.core.audit import lock, record_event, transition
 from xieshang.core.notifications import notify
+from xieshang.core.phrases import Phrase
 from xieshang.orgs.models import Role
 
 from . import policies, signals
@@ -122,8 +124,8 @@ def task_open(
     # Inbox rows are written in this transaction; email and SMS go out after commit.
     notify(
         assignees(task),
-        title=_("新的督办事项：%(title)s") % {"title": task.title},
-        body=_("请于%(due)s前书面反馈。") % {"due": _fmt(task.due_date)},
+        title=Phrase(N_("新的督办事项：%(title)s"), title=task.title),
+        body=Phrase(N_("请于%(due)s前书面反馈。"), due=task.due_date),
         url=_task_url(task),
         dedupe_key=f"followup:{task.pk}:open",
         channels=("inbox", "email", "sms"),
@@ -216,14 +218,17 @@ def task_urge(*, task: Task, actor, note: str = "") -> Task:
     today = timezone.localdate()
     if task.due_date < today:
         days = calendar.working_days_between(task.due_date, today)
-        body = _("办理期限为%(due)s，已逾期%(days)s个工作日，请抓紧办理并书面反馈。") % {
-            "due": _fmt(task.due_date),
-            "days": days,
-        }
+        body = [
+            Phrase(
+                N_("办理期限为%(due)s，已逾期%(days)s个工作日，请抓紧办理并书面反馈。"),
+                due=task.due_date,
+                days=days,
+            )
+        ]
     else:
-        body = _("办理期限为%(due)s，请抓紧办理并按时书面反馈。") % {"due": _fmt(task.due_date)}
+        body = [Phrase(N_("办理期限为%(due)s，请抓紧办理并按时书面反馈。"), due=task.due_date)]
     if note.strip():
-        body += "\n" + note.strip()
+        body.append(note.strip())
     record_event(
         actor=actor,
         verb="followup.urge",
@@ -234,7 +239,7 @@ def task_urge(*, task: Task, actor, note: str = "") -> Task:
     )
     notify(
         assignees(task),  # a department's clerks and its responsible leaders
-        title=_("催办：%(title)s") % {"title": task.title},
+        title=Phrase(N_("催办：%(title)s"), title=task.title),
         body=body,
         url=_task_url(task),
         dedupe_key=f"followup:{task.pk}:urge:{today}",
@@ -262,7 +267,7 @@ def task_reopen(*, task: Task, actor, note: str, working_days: int) -> Task:
         note=note,
         extra_fields=["due_date", "submitted_at"],
     )
-    _notify_assignees(task, _("督办事项被退回：%(title)s"), f"reopen:{task.due_date}", note)
+    _notify_assignees(task, N_("督办事项被退回：%(title)s"), f"reopen:{task.due_date}", note)
     return task
 
 
@@ -399,14 +404,13 @@ def extension_request(*, task: Task, requested_due: dt.date, reason: str, actor)
     )
     notify(
         extension_deciders(task),
-        title=_("延期申请待审批：%(title)s") % {"title": task.title},
-        body=_("%(unit)s申请将办理期限由%(from)s延至%(to)s。理由：%(reason)s")
-        % {
-            "unit": task.assignee_display,
-            "from": _fmt(task.due_date),
-            "to": _fmt(requested_due),
-            "reason": reason,
-        },
+        title=Phrase(N_("延期申请待审批：%(title)s"), title=task.title),
+        body=Phrase(
+            N_("%(unit)s申请将办理期限由%(from)s延至%(to)s。理由：%(reason)s"),
+            unit=task.assignee_display,
+            reason=reason,
+            **{"from": task.due_date, "to": requested_due},
+        ),
         url=_task_url(task),
         dedupe_key=f"followup:{task.pk}:extension:{extension.pk}:requested",
     )
@@ -473,20 +477,19 @@ def extension_decide(*, extension: Extension, approve: bool, actor, note: str = 
         data={"from": old_due.isoformat(), "to": task.due_date.isoformat()},
     )
     if approve:
-        title = _("延期申请已同意：%(title)s")
-        body = _("办理期限延至%(due)s。") % {"due": _fmt(task.due_date)}
-        body = f"{body}{note}" if note else body
+        title = N_("延期申请已同意：%(title)s")
+        body = [Phrase(N_("办理期限延至%(due)s。"), due=task.due_date), note]
     else:
-        title = _("延期申请未同意：%(title)s")
-        body = _("理由：%(reason)s") % {"reason": note}
+        title = N_("延期申请未同意：%(title)s")
+        body = Phrase(N_("理由：%(reason)s"), reason=note)
     _notify_assignees(task, title, f"extension:{extension.pk}", body)
     return extension
 
 
-def _notify_assignees(task: Task, title_template: str, key: str, body: str = "") -> None:
+def _notify_assignees(task: Task, title_msgid: str, key: str, body="") -> None:
     notify(
         assignees(task),
-        title=title_template % {"title": task.title},
+        title=Phrase(title_msgid, title=task.title),
         body=body,
         url=_task_url(task),
         dedupe_key=f"followup:{task.pk}:{key}",
@@ -529,8 +532,8 @@ def scan_deadlines(*, today: dt.date | None = None) -> dict[str, int]:
             continue
         notify(
             assignees(task),
-            title=_("督办事项即将到期：%(title)s") % {"title": task.title},
-            body=_("办理期限为%(due)s，请按时书面反馈。") % {"due": _fmt(task.due_date)},
+            title=Phrase(N_("督办事项即将到期：%(title)s"), title=task.title),
+            body=Phrase(N_("办理期限为%(due)s，请按时书面反馈。"), due=task.due_date),
             url=_task_url(task),
             dedupe_key=f"followup:{task.pk}:remind:{task.due_date}",
             channels=("inbox", "sms"),
@@ -552,14 +555,15 @@ def scan_deadlines(*, today: dt.date | None = None) -> dict[str, int]:
                 subject=task,
                 from_state=task.status,
                 to_state=task.status,
-                note=_("已超过办理期限（%(due)s），升级督办。") % {"due": _fmt(task.due_date)},
+                note=Phrase(N_("已超过办理期限（%(due)s），升级督办。"), due=task.due_date),
             )
         days = calendar.working_days_between(task.due_date, today)
         notify(
             [*assignees(task), *escalation_recipients(task)],
-            title=_("督办事项已逾期：%(title)s") % {"title": task.title},
-            body=_("办理期限为%(due)s，已逾期%(days)s个工作日。")
-            % {"due": _fmt(task.due_date), "days": days},
+            title=Phrase(N_("督办事项已逾期：%(title)s"), title=task.title),
+            body=Phrase(
+                N_("办理期限为%(due)s，已逾期%(days)s个工作日。"), due=task.due_date, days=days
+            ),
             url=_task_url(task),
             dedupe_key=f"followup:{task.pk}:overdue:{task.due_date}",
             channels=("inbox", "email", "sms"),
@@ -746,7 +750,7 @@ def _send(kind, item, *, source, actor, previous=None) -> Referral:
     )
     notify(
         _node_users(target, kind.permission),
-        title=_("下级政协上报的%(kind)s：%(title)s") % {"kind": kind.label, "title": title},
+        title=Phrase(N_("下级政协上报的%(kind)s：%(title)s"), kind=kind.label, title=title),
         body=source.name,
         url=kind.url(item.pk),
         dedupe_key=f"referral:{referral.pk}:submitted",
@@ -804,10 +808,10 @@ def _decide(referral: Referral, actor, *, to: str, verb: str, note: str = "", re
     return referral, item, kind
 
 
-def _tell_sender(referral: Referral, kind, item, title: str, key: str) -> None:
+def _tell_sender(referral: Referral, kind, item, title_msgid: str, key: str) -> None:
     notify(
         _node_users(referral.from_organisation, kind.permission),
-        title=title % {"title": referral.item_title},
+        title=Phrase(title_msgid, title=referral.item_title),
         body=referral.note or referral.to_organisation.name,
         url=kind.url(item.pk),
         dedupe_key=f"referral:{referral.pk}:{key}",
@@ -821,7 +825,7 @@ def referral_adopt(*, referral: Referral, actor, note: str = "") -> Referral:
     on the item and credits the members concerned (`after_adopt`)."""
     referral, item, kind = _decide(referral, actor, to=RS.ADOPTED, verb="referral.adopt", note=note)
     kind.after_adopt(item, referral, "adopted", actor)
-    _tell_sender(referral, kind, item, _("上报事项已被上级采用：%(title)s"), "adopted")
+    _tell_sender(referral, kind, item, N_("上报事项已被上级采用：%(title)s"), "adopted")
     return referral
 
 
@@ -831,7 +835,7 @@ def referral_merge(*, referral: Referral, actor, note: str = "") -> Referral:
     names the bulletin); counts as an adoption at this level."""
     referral, item, kind = _decide(referral, actor, to=RS.MERGED, verb="referral.merge", note=note)
     kind.after_adopt(item, referral, "merged", actor)
-    _tell_sender(referral, kind, item, _("上报事项已编入上级刊物：%(title)s"), "merged")
+    _tell_sender(referral, kind, item, N_("上报事项已编入上级刊物：%(title)s"), "merged")
     return referral
 
 
@@ -845,7 +849,7 @@ def referral_forward(*, referral: Referral, actor, note: str = "") -> Referral:
     )
     kind.after_adopt(item, referral, "forwarded", actor)
     nxt = _send(kind, item, source=referral.to_organisation, actor=actor, previous=referral)
-    _tell_sender(referral, kind, item, _("上报事项已转报更上一级：%(title)s"), "forwarded")
+    _tell_sender(referral, kind, item, N_("上报事项已转报更上一级：%(title)s"), "forwarded")
     return nxt
 
 
@@ -856,7 +860,7 @@ def referral_return(*, referral: Referral, actor, reason: str) -> Referral:
         referral, actor, to=RS.RETURNED, verb="referral.return", note=reason, require_note=True
     )
     kind.after_return(item, referral, actor)
-    _tell_sender(referral, kind, item, _("上报事项被退回：%(title)s"), "returned")
+    _tell_sender(referral, kind, item, N_("上报事项被退回：%(title)s"), "returned")
     return referral
 
 
