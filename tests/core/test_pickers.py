@@ -61,7 +61,7 @@ def test_the_cosigner_picker_lists_members_in_surname_stroke_order(client):
     client.force_login(world.user("zhang"))
     found = client.get("/pickers/proposal-cosigners/").json()["results"]
     # 王 has 4 strokes, 李 7: the official order, not the code-point one (李 < 王).
-    assert [row["text"] for row in found] == ["王建国", "李明"]
+    assert [row["text"] for row in found] == ["王建国（示范区政协）", "李明（示范区政协）"]
 
 
 def _order_page(client, org=None):

@@ -104,12 +104,13 @@ def test_a_member_picks_two_cosigners_by_typing_part_of_their_names(page):
     expect(dropdown.get_by_role("option").first).to_be_visible()
     expect(page.locator(".ts-wrapper.loading")).to_have_count(0)
     page.keyboard.type("建国")
-    expect(dropdown.get_by_role("option")).to_have_text(["王建国"])
+    expect(dropdown.get_by_role("option")).to_have_text(["王建国（示范区政协）"])
     page.keyboard.press("Enter")
     page.keyboard.type("lm")  # 李明 and 李明华 by their initials
     # The server answers in its own order (official stroke order): both, whichever first.
     expect(dropdown.get_by_role("option")).to_have_count(2)
-    assert sorted(dropdown.get_by_role("option").all_inner_texts()) == ["李明", "李明华"]
+    found = sorted(dropdown.get_by_role("option").all_inner_texts())
+    assert found == sorted(["李明（示范区政协）", "李明华（示范区政协）"])  # with the member label
     # axe-core, as the accessibility crawl runs it, on the picker with its list open.
     findings = [
         v
@@ -117,14 +118,16 @@ def test_a_member_picks_two_cosigners_by_typing_part_of_their_names(page):
         if any("ts-" in t or "cosigners" in t for t in v["targets"])
     ]
     assert findings == []
-    dropdown.get_by_role("option", name="李明", exact=True).click()
+    dropdown.get_by_role("option", name="李明（示范区政协）", exact=True).click()
     page.keyboard.press("Escape")
     chosen = page.locator("#id_cosigners option:checked")
-    expect(chosen).to_have_text(["王建国", "李明"])
+    expect(chosen).to_have_text(["王建国（示范区政协）", "李明（示范区政协）"])
     # Submitted without suggestions: the form comes back, the picker still holds both.
     page.get_by_role("button", name="保存并提交").click()
     expect(page.locator(".alert-danger").first).to_be_visible()
-    expect(page.locator("#id_cosigners + .ts-wrapper .item")).to_have_text(["王建国×", "李明×"])
+    expect(page.locator("#id_cosigners + .ts-wrapper .item")).to_have_text(
+        ["王建国（示范区政协）×", "李明（示范区政协）×"]
+    )
     page.get_by_label("具体建议").fill(PROPOSAL_TEXT["suggestions"])
     page.get_by_label("提案分类").select_option(PROPOSAL_TEXT["category"])
     page.get_by_role("button", name="保存并提交").click()

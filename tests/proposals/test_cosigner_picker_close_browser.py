@@ -32,7 +32,7 @@ def test_the_list_closes_on_a_choice_on_escape_and_when_the_focus_leaves(draft_p
     box, dropdown = open_list(page)
     expect(dropdown.get_by_role("option", name="王建国")).to_be_visible()
     dropdown.get_by_role("option", name="王建国").tap()
-    expect(page.locator("#id_cosigners option:checked")).to_have_text(["王建国"])
+    expect(page.locator("#id_cosigners option:checked")).to_have_text(["王建国（示范区政协）"])
     page.wait_for_timeout(500)  # a late answer to the emptied box must not reopen it
     expect(dropdown).to_be_hidden()
     expect(page.get_by_role("button", name="保存草稿")).to_be_visible()
@@ -58,5 +58,7 @@ def test_the_list_closes_on_a_choice_on_escape_and_when_the_focus_leaves(draft_p
     # A second co-signer can still be chosen: the list opens again when tapped.
     box, dropdown = open_list(page)
     dropdown.get_by_role("option", name="李明").tap()
-    expect(page.locator("#id_cosigners option:checked")).to_have_text(["王建国", "李明"])
+    expect(page.locator("#id_cosigners option:checked")).to_have_text(
+        ["王建国（示范区政协）", "李明（示范区政协）"]
+    )
     expect(dropdown).to_be_hidden()

@@ -3,10 +3,13 @@
 organisation, and a choice from outside it is refused with the rest of the draft kept."""
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
-from tests.factories import DepartmentFactory, MemberFactory
+from tests.factories import DepartmentFactory, MemberFactory, SectorFactory, seat
 from tests.proposals.conftest import PROPOSAL_TEXT, draft
+from xieshang.members.models import Member
 from xieshang.proposals.models import Proposal
 
 pytestmark = pytest.mark.django_db
@@ -30,10 +33,14 @@ def test_the_pickers_search_the_drafters_own_organisation(client, world):
     page = client.get("/proposals/new/").content.decode()
     assert "王建国" not in page and "李明" not in page  # nothing listed
     assert 'data-picker-source="/pickers/proposal-cosigners/"' in page
-    # Seated members of the same organisation, the drafter excluded; by name or pinyin.
-    assert sorted(ask(client, "proposal-cosigners")) == ["李明", "王建国"]
-    assert ask(client, "proposal-cosigners", q="wjg") == ["王建国"]
-    assert ask(client, "proposal-cosigners", q="王") == ["王建国"]
+    # Seated members of the same organisation, the drafter excluded; by name or pinyin;
+    # each with the one member label (members.labels), as every member picker names them.
+    assert sorted(ask(client, "proposal-cosigners")) == [
+        "李明（示范区政协）",
+        "王建国（示范区政协）",
+    ]
+    assert ask(client, "proposal-cosigners", q="wjg") == ["王建国（示范区政协）"]
+    assert ask(client, "proposal-cosigners", q="王") == ["王建国（示范区政协）"]
     assert sorted(ask(client, "proposal-departments")) == ["区住房和城乡建设局", "区教育局"]
 
 
@@ -42,8 +49,10 @@ def test_editing_searches_the_drafts_organisation_for_its_first_proposer_only(cl
     client.force_login(world.user("zhang"))
     page = client.get(f"/proposals/{proposal.pk}/edit/").content.decode()
     assert f'data-picker-source="/pickers/proposal-cosigners/?proposal={proposal.pk}"' in page
-    assert ">王建国</option>" in page  # the chosen one is rendered, selected
-    assert ask(client, "proposal-cosigners", proposal=proposal.pk, q="李") == ["李明"]
+    assert (
+        ">王建国（示范区政协）</option>" in page
+    )  # the chosen one is rendered, selected, labelled
+    assert ask(client, "proposal-cosigners", proposal=proposal.pk, q="李") == ["李明（示范区政协）"]
     stranger = Client()
     stranger.force_login(world.user("li"))
     response = stranger.get("/pickers/proposal-cosigners/", {"proposal": proposal.pk})
@@ -96,3 +105,62 @@ def test_without_javascript_a_typed_name_is_looked_up(client, world):
     proposal = Proposal.objects.get()
     assert proposal.suggested_department == world.education
     assert [s.member.name for s in proposal.signers.all()] == ["王建国"]
+
+
+@pytest.mark.clause("C4.6")
+def test_namesakes_are_told_apart_in_the_cosigner_picker_in_a_fixed_number_of_queries(
+    client, world
+):
+    """Two 王芳 of one committee: the picker, and the chosen ones shown again on a refused
+    post and on editing, name each with the one member label (sector and committee)."""
+    teachers = SectorFactory(organisation=world.district, name="教育界")
+    business = SectorFactory(organisation=world.district, name="经济界")
+    teacher = MemberFactory(organisation=world.district, name="王芳")
+    seat(teacher, world.term, sector=teachers)
+    economist = MemberFactory(organisation=world.district, name="王芳")
+    seat(economist, world.term, sector=business)
+    labels = {teacher.pk: "王芳（教育界·示范区政协）", economist.pk: "王芳（经济界·示范区政协）"}
+    client.force_login(world.user("zhang"))
+    found = client.get("/pickers/proposal-cosigners/", {"q": "王芳"}).json()["results"]
+    assert {int(row["value"]): row["text"] for row in found} == labels
+
+    # Refused (no title), both chosen: both come back labelled, as the picker named them.
+    chosen = [str(teacher.pk), str(economist.pk)]
+    response = client.post("/proposals/new/", form_data(title="", cosigners=chosen))
+    assert response.status_code == 400
+    page = response.content.decode()
+    for pk, label in labels.items():
+        assert f'<option value="{pk}" selected>{label}</option>' in page
+
+    # Saved, then edited: the same.
+    response = client.post("/proposals/new/", form_data(cosigners=chosen))
+    assert response.status_code == 302
+    proposal = Proposal.objects.get()
+    page = client.get(f"/proposals/{proposal.pk}/edit/").content.decode()
+    for pk, label in labels.items():
+        assert f'<option value="{pk}" selected>{label}</option>' in page
+
+    def queries(do):
+        with CaptureQueriesContext(connection) as ctx:
+            do()
+        return len(ctx)
+
+    def search():
+        assert client.get("/pickers/proposal-cosigners/", {"q": "wf"}).status_code == 200
+
+    def refused():
+        everyone = [
+            str(pk)
+            for pk in Member.objects.exclude(pk=world.members["zhang"].pk).values_list(
+                "pk", flat=True
+            )
+        ]
+        response = client.post("/proposals/new/", form_data(title="", cosigners=everyone))
+        assert response.status_code == 400
+
+    refused()  # once first: what the page caches (the organisation's settings) is cached
+    few = queries(search), queries(refused)
+    for name in ("教育界", "经济界") * 4:
+        sector = teachers if name == "教育界" else business
+        seat(MemberFactory(organisation=world.district, name="王芳"), world.term, sector=sector)
+    assert (queries(search), queries(refused)) == few

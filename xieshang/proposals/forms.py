@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from xieshang.core import pickers
 from xieshang.core.forms import SafeFileField, StyledForm
 from xieshang.core.widgets import DateInput
+from xieshang.members.labels import member_label, with_label_data
 from xieshang.orgs import config
 from xieshang.orgs.models import Department
 
@@ -79,11 +80,15 @@ class ProposalForm(StyledForm, forms.Form):
         self.fields["suggested_department"].queryset = Department.objects.filter(
             organisation=organisation, is_active=True
         ).order_by("sort_order", "name")
-        self.fields["cosigners"].queryset = selectors.cosigner_choices(organisation, member)
+        self.fields["cosigners"].queryset = with_label_data(
+            selectors.cosigner_choices(organisation, member)
+        )
         # Both grow with the organisation (a province's members): searched on the server
         # (proposals/picker_sources.py) within the same querysets, which validate the post.
         params = {"proposal": proposal.pk} if proposal is not None else {}
         self.fields["suggested_department"].label_from_instance = lambda d: d.name
+        # The chosen co-signers (after a refused post, on editing) as the picker names them.
+        self.fields["cosigners"].label_from_instance = member_label
         pickers.attach(self.fields["suggested_department"], "proposal-departments", params)
         pickers.attach(self.fields["cosigners"], "proposal-cosigners", params)
         # One co-signer a time: the list closes after each choice, not left over the buttons.

@@ -13,6 +13,7 @@ from django.http import Http404
 from xieshang.core import access, pickers
 from xieshang.core.picker_sources import department_label, departments
 from xieshang.core.picker_sources import int_param as _int
+from xieshang.members.labels import member_label, with_label_data
 from xieshang.orgs.models import Department
 
 from . import policies, routing, selectors, similarity
@@ -119,7 +120,9 @@ def _draft_organisation(user, params):
 
 
 def draft_cosigners(user, params):
-    return selectors.cosigner_choices(_draft_organisation(user, params), access.member_of(user))
+    return with_label_data(
+        selectors.cosigner_choices(_draft_organisation(user, params), access.member_of(user))
+    )
 
 
 def draft_departments(user, params):
@@ -131,7 +134,8 @@ def draft_departments(user, params):
 pickers.register(
     "proposal-cosigners",
     queryset_for_user=draft_cosigners,
-    label=lambda m: m.name,
+    # Two 王芳 of one committee told apart by sector (and a former member marked).
+    label=member_label,
     search_fields=("name",),
 )
 pickers.register(

@@ -404,7 +404,8 @@ def cosigner_choices(organisation, exclude_member=None) -> QuerySet:
     qs = Member.objects.filter(organisation=organisation, pk__in=seated)
     if exclude_member is not None:
         qs = qs.exclude(pk=exclude_member.pk)
-    return qs.only("pk", "name", "stroke_key").order_by("stroke_key", "id")
+    # The organisation too: a picker labels each with `members.labels.member_label`.
+    return qs.only("pk", "name", "stroke_key", "organisation").order_by("stroke_key", "id")
 
 
 # --- State and review outcome, shown apart on the proposal page -------------------------------
