@@ -32,4 +32,4 @@ def test_it_builds_items_in_every_state_with_issues_adoptions_and_an_instruction
     assert Task.objects.filter(kind=Task.Kind.INSTRUCTION).count() >= 2
     # Running it again adds nothing.
     demo.build(organisation=world["district"], rng=random.Random(3))
-    assert Opinion.objects.count() == 10
+    assert Opinion.objects.count() == 11

@@ -32,6 +32,8 @@ class OpinionsConfig(AppConfig):
                 "opinion.return": _("退回修改"),
                 "opinion.reject": _("不予录用"),
                 "opinion.accept": _("录用"),
+                "opinion.merge": _("合并到另一篇信息"),
+                "opinion.merge_in": _("并入同一事项的信息"),
                 "opinion.publish": _("编发"),
                 "opinion.report": _("报送"),
                 "opinion.adopt": _("记录采用情况"),

@@ -1,4 +1,5 @@
-"""Demo social-conditions items for the demo district: every state of the workflow, two
+"""Demo social-conditions items for the demo district: every state of the workflow (one
+item merged into another on the same matter), two
 bulletin issues, items reported to the city (followups referrals: one adopted there, one
 waiting in its queue, one returned), adoptions and one leader's instruction with its
 follow-up tasks (one answered on time, the others overdue). Everything goes through the
@@ -136,6 +137,20 @@ def build(*, organisation, rng: random.Random) -> None:
     accepted = [o for o in created[:6]]
     for opinion in accepted:
         services.opinion_accept(opinion=opinion, actor=office)
+    # Another member reports the first matter again: the office merges it into the first,
+    # whose authors the second member joins (合并).
+    again = services.opinion_create(
+        organisation=organisation,
+        actor=office,
+        title="关于加快老旧小区加装电梯的建议",
+        facts="部分老旧小区居民多次反映加装电梯推进慢。",
+        suggestions="建议明确费用分摊规则，加快审批。",
+        authors=[members[1] if len(members) > 1 else members[0]],
+    )
+    services.opinion_submit(opinion=again, actor=office)
+    services.opinion_merge(
+        opinion=again, into=created[0], actor=office, note="与同一事项信息合并编发。"
+    )
     first_issue = services.issue_publish(
         organisation=organisation,
         opinions=accepted[:3],

@@ -68,6 +68,8 @@ class Opinion(Tracked):
         ACCEPTED = "accepted", _("已录用待编发")
         PUBLISHED = "published", _("已编发")
         REPORTED = "reported", _("已报送")
+        # 合并: the same matter reported again; its authors join the item it went into.
+        MERGED = "merged", _("已合并")
 
     organisation = models.ForeignKey(
         "orgs.Organisation", on_delete=models.PROTECT, related_name="opinions"
@@ -96,6 +98,14 @@ class Opinion(Tracked):
         _("状态"), max_length=12, choices=Status.choices, default=Status.DRAFT, db_index=True
     )
     review_note = models.TextField(_("审核意见"), blank=True)
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("并入信息"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_from",
+    )
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
     accepted_at = models.DateTimeField(_("录用时间"), null=True, blank=True)
     issue = models.ForeignKey(

@@ -268,6 +268,58 @@ def opinion_accept(*, opinion: Opinion, actor, note: str = "") -> Opinion:
     return opinion
 
 
+MERGE_TARGET_STATES = [S.SUBMITTED, S.ACCEPTED, S.PUBLISHED, S.REPORTED]
+
+
+@transaction.atomic
+def opinion_merge(*, opinion: Opinion, into: Opinion, actor, note: str = "") -> Opinion:
+    """合并: a submitted item reporting the same matter as `into` (the similar items the
+    office sees while reviewing) goes into it: its authors become authors of `into`, so each
+    is credited with what `into` earns from then on (录用 now if `into` is already accepted;
+    adoptions and instructions recorded later). The merged item keeps its text and history."""
+    opinion = lock(Opinion, opinion.pk)
+    into = lock(Opinion, into.pk)
+    if not policies.can_manage(actor, opinion):
+        raise PermissionDenied
+    if into.pk == opinion.pk or into.organisation_id != opinion.organisation_id:
+        raise ValidationError(_("请选择同一政协的另一篇信息。"))
+    if into.status not in MERGE_TARGET_STATES:
+        raise ValidationError(_("只能并入待审核、已录用、已编发或已报送的信息。"))
+    opinion.merged_into = into
+    _review(opinion, actor, S.MERGED, "opinion.merge", note, extra=["merged_into"])
+    present = set(into.authors.values_list("pk", flat=True))
+    joining = [m for m in opinion.authors.all() if m.pk not in present]
+    if joining:
+        into.authors.add(*joining)
+        record_event(
+            actor=actor,
+            verb="opinion.merge_in",
+            subject=into,
+            note=opinion.title,
+            data={"from": opinion.pk, "authors": [m.name for m in joining]},
+        )
+    if into.status in ACCEPTED_STATES:
+        for member in joining:
+            record_duty(
+                member=member,
+                kind=DutyKind.OPINION_SUBMITTED,
+                date=timezone.localdate(),
+                title=into.title,
+                source=into,
+                actor=actor,
+            )
+    _tell_authors(
+        opinion,
+        _("社情民意信息已合并：%(title)s"),
+        _("与《%(title)s》反映同一事项，已合并办理，您列为该篇的反映人。") % {"title": into.title},
+        "merged",
+    )
+    return opinion
+
+
+ACCEPTED_STATES = [S.ACCEPTED, S.PUBLISHED, S.REPORTED]
+
+
 @transaction.atomic
 def issue_publish(
     *, organisation, opinions, actor, published_on: dt.date | None = None, editor_note: str = ""

@@ -70,6 +70,7 @@ class Summary:
     accepted: int = 0
     published: int = 0
     rejected: int = 0
+    merged: int = 0  # merged into another item on the same matter (合并)
     pending: int = 0
     issues: int = 0
     reported_up: int = 0
@@ -109,6 +110,12 @@ class Summary:
             (_("已编入期刊"), self.published, rate(self.published, self.received)),
             (_("编发期刊（期）"), self.issues, None),
             (_("不予录用"), self.rejected, rate(self.rejected, self.received)),
+            # Shown when it happened: most years merge nothing.
+            *(
+                [(_("合并到其他信息"), self.merged, rate(self.merged, self.received))]
+                if self.merged
+                else []
+            ),
             (_("尚在审核"), self.pending, rate(self.pending, self.received)),
             (_("报送上级政协"), self.reported_up, rate(self.reported_up, self.received)),
             (_("报送党委"), self.reported_party, rate(self.reported_party, self.received)),
@@ -151,6 +158,7 @@ def _summary(organisation, year: int, items_q: Q, issues_q: Q, as_of: dt.date) -
         "accepted": ACCEPTED,
         "published": Count("pk", filter=Q(issue__isnull=False)),
         "rejected": Count("pk", filter=Q(status=S.REJECTED)),
+        "merged": Count("pk", filter=Q(status=S.MERGED)),
         "pending": Count("pk", filter=Q(status__in=PENDING_STATES)),
         "reported_up": Count("pk", filter=Q(is_referred=True)),
         "reported_party": Count("pk", filter=Q(reported_to_party=True)),
@@ -237,6 +245,7 @@ def _summary(organisation, year: int, items_q: Q, issues_q: Q, as_of: dt.date) -
         accepted=found["accepted"],
         published=found["published"],
         rejected=found["rejected"],
+        merged=found["merged"],
         pending=found["pending"],
         issues=issues,
         reported_up=found["reported_up"],

@@ -29,11 +29,14 @@ STATES = [
     (S.REPORTED.value, gettext_lazy("已报送")),
     (S.RETURNED.value, gettext_lazy("退回修改")),
     (S.REJECTED.value, gettext_lazy("不予录用")),
+    (S.MERGED.value, gettext_lazy("已合并")),
 ]
 
 
 def _get(request, pk: int) -> Opinion:
-    opinion = Opinion.objects.select_related("organisation", "issue", "reported_to").filter(pk=pk)
+    opinion = Opinion.objects.select_related(
+        "organisation", "issue", "reported_to", "merged_into"
+    ).filter(pk=pk)
     opinion = opinion.first()
     # Same answer for "no such item" and "not yours": existence does not leak.
     if opinion is None or not policies.can_view(request.user, opinion):
@@ -168,6 +171,7 @@ def _render_detail(request, opinion, status=200, **forms):
         "can_record": manage or upward,
         "can_report": (manage and opinion.status in (S.PUBLISHED, S.REPORTED)) or upward,
         "similar": similar,
+        "merge_states": services.MERGE_TARGET_STATES,
         "note_form": forms.get("note_form") or NoteForm(),
         "submit_form": forms.get("submit_form"),
         # Once reported, the higher node decides (the 上报 panel); the office's own form then
@@ -198,6 +202,18 @@ def _run(request, opinion, action, success: str, form=None, form_name: str = "")
         return redirect("opinions:detail", opinion.pk)
     messages.success(request, success)
     return redirect("opinions:detail", opinion.pk)
+
+
+def _merge_target(request, opinion: Opinion) -> Opinion:
+    """The item to merge into, one of the same organisation the user may see (else 404)."""
+    try:
+        pk = int(request.POST.get("into", ""))
+    except ValueError:
+        raise Http404 from None
+    into = Opinion.objects.filter(pk=pk, organisation=opinion.organisation).first()
+    if into is None or not policies.can_view(request.user, into):
+        raise Http404
+    return into
 
 
 @login_required
@@ -235,6 +251,12 @@ def decide(request, pk: int, action: str):
             return redirect("opinions:detail", opinion.pk)
         messages.success(request, _("草稿已删除。"))
         return redirect("opinions:mine")
+    if action == "merge":
+        into = _merge_target(request, opinion)
+        actions["merge"] = (
+            lambda: services.opinion_merge(opinion=opinion, into=into, actor=user, note=note),
+            _("已合并至《%(title)s》。") % {"title": into.title},
+        )
     if action not in actions:
         raise Http404
     run, success = actions[action]
