@@ -47,6 +47,8 @@ def test_the_office_unlinks_the_account_and_the_leader_then_reads_nothing(
     unlink = re.search(r"<form[^>]*data-unlink[^>]*>", section)
     assert unlink and 'data-confirm="解除李书记的平台账号关联？' in unlink.group(0)
     assert 'name="unlink" value="1"' in section
+    # The picker is labelled as the choice it is, not as the linked account shown beside it.
+    assert re.search(r'<label class="form-label"[^>]*>选择账号 ', section)
 
     row = _leader_row(held)
     response = client.post(f"{_url(held)}leader-account/", {"participant": row.pk, "unlink": "1"})

@@ -460,8 +460,10 @@ class LeaderAccountForm(StyledForm, forms.Form):
         widget=forms.HiddenInput,
         error_messages={"invalid_choice": _("该参加人员不是本活动的受邀党政领导。")},
     )
+    # Not 平台账号 again: the row shows the linked account under that heading just above it
+    # (on a phone, one above the other); this is the account to link or change to.
     account = forms.ModelChoiceField(
-        label=_("平台账号"),
+        label=_("选择账号"),
         queryset=User.objects.none(),
         error_messages={"required": _("请选择该领导的平台账号。")},
     )
