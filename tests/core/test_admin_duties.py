@@ -232,11 +232,15 @@ def test_it_deactivates_an_account_so_it_can_no_longer_log_in(admin_client, tree
     clerk = user_with_role(Role.OFFICE, tree[1], username="clerk")
     clerk_client = Client()
     clerk_client.force_login(clerk)
-    admin_client.post(reverse("user_set_active", args=[clerk.pk]), {"active": "0"})
+    admin_client.post(
+        reverse("user_set_active", args=[clerk.pk]), {"active": "0", "reason": "调离本单位"}
+    )
     clerk.refresh_from_db()
     assert not clerk.is_active
     assert clerk_client.get(reverse("home")).status_code == 302
-    assert Event.objects.filter(verb="user.deactivate", to_state="inactive").exists()
+    assert Event.objects.filter(
+        verb="user.deactivate", to_state="inactive", note="调离本单位"
+    ).exists()
     admin_client.post(reverse("user_set_active", args=[clerk.pk]), {"active": "1"})
     clerk.refresh_from_db()
     assert clerk.is_active
@@ -392,7 +396,7 @@ def test_it_lets_the_auditor_change_nothing(client, tree):
         (reverse("user_create"), {"username": "x", "full_name": "x", "organisation": east.pk}),
         (reverse("user_detail", args=[target.pk]), {"organisation": east.pk, "role": "chair"}),
         (reverse("user_password_reset", args=[target.pk]), {}),
-        (reverse("user_set_active", args=[target.pk]), {"active": "0"}),
+        (reverse("user_set_active", args=[target.pk]), {"active": "0", "reason": "x"}),
         (reverse("user_unlock", args=[target.pk]), {}),
         (reverse("calendar_days"), {"date": "2027-02-20", "is_working_day": "1"}),
         (

@@ -276,8 +276,13 @@ def user_password_reset(*, actor, user) -> Issued:
 
 
 @transaction.atomic
-def user_set_active(*, actor, user, active: bool) -> None:
+def user_set_active(*, actor, user, active: bool, reason: str = "") -> None:
+    """Deactivate (停用: the person left, or the account is misused) or reactivate an
+    account. A deactivation says why: the audit trail keeps who, when and why."""
     _require_manageable(actor, user)
+    reason = (reason or "").strip()[:200]
+    if not active and not reason:
+        raise Refused(_("请填写停用原因，例如“调离本单位”。"))
     user = User.objects.select_for_update().get(pk=user.pk)
     if user.is_active == active:
         return
@@ -290,6 +295,7 @@ def user_set_active(*, actor, user, active: bool) -> None:
         organisation=_home(user),
         from_state="active" if not active else "inactive",
         to_state="active" if active else "inactive",
+        note=reason,
     )
 
 

@@ -33,6 +33,7 @@ from .forms import (
 )
 from .models import ApiToken, CalendarDay, Event, HolidayNotice, User
 from .params import paginate
+from .pii import mask_phone
 
 # --- Security administrator: accounts and roles -------------------------------------------
 
@@ -154,6 +155,8 @@ def user_detail(request, pk: int):
             "roles": roles,
             "form": form,
             "is_self": subject.pk == request.user.pk,
+            # The phone an administrator duty's temporary password goes to, masked.
+            "phone": mask_phone(subject.phone) if subject.phone else "",
             "is_locked": subject.username in services.locked_usernames([subject.username]),
             "has_otp": services.otp_device(subject) is not None,
             "tokens": api_tokens.active(ApiToken.objects.filter(user=subject)).order_by(
@@ -204,9 +207,10 @@ def user_password_reset(request, pk: int):
 @require_POST
 def user_set_active(request, pk: int):
     active = request.POST.get("active") == "1"
+    reason = request.POST.get("reason", "")
 
     def run(subject):
-        services.user_set_active(actor=request.user, user=subject, active=active)
+        services.user_set_active(actor=request.user, user=subject, active=active, reason=reason)
         messages.success(request, _("账号已启用。") if active else _("账号已停用。"))
 
     return _user_action(request, pk, run)
