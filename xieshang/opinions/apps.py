@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class OpinionsConfig(AppConfig):
@@ -35,7 +36,7 @@ class OpinionsConfig(AppConfig):
                 "opinion.merge": _("合并到另一篇信息"),
                 "opinion.merge_in": _("并入同一事项的信息"),
                 "opinion.publish": _("编发"),
-                "opinion.report": _("报送"),
+                "opinion.report": pgettext_lazy("opinion action", "报送"),
                 "opinion.adopt": _("记录采用情况"),
                 "opinion.instruct": _("记录领导批示"),
                 "opinion.issue_publish": _("编发期刊"),

@@ -12,6 +12,7 @@ from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from xieshang.core.models import Tracked
 
@@ -67,7 +68,7 @@ class Opinion(Tracked):
         REJECTED = "rejected", _("不予录用")
         ACCEPTED = "accepted", _("已录用待编发")
         PUBLISHED = "published", _("已编发")
-        REPORTED = "reported", _("已报送")
+        REPORTED = "reported", pgettext_lazy("opinion status", "已报送")
         # 合并: the same matter reported again; its authors join the item it went into.
         MERGED = "merged", _("已合并")
 

@@ -6,7 +6,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from xieshang.core import access
@@ -26,7 +26,7 @@ STATES = [
     (S.SUBMITTED.value, gettext_lazy("待审核")),
     (S.ACCEPTED.value, gettext_lazy("待编发")),
     (S.PUBLISHED.value, gettext_lazy("已编发")),
-    (S.REPORTED.value, gettext_lazy("已报送")),
+    (S.REPORTED.value, pgettext_lazy("opinion status", "已报送")),
     (S.RETURNED.value, gettext_lazy("退回修改")),
     (S.REJECTED.value, gettext_lazy("不予录用")),
     (S.MERGED.value, gettext_lazy("已合并")),
