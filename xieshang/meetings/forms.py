@@ -287,6 +287,24 @@ class LeaveForm(StyledForm, forms.Form):
         return data
 
 
+class BehalfLeaveForm(LeaveForm):
+    """The office records the leave a member asked by phone or in person (代为请假): the
+    same reasons and sittings, for the invitee picked; it goes to the usual approver."""
+
+    invitation = forms.ModelChoiceField(label=_("请假委员"), queryset=Invitation.objects.none())
+
+    def __init__(self, *args, meeting: Meeting, **kwargs):
+        super().__init__(*args, meeting=meeting, **kwargs)
+        field = self.fields["invitation"]
+        field.queryset = meeting.invitations.filter(
+            category=Invitation.Category.MEMBER
+        ).select_related("sector")
+        field.label_from_instance = lambda i: (
+            f"{i.name}（{i.sector.name}）" if i.sector_id else i.name
+        )
+        self.order_fields(["invitation"])
+
+
 class DecisionForm(StyledForm, forms.Form):
     note = forms.CharField(label=_("审批意见"), max_length=200, required=False)
 

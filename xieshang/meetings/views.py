@@ -19,6 +19,7 @@ from xieshang.orgs.models import ActivityGroup
 
 from . import policies, selectors, services
 from .forms import (
+    BehalfLeaveForm,
     InviteForm,
     LeaveForm,
     MeetingForm,
@@ -269,6 +270,13 @@ def _detail_context(request, meeting, invitation, **forms):
             and services.leave_open_sittings(invitation)
             else None
         ),
+        # The office records leave a member asked by phone, while the meeting takes it.
+        "behalf_form": forms.get("behalf_form")
+        or (
+            BehalfLeaveForm(meeting=meeting)
+            if manage and meeting.status == Meeting.Status.PUBLISHED and not meeting.is_record
+            else None
+        ),
         "sitting_form": forms.get("sitting_form") or SittingForm(),
         "speech_form": forms.get("speech_form") or SpeechForm(),
         "report_form": forms.get("report_form")
@@ -425,31 +433,43 @@ def signup(request, pk: int):
 
 @login_required
 def leave(request, pk: int):
+    """A member asks leave; or the office, picking the invitee (代为请假), records the leave
+    a member asked by phone. Anyone else's pick of an invitee is ignored: their own
+    invitation is the one asked for."""
     meeting, invitation = get_meeting(request, pk)
-    if invitation is None:
+    behalf = "invitation" in request.POST and policies.can_manage(request.user, meeting)
+    if invitation is None and not behalf:
         raise Http404
     if request.method != "POST":
         return redirect("meetings:detail", meeting.pk)
-    form = LeaveForm(request.POST, meeting=meeting)
+    key = "behalf_form" if behalf else "leave_form"
+    form = (BehalfLeaveForm if behalf else LeaveForm)(request.POST, meeting=meeting)
     if not form.is_valid():
-        return _render_detail(request, meeting, invitation, status=400, leave_form=form)
+        return _render_detail(request, meeting, invitation, status=400, **{key: form})
 
     def fail(message):
         form.add_error(None, message)
-        return _render_detail(request, meeting, invitation, status=400, leave_form=form)
+        return _render_detail(request, meeting, invitation, status=400, **{key: form})
 
+    asker = form.cleaned_data["invitation"] if behalf else invitation
     result = {}
 
     def run():
         result["leave"] = services.leave_submit(
-            invitation=invitation,
+            invitation=asker,
             actor=request.user,
             reason=form.cleaned_data["reason"],
             sittings=list(form.cleaned_data["sittings"]) or None,
         )
 
     response = _act(request, meeting, run, "", fail)
-    if "leave" in result:
+    if "leave" in result and behalf:
+        messages.success(
+            request,
+            _("已代%(n)s提交请假，等待审批。") % {"n": asker.name}
+            + (_("已过请假截止日期，将标注为逾期请假。") if result["leave"].is_late else ""),
+        )
+    elif "leave" in result:
         if result["leave"].is_late:
             messages.warning(request, _("请假申请已提交。已过请假截止日期，将标注为逾期请假。"))
         else:

@@ -146,9 +146,20 @@ def attendance_mark(
         from_state=before,
         to_state="" if state == "clear" else state,
         note=f"{sitting.title} · {invitation.name}",
-        data={"sitting": sitting.pk, "invitation": invitation.pk},
+        # The history names the states ("— → 出席"), not their codes: they are an
+        # attendance's, not the meeting's the event is about (core.audit.state_label).
+        data={
+            "sitting": sitting.pk,
+            "invitation": invitation.pk,
+            "from_label": _state_name(before),
+            "to_label": "" if state == "clear" else _state_name(state),
+        },
     )
     return result
+
+
+def _state_name(state: str) -> str:
+    return str(Attendance.State(state).label) if state in Attendance.State.values else ""
 
 
 @transaction.atomic

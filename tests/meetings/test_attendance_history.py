@@ -1,0 +1,46 @@
+"""The meeting's history names the attendance states staff mark, not their codes."""
+
+import datetime as dt
+
+import pytest
+import time_machine
+
+from xieshang.meetings import services
+from xieshang.meetings.models import Attendance, MeetingKind
+
+from .factories import world
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.clause("C5.9")
+def test_the_history_shows_present_and_late_in_words(client):
+    w = world()
+    m = w.member("甲委员")
+    with time_machine.travel(dt.datetime(2026, 3, 16, 1, 5, tzinfo=dt.UTC)):
+        meeting = w.meeting(MeetingKind.SYMPOSIUM)
+        sitting = meeting.sittings.get()
+        inv = meeting.invitations.get(member=m)
+        for state in (Attendance.State.PRESENT, Attendance.State.LATE):
+            services.attendance_mark(sitting=sitting, invitation=inv, state=state, actor=w.office)
+        client.force_login(w.office)
+        page = client.get(meeting.get_absolute_url()).content.decode()
+    assert "（— → 出席）" in page
+    assert "（出席 → 迟到）" in page
+    assert "present" not in page.split('id="history"')[1]
+
+
+@pytest.mark.clause("C5.9")
+def test_closing_with_leave_still_pending_warns_that_it_will_count_as_absence(client):
+    w = world()
+    m = w.member("甲委员")
+    with time_machine.travel(dt.datetime(2026, 3, 16, 1, 5, tzinfo=dt.UTC)):
+        meeting = w.meeting(MeetingKind.SYMPOSIUM)
+        client.force_login(w.office)
+        before = client.get(meeting.get_absolute_url()).content.decode()
+        services.leave_submit(
+            invitation=meeting.invitations.get(member=m), actor=m.user, reason="临时出差"
+        )
+        after = client.get(meeting.get_absolute_url()).content.decode()
+    assert "件请假待审批" not in before
+    assert "还有 1 件请假待审批" in after
