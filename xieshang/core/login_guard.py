@@ -47,3 +47,22 @@ def record_block(address: str) -> None:
         note=address,
         data={"address": address, "failures": failures(address)},
     )
+
+
+# Set on a login request whose account was already locked before the attempt: the audit
+# trail then records one refusal (core.signals), not another wrong password and lock.
+LOCKED_BEFORE = "xs_account_locked_before"
+
+
+def note_account_lock(request) -> None:
+    """Before authenticating: was the account typed already locked out? (One query.) A
+    locked account's attempt is refused by django-axes before the password is checked, so
+    the record can say "refused: locked" and never whether the password was right."""
+    from .services import locked_usernames
+
+    username = str(request.POST.get("username", ""))[:150]
+    setattr(request, LOCKED_BEFORE, bool(username) and username in locked_usernames([username]))
+
+
+def locked_before(request) -> bool:
+    return bool(getattr(request, LOCKED_BEFORE, False))

@@ -11,7 +11,7 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 
-from . import access
+from . import access, login_guard
 from .audit import record_event, register_verbs
 
 register_verbs(
@@ -21,6 +21,7 @@ register_verbs(
         "auth.logout": _("退出登录"),
         "auth.login_failed": _("登录失败"),
         "auth.locked_out": _("账号锁定"),
+        "auth.login_refused_locked": _("账号锁定中，拒绝登录"),
         "auth.password_changed": _("修改密码"),
         "auth.otp_enrolled": _("启用动态口令"),
         "auth.otp_failed": _("动态口令错误"),
@@ -76,9 +77,12 @@ def _logged_out(sender, request, user, **kwargs):
 def _login_failed(sender, credentials, request=None, **kwargs):
     username = str(credentials.get("username", ""))[:150]
     account = _account(username)
+    # An attempt at an account already locked was refused before its password was checked:
+    # one row that says so, not a wrong password (and no new lock event, see below).
+    locked = request is not None and login_guard.locked_before(request)
     record_event(
         actor=None,
-        verb="auth.login_failed",
+        verb="auth.login_refused_locked" if locked else "auth.login_failed",
         subject=account,
         organisation=access.home_organisation(account) if account else None,
         note=username,
@@ -88,6 +92,8 @@ def _login_failed(sender, credentials, request=None, **kwargs):
 
 @receiver(user_locked_out)
 def _locked_out(sender, request=None, username=None, ip_address=None, **kwargs):
+    if request is not None and login_guard.locked_before(request):
+        return  # still locked, not locked again: recorded as a refusal in _login_failed
     username = str(username or "")[:150]
     account = _account(username)
     record_event(

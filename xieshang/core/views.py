@@ -34,6 +34,7 @@ class LoginView(auth_views.LoginView):
                 {"cooloff_timedelta": login_guard.cooloff(), "address_blocked": True},
                 status=429,
             )
+        login_guard.note_account_lock(request)
         return super().post(request, *args, **kwargs)
 
 
