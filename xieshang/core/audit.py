@@ -117,17 +117,27 @@ def record_events(
     organisation=None,
     from_state: str = "",
     to_state: str = "",
-    notes: dict[Any, str] | None = None,
+    notes: dict[Any, Any] | None = None,
     reprs: dict[Any, str] | None = None,
     data: dict[str, Any] | None = None,
 ) -> list[Event]:
     """Append one audit row per subject in one INSERT: what `record_event` writes for each,
     for set-based work (a scan raising hundreds of cases). `notes` and `reprs` map a
-    subject's pk to its note and its display text (else `str(subject)`, which may query)."""
+    subject's pk to its note and its display text (else `str(subject)`, which may query).
+    A note may be a `core.phrases.Phrase`, kept as `record_event` keeps one (the text in the
+    site's language, the phrase in that row's `data["note_phrase"]`)."""
+    from .phrases import store
+
     subjects = list(subjects)
     if not subjects:
         return []
-    notes, reprs = notes or {}, reprs or {}
+    reprs = reprs or {}
+    stored = {pk: store(note) for pk, note in (notes or {}).items()}
+
+    def row_data(pk) -> dict[str, Any]:
+        phrase = stored[pk][1] if pk in stored else None
+        return {**(data or {}), "note_phrase": phrase} if phrase is not None else dict(data or {})
+
     actor_id = actor.pk if getattr(actor, "pk", None) else None
     actor_name = (getattr(actor, "display_name", "") or str(actor or ""))[:150]
     ip = _current_ip()
@@ -144,8 +154,8 @@ def record_events(
             object_repr=(reprs[subject.pk] if subject.pk in reprs else str(subject))[:200],
             from_state=str(from_state or ""),
             to_state=str(to_state or ""),
-            note=notes.get(subject.pk, ""),
-            data=data or {},
+            note=stored[subject.pk][0] if subject.pk in stored else "",
+            data=row_data(subject.pk),
             ip_address=ip,
         )
         for subject in subjects

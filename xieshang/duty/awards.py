@@ -22,10 +22,12 @@ from django.db.models import Count, F, Min, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_noop as N_
 
 from xieshang.core import access
 from xieshang.core.audit import StaleEdit, TransitionError, lock, record_event, transition
 from xieshang.core.notifications import notify
+from xieshang.core.phrases import Phrase
 from xieshang.core.text import stroke_sort_key
 from xieshang.orgs import config
 from xieshang.orgs.models import Role
@@ -538,7 +540,7 @@ def commendation_propose(
         subject=com,
         from_state=com.status,
         to_state=com.status,
-        note=_("拟表彰%(n)s个（名）") % {"n": len(awards)},
+        note=Phrase(N_("拟表彰%(n)s个（名）"), n=len(awards)),
         data={
             "added": [f"{labels[t]}：{n}" for (t, r), n in after.items() if (t, r) not in before],
             "removed": [f"{labels[t]}：{n}" for (t, r), n in before.items() if (t, r) not in after],
@@ -571,7 +573,7 @@ def commendation_submit(*, commendation: Commendation, actor) -> Commendation:
     )
     notify(
         _users_with(com.organisation, Role.CHAIR),
-        title=_("%(year)s年度表彰名单待主席会议审定") % {"year": com.year},
+        title=Phrase(N_("%(year)s年度表彰名单待主席会议审定"), year=com.year),
         url=_round_url(com),
         dedupe_key=f"duty.award_submit:{com.pk}:{com.version}",
     )
@@ -602,12 +604,12 @@ def _decide(com, *, actor, to, verb, note) -> Commendation:
     recipients = [com.created_by, *_users_with(com.organisation, Role.OFFICE)]
     notify(
         recipients,
-        title=(
-            _("%(year)s年度表彰名单已经主席会议审定")
+        title=Phrase(
+            N_("%(year)s年度表彰名单已经主席会议审定")
             if to == S.APPROVED
-            else _("%(year)s年度表彰名单被主席会议退回")
-        )
-        % {"year": com.year},
+            else N_("%(year)s年度表彰名单被主席会议退回"),
+            year=com.year,
+        ),
         body=note,
         url=_round_url(com),
         dedupe_key=f"{verb}:{com.pk}:{com.version}",

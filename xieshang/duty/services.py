@@ -6,6 +6,9 @@ from typing import NamedTuple
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils.translation import gettext_noop as N_
+
+from xieshang.core.phrases import Phrase
 
 from .models import DutyKind, DutyRecord
 
@@ -98,11 +101,12 @@ def record_duties(facts: list[Fact], *, actor=None) -> list[DutyRecord]:
 
 def _carry_out_of_settled_years(rows: list[DutyRecord]) -> list[DutyRecord]:
     """Date the rows that fall in a settled year today (see `record_duties`), each with its
-    note in `evidence`. Returns the rows moved. One query, none when all are this year's."""
-    from django.utils import timezone
-    from django.utils.translation import gettext as _
+    note in `evidence` (in the site's language) and as a phrase for its audit row. Returns
+    [(row moved, note)]. One query, none when all are this year's."""
+    from django.conf import settings
+    from django.utils import timezone, translation
 
-    from xieshang.core.text import chinese_date
+    from xieshang.core.phrases import store
 
     from .award_models import Commendation
     from .policies import settled_reason
@@ -128,26 +132,33 @@ def _carry_out_of_settled_years(rows: list[DutyRecord]) -> list[DutyRecord]:
         round_ = settled.get((row.organisation_id, row.date.year))
         if round_ is None:
             continue
-        row.evidence = _(
-            "原应记于%(date)s；%(reason)s，该年度的履职积分已定格，改记于%(today)s，"
-            "计入%(year)s年度。"
-        ) % {
-            "date": chinese_date(row.date),
-            "reason": settled_reason(round_),
-            "year": today.year,
-            "today": chinese_date(today),
-        }
+        # The reason is a message with a context (policies.settled_reason), which a phrase
+        # cannot carry: it is kept in the site's language; the dates read the reader's way.
+        with translation.override(settings.LANGUAGE_CODE):
+            reason = settled_reason(round_)
+        note = Phrase(
+            N_(
+                "原应记于%(date)s；%(reason)s，该年度的履职积分已定格，改记于%(today)s，"
+                "计入%(year)s年度。"
+            ),
+            date=row.date,
+            reason=reason,
+            year=today.year,
+            today=today,
+        )
+        row.evidence = store(note)[0]
         row.date = today
-        carried.append(row)
+        carried.append((row, note))
     return carried
 
 
-def _audit_carried(rows: list[DutyRecord], actor) -> None:
+def _audit_carried(carried: list[tuple[DutyRecord, Phrase]], actor) -> None:
     """One audit row per record moved out of a settled year, its note saying why."""
     from xieshang.core.audit import record_events
     from xieshang.orgs.models import Organisation
 
-    rows = [r for r in rows if r.pk is not None]  # every backend in use returns the ids
+    notes = {row.pk: note for row, note in carried if row.pk is not None}
+    rows = [r for r, _note in carried if r.pk is not None]  # every backend returns the ids
     organisations = Organisation.objects.in_bulk({r.organisation_id for r in rows})
     for organisation_id, organisation in organisations.items():
         own = [r for r in rows if r.organisation_id == organisation_id]
@@ -156,7 +167,7 @@ def _audit_carried(rows: list[DutyRecord], actor) -> None:
             verb="duty.record_carried",
             subjects=own,
             organisation=organisation,
-            notes={r.pk: r.evidence for r in own},
+            notes={r.pk: notes[r.pk] for r in own},
             reprs={r.pk: f"{r} {r.title}" for r in own},
         )
 
@@ -253,7 +264,6 @@ def manual_entry_submit(
     sheet as files); it counts once the office confirms it."""
     from django.db import transaction
     from django.urls import reverse
-    from django.utils.translation import gettext as _
 
     from xieshang.core.audit import record_event
     from xieshang.core.notifications import notify
@@ -277,7 +287,7 @@ def manual_entry_submit(
         record_event(actor=actor, verb="duty.entry_submit", subject=entry, to_state="pending")
         notify(
             _office_users(member.organisation),
-            title=_("%(name)s 报送了履职记录，待审核") % {"name": member.name},
+            title=Phrase(N_("%(name)s 报送了履职记录，待审核"), name=member.name),
             body=title,
             url=reverse("duty:entries"),
             dedupe_key=f"duty.entry.{entry.pk}",
@@ -292,7 +302,6 @@ def manual_entry_record(
     confirmed at once since the office is who confirms; the member is told."""
     from django.db import transaction
     from django.urls import reverse
-    from django.utils.translation import gettext as _
 
     from xieshang.core.audit import record_event
     from xieshang.core.notifications import notify
@@ -328,7 +337,7 @@ def manual_entry_record(
         if member.user_id is not None:
             notify(
                 [member.user],
-                title=_("办公室为您登记了履职记录：%(t)s") % {"t": entry.title},
+                title=Phrase(N_("办公室为您登记了履职记录：%(t)s"), t=entry.title),
                 body=evidence[:500],
                 url=reverse("duty:my_file"),
                 dedupe_key=f"duty.entry.{entry.pk}.recorded",
@@ -339,7 +348,6 @@ def manual_entry_record(
 def manual_entry_decide(*, entry_id: int, actor, approve: bool, note: str = "") -> DutyRecord:
     from django.db import transaction
     from django.urls import reverse
-    from django.utils.translation import gettext as _
 
     from xieshang.core.audit import lock, transition
     from xieshang.core.notifications import notify
@@ -363,8 +371,10 @@ def manual_entry_decide(*, entry_id: int, actor, approve: bool, note: str = "") 
         if user is not None:
             notify(
                 [user],
-                title=(_("履职记录已确认：%(t)s") if approve else _("履职记录未通过：%(t)s"))
-                % {"t": entry.title},
+                title=Phrase(
+                    N_("履职记录已确认：%(t)s") if approve else N_("履职记录未通过：%(t)s"),
+                    t=entry.title,
+                ),
                 body=note,
                 url=reverse("duty:my_file"),
                 dedupe_key=f"duty.entry.{entry.pk}.{to}",
@@ -511,7 +521,7 @@ def scan_discipline(organisation, year: int, *, actor=None, yearly: bool = True)
 
         notify(
             _office_users(organisation),
-            title=_("新增%(n)d件履职纪律事项待处理") % {"n": created},
+            title=Phrase(N_("新增%(n)d件履职纪律事项待处理"), n=created),
             url=reverse("duty:cases"),
             dedupe_key=f"duty.cases.{organisation.pk}.{year}.{created}.{len(existing)}",
         )
@@ -591,7 +601,6 @@ def case_decide(*, case_id: int, actor, decision: str, note: str):
     from django.db import transaction
     from django.urls import reverse
     from django.utils import timezone
-    from django.utils.translation import gettext as _
 
     from xieshang.core.audit import lock, transition
     from xieshang.core.notifications import notify
@@ -618,7 +627,10 @@ def case_decide(*, case_id: int, actor, decision: str, note: str):
         if user is not None and decision != DisciplineCase.Status.DISMISSED:
             notify(
                 [user],
-                title=_("履职纪律事项处理结果：%(s)s") % {"s": case.get_status_display()},
+                title=Phrase(
+                    N_("履职纪律事项处理结果：%(s)s"),
+                    s=DisciplineCase.Status(case.status).label,
+                ),
                 body=note,
                 url=reverse("duty:case", args=[case.pk]),
                 dedupe_key=f"duty.case.{case.pk}.decided",
@@ -687,7 +699,7 @@ def exit_propose(*, case, actor, reason: str):
     )
     notify(
         _chair_and_office_users(case.organisation),
-        title=_("撤销%(name)s委员资格的建议待主席会议确认") % {"name": case.member.name},
+        title=Phrase(N_("撤销%(name)s委员资格的建议待主席会议确认"), name=case.member.name),
         body=proposal.reason,
         url=reverse("duty:case", args=[case.pk]),
         dedupe_key=f"duty.exit.{proposal.pk}.proposed",
