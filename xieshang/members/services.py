@@ -10,6 +10,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 
 from xieshang.core import pii
 from xieshang.core.audit import (
@@ -22,6 +23,7 @@ from xieshang.core.audit import (
 )
 from xieshang.core.db import analyze
 from xieshang.core.notifications import notify
+from xieshang.core.phrases import Phrase
 from xieshang.orgs.models import Organisation, Role, RoleAssignment, Term
 
 from .exits import pending_exits
@@ -216,15 +218,20 @@ def _tell_office(member: Member, changed: dict[str, list[str]]) -> None:
             organisation_id=member.organisation_id, role=Role.OFFICE, user__is_active=True
         ).select_related("user")
     ]
+    # One change a line, each read in the reader's language (the field's label too).
     lines = [
-        _("%(label)s：%(old)s → %(new)s")
-        % {"label": Member._meta.get_field(name).verbose_name, "old": old or "—", "new": new or "—"}
+        Phrase(
+            N_("%(label)s：%(old)s → %(new)s"),
+            label=Member._meta.get_field(name).verbose_name,
+            old=old or "—",
+            new=new or "—",
+        )
         for name, (old, new) in changed.items()
     ]
     notify(
         office,
-        title=_("委员%(name)s修改了本人联系方式") % {"name": member.name},
-        body=_("；").join(lines),
+        title=Phrase(N_("委员%(name)s修改了本人联系方式"), name=member.name),
+        body=lines,
         url=reverse("members:detail", args=[member.pk]),
     )
 
