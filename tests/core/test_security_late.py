@@ -46,3 +46,88 @@ def test_an_attempt_at_a_locked_account_is_one_refusal_in_the_log_whatever_the_p
     # Still locked: the lockout itself is unchanged.
     assert _login(client, "liming").status_code == 429
     assert client.get(reverse("home")).status_code == 302
+
+
+# --- Name and mobile number of an account --------------------------------------------------
+
+
+@pytest.fixture
+def district():
+    return make_org("东湖区政协")
+
+
+@pytest.fixture
+def admin_client(client, district):
+    client.force_login(user_with_role(Role.SECURITY_ADMIN, district, full_name="安全员"))
+    return client
+
+
+def _contact(client, user, full_name, phone=""):
+    return client.post(
+        reverse("user_contact", args=[user.pk]),
+        {"contact-full_name": full_name, "contact-phone": phone},
+    )
+
+
+def test_the_security_admin_corrects_a_name_and_registers_a_phone_audited_masked(
+    admin_client, district
+):
+    clerk = user_with_role(Role.OFFICE, district, username="clerk", full_name="张三", phone="")
+    page = admin_client.get(reverse("user_detail", args=[clerk.pk])).content.decode()
+    assert "姓名与手机号码" in page and 'value="张三"' in page
+    response = _contact(admin_client, clerk, "张珊", "13900003333")
+    assert response.status_code == 302
+    clerk.refresh_from_db()
+    assert (clerk.full_name, clerk.phone) == ("张珊", "13900003333")
+    event = Event.objects.get(verb="user.update", object_id=str(clerk.pk))
+    assert event.note == "姓名：张三 → 张珊；手机号码：— → 139****3333"
+    assert "13900003333" not in str(event.data)
+    # The account page shows the number masked, and an empty phone field keeps it.
+    page = admin_client.get(reverse("user_detail", args=[clerk.pk])).content.decode()
+    assert "139****3333" in page and "13900003333" not in page
+    assert _contact(admin_client, clerk, "张珊").status_code == 302
+    clerk.refresh_from_db()
+    assert clerk.phone == "13900003333"
+    assert Event.objects.filter(verb="user.update").count() == 1  # nothing changed: no row
+
+
+def test_a_refused_name_or_phone_shows_the_page_again_with_what_was_typed(admin_client, district):
+    clerk = user_with_role(Role.OFFICE, district, username="clerk", full_name="张三", phone="")
+    response = _contact(admin_client, clerk, "张珊", "1390000")
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "请输入11位手机号码。" in body
+    assert 'value="张珊"' in body and 'value="1390000"' in body
+    assert _contact(admin_client, clerk, "", "13900003333").status_code == 400
+    clerk.refresh_from_db()
+    assert (clerk.full_name, clerk.phone) == ("张三", "")
+    assert not Event.objects.filter(verb="user.update").exists()
+
+
+def test_an_administrator_account_gets_a_phone_once_and_then_its_password_by_text(
+    admin_client, district
+):
+    """三员分立: the auditor's temporary password goes to the auditor's own phone; the
+    security administrator may register one where none is, never replace it."""
+    from xieshang.core.sms import MemorySmsBackend
+
+    MemorySmsBackend.outbox.clear()
+    auditor = user_with_role(Role.AUDIT_ADMIN, district, username="auditor1", phone="")
+    assert _contact(admin_client, auditor, auditor.full_name, "13900004444").status_code == 302
+    reset = admin_client.post(reverse("user_password_reset", args=[auditor.pk]))
+    assert "139****4444" in reset.content.decode()
+    assert [phone for phone, _text in MemorySmsBackend.outbox] == ["13900004444"]
+    refused = _contact(admin_client, auditor, auditor.full_name, "13900005555")
+    assert refused.status_code == 400 and "已登记的号码不能由安全管理员更改" in (
+        refused.content.decode()
+    )
+    auditor.refresh_from_db()
+    assert auditor.phone == "13900004444"
+    MemorySmsBackend.outbox.clear()
+
+
+def test_an_account_outside_the_admins_scope_cannot_be_edited(admin_client):
+    outsider = user_with_role(Role.OFFICE, make_org("西山区政协"), full_name="李四")
+    assert _contact(admin_client, outsider, "王五", "13900006666").status_code == 404
+    outsider.refresh_from_db()
+    assert outsider.full_name == "李四"

@@ -16,6 +16,7 @@ from xieshang.orgs.models import Committee, Department, Level, Organisation, Rol
 from . import access, pickers, uploads
 from .audit import VERB_LABELS, VERB_MODULES, StaleEdit
 from .picker_sources import organisation_label, with_namesakes
+from .pii import mask_phone
 from .widgets import DateInput, with_pinyin
 
 # Prefix filters offered before the single verbs (which every app registers in audit).
@@ -241,6 +242,22 @@ class UserCreateForm(_RoleFields):
     email = forms.EmailField(label=_("电子邮箱"), required=False)
 
     field_order = ["username", "full_name", "phone", "email", "organisation", "role"]
+
+
+class UserContactForm(StyledForm, forms.Form):
+    """An account's name and mobile number, checked as at creation. The number registered
+    is not shown in clear (the page masks it): left empty, it stays as it is."""
+
+    full_name = UserCreateForm.base_fields["full_name"]
+    phone = UserCreateForm.base_fields["phone"]
+
+    def __init__(self, *args, subject, **kwargs):
+        kwargs.setdefault("initial", {"full_name": subject.full_name})
+        super().__init__(*args, prefix="contact", **kwargs)
+        if subject.phone:
+            self.fields["phone"].help_text = _("已登记 %(phone)s；填写新号码以更改，留空不变。") % {
+                "phone": mask_phone(subject.phone)
+            }
 
 
 class CalendarDayForm(StyledForm, forms.Form):

@@ -299,6 +299,51 @@ def user_set_active(*, actor, user, active: bool, reason: str = "") -> None:
     )
 
 
+@transaction.atomic
+def user_update_contact(*, actor, user, full_name: str, phone: str | None) -> bool:
+    """Correct an account's name or register its mobile number (an account created without
+    one cannot get a temporary password by text). `phone=None` leaves the number as it is.
+    The audit note says from → to, the numbers masked. False when nothing changed.
+
+    An administrator duty's temporary password goes to the number registered here
+    (`_hand_out`): the security administrator may register one where none is, but not
+    replace the holder's own, or they could route the auditor's password to themselves."""
+    _require_manageable(actor, user)
+    user = User.objects.select_for_update().get(pk=user.pk)
+    full_name = (full_name or "").strip()
+    phone = user.phone if phone is None else phone.strip()
+    changes, notes = {}, []
+    if full_name != user.full_name:
+        changes["full_name"] = [user.full_name, full_name]
+        notes.append(
+            _("姓名：%(old)s → %(new)s") % {"old": user.full_name or "—", "new": full_name}
+        )
+    if phone != user.phone:
+        if user.phone and _holds_duty(user):
+            raise Refused(
+                _(
+                    "管理员账号的临时密码发往本人登记的手机，已登记的号码不能由安全管理员更改；"
+                    "请由部署人员在服务器上办理。"
+                )
+            )
+        old, new = mask_phone(user.phone), mask_phone(phone)
+        changes["phone"] = [old, new]
+        notes.append(_("手机号码：%(old)s → %(new)s") % {"old": old or "—", "new": new or "—"})
+    if not changes:
+        return False
+    user.full_name, user.phone = full_name, phone
+    user.save(update_fields=["full_name", "phone"])
+    record_event(
+        actor=actor,
+        verb="user.update",
+        subject=user,
+        organisation=_home(user),
+        note="；".join(notes),
+        data={"changes": changes},
+    )
+    return True
+
+
 def locked_usernames(usernames) -> set[str]:
     """Which of these usernames are locked out now (failed logins at the limit within the
     cool-off time). One query."""

@@ -28,6 +28,7 @@ register_verbs(
         "user.create": _("创建账号"),
         "user.role_assign": _("分配角色"),
         "user.role_remove": _("撤销角色"),
+        "user.update": _("修改姓名或手机号码"),
         "user.password_reset": _("重置密码"),
         "user.deactivate": _("停用账号"),
         "user.activate": _("启用账号"),

@@ -60,6 +60,7 @@ urlpatterns = [
         "admin-duties/users/<int:pk>/active/", views_admin.user_set_active, name="user_set_active"
     ),
     path("admin-duties/users/<int:pk>/unlock/", views_admin.user_unlock, name="user_unlock"),
+    path("admin-duties/users/<int:pk>/contact/", views_admin.user_contact, name="user_contact"),
     path(
         "admin-duties/users/<int:pk>/otp-reset/", views_admin.user_otp_reset, name="user_otp_reset"
     ),

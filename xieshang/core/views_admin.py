@@ -28,6 +28,7 @@ from .forms import (
     HolidayNoticeEntry,
     OrganisationForm,
     RoleAssignForm,
+    UserContactForm,
     UserCreateForm,
     add_service_errors,
 )
@@ -137,6 +138,12 @@ def user_detail(request, pk: int):
         else:
             messages.success(request, _("角色已分配。"))
             return redirect("user_detail", pk=subject.pk)
+    return _user_page(request, subject, form=form, status=400 if request.method == "POST" else 200)
+
+
+def _user_page(request, subject, *, form=None, contact_form=None, status=200) -> HttpResponse:
+    """The account page; a refused form of it (a role, the name and phone) shown again with
+    what was typed."""
     manageable = set(
         access.organisations(request.user, "security.manage").values_list("pk", flat=True)
     )
@@ -153,7 +160,10 @@ def user_detail(request, pk: int):
         {
             "subject": subject,
             "roles": roles,
-            "form": form,
+            "form": form if form is not None else RoleAssignForm(actor=request.user),
+            "contact_form": contact_form
+            if contact_form is not None
+            else UserContactForm(subject=subject),
             "is_self": subject.pk == request.user.pk,
             # The phone an administrator duty's temporary password goes to, masked.
             "phone": mask_phone(subject.phone) if subject.phone else "",
@@ -166,8 +176,33 @@ def user_detail(request, pk: int):
             # (api.TokenAuth), the page says so and offers to revoke them.
             "tokens_refused": not api_tokens.may_use(subject),
         },
-        status=400 if request.method == "POST" else 200,
+        status=status,
     )
+
+
+@login_required
+@require_POST
+def user_contact(request, pk: int):
+    """Correct the name or register the mobile number (姓名, 手机号码) of an account."""
+    subject = _managed_user(request, pk)
+    form = UserContactForm(request.POST, subject=subject)
+    if form.is_valid():
+        try:
+            changed = services.user_update_contact(
+                actor=request.user,
+                user=subject,
+                full_name=form.cleaned_data["full_name"],
+                phone=form.cleaned_data["phone"] or None,
+            )
+        except services.Refused as exc:
+            form.add_error(None, str(exc))
+        else:
+            if changed:
+                messages.success(request, _("姓名和手机号码已保存。"))
+            else:
+                messages.info(request, _("未作更改。"))
+            return redirect("user_detail", pk=subject.pk)
+    return _user_page(request, subject, contact_form=form, status=400)
 
 
 def _user_action(request, pk: int, action) -> HttpResponse:
