@@ -15,9 +15,11 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 
 from xieshang.core.audit import TransitionError, lock, record_event, transition
 from xieshang.core.notifications import notify
+from xieshang.core.phrases import Phrase
 from xieshang.core.text import stroke_sort_key
 from xieshang.members import services as member_services
 from xieshang.members.models import Category, Member, Membership
@@ -229,7 +231,7 @@ def candidate_nominate(
         # C5.3: the Party group's opinion is the office's to record; tell it.
         notify(
             _opinion_recorders(round.organisation),
-            title=_("继续提名%(name)s，待登记政协党组意见") % {"name": candidate.name},
+            title=Phrase(N_("继续提名%(name)s，待登记政协党组意见"), name=candidate.name),
             body=str(round),
             url=reverse("nominations:candidate", args=[candidate.pk]),
             dedupe_key=f"nominations.candidate.{candidate.pk}.opinion",
@@ -421,7 +423,11 @@ def party_group_opinion_record(
         actor=actor,
         verb="nomination.party_group_opinion",
         subject=candidate,
-        note=(_("同意") if agrees else _("不同意")) + "：" + candidate.party_group_opinion,
+        note=Phrase(
+            N_("%(k)s：%(t)s"),
+            k=Phrase(N_("同意") if agrees else N_("不同意")),
+            t=candidate.party_group_opinion,
+        ),
         data={"agrees": agrees, "date": on_date.isoformat()},
     )
     return candidate
@@ -509,7 +515,7 @@ def round_cancel(*, round: NominationRound, actor, reason: str) -> NominationRou
     )
     notify(
         [u for u in _office_and_departments(round.organisation) if u.pk != actor.pk],
-        title=_("%(title)s已取消") % {"title": round.title},
+        title=Phrase(N_("%(title)s已取消"), title=round.title),
         body=reason,
         url=reverse("nominations:detail", args=[round.pk]),
         dedupe_key=f"nominations.{round.pk}.cancel",
@@ -640,7 +646,10 @@ def round_confirm(*, round: NominationRound, actor) -> NominationRound:
         )
         url = reverse("nominations:detail", args=[round.pk])
         recipients = list(_office_and_departments(round.organisation))
-        title = _("%(title)s名单已确认") % {"title": round.title}
-        body = _("%(n)s名人选任%(term)s委员。") % {"n": len(candidates), "term": target}
+        title = Phrase(N_("%(title)s名单已确认"), title=round.title)
+        # A term's name (第十五届) is no catalogue message: kept in the site's language.
+        with translation.override(settings.LANGUAGE_CODE):
+            term_name = str(target)
+        body = Phrase(N_("%(n)s名人选任%(term)s委员。"), n=len(candidates), term=term_name)
         notify(recipients, title=title, body=body, url=url, dedupe_key=f"nominations.{round.pk}")
     return round
