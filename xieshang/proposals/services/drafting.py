@@ -11,11 +11,12 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 
 from xieshang.core import calendar, counters
 from xieshang.core.audit import TransitionError, lock, record_event, save_versioned, transition
 from xieshang.core.notifications import notify
-from xieshang.core.text import chinese_date
+from xieshang.core.phrases import Phrase
 from xieshang.orgs import config
 from xieshang.orgs.models import Session
 
@@ -207,7 +208,7 @@ def _text_changed(stored: dict, proposal: Proposal) -> bool:
     return any(norm(stored.get(name)) != norm(getattr(proposal, name)) for name in COSIGNED_TEXT)
 
 
-def _reset_confirmations(proposal: Proposal) -> str:
+def _reset_confirmations(proposal: Proposal) -> Phrase | str:
     """A returned proposal's text was changed: the co-signers who confirmed it agreed to the
     old text, so they are to be asked again, as at a first submission (`proposal_submit`
     invites every co-signer still 待确认). Declined and withdrawn ones are not asked again.
@@ -220,9 +221,10 @@ def _reset_confirmations(proposal: Proposal) -> str:
     Signer.objects.filter(pk__in=[s.pk for s in confirmed]).update(
         status=Signer.Status.INVITED, responded_at=None, invited_at=None, reminded_at=None
     )
-    return _("确认已重置：提案内容已修改（联名人：%(names)s）") % {
-        "names": "、".join(str(s.member) for s in confirmed)
-    }
+    return Phrase(
+        N_("确认已重置：提案内容已修改（联名人：%(names)s）"),
+        names="、".join(str(s.member) for s in confirmed),
+    )
 
 
 def _kind_and_session(organisation, today: dt.date) -> tuple[str, Session | None]:
@@ -274,7 +276,7 @@ def numbered_at_submission(organisation) -> bool:
     return config.get(organisation, rules.NUMBER_AT) != rules.NUMBER_AT_ACCEPTANCE
 
 
-def _enter_review(proposal: Proposal, actor, verb: str, note: str = "") -> None:
+def _enter_review(proposal: Proposal, actor, verb: str, note="") -> None:
     if proposal.serial is None:
         # Classified once, at the first submission; a proposal returned for revision keeps
         # its series (and its number, if it has one).
@@ -297,7 +299,7 @@ def _enter_review(proposal: Proposal, actor, verb: str, note: str = "") -> None:
     )
     notify(
         _reviewers(proposal),
-        title=_("新提案待审查：%(title)s") % {"title": proposal.title},
+        title=Phrase(N_("新提案待审查：%(title)s"), title=proposal.title),
         url=proposal.get_absolute_url(),
         dedupe_key=f"proposal:{proposal.pk}:review:{proposal.returned_count}",
     )
@@ -327,17 +329,17 @@ def proposal_submit(*, proposal: Proposal, actor) -> Proposal:
             allowed_from=[S.DRAFT, S.RETURNED],
             actor=actor,
             verb="proposal.submit",
-            note=_("提案内容已修改，联名人须重新确认：%(names)s") % {"names": names}
+            note=Phrase(N_("提案内容已修改，联名人须重新确认：%(names)s"), names=names)
             if again
             else "",
         )
         pending.update(invited_at=timezone.now(), reminded_at=None)
-        title = _("联名提案待您确认：%(title)s")
-        body = _("第一提案人：%(name)s")
+        title = N_("联名提案待您确认：%(title)s")
+        body = N_("第一提案人：%(name)s")
         key = f"proposal:{proposal.pk}:cosign"
         if again:
-            title = _("联名提案待您重新确认：%(title)s")
-            body = _(
+            title = N_("联名提案待您重新确认：%(title)s")
+            body = N_(
                 "提案退回修改后内容已修改，您此前的联名确认已重置，请重新确认或谢绝。第一提案人：%(name)s"
             )
             # Its own key: the first invitation's must not swallow this one.
@@ -346,8 +348,8 @@ def proposal_submit(*, proposal: Proposal, actor) -> Proposal:
             if signer.member.user_id:
                 notify(
                     [signer.member.user],
-                    title=title % {"title": proposal.title},
-                    body=body % {"name": proposal.first_proposer or ""},
+                    title=Phrase(title, title=proposal.title),
+                    body=Phrase(body, name=str(proposal.first_proposer or "")),
                     url=proposal.get_absolute_url(),
                     dedupe_key=key,
                     channels=("inbox", "sms"),
@@ -378,7 +380,7 @@ def signer_respond(*, proposal: Proposal, actor, confirm: bool) -> Signer:
     return signer
 
 
-def _after_answer(proposal: Proposal, actor, verb: str, note: str) -> None:
+def _after_answer(proposal: Proposal, actor, verb: str, note="") -> None:
     """Record a co-signer's answer; the last one sends the proposal to review. The history
     credits whoever answered with what they did (确认联名, with the move into review), not
     with a submission: the submission is the first proposer's own earlier event."""
@@ -413,15 +415,17 @@ def signer_confirm_for(*, proposal: Proposal, signer_pk: int, actor, note: str) 
         proposal,
         actor,
         "proposal.cosign_confirm_for",
-        _("%(name)s（代为确认：%(how)s）") % {"name": signer.member, "how": note},
+        Phrase(N_("%(name)s（代为确认：%(how)s）"), name=str(signer.member), how=note),
     )
     # The co-signer learns that a confirmation was recorded in their name, and how.
     if signer.member.user_id:
         notify(
             [signer.member.user],
-            title=_("已代您确认联名：%(title)s") % {"title": proposal.title},
-            body=_("提案委员会已登记您的联名确认（%(how)s）。如有异议，请联系提案委员会。")
-            % {"how": note},
+            title=Phrase(N_("已代您确认联名：%(title)s"), title=proposal.title),
+            body=Phrase(
+                N_("提案委员会已登记您的联名确认（%(how)s）。如有异议，请联系提案委员会。"),
+                how=note,
+            ),
             url=proposal.get_absolute_url(),
             dedupe_key=f"proposal:{proposal.pk}:cosign_for",
         )
@@ -448,12 +452,15 @@ def cosign_withdraw_pending(*, proposal: Proposal, actor) -> Proposal:
     Signer.objects.bulk_update(pending, ["status", "responded_at"])
     names = "、".join(str(s.member) for s in pending)
     _after_answer(
-        proposal, actor, "proposal.cosign_withdraw", _("撤回联名邀请：%(names)s") % {"names": names}
+        proposal,
+        actor,
+        "proposal.cosign_withdraw",
+        Phrase(N_("撤回联名邀请：%(names)s"), names=names),
     )
     notify(
         [s.member.user for s in pending if s.member.user_id],
-        title=_("联名邀请已撤回：%(title)s") % {"title": proposal.title},
-        body=_("第一提案人已撤回对您的联名邀请，无需再确认。"),
+        title=Phrase(N_("联名邀请已撤回：%(title)s"), title=proposal.title),
+        body=Phrase(N_("第一提案人已撤回对您的联名邀请，无需再确认。")),
         url=reverse("proposals:cosign"),
         dedupe_key=f"proposal:{proposal.pk}:cosign_withdrawn",
     )
@@ -535,12 +542,12 @@ def cosign_remind(*, today: dt.date | None = None) -> int:
                 if signer.member.user_id:
                     notify(
                         [signer.member.user],
-                        title=_("联名提案仍待您确认：%(title)s") % {"title": proposal.title},
-                        body=_("第一提案人%(name)s于%(date)s邀请您联名，请确认或谢绝。")
-                        % {
-                            "name": proposal.first_proposer or "",
-                            "date": chinese_date(timezone.localtime(signer.invited_at).date()),
-                        },
+                        title=Phrase(N_("联名提案仍待您确认：%(title)s"), title=proposal.title),
+                        body=Phrase(
+                            N_("第一提案人%(name)s于%(date)s邀请您联名，请确认或谢绝。"),
+                            name=str(proposal.first_proposer or ""),
+                            date=timezone.localtime(signer.invited_at).date(),
+                        ),
                         url=proposal.get_absolute_url(),
                         dedupe_key=f"proposal:{proposal.pk}:cosign_remind:{signer.pk}",
                         channels=("inbox", "sms"),
@@ -552,11 +559,13 @@ def cosign_remind(*, today: dt.date | None = None) -> int:
             if author is not None:
                 notify(
                     [author],
-                    title=_("联名邀请尚未全部答复：%(title)s") % {"title": proposal.title},
-                    body=_(
-                        "尚未答复：%(names)s。已提醒其确认；如不再等待，可在提案页撤回未答复的邀请并提交审查。"
-                    )
-                    % {"names": "、".join(str(s.member) for s in signers)},
+                    title=Phrase(N_("联名邀请尚未全部答复：%(title)s"), title=proposal.title),
+                    body=Phrase(
+                        N_(
+                            "尚未答复：%(names)s。已提醒其确认；如不再等待，可在提案页撤回未答复的邀请并提交审查。"
+                        ),
+                        names="、".join(str(s.member) for s in signers),
+                    ),
                     url=proposal.get_absolute_url(),
                     dedupe_key=f"proposal:{proposal.pk}:cosign_remind",
                 )

@@ -15,11 +15,12 @@ from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 
 from xieshang.core import calendar
 from xieshang.core.audit import TransitionError, lock, record_event, transition
 from xieshang.core.notifications import notify
-from xieshang.core.text import chinese_date
+from xieshang.core.phrases import Phrase
 from xieshang.followups import services as followups
 from xieshang.followups.models import Task
 from xieshang.orgs import config
@@ -91,11 +92,13 @@ def unsatisfied_ids(proposal_ids) -> set[int]:
     )
 
 
-def _rating_words(evaluation: Evaluation) -> str:
-    return _("办理过程%(process)s，办理结果%(result)s") % {
-        "process": evaluation.get_process_display(),
-        "result": evaluation.get_result_display(),
-    }
+def _rating_words(evaluation: Evaluation) -> Phrase:
+    # The choices' lazy labels, translated when the notice is read.
+    return Phrase(
+        N_("办理过程%(process)s，办理结果%(result)s"),
+        process=Rating(evaluation.process).label,
+        result=Rating(evaluation.result).label,
+    )
 
 
 def _notify_unsatisfied(proposal: Proposal, answer: Answer, evaluation: Evaluation) -> None:
@@ -103,35 +106,40 @@ def _notify_unsatisfied(proposal: Proposal, answer: Answer, evaluation: Evaluati
     the department whose answer it rates, each with a link to the page where they act."""
     assignment = answer.assignment
     department = assignment.department
-    title = _("提案人对答复不满意：%(title)s") % {"title": proposal.title}
-    said = _("%(name)s对%(dept)s的答复评价：%(rating)s。") % {
-        "name": evaluation.member.name,
-        "dept": department.name,
-        "rating": _rating_words(evaluation),
-    }
+    title = Phrase(N_("提案人对答复不满意：%(title)s"), title=proposal.title)
+    said = [
+        Phrase(
+            N_("%(name)s对%(dept)s的答复评价：%(rating)s。"),
+            name=evaluation.member.name,
+            dept=department.name,
+            rating=_rating_words(evaluation),
+        )
+    ]
     if evaluation.comment.strip():
-        said += _("意见：%(comment)s") % {"comment": evaluation.comment.strip()}
+        said.append(Phrase(N_("意见：%(comment)s"), comment=evaluation.comment.strip()))
     key = f"proposal:{proposal.pk}:unsatisfied:{evaluation.pk}"
     may_rehandle = rehandle_refusal(proposal) is None
     committee_note = (
-        _("可决定交承办单位重新办理（限一次），或办结。")
+        N_("可决定交承办单位重新办理（限一次），或办结。")
         if may_rehandle
-        else _("该提案已重新办理过一次，可决定办结。")
+        else N_("该提案已重新办理过一次，可决定办结。")
     )
     department_note = (
-        _("提案委员会可能决定交贵单位重新办理。") if may_rehandle else _("该提案已重新办理过一次。")
+        N_("提案委员会可能决定交贵单位重新办理。")
+        if may_rehandle
+        else N_("该提案已重新办理过一次。")
     )
     notify(
         _reviewers(proposal),
         title=title,
-        body=f"{said}\n{committee_note}",
+        body=[*said, Phrase(committee_note)],
         url=f"{proposal.get_absolute_url()}#answer-{answer.pk}",
         dedupe_key=key,
     )
     notify(
         followups.assignees(assignment.task) if assignment.task_id else [],
         title=title,
-        body=f"{said}\n{department_note}",
+        body=[*said, Phrase(department_note)],
         url=reverse("proposals:dept_handle", args=[assignment.pk]),
         dedupe_key=key,
     )
@@ -163,8 +171,7 @@ def evaluation_submit(
     note = comment
     if late:
         # Taken all the same (docs/decisions.md), and the record says it came late.
-        late_words = _("逾期评价（评价时限为%(date)s）") % {"date": chinese_date(due)}
-        note = f"{late_words}\n{comment}" if comment else late_words
+        note = [Phrase(N_("逾期评价（评价时限为%(date)s）"), date=due), comment]
     record_event(
         actor=actor,
         verb="proposal.evaluate",
@@ -263,5 +270,5 @@ def proposal_close(*, proposal: Proposal, actor, note: str = "") -> Proposal:
         kind__in=[Task.Kind.PROPOSAL, Task.Kind.CO_HANDLING],
     ).order_by("id")
     for task in answered:
-        followups.task_close(task=task, actor=actor, note=_("提案已办结。"))
+        followups.task_close(task=task, actor=actor, note=Phrase(N_("提案已办结。")))
     return proposal

@@ -10,6 +10,7 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 
 from xieshang.core import calendar
 from xieshang.core.audit import (
@@ -22,6 +23,7 @@ from xieshang.core.audit import (
     transition,
 )
 from xieshang.core.notifications import notify
+from xieshang.core.phrases import Phrase
 from xieshang.core.text import chinese_date
 from xieshang.core.uploads import check_upload
 from xieshang.followups import services as followups
@@ -31,7 +33,15 @@ from xieshang.orgs import config
 
 from .. import policies, rules
 from ..models import Answer, Assignment, Contact, Proposal
-from .common import S, _notify_proposers, _reviewers, _today, access_can, months_later
+from .common import (
+    S,
+    _joined,
+    _notify_proposers,
+    _reviewers,
+    _today,
+    access_can,
+    months_later,
+)
 
 
 def rehandle_instruction(proposal: Proposal):
@@ -87,12 +97,15 @@ def _open_assignment(
     if round_ > 1:
         notify(
             followups.assignees(assignment.task),
-            title=_("提案重新办理：%(title)s") % {"title": proposal.title},
-            body=_(
-                "提案人对本单位上一轮答复不满意。提案委员会重新办理要求：%(note)s\n"
-                "请于%(due)s前重新答复；办理页面列有上一轮的答复、协办意见和提案人的评价。"
-            )
-            % {"note": order.note if order is not None else "", "due": chinese_date(due)},
+            title=Phrase(N_("提案重新办理：%(title)s"), title=proposal.title),
+            body=Phrase(
+                N_(
+                    "提案人对本单位上一轮答复不满意。提案委员会重新办理要求：%(note)s\n"
+                    "请于%(due)s前重新答复；办理页面列有上一轮的答复、协办意见和提案人的评价。"
+                ),
+                note=order.note if order is not None else "",
+                due=due,
+            ),
             url=reverse("proposals:dept_handle", args=[assignment.pk]),
             dedupe_key=f"proposal:{proposal.pk}:rehandle:{assignment.pk}",
             channels=("inbox", "email", "sms"),
@@ -131,11 +144,11 @@ def proposal_assign(
             _check_assignable(proposal, dept, field)
     # The history says where it went, whatever the clerk typed: 主办：区教育局；协办：….
     went = [
-        label % {"depts": "、".join(d.name for d in depts)}
+        Phrase(label, depts="、".join(d.name for d in depts))
         for label, depts in [
-            (_("主办：%(depts)s"), [lead] if lead else []),
-            (_("分办：%(depts)s"), list(split)),
-            (_("协办：%(depts)s"), list(co)),
+            (N_("主办：%(depts)s"), [lead] if lead else []),
+            (N_("分办：%(depts)s"), list(split)),
+            (N_("协办：%(depts)s"), list(co)),
         ]
         if depts
     ]
@@ -145,7 +158,7 @@ def proposal_assign(
         allowed_from=[S.ACCEPTED],
         actor=actor,
         verb="proposal.assign",
-        note="；".join([*went, *([note.strip()] if note.strip() else [])]),
+        note=_joined([*went, note.strip()]),
         data={
             "lead": lead.name if lead else "",
             "co": [d.name for d in co],
@@ -184,9 +197,8 @@ def proposal_assign(
     # The proposers learn who answers and by when (they wait for that department's call).
     _notify_proposers(
         proposal,
-        _("提案已交办：%(title)s") % {"title": proposal.title},
-        _("%(went)s。答复期限：%(due)s。")
-        % {"went": "；".join(went), "due": chinese_date(answer_due)},
+        Phrase(N_("提案已交办：%(title)s"), title=proposal.title),
+        Phrase(N_("%(went)s。答复期限：%(due)s。"), went=_joined(went), due=answer_due),
         "assigned",
     )
     return created
@@ -245,7 +257,7 @@ def assignment_return(*, assignment: Assignment, actor, reason: str) -> Assignme
         followups.task_cancel_with_subject(
             task=assignment.task,
             actor=actor,
-            note=_("承办单位申请退回：%(reason)s") % {"reason": reason},
+            note=Phrase(N_("承办单位申请退回：%(reason)s"), reason=reason),
             extension_note=_("承办单位已申请退回，延期申请自动撤回"),
         )
     # A split part sent back while another split department handles or has answered its own
@@ -285,12 +297,14 @@ def assignment_return(*, assignment: Assignment, actor, reason: str) -> Assignme
             data={"department": assignment.department.name},
         )
 
-    body = f"{assignment.department.name}：{reason}"
+    body = [f"{assignment.department.name}：{reason}"]
     if proposal.status == S.ASSIGNED and assignment.role == Assignment.Role.SPLIT:
-        body += "\n" + _("该部分待提案委员会改交其他单位或决定不再改交；决定之前，提案不会办结。")
+        body.append(
+            Phrase(N_("该部分待提案委员会改交其他单位或决定不再改交；决定之前，提案不会办结。"))
+        )
     notify(
         _reviewers(proposal),
-        title=_("承办单位申请退回提案：%(title)s") % {"title": proposal.title},
+        title=Phrase(N_("承办单位申请退回提案：%(title)s"), title=proposal.title),
         body=body,
         url=proposal.get_absolute_url(),
         dedupe_key=f"proposal:{proposal.pk}:returned:{assignment.pk}",
@@ -362,15 +376,15 @@ def assignment_reassign(*, assignment: Assignment, actor, department, note: str 
     assignment.status = Assignment.Status.WITHDRAWN
     assignment.save(update_fields=["status"])
     note = note.strip()
-    went = _("改交：%(from)s → %(to)s") % {
-        "from": assignment.department.name,
-        "to": department.name,
-    }
+    went = Phrase(
+        N_("改交：%(from)s → %(to)s"),
+        **{"from": assignment.department.name, "to": department.name},
+    )
     record_event(
         actor=actor,
         verb="proposal.reassign",
         subject=proposal,
-        note="；".join([went, *([note] if note else [])]),
+        note=_joined([went, note]),
         data={
             "from": assignment.department.name,
             "to": department.name,
@@ -378,28 +392,32 @@ def assignment_reassign(*, assignment: Assignment, actor, department, note: str 
             "assignment": new.pk,
         },
     )
-    body = _(
-        "%(from)s申请退回其分办的部分（理由：%(reason)s），提案委员会改交贵单位办理。"
-        "请于%(contact)s前联系提案人，于%(due)s前书面答复。"
-    ) % {
-        "from": assignment.department.name,
-        "reason": assignment.return_reason,
-        "contact": chinese_date(new.contact_due),
-        "due": chinese_date(due),
-    }
+    body = Phrase(
+        N_(
+            "%(from)s申请退回其分办的部分（理由：%(reason)s），提案委员会改交贵单位办理。"
+            "请于%(contact)s前联系提案人，于%(due)s前书面答复。"
+        ),
+        reason=assignment.return_reason,
+        contact=new.contact_due,
+        due=due,
+        **{"from": assignment.department.name},
+    )
     notify(
         followups.assignees(new.task),
-        title=_("提案改交贵单位办理：%(title)s") % {"title": proposal.title},
-        body=f"{body}\n{note}" if note else body,
+        title=Phrase(N_("提案改交贵单位办理：%(title)s"), title=proposal.title),
+        body=[body, note],
         url=reverse("proposals:dept_handle", args=[new.pk]),
         dedupe_key=f"proposal:{proposal.pk}:reassigned:{new.pk}",
         channels=("inbox", "email", "sms"),
     )
     _notify_proposers(
         proposal,
-        _("提案改交办理：%(title)s") % {"title": proposal.title},
-        _("原由%(from)s办理的部分改交%(to)s办理。答复期限：%(due)s。")
-        % {"from": assignment.department.name, "to": department.name, "due": chinese_date(due)},
+        Phrase(N_("提案改交办理：%(title)s"), title=proposal.title),
+        Phrase(
+            N_("原由%(from)s办理的部分改交%(to)s办理。答复期限：%(due)s。"),
+            due=due,
+            **{"from": assignment.department.name, "to": department.name},
+        ),
         f"reassigned:{new.pk}",
     )
     return new
@@ -425,18 +443,21 @@ def _withdraw_co_handlers(proposal: Proposal, returned: Assignment, actor) -> li
         followups.task_cancel_with_subject(
             task=co.task,
             actor=actor,
-            note=_("主办单位已退回，协办事项撤销"),
+            note=Phrase(N_("主办单位已退回，协办事项撤销")),
             extension_note=_("主办单位已退回，延期申请自动撤回"),
         )
         notify(
             followups.assignees(co.task),
-            title=_("提案已退回待重新交办，无需提出协办意见：%(title)s")
-            % {"title": proposal.title},
-            body=_(
-                "%(dept)s已申请退回该提案，由提案委员会重新交办。贵单位的协办事项已撤销，"
-                "无需再提出协办意见；如重新交办给贵单位，将另行通知。"
-            )
-            % {"dept": returned.department.name},
+            title=Phrase(
+                N_("提案已退回待重新交办，无需提出协办意见：%(title)s"), title=proposal.title
+            ),
+            body=Phrase(
+                N_(
+                    "%(dept)s已申请退回该提案，由提案委员会重新交办。贵单位的协办事项已撤销，"
+                    "无需再提出协办意见；如重新交办给贵单位，将另行通知。"
+                ),
+                dept=returned.department.name,
+            ),
             url=reverse("proposals:dept_handle", args=[co.pk]),
             dedupe_key=f"proposal:{proposal.pk}:co_withdrawn:{co.pk}",
         )
@@ -506,7 +527,7 @@ def _not_contacted(**contact_due):
     )
 
 
-def _notify_contact(assignment: Assignment, key: str, title: str, body: str):
+def _notify_contact(assignment: Assignment, key: str, title: Phrase, body: Phrase):
     """The notice about the contact-by date to an answering department (`_not_contacted`),
     its clerks and leaders as its follow-up task addresses them, by inbox and SMS, linking
     to its handling page; once per assignment and contact-by date under `key` (the reminder
@@ -560,16 +581,16 @@ def contact_remind(*, today: dt.date | None = None) -> int:
         _notify_contact(
             assignment,
             "contact_remind",
-            _("请按时联系提案人：%(title)s") % {"title": proposal.title},
-            _(
-                "%(number)s《%(title)s》的联系提案人时限为%(date)s，本单位尚未记录与提案人的"
-                "联系。请联系提案人了解提案意图，并在办理页面记录联系情况。"
-            )
-            % {
-                "number": proposal.number,
-                "title": proposal.title,
-                "date": chinese_date(assignment.contact_due),
-            },
+            Phrase(N_("请按时联系提案人：%(title)s"), title=proposal.title),
+            Phrase(
+                N_(
+                    "%(number)s《%(title)s》的联系提案人时限为%(date)s，本单位尚未记录与提案人的"
+                    "联系。请联系提案人了解提案意图，并在办理页面记录联系情况。"
+                ),
+                number=proposal.number,
+                title=proposal.title,
+                date=assignment.contact_due,
+            ),
         )
         reminded += 1
     return reminded
@@ -600,16 +621,16 @@ def contact_overdue_notify(*, today: dt.date | None = None) -> int:
         created = _notify_contact(
             assignment,
             "contact_overdue",
-            _("联系提案人已逾期：%(title)s") % {"title": proposal.title},
-            _(
-                "%(number)s《%(title)s》的联系提案人时限%(date)s已过，本单位尚未记录与提案人"
-                "的联系。请尽快联系提案人了解提案意图，并在办理页面记录联系情况。"
-            )
-            % {
-                "number": proposal.number,
-                "title": proposal.title,
-                "date": chinese_date(assignment.contact_due),
-            },
+            Phrase(N_("联系提案人已逾期：%(title)s"), title=proposal.title),
+            Phrase(
+                N_(
+                    "%(number)s《%(title)s》的联系提案人时限%(date)s已过，本单位尚未记录与提案人"
+                    "的联系。请尽快联系提案人了解提案意图，并在办理页面记录联系情况。"
+                ),
+                number=proposal.number,
+                title=proposal.title,
+                date=assignment.contact_due,
+            ),
         )
         told += bool(created)
     return told
@@ -669,7 +690,7 @@ def co_view_submit(*, assignment: Assignment, actor, text: str) -> Feedback:
     if lead is not None and lead.task_id:
         notify(
             followups.assignees(lead.task),
-            title=_("收到协办意见：%(title)s") % {"title": assignment.proposal.title},
+            title=Phrase(N_("收到协办意见：%(title)s"), title=assignment.proposal.title),
             body=f"{assignment.department.name}：{text[:200]}",
             url=assignment.proposal.get_absolute_url(),
             dedupe_key=f"proposal:{assignment.proposal_id}:coview:{assignment.pk}",
@@ -868,9 +889,12 @@ def answer_submit(
     )
     notify(
         signers,
-        title=_("答复函待签发：%(title)s") % {"title": proposal.title},
-        body=_("%(dept)s经办人已提交答复（%(cat)s类），请审核签发后送达提案人。")
-        % {"dept": assignment.department.name, "cat": category},
+        title=Phrase(N_("答复函待签发：%(title)s"), title=proposal.title),
+        body=Phrase(
+            N_("%(dept)s经办人已提交答复（%(cat)s类），请审核签发后送达提案人。"),
+            dept=assignment.department.name,
+            cat=category,
+        ),
         url=reverse("proposals:dept_handle", args=[assignment.pk]),
         dedupe_key=f"proposal:{proposal.pk}:sign_off:{answer.pk}:{answer.answered_at:%Y%m%d%H%M%S}",
     )
@@ -931,7 +955,7 @@ def _parts_open(proposal: Proposal, round_: int):
     )
 
 
-def _answered(proposal: Proposal, round_: int, actor, verb: str, note: str, data: dict) -> None:
+def _answered(proposal: Proposal, round_: int, actor, verb: str, note, data: dict) -> None:
     """Every part of the round is settled: one history line 办理中 → 已答复, and the
     proposers (of the merged proposals too) are asked to rate."""
     transition(
@@ -946,9 +970,11 @@ def _answered(proposal: Proposal, round_: int, actor, verb: str, note: str, data
     for target in [proposal, *proposal.merged_proposals.all()]:
         _notify_proposers(
             target,
-            _("提案已答复，请评价：%(title)s") % {"title": target.title},
-            _("请在%(n)s个工作日内对办理过程和结果作出评价。")
-            % {"n": config.get(proposal.organisation, rules.EVALUATION_DAYS)},
+            Phrase(N_("提案已答复，请评价：%(title)s"), title=target.title),
+            Phrase(
+                N_("请在%(n)s个工作日内对办理过程和结果作出评价。"),
+                n=config.get(proposal.organisation, rules.EVALUATION_DAYS),
+            ),
             f"answered:{round_}",
         )
 
@@ -981,17 +1007,21 @@ def returned_part_close(*, assignment: Assignment, actor, reason: str) -> Assign
     # The reason in the event's data too, so it reads on its own (the 改交 page opened
     # before the decision, `views_committee._part_decision`), not cut out of the note.
     data = {"department": assignment.department.name, "returned": assignment.pk, "reason": reason}
-    note = _("不再改交：%(dept)s退回的部分；%(reason)s") % {
-        "dept": assignment.department.name,
-        "reason": reason,
-    }
+    note = Phrase(
+        N_("不再改交：%(dept)s退回的部分；%(reason)s"),
+        dept=assignment.department.name,
+        reason=reason,
+    )
     _notify_proposers(
         proposal,
-        _("提案部分内容不再改交：%(title)s") % {"title": proposal.title},
-        _(
-            "原由%(dept)s办理的部分，该单位申请退回，提案委员会决定不再改交其他单位办理。理由：%(reason)s"
-        )
-        % {"dept": assignment.department.name, "reason": reason},
+        Phrase(N_("提案部分内容不再改交：%(title)s"), title=proposal.title),
+        Phrase(
+            N_(
+                "原由%(dept)s办理的部分，该单位申请退回，提案委员会决定不再改交其他单位办理。理由：%(reason)s"
+            ),
+            dept=assignment.department.name,
+            reason=reason,
+        ),
         f"reassign_close:{assignment.pk}",
     )
     if _parts_open(proposal, assignment.round).exists():
@@ -1108,7 +1138,7 @@ def answer_send_back(
     if answer.created_by_id and answer.created_by_id != actor.pk:
         notify(
             [answer.created_by],
-            title=_("答复函退回修改：%(title)s") % {"title": proposal.title},
+            title=Phrase(N_("答复函退回修改：%(title)s"), title=proposal.title),
             body=note,
             url=reverse("proposals:dept_handle", args=[answer.assignment_id]),
             dedupe_key=f"proposal:{proposal.pk}:sent_back:{answer.pk}:{timezone.now():%Y%m%d%H%M%S}",

@@ -6,8 +6,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 
 from xieshang.core.audit import lock, transition
+from xieshang.core.phrases import Phrase
 from xieshang.duty.models import DutyKind
 from xieshang.orgs import config
 
@@ -76,8 +78,8 @@ def proposal_accept(*, proposal: Proposal, actor, note: str = "") -> Proposal:
     _record_proposal_duty(proposal)
     _notify_proposers(
         proposal,
-        _("提案已立案：%(title)s") % {"title": proposal.title},
-        _("提案号：%(number)s") % {"number": proposal.number},
+        Phrase(N_("提案已立案：%(title)s"), title=proposal.title),
+        Phrase(N_("提案号：%(number)s"), number=proposal.number),
         "accepted",
     )
     return proposal
@@ -98,11 +100,14 @@ def proposal_merge(*, proposal: Proposal, into: Proposal, actor, note: str = "")
     _record_proposal_duty(proposal)
     _notify_proposers(
         proposal,
-        _("提案已并案办理：%(title)s") % {"title": proposal.title},
-        _("并入%(number)s《%(title)s》办理，答复将同时送达您。")
-        % {"number": into.number, "title": into.title}
+        Phrase(N_("提案已并案办理：%(title)s"), title=proposal.title),
+        Phrase(
+            N_("并入%(number)s《%(title)s》办理，答复将同时送达您。"),
+            number=into.number,
+            title=into.title,
+        )
         if into.number
-        else _("并入《%(title)s》办理，答复将同时送达您。") % {"title": into.title},
+        else Phrase(N_("并入《%(title)s》办理，答复将同时送达您。"), title=into.title),
         "merged",
     )
     return proposal
@@ -125,7 +130,7 @@ def proposal_convert(*, proposal: Proposal, to: str, actor, note: str) -> Propos
     label = Proposal.Status(to).label
     _notify_proposers(
         proposal,
-        _("提案审查结果（%(result)s）：%(title)s") % {"result": label, "title": proposal.title},
+        Phrase(N_("提案审查结果（%(result)s）：%(title)s"), result=label, title=proposal.title),
         note,
         "converted",
     )
@@ -144,7 +149,7 @@ def proposal_return(*, proposal: Proposal, actor, note: str) -> Proposal:
     _reviewed(proposal, actor, S.RETURNED, "proposal.return", note, extra=["returned_count"])
     _notify_proposers(
         proposal,
-        _("提案退回修改：%(title)s") % {"title": proposal.title},
+        Phrase(N_("提案退回修改：%(title)s"), title=proposal.title),
         note,
         "returned",
     )
@@ -164,8 +169,8 @@ def proposal_reject(*, proposal: Proposal, actor, reason: str, note: str = "") -
     )
     _notify_proposers(
         proposal,
-        _("提案不予立案：%(title)s") % {"title": proposal.title},
-        _("理由：%(reason)s。%(note)s") % {"reason": reason, "note": note},
+        Phrase(N_("提案不予立案：%(title)s"), title=proposal.title),
+        Phrase(N_("理由：%(reason)s。%(note)s"), reason=reason, note=note),
         "rejected",
     )
     return proposal
