@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 
 from xieshang.core.audit import (
     TransitionError,
@@ -17,6 +18,7 @@ from xieshang.core.audit import (
     save_versioned,
     transition,
 )
+from xieshang.core.phrases import Phrase
 from xieshang.duty.models import DutyKind
 from xieshang.duty.services import record_duty
 from xieshang.followups import services as followups
@@ -242,18 +244,18 @@ def _set_leader_account(activity, actor, row, account, *, verb) -> None:
     before = row.user
     row.user = account
     row.save(update_fields=["user"])
-    none = _("未关联")
+    none = Phrase(N_("未关联"))
     record_event(
         actor=actor,
         verb=verb,
         subject=activity,
-        note=_("%(name)s（参加人员%(id)s）的平台账号：%(before)s → %(after)s")
-        % {
-            "name": row.name,
-            "id": row.pk,
-            "before": selectors.leader_account_label(before) if before else none,
-            "after": selectors.leader_account_label(account) if account else none,
-        },
+        note=Phrase(
+            N_("%(name)s（参加人员%(id)s）的平台账号：%(before)s → %(after)s"),
+            name=row.name,
+            id=row.pk,
+            before=selectors.leader_account_label(before) if before else none,
+            after=selectors.leader_account_label(account) if account else none,
+        ),
         data={
             "participant": row.pk,
             "from_user": before.pk if before else None,

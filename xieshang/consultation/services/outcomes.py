@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 
 from xieshang.core.audit import (
     TransitionError,
@@ -19,6 +20,7 @@ from xieshang.core.audit import (
     transition,
 )
 from xieshang.core.notifications import notify
+from xieshang.core.phrases import Phrase
 from xieshang.followups import services as followups
 from xieshang.followups.models import Task
 from xieshang.orgs import config
@@ -142,8 +144,8 @@ def outcome_submit(*, outcome: Outcome, actor, submitted_on: dt.date | None = No
     if plan_outcome:
         notify(
             _users_with_roles(outcome.organisation, offices or [Role.PARTY_OFFICE]),
-            title=_("协商成果报送：%(title)s") % {"title": outcome.title},
-            body=_("列入年度协商计划的协商成果，请纳入决策程序。"),
+            title=Phrase(N_("协商成果报送：%(title)s"), title=outcome.title),
+            body=Phrase(N_("列入年度协商计划的协商成果，请纳入决策程序。")),
             url=f"/consultation/outcomes/{outcome.pk}/",
             dedupe_key=f"outcome:{outcome.pk}:submitted",
         )
@@ -229,7 +231,7 @@ def outcome_decide(
     )
     notify(
         _users_with_roles(outcome.organisation, [Role.OFFICE]),
-        title=_("协商成果已作出决策：%(title)s") % {"title": outcome.title},
+        title=Phrase(N_("协商成果已作出决策：%(title)s"), title=outcome.title),
         url=f"/consultation/outcomes/{outcome.pk}/",
         dedupe_key=f"outcome:{outcome.pk}:decided",
     )

@@ -5,9 +5,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 
 from xieshang.core.audit import TransitionError, lock, record_event, transition
 from xieshang.core.notifications import notify
+from xieshang.core.phrases import Phrase
 from xieshang.orgs.models import Role
 
 from .. import policies
@@ -43,7 +45,7 @@ def party_plan_send(*, plan: PartyPlan, actor) -> PartyPlan:
     )
     notify(
         _users_with_roles(plan.organisation, [Role.OFFICE, Role.CHAIR]),
-        title=_("征求意见：%(title)s") % {"title": plan.title},
+        title=Phrase(N_("征求意见：%(title)s"), title=plan.title),
         url=f"/consultation/party-plans/{plan.pk}/",
         dedupe_key=f"party_plan:{plan.pk}:sent",
     )
@@ -63,7 +65,7 @@ def party_plan_comment(*, plan: PartyPlan, actor, text: str) -> PartyPlanComment
     record_event(actor=actor, verb="party_plan.comment", subject=plan, note=text[:500])
     notify(
         _users_with_roles(plan.organisation, [Role.PARTY_OFFICE, Role.UNITED_FRONT]),
-        title=_("政协对《%(title)s》提出了意见建议") % {"title": plan.title},
+        title=Phrase(N_("政协对《%(title)s》提出了意见建议"), title=plan.title),
         url=f"/consultation/party-plans/{plan.pk}/",
         dedupe_key=f"party_plan:{plan.pk}:comment:{comment.pk}",
     )

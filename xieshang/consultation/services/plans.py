@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 
 from xieshang.core.audit import (
     TransitionError,
@@ -21,6 +22,7 @@ from xieshang.core.audit import (
     transition,
 )
 from xieshang.core.notifications import notify
+from xieshang.core.phrases import Phrase
 from xieshang.followups import services as followups
 from xieshang.followups.models import Task
 from xieshang.orgs import config
@@ -275,10 +277,16 @@ def plan_send_back(*, plan: ConsultationPlan, actor, note: str) -> ConsultationP
     # The body it comes back to reads that it was sent back, by whom and why.
     _notify_next_body(
         plan,
-        title=_("年度协商计划被退回：%(title)s（%(state)s）")
-        % {"title": plan.title, "state": plan.get_status_display()},
-        body=_("%(body)s退回意见：%(note)s")
-        % {"body": policies.body_label(actor, plan.organisation), "note": note},
+        title=Phrase(
+            N_("年度协商计划被退回：%(title)s（%(state)s）"),
+            title=plan.title,
+            state=ConsultationPlan.Status(plan.status).label,
+        ),
+        body=Phrase(
+            N_("%(body)s退回意见：%(note)s"),
+            body=policies.body_label(actor, plan.organisation),
+            note=note,
+        ),
     )
     return plan
 
@@ -309,12 +317,12 @@ STEP_ROLES = {
 }
 
 
-def _notify_next_body(plan: ConsultationPlan, *, title: str = "", body: str = "") -> None:
+def _notify_next_body(plan: ConsultationPlan, *, title=None, body="") -> None:
+    state = ConsultationPlan.Status(plan.status).label
     notify(
         _users_with_roles(plan.organisation, STEP_ROLES[plan.status]),
         title=title
-        or _("年度协商计划：%(title)s（%(state)s）")
-        % {"title": plan.title, "state": plan.get_status_display()},
+        or Phrase(N_("年度协商计划：%(title)s（%(state)s）"), title=plan.title, state=state),
         body=body,
         url=f"/consultation/plans/{plan.pk}/",
         dedupe_key=f"plan:{plan.pk}:{plan.status}:{plan.version}",

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 
 from xieshang.core.audit import (
     TransitionError,
@@ -20,6 +21,7 @@ from xieshang.core.audit import (
     save_versioned,
     transition,
 )
+from xieshang.core.phrases import Phrase
 from xieshang.members.models import Member
 from xieshang.orgs import config
 from xieshang.orgs.models import Organisation
@@ -108,7 +110,7 @@ def topic_from_resident_issue(*, issue, actor) -> Topic:
         verb="topic.create",
         subject=topic,
         to_state=topic.status,
-        note=_("由民情事项转来：%(ticket)s") % {"ticket": issue.ticket},
+        note=Phrase(N_("由民情事项转来：%(ticket)s"), ticket=issue.ticket),
     )
     return topic
 
@@ -272,6 +274,6 @@ def topic_merge(*, topic: Topic, into: Topic, actor, note: str = "") -> Topic:
         actor=actor,
         verb="topic.merge",
         subject=into,
-        note=_("“%(title)s”并入本议题") % {"title": topic.title},
+        note=Phrase(N_("“%(title)s”并入本议题"), title=topic.title),
     )
     return topic
