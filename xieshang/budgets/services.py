@@ -17,9 +17,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 
 from xieshang.core.audit import changed_fields, lock, record_event, save_versioned
 from xieshang.core.notifications import notify
+from xieshang.core.phrases import Phrase
 from xieshang.meetings.models import MeetingKind
 from xieshang.orgs.models import Organisation, Role
 
@@ -195,9 +197,13 @@ def _alert_over_budget(line: BudgetLine, actor, spent: Decimal) -> None:
     ]
     notify(
         recipients,
-        title=_("经费超预算：%(item)s") % {"item": line.item},
-        body=_("%(year)s年预算 %(planned)s 元，已支出 %(spent)s 元。")
-        % {"year": line.year, "planned": f"{line.planned:,.2f}", "spent": f"{spent:,.2f}"},
+        title=Phrase(N_("经费超预算：%(item)s"), item=line.item),
+        body=Phrase(
+            N_("%(year)s年预算 %(planned)s 元，已支出 %(spent)s 元。"),
+            year=line.year,
+            planned=f"{line.planned:,.2f}",
+            spent=f"{spent:,.2f}",
+        ),
         url=line.get_absolute_url(),
         dedupe_key=f"budget.over:{line.pk}",
     )
