@@ -17,11 +17,13 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 
 from . import access
 from .audit import record_event
 from .models import ApiToken
 from .notifications import notify
+from .phrases import Phrase
 from .services import Refused
 from .text import chinese_datetime
 
@@ -110,7 +112,7 @@ def revoke(*, actor, token: ApiToken, reason: str = "") -> ApiToken:
     if token.user_id != actor.pk:
         notify(
             [token.user],
-            title=_("您的接口令牌“%(name)s”已被安全管理员撤销") % {"name": token.name},
+            title=Phrase(N_("您的接口令牌“%(name)s”已被安全管理员撤销"), name=token.name),
             body=reason,
             url=reverse("api_tokens"),
         )
@@ -169,9 +171,14 @@ def remind_expiring(*, now=None) -> int:
         with transaction.atomic():
             notify(
                 [token.user],
-                title=_("接口令牌“%(name)s”将于%(when)s到期")
-                % {"name": token.name, "when": chinese_datetime(token.expires_at)},
-                body=_("到期后使用该令牌的程序将无法访问接口，请及时申请新令牌并替换。"),
+                # The moment with its hour, written the one way (a date parameter would
+                # be shown in the reader's convention but without the time).
+                title=Phrase(
+                    N_("接口令牌“%(name)s”将于%(when)s到期"),
+                    name=token.name,
+                    when=chinese_datetime(token.expires_at),
+                ),
+                body=Phrase(N_("到期后使用该令牌的程序将无法访问接口，请及时申请新令牌并替换。")),
                 url=reverse("api_tokens"),
                 dedupe_key=f"api_token_expiry:{token.pk}",
             )

@@ -24,9 +24,10 @@ from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Max
 from django.urls import reverse
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 
 from .models import Event
+from .phrases import Phrase
 
 BATCH = 2000
 PURGE_VERB = "audit.purge"
@@ -201,8 +202,8 @@ def check_and_record() -> Verification:
         ]
         notify(
             auditors,
-            title=_("审计记录完整性校验未通过"),
-            body=describe(result),
+            title=Phrase(N_("审计记录完整性校验未通过")),
+            body=describe_phrase(result),
             url=reverse("audit_log"),
             dedupe_key=f"audit-verify:{result.broken_at}:{result.missing_after}",
             channels=("inbox", "sms"),
@@ -211,15 +212,22 @@ def check_and_record() -> Verification:
 
 
 def describe(result: Verification) -> str:
+    """The result in words, in the active language."""
+    return str(describe_phrase(result))
+
+
+def describe_phrase(result: Verification) -> Phrase:
+    """The result as a phrase, for a notice read later in each reader's language."""
     if result.broken_at is not None:
-        return _("第 %(id)s 号审计记录在封存后被改动，其后的记录无法再证明未被改动。") % {
-            "id": result.broken_at
-        }
+        return Phrase(
+            N_("第 %(id)s 号审计记录在封存后被改动，其后的记录无法再证明未被改动。"),
+            id=result.broken_at,
+        )
     if result.missing_after == 0:
-        return _("审计记录的开头有记录在封存后被删除。")
+        return Phrase(N_("审计记录的开头有记录在封存后被删除。"))
     if result.missing_after is not None:
-        return _("第 %(id)s 号审计记录之后有记录在封存后被删除。") % {"id": result.missing_after}
-    return _("已校验 %(n)s 条审计记录，封存后均未被改动或删除。") % {"n": result.checked}
+        return Phrase(N_("第 %(id)s 号审计记录之后有记录在封存后被删除。"), id=result.missing_after)
+    return Phrase(N_("已校验 %(n)s 条审计记录，封存后均未被改动或删除。"), n=result.checked)
 
 
 def latest_check() -> dict | None:

@@ -26,6 +26,7 @@ from django.core.files.base import ContentFile
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop as N_
 
 from .scheduler import periodic
 from .uploads import RandomName, private_storage
@@ -274,10 +275,13 @@ def complete(
         from django.urls import reverse
 
         from .notifications import notify
+        from .phrases import Phrase
 
+        found = _kinds.get(job.kind)
         notify(
             [job.owner],
-            title=str(_("%(kind)s已完成，可以下载")) % {"kind": job.kind_label},
+            # The kind's label (a lazy text) is read in the owner's language.
+            title=Phrase(N_("%(kind)s已完成，可以下载"), kind=found.label if found else job.kind),
             url=reverse("job", args=[job.pk]),
             dedupe_key=f"job:{job.pk}",
         )
