@@ -101,3 +101,19 @@ def test_a_phrase_that_no_longer_fits_its_message_falls_back_to_the_stored_text(
     note = Notification.objects.get(recipient=reader)
     note.title_phrase = {"m": TITLE, "p": {}}  # a parameter the message needs is missing
     assert note.shown_title == "新提案待审查：甲"
+
+
+def test_make_messages_keeps_the_message_ids_of_phrases(tmp_path, monkeypatch):
+    """`make messages` runs with --no-obsolete: a msgid written only as N_("…") must be
+    extracted, or the next run drops its translation from the catalogue."""
+    from django.core.management import call_command
+
+    (tmp_path / "locale").mkdir()
+    (tmp_path / "notices.py").write_text(
+        'from django.utils.translation import gettext_noop as N_\nTITLE = N_("催办：%(title)s")\n',
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(tmp_path)
+    call_command("makemessages", locale=["en"], verbosity=0)
+    catalogue = (tmp_path / "locale/en/LC_MESSAGES/django.po").read_text(encoding="utf-8")
+    assert 'msgid "催办：%(title)s"' in catalogue
