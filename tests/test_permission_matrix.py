@@ -245,6 +245,7 @@ OBJECTS: dict[str, dict[str, Callable]] = {
     "user_set_active": {"pk": obj("user")},
     "user_unlock": {"pk": obj("user")},
     "user_contact": {"pk": obj("user")},
+    "user_end_sessions": {"pk": obj("user")},
     "user_otp_reset": {"pk": obj("user")},
     "calendar_day_remove": {"pk": obj("calendar_day")},
     "calendar_year": {"year": const(2027)},  # the calendar is the deployment's, not a district's

@@ -4,6 +4,7 @@ reasons of unlocks, resets and role removals."""
 
 import pytest
 from django.conf import settings
+from django.test import Client
 from django.urls import reverse
 
 from tests.factories import make_org, user_with_role
@@ -131,3 +132,48 @@ def test_an_account_outside_the_admins_scope_cannot_be_edited(admin_client):
     assert _contact(admin_client, outsider, "王五", "13900006666").status_code == 404
     outsider.refresh_from_db()
     assert outsider.full_name == "李四"
+
+
+# --- Open sessions: counted on the account page, ended by 强制下线 ----------------------------
+
+
+def test_the_security_admin_sees_an_accounts_logins_and_ends_them_with_a_reason(
+    admin_client, district
+):
+    clerk = user_with_role(Role.OFFICE, district, username="clerk")
+    office, laptop = Client(), Client()
+    for browser in (office, laptop):
+        assert _login(browser, "clerk").status_code == 302
+        assert browser.get(reverse("home")).status_code == 200
+    page = admin_client.get(reverse("user_detail", args=[clerk.pk])).content.decode()
+    assert "2 处登录中" in page and "强制下线" in page
+
+    refused = admin_client.post(reverse("user_end_sessions", args=[clerk.pk]), {"reason": " "})
+    assert refused.status_code == 302
+    assert office.get(reverse("home")).status_code == 200  # nothing ended without a reason
+    assert not Event.objects.filter(verb="user.sessions_end").exists()
+
+    ended = admin_client.post(
+        reverse("user_end_sessions", args=[clerk.pk]), {"reason": "笔记本电脑遗失"}, follow=True
+    )
+    assert "结束了 2 个登录" in ended.content.decode()
+    for browser in (office, laptop):
+        assert browser.get(reverse("home"))["Location"].startswith(reverse("login"))
+    event = Event.objects.get(verb="user.sessions_end", object_id=str(clerk.pk))
+    assert event.note == "笔记本电脑遗失" and event.data["sessions"] == 2
+    # The administrator's own login is untouched; the account's page now says 未登录.
+    page = admin_client.get(reverse("user_detail", args=[clerk.pk])).content.decode()
+    assert "未登录" in page
+    # The person logs in again as usual.
+    assert _login(office, "clerk").status_code == 302
+
+
+def test_sessions_of_an_account_outside_the_admins_scope_cannot_be_ended(admin_client):
+    outsider = user_with_role(Role.OFFICE, make_org("西山区政协"), username="outsider")
+    browser = Client()
+    browser.force_login(outsider)
+    response = admin_client.post(
+        reverse("user_end_sessions", args=[outsider.pk]), {"reason": "试一下"}
+    )
+    assert response.status_code == 404
+    assert browser.get(reverse("home")).status_code == 200

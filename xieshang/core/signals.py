@@ -33,6 +33,7 @@ register_verbs(
         "user.deactivate": _("停用账号"),
         "user.activate": _("启用账号"),
         "user.unlock": _("解除锁定"),
+        "user.sessions_end": _("强制下线"),
         "user.otp_reset": _("重置动态口令"),
         "api_token.issue": _("申请接口令牌"),
         "api_token.revoke": _("撤销接口令牌"),

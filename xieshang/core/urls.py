@@ -62,6 +62,11 @@ urlpatterns = [
     path("admin-duties/users/<int:pk>/unlock/", views_admin.user_unlock, name="user_unlock"),
     path("admin-duties/users/<int:pk>/contact/", views_admin.user_contact, name="user_contact"),
     path(
+        "admin-duties/users/<int:pk>/sessions/end/",
+        views_admin.user_end_sessions,
+        name="user_end_sessions",
+    ),
+    path(
         "admin-duties/users/<int:pk>/otp-reset/", views_admin.user_otp_reset, name="user_otp_reset"
     ),
     path("admin-duties/calendar/", views_admin.calendar_days, name="calendar_days"),

@@ -169,6 +169,7 @@ def _user_page(request, subject, *, form=None, contact_form=None, status=200) ->
             "phone": mask_phone(subject.phone) if subject.phone else "",
             "is_locked": subject.username in services.locked_usernames([subject.username]),
             "has_otp": services.otp_device(subject) is not None,
+            "sessions": services.open_sessions(subject),
             "tokens": api_tokens.active(ApiToken.objects.filter(user=subject)).order_by(
                 "-created_at"
             ),
@@ -257,6 +258,18 @@ def user_unlock(request, pk: int):
     def run(subject):
         services.user_unlock(actor=request.user, user=subject)
         messages.success(request, _("已解除锁定。"))
+
+    return _user_action(request, pk, run)
+
+
+@login_required
+@require_POST
+def user_end_sessions(request, pk: int):
+    reason = request.POST.get("reason", "")
+
+    def run(subject):
+        ended = services.user_end_sessions(actor=request.user, user=subject, reason=reason)
+        messages.success(request, _("已强制下线，结束了 %(n)s 个登录。") % {"n": ended})
 
     return _user_action(request, pk, run)
 
