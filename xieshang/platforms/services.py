@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 
 from xieshang.core.audit import (
     StaleEdit,
@@ -18,6 +19,7 @@ from xieshang.core.audit import (
     save_versioned,
     transition,
 )
+from xieshang.core.phrases import Phrase
 from xieshang.duty.models import DutyKind
 from xieshang.duty.services import record_duty
 
@@ -329,7 +331,7 @@ def session_record(
             actor=actor,
             verb="platform_session.edit",
             subject=session,
-            note=_("修改议事记录"),
+            note=Phrase(N_("修改议事记录")),
             data={"outcomes": len(outcomes)},
         )
     session.outcomes.all().delete()

@@ -4,8 +4,9 @@ longer than needed)."""
 import datetime as dt
 
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 
+from xieshang.core.phrases import Phrase
 from xieshang.core.retention import Expiry, delete_expired, rule_reader
 
 from . import rules
@@ -21,7 +22,7 @@ def purge_phones(*, now: dt.datetime | None = None) -> int:
         days = int(keep_days(issue.organisation))
         return Expiry(
             at=issue.closed_at + dt.timedelta(days=days),
-            note=_("办结满%(n)s天，已删除群众联系电话。") % {"n": days},
+            note=Phrase(N_("办结满%(n)s天，已删除群众联系电话。"), n=days),
         )
 
     candidates = (
