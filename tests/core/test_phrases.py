@@ -117,3 +117,19 @@ def test_make_messages_keeps_the_message_ids_of_phrases(tmp_path, monkeypatch):
     call_command("makemessages", locale=["en"], verbosity=0)
     catalogue = (tmp_path / "locale/en/LC_MESSAGES/django.po").read_text(encoding="utf-8")
     assert 'msgid "催办：%(title)s"' in catalogue
+
+
+def test_a_label_with_a_context_a_bare_label_and_a_moment_follow_the_reader():
+    from django.utils.translation import pgettext_lazy
+
+    from xieshang.core.phrases import shown, store
+
+    text, data = store(pgettext_lazy("meeting", "会次"))  # a note that is just a label
+    assert text == "会次"
+    with translation.override("en"):
+        assert shown(data, text) == "Sitting"
+    moment = dt.datetime(2026, 12, 5, 9, 30, tzinfo=dt.UTC)  # 17:30 in Beijing
+    text, data = store(Phrase("%(when)s", when=moment))
+    assert text == "2026年12月5日 17:30"
+    with translation.override("en"):
+        assert shown(data, text) == "Dec. 5, 2026 17:30"

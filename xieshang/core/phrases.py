@@ -22,7 +22,7 @@ from typing import Any
 from django.conf import settings
 from django.utils import translation
 from django.utils.functional import Promise
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 
 from .text import reader_date
 
@@ -31,15 +31,19 @@ Stored = dict[str, Any] | list
 
 
 class Phrase:
-    __slots__ = ("msgid", "params")
+    """A message id of the catalogue and its parameters; `context` for a message with a
+    context (pgettext), which shares its id with another meaning."""
 
-    def __init__(self, msgid: str, /, **params: Any) -> None:
+    __slots__ = ("context", "msgid", "params")
+
+    def __init__(self, msgid: str, /, context: str = "", **params: Any) -> None:
         self.msgid = str(msgid)
+        self.context = context
         self.params = params
 
     def render(self) -> str:
         """The text in the active language."""
-        text = gettext(self.msgid)
+        text = pgettext(self.context, self.msgid) if self.context else gettext(self.msgid)
         if not self.params and "%(" not in text:
             return text  # a message without parameters may hold a bare "%"
         return text % {name: _shown(value) for name, value in self.params.items()}
@@ -51,30 +55,38 @@ class Phrase:
 
     def stored(self) -> dict[str, Any]:
         out: dict[str, Any] = {"m": self.msgid}
+        if self.context:
+            out["c"] = self.context
         if self.params:
             out["p"] = {name: _dump(value) for name, value in self.params.items()}
         return out
 
     @classmethod
     def load(cls, data: dict[str, Any]) -> "Phrase":
-        return cls(data["m"], **{k: _load(v) for k, v in (data.get("p") or {}).items()})
+        params = {k: _load(v) for k, v in (data.get("p") or {}).items()}
+        return cls(data["m"], context=data.get("c", ""), **params)
 
-
-def _lazy_msgid(value: Promise) -> str | None:
-    """The message id of a `gettext_lazy` label (choices' labels are), so a label passed as a
-    parameter is translated when read, not when written."""
-    args = getattr(value, "_args", None)
-    if args and len(args) == 1 and isinstance(args[0], str) and not getattr(value, "_kw", None):
-        return args[0]
-    return None
+    @classmethod
+    def of_label(cls, value: Promise) -> "Phrase | None":
+        """The phrase of a lazy label (`gettext_lazy`, `pgettext_lazy`; choices' labels
+        are), so a label is translated when read, not when written; None for another lazy
+        text, whose message cannot be told."""
+        args = getattr(value, "_args", None)
+        if getattr(value, "_kw", None) or not args or not all(isinstance(a, str) for a in args):
+            return None
+        if len(args) == 1:
+            return cls(args[0])
+        if len(args) == 2:  # pgettext_lazy(context, message)
+            return cls(args[1], context=args[0])
+        return None
 
 
 def _dump(value: Any) -> Any:
     if isinstance(value, Phrase):
         return value.stored()
     if isinstance(value, Promise):
-        msgid = _lazy_msgid(value)
-        return {"m": msgid} if msgid is not None else str(value)
+        phrase = Phrase.of_label(value)
+        return phrase.stored() if phrase is not None else str(value)
     if isinstance(value, dt.datetime):
         return {"dt": value.isoformat()}
     if isinstance(value, dt.date):
@@ -98,6 +110,11 @@ def _load(value: Any) -> Any:
 def _shown(value: Any) -> Any:
     if isinstance(value, Phrase | Promise):
         return str(value)
+    if isinstance(value, dt.datetime):  # a moment: its day in the reader's way, and the time
+        from django.utils import timezone
+
+        moment = timezone.localtime(value) if timezone.is_aware(value) else value
+        return f"{reader_date(moment)} {moment:%H:%M}"
     if isinstance(value, dt.date):
         return reader_date(value)
     return "" if value is None else value
@@ -115,8 +132,18 @@ def is_phrase(value: Any) -> bool:
     )
 
 
+def _as_phrase(value: Any) -> Any:
+    """A lazy label given where a text goes (a note that is just 换届 or 来电) is its phrase."""
+    if isinstance(value, Promise):
+        return Phrase.of_label(value) or str(value)
+    if isinstance(value, list | tuple):
+        return [_as_phrase(part) for part in value]
+    return value
+
+
 def store(value: Any) -> tuple[str, Stored | None]:
     """(the text in the site's language, the phrase as JSON or None for a plain text)."""
+    value = _as_phrase(value)
     if not is_phrase(value):
         return _render(value), None
     with translation.override(settings.LANGUAGE_CODE):
