@@ -607,6 +607,11 @@ def instruction_record(
         raise ValidationError(_("请填写批示领导和批示内容。"))
     if not departments and not offices:
         raise ValidationError(_("请至少指定一个落实单位或办公室。"))
+    # The item's row is locked above, so a second request for the same instruction (a double
+    # click, a form sent again) waits for the first and finds its instruction here.
+    existing = same_instruction(item, leader=leader, instructed_on=instructed_on, text=text)
+    if existing is not None:
+        raise ValidationError(_duplicate_message(existing))
     organisation = target.organisation(item, actor)
     if working_days is None:
         working_days = (
@@ -650,6 +655,42 @@ def instruction_record(
         )
     target.after(instruction, actor)
     return instruction
+
+
+def _words(value: str) -> str:
+    return " ".join(value.split())
+
+
+def same_instruction(item, *, leader: str, instructed_on: dt.date, text: str):
+    """The instruction already recorded on `item` by the same leader on the same day with
+    the same text (whitespace aside), or None: recording it again would ask the units twice
+    and credit the item's authors twice."""
+    leader, text = _words(leader), _words(text)
+    recorded = Instruction.objects.filter(
+        content_type=ContentType.objects.get_for_model(item),
+        object_id=item.pk,
+        instructed_on=instructed_on,
+    ).select_related("created_by")
+    for instruction in recorded:
+        if _words(instruction.leader) == leader and _words(instruction.text) == text:
+            return instruction
+    return None
+
+
+def _duplicate_message(instruction: Instruction) -> str:
+    from xieshang.core.text import reader_date
+
+    created = timezone.localtime(instruction.created_at)
+    by = instruction.created_by
+    return _(
+        "这条批示已经记录过了：%(leader)s%(date)s的批示，由%(by)s于%(when)s记录，"
+        "并已交办落实单位。不再重复记录。"
+    ) % {
+        "leader": instruction.leader,
+        "date": reader_date(instruction.instructed_on),
+        "by": by.display_name if by else _("系统"),
+        "when": f"{reader_date(created)} {created:%H:%M}",
+    }
 
 
 def instruction_tasks(instructions) -> dict[int, list[Task]]:
