@@ -177,3 +177,22 @@ def test_sessions_of_an_account_outside_the_admins_scope_cannot_be_ended(admin_c
     )
     assert response.status_code == 404
     assert browser.get(reverse("home")).status_code == 200
+
+
+# --- Reasons of unlocks, resets and role removals -------------------------------------------
+
+
+def test_an_unlock_a_reset_and_a_role_removal_keep_the_reason_given(admin_client, district):
+    clerk = user_with_role(Role.OFFICE, district, username="clerk")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        _login(Client(), "clerk", "wrong-Password1")
+    admin_client.post(reverse("user_unlock", args=[clerk.pk]), {"reason": "本人电话确认"})
+    admin_client.post(reverse("user_password_reset", args=[clerk.pk]), {"reason": "忘记密码"})
+    ra = clerk.role_assignments.get()
+    admin_client.post(reverse("user_role_remove", args=[clerk.pk, ra.pk]), {"reason": "调岗"})
+    assert Event.objects.get(verb="user.unlock").note == "本人电话确认"
+    assert Event.objects.get(verb="user.password_reset").note == "忘记密码"
+    assert Event.objects.get(verb="user.role_remove").note == "东湖区政协 · 政协办公室；原因：调岗"
+    # The reason is optional: without one the note is as before.
+    admin_client.post(reverse("user_password_reset", args=[clerk.pk]))
+    assert Event.objects.filter(verb="user.password_reset", note="").count() == 1

@@ -229,8 +229,18 @@ def role_assign(
     return ra
 
 
+def _with_reason(note: str, reason: str) -> str:
+    """An action's audit note with the optional reason the administrator gave."""
+    reason = (reason or "").strip()[:200]
+    if not reason:
+        return note
+    if not note:
+        return reason
+    return _("%(note)s；原因：%(reason)s") % {"note": note, "reason": reason}
+
+
 @transaction.atomic
-def role_remove(*, actor, assignment: RoleAssignment) -> None:
+def role_remove(*, actor, assignment: RoleAssignment, reason: str = "") -> None:
     user = assignment.user
     access.require(actor, "security.manage", assignment.organisation)
     if user.pk == actor.pk:
@@ -249,13 +259,13 @@ def role_remove(*, actor, assignment: RoleAssignment) -> None:
         subject=user,
         organisation=organisation,
         from_state=role,
-        note=_role_note(organisation, role, department, committee),
+        note=_with_reason(_role_note(organisation, role, department, committee), reason),
         data={"role": role, "from_label": str(Role(role).label), "organisation": organisation.pk},
     )
 
 
 @transaction.atomic
-def user_password_reset(*, actor, user) -> Issued:
+def user_password_reset(*, actor, user, reason: str = "") -> Issued:
     """A new temporary password, to be changed at the next login. Open sessions of the
     account end, because Django ties a session to the password hash."""
     _require_manageable(actor, user)
@@ -271,6 +281,7 @@ def user_password_reset(*, actor, user) -> Issued:
         verb="user.password_reset",
         subject=user,
         organisation=_home(user),
+        note=_with_reason("", reason),
         data={"by_sms": bool(issued.sent_to)},
     )
     return issued
@@ -412,7 +423,7 @@ def locked_usernames(usernames) -> set[str]:
 
 
 @transaction.atomic
-def user_unlock(*, actor, user) -> int:
+def user_unlock(*, actor, user, reason: str = "") -> int:
     from axes.utils import reset
 
     _require_manageable(actor, user)
@@ -423,6 +434,7 @@ def user_unlock(*, actor, user) -> int:
         verb="user.unlock",
         subject=user,
         organisation=_home(user),
+        note=_with_reason("", reason),
         data={"attempts_cleared": count},
     )
     return count

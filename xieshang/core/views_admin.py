@@ -223,7 +223,9 @@ def user_role_remove(request, pk: int, ra_pk: int):
         ra = get_object_or_404(RoleAssignment.objects.select_related("organisation"), pk=ra_pk)
         if ra.user_id != subject.pk:
             raise Http404
-        services.role_remove(actor=request.user, assignment=ra)
+        services.role_remove(
+            actor=request.user, assignment=ra, reason=request.POST.get("reason", "")
+        )
         messages.success(request, _("角色已撤销。"))
 
     return _user_action(request, pk, run)
@@ -233,7 +235,9 @@ def user_role_remove(request, pk: int, ra_pk: int):
 @require_POST
 def user_password_reset(request, pk: int):
     def run(subject):
-        issued = services.user_password_reset(actor=request.user, user=subject)
+        issued = services.user_password_reset(
+            actor=request.user, user=subject, reason=request.POST.get("reason", "")
+        )
         return _password_issued(request, subject, issued, created=False)
 
     return _user_action(request, pk, run)
@@ -256,7 +260,9 @@ def user_set_active(request, pk: int):
 @require_POST
 def user_unlock(request, pk: int):
     def run(subject):
-        services.user_unlock(actor=request.user, user=subject)
+        services.user_unlock(
+            actor=request.user, user=subject, reason=request.POST.get("reason", "")
+        )
         messages.success(request, _("已解除锁定。"))
 
     return _user_action(request, pk, run)
