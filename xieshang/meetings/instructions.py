@@ -6,8 +6,10 @@ when one comes in, as a 社情民意 item's authors are."""
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_noop as N_
 
 from xieshang.core.notifications import notify
+from xieshang.core.phrases import Phrase
 from xieshang.followups import instructions, subjects
 
 from . import policies
@@ -32,8 +34,11 @@ def answered(instruction, task, feedback, actor) -> None:
     users = [i.member.user for i in _team(meeting).select_related("member__user")]
     notify(
         users,
-        title=_("领导批示落实情况：%(unit)s已就“%(title)s”书面反馈")
-        % {"unit": task.assignee_display, "title": meeting.title},
+        title=Phrase(
+            N_("领导批示落实情况：%(unit)s已就“%(title)s”书面反馈"),
+            unit=task.assignee_display,
+            title=meeting.title,
+        ),
         body=feedback.text[:500],
         url=meeting.get_absolute_url(),
         dedupe_key=f"instr:{instruction.pk}:answer:{feedback.pk}",

@@ -8,10 +8,12 @@ from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 
 from xieshang.core import access
 from xieshang.core.audit import lock, record_event, transition
 from xieshang.core.notifications import notify
+from xieshang.core.phrases import Phrase
 from xieshang.members.models import Member, Membership
 from xieshang.members.selectors import CPPCC_LEVELS, current_term
 from xieshang.orgs.models import Organisation, Role, RoleAssignment
@@ -40,7 +42,7 @@ def briefing_create(
         verb="briefing.publish",
         subject=briefing,
         to_state=briefing.status,
-        note=_("起草"),
+        note=Phrase(N_("起草")),
     )
     return briefing
 
@@ -63,7 +65,7 @@ def _deliver_to_members(briefing: Briefing, members: list) -> None:
     )
     notify(
         [m.user for m in members if m.user_id],
-        title=_("%(k)s：%(t)s") % {"k": briefing.get_kind_display(), "t": briefing.title},
+        title=Phrase(N_("%(k)s：%(t)s"), k=Briefing.Kind(briefing.kind).label, t=briefing.title),
         body=briefing.source,
         url=reverse("meetings:briefing", args=[briefing.pk]),
         dedupe_key=f"briefing:{briefing.pk}",
@@ -90,7 +92,9 @@ def _notify_nodes(briefing: Briefing, receipts, *, dedupe: str) -> None:
     for r in receipts:
         notify(
             by_org.get(r.organisation_id, []),
-            title=_("上级%(k)s：%(t)s") % {"k": briefing.get_kind_display(), "t": briefing.title},
+            title=Phrase(
+                N_("上级%(k)s：%(t)s"), k=Briefing.Kind(briefing.kind).label, t=briefing.title
+            ),
             body=briefing.organisation.name,
             url=reverse("meetings:briefing", args=[briefing.pk]),
             dedupe_key=f"{dedupe}:{r.organisation_id}",
@@ -208,7 +212,7 @@ def briefing_pass_on(*, receipt: BriefingNodeReceipt, actor) -> int:
         verb="briefing.pass_on",
         subject=receipt.briefing,
         organisation=receipt.organisation,
-        note=_("%(o)s转发委员%(n)s人") % {"o": receipt.organisation.name, "n": len(members)},
+        note=Phrase(N_("%(o)s转发委员%(n)s人"), o=receipt.organisation.name, n=len(members)),
     )
     return len(members)
 

@@ -2,6 +2,9 @@
 instance in step with the locked row."""
 
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext_noop as N_
+
+from xieshang.core.phrases import Phrase
 
 from .. import policies
 from ..models import Meeting
@@ -20,3 +23,20 @@ def _sync(original: Meeting, locked: Meeting) -> None:
             locked.version,
             locked.closed_at,
         )
+
+
+def then(first, rest) -> Phrase:
+    """Two sentences of one text written one after the other, each read in the reader's
+    language, with nothing between them (the English sentences carry their own space, as
+    "会议时间或地点已变更。" does). For notices and history notes (`core.phrases`)."""
+    return Phrase(N_("%(sentence)s%(more)s"), sentence=first, more=rest)
+
+
+def joined(parts) -> Phrase | str:
+    """Parts of one line joined with "；" ("; " in English), each read in the reader's
+    language: the places of a notice's sittings."""
+    parts = [part for part in parts if part not in ("", None)]
+    if not parts:
+        return ""
+    head, *rest = parts
+    return Phrase(N_("%(first)s；%(rest)s"), first=head, rest=joined(rest)) if rest else head

@@ -8,10 +8,12 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 
 from xieshang.core import access
 from xieshang.core.audit import TransitionError, lock, record_event, transition
 from xieshang.core.notifications import notify
+from xieshang.core.phrases import Phrase
 from xieshang.orgs import config
 from xieshang.orgs.models import RoleAssignment
 
@@ -96,8 +98,8 @@ def leave_submit(
     )
     notify(
         leave_approvers(meeting, asker=invitation.account),
-        title=_("请假待审批：%(n)s · %(t)s") % {"n": invitation.name, "t": meeting.title},
-        body=(_("（逾期请假）") if leave.is_late else "") + reason,
+        title=Phrase(N_("请假待审批：%(n)s · %(t)s"), n=invitation.name, t=meeting.title),
+        body=Phrase(N_("（逾期请假）%(reason)s"), reason=reason) if leave.is_late else reason,
         url=reverse("meetings:leave_queue"),
         dedupe_key=f"leave:{leave.pk}:submitted",
     )
@@ -164,9 +166,10 @@ def leave_decide(*, leave: LeaveRequest, approve: bool, actor, note: str = "") -
     )
     notify(
         [leave.invitation.account],
-        title=(_("请假已批准：%(t)s") if approve else _("请假未批准：%(t)s"))
-        % {"t": leave.meeting.title},
-        body=note or (_("请按时参会。") if not approve else ""),
+        title=Phrase(
+            N_("请假已批准：%(t)s") if approve else N_("请假未批准：%(t)s"), t=leave.meeting.title
+        ),
+        body=note or (Phrase(N_("请按时参会。")) if not approve else ""),
         url=leave.meeting.get_absolute_url(),
         dedupe_key=f"leave:{leave.pk}:decided",
         channels=("inbox", "sms"),
@@ -222,5 +225,5 @@ def leave_delegation_revoke(*, delegation: LeaveDelegation, actor) -> None:
         verb="leave.delegate",
         subject=delegation,
         organisation=delegation.organisation,
-        note=_("撤销委托"),
+        note=Phrase(N_("撤销委托")),
     )

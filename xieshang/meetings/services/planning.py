@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 
 from xieshang.core.audit import (
     TransitionError,
@@ -17,14 +18,14 @@ from xieshang.core.audit import (
     transition,
 )
 from xieshang.core.notifications import notify
-from xieshang.core.text import chinese_date
+from xieshang.core.phrases import Phrase
 from xieshang.members.models import Member, Membership
 from xieshang.members.selectors import current_term
 from xieshang.orgs.models import RoleAssignment
 
 from .. import policies
 from ..models import Invitation, Meeting, Sitting
-from .common import _require_manage, _sync
+from .common import _require_manage, _sync, joined, then
 
 # --- Meetings ---------------------------------------------------------------------------
 
@@ -102,8 +103,8 @@ def meeting_update(*, meeting: Meeting, actor, expected_version: int, data: dict
         )
         notify(
             [inv.account for inv in told],
-            title=_("会议变更：%(t)s") % {"t": meeting.title},
-            body=_("会议时间或地点已变更。") + _notice_body(meeting),
+            title=Phrase(N_("会议变更：%(t)s"), t=meeting.title),
+            body=then(Phrase(N_("会议时间或地点已变更。")), _notice_body(meeting)),
             url=meeting.get_absolute_url(),
             dedupe_key=f"meeting:{meeting.pk}:change:{meeting.version}",
             channels=("inbox", "email", "sms"),
@@ -176,7 +177,7 @@ def meeting_cancel(*, meeting: Meeting, actor, note: str) -> Meeting:
     users += [i.user for i in meeting.invitations.select_related("user") if i.user_id]
     notify(
         [u for u in users if u is not None],
-        title=_("会议取消：%(t)s") % {"t": meeting.title},
+        title=Phrase(N_("会议取消：%(t)s"), t=meeting.title),
         body=note,
         url=meeting.get_absolute_url(),
         dedupe_key=f"meeting:{meeting.pk}:cancel",
@@ -190,7 +191,7 @@ def _notify_invitees(meeting: Meeting, invitations) -> None:
     users = [inv.account for inv in invitations if inv.account is not None]
     notify(
         users,
-        title=_("会议通知：%(t)s") % {"t": meeting.title},
+        title=Phrase(N_("会议通知：%(t)s"), t=meeting.title),
         body=_notice_body(meeting),
         url=meeting.get_absolute_url(),
         dedupe_key=f"meeting:{meeting.pk}:invite",
@@ -199,32 +200,39 @@ def _notify_invitees(meeting: Meeting, invitations) -> None:
     Invitation.objects.filter(pk__in=[i.pk for i in invitations]).update(notified_at=timezone.now())
 
 
-def _notice_body(meeting: Meeting) -> str:
+_NOTICE = N_(
+    "%(date)s %(time)s 在%(place)s 召开%(title)s，请准时参加。如不能出席，请在平台提出请假。"
+)
+
+
+def _notice_body(meeting: Meeting) -> Phrase:
     """When and where, as the notice says it: the first sitting's time and each sitting's
-    place when they differ."""
+    place when they differ. A phrase, read in each invitee's language (the date in the
+    reader's convention, the time of day as 24-hour digits in both)."""
     sittings = list(meeting.sittings.order_by("start", "id"))
     first = sittings[0] if sittings else None
     when = timezone.localtime(first.start if first else meeting.start)
-    body = _(
-        "%(date)s %(time)s 在%(place)s 召开%(title)s，请准时参加。如不能出席，请在平台提出请假。"
-    ) % {
-        "date": chinese_date(when.date()),
-        "time": when.strftime("%H:%M"),
-        "place": (first.location if first else "") or meeting.location or _("（地点另行通知）"),
-        "title": meeting.title,
-    }
+    unknown = Phrase(N_("（地点另行通知）"))
+    body = Phrase(
+        _NOTICE,
+        date=when.date(),
+        time=when.strftime("%H:%M"),
+        place=(first.location if first else "") or meeting.location or unknown,
+        title=meeting.title,
+    )
     # Sittings held elsewhere than the meeting's place are named with their own, so nobody
     # goes to the wrong room.
     if any((s.location or meeting.location) != meeting.location for s in sittings):
-        places = _("；").join(
-            _("%(sitting)s：%(place)s")
-            % {
-                "sitting": s.display_title,
-                "place": s.location or meeting.location or _("（地点另行通知）"),
-            }
+        places = joined(
+            Phrase(
+                N_("%(sitting)s：%(place)s"),
+                # 全程, the one sitting stored in Chinese, reads as its kind's label.
+                sitting=s.Kind.MAIN.label if s.display_title != s.title else s.title,
+                place=s.location or meeting.location or unknown,
+            )
             for s in sittings
         )
-        body += _("各会次地点：%(places)s。") % {"places": places}
+        body = then(body, Phrase(N_("各会次地点：%(places)s。"), places=places))
     return body
 
 
@@ -430,7 +438,7 @@ def invite(*, meeting: Meeting, actor, criteria: InviteCriteria) -> int:
             actor=actor,
             verb="meeting.invite",
             subject=meeting,
-            note=_("新增邀请 %(n)d 人") % {"n": len(created)},
+            note=Phrase(N_("新增邀请 %(n)d 人"), n=len(created)),
             data={"count": len(created)},
         )
         if meeting.status == Meeting.Status.PUBLISHED:

@@ -9,9 +9,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 
 from xieshang.core import access
 from xieshang.core.audit import TransitionError, lock, record_event, save_versioned, transition
+from xieshang.core.phrases import Phrase
 from xieshang.orgs import config
 from xieshang.orgs.models import Committee
 
@@ -83,7 +85,7 @@ def committee_reports_schedule(*, organisation, year: int, actor=None) -> int:
             actor=actor,
             verb="committee_report.schedule",
             organisation=organisation,
-            note=_("%(y)d年 %(n)d 份") % {"y": year, "n": created},
+            note=Phrase(N_("%(y)d年 %(n)d 份"), y=year, n=created),
         )
     return created
 

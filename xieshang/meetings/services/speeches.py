@@ -4,9 +4,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 
 from xieshang.core.audit import TransitionError, lock, record_event, transition
 from xieshang.core.notifications import notify
+from xieshang.core.phrases import Phrase
 from xieshang.duty.models import DutyKind
 from xieshang.duty.services import record_duty
 
@@ -67,8 +69,10 @@ def speech_select(*, speech: Speech, actor, selected: bool, note: str = "") -> S
     if speech.member_id and speech.member.user_id:
         notify(
             [speech.member.user],
-            title=(_("大会发言已选用：%(t)s") if selected else _("大会发言未选用：%(t)s"))
-            % {"t": speech.title},
+            title=Phrase(
+                N_("大会发言已选用：%(t)s") if selected else N_("大会发言未选用：%(t)s"),
+                t=speech.title,
+            ),
             body=note,
             url=speech.meeting.get_absolute_url(),
             dedupe_key=f"speech:{speech.pk}:{'selected' if selected else 'declined'}",
