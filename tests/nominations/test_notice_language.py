@@ -55,3 +55,14 @@ def test_a_confirmed_list_is_announced_in_each_readers_language():
     with translation.override("en"):
         assert told.shown_title == "List confirmed: 第十六届委员提名"
         assert told.shown_body.startswith("1 candidates become members of ")
+
+
+@pytest.mark.clause("C5.1")
+def test_the_rounds_kind_noted_at_its_opening_reads_in_the_readers_language():
+    w = world()
+    with translation.override("en"):
+        r = open_round(w)
+    event = history(r).get(verb="nomination.round_create")
+    assert event.note == r.get_kind_display()  # the site's language
+    with translation.override("en"):
+        assert event.shown_note == r.get_kind_display() != event.note

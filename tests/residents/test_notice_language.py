@@ -28,3 +28,14 @@ def test_the_phone_deletion_note_reads_in_each_readers_language(world):
         assert event.shown_note == (
             "Closed for 30 days; the resident's phone number has been deleted."
         )
+
+
+def test_the_channel_noted_when_an_issue_is_raised_reads_in_the_readers_language(world):
+    with translation.override("en"):  # the liaison's page is in English
+        issue, _code = raise_issue(world)
+    event = history(issue).get(verb="resident_issue.create")
+    label = issue.get_channel_display()
+    assert event.note == label  # the trail as written, in the site's language
+    with translation.override("en"):
+        english = event.shown_note
+    assert english and english != label and not any("\u4e00" <= c <= "\u9fff" for c in english)

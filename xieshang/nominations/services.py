@@ -86,7 +86,7 @@ def round_create(
         verb="nomination.round_create",
         subject=round,
         to_state=round.status,
-        note=round.get_kind_display(),
+        note=RoundKind(round.kind).label,  # a lazy label: read in the reader's language
         data={"term": term.pk, "kind": kind},
     )
     return round

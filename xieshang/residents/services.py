@@ -141,7 +141,7 @@ def _create(
         verb="resident_issue.create",
         subject=issue,
         to_state=status,
-        note=issue.get_channel_display(),
+        note=ResidentIssue.Channel(issue.channel).label,  # read in the reader's language
         data=data,
     )
     return issue, code
