@@ -7,7 +7,7 @@ sittings, attendance marks and approved leave are each read once and joined in P
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, Min, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -236,6 +236,7 @@ def attendance_grid(meeting: Meeting, *, sittings: list[Sitting] | None = None) 
     min_share = float(config.get(meeting.organisation, rules.PLENARY_MIN_SHARE))
     grid = Grid(meeting=meeting, sittings=sittings)
     sectors: dict[str, SectorFigure] = {}
+    sector_order: dict[str, tuple] = {}  # the official order (Sector.sort_order), "—" last
     totals = {key: 0 for key in OUTCOME_LABELS if key}
     totals[WAITING] = 0
     for inv in invitations:
@@ -286,12 +287,15 @@ def attendance_grid(meeting: Meeting, *, sittings: list[Sitting] | None = None) 
             if expected:
                 name = inv.sector.name if inv.sector_id else "—"
                 fig = sectors.setdefault(name, SectorFigure(name=name))
+                sector_order.setdefault(
+                    name, (0, inv.sector.sort_order, name) if inv.sector_id else (1, 0, name)
+                )
                 fig.invited += 1
                 if outcome in ("present", "late", "excused", "absent", WAITING):
                     setattr(fig, outcome, getattr(fig, outcome) + 1)
         else:
             grid.leaders.append(row)
-    grid.sectors = list(sectors.values())
+    grid.sectors = [sectors[name] for name in sorted(sectors, key=sector_order.__getitem__)]
     grid.totals = totals
     return grid
 
@@ -413,9 +417,10 @@ def _closed_in_year(user, year: int, prefix: str = "") -> Q:
     )
 
 
-def _latest_sector(user, year: int, member) -> QuerySet:
-    """The sector name of `member`'s (an OuterRef) latest invitation of `year` that has one:
-    the sector a member counts under in the attendance figures, one subquery."""
+def _latest_sector(user, year: int, member, field: str = "sector__name") -> QuerySet:
+    """The sector name (or another `field` of the sector) of `member`'s (an OuterRef) latest
+    invitation of `year` that has one: the sector a member counts under in the attendance
+    figures, one subquery."""
     return (
         Invitation.objects.filter(
             _closed_in_year(user, year),
@@ -424,7 +429,7 @@ def _latest_sector(user, year: int, member) -> QuerySet:
             sector__isnull=False,
         )
         .order_by("-meeting__start", "-pk")
-        .values("sector__name")[:1]
+        .values(field)[:1]
     )
 
 
@@ -516,7 +521,8 @@ def sector_figures_of_year(user, *, year: int) -> dict[str, dict[str, int]]:
     query, a row per sector, however many members): the figures page lists the members a
     page at a time but totals them all. Each invitation counts under its member's sector as
     `member_figures` names it (the latest invitation's that has one; "—" for none), the
-    sectors in the order of their first member in official order."""
+    sectors in their official order (`Sector.sort_order`, then name; "—" last), as the
+    invite form lists them."""
     keys = ("invited", "present", "late", "excused", "absent")
     latest_sector = _latest_sector(user, year, OuterRef("member"))
     rows = (
@@ -525,17 +531,21 @@ def sector_figures_of_year(user, *, year: int) -> dict[str, dict[str, int]]:
             category=Invitation.Category.MEMBER,
             member__isnull=False,
         )
-        .annotate(member_sector=Subquery(latest_sector))
-        .values("member_sector")
+        .annotate(
+            member_sector=Subquery(latest_sector),
+            sector_order=Subquery(
+                _latest_sector(user, year, OuterRef("member"), "sector__sort_order")
+            ),
+        )
+        .values("member_sector", "sector_order")
         .annotate(
             invited=Count("id", filter=~Q(outcome=Invitation.Outcome.NOT_EXPECTED)),
             present=Count("id", filter=Q(outcome=Invitation.Outcome.PRESENT)),
             late=Count("id", filter=Q(outcome=Invitation.Outcome.LATE)),
             excused=Count("id", filter=Q(outcome=Invitation.Outcome.EXCUSED)),
             absent=Count("id", filter=Q(outcome=Invitation.Outcome.ABSENT)),
-            first_key=Min("member__stroke_key"),
         )
-        .order_by("first_key", "member_sector")
+        .order_by(F("sector_order").asc(nulls_last=True), "member_sector")
     )
     sectors: dict[str, dict[str, int]] = {}
     for row in rows:

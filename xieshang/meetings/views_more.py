@@ -372,7 +372,8 @@ def _figures(request):
     year = year_param(request, default=timezone.localdate().year)
     members = selectors.attendance_figures(request.user, year=year)
     leaders = selectors.attendance_figures(request.user, year=year, leaders=True)
-    return year, members, selectors.sector_figures(members), leaders
+    # The sectors in their official order, as the page lists them.
+    return year, members, selectors.sector_figures_of_year(request.user, year=year), leaders
 
 
 @login_required
