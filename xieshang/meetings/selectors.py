@@ -300,8 +300,10 @@ def attendance_grid(meeting: Meeting, *, sittings: list[Sitting] | None = None) 
     return grid
 
 
-def board_rows(sitting: Sitting) -> tuple[list[dict], dict[str, int]]:
-    """The live sign-in board of one sitting: invitees with their current state."""
+def board_rows(sitting: Sitting, *, q: str = "") -> tuple[list[dict], dict[str, int]]:
+    """The live sign-in board of one sitting: invitees with their current state. `q` keeps
+    the invitees whose name holds it (a plenary's clerk looks a member up among hundreds);
+    the counts are the whole sitting's whatever the filter."""
     meeting = sitting.meeting
     invitations = list(invitations_of(meeting))
     marks = {a.invitation_id: a for a in Attendance.objects.filter(sitting=sitting)}
@@ -323,6 +325,8 @@ def board_rows(sitting: Sitting) -> tuple[list[dict], dict[str, int]]:
                 counts[state] += 1
             elif not state:
                 counts["waiting"] += 1
+        if q and q.casefold() not in inv.name.casefold():
+            continue
         rows.append(
             {
                 "invitation": inv,

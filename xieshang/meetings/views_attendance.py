@@ -1,12 +1,15 @@
 """Sign-in (the live board, staff marking, QR scans), the attendance report, calendars and
 the approvers' leave queue."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.crypto import constant_time_compare, get_random_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -45,13 +48,15 @@ def _qr_context(request, sitting):
 def board(request, pk: int):
     """The live sign-in board: the QR code on the screen, the list on the clerk's phone."""
     sitting = _managed_sitting(request, pk)
-    rows, counts = selectors.board_rows(sitting)
+    q = _board_filter(request.GET)
+    rows, counts = selectors.board_rows(sitting, q=q)
     context = {
         "sitting": sitting,
         "meeting": sitting.meeting,
         "sittings": list(sitting.meeting.sittings.all()),
         "rows": rows,
         "counts": counts,
+        "q": q,
         "window_open": policies.signin_window_open(sitting),
         **_qr_context(request, sitting),
     }
@@ -80,14 +85,27 @@ def mark(request, pk: int, invitation_pk: int):
         if request.htmx:
             return HttpResponse(_message(exc), status=400)
         messages.error(request, _message(exc))
+    q = _board_filter(request.POST)  # the board's name filter, kept across the marking
     if request.htmx:
-        rows, counts = selectors.board_rows(sitting)
+        rows, counts = selectors.board_rows(sitting, q=q)
         return render(
             request,
             "meetings/board.html#board_rows",
-            {"sitting": sitting, "meeting": sitting.meeting, "rows": rows, "counts": counts},
+            {
+                "sitting": sitting,
+                "meeting": sitting.meeting,
+                "rows": rows,
+                "counts": counts,
+                "q": q,
+            },
         )
-    return redirect("meetings:board", sitting.pk)
+    board = reverse("meetings:board", args=[sitting.pk])
+    return redirect(f"{board}?{urlencode({'q': q})}" if q else board)
+
+
+def _board_filter(data) -> str:
+    """The sign-in board's name filter (?q=): part of an invitee's name."""
+    return (data.get("q") or "").strip()[:50]
 
 
 @login_required
