@@ -6,11 +6,12 @@ audit event and sends notifications, all in one transaction.
 
 import datetime as dt
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
 
@@ -638,8 +639,11 @@ def instruction_record(
         note=f"{leader}：{text}"[:500],
         data={"departments": [d.name for d in departments], "offices": offices},
     )
-    task_title = _("落实领导批示：%(title)s") % {"title": title}
-    request = _("%(leader)s批示：%(text)s") % {"leader": leader, "text": text}
+    # The tasks' title and request are stored text, read by every unit and in every notice
+    # about the task: in the site's language, whatever the language of whoever records.
+    with translation.override(settings.LANGUAGE_CODE):
+        task_title = _("落实领导批示：%(title)s") % {"title": title}
+        request = _("%(leader)s批示：%(text)s") % {"leader": leader, "text": text}
     targets = [{"department": d, "organisation": d.organisation} for d in departments]
     targets += [{"assignee_role": o, "organisation": organisation} for o in offices]
     # A department's task belongs to the department's own node (it answers to it).

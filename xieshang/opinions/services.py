@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 
 from xieshang.core import access, counters
 from xieshang.core.audit import (
@@ -20,6 +21,7 @@ from xieshang.core.audit import (
     transition,
 )
 from xieshang.core.notifications import notify
+from xieshang.core.phrases import Phrase, store
 from xieshang.duty.models import DutyKind
 from xieshang.duty.services import record_duty
 from xieshang.followups.models import Task
@@ -60,10 +62,12 @@ def _author_users(opinion: Opinion):
     return User.objects.filter(member__in=opinion.authors.all(), is_active=True)
 
 
-def _tell_authors(opinion: Opinion, title: str, body: str, key: str) -> None:
+def _tell_authors(opinion: Opinion, title_msgid: str, body, key: str, **params) -> None:
+    """`title_msgid` a message id taking the item's title (and `params`), `body` what the
+    office typed, data or a `Phrase`: each author reads the notice in their own language."""
     notify(
         _author_users(opinion),
-        title=title % {"title": opinion.title},
+        title=Phrase(title_msgid, title=opinion.title, **params),
         body=body,
         url=opinion.get_absolute_url(),
         dedupe_key=f"opinion:{opinion.pk}:{key}",
@@ -168,7 +172,7 @@ def opinion_submit(*, opinion: Opinion, actor) -> Opinion:
     )
     notify(
         _office_users(opinion.organisation),
-        title=_("新的社情民意信息：%(title)s") % {"title": opinion.title},
+        title=Phrase(N_("新的社情民意信息：%(title)s"), title=opinion.title),
         body="",
         url=opinion.get_absolute_url(),
         dedupe_key=f"opinion:{opinion.pk}:submitted:{opinion.version}",
@@ -234,7 +238,7 @@ def opinion_return(*, opinion: Opinion, actor, note: str) -> Opinion:
     if not note.strip():
         raise ValidationError(_("请写明修改意见。"))
     _review(opinion, actor, S.RETURNED, "opinion.return", note)
-    _tell_authors(opinion, _("社情民意信息退回修改：%(title)s"), note, "returned")
+    _tell_authors(opinion, N_("社情民意信息退回修改：%(title)s"), note, "returned")
     return opinion
 
 
@@ -244,7 +248,7 @@ def opinion_reject(*, opinion: Opinion, actor, reason: str) -> Opinion:
     if not reason.strip():
         raise ValidationError(_("请说明不予录用的理由。"))
     _review(opinion, actor, S.REJECTED, "opinion.reject", reason)
-    _tell_authors(opinion, _("社情民意信息不予录用：%(title)s"), reason, "rejected")
+    _tell_authors(opinion, N_("社情民意信息不予录用：%(title)s"), reason, "rejected")
     return opinion
 
 
@@ -264,7 +268,7 @@ def opinion_accept(*, opinion: Opinion, actor, note: str = "") -> Opinion:
             source=opinion,
             actor=actor,
         )
-    _tell_authors(opinion, _("社情民意信息已录用：%(title)s"), note, "accepted")
+    _tell_authors(opinion, N_("社情民意信息已录用：%(title)s"), note, "accepted")
     return opinion
 
 
@@ -310,14 +314,22 @@ def opinion_merge(*, opinion: Opinion, into: Opinion, actor, note: str = "") -> 
             )
     _tell_authors(
         opinion,
-        _("社情民意信息已合并：%(title)s"),
-        _("与《%(title)s》反映同一事项，已合并办理，您列为该篇的反映人。") % {"title": into.title},
+        N_("社情民意信息已合并：%(title)s"),
+        Phrase(
+            N_("与《%(title)s》反映同一事项，已合并办理，您列为该篇的反映人。"), title=into.title
+        ),
         "merged",
     )
     return opinion
 
 
 ACCEPTED_STATES = [S.ACCEPTED, S.PUBLISHED, S.REPORTED]
+
+
+def issue_name(issue: Issue) -> Phrase:
+    """《社情民意》2026年第3期, read in the reader's language (`Issue.__str__` is the
+    request's)."""
+    return Phrase(N_("《社情民意》%(year)s年第%(n)s期"), year=issue.year, n=issue.number)
 
 
 @transaction.atomic
@@ -350,6 +362,7 @@ def issue_publish(
         editor_note=editor_note,
         created_by=actor,
     )
+    name = issue_name(issue)
     for opinion in sorted(items, key=lambda o: o.pk):
         opinion.issue = issue
         transition(
@@ -358,11 +371,11 @@ def issue_publish(
             allowed_from=[S.ACCEPTED],
             actor=actor,
             verb="opinion.publish",
-            note=str(issue),
+            note=name,
             extra_fields=["issue"],
         )
-        _tell_authors(opinion, _("社情民意信息已编发：%(title)s"), str(issue), "published")
-    record_event(actor=actor, verb="opinion.issue_publish", subject=issue, note=str(issue))
+        _tell_authors(opinion, N_("社情民意信息已编发：%(title)s"), name, "published")
+    record_event(actor=actor, verb="opinion.issue_publish", subject=issue, note=name)
     return issue
 
 
@@ -541,12 +554,17 @@ def _record_adoption(opinion: Opinion, actor, *, level, mode, adopted_on, body) 
     adoption = Adoption.objects.create(
         opinion=opinion, level=level, mode=mode, adopted_on=adopted_on, body=body, created_by=actor
     )
-    label = f"{adoption.get_level_display()}{adoption.get_mode_display()}"
+    # 区级单独采用, the choices' labels read in the reader's language.
+    label = Phrase(
+        N_("%(level)s%(mode)s"),
+        level=AdoptionLevel(level).label,
+        mode=Adoption.Mode(mode).label,
+    )
     record_event(
         actor=actor,
         verb="opinion.adopt",
         subject=opinion,
-        note=label + (f" · {body}" if body else ""),
+        note=Phrase(N_("%(label)s · %(body)s"), label=label, body=body) if body else label,
         data={"level": level, "mode": mode},
     )
     for member in opinion.authors.all():
@@ -554,11 +572,12 @@ def _record_adoption(opinion: Opinion, actor, *, level, mode, adopted_on, body) 
             member=member,
             kind=ADOPTION_DUTY_KINDS[level],
             date=adopted_on,
-            title=f"{opinion.title}（{label}）",
+            # A duty record's title is stored text: in the site's language.
+            title=f"{opinion.title}（{store(label)[0]}）",
             source=adoption,
             actor=actor,
         )
-    _tell_authors(opinion, _("社情民意信息被采用：%(title)s"), label, f"adopted:{adoption.pk}")
+    _tell_authors(opinion, N_("社情民意信息被采用：%(title)s"), label, f"adopted:{adoption.pk}")
     return adoption
 
 
@@ -584,7 +603,7 @@ def instruction_after(instruction, actor) -> None:
         )
     _tell_authors(
         opinion,
-        _("社情民意信息获领导批示：%(title)s"),
+        N_("社情民意信息获领导批示：%(title)s"),
         instruction.leader,
         f"instr:{instruction.pk}",
     )
@@ -595,10 +614,22 @@ def instruction_answered(instruction, task, feedback, actor) -> None:
     who read it on the item's page (followups instructions panel)."""
     _tell_authors(
         instruction.item,
-        _("领导批示落实情况：%(unit)s已就“%%(title)s”书面反馈") % {"unit": task.assignee_display},
+        N_("领导批示落实情况：%(unit)s已就“%(title)s”书面反馈"),
         feedback.text[:500],
         f"instr:{instruction.pk}:answer:{feedback.pk}",
+        unit=_unit(task),
     )
+
+
+def _unit(task: Task):
+    """The department's name, or the office's role label (lazy: read in the reader's
+    language)."""
+    if task.department_id:
+        return task.department.name
+    try:
+        return Role(task.assignee_role).label
+    except ValueError:
+        return task.assignee_role
 
 
 def instruction_record(*, opinion: Opinion, actor, **kwargs):
@@ -659,7 +690,7 @@ def opinion_from_proposal(proposal, actor) -> Opinion:
         subject=opinion,
         from_state="",
         to_state=S.SUBMITTED,
-        note=_("由提案转来：%(number)s") % {"number": proposal.number or proposal.title},
+        note=Phrase(N_("由提案转来：%(number)s"), number=proposal.number or proposal.title),
     )
     return opinion
 
@@ -698,6 +729,6 @@ def opinion_from_resident_issue(*, issue, actor) -> Opinion:
         subject=opinion,
         from_state="",
         to_state=S.SUBMITTED,
-        note=_("由民情事项转来：%(ticket)s") % {"ticket": issue.ticket},
+        note=Phrase(N_("由民情事项转来：%(ticket)s"), ticket=issue.ticket),
     )
     return opinion
