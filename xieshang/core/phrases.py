@@ -23,6 +23,7 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext, pgettext
+from django.utils.translation import gettext_noop as N_
 
 from .text import reader_date
 
@@ -124,6 +125,16 @@ def _render(value: Any) -> str:
     if isinstance(value, list | tuple):
         return "\n".join(_render(part) for part in value if part not in ("", None))
     return str(value or "")
+
+
+def joined(parts) -> "Phrase | str":
+    """Parts of one line joined with "；" ("; " in English), each read in the reader's
+    language: a history note such as 主办：…；协办：…；<what the clerk typed>."""
+    parts = [part for part in parts if part not in ("", None)]
+    if not parts:
+        return ""
+    head, *rest = parts
+    return Phrase(N_("%(first)s；%(rest)s"), first=head, rest=joined(rest)) if rest else head
 
 
 def is_phrase(value: Any) -> bool:

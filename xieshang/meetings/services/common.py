@@ -30,13 +30,3 @@ def then(first, rest) -> Phrase:
     language, with nothing between them (the English sentences carry their own space, as
     "会议时间或地点已变更。" does). For notices and history notes (`core.phrases`)."""
     return Phrase(N_("%(sentence)s%(more)s"), sentence=first, more=rest)
-
-
-def joined(parts) -> Phrase | str:
-    """Parts of one line joined with "；" ("; " in English), each read in the reader's
-    language: the places of a notice's sittings."""
-    parts = [part for part in parts if part not in ("", None)]
-    if not parts:
-        return ""
-    head, *rest = parts
-    return Phrase(N_("%(first)s；%(rest)s"), first=head, rest=joined(rest)) if rest else head

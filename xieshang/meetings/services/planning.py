@@ -18,14 +18,14 @@ from xieshang.core.audit import (
     transition,
 )
 from xieshang.core.notifications import notify
-from xieshang.core.phrases import Phrase
+from xieshang.core.phrases import Phrase, joined
 from xieshang.members.models import Member, Membership
 from xieshang.members.selectors import current_term
 from xieshang.orgs.models import RoleAssignment
 
 from .. import policies
 from ..models import Invitation, Meeting, Sitting
-from .common import _require_manage, _sync, joined, then
+from .common import _require_manage, _sync, then
 
 # --- Meetings ---------------------------------------------------------------------------
 

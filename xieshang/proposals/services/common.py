@@ -5,11 +5,9 @@ import datetime as dt
 
 from dateutil.relativedelta import relativedelta
 from django.utils import timezone
-from django.utils.translation import gettext_noop as N_
 
 from xieshang.core import access, calendar
 from xieshang.core.notifications import notify
-from xieshang.core.phrases import Phrase
 from xieshang.duty.services import record_duty
 from xieshang.orgs.models import Role
 
@@ -41,16 +39,6 @@ def _proposer_users(proposal: Proposal, *, confirmed_only: bool = True) -> list:
         ):
             users.append(signer.member.user)
     return users
-
-
-def _joined(parts) -> Phrase | str:
-    """Parts of one line joined with "；" ("; " in English), each read in the reader's
-    language: a history note such as 主办：…；协办：…；<what the clerk typed>."""
-    parts = [part for part in parts if part not in ("", None)]
-    if not parts:
-        return ""
-    head, *rest = parts
-    return Phrase(N_("%(first)s；%(rest)s"), first=head, rest=_joined(rest)) if rest else head
 
 
 def _notify_proposers(proposal: Proposal, title, body, key: str) -> None:

@@ -23,7 +23,7 @@ from xieshang.core.audit import (
     transition,
 )
 from xieshang.core.notifications import notify
-from xieshang.core.phrases import Phrase
+from xieshang.core.phrases import Phrase, joined
 from xieshang.core.text import chinese_date
 from xieshang.core.uploads import check_upload
 from xieshang.followups import services as followups
@@ -35,7 +35,6 @@ from .. import policies, rules
 from ..models import Answer, Assignment, Contact, Proposal
 from .common import (
     S,
-    _joined,
     _notify_proposers,
     _reviewers,
     _today,
@@ -158,7 +157,7 @@ def proposal_assign(
         allowed_from=[S.ACCEPTED],
         actor=actor,
         verb="proposal.assign",
-        note=_joined([*went, note.strip()]),
+        note=joined([*went, note.strip()]),
         data={
             "lead": lead.name if lead else "",
             "co": [d.name for d in co],
@@ -198,7 +197,7 @@ def proposal_assign(
     _notify_proposers(
         proposal,
         Phrase(N_("提案已交办：%(title)s"), title=proposal.title),
-        Phrase(N_("%(went)s。答复期限：%(due)s。"), went=_joined(went), due=answer_due),
+        Phrase(N_("%(went)s。答复期限：%(due)s。"), went=joined(went), due=answer_due),
         "assigned",
     )
     return created
@@ -384,7 +383,7 @@ def assignment_reassign(*, assignment: Assignment, actor, department, note: str 
         actor=actor,
         verb="proposal.reassign",
         subject=proposal,
-        note=_joined([went, note]),
+        note=joined([went, note]),
         data={
             "from": assignment.department.name,
             "to": department.name,
