@@ -14,7 +14,16 @@ from xieshang.core.models import User
 from xieshang.core.text import aside
 from xieshang.core.validators import not_after_today
 from xieshang.core.widgets import DateInput
-from xieshang.orgs.models import Department, Level, Organisation, Party, Sector, Term
+from xieshang.orgs.models import (
+    Department,
+    Level,
+    Organisation,
+    Party,
+    Role,
+    RoleAssignment,
+    Sector,
+    Term,
+)
 
 from . import selectors
 from .labels import member_label, with_label_data
@@ -52,13 +61,13 @@ def seated_members(orgs) -> "forms.QuerySet":
 
 
 def staff_users(orgs):
-    """Active accounts with a staff role in one of `orgs` (the talk's interviewer, a street's
-    convener account)."""
-    return (
-        User.objects.filter(role_assignments__organisation__in=orgs, is_active=True)
-        .exclude(role_assignments__role="member")
-        .distinct()
-        .order_by("full_name", "id")
+    """Active accounts with a staff role (a role other than 政协委员) in one of `orgs` (the
+    talk's interviewer, a street's convener account). An account that is also a 政协委员 —
+    there or anywhere — is offered all the same, as the consultation leader-account picker
+    does (`consultation.selectors.leader_accounts`); one with only the member role is not."""
+    staff = RoleAssignment.objects.filter(organisation__in=orgs).exclude(role=Role.MEMBER)
+    return User.objects.filter(is_active=True, pk__in=staff.values("user_id")).order_by(
+        "full_name", "id"
     )
 
 
