@@ -186,7 +186,13 @@ def assignments(user) -> list:
 
 def forget(user) -> None:
     """Drop what this module kept on the user for the request: their roles just changed."""
-    for key in ("_xs_assignments", "_xs_grants", "_xs_committees_below", "_xs_scope_shares"):
+    for key in (
+        "_xs_assignments",
+        "_xs_grants",
+        "_xs_committees_below",
+        "_xs_scope_shares",
+        "_xs_former",
+    ):
         user.__dict__.pop(key, None)
 
 
@@ -194,6 +200,29 @@ def member_of(user):
     """The `members.Member` a login belongs to, or None (staff, anonymous)."""
     # RelatedObjectDoesNotExist is an AttributeError, so getattr's default covers it.
     return getattr(user, "member", None) if getattr(user, "is_authenticated", False) else None
+
+
+def acting_member(user):
+    """The `members.Member` a login acts as — drafts, submits, co-signs, writes 社情民意, signs
+    in — or None. A former member (every seat recorded for them ended: resigned, revoked,
+    term ended) is None here and keeps `member_of`, which reads their own past records. A
+    member with no seat recorded at all acts as before. One query, kept on the user for the
+    request."""
+    member = member_of(user)
+    if member is None:
+        return None
+    former = user.__dict__.get("_xs_former")
+    if former is None:
+        # "active" is `members.Membership.Status.ACTIVE` (core sits below members).
+        statuses = set(member.memberships.values_list("status", flat=True).distinct())
+        former = bool(statuses) and "active" not in statuses
+        user.__dict__["_xs_former"] = former
+    return None if former else member
+
+
+def is_former_member(user) -> bool:
+    """Whether the login belongs to a member who holds no seat any more (`acting_member`)."""
+    return member_of(user) is not None and acting_member(user) is None
 
 
 DEPARTMENT_ROLES = frozenset({Role.DEPARTMENT, Role.DEPARTMENT_LEADER})
@@ -256,11 +285,17 @@ _ABOVE_DISTRICT = frozenset({Level.PROVINCE, Level.CITY})
 def _grants(user, perm: str) -> list[tuple[str, tuple[str, ...]]]:
     """Where `user` may do `perm`: [(subtree path, paths of the subtrees cut out of it)],
     none inside another unless an outer one cuts it out. Kept on the user for the request;
-    a read or a district's role costs no query, a city's or province's write one."""
+    a read or a district's role costs no query, a city's or province's write one; the 政协委员
+    role two (the account's member and its seats: a former member's role grants nothing)."""
     cache = user.__dict__.setdefault("_xs_grants", {})
     if perm in cache:
         return cache[perm]
-    held = [ra.organisation for ra in assignments(user) if perm in PERMISSIONS.get(ra.role, ())]
+    held = [
+        ra.organisation
+        for ra in assignments(user)
+        if perm in PERMISSIONS.get(ra.role, ())
+        and (ra.role != Role.MEMBER or not is_former_member(user))
+    ]
     local = perm not in REACHES_DOWN
     grants = _subtrees(held, _committees_below(user) if local else [])
     cache[perm] = grants

@@ -44,6 +44,8 @@ def my_profile(request):
         "members/me.html",
         {
             "member": member,
+            # A former member is told what the account still does (reads) and does not.
+            "former": access.is_former_member(request.user),
             "memberships": selectors.memberships_of(member),
             "id_number": pii.mask_id_number(member.id_number),
             "form": form,

@@ -11,7 +11,7 @@
 from django.db.models import Q
 
 from xieshang.core import access
-from xieshang.core.access import member_of
+from xieshang.core.access import acting_member, member_of
 from xieshang.followups.policies import answers_about, supervises_task_about
 
 from .models import Opinion
@@ -27,7 +27,9 @@ def is_author(user, opinion: Opinion) -> bool:
 
 
 def can_submit(user) -> bool:
-    return access.can(user, "opinions.submit") or member_of(user) is not None
+    """Members while seated (a former member reads their own items, writes none) and staff
+    holding `opinions.submit`."""
+    return access.can(user, "opinions.submit") or acting_member(user) is not None
 
 
 def own_office_q(user, field: str = "organisation") -> Q:

@@ -91,7 +91,8 @@ def opinion_create(
 ) -> Opinion:
     """A draft. A member writing for themself is its author; the office may enter items of
     parties, sectors and committees (with or without member authors)."""
-    member = policies.member_of(actor)
+    # A former member writes as nobody's member: with no staff role that is a refusal.
+    member = policies.acting_member(actor)
     if not access.can(actor, "opinions.submit", organisation) and member is None:
         raise PermissionDenied
     if member is not None and member.organisation_id != organisation.pk:
@@ -153,6 +154,9 @@ def opinion_submit(*, opinion: Opinion, actor) -> Opinion:
     opinion = lock(Opinion, opinion.pk)
     if not policies.is_author(actor, opinion):
         raise PermissionDenied
+    if not policies.can_submit(actor):
+        # A former member's draft stays theirs to read; it is not sent any more.
+        raise TransitionError(_("您已不是在任委员，不能再提交社情民意信息。"))
     if not opinion.suggestions.strip():
         raise ValidationError(_("请填写意见建议。"))
     check_length(

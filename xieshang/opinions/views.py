@@ -57,10 +57,12 @@ def _member_org(request):
 
 @login_required
 def mine(request):
-    if not policies.can_submit(request.user):
+    # A former member still reads their own items (no new one: `can_submit`).
+    can_write = policies.can_submit(request.user)
+    if not can_write and policies.member_of(request.user) is None:
         raise PermissionDenied
     page = paginate(request, selectors.my_opinions(request.user), 30)
-    return render(request, "opinions/mine.html", {"page": page})
+    return render(request, "opinions/mine.html", {"page": page, "can_write": can_write})
 
 
 @login_required

@@ -636,7 +636,7 @@ def _submitted_message(proposal: Proposal) -> str:
 @login_required
 def create(request):
     member = _member(request)
-    if member is None:
+    if member is None or policies.acts_as_former_member(request.user):
         raise PermissionDenied
     form = forms.ProposalForm(request.POST or None, organisation=member.organisation, member=member)
     if request.method == "POST" and form.is_valid():
@@ -840,7 +840,13 @@ def mine(request):
     member = _member(request)
     page = _paginate(request, selectors.my_proposals(request.user, member))
     return render(
-        request, "proposals/mine.html", {"page": page, "member": member, "can_draft": member}
+        request,
+        "proposals/mine.html",
+        {
+            "page": page,
+            "member": member,
+            "can_draft": member and not policies.acts_as_former_member(request.user),
+        },
     )
 
 

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from xieshang.core import access
 from xieshang.core.audit import TransitionError, lock, record_event, transition
 from xieshang.core.text import chinese_datetime
 from xieshang.duty.models import DutyKind
@@ -71,6 +72,9 @@ def signin_by_token(
     invitation = policies.own_invitation(user, meeting)
     if invitation is None:
         raise SignInRefused(_("您不在本次会议的参会名单中，无法签到。如有疑问请联系会务工作人员。"))
+    if access.is_former_member(user) and invitation.member_id == access.member_of(user).pk:
+        # Invited as a member who has since left office: the record stays, the seat is gone.
+        raise SignInRefused(_("您已不是在任委员，无法以委员身份签到。如有疑问请联系会务工作人员。"))
     if not policies.signin_window_open(sitting, now):
         opens = config.get(meeting.organisation, rules.SIGNIN_OPEN_MINUTES)
         start = timezone.localtime(sitting.start - dt.timedelta(minutes=opens))

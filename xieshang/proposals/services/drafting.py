@@ -123,6 +123,10 @@ def validate_choices(proposal: Proposal) -> None:
         raise ValidationError(errors)
 
 
+# A former member reads their proposals and declines an invitation, nothing more.
+FORMER_MEMBER = N_("您已不是在任委员，不能再提交提案或确认联名。")
+
+
 @transaction.atomic
 def proposal_create(
     *,
@@ -136,6 +140,8 @@ def proposal_create(
 ) -> Proposal:
     """A new draft. A member drafts for themself; office staff may enter a body's proposal."""
     member = policies.member_of(actor)
+    if policies.acts_as_former_member(actor):
+        raise PermissionDenied
     if first_proposer is None:
         first_proposer = member
     if first_proposer is not None and member is not None and first_proposer.pk != member.pk:
@@ -311,6 +317,8 @@ def proposal_submit(*, proposal: Proposal, actor) -> Proposal:
     proposal = lock(Proposal, proposal.pk)
     if not policies.is_first_proposer(actor, proposal):
         raise PermissionDenied
+    if policies.acts_as_former_member(actor):
+        raise TransitionError(_(FORMER_MEMBER))
     if proposal.status == S.COSIGNING:
         # A second click (or a second window) must not end the co-signing early: the
         # proposal goes to review when the last co-signer answers (`signer_respond`).
@@ -370,6 +378,9 @@ def signer_respond(*, proposal: Proposal, actor, confirm: bool) -> Signer:
         raise PermissionDenied
     if proposal.status != S.COSIGNING or signer.status != Signer.Status.INVITED:
         raise TransitionError(_("该联名邀请已处理。"))
+    if confirm and policies.acts_as_former_member(actor):
+        # Declining is still theirs to say: it lets the proposal go on without them.
+        raise TransitionError(_(FORMER_MEMBER))
     signer.status = Signer.Status.CONFIRMED if confirm else Signer.Status.DECLINED
     signer.responded_at = timezone.now()
     signer.save(update_fields=["status", "responded_at"])
