@@ -157,3 +157,21 @@ def test_a_former_member_cannot_sign_in_to_a_meeting_they_were_invited_to(db):
         meetings.signin_by_token(sitting=sitting, token=token, user=gone.user, now=now)
     meetings.signin_by_token(sitting=sitting, token=token, user=seated.user, now=now)
     assert list(Attendance.objects.values_list("invitation__member__name", flat=True)) == ["李委员"]
+
+
+@time_machine.travel(dt.datetime(2026, 3, 2, 2, 0, tzinfo=dt.UTC))
+def test_a_former_member_is_offered_only_to_decline_a_co_signing_invitation(world, client):
+    proposal = draft(world, key="zhang", cosigners=["wang", "li"])
+    proposals.proposal_submit(proposal=proposal, actor=world.user("zhang"))
+    confirm = reverse("proposals:act", args=[proposal.pk, "cosign_confirm"])
+    decline = reverse("proposals:act", args=[proposal.pk, "cosign_decline"])
+    client.force_login(world.user("li"))  # still seated: both buttons
+    for url in (reverse("proposals:detail", args=[proposal.pk]), reverse("proposals:cosign")):
+        page = client.get(url).content.decode()
+        assert confirm in page and decline in page
+    wang = leave(world, "wang", members.membership_end_term)
+    client.force_login(wang)
+    for url in (reverse("proposals:detail", args=[proposal.pk]), reverse("proposals:cosign")):
+        page = client.get(url).content.decode()
+        assert confirm not in page and decline in page
+        assert "您已不是在任委员，不能再提交提案或确认联名。" in page

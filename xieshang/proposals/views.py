@@ -289,6 +289,8 @@ def _flags(user, proposal: Proposal, member, source: Proposal) -> dict[str, bool
         "cosign_confirm": my_signer is not None
         and my_signer.status == Signer.Status.INVITED
         and status == S.COSIGNING,
+        # A former member may only decline (the service refuses a confirmation).
+        "cosign_former": my_signer is not None and policies.acts_as_former_member(user),
         "cosign_withdraw": is_owner and status == S.COSIGNING,
         "cosign_for": review and status == S.COSIGNING,
         "accept": review and status == S.SUBMITTED,
@@ -854,7 +856,8 @@ def mine(request):
 def cosign(request):
     member = _member(request)
     invitations = list(selectors.cosign_invitations(member)[:200])
-    return render(request, "proposals/cosign.html", {"invitations": invitations})
+    former = policies.acts_as_former_member(request.user)
+    return render(request, "proposals/cosign.html", {"invitations": invitations, "former": former})
 
 
 def _mark_rate_by(answers, dues: dict) -> None:
