@@ -175,3 +175,41 @@ def test_a_former_member_is_offered_only_to_decline_a_co_signing_invitation(worl
         page = client.get(url).content.decode()
         assert confirm not in page and decline in page
         assert "您已不是在任委员，不能再提交提案或确认联名。" in page
+
+
+def test_the_security_administrator_sees_that_the_accounts_member_has_left(world, client):
+    from tests.factories import user_with_role
+    from xieshang.orgs.models import Role
+
+    secadmin = user_with_role(Role.SECURITY_ADMIN, world.district, full_name="安全员")
+    client.force_login(secadmin)
+    url = reverse("user_detail", args=[world.user("zhang").pk])
+    assert 'id="former-member"' not in client.get(url).content.decode()
+    leave(world, "zhang")
+    page = client.get(url).content.decode()
+    assert 'id="former-member"' in page and "本人已不是在任委员" in page
+
+
+def test_a_former_member_submits_no_plenary_speech(db):
+    from django.utils import timezone
+
+    from tests.meetings.factories import world as meetings_world
+    from xieshang.meetings import services as meetings
+
+    w = meetings_world()
+    gone, seated = w.member("王委员"), w.member("李委员")
+    plenary = w.plenary(day=timezone.localdate() + dt.timedelta(days=10))
+    members.membership_resign(
+        membership=gone.memberships.get(),
+        actor=w.office,
+        reason="本人申请",
+        on_date=timezone.localdate(),
+    )
+    with pytest.raises(TransitionError, match="不是在任委员"):
+        meetings.speech_submit(
+            meeting=plenary, actor=gone.user, title="关于河道治理", body="建议。"
+        )
+    speech = meetings.speech_submit(
+        meeting=plenary, actor=seated.user, title="关于河道治理", body="建议。"
+    )
+    assert speech.member == seated and plenary.speeches.count() == 1

@@ -170,6 +170,9 @@ def _user_page(request, subject, *, form=None, contact_form=None, status=200) ->
             "is_locked": subject.username in services.locked_usernames([subject.username]),
             "has_otp": services.otp_device(subject) is not None,
             "sessions": services.open_sessions(subject),
+            # A member who left office keeps the account (their records stay readable) but
+            # the 政协委员 role grants nothing any more (`access.acting_member`).
+            "former_member": access.is_former_member(subject),
             "tokens": api_tokens.active(ApiToken.objects.filter(user=subject)).order_by(
                 "-created_at"
             ),

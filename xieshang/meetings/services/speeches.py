@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
 
+from xieshang.core import access
 from xieshang.core.audit import TransitionError, lock, record_event, transition
 from xieshang.core.notifications import notify
 from xieshang.core.phrases import Phrase
@@ -32,6 +33,8 @@ def speech_submit(
     if not policies.can_manage(actor, meeting):
         if own is None:
             raise PermissionDenied
+        if access.is_former_member(actor):
+            raise TransitionError(_("您已不是在任委员，不能再提交大会发言。"))
         member, body_name = own, body_name
     if member is None and not body_name.strip():
         raise ValidationError(_("请填写发言委员或提交单位。"))
