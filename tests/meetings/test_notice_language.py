@@ -121,3 +121,19 @@ def test_a_meeting_moved_and_then_cancelled_in_english_reads_chinese_to_the_memb
     assert cancelled.title == "会议取消：常委会第九次会议"
     with translation.override("en"):
         assert cancelled.shown_title == "Meeting cancelled: 常委会第九次会议"
+
+
+@pytest.mark.clause("C4.10")
+def test_committee_reports_scheduled_from_an_english_page_are_the_same_reports():
+    """The period is part of a report's identity (one per committee and period): scheduling
+    again from an English page finds the reports, it does not make a second set."""
+    from xieshang.meetings.models import CommitteeReport
+
+    w = world()
+    made = services.committee_reports_schedule(organisation=w.org, year=2026, actor=w.office)
+    assert made > 0
+    with translation.override("en"):
+        again = services.committee_reports_schedule(organisation=w.org, year=2026, actor=w.office)
+    assert again == 0
+    periods = set(CommitteeReport.objects.values_list("period", flat=True))
+    assert periods and all("2026年" in p for p in periods)

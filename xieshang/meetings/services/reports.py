@@ -5,9 +5,10 @@ inspection report go through followups (meetings/instructions.py)."""
 import calendar as pycal
 import datetime as dt
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
 
@@ -51,6 +52,14 @@ def meeting_file_report(
 
 
 def _period_label(year: int, month: int) -> str:
+    """The period a report covers, stored in the site's language whoever schedules: it is
+    part of the report's identity (one per committee and period), so a schedule run from an
+    English page must find the reports a Chinese one made."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _period_text(year, month)
+
+
+def _period_text(year: int, month: int) -> str:
     if month == 12:
         return _("%(y)d年下半年") % {"y": year}
     if month == 6:
