@@ -137,3 +137,20 @@ def test_committee_reports_scheduled_from_an_english_page_are_the_same_reports()
     assert again == 0
     periods = set(CommitteeReport.objects.values_list("period", flat=True))
     assert periods and all("2026年" in p for p in periods)
+
+
+def test_how_each_invitee_was_invited_is_stored_once_and_read_in_the_readers_language(client):
+    w = world()
+    w.member("甲委员", standing=True)
+    meeting = w.meeting(MeetingKind.STANDING, publish=False, title="常委会第九次会议")
+    with translation.override("en"):  # the clerk's pages are in English
+        services.meeting_publish(meeting=meeting, actor=w.office)
+    vias = set(meeting.invitations.values_list("via", flat=True))
+    assert vias and all(not v.isascii() for v in vias), vias  # the site's language
+    client.force_login(w.office)
+    client.cookies["django_language"] = "en"
+    page = client.get(f"/meetings/{meeting.pk}/invite/").content.decode()
+    assert not any(f">{v}</td>" in page for v in vias) and ">All members</td>" in page
+    client.cookies["django_language"] = "zh-hans"
+    page = client.get(f"/meetings/{meeting.pk}/invite/").content.decode()
+    assert all(f">{v}</td>" in page for v in vias)

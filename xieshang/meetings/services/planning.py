@@ -269,17 +269,17 @@ def _member_seats(meeting: Meeting, c: InviteCriteria) -> list[tuple[Membership,
             chosen.setdefault(seat.member_id, (seat, via))
 
     if c.all_members:
-        add(seats, _("全体委员"))
+        add(seats, N_("全体委员"))
     if c.standing:
-        add(seats.filter(is_standing=True), _("常委"))
+        add(seats.filter(is_standing=True), N_("常委"))
     if c.sectors:
-        add(seats.filter(sector__in=c.sectors), _("按界别"))
+        add(seats.filter(sector__in=c.sectors), N_("按界别"))
     if c.committees:
-        add(seats.filter(committees__in=c.committees).distinct(), _("按专委会"))
+        add(seats.filter(committees__in=c.committees).distinct(), N_("按专委会"))
     if c.groups:
-        add(seats.filter(activity_group__in=c.groups), _("按活动小组"))
+        add(seats.filter(activity_group__in=c.groups), N_("按活动小组"))
     if c.members:
-        add(seats.filter(member__in=c.members), _("按姓名"))
+        add(seats.filter(member__in=c.members), N_("按姓名"))
     return list(chosen.values())
 
 
@@ -381,7 +381,7 @@ def invite(*, meeting: Meeting, actor, criteria: InviteCriteria) -> int:
                         title=ra.get_role_display(),
                         sector_id=sectors.get(member.pk),
                         sort_key=member.stroke_key,
-                        via=_("按角色"),
+                        via=N_("按角色"),
                     )
                 )
             elif ra.user_id not in existing_users:
@@ -393,7 +393,7 @@ def invite(*, meeting: Meeting, actor, criteria: InviteCriteria) -> int:
                         user=ra.user,
                         name=ra.user.display_name,
                         title=ra.get_role_display(),
-                        via=_("按角色"),
+                        via=N_("按角色"),
                     )
                 )
     for dept in criteria.departments:
@@ -412,8 +412,8 @@ def invite(*, meeting: Meeting, actor, criteria: InviteCriteria) -> int:
                 department=dept,
                 user_id=dept.leader_user_id,
                 name=dept.leader_name or dept.name,
-                title=_("%(d)s负责人") % {"d": dept.name},
-                via=_("邀请部门负责人"),
+                title=N_("%(d)s负责人") % {"d": dept.name},  # stored: the site's language
+                via=N_("邀请部门负责人"),
             )
         )
     for name, title in criteria.leaders:
@@ -429,7 +429,7 @@ def invite(*, meeting: Meeting, actor, criteria: InviteCriteria) -> int:
                 category=Invitation.Category.LEADER,
                 name=name[:50],
                 title=title.strip()[:100],
-                via=_("邀请党政领导"),
+                via=N_("邀请党政领导"),
             )
         )
     created = Invitation.objects.bulk_create(rows)
