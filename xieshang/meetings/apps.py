@@ -21,6 +21,12 @@ class MeetingsConfig(AppConfig):
 
         register_cards(meeting_cards)
 
+        from xieshang.members.signals import seat_ended
+
+        from .services.former import on_seat_ended
+
+        seat_ended.connect(on_seat_ended, dispatch_uid="meetings.on_seat_ended")
+
         from . import rules  # noqa: F401 - defines the configurable rules
 
         register_verbs(
@@ -29,6 +35,7 @@ class MeetingsConfig(AppConfig):
                 "meeting.edit": _("修改会议活动"),
                 "meeting.sitting_add": _("增加会次"),
                 "meeting.invite": _("邀请参会"),
+                "meeting.uninvite": _("撤回参会邀请"),
                 "meeting.publish": _("发出会议通知"),
                 "meeting.cancel": _("取消会议活动"),
                 "meeting.close": _("考勤结束"),

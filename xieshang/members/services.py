@@ -28,6 +28,7 @@ from xieshang.orgs.models import Organisation, Role, RoleAssignment, Term
 
 from .exits import pending_exits
 from .models import Category, Member, Membership, MembershipCategory
+from .signals import seat_ended
 
 # Fields of Member that the form and the import set.
 MEMBER_FIELDS = (
@@ -271,6 +272,7 @@ def _exit(*, membership: Membership, to: str, actor, reason: str, on_date: dt.da
             extra_fields=["status_changed_on", "status_reason"],
             data={"date": on_date.isoformat(), "member": seat.member_id},
         )
+        seat_ended.send(sender=Membership, membership=seat, actor=actor)
     return seat
 
 

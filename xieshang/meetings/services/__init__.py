@@ -42,6 +42,7 @@ from .briefings import (
     node_receipt_for,
     own_nodes,
 )
+from .former import withdraw_former_member
 from .leave import (
     leave_approvers,
     leave_decide,
@@ -90,6 +91,7 @@ __all__ = [
     "InviteCriteria",
     "invite",
     "signup",
+    "withdraw_former_member",
     # leave
     "leave_due_date",
     "leave_submit",
