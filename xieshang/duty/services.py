@@ -29,6 +29,18 @@ def record_duty(
     return record_duties([fact], actor=actor)[0]
 
 
+def _site_text(msgid, **params) -> str:
+    """A text kept as data (a discipline case's facts, a seat's exit reason), read by
+    everyone whoever wrote it: in the site's language, not the actor's."""
+    from django.conf import settings
+    from django.utils import translation
+    from django.utils.translation import gettext
+
+    with translation.override(settings.LANGUAGE_CODE):
+        text = gettext(str(msgid))
+        return text % params if params else text
+
+
 class Fact(NamedTuple):
     """One duty fact for `record_duties`."""
 
@@ -423,7 +435,6 @@ def scan_discipline(organisation, year: int, *, actor=None, yearly: bool = True)
     years before it as a whole, so they only run once `year` has ended, whatever the
     caller asks: a year in progress never raises them."""
     from django.db.models import Count
-    from django.utils.translation import gettext as _
 
     from xieshang.orgs import config
 
@@ -449,7 +460,7 @@ def scan_discipline(organisation, year: int, *, actor=None, yearly: bool = True)
     reminder_at = config.get(organisation, rules.ABSENCE_REMINDER)
     warning_at = config.get(organisation, rules.ABSENCE_WARNING)
     for row in absences:
-        facts = _("无故缺席全体会议%(n)d次") % {"n": row["n"]}
+        facts = _site_text(N_("无故缺席全体会议%(n)d次"), n=row["n"])
         if row["n"] >= warning_at:
             wanted.append((row["member_id"], Rule.ABSENCE_WARNING, facts))
         elif row["n"] >= reminder_at:
@@ -491,7 +502,7 @@ def scan_discipline(organisation, year: int, *, actor=None, yearly: bool = True)
                         (
                             mid,
                             Rule.NO_CONTRIBUTION,
-                            _("%(a)d—%(b)d年") % {"a": idle_span[0], "b": idle_span[-1]},
+                            _site_text(N_("%(a)d—%(b)d年"), a=idle_span[0], b=idle_span[-1]),
                         )
                     )
         low_span = list(range(year - low_years + 1, year + 1))
@@ -504,7 +515,7 @@ def scan_discipline(organisation, year: int, *, actor=None, yearly: bool = True)
                         (
                             mid,
                             Rule.LOW_SCORE,
-                            _("%(a)d—%(b)d年") % {"a": low_span[0], "b": low_span[-1]},
+                            _site_text(N_("%(a)d—%(b)d年"), a=low_span[0], b=low_span[-1]),
                         )
                     )
 
@@ -686,7 +697,7 @@ def exit_propose(*, case, actor, reason: str):
         organisation=case.organisation,
         membership=seat,
         case=case,
-        reason=(reason or case.get_rule_display())[:200],
+        reason=(reason or _site_text(case.Rule(case.rule).label))[:200],
         proposed_by=actor,
     )
     record_event(
@@ -754,12 +765,20 @@ def exit_decide(
             data={"date": decided_on.isoformat()},
         )
         if confirm:
-            meeting_label = str(meeting) if meeting is not None else _("主席会议")
+            from django.conf import settings
+            from django.utils import translation
+
+            # The seat's exit reason is data, read by everyone: in the site's language.
+            with translation.override(settings.LANGUAGE_CODE):
+                meeting_label = str(meeting) if meeting is not None else _("主席会议")
             membership_revoke(
                 membership=proposal.membership,
                 actor=actor,
-                reason=_("%(meeting)s确认：%(reason)s")
-                % {"meeting": meeting_label, "reason": proposal.reason},
+                reason=_site_text(
+                    N_("%(meeting)s确认：%(reason)s"),
+                    meeting=meeting_label,
+                    reason=proposal.reason,
+                ),
                 on_date=decided_on,
             )
     return proposal
