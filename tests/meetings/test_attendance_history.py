@@ -44,3 +44,34 @@ def test_closing_with_leave_still_pending_warns_that_it_will_count_as_absence(cl
         after = client.get(meeting.get_absolute_url()).content.decode()
     assert "件请假待审批" not in before
     assert "还有 1 件请假待审批" in after
+
+
+@pytest.mark.clause("C5.9")
+@pytest.mark.parametrize(
+    ("clerk", "reader", "shown", "not_shown"),
+    [
+        ("zh-hans", "en", "(— → Present)", "出席"),
+        ("en", "zh-hans", "（— → 出席）", "Present"),
+    ],
+)
+def test_the_history_shows_attendance_states_in_the_readers_language(
+    client, settings, clerk, reader, shown, not_shown
+):
+    from django.utils import translation
+
+    w = world()
+    m = w.member("甲委员")
+    with time_machine.travel(dt.datetime(2026, 3, 16, 1, 5, tzinfo=dt.UTC)):
+        meeting = w.meeting(MeetingKind.SYMPOSIUM)
+        sitting = meeting.sittings.get()
+        inv = meeting.invitations.get(member=m)
+        with translation.override(clerk):
+            services.attendance_mark(
+                sitting=sitting, invitation=inv, state=Attendance.State.PRESENT, actor=w.office
+            )
+        client.force_login(w.office)
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = reader
+        page = client.get(meeting.get_absolute_url()).content.decode()
+    row = next(line for line in page.split('id="history"')[1].splitlines() if "甲委员" in line)
+    assert shown in row
+    assert not_shown not in row.split("甲委员")[0]

@@ -268,10 +268,24 @@ def state_label(event: Event, which: str) -> str:
     """The label of an event's from- or to-state in the current language: from the choices
     of the subject model's state field (the event's `field`, else `status`, else any choice
     field that knows the value), then the label stored at the time, then the code. Events
-    written without a transition (a creation with only `to_state`) get labels this way too."""
+    written without a transition (a creation with only `to_state`) get labels this way too.
+    States of another model than the subject (an attendance's, on its meeting's history)
+    name their choices in `data["choices"]` as "app_label.Model.field"."""
     value = event.from_state if which == "from" else event.to_state
     if not value:
         return ""
+    named = (event.data or {}).get("choices")
+    if named:
+        from django.apps import apps
+
+        try:
+            app_label, model_name, field_name = named.split(".")
+            field = apps.get_model(app_label, model_name)._meta.get_field(field_name)
+            choices = dict(field.flatchoices)
+        except Exception:  # noqa: BLE001 - not a known model or field: fall back
+            choices = {}
+        if value in choices:
+            return str(choices[value])
     model = None
     if event.content_type_id:
         from django.contrib.contenttypes.models import ContentType

@@ -150,9 +150,11 @@ def attendance_mark(
         from_state=before,
         to_state="" if state == "clear" else state,
         note=f"{sitting.title} · {invitation.name}",
-        # The history names the states ("— → 出席"), not their codes: they are an
-        # attendance's, not the meeting's the event is about (core.audit.state_label).
+        # The history names the states ("— → 出席"), not their codes, in the reader's
+        # language: they are an attendance's, not the meeting's the event is about, so the
+        # event names the choices (core.audit.state_label); the labels are a fallback.
         data={
+            "choices": "meetings.Attendance.state",
             "sitting": sitting.pk,
             "invitation": invitation.pk,
             "from_label": _state_name(before),
