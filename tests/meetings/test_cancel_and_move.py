@@ -116,3 +116,42 @@ def test_the_office_cancels_a_published_meeting_from_its_page_with_a_reason(clie
     assert f'action="{url}"' not in page.content.decode()  # nothing left to cancel
     note = Notification.objects.get(recipient=m.user, title__startswith="会议取消")
     assert note.body == "场地冲突，另行通知"
+
+
+@pytest.mark.clause("C2.5")
+def test_a_plenary_moved_a_week_takes_its_sittings_along():
+    w = world()
+    w.member("甲委员")
+    with time_machine.travel(BEFORE):
+        meeting = w.plenary(day=dt.date(2026, 3, 16), sittings=3)
+        before = list(meeting.sittings.values_list("title", "start", "end"))
+        week = dt.timedelta(days=7)
+        services.meeting_update(
+            meeting=meeting,
+            actor=w.office,
+            expected_version=meeting.version,
+            data={"start": meeting.start + week, "end": meeting.end + week},
+        )
+    after = list(meeting.sittings.values_list("title", "start", "end"))
+    assert after == [(t, a + week, b + week) for t, a, b in before]
+    assert after[0][1] == at(dt.date(2026, 3, 23), 9)
+    meeting.refresh_from_db()
+    assert meeting.start == after[0][1]
+
+
+@pytest.mark.clause("C2.5")
+def test_a_plenary_cut_short_past_a_sitting_is_refused_naming_it():
+    w = world()
+    w.member("甲委员")
+    with time_machine.travel(BEFORE):
+        meeting = w.plenary(day=dt.date(2026, 3, 16), sittings=3)  # closing: 17th morning
+        with pytest.raises(services.ValidationError) as refused:
+            services.meeting_update(
+                meeting=meeting,
+                actor=w.office,
+                expected_version=meeting.version,
+                data={"end": at(dt.date(2026, 3, 16), 18)},
+            )
+    assert "闭幕会" in str(refused.value)
+    meeting.refresh_from_db()
+    assert meeting.end == at(dt.date(2026, 3, 17), 12)

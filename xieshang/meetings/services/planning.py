@@ -24,7 +24,7 @@ from xieshang.members.selectors import current_term
 from xieshang.orgs.models import RoleAssignment
 
 from .. import policies
-from ..models import Invitation, Meeting, Sitting
+from ..models import Attendance, Invitation, Meeting, Sitting
 from .common import _require_manage, _sync, then
 
 # --- Meetings ---------------------------------------------------------------------------
@@ -87,6 +87,8 @@ def meeting_update(*, meeting: Meeting, actor, expected_version: int, data: dict
     _require_manage(actor, meeting)
     if meeting.end <= meeting.start:
         raise ValidationError(_("结束时间须晚于开始时间。"))
+    if meeting.is_plenary:
+        _move_sittings(meeting, offset=meeting.start - before["start"])
     save_versioned(meeting, expected_version=expected_version, fields=EDITABLE)
     if not meeting.is_plenary:
         # The single sitting follows the meeting's time and place.
@@ -110,6 +112,32 @@ def meeting_update(*, meeting: Meeting, actor, expected_version: int, data: dict
             channels=("inbox", "email", "sms"),
         )
     return meeting
+
+
+def _move_sittings(meeting: Meeting, *, offset) -> None:
+    """A plenary moved: its sittings move with its start by the same offset (postponed a
+    week, it keeps its timetable). A sitting that would then fall outside the meeting's new
+    time (the end brought forward past it) refuses the change, naming it; a meeting with
+    attendance already recorded is not moved at all (the marks belong to the times held)."""
+    sittings = list(meeting.sittings.order_by("start", "id")) if meeting.pk else []
+    if not sittings:
+        return
+    if offset and Attendance.objects.filter(sitting__meeting=meeting).exists():
+        raise TransitionError(_("会议已有出勤记录，不能整体改期。"))
+    outside = [
+        s.title
+        for s in sittings
+        if s.start + offset < meeting.start or s.end + offset > meeting.end
+    ]
+    if outside:
+        raise ValidationError(
+            _("以下会次不在会议的新时间内，请调整会议的开始或结束时间：%(titles)s")
+            % {"titles": "、".join(outside)}
+        )
+    if offset:
+        for s in sittings:
+            s.start, s.end = s.start + offset, s.end + offset
+        Sitting.objects.bulk_update(sittings, ["start", "end"])
 
 
 @transaction.atomic
