@@ -23,7 +23,7 @@ from xieshang.core.audit import (
 from xieshang.core.notifications import notify
 from xieshang.core.phrases import Phrase, store
 from xieshang.duty.models import DutyKind
-from xieshang.duty.services import record_duty
+from xieshang.duty.services import Fact, record_duties, record_duty
 from xieshang.followups.models import Task
 from xieshang.followups.services import INSTRUCTION_OFFICES  # noqa: F401 - used by callers
 from xieshang.orgs import config
@@ -283,8 +283,10 @@ MERGE_TARGET_STATES = [S.SUBMITTED, S.ACCEPTED, S.PUBLISHED, S.REPORTED]
 def opinion_merge(*, opinion: Opinion, into: Opinion, actor, note: str = "") -> Opinion:
     """合并: a submitted item reporting the same matter as `into` (the similar items the
     office sees while reviewing) goes into it: its authors become authors of `into`, so each
-    is credited with what `into` earns from then on (录用 now if `into` is already accepted;
-    adoptions and instructions recorded later). The merged item keeps its text and history."""
+    is credited with what `into` has earned and earns from then on (录用, the adoptions and
+    leader's instructions already recorded on it, once each, and those recorded later). The
+    merged item keeps its text and history; the office's note (审核意见) is the event's note
+    and part of the notice its authors receive."""
     opinion = lock(Opinion, opinion.pk)
     into = lock(Opinion, into.pk)
     if not policies.can_manage(actor, opinion):
@@ -316,12 +318,29 @@ def opinion_merge(*, opinion: Opinion, into: Opinion, actor, note: str = "") -> 
                 source=into,
                 actor=actor,
             )
+    if joining:
+        # What `into` earned before the merge, as its authors were credited then: the same
+        # source, so a record already there is not written twice (duty_record_unique_source).
+        facts = [
+            fact
+            for adoption in into.adoptions.all()
+            for fact in _adoption_facts(into, adoption, joining)
+        ]
+        facts += [
+            fact
+            for instruction in into.instructions.all()
+            for fact in _instruction_facts(into, instruction, joining)
+        ]
+        if facts:
+            record_duties(facts, actor=actor)
+    said = Phrase(
+        N_("与《%(title)s》反映同一事项，已合并办理，您列为该篇的反映人。"), title=into.title
+    )
+    note = note.strip()
     _tell_authors(
         opinion,
         N_("社情民意信息已合并：%(title)s"),
-        Phrase(
-            N_("与《%(title)s》反映同一事项，已合并办理，您列为该篇的反映人。"), title=into.title
-        ),
+        [said, Phrase(N_("审核意见：%(note)s"), note=note)] if note else said,
         "merged",
     )
     return opinion
@@ -559,11 +578,7 @@ def _record_adoption(opinion: Opinion, actor, *, level, mode, adopted_on, body) 
         opinion=opinion, level=level, mode=mode, adopted_on=adopted_on, body=body, created_by=actor
     )
     # 区级单独采用, the choices' labels read in the reader's language.
-    label = Phrase(
-        N_("%(level)s%(mode)s"),
-        level=AdoptionLevel(level).label,
-        mode=Adoption.Mode(mode).label,
-    )
+    label = _adoption_label(adoption)
     record_event(
         actor=actor,
         verb="opinion.adopt",
@@ -571,18 +586,37 @@ def _record_adoption(opinion: Opinion, actor, *, level, mode, adopted_on, body) 
         note=Phrase(N_("%(label)s · %(body)s"), label=label, body=body) if body else label,
         data={"level": level, "mode": mode},
     )
-    for member in opinion.authors.all():
-        record_duty(
-            member=member,
-            kind=ADOPTION_DUTY_KINDS[level],
-            date=adopted_on,
-            # A duty record's title is stored text: in the site's language.
-            title=f"{opinion.title}（{store(label)[0]}）",
-            source=adoption,
-            actor=actor,
-        )
+    facts = _adoption_facts(opinion, adoption, opinion.authors.all())
+    if facts:
+        record_duties(facts, actor=actor)
     _tell_authors(opinion, N_("社情民意信息被采用：%(title)s"), label, f"adopted:{adoption.pk}")
     return adoption
+
+
+def _adoption_label(adoption: Adoption) -> Phrase:
+    """区级单独采用, the choices' labels read in the reader's language."""
+    return Phrase(
+        N_("%(level)s%(mode)s"),
+        level=AdoptionLevel(adoption.level).label,
+        mode=Adoption.Mode(adoption.mode).label,
+    )
+
+
+def _adoption_facts(opinion: Opinion, adoption: Adoption, members) -> list[Fact]:
+    """The duty record of an adoption for each of `members` (the item's authors)."""
+    # A duty record's title is stored text: in the site's language.
+    title = f"{opinion.title}（{store(_adoption_label(adoption))[0]}）"
+    kind = ADOPTION_DUTY_KINDS[adoption.level]
+    return [Fact(member, kind, adoption.adopted_on, title, adoption) for member in members]
+
+
+def _instruction_facts(opinion: Opinion, instruction, members) -> list[Fact]:
+    """The duty record of a leader's instruction for each of `members`."""
+    title = f"{opinion.title}（{instruction.leader}批示）"
+    return [
+        Fact(member, DutyKind.OPINION_INSTRUCTED, instruction.instructed_on, title, instruction)
+        for member in members
+    ]
 
 
 def instruction_check(opinion: Opinion) -> str:
@@ -596,15 +630,9 @@ def instruction_after(instruction, actor) -> None:
     """What an instruction on an item means here: a duty record for each author and a
     message to them (called by followups.services.instruction_record)."""
     opinion = instruction.item
-    for member in opinion.authors.all():
-        record_duty(
-            member=member,
-            kind=DutyKind.OPINION_INSTRUCTED,
-            date=instruction.instructed_on,
-            title=f"{opinion.title}（{instruction.leader}批示）",
-            source=instruction,
-            actor=actor,
-        )
+    facts = _instruction_facts(opinion, instruction, opinion.authors.all())
+    if facts:
+        record_duties(facts, actor=actor)
     _tell_authors(
         opinion,
         N_("社情民意信息获领导批示：%(title)s"),
