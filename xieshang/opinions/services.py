@@ -593,6 +593,12 @@ def _record_adoption(opinion: Opinion, actor, *, level, mode, adopted_on, body) 
     return adoption
 
 
+def _site_text(msgid: str, **params) -> str:
+    """A stored text (an item's own lines, a duty record's title) in the site's language
+    (settings.LANGUAGE_CODE), not the language of whoever's request writes it."""
+    return store(Phrase(msgid, **params))[0]
+
+
 def _adoption_label(adoption: Adoption) -> Phrase:
     """区级单独采用, the choices' labels read in the reader's language."""
     return Phrase(
@@ -738,19 +744,21 @@ def opinion_from_resident_issue(*, issue, actor) -> Opinion:
     from xieshang.consultation.services import cppcc_of
 
     organisation = cppcc_of(issue.organisation)
+    # The item's text is stored: in the site's language, whoever reports it in which.
     facts = issue.description
     if issue.location:
-        facts = f"{facts}\n{_('地点：%(place)s') % {'place': issue.location}}"
+        facts = f"{facts}\n{_site_text(N_('地点：%(place)s'), place=issue.location)}"
     opinion = Opinion.objects.create(
         organisation=organisation,
         year=timezone.localdate().year,
         title=issue.title[:120],
         facts=facts,
         # The office writes the suggestions when it edits the item.
-        suggestions=_("群众希望有关方面研究解决。"),
+        suggestions=_site_text(N_("群众希望有关方面研究解决。")),
         source_type=Opinion.SourceType.STAFF,
-        source_body=_("%(node)s（民情事项%(ticket)s）")
-        % {"node": issue.organisation.name, "ticket": issue.ticket},
+        source_body=_site_text(
+            N_("%(node)s（民情事项%(ticket)s）"), node=issue.organisation.name, ticket=issue.ticket
+        ),
         created_by=actor if getattr(actor, "pk", None) else None,
         status=S.SUBMITTED,
         submitted_at=timezone.now(),
