@@ -249,6 +249,11 @@ def prepare_database(args) -> None:
                 "CREATE TABLE IF NOT EXISTS bench_writes.core_event"
                 " (LIKE public.core_event INCLUDING DEFAULTS INCLUDING IDENTITY)"
             )
+            # The product's sessions (SESSION_ENGINE core.sessions), with their indexes.
+            cursor.execute(
+                "CREATE TABLE IF NOT EXISTS bench_writes.core_accountsession"
+                " (LIKE public.core_accountsession INCLUDING ALL)"
+            )
         call_command("migrate", "sessions", database="sessions", verbosity=0)
     has_data = "core_user" in tables and _count("core_user") > 0
     if not has_data:
@@ -317,12 +322,14 @@ def proposal_for(username: str, proposal_model) -> int:
 def make_sessions(username: str, count: int) -> list[str]:
     """Session cookies of a logged-in user, written the way django.contrib.auth.login does,
     without login's side effects (last_login, the audit event) on the measured database."""
+    from importlib import import_module
+
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
 
     from xieshang.core.models import User
 
+    SessionStore = import_module(settings.SESSION_ENGINE).SessionStore
     user = User.objects.get(username=username)
     jar = []
     for _ in range(count):

@@ -38,15 +38,20 @@ if BENCH_READ_ONLY:
     DATABASE_ROUTERS = ["bench.settings_bench.SessionsRouter"]
 
 
+def _is_session(model) -> bool:
+    # The product's session model (SESSION_ENGINE core.sessions) and Django's own.
+    return model._meta.app_label == "sessions" or model._meta.label == "core.AccountSession"
+
+
 class SessionsRouter:
     """Sessions to the `sessions` database, and the audit rows a page appends when it shows
     personal data (core.pii.log_access); everything else to the read-only `default`."""
 
     def db_for_read(self, model, **hints):
-        return "sessions" if model._meta.app_label == "sessions" else None
+        return "sessions" if _is_session(model) else None
 
     def db_for_write(self, model, **hints):
-        if model._meta.app_label == "sessions" or model._meta.label == "core.Event":
+        if _is_session(model) or model._meta.label == "core.Event":
             return "sessions"
         return None
 

@@ -223,6 +223,9 @@ SILENCED_SYSTEM_CHECKS = [
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+# Database sessions with the account's id in an indexed column (core.sessions): an account's
+# open sessions are one query (the account page, 强制下线). docs/decisions.md 2026-12-05.
+SESSION_ENGINE = "xieshang.core.sessions"
 # Idle-session timeout: activity renews the session's expiry (core.middleware
 # IdleSessionMiddleware, at most once a minute, so a page view does not write the session
 # row), so it expires after this much idleness.

@@ -6,7 +6,6 @@ import datetime as dt
 import pytest
 import time_machine
 from django.conf import settings
-from django.contrib.sessions.models import Session
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -14,6 +13,7 @@ from django.utils import timezone
 
 from tests.factories import UserFactory
 from xieshang.core.middleware import SESSION_REFRESH_SECONDS
+from xieshang.core.models import AccountSession as Session
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +22,7 @@ def _session_writes(ctx) -> list[str]:
     return [
         q["sql"]
         for q in ctx.captured_queries
-        if "django_session" in q["sql"] and not q["sql"].lstrip().upper().startswith("SELECT")
+        if "core_accountsession" in q["sql"] and not q["sql"].lstrip().upper().startswith("SELECT")
     ]
 
 

@@ -340,3 +340,12 @@ def owned(user, pk: int) -> Job | None:
     if not getattr(user, "is_authenticated", False):
         return None
     return Job.objects.filter(pk=pk, owner=user).first()
+
+
+@periodic("core.clear_sessions", at=dt.time(3, 35))
+def clear_sessions() -> None:
+    """Expired logins go (what `manage.py clearsessions` does): the session table holds the
+    open ones and a day's worth of lapsed ones, not every login ever made."""
+    from importlib import import_module
+
+    import_module(settings.SESSION_ENGINE).SessionStore.clear_expired()

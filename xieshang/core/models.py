@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 from django.utils import timezone
 from django.utils.encoding import force_str
@@ -419,6 +420,27 @@ class Counter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} = {self.value}"
+
+
+class AccountSession(AbstractBaseSession):
+    """A login (browser session), Django's database session with the account's id in an
+    indexed column of its own (`core.sessions.SessionStore` fills it on every save). So an
+    account's open sessions are one indexed query (the security administrator's account page,
+    强制下线, deactivation, password reset) instead of decoding every session row. A plain
+    integer, not a foreign key: the bench keeps its sessions in a database of their own
+    (bench/settings_bench.py)."""
+
+    user_id = models.IntegerField(null=True, db_index=True, editable=False)
+
+    class Meta(AbstractBaseSession.Meta):
+        verbose_name = _("登录会话")
+        verbose_name_plural = _("登录会话")
+
+    @classmethod
+    def get_session_store_class(cls):
+        from .sessions import SessionStore
+
+        return SessionStore
 
 
 # Background jobs with progress (imports, big exports) live with their mechanism.
