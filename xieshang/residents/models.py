@@ -139,7 +139,11 @@ class ResidentIssue(ChoiceLabels):
         indexes = [models.Index(fields=["organisation", "status"])]
 
     def __str__(self) -> str:
-        return f"{self.ticket} {self.title}"
+        # Where the issue is named on other pages (a follow-up task, a picker), a number the
+        # resident typed into the title is masked as on the issue's own staff page.
+        from xieshang.portal.scrub import mask_numbers
+
+        return f"{self.ticket} {mask_numbers(self.title)}"
 
     def get_absolute_url(self) -> str:
         return f"/residents/{self.pk}/"

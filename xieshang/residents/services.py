@@ -32,6 +32,7 @@ from xieshang.followups.models import Task
 from xieshang.orgs import config
 from xieshang.orgs.models import Department, Level, Organisation
 from xieshang.portal import tickets
+from xieshang.portal.scrub import mask_numbers
 
 from . import policies, rules
 from .messaging import queue_sms
@@ -462,9 +463,13 @@ def issue_route(
         working_days = config.get(issue.organisation, rules.ANSWER_DAYS)
     if working_days < 1:
         raise ValidationError({"working_days": _("办理时限至少为1个工作日。")})
-    request_lines = [issue.description]
+    # The task is read by more people than the issue (the department's staff, the office,
+    # the supervising office) and keeps its text after the resident's number is deleted:
+    # numbers the resident typed go masked, as on the issue's staff page; the department
+    # reads them whole there, by the logged look.
+    request_lines = [mask_numbers(issue.description)]
     if issue.location:
-        request_lines.append(_("地点：%(place)s") % {"place": issue.location})
+        request_lines.append(_("地点：%(place)s") % {"place": mask_numbers(issue.location)})
     if note.strip():
         request_lines.append(_("转办意见：%(note)s") % {"note": note.strip()})
     request_lines.append(
@@ -475,7 +480,8 @@ def issue_route(
     )
     task = followups.task_open(
         organisation=issue.organisation,
-        title=_("民情事项%(ticket)s：%(title)s") % {"ticket": issue.ticket, "title": issue.title},
+        title=_("民情事项%(ticket)s：%(title)s")
+        % {"ticket": issue.ticket, "title": mask_numbers(issue.title)},
         actor=actor,
         kind=Task.Kind.OTHER,
         subject=issue,
