@@ -20,6 +20,7 @@ urlpatterns = [
     path("<int:pk>/instruction/", views.instruction, name="instruction"),
     path("<int:pk>/report/", views_attendance.report, name="report"),
     path("<int:pk>/report.xlsx", views_attendance.report_xlsx, name="report_xlsx"),
+    path("<int:pk>/report.pdf", views_attendance.report_pdf, name="report_pdf"),
     path("<int:pk>/calendar.ics", views_attendance.meeting_ics, name="ics"),
     path("<int:pk>/speeches/new/", views_more.speech_new, name="speech_new"),
     path("speeches/<int:pk>/", views_more.speech_detail, name="speech"),

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.crypto import constant_time_compare, get_random_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -21,6 +22,7 @@ from xieshang.core.excel import xlsx_response
 from xieshang.core.files import content_disposition
 from xieshang.core.forms import refused_first
 from xieshang.core.params import paginate
+from xieshang.core.pdf import heading, pdf_response, render_pdf
 from xieshang.members.selectors import cppcc_organisations
 
 from . import exports, ics, policies, qr, selectors, services
@@ -164,6 +166,27 @@ def report_xlsx(request, pk: int):
     # gettext outside the f-string: xgettext does not look inside one.
     name = meeting.title + _("出勤情况")
     return xlsx_response(data, f"{name}.xlsx", fallback=f"attendance-{meeting.pk}.xlsx")
+
+
+@login_required
+def report_pdf(request, pk: int):
+    """The attendance report as an official PDF (core.pdf): in Chinese whatever the page's
+    language, as every official document is."""
+    meeting, _inv = get_meeting(request, pk)
+    if not policies.can_manage(request.user, meeting) and not access.can(
+        request.user, "meetings.view", meeting.organisation
+    ):
+        raise Http404
+    with translation.override("zh-hans"):
+        grid = selectors.attendance_grid(meeting)
+        title = meeting.title + _("出勤情况")
+        context = {
+            **heading(meeting.organisation.name, title, timezone.localdate()),
+            "grid": grid,
+            "closed": meeting.status == Meeting.Status.CLOSED,
+            "columns": len(grid.sittings) + 3,
+        }
+    return pdf_response(render_pdf("meetings/pdf/attendance.html", context), f"{title}.pdf")
 
 
 def _ics_response(text: str, filename: str) -> HttpResponse:
