@@ -156,6 +156,9 @@ def activity_add_participants(
     existing = set(
         activity.participants.filter(member__isnull=False).values_list("member_id", flat=True)
     )
+    _refuse_twice_invited(
+        activity, [m for pk, m in wanted.items() if pk not in existing], leader_accounts
+    )
     rows = [
         Participant(
             activity=activity,
@@ -207,6 +210,7 @@ def participant_link_account(*, activity, actor, participant, account) -> Partic
     other = activity.participants.filter(user_id=account.pk).exclude(pk=row.pk).first()
     if other is not None:
         raise ValidationError(_("该账号已关联本活动的参加人员“%(name)s”。") % {"name": other.name})
+    _refuse_twice_invited(activity, [], [account])
     _set_leader_account(activity, actor, row, allowed, verb="activity.leader_account")
     return row
 
@@ -223,6 +227,58 @@ def participant_unlink_account(*, activity, actor, participant) -> Participant:
         return row
     _set_leader_account(activity, actor, row, None, verb="activity.leader_unlink")
     return row
+
+
+def _refuse_twice_invited(activity, members, accounts) -> None:
+    """One person, one invitation: a member invited as a member is not linked as an invited
+    leader too (the account of their member record), nor a member whose account an invited
+    leader's row holds invited as a member. The first invitation stands and the second is
+    refused, naming the first (docs/decisions.md)."""
+    accounts = list(accounts)
+    account_ids = {a.pk for a in accounts}
+    # Inviting as a member someone whose account an invited leader's row already holds.
+    user_ids = {m.user_id for m in members if m.user_id is not None}
+    if user_ids:
+        leader = (
+            activity.participants.filter(kind=Participant.Kind.LEADER, user_id__in=user_ids)
+            .order_by("id")
+            .first()
+        )
+        if leader is not None:
+            member = next(m for m in members if m.user_id == leader.user_id)
+            raise ValidationError(
+                _(
+                    "委员%(name)s的登录账号已关联本活动的受邀党政领导“%(leader)s”，"
+                    "不能再作为政协委员邀请。"
+                )
+                % {"name": member.name, "leader": leader.name}
+            )
+    if account_ids:
+        # Linking an account whose member is (or is now being) invited as a member.
+        now = {m.user_id: m for m in members if m.user_id in account_ids}
+        invited = {
+            p.member.user_id: p
+            for p in activity.participants.filter(
+                kind=Participant.Kind.MEMBER, member__user_id__in=account_ids
+            ).select_related("member")
+        }
+        for account in accounts:
+            if account.pk in invited:
+                raise ValidationError(
+                    _(
+                        "账号“%(account)s”是委员%(name)s的登录账号，该委员已作为政协委员"
+                        "受邀参加本活动，不能再作为受邀党政领导关联。"
+                    )
+                    % {"account": account.username, "name": invited[account.pk].name}
+                )
+            if account.pk in now:
+                raise ValidationError(
+                    _(
+                        "委员%(name)s不能同时作为政协委员和受邀党政领导（账号“%(account)s”）"
+                        "邀请，请只选其一。"
+                    )
+                    % {"name": now[account.pk].name, "account": account.username}
+                )
 
 
 def _lock_leader_row(activity, actor, participant) -> tuple[Activity, Participant]:
