@@ -24,6 +24,8 @@ class NominationsConfig(AppConfig):
                 "nomination.party_group_opinion": _("登记政协党组意见"),
                 "nomination.complete": _("完成提名"),
                 "nomination.withdraw": _("撤回提名"),
+                "nomination.correct": _("修改人选信息"),
+                "nomination.reopen": _("修改后须补办手续"),
                 "nomination.round_confirm": _("确认委员名单"),
                 "nomination.round_cancel": _("取消提名工作"),
                 "nomination.seat": _("就任委员"),

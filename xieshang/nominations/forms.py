@@ -168,6 +168,39 @@ class CandidateForm(StyledForm, forms.Form):
         }
 
 
+class CorrectForm(CandidateForm):
+    """Correcting a candidate on a list not yet confirmed: a new person's particulars, the
+    sector, categories and reason. Not the party (it decides the department, C5.1) nor who
+    was nominated; a re-nominated member's particulars are corrected in their file."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, round, actor, candidate, **kwargs):
+        initial = {
+            name: getattr(candidate, name)
+            for name in ("name", "gender", "ethnicity", "birth_date", "employer", "education")
+        }
+        initial.update(
+            sector=candidate.sector_id,
+            categories=list(candidate.categories or []),
+            reason=candidate.reason,
+            version=candidate.version,
+        )
+        super().__init__(*args, round=round, actor=actor, initial=initial, **kwargs)
+        self.continuing = candidate.is_continuing
+        del self.fields["member"]
+        del self.fields["party"]
+        if self.continuing:
+            for name in ("name", "gender", "ethnicity", "birth_date", "employer", "education"):
+                del self.fields[name]
+
+    def clean(self):
+        if self.continuing:
+            return forms.Form.clean(self)
+        self.cleaned_data.setdefault("member", None)
+        return super().clean()
+
+
 class ConsultationForm(StyledForm, forms.Form):
     consulted_with = forms.CharField(
         label=_("协商单位"), max_length=100, help_text=_("如民盟区委会、区工商联。")

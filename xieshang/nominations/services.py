@@ -17,12 +17,19 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
 
-from xieshang.core.audit import TransitionError, lock, record_event, transition
+from xieshang.core.audit import (
+    TransitionError,
+    changed_fields,
+    lock,
+    record_event,
+    save_versioned,
+    transition,
+)
 from xieshang.core.notifications import notify
-from xieshang.core.phrases import Phrase
+from xieshang.core.phrases import Phrase, joined
 from xieshang.core.text import stroke_sort_key
 from xieshang.members import services as member_services
-from xieshang.members.models import Category, Member, Membership
+from xieshang.members.models import Category, Gender, Member, Membership
 from xieshang.members.selectors import current_term
 from xieshang.orgs.models import Organisation, Party, Role, Sector, Term
 
@@ -273,7 +280,8 @@ def _require_new_person(round: NominationRound, candidate: Candidate) -> None:
     member of the committee already: such a member is re-nominated by choosing them, so that
     the Party group's opinion is asked (C5.3) and no second file is created on confirmation."""
     same = {"name": candidate.name, "birth_date": candidate.birth_date}
-    if Candidate.objects.filter(round=round, member__isnull=True, status__in=LIVE, **same).exists():
+    others = Candidate.objects.filter(round=round, member__isnull=True, status__in=LIVE, **same)
+    if others.exclude(pk=candidate.pk).exists():
         raise ValidationError({"name": _("该人选已在本次提名名单中。")})
     if Member.objects.filter(organisation=round.organisation, **same).exists():
         raise ValidationError(
@@ -491,6 +499,105 @@ def candidate_withdraw(*, candidate: Candidate, actor, reason: str) -> Candidate
     return candidate
 
 
+CORRECTABLE = ("sector", "categories", "reason")
+
+
+def can_correct(actor, candidate: Candidate) -> bool:
+    """Who may correct a candidate's particulars: the nominating department, and the office
+    that keeps the list."""
+    return policies.can_act_on(actor, candidate) or policies.can_manage(actor, candidate.round)
+
+
+@transaction.atomic
+def candidate_correct(
+    *,
+    candidate: Candidate,
+    actor,
+    expected_version: int,
+    sector: Sector,
+    categories: list[str] | None = None,
+    reason: str = "",
+    person: dict | None = None,
+) -> Candidate:
+    """Correct a candidate on a list not yet confirmed (a misspelt name, a wrong birth date,
+    the wrong sector): the row keeps its steps and history; the change is audited field by
+    field. A re-nominated member's particulars come from their file (corrected there);
+    `person` is for a new person only. The party, which decides the department (C5.1), is
+    not corrected here: the candidate is withdrawn and nominated by the other department.
+
+    A completed nomination that the correction leaves needing a step (a category that calls
+    for the consultation, say) goes back to 已提名 until the step is recorded."""
+    candidate = _candidate_for(actor, candidate, check=can_correct)
+    if not candidate.round.is_draft:
+        raise TransitionError(_("名单已确认，不能修改人选信息。"))
+    if candidate.status not in LIVE:
+        raise TransitionError(
+            _("当前状态为“%(state)s”，不能修改。") % {"state": candidate.get_status_display()}
+        )
+    if sector.organisation_id != candidate.round.organisation_id:
+        raise ValidationError({"sector": _("所选界别不属于该政协。")})
+    categories = sorted(set(categories or []))
+    if set(categories) - set(Category.values):
+        raise ValidationError({"categories": _("联系类别不正确。")})
+    fields = list(CORRECTABLE)
+    before = {name: getattr(candidate, name) for name in (*PERSON_FIELDS, *CORRECTABLE)}
+    candidate.sector = sector
+    candidate.categories = categories
+    candidate.reason = (reason or "").strip()
+    if not candidate.is_continuing and person is not None:
+        if not (person.get("name") or "").strip():
+            raise ValidationError({"name": _("请填写姓名。")})
+        for name in PERSON_FIELDS:
+            if name in person and person[name] is not None:
+                setattr(candidate, name, person[name])
+        candidate.name = candidate.name.strip()
+        fields += [*PERSON_FIELDS, "stroke_key"]
+        candidate.stroke_key = stroke_sort_key(candidate.name)
+        if (before["name"], before["birth_date"]) != (candidate.name, candidate.birth_date):
+            _require_new_person(round=candidate.round, candidate=candidate)
+    after = {name: getattr(candidate, name) for name in before}
+    changed = [name for name in before if before[name] != after[name]]
+    if not changed:
+        return candidate
+    save_versioned(candidate, expected_version=expected_version, fields=fields)
+    labels = dict(Category.choices)
+    gender_labels = dict(Gender.choices)
+
+    def shown(name, value):
+        if name == "sector":
+            return value.name
+        if name == "categories":
+            return "、".join(str(labels.get(c, c)) for c in value) or "—"
+        if name == "gender":
+            return gender_labels.get(value, value) or "—"
+        return value if value not in ("", None) else "—"
+
+    record_event(
+        actor=actor,
+        verb="nomination.correct",
+        subject=candidate,
+        note=joined(
+            Phrase(
+                N_("%(label)s：%(old)s → %(new)s"),
+                label=Candidate._meta.get_field(name).verbose_name,
+                old=shown(name, before[name]),
+                new=shown(name, after[name]),
+            )
+            for name in changed
+        ),
+        data={"changed": changed_fields(before, after)},
+    )
+    if candidate.status == C.COMPLETED and missing_steps(candidate):
+        transition(
+            candidate,
+            to=C.NOMINATED,
+            allowed_from=[C.COMPLETED],
+            actor=actor,
+            verb="nomination.reopen",
+        )
+    return candidate
+
+
 @transaction.atomic
 def round_cancel(*, round: NominationRound, actor, reason: str) -> NominationRound:
     """The office calls off a round opened by mistake or overtaken (wrong kind, wrong date,
@@ -586,7 +693,9 @@ def round_confirm(*, round: NominationRound, actor) -> NominationRound:
             if old.end_date is None:
                 old.end_date = ended_on
                 old.save(update_fields=["end_date"])
-            reason = _("换届：%(title)s") % {"title": round.title}
+            # The old seats' exit reason is data, read by everyone: in the site's language.
+            with translation.override(settings.LANGUAGE_CODE):
+                reason = _("换届：%(title)s") % {"title": round.title}
             for seat in Membership.objects.filter(term=old, status=Membership.Status.ACTIVE):
                 member_services.membership_end_term(
                     membership=seat, actor=actor, reason=reason, on_date=ended_on

@@ -23,5 +23,6 @@ urlpatterns = [
     ),
     path("candidates/<int:pk>/opinion/", views.candidate_opinion, name="opinion"),
     path("candidates/<int:pk>/complete/", views.candidate_complete, name="complete"),
+    path("candidates/<int:pk>/edit/", views.candidate_correct, name="correct"),
     path("candidates/<int:pk>/withdraw/", views.candidate_withdraw, name="withdraw"),
 ]

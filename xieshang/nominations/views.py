@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from xieshang.core.audit import TransitionError, history
+from xieshang.core.audit import StaleEdit, TransitionError, history
 from xieshang.core.excel import table_bytes, xlsx_response
 from xieshang.core.forms import add_service_errors, refusal_message, run_action
 from xieshang.core.params import paginate
@@ -27,6 +27,7 @@ from .forms import (
     CancelForm,
     CandidateForm,
     ConsultationForm,
+    CorrectForm,
     LimitsForm,
     OpinionForm,
     RoundForm,
@@ -285,6 +286,9 @@ def _render_candidate(request, candidate, status=200, **forms):
         "candidate": candidate,
         "round": round,
         "own": own,
+        "can_correct": round.is_draft
+        and candidate.status in services.LIVE
+        and services.can_correct(request.user, candidate),
         "can_opinion": opinion and candidate.is_continuing,
         "can_see_file": candidate.is_continuing
         and duty_policies.can_view_member(request.user, candidate.member),
@@ -378,6 +382,43 @@ def candidate_complete(request, pk: int):
         candidate,
         lambda: services.candidate_complete(candidate=candidate, actor=request.user),
         _("提名已完成。"),
+    )
+
+
+@login_required
+def candidate_correct(request, pk: int):
+    """修改人选信息: a typo in a candidate's particulars mended before the list is confirmed."""
+    candidate = _candidate(request, pk)
+    round = candidate.round
+    if not services.can_correct(request.user, candidate):
+        raise PermissionDenied
+    # A form sent after the list was confirmed is refused by the service, keeping the typing.
+    if request.method != "POST" and not (round.is_draft and candidate.status in services.LIVE):
+        raise PermissionDenied
+    form = CorrectForm(request.POST or None, round=round, actor=request.user, candidate=candidate)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.candidate_correct(
+                candidate=candidate,
+                actor=request.user,
+                expected_version=data["version"],
+                sector=data["sector"],
+                categories=data["categories"],
+                reason=data["reason"],
+                person=None if candidate.is_continuing else form.person(),
+            )
+        except (ValidationError, TransitionError, StaleEdit) as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("人选信息已修改。"))
+            return redirect("nominations:candidate", candidate.pk)
+    context = {"form": form, "round": round, "candidate": candidate}
+    return render(
+        request,
+        "nominations/candidate_correct.html",
+        context,
+        status=400 if request.method == "POST" else 200,
     )
 
 
