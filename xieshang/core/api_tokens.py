@@ -25,7 +25,6 @@ from .models import ApiToken
 from .notifications import notify
 from .phrases import Phrase
 from .services import Refused
-from .text import chinese_datetime
 
 # The choices offered on the page (with the deployment's default); a year at most, so a
 # forgotten token does not live on.
@@ -171,12 +170,12 @@ def remind_expiring(*, now=None) -> int:
         with transaction.atomic():
             notify(
                 [token.user],
-                # The moment with its hour, written the one way (a date parameter would
-                # be shown in the reader's convention but without the time).
+                # The moment as a parameter: its day in the reader's convention, and the
+                # hour (the row keeps 2026年12月12日 09:00, the site's way).
                 title=Phrase(
                     N_("接口令牌“%(name)s”将于%(when)s到期"),
                     name=token.name,
-                    when=chinese_datetime(token.expires_at),
+                    when=token.expires_at,
                 ),
                 body=Phrase(N_("到期后使用该令牌的程序将无法访问接口，请及时申请新令牌并替换。")),
                 url=reverse("api_tokens"),
