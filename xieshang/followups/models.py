@@ -164,6 +164,10 @@ class Extension(models.Model):
     )
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_note = models.CharField(_("审批意见"), max_length=200, blank=True)
+    # A generated note (why it was withdrawn) as a phrase (`core.phrases`), shown in the
+    # reader's language; `decision_note` keeps it in the site's language. Empty for a note
+    # the decider typed, shown as typed.
+    decision_phrase = models.JSONField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -180,6 +184,12 @@ class Extension(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task} → {self.requested_due}"
+
+    @property
+    def shown_decision_note(self) -> str:
+        from xieshang.core.phrases import shown
+
+        return shown(self.decision_phrase, self.decision_note)
 
 
 class LeaderLevel(models.TextChoices):

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_noop as N_
 from xieshang.core import calendar
 from xieshang.core.audit import lock, record_event, transition
 from xieshang.core.notifications import notify
-from xieshang.core.phrases import Phrase
+from xieshang.core.phrases import Phrase, store
 from xieshang.orgs.models import Role
 
 from . import policies, signals
@@ -167,7 +167,7 @@ def feedback_submit(
         extra_fields=["submitted_at"],
         data={"on_time": task.was_on_time},
     )
-    withdraw_extensions(task=task, actor=actor, note=_("已书面反馈，延期申请自动撤回"))
+    withdraw_extensions(task=task, actor=actor, note=Phrase(N_("已书面反馈，延期申请自动撤回")))
     # Modules whose subject follows the task (a resident's issue becomes "answered").
     signals.feedback_submitted.send(sender=Task, task=task, feedback=feedback, actor=actor)
     if task.kind == Task.Kind.INSTRUCTION:
@@ -277,12 +277,14 @@ def task_cancel(*, task: Task, actor, note: str) -> Task:
     task = lock(Task, task.pk)
     if not policies.can_manage(actor, task):
         raise PermissionDenied
-    return _cancel(task, actor=actor, note=note, extension_note=_("事项已撤销，延期申请自动撤回"))
+    return _cancel(
+        task, actor=actor, note=note, extension_note=Phrase(N_("事项已撤销，延期申请自动撤回"))
+    )
 
 
 @transaction.atomic
 def task_cancel_with_subject(
-    *, task: Task, actor, note: str, extension_note: str = ""
+    *, task: Task, actor, note: "Phrase | str", extension_note: "Phrase | str" = ""
 ) -> Task | None:
     """The module whose item the task serves ends the task with it (a proposal sent back
     by its department: the department's own task, its co-handlers'). The module has
@@ -297,7 +299,7 @@ def task_cancel_with_subject(
     return _cancel(task, actor=actor, note=note, extension_note=extension_note or note)
 
 
-def _cancel(task: Task, *, actor, note: str, extension_note: str) -> Task:
+def _cancel(task: Task, *, actor, note: "Phrase | str", extension_note: "Phrase | str") -> Task:
     transition(
         task,
         to=Task.Status.CANCELLED,
@@ -310,7 +312,7 @@ def _cancel(task: Task, *, actor, note: str, extension_note: str) -> Task:
     return task
 
 
-def withdraw_extensions(*, task: Task, actor, note: str) -> list[Extension]:
+def withdraw_extensions(*, task: Task, actor, note: "Phrase | str") -> list[Extension]:
     """A task leaving OPEN (its feedback sent, the task cancelled) withdraws its pending
     extension request: a deadline no longer runs, so nothing is left to extend, and the
     request leaves the deciders' queue and home card. Each withdrawal is audited with
@@ -321,11 +323,14 @@ def withdraw_extensions(*, task: Task, actor, note: str) -> list[Extension]:
         Extension.objects.select_for_update().filter(task=task, status=Extension.Status.PENDING)
     )
     now = timezone.now()
+    # Why, in the site's language, and as a phrase each reader reads in theirs.
+    text, phrase = store(note)
     for extension in withdrawn:
         extension.status = Extension.Status.WITHDRAWN
         extension.decided_at = now
-        extension.decision_note = note[:DECISION_NOTE_MAX]
-        extension.save(update_fields=["status", "decided_at", "decision_note"])
+        extension.decision_note = text[:DECISION_NOTE_MAX]
+        extension.decision_phrase = phrase
+        extension.save(update_fields=["status", "decided_at", "decision_note", "decision_phrase"])
         record_event(
             actor=actor,
             verb="followup.extension_withdraw",
@@ -432,7 +437,7 @@ def extension_decide(*, extension: Extension, approve: bool, actor, note: str = 
         raise PermissionDenied
     if extension.status == Extension.Status.WITHDRAWN:
         raise ValidationError(
-            _("该延期申请已撤回（%(why)s），无需审批。") % {"why": extension.decision_note}
+            _("该延期申请已撤回（%(why)s），无需审批。") % {"why": extension.shown_decision_note}
         )
     if extension.status != Extension.Status.PENDING:
         raise ValidationError(_("该延期申请已审批。"))

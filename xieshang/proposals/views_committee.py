@@ -13,12 +13,14 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 
 from xieshang.core import access
 from xieshang.core.audit import TransitionError, history
 from xieshang.core.forms import add_service_errors
 from xieshang.core.panels import Panel
 from xieshang.core.params import paginate, year_param
+from xieshang.core.phrases import Phrase
 from xieshang.core.text import aside
 from xieshang.followups import policies as followups_policies
 from xieshang.followups import selectors as followups_selectors
@@ -66,7 +68,7 @@ def _board_assign(user, proposal: Proposal, form: BoardRowForm) -> tuple[bool, s
         services.proposal_assign(
             proposal=proposal,
             actor=user,
-            note=_("交办会集中交办"),
+            note=Phrase(N_("交办会集中交办")),  # the history reads it in each reader's language
             **forms.assignment_kwargs(mode, lead, others),
         )
     except TransitionError as exc:

@@ -18,6 +18,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 from django.views.decorators.http import require_POST
 
 from xieshang.core import files, pii
@@ -25,6 +26,7 @@ from xieshang.core.audit import StaleEdit, TransitionError, history
 from xieshang.core.forms import add_service_errors
 from xieshang.core.params import paginate
 from xieshang.core.pdf import pdf_response
+from xieshang.core.phrases import Phrase
 from xieshang.core.text import chinese_date
 from xieshang.followups import selectors as followups_selectors
 from xieshang.followups.models import Feedback
@@ -228,7 +230,7 @@ def _proposer_rows(request, assignment: Assignment) -> list:
                 subject=member,
                 fields=["phone"],
                 organisation=proposal.organisation,
-                note=_("承办提案：%(number)s") % {"number": proposal.number},
+                note=Phrase(N_("承办提案：%(number)s"), number=proposal.number),
             )
     return members
 

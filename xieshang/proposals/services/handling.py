@@ -4,11 +4,12 @@ extensions, answers, and a department sending a proposal back."""
 import datetime as dt
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
 
@@ -69,18 +70,21 @@ def _open_assignment(
     except IntegrityError as exc:
         raise ValidationError(_("%(dept)s已承办该提案。") % {"dept": department.name}) from exc
     title = f"{proposal.number}《{proposal.title}》"
-    if role == Assignment.Role.CO:
-        request = _("请向主办单位提出协办意见。")
-    else:
-        request = _("请联系提案人并书面答复。")
     order = rehandle_instruction(proposal) if round_ > 1 else None
-    if round_ > 1:
-        # 重新办理: the task, its notice and the handling page say so, and why.
-        title = _("%(title)s（重新办理）") % {"title": title}
-        request = _(
-            "提案人对上一轮答复不满意。提案委员会重新办理要求：%(note)s\n"
-            "请重新联系提案人，针对其意见重新书面答复。"
-        ) % {"note": order.note if order is not None else ""}
+    # The task's title and request are stored text, read by the department and in every
+    # notice about the task: in the site's language, whatever the assigner's language.
+    with translation.override(settings.LANGUAGE_CODE):
+        if role == Assignment.Role.CO:
+            request = _("请向主办单位提出协办意见。")
+        else:
+            request = _("请联系提案人并书面答复。")
+        if round_ > 1:
+            # 重新办理: the task, its notice and the handling page say so, and why.
+            title = _("%(title)s（重新办理）") % {"title": title}
+            request = _(
+                "提案人对上一轮答复不满意。提案委员会重新办理要求：%(note)s\n"
+                "请重新联系提案人，针对其意见重新书面答复。"
+            ) % {"note": order.note if order is not None else ""}
     assignment.task = followups.task_open(
         organisation=proposal.organisation,
         title=title,
@@ -124,11 +128,18 @@ def _check_assignable(proposal: Proposal, dept, field: str) -> None:
 
 @transaction.atomic
 def proposal_assign(
-    *, proposal: Proposal, actor, lead=None, co: Iterable = (), split: Iterable = (), note: str = ""
+    *,
+    proposal: Proposal,
+    actor,
+    lead=None,
+    co: Iterable = (),
+    split: Iterable = (),
+    note: "Phrase | str" = "",
 ) -> list[Assignment]:
     """交办: a lead department with optional co-handlers, or split handling where each
     department answers separately. Two clerks assigning at once: the second finds the
-    proposal already assigned and is told so."""
+    proposal already assigned and is told so. `note` is what the clerk typed, or a
+    generated phrase (交办会集中交办), read in the reader's language."""
     proposal = lock(Proposal, proposal.pk)
     if not access_can(actor, "proposals.assign", proposal):
         raise PermissionDenied
@@ -157,7 +168,7 @@ def proposal_assign(
         allowed_from=[S.ACCEPTED],
         actor=actor,
         verb="proposal.assign",
-        note=joined([*went, note.strip()]),
+        note=joined([*went, note.strip() if isinstance(note, str) else note]),
         data={
             "lead": lead.name if lead else "",
             "co": [d.name for d in co],
@@ -257,7 +268,7 @@ def assignment_return(*, assignment: Assignment, actor, reason: str) -> Assignme
             task=assignment.task,
             actor=actor,
             note=Phrase(N_("承办单位申请退回：%(reason)s"), reason=reason),
-            extension_note=_("承办单位已申请退回，延期申请自动撤回"),
+            extension_note=Phrase(N_("承办单位已申请退回，延期申请自动撤回")),
         )
     # A split part sent back while another split department handles or has answered its own
     # waits on the committee (改交 or 不再改交) and the proposal stays 办理中 (`_send` does not
@@ -443,7 +454,7 @@ def _withdraw_co_handlers(proposal: Proposal, returned: Assignment, actor) -> li
             task=co.task,
             actor=actor,
             note=Phrase(N_("主办单位已退回，协办事项撤销")),
-            extension_note=_("主办单位已退回，延期申请自动撤回"),
+            extension_note=Phrase(N_("主办单位已退回，延期申请自动撤回")),
         )
         notify(
             followups.assignees(co.task),
@@ -910,11 +921,13 @@ def _send(
     category = answer.category
     answer.sent_at = timezone.now()
     answer.save(update_fields=["sent_at", "signed_off_by", "signed_off_at"])
-    followups.feedback_submit(
-        task=assignment.task,
-        text=_("已答复（%(cat)s类）") % {"cat": category},
-        actor=actor,
-    )
+    # Stored text (the feedback, the implementation task's title and request), read by
+    # every unit: in the site's language, whatever the sender's language.
+    with translation.override(settings.LANGUAGE_CODE):
+        feedback_text = _("已答复（%(cat)s类）") % {"cat": category}
+        implementation_title = _("落实跟踪：%(title)s") % {"title": proposal.title}
+        implementation_request = _("答复承诺事项正在解决或已列入计划，请在落实后书面反馈。")
+    followups.feedback_submit(task=assignment.task, text=feedback_text, actor=actor)
     assignment.status = Assignment.Status.ANSWERED
     assignment.save(update_fields=["status"])
     note = f"{category} {categories.get(category, '')}"
@@ -922,7 +935,7 @@ def _send(
     if category in config.get(proposal.organisation, rules.FOLLOW_UP_CATEGORIES):
         followups.task_open(
             organisation=proposal.organisation,
-            title=_("落实跟踪：%(title)s") % {"title": proposal.title},
+            title=implementation_title,
             kind=Task.Kind.IMPLEMENTATION,
             subject=proposal,
             department=assignment.department,
@@ -930,7 +943,7 @@ def _send(
                 _today(), config.get(proposal.organisation, rules.IMPLEMENTATION_MONTHS)
             ),
             actor=actor,
-            request=_("答复承诺事项正在解决或已列入计划，请在落实后书面反馈。"),
+            request=implementation_request,
         )
     if _parts_open(proposal, assignment.round).exists():
         # Another answering department is still at work, or a part sent back waits on the
