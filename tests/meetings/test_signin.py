@@ -143,3 +143,22 @@ def test_the_board_draws_the_qr_code_itself(client, setup):
     assert "http://" not in html.split("<svg", 1)[1].split("</svg>", 1)[0].replace(
         "http://www.w3.org/2000/svg", ""
     )
+
+
+def test_opening_the_link_shows_the_meeting_only_to_its_invitees(client, setup):
+    _w, member, stranger, sitting = setup
+    title = sitting.meeting.title
+    with time_machine.travel(at(DAY, 8, 50), tick=False):
+        path = services.signin_path(sitting)
+        client.force_login(stranger.user)
+        passed_on = client.get(path)
+        guessed = client.get(path[:-4] + "AAA/")
+        client.force_login(member.user)
+        invited = client.get(path)
+    for r in (passed_on, guessed):
+        assert r.status_code == 400
+        assert title not in r.content.decode()
+    assert "您不在本次会议的参会名单中" in passed_on.content.decode()
+    assert 'type="submit"' not in passed_on.content.decode().split("会议签到")[-1]
+    assert invited.status_code == 200
+    assert title in invited.content.decode()

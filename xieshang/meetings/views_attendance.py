@@ -123,7 +123,10 @@ def qr_renew(request, pk: int):
 def signin(request, sitting_pk: int, token: str):
     """Where the QR code leads: a confirmation page (GET) and the sign-in itself (POST)."""
     sitting = Sitting.objects.select_related("meeting__organisation").filter(pk=sitting_pk).first()
-    context = {"sitting": sitting, "meeting": sitting.meeting if sitting else None}
+    # The meeting's title and time only to whoever may read the meeting (its invitees and
+    # staff): a link passed round, or a guessed number, tells nobody else what is held.
+    shown = sitting is not None and policies.can_view(request.user, sitting.meeting)
+    context = {"sitting": sitting if shown else None, "meeting": sitting.meeting if shown else None}
     error = None
     if sitting is None:
         error = _("签到二维码无效，请扫描会场屏幕上的二维码。")
@@ -140,6 +143,9 @@ def signin(request, sitting_pk: int, token: str):
             services.check_token(sitting, token)
         except services.SignInRefused as exc:
             error = str(exc)
+        else:
+            if policies.own_invitation(request.user, sitting.meeting) is None:
+                error = _("您不在本次会议的参会名单中，无法签到。如有疑问请联系会务工作人员。")
     context["error"] = error
     return render(request, "meetings/signin.html", context, status=400 if error else 200)
 
