@@ -56,3 +56,23 @@ def test_each_approver_queues_what_they_may_decide_as_the_chairs_rule_changes():
     agrees()
     assert queue(here.chair) == {plenary.pk, symposium.pk}
     assert queue(here.office) == set()
+
+
+@pytest.mark.clause("C5.9")
+def test_leave_still_pending_when_attendance_closes_leaves_the_queue_and_stays_on_record():
+    import datetime as dt
+
+    import time_machine
+
+    w = world()
+    member = w.member("甲委员")
+    with time_machine.travel(dt.datetime(2026, 3, 16, 1, 5, tzinfo=dt.UTC)):
+        meeting = w.meeting(MeetingKind.SYMPOSIUM)
+        leave = ask_leave(w, meeting, member)
+        assert queue(w.office) == {leave.pk}
+    with time_machine.travel(dt.datetime(2026, 3, 16, 6, 0, tzinfo=dt.UTC)):
+        services.meeting_close(meeting=meeting, actor=w.office)
+    # Closing is final (deciding it now is refused), so it waits in nobody's queue.
+    assert queue(w.office) == set()
+    leave.refresh_from_db()
+    assert leave.status == LeaveRequest.Status.PENDING

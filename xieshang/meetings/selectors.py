@@ -343,10 +343,11 @@ def board_rows(sitting: Sitting, *, q: str = "") -> tuple[list[dict], dict[str, 
 
 def pending_leave(user) -> QuerySet:
     """The leave requests waiting for `user`'s decision. A cancelled meeting's requests wait
-    for nobody: there is nothing left to be excused from (leave_decide refuses them)."""
+    for nobody: there is nothing left to be excused from; nor do a closed meeting's, whose
+    attendance is final (leave_decide refuses both; the request stays on record)."""
     return LeaveRequest.objects.filter(
         policies.leave_queue_filter(user), status=LeaveRequest.Status.PENDING
-    ).exclude(meeting__status=Meeting.Status.CANCELLED)
+    ).exclude(meeting__status__in=[Meeting.Status.CANCELLED, Meeting.Status.CLOSED])
 
 
 def leave_queue(user, *, state: str = "pending") -> QuerySet:
