@@ -131,3 +131,17 @@ def test_the_filtered_evaluation_costs_the_same_fixed_queries(
     with django_assert_num_queries(10):
         response = client.get(filtered)
     assert response.status_code == 200
+
+
+def test_the_export_lists_the_members_in_the_pages_order(client, committee):
+    """Sorted by name (stroke order) on the page, the file is sorted the same way, not by
+    score."""
+    client.force_login(committee["office"])
+    for sort in ("name", "score"):
+        text = client.get(reverse("duty:evaluation") + f"?year={YEAR}&sort={sort}")
+        text = text.content.decode()
+        link = _export_link(text)
+        assert f"sort={sort}" in link
+        sheet = load_workbook(io.BytesIO(client.get(link).content)).active
+        in_file = [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)]
+        assert in_file == _names(text), sort

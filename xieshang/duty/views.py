@@ -271,8 +271,10 @@ def evaluation_export(request):
     if form.errors:
         raise PermissionDenied
     year = _year(request)
+    # In the page's order: sorted by name on the page, by name in the file.
+    sort = "name" if request.GET.get("sort") == "name" else "score"
     rows = selectors.filter_evaluation(
-        selectors.evaluation_rows(org, year, "score"), **_evaluation_filter(request)
+        selectors.evaluation_rows(org, year, sort), **_evaluation_filter(request)
     )
     minimum = [label for _k, label in selectors.minimum_duty_labels(org)]
     book = Book()
