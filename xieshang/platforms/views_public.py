@@ -27,26 +27,29 @@ def _names(text: str) -> list[str]:
 
 def public_session(session) -> dict:
     """A published session as the public sees it: scrubbed texts, no personal details."""
-    known = _names(session.resident_names) + _names(session.department_names)
-    known += _names(session.cadre_names)
+    # Residents also when called by surname in the minutes (王阿姨, 老李: strip_called), as a
+    # resident's issue is; staff and members only as named.
+    residents = _names(session.resident_names)
+    known = _names(session.department_names) + _names(session.cadre_names)
     known += [m.name for m in getattr(session, "public_members", [])]
     platform = session.platform
     if platform.convener_name:
         known.append(platform.convener_name)
     if platform.convener_id:
         known.append(platform.convener.full_name)
+
+    def scrub(text: str) -> str:
+        return strip_contacts(text, known, names=residents)
+
     return {
         "pk": session.pk,
-        "title": strip_contacts(session.title, known),
+        "title": scrub(session.title),
         "starts_at": session.starts_at,
-        "place": strip_contacts(session.place, known),
+        "place": scrub(session.place),
         "platform": platform,
         "published_on": session.published_on,
-        "minutes": strip_contacts(session.minutes, known),
-        "outcomes": [
-            (strip_contacts(o.text, known), strip_contacts(o.responsible, known))
-            for o in session.outcomes.all()
-        ],
+        "minutes": scrub(session.minutes),
+        "outcomes": [(scrub(o.text), scrub(o.responsible)) for o in session.outcomes.all()],
         "resident_count": session.resident_count,
         "department_count": session.department_count,
         "cadre_count": session.cadre_count,
