@@ -300,11 +300,22 @@ def current_term(organisation):
     return organisation.terms.order_by("-number").first()
 
 
+def term_of_year(organisation, year: int):
+    """The term whose members a year is evaluated for: the latest one begun by the year's
+    last day. A new term seated at the January plenary (换届) does not take over the year
+    before, which the office evaluates in its first weeks: that year's members are the old
+    term's, their seats now 届满. A year before any term began: the current term."""
+    return organisation.terms.filter(start_date__lte=year_range(year)[1]).order_by(
+        "-number"
+    ).first() or current_term(organisation)
+
+
 def evaluation_rows(organisation, year: int, sort: str = "score"):
-    """Every seated member of the current term with score, grade and minimum duties."""
+    """Every member seated in the year's term (`term_of_year`) with score, grade and minimum
+    duties; resigned and revoked seats are left out."""
     from xieshang.members.models import Membership
 
-    term = current_term(organisation)
+    term = term_of_year(organisation, year)
     if term is None:
         return []
     memberships = list(

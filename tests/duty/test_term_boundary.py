@@ -1,0 +1,38 @@
+"""A year's evaluation judges the members of that year's term: when the new term is seated
+at the January plenary (换届), the office evaluating the year before in its first weeks
+still lists the old term's members (their seats now 届满), not the new term's, who held no
+seat that year."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from tests.duty.factories import YEAR, member_with_user, record, setting
+from tests.factories import TermFactory, seat
+from xieshang.duty import selectors
+from xieshang.duty.models import DutyKind
+from xieshang.members.models import Membership
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.clause("C5.7")
+def test_the_year_before_a_new_term_is_evaluated_with_the_old_terms_members(client):
+    org, _old_term, office, leaving = setting()
+    leaving.name = "甲届满"
+    leaving.save(update_fields=["name"])
+    record(leaving, DutyKind.INSPECTION, date=dt.date(YEAR, 12, 31))
+    Membership.objects.filter(member=leaving).update(
+        status=Membership.Status.TERM_ENDED, status_changed_on=dt.date(YEAR + 1, 1, 9)
+    )
+    new_term = TermFactory(organisation=org, number=16, start_date=dt.date(YEAR + 1, 1, 10))
+    newcomer = member_with_user(org, name="乙新任")
+    seat(newcomer, new_term)
+    record(newcomer, DutyKind.INSPECTION, date=dt.date(YEAR + 1, 1, 20))
+
+    assert [m.member for m, _s in selectors.evaluation_rows(org, YEAR)] == [leaving]
+    assert [m.member for m, _s in selectors.evaluation_rows(org, YEAR + 1)] == [newcomer]
+    client.force_login(office)
+    page = client.get(reverse("duty:evaluation") + f"?year={YEAR}").content.decode()
+    assert "甲届满" in page and "乙新任" not in page
