@@ -102,6 +102,9 @@ def submit(request):
         )
     # Only this browser sees the code, and only on the thanks page.
     request.session[THANKS_KEY] = {"ticket": issue.ticket, "code": code}
+    # 查询办理进展 on the thanks page opens this issue without typing the two again (for as
+    # long as a looked-up issue stays on the lookup page).
+    request.session[LOOKUP_KEY] = {"pk": issue.pk, "at": timezone.now().timestamp()}
     kept = {**request.session[THANKS_KEY], "words": fingerprint, "at": timezone.now().timestamp()}
     request.session[SENT_KEY] = dict(
         [*list(sent.items())[-4:], (once or f"words:{fingerprint}", kept)]
@@ -147,7 +150,7 @@ def _issue_in_session(request) -> ResidentIssue | None:
         return None
     pk = kept["pk"]
     return (
-        ResidentIssue.objects.select_related("organisation", "department", "platform")
+        ResidentIssue.objects.select_related("organisation", "department", "platform", "task")
         .filter(pk=pk)
         .first()
     )
@@ -166,6 +169,11 @@ def _public_view(request, issue: ResidentIssue, *, rate_form=None, status=200):
     if issue.answer and issue.status != ResidentIssue.Status.REJECTED:
         answer = strip_contacts(issue.answer, [issue.phone], names=[issue.resident_name])
     rateable = issue.status in services.RATEABLE and not issue.rating
+    # While a department handles it, the resident knows by when it must answer (the task's
+    # deadline, an approved extension included).
+    due = None
+    if issue.status == ResidentIssue.Status.ROUTED and issue.task is not None:
+        due = issue.task.due_date
     return render(
         request,
         "residents/public/issue.html",
@@ -173,6 +181,7 @@ def _public_view(request, issue: ResidentIssue, *, rate_form=None, status=200):
             "issue": issue,
             "steps": selectors.public_steps(issue),
             "answer": answer,
+            "due": due,
             "duplicate_of": selectors.duplicate_of(issue, own_tickets=_sent_tickets(request)),
             # A refused rating (rated from another tab, say) is shown again with its reason
             # and comment, whatever the issue's state now offers.

@@ -1,0 +1,57 @@
+"""What a resident reads of their own issue: the page opens from the thanks page without
+typing the ticket and code again, and a routed issue says by when the department answers."""
+
+import datetime as dt
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from tests.residents.conftest import routed
+from xieshang.followups import services as followups
+
+pytestmark = [pytest.mark.django_db, pytest.mark.clause("C2.11")]
+
+SUBMIT = reverse("residents_public:submit")
+LOOKUP = reverse("residents_public:lookup")
+
+
+def test_the_thanks_page_leads_to_the_issue_without_typing_it_again(client, world):
+    sent = client.post(
+        SUBMIT,
+        {
+            "organisation": world["community"].pk,
+            "title": "小区门口路灯不亮",
+            "description": "北门路灯坏了一个月。",
+            "location": "",
+            "resident_name": "",
+            "phone": "",
+            "website": "",
+        },
+    )
+    assert sent.status_code == 302
+    ticket = client.session["resident_issue_thanks"]["ticket"]
+    page = client.get(LOOKUP).content.decode()
+    assert 'id="public-status"' in page and ticket in page and "小区门口路灯不亮" in page
+    # Another browser gets the empty form, and 查询其他事项 empties it here too.
+    assert 'id="public-status"' not in Client().get(LOOKUP).content.decode()
+    assert 'id="public-status"' not in client.get(LOOKUP + "?new=1").content.decode()
+
+
+def test_a_routed_issue_tells_the_resident_by_when_the_department_answers(client, world):
+    issue, code = routed(world)
+    due = issue.task.due_date
+    client.post(LOOKUP, {"ticket": issue.ticket, "code": code})
+    page = client.get(LOOKUP).content.decode()
+    assert f"区住房和城乡建设局应于{due.year}年{due.month}月{due.day}日前答复" in page
+    # An approved extension moves the date the resident reads.
+    later = due + dt.timedelta(days=10)
+    extension = followups.extension_request(
+        task=issue.task, actor=world["clerk"], requested_due=later, reason="需要招标"
+    )
+    followups.extension_decide(extension=extension, actor=world["office"], approve=True)
+    page = client.get(LOOKUP).content.decode()
+    assert f"应于{later.year}年{later.month}月{later.day}日前答复" in page
+    # Once answered, the deadline is no longer shown.
+    followups.feedback_submit(task=issue.task, text="已更换路灯。", actor=world["clerk"])
+    assert 'id="public-due"' not in client.get(LOOKUP).content.decode()
