@@ -10,7 +10,7 @@
 from django.db.models import Q, QuerySet
 
 from xieshang.core import access
-from xieshang.core.access import department_ids, is_former_member, member_of
+from xieshang.core.access import department_ids, member_of
 from xieshang.followups.policies import answers_about
 from xieshang.orgs.models import Role
 
@@ -22,12 +22,6 @@ def is_first_proposer(user, proposal: Proposal) -> bool:
     if proposal.created_by_id and proposal.created_by_id == getattr(user, "pk", None):
         return True
     return member is not None and proposal.first_proposer_id == member.pk
-
-
-def acts_as_former_member(user) -> bool:
-    """A former member (no seat any more) reads their own proposals but drafts, submits and
-    co-signs no more (`core.access.acting_member`)."""
-    return is_former_member(user)
 
 
 def is_signer(user, proposal: Proposal) -> bool:

@@ -290,7 +290,7 @@ def _flags(user, proposal: Proposal, member, source: Proposal) -> dict[str, bool
         and my_signer.status == Signer.Status.INVITED
         and status == S.COSIGNING,
         # A former member may only decline (the service refuses a confirmation).
-        "cosign_former": my_signer is not None and policies.acts_as_former_member(user),
+        "cosign_former": my_signer is not None and access.is_former_member(user),
         "cosign_withdraw": is_owner and status == S.COSIGNING,
         "cosign_for": review and status == S.COSIGNING,
         "accept": review and status == S.SUBMITTED,
@@ -638,7 +638,7 @@ def _submitted_message(proposal: Proposal) -> str:
 @login_required
 def create(request):
     member = _member(request)
-    if member is None or policies.acts_as_former_member(request.user):
+    if member is None or access.is_former_member(request.user):
         raise PermissionDenied
     form = forms.ProposalForm(request.POST or None, organisation=member.organisation, member=member)
     if request.method == "POST" and form.is_valid():
@@ -847,7 +847,7 @@ def mine(request):
         {
             "page": page,
             "member": member,
-            "can_draft": member and not policies.acts_as_former_member(request.user),
+            "can_draft": member and not access.is_former_member(request.user),
         },
     )
 
@@ -856,7 +856,7 @@ def mine(request):
 def cosign(request):
     member = _member(request)
     invitations = list(selectors.cosign_invitations(member)[:200])
-    former = policies.acts_as_former_member(request.user)
+    former = access.is_former_member(request.user)
     return render(request, "proposals/cosign.html", {"invitations": invitations, "former": former})
 
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
 
-from xieshang.core import calendar, counters
+from xieshang.core import access, calendar, counters
 from xieshang.core.audit import TransitionError, lock, record_event, save_versioned, transition
 from xieshang.core.notifications import notify
 from xieshang.core.phrases import Phrase
@@ -140,7 +140,7 @@ def proposal_create(
 ) -> Proposal:
     """A new draft. A member drafts for themself; office staff may enter a body's proposal."""
     member = policies.member_of(actor)
-    if policies.acts_as_former_member(actor):
+    if access.is_former_member(actor):
         raise PermissionDenied
     if first_proposer is None:
         first_proposer = member
@@ -317,7 +317,7 @@ def proposal_submit(*, proposal: Proposal, actor) -> Proposal:
     proposal = lock(Proposal, proposal.pk)
     if not policies.is_first_proposer(actor, proposal):
         raise PermissionDenied
-    if policies.acts_as_former_member(actor):
+    if access.is_former_member(actor):
         raise TransitionError(_(FORMER_MEMBER))
     if proposal.status == S.COSIGNING:
         # A second click (or a second window) must not end the co-signing early: the
@@ -378,7 +378,7 @@ def signer_respond(*, proposal: Proposal, actor, confirm: bool) -> Signer:
         raise PermissionDenied
     if proposal.status != S.COSIGNING or signer.status != Signer.Status.INVITED:
         raise TransitionError(_("该联名邀请已处理。"))
-    if confirm and policies.acts_as_former_member(actor):
+    if confirm and access.is_former_member(actor):
         # Declining is still theirs to say: it lets the proposal go on without them.
         raise TransitionError(_(FORMER_MEMBER))
     signer.status = Signer.Status.CONFIRMED if confirm else Signer.Status.DECLINED
