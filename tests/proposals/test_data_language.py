@@ -126,3 +126,35 @@ def test_a_proposers_phone_seen_from_an_english_page_is_logged_in_both_languages
     assert event.note == f"承办提案：{proposal.number}"
     with translation.override("en"):
         assert event.shown_note == f"Proposal to handle: {proposal.number}"
+
+
+@pytest.mark.clause("C4.7")
+def test_an_offices_answer_to_an_instruction_tells_the_proposer_in_their_language(world):
+    from tests.factories import user_with_role
+    from xieshang.core.models import Notification
+    from xieshang.followups import services as followups
+    from xieshang.orgs.models import Role
+    from xieshang.proposals.models import Proposal
+
+    proposal = accepted(world)
+    Proposal.objects.filter(pk=proposal.pk).update(key_status=Proposal.KeyStatus.APPROVED)
+    proposal.refresh_from_db()
+    gov = user_with_role(Role.GOVERNMENT_OFFICE, world.district)
+    followups.instruction_record(
+        item=proposal,
+        actor=world.reviewer,
+        leader="王区长",
+        level="district",
+        instructed_on=dt.date.today(),
+        text="请政府办牵头研究。",
+        offices=[Role.GOVERNMENT_OFFICE],
+        working_days=10,
+    )
+    task = Task.objects.get(kind=Task.Kind.INSTRUCTION)
+    with translation.override("en"):
+        followups.feedback_submit(task=task, text="已牵头研究。", actor=gov)
+    told = Notification.objects.get(recipient=world.user("zhang"), dedupe_key__contains=":answer:")
+    assert told.title == f"领导批示落实情况：政府办公室已就“{proposal.title}”书面反馈"
+    with translation.override("en"):
+        assert told.shown_title.startswith("Instruction follow-up: ")
+        assert "政府办公室" not in told.shown_title and proposal.title in told.shown_title

@@ -28,15 +28,23 @@ def is_proposer(user, proposal: Proposal) -> bool:
 def instruction_answered(instruction, task, feedback, actor) -> None:
     """A unit's written answer to a leader's instruction on a key proposal reaches its
     proposers, who read it on the proposal's page."""
-    from django.utils.translation import gettext as _
+    from django.utils.translation import gettext_noop as N_
+
+    from xieshang.core.phrases import Phrase
+    from xieshang.orgs.models import Role
 
     from .services.common import _notify_proposers
 
     proposal = instruction.item
+    # The unit: a department's name, or the office's role label read in the reader's language.
+    unit = str(task.department) if task.department_id else task.assignee_role
+    if not task.department_id and task.assignee_role in Role.values:
+        unit = Role(task.assignee_role).label
     _notify_proposers(
         proposal,
-        _("领导批示落实情况：%(unit)s已就“%(title)s”书面反馈")
-        % {"unit": task.assignee_display, "title": proposal.title},
+        Phrase(
+            N_("领导批示落实情况：%(unit)s已就“%(title)s”书面反馈"), unit=unit, title=proposal.title
+        ),
         feedback.text[:500],
         f"instr:{instruction.pk}:answer:{feedback.pk}",
     )
