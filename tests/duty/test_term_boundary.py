@@ -36,3 +36,25 @@ def test_the_year_before_a_new_term_is_evaluated_with_the_old_terms_members(clie
     client.force_login(office)
     page = client.get(reverse("duty:evaluation") + f"?year={YEAR}").content.decode()
     assert "甲届满" in page and "乙新任" not in page
+
+
+@pytest.mark.clause("C5.7")
+def test_the_years_annual_reports_are_printed_for_the_old_terms_members(client):
+    from tests.duty.test_annual_report import text_of
+    from tests.factories import SectorFactory
+
+    org, old_term, office, leaving = setting()
+    sector = SectorFactory(organisation=org, name="经济界")
+    Membership.objects.filter(member=leaving).update(
+        sector=sector, status=Membership.Status.TERM_ENDED
+    )
+    leaving.name = "甲届满"
+    leaving.save(update_fields=["name"])
+    new_term = TermFactory(organisation=org, number=16, start_date=dt.date(YEAR + 1, 1, 10))
+    seat(member_with_user(org, name="乙新任"), new_term, sector=sector)
+    client.force_login(office)
+    page = client.get(reverse("duty:reports"), {"year": YEAR}).content.decode()
+    assert "经济界" in page
+    response = client.get(reverse("duty:reports_download"), {"year": YEAR, "sector": sector.pk})
+    _reader, text = text_of(response.content)
+    assert "甲届满" in text and "乙新任" not in text

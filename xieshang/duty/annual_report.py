@@ -102,13 +102,17 @@ class MemberReport:
     score_rows: list  # [(label, quantity, points)]
 
 
-def report_seats(organisation, *, sector=None, group=None) -> list:
-    """The seats a batch prints: the current term's members of `sector` or `group` (the same
-    members as the evaluation page: resigned and revoked seats are left out), in
-    surname-stroke order."""
+def report_seats(organisation, *, sector=None, group=None, year: int | None = None) -> list:
+    """The seats a batch prints: the members of `sector` or `group` in the term of `year`
+    (`selectors.term_of_year`; the current term without a year) — the same members as the
+    evaluation page: resigned and revoked seats are left out — in surname-stroke order."""
     from xieshang.members.models import Membership
 
-    term = selectors.current_term(organisation)
+    term = (
+        selectors.term_of_year(organisation, year)
+        if year is not None
+        else selectors.current_term(organisation)
+    )
     if term is None:
         return []
     qs = Membership.objects.filter(term=term).exclude(
@@ -237,7 +241,7 @@ def run_batch(job: jobs.Job) -> None:
         jobs.fail(job, message=_("所选界别或活动小组已不存在。"))
         return
     sector, group, label = target
-    seats = report_seats(organisation, sector=sector, group=group)
+    seats = report_seats(organisation, sector=sector, group=group, year=params["year"])
     jobs.progress(job, 0, len(seats))
     content = batch_pdf(organisation, params["year"], seats)
     jobs.complete(
@@ -247,14 +251,18 @@ def run_batch(job: jobs.Job) -> None:
     )
 
 
-def batch_choices(organisation) -> tuple[list, list]:
+def batch_choices(organisation, year: int | None = None) -> tuple[list, list]:
     """The organisation's sectors and activity groups with the number of members each batch
-    would print (two queries)."""
+    of `year` would print (two queries)."""
     from django.db.models import Count, Q
 
     from xieshang.members.models import Membership
 
-    term = selectors.current_term(organisation)
+    term = (
+        selectors.term_of_year(organisation, year)
+        if year is not None
+        else selectors.current_term(organisation)
+    )
     seated = Q(memberships__term=term) & ~Q(
         memberships__status__in=[Membership.Status.RESIGNED, Membership.Status.REVOKED]
     )

@@ -56,7 +56,7 @@ def reports(request):
     """The office picks a year and a sector or activity group to print."""
     org = _office_org(request)
     year = _year(request)
-    sectors, groups = annual_report.batch_choices(org)
+    sectors, groups = annual_report.batch_choices(org, year)
     return render(
         request,
         "duty/annual_report/batch.html",
@@ -83,7 +83,7 @@ def reports_download(request):
     if target is None:
         raise Http404
     sector, group, label = target
-    seats = annual_report.report_seats(org, sector=sector, group=group)
+    seats = annual_report.report_seats(org, sector=sector, group=group, year=year)
     if len(seats) > annual_report.job_threshold():
         job = jobs.start(
             kind=annual_report.JOB_KIND,
