@@ -23,6 +23,9 @@ def test_the_description_shows_its_limit_and_a_long_one_is_refused_and_kept(clie
     page = client.get(SUBMIT).content.decode()
     assert "maxlength" not in textarea(page, "description")
     assert 'id="body-count" data-max="2000"' in page and "xs/proposals.js" in page
+    # The count stands under the description it counts, before the next field (地点).
+    count_at = page.index('id="body-count"')
+    assert page.index('name="description"') < count_at < page.index('name="location"')
     long = "北门路灯坏了。" * 300  # 2100 characters
     response = client.post(SUBMIT, form_data(world, description=long))
     body = response.content.decode()
