@@ -75,3 +75,5 @@ def test_the_history_shows_attendance_states_in_the_readers_language(
     row = next(line for line in page.split('id="history"')[1].splitlines() if "甲委员" in line)
     assert shown in row
     assert not_shown not in row.split("甲委员")[0]
+    # The one sitting of a symposium, stored as 全程, reads in the reader's language too.
+    assert ("Whole meeting · 甲委员" if reader == "en" else "全程 · 甲委员") in row

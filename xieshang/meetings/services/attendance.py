@@ -8,9 +8,11 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 
 from xieshang.core import access
 from xieshang.core.audit import TransitionError, lock, record_event, transition
+from xieshang.core.phrases import Phrase
 from xieshang.core.text import chinese_datetime
 from xieshang.duty.models import DutyKind
 from xieshang.duty.services import Fact, record_duties
@@ -102,7 +104,7 @@ def signin_by_token(
         actor=user,
         verb="attendance.signin",
         subject=meeting,
-        note=f"{sitting.title} · {invitation.name}",
+        note=_who_where(sitting, invitation),
         data={"sitting": sitting.pk, "state": attendance.state},
     )
     return attendance
@@ -149,7 +151,7 @@ def attendance_mark(
         subject=meeting,
         from_state=before,
         to_state="" if state == "clear" else state,
-        note=f"{sitting.title} · {invitation.name}",
+        note=_who_where(sitting, invitation),
         # The history names the states ("— → 出席"), not their codes, in the reader's
         # language: they are an attendance's, not the meeting's the event is about, so the
         # event names the choices (core.audit.state_label); the labels are a fallback.
@@ -162,6 +164,14 @@ def attendance_mark(
         },
     )
     return result
+
+
+def _who_where(sitting: Sitting, invitation: Invitation) -> Phrase:
+    """ "全程 · 甲委员" in the history, read in the reader's language: the one sitting stored
+    as 全程 reads as its kind's label (Sitting.display_title)."""
+    whole = sitting.kind == Sitting.Kind.MAIN and sitting.title == "全程"
+    where = Sitting.Kind.MAIN.label if whole else sitting.title
+    return Phrase(N_("%(sitting)s · %(name)s"), sitting=where, name=invitation.name)
 
 
 def _state_name(state: str) -> str:
