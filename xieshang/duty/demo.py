@@ -100,7 +100,7 @@ TITLES = {
     K.PROPOSAL_COSIGNER: ["关于推进垃圾分类的建议", "关于改善背街小巷环境的建议"],
     K.OPINION_SUBMITTED: ["关于校外培训监管的情况反映", "关于农贸市场改造的情况反映"],
     K.OPINION_ADOPTED: ["社情民意信息被区委办采用"],
-    K.INSPECTION: ["视察调研：河湖长制落实情况", "视察调研：城市更新项目"],
+    K.INSPECTION: ["河湖长制落实情况视察", "城市更新项目专题调研"],
     K.SECTOR_CONTACT: ["走访界别群众（界别群众3人）"],
     K.PLENARY_SPEECH: ["大会发言"],
     K.ABSENCE_UNEXCUSED: ["无故缺席协商座谈会", "无故缺席专委会活动"],
