@@ -227,6 +227,7 @@ OBJECTS: dict[str, dict[str, Callable]] = {
     "inbox_read": {"pk": obj("notification")},
     "api_token_revoke": {"pk": obj("api_token")},
     "tree_node": {"pk": obj("organisation")},
+    "organisation_edit": {"pk": obj("organisation")},
     "orgs:rules": {"org_id": obj("organisation")},
     "orgs:department_remit": {"pk": rel("assignment", "department_id")},
     "orgs:terms": {"org_id": obj("organisation")},

@@ -44,7 +44,7 @@ def test_the_parent_organisation_is_searched_on_the_server(client, tree):
     client.force_login(user_with_role(Role.SYSTEM_ADMIN, east))
     url = reverse("organisations")
     block = select(client.get(url).content.decode(), "parent")
-    assert 'data-picker-source="/pickers/organisations/?perm=system.manage"' in block
+    assert 'data-picker-source="/pickers/organisations/?perm=system.manage&amp;open=1"' in block
     assert options(block) == []
 
     scope = {"perm": "system.manage"}

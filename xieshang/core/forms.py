@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import RegexValidator
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from xieshang.orgs.models import Committee, Department, Level, Organisation, Role
 
@@ -186,8 +187,9 @@ class _RoleFields(StyledForm, forms.Form):
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
         orgs = access.organisations(actor, "security.manage").order_by("path")
-        # The chosen one reads as the picker's results do ("城关街道 · 和平社区").
-        self.fields["organisation"].queryset = with_namesakes(orgs)
+        # The chosen one reads as the picker's results do ("城关街道 · 和平社区"). No role in
+        # a closed organisation (orgs.services.organisation_close).
+        self.fields["organisation"].queryset = with_namesakes(orgs.filter(is_active=True))
         self.fields["organisation"].label_from_instance = organisation_label
         self.fields["department"].queryset = Department.objects.filter(
             organisation__in=orgs, is_active=True
@@ -198,7 +200,7 @@ class _RoleFields(StyledForm, forms.Form):
         # So do the organisations (a province's tree) and their special committees.
         scope = {"perm": "security.manage"}
         pickers.attach(self.fields["department"], "departments", scope)
-        pickers.attach(self.fields["organisation"], "organisations", scope)
+        pickers.attach(self.fields["organisation"], "organisations", {**scope, "open": "1"})
         self.fields["committee"].queryset = Committee.objects.filter(
             organisation__in=orgs
         ).select_related("organisation")
@@ -482,16 +484,25 @@ class OrganisationForm(StyledForm, forms.Form):
     name = forms.CharField(label=_("名称"), max_length=100)
     level = forms.ChoiceField(label=_("层级"), choices=Level.choices)
     parent = forms.ModelChoiceField(label=_("上级组织"), queryset=Organisation.objects.none())
+    code = forms.CharField(
+        label=_("代码"),
+        max_length=20,
+        required=False,
+        help_text=_("如行政区划代码；留空则按上级组织的代码顺序编号。同一上级下不能重复。"),
+    )
 
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
+        # Open organisations only: nothing new is made below a closed one.
         self.fields["parent"].queryset = with_namesakes(
-            access.organisations(actor, "system.manage").order_by("path")
+            access.organisations(actor, "system.manage").filter(is_active=True).order_by("path")
         )
         # A province's whole tree: searched on the server (core "organisations" source, same
         # permission, same labels); this queryset validates the post.
         self.fields["parent"].label_from_instance = organisation_label
-        pickers.attach(self.fields["parent"], "organisations", {"perm": "system.manage"})
+        pickers.attach(
+            self.fields["parent"], "organisations", {"perm": "system.manage", "open": "1"}
+        )
 
     _ORDER = [Level.PROVINCE, Level.CITY, Level.DISTRICT, Level.STREET, Level.COMMUNITY]
 
@@ -502,6 +513,24 @@ class OrganisationForm(StyledForm, forms.Form):
             if self._ORDER.index(level) <= self._ORDER.index(parent.level):
                 self.add_error("level", _("下级组织的层级须低于上级组织。"))
         return data
+
+
+class OrganisationEditForm(StyledForm, forms.Form):
+    """An organisation's name and code (组织机构 → 修改)."""
+
+    name = forms.CharField(label=_("名称"), max_length=100)
+    code = forms.CharField(
+        label=_("代码"), max_length=20, help_text=_("同一上级下不能重复，如行政区划代码。")
+    )
+
+
+class OrganisationCloseForm(StyledForm, forms.Form):
+    reason = forms.CharField(
+        label=pgettext_lazy("organisation", "撤销原因"),
+        max_length=200,
+        help_text=_("记入审计日志，例如“行政区划调整，并入城关街道”。"),
+        error_messages={"required": _("请填写撤销原因，例如“行政区划调整，并入城关街道”。")},
+    )
 
 
 class DepartmentOrderForm(forms.Form):

@@ -70,6 +70,9 @@ def organisation_label(org) -> str:
 
 def organisations(user, params):
     qs = access.organisations(user, scope_perm(params))
+    if params.get("open"):
+        # For new organisations and roles: a closed (撤销) organisation is not offered.
+        qs = qs.filter(is_active=True)
     level = params.get("level")
     if level:
         qs = qs.filter(level__in=level.split(","))

@@ -24,7 +24,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xieshang.orgs.models import ADMIN_DUTIES, Organisation, Role, RoleAssignment
-from xieshang.orgs.services import organisation_create, organisation_name_taken
+from xieshang.orgs.services import (
+    organisation_code_taken,
+    organisation_create,
+    organisation_name_taken,
+)
 
 from . import access
 from . import calendar as working_calendar
@@ -630,21 +634,32 @@ def holiday_notice_save(
 
 @transaction.atomic
 def organisation_add(*, actor, name: str, level: str, parent: Organisation, **fields):
-    """A new organisation below one the system administrator manages. Its name must differ
-    from its siblings' (two 和平社区 under different streets are fine; two under one street
-    cannot be told apart anywhere): refused with a ValidationError on `name`."""
+    """A new organisation below an open one the system administrator manages. Its name must
+    differ from its siblings' (two 和平社区 under different streets are fine; two under one
+    street cannot be told apart anywhere), and so must its code: refused with a
+    ValidationError on the field."""
     access.require(actor, "system.manage", parent)
     name = (name or "").strip()
+    code = (fields.pop("code", "") or "").strip()
     # Additions below one parent are made one at a time, so the check sees the other's.
     parent = lock(Organisation, parent.pk)
+    errors = {}
+    if not parent.is_active:
+        errors["parent"] = _("“%(parent)s”已撤销，不能在其下新建组织。") % {"parent": parent.name}
     if organisation_name_taken(parent=parent, name=name):
-        raise ValidationError(
-            {
-                "name": _("“%(parent)s”下已有名为“%(name)s”的组织，请换一个名称。")
-                % {"parent": parent.name, "name": name}
-            }
-        )
-    return organisation_create(name=name, level=level, parent=parent, actor=actor, **fields)
+        errors["name"] = _("“%(parent)s”下已有名为“%(name)s”的组织，请换一个名称。") % {
+            "parent": parent.name,
+            "name": name,
+        }
+    # A code typed (the official 行政区划代码) must differ from the siblings'; none typed,
+    # one is numbered after the parent's (orgs.services.next_code).
+    if code and organisation_code_taken(parent=parent, code=code):
+        errors["code"] = _("同一上级下已有代码为“%(code)s”的组织，请换一个代码。") % {"code": code}
+    if errors:
+        raise ValidationError(errors)
+    return organisation_create(
+        name=name, level=level, parent=parent, actor=actor, code=code, **fields
+    )
 
 
 # --- Staff second factor (TOTP) -----------------------------------------------------------

@@ -78,6 +78,11 @@ urlpatterns = [
     path("admin-duties/calendar/notice/", views_admin.holiday_notice, name="holiday_notice"),
     path("admin-duties/calendar/year/<int:year>/", views_admin.calendar_year, name="calendar_year"),
     path("admin-duties/organisations/", views_admin.organisations, name="organisations"),
+    path(
+        "admin-duties/organisations/<int:pk>/",
+        views_admin.organisation_edit,
+        name="organisation_edit",
+    ),
     path("admin-duties/departments/", views_admin.department_order, name="department_order"),
     path("files/<str:label>/<int:pk>/<str:field>/", files.serve, name="file"),
     path("healthz", views.healthz, name="healthz"),

@@ -26,6 +26,8 @@ from .forms import (
     CalendarDayForm,
     DepartmentOrderForm,
     HolidayNoticeEntry,
+    OrganisationCloseForm,
+    OrganisationEditForm,
     OrganisationForm,
     RoleAssignForm,
     UserContactForm,
@@ -403,7 +405,11 @@ def organisations(request):
         data = form.cleaned_data
         try:
             services.organisation_add(
-                actor=request.user, name=data["name"], level=data["level"], parent=data["parent"]
+                actor=request.user,
+                name=data["name"],
+                level=data["level"],
+                parent=data["parent"],
+                code=data["code"],
             )
         except (ValidationError, services.Refused) as exc:
             add_service_errors(form, exc)
@@ -416,6 +422,72 @@ def organisations(request):
         request,
         "core/organisations.html",
         {"form": form, "rows": rows},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def organisation_edit(request, pk: int):
+    """One organisation: its name and code, and 撤销 (close) or 恢复 (reopen) it. A refused
+    change shows the page again with what was typed."""
+    access.require(request.user, "system.manage")
+    org = get_object_or_404(
+        access.organisations(request.user, "system.manage").select_related("parent"), pk=pk
+    )
+    action = request.POST.get("action", "") if request.method == "POST" else ""
+    edit_form = OrganisationEditForm(
+        request.POST if action == "edit" else None,
+        prefix="edit",
+        initial={"name": org.name, "code": org.code},
+    )
+    close_form = OrganisationCloseForm(request.POST if action == "close" else None, prefix="close")
+    reopen_form = OrganisationCloseForm(
+        request.POST if action == "reopen" else None, prefix="reopen"
+    )
+    reopen_form.fields["reason"].required = False
+    reopen_form.fields["reason"].label = _("恢复原因")
+    reopen_form.fields["reason"].help_text = _("选填，记入审计日志。")
+    form, run, done = {
+        "edit": (
+            edit_form,
+            lambda d: orgs_services.organisation_update(
+                actor=request.user, organisation=org, name=d["name"], code=d["code"]
+            ),
+            _("组织名称和代码已保存。"),
+        ),
+        "close": (
+            close_form,
+            lambda d: orgs_services.organisation_close(
+                actor=request.user, organisation=org, reason=d["reason"]
+            ),
+            _("组织已撤销。"),
+        ),
+        "reopen": (
+            reopen_form,
+            lambda d: orgs_services.organisation_reopen(
+                actor=request.user, organisation=org, reason=d["reason"]
+            ),
+            _("组织已恢复。"),
+        ),
+    }.get(action, (None, None, ""))
+    if form is not None and form.is_valid():
+        try:
+            run(form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, done)
+            return redirect("organisation_edit", pk=org.pk)
+    return render(
+        request,
+        "core/organisation_edit.html",
+        {
+            "org": org,
+            "edit_form": edit_form,
+            "close_form": close_form,
+            "reopen_form": reopen_form,
+            "blockers": orgs_services.close_blockers(org) if org.is_active else None,
+        },
         status=400 if request.method == "POST" else 200,
     )
 

@@ -42,8 +42,14 @@ class Organisation(ChoiceLabels):
     )
     # "0001.0004.0012." — the ids of the ancestors and self; set by orgs.services.
     path = models.CharField(max_length=255, db_index=True, editable=False, default="")
+    # Unique among siblings; given on creation or numbered after the parent's
+    # (orgs.services.next_code: 990102 → 990102001).
     code = models.CharField(_("代码"), max_length=20, blank=True)
     sort_order = models.PositiveIntegerField(_("排序"), default=0)
+    # 撤销 (closed) by the system administrator once it has no open organisation and no
+    # active account below it: kept with its records (history stays readable above), no
+    # longer offered for new organisations or accounts. Reopened the same way.
+    is_active = models.BooleanField(_("在用"), default=True)
 
     class Meta:
         verbose_name = _("组织")
