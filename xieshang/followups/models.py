@@ -96,6 +96,17 @@ class Task(ChoiceLabels):
         except ValueError:
             return self.assignee_role
 
+    @property
+    def assignee_phrase(self):
+        """Who answers, as a phrase parameter (`core.phrases`): the department's name, or
+        the role's lazy label, read in the reader's language."""
+        if self.department_id:
+            return str(self.department)
+        try:
+            return Role(self.assignee_role).label
+        except ValueError:
+            return self.assignee_role
+
     def is_overdue(self, today=None) -> bool:
         today = today or timezone.localdate()
         return self.status == self.Status.OPEN and self.due_date < today

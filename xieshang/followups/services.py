@@ -413,7 +413,7 @@ def extension_request(*, task: Task, requested_due: dt.date, reason: str, actor)
         title=Phrase(N_("延期申请待审批：%(title)s"), title=task.title),
         body=Phrase(
             N_("%(unit)s申请将办理期限由%(from)s延至%(to)s。理由：%(reason)s"),
-            unit=task.assignee_display,
+            unit=task.assignee_phrase,
             reason=reason,
             **{"from": task.due_date, "to": requested_due},
         ),

@@ -31,19 +31,16 @@ def instruction_answered(instruction, task, feedback, actor) -> None:
     from django.utils.translation import gettext_noop as N_
 
     from xieshang.core.phrases import Phrase
-    from xieshang.orgs.models import Role
 
     from .services.common import _notify_proposers
 
     proposal = instruction.item
-    # The unit: a department's name, or the office's role label read in the reader's language.
-    unit = str(task.department) if task.department_id else task.assignee_role
-    if not task.department_id and task.assignee_role in Role.values:
-        unit = Role(task.assignee_role).label
     _notify_proposers(
         proposal,
         Phrase(
-            N_("领导批示落实情况：%(unit)s已就“%(title)s”书面反馈"), unit=unit, title=proposal.title
+            N_("领导批示落实情况：%(unit)s已就“%(title)s”书面反馈"),
+            unit=task.assignee_phrase,
+            title=proposal.title,
         ),
         feedback.text[:500],
         f"instr:{instruction.pk}:answer:{feedback.pk}",
