@@ -32,8 +32,8 @@ def _seat(member):
     return Membership.objects.get(member=member)
 
 
-def _seated_ids(org):
-    return {m.member_id for m, _s in selectors.evaluation_rows(org, YEAR)}
+def _seated_ids(org, year=YEAR):
+    return {m.member_id for m, _s in selectors.evaluation_rows(org, year)}
 
 
 @pytest.mark.clause("C5.10")
@@ -107,8 +107,10 @@ def test_the_seat_ends_when_the_chairmans_meeting_confirmation_is_recorded(clien
     revoke = Event.objects.get(verb="membership.revoke")
     assert (revoke.actor, revoke.from_state, revoke.to_state) == (office, "active", "revoked")
     assert Event.objects.filter(verb="duty.exit_confirm").count() == 1
-    # The member leaves the evaluation; the person and their duty file stay.
-    assert member.pk not in _seated_ids(org)
+    # The member leaves the evaluation from the year of the revocation; the person and
+    # their duty file stay, and a year they served before it is still evaluated.
+    assert member.pk not in _seated_ids(org, 2026)
+    assert member.pk in _seated_ids(org, 2025)
     assert member.duty_records.count() == 2
 
     page = client.get(reverse("duty:case", args=[case.pk])).content.decode()

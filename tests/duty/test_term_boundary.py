@@ -58,3 +58,21 @@ def test_the_years_annual_reports_are_printed_for_the_old_terms_members(client):
     response = client.get(reverse("duty:reports_download"), {"year": YEAR, "sector": sector.pk})
     _reader, text = text_of(response.content)
     assert "甲届满" in text and "乙新任" not in text
+
+
+@pytest.mark.clause("C5.10")
+def test_a_member_who_resigned_after_the_year_is_still_evaluated_for_it():
+    org, term, _office, stayed_year = setting()
+    Membership.objects.filter(member=stayed_year).update(
+        status=Membership.Status.RESIGNED, status_changed_on=dt.date(YEAR + 1, 1, 1)
+    )
+    left_in_year = member_with_user(org)
+    seat(
+        left_in_year,
+        term,
+        status=Membership.Status.REVOKED,
+        status_changed_on=dt.date(YEAR, 12, 31),
+    )
+    evaluated = {m.member for m, _s in selectors.evaluation_rows(org, YEAR)}
+    assert evaluated == {stayed_year}
+    assert selectors.evaluation_rows(org, YEAR + 1) == []

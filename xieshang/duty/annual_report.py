@@ -115,9 +115,11 @@ def report_seats(organisation, *, sector=None, group=None, year: int | None = No
     )
     if term is None:
         return []
-    qs = Membership.objects.filter(term=term).exclude(
-        status__in=[Membership.Status.RESIGNED, Membership.Status.REVOKED]
-    )
+    qs = Membership.objects.filter(term=term)
+    if year is not None:
+        qs = qs.exclude(selectors.left_by(year))
+    else:
+        qs = qs.exclude(status__in=[Membership.Status.RESIGNED, Membership.Status.REVOKED])
     if sector is not None:
         qs = qs.filter(sector=sector)
     if group is not None:
@@ -263,9 +265,12 @@ def batch_choices(organisation, year: int | None = None) -> tuple[list, list]:
         if year is not None
         else selectors.current_term(organisation)
     )
-    seated = Q(memberships__term=term) & ~Q(
-        memberships__status__in=[Membership.Status.RESIGNED, Membership.Status.REVOKED]
+    left = (
+        selectors.left_by(year, "memberships__")
+        if year is not None
+        else Q(memberships__status__in=[Membership.Status.RESIGNED, Membership.Status.REVOKED])
     )
+    seated = Q(memberships__term=term) & ~left
     sectors = list(
         organisation.sectors.annotate(n=Count("memberships", filter=seated)).order_by(
             "sort_order", "id"

@@ -300,6 +300,21 @@ def current_term(organisation):
     return organisation.terms.order_by("-number").first()
 
 
+def left_by(year: int, prefix: str = ""):
+    """The seats resigned or revoked by the end of `year` (a Q, `prefix` for a relation):
+    left out of that year's evaluation. A member who served the year and resigned in the
+    next is still evaluated for it; an exit without a date counts as before."""
+    from django.db.models import Q
+
+    from xieshang.members.models import Membership
+
+    end = year_range(year)[1]
+    return Q(**{f"{prefix}status__in": [Membership.Status.RESIGNED, Membership.Status.REVOKED]}) & (
+        Q(**{f"{prefix}status_changed_on__isnull": True})
+        | Q(**{f"{prefix}status_changed_on__lte": end})
+    )
+
+
 def term_of_year(organisation, year: int):
     """The term whose members a year is evaluated for: the latest one begun by the year's
     last day. A new term seated at the January plenary (换届) does not take over the year
@@ -312,7 +327,7 @@ def term_of_year(organisation, year: int):
 
 def evaluation_rows(organisation, year: int, sort: str = "score"):
     """Every member seated in the year's term (`term_of_year`) with score, grade and minimum
-    duties; resigned and revoked seats are left out."""
+    duties; seats resigned or revoked by the year's end are left out (`left_by`)."""
     from xieshang.members.models import Membership
 
     term = term_of_year(organisation, year)
@@ -320,7 +335,7 @@ def evaluation_rows(organisation, year: int, sort: str = "score"):
         return []
     memberships = list(
         Membership.objects.filter(term=term)
-        .exclude(status__in=[Membership.Status.RESIGNED, Membership.Status.REVOKED])
+        .exclude(left_by(year))
         .select_related("member", "sector")
     )
     found = scores(organisation, year, [m.member_id for m in memberships])
