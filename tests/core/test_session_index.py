@@ -105,3 +105,33 @@ def test_clearsessions_and_the_nightly_job_remove_expired_logins_only():
         assert "core.clear_sessions" in scheduler.registry()
         scheduler.registry()["core.clear_sessions"].func()
         assert services.open_sessions(active) == 1 == AccountSession.objects.count()
+
+
+def test_the_upgrade_keeps_the_logins_open_before_it_open():
+    """The migration copies Django's own unexpired session rows with the account's id."""
+    from importlib import import_module
+
+    from django.apps import apps
+    from django.contrib.sessions.backends.db import SessionStore as DjangoStore
+    from django.contrib.sessions.models import Session
+
+    user = UserFactory()
+    before = DjangoStore()
+    before[SESSION_KEY] = str(user.pk)
+    before.save()
+    anonymous = DjangoStore()
+    anonymous["django_language"] = "en"
+    anonymous.save()
+    migration = import_module("xieshang.core.migrations.0012_account_session")
+
+    class Editor:
+        pass
+
+    editor = Editor()
+    editor.connection = connection
+    migration.carry_over_open_sessions(apps, editor)
+    assert Session.objects.count() == 2
+    assert services.open_sessions(user) == 1
+    carried = AccountSession.objects.get(session_key=before.session_key)
+    assert carried.get_decoded()[SESSION_KEY] == str(user.pk)
+    assert AccountSession.objects.get(session_key=anonymous.session_key).user_id is None
