@@ -24,9 +24,12 @@ from django.db.models import F, Max
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_noop as N_
 
 from xieshang.core import counters
-from xieshang.core.audit import TransitionError, record_event, transition
+from xieshang.core.audit import TransitionError, history, record_event, transition
+from xieshang.core.notifications import notify
+from xieshang.core.phrases import Phrase
 from xieshang.followups import services as followups
 from xieshang.followups.models import Task
 from xieshang.orgs import config
@@ -241,6 +244,38 @@ def _require_state(issue: ResidentIssue, allowed) -> None:
         raise TransitionError(
             _("当前状态为“%(state)s”，不能执行此操作。") % {"state": issue.get_status_display()}
         )
+
+
+# The steps after which a staff member answers for the issue's outcome: the one who took the
+# last of them hears how it ended (the department's answer, a dissatisfied resident).
+HANDLING_VERBS = (
+    "resident_issue.route",
+    "resident_issue.settle",
+    "resident_issue.close",
+)
+
+
+def _handler(issue: ResidentIssue):
+    """Who last routed, settled or answered the issue (an active account), or None."""
+    event = (
+        history(issue)
+        .filter(verb__in=HANDLING_VERBS, actor__isnull=False, actor__is_active=True)
+        .select_related("actor")
+        .first()
+    )
+    return event.actor if event else None
+
+
+def _tell_handler(issue: ResidentIssue, title_msgid: str, body, key: str) -> None:
+    """An inbox notice about `issue` to its handler, in the reader's language."""
+    notify(
+        [_handler(issue)],
+        title=Phrase(title_msgid, ticket=issue.ticket, title=mask_numbers(issue.title)),
+        body=body,
+        url=issue.get_absolute_url(),
+        dedupe_key=f"resident_issue:{issue.pk}:{key}",
+        channels=("inbox",),
+    )
 
 
 def _move(issue, *, to, allowed_from, actor, verb, note="", extra=(), data=None) -> None:
@@ -521,16 +556,27 @@ def on_feedback(sender, *, task, feedback, actor, **kwargs) -> None:
         record_event(
             actor=actor, verb="resident_issue.answer_update", subject=issue, note=feedback.text
         )
-        return
-    _move(
+    else:
+        _move(
+            issue,
+            to=S.ANSWERED,
+            allowed_from=[S.ROUTED],
+            actor=actor,
+            verb="resident_issue.answer",
+            note=feedback.text[:500],
+            extra=["answer", "answered_at"],
+            data={"department": issue.department.name if issue.department_id else ""},
+        )
+    # The liaison who routed it hears of the answer, which the resident reads at once and
+    # the portal publishes unless someone withholds it.
+    _tell_handler(
         issue,
-        to=S.ANSWERED,
-        allowed_from=[S.ROUTED],
-        actor=actor,
-        verb="resident_issue.answer",
-        note=feedback.text[:500],
-        extra=["answer", "answered_at"],
-        data={"department": issue.department.name if issue.department_id else ""},
+        N_("部门已答复民情事项%(ticket)s：%(title)s"),
+        Phrase(
+            N_("%(unit)s已书面答复，群众查询即可看到。"),
+            unit=issue.department.name if issue.department_id else task.assignee_display,
+        ),
+        key=f"answer:{feedback.pk}",
     )
 
 
@@ -689,4 +735,11 @@ def issue_rate(*, issue: ResidentIssue, rating: str, comment: str = "") -> Resid
         note=issue.rating_comment,
         data={"rating": rating, "label": issue.get_rating_display()},
     )
+    if rating == ResidentIssue.Rating.DISSATISFIED:
+        _tell_handler(
+            issue,
+            N_("群众对民情事项%(ticket)s的答复不满意：%(title)s"),
+            issue.rating_comment,
+            key="dissatisfied",
+        )
     return issue
