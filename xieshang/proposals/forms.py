@@ -7,6 +7,7 @@ saving, to mark every missing field at once).
 """
 
 from django import forms
+from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -14,6 +15,7 @@ from xieshang.core import pickers
 from xieshang.core.forms import SafeFileField, StyledForm
 from xieshang.core.widgets import DateInput
 from xieshang.members.labels import member_label, with_label_data
+from xieshang.members.models import Member
 from xieshang.orgs import config
 from xieshang.orgs.models import Department
 
@@ -194,8 +196,12 @@ class CosignForForm(ActionForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        invited = [s for s in self.proposal.signers.all() if s.status == Signer.Status.INVITED]
-        self.fields["signer"].choices = [(s.pk, s.member.name) for s in invited]
+        # Named as the co-signer picker names them (王芳（教育界·示范区政协）): two invited
+        # namesakes are told apart. Three queries however many are invited.
+        invited = self.proposal.signers.filter(status=Signer.Status.INVITED).prefetch_related(
+            Prefetch("member", queryset=with_label_data(Member.objects.all()))
+        )
+        self.fields["signer"].choices = [(s.pk, member_label(s.member)) for s in invited]
         self.fields["note"].widget.attrs["placeholder"] = _("如：已收到本人书面签字的联名表")
 
 

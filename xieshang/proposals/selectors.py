@@ -399,8 +399,19 @@ def merge_targets(proposal: Proposal) -> QuerySet:
 
 
 def cosigner_choices(organisation, exclude_member=None) -> QuerySet:
-    """Members of the same organisation who can co-sign, in official (stroke) order."""
-    seated = Membership.objects.filter(status=Membership.Status.ACTIVE).values("member_id")
+    """Members of the same organisation who can co-sign, in official (stroke) order: those
+    holding an active seat in its current term (the latest, `members.selectors.current_term`);
+    a seat still marked active in an earlier term (a term closed without 届满 recorded) does
+    not count. One query (the term is a subquery)."""
+    from xieshang.members.selectors import current_terms
+    from xieshang.orgs.models import Organisation
+
+    # `organisation` an Organisation or its id (the co-signer picker passes the id).
+    pk = getattr(organisation, "pk", organisation)
+    term = current_terms(Organisation.objects.filter(pk=pk))
+    seated = Membership.objects.filter(status=Membership.Status.ACTIVE, term__in=term).values(
+        "member_id"
+    )
     qs = Member.objects.filter(organisation=organisation, pk__in=seated)
     if exclude_member is not None:
         qs = qs.exclude(pk=exclude_member.pk)
