@@ -163,6 +163,7 @@ def test_the_apis_refusals_read_in_chinese(client, demo):
         ("/api/v1/consultation/outcomes?status=bogus", "office", "draft"),
         ("/api/v1/members/?status=bogus", "office", "active"),
         ("/api/v1/members/?order=age", "office", "pinyin"),
+        ("/api/v1/followups/?state=bogus", "office", "overdue"),
     ],
 )
 def test_an_unknown_filter_value_is_a_422_that_names_the_values_allowed(

@@ -2,6 +2,7 @@
 selectors, policies and services as the pages."""
 
 import datetime as dt
+from typing import Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
@@ -38,7 +39,8 @@ class TaskPage(Schema):
 
 
 class TaskFilters(Schema):
-    state: str = "open"
+    # The queue page's tabs; an unknown one is a 422 naming these, not every task.
+    state: Literal["open", "overdue", "extension", "submitted", "closed"] = "open"
     page: Page = 1
 
 
