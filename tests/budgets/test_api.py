@@ -41,3 +41,22 @@ def test_members_and_other_districts_get_nothing(client, world):
     assert client.get(f"/api/v1/budgets/{line.pk}", **other).status_code == 404
     org = {"org": world["district"].pk}
     assert client.get("/api/v1/budgets/", org, **other).status_code == 404
+
+
+def test_a_staff_token_without_budget_rights_is_told_why_in_its_language(client, world):
+    """The 403 said the generic 无权执行此操作。 instead of the router's own sentence."""
+    auth = bearer(world["department"])
+    refused = client.get("/api/v1/budgets/", **auth)
+    assert refused.status_code == 403 and refused.json() == {"detail": "无权查看经费预算。"}
+    english = client.get("/api/v1/budgets/", HTTP_ACCEPT_LANGUAGE="en", **auth)
+    assert english.json() == {"detail": "You may not view budgets."}
+    # ninja's own English refusals are still said in the product's words
+    assert client.get("/api/v1/budgets/").json() == {"detail": "未提供有效的令牌。"}
+    # the cookie of the language switch, if a script sends it, still decides
+    chinese = client.get(
+        "/api/v1/budgets/",
+        HTTP_ACCEPT_LANGUAGE="en",
+        HTTP_COOKIE="django_language=zh-hans",
+        **auth,
+    )
+    assert chinese.json() == {"detail": "无权查看经费预算。"}

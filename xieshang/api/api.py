@@ -7,6 +7,7 @@ import pydantic
 from django.conf import settings
 from django.db import DataError
 from django.http import Http404
+from django.utils import translation
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja import errors as ninja_errors
@@ -20,6 +21,14 @@ logger = logging.getLogger(__name__)
 
 
 class TokenAuth(HttpBearer):
+    def __call__(self, request):
+        # A script has no language switch: its Accept-Language asks for English (the
+        # pages ignore the header, the API honours it); the cookie, if sent, still wins.
+        language = translation.get_language_from_request(request)
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
+        return super().__call__(request)
+
     def authenticate(self, request, token: str):
         verdict = api_tokens.authenticate(token)
         if verdict.expired:
@@ -122,10 +131,12 @@ class XieshangAPI(NinjaAPI):
             403: _("无权执行此操作。"),
             429: _("请求过于频繁，请稍后再试。"),
         }
-        if isinstance(exc, Refusal):
-            detail = str(exc)
-        elif exc.status_code == 400 and str(exc).startswith("Cannot parse request body"):
+        if exc.status_code == 400 and str(exc).startswith("Cannot parse request body"):
             detail = _("请求正文不是有效的 JSON。")  # ninja's parser, in English
+        elif isinstance(exc, Refusal) or type(exc) is HttpError:
+            # Written for the caller by our routers ("无权查看经费预算。"); ninja's own
+            # refusals are subclasses (AuthenticationError, Throttled…) in English.
+            detail = str(exc)
         else:
             detail = messages.get(exc.status_code, str(exc))
         response = self.create_response(request, {"detail": detail}, status=exc.status_code)

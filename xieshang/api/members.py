@@ -5,6 +5,7 @@ import datetime as dt
 from typing import Literal
 
 from django.http import Http404
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
@@ -109,7 +110,7 @@ def _seat(seat: Membership) -> dict:
 def member_list(request, filters: Query[MemberFilters]):
     user = request.auth
     if not access.can(user, "members.view"):
-        raise HttpError(403, "无权查看委员名单")
+        raise HttpError(403, _("无权查看委员名单。"))
     size = max(1, min(filters.page_size, MAX_PAGE_SIZE))
     page = max(1, filters.page)
     wanted = selectors.MemberFilter(
