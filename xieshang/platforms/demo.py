@@ -111,8 +111,14 @@ def build(*, organisation, rng: random.Random) -> None:
         .order_by("id")
     ):
         liaisons.setdefault(ra.organisation_id, ra.user)
-    now = timezone.now()
     today = timezone.localdate()
+
+    def at(days: int, hour: int, minute: int = 0) -> dt.datetime:
+        # Sessions at the hours residents meet (a morning, an afternoon, an evening), on the
+        # local clock: the portal lists them with their time.
+        day = today + dt.timedelta(days=days)
+        return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, minute)))
+
     platforms: list[Platform] = []
     # Streets: running in all but the last three (one built, one planned, one without).
     for i, street in enumerate(streets):
@@ -187,9 +193,7 @@ def build(*, organisation, rng: random.Random) -> None:
         held = 2 if k % 3 else 1
         for n in range(held):
             title, outcomes = TOPICS[(k + n * 3) % len(TOPICS)]
-            starts = now - dt.timedelta(
-                days=15 + 40 * n + rng.randint(0, 20), hours=rng.randint(0, 6)
-            )
+            starts = at(-(15 + 40 * n + rng.randint(0, 20)), rng.choice((9, 14, 15, 19)))
             session = services.session_plan(
                 platform=platform, actor=office, title=f"关于{title}的议事会", starts_at=starts
             )
@@ -222,7 +226,7 @@ def build(*, organisation, rng: random.Random) -> None:
                 platform=platform,
                 actor=office,
                 title=f"关于{UPCOMING[k % len(UPCOMING)]}的议事会",
-                starts_at=now + dt.timedelta(days=3 + k, hours=rng.randint(0, 4)),
+                starts_at=at(3 + k, rng.choice((9, 14, 19)), 30),
                 description="欢迎居民代表报名参加。",
             )
     if running:
@@ -230,6 +234,6 @@ def build(*, organisation, rng: random.Random) -> None:
             platform=running[-1],
             actor=office,
             title="关于小区绿化补种的议事会",
-            starts_at=now + dt.timedelta(days=12),
+            starts_at=at(12, 19, 30),
         )
         services.session_cancel(session=session, actor=office, reason="议题已由物业直接解决")
