@@ -55,3 +55,11 @@ def test_a_routed_issue_tells_the_resident_by_when_the_department_answers(client
     # Once answered, the deadline is no longer shown.
     followups.feedback_submit(task=issue.task, text="已更换路灯。", actor=world["clerk"])
     assert 'id="public-due"' not in client.get(LOOKUP).content.decode()
+
+
+def test_the_whole_number_shown_on_request_can_be_called_from_a_phone(client, world):
+    issue, _code = routed(world)
+    client.force_login(world["liaison"])
+    url = reverse("residents:detail", args=[issue.pk])
+    assert "tel:" not in client.get(url).content.decode()
+    assert 'href="tel:13900001111"' in client.get(url + "?phone=1").content.decode()
