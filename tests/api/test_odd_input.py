@@ -130,6 +130,7 @@ def test_a_nul_in_an_api_body_answers_422(client, demo):
     [
         ("/api/v1/proposals/", {"title": "长" * 1000, "suggestions": "建议"}, "title", 120),
         ("/api/v1/opinions/", {"title": "长" * 1000, "suggestions": "建议"}, "title", 120),
+        ("/api/v1/meetings/leave/1/decide", {"approve": False, "note": "长" * 300}, "note", 200),
     ],
 )
 def test_a_title_longer_than_the_form_allows_answers_422_in_chinese(
@@ -164,6 +165,8 @@ def test_the_apis_refusals_read_in_chinese(client, demo):
         ("/api/v1/members/?status=bogus", "office", "active"),
         ("/api/v1/members/?order=age", "office", "pinyin"),
         ("/api/v1/followups/?state=bogus", "office", "overdue"),
+        ("/api/v1/meetings/?kind=bogus", "office", "plenary"),
+        ("/api/v1/meetings/leave/?state=bogus", "office", "done"),
     ],
 )
 def test_an_unknown_filter_value_is_a_422_that_names_the_values_allowed(
@@ -195,3 +198,37 @@ def test_a_body_that_is_not_json_is_refused_in_chinese(client, demo):
     )
     assert response.status_code == 400
     assert response.json()["detail"] == "请求正文不是有效的 JSON。"
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "message"),
+    [
+        ({"topic_type": "bogus"}, "topic_type", "可选值为"),
+        ({"source": "mail"}, "source", "可选值为"),
+        ({"proposer_name": "长" * 150}, "proposer_name", "最多100个字。"),
+    ],
+)
+def test_a_topic_body_the_form_would_refuse_is_a_422_and_stores_nothing(
+    client, demo, change, field, message
+):
+    """A topic of type "bogus" or with a 150-character proposer was stored (PostgreSQL
+    refused the long name with a 500)."""
+    from xieshang.consultation.models import FocusArea, Topic
+
+    office = User.objects.get(username="office")
+    before = Topic.objects.count()
+    body = {
+        "organisation_id": office.role_assignments.first().organisation_id,
+        "title": "关于口袋公园建设的议题",
+        "source": "cppcc",
+        "focus_area_id": FocusArea.objects.first().pk,
+        "proposer_name": "区政协办公室",
+        **change,
+    }
+    response = client.post(
+        "/api/v1/consultation/topics", body, content_type="application/json", **bearer("office")
+    )
+    assert response.status_code == 422, response.content
+    error = response.json()["detail"][0]
+    assert error["loc"][-1] == field and message in error["msg"], error
+    assert Topic.objects.count() == before

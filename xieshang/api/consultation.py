@@ -10,7 +10,14 @@ from ninja import Query, Router, Schema, Status
 
 from xieshang.api.schemas import Id, Page, bounded, choice
 from xieshang.consultation import policies, selectors, services
-from xieshang.consultation.models import Activity, ConsultationPlan, FocusArea, Outcome, Topic
+from xieshang.consultation.models import (
+    Activity,
+    ConsultationPlan,
+    FocusArea,
+    Outcome,
+    Topic,
+    TopicType,
+)
 from xieshang.core.audit import TransitionError
 from xieshang.orgs.models import Organisation
 
@@ -54,10 +61,10 @@ class TopicIn(Schema):
     organisation_id: Id
     title: bounded(Topic, "title")
     description: str = ""
-    source: str
-    topic_type: str = "political"
+    source: choice(Topic.Source, blank=False)
+    topic_type: choice(TopicType, blank=False) = TopicType.POLITICAL.value
     focus_area_id: Id
-    proposer_name: str
+    proposer_name: bounded(Topic, "proposer_name")
 
 
 def _topic(t: Topic) -> dict:

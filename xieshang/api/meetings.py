@@ -2,17 +2,18 @@
 and services as the pages."""
 
 import datetime as dt
+from typing import Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 
-from xieshang.api.schemas import Id, Page, Year
+from xieshang.api.schemas import Id, Page, Year, bounded, choice
 from xieshang.core import access
 from xieshang.core.audit import TransitionError
 from xieshang.meetings import policies, selectors, services
-from xieshang.meetings.models import LeaveRequest, Meeting, Sitting
+from xieshang.meetings.models import LeaveRequest, Meeting, MeetingKind, Sitting
 
 router = Router(tags=["meetings"])
 PAGE_SIZE = 50
@@ -57,7 +58,7 @@ class MeetingPage(Schema):
 
 
 class MeetingFilters(Schema):
-    kind: str = ""
+    kind: choice(MeetingKind) = ""
     year: Year | None = None
     mine: bool = False
     page: Page = 1
@@ -92,7 +93,7 @@ class LeaveOut(Schema):
 
 class DecisionIn(Schema):
     approve: bool
-    note: str = ""
+    note: bounded(LeaveRequest, "decision_note") = ""
 
 
 class SignInIn(Schema):
@@ -168,7 +169,7 @@ def list_meetings(request, filters: Query[MeetingFilters]):
 
 
 @router.get("/leave/", response=list[LeaveOut])
-def leave_queue(request, state: str = "pending"):
+def leave_queue(request, state: Literal["pending", "done"] = "pending"):
     """The leave requests the caller decides."""
     return [_leave_out(leave) for leave in selectors.leave_queue(request.user, state=state)[:200]]
 
