@@ -1,7 +1,8 @@
 """Who may see and keep the activity budgets, on core.access.
 
 - The office (Role.OFFICE) of a CPPCC organisation keeps its budget lines and spending
-  ("budgets.manage"), and that of the organisations below it.
+  ("budgets.manage"); a committee below keeps its own (a city office reads the districts'
+  sheets but does not edit them: `core.access.REACHES_DOWN`).
 - The office, the chair's meeting (Role.CHAIR) and the supervision office
   (Role.SUPERVISOR, which checks how the funds were used) read them ("budgets.view").
 - Members, departments and everybody else see nothing of budgets, not even on the activity
