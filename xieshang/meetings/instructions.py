@@ -36,7 +36,7 @@ def answered(instruction, task, feedback, actor) -> None:
         users,
         title=Phrase(
             N_("领导批示落实情况：%(unit)s已就“%(title)s”书面反馈"),
-            unit=task.assignee_display,
+            unit=task.assignee_phrase,
             title=meeting.title,
         ),
         body=feedback.text[:500],
