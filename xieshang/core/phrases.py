@@ -164,6 +164,16 @@ def store(value: Any) -> tuple[str, Stored | None]:
     return text, [part.stored() if isinstance(part, Phrase) else str(part) for part in value]
 
 
+def site_text(msgid, /, **params: Any) -> str:
+    """A text kept as data (a task's request, a case's facts, an item's source line), read
+    by everyone whoever wrote it: rendered in the site's language, not the language of the
+    request that writes it. `msgid` is a message id (with `params`) or a lazy label."""
+    if isinstance(msgid, Promise):
+        with translation.override(settings.LANGUAGE_CODE):
+            return str(msgid)
+    return store(Phrase(msgid, **params))[0]
+
+
 def shown(data: Stored | None, text: str) -> str:
     """What the reader reads: the stored phrase in the active language, else the text as
     stored. A phrase whose message id left the catalogue still renders (in Chinese)."""

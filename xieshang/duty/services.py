@@ -8,7 +8,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_noop as N_
 
-from xieshang.core.phrases import Phrase
+from xieshang.core.phrases import Phrase, site_text
 
 from .models import DutyKind, DutyRecord
 
@@ -27,18 +27,6 @@ def record_duty(
     calling it again for the same source returns the existing row unchanged."""
     fact = Fact(member, kind, date, title, source, quantity)
     return record_duties([fact], actor=actor)[0]
-
-
-def _site_text(msgid, **params) -> str:
-    """A text kept as data (a discipline case's facts, a seat's exit reason), read by
-    everyone whoever wrote it: in the site's language, not the actor's."""
-    from django.conf import settings
-    from django.utils import translation
-    from django.utils.translation import gettext
-
-    with translation.override(settings.LANGUAGE_CODE):
-        text = gettext(str(msgid))
-        return text % params if params else text
 
 
 class Fact(NamedTuple):
@@ -460,7 +448,7 @@ def scan_discipline(organisation, year: int, *, actor=None, yearly: bool = True)
     reminder_at = config.get(organisation, rules.ABSENCE_REMINDER)
     warning_at = config.get(organisation, rules.ABSENCE_WARNING)
     for row in absences:
-        facts = _site_text(N_("无故缺席全体会议%(n)d次"), n=row["n"])
+        facts = site_text(N_("无故缺席全体会议%(n)d次"), n=row["n"])
         if row["n"] >= warning_at:
             wanted.append((row["member_id"], Rule.ABSENCE_WARNING, facts))
         elif row["n"] >= reminder_at:
@@ -502,7 +490,7 @@ def scan_discipline(organisation, year: int, *, actor=None, yearly: bool = True)
                         (
                             mid,
                             Rule.NO_CONTRIBUTION,
-                            _site_text(N_("%(a)d—%(b)d年"), a=idle_span[0], b=idle_span[-1]),
+                            site_text(N_("%(a)d—%(b)d年"), a=idle_span[0], b=idle_span[-1]),
                         )
                     )
         low_span = list(range(year - low_years + 1, year + 1))
@@ -515,7 +503,7 @@ def scan_discipline(organisation, year: int, *, actor=None, yearly: bool = True)
                         (
                             mid,
                             Rule.LOW_SCORE,
-                            _site_text(N_("%(a)d—%(b)d年"), a=low_span[0], b=low_span[-1]),
+                            site_text(N_("%(a)d—%(b)d年"), a=low_span[0], b=low_span[-1]),
                         )
                     )
 
@@ -697,7 +685,7 @@ def exit_propose(*, case, actor, reason: str):
         organisation=case.organisation,
         membership=seat,
         case=case,
-        reason=(reason or _site_text(case.Rule(case.rule).label))[:200],
+        reason=(reason or site_text(case.Rule(case.rule).label))[:200],
         proposed_by=actor,
     )
     record_event(
@@ -774,7 +762,7 @@ def exit_decide(
             membership_revoke(
                 membership=proposal.membership,
                 actor=actor,
-                reason=_site_text(
+                reason=site_text(
                     N_("%(meeting)s确认：%(reason)s"),
                     meeting=meeting_label,
                     reason=proposal.reason,

@@ -21,7 +21,7 @@ from xieshang.core.audit import (
     transition,
 )
 from xieshang.core.notifications import notify
-from xieshang.core.phrases import Phrase, store
+from xieshang.core.phrases import Phrase, site_text, store
 from xieshang.duty.models import DutyKind
 from xieshang.duty.services import Fact, record_duties, record_duty
 from xieshang.followups.models import Task
@@ -593,12 +593,6 @@ def _record_adoption(opinion: Opinion, actor, *, level, mode, adopted_on, body) 
     return adoption
 
 
-def _site_text(msgid: str, **params) -> str:
-    """A stored text (an item's own lines, a duty record's title) in the site's language
-    (settings.LANGUAGE_CODE), not the language of whoever's request writes it."""
-    return store(Phrase(msgid, **params))[0]
-
-
 def _adoption_label(adoption: Adoption) -> Phrase:
     """区级单独采用, the choices' labels read in the reader's language."""
     return Phrase(
@@ -742,21 +736,24 @@ def opinion_from_resident_issue(*, issue, actor) -> Opinion:
     if issue.opinion_id:
         return issue.opinion
     from xieshang.consultation.services import cppcc_of
+    from xieshang.portal.scrub import mask_numbers
 
     organisation = cppcc_of(issue.organisation)
     # The item's text is stored: in the site's language, whoever reports it in which.
-    facts = issue.description
+    # Numbers the resident typed (a phone, an ID card) go masked, as on the issue's staff
+    # page and its task: the item is read by the office, reviewers and those it goes to.
+    facts = mask_numbers(issue.description)
     if issue.location:
-        facts = f"{facts}\n{_site_text(N_('地点：%(place)s'), place=issue.location)}"
+        facts = f"{facts}\n{site_text(N_('地点：%(place)s'), place=mask_numbers(issue.location))}"
     opinion = Opinion.objects.create(
         organisation=organisation,
         year=timezone.localdate().year,
-        title=issue.title[:120],
+        title=mask_numbers(issue.title)[:120],
         facts=facts,
         # The office writes the suggestions when it edits the item.
-        suggestions=_site_text(N_("群众希望有关方面研究解决。")),
+        suggestions=site_text(N_("群众希望有关方面研究解决。")),
         source_type=Opinion.SourceType.STAFF,
-        source_body=_site_text(
+        source_body=site_text(
             N_("%(node)s（民情事项%(ticket)s）"), node=issue.organisation.name, ticket=issue.ticket
         ),
         created_by=actor if getattr(actor, "pk", None) else None,

@@ -29,7 +29,7 @@ from django.utils.translation import gettext_noop as N_
 from xieshang.core import counters
 from xieshang.core.audit import TransitionError, history, record_event, transition
 from xieshang.core.notifications import notify
-from xieshang.core.phrases import Phrase
+from xieshang.core.phrases import Phrase, site_text
 from xieshang.followups import services as followups
 from xieshang.followups.models import Task
 from xieshang.orgs import config
@@ -502,21 +502,27 @@ def issue_route(
     # the supervising office) and keeps its text after the resident's number is deleted:
     # numbers the resident typed go masked, as on the issue's staff page; the department
     # reads them whole there, by the logged look.
+    # Stored text, read by the department whoever routed it: in the site's language.
     request_lines = [mask_numbers(issue.description)]
     if issue.location:
-        request_lines.append(_("地点：%(place)s") % {"place": mask_numbers(issue.location)})
+        request_lines.append(site_text(N_("地点：%(place)s"), place=mask_numbers(issue.location)))
     if note.strip():
-        request_lines.append(_("转办意见：%(note)s") % {"note": note.strip()})
+        request_lines.append(site_text(N_("转办意见：%(note)s"), note=note.strip()))
     request_lines.append(
-        _(
-            "请在期限内书面答复。答复将在公众平台告知群众（联系方式会被隐去）；"
-            "需要联系群众的，请在民情事项页面查看联系电话。"
+        site_text(
+            N_(
+                "请在期限内书面答复。答复将在公众平台告知群众（联系方式会被隐去）；"
+                "需要联系群众的，请在民情事项页面查看联系电话。"
+            )
         )
     )
     task = followups.task_open(
         organisation=issue.organisation,
-        title=_("民情事项%(ticket)s：%(title)s")
-        % {"ticket": issue.ticket, "title": mask_numbers(issue.title)},
+        title=site_text(
+            N_("民情事项%(ticket)s：%(title)s"),
+            ticket=issue.ticket,
+            title=mask_numbers(issue.title),
+        ),
         actor=actor,
         kind=Task.Kind.OTHER,
         subject=issue,

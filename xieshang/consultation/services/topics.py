@@ -21,11 +21,12 @@ from xieshang.core.audit import (
     save_versioned,
     transition,
 )
-from xieshang.core.phrases import Phrase
+from xieshang.core.phrases import Phrase, site_text
 from xieshang.members.models import Member
 from xieshang.orgs import config
 from xieshang.orgs.models import Organisation
 from xieshang.portal import ratelimit, screening, tickets
+from xieshang.portal.scrub import mask_numbers
 
 from .. import policies, rules
 from ..models import FocusArea, Topic
@@ -95,12 +96,16 @@ def topic_from_resident_issue(*, issue, actor) -> Topic:
     street = issue.organisation
     if street.level == "community" and street.parent_id:
         street = street.parent
+    # Numbers the resident typed (a phone, an ID card) go masked, as on the issue's staff
+    # page: a topic is read by the office, members and, once published, the public. The
+    # proposer line is stored text, in the site's language.
     topic = Topic.objects.create(
         organisation=organisation,
-        title=issue.title[:100],
-        description=issue.description,
+        title=mask_numbers(issue.title)[:100],
+        description=mask_numbers(issue.description),
         source=Topic.Source.GRASSROOTS,
-        proposer_name=issue.resident_name or _("群众（%(ticket)s）") % {"ticket": issue.ticket},
+        proposer_name=issue.resident_name
+        or site_text(N_("群众（%(ticket)s）"), ticket=issue.ticket),
         street=street,
         status=Topic.Status.OPEN,
         submitted_by=actor if getattr(actor, "pk", None) else None,
