@@ -54,3 +54,30 @@ def test_a_task_routed_from_an_english_page_is_written_in_chinese(world):
     assert task.title == f"民情事项{issue.ticket}：路灯不亮"
     assert "地点：北门" in task.request and "转办意见：请尽快修复" in task.request
     assert "请在期限内书面答复" in task.request
+
+
+def test_topics_and_items_handed_on_before_are_masked_by_the_upgrade(world):
+    import importlib
+
+    from django.apps import apps
+
+    issue, _code = accepted(world, title=TITLE, description=TYPED)
+    services.issue_to_topic(issue=issue, actor=world["liaison"])
+    other, _code = accepted(world, title=TITLE, description=TYPED)
+    services.issue_to_opinion(issue=other, actor=world["liaison"])
+    issue.refresh_from_db()
+    other.refresh_from_db()
+    # As written before the fix: the resident's words whole.
+    type(issue.topic).objects.filter(pk=issue.topic_id).update(title=TITLE, description=TYPED)
+    type(other.opinion).objects.filter(pk=other.opinion_id).update(title=TITLE, facts=TYPED)
+
+    upgrade = importlib.import_module("xieshang.residents.migrations.0005_mask_handed_on_numbers")
+    upgrade.mask_handed_on(apps, None)
+
+    issue.topic.refresh_from_db()
+    other.opinion.refresh_from_db()
+    _assert_masked(issue.topic.title, issue.topic.description)
+    _assert_masked(other.opinion.title, other.opinion.facts)
+    # The issue keeps what the resident typed.
+    issue.refresh_from_db()
+    assert "13812345678" in issue.description
