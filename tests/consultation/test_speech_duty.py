@@ -99,3 +99,20 @@ def test_a_speech_counts_whatever_copy_of_the_activity_the_caller_holds(world):
     _hold(world, activity)
     services.speech_add(activity=stale, actor=world.office, speaker="李明", title="建议")
     assert [name for name, _d, _t in _speeches()] == ["李明"]
+
+
+@pytest.mark.clause("C3.2")
+def test_an_english_clerk_stores_the_speech_record_and_history_in_chinese(world):
+    from django.utils import translation
+
+    from xieshang.core.audit import history
+
+    with translation.override("en"):
+        activity = _activity(world)
+        _hold(world, activity)
+        services.speech_add(activity=activity, actor=world.office, speaker="王建国", title="建议")
+    assert [t for _n, _d, t in _speeches()] == ["教育界界别协商：课后服务：建议"]
+    added = history(activity).get(verb="activity.participants")
+    assert added.note == "新增参加人员4人"
+    with translation.override("en"):
+        assert added.shown_note == "Participants added: 4"

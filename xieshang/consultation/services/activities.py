@@ -18,7 +18,7 @@ from xieshang.core.audit import (
     save_versioned,
     transition,
 )
-from xieshang.core.phrases import Phrase
+from xieshang.core.phrases import Phrase, joined, site_text
 from xieshang.duty.models import DutyKind
 from xieshang.duty.services import record_duty
 from xieshang.followups import services as followups
@@ -188,10 +188,11 @@ def activity_add_participants(
     rows += leader_rows
     Participant.objects.bulk_create(rows)
     Participant.objects.bulk_update(relinked, ["user"])
-    note = _("新增参加人员%(n)s人") % {"n": len(rows)}
+    note = [Phrase(N_("新增参加人员%(n)s人"), n=len(rows))]
     if relinked:
-        note += _("；关联领导账号：%(names)s") % {"names": "、".join(p.name for p in relinked)}
-    record_event(actor=actor, verb="activity.participants", subject=activity, note=note)
+        names = "、".join(p.name for p in relinked)
+        note.append(Phrase(N_("关联领导账号：%(names)s"), names=names))
+    record_event(actor=actor, verb="activity.participants", subject=activity, note=joined(note))
     return len(rows) + len(relinked)
 
 
@@ -441,7 +442,8 @@ def speech_record_duty(speech: Speech, activity: Activity, actor) -> None:
         member=speech.member,
         kind=DutyKind.CONSULTATION_SPEECH,
         date=activity.date,
-        title=_("%(activity)s：%(title)s") % {"activity": activity.title, "title": speech.title},
+        # A duty record's title is stored text, read by everyone: in the site's language.
+        title=site_text(N_("%(activity)s：%(title)s"), activity=activity.title, title=speech.title),
         source=speech,
         actor=actor,
     )
