@@ -76,3 +76,44 @@ def test_a_member_who_resigned_after_the_year_is_still_evaluated_for_it():
     evaluated = {m.member for m, _s in selectors.evaluation_rows(org, YEAR)}
     assert evaluated == {stayed_year}
     assert selectors.evaluation_rows(org, YEAR + 1) == []
+
+
+@pytest.mark.clause("C5.11")
+def test_the_yearly_discipline_scan_after_a_new_term_judges_the_old_terms_members():
+    """The daily scan of 20 January judges the year before with that year's members: the
+    old term's (届满, or resigned after the year), not the new term's, seated on 10 January."""
+    import time_machine
+
+    from xieshang.duty.models import DisciplineCase
+    from xieshang.duty.services import scan_discipline
+
+    org, old_term, _office, idle = setting()
+    busy = member_with_user(org)
+    seat(busy, old_term)
+    for year in (YEAR - 1, YEAR):
+        record(busy, DutyKind.PROPOSAL_FIRST, date=dt.date(year, 2, 1))
+        record(busy, DutyKind.PLENARY_HALF_DAY, date=dt.date(year, 2, 1), quantity=16)
+    resigned_after = member_with_user(org)
+    seat(
+        resigned_after,
+        old_term,
+        status=Membership.Status.RESIGNED,
+        status_changed_on=dt.date(YEAR + 1, 1, 5),
+    )
+    Membership.objects.filter(term=old_term, status=Membership.Status.ACTIVE).update(
+        status=Membership.Status.TERM_ENDED, status_changed_on=dt.date(YEAR + 1, 1, 9)
+    )
+    new_term = TermFactory(organisation=org, number=16, start_date=dt.date(YEAR + 1, 1, 10))
+    newcomer = member_with_user(org)
+    seat(newcomer, new_term)
+
+    with time_machine.travel(dt.datetime(YEAR + 1, 1, 20, 2, 0, tzinfo=dt.UTC)):
+        scan_discipline(org, YEAR)
+    flagged = set(DisciplineCase.objects.values_list("member_id", "rule", "year"))
+    Rule = DisciplineCase.Rule
+    assert flagged == {
+        (idle.pk, Rule.NO_CONTRIBUTION, YEAR),
+        (idle.pk, Rule.LOW_SCORE, YEAR),
+        (resigned_after.pk, Rule.NO_CONTRIBUTION, YEAR),
+        (resigned_after.pk, Rule.LOW_SCORE, YEAR),
+    }

@@ -421,7 +421,8 @@ def scan_discipline(organisation, year: int, *, actor=None, yearly: bool = True)
     Absence rules look at `year` and may fire while it runs: each counts absences that
     already happened. The yearly rules (no contribution, low score) judge `year` and the
     years before it as a whole, so they only run once `year` has ended, whatever the
-    caller asks: a year in progress never raises them."""
+    caller asks: a year in progress never raises them. They judge the members seated in the
+    year's term (`selectors.term_of_year`), also those who left after the year."""
     from django.db.models import Count
 
     from xieshang.orgs import config
@@ -454,16 +455,19 @@ def scan_discipline(organisation, year: int, *, actor=None, yearly: bool = True)
         elif row["n"] >= reminder_at:
             wanted.append((row["member_id"], Rule.ABSENCE_REMINDER, facts))
 
-    term = selectors.current_term(organisation) if yearly else None
+    # The year's members, as its evaluation lists them: the term of that year (after the
+    # January 换届 the old term's, their seats now 届满), less seats left by the year's end.
+    term = selectors.term_of_year(organisation, year) if yearly else None
     if term is not None:
         from xieshang.members.models import Membership
 
         idle_years = max(1, int(config.get(organisation, rules.IDLE_YEARS)))
         low_years = max(1, int(config.get(organisation, rules.LOW_SCORE_YEARS)))
         seated = list(
-            Membership.objects.filter(term=term, status=Membership.Status.ACTIVE).values_list(
-                "member_id", flat=True
-            )
+            Membership.objects.filter(term=term)
+            .exclude(selectors.left_by(year))
+            .values_list("member_id", flat=True)
+            .distinct()
         )
         # Only years fully inside the term count: a new member is not idle before joining.
         first_year = term.start_date.year
