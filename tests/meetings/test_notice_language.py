@@ -154,3 +154,34 @@ def test_how_each_invitee_was_invited_is_stored_once_and_read_in_the_readers_lan
     client.cookies["django_language"] = "zh-hans"
     page = client.get(f"/meetings/{meeting.pk}/invite/").content.decode()
     assert all(f">{v}</td>" in page for v in vias)
+
+
+@pytest.mark.clause("C2.5")
+@pytest.mark.parametrize("sender", ["zh-hans", "en"])
+def test_the_whole_meeting_sitting_reads_in_the_readers_language_whoever_sends(sender):
+    """Whether a sitting is named 全程 is decided on the sitting, not on the sender's page
+    language: a notice sent from a Chinese page reads "Whole meeting" to an English reader,
+    and one sent from an English page reads 全程 to a Chinese reader."""
+    w = world()
+    m = w.member("甲委员", standing=True)
+    meeting = w.meeting(MeetingKind.STANDING, publish=False, title="常委会第九次会议")
+    services.sitting_add(
+        meeting=meeting,
+        actor=w.office,
+        kind=Sitting.Kind.GROUP,
+        title="分组讨论",
+        start=at(dt.date(2026, 3, 16), 14),
+        end=at(dt.date(2026, 3, 16), 17),
+        location="二楼小会议室",
+    )
+    with translation.override(sender):
+        services.meeting_publish(meeting=meeting, actor=w.office)
+    note = Notification.objects.get(recipient=m.user, title__startswith="会议通知")
+    with translation.override("zh-hans"):
+        assert note.shown_body.endswith("各会次地点：全程：区政协会议室；分组讨论：二楼小会议室。")
+        assert "Whole meeting" not in note.shown_body
+    with translation.override("en"):
+        assert note.shown_body.endswith(
+            "Places of the sittings: Whole meeting: 区政协会议室; 分组讨论: 二楼小会议室."
+        )
+        assert "全程" not in note.shown_body

@@ -254,8 +254,11 @@ def _notice_body(meeting: Meeting) -> Phrase:
         places = joined(
             Phrase(
                 N_("%(sitting)s：%(place)s"),
-                # 全程, the one sitting stored in Chinese, reads as its kind's label.
-                sitting=s.Kind.MAIN.label if s.display_title != s.title else s.title,
+                # 全程, the one sitting stored in Chinese, reads as its kind's label. Decided
+                # on the stored data, not on the sender's language (Sitting.display_title).
+                sitting=(
+                    s.Kind.MAIN.label if s.kind == s.Kind.MAIN and s.title == "全程" else s.title
+                ),
                 place=s.location or meeting.location or unknown,
             )
             for s in sittings
