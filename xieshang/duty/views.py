@@ -34,6 +34,7 @@ from .models import Certificate, DisciplineCase, DutyKind, DutyRecord, ExitPropo
 from .sources import link_sources
 
 EVALUATION_PER_PAGE = 30
+CASES_PER_PAGE = 50
 
 
 def _year(request) -> int:
@@ -403,14 +404,16 @@ def cases(request):
         member = policies.member_of(request.user)
         if member is None:
             raise Http404
-        qs = DisciplineCase.objects.filter(member=member)
+        qs = DisciplineCase.objects.filter(member=member).order_by("-created_at", "-id")
     if status not in DisciplineCase.Status.values:
         status = ""
+    page = paginate(request, qs.select_related("member"), CASES_PER_PAGE)
     return render(
         request,
         "duty/cases.html",
         {
-            "cases": qs.select_related("member")[:500],
+            "page": page,
+            "cases": page.object_list,
             "manage": org is not None,
             "status": status,
             "statuses": DisciplineCase.Status.choices,

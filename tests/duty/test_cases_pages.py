@@ -1,0 +1,53 @@
+"""The office's discipline cases list pages its rows (50 a page) instead of stopping at the
+first 500; the status filter stays in the page links."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from tests.duty.factories import setting
+from xieshang.duty.models import DisciplineCase
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.clause("C5.11")
+def test_the_cases_list_pages_its_rows_and_keeps_the_filter(client):
+    from xieshang.duty.views import CASES_PER_PAGE
+
+    org, _term, office, member = setting()
+    Status, Rule = DisciplineCase.Status, DisciplineCase.Rule
+    wanted = CASES_PER_PAGE + 7
+    DisciplineCase.objects.bulk_create(
+        [
+            DisciplineCase(organisation=org, member=member, rule=Rule.LOW_SCORE, year=1900 + i)
+            for i in range(wanted)
+        ]
+        + [
+            DisciplineCase(
+                organisation=org, member=member, rule=Rule.NO_CONTRIBUTION, year=1900,
+                status=Status.DISMISSED,
+            )
+        ]
+    )  # fmt: skip
+    client.force_login(office)
+    url = reverse("duty:cases")
+
+    link = re.escape(reverse("duty:case", args=[0])).replace("0", r"(\d+)", 1)
+
+    def rows(page):
+        body = page[page.index('id="duty-cases"') :]
+        return re.findall(link, body[: body.index("</table>")])
+
+    first = client.get(url, {"status": Status.OPEN}).content.decode()
+    assert len(rows(first)) == CASES_PER_PAGE
+    assert "?status=open&amp;page=2" in first
+    second = client.get(url, {"status": Status.OPEN, "page": 2}).content.decode()
+    seen = rows(first) + rows(second)
+    assert len(seen) == wanted and len(set(seen)) == wanted
+
+    # A member reads their own cases paged as well.
+    client.force_login(member.user)
+    mine = client.get(url).content.decode()
+    assert len(rows(mine)) == CASES_PER_PAGE and "page=2" in mine
