@@ -196,15 +196,19 @@ def _render_detail(request, issue, *, status=200, forms=None):
     can_triage = policies.can_triage(request.user, issue)
     # Numbers the resident typed into the text are masked as the phone field is, and
     # shown by the same logged look.
-    description = mask_numbers(issue.description)
-    typed_numbers = description != issue.description
+    title, description = mask_numbers(issue.title), mask_numbers(issue.description)
+    typed_numbers = description != issue.description or title != issue.title
     show_phone = (
         request.GET.get("phone") == "1"
         and (issue.phone or typed_numbers)
         and policies.can_see_phone(request.user, issue)
     )
     if show_phone:
-        fields = (["phone"] if issue.phone else []) + (["description"] if typed_numbers else [])
+        fields = (
+            (["phone"] if issue.phone else [])
+            + (["title"] if title != issue.title else [])
+            + (["description"] if description != issue.description else [])
+        )
         pii.log_access(actor=request.user, action="view", subject=issue, fields=fields)
     context = {
         "issue": issue,
@@ -222,6 +226,7 @@ def _render_detail(request, issue, *, status=200, forms=None):
         "can_see_phone": policies.can_see_phone(request.user, issue),
         "phone": issue.phone if show_phone else pii.mask_phone(issue.phone),
         "phone_shown": bool(show_phone),
+        "title": issue.title if show_phone else title,
         "description": issue.description if show_phone else description,
         "typed_numbers": typed_numbers,
         "is_department": policies.is_department_of(request.user, issue),

@@ -179,6 +179,8 @@ def _public_view(request, issue: ResidentIssue, *, rate_form=None, status=200):
         "residents/public/issue.html",
         {
             "issue": issue,
+            # 街道 · 社区, as the public answers name the place.
+            "place": _place(issue),
             "steps": selectors.public_steps(issue),
             "answer": answer,
             "due": due,

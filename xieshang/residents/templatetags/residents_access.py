@@ -3,6 +3,7 @@ whether to show a link, so that a link appears exactly when its page opens."""
 
 from django import template
 
+from xieshang.portal.scrub import mask_numbers
 from xieshang.residents import policies
 
 register = template.Library()
@@ -14,3 +15,10 @@ def triages_residents(user) -> bool:
     for `user` (liaisons, conveners, the office; not the chairs and supervisors, who only
     read the lists and the statistics)."""
     return policies.triages_somewhere(user)
+
+
+@register.filter
+def numbers_masked(text) -> str:
+    """`{{ i.title|numbers_masked }}`: a resident's own words with the phone and ID numbers
+    they typed masked, as the issue's staff page masks them (`portal.scrub.mask_numbers`)."""
+    return mask_numbers(text or "")
