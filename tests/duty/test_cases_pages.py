@@ -51,3 +51,16 @@ def test_the_cases_list_pages_its_rows_and_keeps_the_filter(client):
     client.force_login(member.user)
     mine = client.get(url).content.decode()
     assert len(rows(mine)) == CASES_PER_PAGE and "page=2" in mine
+
+
+def test_the_cases_lists_member_column_reads_member_in_english(client):
+    org, _term, office, member = setting()
+    DisciplineCase.objects.create(
+        organisation=org, member=member, rule=DisciplineCase.Rule.LOW_SCORE, year=2000
+    )
+    client.force_login(office)
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("duty:cases")).content.decode()
+    head = page[page.index('id="duty-cases"') :]
+    head = head[: head.index("</thead>")]
+    assert ">Member</th>" in head and "Members" not in head

@@ -3,6 +3,7 @@ filter."""
 
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from xieshang.core import exports
 
@@ -41,7 +42,7 @@ exports.register(
     title=_("履职纪律事项"),
     fallback="discipline-cases",
     headers=[
-        _("委员"),
+        pgettext_lazy("one member", "委员"),
         _("年度"),
         _("事由"),
         _("情况"),
