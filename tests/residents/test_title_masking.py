@@ -50,3 +50,15 @@ def test_the_public_progress_page_names_the_street_and_the_community(client, wor
     client.post(reverse("residents_public:lookup"), {"ticket": issue.ticket, "code": code})
     body = client.get(reverse("residents_public:lookup")).content.decode()
     assert "城关街道 · 东门社区" in body
+
+
+def test_a_number_typed_into_the_place_is_masked_and_shown_by_the_logged_look(client, world):
+    issue, _code = routed(world, title="路灯不亮", location="北门 电话13812345678")
+    detail = reverse("residents:detail", args=[issue.pk])
+    client.force_login(world["liaison"])
+    body = client.get(detail).content.decode()
+    assert "13812345678" not in body and "北门 电话138****5678" in body
+    body = client.get(detail + "?phone=1").content.decode()
+    assert "北门 电话13812345678" in body
+    looked = Event.objects.get(verb="pii.view", object_id=str(issue.pk))
+    assert "location" in looked.data["fields"]

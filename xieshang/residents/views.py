@@ -197,7 +197,12 @@ def _render_detail(request, issue, *, status=200, forms=None):
     # Numbers the resident typed into the text are masked as the phone field is, and
     # shown by the same logged look.
     title, description = mask_numbers(issue.title), mask_numbers(issue.description)
-    typed_numbers = description != issue.description or title != issue.title
+    location = mask_numbers(issue.location)
+    typed_numbers = (title, description, location) != (
+        issue.title,
+        issue.description,
+        issue.location,
+    )
     show_phone = (
         request.GET.get("phone") == "1"
         and (issue.phone or typed_numbers)
@@ -208,6 +213,7 @@ def _render_detail(request, issue, *, status=200, forms=None):
             (["phone"] if issue.phone else [])
             + (["title"] if title != issue.title else [])
             + (["description"] if description != issue.description else [])
+            + (["location"] if location != issue.location else [])
         )
         pii.log_access(actor=request.user, action="view", subject=issue, fields=fields)
     context = {
@@ -228,6 +234,7 @@ def _render_detail(request, issue, *, status=200, forms=None):
         "phone_shown": bool(show_phone),
         "title": issue.title if show_phone else title,
         "description": issue.description if show_phone else description,
+        "location": issue.location if show_phone else location,
         "typed_numbers": typed_numbers,
         "is_department": policies.is_department_of(request.user, issue),
         # Asked of the portal's own query, so the page never disagrees with the portal.
