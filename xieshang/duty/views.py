@@ -41,6 +41,17 @@ def _year(request) -> int:
     return year_param(request, default=timezone.localdate().year)
 
 
+# Until the end of February the office is evaluating the year just ended (scores, grades,
+# commendation), not the new one with a few weeks of records: the evaluation opens on it.
+EVALUATE_LAST_YEAR_UNTIL_MONTH = 2
+
+
+def _evaluation_year(request) -> int:
+    today = timezone.localdate()
+    last = today.month <= EVALUATE_LAST_YEAR_UNTIL_MONTH
+    return year_param(request, default=today.year - 1 if last else today.year)
+
+
 def _office_org(request):
     org = policies.office_organisation(request.user)
     if org is None:
@@ -228,7 +239,7 @@ def _evaluation_filter(request) -> dict:
 @login_required
 def evaluation(request):
     form, org = _evaluation_committee(request)
-    year = _year(request)
+    year = _evaluation_year(request)
     sort = "name" if request.GET.get("sort") == "name" else "score"
     chosen = _evaluation_filter(request)
     # Scores are computed for the whole term in a fixed number of queries (the sort needs
@@ -271,7 +282,7 @@ def evaluation_export(request):
     form, org = _evaluation_committee(request)
     if form.errors:
         raise PermissionDenied
-    year = _year(request)
+    year = _evaluation_year(request)
     # In the page's order: sorted by name on the page, by name in the file.
     sort = "name" if request.GET.get("sort") == "name" else "score"
     rows = selectors.filter_evaluation(
