@@ -157,13 +157,19 @@ class Sitting(models.Model):
         return f"{self.meeting} · {self.title}"
 
     @property
-    def display_title(self) -> str:
-        """The title as the reader's language puts it: the one sitting a meeting other than a
-        plenary gets on its own is stored as 全程 (data, in Chinese) and reads as its kind's
-        label ("Whole meeting" in English, as a whole-meeting leave does)."""
+    def title_label(self):
+        """The title to render later in the reader's language: the one sitting a meeting
+        other than a plenary gets on its own is stored as 全程 (data, in Chinese) and is its
+        kind's lazy label ("Whole meeting" in English, as a whole-meeting leave reads); any
+        other title is the stored text. Usable as a phrase parameter (core.phrases)."""
         if self.kind == self.Kind.MAIN and self.title == "全程":
-            return str(self.Kind.MAIN.label)
+            return self.Kind.MAIN.label
         return self.title
+
+    @property
+    def display_title(self) -> str:
+        """The title in the current language (see title_label)."""
+        return str(self.title_label)
 
 
 class Invitation(ChoiceLabels):

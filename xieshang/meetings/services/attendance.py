@@ -168,10 +168,8 @@ def attendance_mark(
 
 def _who_where(sitting: Sitting, invitation: Invitation) -> Phrase:
     """ "全程 · 甲委员" in the history, read in the reader's language: the one sitting stored
-    as 全程 reads as its kind's label (Sitting.display_title)."""
-    whole = sitting.kind == Sitting.Kind.MAIN and sitting.title == "全程"
-    where = Sitting.Kind.MAIN.label if whole else sitting.title
-    return Phrase(N_("%(sitting)s · %(name)s"), sitting=where, name=invitation.name)
+    as 全程 reads as its kind's label (Sitting.title_label)."""
+    return Phrase(N_("%(sitting)s · %(name)s"), sitting=sitting.title_label, name=invitation.name)
 
 
 def _state_name(state: str) -> str:

@@ -254,11 +254,9 @@ def _notice_body(meeting: Meeting) -> Phrase:
         places = joined(
             Phrase(
                 N_("%(sitting)s：%(place)s"),
-                # 全程, the one sitting stored in Chinese, reads as its kind's label. Decided
-                # on the stored data, not on the sender's language (Sitting.display_title).
-                sitting=(
-                    s.Kind.MAIN.label if s.kind == s.Kind.MAIN and s.title == "全程" else s.title
-                ),
+                # 全程, stored in Chinese, reads as its kind's label in the reader's language,
+                # decided on the stored data, not on the sender's (Sitting.title_label).
+                sitting=s.title_label,
                 place=s.location or meeting.location or unknown,
             )
             for s in sittings
