@@ -571,17 +571,15 @@ def on_feedback(sender, *, task, feedback, actor, **kwargs) -> None:
             verb="resident_issue.answer",
             note=feedback.text[:500],
             extra=["answer", "answered_at"],
-            data={"department": issue.department.name if issue.department_id else ""},
+            data={"department": issue.department.name},
         )
     # The liaison who routed it hears of the answer, which the resident reads at once and
-    # the portal publishes unless someone withholds it.
+    # the portal publishes unless someone withholds it. Only a routed issue has a task, and
+    # routing sets its department.
     _tell_handler(
         issue,
         N_("部门已答复民情事项%(ticket)s：%(title)s"),
-        Phrase(
-            N_("%(unit)s已书面答复，群众查询即可看到。"),
-            unit=issue.department.name if issue.department_id else task.assignee_display,
-        ),
+        Phrase(N_("%(unit)s已书面答复，群众查询即可看到。"), unit=issue.department.name),
         key=f"answer:{feedback.pk}",
     )
 
