@@ -26,7 +26,7 @@ from xieshang.core.audit import (
     transition,
 )
 from xieshang.core.notifications import notify
-from xieshang.core.phrases import Phrase, joined
+from xieshang.core.phrases import Phrase, joined, site_text
 from xieshang.core.text import stroke_sort_key
 from xieshang.members import services as member_services
 from xieshang.members.models import Category, Gender, Member, Membership
@@ -694,8 +694,7 @@ def round_confirm(*, round: NominationRound, actor) -> NominationRound:
                 old.end_date = ended_on
                 old.save(update_fields=["end_date"])
             # The old seats' exit reason is data, read by everyone: in the site's language.
-            with translation.override(settings.LANGUAGE_CODE):
-                reason = _("换届：%(title)s") % {"title": round.title}
+            reason = site_text(N_("换届：%(title)s"), title=round.title)
             for seat in Membership.objects.filter(term=old, status=Membership.Status.ACTIVE):
                 member_services.membership_end_term(
                     membership=seat, actor=actor, reason=reason, on_date=ended_on
