@@ -257,3 +257,19 @@ def test_a_bad_year_is_a_400_saying_what_is_expected(world, client, year):
         response = client.get(reverse(name), {"year": year})
         assert response.status_code == 400
         assert "年份（year）应为 1949 至 2100 之间的整数。" in response.content.decode()
+
+
+def test_the_stats_and_summary_member_columns_read_member_in_english(world, known, client):
+    """One member a row: the column is "Member", as in the duty lists, not the menu's "Members";
+    the page, its Excel and the summary agree."""
+    from openpyxl import load_workbook
+
+    client.force_login(world["office"])
+    client.cookies["django_language"] = "en"
+    for name in ("opinions:stats", "opinions:summary"):
+        html = client.get(reverse(name), {"year": known}).content.decode()
+        heads = re.findall(r"<thead>(.*?)</thead>", html, re.S)
+        assert any(">Member</th>" in h for h in heads), name
+        assert not any("Members" in h for h in heads), name
+    xlsx = client.get(reverse("opinions:stats"), {"year": known, "format": "xlsx"}).content
+    assert load_workbook(io.BytesIO(xlsx)).worksheets[0]["A1"].value == "Member"

@@ -6,7 +6,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from xieshang.core import access
@@ -473,7 +473,7 @@ def stats(request):
 def _stats_xlsx(rows, levels, year: int, totals) -> HttpResponse:
     from xieshang.core.excel import Book, append_row, xlsx_response
 
-    header = [_("委员"), _("界别"), _("报送"), _("录用编发")]
+    header = [pgettext("one member", "委员"), _("界别"), _("报送"), _("录用编发")]
     header += [_("%(level)s采用") % {"level": label} for _v, label in levels]
     header.append(_("获批示"))
     book = Book()
