@@ -221,3 +221,68 @@ def test_the_organisation_page_reads_in_english(sysadmin, district):
     _edit(sysadmin, street, "close", reason="merged")
     listing = sysadmin.get(reverse("organisations")).content.decode()
     assert ">Closed</span>" in listing
+
+
+# --- Audited from → to, and two administrators at once ---------------------------------------
+
+
+def _audit_text(district, **params) -> str:
+    auditor = Client()
+    auditor.force_login(user_with_role(Role.AUDIT_ADMIN, district))
+    page = auditor.get(reverse("audit_log"), params).content.decode()
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", page))
+
+
+def test_closing_and_reopening_are_audited_from_open_to_closed_and_back(sysadmin, district):
+    street = make_org("城关街道", Level.STREET, district)
+    assert _edit(sysadmin, street, "close", reason="撤街设镇").status_code == 302
+    assert _edit(sysadmin, street, "reopen", reason="误操作").status_code == 302
+    closed = Event.objects.get(verb="org.close", object_id=str(street.pk))
+    reopened = Event.objects.get(verb="org.reopen", object_id=str(street.pk))
+    assert (closed.from_state, closed.to_state) == ("active", "closed")
+    assert (reopened.from_state, reopened.to_state) == ("closed", "active")
+    text = _audit_text(district)
+    assert "撤销组织 启用→撤销" in text and "恢复组织 撤销→启用" in text
+    assert "active" not in text and "closed" not in text
+
+
+def test_a_screening_term_switched_off_reads_in_words_in_the_audit_log(district):
+    from xieshang.portal.models import ScreeningTerm
+    from xieshang.portal.services import term_set_active
+
+    office = user_with_role(Role.OFFICE, district)
+    term = ScreeningTerm.objects.create(organisation=district, term="祖传秘方", created_by=office)
+    term_set_active(actor=office, term=term, active=False)
+    text = _audit_text(district)
+    assert "停用筛查词 启用→已停用" in text
+    assert "inactive" not in text
+
+
+def test_the_second_of_two_administrators_saving_an_organisation_is_refused_keeping_the_typing(
+    sysadmin, district
+):
+    street = make_org("城关街道", Level.STREET, district)
+    other = Client()
+    other.force_login(user_with_role(Role.SYSTEM_ADMIN, district, username="sys2"))
+    page = sysadmin.get(reverse("organisation_edit", args=[street.pk])).content.decode()
+    version = re.search(r'name="edit-version" value="(\d+)"', page).group(1)
+    # The other administrator renames it first.
+    assert (
+        _edit(other, street, "edit", name="城关镇", code=street.code, version=version).status_code
+        == 302
+    )
+    refused = _edit(sysadmin, street, "edit", name="城关新区", code="990101088", version=version)
+    assert refused.status_code == 400
+    page = refused.content.decode()
+    assert "该记录在您打开此页后已在其他窗口或由他人修改并保存" in page
+    assert 'value="城关新区"' in page and 'value="990101088"' in page
+    street.refresh_from_db()
+    assert (street.name, street.code) != ("城关新区", "990101088")
+    assert street.name == "城关镇"
+    # Having seen it, saving again on purpose replaces the other change.
+    again = re.search(r'name="edit-version" value="(\d+)"', page).group(1)
+    assert again != version
+    saved = _edit(sysadmin, street, "edit", name="城关新区", code="990101088", version=again)
+    assert saved.status_code == 302
+    street.refresh_from_db()
+    assert street.name == "城关新区"

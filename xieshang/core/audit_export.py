@@ -6,7 +6,7 @@ from types import SimpleNamespace
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from openpyxl.utils import get_column_letter
 
 from xieshang.orgs.models import Role
@@ -40,16 +40,26 @@ ROLE_VERBS = frozenset({"user.create", "user.role_assign", "user.role_remove"})
 
 
 # States that no choice field of the subject's model names: an account's (User has no
-# status field) and an API token's (a property): 启用→已停用, not "active→inactive".
+# status field), a screening term's and an organisation's (booleans) and an API token's (a
+# property): 启用→已停用, not "active→inactive".
 _ACCOUNT_STATES = {"active": gettext_lazy("启用"), "inactive": gettext_lazy("已停用")}
 _TOKEN_STATES = {
     "active": gettext_lazy("有效"),
     "expired": gettext_lazy("已过期"),
     "revoked": gettext_lazy("已撤销"),
 }
+# An organisation's 撤销 and 恢复 (orgs.services.OPEN, CLOSED).
+_ORGANISATION_STATES = {
+    "active": pgettext_lazy("organisation", "启用"),
+    "closed": pgettext_lazy("organisation", "撤销"),
+}
 STATE_VERBS = {
     "user.activate": _ACCOUNT_STATES,
     "user.deactivate": _ACCOUNT_STATES,
+    "screening.term_activate": _ACCOUNT_STATES,
+    "screening.term_deactivate": _ACCOUNT_STATES,
+    "org.close": _ORGANISATION_STATES,
+    "org.reopen": _ORGANISATION_STATES,
     "api_token.issue": _TOKEN_STATES,
     "api_token.revoke": _TOKEN_STATES,
 }

@@ -522,6 +522,9 @@ class OrganisationEditForm(StyledForm, forms.Form):
     code = forms.CharField(
         label=_("代码"), max_length=20, help_text=_("同一上级下不能重复，如行政区划代码。")
     )
+    # The organisation's version when the page was read: a save over another one made since
+    # is refused (orgs.services.organisation_update, core.forms.refuse_stale).
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
 
 
 class OrganisationCloseForm(StyledForm, forms.Form):

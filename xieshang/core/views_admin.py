@@ -438,7 +438,7 @@ def organisation_edit(request, pk: int):
     edit_form = OrganisationEditForm(
         request.POST if action == "edit" else None,
         prefix="edit",
-        initial={"name": org.name, "code": org.code},
+        initial={"name": org.name, "code": org.code, "version": org.version},
     )
     close_form = OrganisationCloseForm(request.POST if action == "close" else None, prefix="close")
     reopen_form = OrganisationCloseForm(
@@ -451,7 +451,11 @@ def organisation_edit(request, pk: int):
         "edit": (
             edit_form,
             lambda d: orgs_services.organisation_update(
-                actor=request.user, organisation=org, name=d["name"], code=d["code"]
+                actor=request.user,
+                organisation=org,
+                name=d["name"],
+                code=d["code"],
+                expected_version=d.get("version"),
             ),
             _("组织名称和代码已保存。"),
         ),
@@ -473,7 +477,7 @@ def organisation_edit(request, pk: int):
     if form is not None and form.is_valid():
         try:
             run(form.cleaned_data)
-        except ValidationError as exc:
+        except (ValidationError, StaleEdit) as exc:
             add_service_errors(form, exc)
         else:
             messages.success(request, done)

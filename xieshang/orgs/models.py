@@ -50,6 +50,11 @@ class Organisation(ChoiceLabels):
     # active account below it: kept with its records (history stays readable above), no
     # longer offered for new organisations or accounts. Reopened the same way.
     is_active = models.BooleanField(_("在用"), default=True)
+    # The optimistic lock of the 修改 form (name and code), as `core.models.Tracked` has it
+    # (`core.audit.save_versioned`): two administrators saving the same organisation, the
+    # second is refused and keeps what they typed. Tracked itself is not used: its creator
+    # and creation time would be made up for the organisations that exist already.
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         verbose_name = _("组织")

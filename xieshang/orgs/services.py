@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from xieshang.core.audit import lock, record_event
+from xieshang.core.audit import StaleEdit, lock, record_event
 
 from .models import Department, Level, Organisation
 
@@ -137,12 +137,21 @@ def _require_manage(actor, organisation: Organisation) -> None:
 
 
 @transaction.atomic
-def organisation_update(*, actor, organisation: Organisation, name: str, code: str) -> bool:
+def organisation_update(
+    *,
+    actor,
+    organisation: Organisation,
+    name: str,
+    code: str,
+    expected_version: int | None = None,
+) -> bool:
     """A new name (a district renamed, a typo corrected) or code. Refused when the name is
     empty, or when a sibling has the name or the code (codes are given to the existing
-    organisations that have none this way). Records keep pointing at the organisation, so
-    every page shows the new name; one audit row per change keeps the old and the new value.
-    Returns whether anything changed."""
+    organisations that have none this way), and (`StaleEdit`) when the organisation was
+    saved since the form was read at `expected_version`: of two administrators editing it,
+    the second does not overwrite the first unseen. Records keep pointing at the
+    organisation, so every page shows the new name; one audit row per change keeps the old
+    and the new value. Returns whether anything changed."""
     _require_manage(actor, organisation)
     name, code = (name or "").strip(), (code or "").strip()
     organisation = lock(Organisation, organisation.pk)
@@ -171,9 +180,12 @@ def organisation_update(*, actor, organisation: Organisation, name: str, code: s
     ]
     if not changes:
         return False
+    if expected_version is not None and organisation.version != expected_version:
+        raise StaleEdit(current_version=organisation.version)
     for _verb, field, _before, value in changes:
         setattr(organisation, field, value)
-    organisation.save(update_fields=[field for _v, field, _b, _a in changes])
+    organisation.version += 1
+    organisation.save(update_fields=[field for _v, field, _b, _a in changes] + ["version"])
     for verb, _field, before, after in changes:
         record_event(
             actor=actor,
@@ -184,6 +196,11 @@ def organisation_update(*, actor, organisation: Organisation, name: str, code: s
             to_state=after,
         )
     return True
+
+
+# The states an organisation's 撤销 and 恢复 are audited between (Event.from_state and
+# to_state); the audit log reads them as 启用 and 撤销 (core.signals registers the labels).
+OPEN, CLOSED = "active", "closed"
 
 
 def close_blockers(organisation: Organisation) -> dict[str, int]:
@@ -241,6 +258,8 @@ def organisation_close(*, actor, organisation: Organisation, reason: str) -> Non
         verb="org.close",
         subject=organisation,
         organisation=organisation,
+        from_state=OPEN,
+        to_state=CLOSED,
         note=reason,
     )
 
@@ -267,5 +286,7 @@ def organisation_reopen(*, actor, organisation: Organisation, reason: str = "") 
         verb="org.reopen",
         subject=organisation,
         organisation=organisation,
+        from_state=CLOSED,
+        to_state=OPEN,
         note=(reason or "").strip()[:200],
     )
