@@ -17,6 +17,7 @@ from tests.factories import (
     DepartmentFactory,
     MemberFactory,
     SectorFactory,
+    TermFactory,
     make_org,
     seat,
     user_with_role,
@@ -230,3 +231,25 @@ def test_a_batch_costs_the_same_queries_whatever_its_size():
         return len(queries)
 
     assert count(2) == count(4)
+
+
+@pytest.mark.clause("C5.7")
+def test_a_past_years_report_names_the_seat_held_that_year_not_todays(client):
+    """A member re-seated in a new term under another sector: last term's year reads last
+    term's sector and term; the new term's year reads the new seat."""
+    org, old_term, _office, member = setting()
+    Membership.objects.filter(member=member, term=old_term).update(
+        sector=SectorFactory(organisation=org, name="经济界"),
+        status=Membership.Status.TERM_ENDED,
+    )
+    new_term = TermFactory(organisation=org, number=16, start_date=dt.date(DONE + 1, 1, 8))
+    seat(member, new_term, sector=SectorFactory(organisation=org, name="教育界"))
+    busy_year(member)
+    client.force_login(member.user)
+
+    _reader, text = text_of(client.get(reverse("duty:my_report"), {"year": DONE}).content)
+    assert "经济界" in text and "教育界" not in text
+    assert str(old_term).replace(" ", "") in text
+
+    _reader, text = text_of(client.get(reverse("duty:my_report"), {"year": DONE + 1}).content)
+    assert "教育界" in text and "经济界" not in text

@@ -131,15 +131,25 @@ def report_seats(organisation, *, sector=None, group=None, year: int | None = No
     )
 
 
-def seat_of(member):
-    """The member's seat in their committee's current term, else their latest one."""
+def seat_of(member, year: int | None = None):
+    """The seat a report of `year` names: the member's seat in the year's term
+    (`selectors.term_of_year`, the same term the year is evaluated with), so a past year
+    reads the sector, group and post held then, not today's; without a year, or with no
+    seat in that term, the seat in the current term, else the latest one."""
     from xieshang.members.models import Membership
 
     seats = Membership.objects.filter(member=member).select_related(
         "sector", "activity_group", "term"
     )
-    term = selectors.current_term(member.organisation)
-    return (term and seats.filter(term=term).first()) or seats.order_by("-term__number").first()
+    organisation = member.organisation
+    for term in (
+        selectors.term_of_year(organisation, year) if year is not None else None,
+        selectors.current_term(organisation),
+    ):
+        seat = term and seats.filter(term=term).first()
+        if seat:
+            return seat
+    return seats.order_by("-term__number").first()
 
 
 def build(organisation, year: int, members_seats: list[tuple]) -> list[MemberReport]:
@@ -204,7 +214,8 @@ def member_pdf(member, year: int) -> bytes:
     # Official documents are Chinese whatever the reader's language: the section titles,
     # duty kinds and grade are built here, before the template, so all of it in Chinese.
     with translation.override(settings.LANGUAGE_CODE):
-        return render(organisation, year, build(organisation, year, [(member, seat_of(member))]))
+        reports = build(organisation, year, [(member, seat_of(member, year))])
+        return render(organisation, year, reports)
 
 
 def batch_pdf(organisation, year: int, seats: list) -> bytes:
