@@ -3,14 +3,22 @@
 Snapshots hold display values (month "3月", form "专题协商会", departments joined with 、),
 so an old version still reads as it was even after a department is renamed, and the diff is
 a table a clerk can read: item, field, before, after.
+
+The values are kept in the site's language whoever hands the plan over (an office reading in
+English must not make every item's form and month look changed), and the words the product
+supplies (form, type, month, 是/否) are read in the reader's language.
 """
 
+import re
+
+from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from xieshang.core.text import month_name
 
-from .models import ConsultationPlan, PlanItem
+from .models import ActivityForm, ConsultationPlan, PlanItem, TopicType
 
 ITEM_FIELDS = [
     ("title", gettext_lazy("协商议题")),
@@ -28,6 +36,11 @@ HEADER_FIELDS = [("title", gettext_lazy("计划名称")), ("preface", gettext_la
 
 
 def item_snapshot(item: PlanItem) -> dict:
+    with translation.override(settings.LANGUAGE_CODE):
+        return _item_values(item)
+
+
+def _item_values(item: PlanItem) -> dict:
     return {
         "id": item.pk,
         "title": item.title,
@@ -51,6 +64,40 @@ def plan_snapshot(plan: ConsultationPlan, items: list[PlanItem]) -> dict:
     }
 
 
+# The fields whose values are the product's words (choice labels, months, 是/否), not text
+# a user typed.
+_WORDED = ("form", "topic_type", "month", "is_key")
+
+
+def _site_words() -> dict[str, str]:
+    """Each product word as any language reads it -> the site language's word: a version
+    handed over in English before snapshots kept the site's language compares as the same."""
+    words: dict[str, str] = {}
+    labels = [*ActivityForm.choices, *TopicType.choices]
+    for lang, _name in settings.LANGUAGES:
+        with translation.override(lang):
+            shown = [str(label) for _code, label in labels]
+            shown += [month_name(m) for m in range(1, 13)] + [_("是"), _("否")]
+        with translation.override(settings.LANGUAGE_CODE):
+            site = [str(label) for _code, label in labels]
+            site += [month_name(m) for m in range(1, 13)] + [_("是"), _("否")]
+        words.update(zip(shown, site, strict=True))
+    return words
+
+
+def _canonical(key: str, value: str, words: dict[str, str]) -> str:
+    return words.get(value, value) if key in _WORDED else value
+
+
+def _reader(key: str, value: str) -> str:
+    """A stored product word in the reader's language (the msgids are the site's words)."""
+    if key not in _WORDED or not value:
+        return value
+    if key == "month" and (match := re.fullmatch(r"(\d{1,2})月", value)):
+        return month_name(int(match.group(1)))
+    return _(value)
+
+
 def plan_diff(old: dict, new: dict) -> list[dict]:
     """Rows {item, change, field, old, new}; change is 新增 / 删除 / 修改."""
     rows: list[dict] = []
@@ -65,6 +112,7 @@ def plan_diff(old: dict, new: dict) -> list[dict]:
                     "new": new.get(key, ""),
                 }
             )
+    words = _site_words()
     old_items = {i["id"]: i for i in old.get("items", [])}
     new_items = {i["id"]: i for i in new.get("items", [])}
     for item_id, item in new_items.items():
@@ -75,14 +123,16 @@ def plan_diff(old: dict, new: dict) -> list[dict]:
             )
             continue
         for key, label in ITEM_FIELDS:
-            if before.get(key, "") != item.get(key, ""):
+            was = _canonical(key, before.get(key, ""), words)
+            now = _canonical(key, item.get(key, ""), words)
+            if was != now:
                 rows.append(
                     {
                         "item": item["title"],
                         "change": _("修改"),
                         "field": str(label),
-                        "old": before.get(key, ""),
-                        "new": item.get(key, ""),
+                        "old": _reader(key, was),
+                        "new": _reader(key, now),
                     }
                 )
     for item_id, item in old_items.items():

@@ -1,0 +1,58 @@
+"""A plan's versions compare what people changed, whatever language each hand-over was made
+in, and read the product's words (form, type, month, 是/否) in the reader's language."""
+
+import pytest
+from django.utils import translation
+
+from xieshang.consultation import services
+from xieshang.consultation.models import PlanVersion
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.clause("C2.4")
+def test_a_hand_over_made_in_english_does_not_show_every_item_as_changed(world):
+    plan = world.passing_plan()
+    with translation.override("en"):
+        services.plan_forward(plan=plan, actor=world.office, note="please revise")
+    plan.refresh_from_db()
+    item = plan.items.get(title="民营经济发展协商座谈")
+    services.plan_item_save(
+        plan=plan, actor=world.party_office, data={"month": 6}, expected_version=plan.version,
+        item=item,
+    )  # fmt: skip
+    services.plan_forward(plan=plan, actor=world.party_office)
+
+    first = PlanVersion.objects.get(plan=plan, number=1)
+    kept = {i["title"]: i for i in first.snapshot["items"]}
+    assert kept["民营经济发展协商座谈"]["form"] == "协商座谈会"
+    assert kept["民营经济发展协商座谈"]["month"] == "5月"
+    assert kept["民营经济发展协商座谈"]["is_key"] == "否"
+
+    rows = services.versions_diff(plan, 1, 2)
+    assert [(r["item"], r["field"], r["old"], r["new"]) for r in rows] == [
+        ("民营经济发展协商座谈", "计划月份", "5月", "6月")
+    ]
+    with translation.override("en"):
+        rows = services.versions_diff(plan, 1, 2)
+    assert [(r["old"], r["new"]) for r in rows] == [("May", "June")]
+
+
+def test_a_version_kept_in_english_before_the_fix_still_compares_as_the_same(world):
+    plan = world.passing_plan()
+    services.plan_forward(plan=plan, actor=world.office)
+    plan.refresh_from_db()
+    services.plan_forward(plan=plan, actor=world.party_office)
+    first = PlanVersion.objects.get(plan=plan, number=1)
+    snapshot = first.snapshot
+    for row in snapshot["items"]:  # as an English hand-over kept them
+        row.update(form="Consultation symposium", month="May", is_key="No")
+    snapshot["items"] = [r for r in snapshot["items"] if r["title"] == "民营经济发展协商座谈"]
+    first.snapshot = snapshot
+    first.save()
+    second = PlanVersion.objects.get(plan=plan, number=2)
+    second.snapshot["items"] = [
+        r for r in second.snapshot["items"] if r["title"] == "民营经济发展协商座谈"
+    ]
+    second.save()
+    assert services.versions_diff(plan, 1, 2) == []
