@@ -163,3 +163,18 @@ def test_the_pages_cost_the_same_queries_whatever_the_number_of_sectors(client):
             seat(m, term, sector=sec)
             record(m, K.SECTOR_CONTACT, title="走访（居民2人）")
     assert counts() == before
+
+
+def test_in_english_the_entries_member_column_reads_member_on_the_page_and_in_excel(client):
+    """One member a row: "Member", not the menu's "Members"."""
+    _org, office, economy, _education, _members = two_sectors()
+    client.force_login(office)
+    client.cookies["django_language"] = "en"
+    page = client.get(
+        reverse("duty:sector_contacts_sector"), {"year": YEAR, "sector": economy.pk}
+    ).content.decode()
+    head = page[page.index('id="sector-entries"') :]
+    head = head[: head.index("</thead>")]
+    assert ">Member</th>" in head and "Members" not in head
+    detail = workbook(client.get(reverse("duty:sector_contacts_export"), {"year": YEAR}))
+    assert detail.worksheets[1]["B1"].value == "Member"

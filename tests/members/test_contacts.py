@@ -297,3 +297,17 @@ def test_the_follow_up_task_is_a_link_only_for_those_whose_task_page_opens(clien
         assert (link in page) is opens, user
         task_page = client.get(reverse("followups:detail", args=[entry.followup_task.pk]))
         assert task_page.status_code == (200 if opens else 404), user
+
+
+def test_in_english_the_lists_member_column_and_the_forms_member_field_read_member(client):
+    """One member a row (and one member picked): "Member", not the menu's "Members"."""
+    c = committee()
+    contact(c.member("王委员"))
+    client.force_login(c.clerk)
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("members:contacts")).content.decode()
+    head = page[page.index('id="contact-list"') :]
+    head = head[: head.index("</thead>")]
+    assert ">Member</th>" in head and "Members" not in head
+    form = client.get(reverse("members:contact_create")).context["form"]
+    assert str(form["member"].label) == "Member"

@@ -7,6 +7,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from xieshang.core.excel import Book, append_row, xlsx_response
 from xieshang.core.params import id_param, paginate, year_param
@@ -92,7 +93,8 @@ def export(request):
             ],
         )
     detail = book.sheet(
-        _("联系记录"), [_("界别"), _("委员"), _("日期"), _("事项及联系对象"), _("人次")]
+        _("联系记录"),
+        [_("界别"), pgettext("one member", "委员"), _("日期"), _("事项及联系对象"), _("人次")],
     )
     for entry, people, sector in sector_contacts.entries_of(org, year):
         append_row(

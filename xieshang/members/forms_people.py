@@ -6,7 +6,7 @@ import datetime as dt
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from xieshang.core import access, pickers
 from xieshang.core.forms import style_widgets as style
@@ -155,7 +155,7 @@ def department_label(multi: bool):
 
 
 class ContactForm(forms.Form):
-    member = forms.ModelChoiceField(label=gettext_lazy("委员"), queryset=None)
+    member = forms.ModelChoiceField(label=pgettext_lazy("one member", "委员"), queryset=None)
     kind = forms.ChoiceField(label=gettext_lazy("方式"), choices=[("", "—"), *ContactKind.choices])
     date = forms.DateField(
         label=gettext_lazy("日期"), widget=DateInput(), validators=[not_after_today]
@@ -276,7 +276,7 @@ class PartyGroupForm(forms.Form):
 
 
 class AssignForm(forms.Form):
-    seat = forms.ModelChoiceField(label=gettext_lazy("委员"), queryset=None)
+    seat = forms.ModelChoiceField(label=pgettext_lazy("one member", "委员"), queryset=None)
     group = forms.ModelChoiceField(label=gettext_lazy("编入党小组"), queryset=None)
 
     def __init__(self, data=None, *, term: Term, initial=None):
