@@ -273,3 +273,34 @@ def test_the_stats_and_summary_member_columns_read_member_in_english(world, know
         assert not any("Members" in h for h in heads), name
     xlsx = client.get(reverse("opinions:stats"), {"year": known, "format": "xlsx"}).content
     assert load_workbook(io.BytesIO(xlsx)).worksheets[0]["A1"].value == "Member"
+
+
+@pytest.mark.clause("C2.9")
+def test_the_summary_says_of_which_before_the_first_source_with_items(world, client):
+    """A year with no member's item: the sentence still reads "其中党派团体报送1篇"."""
+    office = world["office"]
+    item = services.opinion_create(
+        organisation=world["district"],
+        actor=office,
+        title="关于菜市场秩序的建议",
+        suggestions="建议加强管理。",
+        source_type=Opinion.SourceType.PARTY,
+        source_body="民盟区委会",
+    )
+    services.opinion_submit(opinion=item, actor=office)
+    client.force_login(office)
+    html = client.get(reverse("opinions:summary"), {"year": item.year}).content.decode()
+    assert "共收到社情民意信息1篇，其中党派团体报送1篇。" in html
+
+
+def test_the_statistics_submitted_column_reads_submitted_in_english(world, known, client):
+    """报送 on the statistics is how many items were sent in, not the "Submit to" of the
+    report form: the page, its chart and its Excel say "Submitted"."""
+    from openpyxl import load_workbook
+
+    client.force_login(world["office"])
+    client.cookies["django_language"] = "en"
+    html = client.get(reverse("opinions:stats"), {"year": known}).content.decode()
+    assert "Submit to" not in html and ">Submitted</th>" in html
+    xlsx = client.get(reverse("opinions:stats"), {"year": known, "format": "xlsx"}).content
+    assert load_workbook(io.BytesIO(xlsx)).worksheets[0]["C1"].value == "Submitted"

@@ -3,6 +3,7 @@ summary and the big screen, built from `summary.Summary` — the figures the yea
 prints, so a chart and the document can never disagree."""
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from xieshang.core import access, charts
 from xieshang.core.screen import Panel, register
@@ -16,7 +17,7 @@ def adoption_chart(s: Summary) -> dict:
         "chart-opinion-adoption",
         _("社情民意信息采用情况"),
         [
-            _("报送"),
+            pgettext("opinions submitted", "报送"),
             _("录用编发"),
             *[_("%(level)s采用") % {"level": row.label} for row in s.levels],
         ],
@@ -39,7 +40,7 @@ def screen_panel(user, organisation, year: int):
     return Panel(
         title=_("社情民意"),
         figures=[
-            (_("报送"), s.received),
+            (pgettext("opinions submitted", "报送"), s.received),
             (_("录用编发"), s.accepted),
             (_("获批示"), s.instructed),
         ],

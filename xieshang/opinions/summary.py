@@ -97,6 +97,12 @@ class Summary:
         """被采用率: items adopted at some level over items received."""
         return rate(self.adopted, self.received)
 
+    @property
+    def sources_given(self) -> list[tuple[str, str, int]]:
+        """The sources that sent items this year: the sentence's "其中" goes before the first
+        of them, whichever it is (not only before members' items)."""
+        return [row for row in self.by_source if row[2]]
+
     def level(self, value: str) -> LevelRow:
         return next(row for row in self.levels if row.level == value)
 

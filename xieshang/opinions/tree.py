@@ -3,6 +3,7 @@ accepted (录用编发, as the yearly summary counts them: the same aggregates),
 in one query."""
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from xieshang.core import access, tree
 
@@ -23,7 +24,7 @@ def tree_columns(user, organisation, children, year: int):
     )
     return tree.Group(
         title=_("社情民意"),
-        columns=[_("报送"), _("录用")],
+        columns=[pgettext("opinions submitted", "报送"), _("录用")],
         values={k: [v["submitted"], v["adopted"]] for k, v in found.items()},
         order=30,
     )

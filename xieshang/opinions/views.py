@@ -473,7 +473,12 @@ def stats(request):
 def _stats_xlsx(rows, levels, year: int, totals) -> HttpResponse:
     from xieshang.core.excel import Book, append_row, xlsx_response
 
-    header = [pgettext("one member", "委员"), _("界别"), _("报送"), _("录用编发")]
+    header = [
+        pgettext("one member", "委员"),
+        _("界别"),
+        pgettext("opinions submitted", "报送"),
+        _("录用编发"),
+    ]
     header += [_("%(level)s采用") % {"level": label} for _v, label in levels]
     header.append(_("获批示"))
     book = Book()
@@ -497,7 +502,7 @@ def _stats_xlsx(rows, levels, year: int, totals) -> HttpResponse:
     # however many authors it has (the tables above credit every author).
     year_sheet = book.sheet(_("年度合计"), [_("项目"), _("篇数")], min_width=0)
     for label, value in [
-        (_("报送"), totals.received),
+        (pgettext("opinions submitted", "报送"), totals.received),
         (_("录用编发"), totals.accepted),
         *[(_("%(level)s采用") % {"level": row.label}, row.items) for row in totals.levels],
         (_("获领导批示"), totals.instructed),
