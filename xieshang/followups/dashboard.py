@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 from xieshang.core import access
 from xieshang.core.dashboard import Card, counts
 
-from . import selectors
+from . import policies, selectors
 from .models import Task
 
 
@@ -41,4 +41,26 @@ def followup_cards(user) -> list[Card]:
                 order=26,
             )
         )
+    if policies.records_for_leaders(user):
+        cards.append(received_card(user))
     return cards
+
+
+def received_card(user) -> Card:
+    """报送本机关: for the Party committee's and government's offices, what this year brought
+    them that their own office has recorded no leader's instruction on yet (always shown:
+    it is their way to every item sent to them)."""
+    year = timezone.localdate().year
+    pending = sum(
+        1
+        for row in selectors.received_items(user, state="pending")
+        if row.sent_on is not None and row.sent_on.year == year
+    )
+    return Card(
+        _("报送本机关的事项"),
+        _("政协报送的重点提案、协商成果和社情民意信息，今年尚未记录领导批示的%(n)s项")
+        % {"n": pending},
+        reverse("followups:received") + "?state=pending",
+        pending,
+        order=28,
+    )

@@ -26,6 +26,11 @@ instruction tasks (to tell the item's authors); `reads_feedback` names who, besi
 who may open the task, reads that feedback on the item's page (the authors, whose item the
 leader instructed on).
 
+`received(user)` is a queryset of the items sent or reported to the Party committee's or the
+government's office `user` works in that it may record its leaders' instructions on (their
+queue 报送本机关 · 待批示, `followups.views.received`), `sent_on(item)` the day each went to
+them; an app whose items are not sent to those offices declares neither.
+
 Registering also puts the one instructions panel (core.panels) on the item's page: every
 instruction with its units' tasks and their written feedback, and the form to record one for
 whoever may.
@@ -55,6 +60,8 @@ class Target(Entry):
     title: Callable = str
     answered: Callable = nothing
     reads_feedback: Callable = never
+    received: Callable | None = None
+    sent_on: Callable = nothing
 
 
 def _panel():

@@ -236,6 +236,10 @@ class Instruction(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The office that recorded it (its role: 政协办公室, 提案委员会, 党委办公室, 政府办公室) in
+    # `organisation`, beside the clerk (`created_by`): `leader` is who gave it. Empty for
+    # instructions recorded before it was kept.
+    recorded_as = models.CharField(_("记录机关"), max_length=32, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -246,6 +250,13 @@ class Instruction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.leader} {self.instructed_on}"
+
+    @property
+    def recorded_as_label(self):
+        try:
+            return Role(self.recorded_as).label
+        except ValueError:
+            return ""
 
 
 class Referral(models.Model):

@@ -17,9 +17,13 @@ TEMPLATE = "followups/_instructions_panel.html"
 
 
 def item_instructions(item):
-    return Instruction.objects.filter(
-        content_type=ContentType.objects.get_for_model(item), object_id=item.pk
-    ).prefetch_related("departments")
+    return (
+        Instruction.objects.filter(
+            content_type=ContentType.objects.get_for_model(item), object_id=item.pk
+        )
+        .prefetch_related("departments")
+        .select_related("created_by")
+    )
 
 
 def instruction_panel(request, item) -> Panel | None:

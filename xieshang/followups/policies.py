@@ -60,6 +60,16 @@ def works_on_followups(user) -> bool:
     return Department.objects.filter(leader_user_id=user.pk).exists()
 
 
+def records_for_leaders(user) -> bool:
+    """A Party committee's or government's office: it finds what was sent or reported to it
+    (报送本机关) and records its own leaders' instructions on it (C4.7)."""
+    from xieshang.orgs.models import Role
+
+    return getattr(user, "is_authenticated", False) and access.has_role(
+        user, Role.PARTY_OFFICE, Role.GOVERNMENT_OFFICE
+    )
+
+
 def can_view_feedback_file(user, feedback) -> bool:
     """The feedback's document: its uploader, and whoever may open the task page."""
     if getattr(user, "pk", None) is not None and feedback.author_id == user.pk:

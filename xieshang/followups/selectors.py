@@ -1,6 +1,8 @@
 """Reads of follow-up tasks with a fixed number of queries."""
 
 import datetime as dt
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
@@ -134,7 +136,7 @@ def instruction_list(
         object_id=Cast(OuterRef("pk"), output_field=CharField()),
     ).exclude(status=Task.Status.CANCELLED)
     open_tasks = tasks.filter(status=Task.Status.OPEN)
-    qs = visible_instructions(user).select_related("content_type", "organisation")
+    qs = visible_instructions(user).select_related("content_type", "organisation", "created_by")
     if year:
         qs = qs.filter(instructed_on__year=year)
     if content_type is not None:
@@ -274,3 +276,67 @@ def referral_queue(user, *, direction: str = "in", state: str = "", content_type
     if content_type is not None:
         qs = qs.filter(content_type=content_type)
     return qs
+
+
+RECEIVED_STATES = ("pending", "instructed")
+
+
+@dataclass
+class ReceivedItem:
+    """One row of 报送本机关: an item sent or reported to the user's office, the day it went,
+    and the instructions recorded on it (all, and those its own office recorded)."""
+
+    target: object
+    item: object
+    sent_on: dt.date | None
+    instructions: list = dataclass_field(default_factory=list)
+    ours: int = 0
+
+
+def _day(value) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return timezone.localdate(value) if timezone.is_aware(value) else value.date()
+    return value
+
+
+def received_items(user, *, state: str = "", kind: str = "") -> list[ReceivedItem]:
+    """报送本机关 · 待批示: what was sent or reported to the Party committee's or government's
+    office `user` works in, of every kind that declares it (`instructions.register(received=)`),
+    newest first. `state` "pending": no instruction recorded by the user's own office yet;
+    "instructed": at least one. Two queries per kind."""
+    from .instructions import targets
+    from .models import Instruction
+
+    own = {
+        (ra.role, ra.organisation_id)
+        for ra in access.assignments(user)
+        if ra.role in (Role.PARTY_OFFICE, Role.GOVERNMENT_OFFICE)
+    }
+    rows: list[ReceivedItem] = []
+    for target in targets():
+        if target.received is None or (kind and target.key != kind):
+            continue
+        items = list(target.received(user))
+        if not items:
+            continue
+        by_item: dict[int, list] = {}
+        recorded = Instruction.objects.filter(
+            content_type=ContentType.objects.get_for_model(target.model),
+            object_id__in=[item.pk for item in items],
+        ).order_by("instructed_on", "pk")
+        for instruction in recorded:
+            by_item.setdefault(instruction.object_id, []).append(instruction)
+        for item in items:
+            found = by_item.get(item.pk, [])
+            row = ReceivedItem(
+                target=target,
+                item=item,
+                sent_on=_day(target.sent_on(item)),
+                instructions=found,
+                ours=sum((i.recorded_as, i.organisation_id) in own for i in found),
+            )
+            if (state == "pending" and row.ours) or (state == "instructed" and not row.ours):
+                continue
+            rows.append(row)
+    rows.sort(key=lambda r: (r.sent_on or dt.date.min, r.item.pk), reverse=True)
+    return rows

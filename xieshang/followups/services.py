@@ -5,18 +5,23 @@ audit event and sends notifications, all in one transaction.
 """
 
 import datetime as dt
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F, Q
+from django.db.models.signals import post_save
+from django.dispatch import receiver
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
 
 from xieshang.core import calendar
 from xieshang.core.audit import lock, record_event, transition
+from xieshang.core.models import Notification
 from xieshang.core.notifications import notify
 from xieshang.core.phrases import Phrase, store
 from xieshang.orgs.models import Role
@@ -29,6 +34,24 @@ from .referrals import kind_for
 # The offices a leader's instruction can name besides departments.
 INSTRUCTION_OFFICES = (Role.PARTY_OFFICE, Role.GOVERNMENT_OFFICE)
 INSTRUCTION_DEFAULT_DAYS = 20
+# The offices that record leaders' instructions, the one a clerk records as first when they
+# hold two (the Party committee's or the government's office records its own leaders').
+RECORDING_ROLES = (
+    Role.PARTY_OFFICE,
+    Role.GOVERNMENT_OFFICE,
+    Role.OFFICE,
+    Role.PROPOSAL_COMMITTEE,
+    Role.STANDING_SECRETARY,
+)
+
+
+def recording_role(user, organisation) -> str:
+    """The office `user` records a leader's instruction as, at `organisation` (the node
+    whose units carry it out): kept on the instruction beside the clerk's name."""
+    from xieshang.core import access
+
+    held = access.roles(user, organisation)
+    return next((r for r in RECORDING_ROLES if r in held), "")
 
 
 def _task_url(task: Task) -> str:
@@ -168,11 +191,74 @@ def feedback_submit(
         data={"on_time": task.was_on_time},
     )
     withdraw_extensions(task=task, actor=actor, note=Phrase(N_("已书面反馈，延期申请自动撤回")))
-    # Modules whose subject follows the task (a resident's issue becomes "answered").
-    signals.feedback_submitted.send(sender=Task, task=task, feedback=feedback, actor=actor)
-    if task.kind == Task.Kind.INSTRUCTION:
-        _instruction_answered(task, feedback, actor)
+    with _telling() as told:
+        # Modules whose subject follows the task (a resident's issue becomes "answered").
+        signals.feedback_submitted.send(sender=Task, task=task, feedback=feedback, actor=actor)
+        if task.kind == Task.Kind.INSTRUCTION:
+            _instruction_answered(task, feedback, actor)
+    _tell_requester(task, feedback, actor, already=told)
     return feedback
+
+
+# The users given a notice while a feedback's modules run (`_telling`): the follow-up
+# engine's own notice to the office that asked does not tell them twice.
+_told: ContextVar[set | None] = ContextVar("followups_told", default=None)
+
+
+@contextmanager
+def _telling():
+    told: set[int] = set()
+    token = _told.set(told)
+    try:
+        yield told
+    finally:
+        _told.reset(token)
+
+
+@receiver(post_save, sender=Notification, dispatch_uid="followups.told")
+def _note_told(sender, instance, created, **kwargs) -> None:
+    told = _told.get()
+    if created and told is not None:
+        told.add(instance.recipient_id)
+
+
+def feedback_readers(task: Task) -> list:
+    """Who is told of a unit's written feedback: the one who set the task (its requester,
+    the clerk of the office that asked: a leader's instruction's recorder, the committee
+    that handed a matter on); when that account is gone, the office that decides on the
+    task (`extension_deciders`). Never someone who answers the task themselves."""
+    requester = task.requested_by
+    readers = (
+        [requester]
+        if requester is not None and requester.is_active
+        else list(extension_deciders(task))
+    )
+    return [user for user in readers if not policies.can_answer(user, task)]
+
+
+def _tell_requester(task: Task, feedback: Feedback, actor, *, already: set) -> None:
+    """The office that asked hears of the answer in its inbox, once: not the person who
+    wrote it, nor whoever the subject's module already told about this feedback (a
+    resident issue's liaison, an item's authors)."""
+    readers = [
+        user
+        for user in feedback_readers(task)
+        if user.pk != getattr(actor, "pk", None) and user.pk not in already
+    ]
+    if not readers:
+        return
+    notify(
+        readers,
+        title=Phrase(N_("已书面反馈：%(title)s"), title=task.title),
+        body=Phrase(
+            N_("%(unit)s已于%(day)s书面反馈。"),
+            unit=task.assignee_phrase,
+            day=timezone.localdate(task.submitted_at),
+        ),
+        url=_task_url(task),
+        dedupe_key=f"followup:{task.pk}:feedback:{feedback.pk}",
+        channels=("inbox",),
+    )
 
 
 def _instruction_answered(task: Task, feedback: Feedback, actor) -> None:
@@ -635,6 +721,7 @@ def instruction_record(
         text=text,
         offices=offices,
         created_by=actor if getattr(actor, "pk", None) else None,
+        recorded_as=recording_role(actor, organisation),
     )
     instruction.departments.set(departments)
     record_event(
@@ -642,7 +729,12 @@ def instruction_record(
         verb="followup.instruction",
         subject=item,
         note=f"{leader}：{text}"[:500],
-        data={"departments": [d.name for d in departments], "offices": offices},
+        data={
+            "departments": [d.name for d in departments],
+            "offices": offices,
+            "leader": leader.strip(),
+            "recorded_as": instruction.recorded_as,
+        },
     )
     # The tasks' title and request are stored text, read by every unit and in every notice
     # about the task: in the site's language, whatever the language of whoever records.

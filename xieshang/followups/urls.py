@@ -6,6 +6,7 @@ app_name = "followups"
 urlpatterns = [
     path("", views.queue, name="queue"),
     path("instructions/", views.instructions, name="instructions"),
+    path("instructions/received/", views.received, name="received"),
     path("instructions/new/<str:target>/<int:pk>/", views.instruction_new, name="instruction_new"),
     path("referrals/", views.referrals, name="referrals"),
     path("referrals/new/<str:kind>/<int:pk>/", views.referral_new, name="referral_new"),

@@ -52,7 +52,12 @@ def queue(request):
     return render(
         request,
         "followups/queue.html",
-        {"page": page, "state": state, "states": STATES},
+        {
+            "page": page,
+            "state": state,
+            "states": STATES,
+            "records_for_leaders": policies.records_for_leaders(request.user),
+        },
     )
 
 
@@ -351,6 +356,50 @@ def instructions(request):
             "years": range(this_year, this_year - 5, -1),
             "state": state,
             "states": INSTRUCTION_STATES,
+            "kind": kind,
+            "kinds": [(key, t.label) for key, t in kinds.items()],
+            "records_for_leaders": policies.records_for_leaders(request.user),
+        },
+    )
+
+
+RECEIVED_STATES = [
+    ("", gettext_lazy("全部")),
+    ("pending", gettext_lazy("本机关未记录批示")),
+    ("instructed", gettext_lazy("本机关已记录批示")),
+]
+
+
+@login_required
+def received(request):
+    """报送本机关 · 待批示: the Party committee's or government's office finds what was sent
+    or reported to it (key proposals, consultation reports, 社情民意 items), and records its
+    leaders' instructions on each with the one form."""
+    if not policies.records_for_leaders(request.user):
+        raise PermissionDenied
+    state = request.GET.get("state", "")
+    if state not in dict(RECEIVED_STATES):
+        state = ""
+    kinds = {t.key: t for t in instruction_targets() if t.received is not None}
+    kind = request.GET.get("kind", "")
+    if kind not in kinds:
+        kind = ""
+    page = paginate(request, selectors.received_items(request.user, state=state, kind=kind), 50)
+    openable = subjects.openable_many(request.user, [row.item for row in page.object_list])
+    for row in page.object_list:
+        item = row.item
+        row.title = row.target.title(item)
+        row.url = subjects.url_of(item) if (type(item), item.pk) in openable else ""
+        row.record_url = ""
+        if row.target.can_record(request.user, item) and not row.target.check(item):
+            row.record_url = reverse("followups:instruction_new", args=[row.target.key, item.pk])
+    return render(
+        request,
+        "followups/received.html",
+        {
+            "page": page,
+            "state": state,
+            "states": RECEIVED_STATES,
             "kind": kind,
             "kinds": [(key, t.label) for key, t in kinds.items()],
         },

@@ -1,8 +1,9 @@
 """What proposals declare to followups (found there by autodiscovery):
 
 - a key proposal (重点提案, approved by the chairman's meeting) takes leaders' instructions
-  (批示, C4.7), recorded by the proposal committee or the Party committee and government
-  offices, through the one mechanism of followups;
+  (批示, C4.7), recorded by the proposal committee or the Party committee's and the
+  government's offices of its own node (who read it and find it under 报送本机关), through
+  the one mechanism of followups;
 - the department assessment report counts a proposal's implementation follow-up under its
   own category.
 """
@@ -13,12 +14,9 @@ from xieshang.core import access
 from xieshang.followups import instructions, subjects
 from xieshang.followups.assessment import register_category
 from xieshang.followups.models import Task
-from xieshang.orgs.models import Role
 
 from . import policies
 from .models import Proposal
-
-LEADERS_OFFICES = {Role.PARTY_OFFICE, Role.GOVERNMENT_OFFICE}
 
 
 def is_proposer(user, proposal: Proposal) -> bool:
@@ -48,9 +46,18 @@ def instruction_answered(instruction, task, feedback, actor) -> None:
 
 
 def can_record_instruction(user, proposal: Proposal) -> bool:
-    return policies.can_review(user, proposal) or bool(
-        LEADERS_OFFICES & access.roles(user, proposal.organisation)
-    )
+    return policies.can_review(user, proposal) or policies.leaders_office_reads(user, proposal)
+
+
+def received(user):
+    """报送本机关 · 待批示: the key proposals of the nodes whose Party committee's or
+    government's office `user` is."""
+    nodes = [
+        ra.organisation_id for ra in access.assignments(user) if ra.role in policies.LEADERS_OFFICES
+    ]
+    return Proposal.objects.filter(
+        organisation_id__in=nodes, key_status=Proposal.KeyStatus.APPROVED
+    ).select_related("organisation")
 
 
 instructions.register(
@@ -59,6 +66,8 @@ instructions.register(
     url_name="proposals:detail",
     can_record=can_record_instruction,
     applies=lambda p: p.is_key,
+    received=received,
+    sent_on=lambda p: p.reviewed_at or p.submitted_at,
     answered=instruction_answered,
     reads_feedback=is_proposer,
 )

@@ -43,8 +43,23 @@ def can_view(user, proposal: Proposal, *, signed: bool | None = None) -> bool:
     depts = department_ids(user)
     if depts and proposal.assignments.filter(department_id__in=depts).exists():
         return True
+    if leaders_office_reads(user, proposal):
+        return True
     # An office asked to carry out a leader's instruction on it reads what it answers.
     return answers_about(user, proposal)
+
+
+LEADERS_OFFICES = frozenset({Role.PARTY_OFFICE, Role.GOVERNMENT_OFFICE})
+
+
+def leaders_office_reads(user, proposal: Proposal) -> bool:
+    """A key proposal (重点提案) goes to the leaders of its node: the Party committee's and
+    the government's office there read it, to record their leaders' instructions on it
+    (C4.7, `proposals.instructions`); not an office of a node above it, nor other proposals."""
+    return proposal.is_key and any(
+        ra.role in LEADERS_OFFICES and ra.organisation_id == proposal.organisation_id
+        for ra in access.assignments(user)
+    )
 
 
 def viewable_ids(user, proposals) -> set[int]:
