@@ -276,7 +276,7 @@ def test_the_stats_and_summary_member_columns_read_member_in_english(world, know
 
 
 @pytest.mark.clause("C2.9")
-def test_the_summary_says_of_which_before_the_first_source_with_items(world, client):
+def test_the_summary_says_of_which_before_the_first_source_and_level_with_items(world, client):
     """A year with no member's item: the sentence still reads "其中党派团体报送1篇"."""
     office = world["office"]
     item = services.opinion_create(
@@ -288,9 +288,18 @@ def test_the_summary_says_of_which_before_the_first_source_with_items(world, cli
         source_body="民盟区委会",
     )
     services.opinion_submit(opinion=item, actor=office)
+    services.opinion_accept(opinion=item, actor=office)
+    services.issue_publish(organisation=world["district"], opinions=[item], actor=office)
+    adopt(item, office, L.CITY)
     client.force_login(office)
     html = client.get(reverse("opinions:summary"), {"year": item.year}).content.decode()
     assert "共收到社情民意信息1篇，其中党派团体报送1篇。" in html
+    assert "共有1篇信息被采用，被采用率100.0%，其中市级采用1篇。" in html
+    # In English the counts read "label: n", never "1 items".
+    client.cookies["django_language"] = "en"
+    html = client.get(reverse("opinions:summary"), {"year": item.year}).content.decode()
+    assert "1 items" not in html
+    assert "Items adopted: 1, an adoption rate of 100.0%, of which" in html
 
 
 def test_the_statistics_submitted_column_reads_submitted_in_english(world, known, client):

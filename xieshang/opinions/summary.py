@@ -103,6 +103,11 @@ class Summary:
         of them, whichever it is (not only before members' items)."""
         return [row for row in self.by_source if row[2]]
 
+    @property
+    def levels_given(self) -> list[LevelRow]:
+        """The levels that adopted items, for the sentence's "其中" (as `sources_given`)."""
+        return [row for row in self.levels if row.items]
+
     def level(self, value: str) -> LevelRow:
         return next(row for row in self.levels if row.level == value)
 
