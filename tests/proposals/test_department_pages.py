@@ -378,6 +378,10 @@ def test_it_requests_an_extension_through_the_follow_up_engine(client, world):
     assert extension.requested_due == dt.date(2026, 7, 15)
     assert extension.status == Extension.Status.PENDING
     assert "申请延至2026年7月15日" in html and "待审批" in html
+    # One request at a time: while it waits the page says so and offers no second form,
+    # which the follow-up engine would refuse.
+    assert 'id="extension-pending"' in html
+    assert "/extension/" not in html
 
 
 def test_it_refuses_an_extension_beyond_the_six_month_cap(client, world):

@@ -29,7 +29,7 @@ from xieshang.core.pdf import pdf_response
 from xieshang.core.phrases import Phrase
 from xieshang.core.text import chinese_date
 from xieshang.followups import selectors as followups_selectors
-from xieshang.followups.models import Feedback
+from xieshang.followups.models import Extension, Feedback
 from xieshang.orgs import config
 
 from . import pdf, policies, rules, services
@@ -347,6 +347,7 @@ def _render_handle(request, assignment: Assignment, **forms):
     own_feedback = list(task.feedback.all()) if task is not None else []
     if task is not None:
         followups_selectors.mark_time_left([task], running=lambda _task: handling)
+    extensions = list(task.extensions.all()) if task is not None else []
     categories = services.outcome_categories(org)
     answers = _answer_rows(
         request, assignment, forms.get("record_form"), forms.get("send_back_form")
@@ -386,7 +387,10 @@ def _render_handle(request, assignment: Assignment, **forms):
         if handling
         else [],
         "categories": categories,
-        "extensions": list(task.extensions.all()) if task is not None else [],
+        "extensions": extensions,
+        # One request at a time (followups.extension_request): while one waits for the
+        # committee the page says so instead of offering a form that would be refused.
+        "extension_pending": any(e.status == Extension.Status.PENDING for e in extensions),
         "return_until": return_until(assignment) if assignment.round == 1 else None,
         "can_return": can_return,
         "return_closed": first_round_handling and not can_return,
@@ -422,7 +426,9 @@ def _sections(context: dict, open_form: str) -> dict:
         "contact_form": handling,
         "co_view_form": is_co and handling,
         "answer_form": not is_co and handling,
-        "extension_form": handling and context["task"] is not None,
+        "extension_form": handling
+        and context["task"] is not None
+        and not context["extension_pending"],
         "return_form": context["can_return"],
     }
     page_errors = []
