@@ -1,8 +1,8 @@
 """Consultation topics and 社情民意 items already made from residents' issues (转协商议题,
 转社情民意): numbers the resident typed are masked in their title and text, as new ones are
 now written (consultation.topic_from_resident_issue, opinions.opinion_from_resident_issue).
-The issue itself keeps what was typed; staff read it there by the logged look. The text
-index catches up at its next rebuild (`manage.py textindex --rebuild`)."""
+The issue itself keeps what was typed; staff read it there by the logged look. Their text
+index entries are written again by 0006."""
 
 from django.db import migrations
 
