@@ -28,6 +28,7 @@ from schemathesis.specs.openapi.checks import (
 from tests.api.conftest import bearer
 from xieshang.budgets.models import BudgetLine
 from xieshang.consultation.models import ConsultationPlan, Topic
+from xieshang.core import files
 from xieshang.followups.models import Task
 from xieshang.meetings.models import LeaveRequest, Meeting, Sitting
 from xieshang.members.models import Member
@@ -82,6 +83,16 @@ def existing_ids(path: str) -> list[int]:
     return sorted(set(ids[:3] + ids[len(ids) // 2 : len(ids) // 2 + 2] + ids[-3:]))
 
 
+def existing_files() -> list[tuple[str, int, str]]:
+    """(label, pk, field) of a few stored files of each kind the file route serves."""
+    found = []
+    for label, reg in files.REGISTRY.items():
+        for field in reg.fields:
+            rows = reg.model._default_manager.exclude(**{field: ""}).order_by("pk")
+            found += [(label, pk, field) for pk in rows.values_list("pk", flat=True)[:2]]
+    return found
+
+
 def run(strategy, label: str, examples: int) -> list[str]:
     failures: list[str] = []
 
@@ -117,7 +128,19 @@ def fuzz(operation, headers: dict) -> list[str]:
         INVALID_EXAMPLES,
     )
     names = [p.name for p in operation.path_parameters]
-    if names:
+    if operation.path.startswith("/api/v1/files/"):
+        stored = existing_files()
+        if stored:
+            strategy = st.one_of(
+                *[
+                    operation.as_strategy(
+                        headers=headers, path_parameters={"label": lb, "pk": pk, "field": f}
+                    )
+                    for lb, pk, f in stored
+                ]
+            )
+            failures += run(strategy, f"{label} [existing files]", EXISTING_EXAMPLES)
+    elif names:
         ids = existing_ids(operation.path)
         strategy = st.one_of(
             *[operation.as_strategy(headers=headers, path_parameters={names[0]: pk}) for pk in ids]

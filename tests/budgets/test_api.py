@@ -1,7 +1,9 @@
 """/api/v1/budgets/: the same sheet and lines as the pages, to the same readers (C6.4)."""
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
+from tests.core.samples import PDF
 from xieshang.budgets import services
 from xieshang.core.models import ApiToken
 
@@ -60,3 +62,21 @@ def test_a_staff_token_without_budget_rights_is_told_why_in_its_language(client,
         **auth,
     )
     assert chinese.json() == {"detail": "无权查看经费预算。"}
+
+
+def test_a_receipt_is_named_and_downloadable_with_the_token(client, world, settings, tmp_path):
+    """The line's entries named no receipt, and the page's link needs a login."""
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    line = make_line(world)
+    receipt = SimpleUploadedFile("发票.pdf", PDF, content_type="application/pdf")
+    spend(world, line, "1200", voucher_no="记-02-001", receipt=receipt)
+    spend(world, line, "50")  # no receipt
+    auth = bearer(world["supervisor"])
+    entries = client.get(f"/api/v1/budgets/{line.pk}", **auth).json()["entries"]
+    with_receipt, without = entries
+    assert with_receipt["receipt"]["name"] == "发票.pdf"
+    assert without["receipt"] is None
+    got = client.get(with_receipt["receipt"]["api_url"], **auth)
+    assert got.status_code == 200 and b"".join(got.streaming_content) == PDF
+    other = bearer(world["other_office"])  # another district's office
+    assert client.get(with_receipt["receipt"]["api_url"], **other).status_code == 404

@@ -1,6 +1,8 @@
 """/api/v1/proposals/: drafting with the form's fields (category, suggested lead department)
 and the same checks as the page; attachments listed with their checked download links."""
 
+from urllib.parse import quote
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -133,6 +135,34 @@ def test_attachments_are_listed_with_their_checked_links(client, world, tmp_path
         file=SimpleUploadedFile("调研报告.pdf", samples.PDF),
     )
     data = client.get(f"{URL}{proposal.pk}", **bearer(world.user("zhang"))).json()
+    api_url = f"/api/v1/files/proposals.attachment/{attachment.pk}/file"
     assert data["attachments"] == [
-        {"id": attachment.pk, "name": "调研报告.pdf", "url": attachment.download_url}
+        {
+            "id": attachment.pk,
+            "name": "调研报告.pdf",
+            "url": attachment.download_url,
+            "api_url": api_url,
+        }
     ]
+
+
+def test_a_token_downloads_an_attachment_under_the_proposals_own_rule(
+    client, world, tmp_path, settings
+):
+    """The pages' download needs a login; a script holding a token follows api_url."""
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    proposal = draft(world)
+    services.attachment_add(
+        proposal=proposal,
+        actor=world.user("zhang"),
+        file=SimpleUploadedFile("调研报告.pdf", samples.PDF),
+    )
+    data = client.get(f"{URL}{proposal.pk}", **bearer(world.user("zhang"))).json()
+    api_url = data["attachments"][0]["api_url"]
+    got = client.get(api_url, **bearer(world.user("zhang")))
+    assert got.status_code == 200 and b"".join(got.streaming_content) == samples.PDF
+    assert got["Content-Disposition"].endswith("UTF-8''" + quote("调研报告.pdf"))
+    # another member's token: nothing, as if there were no such file
+    refused = client.get(api_url, **bearer(world.user("li")))
+    assert refused.status_code == 404
+    assert client.get(api_url).status_code == 401  # no token

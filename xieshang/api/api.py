@@ -240,3 +240,7 @@ api.add_router("/opinions/", opinions_router)
 from xieshang.api.budgets import router as budgets_router  # noqa: E402
 
 api.add_router("/budgets/", budgets_router)
+
+from xieshang.api.files import router as files_router  # noqa: E402
+
+api.add_router("/files/", files_router)

@@ -11,7 +11,8 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 
-from xieshang.api.schemas import ErrorOut, Id, Year
+from xieshang.api.files import api_file_url
+from xieshang.api.schemas import ErrorOut, FileOut, Id, Year
 from xieshang.budgets import policies, selectors
 from xieshang.budgets.models import BudgetLine
 
@@ -46,6 +47,7 @@ class EntryOut(Schema):
     voucher_no: str
     void: bool
     void_reason: str
+    receipt: FileOut | None  # the receipt (票据), if one was uploaded
 
 
 class LineDetailOut(LineOut):
@@ -149,6 +151,15 @@ def get_budget_line(request, pk: Id):
                 "voucher_no": e.voucher_no,
                 "void": e.is_void,
                 "void_reason": e.void_reason,
+                "receipt": (
+                    {
+                        "name": e.receipt_name or e.receipt.name.rsplit("/", 1)[-1],
+                        "url": e.receipt_url,
+                        "api_url": api_file_url(e, "receipt"),
+                    }
+                    if e.receipt
+                    else None
+                ),
             }
             for e in entries
         ],

@@ -8,6 +8,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 
+from xieshang.api.files import api_file_url
 from xieshang.api.schemas import Id, Page, Year, bounded, choice
 from xieshang.core.audit import StaleEdit, TransitionError
 from xieshang.members.models import Member
@@ -55,6 +56,7 @@ class AttachmentOut(Schema):
     id: int
     name: str
     url: str  # the checked download (core.files): the same rule as the proposal
+    api_url: str  # the same file for a token's holder (/api/v1/files/)
 
 
 class ProposalOut(ProposalRowOut):
@@ -191,7 +193,8 @@ def _detail(p: Proposal) -> dict:
             p.suggested_department.name if p.suggested_department_id else None
         ),
         "attachments": [
-            {"id": a.pk, "name": str(a), "url": a.download_url} for a in p.attachments.all()
+            {"id": a.pk, "name": str(a), "url": a.download_url, "api_url": api_file_url(a, "file")}
+            for a in p.attachments.all()
         ],
         "review_note": p.review_note,
         "merged_into_id": p.merged_into_id,

@@ -50,3 +50,9 @@ class ValidationErrorOut(Schema):
     """422: what was wrong with the request, one entry per field (ninja's format)."""
 
     detail: list[ValidationErrorItem]
+
+
+class FileOut(Schema):
+    name: str  # the uploader's file name
+    url: str  # the checked download on the pages (a login)
+    api_url: str  # the same file for a token's holder (/api/v1/files/)

@@ -78,11 +78,17 @@ def _download_name(obj, field: str, name_field: str) -> str:
 @login_required
 @require_safe
 def serve(request, label: str, pk: int, field: str):
+    return file_response(request.user, label, pk, field)
+
+
+def file_response(user, label: str, pk: int, field: str) -> HttpResponse:
+    """The file to `user` (a login, or an API token's holder), or Http404 alike for "no
+    such row", "not a file", "not yours" and "gone from disk"."""
     reg = REGISTRY.get(label)
     if reg is None or field not in reg.fields:
         raise Http404
     obj = reg.model._default_manager.filter(pk=pk).first()
-    if obj is None or not reg.can_view(request.user, obj):
+    if obj is None or not reg.can_view(user, obj):
         raise Http404
     stored = getattr(obj, field)
     if not stored or not stored.storage.exists(stored.name):
