@@ -162,3 +162,17 @@ def test_a_year_whose_list_is_only_drafted_still_takes_the_record(world):
     record = first_record(world, proposal)
     assert (record.date, record.evidence) == (dt.date(2026, 12, 28), "")
     assert not Event.objects.filter(verb="duty.record_carried").exists()
+
+
+def test_a_key_proposal_approved_next_january_scores_in_the_proposals_year(world):
+    """The chairman's meeting approves December's key proposals in January: the key record
+    of a 2026 proposal is dated in 2026, the year the figures count the key proposal in."""
+    with time_machine.travel(at(dt.date(2026, 12, 10))):
+        proposal = accept(world, submit(world, draft(world)))
+        services.key_shortlist(proposal=proposal, actor=world.reviewer)
+    with time_machine.travel(at(dt.date(2027, 1, 8))):
+        services.key_approve(proposal=proposal, actor=world.chair, leading_leader="刘副区长")
+    record = DutyRecord.objects.get(
+        member=world.members["zhang"], kind=DutyKind.KEY_PROPOSAL_FIRST, object_id=str(proposal.pk)
+    )
+    assert record.date == dt.date(2026, 12, 31)

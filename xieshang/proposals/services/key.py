@@ -12,6 +12,7 @@ from xieshang.duty.models import DutyKind
 from .. import policies
 from ..models import Proposal, Supervision
 from .common import S, _record_proposers_duty, _today
+from .review import duty_date
 
 
 @transaction.atomic
@@ -52,11 +53,15 @@ def key_approve(*, proposal: Proposal, actor, leading_leader: str) -> Proposal:
         field="key_status",
         extra_fields=["leading_leader"],
     )
+    # Dated in the proposal's year as its acceptance record is (`review.duty_date`): the
+    # chairman's meeting often approves the last key proposals of a year in the next January,
+    # and a 2026 proposal's key record scores in 2026, the year its figures count it in.
+    opening = proposal.session.start_date if proposal.session_id else None
     _record_proposers_duty(
         proposal,
         first_kind=DutyKind.KEY_PROPOSAL_FIRST,
         cosigner_kind=DutyKind.KEY_PROPOSAL_COSIGNER,
-        date=_today(),
+        date=duty_date(proposal.year, _today(), opening),
     )
     return proposal
 
