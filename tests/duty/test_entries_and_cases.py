@@ -76,6 +76,31 @@ def test_it_logs_a_sector_contact_with_the_people_met(client):
     assert "个体工商户5人" in entry.title
 
 
+@pytest.mark.clause("C3.4")
+def test_a_sector_contact_too_long_for_the_record_is_refused_not_cut_and_kept(client):
+    """The people met go into the record's 200-character title: a long entry is refused
+    with the count, not saved with the people (the number the sector report counts) cut."""
+    _org, _term, _office, member = setting()
+    client.force_login(member.user)
+    title = "走访" + "小微企业" * 48  # 194 characters
+    data = {
+        "kind": K.SECTOR_CONTACT,
+        "date": f"{YEAR}-03-05",
+        "title": title,
+        "people": "个体工商户5人",
+        "evidence": "走访记录",
+    }
+    response = client.post(reverse("duty:entry_new"), data)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "事项和联系对象合计不能超过198字（现为201字）" in page
+    assert title in page and "个体工商户5人" in page
+    assert not DutyRecord.objects.filter(member=member).exists()
+    response = client.post(reverse("duty:entry_new"), {**data, "title": title[:180]})
+    assert response.status_code == 302
+    assert DutyRecord.objects.get(member=member).title.endswith("（个体工商户5人）")
+
+
 def test_it_rejects_a_future_dated_entry(client):
     _org, _term, _office, member = setting()
     client.force_login(member.user)

@@ -12,7 +12,7 @@ from xieshang.core.validators import not_after_today
 from xieshang.core.widgets import DateInput
 from xieshang.orgs.models import Level, Organisation
 
-from .models import DisciplineCase, DutyKind
+from .models import DisciplineCase, DutyKind, DutyRecord
 from .services import MANUAL_KINDS, MAX_ENTRY_FILES
 
 
@@ -101,6 +101,16 @@ class ManualEntryForm(StyledForm):
         data = super().clean()
         if data.get("kind") == DutyKind.SECTOR_CONTACT and not data.get("people"):
             self.add_error("people", _("请填写联系的界别群众。"))
+        # The people go into the record's title (`entry`), whose 200 characters would cut
+        # them off silently, and with them the number the sector report counts.
+        title, people = data.get("title") or "", data.get("people") or ""
+        limit = DutyRecord._meta.get_field("title").max_length
+        if people and len(title) + len(people) + 2 > limit:
+            self.add_error(
+                "people",
+                _("事项和联系对象合计不能超过%(limit)d字（现为%(n)d字），请精简。")
+                % {"limit": limit - 2, "n": len(title) + len(people)},
+            )
         return data
 
 
