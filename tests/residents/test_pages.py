@@ -561,3 +561,25 @@ def test_in_english_the_issue_page_names_the_resident_and_the_referral_plainly(c
     assert ">Resident</dt>" in page and "No affiliation" not in page
     route = page.split('id="act-route"', 1)[1].split("</form>", 1)[0]
     assert ">Refer</button>" in route and "Convert" not in route
+
+
+def test_the_departments_list_puts_the_issues_still_to_answer_first(client, world):
+    """An answered issue with an early deadline does not sit above the open ones: after a
+    year of answers the open issues would be on the list's last pages."""
+
+    def routed_in(days, title):
+        issue, _code = accepted(world, title=title)
+        services.issue_route(
+            issue=issue, actor=world["liaison"], department=world["dept"], working_days=days
+        )
+        issue.refresh_from_db()
+        return issue
+
+    answered = routed_in(3, "路灯不亮")
+    followups.feedback_submit(task=answered.task, text="已修复。", actor=world["clerk"])
+    later = routed_in(20, "井盖破损")
+    sooner = routed_in(10, "楼道堆物")
+    client.force_login(world["clerk"])
+    body = client.get(reverse("residents:routed")).content.decode()
+    positions = [body.index(issue.ticket) for issue in (sooner, later, answered)]
+    assert positions == sorted(positions)

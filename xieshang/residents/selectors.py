@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -61,10 +61,23 @@ def overdue(qs: QuerySet, today: dt.date | None = None) -> QuerySet:
 
 
 def routed_to(user) -> QuerySet:
-    """The department's own list: issues routed to the user's departments."""
+    """The department's own list: issues routed to the user's departments, those still to
+    answer first (by their deadline), then the answered ones, the latest deadline first: a
+    year's answered issues do not push the open ones onto later pages."""
     ids = access.department_ids(user)
-    return _base(ResidentIssue.objects.filter(department_id__in=sorted(ids))).order_by(
-        "task__due_date", "id"
+    return (
+        _base(ResidentIssue.objects.filter(department_id__in=sorted(ids)))
+        .annotate(
+            answered_rank=Case(
+                When(status=S.ROUTED, then=Value(0)), default=Value(1), output_field=IntegerField()
+            )
+        )
+        .order_by(
+            "answered_rank",
+            Case(When(status=S.ROUTED, then=F("task__due_date"))).asc(),
+            F("task__due_date").desc(),
+            "id",
+        )
     )
 
 
