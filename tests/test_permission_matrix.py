@@ -275,7 +275,12 @@ OBJECTS: dict[str, dict[str, Callable]] = {
     "followups:close": {"pk": obj("task")},
     "followups:urge": {"pk": obj("task")},
     "followups:reopen": {"pk": obj("task")},
-    "followups:instruction_new": {"target": const("opinions.opinion"), "pk": obj("opinion")},
+    # An item reported to the Party committee and government: their offices of its own
+    # district record instructions on it, another district's nobody.
+    "followups:instruction_new": {
+        "target": const("opinions.opinion"),
+        "pk": obj("reported_opinion"),
+    },
     "followups:referral_new": {"kind": const("opinions.opinion"), "pk": obj("opinion")},
     "followups:referral_decide": {"pk": obj("referral"), "action": const("adopt", "return")},
     "proposals:dept_handle": {"pk": obj("assignment")},
@@ -360,6 +365,7 @@ OBJECTS: dict[str, dict[str, Callable]] = {
         "action": const("send", "finalise", "comment"),
     },
     "consultation:activity": {"pk": obj("activity")},
+    "consultation:activity_edit": {"pk": obj("activity")},
     "consultation:activity_participants": {"pk": obj("activity")},
     "consultation:activity_leader_account": {"pk": obj("activity")},
     "consultation:activity_hold": {"pk": obj("activity")},
@@ -565,6 +571,9 @@ def _a_objects(a) -> dict:
         "outcome": _first(Outcome.objects.filter(activity__organisation=a)),
         "issue": _first(Issue.objects.filter(organisation=a)),
         "referral": _first(Referral.objects.filter(from_organisation=a)),
+        "reported_opinion": _first(
+            Opinion.objects.filter(organisation=a, reported_to_party=True, status="reported")
+        ),
         "opinion": _first(Opinion.objects.filter(organisation=a, status="submitted"))
         or _first(Opinion.objects.filter(organisation=a)),
         "platform": _first(Platform.objects.filter(organisation__path__startswith=sub)),
@@ -743,6 +752,19 @@ def _b_world(b) -> tuple[dict, dict]:
         suggestions="增加停车位。",
     )
     opinions.opinion_submit(opinion=opinion, actor=member_user)
+    # Reported to B's Party committee and government (报送本机关): on no list of A's offices.
+    reported_opinion = opinions.opinion_create(
+        organisation=b,
+        actor=member_user,
+        title=f"{MARK_B}报送党委政府的信息",
+        suggestions="完善养老服务。",
+    )
+    opinions.opinion_submit(opinion=reported_opinion, actor=member_user)
+    opinions.opinion_accept(opinion=reported_opinion, actor=office)
+    opinions.issue_publish(organisation=b, opinions=[reported_opinion], actor=office)
+    opinions.opinion_report(
+        opinion=reported_opinion, actor=office, upward=False, party=True, government=True
+    )
     topic = consultation.topic_create(
         organisation=b,
         actor=office,
@@ -803,6 +825,7 @@ def _b_world(b) -> tuple[dict, dict]:
         "membership": _first(Membership.objects.filter(member=member)),
         "proposal": proposal,
         "opinion": opinion,
+        "reported_opinion": reported_opinion,
         "topic": topic,
         "meeting": meeting,
         "sitting": _first(meeting.sittings.all()),

@@ -45,6 +45,7 @@ urlpatterns = [
     path("activities/export.xlsx", views_exports.activities_export, name="activities_export"),
     path("activities/new/", views_activities.activity_new, name="activity_new"),
     path("activities/<int:pk>/", views_activities.activity_detail, name="activity"),
+    path("activities/<int:pk>/edit/", views_activities.activity_edit, name="activity_edit"),
     path(
         "activities/<int:pk>/participants/",
         views_activities.activity_participants,

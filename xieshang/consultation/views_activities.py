@@ -12,13 +12,14 @@ from django.views.decorators.http import require_POST
 
 from xieshang.core import access
 from xieshang.core.audit import StaleEdit, TransitionError, history
-from xieshang.core.forms import add_service_errors, refusal_message
+from xieshang.core.forms import add_service_errors, refusal_message, refuse_stale
 from xieshang.core.params import id_param
 from xieshang.followups.selectors import mark_time_left
 
 from . import exports, policies, selectors, services
 from .forms import (
     ActivityCreateForm,
+    ActivityEditForm,
     AttachmentForm,
     AttendanceForm,
     DecisionForm,
@@ -190,6 +191,51 @@ def activity_detail(request, pk: int):
 def _require_run(request, activity):
     if not policies.can_run_activities(request.user, activity.organisation):
         raise PermissionDenied
+
+
+@login_required
+def activity_edit(request, pk: int):
+    """Correct a planned activity's arrangements; a held one is refused (its date is in
+    the duty files), and a colleague's save in between is not overwritten silently."""
+    activity = _get_activity(request, pk)
+    _require_run(request, activity)
+    if activity.status != Activity.Status.PLANNED and request.method != "POST":
+        messages.error(request, _("活动已举行，活动安排不能再修改。"))
+        return redirect("consultation:activity", activity.pk)
+    initial = {
+        "title": activity.title,
+        "form": activity.form,
+        "sector": activity.sector_id,
+        "date": activity.date,
+        "place": activity.place,
+        "agenda": activity.agenda,
+        "co_organisers": list(activity.co_organisers.all()),
+        "version": activity.version,
+    }
+    form = ActivityEditForm(request.POST or None, initial=initial, activity=activity)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        data["co_organisers"] = list(data["co_organisers"])
+        try:
+            services.activity_edit(
+                activity=activity,
+                actor=request.user,
+                expected_version=form.cleaned_data["version"],
+                **data,
+            )
+        except StaleEdit as exc:
+            refuse_stale(form, exc)
+        except (ValidationError, TransitionError) as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("活动安排已保存。"))
+            return redirect("consultation:activity", activity.pk)
+    return render(
+        request,
+        "consultation/activity_edit.html",
+        {"form": form, "activity": activity},
+        status=400 if form.is_bound else 200,
+    )
 
 
 @login_required

@@ -89,7 +89,16 @@ def activity_create(
 
 @transaction.atomic
 def activity_edit(*, activity: Activity, actor, expected_version: int, **fields) -> Activity:
+    """Correct a planned activity's arrangements (postponed, moved, renamed). Once it is
+    held its date is in the members' duty files and it is no longer changed here. The
+    invited who have an account are told when the date or place changes."""
     _require_activities(actor, activity.organisation)
+    activity = lock(Activity, activity.pk)
+    if activity.status != Activity.Status.PLANNED:
+        raise TransitionError(
+            _("当前状态为“%(state)s”，活动安排不能再修改。")
+            % {"state": activity.get_status_display()}
+        )
     co_organisers = fields.pop("co_organisers", None)
     before = {k: getattr(activity, k) for k in fields}
     for key, value in fields.items():
@@ -97,13 +106,33 @@ def activity_edit(*, activity: Activity, actor, expected_version: int, **fields)
     save_versioned(activity, expected_version=expected_version, fields=list(fields))
     if co_organisers is not None:
         activity.co_organisers.set(co_organisers)
-    record_event(
-        actor=actor,
-        verb="activity.edit",
-        subject=activity,
-        data=changed_fields(before, fields),
-    )
+    changes = changed_fields(before, fields)
+    record_event(actor=actor, verb="activity.edit", subject=activity, data=changes)
+    if {"date", "place"} & set(changes):
+        _notify_rearranged(activity)
     return activity
+
+
+def _notify_rearranged(activity: Activity) -> None:
+    invited = activity.participants.filter(
+        Q(member__user__isnull=False) | Q(user__isnull=False)
+    ).select_related("member")
+    users = {p.member.user_id if p.member_id else p.user_id for p in invited}
+    from django.contrib.auth import get_user_model
+
+    from xieshang.core.notifications import notify
+
+    notify(
+        get_user_model().objects.filter(pk__in=users - {None}),
+        title=Phrase(N_("协商活动安排有变：%(title)s"), title=activity.title),
+        body=Phrase(
+            N_("活动改于%(date)s在%(place)s举行。"),
+            date=activity.date,
+            place=activity.place,
+        ),
+        url=f"/consultation/activities/{activity.pk}/",
+        dedupe_key=f"activity:{activity.pk}:rearranged:{activity.version}",
+    )
 
 
 def members_for(organisation, *, committee=None, sector=None, group=None):
