@@ -196,3 +196,36 @@ def test_an_unlock_a_reset_and_a_role_removal_keep_the_reason_given(admin_client
     # The reason is optional: without one the note is as before.
     admin_client.post(reverse("user_password_reset", args=[clerk.pk]))
     assert Event.objects.filter(verb="user.password_reset", note="").count() == 1
+
+
+def test_the_second_of_two_security_admins_correcting_a_name_is_refused_keeping_the_typing(
+    admin_client, district
+):
+    import re
+
+    from django.test import Client
+
+    clerk = user_with_role(Role.OFFICE, district, username="clerk", full_name="张三", phone="")
+    page = admin_client.get(reverse("user_detail", args=[clerk.pk])).content.decode()
+    assert re.search(r'name="contact-was_name" value="张三"', page)
+    assert 'name="contact-was_phone"' in page
+    other = Client()
+    other.force_login(user_with_role(Role.SECURITY_ADMIN, district, username="sec2"))
+    data = {"contact-full_name": "张珊", "contact-phone": "", "contact-was_name": "张三"}
+    assert other.post(reverse("user_contact", args=[clerk.pk]), data).status_code == 302
+
+    data = {"contact-full_name": "张叁", "contact-phone": "13900003333"}
+    data |= {"contact-was_name": "张三", "contact-was_phone": ""}
+    refused = admin_client.post(reverse("user_contact", args=[clerk.pk]), data)
+    assert refused.status_code == 400
+    page = refused.content.decode()
+    assert "该记录在您打开此页后已在其他窗口或由他人修改并保存" in page
+    assert 'value="张叁"' in page and 'value="13900003333"' in page
+    clerk.refresh_from_db()
+    assert (clerk.full_name, clerk.phone) == ("张珊", "")
+    # Having seen the other change, saving again replaces it on purpose.
+    data["contact-was_name"] = re.search(r'name="contact-was_name" value="([^"]*)"', page).group(1)
+    assert data["contact-was_name"] == "张珊"
+    assert admin_client.post(reverse("user_contact", args=[clerk.pk]), data).status_code == 302
+    clerk.refresh_from_db()
+    assert (clerk.full_name, clerk.phone) == ("张叁", "13900003333")

@@ -252,9 +252,17 @@ class UserContactForm(StyledForm, forms.Form):
 
     full_name = UserCreateForm.base_fields["full_name"]
     phone = UserCreateForm.base_fields["phone"]
+    # The name and masked number the page showed: a save over another administrator's
+    # change made since is refused (core.services.user_update_contact).
+    was_name = forms.CharField(required=False, widget=forms.HiddenInput)
+    was_phone = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, subject, **kwargs):
+        from .services import contact_shown
+
+        name, phone = contact_shown(subject)
         kwargs.setdefault("initial", {"full_name": subject.full_name})
+        kwargs["initial"] |= {"was_name": name, "was_phone": phone}
         super().__init__(*args, prefix="contact", **kwargs)
         if subject.phone:
             self.fields["phone"].help_text = _("已登记 %(phone)s；填写新号码以更改，留空不变。") % {

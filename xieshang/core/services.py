@@ -318,16 +318,24 @@ def user_set_active(*, actor, user, active: bool, reason: str = "") -> None:
 
 
 @transaction.atomic
-def user_update_contact(*, actor, user, full_name: str, phone: str | None) -> bool:
+def user_update_contact(
+    *, actor, user, full_name: str, phone: str | None, shown: tuple[str, str] | None = None
+) -> bool:
     """Correct an account's name or register its mobile number (an account created without
     one cannot get a temporary password by text). `phone=None` leaves the number as it is.
     The audit note says from → to, the numbers masked. False when nothing changed.
 
     An administrator duty's temporary password goes to the number registered here
     (`_hand_out`): the security administrator may register one where none is, but not
-    replace the holder's own, or they could route the auditor's password to themselves."""
+    replace the holder's own, or they could route the auditor's password to themselves.
+
+    `shown` is (name, masked number) as the page showed them: if the account holds others
+    now (another security administrator saved it meanwhile), the save is refused
+    (`StaleEdit`) rather than overwriting theirs unseen."""
     _require_manageable(actor, user)
     user = User.objects.select_for_update().get(pk=user.pk)
+    if shown is not None and tuple(shown) != contact_shown(user):
+        raise StaleEdit()
     full_name = (full_name or "").strip()
     phone = user.phone if phone is None else phone.strip()
     changes, notes = {}, []
@@ -360,6 +368,12 @@ def user_update_contact(*, actor, user, full_name: str, phone: str | None) -> bo
         data={"changes": changes},
     )
     return True
+
+
+def contact_shown(user) -> tuple[str, str]:
+    """An account's name and number as its page shows them (the number masked): what an
+    edit of them is checked against (`user_update_contact`)."""
+    return user.full_name, mask_phone(user.phone) if user.phone else ""
 
 
 def _open_sessions(user):

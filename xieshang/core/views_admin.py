@@ -22,6 +22,7 @@ from . import audit_export as audit_export_
 from .audit import StaleEdit
 from .excel import xlsx_response
 from .forms import (
+    SAVE_AGAIN,
     AuditFilterForm,
     CalendarDayForm,
     DepartmentOrderForm,
@@ -199,7 +200,16 @@ def user_contact(request, pk: int):
                 user=subject,
                 full_name=form.cleaned_data["full_name"],
                 phone=form.cleaned_data["phone"] or None,
+                shown=(form.cleaned_data["was_name"], form.cleaned_data["was_phone"])
+                if "contact-was_name" in request.POST
+                else None,
             )
+        except StaleEdit as exc:
+            # What the page shows now is what a second save replaces, on purpose.
+            form.add_error(None, [str(exc), SAVE_AGAIN])
+            name, phone = services.contact_shown(subject)
+            form.data = form.data.copy()
+            form.data["contact-was_name"], form.data["contact-was_phone"] = name, phone
         except services.Refused as exc:
             form.add_error(None, str(exc))
         else:
