@@ -56,3 +56,20 @@ def test_a_version_kept_in_english_before_the_fix_still_compares_as_the_same(wor
     ]
     second.save()
     assert services.versions_diff(plan, 1, 2) == []
+
+
+def test_the_versions_list_says_which_version_was_sent_back(world, client):
+    from django.urls import reverse
+
+    plan = world.passing_plan()
+    services.plan_forward(plan=plan, actor=world.office)
+    services.plan_send_back(plan=plan, actor=world.party_office, note="请补充民生议题")
+    services.plan_forward(plan=plan, actor=world.office)
+    client.force_login(world.office)
+    page = client.get(reverse("consultation:plan", args=[plan.pk])).content.decode()
+    versions = page.split('id="plan-versions"')[1].split("</ul>")[0]
+    rows = versions.split("<li")[1:]
+    assert len(rows) == 3
+    assert "退回" not in rows[0] and "报送" in rows[0]
+    assert "退回" in rows[1]  # the revision step returned it to the office
+    assert "退回" not in rows[2] and "报送" in rows[2]

@@ -182,6 +182,18 @@ def sent_back_with(plan: ConsultationPlan, comments, versions):
     return returned
 
 
+def mark_hand_overs(plan: ConsultationPlan, versions) -> list:
+    """Each version says which way it was handed: `sent_back` when the step it was kept at
+    returned it (the next version, or the plan now, is one step back), else forwarded. A
+    version's step alone reads the same either way."""
+    from .policies import PREVIOUS
+
+    following = [v.status for v in versions[1:]] + [plan.status]
+    for version, after in zip(versions, following, strict=True):
+        version.sent_back = PREVIOUS.get(version.status) == after
+    return versions
+
+
 def visible_plans(user) -> QuerySet:
     return access.scope(ConsultationPlan.objects.all(), user, "consultation.view")
 

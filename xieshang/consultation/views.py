@@ -408,7 +408,7 @@ def _render_plan(request, plan, status=200, **forms):
     items = selectors.plan_items(plan)
     user = request.user
     can_edit = policies.can_edit_plan(user, plan)
-    versions = list(plan.versions.select_related("created_by"))
+    versions = selectors.mark_hand_overs(plan, list(plan.versions.select_related("created_by")))
     comments = list(plan.comments.all())
     context = {
         "plan": plan,
