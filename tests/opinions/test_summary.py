@@ -313,3 +313,16 @@ def test_the_statistics_submitted_column_reads_submitted_in_english(world, known
     assert "Submit to" not in html and ">Submitted</th>" in html
     xlsx = client.get(reverse("opinions:stats"), {"year": known, "format": "xlsx"}).content
     assert load_workbook(io.BytesIO(xlsx)).worksheets[0]["C1"].value == "Submitted"
+
+
+@pytest.mark.parametrize(("today", "year"), [("2027-01-15", 2026), ("2027-03-01", 2027)])
+def test_the_summary_opens_on_the_year_just_ended_until_february(world, client, today, year):
+    import datetime as dt
+
+    import time_machine
+
+    day = dt.date.fromisoformat(today)
+    with time_machine.travel(dt.datetime(day.year, day.month, day.day, 10), tick=False):
+        client.force_login(world["office"])
+        html = client.get(reverse("opinions:summary")).content.decode()
+    assert f"{year}年度社情民意信息工作情况" in html

@@ -181,3 +181,24 @@ def test_the_pdfs_signature_never_stands_alone_on_its_last_page(world, known, cl
         pages = PdfReader(io.BytesIO(response.content)).pages
         last = re.sub(r"\s+", "", pages[-1].extract_text())
         assert "满意率为" in last, (n, len(pages), last)
+
+
+@pytest.mark.parametrize(
+    ("today", "year"),
+    [("2027-01-15", 2026), ("2027-02-28", 2026), ("2027-03-01", 2027), ("2026-12-06", 2026)],
+)
+def test_the_report_opens_on_the_year_just_ended_until_february(world, client, today, year):
+    """Written for the plenary session early in the year: in January and February the
+    report opens on the year just ended, not on the new year's few weeks; a year asked for
+    is shown as asked."""
+    import datetime as dt
+
+    import time_machine
+
+    day = dt.date.fromisoformat(today)
+    with time_machine.travel(dt.datetime(day.year, day.month, day.day, 10), tick=False):
+        client.force_login(world.office)
+        page = client.get(reverse("proposals:work_report")).content.decode()
+        assert f"{year}年度" in page.split("<h1", 1)[1].split("</h1>", 1)[0]
+        asked = client.get(reverse("proposals:work_report"), {"year": day.year}).content.decode()
+        assert f"{day.year}年度" in asked.split("<h1", 1)[1].split("</h1>", 1)[0]

@@ -23,6 +23,8 @@ from xieshang.orgs.models import Organisation
 
 from .summary import Summary, opinion_summary
 
+SUMMARY_LAST_YEAR_UNTIL_MONTH = 2
+
 
 def _organisation(request) -> Organisation:
     """The organisation asked for (`?organisation=`), else the user's own node."""
@@ -42,7 +44,11 @@ def _organisation(request) -> Organisation:
 
 def _asked(request) -> tuple[Organisation, int]:
     organisation = _organisation(request)
-    return organisation, year_param(request, default=timezone.localdate().year)
+    # The year's summary is written after the year: until the end of February it opens on
+    # the year just ended (as the proposal work report does); a year asked for is kept.
+    today = timezone.localdate()
+    default = today.year - 1 if today.month <= SUMMARY_LAST_YEAR_UNTIL_MONTH else today.year
+    return organisation, year_param(request, default=default)
 
 
 def _summary(request) -> Summary:
