@@ -8,10 +8,18 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.duty.factories import YEAR, record, setting
-from tests.factories import MemberFactory, SectorFactory, make_org, seat, user_with_role
+from tests.factories import (
+    MemberFactory,
+    SectorFactory,
+    TermFactory,
+    make_org,
+    seat,
+    user_with_role,
+)
 from tests.xlsx import PAYLOAD, assert_no_formulas, workbook
 from xieshang.duty import sector_contacts
 from xieshang.duty.models import DutyKind, DutyRecord
+from xieshang.members.models import Membership
 from xieshang.orgs.models import Role
 
 pytestmark = pytest.mark.django_db
@@ -178,3 +186,35 @@ def test_in_english_the_entries_member_column_reads_member_on_the_page_and_in_ex
     assert ">Member</th>" in head and "Members" not in head
     detail = workbook(client.get(reverse("duty:sector_contacts_export"), {"year": YEAR}))
     assert detail.worksheets[1]["B1"].value == "Member"
+
+
+@pytest.mark.clause("C3.4")
+def test_last_years_report_after_a_new_term_counts_the_members_who_served_that_year(client):
+    """换届 in January: last year's report is the old term's members and their contacts (as
+    on the evaluation page), not the new term's; a seat resigned after the year still
+    counts for it."""
+    org, old_term, office, _member = setting()
+    economy = SectorFactory(organisation=org, name="经济界", sort_order=1)
+    served = MemberFactory(organisation=org, name="丁去年")
+    seat(served, old_term, sector=economy, status=Membership.Status.TERM_ENDED)
+    left_later = MemberFactory(organisation=org, name="王后辞")
+    seat(
+        left_later,
+        old_term,
+        sector=economy,
+        status=Membership.Status.RESIGNED,
+        status_changed_on=dt.date(YEAR + 1, 1, 3),
+    )
+    record(served, K.SECTOR_CONTACT, date=dt.date(YEAR, 4, 1), title="走访（居民5人）")
+    record(left_later, K.SECTOR_CONTACT, date=dt.date(YEAR, 5, 1), title="座谈（企业家2人）")
+    new_term = TermFactory(organisation=org, number=16, start_date=dt.date(YEAR + 1, 1, 8))
+    newcomer = MemberFactory(organisation=org, name="李新任")
+    seat(newcomer, new_term, sector=economy)
+
+    client.force_login(office)
+    page = client.get(
+        reverse("duty:sector_contacts_sector"), {"year": YEAR, "sector": economy.pk}
+    ).content.decode()
+    assert "委员2人，其中联系群众2人；联系2次，7人次" in page
+    assert "丁去年" in page and "王后辞" in page and "李新任" not in page
+    assert "走访（居民5人）" in page and "座谈（企业家2人）" in page

@@ -4,7 +4,8 @@ A contact is a manual duty entry of kind 联系界别群众 that the office conf
 names the people met, e.g. "个体工商户5人", which the entry's title keeps). Per sector and
 year the report counts:
 
-- members: the sector's seated members of the current term (as on the evaluation page);
+- members: the sector's members in the year's term, less the seats resigned or revoked by
+  the year's end (as on the evaluation page);
 - contacting members: those with at least one confirmed contact in the year;
 - contacts: the confirmed contact entries;
 - people reached (人次): the numbers written with 人/名/位 in each entry ("个体工商户5人、
@@ -88,15 +89,18 @@ class SectorRow:
         return sum(m.issues for m in self.members if m.contacts)
 
 
-def _seats(organisation):
+def _seats(organisation, year: int):
+    """The year's members, as the evaluation page counts them: the seats of the year's term
+    (`selectors.term_of_year`; last year's report after a 换届 is the old term's), less those
+    resigned or revoked by the year's end (`selectors.left_by`)."""
     from xieshang.members.models import Membership
 
-    term = selectors.current_term(organisation)
+    term = selectors.term_of_year(organisation, year)
     if term is None:
         return []
     return list(
         Membership.objects.filter(term=term)
-        .exclude(status__in=[Membership.Status.RESIGNED, Membership.Status.REVOKED])
+        .exclude(selectors.left_by(year))
         .select_related("member", "sector")
         .order_by("member__stroke_key", "member_id")
     )
@@ -119,7 +123,7 @@ def contact_entries(organisation, year: int, member_ids=None):
 def report(organisation, year: int, *, sector=None) -> list[SectorRow]:
     """One row per sector (in the sectors' official order; members without a sector last),
     or only `sector`'s row when given."""
-    seats = _seats(organisation)
+    seats = _seats(organisation, year)
     if sector is not None:
         seats = [s for s in seats if s.sector_id == sector.pk]
     rows: dict[int | None, MemberRow] = {}
@@ -161,7 +165,7 @@ def report(organisation, year: int, *, sector=None) -> list[SectorRow]:
 def entries_of(organisation, year: int, sector=None) -> list[tuple[object, int, object]]:
     """(entry, people reached, sector) for the confirmed contact entries of the year of
     `sector`'s members (of every seated member when None), newest first. Two queries."""
-    seats = _seats(organisation)
+    seats = _seats(organisation, year)
     if sector is not None:
         seats = [s for s in seats if s.sector_id == sector.pk]
     sector_of = {s.member_id: s.sector for s in seats}
