@@ -226,7 +226,12 @@ class ConvertForm(ActionForm):
             (Proposal.Status.TO_INFO, _("社情民意信息")),
         ],
     )
-    note = _note(_("转办说明"), rows=3)
+    # Required on the form too (the service asks for the reason): marked with *.
+    note = _note(_("转办说明"), required=True, rows=3)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["note"].error_messages["required"] = _("请说明理由。")
 
 
 class MergeForm(ActionForm):

@@ -1,0 +1,28 @@
+"""转办 (to an opinion or social-conditions information) needs a reason: the form marks the
+note required and a post without one is refused with the reason asked for, keeping the
+choice made."""
+
+import pytest
+from django.urls import reverse
+
+from tests.proposals.conftest import submitted
+from xieshang.proposals.models import Proposal
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_convert_note_is_marked_required_and_asked_for(world, client):
+    proposal = submitted(world, cosigners=())
+    client.force_login(world.reviewer)
+    page = client.get(proposal.get_absolute_url()).content.decode()
+    label = page.split('for="id_convert-note"', 1)[1].split("</label>", 1)[0]
+    assert "*" in label
+    response = client.post(
+        reverse("proposals:act", args=[proposal.pk, "convert"]),
+        {"convert-to": Proposal.Status.TO_INFO, "convert-note": "  "},
+    )
+    html = response.content.decode()
+    assert response.status_code == 400 and "请说明理由。" in html
+    assert 'value="to_info" selected' in html
+    proposal.refresh_from_db()
+    assert proposal.status == Proposal.Status.SUBMITTED
