@@ -246,7 +246,8 @@ def organisation_close(*, actor, organisation: Organisation, reason: str) -> Non
         raise ValidationError(
             {
                 "reason": _(
-                    "“%(name)s”还有 %(n)s 个在用账号（在该组织有角色），请先停用账号或撤销其角色。"
+                    "“%(name)s”还有 %(n)s 个在用账号（在该组织有角色），"
+                    "须先由安全管理员停用这些账号或撤销其角色。"
                 )
                 % {"name": organisation.name, "n": blockers["accounts"]}
             }
