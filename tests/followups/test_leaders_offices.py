@@ -80,7 +80,9 @@ def test_the_party_office_records_its_leaders_instruction_on_an_item_reported_to
         form_url = f"/followups/instructions/new/opinions.opinion/{opinion.pk}/"
         assert opinion.title in html and form_url in html
         home = client.get("/").content.decode()
-        assert "报送本机关的事项" in home
+        assert "报送本机关的事项" in home and "?state=pending&amp;year=2026" in home
+        last_year = client.get(reverse("followups:received") + "?year=2025").content.decode()
+        assert opinion.title not in last_year
 
         response = client.post(form_url, _form(departments=[w["housing"].pk]))
         assert response.status_code == 302

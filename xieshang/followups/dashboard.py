@@ -51,16 +51,12 @@ def received_card(user) -> Card:
     them that their own office has recorded no leader's instruction on yet (always shown:
     it is their way to every item sent to them)."""
     year = timezone.localdate().year
-    pending = sum(
-        1
-        for row in selectors.received_items(user, state="pending")
-        if row.sent_on is not None and row.sent_on.year == year
-    )
+    pending = len(selectors.received_items(user, state="pending", year=year))
     return Card(
         _("报送本机关的事项"),
         _("政协报送的重点提案、协商成果和社情民意信息，今年尚未记录领导批示的%(n)s项")
         % {"n": pending},
-        reverse("followups:received") + "?state=pending",
+        reverse("followups:received") + f"?state=pending&year={year}",
         pending,
         order=28,
     )

@@ -299,11 +299,13 @@ def _day(value) -> dt.date | None:
     return value
 
 
-def received_items(user, *, state: str = "", kind: str = "") -> list[ReceivedItem]:
+def received_items(
+    user, *, state: str = "", kind: str = "", year: int | None = None
+) -> list[ReceivedItem]:
     """报送本机关 · 待批示: what was sent or reported to the Party committee's or government's
     office `user` works in, of every kind that declares it (`instructions.register(received=)`),
     newest first. `state` "pending": no instruction recorded by the user's own office yet;
-    "instructed": at least one. Two queries per kind."""
+    "instructed": at least one; `year`: sent that year. Two queries per kind."""
     from .instructions import targets
     from .models import Instruction
 
@@ -336,6 +338,8 @@ def received_items(user, *, state: str = "", kind: str = "") -> list[ReceivedIte
                 ours=sum((i.recorded_as, i.organisation_id) in own for i in found),
             )
             if (state == "pending" and row.ours) or (state == "instructed" and not row.ours):
+                continue
+            if year and (row.sent_on is None or row.sent_on.year != year):
                 continue
             rows.append(row)
     rows.sort(key=lambda r: (r.sent_on or dt.date.min, r.item.pk), reverse=True)

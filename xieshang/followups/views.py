@@ -384,7 +384,9 @@ def received(request):
     kind = request.GET.get("kind", "")
     if kind not in kinds:
         kind = ""
-    page = paginate(request, selectors.received_items(request.user, state=state, kind=kind), 50)
+    year = year_param(request)
+    rows = selectors.received_items(request.user, state=state, kind=kind, year=year)
+    page = paginate(request, rows, 50)
     openable = subjects.openable_many(request.user, [row.item for row in page.object_list])
     for row in page.object_list:
         item = row.item
@@ -402,6 +404,8 @@ def received(request):
             "states": RECEIVED_STATES,
             "kind": kind,
             "kinds": [(key, t.label) for key, t in kinds.items()],
+            "year": year,
+            "years": range(timezone.localdate().year, timezone.localdate().year - 5, -1),
         },
     )
 
