@@ -97,6 +97,8 @@ def supervision_record(
         raise ValidationError(_("只有重点提案记录督办情况。"))
     if way not in Supervision.Way.values:
         raise ValidationError({"way": _("请选择督办方式。")})
+    if date > _today():  # a record of supervision done, not a plan
+        raise ValidationError({"date": _("督办日期不能晚于今天。")})
     record = Supervision.objects.create(
         proposal=proposal, date=date, way=way, note=note, recorded_by=actor
     )
