@@ -471,3 +471,14 @@ def test_it_requires_a_reason_to_return(client, world):
         response = client.post(f"/proposals/dept/{lead_of(proposal).pk}/return/", {"reason": ""})
     assert response.status_code == 400
     assert lead_of(proposal).status == Assignment.Status.HANDLING
+
+
+def test_the_answer_form_in_english_names_the_default_outcome_categories_in_english(client, world):
+    with time_machine.travel(ASSIGN_DAY, tick=False):
+        proposal = assigned(world)
+    client.force_login(world.housing_clerk)
+    client.cookies["django_language"] = "en"
+    html = client.get(f"/proposals/dept/{lead_of(proposal).pk}/").content.decode()
+    assert "Outcome category" in html
+    assert "A　Solved or largely solved" in html
+    assert "已解决或基本解决" not in html

@@ -3,6 +3,7 @@ can check; the services check the rules (state, deadlines, the extension cap).""
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from xieshang.core.forms import SafeFileField, StyledForm
@@ -41,7 +42,9 @@ class CoViewForm(StyledForm, forms.Form):
 
 class AnswerForm(StyledForm, forms.Form):
     category = forms.ChoiceField(
-        label=_("办理结果分类"), error_messages={"required": _("请选择办理结果分类。")}
+        # One answer's category; the rule listing them all shares the Chinese words.
+        label=pgettext_lazy("one answer", "办理结果分类"),
+        error_messages={"required": _("请选择办理结果分类。")},
     )
     doc_number = forms.CharField(
         label=_("发文字号"),
@@ -90,7 +93,8 @@ class AnswerForm(StyledForm, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["category"].choices = [
             ("", "—"),
-            *[(code, f"{code}　{label}") for code, label in categories.items()],
+            # The default labels read in the page's language (rules.OUTCOME_CATEGORIES).
+            *[(code, f"{code}　{gettext(label)}") for code, label in categories.items()],
         ]
         if not no_contact:
             del self.fields["confirm_no_contact"]

@@ -1,6 +1,7 @@
 """The configurable rules of proposal work, with the national defaults (SPEC § Proposals)."""
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from xieshang.orgs.config import define, descending
 
@@ -91,9 +92,11 @@ PLENARY_WINDOW_MONTHS = define(
 OUTCOME_CATEGORIES = define(
     "proposals.outcome_categories",
     [
-        ["A", "已解决或基本解决"],
-        ["B", "正在解决或已列入计划"],
-        ["C", "因条件限制留作参考"],
+        # Marked for translation: a page in English shows the default labels in English
+        # (an organisation's own labels stay as it typed them).
+        ["A", gettext_noop("已解决或基本解决")],
+        ["B", gettext_noop("正在解决或已列入计划")],
+        ["C", gettext_noop("因条件限制留作参考")],
     ],
     _("办理结果分类"),
 )
