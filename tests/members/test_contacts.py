@@ -10,10 +10,10 @@ from openpyxl import load_workbook
 
 from xieshang.core.models import Event
 from xieshang.followups.models import Task
-from xieshang.members.models import MemberContact
+from xieshang.members.models import MemberContact, Membership
 from xieshang.orgs.models import Role
 
-from ..factories import DepartmentFactory, user_with_role
+from ..factories import DepartmentFactory, MemberFactory, TermFactory, seat, user_with_role
 from .factories import committee
 
 pytestmark = pytest.mark.django_db
@@ -311,3 +311,28 @@ def test_in_english_the_lists_member_column_and_the_forms_member_field_read_memb
     assert ">Member</th>" in head and "Members" not in head
     form = client.get(reverse("members:contact_create")).context["form"]
     assert str(form["member"].label) == "Member"
+
+
+@pytest.mark.clause("C3.3")
+def test_last_years_report_after_a_new_term_is_about_the_members_who_served_that_year(client):
+    """换届 in January: last year's report counts the old term's members (their seats now
+    届满, one resigned only this year) and names those nobody contacted; the new term's
+    newcomers are not in it."""
+    c = committee()
+    year = today().year - 1
+    contacted = c.member("王去年", status=Membership.Status.TERM_ENDED)
+    missed = c.member("李去年", status=Membership.Status.TERM_ENDED)
+    c.member(
+        "赵今年辞",
+        status=Membership.Status.RESIGNED,
+        status_changed_on=dt.date(year + 1, 1, 3),
+    )
+    contact(contacted, "talk", dt.date(year, 6, 1))
+    new_term = TermFactory(organisation=c.org, number=16, start_date=dt.date(year + 1, 1, 8))
+    newcomer = MemberFactory(organisation=c.org, name="孙新任")
+    seat(newcomer, new_term, sector=c.sector)
+    client.force_login(c.clerk)
+    report = client.get(reverse("members:contact_report"), {"year": year}).context["report"]
+    assert (report["members"], report["contacted"]) == (3, 1)
+    assert sorted(s.member.name for s in report["not_contacted"]) == sorted(["李去年", "赵今年辞"])
+    assert missed.pk in {s.member_id for s in report["not_contacted"]}

@@ -302,27 +302,20 @@ def current_term(organisation):
 
 def left_by(year: int, prefix: str = ""):
     """The seats resigned or revoked by the end of `year` (a Q, `prefix` for a relation):
-    left out of that year's evaluation. A member who served the year and resigned in the
-    next is still evaluated for it; an exit without a date counts as before."""
-    from django.db.models import Q
+    left out of that year's evaluation (`members.selectors.left_by`, which the members'
+    own yearly reports use too)."""
+    from xieshang.members.selectors import left_by as members_left_by
 
-    from xieshang.members.models import Membership
-
-    end = year_range(year)[1]
-    return Q(**{f"{prefix}status__in": [Membership.Status.RESIGNED, Membership.Status.REVOKED]}) & (
-        Q(**{f"{prefix}status_changed_on__isnull": True})
-        | Q(**{f"{prefix}status_changed_on__lte": end})
-    )
+    return members_left_by(year, prefix)
 
 
 def term_of_year(organisation, year: int):
-    """The term whose members a year is evaluated for: the latest one begun by the year's
-    last day. A new term seated at the January plenary (换届) does not take over the year
-    before, which the office evaluates in its first weeks: that year's members are the old
-    term's, their seats now 届满. A year before any term began: the current term."""
-    return organisation.terms.filter(start_date__lte=year_range(year)[1]).order_by(
-        "-number"
-    ).first() or current_term(organisation)
+    """The term whose members a year is evaluated for (`members.selectors.term_of_year`):
+    the latest one begun by the year's last day, so a new term seated in January does not
+    take over the year before."""
+    from xieshang.members.selectors import term_of_year as members_term_of_year
+
+    return members_term_of_year(organisation, year)
 
 
 def evaluation_rows(organisation, year: int, sort: str = "score"):

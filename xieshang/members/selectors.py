@@ -3,6 +3,7 @@
 Every list here is scoped through `core.access` and runs a fixed number of queries
 whatever the number of rows (committees and categories are prefetched)."""
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
@@ -41,6 +42,28 @@ def current_terms(organisations: QuerySet) -> QuerySet:
 
 def current_term(organisation: Organisation) -> Term | None:
     return organisation.terms.order_by("-number").first()
+
+
+def term_of_year(organisation: Organisation, year: int) -> Term | None:
+    """The term whose members a year is counted for: the latest one begun by the year's
+    last day. A new term seated at the January plenary (换届) does not take over the year
+    before, which the office still reports on in its first weeks: that year's members are
+    the old term's, their seats now 届满. A year before any term began: the current term."""
+    last_day = dt.date(year, 12, 31)
+    return organisation.terms.filter(start_date__lte=last_day).order_by(
+        "-number"
+    ).first() or current_term(organisation)
+
+
+def left_by(year: int, prefix: str = "") -> Q:
+    """The seats resigned or revoked by the end of `year` (a Q, `prefix` for a relation):
+    left out of that year's counts. A member who served the year and resigned in the next
+    still counts for it; an exit without a date counts as before."""
+    end = dt.date(year, 12, 31)
+    return Q(**{f"{prefix}status__in": [Membership.Status.RESIGNED, Membership.Status.REVOKED]}) & (
+        Q(**{f"{prefix}status_changed_on__isnull": True})
+        | Q(**{f"{prefix}status_changed_on__lte": end})
+    )
 
 
 def cppcc_organisations(user, perm: str) -> QuerySet:

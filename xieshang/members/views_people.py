@@ -129,7 +129,8 @@ def contact_create(request):
 def _report(request):
     org_form, org = _organisation(request, contacts.PERM)
     year = year_param(request, default=timezone.localdate().year)
-    term = selectors.current_term(org)
+    # The year's term: last year's report after a 换届 is about the old term's members.
+    term = selectors.term_of_year(org, year)
     return org_form, org, year, term
 
 
