@@ -564,6 +564,7 @@ def plan_forward(request, pk: int):
         add_service_errors(form, _no_right())
     elif form.is_valid():
         data = form.cleaned_data
+        seen = request.POST.get("plan_version", "")
         try:
             services.plan_forward(
                 plan=plan,
@@ -571,7 +572,10 @@ def plan_forward(request, pk: int):
                 note=data.get("note", ""),
                 approved_on=data.get("approved_on"),
                 doc_number=data.get("doc_number", ""),
+                expected_version=int(seen) if seen.isdigit() else None,
             )
+        except StaleEdit as exc:
+            add_service_errors(form, exc, again=_("计划已是最新内容，请核对后再报送。"))
         except (ValidationError, TransitionError) as exc:
             add_service_errors(form, exc)
         else:

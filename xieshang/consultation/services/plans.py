@@ -194,6 +194,7 @@ def plan_forward(
     note: str = "",
     approved_on: dt.date | None = None,
     doc_number: str = "",
+    expected_version: int | None = None,
 ) -> ConsultationPlan:
     """Move the plan to the next step of the chain (C2.4), by the body of the current step
     only, and only while it passes the checks (C2.2, C4.9). The hand-over is kept as a new
@@ -204,6 +205,12 @@ def plan_forward(
         raise TransitionError(_("计划已印发。"))
     if not policies.can_forward(actor, plan):
         raise PermissionDenied
+    if expected_version is not None and plan.version != expected_version:
+        # Changed since the page was opened (a colleague's item, the other office's
+        # revision): nobody hands on, or approves, a text they have not seen.
+        from xieshang.core.audit import StaleEdit
+
+        raise StaleEdit(current_version=plan.version)
     items = selectors.plan_items(plan)
     failed = selectors.failed_checks(selectors.plan_checks(plan, items))
     if failed:
