@@ -175,7 +175,7 @@ def test_the_offices_of_a_key_proposals_node_read_it_and_record_on_it(client, wo
 
 
 @pytest.mark.clause("C4.7")
-def test_the_office_that_set_a_task_hears_of_the_written_feedback_once(world):
+def test_the_office_that_set_a_task_hears_of_the_written_feedback_once(world, client):
     w = world
     opinion = _reported_to_party(w)
     services.instruction_record(
@@ -188,6 +188,10 @@ def test_the_office_that_set_a_task_hears_of_the_written_feedback_once(world):
         departments=[w["housing"]],
     )
     task = Task.objects.get(kind=Task.Kind.INSTRUCTION)
+    # The unit reads whom it answers: the office that recorded the instruction.
+    client.force_login(w["clerk"])
+    page = client.get(reverse("followups:detail", args=[task.pk])).content.decode()
+    assert "党委办公室（区委办）" in page
     services.feedback_submit(task=task, text="已制定分摊办法。", actor=w["clerk"])
 
     [note] = Notification.objects.filter(recipient=w["party_office"], title__contains="书面反馈")

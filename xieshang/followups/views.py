@@ -63,7 +63,7 @@ def queue(request):
 
 def _get_task(request, pk: int) -> Task:
     task = (
-        Task.objects.select_related("department", "organisation", "content_type")
+        Task.objects.select_related("department", "organisation", "content_type", "requested_by")
         .filter(pk=pk)
         .first()
     )
@@ -80,6 +80,13 @@ def _subject(request, task):
     if isinstance(subject, Instruction):
         subject = subject.item
     return subject if subject is not None and subjects.openable(request.user, subject) else None
+
+
+def _office_label(user, organisation):
+    from xieshang.orgs.models import Role
+
+    role = services.recording_role(user, organisation) if user is not None else ""
+    return Role(role).label if role else ""
 
 
 def _render_detail(request, task, **forms):
@@ -100,6 +107,9 @@ def _render_detail(request, task, **forms):
         # the unit answers it with the text in front of it.
         "subject": subject,
         "subject_url": subjects.url_of(subject) if subject is not None else "",
+        # Who asked, and as which office (a leader's instruction recorded by the Party
+        # committee's office, a matter the CPPCC office handed on): whom the unit answers.
+        "requester_office": _office_label(task.requested_by, task.organisation),
         "feedback_form": forms.get("feedback_form") or FeedbackForm(),
         "extension_form": forms.get("extension_form") or ExtensionForm(),
         "reopen_form": forms.get("reopen_form") or ReopenForm(),
