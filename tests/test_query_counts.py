@@ -155,6 +155,11 @@ def pages(tree: Tree) -> dict[str, tuple]:
         "department queue": (d.clerk, "/proposals/dept/"),
         "follow-up queue, committee": (d.reviewer, "/followups/"),
         "follow-up queue, province office": (tree.province_office, "/followups/"),
+        "figures, district office": (d.office, "/proposals/figures/"),
+        "figures, city office": (tree.city_office, "/proposals/figures/"),
+        "figures, province office": (tree.province_office, "/proposals/figures/"),
+        "work report, province office": (tree.province_office, "/proposals/figures/report/"),
+        "assessment, province office": (tree.province_office, "/followups/assessment/"),
     }
 
 

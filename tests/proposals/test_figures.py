@@ -345,9 +345,10 @@ def test_the_page_asks_a_fixed_number_of_queries(world, client, n, django_assert
     client.force_login(world.reviewer)
     client.get(reverse("proposals:figures"))  # warm the session
     # session, user, role assignments, outcome categories, 3 department queries, 1 session
-    # query, key target, category × month (the charts), unread count, organisation choices
-    # count (the session was renewed by the warm-up: not written again within the minute)
-    with django_assert_num_queries(12):
+    # query, key target, the charts (category × month, proposer pairs, their seats), unread
+    # count, organisation choices count (the session was renewed by the warm-up: not written
+    # again within the minute)
+    with django_assert_num_queries(14):
         response = client.get(reverse("proposals:figures"), {"year": 2026})
     assert response.status_code == 200
     assert response.content.decode().count("区局") >= n
