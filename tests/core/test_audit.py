@@ -296,7 +296,9 @@ def test_it_shows_the_log_and_its_filters_on_a_phone(phone_page):
 
     city = make_org("江城市政协", Level.CITY)
     clerk = user_with_role(Role.OFFICE, city, full_name="李明")
-    ev(verb="auth.login", organisation=city, actor=clerk)
+    # The why of an action (a reason typed, what changed) is read whole on a phone too.
+    why = "行政区划调整：城关街道整体并入新华街道，原城关街道各社区划归新华街道管理，" * 3
+    ev(verb="auth.login", organisation=city, actor=clerk, note=why)
     ev(verb="member.update", organisation=city, actor=clerk, object_repr="委员张三")
     user_with_role(Role.AUDIT_ADMIN, city, username="shenji")
     login(phone_page, "shenji")
@@ -308,6 +310,7 @@ def test_it_shows_the_log_and_its_filters_on_a_phone(phone_page):
     rows = phone_page.locator("#audit-table tbody tr")
     assert rows.count() == 1
     assert "李明" in rows.first.inner_text()
+    assert why in rows.first.inner_text() and len(why) > 80
     assert phone_page.evaluate("document.documentElement.scrollWidth <= window.screen.width")
 
 
