@@ -253,6 +253,13 @@ def test_the_demo_district_has_a_year_of_proposals_in_every_state():
     sent = history(waiting).get(verb="proposal.submit").created_at
     for signer in waiting.signers.all():
         assert abs(signer.invited_at - sent).total_seconds() < 60
+    # The contact-by date (联系提案人时限) is kept on the assignment: it moved back with the
+    # assignment, a few working days after it, not the same weeks after the seeding day.
+    from xieshang.proposals.models import Assignment
+
+    for assignment in Assignment.objects.filter(proposal__organisation=district()):
+        assigned_on = timezone.localtime(assignment.assigned_at).date()
+        assert assigned_on <= assignment.contact_due <= assigned_on + dt.timedelta(days=45)
 
 
 def test_every_mention_of_a_proposal_number_names_that_proposal(client):

@@ -761,7 +761,8 @@ class ProposalDemo:
         )
         move(
             Assignment.objects.filter(proposal_id__in=ids),
-            ["assigned_at"],
+            # 联系提案人时限 is kept on the assignment as it opens: it moves with it.
+            ["assigned_at", "contact_due"],
             lambda a: deltas[a.proposal_id],
         )
         move(
