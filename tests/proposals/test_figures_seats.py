@@ -4,10 +4,12 @@ however many proposals and committees (issue 14: a city's or province's statisti
 the seat up once per proposal)."""
 
 import datetime as dt
+import io
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from tests.factories import MemberFactory, SectorFactory, TermFactory, seat
 from tests.proposals.test_figures import proposal
@@ -74,3 +76,39 @@ def test_the_charts_counts_take_the_same_queries_for_more_proposals_and_committe
         seat(member, other_term)
         proposal(world, status=S.SUBMITTED, org=world.other_district, first_proposer=member)
     assert _queries(world.city) == small == 3
+
+
+def test_the_export_of_an_organisation_with_many_units_is_made_in_the_background(
+    client, world, settings, django_capture_on_commit_callbacks
+):
+    """A province's file lists every handling unit below it (9 s for the demo's 4,342):
+    past the export threshold of units it becomes a job whose file its owner downloads; a
+    district's stays a direct download."""
+    from openpyxl import load_workbook
+
+    from tests.factories import DepartmentFactory, user_with_role
+    from xieshang.core.jobs import Job
+    from xieshang.orgs.models import Role
+
+    proposal(world, status=S.SUBMITTED)
+    city_office = user_with_role(Role.OFFICE, world.city)
+    for n in range(3):
+        DepartmentFactory(organisation=world.other_district, name=f"另一区局{n}")
+    settings.EXPORT_JOB_THRESHOLD = 4  # the district has 2 units, the city 5
+    url = reverse("proposals:figures_export")
+
+    client.force_login(world.office)
+    direct = client.get(url, {"year": 2026})
+    assert direct.status_code == 200 and not Job.objects.exists()
+
+    client.force_login(city_office)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.get(url, {"year": 2026})
+    job = Job.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse("job", args=[job.pk])
+    job.refresh_from_db()
+    assert job.status == Job.Status.DONE, job.message
+    assert job.result_name == "示范市政协2026年提案办理统计.xlsx"
+    download = client.get(reverse("job_download", args=[job.pk]))
+    book = load_workbook(io.BytesIO(b"".join(download.streaming_content)))
+    assert [ws.title for ws in book.worksheets][:2] == ["承办单位办理情况", "提案总体情况"]
