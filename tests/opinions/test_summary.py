@@ -300,6 +300,8 @@ def test_the_summary_says_of_which_before_the_first_source_and_level_with_items(
     html = client.get(reverse("opinions:summary"), {"year": item.year}).content.decode()
     assert "1 items" not in html
     assert "Items adopted: 1, an adoption rate of 100.0%, of which" in html
+    # The appendix counts items reported, not the report form's "Report to …".
+    assert "Reported to the higher-level CPPCC" in html and "Report to the" not in html
 
 
 def test_the_statistics_submitted_column_reads_submitted_in_english(world, known, client):

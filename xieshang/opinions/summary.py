@@ -24,6 +24,7 @@ from django.db.models import CharField, Count, Exists, OuterRef, Q
 from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from xieshang.core import access
 from xieshang.core.text import rate
@@ -128,10 +129,18 @@ class Summary:
                 else []
             ),
             (_("尚在审核"), self.pending, rate(self.pending, self.received)),
-            (_("报送上级政协"), self.reported_up, rate(self.reported_up, self.received)),
-            (_("报送党委"), self.reported_party, rate(self.reported_party, self.received)),
             (
-                _("报送政府"),
+                pgettext("opinions reported", "报送上级政协"),
+                self.reported_up,
+                rate(self.reported_up, self.received),
+            ),
+            (
+                pgettext("opinions reported", "报送党委"),
+                self.reported_party,
+                rate(self.reported_party, self.received),
+            ),
+            (
+                pgettext("opinions reported", "报送政府"),
                 self.reported_government,
                 rate(self.reported_government, self.received),
             ),
