@@ -213,6 +213,19 @@ def test_it_filters_by_date_actor_verb_organisation_and_text(client, tree):
     assert seen(client, q="张三") == {b.pk}
 
 
+def test_the_auditor_finds_an_account_by_its_login_name_and_actions_by_address(client, tree):
+    city, east, west = tree
+    li = user_with_role(Role.OFFICE, east, username="liming", full_name="李明")
+    wang = user_with_role(Role.OFFICE, west, username="wangfang", full_name="王芳")
+    a = ev(verb="auth.login", organisation=east, actor=li, ip_address="10.1.2.3")
+    b = ev(verb="auth.logout", organisation=west, actor=wang, ip_address="10.1.2.30")
+    client.force_login(user_with_role(Role.AUDIT_ADMIN, city))
+    assert seen(client, actor="LiMing") == {a.pk}
+    assert seen(client, actor="王芳") == {b.pk}
+    assert seen(client, q="10.1.2.3") == {a.pk}
+    assert seen(client, q=" 10.1.2.30 ") == {b.pk}
+
+
 def test_the_action_filter_groups_actions_by_module(client, tree):
     """Three actions read 退回修改 (a plan, a proposal, a 社情民意 item): each under its module."""
     client.force_login(user_with_role(Role.AUDIT_ADMIN, tree[0]))

@@ -621,18 +621,32 @@ def _filtered_events(request, form: AuditFilterForm):
         end_next = dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
         qs = qs.filter(created_at__lt=end_next)
     if data.get("actor"):
-        qs = qs.filter(actor_name__icontains=data["actor"])
+        # The name shown, or the login name the auditor knows the account by (exact).
+        by_login = User.objects.filter(username__iexact=data["actor"]).values_list("pk", flat=True)
+        qs = qs.filter(Q(actor_name__icontains=data["actor"]) | Q(actor_id__in=list(by_login)))
     verb = data.get("verb")
     if verb:
         qs = qs.filter(verb__startswith=verb) if verb.endswith(".") else qs.filter(verb=verb)
     if data.get("organisation"):
         qs = qs.filter(organisation__path__startswith=data["organisation"].path)
     if data.get("q"):
-        text = data["q"]
-        qs = qs.filter(
-            Q(object_repr__icontains=text) | Q(note__icontains=text) | Q(actor_name__icontains=text)
-        )
+        text = data["q"].strip()
+        found = Q(object_repr__icontains=text) | Q(note__icontains=text)
+        found |= Q(actor_name__icontains=text)
+        if _ip_address(text):
+            found |= Q(ip_address=text)  # what was done from one address
+        qs = qs.filter(found)
     return qs
+
+
+def _ip_address(text: str) -> bool:
+    import ipaddress
+
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _require_audit_reader(user) -> None:
