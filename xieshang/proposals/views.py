@@ -7,6 +7,7 @@ re-renders the page (status 400) with the user's input and the service's message
 """
 
 import logging
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from operator import attrgetter
@@ -635,11 +636,45 @@ def _submitted_message(proposal: Proposal) -> str:
     return _("提案已提交，提案号%(number)s，等待提案委员会审查。") % {"number": proposal.number}
 
 
+# A new-proposal page carries a key of its own (`draft_key`); the session remembers which
+# draft each key saved. The same page posted again — the phone's back button returns to it
+# with the text still typed in — saves into that draft (as its edit page would, version
+# checked) instead of creating a second one.
+DRAFT_KEYS = "proposals.draft_keys"
+DRAFT_KEYS_KEPT = 20
+
+
+def _draft_of_key(request):
+    """(pk, version) of the draft this page's key already saved, or None."""
+    key = request.POST.get("draft_key", "")
+    return request.session.get(DRAFT_KEYS, {}).get(key) if key else None
+
+
+def _remember_draft(request, proposal: Proposal) -> None:
+    key = request.POST.get("draft_key", "")
+    if not key or len(key) > 64:
+        return
+    kept = dict(request.session.get(DRAFT_KEYS, {}))
+    kept.pop(key, None)
+    kept[key] = [proposal.pk, proposal.version]
+    request.session[DRAFT_KEYS] = dict(list(kept.items())[-DRAFT_KEYS_KEPT:])
+
+
 @login_required
 def create(request):
     member = _member(request)
     if member is None or access.is_former_member(request.user):
         raise PermissionDenied
+    if request.method == "POST" and (saved := _draft_of_key(request)):
+        pk, version = saved
+        if Proposal.objects.filter(pk=pk).exists():
+            if not request.POST.get("version"):
+                request.POST = request.POST.copy()
+                request.POST["version"] = str(version)
+            response = edit(request, pk)
+            if response.status_code == 302:
+                _remember_draft(request, Proposal.objects.get(pk=pk))
+            return response
     form = forms.ProposalForm(request.POST or None, organisation=member.organisation, member=member)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -656,12 +691,18 @@ def create(request):
         except (ValidationError, TransitionError) as exc:
             add_service_errors(form, exc)
         else:
+            _remember_draft(request, proposal)
             return _after_save(request, proposal, failure)
     status = 400 if request.method == "POST" else 200
     return render(
         request,
         "proposals/draft_form.html",
-        {"form": form, "proposal": None, **_similar_context(request, form)},
+        {
+            "form": form,
+            "proposal": None,
+            "draft_key": request.POST.get("draft_key", "")[:64] or uuid.uuid4().hex,
+            **_similar_context(request, form),
+        },
         status=status,
     )
 
