@@ -202,3 +202,21 @@ def test_the_report_opens_on_the_year_just_ended_until_february(world, client, t
         assert f"{year}年度" in page.split("<h1", 1)[1].split("</h1>", 1)[0]
         asked = client.get(reverse("proposals:work_report"), {"year": day.year}).content.decode()
         assert f"{day.year}年度" in asked.split("<h1", 1)[1].split("</h1>", 1)[0]
+
+
+def test_the_report_table_reads_as_counts_in_english(world, known, client):
+    """The table's rows count proposals: "Rejected", "Returned for revision", not the review
+    buttons' "Reject" and "Return for revision"; the PDF stays Chinese."""
+    client.force_login(world.office)
+    client.cookies["django_language"] = "en"
+    query = {"organisation": world.district.pk, "year": known}
+    page = client.get(reverse("proposals:work_report"), query).content.decode()
+    cells = re.findall(r"<td[^>]*>([^<]+)</td>", page)
+    for label in (
+        "Converted to social-conditions information",
+        "Rejected",
+        "Returned for revision",
+        "Key proposals",
+    ):
+        assert label in cells, label
+    assert "Reject" not in cells and "Return for revision" not in cells

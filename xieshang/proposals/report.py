@@ -21,6 +21,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from xieshang.core import charts
 from xieshang.core.pdf import heading, pdf_response, render_pdf
@@ -107,10 +108,10 @@ class WorkReport:
             (_("经审查立案"), t.accepted, self.accepted_rate),
             (_("并案处理"), t.merged, rate(t.merged, t.received)),
             (_("转为意见建议"), t.to_opinion, rate(t.to_opinion, t.received)),
-            (_("转为社情民意信息"), t.to_info, rate(t.to_info, t.received)),
-            (_("不予立案"), t.rejected, rate(t.rejected, t.received)),
+            (pgettext("report row", "转为社情民意信息"), t.to_info, rate(t.to_info, t.received)),
+            (pgettext("report row", "不予立案"), t.rejected, rate(t.rejected, t.received)),
             (_("尚在审查"), t.pending, rate(t.pending, t.received)),
-            (_("退回修改"), t.returned, rate(t.returned, t.received)),
+            (pgettext("report row", "退回修改"), t.returned, rate(t.returned, t.received)),
             (_("已答复"), t.answered, self.answered_rate),
         ]
         for code, label, n, share in self.categories:
@@ -118,7 +119,7 @@ class WorkReport:
                 (_("%(code)s类答复（%(label)s）") % {"code": code, "label": label}, n, share)
             )
         rows.append((_("满意和基本满意评价"), dept.result_ok, self.satisfaction))
-        rows.append((_("重点提案"), t.key, rate(t.key, t.accepted)))
+        rows.append((pgettext("report row", "重点提案"), t.key, rate(t.key, t.accepted)))
         return rows
 
 
