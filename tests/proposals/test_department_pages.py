@@ -442,6 +442,12 @@ def test_it_returns_a_wrongly_assigned_proposal_with_a_reason(client, world):
     assert assignment.return_reason == "加装电梯属住建部门职责"
     proposal.refresh_from_db()
     assert proposal.status == S.ACCEPTED  # back to the committee to reassign
+    # Its page keeps the record, without empty 答复函 and 延期申请 headings over nothing.
+    client.force_login(world.education_clerk)
+    page = client.get(f"/proposals/dept/{assignment.pk}/")
+    html = page.content.decode()
+    assert page.status_code == 200 and "加装电梯属住建部门职责" in html
+    assert 'id="answer-title"' not in html and 'id="ext-title"' not in html
 
 
 def test_it_refuses_a_return_past_the_configured_working_days(client, world):
