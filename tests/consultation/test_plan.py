@@ -189,7 +189,13 @@ def test_it_keeps_every_version_and_shows_a_readable_diff(world):
         "区住房和城乡建设局",
         "区教育局、区住房和城乡建设局",
     ) in readable
-    assert ("民生实事办理专题协商", "新增", "", "", "") in readable
+    assert (
+        "民生实事办理专题协商",
+        "新增",
+        "",
+        "",
+        "11月 · 专题协商会 · 民主监督 · 刘副主席 · 经济委员会 · 区住房和城乡建设局",
+    ) in readable
     assert len(rows) == 3
     # A stored version does not change when the plan does later.
     first = PlanVersion.objects.get(plan=plan, number=1)

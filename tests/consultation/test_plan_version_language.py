@@ -73,3 +73,18 @@ def test_the_versions_list_says_which_version_was_sent_back(world, client):
     assert "退回" not in rows[0] and "报送" in rows[0]
     assert "退回" in rows[1]  # the revision step returned it to the office
     assert "退回" not in rows[2] and "报送" in rows[2]
+
+
+def test_a_removed_item_reads_what_went(world):
+    plan = world.passing_plan()
+    world.item(plan, "临时增加的协商议题", month=10, topic_type="supervision")
+    services.plan_forward(plan=plan, actor=world.office)
+    plan.refresh_from_db()
+    item = plan.items.get(title="临时增加的协商议题")
+    services.plan_item_remove(
+        plan=plan, item=item, actor=world.party_office, expected_version=plan.version
+    )
+    services.plan_forward(plan=plan, actor=world.party_office)
+    [row] = services.versions_diff(plan, 1, 2)
+    assert (row["item"], row["change"], row["new"]) == ("临时增加的协商议题", "删除", "")
+    assert row["old"].startswith("10月 · 专题协商会 · 民主监督 · 刘副主席")

@@ -89,6 +89,17 @@ def _canonical(key: str, value: str, words: dict[str, str]) -> str:
     return words.get(value, value) if key in _WORDED else value
 
 
+# What an added or removed item's row says of it: when, how, by whom.
+_SUMMARY = ("month", "form", "topic_type", "lead_leader", "committee", "departments")
+
+
+def _summary(item: dict, words: dict[str, str]) -> str:
+    """An added or removed item in one line (3月 · 专题协商会 · 民主监督 · 李主席 · …), so
+    the reviewer reads what came in or went without opening the plan."""
+    values = (_reader(key, _canonical(key, item.get(key, ""), words)) for key in _SUMMARY)
+    return " · ".join(v for v in values if v)
+
+
 def _reader(key: str, value: str) -> str:
     """A stored product word in the reader's language (the msgids are the site's words)."""
     if key not in _WORDED or not value:
@@ -119,7 +130,13 @@ def plan_diff(old: dict, new: dict) -> list[dict]:
         before = old_items.get(item_id)
         if before is None:
             rows.append(
-                {"item": item["title"], "change": _("新增"), "field": "", "old": "", "new": ""}
+                {
+                    "item": item["title"],
+                    "change": _("新增"),
+                    "field": "",
+                    "old": "",
+                    "new": _summary(item, words),
+                }
             )
             continue
         for key, label in ITEM_FIELDS:
@@ -138,6 +155,12 @@ def plan_diff(old: dict, new: dict) -> list[dict]:
     for item_id, item in old_items.items():
         if item_id not in new_items:
             rows.append(
-                {"item": item["title"], "change": _("删除"), "field": "", "old": "", "new": ""}
+                {
+                    "item": item["title"],
+                    "change": _("删除"),
+                    "field": "",
+                    "old": _summary(item, words),
+                    "new": "",
+                }
             )
     return rows

@@ -189,7 +189,7 @@ def mark_hand_overs(plan: ConsultationPlan, versions) -> list:
     from .policies import PREVIOUS
 
     following = [v.status for v in versions[1:]] + [plan.status]
-    for version, after in zip(versions, following, strict=True):
+    for version, after in zip(versions, following, strict=False):  # none before a hand-over
         version.sent_back = PREVIOUS.get(version.status) == after
     return versions
 
