@@ -583,3 +583,17 @@ def test_the_departments_list_puts_the_issues_still_to_answer_first(client, worl
     body = client.get(reverse("residents:routed")).content.decode()
     positions = [body.index(issue.ticket) for issue in (sooner, later, answered)]
     assert positions == sorted(positions)
+
+
+def test_a_departments_menu_leads_to_the_issues_routed_to_it(client, world):
+    """A department answers residents' issues: its menu has 民情事项, opening its own list
+    (the office's queue is not for it)."""
+    routed_list = reverse("residents:routed")
+    for who in ("clerk", "leader"):
+        client.force_login(world[who])
+        home = client.get(reverse("home")).content.decode()
+        nav = home[home.index("navbar") : home.index("</nav>")]
+        assert f'href="{routed_list}"' in nav, who
+        assert f'href="{reverse("residents:queue")}"' not in nav, who
+    client.force_login(world["member"])
+    assert f'href="{routed_list}"' not in client.get(reverse("home")).content.decode()
