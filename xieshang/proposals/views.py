@@ -7,7 +7,6 @@ re-renders the page (status 400) with the user's input and the service's message
 """
 
 import logging
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from operator import attrgetter
@@ -700,7 +699,10 @@ def create(request):
         {
             "form": form,
             "proposal": None,
-            "draft_key": request.POST.get("draft_key", "")[:64] or uuid.uuid4().hex,
+            # Empty on a fresh page: proposals.js fills it in, which makes it a field the
+            # browser restores with the typing when the back button returns to the page (a
+            # value the server wrote would be written anew on that reload).
+            "draft_key": request.POST.get("draft_key", "")[:64],
             **_similar_context(request, form),
         },
         status=status,

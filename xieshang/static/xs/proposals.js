@@ -3,6 +3,18 @@
 (function () {
   "use strict";
 
+  // The new-proposal page's own key (proposals.views.create): set here, not by the server,
+  // so that the browser restores it with the typed text when the back button returns to
+  // the page, and saving again updates the draft the page already created.
+  document.querySelectorAll("input[data-draft-key]").forEach(function (input) {
+    if (input.value) return;
+    var bytes = new Uint8Array(16);
+    window.crypto.getRandomValues(bytes);
+    input.value = Array.from(bytes, function (b) {
+      return b.toString(16).padStart(2, "0");
+    }).join("");
+  });
+
   function updateCount() {
     var counter = document.getElementById("body-count");
     if (!counter) return;
