@@ -88,3 +88,15 @@ def test_a_removed_item_reads_what_went(world):
     [row] = services.versions_diff(plan, 1, 2)
     assert (row["item"], row["change"], row["new"]) == ("临时增加的协商议题", "删除", "")
     assert row["old"].startswith("10月 · 专题协商会 · 民主监督 · 刘副主席")
+
+
+def test_the_approved_version_reads_as_published(world, client):
+    from django.urls import reverse
+
+    plan = world.publish(world.passing_plan())
+    client.force_login(world.office)
+    page = client.get(reverse("consultation:plan", args=[plan.pk])).content.decode()
+    rows = page.split('id="plan-versions"')[1].split("</ul>")[0].split("<li")[1:]
+    assert len(rows) == 4
+    assert all("审定印发" not in row for row in rows[:3])
+    assert "审定印发" in rows[3] and "报送" not in rows[3]

@@ -191,6 +191,7 @@ def mark_hand_overs(plan: ConsultationPlan, versions) -> list:
     following = [v.status for v in versions[1:]] + [plan.status]
     for version, after in zip(versions, following, strict=False):  # none before a hand-over
         version.sent_back = PREVIOUS.get(version.status) == after
+        version.published = after == ConsultationPlan.Status.PUBLISHED
     return versions
 
 
