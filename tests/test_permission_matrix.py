@@ -224,6 +224,7 @@ def stored_file(part: int) -> Callable:
 
 OBJECTS: dict[str, dict[str, Callable]] = {
     "file": {"label": stored_file(0), "pk": stored_file(1), "field": stored_file(2)},
+    "api:file": {"label": stored_file(0), "pk": stored_file(1), "field": stored_file(2)},
     "inbox_read": {"pk": obj("notification")},
     "api_token_revoke": {"pk": obj("api_token")},
     "tree_node": {"pk": obj("organisation")},
