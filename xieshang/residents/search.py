@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy
 
 from xieshang.core import access, search
+from xieshang.portal.scrub import mask_numbers
 from xieshang.textsim import search as text_search
 
 from . import policies
@@ -28,7 +29,7 @@ def search_residents(user, query: str, limit: int) -> search.Found | None:
     )
     hits = [
         search.Hit(
-            title=i.title,
+            title=mask_numbers(i.title),  # as the staff pages show it
             url=reverse("residents:detail", args=[i.pk]),
             number=i.ticket,
             status=i.get_status_display(),

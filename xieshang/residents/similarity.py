@@ -7,12 +7,14 @@ import datetime as dt
 
 from django.utils import timezone
 
+from xieshang.portal.scrub import mask_numbers
 from xieshang.textsim import vectors
 
 from . import policies
 from .models import ResidentIssue
 
-vectors.register(ResidentIssue, text=lambda i: i.title, organisation="cppcc_id")
+# The title as staff pages show it: a number the resident typed carries no meaning to compare.
+vectors.register(ResidentIssue, text=lambda i: mask_numbers(i.title), organisation="cppcc_id")
 
 # Earlier issues older than this are rarely the same case any more.
 DAYS_BACK = 730

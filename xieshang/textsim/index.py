@@ -17,7 +17,8 @@ autodiscovery when the textsim app is ready):
         organisation="organisation_id",            # kept on the entry (see below)
     )
 
-A source is a field path ("first_proposer__name") or a callable `obj -> str | list[str]`.
+A source is a field path ("first_proposer__name") or a callable `obj -> str | list[str]`
+(which may name the fields it reads in a `reads` attribute, so saving others costs nothing).
 `organisation` names the attribute holding the item's organisation id: the entry keeps it,
 so that a search told the organisations of its scope (`search(..., organisations=...)`)
 reads only their entries instead of every match in the province.
@@ -69,11 +70,16 @@ class Spec:
         return self.model._meta.label
 
     def watched(self) -> set[str] | None:
-        """The model's own fields the text comes from; None if a callable may read anything."""
+        """The model's own fields the text comes from; None if a callable may read anything
+        (a callable naming the fields it reads in a `reads` attribute reads only those)."""
         names = set()
         for source in (*self.title, *self.names, *self.body):
             if callable(source):
-                return None
+                reads = getattr(source, "reads", None)
+                if reads is None:
+                    return None
+                names.update(reads)
+                continue
             names.add(source.split("__", 1)[0])
         if self.organisation:
             names.add(self.organisation.removesuffix("_id"))
