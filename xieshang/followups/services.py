@@ -645,8 +645,7 @@ def scan_deadlines(*, today: dt.date | None = None) -> dict[str, int]:
                 actor=None,
                 verb="followup.overdue",
                 subject=task,
-                from_state=task.status,
-                to_state=task.status,
+                # No from → to: the task stays open; the escalation is an action on it.
                 note=Phrase(N_("已超过办理期限（%(due)s），升级督办。"), due=task.due_date),
             )
         days = calendar.working_days_between(task.due_date, today)
