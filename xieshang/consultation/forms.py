@@ -227,7 +227,14 @@ class PlanCreateForm(StyledForm, forms.Form):
     def __init__(self, *args, organisations, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = organisations
-        self.fields["year"].initial = timezone.localdate().year + 1
+        # Suggest a year that can still be drafted (next year's plan may exist already), for
+        # the first organisation that has one; `has_free_year` False: nothing left to draft.
+        free = selectors.plan_free_years(list(organisations))
+        first = next((org for org in organisations if org.pk in free), None)
+        self.has_free_year = first is not None
+        if first is not None:
+            self.fields["organisation"].initial = first.pk
+            self.fields["year"].initial = free[first.pk]
 
 
 class PlanHeaderForm(StyledForm, forms.Form):

@@ -208,6 +208,29 @@ def plan_list(user) -> QuerySet:
     )
 
 
+# How many years ahead a new plan is suggested: next year, else the one after.
+PLAN_YEARS_AHEAD = 2
+
+
+def plan_free_years(organisations, today: dt.date | None = None) -> dict[int, int]:
+    """Organisation id -> the first year from next year on (up to PLAN_YEARS_AHEAD years
+    ahead) with no plan yet; organisations with every such year taken are left out."""
+    this_year = (today or timezone.localdate()).year
+    years = range(this_year + 1, this_year + 1 + PLAN_YEARS_AHEAD)
+    taken = set(
+        ConsultationPlan.objects.filter(organisation__in=organisations, year__in=years).values_list(
+            "organisation_id", "year"
+        )
+    )
+    free: dict[int, int] = {}
+    for org in organisations:
+        for year in years:
+            if (org.pk, year) not in taken:
+                free[org.pk] = year
+                break
+    return free
+
+
 # --- Activities and outcomes ------------------------------------------------------------------
 
 

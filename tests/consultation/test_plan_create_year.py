@@ -1,0 +1,46 @@
+"""The new-plan form on the plan list suggests a year that can still be drafted."""
+
+import re
+
+import pytest
+from django.utils import timezone
+
+from xieshang.consultation import services
+
+
+def suggested_year(page: str) -> str | None:
+    match = re.search(r'<input[^>]*name="year"[^>]*>', page)
+    assert match, "the new-plan form is shown"
+    value = re.search(r'value="(\d+)"', match.group(0))
+    return value.group(1) if value else None
+
+
+@pytest.mark.clause("C2.4")
+def test_the_new_plan_form_suggests_the_first_year_without_a_plan(world, client):
+    next_year = timezone.localdate().year + 1
+    client.force_login(world.office)
+    assert suggested_year(client.get("/consultation/plans/").text) == str(next_year)
+
+    # Next year's plan exists: the one after is suggested, and submitting it works.
+    services.plan_create(organisation=world.district, year=next_year, actor=world.office)
+    page = client.get("/consultation/plans/").text
+    assert suggested_year(page) == str(next_year + 1)
+    response = client.post(
+        "/consultation/plans/",
+        {"organisation": world.district.pk, "year": next_year + 1, "title": ""},
+    )
+    assert response.status_code == 302
+    assert world.district.consultation_plans.filter(year=next_year + 1).exists()
+
+    # Both taken: no form to submit in vain, a note says why.
+    page = client.get("/consultation/plans/").text
+    assert 'name="year"' not in page
+    assert 'id="plan-create-none"' in page
+    assert "协商计划均已创建" in page
+
+
+def test_another_organisations_plan_does_not_take_the_year(world, client):
+    next_year = timezone.localdate().year + 1
+    services.plan_create(organisation=world.other, year=next_year, actor=world.other_office)
+    client.force_login(world.office)
+    assert suggested_year(client.get("/consultation/plans/").text) == str(next_year)
