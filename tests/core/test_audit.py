@@ -246,6 +246,40 @@ def test_it_explains_an_impossible_date_range(client, tree):
     assert "截止日期不能早于起始日期" in response.content.decode()
 
 
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"date_from": "2026-05-01", "date_to": "2026-04-01"},
+        {"date_from": "2026-13-45"},
+        {"date_to": "昨天", "actor": "李明"},
+    ],
+)
+def test_a_rejected_filter_lists_nothing_and_exports_nothing(client, tree, bad):
+    """Under the error the whole log would read as the filtered one, and its export would
+    hand out every event: a rejected filter lists nothing, keeps what was typed, and the
+    export sends the auditor back to the page's error without a file or an audit.export."""
+    city, east, _west = tree
+    ev(verb="auth.login", organisation=east, actor_name="李明")
+    client.force_login(user_with_role(Role.AUDIT_ADMIN, city))
+    response = client.get(reverse("audit_log"), bad)
+    html = response.content.decode()
+    assert list(response.context["page"]) == []
+    assert "筛选条件有误，未列出记录" in html
+    for value in bad.values():
+        assert f'value="{value}"' in html
+    assert 'href="/audit/export/' not in html
+
+    response = client.get(reverse("audit_export"), bad, follow=True)
+    assert "attachment" not in response.get("Content-Disposition", "")
+    assert "筛选条件有误，未导出" in response.content.decode()
+    assert list(response.context["page"]) == []
+    assert not Event.objects.filter(verb="audit.export").exists()
+    # An unfiltered log still lists and exports everything it may.
+    assert len(seen(client)) == 1
+    assert 'href="/audit/export/' in client.get(reverse("audit_log")).content.decode()
+    assert "attachment" in client.get(reverse("audit_export"))["Content-Disposition"]
+
+
 def test_it_pages_through_the_log_keeping_the_filters(client, tree):
     east = tree[1]
     for _ in range(60):

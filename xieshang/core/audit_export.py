@@ -24,13 +24,24 @@ def may_export(user) -> bool:
     return access.can(user, "audit.export") or access.can(user, "audit.view_admins")
 
 
+def _form(user, query: QueryDict):
+    from .forms import AuditFilterForm
+    from .views_admin import _audit_organisations
+
+    return AuditFilterForm(query or None, organisations=_audit_organisations(user))
+
+
+def filter_valid(user, query: QueryDict) -> bool:
+    """Is the page's filter in `query` acceptable? (No filter at all is: the whole log.)"""
+    form = _form(user, query)
+    return not form.is_bound or form.is_valid()
+
+
 def events(user, query: QueryDict):
     """The log's rows as its page filters them, newest first, at most EXPORT_LIMIT."""
-    from .forms import AuditFilterForm
-    from .views_admin import _audit_organisations, _filtered_events
+    from .views_admin import _filtered_events
 
-    form = AuditFilterForm(query or None, organisations=_audit_organisations(user))
-    qs = _filtered_events(SimpleNamespace(user=user), form)
+    qs = _filtered_events(SimpleNamespace(user=user), _form(user, query))
     return qs.select_related("organisation").order_by("-created_at", "-id")[:EXPORT_LIMIT]
 
 

@@ -610,8 +610,12 @@ def _audit_organisations(user):
 
 def _filtered_events(request, form: AuditFilterForm):
     qs = visible_events(request.user)
-    if not form.is_valid():
+    if not form.is_bound:
         return qs
+    if not form.is_valid():
+        # A rejected filter lists nothing: the whole log under the error would read as if
+        # it were the filtered one (and its export would hand out the whole log).
+        return qs.none()
     data = form.cleaned_data
     start, end = form.date_bounds()
     tz = timezone.get_current_timezone()
@@ -683,6 +687,10 @@ def audit_export(request):
     user = request.user
     if not audit_export_.may_export(user):
         raise PermissionDenied
+    if not audit_export_.filter_valid(user, request.GET):
+        # The page explains the rejected filter and keeps what was typed.
+        messages.error(request, _("筛选条件有误，未导出。请改正后再导出。"))
+        return redirect(f"{reverse('audit_log')}?{request.GET.urlencode()}")
     total = audit_export_.events(user, request.GET).count()
     if total > jobs.export_threshold():
         job = jobs.start(
