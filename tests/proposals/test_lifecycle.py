@@ -388,6 +388,39 @@ def test_answers_are_published_twenty_working_days_later_unless_opted_out(world)
     assert shown.published_at is not None and hidden.published_at is None
 
 
+@pytest.mark.parametrize(
+    "change",
+    [{"proposer_opt_out": True}, {"is_public_interest": False}],
+    ids=["opt_out", "private"],
+)
+def test_a_proposer_who_opts_out_while_the_publication_runs_is_not_published(world, change):
+    """The row changes between publish_due's selection and its locking read (the proposer
+    opts out, or the office marks it not of public interest, at that moment): the locked
+    re-read sees the change and the answer stays off the portal."""
+    from django.db import connection
+
+    proposal = answered(world)
+    sent_at = timezone.make_aware(dt.datetime(2026, 3, 2, 10, 0))
+    Answer.objects.filter(assignment__proposal=proposal).update(sent_at=sent_at)
+    changed = []
+
+    def meanwhile(execute, sql, params, many, context):
+        # The locking read: the selection's query is the one with MAX(sent_at); SQLite
+        # drops FOR UPDATE from the SQL, so the re-read is told apart by its shape.
+        locked_read = sql.startswith("SELECT") and "published_at" in sql and "MAX(" not in sql
+        if locked_read and not changed:
+            changed.append(True)
+            Proposal.objects.filter(pk=proposal.pk).update(**change)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(meanwhile):
+        assert services.publish_due(today=dt.date(2026, 4, 30)) == 0
+    assert changed
+    proposal.refresh_from_db()
+    assert proposal.published_at is None
+    assert not Event.objects.filter(verb="proposal.publish").exists()
+
+
 def test_publication_is_due_exactly_when_the_working_days_have_passed_at_any_volume(world):
     """publish_due decides for every waiting answer at once, against the calendar's own
     add_working_days (holidays, a make-up working Saturday, answers sent on days off), in a

@@ -73,12 +73,16 @@ def publish_due(*, today: dt.date | None = None) -> int:
     for start in range(0, len(due), CHUNK):
         chunk = {p.pk: p for p in due[start : start + CHUNK]}
         with transaction.atomic():
-            # A proposal withheld or published by someone else meanwhile is left as it is.
+            # A proposal withheld, opted out of publication, no longer of public interest or
+            # published by someone else meanwhile is left as it is: every condition of the
+            # selection is checked again under the lock.
             ids = list(
                 Proposal.objects.select_for_update()
                 .filter(
                     pk__in=chunk,
                     published_at__isnull=True,
+                    is_public_interest=True,
+                    proposer_opt_out=False,
                     office_withheld=False,
                     status__in=[S.ANSWERED, S.CLOSED],
                 )
