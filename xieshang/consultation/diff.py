@@ -31,6 +31,7 @@ ITEM_FIELDS = [
     ("departments", gettext_lazy("参加部门")),
     ("co_organisers", gettext_lazy("联合举办党派团体")),
     ("is_key", gettext_lazy("重点协商活动")),
+    ("topic", gettext_lazy("来源议题")),
 ]
 HEADER_FIELDS = [("title", gettext_lazy("计划名称")), ("preface", gettext_lazy("总体要求"))]
 
@@ -53,6 +54,8 @@ def _item_values(item: PlanItem) -> dict:
         "departments": "、".join(d.name for d in item.departments.all()),
         "co_organisers": "、".join(p.name for p in item.co_organisers.all()),
         "is_key": _("是") if item.is_key else _("否"),
+        # The source topic's title as it read then (added later: older snapshots lack it).
+        "topic": item.topic.title if item.topic_id else "",
     }
 
 
@@ -140,6 +143,8 @@ def plan_diff(old: dict, new: dict) -> list[dict]:
             )
             continue
         for key, label in ITEM_FIELDS:
+            if key not in before or key not in item:
+                continue  # a version kept before the field was recorded: unknown, not changed
             was = _canonical(key, before.get(key, ""), words)
             now = _canonical(key, item.get(key, ""), words)
             if was != now:
