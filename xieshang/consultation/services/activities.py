@@ -114,6 +114,10 @@ def activity_edit(*, activity: Activity, actor, expected_version: int, **fields)
 
 
 def _notify_rearranged(activity: Activity) -> None:
+    """Tell the invited who can read the activity of its new date or place: members and
+    linked leaders by their account; a department invited by its head (the row has no
+    account) through its responsible leaders (`Department.leaders_q`, as
+    `policies.can_view_activity` lets them open the page; the clerks cannot)."""
     invited = activity.participants.filter(
         Q(member__user__isnull=False) | Q(user__isnull=False)
     ).select_related("member")
@@ -122,8 +126,14 @@ def _notify_rearranged(activity: Activity) -> None:
 
     from xieshang.core.notifications import notify
 
+    recipients = Q(pk__in=users - {None})
+    heads = activity.participants.filter(
+        kind=Participant.Kind.DEPARTMENT_HEAD, department__isnull=False
+    ).select_related("department")
+    for row in heads:
+        recipients |= row.department.leaders_q()
     notify(
-        get_user_model().objects.filter(pk__in=users - {None}),
+        get_user_model().objects.filter(recipients, is_active=True).distinct(),
         title=Phrase(N_("协商活动安排有变：%(title)s"), title=activity.title),
         body=Phrase(
             N_("活动改于%(date)s在%(place)s举行。"),
