@@ -1233,3 +1233,18 @@ def test_the_city_profile_sends_a_notice_down_read_by_the_demo_district_only(wor
     read = [r.organisation.name for r in receipts if r.read_at]
     assert read == ["示范区政协"]
     assert notice.receipts.exists()  # the demo district's members have it
+
+
+@pytest.mark.django_db
+def test_only_the_security_administrator_reaches_the_paused_addresses(world):
+    """三员分立: the login guard's paused addresses (and their lift) are the security
+    administrator's; the system administrator, the auditor and everyone else are refused."""
+    from django.urls import reverse
+
+    url = reverse("paused_addresses")
+    for principal in PRINCIPALS:
+        response = client_for(world, principal).get(url)
+        if principal == "secadmin":
+            assert response.status_code == 200, principal
+        else:
+            assert response.status_code in REFUSED or to_login(response), principal

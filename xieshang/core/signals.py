@@ -23,6 +23,7 @@ register_verbs(
         "auth.locked_out": _("账号锁定"),
         "auth.login_refused_locked": _("账号锁定中，拒绝登录"),
         "auth.address_blocked": _("网络地址登录失败过多，暂停登录"),
+        "auth.address_unblocked": _("解除网络地址的登录暂停"),
         "auth.password_changed": _("修改密码"),
         "auth.otp_enrolled": _("启用动态口令"),
         "auth.otp_failed": _("动态口令错误"),

@@ -45,6 +45,11 @@ urlpatterns = [
     path("audit/export/", views_admin.audit_export, name="audit_export"),
     path("admin-duties/users/", views_admin.users, name="users"),
     path("admin-duties/users/new/", views_admin.user_create, name="user_create"),
+    path(
+        "admin-duties/paused-addresses/",
+        views_admin.paused_addresses,
+        name="paused_addresses",
+    ),
     path("admin-duties/users/<int:pk>/", views_admin.user_detail, name="user_detail"),
     path(
         "admin-duties/users/<int:pk>/roles/<int:ra_pk>/remove/",

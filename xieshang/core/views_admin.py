@@ -3,6 +3,7 @@ data and the calendar (system), the audit log (audit)."""
 
 import datetime as dt
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,7 +18,7 @@ from django.views.decorators.http import require_POST
 from xieshang.orgs import services as orgs_services
 from xieshang.orgs.models import Department, Organisation, Role, RoleAssignment
 
-from . import access, api_tokens, audit_seal, calendar, jobs, services
+from . import access, api_tokens, audit_seal, calendar, jobs, login_guard, services
 from . import audit_export as audit_export_
 from .audit import StaleEdit
 from .excel import xlsx_response
@@ -66,6 +67,36 @@ def users(request):
     for u in page:
         u.is_locked = u.username in locked
     return render(request, "core/users.html", {"page": page, "q": query})
+
+
+@login_required
+def paused_addresses(request):
+    """The addresses the login guard pauses now (too many failed logins), each with a lift
+    that asks why; only the security administrator (三员分立)."""
+    if not login_guard.may_lift(request.user):
+        raise PermissionDenied
+    error, typed = "", {}
+    if request.method == "POST":
+        address = request.POST.get("address", "").strip()
+        reason = request.POST.get("reason", "")
+        try:
+            login_guard.lift(actor=request.user, address=address, reason=reason)
+        except ValidationError as exc:
+            error, typed = " ".join(exc.messages), {"address": address, "reason": reason}
+        else:
+            messages.success(request, _("已解除 %(address)s 的登录暂停。") % {"address": address})
+            return redirect("paused_addresses")
+    return render(
+        request,
+        "core/paused_addresses.html",
+        {
+            "pauses": login_guard.paused(),
+            "error": error,
+            "typed": typed,
+            "limit": settings.LOGIN_ADDRESS_FAILURE_LIMIT,
+        },
+        status=400 if error else 200,
+    )
 
 
 @login_required
