@@ -215,7 +215,7 @@ def test_the_excel_export_keeps_every_department_in_a_fixed_number_of_queries(
     # The proposals one by one are the province's own; each city's export lists its own.
     listed = list(wb["提案清单"].iter_rows(min_row=2, values_only=True))
     assert len(listed) == 3 + 2  # the province's three, a blank line, the note
-    assert {r[7] for r in listed[:3]} == {"示范省政协"}
+    assert {r[8] for r in listed[:3]} == {"示范省政协"}  # 所属
     assert listed[-1][0].startswith("本表只列示范省政协本级的提案；第1市政协、第2市政协")
 
 

@@ -326,13 +326,14 @@ def test_the_figures_export_lists_each_proposal_with_its_category(client, world)
     response = client.get("/proposals/figures/export.xlsx", {"year": proposal.year})
     assert response.status_code == 200
     rows = list(load_workbook(io.BytesIO(response.content))["提案清单"].iter_rows(values_only=True))
-    assert rows[0][:7] == (
+    assert rows[0][:8] == (
         "提案号",
         "案由",
         "提案分类",
         "第一提案人",
         "建议主办单位",
         "状态",
+        "所处阶段",
         "审查结果",
     )
     assert rows[1:] == [
@@ -342,6 +343,7 @@ def test_the_figures_export_lists_each_proposal_with_its_category(client, world)
             "社会建设",
             "张丽华",
             "区教育局",
+            "办理中",
             "办理中",
             "已立案",
             "示范区政协",

@@ -857,7 +857,11 @@ def proposal_list_table(
     but those of the committees `below` and their subtrees), with its category and the
     proposer's suggested lead department: one query of just these columns (whole
     proposals with their texts and relations took most of a province's export), the
-    status labels worked out once per status."""
+    status labels worked out once per status.
+
+    状态 is the proposal's own status label, word for word the 状态 of the proposals list's
+    Excel (exports.py), so that a clerk comparing the two files at year-end reads the same
+    word for the same proposal; the stage (待交办, 已转办, 审查结束…) has its own column."""
     from .selectors import review_outcome, stage_label
 
     headers = [
@@ -867,13 +871,18 @@ def proposal_list_table(
         _("第一提案人"),
         _("建议主办单位"),
         _("状态"),
+        _("所处阶段"),
         _("审查结果"),
         _("所属"),
     ]
     labels = {}
     for status in S:
         outcome = review_outcome(Proposal(status=status))  # the label needs no record
-        labels[status] = (stage_label(Proposal(status=status)), outcome["label"] if outcome else "")
+        labels[status] = (
+            str(status.label),
+            stage_label(Proposal(status=status)),
+            outcome["label"] if outcome else "",
+        )
     proposals = (
         _received(organisation, year)
         .filter(outside("organisation", below))
@@ -892,9 +901,10 @@ def proposal_list_table(
     )
     rows = []
     for number, title, category, first, name, body, suggested, status, org in proposals:
-        stage, outcome = labels[status]
+        label, stage, outcome = labels[status]
+        proposer = name if first else body
         rows.append(
-            [number, title, category, name if first else body, suggested or "", stage, outcome, org]
+            [number, title, category, proposer, suggested or "", label, stage, outcome, org]
         )
     return headers, rows
 
