@@ -401,7 +401,44 @@ class PartyCommentForm(StyledForm, forms.Form):
 # --- Activities and outcomes ------------------------------------------------------------------
 
 
-class ActivityCreateForm(StyledForm, forms.Form):
+class ActivityArrangementsForm(StyledForm, forms.Form):
+    """An activity's arrangements and their checks, shared by creating an activity and
+    correcting a planned one (the subclass says which organisation's sectors it offers)."""
+
+    title = forms.CharField(label=_("活动名称"), max_length=100)
+    form = forms.ChoiceField(label=_("协商形式"), choices=ActivityForm.choices)
+    sector = forms.ModelChoiceField(label=_("界别"), queryset=Sector.objects.none(), required=False)
+    date = forms.DateField(label=_("活动日期"), widget=DateInput())
+    place = forms.CharField(label=_("地点"), max_length=100)
+    agenda = forms.CharField(
+        label=_("议程"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    co_organisers = forms.ModelMultipleChoiceField(
+        label=_("联合举办党派团体"),
+        queryset=Party.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def _offer(self, sectors) -> None:
+        self.fields["sector"].queryset = sectors
+        self.fields["co_organisers"].queryset = Party.objects.exclude(
+            kind__in=[Party.Kind.CPC, Party.Kind.NONE]
+        )
+
+    def _check_arrangements(self, data, item) -> None:
+        """A sector consultation names its sector; a planned activity falls in its plan's
+        year."""
+        if data.get("form") == ActivityForm.SECTOR and not data.get("sector"):
+            self.add_error("sector", _("界别协商须选择界别。"))
+        day = data.get("date")
+        if item and day and day.year != item.plan.year:
+            self.add_error(
+                "date", _("活动日期不在所选计划的年度（%(year)s年）内。") % {"year": item.plan.year}
+            )
+
+
+class ActivityCreateForm(ActivityArrangementsForm):
     organisation = forms.ModelChoiceField(
         label=_("所属政协"), queryset=Organisation.objects.none(), empty_label=None
     )
@@ -411,39 +448,25 @@ class ActivityCreateForm(StyledForm, forms.Form):
         required=False,
         help_text=_("计划外的活动（如界别协商）留空。"),
     )
-    title = forms.CharField(label=_("活动名称"), max_length=100)
-    form = forms.ChoiceField(label=_("协商形式"), choices=ActivityForm.choices)
-    sector = forms.ModelChoiceField(label=_("界别"), queryset=Sector.objects.none(), required=False)
-    date = forms.DateField(label=_("活动日期"), widget=DateInput())
-    place = forms.CharField(label=_("地点"), max_length=100)
-    agenda = forms.CharField(
-        label=_("议程"), required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
-    co_organisers = forms.ModelMultipleChoiceField(
-        label=_("联合举办党派团体"),
-        queryset=Party.objects.none(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
+    field_order = ["organisation", "plan_item"]
 
     def __init__(self, *args, organisations, **kwargs):
         from .models import ConsultationPlan, PlanItem
 
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = organisations
-        self.fields["plan_item"].queryset = PlanItem.objects.filter(
-            plan__organisation__in=organisations, plan__status=ConsultationPlan.Status.PUBLISHED
-        ).select_related("plan")
         # The newest year's items first, each year's in the plan's order (not every year's
         # January items together, then February's).
-        self.fields["plan_item"].queryset = self.fields["plan_item"].queryset.order_by(
-            "-plan__year", "month", "sort_order", "id"
+        self.fields["plan_item"].queryset = (
+            PlanItem.objects.filter(
+                plan__organisation__in=organisations,
+                plan__status=ConsultationPlan.Status.PUBLISHED,
+            )
+            .select_related("plan")
+            .order_by("-plan__year", "month", "sort_order", "id")
         )
         self.fields["plan_item"].label_from_instance = lambda i: f"{i.plan.year}·{i.title}"
-        self.fields["sector"].queryset = Sector.objects.filter(organisation__in=organisations)
-        self.fields["co_organisers"].queryset = Party.objects.exclude(
-            kind__in=[Party.Kind.CPC, Party.Kind.NONE]
-        )
+        self._offer(Sector.objects.filter(organisation__in=organisations))
 
     def clean(self):
         data = super().clean()
@@ -452,53 +475,24 @@ class ActivityCreateForm(StyledForm, forms.Form):
             self.add_error("plan_item", _("计划事项不属于所选政协。"))
         if org and sector and sector.organisation_id != org.pk:
             self.add_error("sector", _("界别不属于所选政协。"))
-        if data.get("form") == ActivityForm.SECTOR and not sector:
-            self.add_error("sector", _("界别协商须选择界别。"))
-        day = data.get("date")
-        if item and day and day.year != item.plan.year:
-            self.add_error(
-                "date", _("活动日期不在所选计划的年度（%(year)s年）内。") % {"year": item.plan.year}
-            )
+        self._check_arrangements(data, item)
         return data
 
 
-class ActivityEditForm(StyledForm, forms.Form):
+class ActivityEditForm(ActivityArrangementsForm):
     """A planned activity's arrangements, corrected (postponed, moved, renamed); the
     organisation and the plan item it implements stay as they were."""
 
-    title = forms.CharField(label=_("活动名称"), max_length=100)
-    form = forms.ChoiceField(label=_("协商形式"), choices=ActivityForm.choices)
-    sector = forms.ModelChoiceField(label=_("界别"), queryset=Sector.objects.none(), required=False)
-    date = forms.DateField(label=_("活动日期"), widget=DateInput())
-    place = forms.CharField(label=_("地点"), max_length=100)
-    agenda = forms.CharField(
-        label=_("议程"), required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
-    co_organisers = forms.ModelMultipleChoiceField(
-        label=_("联合举办党派团体"),
-        queryset=Party.objects.none(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args, activity, **kwargs):
         super().__init__(*args, **kwargs)
         self.activity = activity
-        self.fields["sector"].queryset = Sector.objects.filter(organisation=activity.organisation)
-        self.fields["co_organisers"].queryset = Party.objects.exclude(
-            kind__in=[Party.Kind.CPC, Party.Kind.NONE]
-        )
+        self._offer(Sector.objects.filter(organisation=activity.organisation))
 
     def clean(self):
         data = super().clean()
-        if data.get("form") == ActivityForm.SECTOR and not data.get("sector"):
-            self.add_error("sector", _("界别协商须选择界别。"))
-        item, day = self.activity.plan_item, data.get("date")
-        if item and day and day.year != item.plan.year:
-            self.add_error(
-                "date", _("活动日期不在所选计划的年度（%(year)s年）内。") % {"year": item.plan.year}
-            )
+        self._check_arrangements(data, self.activity.plan_item)
         return data
 
 

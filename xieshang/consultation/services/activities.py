@@ -4,6 +4,7 @@ reminder), speeches and attachments."""
 
 import datetime as dt
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -18,6 +19,7 @@ from xieshang.core.audit import (
     save_versioned,
     transition,
 )
+from xieshang.core.notifications import notify
 from xieshang.core.phrases import Phrase, joined, site_text
 from xieshang.duty.models import DutyKind
 from xieshang.duty.services import record_duty
@@ -122,10 +124,6 @@ def _notify_rearranged(activity: Activity) -> None:
         Q(member__user__isnull=False) | Q(user__isnull=False)
     ).select_related("member")
     users = {p.member.user_id if p.member_id else p.user_id for p in invited}
-    from django.contrib.auth import get_user_model
-
-    from xieshang.core.notifications import notify
-
     recipients = Q(pk__in=users - {None})
     heads = activity.participants.filter(
         kind=Participant.Kind.DEPARTMENT_HEAD, department__isnull=False
