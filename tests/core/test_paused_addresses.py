@@ -5,6 +5,7 @@ and lifts a pause with a reason, audited; the system administrator and the audit
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from tests.factories import UserFactory, make_org, user_with_role
 from xieshang.core import login_guard
@@ -72,6 +73,8 @@ def test_a_lift_asks_why_and_is_audited_and_the_address_may_try_again(sprayed, c
     event = Event.objects.get(verb=login_guard.LIFT_VERB)
     assert event.actor == secadmin.account
     assert "办公室共用出口地址" in event.note and ADDRESS in event.note
+    with translation.override("en"):  # a note read in the reader's language
+        assert event.shown_note.startswith(f"{ADDRESS}; reason: ")
     assert event.data["address"] == ADDRESS and event.data["failures"] == 4
     assert not login_guard.blocked(ADDRESS)
     # The accounts locked from the address stay locked; the address may log in again.

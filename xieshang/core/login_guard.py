@@ -14,10 +14,12 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 
 from . import access
 from .audit import record_event
 from .models import Event
+from .phrases import Phrase
 
 VERB = "auth.address_blocked"
 
@@ -148,7 +150,7 @@ def lift(*, actor, address: str, reason: str) -> Pause:
     record_event(
         actor=actor,
         verb=LIFT_VERB,
-        note=_("%(address)s；原因：%(reason)s") % {"address": address, "reason": reason},
+        note=Phrase(N_("%(address)s；原因：%(reason)s"), address=address, reason=reason),
         data={
             "address": address,
             "failures": pause.failures,
