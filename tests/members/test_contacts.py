@@ -336,3 +336,29 @@ def test_last_years_report_after_a_new_term_is_about_the_members_who_served_that
     assert (report["members"], report["contacted"]) == (3, 1)
     assert sorted(s.member.name for s in report["not_contacted"]) == sorted(["李去年", "赵今年辞"])
     assert missed.pk in {s.member_id for s in report["not_contacted"]}
+
+
+@pytest.mark.clause("C3.3")
+def test_a_past_years_report_heads_its_members_as_that_years_not_seated(client):
+    """After 换届 last year's members sit 届满: the page and its Excel call them 该年度委员
+    (English "Members that year"); this year's report still says 在任委员."""
+    c = committee()
+    year = today().year - 1
+    c.member("王去年", status=Membership.Status.TERM_ENDED)
+    client.force_login(c.clerk)
+    page = client.get(reverse("members:contact_report"), {"year": year}).content.decode()
+    assert "在任委员" not in page
+    assert "该年度委员" in page and f"{year}年度尚未谈心谈话或走访的委员" in page
+    book = load_workbook(
+        io.BytesIO(client.get(reverse("members:contact_report_export"), {"year": year}).content)
+    )
+    assert "该年度委员" in next(book.worksheets[0].iter_rows(values_only=True))
+    assert book.sheetnames[1] == "该年度未联系委员"
+
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("members:contact_report"), {"year": year}).content.decode()
+    assert "Members that year" in page and "Seated members" not in page
+
+    del client.cookies["django_language"]
+    page = client.get(reverse("members:contact_report"), {"year": today().year}).content.decode()
+    assert "在任委员" in page and "该年度委员" not in page

@@ -143,6 +143,7 @@ def contact_report(request):
         "year": year,
         "years": range(timezone.localdate().year, timezone.localdate().year - 6, -1),
         "term": term,
+        "past": year < timezone.localdate().year,
         "tab": "report",
     }
     if term is not None:
@@ -172,10 +173,19 @@ def contact_report_export(request):
         raise Http404
     report = contacts.yearly_report(term, year)
     labels = [str(label) for _v, label in ContactKind.choices]
+    # A past year's members are that year's (their seats may be 届满 now), not 在任.
+    past = year < timezone.localdate().year
     book = Book()
     ws = book.sheet(
         _("按界别"),
-        [_("界别"), *labels, _("合计"), _("在任委员"), _("已联系委员"), _("覆盖率（%）")],
+        [
+            _("界别"),
+            *labels,
+            _("合计"),
+            _("该年度委员") if past else _("在任委员"),
+            _("已联系委员"),
+            _("覆盖率（%）"),
+        ],
     )
     for row in report["sectors"]:
         append_row(
@@ -200,7 +210,10 @@ def contact_report_export(request):
             round(report["contacted"] * 100 / report["members"], 1) if report["members"] else 0.0,
         ],
     )
-    ws = book.sheet(_("本年度未联系委员"), [_("序号"), _("姓名"), _("界别"), _("党派")])
+    ws = book.sheet(
+        _("该年度未联系委员") if past else _("本年度未联系委员"),
+        [_("序号"), _("姓名"), _("界别"), _("党派")],
+    )
     for i, seat in enumerate(report["not_contacted"], start=1):
         append_row(ws, [i, seat.member.name, str(seat.sector or ""), str(seat.party or "")])
     return xlsx_response(
