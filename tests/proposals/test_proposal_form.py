@@ -190,6 +190,22 @@ def test_files_outside_the_upload_rules_are_refused(client, world, name, content
     assert not Attachment.objects.exists()
 
 
+def test_the_attachment_field_is_not_marked_required_and_an_empty_upload_says_why(client, world):
+    """Attaching is optional: the field carries no required star; pressing 上传附件 without a
+    file is refused with a message saying to choose one, not a bare 必填项."""
+    proposal = draft(world)
+    client.force_login(world.user("zhang"))
+    page = client.get(f"/proposals/{proposal.pk}/").content.decode()
+    label = re.search(r'<label class="form-label" for="id_attachment-file">(.*?)</label>', page)
+    assert label is not None and label.group(1) == "附件文件"
+    assert "required" not in re.search(r'<input[^>]*id="id_attachment-file"[^>]*>', page).group(0)
+    response = client.post(f"/proposals/{proposal.pk}/attachments/", {})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'id="id_attachment-file_error"' in html and "请先选择要上传的附件文件。" in html
+    assert not Attachment.objects.exists()
+
+
 def test_the_number_of_attachments_is_limited_by_the_rule(client, world):
     config.set_value(world.district, rules.MAX_ATTACHMENTS, 2, actor=world.office)
     proposal = draft(world)

@@ -161,7 +161,16 @@ class ProposalForm(StyledForm, forms.Form):
 
 
 class AttachmentForm(StyledForm, forms.Form):
-    file = SafeFileField(label=_("附件文件"), policy="document")
+    """Attaching is optional, so the field is not marked required; pressing 上传附件 without
+    a file is still refused with a message saying what to do."""
+
+    file = SafeFileField(label=_("附件文件"), policy="document", required=False)
+
+    def clean_file(self):
+        file = self.cleaned_data.get("file")
+        if not file:
+            raise forms.ValidationError(_("请先选择要上传的附件文件。"))
+        return file
 
 
 # --- Actions on the proposal page -------------------------------------------------------------
