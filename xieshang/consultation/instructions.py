@@ -82,7 +82,7 @@ instructions.register(
     can_record=can_record_instruction,
     check=_check,
     received=received,
-    sent_on=lambda outcome: outcome.submitted_on,
+    sent_on="submitted_on",
 )
 register_category(
     Task.Kind.IMPLEMENTATION, "consultation.planitem", gettext_lazy("重点协商活动落实")

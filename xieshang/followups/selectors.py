@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from xieshang.core import access, calendar
@@ -318,7 +318,17 @@ def received_items(
     for target in targets():
         if target.received is None or (kind and target.key != kind):
             continue
-        items = list(target.received(user))
+        if target.sent_on is None and year:
+            continue  # no day sent: in no year
+        items = target.received(user)
+        if target.sent_on is not None:
+            sent = F(target.sent_on) if isinstance(target.sent_on, str) else target.sent_on
+            # The year in the database: the card and a year's list read that year's items,
+            # not every item ever sent.
+            items = items.annotate(received_at=sent)
+            if year:
+                items = items.filter(received_at__year=year)
+        items = list(items)
         if not items:
             continue
         by_item: dict[int, list] = {}
@@ -333,13 +343,11 @@ def received_items(
             row = ReceivedItem(
                 target=target,
                 item=item,
-                sent_on=_day(target.sent_on(item)),
+                sent_on=_day(getattr(item, "received_at", None)),
                 instructions=found,
                 ours=sum((i.recorded_as, i.organisation_id) in own for i in found),
             )
             if (state == "pending" and row.ours) or (state == "instructed" and not row.ours):
-                continue
-            if year and (row.sent_on is None or row.sent_on.year != year):
                 continue
             rows.append(row)
     rows.sort(key=lambda r: (r.sent_on or dt.date.min, r.item.pk), reverse=True)

@@ -55,7 +55,7 @@ instructions.register(
     can_record=can_record_instruction,
     organisation=instruction_organisation,
     received=received,
-    sent_on=lambda o: o.reported_at,
+    sent_on="reported_at",
     check=services.instruction_check,
     after=services.instruction_after,
     answered=services.instruction_answered,

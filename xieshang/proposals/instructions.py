@@ -8,6 +8,7 @@
   own category.
 """
 
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from xieshang.core import access
@@ -67,7 +68,7 @@ instructions.register(
     can_record=can_record_instruction,
     applies=lambda p: p.is_key,
     received=received,
-    sent_on=lambda p: p.reviewed_at or p.submitted_at,
+    sent_on=Coalesce("reviewed_at", "submitted_at"),
     answered=instruction_answered,
     reads_feedback=is_proposer,
 )
