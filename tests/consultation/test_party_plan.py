@@ -44,3 +44,26 @@ def test_it_sends_a_party_consultation_plan_to_the_cppcc_and_records_its_comment
     # Other districts' offices see nothing.
     client.force_login(world.other_office)
     assert client.get(reverse("consultation:party_plan", args=[plan.pk])).status_code == 404
+
+
+@pytest.mark.clause("C4.1")
+def test_the_party_plan_form_suggests_next_year_even_when_a_plan_for_it_exists(world, client):
+    """Unlike the CPPCC's annual plan (one per committee and year, `plan_free_years`), a
+    政党协商计划 is not one per organisation and year: the Party office and the United Front
+    department may each draft one. The form keeps suggesting next year, and a second plan
+    for that year is drafted."""
+    from django.utils import timezone
+
+    next_year = timezone.localdate().year + 1
+    services.party_plan_create(
+        organisation=world.district, actor=world.ufwd, year=next_year, title="统战部稿", body="x"
+    )
+    client.force_login(world.party_office)
+    form = client.get(reverse("consultation:party_plans")).context["form"]
+    assert form["year"].value() == next_year
+    response = client.post(
+        reverse("consultation:party_plans"),
+        {"organisation": world.district.pk, "year": next_year, "title": "党委办稿", "body": "y"},
+    )
+    assert response.status_code == 302
+    assert PartyPlan.objects.filter(organisation=world.district, year=next_year).count() == 2

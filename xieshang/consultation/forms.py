@@ -389,6 +389,9 @@ class PartyPlanForm(StyledForm, forms.Form):
     def __init__(self, *args, organisations, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = organisations
+        # Next year, taken or not: unlike the annual plan (`selectors.plan_free_years`), a
+        # party plan is not one per organisation and year (the Party office and the United
+        # Front department may each draft one), so no year is "free" or "taken".
         self.fields["year"].initial = timezone.localdate().year + 1
 
 
