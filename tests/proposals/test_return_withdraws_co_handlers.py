@@ -231,3 +231,15 @@ def test_a_withdrawn_co_handler_is_listed_as_cancelled_not_handed_on(client, wor
     client.force_login(world.housing_clerk)
     page = client.get(f"/proposals/dept/{lead_of(proposal).pk}/").content.decode()
     assert "区教育局（协办，已撤销）" in page
+
+
+def test_the_lead_that_sent_it_back_is_not_told_a_co_handlers_view_is_outstanding(client, world):
+    """The lead's page of the assignment it sent back: its co-handlers' part was withdrawn
+    with it, so the co-handler views section says so instead of 协办单位尚未提出意见."""
+    proposal, _co, _ = sent_back(world)
+    lead = lead_of(proposal)
+    assert lead.status == Assignment.Status.RETURNED
+    client.force_login(world.housing_clerk)
+    page = client.get(f"/proposals/dept/{lead.pk}/").content.decode()
+    assert "协办单位尚未提出意见" not in page
+    assert "本单位已退回该提案，协办事项已随之撤销。" in page

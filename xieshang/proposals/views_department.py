@@ -375,6 +375,10 @@ def _render_handle(request, assignment: Assignment, **forms):
         "previous": _previous_round(assignment),
         "others": others,
         "co_views": co_views,
+        # Sent back (退回) with its co-handlers' part withdrawn: nothing is awaited from them.
+        "co_withdrawn": assignment.status == A.RETURNED
+        and any(a.role == Assignment.Role.CO for a in others)
+        and all(a.status == A.WITHDRAWN for a in others if a.role == Assignment.Role.CO),
         "own_feedback": own_feedback,
         "answers": answers,
         "waiting": waiting,
