@@ -82,7 +82,16 @@ def _role_label(code: str) -> str:
 
 def states(event) -> tuple[str, str]:
     """(from, to): the event's states as people read them, in the current language
-    ("政协办公室", not "office"); for the log page and its export alike."""
+    ("政协办公室", not "office"); for the log page and its export alike. A state that did
+    not change reads as none ("", ""), as on the history panels: an overdue escalation
+    written before it had no states is not "办理中→办理中"."""
+    from_text, to_text = _state_labels(event)
+    if from_text == to_text:
+        return "", ""
+    return from_text, to_text
+
+
+def _state_labels(event) -> tuple[str, str]:
     if event.verb in ROLE_VERBS:
         to_state = event.to_state
         if event.verb == "user.create" and not to_state:
