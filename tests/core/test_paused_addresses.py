@@ -2,6 +2,8 @@
 and lifts a pause with a reason, audited; the system administrator and the auditor do not
 (三员分立). A lift lets the address try again without unlocking the accounts tried from it."""
 
+import re
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -40,7 +42,7 @@ def test_only_the_security_administrator_sees_the_paused_addresses(sprayed):
     page = _admin(Role.SECURITY_ADMIN, sprayed).get(reverse("paused_addresses"))
     assert page.status_code == 200
     html = page.content.decode()
-    assert ADDRESS in html and "<td>4</td>" in html
+    assert ADDRESS in html and re.search(r"<td[^>]*>4</td>", html)
     (pause,) = page.context["pauses"]
     assert pause.address == ADDRESS and pause.failures == 4 and pause.until > pause.since
     english = _admin(Role.SECURITY_ADMIN, sprayed)
