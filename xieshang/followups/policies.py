@@ -1,6 +1,11 @@
 """Who may see and act on a follow-up task, on top of core.access."""
 
 from xieshang.core import access
+from xieshang.orgs.models import Role
+
+# The Party committee's and the government's offices: a leader's instruction may name them
+# as units, and they record their own leaders' instructions on what is sent to them.
+LEADERS_OFFICES = (Role.PARTY_OFFICE, Role.GOVERNMENT_OFFICE)
 
 
 def can_answer(user, task) -> bool:
@@ -63,11 +68,7 @@ def works_on_followups(user) -> bool:
 def records_for_leaders(user) -> bool:
     """A Party committee's or government's office: it finds what was sent or reported to it
     (报送本机关) and records its own leaders' instructions on it (C4.7)."""
-    from xieshang.orgs.models import Role
-
-    return getattr(user, "is_authenticated", False) and access.has_role(
-        user, Role.PARTY_OFFICE, Role.GOVERNMENT_OFFICE
-    )
+    return getattr(user, "is_authenticated", False) and access.has_role(user, *LEADERS_OFFICES)
 
 
 def can_view_feedback_file(user, feedback) -> bool:

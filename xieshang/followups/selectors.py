@@ -11,7 +11,7 @@ from django.utils import timezone
 from xieshang.core import access, calendar
 from xieshang.orgs.models import Level, Role
 
-from . import referrals
+from . import policies, referrals
 from .models import Task
 
 
@@ -312,7 +312,7 @@ def received_items(
     own = {
         (ra.role, ra.organisation_id)
         for ra in access.assignments(user)
-        if ra.role in (Role.PARTY_OFFICE, Role.GOVERNMENT_OFFICE)
+        if ra.role in policies.LEADERS_OFFICES
     }
     rows: list[ReceivedItem] = []
     for target in targets():

@@ -32,7 +32,7 @@ from .models import Extension, Feedback, Instruction, Referral, Task
 from .referrals import kind_for
 
 # The offices a leader's instruction can name besides departments.
-INSTRUCTION_OFFICES = (Role.PARTY_OFFICE, Role.GOVERNMENT_OFFICE)
+INSTRUCTION_OFFICES = policies.LEADERS_OFFICES
 INSTRUCTION_DEFAULT_DAYS = 20
 # The offices that record leaders' instructions, the one a clerk records as first when they
 # hold two (the Party committee's or the government's office records its own leaders').

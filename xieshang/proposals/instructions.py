@@ -15,6 +15,7 @@ from xieshang.core import access
 from xieshang.followups import instructions, subjects
 from xieshang.followups.assessment import register_category
 from xieshang.followups.models import Task
+from xieshang.followups.policies import LEADERS_OFFICES
 
 from . import policies
 from .models import Proposal
@@ -53,9 +54,7 @@ def can_record_instruction(user, proposal: Proposal) -> bool:
 def received(user):
     """报送本机关 · 待批示: the key proposals of the nodes whose Party committee's or
     government's office `user` is."""
-    nodes = [
-        ra.organisation_id for ra in access.assignments(user) if ra.role in policies.LEADERS_OFFICES
-    ]
+    nodes = [ra.organisation_id for ra in access.assignments(user) if ra.role in LEADERS_OFFICES]
     return Proposal.objects.filter(
         organisation_id__in=nodes, key_status=Proposal.KeyStatus.APPROVED
     ).select_related("organisation")

@@ -11,7 +11,7 @@ from django.db.models import Q, QuerySet
 
 from xieshang.core import access
 from xieshang.core.access import department_ids, member_of
-from xieshang.followups.policies import answers_about
+from xieshang.followups.policies import LEADERS_OFFICES, answers_about
 from xieshang.orgs.models import Role
 
 from .models import Answer, Assignment, Attachment, Proposal, Signer
@@ -47,9 +47,6 @@ def can_view(user, proposal: Proposal, *, signed: bool | None = None) -> bool:
         return True
     # An office asked to carry out a leader's instruction on it reads what it answers.
     return answers_about(user, proposal)
-
-
-LEADERS_OFFICES = frozenset({Role.PARTY_OFFICE, Role.GOVERNMENT_OFFICE})
 
 
 def leaders_office_reads(user, proposal: Proposal) -> bool:
