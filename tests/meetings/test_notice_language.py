@@ -21,8 +21,9 @@ pytestmark = pytest.mark.django_db
 BEFORE = dt.datetime(2026, 3, 10, 9, tzinfo=dt.UTC)
 
 
-@pytest.mark.clause("C2.5")
-def test_a_meeting_notice_sent_from_an_english_page_reads_in_each_readers_language():
+def standing_meeting_with_a_group_sitting():
+    """A standing committee meeting not yet published, one standing member invited, its
+    全程 sitting and a group discussion held in another room."""
     w = world()
     m = w.member("甲委员", standing=True)
     meeting = w.meeting(MeetingKind.STANDING, publish=False, title="常委会第九次会议")
@@ -35,6 +36,12 @@ def test_a_meeting_notice_sent_from_an_english_page_reads_in_each_readers_langua
         end=at(dt.date(2026, 3, 16), 17),
         location="二楼小会议室",
     )
+    return w, m, meeting
+
+
+@pytest.mark.clause("C2.5")
+def test_a_meeting_notice_sent_from_an_english_page_reads_in_each_readers_language():
+    w, m, meeting = standing_meeting_with_a_group_sitting()
     with translation.override("en"):  # the clerk's pages are in English
         services.meeting_publish(meeting=meeting, actor=w.office)
         invited = history(meeting).get(verb="meeting.invite")
@@ -162,18 +169,7 @@ def test_the_whole_meeting_sitting_reads_in_the_readers_language_whoever_sends(s
     """Whether a sitting is named 全程 is decided on the sitting, not on the sender's page
     language: a notice sent from a Chinese page reads "Whole meeting" to an English reader,
     and one sent from an English page reads 全程 to a Chinese reader."""
-    w = world()
-    m = w.member("甲委员", standing=True)
-    meeting = w.meeting(MeetingKind.STANDING, publish=False, title="常委会第九次会议")
-    services.sitting_add(
-        meeting=meeting,
-        actor=w.office,
-        kind=Sitting.Kind.GROUP,
-        title="分组讨论",
-        start=at(dt.date(2026, 3, 16), 14),
-        end=at(dt.date(2026, 3, 16), 17),
-        location="二楼小会议室",
-    )
+    w, m, meeting = standing_meeting_with_a_group_sitting()
     with translation.override(sender):
         services.meeting_publish(meeting=meeting, actor=w.office)
     note = Notification.objects.get(recipient=m.user, title__startswith="会议通知")
