@@ -24,8 +24,51 @@ def can_answer(user, task) -> bool:
 
 
 def can_manage(user, task) -> bool:
-    """The office that asked: close, return, cancel, decide extensions."""
-    return access.can(user, "followups.manage", task.organisation)
+    """The office that asked: close (办结, accepting the written feedback), return, cancel,
+    decide extensions. The CPPCC office (followups.manage), and, for a task set by a leader's
+    instruction that a Party committee's or government's office recorded, that office at
+    the instruction's node (`recording_office`), unless it answers the task itself."""
+    if access.can(user, "followups.manage", task.organisation):
+        return True
+    return bool(recording_office(user, task)) and not can_answer(user, task)
+
+
+def recorded_by(task) -> tuple[str, int] | None:
+    """(role, organisation id) of the Party committee's or government's office that recorded
+    the leader's instruction `task` carries out, or None (another task, an instruction the
+    CPPCC office recorded). One query, remembered on the task."""
+    if task.kind != task.Kind.INSTRUCTION or not task.object_id:
+        return None
+    if not hasattr(task, "_recorded_by"):
+        from django.contrib.contenttypes.models import ContentType
+
+        from .models import Instruction
+
+        found = None
+        if task.content_type_id == ContentType.objects.get_for_model(Instruction).pk:
+            found = (
+                Instruction.objects.filter(pk=task.object_id, recorded_as__in=LEADERS_OFFICES)
+                .values_list("recorded_as", "organisation_id")
+                .first()
+            )
+        task._recorded_by = found
+    return task._recorded_by
+
+
+def recording_office(user, task) -> str:
+    """The office role (党委办公室, 政府办公室) in which `user` set `task`: the task carries out
+    a leader's instruction that this office recorded at its node (C4.7), so it accepts the
+    units' feedback as the CPPCC office does for what it asked. "" otherwise; no query for a
+    user who holds neither office."""
+    held = {
+        (ra.role, ra.organisation_id)
+        for ra in access.assignments(user)
+        if ra.role in LEADERS_OFFICES
+    }
+    if not held:
+        return ""
+    found = recorded_by(task)
+    return found[0] if found in held else ""
 
 
 def can_urge(user, task) -> bool:

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
 
 from xieshang.core import calendar
-from xieshang.core.audit import lock, record_event, transition
+from xieshang.core.audit import StaleEdit, lock, record_event, transition
 from xieshang.core.models import Notification
 from xieshang.core.notifications import notify
 from xieshang.core.phrases import Phrase, store
@@ -275,12 +275,40 @@ def _instruction_answered(task: Task, feedback: Feedback, actor) -> None:
         target.answered(instruction, task, feedback, actor)
 
 
+def _refuse_changed(task: Task, expected_version: int | None) -> None:
+    """A decision on the feedback shown (办结, 退回) is refused when the task changed since the
+    page was opened (returned and answered again, closed by the other office that may):
+    nobody accepts or returns an answer they have not read. None (a module, a script) does
+    not check."""
+    if expected_version is not None and task.version != expected_version:
+        raise StaleEdit(
+            _(
+                "该事项在您打开此页后已有变化（如已被办结、退回或重新反馈），请查看最新情况后再操作。"
+            ),
+            current_version=task.version,
+        )
+
+
+def _as_office(task: Task, actor) -> dict:
+    """The audit data of a decision taken by the Party committee's or government's office
+    that recorded the instruction (`policies.recording_office`): which office decided."""
+    from xieshang.core import access
+
+    if access.can(actor, "followups.manage", task.organisation):
+        return {}
+    office = policies.recording_office(actor, task)
+    return {"office": office} if office else {}
+
+
 @transaction.atomic
-def task_close(*, task: Task, actor, note: str = "") -> Task:
-    """The requesting office accepts the feedback: the task is done."""
+def task_close(*, task: Task, actor, note: str = "", expected_version: int | None = None) -> Task:
+    """The requesting office accepts the feedback: the task is done. The CPPCC office, or
+    the Party committee's or government's office whose recorded instruction set the task
+    (`policies.can_manage`)."""
     task = lock(Task, task.pk)
     if not policies.can_manage(actor, task):
         raise PermissionDenied
+    _refuse_changed(task, expected_version)
     task.closed_at = timezone.now()
     transition(
         task,
@@ -290,6 +318,7 @@ def task_close(*, task: Task, actor, note: str = "") -> Task:
         verb="followup.close",
         note=note,
         extra_fields=["closed_at"],
+        data=_as_office(task, actor),
     )
     return task
 
@@ -336,11 +365,14 @@ def task_urge(*, task: Task, actor, note: str = "") -> Task:
 
 
 @transaction.atomic
-def task_reopen(*, task: Task, actor, note: str, working_days: int) -> Task:
+def task_reopen(
+    *, task: Task, actor, note: str, working_days: int, expected_version: int | None = None
+) -> Task:
     """The feedback is not enough: the task goes back to the assignee with a new deadline."""
     task = lock(Task, task.pk)
     if not policies.can_manage(actor, task):
         raise PermissionDenied
+    _refuse_changed(task, expected_version)
     if not note.strip():
         raise ValidationError(_("请说明退回理由。"))
     task.due_date = calendar.add_working_days(timezone.localdate(), working_days)
@@ -353,6 +385,7 @@ def task_reopen(*, task: Task, actor, note: str, working_days: int) -> Task:
         verb="followup.reopen",
         note=note,
         extra_fields=["due_date", "submitted_at"],
+        data=_as_office(task, actor),
     )
     _notify_assignees(task, N_("督办事项被退回：%(title)s"), f"reopen:{task.due_date}", note)
     return task
@@ -453,11 +486,15 @@ def extension_deciders(task: Task):
     from xieshang.core.models import User
 
     roles = [role for role, perms in access.PERMISSIONS.items() if "followups.manage" in perms]
-    candidates = User.objects.filter(
+    q = Q(
         role_assignments__organisation_id__in=task.organisation.ancestor_ids(),
         role_assignments__role__in=roles,
-        is_active=True,
-    ).distinct()
+    )
+    recorded = policies.recorded_by(task)
+    if recorded is not None:
+        # The Party committee's or government's office whose instruction set the task.
+        q |= Q(role_assignments__role=recorded[0], role_assignments__organisation_id=recorded[1])
+    candidates = User.objects.filter(q, is_active=True).distinct()
     return [user for user in candidates if policies.can_manage(user, task)]
 
 

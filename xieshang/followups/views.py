@@ -89,6 +89,13 @@ def _office_label(user, organisation):
     return Role(role).label if role else ""
 
 
+def _deciding_office(task):
+    from xieshang.orgs.models import Role
+
+    recorded = policies.recorded_by(task)
+    return Role(recorded[0]).label if recorded else ""
+
+
 def _render_detail(request, task, **forms):
     subject = _subject(request, task)
     extensions = list(task.extensions.select_related("requested_by", "decided_by"))
@@ -102,6 +109,9 @@ def _render_detail(request, task, **forms):
         "events": history(task).select_related("actor"),
         "can_answer": policies.can_answer(request.user, task),
         "can_manage": policies.can_manage(request.user, task),
+        # A task set by an instruction the Party committee's or government's office recorded:
+        # that office decides on it too (its extension requests, its feedback).
+        "deciding_office": _deciding_office(task),
         "can_urge": policies.can_urge(request.user, task),
         # What the task is about, when it has a page (an outcome, a proposal, an issue):
         # the unit answers it with the text in front of it.
@@ -220,7 +230,10 @@ def close(request, pk: int):
         request,
         task,
         lambda: services.task_close(
-            task=task, actor=request.user, note=request.POST.get("note", "")
+            task=task,
+            actor=request.user,
+            note=request.POST.get("note", ""),
+            expected_version=_posted_version(request),
         ),
         success=_("督办事项已办结。"),
     )
@@ -255,10 +268,20 @@ def reopen(request, pk: int):
             actor=request.user,
             note=form.cleaned_data["note"],
             working_days=form.cleaned_data["working_days"],
+            expected_version=_posted_version(request),
         ),
         form,
         "reopen_form",
     )
+
+
+def _posted_version(request) -> int | None:
+    """The task's version the page showed (办结 and 退回 decide on the feedback read there);
+    None from an older page, which is not checked."""
+    try:
+        return int(request.POST["version"])
+    except (KeyError, ValueError):
+        return None
 
 
 # --- Leaders' instructions (批示, C4.7) ------------------------------------------------------
