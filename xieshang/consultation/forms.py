@@ -17,8 +17,8 @@ from xieshang.core.validators import not_after_today
 from xieshang.core.widgets import DateInput
 from xieshang.members.labels import member_label
 from xieshang.members.models import Member
-from xieshang.members.validators import validate_phone
 from xieshang.orgs.models import ActivityGroup, Committee, Department, Organisation, Party, Sector
+from xieshang.portal.phones import resident_contact
 
 from . import policies, selectors
 from .models import ActivityForm, FocusArea, Outcome, Participant, Topic, TopicType
@@ -96,8 +96,9 @@ class PublicTopicForm(StyledForm, forms.Form):
         self.fields["organisation"].queryset = orgs.order_by(rank, "path")
 
     def clean_phone(self):
-        # A landline serves as well as a mobile: staff call back, nothing is texted.
-        return validate_phone(self.cleaned_data.get("phone", ""))
+        # A landline (with its area code) serves as well as a mobile: staff call back,
+        # nothing is texted. The portal's one rule for residents' numbers (portal.phones).
+        return resident_contact(self.cleaned_data.get("phone", ""))
 
     def clean_website(self):
         if self.cleaned_data.get("website"):

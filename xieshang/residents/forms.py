@@ -6,19 +6,17 @@ from django.utils.translation import gettext_lazy as _
 
 from xieshang.core import pickers
 from xieshang.core.forms import StyledForm
-from xieshang.members.validators import validate_mobile
 from xieshang.orgs.models import Department, Level, Organisation
+from xieshang.portal.phones import resident_mobile
 
 from .models import ResidentIssue
 from .picker_sources import issue_session_label, issue_sessions, session_label
 
 
 def _mobile(value: str) -> str:
-    """11 digits, however the resident typed them (blanks, dashes, full-width digits)."""
-    try:
-        return validate_mobile(value)
-    except forms.ValidationError:
-        raise forms.ValidationError(_("请填写11位手机号码，或留空。")) from None
+    """11 digits, however the resident typed them (blanks, dashes, full-width digits): the
+    portal's one rule for a number texts go to (portal.phones)."""
+    return resident_mobile(value)
 
 
 def _node_label(org: Organisation) -> str:
