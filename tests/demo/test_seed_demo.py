@@ -425,3 +425,24 @@ def test_the_demo_proposals_duty_records_score_in_the_proposals_year():
         object_id__in=[str(pk) for pk in years],
     ).values_list("object_id", "date")
     assert records and all(day.year == years[int(pk)][0] for pk, day in records)
+
+
+def test_the_member_login_has_proposals_of_its_own_and_an_invitation_to_co_sign(client):
+    """A newcomer logging in as `member` opened an empty 我的提案 (the chair, the first member
+    with an account, had the demo member's proposals)."""
+    from xieshang.proposals.models import Proposal, Signer
+
+    member = Member.objects.get(user__username="member")
+    own = Proposal.objects.filter(first_proposer=member)
+    assert own.count() >= 5
+    assert {"draft", "answered", "closed"} <= set(own.values_list("status", flat=True))
+    assert Signer.objects.filter(
+        member=member, status=Signer.Status.INVITED, proposal__status="cosigning"
+    ).exists()
+
+    client.force_login(User.objects.get(username="member"))
+    page = client.get("/proposals/mine/").content.decode()
+    assert "您还没有提案" not in page
+    assert own.exclude(status="draft").first().title in page
+    invited = Signer.objects.filter(member=member, status=Signer.Status.INVITED).first()
+    assert invited.proposal.title in client.get("/proposals/cosign/").content.decode()

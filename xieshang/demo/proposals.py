@@ -255,7 +255,14 @@ class ProposalDemo:
                 member__organisation=organisation, status=Membership.Status.ACTIVE
             ).select_related("member__user")
         ]
-        self.demo_member = next((m for m in self.members if m.user_id), None)
+        # The `member` login's own proposals and a co-signing invitation: the first member
+        # with an account would be the chair, and `member` would open an empty 我的提案.
+        with_account = [m for m in self.members if m.user_id]
+        self.demo_member = next(
+            (m for m in with_account if m.user.username == "member"),
+            with_account[0] if with_account else None,
+        )
+        self.invited_demo_member = False
 
     def _one(self, role) -> User:
         return User.objects.filter(
@@ -332,6 +339,15 @@ class ProposalDemo:
             self.demo_member if index % 25 == 0 and self.demo_member else rng.choice(self.members)
         )
         cosigners = [m for m in rng.sample(self.members, rng.choice([0, 0, 1, 2, 3])) if m != first]
+        if (
+            state == "cosigning"
+            and not self.invited_demo_member
+            and self.demo_member
+            and first != self.demo_member
+        ):
+            if self.demo_member not in cosigners:
+                cosigners.append(self.demo_member)
+            self.invited_demo_member = True
         place = street.name if street.level == "street" else "我区"
         actor = first.user if first.user_id else self.office
         proposal = services.proposal_create(
