@@ -159,12 +159,21 @@ def task_open(
 
 @transaction.atomic
 def feedback_submit(
-    *, task: Task, text: str, actor, document=None, answered_on: dt.date | None = None
+    *,
+    task: Task,
+    text: str,
+    actor,
+    document=None,
+    answered_on: dt.date | None = None,
+    tell_requester: bool = True,
 ) -> Feedback:
     """The assignee gives written feedback; the task moves to SUBMITTED.
 
     `answered_on` is the day the answer went out when it is recorded later (minutes sent on
-    paper and entered afterwards): the on-time count reads that day, never a later one."""
+    paper and entered afterwards): the on-time count reads that day, never a later one.
+    `tell_requester` False: the calling module tells the office that asked itself, once for
+    the whole matter (a proposal answered by all its units, `proposals._answered`), rather
+    than once per unit's answer; the engine's notice (`_tell_requester`) is not sent."""
     task = lock(Task, task.pk)
     if not policies.can_answer(actor, task):
         raise PermissionDenied
@@ -196,7 +205,8 @@ def feedback_submit(
         signals.feedback_submitted.send(sender=Task, task=task, feedback=feedback, actor=actor)
         if task.kind == Task.Kind.INSTRUCTION:
             _instruction_answered(task, feedback, actor)
-    _tell_requester(task, feedback, actor, already=told)
+    if tell_requester:
+        _tell_requester(task, feedback, actor, already=told)
     return feedback
 
 

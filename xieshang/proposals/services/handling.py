@@ -691,7 +691,10 @@ def co_view_submit(*, assignment: Assignment, actor, text: str) -> Feedback:
         raise TransitionError(_("本单位已提出协办意见，不能重复提交。"))
     if assignment.status != Assignment.Status.HANDLING or assignment.task is None:
         raise TransitionError(_("该协办事项已不在办理中，不能提出协办意见。"))
-    feedback = followups.feedback_submit(task=assignment.task, text=text, actor=actor)
+    # The view goes to the lead department (told below); the committee acts on none.
+    feedback = followups.feedback_submit(
+        task=assignment.task, text=text, actor=actor, tell_requester=False
+    )
     assignment.status = Assignment.Status.ANSWERED
     assignment.save(update_fields=["status"])
     lead = assignment.proposal.assignments.filter(
@@ -927,7 +930,10 @@ def _send(
         feedback_text = _("已答复（%(cat)s类）") % {"cat": category}
         implementation_title = _("落实跟踪：%(title)s") % {"title": proposal.title}
         implementation_request = _("答复承诺事项正在解决或已列入计划，请在落实后书面反馈。")
-    followups.feedback_submit(task=assignment.task, text=feedback_text, actor=actor)
+    # The committee is told once, when every part is answered (`_answered`), not per unit.
+    followups.feedback_submit(
+        task=assignment.task, text=feedback_text, actor=actor, tell_requester=False
+    )
     assignment.status = Assignment.Status.ANSWERED
     assignment.save(update_fields=["status"])
     note = f"{category} {categories.get(category, '')}"
@@ -978,6 +984,27 @@ def _answered(proposal: Proposal, round_: int, actor, verb: str, note, data: dic
         verb=verb,
         note=note,
         data=data,
+    )
+    # The office that handed the parts out hears once that all are answered (the proposal
+    # may be closed after the ratings), not of each unit's answer (`_send`).
+    parts = Task.objects.filter(
+        pk__in=proposal.assignments.filter(
+            round=round_, role__in=[Assignment.Role.LEAD, Assignment.Role.SPLIT]
+        ).values("task_id")
+    ).select_related("requested_by", "department", "organisation")
+    readers = {
+        u.pk: u
+        for t in parts
+        for u in followups.feedback_readers(t)
+        if u.pk != getattr(actor, "pk", None)
+    }
+    notify(
+        list(readers.values()),
+        title=Phrase(N_("提案已全部答复：%(title)s"), title=proposal.title),
+        body=Phrase(N_("各承办单位均已答复，提案人评价后可办结。")),
+        url=proposal.get_absolute_url(),
+        dedupe_key=f"proposal:{proposal.pk}:answered:{round_}:committee",
+        channels=("inbox",),
     )
     for target in [proposal, *proposal.merged_proposals.all()]:
         _notify_proposers(
