@@ -131,3 +131,102 @@ def test_a_birth_date_in_the_future_is_refused_once_not_also_as_missing(client):
         {"name": "刘未来", "gender": "F", "party": party("民盟").pk, "sector": w.sectors[1].pk},
     )
     assert "提名新人选须填写出生日期。" in response.content.decode()
+
+
+def test_seats_saved_in_another_tab_are_not_silently_put_back(client):
+    """Two tabs of 设定名额: the second save would have replaced every line with what its page
+    showed, dropping the first tab's seat without a word. It is refused, the typing kept."""
+    w = world()
+    r = open_round(w)
+    client.force_login(w.office)
+    first, second = w.sectors[0], w.sectors[1]
+    page = client.get(f"/nominations/{r.pk}/seats/").content.decode()
+    assert f'name="version" value="{r.version}"' in page
+    shown = r.version
+    ok = client.post(f"/nominations/{r.pk}/seats/", {f"sector_{first.pk}": "2", "version": shown})
+    assert ok.status_code == 302
+    stale = client.post(
+        f"/nominations/{r.pk}/seats/", {f"sector_{second.pk}": "3", "version": shown}
+    )
+    body = stale.content.decode()
+    assert stale.status_code == 400
+    assert "在您打开此页后已在其他窗口或由他人修改并保存" in body
+    assert f'name="sector_{second.pk}" value="3"' in body
+    seats = {q.sector_id: q.seats for q in r.quotas.all()}
+    assert seats == {first.pk: 2}
+    # Having looked, saving again on purpose goes through (the form now carries the version).
+    again = client.post(
+        f"/nominations/{r.pk}/seats/",
+        {f"sector_{first.pk}": "2", f"sector_{second.pk}": "3", "version": r.version + 1},
+    )
+    assert again.status_code == 302
+    assert {q.sector_id: q.seats for q in r.quotas.all()} == {first.pk: 2, second.pk: 3}
+    assert [e.verb for e in history(r)].count("nomination.seats_set") == 2
+
+
+@pytest.mark.clause("C5.3")
+def test_the_chairs_party_group_opinion_is_not_overwritten_by_a_page_opened_before(client):
+    """The chair records 不同意; the office, on a page opened before, records 同意: it is
+    refused and its typing kept, so the Party group's opinion is not silently turned round."""
+    w = world()
+    member = sitting_member(w, "孙续")
+    r = open_round(w)
+    c = nominate(w, r, "无党派", member=member)
+    client.force_login(w.office)
+    page = client.get(f"/nominations/candidates/{c.pk}/").content.decode()
+    shown = Candidate.objects.get(pk=c.pk).version
+    assert f'name="version" value="{shown}"' in page
+    services.party_group_opinion_record(
+        candidate=c,
+        actor=w.chair,
+        agrees=False,
+        opinion="履职不积极，不同意继续提名。",
+        on_date=dt.date(2026, 1, 5),
+        expected_version=shown,
+    )
+    response = client.post(
+        f"/nominations/candidates/{c.pk}/opinion/",
+        {
+            "agrees": "1",
+            "on_date": "2026-01-05",
+            "opinion": "党组研究认为履职积极。",
+            "version": shown,
+        },
+    )
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "在您打开此页后已在其他窗口或由他人修改并保存" in body
+    assert "党组研究认为履职积极。" in body
+    c.refresh_from_db()
+    assert c.party_group_agrees is False
+    assert c.party_group_opinion == "履职不积极，不同意继续提名。"
+    # Having read the chair's opinion on the page, the office may still replace it.
+    again = client.post(
+        f"/nominations/candidates/{c.pk}/opinion/",
+        {"agrees": "1", "on_date": "2026-01-05", "opinion": "党组复议同意。", "version": c.version},
+    )
+    assert again.status_code == 302
+    assert Candidate.objects.get(pk=c.pk).party_group_agrees is True
+
+
+@pytest.mark.clause("C5.2")
+def test_a_consultation_recorded_in_another_tab_is_not_silently_replaced(client):
+    w = world()
+    r = open_round(w)
+    c = nominate(w, r, "民盟", "刘佳宁")
+    client.force_login(w.ufwd)
+    shown = Candidate.objects.get(pk=c.pk).version
+    url = f"/nominations/candidates/{c.pk}/consultation/"
+    first = {
+        "consulted_with": "民盟区委会",
+        "consulted_on": "2026-01-05",
+        "note": "同意提名。",
+        "version": shown,
+    }
+    assert client.post(url, first).status_code == 302
+    second = {**first, "note": "另一窗口：暂缓提名。"}
+    response = client.post(url, second)
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "另一窗口：暂缓提名。" in body
+    assert Candidate.objects.get(pk=c.pk).consultation_note == "同意提名。"

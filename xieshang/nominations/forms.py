@@ -47,8 +47,12 @@ class RoundForm(StyledForm, forms.Form):
 class SeatsForm(StyledForm, forms.Form):
     """One number per sector of the committee and per category."""
 
+    # The round's version when the form was shown (seats_set refuses a stale save).
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
     def __init__(self, *args, round, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["version"].initial = round.version
         current = {(q.sector_id, q.category): q.seats for q in round.quotas.all()}
         self.sectors = list(Sector.objects.filter(organisation=round.organisation))
         for sector in self.sectors:
@@ -207,6 +211,9 @@ class ConsultationForm(StyledForm, forms.Form):
     )
     consulted_on = forms.DateField(label=_("协商日期"), widget=DateInput())
     note = forms.CharField(label=_("协商意见"), widget=forms.Textarea(attrs={"rows": 3}))
+    # The candidate's version the page showed: a record saved meanwhile (a colleague's, or
+    # this user's in another tab) is not silently replaced (services.consultation_record).
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def clean_consulted_on(self):
         day = self.cleaned_data["consulted_on"]
@@ -224,6 +231,8 @@ class OpinionForm(StyledForm, forms.Form):
     )
     on_date = forms.DateField(label=_("党组研究日期"), widget=DateInput())
     opinion = forms.CharField(label=_("意见内容"), widget=forms.Textarea(attrs={"rows": 3}))
+    # As ConsultationForm's: the chair's opinion is not overwritten by the office's unseen.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def clean_on_date(self):
         day = self.cleaned_data["on_date"]

@@ -101,14 +101,23 @@ def round_create(
 
 @transaction.atomic
 def seats_set(
-    *, round: NominationRound, actor, sectors: dict[int, int], categories: dict[str, int]
+    *,
+    round: NominationRound,
+    actor,
+    sectors: dict[int, int],
+    categories: dict[str, int],
+    expected_version: int | None = None,
 ) -> None:
     """Replace the round's seats: `sectors` {sector id: seats}, `categories` {category: seats};
-    zero removes a line."""
+    zero removes a line. The form replaces every line at once, so it passes the round's
+    version it showed (`expected_version`): seats saved meanwhile in another tab are refused
+    as a stale edit rather than silently put back (the round's version counts seat saves)."""
     round = lock(NominationRound, round.pk)
     _require(policies.can_manage(actor, round))
     if not round.is_draft:
         raise TransitionError(_("名单已确认，不能修改名额。"))
+    if expected_version is not None:
+        save_versioned(round, expected_version=expected_version, fields=[])
     own = set(Sector.objects.filter(organisation=round.organisation).values_list("pk", flat=True))
     if set(sectors) - own:
         raise ValidationError(_("所选界别不属于该政协。"))
@@ -319,10 +328,18 @@ def _candidate_for(actor, candidate: Candidate, *, check) -> Candidate:
 
 @transaction.atomic
 def consultation_record(
-    *, candidate: Candidate, actor, consulted_with: str, consulted_on: dt.date, note: str
+    *,
+    candidate: Candidate,
+    actor,
+    consulted_with: str,
+    consulted_on: dt.date,
+    note: str,
+    expected_version: int | None = None,
 ) -> Candidate:
     """C5.2: the consultation with the candidate's democratic party or the 工商联, recorded
-    by the candidate's own department before the nomination can complete."""
+    by the candidate's own department before the nomination can complete. Recording again
+    replaces the record; `expected_version` (the candidate's version the form showed)
+    refuses a replacement of a record the user has not seen (`StaleEdit`)."""
     candidate = _candidate_for(actor, candidate, check=policies.can_act_on)
     _require_round_open(candidate.round)
     if candidate.status != C.NOMINATED:
@@ -338,8 +355,10 @@ def consultation_record(
     candidate.consulted_on = consulted_on
     candidate.consultation_note = note.strip()
     candidate.consultation_by = actor
-    candidate.save(
-        update_fields=["consulted_with", "consulted_on", "consultation_note", "consultation_by"]
+    save_versioned(
+        candidate,
+        expected_version=candidate.version if expected_version is None else expected_version,
+        fields=["consulted_with", "consulted_on", "consultation_note", "consultation_by"],
     )
     record_event(
         actor=actor,
@@ -390,11 +409,19 @@ def duty_summary(member: Member, organisation: Organisation, *, until: dt.date) 
 
 @transaction.atomic
 def party_group_opinion_record(
-    *, candidate: Candidate, actor, agrees: bool, opinion: str, on_date: dt.date
+    *,
+    candidate: Candidate,
+    actor,
+    agrees: bool,
+    opinion: str,
+    on_date: dt.date,
+    expected_version: int | None = None,
 ) -> Candidate:
     """C5.3: the CPPCC Party group's opinion on re-nominating an existing member, recorded
     by the office (or the chair) with the member's duty file summary, generated here and
-    kept with the opinion."""
+    kept with the opinion. Recording again replaces it, but only as the user saw the
+    candidate (`expected_version`): the chair's 不同意 is not overwritten unseen by the
+    office's 同意 from a page opened before (`StaleEdit`)."""
     candidate = _candidate_for(
         actor, candidate, check=lambda u, c: policies.can_record_opinion(u, c.round)
     )
@@ -418,14 +445,16 @@ def party_group_opinion_record(
     candidate.party_group_opinion = opinion.strip()
     candidate.party_group_on = on_date
     candidate.party_group_by = actor
-    candidate.save(
-        update_fields=[
+    save_versioned(
+        candidate,
+        expected_version=candidate.version if expected_version is None else expected_version,
+        fields=[
             "duty_summary",
             "party_group_agrees",
             "party_group_opinion",
             "party_group_on",
             "party_group_by",
-        ]
+        ],
     )
     record_event(
         actor=actor,

@@ -175,9 +175,13 @@ def round_seats(request, pk: int):
         sectors, categories = form.values()
         try:
             services.seats_set(
-                round=round, actor=request.user, sectors=sectors, categories=categories
+                round=round,
+                actor=request.user,
+                sectors=sectors,
+                categories=categories,
+                expected_version=form.cleaned_data.get("version"),
             )
-        except (ValidationError, TransitionError) as exc:
+        except (ValidationError, TransitionError, StaleEdit) as exc:
             add_service_errors(form, exc)
         else:
             messages.success(request, _("名额已保存。"))
@@ -295,8 +299,9 @@ def _render_candidate(request, candidate, status=200, **forms):
         "missing": services.missing_steps(candidate),
         "age": candidate.age_on(round.reference_date),
         "consultation_form": forms.get("consultation_form")
-        or ConsultationForm(initial={"consulted_on": today}),
-        "opinion_form": forms.get("opinion_form") or OpinionForm(initial={"on_date": today}),
+        or ConsultationForm(initial={"consulted_on": today, "version": candidate.version}),
+        "opinion_form": forms.get("opinion_form")
+        or OpinionForm(initial={"on_date": today, "version": candidate.version}),
         "withdraw_form": forms.get("withdraw_form") or WithdrawForm(),
         "events": history(candidate).select_related("actor")[:30],
     }
@@ -338,6 +343,7 @@ def candidate_consultation(request, pk: int):
             consulted_with=data["consulted_with"],
             consulted_on=data["consulted_on"],
             note=data["note"],
+            expected_version=data["version"],
         ),
         _("协商情况已登记。"),
         form,
@@ -364,6 +370,7 @@ def candidate_opinion(request, pk: int):
             agrees=data["agrees"],
             opinion=data["opinion"],
             on_date=data["on_date"],
+            expected_version=data["version"],
         ),
         _("政协党组意见已登记，履职情况摘要已附上。"),
         form,
