@@ -2,7 +2,10 @@
 has moved on meanwhile (a colleague acted first) and no longer offers that form: the page
 answers 400 and the stale action is not done twice."""
 
+import datetime as dt
+
 import pytest
+from django.utils import timezone
 
 from tests.platforms.conftest import hold, make_platform, make_session
 from xieshang.core.models import Event
@@ -76,3 +79,35 @@ def test_a_refused_status_change_keeps_the_chosen_status(client, world):
     assert response.status_code == 400
     assert '<option value="running" selected>' in body and 'value="已投用"' in body
     assert Platform.objects.get(pk=platform.pk).status == "planned"
+
+
+@pytest.mark.clause("C2.10")
+def test_a_status_change_dated_in_the_future_is_refused_beside_the_date(client, world):
+    """A platform 暂停运行 "from" next year read as suspended at once on the register and the
+    coverage figures; the date is the day it happened, said beside the date field."""
+    platform = make_platform(world)
+    client.force_login(world["office"])
+    url = f"/platforms/{platform.pk}/status/"
+    later = timezone.localdate() + dt.timedelta(days=30)
+    response, body = _post(
+        client, url, {"to": "suspended", "on": later.isoformat(), "note": "装修"}
+    )
+    assert response.status_code == 400
+    assert "状态变更日期不能晚于今天。" in body and 'value="装修"' in body
+    assert Platform.objects.get(pk=platform.pk).status == "running"
+    assert not Event.objects.filter(verb="platform.status").exists()
+
+
+def test_a_status_change_dated_before_the_current_state_is_refused(client, world):
+    today = timezone.localdate()
+    platform = make_platform(world, on=today - dt.timedelta(days=10))
+    client.force_login(world["office"])
+    url = f"/platforms/{platform.pk}/status/"
+    earlier = today - dt.timedelta(days=40)
+    response, body = _post(client, url, {"to": "suspended", "on": earlier.isoformat()})
+    assert response.status_code == 400
+    assert "状态变更日期不能早于当前状态的日期" in body
+    assert Platform.objects.get(pk=platform.pk).status == "running"
+    ok, _body = _post(client, url, {"to": "suspended", "on": today.isoformat()})
+    assert ok.status_code == 302
+    assert Platform.objects.get(pk=platform.pk).suspended_on == today

@@ -20,6 +20,7 @@ from xieshang.core.audit import (
     transition,
 )
 from xieshang.core.phrases import Phrase
+from xieshang.core.text import reader_date
 from xieshang.duty.models import DutyKind
 from xieshang.duty.services import record_duty
 
@@ -134,7 +135,10 @@ def platform_update(*, platform: Platform, actor, expected_version: int, **value
 def platform_set_status(
     *, platform: Platform, actor, to: str, on: dt.date | None = None, note: str = ""
 ) -> Platform:
-    """planned → built → running ⇄ suspended, each change dated and audited."""
+    """planned → built → running ⇄ suspended, each change dated and audited. The date is
+    the day it happened: not after today (a platform "suspended" from next year read as
+    suspended at once) and not before the current state's own date (the timeline would
+    run backwards)."""
     platform = lock(Platform, platform.pk)
     if not policies.can_manage(actor, platform):
         raise PermissionDenied
@@ -142,6 +146,15 @@ def platform_set_status(
         raise ValidationError(_("无效的平台状态。"))
     allowed, date_field = STATUS_MOVES[to]
     on = on or timezone.localdate()
+    if on > timezone.localdate():
+        raise ValidationError({"on": _("状态变更日期不能晚于今天。")})
+    if platform.status_changed_on and on < platform.status_changed_on:
+        raise ValidationError(
+            {
+                "on": _("状态变更日期不能早于当前状态的日期（%(d)s）。")
+                % {"d": reader_date(platform.status_changed_on)}
+            }
+        )
     setattr(platform, date_field, on)
     platform.status_changed_on = on
     transition(
