@@ -37,8 +37,10 @@ def test_the_line_form_searches_within_the_offices_organisations(client, world):
         select = re.search(rf'<select[^>]*id="id_{name}".*?</select>', page, re.S).group(0)
         assert "data-picker-source" in select, name
     assert "优化营商环境专题协商会" not in page
+    # The date written as the pages write it: 2026年5月12日, not 2026-05-12.
+    day = world["activity"].date
     assert ask(client, "budget-activities", "营商") == [
-        f"{world['activity'].date:%Y-%m-%d} 优化营商环境专题协商会"
+        f"{day.year}年{day.month}月{day.day}日 优化营商环境专题协商会"
     ]
     assert ask(client, "budget-trainings", "培训")[0].endswith("委员学习培训班")
     assert ask(client, "budget-liaison-rooms", "城关") == ["城关街道政协委员联络室"]

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from xieshang.consultation.models import Activity
 from xieshang.core import pickers
+from xieshang.core.text import reader_date
 from xieshang.meetings.models import Meeting, MeetingKind
 from xieshang.orgs.models import LiaisonRoom
 
@@ -37,12 +38,13 @@ def line_choices(organisations) -> dict:
     }
 
 
+# Dates as the pages write them (2026年5月12日, "May 12, 2026" in English), not ISO.
 def activity_label(a) -> str:
-    return f"{a.date:%Y-%m-%d} {a.title}"
+    return f"{reader_date(a.date)} {a.title}"
 
 
 def training_label(m) -> str:
-    return f"{timezone.localtime(m.start):%Y-%m-%d} {m.title}"
+    return f"{reader_date(timezone.localtime(m.start).date())} {m.title}"
 
 
 def _choices(key):
