@@ -736,14 +736,16 @@ def issue_rate(*, issue: ResidentIssue, rating: str, comment: str = "") -> Resid
         actor=None,
         verb="resident_issue.rate",
         subject=issue,
-        note=issue.rating_comment,
+        # The history is read by every handler and outlives the resident's number: the
+        # numbers they typed go masked, as on the issue's page (whole in rating_comment).
+        note=mask_numbers(issue.rating_comment),
         data={"rating": rating, "label": issue.get_rating_display()},
     )
     if rating == ResidentIssue.Rating.DISSATISFIED:
         _tell_handler(
             issue,
             N_("群众对民情事项%(ticket)s的答复不满意：%(title)s"),
-            issue.rating_comment,
+            mask_numbers(issue.rating_comment),
             key="dissatisfied",
         )
     return issue

@@ -198,10 +198,13 @@ def _render_detail(request, issue, *, status=200, forms=None):
     # shown by the same logged look.
     title, description = mask_numbers(issue.title), mask_numbers(issue.description)
     location = mask_numbers(issue.location)
-    typed_numbers = (title, description, location) != (
+    # The resident's comment with their rating is their own words too.
+    comment = mask_numbers(issue.rating_comment)
+    typed_numbers = (title, description, location, comment) != (
         issue.title,
         issue.description,
         issue.location,
+        issue.rating_comment,
     )
     show_phone = (
         request.GET.get("phone") == "1"
@@ -214,6 +217,7 @@ def _render_detail(request, issue, *, status=200, forms=None):
             + (["title"] if title != issue.title else [])
             + (["description"] if description != issue.description else [])
             + (["location"] if location != issue.location else [])
+            + (["rating_comment"] if comment != issue.rating_comment else [])
         )
         pii.log_access(actor=request.user, action="view", subject=issue, fields=fields)
     context = {
@@ -235,6 +239,7 @@ def _render_detail(request, issue, *, status=200, forms=None):
         "title": issue.title if show_phone else title,
         "description": issue.description if show_phone else description,
         "location": issue.location if show_phone else location,
+        "rating_comment": issue.rating_comment if show_phone else comment,
         "typed_numbers": typed_numbers,
         "is_department": policies.is_department_of(request.user, issue),
         # Asked of the portal's own query, so the page never disagrees with the portal.
