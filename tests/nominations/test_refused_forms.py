@@ -230,3 +230,49 @@ def test_a_consultation_recorded_in_another_tab_is_not_silently_replaced(client)
     assert response.status_code == 400
     assert "另一窗口：暂缓提名。" in body
     assert Candidate.objects.get(pk=c.pk).consultation_note == "同意提名。"
+
+
+def _limits_post(page: str, **typed) -> dict:
+    """The limits form as the page showed it (hidden fields included), with `typed`."""
+    import re
+
+    data = {
+        name: value
+        for name, value in re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', page)
+        if name.startswith(("nominations__", "shown__", "version__"))
+    }
+    data.update(typed)
+    return data
+
+
+def test_a_limit_changed_in_another_tab_is_not_put_back_by_this_pages_old_value(client):
+    """Two tabs of 名单结构要求: the first lowers the CPC share, the second raises the women's
+    share. The second saved every value as its page showed it and put the CPC share back."""
+    from xieshang.orgs import config
+
+    w = world()
+    client.force_login(w.office)
+    first = client.get("/nominations/limits/").content.decode()
+    second = client.get("/nominations/limits/").content.decode()
+    cpc, women = "nominations__cpc_max_share", "nominations__female_min_share"
+    assert (
+        client.post("/nominations/limits/", _limits_post(first, **{cpc: "35"})).status_code == 302
+    )
+    response = client.post("/nominations/limits/", _limits_post(second, **{women: "25"}))
+    assert response.status_code == 302
+    assert config.get(w.org, "nominations.cpc_max_share") == 35
+    assert config.get(w.org, "nominations.female_min_share") == 25
+    # The same limit changed in both: the second is refused, what it typed kept.
+    third = client.get("/nominations/limits/").content.decode()
+    client.post("/nominations/limits/", _limits_post(third, **{cpc: "38"}))
+    response = client.post("/nominations/limits/", _limits_post(third, **{cpc: "30"}))
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "在您打开此页后已在其他窗口或由他人修改并保存" in body
+    assert 'name="nominations__cpc_max_share" value="30"' in body
+    assert config.get(w.org, "nominations.cpc_max_share") == 38
+    # Saving again on purpose goes through and leaves the women's share as stored.
+    again = client.post("/nominations/limits/", _limits_post(body))
+    assert again.status_code == 302
+    assert config.get(w.org, "nominations.cpc_max_share") == 30
+    assert config.get(w.org, "nominations.female_min_share") == 25

@@ -266,15 +266,63 @@ class LimitsForm(StyledForm, forms.Form):
             rules.MAX_AGE,
             rules.NEW_MIN_SHARE,
         ]
+        self.organisation = organisation
         for key in self.keys:
             rule = config.RULES[key]
+            name = key.replace(".", "__")
+            value = config.get(organisation, key)
             # The rule's own range (config.set_value checks it again).
-            self.fields[key.replace(".", "__")] = forms.IntegerField(
+            self.fields[name] = forms.IntegerField(
                 label=rule.label,
                 min_value=rule.minimum,
                 max_value=rule.maximum,
-                initial=config.get(organisation, key),
+                initial=value,
+            )
+            # What the page showed and the rule's version then: only the limits the user
+            # changed are saved, each refused if it was changed meanwhile (another tab's
+            # change of another limit is not put back by this page's old value).
+            self.fields[f"shown__{name}"] = forms.IntegerField(
+                widget=forms.HiddenInput, required=False, initial=value
+            )
+            self.fields[f"version__{name}"] = forms.IntegerField(
+                widget=forms.HiddenInput,
+                required=False,
+                initial=config.current_version(organisation, key),
             )
 
     def values(self) -> dict:
         return {key: self.cleaned_data[key.replace(".", "__")] for key in self.keys}
+
+    def changes(self) -> list[tuple[str, int, int | None]]:
+        """(key, value, expected version) of each limit the user changed on the page; a
+        form without what it showed (an old page) counts every value unlike the stored."""
+        from xieshang.orgs import config
+
+        found = []
+        for key in self.keys:
+            name = key.replace(".", "__")
+            value = self.cleaned_data[name]
+            shown = self.cleaned_data.get(f"shown__{name}")
+            if shown is None:
+                shown = config.get(self.organisation, key)
+            if value != shown:
+                found.append((key, value, self.cleaned_data.get(f"version__{name}")))
+        return found
+
+    def show_current(self) -> None:
+        """After a stale refusal: the hidden fields now carry what is stored, and a limit
+        the user left alone shows the stored value, so saving again on purpose replaces
+        only what the user typed."""
+        from xieshang.orgs import config
+
+        data = self.data.copy()
+        for key in self.keys:
+            name = key.replace(".", "__")
+            current = config.get(self.organisation, key)
+            if self.cleaned_data.get(name) == self.cleaned_data.get(f"shown__{name}"):
+                data[self.add_prefix(name)] = current
+            data[self.add_prefix(f"shown__{name}")] = current
+            data[self.add_prefix(f"version__{name}")] = config.current_version(
+                self.organisation, key
+            )
+        self.data = data

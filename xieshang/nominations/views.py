@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from xieshang.core.audit import StaleEdit, TransitionError, history
 from xieshang.core.excel import table_bytes, xlsx_response
-from xieshang.core.forms import add_service_errors, refusal_message, run_action
+from xieshang.core.forms import SAVE_AGAIN, add_service_errors, refusal_message, run_action
 from xieshang.core.params import paginate
 from xieshang.core.pdf import heading, pdf_response, render_pdf
 from xieshang.duty import policies as duty_policies
@@ -86,12 +86,20 @@ def limits(request):
         raise PermissionDenied
     form = LimitsForm(request.POST or None, organisation=organisation)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            for key, value in form.values().items():
-                if value != config.get(organisation, key):
-                    config.set_value(organisation, key, value, actor=request.user)
-        messages.success(request, _("名单结构要求已保存。"))
-        return redirect("nominations:list")
+        try:
+            with transaction.atomic():
+                for key, value, version in form.changes():
+                    config.set_value(
+                        organisation, key, value, actor=request.user, expected_version=version
+                    )
+        except StaleEdit as exc:
+            form.add_error(None, [str(exc), SAVE_AGAIN])
+            form.show_current()
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("名单结构要求已保存。"))
+            return redirect("nominations:list")
     return render(
         request,
         "nominations/form.html",
