@@ -63,3 +63,13 @@ def test_the_whole_number_shown_on_request_can_be_called_from_a_phone(client, wo
     url = reverse("residents:detail", args=[issue.pk])
     assert "tel:" not in client.get(url).content.decode()
     assert 'href="tel:13900001111"' in client.get(url + "?phone=1").content.decode()
+
+
+def test_a_deadline_gone_by_is_said_to_be_overdue(client, world):
+    issue, code = routed(world)
+    client.post(LOOKUP, {"ticket": issue.ticket, "code": code})
+    assert 'id="public-overdue"' not in client.get(LOOKUP).content.decode()
+    issue.task.due_date = dt.date.today() - dt.timedelta(days=3)
+    issue.task.save(update_fields=["due_date"])
+    page = client.get(LOOKUP).content.decode()
+    assert "已超过答复期限，已督促承办单位尽快答复。" in page

@@ -174,6 +174,9 @@ def _public_view(request, issue: ResidentIssue, *, rate_form=None, status=200):
     due = None
     if issue.status == ResidentIssue.Status.ROUTED and issue.task is not None:
         due = issue.task.due_date
+    # Past it, the page says so and what happens now (the follow-up engine escalates an
+    # overdue task, followups.scan_deadlines) instead of a date gone by without a word.
+    overdue = due is not None and due < timezone.localdate()
     return render(
         request,
         "residents/public/issue.html",
@@ -184,6 +187,7 @@ def _public_view(request, issue: ResidentIssue, *, rate_form=None, status=200):
             "steps": selectors.public_steps(issue),
             "answer": answer,
             "due": due,
+            "overdue": overdue,
             "duplicate_of": selectors.duplicate_of(issue, own_tickets=_sent_tickets(request)),
             # A refused rating (rated from another tab, say) is shown again with its reason
             # and comment, whatever the issue's state now offers.
