@@ -90,10 +90,85 @@ def test_it_lets_a_city_clerk_choose_a_district_but_not_a_foreign_one(client):
     district.member("李未入", committees=[])
     foreign.member("钱外", committees=[])
     client.force_login(city.clerk)
-    response = client.get(reverse("members:checks"), {"organisation": district.org.pk})
+    response = client.get(reverse("members:checks"), {"org": district.org.pk})
     assert [s.member.name for s in response.context["no_committee"]] == ["李未入"]
-    response = client.get(reverse("members:checks"), {"organisation": foreign.org.pk})
+    response = client.get(reverse("members:checks"), {"org": foreign.org.pk})
     assert response.context["org"] == city.org  # an unknown choice falls back to one's own
+    assert response.context["switch"].errors
+
+
+def _streets(response) -> list[str]:
+    return [s.name for s in response.context["streets"]]
+
+
+@pytest.mark.clause("C5.6")
+def test_an_office_above_reads_its_own_streets_and_counts_per_committee_below(client):
+    """A province holds hundreds of streets: its page lists its own committee's (those
+    directly below it), counts the lower committees' per committee, and switches to one."""
+    province = committee("示范省政协", level=Level.PROVINCE)
+    city = committee("甲市政协", parent=province.org, level=Level.CITY)
+    district = committee("乙区政协", parent=city.org)
+    other = committee("丙区政协", parent=city.org)
+    make_org("省直街道", level=Level.STREET, parent=province.org)
+    make_org("市直街道", level=Level.STREET, parent=city.org)
+    make_org("乙东街道", level=Level.STREET, parent=district.org)
+    done = make_org("乙西街道", level=Level.STREET, parent=district.org)
+    RoleAssignment.objects.create(user=UserFactory(), organisation=done, role=Role.LIAISON)
+    LiaisonRoom.objects.create(street=done, name="乙西街道委员联络室")
+    make_org("丙南街道", level=Level.STREET, parent=other.org)
+    client.force_login(province.clerk)
+    response = client.get(reverse("members:checks"))
+    assert response.context["org"] == province.org
+    assert _streets(response) == ["省直街道"]
+    assert response.context["street_total"] == 1
+    # The city's subtree: its own street and its two districts' three, one of them complete.
+    assert [(c.name, missing, total) for c, missing, total in response.context["below"]] == [
+        ("甲市政协", 3, 4)
+    ]
+    assert "乙东街道" not in response.content.decode()
+    rows = sheet(client.get(reverse("members:checks_export", args=["streets"])))
+    assert [r[0] for r in rows[1:]] == ["省直街道"]
+    # One committee below, chosen: its streets, its export, no committee below it.
+    response = client.get(reverse("members:checks"), {"org": district.org.pk})
+    assert response.context["org"] == district.org
+    assert _streets(response) == ["乙东街道"]
+    assert response.context["street_total"] == 2
+    assert response.context["below"] == []
+    assert f'href="/members/checks/export/streets/?org={district.org.pk}"' in (
+        response.content.decode()
+    )
+    rows = sheet(
+        client.get(reverse("members:checks_export", args=["streets"]), {"org": district.org.pk})
+    )
+    assert [r[0] for r in rows[1:]] == ["乙东街道"]
+    city_page = client.get(reverse("members:checks"), {"org": city.org.pk})
+    assert _streets(city_page) == ["市直街道"]
+    assert [(c.name, m, t) for c, m, t in city_page.context["below"]] == [
+        ("乙区政协", 1, 2),
+        ("丙区政协", 1, 1),
+    ]
+
+
+def test_the_committee_switcher_offers_committees_not_streets(client):
+    province = committee("示范省政协", level=Level.PROVINCE)
+    committee("甲市政协", parent=province.org, level=Level.CITY)
+    street = make_org("省直街道", level=Level.STREET, parent=province.org)
+    client.force_login(province.clerk)
+    response = client.get(reverse("members:checks"), {"org": street.pk})
+    assert response.context["org"] == province.org
+    assert response.context["switch"].errors
+    assert "level=province%2Ccity%2Cdistrict" in response.content.decode()
+
+
+def test_a_district_office_has_no_committee_switcher(client):
+    c = committee()
+    make_org("东街道", level=Level.STREET, parent=c.org)
+    client.force_login(c.clerk)
+    response = client.get(reverse("members:checks"))
+    assert response.context["switch"] is None
+    assert response.context["below"] == []
+    assert _streets(response) == ["东街道"]
+    assert 'id="checks-committee"' not in response.content.decode()
 
 
 def test_it_refuses_checks_to_roles_without_the_permission(client):

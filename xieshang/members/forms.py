@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from xieshang.core import access, pickers
+from xieshang.core import pickers
 from xieshang.core.forms import style_widgets as style
 from xieshang.core.text import aside
 from xieshang.core.widgets import DateInput
@@ -354,21 +354,3 @@ class ImportForm(forms.Form):
         if self.rows_total is not None and self.rows_total > limit:
             self.add_error("file", excel.too_many_rows(self.rows_total, limit))
         return cleaned
-
-
-class ChecksForm(forms.Form):
-    organisation = forms.ModelChoiceField(
-        label=gettext_lazy("政协"), queryset=None, required=False, empty_label=None
-    )
-
-    def __init__(self, data, *, user):
-        super().__init__(data)
-        self.fields["organisation"].queryset = selectors.cppcc_organisations(user, "checks.view")
-        home = access.home_organisation(user)
-        self.fields["organisation"].initial = home.pk if home else None
-        style(self)
-
-    def selected_organisation(self) -> Organisation | None:
-        if self.is_bound and self.is_valid() and self.cleaned_data["organisation"]:
-            return self.cleaned_data["organisation"]
-        return self.fields["organisation"].queryset.first()

@@ -7,6 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import Substr
 from django.utils.translation import gettext as _
 
 from xieshang.core import access
@@ -234,14 +235,21 @@ def members_without_committee(term: Term) -> QuerySet:
     )
 
 
-def streets_missing_liaison(organisation: Organisation) -> QuerySet:
-    """Streets under `organisation` that lack a liaison officer account or a liaison room
-    (C5.6), with `has_liaison` and `has_room` annotated."""
+def _liaison_checks() -> tuple[Exists, Exists]:
     officer = RoleAssignment.objects.filter(organisation=OuterRef("pk"), role=Role.LIAISON)
     room = LiaisonRoom.objects.filter(street=OuterRef("pk"))
+    return Exists(officer), Exists(room)
+
+
+def streets_missing_liaison(organisation: Organisation) -> QuerySet:
+    """The streets of `organisation`'s own committee (those directly below it) that lack a
+    liaison officer account or a liaison room (C5.6), with `has_liaison` and `has_room`
+    annotated. A lower committee's streets are on that committee's page: a province holds
+    hundreds (`streets_missing_below` counts them per committee below)."""
+    has_liaison, has_room = _liaison_checks()
     return (
-        Organisation.objects.filter(level=Level.STREET, path__startswith=organisation.path)
-        .annotate(has_liaison=Exists(officer), has_room=Exists(room))
+        Organisation.objects.filter(level=Level.STREET, parent=organisation)
+        .annotate(has_liaison=has_liaison, has_room=has_room)
         .filter(Q(has_liaison=False) | Q(has_room=False))
         .select_related("parent")
         .order_by("path")
@@ -249,9 +257,33 @@ def streets_missing_liaison(organisation: Organisation) -> QuerySet:
 
 
 def street_count(organisation: Organisation) -> int:
-    return Organisation.objects.filter(
-        level=Level.STREET, path__startswith=organisation.path
-    ).count()
+    return Organisation.objects.filter(level=Level.STREET, parent=organisation).count()
+
+
+def streets_missing_below(organisation: Organisation) -> list[tuple[Organisation, int, int]]:
+    """(committee, streets lacking a liaison officer or room, streets) for each committee
+    directly below `organisation`, over its whole subtree: two queries whatever the size of
+    the tree (the committees, then the streets grouped by the committee's path prefix). A
+    county committee has none below it: no query."""
+    if organisation.level not in (Level.PROVINCE, Level.CITY):
+        return []
+    children = list(
+        organisation.children.filter(level__in=CPPCC_LEVELS).order_by("sort_order", "path")
+    )
+    if not children:
+        return []
+    width = len(children[0].path)
+    has_liaison, has_room = _liaison_checks()
+    rows = (
+        Organisation.objects.filter(level=Level.STREET, path__startswith=organisation.path)
+        .exclude(parent=organisation)
+        .annotate(prefix=Substr("path", 1, width))
+        .values("prefix")
+        .annotate(total=Count("pk"), missing=Count("pk", filter=~has_liaison | ~has_room))
+        .order_by()
+    )
+    found = {row["prefix"]: (row["missing"], row["total"]) for row in rows}
+    return [(c, *found.get(c.path, (0, 0))) for c in children]
 
 
 def _with_share(rows: list[tuple[str, int]], total: int) -> list[dict]:

@@ -19,9 +19,10 @@ from xieshang.core.forms import add_service_errors
 from xieshang.core.jobs import Job
 from xieshang.core.params import paginate
 from xieshang.core.text import labelled
+from xieshang.orgs.forms import chosen_committee
 
 from . import excel, exports, imports, selectors, services
-from .forms import ChecksForm, ImportForm, MemberFilterForm, MemberForm, StatusForm
+from .forms import ImportForm, MemberFilterForm, MemberForm, StatusForm
 from .models import Gender, Membership
 
 PAGE_SIZE = 50
@@ -330,19 +331,21 @@ def import_template(request):
 
 
 def _checks_context(request):
+    """(switcher, committee, its current term): one committee at a time, the user's own
+    first; an office above switches to a committee below (`?org=`, searched), as on the
+    follow-up assessment page. A district office has no switcher."""
     access.require(request.user, "checks.view")
-    form = ChecksForm(request.GET or None, user=request.user)
-    org = form.selected_organisation()
+    org, switch = chosen_committee(request, "checks.view", levels=selectors.CPPCC_LEVELS)
     if org is None:
         raise PermissionDenied
     term = selectors.current_term(org)
-    return form, org, term
+    return switch, org, term
 
 
 @login_required
 def checks(request):
-    form, org, term = _checks_context(request)
-    context = {"form": form, "org": org, "term": term}
+    switch, org, term = _checks_context(request)
+    context = {"switch": switch, "org": org, "term": term}
     if term is not None:
         context["no_committee"] = list(selectors.members_without_committee(term))
         comp = selectors.composition(term)
@@ -354,7 +357,9 @@ def checks(request):
         ]
     context["streets"] = list(selectors.streets_missing_liaison(org))
     context["street_total"] = selectors.street_count(org)
-    context["query"] = request.GET.urlencode()
+    context["below"] = selectors.streets_missing_below(org)
+    # The exports follow the committee shown.
+    context["query"] = f"org={org.pk}" if switch is not None else ""
     return render(request, "members/checks.html", context)
 
 
@@ -372,7 +377,7 @@ def checks_export(request, table: str):
     """The checks page's tables as Excel, in the reader's language as the page itself and
     the other exports (sheet name, headers, values, 合计 and the file's name); the names of
     streets, sectors and parties are the organisation's own."""
-    form, org, term = _checks_context(request)
+    _switch, org, term = _checks_context(request)
     yes, no = _("有"), _("无")
     if table == "streets":
         rows = [

@@ -201,21 +201,27 @@ class OrganisationSwitchForm(forms.Form):
         },
     )
 
-    def __init__(self, *args, user, perm: str, **kwargs):
+    def __init__(self, *args, user, perm: str, levels=None, **kwargs):
         super().__init__(*args, **kwargs)
         field = self.fields["org"]
-        field.queryset = with_namesakes(access.organisations(user, perm).order_by("path"))
+        qs = access.organisations(user, perm)
+        params = {"perm": perm}
+        if levels:  # only these levels offered and accepted (the committees, say)
+            qs = qs.filter(level__in=levels)
+            params["level"] = ",".join(levels)
+        field.queryset = with_namesakes(qs.order_by("path"))
         field.label_from_instance = organisation_label
         field.widget.attrs["class"] = "form-select form-select-sm"
-        pickers.attach(field, "organisations", {"perm": perm})
+        pickers.attach(field, "organisations", params)
 
 
-def chosen_committee(request, perm: str):
+def chosen_committee(request, perm: str, *, levels=None):
     """(organisation, switcher) of a report about one committee's work: the committee chosen
     with `?org=` (or typed, `org__q`, without JavaScript) among those where the user holds
     `perm`, else the user's own. The switcher is None for a user who oversees one committee
     only (its streets and communities are part of its work); the organisation is None for a
-    user without `perm` at home (a department's staff: their own rows, wherever they are)."""
+    user without `perm` at home (a department's staff: their own rows, wherever they are).
+    `levels` narrows the switcher's choices (the committees only, not their streets)."""
     from .models import Level
 
     home = access.home_organisation(request.user)
@@ -227,9 +233,11 @@ def chosen_committee(request, perm: str):
     if not committees.exclude(pk=home.pk).exists():
         return home, None
     if request.GET.get("org") or request.GET.get("org__q"):
-        switch = OrganisationSwitchForm(request.GET, user=request.user, perm=perm)
+        switch = OrganisationSwitchForm(request.GET, user=request.user, perm=perm, levels=levels)
         if switch.is_valid():
             return switch.cleaned_data["org"], switch
     else:
-        switch = OrganisationSwitchForm(initial={"org": home}, user=request.user, perm=perm)
+        switch = OrganisationSwitchForm(
+            initial={"org": home}, user=request.user, perm=perm, levels=levels
+        )
     return home, switch
