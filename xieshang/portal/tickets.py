@@ -13,6 +13,7 @@ wrong code exactly as an unknown ticket, and is rate-limited per client.
 """
 
 import hmac
+import re
 import secrets
 import unicodedata
 
@@ -81,6 +82,10 @@ def ticket_forms(ticket: str) -> list[str]:
     plain = _plain(ticket)
     if not plain:
         return []
+    # Both number their tickets with six digits; a resident who reads "MQ2026-000034" out
+    # as "MQ2026-34" means the same ticket.
+    if found := re.fullmatch(r"([A-Z]{2}\d{4})(\d{1,5})", plain):
+        plain = found.group(1) + found.group(2).zfill(6)
     return [plain, f"{plain[:6]}-{plain[6:]}"] if len(plain) > 6 else [plain]
 
 
