@@ -320,6 +320,7 @@ OBJECTS: dict[str, dict[str, Callable]] = {
     "meetings:signup": {"pk": obj("meeting")},
     "meetings:leave": {"pk": obj("meeting")},
     "meetings:file_report": {"pk": obj("meeting")},
+    "meetings:report_send": {"pk": obj("meeting")},
     "meetings:instruction": {"pk": obj("meeting")},
     "meetings:report": {"pk": obj("meeting")},
     "meetings:report_xlsx": {"pk": obj("meeting")},

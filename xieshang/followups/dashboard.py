@@ -54,7 +54,7 @@ def received_card(user) -> Card:
     pending = len(selectors.received_items(user, state="pending", year=year))
     return Card(
         _("报送本机关的事项"),
-        _("政协报送的重点提案、协商成果和社情民意信息，今年尚未记录领导批示的%(n)s项")
+        _("政协报送的重点提案、协商成果、社情民意信息和视察调研报告，今年尚未记录领导批示的%(n)s项")
         % {"n": pending},
         reverse("followups:received") + f"?state=pending&year={year}",
         pending,

@@ -30,8 +30,9 @@ leader instructed on).
 government's office `user` works in that it may record its leaders' instructions on (their
 queue 报送本机关 · 待批示, `followups.views.received`), `sent_on` the day each went to them:
 a field name or a query expression over the item (so a year is picked in the database, not
-by reading every year's items); an app whose items are not sent to those offices declares
-neither.
+by reading every year's items), or a function of the user giving one (an inspection report
+is sent to the Party committee and to the government each on its own day); an app whose
+items are not sent to those offices declares neither.
 
 Registering also puts the one instructions panel (core.panels) on the item's page: every
 instruction with its units' tasks and their written feedback, and the form to record one for
@@ -63,7 +64,7 @@ class Target(Entry):
     answered: Callable = nothing
     reads_feedback: Callable = never
     received: Callable | None = None
-    sent_on: object = None  # a field name or query expression (with `received`)
+    sent_on: object = None  # a field name, query expression or (user) -> either (with `received`)
 
 
 def _panel():

@@ -299,6 +299,14 @@ def _day(value) -> dt.date | None:
     return value
 
 
+def _sent_expression(sent_on, user):
+    """A kind's sent day as a query expression: a field name, an expression, or a function of
+    the user giving either (an item sent to each office on its own day)."""
+    if callable(sent_on) and not hasattr(sent_on, "resolve_expression"):
+        sent_on = sent_on(user)
+    return F(sent_on) if isinstance(sent_on, str) else sent_on
+
+
 def received_items(
     user, *, state: str = "", kind: str = "", year: int | None = None
 ) -> list[ReceivedItem]:
@@ -322,7 +330,7 @@ def received_items(
             continue  # no day sent: in no year
         items = target.received(user)
         if target.sent_on is not None:
-            sent = F(target.sent_on) if isinstance(target.sent_on, str) else target.sent_on
+            sent = _sent_expression(target.sent_on, user)
             # The year in the database: the card and a year's list read that year's items,
             # not every item ever sent.
             items = items.annotate(received_at=sent)

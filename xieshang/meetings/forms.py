@@ -3,10 +3,13 @@ form re-renders with what the user typed and a Chinese message."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from xieshang.core import pickers
 from xieshang.core.forms import StyledForm
 from xieshang.core.text import chinese_date
+from xieshang.core.validators import not_after_today
+from xieshang.core.widgets import DateInput
 from xieshang.members.models import Member
 from xieshang.orgs.models import ActivityGroup, Committee, Department, Role, Sector, Session
 
@@ -326,6 +329,41 @@ class DelegateForm(StyledForm, forms.Form):
 class ReportForm(StyledForm, forms.Form):
     text = forms.CharField(label=_("报告内容"), widget=forms.Textarea(attrs={"rows": 8}))
     attendees_text = forms.CharField(label=_("出席人员"), max_length=300, required=False)
+
+
+class ReportSendForm(StyledForm, forms.Form):
+    """报送党委 / 报送政府 (C4.7): which office the inspection report went to, and the day."""
+
+    to = forms.ChoiceField(label=_("报送至"), widget=forms.RadioSelect)
+    sent_on = forms.DateField(
+        label=pgettext_lazy("sent to an office", "报送日期"),
+        widget=DateInput(),
+        help_text=_("纸质报送的，填写实际报送日期。"),
+        validators=[not_after_today],
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, meeting, **kwargs):
+        from django.utils import timezone
+
+        kwargs.setdefault("initial", {})
+        kwargs["initial"].setdefault("sent_on", timezone.localdate())
+        kwargs["initial"].setdefault("version", meeting.version)
+        super().__init__(*args, **kwargs)
+        # Only the offices it has not gone to yet.
+        self.fields["to"].choices = [
+            (role, label)
+            for role, field, label in REPORT_SEND_CHOICES
+            if getattr(meeting, field) is None
+        ]
+        if len(self.fields["to"].choices) == 1:
+            self.fields["to"].initial = self.fields["to"].choices[0][0]
+
+
+REPORT_SEND_CHOICES = [
+    (Role.PARTY_OFFICE, "report_to_party_on", _("报送党委")),
+    (Role.GOVERNMENT_OFFICE, "report_to_government_on", _("报送政府")),
+]
 
 
 class SpeechForm(StyledForm, forms.Form):

@@ -1,19 +1,24 @@
 """Leaders' instructions (批示, C4.7) on an inspection or research report, through the one
 mechanism of followups (found there by autodiscovery): once the report is filed, the
-meeting's office records them and each named unit gets a follow-up task. The members who
+meeting's office records them, and so does the Party committee's or government's office
+the report was sent to (报送党委 / 报送政府, found on its 报送本机关 list); each named unit
+gets a follow-up task. The members who
 took part (the inspection team) read the units' answers on the meeting's page and are told
 when one comes in, as a 社情民意 item's authors are."""
 
+from django.db.models import Case, DateField, F, Q, Value, When
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_noop as N_
 
+from xieshang.core import access
 from xieshang.core.notifications import notify
 from xieshang.core.phrases import Phrase
 from xieshang.followups import instructions, subjects
 
 from . import policies
 from .models import Attendance, Invitation, Meeting, MeetingKind, Speech
+from .services.reports import REPORT_SENT_TO
 
 TOOK_PART = (Invitation.Outcome.PRESENT, Invitation.Outcome.LATE)
 
@@ -46,6 +51,35 @@ def answered(instruction, task, feedback, actor) -> None:
     )
 
 
+def can_record(user, meeting: Meeting) -> bool:
+    """The meeting's office, and the Party committee's or government's office the report was
+    sent to (报送党委 / 报送政府), which records its own leaders' instructions on it."""
+    if meeting.kind != MeetingKind.INSPECTION:
+        return False
+    return policies.can_manage(user, meeting) or bool(policies.report_sent_to(user, meeting))
+
+
+def received(user):
+    """报送本机关 · 待批示: the inspection reports sent to the Party committee's or the
+    government's office `user` is, at its own node."""
+    q = Q(pk__in=[])
+    for ra in access.assignments(user):
+        field = REPORT_SENT_TO.get(ra.role)
+        if field:
+            q |= Q(organisation_id=ra.organisation_id, **{f"{field}__isnull": False})
+    return Meeting.objects.filter(q, kind=MeetingKind.INSPECTION).select_related("organisation")
+
+
+def sent_on(user):
+    """The day the report went to `user`'s own office (each office has its own day)."""
+    whens = [
+        When(organisation_id=ra.organisation_id, then=F(REPORT_SENT_TO[ra.role]))
+        for ra in access.assignments(user)
+        if ra.role in REPORT_SENT_TO
+    ]
+    return Case(*whens, default=Value(None), output_field=DateField())
+
+
 def _check(meeting: Meeting) -> str:
     if meeting.kind != MeetingKind.INSPECTION:
         return _("只有视察调研报告可以登记领导批示。")
@@ -58,8 +92,10 @@ instructions.register(
     Meeting,
     label=gettext_lazy("视察调研报告"),
     url_name="meetings:detail",
-    can_record=lambda user, m: m.kind == MeetingKind.INSPECTION and policies.can_manage(user, m),
+    can_record=can_record,
     check=_check,
+    received=received,
+    sent_on=sent_on,
     applies=lambda m: m.kind == MeetingKind.INSPECTION,
     title=lambda m: m.title,
     answered=answered,

@@ -104,6 +104,11 @@ class Meeting(Tracked):
     # of what happened and who went.
     report = models.TextField(_("调研报告或会议情况"), blank=True)
     report_filed_at = models.DateTimeField(_("报告提交时间"), null=True, blank=True)
+    # An inspection or research report sent to the Party committee or the government (报送
+    # 党委 / 报送政府, C4.7), the day it went: their offices find it and record their leaders'
+    # instructions on it (meetings/instructions.py). Empty: not sent there.
+    report_to_party_on = models.DateField(_("报送党委日期"), null=True, blank=True)
+    report_to_government_on = models.DateField(_("报送政府日期"), null=True, blank=True)
     attendees_text = models.CharField(_("出席人员"), max_length=300, blank=True)
     closed_at = models.DateTimeField(_("考勤结束时间"), null=True, blank=True)
 

@@ -139,6 +139,8 @@ def can_view(user, meeting: Meeting, invitation=_UNASKED) -> bool:
     is looked up here, one query."""
     if access.can(user, "meetings.view", meeting.organisation) or can_manage(user, meeting):
         return True
+    if report_sent_to(user, meeting):
+        return True
     if meeting.status == Meeting.Status.DRAFT:
         return False
     invited = _is_invited(user, meeting) if invitation is _UNASKED else invitation is not None
@@ -153,6 +155,20 @@ def can_view(user, meeting: Meeting, invitation=_UNASKED) -> bool:
     # reads the report it answers, as for a proposal or a 社情民意 item (one query); the
     # supervising office reads the report a task it tracks is about.
     return answers_about(user, meeting) or supervises_task_about(user, meeting)
+
+
+def report_sent_to(user, meeting: Meeting) -> str:
+    """The Party committee's or government's office (its role) among `user`'s, at the
+    meeting's node, that the meeting's inspection report was sent to (报送党委 / 报送政府):
+    it reads the report and records its leaders' instructions on it. "" otherwise; no
+    query."""
+    from .services.reports import REPORT_SENT_TO
+
+    for ra in access.assignments(user):
+        field = REPORT_SENT_TO.get(ra.role)
+        if field and ra.organisation_id == meeting.organisation_id and getattr(meeting, field):
+            return ra.role
+    return ""
 
 
 def viewable_ids(user, meetings) -> set[int]:

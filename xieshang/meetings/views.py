@@ -24,6 +24,7 @@ from .forms import (
     LeaveForm,
     MeetingForm,
     ReportForm,
+    ReportSendForm,
     SittingForm,
     SpeechForm,
 )
@@ -279,6 +280,16 @@ def _detail_context(request, meeting, invitation, **forms):
         ),
         "sitting_form": forms.get("sitting_form") or SittingForm(),
         "speech_form": forms.get("speech_form") or SpeechForm(),
+        # 报送党委 / 报送政府 (C4.7): an inspection report filed and not yet sent to both.
+        "send_form": forms.get("send_form")
+        or (
+            ReportSendForm(meeting=meeting)
+            if manage
+            and meeting.kind == MeetingKind.INSPECTION
+            and meeting.report_filed_at
+            and not (meeting.report_to_party_on and meeting.report_to_government_on)
+            else None
+        ),
         "report_form": forms.get("report_form")
         or ReportForm(initial={"text": meeting.report, "attendees_text": meeting.attendees_text}),
         "can_speak": meeting.kind in ("plenary", "standing")
@@ -501,6 +512,36 @@ def file_report(request, pk: int):
         _("已保存。"),
         fail,
     )
+
+
+@login_required
+@require_POST
+def report_send(request, pk: int):
+    """报送党委 / 报送政府: the inspection report is marked as sent, with the day (C4.7)."""
+    from xieshang.core.forms import add_service_errors, refuse_stale
+
+    meeting, invitation = get_meeting(request, pk)
+    if not policies.can_manage(request.user, meeting):
+        raise Http404
+    form = ReportSendForm(request.POST, meeting=meeting)
+    if form.is_valid():
+        version = form.cleaned_data["version"]
+        try:
+            services.meeting_report_send(
+                meeting=meeting,
+                actor=request.user,
+                to=form.cleaned_data["to"],
+                sent_on=form.cleaned_data["sent_on"],
+                expected_version=version,
+            )
+        except StaleEdit as exc:
+            refuse_stale(form, exc, again=_("请核对报送情况后再提交。"))
+        except (ValidationError, TransitionError) as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("已标记报送，对方办公室可记录领导批示。"))
+            return redirect("meetings:detail", meeting.pk)
+    return _render_detail(request, meeting, invitation, status=400, send_form=form)
 
 
 @login_required

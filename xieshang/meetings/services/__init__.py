@@ -69,6 +69,7 @@ from .reports import (
     committee_report_file,
     committee_reports_schedule,
     meeting_file_report,
+    meeting_report_send,
 )
 from .speeches import (
     SPEECH_KINDS,
@@ -118,6 +119,7 @@ __all__ = [
     "close_finished_meetings",
     # reports
     "meeting_file_report",
+    "meeting_report_send",
     "committee_reports_schedule",
     "can_file",
     "committee_report_file",

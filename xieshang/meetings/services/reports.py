@@ -13,13 +13,22 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
 
 from xieshang.core import access
-from xieshang.core.audit import TransitionError, lock, record_event, save_versioned, transition
+from xieshang.core.audit import (
+    StaleEdit,
+    TransitionError,
+    lock,
+    record_event,
+    save_versioned,
+    transition,
+)
+from xieshang.core.notifications import notify
 from xieshang.core.phrases import Phrase
+from xieshang.core.text import chinese_date
 from xieshang.orgs import config
-from xieshang.orgs.models import Committee
+from xieshang.orgs.models import Committee, Role
 
 from .. import rules
-from ..models import CommitteeReport, Meeting
+from ..models import CommitteeReport, Meeting, MeetingKind
 from .common import _require_manage
 
 # --- Reports on meetings (C2.13 inspections, C6.1/C4.8 recorded events) ------------------
@@ -44,6 +53,93 @@ def meeting_file_report(
         verb="meeting.record" if meeting.is_record else "meeting.report",
         subject=meeting,
         note=text[:200],
+    )
+    return meeting
+
+
+# The Party committee's or government's office an inspection report is sent to (报送党委 /
+# 报送政府, C4.7), by the field keeping the day it went.
+REPORT_SENT_TO = {
+    Role.PARTY_OFFICE: "report_to_party_on",
+    Role.GOVERNMENT_OFFICE: "report_to_government_on",
+}
+
+SENT_NOTES = {
+    Role.PARTY_OFFICE: N_("报送党委（%(day)s）"),
+    Role.GOVERNMENT_OFFICE: N_("报送政府（%(day)s）"),
+}
+
+
+@transaction.atomic
+def meeting_report_send(
+    *,
+    meeting: Meeting,
+    actor,
+    to: str,
+    sent_on: dt.date | None = None,
+    expected_version: int | None = None,
+) -> Meeting:
+    """报送党委 / 报送政府: an inspection or research report is marked as sent to the Party
+    committee (`to` = 党委办公室) or the government (政府办公室) of the meeting's node on
+    `sent_on` (today by default; a report sent on paper earlier is marked with that day, not
+    before the report was filed). That office finds it on 报送本机关, reads it and records its
+    leaders' instructions on it; its clerks are told in the inbox. Once per office; audited
+    (meeting.report_send). `expected_version`: the meeting's version the page showed (None:
+    not checked)."""
+    _require_manage(actor, meeting)
+    locked = lock(Meeting, meeting.pk)
+    if expected_version is not None and locked.version != expected_version:
+        raise StaleEdit(current_version=locked.version)
+    field = REPORT_SENT_TO.get(to)
+    if field is None:
+        raise ValidationError(_("请选择报送党委或政府。"))
+    if locked.kind != MeetingKind.INSPECTION:
+        raise ValidationError(_("只有视察调研报告可以报送党委、政府。"))
+    if not locked.report or locked.report_filed_at is None:
+        raise ValidationError(_("调研报告提交后才能报送。"))
+    where = Role(to).label
+    already = getattr(locked, field)
+    if already is not None:
+        raise ValidationError(
+            _("该报告已于%(date)s报送%(office)s。")
+            % {"date": chinese_date(already), "office": where}
+        )
+    today = timezone.localdate()
+    sent_on = sent_on or today
+    if sent_on > today:
+        raise ValidationError({"sent_on": _("报送日期不能晚于今天。")})
+    filed = timezone.localdate(locked.report_filed_at)
+    if sent_on < filed:
+        raise ValidationError(
+            {
+                "sent_on": _("报送日期不能早于报告提交日期（%(date)s）。")
+                % {"date": chinese_date(filed)}
+            }
+        )
+    setattr(locked, field, sent_on)
+    save_versioned(locked, expected_version=locked.version, fields=[field])
+    setattr(meeting, field, sent_on)
+    meeting.version = locked.version
+    record_event(
+        actor=actor,
+        verb="meeting.report_send",
+        subject=locked,
+        note=Phrase(SENT_NOTES[to], day=sent_on),
+        data={"to": to, "sent_on": sent_on.isoformat()},
+    )
+    from xieshang.core.models import User
+
+    notify(
+        User.objects.filter(
+            role_assignments__organisation_id=locked.organisation_id,
+            role_assignments__role=to,
+            is_active=True,
+        ).distinct(),
+        title=Phrase(N_("政协报送的视察调研报告：%(title)s"), title=locked.title),
+        body=Phrase(N_("%(day)s报送。可在报送本机关的事项中记录领导批示。"), day=sent_on),
+        url=locked.get_absolute_url(),
+        dedupe_key=f"meeting:{locked.pk}:report_send:{to}",
+        channels=("inbox",),
     )
     return meeting
 
