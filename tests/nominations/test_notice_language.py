@@ -66,3 +66,20 @@ def test_the_rounds_kind_noted_at_its_opening_reads_in_the_readers_language():
     assert event.note == r.get_kind_display()  # the site's language
     with translation.override("en"):
         assert event.shown_note == r.get_kind_display() != event.note
+
+
+def test_lists_on_the_english_pages_are_joined_with_commas_not_chinese_enumeration_marks(
+    client,
+):
+    """The candidate's liaison categories and the list's parties read "A, B" in English."""
+    w = world()
+    r = open_round(w)
+    c = nominate(w, r, "民盟", "刘佳宁", categories=["non_party_intellectual", "ethnic_minority"])
+    nominate(w, r, "无党派", "邹文博")
+    client.force_login(w.office)
+    client.cookies["django_language"] = "en"
+    candidate = client.get(f"/nominations/candidates/{c.pk}/").content.decode()
+    round_page = client.get(f"/nominations/{r.pk}/").content.decode()
+    assert "Ethnic minorities, Non-Party intellectuals" in candidate
+    for page in (candidate, round_page):
+        assert "、" not in page.split("<main", 1)[-1]
