@@ -73,3 +73,15 @@ def test_routing_with_a_bad_reply_time_says_so_in_the_products_words(client, wor
     assert response.status_code == 400 and message in body
     assert "确保该值" not in body and "输入整数" not in body and "这个字段是必填项" not in body
     assert "请尽快处理" in body
+
+
+def test_a_pasted_long_title_is_refused_and_kept_not_cut(client, world):
+    page = client.get(SUBMIT).content.decode()
+    title_input = re.search(r'<input[^>]*name="title"[^>]*>', page).group(0)
+    assert "maxlength" not in title_input
+    long = "小区门口路灯不亮，" * 12  # 108 characters
+    response = client.post(SUBMIT, form_data(world, title=long))
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "请控制在100字以内，详细情况写在下面。" in body and long in body
+    assert not ResidentIssue.objects.exists()

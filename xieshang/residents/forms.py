@@ -104,6 +104,9 @@ class PublicIssueForm(StyledForm, forms.Form):
             {"inputmode": "tel", "autocomplete": "tel", "maxlength": "20"}
         )
         _counted(self.fields["description"])
+        # A pasted title longer than the limit is refused with the whole of it kept (the
+        # message says where the rest goes), not cut by the browser without a word.
+        self.fields["title"].widget.attrs.pop("maxlength", None)
 
     def clean_phone(self):
         return _mobile(self.cleaned_data.get("phone", ""))
