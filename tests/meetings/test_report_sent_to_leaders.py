@@ -79,6 +79,8 @@ def test_the_office_marks_the_report_sent_and_the_party_office_records_on_it(cli
         assert event.note == "报送党委（2026年3月18日）"
         page = client.get(meeting.get_absolute_url()).content.decode()
         assert "已报送党委（2026年3月18日）" in page
+        # The history names the step, not its code.
+        assert "标记报送党委、政府" in page and "meeting.report_send" not in page
         # The party office is told, the government office not.
         assert Notification.objects.filter(
             recipient=w.party_office, url=meeting.get_absolute_url()
