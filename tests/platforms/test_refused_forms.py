@@ -111,3 +111,46 @@ def test_a_status_change_dated_before_the_current_state_is_refused(client, world
     ok, _body = _post(client, url, {"to": "suspended", "on": today.isoformat()})
     assert ok.status_code == 302
     assert Platform.objects.get(pk=platform.pk).suspended_on == today
+
+
+@pytest.mark.clause("C2.10")
+def test_a_session_dated_in_a_year_long_past_is_refused_with_the_typing_kept(client, world):
+    """2001 typed for 2026: recorded, it would have put the members present into the duty
+    files of 2001. Last year and this one are accepted (entered afterwards)."""
+    platform = make_platform(world)
+    client.force_login(world["office"])
+    url = f"/platforms/{platform.pk}/sessions/new/"
+    year = timezone.localdate().year
+    data = {
+        "title": "关于加装电梯的议事会",
+        "starts_at": f"{year - 25}-03-01T09:00",
+        "place": "社区议事室",
+        "description": "居民代表报名参加",
+    }
+    response, body = _post(client, url, data)
+    assert response.status_code == 400
+    assert f"议事会时间不能早于{year - 1}年1月1日。" in body
+    assert "居民代表报名参加" in body
+    assert not PlatformSession.objects.exists()
+    ok, _body = _post(client, url, {**data, "starts_at": f"{year - 1}-03-01T09:00"})
+    assert ok.status_code == 302
+
+
+@pytest.mark.clause("C2.10")
+def test_an_outcomes_responsible_bodies_too_long_are_refused_not_cut(client, world):
+    session = make_session(world, make_platform(world))
+    client.force_login(world["office"])
+    long_bodies = "区住房和城乡建设局" * 12  # 108 characters
+    data = {
+        "version": session.version,
+        "minutes": "居民代表反映加装电梯问题。",
+        "outcomes": f"增设电梯｜{long_bodies}\n第二项",
+        "resident_count": 5,
+        "department_count": 1,
+        "cadre_count": 1,
+    }
+    response, body = _post(client, f"/platforms/sessions/{session.pk}/record/", data)
+    assert response.status_code == 400
+    assert "第1项的责任单位超过100字，请精简。" in body
+    assert "居民代表反映加装电梯问题。" in body
+    assert PlatformSession.objects.get(pk=session.pk).status == S.PLANNED

@@ -116,6 +116,9 @@ class SessionForm(StyledForm, forms.ModelForm):
         self.fields["starts_at"].input_formats = DT_FORMATS
 
 
+RESPONSIBLE_MAX = 100  # SessionOutcome.responsible
+
+
 class RecordForm(StyledForm, forms.Form):
     """Minutes, outcomes, participants and (the first time) the members' attendance."""
 
@@ -158,7 +161,13 @@ class RecordForm(StyledForm, forms.Form):
         for line in self.cleaned_data["outcomes"].splitlines():
             text, _sep, responsible = line.replace("|", "｜").partition("｜")
             if text.strip():
-                items.append((text.strip(), responsible.strip()[:100]))
+                # Said, not cut: the public page showed the responsible bodies shortened.
+                if len(responsible.strip()) > RESPONSIBLE_MAX:
+                    raise forms.ValidationError(
+                        _("第%(n)s项的责任单位超过%(max)s字，请精简。")
+                        % {"n": len(items) + 1, "max": RESPONSIBLE_MAX}
+                    )
+                items.append((text.strip(), responsible.strip()))
         if not items:
             raise forms.ValidationError(_("请至少填写一项议定事项。"))
         return items

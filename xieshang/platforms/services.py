@@ -221,6 +221,19 @@ def platform_unassign(
 
 
 # --- sessions ---------------------------------------------------------------------------------
+
+
+def _check_starts_at(starts_at: dt.datetime) -> None:
+    """A session is planned for now or later, or entered afterwards within last year and
+    this one: a mistyped year (2001 for 2026) put the members present into the duty files
+    of a year long closed, where they may not even have sat."""
+    earliest = timezone.localdate().year - 1
+    if timezone.localtime(starts_at).year < earliest:
+        raise ValidationError(
+            {"starts_at": _("议事会时间不能早于%(y)s年1月1日。") % {"y": earliest}}
+        )
+
+
 @transaction.atomic
 def session_plan(
     *,
@@ -238,6 +251,7 @@ def session_plan(
         raise ValidationError(
             _("平台当前为“%(state)s”，不能安排议事会。") % {"state": platform.get_status_display()}
         )
+    _check_starts_at(starts_at)
     session = PlatformSession.objects.create(
         platform=platform,
         title=title,
@@ -269,6 +283,8 @@ def session_update(
     unknown = set(values) - set(SESSION_FIELDS)
     if unknown:
         raise TypeError(f"not editable: {sorted(unknown)}")
+    if values.get("starts_at") and values["starts_at"] != session.starts_at:
+        _check_starts_at(values["starts_at"])
     before = {k: getattr(session, k) for k in values}
     for key, value in values.items():
         setattr(session, key, value)
