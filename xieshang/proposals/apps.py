@@ -19,6 +19,9 @@ class ProposalsConfig(AppConfig):
         from .policies import can_view_answer, can_view_attachment
 
         register_cards(proposal_cards)
+        from .figures_store import connect
+
+        connect()  # changes drop the stored figures of closed years
         from xieshang.core import panels
 
         from .views_committee import handling_panel

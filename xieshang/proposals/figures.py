@@ -426,6 +426,9 @@ class SessionRow:
     key_nonparty: int = 0
     # A committee below's row: all its subtree's sessions, linking to its page.
     committee: Organisation | None = None
+    # A session's (term number, session number), which its label is made from in the
+    # reader's language; none for the between-session row, a committee's and the total.
+    numbers: tuple[int, int] | None = None
     # The proposal list's filter giving the same proposals (list_filters), but the state:
     # the year and the row's organisation and session, or a committee's whole subtree.
     list_filter: dict = field(default_factory=dict)
@@ -522,6 +525,13 @@ def _session_counts(year: int) -> dict:
     }
 
 
+def session_label(numbers: tuple[int, int] | None) -> str:
+    """第N届第M次会议 for a session's (term number, session number), 平时提案 for none."""
+    if numbers is None:
+        return _("平时提案")
+    return _("第%(t)s届第%(n)s次会议") % {"t": ordinal(numbers[0]), "n": ordinal(numbers[1])}
+
+
 def session_figures(organisation: Organisation, year: int, *, below=()) -> list[SessionRow]:
     """One row per plenary session and one for between-session proposals of each
     organisation (1 query): `organisation` and every committee below it, or without the
@@ -542,15 +552,12 @@ def session_figures(organisation: Organisation, year: int, *, below=()) -> list[
     )
     rows = []
     for g in grouped:
-        if g["session_id"] is None:
-            label = _("平时提案")
-        else:
-            label = _("第%(t)s届第%(n)s次会议") % {
-                "t": ordinal(g["session__term__number"]),
-                "n": ordinal(g["session__number"]),
-            }
+        numbers = (
+            None if g["session_id"] is None else (g["session__term__number"], g["session__number"])
+        )
         row = SessionRow(
-            label=label,
+            label=session_label(numbers),
+            numbers=numbers,
             organisation=g["organisation__name"],
             list_filter={
                 "year": year,
@@ -650,7 +657,10 @@ def received_by_category_and_month(organisation: Organisation, year: int) -> Rec
     for org_id, member_id, n in pairs:
         _number, sector, party = latest.get((org_id, member_id), (0, None, None))
         counts[(sector, party)] += n
-    by_seat = [{"sector": s, "party": p, "n": n} for (s, p), n in counts.items()]
+    by_seat = [
+        {"sector": s, "party": p, "n": n}
+        for (s, p), n in sorted(counts.items(), key=lambda kv: (kv[0][0] or "", kv[0][1] or ""))
+    ]
     return Received(by_time=by_time, by_seat=by_seat)
 
 
@@ -671,6 +681,9 @@ class Figures:
     session_committees: list[SessionRow] = field(default_factory=list)
     # The committees directly below (none for a district), rolled up or not.
     below: list[Organisation] = field(default_factory=list)
+    # When a closed year's figures were counted, read from the store (figures_store.py);
+    # None when counted for this request.
+    counted_at: dt.datetime | None = None
 
     @property
     def own_departments_total(self) -> DepartmentRow:
@@ -711,16 +724,40 @@ class Figures:
         return [code for code, _label in self.categories]
 
 
-def figures(organisation: Organisation, year: int, *, export: bool = False) -> Figures:
+def figures(
+    organisation: Organisation, year: int, *, export: bool = False, live: bool = False
+) -> Figures:
     """The organisation's figures. On the page and in the report the committees directly
     below it get one row each, their subtree added up, beside its own departments and
     sessions (本级); for the Excel `export` every department and session is a row, and the
     charts' numbers (`received`) are not asked for. Either way the totals are everything
     below the organisation. An organisation with no committee below (a district) gets the
-    same rows either way."""
+    same rows either way.
+
+    A closed year's figures are read from the store when it holds them, counted by the
+    nightly job and dropped by any change to what they count (figures_store.py): a few
+    queries whatever the year's size, with `counted_at` set. The current year, a year
+    not stored (or invalidated since) and `live` are counted now."""
+    from . import figures_store
+
     categories = [(c, label) for c, label in config.get(organisation, rules.OUTCOME_CATEGORIES)]
-    codes = [code for code, _label in categories]
     below = committees_below(organisation)
+    if not live:
+        stored = figures_store.stored(organisation, year, export, categories, below)
+        if stored is not None:
+            return stored
+    return counted(organisation, year, export, categories, below)
+
+
+def counted(
+    organisation: Organisation,
+    year: int,
+    export: bool,
+    categories: list[tuple[str, str]],
+    below: list[Organisation],
+) -> Figures:
+    """The figures counted from the year's rows now (see `figures`)."""
+    codes = [code for code, _label in categories]
     split = [] if export else below
     departments = department_figures(organisation, year, below=split)
     if not export:

@@ -43,3 +43,13 @@ def refresh_suggestion_models() -> int:
     for start in range(0, len(stale), 5):
         rebuild_suggestion_models.enqueue(stale[start : start + 5])
     return len(stale)
+
+
+@periodic("proposals.fill_figures", at=dt.time(2, 10))
+def fill_figures() -> int:
+    """Count and store the 办理统计 of every closed year that is not stored (new, or
+    invalidated by a change since): the province's and the cities' closed years then read
+    in a few queries instead of counting every county's rows (figures_store.py)."""
+    from .figures_store import fill_closed_years
+
+    return fill_closed_years()

@@ -468,3 +468,31 @@ class SuggestionModel(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation_id} @ {self.built_at:%Y-%m-%d %H:%M}"
+
+
+class FiguresSnapshot(models.Model):
+    """A closed year's 办理统计 of one organisation, stored (figures_store.py): the page's
+    figures (`export` false) or the Excel's (true, only for an organisation with committees
+    below, whose file lists every unit rather than rolling them up), as `figures.figures`
+    computed them at `counted_at`. `data` is empty once a change to what they count has
+    invalidated them (signals, figures_store.invalidate), which also raises `generation`, so
+    a fill computed meanwhile is not written over it; the nightly job counts them again."""
+
+    organisation = models.ForeignKey(
+        "orgs.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField()
+    export = models.BooleanField(default=False)
+    data = models.JSONField(null=True, blank=True)
+    counted_at = models.DateTimeField(null=True, blank=True)
+    generation = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "year", "export"], name="figures_snapshot_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} {self.year}{' export' if self.export else ''}"
