@@ -446,3 +446,51 @@ def test_the_member_login_has_proposals_of_its_own_and_an_invitation_to_co_sign(
     assert own.exclude(status="draft").first().title in page
     invited = Signer.objects.filter(member=member, status=Signer.Status.INVITED).first()
     assert invited.proposal.title in client.get("/proposals/cosign/").content.decode()
+    # The answer waiting for the member's rating came in lately, not months ago.
+    to_rate = client.get("/proposals/to-rate/").content.decode()
+    assert own.get(status="answered").title in to_rate
+    assert "已逾期" not in to_rate
+
+
+def past_days(times):
+    return [t.date() for t in times if t.date() < timezone.localdate()]
+
+
+def test_a_demo_proposals_steps_take_days_not_the_same_second():
+    """Every demo proposal was submitted, accepted, assigned, answered, rated and closed in
+    one second (its history read 03:10 for each step): each step now lands days after the
+    last, in office hours, and some assigned proposals are still overdue."""
+    from xieshang.followups.models import Task
+    from xieshang.proposals.models import Answer, Assignment, Evaluation, Proposal
+
+    closed = Proposal.objects.filter(organisation=district(), status="closed")
+    spans = []
+    for proposal in closed:
+        assigned = min(a.assigned_at for a in Assignment.objects.filter(proposal=proposal))
+        answered = max(a.answered_at for a in Answer.objects.filter(assignment__proposal=proposal))
+        rated = [
+            e.created_at for e in Evaluation.objects.filter(answer__assignment__proposal=proposal)
+        ]
+        assert proposal.submitted_at < proposal.reviewed_at < assigned < answered
+        assert all(answered < r for r in rated if r), proposal.number
+        spans.append((answered - proposal.submitted_at).days)
+    assert min(spans) >= 5 and sum(spans) / len(spans) > 30, spans
+
+    past = [
+        timezone.localtime(p.reviewed_at)
+        for p in Proposal.objects.filter(organisation=district(), reviewed_at__isnull=False)
+    ]
+    assert all(8 <= t.hour < 17 for t in past if t.date() < timezone.localdate())
+    # The proposal committee reviews and assigns on weekdays.
+    assigned = [
+        timezone.localtime(a.assigned_at).date()
+        for a in Assignment.objects.filter(proposal__organisation=district())
+    ]
+    assert all(day.weekday() < 5 for day in past_days(past) + assigned)
+    overdue = Task.objects.filter(
+        kind=Task.Kind.PROPOSAL,
+        status=Task.Status.OPEN,
+        due_date__lt=timezone.localdate(),
+        organisation=district(),
+    )
+    assert overdue.exists()

@@ -220,6 +220,86 @@ _CATEGORY_WORDS = [
 ]
 
 
+# The steps of a proposal's year, in order, and the audit events that belong to each.
+STAGES = [
+    "submit",
+    "review",
+    "assign",
+    "contact",
+    "co_view",
+    "answer",
+    "evaluate",
+    "close",
+    "implement",
+]
+EVENT_STAGES = {
+    "proposal.accept": "review",
+    "proposal.reject": "review",
+    "proposal.return": "review",
+    "proposal.merge": "review",
+    "proposal.to_opinion": "review",
+    "proposal.to_info": "review",
+    "proposal.key_shortlist": "assign",
+    "proposal.key_approve": "assign",
+    "proposal.assign": "assign",
+    "proposal.contact": "contact",
+    "proposal.co_view": "co_view",
+    "proposal.answer_draft": "answer",
+    "proposal.answer_sign_off": "answer",
+    "proposal.answer": "answer",
+    "proposal.publish": "answer",
+    "proposal.evaluate": "evaluate",
+    "proposal.close": "close",
+}
+# The last step each demo state has taken.
+LAST_STAGE = {
+    "draft": "submit",
+    "cosigning": "submit",
+    "submitted": "submit",
+    "returned": "review",
+    "rejected": "review",
+    "merged": "review",
+    "to_opinion": "review",
+    "to_info": "review",
+    "accepted": "review",
+    "assigned": "co_view",
+    "answered": "answer",
+    "closed": "implement",
+}
+
+
+def stage_offsets(index: int, state: str, days_back: int) -> dict[str, int]:
+    """Days after its submission that each step of the `index`th demo proposal took: review
+    within two weeks, assignment, contact and co-handlers' views a few weeks on, the answer
+    within about three months (a few late), rating and closing after it. Squeezed into the
+    `days_back` days since submission; an assigned proposal old enough to be overdue was
+    assigned at once, so it stays overdue. A stream of its own, so the demo's other choices
+    stay as they were."""
+    rng = random.Random(index)
+    review = rng.randint(2, 12)
+    assign = review + rng.randint(3, 15)
+    answer = assign + rng.randint(25, 100)
+    evaluate = answer + rng.randint(3, 14)
+    close = evaluate + rng.randint(1, 10)
+    offsets = {
+        "submit": 0,
+        "review": review,
+        "assign": assign,
+        "contact": assign + rng.randint(3, 15),
+        "co_view": assign + rng.randint(5, 25),
+        "answer": answer,
+        "evaluate": evaluate,
+        "close": close,
+        "implement": close + rng.randint(10, 40),
+    }
+    top = max(offsets[s] for s in STAGES[: STAGES.index(LAST_STAGE[state]) + 1])
+    limit = max(days_back - 1, 0)
+    if state == "assigned" and days_back > 80:
+        top, limit = offsets["assign"], min(limit, 3)
+    factor = min(1.0, limit / top) if top else 1.0
+    return {stage: min(round(days * factor), days_back) for stage, days in offsets.items()}
+
+
 def category_of(lead_name: str) -> str:
     for category, words in _CATEGORY_WORDS:
         if any(word in (lead_name or "") for word in words):
@@ -613,7 +693,19 @@ class ProposalDemo:
             else:
                 lo, hi = back_range[state]
                 deltas[proposal.pk] = dt.timedelta(days=self.rng.randint(lo, hi))
-        self._shift(deltas)
+            if (
+                state == "answered"
+                and self.demo_member
+                and proposal.first_proposer_id == self.demo_member.pk
+            ):
+                # The member login's answer to rate came in last week, not months ago.
+                deltas[proposal.pk] = dt.timedelta(days=60)
+                plenary = [pk for pk in plenary if pk != proposal.pk]
+        stages = {
+            proposal.pk: stage_offsets(index, state, deltas[proposal.pk].days)
+            for index, (proposal, state) in enumerate(made)
+        }
+        self._shift(deltas, stages)
         self._renumber(plenary, session)
         services.publish_due()
         self._date_publications()
@@ -633,9 +725,11 @@ class ProposalDemo:
         for proposal in published:
             answered = timezone.localtime(proposal.last).date()
             day = calendar.add_working_days(answered, days)
-            Proposal.objects.filter(pk=proposal.pk).update(
-                published_at=proposal.last + dt.timedelta(days=(day - answered).days)
-            )
+            published_at = proposal.last + dt.timedelta(days=(day - answered).days)
+            Proposal.objects.filter(pk=proposal.pk).update(published_at=published_at)
+            Event.objects.filter(
+                content_type__model="proposal", object_id=str(proposal.pk), verb="proposal.publish"
+            ).update(created_at=min(published_at, timezone.now()))
 
     def _renumber(self, plenary_ids: list[int], session) -> None:
         """Numbers follow submission order within each series, as the office would give them."""
@@ -747,86 +841,144 @@ class ProposalDemo:
             | Q(recipient__member__organisation__path__startswith=under)
         ).distinct()
 
-    def _shift(self, deltas: dict[int, dt.timedelta]) -> None:
+    def _shift(
+        self, deltas: dict[int, dt.timedelta], stages: dict[int, dict[str, int]] | None = None
+    ) -> None:
         """Move each proposal {pk: delta} and all it owns back by its delta, a bulk update per
         table (the append-only guard of events is on save(); this is the seed writing
-        history, not editing it)."""
+        history, not editing it). With `stages` ({pk: {stage: days after submission}},
+        `stage_offsets`), each later step lands that many days after the submission, in
+        office hours, instead of in the same second as it."""
         from xieshang.duty.models import DutyRecord
 
-        def move(rows, fields, delta_of):
+        now = timezone.localtime()
+        stages = stages or {}
+
+        def back(pk: int, stage: str, value):
+            """How far back the value of proposal `pk`'s `stage` goes."""
+            days = deltas[pk].days
+            offset = stages.get(pk, {}).get(stage)
+            if offset is None:
+                return deltas[pk]
+            days = max(days - offset, 0)
+            if stage != "submit":  # staff work on weekdays; members may write on a Sunday
+                weekday = (now.date() - dt.timedelta(days=days)).weekday()
+                if weekday == 6 and days >= 1:
+                    days -= 1  # Sunday: the Monday after (never a day still to come)
+                elif weekday >= 5:
+                    days += weekday - 4  # the Friday before
+            if not isinstance(value, dt.datetime):
+                return dt.timedelta(days=days)
+            rank = STAGES.index(stage)
+            minutes = 30 + rank * 50 + (pk * 7 + rank * 13) % 40
+            target = timezone.make_aware(
+                dt.datetime.combine(now.date() - dt.timedelta(days=days), dt.time(8))
+            ) + dt.timedelta(minutes=minutes)
+            if target >= now:  # today, later than the seed runs: keep the seed's own time
+                return dt.timedelta(days=days)
+            return now - target
+
+        def move(rows, fields, pk_of):
+            """`fields`: {field name: stage}."""
             rows = list(rows)
             for row in rows:
-                delta = delta_of(row)
-                for name in fields:
+                pk = pk_of(row)
+                for name, stage in fields.items():
                     value = getattr(row, name)
                     if value:
-                        setattr(row, name, value - delta)
+                        setattr(row, name, value - back(pk, stage, value))
             if rows:
-                type(rows[0]).objects.bulk_update(rows, fields, batch_size=500)
+                type(rows[0]).objects.bulk_update(rows, list(fields), batch_size=500)
 
         ids = list(deltas)
         move(
             Proposal.objects.filter(pk__in=ids),
-            ["created_at", "submitted_at", "reviewed_at", "review_due"],
-            lambda p: deltas[p.pk],
+            {
+                "created_at": "submit",
+                "submitted_at": "submit",
+                "reviewed_at": "review",
+                "review_due": "submit",
+            },
+            lambda p: p.pk,
         )
         move(
             Signer.objects.filter(proposal_id__in=ids),
-            ["invited_at", "responded_at"],
-            lambda s: deltas[s.proposal_id],
+            {"invited_at": "submit", "responded_at": "submit"},
+            lambda s: s.proposal_id,
         )
         move(
             Assignment.objects.filter(proposal_id__in=ids),
             # 联系提案人时限 is kept on the assignment as it opens: it moves with it.
-            ["assigned_at", "contact_due"],
-            lambda a: deltas[a.proposal_id],
+            {"assigned_at": "assign", "contact_due": "assign"},
+            lambda a: a.proposal_id,
         )
         move(
             Contact.objects.filter(assignment__proposal_id__in=ids).select_related("assignment"),
-            ["date", "created_at"],
-            lambda c: deltas[c.assignment.proposal_id],
+            {"date": "contact", "created_at": "contact"},
+            lambda c: c.assignment.proposal_id,
         )
         move(
             Answer.objects.filter(assignment__proposal_id__in=ids).select_related("assignment"),
-            ["answered_at", "sent_at", "signed_off_at"],
-            lambda a: deltas[a.assignment.proposal_id],
+            {"answered_at": "answer", "sent_at": "answer", "signed_off_at": "answer"},
+            lambda a: a.assignment.proposal_id,
         )
         move(
             Evaluation.objects.filter(answer__assignment__proposal_id__in=ids).select_related(
                 "answer__assignment"
             ),
-            ["created_at"],
-            lambda e: deltas[e.answer.assignment.proposal_id],
+            {"created_at": "evaluate"},
+            lambda e: e.answer.assignment.proposal_id,
         )
         str_ids = [str(i) for i in ids]
         tasks = list(Task.objects.filter(content_type__model="proposal", object_id__in=str_ids))
-        task_delta = {t.pk: deltas[int(t.object_id)] for t in tasks}
-        move(
-            tasks,
-            ["start_date", "due_date", "submitted_at", "closed_at", "created_at"],
-            lambda t: task_delta[t.pk],
-        )
-        move(
-            Feedback.objects.filter(task_id__in=list(task_delta)),
-            ["created_at"],
-            lambda f: task_delta[f.task_id],
-        )
-        move(
+        task_of = {t.pk: t for t in tasks}
+
+        def task_stages(task) -> dict[str, str]:
+            """A task opens with its step and is answered with the next."""
+            if task.kind == Task.Kind.IMPLEMENTATION:
+                opened, done = "close", "implement"
+            elif task.kind == Task.Kind.CO_HANDLING:
+                opened, done = "assign", "co_view"
+            else:
+                opened, done = "assign", "answer"
+            return {
+                "start_date": opened,
+                "due_date": opened,
+                "created_at": opened,
+                "submitted_at": done,
+                "closed_at": done,
+            }
+
+        for kind in {t.kind for t in tasks}:
+            same = [t for t in tasks if t.kind == kind]
+            move(same, task_stages(same[0]), lambda t: int(t.object_id))
+        feedback = list(Feedback.objects.filter(task_id__in=list(task_of)))
+        for feedback_row in feedback:
+            task = task_of[feedback_row.task_id]
+            stage = task_stages(task)["submitted_at"]
+            value = feedback_row.created_at
+            feedback_row.created_at = value - back(int(task.object_id), stage, value)
+        Feedback.objects.bulk_update(feedback, ["created_at"], batch_size=500)
+        events = list(
             Event.objects.filter(
                 Q(content_type__model="proposal", object_id__in=str_ids)
-                | Q(content_type__model="task", object_id__in=[str(i) for i in task_delta])
+                | Q(content_type__model="task", object_id__in=[str(i) for i in task_of])
             )
-            .only("pk", "created_at", "content_type", "object_id")
-            .select_related("content_type"),
-            ["created_at"],
-            lambda e: (
-                deltas[int(e.object_id)]
-                if e.content_type.model == "proposal"
-                else task_delta[int(e.object_id)]
-            ),
+            .only("pk", "created_at", "content_type", "object_id", "verb")
+            .select_related("content_type")
         )
+        for event in events:
+            if event.content_type.model == "proposal":
+                pk, stage = int(event.object_id), EVENT_STAGES.get(event.verb, "submit")
+            else:
+                task = task_of[int(event.object_id)]
+                pk = int(task.object_id)
+                field = "created_at" if event.verb == "followup.open" else "closed_at"
+                stage = task_stages(task)[field]
+            event.created_at -= back(pk, stage, event.created_at)
+        Event.objects.bulk_update(events, ["created_at"], batch_size=500)
         move(
             DutyRecord.objects.filter(content_type__model="proposal", object_id__in=str_ids),
-            ["date"],
-            lambda r: deltas[int(r.object_id)],
+            {"date": "submit"},
+            lambda r: int(r.object_id),
         )
