@@ -67,3 +67,24 @@ def test_money_fields_refuse_in_the_products_own_words(
     body = client.post(reverse(url_name, args=[line.pk]), data).content.decode()
     assert message in body
     assert "Ensure" not in body and "确认" not in body
+
+
+@pytest.mark.clause("C6.4")
+def test_a_double_submitted_spending_is_counted_once(client, world):
+    """A double click on 登记 sent the form twice and the payment was counted twice: the
+    line's spent and the yearly sheet were 3,600 too high. The second post finds the first."""
+    from xieshang.budgets import selectors
+    from xieshang.budgets.models import SpendingEntry
+
+    line = make_line(world)
+    client.force_login(world["office"])
+    url = reverse("budgets:spend", args=[line.pk])
+    data = {"date": early().isoformat(), "amount": "3600", "purpose": "会场租用"}
+    assert client.post(url, data).status_code == 302
+    assert client.post(url, data).status_code == 302
+    assert SpendingEntry.objects.filter(line=line).count() == 1
+    assert selectors.spent_of(line) == 3600
+    assert Event.objects.filter(verb="budget.spend").count() == 1
+    # A different payment (here the same amount with its own voucher) is a new entry.
+    assert client.post(url, {**data, "voucher_no": "记-12-002"}).status_code == 302
+    assert selectors.spent_of(line) == 7200

@@ -219,6 +219,35 @@ def spending_date_refusal(date: dt.date, *, year: int) -> str | None:
     return None
 
 
+# A second post of the same form (a double click on 登记, or the second of two requests the
+# browser sent) arrives within a second or two; a clerk entering the next receipt of a stack,
+# even an identical one, takes longer than this to fill the form again.
+DOUBLE_SUBMIT = dt.timedelta(seconds=10)
+
+
+def _just_entered(line, actor, date, amount, purpose, voucher_no, receipt):
+    """The same payment entered by the same user on the line moments ago, or None: the
+    line is locked, so a double submit finds the first one here instead of counting the
+    payment twice."""
+    if not getattr(actor, "pk", None):
+        return None
+    return (
+        SpendingEntry.objects.filter(
+            line=line,
+            created_by=actor,
+            date=date,
+            amount=amount,
+            purpose=purpose.strip(),
+            voucher_no=voucher_no.strip(),
+            receipt_name=getattr(receipt, "name", "") or "",
+            voided_at__isnull=True,
+            created_at__gte=timezone.now() - DOUBLE_SUBMIT,
+        )
+        .order_by("-id")
+        .first()
+    )
+
+
 @transaction.atomic
 def spending_add(
     *,
@@ -240,6 +269,9 @@ def spending_add(
     refusal = spending_date_refusal(date, year=line.year)
     if refusal:
         raise ValidationError({"date": refusal})
+    twin = _just_entered(line, actor, date, amount, purpose, voucher_no, receipt)
+    if twin is not None:
+        return twin
     before = selectors.spent_of(line)
     entry = SpendingEntry.objects.create(
         line=line,
