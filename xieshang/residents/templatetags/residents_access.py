@@ -22,3 +22,14 @@ def numbers_masked(text) -> str:
     """`{{ i.title|numbers_masked }}`: a resident's own words with the phone and ID numbers
     they typed masked, as the issue's staff page masks them (`portal.scrub.mask_numbers`)."""
     return mask_numbers(text or "")
+
+
+@register.filter
+def place_name(org) -> str:
+    """`{{ i.organisation|place_name }}`: a community with its street (城关街道 · 和平社区),
+    as the queue names it: a district has several 和平社区 (parent loaded by the caller)."""
+    if org is None:
+        return ""
+    if org.level == "community" and org.parent_id:
+        return f"{org.parent.name} · {org.name}"
+    return org.name
