@@ -88,3 +88,18 @@ def test_a_double_submitted_spending_is_counted_once(client, world):
     # A different payment (here the same amount with its own voucher) is a new entry.
     assert client.post(url, {**data, "voucher_no": "记-12-002"}).status_code == 302
     assert selectors.spent_of(line) == 7200
+
+
+def test_the_demo_voids_its_duplicate_and_keeps_the_payment(world):
+    """The demo keys a payment twice and voids the second: the first still counts (a double
+    submit guard that handed the first back would have voided the real payment)."""
+    import random
+
+    from xieshang.budgets import demo
+    from xieshang.budgets.models import SpendingEntry
+
+    demo.build(organisation=world["district"], rng=random.Random(1))
+    voided = SpendingEntry.objects.get(voided_at__isnull=False)
+    assert SpendingEntry.objects.filter(
+        line=voided.line, voucher_no=voided.voucher_no, voided_at__isnull=True
+    ).exists()

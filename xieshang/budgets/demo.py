@@ -16,7 +16,7 @@ from xieshang.meetings.models import Meeting, MeetingKind
 from xieshang.orgs.models import LiaisonRoom, Role
 
 from . import services
-from .models import BudgetLine, Category
+from .models import BudgetLine, Category, SpendingEntry
 
 # (planned, [(day of year as a share of the days so far, amount, purpose, voucher)])
 ACTIVITY_SPENDING = [
@@ -88,7 +88,11 @@ def build(*, organisation, rng: random.Random) -> None:
                 voucher_no=voucher,
             )
             if not voided:
-                # A duplicate keyed twice, voided with its reason.
+                # A duplicate keyed twice (half an hour later: one posted twice at once is
+                # counted once, services.DOUBLE_SUBMIT), voided with its reason.
+                SpendingEntry.objects.filter(pk=entry.pk).update(
+                    created_at=entry.created_at - dt.timedelta(minutes=30)
+                )
                 duplicate = services.spending_add(
                     line=line,
                     actor=office,
