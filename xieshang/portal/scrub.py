@@ -35,10 +35,16 @@ _ID_CARD = re.compile(
     rf"(?:(?:19|20|１９|２０){_D}{{6}}{_SEP}{_D}{{3}}[0-9０-９XxＸｘ]|{_D}{{6}}{_SEP}{_D}{{3}})"
     rf"(?![0-9０-９XxＸｘ])"
 )
+# The same 18 characters typed in other groups (1101 0119 9003 0712 34, as a bank card is
+# read out): taken before the phone patterns, which would otherwise take a middle group
+# ("0119 9003 0712" reads as a landline) and leave the rest of the number showing.
+_ID_GROUPED = re.compile(
+    rf"(?<!{_D})[1-9１-９](?:{_SEP}{_D}){{16}}{_SEP}[0-9０-９XxＸｘ](?![0-9０-９XxＸｘ])"
+)
 # What the public never sees; what a staff page masks in a resident's words (a person's
 # own numbers: a service line is an organisation's, an e-mail stays for the reply).
-_PATTERNS = (_EMAIL, _MOBILE, _LANDLINE, _SERVICE, _ID_CARD)
-_PERSONAL_NUMBERS = (_MOBILE, _LANDLINE, _ID_CARD)
+_PATTERNS = (_EMAIL, _ID_GROUPED, _MOBILE, _LANDLINE, _SERVICE, _ID_CARD)
+_PERSONAL_NUMBERS = (_ID_GROUPED, _MOBILE, _LANDLINE, _ID_CARD)
 # Any other number right after a phone label: 电话：8765432, Tel 12345.
 _LABELLED = re.compile(
     rf"(电话|手机|热线|座机|传真|tel)(\s*[:：.]?\s*){_D}(?:{_SEP}{_D}){{4,}}", re.IGNORECASE
