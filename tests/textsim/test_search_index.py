@@ -302,6 +302,57 @@ def test_a_ranked_search_finds_the_same_rows_when_its_windows_come_from_the_newe
     assert ranked(mine, 8)[0][0] == old_title.pk
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL ranks in windows")
+def test_windows_read_from_the_newest_matches_ids_are_the_windows_of_every_match(
+    district, monkeypatch
+):
+    """The newest matches are read as ids and the scope is asked which are its own, a
+    chunk at a time (`_recent_windows`): the rows ranked are the same as when every match
+    is joined to the scope, for a scope of columns or of a sub-select (as the meetings'),
+    whatever the chunk, the floor and the budget."""
+    other = make_org("乙区政协", Level.DISTRICT)
+    proposal(district, "关于完善殡葬改革配套政策的建议")  # an old title match
+    for i in range(8):
+        # Interleaved: the district's matches and another's, body and title matches.
+        proposal(district, f"关于社区治理的建议{i}", facts="殡葬改革涉及多个部门。")
+        proposal(other, f"关于殡葬改革的建议{i}")
+        proposal(district, f"关于殡葬改革试点的建议{i}")
+        proposal(district, f"关于城市更新的建议{i}", facts="与此无关。")
+    mine = Proposal.objects.filter(organisation=district)
+    by_subselect = Proposal.objects.filter(pk__in=mine.values("pk"))
+    monkeypatch.setattr(text_search, "RANK_WINDOW", 3)
+    asked = []
+    real = text_search._recent_windows
+    monkeypatch.setattr(
+        text_search,
+        "_recent_windows",
+        lambda *a: asked.append(real(*a)) or asked[-1],
+    )
+
+    def ranked(qs, recent=10_000, *, chunk=1000, few=10_000):
+        monkeypatch.setattr(text_search, "RECENT", recent)
+        monkeypatch.setattr(text_search, "CHUNK", chunk)
+        monkeypatch.setattr(text_search, "FEW", few)
+        text_search._floors.clear()
+        found = search(qs, FIELDS, "殡葬改革", ranked=True)
+        return [(p.pk, round(p.search_rank, 6)) for p in found]
+
+    for qs in (Proposal.objects.all(), mine, by_subselect):
+        everything = ranked(qs)  # fewer entries than RECENT: no floor, every match joined
+        for recent in (6, 12, 20):
+            for chunk in (1, 2, 5, 1000):
+                for few in (4, 10_000):
+                    assert ranked(qs, recent, chunk=chunk, few=few) == everything, (
+                        recent,
+                        chunk,
+                        few,
+                    )
+    # The windows were found from the ids, both full, in some of those searches.
+    assert any(
+        recent is not None and len(recent) == len(titled or []) == 3 for recent, titled in asked
+    )
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL plans by estimate")
 def test_a_search_finds_the_same_rows_from_the_matches_ids_or_from_a_sub_select(
     district, monkeypatch
