@@ -80,3 +80,27 @@ def test_a_co_handlers_view_goes_to_the_lead_department_only(world):
     _answer(world, proposal, world.housing, world.housing_clerk)
     new = [n for n in _committee_inbox(world) if n not in before]
     assert new == [(world.reviewer.username, f"提案已全部答复：{proposal.title}")]
+
+
+def test_a_units_own_follow_up_is_told_to_the_office_that_closes_it(world):
+    """落实跟踪: the answering department opened the task on itself; its feedback waits on
+    the office that decides on it, which is told (nobody was, before)."""
+    from xieshang.followups import services as followups
+    from xieshang.followups.models import Task
+
+    task = followups.task_open(
+        organisation=world.district,
+        title="落实跟踪：关于加快老旧小区加装电梯的建议",
+        kind=Task.Kind.IMPLEMENTATION,
+        department=world.housing,
+        actor=world.housing_clerk,
+        working_days=20,
+    )
+    followups.feedback_submit(task=task, text="补贴办法已实施。", actor=world.housing_clerk)
+    told = set(
+        Notification.objects.filter(title__startswith="已书面反馈").values_list(
+            "recipient", flat=True
+        )
+    )
+    assert {world.reviewer.pk, world.reviewer2.pk, world.office.pk} <= told
+    assert world.housing_clerk.pk not in told

@@ -235,12 +235,15 @@ def _note_told(sender, instance, created, **kwargs) -> None:
 def feedback_readers(task: Task) -> list:
     """Who is told of a unit's written feedback: the one who set the task (its requester,
     the clerk of the office that asked: a leader's instruction's recorder, the committee
-    that handed a matter on); when that account is gone, the office that decides on the
-    task (`extension_deciders`). Never someone who answers the task themselves."""
+    that handed a matter on); when that account is gone, or the unit set the task on itself
+    (a proposal's 落实跟踪, opened as its answer went out), the office that decides on the
+    task (`extension_deciders`), which closes or returns it. Never someone who answers the
+    task themselves (an office's task on itself tells nobody)."""
     requester = task.requested_by
+    own_unit = requester is not None and task.department_id and policies.can_answer(requester, task)
     readers = (
         [requester]
-        if requester is not None and requester.is_active
+        if requester is not None and requester.is_active and not own_unit
         else list(extension_deciders(task))
     )
     return [user for user in readers if not policies.can_answer(user, task)]
