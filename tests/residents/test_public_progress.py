@@ -73,3 +73,8 @@ def test_a_deadline_gone_by_is_said_to_be_overdue(client, world):
     issue.task.save(update_fields=["due_date"])
     page = client.get(LOOKUP).content.decode()
     assert "已超过答复期限，已督促承办单位尽快答复。" in page
+
+
+def test_the_thanks_page_opened_elsewhere_leads_to_the_lookup_not_to_a_404(client, world):
+    response = Client().get(reverse("residents_public:thanks"))
+    assert response.status_code == 302 and response.url == LOOKUP

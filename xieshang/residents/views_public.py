@@ -137,7 +137,10 @@ def _same_words(earlier, fingerprint: str) -> bool:
 def thanks(request):
     shown = request.session.get(THANKS_KEY)
     if not shown:
-        raise Http404
+        # The page bookmarked, or opened again on another phone or after the session
+        # ended: the ticket and code are shown only where they were sent, so the way to
+        # follow the issue, not a "page does not exist" that reads as a lost submission.
+        return redirect("residents_public:lookup")
     return render(request, "residents/public/thanks.html", shown)
 
 
