@@ -373,3 +373,16 @@ def test_odd_amounts_are_refused_with_the_input_kept(client, world, amount):
     assert spent.status_code == 400 and 'value="会务费"' in spent.content.decode()
     assert created.status_code == 400 and 'value="预算项目甲"' in created.content.decode()
     assert not line.entries.exists() and BudgetLine.objects.count() == 1
+
+
+def test_a_plan_cut_below_the_spending_tells_the_chair_it_is_over_budget(world):
+    """The plan lowered from 10,000 to 5,000 with 6,000 spent: the line is over budget as
+    surely as after a payment, and the chair was not told."""
+    line = make_line(world, planned="10000")
+    spend(world, line, "6000")
+    services.line_update(
+        line=line, actor=world["office"], expected_version=line.version, planned="5000"
+    )
+    notes = Notification.objects.filter(recipient=world["chair"])
+    assert notes.count() == 1 and "委员履职手册印制" in notes.get().title
+    assert "已支出 6,000.00 元" in notes.get().body

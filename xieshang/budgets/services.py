@@ -169,6 +169,11 @@ def line_update(*, line: BudgetLine, actor, expected_version: int, **values) -> 
     planned_note = ""
     if "planned" in values and before["planned"] != values["planned"]:
         planned_note = f"{before['planned']:,.2f} → {values['planned']:,.2f}"
+        # Cut below what is spent already: the line is over budget now, as if a payment
+        # had taken it over, and the chair and office hear of it the same way (once).
+        spent = selectors.spent_of(line)
+        if values["planned"] < spent <= before["planned"]:
+            _alert_over_budget(line, actor, spent)
     record_event(
         actor=actor,
         verb="budget.edit",
