@@ -488,3 +488,17 @@ def test_the_answer_form_in_english_names_the_default_outcome_categories_in_engl
     assert "Outcome category" in html
     assert "A　Solved or largely solved" in html
     assert "已解决或基本解决" not in html
+
+
+def test_the_return_and_extension_reasons_are_two_fields_not_one_id(client, world):
+    """Inside the return window the page offers both 申请退回 and 申请延期, each with a reason:
+    both textareas were id_reason, so clicking 延期理由 put the cursor in 退回理由."""
+    import re
+
+    with time_machine.travel(ASSIGN_DAY, tick=False):
+        proposal = assigned(world, department=world.education)
+        client.force_login(world.education_clerk)
+        html = client.get(f"/proposals/dept/{lead_of(proposal).pk}/").content.decode()
+    assert "退回理由" in html and "延期理由" in html
+    ids = re.findall(r'\bid="(id_[^"]+)"', html)
+    assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)

@@ -150,3 +150,8 @@ class ReturnForm(StyledForm, forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("说明为何不属于本单位职责，并可建议承办单位。"),
     )
+
+    def __init__(self, *args, **kwargs):
+        # Shown beside the extension form, whose reason would take the same id.
+        kwargs.setdefault("auto_id", "id_return_%s")
+        super().__init__(*args, **kwargs)
