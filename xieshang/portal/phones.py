@@ -37,7 +37,7 @@ def resident_mobile(value: str) -> str:
 
 
 def resident_contact(value: str) -> str:
-    """A mobile as 11 digits, or a landline with its area code as typed (half-width), or ''."""
+    """A mobile or a landline with its area code, as typed (half-width), or ''."""
     value = _typed(value)
     if not value:
         return ""
@@ -46,7 +46,7 @@ def resident_contact(value: str) -> str:
     except ValidationError:
         mobile = ""
     if mobile:
-        return mobile
+        return value  # as typed: staff read it, nothing is texted
     number, extension = value, ""
     if found := _EXTENSION.search(value):
         number, extension = value[: found.start()].strip(), found.group(1)
