@@ -46,8 +46,12 @@ _ID_GROUPED = re.compile(
 _PATTERNS = (_EMAIL, _ID_GROUPED, _MOBILE, _LANDLINE, _SERVICE, _ID_CARD)
 _PERSONAL_NUMBERS = (_ID_GROUPED, _MOBILE, _LANDLINE, _ID_CARD)
 # Any other number right after a phone label: 电话：8765432, Tel 12345.
+# Not the public service lines (12345 政务服务便民热线, 12315, 12369…: all 123xx), which an
+# answer names so that the resident can call them.
 _LABELLED = re.compile(
-    rf"(电话|手机|热线|座机|传真|tel)(\s*[:：.]?\s*){_D}(?:{_SEP}{_D}){{4,}}", re.IGNORECASE
+    rf"(电话|手机|热线|座机|传真|tel)(\s*[:：.]?\s*)(?![1１][2２][3３]{_D}{{2}}(?!{_SEP}?{_D}))"
+    rf"{_D}(?:{_SEP}{_D}){{4,}}",
+    re.IGNORECASE,
 )
 # "联系人：王小明" / "经办人: 李四": the name after the label.
 _PERSON = re.compile(r"(联系人|经办人|联络人)(\s*[:：]\s*)[\u4e00-\u9fff·•]{1,8}")
