@@ -276,3 +276,28 @@ def test_a_limit_changed_in_another_tab_is_not_put_back_by_this_pages_old_value(
     assert again.status_code == 302
     assert config.get(w.org, "nominations.cpc_max_share") == 30
     assert config.get(w.org, "nominations.female_min_share") == 25
+
+
+def test_a_by_election_dated_before_the_term_began_is_refused_with_the_typing_kept(client):
+    """增补 adds seats to the current term: dated 2020 for a term begun in 2022, the
+    confirmed seats would have started before their own term."""
+    from xieshang.nominations.models import NominationRound
+
+    w = world()
+    client.force_login(w.office)
+    data = {
+        "organisation": w.org.pk,
+        "kind": RoundKind.BY_ELECTION,
+        "title": "增补委员提名",
+        "effective_date": "2020-03-01",
+        "note": "拟在常委会会议上增补委员4名。",
+    }
+    response = client.post("/nominations/new/", data)
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "增补日期须在本届任期内" in body and "拟在常委会会议上增补委员4名。" in body
+    assert not NominationRound.objects.exists()
+    assert (
+        client.post("/nominations/new/", {**data, "effective_date": "2026-03-01"}).status_code
+        == 302
+    )

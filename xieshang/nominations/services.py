@@ -27,7 +27,7 @@ from xieshang.core.audit import (
 )
 from xieshang.core.notifications import notify
 from xieshang.core.phrases import Phrase, joined, site_text
-from xieshang.core.text import stroke_sort_key
+from xieshang.core.text import reader_date, stroke_sort_key
 from xieshang.members import services as member_services
 from xieshang.members.models import Category, Gender, Member, Membership
 from xieshang.members.selectors import current_term
@@ -74,6 +74,17 @@ def round_create(
         raise ValidationError(_("该政协已有正在进行的提名工作，请先确认或取消。"))
     if kind == RoundKind.NEW_TERM and effective_date <= term.start_date:
         raise ValidationError({"effective_date": _("新一届的开始日期须晚于本届开始日期。")})
+    # A by-election adds seats to this term: they cannot start before it or after its end
+    # (the confirmed seats would have been dated outside their own term).
+    if kind == RoundKind.BY_ELECTION and (
+        effective_date < term.start_date or (term.end_date and effective_date > term.end_date)
+    ):
+        raise ValidationError(
+            {
+                "effective_date": _("增补日期须在本届任期内（%(term)s自%(start)s起）。")
+                % {"term": term, "start": reader_date(term.start_date)}
+            }
+        )
     try:
         with transaction.atomic():
             round = NominationRound.objects.create(
