@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.residents.conftest import accepted
+from xieshang.core.text import chinese_date
 from xieshang.platforms.models import Platform, PlatformSession
 from xieshang.residents.models import ResidentIssue
 
@@ -117,7 +118,7 @@ def test_the_staff_form_searches_the_planned_sessions_of_the_users_area(client, 
     assert 'data-picker-source="/pickers/resident-staff-sessions/"' in block
     assert "议事会" not in block
     assert ask(client, "resident-staff-sessions", q="停车") == [
-        f"东门社区议事厅 · {world['session'].starts_at:%Y-%m-%d} · 小区停车议事会"
+        f"东门社区议事厅 · {chinese_date(world['session'].starts_at)} · 小区停车议事会"
     ]  # not the neighbouring street's, nor the session already held
     data = {
         "organisation": world["community"].pk,

@@ -19,7 +19,7 @@ from django.http import Http404
 
 from xieshang.core import pickers
 from xieshang.core.picker_sources import int_param
-from xieshang.core.text import aside
+from xieshang.core.text import aside, reader_date
 from xieshang.orgs.models import Level, Organisation
 
 from . import policies
@@ -76,7 +76,8 @@ def issue_sessions(issue, *, planned_only: bool = False):
 
 
 def session_label(session) -> str:
-    return f"{session.platform.name} · {session.starts_at:%Y-%m-%d} · {session.title}"
+    # The day in the site's way (2026年12月9日) and in local time, as the lists show it.
+    return f"{session.platform.name} · {reader_date(session.starts_at)} · {session.title}"
 
 
 def issue_session_label(session) -> str:
