@@ -386,3 +386,14 @@ def test_a_plan_cut_below_the_spending_tells_the_chair_it_is_over_budget(world):
     notes = Notification.objects.filter(recipient=world["chair"])
     assert notes.count() == 1 and "委员履职手册印制" in notes.get().title
     assert "已支出 6,000.00 元" in notes.get().body
+
+
+def test_an_empty_year_says_what_to_do_to_the_office_and_who_does_it_to_the_chair(client, world):
+    login(client, world["office"])
+    page = client.get(reverse("budgets:sheet"), {"year": YEAR + 1}).content.decode()
+    assert "本年度尚未编制预算。" in page and "之后在各项预算中登记支出" in page
+    assert f'href="{reverse("budgets:create")}">编制预算</a>' in page
+    login(client, world["chair"])
+    page = client.get(reverse("budgets:sheet"), {"year": YEAR + 1}).content.decode()
+    assert "本年度尚未编制预算（由政协办公室编制）。" in page
+    assert reverse("budgets:create") not in page

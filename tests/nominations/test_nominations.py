@@ -568,3 +568,13 @@ def test_the_demo_puts_each_candidate_in_the_sector_of_their_party_or_field():
     from xieshang.nominations.selectors import composition
 
     assert all(row["ok"] for row in composition(r)["seats"])  # no sector over its seats
+
+
+def test_an_empty_round_list_says_how_rounds_begin(client):
+    w = world()
+    client.force_login(w.office)
+    page = client.get("/nominations/").content.decode()
+    assert "暂无提名工作。换届或增补委员时，点击“建立提名工作”" in page
+    client.force_login(w.ufwd)
+    page = client.get("/nominations/").content.decode()
+    assert "政协办公室建立提名工作后，将在此列出。" in page
