@@ -343,23 +343,27 @@ def _recent_floor(ct) -> int | None:
     return floor
 
 
-# How many of the newest matches `_recent_windows` asks `queryset` about at once.
-CHUNK = 1000
+# How many of the newest matches `_recent_windows` asks `queryset` about at once: a
+# window's worth and some, as a scope that sees nearly everything fills both windows there.
+CHUNK = 250
 
 
-def _recent_windows(queryset: QuerySet, entries: QuerySet, titled: QuerySet, floor: int):
+def _recent_windows(queryset: QuerySet, entries: QuerySet, ct, text: str, floor: int):
     """PostgreSQL: `(recent, recent_titled)`, the `RANK_WINDOW` newest matches of
     `queryset` above `floor` and its `RANK_WINDOW` newest title matches there, each a list
     of ids, or None where this way does not tell (then `_rank_windows` joins as before);
     `recent` shorter than a window: no window fills above the floor.
 
     The matches above the floor are read off the indexes alone as ids (the GIN index ANDed
-    with the entries' key range), then `queryset` is asked which of the newest are its rows,
-    `CHUNK` ids at a time, each looked up by primary key. Joined as a sub-select instead,
-    PostgreSQL read every one of the `RECENT` newest rows of `queryset`'s table (a province
-    office's "养老": 930 matches among 20,000 proposals, 30-75 ms a window). A word with
-    more than `FEW` matches above the floor (`_few_ids`: the planner's estimate first) is
-    left to the join, which finds its newest sooner than reading them all."""
+    with the entries' key range); then, newest first and `CHUNK` at a time, their entries
+    are read by key with whether the title matches and whether `queryset` holds the row,
+    asked row by row. Joined as a sub-select instead, PostgreSQL read every one of the
+    `RECENT` newest rows of `queryset`'s table (a province office's "养老": 930 matches
+    among 20,000 proposals, 30-75 ms a window). A word with more than `FEW` matches above
+    the floor (`_few_ids`: the planner's estimate first) is left to the join, which finds
+    its newest sooner than reading them all."""
+    from .models import SearchEntry
+
     matched, _ = _few_ids(entries.filter(object_id__gt=floor))
     if matched is None:
         return None, None
@@ -367,36 +371,34 @@ def _recent_windows(queryset: QuerySet, entries: QuerySet, titled: QuerySet, flo
         # Not a window's worth above the floor, whatever the scope: no window fills there.
         return [], None
     matched.sort(reverse=True)
-    in_title = set(
-        titled.filter(object_id__gt=floor).values_list("object_id", flat=True).order_by()
-    )
     recent: list[int] = []
     recent_titled: list[int] = []
     for start in range(0, len(matched), CHUNK):
         if len(recent) == len(recent_titled) == RANK_WINDOW:
             break
         chunk = matched[start : start + CHUNK]
-        mine = set(
-            queryset.model._base_manager.filter(pk__in=chunk)
-            .filter(_EachRow(queryset.filter(pk=OuterRef("pk"))))
-            .values_list("pk", flat=True)
-            .order_by()
+        mine = dict(
+            SearchEntry.objects.filter(content_type=ct, object_id__in=chunk)
+            .filter(_EachRow(queryset.filter(pk=OuterRef("object_id"))))
+            .annotate(in_title=TitleMatches(text, column="title"))
+            .values_list("object_id", "in_title")
         )
         for pk in chunk:
             if pk not in mine:
                 continue
             if len(recent) < RANK_WINDOW:
                 recent.append(pk)
-            if pk in in_title and len(recent_titled) < RANK_WINDOW:
+            if mine[pk] and len(recent_titled) < RANK_WINDOW:
                 recent_titled.append(pk)
     # Both windows full, or every match above the floor asked about: exact either way.
     return recent, recent_titled
 
 
-def _rank_windows(queryset: QuerySet, entries: QuerySet, titled: QuerySet, ct, few=None):
+def _rank_windows(queryset: QuerySet, entries: QuerySet, titled: QuerySet, ct, text: str, few=None):
     """PostgreSQL: the ids a ranked search ranks, the `RANK_WINDOW` newest matches of
     `queryset` and its `RANK_WINDOW` newest title matches, as a list or a sub-select.
-    `few`: the ids of all the matches, when `_few_ids` found them (then no other way).
+    `text`: the query text (`pg_query`). `few`: the ids of all the matches, when
+    `_few_ids` found them (then no other way).
 
     A common word matches tens of thousands of rows, and finding the newest of them joins
     every match to `queryset`'s table. So each window is looked for first among the
@@ -425,7 +427,7 @@ def _rank_windows(queryset: QuerySet, entries: QuerySet, titled: QuerySet, ct, f
             return _newest(queryset, entries)[:RANK_WINDOW].union(
                 _newest(queryset, titled)[:RANK_WINDOW]
             )
-        recent, recent_titled = _recent_windows(queryset, entries, titled, floor)
+        recent, recent_titled = _recent_windows(queryset, entries, ct, text, floor)
         if recent is None:
             recent = newest(queryset.filter(pk__gt=floor), entries.filter(object_id__gt=floor))
         if len(recent) == RANK_WINDOW:
@@ -515,7 +517,7 @@ def search(
         ct, text, column = _lookup(queryset.model, query)
         if connection.vendor == "postgresql":
             titled = _title_entries(queryset.model, ct, text, organisations)
-            windows = _rank_windows(queryset, entries, titled, ct, few)
+            windows = _rank_windows(queryset, entries, titled, ct, text, few)
             # One IN over the union: the ids come first, then the rows by primary key.
             result = queryset.filter(pk__in=windows)
         # The row is a match already: its entry is ranked, not matched again (on PostgreSQL
