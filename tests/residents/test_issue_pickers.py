@@ -70,11 +70,13 @@ def test_the_issue_page_searches_units_and_sessions_on_the_server(client, world,
         "区住房和城乡建设局"
     ]
     assert ask(client, "resident-route-departments", issue=issue.pk, q="住建") == []  # 邻区住建局
-    found = ask(client, "resident-issue-sessions", issue=issue.pk, q="停车")
+    found = ask(client, "resident-issue-sessions", issue=issue.pk, planned="1", q="停车")
     assert len(found) == 1 and "小区停车议事会" in found[0]  # not 新华停车议事会
-    # A session already held is offered to settle at, not to be put on.
+    # A session already held is offered to settle at, not to be put on; one not yet held
+    # is not offered to settle at (registering a result there would only be refused).
     assert len(ask(client, "resident-issue-sessions", issue=issue.pk, q="电梯")) == 1
     assert ask(client, "resident-issue-sessions", issue=issue.pk, planned="1", q="电梯") == []
+    assert ask(client, "resident-issue-sessions", issue=issue.pk, q="停车") == []
     # Someone who does not triage this issue learns nothing about it.
     client.force_login(world["liaison2"])
     ask(client, "resident-route-departments", 404, issue=issue.pk)

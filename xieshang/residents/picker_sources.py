@@ -64,14 +64,15 @@ def staff_sessions(user):
 
 
 def issue_sessions(issue, *, planned_only: bool = False):
-    """The sessions an issue may be settled at (协商解决), or with `planned_only` put on
-    (列入议事会: only a session not yet held)."""
+    """The sessions an issue may be settled at (协商解决: only a session held, as
+    services.issue_settle requires; a planned one offered would only be refused), or with
+    `planned_only` put on (列入议事会: only a session not yet held)."""
     from xieshang.platforms.models import PlatformSession
 
     from .selectors import sessions_for
 
     PS = PlatformSession.Status
-    statuses = [PS.PLANNED] if planned_only else [PS.PLANNED, PS.HELD, PS.PUBLISHED]
+    statuses = [PS.PLANNED] if planned_only else [PS.HELD, PS.PUBLISHED]
     return sessions_for(issue, statuses=statuses)
 
 
