@@ -154,3 +154,26 @@ def test_an_outcomes_responsible_bodies_too_long_are_refused_not_cut(client, wor
     assert "第1项的责任单位超过100字，请精简。" in body
     assert "居民代表反映加装电梯问题。" in body
     assert PlatformSession.objects.get(pk=session.pk).status == S.PLANNED
+
+
+def test_a_member_assigned_from_a_future_day_is_refused_beside_the_date(world):
+    """Dated ahead, the member read as on the platform at once and could not be taken off
+    (结束下沉 today was "before the day they joined")."""
+    from django.core.exceptions import ValidationError
+
+    from xieshang.platforms.models import PlatformMember
+
+    platform = make_platform(world)
+    later = timezone.localdate() + dt.timedelta(days=20)
+    with pytest.raises(ValidationError) as refused:
+        services.platform_assign(
+            platform=platform, actor=world["office"], member=world["member"], since=later
+        )
+    assert refused.value.message_dict == {"since": ["下沉日期不能晚于今天。"]}
+    assert not PlatformMember.objects.exists()
+    services.platform_assign(
+        platform=platform,
+        actor=world["office"],
+        member=world["member"],
+        since=timezone.localdate(),
+    )

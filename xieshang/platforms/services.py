@@ -182,6 +182,10 @@ def platform_assign(
         raise ValidationError({"member": _("只能安排本级或上级政协委员下沉到该平台。")})
     if PlatformMember.objects.filter(platform=platform, member=member, until__isnull=True).exists():
         raise ValidationError({"member": _("%(name)s已在该平台。") % {"name": member.name}})
+    # The day the member joined: one dated ahead read as on the platform already (its
+    # sessions, attendance and pages), and could not be ended before that day came.
+    if since and since > timezone.localdate():
+        raise ValidationError({"since": _("下沉日期不能晚于今天。")})
     row = PlatformMember.objects.create(
         platform=platform, member=member, since=since or timezone.localdate(), note=note
     )
