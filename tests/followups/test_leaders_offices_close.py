@@ -198,3 +198,27 @@ def test_the_recording_office_decides_the_units_extension_request(client, world)
     services.extension_decide(extension=extension, approve=True, actor=w["party_colleague"])
     task.refresh_from_db()
     assert task.due_date == extension.requested_due
+
+
+def test_the_offices_instruction_list_costs_the_same_however_many_tasks(client, world):
+    """Deciding reads the task's instruction; the list asks "may open" of every task, and an
+    office that oversees (followups.view) is answered without it."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    w = world
+    # A colleague: the clerk who recorded them is their requester, answered first.
+    client.force_login(w["party_colleague"])
+    url = reverse("followups:instructions")
+
+    def cost():
+        client.get(url)  # warm the session and the content types
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    _instructed(w)
+    one = cost()
+    for _n in range(3):
+        _instructed(w)
+    assert cost() == one

@@ -87,11 +87,13 @@ def can_view(user, task) -> bool:
     """The assignee, the office that oversees, and whoever asked for it: committee staff
     hand what a member raised in a talk to a department (members.contacts) without holding
     followups.view, and must read the department's answer."""
+    # Overseeing (followups.view) is asked before deciding: `can_manage` may read the
+    # task's instruction for a Party committee's or government's office, which oversees.
     return (
         (task.requested_by_id is not None and task.requested_by_id == getattr(user, "pk", None))
         or can_answer(user, task)
-        or can_manage(user, task)
         or access.can(user, "followups.view", task.organisation)
+        or can_manage(user, task)
     )
 
 
