@@ -227,7 +227,7 @@ def spending_date_refusal(date: dt.date, *, year: int) -> str | None:
 # A second post of the same form (a double click on 登记, or the second of two requests the
 # browser sent) arrives within a second or two; a clerk entering the next receipt of a stack,
 # even an identical one, takes longer than this to fill the form again.
-DOUBLE_SUBMIT = dt.timedelta(seconds=10)
+DOUBLE_SUBMIT = dt.timedelta(seconds=5)
 
 
 def _just_entered(line, actor, date, amount, purpose, voucher_no, receipt):
