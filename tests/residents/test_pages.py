@@ -47,10 +47,12 @@ def test_a_resident_raises_an_issue_and_sees_ticket_and_code_once(client, world)
     code = client.session["resident_issue_thanks"]["code"]
     assert services.find_by_ticket(issue.ticket, code) == issue
     assert issue.status == "submitted" and issue.phone == "13900001111"
-    # Another browser sees nothing of it.
+    # Another browser sees nothing of it: it is sent to the lookup form.
     from django.test import Client
 
-    assert Client().get(response.url).status_code == 404
+    other = Client().get(response.url)
+    assert other.status_code == 302 and other.url == reverse("residents_public:lookup")
+    assert issue.ticket not in Client().get(other.url).content.decode()
 
 
 def test_the_same_form_sent_twice_gives_one_ticket(client, world):
