@@ -147,3 +147,15 @@ def test_a_street_without_a_planned_session_is_told_so_not_offered_an_empty_list
     assert "暂无待召开的议事会" in page and reverse("platforms:sessions") in page
     # The other ways on stay offered.
     assert f'action="{reverse("residents:act", args=[issue.pk, "route"])}"' in page
+
+
+@pytest.mark.django_db
+def test_without_a_session_held_the_page_says_so_instead_of_an_empty_settle_list(client, world):
+    issue, _code = accepted(world)
+    client.force_login(world["liaison"])
+    url = reverse("residents:detail", args=[issue.pk])
+    assert 'id="id_settle_session"' in client.get(url).content.decode()
+    world["held"].delete()
+    page = client.get(url).content.decode()
+    assert 'id="id_settle_session"' not in page and 'id="act-settle"' in page
+    assert "本街道（社区）的议事平台暂无已召开的议事会" in page

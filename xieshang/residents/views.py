@@ -250,6 +250,12 @@ def _render_detail(request, issue, *, status=200, forms=None):
         context["similar"] = similar_issues(issue, request.user)
         # 列入议事会 needs a session not yet held on the issue's platforms: without one the
         # page says so instead of offering an empty list.
+        # 议事会协商解决 needs a session already held: without one the page says so
+        # instead of an empty list.
+        open_for_settling = (ResidentIssue.Status.ACCEPTED, ResidentIssue.Status.AGENDA)
+        context["sessions_held"] = (
+            issue.status in open_for_settling and issue_sessions(issue).exists()
+        )
         context["sessions_planned"] = (
             issue.status == ResidentIssue.Status.ACCEPTED
             and issue_sessions(issue, planned_only=True).exists()
