@@ -437,6 +437,16 @@ class _Demo:
             ):
                 followups.task_close(task=task, actor=self.office)
         followups_demo.move_back(tasks, (self.today - day).days)
+        # The latest inspection report went to the district's Party committee (报送党委):
+        # its office finds it on 报送本机关 with no leader's instruction recorded yet.
+        latest = (
+            Meeting.objects.filter(organisation=self.org, kind=MeetingKind.INSPECTION)
+            .exclude(report="")
+            .order_by("-start", "-pk")
+            .first()
+        )
+        if latest is not None and latest.pk != meeting.pk:
+            services.meeting_report_send(meeting=latest, actor=self.office, to=Role.PARTY_OFFICE)
 
     def committee_reports(self) -> None:
         year = self.today.year
