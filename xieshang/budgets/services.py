@@ -294,7 +294,7 @@ def spending_add(
         verb="budget.spend",
         subject=line,
         # The amount in the note too: the line's history reads "登记支出 — 会场租用（3,600.00）".
-        note=f"{entry.purpose}（{amount:,.2f}）",
+        note=Phrase(N_("%(what)s（%(amount)s）"), what=entry.purpose, amount=f"{amount:,.2f}"),
         data={
             "entry": entry.pk,
             "date": date.isoformat(),
@@ -327,7 +327,7 @@ def spending_void(*, entry: SpendingEntry, actor, reason: str) -> SpendingEntry:
         actor=actor,
         verb="budget.void",
         subject=line,
-        note=f"{reason}（{entry.amount:,.2f}）",
+        note=Phrase(N_("%(what)s（%(amount)s）"), what=reason, amount=f"{entry.amount:,.2f}"),
         data={
             "entry": entry.pk,
             "date": entry.date.isoformat(),
