@@ -65,6 +65,9 @@ def test_the_office_marks_the_report_sent_and_the_party_office_records_on_it(cli
         client.force_login(w.office)
         page = client.get(meeting.get_absolute_url()).content.decode()
         assert 'id="report-send-form"' in page
+        form = page.split('id="report-send-form"', 1)[1].split("</form>", 1)[0]
+        # 报送至 ○党委 ○政府: the body under the label, not the action again.
+        assert ">党委</label>" in form and ">政府</label>" in form and "报送党委" not in form
         response = client.post(
             reverse("meetings:report_send", args=[meeting.pk]),
             {"to": Role.PARTY_OFFICE, "sent_on": "2026-03-18", "version": meeting.version},

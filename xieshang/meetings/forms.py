@@ -360,9 +360,10 @@ class ReportSendForm(StyledForm, forms.Form):
             self.fields["to"].initial = self.fields["to"].choices[0][0]
 
 
+# Under 报送至: the body, not the action again.
 REPORT_SEND_CHOICES = [
-    (Role.PARTY_OFFICE, "report_to_party_on", _("报送党委")),
-    (Role.GOVERNMENT_OFFICE, "report_to_government_on", _("报送政府")),
+    (Role.PARTY_OFFICE, "report_to_party_on", pgettext_lazy("report sent to", "党委")),
+    (Role.GOVERNMENT_OFFICE, "report_to_government_on", pgettext_lazy("report sent to", "政府")),
 ]
 
 
