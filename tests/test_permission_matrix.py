@@ -341,6 +341,7 @@ OBJECTS: dict[str, dict[str, Callable]] = {
     "meetings:feed": {"token": lambda w, s: w.tokens[s]["feed"]},
     "meetings:briefing": {"pk": obj("briefing")},
     "meetings:briefing_publish": {"pk": obj("briefing")},
+    "meetings:briefing_edit": {"pk": obj("briefing")},
     "meetings:briefing_node_read": {"pk": obj("briefing")},
     "meetings:briefing_pass_on": {"pk": obj("briefing")},
     "meetings:briefing_remind": {"pk": obj("briefing")},

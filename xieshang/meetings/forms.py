@@ -429,3 +429,10 @@ class CommitteeReportForm(StyledForm, forms.Form):
             .order_by("-start")
         )
         self.fields["meeting"].label_from_instance = dated_meeting_label
+class BriefingEditForm(BriefingForm):
+    """A draft's correction; `expected` carries the draft as the form was opened (its
+    fingerprint), so a save over a newer one is refused and the typing kept."""
+
+    expected = forms.CharField(widget=forms.HiddenInput)
+
+

@@ -44,6 +44,7 @@ urlpatterns = [
     path("briefings/new/", views_more.briefing_new, name="briefing_new"),
     path("briefings/<int:pk>/", views_more.briefing, name="briefing"),
     path("briefings/<int:pk>/publish/", views_more.briefing_publish, name="briefing_publish"),
+    path("briefings/<int:pk>/edit/", views_more.briefing_edit, name="briefing_edit"),
     path("briefings/<int:pk>/read/", views_more.briefing_node_read, name="briefing_node_read"),
     path("briefings/<int:pk>/pass-on/", views_more.briefing_pass_on, name="briefing_pass_on"),
     path("briefings/<int:pk>/remind/", views_more.briefing_remind, name="briefing_remind"),

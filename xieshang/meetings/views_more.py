@@ -7,19 +7,28 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Exists, OuterRef, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from xieshang.core import access
-from xieshang.core.audit import TransitionError
+from xieshang.core.audit import StaleEdit, TransitionError
 from xieshang.core.excel import xlsx_response
 from xieshang.core.params import paginate, year_param
 
 from . import policies, selectors, services
 from .excel import figures_workbook
-from .forms import BriefingForm, CommitteeReportForm, DeliverForm, ScheduleForm, SpeechForm
+from .forms import (
+    BriefingEditForm,
+    BriefingForm,
+    CommitteeReportForm,
+    DeliverForm,
+    ScheduleForm,
+    SpeechForm,
+)
 from .models import Briefing, BriefingNodeReceipt, BriefingReceipt, CommitteeReport, Speech
+from .services.briefings import EDITABLE
 from .views import _message, _render_detail, get_meeting
 
 # --- Speeches -----------------------------------------------------------------------------
@@ -171,7 +180,7 @@ def briefing_new(request):
     return render(
         request,
         "meetings/form.html",
-        {"form": form, "title": _("新建情况通报")},
+        {"form": form, "title": _("新建情况通报"), "back": reverse("meetings:briefings")},
         status=400 if form.errors else 200,
     )
 
@@ -225,6 +234,47 @@ def briefing(request, pk: int):
             "node_receipt": node_receipt,
             "lower_nodes": lower,
         },
+    )
+
+
+@login_required
+def briefing_edit(request, pk: int):
+    """Correct a draft before it goes out; a published briefing is not edited."""
+    item, manage, _receipt = _briefing_for(request, pk)
+    if not manage:
+        raise Http404
+    if item.status != Briefing.Status.DRAFT:
+        messages.error(request, _("通报已发布，不能再修改。"))
+        return redirect("meetings:briefing", item.pk)
+    initial = {f: getattr(item, f) for f in EDITABLE}
+    initial["expected"] = services.briefing_fingerprint(item)
+    form = BriefingEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            services.briefing_update(briefing=item, actor=request.user, **data)
+        except StaleEdit as exc:
+            # Keep what was typed; the next save goes over the newer draft on purpose.
+            item.refresh_from_db()
+            post = request.POST.copy()
+            post["expected"] = services.briefing_fingerprint(item)
+            form = BriefingEditForm(post, initial=initial)
+            form.is_valid()
+            form.add_error(None, str(exc))
+        except (ValidationError, PermissionDenied) as exc:
+            form.add_error(None, _message(exc))
+        else:
+            messages.success(request, _("已保存。"))
+            return redirect("meetings:briefing", item.pk)
+    return render(
+        request,
+        "meetings/form.html",
+        {
+            "form": form,
+            "title": _("修改情况通报"),
+            "back": reverse("meetings:briefing", args=[item.pk]),
+        },
+        status=400 if form.errors else 200,
     )
 
 

@@ -33,11 +33,13 @@ from .attendance import (
 )
 from .briefings import (
     briefing_create,
+    briefing_fingerprint,
     briefing_node_read,
     briefing_pass_on,
     briefing_publish,
     briefing_read,
     briefing_remind,
+    briefing_update,
     lower_nodes,
     node_receipt_for,
     own_nodes,
@@ -127,6 +129,8 @@ __all__ = [
     "briefing_create",
     "briefing_publish",
     "briefing_read",
+    "briefing_fingerprint",
+    "briefing_update",
     "briefing_node_read",
     "briefing_pass_on",
     "briefing_remind",

@@ -3,6 +3,8 @@ briefing, notice or work arrangement to all or chosen lower CPPCC nodes; each no
 node receipt, its office reads it and may pass it on to its own members through the same
 member publication as the node's own briefings."""
 
+import hashlib
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.urls import reverse
@@ -11,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
 
 from xieshang.core import access
-from xieshang.core.audit import lock, record_event, transition
+from xieshang.core.audit import StaleEdit, changed_fields, lock, record_event, transition
 from xieshang.core.notifications import notify
 from xieshang.core.phrases import Phrase
 from xieshang.members.models import Member, Membership
@@ -44,6 +46,58 @@ def briefing_create(
         to_state=briefing.status,
         note=Phrase(N_("起草")),
     )
+    return briefing
+
+
+EDITABLE = ("kind", "title", "source", "body")
+
+
+def briefing_fingerprint(briefing: Briefing) -> str:
+    """What the edit form was opened on: a draft saved since (another tab, a colleague)
+    has another fingerprint, so the later save is refused instead of overwriting it
+    (the model has no version column; the fields themselves are the version)."""
+    text = "\x1f".join(str(getattr(briefing, f)) for f in EDITABLE)
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+@transaction.atomic
+def briefing_update(
+    *,
+    briefing: Briefing,
+    actor,
+    expected: str,
+    title: str,
+    source: str,
+    body: str,
+    kind: str = "",
+) -> Briefing:
+    """Correct a draft before it is published (a published one has gone out: it stays as
+    sent). `expected` is `briefing_fingerprint` of the draft the form was opened on."""
+    if not access.can(actor, "meetings.manage", briefing.organisation):
+        raise PermissionDenied
+    if not title.strip() or not body.strip():
+        raise ValidationError(_("请填写标题和内容。"))
+    briefing = lock(Briefing, briefing.pk)
+    if briefing.status != Briefing.Status.DRAFT:
+        raise ValidationError(_("通报已发布，不能再修改。"))
+    if briefing_fingerprint(briefing) != expected:
+        raise StaleEdit
+    before = {f: getattr(briefing, f) for f in EDITABLE}
+    briefing.kind = kind or briefing.kind
+    briefing.title = title.strip()[:200]
+    briefing.source = source.strip()[:100]
+    briefing.body = body.strip()
+    after = {f: getattr(briefing, f) for f in EDITABLE}
+    changes = changed_fields(before, after)
+    if changes:
+        briefing.save(update_fields=list(changes))
+        record_event(
+            actor=actor,
+            verb="briefing.edit",
+            subject=briefing,
+            note=Phrase(N_("修改草稿")),
+            data={"changes": changes},
+        )
     return briefing
 
 
