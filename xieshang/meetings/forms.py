@@ -412,6 +412,13 @@ class BriefingForm(StyledForm, forms.Form):
     body = forms.CharField(label=_("内容"), widget=forms.Textarea(attrs={"rows": 10}))
 
 
+class BriefingEditForm(BriefingForm):
+    """A draft's correction; `expected` carries the draft as the form was opened (its
+    fingerprint), so a save over a newer one is refused and the typing kept."""
+
+    expected = forms.CharField(widget=forms.HiddenInput)
+
+
 def dated_meeting_label(meeting) -> str:
     """A meeting in a picker: its date first, since chairman's meetings share titles."""
     return f"{chinese_date(meeting.start)} {meeting.title}"
@@ -429,10 +436,3 @@ class CommitteeReportForm(StyledForm, forms.Form):
             .order_by("-start")
         )
         self.fields["meeting"].label_from_instance = dated_meeting_label
-class BriefingEditForm(BriefingForm):
-    """A draft's correction; `expected` carries the draft as the form was opened (its
-    fingerprint), so a save over a newer one is refused and the typing kept."""
-
-    expected = forms.CharField(widget=forms.HiddenInput)
-
-
