@@ -494,3 +494,20 @@ def test_a_demo_proposals_steps_take_days_not_the_same_second():
         organisation=district(),
     )
     assert overdue.exists()
+
+
+def test_no_unread_notice_asks_to_decide_leave_already_decided(client):
+    """The committee login found two unread 请假待审批 notices for a January meeting whose
+    leave had long been decided (its 请假审批 queue was empty)."""
+    from xieshang.core.models import Notification
+    from xieshang.meetings.models import LeaveRequest
+
+    unread = Notification.objects.filter(
+        read_at__isnull=True, dedupe_key__startswith="leave:", dedupe_key__endswith=":submitted"
+    )
+    asked = {int(n.dedupe_key.split(":")[1]) for n in unread}
+    statuses = set(LeaveRequest.objects.filter(pk__in=asked).values_list("status", flat=True))
+    assert statuses <= {LeaveRequest.Status.PENDING}
+    client.force_login(User.objects.get(username="committee"))
+    inbox = client.get("/inbox/").content.decode()
+    assert "专委会调研座谈（1月）" not in inbox

@@ -688,6 +688,17 @@ class DemoBuilder:
         from xieshang.core.models import Notification
 
         now = timezone.now()
+        # A leave request decided in the demo was read by whoever decided it: its
+        # 请假待审批 notice no longer waits, unread, in an approver's inbox.
+        if find_spec("xieshang.meetings") is not None:
+            from xieshang.meetings.models import LeaveRequest
+
+            decided = LeaveRequest.objects.exclude(status=LeaveRequest.Status.PENDING)
+            keys = [f"leave:{pk}:submitted" for pk in decided.values_list("pk", flat=True)]
+            for start in range(0, len(keys), 500):
+                Notification.objects.filter(
+                    dedupe_key__in=keys[start : start + 500], read_at__isnull=True
+                ).update(read_at=now)
         for user_id in Notification.objects.values_list("recipient_id", flat=True).distinct():
             newest = Notification.objects.filter(recipient_id=user_id).order_by(
                 "-created_at", "-id"
