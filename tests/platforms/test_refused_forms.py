@@ -177,3 +177,26 @@ def test_a_member_assigned_from_a_future_day_is_refused_beside_the_date(world):
         member=world["member"],
         since=timezone.localdate(),
     )
+
+
+@pytest.mark.clause("C2.10")
+def test_a_platform_entered_afterwards_keeps_the_day_it_began_running(client, world):
+    """补登 a platform running since 2023: without a date it read 运行 today on the register
+    and the coverage page. A future day is refused, what was typed kept."""
+    client.force_login(world["liaison"])
+    data = {
+        "organisation": world["street"].pk,
+        "name": "城关街道议事室",
+        "place": "党群服务中心",
+        "convener": world["liaison"].pk,
+        "status": "running",
+        "on": (timezone.localdate() + dt.timedelta(days=3)).isoformat(),
+    }
+    response, body = _post(client, "/platforms/new/", data)
+    assert response.status_code == 400
+    assert "状态日期不能晚于今天。" in body and 'value="党群服务中心"' in body
+    response, _body = _post(client, "/platforms/new/", {**data, "on": "2023-04-08"})
+    assert response.status_code == 302
+    platform = Platform.objects.get()
+    assert platform.running_since == dt.date(2023, 4, 8)
+    assert platform.status_changed_on == dt.date(2023, 4, 8)

@@ -36,6 +36,12 @@ class PlatformForm(StyledForm, forms.ModelForm):
         initial=Platform.Status.PLANNED,
         help_text=_("补登已建成或已运行的平台时选择相应状态。"),
     )
+    on = forms.DateField(
+        label=_("状态日期"),
+        widget=DateInput(),
+        required=False,
+        help_text=_("补登时填写开始筹建、建成或投入运行的日期；不填为今天。"),
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
@@ -59,6 +65,7 @@ class PlatformForm(StyledForm, forms.ModelForm):
         else:
             del self.fields["organisation"]
             del self.fields["status"]
+            del self.fields["on"]
             orgs = Organisation.objects.filter(path__startswith=self.instance.organisation.path)
             params = {"platform": self.instance.pk}
         area = area_streets(orgs)

@@ -84,6 +84,8 @@ def platform_create(
         raise PermissionDenied
     _check_room(organisation, liaison_room)
     on = on or timezone.localdate()
+    if on > timezone.localdate():
+        raise ValidationError({"on": _("状态日期不能晚于今天。")})
     platform = Platform(
         organisation=organisation,
         level=organisation.level,
