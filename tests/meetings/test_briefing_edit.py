@@ -132,3 +132,22 @@ def test_published_or_lower_node_cannot_edit(client, city):
     assert briefing.title == "关于年终总结的通只"
     client.force_login(district_office)
     assert client.get(f"/meetings/briefings/{briefing.pk}/edit/").status_code == 404
+
+
+def test_audit_and_reminder_say_what_happened(client, city):
+    """Drafting is not recorded as publishing; a reminder reads as one in the inbox."""
+    from xieshang.core.models import Notification
+
+    _city, office, district, district_office = city
+    client.force_login(office)
+    briefing = _draft(client)
+    assert Event.objects.filter(verb="briefing.create").count() == 1
+    assert not Event.objects.filter(verb="briefing.publish").exists()
+    client.post(
+        f"/meetings/briefings/{briefing.pk}/publish/", {"to": "nodes", "nodes": [district.pk]}
+    )
+    assert Event.objects.filter(verb="briefing.publish").count() == 1
+    client.post(f"/meetings/briefings/{briefing.pk}/remind/")
+    titles = [str(n.title) for n in Notification.objects.filter(recipient=district_office)]
+    assert any(t.startswith("上级通知") for t in titles)
+    assert any(t.startswith("请签收上级通知") for t in titles)

@@ -57,6 +57,8 @@ class MeetingsConfig(AppConfig):
                 "speech.decline": _("未选用大会发言"),
                 "speech.schedule": _("安排发言会次"),
                 "speech.deliver": _("完成大会发言"),
+                "briefing.create": _("起草情况通报"),
+                "briefing.edit": _("修改情况通报草稿"),
                 "briefing.publish": _("发布情况通报"),
                 "briefing.node_read": _("下级签收通报"),
                 "briefing.pass_on": _("转发通报给委员"),

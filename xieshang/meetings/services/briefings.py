@@ -41,7 +41,7 @@ def briefing_create(
     )
     record_event(
         actor=actor,
-        verb="briefing.publish",
+        verb="briefing.create",
         subject=briefing,
         to_state=briefing.status,
         note=Phrase(N_("起草")),
@@ -135,7 +135,9 @@ def lower_nodes(organisation) -> models.QuerySet:
     )
 
 
-def _notify_nodes(briefing: Briefing, receipts, *, dedupe: str) -> None:
+def _notify_nodes(briefing: Briefing, receipts, *, dedupe: str, remind: bool = False) -> None:
+    # A reminder says so: the office's inbox would otherwise show the same notice twice.
+    title = N_("请签收上级%(k)s：%(t)s") if remind else N_("上级%(k)s：%(t)s")
     by_org: dict[int, list] = {}
     for ra in RoleAssignment.objects.filter(
         organisation__in=[r.organisation_id for r in receipts],
@@ -146,9 +148,7 @@ def _notify_nodes(briefing: Briefing, receipts, *, dedupe: str) -> None:
     for r in receipts:
         notify(
             by_org.get(r.organisation_id, []),
-            title=Phrase(
-                N_("上级%(k)s：%(t)s"), k=Briefing.Kind(briefing.kind).label, t=briefing.title
-            ),
+            title=Phrase(title, k=Briefing.Kind(briefing.kind).label, t=briefing.title),
             body=briefing.organisation.name,
             url=reverse("meetings:briefing", args=[briefing.pk]),
             dedupe_key=f"{dedupe}:{r.organisation_id}",
@@ -280,7 +280,9 @@ def briefing_remind(*, briefing: Briefing, actor) -> int:
     unread = list(briefing.node_receipts.filter(read_at__isnull=True))
     if unread:
         today = timezone.localdate().isoformat()
-        _notify_nodes(briefing, unread, dedupe=f"briefing:{briefing.pk}:remind:{today}")
+        _notify_nodes(
+            briefing, unread, dedupe=f"briefing:{briefing.pk}:remind:{today}", remind=True
+        )
         record_event(
             actor=actor,
             verb="briefing.remind",
