@@ -9,18 +9,21 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 from django.views.decorators.http import require_POST
 
-from xieshang.core import access, pii
+from xieshang.core import access, exports, pii
 from xieshang.core.audit import TransitionError, history
 from xieshang.core.forms import add_service_errors
 from xieshang.core.params import id_param, paginate, year_param
+from xieshang.core.phrases import Phrase
 from xieshang.followups import selectors as followups_selectors
 from xieshang.followups.models import Task
 from xieshang.orgs import config
 from xieshang.orgs.models import Organisation
 from xieshang.portal.scrub import mask_numbers
 
+from . import exports as residents_exports
 from . import policies, rules, selectors, services
 from .forms import (
     BulkRejectForm,
@@ -342,6 +345,44 @@ def routed(request):
     page = paginate(request, selectors.routed_to(request.user), 50)
     _mark_time_left(page.object_list)
     return render(request, "residents/routed.html", {"page": page})
+
+
+# The queue's tabs (selectors.QUEUE_STATES) as message ids, for the export's audit note.
+EXPORT_TABS = {
+    "waiting": N_("待受理"),
+    "open": N_("办理中"),
+    "overdue": N_("转办逾期"),
+    "done": N_("已办结"),
+    "rejected": N_("不予受理"),
+}
+
+
+def _export(request, key: str, note):
+    """The list as Excel (core.exports), the export in the audit log: how many rows, and that
+    no personal field left the system whole (the phone is masked in the file)."""
+    response = exports.respond(request, key)
+    pii.log_access(
+        actor=request.user,
+        action="export",
+        fields=[],
+        count=exports.get(key).rows(request).count(),
+        organisation=access.home_organisation(request.user),
+        note=note,
+    )
+    return response
+
+
+@login_required
+def queue_export(request):
+    state = residents_exports.queue_state(request.GET)
+    # The note in the reader's language (an auditor reading in English).
+    tab = Phrase(EXPORT_TABS[state])
+    return _export(request, "residents", Phrase(N_("民情事项导出（%(state)s）"), state=tab))
+
+
+@login_required
+def routed_export(request):
+    return _export(request, "residents_routed", Phrase(N_("转交本单位的民情事项导出")))
 
 
 @login_required
