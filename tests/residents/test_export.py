@@ -182,3 +182,13 @@ def test_a_long_list_becomes_a_job_whose_file_holds_every_row_masked(
     rows = table(client.get(reverse("job_download", args=[job.pk])))
     assert set(by_ticket(rows)) == tickets
     assert {r[4] for r in rows[1:]} == {"139****3333"}
+
+
+def test_another_districts_office_exports_none_of_this_districts_issues(world):
+    ours, _code = raise_issue(world)
+    theirs, _code = raise_issue(world, organisation=world["other_street"], title="邻区的事")
+    other = by_ticket(table(client_for(world["other_office"]).get(reverse("residents:export"))))
+    assert set(other) == {theirs.ticket}
+    # The city's office lists both districts' issues, and so does its file.
+    city = by_ticket(table(client_for(world["city_office"]).get(reverse("residents:export"))))
+    assert {ours.ticket, theirs.ticket} <= set(city)
