@@ -324,14 +324,20 @@ def _render_handle(request, assignment: Assignment, **forms):
     assigned_on = timezone.localtime(assignment.assigned_at).date()
     extension_cap = services.months_later(assigned_on, config.get(org, rules.MAX_EXTENSION_MONTHS))
     handling = assignment.status == A.HANDLING
-    others = list(
+    round_parts = list(
         proposal.assignments.filter(round=assignment.round)
         .exclude(pk=assignment.pk)
         .select_related("department", "task")
     )
+    # Named at the top: the units handling the proposal beside this one now. A unit sent back
+    # (申请退回), replaced (已改交) or closed is no longer one; the lead department sees its
+    # co-handlers (协办单位) only, not the units of another split part or a replaced lead.
+    others = [a for a in round_parts if a.status in (A.HANDLING, A.ANSWERED)]
+    if assignment.role == Assignment.Role.LEAD:
+        others = [a for a in others if a.role == Assignment.Role.CO]
     co_views = []
     if assignment.role == Assignment.Role.LEAD:
-        co_tasks = [a.task_id for a in others if a.role == Assignment.Role.CO and a.task_id]
+        co_tasks = [a.task_id for a in round_parts if a.role == Assignment.Role.CO and a.task_id]
         co_views = list(
             Feedback.objects.filter(task_id__in=co_tasks).select_related("task__department")
         )
@@ -377,8 +383,8 @@ def _render_handle(request, assignment: Assignment, **forms):
         "co_views": co_views,
         # Sent back (退回) with its co-handlers' part withdrawn: nothing is awaited from them.
         "co_withdrawn": assignment.status == A.RETURNED
-        and any(a.role == Assignment.Role.CO for a in others)
-        and all(a.status == A.WITHDRAWN for a in others if a.role == Assignment.Role.CO),
+        and any(a.role == Assignment.Role.CO for a in round_parts)
+        and all(a.status == A.WITHDRAWN for a in round_parts if a.role == Assignment.Role.CO),
         "own_feedback": own_feedback,
         "answers": answers,
         "waiting": waiting,
