@@ -362,3 +362,23 @@ def test_a_past_years_report_heads_its_members_as_that_years_not_seated(client):
     del client.cookies["django_language"]
     page = client.get(reverse("members:contact_report"), {"year": today().year}).content.decode()
     assert "在任委员" in page and "该年度委员" not in page
+
+
+@pytest.mark.clause("C3.3")
+def test_the_logged_view_of_a_past_years_report_names_that_year(client):
+    """The personal-data log names the year shown (2025年度…), not 本年度: read in a later
+    year, 本年度 would name the wrong one, and for a past year's page it already does."""
+    c = committee()
+    c.member("王委员", phone="13912345678")
+    client.force_login(c.clerk)
+    last = today().year - 1
+    client.get(reverse("members:contact_report"), {"year": last})
+    client.get(reverse("members:contact_report"))
+    notes = list(
+        Event.objects.filter(verb="pii.view").order_by("id").values_list("note", flat=True)
+    )
+    assert notes == [
+        f"{last}年度未谈心谈话走访委员名单",
+        f"{today().year}年度未谈心谈话走访委员名单",
+    ]
+    assert not any("本年度" in note for note in notes)

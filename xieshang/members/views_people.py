@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 from django.views.decorators.http import require_POST
 
 from xieshang.core import access, pii
@@ -19,6 +20,7 @@ from xieshang.core.audit import TransitionError
 from xieshang.core.excel import Book, append_row, xlsx_response
 from xieshang.core.forms import add_service_errors
 from xieshang.core.params import paginate, year_param
+from xieshang.core.phrases import Phrase
 
 from . import contacts, conveners, partygroups, selectors
 from .forms_people import (
@@ -159,7 +161,8 @@ def contact_report(request):
                 fields=["phone"],
                 count=unmasked,
                 organisation=org,
-                note=_("本年度未谈心谈话走访委员名单"),
+                # The year shown, not 本年度: the log is read in later years too.
+                note=Phrase(N_("%(year)s年度未谈心谈话走访委员名单"), year=str(year)),
             )
         context["report"] = report
         context["kind_labels"] = [label for _v, label in ContactKind.choices]
