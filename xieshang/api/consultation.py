@@ -8,7 +8,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 
-from xieshang.api.schemas import Id, Page, bounded, choice
+from xieshang.api.schemas import BodyIn, Id, Page, bounded, choice, up_to
 from xieshang.consultation import policies, selectors, services
 from xieshang.consultation.models import (
     Activity,
@@ -57,7 +57,7 @@ class TopicFilters(Schema):
     page: Page = 1
 
 
-class TopicIn(Schema):
+class TopicIn(BodyIn):
     organisation_id: Id
     title: bounded(Topic, "title")
     description: str = ""
@@ -176,8 +176,8 @@ class PlanDetailOut(PlanOut):
     checks: list[CheckOut]
 
 
-class NoteIn(Schema):
-    note: str = ""
+class NoteIn(BodyIn):
+    note: up_to(2000) = ""  # the pages' forward / send-back forms
 
 
 def _plan(p: ConsultationPlan) -> dict:

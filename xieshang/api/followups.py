@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 
-from xieshang.api.schemas import Page
+from xieshang.api.schemas import BodyIn, Page, up_to
 from xieshang.core.audit import TransitionError
 from xieshang.followups import policies, selectors, services
 from xieshang.followups.models import Task
@@ -44,8 +44,8 @@ class TaskFilters(Schema):
     page: Page = 1
 
 
-class FeedbackIn(Schema):
-    text: str
+class FeedbackIn(BodyIn):
+    text: up_to(20000)  # the page's feedback form
 
 
 class ErrorOut(Schema):

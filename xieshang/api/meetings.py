@@ -9,7 +9,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 
-from xieshang.api.schemas import Id, Page, Year, bounded, choice
+from xieshang.api.schemas import BodyIn, Id, Page, Year, bounded, choice, up_to
 from xieshang.core import access
 from xieshang.core.audit import TransitionError
 from xieshang.meetings import policies, selectors, services
@@ -73,8 +73,8 @@ class AttendanceRowOut(Schema):
     outcome: str
 
 
-class LeaveIn(Schema):
-    reason: str
+class LeaveIn(BodyIn):
+    reason: up_to(500)  # the page's LeaveForm
     sittings: list[Id] = []
 
 
@@ -91,13 +91,13 @@ class LeaveOut(Schema):
     status: str
 
 
-class DecisionIn(Schema):
+class DecisionIn(BodyIn):
     approve: bool
     note: bounded(LeaveRequest, "decision_note") = ""
 
 
-class SignInIn(Schema):
-    token: str
+class SignInIn(BodyIn):
+    token: up_to(200)
 
 
 class SignInOut(Schema):

@@ -9,7 +9,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 
-from xieshang.api.schemas import Page, bounded, choice
+from xieshang.api.schemas import BodyIn, Page, bounded, choice
 from xieshang.core.audit import TransitionError
 from xieshang.opinions import policies, selectors, services
 from xieshang.opinions.models import Opinion
@@ -48,7 +48,7 @@ class OpinionFilters(Schema):
     page: Page = 1
 
 
-class OpinionIn(Schema):
+class OpinionIn(BodyIn):
     title: bounded(Opinion, "title")
     facts: str = ""
     analysis: str = ""

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 
 from xieshang.api.files import api_file_url
-from xieshang.api.schemas import Id, Page, Year, bounded, choice
+from xieshang.api.schemas import BodyIn, Id, Page, Year, bounded, choice, up_to
 from xieshang.core.audit import StaleEdit, TransitionError
 from xieshang.members.models import Member
 from xieshang.orgs.models import Department
@@ -87,7 +87,7 @@ class ProposalFilters(Schema):
     page: Page = 1
 
 
-class DraftIn(Schema):
+class DraftIn(BodyIn):
     """A member's draft. `category` is one of the organisation's configured categories (or
     empty); `suggested_department` one of its active departments (or null)."""
 
@@ -102,7 +102,7 @@ class DraftIn(Schema):
     proposer_opt_out: bool = False
 
 
-class DraftUpdateIn(Schema):
+class DraftUpdateIn(BodyIn):
     """Only the fields given change; `version` is the one read (a stale edit is refused)."""
 
     version: int
@@ -118,15 +118,15 @@ class DraftUpdateIn(Schema):
     proposer_opt_out: bool | None = None
 
 
-class AcceptIn(Schema):
-    note: str = ""
+class AcceptIn(BodyIn):
+    note: up_to(2000) = ""  # the page's AcceptForm
 
 
-class AssignIn(Schema):
+class AssignIn(BodyIn):
     lead: Id | None = None
     co: list[Id] = []
     split: list[Id] = []
-    note: str = ""
+    note: up_to(2000) = ""  # the page's AssignForm
 
 
 class ErrorOut(Schema):

@@ -9,7 +9,7 @@ or `datetime.date`.
 from typing import Annotated, Literal
 
 from ninja import Schema
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from xieshang.core.params import ID_MAX, PAGE_MAX, YEAR_MAX, YEAR_MIN
 
@@ -22,6 +22,22 @@ def bounded(model, field: str):
     """Text no longer than the model's column (and its page form): a longer one is the
     caller's 422, before SQLite stores it whole or PostgreSQL refuses it with a 500."""
     return Annotated[str, Field(max_length=model._meta.get_field(field).max_length)]
+
+
+def up_to(max_length: int):
+    """Free text no longer than the page's form takes (a note, a feedback, a reason): a
+    longer one is the caller's 422 naming the limit, not a row the page could not show or
+    edit."""
+    return Annotated[str, Field(max_length=max_length)]
+
+
+class BodyIn(Schema):
+    """A request body: a field the operation does not know is the caller's 422 naming it
+    (`{"titel": …}` or `{"note": …}` sent to the wrong action would otherwise be dropped
+    in silence and answered 200, with nothing changed). The OpenAPI says
+    `additionalProperties: false`."""
+
+    model_config = ConfigDict(extra="forbid")
 
 
 def choice(*choices, blank: bool = True):
