@@ -56,6 +56,7 @@ class District:
         )
         self.office = user_with_role(Role.OFFICE, self.org)
         self.chair = user_with_role(Role.CHAIR, self.org)
+        self.party_office = user_with_role(Role.PARTY_OFFICE, self.org)
         self.reviewer = user_with_role(Role.PROPOSAL_COMMITTEE, self.org)
         self.department = DepartmentFactory(organisation=self.org)
         self.clerk = user_with_role(Role.DEPARTMENT, self.org, department=self.department)
@@ -141,6 +142,7 @@ def pages(tree: Tree) -> dict[str, tuple]:
         "home, proposal committee": (d.reviewer, "/"),
         "home, department clerk": (d.clerk, "/"),
         "home, member": (d.members[0].user, "/"),
+        "home, district Party office": (d.party_office, "/"),
         "leave queue, district office": (d.office, "/meetings/leave/"),
         "leave queue, city office": (tree.city_office, "/meetings/leave/"),
         "leave queue, province office": (tree.province_office, "/meetings/leave/"),
@@ -155,6 +157,10 @@ def pages(tree: Tree) -> dict[str, tuple]:
         "department queue": (d.clerk, "/proposals/dept/"),
         "follow-up queue, committee": (d.reviewer, "/followups/"),
         "follow-up queue, province office": (tree.province_office, "/followups/"),
+        "follow-up feedback to confirm, Party office": (
+            d.party_office,
+            "/followups/?state=submitted",
+        ),
         "figures, district office": (d.office, "/proposals/figures/"),
         "figures, city office": (tree.city_office, "/proposals/figures/"),
         "figures, province office": (tree.province_office, "/proposals/figures/"),

@@ -14,8 +14,20 @@ def followup_cards(user) -> list[Card]:
     # Extension requests for whoever decides them: counted in the same round trip.
     deciding = access.can(user, "followups.manage")
     extensions = selectors.extension_requests(user) if deciding else Task.objects.none()
-    total, overdue, waiting = counts(
-        tasks, tasks.filter(due_date__lt=timezone.localdate()), extensions
+    # A Party committee's or government's office decides the tasks its leaders' instructions
+    # set: their extension requests and the feedback to accept or return, on one card.
+    leaders_office = not deciding and policies.records_for_leaders(user)
+    ours = (
+        selectors.decided_by_office(user, selectors.visible_tasks(user))
+        if leaders_office
+        else Task.objects.none()
+    )
+    total, overdue, waiting, ours_extensions, ours_feedback = counts(
+        tasks,
+        tasks.filter(due_date__lt=timezone.localdate()),
+        extensions,
+        selectors.extension_requests(user, ours),
+        ours.filter(status=Task.Status.SUBMITTED),
     )
     cards = []
     if total:
@@ -41,6 +53,8 @@ def followup_cards(user) -> list[Card]:
                 order=26,
             )
         )
+    if ours_extensions or ours_feedback:
+        cards.append(decisions_card(ours_extensions, ours_feedback))
     if policies.records_for_leaders(user):
         cards.append(received_card(user))
     return cards
@@ -59,4 +73,22 @@ def received_card(user) -> Card:
         reverse("followups:received") + f"?state=pending&year={year}",
         pending,
         order=28,
+    )
+
+
+def decisions_card(extensions: int, feedback: int) -> Card:
+    """本机关交办事项待处理: what the Party committee's or government's office is to decide on
+    the tasks its leaders' instructions set; links to the tab with more waiting."""
+    parts = []
+    if feedback:
+        parts.append(_("%(n)s项已反馈待确认办结") % {"n": feedback})
+    if extensions:
+        parts.append(_("%(n)s项申请延期待审批") % {"n": extensions})
+    state = "submitted" if feedback >= extensions else "extension"
+    return Card(
+        _("本机关交办事项待处理"),
+        _("领导批示交办的事项：") + _("，").join(parts),
+        reverse("followups:queue") + f"?state={state}",
+        feedback + extensions,
+        order=26,
     )

@@ -33,10 +33,20 @@ def visible_tasks(user) -> QuerySet:
     return Task.objects.filter(q)
 
 
-def task_queue(user, *, state: str = "open", today: dt.date | None = None) -> QuerySet:
-    """The queue page: overdue first, then by due date."""
+# The tabs on which a Party committee's or government's office is asked to decide: they list
+# what it decides (本机关交办) unless it asks for the whole organisation's (全部).
+DECIDING_STATES = ("extension", "submitted")
+
+
+def task_queue(
+    user, *, state: str = "open", today: dt.date | None = None, own_office: bool = False
+) -> QuerySet:
+    """The queue page: overdue first, then by due date. `own_office`: only the tasks the
+    user's Party committee's or government's office decides (`decided_by_office`)."""
     today = today or timezone.localdate()
     qs = visible_tasks(user).select_related("department", "organisation")
+    if own_office:
+        qs = decided_by_office(user, qs)
     if state == "open":
         qs = qs.filter(status=Task.Status.OPEN)
     elif state == "overdue":
@@ -54,6 +64,38 @@ def task_queue(user, *, state: str = "open", today: dt.date | None = None) -> Qu
             output_field=IntegerField(),
         )
     ).order_by("overdue_rank", "due_date", "id")
+
+
+def decided_by_office(user, tasks: QuerySet) -> QuerySet:
+    """Of `tasks`, those the user's Party committee's or government's office decides
+    (`policies.can_manage` through `recording_office`): they carry out a leader's instruction
+    that office recorded at its node, and are not the office's own to answer. No rows for a
+    user who holds neither office; one sub-select, no query of its own."""
+    from django.db.models import CharField
+    from django.db.models.functions import Cast
+
+    from .models import Instruction
+
+    held = [
+        (ra.role, ra.organisation_id)
+        for ra in access.assignments(user)
+        if ra.role in policies.LEADERS_OFFICES
+    ]
+    if not held:
+        return tasks.none()
+    recorded = Q()
+    own = Q(department_id__in=access.department_ids(user)) | Q(department__leader_user_id=user.pk)
+    for role, organisation_id in held:
+        recorded |= Q(recorded_as=role, organisation_id=organisation_id)
+        own |= Q(department__isnull=True, assignee_role=role, organisation_id=organisation_id)
+    instructions = (
+        Instruction.objects.filter(recorded).annotate(key=Cast("pk", CharField())).values("key")
+    )
+    return tasks.filter(
+        kind=Task.Kind.INSTRUCTION,
+        content_type=ContentType.objects.get_for_model(Instruction),
+        object_id__in=instructions,
+    ).exclude(own)
 
 
 def extension_requests(user, tasks: QuerySet | None = None) -> QuerySet:

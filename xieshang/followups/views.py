@@ -47,7 +47,19 @@ def queue(request):
     state = request.GET.get("state", "open")
     if state not in dict(STATES):
         state = "open"
-    page = paginate(request, selectors.task_queue(request.user, state=state), 50)
+    records_for_leaders = policies.records_for_leaders(request.user)
+    # A Party committee's or government's office decides the tasks set by the instructions it
+    # recorded, and oversees the rest of its organisation's: on the tabs asking for a
+    # decision it first sees its own (本机关交办), the whole list one click away (全部).
+    scoped = (
+        records_for_leaders
+        and state in selectors.DECIDING_STATES
+        and not access.can(request.user, "followups.manage")
+    )
+    own_office = scoped and request.GET.get("scope") != "all"
+    page = paginate(
+        request, selectors.task_queue(request.user, state=state, own_office=own_office), 50
+    )
     selectors.mark_time_left(page.object_list)
     return render(
         request,
@@ -56,7 +68,9 @@ def queue(request):
             "page": page,
             "state": state,
             "states": STATES,
-            "records_for_leaders": policies.records_for_leaders(request.user),
+            "scoped": scoped,
+            "own_office": own_office,
+            "records_for_leaders": records_for_leaders,
         },
     )
 
