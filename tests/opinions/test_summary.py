@@ -328,3 +328,20 @@ def test_the_summary_opens_on_the_year_just_ended_until_february(world, client, 
         client.force_login(world["office"])
         html = client.get(reverse("opinions:summary")).content.decode()
     assert f"{year}年度社情民意信息工作情况" in html
+
+
+@pytest.mark.clause("C2.9")
+def test_the_citys_summary_says_the_items_are_its_and_the_lower_nodes(world, known, client):
+    """A city's summary counts its districts' items (the roll-up): its opening sentence says
+    so, so a city's report does not claim a district's items as received by the city; a
+    district's own summary reads as before."""
+    client.force_login(world["city_office"])
+    html = client.get(
+        reverse("opinions:summary"), {"year": known, "organisation": world["city"].pk}
+    ).content.decode()
+    assert "及下级政协共收到社情民意信息7篇（其中下级政协7篇）" in html
+    s = summary.opinion_summary(world["district"], known)
+    assert s.from_lower == 0
+    client.force_login(world["office"])
+    html = client.get(reverse("opinions:summary"), {"year": known}).content.decode()
+    assert "共收到社情民意信息6篇" in html and "下级政协" not in html

@@ -75,6 +75,9 @@ class Summary:
     pending: int = 0
     issues: int = 0
     reported_up: int = 0
+    # Items of the nodes below the organisation (its summary counts its whole subtree):
+    # the opening sentence then says so, lest a city's report claim a district's items.
+    from_lower: int = 0
     reported_party: int = 0
     reported_government: int = 0
     adopted: int = 0
@@ -186,6 +189,8 @@ def _summary(organisation, year: int, items_q: Q, issues_q: Q, as_of: dt.date) -
         "adopted": Count("pk", filter=Q(is_adopted=True)),
         "instructed": Count("pk", filter=Q(is_instructed=True)),
     }
+    if organisation is not None:
+        aggregates["from_lower"] = Count("pk", filter=~Q(organisation_id=organisation.pk))
     for value in Opinion.SourceType.values:
         aggregates[f"source_{value}"] = Count("pk", filter=Q(source_type=value))
     for value in AdoptionLevel.values:
@@ -269,6 +274,7 @@ def _summary(organisation, year: int, items_q: Q, issues_q: Q, as_of: dt.date) -
         pending=found["pending"],
         issues=issues,
         reported_up=found["reported_up"],
+        from_lower=found.get("from_lower") or 0,
         reported_party=found["reported_party"],
         reported_government=found["reported_government"],
         adopted=found["adopted"],
