@@ -230,7 +230,8 @@ def test_a_withdrawn_co_handler_is_listed_as_cancelled_not_handed_on(client, wor
 
     client.force_login(world.housing_clerk)
     page = client.get(f"/proposals/dept/{lead_of(proposal).pk}/").content.decode()
-    assert "区教育局（协办，已撤销）" in page
+    # Its co-handlers ended with it: still named, as cancelled (the lead page's 协办单位).
+    assert "区教育局（已撤销）" in page
 
 
 def test_the_lead_that_sent_it_back_is_not_told_a_co_handlers_view_is_outstanding(client, world):

@@ -332,9 +332,16 @@ def _render_handle(request, assignment: Assignment, **forms):
     # Named at the top: the units handling the proposal beside this one now. A unit sent back
     # (申请退回), replaced (已改交) or closed is no longer one; the lead department sees its
     # co-handlers (协办单位) only, not the units of another split part or a replaced lead.
-    others = [a for a in round_parts if a.status in (A.HANDLING, A.ANSWERED)]
+    # A lead no longer handling (sent back) still sees the co-handlers that ended with it.
+    live = (A.HANDLING, A.ANSWERED)
     if assignment.role == Assignment.Role.LEAD:
-        others = [a for a in others if a.role == Assignment.Role.CO]
+        others = [
+            a
+            for a in round_parts
+            if a.role == Assignment.Role.CO and (a.status in live or assignment.status not in live)
+        ]
+    else:
+        others = [a for a in round_parts if a.status in live]
     co_views = []
     if assignment.role == Assignment.Role.LEAD:
         co_tasks = [a.task_id for a in round_parts if a.role == Assignment.Role.CO and a.task_id]
