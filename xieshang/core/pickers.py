@@ -25,7 +25,10 @@ and a form field names it::
   see (the source decides how; it may raise PermissionDenied or Http404 for a bad context).
   Matching: `icontains` on every search field, and pinyin (full or initials, "czj" → 市财政局)
   over the first search field, computed here with `pinyin_search_text` for sources up to
-  PINYIN_SCAN rows. What the source's `suggest` offers (similar items) comes first.
+  PINYIN_SCAN rows. A source of people (`names=True`) matches pinyin from the name's start
+  only, whole syllables or initials ("zhang", "zw" → 张伟, not 李章华), best spelt first
+  (`widgets.pinyin_name_rank`). What the source's `suggest` offers (similar items) comes
+  first.
 - Validation is the form field's own: its (scoped) queryset decides, so a value the user may
   not choose is refused with the field's "invalid choice" error and the rest of the form is
   kept.
@@ -52,7 +55,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from .widgets import pinyin_search_text
+from .widgets import pinyin_name_rank, pinyin_search_text
 
 RESULTS = 20  # matches per answer
 PINYIN_SCAN = 5000  # pinyin is matched in Python over at most this many rows
@@ -69,6 +72,8 @@ class Source:
     labeler: Callable[[Any], Callable[[Any], str]] | None = None
     search_fields: tuple[str, ...] = ("name",)
     pinyin: bool = True
+    # The first search field holds people's names: pinyin from the name's start, best first.
+    names: bool = False
     # (user, params, queryset, q) -> objects offered first, best first (similar items, …);
     # called with every query, the empty one included. It must keep to `queryset`.
     suggest: Callable[[Any, Any, QuerySet, str], Iterable] | None = None
@@ -119,9 +124,11 @@ def _text_query(fields: Iterable[str], q: str) -> Q:
     return cond
 
 
-def match(queryset: QuerySet, q: str, *, search_fields, pinyin=True, limit=RESULTS) -> list:
-    """Objects of `queryset` matching `q`, in the queryset's order, at most `limit` (+1 to
-    tell that there are more)."""
+def match(
+    queryset: QuerySet, q: str, *, search_fields, pinyin=True, names=False, limit=RESULTS
+) -> list:
+    """Objects of `queryset` matching `q`, in the queryset's order (pinyin matches of
+    `names` best first), at most `limit` (+1 to tell that there are more)."""
     q = q.strip()[:100]
     if not q:
         return list(queryset[: limit + 1])
@@ -132,13 +139,22 @@ def match(queryset: QuerySet, q: str, *, search_fields, pinyin=True, limit=RESUL
         rows = list(queryset.values_list("pk", first)[: PINYIN_SCAN + 1])
         if len(rows) <= PINYIN_SCAN:
             have = {obj.pk for obj in found}
-            extra = [
-                pk
-                for pk, text in rows
-                if pk not in have and text and typed in pinyin_search_text(str(text))
-            ][: limit + 1 - len(found)]
+            if names:
+                ranked = []
+                for index, (pk, text) in enumerate(rows):
+                    rank = pinyin_name_rank(typed, str(text)) if pk not in have and text else None
+                    if rank is not None:
+                        ranked.append((rank, index, pk))
+                extra = [pk for _rank, _index, pk in sorted(ranked)][: limit + 1 - len(found)]
+            else:
+                extra = [
+                    pk
+                    for pk, text in rows
+                    if pk not in have and text and typed in pinyin_search_text(str(text))
+                ][: limit + 1 - len(found)]
             if extra:
-                found += list(queryset.filter(pk__in=extra))
+                place = {pk: n for n, pk in enumerate(extra)}
+                found += sorted(queryset.filter(pk__in=extra), key=lambda obj: place[obj.pk])
     return found[: limit + 1]
 
 
@@ -150,7 +166,14 @@ def search(name: str, user, params, q: str, limit: int = RESULTS) -> tuple[list,
     if source.suggest is not None:
         found = list(source.suggest(user, params, qs, q.strip()))[:limit]
     seen = {obj.pk for obj in found}
-    for obj in match(qs, q, search_fields=source.search_fields, pinyin=source.pinyin, limit=limit):
+    for obj in match(
+        qs,
+        q,
+        search_fields=source.search_fields,
+        pinyin=source.pinyin,
+        names=source.names,
+        limit=limit,
+    ):
         if obj.pk not in seen:
             found.append(obj)
             seen.add(obj.pk)
@@ -280,6 +303,7 @@ class ServerPickerMixin:
                     typed,
                     search_fields=fields,
                     pinyin=source.pinyin if source else True,
+                    names=source.names if source else False,
                     limit=1,
                 )
             ]

@@ -32,6 +32,42 @@ def pinyin_search_text(label: str) -> str:
     return f"{full} {initials}" if full else ""
 
 
+@lru_cache(maxsize=20_000)
+def pinyin_syllables(label: str) -> tuple[str, ...]:
+    """ "张伟" → ("zhang", "wei"): the segments of `pinyin_search_text`, one per character."""
+    from pypinyin import lazy_pinyin
+
+    return tuple(s.lower() for s in lazy_pinyin(label, errors=list) if s.isalnum())
+
+
+def pinyin_name_rank(typed: str, label: str):
+    """How well pinyin `typed` spells the start of a person's name, best lowest; None if it
+    does not. Each syllable from the first is typed whole, by its first letters or by its
+    initial ("zhangwei", "zhang", "zw", "zhangw" → 张伟), in order, none skipped. Among the
+    names it spells, the one whose first syllables take more of what was typed comes first
+    ("zhang" is 张 before 詹g…), then the one with fewer syllables left (张伟 before 张伟华)."""
+    syllables = pinyin_syllables(label)
+    best = None
+
+    def walk(i: int, pos: int, taken: tuple[int, ...]):
+        nonlocal best
+        if pos == len(typed):
+            key = (tuple(-k for k in taken), len(syllables) - i)
+            if best is None or key < best:
+                best = key
+            return
+        if i == len(syllables):
+            return
+        syllable = syllables[i]
+        for k in range(min(len(syllable), len(typed) - pos), 0, -1):
+            if typed[pos : pos + k] == syllable[:k]:
+                walk(i + 1, pos + k, (*taken, k))
+
+    if typed:
+        walk(0, 0, ())
+    return best
+
+
 class PinyinOptionsMixin:
     def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
         option = super().create_option(name, value, label, selected, index, subindex, attrs)

@@ -145,6 +145,7 @@ pickers.register(
     queryset_for_user=lambda user, params: seated_members(_contact_orgs(user)),
     label=member_label,
     search_fields=("name",),
+    names=True,
 )
 pickers.register(
     "contact-users",
@@ -152,6 +153,7 @@ pickers.register(
     label=user_label,
     search_fields=("full_name", "username"),
     perm=contacts.PERM,
+    names=True,
 )
 pickers.register(
     "contact-departments",
@@ -187,6 +189,7 @@ pickers.register(
     queryset_for_user=lambda user, params: cpc_members(_page_term(user, params, partygroups.PERM)),
     label=member_label,
     search_fields=("name",),
+    names=True,
 )
 pickers.register(
     "party-seats",
@@ -195,12 +198,14 @@ pickers.register(
     ),
     label=seat_label,
     search_fields=("member__name",),
+    names=True,
 )
 pickers.register(
     "convener-members",
     queryset_for_user=lambda user, params: term_members(_page_term(user, params, conveners.PERM)),
     label=member_label,
     search_fields=("name",),
+    names=True,
 )
 pickers.register(
     "convener-residents",
@@ -209,6 +214,7 @@ pickers.register(
     ),
     label=member_label,
     search_fields=("name", "organisation__name"),
+    names=True,
 )
 pickers.register(
     "convener-streets",
@@ -223,4 +229,5 @@ pickers.register(
     ),
     label=user_label,
     search_fields=("full_name", "username"),
+    names=True,
 )

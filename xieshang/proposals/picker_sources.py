@@ -137,6 +137,8 @@ pickers.register(
     # Two 王芳 of one committee told apart by sector (and a former member marked).
     label=member_label,
     search_fields=("name",),
+    # "zhang" or "zw" finds 张伟 first, not every name with zhang somewhere in its pinyin.
+    names=True,
 )
 pickers.register(
     "proposal-departments",
