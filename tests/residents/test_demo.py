@@ -21,3 +21,39 @@ def test_it_builds_issues_in_every_state_some_overdue_and_rated(world):
     count = ResidentIssue.objects.count()
     demo.build(organisation=world["district"], rng=random.Random(3))
     assert ResidentIssue.objects.count() == count  # running it again adds nothing
+
+
+def test_an_overdue_issue_was_routed_the_day_its_task_was_opened(world):
+    """The demo's overdue issues: the route in the issue's history, its 转办时间, the task's
+    交办日期 and the task's own history are one day; raised and accepted before it."""
+    import datetime as dt
+
+    from django.contrib.contenttypes.models import ContentType
+    from django.utils import timezone
+
+    from xieshang.core.models import Event
+    from xieshang.followups.models import Task
+
+    user_with_role(Role.DEPARTMENT, world["district"], department=world["dept"], username="dept")
+    demo.build(organisation=world["district"], rng=random.Random(3))
+    overdue = list(selectors.overdue(ResidentIssue.objects.select_related("task")))
+    assert overdue
+    day = timezone.localdate
+    for issue in overdue:
+        start = issue.task.start_date
+        assert start < day() - dt.timedelta(days=20)
+        route = Event.objects.get(
+            content_type=ContentType.objects.get_for_model(ResidentIssue),
+            object_id=str(issue.pk),
+            verb="resident_issue.route",
+        )
+        assert day(route.created_at) == start == day(issue.routed_at)
+        assert day(issue.created_at) <= day(issue.accepted_at) < start
+        task_days = {
+            day(at)
+            for at in Event.objects.filter(
+                content_type=ContentType.objects.get_for_model(Task), object_id=str(issue.task_id)
+            ).values_list("created_at", flat=True)
+        }
+        assert task_days == {start}
+        assert day(issue.task.created_at) == start

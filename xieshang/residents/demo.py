@@ -10,6 +10,7 @@ import random
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
+from django.db.models import F
 from django.utils import timezone
 
 from xieshang.core import calendar
@@ -56,20 +57,42 @@ def _first_user(**filters) -> User | None:
 def _backdate(issue: ResidentIssue, days: int) -> None:
     """Set an issue (and its events and task) back in time, as if raised `days` ago."""
     shift = dt.timedelta(days=days)
-    ResidentIssue.objects.filter(pk=issue.pk).update(created_at=issue.created_at - shift)
+    ResidentIssue.objects.filter(pk=issue.pk).update(
+        created_at=F("created_at") - shift,
+        accepted_at=F("accepted_at") - shift,
+        routed_at=F("routed_at") - shift,
+    )
     ct = ContentType.objects.get_for_model(ResidentIssue)
     for event in Event.objects.filter(content_type=ct, object_id=str(issue.pk)):
         Event.objects.filter(pk=event.pk).update(created_at=event.created_at - shift)
 
 
 def _route_overdue(issue, actor, department, days_ago: int) -> None:
-    """Routed `days_ago` days ago with the normal deadline: now overdue."""
+    """Routed `days_ago` days ago with the normal deadline: now overdue. Raised and accepted
+    two days before it was routed; the route in the issue's history, the task's 交办日期 and
+    the task's own history all carry the day it was routed."""
+    routed_at = timezone.now()
     services.issue_route(issue=issue, actor=actor, department=department)
     issue.refresh_from_db()
     start = timezone.localdate() - dt.timedelta(days=days_ago)
     due = calendar.add_working_days(start, 15)
-    Task.objects.filter(pk=issue.task_id).update(start_date=start, due_date=due)
+    shift = dt.timedelta(days=days_ago)
+    Task.objects.filter(pk=issue.task_id).update(
+        start_date=start, due_date=due, created_at=F("created_at") - shift
+    )
+    Event.objects.filter(
+        content_type=ContentType.objects.get_for_model(Task), object_id=str(issue.task_id)
+    ).update(created_at=F("created_at") - shift)
     _backdate(issue, days_ago + 2)
+    # The route (and whatever it recorded on the issue) back to the routing day.
+    Event.objects.filter(
+        content_type=ContentType.objects.get_for_model(ResidentIssue),
+        object_id=str(issue.pk),
+        created_at__gte=routed_at - dt.timedelta(days=days_ago + 2),
+    ).update(created_at=F("created_at") + dt.timedelta(days=2))
+    ResidentIssue.objects.filter(pk=issue.pk).update(
+        routed_at=F("routed_at") + dt.timedelta(days=2)
+    )
 
 
 def build(*, organisation, rng: random.Random) -> None:
