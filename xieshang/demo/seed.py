@@ -174,6 +174,10 @@ class DemoBuilder:
         self._age_inbox()
         if self.history_proposals:
             self._history(list(nodes.values()))
+        # Long-overdue tasks were answered and closed back then (a real office's year).
+        from xieshang.followups import demo as followups_demo
+
+        followups_demo.settle_overdue()
         record_event(
             actor=None,
             verb="demo.seed",

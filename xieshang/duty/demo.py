@@ -221,6 +221,9 @@ def build(*, organisation, rng: random.Random) -> None:
     services.scan_discipline(organisation, today.year, yearly=False)
     # One revocation waiting for the chairman's meeting (C5.10).
     pending_exit(organisation)
+    # Last year's other cases were talked through long ago: an office has one to three
+    # cases open at a time (this year's absences), not a backlog.
+    settle_last_year(organisation, today.year - 1)
     # Last year's commendation round, published (C5.8).
     from . import award_demo
 
@@ -256,3 +259,21 @@ def pending_exit(organisation) -> None:
                 note="经约谈后仍未改进，建议提请主席会议撤销其委员资格。",
             )
             return
+
+
+def settle_last_year(organisation, year: int) -> None:
+    """The office decided `year`'s open cases (提醒谈话), through the service."""
+    from .models import DisciplineCase
+
+    office = services._office_users(organisation).order_by("pk").first()
+    if office is None:
+        return
+    for case in DisciplineCase.objects.filter(
+        organisation=organisation, year=year, status=DisciplineCase.Status.OPEN
+    ).order_by("pk"):
+        services.case_decide(
+            case_id=case.pk,
+            actor=office,
+            decision=DisciplineCase.Status.REMINDED,
+            note="已由分管副主席约谈提醒，本人表示今后积极履职。",
+        )

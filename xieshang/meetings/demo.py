@@ -110,12 +110,30 @@ class _Demo:
             **extra,
         )
 
-    def _attend(self, meeting: Meeting, rate: float) -> None:
-        """Mark most invitees present (a few late), except those on approved leave."""
+    def _attend(self, meeting: Meeting, rate: float, *, absentees: int | None = None) -> None:
+        """Mark most invitees present (a few late), except those on approved leave.
+
+        With `absentees` (a plenary): that many members stay away without leave, everyone
+        else comes to every sitting, as a real committee's plenary goes (one to three
+        discipline cases a year, not one member in ten)."""
         sittings = list(meeting.sittings.all())
         excused = excused_map(meeting)
+        invitations = list(meeting.invitations.order_by("pk"))
+        away: set[int] = set()
+        if absentees is not None:
+            rate = 1.0
+            candidates = [
+                inv.pk
+                for inv in invitations
+                if inv.category == Invitation.Category.MEMBER
+                and inv.is_expected(meeting)
+                and not any((inv.pk, s.pk) in excused for s in sittings)
+            ]
+            away = set(self.rng.sample(candidates, min(absentees, len(candidates))))
         rows = []
-        for inv in meeting.invitations.all():
+        for inv in invitations:
+            if inv.pk in away:
+                continue
             if not inv.is_expected(meeting) and self.rng.random() < 0.7:
                 continue
             for s in sittings:
@@ -239,7 +257,7 @@ class _Demo:
                 speech=speech, actor=self.office, sitting=sittings[2], order=i + 1
             )
         if meeting.end.date() < self.today:
-            self._attend(meeting, 0.93)
+            self._attend(meeting, 0.93, absentees=2)
             leaders = list(meeting.invitations.exclude(category=Invitation.Category.MEMBER))
             for speech in meeting.speeches.filter(status="scheduled"):
                 services.speech_deliver(speech=speech, actor=self.office, listeners=leaders[:3])

@@ -117,9 +117,12 @@ def build(*, organisation, rng: random.Random) -> None:
     created = []
     for i, (title, facts, analysis, suggestions) in enumerate(ITEMS):
         author = members[0] if i % 3 == 0 else rng.choice(members)
+        # A member with a login writes and submits their own item; the office only
+        # enters items for members without one.
+        writer = author.user if author.user_id else office
         opinion = services.opinion_create(
             organisation=organisation,
-            actor=office,
+            actor=writer,
             title=title,
             facts=facts,
             analysis=analysis,
@@ -128,8 +131,8 @@ def build(*, organisation, rng: random.Random) -> None:
         )
         created.append(opinion)
         if i == 9:
-            continue  # stays a draft of the office
-        services.opinion_submit(opinion=opinion, actor=office)
+            continue  # stays its author's draft
+        services.opinion_submit(opinion=opinion, actor=writer)
     # Review: six accepted, one returned, one rejected, one waiting, one draft.
     returned, rejected = created[8], created[6]
     services.opinion_return(opinion=returned, actor=office, note="请补充具体数据和涉及范围。")
@@ -139,15 +142,17 @@ def build(*, organisation, rng: random.Random) -> None:
         services.opinion_accept(opinion=opinion, actor=office)
     # Another member reports the first matter again: the office merges it into the first,
     # whose authors the second member joins (合并).
+    second = members[1] if len(members) > 1 else members[0]
+    writer = second.user if second.user_id else office
     again = services.opinion_create(
         organisation=organisation,
-        actor=office,
+        actor=writer,
         title="关于加快老旧小区加装电梯的建议",
         facts="部分老旧小区居民多次反映加装电梯推进慢。",
         suggestions="建议明确费用分摊规则，加快审批。",
-        authors=[members[1] if len(members) > 1 else members[0]],
+        authors=[second],
     )
-    services.opinion_submit(opinion=again, actor=office)
+    services.opinion_submit(opinion=again, actor=writer)
     services.opinion_merge(
         opinion=again, into=created[0], actor=office, note="与同一事项信息合并编发。"
     )

@@ -190,17 +190,23 @@ def build(*, organisation, rng: random.Random) -> None:
     )
     for k, platform in enumerate(running):
         assigned = [a.member for a in platform.assignments.filter(until__isnull=True)]
+        # The street's liaison arranges its street's sessions (its communities' too); the
+        # district office only where a street has no liaison login.
+        street_id = platform.organisation_id if platform.level == "street" else None
+        if street_id is None:
+            street_id = platform.organisation.parent_id
+        arranger = liaisons.get(street_id) or office
         held = 2 if k % 3 else 1
         for n in range(held):
             title, outcomes = TOPICS[(k + n * 3) % len(TOPICS)]
             starts = at(-(15 + 40 * n + rng.randint(0, 20)), rng.choice((9, 14, 15, 19)))
             session = services.session_plan(
-                platform=platform, actor=office, title=f"关于{title}的议事会", starts_at=starts
+                platform=platform, actor=arranger, title=f"关于{title}的议事会", starts_at=starts
             )
             residents = rng.sample(RESIDENTS, 3)
             services.session_record(
                 session=session,
-                actor=office,
+                actor=arranger,
                 expected_version=session.version,
                 minutes=(
                     f"居民代表{residents[0]}反映{title}问题，参会各方充分讨论，形成议定事项。"
@@ -224,16 +230,20 @@ def build(*, organisation, rng: random.Random) -> None:
         if k % 2 == 0:
             services.session_plan(
                 platform=platform,
-                actor=office,
+                actor=arranger,
                 title=f"关于{UPCOMING[k % len(UPCOMING)]}的议事会",
                 starts_at=at(3 + k, rng.choice((9, 14, 19)), 30),
                 description="欢迎居民代表报名参加。",
             )
     if running:
+        last = running[-1]
+        arranger = liaisons.get(last.organisation_id) or liaisons.get(
+            last.organisation.parent_id, office
+        )
         session = services.session_plan(
-            platform=running[-1],
-            actor=office,
+            platform=last,
+            actor=arranger,
             title="关于小区绿化补种的议事会",
             starts_at=at(12, 19, 30),
         )
-        services.session_cancel(session=session, actor=office, reason="议题已由物业直接解决")
+        services.session_cancel(session=session, actor=arranger, reason="议题已由物业直接解决")

@@ -1,0 +1,78 @@
+"""The demo district reads like a real district committee's year (a newcomer's walk)."""
+
+import datetime as dt
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.utils import timezone
+
+from tests.demodata import demo  # noqa: F401 - a module fixture
+from xieshang.core.models import Event
+from xieshang.orgs.models import Organisation, Role, RoleAssignment
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo")]
+
+
+def district() -> Organisation:
+    return Organisation.objects.get(name="示范区政协")
+
+
+def test_only_a_few_discipline_cases_wait_for_the_office():
+    from xieshang.duty.models import DisciplineCase
+
+    open_cases = DisciplineCase.objects.filter(
+        organisation=district(), status=DisciplineCase.Status.OPEN
+    )
+    # This year's plenary: one or two members away without leave, not one in ten.
+    assert 1 <= open_cases.count() <= 3
+
+
+def test_old_follow_up_tasks_were_answered_and_closed_and_a_few_are_just_overdue():
+    from xieshang.followups.models import Task
+
+    today = timezone.localdate()
+    overdue = Task.objects.filter(status=Task.Status.OPEN, due_date__lt=today)
+    assert overdue.exists()
+    # Overdue by days or weeks, never by months.
+    assert not overdue.filter(due_date__lt=today - dt.timedelta(days=31)).exists()
+    # The 民革界别协商专报 of last November was answered before its deadline and closed.
+    closed = Task.objects.filter(title__contains="界别协商专报", status=Task.Status.CLOSED)
+    assert closed.exists()
+    for task in closed.prefetch_related("feedback"):
+        assert task.feedback.all(), task
+        assert task.closed_at.date() <= today
+
+
+def test_the_member_logins_write_and_submit_their_own_opinions():
+    from xieshang.opinions.models import Opinion
+
+    opinion_type = ContentType.objects.get_for_model(Opinion)
+    for username in ("member", "group_leader"):
+        own = Opinion.objects.filter(
+            authors__user__username=username, proposal__isnull=True
+        ).distinct()
+        assert own.exists(), username
+        for opinion in own:
+            assert opinion.created_by.username == username, opinion.title
+            actors = set(
+                Event.objects.filter(
+                    content_type=opinion_type,
+                    object_id=str(opinion.pk),
+                    verb__in=["opinion.create", "opinion.submit"],
+                ).values_list("actor__username", flat=True)
+            )
+            assert actors == {username}, (opinion.title, actors)
+
+
+def test_the_street_liaison_arranges_its_streets_sessions():
+    from xieshang.platforms.models import PlatformSession
+
+    ra = RoleAssignment.objects.select_related("organisation").get(
+        user__username="liaison", role=Role.LIAISON
+    )
+    street = ra.organisation
+    sessions = PlatformSession.objects.filter(
+        platform__organisation__path__startswith=street.path
+    ).select_related("created_by")
+    assert sessions.exists()
+    assert {s.created_by.username for s in sessions} == {"liaison"}
