@@ -321,6 +321,7 @@ OBJECTS: dict[str, dict[str, Callable]] = {
     "meetings:leave": {"pk": obj("meeting")},
     "meetings:file_report": {"pk": obj("meeting")},
     "meetings:report_send": {"pk": obj("meeting")},
+    "meetings:report_unsend": {"pk": obj("meeting")},
     "meetings:instruction": {"pk": obj("meeting")},
     "meetings:report": {"pk": obj("meeting")},
     "meetings:report_xlsx": {"pk": obj("meeting")},

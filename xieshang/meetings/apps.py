@@ -41,6 +41,7 @@ class MeetingsConfig(AppConfig):
                 "meeting.close": _("考勤结束"),
                 "meeting.report": _("提交调研报告"),
                 "meeting.report_send": _("标记报送党委、政府"),
+                "meeting.report_unsend": _("撤销报送标记"),
                 "meeting.record": _("记录会议情况"),
                 "meeting.instruction": _("领导批示"),
                 "meeting.signup": _("报名参加"),

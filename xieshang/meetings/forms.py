@@ -360,6 +360,26 @@ class ReportSendForm(StyledForm, forms.Form):
             self.fields["to"].initial = self.fields["to"].choices[0][0]
 
 
+class ReportUnsendForm(StyledForm, forms.Form):
+    """撤销报送标记: which office's mark is taken back, and why (audited, told to it)."""
+
+    to = forms.ChoiceField(label=_("撤销哪项报送标记"), widget=forms.RadioSelect)
+    reason = forms.CharField(label=_("撤销原因"), max_length=200)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, meeting, **kwargs):
+        kwargs.setdefault("initial", {})
+        kwargs["initial"].setdefault("version", meeting.version)
+        super().__init__(*args, **kwargs)
+        self.fields["to"].choices = [
+            (role, label)
+            for role, field, label in REPORT_SEND_CHOICES
+            if getattr(meeting, field) is not None
+        ]
+        if len(self.fields["to"].choices) == 1:
+            self.fields["to"].initial = self.fields["to"].choices[0][0]
+
+
 # Under 报送至: the body, not the action again.
 REPORT_SEND_CHOICES = [
     (Role.PARTY_OFFICE, "report_to_party_on", pgettext_lazy("report sent to", "党委")),

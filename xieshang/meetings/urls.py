@@ -18,6 +18,7 @@ urlpatterns = [
     path("<int:pk>/leave/", views.leave, name="leave"),
     path("<int:pk>/record/", views.file_report, name="file_report"),
     path("<int:pk>/record/send/", views.report_send, name="report_send"),
+    path("<int:pk>/record/unsend/", views.report_unsend, name="report_unsend"),
     path("<int:pk>/instruction/", views.instruction, name="instruction"),
     path("<int:pk>/report/", views_attendance.report, name="report"),
     path("<int:pk>/report.xlsx", views_attendance.report_xlsx, name="report_xlsx"),

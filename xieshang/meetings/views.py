@@ -25,6 +25,7 @@ from .forms import (
     MeetingForm,
     ReportForm,
     ReportSendForm,
+    ReportUnsendForm,
     SittingForm,
     SpeechForm,
 )
@@ -290,6 +291,16 @@ def _detail_context(request, meeting, invitation, **forms):
             and not (meeting.report_to_party_on and meeting.report_to_government_on)
             else None
         ),
+        # 撤销报送标记: a mark set, for those who may set it (the service refuses it once
+        # that office has recorded an instruction on the report).
+        "unsend_form": forms.get("unsend_form")
+        or (
+            ReportUnsendForm(meeting=meeting)
+            if manage
+            and meeting.kind == MeetingKind.INSPECTION
+            and (meeting.report_to_party_on or meeting.report_to_government_on)
+            else None
+        ),
         "report_form": forms.get("report_form")
         or ReportForm(initial={"text": meeting.report, "attendees_text": meeting.attendees_text}),
         "can_speak": meeting.kind in ("plenary", "standing")
@@ -542,6 +553,35 @@ def report_send(request, pk: int):
             messages.success(request, _("已标记报送，对方办公室可记录领导批示。"))
             return redirect("meetings:detail", meeting.pk)
     return _render_detail(request, meeting, invitation, status=400, send_form=form)
+
+
+@login_required
+@require_POST
+def report_unsend(request, pk: int):
+    """撤销报送标记: a wrong 报送党委 / 报送政府 mark is taken back, with a reason."""
+    from xieshang.core.forms import add_service_errors, refuse_stale
+
+    meeting, invitation = get_meeting(request, pk)
+    if not policies.can_manage(request.user, meeting):
+        raise Http404
+    form = ReportUnsendForm(request.POST, meeting=meeting)
+    if form.is_valid():
+        try:
+            services.meeting_report_unsend(
+                meeting=meeting,
+                actor=request.user,
+                to=form.cleaned_data["to"],
+                reason=form.cleaned_data["reason"],
+                expected_version=form.cleaned_data["version"],
+            )
+        except StaleEdit as exc:
+            refuse_stale(form, exc, again=_("请核对报送情况后再提交。"))
+        except (ValidationError, TransitionError) as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("已撤销报送标记，并已告知对方办公室。"))
+            return redirect("meetings:detail", meeting.pk)
+    return _render_detail(request, meeting, invitation, status=400, unsend_form=form)
 
 
 @login_required

@@ -72,6 +72,7 @@ from .reports import (
     committee_reports_schedule,
     meeting_file_report,
     meeting_report_send,
+    meeting_report_unsend,
 )
 from .speeches import (
     SPEECH_KINDS,
@@ -122,6 +123,7 @@ __all__ = [
     # reports
     "meeting_file_report",
     "meeting_report_send",
+    "meeting_report_unsend",
     "committee_reports_schedule",
     "can_file",
     "committee_report_file",

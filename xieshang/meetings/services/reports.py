@@ -138,7 +138,77 @@ def meeting_report_send(
         title=Phrase(N_("政协报送的视察调研报告：%(title)s"), title=locked.title),
         body=Phrase(N_("%(day)s报送。可在报送本机关的事项中记录领导批示。"), day=sent_on),
         url=locked.get_absolute_url(),
-        dedupe_key=f"meeting:{locked.pk}:report_send:{to}",
+        # With the version: marked again after an undo, the office is told again.
+        dedupe_key=f"meeting:{locked.pk}:report_send:{to}:{locked.version}",
+        channels=("inbox",),
+    )
+    return meeting
+
+
+UNSENT_NOTES = {
+    Role.PARTY_OFFICE: N_("撤销报送党委标记（原报送日期%(day)s）：%(reason)s"),
+    Role.GOVERNMENT_OFFICE: N_("撤销报送政府标记（原报送日期%(day)s）：%(reason)s"),
+}
+
+
+@transaction.atomic
+def meeting_report_unsend(
+    *, meeting: Meeting, actor, to: str, reason: str, expected_version: int | None = None
+) -> Meeting:
+    """撤销报送标记: a 报送党委 / 报送政府 mark set by mistake is taken back, by whoever may
+    mark it (those who run the meeting), with a reason, audited (meeting.report_unsend), as
+    long as that office has recorded no leader's instruction on the report: after one, the
+    mark is the ground of a decision taken and stays. The office is told it was withdrawn;
+    the report leaves its 报送本机关 list."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from xieshang.followups.models import Instruction
+
+    _require_manage(actor, meeting)
+    locked = lock(Meeting, meeting.pk)
+    if expected_version is not None and locked.version != expected_version:
+        raise StaleEdit(current_version=locked.version)
+    field = REPORT_SENT_TO.get(to)
+    if field is None:
+        raise ValidationError(_("请选择报送党委或政府。"))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("请填写撤销原因。")})
+    where = Role(to).label
+    sent_on = getattr(locked, field)
+    if sent_on is None:
+        raise ValidationError(_("该报告未标记报送%(office)s。") % {"office": where})
+    if Instruction.objects.filter(
+        content_type=ContentType.objects.get_for_model(Meeting),
+        object_id=locked.pk,
+        recorded_as=to,
+    ).exists():
+        raise ValidationError(
+            _("%(office)s已在本报告上记录领导批示，报送标记不能撤销。") % {"office": where}
+        )
+    setattr(locked, field, None)
+    save_versioned(locked, expected_version=locked.version, fields=[field])
+    setattr(meeting, field, None)
+    meeting.version = locked.version
+    record_event(
+        actor=actor,
+        verb="meeting.report_unsend",
+        subject=locked,
+        note=Phrase(UNSENT_NOTES[to], day=sent_on, reason=reason),
+        data={"to": to, "sent_on": sent_on.isoformat(), "reason": reason},
+    )
+    from xieshang.core.models import User
+
+    notify(
+        User.objects.filter(
+            role_assignments__organisation_id=locked.organisation_id,
+            role_assignments__role=to,
+            is_active=True,
+        ).distinct(),
+        title=Phrase(N_("政协撤销了视察调研报告的报送标记：%(title)s"), title=locked.title),
+        body=Phrase(N_("撤销原因：%(reason)s"), reason=reason),
+        url=locked.get_absolute_url(),
+        dedupe_key=f"meeting:{locked.pk}:report_unsend:{to}:{locked.version}",
         channels=("inbox",),
     )
     return meeting
