@@ -151,3 +151,20 @@ def test_audit_and_reminder_say_what_happened(client, city):
     titles = [str(n.title) for n in Notification.objects.filter(recipient=district_office)]
     assert any(t.startswith("上级通知") for t in titles)
     assert any(t.startswith("请签收上级通知") for t in titles)
+
+
+def test_the_list_shows_how_many_lower_nodes_signed(client, city):
+    """The sender follows the receipts from its list: nodes signed of nodes sent."""
+    _city, office, district, district_office = city
+    client.force_login(office)
+    briefing = _draft(client)
+    client.post(
+        f"/meetings/briefings/{briefing.pk}/publish/", {"to": "nodes", "nodes": [district.pk]}
+    )
+    listed = client.get("/meetings/briefings/").content.decode()
+    assert "单位签收 0 / 1" in listed
+    client.force_login(district_office)
+    client.post(f"/meetings/briefings/{briefing.pk}/read/")
+    client.force_login(office)
+    listed = client.get("/meetings/briefings/").content.decode()
+    assert "单位签收 1 / 1" in listed

@@ -4,7 +4,8 @@ attendance figures."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -144,6 +145,10 @@ def briefings(request):
                 read=Count("receipts", filter=Q(receipts__read_at__isnull=False)),
                 incoming=Exists(incoming),
                 incoming_unread=Exists(incoming.filter(read_at__isnull=True)),
+                # Sent down: how many nodes, and how many have signed (subqueries, not
+                # joins, so they do not multiply the members' read count).
+                nodes_sent=_node_count(),
+                nodes_read=_node_count(read_at__isnull=False),
             )
         )
     else:
@@ -160,6 +165,17 @@ def briefings(request):
         "meetings/briefings.html",
         {"page": page, "can_manage": bool(manage_orgs)},
     )
+
+
+def _node_count(**filters):
+    counted = (
+        BriefingNodeReceipt.objects.filter(briefing=OuterRef("pk"), **filters)
+        .order_by()
+        .values("briefing")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted), 0)
 
 
 @login_required
