@@ -168,3 +168,14 @@ def test_the_list_shows_how_many_lower_nodes_signed(client, city):
     client.force_login(office)
     listed = client.get("/meetings/briefings/").content.decode()
     assert "单位签收 1 / 1" in listed
+
+
+def test_a_briefing_sent_only_down_shows_no_empty_member_receipts(client, city):
+    _city, office, district, _district_office = city
+    client.force_login(office)
+    briefing = _draft(client)
+    client.post(
+        f"/meetings/briefings/{briefing.pk}/publish/", {"to": "nodes", "nodes": [district.pk]}
+    )
+    page = client.get(f"/meetings/briefings/{briefing.pk}/").content.decode()
+    assert "下级阅读情况" in page and "阅读回执" not in page
