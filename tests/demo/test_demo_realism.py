@@ -76,3 +76,25 @@ def test_the_street_liaison_arranges_its_streets_sessions():
     ).select_related("created_by")
     assert sessions.exists()
     assert {s.created_by.username for s in sessions} == {"liaison"}
+
+
+def test_no_deadline_the_demo_writes_falls_on_a_rest_day():
+    from xieshang.core import calendar
+    from xieshang.followups.models import Task
+    from xieshang.orgs.models import Session
+    from xieshang.proposals.models import Assignment, Proposal
+
+    # A plan item's 落实 task is due at its month's end or today, whichever is later
+    # (consultation.services.plans): on a Sunday when the seed runs on one. Not the demo's.
+    tasks = Task.objects.exclude(content_type__model="planitem")
+    for model, field in [
+        (tasks, "due_date"),
+        (Proposal, "review_due"),
+        (Assignment, "contact_due"),
+        (Session, "proposal_deadline"),
+    ]:
+        rows = model if hasattr(model, "exclude") else model.objects
+        days = set(rows.exclude(**{field: None}).values_list(field, flat=True))
+        assert days, (model, field)
+        rest = sorted(d for d in days if not calendar.is_working_day(d))
+        assert not rest, (field, rest[:5])

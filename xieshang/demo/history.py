@@ -56,7 +56,7 @@ from xieshang.proposals.models import (
 from xieshang.proposals.services.review import duty_date
 
 from . import data
-from .proposals import TOPICS
+from .proposals import TOPICS, working_day
 
 # More matters members raise, in the same shape as proposals.TOPICS:
 # (subject, lead department, co-handler or None, the problem, the cause, the suggestions).
@@ -537,7 +537,7 @@ class HistoryBuilder:
                     number=n,
                     start_date=start,
                     end_date=start + dt.timedelta(days=3),
-                    proposal_deadline=start + dt.timedelta(days=1),
+                    proposal_deadline=working_day(start + dt.timedelta(days=1)),
                 )
             term = earlier
         return found
@@ -620,7 +620,7 @@ class HistoryBuilder:
             submitted = self.at(submitted_on, rng.randint(8, 20), rng.randint(0, 59))
             created = submitted - dt.timedelta(days=rng.randint(0, 6), minutes=rng.randint(1, 600))
             reviewed = submitted + dt.timedelta(days=rng.randint(2, 12), hours=rng.randint(1, 5))
-            review_due = (submitted + dt.timedelta(days=14)).date()
+            review_due = working_day((submitted + dt.timedelta(days=14)).date())
             lead = self._department(topic[1], node, by_name, departments)
             public = rng.random() < 0.85
             opt_out = rng.random() < 0.05
@@ -707,7 +707,7 @@ class HistoryBuilder:
             assignment_id = w.next_id(Assignment)
             task_id = w.next_id(Task)
             answered = assigned + dt.timedelta(days=rng.randint(20, 85), hours=rng.randint(0, 6))
-            due = (assigned + dt.timedelta(days=90)).date()
+            due = working_day((assigned + dt.timedelta(days=90)).date())
             w.add(
                 Task,
                 ("id", "organisation_id", "kind", "title", "request", "content_type_id",

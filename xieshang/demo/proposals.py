@@ -208,6 +208,18 @@ STATE_PLAN = [
 ]
 
 
+# Deadlines the demo moves back in time: kept on working days, as the product sets them.
+DEADLINES = frozenset({"due_date", "review_due", "contact_due", "proposal_deadline"})
+
+
+def working_day(day: dt.date) -> dt.date:
+    """`day`, or the next working day when it is a rest day (the product's deadlines never
+    fall on one: `calendar.add_working_days`, `months_later`)."""
+    from xieshang.core import calendar
+
+    return calendar.add_working_days(day, 0)
+
+
 # The default categories (proposals.rules.CATEGORIES) by the lead department's remit.
 _CATEGORY_WORDS = [
     ("生态文明建设", ("生态环境", "林业", "水务", "水利", "自然资源")),
@@ -886,7 +898,8 @@ class ProposalDemo:
                 for name, stage in fields.items():
                     value = getattr(row, name)
                     if value:
-                        setattr(row, name, value - back(pk, stage, value))
+                        value -= back(pk, stage, value)
+                        setattr(row, name, working_day(value) if name in DEADLINES else value)
             if rows:
                 type(rows[0]).objects.bulk_update(rows, list(fields), batch_size=500)
 

@@ -48,6 +48,7 @@ from xieshang.orgs.models import (
 from xieshang.orgs.services import organisation_create
 
 from . import data
+from .proposals import working_day
 from .remits import remit_of
 
 PROFILES = ("district", "city", "province")
@@ -310,7 +311,7 @@ class DemoBuilder:
                     start_date=start,
                     end_date=start + dt.timedelta(days=3),
                     # Plenary proposals are accepted until the second day of the session.
-                    proposal_deadline=start + dt.timedelta(days=1),
+                    proposal_deadline=working_day(start + dt.timedelta(days=1)),
                 )
             )
         Session.objects.bulk_create(sessions)
