@@ -105,3 +105,22 @@ def test_a_stale_draft_edit_is_refused_and_the_newer_text_stays(client, demo):
     assert stale.json()["detail"]
     draft.refresh_from_db()
     assert draft.title == "<b>关于</b>社区食堂的建议"
+
+
+def test_a_body_that_is_not_an_object_is_told_so(client, demo):
+    task = _open_task_of("dept")
+    auth = bearer("dept")
+    for body in ([], '"已完成整改。"'):
+        response = client.post(
+            f"{API}/followups/{task.pk}/feedback", body, content_type="application/json", **auth
+        )
+        assert response.status_code == 422
+        assert response.json()["detail"][0]["msg"] == "须为 JSON 对象（{…}），不能是列表或单个值。"
+    english = client.post(
+        f"{API}/followups/{task.pk}/feedback",
+        [],
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="en",
+        **auth,
+    )
+    assert "JSON object" in english.json()["detail"][0]["msg"]

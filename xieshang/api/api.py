@@ -96,6 +96,8 @@ def validation_message(error: dict) -> str:
         return _("须为列表。")
     if kind.startswith(("date_", "datetime_")):
         return _("日期格式不正确，请用 2026-12-03 这样的写法。")
+    if kind in ("model_attributes_type", "model_type", "dict_type"):
+        return _("须为 JSON 对象（{…}），不能是列表或单个值。")
     if kind == "extra_forbidden":
         return _("此接口不接受该字段，请检查字段名的拼写。")
     if kind == "json_invalid":

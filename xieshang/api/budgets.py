@@ -74,11 +74,16 @@ class SheetFilters(Schema):
     year: Year | None = None
 
 
+CENT = Decimal("0.01")
+
+
 def _figures(f) -> dict:
+    # Amounts in yuan with two decimals, every one alike: a sum the database adds up comes
+    # back as 8450.5 on SQLite, next to a planned 12000.00.
     return {
-        "planned": f.planned,
-        "spent": f.spent,
-        "balance": f.balance,
+        "planned": Decimal(f.planned).quantize(CENT),
+        "spent": Decimal(f.spent).quantize(CENT),
+        "balance": Decimal(f.balance).quantize(CENT),
         "rate": f.rate,
         "over": f.over,
     }
