@@ -221,3 +221,18 @@ def test_the_scan_command_and_the_scheduler_job_run_the_same_scan(world):
     out = io.StringIO()
     call_command("scan_deadlines", "--today=2026-02-27", stdout=out)
     assert out.getvalue().strip() == "reminded 0, escalated 1"
+
+
+@pytest.mark.clause("C4.7")
+def test_a_deadline_on_a_rest_day_passed_before_the_next_working_day_reads_as_past_not_zero(world):
+    """The office set Saturday 7 March as the deadline; on Sunday it is past, with no
+    working day since: the notices say the deadline has passed, never 已逾期0个工作日."""
+    task = open_task(world, due_date=dt.date(2026, 3, 7), start_date=dt.date(2026, 3, 2))
+    with time_machine.travel(dt.datetime(2026, 3, 8, 1, 0, tzinfo=dt.UTC), tick=False):
+        assert services.scan_deadlines()["escalated"] == 1
+        services.task_urge(task=task, actor=world["office"])
+    bodies = list(
+        Notification.objects.filter(recipient=world["clerk"]).values_list("body", flat=True)
+    )
+    assert any("已过期限" in b for b in bodies), bodies
+    assert not any("0个工作日" in b for b in bodies), bodies

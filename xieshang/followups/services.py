@@ -347,13 +347,18 @@ def task_urge(*, task: Task, actor, note: str = "") -> Task:
     today = timezone.localdate()
     if task.due_date < today:
         days = calendar.working_days_between(task.due_date, today)
-        body = [
-            Phrase(
+        if days:
+            overdue = Phrase(
                 N_("办理期限为%(due)s，已逾期%(days)s个工作日，请抓紧办理并书面反馈。"),
                 due=task.due_date,
                 days=days,
             )
-        ]
+        else:
+            # A deadline set on a rest day, chased before the next working day.
+            overdue = Phrase(
+                N_("办理期限为%(due)s，已过期限，请抓紧办理并书面反馈。"), due=task.due_date
+            )
+        body = [overdue]
     else:
         body = [Phrase(N_("办理期限为%(due)s，请抓紧办理并按时书面反馈。"), due=task.due_date)]
     if note.strip():
@@ -702,9 +707,13 @@ def scan_deadlines(*, today: dt.date | None = None) -> dict[str, int]:
         notify(
             [*assignees(task), *escalation_recipients(task)],
             title=Phrase(N_("督办事项已逾期：%(title)s"), title=task.title),
+            # A deadline set on a rest day is past on the next rest day, with no working day
+            # since: "已逾期0个工作日" read as not overdue at all.
             body=Phrase(
                 N_("办理期限为%(due)s，已逾期%(days)s个工作日。"), due=task.due_date, days=days
-            ),
+            )
+            if days
+            else Phrase(N_("办理期限为%(due)s，已过期限。"), due=task.due_date),
             url=_task_url(task),
             dedupe_key=f"followup:{task.pk}:overdue:{task.due_date}",
             channels=("inbox", "email", "sms"),
