@@ -154,3 +154,16 @@ def test_other_decisions_open_no_exit_and_a_member_without_a_seat_cannot_be_prop
     stray.refresh_from_db()
     assert stray.status == DisciplineCase.Status.OPEN  # the whole decision rolled back
     assert not ExitProposal.objects.exists()
+
+
+@pytest.mark.clause("C5.10")
+@pytest.mark.clause("C5.11")
+def test_at_the_change_of_term_the_seat_still_in_force_is_proposed():
+    """The office has recorded the next term but seated nobody yet: the member's seat of
+    the term still running is the one proposed, not refused as 本届不在任."""
+    from tests.factories import TermFactory
+
+    org, term, office, member, case = _warned_case()
+    TermFactory(organisation=org, number=term.number + 1, start_date=dt.date(YEAR + 1, 1, 10))
+    case_decide(case_id=case.pk, actor=office, decision="revocation_proposed", note="两次无故缺席")
+    assert ExitProposal.objects.get().membership == _seat(member)

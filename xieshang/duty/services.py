@@ -670,16 +670,18 @@ def exit_propose(*, case, actor, reason: str):
     from xieshang.core.notifications import notify
     from xieshang.members.models import Membership
 
-    from . import selectors
     from .models import ExitProposal
 
-    term = selectors.current_term(case.organisation)
+    # The member's seat still in force, newest term first: at the change of term the office
+    # records the next term before its members are seated, and the old seats run until then.
     seat = (
         Membership.objects.filter(
-            member_id=case.member_id, term=term, status=Membership.Status.ACTIVE
-        ).first()
-        if term is not None
-        else None
+            member_id=case.member_id,
+            term__organisation=case.organisation,
+            status=Membership.Status.ACTIVE,
+        )
+        .order_by("-term__number")
+        .first()
     )
     if seat is None:
         raise TransitionError(_("该委员本届不在任，不能建议撤销委员资格。"))
