@@ -55,6 +55,15 @@ def answer(task: Task, text: str) -> bool:
 
 
 ANSWERED = "已按要求办理完毕，具体情况已书面报告。"
+# Kinds answered through the engine itself. A proposal's handling and co-handling are
+# answered through the proposals services (an answer, a co-handler's view), which the
+# proposals demo writes; a resident's issue hears of its answer the moment it is given.
+SETTLED_KINDS = [
+    Task.Kind.OUTCOME,
+    Task.Kind.INSTRUCTION,
+    Task.Kind.OPINION,
+    Task.Kind.IMPLEMENTATION,
+]
 
 
 def settle_overdue(*, today: dt.date | None = None, grace_days: int = 21) -> int:
@@ -73,6 +82,7 @@ def settle_overdue(*, today: dt.date | None = None, grace_days: int = 21) -> int
         Task.objects.filter(
             status__in=[Task.Status.OPEN, Task.Status.SUBMITTED],
             due_date__lt=today - dt.timedelta(days=grace_days),
+            kind__in=SETTLED_KINDS,
         )
         .select_related("organisation")
         .order_by("pk")
