@@ -341,13 +341,16 @@ class ConsultationDemo:
         if not self.sectors or not answering or not silent:
             return
         sectors = (self.sectors * 2)[:2]
-        for n, (month, final) in enumerate([(6, "closed"), (11, "awaiting")]):
+        for n, final in enumerate(["closed", "awaiting"]):
+            # The closed one in June; the one awaiting feedback held some two months ago, its
+            # departments' answers now overdue by days (older ones were answered long since).
+            held = dt.date(year, 6, 10) if final == "closed" else self.today - dt.timedelta(60)
             activity = services.activity_create(
                 organisation=self.org,
                 actor=self.office,
                 title=f"{sectors[n].name}界别协商",
                 form=F.SECTOR,
-                date=dt.date(year, month, 10),
+                date=held,
                 place="委员之家",
                 sector=sectors[n],
                 co_organisers=self.parties[:1],
@@ -372,7 +375,7 @@ class ConsultationDemo:
                 to_government_office=True,
             )
             services.outcome_submit(
-                outcome=outcome, actor=self.office, submitted_on=dt.date(year, month, 20)
+                outcome=outcome, actor=self.office, submitted_on=held + dt.timedelta(10)
             )
             from .selectors import outcome_tasks
 
