@@ -1,0 +1,65 @@
+"""The helpers every stage of a follow-up task shares: the task's page, who answers it, who
+hears of it when it is overdue, the notice to its assignees, the Chinese date in a message.
+"""
+
+import datetime as dt
+
+from django.db.models import Q
+
+from xieshang.core.notifications import notify
+from xieshang.core.phrases import Phrase
+from xieshang.orgs.models import Role
+
+from ..models import Task
+
+
+def _task_url(task: Task) -> str:
+    return f"/followups/{task.pk}/"
+
+
+def assignees(task: Task):
+    """The users who answer for the task: the department's clerks and leaders, or the
+    holders of `assignee_role` in the task's organisation."""
+    from xieshang.core.models import User
+
+    if task.department_id:
+        q = task.department.leaders_q() | Q(
+            role_assignments__department_id=task.department_id,
+            role_assignments__role=Role.DEPARTMENT,
+        )
+    elif task.assignee_role:
+        q = Q(
+            role_assignments__organisation_id=task.organisation_id,
+            role_assignments__role=task.assignee_role,
+        )
+    else:
+        return User.objects.none()
+    return User.objects.filter(q, is_active=True).distinct()
+
+
+def escalation_recipients(task: Task):
+    """Overdue goes to the department's responsible leader and the supervising office of
+    the task's organisation or any level above it."""
+    from xieshang.core.models import User
+
+    ancestors = task.organisation.ancestor_ids()
+    q = Q(role_assignments__role=Role.SUPERVISOR, role_assignments__organisation_id__in=ancestors)
+    if task.department_id:
+        q |= task.department.leaders_q()
+    return User.objects.filter(q, is_active=True).distinct()
+
+
+def _notify_assignees(task: Task, title_msgid: str, key: str, body="") -> None:
+    notify(
+        assignees(task),
+        title=Phrase(title_msgid, title=task.title),
+        body=body,
+        url=_task_url(task),
+        dedupe_key=f"followup:{task.pk}:{key}",
+    )
+
+
+def _fmt(day: dt.date) -> str:
+    from xieshang.core.text import chinese_date
+
+    return chinese_date(day)
