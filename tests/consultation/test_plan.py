@@ -272,3 +272,13 @@ def test_the_plan_pdf_lines_up_every_months_columns_and_keeps_the_headers_whole(
         assert text.split() == headers
     # The same column widths in every month's table: the header row starts at one place.
     assert len({x for x, _text in rows}) == 1
+
+
+@pytest.mark.clause("C2.6")
+def test_a_key_activity_of_a_month_ending_on_a_weekend_is_due_the_next_working_day(world):
+    """July 2027 ends on a Saturday: the supervision item is due Monday 2 August."""
+    plan = world.passing_plan()
+    world.item(plan, "数字经济发展专题协商", month=7, is_key=True, topic_type=TopicType.SUPERVISION)
+    world.publish(plan)
+    task = Task.objects.get(kind=Task.Kind.IMPLEMENTATION, title__contains="数字经济")
+    assert task.due_date == dt.date(2027, 8, 2)

@@ -21,6 +21,7 @@ from xieshang.core.audit import (
     save_versioned,
     transition,
 )
+from xieshang.core.calendar import next_working_day
 from xieshang.core.notifications import notify
 from xieshang.core.phrases import Phrase
 from xieshang.followups import services as followups
@@ -347,7 +348,7 @@ def _open_key_item_tasks(plan: ConsultationPlan, items: list[PlanItem], actor) -
     for item in items:
         if not item.is_key:
             continue
-        due = max(_month_end(plan.year, item.month), today)
+        due = next_working_day(max(_month_end(plan.year, item.month), today))
         followups.task_open(
             organisation=plan.organisation,
             title=_("重点协商活动落实：%(title)s") % {"title": item.title},
