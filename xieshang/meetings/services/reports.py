@@ -127,14 +127,8 @@ def meeting_report_send(
         note=Phrase(SENT_NOTES[to], day=sent_on),
         data={"to": to, "sent_on": sent_on.isoformat()},
     )
-    from xieshang.core.models import User
-
     notify(
-        User.objects.filter(
-            role_assignments__organisation_id=locked.organisation_id,
-            role_assignments__role=to,
-            is_active=True,
-        ).distinct(),
+        _office_users(locked.organisation_id, to),
         title=Phrase(N_("政协报送的视察调研报告：%(title)s"), title=locked.title),
         body=Phrase(N_("%(day)s报送。可在报送本机关的事项中记录领导批示。"), day=sent_on),
         url=locked.get_absolute_url(),
@@ -143,6 +137,18 @@ def meeting_report_send(
         channels=("inbox",),
     )
     return meeting
+
+
+def _office_users(organisation_id: int, role: str):
+    """The active accounts of the Party committee's or government's office (`role`) of the
+    meeting's organisation: whom a report sent to that office, or taken back, is told."""
+    from xieshang.core.models import User
+
+    return User.objects.filter(
+        role_assignments__organisation_id=organisation_id,
+        role_assignments__role=role,
+        is_active=True,
+    ).distinct()
 
 
 UNSENT_NOTES = {
@@ -197,14 +203,8 @@ def meeting_report_unsend(
         note=Phrase(UNSENT_NOTES[to], day=sent_on, reason=reason),
         data={"to": to, "sent_on": sent_on.isoformat(), "reason": reason},
     )
-    from xieshang.core.models import User
-
     notify(
-        User.objects.filter(
-            role_assignments__organisation_id=locked.organisation_id,
-            role_assignments__role=to,
-            is_active=True,
-        ).distinct(),
+        _office_users(locked.organisation_id, to),
         title=Phrase(N_("政协撤销了视察调研报告的报送标记：%(title)s"), title=locked.title),
         body=Phrase(N_("撤销原因：%(reason)s"), reason=reason),
         url=locked.get_absolute_url(),
