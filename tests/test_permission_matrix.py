@@ -801,6 +801,7 @@ def _b_world(b) -> tuple[dict, dict]:
         name=f"{MARK_B}协商议事室",
         convener_name="召集人",
         status="running",
+        on=timezone.localdate() - dt.timedelta(days=30),
     )
     platform_member = platforms.platform_assign(platform=platform, actor=office, member=member)
     platform_session = platforms.session_plan(

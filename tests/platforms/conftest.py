@@ -40,6 +40,9 @@ def world(db):
 
 def make_platform(world, *, organisation=None, status="running", convener=None, **kwargs):
     kwargs.setdefault("name", "城关街道协商议事室")
+    # Set up since the start of last year: sessions entered afterwards (as far back as the
+    # services allow) are not dated before the platform existed.
+    kwargs.setdefault("on", dt.date(timezone.localdate().year - 1, 1, 1))
     return services.platform_create(
         organisation=organisation or world["street"],
         actor=world["office"],

@@ -5,6 +5,7 @@ answers 400 and the stale action is not done twice."""
 import datetime as dt
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from tests.platforms.conftest import hold, make_platform, make_session
@@ -200,3 +201,39 @@ def test_a_platform_entered_afterwards_keeps_the_day_it_began_running(client, wo
     platform = Platform.objects.get()
     assert platform.running_since == dt.date(2023, 4, 8)
     assert platform.status_changed_on == dt.date(2023, 4, 8)
+
+
+@pytest.mark.clause("C2.10")
+def test_a_session_dated_before_its_platform_was_set_up_is_refused_with_the_typing_kept(
+    client, world
+):
+    """A platform built a month ago cannot have met three months ago: the date is refused
+    with the day the platform was built, and what was typed stays in the form."""
+    today = timezone.localdate()
+    built = today - dt.timedelta(days=30)
+    platform = make_platform(world, on=built)
+    client.force_login(world["office"])
+    url = f"/platforms/{platform.pk}/sessions/new/"
+    before = today - dt.timedelta(days=90)
+    data = {
+        "title": "关于小区停车的议事会",
+        "starts_at": f"{before.isoformat()}T09:00",
+        "place": "社区议事室",
+        "description": "物业和业委会参加",
+    }
+    response, body = _post(client, url, data)
+    assert response.status_code == 400
+    assert f"该平台于{built.year}年{built.month}月{built.day}日建成" in body
+    assert "物业和业委会参加" in body and "关于小区停车的议事会" in body
+    assert not PlatformSession.objects.exists()
+    ok, _body = _post(client, url, {**data, "starts_at": f"{built.isoformat()}T09:00"})
+    assert ok.status_code == 302
+    # Moved back before the platform's day on its edit page: refused the same way.
+    session = PlatformSession.objects.get()
+    with pytest.raises(ValidationError):
+        services.session_update(
+            session=session,
+            actor=world["office"],
+            expected_version=session.version,
+            starts_at=timezone.make_aware(dt.datetime.combine(before, dt.time(9))),
+        )

@@ -229,14 +229,31 @@ def platform_unassign(
 # --- sessions ---------------------------------------------------------------------------------
 
 
-def _check_starts_at(starts_at: dt.datetime) -> None:
+def set_up_on(platform: Platform) -> dt.date | None:
+    """The day the platform existed on the ground: built (建成), or running when it went
+    straight from planned to running; the earlier of the two. None when neither is known."""
+    days = [d for d in (platform.built_on, platform.running_since) if d is not None]
+    return min(days) if days else None
+
+
+def _check_starts_at(starts_at: dt.datetime, platform: Platform) -> None:
     """A session is planned for now or later, or entered afterwards within last year and
     this one: a mistyped year (2001 for 2026) put the members present into the duty files
-    of a year long closed, where they may not even have sat."""
+    of a year long closed, where they may not even have sat. Nor is it dated before its
+    platform was set up: nobody met on a platform that did not exist yet."""
     earliest = timezone.localdate().year - 1
-    if timezone.localtime(starts_at).year < earliest:
+    day = timezone.localtime(starts_at).date()
+    if day.year < earliest:
         raise ValidationError(
             {"starts_at": _("议事会时间不能早于%(y)s年1月1日。") % {"y": earliest}}
+        )
+    since = set_up_on(platform)
+    if since is not None and day < since:
+        raise ValidationError(
+            {
+                "starts_at": _("该平台于%(date)s建成，议事会时间不能早于这一天。")
+                % {"date": reader_date(since)}
+            }
         )
 
 
@@ -257,7 +274,7 @@ def session_plan(
         raise ValidationError(
             _("平台当前为“%(state)s”，不能安排议事会。") % {"state": platform.get_status_display()}
         )
-    _check_starts_at(starts_at)
+    _check_starts_at(starts_at, platform)
     session = PlatformSession.objects.create(
         platform=platform,
         title=title,
@@ -290,7 +307,7 @@ def session_update(
     if unknown:
         raise TypeError(f"not editable: {sorted(unknown)}")
     if values.get("starts_at") and values["starts_at"] != session.starts_at:
-        _check_starts_at(values["starts_at"])
+        _check_starts_at(values["starts_at"], session.platform)
     before = {k: getattr(session, k) for k in values}
     for key, value in values.items():
         setattr(session, key, value)
