@@ -227,6 +227,43 @@ class ReplyForm(StyledForm, forms.Form):
     )
 
 
+class RehandleForm(StyledForm, forms.Form):
+    """重新办理: the department answers again within the working days, told what is asked."""
+
+    working_days = forms.IntegerField(
+        label=_("重新办理时限（工作日）"),
+        min_value=1,
+        max_value=60,
+        error_messages={
+            "required": _("请填写办理时限（1至60个工作日）。"),
+            "invalid": _("办理时限请填写1至60之间的整数（工作日）。"),
+            "min_value": _("办理时限至少1个工作日。"),
+            "max_value": _("办理时限最长60个工作日。"),
+        },
+    )
+    note = forms.CharField(
+        label=_("重新办理要求"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("将随督办事项退回承办单位，例如群众不满意之处和需要补充答复的内容。"),
+        error_messages={"required": _("请写明重新办理的要求。")},
+    )
+
+    def __init__(self, *args, default_days: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["working_days"].initial = default_days
+
+
+class ReviewForm(StyledForm, forms.Form):
+    """维持答复并办结: the reply the resident reads under the department's answer."""
+
+    reply = forms.CharField(
+        label=_("答复群众"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("说明维持原答复的理由，将显示在群众的查询页面上。"),
+        error_messages={"required": _("请写明维持答复的理由，群众将在查询页面看到。")},
+    )
+
+
 class SessionForm(StyledForm, forms.Form):
     session = forms.ModelChoiceField(label=_("议事会"), queryset=None)
     result = forms.CharField(

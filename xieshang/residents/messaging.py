@@ -30,8 +30,23 @@ SMS_TEXTS = {
 }
 
 
+# Sent again to the department after the resident's 不满意 (services.issue_rehandle): the
+# statuses it passes a second time get a message of their own.
+REHANDLE_TEXTS = {
+    S.ROUTED: gettext_lazy(
+        "您反映的民情事项（编号%(ticket)s）已根据您的评价交%(department)s重新办理。"
+    ),
+    S.ANSWERED: gettext_lazy("您反映的民情事项（编号%(ticket)s）已有重新办理后的答复。"),
+}
+
+
+def _rehandling(issue: ResidentIssue) -> bool:
+    return issue.rehandled and issue.status in REHANDLE_TEXTS
+
+
 def sms_text(issue: ResidentIssue) -> str:
-    text = str(SMS_TEXTS[issue.status]) % {
+    texts = REHANDLE_TEXTS if _rehandling(issue) else SMS_TEXTS
+    text = str(texts[issue.status]) % {
         "ticket": issue.ticket,
         "department": issue.department.name if issue.department_id else "",
     }
@@ -51,7 +66,8 @@ def queue_sms(issue: ResidentIssue) -> None:
         text = sms_text(issue)
     try:
         with transaction.atomic():
-            sms = ResidentSms.objects.create(issue=issue, key=f"status:{issue.status}", text=text)
+            key = f"status:{issue.status}" + (":rehandle" if _rehandling(issue) else "")
+            sms = ResidentSms.objects.create(issue=issue, key=key, text=text)
     except IntegrityError:
         return  # already queued for this status
     from .tasks import send_resident_sms

@@ -122,6 +122,11 @@ class ResidentIssue(ChoiceLabels):
     rating = models.CharField(_("满意度"), max_length=12, choices=Rating.choices, blank=True)
     rating_comment = models.CharField(_("评价意见"), max_length=300, blank=True)
     rated_at = models.DateTimeField(_("评价时间"), null=True, blank=True)
+    # After a 不满意 rating of a department's answer the triager either sends the issue back
+    # to the department once (重新办理; the rating moves to the history and the resident
+    # rates the new answer) or keeps the answer and closes it with a written reply.
+    rehandled = models.BooleanField(_("已重新办理"), default=False)
+    review_reply = models.TextField(_("对评价的答复"), blank=True)
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

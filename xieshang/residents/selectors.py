@@ -28,6 +28,8 @@ QUEUE_STATES = [
     ("waiting", gettext_lazy("待受理")),
     ("open", gettext_lazy("办理中")),
     ("overdue", gettext_lazy("转办逾期")),
+    # A department's answer the resident rated 不满意, waiting for 重新办理 or a reply.
+    ("unsatisfied", gettext_lazy("群众不满意")),
     ("done", gettext_lazy("已办结")),
     ("rejected", gettext_lazy("不予受理")),
 ]
@@ -48,6 +50,8 @@ def queue(user, *, state: str = "waiting", today: dt.date | None = None) -> Quer
         qs = qs.filter(status__in=[S.ACCEPTED, S.AGENDA, S.ROUTED])
     elif state == "overdue":
         qs = overdue(qs, today)
+    elif state == "unsatisfied":
+        qs = qs.filter(status=S.ANSWERED, rating=ResidentIssue.Rating.DISSATISFIED)
     elif state == "done":
         qs = qs.filter(status__in=[S.SETTLED, S.ANSWERED, S.TOPIC, S.OPINION, S.CLOSED])
     elif state == "rejected":
@@ -229,6 +233,8 @@ PUBLIC_STEPS = {
     "resident_issue.to_opinion": gettext_lazy("已作为社情民意信息报送"),
     "resident_issue.close": gettext_lazy("已答复办结"),
     "resident_issue.rate": gettext_lazy("您已评价"),
+    "resident_issue.rehandle": gettext_lazy("根据您的评价，已交%(department)s重新办理"),
+    "resident_issue.review_close": gettext_lazy("对您的评价作出答复，办结"),
 }
 
 

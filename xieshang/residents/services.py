@@ -15,6 +15,10 @@ States:
 
 A portal submission the screening held or marked as spam stays `submitted` with the marks
 visible in the triage queue; staff entries (in person, at a session) start `accepted`.
+
+A department's answer the resident rated 不满意 waits in the queue (answered, dissatisfied)
+until a triager sends it back once (rehandle: answered → routed, the same task reopened
+with a new deadline) or keeps the answer and closes it with a written reply (→ closed).
 """
 
 from django.conf import settings
@@ -742,10 +746,111 @@ def issue_rate(*, issue: ResidentIssue, rating: str, comment: str = "") -> Resid
         data={"rating": rating, "label": issue.get_rating_display()},
     )
     if rating == ResidentIssue.Rating.DISSATISFIED:
+        body = [mask_numbers(issue.rating_comment)]
+        if issue.status == S.ANSWERED:
+            # A department's answer: the issue waits in the queue's 群众不满意 tab.
+            body.append(
+                Phrase(N_("可决定交承办单位重新办理（限一次），或说明理由后办结。"))
+                if rehandle_refusal(issue) is None
+                else Phrase(N_("该事项已重新办理过一次，可说明理由后办结。"))
+            )
         _tell_handler(
             issue,
             N_("群众对民情事项%(ticket)s的答复不满意：%(title)s"),
-            mask_numbers(issue.rating_comment),
-            key="dissatisfied",
+            [b for b in body if b],
+            # Rated again after 重新办理: a second notice.
+            key="dissatisfied:2" if issue.rehandled else "dissatisfied",
         )
+    return issue
+
+
+# --- after a 不满意 rating of a department's answer -----------------------------------------------
+
+
+def awaiting_review(issue: ResidentIssue) -> bool:
+    """A department's answer the resident rated 不满意, not yet handled again or closed."""
+    return issue.status == S.ANSWERED and issue.rating == ResidentIssue.Rating.DISSATISFIED
+
+
+def rehandle_refusal(issue: ResidentIssue) -> str | None:
+    """Why the issue may not go back to its department (重新办理), or None when it may: only
+    a department's answer the resident rated 不满意, and only once. The one rule, for
+    `issue_rehandle` and for the page offering it."""
+    if not awaiting_review(issue) or issue.task_id is None:
+        return _("只有群众对承办单位的答复不满意时才能重新办理。")
+    if issue.rehandled:
+        return _("该事项已重新办理过一次，可说明理由后办结。")
+    return None
+
+
+@transaction.atomic
+def issue_rehandle(
+    *, issue: ResidentIssue, actor, note: str, working_days: int | None = None
+) -> ResidentIssue:
+    """重新办理, once, after the resident rated the department's answer 不满意: the same
+    follow-up task goes back to the department with a new deadline and the requirement
+    (its reminders and escalation are the engine's again). The rating and its comment move
+    to the history (the rate event keeps them); the resident rates the new answer."""
+    issue = _locked(issue)
+    _require_triage(actor, issue)
+    refusal = rehandle_refusal(issue)
+    if refusal is not None:
+        raise ValidationError(refusal)
+    if not note.strip():
+        raise ValidationError({"note": _("请写明重新办理的要求。")})
+    if working_days is None:
+        working_days = config.get(issue.organisation, rules.ANSWER_DAYS)
+    if working_days < 1:
+        raise ValidationError({"working_days": _("办理时限至少为1个工作日。")})
+    previous = {"rating": issue.rating, "label": issue.get_rating_display()}
+    task = followups.task_reopen_with_subject(
+        task=issue.task,
+        actor=actor,
+        note=site_text(N_("群众对答复不满意，请重新办理：%(note)s"), note=note.strip()),
+        working_days=working_days,
+    )
+    issue.rehandled = True
+    issue.rating = ""
+    issue.rating_comment = ""
+    issue.rated_at = None
+    # Open again: the resident's number is kept until it ends (privacy.purge_phones).
+    issue.closed_at = None
+    _move(
+        issue,
+        to=S.ROUTED,
+        allowed_from=[S.ANSWERED],
+        actor=actor,
+        verb="resident_issue.rehandle",
+        note=note.strip()[:500],
+        extra=["rehandled", "rating", "rating_comment", "rated_at", "closed_at"],
+        data={
+            "department": issue.department.name,
+            "due_date": task.due_date.isoformat(),
+            "previous_rating": previous,
+        },
+    )
+    return issue
+
+
+@transaction.atomic
+def issue_review_close(*, issue: ResidentIssue, actor, reply: str) -> ResidentIssue:
+    """维持答复并办结: after a 不满意 rating, the department's answer stands (it was right,
+    or a second handling would change nothing) and the issue is closed with a written
+    reply the resident reads under the answer."""
+    issue = _locked(issue)
+    _require_triage(actor, issue)
+    if not awaiting_review(issue):
+        raise ValidationError(_("只有群众对承办单位的答复不满意时才能说明理由后办结。"))
+    if not reply.strip():
+        raise ValidationError({"reply": _("请写明维持答复的理由，群众将在查询页面看到。")})
+    issue.review_reply = reply.strip()
+    _move(
+        issue,
+        to=S.CLOSED,
+        allowed_from=[S.ANSWERED],
+        actor=actor,
+        verb="resident_issue.review_close",
+        note=reply.strip()[:500],
+        extra=["review_reply"],
+    )
     return issue

@@ -30,7 +30,9 @@ from .forms import (
     HandOverForm,
     NoteForm,
     ReasonForm,
+    RehandleForm,
     ReplyForm,
+    ReviewForm,
     RouteForm,
     SessionForm,
     StaffIssueForm,
@@ -164,6 +166,8 @@ def create(request):
 ACTIONS = ("accept", "reject", "schedule", "settle", "route", "topic", "opinion", "close")
 # Publication of the answer on the portal: not a change of state, the same triagers.
 ACTIONS += ("withhold", "publish")
+# After the resident rated the department's answer 不满意.
+ACTIONS += ("rehandle", "review")
 
 
 def _action_form(action: str, issue, data=None):
@@ -178,6 +182,15 @@ def _action_form(action: str, issue, data=None):
         return ReasonForm(data, **options)
     if action == "close":
         return ReplyForm(data, **options)
+    if action == "review":
+        return ReviewForm(data, prefix="review", **options)
+    if action == "rehandle":
+        return RehandleForm(
+            data,
+            prefix="rehandle",
+            default_days=config.get(issue.organisation, rules.ANSWER_DAYS),
+            **options,
+        )
     if action == "withhold":
         return WithholdForm(data, prefix="withhold", **options)
     if action == "publish":
@@ -248,6 +261,9 @@ def _render_detail(request, issue, *, status=200, forms=None):
         # Asked of the portal's own query, so the page never disagrees with the portal.
         "answer_listed": selectors.public_answers().filter(pk=issue.pk).exists(),
         "answer_publishable": issue.status not in NO_PUBLIC_ANSWER,
+        # A department's answer rated 不满意: 重新办理 (once) or a written reply.
+        "awaiting_review": services.awaiting_review(issue),
+        "rehandle_refusal": services.rehandle_refusal(issue),
     }
     if can_triage:
         context["similar"] = similar_issues(issue, request.user)
@@ -320,6 +336,15 @@ def act(request, pk: int, action: str):
         "publish": lambda: services.issue_answer_publish(
             issue=issue, actor=request.user, note=data["note"]
         ),
+        "rehandle": lambda: services.issue_rehandle(
+            issue=issue,
+            actor=request.user,
+            note=data["note"],
+            working_days=data["working_days"],
+        ),
+        "review": lambda: services.issue_review_close(
+            issue=issue, actor=request.user, reply=data["reply"]
+        ),
     }
     try:
         calls[action]()
@@ -354,6 +379,7 @@ EXPORT_TABS = {
     "overdue": N_("转办逾期"),
     "done": N_("已办结"),
     "rejected": N_("不予受理"),
+    "unsatisfied": N_("群众不满意"),
 }
 
 

@@ -189,6 +189,12 @@ def _public_view(request, issue: ResidentIssue, *, rate_form=None, status=200):
             "place": _place(issue),
             "steps": selectors.public_steps(issue),
             "answer": answer,
+            # The triager's reply to a 不满意 rating, scrubbed as the answer is.
+            "review_reply": strip_contacts(
+                issue.review_reply, [issue.phone], names=[issue.resident_name]
+            )
+            if issue.review_reply
+            else "",
             "due": due,
             "overdue": overdue,
             "duplicate_of": selectors.duplicate_of(issue, own_tickets=_sent_tickets(request)),

@@ -44,6 +44,7 @@ from .tasks import (
     task_close,
     task_open,
     task_reopen,
+    task_reopen_with_subject,
     task_urge,
 )
 
@@ -54,6 +55,7 @@ __all__ = [
     "task_urge",
     "task_close",
     "task_reopen",
+    "task_reopen_with_subject",
     "task_cancel",
     "task_cancel_with_subject",
     "feedback_submit",

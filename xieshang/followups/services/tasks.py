@@ -211,6 +211,32 @@ def task_reopen(
 
 
 @transaction.atomic
+def task_reopen_with_subject(*, task: Task, actor, note: "Phrase | str", working_days: int) -> Task:
+    """The module whose item the task serves sends it back to the unit with a new deadline
+    (a resident's issue handled again after the resident's 不满意): the module has checked
+    the actor's right on its item, as for `task_cancel_with_subject`. The same transition,
+    audit and notice as `task_reopen`; also from 已办结, since the office may have accepted
+    the feedback before the resident rated it."""
+    task = lock(Task, task.pk)
+    if working_days < 1:
+        raise ValidationError(_("办理时限至少为1个工作日。"))
+    task.due_date = calendar.add_working_days(timezone.localdate(), working_days)
+    task.submitted_at = None
+    task.closed_at = None
+    transition(
+        task,
+        to=Task.Status.OPEN,
+        allowed_from=[Task.Status.SUBMITTED, Task.Status.CLOSED],
+        actor=actor,
+        verb="followup.reopen",
+        note=note,
+        extra_fields=["due_date", "submitted_at", "closed_at"],
+    )
+    _notify_assignees(task, N_("督办事项被退回：%(title)s"), f"reopen:{task.due_date}", note)
+    return task
+
+
+@transaction.atomic
 def task_cancel(*, task: Task, actor, note: str) -> Task:
     task = lock(Task, task.pk)
     if not policies.can_manage(actor, task):
