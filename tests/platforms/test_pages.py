@@ -59,11 +59,42 @@ def test_a_member_sees_only_the_platforms_assigned_to(client, world):
     # Seeing is not managing.
     assert client.get(f"/platforms/{mine.pk}/edit/").status_code == 404
     assert client.get("/platforms/coverage/").status_code == 403
-    # A member assigned nowhere, and the chair, get nothing.
+    # A member assigned nowhere gets nothing.
     client.force_login(world["other_member"].user)
     assert client.get("/platforms/").status_code == 403
+
+
+@pytest.mark.clause("C2.10")
+def test_the_chair_reads_the_register_and_sessions_and_manages_none_of_them(client, world):
+    """The chair reads residents' issues of the committee and below; the platforms they
+    are raised on too (the register, the sessions' record), without editing anything."""
+    platform = make_platform(world, name="城关议事室")
+    far = services.platform_create(
+        organisation=world["far_street"],
+        actor=world["other_office"],
+        name="邻区议事室",
+        status="running",
+        on=dt.date(timezone.localdate().year - 1, 1, 1),
+    )
+    session = make_session(world, platform)
+    hold(world, session)
     client.force_login(world["chair"])
-    assert client.get("/platforms/").status_code == 403
+    response = client.get("/platforms/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "城关议事室" in html and "邻区议事室" not in html
+    assert 'href="/platforms/new/"' not in html
+    assert 'href="/residents/"' in html  # the menu leads to the issues they read too
+    assert client.get(f"/platforms/{platform.pk}/").status_code == 200
+    assert client.get(f"/platforms/{far.pk}/").status_code == 404
+    assert client.get("/platforms/sessions/").status_code == 200
+    html = client.get(f"/platforms/sessions/{session.pk}/").content.decode()
+    assert "审定并公开" not in html and "138****5678" in html
+    assert client.get(f"/platforms/{platform.pk}/edit/").status_code in (403, 404)
+    response = client.post(f"/platforms/sessions/{session.pk}/approve/", {"note": ""})
+    assert response.status_code in (403, 404)
+    session.refresh_from_db()
+    assert session.status == "held"
 
 
 @pytest.mark.clause("C2.10")

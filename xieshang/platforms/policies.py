@@ -7,6 +7,8 @@
 - Outcomes are approved (and so published) by the convener or the office only: the liaison
   officer who records a session does not also sign it off.
 - A member sees the platforms they are currently assigned to, and their sessions.
+- The chair (Role.CHAIR) reads the platforms and sessions of their committee and below (the
+  register, a session's record), as they read residents' issues: reading only.
 - Everybody else sees nothing here (the portal shows what is published).
 
 The roles are read here rather than as `core.access` permission strings because the rule is
@@ -22,6 +24,8 @@ from xieshang.orgs.models import Level, Organisation, Role
 from .models import Platform, PlatformMember
 
 MANAGER_ROLES = frozenset({Role.OFFICE, Role.LIAISON})
+# Who reads the register of their committee and below without managing it.
+READ_ROLES = MANAGER_ROLES | {Role.CHAIR}
 PLATFORM_LEVELS = (Level.STREET, Level.COMMUNITY)
 
 
@@ -74,7 +78,7 @@ def is_assigned(user, platform: Platform) -> bool:
 def can_view(user, platform: Platform) -> bool:
     return (
         can_manage(user, platform)
-        or access.under(platform.organisation, access.role_paths(user, MANAGER_ROLES))
+        or access.under(platform.organisation, access.role_paths(user, READ_ROLES))
         or is_assigned(user, platform)
     )
 
@@ -92,7 +96,7 @@ def viewable_session_ids(user, sessions) -> set[int]:
                 member=member, until__isnull=True, platform__in={s.platform_id for s in sessions}
             ).values_list("platform_id", flat=True)
         )
-    paths = access.role_paths(user, MANAGER_ROLES)
+    paths = access.role_paths(user, READ_ROLES)
     return {
         s.pk
         for s in sessions
@@ -121,7 +125,7 @@ def manage_q(user, field: str = "organisation") -> Q:
 def visible_q(user, field: str = "organisation") -> Q:
     """The platforms (or sessions) a user may see in lists: those managed, those of the
     committees below (read), those a member is assigned to."""
-    q = manage_q(user, field) | access.under_q(access.role_paths(user, MANAGER_ROLES), field)
+    q = manage_q(user, field) | access.under_q(access.role_paths(user, READ_ROLES), field)
     member = member_of(user)
     if member is not None:
         assigned = PlatformMember.objects.filter(member=member, until__isnull=True).values(
@@ -156,7 +160,7 @@ def can_use_register(user) -> bool:
     """Whether the staff pages of this app have anything for the user."""
     if not getattr(user, "is_authenticated", False):
         return False
-    if _superuser(user) or access.role_paths(user, MANAGER_ROLES):
+    if _superuser(user) or access.role_paths(user, READ_ROLES):
         return True
     if Platform.objects.filter(convener=user).exists():
         return True
@@ -185,7 +189,7 @@ def visible_streets_q(user) -> Q:
     seen = Platform.objects.filter(visible_q(user)).values("organisation_id")
     seen_parents = Organisation.objects.filter(pk__in=seen).values("parent_id")
     return (
-        access.under_q(access.role_paths(user, MANAGER_ROLES), "")
+        access.under_q(access.role_paths(user, READ_ROLES), "")
         | Q(pk__in=seen)
         | Q(pk__in=seen_parents)
     )
