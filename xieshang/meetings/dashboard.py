@@ -38,11 +38,15 @@ def meeting_cards(user) -> list[Card]:
         )
     from xieshang.core import access
 
-    if access.can(user, "meetings.manage"):
+    # Whoever the meetings list is for gets its card: the office and a special committee's
+    # staff, who set up and run their committee's activities (SPEC: 专门委员会 "their
+    # activities"; `policies.can_manage`), and the chair, who reads every meeting.
+    runs = access.can(user, "meetings.manage") or bool(policies.committee_ids(user))
+    if runs or access.can(user, "meetings.view"):
         cards.append(
             Card(
                 _("会议活动"),
-                _("会议安排、邀请、签到和出勤统计"),
+                _("会议安排、邀请、签到和出勤统计") if runs else _("会议安排和出勤统计"),
                 reverse("meetings:list"),
                 order=40,
             )
