@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from xieshang.core.models import ChoiceLabels
 from xieshang.core.text import pinyin_sort_key, stroke_sort_key
@@ -150,6 +151,24 @@ class Membership(ChoiceLabels):
     def organisation(self):
         """The committee the seat belongs to: audit events on a membership are filed there."""
         return self.member.organisation
+
+    @property
+    def position_label(self) -> str:
+        """政协职务 in the reader's language: the product's own words (委员, 常委, 主席…) are
+        translated, anything else an office typed is shown as typed."""
+        word = POSITION_WORDS.get(self.position)
+        return str(word) if word is not None else self.position
+
+
+# The positions the product itself writes (the seed, the import's default): shown in the
+# reader's language; the stored text stays as it is.
+POSITION_WORDS = {
+    "委员": pgettext_lazy("one member", "委员"),
+    "常委": _("常委"),
+    "主席": pgettext_lazy("position", "主席"),
+    "副主席": pgettext_lazy("position", "副主席"),
+    "秘书长": pgettext_lazy("position", "秘书长"),
+}
 
 
 class MembershipCategory(models.Model):

@@ -355,8 +355,12 @@ def display(value: Any) -> str:
     if isinstance(value, list) and all(
         isinstance(v, list) and len(v) == 2 and all(isinstance(x, str) for x in v) for v in value
     ):
-        # Code and label pairs (办理结果分类): "A：已解决或基本解决；B：…", not JSON.
-        return "；".join(f"{code}{_('：')}{label}" for code, label in value)
+        # Code and label pairs (办理结果分类): "A：已解决或基本解决；B：…", not JSON. The
+        # default labels are marked for translation and read in the reader's language; an
+        # organisation's own labels have no translation and stay as typed.
+        return _("；").join(
+            f"{code}{_('：')}{_(label) if label else label}" for code, label in value
+        )
     if isinstance(value, list | dict):
         return json.dumps(value, ensure_ascii=False)
     return str(value)
