@@ -196,3 +196,31 @@ def test_it_lists_only_accounts_in_the_security_admins_scope(tree):
     assert roleless not in seen
     top = user_with_role(Role.SECURITY_ADMIN, city)
     assert {mine, theirs, roleless} <= set(access.scoped_users(top))
+
+
+def test_role_holders_are_the_active_holders_of_any_of_the_roles_at_the_node_itself(tree):
+    """Whom a notice to a node's office (or chair...) reaches: each active account holding
+    one of the roles there, once, in account order; not a deactivated account, not the
+    holders of another role, not those holding the role above, below or beside the node."""
+    city, east, west, street = tree
+    office = user_with_role(Role.OFFICE, east)
+    chair = user_with_role(Role.CHAIR, east)
+    RoleAssignment.objects.create(user=chair, organisation=east, role=Role.OFFICE)
+    left = user_with_role(Role.OFFICE, east, is_active=False)
+    user_with_role(Role.SUPERVISOR, east)
+    user_with_role(Role.OFFICE, city)
+    user_with_role(Role.OFFICE, west)
+    user_with_role(Role.OFFICE, street)
+
+    assert list(access.role_holders(east, Role.OFFICE)) == [office, chair]
+    assert list(access.role_holders(east, Role.OFFICE, Role.CHAIR)) == [office, chair]
+    assert list(access.role_holders(east.pk, Role.CHAIR)) == [chair]
+    assert left not in access.role_holders(east, Role.OFFICE)
+    # Several nodes: a proposal's organisation and the levels above it.
+    city_office = access.role_holders(city, Role.OFFICE).get()
+    assert list(access.role_holders(east.ancestor_ids(), Role.OFFICE)) == [
+        office,
+        chair,
+        city_office,
+    ]
+    assert not access.role_holders(east)
