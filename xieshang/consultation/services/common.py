@@ -54,13 +54,3 @@ def focus_areas_ensure_all(organisations) -> None:
             ],
             ignore_conflicts=True,
         )
-
-
-def _users_with_roles(organisation, roles):
-    from xieshang.core.models import User
-
-    return User.objects.filter(
-        role_assignments__organisation=organisation,
-        role_assignments__role__in=roles,
-        is_active=True,
-    ).distinct()

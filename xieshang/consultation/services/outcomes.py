@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
 
+from xieshang.core import access
 from xieshang.core.audit import (
     TransitionError,
     changed_fields,
@@ -29,7 +30,6 @@ from xieshang.orgs.models import Role
 from .. import policies, rules, selectors
 from ..models import Activity, Outcome
 from .activities import _require_activities
-from .common import _users_with_roles
 
 OS = Outcome.Status
 
@@ -143,7 +143,7 @@ def outcome_submit(*, outcome: Outcome, actor, submitted_on: dt.date | None = No
         offices.append(Role.GOVERNMENT_OFFICE)
     if plan_outcome:
         notify(
-            _users_with_roles(outcome.organisation, offices or [Role.PARTY_OFFICE]),
+            access.role_holders(outcome.organisation, *(offices or [Role.PARTY_OFFICE])),
             title=Phrase(N_("协商成果报送：%(title)s"), title=outcome.title),
             body=Phrase(N_("列入年度协商计划的协商成果，请纳入决策程序。")),
             url=f"/consultation/outcomes/{outcome.pk}/",
@@ -230,7 +230,7 @@ def outcome_decide(
         extra_fields=["decision", "decided_on"],
     )
     notify(
-        _users_with_roles(outcome.organisation, [Role.OFFICE]),
+        access.role_holders(outcome.organisation, Role.OFFICE),
         title=Phrase(N_("协商成果已作出决策：%(title)s"), title=outcome.title),
         url=f"/consultation/outcomes/{outcome.pk}/",
         dedupe_key=f"outcome:{outcome.pk}:decided",

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
 
+from xieshang.core import access
 from xieshang.core.audit import TransitionError, lock, record_event, transition
 from xieshang.core.notifications import notify
 from xieshang.core.phrases import Phrase
@@ -14,7 +15,6 @@ from xieshang.orgs.models import Role
 
 from .. import policies
 from ..models import PartyPlan, PartyPlanComment
-from .common import _users_with_roles
 
 
 @transaction.atomic
@@ -44,7 +44,7 @@ def party_plan_send(*, plan: PartyPlan, actor) -> PartyPlan:
         extra_fields=["sent_at"],
     )
     notify(
-        _users_with_roles(plan.organisation, [Role.OFFICE, Role.CHAIR]),
+        access.role_holders(plan.organisation, Role.OFFICE, Role.CHAIR),
         title=Phrase(N_("征求意见：%(title)s"), title=plan.title),
         url=f"/consultation/party-plans/{plan.pk}/",
         dedupe_key=f"party_plan:{plan.pk}:sent",
@@ -64,7 +64,7 @@ def party_plan_comment(*, plan: PartyPlan, actor, text: str) -> PartyPlanComment
     comment = PartyPlanComment.objects.create(plan=plan, author=actor, text=text)
     record_event(actor=actor, verb="party_plan.comment", subject=plan, note=text[:500])
     notify(
-        _users_with_roles(plan.organisation, [Role.PARTY_OFFICE, Role.UNITED_FRONT]),
+        access.role_holders(plan.organisation, Role.PARTY_OFFICE, Role.UNITED_FRONT),
         title=Phrase(N_("政协对《%(title)s》提出了意见建议"), title=plan.title),
         url=f"/consultation/party-plans/{plan.pk}/",
         dedupe_key=f"party_plan:{plan.pk}:comment:{comment.pk}",

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
 
+from xieshang.core import access
 from xieshang.core.audit import (
     TransitionError,
     changed_fields,
@@ -31,7 +32,7 @@ from xieshang.orgs.models import Organisation, Role
 
 from .. import diff, policies, rules, selectors
 from ..models import ConsultationPlan, PlanComment, PlanItem, PlanVersion
-from .common import PS, _users_with_roles
+from .common import PS
 
 
 @transaction.atomic
@@ -328,7 +329,7 @@ STEP_ROLES = {
 def _notify_next_body(plan: ConsultationPlan, *, title=None, body="") -> None:
     state = ConsultationPlan.Status(plan.status).label
     notify(
-        _users_with_roles(plan.organisation, STEP_ROLES[plan.status]),
+        access.role_holders(plan.organisation, *STEP_ROLES[plan.status]),
         title=title
         or Phrase(N_("年度协商计划：%(title)s（%(state)s）"), title=plan.title, state=state),
         body=body,
