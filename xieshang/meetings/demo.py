@@ -12,7 +12,7 @@ import random
 
 from django.utils import timezone
 
-from xieshang.core.models import User
+from xieshang.core import access
 from xieshang.followups import demo as followups_demo
 from xieshang.followups import services as followups
 from xieshang.followups.models import LeaderLevel
@@ -59,15 +59,11 @@ def _at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
 
 
 def build(*, organisation, rng: random.Random) -> None:
-    office = User.objects.filter(
-        role_assignments__organisation=organisation, role_assignments__role=Role.OFFICE
-    ).first()
+    office = access.role_holders(organisation, Role.OFFICE).first()
     term = current_term(organisation)
     if office is None or term is None:
         return
-    chair = User.objects.filter(
-        role_assignments__organisation=organisation, role_assignments__role=Role.CHAIR
-    ).first()
+    chair = access.role_holders(organisation, Role.CHAIR).first()
     today = timezone.localdate()
     seats = list(
         Membership.objects.filter(term=term, status=Membership.Status.ACTIVE).select_related(
@@ -396,13 +392,7 @@ class _Demo:
         members, the arrangement waits unread here (and both do at the city's other districts).
         """
         parent = self.org.parent
-        sender = parent and (
-            User.objects.filter(
-                role_assignments__organisation=parent, role_assignments__role=Role.OFFICE
-            )
-            .order_by("id")
-            .first()
-        )
+        sender = parent and access.role_holders(parent, Role.OFFICE).first()
         if sender is None:
             return
         received = []

@@ -5,7 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from xieshang.core import pickers
+from xieshang.core import access, pickers
 from xieshang.core.forms import StyledForm
 from xieshang.core.text import chinese_date
 from xieshang.core.validators import not_after_today
@@ -317,13 +317,9 @@ class DelegateForm(StyledForm, forms.Form):
 
     def __init__(self, *args, organisation, **kwargs):
         super().__init__(*args, **kwargs)
-        from xieshang.core.models import User
-
-        self.fields["delegate"].queryset = User.objects.filter(
-            role_assignments__organisation=organisation,
-            role_assignments__role__in=[Role.OFFICE, Role.CHAIR],
-            is_active=True,
-        ).distinct()
+        self.fields["delegate"].queryset = access.role_holders(
+            organisation, Role.OFFICE, Role.CHAIR
+        )
 
 
 class ReportForm(StyledForm, forms.Form):

@@ -128,7 +128,7 @@ def meeting_report_send(
         data={"to": to, "sent_on": sent_on.isoformat()},
     )
     notify(
-        _office_users(locked.organisation_id, to),
+        access.role_holders(locked.organisation_id, to),
         title=Phrase(N_("政协报送的视察调研报告：%(title)s"), title=locked.title),
         body=Phrase(N_("%(day)s报送。可在报送本机关的事项中记录领导批示。"), day=sent_on),
         url=locked.get_absolute_url(),
@@ -137,18 +137,6 @@ def meeting_report_send(
         channels=("inbox",),
     )
     return meeting
-
-
-def _office_users(organisation_id: int, role: str):
-    """The active accounts of the Party committee's or government's office (`role`) of the
-    meeting's organisation: whom a report sent to that office, or taken back, is told."""
-    from xieshang.core.models import User
-
-    return User.objects.filter(
-        role_assignments__organisation_id=organisation_id,
-        role_assignments__role=role,
-        is_active=True,
-    ).distinct()
 
 
 UNSENT_NOTES = {
@@ -204,7 +192,7 @@ def meeting_report_unsend(
         data={"to": to, "sent_on": sent_on.isoformat(), "reason": reason},
     )
     notify(
-        _office_users(locked.organisation_id, to),
+        access.role_holders(locked.organisation_id, to),
         title=Phrase(N_("政协撤销了视察调研报告的报送标记：%(title)s"), title=locked.title),
         body=Phrase(N_("撤销原因：%(reason)s"), reason=reason),
         url=locked.get_absolute_url(),
