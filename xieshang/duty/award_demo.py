@@ -5,7 +5,7 @@ show. Cheap: one candidate computation per step that needs it, a few rows."""
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from xieshang.core.models import User
+from xieshang.core import access
 from xieshang.orgs.models import Role
 
 from . import awards
@@ -15,13 +15,7 @@ PER_TYPE = {awards.T.MEMBER: 6, awards.T.PROPOSER: 4}
 
 
 def _one(organisation, role):
-    return (
-        User.objects.filter(
-            role_assignments__role=role, role_assignments__organisation=organisation
-        )
-        .order_by("pk")
-        .first()
-    )
+    return access.role_holders(organisation, role).first()
 
 
 def build(*, organisation, rng) -> None:

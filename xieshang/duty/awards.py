@@ -469,14 +469,6 @@ def round_organisation(user):
 # --- Transitions -----------------------------------------------------------------------------
 
 
-def _users_with(organisation, role):
-    from xieshang.core.models import User
-
-    return User.objects.filter(
-        role_assignments__organisation=organisation, role_assignments__role=role, is_active=True
-    ).distinct()
-
-
 @transaction.atomic
 def commendation_propose(
     *,
@@ -572,7 +564,7 @@ def commendation_submit(*, commendation: Commendation, actor) -> Commendation:
         verb="duty.award_submit",
     )
     notify(
-        _users_with(com.organisation, Role.CHAIR),
+        access.role_holders(com.organisation, Role.CHAIR),
         title=Phrase(N_("%(year)s年度表彰名单待主席会议审定"), year=com.year),
         url=_round_url(com),
         dedupe_key=f"duty.award_submit:{com.pk}:{com.version}",
@@ -601,7 +593,7 @@ def _decide(com, *, actor, to, verb, note) -> Commendation:
         note=note,
         extra_fields=["decision_note", "decided_by", "decided_at"],
     )
-    recipients = [com.created_by, *_users_with(com.organisation, Role.OFFICE)]
+    recipients = [com.created_by, *access.role_holders(com.organisation, Role.OFFICE)]
     notify(
         recipients,
         title=Phrase(

@@ -14,7 +14,9 @@ import random
 
 from django.utils import timezone
 
+from xieshang.core import access
 from xieshang.members.models import Member, Membership
+from xieshang.orgs.models import Role
 
 from . import selectors, services
 from .models import DutyKind, DutyRecord
@@ -238,7 +240,7 @@ def pending_exit(organisation) -> None:
     from .models import DisciplineCase
 
     Rule = DisciplineCase.Rule
-    office = services._office_users(organisation).order_by("pk").first()
+    office = access.role_holders(organisation, Role.OFFICE).first()
     term = selectors.current_term(organisation)
     if office is None or term is None:
         return
@@ -265,7 +267,7 @@ def settle_last_year(organisation, year: int) -> None:
     """The office decided `year`'s open cases (提醒谈话), through the service."""
     from .models import DisciplineCase
 
-    office = services._office_users(organisation).order_by("pk").first()
+    office = access.role_holders(organisation, Role.OFFICE).first()
     if office is None:
         return
     for case in DisciplineCase.objects.filter(

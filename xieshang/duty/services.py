@@ -192,20 +192,6 @@ MANUAL_KINDS = [
 ]
 
 
-def _office_users(organisation):
-    from django.contrib.auth import get_user_model
-
-    from xieshang.orgs.models import Role
-
-    return (
-        get_user_model()
-        .objects.filter(
-            role_assignments__organisation=organisation, role_assignments__role=Role.OFFICE
-        )
-        .distinct()
-    )
-
-
 # At most this many files (photos, a sign-in sheet) support one hand-entered record.
 MAX_ENTRY_FILES = 5
 
@@ -265,8 +251,10 @@ def manual_entry_submit(
     from django.db import transaction
     from django.urls import reverse
 
+    from xieshang.core import access
     from xieshang.core.audit import record_event
     from xieshang.core.notifications import notify
+    from xieshang.orgs.models import Role
 
     from .policies import refuse_if_settled
 
@@ -286,7 +274,7 @@ def manual_entry_submit(
         )
         record_event(actor=actor, verb="duty.entry_submit", subject=entry, to_state="pending")
         notify(
-            _office_users(member.organisation),
+            access.role_holders(member.organisation, Role.OFFICE),
             title=Phrase(N_("%(name)s 报送了履职记录，待审核"), name=member.name),
             body=title,
             url=reverse("duty:entries"),
@@ -520,10 +508,12 @@ def scan_discipline(organisation, year: int, *, actor=None, yearly: bool = True)
     if created:
         from django.urls import reverse
 
+        from xieshang.core import access
         from xieshang.core.notifications import notify
+        from xieshang.orgs.models import Role
 
         notify(
-            _office_users(organisation),
+            access.role_holders(organisation, Role.OFFICE),
             title=Phrase(N_("新增%(n)d件履职纪律事项待处理"), n=created),
             url=reverse("duty:cases"),
             dedupe_key=f"duty.cases.{organisation.pk}.{year}.{created}.{len(existing)}",
@@ -644,21 +634,6 @@ def case_decide(*, case_id: int, actor, decision: str, note: str):
 # --- Discipline -> exit (C5.11 -> C5.10) ---------------------------------------------------
 
 
-def _chair_and_office_users(organisation):
-    from django.contrib.auth import get_user_model
-
-    from xieshang.orgs.models import Role
-
-    return (
-        get_user_model()
-        .objects.filter(
-            role_assignments__organisation=organisation,
-            role_assignments__role__in=[Role.CHAIR, Role.OFFICE],
-        )
-        .distinct()
-    )
-
-
 def exit_propose(*, case, actor, reason: str):
     """Open the exit step for the member of a case decided as 建议撤销委员资格: a pending
     proposal on their current seat for the chairman's meeting. The seat is not touched.
@@ -666,9 +641,11 @@ def exit_propose(*, case, actor, reason: str):
     from django.urls import reverse
     from django.utils.translation import gettext as _
 
+    from xieshang.core import access
     from xieshang.core.audit import TransitionError, record_event
     from xieshang.core.notifications import notify
     from xieshang.members.models import Membership
+    from xieshang.orgs.models import Role
 
     from .models import ExitProposal
 
@@ -703,7 +680,7 @@ def exit_propose(*, case, actor, reason: str):
         data={"case": case.pk, "membership": seat.pk},
     )
     notify(
-        _chair_and_office_users(case.organisation),
+        access.role_holders(case.organisation, Role.CHAIR, Role.OFFICE),
         title=Phrase(N_("撤销%(name)s委员资格的建议待主席会议确认"), name=case.member.name),
         body=proposal.reason,
         url=reverse("duty:case", args=[case.pk]),
