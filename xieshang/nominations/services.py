@@ -17,6 +17,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
 
+from xieshang.core import access
 from xieshang.core.audit import (
     TransitionError,
     changed_fields,
@@ -257,7 +258,7 @@ def candidate_nominate(
     if candidate.is_continuing:
         # C5.3: the Party group's opinion is the office's to record; tell it.
         notify(
-            _opinion_recorders(round.organisation),
+            access.role_holders(round.organisation, Role.OFFICE),
             title=Phrase(N_("继续提名%(name)s，待登记政协党组意见"), name=candidate.name),
             body=str(round),
             url=reverse("nominations:candidate", args=[candidate.pk]),
@@ -312,19 +313,6 @@ def _require_new_person(round: NominationRound, candidate: Candidate) -> None:
                 % {"name": candidate.name}
             }
         )
-
-
-def _opinion_recorders(organisation: Organisation):
-    from django.contrib.auth import get_user_model
-
-    return (
-        get_user_model()
-        .objects.filter(
-            role_assignments__organisation=organisation,
-            role_assignments__role=Role.OFFICE,
-        )
-        .distinct()
-    )
 
 
 def _candidate_for(actor, candidate: Candidate, *, check) -> Candidate:
@@ -661,7 +649,7 @@ def round_cancel(*, round: NominationRound, actor, reason: str) -> NominationRou
         note=reason,
     )
     notify(
-        [u for u in _office_and_departments(round.organisation) if u.pk != actor.pk],
+        [u for u in access.role_holders(round.organisation, *CONFIRM_ROLES) if u.pk != actor.pk],
         title=Phrase(N_("%(title)s已取消"), title=round.title),
         body=reason,
         url=reverse("nominations:detail", args=[round.pk]),
@@ -694,17 +682,9 @@ def confirm_blockers(round: NominationRound, composition: dict | None = None) ->
     return problems
 
 
-def _office_and_departments(organisation: Organisation):
-    from django.contrib.auth import get_user_model
-
-    return (
-        get_user_model()
-        .objects.filter(
-            role_assignments__organisation=organisation,
-            role_assignments__role__in=[Role.OFFICE, Role.ORGANISATION_DEPT, Role.UNITED_FRONT],
-        )
-        .distinct()
-    )
+# Who hears that a round was cancelled or its list seated: the office and the two Party
+# departments that take part in the consultation on the candidates.
+CONFIRM_ROLES = (Role.OFFICE, Role.ORGANISATION_DEPT, Role.UNITED_FRONT)
 
 
 def round_confirm(*, round: NominationRound, actor) -> NominationRound:
@@ -793,7 +773,7 @@ def round_confirm(*, round: NominationRound, actor) -> NominationRound:
             data={"term": target.pk, "seated": len(candidates)},
         )
         url = reverse("nominations:detail", args=[round.pk])
-        recipients = list(_office_and_departments(round.organisation))
+        recipients = list(access.role_holders(round.organisation, *CONFIRM_ROLES))
         title = Phrase(N_("%(title)s名单已确认"), title=round.title)
         # A term's name (第十五届) is no catalogue message: kept in the site's language.
         with translation.override(settings.LANGUAGE_CODE):
