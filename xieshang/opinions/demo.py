@@ -12,7 +12,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from xieshang.core.models import User
+from xieshang.core import access
 from xieshang.followups import demo as followups_demo
 from xieshang.followups import services as followups
 from xieshang.followups.models import Referral
@@ -87,9 +87,7 @@ ITEMS = [
 
 
 def build(*, organisation, rng: random.Random) -> None:
-    office = User.objects.filter(
-        role_assignments__organisation=organisation, role_assignments__role=Role.OFFICE
-    ).first()
+    office = access.role_holders(organisation, Role.OFFICE).first()
     # The proposals demo converts a few proposals into items first: look for the demo's own.
     if (
         office is None
@@ -109,10 +107,7 @@ def build(*, organisation, rng: random.Random) -> None:
         return
     city_office = None
     if organisation.parent_id:
-        city_office = User.objects.filter(
-            role_assignments__organisation_id=organisation.parent_id,
-            role_assignments__role=Role.OFFICE,
-        ).first()
+        city_office = access.role_holders(organisation.parent_id, Role.OFFICE).first()
     today = timezone.localdate()
     created = []
     for i, (title, facts, analysis, suggestions) in enumerate(ITEMS):

@@ -46,16 +46,6 @@ def check_length(organisation, *, facts: str, analysis: str, suggestions: str) -
         )
 
 
-def _office_users(organisation):
-    from xieshang.core.models import User
-
-    return User.objects.filter(
-        role_assignments__organisation=organisation,
-        role_assignments__role=Role.OFFICE,
-        is_active=True,
-    ).distinct()
-
-
 def _author_users(opinion: Opinion):
     from xieshang.core.models import User
 
@@ -175,7 +165,7 @@ def opinion_submit(*, opinion: Opinion, actor) -> Opinion:
         extra_fields=["submitted_at"],
     )
     notify(
-        _office_users(opinion.organisation),
+        access.role_holders(opinion.organisation, Role.OFFICE),
         title=Phrase(N_("新的社情民意信息：%(title)s"), title=opinion.title),
         body="",
         url=opinion.get_absolute_url(),
