@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from xieshang.core import access
 from xieshang.core.models import Counter, Event, User
 from xieshang.followups import demo as followups_demo
 from xieshang.followups import services as followups
@@ -357,9 +358,7 @@ class ProposalDemo:
         self.invited_demo_member = False
 
     def _one(self, role) -> User:
-        return User.objects.filter(
-            role_assignments__role=role, role_assignments__organisation=self.org
-        ).first()
+        return access.role_holders(self.org, role).first()
 
     def _clerks(self) -> dict[int, User]:
         """One clerk per department (the demo accounts cover one; the others get a quiet

@@ -60,12 +60,7 @@ def access_can(user, perm: str, proposal: Proposal) -> bool:
 
 def _reviewers(proposal: Proposal):
     """The proposal committee's staff of the proposal's organisation and the levels above."""
-    from xieshang.core.models import User
-
-    return User.objects.filter(
-        role_assignments__role=Role.PROPOSAL_COMMITTEE,
-        role_assignments__organisation__in=proposal.organisation.ancestor_ids(),
-    ).distinct()
+    return access.role_holders(proposal.organisation.ancestor_ids(), Role.PROPOSAL_COMMITTEE)
 
 
 def _record_proposers_duty(
