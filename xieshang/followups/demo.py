@@ -10,7 +10,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from xieshang.core import calendar
-from xieshang.core.models import Event, User
+from xieshang.core.models import Event
 
 from .models import Feedback, Task
 
@@ -96,10 +96,7 @@ def settle_overdue(*, today: dt.date | None = None, grace_days: int = 21) -> int
             offices[org_id] = next(
                 (
                     u
-                    for u in User.objects.filter(
-                        role_assignments__organisation_id=org_id,
-                        role_assignments__role=Role.OFFICE,
-                    ).order_by("pk")
+                    for u in access.role_holders(org_id, Role.OFFICE)
                     if access.can(u, "followups.manage", task.organisation)
                 ),
                 None,

@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.db.models import Q
 
+from xieshang.core import access
 from xieshang.core.notifications import notify
 from xieshang.core.phrases import Phrase
 from xieshang.orgs.models import Role
@@ -28,10 +29,7 @@ def assignees(task: Task):
             role_assignments__role=Role.DEPARTMENT,
         )
     elif task.assignee_role:
-        q = Q(
-            role_assignments__organisation_id=task.organisation_id,
-            role_assignments__role=task.assignee_role,
-        )
+        return access.role_holders(task.organisation_id, task.assignee_role)
     else:
         return User.objects.none()
     return User.objects.filter(q, is_active=True).distinct()

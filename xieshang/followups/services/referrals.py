@@ -25,14 +25,9 @@ def _node_users(organisation, permission: str):
     """Who acts on referrals of a kind at a node: the holders of a role with its
     permission there (the office for most items, the proposal committee for proposals)."""
     from xieshang.core import access
-    from xieshang.core.models import User
 
     roles = [role for role, perms in access.PERMISSIONS.items() if permission in perms]
-    return User.objects.filter(
-        role_assignments__organisation=organisation,
-        role_assignments__role__in=roles,
-        is_active=True,
-    ).distinct()
+    return access.role_holders(organisation, *roles)
 
 
 def _referral_url() -> str:
