@@ -11,7 +11,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from xieshang.consultation.models import Activity
-from xieshang.core.models import User
+from xieshang.core import access
 from xieshang.meetings.models import Meeting, MeetingKind
 from xieshang.orgs.models import LiaisonRoom, Role
 
@@ -37,9 +37,7 @@ def _day(today: dt.date, share: float) -> dt.date:
 
 
 def build(*, organisation, rng: random.Random) -> None:
-    office = User.objects.filter(
-        role_assignments__organisation=organisation, role_assignments__role=Role.OFFICE
-    ).first()
+    office = access.role_holders(organisation, Role.OFFICE).first()
     if office is None or BudgetLine.objects.filter(organisation=organisation).exists():
         return
     today = timezone.localdate()

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
 
+from xieshang.core import access
 from xieshang.core.audit import changed_fields, lock, record_event, save_versioned
 from xieshang.core.notifications import notify
 from xieshang.core.phrases import Phrase
@@ -191,14 +192,10 @@ def line_update(*, line: BudgetLine, actor, expected_version: int, **values) -> 
 def _alert_over_budget(line: BudgetLine, actor, spent: Decimal) -> None:
     """Tell the chair's meeting and the office of the line's organisation, once per line,
     that its spending passed the plan."""
-    from xieshang.orgs.models import RoleAssignment
-
     recipients = [
-        ra.user
-        for ra in RoleAssignment.objects.filter(
-            organisation=line.organisation, role__in=[Role.CHAIR, Role.OFFICE]
-        ).select_related("user")
-        if ra.user.is_active and ra.user.pk != getattr(actor, "pk", None)
+        user
+        for user in access.role_holders(line.organisation, Role.CHAIR, Role.OFFICE)
+        if user.pk != getattr(actor, "pk", None)
     ]
     notify(
         recipients,

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
 
-from xieshang.core import pii
+from xieshang.core import access, pii
 from xieshang.core.audit import (
     TransitionError,
     changed_fields,
@@ -24,7 +24,7 @@ from xieshang.core.audit import (
 from xieshang.core.db import analyze
 from xieshang.core.notifications import notify
 from xieshang.core.phrases import Phrase
-from xieshang.orgs.models import Organisation, Role, RoleAssignment, Term
+from xieshang.orgs.models import Organisation, Role, Term
 
 from .exits import pending_exits
 from .models import Category, Member, Membership, MembershipCategory
@@ -213,12 +213,7 @@ def _shown(name: str, value: str) -> str:
 
 
 def _tell_office(member: Member, changed: dict[str, list[str]]) -> None:
-    office = [
-        ra.user
-        for ra in RoleAssignment.objects.filter(
-            organisation_id=member.organisation_id, role=Role.OFFICE, user__is_active=True
-        ).select_related("user")
-    ]
+    office = list(access.role_holders(member.organisation_id, Role.OFFICE))
     # One change a line, each read in the reader's language (the field's label too).
     lines = [
         Phrase(

@@ -11,6 +11,7 @@ import random
 
 from django.utils import timezone
 
+from xieshang.core import access
 from xieshang.core.models import User
 from xieshang.members.models import Member, Membership
 from xieshang.orgs.models import LiaisonRoom, Organisation, Role, RoleAssignment
@@ -83,9 +84,7 @@ def _active_members(organisation) -> list[Member]:
 
 
 def build(*, organisation, rng: random.Random) -> None:
-    office = User.objects.filter(
-        role_assignments__organisation=organisation, role_assignments__role=Role.OFFICE
-    ).first()
+    office = access.role_holders(organisation, Role.OFFICE).first()
     if (
         office is None
         or Platform.objects.filter(organisation__path__startswith=organisation.path).exists()
