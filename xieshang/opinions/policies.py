@@ -1,8 +1,10 @@
 """Who may see and do what with a social-conditions item, on top of core.access.
 
 - Authors (and whoever drafted it) see their own items, drafts included; no other member does.
-- The office of the item's organisation (and of nodes above it, `opinions.view`) sees every
-  item once submitted; drafts stay private.
+- The office of the item's organisation sees every item once submitted; drafts stay private.
+  Offices of nodes above it (`opinions.view` reaches down) see it once the district's office
+  has accepted it: one still 待审核, returned or not accepted is that committee's own matter
+  (`reads_undecided`).
 - The office of a higher node the item was reported to sees it in its upward queue.
 - The supervising office (督查室) reads an item that a follow-up task it tracks is about
   (`followups.policies.supervises_task_about`), and no other item.
@@ -92,6 +94,23 @@ def instruction_organisation(opinion: Opinion, user):
     return opinion.reported_to
 
 
+# Statuses before the item's own office has accepted it: the committee's internal work, read
+# by its own staff and not by the offices above (they read what was accepted and reported).
+UNDECIDED = (Opinion.Status.SUBMITTED, Opinion.Status.RETURNED, Opinion.Status.REJECTED)
+
+
+def _view_roles() -> list[str]:
+    return [role for role, perms in access.PERMISSIONS.items() if "opinions.view" in perms]
+
+
+def reads_undecided(user, organisation) -> bool:
+    """Whether `user` reads `organisation`'s items not yet accepted: at their own committee
+    and its streets, not in a committee below (where reading reaches, this stops)."""
+    if getattr(user, "is_superuser", False):
+        return True
+    return access.in_role_subtree(user, _view_roles(), organisation)
+
+
 def can_view(user, opinion: Opinion, *, authored: bool | None = None) -> bool:
     """`authored`: whether the user is among its authors, when the caller has read it
     (None: looked up here, one query)."""
@@ -99,7 +118,9 @@ def can_view(user, opinion: Opinion, *, authored: bool | None = None) -> bool:
         return True
     if opinion.status == Opinion.Status.DRAFT:
         return False
-    if access.can(user, "opinions.view", opinion.organisation):
+    if access.can(user, "opinions.view", opinion.organisation) and (
+        opinion.status not in UNDECIDED or reads_undecided(user, opinion.organisation)
+    ):
         return True
     if opinion.reported_to_party and access.can(user, RECEIVED_PARTY, opinion.organisation):
         return True
@@ -155,6 +176,11 @@ def receives(user) -> bool:
 def visible_q(user) -> Q:
     """The items a user may see in lists (drafts only their own)."""
     q = access.org_filter(user, "opinions.view") & ~Q(status=Opinion.Status.DRAFT)
+    if not getattr(user, "is_superuser", False):
+        # Not yet accepted: only where the user's own committee is (`reads_undecided`).
+        q &= ~Q(status__in=UNDECIDED) | access.role_subtree_q(
+            user, _view_roles(), "organisation__path"
+        )
     q |= access.org_filter(user, "opinions.view", "reported_to") & Q(reported_to__isnull=False)
     q |= received_q(user)
     member = member_of(user)
