@@ -10,7 +10,10 @@ from .models import Task
 
 
 def followup_cards(user) -> list[Card]:
-    tasks = selectors.visible_tasks(user).filter(status=Task.Status.OPEN)
+    # A city's or province's office reads its districts' tasks but acts on its own committee's:
+    # the card counts those, and opens the queue's 仅本级 (the same list, the same number).
+    own_level = selectors.reaches_below(user)
+    tasks = selectors.visible_tasks(user, below=not own_level).filter(status=Task.Status.OPEN)
     # Extension requests for whoever decides them: counted in the same round trip.
     deciding = access.can(user, "followups.manage")
     extensions = selectors.extension_requests(user) if deciding else Task.objects.none()
@@ -37,7 +40,7 @@ def followup_cards(user) -> list[Card]:
                 _("要求书面反馈的事项，其中%(n)s项已逾期") % {"n": overdue}
                 if overdue
                 else _("要求书面反馈的事项"),
-                reverse("followups:queue"),
+                reverse("followups:queue") + ("?level=own" if own_level else ""),
                 total,
                 urgent=bool(overdue),
                 order=30,

@@ -15,10 +15,28 @@ from . import policies, referrals
 from .models import Task
 
 
-def visible_tasks(user) -> QuerySet:
+def _view_roles() -> list[str]:
+    return [role for role, perms in access.PERMISSIONS.items() if "followups.view" in perms]
+
+
+def reaches_below(user) -> bool:
+    """Whether the user reads tasks of CPPCC committees below their own (a city's or a
+    province's staff: `followups.view` reaches down the tree). No query."""
+    return any(
+        ra.organisation.level in (Level.CITY, Level.PROVINCE)
+        for ra in access.assignments(user)
+        if "followups.view" in access.PERMISSIONS.get(ra.role, ())
+    )
+
+
+def visible_tasks(user, *, below: bool = True) -> QuerySet:
     """Tasks the user answers for (their departments, their office role), oversees, or
-    asked for (`policies.can_view`)."""
+    asked for (`policies.can_view`). `below=False`: of those overseen, only their own
+    committee's and its streets', not the committees below, which the user reads but whose
+    own office acts on them (their home page's 督办事项, the queue's 仅本级)."""
     q = access.org_filter(user, "followups.view")
+    if not below and not getattr(user, "is_superuser", False):
+        q = access.role_subtree_q(user, _view_roles(), "organisation__path")
     departments = access.department_ids(user)
     if departments:
         q |= Q(department_id__in=departments)
@@ -39,12 +57,18 @@ DECIDING_STATES = ("extension", "submitted")
 
 
 def task_queue(
-    user, *, state: str = "open", today: dt.date | None = None, own_office: bool = False
+    user,
+    *,
+    state: str = "open",
+    today: dt.date | None = None,
+    own_office: bool = False,
+    below: bool = True,
 ) -> QuerySet:
     """The queue page: overdue first, then by due date. `own_office`: only the tasks the
-    user's Party committee's or government's office decides (`decided_by_office`)."""
+    user's Party committee's or government's office decides (`decided_by_office`);
+    `below=False`: not those of the committees below (`visible_tasks`)."""
     today = today or timezone.localdate()
-    qs = visible_tasks(user).select_related("department", "organisation")
+    qs = visible_tasks(user, below=below).select_related("department", "organisation")
     if own_office:
         qs = decided_by_office(user, qs)
     if state == "open":

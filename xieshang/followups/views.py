@@ -57,8 +57,14 @@ def queue(request):
         and not access.can(request.user, "followups.manage")
     )
     own_office = scoped and request.GET.get("scope") != "all"
+    # A city's or province's staff read the committees' below too (含下级政协) or only their own
+    # committee's and its streets' (仅本级, where their home page's card leads).
+    reaches_below = selectors.reaches_below(request.user)
+    own_level = reaches_below and request.GET.get("level") == "own"
     page = paginate(
-        request, selectors.task_queue(request.user, state=state, own_office=own_office), 50
+        request,
+        selectors.task_queue(request.user, state=state, own_office=own_office, below=not own_level),
+        50,
     )
     selectors.mark_time_left(page.object_list)
     return render(
@@ -70,6 +76,8 @@ def queue(request):
             "states": STATES,
             "scoped": scoped,
             "own_office": own_office,
+            "reaches_below": reaches_below,
+            "own_level": own_level,
             "records_for_leaders": records_for_leaders,
         },
     )
