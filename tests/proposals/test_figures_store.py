@@ -312,6 +312,44 @@ def test_a_change_made_while_counting_is_not_covered_by_the_fill(world, next_yea
     assert_stored_equals_live(world.district)
 
 
+def test_a_change_that_commits_after_the_fill_began_counting_is_not_covered(
+    world, next_year, monkeypatch, django_capture_on_commit_callbacks
+):
+    """A change whose transaction passed the (still empty, unmarked) row before the fill
+    marked it, and committed only after the fill counted, is caught when it commits."""
+    district_data(world)
+    counted = figures.counted
+    with django_capture_on_commit_callbacks() as commits:
+        _add_proposal(world)  # invalidated in its transaction: no row to empty yet
+
+    def meanwhile(*args, **kwargs):
+        fig = counted(*args, **kwargs)
+        for callback in commits:
+            callback()  # the change commits after the rows were counted
+        return fig
+
+    monkeypatch.setattr(figures, "counted", meanwhile)
+    assert not figures_store.fill(world.district, 2026)
+    monkeypatch.undo()
+    assert figures.figures(world.district, 2026).counted_at is None
+
+
+def test_an_emptied_row_is_not_written_again_by_the_next_change(world, next_year):
+    """Every save of a closed year's proposal invalidated the rows above it, the
+    province's one row too: once emptied, a row is left alone (not locked again)."""
+    district_data(world)
+    figures_store.fill_closed_years(organisations=[world.city, world.district])
+    rows = FiguresSnapshot.objects.filter(year=2026).order_by("pk")
+    _add_proposal(world)
+    emptied = list(rows.values_list("pk", "generation", "data"))
+    assert emptied and all(data is None for _pk, _g, data in emptied)
+    _add_proposal(world)
+    assert list(rows.values_list("pk", "generation", "data")) == emptied
+    assert figures_store.invalidate([world.city.pk, world.district.pk], [2026]) == 0
+    figures_store.fill_closed_years(organisations=[world.city, world.district])
+    assert_stored_equals_live(world.district)
+
+
 def test_other_outcome_categories_or_committees_below_are_counted_live(world, next_year):
     from xieshang.orgs import config
     from xieshang.proposals import rules

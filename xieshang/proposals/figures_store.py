@@ -22,7 +22,11 @@ target. The stored figures are used only while
 
 Invalidating empties `data` and raises `generation`; a fill writes only if `generation` is
 unchanged since it started counting, so a change made while it counted is never covered
-by numbers from before it. The nightly job (jobs.py `proposals.fill_figures`, and
+by numbers from before it. A fill marks its row as being counted (`counted_at` set, `data`
+still empty) before it reads `generation`; invalidation touches only the rows that hold
+data or carry that mark, so saving a closed year's proposal again does not lock and
+rewrite the already emptied rows above it (the province's one row, which every save in
+the province would otherwise queue on). The nightly job (jobs.py `proposals.fill_figures`, and
 `manage.py fill_figures`) counts every closed year of every committee that is missing.
 """
 
@@ -32,7 +36,7 @@ import logging
 import time
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.db.models.signals import post_delete, post_init, post_save
 from django.utils import timezone
 
@@ -181,12 +185,15 @@ def fill(organisation, year: int, *, export: bool = False) -> bool:
     key = _export_key(export, below)
     if export and not key:
         return False  # the page's snapshot serves the export
+    started = timezone.now()
     with transaction.atomic():
         snap, _created = FiguresSnapshot.objects.get_or_create(
             organisation=organisation, year=year, export=key
         )
-    generation = snap.generation
-    started = timezone.now()
+    # Marked as being counted first, then the generation read: an invalidation after the
+    # mark raises it (it touches marked rows), one before it is seen by the count.
+    FiguresSnapshot.objects.filter(pk=snap.pk, data__isnull=True).update(counted_at=started)
+    generation = FiguresSnapshot.objects.values_list("generation", flat=True).get(pk=snap.pk)
     categories = [(c, label) for c, label in f.config.get(organisation, f.rules.OUTCOME_CATEGORIES)]
     fig = f.counted(organisation, year, key, categories, below)
     written = FiguresSnapshot.objects.filter(pk=snap.pk, generation=generation).update(
@@ -248,7 +255,8 @@ def fill_closed_years(
 def invalidate(organisation_ids, years=None) -> int:
     """Drop the stored figures of these organisations (in the given years, or all): call
     it with an organisation's ancestors after writing what the figures count without
-    signals (`update()`, `bulk_create`). Returns how many were stored."""
+    signals (`update()`, `bulk_create`). Returns how many rows it emptied (those holding
+    figures or being counted: an emptied row is left alone, not locked again)."""
     from .models import FiguresSnapshot
 
     rows = FiguresSnapshot.objects.filter(organisation_id__in=list(organisation_ids))
@@ -257,15 +265,27 @@ def invalidate(organisation_ids, years=None) -> int:
         if not years:
             return 0
         rows = rows.filter(year__in=years)
-    return rows.update(data=None, counted_at=None, generation=F("generation") + 1)
+    return _empty(rows)
 
 
 def invalidate_all() -> int:
     from .models import FiguresSnapshot
 
-    return FiguresSnapshot.objects.update(
-        data=None, counted_at=None, generation=F("generation") + 1
-    )
+    return _empty(FiguresSnapshot.objects.all())
+
+
+def _empty(rows) -> int:
+    """Empty the rows that hold figures or are being counted (`fill` marks `counted_at`
+    first), now and again once the change commits: a fill that marked its row only after
+    this change looked at it (so was skipped), and counted before the change committed, is
+    then caught by its generation and does not store figures without the change."""
+    rows = rows.filter(Q(data__isnull=False) | Q(counted_at__isnull=False))
+    emptied = rows.update(data=None, counted_at=None, generation=F("generation") + 1)
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(
+            lambda: rows.update(data=None, counted_at=None, generation=F("generation") + 1)
+        )
+    return emptied
 
 
 def _ancestors(path: str) -> list[int]:
