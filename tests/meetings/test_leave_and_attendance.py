@@ -7,7 +7,7 @@ import time_machine
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from xieshang.core.models import Event, Notification
+from xieshang.core.models import CalendarDay, Event, Notification
 from xieshang.duty.models import DutyKind, DutyRecord
 from xieshang.meetings import services
 from xieshang.meetings.models import Attendance, Invitation, LeaveRequest, MeetingKind
@@ -101,11 +101,12 @@ def test_it_flags_a_leave_request_after_the_configured_deadline():
     standing = w.meeting(MeetingKind.STANDING, day=dt.date(2026, 3, 20))
     inv_p = plenary.invitations.get(member=m)
     inv_s = standing.invitations.get(member=m)
-    # Plenary: due 3 days before (13 March); standing committee: 2 days before (18 March).
+    # Plenary on a Monday: due 3 working days before (Wednesday 11 March, the weekend not
+    # counted); standing committee on a Friday: 2 working days before (18 March).
     on_time = services.leave_submit(
-        invitation=inv_p, actor=m.user, reason="出差", today=dt.date(2026, 3, 13)
+        invitation=inv_p, actor=m.user, reason="出差", today=dt.date(2026, 3, 11)
     )
-    assert on_time.due_date == dt.date(2026, 3, 13) and not on_time.is_late
+    assert on_time.due_date == dt.date(2026, 3, 11) and not on_time.is_late
     late = services.leave_submit(
         invitation=inv_s, actor=m.user, reason="生病", today=dt.date(2026, 3, 19)
     )
@@ -113,6 +114,20 @@ def test_it_flags_a_leave_request_after_the_configured_deadline():
     # Configurable: a district that allows leave until the day before.
     config.set_value(w.org, "meetings.leave_days_before_standing", 1, actor=w.office)
     assert services.leave_due_date(standing) == dt.date(2026, 3, 19)
+
+
+@pytest.mark.clause("C5.9")
+def test_a_leave_deadline_never_falls_on_a_rest_day():
+    # A Monday activity with leave due 1 day before: the Friday, not the Sunday nobody
+    # works; 0 days: the meeting's own day.
+    w = world()
+    monday = w.meeting(MeetingKind.SYMPOSIUM, day=dt.date(2026, 3, 16))
+    assert services.leave_due_date(monday) == dt.date(2026, 3, 13)
+    # The working-day calendar's own overrides count: a Friday declared a rest day.
+    CalendarDay.objects.create(date=dt.date(2026, 3, 13), is_working_day=False)
+    assert services.leave_due_date(monday) == dt.date(2026, 3, 12)
+    config.set_value(w.org, "meetings.leave_days_before_other", 0, actor=w.office)
+    assert services.leave_due_date(monday) == dt.date(2026, 3, 16)
 
 
 @pytest.mark.clause("C5.9")

@@ -9,13 +9,13 @@ from .models import MeetingKind
 # 0: leave may be asked up to the meeting's own day.
 LEAVE_DAYS = {"minimum": 0, "maximum": 60}
 LEAVE_DAYS_PLENARY = define(
-    "meetings.leave_days_before_plenary", 3, _("全体会议请假截止（会前天数）"), **LEAVE_DAYS
+    "meetings.leave_days_before_plenary", 3, _("全体会议请假截止（会前工作日）"), **LEAVE_DAYS
 )
 LEAVE_DAYS_STANDING = define(
-    "meetings.leave_days_before_standing", 2, _("常委会议请假截止（会前天数）"), **LEAVE_DAYS
+    "meetings.leave_days_before_standing", 2, _("常委会议请假截止（会前工作日）"), **LEAVE_DAYS
 )
 LEAVE_DAYS_OTHER = define(
-    "meetings.leave_days_before_other", 1, _("其他会议活动请假截止（会前天数）"), **LEAVE_DAYS
+    "meetings.leave_days_before_other", 1, _("其他会议活动请假截止（会前工作日）"), **LEAVE_DAYS
 )
 # Meeting kinds whose leave the chairman's meeting decides; others go to the committee or
 # group head, or to the office when the activity has neither.

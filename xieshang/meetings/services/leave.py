@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
 
-from xieshang.core import access
+from xieshang.core import access, calendar
 from xieshang.core.audit import TransitionError, lock, record_event, transition
 from xieshang.core.notifications import notify
 from xieshang.core.phrases import Phrase
@@ -28,8 +28,12 @@ def leave_due_date(meeting: Meeting) -> dt.date:
         key = rules.LEAVE_DAYS_STANDING
     else:
         key = rules.LEAVE_DAYS_OTHER
-    days = config.get(meeting.organisation, key)
-    return timezone.localdate(meeting.start) - dt.timedelta(days=int(days))
+    days = int(config.get(meeting.organisation, key))
+    day = timezone.localdate(meeting.start)
+    # Counted in working days before the meeting's day, as every deadline the product sets
+    # (core.calendar): "会前3个工作日" never falls on a Sunday the office does not work.
+    # 0: up to the meeting's own day, whatever day that is.
+    return calendar.add_working_days(day, -days) if days else day
 
 
 # A sitting is in at most one request of an invitee that is still waiting or granted.
