@@ -147,6 +147,21 @@ def _leader_groups(request, organisation):
     )
 
 
+def _own_committees_only(request, form, organisation, meeting=None) -> None:
+    """A special committee's staff who are not the office run their own committee's
+    activities only (`policies.can_manage`): the form offers those committees and asks for
+    one, rather than taking a meeting the service then refuses as not theirs."""
+    if access.can(request.user, "meetings.manage", organisation):
+        return
+    ids = policies.committee_ids(request.user)
+    if not ids or (meeting is not None and meeting.committee_id not in ids):
+        return
+    field = form.fields["committee"]
+    field.queryset = field.queryset.filter(pk__in=ids)
+    field.required = True
+    field.empty_label = None
+
+
 @login_required
 def create(request):
     organisation = _managed_org(request)
@@ -160,6 +175,7 @@ def create(request):
         initial=initial,
         leader_groups=leader_groups,
     )
+    _own_committees_only(request, form, organisation)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items()}
         try:
@@ -193,6 +209,7 @@ def edit(request, pk: int):
         organisation=meeting.organisation,
         leader_groups=leader_groups,
     )
+    _own_committees_only(request, form, meeting.organisation, meeting)
     version = request.POST.get("version", meeting.version)
     if request.method == "POST" and form.is_valid():
         try:
