@@ -37,6 +37,9 @@ def test_an_unsatisfied_resident_gets_the_issue_handled_again_once(client, world
     client.force_login(world["liaison"])
     queue = client.get(reverse("residents:queue") + "?state=unsatisfied").content.decode()
     assert issue.ticket in queue
+    # The street desk they land on lists it too.
+    desk = client.get(reverse("residents:dashboard")).content.decode()
+    assert 'id="dash-unsatisfied"' in desk and issue.ticket in desk
     page = client.get(issue.get_absolute_url()).content.decode()
     assert 'id="act-rehandle"' in page and 'id="act-review"' in page
 
@@ -59,6 +62,11 @@ def test_an_unsatisfied_resident_gets_the_issue_handled_again_once(client, world
     assert ResidentSms.objects.filter(issue=issue, text__contains="重新办理").exists()
     event = Event.objects.get(verb="resident_issue.rehandle")
     assert event.data["previous_rating"]["rating"] == "dissatisfied"
+    # The staff page keeps the rating that sent it back, and names the step in words.
+    page = client.get(issue.get_absolute_url()).content.decode()
+    assert "首次答复的群众评价" in page and "换了三天又不亮了" in page
+    assert "交承办单位重新办理" in page and "resident_issue.rehandle" not in page
+    assert "原答复" in page and 'id="act-rehandle"' not in page
 
     # The resident reads that it went back, the first answer marked as such.
     client.logout()

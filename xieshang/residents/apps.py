@@ -47,6 +47,8 @@ class ResidentsConfig(AppConfig):
                 "resident_issue.phone_delete": _("删除群众联系电话"),
                 "resident_issue.answer_withhold": _("答复不公开"),
                 "resident_issue.answer_publish": _("恢复公开答复"),
+                "resident_issue.rehandle": _("交承办单位重新办理"),
+                "resident_issue.review_close": _("维持答复并办结"),
             },
             module=self.verbose_name,
         )

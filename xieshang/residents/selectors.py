@@ -35,6 +35,11 @@ QUEUE_STATES = [
 ]
 
 
+# A department's answer the resident rated 不满意, not yet sent back or closed with a reply
+# (services.awaiting_review).
+UNSATISFIED_Q = Q(status=S.ANSWERED, rating=ResidentIssue.Rating.DISSATISFIED)
+
+
 def _base(qs: QuerySet) -> QuerySet:
     # The grandparent: a community's district, named on a city's or province's rows.
     return qs.select_related("organisation__parent__parent", "department", "task")
@@ -51,7 +56,7 @@ def queue(user, *, state: str = "waiting", today: dt.date | None = None) -> Quer
     elif state == "overdue":
         qs = overdue(qs, today)
     elif state == "unsatisfied":
-        qs = qs.filter(status=S.ANSWERED, rating=ResidentIssue.Rating.DISSATISFIED)
+        qs = qs.filter(UNSATISFIED_Q)
     elif state == "done":
         qs = qs.filter(status__in=[S.SETTLED, S.ANSWERED, S.TOPIC, S.OPINION, S.CLOSED])
     elif state == "rejected":
@@ -98,9 +103,17 @@ def street_dashboard(user, *, today: dt.date | None = None) -> dict:
         overdue=Count(
             "pk", filter=Q(status=S.ROUTED, task__status="open", task__due_date__lt=today)
         ),
+        unsatisfied=Count("pk", filter=UNSATISFIED_Q),
     )
     return {
         "counts": counts,
+        # Answers the resident rated 不满意, waiting for 重新办理 or a reply: listed only
+        # when there are some (no query otherwise).
+        "unsatisfied_issues": list(
+            _base(mine.filter(UNSATISFIED_Q)).order_by("rated_at", "id")[:15]
+        )
+        if counts["unsatisfied"]
+        else [],
         "open_issues": list(
             _base(mine.filter(status__in=OPEN_STATES)).order_by("created_at", "id")[:15]
         ),

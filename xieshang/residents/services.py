@@ -802,7 +802,12 @@ def issue_rehandle(
         working_days = config.get(issue.organisation, rules.ANSWER_DAYS)
     if working_days < 1:
         raise ValidationError({"working_days": _("办理时限至少为1个工作日。")})
-    previous = {"rating": issue.rating, "label": issue.get_rating_display()}
+    # Kept for the issue's page once the rating is cleared; numbers masked as in the history.
+    previous = {
+        "rating": issue.rating,
+        "label": issue.get_rating_display(),
+        "comment": mask_numbers(issue.rating_comment),
+    }
     task = followups.task_reopen_with_subject(
         task=issue.task,
         actor=actor,

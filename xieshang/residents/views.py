@@ -205,6 +205,19 @@ def _action_form(action: str, issue, data=None):
     )
 
 
+def _previous_rating(issue) -> dict | None:
+    """The resident's rating of the first answer of an issue handled again (one query, only
+    then): its label read in the reader's language, and the comment masked."""
+    if not issue.rehandled:
+        return None
+    event = history(issue).filter(verb="resident_issue.rehandle").first()
+    data = ((event.data or {}) if event else {}).get("previous_rating") or {}
+    if not data.get("rating"):
+        return None
+    label = ResidentIssue.Rating(data["rating"]).label
+    return {"label": label, "comment": data.get("comment", "")}
+
+
 def _render_detail(request, issue, *, status=200, forms=None):
     forms = forms or {}
     if issue.task is not None:
@@ -261,6 +274,8 @@ def _render_detail(request, issue, *, status=200, forms=None):
         # Asked of the portal's own query, so the page never disagrees with the portal.
         "answer_listed": selectors.public_answers().filter(pk=issue.pk).exists(),
         "answer_publishable": issue.status not in NO_PUBLIC_ANSWER,
+        # The rating that sent it back (cleared on the issue, kept in the event's data).
+        "previous_rating": _previous_rating(issue),
         # A department's answer rated 不满意: 重新办理 (once) or a written reply.
         "awaiting_review": services.awaiting_review(issue),
         "rehandle_refusal": services.rehandle_refusal(issue),
