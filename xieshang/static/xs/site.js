@@ -178,3 +178,111 @@ document.addEventListener("DOMContentLoaded", function () {
     // Not an address: leave the one shown.
   }
 });
+
+// A posted form is sent once. A second click, or Enter, while the first post is on its way
+// sent it again (two proposals, two registrations). Once a post leaves, the form's submit
+// buttons are disabled and the one used says 提交中…; a second submit event is refused.
+// The buttons are disabled after the submit event (setTimeout 0), not during it: a disabled
+// button is left out of the post, and 保存草稿 / 保存并提交 are told apart by its name.
+// A submit another handler cancelled (a refused confirm, htmx taking the form over) does
+// not lock. Searches and filters (GET) never lock. A page brought back by the back button
+// (bfcache) is unlocked. A form marked data-download answers with a file, the page stays:
+// it is unlocked after a few seconds. htmx posts lock while their request runs.
+(function () {
+  var script = document.currentScript;
+  var WORKING = (script && script.getAttribute("data-submitting")) || "提交中…";
+  var DOWNLOAD_MS = 4000;
+
+  function attr(submitter, form, name) {
+    if (submitter && submitter.hasAttribute && submitter.hasAttribute("form" + name)) {
+      return submitter.getAttribute("form" + name);
+    }
+    return form.getAttribute(name);
+  }
+
+  function guarded(form, submitter) {
+    if ((attr(submitter, form, "method") || "get").toLowerCase() !== "post") return false;
+    // A post opening another tab or window leaves this page as it was.
+    var target = attr(submitter, form, "target");
+    return !target || target === "_self";
+  }
+
+  function lock(form, submitter) {
+    form.xsSubmitting = true;
+    form.setAttribute("aria-busy", "true");
+    var shown = null;
+    Array.prototype.forEach.call(form.elements, function (el) {
+      if (el.type !== "submit" || el.disabled) return; // one the page disabled stays so
+      el.disabled = true;
+      el.xsLocked = true;
+      if (!shown || el === submitter) shown = el;
+    });
+    if (shown && shown.tagName === "BUTTON") {
+      shown.xsLabel = shown.innerHTML;
+      shown.textContent = WORKING;
+    }
+  }
+
+  function unlock(form) {
+    form.xsSubmitting = false;
+    form.removeAttribute("aria-busy");
+    Array.prototype.forEach.call(form.elements, function (el) {
+      if (!el.xsLocked) return;
+      el.disabled = false;
+      el.xsLocked = false;
+      if (el.xsLabel !== undefined) {
+        el.innerHTML = el.xsLabel;
+        delete el.xsLabel;
+      }
+    });
+  }
+
+  // Capture phase: the second submit is stopped before anything else sees it.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form || form.tagName !== "FORM") return;
+    var submitter = event.submitter;
+    if (!guarded(form, submitter)) return;
+    if (form.xsSubmitting) {
+      event.preventDefault();
+      event.stopImmediatePropagation();
+      return;
+    }
+    form.xsSubmitting = true;
+    setTimeout(function () {
+      if (event.defaultPrevented) {
+        // Cancelled, or htmx's: its request (below) locked the form if it posts.
+        if (!form.hasAttribute("aria-busy")) form.xsSubmitting = false;
+        return;
+      }
+      lock(form, submitter);
+      if (form.hasAttribute("data-download")) {
+        setTimeout(function () {
+          unlock(form);
+        }, DOWNLOAD_MS);
+      }
+    }, 0);
+  }, true);
+
+  window.addEventListener("pageshow", function (event) {
+    if (!event.persisted) return;
+    document.querySelectorAll("form").forEach(function (form) {
+      if (form.xsSubmitting || form.hasAttribute("aria-busy")) unlock(form);
+    });
+  });
+
+  // htmx posts a form itself (the sign-in board's 出席 / 迟到): lock it while the request
+  // runs. Only a submit: a form htmx sends on each change (a preview) keeps its buttons.
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var form = event.detail && event.detail.elt;
+    var config = event.detail && event.detail.requestConfig;
+    var trigger = config && config.triggeringEvent;
+    if (!form || form.tagName !== "FORM" || !trigger || trigger.type !== "submit") return;
+    if ((config.verb || "get").toLowerCase() === "get") return;
+    lock(form, trigger.submitter);
+  });
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var form = event.detail && event.detail.elt;
+    if (form && form.tagName === "FORM" && form.hasAttribute("aria-busy")) unlock(form);
+  });
+})();
