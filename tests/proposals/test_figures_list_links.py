@@ -8,6 +8,7 @@ import html
 import re
 
 import pytest
+import time_machine
 from django.urls import reverse
 
 from tests.factories import TermFactory, user_with_role
@@ -134,3 +135,36 @@ def test_a_session_the_user_may_not_see_is_refused_and_left_out(client, year_dat
     assert page.status_code == 200
     assert "请选择会次。" in page.content.decode()
     assert list_count(client, f"{reverse('proposals:index')}?session={other.pk}&year=2026") == 9
+
+
+@time_machine.travel(dt.datetime(2026, 6, 1, 2, 0, tzinfo=dt.UTC))
+def test_the_list_is_this_years_unless_asked_and_every_year_is_one_click_away(client, year_data):
+    """An office works in a year (numbered, counted and reported by it, as the figures page
+    defaults to it): /proposals/ lists this year's; an empty year box lists them all."""
+    world = year_data
+    client.force_login(world.office)
+    index = reverse("proposals:index")
+    page = client.get(index).content.decode()
+    assert 'name="year" min="2000" max="2100" value="2026"' in page
+    assert list_count(client, index) == 9  # not the one of 2025
+    everything = html.unescape(re.search(r'href="([^"]+)" id="all-years"', page).group(1))
+    assert list_count(client, index + everything) == 10
+    assert list_count(client, f"{index}?year=") == 10
+    assert 'id="all-years"' not in client.get(f"{index}?year=").content.decode()
+    # The export of the default list is the same year's.
+    export = re.search(r'id="proposal-export" href="([^"]+)"', page).group(1)
+    rows = list(workbook(client.get(html.unescape(export))).active.iter_rows(values_only=True))
+    assert len(rows) - 1 == 9
+
+
+@time_machine.travel(dt.datetime(2027, 2, 1, 2, 0, tzinfo=dt.UTC))
+def test_a_session_chosen_with_another_year_in_the_box_lists_the_session(client, year_data):
+    """The year box keeps the year it showed (2027) when a session of 2026 is picked from
+    the menu: the session names its year, so its proposals are listed, not none."""
+    world = year_data
+    client.force_login(world.office)
+    index = reverse("proposals:index")
+    assert list_count(client, index) == 0
+    page = client.get(index, {"year": 2027, "session": world.session.pk}).content.decode()
+    assert list_count(client, f"{index}?year=2027&session={world.session.pk}") == 5
+    assert 'name="year" min="2000" max="2100" value="2026"' in page

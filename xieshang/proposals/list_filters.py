@@ -15,6 +15,7 @@ with its error and left out of the filter: the list still answers."""
 
 from django import forms
 from django.db.models import Exists, F, OuterRef, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -64,7 +65,15 @@ class ListFilterForm(forms.Form):
     )
 
     def __init__(self, data, *, user):
-        super().__init__(data or {})
+        # Without a year asked the list is this year's (as the figures page): the year an
+        # office works in, numbered and counted by; a province's ten years are 300,000
+        # proposals to count for every page. A year left empty in the form asks for every
+        # year; a session names its own year (clean).
+        data = data.copy() if data else {}
+        self.default_year = "year" not in data and "session" not in data
+        if self.default_year:
+            data["year"] = str(timezone.localdate().year)
+        super().__init__(data)
         self.user = user
         self.staff = access.can(user, "proposals.view")
         field = self.fields["organisation"]
@@ -109,6 +118,17 @@ class ListFilterForm(forms.Form):
         if session is None:
             raise forms.ValidationError(_("请选择会次。"))
         return session
+
+    def clean(self):
+        data = super().clean()
+        session = data.get("session")
+        if isinstance(session, Session) and data.get("year") != session.start_date.year:
+            # A session picked with another year in the box (the form keeps the year it
+            # showed): the session is the narrower choice, and its year is shown.
+            data["year"] = session.start_date.year
+            self.data = self.data.copy()
+            self.data["year"] = str(data["year"])
+        return data
 
     def _visible_organisations(self):
         return access.organisations(self.user, "proposals.view")

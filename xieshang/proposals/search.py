@@ -29,7 +29,8 @@ def search_proposals(user, query: str, limit: int) -> search.Found:
     ]
     # The full list (with its own search) is for staff and departments; a member's is "mine".
     if access.can(user, "proposals.view") or policies.department_ids(user):
-        more = reverse("proposals:index") + "?" + urlencode({"q": query})
+        # Every year, as the hits above (the list alone is this year's by default).
+        more = reverse("proposals:index") + "?" + urlencode({"q": query, "year": ""})
     else:
         more = reverse("proposals:mine")
     return search.Found(hits, more)

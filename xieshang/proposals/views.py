@@ -828,8 +828,11 @@ def index(request):
     filters = ListFilterForm(request.GET, user=user)
     where = filters.where()
     # The columns the list shows: not the bodies, nor the proposer's particulars.
-    rows = selectors.proposal_list(user, status=status, q=q, paged=True, where=where).only(
-        *LIST_COLUMNS, "first_proposer__name", "organisation__name"
+    # 不满意: a proposer rated an answer's process or result unsatisfied.
+    rows = (
+        selectors.proposal_list(user, status=status, q=q, paged=True, where=where)
+        .only(*LIST_COLUMNS, "first_proposer__name", "organisation__name")
+        .annotate(unsatisfied=selectors.unsatisfied())
     )
     page = paginate(
         request,
@@ -837,10 +840,6 @@ def index(request):
         PAGE_SIZE,
         count=lambda: selectors.proposal_count(user, status=status, q=q, where=where),
     )
-    # 不满意: a proposer rated an answer's process or result unsatisfied (one query).
-    unsatisfied = services.unsatisfied_ids([p.pk for p in page])
-    for p in page:
-        p.unsatisfied = p.pk in unsatisfied
     # The unfiltered list holds the drafts the user sees (their own, unsent): the count
     # says how many of it they are, since no received total (figures) counts them.
     drafts = policies.has_drafts(user)
@@ -870,8 +869,20 @@ def index(request):
                 (value, label) for value, label in S.choices if value != S.DRAFT or drafts
             ],
             "draft_count": draft_count,
+            "all_years": _all_years_query(request, filters),
         },
     )
+
+
+def _all_years_query(request, filters) -> str:
+    """The querystring of the same list over every year ("" when no year filters it): the
+    list is this year's unless asked, so the way to the others is beside the year box."""
+    if not filters.cleaned_data.get("year"):
+        return ""
+    query = request.GET.copy()
+    query["year"] = ""
+    query.pop("page", None)
+    return query.urlencode()
 
 
 @login_required
