@@ -75,7 +75,8 @@ def test_leave_and_attendance_through_the_api(client):
         == 404
     )
     chair = bearer(w.chair)
-    assert [r["id"] for r in client.get("/api/v1/meetings/leave/", **chair).json()] == [leave_id]
+    queue = client.get("/api/v1/meetings/leave/", **chair).json()
+    assert [r["id"] for r in queue["items"]] == [leave_id] and queue["count"] == 1
     decided = client.post(
         f"/api/v1/meetings/leave/{leave_id}/decide",
         {"approve": True},

@@ -102,6 +102,8 @@ def validation_message(error: dict) -> str:
         return _("此接口不接受该字段，请检查字段名的拼写。")
     if kind == "json_invalid":
         return _("请求正文不是有效的 JSON。")
+    if kind == "nothing_to_change":
+        return _("没有要修改的内容：除 version 外，请至少给出一个要修改的字段。")
     return _("格式不正确。")
 
 
@@ -209,10 +211,34 @@ def document_errors(schema) -> None:
                 )
 
 
+DESCRIPTION = """协商平台 JSON 接口。
+
+**认证**：在“接口令牌”页面申请令牌，每个请求带 `Authorization: Bearer <令牌>`。
+`Accept-Language: en` 时提示为英文。
+
+**列表**：每个列表的回答都是 `{"count", "page", "page_size", "items"}`：`count` 为符合筛选条件的
+总条数。`page` 从 1 起；`page_size` 默认 50，可为 1–200，超出范围或不是整数时回答 422，
+`loc` 为 `["query", "page_size"]`，`msg` 写明上限。
+
+**修改（PATCH）**：请求正文带读取时的 `version`；其间已被修改时回答 409，内容不变。
+其他字段省略（或为 null）即不修改；除 `version` 外没有要修改的字段时回答 422
+（`type` 为 `nothing_to_change`），不记录、不改版本号。报送协商计划
+（`POST /consultation/plans/{pk}/forward`）也可带 `version`，规则相同。
+
+**错误**：401、403、404、409、429 及业务规则的 400 为 `{"detail": "说明"}`；
+请求参数或正文不合格为 422，`{"detail": [{"type", "loc", "msg"}]}`，`loc` 指出字段。
+无权查看的对象与不存在的对象一样回答 404。
+
+**时间**：日期为 `YYYY-MM-DD`；时刻为 ISO 8601，以 UTC 表示（`Z` 结尾）。
+
+**变更（2026-12-05）**：`GET /consultation/plans` 与 `GET /meetings/leave/` 由数组改为上述
+列表格式（请假列表不再在 200 条处截断）；`page_size` 超过 200 由自动改为 200 改为回答 422；
+只有 `version` 的 PATCH 由 200 改为 422。"""
+
 api = XieshangAPI(
     title="Xieshang API",
     version="1",
-    description="协商平台 JSON 接口",
+    description=DESCRIPTION,
     auth=TokenAuth(),
     urls_namespace="api",
 )

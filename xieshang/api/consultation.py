@@ -8,7 +8,17 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 
-from xieshang.api.schemas import BodyIn, Id, Page, bounded, choice, up_to
+from xieshang.api.schemas import (
+    BodyIn,
+    Id,
+    PageOut,
+    PageQuery,
+    Year,
+    bounded,
+    choice,
+    paginate,
+    up_to,
+)
 from xieshang.consultation import policies, selectors, services
 from xieshang.consultation.models import (
     Activity,
@@ -18,11 +28,10 @@ from xieshang.consultation.models import (
     Topic,
     TopicType,
 )
-from xieshang.core.audit import TransitionError
+from xieshang.core.audit import StaleEdit, TransitionError
 from xieshang.orgs.models import Organisation
 
 router = Router(tags=["consultation"])
-PAGE_SIZE = 50
 
 
 class ErrorOut(Schema):
@@ -45,16 +54,13 @@ class TopicOut(Schema):
     created_at: dt.datetime
 
 
-class TopicPage(Schema):
-    count: int
-    page: int
+class TopicPage(PageOut):
     items: list[TopicOut]
 
 
-class TopicFilters(Schema):
+class TopicFilters(PageQuery):
     status: choice(Topic.Status) = ""
     source: choice(Topic.Source) = ""
-    page: Page = 1
 
 
 class TopicIn(BodyIn):
@@ -85,18 +91,11 @@ def _topic(t: Topic) -> dict:
     }
 
 
-def _page(qs, page: int, convert) -> dict:
-    page = max(page, 1)
-    total = qs.count()
-    rows = qs[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
-    return {"count": total, "page": page, "items": [convert(r) for r in rows]}
-
-
 @router.get("/topics", response=TopicPage)
 def list_topics(request, filters: Query[TopicFilters]):
-    return _page(
+    return paginate(
         selectors.topic_list(request.user, status=filters.status, source=filters.source),
-        filters.page,
+        filters,
         _topic,
     )
 
@@ -176,8 +175,24 @@ class PlanDetailOut(PlanOut):
     checks: list[CheckOut]
 
 
+class PlanPage(PageOut):
+    items: list[PlanOut]
+
+
+class PlanFilters(PageQuery):
+    status: choice(ConsultationPlan.Status) = ""
+    year: Year | None = None
+
+
 class NoteIn(BodyIn):
     note: up_to(2000) = ""  # the pages' forward / send-back forms
+
+
+class ForwardIn(NoteIn):
+    # The page's hidden plan_version: the plan as the caller read it. Given, a plan changed
+    # since (the other office's revision) is a 409 and nothing is handed on; left out, the
+    # plan is forwarded as it stands (as before).
+    version: int | None = None
 
 
 def _plan(p: ConsultationPlan) -> dict:
@@ -219,9 +234,16 @@ def _plan_detail(p: ConsultationPlan) -> dict:
     }
 
 
-@router.get("/plans", response=list[PlanOut])
-def list_plans(request):
-    return [_plan(p) for p in selectors.plan_list(request.user)]
+@router.get("/plans", response=PlanPage)
+def list_plans(request, filters: Query[PlanFilters]):
+    """The plans the caller may see, newest year first, in the list envelope like every
+    other list (before 2026-12-05 a bare array of every plan)."""
+    plans = selectors.plan_list(request.user)
+    if filters.status:
+        plans = plans.filter(status=filters.status)
+    if filters.year:
+        plans = plans.filter(year=filters.year)
+    return paginate(plans, filters, _plan)
 
 
 def _plan_for(request, pk: int) -> ConsultationPlan:
@@ -246,14 +268,25 @@ def _plan_action(request, pk: int, run):
         return Status(400, {"detail": exc.messages[0]})
     except TransitionError as exc:
         return Status(400, {"detail": str(exc)})
+    except StaleEdit as exc:
+        return Status(409, {"detail": str(exc)})
     plan.refresh_from_db()
     return Status(200, _plan_detail(plan))
 
 
-@router.post("/plans/{pk}/forward", response={200: PlanDetailOut, 400: ErrorOut, 403: ErrorOut})
-def forward_plan(request, pk: int, payload: NoteIn):
+@router.post(
+    "/plans/{pk}/forward",
+    response={200: PlanDetailOut, 400: ErrorOut, 403: ErrorOut, 409: ErrorOut},
+)
+def forward_plan(request, pk: int, payload: ForwardIn):
+    """Hand the plan to the next body. Send the `version` read with the plan: if the plan
+    changed since, the answer is 409 and nothing is handed on."""
     return _plan_action(
-        request, pk, lambda p: services.plan_forward(plan=p, actor=request.user, note=payload.note)
+        request,
+        pk,
+        lambda p: services.plan_forward(
+            plan=p, actor=request.user, note=payload.note, expected_version=payload.version
+        ),
     )
 
 
@@ -280,14 +313,11 @@ class ActivityOut(Schema):
     participant_count: int
 
 
-class ActivityPage(Schema):
-    count: int
-    page: int
+class ActivityPage(PageOut):
     items: list[ActivityOut]
 
 
-class ActivityFilters(Schema):
-    page: Page = 1
+class ActivityFilters(PageQuery):
     status: choice(Activity.Status) = ""
 
 
@@ -311,7 +341,7 @@ def list_activities(request, filters: Query[ActivityFilters]):
     activities = selectors.activity_list(request.user)
     if filters.status:
         activities = activities.filter(status=filters.status)
-    return _page(activities, filters.page, convert)
+    return paginate(activities, filters, convert)
 
 
 class OutcomeOut(Schema):
@@ -329,14 +359,11 @@ class OutcomeOut(Schema):
     decided_on: dt.date | None
 
 
-class OutcomePage(Schema):
-    count: int
-    page: int
+class OutcomePage(PageOut):
     items: list[OutcomeOut]
 
 
-class OutcomeFilters(Schema):
-    page: Page = 1
+class OutcomeFilters(PageQuery):
     status: choice(Outcome.Status) = ""
 
 
@@ -359,4 +386,4 @@ def list_outcomes(request, filters: Query[OutcomeFilters]):
             "decided_on": o.decided_on,
         }
 
-    return _page(selectors.outcome_list(request.user, status=filters.status), filters.page, convert)
+    return paginate(selectors.outcome_list(request.user, status=filters.status), filters, convert)

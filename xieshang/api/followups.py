@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 
-from xieshang.api.schemas import BodyIn, Page, up_to
+from xieshang.api.schemas import BodyIn, PageOut, PageQuery, paginate, up_to
 from xieshang.core.audit import TransitionError
 from xieshang.followups import policies, selectors, services
 from xieshang.followups.models import Task
@@ -32,16 +32,13 @@ class TaskOut(Schema):
     overdue: bool
 
 
-class TaskPage(Schema):
-    count: int
-    page: int
+class TaskPage(PageOut):
     items: list[TaskOut]
 
 
-class TaskFilters(Schema):
+class TaskFilters(PageQuery):
     # The queue page's tabs; an unknown one is a 422 naming these, not every task.
     state: Literal["open", "overdue", "extension", "submitted", "closed"] = "open"
-    page: Page = 1
 
 
 class FeedbackIn(BodyIn):
@@ -68,17 +65,11 @@ def _out(task: Task, today: dt.date) -> dict:
     }
 
 
-PAGE_SIZE = 50
-
-
 @router.get("/", response=TaskPage)
 def list_tasks(request, filters: Query[TaskFilters]):
     today = timezone.localdate()
     qs = selectors.task_queue(request.user, state=filters.state, today=today)
-    page = max(filters.page, 1)
-    total = qs.count()
-    rows = qs[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
-    return {"count": total, "page": page, "items": [_out(t, today) for t in rows]}
+    return paginate(qs, filters, lambda task: _out(task, today))
 
 
 def _task_for(request, pk: int) -> Task:

@@ -9,14 +9,23 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 
-from xieshang.api.schemas import BodyIn, Id, Page, Year, bounded, choice, up_to
+from xieshang.api.schemas import (
+    BodyIn,
+    Id,
+    PageOut,
+    PageQuery,
+    Year,
+    bounded,
+    choice,
+    paginate,
+    up_to,
+)
 from xieshang.core import access
 from xieshang.core.audit import TransitionError
 from xieshang.meetings import policies, selectors, services
 from xieshang.meetings.models import LeaveRequest, Meeting, MeetingKind, Sitting
 
 router = Router(tags=["meetings"])
-PAGE_SIZE = 50
 
 
 class ErrorOut(Schema):
@@ -51,17 +60,14 @@ class MeetingDetailOut(MeetingOut):
     my_outcome: str | None = None
 
 
-class MeetingPage(Schema):
-    count: int
-    page: int
+class MeetingPage(PageOut):
     items: list[MeetingOut]
 
 
-class MeetingFilters(Schema):
+class MeetingFilters(PageQuery):
     kind: choice(MeetingKind) = ""
     year: Year | None = None
     mine: bool = False
-    page: Page = 1
 
 
 class AttendanceRowOut(Schema):
@@ -160,18 +166,25 @@ def list_meetings(request, filters: Query[MeetingFilters]):
     qs = selectors.meetings_for(
         request.user, kind=filters.kind, year=filters.year, mine=filters.mine
     )
-    page = max(filters.page, 1)
-    rows = qs[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
     count = selectors.meeting_count(
         request.user, kind=filters.kind, year=filters.year, mine=filters.mine
     )
-    return {"count": count, "page": page, "items": [_meeting_out(m) for m in rows]}
+    return paginate(qs, filters, _meeting_out, count=count)
 
 
-@router.get("/leave/", response=list[LeaveOut])
-def leave_queue(request, state: Literal["pending", "done"] = "pending"):
-    """The leave requests the caller decides."""
-    return [_leave_out(leave) for leave in selectors.leave_queue(request.user, state=state)[:200]]
+class LeavePage(PageOut):
+    items: list[LeaveOut]
+
+
+class LeaveFilters(PageQuery):
+    state: Literal["pending", "done"] = "pending"
+
+
+@router.get("/leave/", response=LeavePage)
+def leave_queue(request, filters: Query[LeaveFilters]):
+    """The leave requests the caller decides, in the list envelope like every other list
+    (before 2026-12-05 a bare array cut at 200 rows without saying so)."""
+    return paginate(selectors.leave_queue(request.user, state=filters.state), filters, _leave_out)
 
 
 @router.post(

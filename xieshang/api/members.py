@@ -9,15 +9,13 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
-from xieshang.api.schemas import ErrorOut, Id, Page, choice
+from xieshang.api.schemas import ErrorOut, Id, PageOut, PageQuery, choice, paginate
 from xieshang.core import access, pii
 from xieshang.core.params import IdsFirst
 from xieshang.members import selectors
 from xieshang.members.models import Member, Membership
 
 router = Router(tags=["members"])
-
-MAX_PAGE_SIZE = 200
 
 
 class SeatOut(Schema):
@@ -47,10 +45,7 @@ class MemberRowOut(Schema):
     seat: SeatOut
 
 
-class MemberPage(Schema):
-    count: int
-    page: int
-    page_size: int
+class MemberPage(PageOut):
     items: list[MemberRowOut]
 
 
@@ -74,7 +69,7 @@ class MemberOut(Schema):
     memberships: list[SeatOut]
 
 
-class MemberFilters(Schema):
+class MemberFilters(PageQuery):
     term: Id | None = None
     sector: Id | None = None
     party: Id | None = None
@@ -83,8 +78,6 @@ class MemberFilters(Schema):
     status: choice(Membership.Status) = ""
     q: str = ""
     order: Literal["stroke", "pinyin"] = "stroke"
-    page: Page = 1
-    page_size: int = 50
 
 
 def _seat(seat: Membership) -> dict:
@@ -111,8 +104,6 @@ def member_list(request, filters: Query[MemberFilters]):
     user = request.auth
     if not access.can(user, "members.view"):
         raise HttpError(403, _("无权查看委员名单。"))
-    size = max(1, min(filters.page_size, MAX_PAGE_SIZE))
-    page = max(1, filters.page)
     wanted = selectors.MemberFilter(
         term=filters.term,
         sector=filters.sector,
@@ -126,33 +117,34 @@ def member_list(request, filters: Query[MemberFilters]):
     pages = selectors.membership_pages(user, wanted)
     count = selectors.membership_count(user, wanted)
     rows = IdsFirst(pages.ids, lambda pks: pages.rows(pks).select_related("term", "activity_group"))
-    seats = rows[(page - 1) * size : page * size]
-    items, unmasked = [], 0
-    for seat in seats:
+    unmasked = []
+
+    def row(seat: Membership) -> dict:
         m: Member = seat.member
         show = access.can(user, "members.view_pii", m.organisation)
-        unmasked += 1 if show and m.phone else 0
-        items.append(
-            {
-                "id": m.pk,
-                "name": m.name,
-                "gender": m.gender,
-                "organisation": str(m.organisation),
-                "employer": m.employer,
-                "phone": m.phone if show else pii.mask_phone(m.phone),
-                "seat": _seat(seat),
-            }
-        )
+        if show and m.phone:
+            unmasked.append(m.pk)
+        return {
+            "id": m.pk,
+            "name": m.name,
+            "gender": m.gender,
+            "organisation": str(m.organisation),
+            "employer": m.employer,
+            "phone": m.phone if show else pii.mask_phone(m.phone),
+            "seat": _seat(seat),
+        }
+
+    page = paginate(rows, filters, row, count=count)
     if unmasked:
         pii.log_access(
             actor=user,
             action="view",
             fields=["phone"],
-            count=unmasked,
+            count=len(unmasked),
             organisation=access.home_organisation(user),
             note="api:/members/",
         )
-    return {"count": count, "page": page, "page_size": size, "items": items}
+    return page
 
 
 @router.get("/{member_id}", response=MemberOut, summary="委员详情")

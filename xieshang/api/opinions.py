@@ -9,13 +9,12 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 
-from xieshang.api.schemas import BodyIn, Page, bounded, choice
+from xieshang.api.schemas import BodyIn, PageOut, PageQuery, bounded, choice, paginate
 from xieshang.core.audit import TransitionError
 from xieshang.opinions import policies, selectors, services
 from xieshang.opinions.models import Opinion
 
 router = Router(tags=["opinions"])
-PAGE_SIZE = 50
 
 
 class OpinionOut(Schema):
@@ -37,15 +36,12 @@ class OpinionDetail(OpinionOut):
     adoptions: list[str]
 
 
-class OpinionPage(Schema):
-    count: int
-    page: int
+class OpinionPage(PageOut):
     items: list[OpinionOut]
 
 
-class OpinionFilters(Schema):
+class OpinionFilters(PageQuery):
     status: choice(Opinion.Status) = ""
-    page: Page = 1
 
 
 class OpinionIn(BodyIn):
@@ -84,9 +80,7 @@ def list_opinions(request, filters: Query[OpinionFilters]):
     )
     if filters.status:
         qs = qs.filter(status=filters.status)
-    page = max(filters.page, 1)
-    rows = qs[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
-    return {"count": qs.count(), "page": page, "items": [_out(o) for o in rows]}
+    return paginate(qs, filters, _out)
 
 
 @router.get("/{pk}", response=OpinionDetail)

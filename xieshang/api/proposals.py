@@ -9,7 +9,18 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 
 from xieshang.api.files import api_file_url
-from xieshang.api.schemas import BodyIn, Id, Page, Year, bounded, choice, up_to
+from xieshang.api.schemas import (
+    BodyIn,
+    Id,
+    PageOut,
+    PageQuery,
+    PatchIn,
+    Year,
+    bounded,
+    choice,
+    paginate,
+    up_to,
+)
 from xieshang.core.audit import StaleEdit, TransitionError
 from xieshang.members.models import Member
 from xieshang.orgs.models import Department
@@ -18,7 +29,6 @@ from xieshang.proposals.models import Proposal
 
 router = Router(tags=["proposals"])
 
-PAGE_SIZE = 50
 SEARCH_FIELDS = ["number", "title", "facts", "analysis", "suggestions", "proposer_body"]
 
 
@@ -73,18 +83,14 @@ class ProposalOut(ProposalRowOut):
     assignments: list[AssignmentOut]
 
 
-class ProposalPage(Schema):
-    count: int
-    page: int
-    page_size: int
+class ProposalPage(PageOut):
     items: list[ProposalRowOut]
 
 
-class ProposalFilters(Schema):
+class ProposalFilters(PageQuery):
     status: choice(Proposal.Status) = ""
     year: Year | None = None
     q: str = ""
-    page: Page = 1
 
 
 class DraftIn(BodyIn):
@@ -102,10 +108,9 @@ class DraftIn(BodyIn):
     proposer_opt_out: bool = False
 
 
-class DraftUpdateIn(BodyIn):
+class DraftUpdateIn(PatchIn):
     """Only the fields given change; `version` is the one read (a stale edit is refused)."""
 
-    version: int
     title: bounded(Proposal, "title") | None = None
     facts: str | None = None
     analysis: str | None = None
@@ -230,15 +235,7 @@ def list_proposals(request, filters: Query[ProposalFilters]):
         qs = qs.filter(status=filters.status)
     if filters.year:
         qs = qs.filter(year=filters.year)
-    page = max(filters.page, 1)
-    total = qs.count()
-    rows = qs.order_by("-year", "-id")[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
-    return {
-        "count": total,
-        "page": page,
-        "page_size": PAGE_SIZE,
-        "items": [_row(p) for p in rows],
-    }
+    return paginate(qs.order_by("-year", "-id"), filters, _row)
 
 
 def _proposal_for(request, pk: int) -> Proposal:
