@@ -137,16 +137,25 @@ def _order(f: MemberFilter) -> tuple[str, ...]:
     return (key, "member__id", "id")
 
 
-def _shown(qs: QuerySet) -> QuerySet:
+def _shown(qs: QuerySet, *, categories: bool = True) -> QuerySet:
     # Only what the list shows is joined: the export and the API add the term and the
     # activity group (`select_related("term", "activity_group")`). Each join more cost
     # PostgreSQL ~1 ms to plan, the whole of the query's time at a district's size.
+    # The categories (联系类别) are for the API and the export; the list page does not show
+    # them, and leaves out their query and their 50-odd objects (`categories=False`).
+    related = ("committees", "categories") if categories else ("committees",)
     return qs.select_related("member", "member__organisation", "sector", "party").prefetch_related(
-        "committees", "categories"
+        *related
     )
 
 
-def membership_pages(user, filters: MemberFilter | None = None, *, perm: str = "members.view"):
+def membership_pages(
+    user,
+    filters: MemberFilter | None = None,
+    *,
+    perm: str = "members.view",
+    categories: bool = True,
+):
     """`membership_rows` for paging (`core.params.IdsFirst`): a page's ids are sorted over
     the seats alone, joined to their members for the sort key, then those 50 rows are read
     with what the list shows. The scope is checked on the seats' terms, as the total is, so
@@ -155,7 +164,7 @@ def membership_pages(user, filters: MemberFilter | None = None, *, perm: str = "
     ids = _seats(user, f, perm, scope="term__organisation").order_by(*_order(f))
     return IdsFirst(
         ids.values_list("pk", flat=True),
-        lambda pks: _shown(Membership.objects.filter(pk__in=pks)),
+        lambda pks: _shown(Membership.objects.filter(pk__in=pks), categories=categories),
     )
 
 

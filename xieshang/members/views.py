@@ -51,7 +51,7 @@ def member_list(request):
     access.require(request.user, "members.view")
     form = MemberFilterForm(request.GET or None, user=request.user)
     filters = form.to_filter() if form.is_bound else selectors.MemberFilter()
-    rows = selectors.membership_pages(request.user, filters)
+    rows = selectors.membership_pages(request.user, filters, categories=False)
     page = paginate(
         request,
         rows,
@@ -61,6 +61,9 @@ def member_list(request):
     shows = _pii_checker(request.user)
     unmasked = 0
     for seat in page.object_list:
+        # Joined here, not by a loop in the template: the same text, a fraction of the work
+        # for 50 rows.
+        seat.committee_names = "、".join(c.name for c in seat.committees.all()) or "—"
         if shows(seat.member):
             seat.phone_display = seat.member.phone
             unmasked += 1 if seat.member.phone else 0
