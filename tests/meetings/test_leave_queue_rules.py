@@ -76,3 +76,25 @@ def test_leave_still_pending_when_attendance_closes_leaves_the_queue_and_stays_o
     assert queue(w.office) == set()
     leave.refresh_from_db()
     assert leave.status == LeaveRequest.Status.PENDING
+
+
+@pytest.mark.clause("C5.9")
+def test_a_deactivated_approver_is_not_told_of_a_leave_request():
+    """An account switched off (someone who left the office) gets no leave notice; the
+    active approvers of the same role still do."""
+    from xieshang.core.models import Notification
+
+    w = world()
+    first, second = w.member("甲委员"), w.member("乙委员")
+    plenary, symposium = w.plenary(), w.meeting(MeetingKind.SYMPOSIUM)
+    approvers = (w.chair, w.office, w.committee_staff)
+    for user in approvers:
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+    ask_leave(w, plenary, first)
+    ask_leave(w, symposium, first)
+    assert not Notification.objects.filter(recipient__in=approvers).exists()
+    w.chair.is_active = True
+    w.chair.save(update_fields=["is_active"])
+    ask_leave(w, plenary, second)
+    assert Notification.objects.filter(recipient=w.chair).exists()

@@ -122,29 +122,27 @@ def _approvers(meeting: Meeting, asker) -> list:
     kind = policies.approver_kind(meeting)
     if kind == policies.GROUP:
         leader = meeting.activity_group.leader
-        if leader is None or not leader.user_id:
+        if leader is None or not leader.user_id or not leader.user.is_active:
             return []
         if asker is None or leader.user_id != asker.pk:
             return [leader.user]
         kind = None  # the leader's own request: the office decides
     org_ids = meeting.organisation.ancestor_ids()
     if kind == policies.CHAIR:
-        ras = RoleAssignment.objects.filter(organisation_id__in=org_ids, role=Role.CHAIR)
-        users = [ra.user for ra in ras.select_related("user")]
+        users = list(access.role_holders(list(org_ids), Role.CHAIR))
         users += [
             d.delegate
             for d in LeaveDelegation.objects.filter(
-                organisation_id__in=org_ids, revoked_at__isnull=True
+                organisation_id__in=org_ids, revoked_at__isnull=True, delegate__is_active=True
             ).select_related("delegate")
         ]
         return users
     if kind == policies.COMMITTEE:
         ras = RoleAssignment.objects.filter(
-            role=Role.COMMITTEE_STAFF, committee_id=meeting.committee_id
+            role=Role.COMMITTEE_STAFF, committee_id=meeting.committee_id, user__is_active=True
         ).select_related("user")
         return [ra.user for ra in ras]
-    ras = RoleAssignment.objects.filter(organisation_id__in=org_ids, role=Role.OFFICE)
-    return [ra.user for ra in ras.select_related("user")]
+    return list(access.role_holders(list(org_ids), Role.OFFICE))
 
 
 @transaction.atomic
