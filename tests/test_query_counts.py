@@ -214,3 +214,21 @@ def test_pinned_pages_keep_their_query_counts(measured):
     _small, large = measured
     counted = {name: large[name] for name in PINNED}
     assert counted == PINNED, counted
+
+
+# The proposal pages' counts (perf-proposals, 2026-12-05): the list reads whether a proposer
+# rated an answer unsatisfied (不满意) with its rows, not by a query of its own.
+# (11 and 12 before.)
+PROPOSAL_PINS = {
+    "proposal list, committee": 10,
+    "proposal list, province office": 11,
+    "proposal page, committee": 17,
+    "proposal page, office": 15,
+    "department queue": 7,
+}
+
+
+def test_the_proposal_pages_keep_their_query_counts(measured):
+    _small, large = measured
+    counted = {name: large[name] for name in PROPOSAL_PINS}
+    assert counted == PROPOSAL_PINS, counted
