@@ -194,20 +194,9 @@ def task_reopen(
     _refuse_changed(task, expected_version)
     if not note.strip():
         raise ValidationError(_("请说明退回理由。"))
-    task.due_date = calendar.add_working_days(timezone.localdate(), working_days)
-    task.submitted_at = None
-    transition(
-        task,
-        to=Task.Status.OPEN,
-        allowed_from=[Task.Status.SUBMITTED],
-        actor=actor,
-        verb="followup.reopen",
-        note=note,
-        extra_fields=["due_date", "submitted_at"],
-        data=_as_office(task, actor),
+    return _send_back(
+        task, actor, note, working_days, [Task.Status.SUBMITTED], data=_as_office(task, actor)
     )
-    _notify_assignees(task, N_("督办事项被退回：%(title)s"), f"reopen:{task.due_date}", note)
-    return task
 
 
 @transaction.atomic
@@ -220,17 +209,22 @@ def task_reopen_with_subject(*, task: Task, actor, note: "Phrase | str", working
     task = lock(Task, task.pk)
     if working_days < 1:
         raise ValidationError(_("办理时限至少为1个工作日。"))
+    return _send_back(task, actor, note, working_days, [Task.Status.SUBMITTED, Task.Status.CLOSED])
+
+
+def _send_back(task: Task, actor, note, working_days: int, allowed_from, data=None) -> Task:
     task.due_date = calendar.add_working_days(timezone.localdate(), working_days)
     task.submitted_at = None
     task.closed_at = None
     transition(
         task,
         to=Task.Status.OPEN,
-        allowed_from=[Task.Status.SUBMITTED, Task.Status.CLOSED],
+        allowed_from=allowed_from,
         actor=actor,
         verb="followup.reopen",
         note=note,
         extra_fields=["due_date", "submitted_at", "closed_at"],
+        data=data,
     )
     _notify_assignees(task, N_("督办事项被退回：%(title)s"), f"reopen:{task.due_date}", note)
     return task
