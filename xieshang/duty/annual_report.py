@@ -182,7 +182,9 @@ def build(organisation, year: int, members_seats: list[tuple]) -> list[MemberRep
         for kind in sorted(counts, key=lambda k: order.get(k, 99)):
             section = sections[_SECTION_OF.get(kind, len(SECTIONS) - 1)]
             section.counts.append((labels.get(kind, kind), counts[kind]))
-        score = found[member.pk]
+        score = selectors.leave_out(
+            found[member.pk], seat and selectors.left_seat(member, year, seat), year
+        )
         score_rows = [
             (labels.get(kind, kind), qty, points)
             for kind, (qty, points) in sorted(

@@ -9,6 +9,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from xieshang.core.text import reader_date
 from xieshang.orgs import config
 
 from . import rules
@@ -128,6 +129,9 @@ class Score:
     provisional: bool = False
     # (excellent, good, competent) minimum scores the grade was read against.
     thresholds: tuple = ()
+    # Why the year's evaluation leaves this member out (`leave_out`), or "": then `grade`
+    # reads 不参加考核, never a grade the evaluation page does not give.
+    left_note: str = ""
 
     @property
     def minimum_met(self) -> bool:
@@ -316,6 +320,46 @@ def term_of_year(organisation, year: int):
     from xieshang.members.selectors import term_of_year as members_term_of_year
 
     return members_term_of_year(organisation, year)
+
+
+def left_seat(member, year: int, seat=None):
+    """The member's seat in the year's term (`term_of_year`) when it was resigned or revoked
+    by the year's end (`left_by`): the evaluation page leaves such a member out of the year.
+    `seat`, when the caller has it, saves the look-up for a seat still held (no query)."""
+    from xieshang.members.models import Membership
+
+    left = (Membership.Status.RESIGNED, Membership.Status.REVOKED)
+    if seat is not None and seat.status not in left:
+        return None
+    term = term_of_year(member.organisation, year)
+    if term is None:
+        return None
+    return (
+        Membership.objects.filter(member=member, term=term)
+        .filter(left_by(year))
+        .select_related("term")
+        .first()
+    )
+
+
+def leave_out(score: Score, seat, year: int) -> Score:
+    """The file and the annual report of a member who left during `year` (`left_seat`):
+    the score of the records kept, but no grade, and the reason in words — the year's
+    evaluation, its export and the commendation candidates leave the member out."""
+    if seat is None:
+        return score
+    score.grade = _("不参加考核")
+    score.provisional = False
+    what = seat.get_status_display()
+    if seat.status_changed_on:
+        score.left_note = _("已于%(date)s%(what)s，不参加%(year)s年度考核。") % {
+            "date": reader_date(seat.status_changed_on),
+            "what": what,
+            "year": year,
+        }
+    else:
+        score.left_note = _("已%(what)s，不参加%(year)s年度考核。") % {"what": what, "year": year}
+    return score
 
 
 def evaluation_rows(organisation, year: int, sort: str = "score"):

@@ -61,6 +61,9 @@ def _office_org(request):
 
 def _file_context(request, member, year):
     score = selectors.scores(member.organisation, year, [member.pk])[member.pk]
+    # A member who left during the year keeps the file, but not a grade the evaluation
+    # never gives them.
+    selectors.leave_out(score, selectors.left_seat(member, year), year)
     start, end = selectors.year_range(year)
     records = list(
         DutyRecord.objects.filter(member=member, date__gte=start, date__lte=end)
