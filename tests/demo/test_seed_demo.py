@@ -511,3 +511,34 @@ def test_no_unread_notice_asks_to_decide_leave_already_decided(client):
     client.force_login(User.objects.get(username="committee"))
     inbox = client.get("/inbox/").content.decode()
     assert "专委会调研座谈（1月）" not in inbox
+
+
+@pytest.mark.parametrize(
+    ("username", "name"), [("city_office", "示范市政协"), ("province_office", "示范省政协")]
+)
+def test_the_city_and_province_above_have_a_year_of_their_own(client, username, name):
+    """The nodes above the demo district are not empty shells: their own members (those
+    living in the district) have duty records last year and this year and pass last year's
+    evaluation, and their office asked its own special committee for quarterly reports,
+    one answered and closed, one open and not overdue, which its home page counts."""
+    from xieshang.duty import selectors
+    from xieshang.followups.models import Task
+
+    org = Organisation.objects.get(name=name)
+    today = timezone.localdate()
+    seated = set(
+        Membership.objects.filter(
+            term__organisation=org, status=Membership.Status.ACTIVE
+        ).values_list("member_id", flat=True)
+    )
+    assert seated
+    scores = selectors.scores(org, today.year - 1)
+    assert all(scores[m].total > 0 and scores[m].grade != "不称职" for m in seated)
+    assert all(selectors.scores(org, today.year)[m].total > 0 for m in seated)
+    tasks = Task.objects.filter(organisation=org)
+    assert tasks.filter(status=Task.Status.CLOSED, feedback__isnull=False).exists()
+    assert tasks.filter(status=Task.Status.OPEN, due_date__gte=today).count() == 1
+    assert not tasks.filter(status=Task.Status.OPEN, due_date__lt=today).exists()
+    login(client, username)
+    home = client.get("/").content.decode()
+    assert "/followups/?level=own" in home

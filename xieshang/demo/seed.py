@@ -172,6 +172,7 @@ class DemoBuilder:
             if find_spec(module_name.rpartition(".")[0]) is None or find_spec(module_name) is None:
                 continue  # that app is not built yet
             import_module(module_name).build(organisation=self.demo_node.org, rng=self.rng)
+        self._upper_levels([self.city_node, nodes["p"]])
         self._age_inbox()
         if self.history_proposals:
             self._history(list(nodes.values()))
@@ -686,6 +687,36 @@ class DemoBuilder:
                 for m, _h, _p, _s in created
             ]
         )
+
+    def _upper_levels(self, upper: list[Node]) -> None:
+        """The city and province above the demo district, where they have no membership of
+        their own (the district profile: their members are the few living in the district):
+        a staff member for their first special committee, their members' duty records and
+        their office's own follow-up tasks, by the district's demo builders. A generator of
+        its own (as `_history`), so the district's data is the same with or without them."""
+        from xieshang.duty import demo as duty_demo
+        from xieshang.followups import demo as followups_demo
+        from xieshang.meetings import demo as meetings_demo
+
+        rng = random.Random(self.seed + 2)
+        for node in upper:
+            if node.size.members or not node.committees:
+                continue
+            committee = next(
+                (c for c in node.committees if c.kind == Committee.Kind.SPECIAL),
+                node.committees[0],
+            )
+            user = self._user(
+                f"committee_{node.org.code}", data.person_name(rng, rng.choice("MF")), rng
+            )
+            user.save()
+            RoleAssignment.objects.create(
+                user=user, organisation=node.org, role=Role.COMMITTEE_STAFF, committee=committee
+            )
+            self.stats.users += 1
+            meetings_demo.upper_level(organisation=node.org, rng=rng)
+            duty_demo.upper_level(organisation=node.org, rng=rng)
+            followups_demo.upper_level(organisation=node.org)
 
     def _age_inbox(self, keep: int = 5) -> None:
         """A year of work left hundreds of notices in some inboxes; a real user would have

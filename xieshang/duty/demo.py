@@ -112,10 +112,12 @@ TITLES = {
 
 def _habits(member_ids: list[int], rng: random.Random) -> dict[int, str]:
     """Give each member a habit in the shares of HABITS (rounded, at least one weak and one
-    idle member in a committee of any size), in a seeded random order."""
+    idle member in a committee of 25 or more), in a seeded random order. A city's handful
+    of members living in the demo district are not made a quarter idle."""
     order = list(member_ids)
     rng.shuffle(order)
-    counts = [max(1, round(share * len(order))) for _name, share, _kinds in HABITS]
+    least = 1 if len(order) >= 25 else 0
+    counts = [max(least, round(share * len(order))) for _name, share, _kinds in HABITS]
     counts[1] += len(order) - sum(counts)  # the rest are steady
     out, i = {}, 0
     for (name, _share, _kinds), n in zip(HABITS, counts, strict=True):
@@ -279,3 +281,26 @@ def settle_last_year(organisation, year: int) -> None:
             decision=DisciplineCase.Status.REMINDED,
             note="已由分管副主席约谈提醒，本人表示今后积极履职。",
         )
+
+
+def upper_level(*, organisation, rng: random.Random) -> None:
+    """A city's or province's own members in the district demo (the few living there): the
+    finished years of the term as `history` writes the district's, this year's from the
+    meetings the city held (`meetings.demo.upper_level`) and one contact the office entered,
+    then last year's scan and settling, as `build` does for the district."""
+    today = timezone.localdate()
+    history(organisation=organisation, rng=rng)
+    selectors.ensure_rules(organisation, today.year)
+    office = access.role_holders(organisation, Role.OFFICE).first()
+    member = Member.objects.filter(organisation=organisation).order_by("pk").first()
+    if office is not None and member is not None:
+        services.manual_entry_record(
+            member=member,
+            actor=office,
+            kind=DutyKind.SECTOR_CONTACT,
+            date=today - dt.timedelta(days=rng.randint(10, 60)),
+            title="走访界别群众，听取基层医疗服务意见（界别群众5人）",
+            evidence="走访记录",
+        )
+    services.scan_discipline(organisation, today.year - 1)
+    settle_last_year(organisation, today.year - 1)

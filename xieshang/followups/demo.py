@@ -131,3 +131,43 @@ def settle_overdue(*, today: dt.date | None = None, grace_days: int = 21) -> int
 
 def _at(day: dt.date, hour: int) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
+
+
+def upper_level(*, organisation) -> list[Task]:
+    """A city's or province's office asks its own special committee's staff for quarterly
+    work reports (its 督办 queue's 仅本级): last quarter's was answered on time and closed,
+    this quarter's is open and not yet due. Through the services, then dated back."""
+    from xieshang.core import access
+    from xieshang.orgs.models import Role
+
+    from . import services
+
+    office = access.role_holders(organisation, Role.OFFICE).first()
+    staff = access.role_holders(organisation, Role.COMMITTEE_STAFF).first()
+    if office is None or staff is None:
+        return []
+    committee = staff.role_assignments.filter(role=Role.COMMITTEE_STAFF).first().committee
+    today = timezone.localdate()
+    quarter = (today.month - 1) // 3 + 1
+    last_q, last_year = (quarter - 1, today.year) if quarter > 1 else (4, today.year - 1)
+    done = services.task_open(
+        organisation=organisation,
+        actor=office,
+        title=f"报送{committee}{last_year}年第{last_q}季度工作情况",
+        request="请书面报告本季度调研、协商和提案督办等工作开展情况及下季度安排。",
+        assignee_role=Role.COMMITTEE_STAFF,
+        working_days=10,
+    )
+    answer(done, "本季度开展专题调研2次、协商座谈1次，督办重点提案3件，详见书面报告。")
+    services.task_close(task=done, actor=office)
+    move_back([done], 70)
+    still_open = services.task_open(
+        organisation=organisation,
+        actor=office,
+        title=f"报送{committee}{today.year}年第{quarter}季度工作情况",
+        request="请于期限前书面报告本季度工作开展情况及下季度安排。",
+        assignee_role=Role.COMMITTEE_STAFF,
+        working_days=15,
+    )
+    move_back([still_open], 6)
+    return [done, still_open]

@@ -471,3 +471,81 @@ class _Demo:
                     actor=self.office,
                     content=f"{report.committee}{report.period}工作总结：开展调研、协商和提案督办等工作。",
                 )
+
+
+def upper_level(*, organisation, rng: random.Random) -> None:
+    """A city's or province's own year in the district demo, for its few members living in
+    the demo district: this year's plenary and four meetings, held through the services as
+    the district's are (their attendance writes the members' duty records)."""
+    office = access.role_holders(organisation, Role.OFFICE).first()
+    term = current_term(organisation)
+    if office is None or term is None:
+        return
+    today = timezone.localdate()
+    seats = list(
+        Membership.objects.filter(term=term, status=Membership.Status.ACTIVE).select_related(
+            "member"
+        )
+    )
+    if not seats:
+        return
+    demo = _Demo(organisation, office, None, rng, today, seats)
+    place = organisation.name.removesuffix("政协")
+    hall = f"{place}政协会议室"
+    session = term.sessions.filter(start_date__lte=today).order_by("-number").first()
+    if session is not None:
+        day = session.start_date
+        meeting = services.meeting_create(
+            organisation=organisation,
+            actor=office,
+            kind=MeetingKind.PLENARY,
+            title=f"政协{place}{session}",
+            session=session,
+            start=_at(day, 9),
+            end=_at(day + dt.timedelta(days=2), 12),
+            location=f"{place}会议中心",
+            description="听取和审议常务委员会工作报告、提案工作情况报告；开展大会发言。",
+        )
+        for kind, title, d, (h0, h1) in [
+            (Sitting.Kind.OPENING, "开幕会", day, (9, 11)),
+            (Sitting.Kind.GROUP, "分组讨论", day, (14, 17)),
+            (Sitting.Kind.SPEECHES, "大会发言", day + dt.timedelta(days=1), (9, 12)),
+            (Sitting.Kind.JOINT, "联组讨论", day + dt.timedelta(days=1), (14, 17)),
+            (Sitting.Kind.CLOSING, "闭幕会", day + dt.timedelta(days=2), (9, 11)),
+        ]:
+            services.sitting_add(
+                meeting=meeting,
+                actor=office,
+                kind=kind,
+                title=title,
+                start=_at(d, h0),
+                end=_at(d, h1),
+            )
+        services.invite(
+            meeting=meeting, actor=office, criteria=services.InviteCriteria(all_members=True)
+        )
+        services.meeting_publish(meeting=meeting, actor=office)
+        if meeting.end.date() < today:
+            demo._attend(meeting, 1.0, absentees=0)
+            services.meeting_close(meeting=meeting, actor=office)
+    committee = demo.committees[0] if demo.committees else None
+    for kind, label, days_ago, extra in [
+        (MeetingKind.COMMITTEE, "专委会调研座谈", 250, {"committee": committee}),
+        (MeetingKind.SYMPOSIUM, "协商座谈会", 180, {}),
+        (MeetingKind.TRAINING, "委员学习培训班", 120, {}),
+        (MeetingKind.SYMPOSIUM, "专题协商座谈会", 45, {}),
+    ]:
+        if extra.get("committee", True) is None:
+            continue
+        day = today - dt.timedelta(days=days_ago)
+        while day.weekday() >= 5:
+            day += dt.timedelta(days=1)
+        meeting = demo._meeting(
+            kind, f"{label}（{day.month}月）", day, hours=(14, 17), location=hall, **extra
+        )
+        services.invite(
+            meeting=meeting, actor=office, criteria=services.InviteCriteria(all_members=True)
+        )
+        services.meeting_publish(meeting=meeting, actor=office)
+        demo._attend(meeting, 0.85)
+        services.meeting_close(meeting=meeting, actor=office)
