@@ -377,11 +377,19 @@ def evaluation_rows(organisation, year: int, sort: str = "score"):
     )
     found = scores(organisation, year, [m.member_id for m in memberships])
     rows = [(m, found[m.member_id]) for m in memberships]
-    if sort == "name":
-        rows.sort(key=lambda r: (r[0].member.pinyin_key, r[0].member_id))
-    else:
-        rows.sort(key=lambda r: (-r[1].total, r[0].member.pinyin_key))
+    rows.sort(key=lambda r: (_name_key(r[0].member, sort), r[0].member_id))
+    if sort not in EVALUATION_NAME_SORTS:
+        rows.sort(key=lambda r: -r[1].total)  # stable: equal scores stay in stroke order
     return rows
+
+
+# The evaluation's name orders: `name` is the official one, by surname strokes (姓氏笔画), as
+# the members list and the printed annual reports are; pinyin is the option.
+EVALUATION_NAME_SORTS = ("name", "pinyin")
+
+
+def _name_key(member, sort: str) -> str:
+    return member.pinyin_key if sort == "pinyin" else member.stroke_key
 
 
 def evaluation_sectors(rows) -> list:

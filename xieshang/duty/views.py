@@ -239,11 +239,17 @@ def _evaluation_filter(request) -> dict:
     }
 
 
+def _evaluation_sort(request) -> str:
+    """score (the default), name (surname strokes, the official order) or pinyin."""
+    sort = request.GET.get("sort")
+    return sort if sort in selectors.EVALUATION_NAME_SORTS else "score"
+
+
 @login_required
 def evaluation(request):
     form, org = _evaluation_committee(request)
     year = _evaluation_year(request)
-    sort = "name" if request.GET.get("sort") == "name" else "score"
+    sort = _evaluation_sort(request)
     chosen = _evaluation_filter(request)
     # Scores are computed for the whole term in a fixed number of queries (the sort needs
     # them all); only the page's rows are rendered, so a phone never gets a 20,000 px page.
@@ -287,7 +293,7 @@ def evaluation_export(request):
         raise PermissionDenied
     year = _evaluation_year(request)
     # In the page's order: sorted by name on the page, by name in the file.
-    sort = "name" if request.GET.get("sort") == "name" else "score"
+    sort = _evaluation_sort(request)
     rows = selectors.filter_evaluation(
         selectors.evaluation_rows(org, year, sort), **_evaluation_filter(request)
     )
