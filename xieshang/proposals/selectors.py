@@ -25,7 +25,6 @@ from .models import (
     Assignment,
     Evaluation,
     Proposal,
-    Rating,
     Signer,
 )
 
@@ -120,17 +119,6 @@ def proposal_list(
     if where:
         qs = qs.filter(where)
     return qs.order_by(*LIST_ORDER)
-
-
-def unsatisfied() -> Exists:
-    """Whether a proposer rated an answer of the proposal (OuterRef) unsatisfied, on the
-    process or on the result, in any round (不满意 on the list): read with the page's
-    rows, not by a query of its own (`services.unsatisfied_ids` for ids in hand)."""
-    return Exists(
-        Evaluation.objects.filter(answer__assignment__proposal=OuterRef("pk")).filter(
-            Q(process=Rating.UNSATISFIED) | Q(result=Rating.UNSATISFIED)
-        )
-    )
 
 
 def proposal_count(user, *, status: str = "", q: str = "", where: Q | None = None) -> int:

@@ -828,11 +828,8 @@ def index(request):
     filters = ListFilterForm(request.GET, user=user)
     where = filters.where()
     # The columns the list shows: not the bodies, nor the proposer's particulars.
-    # 不满意: a proposer rated an answer's process or result unsatisfied.
-    rows = (
-        selectors.proposal_list(user, status=status, q=q, paged=True, where=where)
-        .only(*LIST_COLUMNS, "first_proposer__name", "organisation__name")
-        .annotate(unsatisfied=selectors.unsatisfied())
+    rows = selectors.proposal_list(user, status=status, q=q, paged=True, where=where).only(
+        *LIST_COLUMNS, "first_proposer__name", "organisation__name"
     )
     page = paginate(
         request,
@@ -840,6 +837,12 @@ def index(request):
         PAGE_SIZE,
         count=lambda: selectors.proposal_count(user, status=status, q=q, where=where),
     )
+    # 不满意: a proposer rated an answer's process or result unsatisfied. A query of its own
+    # over the page's ids: as an EXISTS in the rows' SELECT, PostgreSQL computed it for every
+    # row of the year before sorting them (260 ms for a province's 30,000, not 50 rows).
+    unsatisfied = services.unsatisfied_ids([p.pk for p in page])
+    for p in page:
+        p.unsatisfied = p.pk in unsatisfied
     # The unfiltered list holds the drafts the user sees (their own, unsent): the count
     # says how many of it they are, since no received total (figures) counts them.
     drafts = policies.has_drafts(user)
