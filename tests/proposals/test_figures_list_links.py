@@ -165,6 +165,12 @@ def test_a_session_chosen_with_another_year_in_the_box_lists_the_session(client,
     client.force_login(world.office)
     index = reverse("proposals:index")
     assert list_count(client, index) == 0
+    # Before the year's plenary the default list is empty: it says which year it shows and
+    # leads to the others.
+    empty = client.get(index).content.decode()
+    assert "2027年暂无提案。" in empty
+    others = html.unescape(re.search(r'href="([^"]+)" id="empty-all-years"', empty).group(1))
+    assert list_count(client, index + others) == 10
     page = client.get(index, {"year": 2027, "session": world.session.pk}).content.decode()
     assert list_count(client, f"{index}?year=2027&session={world.session.pk}") == 5
     assert 'name="year" min="2000" max="2100" value="2026"' in page
