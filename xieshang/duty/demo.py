@@ -112,11 +112,11 @@ TITLES = {
 
 def _habits(member_ids: list[int], rng: random.Random) -> dict[int, str]:
     """Give each member a habit in the shares of HABITS (rounded, at least one weak and one
-    idle member in a committee of 25 or more), in a seeded random order. A city's handful
+    idle member in a committee of 5 or more), in a seeded random order. A city's handful
     of members living in the demo district are not made a quarter idle."""
     order = list(member_ids)
     rng.shuffle(order)
-    least = 1 if len(order) >= 25 else 0
+    least = 1 if len(order) >= 5 else 0
     counts = [max(least, round(share * len(order))) for _name, share, _kinds in HABITS]
     counts[1] += len(order) - sum(counts)  # the rest are steady
     out, i = {}, 0
