@@ -28,6 +28,12 @@ class DutyConfig(AppConfig):
         from .exits import pending_exit_steps
 
         register_pending_exit(pending_exit_steps)
+        # A member who left office is not absent from the meetings after it.
+        from xieshang.members.signals import seat_ended
+
+        from .services import on_seat_ended
+
+        seat_ended.connect(on_seat_ended, dispatch_uid="duty.on_seat_ended")
         from .awards import award_cards  # also defines the commendation rules (C5.8)
 
         register_cards(award_cards)
@@ -48,6 +54,7 @@ class DutyConfig(AppConfig):
                 "duty.entry_approve": _("确认履职记录"),
                 "duty.entry_reject": _("退回履职记录"),
                 "duty.record_carried": _("履职记录改记入当年（原年度积分已定格）"),
+                "duty.absence_removed": _("移除退出后的缺席记录"),
                 "duty.rules_update": _("修改履职计分规则"),
                 "duty.case_raise": _("生成履职纪律事项"),
                 "duty.case_decide": _("处理履职纪律事项"),

@@ -24,9 +24,11 @@ def record_duty(
     actor=None,
 ) -> DutyRecord:
     """Record one duty fact for `member`. Idempotent per (member, kind, source object):
-    calling it again for the same source returns the existing row unchanged."""
+    calling it again for the same source returns the existing row unchanged. None when the
+    fact is one the member cannot have (an absence after leaving office, `record_duties`)."""
     fact = Fact(member, kind, date, title, source, quantity)
-    return record_duties([fact], actor=actor)[0]
+    found = record_duties([fact], actor=actor)
+    return found[0] if found else None
 
 
 class Fact(NamedTuple):
@@ -48,7 +50,13 @@ def record_duties(facts: list[Fact], *, actor=None) -> list[DutyRecord]:
     commendation list is with the chairman's meeting or published) is never written into
     that year, whose published scores would move: it is dated today, the day it became
     certain, in the open year (a settled year has always ended, `awards.commendation_submit`),
-    with a note saying so on the record (`evidence`) and in the audit log."""
+    with a note saying so on the record (`evidence`) and in the audit log.
+
+    An absence (`ABSENCE_KINDS`) dated after the member left office (`members.selectors.
+    exit_dates`: the exit date of a member who holds no seat any more) is not recorded: a
+    member who left cannot be absent from a later meeting. The result lists the records of
+    the facts kept, in their order."""
+    facts = _without_absences_after_exit(facts)
 
     def key(member_id, kind, content_type_id, object_id):
         return (member_id, str(kind), content_type_id, object_id)
@@ -97,6 +105,74 @@ def record_duties(facts: list[Fact], *, actor=None) -> list[DutyRecord]:
     if carried:
         _audit_carried(carried, actor)
     return result
+
+
+# The kinds that record a member's absence from a meeting (出席 is not one): a member who
+# left office is not absent from the meetings after it (`record_duties`).
+ABSENCE_KINDS = frozenset(
+    {
+        DutyKind.PLENARY_ABSENCE_UNEXCUSED,
+        DutyKind.PLENARY_ABSENCE_EXCUSED,
+        DutyKind.ABSENCE_UNEXCUSED,
+    }
+)
+
+
+def _without_absences_after_exit(facts: list[Fact]) -> list[Fact]:
+    """`facts` less the absences dated after the member's exit. One query when there are
+    absences among them, none otherwise."""
+    from xieshang.members.selectors import exit_dates
+
+    absent = {f.member.pk for f in facts if f.kind in ABSENCE_KINDS}
+    if not absent:
+        return list(facts)
+    left = exit_dates(absent)
+    return [
+        f
+        for f in facts
+        if not (f.kind in ABSENCE_KINDS and f.member.pk in left and f.date > left[f.member.pk])
+    ]
+
+
+def on_seat_ended(sender, *, membership, actor, **kwargs) -> None:
+    """`members.signals.seat_ended`: once the exit is committed (a 换届 seats the member
+    again in the same transaction, and then nothing is removed), take the absences after
+    the exit date out of the member's file."""
+    from django.db import transaction
+
+    member = membership.member
+    transaction.on_commit(lambda: remove_absences_after_exit(member=member, actor=actor))
+
+
+def remove_absences_after_exit(*, member, actor=None) -> int:
+    """Remove from the member's duty file the absences dated after the day they left office
+    (recorded before the exit was, e.g. a resignation entered with an earlier date than a
+    meeting already closed): one audit row each, on the member's committee. The attendance
+    itself stays with the meeting. Returns how many were removed; none while the member
+    holds a seat."""
+    from xieshang.core.audit import record_events
+    from xieshang.members.selectors import exit_dates
+
+    left_on = exit_dates([member.pk]).get(member.pk)
+    if left_on is None:
+        return 0
+    rows = list(
+        DutyRecord.objects.filter(
+            member=member, kind__in=ABSENCE_KINDS, date__gt=left_on
+        ).select_related("member", "organisation")
+    )
+    if not rows:
+        return 0
+    note = Phrase(N_("已于%(date)s退出，其后的缺席不计入履职档案"), date=left_on)
+    record_events(
+        actor=actor,
+        verb="duty.absence_removed",
+        subjects=rows,
+        notes={r.pk: note for r in rows},
+        reprs={r.pk: f"{r} {r.title}" for r in rows},
+    )
+    DutyRecord.objects.filter(pk__in=[r.pk for r in rows]).delete()
+    return len(rows)
 
 
 def _carry_out_of_settled_years(rows: list[DutyRecord]) -> list[DutyRecord]:

@@ -42,6 +42,23 @@ def current_terms(organisations: QuerySet) -> QuerySet:
     return Term.objects.filter(organisation__in=organisations).exclude(Exists(newer))
 
 
+def terms_of_year(organisations: QuerySet, year: int) -> QuerySet:
+    """`term_of_year` for each organisation in `organisations`, as one queryset (subqueries,
+    no round trip): the latest term begun by the year's last day, else the current term."""
+    last_day = dt.date(year, 12, 31)
+    begun = Term.objects.filter(organisation__in=organisations, start_date__lte=last_day)
+    newer_begun = Term.objects.filter(
+        organisation=OuterRef("organisation"),
+        start_date__lte=last_day,
+        number__gt=OuterRef("number"),
+    )
+    any_begun = Term.objects.filter(organisation=OuterRef("organisation"), start_date__lte=last_day)
+    return Term.objects.filter(
+        Q(pk__in=begun.exclude(Exists(newer_begun)).values("pk"))
+        | Q(pk__in=current_terms(organisations).exclude(Exists(any_begun)).values("pk"))
+    )
+
+
 def current_term(organisation: Organisation) -> Term | None:
     return organisation.terms.order_by("-number").first()
 
@@ -66,6 +83,30 @@ def left_by(year: int, prefix: str = "") -> Q:
         Q(**{f"{prefix}status_changed_on__isnull": True})
         | Q(**{f"{prefix}status_changed_on__lte": end})
     )
+
+
+def exit_dates(member_ids) -> dict[int, dt.date]:
+    """member id -> the day the member left office, for those of `member_ids` who hold no
+    seat any more (辞去委员, 撤销委员资格, 届满 not seated again): the date recorded on their
+    latest seat. A member seated again in a new term, or whose exit has no date, is not in
+    the result. One query whatever the number."""
+    ids = [i for i in member_ids if i]
+    if not ids:
+        return {}
+    latest: dict[int, tuple] = {}
+    seated: set[int] = set()
+    for member_id, status, on, number in Membership.objects.filter(member_id__in=ids).values_list(
+        "member_id", "status", "status_changed_on", "term__number"
+    ):
+        if status == Membership.Status.ACTIVE:
+            seated.add(member_id)
+        if member_id not in latest or number > latest[member_id][0]:
+            latest[member_id] = (number, on)
+    return {
+        member_id: on
+        for member_id, (_number, on) in latest.items()
+        if member_id not in seated and on is not None
+    }
 
 
 def cppcc_organisations(user, perm: str) -> QuerySet:

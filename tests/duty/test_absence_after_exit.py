@@ -1,0 +1,106 @@
+"""A member who left office (辞去委员, 撤销委员资格) cannot be absent from a meeting held after
+the day they left: closing that meeting's attendance records no absence for them, and an
+absence already recorded when the exit is entered with an earlier date leaves their duty
+file (with an audit row). Absences before the exit, and everything they attended, stay."""
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from tests.meetings.factories import world
+from xieshang.core.models import Event
+from xieshang.duty import selectors
+from xieshang.duty.models import DutyKind, DutyRecord
+from xieshang.duty.services import Fact, record_duties
+from xieshang.meetings import services as meetings
+from xieshang.meetings.models import MeetingKind
+from xieshang.members.models import Membership
+from xieshang.members.services import membership_resign
+
+pytestmark = pytest.mark.django_db
+
+ABSENCE = DutyKind.ABSENCE_UNEXCUSED
+
+
+def utc(month, day, hour=1):
+    return dt.datetime(2026, month, day, hour, tzinfo=dt.UTC)
+
+
+def held(w, day, title):
+    """A symposium on `day` (9-12 Beijing time) whose attendance is closed that afternoon:
+    everyone invited who did not sign in is recorded absent."""
+    with time_machine.travel(utc(day.month, day.day, 0) - dt.timedelta(days=3)):
+        meeting = w.meeting(MeetingKind.SYMPOSIUM, day=day, title=title)
+    with time_machine.travel(utc(day.month, day.day, 7)):
+        meetings.meeting_close(meeting=meeting, actor=w.office)
+    return meeting
+
+
+def absences(member) -> set[str]:
+    return set(
+        DutyRecord.objects.filter(member=member, kind=ABSENCE).values_list("title", flat=True)
+    )
+
+
+def resign(w, member, on):
+    seat = Membership.objects.get(member=member, term=w.term)
+    return membership_resign(membership=seat, actor=w.office, reason="工作调动", on_date=on)
+
+
+@pytest.mark.clause("C5.10")
+def test_closing_a_meeting_held_after_the_exit_records_no_absence(client):
+    w = world()
+    left, stayed = w.member("甲离任"), w.member("乙在任")
+    held(w, dt.date(2026, 3, 2), "三月协商座谈会")
+    with time_machine.travel(utc(3, 15, 0)):
+        meeting = w.meeting(MeetingKind.SYMPOSIUM, day=dt.date(2026, 3, 16), title="四月座谈会")
+    # The meeting is under way when the office enters the resignation, dated a week before:
+    # the invitation stays (the sittings held are on record), and the meeting is closed.
+    with time_machine.travel(utc(3, 16, 2)):
+        resign(w, left, dt.date(2026, 3, 9))
+    with time_machine.travel(utc(3, 16, 7)):
+        meetings.meeting_close(meeting=meeting, actor=w.office)
+
+    assert absences(left) == {"三月协商座谈会"}  # before the exit: it counts
+    assert absences(stayed) == {"三月协商座谈会", "四月座谈会"}
+    score = selectors.scores(w.org, 2026, [left.pk])[left.pk]
+    assert score.by_kind[ABSENCE][0] == 1
+
+    client.force_login(w.office)
+    html = client.get(reverse("duty:member_file", args=[left.pk]), {"year": 2026}).content
+    html = html.decode()
+    assert "三月协商座谈会" in html and "四月座谈会" not in html
+
+
+def test_an_exit_entered_after_the_meeting_closed_takes_the_later_absence_out(
+    client, django_capture_on_commit_callbacks
+):
+    w = world()
+    left = w.member("甲离任")
+    held(w, dt.date(2026, 3, 2), "三月协商座谈会")
+    held(w, dt.date(2026, 4, 13), "四月座谈会")
+    assert absences(left) == {"三月协商座谈会", "四月座谈会"}
+
+    # The resignation, handed in on 3 April, is entered on 20 April.
+    with time_machine.travel(utc(4, 20)), django_capture_on_commit_callbacks(execute=True):
+        resign(w, left, dt.date(2026, 4, 3))
+    assert absences(left) == {"三月协商座谈会"}
+    event = Event.objects.get(verb="duty.absence_removed")
+    assert "四月座谈会" in event.object_repr
+    assert "2026年4月3日" in event.note
+
+
+def test_a_member_seated_again_keeps_every_absence():
+    """换届: the old seat ends and a new one starts; the member never left office."""
+    from tests.factories import TermFactory, seat
+
+    w = world()
+    member = w.member("甲连任")
+    seat_ = Membership.objects.get(member=member, term=w.term)
+    seat_.status, seat_.status_changed_on = Membership.Status.TERM_ENDED, dt.date(2026, 1, 10)
+    seat_.save()
+    seat(member, TermFactory(organisation=w.org, number=16, start_date=dt.date(2026, 1, 10)))
+    record_duties([Fact(member, ABSENCE, dt.date(2026, 5, 6), "五月座谈会")])
+    assert absences(member) == {"五月座谈会"}
