@@ -216,6 +216,27 @@ def test_it_exports_the_filtered_list_in_official_order_for_the_office(client):
     assert event.data == {"fields": ["id_number", "phone"], "count": 3}
 
 
+def test_the_export_says_when_each_member_who_left_left(client):
+    """辞去委员, 撤销委员资格, 届满: the 状态 column says how a seat ended, 退出日期 when; a
+    seat held has no exit date."""
+    import datetime as dt
+
+    c = committee()
+    c.member("丁一")
+    c.member("李四", status=Membership.Status.RESIGNED, status_changed_on=dt.date(2026, 6, 30))
+    c.member("王二", status=Membership.Status.REVOKED, status_changed_on=dt.date(2026, 9, 1))
+    client.force_login(c.clerk)
+    rows = read_back(client.get(reverse("members:export")))
+    header = rows[0]
+    assert header[-2:] == ["状态", "退出日期"]
+    by_name = {r[1]: (r[-2], r[-1]) for r in rows[1:]}
+    assert by_name["丁一"] == ("在任", None)
+    assert by_name["李四"][0] == "辞去委员"
+    assert by_name["李四"][1].date() == dt.date(2026, 6, 30)
+    assert by_name["王二"][0] == "撤销委员资格"
+    assert by_name["王二"][1].date() == dt.date(2026, 9, 1)
+
+
 @pytest.mark.parametrize("count", [3, 30])
 def test_it_exports_with_a_fixed_number_of_queries(client, django_assert_max_num_queries, count):
     """The export shows each seat's term and activity group, which the list page does not

@@ -691,6 +691,9 @@ EXPORT_HEADERS = [
     "手机号码",
     "身份证号",
     "状态",
+    # The day a seat ended (辞去委员, 撤销委员资格, 届满: the kind is its 状态), empty for a
+    # seat held: a list of everyone who served shows who left when.
+    "退出日期",
 ]
 
 
@@ -726,6 +729,7 @@ def _export_members(rows, *, show_pii) -> bytes:
                 m.phone if unmasked else pii.mask_phone(m.phone),
                 m.id_number if unmasked else pii.mask_id_number(m.id_number),
                 seat.get_status_display(),
+                seat.status_changed_on if seat.status != Membership.Status.ACTIVE else None,
             ]
         )
     return table_workbook("委员名单", EXPORT_HEADERS, data)
