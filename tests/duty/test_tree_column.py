@@ -34,7 +34,7 @@ def test_the_average_caps_each_members_capped_kind_on_its_own(db):
 
     office = user_with_role(Role.OFFICE, city)
     group = tree_columns(office, city, [east, west], 2026)
-    assert "2025年平均得分" in group.columns[1]
+    assert group.columns == ["2025年考核委员", "2025年平均得分"]
     # 甲 20 (10 capped + 10), 乙 6: 13.0; the cap counted on the two together would give 10.
     assert group.values[east.pk] == [2, 13]
     assert group.values[west.pk] == [1, 10]
@@ -62,3 +62,41 @@ def test_a_member_with_no_score_counts_alike_in_a_districts_row_and_the_citys_ow
     assert group.values[east.pk] == [2, 5]
     assert group.values[own_key(city)] == [2, 5]
     assert group.values[city.pk] == [4, 5]
+
+
+@time_machine.travel(dt.datetime(2026, 3, 2, 2, tzinfo=dt.UTC))
+def test_a_past_year_is_averaged_over_the_members_who_served_it(db):
+    """After the January 换届, the roll-up's last finished year (2025) is the old term's:
+    averaged over its seats (a seat ended by the new term, or resigned after the year,
+    still served it), not over today's — a member seated by the new term did not serve
+    2025, one who resigned in 2025 is not graded on it. The same members, the same average
+    as the year's evaluation page (`selectors.evaluation_rows`)."""
+    from xieshang.duty import selectors
+    from xieshang.members.models import Membership
+
+    S = Membership.Status
+    city = make_org("示范市政协", Level.CITY)
+    east = make_org("东区政协", Level.DISTRICT, parent=city)
+    old = TermFactory(organisation=east, number=15, start_date=dt.date(2022, 1, 10))
+    new = TermFactory(organisation=east, number=16, start_date=dt.date(2026, 1, 10))
+    people = {name: MemberFactory(organisation=east, name=name) for name in "甲乙丙丁戊"}
+    ended = {"status": S.TERM_ENDED, "status_changed_on": dt.date(2026, 1, 10)}
+    seat(people["甲"], old, **ended)  # not seated again
+    seat(people["乙"], old, **ended)
+    seat(people["乙"], new)
+    seat(people["丙"], new)  # joined with the new term
+    seat(people["丁"], old, status=S.RESIGNED, status_changed_on=dt.date(2025, 6, 30))
+    seat(people["戊"], old, status=S.RESIGNED, status_changed_on=dt.date(2026, 2, 1))
+    day = dt.date(2025, 5, 6)
+    for name, meetings in (("甲", 2), ("乙", 1), ("丁", 4), ("戊", 3)):
+        record(people[name], DutyKind.MEETING, quantity=meetings, date=day)  # 5 points each
+    record(people["丙"], DutyKind.MEETING, quantity=6, date=dt.date(2026, 2, 3))
+
+    rows = selectors.evaluation_rows(east, 2025)
+    assert {m.member.name for m, _s in rows} == {"甲", "乙", "戊"}
+    average = round(sum(s.total for _m, s in rows) / len(rows), 1)
+    assert average == 10
+
+    group = tree_columns(user_with_role(Role.OFFICE, city), city, [east], 2026)
+    assert group.values[east.pk] == [3, average]
+    assert group.values[city.pk] == [3, average]

@@ -1,5 +1,7 @@
-"""The duty column group of the roll-up page (core.tree, C2.9): the seated members of each
-node's current term and their average score in the last finished year, per child subtree.
+"""The duty column group of the roll-up page (core.tree, C2.9): the members each node's
+evaluation grades in the last finished year (the seats of that year's term not resigned or
+revoked by its end, as `selectors.evaluation_rows` reads them) and their average score in
+it, per child subtree.
 
 Four queries whatever the number of children: the memberships grouped by the child's
 path prefix, the score tables of the subtree, the confirmed records grouped by
@@ -17,16 +19,12 @@ from django.utils.translation import gettext as _
 
 from xieshang.core import access, tree
 from xieshang.members.models import Membership
-from xieshang.members.selectors import current_terms
+from xieshang.members.selectors import left_by, terms_of_year
 from xieshang.orgs.models import Organisation
 
 from . import rules
 from .models import DutyRecord, ScoreRule
 from .selectors import year_ended, year_range
-
-SEATED = Membership.objects.exclude(
-    status__in=[Membership.Status.RESIGNED, Membership.Status.REVOKED]
-)
 
 
 def _rule_table(organisation, year: int) -> dict[tuple[int, str], tuple]:
@@ -45,7 +43,12 @@ def tree_columns(user, organisation, children, year: int):
         return None
     scored_year = year if year_ended(year) else year - 1
     subtree = Organisation.objects.filter(path__startswith=organisation.path)
-    seated = SEATED.filter(term__in=current_terms(subtree))
+    # The members the year's evaluation grades (`selectors.evaluation_rows`): the seats of
+    # each organisation's term of that year, less those resigned or revoked by its end — a
+    # past year is averaged over who served it, not over today's seats.
+    seated = Membership.objects.filter(term__in=terms_of_year(subtree, scored_year)).exclude(
+        left_by(scored_year)
+    )
     members = tree.rollup(seated, organisation, children, field="term__organisation", n=Count("pk"))
 
     start, end = year_range(scored_year)
@@ -98,7 +101,11 @@ def tree_columns(user, organisation, children, year: int):
 
     return tree.Group(
         title=_("委员履职"),
-        columns=[_("委员"), _("%(y)s年平均得分") % {"y": scored_year}],
+        # The count is of the year's evaluated members, as the average is.
+        columns=[
+            _("%(y)s年考核委员") % {"y": scored_year},
+            _("%(y)s年平均得分") % {"y": scored_year},
+        ],
         values={pk: [v["n"], average(pk)] for pk, v in members.items()},
         order=60,
     )
