@@ -40,3 +40,58 @@ def test_committee_staff_are_offered_their_own_committee_and_must_pick_it(client
     page = client.get("/meetings/new/").content.decode()
     assert "文史委员会" in page
     assert client.post("/meetings/new/", _form(title="办公室座谈会")).status_code == 302
+
+
+def test_committee_staff_hold_only_the_kinds_a_committee_may_hold(client):
+    """The plenary, the standing committee, the chairman's meeting and the office's other
+    kinds are not a committee's to call: not offered, and a forged POST is refused on the
+    field with what was typed kept."""
+    w = world()
+    client.force_login(w.committee_staff)
+    page = client.get("/meetings/new/").content.decode()
+    assert f'value="{MeetingKind.COMMITTEE}" selected' in page
+    for kind in (MeetingKind.COMMITTEE, MeetingKind.SYMPOSIUM, MeetingKind.INSPECTION):
+        assert f'value="{kind}"' in page
+    for kind in (MeetingKind.PLENARY, MeetingKind.STANDING, MeetingKind.CHAIRMAN):
+        assert f'value="{kind}"' not in page
+    for kind in (MeetingKind.PLENARY, MeetingKind.STANDING, MeetingKind.SPECIAL_CONSULTATION):
+        refused = client.post(
+            "/meetings/new/", _form(kind=kind, committee=w.committee.pk, title="冒名全会")
+        )
+        assert refused.status_code == 400 and not Meeting.objects.exists()
+        text = refused.content.decode()
+        assert "其他类型由政协办公室组织" in text and "冒名全会" in text and "三楼会议室" in text
+    ok = client.post("/meetings/new/", _form(kind=MeetingKind.INSPECTION, committee=w.committee.pk))
+    assert ok.status_code == 302
+    meeting = Meeting.objects.get()
+    # Nor can the meeting be turned into a standing-committee meeting afterwards.
+    edit = client.post(
+        f"/meetings/{meeting.pk}/edit/",
+        _form(kind=MeetingKind.STANDING, committee=w.committee.pk, version=meeting.version),
+    )
+    assert edit.status_code == 400
+    meeting.refresh_from_db()
+    assert meeting.kind == MeetingKind.INSPECTION
+
+
+def test_the_service_refuses_a_committee_staff_plenary():
+    import datetime as dt
+
+    from django.core.exceptions import PermissionDenied
+    from django.utils import timezone
+
+    from xieshang.meetings import services
+
+    w = world()
+    start = timezone.now()
+    with pytest.raises(PermissionDenied):
+        services.meeting_create(
+            organisation=w.org,
+            actor=w.committee_staff,
+            kind=MeetingKind.PLENARY,
+            committee=w.committee,
+            title="全会",
+            location="礼堂",
+            start=start,
+            end=start + dt.timedelta(hours=2),
+        )

@@ -250,24 +250,29 @@ def has_role(user, *wanted: str) -> bool:
     return bool(roles(user) & set(wanted))
 
 
-def role_holders(organisation, *roles: str) -> QuerySet:
+def role_holders(organisation, *roles: str, committee=None) -> QuerySet:
     """The active accounts (`is_active`) holding any of `roles` in `organisation` itself:
     whom a notice to "the office" (or the chair, the proposal committee...) of a node goes
     to. `organisation` is an Organisation or its pk, or a list of either for several nodes
     (a proposal's organisation and the levels above: `ancestor_ids()`). A role held above
     or below the node does not count: holders are looked up where the role was granted,
     not where it reaches (`can`). A queryset of users, each once however many of the roles
-    they hold, in pk order (`.first()` is the earliest account)."""
+    they hold, in pk order (`.first()` is the earliest account). With `committee` (a
+    special committee or its pk): only the roles held for that committee (its staff)."""
     from django.contrib.auth import get_user_model
 
     nodes = organisation if isinstance(organisation, list | tuple | set) else [organisation]
     ids = [getattr(node, "pk", node) for node in nodes]
+    held = {}
+    if committee is not None:
+        held["role_assignments__committee_id"] = getattr(committee, "pk", committee)
     return (
         get_user_model()
         .objects.filter(
             role_assignments__organisation_id__in=ids,
             role_assignments__role__in=roles,
             is_active=True,
+            **held,
         )
         .distinct()
         .order_by("pk")

@@ -2,8 +2,8 @@
 form re-renders with what the user typed and a Chinese message."""
 
 from django import forms
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from xieshang.core import access, pickers
 from xieshang.core.forms import StyledForm
@@ -79,6 +79,20 @@ class MeetingForm(StyledForm, forms.ModelForm):
             self.fields["activity_group"].empty_label = None
         for name in ("start", "end"):
             self.fields[name].input_formats = [DT_FORMAT, "%Y-%m-%d %H:%M"]
+
+    def for_committee_staff(self, committee_ids, kinds) -> None:
+        """A special committee's staff (not the office): their own committees, asked for, and
+        the kinds a committee may hold (`policies.COMMITTEE_KINDS`); a forged other kind is
+        refused on the field, with what was typed kept."""
+        field = self.fields["committee"]
+        field.queryset = field.queryset.filter(pk__in=committee_ids)
+        field.required = True
+        field.empty_label = None
+        kind = self.fields["kind"]
+        kind.choices = [(k.value, k.label) for k in kinds]
+        kind.error_messages["invalid_choice"] = _(
+            "专委会可组织的会议活动类型为：%(kinds)s；其他类型由政协办公室组织。"
+        ) % {"kinds": gettext("、").join(str(k.label) for k in kinds)}
 
     def clean(self):
         data = super().clean()

@@ -28,6 +28,13 @@ from .models import Invitation, LeaveDelegation, LeaveRequest, Meeting, MeetingK
 
 CHAIR, COMMITTEE, GROUP, OFFICE = "chair", "committee", "group", "office"
 
+# What a special committee's staff may hold for their committee (SPEC: "their activities,
+# sector consultation, periodic work reports"; C2.13 research trips): its own activities, a
+# consultation symposium (界别协商 included) and an inspection. The plenary, the standing
+# committee, the chairman's meeting, special consultations, studios, lectures, training and
+# recorded events are called by the office; group activities by the group's leader.
+COMMITTEE_KINDS = (MeetingKind.COMMITTEE, MeetingKind.SYMPOSIUM, MeetingKind.INSPECTION)
+
 
 def committee_ids(user) -> set[int]:
     return {
@@ -94,15 +101,25 @@ def manages_only_as_group_leader(user, meeting: Meeting) -> bool:
     invitations are then held to the group's own members."""
     if access.can(user, "meetings.manage", meeting.organisation):
         return False
-    if meeting.committee_id and meeting.committee_id in committee_ids(user):
+    if runs_as_committee_staff(user, meeting):
         return False
     return runs_as_group_leader(user, meeting)
+
+
+def runs_as_committee_staff(user, meeting: Meeting) -> bool:
+    """The meeting is one its committee's staff may hold (`COMMITTEE_KINDS`) for a committee
+    this user serves."""
+    return (
+        meeting.kind in COMMITTEE_KINDS
+        and meeting.committee_id is not None
+        and meeting.committee_id in committee_ids(user)
+    )
 
 
 def can_manage(user, meeting: Meeting) -> bool:
     if access.can(user, "meetings.manage", meeting.organisation):
         return True
-    if meeting.committee_id and meeting.committee_id in committee_ids(user):
+    if runs_as_committee_staff(user, meeting):
         return True
     return runs_as_group_leader(user, meeting)
 

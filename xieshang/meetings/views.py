@@ -154,12 +154,11 @@ def _own_committees_only(request, form, organisation, meeting=None) -> None:
     if access.can(request.user, "meetings.manage", organisation):
         return
     ids = policies.committee_ids(request.user)
-    if not ids or (meeting is not None and meeting.committee_id not in ids):
+    if not ids or (
+        meeting is not None and not policies.runs_as_committee_staff(request.user, meeting)
+    ):
         return
-    field = form.fields["committee"]
-    field.queryset = field.queryset.filter(pk__in=ids)
-    field.required = True
-    field.empty_label = None
+    form.for_committee_staff(ids, policies.COMMITTEE_KINDS)
 
 
 @login_required
@@ -169,6 +168,8 @@ def create(request):
     initial = {"kind": request.GET.get("kind", MeetingKind.SYMPOSIUM)}
     if leader_groups is not None:
         initial = {"kind": MeetingKind.GROUP}
+    elif not access.can(request.user, "meetings.manage", organisation):
+        initial = {"kind": request.GET.get("kind", MeetingKind.COMMITTEE)}
     form = MeetingForm(
         request.POST or None,
         organisation=organisation,

@@ -15,7 +15,6 @@ from xieshang.core.audit import TransitionError, lock, record_event, transition
 from xieshang.core.notifications import notify
 from xieshang.core.phrases import Phrase
 from xieshang.orgs import config
-from xieshang.orgs.models import RoleAssignment
 
 from .. import policies, rules
 from ..models import Invitation, LeaveDelegation, LeaveRequest, Meeting, MeetingKind, Sitting
@@ -138,10 +137,11 @@ def _approvers(meeting: Meeting, asker) -> list:
         ]
         return users
     if kind == policies.COMMITTEE:
-        ras = RoleAssignment.objects.filter(
-            role=Role.COMMITTEE_STAFF, committee_id=meeting.committee_id, user__is_active=True
-        ).select_related("user")
-        return [ra.user for ra in ras]
+        return list(
+            access.role_holders(
+                meeting.organisation_id, Role.COMMITTEE_STAFF, committee=meeting.committee_id
+            )
+        )
     return list(access.role_holders(list(org_ids), Role.OFFICE))
 
 
