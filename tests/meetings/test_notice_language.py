@@ -146,6 +146,30 @@ def test_committee_reports_scheduled_from_an_english_page_are_the_same_reports()
     assert periods and all("2026年" in p for p in periods)
 
 
+@pytest.mark.clause("C4.10")
+def test_committee_reports_read_their_period_in_the_readers_language(client):
+    """Stored in the site's language (the identity), shown in the reader's: an English page
+    lists "First half of 2026", the overdue ones joined with commas, not 2026年上半年、."""
+    from xieshang.meetings.models import CommitteeReport
+    from xieshang.orgs.models import Committee
+
+    w = world()
+    Committee.objects.create(organisation=w.org, name="文史委员会")
+    services.committee_reports_schedule(organisation=w.org, year=2025, actor=w.office)
+    client.force_login(w.office)
+    client.cookies["django_language"] = "en"
+    page = client.get("/meetings/committee-reports/?year=2025").content.decode()
+    assert "First half of 2025" in page and "Second half of 2025" in page
+    assert "2025年" not in page and "）、" not in page
+    assert "overdue: " in page
+    report = CommitteeReport.objects.filter(period="2025年上半年").first()
+    detail = client.get(f"/meetings/committee-reports/{report.pk}/").content.decode()
+    assert "First half of 2025" in detail and "2025年" not in detail
+    client.cookies["django_language"] = "zh-hans"
+    page = client.get("/meetings/committee-reports/?year=2025").content.decode()
+    assert "2025年上半年" in page
+
+
 def test_how_each_invitee_was_invited_is_stored_once_and_read_in_the_readers_language(client):
     w = world()
     w.member("甲委员", standing=True)

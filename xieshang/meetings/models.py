@@ -538,6 +538,18 @@ class BriefingNodeReceipt(models.Model):
         return f"{self.briefing} · {self.organisation}"
 
 
+def report_period(year: int, month: int) -> str:
+    """The period a committee's report due at the end of `month` covers, in the active
+    language: 2026年上半年 / First half of 2026."""
+    from django.utils.translation import gettext
+
+    if month == 12:
+        return gettext("%(y)d年下半年") % {"y": year}
+    if month == 6:
+        return gettext("%(y)d年上半年") % {"y": year}
+    return gettext("%(y)d年截至%(m)d月") % {"y": year, "m": month}
+
+
 class CommitteeReport(models.Model):
     """A special committee's periodic work report to the chairman's meeting (C4.10)."""
 
@@ -579,10 +591,16 @@ class CommitteeReport(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.committee} · {self.period}"
+        return f"{self.committee} · {self.period_text}"
 
     def is_missing(self, today) -> bool:
         return self.status == self.Status.DUE and self.due_date < today
+
+    @property
+    def period_text(self) -> str:
+        """The period in the reader's language (`period` is stored in the site's: it is the
+        report's identity, one per committee and period)."""
+        return report_period(self.due_date.year, self.due_date.month)
 
 
 class CalendarFeed(models.Model):

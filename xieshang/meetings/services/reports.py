@@ -28,7 +28,7 @@ from xieshang.orgs import config
 from xieshang.orgs.models import Committee, Role
 
 from .. import rules
-from ..models import CommitteeReport, Meeting, MeetingKind
+from ..models import CommitteeReport, Meeting, MeetingKind, report_period
 from .common import _require_manage
 
 # --- Reports on meetings (C2.13 inspections, C6.1/C4.8 recorded events) ------------------
@@ -214,11 +214,7 @@ def _period_label(year: int, month: int) -> str:
 
 
 def _period_text(year: int, month: int) -> str:
-    if month == 12:
-        return _("%(y)d年下半年") % {"y": year}
-    if month == 6:
-        return _("%(y)d年上半年") % {"y": year}
-    return _("%(y)d年截至%(m)d月") % {"y": year, "m": month}
+    return report_period(year, month)
 
 
 @transaction.atomic
