@@ -104,3 +104,28 @@ def test_a_member_seated_again_keeps_every_absence():
     seat(member, TermFactory(organisation=w.org, number=16, start_date=dt.date(2026, 1, 10)))
     record_duties([Fact(member, ABSENCE, dt.date(2026, 5, 6), "五月座谈会")])
     assert absences(member) == {"五月座谈会"}
+
+
+def test_no_duty_is_entered_by_hand_after_the_exit(client):
+    """代录 and a former member's own report: a date after the exit is refused with the
+    reason on the date; one before it is entered."""
+    from tests.duty.factories import YEAR, member_with_user, setting
+
+    org, term, office, _stayed = setting()
+    member = member_with_user(org, name="甲离任")
+    from tests.factories import seat
+
+    seat(member, term, status=Membership.Status.RESIGNED, status_changed_on=dt.date(YEAR, 6, 30))
+    data = {"kind": DutyKind.INSPECTION, "title": "河道视察", "evidence": "签到表"}
+    url = reverse("duty:entry_for_member", args=[member.pk])
+    client.force_login(office)
+    refused = client.post(url, {**data, "date": f"{YEAR}-07-02"})
+    assert refused.status_code == 400
+    assert (
+        f"甲离任已于{YEAR}年6月30日退出，不能登记此后日期的履职记录。" in refused.content.decode()
+    )
+    assert client.post(url, {**data, "date": f"{YEAR}-06-12"}).status_code == 302
+    client.force_login(member.user)
+    own = client.post(reverse("duty:entry_new"), {**data, "date": f"{YEAR}-08-01"})
+    assert own.status_code == 400
+    assert DutyRecord.objects.filter(member=member).count() == 1

@@ -292,6 +292,23 @@ def check_entry_files(files) -> None:
             raise ValidationError({"files": exc.messages}) from exc
 
 
+def refuse_after_exit(member, date: dt.date) -> None:
+    """A hand-entered record (the member's report, the office's 代录) dated after the member
+    left office is refused: what a former member did after it is not a member's duty."""
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
+
+    from xieshang.core.text import reader_date
+    from xieshang.members.selectors import exit_dates
+
+    left_on = exit_dates([member.pk]).get(member.pk)
+    if left_on is not None and date > left_on:
+        raise ValidationError(
+            _("%(name)s已于%(date)s退出，不能登记此后日期的履职记录。")
+            % {"name": member.name, "date": reader_date(left_on)}
+        )
+
+
 def _manual_entry(member, actor, status, *, files=(), **fields) -> DutyRecord:
     """A member's duty fact entered by hand (by the member or the office), in `status`,
     with the files that support it (already checked by `check_entry_files`)."""
@@ -335,6 +352,7 @@ def manual_entry_submit(
     from .policies import refuse_if_settled
 
     refuse_if_settled(member.organisation_id, date.year)
+    refuse_after_exit(member, date)
     check_entry_files(files)
     with transaction.atomic():
         entry = _manual_entry(
@@ -377,6 +395,7 @@ def manual_entry_record(
 
         raise PermissionDenied
     refuse_if_settled(member.organisation_id, date.year)
+    refuse_after_exit(member, date)
     check_entry_files(files)
     with transaction.atomic():
         entry = _manual_entry(
