@@ -54,6 +54,9 @@ def test_committee_staff_hold_only_the_kinds_a_committee_may_hold(client):
         assert f'value="{kind}"' in page
     for kind in (MeetingKind.PLENARY, MeetingKind.STANDING, MeetingKind.CHAIRMAN):
         assert f'value="{kind}"' not in page
+    # Nor the fields of those kinds: a plenary's session, a studio's name, a record's host.
+    for name in ("session", "activity_group", "series", "host", "attendees_text"):
+        assert f'name="{name}"' not in page
     for kind in (MeetingKind.PLENARY, MeetingKind.STANDING, MeetingKind.SPECIAL_CONSULTATION):
         refused = client.post(
             "/meetings/new/", _form(kind=kind, committee=w.committee.pk, title="冒名全会")

@@ -57,6 +57,8 @@ class MeetingForm(StyledForm, forms.ModelForm):
     # What a group leader sets up: an activity of their group, nothing for the plenary or a
     # committee, and no recorded event (those are the office's).
     LEADER_FIELDS = ("kind", "title", "activity_group", "location", "start", "end", "mode")
+    # Asked of the office only: not of a special committee's staff (`for_committee_staff`).
+    OFFICE_FIELDS = ("session", "activity_group", "series", "host", "attendees_text")
 
     def __init__(self, *args, organisation, leader_groups=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -83,7 +85,11 @@ class MeetingForm(StyledForm, forms.ModelForm):
     def for_committee_staff(self, committee_ids, kinds) -> None:
         """A special committee's staff (not the office): their own committees, asked for, and
         the kinds a committee may hold (`policies.COMMITTEE_KINDS`); a forged other kind is
-        refused on the field, with what was typed kept."""
+        refused on the field, with what was typed kept. The fields of the office's kinds (a
+        plenary's session, a group, a studio's series, a recorded event's host and
+        attendees) are not asked."""
+        for name in self.OFFICE_FIELDS:
+            self.fields.pop(name, None)
         field = self.fields["committee"]
         field.queryset = field.queryset.filter(pk__in=committee_ids)
         field.required = True
