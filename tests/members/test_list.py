@@ -196,3 +196,18 @@ def test_the_committees_column_names_every_committee_of_the_seat_or_a_dash(clien
     both = [x.name for x in type(c.committee).objects.filter(organisation=c.org)]
     assert sorted(both) == ["教科卫体委员会", "经济委员会"]
     assert column == {"王两委": ["、".join(both)], "李无委": ["—"]}
+
+
+def test_a_seat_that_ended_shows_when_beside_its_status(client):
+    """The list says how a seat ended (辞去委员) and when, as the export's 退出日期 does."""
+    import datetime as dt
+
+    c = committee()
+    c.member("丁一")
+    c.member("李四", status=Membership.Status.RESIGNED, status_changed_on=dt.date(2026, 6, 30))
+    client.force_login(c.clerk)
+    html = client.get(reverse("members:list"), {"status": ""}).content.decode()
+    row = html.split("李四")[1].split("</tr>")[0]
+    assert "辞去委员" in row and "2026年6月30日" in row
+    active = html.split("丁一")[1].split("</tr>")[0]
+    assert "xs-exit-date" not in active
