@@ -232,3 +232,28 @@ def test_the_proposal_pages_keep_their_query_counts(measured):
     _small, large = measured
     counted = {name: large[name] for name in PROPOSAL_PINS}
     assert counted == PROPOSAL_PINS, counted
+
+
+# The home pages served from the card cache shared by the worker processes (HOME_CARDS_CACHE,
+# core.dashboard.cached_cards; home-cache, 2026-12-06): a visit with no committed write since
+# the last one reads the stored cards in one query instead of running the cards' counts.
+HOME_CACHED_PINS = {
+    "home, district office": 5,
+    "home, city office": 5,
+    "home, member": 5,
+}
+
+
+def test_the_home_pages_served_from_the_card_cache_keep_their_query_counts(settings):
+    tree = Tree()
+    users = {
+        "home, district office": tree.first.office,
+        "home, city office": tree.city_office,
+        "home, member": tree.first.members[0].user,
+    }
+    built = {name: count(user, "/") for name, user in users.items()}
+    settings.HOME_CARDS_CACHE = True
+    # count() visits twice: the first stores the cards, the second is measured.
+    cached = {name: count(user, "/") for name, user in users.items()}
+    assert cached == HOME_CACHED_PINS, (cached, built)
+    assert all(built[name] >= cached[name] + 8 for name in users), (cached, built)

@@ -347,6 +347,13 @@ CACHES = {
     },
 }
 
+# The home page's cards, kept per user and language in the database (core_homecards) and
+# served while no committed write has moved the change generation since they were built
+# (core.changes, core.dashboard.cached_cards); HOME_CARDS_CACHE_SECONDS bounds their age for
+# what no write shows (raw SQL outside the product, the hour passing).
+HOME_CARDS_CACHE = envbool("HOME_CARDS_CACHE", True)
+HOME_CARDS_CACHE_SECONDS = envint("HOME_CARDS_CACHE_SECONDS", 600)
+
 # --- Background work -------------------------------------------------------------------
 # The database backend needs the worker process (`manage.py db_worker`), which `make run` starts.
 TASKS = {

@@ -23,3 +23,6 @@ BACKUP_TIME = "off"
 # Generated files are cached in memory, per process: tests write nothing to var/ and
 # tests/conftest.py empties the cache before each test.
 CACHES["files"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "files"}  # noqa: F405
+# The home cards' cache relies on commits (core.changes bumps after them), which a TestCase
+# never makes: its tests turn it on themselves (tests/core/test_home_cache.py).
+HOME_CARDS_CACHE = False

@@ -445,3 +445,45 @@ class AccountSession(AbstractBaseSession):
 
 # Background jobs with progress (imports, big exports) live with their mechanism.
 from .jobs import Job  # noqa: E402, F401
+
+
+class ChangeGeneration(models.Model):
+    """How many committed writes the database has seen, as far as the product can tell: one
+    row (id 1, made by the migration), bumped by `core.changes` after every transaction that
+    wrote to a table that can change a home card. Whatever was computed at generation n is
+    current while the row still reads n."""
+
+    n = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("数据变更代数")
+        verbose_name_plural = _("数据变更代数")
+
+    def __str__(self) -> str:
+        return str(self.n)
+
+
+class HomeCards(models.Model):
+    """One user's home cards in one language, as built on `day` at `generation`
+    (`core.dashboard.cards_for`). Served only while the generation is still the current one,
+    the day is today, the code and URL prefix are the same (`context`) and the row is younger
+    than HOME_CARDS_CACHE_SECONDS; rebuilt otherwise. One row a user and language: a new
+    day's cards replace the old ones."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    language = models.CharField(max_length=16)
+    day = models.DateField()
+    context = models.CharField(max_length=32)
+    generation = models.BigIntegerField()
+    built_at = models.DateTimeField()
+    cards = models.TextField()  # JSON: [[title, description, url, count, urgent, order], ...]
+
+    class Meta:
+        verbose_name = _("首页卡片缓存")
+        verbose_name_plural = _("首页卡片缓存")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "language"], name="homecards_user_language")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.language} {self.day} @{self.generation}"
