@@ -48,6 +48,8 @@ class ResidentsConfig(AppConfig):
                 "resident_issue.answer_withhold": _("答复不公开"),
                 "resident_issue.answer_publish": _("恢复公开答复"),
                 "resident_issue.rehandle": _("交承办单位重新办理"),
+                "resident_issue.rereply": _("重新答复"),
+                "resident_issue.reopen": _("重新受理，再次协商"),
                 "resident_issue.review_close": _("维持答复并办结"),
             },
             module=self.verbose_name,

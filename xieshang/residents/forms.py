@@ -2,6 +2,7 @@
 no Django stock validation text reaches a resident."""
 
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from xieshang.core import pickers
@@ -227,20 +228,29 @@ class ReplyForm(StyledForm, forms.Form):
     )
 
 
-class RehandleForm(StyledForm, forms.Form):
-    """重新办理: the department answers again within the working days, told what is asked."""
-
-    working_days = forms.IntegerField(
-        label=_("重新办理时限（工作日）"),
+def working_days_field(label, help_text=None, *, what=None) -> forms.IntegerField:
+    """A deadline in working days, 1 to 60, with the refusals worded for its label: the one
+    field of 转职能部门 (答复时限) and 重新办理 (重新办理时限). `what` names the deadline in
+    the messages (答复时限, 办理时限)."""
+    what = what or _("办理时限")
+    return forms.IntegerField(
+        label=label,
+        help_text=help_text,
         min_value=1,
         max_value=60,
         error_messages={
-            "required": _("请填写办理时限（1至60个工作日）。"),
-            "invalid": _("办理时限请填写1至60之间的整数（工作日）。"),
-            "min_value": _("办理时限至少1个工作日。"),
-            "max_value": _("办理时限最长60个工作日。"),
+            "required": format_lazy(_("请填写{what}（1至60个工作日）。"), what=what),
+            "invalid": format_lazy(_("{what}请填写1至60之间的整数（工作日）。"), what=what),
+            "min_value": format_lazy(_("{what}至少1个工作日。"), what=what),
+            "max_value": format_lazy(_("{what}最长60个工作日。"), what=what),
         },
     )
+
+
+class RehandleForm(StyledForm, forms.Form):
+    """重新办理: the department answers again within the working days, told what is asked."""
+
+    working_days = working_days_field(_("重新办理时限（工作日）"))
     note = forms.CharField(
         label=_("重新办理要求"),
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -251,6 +261,31 @@ class RehandleForm(StyledForm, forms.Form):
     def __init__(self, *args, default_days: int, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["working_days"].initial = default_days
+
+
+class RereplyForm(StyledForm, forms.Form):
+    """重新答复: after a 不满意 rating of a direct reply, the new reply replaces it."""
+
+    reply = forms.CharField(
+        label=_("新的答复"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("针对群众的意见重新答复，将替换原答复显示在群众的查询页面上，群众可再次评价。"),
+        error_messages={"required": _("请填写新的答复内容。")},
+    )
+
+
+class ReopenForm(StyledForm, forms.Form):
+    """重新受理: after a 不满意 rating of a settlement, open for another session."""
+
+    note = forms.CharField(
+        label=_("重新办理要求"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "事项回到“已受理”，可列入下一次议事会再次协商，也可转职能部门或直接答复；"
+            "原协商结果保留，群众可对新的结果再次评价。"
+        ),
+        error_messages={"required": _("请写明重新办理的要求。")},
+    )
 
 
 class ReviewForm(StyledForm, forms.Form):
@@ -289,17 +324,7 @@ class SessionForm(StyledForm, forms.Form):
 
 class RouteForm(StyledForm, forms.Form):
     department = forms.ModelChoiceField(label=_("承办单位"), queryset=Department.objects.none())
-    working_days = forms.IntegerField(
-        label=_("答复时限（工作日）"),
-        min_value=1,
-        max_value=60,
-        error_messages={
-            "required": _("请填写答复时限（1至60个工作日）。"),
-            "invalid": _("答复时限请填写1至60之间的整数（工作日）。"),
-            "min_value": _("答复时限至少1个工作日。"),
-            "max_value": _("答复时限最长60个工作日。"),
-        },
-    )
+    working_days = working_days_field(_("答复时限（工作日）"), what=_("答复时限"))
     note = forms.CharField(
         label=_("转办意见"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )

@@ -30,23 +30,34 @@ SMS_TEXTS = {
 }
 
 
-# Sent again to the department after the resident's 不满意 (services.issue_rehandle): the
-# statuses it passes a second time get a message of their own.
+# After the resident's 不满意 the issue is handled again (services, 重新办理): the statuses it
+# reaches a second time get a message of their own.
 REHANDLE_TEXTS = {
     S.ROUTED: gettext_lazy(
         "您反映的民情事项（编号%(ticket)s）已根据您的评价交%(department)s重新办理。"
     ),
     S.ANSWERED: gettext_lazy("您反映的民情事项（编号%(ticket)s）已有重新办理后的答复。"),
+    S.CLOSED: gettext_lazy("您反映的民情事项（编号%(ticket)s）已根据您的评价重新答复。"),
+    S.ACCEPTED: gettext_lazy(
+        "您反映的民情事项（编号%(ticket)s）已根据您的评价重新受理，将再次协商办理。"
+    ),
+    S.AGENDA: SMS_TEXTS[S.AGENDA],
+    S.SETTLED: gettext_lazy("您反映的民情事项（编号%(ticket)s）已在议事会重新协商。"),
 }
+# The written reply to a 不满意 rating when the answer stands (维持答复并办结).
+REVIEW_TEXT = gettext_lazy("您反映的民情事项（编号%(ticket)s）已对您的评价作出答复。")
 
 
 def _rehandling(issue: ResidentIssue) -> bool:
     return issue.rehandled and issue.status in REHANDLE_TEXTS
 
 
-def sms_text(issue: ResidentIssue) -> str:
-    texts = REHANDLE_TEXTS if _rehandling(issue) else SMS_TEXTS
-    text = str(texts[issue.status]) % {
+def sms_text(issue: ResidentIssue, step: str = "") -> str:
+    if step == "review":
+        text = REVIEW_TEXT
+    else:
+        text = (REHANDLE_TEXTS if _rehandling(issue) else SMS_TEXTS)[issue.status]
+    text = str(text) % {
         "ticket": issue.ticket,
         "department": issue.department.name if issue.department_id else "",
     }
@@ -54,19 +65,21 @@ def sms_text(issue: ResidentIssue) -> str:
     return text + _("请凭编号和查询码在政协公众平台查询。")
 
 
-def queue_sms(issue: ResidentIssue) -> None:
-    """One message per status reached, if the resident left a number. Rejections are not
-    texted (the number of a spam item is no one's we know)."""
+def queue_sms(issue: ResidentIssue, step: str = "") -> None:
+    """One message per status reached, if the resident left a number (one more per status
+    reached again after 重新办理, and one for the reply to a 不满意 rating: `step`
+    "review"). Rejections are not texted (the number of a spam item is no one's we know)."""
     if not issue.phone or issue.status not in SMS_TEXTS:
         return
     from django.utils import translation
 
     # Texts go to residents in Chinese, whatever language the clerk's page is in.
     with translation.override("zh-hans"):
-        text = sms_text(issue)
+        text = sms_text(issue, step)
     try:
         with transaction.atomic():
             key = f"status:{issue.status}" + (":rehandle" if _rehandling(issue) else "")
+            key += f":{step}" if step else ""
             sms = ResidentSms.objects.create(issue=issue, key=key, text=text)
     except IntegrityError:
         return  # already queued for this status

@@ -122,9 +122,16 @@ class ResidentIssue(ChoiceLabels):
     rating = models.CharField(_("满意度"), max_length=12, choices=Rating.choices, blank=True)
     rating_comment = models.CharField(_("评价意见"), max_length=300, blank=True)
     rated_at = models.DateTimeField(_("评价时间"), null=True, blank=True)
-    # After a 不满意 rating of a department's answer the triager either sends the issue back
-    # to the department once (重新办理; the rating moves to the history and the resident
-    # rates the new answer) or keeps the answer and closes it with a written reply.
+    # The resident's rating of the first answer, kept when 重新办理 clears `rating` for the
+    # new answer: the statistics count it (decisions.md: the first answer is what the
+    # handler is assessed on; the rating after re-handling is shown beside it).
+    first_rating = models.CharField(
+        _("首次答复评价"), max_length=12, choices=Rating.choices, blank=True
+    )
+    # After a 不满意 rating of an answer (a department's, a direct reply, a session's
+    # settlement) the triager either has it handled again once (重新办理; the rating moves
+    # to the history and the resident rates the new answer) or keeps the answer and closes
+    # it with a written reply.
     rehandled = models.BooleanField(_("已重新办理"), default=False)
     review_reply = models.TextField(_("对评价的答复"), blank=True)
     entered_by = models.ForeignKey(
@@ -152,6 +159,13 @@ class ResidentIssue(ChoiceLabels):
 
     def get_absolute_url(self) -> str:
         return f"/residents/{self.pk}/"
+
+    @property
+    def answer_superseded(self) -> bool:
+        """Handled again after a 不满意 rating and not yet answered again: the answer on the
+        issue is the first one (原答复), kept for reading until the new one replaces it."""
+        S = self.Status
+        return self.rehandled and self.status in (S.ACCEPTED, S.AGENDA, S.ROUTED)
 
     @property
     def screen_reason_labels(self) -> list[str]:

@@ -28,16 +28,18 @@ QUEUE_STATES = [
     ("waiting", gettext_lazy("待受理")),
     ("open", gettext_lazy("办理中")),
     ("overdue", gettext_lazy("转办逾期")),
-    # A department's answer the resident rated 不满意, waiting for 重新办理 or a reply.
+    # An answer the resident rated 不满意, waiting for 重新办理 or a reply.
     ("unsatisfied", gettext_lazy("群众不满意")),
     ("done", gettext_lazy("已办结")),
     ("rejected", gettext_lazy("不予受理")),
 ]
 
 
-# A department's answer the resident rated 不满意, not yet sent back or closed with a reply
-# (services.awaiting_review).
-UNSATISFIED_Q = Q(status=S.ANSWERED, rating=ResidentIssue.Rating.DISSATISFIED)
+# An answer the resident rated 不满意 (a department's, a direct reply, a settlement), not yet
+# handled again or replied to (services.awaiting_review, the same rule).
+UNSATISFIED_Q = Q(rating=ResidentIssue.Rating.DISSATISFIED, review_reply="") & (
+    Q(status=S.ANSWERED, task__isnull=False) | Q(status__in=[S.CLOSED, S.SETTLED])
+)
 
 
 def _base(qs: QuerySet) -> QuerySet:
@@ -196,10 +198,13 @@ def _figures() -> dict:
         "answered": Count("pk", filter=Q(department__isnull=False, answered_at__isnull=False)),
         "on_time": Count("pk", filter=Q(department__isnull=False) & on_time),
         "matured": Count("pk", filter=Q(department__isnull=False) & matured),
-        "rated": Count("pk", filter=~Q(rating="")),
-        "satisfied": Count("pk", filter=Q(rating=ResidentIssue.Rating.SATISFIED)),
-        "basic": Count("pk", filter=Q(rating=ResidentIssue.Rating.BASIC)),
-        "dissatisfied": Count("pk", filter=Q(rating=ResidentIssue.Rating.DISSATISFIED)),
+        # The resident's rating of the first answer (decisions.md): handling an issue again
+        # after a 不满意 does not turn it into a satisfied one here; the later rating is on
+        # the issue's page beside it.
+        "rated": Count("pk", filter=~Q(first_rating="")),
+        "satisfied": Count("pk", filter=Q(first_rating=ResidentIssue.Rating.SATISFIED)),
+        "basic": Count("pk", filter=Q(first_rating=ResidentIssue.Rating.BASIC)),
+        "dissatisfied": Count("pk", filter=Q(first_rating=ResidentIssue.Rating.DISSATISFIED)),
     }
 
 
@@ -247,6 +252,8 @@ PUBLIC_STEPS = {
     "resident_issue.close": gettext_lazy("已答复办结"),
     "resident_issue.rate": gettext_lazy("您已评价"),
     "resident_issue.rehandle": gettext_lazy("根据您的评价，已交%(department)s重新办理"),
+    "resident_issue.rereply": gettext_lazy("根据您的评价，重新作出答复"),
+    "resident_issue.reopen": gettext_lazy("根据您的评价，重新受理，将再次协商办理"),
     "resident_issue.review_close": gettext_lazy("对您的评价作出答复，办结"),
 }
 

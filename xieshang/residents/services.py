@@ -16,9 +16,11 @@ States:
 A portal submission the screening held or marked as spam stays `submitted` with the marks
 visible in the triage queue; staff entries (in person, at a session) start `accepted`.
 
-A department's answer the resident rated 不满意 waits in the queue (answered, dissatisfied)
-until a triager sends it back once (rehandle: answered → routed, the same task reopened
-with a new deadline) or keeps the answer and closes it with a written reply (→ closed).
+An answer the resident rated 不满意 (a department's, a direct reply, a settlement) waits in
+the queue's 群众不满意 tab until a triager has it handled again once (a department's: answered
+→ routed, the same task reopened with a new deadline; a direct reply: a new reply, closed →
+closed; a settlement: settled → accepted, for another session) or keeps the answer and
+closes it with a written reply (see "after a 不满意 rating" below).
 """
 
 from django.conf import settings
@@ -27,7 +29,7 @@ from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.utils.translation import gettext_noop as N_
 
 from xieshang.core import counters
@@ -145,7 +147,8 @@ def _create(
     if verdict is not None and (issue.screen_held or issue.screen_spam):
         data["screening"] = issue.screen_reasons
     record_event(
-        actor=actor,
+        # A portal submission is the resident's own step (named, not 系统, in the history).
+        actor=actor if actor is not None else ResidentActor(issue),
         verb="resident_issue.create",
         subject=issue,
         to_state=status,
@@ -282,7 +285,7 @@ def _tell_handler(issue: ResidentIssue, title_msgid: str, body, key: str) -> Non
     )
 
 
-def _move(issue, *, to, allowed_from, actor, verb, note="", extra=(), data=None) -> None:
+def _move(issue, *, to, allowed_from, actor, verb, note="", extra=(), data=None, step="") -> None:
     fields = list(extra)
     if to in FINAL:
         issue.closed_at = timezone.now()
@@ -297,7 +300,7 @@ def _move(issue, *, to, allowed_from, actor, verb, note="", extra=(), data=None)
         extra_fields=fields,
         data=data,
     )
-    queue_sms(issue)
+    queue_sms(issue, step=step)
 
 
 @transaction.atomic
@@ -454,6 +457,14 @@ def issue_settle(*, issue: ResidentIssue, actor, session, result: str) -> Reside
         raise ValidationError(
             {"session": _("所选议事会在本事项受理之前召开，请选择受理之后召开的议事会。")}
         )
+    if issue.rehandled and issue.session_id is not None:
+        # Reopened after the resident rated the first settlement 不满意: agreed again at a
+        # session held since, not at the one that reached the first result.
+        reopened = history(issue).filter(verb=REHANDLE_VERBS["settlement"]).first()
+        if reopened is not None and session.starts_at < reopened.created_at:
+            raise ValidationError(
+                {"session": _("请选择重新受理之后召开的议事会，再次协商的结果才能登记。")}
+            )
     if not result.strip():
         raise ValidationError({"result": _("请填写协商结果。")})
     issue.session = session
@@ -722,6 +733,27 @@ def issue_answer_publish(*, issue: ResidentIssue, actor, note: str = "") -> Resi
     )
 
 
+class ResidentActor:
+    """The resident as the actor of their own step (a portal submission, a rating): they
+    have no account, so the audit row names them in words instead of 系统 (decisions.md):
+    群众, with the name they left masked to its first character (王阿姨 → 群众（王**）),
+    as the trail is read by every handler and the auditors and outlives the issue."""
+
+    pk = None
+
+    def __init__(self, issue: ResidentIssue):
+        name = (issue.resident_name or "").strip()
+        masked = name[:1] + "*" * min(max(len(name) - 1, 1), 4) if name else ""
+        self.display_name = (
+            site_text(N_("群众（%(name)s）"), name=masked)
+            if masked
+            else site_text(pgettext_lazy("resident", "群众"))
+        )
+
+    def __str__(self) -> str:
+        return self.display_name
+
+
 @transaction.atomic
 def issue_rate(*, issue: ResidentIssue, rating: str, comment: str = "") -> ResidentIssue:
     """The resident rates the answer, once (they proved the ticket + code)."""
@@ -735,9 +767,15 @@ def issue_rate(*, issue: ResidentIssue, rating: str, comment: str = "") -> Resid
     issue.rating = rating
     issue.rating_comment = comment.strip()[:300]
     issue.rated_at = timezone.now()
-    issue.save(update_fields=["rating", "rating_comment", "rated_at"])
+    fields = ["rating", "rating_comment", "rated_at"]
+    if not issue.first_rating:
+        # The first answer's rating, which the statistics count (a later one does not
+        # replace it).
+        issue.first_rating = rating
+        fields.append("first_rating")
+    issue.save(update_fields=fields)
     record_event(
-        actor=None,
+        actor=ResidentActor(issue),
         verb="resident_issue.rate",
         subject=issue,
         # The history is read by every handler and outlives the resident's number: the
@@ -747,10 +785,10 @@ def issue_rate(*, issue: ResidentIssue, rating: str, comment: str = "") -> Resid
     )
     if rating == ResidentIssue.Rating.DISSATISFIED:
         body = [mask_numbers(issue.rating_comment)]
-        if issue.status == S.ANSWERED:
-            # A department's answer: the issue waits in the queue's 群众不满意 tab.
+        if awaiting_review(issue):
+            # The issue waits in the queue's 群众不满意 tab.
             body.append(
-                Phrase(N_("可决定交承办单位重新办理（限一次），或说明理由后办结。"))
+                Phrase(REHANDLE_OFFERS[rehandle_kind(issue)])
                 if rehandle_refusal(issue) is None
                 else Phrase(N_("该事项已重新办理过一次，可说明理由后办结。"))
             )
@@ -764,60 +802,106 @@ def issue_rate(*, issue: ResidentIssue, rating: str, comment: str = "") -> Resid
     return issue
 
 
-# --- after a 不满意 rating of a department's answer -----------------------------------------------
+# --- after a 不满意 rating ------------------------------------------------------------------
+#
+# Whatever answered the resident (a department's written answer, a triager's direct reply,
+# a session's settlement), a 不满意 rating puts the issue in the queue's 群众不满意 tab until
+# a triager either has it handled again, once (重新办理), or keeps the answer and closes it
+# with a written reply the resident reads (维持答复并办结). What 重新办理 means depends on
+# what answered (decisions.md):
+#   department  answered → routed: the same follow-up task reopened with a new deadline;
+#   reply       closed → closed: the triager writes a new reply, which replaces the first;
+#   settlement  settled → accepted: open for triage again, to put on another session's
+#               agenda (or route, or answer) with the first settlement kept as 原答复.
+
+REHANDLE_KINDS = {S.ANSWERED: "department", S.CLOSED: "reply", S.SETTLED: "settlement"}
+# The verb of each kind of 重新办理 (the rating that sent it back is in its data).
+REHANDLE_VERBS = {
+    "department": "resident_issue.rehandle",
+    "reply": "resident_issue.rereply",
+    "settlement": "resident_issue.reopen",
+}
+# What the handler's notice offers, by kind.
+REHANDLE_OFFERS = {
+    "department": N_("可决定交承办单位重新办理（限一次），或说明理由后办结。"),
+    "reply": N_("可重新答复（限一次），或说明理由后办结。"),
+    "settlement": N_("可重新受理、再次协商办理（限一次），或说明理由后办结。"),
+}
+
+
+def rehandle_kind(issue: ResidentIssue) -> str:
+    """What answered the resident: "department", "reply" or "settlement" ("" otherwise)."""
+    kind = REHANDLE_KINDS.get(issue.status, "")
+    if kind == "department" and issue.task_id is None:
+        return ""
+    return kind
 
 
 def awaiting_review(issue: ResidentIssue) -> bool:
-    """A department's answer the resident rated 不满意, not yet handled again or closed."""
-    return issue.status == S.ANSWERED and issue.rating == ResidentIssue.Rating.DISSATISFIED
+    """An answer the resident rated 不满意, not yet handled again or replied to."""
+    return (
+        bool(rehandle_kind(issue))
+        and issue.rating == ResidentIssue.Rating.DISSATISFIED
+        and not issue.review_reply
+    )
 
 
 def rehandle_refusal(issue: ResidentIssue) -> str | None:
-    """Why the issue may not go back to its department (重新办理), or None when it may: only
-    a department's answer the resident rated 不满意, and only once. The one rule, for
-    `issue_rehandle` and for the page offering it."""
-    if not awaiting_review(issue) or issue.task_id is None:
-        return _("只有群众对承办单位的答复不满意时才能重新办理。")
+    """Why the issue may not be handled again (重新办理), or None when it may: only an
+    answer the resident rated 不满意, and only once. The one rule, for the services and for
+    the page offering it."""
+    if not awaiting_review(issue):
+        return _("只有群众对答复不满意时才能重新办理。")
     if issue.rehandled:
         return _("该事项已重新办理过一次，可说明理由后办结。")
     return None
 
 
-@transaction.atomic
-def issue_rehandle(
-    *, issue: ResidentIssue, actor, note: str, working_days: int | None = None
-) -> ResidentIssue:
-    """重新办理, once, after the resident rated the department's answer 不满意: the same
-    follow-up task goes back to the department with a new deadline and the requirement
-    (its reminders and escalation are the engine's again). The rating and its comment move
-    to the history (the rate event keeps them); the resident rates the new answer."""
-    issue = _locked(issue)
-    _require_triage(actor, issue)
+def _start_rehandling(issue: ResidentIssue, actor, kind: str) -> dict:
+    """Checks common to every 重新办理; clears the rating for the new answer (its figures
+    stay in `first_rating`) and returns what the event keeps of it."""
     refusal = rehandle_refusal(issue)
-    if refusal is not None:
-        raise ValidationError(refusal)
-    if not note.strip():
-        raise ValidationError({"note": _("请写明重新办理的要求。")})
-    if working_days is None:
-        working_days = config.get(issue.organisation, rules.ANSWER_DAYS)
-    if working_days < 1:
-        raise ValidationError({"working_days": _("办理时限至少为1个工作日。")})
+    if refusal is not None or rehandle_kind(issue) != kind:
+        raise ValidationError(refusal or _("只有群众对答复不满意时才能重新办理。"))
     # Kept for the issue's page once the rating is cleared; numbers masked as in the history.
     previous = {
         "rating": issue.rating,
         "label": issue.get_rating_display(),
         "comment": mask_numbers(issue.rating_comment),
     }
+    issue.rehandled = True
+    issue.rating = ""
+    issue.rating_comment = ""
+    issue.rated_at = None
+    return previous
+
+
+REHANDLE_FIELDS = ["rehandled", "rating", "rating_comment", "rated_at"]
+
+
+@transaction.atomic
+def issue_rehandle(
+    *, issue: ResidentIssue, actor, note: str, working_days: int | None = None
+) -> ResidentIssue:
+    """重新办理 of a department's answer, once: the same follow-up task goes back to the
+    department with a new deadline and the requirement (its reminders and escalation are the
+    engine's again). The rating and its comment move to the history (the event keeps them);
+    the resident rates the new answer."""
+    issue = _locked(issue)
+    _require_triage(actor, issue)
+    if not note.strip():
+        raise ValidationError({"note": _("请写明重新办理的要求。")})
+    if working_days is None:
+        working_days = config.get(issue.organisation, rules.ANSWER_DAYS)
+    if working_days < 1:
+        raise ValidationError({"working_days": _("办理时限至少为1个工作日。")})
+    previous = _start_rehandling(issue, actor, "department")
     task = followups.task_reopen_with_subject(
         task=issue.task,
         actor=actor,
         note=site_text(N_("群众对答复不满意，请重新办理：%(note)s"), note=note.strip()),
         working_days=working_days,
     )
-    issue.rehandled = True
-    issue.rating = ""
-    issue.rating_comment = ""
-    issue.rated_at = None
     # Open again: the resident's number is kept until it ends (privacy.purge_phones).
     issue.closed_at = None
     _move(
@@ -825,9 +909,9 @@ def issue_rehandle(
         to=S.ROUTED,
         allowed_from=[S.ANSWERED],
         actor=actor,
-        verb="resident_issue.rehandle",
+        verb=REHANDLE_VERBS["department"],
         note=note.strip()[:500],
-        extra=["rehandled", "rating", "rating_comment", "rated_at", "closed_at"],
+        extra=[*REHANDLE_FIELDS, "closed_at"],
         data={
             "department": issue.department.name,
             "due_date": task.due_date.isoformat(),
@@ -837,25 +921,93 @@ def issue_rehandle(
     return issue
 
 
-@transaction.atomic
-def issue_review_close(*, issue: ResidentIssue, actor, reply: str) -> ResidentIssue:
-    """维持答复并办结: after a 不满意 rating, the department's answer stands (it was right,
-    or a second handling would change nothing) and the issue is closed with a written
-    reply the resident reads under the answer."""
-    issue = _locked(issue)
-    _require_triage(actor, issue)
-    if not awaiting_review(issue):
-        raise ValidationError(_("只有群众对承办单位的答复不满意时才能说明理由后办结。"))
+def _rereply(issue: ResidentIssue, *, actor, reply: str) -> ResidentIssue:
+    """重新答复 of a direct reply, once: the triager's new reply replaces the first (which
+    the event keeps), the issue stays 已答复办结 and the resident rates the new reply."""
     if not reply.strip():
-        raise ValidationError({"reply": _("请写明维持答复的理由，群众将在查询页面看到。")})
-    issue.review_reply = reply.strip()
+        raise ValidationError({"reply": _("请填写新的答复内容。")})
+    if reply.strip() == issue.answer.strip():
+        raise ValidationError({"reply": _("新的答复与原答复相同，请针对群众的意见重新答复。")})
+    previous = _start_rehandling(issue, actor, "reply")
+    first_answer = issue.answer
+    issue.answer = reply.strip()
+    issue.answered_at = timezone.now()
     _move(
         issue,
         to=S.CLOSED,
-        allowed_from=[S.ANSWERED],
+        allowed_from=[S.CLOSED],
+        actor=actor,
+        verb=REHANDLE_VERBS["reply"],
+        note=reply.strip()[:500],
+        extra=[*REHANDLE_FIELDS, "answer", "answered_at"],
+        data={"previous_rating": previous, "previous_answer": first_answer[:2000]},
+    )
+    return issue
+
+
+def _reopen(issue: ResidentIssue, *, actor, note: str) -> ResidentIssue:
+    """重新协商 of a session's settlement, once: the issue is open for triage again (已受理)
+    to go on another session's agenda, or to a department, or to be answered; the first
+    settlement stays on the page as 原答复 until the new answer replaces it."""
+    if not note.strip():
+        raise ValidationError({"note": _("请写明重新办理的要求。")})
+    previous = _start_rehandling(issue, actor, "settlement")
+    issue.closed_at = None  # open again: the number is kept until it ends
+    _move(
+        issue,
+        to=S.ACCEPTED,
+        allowed_from=[S.SETTLED],
+        actor=actor,
+        verb=REHANDLE_VERBS["settlement"],
+        note=note.strip()[:500],
+        extra=[*REHANDLE_FIELDS, "closed_at"],
+        data={
+            "previous_rating": previous,
+            "session": issue.session.title if issue.session_id else "",
+            "platform": issue.platform.name if issue.platform_id else "",
+        },
+    )
+    return issue
+
+
+@transaction.atomic
+def issue_rereply(*, issue: ResidentIssue, actor, reply: str) -> ResidentIssue:
+    """重新答复 (see `_rereply`)."""
+    issue = _locked(issue)
+    _require_triage(actor, issue)
+    return _rereply(issue, actor=actor, reply=reply)
+
+
+@transaction.atomic
+def issue_reopen(*, issue: ResidentIssue, actor, note: str) -> ResidentIssue:
+    """重新协商 (see `_reopen`)."""
+    issue = _locked(issue)
+    _require_triage(actor, issue)
+    return _reopen(issue, actor=actor, note=note)
+
+
+@transaction.atomic
+def issue_review_close(*, issue: ResidentIssue, actor, reply: str) -> ResidentIssue:
+    """维持答复并办结: after a 不满意 rating, the answer stands (it was right, or handling it
+    again would change nothing) and the issue is closed with a written reply the resident
+    reads under the answer. A department's answer becomes 已答复办结; a direct reply and a
+    settlement keep their state (the statistics count a settlement as settled)."""
+    issue = _locked(issue)
+    _require_triage(actor, issue)
+    if not awaiting_review(issue):
+        raise ValidationError(_("只有群众对答复不满意时才能说明理由后办结。"))
+    if not reply.strip():
+        raise ValidationError({"reply": _("请写明维持答复的理由，群众将在查询页面看到。")})
+    issue.review_reply = reply.strip()
+    to = S.CLOSED if issue.status == S.ANSWERED else issue.status
+    _move(
+        issue,
+        to=to,
+        allowed_from=list(REHANDLE_KINDS),
         actor=actor,
         verb="resident_issue.review_close",
         note=reply.strip()[:500],
         extra=["review_reply"],
+        step="review",
     )
     return issue

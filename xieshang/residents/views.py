@@ -31,7 +31,9 @@ from .forms import (
     NoteForm,
     ReasonForm,
     RehandleForm,
+    ReopenForm,
     ReplyForm,
+    RereplyForm,
     ReviewForm,
     RouteForm,
     SessionForm,
@@ -185,6 +187,12 @@ def _action_form(action: str, issue, data=None):
     if action == "review":
         return ReviewForm(data, prefix="review", **options)
     if action == "rehandle":
+        # What 重新办理 takes depends on what answered the resident (services.rehandle_kind).
+        kind = services.rehandle_kind(issue)
+        if kind == "reply":
+            return RereplyForm(data, prefix="rehandle", **options)
+        if kind == "settlement":
+            return ReopenForm(data, prefix="rehandle", **options)
         return RehandleForm(
             data,
             prefix="rehandle",
@@ -205,17 +213,29 @@ def _action_form(action: str, issue, data=None):
     )
 
 
+# How the page names what was done after the first answer's 不满意, by the event's verb.
+REHANDLED_AS = {
+    services.REHANDLE_VERBS["department"]: N_("（已交承办单位重新办理）"),
+    services.REHANDLE_VERBS["reply"]: N_("（已重新答复）"),
+    services.REHANDLE_VERBS["settlement"]: N_("（已重新受理，再次协商办理）"),
+}
+
+
 def _previous_rating(issue) -> dict | None:
     """The resident's rating of the first answer of an issue handled again (one query, only
-    then): its label read in the reader's language, and the comment masked."""
+    then): its label read in the reader's language, the comment masked, and what was done."""
     if not issue.rehandled:
         return None
-    event = history(issue).filter(verb="resident_issue.rehandle").first()
+    event = history(issue).filter(verb__in=list(REHANDLED_AS)).first()
     data = ((event.data or {}) if event else {}).get("previous_rating") or {}
     if not data.get("rating"):
         return None
     label = ResidentIssue.Rating(data["rating"]).label
-    return {"label": label, "comment": data.get("comment", "")}
+    return {
+        "label": label,
+        "comment": data.get("comment", ""),
+        "done": _(REHANDLED_AS[event.verb]),
+    }
 
 
 def _render_detail(request, issue, *, status=200, forms=None):
@@ -276,9 +296,10 @@ def _render_detail(request, issue, *, status=200, forms=None):
         "answer_publishable": issue.status not in NO_PUBLIC_ANSWER,
         # The rating that sent it back (cleared on the issue, kept in the event's data).
         "previous_rating": _previous_rating(issue),
-        # A department's answer rated 不满意: 重新办理 (once) or a written reply.
+        # An answer rated 不满意: 重新办理 (once) or a written reply.
         "awaiting_review": services.awaiting_review(issue),
         "rehandle_refusal": services.rehandle_refusal(issue),
+        "rehandle_kind": services.rehandle_kind(issue),
     }
     if can_triage:
         context["similar"] = similar_issues(issue, request.user)
@@ -306,6 +327,17 @@ def _render_detail(request, issue, *, status=200, forms=None):
 @login_required
 def detail(request, pk: int):
     return _render_detail(request, _get(request, pk))
+
+
+def _rehandle(issue, actor, data):
+    """重新办理 of whatever answered the resident (the form was chosen the same way)."""
+    if "reply" in data:
+        return services.issue_rereply(issue=issue, actor=actor, reply=data["reply"])
+    if "working_days" not in data:
+        return services.issue_reopen(issue=issue, actor=actor, note=data["note"])
+    return services.issue_rehandle(
+        issue=issue, actor=actor, note=data["note"], working_days=data["working_days"]
+    )
 
 
 @login_required
@@ -351,12 +383,7 @@ def act(request, pk: int, action: str):
         "publish": lambda: services.issue_answer_publish(
             issue=issue, actor=request.user, note=data["note"]
         ),
-        "rehandle": lambda: services.issue_rehandle(
-            issue=issue,
-            actor=request.user,
-            note=data["note"],
-            working_days=data["working_days"],
-        ),
+        "rehandle": lambda: _rehandle(issue, request.user, data),
         "review": lambda: services.issue_review_close(
             issue=issue, actor=request.user, reply=data["reply"]
         ),

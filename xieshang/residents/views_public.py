@@ -195,6 +195,8 @@ def _public_view(request, issue: ResidentIssue, *, rate_form=None, status=200):
             )
             if issue.review_reply
             else "",
+            # Rated 不满意 and waiting for the triager's decision (any kind of answer).
+            "awaiting_review": services.awaiting_review(issue),
             "due": due,
             "overdue": overdue,
             "duplicate_of": selectors.duplicate_of(issue, own_tickets=_sent_tickets(request)),
