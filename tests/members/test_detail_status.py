@@ -147,3 +147,28 @@ def test_it_refuses_exits_to_roles_without_edit_and_hides_other_districts(client
     theirs_seat = seat_of(theirs, b.term)
     assert client.post(reverse(url, args=[theirs.pk, theirs_seat.pk]), data).status_code == 404
     assert seat_of(theirs, b.term).status == Membership.Status.ACTIVE
+
+
+@pytest.mark.clause("C5.10")
+def test_an_exit_is_dated_between_the_terms_start_and_today(client):
+    """A date after today (the seat would end now, counted as served until then) or before
+    the seat's term began is refused, with the reason, and the seat stays as it was; the
+    form offers today on the product's clock."""
+    from django.utils import timezone
+
+    c = committee()
+    member = c.member("王芳")
+    membership = seat_of(member, c.term)
+    client.force_login(c.clerk)
+    url = reverse("members:membership_status", args=[member.pk, membership.pk])
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    for on_date, reason in (
+        (tomorrow, "退出日期不能晚于今天。"),
+        (dt.date(2021, 12, 31), "退出日期不能早于本届开始日期（2022年1月10日）。"),
+    ):
+        response = client.post(url, {"to": "resigned", "on_date": on_date, "reason": "本人申请"})
+        assert reason in response.content.decode()
+        membership.refresh_from_db()
+        assert membership.status == Membership.Status.ACTIVE
+    page = client.get(reverse("members:detail", args=[member.pk])).content.decode()
+    assert f'value="{timezone.localdate():%Y-%m-%d}"' in page

@@ -1,8 +1,7 @@
 """Forms of the members pages. They validate everything; services trust what they get."""
 
-import datetime as dt
-
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -302,9 +301,20 @@ class StatusForm(forms.Form):
     on_date = forms.DateField(
         label=gettext_lazy("日期"),
         widget=DateInput(),
-        initial=dt.date.today,
+        # Today on the product's clock (Beijing time), not the server's: after 16:00 UTC
+        # the server's date is still yesterday's.
+        initial=timezone.localdate,
     )
     reason = forms.CharField(label=gettext_lazy("原因"), max_length=200)
+
+    def clean_on_date(self):
+        # An exit the office records has happened: the seat ends now, its invitations to
+        # meetings ahead are withdrawn, and a later date would count the member in the
+        # evaluations of years they did not serve.
+        on_date = self.cleaned_data["on_date"]
+        if on_date > timezone.localdate():
+            raise forms.ValidationError(_("退出日期不能晚于今天。"))
+        return on_date
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

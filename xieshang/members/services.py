@@ -24,6 +24,7 @@ from xieshang.core.audit import (
 from xieshang.core.db import analyze
 from xieshang.core.notifications import notify
 from xieshang.core.phrases import Phrase
+from xieshang.core.text import reader_date
 from xieshang.orgs.models import Organisation, Role, Term
 
 from .exits import pending_exits
@@ -254,6 +255,11 @@ def _exit(*, membership: Membership, to: str, actor, reason: str, on_date: dt.da
             raise TransitionError(
                 _("该委员有待决定的退出事项（%(label)s），请先登记其决定，不能直接办理退出。")
                 % {"label": step.label}
+            )
+        term_start = Term.objects.filter(pk=seat.term_id).values_list("start_date", flat=True)[0]
+        if term_start is not None and on_date < term_start:
+            raise TransitionError(
+                _("退出日期不能早于本届开始日期（%(date)s）。") % {"date": reader_date(term_start)}
             )
         seat.status_changed_on = on_date
         seat.status_reason = reason[:200]
