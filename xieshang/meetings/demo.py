@@ -10,18 +10,31 @@ outcomes and duty records are real); the individual sign-ins are bulk-written to
 import datetime as dt
 import random
 
+from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
 from xieshang.core import access
+from xieshang.core.models import Event
 from xieshang.followups import demo as followups_demo
 from xieshang.followups import services as followups
 from xieshang.followups.models import LeaderLevel
 from xieshang.members.models import Membership
 from xieshang.members.selectors import current_term
-from xieshang.orgs.models import ActivityGroup, Committee, Department, Role, RoleAssignment
+from xieshang.orgs.models import ActivityGroup, Committee, Department, Role
 
 from . import services
-from .models import Attendance, Briefing, BriefingReceipt, Invitation, Meeting, MeetingKind, Sitting
+from .models import (
+    Attendance,
+    Briefing,
+    BriefingReceipt,
+    CommitteeReport,
+    Invitation,
+    LeaveRequest,
+    Meeting,
+    MeetingKind,
+    Sitting,
+    Speech,
+)
 from .selectors import excused_map
 
 LEADERS = [
@@ -58,20 +71,44 @@ def _at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, minute)))
 
 
-def build(*, organisation, rng: random.Random) -> None:
+def _redate(model, ids, when) -> None:
+    """Date the events of these rows of `model` by what they record: `when(event)` gives the
+    moment (the seed writing history, bulk updates as in followups.demo.move_back). Events of
+    one moment keep their order a second apart; nothing is dated after now."""
+    now = timezone.now()
+    events = list(
+        Event.objects.filter(
+            content_type=ContentType.objects.get_for_model(model),
+            object_id__in=[str(i) for i in ids],
+        ).order_by("id")
+    )
+    for i, event in enumerate(events):
+        event.created_at = min(when(event) + dt.timedelta(seconds=i), now)
+    Event.objects.bulk_update(events, ["created_at"])
+
+
+def _context(organisation):
+    """The organisation's office account, current term and active seats: what a demo year of
+    meetings needs (None when it has none of them)."""
     office = access.role_holders(organisation, Role.OFFICE).first()
     term = current_term(organisation)
     if office is None or term is None:
-        return
-    chair = access.role_holders(organisation, Role.CHAIR).first()
-    today = timezone.localdate()
+        return None
     seats = list(
         Membership.objects.filter(term=term, status=Membership.Status.ACTIVE).select_related(
             "member"
         )
     )
-    if not seats:
+    return (office, term, seats) if seats else None
+
+
+def build(*, organisation, rng: random.Random) -> None:
+    context = _context(organisation)
+    if context is None:
         return
+    office, term, seats = context
+    chair = access.role_holders(organisation, Role.CHAIR).first()
+    today = timezone.localdate()
     demo = _Demo(organisation, office, chair, rng, today, seats)
     demo.plenary(term)
     demo.year_of_meetings()
@@ -105,6 +142,57 @@ class _Demo:
             location=extra.pop("location", "区政协会议室"),
             **extra,
         )
+
+    def _dated(self, meeting: Meeting) -> None:
+        """A held meeting's history on the days it describes: set up and sent out about two
+        weeks before, speeches submitted and selected in between, delivered at their sitting,
+        attendance closed (and a report filed) the day after. A recorded event is entered the
+        day after it happened. Leave carries its own days (`_leave`)."""
+        first, last = timezone.localdate(meeting.start), timezone.localdate(meeting.end)
+        if last >= self.today:
+            return  # still to come: set up today
+        after = _at(last + dt.timedelta(days=1), 16)
+        prepared = after if meeting.is_record else _at(first - dt.timedelta(days=14), 10)
+        sent = prepared + dt.timedelta(days=1, hours=5) if not meeting.is_record else after
+        stages = {
+            "meeting.create": prepared,
+            "meeting.sitting_add": prepared,
+            "meeting.edit": prepared,
+            "meeting.invite": sent,
+            "meeting.publish": sent,
+        }
+        _redate(Meeting, [meeting.pk], lambda e: stages.get(e.verb, after))
+        Meeting.objects.filter(pk=meeting.pk).update(created_at=prepared)
+        closed = (
+            Event.objects.filter(
+                content_type=ContentType.objects.get_for_model(Meeting),
+                object_id=str(meeting.pk),
+                verb="meeting.close",
+            )
+            .values_list("created_at", flat=True)
+            .first()
+        )
+        if closed is not None:
+            Meeting.objects.filter(pk=meeting.pk).update(closed_at=closed)
+        meeting.invitations.update(created_at=sent)
+        speeches = list(meeting.speeches.select_related("sitting"))
+        if speeches:
+            submitted = prepared + dt.timedelta(days=4)
+            decided = prepared + dt.timedelta(days=7)
+
+            def when(event):
+                if event.verb == "speech.submit":
+                    return submitted
+                if event.verb == "speech.deliver":
+                    speech = next(s for s in speeches if str(s.pk) == event.object_id)
+                    return speech.sitting.start if speech.sitting else after
+                return decided
+
+            _redate(Speech, [s.pk for s in speeches], when)
+            meeting.speeches.update(submitted_at=submitted)
+            for speech in speeches:
+                if speech.delivered_at and speech.sitting:
+                    Speech.objects.filter(pk=speech.pk).update(delivered_at=speech.sitting.start)
 
     def _attend(self, meeting: Meeting, rate: float, *, absentees: int | None = None) -> None:
         """Mark most invitees present (a few late), except those on approved leave.
@@ -160,12 +248,18 @@ class _Demo:
         approver = self._approver(meeting)
         for inv in self.rng.sample(members, min(count, len(members))):
             part = sittings[:1] if len(sittings) > 1 and self.rng.random() < 0.4 else None
+            # Asked a few days ahead, and never after today (an upcoming meeting's leave
+            # was asked by now, so it is not flagged late for a day still to come).
+            asked = min(
+                timezone.localdate(meeting.start) - dt.timedelta(days=self.rng.randint(1, 6)),
+                self.today,
+            )
             leave = services.leave_submit(
                 invitation=inv,
                 actor=self.office,
                 reason=self.rng.choice(reasons),
                 sittings=part,
-                today=timezone.localdate(meeting.start) - dt.timedelta(days=self.rng.randint(1, 6)),
+                today=asked,
             )
             if decide and approver is not None:
                 approve = self.rng.random() < 0.85
@@ -177,6 +271,23 @@ class _Demo:
                     actor=approver,
                     note="" if approve else "会议重要，请克服困难参加",
                 )
+            self._leave_dated(leave, asked, meeting)
+
+    def _leave_dated(self, leave: LeaveRequest, asked: dt.date, meeting: Meeting) -> None:
+        """Asked on `asked` (the day the deadline was measured from), decided the next
+        morning or before the meeting starts, never after now."""
+        now = timezone.now()
+        submitted = min(_at(asked, 9, self.rng.randint(0, 59)), now)
+        decided = min(submitted + dt.timedelta(hours=20), meeting.start, now)
+        _redate(
+            LeaveRequest,
+            [leave.pk],
+            lambda e: submitted if e.verb == "leave.submit" else decided,
+        )
+        LeaveRequest.objects.filter(pk=leave.pk).update(submitted_at=submitted)
+        LeaveRequest.objects.filter(pk=leave.pk, decided_at__isnull=False).update(
+            decided_at=decided
+        )
 
     def _approver(self, meeting: Meeting):
         from . import policies
@@ -185,10 +296,10 @@ class _Demo:
         if kind == policies.CHAIR:
             return self.chair
         if kind == policies.COMMITTEE:
-            ra = RoleAssignment.objects.filter(
-                role=Role.COMMITTEE_STAFF, committee_id=meeting.committee_id
+            staff = access.role_holders(
+                self.org, Role.COMMITTEE_STAFF, committee=meeting.committee_id
             ).first()
-            return ra.user if ra else self.office
+            return staff or self.office
         return self.office
 
     def plenary(self, term) -> None:
@@ -247,7 +358,11 @@ class _Demo:
                 body_name="" if member else self.rng.choice(["民盟区委", "经济界别", "农工党区委"]),
             )
             if i == len(SPEECHES) - 1:
-                continue  # one left for the office to decide
+                # One left for the office to decide while the plenary is ahead; once it is
+                # held, the office did not select it (not "submitted" for ever).
+                if meeting.end.date() < self.today:
+                    services.speech_select(speech=speech, actor=self.office, selected=False)
+                continue
             services.speech_select(speech=speech, actor=self.office, selected=True)
             services.speech_schedule(
                 speech=speech, actor=self.office, sitting=sittings[2], order=i + 1
@@ -258,6 +373,7 @@ class _Demo:
             for speech in meeting.speeches.filter(status="scheduled"):
                 services.speech_deliver(speech=speech, actor=self.office, listeners=leaders[:3])
             services.meeting_close(meeting=meeting, actor=self.office)
+        self._dated(meeting)
 
     def year_of_meetings(self) -> None:
         start = self.today - dt.timedelta(days=330)
@@ -332,16 +448,31 @@ class _Demo:
                         text="调研组实地察看了项目现场，听取了相关部门情况汇报，形成以下建议：……",
                     )
                 services.meeting_close(meeting=meeting, actor=self.office)
-        for kind, title, who in [
-            (MeetingKind.PARTY_REPORT, "向区委常委会汇报上半年政协工作", "政协党组书记、主席"),
-            (MeetingKind.PARTY_INVITATION, "列席区委全会", "政协主席、副主席"),
-            (MeetingKind.PARTY_INVITATION, "应邀出席区政府常务会议", "政协副主席"),
+                self._dated(meeting)
+        # The first half's work is reported in July (last year's when this July is ahead);
+        # each event is held by its own host.
+        july = dt.date(self.today.year, 7, 15)
+        if july >= self.today:
+            july = july.replace(year=july.year - 1)
+        while july.weekday() >= 5:
+            july += dt.timedelta(days=1)
+        for kind, title, who, host, day in [
+            (
+                MeetingKind.PARTY_REPORT,
+                "向区委常委会汇报上半年政协工作",
+                "政协党组书记、主席",
+                "区委常委会",
+                july,
+            ),
+            (MeetingKind.PARTY_INVITATION, "列席区委全会", "政协主席、副主席", "区委", None),
+            (MeetingKind.PARTY_INVITATION, "应邀出席区政府常务会议", "政协副主席", "区政府", None),
         ]:
-            day = start + dt.timedelta(days=self.rng.randint(30, 300))
-            meeting = self._meeting(kind, title, day, host="区委常委会", attendees_text=who)
+            day = day or start + dt.timedelta(days=self.rng.randint(30, 300))
+            meeting = self._meeting(kind, title, day, host=host, attendees_text=who)
             services.meeting_file_report(
                 meeting=meeting, actor=self.office, text="会议听取了有关情况汇报，提出了工作要求。"
             )
+            self._dated(meeting)
 
     def upcoming(self) -> None:
         day = self.today + dt.timedelta(days=6)
@@ -455,40 +586,56 @@ class _Demo:
         )
         if latest is not None and latest.pk != meeting.pk:
             services.meeting_report_send(meeting=latest, actor=self.office, to=Role.PARTY_OFFICE)
+            sent = _at(timezone.localdate(latest.end) + dt.timedelta(days=3), 10)
+            Event.objects.filter(
+                content_type=ContentType.objects.get_for_model(Meeting),
+                object_id=str(latest.pk),
+                verb="meeting.report_send",
+            ).update(created_at=min(sent, timezone.now()))
 
     def committee_reports(self) -> None:
+        """Last year's and this year's reports (C4.10): every period already due was filed by
+        the committee's staff in the days before its deadline and reported to the next
+        chairman's meeting, but one committee still owes its latest, as a real year has."""
         year = self.today.year
         services.committee_reports_schedule(organisation=self.org, year=year - 1, actor=self.office)
         services.committee_reports_schedule(organisation=self.org, year=year, actor=self.office)
-        from .models import CommitteeReport
-
-        for report in CommitteeReport.objects.filter(
-            organisation=self.org, due_date__year=year - 1
-        ):
-            if self.rng.random() < 0.8:
-                services.committee_report_file(
-                    report=report,
-                    actor=self.office,
-                    content=f"{report.committee}{report.period}工作总结：开展调研、协商和提案督办等工作。",
-                )
+        due = list(
+            CommitteeReport.objects.filter(organisation=self.org, due_date__lt=self.today)
+            .select_related("committee")
+            .order_by("due_date", "committee__sort_order", "pk")
+        )
+        chaired = list(
+            Meeting.objects.filter(organisation=self.org, kind=MeetingKind.CHAIRMAN).order_by(
+                "start"
+            )
+        )
+        for report in due[:-1]:
+            staff = access.role_holders(
+                self.org, Role.COMMITTEE_STAFF, committee=report.committee_id
+            ).first()
+            window = (report.due_date, report.due_date + dt.timedelta(days=60))
+            after = [m for m in chaired if window[0] < timezone.localdate(m.start) <= window[1]]
+            services.committee_report_file(
+                report=report,
+                actor=staff or self.office,
+                content=f"{report.committee}{report.period}工作总结：开展调研、协商和提案督办等工作。",
+                meeting=after[0] if after else None,
+            )
+            filed = _at(report.due_date - dt.timedelta(days=self.rng.randint(1, 8)), 16)
+            CommitteeReport.objects.filter(pk=report.pk).update(filed_at=filed)
+            _redate(CommitteeReport, [report.pk], lambda e, filed=filed: filed)
 
 
 def upper_level(*, organisation, rng: random.Random) -> None:
     """A city's or province's own year in the district demo, for its few members living in
     the demo district: this year's plenary and four meetings, held through the services as
     the district's are (their attendance writes the members' duty records)."""
-    office = access.role_holders(organisation, Role.OFFICE).first()
-    term = current_term(organisation)
-    if office is None or term is None:
+    context = _context(organisation)
+    if context is None:
         return
+    office, term, seats = context
     today = timezone.localdate()
-    seats = list(
-        Membership.objects.filter(term=term, status=Membership.Status.ACTIVE).select_related(
-            "member"
-        )
-    )
-    if not seats:
-        return
     demo = _Demo(organisation, office, None, rng, today, seats)
     place = organisation.name.removesuffix("政协")
     hall = f"{place}政协会议室"
@@ -528,6 +675,7 @@ def upper_level(*, organisation, rng: random.Random) -> None:
         if meeting.end.date() < today:
             demo._attend(meeting, 1.0, absentees=0)
             services.meeting_close(meeting=meeting, actor=office)
+        demo._dated(meeting)
     committee = demo.committees[0] if demo.committees else None
     for kind, label, days_ago, extra in [
         (MeetingKind.COMMITTEE, "专委会调研座谈", 250, {"committee": committee}),
@@ -549,3 +697,4 @@ def upper_level(*, organisation, rng: random.Random) -> None:
         services.meeting_publish(meeting=meeting, actor=office)
         demo._attend(meeting, 0.85)
         services.meeting_close(meeting=meeting, actor=office)
+        demo._dated(meeting)
