@@ -61,6 +61,26 @@ def pytest_collection_modifyitems(config, items):
     from tests.demodata import profiles_needed
 
     config.stash[DEMO_PROFILES] = profiles_needed(items)
+    _work_while_waiting(config, items)
+
+
+def _work_while_waiting(config, items) -> None:
+    """The one-time work of this run that needs no test database, for the worker that
+    waits for the other's migration to do meanwhile (tests/shared_db.py)."""
+    from django.db import connection
+
+    from tests import demodata, shared_db
+
+    shared = demodata.SHARED_DIR
+    if shared is None:
+        return
+    fixtures = set().union(*(getattr(item, "fixturenames", ()) for item in items))
+    jobs = shared_db.while_waiting
+    jobs.clear()
+    if "migrated_sqlite" in fixtures and connection.vendor != "sqlite":
+        jobs.append(lambda: shared_db.migrated_sqlite_file(shared))
+    if "serve_env" in fixtures:
+        jobs.append(lambda: shared_db.served_static_files(shared))
 
 
 def pytest_sessionstart(session):
@@ -277,13 +297,11 @@ def migrated_sqlite(request, tmp_path_factory):
     tests that start the real commands in processes of their own (`manage.py serve`,
     `run_scheduler`). On a SQLite run it is the test databases' migrated copy; on a
     PostgreSQL run a migration made once per run (~50 s), which the xdist workers share
-    through the run's base temporary folder as they share the demo."""
-    import fcntl
-    import subprocess
-    import sys
+    through the run's base temporary folder as they share the demo, and which the worker
+    that waits for the other's migration of the test database makes meanwhile
+    (tests/shared_db.py)."""
     from pathlib import Path
 
-    from django.conf import settings
     from django.db import connection
 
     from tests import demodata, shared_db
@@ -291,25 +309,9 @@ def migrated_sqlite(request, tmp_path_factory):
     if demodata.SHARED_DIR and connection.vendor == "sqlite":
         # This run's test databases are SQLite: their migrated copy (tests/shared_db.py) serves.
         request.getfixturevalue("django_db_setup")
-    shared = demodata.SHARED_DIR or tmp_path_factory.getbasetemp()
-    master = shared / "migrated-sqlite"
-    with open(shared / "migrated-sqlite.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if not (master / "done").exists():
-            master.mkdir(exist_ok=True)
-            copied = shared_db.sqlite_copy(demodata.SHARED_DIR)
-            if copied:
-                shutil.copyfile(copied, master / "xieshang.sqlite3")
-            else:
-                env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL"}}
-                env.update(
-                    XIESHANG_VAR_DIR=str(master), DJANGO_SETTINGS_MODULE="xieshang.settings_test"
-                )
-                manage = str(Path(settings.BASE_DIR) / "manage.py")
-                subprocess.run(
-                    [sys.executable, manage, "migrate", "-v0"], env=env, check=True, timeout=300
-                )
-            (master / "done").touch()
+    master = shared_db.migrated_sqlite_file(
+        demodata.SHARED_DIR or tmp_path_factory.getbasetemp()
+    ).parent
 
     def copy_into(var_dir: Path) -> None:
         for name in ("xieshang.sqlite3", "xieshang.sqlite3-wal"):

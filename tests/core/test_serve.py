@@ -2,6 +2,7 @@
 the scheduler come up together, serve pages and static files, and go down together."""
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -14,8 +15,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-# One worker runs them in turn: the first start collects and compresses the static files
-# (~50 s here) and the next finds them current; two at once ran two whole stacks side by side.
+# One worker runs them in turn: two at once ran two whole stacks side by side.
 pytestmark = pytest.mark.xdist_group("serve")
 
 MANAGE = str(Path(settings.BASE_DIR) / "manage.py")
@@ -67,20 +67,22 @@ def get(url: str) -> tuple[int, bytes]:
 def serve_env(tmp_path_factory, migrated_sqlite):
     """The settings `make run` serves with (production's, over plain HTTP) against a fresh
     SQLite database in a temporary var/, a copy of the one the run migrated once (a
-    migration run from scratch takes ~20 s)."""
+    migration run from scratch takes ~20 s), with the static files collected and compressed
+    as `serve` does, once a run (tests/shared_db.py): `serve` finds them current."""
+    from tests import demodata, shared_db
+
     tmp_path = tmp_path_factory.mktemp("var")
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "TASKS_BACKEND"}}
     env.update(
+        shared_db.SERVE_ENV,
         XIESHANG_VAR_DIR=str(tmp_path),
         DJANGO_SETTINGS_MODULE="xieshang.settings",
-        XIESHANG_TESTING="0",
-        DEBUG="0",
-        PLAIN_HTTP="1",
-        STAFF_2FA_REQUIRED="0",
-        SECRET_KEY="serve-test-" + "k" * 50,
         SCHEDULER_TICK_SECONDS="1",
     )
     migrated_sqlite(tmp_path)
+    static = shared_db.served_static_files(demodata.SHARED_DIR or tmp_path_factory.getbasetemp())
+    # copy2 keeps the times: the manifest stays newer than the sources.
+    shutil.copytree(static, tmp_path / "staticfiles", copy_function=shutil.copy2)
     return env
 
 
@@ -221,3 +223,27 @@ def test_a_restart_collects_the_static_files_only_when_a_source_file_is_newer(tm
     assert static_is_current()
     os.utime(manifest, (0, 0))  # collected before the sources last changed
     assert not static_is_current()
+
+
+@pytest.mark.parametrize("current", [False, True])
+def test_a_start_collects_the_static_files_unless_they_are_current(monkeypatch, settings, current):
+    """The real starts above find the static files collected once a run beforehand
+    (tests/shared_db.py): `serve` collecting them itself is shown here, up to the children."""
+    from xieshang.core.management.commands import serve
+
+    class Started(Exception):
+        pass
+
+    def popen(*args, **kwargs):
+        raise Started
+
+    settings.DEBUG = False
+    settings.WHITENOISE_USE_FINDERS = False  # production's storage, as `make run` has it
+    collected = []
+    monkeypatch.setattr(serve, "static_is_current", lambda: current)
+    monkeypatch.setattr(serve, "call_command", lambda name, **kw: collected.append(name))
+    monkeypatch.setattr(serve.signal, "signal", lambda *args: None)
+    monkeypatch.setattr(serve.subprocess, "Popen", popen)
+    with pytest.raises(Started):
+        serve.Command().handle(port=free_port())
+    assert collected == ([] if current else ["collectstatic"])
