@@ -165,6 +165,7 @@ def test_committee_reports_read_their_period_in_the_readers_language(client):
     report = CommitteeReport.objects.filter(period="2025年上半年").first()
     detail = client.get(f"/meetings/committee-reports/{report.pk}/").content.decode()
     assert "First half of 2025" in detail and "2025年" not in detail
+    assert ">File the report</button>" in detail
     client.cookies["django_language"] = "zh-hans"
     page = client.get("/meetings/committee-reports/?year=2025").content.decode()
     assert "2025年上半年" in page

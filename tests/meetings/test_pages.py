@@ -433,6 +433,9 @@ def test_committee_reports_are_scheduled_filed_and_missing_ones_flagged(client):
         html = client.get("/meetings/committee-reports/").content.decode()
         assert "逾期未报送" not in html
         assert CommitteeReport.objects.filter(status="filed").count() == 1
+        # The filed report says who filed it and when.
+        filed = client.get(f"/meetings/committee-reports/{due.pk}/").content.decode()
+        assert "报送：经济委副主任 · 2026年7月5日" in filed
 
 
 def test_the_yearly_figures_count_members_by_sector_and_leaders_apart(client):

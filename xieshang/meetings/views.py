@@ -199,6 +199,14 @@ def edit(request, pk: int):
     meeting, _inv = get_meeting(request, pk)
     if not policies.can_manage(request.user, meeting):
         raise Http404
+    if request.method != "POST" and meeting.status in (
+        Meeting.Status.CLOSED,
+        Meeting.Status.CANCELLED,
+    ):
+        # Not a form the service then refuses: the meeting says why (a POST that crossed
+        # the closing keeps what was typed, with the reason).
+        messages.info(request, _("考勤已结束或已取消的会议不能修改。"))
+        return redirect("meetings:detail", meeting.pk)
     leader_groups = None
     if policies.manages_only_as_group_leader(request.user, meeting):
         leader_groups = ActivityGroup.objects.filter(
@@ -325,6 +333,9 @@ def _detail_context(request, meeting, invitation, **forms):
         and meeting.status in ("draft", "published")
         and (manage or invitation is not None),
         "today": timezone.localdate(),
+        # 结束考勤 once the last sitting has begun (the service refuses it before).
+        "closable": meeting.status == Meeting.Status.PUBLISHED
+        and all(s.start <= timezone.now() for s in sittings),
     }
 
 

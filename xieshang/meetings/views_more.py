@@ -402,7 +402,7 @@ def committee_reports_schedule(request):
 @login_required
 def committee_report(request, pk: int):
     item = (
-        CommitteeReport.objects.select_related("committee", "organisation", "meeting")
+        CommitteeReport.objects.select_related("committee", "organisation", "meeting", "filed_by")
         .filter(pk=pk)
         .first()
     )
