@@ -14,10 +14,10 @@ import time
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.test import Client, override_settings
 from django.urls import Resolver404, resolve
 
-from tests.conftest import login
 from tests.crawling import crawl, seed_demo_data
 from xieshang.demo import accounts
 
@@ -125,6 +125,8 @@ class Checker:
         self.url = url
         self.page.goto(self.page.base_url + url)
         self.page.wait_for_load_state("load")
+        if "/accounts/login/" in self.page.url and not url.startswith("/accounts/login/"):
+            self._report(f"sent to the login page ({self.page.url}), not signed in")
         self.check_current()
 
     def check_current(self) -> None:
@@ -155,6 +157,15 @@ class Checker:
             wider = self.page.evaluate(WIDER_THAN_SCREEN)
         return wider
 
+    def sign_in_as(self, client: Client) -> None:
+        """Browse in the session of `client`, a test client logged in as the person (the
+        crawl's): a page load, a post and the home page fewer per role than the login form,
+        which the visitor's pages and tests/core/test_login_browser.py check."""
+        cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+        self.context.add_cookies(
+            [{"name": cookie.key, "value": cookie.value, "url": self.page.base_url}]
+        )
+
     def close(self) -> None:
         self.context.close()
 
@@ -173,8 +184,9 @@ def test_every_kind_of_page_is_accessible_and_error_free(browser, live_server):
     seeded = time.monotonic()
 
     reached = {"": ["/accounts/login/", *pages_of(Client(), "/portal/")]}
+    clients: dict[str, Client] = {}
     for username, _label in accounts():
-        client = Client()
+        client = clients[username] = Client()
         client.force_login(User.objects.get(username=username))
         reached[username] = pages_of(client)
     chosen = plan(reached, TOTAL)
@@ -186,7 +198,7 @@ def test_every_kind_of_page_is_accessible_and_error_free(browser, live_server):
             continue
         checker = Checker(browser, live_server.url, username or "visitor", findings)
         if username:
-            login(checker.page, username)
+            checker.sign_in_as(clients[username])
         for url in urls:
             checker.check(url)
         checker.close()
