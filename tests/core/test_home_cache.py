@@ -449,3 +449,21 @@ def test_executemany_moves_the_generation(cache_on):
             [("甲", d.office.pk), ("乙", d.reviewer.pk)],
         )
     assert generation() == before + 1
+
+
+@pytest.mark.django_db
+def test_a_connection_opened_inside_another_wrapper_keeps_watching_after_it():
+    from django.db.backends.signals import connection_created
+
+    def noop(execute, sql, params, many, context):
+        return execute(sql, params, many, context)
+
+    connection.execute_wrappers.remove(changes.watch_writes)  # as before its first connect
+    try:
+        with connection.execute_wrapper(noop):
+            # What connect() sends when the block opens the connection.
+            connection_created.send(sender=type(connection), connection=connection)
+        assert noop not in connection.execute_wrappers
+        assert changes.watch_writes in connection.execute_wrappers
+    finally:
+        changes.install(connection=connection)

@@ -183,7 +183,9 @@ def install(sender=None, connection=None, **kwargs) -> None:
     """connection_created: watch this connection's writes (once; the signal comes again on
     every reconnection of the same connection object)."""
     if connection is not None and watch_writes not in connection.execute_wrappers:
-        connection.execute_wrappers.append(watch_writes)
+        # First, not last: `connection.execute_wrapper()` pops the last wrapper when its block
+        # ends, and a connection opened inside such a block must not lose this one to it.
+        connection.execute_wrappers.insert(0, watch_writes)
 
 
 def before_migrate(sender, **kwargs) -> None:
