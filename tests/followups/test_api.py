@@ -70,8 +70,8 @@ def test_feedback_through_the_api_uses_the_same_rules(client, world):
         content_type="application/json",
         **bearer(world["clerk"]),
     )
-    assert response.status_code == 400
-    assert response.json()["detail"] == "请填写反馈内容。"
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["msg"] == "请填写反馈内容。"
     response = client.post(
         f"/api/v1/followups/{task.pk}/feedback",
         {"text": "已办理完毕"},

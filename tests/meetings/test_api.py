@@ -55,7 +55,7 @@ def test_leave_and_attendance_through_the_api(client):
         content_type="application/json",
         **member,
     )
-    assert bad.status_code == 400 and bad.json()["detail"] == "请填写请假事由。"
+    assert bad.status_code == 422 and bad.json()["detail"][0]["msg"] == "请填写请假事由。"
     made = client.post(
         f"/api/v1/meetings/{plenary.pk}/leave",
         {"reason": "出差", "sittings": [s2.pk]},
@@ -101,7 +101,7 @@ def test_leave_and_attendance_through_the_api(client):
             **member,
         )
     assert ok.json()["state"] == "present"
-    assert again.status_code == 400 and "无需重复签到" in again.json()["detail"]
+    assert again.status_code == 422 and "无需重复签到" in again.json()["detail"][0]["msg"]
     rows = client.get(f"/api/v1/meetings/{plenary.pk}/attendance", **bearer(w.office)).json()
     assert rows[0]["sittings"] == {str(s1.pk): "present", str(s2.pk): "excused", str(_s3.pk): ""}
     assert client.get(f"/api/v1/meetings/{plenary.pk}/attendance", **member).status_code == 404
@@ -118,4 +118,4 @@ def test_a_member_is_told_why_leave_is_refused_for_a_closed_meeting(client):
         content_type="application/json",
         **bearer(m.user),
     )
-    assert r.status_code == 400 and "不能请假" in r.json()["detail"]
+    assert r.status_code == 422 and "不能请假" in r.json()["detail"][0]["msg"]

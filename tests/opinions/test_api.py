@@ -40,8 +40,8 @@ def test_an_over_long_item_is_refused_with_a_reason(client, world):
         content_type="application/json",
         **bearer(world["member"].user),
     )
-    assert response.status_code == 400
-    assert "1500" in response.json()["detail"]
+    assert response.status_code == 422
+    assert "1500" in response.json()["detail"][0]["msg"]
     assert not Opinion.objects.exists()
 
 

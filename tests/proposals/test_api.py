@@ -106,8 +106,14 @@ def test_accepting_through_the_api_uses_the_review_service(client, world):
     assert response.json()["status"] == S.ACCEPTED
     assert Event.objects.filter(verb="proposal.accept", object_id=str(proposal.pk)).count() == 1
     response = post(client, f"{URL}{proposal.pk}/accept", {}, world.reviewer)
-    assert response.status_code == 400
-    assert response.json()["detail"] == "当前状态为“已立案”，不能执行此操作。"
+    assert response.status_code == 422
+    assert response.json()["detail"] == [
+        {
+            "type": "state_error",
+            "loc": ["body", "payload"],
+            "msg": "当前状态为“已立案”，不能执行此操作。",
+        }
+    ]
     response = post(client, f"{URL}{proposal.pk}/accept", {}, world.other_reviewer)
     assert response.status_code == 404
 

@@ -122,8 +122,8 @@ def test_a_submitted_proposal_cannot_be_edited_through_the_api(client, world):
         {"version": proposal.version, "category": "其他"},
         world.user("zhang"),
     )
-    assert response.status_code == 400
-    assert "不能再修改" in response.json()["detail"]
+    assert response.status_code == 422
+    assert "不能再修改" in response.json()["detail"][0]["msg"]
 
 
 def test_attachments_are_listed_with_their_checked_links(client, world, tmp_path, settings):

@@ -5,6 +5,7 @@ import logging
 
 import pydantic
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import DataError
 from django.http import Http404
 from django.utils import translation
@@ -16,6 +17,7 @@ from ninja.security import HttpBearer
 
 from xieshang.api.schemas import ErrorOut, ValidationErrorOut
 from xieshang.core import api_tokens
+from xieshang.core.audit import TransitionError
 
 logger = logging.getLogger(__name__)
 
@@ -107,6 +109,28 @@ def validation_message(error: dict) -> str:
     return _("格式不正确。")
 
 
+def refusal_items(exc: ValidationError | TransitionError) -> list[dict]:
+    """A service's refusal as the items of a 422 body, the shape ninja gives for a body that
+    does not validate, so a client reads one shape whether the schema or a business rule
+    refused the request: a field's error names it in `loc` (`["body", "payload", field]`),
+    a rule about the whole request or the object's state has `["body", "payload"]`.
+    `type` is `value_error` for what the request asks for, `state_error` for a step the
+    object's current state does not allow."""
+    if isinstance(exc, TransitionError):
+        return [{"type": "state_error", "loc": ["body", "payload"], "msg": str(exc)}]
+    if hasattr(exc, "error_dict"):
+        return [
+            {
+                "type": "value_error",
+                "loc": ["body", "payload"] + ([] if field == "__all__" else [field]),
+                "msg": msg,
+            }
+            for field, messages in exc.message_dict.items()
+            for msg in messages
+        ]
+    return [{"type": "value_error", "loc": ["body", "payload"], "msg": msg} for msg in exc.messages]
+
+
 class XieshangAPI(NinjaAPI):
     """The NinjaAPI with two additions that every router gets without asking:
 
@@ -115,7 +139,9 @@ class XieshangAPI(NinjaAPI):
     - the OpenAPI lists the error answers every operation can give: 401 without a valid
       token, 403 when the token's owner may no longer hold one (or lacks the right), 429
       past the token's budget per minute, 422 for a request that does not validate, 404
-      where a path names a row.
+      where a path names a row;
+    - a service's refusal (django's ValidationError, a TransitionError) that a router lets
+      through is the caller's 422 in the same shape (`refusal_items`), on every router.
     """
 
     def set_default_exception_handlers(self) -> None:
@@ -127,6 +153,8 @@ class XieshangAPI(NinjaAPI):
         self.add_exception_handler(Http404, self._not_found)
         self.add_exception_handler(HttpError, self._http_error)
         self.add_exception_handler(ninja_errors.ValidationError, self._invalid)
+        self.add_exception_handler(ValidationError, self._refused)
+        self.add_exception_handler(TransitionError, self._refused)
 
     def _not_found(self, request, exc):
         return self.create_response(request, {"detail": _("对象不存在或无权查看。")}, status=404)
@@ -154,6 +182,9 @@ class XieshangAPI(NinjaAPI):
         detail = [{**error, "msg": validation_message(error)} for error in exc.errors]
         return self.create_response(request, {"detail": detail}, status=422)
 
+    def _refused(self, request, exc):
+        return self.create_response(request, {"detail": refusal_items(exc)}, status=422)
+
     def _unprocessable(self, request, exc):
         if isinstance(exc, pydantic.ValidationError):
             raise exc  # our own response failed its schema: a bug, let it be a 500
@@ -172,16 +203,17 @@ ERROR_SCHEMAS = {"ErrorOut": ErrorOut, "ValidationErrorOut": ValidationErrorOut}
 # Integer keys, as ninja writes the responses it knows: "422" next to 422 would be a
 # duplicate key once serialised, which Swagger UI refuses to parse.
 ERROR_RESPONSES = {
+    400: ("ErrorOut", "请求正文不是有效的 JSON"),
     401: ("ErrorOut", "未提供有效的令牌"),
     403: ("ErrorOut", "无权执行此操作，或令牌持有人已不能使用接口令牌"),
     404: ("ErrorOut", "对象不存在或无权查看"),
-    422: ("ValidationErrorOut", "请求参数不正确"),
+    422: ("ValidationErrorOut", "请求参数不正确，或业务规则不允许（如当前状态不能进行此操作）"),
     429: ("ErrorOut", "请求过于频繁（每个令牌每分钟的次数有上限），见 Retry-After"),
 }
 
 
 def document_errors(schema) -> None:
-    """Add the 401/403/404/422/429 answers (with their bodies) to every operation that can give
+    """Add the 400/401/403/404/422/429 answers (with their bodies) to every operation that can give
     them; responses an operation declares itself are kept."""
     components = schema.setdefault("components", {}).setdefault("schemas", {})
     for name, model in ERROR_SCHEMAS.items():
@@ -195,6 +227,8 @@ def document_errors(schema) -> None:
                 codes += [401, 403, 429]
             if "{" in path:
                 codes.append(404)
+            if "requestBody" in operation:
+                codes.append(400)  # a body that is not JSON, before any schema (`_http_error`)
             responses = operation.setdefault("responses", {})
             for code in codes:
                 if code in responses or str(code) in responses:
@@ -225,15 +259,22 @@ DESCRIPTION = """协商平台 JSON 接口。
 （`type` 为 `nothing_to_change`），不记录、不改版本号。报送协商计划
 （`POST /consultation/plans/{pk}/forward`）也可带 `version`，规则相同。
 
-**错误**：401、403、404、409、429 及业务规则的 400 为 `{"detail": "说明"}`；
-请求参数或正文不合格为 422，`{"detail": [{"type", "loc", "msg"}]}`，`loc` 指出字段。
+**错误**：400（请求正文不是有效的 JSON）、401、403、404、409、429 为 `{"detail": "说明"}`；
+请求参数或正文不合格，以及业务规则不允许（如当前状态不能进行此操作、所选内容不符合规定）
+均为 422，`{"detail": [{"type", "loc", "msg"}]}`：`loc` 指出字段（针对整个请求时为
+`["body", "payload"]`），`type` 为 `value_error`（所提交内容不被接受）或 `state_error`
+（对象当前状态不允许此操作）。
 无权查看的对象与不存在的对象一样回答 404。
 
 **时间**：日期为 `YYYY-MM-DD`；时刻为 ISO 8601，以 UTC 表示（`Z` 结尾）。
 
 **变更（2026-12-05）**：`GET /consultation/plans` 与 `GET /meetings/leave/` 由数组改为上述
 列表格式（请假列表不再在 200 条处截断）；`page_size` 超过 200 由自动改为 200 改为回答 422；
-只有 `version` 的 PATCH 由 200 改为 422。"""
+只有 `version` 的 PATCH 由 200 改为 422。
+
+**变更（2026-12-06）**：业务规则不允许的操作由 400 `{"detail": "说明"}` 改为 422
+`{"detail": [{"type", "loc", "msg"}]}`，各接口一致（此前只有提案接口对所提交内容的拒绝
+为 422，状态不允许的操作及其他接口均为 400）。"""
 
 api = XieshangAPI(
     title="Xieshang API",

@@ -10,6 +10,7 @@ from ninja import Query, Router, Schema, Status
 
 from xieshang.api.schemas import (
     BodyIn,
+    ErrorOut,
     Id,
     PageOut,
     PageQuery,
@@ -28,14 +29,10 @@ from xieshang.consultation.models import (
     Topic,
     TopicType,
 )
-from xieshang.core.audit import StaleEdit, TransitionError
+from xieshang.core.audit import StaleEdit
 from xieshang.orgs.models import Organisation
 
 router = Router(tags=["consultation"])
-
-
-class ErrorOut(Schema):
-    detail: str
 
 
 class TopicOut(Schema):
@@ -108,16 +105,16 @@ def get_topic(request, pk: int):
     return _topic(topic)
 
 
-@router.post("/topics", response={201: TopicOut, 400: ErrorOut, 403: ErrorOut})
+@router.post("/topics", response={201: TopicOut, 403: ErrorOut})
 def create_topic(request, payload: TopicIn):
     organisation = Organisation.objects.filter(pk=payload.organisation_id).first()
     area = FocusArea.objects.filter(pk=payload.focus_area_id).first()
     if organisation is None or not policies.can_submit_topic(request.user, organisation):
         return Status(403, {"detail": _("无权向该组织提出议题。")})
     if payload.source not in policies.topic_sources(request.user):
-        return Status(400, {"detail": _("您不能以该来源提出议题。")})
+        raise ValidationError({"source": _("您不能以该来源提出议题。")})
     if area is None:
-        return Status(400, {"detail": _("请选择重点领域。")})
+        raise ValidationError({"focus_area_id": _("请选择重点领域。")})
     try:
         topic = services.topic_create(
             organisation=services.cppcc_of(organisation),
@@ -131,8 +128,6 @@ def create_topic(request, payload: TopicIn):
         )
     except PermissionDenied:
         return Status(403, {"detail": _("无权向该组织提出议题。")})
-    except ValidationError as exc:
-        return Status(400, {"detail": exc.messages[0]})
     return Status(201, _topic(topic))
 
 
@@ -259,15 +254,12 @@ def get_plan(request, pk: int):
 
 
 def _plan_action(request, pk: int, run):
+    """Run a step; a refused one is the API's 422 (`XieshangAPI._refused`)."""
     plan = _plan_for(request, pk)
     try:
         run(plan)
     except PermissionDenied:
         return Status(403, {"detail": _("您在当前环节无权进行此操作。")})
-    except ValidationError as exc:
-        return Status(400, {"detail": exc.messages[0]})
-    except TransitionError as exc:
-        return Status(400, {"detail": str(exc)})
     except StaleEdit as exc:
         return Status(409, {"detail": str(exc)})
     plan.refresh_from_db()
@@ -276,7 +268,7 @@ def _plan_action(request, pk: int, run):
 
 @router.post(
     "/plans/{pk}/forward",
-    response={200: PlanDetailOut, 400: ErrorOut, 403: ErrorOut, 409: ErrorOut},
+    response={200: PlanDetailOut, 403: ErrorOut, 409: ErrorOut},
 )
 def forward_plan(request, pk: int, payload: ForwardIn):
     """Hand the plan to the next body. Send the `version` read with the plan: if the plan
@@ -290,7 +282,7 @@ def forward_plan(request, pk: int, payload: ForwardIn):
     )
 
 
-@router.post("/plans/{pk}/send-back", response={200: PlanDetailOut, 400: ErrorOut, 403: ErrorOut})
+@router.post("/plans/{pk}/send-back", response={200: PlanDetailOut, 403: ErrorOut})
 def send_back_plan(request, pk: int, payload: NoteIn):
     return _plan_action(
         request,

@@ -4,14 +4,13 @@ selectors, policies and services as the pages."""
 import datetime as dt
 from typing import Literal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 
-from xieshang.api.schemas import BodyIn, PageOut, PageQuery, paginate, up_to
-from xieshang.core.audit import TransitionError
+from xieshang.api.schemas import BodyIn, ErrorOut, PageOut, PageQuery, paginate, up_to
 from xieshang.followups import policies, selectors, services
 from xieshang.followups.models import Task
 
@@ -43,10 +42,6 @@ class TaskFilters(PageQuery):
 
 class FeedbackIn(BodyIn):
     text: up_to(20000)  # the page's feedback form
-
-
-class ErrorOut(Schema):
-    detail: str
 
 
 def _out(task: Task, today: dt.date) -> dict:
@@ -84,16 +79,12 @@ def get_task(request, pk: int):
     return _out(_task_for(request, pk), timezone.localdate())
 
 
-@router.post("/{pk}/feedback", response={200: TaskOut, 400: ErrorOut, 403: ErrorOut})
+@router.post("/{pk}/feedback", response={200: TaskOut, 403: ErrorOut})
 def submit_feedback(request, pk: int, payload: FeedbackIn):
     task = _task_for(request, pk)
     try:
         services.feedback_submit(task=task, text=payload.text, actor=request.user)
     except PermissionDenied:
         return Status(403, {"detail": _("无权反馈此事项。")})
-    except ValidationError as exc:
-        return Status(400, {"detail": exc.messages[0]})
-    except TransitionError as exc:
-        return Status(400, {"detail": str(exc)})
     task.refresh_from_db()
     return Status(200, _out(task, timezone.localdate()))

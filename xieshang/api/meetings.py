@@ -11,6 +11,7 @@ from ninja import Query, Router, Schema, Status
 
 from xieshang.api.schemas import (
     BodyIn,
+    ErrorOut,
     Id,
     PageOut,
     PageQuery,
@@ -21,15 +22,10 @@ from xieshang.api.schemas import (
     up_to,
 )
 from xieshang.core import access
-from xieshang.core.audit import TransitionError
 from xieshang.meetings import policies, selectors, services
 from xieshang.meetings.models import LeaveRequest, Meeting, MeetingKind, Sitting
 
 router = Router(tags=["meetings"])
-
-
-class ErrorOut(Schema):
-    detail: str
 
 
 class SittingOut(Schema):
@@ -153,14 +149,6 @@ def _meeting_for(request, pk: int):
     return meeting, invitation
 
 
-def _error(exc) -> Status:
-    if isinstance(exc, PermissionDenied):
-        return Status(403, {"detail": _("您无权执行此操作。")})
-    if isinstance(exc, ValidationError):
-        return Status(400, {"detail": exc.messages[0]})
-    return Status(400, {"detail": str(exc)})
-
-
 @router.get("/", response=MeetingPage)
 def list_meetings(request, filters: Query[MeetingFilters]):
     qs = selectors.meetings_for(
@@ -187,9 +175,7 @@ def leave_queue(request, filters: Query[LeaveFilters]):
     return paginate(selectors.leave_queue(request.user, state=filters.state), filters, _leave_out)
 
 
-@router.post(
-    "/leave/{pk}/decide", response={200: LeaveOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut}
-)
+@router.post("/leave/{pk}/decide", response={200: LeaveOut, 403: ErrorOut, 404: ErrorOut})
 def decide_leave(request, pk: int, payload: DecisionIn):
     leave = (
         LeaveRequest.objects.select_related("meeting__organisation", "meeting__activity_group")
@@ -202,8 +188,8 @@ def decide_leave(request, pk: int, payload: DecisionIn):
         leave = services.leave_decide(
             leave=leave, approve=payload.approve, actor=request.user, note=payload.note
         )
-    except (ValidationError, TransitionError, PermissionDenied) as exc:
-        return _error(exc)
+    except PermissionDenied:
+        return Status(403, {"detail": _("您无权执行此操作。")})
     return Status(200, _leave_out(leave))
 
 
@@ -253,31 +239,32 @@ def attendance(request, pk: int):
     )
 
 
-@router.post("/{pk}/leave", response={201: LeaveOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut})
+@router.post("/{pk}/leave", response={201: LeaveOut, 403: ErrorOut, 404: ErrorOut})
 def ask_leave(request, pk: int, payload: LeaveIn):
     meeting, invitation = _meeting_for(request, pk)
     if invitation is None:
         return Status(404, {"detail": _("您不在本次会议的参会名单中。")})
     sittings = list(Sitting.objects.filter(meeting=meeting, pk__in=payload.sittings))
     if len(sittings) != len(set(payload.sittings)):
-        return Status(400, {"detail": _("所选会次不属于本次会议。")})
+        raise ValidationError({"sittings": _("所选会次不属于本次会议。")})
     try:
         leave = services.leave_submit(
             invitation=invitation, actor=request.user, reason=payload.reason, sittings=sittings
         )
-    except (ValidationError, TransitionError, PermissionDenied) as exc:
-        return _error(exc)
+    except PermissionDenied:
+        return Status(403, {"detail": _("您无权执行此操作。")})
     return Status(201, _leave_out(leave))
 
 
-@router.post("/sittings/{pk}/signin", response={200: SignInOut, 400: ErrorOut})
+@router.post("/sittings/{pk}/signin", response={200: SignInOut})
 def sign_in(request, pk: int, payload: SignInIn):
     """Sign in with the token of the sitting's QR code (the same checks as the page)."""
     sitting = Sitting.objects.select_related("meeting__organisation").filter(pk=pk).first()
     if sitting is None:
-        return Status(400, {"detail": _("签到二维码无效，请扫描会场屏幕上的二维码。")})
+        raise ValidationError({"token": _("签到二维码无效，请扫描会场屏幕上的二维码。")})
     try:
         row = services.signin_by_token(sitting=sitting, token=payload.token, user=request.user)
     except services.SignInRefused as exc:
-        return Status(400, {"detail": str(exc)})
+        # The sign-in's own refusal, answered like every service's (`XieshangAPI._refused`).
+        raise ValidationError(str(exc)) from exc
     return Status(200, {"sitting_id": sitting.pk, "state": row.state, "signed_at": row.signed_at})

@@ -9,8 +9,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 
-from xieshang.api.schemas import BodyIn, PageOut, PageQuery, bounded, choice, paginate
-from xieshang.core.audit import TransitionError
+from xieshang.api.schemas import BodyIn, ErrorOut, PageOut, PageQuery, bounded, choice, paginate
 from xieshang.opinions import policies, selectors, services
 from xieshang.opinions.models import Opinion
 
@@ -49,10 +48,6 @@ class OpinionIn(BodyIn):
     facts: str = ""
     analysis: str = ""
     suggestions: str
-
-
-class ErrorOut(Schema):
-    detail: str
 
 
 def _out(opinion: Opinion) -> dict:
@@ -99,14 +94,14 @@ def get_opinion(request, pk: int):
     }
 
 
-@router.post("/", response={201: OpinionOut, 400: ErrorOut, 403: ErrorOut})
+@router.post("/", response={201: OpinionOut, 403: ErrorOut})
 def submit_opinion(request, payload: OpinionIn):
     """Write and submit an item in one call (a member for themself)."""
     member = policies.member_of(request.user)
     if member is None:
         return Status(403, {"detail": _("只有委员可以通过接口报送社情民意信息。")})
     if not payload.title.strip() or not payload.suggestions.strip():
-        return Status(400, {"detail": _("请填写标题和意见建议。")})
+        raise ValidationError(_("请填写标题和意见建议。"))
     try:
         with transaction.atomic():
             opinion = services.opinion_create(
@@ -120,9 +115,5 @@ def submit_opinion(request, payload: OpinionIn):
             services.opinion_submit(opinion=opinion, actor=request.user)
     except PermissionDenied:
         return Status(403, {"detail": _("无权报送。")})
-    except ValidationError as exc:
-        return Status(400, {"detail": exc.messages[0]})
-    except TransitionError as exc:
-        return Status(400, {"detail": str(exc)})
     opinion.refresh_from_db()
     return Status(201, _out(opinion))

@@ -11,6 +11,7 @@ from ninja import Query, Router, Schema, Status
 from xieshang.api.files import api_file_url
 from xieshang.api.schemas import (
     BodyIn,
+    ErrorOut,
     Id,
     PageOut,
     PageQuery,
@@ -21,7 +22,7 @@ from xieshang.api.schemas import (
     paginate,
     up_to,
 )
-from xieshang.core.audit import StaleEdit, TransitionError
+from xieshang.core.audit import StaleEdit
 from xieshang.members.models import Member
 from xieshang.orgs.models import Department
 from xieshang.proposals import policies, selectors, services
@@ -132,37 +133,6 @@ class AssignIn(BodyIn):
     co: list[Id] = []
     split: list[Id] = []
     note: up_to(2000) = ""  # the page's AssignForm
-
-
-class ErrorOut(Schema):
-    detail: str
-
-
-class InvalidItem(Schema):
-    loc: list[str | int]  # ninja gives list positions as numbers: ["body", "payload", "co", 0]
-    msg: str
-    type: str
-
-
-class InvalidOut(Schema):
-    """422, in the shape django-ninja gives for a malformed body, so a client reads one shape
-    whether the schema or the service refused what the body names."""
-
-    detail: list[InvalidItem]
-
-
-def _invalid(exc: ValidationError) -> Status:
-    if hasattr(exc, "error_dict"):
-        items = [
-            {"loc": ["body", "payload", field], "msg": msg, "type": "value_error"}
-            for field, messages in exc.message_dict.items()
-            for msg in messages
-        ]
-    else:
-        items = [
-            {"loc": ["body", "payload"], "msg": msg, "type": "value_error"} for msg in exc.messages
-        ]
-    return Status(422, {"detail": items})
 
 
 def _row(p: Proposal) -> dict:
@@ -278,7 +248,7 @@ def _members(ids: list[int], organisation) -> list[Member]:
     return [found[i] for i in ids]
 
 
-@router.post("/", response={201: ProposalOut, 400: ErrorOut, 403: ErrorOut, 422: InvalidOut})
+@router.post("/", response={201: ProposalOut, 403: ErrorOut})
 def create_proposal(request, payload: DraftIn):
     """A member's new draft, with the same fields and checks as the page's form."""
     member = policies.member_of(request.user)
@@ -300,14 +270,12 @@ def create_proposal(request, payload: DraftIn):
         )
     except PermissionDenied:
         return Status(403, {"detail": _("无权执行此操作。")})
-    except ValidationError as exc:
-        return _invalid(exc)
     return Status(201, _detail(_proposal_for(request, proposal.pk)))
 
 
 @router.patch(
     "/{pk}",
-    response={200: ProposalOut, 400: ErrorOut, 403: ErrorOut, 409: ErrorOut, 422: InvalidOut},
+    response={200: ProposalOut, 403: ErrorOut, 409: ErrorOut},
 )
 def update_proposal(request, pk: int, payload: DraftUpdateIn):
     """Edit a draft (or a proposal returned for revision) as the page does."""
@@ -346,28 +314,21 @@ def update_proposal(request, pk: int, payload: DraftUpdateIn):
         return Status(403, {"detail": _("无权执行此操作。")})
     except StaleEdit as exc:
         return Status(409, {"detail": str(exc)})
-    except ValidationError as exc:
-        return _invalid(exc)
-    except TransitionError as exc:
-        return Status(400, {"detail": str(exc)})
     return Status(200, _detail(_proposal_for(request, proposal.pk)))
 
 
 def _act(request, proposal: Proposal, action):
+    """Run a step; a refused one (a department of another level, none chosen, a state that
+    does not allow it) is the API's 422 (`XieshangAPI._refused`)."""
     try:
         action()
     except PermissionDenied:
         return Status(403, {"detail": _("无权执行此操作。")})
-    except ValidationError as exc:
-        # What the body asks for is refused (a department of another level, none chosen…).
-        return _invalid(exc)
-    except TransitionError as exc:
-        return Status(400, {"detail": str(exc)})
     proposal = _proposal_for(request, proposal.pk)
     return Status(200, _detail(proposal))
 
 
-@router.post("/{pk}/accept", response={200: ProposalOut, 400: ErrorOut, 403: ErrorOut})
+@router.post("/{pk}/accept", response={200: ProposalOut, 403: ErrorOut})
 def accept(request, pk: int, payload: AcceptIn):
     proposal = _proposal_for(request, pk)
     return _act(
@@ -389,7 +350,7 @@ def _departments(ids: list[int], field: str) -> list[Department]:
 
 @router.post(
     "/{pk}/assign",
-    response={200: ProposalOut, 400: ErrorOut, 403: ErrorOut, 422: InvalidOut},
+    response={200: ProposalOut, 403: ErrorOut},
 )
 def assign(request, pk: int, payload: AssignIn):
     proposal = _proposal_for(request, pk)

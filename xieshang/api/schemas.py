@@ -116,7 +116,8 @@ def paginate(rows, paging: PageQuery, convert, *, count: int | None = None) -> d
 
 
 class ErrorOut(Schema):
-    """A refusal with a message for people (401, 403, 404, and 400 from a service)."""
+    """A refusal with a message for people (401, 403, 404, 409, 429); a service's refusal is
+    a 422 in `ValidationErrorOut`'s shape."""
 
     detail: str
 
