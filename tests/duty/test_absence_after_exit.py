@@ -129,3 +129,37 @@ def test_no_duty_is_entered_by_hand_after_the_exit(client):
     own = client.post(reverse("duty:entry_new"), {**data, "date": f"{YEAR}-08-01"})
     assert own.status_code == 400
     assert DutyRecord.objects.filter(member=member).count() == 1
+
+
+def test_a_report_dated_after_the_exit_cannot_be_confirmed_but_can_be_returned(client):
+    """The member reported a visit while in office; the resignation, dated before the
+    visit, was entered afterwards: confirming the report is refused with the reason, the
+    same check as entering it, and returning it still works."""
+    from tests.duty.factories import YEAR, setting
+    from xieshang.duty.services import manual_entry_submit
+
+    _org, _term, office, member = setting()
+    entry = manual_entry_submit(
+        member=member,
+        actor=member.user,
+        kind=DutyKind.INSPECTION,
+        date=dt.date(YEAR, 8, 1),
+        title="河道视察",
+        evidence="签到表",
+    )
+    Membership.objects.filter(member=member).update(
+        status=Membership.Status.RESIGNED, status_changed_on=dt.date(YEAR, 6, 30)
+    )
+    url = reverse("duty:entry_decide", args=[entry.pk])
+    client.force_login(office)
+    refused = client.post(url, {"action": "approve"})
+    assert refused.status_code == 400
+    assert (
+        f"{member.name}已于{YEAR}年6月30日退出，不能确认此后日期的履职记录，可以退回。"
+        in refused.content.decode()
+    )
+    entry.refresh_from_db()
+    assert entry.status == DutyRecord.Status.PENDING
+    assert client.post(url, {"action": "reject"}).status_code == 302
+    entry.refresh_from_db()
+    assert entry.status == DutyRecord.Status.REJECTED

@@ -292,9 +292,11 @@ def check_entry_files(files) -> None:
             raise ValidationError({"files": exc.messages}) from exc
 
 
-def refuse_after_exit(member, date: dt.date) -> None:
+def refuse_after_exit(member, date: dt.date, *, confirming: bool = False) -> None:
     """A hand-entered record (the member's report, the office's 代录) dated after the member
-    left office is refused: what a former member did after it is not a member's duty."""
+    left office is refused: what a former member did after it is not a member's duty. The
+    same check refuses confirming a pending report so dated (`confirming`: the exit was
+    entered after the report was), which the office can still return."""
     from django.core.exceptions import ValidationError
     from django.utils.translation import gettext as _
 
@@ -303,10 +305,11 @@ def refuse_after_exit(member, date: dt.date) -> None:
 
     left_on = exit_dates([member.pk]).get(member.pk)
     if left_on is not None and date > left_on:
-        raise ValidationError(
-            _("%(name)s已于%(date)s退出，不能登记此后日期的履职记录。")
-            % {"name": member.name, "date": reader_date(left_on)}
-        )
+        if confirming:
+            message = _("%(name)s已于%(date)s退出，不能确认此后日期的履职记录，可以退回。")
+        else:
+            message = _("%(name)s已于%(date)s退出，不能登记此后日期的履职记录。")
+        raise ValidationError(message % {"name": member.name, "date": reader_date(left_on)})
 
 
 def _manual_entry(member, actor, status, *, files=(), **fields) -> DutyRecord:
@@ -441,6 +444,7 @@ def manual_entry_decide(*, entry_id: int, actor, approve: bool, note: str = "") 
         entry = lock(DutyRecord, entry_id)
         if approve:
             refuse_if_settled(entry.organisation_id, entry.date.year)
+            refuse_after_exit(entry.member, entry.date, confirming=True)
         to = DutyRecord.Status.CONFIRMED if approve else DutyRecord.Status.REJECTED
         transition(
             entry,
