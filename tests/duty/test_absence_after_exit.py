@@ -163,3 +163,32 @@ def test_a_report_dated_after_the_exit_cannot_be_confirmed_but_can_be_returned(c
     assert client.post(url, {"action": "reject"}).status_code == 302
     entry.refresh_from_db()
     assert entry.status == DutyRecord.Status.REJECTED
+
+
+@pytest.mark.clause("C5.7")
+def test_an_exit_leaves_the_absences_of_a_settled_year_and_says_why(
+    django_capture_on_commit_callbacks,
+):
+    """The resignation is dated in a year whose commendation list is published: that year's
+    later absences stay (its published scores do not move), with an audit row saying why;
+    this year's are taken out."""
+    from tests.duty.factories import YEAR, record, setting
+    from xieshang.duty.award_models import Commendation
+
+    org, term, office, member = setting()
+    record(member, ABSENCE, date=dt.date(YEAR, 9, 8), title="九月座谈会")
+    record(member, ABSENCE, date=dt.date(YEAR + 1, 3, 2), title="三月座谈会")
+    Commendation.objects.create(organisation=org, year=YEAR, status=Commendation.Status.PUBLISHED)
+    before = selectors.scores(org, YEAR, [member.pk])[member.pk].total
+
+    seat_ = Membership.objects.get(member=member, term=term)
+    with django_capture_on_commit_callbacks(execute=True):
+        membership_resign(
+            membership=seat_, actor=office, reason="工作调动", on_date=dt.date(YEAR, 6, 30)
+        )
+    assert absences(member) == {"九月座谈会"}
+    assert selectors.scores(org, YEAR, [member.pk])[member.pk].total == before
+    assert "三月座谈会" in Event.objects.get(verb="duty.absence_removed").object_repr
+    kept = Event.objects.get(verb="duty.absence_kept")
+    assert "九月座谈会" in kept.object_repr
+    assert f"{YEAR}年度表彰名单已公布，该年度的履职积分已定格，此记录保留" in kept.note

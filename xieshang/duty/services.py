@@ -149,9 +149,18 @@ def remove_absences_after_exit(*, member, actor=None) -> int:
     (recorded before the exit was, e.g. a resignation entered with an earlier date than a
     meeting already closed): one audit row each, on the member's committee. The attendance
     itself stays with the meeting. Returns how many were removed; none while the member
-    holds a seat."""
+    holds a seat.
+
+    An absence in a settled year (`record_duties`: its commendation list is with the
+    chairman's meeting or published) stays, since removing it would move the published
+    scores; its audit row (`duty.absence_kept`) says why it was not removed."""
+    from django.conf import settings
+    from django.utils import translation
+
     from xieshang.core.audit import record_events
     from xieshang.members.selectors import exit_dates
+
+    from .policies import settled_reason
 
     left_on = exit_dates([member.pk]).get(member.pk)
     if left_on is None:
@@ -163,35 +172,53 @@ def remove_absences_after_exit(*, member, actor=None) -> int:
     )
     if not rows:
         return 0
+    settled = _settled_rounds({(r.organisation_id, r.date.year) for r in rows})
+    kept = [r for r in rows if (r.organisation_id, r.date.year) in settled]
+    removed = [r for r in rows if (r.organisation_id, r.date.year) not in settled]
+    if kept:
+        notes = {}
+        for r in kept:
+            # A message with a context cannot be a phrase: the reason in the site's language.
+            with translation.override(settings.LANGUAGE_CODE):
+                reason = settled_reason(settled[(r.organisation_id, r.date.year)])
+            notes[r.pk] = Phrase(
+                N_(
+                    "已于%(date)s退出，其后的缺席本应移出履职档案；%(reason)s，"
+                    "该年度的履职积分已定格，此记录保留。"
+                ),
+                date=left_on,
+                reason=reason,
+            )
+        record_events(
+            actor=actor,
+            verb="duty.absence_kept",
+            subjects=kept,
+            notes=notes,
+            reprs={r.pk: f"{r} {r.title}" for r in kept},
+        )
+    if not removed:
+        return 0
     note = Phrase(N_("已于%(date)s退出，其后的缺席不计入履职档案"), date=left_on)
     record_events(
         actor=actor,
         verb="duty.absence_removed",
-        subjects=rows,
-        notes={r.pk: note for r in rows},
-        reprs={r.pk: f"{r} {r.title}" for r in rows},
+        subjects=removed,
+        notes={r.pk: note for r in removed},
+        reprs={r.pk: f"{r} {r.title}" for r in removed},
     )
-    DutyRecord.objects.filter(pk__in=[r.pk for r in rows]).delete()
-    return len(rows)
+    DutyRecord.objects.filter(pk__in=[r.pk for r in removed]).delete()
+    return len(removed)
 
 
-def _carry_out_of_settled_years(rows: list[DutyRecord]) -> list[DutyRecord]:
-    """Date the rows that fall in a settled year today (see `record_duties`), each with its
-    note in `evidence` (in the site's language) and as a phrase for its audit row. Returns
-    [(row moved, note)]. One query, none when all are this year's."""
-    from django.conf import settings
-    from django.utils import timezone, translation
-
-    from xieshang.core.phrases import store
-
+def _settled_rounds(wanted: set[tuple[int, int]]) -> dict:
+    """{(organisation id, year): the commendation round settling it} for the settled
+    (organisation, year) pairs among `wanted` (`policies.settling_commendation`). One
+    query, none when `wanted` is empty."""
     from .award_models import Commendation
-    from .policies import settled_reason
 
-    today = timezone.localdate()
-    wanted = {(r.organisation_id, r.date.year) for r in rows if r.date.year != today.year}
     if not wanted:
-        return []
-    settled = {
+        return {}
+    return {
         (c.organisation_id, c.year): c
         for c in Commendation.objects.filter(
             organisation_id__in={o for o, _y in wanted},
@@ -203,6 +230,24 @@ def _carry_out_of_settled_years(rows: list[DutyRecord]) -> list[DutyRecord]:
             ],
         ).only("organisation_id", "year", "status")
     }
+
+
+def _carry_out_of_settled_years(rows: list[DutyRecord]) -> list[DutyRecord]:
+    """Date the rows that fall in a settled year today (see `record_duties`), each with its
+    note in `evidence` (in the site's language) and as a phrase for its audit row. Returns
+    [(row moved, note)]. One query, none when all are this year's."""
+    from django.conf import settings
+    from django.utils import timezone, translation
+
+    from xieshang.core.phrases import store
+
+    from .policies import settled_reason
+
+    today = timezone.localdate()
+    wanted = {(r.organisation_id, r.date.year) for r in rows if r.date.year != today.year}
+    if not wanted:
+        return []
+    settled = _settled_rounds(wanted)
     carried = []
     for row in rows:
         round_ = settled.get((row.organisation_id, row.date.year))
