@@ -68,3 +68,27 @@ def test_a_member_who_leaves_after_the_year_keeps_that_years_grade(client):
     response = client.get(reverse("duty:member_report", args=[member.pk]), {"year": YEAR})
     _reader, text = text_of(response.content)
     assert "考核等级：不称职" in text and "不参加" not in text
+
+
+@pytest.mark.clause("C5.7")
+def test_the_minimum_duties_of_a_year_not_assessed_are_not_asked(client):
+    """The file and the annual report of a year the member is not graded in read 不参加考核，
+    不作要求 for the minimum duties, not ✘ 未完成; a graded year still lists them."""
+    from tests.pdftext import pdf_text
+
+    org, term, office, _stayed = setting()
+    member = left_in(org, term)
+    client.force_login(office)
+    url = reverse("duty:member_file", args=[member.pk])
+    html = client.get(url, {"year": YEAR}).content.decode()
+    minimum = html.split('id="duty-minimum">')[1].split("</ul>")[0]
+    assert "不参加考核，不作要求" in minimum
+    assert "✘" not in minimum and "未完成" not in minimum
+    earlier = client.get(url, {"year": YEAR - 1}).content.decode()
+    earlier = earlier.split('id="duty-minimum">')[1].split("</ul>")[0]
+    assert "✘ 未完成" in earlier and "不作要求" not in earlier
+
+    report = client.get(reverse("duty:member_report", args=[member.pk]), {"year": YEAR})
+    text = "".join(pdf_text(report.content).split())
+    assert "最低履职要求：不参加考核，不作要求。" in text
+    assert "未完成" not in text

@@ -137,6 +137,12 @@ class Score:
     def minimum_met(self) -> bool:
         return all(met for _label, met in self.minimum)
 
+    @property
+    def not_assessed(self) -> bool:
+        """Left out of the year's evaluation (`leave_out`): its minimum duties are not
+        asked of the member, and the file and the report say so rather than 未完成."""
+        return bool(self.left_note)
+
 
 def year_range(year: int) -> tuple[dt.date, dt.date]:
     return dt.date(year, 1, 1), dt.date(year, 12, 31)
