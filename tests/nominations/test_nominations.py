@@ -578,3 +578,31 @@ def test_an_empty_round_list_says_how_rounds_begin(client):
     client.force_login(w.ufwd)
     page = client.get("/nominations/").content.decode()
     assert "政协办公室建立提名工作后，将在此列出。" in page
+
+
+@pytest.mark.clause("C5.3")
+def test_the_duty_summary_does_not_grade_a_year_the_member_left_office_in(client):
+    """As the duty file and the evaluation: a year the member resigned in reads 不参加考核,
+    and its minimum duties are not asked (not 未达到)."""
+    from xieshang.members import services as members
+
+    w = world()
+    member = sitting_member(w, "孙离")
+    seat = member.memberships.get()
+    members.membership_resign(
+        membership=seat, actor=w.office, reason="工作调动", on_date=dt.date(2025, 5, 1)
+    )
+    summary = services.duty_summary(member, w.org, until=dt.date(2026, 1, 6))
+    left_year = next(y for y in summary["years"] if y["year"] == 2025)
+    assert left_year["grade"] == "不参加考核" and left_year["not_assessed"] is True
+    earlier = next(y for y in summary["years"] if y["year"] == 2024)
+    assert earlier["not_assessed"] is False and earlier["grade"] != "不参加考核"
+
+    r = open_round(w)
+    c = nominate(w, r, "无党派", member=member)
+    Candidate.objects.filter(pk=c.pk).update(duty_summary=summary)
+    client.force_login(w.office)
+    page = client.get(f"/nominations/candidates/{c.pk}/").content.decode()
+    table = page[page.index('id="duty-summary"') :]
+    row = table[table.index(">2025</td>") :].split("</tr>")[0]
+    assert "不参加考核，不作要求" in row and "未达到" not in row

@@ -383,12 +383,16 @@ def duty_summary(member: Member, organisation: Organisation, *, until: dt.date) 
     years, totals = [], {}
     for year in range(first, until.year + 1):
         score = duty.scores(organisation, year, [member.pk])[member.pk]
+        # A year the member left office in is not graded (the duty file's 不参加考核): no
+        # grade and no minimum duties asked, as the evaluation page has it.
+        score = duty.leave_out(score, duty.left_seat(member, year), year)
         years.append(
             {
                 "year": year,
                 "total": f"{float(score.total):g}",
                 "grade": str(score.grade),
                 "minimum_met": score.minimum_met,
+                "not_assessed": score.not_assessed,
             }
         )
         for kind, (qty, _points) in score.by_kind.items():
