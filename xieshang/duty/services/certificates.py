@@ -1,0 +1,47 @@
+"""Duty certificates: the records they list and issuing one."""
+
+import datetime as dt
+
+from ..models import DutyKind, DutyRecord
+
+CERTIFICATE_KINDS = [
+    DutyKind.PLENARY_HALF_DAY,
+    DutyKind.MEETING,
+    DutyKind.TRAINING,
+    DutyKind.PLENARY_SPEECH,
+    DutyKind.INSPECTION,
+    DutyKind.STUDIO,
+]
+
+
+def certificate_records(member, start: dt.date, end: dt.date):
+    return DutyRecord.objects.filter(
+        member=member,
+        kind__in=CERTIFICATE_KINDS,
+        status=DutyRecord.Status.CONFIRMED,
+        date__gte=start,
+        date__lte=end,
+    ).order_by("date", "id")
+
+
+def certificate_issue(*, member, actor, start: dt.date, end: dt.date):
+    import secrets
+
+    from xieshang.core.audit import record_event
+
+    from ..models import Certificate
+
+    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+    code = "".join(secrets.choice(alphabet) for _ in range(12))
+    records = list(certificate_records(member, start, end))
+    cert = Certificate.objects.create(
+        organisation_id=member.organisation_id,
+        member=member,
+        code=code,
+        start_date=start,
+        end_date=end,
+        activity_count=len(records),
+        issued_by=actor,
+    )
+    record_event(actor=actor, verb="duty.certificate_issue", subject=cert)
+    return cert, records

@@ -1,0 +1,220 @@
+"""Hand-entered duty records: the member's own report, the office's 代录, their files,
+and the office confirming or returning a report."""
+
+import datetime as dt
+
+from django.utils.translation import gettext_noop as N_
+
+from xieshang.core.phrases import Phrase
+
+from ..models import DutyKind, DutyRecord
+
+MANUAL_KINDS = [
+    DutyKind.MEETING,
+    DutyKind.TRAINING,
+    DutyKind.INSPECTION,
+    DutyKind.SECTOR_CONTACT,
+    DutyKind.STUDIO,
+    DutyKind.OTHER,
+]
+
+
+# At most this many files (photos, a sign-in sheet) support one hand-entered record.
+MAX_ENTRY_FILES = 5
+
+
+def check_entry_files(files) -> None:
+    """The files of a hand-entered record, checked here as well as in the form (so no
+    other caller bypasses it): at most MAX_ENTRY_FILES, each a JPEG, PNG or PDF that
+    passes the upload policy "evidence" (by content, size-limited, a PDF that opens)."""
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
+
+    from xieshang.core.uploads import check_upload
+
+    if len(files) > MAX_ENTRY_FILES:
+        raise ValidationError(
+            {"files": _("每条履职记录最多上传%(n)s个佐证材料。") % {"n": MAX_ENTRY_FILES}}
+        )
+    for file in files:
+        try:
+            check_upload(file, "evidence")
+        except ValidationError as exc:
+            raise ValidationError({"files": exc.messages}) from exc
+
+
+def refuse_after_exit(member, date: dt.date, *, confirming: bool = False) -> None:
+    """A hand-entered record (the member's report, the office's 代录) dated after the member
+    left office is refused: what a former member did after it is not a member's duty. The
+    same check refuses confirming a pending report so dated (`confirming`: the exit was
+    entered after the report was), which the office can still return."""
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
+
+    from xieshang.core.text import reader_date
+    from xieshang.members.selectors import exit_dates
+
+    left_on = exit_dates([member.pk]).get(member.pk)
+    if left_on is not None and date > left_on:
+        if confirming:
+            message = _("%(name)s已于%(date)s退出，不能确认此后日期的履职记录，可以退回。")
+        else:
+            message = _("%(name)s已于%(date)s退出，不能登记此后日期的履职记录。")
+        raise ValidationError(message % {"name": member.name, "date": reader_date(left_on)})
+
+
+def _manual_entry(member, actor, status, *, files=(), **fields) -> DutyRecord:
+    """A member's duty fact entered by hand (by the member or the office), in `status`,
+    with the files that support it (already checked by `check_entry_files`)."""
+    from ..models import EntryAttachment
+
+    entry = DutyRecord.objects.create(
+        member=member,
+        organisation_id=member.organisation_id,
+        kind=fields["kind"],
+        date=fields["date"],
+        title=fields["title"][:200],
+        quantity=fields.get("quantity", 1),
+        evidence=fields["evidence"],
+        source=DutyRecord.Source.MANUAL,
+        status=status,
+        created_by=actor,
+    )
+    for file in files:
+        EntryAttachment.objects.create(
+            record=entry,
+            file=file,
+            original_name=(file.name or "").rsplit("/", 1)[-1][:255],
+            uploaded_by=actor,
+        )
+    return entry
+
+
+def manual_entry_submit(
+    *, member, actor, kind, date, title, evidence, quantity=1, files=()
+) -> DutyRecord:
+    """A member reports a duty fact with evidence (a description, and photos or a sign-in
+    sheet as files); it counts once the office confirms it."""
+    from django.db import transaction
+    from django.urls import reverse
+
+    from xieshang.core import access
+    from xieshang.core.audit import record_event
+    from xieshang.core.notifications import notify
+    from xieshang.orgs.models import Role
+
+    from ..policies import refuse_if_settled
+
+    refuse_if_settled(member.organisation_id, date.year)
+    refuse_after_exit(member, date)
+    check_entry_files(files)
+    with transaction.atomic():
+        entry = _manual_entry(
+            member,
+            actor,
+            DutyRecord.Status.PENDING,
+            kind=kind,
+            date=date,
+            title=title,
+            evidence=evidence,
+            quantity=quantity,
+            files=files,
+        )
+        record_event(actor=actor, verb="duty.entry_submit", subject=entry, to_state="pending")
+        notify(
+            access.role_holders(member.organisation, Role.OFFICE),
+            title=Phrase(N_("%(name)s 报送了履职记录，待审核"), name=member.name),
+            body=title,
+            url=reverse("duty:entries"),
+            dedupe_key=f"duty.entry.{entry.pk}",
+        )
+    return entry
+
+
+def manual_entry_record(
+    *, member, actor, kind, date, title, evidence, quantity=1, files=()
+) -> DutyRecord:
+    """The office enters a duty fact for a member (reported on paper or by phone, say),
+    confirmed at once since the office is who confirms; the member is told."""
+    from django.db import transaction
+    from django.urls import reverse
+
+    from xieshang.core.audit import record_event
+    from xieshang.core.notifications import notify
+
+    from ..policies import can_manage, refuse_if_settled
+
+    if not can_manage(actor, member.organisation):
+        from django.core.exceptions import PermissionDenied
+
+        raise PermissionDenied
+    refuse_if_settled(member.organisation_id, date.year)
+    refuse_after_exit(member, date)
+    check_entry_files(files)
+    with transaction.atomic():
+        entry = _manual_entry(
+            member,
+            actor,
+            DutyRecord.Status.CONFIRMED,
+            kind=kind,
+            date=date,
+            title=title,
+            evidence=evidence,
+            quantity=quantity,
+            files=files,
+        )
+        record_event(
+            actor=actor,
+            verb="duty.entry_record",
+            subject=entry,
+            to_state="confirmed",
+            note=title[:500],
+            data={"member": member.pk},
+        )
+        if member.user_id is not None:
+            notify(
+                [member.user],
+                title=Phrase(N_("办公室为您登记了履职记录：%(t)s"), t=entry.title),
+                body=evidence[:500],
+                url=reverse("duty:my_file"),
+                dedupe_key=f"duty.entry.{entry.pk}.recorded",
+            )
+    return entry
+
+
+def manual_entry_decide(*, entry_id: int, actor, approve: bool, note: str = "") -> DutyRecord:
+    from django.db import transaction
+    from django.urls import reverse
+
+    from xieshang.core.audit import lock, transition
+    from xieshang.core.notifications import notify
+
+    from ..policies import refuse_if_settled
+
+    with transaction.atomic():
+        entry = lock(DutyRecord, entry_id)
+        if approve:
+            refuse_if_settled(entry.organisation_id, entry.date.year)
+            refuse_after_exit(entry.member, entry.date, confirming=True)
+        to = DutyRecord.Status.CONFIRMED if approve else DutyRecord.Status.REJECTED
+        transition(
+            entry,
+            to=to,
+            allowed_from=[DutyRecord.Status.PENDING],
+            actor=actor,
+            verb="duty.entry_approve" if approve else "duty.entry_reject",
+            note=note,
+        )
+        user = entry.member.user
+        if user is not None:
+            notify(
+                [user],
+                title=Phrase(
+                    N_("履职记录已确认：%(t)s") if approve else N_("履职记录未通过：%(t)s"),
+                    t=entry.title,
+                ),
+                body=note,
+                url=reverse("duty:my_file"),
+                dedupe_key=f"duty.entry.{entry.pk}.{to}",
+            )
+    return entry
