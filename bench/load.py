@@ -116,6 +116,7 @@ def main() -> None:
     parser.add_argument("--compare", help="results JSON of the run to compare latency with")
     parser.add_argument("--only", default="", help="page keys to measure, comma-separated")
     parser.add_argument("--label", default="", help="name of this run in the saved results")
+    parser.add_argument("--port", type=int, default=0, help="gunicorn's port (default: a free one)")
     args = parser.parse_args()
     connections = args.connections or 2 * args.workers
 
@@ -144,7 +145,7 @@ def main() -> None:
     connections_.close_all()
 
     generator = pick_generator(args.generator)
-    port = free_port()
+    port = args.port or free_port()
     server = start_gunicorn(port, args.workers, var, env)
     results: dict = {
         "label": args.label or args.profile,

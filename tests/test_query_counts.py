@@ -257,3 +257,33 @@ def test_the_home_pages_served_from_the_card_cache_keep_their_query_counts(setti
     cached = {name: count(user, "/") for name, user in users.items()}
     assert cached == HOME_CACHED_PINS, (cached, built)
     assert all(built[name] >= cached[name] + 8 for name in users), (cached, built)
+
+
+# The key lists served from their stored regions (REGION_CACHE, core.regions; perf-lists,
+# 2026-12-06): with no committed write since the last visit, the rows, the filter form and the
+# counts are one read of core_renderedregion. The member list still audits the phone numbers it
+# shows on every visit (the district office's sixth query: the INSERT of the audit row; the
+# province office's list shows no phone number of its own organisation's members unmasked).
+REGION_CACHED_PINS = {
+    "member list, district office": 6,
+    "member list, province office": 5,
+    "proposal list, committee": 5,
+    "department queue": 5,
+}
+
+
+def test_the_key_lists_served_from_their_stored_regions_keep_their_query_counts(settings):
+    tree = Tree()
+    d = tree.first
+    users = {
+        "member list, district office": (d.office, "/members/"),
+        "member list, province office": (tree.province_office, "/members/"),
+        "proposal list, committee": (d.reviewer, "/proposals/"),
+        "department queue": (d.clerk, "/proposals/dept/"),
+    }
+    built = {name: count(user, url) for name, (user, url) in users.items()}
+    settings.REGION_CACHE = True
+    # count() visits twice: the first stores the region, the second is measured.
+    cached = {name: count(user, url) for name, (user, url) in users.items()}
+    assert cached == REGION_CACHED_PINS, (cached, built)
+    assert all(built[name] >= cached[name] + 3 for name in users), (cached, built)

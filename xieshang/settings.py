@@ -353,6 +353,11 @@ CACHES = {
 # what no write shows (raw SQL outside the product, the hour passing).
 HOME_CARDS_CACHE = envbool("HOME_CARDS_CACHE", True)
 HOME_CARDS_CACHE_SECONDS = envint("HOME_CARDS_CACHE_SECONDS", 600)
+# Rendered regions of the key lists (core.regions: the member list, the proposal list, a
+# department's queue), per user, path, query string, language and day, kept in
+# core_renderedregion and served on the same terms as the home cards.
+REGION_CACHE = envbool("REGION_CACHE", True)
+REGION_CACHE_SECONDS = envint("REGION_CACHE_SECONDS", 600)
 
 # --- Background work -------------------------------------------------------------------
 # The database backend needs the worker process (`manage.py db_worker`), which `make run` starts.

@@ -26,3 +26,5 @@ CACHES["files"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "
 # The home cards' cache relies on commits (core.changes bumps after them), which a TestCase
 # never makes: its tests turn it on themselves (tests/core/test_home_cache.py).
 HOME_CARDS_CACHE = False
+# The same for the lists' rendered regions (tests/core/test_regions.py turns it on).
+REGION_CACHE = False

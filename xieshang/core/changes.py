@@ -44,6 +44,7 @@ UNWATCHED = frozenset(
     {
         "core_changegeneration",
         "core_homecards",
+        "core_renderedregion",
         "core_accountsession",
         "django_session",
         "axes_accessattempt",
@@ -113,7 +114,8 @@ def writes_watched_table(sql: str) -> bool:
 
 
 def enabled() -> bool:
-    return getattr(settings, "HOME_CARDS_CACHE", False)
+    """Whether anything reads the generation: the home cards' cache or the regions'."""
+    return getattr(settings, "HOME_CARDS_CACHE", False) or getattr(settings, "REGION_CACHE", False)
 
 
 def watch_writes(execute, sql, params, many, context):

@@ -26,8 +26,6 @@ from django.urls import get_script_prefix, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_lazy
 
-from . import changes
-
 logger = logging.getLogger(__name__)
 
 
@@ -93,7 +91,7 @@ def counts(*querysets) -> list[int]:
 def cards_for(user) -> list[Card]:
     """The user's home cards: from the cross-process cache when HOME_CARDS_CACHE is on and
     its row is current, else built (and stored)."""
-    if changes.enabled() and getattr(user, "is_authenticated", False):
+    if settings.HOME_CARDS_CACHE and getattr(user, "is_authenticated", False):
         return cached_cards(user)
     return build_cards(user)
 

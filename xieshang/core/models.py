@@ -487,3 +487,28 @@ class HomeCards(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.language} {self.day} @{self.generation}"
+
+
+class RenderedRegion(models.Model):
+    """A region of a page as rendered for one user (`core.regions.cached`): served only while
+    the change generation is still the one read before it was rendered and the row is younger
+    than REGION_CACHE_SECONDS. `key` digests everything else it was rendered under: the
+    region's name, the path and the whole query string, the language, the day, the code and
+    the URL prefix. `body` is JSON: the HTML and what the view needs of it on every request
+    (the personal data it shows, for the audit; the status)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=64)
+    generation = models.BigIntegerField()
+    built_at = models.DateTimeField()
+    body = models.TextField()
+
+    class Meta:
+        verbose_name = _("页面区域缓存")
+        verbose_name_plural = _("页面区域缓存")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="renderedregion_user_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.key[:8]} @{self.generation}"

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from xieshang.core import access, jobs, pii
+from xieshang.core import access, jobs, pii, regions
 from xieshang.core.audit import StaleEdit, TransitionError, verb_label
 from xieshang.core.excel import xlsx_response
 from xieshang.core.forms import add_service_errors
@@ -49,55 +49,61 @@ def _get_member(user, pk: int, perm: str = "members.view"):
 @login_required
 def member_list(request):
     access.require(request.user, "members.view")
-    form = MemberFilterForm(request.GET or None, user=request.user)
-    filters = form.to_filter() if form.is_bound else selectors.MemberFilter()
-    rows = selectors.membership_pages(request.user, filters, categories=False)
-    page = paginate(
-        request,
-        rows,
-        PAGE_SIZE,
-        count=lambda: selectors.membership_count(request.user, filters),
-    )
-    shows = _pii_checker(request.user)
-    unmasked = 0
-    for seat in page.object_list:
-        # Joined here, not by a loop in the template: the same text, a fraction of the work
-        # for 50 rows.
-        seat.committee_names = "、".join(c.name for c in seat.committees.all()) or "—"
-        if shows(seat.member):
-            seat.phone_display = seat.member.phone
-            unmasked += 1 if seat.member.phone else 0
-        else:
-            seat.phone_display = pii.mask_phone(seat.member.phone)
-    if unmasked:
-        pii.log_access(
-            actor=request.user,
-            action="view",
-            fields=["phone"],
-            count=unmasked,
-            organisation=access.home_organisation(request.user),
-            note=_("委员名单"),
+    user = request.user
+
+    def build():
+        form = MemberFilterForm(request.GET or None, user=user)
+        filters = form.to_filter() if form.is_bound else selectors.MemberFilter()
+        rows = selectors.membership_pages(user, filters, categories=False)
+        page = paginate(
+            request,
+            rows,
+            PAGE_SIZE,
+            count=lambda: selectors.membership_count(user, filters),
         )
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "members/list.html",
-        {
+        shows = _pii_checker(user)
+        unmasked = 0
+        for seat in page.object_list:
+            # Joined here, not by a loop in the template: the same text, a fraction of the
+            # work for 50 rows.
+            seat.committee_names = "、".join(c.name for c in seat.committees.all()) or "—"
+            if shows(seat.member):
+                seat.phone_display = seat.member.phone
+                unmasked += 1 if seat.member.phone else 0
+            else:
+                seat.phone_display = pii.mask_phone(seat.member.phone)
+        query = request.GET.copy()
+        query.pop("page", None)
+        context = {
             "form": form,
             "page": page,
             "query": query.urlencode(),
-            "can_edit": access.can(request.user, "members.edit"),
-            "can_import": access.can(request.user, "members.import"),
-            "can_export": access.can(request.user, "members.export"),
-            "export_is_own_only": not access.same_scope(
-                request.user, "members.export", "members.view"
-            ),
-        },
+            "can_edit": access.can(user, "members.edit"),
+            "can_import": access.can(user, "members.import"),
+            "can_export": access.can(user, "members.export"),
+            "export_is_own_only": not access.same_scope(user, "members.export", "members.view"),
+        }
         # A filter the form refuses (group=-1e30) is the caller's mistake: the page still
         # shows, with the form's message, but answers 400 like every other odd query.
-        status=400 if form.is_bound and not form.is_valid() else 200,
-    )
+        status = 400 if form.is_bound and not form.is_valid() else 200
+        return "members/_list.html", context, {"unmasked": unmasked, "status": status}
+
+    # The rows, the form and the counts are kept by core.regions while nothing is written;
+    # the phone numbers shown unmasked are audited on every request, kept or not.
+    region = regions.cached(request, "members.list", build, templates=LIST_TEMPLATES)
+    if region.extra["unmasked"]:
+        pii.log_access(
+            actor=user,
+            action="view",
+            fields=["phone"],
+            count=region.extra["unmasked"],
+            organisation=access.home_organisation(user),
+            note=_("委员名单"),
+        )
+    return render(request, "members/list.html", {"region": region}, status=region.extra["status"])
+
+
+LIST_TEMPLATES = ("members/_list.html", "includes/pagination.html")
 
 
 @login_required

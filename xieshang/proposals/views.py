@@ -23,7 +23,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from xieshang.core import access, exports, files, search
+from xieshang.core import access, exports, files, regions, search
 from xieshang.core.audit import StaleEdit, TransitionError, history
 from xieshang.core.forms import add_service_errors, refuse_stale
 from xieshang.core.params import paginate
@@ -823,43 +823,44 @@ def index(request):
     status = request.GET.get("status", "")
     if status not in S.values and status not in selectors.STATUS_GROUPS:
         status = ""
-    q = request.GET.get("q", "").strip()[:50]
-    # Year, session, organisation: the figures page's keys (list_filters).
-    filters = ListFilterForm(request.GET, user=user)
-    where = filters.where()
-    # The columns the list shows: not the bodies, nor the proposer's particulars.
-    rows = selectors.proposal_list(user, status=status, q=q, paged=True, where=where).only(
-        *LIST_COLUMNS, "first_proposer__name", "organisation__name"
-    )
-    page = paginate(
-        request,
-        rows,
-        PAGE_SIZE,
-        count=lambda: selectors.proposal_count(user, status=status, q=q, where=where),
-    )
-    # 不满意: a proposer rated an answer's process or result unsatisfied. A query of its own
-    # over the page's ids: as an EXISTS in the rows' SELECT, PostgreSQL computed it for every
-    # row of the year before sorting them (260 ms for a province's 30,000, not 50 rows).
-    unsatisfied = services.unsatisfied_ids([p.pk for p in page])
-    for p in page:
-        p.unsatisfied = p.pk in unsatisfied
-    # The unfiltered list holds the drafts the user sees (their own, unsent): the count
-    # says how many of it they are, since no received total (figures) counts them.
-    drafts = policies.has_drafts(user)
-    draft_count = 0
-    if drafts and not status and page.paginator.count:
-        draft_count = selectors.proposal_count(user, status=S.DRAFT, q=q, where=where)
-    narrower = []
-    if q and not page.paginator.count:
-        # exists(), not the count: a province office's common word counts in 150 ms.
-        narrower = search.narrower(
-            q,
-            lambda word: selectors.proposal_list(user, status=status, q=word, where=where).exists(),
+
+    def build():
+        q = request.GET.get("q", "").strip()[:50]
+        # Year, session, organisation: the figures page's keys (list_filters).
+        filters = ListFilterForm(request.GET, user=user)
+        where = filters.where()
+        # The columns the list shows: not the bodies, nor the proposer's particulars.
+        rows = selectors.proposal_list(user, status=status, q=q, paged=True, where=where).only(
+            *LIST_COLUMNS, "first_proposer__name", "organisation__name"
         )
-    return render(
-        request,
-        "proposals/index.html",
-        {
+        page = paginate(
+            request,
+            rows,
+            PAGE_SIZE,
+            count=lambda: selectors.proposal_count(user, status=status, q=q, where=where),
+        )
+        # 不满意: a proposer rated an answer's process or result unsatisfied. A query of its own
+        # over the page's ids: as an EXISTS in the rows' SELECT, PostgreSQL computed it for every
+        # row of the year before sorting them (260 ms for a province's 30,000, not 50 rows).
+        unsatisfied = services.unsatisfied_ids([p.pk for p in page])
+        for p in page:
+            p.unsatisfied = p.pk in unsatisfied
+        # The unfiltered list holds the drafts the user sees (their own, unsent): the count
+        # says how many of it they are, since no received total (figures) counts them.
+        drafts = policies.has_drafts(user)
+        draft_count = 0
+        if drafts and not status and page.paginator.count:
+            draft_count = selectors.proposal_count(user, status=S.DRAFT, q=q, where=where)
+        narrower = []
+        if q and not page.paginator.count:
+            # exists(), not the count: a province office's common word counts in 150 ms.
+            narrower = search.narrower(
+                q,
+                lambda word: selectors.proposal_list(
+                    user, status=status, q=word, where=where
+                ).exists(),
+            )
+        context = {
             "page": page,
             "status": status,
             "q": q,
@@ -873,8 +874,20 @@ def index(request):
             ],
             "draft_count": draft_count,
             "all_years": _all_years_query(request, filters),
-        },
-    )
+        }
+        return "proposals/_index.html", context, {}
+
+    # Kept by core.regions while nothing is written (per user, query string, language, day).
+    region = regions.cached(request, "proposals.index", build, templates=INDEX_TEMPLATES)
+    return render(request, "proposals/index.html", {"region": region})
+
+
+INDEX_TEMPLATES = (
+    "proposals/_index.html",
+    "proposals/_tabs.html",
+    "includes/narrower.html",
+    "includes/pagination.html",
+)
 
 
 def _all_years_query(request, filters) -> str:

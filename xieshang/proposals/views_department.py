@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
 from django.views.decorators.http import require_POST
 
-from xieshang.core import files, pii
+from xieshang.core import files, pii, regions
 from xieshang.core.audit import StaleEdit, TransitionError, history
 from xieshang.core.forms import add_service_errors
 from xieshang.core.params import paginate
@@ -132,19 +132,28 @@ def queue(request):
     state = request.GET.get("state", "handling")
     if state not in dict(QUEUE_STATES):
         state = "handling"
-    today = timezone.localdate()
-    page = paginate(request, department_queue(request.user, state=state, today=today), PAGE_SIZE)
-    _annotate_time_left(page.object_list, today)
-    return render(
-        request,
-        "proposals/department/queue.html",
-        {
+
+    def build():
+        today = timezone.localdate()
+        page = paginate(
+            request, department_queue(request.user, state=state, today=today), PAGE_SIZE
+        )
+        _annotate_time_left(page.object_list, today)
+        context = {
             "page": page,
             "state": state,
             "states": QUEUE_STATES,
             "several_departments": len(depts) > 1,
-        },
-    )
+        }
+        return "proposals/department/_queue.html", context, {}
+
+    # Kept by core.regions while nothing is written (per user, query string, language, day:
+    # the time left is counted from today).
+    region = regions.cached(request, "proposals.dept_queue", build, templates=QUEUE_TEMPLATES)
+    return render(request, "proposals/department/queue.html", {"region": region})
+
+
+QUEUE_TEMPLATES = ("proposals/department/_queue.html", "includes/pagination.html")
 
 
 # --- Handling page ----------------------------------------------------------------------------
