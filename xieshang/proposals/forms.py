@@ -292,7 +292,20 @@ class ShortlistForm(ActionForm):
 
 
 class WithholdForm(ActionForm):
-    note = _note(_("不予公开的理由"))
+    # Required: 不予公开 cannot be undone on the page, and the reason is what the record and
+    # the proposer's question "why is my answer not on the portal" are answered from; an
+    # empty press of the button withheld the answer for good without a word.
+    note = _note(_("不予公开的理由"), required=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["note"].error_messages["required"] = _("请写明不予公开的理由。")
+
+    def clean_note(self):
+        note = self.cleaned_data["note"].strip()
+        if not note:
+            raise forms.ValidationError(_("请写明不予公开的理由。"))
+        return note
 
 
 class KeyApproveForm(ActionForm):
