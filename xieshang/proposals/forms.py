@@ -9,10 +9,12 @@ saving, to mark every missing field at once).
 from django import forms
 from django.db.models import Prefetch
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from xieshang.core import pickers
 from xieshang.core.forms import SafeFileField, StyledForm
+from xieshang.core.text import chinese_date
 from xieshang.core.widgets import DateInput
 from xieshang.members.labels import member_label, with_label_data
 from xieshang.members.models import Member
@@ -320,6 +322,20 @@ class SupervisionForm(ActionForm):
     date = forms.DateField(label=_("督办日期"), widget=DateInput())
     way = forms.ChoiceField(label=_("督办方式"), choices=Supervision.Way.choices)
     note = _note(_("督办情况"), rows=3)
+
+    def clean_date(self):
+        """Not before the proposal was accepted (立案): a key proposal is chosen among the
+        accepted ones, so an earlier date is a slip of the date picker (a year too early, say)
+        that would file the supervision under the wrong date in the key proposal's record."""
+        date = self.cleaned_data["date"]
+        reviewed_at = self.proposal.reviewed_at or self.proposal.submitted_at
+        if reviewed_at is not None:
+            earliest = timezone.localtime(reviewed_at).date()
+            if date < earliest:
+                raise forms.ValidationError(
+                    _("督办日期不能早于立案日期（%(date)s）。") % {"date": chinese_date(earliest)}
+                )
+        return date
 
 
 class AssignForm(ActionForm):
