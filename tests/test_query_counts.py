@@ -218,12 +218,13 @@ def test_pinned_pages_keep_their_query_counts(measured):
 
 # The proposal pages' counts (perf-proposals, 2026-12-05). The list's 不满意 stays a query
 # of its own over the page's ids (as an EXISTS with the rows PostgreSQL computed it for every
-# row of the year before sorting: 260 ms at a province's 30,000).
+# row of the year before sorting: 260 ms at a province's 30,000). The proposal page reads the
+# 督办 records of a key proposal only (perf-page, 2026-12-06: 17/15 before).
 PROPOSAL_PINS = {
     "proposal list, committee": 11,
     "proposal list, province office": 12,
-    "proposal page, committee": 17,
-    "proposal page, office": 15,
+    "proposal page, committee": 16,
+    "proposal page, office": 14,
     "department queue": 7,
 }
 
@@ -286,4 +287,4 @@ def test_the_key_lists_served_from_their_stored_regions_keep_their_query_counts(
     # count() visits twice: the first stores the region, the second is measured.
     cached = {name: count(user, url) for name, (user, url) in users.items()}
     assert cached == REGION_CACHED_PINS, (cached, built)
-    assert all(built[name] >= cached[name] + 3 for name in users), (cached, built)
+    assert all(built[name] >= cached[name] + 2 for name in users), (cached, built)
