@@ -295,6 +295,7 @@ OBJECTS: dict[str, dict[str, Callable]] = {
     "proposals:dept_send_back": {"answer_pk": obj("answer")},
     "proposals:dept_record_upload": {"answer_pk": obj("answer")},
     "proposals:detail": {"pk": obj("proposal")},
+    "proposals:detail_similar": {"pk": obj("proposal")},
     "proposals:reassign": {
         "pk": rel("assignment", "proposal_id"),
         "assignment_pk": obj("assignment"),

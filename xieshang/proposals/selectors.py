@@ -6,7 +6,16 @@ import re
 from collections.abc import Sequence
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Exists, FloatField, OuterRef, Prefetch, Q, QuerySet, Value
+from django.db.models import (
+    Exists,
+    FloatField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    prefetch_related_objects,
+)
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -348,7 +357,7 @@ def shortlist_reasons(proposals) -> dict[int, str]:
 
 
 def proposal_for_detail(pk: int) -> Proposal | None:
-    return (
+    proposal = (
         Proposal.objects.select_related(
             "organisation",
             "first_proposer",
@@ -358,17 +367,49 @@ def proposal_for_detail(pk: int) -> Proposal | None:
         )
         .prefetch_related(
             Prefetch("signers", queryset=Signer.objects.select_related("member")),
-            "supervisions",
             "attachments",
             Prefetch("merged_proposals", queryset=Proposal.objects.only("pk", "number", "title")),
         )
         .filter(pk=pk)
         .first()
     )
+    if proposal is not None and proposal.key_status:
+        # 督办 records are kept for a key proposal (重点提案) only, and shown with it.
+        prefetch_related_objects([proposal], "supervisions")
+    return proposal
+
+
+def proposal_for_page(pk: int) -> Proposal | None:
+    """The proposal as its page shows it: what `proposal_for_detail` reads but the session
+    (the page does not show it; the services that number a proposal read it themselves) and
+    the proposal it was merged into, read only for a merged one (a proposal's whole row
+    joined a second time cost every page ~1.5 ms of CPU)."""
+    proposal = (
+        Proposal.objects.select_related("organisation", "first_proposer", "suggested_department")
+        .prefetch_related(
+            Prefetch("signers", queryset=Signer.objects.select_related("member")),
+            "attachments",
+            Prefetch("merged_proposals", queryset=Proposal.objects.only("pk", "number", "title")),
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if proposal is not None and proposal.key_status:
+        prefetch_related_objects([proposal], "supervisions")
+    return proposal
+
+
+# A proposal is assigned only once accepted (proposal_assign from 已立案): in these states it
+# never was, so its page reads no assignments.
+NEVER_ASSIGNED = frozenset(
+    {S.DRAFT, S.COSIGNING, S.SUBMITTED, S.RETURNED, S.REJECTED, S.TO_OPINION, S.TO_INFO}
+)
 
 
 def assignments_with_answers(proposal: Proposal) -> list[Assignment]:
     """The proposal's assignments with their tasks, contacts, sent answers and ratings."""
+    if proposal.status in NEVER_ASSIGNED:
+        return []
     return list(
         Assignment.objects.filter(proposal=proposal)
         .select_related("department", "task")

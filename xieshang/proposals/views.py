@@ -43,10 +43,13 @@ logger = logging.getLogger(__name__)
 # --- Helpers ----------------------------------------------------------------------------------
 
 
-def _get_proposal(request, pk: int) -> Proposal:
-    proposal = selectors.proposal_for_detail(pk)
+def _get_proposal(request, pk: int, *, page: bool = False) -> Proposal:
+    """`page`: read as the page shows it (`selectors.proposal_for_page`), not for an action."""
+    proposal = (selectors.proposal_for_page if page else selectors.proposal_for_detail)(pk)
     # The same answer for "no such proposal" and "not yours": existence does not leak.
-    if proposal is None or not policies.can_view(request.user, proposal):
+    if proposal is None or not policies.can_view(
+        request.user, proposal, signed=_is_signer(request.user, proposal)
+    ):
         raise Http404
     return proposal
 
@@ -438,13 +441,6 @@ def _render_detail(
         elif flags[name]:
             action_forms[name] = _make_form(user, name, proposal)
     suggestions = routing.suggest(proposal) if "assign" in action_forms else []
-    similar = []
-    if flags["accept"]:
-        similar = _similar_rows(
-            similarity.similar_proposals(
-                proposal.organisation, proposal.full_text, exclude_pk=proposal.pk
-            )
-        )
     if flags["edit"] and attachment_form is None:
         attachment_form = forms.AttachmentForm(prefix="attachment")
     context = {
@@ -465,7 +461,6 @@ def _render_detail(
         "rate_refused": rate_bound[0] if rate_bound else None,
         "assignments": assignments,
         "events": _history(user, proposal)[:200],
-        "similar": similar,
         "assign_suggestions": suggestions,
         "reask": _reask_note(proposal) if flags["edit"] else None,
     }
@@ -477,7 +472,23 @@ def _render_detail(
 
 @login_required
 def detail(request, pk: int):
-    return _render_detail(request, _get_proposal(request, pk))
+    return _render_detail(request, _get_proposal(request, pk, page=True))
+
+
+@login_required
+def detail_similar(request, pk: int):
+    """The reviewer's similar-proposals panel, which the proposal page loads by htmx after it
+    is shown (the page itself no longer waits on the text comparison): for whoever reviews
+    the proposal while it waits for review, as the page shows it."""
+    proposal = _get_proposal(request, pk, page=True)
+    if not (proposal.status == S.SUBMITTED and policies.can_review(request.user, proposal)):
+        raise PermissionDenied
+    similar = _similar_rows(
+        similarity.similar_proposals(
+            proposal.organisation, proposal.full_text, exclude_pk=proposal.pk
+        )
+    )
+    return render(request, "proposals/_similar.html", {"similar": similar, "linked": True})
 
 
 @login_required
@@ -965,6 +976,7 @@ urlpatterns: list = [
     path("new/", create, name="create"),
     path("similar/", similar, name="similar"),
     path("<int:pk>/", detail, name="detail"),
+    path("<int:pk>/similar/", detail_similar, name="detail_similar"),
     path("<int:pk>/edit/", edit, name="edit"),
     path("<int:pk>/act/<slug:action>/", act, name="act"),
     path("<int:pk>/answers/<int:answer_pk>/rate/", rate, name="rate"),
