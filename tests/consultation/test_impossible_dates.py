@@ -10,7 +10,12 @@ from django.utils import timezone
 
 from tests.factories import make_org
 from xieshang.consultation import services
-from xieshang.consultation.forms import ActivityCreateForm, ApproveForm, DecisionForm
+from xieshang.consultation.forms import (
+    ActivityCreateForm,
+    ActivityEditForm,
+    ApproveForm,
+    DecisionForm,
+)
 from xieshang.consultation.models import ActivityForm, ConsultationPlan
 from xieshang.followups.forms import ExtensionForm, InstructionForm
 from xieshang.opinions.forms import AdoptionForm
@@ -90,3 +95,39 @@ def test_an_extension_cannot_reach_years_ahead():
     form = ExtensionForm({"requested_due": far.isoformat(), "reason": "需会同财政测算"})
     assert not form.is_valid() and "一年之内" in form.errors["requested_due"][0]
     assert not ExtensionForm({"requested_due": "9999-12-31", "reason": "理由"}).is_valid()
+
+
+@pytest.mark.clause("C2.5")
+def test_an_activity_outside_the_plan_cannot_be_dated_in_a_year_long_closed(world):
+    """A mistyped year (2001 for 2026) would put the attendance into closed duty files; an
+    activity whose old date is kept can still have its place corrected."""
+    this_year = timezone.localdate().year
+    data = {
+        "organisation": world.district.pk,
+        "title": "教育界界别协商：课后服务",
+        "form": ActivityForm.SECTOR,
+        "sector": world.education_sector.pk,
+        "date": "2001-09-28",
+        "place": "区政协会议室",
+    }
+    organisations = type(world.district).objects.filter(pk=world.district.pk)
+    form = ActivityCreateForm(data, organisations=organisations)
+    assert not form.is_valid()
+    assert form.errors["date"] == [f"活动日期不能早于{this_year - 1}年1月1日。"]
+    last_year = {**data, "date": f"{this_year - 1}-01-01"}
+    assert ActivityCreateForm(last_year, organisations=organisations).is_valid()
+
+    old = services.activity_create(
+        organisation=world.district,
+        actor=world.office,
+        title="教育界界别协商：课后服务",
+        form=ActivityForm.SECTOR,
+        date=dt.date(2001, 9, 28),
+        place="区政协会议室",
+        sector=world.education_sector,
+    )
+    kept = {**data, "version": old.version, "place": "区政协三楼会议室"}
+    assert ActivityEditForm(kept, activity=old).is_valid()
+    moved = {**kept, "date": "2002-09-28"}
+    form = ActivityEditForm(moved, activity=old)
+    assert not form.is_valid() and "date" in form.errors

@@ -430,9 +430,9 @@ class ActivityArrangementsForm(StyledForm, forms.Form):
             kind__in=[Party.Kind.CPC, Party.Kind.NONE]
         )
 
-    def _check_arrangements(self, data, item) -> None:
+    def _check_arrangements(self, data, item, kept=None) -> None:
         """A sector consultation names its sector; a planned activity falls in its plan's
-        year."""
+        year, any other no earlier than last year (`kept`: the date it has, not checked)."""
         if data.get("form") == ActivityForm.SECTOR and not data.get("sector"):
             self.add_error("sector", _("界别协商须选择界别。"))
         day = data.get("date")
@@ -440,6 +440,10 @@ class ActivityArrangementsForm(StyledForm, forms.Form):
             self.add_error(
                 "date", _("活动日期不在所选计划的年度（%(year)s年）内。") % {"year": item.plan.year}
             )
+        elif day and day != kept and day.year < (earliest := timezone.localdate().year - 1):
+            # As for a platform's session: a mistyped year (2001 for 2026) would put the
+            # attendance into the duty files of a year long closed.
+            self.add_error("date", _("活动日期不能早于%(y)s年1月1日。") % {"y": earliest})
 
 
 class ActivityCreateForm(ActivityArrangementsForm):
@@ -496,7 +500,7 @@ class ActivityEditForm(ActivityArrangementsForm):
 
     def clean(self):
         data = super().clean()
-        self._check_arrangements(data, self.activity.plan_item)
+        self._check_arrangements(data, self.activity.plan_item, kept=self.activity.date)
         return data
 
 

@@ -324,6 +324,12 @@ def outcome_tasks(outcome_ids) -> dict[int, list[Task]]:
     return result
 
 
+def unfinished_feedback(tasks) -> list[Task]:
+    """The outcome's feedback tasks still open (neither closed nor cancelled): the outcome
+    is closed only when there are none."""
+    return [t for t in tasks if t.status not in (Task.Status.CLOSED, Task.Status.CANCELLED)]
+
+
 def visible_outcomes(user) -> QuerySet:
     """Outcomes in the user's reading scope; a draft only where the user drafts outcomes
     (`policies.can_view_draft_outcomes`): the committee's working text until submitted."""

@@ -427,6 +427,9 @@ def _render_outcome(request, outcome, status=200, **forms):
         "outcome": outcome,
         "departments": list(outcome.departments.all()),
         "tasks": tasks,
+        # Closing waits for every unit's written feedback (services.outcome_close): until
+        # then the page says so instead of offering a button that is refused.
+        "feedback_pending": len(selectors.unfinished_feedback(tasks)),
         "today": timezone.localdate(),
         "can_manage": policies.can_manage(request.user, org),
         "can_decide": policies.can_decide(request.user, org),

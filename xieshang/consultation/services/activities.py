@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
 
@@ -21,6 +22,7 @@ from xieshang.core.audit import (
 )
 from xieshang.core.notifications import notify
 from xieshang.core.phrases import Phrase, joined, site_text
+from xieshang.core.text import reader_date
 from xieshang.duty.models import DutyKind
 from xieshang.duty.services import record_duty
 from xieshang.followups import services as followups
@@ -401,6 +403,13 @@ def activity_hold(*, activity: Activity, actor, attendance: dict[int, str], minu
     follow-up engine."""
     activity = lock(Activity, activity.pk)
     _require_activities(actor, activity.organisation)
+    if activity.status == Activity.Status.PLANNED and activity.date > timezone.localdate():
+        # Attendance earns (or costs) members duty points dated the activity's day, and the
+        # minutes' deadline counts from it: nothing is recorded for a day still to come.
+        raise ValidationError(
+            _("活动日期（%(day)s）还没到，不能登记出席情况；活动已提前召开的，请先修改活动日期。")
+            % {"day": reader_date(activity.date)}
+        )
     participants = list(activity.participants.select_related("member"))
     valid = set(Participant.Attendance.values) - {Participant.Attendance.INVITED}
     for p in participants:

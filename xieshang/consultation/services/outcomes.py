@@ -245,7 +245,7 @@ def outcome_close(*, outcome: Outcome, actor, note: str = "") -> Outcome:
     if not policies.can_manage(actor, outcome.organisation):
         raise PermissionDenied
     tasks = selectors.outcome_tasks([outcome.pk]).get(outcome.pk, [])
-    unfinished = [t for t in tasks if t.status not in (Task.Status.CLOSED, Task.Status.CANCELLED)]
+    unfinished = selectors.unfinished_feedback(tasks)
     if unfinished:
         raise ValidationError(
             _("尚有%(n)s个单位的书面反馈未办结，不能办结。") % {"n": len(unfinished)}
