@@ -84,3 +84,24 @@ def test_the_unsatisfied_notice_goes_to_the_users_the_departments_task_addresses
     assert told == set(followups.assignees(assignment.task))
     # One rule for who answers for a department's task: no copy of it here.
     assert not hasattr(evaluation, "_department_users")
+
+
+def test_the_handling_page_reads_the_ratings_in_english_as_a_sentence(client, world):
+    """In English the rating ran label and value together ("Handling processMostly
+    satisfied, OutcomeUnsatisfied"): the page put the words of the Chinese sentence side
+    by side; it reads the one sentence the proposal page uses."""
+    proposal = answered(world)
+    assignment = proposal.assignments.get()
+    answer = assignment.answers.get()
+    services.evaluation_submit(
+        answer=answer,
+        actor=world.user("zhang"),
+        process=Rating.BASICALLY,
+        result=Rating.UNSATISFIED,
+        comment="没有时间表。",
+    )
+    client.force_login(world.housing_clerk)
+    client.cookies["django_language"] = "en"
+    page = client.get(f"/proposals/dept/{assignment.pk}/").content.decode()
+    shown = " ".join(ratings_list(page, answer).split())
+    assert "张丽华: handling process Mostly satisfied, outcome Unsatisfied" in shown
