@@ -72,6 +72,14 @@ class ReportForm(forms.Form):
     party = forms.BooleanField(label=_("报送党委"), required=False)
     government = forms.BooleanField(label=_("报送政府"), required=False)
 
+    def __init__(self, *args, local: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not local:
+            # Only the item's own office reports to its Party committee and government
+            # (policies.reports_locally); an office above sends it further up.
+            del self.fields["party"]
+            del self.fields["government"]
+
     def clean(self):
         data = super().clean()
         if not any(data.get(k) for k in ("upward", "party", "government")):

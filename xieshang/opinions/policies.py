@@ -52,6 +52,20 @@ def can_manage(user, opinion: Opinion) -> bool:
     return access.can(user, "opinions.manage", opinion.organisation)
 
 
+def reports_locally(user, opinion: Opinion) -> bool:
+    """Whether `user` runs the office of the item's own committee, which alone reports it to
+    that committee's Party committee and government (报送党委 / 报送政府): an office higher
+    up, acting on it by the tree rule or as the node it was reported to, would mark the
+    district's recipients, not its own."""
+    if getattr(user, "is_superuser", False):
+        return True
+    return any(
+        ra.organisation_id == opinion.organisation_id
+        and "opinions.manage" in access.PERMISSIONS.get(ra.role, ())
+        for ra in access.assignments(user)
+    )
+
+
 def can_edit(user, opinion: Opinion) -> bool:
     """Authors edit their draft or returned item; the office edits any item it has not yet
     published."""

@@ -406,6 +406,10 @@ def opinion_report(
         raise PermissionDenied
     if not (upward or party or government):
         raise ValidationError(_("请选择报送对象。"))
+    if (party or government) and not policies.reports_locally(actor, opinion):
+        raise ValidationError(
+            _("报送党委、政府由%(org)s办公室办理。") % {"org": opinion.organisation.name}
+        )
     if upward:
         from xieshang.followups import services as referrals
         from xieshang.followups.referrals import kind_for
@@ -426,9 +430,15 @@ def opinion_report(
     opinion.reported_at = timezone.now()
     fields = ["reported_to_party", "reported_to_government", "reported_at"]
     data = {"party": party, "government": government}
+    # The history says to whom (the upward report has its own line, 上报上级政协).
+    note = Phrase(
+        N_("本级党委、本级政府")
+        if party and government
+        else (N_("本级党委") if party else N_("本级政府"))
+    )
     if opinion.status == S.REPORTED:
         opinion.save(update_fields=fields)
-        record_event(actor=actor, verb="opinion.report", subject=opinion, data=data)
+        record_event(actor=actor, verb="opinion.report", subject=opinion, data=data, note=note)
     else:
         transition(
             opinion,
@@ -438,6 +448,7 @@ def opinion_report(
             verb="opinion.report",
             extra_fields=fields,
             data=data,
+            note=note,
         )
     return opinion
 
@@ -549,6 +560,12 @@ def adoption_record(
         raise ValidationError(_("信息编发后才能记录采用情况。"))
     if opinion.adoptions.filter(level=level, mode=mode).exists():
         raise ValidationError(_("该层级的采用情况已记录。"))
+    if adopted_on.year < opinion.year:
+        # A slip of the year would credit the authors' duty file of a year already
+        # evaluated (the record is dated by the adoption), not the item's.
+        raise ValidationError(
+            _("采用日期早于这篇信息的年度（%(year)s年），请核对。") % {"year": opinion.year}
+        )
     return _record_adoption(
         opinion, actor, level=level, mode=mode, adopted_on=adopted_on, body=body
     )

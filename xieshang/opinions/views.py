@@ -159,6 +159,7 @@ def edit(request, pk: int):
 def _render_detail(request, opinion, status=200, **forms):
     manage = policies.can_manage(request.user, opinion)
     upward = policies.can_manage_upward(request.user, opinion)
+    local = policies.reports_locally(request.user, opinion)
     similar = []
     if manage and opinion.status == S.SUBMITTED:
         similar = similar_opinions(opinion.organisation, opinion.full_text, exclude_pk=opinion.pk)
@@ -179,7 +180,10 @@ def _render_detail(request, opinion, status=200, **forms):
         # Once reported, the higher node decides (the 上报 panel); the office's own form then
         # serves the Party committee and the government, so "upward" starts unticked.
         "report_form": forms.get("report_form")
-        or ReportForm(initial={"upward": opinion.status != S.REPORTED}),
+        or ReportForm(
+            initial={"upward": opinion.status != S.REPORTED or not local},
+            local=local,
+        ),
         "adoption_form": forms.get("adoption_form") or AdoptionForm(),
         "today": timezone.localdate(),
     }
@@ -271,7 +275,7 @@ def decide(request, pk: int, action: str):
 @require_POST
 def report(request, pk: int):
     opinion = _get(request, pk)
-    form = ReportForm(request.POST)
+    form = ReportForm(request.POST, local=policies.reports_locally(request.user, opinion))
     if not form.is_valid():
         return _render_detail(request, opinion, status=400, report_form=form)
     data = form.cleaned_data
@@ -282,8 +286,8 @@ def report(request, pk: int):
             opinion=opinion,
             actor=request.user,
             upward=data["upward"],
-            party=data["party"],
-            government=data["government"],
+            party=data.get("party", False),
+            government=data.get("government", False),
         ),
         _("已报送。"),
         form,
