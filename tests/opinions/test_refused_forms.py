@@ -31,6 +31,10 @@ def test_a_review_refused_because_a_colleague_decided_first_keeps_the_note(clien
     assert Opinion.objects.get(pk=opinion.pk).status == S.ACCEPTED
     assert "opinion.return" not in [e.verb for e in history(opinion)]
     assert "编入期刊" in body  # what the accepted item now offers is still there
+    # ...and no review button any more, which could only be refused again.
+    for action in ("accept", "return", "reject"):
+        assert f'formaction="/opinions/{opinion.pk}/{action}/"' not in body
+    assert ">录用</button>" not in body
 
 
 def test_a_second_submit_from_a_stale_page_says_why_it_was_refused(client, world):
