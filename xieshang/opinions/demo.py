@@ -185,7 +185,8 @@ def build(*, organisation, rng: random.Random) -> None:
         actor=office,
         level=AdoptionLevel.DISTRICT,
         mode=Adoption.Mode.STANDALONE,
-        adopted_on=today - dt.timedelta(days=30),
+        # Within the item's year (seeded in January, thirty days back is last year).
+        adopted_on=max(today - dt.timedelta(days=30), dt.date(today.year, 1, 1)),
         body="区委办公室",
     )
     if city_office is not None:
