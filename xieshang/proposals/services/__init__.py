@@ -3,12 +3,29 @@
 Each checks the actor's right and the current state, applies the change, writes the audit
 event, duty records and notifications, in one transaction. Views, the API and commands call
 only these, as `services.X`: this package re-exports every public name of its modules
-(drafting → review → handling → evaluation, key proposals, publication), so callers never
-need to know which stage a function lives in.
+(drafting → review → assignment → contacts, co-handling, extension, returns → answering →
+evaluation, key proposals, publication), so callers never need to know which stage a
+function lives in.
 """
 
+from .answering import (
+    answer_record_upload,
+    answer_send_back,
+    answer_sign_off,
+    answer_submit,
+    outcome_categories,
+    sign_off_users,
+)
+from .assignment import proposal_assign, rehandle_instruction
 from .attachments import attachment_add, attachment_remove
+from .co_handling import (
+    co_handlers_consulted,
+    co_handlers_outstanding,
+    co_view_submit,
+    lead_answered_on,
+)
 from .common import EDITABLE, REVIEWABLE, S, access_can, months_later
+from .contacts import contact_due, contact_overdue_notify, contact_record, contact_remind
 from .drafting import (
     DRAFT_FIELDS,
     cosign_remind,
@@ -33,28 +50,17 @@ from .evaluation import (
     rehandle_refusal,
     unsatisfied_ids,
 )
-from .handling import (
-    answer_record_upload,
-    answer_send_back,
-    answer_sign_off,
-    answer_submit,
-    assignment_extension_request,
-    assignment_reassign,
-    assignment_return,
-    co_handlers_consulted,
-    co_handlers_outstanding,
-    co_view_submit,
-    contact_overdue_notify,
-    contact_record,
-    contact_remind,
-    outcome_categories,
-    proposal_assign,
-    reassign_refusal,
-    returned_part_close,
-    sign_off_users,
-)
+from .extension import assignment_extension_request
 from .key import key_approve, key_decline, key_shortlist, supervision_record
 from .publication import publication_withhold, publish_due, publishable
+from .returns import (
+    assignment_reassign,
+    assignment_return,
+    reassign_refusal,
+    return_refusal,
+    return_until,
+    returned_part_close,
+)
 from .review import (
     proposal_accept,
     proposal_convert,
@@ -87,14 +93,19 @@ __all__ = [
     "proposal_convert",
     "proposal_return",
     "proposal_reject",
+    "rehandle_instruction",
     "proposal_assign",
+    "return_until",
+    "return_refusal",
     "assignment_return",
     "assignment_reassign",
     "reassign_refusal",
     "returned_part_close",
+    "contact_due",
     "contact_record",
     "contact_remind",
     "contact_overdue_notify",
+    "lead_answered_on",
     "co_view_submit",
     "co_handlers_consulted",
     "co_handlers_outstanding",

@@ -27,8 +27,8 @@ from xieshang.orgs import config
 
 from .. import policies, rules
 from ..models import Answer, Assignment, Evaluation, Proposal, Rating, Signer
+from .assignment import _open_assignment
 from .common import S, _reviewers, _today, access_can, months_later
-from .handling import _open_assignment
 
 
 def proposers(proposal: Proposal) -> list:
