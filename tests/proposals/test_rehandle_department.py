@@ -181,3 +181,23 @@ def test_the_new_task_says_it_is_a_re_handling_and_why(world):
 
 def lead_of_round(proposal, round_: int) -> Assignment:
     return proposal.assignments.get(role=Assignment.Role.LEAD, round=round_)
+
+
+def test_the_answered_first_round_page_points_to_the_re_handling_page(client, world):
+    """The clerk opening the round-1 page (from the 已答复 list, or the notice of the
+    unsatisfied rating) saw only 已答复 and nothing to do, with no way to the round-2 page
+    where the proposal now waits on the department; the co-handler of round 1, with no part
+    in round 2, is pointed nowhere."""
+    proposal = rehandled(world, co=True)
+    first, second = lead_of_round(proposal, 1), second_round(proposal)
+    with time_machine.travel(ASSIGN_DAY, tick=False):
+        client.force_login(world.housing_clerk)
+        page = client.get(f"/proposals/dept/{first.pk}/").content.decode()
+        now = client.get(f"/proposals/dept/{second.pk}/").content.decode()
+        client.force_login(world.education_clerk)
+        co_page = client.get(f"/proposals/dept/{co_of(proposal).pk}/").content.decode()
+    link = page.split('id="next-round"', 1)[1].split("</div>", 1)[0]
+    assert f'href="/proposals/dept/{second.pk}/"' in link
+    assert "请在第2轮办理页面联系提案人并答复" in link
+    assert 'id="next-round"' not in now
+    assert 'id="next-round"' not in co_page

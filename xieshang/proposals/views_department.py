@@ -326,6 +326,20 @@ def _previous_round(assignment: Assignment) -> dict | None:
     }
 
 
+def _next_round(assignment: Assignment) -> Assignment | None:
+    """This department's part in a later round (重新办理) of the proposal, when the committee
+    ordered one: the answered page of the round before is where the clerk lands from the
+    "已答复" list or an old notice, and it pointed nowhere."""
+    return (
+        assignment.proposal.assignments.filter(
+            department_id=assignment.department_id, round__gt=assignment.round
+        )
+        .exclude(role=Assignment.Role.CO)
+        .order_by("-round", "-id")
+        .first()
+    )
+
+
 def _render_handle(request, assignment: Assignment, **forms):
     proposal = assignment.proposal
     org = proposal.organisation
@@ -395,6 +409,7 @@ def _render_handle(request, assignment: Assignment, **forms):
         "contacts": contacts,
         "contact": assignment.contact,
         "previous": _previous_round(assignment),
+        "next_round": None if handling else _next_round(assignment),
         "others": others,
         "co_views": co_views,
         # Sent back (退回) with its co-handlers' part withdrawn: nothing is awaited from them.
