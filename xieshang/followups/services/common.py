@@ -40,11 +40,11 @@ def escalation_recipients(task: Task):
     the task's organisation or any level above it."""
     from xieshang.core.models import User
 
-    ancestors = task.organisation.ancestor_ids()
-    q = Q(role_assignments__role=Role.SUPERVISOR, role_assignments__organisation_id__in=ancestors)
-    if task.department_id:
-        q |= task.department.leaders_q()
-    return User.objects.filter(q, is_active=True).distinct()
+    supervisors = access.role_holders(task.organisation.ancestor_ids(), Role.SUPERVISOR)
+    if not task.department_id:
+        return supervisors
+    leaders = User.objects.filter(task.department.leaders_q(), is_active=True).distinct()
+    return supervisors | leaders
 
 
 def _notify_assignees(task: Task, title_msgid: str, key: str, body="") -> None:

@@ -6,7 +6,6 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
@@ -72,18 +71,13 @@ def extension_deciders(task: Task):
     role with followups.manage at the task's organisation or above it, as far as their
     right reaches (a city office does not decide a district's)."""
     from xieshang.core import access
-    from xieshang.core.models import User
 
     roles = [role for role, perms in access.PERMISSIONS.items() if "followups.manage" in perms]
-    q = Q(
-        role_assignments__organisation_id__in=task.organisation.ancestor_ids(),
-        role_assignments__role__in=roles,
-    )
+    candidates = access.role_holders(task.organisation.ancestor_ids(), *roles)
     recorded = policies.recorded_by(task)
     if recorded is not None:
         # The Party committee's or government's office whose instruction set the task.
-        q |= Q(role_assignments__role=recorded[0], role_assignments__organisation_id=recorded[1])
-    candidates = User.objects.filter(q, is_active=True).distinct()
+        candidates = candidates | access.role_holders(recorded[1], recorded[0])
     return [user for user in candidates if policies.can_manage(user, task)]
 
 
