@@ -328,10 +328,14 @@ def test_the_edit_page_is_not_offered_once_the_item_cannot_be_edited(client, wor
     submitted = make_opinion(world["member"], state=S.SUBMITTED)
     published = make_opinion(world["member"], office=world["office"], state=S.PUBLISHED)
     client.force_login(world["member"].user)
-    for opinion in (submitted, published):
+    # Each says why, and what the author can do: withdraw a submitted one first.
+    for opinion, why in (
+        (submitted, "正等待政协办公室审核，不能再修改；需要修改的，请先在信息页面撤回"),
+        (published, "这篇信息当前为“已编发”，不能再修改"),
+    ):
         response = client.get(f"/opinions/{opinion.pk}/edit/", follow=True)
         assert response.redirect_chain[-1][0] == f"/opinions/{opinion.pk}/"
-        assert "当前状态下不能修改" in response.content.decode()
+        assert why in response.content.decode()
     # The office still edits what it has not published, and not what it has.
     client.force_login(world["office"])
     assert client.get(f"/opinions/{submitted.pk}/edit/").status_code == 200
@@ -358,3 +362,26 @@ def test_submitting_from_the_edit_page_says_it_was_submitted(client, world):
     opinion.refresh_from_db()
     assert opinion.status == S.SUBMITTED
     assert "已提交，请等待政协办公室审核" in response.content.decode()
+
+
+def test_a_save_from_a_tab_opened_before_submitting_says_to_withdraw_and_keeps_the_text(
+    client, world
+):
+    """The member opened the draft in two tabs, submitted it from one, then saved the other."""
+    opinion = make_opinion(world["member"])
+    client.force_login(world["member"].user)
+    client.post(f"/opinions/{opinion.pk}/submit/")
+    response = client.post(
+        f"/opinions/{opinion.pk}/edit/",
+        {
+            "title": opinion.title,
+            "analysis": "另一个窗口里新写的分析",
+            "suggestions": opinion.suggestions,
+            "version": opinion.version,
+            "action": "save",
+        },
+    )
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "请先在信息页面撤回" in body and "本页填写的内容仍保留" in body
+    assert "另一个窗口里新写的分析" in body

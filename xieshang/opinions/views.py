@@ -102,6 +102,15 @@ def create(request):
     )
 
 
+def _edit_refusal(user, opinion: Opinion) -> str:
+    """Why the item cannot be edited now, and what to do (the author may withdraw it)."""
+    if opinion.status == S.SUBMITTED and policies.is_author(user, opinion):
+        return _(
+            "这篇信息已提交，正等待政协办公室审核，不能再修改；需要修改的，请先在信息页面撤回。"
+        )
+    return _("这篇信息当前为“%(status)s”，不能再修改。") % {"status": opinion.get_status_display()}
+
+
 @login_required
 def edit(request, pk: int):
     opinion = _get(request, pk)
@@ -112,7 +121,7 @@ def edit(request, pk: int):
     # submitted from another window meanwhile, say); a page that could not be saved is not
     # offered.
     if request.method != "POST" and not policies.can_edit(request.user, opinion):
-        messages.error(request, _("当前状态下不能修改。"))
+        messages.error(request, _edit_refusal(request.user, opinion))
         return redirect("opinions:detail", opinion.pk)
     form = OpinionForm(
         request.POST or None,
@@ -137,7 +146,12 @@ def edit(request, pk: int):
                 messages.success(request, _("已保存。"))
             return redirect("opinions:detail", opinion.pk)
         except PermissionDenied:
-            form.add_error(None, _("当前状态下不能修改。"))
+            # Submitted from another window meanwhile, say: what was typed stays on the page.
+            current = Opinion.objects.get(pk=opinion.pk)
+            form.add_error(
+                None,
+                [_edit_refusal(request.user, current), _("本页填写的内容仍保留，尚未保存。")],
+            )
         except StaleEdit as exc:
             add_service_errors(form, exc)
         except (ValidationError, TransitionError) as exc:
