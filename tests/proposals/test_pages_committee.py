@@ -8,6 +8,7 @@ import re
 import pytest
 import time_machine
 from django.test import Client
+from django.utils import timezone
 
 from tests.proposals.conftest import PROPOSAL_TEXT, accepted, answered, draft, submitted
 from xieshang.core import calendar
@@ -348,7 +349,12 @@ def test_the_committee_shortlists_and_the_chair_approves_a_key_proposal(client, 
     client.force_login(world.reviewer)
     response = client.post(
         f"/proposals/{proposal.pk}/act/supervise/",
-        {"supervise-date": "2026-04-01", "supervise-way": "field", "supervise-note": "现场查看"},
+        # Supervision is done after the acceptance (a date before it is refused): today.
+        {
+            "supervise-date": timezone.localdate().isoformat(),
+            "supervise-way": "field",
+            "supervise-note": "现场查看",
+        },
     )
     assert response.status_code == 302
     page = client.get(f"/proposals/{proposal.pk}/").content.decode()
