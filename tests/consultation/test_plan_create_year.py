@@ -44,3 +44,25 @@ def test_another_organisations_plan_does_not_take_the_year(world, client):
     services.plan_create(organisation=world.other, year=next_year, actor=world.other_office)
     client.force_login(world.office)
     assert suggested_year(client.get("/consultation/plans/").text) == str(next_year)
+
+
+@pytest.mark.clause("C2.4")
+def test_a_mistyped_year_creates_no_stray_plan(world, client):
+    """This year's plan (drafted late) up to the years the form suggests; a typo such as
+    2062 for 2026 is refused with the range, and the year typed stays in the box."""
+    this_year = timezone.localdate().year
+    client.force_login(world.office)
+    for typo in (1999, this_year - 1, this_year + 36, 99999):
+        response = client.post(
+            "/consultation/plans/", {"organisation": world.district.pk, "year": typo}
+        )
+        assert response.status_code == 400
+        page = response.content.decode()
+        assert f"年度须在{this_year}年至{this_year + 2}年之间。" in page
+        assert f'value="{typo}"' in page
+    assert not world.district.consultation_plans.exists()
+    response = client.post(
+        "/consultation/plans/", {"organisation": world.district.pk, "year": this_year}
+    )
+    assert response.status_code == 302
+    assert world.district.consultation_plans.filter(year=this_year).exists()

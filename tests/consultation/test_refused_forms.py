@@ -225,6 +225,10 @@ def test_a_refused_note_shown_beside_another_note_form_keeps_its_own_label(world
         user=world.office, organisation=world.district, role=Role.PARTY_OFFICE
     )
     bulletin = _submitted_bulletin(world)
+    # The government's feedback is in and accepted: the page offers 办结 (not before).
+    for task in outcome_tasks([bulletin.pk])[bulletin.pk]:
+        followups.feedback_submit(task=task, text="已采纳。", actor=world.gov_office)
+        followups.task_close(task=task, actor=world.office)
     client.force_login(world.office)
     response, body = _post(client, "outcome_in_decision", [bulletin.pk], {"note": "请常委会研究"})
     assert response.status_code == 400 and "请常委会研究" in body

@@ -220,7 +220,8 @@ class PlanCreateForm(StyledForm, forms.Form):
     organisation = forms.ModelChoiceField(
         label=_("所属政协"), queryset=Organisation.objects.none(), empty_label=None
     )
-    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
+    # The range is clean_year's, with a message that names it.
+    year = forms.IntegerField(label=_("年度"))
     title = forms.CharField(
         label=_("计划名称"), max_length=100, required=False, help_text=_("留空则自动生成。")
     )
@@ -236,6 +237,18 @@ class PlanCreateForm(StyledForm, forms.Form):
         if first is not None:
             self.fields["organisation"].initial = first.pk
             self.fields["year"].initial = free[first.pk]
+
+    def clean_year(self):
+        """This year's plan (drafted late) or one up to PLAN_YEARS_AHEAD years ahead: a
+        mistyped year (2062 for 2026, 2001) would leave a stray plan nobody drafts."""
+        year = self.cleaned_data["year"]
+        this_year = timezone.localdate().year
+        last = this_year + selectors.PLAN_YEARS_AHEAD
+        if not this_year <= year <= last:
+            raise forms.ValidationError(
+                _("年度须在%(first)s年至%(last)s年之间。") % {"first": this_year, "last": last}
+            )
+        return year
 
 
 class PlanHeaderForm(StyledForm, forms.Form):

@@ -432,6 +432,9 @@ def _render_outcome(request, outcome, status=200, **forms):
         "feedback_pending": len(selectors.unfinished_feedback(tasks)),
         "today": timezone.localdate(),
         "can_manage": policies.can_manage(request.user, org),
+        # Whoever drafts outcomes (a special committee's staff too) revises the draft; the
+        # office alone sends it.
+        "can_run": policies.can_run_activities(request.user, org),
         "can_decide": policies.can_decide(request.user, org),
         # A unit asked for feedback reads the outcome, not the committee's activity pages.
         "activity_openable": policies.can_view(request.user, org),
