@@ -60,3 +60,22 @@ def test_a_supervision_record_is_not_dated_before_the_proposal_was_accepted(clie
     )
     assert response.status_code == 302
     assert Supervision.objects.get().date == accepted_on
+
+
+def test_the_withhold_service_itself_asks_for_the_reason_and_withholds_once(world):
+    """Every caller (the page, the API, a command) gets the same rule as the form."""
+    import pytest
+    from django.core.exceptions import ValidationError
+
+    from xieshang.proposals import services
+
+    proposal = accepted(world)
+    with pytest.raises(ValidationError, match="请写明不予公开的理由"):
+        services.publication_withhold(proposal=proposal, actor=world.reviewer, note="  ")
+    assert not Proposal.objects.get(pk=proposal.pk).office_withheld
+    assert not Event.objects.filter(verb="proposal.withhold").exists()
+
+    services.publication_withhold(proposal=proposal, actor=world.reviewer, note="涉及个人隐私")
+    with pytest.raises(ValidationError, match="已不予公开"):
+        services.publication_withhold(proposal=proposal, actor=world.reviewer, note="再次")
+    assert Event.objects.filter(verb="proposal.withhold").count() == 1

@@ -11,6 +11,7 @@ class OpinionsConfig(AppConfig):
     def ready(self) -> None:
         from xieshang.core.audit import register_verbs
         from xieshang.core.dashboard import register as register_cards
+        from xieshang.proposals.signals import proposal_converted
 
         from . import (
             charts,  # noqa: F401 - registers the big-screen panel
@@ -20,6 +21,9 @@ class OpinionsConfig(AppConfig):
             tree,  # noqa: F401 - registers the roll-up page's column group
         )
         from .dashboard import opinion_cards
+        from .services import on_proposal_converted
+
+        proposal_converted.connect(on_proposal_converted, dispatch_uid="opinions.from_proposal")
 
         register_cards(opinion_cards)
         register_verbs(

@@ -691,6 +691,13 @@ def instruction_tasks(opinion: Opinion):
 
 
 @transaction.atomic
+def on_proposal_converted(sender, *, proposal, to, actor, **kwargs) -> None:
+    """proposals' `proposal_converted` signal: a 转社情民意 becomes an item here (in the
+    conversion's transaction)."""
+    if to == proposal.Status.TO_INFO:
+        opinion_from_proposal(proposal, actor)
+
+
 def opinion_from_proposal(proposal, actor) -> Opinion:
     """A proposal converted to social-conditions information (转社情民意) becomes a
     submitted item in the office's queue, authored by its proposers. Idempotent."""

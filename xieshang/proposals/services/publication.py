@@ -2,10 +2,11 @@
 
 import datetime as dt
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from xieshang.core import calendar
 from xieshang.core.audit import lock, record_event, record_events
@@ -99,6 +100,12 @@ def publication_withhold(*, proposal: Proposal, actor, note: str) -> Proposal:
     proposal = lock(Proposal, proposal.pk)
     if not policies.can_review(actor, proposal):
         raise PermissionDenied
+    # The portal never shows a withheld answer again: the reason is the only record of why
+    # (the form asks for it; this holds for every other caller too).
+    if not (note or "").strip():
+        raise ValidationError({"note": _("请写明不予公开的理由。")})
+    if proposal.office_withheld:
+        raise ValidationError(_("该提案答复已不予公开。"))
     proposal.office_withheld = True
     proposal.published_at = None
     proposal.save(update_fields=["office_withheld", "published_at"])

@@ -15,6 +15,7 @@ from xieshang.orgs import config
 
 from .. import policies, rules
 from ..models import Proposal
+from ..signals import proposal_converted
 from .common import REVIEWABLE, S, _notify_proposers, _record_proposers_duty, _today
 from .drafting import _give_number
 
@@ -123,10 +124,8 @@ def proposal_convert(*, proposal: Proposal, to: str, actor, note: str) -> Propos
         raise ValidationError({"note": _("请说明理由。")})
     verb = "proposal.to_opinion" if to == S.TO_OPINION else "proposal.to_info"
     _reviewed(proposal, actor, to, verb, note)
-    if to == S.TO_INFO:
-        from xieshang.opinions.services import opinion_from_proposal
-
-        opinion_from_proposal(proposal, actor)
+    # opinions (a higher app) makes its item of a 转社情民意 on this signal.
+    proposal_converted.send(sender=Proposal, proposal=proposal, to=to, actor=actor)
     label = Proposal.Status(to).label
     _notify_proposers(
         proposal,
