@@ -399,6 +399,17 @@ def proposal_for_page(pk: int) -> Proposal | None:
     return proposal
 
 
+def proposal_to_check(pk: int) -> Proposal | None:
+    """The proposal with what `policies.can_view` reads (its organisation, its signers): for
+    a fragment of its page that shows nothing else of it (the similar-proposals panel)."""
+    return (
+        Proposal.objects.select_related("organisation")
+        .prefetch_related("signers")
+        .filter(pk=pk)
+        .first()
+    )
+
+
 # A proposal is assigned only once accepted (proposal_assign from 已立案): in these states it
 # never was, so its page reads no assignments.
 NEVER_ASSIGNED = frozenset(

@@ -43,9 +43,10 @@ logger = logging.getLogger(__name__)
 # --- Helpers ----------------------------------------------------------------------------------
 
 
-def _get_proposal(request, pk: int, *, page: bool = False) -> Proposal:
-    """`page`: read as the page shows it (`selectors.proposal_for_page`), not for an action."""
-    proposal = (selectors.proposal_for_page if page else selectors.proposal_for_detail)(pk)
+def _get_proposal(request, pk: int, *, read=selectors.proposal_for_detail) -> Proposal:
+    """`read`: how to read it (`selectors.proposal_for_page` for the page, lighter than for
+    an action)."""
+    proposal = read(pk)
     # The same answer for "no such proposal" and "not yours": existence does not leak.
     if proposal is None or not policies.can_view(
         request.user, proposal, signed=_is_signer(request.user, proposal)
@@ -472,7 +473,7 @@ def _render_detail(
 
 @login_required
 def detail(request, pk: int):
-    return _render_detail(request, _get_proposal(request, pk, page=True))
+    return _render_detail(request, _get_proposal(request, pk, read=selectors.proposal_for_page))
 
 
 @login_required
@@ -480,7 +481,7 @@ def detail_similar(request, pk: int):
     """The reviewer's similar-proposals panel, which the proposal page loads by htmx after it
     is shown (the page itself no longer waits on the text comparison): for whoever reviews
     the proposal while it waits for review, as the page shows it."""
-    proposal = _get_proposal(request, pk, page=True)
+    proposal = _get_proposal(request, pk, read=selectors.proposal_to_check)
     if not (proposal.status == S.SUBMITTED and policies.can_review(request.user, proposal)):
         raise PermissionDenied
     similar = _similar_rows(
