@@ -82,3 +82,40 @@ def test_the_reviewers_page_of_a_proposal_waiting_for_review_keeps_its_query_cou
     with django_assert_num_queries(REVIEWER_PAGE_QUERIES):
         response = client.get(mine.get_absolute_url())
     assert "form-accept" in response.content.decode()
+
+
+def _supervision_reads(client, url) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(url)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    # Counted at once: the connection's query log is capped, so a slice read later shifts.
+    return sum('"proposals_supervision"' in q["sql"] for q in ctx.captured_queries), response
+
+
+def test_a_key_proposals_page_reads_its_supervision_records_in_one_query(client, world):
+    """督办 records are read for a key proposal only, with one query for all of them."""
+    from django.utils import timezone
+
+    from xieshang.proposals import services
+
+    proposal = accepted(world)
+    client.force_login(world.user("zhang"))
+    assert _supervision_reads(client, proposal.get_absolute_url())[0] == 0
+    services.key_shortlist(proposal=proposal, actor=world.reviewer)
+    services.key_approve(proposal=proposal, actor=world.chair, leading_leader="刘副区长")
+    proposal.refresh_from_db()
+    for note in ("实地察看", "座谈督办"):
+        services.supervision_record(
+            proposal=proposal,
+            actor=world.reviewer,
+            date=timezone.localdate(),
+            way="field",
+            note=note,
+        )
+    reads, response = _supervision_reads(client, proposal.get_absolute_url())
+    shown = response.content.decode().split('id="supervisions"', 1)[1].split("</ul>", 1)[0]
+    assert "实地察看" in shown and "座谈督办" in shown
+    assert reads == 1
