@@ -53,9 +53,10 @@ def test_a_member_drafting_and_the_committee_still_see_them_all(client, world):
     body = panel(client, world.office)  # holds proposals.view: may open every one
     for p in (pending, converted, handled):
         assert p.title in body
-    # The reviewer's page compares a proposal under review with the others, linked.
+    # The reviewer's page compares a proposal under review with the others, linked (its
+    # panel, loaded by htmx after the page).
     mine = submitted(world, title="关于老旧小区加装电梯的几点建议")
     client.force_login(world.reviewer)
-    page = client.get(mine.get_absolute_url()).content.decode()
+    page = client.get(f"/proposals/{mine.pk}/similar/").content.decode()
     listed = page.split('id="similar-list"', 1)[1].split("</ul>", 1)[0]
     assert f'href="/proposals/{pending.pk}/"' in listed
