@@ -464,5 +464,6 @@ def test_the_proposal_page_has_a_fixed_number_of_queries_for_the_committee(
 
 
 # +1 since the attachments (附件) are listed on the page (one prefetch); +1 since 重新办理
-# is offered only after an unsatisfied rating (services.rehandle_refusal asks once).
-DETAIL_COMMITTEE_QUERIES = 17
+# is offered only after an unsatisfied rating (services.rehandle_refusal asks once); -1 since
+# 督办 records are read for a key proposal only (perf-page, 2026-12-06).
+DETAIL_COMMITTEE_QUERIES = 16

@@ -45,7 +45,7 @@ from .forms_department import (
     SignOffForm,
 )
 from .models import Answer, Assignment, Contact, Evaluation, Proposal
-from .services.handling import (
+from .services import (
     contact_due,
     lead_answered_on,
     rehandle_instruction,
@@ -576,7 +576,7 @@ def answer(request, pk: int):
         if answer.sent_at is None:
             return _("答复已提交，待单位负责人签发后送达提案人。")
         # A split part answered while another part is still open: the proposers are asked
-        # to rate only once the whole proposal is answered (`services.handling._answered`).
+        # to rate only once the whole proposal is answered (`services.answering._answered`).
         if Proposal.objects.filter(
             pk=assignment.proposal_id, status=Proposal.Status.ASSIGNED
         ).exists():
