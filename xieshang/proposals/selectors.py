@@ -357,13 +357,21 @@ def shortlist_reasons(proposals) -> dict[int, str]:
 
 
 def proposal_for_detail(pk: int) -> Proposal | None:
+    return _proposal_read(pk, "session__term", "merged_into")
+
+
+def proposal_for_page(pk: int) -> Proposal | None:
+    """The proposal as its page shows it: what `proposal_for_detail` reads but the session
+    (the page does not show it; the services that number a proposal read it themselves) and
+    the proposal it was merged into, read only for a merged one (a proposal's whole row
+    joined a second time cost every page ~1.5 ms of CPU)."""
+    return _proposal_read(pk)
+
+
+def _proposal_read(pk: int, *joined: str) -> Proposal | None:
     proposal = (
         Proposal.objects.select_related(
-            "organisation",
-            "first_proposer",
-            "session__term",
-            "merged_into",
-            "suggested_department",
+            "organisation", "first_proposer", "suggested_department", *joined
         )
         .prefetch_related(
             Prefetch("signers", queryset=Signer.objects.select_related("member")),
@@ -375,26 +383,6 @@ def proposal_for_detail(pk: int) -> Proposal | None:
     )
     if proposal is not None and proposal.key_status:
         # 督办 records are kept for a key proposal (重点提案) only, and shown with it.
-        prefetch_related_objects([proposal], "supervisions")
-    return proposal
-
-
-def proposal_for_page(pk: int) -> Proposal | None:
-    """The proposal as its page shows it: what `proposal_for_detail` reads but the session
-    (the page does not show it; the services that number a proposal read it themselves) and
-    the proposal it was merged into, read only for a merged one (a proposal's whole row
-    joined a second time cost every page ~1.5 ms of CPU)."""
-    proposal = (
-        Proposal.objects.select_related("organisation", "first_proposer", "suggested_department")
-        .prefetch_related(
-            Prefetch("signers", queryset=Signer.objects.select_related("member")),
-            "attachments",
-            Prefetch("merged_proposals", queryset=Proposal.objects.only("pk", "number", "title")),
-        )
-        .filter(pk=pk)
-        .first()
-    )
-    if proposal is not None and proposal.key_status:
         prefetch_related_objects([proposal], "supervisions")
     return proposal
 

@@ -164,17 +164,7 @@ def assignment_reassign(*, assignment: Assignment, actor, department, note: str 
     date, the task's reminders and escalation); the returned assignment is marked 已改交;
     the history says from which department to which, and why; the new department and the
     proposers are told."""
-    assignment = (
-        Assignment.objects.select_for_update(of=("self",))
-        .select_related("department")
-        .get(pk=assignment.pk)
-    )
-    proposal = lock(Proposal, assignment.proposal_id)
-    if not access_can(actor, "proposals.assign", proposal):
-        raise PermissionDenied
-    refusal = reassign_refusal(assignment, proposal)
-    if refusal is not None:
-        raise TransitionError(refusal)
+    assignment, proposal = _lock_returned_part(assignment, actor)
     if department is None:
         raise ValidationError({"department": _("请选择改交的承办单位。")})
     _check_assignable(proposal, department, "department")
@@ -293,17 +283,7 @@ def returned_part_close(*, assignment: Assignment, actor, reason: str) -> Assign
     rate, as on the last answer; otherwise the decision is one history line and the
     proposal stays 办理中. The proposers are told the part will not be answered, and why.
     The same conditions as 改交 (`reassign_refusal`)."""
-    assignment = (
-        Assignment.objects.select_for_update(of=("self",))
-        .select_related("department")
-        .get(pk=assignment.pk)
-    )
-    proposal = lock(Proposal, assignment.proposal_id)
-    if not access_can(actor, "proposals.assign", proposal):
-        raise PermissionDenied
-    refusal = reassign_refusal(assignment, proposal)
-    if refusal is not None:
-        raise TransitionError(refusal)
+    assignment, proposal = _lock_returned_part(assignment, actor)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("请说明不再改交的理由。")})
@@ -336,3 +316,19 @@ def returned_part_close(*, assignment: Assignment, actor, reason: str) -> Assign
     else:
         _answered(proposal, assignment.round, actor, "proposal.reassign_close", note, data)
     return assignment
+
+
+def _lock_returned_part(assignment: Assignment, actor) -> tuple[Assignment, Proposal]:
+    """The returned part and its proposal, locked, for 改交 or 不再改交 (the same conditions)."""
+    assignment = (
+        Assignment.objects.select_for_update(of=("self",))
+        .select_related("department")
+        .get(pk=assignment.pk)
+    )
+    proposal = lock(Proposal, assignment.proposal_id)
+    if not access_can(actor, "proposals.assign", proposal):
+        raise PermissionDenied
+    refusal = reassign_refusal(assignment, proposal)
+    if refusal is not None:
+        raise TransitionError(refusal)
+    return assignment, proposal
