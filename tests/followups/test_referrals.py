@@ -373,3 +373,17 @@ def test_only_the_items_office_reads_the_queue_rows_of_its_kind(tree, client):
     client.force_login(tree["office"])
     page = client.get("/followups/referrals/?direction=out&state=").content.decode()
     assert opinion.title in page and "请补充具体数据" in page
+
+
+def test_an_item_never_reported_up_says_so_without_a_numbered_list(tree, client):
+    """The empty 上报情况 read "1. 尚未上报": a numbered list of one line that was no step."""
+    import re
+
+    opinion = published(tree)
+    client.force_login(tree["office"])
+    html = client.get(opinion.get_absolute_url()).content.decode()
+    panel = html[html.index('id="referrals-title"') :]
+    panel = panel[: panel.index("</section>")]
+    assert "尚未上报" in panel
+    assert not re.search(r"<ol[^>]*>\s*<li[^>]*>\s*尚未上报", panel)
+    assert "list-group-numbered" not in panel
