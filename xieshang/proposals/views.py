@@ -398,7 +398,7 @@ def _render_detail(
         due=lambda a: a.task.due_date,
     )
     categories = (
-        services.outcome_categories(proposal.organisation)
+        services.outcome_category_labels(proposal.organisation)
         if any(a.answers.all() for a in assignments)
         else {}
     )

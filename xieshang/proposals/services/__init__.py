@@ -14,6 +14,7 @@ from .answering import (
     answer_sign_off,
     answer_submit,
     outcome_categories,
+    outcome_category_labels,
     sign_off_users,
 )
 from .assignment import proposal_assign, rehandle_instruction
@@ -111,6 +112,7 @@ __all__ = [
     "co_handlers_outstanding",
     "assignment_extension_request",
     "outcome_categories",
+    "outcome_category_labels",
     "answer_submit",
     "answer_sign_off",
     "answer_send_back",

@@ -37,6 +37,13 @@ def outcome_categories(organisation) -> dict[str, str]:
     return {code: label for code, label in config.get(organisation, rules.OUTCOME_CATEGORIES)}
 
 
+def outcome_category_labels(organisation) -> dict[str, str]:
+    """The categories as a page shows them: the default labels in the reader's language (an
+    organisation's own labels stay as it typed them). Not for stored text, which is written
+    in the site's language."""
+    return {code: _(label) for code, label in outcome_categories(organisation).items()}
+
+
 def sign_off_users(department):
     """Who may sign off the department's answers (签发): the accounts holding its
     responsible leader's role (`policies.can_sign_off`)."""

@@ -1,0 +1,41 @@
+"""The answer's category (办理结果分类) in the reader's language: a page in English read
+"B 正在解决或已列入计划" under an English heading. The default labels are translated; an
+organisation's own labels stay as it typed them; stored text stays in the site's language."""
+
+from tests.proposals.conftest import accepted, answered
+from xieshang.orgs import config
+from xieshang.proposals import rules, services
+
+
+def test_the_proposal_page_shows_the_category_in_english(client, world):
+    proposal = answered(world)
+    client.cookies["django_language"] = "en"
+
+    client.force_login(world.reviewer)
+    page = client.get(f"/proposals/{proposal.pk}/").content.decode()
+    # The answer's badge; the history keeps the note as it was written (in Chinese).
+    assert '<span class="badge text-bg-info">A Solved or largely solved</span>' in page
+
+
+def test_the_departments_answer_form_offers_the_categories_in_english(client, world):
+    proposal = accepted(world)
+    (lead,) = services.proposal_assign(proposal=proposal, actor=world.reviewer, lead=world.housing)
+    client.cookies["django_language"] = "en"
+    client.force_login(world.housing_clerk)
+    page = client.get(f"/proposals/dept/{lead.pk}/").content.decode()
+    assert "Being solved or included in plans" in page
+    assert "正在解决或已列入计划" not in page
+
+
+def test_an_organisations_own_labels_stay_as_typed(client, world):
+    proposal = answered(world)
+    config.set_value(
+        proposal.organisation,
+        rules.OUTCOME_CATEGORIES,
+        [["A", "已办结（本会自定）"], ["B", "正在解决或已列入计划"], ["C", "留作参考"]],
+        actor=world.reviewer,
+    )
+    client.cookies["django_language"] = "en"
+    client.force_login(world.reviewer)
+    page = client.get(f"/proposals/{proposal.pk}/").content.decode()
+    assert "已办结（本会自定）" in page
