@@ -121,7 +121,24 @@ def seed_demo_data(profile: str = "district", seed: int = DEMO_SEED) -> None:
             _restore(_snapshots[key])
         else:
             _seed_or_share(key)
+        check_foreign_keys_now()
     ContentType.objects.clear_cache()
+
+
+def check_foreign_keys_now() -> None:
+    """Check the rows written so far in a module's transaction once, now, rather than at
+    every test's end (the demo's copy; a module fixture's own rows after it).
+
+    PostgreSQL queues a deferred check for each row written, and each test of the module
+    ends with Django's `SET CONSTRAINTS ALL IMMEDIATE`, which runs every queued check, the
+    demo's included; the test's rollback to its savepoint then puts the checks that ran in
+    it back in the queue, so each test of a demo module re-checked the whole demo (~1.8 s a
+    test on PostgreSQL: 65 tests of tests/api/test_odd_input.py spent 84 s, now 10 s).
+    Checked outside any test's savepoint, they stay done."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
 def profiles_needed(items) -> list[str]:

@@ -31,7 +31,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
-from tests.demodata import DEMO_SEED, seed_demo_data
+from tests.demodata import DEMO_SEED, check_foreign_keys_now, seed_demo_data
 from xieshang.demo import accounts
 
 # The city is seeded once a run and copied into each worker's database (tests/demodata.py),
@@ -888,6 +888,7 @@ def world(django_db_setup, django_db_blocker):
         for name, user in users.items():
             if user is not None:
                 w.api_tokens[name] = ApiToken.issue(user=user, name="matrix")[1]
+        check_foreign_keys_now()
         w.seconds = time.monotonic() - started
         yield w
         transaction.set_rollback(True)

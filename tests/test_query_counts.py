@@ -14,6 +14,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from tests.demodata import check_foreign_keys_now
 from tests.factories import (
     DepartmentFactory,
     MemberFactory,
@@ -181,6 +182,7 @@ def measured(django_db_setup, django_db_blocker):
         small = {name: count(user, url) for name, (user, url) in pages(tree).items()}
         tree.grow()
         large = {name: count(user, url) for name, (user, url) in pages(tree).items()}
+        check_foreign_keys_now()
         yield small, large
         transaction.set_rollback(True)
 

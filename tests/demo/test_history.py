@@ -10,7 +10,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Max, Min
 from django.utils import timezone
 
-from tests.demodata import demo  # noqa: F401 - a module fixture
+from tests.demodata import check_foreign_keys_now, demo  # noqa: F401 - a module fixture
 from xieshang.core.db import bulk_load
 from xieshang.core.models import Event, User
 from xieshang.demo.history import HistoryBuilder, bulk_models, nodes_for
@@ -62,6 +62,7 @@ def history(demo, django_db_blocker):  # noqa: F811 - the demo fixture first
         free_years = builder.free_years()[org.pk]
         counts = builder.build()
         after = schema() if connection.vendor == "postgresql" else []
+        check_foreign_keys_now()
     return org, before, counts, (migrated, after), free_years
 
 
