@@ -299,6 +299,9 @@ class LeaveForm(StyledForm, forms.Form):
         """The reason stored is the picked reason and the detail ("因公出差：赴省里培训");
         "其他" or no pick needs the detail written out."""
         data = super().clean()
+        if "reason" in self.errors:
+            # Written but refused (too long): that is the only thing to say about it.
+            return data
         kind, detail = data.get("reason_kind", ""), data.get("reason", "").strip()
         if not detail and (not kind or kind == self.OTHER):
             self.add_error("reason", _("请写明请假事由。"))
