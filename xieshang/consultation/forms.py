@@ -702,7 +702,10 @@ class OutcomeForm(StyledForm, forms.Form):
         label=_("反馈单位"),
         queryset=Department.objects.none(),
         required=False,
-        help_text=_("计划外活动的成果，由这些单位书面反馈采纳落实情况。"),
+        help_text=_(
+            "这些单位书面反馈采纳落实情况：计划外活动的成果在报送后，"
+            "列入年度协商计划的成果在作出决策后。"
+        ),
     )
     to_party_office = forms.BooleanField(label=_("报党委办公室"), required=False, initial=True)
     to_government_office = forms.BooleanField(label=_("报政府办公室"), required=False, initial=True)

@@ -150,7 +150,10 @@ def _render_activity(request, activity, status=200, **forms):
             or AttendanceForm(participants=participants, initial={"minutes": activity.minutes}),
             speech_form=forms.get("speech_form") or SpeechForm(),
             attachment_form=forms.get("attachment_form") or AttachmentForm(),
-            outcome_form=forms.get("outcome_form") or OutcomeForm(organisation=org),
+            outcome_form=forms.get("outcome_form")
+            or OutcomeForm(
+                organisation=org, initial={"kind": services.default_outcome_kind(activity)}
+            ),
         )
         context.update(
             _leader_account_rows(activity, participants, forms.get("leader_account_form"))

@@ -26,6 +26,7 @@ from .activities import (
 from .common import PS, RateLimited, cppcc_of, focus_areas_ensure, focus_areas_ensure_all
 from .outcomes import (
     OS,
+    default_outcome_kind,
     outcome_close,
     outcome_create,
     outcome_decide,
@@ -110,6 +111,7 @@ __all__ = [
     "attachment_add",
     # outcomes
     "OS",
+    "default_outcome_kind",
     "outcome_create",
     "outcome_submit",
     "outcome_update",

@@ -28,10 +28,31 @@ from xieshang.orgs import config
 from xieshang.orgs.models import Role
 
 from .. import policies, rules, selectors
-from ..models import Activity, Outcome
+from ..models import Activity, ActivityForm, Outcome
 from .activities import _require_activities
 
 OS = Outcome.Status
+OK = Outcome.Kind
+
+# The outcome an activity of each form usually produces, offered first on its outcome form
+# (the clerk may choose another): plenary and standing-committee consultation adopt
+# recommendations (建议案); special, counterpart and sector consultations are reported to
+# the Party committee and government as bulletins (协商专报); a symposium or a proposal-
+# handling consultation is written up as minutes (协商纪要).
+OUTCOME_KIND_BY_FORM = {
+    ActivityForm.PLENARY: OK.RECOMMENDATION,
+    ActivityForm.STANDING: OK.RECOMMENDATION,
+    ActivityForm.SPECIAL: OK.BULLETIN,
+    ActivityForm.COUNTERPART: OK.BULLETIN,
+    ActivityForm.SECTOR: OK.BULLETIN,
+    ActivityForm.SYMPOSIUM: OK.MINUTES,
+    ActivityForm.PROPOSAL: OK.MINUTES,
+}
+
+
+def default_outcome_kind(activity: Activity) -> str:
+    """The outcome type first offered for an outcome of `activity` (OUTCOME_KIND_BY_FORM)."""
+    return OUTCOME_KIND_BY_FORM.get(activity.form, OK.MINUTES)
 
 
 def _check_departments(organisation_id: int, departments) -> None:
@@ -150,28 +171,34 @@ def outcome_submit(*, outcome: Outcome, actor, submitted_on: dt.date | None = No
             dedupe_key=f"outcome:{outcome.pk}:submitted",
         )
     else:
-        days = config.get(outcome.organisation, rules.FEEDBACK_WORKING_DAYS)
-        title = _("协商成果反馈：%(title)s") % {"title": outcome.title}
         request = _("请书面反馈对该%(kind)s的采纳和落实情况。") % {
             "kind": outcome.get_kind_display()
         }
         targets = [{"department": d} for d in departments]
         targets += [{"assignee_role": role} for role in offices]
-        for target in targets:
-            followups.task_open(
-                organisation=outcome.organisation,
-                title=title,
-                actor=actor,
-                kind=Task.Kind.OUTCOME,
-                subject=outcome,
-                working_days=days,
-                start_date=outcome.submitted_on,
-                request=request,
-                **target,
-            )
+        _ask_for_feedback(outcome, actor, targets, request, outcome.submitted_on)
     if outcome.kind == Outcome.Kind.MINUTES:
         _close_minutes_task(activity, outcome, actor)
     return outcome
+
+
+def _ask_for_feedback(outcome: Outcome, actor, targets, request: str, start: dt.date) -> None:
+    """One written-feedback task per unit (followups): a deadline of the organisation's
+    feedback working days from `start`, with reminders and overdue escalation."""
+    days = config.get(outcome.organisation, rules.FEEDBACK_WORKING_DAYS)
+    title = _("协商成果反馈：%(title)s") % {"title": outcome.title}
+    for target in targets:
+        followups.task_open(
+            organisation=outcome.organisation,
+            title=title,
+            actor=actor,
+            kind=Task.Kind.OUTCOME,
+            subject=outcome,
+            working_days=days,
+            start_date=start,
+            request=request,
+            **target,
+        )
 
 
 def _close_minutes_task(activity: Activity, outcome: Outcome, actor) -> None:
@@ -220,15 +247,27 @@ def outcome_decide(
         raise ValidationError({"decision": _("请填写决策结果。")})
     outcome.decision = decision
     outcome.decided_on = decided_on or timezone.localdate()
+    # The units named on a plan outcome (反馈单位) report in writing how they carry out
+    # what was decided: the outcome waits for them (待书面反馈, then 办结) as an unplanned
+    # outcome waits for its units; with none named the decision closes the procedure.
+    departments = list(outcome.departments.all())
     transition(
         outcome,
-        to=OS.DECIDED,
+        to=OS.AWAITING_FEEDBACK if departments else OS.DECIDED,
         allowed_from=[OS.IN_DECISION],
         actor=actor,
         verb="outcome.decide",
         note=decision[:500],
         extra_fields=["decision", "decided_on"],
     )
+    if departments:
+        request = _("该%(kind)s已作出决策：%(decision)s\n请书面反馈决策事项的落实情况。") % {
+            "kind": outcome.get_kind_display(),
+            "decision": decision[:500],
+        }
+        _ask_for_feedback(
+            outcome, actor, [{"department": d} for d in departments], request, outcome.decided_on
+        )
     notify(
         access.role_holders(outcome.organisation, Role.OFFICE),
         title=Phrase(N_("协商成果已作出决策：%(title)s"), title=outcome.title),

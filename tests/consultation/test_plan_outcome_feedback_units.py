@@ -1,0 +1,82 @@
+"""A plan outcome's feedback units (反馈单位) report how they carry out the decision.
+
+An outcome of a plan activity goes through the decision procedure (C2.7); the units named
+on it then give written feedback through the follow-up engine, with a deadline counted from
+the decision, and the outcome waits for them (待书面反馈) before the office closes it, as
+an unplanned outcome waits for its units. Without named units the decision ends it."""
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from xieshang.consultation import services
+from xieshang.consultation.models import Outcome
+from xieshang.consultation.selectors import outcome_tasks
+from xieshang.followups import services as followups
+from xieshang.followups.models import Task
+
+from .test_outcomes import held_activity
+
+OS = Outcome.Status
+
+
+def _decided_plan_outcome(world, departments):
+    plan = world.publish(world.passing_plan())
+    item = plan.items.get(title="老旧小区改造提升专题协商")
+    activity = held_activity(world, item, day=dt.date(2026, 11, 23))
+    outcome = services.outcome_create(
+        activity=activity,
+        actor=world.office,
+        kind=Outcome.Kind.RECOMMENDATION,
+        title="关于老旧小区改造提升的建议案",
+        body="一、……",
+        departments=departments,
+    )
+    services.outcome_submit(outcome=outcome, actor=world.office)
+    # The decision procedure comes first: nobody is asked for feedback on a text not decided.
+    assert outcome_tasks([outcome.pk]) == {}
+    services.outcome_enter_decision(outcome=outcome, actor=world.party_office)
+    services.outcome_decide(
+        outcome=outcome,
+        actor=world.standing,
+        decision="区委常委会决定纳入2027年民生实事项目。",
+        decided_on=dt.date(2026, 11, 25),
+    )
+    outcome.refresh_from_db()
+    return outcome
+
+
+@pytest.mark.clause("C2.7")
+def test_the_units_named_on_a_plan_outcome_feed_back_after_the_decision(world, client):
+    outcome = _decided_plan_outcome(world, [world.housing])
+    assert outcome.status == OS.AWAITING_FEEDBACK
+    assert outcome.decision.startswith("区委常委会决定")
+    [task] = outcome_tasks([outcome.pk])[outcome.pk]
+    assert task.department == world.housing and task.kind == Task.Kind.OUTCOME
+    assert task.start_date == dt.date(2026, 11, 25)
+    assert "区委常委会决定纳入2027年民生实事项目。" in task.request
+
+    client.force_login(world.office)
+    url = f"/consultation/outcomes/{outcome.pk}/"
+    page = client.get(url).content.decode()
+    assert 'id="outcome-tasks"' in page and "区住房和城乡建设局" in page
+    assert "尚有1个单位的书面反馈未办结" in page
+    with pytest.raises(ValidationError):
+        services.outcome_close(outcome=outcome, actor=world.office)
+
+    # The unit reads what it answers, and answers.
+    client.force_login(world.housing_clerk)
+    assert client.get(url).status_code == 200
+    followups.feedback_submit(task=task, text="已列入2027年改造计划。", actor=world.housing_clerk)
+    followups.task_close(task=task, actor=world.office)
+    services.outcome_close(outcome=outcome, actor=world.office)
+    outcome.refresh_from_db()
+    assert outcome.status == OS.CLOSED
+
+
+@pytest.mark.clause("C2.7")
+def test_a_plan_outcome_without_units_ends_with_its_decision(world):
+    outcome = _decided_plan_outcome(world, [])
+    assert outcome.status == OS.DECIDED
+    assert outcome_tasks([outcome.pk]) == {}
