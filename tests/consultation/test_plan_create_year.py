@@ -32,11 +32,21 @@ def test_the_new_plan_form_suggests_the_first_year_without_a_plan(world, client)
     assert response.status_code == 302
     assert world.district.consultation_plans.filter(year=next_year + 1).exists()
 
-    # Both taken: no form to submit in vain, a note says why.
+    # Both taken: this year's plan, never drafted, can still be (finding: no form at all).
+    this_year = next_year - 1
+    page = client.get("/consultation/plans/").text
+    assert suggested_year(page) == str(this_year)
+    response = client.post(
+        "/consultation/plans/", {"organisation": world.district.pk, "year": this_year}
+    )
+    assert response.status_code == 302
+    assert world.district.consultation_plans.filter(year=this_year).exists()
+
+    # All three taken: no form to submit in vain, a note says why.
     page = client.get("/consultation/plans/").text
     assert 'name="year"' not in page
     assert 'id="plan-create-none"' in page
-    assert "协商计划均已创建" in page
+    assert "本年度、下一年度和再下一年度的协商计划均已创建。" in page
 
 
 def test_another_organisations_plan_does_not_take_the_year(world, client):

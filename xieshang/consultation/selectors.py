@@ -214,9 +214,10 @@ PLAN_YEARS_AHEAD = 2
 
 def plan_free_years(organisations, today: dt.date | None = None) -> dict[int, int]:
     """Organisation id -> the first year from next year on (up to PLAN_YEARS_AHEAD years
-    ahead) with no plan yet; organisations with every such year taken are left out."""
+    ahead) with no plan yet, else this year if its plan was never drafted (it is drafted
+    late); organisations with every such year taken are left out."""
     this_year = (today or timezone.localdate()).year
-    years = range(this_year + 1, this_year + 1 + PLAN_YEARS_AHEAD)
+    years = [*range(this_year + 1, this_year + 1 + PLAN_YEARS_AHEAD), this_year]
     taken = set(
         ConsultationPlan.objects.filter(organisation__in=organisations, year__in=years).values_list(
             "organisation_id", "year"
