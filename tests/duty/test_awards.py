@@ -121,6 +121,25 @@ class World:
         _answer(org, self.housing, self.handler, a1, on_time=True, result=Rating.SATISFIED)
         _answer(org, self.housing, self.handler, a1, on_time=True, result=Rating.SATISFIED)
         _answer(org, self.education, self.late, a1, on_time=False, result=Rating.UNSATISFIED)
+        # Each group met once a quarter: the default minimum for the group awards.
+        for group in (self.group_a, self.group_b):
+            _group_activities(group, 4)
+
+
+def _group_activities(group, n, status=None):
+    from xieshang.meetings.models import Meeting, MeetingKind
+
+    for i in range(n):
+        start = dt.datetime(Y, 2 + 3 * (i % 4), 8, 9, tzinfo=BJ)
+        Meeting.objects.create(
+            organisation=group.organisation,
+            kind=MeetingKind.GROUP,
+            title="活动组调研",
+            activity_group=group,
+            start=start,
+            end=start + dt.timedelta(hours=2),
+            status=status or Meeting.Status.CLOSED,
+        )
 
 
 @pytest.fixture
@@ -192,28 +211,36 @@ def test_its_thresholds_are_the_organisations_configurable_rules(world):
 
 @pytest.mark.clause("C5.8")
 def test_groups_and_their_leaders_are_judged_by_the_activities_the_group_held(world):
-    from xieshang.meetings.models import Meeting, MeetingKind
+    from xieshang.meetings.models import Meeting
 
-    start = dt.datetime(Y, 4, 8, 9, tzinfo=BJ)
-    for status in (Meeting.Status.CLOSED, Meeting.Status.CANCELLED):
-        Meeting.objects.create(
-            organisation=world.org,
-            kind=MeetingKind.GROUP,
-            title="活动组调研",
-            activity_group=world.group_a,
-            start=start,
-            end=start + dt.timedelta(hours=2),
-            status=status,
-        )
-    config.set_value(world.org, awards.GROUP_MIN_ACTIVITIES, 1, actor=world.office)
+    _group_activities(world.group_a, 1)
+    _group_activities(world.group_a, 1, status=Meeting.Status.CANCELLED)
+    config.set_value(world.org, awards.GROUP_MIN_ACTIVITIES, 5, actor=world.office)
     found = awards.candidates(world.org, Y)
     assert [c.name for c in found[T.GROUP]] == ["经济发展委员活动组"]
-    assert "年度开展活动1次（不少于1次）" in found[T.GROUP][0].rule
+    assert "年度开展活动5次（不少于5次）" in found[T.GROUP][0].rule
     assert [c.name for c in found[T.LEADER]] == ["王组长"]
     # The cancelled activity does not count.
-    config.set_value(world.org, awards.GROUP_MIN_ACTIVITIES, 2, actor=world.office)
+    config.set_value(world.org, awards.GROUP_MIN_ACTIVITIES, 6, actor=world.office)
     found = awards.candidates(world.org, Y)
     assert found[T.GROUP] == [] and found[T.LEADER] == []
+
+
+@pytest.mark.clause("C5.8")
+def test_a_group_that_held_no_activity_is_not_proposed_by_default(world):
+    """Found: candidates read 年度开展活动0次 since the minimum defaulted to 0 (none)."""
+    from xieshang.meetings.models import Meeting
+
+    Meeting.objects.filter(activity_group=world.group_a).delete()
+    found = awards.candidates(world.org, Y)
+    assert found[T.GROUP] == [] and found[T.LEADER] == []
+    # Three activities are still short of the default (one a quarter); the fourth makes it.
+    _group_activities(world.group_a, 3)
+    assert awards.candidates(world.org, Y)[T.GROUP] == []
+    _group_activities(world.group_a, 1)
+    found = awards.candidates(world.org, Y)
+    assert [c.name for c in found[T.GROUP]] == ["经济发展委员活动组"]
+    assert "年度开展活动4次（不少于4次）" in found[T.GROUP][0].rule
 
 
 @pytest.mark.clause("C5.8")

@@ -98,11 +98,13 @@ HANDLER_MIN_SATISFACTION = config.define(
 )
 
 
+# A group that held no activity in the year is never proposed, whatever its members'
+# scores: at least one; by default 4, one a quarter, as local rules on 委员活动组 ask.
 GROUP_MIN_ACTIVITIES = config.define(
     "duty.award_group_min_activities",
-    0,
-    gettext_lazy("先进委员活动组、优秀组长：活动组年度开展活动不少于（次，0为不作要求）"),
-    minimum=0,
+    4,
+    gettext_lazy("先进委员活动组、优秀组长：活动组年度开展活动不少于（次）"),
+    minimum=1,
     maximum=365,
 )
 
@@ -219,12 +221,11 @@ def _groups_and_leaders(organisation, year, rows, seat_of) -> tuple[list, list]:
             continue
         avg, share, acts = total / n, _pct(met, n), held.get(group.pk, 0)
         figures = {"n": n, "avg": _num(avg), "share": _num(share)}
-        activities = (
-            _("年度开展活动%(acts)s次（不少于%(min)s次）；") % {"acts": acts, "min": min_acts}
-            if min_acts
-            else _("年度开展活动%(acts)s次；") % {"acts": acts}
-        )
-        if acts < min_acts:
+        activities = _("年度开展活动%(acts)s次（不少于%(min)s次）；") % {
+            "acts": acts,
+            "min": min_acts,
+        }
+        if acts < max(1, min_acts):
             continue
         if avg >= min_avg and share >= min_share:
             groups.append(
