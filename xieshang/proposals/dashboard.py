@@ -7,7 +7,6 @@ from django.utils.translation import gettext as _
 
 from xieshang.core import access
 from xieshang.core.dashboard import Card, counts
-from xieshang.followups.models import Task
 from xieshang.orgs.models import Role
 
 from . import policies, selectors
@@ -83,14 +82,13 @@ def proposal_cards(user) -> list[Card]:
         )
         card(
             _("逾期未办复"),
-            _("超过办理期限仍未答复的提案"),
+            _("超过办理期限仍未答复的提案，以及逾期未提出协办意见的协办单位"),
             reverse("proposals:overdue"),
             22,
-            Task.objects.filter(
-                access.org_filter(user, "proposals.review"),
-                kind=Task.Kind.PROPOSAL,
-                status=Task.Status.OPEN,
-                due_date__lt=today,
+            # The list's rows (`selectors.overdue_q`): co-handlers late with their view too.
+            Assignment.objects.filter(
+                access.org_filter(user, "proposals.review", field="proposal__organisation"),
+                selectors.overdue_q(today),
             ),
             urgent=True,
         )

@@ -296,16 +296,20 @@ def returned_parts_waiting(user) -> QuerySet:
     )
 
 
+def overdue_q(today: dt.date) -> Q:
+    """The assignments `overdue_assignments` lists (and the home card counts)."""
+    R = Assignment.Role
+    return (Q(role__in=[R.LEAD, R.SPLIT]) | Q(role=R.CO, proposal__status=S.ASSIGNED)) & Q(
+        status=Assignment.Status.HANDLING, task__status="open", task__due_date__lt=today
+    )
+
+
 def overdue_assignments(user, today: dt.date | None = None) -> QuerySet:
-    """Answering assignments (lead or split) whose follow-up task is past its due date."""
-    today = today or timezone.localdate()
+    """Every party past its due date, to be chased: answering assignments (lead or split)
+    and co-handlers (协办/会办) whose view is overdue while the proposal is still in handling
+    (once the lead department's answer went out, a late view is filed, not waited on)."""
     return (
-        Assignment.objects.filter(
-            role__in=[Assignment.Role.LEAD, Assignment.Role.SPLIT],
-            status=Assignment.Status.HANDLING,
-            task__status="open",
-            task__due_date__lt=today,
-        )
+        Assignment.objects.filter(overdue_q(today or timezone.localdate()))
         .filter(
             proposal__in=access.scope(Proposal.objects.all(), user, "proposals.view").values("pk")
         )
