@@ -46,7 +46,7 @@ from django.db.models import CharField, Count, Exists, ExpressionWrapper, F, Out
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from xieshang.core import access, jobs, pickers, tree
 from xieshang.core.excel import Book, append_row, xlsx_response
@@ -855,12 +855,12 @@ def session_table(fig: Figures) -> tuple[list[str], list[list]]:
         _("所属"),
         _("收到提案"),
         _("待审查"),
-        _("立案"),
-        _("并案"),
-        _("转意见建议"),
-        _("转社情民意"),
-        _("不予立案"),
-        _("退回修改"),
+        pgettext("review outcome", "立案"),
+        pgettext("review outcome", "并案"),
+        pgettext("review outcome", "转意见建议"),
+        pgettext("review outcome", "转社情民意"),
+        pgettext("review outcome", "不予立案"),
+        pgettext("review outcome", "退回修改"),
         _("重点提案"),
         _("其中民主党派、无党派人士"),
         _("占比（%）"),

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from xieshang.core.models import ChoiceLabels, StoredFile, Tracked
 from xieshang.core.uploads import RandomName, private_storage
@@ -31,12 +32,15 @@ class Proposal(Tracked):
         DRAFT = "draft", _("草稿")
         COSIGNING = "cosigning", _("待联名确认")
         SUBMITTED = "submitted", _("待审查")
-        RETURNED = "returned", _("退回修改")
+        # The review's outcomes read as states, not as the reviewer's buttons (the same
+        # Chinese word is both): "Rejected", not "Reject", in English (context "review
+        # outcome", shared with the figures' columns and charts).
+        RETURNED = "returned", pgettext_lazy("review outcome", "退回修改")
         ACCEPTED = "accepted", _("已立案")
-        MERGED = "merged", _("并案")
-        TO_OPINION = "to_opinion", _("转意见建议")
-        TO_INFO = "to_info", _("转社情民意")
-        REJECTED = "rejected", _("不予立案")
+        MERGED = "merged", pgettext_lazy("review outcome", "并案")
+        TO_OPINION = "to_opinion", pgettext_lazy("review outcome", "转意见建议")
+        TO_INFO = "to_info", pgettext_lazy("review outcome", "转社情民意")
+        REJECTED = "rejected", pgettext_lazy("review outcome", "不予立案")
         ASSIGNED = "assigned", _("办理中")
         ANSWERED = "answered", _("已答复")
         CLOSED = "closed", _("已办结")

@@ -3,6 +3,7 @@ answered, counted as the figures page counts them, per child subtree in one quer
 
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from xieshang.core import access, tree
 
@@ -24,7 +25,7 @@ def tree_columns(user, organisation, children, year: int):
     )
     return tree.Group(
         title=_("提案"),
-        columns=[_("收到提案"), _("立案"), _("已答复")],
+        columns=[_("收到提案"), pgettext("review outcome", "立案"), _("已答复")],
         values={k: [v["received"], v["accepted"], v["answered"]] for k, v in found.items()},
         order=10,
         headline=(0, _("件")),

@@ -13,7 +13,49 @@
     return "{value}" + (/^[A-Za-z]/.test(unit) ? " " : "") + unit;
   }
 
-  function options(spec, dark) {
+  /* A pie's legend names every slice: the items wrap onto as many rows as the width needs
+   * (a scrolling legend cut "Converted to opinions" to "Conver" behind a 1/3 pager in
+   * English), and the canvas grows by those rows under a donut of the same size. ECharts
+   * lays the rows out itself; this counts them the same way (12 px text after a 25 px icon
+   * and 5 px, items 10 px apart, 5 px padding) to know the height. */
+  var LEGEND_ROW = 24;
+  var measure = null;
+
+  function measuring(fontSize) {
+    if (!measure) measure = document.createElement("canvas").getContext("2d");
+    measure.font = fontSize + "px sans-serif";
+    return measure;
+  }
+
+  function textWidth(labels, fontSize) {
+    var m = measuring(fontSize), widest = 0;
+    labels.forEach(function (label) { widest = Math.max(widest, m.measureText(label).width); });
+    return widest;
+  }
+
+  function legendRows(labels, width, fontSize) {
+    measuring(fontSize);
+    var rows = 1, x = 0, room = Math.max(width - 10, 1);
+    labels.forEach(function (label) {
+      var item = 25 + 5 + measure.measureText(label).width;
+      if (x > 0 && x + item > room) { rows += 1; x = 0; }
+      x += item + 10;
+    });
+    return rows;
+  }
+
+  function pieHeight(el, spec, dark) {
+    var base = el.getAttribute("data-chart-base");
+    if (!base) {
+      base = String(el.clientHeight || 280);
+      el.setAttribute("data-chart-base", base);
+    }
+    base = Number(base);
+    var rows = legendRows(spec.labels, el.clientWidth, dark ? 16 : 12);
+    return { base: base, rows: rows, height: base + (rows - 1) * LEGEND_ROW };
+  }
+
+  function options(spec, dark, el) {
     var textColor = dark ? "#f1f3f5" : "#212529";
     var base = {
       animation: !reduced,
@@ -23,12 +65,24 @@
       aria: { enabled: false }
     };
     if (spec.kind === "pie") {
-      base.legend = { type: "scroll", bottom: 0, textStyle: { color: textColor } };
+      var size = pieHeight(el, spec, dark);
+      if (el.clientHeight !== size.height) el.style.height = size.height + "px";
+      /* The donut keeps the place and size it had over a one-row legend. */
+      var r = Math.min(el.clientWidth || size.base, size.base) / 2;
+      /* Beside the donut: the name and count, a long name broken onto more lines; too
+       * narrow for words (a phone), the count only (the legend names the slices). */
+      var room = (el.clientWidth || 0) / 2 - 0.68 * r - 30;
+      base.legend = { type: "plain", bottom: 0, textStyle: { color: textColor } };
       base.series = [{
         type: "pie",
-        radius: ["40%", "68%"],
-        center: ["50%", "45%"],
-        label: { formatter: "{b}: {c}", color: textColor },
+        radius: [0.4 * r, 0.68 * r],
+        center: ["50%", 0.45 * size.base],
+        label: {
+          formatter: room < 80 ? "{c}" : "{b}: {c}",
+          color: textColor,
+          overflow: "break",
+          width: Math.max(room, 40)
+        },
         data: spec.labels.map(function (label, i) {
           return { name: label, value: spec.series[0].data[i] };
         })
@@ -37,12 +91,22 @@
     }
     var many = spec.series.length > 1;
     if (many) base.legend = { top: 0, textStyle: { color: textColor } };
+    var rotate = spec.labels.length > 6 ? 30 : 0;
     base.grid = { left: 8, right: 16, top: many ? 32 : 16, bottom: 8, containLabel: true };
     base.xAxis = {
       type: "category",
       data: spec.labels,
-      axisLabel: { interval: 0, hideOverlap: true, color: textColor, rotate: spec.labels.length > 6 ? 30 : 0 }
+      axisLabel: { interval: 0, hideOverlap: true, color: textColor, rotate: rotate }
     };
+    if (rotate) {
+      /* A slanted name reaches left of its bar, past the value axis's labels: the first
+       * ones were cut at the edge ("…街道办事处"). The grid leaves the room (a name of
+       * up to 120 px; a longer one ends in "…"). */
+      var longest = Math.min(120, textWidth(spec.labels, dark ? 16 : 12));
+      base.grid.left = Math.max(8, Math.round(0.87 * longest - 45));
+      base.xAxis.axisLabel.width = 120;
+      base.xAxis.axisLabel.overflow = "truncate";
+    }
     base.yAxis = {
       type: "value",
       axisLabel: { color: textColor, formatter: axisFormat(spec.unit) }
@@ -64,9 +128,14 @@
       var spec = JSON.parse(block.textContent);
       var dark = !!el.closest("[data-chart-theme=dark]");
       var chart = window.echarts.init(el, dark ? "dark" : null, { renderer: "svg" });
-      chart.setOption(options(spec, dark));
+      chart.setOption(options(spec, dark, el));
+      chart.resize();
       if (window.ResizeObserver) {
-        new ResizeObserver(function () { chart.resize(); }).observe(el);
+        new ResizeObserver(function () {
+          /* A pie's legend may take more or fewer rows at the new width. */
+          if (spec.kind === "pie") chart.setOption(options(spec, dark, el));
+          chart.resize();
+        }).observe(el);
       }
     });
   }
