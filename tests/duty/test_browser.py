@@ -36,3 +36,25 @@ def test_it_lets_a_member_report_a_duty_on_a_phone_and_the_office_confirm_it(pho
 
     phone_page.goto(phone_page.base_url + "/duty/")
     assert phone_page.locator("#duty-total").inner_text() == "5"
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.clause("C5.7")
+def test_the_sector_filter_reads_all_sectors_on_one_line(page, phone_page):
+    """Found: with the organisation's 22 sectors the filter becomes a search box (pickers.js)
+    that shrank to its narrowest and broke 全部界别 over two lines (全部界 / 别), read as the
+    entry twice. On a desktop and on a phone it is one line as tall as the year box."""
+    from tests.factories import MemberFactory, SectorFactory, seat
+
+    org, term, office, _member = setting()
+    for i in range(22):  # the filter lists the sectors of the term's members
+        sector = SectorFactory(organisation=org, name=f"社会福利和社会保障界{i}", sort_order=i)
+        seat(MemberFactory(organisation=org, name=f"委员{i}"), term, sector=sector)
+    for browser in (page, phone_page):
+        login(browser, office.username)
+        browser.goto(browser.base_url + "/duty/evaluation/")
+        control = browser.locator("#sector + .ts-wrapper")  # the picker is in place
+        assert control.inner_text().strip() == "全部界别"
+        year = browser.locator("select[name=year]").bounding_box()["height"]
+        assert control.bounding_box()["height"] <= year + 2
