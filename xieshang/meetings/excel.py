@@ -48,7 +48,17 @@ def attendance_workbook(grid: Grid) -> bytes:
         missing = fig.absent if closed else fig.waiting
         append_row(
             sectors,
-            [fig.name, fig.invited, fig.present, fig.late, fig.excused, missing, fig.rate],
+            [
+                fig.name,
+                fig.invited,
+                fig.present,
+                fig.late,
+                fig.excused,
+                missing,
+                # A number shown as a percentage, as the year's figures are: the office sorts
+                # and averages the sectors' rates in Excel, which a "93.5%" text prevents.
+                Percent(fig.share) if fig.share is not None else "—",
+            ],
         )
     return book.to_bytes()
 

@@ -191,9 +191,14 @@ class SectorFigure:
     waiting: int = 0  # before closing: not signed in yet, not absent (未到)
 
     @property
+    def share(self) -> float | None:
+        """Present or late among the invited (0–1); None with nobody invited."""
+        return (self.present + self.late) / self.invited if self.invited else None
+
+    @property
     def rate(self) -> str:
-        base = self.invited
-        return f"{(self.present + self.late) * 100 / base:.1f}%" if base else "—"
+        share = self.share
+        return f"{share * 100:.1f}%" if share is not None else "—"
 
 
 @dataclass
