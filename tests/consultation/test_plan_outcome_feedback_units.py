@@ -80,3 +80,36 @@ def test_a_plan_outcome_without_units_ends_with_its_decision(world):
     outcome = _decided_plan_outcome(world, [])
     assert outcome.status == OS.DECIDED
     assert outcome_tasks([outcome.pk]) == {}
+
+
+@pytest.mark.clause("C2.7")
+def test_a_plan_outcome_names_its_units_apart_from_where_it_was_sent(world, client):
+    """Sent to the Party committee and government only: its units are named as those who
+    answer after the decision, not among the bodies it was sent to on the day."""
+    plan = world.publish(world.passing_plan())
+    item = plan.items.get(title="老旧小区改造提升专题协商")
+    activity = held_activity(world, item, day=dt.date(2026, 11, 23))
+    outcome = services.outcome_create(
+        activity=activity,
+        actor=world.office,
+        kind=Outcome.Kind.RECOMMENDATION,
+        title="关于老旧小区改造提升的建议案",
+        body="一、……",
+        departments=[world.housing],
+    )
+    services.outcome_submit(outcome=outcome, actor=world.office)
+    client.force_login(world.office)
+    page = client.get(f"/consultation/outcomes/{outcome.pk}/").content.decode()
+    sent = page.split("报送</dt>", 1)[1].split("</dd>", 1)[0]
+    assert "党委办公室" in sent and "区住房和城乡建设局" not in sent
+    units = page.split('id="outcome-feedback-units">', 1)[1].split("</dd>", 1)[0]
+    assert "区住房和城乡建设局" in units and "作出决策后书面反馈落实情况" in units
+
+
+@pytest.mark.clause("C2.7")
+def test_the_year_summary_counts_it_decided_while_its_units_answer(world):
+    from xieshang.consultation import summary
+
+    _decided_plan_outcome(world, [world.housing])
+    total = summary.work_report(world.district, 2026).outcome_total
+    assert (total.sent, total.decided, total.in_progress, total.closed) == (1, 1, 1, 0)

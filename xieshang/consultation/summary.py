@@ -342,7 +342,9 @@ class WorkReport:
             .annotate(
                 drafted=Count("id"),
                 sent=Count("id", filter=~Q(status=S.DRAFT)),
-                decided=Count("id", filter=Q(status=S.DECIDED)),
+                # A plan outcome decided and now awaiting its units' feedback is decided too
+                # (and in progress until they answer).
+                decided=Count("id", filter=Q(decided_on__isnull=False)),
                 closed=Count("id", filter=Q(status=S.CLOSED)),
                 in_progress=Count(
                     "id", filter=Q(status__in=[S.SUBMITTED, S.IN_DECISION, S.AWAITING_FEEDBACK])
