@@ -47,6 +47,9 @@ def test_a_co_handler_late_with_its_view_is_on_the_overdue_list_and_the_card(cli
     # The co-handler, labelled as such; the lead department is not late yet.
     assert proposal.title in row and "区教育局" in row and "协办" in row
     assert "协办意见未提出" in row and "已逾期" in row
+    # On a phone too: the role's cell is not one a phone card hides (xs-col-minor).
+    role = re.search(r"<td[^>]*>协办<div", row).group(0)
+    assert "xs-col-minor" not in role, role
     assert "区住房和城乡建设局" not in html.split('id="overdue-list"')[1]
     assert card_count(home, "逾期未办复") == 1
 
