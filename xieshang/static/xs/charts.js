@@ -70,7 +70,8 @@
       /* The donut keeps the place and size it had over a one-row legend. */
       var r = Math.min(el.clientWidth || size.base, size.base) / 2;
       /* Beside the donut: the name and count, a long name broken onto more lines; too
-       * narrow for words (a phone), the count only (the legend names the slices). */
+       * narrow for words (a phone; the wall screen's larger text), the count only (the
+       * legend names the slices). */
       var room = (el.clientWidth || 0) / 2 - 0.68 * r - 30;
       base.legend = { type: "plain", bottom: 0, textStyle: { color: textColor } };
       base.series = [{
@@ -78,7 +79,7 @@
         radius: [0.4 * r, 0.68 * r],
         center: ["50%", 0.45 * size.base],
         label: {
-          formatter: room < 80 ? "{c}" : "{b}: {c}",
+          formatter: room < (dark ? 110 : 80) ? "{c}" : "{b}: {c}",
           color: textColor,
           overflow: "break",
           width: Math.max(room, 40)
