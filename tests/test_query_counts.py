@@ -267,11 +267,14 @@ def test_the_home_pages_served_from_the_card_cache_keep_their_query_counts(setti
 # counts are one read of core_renderedregion. The member list still audits the phone numbers it
 # shows on every visit (the district office's sixth query: the INSERT of the audit row; the
 # province office's list shows no phone number of its own organisation's members unmasked).
+# The proposal page (perf-regions, 2026-12-06) still reads the proposal and its signers for
+# the permission check and the title on every visit; its forms get the reader's CSRF token.
 REGION_CACHED_PINS = {
     "member list, district office": 6,
     "member list, province office": 5,
     "proposal list, committee": 5,
     "department queue": 5,
+    "proposal page, committee": 8,
 }
 
 
@@ -283,6 +286,7 @@ def test_the_key_lists_served_from_their_stored_regions_keep_their_query_counts(
         "member list, province office": (tree.province_office, "/members/"),
         "proposal list, committee": (d.reviewer, "/proposals/"),
         "department queue": (d.clerk, "/proposals/dept/"),
+        "proposal page, committee": (d.reviewer, f"/proposals/{d.proposals[0].pk}/"),
     }
     built = {name: count(user, url) for name, (user, url) in users.items()}
     settings.REGION_CACHE = True

@@ -24,12 +24,20 @@ A row is served only while all of these hold, and for REGION_CACHE_SECONDS at mo
   compiled translations (their files' mtimes).
 The age bound covers what no write shows (SQL typed outside Django, the hour passing).
 
-What a region must not hold, and the callers' templates do not: a CSRF token (the regions'
-forms are GET forms), messages (the layout's, outside the region), anything read from the
-session. What stays per request, in the view and outside `build`: the permission check before
-it, and the audit of personal data shown after it (from `extra`), so a hit is audited as a
-build is. Off in the tests' settings (their transactions never commit): tests/core/
-test_regions.py turns it on.
+A region is rendered with a fixed placeholder as its `csrf_token` (CSRF_PLACEHOLDER, what
+`{% csrf_token %}` and `{{ csrf_token }}` print), and kept so: the placeholder is replaced by
+this request's token (`get_token`) on every read, kept or built alike, and by the same
+function when the cache is off, so a region with POST forms (the proposal page) is kept with
+no user's token in it and its forms post with the reader's. `render` is the same without
+keeping (a page shown again with a refused form's input).
+
+What a region must not hold, and the callers' templates do not: messages (the layout's,
+outside the region), anything read from the session, a link or value that expires before
+the age bound (the file links of core.files are plain paths, checked when followed). What
+stays per request, in the view and outside `build`: the permission check before it, and the
+audit of personal data shown after it (from `extra`), so a hit is audited as a build is. Off
+in the tests' settings (their transactions never commit): tests/core/test_regions.py turns
+it on.
 """
 
 import datetime as dt
@@ -46,6 +54,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import DatabaseError, connections, router, transaction
+from django.middleware.csrf import get_token
 from django.template import loader
 from django.urls import get_script_prefix
 from django.utils import timezone, translation
@@ -86,6 +95,11 @@ _UPSERT = (
 _PRUNE = 'DELETE FROM "core_renderedregion" WHERE "user_id" = %s AND "built_at" < %s'
 
 
+# What a region is rendered with as its CSRF token: as long as a real one, of letters only (so
+# that escaping leaves it as it is), and no word anyone types.
+CSRF_PLACEHOLDER = "XsRegionCsrfPlaceholder" + "Q" * 41
+
+
 def enabled() -> bool:
     return getattr(settings, "REGION_CACHE", False)
 
@@ -94,7 +108,7 @@ def cached(request, name: str, build: Build, *, templates: Iterable[str] = ()) -
     """The region `name` of this request's page: kept, or built by `build` and kept."""
     user = getattr(request, "user", None)
     if not enabled() or not getattr(user, "is_authenticated", False):
-        return _render(request, build)
+        return render(request, build)
     from .models import RenderedRegion
 
     alias = router.db_for_write(RenderedRegion)
@@ -110,13 +124,14 @@ def cached(request, name: str, build: Build, *, templates: Iterable[str] = ()) -
         row = cursor.fetchone()
     if row is not None and row[1] is not None:
         body = json.loads(row[1])
-        return Region(mark_safe(body["html"]), body["extra"], hit=True)
+        return Region(_with_token(request, body["html"]), body["extra"], hit=True)
     # The generation was read before building: a write committed meanwhile leaves the new
     # row stale, never the other way round.
-    region = _render(request, build)
+    html, extra = _render(request, build)
+    region = Region(_with_token(request, html), extra)
     if row is None:  # no generation row (a flushed test database): nothing to store at
         return region
-    body = json.dumps({"html": str(region.html), "extra": region.extra}, ensure_ascii=False)
+    body = json.dumps({"html": html, "extra": extra}, ensure_ascii=False)
     try:
         # A savepoint only inside a transaction, where a failed statement would break it.
         with transaction.atomic(using=alias) if connection.in_atomic_block else nullcontext():
@@ -132,10 +147,26 @@ def cached(request, name: str, build: Build, *, templates: Iterable[str] = ()) -
     return region
 
 
-def _render(request, build: Build) -> Region:
+def render(request, build: Build) -> Region:
+    """The region `build` describes, rendered for this request and not kept."""
+    html, extra = _render(request, build)
+    return Region(_with_token(request, html), extra)
+
+
+def _render(request, build: Build) -> tuple[str, dict]:
+    """The region's HTML with CSRF_PLACEHOLDER for the token, and its `extra`."""
     template, context, extra = build()
-    html = loader.render_to_string(template, context, request)
-    return Region(mark_safe(html), extra)
+    # The context's own csrf_token stands above the context processor's (the real token).
+    context = {**context, "csrf_token": CSRF_PLACEHOLDER}
+    return loader.render_to_string(template, context, request), extra
+
+
+def _with_token(request, html: str) -> SafeString:
+    """`html` with this request's CSRF token for the placeholder (asked for only when a
+    form needs it: a page without one sets no CSRF cookie)."""
+    if CSRF_PLACEHOLDER in html:
+        html = html.replace(CSRF_PLACEHOLDER, get_token(request))
+    return mark_safe(html)
 
 
 def region_key(request, name: str, code: str) -> str:

@@ -373,21 +373,36 @@ def proposal_for_page(pk: int) -> Proposal | None:
 
 
 def _proposal_read(pk: int, *joined: str) -> Proposal | None:
-    proposal = (
+    proposal = proposal_to_view(pk, *joined)
+    if proposal is not None:
+        complete_for_page(proposal)
+    return proposal
+
+
+def proposal_to_view(pk: int, *joined: str) -> Proposal | None:
+    """The proposal with what `policies.can_view` and the page's title read (its row, its
+    organisation, its signers): the check in front of the page's kept region
+    (`core.regions`); `complete_for_page` reads the rest when the region is built."""
+    return (
         Proposal.objects.select_related(
             "organisation", "first_proposer", "suggested_department", *joined
         )
-        .prefetch_related(
-            Prefetch("signers", queryset=Signer.objects.select_related("member")),
-            "attachments",
-            Prefetch("merged_proposals", queryset=Proposal.objects.only("pk", "number", "title")),
-        )
+        .prefetch_related(Prefetch("signers", queryset=Signer.objects.select_related("member")))
         .filter(pk=pk)
         .first()
     )
-    if proposal is not None and proposal.key_status:
-        # 督办 records are kept for a key proposal (重点提案) only, and shown with it.
-        prefetch_related_objects([proposal], "supervisions")
+
+
+def complete_for_page(proposal: Proposal) -> Proposal:
+    """What the proposal page shows besides `proposal_to_view`: its attachments, the
+    proposals merged into it, and the 督办 records of a key proposal (重点提案), kept for
+    one only."""
+    prefetch_related_objects(
+        [proposal],
+        "attachments",
+        Prefetch("merged_proposals", queryset=Proposal.objects.only("pk", "number", "title")),
+        *(["supervisions"] if proposal.key_status else []),
+    )
     return proposal
 
 

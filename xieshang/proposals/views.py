@@ -377,9 +377,37 @@ def _history(user, proposal: Proposal):
 def _render_detail(
     request, proposal: Proposal, *, bound=None, rate_bound=None, attachment_form=None, status=200
 ):
-    """The proposal page. `bound` is (action, form) of a refused action, `rate_bound`
-    (answer pk, form) of a refused rating, `attachment_form` a refused upload: shown again
-    with what the user typed."""
+    """The proposal page shown again, not kept: `bound` is (action, form) of a refused
+    action, `rate_bound` (answer pk, form) of a refused rating, `attachment_form` a refused
+    upload, shown with what the user typed."""
+    context = _detail_context(
+        request, proposal, bound=bound, rate_bound=rate_bound, attachment_form=attachment_form
+    )
+    region = regions.render(request, lambda: (DETAIL_TEMPLATE, context, {}))
+    return _detail_page(request, proposal, region, status=status)
+
+
+def _detail_page(request, proposal: Proposal, region, *, status=200):
+    """The layout around the page's region (its title is the proposal's)."""
+    return render(
+        request, "proposals/detail.html", {"proposal": proposal, "region": region}, status=status
+    )
+
+
+DETAIL_TEMPLATE = "proposals/_detail.html"
+# The templates of the page's region (core.regions' key names them: a new one is a new key).
+DETAIL_TEMPLATES = (
+    DETAIL_TEMPLATE,
+    "proposals/_action.html",
+    "proposals/_rate_by.html",
+    "proposals/_reask_note.html",
+    "core/_field.html",
+    "includes/history.html",
+)
+
+
+def _detail_context(request, proposal: Proposal, *, bound, rate_bound, attachment_form) -> dict:
+    """The context of the page's region (everything inside the layout's content block)."""
     user = request.user
     member = _member(request)
     source = selectors.answer_source(proposal)
@@ -465,7 +493,7 @@ def _render_detail(
         "assign_suggestions": suggestions,
         "reask": _reask_note(proposal) if flags["edit"] else None,
     }
-    return render(request, "proposals/detail.html", context, status=status)
+    return context
 
 
 # --- The proposal page and its actions --------------------------------------------------------
@@ -473,7 +501,22 @@ def _render_detail(
 
 @login_required
 def detail(request, pk: int):
-    return _render_detail(request, _get_proposal(request, pk, read=selectors.proposal_for_page))
+    # The permission check reads the proposal, its organisation and its signers, on every
+    # request; the rest is read when the region is built.
+    proposal = _get_proposal(request, pk, read=selectors.proposal_to_view)
+
+    def build():
+        selectors.complete_for_page(proposal)
+        context = _detail_context(
+            request, proposal, bound=None, rate_bound=None, attachment_form=None
+        )
+        return DETAIL_TEMPLATE, context, {}
+
+    # Kept by core.regions while nothing is written (per user, path, language, day), with a
+    # placeholder for the CSRF token of its forms, replaced on every read. The similar-
+    # proposals panel is loaded by htmx from its own view; messages are the layout's.
+    region = regions.cached(request, "proposals.detail", build, templates=DETAIL_TEMPLATES)
+    return _detail_page(request, proposal, region)
 
 
 @login_required
