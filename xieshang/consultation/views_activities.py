@@ -61,10 +61,18 @@ def activity_new(request):
     orgs = cppcc_organisations(request.user, "consultation.activities")
     if not orgs.exists():
         raise PermissionDenied
-    initial = {}
-    if (item := id_param(request, "item")) is not None:
-        initial["plan_item"] = item
-    form = ActivityCreateForm(request.POST or None, organisations=orgs, initial=initial)
+    form = ActivityCreateForm(request.POST or None, organisations=orgs)
+    if not form.is_bound and (item_id := id_param(request, "item")) is not None:
+        # Arranged from the plan (its 安排活动 link): the item's organisation, title and
+        # form are filled in, as the plan has them; the clerk adds the date and place.
+        item = form.fields["plan_item"].queryset.filter(pk=item_id).first()
+        if item is not None:
+            form.initial.update(
+                plan_item=item.pk,
+                organisation=item.plan.organisation_id,
+                title=item.title,
+                form=item.form,
+            )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         item = data["plan_item"]
