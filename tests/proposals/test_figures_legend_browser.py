@@ -8,10 +8,10 @@ import re
 import pytest
 
 from tests.conftest import login
-from tests.factories import DepartmentFactory, user_with_role
-from tests.proposals.conftest import accepted
+from tests.factories import DepartmentFactory, MemberFactory, UserFactory, seat, user_with_role
+from tests.proposals.conftest import PROPOSAL_TEXT, accepted
 from tests.proposals.test_review_outcome_english import OUTCOMES, every_outcome
-from xieshang.orgs.models import Role
+from xieshang.orgs.models import Party, Role, RoleAssignment
 from xieshang.proposals import services
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -92,3 +92,26 @@ def test_the_english_review_chart_names_every_outcome_in_full(english, world, wi
     names = [t for t in texts(page, "#chart-departments [data-chart]") if "区住房" in t["text"]]
     assert len(names) == 7
     assert min(t["left"] for t in names) >= 0, names
+
+
+def test_a_pie_of_more_than_nine_slices_gives_each_its_own_colour(english, world):
+    parties = list(Party.objects.order_by("sort_order")[:11])
+    for party in parties:
+        user = UserFactory()
+        member = MemberFactory(organisation=world.district, user=user)
+        seat(member, world.term, party=party)
+        RoleAssignment.objects.create(user=user, organisation=world.district, role=Role.MEMBER)
+        proposal = services.proposal_create(
+            actor=user, organisation=world.district, **PROPOSAL_TEXT
+        )
+        services.proposal_submit(proposal=proposal, actor=user)
+    page = english(1366)
+    page.locator("#chart-proposal-parties [data-chart] svg").first.wait_for()
+    fills = page.eval_on_selector(
+        "#chart-proposal-parties [data-chart]",
+        """el => {
+          const data = echarts.getInstanceByDom(el).getModel().getSeries()[0].getData();
+          return data.mapArray(i => data.getItemVisual(i, "style").fill);
+        }""",
+    )
+    assert len(fills) >= 11 and len(set(fills)) == len(fills), fills

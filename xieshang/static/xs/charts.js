@@ -19,6 +19,11 @@
    * lays the rows out itself; this counts them the same way (12 px text after a 25 px icon
    * and 5 px, items 10 px apart, 5 px padding) to know the height. */
   var LEGEND_ROW = 24;
+  /* ECharts' nine colours and seven more: a pie of more slices (the parties: 13) gave two
+   * slices the same colour, and the legend could not tell 中国共产党 from 九三学社. */
+  var MANY = ["#5470c6", "#91cc75", "#fac858", "#ee6666", "#73c0de", "#3ba272", "#fc8452",
+    "#9a60b4", "#ea7ccc", "#8d6e63", "#00897b", "#c0ca33", "#5c6bc0", "#d81b60", "#78909c",
+    "#ffa726"];
   var measure = null;
 
   function measuring(fontSize) {
@@ -74,6 +79,7 @@
        * legend names the slices). */
       var room = (el.clientWidth || 0) / 2 - 0.68 * r - 30;
       base.legend = { type: "plain", bottom: 0, textStyle: { color: textColor } };
+      if (spec.labels.length > 9) base.color = MANY;
       base.series = [{
         type: "pie",
         radius: [0.4 * r, 0.68 * r],
