@@ -293,9 +293,11 @@ def test_a_signup_activity_expects_only_those_who_signed_up():
     studio = w.meeting(
         MeetingKind.STUDIO, series="民生委员工作室", mode="signup", day=dt.date(2026, 4, 2)
     )
-    services.signup(invitation=studio.invitations.get(member=keen), actor=keen.user)
-    with pytest.raises(PermissionDenied):  # nobody signs up for someone else
-        services.signup(invitation=studio.invitations.get(member=idle), actor=keen.user)
+    # Signed up the day before (sign-up closes when the activity is over).
+    with time_machine.travel(dt.datetime(2026, 4, 1, 2, 0, tzinfo=dt.UTC), tick=False):
+        services.signup(invitation=studio.invitations.get(member=keen), actor=keen.user)
+        with pytest.raises(PermissionDenied):  # nobody signs up for someone else
+            services.signup(invitation=studio.invitations.get(member=idle), actor=keen.user)
     services.meeting_close(meeting=studio, actor=w.office)
     outcomes = dict(studio.invitations.values_list("member__name", "outcome"))
     assert outcomes == {"甲委员": "absent", "乙委员": "not_expected"}

@@ -286,6 +286,8 @@ def _detail_context(request, meeting, invitation, **forms):
         "my_attendance": my_attendance,
         "approver": policies.APPROVER_LABELS[policies.approver_kind(meeting)],
         "leave_due": services.leave_due_date(meeting),
+        "signup_open": meeting.mode == Meeting.Mode.SIGNUP
+        and services.signup_open(meeting, sittings),
         "speeches": speeches,
         "events": history(meeting).select_related("actor")[:50],
         # Only an invited member asks for leave (the form reads the organisation's reasons),

@@ -64,6 +64,7 @@ from .planning import (
     meeting_publish,
     meeting_update,
     signup,
+    signup_open,
     sitting_add,
 )
 from .reports import (
@@ -95,6 +96,7 @@ __all__ = [
     "InviteCriteria",
     "invite",
     "signup",
+    "signup_open",
     "withdraw_former_member",
     # leave
     "leave_due_date",

@@ -477,6 +477,13 @@ def invite(*, meeting: Meeting, actor, criteria: InviteCriteria) -> int:
 
 
 @transaction.atomic
+def signup_open(meeting: Meeting, sittings=None) -> bool:
+    """Sign-up is open until the activity's last sitting ends (`sittings`: the meeting's,
+    when the caller has them already)."""
+    sittings = meeting.sittings.all() if sittings is None else sittings
+    return timezone.now() <= max([meeting.end, *(s.end for s in sittings)])
+
+
 def signup(*, invitation: Invitation, actor) -> Invitation:
     """An invited member signs up for an activity open to sign-up (C2.12)."""
     meeting = invitation.meeting
@@ -484,6 +491,10 @@ def signup(*, invitation: Invitation, actor) -> Invitation:
         raise PermissionDenied
     if meeting.mode != Meeting.Mode.SIGNUP or meeting.status != Meeting.Status.PUBLISHED:
         raise TransitionError(_("该活动不接受报名。"))
+    if not signup_open(meeting):
+        # Signed up for an activity already over, the member would be expected at it
+        # (Invitation.is_expected) and counted absent when attendance closes.
+        raise TransitionError(_("活动已结束，不能再报名。"))
     if invitation.response == Invitation.Response.SIGNED_UP:
         return invitation
     Invitation.objects.filter(pk=invitation.pk).update(response=Invitation.Response.SIGNED_UP)
