@@ -97,3 +97,21 @@ def test_an_english_list_says_rejected_and_the_reviewers_buttons_keep_their_verb
     page = client.get(f"/proposals/{waiting.pk}/").content.decode()
     # The reviewer's actions are still what the reviewer does.
     assert re.search(r">\s*Accept\s*<", page) and re.search(r">\s*Reject\s*<", page)
+
+
+def test_english_counts_and_lists_of_key_proposals_say_key_proposals(client, world):
+    proposal = accepted(world)
+    services.key_shortlist(proposal=proposal, actor=world.reviewer)
+    client.force_login(world.office)
+    client.cookies["django_language"] = "en"
+    url = reverse("proposals:figures") + f"?organisation={world.district.pk}"
+    assert "Key proposals" in headers(client.get(url).content.decode(), "session-figures")
+    client.force_login(world.reviewer)
+    page = client.get(reverse("proposals:key_list")).content.decode()
+    assert re.search(r"<title>Key proposals\b", page), page[:300]
+    assert re.search(r'aria-current="page"[^>]*>Key proposals<', page)
+    # Chinese is unchanged.
+    client.cookies["django_language"] = "zh-hans"
+    assert (
+        '<h1 class="h4">重点提案</h1>' in client.get(reverse("proposals:key_list")).content.decode()
+    )

@@ -861,7 +861,7 @@ def session_table(fig: Figures) -> tuple[list[str], list[list]]:
         pgettext("review outcome", "转社情民意"),
         pgettext("review outcome", "不予立案"),
         pgettext("review outcome", "退回修改"),
-        _("重点提案"),
+        pgettext("report row", "重点提案"),
         _("其中民主党派、无党派人士"),
         _("占比（%）"),
     ]

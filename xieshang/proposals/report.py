@@ -314,7 +314,7 @@ def screen_panel(user, organisation, year: int):
             (_("收到提案"), t.received),
             (pgettext("review outcome", "立案"), t.accepted),
             (_("已答复"), t.answered),
-            (_("重点提案"), t.key),
+            (pgettext("report row", "重点提案"), t.key),
             (_("满意率（%）"), r.satisfaction),
         ],
         charts=[c for c in report_charts(r) if c["id"] in SCREEN_CHARTS],
