@@ -205,12 +205,24 @@ def test_it_lists_only_the_demo_accounts_that_exist(monkeypatch):
     from xieshang.core.management.commands import serve
 
     monkeypatch.setattr(
-        "xieshang.demo.accounts", lambda: [("office", "政协办公室"), ("member", "政协委员")]
+        "xieshang.core.demo_logins._providers",
+        [lambda: [("office", "政协办公室"), ("member", "政协委员")]],
     )
     assert serve.demo_accounts_line() == ""  # an empty database: nothing to advertise
     UserFactory(username="member")
     line = serve.demo_accounts_line()
     assert line == f"演示账号（密码 {settings.DEMO_PASSWORD}）：member（政协委员）"
+
+
+@pytest.mark.django_db
+def test_the_demo_app_registers_its_logins_for_the_start_up_line():
+    from tests.factories import UserFactory
+    from xieshang.core.management.commands import serve
+    from xieshang.demo import accounts
+
+    username, label = accounts()[0]
+    UserFactory(username=username)
+    assert f"{username}（{label}）" in serve.demo_accounts_line()
 
 
 def test_a_restart_collects_the_static_files_only_when_a_source_file_is_newer(tmp_path, settings):

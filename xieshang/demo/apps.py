@@ -8,7 +8,13 @@ class DemoConfig(AppConfig):
     verbose_name = _("演示数据")
 
     def ready(self):
+        from xieshang.core import demo_logins
         from xieshang.core.audit import register_verbs
+
+        from . import accounts
+
+        # The logins `manage.py serve` prints (core does not import this app).
+        demo_logins.register(accounts)
 
         register_verbs(
             {

@@ -34,6 +34,16 @@ class DutyConfig(AppConfig):
         from .services import on_seat_ended
 
         seat_ended.connect(on_seat_ended, dispatch_uid="duty.on_seat_ended")
+        # The proposers' records at 立案 / 并案 and at a key proposal's approval: proposals,
+        # the lower layer, sends them by signal inside its transaction (`receivers`).
+        from xieshang.proposals.signals import key_proposal_approved, proposal_accepted
+
+        from .receivers import on_key_proposal_approved, on_proposal_accepted
+
+        proposal_accepted.connect(on_proposal_accepted, dispatch_uid="duty.on_proposal_accepted")
+        key_proposal_approved.connect(
+            on_key_proposal_approved, dispatch_uid="duty.on_key_proposal_approved"
+        )
         from .awards import award_cards  # also defines the commendation rules (C5.8)
 
         register_cards(award_cards)

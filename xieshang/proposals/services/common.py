@@ -8,7 +8,6 @@ from django.utils import timezone
 
 from xieshang.core import access, calendar
 from xieshang.core.notifications import notify
-from xieshang.duty.services import record_duty
 from xieshang.orgs.models import Role
 
 from ..models import Proposal, Signer
@@ -63,23 +62,17 @@ def _reviewers(proposal: Proposal):
     return access.role_holders(proposal.organisation.ancestor_ids(), Role.PROPOSAL_COMMITTEE)
 
 
-def _record_proposers_duty(
-    proposal: Proposal, *, first_kind: str, cosigner_kind: str, date
-) -> None:
-    """One duty record for the first proposer and one for each confirmed co-signer."""
-    if proposal.first_proposer_id:
-        record_duty(
-            member=proposal.first_proposer,
-            kind=first_kind,
-            date=date,
-            title=proposal.title,
-            source=proposal,
+def _send_proposers_credited(proposal: Proposal, signal, *, date) -> None:
+    """Send `signal` (`signals.proposal_accepted` or `key_proposal_approved`) with the
+    proposers it credits: the first proposer and each confirmed co-signer. duty records
+    their duty facts on it (`duty.receivers`), inside the caller's transaction."""
+    first = proposal.first_proposer if proposal.first_proposer_id else None
+    cosigners = [
+        signer.member
+        for signer in proposal.signers.filter(status=Signer.Status.CONFIRMED).select_related(
+            "member"
         )
-    for signer in proposal.signers.filter(status=Signer.Status.CONFIRMED).select_related("member"):
-        record_duty(
-            member=signer.member,
-            kind=cosigner_kind,
-            date=date,
-            title=proposal.title,
-            source=proposal,
-        )
+    ]
+    signal.send(
+        sender=Proposal, proposal=proposal, date=date, first_proposer=first, cosigners=cosigners
+    )

@@ -7,11 +7,11 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from xieshang.core.audit import TransitionError, lock, record_event, transition
-from xieshang.duty.models import DutyKind
 
 from .. import policies
 from ..models import Proposal, Supervision
-from .common import S, _record_proposers_duty, _today
+from ..signals import key_proposal_approved
+from .common import S, _send_proposers_credited, _today
 from .review import duty_date
 
 
@@ -57,10 +57,10 @@ def key_approve(*, proposal: Proposal, actor, leading_leader: str) -> Proposal:
     # chairman's meeting often approves the last key proposals of a year in the next January,
     # and a 2026 proposal's key record scores in 2026, the year its figures count it in.
     opening = proposal.session.start_date if proposal.session_id else None
-    _record_proposers_duty(
+    # duty records KEY_PROPOSAL_FIRST / KEY_PROPOSAL_COSIGNER on it (`duty.receivers`).
+    _send_proposers_credited(
         proposal,
-        first_kind=DutyKind.KEY_PROPOSAL_FIRST,
-        cosigner_kind=DutyKind.KEY_PROPOSAL_COSIGNER,
+        key_proposal_approved,
         date=duty_date(proposal.year, _today(), opening),
     )
     return proposal

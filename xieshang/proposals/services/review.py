@@ -10,13 +10,12 @@ from django.utils.translation import gettext_noop as N_
 
 from xieshang.core.audit import lock, transition
 from xieshang.core.phrases import Phrase
-from xieshang.duty.models import DutyKind
 from xieshang.orgs import config
 
 from .. import policies, rules
 from ..models import Proposal
-from ..signals import proposal_converted
-from .common import REVIEWABLE, S, _notify_proposers, _record_proposers_duty, _today
+from ..signals import proposal_accepted, proposal_converted
+from .common import REVIEWABLE, S, _notify_proposers, _send_proposers_credited, _today
 from .drafting import _give_number
 
 
@@ -52,14 +51,15 @@ def duty_date(year: int, submitted_on: dt.date, opening: dt.date | None = None) 
 
 
 def _record_proposal_duty(proposal: Proposal) -> None:
-    """The proposers' records at acceptance (or merger), dated by `duty_date`. In a year
-    whose scores are settled they go to the open year (`duty.services.record_duties`)."""
+    """The proposers' records at acceptance (or merger), dated by `duty_date`: sent as
+    `signals.proposal_accepted`, on which duty records PROPOSAL_FIRST / PROPOSAL_COSIGNER
+    (`duty.receivers`). In a year whose scores are settled they go to the open year
+    (`duty.services.record_duties`)."""
     submitted = timezone.localtime(proposal.submitted_at).date() if proposal.submitted_at else None
     opening = proposal.session.start_date if proposal.session_id else None
-    _record_proposers_duty(
+    _send_proposers_credited(
         proposal,
-        first_kind=DutyKind.PROPOSAL_FIRST,
-        cosigner_kind=DutyKind.PROPOSAL_COSIGNER,
+        proposal_accepted,
         date=duty_date(proposal.year, submitted or _today(), opening),
     )
 

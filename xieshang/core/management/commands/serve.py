@@ -59,14 +59,14 @@ def uses_database_tasks() -> bool:
 
 def demo_accounts_line() -> str:
     """'演示账号 …' listing the demo logins that exist in this database, or ''."""
-    try:
-        from xieshang.demo import accounts
-    except ImportError:
-        return ""
+    from xieshang.core import demo_logins
+
     try:
         from django.contrib.auth import get_user_model
 
-        listed = accounts()
+        listed = demo_logins.listed()
+        if not listed:
+            return ""
         existing = set(
             get_user_model()
             .objects.filter(username__in=[name for name, _label in listed])
