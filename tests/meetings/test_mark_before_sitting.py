@@ -23,12 +23,17 @@ def test_the_board_refuses_a_mark_before_the_sitting_and_takes_it_in_its_window(
     # Two weeks ahead (16:00 on 6 December, Beijing time).
     with time_machine.travel(dt.datetime(2026, 12, 6, 8, 0, tzinfo=dt.UTC), tick=False):
         client.force_login(w.office)
+        board = client.get(f"/meetings/sittings/{sitting.pk}/board/").content.decode()
         refused = client.post(url, {"state": "present"}, follow=True)
+    # The board offers no 出席/迟到 yet and says when it will; a post is refused.
+    assert 'name="state" value="present"' not in board and "会前开放签到后可登记" in board
     assert "本会次尚未开始" in refused.content.decode()
     assert not Attendance.objects.exists()
     # 08:30 on the day, inside the hour before the start the sign-in opens.
     with time_machine.travel(dt.datetime(2026, 12, 20, 0, 30, tzinfo=dt.UTC), tick=False):
         client.force_login(w.office)
+        board = client.get(f"/meetings/sittings/{sitting.pk}/board/").content.decode()
+        assert 'name="state" value="present"' in board
         client.post(url, {"state": "present"})
     assert Attendance.objects.get().state == "present"
     # After the sitting the office still marks from the paper sheet.

@@ -365,6 +365,16 @@ def _chair_kinds_any() -> list[str]:
     return list(config.RULES[rules.CHAIR_APPROVED_KINDS].default)
 
 
+def marking_open(sitting, now=None) -> bool:
+    """Staff may mark attendance from the sign-in window's opening on (and after the
+    sitting, from the paper sheet): nobody has attended a sitting not yet begun."""
+    import datetime as dt
+
+    now = now or timezone.now()
+    minutes = config.get(sitting.meeting.organisation, rules.SIGNIN_OPEN_MINUTES)
+    return now >= sitting.start - dt.timedelta(minutes=minutes)
+
+
 def signin_window_open(sitting, now=None) -> bool:
     import datetime as dt
 

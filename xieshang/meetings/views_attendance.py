@@ -52,6 +52,7 @@ def board(request, pk: int):
     sitting = _managed_sitting(request, pk)
     q = _board_filter(request.GET)
     rows, counts = selectors.board_rows(sitting, q=q)
+    window_open = policies.signin_window_open(sitting)
     context = {
         "sitting": sitting,
         "meeting": sitting.meeting,
@@ -59,7 +60,10 @@ def board(request, pk: int):
         "rows": rows,
         "counts": counts,
         "q": q,
-        "window_open": policies.signin_window_open(sitting),
+        "window_open": window_open,
+        # From the window's opening on (policies.marking_open), without reading the rule
+        # again: open now, or the sitting is over.
+        "marking_open": window_open or timezone.now() > sitting.end,
         **_qr_context(request, sitting),
     }
     if request.htmx and request.GET.get("part") == "rows":
@@ -99,6 +103,7 @@ def mark(request, pk: int, invitation_pk: int):
                 "rows": rows,
                 "counts": counts,
                 "q": q,
+                "marking_open": policies.marking_open(sitting),
             },
         )
     board = reverse("meetings:board", args=[sitting.pk])

@@ -126,12 +126,12 @@ def attendance_mark(
         raise TransitionError(_("只能在会议进行期间登记出勤。"))
     if state not in MARKABLE:
         raise ValidationError(_("出勤状态不正确。"))
-    opens = config.get(meeting.organisation, rules.SIGNIN_OPEN_MINUTES)
-    if state != "clear" and timezone.now() < sitting.start - dt.timedelta(minutes=opens):
+    if state != "clear" and not policies.marking_open(sitting):
         # Nobody has attended a sitting that has not begun: a click on the wrong sitting's
         # board (or a meeting's board opened weeks ahead) would otherwise count in the duty
         # file. Staff mark from the sign-in window on, and after the sitting from the paper
         # sheet; a mark is cleared at any time.
+        opens = config.get(meeting.organisation, rules.SIGNIN_OPEN_MINUTES)
         start = timezone.localtime(sitting.start - dt.timedelta(minutes=opens))
         raise TransitionError(
             _("本会次尚未开始，%(a)s 起才能登记出勤。") % {"a": chinese_datetime(start)}
