@@ -49,6 +49,11 @@ class OpinionForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
+        # A browser sends a textarea's line breaks as CRLF: each is one character to the
+        # writer and to the page's counter (最多N字), and is stored as one.
+        for name in BODY_PARTS:
+            if data.get(name):
+                data[name] = data[name].replace("\r\n", "\n")
         length = sum(len(data.get(name) or "") for name in BODY_PARTS)
         if length > self.limit:
             raise ValidationError(
@@ -68,13 +73,20 @@ class NoteForm(forms.Form):
 
 
 class ReportForm(forms.Form):
+    """报送 on the item's page. The item's own office reports to its Party committee and
+    government here; up the tree it reports with the 上报情况 panel's one button (上报上级政协),
+    so the page offers that action once. An office above, holding an item reported to it
+    and decided (adopted), reports it further up here: the panel offers it nothing then."""
+
     upward = forms.BooleanField(label=_("报送上级政协"), required=False, initial=True)
     party = forms.BooleanField(label=_("报送党委"), required=False)
     government = forms.BooleanField(label=_("报送政府"), required=False)
 
     def __init__(self, *args, local: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
-        if not local:
+        if local:
+            del self.fields["upward"]
+        else:
             # Only the item's own office reports to its Party committee and government
             # (policies.reports_locally); an office above sends it further up.
             del self.fields["party"]

@@ -187,14 +187,23 @@ def receives(user) -> bool:
     return access.can(user, RECEIVED_PARTY) or access.can(user, RECEIVED_GOVERNMENT)
 
 
+def decided_or_own_q(user, prefix: str = "") -> Q:
+    """Items the user may see by name as far as review goes: accepted or later anywhere they
+    read, and any state at their own committee and its streets (`reads_undecided`). A
+    committee below keeps its 待审核, 退回修改 and 不予录用 items to itself: the offices above
+    count them in the year's totals, never by title or author (`selectors.statistics`)."""
+    if getattr(user, "is_superuser", False):
+        return Q()
+    return ~Q(**{f"{prefix}status__in": UNDECIDED}) | access.role_subtree_q(
+        user, _view_roles(), f"{prefix}organisation__path"
+    )
+
+
 def visible_q(user) -> Q:
     """The items a user may see in lists (drafts only their own)."""
     q = access.org_filter(user, "opinions.view") & ~Q(status=Opinion.Status.DRAFT)
-    if not getattr(user, "is_superuser", False):
-        # Not yet accepted: only where the user's own committee is (`reads_undecided`).
-        q &= ~Q(status__in=UNDECIDED) | access.role_subtree_q(
-            user, _view_roles(), "organisation__path"
-        )
+    # Not yet accepted: only where the user's own committee is (`reads_undecided`).
+    q &= decided_or_own_q(user)
     q |= access.org_filter(user, "opinions.view", "reported_to") & Q(reported_to__isnull=False)
     q |= received_q(user)
     member = member_of(user)

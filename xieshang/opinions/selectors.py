@@ -75,9 +75,18 @@ def upward_queue(user) -> QuerySet:
 
 def statistics(user, *, year: int) -> list[dict]:
     """Per member: submitted, accepted (录用/编发), adopted per level, instructed, with the
-    member's sector. Counted in the database: one query whatever the number of members."""
+    member's sector. Counted in the database: one query whatever the number of members.
+
+    A member is named only for the items the user may read: a committee below keeps its
+    items not yet accepted to itself (`policies.decided_or_own_q`); `undisclosed_count`
+    says how many of the year's totals are such items."""
     in_scope = access.org_filter(user, "opinions.view", "opinions__organisation")
-    base = in_scope & Q(opinions__year=year) & ~Q(opinions__status=Opinion.Status.DRAFT)
+    base = (
+        in_scope
+        & Q(opinions__year=year)
+        & ~Q(opinions__status=Opinion.Status.DRAFT)
+        & policies.decided_or_own_q(user, "opinions__")
+    )
     accepted_states = [
         Opinion.Status.ACCEPTED,
         Opinion.Status.PUBLISHED,
@@ -112,6 +121,17 @@ def statistics(user, *, year: int) -> list[dict]:
         .values(*fields)
     )
     return list(rows)
+
+
+def undisclosed_count(user, *, year: int) -> int:
+    """The year's items of committees below the user's that the totals count but the member
+    and sector tables do not list: still 待审核, returned or not accepted there."""
+    return (
+        Opinion.objects.filter(access.org_filter(user, "opinions.view"), year=year)
+        .exclude(status=Opinion.Status.DRAFT)
+        .exclude(policies.decided_or_own_q(user))
+        .count()
+    )
 
 
 def sector_totals(rows: list[dict]) -> list[dict]:

@@ -156,13 +156,17 @@ def opinion_submit(*, opinion: Opinion, actor) -> Opinion:
         suggestions=opinion.suggestions,
     )
     opinion.submitted_at = timezone.now()
+    # The item counts in the year the office receives it (收到), not the year its draft was
+    # started: a December draft submitted in January is the new year's. Its authors' 报送
+    # duty record is dated on this day too (`counted_on`), so both say the same year.
+    opinion.year = timezone.localdate(opinion.submitted_at).year
     transition(
         opinion,
         to=S.SUBMITTED,
         allowed_from=[S.DRAFT, S.RETURNED],
         actor=actor,
         verb="opinion.submit",
-        extra_fields=["submitted_at"],
+        extra_fields=["submitted_at", "year"],
     )
     notify(
         access.role_holders(opinion.organisation, Role.OFFICE),
@@ -211,6 +215,17 @@ def opinion_delete_draft(*, opinion: Opinion, actor) -> None:
     opinion.delete()
 
 
+def counted_on(opinion: Opinion):
+    """The day an accepted item is credited to its authors (报送, written at 录用): the day of
+    the submission the office accepted, in the item's year (`opinion_submit`). An item
+    submitted on 30 December and accepted on 5 January counts in December's year, in the
+    statistics and in the duty file alike; were that year already settled, `record_duties`
+    carries the record into the open year with a note saying so."""
+    if opinion.submitted_at is None:
+        return timezone.localdate()
+    return timezone.localdate(opinion.submitted_at)
+
+
 def _review(opinion: Opinion, actor, to: str, verb: str, note: str, extra=()) -> None:
     if not policies.can_manage(actor, opinion):
         raise PermissionDenied
@@ -257,7 +272,7 @@ def opinion_accept(*, opinion: Opinion, actor, note: str = "") -> Opinion:
         record_duty(
             member=member,
             kind=DutyKind.OPINION_SUBMITTED,
-            date=timezone.localdate(),
+            date=counted_on(opinion),
             title=opinion.title,
             source=opinion,
             actor=actor,
@@ -303,7 +318,7 @@ def opinion_merge(*, opinion: Opinion, into: Opinion, actor, note: str = "") -> 
             record_duty(
                 member=member,
                 kind=DutyKind.OPINION_SUBMITTED,
-                date=timezone.localdate(),
+                date=counted_on(into),
                 title=into.title,
                 source=into,
                 actor=actor,

@@ -170,6 +170,19 @@ def edit(request, pk: int):
     )
 
 
+def _can_go_further(opinion) -> bool:
+    """The node the item was reported to has decided on it (adopted or merged it there: no
+    referral waits for it) and has a CPPCC node above to report it to."""
+    from xieshang.followups.services import open_referral
+
+    node = opinion.reported_to
+    parent = node.parent if node.parent_id else None
+    if parent is None or not parent.is_cppcc:
+        return False
+    current = open_referral(opinion)
+    return current is None or current.to_organisation_id != node.pk
+
+
 def _render_detail(request, opinion, status=200, **forms):
     manage = policies.can_manage(request.user, opinion)
     upward = policies.can_manage_upward(request.user, opinion)
@@ -186,18 +199,18 @@ def _render_detail(request, opinion, status=200, **forms):
         "is_author": policies.is_author(request.user, opinion),
         "can_manage": manage,
         "can_record": manage or upward,
-        "can_report": (manage and opinion.status in (S.PUBLISHED, S.REPORTED)) or upward,
+        # One action per destination: the item's own office reports to its Party committee
+        # and government here, and up the tree with the 上报情况 panel; an office above
+        # reports further up here only once nothing waits at its node (the panel's buttons
+        # decide what does).
+        "can_report": (local and manage and opinion.status in (S.PUBLISHED, S.REPORTED))
+        or (upward and not local and _can_go_further(opinion)),
+        "reports_locally": local,
         "similar": similar,
         "merge_states": services.MERGE_TARGET_STATES,
         "note_form": forms.get("note_form") or NoteForm(),
         "submit_form": forms.get("submit_form"),
-        # Once reported, the higher node decides (the 上报 panel); the office's own form then
-        # serves the Party committee and the government, so "upward" starts unticked.
-        "report_form": forms.get("report_form")
-        or ReportForm(
-            initial={"upward": opinion.status != S.REPORTED or not local},
-            local=local,
-        ),
+        "report_form": forms.get("report_form") or ReportForm(local=local),
         "adoption_form": forms.get("adoption_form") or AdoptionForm(),
         "today": timezone.localdate(),
     }
@@ -299,7 +312,7 @@ def report(request, pk: int):
         lambda: services.opinion_report(
             opinion=opinion,
             actor=request.user,
-            upward=data["upward"],
+            upward=data.get("upward", False),
             party=data.get("party", False),
             government=data.get("government", False),
         ),
@@ -471,8 +484,9 @@ def stats(request):
     # The chart's totals are the yearly summary's (items, not per-author credits); the
     # export's 年度合计 sheet writes the same figures.
     totals = user_summary(request.user, year)
+    undisclosed = selectors.undisclosed_count(request.user, year=year)
     if request.GET.get("format") == "xlsx":
-        return _stats_xlsx(rows, levels, year, totals)
+        return _stats_xlsx(rows, levels, year, totals, undisclosed)
     this_year = timezone.localdate().year
     return render(
         request,
@@ -482,13 +496,14 @@ def stats(request):
             "sectors": selectors.sector_totals(rows),
             "adoption_chart": adoption_chart(totals) if totals.received else None,
             "levels": levels,
+            "undisclosed": undisclosed,
             "year": year,
             "years": range(this_year, this_year - 5, -1),
         },
     )
 
 
-def _stats_xlsx(rows, levels, year: int, totals) -> HttpResponse:
+def _stats_xlsx(rows, levels, year: int, totals, undisclosed: int = 0) -> HttpResponse:
     from xieshang.core.excel import Book, append_row, xlsx_response
 
     header = [
@@ -524,6 +539,8 @@ def _stats_xlsx(rows, levels, year: int, totals) -> HttpResponse:
         (_("录用编发"), totals.accepted),
         *[(_("%(level)s采用") % {"level": row.label}, row.items) for row in totals.levels],
         (_("获领导批示"), totals.instructed),
+        # As the page says: counted above, listed in neither table.
+        *([(_("其中下级政协尚未录用（不列委员）"), undisclosed)] if undisclosed else []),
     ]:
         append_row(year_sheet, [label, value])
     return xlsx_response(
