@@ -93,6 +93,10 @@ class InstructionForm(StyledForm, forms.Form):
         field.queryset = instruction_departments(target.organisation(item, user))
         field.label_from_instance = lambda d: d.name
         pickers.attach(field, "instruction-departments", {"target": target.key, "item": item.pk})
+        # The list closes after each choice, as the co-signers' do: left open it lay over the
+        # form's button on a desktop and, on a phone, closing it on the tap moved the button
+        # from under the finger, so the first click only closed the list.
+        field.widget.attrs["data-picker-close-after-select"] = ""
         if initial_days:
             self.fields["working_days"].initial = initial_days
 
