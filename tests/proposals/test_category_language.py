@@ -2,6 +2,8 @@
 "B 正在解决或已列入计划" under an English heading. The default labels are translated; an
 organisation's own labels stay as it typed them; stored text stays in the site's language."""
 
+from django.utils import translation
+
 from tests.proposals.conftest import accepted, answered
 from xieshang.orgs import config
 from xieshang.proposals import rules, services
@@ -39,3 +41,31 @@ def test_an_organisations_own_labels_stay_as_typed(client, world):
     client.force_login(world.reviewer)
     page = client.get(f"/proposals/{proposal.pk}/").content.decode()
     assert "已办结（本会自定）" in page
+
+
+def test_the_answer_form_shows_an_organisations_own_labels_as_typed(client, world):
+    """The answer form takes its labels from `outcome_category_labels`, as the proposal's page
+    does: an own label that happens to be another string of the catalogue (已列入计划 reads
+    "In the plan" there) is shown as typed; a default label kept in the list is translated."""
+    proposal = accepted(world)
+    (lead,) = services.proposal_assign(proposal=proposal, actor=world.reviewer, lead=world.housing)
+    config.set_value(
+        proposal.organisation,
+        rules.OUTCOME_CATEGORIES,
+        [["A", "已解决或基本解决"], ["B", "已列入计划"], ["C", "留作参考"]],
+        actor=world.reviewer,
+    )
+    client.cookies["django_language"] = "en"
+    client.force_login(world.housing_clerk)
+    page = client.get(f"/proposals/dept/{lead.pk}/").content.decode()
+    assert '<option value="B">B　已列入计划</option>' in page
+    assert '<option value="C">C　留作参考</option>' in page
+    assert '<option value="A">A　Solved or largely solved</option>' in page
+    assert "In the plan" not in page
+    with translation.override("en"):
+        labels = services.outcome_category_labels(proposal.organisation)
+    assert labels == {
+        "A": "Solved or largely solved",
+        "B": "已列入计划",
+        "C": "留作参考",
+    }

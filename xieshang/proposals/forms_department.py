@@ -3,8 +3,8 @@ can check; the services check the rules (state, deadlines, the extension cap).""
 
 from django import forms
 from django.utils import timezone
-from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from xieshang.core.forms import SafeFileField, StyledForm
 from xieshang.core.widgets import DateInput
@@ -90,11 +90,12 @@ class AnswerForm(StyledForm, forms.Form):
     )
 
     def __init__(self, *args, categories: dict[str, str], no_contact: bool = False, **kwargs):
+        """`categories`: code → label as shown (`services.outcome_category_labels`, as on the
+        proposal's page: the default labels translated, an organisation's own as typed)."""
         super().__init__(*args, **kwargs)
         self.fields["category"].choices = [
             ("", "—"),
-            # The default labels read in the page's language (rules.OUTCOME_CATEGORIES).
-            *[(code, f"{code}　{gettext(label)}") for code, label in categories.items()],
+            *[(code, f"{code}　{label}") for code, label in categories.items()],
         ]
         if not no_contact:
             del self.fields["confirm_no_contact"]

@@ -384,7 +384,7 @@ def _render_handle(request, assignment: Assignment, **forms):
     if task is not None:
         followups_selectors.mark_time_left([task], running=lambda _task: handling)
     extensions = list(task.extensions.all()) if task is not None else []
-    categories = services.outcome_categories(org)
+    categories = services.outcome_category_labels(org)
     answers = _answer_rows(
         request, assignment, forms.get("record_form"), forms.get("send_back_form")
     )
@@ -564,7 +564,7 @@ def co_view(request, pk: int):
 @require_POST
 def answer(request, pk: int):
     assignment = _get_assignment(request, pk)
-    categories = services.outcome_categories(assignment.proposal.organisation)
+    categories = services.outcome_category_labels(assignment.proposal.organisation)
     form = AnswerForm(
         request.POST, categories=categories, no_contact=not assignment.contacts.exists()
     )

@@ -38,10 +38,16 @@ def outcome_categories(organisation) -> dict[str, str]:
 
 
 def outcome_category_labels(organisation) -> dict[str, str]:
-    """The categories as a page shows them: the default labels in the reader's language (an
-    organisation's own labels stay as it typed them). Not for stored text, which is written
-    in the site's language."""
-    return {code: _(label) for code, label in outcome_categories(organisation).items()}
+    """The categories as a page or form shows them: the default labels
+    (`rules.OUTCOME_CATEGORIES`) in the reader's language, an organisation's own labels as it
+    typed them, never looked up in the catalogue (one typed 已列入计划 would read "In the
+    plan", another string's translation). Not for stored text, which is written in the
+    site's language."""
+    defaults = {label for _code, label in config.RULES[rules.OUTCOME_CATEGORIES].default}
+    return {
+        code: _(label) if label in defaults else label
+        for code, label in outcome_categories(organisation).items()
+    }
 
 
 def sign_off_users(department):
