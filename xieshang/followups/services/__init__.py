@@ -30,6 +30,7 @@ from .instructions import (
 )
 from .referrals import (
     RS,
+    can_submit_referral,
     item_referrals,
     open_referral,
     referral_adopt,
@@ -78,6 +79,7 @@ __all__ = [
     "RS",
     "open_referral",
     "referral_submit",
+    "can_submit_referral",
     "referral_adopt",
     "referral_merge",
     "referral_forward",

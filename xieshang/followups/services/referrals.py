@@ -99,6 +99,39 @@ def _send(kind, item, *, source, actor, previous=None) -> Referral:
     return referral
 
 
+def referral_source(kind, item, path=None):
+    """The node the item sits at, from which it is reported up: the last node that adopted
+    (or merged) it, else its own node. `path` is the item's referrals when already read."""
+    if path is None:
+        path = item_referrals(item).filter(state__in=[RS.ADOPTED, RS.MERGED])
+    last = None
+    for referral in path:
+        if referral.state in (RS.ADOPTED, RS.MERGED) and (last is None or referral.pk > last.pk):
+            last = referral
+    return last.to_organisation if last else kind.organisation(item)
+
+
+def can_submit_referral(user, item, kind=None, path=None) -> bool:
+    """Whether `user` may report the item up with the 上报情况 panel's button (上报上级政协):
+    nothing waits at a node above, the item is ready (the kind's check), it still sits at its
+    own node, and the user runs that node's office. Once a node above has adopted it, the
+    report further up goes from that node and through its owning app (an 社情民意 item: the
+    报送 form of the office above), so the item's own office is offered nothing. The panel
+    shows its button on this; the POST (the view's office check, then `referral_submit`)
+    refuses exactly where it is false, so page and action agree."""
+    kind = kind or kind_for(item)
+    if kind is None or not kind.applies(item):
+        return False
+    if path is None:
+        path = list(item_referrals(item))
+    if any(r.state == RS.SUBMITTED for r in path) or kind.check(item):
+        return False
+    own = kind.organisation(item)
+    if referral_source(kind, item, path).pk != own.pk:
+        return False
+    return kind.can_act(user, own)
+
+
 @transaction.atomic
 def referral_submit(*, item, actor) -> Referral:
     """上报: the office of the item's node sends it to the parent CPPCC node."""
@@ -106,9 +139,7 @@ def referral_submit(*, item, actor) -> Referral:
     if kind is None or not kind.applies(item):
         raise ValidationError(_("该事项不能上报。"))
     item = lock(type(item), item.pk)
-    # The node the item sits at: where it was last adopted, else its own node.
-    last = item_referrals(item).filter(state__in=[RS.ADOPTED, RS.MERGED]).order_by("-id").first()
-    source = last.to_organisation if last else kind.organisation(item)
+    source = referral_source(kind, item)
     if not kind.can_act(actor, source):
         raise PermissionDenied
     refusal = kind.check(item)
