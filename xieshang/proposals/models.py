@@ -287,6 +287,13 @@ class Assignment(ChoiceLabels):
     def __str__(self) -> str:
         return f"{self.proposal} → {self.department} ({self.get_role_display()})"
 
+    @property
+    def contacts_proposers(self) -> bool:
+        """Whether this department must contact the proposers (联系提案人): the lead and the
+        split departments, which answer them; a co-handler (协办) gives its view to the lead
+        and is not asked to (services.contacts reminds the same roles)."""
+        return self.role in (self.Role.LEAD, self.Role.SPLIT)
+
     def get_status_display(self) -> str:
         # WITHDRAWN is both a split part handed on (改交, `assignment_reassign`) and a
         # co-handler's part ended because the proposal went back to the committee
