@@ -107,3 +107,35 @@ def test_no_deadline_the_demo_writes_falls_on_a_rest_day():
         assert days, (model, field)
         rest = sorted(d for d in days if not calendar.is_working_day(d))
         assert not rest, (field, rest[:5])
+
+
+def test_the_commendation_proposes_groups_and_leaders_for_last_year_and_not_idle_groups(client):
+    """A newcomer opening 评先评优 for the last finished year sees groups and group leaders
+    proposed; the groups met about once a quarter, and one that held fewer activities than
+    the rule asks (4 a year by default) is left out, so the rule is seen at work."""
+    from django.urls import reverse
+
+    from xieshang.core.models import User
+    from xieshang.duty import awards
+    from xieshang.duty.models import AwardType
+    from xieshang.orgs.models import ActivityGroup
+
+    org = district()
+    year = timezone.localdate().year - 1
+    held = awards.group_activities(org, year)
+    groups = list(ActivityGroup.objects.filter(organisation=org))
+    assert sum(1 for g in groups if held.get(g.pk, 0) >= 4) >= len(groups) // 2
+    idle = [g for g in groups if held.get(g.pk, 0) < 4]
+    assert idle  # at least one group the rule filters out
+
+    client.force_login(User.objects.get(username="office"))
+    page = client.get(reverse("duty:commendation") + f"?year={year}").content.decode()
+
+    def section(award_type):
+        return page.split(f'id="cand-{award_type}"')[1].split("</table>")[0]
+
+    proposed_groups = section(AwardType.GROUP)
+    assert any(g.name in proposed_groups for g in groups)
+    assert "年度开展活动" in section(AwardType.LEADER)
+    for group in idle:
+        assert group.name not in proposed_groups

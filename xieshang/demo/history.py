@@ -458,7 +458,8 @@ class HistoryBuilder:
 
     def free_years(self) -> dict[int, list[int]]:
         """Organisation pk → the history years before any in which it already has proposals
-        or meetings: those years are its own data's."""
+        or meetings: those years are its own data's. The seed's own 委员活动小组 activities
+        (tied to a group, last year's too, for the commendation) do not claim a year."""
         orgs = [node.org.pk for node in self.nodes]
         first: dict[int, int] = {}
         for rows in (
@@ -466,6 +467,7 @@ class HistoryBuilder:
             .values_list("organisation")
             .annotate(y=models.Min("year")),
             Meeting.objects.filter(organisation__in=orgs)
+            .exclude(kind=MeetingKind.GROUP, activity_group__isnull=False)
             .values_list("organisation")
             .annotate(y=models.Min("start__year")),
         ):

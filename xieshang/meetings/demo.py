@@ -112,6 +112,7 @@ def build(*, organisation, rng: random.Random) -> None:
     demo = _Demo(organisation, office, chair, rng, today, seats)
     demo.plenary(term)
     demo.year_of_meetings()
+    demo.group_activities()
     demo.upcoming()
     demo.briefings()
     demo.notices_from_above()
@@ -383,7 +384,6 @@ class _Demo:
             (MeetingKind.SYMPOSIUM, "协商座谈会", 3),
             (MeetingKind.SPECIAL_CONSULTATION, "专题协商会", 2),
             (MeetingKind.COMMITTEE, "专委会调研座谈", 6),
-            (MeetingKind.GROUP, "委员活动小组活动", 4),
             (MeetingKind.INSPECTION, "视察调研", 3),
             (MeetingKind.STUDIO, "委员工作室接待日", 2),
             (MeetingKind.LECTURE, "委员讲堂", 2),
@@ -409,9 +409,6 @@ class _Demo:
                 elif kind == MeetingKind.COMMITTEE:
                     extra["committee"] = committee = self.committees[n % len(self.committees)]
                     criteria.committees = [committee]
-                elif kind == MeetingKind.GROUP and self.groups:
-                    extra["activity_group"] = group = self.groups[n % len(self.groups)]
-                    criteria.groups = [group]
                 elif kind in (MeetingKind.STUDIO, MeetingKind.LECTURE):
                     extra["series"] = (
                         "民生服务委员工作室" if kind == MeetingKind.STUDIO else "委员讲堂"
@@ -473,6 +470,49 @@ class _Demo:
                 meeting=meeting, actor=self.office, text="会议听取了有关情况汇报，提出了工作要求。"
             )
             self._dated(meeting)
+
+    # Activities a group holds in a whole year: most about one a quarter, one group more
+    # active, one or two short of the four the annual commendation asks (duty.awards), so
+    # the 先进委员活动组 / 优秀组长 lists show the rule at work.
+    GROUP_YEAR = [4, 5, 4, 6, 3, 4, 2]
+
+    def group_activities(self) -> None:
+        """委员活动小组活动 of last year and of this year so far, each group's own, invited
+        to its members, held and closed on their day."""
+        if not self.groups:
+            return
+        for year in (self.today.year - 1, self.today.year):
+            counts = [self.GROUP_YEAR[i % len(self.GROUP_YEAR)] for i in range(len(self.groups))]
+            self.rng.shuffle(counts)
+            for group, count in zip(self.groups, counts, strict=True):
+                # One in each of `count` quarters, a fifth or sixth in a busy quarter.
+                quarters = sorted(
+                    self.rng.sample(range(4), min(count, 4))
+                    + [self.rng.randrange(4) for _ in range(count - 4)]
+                )
+                for n, q in enumerate(quarters):
+                    day = dt.date(year, 3 * q + 1, 1) + dt.timedelta(days=self.rng.randint(5, 80))
+                    while day.weekday() >= 5:
+                        day += dt.timedelta(days=1)
+                    if day >= self.today - dt.timedelta(days=3):
+                        continue  # this year's rest is still ahead
+                    meeting = self._meeting(
+                        MeetingKind.GROUP,
+                        f"委员活动小组活动（{day.month}月）",
+                        day,
+                        hours=(9, 12) if n % 2 else (14, 17),
+                        activity_group=group,
+                    )
+                    services.invite(
+                        meeting=meeting,
+                        actor=self.office,
+                        criteria=services.InviteCriteria(groups=[group]),
+                    )
+                    services.meeting_publish(meeting=meeting, actor=self.office)
+                    self._leave(meeting, 2)
+                    self._attend(meeting, 0.88)
+                    services.meeting_close(meeting=meeting, actor=self.office)
+                    self._dated(meeting)
 
     def upcoming(self) -> None:
         day = self.today + dt.timedelta(days=6)
