@@ -85,3 +85,17 @@ def test_the_domain_pages_chart_their_own_tables(world, client):
     assert sum(scores["series"][0]["data"]) == 3  # the three seated members
     assert scores["labels"] == ["<60分", "≥60且<80分", "≥80且<90分", "≥90分"]
     assert 'aria-label="共3名委员：得分≥90分的0人，&lt;60分的3人。"' in html
+
+
+def test_the_heading_over_every_domains_figures_is_the_years_work_not_members_duty(world, client):
+    # The heading stands over proposals, consultation, meetings and members' duty alike;
+    # 委员履职 is one panel below it, so it is not "Duty figures".
+    from django.utils import timezone
+
+    year = timezone.localdate().year
+    client.force_login(world.office)
+    html = client.get(reverse("screen")).content.decode()
+    assert f"{year}年度工作数据" in html and "年度履职数据" not in html
+    client.cookies["django_language"] = "en"
+    html = client.get(reverse("screen")).content.decode()
+    assert f"Work figures {year}" in html and "Duty figures" not in html
