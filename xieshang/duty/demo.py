@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from xieshang.core import access
 from xieshang.members.models import Member, Membership
+from xieshang.members.selectors import exit_dates
 from xieshang.orgs.models import Role
 
 from . import selectors, services
@@ -208,7 +209,10 @@ def build(*, organisation, rng: random.Random) -> None:
     if not members:
         return
     demo_member = Member.objects.filter(organisation=organisation, user__username="member").first()
-    authors = ([demo_member] if demo_member else []) + rng.sample(members, min(3, len(members)))
+    # Members still in office report their own work: one who left cannot (refuse_after_exit).
+    gone = exit_dates([m.pk for m in members])
+    serving = [m for m in members if m.pk not in gone]
+    authors = ([demo_member] if demo_member else []) + rng.sample(serving, min(3, len(serving)))
     for member, (kind, title, evidence) in zip(authors, ENTRIES, strict=False):
         services.manual_entry_submit(
             member=member,
