@@ -68,8 +68,49 @@ def style_widgets(form: forms.BaseForm) -> None:
         widget.attrs.setdefault("class", css)
 
 
-class StyledForm:
+def one_char_line_breaks(form: forms.BaseForm) -> None:
+    """A browser sends a textarea's line breaks as CRLF, while the writer and the page's
+    counter (最多N字, static/xs/proposals.js) see one character each: the text is taken with
+    LF breaks, so every length rule (max_length, a body limit) counts what the writer sees,
+    and the text is stored with one character a break."""
+    if not form.is_bound:
+        return
+    names = [
+        form.add_prefix(name)
+        for name, field in form.fields.items()
+        if isinstance(field.widget, forms.Textarea)
+    ]
+    if not any("\r" in value for name in names for value in _values(form.data, name)):
+        return
+    data = form.data.copy()
+    for name in names:
+        values = [value.replace("\r\n", "\n") for value in _values(form.data, name)]
+        if hasattr(data, "setlist"):
+            data.setlist(name, values)
+        elif values:
+            data[name] = values[0]
+    form.data = data
+
+
+def _values(data, name: str) -> list:
+    if hasattr(data, "getlist"):
+        return [v for v in data.getlist(name) if isinstance(v, str)]
+    value = data.get(name)
+    return [value] if isinstance(value, str) else []
+
+
+class LineBreaksCountOnce:
+    """Mixin: a form whose textareas take CRLF as one character (`one_char_line_breaks`).
+    Every `StyledForm` has it; a plain form or ModelForm with a counted text lists it first."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        one_char_line_breaks(self)
+
+
+class StyledForm(LineBreaksCountOnce):
     """Mixin: `class MyForm(StyledForm, forms.Form)` gets Bootstrap classes on its widgets.
+    Its textareas count a line break as one character (`LineBreaksCountOnce`).
 
     A form shown on one page beside another with a field of the same name ("note") sets
     `id_prefix` (on the class, or per instance: `NoteForm(id_prefix="close")`), so that each

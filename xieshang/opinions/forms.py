@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from xieshang.core.forms import LineBreaksCountOnce
 from xieshang.core.validators import not_after_today
 from xieshang.core.widgets import DateInput
 from xieshang.orgs import config
@@ -15,7 +16,7 @@ TEXTAREA = {"class": "form-control", "rows": 5}
 BODY_PARTS = ("facts", "analysis", "suggestions")
 
 
-class OpinionForm(forms.ModelForm):
+class OpinionForm(LineBreaksCountOnce, forms.ModelForm):
     """Title and the three parts of one matter. The office also sets who reported it."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -48,12 +49,8 @@ class OpinionForm(forms.ModelForm):
             del self.fields["source_body"]
 
     def clean(self):
+        # A line break is one character, as the page's counter shows it (LineBreaksCountOnce).
         data = super().clean()
-        # A browser sends a textarea's line breaks as CRLF: each is one character to the
-        # writer and to the page's counter (最多N字), and is stored as one.
-        for name in BODY_PARTS:
-            if data.get(name):
-                data[name] = data[name].replace("\r\n", "\n")
         length = sum(len(data.get(name) or "") for name in BODY_PARTS)
         if length > self.limit:
             raise ValidationError(
