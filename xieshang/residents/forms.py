@@ -28,6 +28,8 @@ def _node_label(org: Organisation) -> str:
 
 DESCRIPTION_LIMIT = 2000
 COMMENT_LIMIT = 300
+# 具体情况 over the limit, on the public form and on staff's 登记群众诉求 alike.
+DESCRIPTION_TOO_LONG = _("具体情况最多%(limit_value)d字，现在是%(show_value)d字，请删减后再提交。")
 
 
 def _counted(field: forms.Field) -> None:
@@ -65,9 +67,7 @@ class PublicIssueForm(StyledForm, forms.Form):
         help_text=_("最多2000字。"),
         error_messages={
             "required": _("请写一写具体情况。"),
-            "max_length": _(
-                "具体情况最多%(limit_value)d字，现在是%(show_value)d字，请删减后再提交。"
-            ),
+            "max_length": DESCRIPTION_TOO_LONG,
         },
     )
     location = forms.CharField(
@@ -158,8 +158,15 @@ class StaffIssueForm(StyledForm, forms.Form):
             (ResidentIssue.Channel.SESSION.value, ResidentIssue.Channel.SESSION.label),
         ],
     )
+    limit = DESCRIPTION_LIMIT  # the counter under 具体情况, as on the public form
     title = forms.CharField(label=_("事项"), max_length=100)
-    description = forms.CharField(label=_("具体情况"), widget=forms.Textarea(attrs={"rows": 4}))
+    description = forms.CharField(
+        label=_("具体情况"),
+        max_length=DESCRIPTION_LIMIT,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("最多2000字。"),
+        error_messages={"max_length": DESCRIPTION_TOO_LONG},
+    )
     location = forms.CharField(label=_("发生地点"), max_length=100, required=False)
     resident_name = forms.CharField(label=_("群众称呼"), max_length=30, required=False)
     phone = forms.CharField(
@@ -182,6 +189,7 @@ class StaffIssueForm(StyledForm, forms.Form):
         self.fields["session"].queryset = sessions
         self.fields["session"].label_from_instance = session_label
         pickers.attach(self.fields["session"], "resident-staff-sessions")
+        _counted(self.fields["description"])
 
     def clean_phone(self):
         return _mobile(self.cleaned_data.get("phone", ""))
