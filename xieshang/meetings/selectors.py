@@ -384,6 +384,20 @@ def leave_of_meetings(user, *, year: int) -> QuerySet:
     )
 
 
+def approved_leave(member, meeting_ids) -> dict[int, bool]:
+    """The member's approved leave among these meetings: meeting id → whole meeting (True)
+    or some of its sittings (False). Shown as 已请假 on 我的会议 · 即将召开."""
+    leave: dict[int, bool] = {}
+    rows = LeaveRequest.objects.filter(
+        invitation__member=member,
+        meeting_id__in=list(meeting_ids),
+        status=LeaveRequest.Status.APPROVED,
+    ).values_list("meeting_id", "whole_meeting")
+    for meeting_id, whole in rows:
+        leave[meeting_id] = leave.get(meeting_id, False) or whole
+    return leave
+
+
 def my_leave(member) -> QuerySet:
     return (
         LeaveRequest.objects.filter(invitation__member=member)

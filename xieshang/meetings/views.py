@@ -110,6 +110,11 @@ def mine(request):
     upcoming = [r for r in rows if timezone.localdate(r[0].end) >= today][::-1]
     past = [r for r in rows if timezone.localdate(r[0].end) < today]
     leave = selectors.my_leave(member)[:50] if member is not None else []
+    # 已请假 on the meetings ahead the member has approved leave for (whole or some sittings).
+    on_leave = {}
+    if member is not None and upcoming:
+        on_leave = selectors.approved_leave(member, [m.pk for m, _inv in upcoming])
+    upcoming = [(m, inv, on_leave.get(m.pk)) for m, inv in upcoming]
     return render(
         request,
         "meetings/mine.html",
