@@ -258,7 +258,10 @@ def decide(request, pk: int, action: str):
     note = form.cleaned_data.get("note", "")
     user = request.user
     actions = {
-        "submit": (lambda: services.opinion_submit(opinion=opinion, actor=user), _("已提交。")),
+        "submit": (
+            lambda: services.opinion_submit(opinion=opinion, actor=user),
+            _("已提交，请等待政协办公室审核。"),
+        ),
         "withdraw": (
             lambda: services.opinion_withdraw(opinion=opinion, actor=user),
             _("已撤回，可修改后重新提交。"),
