@@ -11,6 +11,7 @@ from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from . import access, api_tokens, login_guard, services
@@ -36,6 +37,23 @@ class LoginView(auth_views.LoginView):
             )
         login_guard.note_account_lock(request)
         return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form):
+        # A warning before the lockout: django-axes counts the failures of the username typed
+        # (known or not, so the warning says nothing of whether it exists) and has just set
+        # the count on the request; none when the password was not even checked (a blank).
+        failures = getattr(self.request, "axes_failures_since_start", None)
+        warning = ""
+        if failures is not None and not getattr(self.request, "axes_locked_out", False):
+            left = settings.AXES_FAILURE_LIMIT - failures
+            if left > 0:
+                minutes = round(settings.AXES_COOLOFF_TIME * 60)
+                warning = ngettext(
+                    "再输错%(n)s次，该账号将被锁定%(minutes)s分钟。",
+                    "再输错%(n)s次，该账号将被锁定%(minutes)s分钟。",
+                    left,
+                ) % {"n": left, "minutes": minutes}
+        return self.render_to_response(self.get_context_data(form=form, lockout_warning=warning))
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
