@@ -347,10 +347,11 @@ CACHES = {
     },
 }
 
-# The home page's cards, kept per user and language in the database (core_homecards) and
-# served while no committed write has moved the change generation since they were built
-# (core.changes, core.dashboard.cached_cards); HOME_CARDS_CACHE_SECONDS bounds their age for
-# what no write shows (raw SQL outside the product, the hour passing).
+# The home page's cards, kept per user and language in the database (core_renderedregion,
+# by core.regions.kept, as the lists' regions are) and served while no committed write has
+# moved the change generation since they were built (core.changes,
+# core.dashboard.cached_cards); HOME_CARDS_CACHE_SECONDS bounds their age for what no write
+# shows (raw SQL outside the product, the hour passing).
 HOME_CARDS_CACHE = envbool("HOME_CARDS_CACHE", True)
 HOME_CARDS_CACHE_SECONDS = envint("HOME_CARDS_CACHE_SECONDS", 600)
 # Rendered regions of the key lists (core.regions: the member list, the proposal list, a

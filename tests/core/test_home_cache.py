@@ -1,6 +1,7 @@
-"""The home cards cached across worker processes (core.changes, core.dashboard.cached_cards):
-served from the database while no committed write has moved the change generation, rebuilt
-after one, never another user's or another language's, never older than the age bound.
+"""The home cards cached across worker processes (core.changes, core.dashboard.cached_cards,
+kept by core.regions.kept in core_renderedregion): served from the database while no committed
+write has moved the change generation, rebuilt after one, never another user's or another
+language's, never older than the age bound.
 
 The write-then-read tests are transactional: the generation moves after a commit, which a
 plain test (one transaction rolled back at its end) never makes."""
@@ -13,11 +14,12 @@ import pytest
 from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.urls import set_script_prefix
+from django.utils import timezone, translation
 
 from tests.factories import MemberFactory, TermFactory, UserFactory, make_org, seat, user_with_role
-from xieshang.core import changes, dashboard
-from xieshang.core.models import Event, HomeCards, User
+from xieshang.core import changes, dashboard, regions
+from xieshang.core.models import Event, RenderedRegion, User
 from xieshang.orgs.models import Level, Role, RoleAssignment, Session
 from xieshang.proposals import services as proposal_services
 from xieshang.proposals.models import Proposal
@@ -94,6 +96,12 @@ def generation() -> int:
     return changes.current()
 
 
+def card_row(user, language: str = "zh-hans") -> RenderedRegion:
+    """The row holding `user`'s home cards in `language`, as stored today under this code."""
+    with translation.override(language):
+        return RenderedRegion.objects.get(user=user, key=dashboard._key())
+
+
 # --- which statements move the generation -----------------------------------------------------
 
 
@@ -127,7 +135,7 @@ def test_writes_to_the_domain_tables_move_the_generation(sql):
         'UPDATE "django_session" SET "expire_date" = %s WHERE "session_key" = %s',
         'UPDATE "core_accountsession" SET "expire_date" = %s WHERE "session_key" = %s',
         'INSERT INTO "core_event" ("verb") VALUES (%s)',
-        'INSERT INTO "core_homecards" ("user_id") VALUES (%s) ON CONFLICT DO NOTHING',
+        'INSERT INTO "core_renderedregion" ("user_id") VALUES (%s) ON CONFLICT DO NOTHING',
         'UPDATE "core_changegeneration" SET "n" = "n" + 1 WHERE "id" = 1',
         'INSERT INTO "axes_accesslog" ("username") VALUES (%s)',
         'UPDATE "core_user" SET "last_login" = %s WHERE "core_user"."id" = %s',
@@ -170,13 +178,13 @@ def test_a_second_visit_is_served_from_the_stored_cards(cache_on):
     client = client_for(d.reviewer)
     first = home(client)
     assert badge(first, "提案审查") == 0
-    row = HomeCards.objects.get(user=d.reviewer)
+    row = card_row(d.reviewer)
     # What the page shows comes from the row: change its count, and the page says so.
-    cards = json.loads(row.cards)
+    cards = json.loads(row.body)
     for card in cards:
         if card[0] == "提案审查":
             card[3] = 7
-    HomeCards.objects.filter(pk=row.pk).update(cards=json.dumps(cards, ensure_ascii=False))
+    RenderedRegion.objects.filter(pk=row.pk).update(body=json.dumps(cards, ensure_ascii=False))
     with CaptureQueriesContext(connection) as cached:
         assert badge(home(client), "提案审查") == 7
     with CaptureQueriesContext(connection) as built:
@@ -195,7 +203,7 @@ def test_the_cache_switched_off_stores_nothing_and_moves_nothing(settings):
         d.submit(d.members[0])
         assert not [f for _s, f, _r in connection.run_on_commit if f is changes.bump]
     assert badge(home(client_for(d.reviewer)), "提案审查") == 1
-    assert not HomeCards.objects.exists()
+    assert not RenderedRegion.objects.exists()
     assert generation() == before
 
 
@@ -209,7 +217,8 @@ def test_another_user_never_gets_the_first_users_cards(cache_on):
     # And again, now that both rows are stored.
     assert "提案审查" not in home(client_for(d.members[0]))
     assert "我的提案" not in home(client_for(d.reviewer))
-    assert HomeCards.objects.count() == 2
+    assert RenderedRegion.objects.count() == 2
+    assert card_row(d.reviewer).pk != card_row(d.members[0]).pk
 
 
 @pytest.mark.django_db
@@ -219,21 +228,21 @@ def test_each_language_gets_its_own_cards(cache_on):
     english = home(client_for(d.reviewer, "en"))
     assert "提案审查" not in english and "Proposal review" in english
     assert "提案审查" in home(client_for(d.reviewer, "zh-hans"))
-    assert set(HomeCards.objects.values_list("language", flat=True)) == {"zh-hans", "en"}
-    row = HomeCards.objects.get(language="en")
+    assert RenderedRegion.objects.count() == 2
+    assert card_row(d.reviewer, "zh-hans").pk != card_row(d.reviewer, "en").pk
     # Stored as plain text, not as lazy translations.
-    assert any(card[0] == "Proposal review" for card in json.loads(row.cards))
+    assert any(card[0] == "Proposal review" for card in json.loads(card_row(d.reviewer, "en").body))
 
 
 def _tamper(user, **changes_):
     """Mark the stored cards (a count of 99 on every card with a badge) so that a test can
     tell whether the page came from the row."""
-    row = HomeCards.objects.get(user=user)
-    cards = json.loads(row.cards)
+    row = card_row(user)
+    cards = json.loads(row.body)
     for card in cards:
         if card[3] is not None:
             card[3] = 99
-    HomeCards.objects.filter(pk=row.pk).update(cards=json.dumps(cards), **changes_)
+    RenderedRegion.objects.filter(pk=row.pk).update(body=json.dumps(cards), **changes_)
 
 
 @pytest.mark.django_db
@@ -244,27 +253,52 @@ def test_stored_cards_older_than_the_bound_are_rebuilt(cache_on):
     _tamper(d.reviewer)
     assert badge(home(client), "提案审查") == 99
     old = timezone.now() - dt.timedelta(seconds=601)
-    HomeCards.objects.filter(user=d.reviewer).update(built_at=old)
+    RenderedRegion.objects.filter(user=d.reviewer).update(built_at=old)
     assert badge(home(client), "提案审查") == 0
-    assert HomeCards.objects.get(user=d.reviewer).built_at > old
+    assert card_row(d.reviewer).built_at > old
 
 
 @pytest.mark.django_db
-def test_yesterdays_cards_are_not_served_today(cache_on):
+def test_yesterdays_cards_are_not_served_today(cache_on, monkeypatch):
     d = District()
     client = client_for(d.reviewer)
     home(client)
-    _tamper(d.reviewer, day=timezone.localdate() - dt.timedelta(days=1))
+    _tamper(d.reviewer)
+    assert badge(home(client), "提案审查") == 99
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    monkeypatch.setattr(dashboard.timezone, "localdate", lambda *args, **kwargs: tomorrow)
     assert badge(home(client), "提案审查") == 0
 
 
 @pytest.mark.django_db
-def test_cards_built_by_other_code_or_under_another_prefix_are_not_served(cache_on):
+def test_cards_built_by_other_code_or_under_another_prefix_are_not_served(cache_on, monkeypatch):
     d = District()
     client = client_for(d.reviewer)
     home(client)
-    _tamper(d.reviewer, context="another build")
-    assert badge(home(client), "提案审查") == 0
+    _tamper(d.reviewer)
+    assert badge(home(client), "提案审查") == 99
+    # Another provider registered.
+    with monkeypatch.context() as m:
+        m.setattr(dashboard, "_providers", [*dashboard._providers, lambda user: []])
+        assert badge(home(client), "提案审查") == 0
+    _tamper(d.reviewer)
+    assert badge(home(client), "提案审查") == 99
+    # A provider's module (or the translations) changed on disk.
+    with monkeypatch.context() as m:
+        regions._code.cache_clear()
+        m.setattr(regions, "_mtime", lambda path: "another build")
+        assert badge(home(client), "提案审查") == 0
+    regions._code.cache_clear()
+    _tamper(d.reviewer)
+    assert badge(home(client), "提案审查") == 99
+    # Another URL prefix: the links differ.
+    set_script_prefix("/xs/")
+    try:
+        cards = dashboard.cards_for(d.reviewer)
+    finally:
+        set_script_prefix("/")
+    review = next(card for card in cards if card.title == "提案审查")
+    assert review.count == 0 and review.url.startswith("/xs/")
 
 
 # --- the generation moves after commits, and only then --------------------------------------------
@@ -277,7 +311,7 @@ def test_a_proposal_submitted_in_another_request_shows_on_the_next_visit(cache_o
     reviewer = client_for(d.reviewer)
     assert badge(home(reviewer), "提案审查") == 1
     assert badge(home(reviewer), "提案审查") == 1  # served from the row
-    stored_at = HomeCards.objects.get(user=d.reviewer).generation
+    stored_at = card_row(d.reviewer).generation
     # The member submits through the page, as a member would.
     member = client_for(d.members[1])
     draft = proposal_services.proposal_create(actor=d.members[1], organisation=d.org, **TEXT)
@@ -362,7 +396,7 @@ def test_a_write_in_autocommit_moves_it_at_once_and_reads_and_visits_do_not(cach
     home(client)
     Event.objects.create(verb="test.read")
     assert generation() == before + 1
-    assert HomeCards.objects.filter(user=d.reviewer, generation=before + 1).exists()
+    assert card_row(d.reviewer).generation == before + 1
 
 
 @pytest.mark.django_db(transaction=True)
@@ -402,7 +436,7 @@ def test_migrate_moves_the_generation_and_makes_its_row(cache_on):
     d = District()
     # No row: the cards are built, not stored.
     assert badge(home(client_for(d.reviewer)), "提案审查") == 0
-    assert not HomeCards.objects.exists()
+    assert not RenderedRegion.objects.exists()
     changes.after_migrate(apps.get_app_config("core"), using="default")
     assert generation() == 1
 

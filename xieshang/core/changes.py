@@ -43,7 +43,6 @@ logger = logging.getLogger(__name__)
 UNWATCHED = frozenset(
     {
         "core_changegeneration",
-        "core_homecards",
         "core_renderedregion",
         "core_accountsession",
         "django_session",

@@ -7,26 +7,17 @@ so the home page shows, for whoever logs in, what waits for them in every module
 need, with counts done in the database.
 """
 
-import datetime as dt
-import functools
-import hashlib
-import json
-import logging
-import os
-import sys
 from collections.abc import Callable
-from contextlib import nullcontext
 from dataclasses import dataclass
-from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet
-from django.db import DatabaseError, connections, router, transaction
+from django.db import connections
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_lazy
 
-logger = logging.getLogger(__name__)
+from . import regions
 
 
 @dataclass(frozen=True)
@@ -106,107 +97,49 @@ def build_cards(user) -> list[Card]:
 # --- The cache of each user's cards, shared by every worker process ------------------------
 #
 # The cards cost 16-20 ms of CPU a request, almost all of it Django building the providers'
-# querysets (docs/performance.md, 2026-12-05). A row of core_homecards holds one user's cards
-# in one language as built on one day at one change generation (core.changes); it is served
-# only while all of these still hold, and for HOME_CARDS_CACHE_SECONDS at most:
-# - the generation is the current one: no committed write has been seen since it was read
-#   (before the cards were built) — a change of the user's roles, organisation, rules or of
+# querysets (docs/performance.md, 2026-12-05). They are kept as the pages' regions are
+# (`core.regions.kept`, a row of core_renderedregion a user and key) and served only while all
+# of these still hold, and for HOME_CARDS_CACHE_SECONDS at most:
+# - the change generation (core.changes) is the one read before they were built: no committed
+#   write has been seen since — a change of the user's roles, organisation, rules or of
 #   anything counted moves it on;
-# - the day is today: counts of what is overdue, the year's score, the holiday notice's season;
-# - the language is the request's: the cards' text;
-# - `context`: the URL prefix the links were reversed under and the code that built them
-#   (providers, their modules' and the translations' files; `_context`);
+# - the row is the user's own;
+# - the key (`_key`) is the same: the language (the cards' text), the local day (counts of what
+#   is overdue, the year's score, the holiday notice's season), the URL prefix the links were
+#   reversed under and the code that built them (the providers, their modules' and the
+#   compiled translations' files; `regions._code`);
 # - the age bound covers what no write shows: raw SQL outside Django, and the one card whose
 #   count depends on the hour (platforms' 近期议事会, planned sessions from 12 hours ago to 30
 #   days ahead: one entering or leaving that window shows up to the bound late).
-# Nothing else reaches the providers: no settings, no session, no request.
-
-_READ = (
-    'SELECT g."n", c."cards" FROM "core_changegeneration" g '
-    'LEFT JOIN "core_homecards" c ON c."user_id" = %s AND c."language" = %s AND c."day" = %s '
-    'AND c."context" = %s AND c."built_at" >= %s AND c."generation" = g."n" '
-    'WHERE g."id" = 1'
-)
-_UPSERT = (
-    'INSERT INTO "core_homecards" '
-    '("user_id", "language", "day", "context", "generation", "built_at", "cards") '
-    "VALUES (%s, %s, %s, %s, %s, %s, %s) "
-    'ON CONFLICT ("user_id", "language") DO UPDATE SET "day" = EXCLUDED."day", '
-    '"context" = EXCLUDED."context", "generation" = EXCLUDED."generation", '
-    '"built_at" = EXCLUDED."built_at", "cards" = EXCLUDED."cards"'
-)
+# Nothing else reaches the providers: no settings, no session, no request (so no path in the
+# key).
 
 
 def cached_cards(user) -> list[Card]:
-    """`build_cards`, through core_homecards: one query when the row is current; on a miss
-    the generation comes from that same query (read before the cards are built, so a write
-    committed meanwhile leaves the new row stale, never the other way round), then the cards
-    are built and stored at it (a write that does not move the generation)."""
-    from .models import HomeCards
+    """`build_cards`, through `regions.kept`: one query when the stored cards are current;
+    on a miss the generation comes from that same query (read before the cards are built, so
+    a write committed meanwhile leaves the new row stale, never the other way round), then the
+    cards are built and stored at it (a write that does not move the generation)."""
 
-    alias = router.db_for_write(HomeCards)
-    connection = connections[alias]
-    ops = connection.ops
-    now = timezone.now()
-    key = [
-        user.pk,
+    def build_body() -> list[list]:
+        return [
+            [str(c.title), str(c.description), str(c.url), c.count, c.urgent, c.order]
+            for c in build_cards(user)
+        ]
+
+    body, _hit = regions.kept(user.pk, _key(), build_body, settings.HOME_CARDS_CACHE_SECONDS)
+    return [Card(*fields) for fields in body]
+
+
+def _key() -> str:
+    providers = tuple(f"{p.__module__}:{p.__qualname__}" for p in _providers)
+    return regions.key_of(
+        "core.home_cards",
         translation.get_language() or settings.LANGUAGE_CODE,
-        ops.adapt_datefield_value(timezone.localdate(now)),
-        _context(get_script_prefix()),
-    ]
-    oldest = now - dt.timedelta(seconds=settings.HOME_CARDS_CACHE_SECONDS)
-    with connection.cursor() as cursor:
-        cursor.execute(_READ, [*key, ops.adapt_datetimefield_value(oldest)])
-        row = cursor.fetchone()
-    if row is not None and row[1] is not None:
-        return [Card(*fields) for fields in json.loads(row[1])]
-    cards = build_cards(user)
-    if row is None:  # no generation row (a flushed test database): nothing to store at
-        return cards
-    stored = json.dumps(
-        [[str(c.title), str(c.description), str(c.url), c.count, c.urgent, c.order] for c in cards],
-        ensure_ascii=False,
+        timezone.localdate().isoformat(),
+        get_script_prefix(),
+        regions._code(providers, ()),
     )
-    try:
-        # A savepoint only inside a transaction, where a failed statement would break it.
-        with transaction.atomic(using=alias) if connection.in_atomic_block else nullcontext():
-            with connection.cursor() as cursor:
-                cursor.execute(_UPSERT, [*key, row[0], ops.adapt_datetimefield_value(now), stored])
-    except DatabaseError:
-        # A read-only database (a replica, the bench's --read-only) or a locked SQLite file:
-        # the cards are right, only not kept.
-        logger.debug("home cards of user %s not stored", user.pk, exc_info=True)
-    return cards
-
-
-@functools.lru_cache(maxsize=8)
-def _code(providers: tuple) -> str:
-    """The providers and when their modules and the compiled translations last changed."""
-    parts = []
-    for provider in providers:
-        parts.append(f"{provider.__module__}.{provider.__qualname__}")
-        path = getattr(sys.modules.get(provider.__module__), "__file__", None)
-        parts.append(_mtime(path))
-    for folder in settings.LOCALE_PATHS:
-        for mo in sorted(Path(folder).glob("*/LC_MESSAGES/*.mo")):
-            parts.append(f"{mo}:{_mtime(mo)}")
-    return "|".join(parts)
-
-
-def _mtime(path) -> str:
-    try:
-        return str(os.stat(path).st_mtime_ns) if path else ""
-    except OSError:
-        return ""
-
-
-@functools.lru_cache(maxsize=8)
-def _digest(prefix: str, code: str) -> str:
-    return hashlib.sha256(f"{prefix}\n{code}".encode()).hexdigest()[:32]
-
-
-def _context(prefix: str) -> str:
-    return _digest(prefix, _code(tuple(_providers)))
 
 
 # The administration and reference pages of core itself: (title, description, url name,

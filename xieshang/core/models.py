@@ -463,39 +463,15 @@ class ChangeGeneration(models.Model):
         return str(self.n)
 
 
-class HomeCards(models.Model):
-    """One user's home cards in one language, as built on `day` at `generation`
-    (`core.dashboard.cards_for`). Served only while the generation is still the current one,
-    the day is today, the code and URL prefix are the same (`context`) and the row is younger
-    than HOME_CARDS_CACHE_SECONDS; rebuilt otherwise. One row a user and language: a new
-    day's cards replace the old ones."""
-
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
-    language = models.CharField(max_length=16)
-    day = models.DateField()
-    context = models.CharField(max_length=32)
-    generation = models.BigIntegerField()
-    built_at = models.DateTimeField()
-    cards = models.TextField()  # JSON: [[title, description, url, count, urgent, order], ...]
-
-    class Meta:
-        verbose_name = _("首页卡片缓存")
-        verbose_name_plural = _("首页卡片缓存")
-        constraints = [
-            models.UniqueConstraint(fields=["user", "language"], name="homecards_user_language")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.user_id} {self.language} {self.day} @{self.generation}"
-
-
 class RenderedRegion(models.Model):
-    """A region of a page as rendered for one user (`core.regions.cached`): served only while
-    the change generation is still the one read before it was rendered and the row is younger
-    than REGION_CACHE_SECONDS. `key` digests everything else it was rendered under: the
-    region's name, the path and the whole query string, the language, the day, the code and
-    the URL prefix. `body` is JSON: the HTML and what the view needs of it on every request
-    (the personal data it shows, for the audit; the status)."""
+    """What `core.regions.kept` keeps for one user: a region of a page as rendered for them
+    (`core.regions.cached`) or their home cards (`core.dashboard.cached_cards`). Served only
+    while the change generation is still the one read before it was built and the row is
+    younger than the caller's bound (REGION_CACHE_SECONDS, HOME_CARDS_CACHE_SECONDS). `key`
+    digests everything else it was built under: for a region its name, the path and the whole
+    query string, the language, the day, the code and the URL prefix; for the cards the same
+    but the path. `body` is JSON: a region's HTML and what the view needs of it on every
+    request (the personal data it shows, for the audit; the status), or the cards."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
     key = models.CharField(max_length=64)

@@ -38,6 +38,13 @@ stays per request, in the view and outside `build`: the permission check before 
 audit of personal data shown after it (from `extra`), so a hit is audited as a build is. Off
 in the tests' settings (their transactions never commit): tests/core/test_regions.py turns
 it on.
+
+Underneath, `kept(user_id, key, build_body, max_age)` keeps any JSON-able body per user and key
+on these terms (the generation, the user, the age bound; the key digests the rest): `cached`
+keeps a region's HTML and `extra` with it, `core.dashboard.cached_cards` the home cards (under
+HOME_CARDS_CACHE_SECONDS, with a key of the language, the day, the URL prefix and its
+providers' code, and no path). Storing a row removes the user's rows older than the storing
+caller's bound, whichever kind they are.
 """
 
 import datetime as dt
@@ -109,42 +116,54 @@ def cached(request, name: str, build: Build, *, templates: Iterable[str] = ()) -
     user = getattr(request, "user", None)
     if not enabled() or not getattr(user, "is_authenticated", False):
         return render(request, build)
+    key = region_key(request, name, _code((build.__module__,), tuple(templates)))
+
+    def build_body() -> dict:
+        html, extra = _render(request, build)
+        return {"html": html, "extra": extra}
+
+    body, hit = kept(user.pk, key, build_body, settings.REGION_CACHE_SECONDS)
+    return Region(_with_token(request, body["html"]), body["extra"], hit=hit)
+
+
+def kept(user_id, key: str, build_body: Callable[[], object], max_age: int) -> tuple[object, bool]:
+    """The JSON-able body kept for (`user_id`, `key`) and True, while the change generation
+    is the one read before it was built and it is younger than `max_age` seconds; else
+    `build_body()`, stored at that generation, and False. What `key` must digest (everything
+    the body was built under but the user and the generation) is the caller's: `region_key`
+    for a page's region, `core.dashboard` for the home cards. The rows of both live in
+    core_renderedregion; storing one removes the user's rows older than `max_age`."""
     from .models import RenderedRegion
 
     alias = router.db_for_write(RenderedRegion)
     connection = connections[alias]
     ops = connection.ops
     now = timezone.now()
-    key = region_key(request, name, _code(build.__module__, tuple(templates)))
-    oldest = ops.adapt_datetimefield_value(
-        now - dt.timedelta(seconds=settings.REGION_CACHE_SECONDS)
-    )
+    oldest = ops.adapt_datetimefield_value(now - dt.timedelta(seconds=max_age))
     with connection.cursor() as cursor:
-        cursor.execute(_READ, [user.pk, key, oldest])
+        cursor.execute(_READ, [user_id, key, oldest])
         row = cursor.fetchone()
     if row is not None and row[1] is not None:
-        body = json.loads(row[1])
-        return Region(_with_token(request, body["html"]), body["extra"], hit=True)
+        return json.loads(row[1]), True
     # The generation was read before building: a write committed meanwhile leaves the new
     # row stale, never the other way round.
-    html, extra = _render(request, build)
-    region = Region(_with_token(request, html), extra)
+    body = build_body()
     if row is None:  # no generation row (a flushed test database): nothing to store at
-        return region
-    body = json.dumps({"html": html, "extra": extra}, ensure_ascii=False)
+        return body, False
+    stored = json.dumps(body, ensure_ascii=False)
     try:
         # A savepoint only inside a transaction, where a failed statement would break it.
         with transaction.atomic(using=alias) if connection.in_atomic_block else nullcontext():
             with connection.cursor() as cursor:
-                cursor.execute(_PRUNE, [user.pk, oldest])
+                cursor.execute(_PRUNE, [user_id, oldest])
                 cursor.execute(
-                    _UPSERT, [user.pk, key, row[0], ops.adapt_datetimefield_value(now), body]
+                    _UPSERT, [user_id, key, row[0], ops.adapt_datetimefield_value(now), stored]
                 )
     except DatabaseError:
         # A read-only database (a replica, the bench's --read-only) or a locked SQLite file:
-        # the region is right, only not kept.
-        logger.debug("region %s of user %s not stored", name, user.pk, exc_info=True)
-    return region
+        # the body is right, only not kept.
+        logger.debug("body %s of user %s not stored", key[:8], user_id, exc_info=True)
+    return body, False
 
 
 def render(request, build: Build) -> Region:
@@ -170,7 +189,7 @@ def _with_token(request, html: str) -> SafeString:
 
 
 def region_key(request, name: str, code: str) -> str:
-    parts = [
+    return key_of(
         name,
         request.path,
         request.META.get("QUERY_STRING", ""),
@@ -178,16 +197,23 @@ def region_key(request, name: str, code: str) -> str:
         timezone.localdate().isoformat(),
         get_script_prefix(),
         code,
-    ]
+    )
+
+
+def key_of(*parts: str) -> str:
+    """The key `kept` stores a body under: a digest of everything it was built under."""
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
 @functools.lru_cache(maxsize=32)
-def _code(module: str, templates: tuple[str, ...]) -> str:
-    """The caller's module, its templates and the compiled translations, by their files'
-    modification times: new code is a new key (a deploy's `migrate` also moves the
-    generation)."""
-    parts = [module, _mtime(getattr(sys.modules.get(module), "__file__", None))]
+def _code(modules: tuple[str, ...], templates: tuple[str, ...] = ()) -> str:
+    """The code a body was built by: the named modules (`module` or `module:qualname`, by
+    their files' modification times), the named templates and the compiled translations,
+    likewise: new code is a new key (a deploy's `migrate` also moves the generation)."""
+    parts = []
+    for name in modules:
+        module = name.partition(":")[0]
+        parts += [name, _mtime(getattr(sys.modules.get(module), "__file__", None))]
     for name in templates:
         origin = loader.get_template(name).origin
         parts.append(f"{name}:{_mtime(origin.name)}")
