@@ -17,7 +17,7 @@ from xieshang.core import changes, regions
 from xieshang.core.models import RenderedRegion
 from xieshang.orgs.models import RoleAssignment
 from xieshang.proposals import services
-from xieshang.proposals.models import Proposal
+from xieshang.proposals.models import Proposal, Signer
 
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]*)"')
 
@@ -137,3 +137,24 @@ def test_a_proposal_moved_in_another_request_shows_on_the_next_visit(region_on):
     services.proposal_accept(proposal=proposal, actor=d.reviewer)  # commits: autocommit
     after = page(client, proposal)
     assert 'id="form-accept"' not in after and 'id="form-assign"' in after
+
+
+@pytest.mark.django_db
+def test_the_check_in_front_of_a_kept_page_reads_the_signers_only_for_a_member(region_on):
+    """The check reads the proposal's checked columns, not its signers: a co-signer (a member,
+    not the proposer) still reads the page, kept, and another member does not; the reviewer's
+    kept visit does not read the signers at all (page-read)."""
+    d = District()
+    proposal = d.submit(d.members[0])
+    cosigner, other = d.member(), d.member()
+    Signer.objects.create(proposal=proposal, member=cosigner.member, status=Signer.Status.CONFIRMED)
+    client = client_for(cosigner)
+    page(client, proposal)
+    tamper(cosigner)
+    assert MARK in page(client, proposal)
+    page(client_for(other), proposal, status=404)
+    reviewer = client_for(d.reviewer)
+    page(reviewer, proposal)
+    with CaptureQueriesContext(connection) as ctx:
+        assert proposal.title in page(reviewer, proposal)
+    assert not [q for q in ctx.captured_queries if "proposals_signer" in q["sql"]]

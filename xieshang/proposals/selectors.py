@@ -373,17 +373,7 @@ def proposal_for_page(pk: int) -> Proposal | None:
 
 
 def _proposal_read(pk: int, *joined: str) -> Proposal | None:
-    proposal = proposal_to_view(pk, *joined)
-    if proposal is not None:
-        complete_for_page(proposal)
-    return proposal
-
-
-def proposal_to_view(pk: int, *joined: str) -> Proposal | None:
-    """The proposal with what `policies.can_view` and the page's title read (its row, its
-    organisation, its signers): the check in front of the page's kept region
-    (`core.regions`); `complete_for_page` reads the rest when the region is built."""
-    return (
+    proposal = (
         Proposal.objects.select_related(
             "organisation", "first_proposer", "suggested_department", *joined
         )
@@ -391,10 +381,33 @@ def proposal_to_view(pk: int, *joined: str) -> Proposal | None:
         .filter(pk=pk)
         .first()
     )
+    if proposal is not None:
+        complete_for_page(proposal)
+    return proposal
+
+
+# What `policies.can_view` reads of a proposal and its organisation, and the page's title.
+VIEW_CHECKED = (
+    "title",
+    "status",
+    "key_status",
+    "created_by",
+    "first_proposer",
+    "organisation__path",
+)
+
+
+def proposal_to_view(pk: int) -> Proposal | None:
+    """The proposal with only what `policies.can_view` and the page's title read (its state,
+    proposer and creator, its organisation's path), not its signers (`policies.is_signer` asks
+    for the viewer alone, and only a member's login gets that far): the check in front of the
+    page's kept region (`core.regions`). The region, when built, reads the proposal whole
+    (`proposal_for_page`); a kept one reads nothing more of it."""
+    return Proposal.objects.select_related("organisation").only(*VIEW_CHECKED).filter(pk=pk).first()
 
 
 def complete_for_page(proposal: Proposal) -> Proposal:
-    """What the proposal page shows besides `proposal_to_view`: its attachments, the
+    """What the proposal page shows besides the proposal's row and signers: its attachments, the
     proposals merged into it, and the 督办 records of a key proposal (重点提案), kept for
     one only."""
     prefetch_related_objects(

@@ -43,13 +43,18 @@ logger = logging.getLogger(__name__)
 # --- Helpers ----------------------------------------------------------------------------------
 
 
-def _get_proposal(request, pk: int, *, read=selectors.proposal_for_detail) -> Proposal:
-    """`read`: how to read it (`selectors.proposal_for_page` for the page, lighter than for
-    an action)."""
+def _get_proposal(
+    request, pk: int, *, read=selectors.proposal_for_detail, with_signers: bool = True
+) -> Proposal:
+    """`read`: how to read it; `with_signers`: whether it reads the signers (False for the
+    page's `selectors.proposal_to_view`: `policies.can_view` then asks whether the viewer
+    co-signs it, one query, only for a member's login that gets that far)."""
     proposal = read(pk)
     # The same answer for "no such proposal" and "not yours": existence does not leak.
     if proposal is None or not policies.can_view(
-        request.user, proposal, signed=_is_signer(request.user, proposal)
+        request.user,
+        proposal,
+        signed=_is_signer(request.user, proposal) if with_signers else None,
     ):
         raise Http404
     return proposal
@@ -501,15 +506,15 @@ def _detail_context(request, proposal: Proposal, *, bound, rate_bound, attachmen
 
 @login_required
 def detail(request, pk: int):
-    # The permission check reads the proposal, its organisation and its signers, on every
-    # request; the rest is read when the region is built.
-    proposal = _get_proposal(request, pk, read=selectors.proposal_to_view)
+    # The permission check reads what it asks of the proposal (and the title), on every
+    # request; the region, when built, reads the proposal whole (one read more then).
+    proposal = _get_proposal(request, pk, read=selectors.proposal_to_view, with_signers=False)
 
     def build():
-        selectors.complete_for_page(proposal)
-        context = _detail_context(
-            request, proposal, bound=None, rate_bound=None, attachment_form=None
-        )
+        whole = selectors.proposal_for_page(pk)
+        if whole is None:  # deleted since the check
+            raise Http404
+        context = _detail_context(request, whole, bound=None, rate_bound=None, attachment_form=None)
         return DETAIL_TEMPLATE, context, {}
 
     # Kept by core.regions while nothing is written (per user, path, language, day), with a
