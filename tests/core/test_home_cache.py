@@ -285,10 +285,10 @@ def test_cards_built_by_other_code_or_under_another_prefix_are_not_served(cache_
     assert badge(home(client), "提案审查") == 99
     # A provider's module (or the translations) changed on disk.
     with monkeypatch.context() as m:
-        regions._code.cache_clear()
+        regions.code_of.cache_clear()
         m.setattr(regions, "_mtime", lambda path: "another build")
         assert badge(home(client), "提案审查") == 0
-    regions._code.cache_clear()
+    regions.code_of.cache_clear()
     _tamper(d.reviewer)
     assert badge(home(client), "提案审查") == 99
     # Another URL prefix: the links differ.

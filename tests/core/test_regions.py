@@ -166,7 +166,7 @@ def test_a_region_of_another_day_or_code_is_not_served(region_on, monkeypatch):
     monkeypatch.setattr(regions.timezone, "localdate", lambda: tomorrow)
     assert MARK not in page(client)
     monkeypatch.undo()
-    monkeypatch.setattr(regions, "_code", lambda module, templates: "another build")
+    monkeypatch.setattr(regions, "code_of", lambda module, templates: "another build")
     assert MARK not in page(client)
 
 

@@ -107,7 +107,7 @@ def build_cards(user) -> list[Card]:
 # - the key (`_key`) is the same: the language (the cards' text), the local day (counts of what
 #   is overdue, the year's score, the holiday notice's season), the URL prefix the links were
 #   reversed under and the code that built them (the providers, their modules' and the
-#   compiled translations' files; `regions._code`);
+#   compiled translations' files; `regions.code_of`);
 # - the age bound covers what no write shows: raw SQL outside Django, and the one card whose
 #   count depends on the hour (platforms' 近期议事会, planned sessions from 12 hours ago to 30
 #   days ahead: one entering or leaving that window shows up to the bound late).
@@ -138,7 +138,7 @@ def _key() -> str:
         translation.get_language() or settings.LANGUAGE_CODE,
         timezone.localdate().isoformat(),
         get_script_prefix(),
-        regions._code(providers, ()),
+        regions.code_of(providers, ()),
     )
 
 

@@ -116,7 +116,7 @@ def cached(request, name: str, build: Build, *, templates: Iterable[str] = ()) -
     user = getattr(request, "user", None)
     if not enabled() or not getattr(user, "is_authenticated", False):
         return render(request, build)
-    key = region_key(request, name, _code((build.__module__,), tuple(templates)))
+    key = region_key(request, name, code_of((build.__module__,), tuple(templates)))
 
     def build_body() -> dict:
         html, extra = _render(request, build)
@@ -206,7 +206,7 @@ def key_of(*parts: str) -> str:
 
 
 @functools.lru_cache(maxsize=32)
-def _code(modules: tuple[str, ...], templates: tuple[str, ...] = ()) -> str:
+def code_of(modules: tuple[str, ...], templates: tuple[str, ...] = ()) -> str:
     """The code a body was built by: the named modules (`module` or `module:qualname`, by
     their files' modification times), the named templates and the compiled translations,
     likewise: new code is a new key (a deploy's `migrate` also moves the generation)."""
