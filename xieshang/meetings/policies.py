@@ -365,19 +365,20 @@ def _chair_kinds_any() -> list[str]:
     return list(config.RULES[rules.CHAIR_APPROVED_KINDS].default)
 
 
+def signin_opens_at(sitting):
+    """When the sitting's sign-in window opens: its start less the organisation's
+    `meetings.signin_open_minutes`. Staff may mark attendance from then on, too."""
+    import datetime as dt
+
+    minutes = config.get(sitting.meeting.organisation, rules.SIGNIN_OPEN_MINUTES)
+    return sitting.start - dt.timedelta(minutes=minutes)
+
+
 def marking_open(sitting, now=None) -> bool:
     """Staff may mark attendance from the sign-in window's opening on (and after the
     sitting, from the paper sheet): nobody has attended a sitting not yet begun."""
-    import datetime as dt
-
-    now = now or timezone.now()
-    minutes = config.get(sitting.meeting.organisation, rules.SIGNIN_OPEN_MINUTES)
-    return now >= sitting.start - dt.timedelta(minutes=minutes)
+    return (now or timezone.now()) >= signin_opens_at(sitting)
 
 
 def signin_window_open(sitting, now=None) -> bool:
-    import datetime as dt
-
-    now = now or timezone.now()
-    minutes = config.get(sitting.meeting.organisation, rules.SIGNIN_OPEN_MINUTES)
-    return sitting.start - dt.timedelta(minutes=minutes) <= now <= sitting.end
+    return signin_opens_at(sitting) <= (now or timezone.now()) <= sitting.end

@@ -78,8 +78,7 @@ def signin_by_token(
         # Invited as a member who has since left office: the record stays, the seat is gone.
         raise SignInRefused(_("您已不是在任委员，无法以委员身份签到。如有疑问请联系会务工作人员。"))
     if not policies.signin_window_open(sitting, now):
-        opens = config.get(meeting.organisation, rules.SIGNIN_OPEN_MINUTES)
-        start = timezone.localtime(sitting.start - dt.timedelta(minutes=opens))
+        start = timezone.localtime(policies.signin_opens_at(sitting))
         end = timezone.localtime(sitting.end)
         raise SignInRefused(
             _("现在不是签到时间。本会次签到时间为 %(a)s 至 %(b)s。")
@@ -131,8 +130,7 @@ def attendance_mark(
         # board (or a meeting's board opened weeks ahead) would otherwise count in the duty
         # file. Staff mark from the sign-in window on, and after the sitting from the paper
         # sheet; a mark is cleared at any time.
-        opens = config.get(meeting.organisation, rules.SIGNIN_OPEN_MINUTES)
-        start = timezone.localtime(sitting.start - dt.timedelta(minutes=opens))
+        start = timezone.localtime(policies.signin_opens_at(sitting))
         raise TransitionError(
             _("本会次尚未开始，%(a)s 起才能登记出勤。") % {"a": chinese_datetime(start)}
         )
