@@ -50,3 +50,23 @@ def test_the_figures_sheet_and_the_list_file_give_each_proposal_the_same_status(
         opinion.title: ("转意见建议", "已转办", "转意见建议"),
         rejected.title: ("不予立案", "审查结束", "不予立案"),
     }
+
+
+def test_the_figures_sheet_names_the_departments_handling_each_proposal(world, client):
+    """A clerk reads at year-end who handled each proposal (主办, 协办), not whom the
+    proposer suggested: the assignment, as the list's 承办单位 column names it."""
+    handled = accepted(world, title="关于加快老旧小区加装电梯的建议")
+    Proposal.objects.filter(pk=handled.pk).update(suggested_department=world.education)
+    services.proposal_assign(
+        proposal=handled, actor=world.reviewer, lead=world.housing, co=[world.education]
+    )
+    waiting = accepted(world, title="关于建设口袋公园的建议")
+    Proposal.objects.filter(pk=waiting.pk).update(suggested_department=world.housing)
+    client.force_login(world.reviewer)
+
+    figures = client.get(reverse("proposals:figures_export"), {"year": handled.year})
+    sheet = load_workbook(io.BytesIO(figures.content))["提案清单"]
+    assert by_title(sheet, "主办单位", "协办单位") == {
+        handled.title: ("区住房和城乡建设局", "区教育局"),
+        waiting.title: (None, None),  # not yet assigned: nobody handles it
+    }

@@ -206,8 +206,8 @@ def test_the_excel_export_keeps_every_department_in_a_fixed_number_of_queries(
     url = reverse("proposals:figures_export")
     # Session, user, roles, the organisation, the count of its units (past a threshold the
     # export is a background job), outcome categories, the committees below, 3 department
-    # queries, 1 session query, key target, the proposal list.
-    with django_assert_num_queries(13):
+    # queries, 1 session query, key target, the proposal list and its handling departments.
+    with django_assert_num_queries(14):
         response = client.get(url, {"organisation": t.province.pk, "year": 2026})
     wb = load_workbook(io.BytesIO(response.content))
     names = [r[0] for r in wb["承办单位办理情况"].iter_rows(min_row=2, values_only=True)]
@@ -216,7 +216,7 @@ def test_the_excel_export_keeps_every_department_in_a_fixed_number_of_queries(
     # The proposals one by one are the province's own; each city's export lists its own.
     listed = list(wb["提案清单"].iter_rows(min_row=2, values_only=True))
     assert len(listed) == 3 + 2  # the province's three, a blank line, the note
-    assert {r[8] for r in listed[:3]} == {"示范省政协"}  # 所属
+    assert {r[9] for r in listed[:3]} == {"示范省政协"}  # 所属
     assert listed[-1][0].startswith("本表只列示范省政协本级的提案；第1市政协、第2市政协")
 
 

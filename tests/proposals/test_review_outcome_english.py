@@ -76,8 +76,10 @@ def test_the_english_figures_name_review_outcomes_as_outcomes(client, world):
     first = [c.value for c in next(overview_sheet.iter_rows(max_row=1))]
     assert all(label in first for label in OUTCOMES) and not set(VERBS) & set(first), first
     rows = [[c.value for c in r] for r in proposals_sheet.iter_rows()]
-    rejected = next(r for r in rows if r[1] == "关于不予立案的建议")
-    assert rejected[5] == "Rejected" and rejected[7] == "Rejected", rejected
+    rejected = dict(
+        zip(rows[0], next(r for r in rows if r[1] == "关于不予立案的建议"), strict=True)
+    )
+    assert rejected["Status"] == rejected["Review result"] == "Rejected", rejected
 
     # Chinese: the same words as before.
     client.cookies["django_language"] = "zh-hans"

@@ -892,9 +892,10 @@ def proposal_list_table(
 ) -> tuple[list[str], list[list]]:
     """One row per received proposal of the year (the organisation and everything below it,
     but those of the committees `below` and their subtrees), with its category and the
-    proposer's suggested lead department: one query of just these columns (whole
-    proposals with their texts and relations took most of a province's export), the
-    status labels worked out once per status.
+    departments handling it (主办 with any 分办, and 协办: who handled it, not whom the
+    proposer suggested): one query of just these columns (whole proposals with their texts
+    and relations took most of a province's export) and one of the assignments' department
+    names, the status labels worked out once per status.
 
     状态 is the proposal's own status label, word for word the 状态 of the proposals list's
     Excel (exports.py), so that a clerk comparing the two files at year-end reads the same
@@ -906,7 +907,8 @@ def proposal_list_table(
         _("案由"),
         _("提案分类"),
         _("第一提案人"),
-        _("建议主办单位"),
+        _("主办单位"),
+        _("协办单位"),
         _("状态"),
         _("所处阶段"),
         _("审查结果"),
@@ -920,29 +922,41 @@ def proposal_list_table(
             stage_label(Proposal(status=status)),
             outcome["label"] if outcome else "",
         )
-    proposals = (
-        _received(organisation, year)
-        .filter(outside("organisation", below))
-        .order_by("organisation__path", "kind", "serial", "id")
-        .values_list(
-            "number",
-            "title",
-            "category",
-            "first_proposer_id",
-            "first_proposer__name",
-            "proposer_body",
-            "suggested_department__name",
-            "status",
-            "organisation__name",
-        )
+    received = _received(organisation, year).filter(outside("organisation", below))
+    proposals = received.order_by("organisation__path", "kind", "serial", "id").values_list(
+        "id",
+        "number",
+        "title",
+        "category",
+        "first_proposer_id",
+        "first_proposer__name",
+        "proposer_body",
+        "status",
+        "organisation__name",
     )
+    # As the proposals list's Excel (exports.py) names them: a department the proposal was
+    # handed on from (改交), or a co-handler whose part ended with a return, handles nothing.
+    leads: dict[int, list[str]] = {}
+    cos: dict[int, list[str]] = {}
+    split = f"{_('（')}{Assignment.Role.SPLIT.label}{_('）')}"
+    handling = (
+        Assignment.objects.filter(proposal__in=received.values("id"))
+        .exclude(status=Assignment.Status.WITHDRAWN)
+        .order_by("id")
+        .values_list("proposal_id", "role", "department__name")
+    )
+    for pk, role, department in handling:
+        if role == Assignment.Role.CO:
+            cos.setdefault(pk, []).append(department)
+        else:
+            name = department + split if role == Assignment.Role.SPLIT else department
+            leads.setdefault(pk, []).append(name)
     rows = []
-    for number, title, category, first, name, body, suggested, status, org in proposals:
+    for pk, number, title, category, first, name, body, status, org in proposals:
         label, stage, outcome = labels[status]
         proposer = name if first else body
-        rows.append(
-            [number, title, category, proposer, suggested or "", label, stage, outcome, org]
-        )
+        lead, co = "、".join(leads.get(pk, ())), "、".join(cos.get(pk, ()))
+        rows.append([number, title, category, proposer, lead, co, label, stage, outcome, org])
     return headers, rows
 
 
