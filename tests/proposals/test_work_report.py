@@ -222,3 +222,26 @@ def test_the_report_table_reads_as_counts_in_english(world, known, client):
     ):
         assert label in cells, label
     assert "Reject" not in cells and "Return for revision" not in cells
+
+
+def test_a_year_without_proposals_prints_no_zero_percentages(world, client):
+    """A year with nothing received (an empty year, the next one) says so in its text, not
+    "立案0件，占0%" or "占立案总数的0%": a share of nothing is no percentage, as the table's
+    "—" says; a year with proposals still all in review gives no answered share either."""
+    client.force_login(world.office)
+    query = {"organisation": world.district.pk, "year": 2031}
+    page = client.get(reverse("proposals:work_report"), query).content.decode()
+    assert "2031年度，示范区政协尚未收到提案。" in page
+    assert "占0%" not in page and "占立案总数的" not in page
+    response = client.get(reverse("proposals:work_report_pdf"), query)
+    text = re.sub(
+        r"\s+", "", "".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
+    )
+    assert "尚未收到提案" in text and "占0%" not in text
+
+    year = submitted(world, title="关于增设社区养老食堂的建议").year
+    page = client.get(
+        reverse("proposals:work_report"), {"organisation": world.district.pk, "year": year}
+    ).content.decode()
+    assert "共收到提案1件。经审查，立案0件，占0.0%" in page
+    assert "尚无立案的提案。" in page and "占立案总数的" not in page
