@@ -31,13 +31,7 @@ LAYER = {app: level for level, apps in enumerate(LAYERS) for app in apps}
 
 # Imports of a higher layer left in place, each with its reason; the test fails when one
 # of them goes away too, so that this list only shrinks.
-KNOWN = {
-    # The exit case's chairman's-meeting choice (C5.10): duty's `ExitCase.meeting` is a
-    # foreign key to meetings.Meeting and its decision form lists those meetings, while
-    # meetings records attendance in duty. Undoing it means moving the meeting link out of
-    # duty's model (a migration), not a cheap change.
-    ("duty", "meetings"),
-}
+KNOWN: set[tuple[str, str]] = set()
 
 
 def _apps() -> list[str]:

@@ -122,6 +122,44 @@ def test_the_seat_ends_when_the_chairmans_meeting_confirmation_is_recorded(clien
 
 
 @pytest.mark.clause("C5.10")
+def test_the_decision_cites_one_of_this_committees_chairmans_meetings(client):
+    # The list comes from meetings (registered with duty, the lower layer): this
+    # committee's chairman's meetings not cancelled, dated; no other kind, no other committee.
+    from tests.factories import make_org
+    from xieshang.meetings.models import Meeting, MeetingKind
+
+    org, _term, office, member, case = _warned_case()
+    case_decide(case_id=case.pk, actor=office, decision="revocation_proposed", note="建议撤销")
+
+    def meeting(title, *, kind=MeetingKind.CHAIRMAN, status=Meeting.Status.CLOSED, o=org):
+        start = dt.datetime(2026, 2, 27, 9, tzinfo=dt.UTC)
+        return Meeting.objects.create(
+            organisation=o,
+            kind=kind,
+            title=title,
+            start=start,
+            end=start + dt.timedelta(hours=2),
+            status=status,
+        )
+
+    held = meeting("第十次主席会议")
+    meeting("已取消的主席会议", status=Meeting.Status.CANCELLED)
+    meeting("常务委员会第九次会议", kind=MeetingKind.STANDING)
+    other = meeting("别处的主席会议", o=make_org("别处政协"))
+    client.force_login(office)
+    page = client.get(reverse("duty:case", args=[case.pk])).content.decode()
+    assert "第十次主席会议" in page and "2026年2月27日" in page
+    for absent in ("已取消的主席会议", "常务委员会第九次会议", "别处的主席会议"):
+        assert absent not in page
+
+    url = reverse("duty:case_exit", args=[case.pk])
+    post = {"decision": "confirm", "decided_on": "2026-03-02", "note": "同意"}
+    assert client.post(url, {**post, "meeting": other.pk}).status_code == 400
+    assert client.post(url, {**post, "meeting": held.pk}).status_code == 302
+    assert ExitProposal.objects.get().meeting == held
+
+
+@pytest.mark.clause("C5.10")
 def test_a_declined_proposal_leaves_the_seat_as_it_was(client):
     _org, _term, office, member, case = _warned_case()
     case_decide(case_id=case.pk, actor=office, decision="revocation_proposed", note="建议撤销")

@@ -12,6 +12,7 @@ from xieshang.core.validators import not_after_today
 from xieshang.core.widgets import DateInput
 from xieshang.orgs.models import Level, Organisation
 
+from .exits import chairman_meetings
 from .models import DisciplineCase, DutyKind, DutyRecord
 from .services import MANUAL_KINDS, MAX_ENTRY_FILES
 
@@ -154,14 +155,8 @@ class ExitDecisionForm(StyledForm):
     )
 
     def __init__(self, *args, organisation, **kwargs):
-        from xieshang.meetings.models import Meeting, MeetingKind
-
         super().__init__(*args, **kwargs)
-        self.fields["meeting"].queryset = (
-            Meeting.objects.filter(organisation=organisation, kind=MeetingKind.CHAIRMAN)
-            .exclude(status=Meeting.Status.CANCELLED)
-            .order_by("-start")
-        )
+        self.fields["meeting"].queryset = chairman_meetings(organisation)
         # Dated first: chairman's meetings share titles.
         self.fields["meeting"].label_from_instance = lambda m: f"{chinese_date(m.start)} {m.title}"
 
