@@ -373,6 +373,9 @@ def proposal_for_page(pk: int) -> Proposal | None:
 
 
 def _proposal_read(pk: int, *joined: str) -> Proposal | None:
+    """The proposal's row and signers, and what its page shows besides: its attachments, the
+    proposals merged into it, and the 督办 records of a key proposal (重点提案), read for
+    one only."""
     proposal = (
         Proposal.objects.select_related(
             "organisation", "first_proposer", "suggested_department", *joined
@@ -382,7 +385,12 @@ def _proposal_read(pk: int, *joined: str) -> Proposal | None:
         .first()
     )
     if proposal is not None:
-        complete_for_page(proposal)
+        prefetch_related_objects(
+            [proposal],
+            "attachments",
+            Prefetch("merged_proposals", queryset=Proposal.objects.only("pk", "number", "title")),
+            *(["supervisions"] if proposal.key_status else []),
+        )
     return proposal
 
 
@@ -404,19 +412,6 @@ def proposal_to_view(pk: int) -> Proposal | None:
     page's kept region (`core.regions`). The region, when built, reads the proposal whole
     (`proposal_for_page`); a kept one reads nothing more of it."""
     return Proposal.objects.select_related("organisation").only(*VIEW_CHECKED).filter(pk=pk).first()
-
-
-def complete_for_page(proposal: Proposal) -> Proposal:
-    """What the proposal page shows besides the proposal's row and signers: its attachments, the
-    proposals merged into it, and the 督办 records of a key proposal (重点提案), kept for
-    one only."""
-    prefetch_related_objects(
-        [proposal],
-        "attachments",
-        Prefetch("merged_proposals", queryset=Proposal.objects.only("pk", "number", "title")),
-        *(["supervisions"] if proposal.key_status else []),
-    )
-    return proposal
 
 
 def proposal_to_check(pk: int) -> Proposal | None:
