@@ -117,3 +117,19 @@ def test_english_counts_and_lists_of_key_proposals_say_key_proposals(client, wor
     assert (
         '<h1 class="h4">重点提案</h1>' in client.get(reverse("proposals:key_list")).content.decode()
     )
+
+
+def test_english_history_lines_name_review_decisions_as_outcomes(client, world):
+    made = every_outcome(world)
+    client.force_login(world.reviewer)
+    client.cookies["django_language"] = "en"
+    for status, outcome in zip(
+        ["accepted", "merged", "to_opinion", "to_info", "rejected", "returned"],
+        OUTCOMES,
+        strict=True,
+    ):
+        page = client.get(f"/proposals/{made[status].pk}/").content.decode()
+        history = re.search(r'<ol[^>]*id="history">(.*?)</ol>', page, re.S).group(1)
+        verbs = re.findall(r"· ([^(（<—]+?)\s*(?:[(（<—]|$)", history, re.M)
+        assert outcome in verbs, (status, verbs)
+        assert not set(VERBS) & set(verbs), (status, verbs)

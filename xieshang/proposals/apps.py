@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ProposalsConfig(AppConfig):
@@ -51,12 +52,14 @@ class ProposalsConfig(AppConfig):
                 "proposal.cosign_withdraw": _("撤回联名邀请"),
                 "proposal.attachment_add": _("上传附件"),
                 "proposal.attachment_remove": _("删除附件"),
-                "proposal.accept": _("立案"),
-                "proposal.merge": _("并案"),
-                "proposal.to_opinion": _("转意见建议"),
-                "proposal.to_info": _("转社情民意"),
-                "proposal.return": _("退回修改"),
-                "proposal.reject": _("不予立案"),
+                # A history line tells what became of the proposal ("Accepted", "Rejected"),
+                # as its review outcome does, not the reviewer's button ("Accept").
+                "proposal.accept": pgettext_lazy("review outcome", "立案"),
+                "proposal.merge": pgettext_lazy("review outcome", "并案"),
+                "proposal.to_opinion": pgettext_lazy("review outcome", "转意见建议"),
+                "proposal.to_info": pgettext_lazy("review outcome", "转社情民意"),
+                "proposal.return": pgettext_lazy("review outcome", "退回修改"),
+                "proposal.reject": pgettext_lazy("review outcome", "不予立案"),
                 "proposal.assign": _("交办"),
                 "proposal.assignment_return": _("承办单位申请退回"),
                 "proposal.reassign": _("改交承办单位"),
