@@ -67,7 +67,8 @@ def test_a_plan_is_not_approved_before_it_was_drafted():
 
 
 def test_a_plans_activity_is_held_in_the_plans_year(world):
-    plan = world.passing_plan(year=2026)
+    this_year = timezone.localdate().year
+    plan = world.passing_plan(year=this_year)
     for actor in (world.office, world.party_office, world.chair):
         services.plan_forward(plan=plan, actor=actor)
     services.plan_forward(plan=plan, actor=world.standing, approved_on=timezone.localdate())
@@ -78,15 +79,15 @@ def test_a_plans_activity_is_held_in_the_plans_year(world):
         "plan_item": item.pk,
         "title": "养老服务协商",
         "form": ActivityForm.SPECIAL,
-        "date": "2027-01-10",
+        "date": f"{this_year + 1}-01-10",
         "place": "区政协会议室",
         "agenda": "听取汇报，座谈协商",
     }
     organisations = type(world.district).objects.filter(pk=world.district.pk)
     form = ActivityCreateForm(data, organisations=organisations)
     assert not form.is_valid()
-    assert form.errors["date"] == ["活动日期不在所选计划的年度（2026年）内。"]
-    form = ActivityCreateForm({**data, "date": "2026-12-10"}, organisations=organisations)
+    assert form.errors["date"] == [f"活动日期不在所选计划的年度（{this_year}年）内。"]
+    form = ActivityCreateForm({**data, "date": f"{this_year}-12-10"}, organisations=organisations)
     assert "date" not in form.errors
 
 

@@ -472,20 +472,9 @@ class ActivityCreateForm(ActivityArrangementsForm):
     field_order = ["organisation", "plan_item"]
 
     def __init__(self, *args, organisations, **kwargs):
-        from .models import ConsultationPlan, PlanItem
-
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = organisations
-        # The newest year's items first, each year's in the plan's order (not every year's
-        # January items together, then February's).
-        self.fields["plan_item"].queryset = (
-            PlanItem.objects.filter(
-                plan__organisation__in=organisations,
-                plan__status=ConsultationPlan.Status.PUBLISHED,
-            )
-            .select_related("plan")
-            .order_by("-plan__year", "month", "sort_order", "id")
-        )
+        self.fields["plan_item"].queryset = selectors.attachable_plan_items(organisations)
         self.fields["plan_item"].label_from_instance = lambda i: f"{i.plan.year}·{i.title}"
         self._offer(Sector.objects.filter(organisation__in=organisations))
 

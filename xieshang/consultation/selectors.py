@@ -232,6 +232,23 @@ def plan_free_years(organisations, today: dt.date | None = None) -> dict[int, in
     return free
 
 
+def attachable_plan_items(organisations, today: dt.date | None = None) -> QuerySet[PlanItem]:
+    """The published plan items a new activity may implement: this year's and, where the
+    office planned ahead, those of the years ahead (a planned activity falls in its plan's
+    year, so a past year's item would only be chosen by mistake). This year's first, each
+    year's in the plan's order (not every year's January items together, then February's)."""
+    this_year = (today or timezone.localdate()).year
+    return (
+        PlanItem.objects.filter(
+            plan__organisation__in=organisations,
+            plan__status=ConsultationPlan.Status.PUBLISHED,
+            plan__year__gte=this_year,
+        )
+        .select_related("plan")
+        .order_by("plan__year", "month", "sort_order", "id")
+    )
+
+
 # --- Activities and outcomes ------------------------------------------------------------------
 
 
