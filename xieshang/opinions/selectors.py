@@ -1,6 +1,6 @@
 """Reads of social-conditions items with a fixed number of queries."""
 
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
 from xieshang.core import access
@@ -134,16 +134,48 @@ def undisclosed_count(user, *, year: int) -> int:
     )
 
 
-def sector_totals(rows: list[dict]) -> list[dict]:
-    """The member rows summed per sector (no extra query)."""
-    totals: dict[str, dict] = {}
-    for row in rows:
-        key = row["sector"] or ""
-        total = totals.setdefault(key, {"sector": key})
-        for name, value in row.items():
-            if name not in ("pk", "name", "sector"):
-                total[name] = total.get(name, 0) + value
-    return sorted(totals.values(), key=lambda r: (-r["submitted"], r["sector"]))
+def sector_totals(user, *, year: int) -> list[dict]:
+    """Per sector, the columns of `statistics` over the same items, each item counted once
+    in a sector however many of its authors sit in it: two members of 中共 writing one item
+    give 中共 one item, not two (an item of authors of two sectors counts in both, as the
+    member table credits each author). The sector is the author's as in `statistics` (their
+    latest seat). One query."""
+    accepted_states = [
+        Opinion.Status.ACCEPTED,
+        Opinion.Status.PUBLISHED,
+        Opinion.Status.REPORTED,
+    ]
+    annotations = {
+        "submitted": Count("pk", distinct=True),
+        "accepted": Count("pk", filter=Q(status__in=accepted_states), distinct=True),
+        "instructed": Count("pk", filter=Q(instructions__isnull=False), distinct=True),
+    }
+    for level in AdoptionLevel.values:
+        annotations[f"adopted_{level}"] = Count(
+            "pk", filter=Q(adoptions__level=level), distinct=True
+        )
+    rows = (
+        Opinion.objects.filter(
+            access.org_filter(user, "opinions.view"),
+            policies.decided_or_own_q(user),
+            year=year,
+        )
+        .exclude(status=Opinion.Status.DRAFT)
+        .annotate(author=F("authors"))
+        .filter(author__isnull=False)
+        .annotate(
+            sector=Subquery(
+                Membership.objects.filter(member=OuterRef("author"))
+                .order_by("-term__number")
+                .values("sector__name")[:1]
+            )
+        )
+        .values("sector")
+        .annotate(**annotations)
+        .order_by()
+    )
+    found = [{**row, "sector": row["sector"] or ""} for row in rows]
+    return sorted(found, key=lambda r: (-r["submitted"], r["sector"]))
 
 
 def adoption_levels() -> list[tuple[str, str]]:

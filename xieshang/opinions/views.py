@@ -488,15 +488,17 @@ def stats(request):
     # export's 年度合计 sheet writes the same figures.
     totals = user_summary(request.user, year)
     undisclosed = selectors.undisclosed_count(request.user, year=year)
+    # Items per sector, each once in a sector (not the member rows added up).
+    sectors = selectors.sector_totals(request.user, year=year)
     if request.GET.get("format") == "xlsx":
-        return _stats_xlsx(rows, levels, year, totals, undisclosed)
+        return _stats_xlsx(rows, sectors, levels, year, totals, undisclosed)
     this_year = timezone.localdate().year
     return render(
         request,
         "opinions/stats.html",
         {
             "rows": rows,
-            "sectors": selectors.sector_totals(rows),
+            "sectors": sectors,
             "adoption_chart": adoption_chart(totals) if totals.received else None,
             "levels": levels,
             "undisclosed": undisclosed,
@@ -506,7 +508,7 @@ def stats(request):
     )
 
 
-def _stats_xlsx(rows, levels, year: int, totals, undisclosed: int = 0) -> HttpResponse:
+def _stats_xlsx(rows, sectors, levels, year: int, totals, undisclosed: int = 0) -> HttpResponse:
     from xieshang.core.excel import Book, append_row, xlsx_response
 
     header = [
@@ -526,16 +528,16 @@ def _stats_xlsx(rows, levels, year: int, totals, undisclosed: int = 0) -> HttpRe
             + [row[f"adopted_{value}"] for value, _label in levels]
             + [row["instructed"]],
         )
-    sectors = book.sheet(_("界别"), header[1:], min_width=0)
-    for row in selectors.sector_totals(rows):
+    sector_sheet = book.sheet(_("界别"), header[1:], min_width=0)
+    for row in sectors:
         append_row(
-            sectors,
+            sector_sheet,
             [row["sector"], row["submitted"], row["accepted"]]
             + [row[f"adopted_{value}"] for value, _label in levels]
             + [row["instructed"]],
         )
     # The year's totals as the page's chart and sentence give them: items, each counted once
-    # however many authors it has (the tables above credit every author).
+    # however many authors it has (the 委员 sheet credits every author).
     year_sheet = book.sheet(_("年度合计"), [_("项目"), _("篇数")], min_width=0)
     for label, value in [
         (pgettext("opinions submitted", "报送"), totals.received),
