@@ -151,3 +151,15 @@ def test_the_service_checks_the_files_itself():
         )
     assert "files" in refused.value.message_dict
     assert not DutyRecord.objects.exists()
+
+
+def test_the_form_reads_as_english_in_english(client):
+    """The member's form in English: its button read "Submit to" (the bare 报送 of the
+    outcome page's "sent to" label) and the upload hint listed "JPG、PNG、PDF"."""
+    org, term, office, member = setting()
+    client.force_login(member.user)
+    client.cookies["django_language"] = "en"
+    form = client.get(reverse("duty:entry_new")).content.decode()
+    assert '<button class="btn btn-primary" type="submit">Submit</button>' in form
+    assert "Allowed: JPG, PNG, PDF files" in form
+    assert "、" not in form

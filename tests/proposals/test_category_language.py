@@ -2,9 +2,11 @@
 "B 正在解决或已列入计划" under an English heading. The default labels are translated; an
 organisation's own labels stay as it typed them; stored text stays in the site's language."""
 
-from django.utils import translation
+import re
 
-from tests.proposals.conftest import accepted, answered
+from django.utils import timezone, translation
+
+from tests.proposals.conftest import accepted, answered, draft
 from xieshang.orgs import config
 from xieshang.proposals import rules, services
 
@@ -69,3 +71,28 @@ def test_the_answer_form_shows_an_organisations_own_labels_as_typed(client, worl
         "B": "已列入计划",
         "C": "留作参考",
     }
+
+
+def test_the_public_portal_shows_the_category_in_english(client, world):
+    """The portal's published answer read "Category B 正在解决或已列入计划" to a resident
+    reading in English: it took the labels as stored, not `outcome_category_labels`."""
+    proposal = answered(world)
+    proposal.published_at = timezone.now()
+    proposal.is_public_interest = True
+    proposal.save(update_fields=["published_at", "is_public_interest"])
+    client.cookies["django_language"] = "en"
+    page = client.get(f"/portal/proposals/{proposal.pk}/").content.decode()
+    assert "Solved or largely solved" in page
+    assert "已解决或基本解决" not in page
+
+
+def test_my_proposals_list_the_co_signers_with_english_commas(client, world):
+    proposal = draft(world, cosigners=("wang", "li"))
+    signers = list(proposal.signers.select_related("member").order_by("id"))
+    client.cookies["django_language"] = "en"
+    client.force_login(proposal.first_proposer.user)
+    page = client.get("/proposals/", follow=True).content.decode()
+    first, second = (s.member.name for s in signers[:2])
+    assert re.search(rf"{first} \([^)]*\), {second}", page)
+    signers_line = page.split("Co-signers: ", 1)[1].split("</div>", 1)[0]
+    assert "、" not in signers_line

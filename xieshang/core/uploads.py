@@ -100,7 +100,8 @@ class Policy:
 
     def _params(self) -> dict:
         return {
-            "kinds": "、".join(KINDS[k].label for k in self.kinds),
+            # "JPG, PNG, PDF" in English, not "JPG、PNG、PDF".
+            "kinds": _("、").join(KINDS[k].label for k in self.kinds),
             "limit": f"{self.max_mb:g}",
         }
 

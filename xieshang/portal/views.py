@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from xieshang.core import search
 from xieshang.core.params import paginate
 from xieshang.proposals.selectors import matching
-from xieshang.proposals.services import outcome_categories
+from xieshang.proposals.services import outcome_category_labels
 
 from . import selectors
 from .scrub import strip_contacts
@@ -78,7 +78,7 @@ def proposal_detail(request, pk: int):
     proposers = [m for m in [proposal.first_proposer, *(s.member for s in signers)] if m]
     # Known contact values of this item, removed from every text wherever they appear.
     known = selectors.contact_values(proposers, answers)
-    categories = outcome_categories(proposal.organisation)
+    categories = outcome_category_labels(proposal.organisation)
     sections = [
         (_("现状与问题"), strip_contacts(proposal.facts, known)),
         (_("原因分析"), strip_contacts(proposal.analysis, known)),
