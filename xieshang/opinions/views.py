@@ -15,6 +15,7 @@ from xieshang.core.forms import add_service_errors, refusal_message
 from xieshang.core.params import paginate, year_param
 from xieshang.core.pdf import pdf_response, render_pdf
 from xieshang.core.text import chinese_date
+from xieshang.followups.services import can_submit_referral
 
 from . import policies, selectors, services
 from .forms import AdoptionForm, IssueForm, NoteForm, OpinionForm, ReportForm
@@ -170,19 +171,6 @@ def edit(request, pk: int):
     )
 
 
-def _can_go_further(opinion) -> bool:
-    """The node the item was reported to has decided on it (adopted or merged it there: no
-    referral waits for it) and has a CPPCC node above to report it to."""
-    from xieshang.followups.services import open_referral
-
-    node = opinion.reported_to
-    parent = node.parent if node.parent_id else None
-    if parent is None or not parent.is_cppcc:
-        return False
-    current = open_referral(opinion)
-    return current is None or current.to_organisation_id != node.pk
-
-
 def _render_detail(request, opinion, status=200, **forms):
     manage = policies.can_manage(request.user, opinion)
     upward = policies.can_manage_upward(request.user, opinion)
@@ -204,7 +192,7 @@ def _render_detail(request, opinion, status=200, **forms):
         # reports further up here only once nothing waits at its node (the panel's buttons
         # decide what does).
         "can_report": (local and manage and opinion.status in (S.PUBLISHED, S.REPORTED))
-        or (upward and not local and _can_go_further(opinion)),
+        or (upward and not local and can_submit_referral(request.user, opinion, from_above=True)),
         "reports_locally": local,
         "similar": similar,
         "merge_states": services.MERGE_TARGET_STATES,

@@ -111,14 +111,18 @@ def referral_source(kind, item, path=None):
     return last.to_organisation if last else kind.organisation(item)
 
 
-def can_submit_referral(user, item, kind=None, path=None) -> bool:
-    """Whether `user` may report the item up with the 上报情况 panel's button (上报上级政协):
-    nothing waits at a node above, the item is ready (the kind's check), it still sits at its
-    own node, and the user runs that node's office. Once a node above has adopted it, the
-    report further up goes from that node and through its owning app (an 社情民意 item: the
-    报送 form of the office above), so the item's own office is offered nothing. The panel
-    shows its button on this; the POST (the view's office check, then `referral_submit`)
-    refuses exactly where it is false, so page and action agree."""
+def can_submit_referral(user, item, kind=None, path=None, *, from_above=False) -> bool:
+    """Whether `user` may report the item up: nothing waits at a node above, the item is
+    ready (the kind's check), and the user runs the office of the node it sits at
+    (`referral_source`), which `referral_submit` sends it from.
+
+    By default, with the 上报情况 panel's button (上报上级政协): the item still sits at its
+    own node. Once a node above has adopted it, the report further up goes from that node
+    and through its owning app (an 社情民意 item: the 报送 form of the office above), so the
+    item's own office is offered nothing; `from_above` asks that instead: a node above
+    adopted it and has a CPPCC node above it in turn. The pages offer their actions on
+    this; the POSTs (the views' office checks, then `referral_submit`) refuse exactly where
+    it is false, so page and action agree."""
     kind = kind or kind_for(item)
     if kind is None or not kind.applies(item):
         return False
@@ -126,10 +130,12 @@ def can_submit_referral(user, item, kind=None, path=None) -> bool:
         path = list(item_referrals(item))
     if any(r.state == RS.SUBMITTED for r in path) or kind.check(item):
         return False
-    own = kind.organisation(item)
-    if referral_source(kind, item, path).pk != own.pk:
+    source = referral_source(kind, item, path)
+    if (source.pk != kind.organisation(item).pk) != from_above:
         return False
-    return kind.can_act(user, own)
+    if from_above and not (source.parent_id and source.parent.is_cppcc):
+        return False
+    return kind.can_act(user, source)
 
 
 @transaction.atomic
