@@ -100,3 +100,23 @@ def test_a_past_year_is_averaged_over_the_members_who_served_it(db):
     group = tree_columns(user_with_role(Role.OFFICE, city), city, [east], 2026)
     assert group.values[east.pk] == [3, average]
     assert group.values[city.pk] == [3, average]
+
+
+@time_machine.travel(dt.datetime(2026, 12, 6, 2, tzinfo=dt.UTC))
+def test_next_years_page_shows_the_last_finished_year_not_the_running_one(db):
+    """In December 2026 the page for 2027 (a year in the address) has no finished year of
+    its own: its columns are 2025's grades, as 2026's page gives, not 2026's scores so far
+    headed as if that year's evaluation were done."""
+    city = make_org("示范市政协", Level.CITY)
+    east = make_org("东区政协", Level.DISTRICT, parent=city)
+    term = TermFactory(organisation=east, start_date=dt.date(2022, 1, 10))
+    member = MemberFactory(organisation=east, name="甲")
+    seat(member, term)
+    record(member, DutyKind.MEETING, quantity=2, date=dt.date(2025, 6, 1))  # 10 points
+    record(member, DutyKind.MEETING, quantity=6, date=dt.date(2026, 6, 1))  # 30 so far
+
+    office = user_with_role(Role.OFFICE, city)
+    this_year = tree_columns(office, city, [east], 2026)
+    next_year = tree_columns(office, city, [east], 2027)
+    assert this_year.columns == next_year.columns == ["2025年考核委员", "2025年平均得分"]
+    assert next_year.values[east.pk] == this_year.values[east.pk] == [1, 10]

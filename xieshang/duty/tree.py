@@ -41,7 +41,11 @@ def _rule_table(organisation, year: int) -> dict[tuple[int, str], tuple]:
 def tree_columns(user, organisation, children, year: int):
     if not any(access.can(user, p, organisation) for p in ("duty.view", "duty.award_approve")):
         return None
-    scored_year = year if year_ended(year) else year - 1
+    # The last finished year up to the one asked for: this year's page (and next year's,
+    # asked in the address) shows last year's grades, never a running year's scores so far.
+    scored_year = year
+    while not year_ended(scored_year):
+        scored_year -= 1
     subtree = Organisation.objects.filter(path__startswith=organisation.path)
     # The members the year's evaluation grades (`selectors.evaluation_rows`): the seats of
     # each organisation's term of that year, less those resigned or revoked by its end — a
