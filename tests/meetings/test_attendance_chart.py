@@ -36,4 +36,4 @@ def test_the_attendance_page_charts_attendance_per_meeting_kind(client):
     spec = json.loads(block.group(1))
     assert [s["name"] for s in spec["series"]] == ["出席", "请假", "缺席"]
     assert [s["data"][0] for s in spec["series"]] == [2, 0, 2]
-    assert "已结束的会议共应到4人次，出席2人次，出席率50.0%。" in html
+    assert "已结束的会议共应到4人次，出席2人次，出勤率50.0%。" in html

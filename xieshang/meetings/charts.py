@@ -27,7 +27,7 @@ def attendance_chart(rows: list[dict]) -> dict:
             {"name": _("缺席"), "data": [r["absent"] for r in rows]},
         ],
         unit=pgettext("chart unit: attendances", "人次"),
-        summary=_("已结束的会议共应到%(n)s人次，出席%(p)s人次，出席率%(rate)s%%。")
+        summary=_("已结束的会议共应到%(n)s人次，出席%(p)s人次，出勤率%(rate)s%%。")
         % {"n": counted, "p": present, "rate": rate(present, counted)}
         if counted
         else "",

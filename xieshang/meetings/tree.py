@@ -37,7 +37,7 @@ def tree_columns(user, organisation, children, year: int):
     )
     return tree.Group(
         title=_("会议活动"),
-        columns=[_("召开会议"), _("出席率（%）")],
+        columns=[_("召开会议"), _("出勤率（%）")],
         values={
             k: [v["held"], rate(attendance[k]["present"], attendance[k]["counted"])]
             for k, v in held.items()
