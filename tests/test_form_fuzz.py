@@ -126,6 +126,8 @@ def _targets() -> Targets:
     task = (
         Task.objects.filter(department=Department.objects.get(pk=dept.department_id))
         .exclude(status__in=["closed", "answered", "done"])
+        # A proposal's part and a co-handler's view are answered on the proposal's page.
+        .exclude(kind__in=["proposal", "co_handling"])
         .order_by("pk")
         .first()
     )

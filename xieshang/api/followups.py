@@ -83,7 +83,7 @@ def get_task(request, pk: int):
 def submit_feedback(request, pk: int, payload: FeedbackIn):
     task = _task_for(request, pk)
     try:
-        services.feedback_submit(task=task, text=payload.text, actor=request.user)
+        services.feedback_from_page(task=task, text=payload.text, actor=request.user)
     except PermissionDenied:
         return Status(403, {"detail": _("无权反馈此事项。")})
     task.refresh_from_db()

@@ -130,6 +130,10 @@ def _render_detail(request, task, **forms):
         "extension_pending": any(e.status == Extension.Status.PENDING for e in extensions),
         "events": history(task).select_related("actor"),
         "can_answer": policies.can_answer(request.user, task),
+        # A proposal's part (or a co-handler's view) is answered on the proposal's handling
+        # page, not by a feedback typed here: the page says so instead of offering the form.
+        "feedback_elsewhere": services.feedback_page_refusal(task),
+        "answer_page": services.own_answer_page(task),
         "can_manage": policies.can_manage(request.user, task),
         # A task set by an instruction the Party committee's or government's office recorded:
         # that office decides on it too (its extension requests, its feedback).
@@ -179,7 +183,7 @@ def feedback(request, pk: int):
     return _act(
         request,
         task,
-        lambda: services.feedback_submit(
+        lambda: services.feedback_from_page(
             task=task,
             text=form.cleaned_data["text"],
             document=form.cleaned_data.get("document"),

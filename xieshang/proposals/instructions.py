@@ -5,10 +5,13 @@
   government's offices of its own node (who read it and find it under 报送本机关), through
   the one mechanism of followups;
 - the department assessment report counts a proposal's implementation follow-up under its
-  own category.
+  own category;
+- a department answers its part (the letter its leader signs off) and a co-handler its view
+  on the proposal's handling page, never by a written feedback on the follow-up page.
 """
 
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from xieshang.core import access
@@ -16,9 +19,10 @@ from xieshang.followups import instructions, subjects
 from xieshang.followups.assessment import register_category
 from xieshang.followups.models import Task
 from xieshang.followups.policies import LEADERS_OFFICES
+from xieshang.followups.services import answered_on_own_page
 
 from . import policies
-from .models import Proposal
+from .models import Assignment, Proposal
 
 
 def is_proposer(user, proposal: Proposal) -> bool:
@@ -73,3 +77,15 @@ instructions.register(
 )
 register_category(Task.Kind.IMPLEMENTATION, "proposals.proposal", _("提案答复落实"))
 subjects.register(Proposal, can_view=policies.can_view, can_view_many=policies.viewable_ids)
+
+
+def _handling_page(task) -> str:
+    assignment = Assignment.objects.filter(task=task).values_list("pk", flat=True).first()
+    return reverse("proposals:dept_handle", args=[assignment]) if assignment else ""
+
+
+_ANSWERED_ON_HANDLING_PAGE = _(
+    "该事项在提案办理页面答复（答复函经单位负责人签发后自动反馈），不在此提交书面反馈。"
+)
+for _kind in (Task.Kind.PROPOSAL, Task.Kind.CO_HANDLING):
+    answered_on_own_page(_kind, refusal=_ANSWERED_ON_HANDLING_PAGE, url_of=_handling_page)

@@ -18,7 +18,14 @@ from .extensions import (
     requested_due_refusal,
     withdraw_extensions,
 )
-from .feedback import feedback_readers, feedback_submit
+from .feedback import (
+    answered_on_own_page,
+    feedback_from_page,
+    feedback_page_refusal,
+    feedback_readers,
+    feedback_submit,
+    own_answer_page,
+)
 from .instructions import (
     INSTRUCTION_DEFAULT_DAYS,
     INSTRUCTION_OFFICES,
@@ -60,6 +67,10 @@ __all__ = [
     "task_cancel",
     "task_cancel_with_subject",
     "feedback_submit",
+    "feedback_from_page",
+    "feedback_page_refusal",
+    "answered_on_own_page",
+    "own_answer_page",
     "feedback_readers",
     "EXTENSION_MAX_DAYS",
     "DECISION_NOTE_MAX",

@@ -1,6 +1,7 @@
 """A unit's written feedback (书面反馈) on its task, and who is told of it, once."""
 
 import datetime as dt
+from collections.abc import Callable
 from contextlib import contextmanager
 from contextvars import ContextVar
 
@@ -75,6 +76,43 @@ def feedback_submit(
     if tell_requester:
         _tell_requester(task, feedback, actor, already=told)
     return feedback
+
+
+# Tasks a module answers through its own page and rules, never by a written feedback typed on
+# the follow-up page or sent through the API: kind → (why, the page where the unit answers
+# the task), registered by the module that owns the kind (`answered_on_own_page`). A proposal's
+# part is answered by the letter its leader signs off, a co-handler's by its view to the lead
+# department: a feedback typed on the follow-up page left the task 已反馈 while the proposal
+# still waited, and the letter could then never be sent.
+_OWN_PAGES: dict[str, tuple] = {}
+
+
+def answered_on_own_page(kind: str, *, refusal, url_of: Callable[[Task], str]) -> None:
+    """`kind`'s tasks are answered on their module's page: `refusal` is what the follow-up
+    page says instead of its form, `url_of(task)` the page that answers it ('' if none)."""
+    _OWN_PAGES[kind] = (refusal, url_of)
+
+
+def feedback_page_refusal(task: Task) -> str:
+    """Why the unit cannot give written feedback on `task` from the follow-up page or the
+    API ('' when it can)."""
+    entry = _OWN_PAGES.get(task.kind)
+    return str(entry[0]) if entry else ""
+
+
+def own_answer_page(task: Task) -> str:
+    """The page of its module where `task` is answered, '' for a task answered here."""
+    entry = _OWN_PAGES.get(task.kind)
+    return entry[1](task) if entry else ""
+
+
+def feedback_from_page(*, task: Task, text: str, actor, document=None) -> Feedback:
+    """A unit's written feedback typed on the follow-up page or sent through the API: refused
+    for a task its module answers itself (`feedback_page_refusal`)."""
+    refusal = feedback_page_refusal(task)
+    if refusal:
+        raise ValidationError(refusal)
+    return feedback_submit(task=task, text=text, actor=actor, document=document)
 
 
 # The users given a notice while a feedback's modules run (`_telling`): the follow-up
