@@ -58,7 +58,7 @@ def test_a_co_handler_cannot_send_its_view_from_the_followup_page_or_the_api(cli
             **bearer(world.education_clerk),
         )
         assert api.status_code == 422, api.content
-        assert "该事项在提案办理页面答复" in str(api.json())
+        assert "协办意见在提案办理页面提交" in str(api.json())
         response = client.post(f"/followups/{co.task_id}/feedback/", {"text": "同意主办意见"})
         assert response.status_code == 400
         co.task.refresh_from_db()

@@ -84,8 +84,13 @@ def _handling_page(task) -> str:
     return reverse("proposals:dept_handle", args=[assignment]) if assignment else ""
 
 
-_ANSWERED_ON_HANDLING_PAGE = _(
-    "该事项在提案办理页面答复（答复函经单位负责人签发后自动反馈），不在此提交书面反馈。"
+answered_on_own_page(
+    Task.Kind.PROPOSAL,
+    refusal=_("该事项在提案办理页面答复（答复函经单位负责人签发后自动反馈），不在此提交书面反馈。"),
+    url_of=_handling_page,
 )
-for _kind in (Task.Kind.PROPOSAL, Task.Kind.CO_HANDLING):
-    answered_on_own_page(_kind, refusal=_ANSWERED_ON_HANDLING_PAGE, url_of=_handling_page)
+answered_on_own_page(
+    Task.Kind.CO_HANDLING,
+    refusal=_("协办意见在提案办理页面提交，送主办单位，不在此提交书面反馈。"),
+    url_of=_handling_page,
+)
