@@ -3,10 +3,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .forms import StyledForm
+from xieshang.core.forms import StyledForm
 
 
-class ProposeForm(StyledForm):
+class ProposeForm(StyledForm, forms.Form):
     """One tick box and one reason per candidate, built from the candidate lists."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
@@ -40,7 +40,7 @@ class ProposeForm(StyledForm):
         ]
 
 
-class DecisionForm(StyledForm):
+class DecisionForm(StyledForm, forms.Form):
     decision = forms.ChoiceField(
         label=_("审定意见"),
         choices=[("approve", _("同意")), ("return", _("退回修改"))],
@@ -60,7 +60,7 @@ class DecisionForm(StyledForm):
         return data
 
 
-class PublishForm(StyledForm):
+class PublishForm(StyledForm, forms.Form):
     doc_number = forms.CharField(
         label=_("表彰决定文号"),
         max_length=60,

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from xieshang.core import access, pickers
-from xieshang.core.forms import SafeFileField
+from xieshang.core.forms import SafeFileField, StyledForm
 from xieshang.core.text import chinese_date
 from xieshang.core.validators import not_after_today
 from xieshang.core.widgets import DateInput
@@ -15,14 +15,6 @@ from xieshang.orgs.models import Level, Organisation
 from .exits import chairman_meetings
 from .models import DisciplineCase, DutyKind, DutyRecord
 from .services import MANUAL_KINDS, MAX_ENTRY_FILES
-
-
-class StyledForm(forms.Form):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
-            field.widget.attrs.setdefault("class", css)
 
 
 class _FilesInput(forms.FileInput):
@@ -54,7 +46,7 @@ class EntryFilesField(SafeFileField):
         return cleaned
 
 
-class ManualEntryForm(StyledForm):
+class ManualEntryForm(StyledForm, forms.Form):
     kind = forms.ChoiceField(label=_("类别"), choices=[(k.value, k.label) for k in MANUAL_KINDS])
     date = forms.DateField(
         label=_("日期"),
@@ -115,11 +107,11 @@ class ManualEntryForm(StyledForm):
         return data
 
 
-class EntryDecisionForm(StyledForm):
+class EntryDecisionForm(StyledForm, forms.Form):
     note = forms.CharField(label=_("审核意见"), max_length=500, required=False)
 
 
-class CaseDecisionForm(StyledForm):
+class CaseDecisionForm(StyledForm, forms.Form):
     # An empty first choice: a clerk who types only the note must not record the first
     # result (已提醒谈话) without choosing it.
     decision = forms.ChoiceField(
@@ -135,7 +127,7 @@ class CaseDecisionForm(StyledForm):
     )
 
 
-class ExitDecisionForm(StyledForm):
+class ExitDecisionForm(StyledForm, forms.Form):
     """The chairman's meeting's decision on a pending exit, recorded by the office."""
 
     decision = forms.ChoiceField(
@@ -161,7 +153,7 @@ class ExitDecisionForm(StyledForm):
         self.fields["meeting"].label_from_instance = lambda m: f"{chinese_date(m.start)} {m.title}"
 
 
-class CertificateForm(StyledForm):
+class CertificateForm(StyledForm, forms.Form):
     start_date = forms.DateField(label=_("起始日期"), widget=DateInput())
     end_date = forms.DateField(label=_("截止日期"), widget=DateInput())
 
@@ -176,14 +168,14 @@ class CertificateForm(StyledForm):
         return data
 
 
-class VerifyForm(StyledForm):
+class VerifyForm(StyledForm, forms.Form):
     code = forms.CharField(label=_("验证码"), max_length=16)
 
     def clean_code(self):
         return self.cleaned_data["code"].strip().upper()
 
 
-class ScoreRuleForm(StyledForm):
+class ScoreRuleForm(StyledForm, forms.Form):
     points = forms.DecimalField(
         label=_("每项分值"),
         max_digits=6,
@@ -213,7 +205,7 @@ class ScoreRuleForm(StyledForm):
 COMMITTEE_LEVELS = [Level.PROVINCE, Level.CITY, Level.DISTRICT]
 
 
-class CommitteeChoiceForm(StyledForm):
+class CommitteeChoiceForm(StyledForm, forms.Form):
     """Which committee's evaluation an office above reads (a province office: any city's
     or county's), searched on the server; the scope of duty.view validates the choice."""
 
