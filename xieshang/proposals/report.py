@@ -178,7 +178,13 @@ def report_charts(report: WorkReport) -> list[dict]:
         title,
         [d.name for d in depts],
         [
-            {"name": _("按时答复率"), "data": [d.on_time_rate for d in depts]},
+            # Nothing assigned (a province's or city's own level, often) is no on-time rate,
+            # not 0 %: no bar, and the table says so.
+            {
+                "name": _("按时答复率"),
+                "data": [d.on_time_rate for d in depts],
+                "missing": _("未交办"),
+            },
             # A unit with no rating yet has no satisfaction rate, not 0 %: no bar, and the
             # table says why (no answer yet, or answered but not rated).
             {
