@@ -51,3 +51,16 @@ def test_the_english_page_names_the_resident_too(client, world):
     client.cookies["django_language"] = "en"
     page = client.get(reverse("residents:detail", args=[issue.pk])).content.decode()
     assert "System" not in page.split('id="history"')[1]
+
+
+def test_the_english_history_names_the_resident_in_english(client, world):
+    """The English history read "群众（王**） · Resident's rating": the resident's name in
+    words was stored in Chinese only. The trail keeps it as written; the page shows it in
+    the reader's language."""
+    issue = _rated(world, resident_name="王阿姨")
+    client.force_login(world["liaison"])
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("residents:detail", args=[issue.pk])).content.decode()
+    history = page.split('id="history"')[1]
+    assert "Resident (王**)" in history and "群众" not in history
+    assert Event.objects.get(verb="resident_issue.rate").actor_name == "群众（王**）"

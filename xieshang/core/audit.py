@@ -91,6 +91,8 @@ def record_event(
     note, note_phrase = store(note)
     if note_phrase is not None:
         data = {**(data or {}), "note_phrase": note_phrase}
+    if (actor_phrase := _actor_phrase(actor)) is not None:
+        data = {**(data or {}), "actor_phrase": actor_phrase}
     if organisation is None and subject is not None:
         organisation = getattr(subject, "organisation", None)
     return Event.objects.create(
@@ -107,6 +109,16 @@ def record_event(
         data=data or {},
         ip_address=_current_ip(),
     )
+
+
+def _actor_phrase(actor):
+    """An actor without an account named in words (a resident: 群众（王**）) may carry its
+    name as a phrase (`display_phrase`), kept beside `actor_name` so that history lists
+    show it in the reader's language (`Event.shown_actor`)."""
+    from .phrases import store
+
+    phrase = getattr(actor, "display_phrase", None)
+    return store(phrase)[1] if phrase is not None else None
 
 
 def record_events(
@@ -133,6 +145,9 @@ def record_events(
         return []
     reprs = reprs or {}
     stored = {pk: store(note) for pk, note in (notes or {}).items()}
+
+    if (actor_phrase := _actor_phrase(actor)) is not None:
+        data = {**(data or {}), "actor_phrase": actor_phrase}
 
     def row_data(pk) -> dict[str, Any]:
         phrase = stored[pk][1] if pk in stored else None

@@ -221,6 +221,14 @@ class Event(models.Model):
 
         return shown((self.data or {}).get("note_phrase"), self.note)
 
+    @property
+    def shown_actor(self) -> str:
+        """Who acted, in the reader's language when named by a phrase (a resident, 群众:
+        `audit._actor_phrase`); an account's name as stored."""
+        from .phrases import shown
+
+        return shown((self.data or {}).get("actor_phrase"), self.actor_name)
+
 
 class HolidayNotice(models.Model):
     """The State Council's notice of one year's public holidays and make-up working days

@@ -137,6 +137,13 @@ class ResidentActor:
     def __init__(self, issue: ResidentIssue):
         name = (issue.resident_name or "").strip()
         masked = name[:1] + "*" * min(max(len(name) - 1, 1), 4) if name else ""
+        # The trail keeps the name in the site's language; history lists show the phrase
+        # in the reader's (core.audit._actor_phrase).
+        self.display_phrase = (
+            Phrase(N_("群众（%(name)s）"), name=masked)
+            if masked
+            else Phrase("群众", context="resident")
+        )
         self.display_name = (
             site_text(N_("群众（%(name)s）"), name=masked)
             if masked
