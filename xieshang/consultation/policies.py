@@ -176,8 +176,10 @@ def can_comment(user, plan: ConsultationPlan) -> bool:
     )
 
 
-def body_label(user, organisation) -> str:
-    """The body a user speaks for in the chain (shown with their comments)."""
+def body_label(user, organisation, *, lazy: bool = False):
+    """The body a user speaks for in the chain (shown with their comments). `lazy`: the
+    role's label untranslated, for a notice read later in the reader's language (a
+    `core.phrases.Phrase` parameter), not in the sender's."""
     roles = access.roles(user, organisation)
     from xieshang.orgs.models import Role
 
@@ -189,7 +191,8 @@ def body_label(user, organisation) -> str:
         Role.OFFICE,
     ):
         if role in roles:
-            return str(Role(role).label)
+            label = Role(role).label
+            return label if lazy else str(label)
     return getattr(user, "display_name", str(user))
 
 

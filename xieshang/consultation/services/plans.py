@@ -293,7 +293,7 @@ def plan_send_back(*, plan: ConsultationPlan, actor, note: str) -> ConsultationP
         ),
         body=Phrase(
             N_("%(body)s退回意见：%(note)s"),
-            body=policies.body_label(actor, plan.organisation),
+            body=policies.body_label(actor, plan.organisation, lazy=True),
             note=note,
         ),
     )
