@@ -69,3 +69,29 @@ def test_a_co_handler_cannot_send_its_view_from_the_followup_page_or_the_api(cli
     co.refresh_from_db()
     assert co.status == Assignment.Status.ANSWERED
     assert Feedback.objects.get(task=co.task).text == "建议同步改造校园周边道路。"
+
+
+def test_a_task_returned_after_the_answer_went_out_takes_written_feedback_again(client, world):
+    """The proposal's page no longer takes an answer once it went out: a task the office
+    returned afterwards (退回重新办理 on the follow-up page) is answered on that page, as
+    before, not left open with no way to answer it."""
+    from xieshang.followups import services as followups
+
+    with time_machine.travel(ASSIGN_DAY, tick=False):
+        proposal = assigned(world)
+        services.answer_submit(
+            assignment=lead_of(proposal), actor=world.housing_clerk, **ANSWER_POST
+        )
+        task = lead_of(proposal).task
+        followups.task_reopen(
+            task=task, actor=world.office, note="请补充落实时间表。", working_days=5
+        )
+        client.force_login(world.housing_clerk)
+        page = client.get(f"/followups/{task.pk}/").content.decode()
+        assert "该事项在提案办理页面答复" not in page
+        response = client.post(
+            f"/followups/{task.pk}/feedback/", {"text": "落实时间表：明年6月前完成。"}
+        )
+    assert response.status_code == 302
+    task.refresh_from_db()
+    assert task.status == Task.Status.SUBMITTED

@@ -122,6 +122,7 @@ def _render_detail(request, task, **forms):
     subject = _subject(request, task)
     extensions = list(task.extensions.select_related("requested_by", "decided_by"))
     selectors.mark_time_left([task])
+    answer_page = services.own_answer_page(task)
     context = {
         "task": task,
         "feedback_list": task.feedback.select_related("author"),
@@ -132,8 +133,8 @@ def _render_detail(request, task, **forms):
         "can_answer": policies.can_answer(request.user, task),
         # A proposal's part (or a co-handler's view) is answered on the proposal's handling
         # page, not by a feedback typed here: the page says so instead of offering the form.
-        "feedback_elsewhere": services.feedback_page_refusal(task),
-        "answer_page": services.own_answer_page(task),
+        "feedback_elsewhere": services.feedback_page_refusal(task, answer_page),
+        "answer_page": answer_page,
         "can_manage": policies.can_manage(request.user, task),
         # A task set by an instruction the Party committee's or government's office recorded:
         # that office decides on it too (its extension requests, its feedback).

@@ -80,7 +80,13 @@ subjects.register(Proposal, can_view=policies.can_view, can_view_many=policies.v
 
 
 def _handling_page(task) -> str:
-    assignment = Assignment.objects.filter(task=task).values_list("pk", flat=True).first()
+    """The department's handling page of the part `task` follows, while it takes the answer
+    (the part in handling); '' once answered, sent back or withdrawn."""
+    assignment = (
+        Assignment.objects.filter(task=task, status=Assignment.Status.HANDLING)
+        .values_list("pk", flat=True)
+        .first()
+    )
     return reverse("proposals:dept_handle", args=[assignment]) if assignment else ""
 
 

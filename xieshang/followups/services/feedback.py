@@ -88,22 +88,28 @@ _OWN_PAGES: dict[str, tuple] = {}
 
 
 def answered_on_own_page(kind: str, *, refusal, url_of: Callable[[Task], str]) -> None:
-    """`kind`'s tasks are answered on their module's page: `refusal` is what the follow-up
-    page says instead of its form, `url_of(task)` the page that answers it ('' if none)."""
+    """`kind`'s tasks are answered on their module's page: `url_of(task)` is that page while
+    it takes the answer ('' once it no longer does: the follow-up page's form serves then, for
+    a task the office returned after the answer), `refusal` what the follow-up page says
+    instead of its form meanwhile."""
     _OWN_PAGES[kind] = (refusal, url_of)
 
 
-def feedback_page_refusal(task: Task) -> str:
-    """Why the unit cannot give written feedback on `task` from the follow-up page or the
-    API ('' when it can)."""
-    entry = _OWN_PAGES.get(task.kind)
-    return str(entry[0]) if entry else ""
-
-
 def own_answer_page(task: Task) -> str:
-    """The page of its module where `task` is answered, '' for a task answered here."""
+    """The page of its module where `task` is answered now, '' for a task answered here."""
     entry = _OWN_PAGES.get(task.kind)
     return entry[1](task) if entry else ""
+
+
+def feedback_page_refusal(task: Task, page: str | None = None) -> str:
+    """Why the unit cannot give written feedback on `task` from the follow-up page or the
+    API ('' when it can): its module's page takes the answer (`page`: `own_answer_page`, when
+    the caller has it already)."""
+    entry = _OWN_PAGES.get(task.kind)
+    if entry is None:
+        return ""
+    page = own_answer_page(task) if page is None else page
+    return str(entry[0]) if page else ""
 
 
 def feedback_from_page(*, task: Task, text: str, actor, document=None) -> Feedback:
