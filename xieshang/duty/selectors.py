@@ -328,6 +328,13 @@ def term_of_year(organisation, year: int):
     return members_term_of_year(organisation, year)
 
 
+def first_term_year(organisation) -> int | None:
+    """The year the committee's first term began (None when it has no term): an earlier
+    year has no members to evaluate (`term_of_year` would answer with the current term)."""
+    first = organisation.terms.order_by("start_date").values_list("start_date", flat=True).first()
+    return first.year if first else None
+
+
 def left_seat(member, year: int, seat=None):
     """The member's seat in the year's term (`term_of_year`) when it was resigned or revoked
     by the year's end (`left_by`): the evaluation page leaves such a member out of the year.

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
@@ -50,6 +50,24 @@ def _evaluation_year(request) -> int:
     today = timezone.localdate()
     last = today.month <= EVALUATE_LAST_YEAR_UNTIL_MONTH
     return year_param(request, default=today.year - 1 if last else today.year)
+
+
+def _evaluated_year(request, org) -> tuple[int, int | None]:
+    """The evaluation's year (`_evaluation_year`), refused (400, as a year that is no
+    number) when it is before the committee's first term: no one sat that year, and
+    `term_of_year` would list the current term's members as if they had. With the year
+    of the first term (None without any), which the year selector starts at."""
+    year = _evaluation_year(request)
+    first = selectors.first_term_year(org)
+    if first is not None and year < first and not request.GET.get("year", "").strip():
+        # A committee whose first term was seated this January opens on this year.
+        return first, first
+    if first is not None and year < first:
+        raise BadRequest(
+            _("%(org)s%(year)s年尚无届次，没有可考核的委员：年份应不早于%(first)s年。")
+            % {"org": org.name, "year": year, "first": first}
+        )
+    return year, first
 
 
 def _office_org(request):
@@ -248,7 +266,7 @@ def _evaluation_sort(request) -> str:
 @login_required
 def evaluation(request):
     form, org = _evaluation_committee(request)
-    year = _evaluation_year(request)
+    year, first = _evaluated_year(request, org)
     sort = _evaluation_sort(request)
     chosen = _evaluation_filter(request)
     # Scores are computed for the whole term in a fixed number of queries (the sort needs
@@ -278,7 +296,12 @@ def evaluation(request):
             # The year is still running: scores so far, no grades yet (issue 11).
             "provisional": not selectors.year_ended(year),
             "minimum_labels": [label for _k, label in selectors.minimum_duty_labels(org)],
-            "years": range(timezone.localdate().year, timezone.localdate().year - 5, -1),
+            # The last five years, none before the committee's first term.
+            "years": range(
+                timezone.localdate().year,
+                max(timezone.localdate().year - 5, (first or 0) - 1),
+                -1,
+            ),
         },
         status=400 if form.errors else 200,
     )
@@ -291,7 +314,7 @@ def evaluation_export(request):
     form, org = _evaluation_committee(request)
     if form.errors:
         raise PermissionDenied
-    year = _evaluation_year(request)
+    year, _first = _evaluated_year(request, org)
     # In the page's order: sorted by name on the page, by name in the file.
     sort = _evaluation_sort(request)
     rows = selectors.filter_evaluation(
