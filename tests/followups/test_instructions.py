@@ -111,6 +111,37 @@ def test_an_instruction_on_a_key_proposal_asks_each_named_unit_and_shows_their_f
 
 
 @pytest.mark.clause("C4.7")
+def test_an_instruction_cannot_be_dated_before_the_item_reached_the_office(client, district):
+    """A typed 2016 would date the instruction, and the duty record it earns the authors,
+    years before the item existed: refused, and what was typed stays in the form."""
+    d = district
+    proposal = _key_proposal(d["org"])
+    Proposal.objects.filter(pk=proposal.pk).update(
+        submitted_at=dt.datetime(2026, 2, 10, 2, tzinfo=dt.UTC)
+    )
+    client.force_login(d["committee"])
+    form = {
+        "leader": "王书记",
+        "level": "district",
+        "instructed_on": "2016-03-02",
+        "text": "请住建局研究。",
+        "departments": [d["housing"].pk],
+        "working_days": 10,
+    }
+    url = f"/followups/instructions/new/proposals.proposal/{proposal.pk}/"
+    with time_machine.travel(MORNING):
+        refused = client.post(url, form)
+        assert refused.status_code == 400
+        html = refused.content.decode()
+        assert "批示日期不能早于该事项报送的日期（2026年2月10日）。" in html
+        assert "请住建局研究。" in html
+        assert not Instruction.objects.exists()
+        # The day it was submitted is a possible day.
+        assert client.post(url, {**form, "instructed_on": "2026-02-10"}).status_code == 302
+    assert Instruction.objects.get().instructed_on == dt.date(2026, 2, 10)
+
+
+@pytest.mark.clause("C4.7")
 def test_only_a_key_proposal_takes_an_instruction_and_only_from_whoever_may_record(
     client, district
 ):

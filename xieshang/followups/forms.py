@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from xieshang.core import pickers
 from xieshang.core.forms import SafeFileField, StyledForm
+from xieshang.core.text import reader_date
 from xieshang.core.validators import not_after_today
 from xieshang.core.widgets import DateInput
 from xieshang.orgs.models import Department
@@ -87,6 +88,7 @@ class InstructionForm(StyledForm, forms.Form):
 
     def __init__(self, *args, target, item, user, initial_days=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.earliest = target.earliest(item)
         # A province's units number in the thousands: searched on the server
         # (followups/picker_sources.py) within this queryset, which validates the post.
         field = self.fields["departments"]
@@ -99,6 +101,15 @@ class InstructionForm(StyledForm, forms.Form):
         field.widget.attrs["data-picker-close-after-select"] = ""
         if initial_days:
             self.fields["working_days"].initial = initial_days
+
+    def clean_instructed_on(self):
+        day = self.cleaned_data["instructed_on"]
+        if self.earliest and day < self.earliest:
+            raise ValidationError(
+                _("批示日期不能早于该事项报送的日期（%(day)s）。"),
+                params={"day": reader_date(self.earliest)},
+            )
+        return day
 
     def clean(self):
         data = super().clean()

@@ -26,6 +26,9 @@ instruction tasks (to tell the item's authors); `reads_feedback` names who, besi
 who may open the task, reads that feedback on the item's page (the authors, whose item the
 leader instructed on).
 
+`earliest(item)` is the first day an instruction on the item may be dated (the form refuses
+an earlier 批示日期), None where the app has no such day.
+
 `received(user)` is a queryset of the items sent or reported to the Party committee's or the
 government's office `user` works in that it may record its leaders' instructions on (their
 queue 报送本机关 · 待批示, `followups.views.received`), `sent_on` the day each went to them:
@@ -65,6 +68,9 @@ class Target(Entry):
     reads_feedback: Callable = never
     received: Callable | None = None
     sent_on: object = None  # a field name, query expression or (user) -> either (with `received`)
+    # (item) -> the first day an instruction on it may bear (the day it reached the office),
+    # or None: a typed 2016 would otherwise date the duty record it earns in the wrong year.
+    earliest: Callable = nothing
 
 
 def _panel():

@@ -5,6 +5,7 @@ own leaders and units; and the Party committee's or the government's office the 
 reported to (报送党委 / 报送政府) records its own leaders' instructions on it, for the units
 of the item's organisation, with the same tasks, duty records and notices."""
 
+from django.utils.timezone import localdate
 from django.utils.translation import gettext_lazy as _
 
 from xieshang.core import access
@@ -56,6 +57,7 @@ instructions.register(
     organisation=instruction_organisation,
     received=received,
     sent_on="reported_at",
+    earliest=lambda o: localdate(o.submitted_at) if o.submitted_at else None,
     check=services.instruction_check,
     after=services.instruction_after,
     answered=services.instruction_answered,

@@ -12,6 +12,7 @@
 
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils.timezone import localdate
 from django.utils.translation import gettext_lazy as _
 
 from xieshang.core import access
@@ -72,6 +73,7 @@ instructions.register(
     applies=lambda p: p.is_key,
     received=received,
     sent_on=Coalesce("reviewed_at", "submitted_at"),
+    earliest=lambda p: localdate(p.submitted_at) if p.submitted_at else None,
     answered=instruction_answered,
     reads_feedback=is_proposer,
 )
