@@ -245,3 +245,25 @@ def test_a_year_without_proposals_prints_no_zero_percentages(world, client):
     ).content.decode()
     assert "共收到提案1件。经审查，立案0件，占0.0%" in page
     assert "尚无立案的提案。" in page and "占立案总数的" not in page
+
+
+def test_the_reports_default_category_labels_are_in_the_readers_language(world, known, client):
+    """In English the report names the default answer categories in English, on the page
+    and in the PDF; an organisation's own labels stay as it typed them."""
+    client.force_login(world.office)
+    client.cookies["django_language"] = "en"
+    query = {"organisation": world.district.pk, "year": known}
+    page = client.get(reverse("proposals:work_report"), query).content.decode()
+    assert "Kept for reference owing to present constraints" in page
+    assert "因条件限制留作参考" not in page and "已解决或基本解决" not in page
+    response = client.get(reverse("proposals:work_report_pdf"), query)
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
+    assert "因条件限制留作参考" not in text
+    config.set_value(
+        world.district,
+        rules.OUTCOME_CATEGORIES,
+        [["A", "已办结"], ["B", "列入计划"], ["C", "留作参考"]],
+        actor=world.office,
+    )
+    page = client.get(reverse("proposals:work_report"), query).content.decode()
+    assert "已办结" in page and "留作参考" in page

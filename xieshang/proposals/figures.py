@@ -55,7 +55,6 @@ from xieshang.members.models import Membership
 from xieshang.orgs import config
 from xieshang.orgs.models import Level, Organisation, Party, ordinal
 
-from . import rules
 from .list_filters import ANSWERED, ANSWERING, BETWEEN_SESSIONS, LIVE, ON_TIME, OWN
 from .models import (
     ACCEPTED_OR_LATER,
@@ -368,6 +367,15 @@ class UnitFigures:
         return [code for code, _label in self.categories]
 
 
+def category_labels(organisation) -> list[tuple[str, str]]:
+    """The outcome categories as the figures, the work report and their exports show them:
+    the default labels in the reader's language, an organisation's own as typed
+    (`services.outcome_category_labels`)."""
+    from .services import outcome_category_labels
+
+    return list(outcome_category_labels(organisation).items())
+
+
 def unit_figures(department_ids, year: int) -> UnitFigures:
     """The figures of the units `department_ids` (a clerk's or leader's own), each over the
     proposals of its organisation and below, as `department_figures` counts them (3 grouped
@@ -382,11 +390,7 @@ def unit_figures(department_ids, year: int) -> UnitFigures:
     by_org: dict[int, list] = {}
     for unit in units:
         by_org.setdefault(unit.organisation_id, []).append(unit)
-    categories = (
-        [(c, label) for c, label in config.get(units[0].organisation, rules.OUTCOME_CATEGORIES)]
-        if units
-        else []
-    )
+    categories = category_labels(units[0].organisation) if units else []
     codes = [code for code, _label in categories]
     rows = []
     for org_units in by_org.values():
@@ -740,7 +744,7 @@ def figures(
     not stored (or invalidated since) and `live` are counted now."""
     from . import figures_store
 
-    categories = [(c, label) for c, label in config.get(organisation, rules.OUTCOME_CATEGORIES)]
+    categories = category_labels(organisation)
     below = committees_below(organisation)
     if not live:
         stored = figures_store.stored(organisation, year, export, categories, below)

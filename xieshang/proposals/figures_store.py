@@ -194,7 +194,7 @@ def fill(organisation, year: int, *, export: bool = False) -> bool:
     # mark raises it (it touches marked rows), one before it is seen by the count.
     FiguresSnapshot.objects.filter(pk=snap.pk, data__isnull=True).update(counted_at=started)
     generation = FiguresSnapshot.objects.values_list("generation", flat=True).get(pk=snap.pk)
-    categories = [(c, label) for c, label in f.config.get(organisation, f.rules.OUTCOME_CATEGORIES)]
+    categories = f.category_labels(organisation)
     fig = f.counted(organisation, year, key, categories, below)
     written = FiguresSnapshot.objects.filter(pk=snap.pk, generation=generation).update(
         data=dump(fig), counted_at=started
