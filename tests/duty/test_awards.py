@@ -439,3 +439,27 @@ def test_a_stale_list_is_refused_and_keeps_what_was_typed(client, world):
     page = response.content.decode()
     assert "已在其他窗口或由他人修改" in page and 'value="按时办复"' in page
     assert not com.awards.filter(award_type=T.HANDLER).exists()
+
+
+@pytest.mark.clause("C5.8")
+def test_the_decisions_title_breaks_only_between_award_names(client, world):
+    """Six award types make a three-line title: a line ends after a 、 (or with 的决定),
+    never inside an award's name (优秀组 / 长)."""
+    cands = awards.candidates(world.org, Y)
+    picks = [(t, cs[0].ref, "") for t, cs in cands.items()]
+    com = awards.commendation_propose(
+        organisation=world.org, year=Y, picks=picks, actor=world.office, version=None
+    )
+    awards.commendation_submit(commendation=com, actor=world.office)
+    awards.commendation_approve(commendation=com, actor=world.chair)
+    client.force_login(world.office)
+    response = client.get(reverse("duty:commendation_document", args=[com.pk]))
+    lines = [
+        line.strip()
+        for line in PdfReader(io.BytesIO(response.content)).pages[0].extract_text().splitlines()
+    ]
+    first = next(i for i, line in enumerate(lines) if line.startswith("关于表彰"))
+    last = next(i for i, line in enumerate(lines) if line.endswith("的决定"))
+    title = lines[first : last + 1]
+    assert len(title) > 1 and "优秀组长" in "".join(title)
+    assert all(line.endswith("、") for line in title[:-1]), title

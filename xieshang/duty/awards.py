@@ -11,6 +11,7 @@ Every threshold is a configurable rule (`orgs.config`), so an office can tighten
 a list without a code change. The candidate lists only propose: people decide.
 """
 
+import re
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -686,12 +687,18 @@ def _decision_context(commendation: Commendation) -> dict:
         for i, (t, label, awards) in enumerate(groups, 1)
     ]
     day = commendation.published_at or commendation.decided_at or timezone.now()
+    title = _("关于表彰%(year)s年度%(types)s的决定") % {
+        "year": commendation.year,
+        "types": _("、").join(str(g[1]) for g in groups),
+    }
     return {
         "masthead": org.name,
         "masthead_suffix": _("文件"),
         "doc_number": commendation.doc_number,
-        "doc_title": _("关于表彰%(year)s年度%(types)s的决定")
-        % {"year": commendation.year, "types": _("、").join(str(g[1]) for g in groups)},
+        "doc_title": title,
+        # The title breaks only after a 、, never inside an award's name (优秀组 / 长): each
+        # phrase up to its 、 is kept on one line.
+        "doc_title_phrases": re.split(r"(?<=、)", title),
         "issuer": org.name,
         "issue_date": chinese_date(day),
         # 版记: the committee's office prints the decision on the day it is issued.
