@@ -11,12 +11,12 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from tests.core.test_home_cache import District, client_for
+from tests.core.test_home_cache import TEXT, District, client_for
 from tests.core.test_regions import MARK, tamper
 from xieshang.core import changes, regions
 from xieshang.core.models import RenderedRegion
 from xieshang.orgs.models import RoleAssignment
-from xieshang.proposals import services
+from xieshang.proposals import selectors, services
 from xieshang.proposals.models import Proposal, Signer
 
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]*)"')
@@ -158,3 +158,49 @@ def test_the_check_in_front_of_a_kept_page_reads_the_signers_only_for_a_member(r
     with CaptureQueriesContext(connection) as ctx:
         assert proposal.title in page(reviewer, proposal)
     assert not [q for q in ctx.captured_queries if "proposals_signer" in q["sql"]]
+
+
+@pytest.mark.django_db
+def test_the_reviewers_kept_page_does_not_read_the_logins_member(region_on):
+    """`proposals.view` is asked before the proposer tests (perf-page): the reviewer's kept
+    visit reads no member, and the answers stay: the reviewer never reads a member's draft,
+    its proposer does."""
+    d = District()
+    proposal = d.submit(d.members[0])
+    reviewer = client_for(d.reviewer)
+    page(reviewer, proposal)
+    with CaptureQueriesContext(connection) as ctx:
+        assert proposal.title in page(reviewer, proposal)
+    assert not [q for q in ctx.captured_queries if "members_member" in q["sql"]]
+    draft = services.proposal_create(actor=d.members[0], organisation=d.org, **TEXT)
+    page(reviewer, draft, status=404)
+    assert draft.title in page(client_for(d.members[0]), draft)
+
+
+@pytest.mark.django_db
+def test_the_checked_read_is_the_orms_read(django_assert_num_queries):
+    """`selectors.proposal_to_view` runs SQL compiled once (perf-page): the same proposal as
+    the ORM's read of the checked columns, the rest deferred, its organisation's path with it,
+    in one query; none for a proposal that does not exist."""
+    d = District()
+    submitted = d.submit(d.members[0])
+    draft = services.proposal_create(actor=d.members[1], organisation=d.org, **TEXT)
+    for proposal in (submitted, draft):
+        orm = (
+            Proposal.objects.select_related("organisation")
+            .only(*selectors.VIEW_CHECKED)
+            .get(pk=proposal.pk)
+        )
+        with django_assert_num_queries(1):
+            read = selectors.proposal_to_view(proposal.pk)
+            checked = [
+                (read.pk, read.title, read.status, read.key_status, read.organisation.path),
+                (read.created_by_id, read.first_proposer_id, read.organisation_id),
+            ]
+        assert checked == [
+            (orm.pk, orm.title, orm.status, orm.key_status, orm.organisation.path),
+            (orm.created_by_id, orm.first_proposer_id, orm.organisation_id),
+        ]
+        assert read.get_deferred_fields() == orm.get_deferred_fields()
+        assert read.organisation.get_deferred_fields() == orm.organisation.get_deferred_fields()
+    assert selectors.proposal_to_view(max(submitted.pk, draft.pk) + 1) is None

@@ -32,13 +32,17 @@ def is_signer(user, proposal: Proposal) -> bool:
 def can_view(user, proposal: Proposal, *, signed: bool | None = None) -> bool:
     """`signed`: whether the user co-signs it, when the caller has read it (None: looked up
     here, one query)."""
+    # `proposals.view` first: it reads only the request's role assignments (which the layout
+    # reads anyway), so the reviewer's page never reads the login's member. The same answer in
+    # every case: only a draft is refused before it, and a draft is not asked it here.
+    not_draft = proposal.status != Proposal.Status.DRAFT
+    if not_draft and access.can(user, "proposals.view", proposal.organisation):
+        return True
     if is_first_proposer(user, proposal):
         return True
-    if proposal.status == Proposal.Status.DRAFT:
+    if not not_draft:
         return False
     if signed if signed is not None else is_signer(user, proposal):
-        return True
-    if access.can(user, "proposals.view", proposal.organisation):
         return True
     depts = department_ids(user)
     if depts and proposal.assignments.filter(department_id__in=depts).exists():

@@ -2,10 +2,12 @@
 (the related rows come with `select_related`/`prefetch_related`, never one query per row)."""
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Sequence
 
 from django.contrib.contenttypes.models import ContentType
+from django.db import connections, router
 from django.db.models import (
     Exists,
     FloatField,
@@ -23,7 +25,7 @@ from django.utils.translation import gettext_lazy
 from xieshang.core import access
 from xieshang.core.models import Event
 from xieshang.members.models import Member, Membership
-from xieshang.orgs.models import Department
+from xieshang.orgs.models import Department, Organisation
 from xieshang.textsim import search as text_search
 
 from . import policies
@@ -410,8 +412,46 @@ def proposal_to_view(pk: int) -> Proposal | None:
     proposer and creator, its organisation's path), not its signers (`policies.is_signer` asks
     for the viewer alone, and only a member's login gets that far): the check in front of the
     page's kept region (`core.regions`). The region, when built, reads the proposal whole
-    (`proposal_for_page`); a kept one reads nothing more of it."""
-    return Proposal.objects.select_related("organisation").only(*VIEW_CHECKED).filter(pk=pk).first()
+    (`proposal_for_page`); a kept one reads nothing more of it.
+
+    The same instance as `Proposal.objects.select_related("organisation").only(*VIEW_CHECKED)`
+    would give (the other fields deferred), from SQL the ORM compiles once a process
+    (`_view_read`): on a kept visit compiling the query cost more than running it."""
+    alias = router.db_for_read(Proposal)
+    sql, own, org = _view_read(alias)
+    with connections[alias].cursor() as cursor:
+        cursor.execute(sql, [pk])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    proposal = Proposal.from_db(alias, own, row[: len(own)])
+    organisation = Organisation.from_db(alias, org, row[len(own) :])
+    Proposal._meta.get_field("organisation").set_cached_value(proposal, organisation)
+    return proposal
+
+
+@functools.cache
+def _view_read(alias: str) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
+    """`proposal_to_view`'s SQL as the ORM compiles it for the database `alias` (the pk its
+    one parameter), and the columns it selects of the proposal and of its organisation, in
+    the order `Model.from_db` takes them. Only text and key columns: no converter applies."""
+    checked = {name.split("__")[0] for name in VIEW_CHECKED}
+    own = tuple(
+        f.attname for f in Proposal._meta.concrete_fields if f.primary_key or f.name in checked
+    )
+    paths = {name.split("__")[1] for name in VIEW_CHECKED if "__" in name}
+    org = tuple(
+        f.attname for f in Organisation._meta.concrete_fields if f.primary_key or f.name in paths
+    )
+    query = (
+        Proposal.objects.filter(pk=0)
+        .order_by()
+        .values_list(*own, *(f"organisation__{name}" for name in org))
+        .query
+    )
+    sql, params = query.get_compiler(alias).as_sql()
+    assert list(params) == [0], params
+    return sql, own, org
 
 
 def proposal_to_check(pk: int) -> Proposal | None:
