@@ -95,6 +95,16 @@ def test_the_size_limit_comes_before_reading_the_content():
     assert "20MB" in exc.value.messages[0]
 
 
+def test_a_file_just_over_the_limit_never_reads_as_the_limit_itself():
+    """21,000,000 bytes is 20.03MB: it said "文件过大（20.0MB）……不超过20MB"."""
+    from xieshang.core.uploads import check_upload
+
+    big = upload("盖章答复函.pdf", samples.PDF + b"\0" * (21_000_000 - len(samples.PDF)))
+    with pytest.raises(ValidationError) as exc:
+        check_upload(big, "document")
+    assert exc.value.messages[0].startswith("文件过大（20.1MB）")
+
+
 def test_the_spreadsheet_policy_takes_only_xlsx_up_to_10mb():
     from xieshang.core.uploads import check_upload
 

@@ -17,6 +17,7 @@ server or WhiteNoise serves, under random names; `core.files` serves them after 
 the viewer's right to the row that holds them.
 """
 
+import math
 import os
 import re
 import secrets
@@ -295,7 +296,9 @@ def check_upload(file, policy: str) -> str:
                 "请重新选择文件。"
             ),
             code="file_too_large",
-            params={**params, "size": f"{file.size / MB:.1f}"},
+            # Rounded up: a file just over the limit never reads as the limit itself
+            # ("文件过大（20.0MB）……不超过20MB").
+            params={**params, "size": f"{math.ceil(file.size * 10 / MB) / 10:.1f}"},
         )
     kind = detect(file)
     if kind is None or kind not in pol.kinds:

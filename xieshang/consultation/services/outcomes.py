@@ -22,6 +22,7 @@ from xieshang.core.audit import (
 )
 from xieshang.core.notifications import notify
 from xieshang.core.phrases import Phrase
+from xieshang.core.text import chinese_date
 from xieshang.followups import services as followups
 from xieshang.followups.models import Task
 from xieshang.orgs import config
@@ -245,8 +246,19 @@ def outcome_decide(
         raise PermissionDenied
     if not decision.strip():
         raise ValidationError({"decision": _("请填写决策结果。")})
+    decided_on = decided_on or timezone.localdate()
+    # A decision on what the activity produced comes after the activity: a decision dated
+    # before it (a typo's 2016) would also start the units' feedback deadline years ago.
+    held_on = outcome.activity.date
+    if decided_on < held_on:
+        raise ValidationError(
+            {
+                "decided_on": _("决策日期不能早于协商活动召开的日期（%(day)s）。")
+                % {"day": chinese_date(held_on)}
+            }
+        )
     outcome.decision = decision
-    outcome.decided_on = decided_on or timezone.localdate()
+    outcome.decided_on = decided_on
     # The units named on a plan outcome (反馈单位) report in writing how they carry out
     # what was decided: the outcome waits for them (待书面反馈, then 办结) as an unplanned
     # outcome waits for its units; with none named the decision closes the procedure.
