@@ -60,6 +60,56 @@
     return { base: base, rows: rows, height: base + (rows - 1) * LEGEND_ROW };
   }
 
+  /* Bars of many names (the 23 handling units of the work report): slanted under the
+   * bars, the names were too many for the width, ECharts dropped every other one
+   * (hideOverlap) and cut the rest at 120 px, and a wall display showed bars nobody could
+   * name. When the slanted names would not all fit whole (a name longer than 120 px, or
+   * neighbours closer than a slanted line of text needs), the bars lie down: every name on
+   * its own row at the left, broken onto a second line when long, the value written at
+   * the end of each bar (the wall has no data table to open), and the canvas grows with
+   * the rows. Twelve months, or names with room side by side, stay upright. */
+  function lying(spec, dark, el) {
+    if (spec.kind !== "bar" || spec.labels.length <= 6) return false;
+    var fontSize = dark ? 16 : 12;
+    var pitch = ((el.clientWidth || 600) - 60) / spec.labels.length;
+    var longest = textWidth(spec.labels, fontSize);
+    if (pitch >= longest + 8) return false;  /* room for every name side by side */
+    return longest > 120 || pitch < 2.6 * fontSize;
+  }
+
+  function horizontal(base, spec, dark, el, textColor, many) {
+    var fontSize = dark ? 16 : 12;
+    var width = el.clientWidth || 600;
+    var nameWidth = Math.round(Math.min(textWidth(spec.labels, fontSize) + 4,
+      Math.max(width * 0.4, 80)));
+    /* A row holds one bar per series and room for a name broken onto two lines. */
+    var row = Math.max(2 * fontSize + 10, spec.series.length * (fontSize + 4) + 10);
+    var height = row * spec.labels.length + (many ? 40 : 16) + fontSize + 16;
+    if (el.clientHeight !== height) el.style.height = height + "px";
+    base.grid = { left: 8, right: 48, top: many ? 32 : 8, bottom: 8, containLabel: true };
+    base.yAxis = {
+      type: "category",
+      inverse: true,
+      data: spec.labels,
+      axisLabel: { interval: 0, color: textColor, width: nameWidth, overflow: "break",
+        fontSize: fontSize, lineHeight: fontSize + 2 }
+    };
+    base.xAxis = {
+      type: "value",
+      axisLabel: { color: textColor, formatter: axisFormat(spec.unit) }
+    };
+    if (spec.integer) base.xAxis.minInterval = 1;
+    var unitSep = spec.unit && /^[A-Za-z]/.test(spec.unit) ? " " : "";
+    base.series = spec.series.map(function (s) {
+      return {
+        type: "bar", name: s.name, data: s.data, barMaxWidth: fontSize + 2,
+        label: { show: true, position: "right", color: textColor,
+          formatter: "{c}" + unitSep + (spec.unit || "") }
+      };
+    });
+    return base;
+  }
+
   function options(spec, dark, el) {
     var textColor = dark ? "#f1f3f5" : "#212529";
     var base = {
@@ -98,6 +148,10 @@
     }
     var many = spec.series.length > 1;
     if (many) base.legend = { top: 0, textStyle: { color: textColor } };
+    if (lying(spec, dark, el)) {
+      return horizontal(base, spec, dark, el, textColor, many);
+    }
+    el.style.height = "";  /* upright again (a wider window): the stylesheet's height */
     var rotate = spec.labels.length > 6 ? 30 : 0;
     base.grid = { left: 8, right: 16, top: many ? 32 : 16, bottom: 8, containLabel: true };
     base.xAxis = {
@@ -139,8 +193,11 @@
       chart.resize();
       if (window.ResizeObserver) {
         new ResizeObserver(function () {
-          /* A pie's legend may take more or fewer rows at the new width. */
-          if (spec.kind === "pie") chart.setOption(options(spec, dark, el));
+          /* A pie's legend may take more or fewer rows at the new width; lying bars'
+           * names more or fewer lines. */
+          if (spec.kind === "pie" || spec.kind === "bar") {
+            chart.setOption(options(spec, dark, el), true);
+          }
           chart.resize();
         }).observe(el);
       }
