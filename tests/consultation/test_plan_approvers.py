@@ -60,3 +60,33 @@ def test_in_english_the_bodies_in_the_plan_comments_read_in_english(world, clien
     page = client.get(f"/consultation/plans/{plan.pk}/").text
     banner = page.split('id="plan-sent-back"')[1].split("</div>\n</div>")[0]
     assert "主席会议成员" not in page and "退回" not in banner
+
+
+@pytest.mark.clause("C2.4")
+def test_the_next_body_reads_the_note_the_plan_was_handed_on_with(world):
+    """The office hands the draft on with "请党委办、政府办会签": the two offices' notice
+    said only the plan's name and step, the note was on the plan's page alone."""
+    from xieshang.core.models import Notification
+
+    plan = world.passing_plan()
+    services.plan_forward(plan=plan, actor=world.office, note="请于12月10日前会签。")
+    for body in (world.party_office, world.gov_office):
+        message = Notification.objects.filter(recipient=body).latest("id")
+        assert message.shown_body == "政协办公室报送意见：请于12月10日前会签。"
+
+
+@pytest.mark.clause("C2.4")
+def test_the_office_revising_beside_the_one_that_sends_back_is_told(world):
+    """The government office sends the plan back from the joint revision (会签): the Party
+    office, revising beside it, learned of it only by opening the plan."""
+    from xieshang.core.models import Notification
+
+    plan = world.passing_plan()
+    services.plan_forward(plan=plan, actor=world.office)
+    services.plan_send_back(plan=plan, actor=world.gov_office, note="请补充一项民生实事协商。")
+    sent_back = Notification.objects.filter(title__startswith="年度协商计划被退回")
+    told = set(sent_back.values_list("recipient__username", flat=True))
+    assert {world.office.username, world.party_office.username} <= told
+    assert world.gov_office.username not in told
+    message = sent_back.get(recipient=world.party_office)
+    assert message.shown_body == "政府办公室退回意见：请补充一项民生实事协商。"

@@ -246,7 +246,17 @@ def plan_forward(
             status=current,
             text=note,
         )
-    _notify_next_body(plan)
+    # The next body reads the note it is handed with (as a plan sent back reads why).
+    _notify_next_body(
+        plan,
+        body=Phrase(
+            N_("%(body)s报送意见：%(note)s"),
+            body=policies.body_label(actor, plan.organisation, lazy=True),
+            note=note.strip(),
+        )
+        if note.strip()
+        else "",
+    )
     if target == PS.PUBLISHED:
         _open_key_item_tasks(plan, items, actor)
     return plan
@@ -283,9 +293,14 @@ def plan_send_back(*, plan: ConsultationPlan, actor, note: str) -> ConsultationP
         text=note,
         is_send_back=True,
     )
-    # The body it comes back to reads that it was sent back, by whom and why.
+    # The body it comes back to reads that it was sent back, by whom and why; so does the
+    # other office revising beside the one that sent it back (会签), whose step it left.
     _notify_next_body(
         plan,
+        also=[r for r in STEP_ROLES[current] if r not in STEP_ROLES[plan.status]]
+        if current == PS.REVISION
+        else [],
+        exclude=actor,
         title=Phrase(
             N_("年度协商计划被退回：%(title)s（%(state)s）"),
             title=plan.title,
@@ -326,10 +341,15 @@ STEP_ROLES = {
 }
 
 
-def _notify_next_body(plan: ConsultationPlan, *, title=None, body="") -> None:
+def _notify_next_body(
+    plan: ConsultationPlan, *, title=None, body="", also=(), exclude=None
+) -> None:
     state = ConsultationPlan.Status(plan.status).label
+    recipients = access.role_holders(plan.organisation, *STEP_ROLES[plan.status], *also)
+    if exclude is not None:
+        recipients = recipients.exclude(pk=exclude.pk)
     notify(
-        access.role_holders(plan.organisation, *STEP_ROLES[plan.status]),
+        recipients,
         title=title
         or Phrase(N_("年度协商计划：%(title)s（%(state)s）"), title=plan.title, state=state),
         body=body,
