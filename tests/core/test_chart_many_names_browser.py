@@ -71,3 +71,26 @@ def test_twelve_months_with_room_stay_upright(page):
     # Upright: the wall screen's own canvas height (32vh of 900 px), not grown by rows.
     height = page.locator("[data-chart]").evaluate("(el) => el.clientHeight")
     assert height < 400, height
+
+
+@pytest.mark.browser
+def test_the_wall_screen_writes_axis_names_at_its_own_text_size(page):
+    """ECharts draws axis labels at 12 px whatever the theme; the wall is read from afar."""
+    months = [f"{m}月" for m in range(1, 13)]
+    spec = charts.bar("c", "协商计划按月进度", months, [{"name": "计划", "data": [1] * 12}])
+    chart_page(page, spec, dark=True, width=1800)
+    sizes = page.locator("[data-chart]").evaluate(
+        "(el) => [...el.querySelectorAll('svg text')].filter(t => t.textContent === '5月')"
+        ".map(t => getComputedStyle(t).fontSize)"
+    )
+    assert sizes == ["16px"], sizes
+
+
+@pytest.mark.browser
+def test_names_with_room_side_by_side_are_written_whole(page):
+    """Eleven meeting kinds on a wide wall: upright, not slanted and cut at 120 px."""
+    kinds = ["全体会议", "常务委员会会议", "委员活动小组活动", "委员工作室活动", *"ABCDEFG"]
+    spec = charts.bar("c", "委员出席情况", kinds, [{"name": "出席", "data": list(range(11))}])
+    chart_page(page, spec, dark=True, width=1800)
+    texts = page.locator("[data-chart]").evaluate(TEXTS)
+    assert "委员活动小组活动" in texts, texts

@@ -68,13 +68,18 @@
    * its own row at the left, broken onto a second line when long, the value written at
    * the end of each bar (the wall has no data table to open), and the canvas grows with
    * the rows. Twelve months, or names with room side by side, stay upright. */
+  function sideBySide(spec, dark, el) {
+    var pitch = ((el.clientWidth || 600) - 60) / spec.labels.length;
+    return pitch >= textWidth(spec.labels, dark ? 16 : 12) + 8;
+  }
+
   function lying(spec, dark, el) {
-    if (spec.kind !== "bar" || spec.labels.length <= 6) return false;
+    if (spec.kind !== "bar" || spec.labels.length <= 6 || sideBySide(spec, dark, el)) {
+      return false;
+    }
     var fontSize = dark ? 16 : 12;
     var pitch = ((el.clientWidth || 600) - 60) / spec.labels.length;
-    var longest = textWidth(spec.labels, fontSize);
-    if (pitch >= longest + 8) return false;  /* room for every name side by side */
-    return longest > 120 || pitch < 2.6 * fontSize;
+    return textWidth(spec.labels, fontSize) > 120 || pitch < 2.6 * fontSize;
   }
 
   function horizontal(base, spec, dark, el, textColor, many) {
@@ -96,7 +101,7 @@
     };
     base.xAxis = {
       type: "value",
-      axisLabel: { color: textColor, formatter: axisFormat(spec.unit) }
+      axisLabel: { color: textColor, formatter: axisFormat(spec.unit), fontSize: fontSize }
     };
     if (spec.integer) base.xAxis.minInterval = 1;
     var unitSep = spec.unit && /^[A-Za-z]/.test(spec.unit) ? " " : "";
@@ -152,12 +157,15 @@
       return horizontal(base, spec, dark, el, textColor, many);
     }
     el.style.height = "";  /* upright again (a wider window): the stylesheet's height */
-    var rotate = spec.labels.length > 6 ? 30 : 0;
+    /* Names slant only when they would not fit side by side (cut at 120 px when they do:
+     * "委员活动小组…" on a wide wall that had room for the whole name). */
+    var rotate = spec.labels.length > 6 && !sideBySide(spec, dark, el) ? 30 : 0;
     base.grid = { left: 8, right: 16, top: many ? 32 : 16, bottom: 8, containLabel: true };
     base.xAxis = {
       type: "category",
       data: spec.labels,
-      axisLabel: { interval: 0, hideOverlap: true, color: textColor, rotate: rotate }
+      axisLabel: { interval: 0, hideOverlap: true, color: textColor, rotate: rotate,
+        fontSize: dark ? 16 : 12 }
     };
     if (rotate) {
       /* A slanted name reaches left of its bar, past the value axis's labels: the first
@@ -168,9 +176,11 @@
       base.xAxis.axisLabel.width = 120;
       base.xAxis.axisLabel.overflow = "truncate";
     }
+    /* An axis's names and numbers take the page's text size (ECharts draws them at 12 px
+     * whatever the theme): the wall screen's 16 px, read from across the room. */
     base.yAxis = {
       type: "value",
-      axisLabel: { color: textColor, formatter: axisFormat(spec.unit) }
+      axisLabel: { color: textColor, formatter: axisFormat(spec.unit), fontSize: dark ? 16 : 12 }
     };
     /* Counts tick whole numbers: no "0.5 人次" on an axis of attendances. */
     if (spec.integer) base.yAxis.minInterval = 1;
