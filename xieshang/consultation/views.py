@@ -462,15 +462,22 @@ def plan_edit(request, pk: int):
                 preface=form.cleaned_data["preface"],
             )
         except (ValidationError, TransitionError, StaleEdit, PermissionDenied) as exc:
-            add_service_errors(form, exc if not isinstance(exc, PermissionDenied) else _no_right())
+            add_service_errors(
+                form, exc if not isinstance(exc, PermissionDenied) else _no_right(plan)
+            )
         else:
             messages.success(request, _("计划已保存。"))
             return redirect("consultation:plan", plan.pk)
     return _render_plan(request, plan, status=400, header_form=form)
 
 
-def _no_right() -> ValidationError:
-    return ValidationError(_("您在当前环节无权进行此操作。"))
+def _no_right(plan) -> ValidationError:
+    # Names the step the plan is at now: a second tab whose plan was sent back or handed
+    # on meanwhile reads what happened, not only that it may not act.
+    return ValidationError(
+        _("计划现为“%(state)s”环节。您在当前环节无权进行此操作。")
+        % {"state": plan.get_status_display()}
+    )
 
 
 @login_required
@@ -566,7 +573,7 @@ def plan_forward(request, pk: int):
     form_name = "approve_form" if is_approval else "forward_form"
     if not policies.can_forward(request.user, plan) or is_approval != (plan.status == PS.APPROVAL):
         form.is_valid()
-        add_service_errors(form, _no_right())
+        add_service_errors(form, _no_right(plan))
     elif form.is_valid():
         data = form.cleaned_data
         seen = request.POST.get("plan_version", "")
@@ -600,7 +607,7 @@ def plan_send_back(request, pk: int):
     if not policies.can_send_back(request.user, plan):
         # Moved on meanwhile (or never this user's step): refused with the note kept.
         form.is_valid()
-        add_service_errors(form, _no_right())
+        add_service_errors(form, _no_right(plan))
     elif form.is_valid():
         try:
             services.plan_send_back(plan=plan, actor=request.user, note=form.cleaned_data["note"])
@@ -624,7 +631,7 @@ def plan_comment(request, pk: int):
         try:
             services.plan_comment(plan=plan, actor=request.user, text=form.cleaned_data["text"])
         except PermissionDenied:
-            add_service_errors(form, _no_right())
+            add_service_errors(form, _no_right(plan))
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
