@@ -342,12 +342,13 @@ def test_the_figures_export_lists_each_proposal_with_its_category(client, world)
     response = client.get("/proposals/figures/export.xlsx", {"year": proposal.year})
     assert response.status_code == 200
     rows = list(load_workbook(io.BytesIO(response.content))["提案清单"].iter_rows(values_only=True))
-    assert rows[0][:8] == (
+    assert rows[0][:9] == (
         "提案号",
         "案由",
         "提案分类",
         "第一提案人",
-        "建议主办单位",
+        "主办单位",
+        "协办单位",
         "状态",
         "所处阶段",
         "审查结果",
@@ -358,7 +359,9 @@ def test_the_figures_export_lists_each_proposal_with_its_category(client, world)
             "关于加快老旧小区加装电梯的建议",
             "社会建设",
             "张丽华",
-            "区教育局",
+            # The department handling it, not the one the proposer suggested (区教育局).
+            "区住房和城乡建设局",
+            None,
             "办理中",
             "办理中",
             "已立案",
