@@ -21,7 +21,7 @@ from xieshang.core.audit import (
     transition,
 )
 from xieshang.core.notifications import notify
-from xieshang.core.phrases import Phrase
+from xieshang.core.phrases import Phrase, site_text
 from xieshang.core.text import chinese_date
 from xieshang.followups import services as followups
 from xieshang.followups.models import Task
@@ -172,9 +172,9 @@ def outcome_submit(*, outcome: Outcome, actor, submitted_on: dt.date | None = No
             dedupe_key=f"outcome:{outcome.pk}:submitted",
         )
     else:
-        request = _("请书面反馈对该%(kind)s的采纳和落实情况。") % {
-            "kind": outcome.get_kind_display()
-        }
+        request = site_text(
+            N_("请书面反馈对该%(kind)s的采纳和落实情况。"), kind=OK(outcome.kind).label
+        )
         targets = [{"department": d} for d in departments]
         targets += [{"assignee_role": role} for role in offices]
         _ask_for_feedback(outcome, actor, targets, request, outcome.submitted_on)
@@ -187,7 +187,7 @@ def _ask_for_feedback(outcome: Outcome, actor, targets, request: str, start: dt.
     """One written-feedback task per unit (followups): a deadline of the organisation's
     feedback working days from `start`, with reminders and overdue escalation."""
     days = config.get(outcome.organisation, rules.FEEDBACK_WORKING_DAYS)
-    title = _("协商成果反馈：%(title)s") % {"title": outcome.title}
+    title = site_text(N_("协商成果反馈：%(title)s"), title=outcome.title)
     for target in targets:
         followups.task_open(
             organisation=outcome.organisation,
@@ -212,7 +212,7 @@ def _close_minutes_task(activity: Activity, outcome: Outcome, actor) -> None:
             # Answered the day the minutes went out, which may be earlier than today.
             followups.feedback_submit(
                 task=task,
-                text=_("已报送《%(title)s》。") % {"title": outcome.title},
+                text=site_text(N_("已报送《%(title)s》。"), title=outcome.title),
                 actor=actor,
                 answered_on=outcome.submitted_on,
             )
@@ -273,10 +273,11 @@ def outcome_decide(
         extra_fields=["decision", "decided_on"],
     )
     if departments:
-        request = _("该%(kind)s已作出决策：%(decision)s\n请书面反馈决策事项的落实情况。") % {
-            "kind": outcome.get_kind_display(),
-            "decision": decision[:500],
-        }
+        request = site_text(
+            N_("该%(kind)s已作出决策：%(decision)s\n请书面反馈决策事项的落实情况。"),
+            kind=OK(outcome.kind).label,
+            decision=decision[:500],
+        )
         _ask_for_feedback(
             outcome, actor, [{"department": d} for d in departments], request, outcome.decided_on
         )

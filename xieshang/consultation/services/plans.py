@@ -24,7 +24,7 @@ from xieshang.core.audit import (
 )
 from xieshang.core.calendar import next_working_day
 from xieshang.core.notifications import notify
-from xieshang.core.phrases import Phrase
+from xieshang.core.phrases import Phrase, site_text
 from xieshang.followups import services as followups
 from xieshang.followups.models import Task
 from xieshang.orgs import config
@@ -47,7 +47,7 @@ def plan_create(
         organisation=organisation,
         year=year,
         title=title
-        or _("%(org)s%(year)s年度协商工作计划") % {"org": organisation.name, "year": year},
+        or site_text(N_("%(org)s%(year)s年度协商工作计划"), org=organisation.name, year=year),
         preface=preface,
         created_by=actor,
     )
@@ -372,14 +372,14 @@ def _open_key_item_tasks(plan: ConsultationPlan, items: list[PlanItem], actor) -
         due = next_working_day(max(_month_end(plan.year, item.month), today))
         followups.task_open(
             organisation=plan.organisation,
-            title=_("重点协商活动落实：%(title)s") % {"title": item.title},
+            title=site_text(N_("重点协商活动落实：%(title)s"), title=item.title),
             actor=actor,
             kind=Task.Kind.IMPLEMENTATION,
             subject=item,
             assignee_role=Role.OFFICE,
             due_date=due,
             start_date=min(today, due),
-            request=_("请按年度协商计划组织开展并书面报告实施情况。"),
+            request=site_text(N_("请按年度协商计划组织开展并书面报告实施情况。")),
         )
 
 
