@@ -3,7 +3,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.contenttypes.prefetch import GenericPrefetch
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -44,9 +44,14 @@ def _refuse_outsiders(request) -> None:
 @login_required
 def queue(request):
     _refuse_outsiders(request)
-    state = request.GET.get("state", "open")
+    # `status` is the name other list pages give their status filter: the same filter here.
+    # A value the tabs do not offer is a 400, not silently the 办理中 tab.
+    state = request.GET.get("state") or request.GET.get("status") or "open"
     if state not in dict(STATES):
-        state = "open"
+        raise BadRequest(
+            _("状态（state）不是有效的选项，可选：%(choices)s。")
+            % {"choices": "、".join(f"{label}（{key}）" for key, label in STATES)}
+        )
     records_for_leaders = policies.records_for_leaders(request.user)
     # A Party committee's or government's office decides the tasks set by the instructions it
     # recorded, and oversees the rest of its organisation's: on the tabs asking for a
