@@ -504,6 +504,15 @@ def outcome_edit(request, pk: int):
     )
 
 
+# The step each action's form is offered at (outcome_detail.html shows it there).
+OUTCOME_FORM_STEP = {
+    "submit_form": Outcome.Status.DRAFT,
+    "in_decision_form": Outcome.Status.SUBMITTED,
+    "decision_form": Outcome.Status.IN_DECISION,
+    "close_form": Outcome.Status.AWAITING_FEEDBACK,
+}
+
+
 def _outcome_action(request, pk, run, allowed, success, form_name, form_class=NoteForm):
     outcome = _get_outcome(request, pk)
     if not allowed(request.user, outcome.organisation):
@@ -513,6 +522,12 @@ def _outcome_action(request, pk, run, allowed, success, form_name, form_class=No
         try:
             run(outcome, form.cleaned_data)
         except REFUSALS as exc:
+            outcome.refresh_from_db()
+            if outcome.status != OUTCOME_FORM_STEP[form_name]:
+                # The outcome moved on meanwhile (decided in another tab): the page shows
+                # where it is now with the reason, not the form of a step it has left.
+                messages.error(request, refusal_message(exc))
+                return _render_outcome(request, outcome, status=400)
             add_service_errors(form, exc)
         else:
             messages.success(request, success)
