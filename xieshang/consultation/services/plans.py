@@ -246,11 +246,14 @@ def plan_forward(
             status=current,
             text=note,
         )
-    # The next body reads the note it is handed with (as a plan sent back reads why).
+    # The next body reads the note it is handed with (as a plan sent back reads why); the
+    # standing committee's note on the plan it approves is its 审定意见, not a hand-over's.
     _notify_next_body(
         plan,
         body=Phrase(
-            N_("%(body)s报送意见：%(note)s"),
+            N_("%(body)s审定意见：%(note)s")
+            if target == PS.PUBLISHED
+            else N_("%(body)s报送意见：%(note)s"),
             body=policies.body_label(actor, plan.organisation, lazy=True),
             note=note.strip(),
         )
