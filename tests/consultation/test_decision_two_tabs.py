@@ -35,6 +35,7 @@ def test_the_second_tab_sees_the_outcome_decided_without_a_decision_form(world, 
     # The refusal is kept: the outcome is past the step the form was for.
     # (The housing bureau was named to report back: the outcome now awaits its feedback.)
     assert "当前状态为“待书面反馈”，不能执行此操作。" in body
+    assert "您填写的内容未保存：另一份决策结果。" in body  # what was typed is not lost
     outcome.refresh_from_db()
     assert outcome.status == Outcome.Status.AWAITING_FEEDBACK
     assert outcome.decision == "区委常委会决定纳入民生实事项目。"

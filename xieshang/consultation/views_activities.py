@@ -525,8 +525,20 @@ def _outcome_action(request, pk, run, allowed, success, form_name, form_class=No
             outcome.refresh_from_db()
             if outcome.status != OUTCOME_FORM_STEP[form_name]:
                 # The outcome moved on meanwhile (decided in another tab): the page shows
-                # where it is now with the reason, not the form of a step it has left.
-                messages.error(request, refusal_message(exc))
+                # where it is now with the reason, not the form of a step it has left; what
+                # was typed is quoted, not lost.
+                typed = "；".join(
+                    v.strip()
+                    for v in form.cleaned_data.values()
+                    if isinstance(v, str) and v.strip()
+                )
+                reason = refusal_message(exc)
+                if typed:
+                    reason = _("%(reason)s 您填写的内容未保存：%(typed)s") % {
+                        "reason": reason,
+                        "typed": typed,
+                    }
+                messages.error(request, reason)
                 return _render_outcome(request, outcome, status=400)
             add_service_errors(form, exc)
         else:
