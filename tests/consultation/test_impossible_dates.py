@@ -40,7 +40,9 @@ def test_a_date_of_something_done_cannot_lie_in_the_future(form_class, data, fie
     extra = {}
     if form_class is InstructionForm:
         org = make_org()
-        target = SimpleNamespace(key="opinion", organisation=lambda item, user: org)
+        target = SimpleNamespace(
+            key="opinion", organisation=lambda item, user: org, earliest=lambda item: None
+        )
         extra = {"target": target, "item": SimpleNamespace(pk=1), "user": None}
     form = form_class(data, **extra)
     assert not form.is_valid()

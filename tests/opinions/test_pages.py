@@ -193,6 +193,10 @@ def test_the_office_composes_an_issue_and_downloads_its_pdf(client, world):
 @pytest.mark.clause("C4.7")
 def test_the_office_records_an_instruction_and_the_department_gets_a_task(client, world):
     opinion = make_opinion(world["member"], office=world["office"], state=S.PUBLISHED)
+    # Submitted before the leader's instruction of 2 March (an earlier date is refused).
+    Opinion.objects.filter(pk=opinion.pk).update(
+        submitted_at=dt.datetime(2026, 2, 27, 2, tzinfo=dt.UTC)
+    )
     client.force_login(world["office"])
     response = client.post(
         f"/opinions/{opinion.pk}/instruct/",
