@@ -73,6 +73,42 @@ def upward_queue(user) -> QuerySet:
     )
 
 
+def _item_columns(items: str, base: Q) -> dict:
+    """The statistics' columns as aggregates counting the items `items` reaches ("pk" from an
+    item, "opinions" from a member) that `base` keeps: submitted, accepted (录用/编发),
+    instructed, adopted per level. Items, as the year's totals (summary): an item instructed by
+    two leaders, or adopted at a level both on its own and forwarded, counts once."""
+    path = "" if items == "pk" else f"{items}__"
+    accepted_states = [
+        Opinion.Status.ACCEPTED,
+        Opinion.Status.PUBLISHED,
+        Opinion.Status.REPORTED,
+    ]
+    columns = {
+        "submitted": Count(items, filter=base, distinct=True),
+        "accepted": Count(
+            items, filter=base & Q(**{f"{path}status__in": accepted_states}), distinct=True
+        ),
+        "instructed": Count(
+            items, filter=base & Q(**{f"{path}instructions__isnull": False}), distinct=True
+        ),
+    }
+    for level in AdoptionLevel.values:
+        columns[f"adopted_{level}"] = Count(
+            items, filter=base & Q(**{f"{path}adoptions__level": level}), distinct=True
+        )
+    return columns
+
+
+def _latest_sector(member) -> Subquery:
+    """The sector of `member`'s latest seat (a reference to a member's pk)."""
+    return Subquery(
+        Membership.objects.filter(member=member)
+        .order_by("-term__number")
+        .values("sector__name")[:1]
+    )
+
+
 def statistics(user, *, year: int) -> list[dict]:
     """Per member: submitted, accepted (录用/编发), adopted per level, instructed, with the
     member's sector. Counted in the database: one query whatever the number of members.
@@ -87,31 +123,7 @@ def statistics(user, *, year: int) -> list[dict]:
         & ~Q(opinions__status=Opinion.Status.DRAFT)
         & policies.decided_or_own_q(user, "opinions__")
     )
-    accepted_states = [
-        Opinion.Status.ACCEPTED,
-        Opinion.Status.PUBLISHED,
-        Opinion.Status.REPORTED,
-    ]
-    annotations = {
-        "submitted": Count("opinions", filter=base, distinct=True),
-        "accepted": Count(
-            "opinions", filter=base & Q(opinions__status__in=accepted_states), distinct=True
-        ),
-        # Items, as every other column and the year's totals (summary): an item instructed
-        # by two leaders, or adopted at a level both on its own and forwarded, counts once.
-        "instructed": Count(
-            "opinions", filter=base & Q(opinions__instructions__isnull=False), distinct=True
-        ),
-        "sector": Subquery(
-            Membership.objects.filter(member=OuterRef("pk"))
-            .order_by("-term__number")
-            .values("sector__name")[:1]
-        ),
-    }
-    for level in AdoptionLevel.values:
-        annotations[f"adopted_{level}"] = Count(
-            "opinions", filter=base & Q(opinions__adoptions__level=level), distinct=True
-        )
+    annotations = {**_item_columns("opinions", base), "sector": _latest_sector(OuterRef("pk"))}
     fields = ["pk", "name", "sector", "submitted", "accepted", "instructed"]
     fields += [f"adopted_{level}" for level in AdoptionLevel.values]
     rows = (
@@ -140,20 +152,7 @@ def sector_totals(user, *, year: int) -> list[dict]:
     give 中共 one item, not two (an item of authors of two sectors counts in both, as the
     member table credits each author). The sector is the author's as in `statistics` (their
     latest seat). One query."""
-    accepted_states = [
-        Opinion.Status.ACCEPTED,
-        Opinion.Status.PUBLISHED,
-        Opinion.Status.REPORTED,
-    ]
-    annotations = {
-        "submitted": Count("pk", distinct=True),
-        "accepted": Count("pk", filter=Q(status__in=accepted_states), distinct=True),
-        "instructed": Count("pk", filter=Q(instructions__isnull=False), distinct=True),
-    }
-    for level in AdoptionLevel.values:
-        annotations[f"adopted_{level}"] = Count(
-            "pk", filter=Q(adoptions__level=level), distinct=True
-        )
+    annotations = _item_columns("pk", Q())
     rows = (
         Opinion.objects.filter(
             access.org_filter(user, "opinions.view"),
@@ -163,13 +162,7 @@ def sector_totals(user, *, year: int) -> list[dict]:
         .exclude(status=Opinion.Status.DRAFT)
         .annotate(author=F("authors"))
         .filter(author__isnull=False)
-        .annotate(
-            sector=Subquery(
-                Membership.objects.filter(member=OuterRef("author"))
-                .order_by("-term__number")
-                .values("sector__name")[:1]
-            )
-        )
+        .annotate(sector=_latest_sector(OuterRef("author")))
         .values("sector")
         .annotate(**annotations)
         .order_by()
