@@ -45,3 +45,13 @@ def test_an_unknown_status_is_refused_with_the_choices(client, world):
         response = client.get(reverse("followups:queue") + query)
         assert response.status_code == 400
         assert "已逾期（overdue）" in response.content.decode()
+
+
+def test_the_choices_are_joined_in_the_readers_language(client, world):
+    """In English the choices read "In progress（open）, Overdue（overdue）…", not joined
+    with the Chinese enumeration comma."""
+    client.force_login(world["office"])
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("followups:queue") + "?state=late").content.decode()
+    assert "choose one of: In progress（open）, " in page
+    assert "、" not in page.split("choose one of:")[1].split("</")[0]

@@ -50,7 +50,7 @@ def queue(request):
     if state not in dict(STATES):
         raise BadRequest(
             _("状态（state）不是有效的选项，可选：%(choices)s。")
-            % {"choices": "、".join(f"{label}（{key}）" for key, label in STATES)}
+            % {"choices": _("、").join(f"{label}（{key}）" for key, label in STATES)}
         )
     records_for_leaders = policies.records_for_leaders(request.user)
     # A Party committee's or government's office decides the tasks set by the instructions it
