@@ -47,6 +47,10 @@ def elsewhere(world):
 @pytest.mark.django_db
 def test_the_issue_page_searches_units_and_sessions_on_the_server(client, world, elsewhere):
     issue, _code = accepted(world)
+    # Received before the session held three days ago, so that it may be settled there.
+    ResidentIssue.objects.filter(pk=issue.pk).update(
+        created_at=timezone.now() - dt.timedelta(days=5)
+    )
     client.force_login(world["liaison"])
     url = reverse("residents:detail", args=[issue.pk])
     page = client.get(url).content.decode()
@@ -150,12 +154,38 @@ def test_a_street_without_a_planned_session_is_told_so_not_offered_an_empty_list
 
 
 @pytest.mark.django_db
+def test_a_session_held_before_the_issue_came_in_is_not_offered_to_settle_at(client, world):
+    """The liaison is not offered a session that could not have settled the issue (held
+    before it was received), only to be told so after picking it: the page says no session
+    has been held since, and one held since is offered."""
+    issue, _code = accepted(world)  # received today; world["held"] was three days ago
+    client.force_login(world["liaison"])
+    url = reverse("residents:detail", args=[issue.pk])
+    page = client.get(url).content.decode()
+    assert 'id="id_settle_session"' not in page
+    assert "本事项受理以来，本街道（社区）的议事平台暂无已召开的议事会" in page
+    assert ask(client, "resident-issue-sessions", issue=issue.pk, q="电梯") == []
+    refused = client.post(
+        reverse("residents:act", args=[issue.pk, "settle"]),
+        {"session": world["held"].pk, "result": "物业已修复。"},
+    )
+    assert refused.status_code == 400
+    world["held"].starts_at = timezone.now()
+    world["held"].save(update_fields=["starts_at"])
+    assert len(ask(client, "resident-issue-sessions", issue=issue.pk, q="电梯")) == 1
+    assert 'id="id_settle_session"' in client.get(url).content.decode()
+
+
+@pytest.mark.django_db
 def test_without_a_session_held_the_page_says_so_instead_of_an_empty_settle_list(client, world):
     issue, _code = accepted(world)
+    ResidentIssue.objects.filter(pk=issue.pk).update(
+        created_at=timezone.now() - dt.timedelta(days=5)
+    )
     client.force_login(world["liaison"])
     url = reverse("residents:detail", args=[issue.pk])
     assert 'id="id_settle_session"' in client.get(url).content.decode()
     world["held"].delete()
     page = client.get(url).content.decode()
     assert 'id="id_settle_session"' not in page and 'id="act-settle"' in page
-    assert "本街道（社区）的议事平台暂无已召开的议事会" in page
+    assert "本事项受理以来，本街道（社区）的议事平台暂无已召开的议事会" in page

@@ -7,6 +7,7 @@ import pytest
 import time_machine
 from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.residents.conftest import accepted, raise_issue, routed
 from xieshang.core.models import Event
@@ -505,8 +506,13 @@ def test_each_action_form_has_its_own_ids_and_a_refused_one_keeps_its_errors_to_
     import re
 
     issue, _code = accepted(world)
+    # Received before the session held three days ago: the settle form is on the page.
+    ResidentIssue.objects.filter(pk=issue.pk).update(
+        created_at=timezone.now() - dt.timedelta(days=5)
+    )
     client.force_login(world["liaison"])
     body = client.get(reverse("residents:detail", args=[issue.pk])).content.decode()
+    assert 'id="id_settle_session"' in body
     ids = collections.Counter(re.findall(r'\sid="([^"]+)"', body))
     assert [i for i, n in ids.items() if n > 1] == []
     # Scheduling without a session is refused: the error is in the schedule form only,

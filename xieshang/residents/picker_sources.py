@@ -15,7 +15,11 @@ platforms it may be put on or settled at (`selectors.sessions_for`). Each is the
 its form on the issue page validates with.
 """
 
+import datetime as dt
+
+from django.db.models import Q
 from django.http import Http404
+from django.utils import timezone
 
 from xieshang.core import pickers
 from xieshang.core.picker_sources import int_param
@@ -64,16 +68,24 @@ def staff_sessions(user):
 
 
 def issue_sessions(issue, *, planned_only: bool = False):
-    """The sessions an issue may be settled at (协商解决: only a session held, as
-    services.issue_settle requires; a planned one offered would only be refused), or with
+    """The sessions an issue may be settled at (协商解决: only a session held on or after the
+    day the issue was received, or the one it was raised at, as services.issue_settle
+    requires; any other offered would only be refused), or with
     `planned_only` put on (列入议事会: only a session not yet held)."""
     from xieshang.platforms.models import PlatformSession
 
     from .selectors import sessions_for
 
     PS = PlatformSession.Status
-    statuses = [PS.PLANNED] if planned_only else [PS.HELD, PS.PUBLISHED]
-    return sessions_for(issue, statuses=statuses)
+    if planned_only:
+        return sessions_for(issue, statuses=[PS.PLANNED])
+    # Nor one held before the issue was received (services.issue_settle refuses it), but the
+    # session the issue was raised at: offered, each of them would only be refused.
+    received = timezone.localtime(issue.created_at).date()
+    since = timezone.make_aware(dt.datetime.combine(received, dt.time.min))
+    return sessions_for(issue, statuses=[PS.HELD, PS.PUBLISHED]).filter(
+        Q(starts_at__gte=since) | Q(pk=issue.session_id)
+    )
 
 
 def session_label(session) -> str:
