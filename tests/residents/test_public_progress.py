@@ -78,3 +78,19 @@ def test_a_deadline_gone_by_is_said_to_be_overdue(client, world):
 def test_the_thanks_page_opened_elsewhere_leads_to_the_lookup_not_to_a_404(client, world):
     response = Client().get(reverse("residents_public:thanks"))
     assert response.status_code == 302 and response.url == LOOKUP
+
+
+def test_the_steps_name_the_platform_once_not_followed_by_another_yishihui(client, world):
+    """A platform is named 幸福社区居民议事会: the resident's steps read 已列入幸福社区居民议事会的
+    议程, not 已列入幸福社区居民议事会议事会议程."""
+    from tests.residents.conftest import accepted
+    from xieshang.residents import services
+    from xieshang.residents.selectors import public_steps
+
+    world["session"].platform.name = "幸福社区居民议事会"
+    world["session"].platform.save(update_fields=["name"])
+    issue, _code = accepted(world)
+    services.issue_schedule(issue=issue, actor=world["liaison"], session=world["session"])
+    steps = [text for _at, text in public_steps(issue)]
+    assert "已列入幸福社区居民议事会的议程" in steps
+    assert not any("议事会议事会" in text for text in steps)

@@ -242,8 +242,10 @@ PUBLIC_STEPS = {
     "resident_issue.create": gettext_lazy("事项已登记"),
     "resident_issue.accept": gettext_lazy("已受理"),
     "resident_issue.reject": gettext_lazy("经审核不予受理"),
-    "resident_issue.schedule": gettext_lazy("已列入%(platform)s议事会议程"),
-    "resident_issue.settle": gettext_lazy("已在%(platform)s议事会上协商"),
+    # The platform's own name says what it is (幸福社区居民议事会, 城关街道协商议事室):
+    # "%(platform)s议事会" read 居民议事会议事会.
+    "resident_issue.schedule": gettext_lazy("已列入%(platform)s的议程"),
+    "resident_issue.settle": gettext_lazy("已在%(platform)s协商"),
     "resident_issue.route": gettext_lazy("已转%(department)s办理"),
     "resident_issue.answer": gettext_lazy("%(department)s已书面答复"),
     "resident_issue.answer_update": gettext_lazy("承办单位更新了答复"),
