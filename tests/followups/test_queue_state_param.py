@@ -48,10 +48,10 @@ def test_an_unknown_status_is_refused_with_the_choices(client, world):
 
 
 def test_the_choices_are_joined_in_the_readers_language(client, world):
-    """In English the choices read "In progress（open）, Overdue（overdue）…", not joined
+    """In English the choices read "In progress (open), Overdue (overdue)…", not joined
     with the Chinese enumeration comma."""
     client.force_login(world["office"])
     client.cookies["django_language"] = "en"
     page = client.get(reverse("followups:queue") + "?state=late").content.decode()
-    assert "choose one of: In progress（open）, " in page
+    assert "choose one of: In progress (open), " in page
     assert "、" not in page.split("choose one of:")[1].split("</")[0]

@@ -100,8 +100,10 @@ def test_the_queue_export_follows_the_tab(world):
     assert row["承办单位"] == "区住房和城乡建设局"
     assert row["答复期限"].date() == task.due_date
     assert table(client.get(export + "?state=done"))[1:] == []
-    # An unknown tab is the page's default (待受理), not an error.
-    assert set(by_ticket(table(client.get(export + "?state=bogus")))) == {waiting.ticket}
+    # An unknown tab is refused as the page refuses it (400 naming the tabs), not the
+    # default tab's rows in a file that says nothing of the typo.
+    refused = client.get(export + "?state=bogus")
+    assert refused.status_code == 400 and "待受理（waiting）" in refused.content.decode()
     # The button keeps the tab shown.
     page = client.get(reverse("residents:queue") + "?state=overdue").content.decode()
     assert reverse("residents:export") + "?state=overdue" in page

@@ -131,3 +131,44 @@ def text_param(request, name: str, *, max_length: int, label: str | None = None)
         _("%(label)s（%(name)s）最多 %(max)s 个字。")
         % {"label": label or _("参数"), "name": name, "max": max_length}
     )
+
+
+def choice_param(
+    request,
+    name: str,
+    choices,
+    *,
+    default: str = "",
+    label: str | None = None,
+    aliases: tuple[str, ...] = (),
+) -> str:
+    """A list page's filter (a tab, a kind) from `request.GET[name]`, one of `choices`
+    ((value, label) pairs, as the page's tabs or select show them). Absent or empty:
+    `default` (a page's "all" is ""). `aliases`: other names read when `name` is absent
+    (the follow-up queue's `status`, the name other lists give their status filter).
+
+    Any other value is a 400 naming the choices, "办理中（open）、已逾期（overdue）", in the
+    reader's language: a typo or a stale link does not silently show another list."""
+    given = name
+    value = request.GET.get(name, "")
+    for alias in aliases:
+        if value:
+            break
+        given, value = alias, request.GET.get(alias, "")
+    if not value:
+        return default
+    offered = {str(key): text for key, text in choices}
+    if value in offered:
+        return value
+    raise BadRequest(
+        _("%(label)s（%(name)s）不是有效的选项，可选：%(choices)s。")
+        % {
+            "label": label or _("参数"),
+            "name": given,
+            "choices": _("、").join(
+                _("%(label)s（%(value)s）") % {"label": text, "value": key}
+                for key, text in offered.items()
+                if key
+            ),
+        }
+    )

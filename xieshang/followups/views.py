@@ -3,7 +3,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.contenttypes.prefetch import GenericPrefetch
-from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from xieshang.core import access
 from xieshang.core.audit import TransitionError, history
 from xieshang.core.forms import add_service_errors, refused_first, run_action
-from xieshang.core.params import paginate, year_param
+from xieshang.core.params import choice_param, paginate, year_param
 from xieshang.core.text import chinese_date
 from xieshang.orgs.forms import chosen_committee
 
@@ -46,12 +46,9 @@ def queue(request):
     _refuse_outsiders(request)
     # `status` is the name other list pages give their status filter: the same filter here.
     # A value the tabs do not offer is a 400, not silently the 办理中 tab.
-    state = request.GET.get("state") or request.GET.get("status") or "open"
-    if state not in dict(STATES):
-        raise BadRequest(
-            _("状态（state）不是有效的选项，可选：%(choices)s。")
-            % {"choices": _("、").join(f"{label}（{key}）" for key, label in STATES)}
-        )
+    state = choice_param(
+        request, "state", STATES, default="open", label=_("状态"), aliases=("status",)
+    )
     records_for_leaders = policies.records_for_leaders(request.user)
     # A Party committee's or government's office decides the tasks set by the instructions it
     # recorded, and oversees the rest of its organisation's: on the tabs asking for a
@@ -374,16 +371,12 @@ def instructions(request):
     """The supervising office's list of instructions and their units' task states."""
     _refuse_outsiders(request)
     year = year_param(request)
-    state = request.GET.get("state", "")
-    if state not in dict(INSTRUCTION_STATES):
-        state = ""
+    state = choice_param(request, "state", INSTRUCTION_STATES, label=_("状态"))
     kinds = {t.key: t for t in instruction_targets()}
-    kind = request.GET.get("kind", "")
-    content_type = None
-    if kind in kinds:
-        content_type = ContentType.objects.get_for_model(kinds[kind].model)
-    else:
-        kind = ""
+    kind = choice_param(
+        request, "kind", [(key, t.label) for key, t in kinds.items()], label=_("事项类别")
+    )
+    content_type = ContentType.objects.get_for_model(kinds[kind].model) if kind else None
     qs = selectors.instruction_list(request.user, year=year, state=state, content_type=content_type)
     # Each item with its organisation: its owner's "may this user open it" reads it.
     items = GenericPrefetch(
@@ -442,13 +435,11 @@ def received(request):
     leaders' instructions on each with the one form."""
     if not policies.records_for_leaders(request.user):
         raise PermissionDenied
-    state = request.GET.get("state", "")
-    if state not in dict(RECEIVED_STATES):
-        state = ""
+    state = choice_param(request, "state", RECEIVED_STATES, label=_("状态"))
     kinds = {t.key: t for t in instruction_targets() if t.received is not None}
-    kind = request.GET.get("kind", "")
-    if kind not in kinds:
-        kind = ""
+    kind = choice_param(
+        request, "kind", [(key, t.label) for key, t in kinds.items()], label=_("事项类别")
+    )
     year = year_param(request)
     rows = selectors.received_items(request.user, state=state, kind=kind, year=year)
     page = paginate(request, rows, 50)
@@ -579,16 +570,16 @@ def _referrals_page(request, refused: Referral | None = None):
     comes first with its buttons, the reason and the note typed, whatever its state now;
     the page answers 400."""
     direction = "out" if request.GET.get("direction") == "out" else "in"
-    state = request.GET.get("state", "submitted" if direction == "in" else "")
-    if state not in dict(Referral.State.choices):
-        state = ""
+    # The 下级上报 tab opens on 待处理; its 全部 (an empty state) is every state.
+    opens_on = "submitted" if direction == "in" and "state" not in request.GET else ""
+    state = choice_param(
+        request, "state", Referral.State.choices, default=opens_on, label=_("状态")
+    )
     kinds = {k.key: k for k in referral_kinds()}
-    kind = request.GET.get("kind", "")
-    content_type = None
-    if kind in kinds:
-        content_type = ContentType.objects.get_for_model(kinds[kind].model)
-    else:
-        kind = ""
+    kind = choice_param(
+        request, "kind", [(key, k.label) for key, k in kinds.items()], label=_("事项类别")
+    )
+    content_type = ContentType.objects.get_for_model(kinds[kind].model) if kind else None
     qs = selectors.referral_queue(
         request.user, direction=direction, state=state, content_type=content_type
     )

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from xieshang.core import access
 from xieshang.core.audit import StaleEdit, TransitionError, history
 from xieshang.core.forms import SAVE_AGAIN
-from xieshang.core.params import paginate, year_param
+from xieshang.core.params import choice_param, paginate, year_param
 from xieshang.members.selectors import cppcc_organisations
 from xieshang.orgs.models import ActivityGroup
 
@@ -66,9 +66,7 @@ def meeting_list(request):
     runs_some = bool(policies.committee_ids(request.user) or policies.led_group_ids(request.user))
     if not staff and not runs_some:
         return redirect("meetings:mine")
-    kind = request.GET.get("kind", "")
-    if kind not in dict(KIND_CHOICES):
-        kind = ""
+    kind = choice_param(request, "kind", KIND_CHOICES, label=_("类型"))
     year = year_param(request)
     qs = selectors.meetings_for(request.user, kind=kind, year=year)
     page = paginate(

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from xieshang.core import access
 from xieshang.core.audit import StaleEdit, TransitionError, history
 from xieshang.core.forms import add_service_errors, refusal_message
-from xieshang.core.params import paginate, year_param
+from xieshang.core.params import choice_param, paginate, year_param
 from xieshang.core.pdf import pdf_response, render_pdf
 from xieshang.core.text import chinese_date
 from xieshang.followups.services import can_submit_referral
@@ -347,9 +347,7 @@ def _accepted(request):
 def queue(request):
     if not access.can(request.user, "opinions.manage"):
         raise PermissionDenied
-    state = request.GET.get("state", S.SUBMITTED)
-    if state not in dict(STATES):
-        state = S.SUBMITTED
+    state = choice_param(request, "state", STATES, default=S.SUBMITTED, label=_("状态"))
     qs = selectors.office_queue(request.user, state=state)
     page = paginate(request, qs, 50)
     issue_form = IssueForm(queryset=_accepted(request)) if state == S.ACCEPTED else None

@@ -7,25 +7,29 @@ in a file) and the numbers they typed into their words masked (`portal.scrub.mas
 
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from xieshang.core import access, exports, pii
+from xieshang.core.params import choice_param
 from xieshang.portal.scrub import mask_numbers
 
 from . import policies, selectors
 from .models import ResidentIssue
 
 
-def queue_state(query) -> str:
-    """The queue's tab from the query string, as the page reads it (unknown: 待受理)."""
-    state = query.get("state", "waiting")
-    return state if state in dict(selectors.QUEUE_STATES) else "waiting"
+def queue_state(request) -> str:
+    """The queue's tab from the query string, the page's and its export's (absent or empty:
+    待受理; a tab the page does not offer: 400 naming the tabs)."""
+    return choice_param(
+        request, "state", selectors.QUEUE_STATES, default="waiting", label=gettext("状态")
+    )
 
 
 def queue_rows(request):
     if not policies.can_see_lists(request.user):
         raise PermissionDenied
-    return selectors.queue(request.user, state=queue_state(request.GET))
+    return selectors.queue(request.user, state=queue_state(request))
 
 
 def routed_rows(request):

@@ -85,9 +85,7 @@ def _mark_time_left(issues) -> None:
 @login_required
 def queue(request):
     _require_lists(request)
-    state = request.GET.get("state", "waiting")
-    if state not in dict(selectors.QUEUE_STATES):
-        state = "waiting"
+    state = residents_exports.queue_state(request)
     qs = selectors.queue(request.user, state=state)
     page = paginate(request, qs, 50)
     _mark_time_left(page.object_list)
@@ -442,7 +440,7 @@ def _export(request, key: str, note):
 
 @login_required
 def queue_export(request):
-    state = residents_exports.queue_state(request.GET)
+    state = residents_exports.queue_state(request)
     # The note in the reader's language (an auditor reading in English).
     tab = Phrase(EXPORT_TABS[state])
     return _export(request, "residents", Phrase(N_("民情事项导出（%(state)s）"), state=tab))
