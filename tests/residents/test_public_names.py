@@ -52,3 +52,42 @@ def test_called_forms_go_and_common_words_stay():
     assert strip_contacts(text, names=["王阿姨"]) == (
         "小王子和王府井，王老吉，王牌；***说***来过，欧阳阿姨也来了"
     )
+
+
+def test_the_residents_given_name_is_not_published_either(client, world):
+    """An answer that greets the resident by given name (小明您好) does not publish it, on the
+    answer page, in the open-data CSV, nor on the resident's own lookup page."""
+    issue, code = routed(
+        world,
+        title="小区门口路灯不亮",
+        description="我叫王小明，路灯坏了一个月。",
+        resident_name="王小明",
+    )
+    followups.feedback_submit(
+        task=issue.task, text="小明您好，路灯已更换，感谢反映。", actor=world["clerk"]
+    )
+    page = client.get(reverse("residents_public:answer", args=[issue.pk])).content.decode()
+    response = client.get(reverse("portal:data_csv", args=["resident-answers"]))
+    data = b"".join(response.streaming_content if response.streaming else [response.content])
+    client.post(reverse("residents_public:lookup"), {"ticket": issue.ticket, "code": code})
+    own = client.get(reverse("residents_public:lookup")).content.decode()
+    for body in (page, data.decode("utf-8-sig"), own):
+        assert "路灯已更换" in body
+        assert "小明" not in body
+
+
+@pytest.mark.parametrize(
+    ("name", "given"),
+    [
+        ("王小明", "小明"),
+        ("欧阳娜娜", "娜娜"),
+        ("王明", ""),
+        ("王阿姨", ""),
+        ("老王", ""),
+        ("王先生", ""),
+    ],
+)
+def test_the_given_name_is_read_from_the_name_as_given(name, given):
+    from xieshang.portal.scrub import given_name
+
+    assert given_name(name) == given

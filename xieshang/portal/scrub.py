@@ -125,6 +125,21 @@ def surname(name: str) -> str:
     return name[0] if len(name) >= 2 else ""
 
 
+def given_name(name: str) -> str:
+    """The given name in a resident's full Chinese name when it is two characters or more
+    ("王小明" → "小明", "欧阳娜娜" → "娜娜"): an answer may greet the resident by it (小明您好).
+    "" for a name without one (老王, 王阿姨, 王先生: a surname and how one calls it) and for a
+    one-character given name, which is too often a word of its own to be taken."""
+    name = re.sub(r"\s", "", name or "")
+    family = surname(name)
+    if not family or not name.startswith(family):
+        return ""
+    given = name[len(family) :]
+    if len(given) < 2 or given in _HONORIFICS:
+        return ""
+    return given
+
+
 def strip_called(text: str, names: Iterable[str]) -> str:
     """`text` with each of `names`' surnames replaced by *** where it is used to call the
     person: followed by an honorific (王阿姨, 王师傅, 王女士) or after 老/小 (老王, 小王)."""
@@ -141,14 +156,19 @@ def strip_called(text: str, names: Iterable[str]) -> str:
 def strip_contacts(text: str, known: Iterable[str] = (), *, names: Iterable[str] = ()) -> str:
     """`text` with phone numbers, e-mail addresses, contact persons and every value in
     `known` (names, numbers of this item's contacts) replaced by ***; the people in `names`
-    (a resident's name as they gave it) go also when called by surname (`strip_called`)."""
+    (a resident's name as they gave it) go also when called by surname (`strip_called`) or
+    by given name (`given_name`)."""
     if not text:
         return ""
     names = [n.strip() for n in names if n and n.strip()]
     # The called forms first: "小王阿姨" is one mention, not "小" and a name.
     text = strip_called(text, names)
+    # The given name alone too ("小明您好"), after the whole name ("王小明" goes at once).
+    given = [given_name(n) for n in names]
     for value in sorted(
-        {v.strip() for v in [*known, *names] if v and len(v.strip()) >= 2}, key=len, reverse=True
+        {v.strip() for v in [*known, *names, *given] if v and len(v.strip()) >= 2},
+        key=len,
+        reverse=True,
     ):
         text = text.replace(value, MASK)
     for pattern in _PATTERNS:
