@@ -107,3 +107,16 @@ def test_a_pasted_web_address_in_an_issue_does_not_widen_a_phones_page(phone_pag
     page.goto(page.base_url + f"/residents/{issue.pk}/")
     assert address[:20] in page.content()
     assert fits(page)
+
+
+@pytest.mark.browser
+@pytest.mark.clause("C2.11")
+@pytest.mark.django_db(transaction=True)
+def test_the_counter_counts_an_emoji_as_one_character_as_the_server_does(phone_page, world):
+    """具体情况 with emoji: the counter under it says what the server will count (one an
+    emoji), not the browser's UTF-16 units (two an emoji), which told a resident at 1,990
+    characters with a few emoji that they were over the limit."""
+    page = phone_page
+    page.goto(page.base_url + "/portal/issues/")
+    page.get_by_label("具体情况").fill("路灯坏了🙏" * 10)  # 50 characters, 60 UTF-16 units
+    assert "已写 50 / 2000 字" in page.locator("#body-count").inner_text()

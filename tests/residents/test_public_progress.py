@@ -94,3 +94,15 @@ def test_the_steps_name_the_platform_once_not_followed_by_another_yishihui(clien
     steps = [text for _at, text in public_steps(issue)]
     assert "已列入幸福社区居民议事会的议程" in steps
     assert not any("议事会议事会" in text for text in steps)
+
+
+def test_the_rating_line_reads_in_english_without_a_chinese_full_stop(client, world):
+    issue, code = routed(world)
+    followups.feedback_submit(task=issue.task, text="已更换路灯。", actor=world["clerk"])
+    client.cookies["django_language"] = "en"
+    client.post(LOOKUP, {"ticket": issue.ticket, "code": code})
+    client.post(reverse("residents_public:rate"), {"rating": "satisfied", "comment": ""})
+    page = client.get(LOOKUP).content.decode()
+    rated = page[page.index('id="public-rating"') :]
+    rated = rated[: rated.index("</p>")]
+    assert "</strong>. Thank you" in rated and "。" not in rated

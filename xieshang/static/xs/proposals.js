@@ -21,7 +21,9 @@
     var max = parseInt(counter.getAttribute("data-max"), 10) || 0;
     var total = 0;
     document.querySelectorAll("[data-body-part]").forEach(function (el) {
-      total += el.value.length;
+      // Characters as the server counts them (code points): an emoji is one, not the two
+      // UTF-16 units of value.length.
+      total += Array.from(el.value).length;
     });
     var label = counter.getAttribute("data-label") || "__N__ / __MAX__";
     counter.textContent = label.replace("__N__", total).replace("__MAX__", max);
