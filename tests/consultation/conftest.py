@@ -14,8 +14,33 @@ from tests.factories import (
     user_with_role,
 )
 from xieshang.consultation import services
-from xieshang.consultation.models import ActivityForm, FocusArea, Participant, Topic, TopicType
+from xieshang.consultation.models import (
+    ActivityForm,
+    FocusArea,
+    Outcome,
+    Participant,
+    Topic,
+    TopicType,
+)
 from xieshang.orgs.models import Level, Party, Role, RoleAssignment
+
+
+def held_activity(world, plan_item=None, day=dt.date(2026, 9, 28)):
+    """An activity held on `day` with the world's five members: the plan item's, else a
+    经济界 sector consultation outside the plan."""
+    activity = services.activity_create(
+        organisation=world.district,
+        actor=world.office,
+        title=plan_item.title if plan_item else "经济界界别协商：营商环境",
+        form=plan_item.form if plan_item else ActivityForm.SECTOR,
+        date=day,
+        place="区政协",
+        plan_item=plan_item,
+        sector=None if plan_item else world.business_sector,
+    )
+    services.activity_add_participants(activity=activity, actor=world.office, members=world.members)
+    services.activity_hold(activity=activity, actor=world.office, attendance={})
+    return activity
 
 
 class World:
@@ -118,6 +143,30 @@ class World:
         self.item(plan, "教育界界别协商", form=ActivityForm.SECTOR, month=9)
         plan.refresh_from_db()
         return plan
+
+    def plan_outcome(self, *, departments=(), until: str = "in_decision") -> Outcome:
+        """The 建议案 of the published plan's key item (老旧小区改造提升专题协商, held on 23 Nov
+        2026), naming `departments` as the units to answer after the decision, taken as far
+        as `until`: "draft" (created), "submitted" (sent to the Party committee and the
+        government) or "in_decision" (the Party committee's office entered it into the
+        decision procedure)."""
+        plan = self.publish(self.passing_plan())
+        item = plan.items.get(title="老旧小区改造提升专题协商")
+        activity = held_activity(self, item, day=dt.date(2026, 11, 23))
+        outcome = services.outcome_create(
+            activity=activity,
+            actor=self.office,
+            kind=Outcome.Kind.RECOMMENDATION,
+            title="关于老旧小区改造提升的建议案",
+            body="一、……",
+            departments=departments,
+        )
+        if until in ("submitted", "in_decision"):
+            services.outcome_submit(outcome=outcome, actor=self.office)
+        if until == "in_decision":
+            services.outcome_enter_decision(outcome=outcome, actor=self.party_office)
+        outcome.refresh_from_db()
+        return outcome
 
     def publish(self, plan):
         """Send a passing plan through all five steps."""

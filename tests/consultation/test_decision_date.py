@@ -7,33 +7,13 @@ import datetime as dt
 
 import pytest
 
-from xieshang.consultation import services
 from xieshang.consultation.models import Outcome
 from xieshang.consultation.selectors import outcome_tasks
-
-from .test_outcomes import held_activity
-
-
-def _outcome_in_decision(world):
-    plan = world.publish(world.passing_plan())
-    item = plan.items.get(title="老旧小区改造提升专题协商")
-    activity = held_activity(world, item, day=dt.date(2026, 11, 23))
-    outcome = services.outcome_create(
-        activity=activity,
-        actor=world.office,
-        kind=Outcome.Kind.RECOMMENDATION,
-        title="关于老旧小区改造提升的建议案",
-        body="一、……",
-        departments=[world.housing],
-    )
-    services.outcome_submit(outcome=outcome, actor=world.office)
-    services.outcome_enter_decision(outcome=outcome, actor=world.party_office)
-    return outcome
 
 
 @pytest.mark.clause("C2.7")
 def test_a_decision_dated_before_the_activity_is_refused_with_the_text_kept(world, client):
-    outcome = _outcome_in_decision(world)
+    outcome = world.plan_outcome(departments=[world.housing])
     client.force_login(world.standing)
     response = client.post(
         f"/consultation/outcomes/{outcome.pk}/decide/",

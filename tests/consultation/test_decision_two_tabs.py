@@ -9,14 +9,12 @@ import pytest
 from xieshang.consultation import services
 from xieshang.consultation.models import Outcome
 
-from .test_decision_date import _outcome_in_decision
-
 pytestmark = pytest.mark.django_db
 
 
 @pytest.mark.clause("C2.7")
 def test_the_second_tab_sees_the_outcome_decided_without_a_decision_form(world, client):
-    outcome = _outcome_in_decision(world)
+    outcome = world.plan_outcome(departments=[world.housing])
     services.outcome_decide(
         outcome=outcome,
         actor=world.standing,

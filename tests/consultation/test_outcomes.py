@@ -6,46 +6,21 @@ import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from xieshang.consultation import services
-from xieshang.consultation.models import ActivityForm, Outcome
+from xieshang.consultation.models import Outcome
 from xieshang.consultation.selectors import outcome_tasks
 from xieshang.core.audit import TransitionError
 from xieshang.core.models import Event, Notification
 from xieshang.followups import services as followups
 from xieshang.orgs import config
 
+from .conftest import held_activity
+
 OS = Outcome.Status
-
-
-def held_activity(world, plan_item=None, day=dt.date(2026, 9, 28)):
-    activity = services.activity_create(
-        organisation=world.district,
-        actor=world.office,
-        title=plan_item.title if plan_item else "经济界界别协商：营商环境",
-        form=plan_item.form if plan_item else ActivityForm.SECTOR,
-        date=day,
-        place="区政协",
-        plan_item=plan_item,
-        sector=None if plan_item else world.business_sector,
-    )
-    services.activity_add_participants(activity=activity, actor=world.office, members=world.members)
-    services.activity_hold(activity=activity, actor=world.office, attendance={})
-    return activity
 
 
 @pytest.mark.clause("C2.7")
 def test_it_takes_plan_outcomes_through_the_decision_procedure(world):
-    plan = world.publish(world.passing_plan())
-    item = plan.items.get(title="老旧小区改造提升专题协商")
-    activity = held_activity(world, item, day=dt.date(2026, 11, 23))
-    outcome = services.outcome_create(
-        activity=activity,
-        actor=world.office,
-        kind=Outcome.Kind.RECOMMENDATION,
-        title="关于老旧小区改造提升的建议案",
-        body="一、……",
-    )
-    services.outcome_submit(outcome=outcome, actor=world.office)
-    outcome.refresh_from_db()
+    outcome = world.plan_outcome(until="submitted")
     assert outcome.status == OS.SUBMITTED
     assert outcome_tasks([outcome.pk]) == {}
     assert Notification.objects.filter(

@@ -16,24 +16,11 @@ from xieshang.consultation.selectors import outcome_tasks
 from xieshang.followups import services as followups
 from xieshang.followups.models import Task
 
-from .test_outcomes import held_activity
-
 OS = Outcome.Status
 
 
 def _decided_plan_outcome(world, departments):
-    plan = world.publish(world.passing_plan())
-    item = plan.items.get(title="老旧小区改造提升专题协商")
-    activity = held_activity(world, item, day=dt.date(2026, 11, 23))
-    outcome = services.outcome_create(
-        activity=activity,
-        actor=world.office,
-        kind=Outcome.Kind.RECOMMENDATION,
-        title="关于老旧小区改造提升的建议案",
-        body="一、……",
-        departments=departments,
-    )
-    services.outcome_submit(outcome=outcome, actor=world.office)
+    outcome = world.plan_outcome(departments=departments, until="submitted")
     # The decision procedure comes first: nobody is asked for feedback on a text not decided.
     assert outcome_tasks([outcome.pk]) == {}
     services.outcome_enter_decision(outcome=outcome, actor=world.party_office)
@@ -86,18 +73,7 @@ def test_a_plan_outcome_without_units_ends_with_its_decision(world):
 def test_a_plan_outcome_names_its_units_apart_from_where_it_was_sent(world, client):
     """Sent to the Party committee and government only: its units are named as those who
     answer after the decision, not among the bodies it was sent to on the day."""
-    plan = world.publish(world.passing_plan())
-    item = plan.items.get(title="老旧小区改造提升专题协商")
-    activity = held_activity(world, item, day=dt.date(2026, 11, 23))
-    outcome = services.outcome_create(
-        activity=activity,
-        actor=world.office,
-        kind=Outcome.Kind.RECOMMENDATION,
-        title="关于老旧小区改造提升的建议案",
-        body="一、……",
-        departments=[world.housing],
-    )
-    services.outcome_submit(outcome=outcome, actor=world.office)
+    outcome = world.plan_outcome(departments=[world.housing], until="submitted")
     client.force_login(world.office)
     page = client.get(f"/consultation/outcomes/{outcome.pk}/").content.decode()
     sent = page.split("报送</dt>", 1)[1].split("</dd>", 1)[0]

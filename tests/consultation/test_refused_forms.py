@@ -162,25 +162,7 @@ def _submitted_bulletin(world) -> Outcome:
 
 
 def test_a_refused_outcome_action_keeps_what_was_typed_when_a_colleague_acted_first(world, client):
-    plan = world.publish(world.passing_plan())
-    item = plan.items.get(title="老旧小区改造提升专题协商")
-    activity = services.activity_create(
-        organisation=world.district,
-        actor=world.office,
-        title=item.title,
-        form=item.form,
-        date=dt.date(2026, 11, 23),
-        place="区政协",
-        plan_item=item,
-    )
-    services.activity_hold(activity=activity, actor=world.office, attendance={})
-    outcome = services.outcome_create(
-        activity=activity,
-        actor=world.office,
-        kind=Outcome.Kind.RECOMMENDATION,
-        title="关于老旧小区改造提升的建议案",
-        body="一、……",
-    )
+    outcome = world.plan_outcome(until="draft")
     client.force_login(world.office)
     assert _post(client, "outcome_submit", [outcome.pk], {})[0].status_code == 302
     response, body = _post(client, "outcome_submit", [outcome.pk], {})

@@ -3,8 +3,6 @@ proposal workflow's are: a clerk reading in English opened the units' feedback t
 "Consultation outcome feedback: …", which every Chinese unit then read, and named the
 year's plan "… annual consultation work plan"."""
 
-import datetime as dt
-
 import pytest
 from django.utils import translation
 
@@ -37,19 +35,7 @@ def test_feedback_tasks_opened_from_an_english_page_read_in_chinese(world):
 
 @pytest.mark.clause("C2.7")
 def test_a_decision_recorded_in_english_asks_the_units_in_chinese(world):
-    plan = world.publish(world.passing_plan())
-    item = plan.items.get(title="老旧小区改造提升专题协商")
-    activity = held_activity(world, item, day=dt.date(2026, 11, 23))
-    outcome = services.outcome_create(
-        activity=activity,
-        actor=world.office,
-        kind=Outcome.Kind.RECOMMENDATION,
-        title="关于老旧小区改造提升的建议案",
-        body="一、……",
-        departments=[world.housing],
-    )
-    services.outcome_submit(outcome=outcome, actor=world.office)
-    services.outcome_enter_decision(outcome=outcome, actor=world.party_office)
+    outcome = world.plan_outcome(departments=[world.housing])
     with translation.override("en"):
         services.outcome_decide(
             outcome=outcome, actor=world.standing, decision="纳入民生实事。", decided_on=None
