@@ -1,7 +1,7 @@
 """The proposals list as Excel (core.exports): the rows of /proposals/ for the same filters."""
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case, Prefetch, Value, When
+from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -28,15 +28,7 @@ def rows(request):
         # the filter asked for, though the unfiltered page lists (and counts) them.
         qs = qs.exclude(status=Proposal.Status.DRAFT)
     return qs.prefetch_related(
-        Prefetch(
-            "assignments",
-            # The lead (or split) departments first: "co" sorts before "lead" by value.
-            queryset=Assignment.objects.select_related("department")
-            # Handed on to another department (改交), or a co-handler's part ended with the
-            # proposal's return: neither handles it.
-            .exclude(status=Assignment.Status.WITHDRAWN)
-            .order_by(Case(When(role=Assignment.Role.CO, then=Value(1)), default=Value(0)), "id"),
-        )
+        Prefetch("assignments", queryset=Assignment.objects.handling().select_related("department"))
     )
 
 
@@ -50,7 +42,7 @@ def cells(p: Proposal) -> list:
         p.organisation.name,
         p.category,
         p.get_status_display(),
-        "、".join(
+        _("、").join(
             f"{a.department.name}{_('（')}{a.get_role_display()}{_('）')}"
             for a in p.assignments.all()
         ),

@@ -938,15 +938,13 @@ def proposal_list_table(
         "status",
         "organisation__name",
     )
-    # As the proposals list's Excel (exports.py) names them: a department the proposal was
-    # handed on from (改交), or a co-handler whose part ended with a return, handles nothing.
+    # As the proposals list's Excel (exports.py) names them (`AssignmentQuerySet.handling`).
     leads: dict[int, list[str]] = {}
     cos: dict[int, list[str]] = {}
     split = f"{_('（')}{Assignment.Role.SPLIT.label}{_('）')}"
     handling = (
-        Assignment.objects.filter(proposal__in=received.values("id"))
-        .exclude(status=Assignment.Status.WITHDRAWN)
-        .order_by("id")
+        Assignment.objects.handling()
+        .filter(proposal__in=received.values("id"))
         .values_list("proposal_id", "role", "department__name")
     )
     for pk, role, department in handling:
@@ -956,10 +954,11 @@ def proposal_list_table(
             name = department + split if role == Assignment.Role.SPLIT else department
             leads.setdefault(pk, []).append(name)
     rows = []
+    sep = _("、")
     for pk, number, title, category, first, name, body, status, org in proposals:
         label, stage, outcome = labels[status]
         proposer = name if first else body
-        lead, co = "、".join(leads.get(pk, ())), "、".join(cos.get(pk, ()))
+        lead, co = sep.join(leads.get(pk, ())), sep.join(cos.get(pk, ()))
         rows.append([number, title, category, proposer, lead, co, label, stage, outcome, org])
     return headers, rows
 

@@ -230,8 +230,26 @@ class Attachment(StoredFile):
         verbose_name_plural = _("提案附件")
 
 
+class AssignmentQuerySet(models.QuerySet):
+    def handling(self):
+        """The assignments that handle their proposal, as the files name them (the proposals
+        list's 承办单位, the figures' 提案清单): not a department the proposal was handed on
+        from (改交), nor a co-handler whose part ended with the proposal's return (both
+        已改交); the lead and split departments (主办, 分办) first, then the co-handlers
+        (协办), each in the order they were assigned."""
+        return self.exclude(status=Assignment.Status.WITHDRAWN).order_by(
+            models.Case(
+                models.When(role=Assignment.Role.CO, then=models.Value(1)),
+                default=models.Value(0),
+            ),
+            "id",
+        )
+
+
 class Assignment(ChoiceLabels):
     """交办: one department's part in handling a proposal, with its follow-up task."""
+
+    objects = AssignmentQuerySet.as_manager()
 
     class Role(models.TextChoices):
         LEAD = "lead", _("主办")
