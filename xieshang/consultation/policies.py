@@ -6,7 +6,10 @@ completes the revision), the chairman's meeting reviews and the Party standing c
 approves. Each step may send the plan back one step with its comments.
 """
 
+import datetime as dt
+
 from django.db.models import Q
+from django.utils import timezone
 
 from xieshang.core import access
 from xieshang.followups.policies import answers_about
@@ -174,6 +177,29 @@ def can_comment(user, plan: ConsultationPlan) -> bool:
     return plan.status != PS.PUBLISHED and any(
         access.can(user, perm, plan.organisation) for perm in CHAIN_PERMISSIONS
     )
+
+
+def arrangeable_plans(today: dt.date | None = None, *, via: str = "") -> Q:
+    """The plans whose items are arranged as activities (安排活动): published, and of this
+    year or a year ahead (a planned activity falls in its plan's year, so a past year's item
+    would only be chosen by mistake). `via`: the lookup from the rows filtered to the plan
+    (e.g. "plan__"). The one rule of `can_arrange` and `selectors.attachable_plan_items`."""
+    return Q(**{f"{via}status": PS.PUBLISHED, f"{via}year__gte": _this_year(today)})
+
+
+def can_arrange(user, plan: ConsultationPlan, today: dt.date | None = None) -> bool:
+    """Whether `user` arranges the items of `plan` as activities: the plan is one of
+    `arrangeable_plans` (the same two fields, read from the row in hand) and the user runs
+    its organisation's activities."""
+    return (
+        plan.status == PS.PUBLISHED
+        and plan.year >= _this_year(today)
+        and can_run_activities(user, plan.organisation)
+    )
+
+
+def _this_year(today: dt.date | None) -> int:
+    return (today or timezone.localdate()).year
 
 
 def body_label(user, organisation, *, lazy: bool = False):

@@ -15,7 +15,7 @@ from xieshang.followups.models import Task
 from xieshang.orgs import config
 from xieshang.orgs.models import Role, RoleAssignment
 
-from . import rules
+from . import policies, rules
 from .models import (
     NOT_SPECIAL_FORMS,
     Activity,
@@ -237,12 +237,9 @@ def attachable_plan_items(organisations, today: dt.date | None = None) -> QueryS
     office planned ahead, those of the years ahead (a planned activity falls in its plan's
     year, so a past year's item would only be chosen by mistake). This year's first, each
     year's in the plan's order (not every year's January items together, then February's)."""
-    this_year = (today or timezone.localdate()).year
     return (
         PlanItem.objects.filter(
-            plan__organisation__in=organisations,
-            plan__status=ConsultationPlan.Status.PUBLISHED,
-            plan__year__gte=this_year,
+            policies.arrangeable_plans(today, via="plan__"), plan__organisation__in=organisations
         )
         .select_related("plan")
         .order_by("plan__year", "month", "sort_order", "id")

@@ -415,11 +415,7 @@ def _render_plan(request, plan, status=200, **forms):
         "items": items,
         "checks": selectors.plan_checks(plan, items),
         "can_edit": can_edit,
-        # A published plan's items are arranged as activities by whoever runs them, while
-        # the plan's year has not passed (`selectors.attachable_plan_items`).
-        "can_arrange": plan.status == ConsultationPlan.Status.PUBLISHED
-        and plan.year >= timezone.localdate().year
-        and policies.can_run_activities(user, plan.organisation),
+        "can_arrange": policies.can_arrange(user, plan),
         "can_forward": policies.can_forward(user, plan),
         "can_send_back": policies.can_send_back(user, plan),
         "can_comment": policies.can_comment(user, plan),
