@@ -72,7 +72,7 @@ def referral_panel(request, item) -> Panel | None:
     buttons for the node's office that holds it now, and the submit button for the item's own
     office. Two queries."""
     from .referrals import kind_for
-    from .services import can_submit_referral, item_referrals
+    from .services import can_report_up, item_referrals
 
     kind = kind_for(item)
     user = request.user
@@ -80,7 +80,7 @@ def referral_panel(request, item) -> Panel | None:
         return None
     path = list(item_referrals(item))
     current = next((r for r in path if r.state == r.State.SUBMITTED), None)
-    can_submit = can_submit_referral(user, item, kind, path)
+    can_submit = can_report_up(user, item, kind, path)
     can_decide = current is not None and kind.can_act(user, current.to_organisation)
     if not path and not can_submit:
         return None

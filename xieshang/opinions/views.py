@@ -15,7 +15,7 @@ from xieshang.core.forms import add_service_errors, refusal_message
 from xieshang.core.params import choice_param, paginate, year_param
 from xieshang.core.pdf import pdf_response, render_pdf
 from xieshang.core.text import chinese_date
-from xieshang.followups.services import can_submit_referral
+from xieshang.followups.services import can_report_further_up
 
 from . import policies, selectors, services
 from .forms import AdoptionForm, IssueForm, NoteForm, OpinionForm, ReportForm
@@ -192,7 +192,7 @@ def _render_detail(request, opinion, status=200, **forms):
         # reports further up here only once nothing waits at its node (the panel's buttons
         # decide what does).
         "can_report": (local and manage and opinion.status in (S.PUBLISHED, S.REPORTED))
-        or (upward and not local and can_submit_referral(request.user, opinion, from_above=True)),
+        or (upward and not local and can_report_further_up(request.user, opinion)),
         "reports_locally": local,
         "similar": similar,
         "merge_states": services.MERGE_TARGET_STATES,

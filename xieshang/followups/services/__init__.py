@@ -37,7 +37,8 @@ from .instructions import (
 )
 from .referrals import (
     RS,
-    can_submit_referral,
+    can_report_further_up,
+    can_report_up,
     item_referrals,
     open_referral,
     referral_adopt,
@@ -90,7 +91,8 @@ __all__ = [
     "RS",
     "open_referral",
     "referral_submit",
-    "can_submit_referral",
+    "can_report_up",
+    "can_report_further_up",
     "referral_adopt",
     "referral_merge",
     "referral_forward",

@@ -111,31 +111,51 @@ def referral_source(kind, item, path=None):
     return last.to_organisation if last else kind.organisation(item)
 
 
-def can_submit_referral(user, item, kind=None, path=None, *, from_above=False) -> bool:
-    """Whether `user` may report the item up: nothing waits at a node above, the item is
-    ready (the kind's check), and the user runs the office of the node it sits at
-    (`referral_source`), which `referral_submit` sends it from.
+def can_report_up(user, item, kind=None, path=None) -> bool:
+    """Whether `user` may report the item up from its own node (上报上级政协, the 上报情况
+    panel's button): it still sits at the node it was raised at, nothing waits at a node
+    above, it is ready (the kind's check), and the user runs that node's office. Once a node
+    above has adopted it, the report further up goes from that node through its owning app
+    (`can_report_further_up`), and the item's own office is offered nothing. The pages offer
+    their actions on this; the POSTs (the views' office checks, then `referral_submit`)
+    refuse exactly where it is false, so page and action agree."""
+    found = _reportable_from(item, kind, path)
+    if found is None:
+        return False
+    kind, source = found
+    return source.pk == kind.organisation(item).pk and kind.can_act(user, source)
 
-    By default, with the 上报情况 panel's button (上报上级政协): the item still sits at its
-    own node. Once a node above has adopted it, the report further up goes from that node
-    and through its owning app (an 社情民意 item: the 报送 form of the office above), so the
-    item's own office is offered nothing; `from_above` asks that instead: a node above
-    adopted it and has a CPPCC node above it in turn. The pages offer their actions on
-    this; the POSTs (the views' office checks, then `referral_submit`) refuse exactly where
-    it is false, so page and action agree."""
+
+def can_report_further_up(user, item, kind=None, path=None) -> bool:
+    """Whether `user` may report the item further up from a node above its own, through the
+    item's owning app (an 社情民意 item: the 报送 form of the office above): a node above
+    adopted (or merged) it, has a CPPCC node above it in turn, nothing waits at a node
+    above, the item is ready (the kind's check), and the user runs the adopting node's
+    office. `can_report_up` is the same for the item's own node."""
+    found = _reportable_from(item, kind, path)
+    if found is None:
+        return False
+    kind, source = found
+    return (
+        source.pk != kind.organisation(item).pk
+        and bool(source.parent_id and source.parent.is_cppcc)
+        and kind.can_act(user, source)
+    )
+
+
+def _reportable_from(item, kind, path):
+    """The item's kind and the node it would be reported up from (`referral_source`, which
+    `referral_submit` sends it from), or None when it may not be reported up at all now: a
+    kind that does not apply, a report waiting at a node above, or the kind's check
+    refusing. `path` is the item's referrals when already read."""
     kind = kind or kind_for(item)
     if kind is None or not kind.applies(item):
-        return False
+        return None
     if path is None:
         path = list(item_referrals(item))
     if any(r.state == RS.SUBMITTED for r in path) or kind.check(item):
-        return False
-    source = referral_source(kind, item, path)
-    if (source.pk != kind.organisation(item).pk) != from_above:
-        return False
-    if from_above and not (source.parent_id and source.parent.is_cppcc):
-        return False
-    return kind.can_act(user, source)
+        return None
+    return kind, referral_source(kind, item, path)
 
 
 @transaction.atomic
