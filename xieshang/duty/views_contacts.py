@@ -11,6 +11,7 @@ from django.utils.translation import pgettext
 
 from xieshang.core.excel import Book, append_row, xlsx_response
 from xieshang.core.params import id_param, paginate, year_param
+from xieshang.core.years import closing_year
 
 from . import policies, sector_contacts
 
@@ -25,7 +26,8 @@ def _office_org(request):
 
 
 def _year(request) -> int:
-    return year_param(request, default=timezone.localdate().year)
+    # In January and February the year just ended (`core.years`): the year being reported.
+    return year_param(request, default=closing_year())
 
 
 def _years():

@@ -17,6 +17,7 @@ from xieshang.core import access
 from xieshang.core.audit import StaleEdit, TransitionError
 from xieshang.core.excel import xlsx_response
 from xieshang.core.params import paginate, year_param
+from xieshang.core.years import closing_year
 
 from . import policies, selectors, services
 from .excel import figures_workbook
@@ -435,7 +436,7 @@ def _figures(request):
     """(year, members, sectors, leaders) of the year's attendance page, or 404."""
     if not access.can(request.user, "meetings.view"):
         raise Http404
-    year = year_param(request, default=timezone.localdate().year)
+    year = year_param(request, default=closing_year())
     members = selectors.attendance_figures(request.user, year=year)
     leaders = selectors.attendance_figures(request.user, year=year, leaders=True)
     # The sectors in their official order, as the page lists them.
@@ -465,7 +466,8 @@ LEADERS_SHOWN = 100
 def figures(request):
     if not access.can(request.user, "meetings.view"):
         raise Http404
-    year = year_param(request, default=timezone.localdate().year)
+    # In January and February the year just ended (`core.years`), as its export.
+    year = year_param(request, default=closing_year())
     page = paginate(request, selectors.member_figures(request.user, year=year), FIGURES_PER_PAGE)
     leaders = selectors.attendance_figures(
         request.user, year=year, leaders=True, limit=LEADERS_SHOWN + 1
