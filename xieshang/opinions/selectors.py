@@ -1,6 +1,6 @@
 """Reads of social-conditions items with a fixed number of queries."""
 
-from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Case, Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
 from django.utils.translation import gettext as _
 
 from xieshang.core import access
@@ -100,12 +100,14 @@ def _item_columns(items: str, base: Q) -> dict:
     return columns
 
 
-def _latest_sector(member) -> Subquery:
-    """The sector of `member`'s latest seat (a reference to a member's pk)."""
+def _latest_sector(member, year: int, field: str = "sector__name") -> Subquery:
+    """The sector of `member`'s seat in `year` (a reference to a member's pk): the latest
+    seat of a term begun by the end of that year. In January a new term's seats must not
+    move the year just ended's items into the sectors the members sit in now (a member
+    re-seated for another sector); a member seated only later keeps their latest seat."""
+    begun = Case(When(term__start_date__year__lte=year, then=Value(0)), default=Value(1))
     return Subquery(
-        Membership.objects.filter(member=member)
-        .order_by("-term__number")
-        .values("sector__name")[:1]
+        Membership.objects.filter(member=member).order_by(begun, "-term__number").values(field)[:1]
     )
 
 
@@ -123,7 +125,10 @@ def statistics(user, *, year: int) -> list[dict]:
         & ~Q(opinions__status=Opinion.Status.DRAFT)
         & policies.decided_or_own_q(user, "opinions__")
     )
-    annotations = {**_item_columns("opinions", base), "sector": _latest_sector(OuterRef("pk"))}
+    annotations = {
+        **_item_columns("opinions", base),
+        "sector": _latest_sector(OuterRef("pk"), year),
+    }
     fields = ["pk", "name", "sector", "submitted", "accepted", "instructed"]
     fields += [f"adopted_{level}" for level in AdoptionLevel.values]
     rows = (
@@ -151,7 +156,7 @@ def sector_totals(user, *, year: int) -> list[dict]:
     in a sector however many of its authors sit in it: two members of 中共 writing one item
     give 中共 one item, not two (an item of authors of two sectors counts in both, as the
     member table credits each author). The sector is the author's as in `statistics` (their
-    latest seat). One query."""
+    seat in the year, `_latest_sector`). One query."""
     annotations = _item_columns("pk", Q())
     rows = (
         Opinion.objects.filter(
@@ -162,13 +167,26 @@ def sector_totals(user, *, year: int) -> list[dict]:
         .exclude(status=Opinion.Status.DRAFT)
         .annotate(author=F("authors"))
         .filter(author__isnull=False)
-        .annotate(sector=_latest_sector(OuterRef("author")))
-        .values("sector")
+        .annotate(
+            sector=_latest_sector(OuterRef("author"), year),
+            sector_order=_latest_sector(OuterRef("author"), year, "sector__sort_order"),
+        )
+        .values("sector", "sector_order")
         .annotate(**annotations)
         .order_by()
     )
     found = [{**row, "sector": row["sector"] or ""} for row in rows]
-    return sorted(found, key=lambda r: (-r["submitted"], r["sector"]))
+    # Most items first; sectors with as many in their official order (`Sector.sort_order`,
+    # as the attendance figures list them), a sector unknown last.
+    return sorted(
+        found,
+        key=lambda r: (
+            -r["submitted"],
+            r["sector_order"] is None,
+            r["sector_order"] or 0,
+            r["sector"],
+        ),
+    )
 
 
 def adoption_levels() -> list[tuple[str, str]]:
