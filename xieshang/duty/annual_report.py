@@ -268,7 +268,8 @@ def run_batch(job: jobs.Job) -> None:
 
 def batch_choices(organisation, year: int | None = None) -> tuple[list, list]:
     """The organisation's sectors and activity groups with the number of members each batch
-    of `year` would print (two queries)."""
+    of `year` would print (two queries); none for a year before the first term, when no
+    one sat (the page says so)."""
     from django.db.models import Count, Q
 
     from xieshang.members.models import Membership
@@ -283,6 +284,12 @@ def batch_choices(organisation, year: int | None = None) -> tuple[list, list]:
         if year is not None
         else Q(memberships__status__in=[Membership.Status.RESIGNED, Membership.Status.REVOKED])
     )
+    if term is None:
+        sectors = list(organisation.sectors.order_by("sort_order", "id"))
+        groups = list(organisation.activity_groups.order_by("id"))
+        for row in (*sectors, *groups):
+            row.n = 0
+        return sectors, groups
     seated = Q(memberships__term=term) & ~left
     sectors = list(
         organisation.sectors.annotate(n=Count("memberships", filter=seated)).order_by(

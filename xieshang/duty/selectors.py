@@ -322,7 +322,7 @@ def left_by(year: int, prefix: str = ""):
 def term_of_year(organisation, year: int):
     """The term whose members a year is evaluated for (`members.selectors.term_of_year`):
     the latest one begun by the year's last day, so a new term seated in January does not
-    take over the year before."""
+    take over the year before; None for a year before the first term (no one to evaluate)."""
     from xieshang.members.selectors import term_of_year as members_term_of_year
 
     return members_term_of_year(organisation, year)
@@ -330,9 +330,11 @@ def term_of_year(organisation, year: int):
 
 def first_term_year(organisation) -> int | None:
     """The year the committee's first term began (None when it has no term): an earlier
-    year has no members to evaluate (`term_of_year` would answer with the current term)."""
-    first = organisation.terms.order_by("start_date").values_list("start_date", flat=True).first()
-    return first.year if first else None
+    year has no members to evaluate (`term_of_year` answers None for it): the evaluation
+    names this year when it refuses an earlier one, and its year selector starts there."""
+    from xieshang.members.selectors import first_term_year as members_first_term_year
+
+    return members_first_term_year(organisation)
 
 
 def left_seat(member, year: int, seat=None):

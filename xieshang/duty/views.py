@@ -54,9 +54,9 @@ def _evaluation_year(request) -> int:
 
 def _evaluated_year(request, org) -> tuple[int, int | None]:
     """The evaluation's year (`_evaluation_year`), refused (400, as a year that is no
-    number) when it is before the committee's first term: no one sat that year, and
-    `term_of_year` would list the current term's members as if they had. With the year
-    of the first term (None without any), which the year selector starts at."""
+    number) when it is before the committee's first term (`term_of_year` is None): no one
+    sat that year, and an empty list would not say why. With the year of the first term
+    (None without any), which the year selector starts at and the message names."""
     year = _evaluation_year(request)
     first = selectors.first_term_year(org)
     if first is not None and year < first and not request.GET.get("year", "").strip():

@@ -57,12 +57,17 @@ def reports(request):
     org = _office_org(request)
     year = _year(request)
     sectors, groups = annual_report.batch_choices(org, year)
+    # A year before the first term: no one sat, no report to print (not the current term's
+    # members as if they had); the year selector starts at the first term's year.
+    first = selectors.first_term_year(org)
+    this_year = timezone.localdate().year
     return render(
         request,
         "duty/annual_report/batch.html",
         {
             "year": year,
-            "years": range(timezone.localdate().year, timezone.localdate().year - 5, -1),
+            "years": range(this_year, max(this_year - 5, (first or 0) - 1), -1),
+            "first_term_year": first if first is not None and year < first else None,
             "sectors": sectors,
             "groups": groups,
             "provisional": not selectors.year_ended(year),

@@ -44,7 +44,8 @@ def current_terms(organisations: QuerySet) -> QuerySet:
 
 def terms_of_year(organisations: QuerySet, year: int) -> QuerySet:
     """`term_of_year` for each organisation in `organisations`, as one queryset (subqueries,
-    no round trip): the latest term begun by the year's last day, else the current term."""
+    no round trip): the latest term begun by the year's last day; none for an organisation
+    whose first term began after the year."""
     last_day = dt.date(year, 12, 31)
     begun = Term.objects.filter(organisation__in=organisations, start_date__lte=last_day)
     newer_begun = Term.objects.filter(
@@ -52,26 +53,28 @@ def terms_of_year(organisations: QuerySet, year: int) -> QuerySet:
         start_date__lte=last_day,
         number__gt=OuterRef("number"),
     )
-    any_begun = Term.objects.filter(organisation=OuterRef("organisation"), start_date__lte=last_day)
-    return Term.objects.filter(
-        Q(pk__in=begun.exclude(Exists(newer_begun)).values("pk"))
-        | Q(pk__in=current_terms(organisations).exclude(Exists(any_begun)).values("pk"))
-    )
+    return begun.exclude(Exists(newer_begun))
 
 
 def current_term(organisation: Organisation) -> Term | None:
     return organisation.terms.order_by("-number").first()
 
 
+def first_term_year(organisation: Organisation) -> int | None:
+    """The year the organisation's first term began (None when it has no term): an earlier
+    year has no members (`term_of_year` answers None for it)."""
+    first = organisation.terms.order_by("start_date").values_list("start_date", flat=True).first()
+    return first.year if first else None
+
+
 def term_of_year(organisation: Organisation, year: int) -> Term | None:
     """The term whose members a year is counted for: the latest one begun by the year's
     last day. A new term seated at the January plenary (换届) does not take over the year
     before, which the office still reports on in its first weeks: that year's members are
-    the old term's, their seats now 届满. A year before any term began: the current term."""
+    the old term's, their seats now 届满. A year before any term began: None — no one sat
+    that year, and its reports say so instead of counting the current term's members."""
     last_day = dt.date(year, 12, 31)
-    return organisation.terms.filter(start_date__lte=last_day).order_by(
-        "-number"
-    ).first() or current_term(organisation)
+    return organisation.terms.filter(start_date__lte=last_day).order_by("-number").first()
 
 
 def left_by(year: int, prefix: str = "") -> Q:

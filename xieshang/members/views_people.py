@@ -145,6 +145,8 @@ def contact_report(request):
         "year": year,
         "years": range(timezone.localdate().year, timezone.localdate().year - 6, -1),
         "term": term,
+        # A year before the first term: no one sat, and the page says so (not "no term set").
+        "first_term_year": selectors.first_term_year(org) if term is None else None,
         "past": year < timezone.localdate().year,
         "tab": "report",
     }

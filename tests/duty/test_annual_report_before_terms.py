@@ -1,0 +1,39 @@
+"""The annual reports' batch page for a year before the committee's first term: no one sat,
+so it says so and counts no one, instead of offering the current term's members as that
+year's; its year selector starts at the first term's year."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.duty.factories import setting
+from xieshang.duty import annual_report
+
+pytestmark = [pytest.mark.django_db, pytest.mark.clause("C5.7")]
+
+
+def test_a_year_before_the_first_term_prints_no_one_and_says_why(client):
+    org, _term, office, member = setting()  # the term began in 2022
+    sectors, _groups = annual_report.batch_choices(org, 2019)
+    assert [s.n for s in sectors] == [0] * len(sectors)
+    assert annual_report.report_seats(org, year=2019) == []
+    client.force_login(office)
+    page = client.get(reverse("duty:reports") + "?year=2019").content.decode()
+    assert 'id="report-no-term"' in page and "2019年尚无届次" in page and "2022" in page
+    page = client.get(reverse("duty:reports") + "?year=2022").content.decode()
+    assert 'id="report-no-term"' not in page
+    assert [s.member for s in annual_report.report_seats(org, year=2022)] == [member]
+
+
+def test_the_year_selector_starts_at_the_first_terms_year(client):
+    _org, term, office, _member = setting()
+    this_year = timezone.localdate().year
+    term.start_date = dt.date(this_year - 1, 1, 10)
+    term.save(update_fields=["start_date"])
+    client.force_login(office)
+    html = client.get(reverse("duty:reports")).content.decode()
+    select = html.split('name="year"', 1)[1].split("</select>", 1)[0]
+    assert f'value="{this_year - 1}"' in select
+    assert f'value="{this_year - 2}"' not in select
