@@ -90,3 +90,12 @@ def test_the_issue_form_refuses_a_landline_it_cannot_text(db, client):
     response = client.post("/portal/issues/", data)
     assert response.status_code == 400
     assert "请填写11位手机号码，或留空。" in response.text
+
+
+@pytest.mark.parametrize(
+    "typed", ["(+86)13800001111", "（+86）138 0000 1111", "(86) 13800001111", "0086 13800001111"]
+)
+def test_a_mobile_copied_with_its_country_code_in_brackets_or_0086_is_taken(typed):
+    """As a contact card or a phone's share button writes it: not refused as not 11 digits."""
+    assert resident_mobile(typed) == "13800001111"
+    assert resident_contact(typed).replace(" ", "").endswith("13800001111")

@@ -23,9 +23,14 @@ _LANDLINE_TYPED = re.compile(r"^\(?0\d{2,3}\)?[\s\-]?\d{3,4}[\s\-]?\d{3,4}$")
 _EXTENSION = re.compile(r"(?:转|分机|ext\.?|x)\s*(\d{1,6})$", re.IGNORECASE)
 
 
+# The country code as a contact card or a phone's share button writes it: (+86) 138…, 0086 138….
+_COUNTRY_CODE = re.compile(r"^(?:\(\s*\+?86\s*\)|0086)[\s\-]*(?=1)")
+
+
 def _typed(value: str) -> str:
     value = unicodedata.normalize("NFKC", value or "").strip()
-    return value.replace("—", "-").replace("－", "-")
+    value = value.replace("—", "-").replace("－", "-")
+    return _COUNTRY_CODE.sub("+86 ", value)
 
 
 def resident_mobile(value: str) -> str:
