@@ -18,3 +18,11 @@ def sees_briefings(user) -> bool:
 def decides_leave(user) -> bool:
     """`{% if user|decides_leave %}`: the leave queue has someone's requests for `user`."""
     return policies.may_decide_leave(user)
+
+
+@register.filter
+def runs_meetings(user) -> bool:
+    """`{% if user|runs_meetings %}`: the user holds meetings of their own without the
+    office's rights, as a committee's staff or an activity group's leader (组长), so the
+    meetings list (where 新建会议活动 is) opens for them (`views.meeting_list`)."""
+    return bool(policies.committee_ids(user) or policies.led_group_ids(user))
