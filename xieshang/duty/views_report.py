@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from xieshang.core import jobs
 from xieshang.core.params import id_param, year_param
 from xieshang.core.pdf import pdf_response
+from xieshang.core.years import closing_year
 from xieshang.members.models import Member
 
 from . import annual_report, policies, selectors
@@ -18,6 +19,12 @@ from . import annual_report, policies, selectors
 
 def _year(request) -> int:
     return year_param(request, default=timezone.localdate().year)
+
+
+def _batch_year(request) -> int:
+    """The office's batch printing is year-end work: in January and February it opens on
+    the year just ended (`core.years`); a member's own report stays on the current year."""
+    return year_param(request, default=closing_year())
 
 
 def _member_response(member, year: int):
@@ -55,7 +62,7 @@ def _office_org(request):
 def reports(request):
     """The office picks a year and a sector or activity group to print."""
     org = _office_org(request)
-    year = _year(request)
+    year = _batch_year(request)
     sectors, groups = annual_report.batch_choices(org, year)
     # A year before the first term: no one sat, no report to print (not the current term's
     # members as if they had); the year selector starts at the first term's year.
@@ -81,7 +88,7 @@ def reports_download(request):
     """One PDF with every member of the sector or group; a large batch becomes a background
     job whose file only the person who asked for it may download."""
     org = _office_org(request)
-    year = _year(request)
+    year = _batch_year(request)
     sector_id = id_param(request, "sector", label=_("界别"))
     group_id = id_param(request, "group", label=_("活动小组"))
     target = annual_report.batch_target(org, sector_id=sector_id, group_id=group_id)
