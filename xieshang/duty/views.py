@@ -8,7 +8,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from xieshang.core import access
+from xieshang.core import access, page_keys
 from xieshang.core import exports as core_exports
 from xieshang.core.audit import StaleEdit, TransitionError, history
 from xieshang.core.forms import SAVE_AGAIN, add_service_errors, refuse_stale, refused_first
@@ -165,22 +165,33 @@ def entry_for_member(request, pk: int):
     )
 
 
+# The entry page's key (core.page_keys): which record the page already sent.
+ENTRY_PAGE_KEY = "duty.entry"
+
+
 def _entry_page(request, member, save, success: str, *, done, for_member=None):
     """The one duty-entry form: a member's own report, or the office's entry for them."""
+    if request.method == "POST" and (saved := page_keys.saved(request, ENTRY_PAGE_KEY)):
+        if DutyRecord.objects.filter(pk=saved[0], member=member).exists():
+            # The page already sent its entry (the back button brought it back with the
+            # text typed in): one fact is one record, not two for the office to confirm.
+            messages.info(request, _("本页填写的履职记录已经报送过，没有重复报送。"))
+            return done
     form = ManualEntryForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            save(member=member, actor=request.user, **form.entry())
+            entry = save(member=member, actor=request.user, **form.entry())
         except ValidationError as exc:
             if hasattr(exc, "error_dict"):  # the files, refused by the service
                 add_service_errors(form, exc)
             else:  # the year is settled
                 form.add_error("date", exc.messages)
         else:
+            page_keys.remember(request, ENTRY_PAGE_KEY, entry.pk, 0)
             messages.success(request, success)
             return done
     status = 400 if request.method == "POST" else 200
-    context = {"form": form, "for_member": for_member}
+    context = {"form": form, "for_member": for_member, "draft_key": page_keys.posted(request)}
     return render(request, "duty/entry_form.html", context, status=status)
 
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 from django.views.decorators.http import require_POST
 
-from xieshang.core import access
+from xieshang.core import access, page_keys
 from xieshang.core.audit import StaleEdit, TransitionError, history
 from xieshang.core.forms import add_service_errors, refusal_message
 from xieshang.core.params import choice_param, paginate, year_param
@@ -76,10 +76,28 @@ def received(request):
     return render(request, "opinions/received.html", {"page": page})
 
 
+# The new-item page's key (core.page_keys).
+PAGE_KEY = "opinions.create"
+
+
 @login_required
 def create(request):
     if not policies.can_submit(request.user):
         raise PermissionDenied
+    if request.method == "POST" and (saved := page_keys.saved(request, PAGE_KEY)):
+        # This page already created its item (the back button brought the page back with
+        # the text typed in): the post goes into that item, not into a second one.
+        pk, version = saved
+        if Opinion.objects.filter(pk=pk).exists():
+            if not request.POST.get("version"):
+                request.POST = request.POST.copy()
+                request.POST["version"] = str(version)
+            response = edit(request, pk)
+            if response.status_code == 302:
+                page_keys.remember(
+                    request, PAGE_KEY, pk, Opinion.objects.values_list("version").get(pk=pk)[0]
+                )
+            return response
     organisation = _member_org(request)
     staff = access.can(request.user, "opinions.manage", organisation)
     form = OpinionForm(request.POST or None, organisation=organisation, staff=staff)
@@ -87,6 +105,7 @@ def create(request):
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         try:
             opinion = services.opinion_create(organisation=organisation, actor=request.user, **data)
+            page_keys.remember(request, PAGE_KEY, opinion.pk, opinion.version)
             if request.POST.get("action") == "submit":
                 services.opinion_submit(opinion=opinion, actor=request.user)
                 messages.success(request, _("已提交，请等待政协办公室审核。"))
@@ -98,7 +117,14 @@ def create(request):
     return render(
         request,
         "opinions/form.html",
-        {"form": form, "title": _("撰写社情民意信息"), "can_submit_now": True},
+        {
+            "form": form,
+            "title": _("撰写社情民意信息"),
+            "can_submit_now": True,
+            # Empty on a fresh page: proposals.js fills it in (core.page_keys).
+            "draft_key": page_keys.posted(request),
+            "new_page": True,
+        },
         status=400 if request.method == "POST" else 200,
     )
 

@@ -1,0 +1,41 @@
+"""A new-record page's own key: the record it already created.
+
+A phone's back button after 保存 / 提交 brings the new-record page back with the text still
+typed in; posting it again must not create a second record (a second item for the office to
+review). The page carries a random key (static/xs/proposals.js fills every empty
+`input[data-draft-key]`, so the browser restores it with the typing); the session remembers
+which record each key created and at which version, and the view then posts into that
+record's edit instead (its version check and its refusals apply). proposals.views keeps its
+own copy of the same idea (`DRAFT_KEYS`)."""
+
+KEPT = 20
+MAX_KEY = 64
+
+
+def _session_key(kind: str) -> str:
+    return f"page_keys.{kind}"
+
+
+def saved(request, kind: str) -> tuple[int, int] | None:
+    """(pk, version) of the record of `kind` this page's key already created, or None."""
+    key = request.POST.get("draft_key", "")
+    if not key or len(key) > MAX_KEY:
+        return None
+    found = request.session.get(_session_key(kind), {}).get(key)
+    return (found[0], found[1]) if found else None
+
+
+def remember(request, kind: str, pk: int, version: int) -> None:
+    """Note that this page's key created (or last saved) record `pk` at `version`."""
+    key = request.POST.get("draft_key", "")
+    if not key or len(key) > MAX_KEY:
+        return
+    kept = dict(request.session.get(_session_key(kind), {}))
+    kept.pop(key, None)
+    kept[key] = [pk, version]
+    request.session[_session_key(kind)] = dict(list(kept.items())[-KEPT:])
+
+
+def posted(request) -> str:
+    """The page's key, to write back into a page shown again (a refused post)."""
+    return request.POST.get("draft_key", "")[:MAX_KEY]
