@@ -345,6 +345,15 @@ CACHES = {
         # when full.
         "OPTIONS": {"MAX_ENTRIES": 100},
     },
+    # Rendered PDFs by what they are made of (core.pdf.render_pdf): in each process's
+    # memory, never on disk (documents carry personal data), for PDF_CACHE_SECONDS; at most
+    # 32 of them (a few hundred KB each). PDF_CACHE_SECONDS=0 turns it off.
+    "documents": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "documents",
+        "TIMEOUT": envint("PDF_CACHE_SECONDS", 600),
+        "OPTIONS": {"MAX_ENTRIES": 32},
+    },
 }
 
 # The home page's cards, kept per user and language in the database (core_renderedregion,

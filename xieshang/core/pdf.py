@@ -9,6 +9,7 @@ from the network while rendering — offices run on an intranet.
 """
 
 import functools
+import hashlib
 import logging
 import re
 import shutil
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
+from django.core.cache import caches
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -180,9 +182,38 @@ def render_pdf(template_name: str, context: dict, *, language: str = "zh-hans") 
     }
     with translation.override(language):
         html = render_to_string(template_name, context)
-    fetcher = _url_fetcher(c.file for c in fonts.values() if c.file)
+    font_files = [c.file for c in fonts.values() if c.file]
+    key = _document_key(html, font_files)
+    cached = caches["documents"].get(key)
+    if cached is not None:
+        return cached
+    fetcher = _url_fetcher(font_files)
     document = HTML(string=html, base_url=STATIC_DIR.as_uri() + "/", url_fetcher=fetcher)
-    return document.write_pdf()
+    content = document.write_pdf()
+    caches["documents"].set(key, content)
+    return content
+
+
+def _document_key(html: str, font_files) -> str:
+    """What a rendered document is made of: its HTML (which holds everything the template
+    was given, the date included), the font files it embeds as they are on disk now, and
+    WeasyPrint's version. The same key is the same PDF, whoever asks and whenever.
+
+    Laying out a document takes seconds (an attendance register of 200 members over 8
+    pages: 2.6 s here), and the same one is asked for again: opened, then downloaded;
+    by the office's several clerks. The cache ("documents", settings.CACHES) is each
+    process's memory, never disk, as documents carry names and phone numbers."""
+    import weasyprint
+
+    digest = hashlib.sha256(html.encode())
+    digest.update(weasyprint.__version__.encode())
+    for path in sorted(str(f) for f in font_files):
+        try:
+            stat = Path(path).stat()
+        except OSError:
+            continue
+        digest.update(f"{path}:{stat.st_mtime_ns}:{stat.st_size}".encode())
+    return "pdf:" + digest.hexdigest()
 
 
 def pdf_response(content: bytes, filename: str, *, inline: bool = True) -> HttpResponse:
