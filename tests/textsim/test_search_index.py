@@ -553,3 +553,28 @@ def test_postgres_plan_uses_the_gin_index(district, monkeypatch):
     plan = scoped.values("object_id").explain()
     assert "textsim_entry_scope" in plan and "Seq Scan" not in plan, plan
     assert matching_entries(Proposal, "养老服务站").count() == 10
+
+
+def test_a_save_that_changes_no_indexed_text_segments_nothing_and_reads_names_in_one_query(
+    district, monkeypatch, django_assert_num_queries
+):
+    """Most saves of a proposal (its status, a deadline, a version) change none of the words
+    it is found by: the entry's digest says so before any word is cut, and the co-signers'
+    names are one query whatever their number."""
+    p = proposal(district, "关于社区养老服务的建议", facts="老年人助餐点太少。")
+    for name in ("李秀英", "王建国", "赵敏"):
+        member = MemberFactory(organisation=district, name=name)
+        Signer.objects.create(proposal=p, member=member, status=Signer.Status.CONFIRMED)
+    assert search(Proposal.objects.all(), FIELDS, "赵敏").count() == 1
+    cut = []
+    words_of = index.words_of
+    monkeypatch.setattr(index, "words_of", lambda text: cut.append(text) or words_of(text))
+    p = Proposal.objects.get(pk=p.pk)  # as a service reads it: no signers prefetched
+    # The signers' names, the entry's digest; nothing written.
+    with django_assert_num_queries(2):
+        index.index_object(p)
+    assert cut == []
+    p.facts = "老年人助餐点太少，送餐上门难。"
+    index.index_object(p)
+    assert cut  # the text changed: segmented and written
+    assert search(Proposal.objects.all(), FIELDS, "送餐").count() == 1

@@ -209,12 +209,18 @@ def raw_text(spec: Spec, obj) -> tuple[list[str], list[str], list[str]]:
     return title, names, body
 
 
-def fields_from_text(title: list[str], names: list[str], body: list[str]) -> dict:
-    """The `SearchEntry` columns for an item's raw text: digest, title words, body words."""
-    digest = hashlib.md5(
+def text_digest(title: list[str], names: list[str], body: list[str]) -> str:
+    """What an entry's `digest` column holds for an item's raw text: equal digests, equal
+    words, so an unchanged text is never segmented again."""
+    return hashlib.md5(
         "\x1f".join(["\x1e".join(title), "\x1e".join(names), "\x1e".join(body)]).encode(),
         usedforsecurity=False,
     ).hexdigest()
+
+
+def fields_from_text(title: list[str], names: list[str], body: list[str]) -> dict:
+    """The `SearchEntry` columns for an item's raw text: digest, title words, body words."""
+    digest = text_digest(title, names, body)
     title_words = [w for t in title for w in words_of(t)]
     title_words += [w for n in names for w in name_words(n)]
     body_text = "\n".join(body)[:MAX_BODY_CHARS]
@@ -233,11 +239,6 @@ def organisation_of(spec: Spec, obj) -> int | None:
     return getattr(obj, spec.organisation, None) if spec.organisation else None
 
 
-def entry_fields(spec: Spec, obj) -> dict:
-    """The `SearchEntry` columns for `obj`."""
-    return {**fields_from_text(*raw_text(spec, obj)), "organisation_id": organisation_of(spec, obj)}
-
-
 # --- keeping it current ------------------------------------------------------------------
 
 
@@ -254,20 +255,22 @@ def index_object(obj) -> None:
         return
     SearchEntry = _entries()
     ct = _content_type(spec.model)
-    values = entry_fields(spec, obj)
+    raw = raw_text(spec, obj)
+    digest, organisation_id = text_digest(*raw), organisation_of(spec, obj)
     current = (
         SearchEntry.objects.filter(content_type=ct, object_id=obj.pk)
         .values_list("digest", "organisation_id")
         .first()
     )
-    if current == (values["digest"], values["organisation_id"]):
-        return
-    if current is not None and current[0] == values["digest"]:
+    if current == (digest, organisation_id):
+        return  # most saves (a status, a deadline) change no indexed text: nothing segmented
+    if current is not None and current[0] == digest:
         # Moved to another organisation, same text: no segmenting, no new tsvector.
         SearchEntry.objects.filter(content_type=ct, object_id=obj.pk).update(
-            organisation_id=values["organisation_id"]
+            organisation_id=organisation_id
         )
         return
+    values = {**fields_from_text(*raw), "organisation_id": organisation_id}
     SearchEntry.objects.update_or_create(content_type=ct, object_id=obj.pk, defaults=values)
 
 
