@@ -15,6 +15,7 @@ from xieshang.core.forms import SAVE_AGAIN, add_service_errors, refuse_stale, re
 from xieshang.core.params import id_param, paginate, year_param
 from xieshang.core.pdf import heading, pdf_response, render_pdf
 from xieshang.core.text import chinese_date
+from xieshang.core.years import closing_year
 from xieshang.members.contacts import contacts_of_member
 from xieshang.members.models import Member
 from xieshang.orgs.models import Level
@@ -41,15 +42,10 @@ def _year(request) -> int:
     return year_param(request, default=timezone.localdate().year)
 
 
-# Until the end of February the office is evaluating the year just ended (scores, grades,
-# commendation), not the new one with a few weeks of records: the evaluation opens on it.
-EVALUATE_LAST_YEAR_UNTIL_MONTH = 2
-
-
 def _evaluation_year(request) -> int:
-    today = timezone.localdate()
-    last = today.month <= EVALUATE_LAST_YEAR_UNTIL_MONTH
-    return year_param(request, default=today.year - 1 if last else today.year)
+    # Until the end of February the office is evaluating the year just ended (scores,
+    # grades, commendation), not the new one with a few weeks of records (`core.years`).
+    return year_param(request, default=closing_year())
 
 
 def _evaluated_year(request, org) -> tuple[int, int | None]:

@@ -15,6 +15,7 @@ from xieshang.core.forms import add_service_errors, refusal_message
 from xieshang.core.params import choice_param, paginate, year_param
 from xieshang.core.pdf import pdf_response, render_pdf
 from xieshang.core.text import chinese_date
+from xieshang.core.years import closing_year
 from xieshang.followups.services import can_report_further_up
 
 from . import policies, selectors, services
@@ -483,7 +484,9 @@ def upward(request):
 
 
 def _year(request) -> int:
-    return year_param(request, default=timezone.localdate().year)
+    # Year-end figures: in January and February the year just ended (`core.years`), as the
+    # yearly summary linked from the page; a year asked for is kept.
+    return year_param(request, default=closing_year())
 
 
 @login_required

@@ -19,11 +19,10 @@ from django.utils.translation import gettext as _
 from xieshang.core import access
 from xieshang.core.params import id_param, year_param
 from xieshang.core.pdf import heading, pdf_response, render_pdf
+from xieshang.core.years import closing_year
 from xieshang.orgs.models import Organisation
 
 from .summary import Summary, opinion_summary
-
-SUMMARY_LAST_YEAR_UNTIL_MONTH = 2
 
 
 def _organisation(request) -> Organisation:
@@ -46,9 +45,7 @@ def _asked(request) -> tuple[Organisation, int]:
     organisation = _organisation(request)
     # The year's summary is written after the year: until the end of February it opens on
     # the year just ended (as the proposal work report does); a year asked for is kept.
-    today = timezone.localdate()
-    default = today.year - 1 if today.month <= SUMMARY_LAST_YEAR_UNTIL_MONTH else today.year
-    return organisation, year_param(request, default=default)
+    return organisation, year_param(request, default=closing_year())
 
 
 def _summary(request) -> Summary:

@@ -51,6 +51,7 @@ from django.utils.translation import gettext_lazy, pgettext
 from xieshang.core import access, jobs, pickers, tree
 from xieshang.core.excel import Book, append_row, xlsx_response
 from xieshang.core.text import rate
+from xieshang.core.years import closing_year
 from xieshang.members.models import Membership
 from xieshang.orgs import config
 from xieshang.orgs.models import Level, Organisation, Party, ordinal
@@ -1005,10 +1006,11 @@ class FiguresForm(forms.Form):
     )
     year = forms.IntegerField(label=gettext_lazy("年度"), min_value=2000, max_value=2100)
 
-    def __init__(self, data, *, user, default_year: int | None = None):
-        today = timezone.localdate()
+    def __init__(self, data, *, user):
         data = data.copy() if data else {}
-        data.setdefault("year", str(default_year or today.year))
+        # Year-end figures: in January and February the year just ended (`core.years`), as
+        # the work report linked from the page; a year asked for is kept.
+        data.setdefault("year", str(closing_year()))
         super().__init__(data)
         self.user = user
         orgs = access.organisations(user, "proposals.view").filter(
@@ -1093,9 +1095,9 @@ def _unit_export(request, units: set[int]):
     )
 
 
-def _form(request, default_year: int | None = None) -> FiguresForm:
+def _form(request) -> FiguresForm:
     access.require(request.user, "proposals.view")
-    return FiguresForm(request.GET or None, user=request.user, default_year=default_year)
+    return FiguresForm(request.GET or None, user=request.user)
 
 
 @login_required

@@ -246,19 +246,11 @@ def report_charts(report: WorkReport) -> list[dict]:
 # --- Pages ---------------------------------------------------------------------------------
 
 
-# The report is written for the plenary session early in the year, on the year just ended:
-# until the end of February the page (and its PDF without a year) opens on that year, not on
-# the new year's few weeks. A year asked for is shown as asked.
-REPORT_LAST_YEAR_UNTIL_MONTH = 2
-
-
-def report_default_year(today: dt.date | None = None) -> int:
-    today = today or timezone.localdate()
-    return today.year - 1 if today.month <= REPORT_LAST_YEAR_UNTIL_MONTH else today.year
-
-
 def _context(request):
-    form = fig_module._form(request, default_year=report_default_year())
+    # Written for the plenary session early in the year: until the end of February the page
+    # (and its PDF without a year) opens on the year just ended (`core.years.closing_year`,
+    # the figures form's default); a year asked for is shown as asked.
+    form = fig_module._form(request)
     context = {"form": form, "query": request.GET.urlencode()}
     if form.is_valid():
         context["report"] = work_report(
