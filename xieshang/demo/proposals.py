@@ -592,7 +592,10 @@ class ProposalDemo:
         services.contact_record(
             assignment=assignment,
             actor=self.clerks[assignment.department_id],
-            date=self.today,
+            # The day of the assignment just made, not the seed's first day: a seed running
+            # over midnight (Beijing time) assigned it "tomorrow", and a contact dated before
+            # its assignment is refused.
+            date=timezone.localdate(),
             way=way,
             note="与提案人沟通办理思路，听取意见建议。",
         )
