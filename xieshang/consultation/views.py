@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from xieshang.core import access, pii
+from xieshang.core import access, page_keys, pii
 from xieshang.core.audit import StaleEdit, TransitionError, history
 from xieshang.core.forms import add_service_errors, refusal_message
 from xieshang.core.params import id_param, int_param, paginate, year_param
@@ -127,12 +127,23 @@ def topics(request):
     )
 
 
+# The new-topic page's key (core.page_keys): which topic the page already submitted.
+TOPIC_PAGE_KEY = "consultation.topic_new"
+
+
 @login_required
 def topic_new(request):
     orgs, street = topic_organisations(request.user)
     sources = policies.topic_sources(request.user)
     if not orgs or not sources:
         raise PermissionDenied
+    if request.method == "POST" and (saved := page_keys.saved(request, TOPIC_PAGE_KEY)):
+        if Topic.objects.filter(pk=saved[0]).exists():
+            # The page already submitted its topic (the back button brought it back with the
+            # text typed in). A topic is submitted as it is made, with no edit page of its
+            # own: the member is shown that topic, not a second copy for the office to merge.
+            messages.info(request, _("本页填写的议题已经提交过，没有重复提交。"))
+            return redirect("consultation:topic", saved[0])
     services.focus_areas_ensure_all(orgs)
     areas = topic_areas(orgs)
     kwargs = {"organisations": orgs, "areas": areas, "sources": sources}
@@ -163,10 +174,13 @@ def topic_new(request):
                 form, exc if isinstance(exc, ValidationError) else ValidationError("")
             )
         else:
+            page_keys.remember(request, TOPIC_PAGE_KEY, topic.pk, 0)
             messages.success(request, _("议题“%(t)s”已提交。") % {"t": topic.title})
             return redirect("consultation:topic", topic.pk)
     status = 400 if form.is_bound else 200
-    return render(request, "consultation/topic_form.html", {"form": form}, status=status)
+    # Empty on a fresh page: proposals.js fills it in (core.page_keys).
+    context = {"form": form, "draft_key": page_keys.posted(request)}
+    return render(request, "consultation/topic_form.html", context, status=status)
 
 
 def _get_topic(request, pk: int) -> Topic:

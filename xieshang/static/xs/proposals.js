@@ -3,9 +3,9 @@
 (function () {
   "use strict";
 
-  // The new-proposal page's own key (proposals.views.create): set here, not by the server,
-  // so that the browser restores it with the typed text when the back button returns to
-  // the page, and saving again updates the draft the page already created.
+  // A new-record page's own key (core.page_keys: new proposal, 社情民意, duty entry, topic):
+  // set here, not by the server, so that the browser restores it with the typed text when
+  // the back button returns to the page, and posting again does not create a second record.
   document.querySelectorAll("input[data-draft-key]").forEach(function (input) {
     if (input.value) return;
     var bytes = new Uint8Array(16);
