@@ -5,8 +5,9 @@ typed in; posting it again must not create a second record (a second item for th
 review). The page carries a random key (static/xs/proposals.js fills every empty
 `input[data-draft-key]`, so the browser restores it with the typing); the session remembers
 which record each key created and at which version, and the view then posts into that
-record's edit instead (its version check and its refusals apply). proposals.views keeps its
-own copy of the same idea (`DRAFT_KEYS`)."""
+record's edit instead (its version check and its refusals apply), or, for a record with no
+edit page of its own, says it was already sent. Used by the new-proposal, 社情民意, duty-entry
+and consultation-topic pages."""
 
 KEPT = 20
 MAX_KEY = 64

@@ -23,7 +23,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from xieshang.core import access, exports, files, regions, search
+from xieshang.core import access, exports, files, page_keys, regions, search
 from xieshang.core.audit import StaleEdit, TransitionError, history
 from xieshang.core.forms import add_service_errors, refuse_stale
 from xieshang.core.params import paginate
@@ -695,28 +695,11 @@ def _submitted_message(proposal: Proposal) -> str:
     return _("提案已提交，提案号%(number)s，等待提案委员会审查。") % {"number": proposal.number}
 
 
-# A new-proposal page carries a key of its own (`draft_key`); the session remembers which
+# A new-proposal page carries a key of its own (core.page_keys); the session remembers which
 # draft each key saved. The same page posted again — the phone's back button returns to it
 # with the text still typed in — saves into that draft (as its edit page would, version
 # checked) instead of creating a second one.
-DRAFT_KEYS = "proposals.draft_keys"
-DRAFT_KEYS_KEPT = 20
-
-
-def _draft_of_key(request):
-    """(pk, version) of the draft this page's key already saved, or None."""
-    key = request.POST.get("draft_key", "")
-    return request.session.get(DRAFT_KEYS, {}).get(key) if key else None
-
-
-def _remember_draft(request, proposal: Proposal) -> None:
-    key = request.POST.get("draft_key", "")
-    if not key or len(key) > 64:
-        return
-    kept = dict(request.session.get(DRAFT_KEYS, {}))
-    kept.pop(key, None)
-    kept[key] = [proposal.pk, proposal.version]
-    request.session[DRAFT_KEYS] = dict(list(kept.items())[-DRAFT_KEYS_KEPT:])
+PAGE_KEY = "proposals.create"
 
 
 @login_required
@@ -724,7 +707,7 @@ def create(request):
     member = _member(request)
     if member is None or access.is_former_member(request.user):
         raise PermissionDenied
-    if request.method == "POST" and (saved := _draft_of_key(request)):
+    if request.method == "POST" and (saved := page_keys.saved(request, PAGE_KEY)):
         pk, version = saved
         if Proposal.objects.filter(pk=pk).exists():
             if not request.POST.get("version"):
@@ -732,7 +715,8 @@ def create(request):
                 request.POST["version"] = str(version)
             response = edit(request, pk)
             if response.status_code == 302:
-                _remember_draft(request, Proposal.objects.get(pk=pk))
+                version = Proposal.objects.values_list("version", flat=True).get(pk=pk)
+                page_keys.remember(request, PAGE_KEY, pk, version)
             return response
     form = forms.ProposalForm(request.POST or None, organisation=member.organisation, member=member)
     if request.method == "POST" and form.is_valid():
@@ -750,7 +734,7 @@ def create(request):
         except (ValidationError, TransitionError) as exc:
             add_service_errors(form, exc)
         else:
-            _remember_draft(request, proposal)
+            page_keys.remember(request, PAGE_KEY, proposal.pk, proposal.version)
             return _after_save(request, proposal, failure)
     status = 400 if request.method == "POST" else 200
     return render(
@@ -762,7 +746,7 @@ def create(request):
             # Empty on a fresh page: proposals.js fills it in, which makes it a field the
             # browser restores with the typing when the back button returns to the page (a
             # value the server wrote would be written anew on that reload).
-            "draft_key": request.POST.get("draft_key", "")[:64],
+            "draft_key": page_keys.posted(request),
             **_similar_context(request, form),
         },
         status=status,
