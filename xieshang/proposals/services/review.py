@@ -18,10 +18,33 @@ from ..signals import proposal_accepted, proposal_converted
 from .common import REVIEWABLE, S, _notify_proposers, _send_proposers_credited, _today
 from .drafting import _give_number
 
+# The outcomes that end a proposal without an answer of its own.
+_ENDING = (S.MERGED, S.REJECTED, S.TO_OPINION, S.TO_INFO)
+
+
+def _refuse_ending_a_merge_target(proposal: Proposal, to: str) -> None:
+    """A proposal others were merged into (并案) is answered for them as well: rejected,
+    converted or merged itself, their proposers would wait for an answer that never comes
+    (a merged proposal follows only the one it was merged into). It may be accepted or
+    returned for revision only."""
+    if to not in _ENDING:
+        return
+    titles = list(
+        Proposal.objects.filter(merged_into=proposal, status=S.MERGED)
+        .order_by("pk")
+        .values_list("title", flat=True)[:3]
+    )
+    if titles:
+        raise ValidationError(
+            _("已有提案并入本件（%(titles)s），为使其提案人得到答复，本件只能立案或退回修改。")
+            % {"titles": "、".join(f"《{t}》" for t in titles)}
+        )
+
 
 def _reviewed(proposal: Proposal, actor, to: str, verb: str, note: str, extra=()) -> None:
     if not policies.can_review(actor, proposal):
         raise PermissionDenied
+    _refuse_ending_a_merge_target(proposal, to)
     proposal.reviewed_at = timezone.now()
     proposal.review_note = note
     transition(
