@@ -479,3 +479,37 @@ def test_it_refuses_accounts_that_also_hold_a_role_above_the_admins_scope(admin_
     client = Client()
     client.force_login(city_admin)
     assert client.post(reverse("user_password_reset", args=[city_officer.pk])).status_code == 200
+
+
+def test_an_administrator_duty_is_not_given_to_an_account_the_security_admin_could_log_in_as(
+    client, sms_outbox
+):
+    """三员分立 (tester t-admin): the security administrator creates an account, sees its
+    temporary password, logs in with it, then strips its business role and grants it the
+    audit duty: they would read the audit trail of their own actions. A duty comes with a new
+    account only (its password texted to its holder); an account already holding the duty
+    may be given it at another organisation."""
+    # A top-level security administrator (of a district deployment) manages role-less accounts.
+    east = make_org("东湖区政协")
+    client.force_login(user_with_role(Role.SECURITY_ADMIN, east))
+    admin_client = client
+    created = _create(admin_client, east, username="xiaowang", role=Role.LIAISON)
+    assert created.status_code == 200 and created.context["password"]
+    account = User.objects.get(username="xiaowang")
+    own = RoleAssignment.objects.get(user=account)
+    admin_client.post(reverse("user_role_remove", args=[account.pk, own.pk]))
+    assert not RoleAssignment.objects.filter(user=account).exists()
+    for duty in (Role.AUDIT_ADMIN, Role.SECURITY_ADMIN, Role.SYSTEM_ADMIN):
+        refused = _assign(admin_client, account, east, duty)
+        assert refused.status_code == 400
+        assert "管理员职责只能在新建账号时授予" in refused.content.decode()
+    assert not RoleAssignment.objects.filter(user=account).exists()
+    assert not Event.objects.filter(verb="user.role_assign").exists()
+    # A business account keeps its role and gets no duty either.
+    clerk = user_with_role(Role.OFFICE, east, username="clerk")
+    assert _assign(admin_client, clerk, east, Role.AUDIT_ADMIN).status_code == 400
+    # An auditor may audit a second organisation in scope.
+    street = make_org("东湖街道", Level.STREET, east)
+    auditor = user_with_role(Role.AUDIT_ADMIN, east, username="auditor1", phone="13900002222")
+    assert _assign(admin_client, auditor, street, Role.AUDIT_ADMIN).status_code == 302
+    assert RoleAssignment.objects.filter(user=auditor, organisation=street).exists()

@@ -8,6 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.factories import make_org, user_with_role
+from xieshang.core import services
 from xieshang.core.models import Event
 from xieshang.orgs.models import Role
 
@@ -59,7 +60,8 @@ def district():
 
 @pytest.fixture
 def admin_client(client, district):
-    client.force_login(user_with_role(Role.SECURITY_ADMIN, district, full_name="安全员"))
+    client.secadmin = user_with_role(Role.SECURITY_ADMIN, district, full_name="安全员")
+    client.force_login(client.secadmin)
     return client
 
 
@@ -105,26 +107,40 @@ def test_a_refused_name_or_phone_shows_the_page_again_with_what_was_typed(admin_
     assert not Event.objects.filter(verb="user.update").exists()
 
 
-def test_an_administrator_account_gets_a_phone_once_and_then_its_password_by_text(
-    admin_client, district
-):
-    """三员分立: the auditor's temporary password goes to the auditor's own phone; the
-    security administrator may register one where none is, never replace it."""
+def test_the_security_admin_registers_no_phone_on_an_administrator_account(admin_client, district):
+    """三员分立: the auditor's temporary password goes to the phone on the account. A number
+    the security administrator registered could be their own: register it on the auditor
+    without one, reset the password, and the text brings them the auditor's password. So
+    they neither register nor replace it (tester t-admin)."""
     from xieshang.core.sms import MemorySmsBackend
 
     MemorySmsBackend.outbox.clear()
     auditor = user_with_role(Role.AUDIT_ADMIN, district, username="auditor1", phone="")
-    assert _contact(admin_client, auditor, auditor.full_name, "13900004444").status_code == 302
-    reset = admin_client.post(reverse("user_password_reset", args=[auditor.pk]))
-    assert "139****4444" in reset.content.decode()
-    assert [phone for phone, _text in MemorySmsBackend.outbox] == ["13900004444"]
-    refused = _contact(admin_client, auditor, auditor.full_name, "13900005555")
-    assert refused.status_code == 400 and "已登记的号码不能由安全管理员更改" in (
-        refused.content.decode()
-    )
+    page = admin_client.get(reverse("user_detail", args=[auditor.pk])).content.decode()
+    assert "由部署人员在服务器上登记" in page
+    refused = _contact(admin_client, auditor, auditor.full_name, "13900004444")
+    assert refused.status_code == 302  # the disabled field keeps the account's (empty) number
+    auditor.refresh_from_db()
+    assert auditor.phone == ""
+    with pytest.raises(services.Refused, match="不能由安全管理员登记或更改"):
+        services.user_update_contact(
+            actor=admin_client.secadmin, user=auditor, full_name="审计员", phone="13900004444"
+        )
+    reset = admin_client.post(reverse("user_password_reset", args=[auditor.pk]), follow=True)
+    assert "未登记手机号" in reset.content.decode()
+    assert MemorySmsBackend.outbox == []
+    auditor.refresh_from_db()
+    assert auditor.phone == "" and auditor.check_password(settings.DEMO_PASSWORD)
+    # The name is still corrected on the same form.
+    assert _contact(admin_client, auditor, "审计员甲").status_code == 302
+    auditor.refresh_from_db()
+    assert auditor.full_name == "审计员甲"
+    # One already registered is not replaced either.
+    auditor.phone = "13900004444"
+    auditor.save(update_fields=["phone"])
+    _contact(admin_client, auditor, auditor.full_name, "13900005555")
     auditor.refresh_from_db()
     assert auditor.phone == "13900004444"
-    MemorySmsBackend.outbox.clear()
 
 
 def test_an_account_outside_the_admins_scope_cannot_be_edited(admin_client):

@@ -12,7 +12,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from xieshang.orgs.models import Committee, Department, Level, Organisation, Role
+from xieshang.orgs.models import ADMIN_DUTIES, Committee, Department, Level, Organisation, Role
 
 from . import access, pickers, uploads
 from .audit import VERB_LABELS, VERB_MODULES, StaleEdit
@@ -305,7 +305,14 @@ class UserContactForm(StyledForm, forms.Form):
         kwargs.setdefault("initial", {"full_name": subject.full_name})
         kwargs["initial"] |= {"was_name": name, "was_phone": phone}
         super().__init__(*args, prefix="contact", **kwargs)
-        if subject.phone:
+        if subject.role_assignments.filter(role__in=ADMIN_DUTIES).exists():
+            # An administrator duty's temporary password is texted to this number, so the
+            # security administrator neither registers nor changes it (services).
+            self.fields["phone"].disabled = True
+            self.fields["phone"].help_text = _(
+                "管理员账号的手机号码（接收临时密码）由部署人员在服务器上登记，此处不能填写。"
+            )
+        elif subject.phone:
             self.fields["phone"].help_text = _("已登记 %(phone)s；填写新号码以更改，留空不变。") % {
                 "phone": mask_phone(subject.phone)
             }

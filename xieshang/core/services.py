@@ -136,6 +136,17 @@ def _check_role(actor, user, organisation, role, department, committee) -> None:
                 _("三员分立：该用户已是%(held)s，不能再担任%(new)s。")
                 % {"held": Role(clash).label, "new": Role(role).label}
             )
+        # An account without a duty may have had its password shown to the security
+        # administrator (created or reset on screen) or its phone set by them: given a duty,
+        # it would be theirs to log in with. A duty comes with a new account, whose password
+        # is texted to its holder; an account already holding it may hold it elsewhere too.
+        if role in ADMIN_DUTIES and not _holds_duty(user):
+            raise Refused(
+                _(
+                    "三员分立：管理员职责只能在新建账号时授予（临时密码以短信发到本人手机），"
+                    "不能授予已有的业务账号或无角色账号。"
+                )
+            )
 
 
 @transaction.atomic
@@ -345,10 +356,12 @@ def user_update_contact(
             _("姓名：%(old)s → %(new)s") % {"old": user.full_name or "—", "new": full_name}
         )
     if phone != user.phone:
-        if user.phone and _holds_duty(user):
+        # Not registered where none is either: a number the security administrator typed
+        # could be their own, and the next reset would text them the auditor's password.
+        if _holds_duty(user):
             raise Refused(
                 _(
-                    "管理员账号的临时密码发往本人登记的手机，已登记的号码不能由安全管理员更改；"
+                    "管理员账号的临时密码发往本人登记的手机，该号码不能由安全管理员登记或更改；"
                     "请由部署人员在服务器上办理。"
                 )
             )
