@@ -9,6 +9,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from xieshang.core import phones
+
 # GB 11643-1999: weights of the first 17 digits, and the check character for sum mod 11.
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
@@ -67,8 +69,9 @@ def _half_width(value: str) -> str:
 
 
 def validate_mobile(value: str) -> str:
-    """A mobile number as 11 digits, whatever blanks, dashes or +86 it was typed with."""
-    value = re.sub(r"[\s\-—]", "", _half_width(value))
+    """A mobile number as 11 digits, whatever blanks, dashes or +86 (0086, (+86)) it was
+    typed with."""
+    value = re.sub(r"[\s\-—]", "", _half_width(phones.typed(value)))
     if value.startswith("+86") or (value.startswith("86") and len(value) == 13):
         value = value[-11:]
     if value and not _MOBILE_RE.match(value):

@@ -10,11 +10,11 @@ every portal form, each refusal in our own words.
 """
 
 import re
-import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from xieshang.core import phones
 from xieshang.members.validators import validate_mobile
 
 # Area code (0 + 2 or 3 digits: 010, 021, 0571) and a 7- or 8-digit local number.
@@ -23,14 +23,8 @@ _LANDLINE_TYPED = re.compile(r"^\(?0\d{2,3}\)?[\s\-]?\d{3,4}[\s\-]?\d{3,4}$")
 _EXTENSION = re.compile(r"(?:转|分机|ext\.?|x)\s*(\d{1,6})$", re.IGNORECASE)
 
 
-# The country code as a contact card or a phone's share button writes it: (+86) 138…, 0086 138….
-_COUNTRY_CODE = re.compile(r"^(?:\(\s*\+?86\s*\)|0086)[\s\-]*(?=1)")
-
-
 def _typed(value: str) -> str:
-    value = unicodedata.normalize("NFKC", value or "").strip()
-    value = value.replace("—", "-").replace("－", "-")
-    return _COUNTRY_CODE.sub("+86 ", value)
+    return phones.typed(value)
 
 
 def resident_mobile(value: str) -> str:
