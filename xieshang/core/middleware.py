@@ -74,8 +74,20 @@ def current_request():
     return _request.get()
 
 
-# Paths a user with an expired password may still reach.
-_EXEMPT_PREFIXES = ("/accounts/", "/static/", "/i18n/", "/api/", "/portal/", "/health")
+# Paths a user with an expired or temporary password may still reach: logging in and out,
+# the change itself and the second factor. Not 接口令牌 (/accounts/tokens/): a token minted
+# with a temporary or stale password would outlive it by up to a year.
+_EXEMPT_PREFIXES = (
+    "/accounts/login/",
+    "/accounts/logout/",
+    "/accounts/password_change/",
+    "/accounts/2fa/",
+    "/static/",
+    "/i18n/",
+    "/api/",
+    "/portal/",
+    "/health",
+)
 # Paths a staff user who has not yet given their second factor may reach. Not the password
 # pages: the password alone must not be enough to change the password. The API
 # authenticates with tokens, not the session.
