@@ -40,3 +40,22 @@ def remember(request, kind: str, pk: int, version: int) -> None:
 def posted(request) -> str:
     """The page's key, to write back into a page shown again (a refused post)."""
     return request.POST.get("draft_key", "")[:MAX_KEY]
+
+
+def post_into_saved(request, kind: str, model, edit):
+    """For a page whose key already created a record of `model` that still exists: the post
+    goes to `edit(request, pk)` (with the remembered version when the page carried none, so
+    the edit's version check applies), and the key then remembers the version it saved. None
+    when the page created nothing yet (or its record is gone): the page creates one."""
+    found = saved(request, kind)
+    if found is None or not model._default_manager.filter(pk=found[0]).exists():
+        return None
+    pk, version = found
+    if not request.POST.get("version"):
+        request.POST = request.POST.copy()
+        request.POST["version"] = str(version)
+    response = edit(request, pk)
+    if response.status_code == 302:
+        now = model._default_manager.values_list("version", flat=True).get(pk=pk)
+        remember(request, kind, pk, now)
+    return response

@@ -85,20 +85,13 @@ PAGE_KEY = "opinions.create"
 def create(request):
     if not policies.can_submit(request.user):
         raise PermissionDenied
-    if request.method == "POST" and (saved := page_keys.saved(request, PAGE_KEY)):
-        # This page already created its item (the back button brought the page back with
-        # the text typed in): the post goes into that item, not into a second one.
-        pk, version = saved
-        if Opinion.objects.filter(pk=pk).exists():
-            if not request.POST.get("version"):
-                request.POST = request.POST.copy()
-                request.POST["version"] = str(version)
-            response = edit(request, pk)
-            if response.status_code == 302:
-                page_keys.remember(
-                    request, PAGE_KEY, pk, Opinion.objects.values_list("version").get(pk=pk)[0]
-                )
-            return response
+    # This page already created its item (the back button brought the page back with the
+    # text typed in): the post goes into that item, not into a second one.
+    if (
+        request.method == "POST"
+        and (response := page_keys.post_into_saved(request, PAGE_KEY, Opinion, edit)) is not None
+    ):
+        return response
     organisation = _member_org(request)
     staff = access.can(request.user, "opinions.manage", organisation)
     form = OpinionForm(request.POST or None, organisation=organisation, staff=staff)

@@ -707,17 +707,11 @@ def create(request):
     member = _member(request)
     if member is None or access.is_former_member(request.user):
         raise PermissionDenied
-    if request.method == "POST" and (saved := page_keys.saved(request, PAGE_KEY)):
-        pk, version = saved
-        if Proposal.objects.filter(pk=pk).exists():
-            if not request.POST.get("version"):
-                request.POST = request.POST.copy()
-                request.POST["version"] = str(version)
-            response = edit(request, pk)
-            if response.status_code == 302:
-                version = Proposal.objects.values_list("version", flat=True).get(pk=pk)
-                page_keys.remember(request, PAGE_KEY, pk, version)
-            return response
+    if (
+        request.method == "POST"
+        and (response := page_keys.post_into_saved(request, PAGE_KEY, Proposal, edit)) is not None
+    ):
+        return response
     form = forms.ProposalForm(request.POST or None, organisation=member.organisation, member=member)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
