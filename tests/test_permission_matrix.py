@@ -1087,6 +1087,16 @@ def refused(response) -> bool:
     return False
 
 
+FILE_TYPES = ("application/pdf", "application/vnd.openxmlformats", "text/csv", "text/calendar")
+
+
+def is_file(response) -> bool:
+    """A PDF, a workbook or any attachment: a download address answers GET (and HEAD) only,
+    so a stray or forged POST neither renders a file nor starts an export job."""
+    kind = response.get("Content-Type", "")
+    return kind.startswith(FILE_TYPES) or "attachment" in response.get("Content-Disposition", "")
+
+
 def check_post(w: World, principal: str, client: Client, recorder: Recorder, out: Outcome):
     own = side_of(principal)
     for pattern in patterns():
@@ -1107,6 +1117,8 @@ def check_post(w: World, principal: str, client: Client, recorder: Recorder, out
                 )
                 if code >= 500:
                     out.fail(f"{where} {recorder.last}")
+                elif is_file(response):
+                    out.fail(f"{where}: a download address made its file for a POST")
                 elif foreign and code not in REFUSED and not to_login(response):
                     out.fail(f"{where}: another district's object")
                 if principal == "anonymous" or foreign or refused(response):

@@ -11,7 +11,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from xieshang.core.audit import StaleEdit, history
 from xieshang.core.forms import add_service_errors
@@ -57,6 +57,7 @@ def sheet(request):
 
 
 @login_required
+@require_safe
 def sheet_xlsx(request):
     _organisations, organisation, year = _sheet_params(request)
     content = excel.sheet_bytes(selectors.year_sheet(organisation, year))

@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from xieshang.core import access, page_keys, pii
 from xieshang.core.audit import StaleEdit, TransitionError, history
@@ -677,6 +677,7 @@ def plan_diff(request, pk: int):
 
 
 @login_required
+@require_safe
 def plan_pdf(request, pk: int):
     from . import pdf
 

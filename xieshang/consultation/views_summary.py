@@ -14,6 +14,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from xieshang.core.params import id_param, year_param
 from xieshang.core.pdf import heading, pdf_response, render_pdf
@@ -67,6 +68,7 @@ def summary_pdf_bytes(report: WorkReport) -> bytes:
 
 
 @login_required
+@require_safe
 def summary_pdf(request):
     report = _report(request)
     name = f"{report.organisation.name}{report.year}年度协商工作情况总结.pdf"

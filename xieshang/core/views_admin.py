@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from xieshang.orgs import services as orgs_services
 from xieshang.orgs.models import Department, Organisation, Role, RoleAssignment
@@ -712,6 +712,7 @@ def audit_log(request):
 
 
 @login_required
+@require_safe
 def audit_export(request):
     """The filtered log as an Excel file; the export itself is audited (audit.export). A
     large one becomes a background job with a progress page and a download link."""

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.urls import reverse
+from django.views.decorators.http import require_safe
 
 from . import jobs
 from .files import content_disposition
@@ -34,6 +35,7 @@ def job(request, pk: int):
 
 
 @login_required
+@require_safe
 def job_download(request, pk: int):
     job = _owned(request, pk)
     # Results are removed KEEP_RESULTS after the job ended: the link then answers 404.

@@ -6,7 +6,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from xieshang.core import access, page_keys
 from xieshang.core import exports as core_exports
@@ -315,6 +315,7 @@ def evaluation(request):
 
 
 @login_required
+@require_safe
 def evaluation_export(request):
     from xieshang.core.excel import Book, append_row, xlsx_response
 
@@ -472,6 +473,7 @@ def cases(request):
 
 
 @login_required
+@require_safe
 def cases_export(request):
     return core_exports.respond(request, "duty.cases")
 

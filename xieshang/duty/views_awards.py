@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from xieshang.core.audit import StaleEdit, TransitionError, history
 from xieshang.core.params import paginate, year_param
@@ -184,6 +184,7 @@ def commendation_publish(request, pk: int):
 
 
 @login_required
+@require_safe
 def commendation_document(request, pk: int):
     """The commendation decision (表彰决定) as PDF, once the chairman's meeting approved."""
     com = _round(request, pk)

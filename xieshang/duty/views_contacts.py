@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
+from django.views.decorators.http import require_safe
 
 from xieshang.core.excel import Book, append_row, xlsx_response
 from xieshang.core.params import id_param, paginate, year_param
@@ -66,6 +67,7 @@ def sector_entries(request):
 
 
 @login_required
+@require_safe
 def export(request):
     org = _office_org(request)
     year = _year(request)

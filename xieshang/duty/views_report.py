@@ -7,6 +7,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from xieshang.core import jobs
 from xieshang.core.params import id_param, year_param
@@ -34,6 +35,7 @@ def _member_response(member, year: int):
 
 
 @login_required
+@require_safe
 def my_report(request):
     """The member's own report; nobody else's is reachable from here."""
     member = policies.member_of(request.user)
@@ -43,6 +45,7 @@ def my_report(request):
 
 
 @login_required
+@require_safe
 def member_report(request, pk: int):
     """A member's report: the member themself, or the office that manages their file."""
     member = Member.objects.select_related("organisation").filter(pk=pk).first()
@@ -84,6 +87,7 @@ def reports(request):
 
 
 @login_required
+@require_safe
 def reports_download(request):
     """One PDF with every member of the sector or group; a large batch becomes a background
     job whose file only the person who asked for it may download."""

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.crypto import constant_time_compare, get_random_string
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from xieshang.core import access
 from xieshang.core import exports as core_exports
@@ -167,6 +167,7 @@ def report(request, pk: int):
 
 
 @login_required
+@require_safe
 def report_xlsx(request, pk: int):
     meeting, _inv = get_meeting(request, pk)
     if not policies.can_manage(request.user, meeting) and not access.can(
@@ -180,6 +181,7 @@ def report_xlsx(request, pk: int):
 
 
 @login_required
+@require_safe
 def report_pdf(request, pk: int):
     """The attendance report as an official PDF (core.pdf): in Chinese whatever the page's
     language, as every official document is."""
@@ -207,6 +209,7 @@ def _ics_response(text: str, filename: str) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def meeting_ics(request, pk: int):
     meeting, _inv = get_meeting(request, pk)
     sittings = meeting.sittings.select_related("meeting")
@@ -245,6 +248,7 @@ def calendar_reset(request):
     return redirect("meetings:calendar")
 
 
+@require_safe
 def feed(request, token: str):
     """A member's personal calendar feed: no login (calendar apps cannot log in); the
     signed token in the address is the key."""
@@ -325,6 +329,7 @@ def leave_queue(request):
 
 
 @login_required
+@require_safe
 def leave_export(request):
     _require_leave_decider(request.user)
     return core_exports.respond(request, "meetings.leave")

@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from xieshang.core import access
 from xieshang.core.audit import StaleEdit, TransitionError
@@ -444,6 +444,7 @@ def _figures(request):
 
 
 @login_required
+@require_safe
 def figures_xlsx(request):
     """The year's attendance as Excel: the page's three tables, one sheet each."""
     year, members, sectors, leaders = _figures(request)

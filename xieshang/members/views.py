@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from xieshang.core import access, jobs, pii, regions
 from xieshang.core.audit import StaleEdit, TransitionError, verb_label
@@ -107,6 +107,7 @@ LIST_TEMPLATES = ("members/_list.html", "includes/pagination.html")
 
 
 @login_required
+@require_safe
 def member_export(request):
     """The list as Excel; a large one becomes a background job with a progress page."""
     access.require(request.user, "members.export")
@@ -326,6 +327,7 @@ def import_job(request, pk: int):
 
 
 @login_required
+@require_safe
 def import_template(request):
     access.require(request.user, "members.import")
     org_id = request.GET.get("organisation")
@@ -382,6 +384,7 @@ COMPOSITION_EXPORTS = {
 
 
 @login_required
+@require_safe
 def checks_export(request, table: str):
     """The checks page's tables as Excel, in the reader's language as the page itself and
     the other exports (sheet name, headers, values, 合计 and the file's name); the names of

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from xieshang.core import access, pii
 from xieshang.core.audit import TransitionError
@@ -172,6 +172,7 @@ def contact_report(request):
 
 
 @login_required
+@require_safe
 def contact_report_export(request):
     org_form, org, year, term = _report(request)
     if term is None:
@@ -330,6 +331,7 @@ def party_group_remove(request):
 
 
 @login_required
+@require_safe
 def party_groups_export(request):
     org_form, org = _organisation(request, partygroups.PERM)
     term = selectors.current_term(org)

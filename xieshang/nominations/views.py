@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from xieshang.core.audit import StaleEdit, TransitionError, history
 from xieshang.core.excel import table_bytes, xlsx_response
@@ -527,6 +527,7 @@ def _headers() -> list[str]:
 
 
 @login_required
+@require_safe
 def roster_xlsx(request, pk: int):
     round = _round(request, pk)
     content = table_bytes(_("委员建议名单"), _headers(), _roster_rows(round))
@@ -535,6 +536,7 @@ def roster_xlsx(request, pk: int):
 
 
 @login_required
+@require_safe
 def roster_pdf(request, pk: int):
     round = _round(request, pk)
     # Official documents are Chinese whatever the page language (core.pdf).

@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from xieshang.core import access, page_keys
 from xieshang.core.audit import StaleEdit, TransitionError, history
@@ -447,6 +447,7 @@ def issue(request, pk: int):
 
 
 @login_required
+@require_safe
 def issue_pdf(request, pk: int):
     found = _get_issue(request, pk)
     items = list(found.opinions.prefetch_related(selectors.AUTHORS).order_by("pk"))

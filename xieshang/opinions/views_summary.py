@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from xieshang.core import access
 from xieshang.core.params import id_param, year_param
@@ -92,6 +93,7 @@ def summary_pdf_bytes(s: Summary) -> bytes:
 
 
 @login_required
+@require_safe
 def summary_pdf(request):
     organisation, year = _asked(request)
     with translation.override(settings.LANGUAGE_CODE):

@@ -47,6 +47,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
+from django.views.decorators.http import require_safe
 
 from xieshang.core import access, jobs, pickers, tree
 from xieshang.core.excel import Book, append_row, xlsx_response
@@ -1146,6 +1147,7 @@ def export_in_background(org: Organisation) -> bool:
 
 
 @login_required
+@require_safe
 def figures_export(request):
     units = _unit_ids(request.user)
     if units:

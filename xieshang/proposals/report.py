@@ -22,6 +22,7 @@ from django.shortcuts import render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
+from django.views.decorators.http import require_safe
 
 from xieshang.core import charts
 from xieshang.core.pdf import heading, pdf_response, render_pdf
@@ -282,6 +283,7 @@ def report_pdf_bytes(report: WorkReport) -> bytes:
 
 
 @login_required
+@require_safe
 def report_pdf(request):
     context = _context(request)
     if "report" not in context:

@@ -21,7 +21,7 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from xieshang.core import access, exports, files, page_keys, regions, search
 from xieshang.core.audit import StaleEdit, TransitionError, history
@@ -940,6 +940,7 @@ def _all_years_query(request, filters) -> str:
 
 
 @login_required
+@require_safe
 def export(request):
     """The list as Excel, with the list's filters (core.exports)."""
     return exports.respond(request, "proposals")

@@ -19,7 +19,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from xieshang.core import files, pii, regions
 from xieshang.core.audit import StaleEdit, TransitionError, history
@@ -763,6 +763,7 @@ can_read_letter = policies.can_view_answer
 
 
 @login_required
+@require_safe
 def letter(request, answer_pk: int):
     answer = (
         Answer.objects.select_related(

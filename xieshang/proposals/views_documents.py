@@ -9,7 +9,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from xieshang.core.audit import TransitionError
 from xieshang.core.pdf import pdf_response
@@ -77,6 +77,7 @@ def print_sheet(request, pk: int):
 
 
 @login_required
+@require_safe
 def sheet_pdf(request, pk: int):
     proposal = _get_proposal(request, pk)
     return pdf_response(pdf.proposal_sheet(proposal), pdf.proposal_sheet_filename(proposal))

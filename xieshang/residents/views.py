@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from xieshang.core import access, exports, pii
 from xieshang.core.audit import TransitionError, history
@@ -439,6 +439,7 @@ def _export(request, key: str, note):
 
 
 @login_required
+@require_safe
 def queue_export(request):
     state = residents_exports.queue_state(request)
     # The note in the reader's language (an auditor reading in English).
@@ -447,6 +448,7 @@ def queue_export(request):
 
 
 @login_required
+@require_safe
 def routed_export(request):
     return _export(request, "residents_routed", Phrase(N_("转交本单位的民情事项导出")))
 
