@@ -61,3 +61,39 @@ def test_every_profile_rebuilds_the_index_even_without_history(monkeypatch, prof
     monkeypatch.setattr(command, "database_is_empty", lambda: True)
     call_command("seed_demo", profile=profile, stdout=io.StringIO())
     assert unindexed() == {}
+
+
+def test_the_seed_keeps_no_index_on_each_save_and_indexes_everything_at_its_end(monkeypatch):
+    """Each demo proposal is saved a dozen times on its way through the services: the
+    command pauses the upkeep while it seeds and rebuilds the index once at the end."""
+    from xieshang.demo.management.commands import seed_demo as command
+
+    seen = {}
+
+    def seed(*, profile, **kwargs):
+        before = SearchEntry.objects.count()
+        seen["org"] = Organisation.objects.create(name="演示政协", level="district")
+        member = Member.objects.create(organisation=seen["org"], name="欧阳建国")
+        member.name = "欧阳建华"
+        member.save()  # a save through the signals, as the services' saves are
+        seen["member"] = member
+        seen["written"] = SearchEntry.objects.count() - before
+        return Stats()
+
+    monkeypatch.setattr(command, "seed_demo", seed)
+    monkeypatch.setattr(command, "database_is_empty", lambda: True)
+    call_command("seed_demo", profile="district", stdout=io.StringIO())
+    assert seen["written"] == 0
+    assert unindexed() == {}
+
+    def entry_is_current(member) -> bool:
+        spec = index.spec_for(Member)
+        ct = ContentType.objects.get_for_model(Member)
+        found = SearchEntry.objects.filter(content_type=ct, object_id=member.pk).first()
+        return found is not None and found.digest == index.text_digest(
+            *index.raw_text(spec, member)
+        )
+
+    assert entry_is_current(seen["member"])
+    # After the seed, saves keep the index current again.
+    assert entry_is_current(Member.objects.create(organisation=seen["org"], name="司马光明"))

@@ -212,6 +212,26 @@ def test_saves_and_edits_update_the_index_and_deletes_remove_it(district):
     assert search(qs, FIELDS, "教育").count() == 0
 
 
+def test_saves_inside_a_pause_write_no_entry_until_the_rebuild(district):
+    """A bulk writer (the demo seed) pauses the upkeep and rebuilds once at its end."""
+    qs = Proposal.objects.all()
+    kept = proposal(district, "关于养老服务的建议")
+    with index.paused():
+        p = proposal(district, "关于教育均衡发展的建议")
+        p.facts = "农村学校校舍老化。"
+        p.save()
+        kept.delete()
+        assert entry(p) is None
+        assert search(qs, FIELDS, "教育").count() == 0
+    # Outside the pause each save keeps the index current again.
+    p.suggestions = "新建寄宿制学校。"
+    p.save()
+    assert search(qs, FIELDS, "寄宿制").count() == 1
+    call_command("textindex", "--rebuild", "--model", "proposals.Proposal")
+    assert search(qs, FIELDS, "校舍").count() == 1
+    assert search(qs, FIELDS, "养老").count() == 0  # the entry of the row deleted meanwhile
+
+
 def test_rebuild_command_indexes_rows_written_without_signals(district, capsys):
     Proposal.objects.bulk_create(
         [

@@ -36,7 +36,9 @@ import hashlib
 import multiprocessing
 import os
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 from django.db import connection, models, transaction
@@ -282,8 +284,24 @@ def unindex(model: type[models.Model], pk) -> None:
     _entries().objects.filter(content_type=ct, object_id=pk).delete()
 
 
+# True inside `paused()`: saves and deletes leave the entries alone.
+_PAUSED: ContextVar[bool] = ContextVar("textsim_index_paused", default=False)
+
+
+@contextmanager
+def paused() -> Iterator[None]:
+    """Saves and deletes inside the block write no entry, for a bulk writer that calls
+    `rebuild()` when it is done (the demo seed: each proposal is saved a dozen times on its
+    way through the services, and the rebuild replaces every entry anyway)."""
+    token = _PAUSED.set(True)
+    try:
+        yield
+    finally:
+        _PAUSED.reset(token)
+
+
 def _saved(sender, instance, created=False, raw=False, update_fields=None, **kwargs):
-    if raw:
+    if raw or _PAUSED.get():
         return
     spec = spec_for(sender)
     if update_fields is not None and spec is not None:
@@ -294,12 +312,13 @@ def _saved(sender, instance, created=False, raw=False, update_fields=None, **kwa
 
 
 def _deleted(sender, instance, **kwargs):
-    unindex(sender, instance.pk)
+    if not _PAUSED.get():
+        unindex(sender, instance.pk)
 
 
 def _dependent_handler(parent_of: Callable) -> Callable:
     def handler(sender, instance, raw=False, **kwargs):
-        if raw:
+        if raw or _PAUSED.get():
             return
         try:
             parent = parent_of(instance)

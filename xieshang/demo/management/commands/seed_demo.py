@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from xieshang.demo import accounts
 from xieshang.demo.seed import PROFILES, database_is_empty, seed_demo
+from xieshang.textsim import index
 
 
 class Command(BaseCommand):
@@ -51,7 +52,9 @@ class Command(BaseCommand):
             progress = lambda text: self.stderr.write(text, ending="")  # noqa: E731
         started = time.monotonic()
         # Titles and notes made with gettext are stored: always in the site's language.
-        with translation.override(settings.LANGUAGE_CODE):
+        # The index is rebuilt whole below; keeping it current on each save was ~7 % of a
+        # seed's time (tests/demo/test_seed_index.py).
+        with translation.override(settings.LANGUAGE_CODE), index.paused():
             stats = seed_demo(
                 profile=profile,
                 seed=seed,
