@@ -4,11 +4,11 @@ the office's meetings go to Excel."""
 
 import datetime as dt
 import importlib
-import re
 
 import pytest
 from django.apps import apps
 
+from tests.html import table_rows
 from tests.xlsx import assert_no_formulas, workbook
 from xieshang.meetings import services
 from xieshang.meetings.models import Attendance, Invitation, LeaveRequest, MeetingKind
@@ -42,14 +42,6 @@ def closed_year(w):
     return a, symposium, chairmans
 
 
-def figure_rows(html: str, table: str) -> list[list[str]]:
-    body = re.search(rf'id="{table}".*?<tbody>(.*?)</tbody>', html, re.S).group(1)
-    return [
-        [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
-        for row in re.findall(r"<tr>(.*?)</tr>", body, re.S)
-    ]
-
-
 def test_a_member_invited_by_role_is_invited_as_a_member_of_their_sector(client):
     w = world()
     a, _symposium, chairmans = closed_year(w)
@@ -72,11 +64,11 @@ def test_the_yearly_figures_give_one_row_per_person_whatever_their_invitations_s
     chairmans.invitations.filter(member=a).update(sector=None)
     client.force_login(w.office)
     html = client.get("/meetings/attendance/?year=2026").content.decode()
-    members = figure_rows(html, "figure-members")
+    members = table_rows(html, "figure-members")
     # In official order (乙 has one stroke, 甲 five), each once.
     assert [r[0] for r in members] == ["乙委员", "甲委员"]
     assert members[1][:8] == ["甲委员", "经济界", "2", "2", "0", "0", "0", "100.0%"]
-    sectors = figure_rows(html, "figure-sectors")
+    sectors = table_rows(html, "figure-sectors")
     assert [r[0] for r in sectors] == ["教育界", "经济界"]
     assert sectors[1][:3] == ["经济界", "2", "2"]
 

@@ -2,25 +2,16 @@
 one item of that sector, as the year's chart counts it, not one per author; the member
 table credits each author (and says so), and the export's 界别 sheet agrees with the page."""
 
-import re
-
 import pytest
 from django.utils import timezone
 
 from tests.factories import SectorFactory, TermFactory, seat
+from tests.html import table_rows
 from tests.opinions.factories import make_opinion, member_user
 from tests.xlsx import workbook
 from xieshang.opinions.models import Opinion
 
 pytestmark = [pytest.mark.django_db, pytest.mark.clause("C2.9")]
-
-
-def _rows(html: str, table_id: str) -> list[list[str]]:
-    table = html.split(f'id="{table_id}"', 1)[1].split("</table>", 1)[0]
-    return [
-        [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", tr, re.S)]
-        for tr in re.findall(r"<tr>(.*?)</tr>", table.split("<tbody>", 1)[1], re.S)
-    ]
 
 
 def test_an_item_of_two_authors_of_one_sector_counts_once_there(client, world):
@@ -40,9 +31,9 @@ def test_an_item_of_two_authors_of_one_sector_counts_once_there(client, world):
     year = timezone.localdate().year
     html = client.get(f"/opinions/stats/?year={year}").content.decode()
     # Two items: the economy sector wrote both (the joint one once), science one.
-    sectors = {row[0]: row[1:3] for row in _rows(html, "stats-sectors")}
+    sectors = {row[0]: row[1:3] for row in table_rows(html, "stats-sectors")}
     assert sectors == {"经济界": ["2", "1"], "科技界": ["1", "1"]}
-    members = {row[0]: row[2] for row in _rows(html, "stats-members")}
+    members = {row[0]: row[2] for row in table_rows(html, "stats-members")}
     assert members == {"张委员": "1", "李委员": "2", "王委员": "1"}
     assert "每位反映人各计一篇" in html
 

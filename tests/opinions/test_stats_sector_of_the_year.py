@@ -3,25 +3,17 @@ in January still counts, for the year just ended, in the sector they sat in that
 the page and in its Excel; sectors with as many items come in their official order."""
 
 import datetime as dt
-import re
 
 import pytest
 from django.utils import timezone
 
 from tests.factories import SectorFactory, TermFactory, seat
+from tests.html import table_rows
 from tests.opinions.factories import make_opinion, member_user
 from tests.xlsx import workbook
 from xieshang.opinions.models import Opinion
 
 pytestmark = [pytest.mark.django_db, pytest.mark.clause("C2.9")]
-
-
-def _rows(html: str, table_id: str) -> list[list[str]]:
-    table = html.split(f'id="{table_id}"', 1)[1].split("</table>", 1)[0]
-    return [
-        [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", tr, re.S)]
-        for tr in re.findall(r"<tr>(.*?)</tr>", table.split("<tbody>", 1)[1], re.S)
-    ]
 
 
 def test_the_year_just_ended_counts_in_the_sector_of_that_year(client, world):
@@ -38,8 +30,8 @@ def test_the_year_just_ended_counts_in_the_sector_of_that_year(client, world):
 
     client.force_login(world["office"])
     html = client.get(f"/opinions/stats/?year={year}").content.decode()
-    assert [row[:2] for row in _rows(html, "stats-members")] == [["张委员", "经济界"]]
-    assert [row[0] for row in _rows(html, "stats-sectors")] == ["经济界"]
+    assert [row[:2] for row in table_rows(html, "stats-members")] == [["张委员", "经济界"]]
+    assert [row[0] for row in table_rows(html, "stats-sectors")] == ["经济界"]
     wb = workbook(client.get(f"/opinions/stats/?year={year}&format=xlsx"))
     assert [r[0] for r in wb["界别"].iter_rows(min_row=2, values_only=True)] == ["经济界"]
 
@@ -61,7 +53,7 @@ def test_sectors_with_as_many_items_come_in_official_order(client, world):
     client.force_login(world["office"])
     year = timezone.localdate().year
     html = client.get(f"/opinions/stats/?year={year}").content.decode()
-    assert [row[0] for row in _rows(html, "stats-sectors")] == ["民革", "民盟"]
+    assert [row[0] for row in table_rows(html, "stats-sectors")] == ["民革", "民盟"]
     make_opinion(wang, title="另一条", state=Opinion.Status.SUBMITTED)
     html = client.get(f"/opinions/stats/?year={year}").content.decode()
-    assert [row[0] for row in _rows(html, "stats-sectors")] == ["民盟", "民革"]
+    assert [row[0] for row in table_rows(html, "stats-sectors")] == ["民盟", "民革"]

@@ -14,6 +14,7 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from tests.factories import user_with_role
+from tests.html import table_rows
 from tests.opinions.factories import make_opinion, member_user
 from xieshang.followups import services as followups
 from xieshang.followups.models import Task
@@ -125,15 +126,6 @@ EXPECTED = [
 LEVELS = [("区级", 2, 2, 0), ("市级", 2, 2, 0), ("省级", 1, 0, 1), ("全国", 0, 0, 0)]
 
 
-def _cells(html: str, table_id: str) -> list[list[str]]:
-    table = re.search(rf'<table[^>]*id="{table_id}".*?</table>', html, re.S).group(0)
-    rows = re.findall(r"<tr>(.*?)</tr>", table.split("<tbody>")[1], re.S)
-    return [
-        [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", r, re.S)]
-        for r in rows
-    ]
-
-
 @pytest.mark.clause("C2.9")
 def test_the_summary_counts_exactly_what_the_services_did(world, known):
     s = summary.opinion_summary(world["district"], known)
@@ -177,13 +169,13 @@ def test_the_page_and_the_pdf_say_the_same_numbers(world, known, client):
     assert response.status_code == 200
     html = response.content.decode()
     assert "示范区政协" in html and f"{known}年度社情民意信息工作情况" in html
-    table = _cells(html, "summary-table")
+    table = table_rows(html, "summary-table")
     assert table == [
         [item, str(n), "—" if share is None else str(share)] for item, n, share in EXPECTED
     ]
-    levels = _cells(html, "summary-levels")
+    levels = table_rows(html, "summary-levels")
     assert levels == [[label, *map(str, counts)] for label, *counts in LEVELS]
-    assert _cells(html, "summary-contributors") == [
+    assert table_rows(html, "summary-contributors") == [
         ["1", "张委员", "2", "2"],
         ["2", "李委员", "1", "1"],
     ]
