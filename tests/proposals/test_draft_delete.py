@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tests.conftest import login
-from tests.proposals.conftest import draft, submitted
+from tests.proposals.conftest import PROPOSAL_TEXT, draft, submitted
 from xieshang.core.audit import TransitionError
 from xieshang.core.models import Event
 from xieshang.proposals import services
@@ -74,3 +74,35 @@ def test_the_page_asks_before_deleting_a_draft(page, world):
     page.wait_for_url("**/proposals/mine/")
     assert page.get_by_text("草稿已删除。").is_visible()
     assert not Proposal.objects.filter(pk=proposal.pk).exists()
+
+
+def test_saving_a_draft_deleted_in_another_window_keeps_the_text_as_a_new_draft(client, world):
+    proposal = draft(world, title="关于试一试的建议")
+    client.force_login(world.user("zhang"))
+    url = f"/proposals/{proposal.pk}/edit/"
+    assert client.get(url).status_code == 200  # the edit page is open in one window
+    client.post(f"/proposals/{proposal.pk}/act/delete_draft/")  # deleted in another
+    typed = {
+        **PROPOSAL_TEXT,
+        "title": "关于社区助餐点的建议",
+        "facts": "我区独居老人吃饭难，社区里没有助餐点。",
+        "is_public_interest": "on",
+        "do": "save",
+        "version": str(proposal.version),
+    }
+    response = client.post(url, typed)
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "已在其他窗口删除" in page
+    assert "关于社区助餐点的建议" in page and "独居老人吃饭难" in page
+    assert 'action="/proposals/new/"' in page  # saving it makes a new draft
+    assert not Proposal.objects.exists()  # nothing saved until the member says so
+
+    typed.pop("version")
+    saved = client.post("/proposals/new/", {**typed, "draft_key": ""})
+    assert saved.status_code == 302
+    assert Proposal.objects.get().title == "关于社区助餐点的建议"
+
+    # Anybody else posting to the deleted draft's address learns nothing of it.
+    client.force_login(world.user("wang"))
+    assert client.post(url, typed).status_code == 404

@@ -749,6 +749,8 @@ def create(request):
 
 @login_required
 def edit(request, pk: int):
+    if request.method == "POST" and selectors.draft_deleted_by(request.user, pk):
+        return _deleted_draft_form(request)
     proposal = _get_proposal(request, pk)
     if not policies.is_first_proposer(request.user, proposal):
         raise PermissionDenied
@@ -801,6 +803,34 @@ def edit(request, pk: int):
             **_similar_context(request, form),
         },
         status=status,
+    )
+
+
+def _deleted_draft_form(request):
+    """The member saved a draft that they had deleted in another window (or on another
+    device) meanwhile: the typed text comes back as a new draft's page, saved only when the
+    member says so, instead of a 404 that would lose it."""
+    member = _member(request)
+    if member is None:
+        raise Http404
+    data = request.POST.copy()
+    data.pop("version", None)
+    form = forms.ProposalForm(data, organisation=member.organisation, member=member)
+    form.is_valid()
+    form.add_error(
+        None,
+        _("这份草稿已在其他窗口删除。您填写的内容仍在下面，保存即成为一份新草稿。"),
+    )
+    return render(
+        request,
+        "proposals/draft_form.html",
+        {
+            "form": form,
+            "proposal": None,
+            "draft_key": "",
+            **_similar_context(request, form),
+        },
+        status=409,
     )
 
 
