@@ -513,3 +513,39 @@ def test_an_administrator_duty_is_not_given_to_an_account_the_security_admin_cou
     auditor = user_with_role(Role.AUDIT_ADMIN, east, username="auditor1", phone="13900002222")
     assert _assign(admin_client, auditor, street, Role.AUDIT_ADMIN).status_code == 302
     assert RoleAssignment.objects.filter(user=auditor, organisation=street).exists()
+
+
+def test_a_new_auditors_password_never_goes_to_the_security_administrators_own_number(
+    admin_client, secadmin, tree, sms_outbox
+):
+    """三员分立: the temporary password of a new administrator account is texted to the
+    number typed; it may not be the creator's own, nor another administrator duty's."""
+    east = tree[1]
+    secadmin.phone = "13811112222"
+    secadmin.save(update_fields=["phone"])
+    user_with_role(Role.SYSTEM_ADMIN, east, username="xitong", phone="13833334444")
+    for phone in ("13811112222", "13833334444"):
+        refused = _create(admin_client, east, username="shenji", role=Role.AUDIT_ADMIN, phone=phone)
+        assert refused.status_code == 400
+        assert "本人的手机号" in refused.content.decode()
+        assert 'value="shenji"' in refused.content.decode()
+    assert not User.objects.filter(username="shenji").exists() and sms_outbox == []
+    # A business account may share a number with its creator (a clerk's desk phone).
+    assert _create(admin_client, east, username="clerk", phone="13811112222").status_code == 200
+
+
+def test_the_auditors_in_office_hear_of_a_new_auditor_account(admin_client, tree, sms_outbox):
+    east = tree[1]
+    sitting = user_with_role(Role.AUDIT_ADMIN, tree[0], username="shenji1")
+    created = _create(
+        admin_client, east, username="shenji2", role=Role.AUDIT_ADMIN, phone="13955556666"
+    )
+    assert created.status_code == 200
+    [notice] = sitting.notifications.all()
+    assert notice.title == "安全员新建了审计管理员账号 shenji2"
+    assert "东湖区政协" in notice.body and "139****6666" in notice.body
+    assert not User.objects.get(username="shenji2").notifications.exists()
+    # Another district's auditor is not told of this district's.
+    elsewhere = user_with_role(Role.AUDIT_ADMIN, tree[2], username="shenji3")
+    _create(admin_client, east, username="shenji4", role=Role.AUDIT_ADMIN, phone="13955557777")
+    assert not elsewhere.notifications.exists() and sitting.notifications.count() == 2

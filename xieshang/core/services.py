@@ -166,6 +166,8 @@ def user_create(
     stored in clear; for an administrator duty sent by SMS instead) that must be changed at
     first login."""
     _check_role(actor, None, organisation, role, department, committee)
+    if role in ADMIN_DUTIES:
+        _check_duty_phone(actor, phone, role)
     if User.objects.filter(username__iexact=username).exists():
         raise Refused(_("用户名“%(name)s”已被使用。") % {"name": username})
     password = generate_password()
@@ -181,6 +183,8 @@ def user_create(
         user=user, organisation=organisation, role=role, department=department, committee=committee
     )
     issued = _hand_out(user, password, duty=role in ADMIN_DUTIES)
+    if role in ADMIN_DUTIES:
+        _tell_duty_holders(actor, user, organisation, role)
     record_event(
         actor=actor,
         verb="user.create",
@@ -196,6 +200,59 @@ def user_create(
         },
     )
     return user, issued
+
+
+def _check_duty_phone(actor, phone: str, role: str) -> None:
+    """A new administrator account's temporary password is texted to the number typed, so
+    it must not be a number the creating security administrator reads (三员分立): their own,
+    or that of an account holding another administrator duty."""
+    phone = (phone or "").strip()
+    if not phone:
+        return  # _hand_out refuses the account: the password goes by text only
+    others = RoleAssignment.objects.filter(role__in=ADMIN_DUTIES - {role}).values("user_id")
+    if (
+        phone == (actor.phone or "").strip()
+        or User.objects.filter(pk__in=others, phone=phone).exists()
+    ):
+        raise Refused(
+            _(
+                "三员分立：管理员账号须登记其本人的手机号；该号码是您本人或其他管理员职责账号的号码，"
+                "临时密码不能发到这里。"
+            )
+        )
+
+
+def _tell_duty_holders(actor, user, organisation, role: str) -> None:
+    """Who already holds the duty here or above hears of the new holder and the number its
+    password went to: a second person sees at once what only the audit trail showed later."""
+    from django.utils.translation import gettext_noop as N_
+
+    from .notifications import notify
+    from .phrases import Phrase
+
+    holders = (
+        User.objects.filter(
+            is_active=True,
+            role_assignments__role=role,
+            role_assignments__organisation__in=[organisation.pk, *organisation.ancestor_ids()],
+        )
+        .exclude(pk=user.pk)
+        .distinct()
+    )
+    notify(
+        holders,
+        title=Phrase(
+            N_("%(actor)s新建了%(role)s账号 %(username)s"),
+            actor=actor.full_name or actor.username,
+            role=Phrase.of_label(Role(role).label),
+            username=user.username,
+        ),
+        body=Phrase(
+            N_("%(organisation)s；临时密码已以短信发到 %(phone)s。如非您所知，请立即核实。"),
+            organisation=organisation.name,
+            phone=mask_phone(user.phone),
+        ),
+    )
 
 
 def _role_note(organisation, role: str, department=None, committee=None) -> str:
