@@ -63,3 +63,9 @@ def test_the_referral_queue_filters_by_state_and_refuses_others(client, tree):  
     assert "（submitted）" in refused.content.decode()
     refused = client.get(url + "?kind=opinion")
     assert refused.status_code == 400 and "（opinions.opinion）" in refused.content.decode()
+    # The tab too: a mistyped direction was read as 下级上报.
+    assert opinion.title not in client.get(url + "?direction=out").content.decode()
+    refused = client.get(url + "?direction=up")
+    assert refused.status_code == 400
+    assert "方向（direction）不是有效的选项" in refused.content.decode()
+    assert "本级上报（out）" in refused.content.decode()

@@ -34,3 +34,13 @@ def test_the_figures_open_on_the_year_being_reported(world, client, today, year)
         assert "2027年度" in _heading(asked)
         response = client.get(reverse("proposals:figures_export"), {"year": 2027})
         assert "proposal-figures-2027.xlsx" in response["Content-Disposition"]
+
+
+@pytest.mark.parametrize(
+    ("today", "year"), [(dt.date(2027, 2, 10), 2026), (dt.date(2027, 3, 1), 2027)]
+)
+def test_a_handling_units_own_figures_open_on_the_same_year(world, client, today, year):
+    with time_machine.travel(dt.datetime(today.year, today.month, today.day, 10), tick=False):
+        client.force_login(world.housing_clerk)
+        page = client.get(reverse("proposals:figures")).content.decode()
+        assert f'name="year" value="{year}"' in page

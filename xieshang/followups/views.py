@@ -564,12 +564,16 @@ def referrals(request):
     return _referrals_page(request)
 
 
+# The queue's two tabs: what lower nodes sent up here, and what this node sent up.
+DIRECTIONS = [("in", gettext_lazy("下级上报")), ("out", gettext_lazy("本级上报"))]
+
+
 def _referrals_page(request, refused: Referral | None = None):
     """The queue; `refused` is a referral whose decision was refused (a colleague decided it
     meanwhile, say), carrying `refused_action`, `refused_note` and `refused_error`: its row
     comes first with its buttons, the reason and the note typed, whatever its state now;
     the page answers 400."""
-    direction = "out" if request.GET.get("direction") == "out" else "in"
+    direction = choice_param(request, "direction", DIRECTIONS, default="in", label=_("方向"))
     # The 下级上报 tab opens on 待处理; its 全部 (an empty state) is every state.
     opens_on = "submitted" if direction == "in" and "state" not in request.GET else ""
     state = choice_param(

@@ -44,7 +44,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import CharField, Count, Exists, ExpressionWrapper, F, OuterRef, Q
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_safe
@@ -1052,7 +1051,7 @@ class UnitFiguresForm(forms.Form):
 
     def __init__(self, data):
         data = data.copy() if data else {}
-        data.setdefault("year", str(timezone.localdate().year))
+        data.setdefault("year", str(closing_year()))
         super().__init__(data)
         self.fields["year"].widget.attrs.setdefault("class", "form-control")
 
