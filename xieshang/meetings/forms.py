@@ -228,7 +228,7 @@ class InviteForm(StyledForm, forms.Form):
         missing = sorted(set(names) - {m.name for m in found})
         if missing:
             raise forms.ValidationError(
-                _("未找到这些委员：%(names)s") % {"names": "、".join(missing)}
+                _("未找到这些委员：%(names)s") % {"names": gettext("、").join(missing)}
             )
         return found
 

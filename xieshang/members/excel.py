@@ -396,7 +396,7 @@ def rows_label(rows: list[int]) -> str:
         else:
             ranges.append([row, row])
     parts = [str(a) if a == b else f"{a}–{b}" for a, b in ranges[:ROW_RANGES_SHOWN]]
-    label = _("第%(rows)s行") % {"rows": "、".join(parts)}
+    label = _("第%(rows)s行") % {"rows": _("、").join(parts)}
     if len(ranges) > ROW_RANGES_SHOWN:
         label += _("等，共%(n)d行") % {"n": len(set(rows))}
     return label

@@ -66,7 +66,7 @@ def member_list(request):
         for seat in page.object_list:
             # Joined here, not by a loop in the template: the same text, a fraction of the
             # work for 50 rows.
-            seat.committee_names = "、".join(c.name for c in seat.committees.all()) or "—"
+            seat.committee_names = _("、").join(c.name for c in seat.committees.all()) or "—"
             if shows(seat.member):
                 seat.phone_display = seat.member.phone
                 unmasked += 1 if seat.member.phone else 0

@@ -146,7 +146,7 @@ def composition(round: NominationRound, candidates: list[Candidate] | None = Non
             "value": None,
             "limit": _("不宜提名"),
             "ok": not too_old,
-            "detail": "、".join(c.name for c in too_old) or _("无"),
+            "detail": _("、").join(c.name for c in too_old) or _("无"),
             "key": "too_old",
             "bound": "none",
             "people": [c.pk for c in too_old],

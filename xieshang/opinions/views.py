@@ -452,7 +452,7 @@ def issue_pdf(request, pk: int):
     found = _get_issue(request, pk)
     items = list(found.opinions.prefetch_related(selectors.AUTHORS).order_by("pk"))
     for item in items:
-        item.author_names = "、".join(a.name for a in item.authors.all()) or item.source_body
+        item.author_names = _("、").join(a.name for a in item.authors.all()) or item.source_body
     # Official documents are Chinese whatever the page language (core.pdf).
     with translation.override("zh-hans"):
         context = {

@@ -96,7 +96,7 @@ def _shape_error(value: Any, default: Any) -> str | None:
             return _("须为键值对象。")
         missing = [k for k in default if k not in value]
         if missing:
-            return _("缺少：%(keys)s") % {"keys": "、".join(missing)}
+            return _("缺少：%(keys)s") % {"keys": _("、").join(missing)}
         for k, item in value.items():
             if k in default:
                 error = _shape_error(item, default[k])
@@ -263,7 +263,7 @@ class Rule:
             flat = [v for item in value for v in (item if isinstance(item, list) else [item])]
             unknown = [str(v) for v in flat if v not in codes]
             if unknown:
-                raise ValidationError(_("不是可选项：%(codes)s") % {"codes": "、".join(unknown)})
+                raise ValidationError(_("不是可选项：%(codes)s") % {"codes": _("、").join(unknown)})
         value = _normalise(value, self.default)
         if self.validator is not None:
             self.validator(value)

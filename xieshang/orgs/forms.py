@@ -28,7 +28,9 @@ def _as_text(rule: config.Rule, value) -> object:
         return list(value or [])
     if rule.kind == config.KIND_GROUPS:
         labels = dict(rule.choice_list())
-        return "\n".join("、".join(labels.get(v, v) for v in group) for group in value or [])
+        # As they are typed back: the field splits on 、 whatever the reader's language.
+        groups = ("、".join(labels.get(v, v) for v in group) for group in value or [])  # typed back
+        return "\n".join(groups)
     if rule.kind == config.KIND_JSON:
         return json.dumps(value, ensure_ascii=False, indent=1)
     return value
@@ -156,8 +158,8 @@ class RuleForm(StyledForm, forms.Form):
                         _("第%(n)d行：“%(names)s”不是可选项，可选：%(all)s")
                         % {
                             "n": number,
-                            "names": "、".join(unknown),
-                            "all": "、".join(label for _c, label in self.rule.choice_list()),
+                            "names": _("、").join(unknown),
+                            "all": _("、").join(label for _c, label in self.rule.choice_list()),
                         }
                     )
                 groups.append([codes[n] for n in names])

@@ -991,7 +991,7 @@ def workbook(fig: Figures) -> bytes:
             ws,
             [
                 _("本表只列%(org)s本级的提案；%(below)s的提案见各自的提案办理统计导出。")
-                % {"org": fig.organisation.name, "below": "、".join(o.name for o in fig.below)}
+                % {"org": fig.organisation.name, "below": _("、").join(o.name for o in fig.below)}
             ],
         )
     return book.to_bytes()

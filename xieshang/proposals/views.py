@@ -662,7 +662,7 @@ def _reasked(proposal: Proposal) -> dict | None:
         s.member.name
         for s in proposal.signers.select_related("member").filter(status=Signer.Status.INVITED)
     ]
-    return {"names": "、".join(names)} if names else None
+    return {"names": _("、").join(names)} if names else None
 
 
 def _reask_note(proposal: Proposal | None) -> dict | None:
@@ -677,7 +677,7 @@ def _reask_note(proposal: Proposal | None) -> dict | None:
             names["pending"].append(signer.member.name)
         elif signer.status == Signer.Status.CONFIRMED:
             names["confirmed"].append(signer.member.name)
-    return {key: "、".join(value) for key, value in names.items()}
+    return {key: _("、").join(value) for key, value in names.items()}
 
 
 def _submitted_message(proposal: Proposal) -> str:

@@ -157,7 +157,7 @@ def _mark_taken(rows: dict[int, BoardRow]) -> None:
     ):
         names.setdefault(a.proposal_id, []).append(aside(a.department.name, a.get_role_display()))
     for pk in taken:
-        rows[pk].taken_by = "、".join(names.get(pk, []))
+        rows[pk].taken_by = _("、").join(names.get(pk, []))
 
 
 @login_required

@@ -132,7 +132,7 @@ def _move_sittings(meeting: Meeting, *, offset) -> None:
     if outside:
         raise ValidationError(
             _("以下会次不在会议的新时间内，请调整会议的开始或结束时间：%(titles)s")
-            % {"titles": "、".join(outside)}
+            % {"titles": _("、").join(outside)}
         )
     if offset:
         for s in sittings:
@@ -353,7 +353,7 @@ def _hold_to_the_group(meeting: Meeting, c: InviteCriteria) -> None:
     if outside:
         raise ValidationError(
             _("组长只能邀请本小组的委员，以下委员不在本小组：%(names)s")
-            % {"names": "、".join(outside)}
+            % {"names": _("、").join(outside)}
         )
 
 

@@ -113,7 +113,7 @@ def validate_choices(proposal: Proposal) -> None:
     if proposal.category:
         categories = config.get(proposal.organisation, rules.CATEGORIES)
         if proposal.category not in categories:
-            errors["category"] = _("提案分类须为：%(list)s。") % {"list": "、".join(categories)}
+            errors["category"] = _("提案分类须为：%(list)s。") % {"list": _("、").join(categories)}
     department = proposal.suggested_department
     if department is not None and (
         department.organisation_id != proposal.organisation_id or not department.is_active

@@ -37,7 +37,7 @@ def _refuse_ending_a_merge_target(proposal: Proposal, to: str) -> None:
     if titles:
         raise ValidationError(
             _("已有提案并入本件（%(titles)s），为使其提案人得到答复，本件只能立案或退回修改。")
-            % {"titles": "、".join(f"《{t}》" for t in titles)}
+            % {"titles": _("、").join(f"《{t}》" for t in titles)}
         )
 
 
