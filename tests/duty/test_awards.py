@@ -4,6 +4,7 @@ approves or returns, the office publishes on the portal with a commendation deci
 
 import datetime as dt
 import io
+from urllib.parse import unquote
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -454,6 +455,8 @@ def test_the_decisions_title_breaks_only_between_award_names(client, world):
     awards.commendation_approve(commendation=com, actor=world.chair)
     client.force_login(world.office)
     response = client.get(reverse("duty:commendation_document", args=[com.pk]))
+    named = unquote(response["Content-Disposition"].split("filename*=UTF-8''", 1)[1])
+    assert named == f"{world.org.name}{Y}年度表彰决定.pdf"  # one per committee and year
     lines = [
         line.strip()
         for line in PdfReader(io.BytesIO(response.content)).pages[0].extract_text().splitlines()

@@ -389,3 +389,17 @@ def test_a_save_from_a_tab_opened_before_submitting_says_to_withdraw_and_keeps_t
     assert response.status_code == 400
     assert "请先在信息页面撤回" in body and "本页填写的内容仍保留" in body
     assert "另一个窗口里新写的分析" in body
+
+
+def test_the_issue_pdf_is_named_with_its_committee(client, world):
+    """A city office downloads several districts' issues: 社情民意2026年第1期.pdf each time
+    would overwrite one another."""
+    from urllib.parse import unquote
+
+    opinion = make_opinion(world["member"], office=world["office"], state=S.PUBLISHED)
+    issue = opinion.issue
+    client.force_login(world["office"])
+    response = client.get(f"/opinions/issues/{issue.pk}/pdf/")
+    assert response.status_code == 200
+    name = unquote(response["Content-Disposition"].split("filename*=UTF-8''", 1)[1])
+    assert name == f"{issue.organisation.name}社情民意{issue.year}年第{issue.number}期.pdf"

@@ -191,7 +191,8 @@ def commendation_document(request, pk: int):
     if com.status not in (S.APPROVED, S.PUBLISHED):
         raise Http404
     content = render_pdf("duty/awards/decision_pdf.html", awards.decision_context(com))
-    return pdf_response(content, _("%(year)s年度表彰决定.pdf") % {"year": com.year})
+    name = _("%(org)s%(year)s年度表彰决定.pdf") % {"org": com.organisation.name, "year": com.year}
+    return pdf_response(content, name)
 
 
 # --- Public (portal) -------------------------------------------------------------------------

@@ -466,7 +466,10 @@ def issue_pdf(request, pk: int):
             **selectors.bulletin_particulars(found),
         }
     content = render_pdf("opinions/pdf/issue.html", context)
-    return pdf_response(content, f"社情民意{found.year}年第{found.number}期.pdf")
+    # The committee's name first: a city office keeps its districts' issues side by side.
+    return pdf_response(
+        content, f"{found.organisation.name}社情民意{found.year}年第{found.number}期.pdf"
+    )
 
 
 @login_required
