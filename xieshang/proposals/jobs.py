@@ -21,6 +21,15 @@ def remind_cosigners() -> int:
     return cosign_remind()
 
 
+@periodic("proposals.remind_revision", at=dt.time(8, 30))
+def remind_revision() -> int:
+    """Remind the first proposers of proposals returned for revision and not resubmitted
+    after a few working days (once)."""
+    from .services import revision_remind
+
+    return revision_remind()
+
+
 @periodic("proposals.remind_contact", at=dt.time(8, 30))
 def remind_contact() -> int:
     """Remind the answering departments with no contact on record that the contact-by date

@@ -41,6 +41,16 @@ COSIGN_REMIND_DAYS = define(
     source=_("本系统默认：联名不设截止，由第一提案人决定等待多久"),
     **DAYS,
 )
+REVISION_REMIND_DAYS = define(
+    "proposals.revision_remind_working_days",
+    5,
+    _("退回修改提醒（工作日）"),
+    _(
+        "提案退回修改后满该工作日数仍未重新提交的，提醒第一提案人一次；有提案并入的，一并告知其在等待。"
+    ),
+    source=_("本系统默认：修改不设截止，由提案人决定何时重新提交"),
+    **DAYS,
+)
 RETURN_DAYS = define(
     "proposals.return_working_days",
     5,

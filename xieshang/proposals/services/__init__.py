@@ -68,6 +68,7 @@ from .review import (
     proposal_merge,
     proposal_reject,
     proposal_return,
+    revision_remind,
 )
 
 __all__ = [
@@ -93,6 +94,7 @@ __all__ = [
     "proposal_merge",
     "proposal_convert",
     "proposal_return",
+    "revision_remind",
     "proposal_reject",
     "rehandle_instruction",
     "proposal_assign",

@@ -4,11 +4,14 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
 
+from xieshang.core import calendar
 from xieshang.core.audit import lock, transition
+from xieshang.core.notifications import notify
 from xieshang.core.phrases import Phrase
 from xieshang.orgs import config
 
@@ -196,3 +199,50 @@ def proposal_reject(*, proposal: Proposal, actor, reason: str, note: str = "") -
         "rejected",
     )
     return proposal
+
+
+def revision_remind(*, today: dt.date | None = None) -> int:
+    """The daily reminder of proposals returned for revision (退回修改) and not resubmitted:
+    once one has waited its organisation's `REVISION_REMIND_DAYS` working days, its first
+    proposer (or the office that entered it) is reminded, once. Proposals merged into it
+    (并案) follow only it, so the reminder says how many wait on it. Returns how many were
+    reminded; idempotent by the notice's key (a proposal is returned once only)."""
+    today = today or _today()
+    waiting = list(
+        Proposal.objects.filter(status=S.RETURNED, reviewed_at__isnull=False)
+        .select_related("organisation", "first_proposer__user", "created_by")
+        .annotate(merged=Count("merged_proposals"))
+        .order_by("pk")
+    )
+    days = config.get_many({p.organisation for p in waiting}, rules.REVISION_REMIND_DAYS)
+    reminded = 0
+    for proposal in waiting:
+        returned_on = timezone.localtime(proposal.reviewed_at).date()
+        if calendar.add_working_days(returned_on, days[proposal.organisation_id]) > today:
+            continue
+        first = proposal.first_proposer
+        author = first.user if first and first.user_id else proposal.created_by
+        lines = [
+            Phrase(
+                N_("提案于%(date)s退回修改，尚未重新提交。修改意见：%(note)s"),
+                date=returned_on,
+                note=proposal.review_note,
+            )
+        ]
+        if proposal.merged:
+            lines.append(
+                Phrase(
+                    N_("已有%(count)s件提案并入本提案，其提案人在等待本提案的办理。"),
+                    count=proposal.merged,
+                )
+            )
+        made = notify(
+            [author],
+            title=Phrase(N_("退回修改的提案仍待重新提交：%(title)s"), title=proposal.title),
+            body=lines,
+            url=proposal.get_absolute_url(),
+            dedupe_key=f"proposal:{proposal.pk}:revision_remind",
+            channels=("inbox", "sms"),
+        )
+        reminded += bool(made)
+    return reminded
