@@ -123,6 +123,12 @@ MIDDLEWARE = [
 # Django's form renderer with the <select> drawn in Python (xieshang/core/renderers.py).
 FORM_RENDERER = "xieshang.core.renderers.FormRenderer"
 
+# Django's upload handlers, undoing the browser's escapes in file names (core.uploads).
+FILE_UPLOAD_HANDLERS = [
+    "xieshang.core.uploads.MemoryFileUploadHandler",
+    "xieshang.core.uploads.TemporaryFileUploadHandler",
+]
+
 ROOT_URLCONF = "xieshang.urls"
 WSGI_APPLICATION = "xieshang.wsgi.application"
 

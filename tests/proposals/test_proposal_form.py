@@ -147,6 +147,24 @@ def upload(client, proposal, name, content):
     )
 
 
+def test_a_quote_in_a_file_name_comes_back_as_a_quote(client, world, settings, tmp_path):
+    """Browsers send `"` in a file name as %22 (the HTML standard's form encoding): the
+    attachment is listed and downloaded under the name the member's computer showed."""
+    from urllib.parse import quote
+
+    settings.PRIVATE_MEDIA_ROOT = tmp_path
+    proposal = draft(world)
+    client.force_login(world.user("zhang"))
+    # As Chromium writes it into the request: 关于"加装电梯"的说明.pdf
+    assert upload(client, proposal, "关于%22加装电梯%22的说明.pdf", samples.PDF).status_code == 302
+    attachment = Attachment.objects.get()
+    assert attachment.original_name == '关于"加装电梯"的说明.pdf'
+    page = client.get(f"/proposals/{proposal.pk}/").content.decode()
+    assert "关于&quot;加装电梯&quot;的说明.pdf" in page and "%22" not in page
+    download = client.get(attachment.download_url)
+    assert quote('关于"加装电梯"的说明.pdf') in download["Content-Disposition"]
+
+
 def test_the_proposer_attaches_files_to_a_draft_and_removes_them(
     client, world, django_capture_on_commit_callbacks
 ):

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.core.files import uploadhandler
 from django.core.files.storage import FileSystemStorage
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
@@ -417,3 +418,29 @@ def move_to_private(apps, app_label: str, model_name: str, field: str, name_fiel
         if not getattr(row, name_field):
             setattr(row, name_field, name.rsplit("/", 1)[-1])
             row.save(update_fields=[name_field])
+
+
+# --- The file name a browser sent --------------------------------------------------------------
+# Browsers write a form's file names into the multipart body with `"`, CR and LF escaped as
+# %22, %0D and %0A (the HTML standard's form encoding); Django's parser does not undo it, so
+# 关于"加装电梯"的说明.pdf was stored, listed and downloaded as 关于%22加装电梯%22的说明.pdf.
+_BROWSER_ESCAPES = {"%22": '"', "%0D": " ", "%0A": " ", "%0d": " ", "%0a": " "}
+_BROWSER_ESCAPE = re.compile("|".join(map(re.escape, _BROWSER_ESCAPES)))
+
+
+def browser_file_name(name: str) -> str:
+    """The file name as the user's computer shows it."""
+    return _BROWSER_ESCAPE.sub(lambda m: _BROWSER_ESCAPES[m.group()], name or "")
+
+
+class _BrowserNames:
+    def new_file(self, field_name, file_name, *args, **kwargs):
+        return super().new_file(field_name, browser_file_name(file_name), *args, **kwargs)
+
+
+class MemoryFileUploadHandler(_BrowserNames, uploadhandler.MemoryFileUploadHandler):
+    """Django's, with the browser's escapes in the file name undone."""
+
+
+class TemporaryFileUploadHandler(_BrowserNames, uploadhandler.TemporaryFileUploadHandler):
+    """Django's, with the browser's escapes in the file name undone."""
