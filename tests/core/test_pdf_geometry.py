@@ -153,7 +153,7 @@ def _decision(client):
     awards.commendation_submit(commendation=com, actor=world.office)
     awards.commendation_approve(commendation=com, actor=world.chair)
     awards.commendation_publish(
-        commendation=com, actor=world.office, doc_number="示政发〔2026〕3号"
+        commendation=com, actor=world.office, doc_number="示政协发〔2026〕3号"
     )
     client.force_login(world.office)
     return client.get(reverse("duty:commendation_document", args=[com.pk])).content

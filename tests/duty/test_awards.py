@@ -329,7 +329,7 @@ def test_office_proposes_chairs_decide_and_the_list_is_published(client, world):
 
     client.force_login(world.office)
     client.post(
-        reverse("duty:commendation_publish", args=[com.pk]), {"doc_number": "示政发〔2026〕3号"}
+        reverse("duty:commendation_publish", args=[com.pk]), {"doc_number": "示政协发〔2026〕3号"}
     )
     com.refresh_from_db()
     assert com.status == Commendation.Status.PUBLISHED and com.published_at
@@ -377,14 +377,14 @@ def test_the_commendation_decision_pdf_lists_the_awardees_by_type(client, world)
     awards.commendation_submit(commendation=com, actor=world.office)
     awards.commendation_approve(commendation=com, actor=world.chair)
     awards.commendation_publish(
-        commendation=com, actor=world.office, doc_number="示政发〔2026〕3号"
+        commendation=com, actor=world.office, doc_number="示政协发〔2026〕3号"
     )
     response = client.get(document)
     assert response["Content-Type"] == "application/pdf"
     text = "".join(
         page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages
     ).replace("\n", "")
-    assert "示政发〔2026〕3号" in text
+    assert "示政协发〔2026〕3号" in text
     assert f"关于表彰{Y}年度先进委员活动组" in text
     assert "先进承办个人" in text
     for name in ("经济发展委员活动组", "区住建局", "孙经办"):

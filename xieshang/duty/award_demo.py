@@ -42,5 +42,7 @@ def build(*, organisation, rng) -> None:
     awards.commendation_approve(commendation=com, actor=chair, note=_("同意。"))
     short = organisation.name.removesuffix("政协")
     awards.commendation_publish(
-        commendation=com, actor=office, doc_number=f"{short}政发〔{year + 1}〕{rng.randint(2, 9)}号"
+        commendation=com,
+        actor=office,
+        doc_number=f"{short}政协发〔{year + 1}〕{rng.randint(2, 9)}号",
     )

@@ -65,5 +65,5 @@ class PublishForm(StyledForm, forms.Form):
         label=_("表彰决定文号"),
         max_length=60,
         required=False,
-        help_text=_("如：政发〔2026〕3号，可不填。"),
+        help_text=_("如：区政协发〔2026〕3号，可不填。"),
     )

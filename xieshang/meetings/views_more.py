@@ -449,7 +449,9 @@ def figures_xlsx(request):
     """The year's attendance as Excel: the page's three tables, one sheet each."""
     year, members, sectors, leaders = _figures(request)
     # gettext outside the f-string: xgettext does not look inside one.
-    name = _("%(year)s年出勤统计") % {"year": year}
+    # The committee's name first: a city office keeps its districts' files side by side.
+    org = access.home_organisation(request.user)
+    name = _("%(org)s%(year)s年出勤统计") % {"org": org.name if org else "", "year": year}
     return xlsx_response(
         figures_workbook(members, sectors, leaders),
         f"{name}.xlsx",
