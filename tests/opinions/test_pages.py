@@ -403,3 +403,18 @@ def test_the_issue_pdf_is_named_with_its_committee(client, world):
     assert response.status_code == 200
     name = unquote(response["Content-Disposition"].split("filename*=UTF-8''", 1)[1])
     assert name == f"{issue.organisation.name}社情民意{issue.year}年第{issue.number}期.pdf"
+
+
+def test_the_issue_pdf_joins_the_authors_in_chinese_for_an_english_reader(client, world):
+    """The page speaks the reader's language; the official document stays Chinese."""
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    opinion = make_opinion(world["member"], office=world["office"], state=S.PUBLISHED)
+    opinion.authors.add(world["other_member"])
+    client.force_login(world["office"])
+    client.cookies["django_language"] = "en"
+    response = client.get(f"/opinions/issues/{opinion.issue_id}/pdf/")
+    text = "".join(p.extract_text() for p in PdfReader(BytesIO(response.content)).pages)
+    assert "张委员、李委员" in text.replace("\n", "") or "李委员、张委员" in text.replace("\n", "")

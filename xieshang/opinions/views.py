@@ -451,10 +451,10 @@ def issue(request, pk: int):
 def issue_pdf(request, pk: int):
     found = _get_issue(request, pk)
     items = list(found.opinions.prefetch_related(selectors.AUTHORS).order_by("pk"))
-    for item in items:
-        item.author_names = _("、").join(a.name for a in item.authors.all()) or item.source_body
     # Official documents are Chinese whatever the page language (core.pdf).
     with translation.override("zh-hans"):
+        for item in items:
+            item.author_names = _("、").join(a.name for a in item.authors.all()) or item.source_body
         context = {
             "masthead": _("社情民意"),
             "doc_number": _("%(year)s年第%(n)s期") % {"year": found.year, "n": found.number},
