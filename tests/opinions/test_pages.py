@@ -88,6 +88,35 @@ def test_an_author_deletes_a_draft_never_submitted_and_nothing_else(client, worl
     assert Opinion.objects.filter(pk=submitted.pk, status=S.SUBMITTED).exists()
 
 
+def test_saving_a_draft_deleted_in_another_window_keeps_the_text_as_a_new_draft(client, world):
+    draft = make_opinion(world["member"], title="写错了的草稿")
+    client.force_login(world["member"].user)
+    url = f"/opinions/{draft.pk}/edit/"
+    assert client.get(url).status_code == 200  # the edit page is open in one window
+    client.post(f"/opinions/{draft.pk}/delete/")  # deleted in another
+    typed = {
+        "title": "关于社区助餐点运营补贴的建议",
+        "facts": "我区社区助餐点运营困难，独居老人吃饭难。",
+        "analysis": "补贴标准多年未调整。",
+        "suggestions": "建议按服务人次给予运营补贴。",
+        "source_type": "member",
+        "version": str(draft.version),
+    }
+    response = client.post(url, typed)
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "已在其他窗口删除" in page and "独居老人吃饭难" in page
+    assert 'action="/opinions/new/"' in page  # saving it makes a new draft
+    assert not Opinion.objects.exists()
+
+    typed.pop("version")
+    assert client.post("/opinions/new/", {**typed, "draft_key": ""}).status_code == 302
+    assert Opinion.objects.get().title == "关于社区助餐点运营补贴的建议"
+    # Anybody else posting to the deleted draft's address learns nothing of it.
+    client.force_login(world["other_member"].user)
+    assert client.post(url, typed).status_code == 404
+
+
 @pytest.mark.clause("C3.2")
 def test_an_author_withdraws_an_item_the_office_has_not_decided_on(client, world):
     opinion = make_opinion(world["member"], state=S.SUBMITTED, title="想撤回的信息")

@@ -272,6 +272,19 @@ def changed_fields(before: dict[str, Any], after: dict[str, Any]) -> dict[str, l
     }
 
 
+def deleted_by(user, model: type[models.Model], pk, verb: str) -> bool:
+    """Whether `user` deleted row `pk` of `model` (its `verb` event; the row is gone): a page
+    still open in another window may then give back what was typed instead of a bare 404."""
+    if model._default_manager.filter(pk=pk).exists():
+        return False
+    return Event.objects.filter(
+        verb=verb,
+        content_type=ContentType.objects.get_for_model(model),
+        object_id=str(pk),
+        actor=user,
+    ).exists()
+
+
 def history(obj: models.Model):
     """The object's events, newest first, for its history panel (one query)."""
     return Event.objects.filter(

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from xieshang.core import access, page_keys
-from xieshang.core.audit import StaleEdit, TransitionError, history
+from xieshang.core.audit import StaleEdit, TransitionError, deleted_by, history
 from xieshang.core.forms import add_service_errors, refusal_message
 from xieshang.core.params import choice_param, paginate, year_param
 from xieshang.core.pdf import pdf_response, render_pdf
@@ -123,6 +123,35 @@ def create(request):
     )
 
 
+def _deleted_draft_form(request):
+    """The author saved a draft they had deleted in another window meanwhile: the typed text
+    comes back as a new item's page, saved only when the author says so (not a 404 that
+    would lose it)."""
+    if not policies.can_submit(request.user):
+        raise Http404
+    organisation = _member_org(request)
+    staff = access.can(request.user, "opinions.manage", organisation)
+    data = request.POST.copy()
+    data.pop("version", None)
+    form = OpinionForm(data, organisation=organisation, staff=staff)
+    form.is_valid()
+    form.add_error(
+        None, _("这份草稿已在其他窗口删除。您填写的内容仍在下面，保存即成为一份新草稿。")
+    )
+    return render(
+        request,
+        "opinions/form.html",
+        {
+            "form": form,
+            "title": _("撰写社情民意信息"),
+            "can_submit_now": True,
+            "draft_key": "",
+            "new_page": True,
+        },
+        status=409,
+    )
+
+
 def _edit_refusal(user, opinion: Opinion) -> str:
     """Why the item cannot be edited now, and what to do (the author may withdraw it)."""
     if opinion.status == S.SUBMITTED and policies.is_author(user, opinion):
@@ -134,6 +163,8 @@ def _edit_refusal(user, opinion: Opinion) -> str:
 
 @login_required
 def edit(request, pk: int):
+    if request.method == "POST" and deleted_by(request.user, Opinion, pk, "opinion.draft_delete"):
+        return _deleted_draft_form(request)
     opinion = _get(request, pk)
     staff = policies.can_manage(request.user, opinion)
     if not (staff or policies.is_author(request.user, opinion)):

@@ -362,18 +362,6 @@ def shortlist_reasons(proposals) -> dict[int, str]:
     return {int(e.object_id): e.note for e in events.only("object_id", "note")}
 
 
-def draft_deleted_by(user, pk: int) -> bool:
-    """Whether `user` deleted the draft `pk` (its audit row; the proposal row is gone)."""
-    if Proposal.objects.filter(pk=pk).exists():
-        return False
-    return Event.objects.filter(
-        verb="proposal.draft_delete",
-        content_type=ContentType.objects.get_for_model(Proposal),
-        object_id=str(pk),
-        actor=user,
-    ).exists()
-
-
 def proposal_for_detail(pk: int) -> Proposal | None:
     return _proposal_read(pk, "session__term", "merged_into")
 

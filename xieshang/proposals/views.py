@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from xieshang.core import access, exports, files, page_keys, regions, search
-from xieshang.core.audit import StaleEdit, TransitionError, history
+from xieshang.core.audit import StaleEdit, TransitionError, deleted_by, history
 from xieshang.core.forms import add_service_errors, refuse_stale
 from xieshang.core.params import paginate
 from xieshang.followups import selectors as followups_selectors
@@ -749,7 +749,7 @@ def create(request):
 
 @login_required
 def edit(request, pk: int):
-    if request.method == "POST" and selectors.draft_deleted_by(request.user, pk):
+    if request.method == "POST" and deleted_by(request.user, Proposal, pk, "proposal.draft_delete"):
         return _deleted_draft_form(request)
     proposal = _get_proposal(request, pk)
     if not policies.is_first_proposer(request.user, proposal):
