@@ -108,6 +108,13 @@ def create(request):
             return redirect("opinions:detail", opinion.pk)
         except (ValidationError, TransitionError) as exc:
             form.add_error(None, refusal_message(exc))
+    # Empty on a fresh page: proposals.js fills it in (core.page_keys).
+    draft_key = page_keys.posted(request)
+    return _new_item_page(request, form, draft_key, 400 if request.method == "POST" else 200)
+
+
+def _new_item_page(request, form, draft_key: str, status: int):
+    """The new-item page (it posts to 新建 whichever address showed it)."""
     return render(
         request,
         "opinions/form.html",
@@ -115,11 +122,10 @@ def create(request):
             "form": form,
             "title": _("撰写社情民意信息"),
             "can_submit_now": True,
-            # Empty on a fresh page: proposals.js fills it in (core.page_keys).
-            "draft_key": page_keys.posted(request),
+            "draft_key": draft_key,
             "new_page": True,
         },
-        status=400 if request.method == "POST" else 200,
+        status=status,
     )
 
 
@@ -138,18 +144,7 @@ def _deleted_draft_form(request):
     form.add_error(
         None, _("这份草稿已在其他窗口删除。您填写的内容仍在下面，保存即成为一份新草稿。")
     )
-    return render(
-        request,
-        "opinions/form.html",
-        {
-            "form": form,
-            "title": _("撰写社情民意信息"),
-            "can_submit_now": True,
-            "draft_key": "",
-            "new_page": True,
-        },
-        status=409,
-    )
+    return _new_item_page(request, form, "", 409)
 
 
 def _edit_refusal(user, opinion: Opinion) -> str:
@@ -163,9 +158,15 @@ def _edit_refusal(user, opinion: Opinion) -> str:
 
 @login_required
 def edit(request, pk: int):
-    if request.method == "POST" and deleted_by(request.user, Opinion, pk, "opinion.draft_delete"):
-        return _deleted_draft_form(request)
-    opinion = _get(request, pk)
+    try:
+        opinion = _get(request, pk)
+    except Http404:
+        # Only when the item is not there: an ordinary save does not ask the audit trail.
+        if request.method == "POST" and deleted_by(
+            request.user, Opinion, pk, "opinion.draft_delete"
+        ):
+            return _deleted_draft_form(request)
+        raise
     staff = policies.can_manage(request.user, opinion)
     if not (staff or policies.is_author(request.user, opinion)):
         raise Http404

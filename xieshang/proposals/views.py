@@ -730,28 +730,34 @@ def create(request):
         else:
             page_keys.remember(request, PAGE_KEY, proposal.pk, proposal.version)
             return _after_save(request, proposal, failure)
-    status = 400 if request.method == "POST" else 200
+    # Empty on a fresh page: proposals.js fills it in, which makes it a field the browser
+    # restores with the typing when the back button returns to the page (a value the server
+    # wrote would be written anew on that reload).
+    draft_key = page_keys.posted(request)
+    return _new_draft_page(request, form, draft_key, 400 if request.method == "POST" else 200)
+
+
+def _new_draft_page(request, form, draft_key: str, status: int):
+    """The new-proposal page (it posts to 新建 whichever address showed it)."""
     return render(
         request,
         "proposals/draft_form.html",
-        {
-            "form": form,
-            "proposal": None,
-            # Empty on a fresh page: proposals.js fills it in, which makes it a field the
-            # browser restores with the typing when the back button returns to the page (a
-            # value the server wrote would be written anew on that reload).
-            "draft_key": page_keys.posted(request),
-            **_similar_context(request, form),
-        },
+        {"form": form, "proposal": None, "draft_key": draft_key, **_similar_context(request, form)},
         status=status,
     )
 
 
 @login_required
 def edit(request, pk: int):
-    if request.method == "POST" and deleted_by(request.user, Proposal, pk, "proposal.draft_delete"):
-        return _deleted_draft_form(request)
-    proposal = _get_proposal(request, pk)
+    try:
+        proposal = _get_proposal(request, pk)
+    except Http404:
+        # Only when the proposal is not there: an ordinary save does not ask the audit trail.
+        if request.method == "POST" and deleted_by(
+            request.user, Proposal, pk, "proposal.draft_delete"
+        ):
+            return _deleted_draft_form(request)
+        raise
     if not policies.is_first_proposer(request.user, proposal):
         raise PermissionDenied
     # A POST still goes to the service, which refuses it: the member's text is shown again
@@ -821,17 +827,7 @@ def _deleted_draft_form(request):
         None,
         _("这份草稿已在其他窗口删除。您填写的内容仍在下面，保存即成为一份新草稿。"),
     )
-    return render(
-        request,
-        "proposals/draft_form.html",
-        {
-            "form": form,
-            "proposal": None,
-            "draft_key": "",
-            **_similar_context(request, form),
-        },
-        status=409,
-    )
+    return _new_draft_page(request, form, "", 409)
 
 
 @login_required
