@@ -6,6 +6,8 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from tests.proposals.conftest import submitted
 from xieshang.core.models import Notification
@@ -58,3 +60,26 @@ def test_a_resubmitted_proposal_is_not_reminded_and_the_days_are_the_organisatio
         assert jobs.remind_revision() == 1
     assert len(reminders(world.user("zhang"))) == 1
     assert reminders(world.user("wang")) == []
+
+
+def test_the_daily_run_reads_what_was_already_reminded_at_once(world):
+    """A proposal stays returned for weeks; the job's daily run over those already reminded
+    costs the same few queries however many there are."""
+
+    def rerun_queries():
+        with on(16), CaptureQueriesContext(connection) as queries:
+            assert jobs.remind_revision() == 0
+        return len(queries)
+
+    def return_two(titles):
+        with time_machine.travel(RETURNED_AT, tick=False):
+            for key, title in zip(("zhang", "wang"), titles, strict=True):
+                proposal = submitted(world, key=key, title=title)
+                services.proposal_return(proposal=proposal, actor=world.reviewer, note="请修改。")
+        with on(16):
+            assert jobs.remind_revision() == 2
+
+    return_two(["关于社区助餐点的建议", "关于学校课后服务的建议"])
+    few = rerun_queries()
+    return_two(["关于老旧小区加装电梯的建议", "关于河道保洁的建议"])
+    assert rerun_queries() == few

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_noop as N_
 
 from xieshang.core import calendar
 from xieshang.core.audit import lock, transition
+from xieshang.core.models import Notification
 from xieshang.core.notifications import notify
 from xieshang.core.phrases import Phrase
 from xieshang.orgs import config
@@ -215,11 +216,27 @@ def revision_remind(*, today: dt.date | None = None) -> int:
         .order_by("pk")
     )
     days = config.get_many({p.organisation for p in waiting}, rules.REVISION_REMIND_DAYS)
+    # Working days from each return up to today, the calendar read once for them all.
+    waited = calendar.working_days_from(
+        today, [timezone.localtime(p.reviewed_at).date() for p in waiting]
+    )
+    due = [
+        p
+        for p in waiting
+        if -waited[timezone.localtime(p.reviewed_at).date()] >= days[p.organisation_id]
+    ]
+    # The reminders already sent, read at once: a proposal stays 退回修改 for weeks, and
+    # asking notify() about each of them every day would be one query per proposal.
+    sent = set(
+        Notification.objects.filter(
+            dedupe_key__in=[_revision_remind_key(p) for p in due]
+        ).values_list("dedupe_key", flat=True)
+    )
     reminded = 0
-    for proposal in waiting:
-        returned_on = timezone.localtime(proposal.reviewed_at).date()
-        if calendar.add_working_days(returned_on, days[proposal.organisation_id]) > today:
+    for proposal in due:
+        if _revision_remind_key(proposal) in sent:
             continue
+        returned_on = timezone.localtime(proposal.reviewed_at).date()
         first = proposal.first_proposer
         author = first.user if first and first.user_id else proposal.created_by
         lines = [
@@ -241,8 +258,12 @@ def revision_remind(*, today: dt.date | None = None) -> int:
             title=Phrase(N_("退回修改的提案仍待重新提交：%(title)s"), title=proposal.title),
             body=lines,
             url=proposal.get_absolute_url(),
-            dedupe_key=f"proposal:{proposal.pk}:revision_remind",
+            dedupe_key=_revision_remind_key(proposal),
             channels=("inbox", "sms"),
         )
         reminded += bool(made)
     return reminded
+
+
+def _revision_remind_key(proposal: Proposal) -> str:
+    return f"proposal:{proposal.pk}:revision_remind"
