@@ -37,3 +37,27 @@ def test_the_year_selector_starts_at_the_first_terms_year(client):
     select = html.split('name="year"', 1)[1].split("</select>", 1)[0]
     assert f'value="{this_year - 1}"' in select
     assert f'value="{this_year - 2}"' not in select
+
+
+@pytest.mark.clause("C3.4")
+def test_the_sector_contacts_report_says_a_year_before_the_first_term_had_no_one(client):
+    _org, _term, office, _member = setting()
+    client.force_login(office)
+    page = client.get(reverse("duty:sector_contacts") + "?year=2019").content.decode()
+    assert 'id="sector-contacts-no-term"' in page and "2019年尚无届次" in page and "2022" in page
+    assert 'id="sector-contacts"' not in page  # no table of zeros
+    page = client.get(reverse("duty:sector_contacts") + "?year=2022").content.decode()
+    assert 'id="sector-contacts-no-term"' not in page and 'id="sector-contacts"' in page
+
+
+def test_a_members_report_of_a_year_before_the_first_term_is_refused_with_the_reason(client):
+    _org, _term, office, member = setting()
+    client.force_login(member.user)
+    response = client.get(reverse("duty:my_report") + "?year=2019")
+    assert response.status_code == 400
+    assert "2019年尚无届次，没有该年度的履职报告：年度应不早于2022年" in response.content.decode()
+    client.force_login(office)
+    response = client.get(reverse("duty:member_report", args=[member.pk]) + "?year=2021")
+    assert response.status_code == 400 and "年度应不早于2022年" in response.content.decode()
+    response = client.get(reverse("duty:member_report", args=[member.pk]) + "?year=2022")
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")

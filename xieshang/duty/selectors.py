@@ -337,6 +337,18 @@ def first_term_year(organisation) -> int | None:
     return members_first_term_year(organisation)
 
 
+def report_years(organisation, year: int, *, first=...) -> tuple[range, int | None]:
+    """A year-end page's year selector (this year and the four before it, none before the
+    first term) and the first term's year when `year` lies before it (the page then says
+    so instead of showing a table of zeros), else None. `first`: the first term's year
+    when the caller has read it already."""
+    if first is ...:
+        first = first_term_year(organisation)
+    this_year = timezone.localdate().year
+    years = range(this_year, max(this_year - 5, (first or 0) - 1), -1)
+    return years, first if first is not None and year < first else None
+
+
 def left_seat(member, year: int, seat=None):
     """The member's seat in the year's term (`term_of_year`) when it was resigned or revoked
     by the year's end (`left_by`): the evaluation page leaves such a member out of the year.

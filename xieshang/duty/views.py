@@ -96,7 +96,7 @@ def _file_context(request, member, year):
     return {
         "member": member,
         "year": year,
-        "years": range(timezone.localdate().year, timezone.localdate().year - 5, -1),
+        "years": selectors.report_years(member.organisation, year)[0],
         "score": score,
         "groups": groups,
         "cases": member.discipline_cases.all()[:20],
@@ -304,11 +304,7 @@ def evaluation(request):
             "provisional": not selectors.year_ended(year),
             "minimum_labels": [label for _k, label in selectors.minimum_duty_labels(org)],
             # The last five years, none before the committee's first term.
-            "years": range(
-                timezone.localdate().year,
-                max(timezone.localdate().year - 5, (first or 0) - 1),
-                -1,
-            ),
+            "years": selectors.report_years(org, year, first=first)[0],
         },
         status=400 if form.errors else 200,
     )

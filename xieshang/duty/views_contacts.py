@@ -5,7 +5,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_safe
@@ -14,7 +13,7 @@ from xieshang.core.excel import Book, append_row, xlsx_response
 from xieshang.core.params import id_param, paginate, year_param
 from xieshang.core.years import closing_year
 
-from . import policies, sector_contacts
+from . import policies, sector_contacts, selectors
 
 ENTRIES_PER_PAGE = 50
 
@@ -31,20 +30,17 @@ def _year(request) -> int:
     return year_param(request, default=closing_year())
 
 
-def _years():
-    today = timezone.localdate()
-    return range(today.year, today.year - 5, -1)
-
-
 @login_required
 def report(request):
     org = _office_org(request)
     year = _year(request)
     rows = sector_contacts.report(org, year)
+    # A year before the first term: no one sat; the page says so rather than count zeros.
+    years, first_term_year = selectors.report_years(org, year)
     return render(
         request,
         "duty/sector_contacts/report.html",
-        {"year": year, "years": _years(), "rows": rows},
+        {"year": year, "years": years, "rows": rows, "first_term_year": first_term_year},
     )
 
 
@@ -62,7 +58,7 @@ def sector_entries(request):
     return render(
         request,
         "duty/sector_contacts/sector.html",
-        {"year": year, "years": _years(), "sector": sector, "row": row, "page": page},
+        {"year": year, "sector": sector, "row": row, "page": page},
     )
 
 

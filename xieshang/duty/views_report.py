@@ -2,7 +2,7 @@
 the office, and the office's batch of a sector or activity group."""
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -29,6 +29,14 @@ def _batch_year(request) -> int:
 
 
 def _member_response(member, year: int):
+    # A year before the committee's first term: no seat, no duties; a report of zeros
+    # would read as a member who did nothing.
+    _years, first = selectors.report_years(member.organisation, year)
+    if first is not None:
+        raise BadRequest(
+            _("%(year)s年尚无届次，没有该年度的履职报告：年度应不早于%(first)s年。")
+            % {"year": year, "first": first}
+        )
     content = annual_report.member_pdf(member, year)
     name = _("%(year)d年度履职报告-%(name)s.pdf") % {"year": year, "name": member.name}
     return pdf_response(content, name, inline=False)
@@ -69,15 +77,14 @@ def reports(request):
     sectors, groups = annual_report.batch_choices(org, year)
     # A year before the first term: no one sat, no report to print (not the current term's
     # members as if they had); the year selector starts at the first term's year.
-    first = selectors.first_term_year(org)
-    this_year = timezone.localdate().year
+    years, first_term_year = selectors.report_years(org, year)
     return render(
         request,
         "duty/annual_report/batch.html",
         {
             "year": year,
-            "years": range(this_year, max(this_year - 5, (first or 0) - 1), -1),
-            "first_term_year": first if first is not None and year < first else None,
+            "years": years,
+            "first_term_year": first_term_year,
             "sectors": sectors,
             "groups": groups,
             "provisional": not selectors.year_ended(year),
