@@ -91,3 +91,22 @@ def test_the_given_name_is_read_from_the_name_as_given(name, given):
     from xieshang.portal.scrub import given_name
 
     assert given_name(name) == given
+
+
+def test_a_name_typed_with_an_emoji_or_a_note_is_still_scrubbed(client, world):
+    issue, _code = routed(
+        world,
+        title="幸福小区路灯不亮",
+        description="路灯坏了两周。",
+        resident_name="王阿姨😀",
+        phone="13700001111",
+    )
+    followups.feedback_submit(
+        task=issue.task,
+        text="已修复。经与王阿姨（13700001111）电话沟通，老王表示认可。李师傅负责维修。",
+        actor=world["clerk"],
+    )
+    page = client.get(reverse("residents_public:answer", args=[issue.pk])).content.decode()
+    assert "已修复" in page and "李师傅" in page
+    assert "王阿姨" not in page and "老王" not in page and "13700001111" not in page
+    assert strip_contacts("请王小明来电", names=["王小明（幸福小区3栋）"]) == "请***来电"

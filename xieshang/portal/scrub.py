@@ -153,6 +153,13 @@ def strip_called(text: str, names: Iterable[str]) -> str:
     return text
 
 
+def _name_letters(name: str) -> str:
+    """The name's first run of Chinese characters (with ·) or Latin letters: what an
+    answer writes of "王阿姨😀" or "王阿姨（幸福小区）"."""
+    match = re.search(r"[\u4e00-\u9fff·]+|[A-Za-z][A-Za-z .'-]*[A-Za-z]", name)
+    return match.group(0) if match else ""
+
+
 def strip_contacts(text: str, known: Iterable[str] = (), *, names: Iterable[str] = ()) -> str:
     """`text` with phone numbers, e-mail addresses, contact persons and every value in
     `known` (names, numbers of this item's contacts) replaced by ***; the people in `names`
@@ -160,7 +167,10 @@ def strip_contacts(text: str, known: Iterable[str] = (), *, names: Iterable[str]
     by given name (`given_name`)."""
     if not text:
         return ""
+    # A name as typed may carry an emoji or punctuation ("王阿姨😀", "王阿姨（幸福小区）"):
+    # the person is called by its letters, so those are matched as well.
     names = [n.strip() for n in names if n and n.strip()]
+    names += [bare for n in names if (bare := _name_letters(n)) and bare != n]
     # The called forms first: "小王阿姨" is one mention, not "小" and a name.
     text = strip_called(text, names)
     # The given name alone too ("小明您好"), after the whole name ("王小明" goes at once).
