@@ -14,6 +14,7 @@ from xieshang.orgs.models import Role
 from . import access, jobs
 from .audit import record_event, state_label, verb_label
 from .db import in_chunks
+from .pii import mask_numbers
 
 KIND = "audit.export"
 EXPORT_LIMIT = 100_000
@@ -149,7 +150,8 @@ def workbook(user, query: QueryDict, progress=None) -> bytes:
                 event.organisation.name if event.organisation else "",
                 from_state,
                 to_state,
-                event.note,
+                # Numbers typed into a note (a resident's phone) masked, as on the page.
+                mask_numbers(event.note),
                 event.ip_address or "",
             ],
         )

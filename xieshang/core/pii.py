@@ -6,6 +6,7 @@ unmasked view or export of them writes an audit event (`pii.view` / `pii.export`
 """
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 
 from django.db import models
@@ -96,3 +97,48 @@ def log_access(
         note=note,
         data=data,
     )
+
+
+# --- Personal numbers inside free text ---------------------------------------------------
+# A resident's or a clerk's words may carry a phone or ID card number ("请联系13812345678"):
+# staff pages, the history and the audit log show them masked (`mask_numbers`), the portal
+# strips them (portal.scrub). Full-width digits and blanks or dashes between groups count.
+DIGIT = "[0-9０-９]"
+SEP = "[-－—‐ \u3000]?"
+# Mobile numbers, with an optional +86 and blanks or dashes between the groups.
+MOBILE = re.compile(
+    rf"(?<!{DIGIT})(?:\+?86{SEP})?[1１][3-9３-９]{DIGIT}{SEP}{DIGIT}{{4}}{SEP}{DIGIT}{{4}}(?!{DIGIT})"
+)
+# Landlines with an area code: 010-12345678, (0571)87654321, 0571 8765 4321.
+LANDLINE = re.compile(
+    rf"(?<!{DIGIT})[(（]?[0０]{DIGIT}{{2,3}}[)）]?{SEP}{DIGIT}{{3,4}}{SEP}{DIGIT}{{4}}"
+    rf"(?:{SEP}(?:转|ext\.?){SEP}{DIGIT}{{1,5}})?(?!{DIGIT})"
+)
+# Identity card numbers: 18 characters (the last may be X) or the old 15 digits, also
+# typed in groups (110101 19900307 1234).
+ID_CARD = re.compile(
+    rf"(?<!{DIGIT})[1-9１-９]{DIGIT}{{5}}{SEP}"
+    rf"(?:(?:19|20|１９|２０){DIGIT}{{6}}{SEP}{DIGIT}{{3}}[0-9０-９XxＸｘ]|{DIGIT}{{6}}{SEP}{DIGIT}{{3}})"
+    rf"(?![0-9０-９XxＸｘ])"
+)
+# The same 18 characters typed in other groups (1101 0119 9003 0712 34, as a bank card is
+# read out): taken before the phone patterns, which would otherwise take a middle group
+# ("0119 9003 0712" reads as a landline) and leave the rest of the number showing.
+ID_GROUPED = re.compile(
+    rf"(?<!{DIGIT})[1-9１-９](?:{SEP}{DIGIT}){{16}}{SEP}[0-9０-９XxＸｘ](?![0-9０-９XxＸｘ])"
+)
+PERSONAL_NUMBERS = (ID_GROUPED, MOBILE, LANDLINE, ID_CARD)
+
+
+def mask_numbers(text: str) -> str:
+    """`text` with phone and ID card numbers masked as a staff list masks them (the first
+    three and last four characters kept: 138****8000), for staff pages that show a
+    resident's own words or a note typed about them; e-mail addresses and names stay."""
+
+    def mask(match: re.Match) -> str:
+        value = re.sub(r"\s", "", match.group(0))
+        return value[:3] + "****" + value[-4:] if len(value) >= 8 else "***"
+
+    for pattern in PERSONAL_NUMBERS:
+        text = pattern.sub(mask, text or "")
+    return text

@@ -765,7 +765,7 @@ def opinion_from_resident_issue(*, issue, actor) -> Opinion:
     if issue.opinion_id:
         return issue.opinion
     from xieshang.consultation.services import cppcc_of
-    from xieshang.portal.scrub import mask_numbers
+    from xieshang.core.pii import mask_numbers
 
     organisation = cppcc_of(issue.organisation)
     # The item's text is stored: in the site's language, whoever reports it in which.

@@ -15,7 +15,7 @@ from xieshang.core import pii
 from xieshang.core.audit import StaleEdit, TransitionError, history
 from xieshang.core.forms import add_service_errors, run_action
 from xieshang.core.params import paginate, year_param
-from xieshang.portal.scrub import mask_numbers
+from xieshang.core.pii import mask_numbers
 
 from . import policies, selectors, services
 from .forms import (

@@ -9,42 +9,27 @@ contact person and phone, the proposers' phones and e-mail addresses).
 import re
 from collections.abc import Iterable
 
+# The personal numbers (mobiles, landlines, ID cards) and their masking live in core.pii,
+# which every staff page uses as well; the portal adds what the public never sees.
+from xieshang.core.pii import DIGIT as _D
+from xieshang.core.pii import ID_CARD as _ID_CARD
+from xieshang.core.pii import ID_GROUPED as _ID_GROUPED
+from xieshang.core.pii import LANDLINE as _LANDLINE
+from xieshang.core.pii import MOBILE as _MOBILE
+from xieshang.core.pii import SEP as _SEP
+from xieshang.core.pii import mask_numbers as mask_numbers  # re-exported for migrations
+
 MASK = "***"
-_D = "[0-9０-９]"
-_SEP = "[-－—‐ \u3000]?"
 
 # E-mail, also with a full-width ＠.
 _EMAIL = re.compile(
     r"[A-Za-z0-9._%+\-]+\s*[@＠]\s*[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}"
 )
-# Mobile numbers, with an optional +86 and blanks or dashes between the groups.
-_MOBILE = re.compile(
-    rf"(?<!{_D})(?:\+?86{_SEP})?[1１][3-9３-９]{_D}{_SEP}{_D}{{4}}{_SEP}{_D}{{4}}(?!{_D})"
-)
-# Landlines with an area code: 010-12345678, (0571)87654321, 0571 8765 4321.
-_LANDLINE = re.compile(
-    rf"(?<!{_D})[(（]?[0０]{_D}{{2,3}}[)）]?{_SEP}{_D}{{3,4}}{_SEP}{_D}{{4}}"
-    rf"(?:{_SEP}(?:转|ext\.?){_SEP}{_D}{{1,5}})?(?!{_D})"
-)
 # Service numbers: 400-123-4567, 800 123 4567.
 _SERVICE = re.compile(rf"(?<!{_D})[48４８][0０]{{2}}{_SEP}{_D}{{3}}{_SEP}{_D}{{4}}(?!{_D})")
-# Identity card numbers: 18 characters (the last may be X) or the old 15 digits, also
-# typed in groups (110101 19900307 1234).
-_ID_CARD = re.compile(
-    rf"(?<!{_D})[1-9１-９]{_D}{{5}}{_SEP}"
-    rf"(?:(?:19|20|１９|２０){_D}{{6}}{_SEP}{_D}{{3}}[0-9０-９XxＸｘ]|{_D}{{6}}{_SEP}{_D}{{3}})"
-    rf"(?![0-9０-９XxＸｘ])"
-)
-# The same 18 characters typed in other groups (1101 0119 9003 0712 34, as a bank card is
-# read out): taken before the phone patterns, which would otherwise take a middle group
-# ("0119 9003 0712" reads as a landline) and leave the rest of the number showing.
-_ID_GROUPED = re.compile(
-    rf"(?<!{_D})[1-9１-９](?:{_SEP}{_D}){{16}}{_SEP}[0-9０-９XxＸｘ](?![0-9０-９XxＸｘ])"
-)
 # What the public never sees; what a staff page masks in a resident's words (a person's
 # own numbers: a service line is an organisation's, an e-mail stays for the reply).
 _PATTERNS = (_EMAIL, _ID_GROUPED, _MOBILE, _LANDLINE, _SERVICE, _ID_CARD)
-_PERSONAL_NUMBERS = (_ID_GROUPED, _MOBILE, _LANDLINE, _ID_CARD)
 # Any other number right after a phone label: 电话：8765432, Tel 12345.
 # Not the public service lines (12345 政务服务便民热线, 12315, 12369…: all 123xx), which an
 # answer names so that the resident can call them.
@@ -67,20 +52,6 @@ _HOUSE = re.compile(
     rf"(?:{_N}\s*(?:号楼|号院|栋|幢|单元|室|户|弄)(?:\s*{_N}\s*(?:号楼|栋|幢|单元|层|楼|室|户|号))*{_FLAT})"
     rf"|(?<=[路街巷道里])\s*{_N}\s*号(?:\s*{_N}\s*(?:号楼|栋|幢|单元|层|楼|室|户|号))*"
 )
-
-
-def mask_numbers(text: str) -> str:
-    """`text` with phone and ID card numbers masked as a staff list masks them (the first
-    three and last four characters kept: 138****8000), for staff pages that show a
-    resident's own words; e-mail addresses and names stay."""
-
-    def mask(match: re.Match) -> str:
-        value = re.sub(r"\s", "", match.group(0))
-        return value[:3] + "****" + value[-4:] if len(value) >= 8 else MASK
-
-    for pattern in _PERSONAL_NUMBERS:
-        text = pattern.sub(mask, text or "")
-    return text
 
 
 def strip_houses(text: str) -> str:

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from xieshang.core import access, exports, pii
 from xieshang.core.params import choice_param
-from xieshang.portal.scrub import mask_numbers
+from xieshang.core.pii import mask_numbers
 
 from . import policies, selectors
 from .models import ResidentIssue

@@ -153,7 +153,7 @@ class ResidentIssue(ChoiceLabels):
     def __str__(self) -> str:
         # Where the issue is named on other pages (a follow-up task, a picker), a number the
         # resident typed into the title is masked as on the issue's own staff page.
-        from xieshang.portal.scrub import mask_numbers
+        from xieshang.core.pii import mask_numbers
 
         return f"{self.ticket} {mask_numbers(self.title)}"
 

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy
 
 from xieshang.core import access, search
-from xieshang.portal.scrub import mask_numbers
+from xieshang.core.pii import mask_numbers
 from xieshang.textsim import search as text_search
 
 from . import policies

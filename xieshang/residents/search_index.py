@@ -3,7 +3,7 @@ autodiscovery): the matter, its ticket and place and the description; never the 
 name or phone, nor a phone or ID number typed into the text (indexed masked, as every
 staff page shows it: a search for the whole number would tell that an issue holds it)."""
 
-from xieshang.portal.scrub import mask_numbers
+from xieshang.core.pii import mask_numbers
 from xieshang.textsim import index
 
 from .models import ResidentIssue

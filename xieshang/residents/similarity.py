@@ -7,7 +7,7 @@ import datetime as dt
 
 from django.utils import timezone
 
-from xieshang.portal.scrub import mask_numbers
+from xieshang.core.pii import mask_numbers
 from xieshang.textsim import vectors
 
 from . import policies

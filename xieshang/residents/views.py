@@ -17,11 +17,11 @@ from xieshang.core.audit import TransitionError, history
 from xieshang.core.forms import add_service_errors
 from xieshang.core.params import id_param, paginate, year_param
 from xieshang.core.phrases import Phrase
+from xieshang.core.pii import mask_numbers
 from xieshang.followups import selectors as followups_selectors
 from xieshang.followups.models import Task
 from xieshang.orgs import config
 from xieshang.orgs.models import Organisation
-from xieshang.portal.scrub import mask_numbers
 
 from . import exports as residents_exports
 from . import policies, rules, selectors, services

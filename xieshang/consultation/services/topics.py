@@ -22,11 +22,11 @@ from xieshang.core.audit import (
     transition,
 )
 from xieshang.core.phrases import Phrase, site_text
+from xieshang.core.pii import mask_numbers
 from xieshang.members.models import Member
 from xieshang.orgs import config
 from xieshang.orgs.models import Organisation
 from xieshang.portal import ratelimit, screening, tickets
-from xieshang.portal.scrub import mask_numbers
 
 from .. import policies, rules
 from ..models import FocusArea, Topic

@@ -119,6 +119,13 @@ def mask(value, field: str) -> str:
 
 
 @register.filter
+def masknumbers(value) -> str:
+    """{{ event.shown_note|masknumbers }}: phone and ID card numbers inside a free text
+    masked (a note typed about a resident, a department's reply quoted in the history)."""
+    return pii.mask_numbers(str(value or ""))
+
+
+@register.filter
 def verb(value: str) -> str:
     """{{ event.verb|verb }} → the registered label of an audit verb."""
     return verb_label(value)

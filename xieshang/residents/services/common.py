@@ -11,8 +11,8 @@ from django.utils.translation import pgettext_lazy
 from xieshang.core.audit import TransitionError, history, transition
 from xieshang.core.notifications import notify
 from xieshang.core.phrases import Phrase, site_text
+from xieshang.core.pii import mask_numbers
 from xieshang.orgs.models import Level, Organisation
-from xieshang.portal.scrub import mask_numbers
 
 from .. import policies
 from ..messaging import queue_sms

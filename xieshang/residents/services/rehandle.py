@@ -9,9 +9,9 @@ from django.utils.translation import gettext_noop as N_
 
 from xieshang.core.audit import record_event
 from xieshang.core.phrases import Phrase, site_text
+from xieshang.core.pii import mask_numbers
 from xieshang.followups import services as followups
 from xieshang.orgs import config
-from xieshang.portal.scrub import mask_numbers
 
 from .. import rules
 from ..models import ResidentIssue

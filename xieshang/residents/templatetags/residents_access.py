@@ -3,7 +3,7 @@ whether to show a link, so that a link appears exactly when its page opens."""
 
 from django import template
 
-from xieshang.portal.scrub import mask_numbers
+from xieshang.core.pii import mask_numbers
 from xieshang.residents import policies
 
 register = template.Library()
