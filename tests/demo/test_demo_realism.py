@@ -139,3 +139,42 @@ def test_the_commendation_proposes_groups_and_leaders_for_last_year_and_not_idle
     assert "年度开展活动" in section(AwardType.LEADER)
     for group in idle:
         assert group.name not in proposed_groups
+
+
+def test_a_proposals_notices_quote_its_number_and_due_date_and_are_dated_with_their_step():
+    """A member's inbox, as a newcomer reads it: 提案已立案 names the number the proposal
+    page shows, 提案已交办 the answer's due date the page shows, and each notice is dated
+    on the day of its step, not all on the day the demo was built."""
+    import re
+
+    from xieshang.core.models import Notification
+    from xieshang.followups.models import Task
+    from xieshang.proposals.models import Proposal
+
+    def day(moment):
+        return timezone.localtime(moment).date()
+
+    proposals = {p.pk: p for p in Proposal.objects.filter(organisation=district())}
+    accepted = assigned = 0
+    for notice in Notification.objects.filter(dedupe_key__startswith="proposal:"):
+        pk, kind = (notice.dedupe_key.split(":") + [""])[1:3]
+        proposal = proposals.get(int(pk))
+        if proposal is None:
+            continue
+        if kind == "accepted":
+            accepted += 1
+            assert notice.shown_body == f"提案号：{proposal.number}", notice.pk
+            assert day(notice.created_at) == day(proposal.reviewed_at), notice.pk
+        elif kind == "assigned":
+            assigned += 1
+            tasks = Task.objects.filter(content_type__model="proposal", object_id=str(pk))
+            dues = [
+                t.due_date
+                for t in tasks
+                if t.kind not in (Task.Kind.CO_HANDLING, Task.Kind.IMPLEMENTATION)
+            ]
+            due = re.search(r"答复期限：(\d+)年(\d+)月(\d+)日", notice.shown_body)
+            assert dt.date(*map(int, due.groups())) == min(dues), notice.pk
+            first = min(a.assigned_at for a in proposal.assignments.all())
+            assert day(notice.created_at) == day(first), notice.pk
+    assert accepted > 50 and assigned > 50

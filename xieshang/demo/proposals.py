@@ -245,6 +245,26 @@ STAGES = [
     "close",
     "implement",
 ]
+# The step that sends each notice of a proposal (its dedupe key's kind,
+# "proposal:<pk>:<kind>…"); the demo moves a notice with its step.
+NOTICE_STAGES = {
+    "review": "submit",
+    "cosign": "submit",
+    "cosign_remind": "submit",
+    "accepted": "review",
+    "rejected": "review",
+    "returned": "review",
+    "merged": "review",
+    "converted": "review",
+    "revision_remind": "review",
+    "assigned": "assign",
+    "contact_remind": "assign",
+    "contact_overdue": "assign",
+    "coview": "co_view",
+    "sign_off": "answer",
+    "answered": "answer",
+    "instr": "answer",
+}
 EVENT_STAGES = {
     "proposal.accept": "review",
     "proposal.reject": "review",
@@ -813,23 +833,33 @@ class ProposalDemo:
         items, notifications and the history ("2026年平时提案第0022号《…》"), and into the
         text index: each is rewritten to the number the proposal now has, in one pass so
         that two numbers trading places do not both end as one."""
+        import json
         import re
 
         from xieshang.core.models import Notification
         from xieshang.followups.models import Instruction, Task
         from xieshang.textsim import index
 
+        def renumbered(pattern, value):
+            if isinstance(value, str):
+                return pattern.sub(lambda m: renamed[m[0]], value)
+            if value is None:
+                return None
+            text = json.dumps(value, ensure_ascii=False)
+            return json.loads(pattern.sub(lambda m: renamed[m[0]], text))
+
         if renamed:
             pattern = re.compile("|".join(re.escape(n) for n in sorted(renamed, key=len)[::-1]))
             for model, fields in [
                 (Task, ["title"]),
                 (Instruction, ["item_title"]),
-                (Notification, ["title", "body"]),
+                # A notice is shown from its phrases (`core.phrases`), its text kept beside.
+                (Notification, ["title", "body", "title_phrase", "body_phrase"]),
                 (Event, ["object_repr", "note"]),
             ]:
                 changed = []
                 for row in self._own(model).only("pk", *fields):
-                    new = {f: pattern.sub(lambda m: renamed[m[0]], getattr(row, f)) for f in fields}
+                    new = {f: renumbered(pattern, getattr(row, f)) for f in fields}
                     if any(new[f] != getattr(row, f) for f in fields):
                         for f, value in new.items():
                             setattr(row, f, value)
@@ -997,3 +1027,37 @@ class ProposalDemo:
             {"date": "submit"},
             lambda r: int(r.object_id),
         )
+        self._shift_notices(ids, back, tasks)
+
+    def _shift_notices(self, ids: list[int], back, tasks: list) -> None:
+        """The proposals' notices move with the step that sent them (a member's inbox read
+        "今天" for a year of work), and 提案已交办's 答复期限 is the answer task's due date
+        as moved, not the date the seed assigned it on."""
+        from django.conf import settings
+        from django.utils import translation
+
+        from xieshang.core.models import Notification
+        from xieshang.core.phrases import shown
+
+        answer_due: dict[int, dt.date] = {}
+        for task in tasks:
+            if task.kind not in (Task.Kind.CO_HANDLING, Task.Kind.IMPLEMENTATION) and task.due_date:
+                pk = int(task.object_id)
+                answer_due[pk] = min(answer_due.get(pk, task.due_date), task.due_date)
+        wanted = set(ids)
+        notices = []
+        for notice in Notification.objects.filter(dedupe_key__startswith="proposal:").only(
+            "pk", "dedupe_key", "created_at", "body", "body_phrase"
+        ):
+            _prefix, pk, kind = (notice.dedupe_key.split(":") + ["", ""])[:3]
+            if not pk.isdigit() or int(pk) not in wanted or kind not in NOTICE_STAGES:
+                continue
+            notice.created_at -= back(int(pk), NOTICE_STAGES[kind], notice.created_at)
+            due = answer_due.get(int(pk))
+            phrase = notice.body_phrase or {}
+            if kind == "assigned" and due and "due" in phrase.get("p", {}):
+                phrase["p"]["due"] = {"d": due.isoformat()}
+                with translation.override(settings.LANGUAGE_CODE):
+                    notice.body = shown(phrase, notice.body)
+            notices.append(notice)
+        Notification.objects.bulk_update(notices, ["created_at", "body", "body_phrase"], 500)
