@@ -143,3 +143,21 @@ def test_a_proposal_typed_while_the_login_expired_is_back_after_logging_in(page,
     # Once saved, the kept copy is gone: a new form starts empty.
     page.goto(page.base_url + "/proposals/new/")
     assert page.get_by_label("案由").input_value() == ""
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_enter_in_a_picker_does_not_send_the_half_filled_form(page, world):
+    """A co-signer picked, then its chip clicked (the list closed, the chip selected), then
+    Enter: the form is not sent with one co-signer of two and the rest unwritten."""
+    login(page, "zhang")
+    page.goto(page.base_url + "/proposals/new/")
+    page.get_by_label("案由").fill("关于增设社区托育点的建议")
+    pick(page, "联名提案人", "王建国")
+    page.locator("#id_cosigners + .ts-wrapper .item").first.click()
+    page.keyboard.type("li")
+    page.keyboard.press("Enter")
+    page.wait_for_timeout(500)
+    assert page.url.endswith("/proposals/new/")
+    assert not Proposal.objects.exists()
+    assert page.get_by_label("案由").input_value() == "关于增设社区托育点的建议"

@@ -205,6 +205,16 @@
     }
     var picker = new TomSelect(select, settings);
     labelControl(select, picker);
+    // Enter in a picker of a form that saves (method post) chooses from the list and never
+    // sends the form: with no option highlighted (nothing matches yet, a chip selected) the
+    // browser sent it, and a half-filled proposal was saved with one co-signer of two.
+    // A filter form (method get) still searches on Enter.
+    var form = select.form;
+    if (form && (form.getAttribute("method") || "").toLowerCase() === "post" && picker.control_input) {
+      picker.control_input.addEventListener("keydown", function (event) {
+        if (event.key === "Enter" && !event.isComposing) event.preventDefault();
+      });
+    }
     // A phone's input method may end its composition without a last input event: search
     // the composed text all the same (nothing happens when it was searched already).
     if (select.hasAttribute("data-picker-source") && picker.control_input) {
