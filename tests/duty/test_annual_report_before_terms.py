@@ -59,5 +59,18 @@ def test_a_members_report_of_a_year_before_the_first_term_is_refused_with_the_re
     client.force_login(office)
     response = client.get(reverse("duty:member_report", args=[member.pk]) + "?year=2021")
     assert response.status_code == 400 and "年度应不早于2022年" in response.content.decode()
+    next_year = timezone.localdate().year + 1
+    response = client.get(reverse("duty:member_report", args=[member.pk]) + f"?year={next_year}")
+    assert response.status_code == 400 and f"{next_year}年尚未开始" in response.content.decode()
     response = client.get(reverse("duty:member_report", args=[member.pk]) + "?year=2022")
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
+
+
+def test_a_members_file_of_a_year_before_the_first_term_has_no_grade(client):
+    _org, _term, _office, member = setting()
+    client.force_login(member.user)
+    page = client.get(reverse("duty:my_file") + "?year=2021").content.decode()
+    assert 'id="duty-no-term"' in page and "年度应不早于2022年" in page
+    assert 'id="duty-grade"' not in page and 'id="duty-report-link"' not in page
+    page = client.get(reverse("duty:my_file") + "?year=2022").content.decode()
+    assert 'id="duty-no-term"' not in page and 'id="duty-grade"' in page

@@ -31,3 +31,8 @@ def test_it_drafts_and_submits_a_joint_proposal_on_a_phone(phone_page, world):
     proposal = Proposal.objects.get(first_proposer=world.members["zhang"])
     assert proposal.status == Proposal.Status.COSIGNING
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    # The same page in English: its long button labels wrap inside the phone's width.
+    page.context.add_cookies([{"name": "django_language", "value": "en", "url": page.base_url}])
+    page.reload()
+    assert "Withdraw unanswered invitations" in page.content()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390

@@ -74,6 +74,7 @@ def _office_org(request):
 
 
 def _file_context(request, member, year):
+    years, first_term_year = selectors.report_years(member.organisation, year)
     score = selectors.scores(member.organisation, year, [member.pk])[member.pk]
     # A member who left during the year keeps the file, but not a grade the evaluation
     # never gives them.
@@ -96,7 +97,9 @@ def _file_context(request, member, year):
     return {
         "member": member,
         "year": year,
-        "years": selectors.report_years(member.organisation, year)[0],
+        "years": years,
+        # A year before the committee's first term: no seat, so no grade (not 不称职).
+        "first_term_year": first_term_year,
         "score": score,
         "groups": groups,
         "cases": member.discipline_cases.all()[:20],

@@ -32,6 +32,8 @@ def _member_response(member, year: int):
     # A year before the committee's first term: no seat, no duties; a report of zeros
     # would read as a member who did nothing.
     _years, first = selectors.report_years(member.organisation, year)
+    if year > timezone.localdate().year:
+        raise BadRequest(_("%(year)s年尚未开始，没有该年度的履职报告。") % {"year": year})
     if first is not None:
         raise BadRequest(
             _("%(year)s年尚无届次，没有该年度的履职报告：年度应不早于%(first)s年。")
