@@ -214,3 +214,15 @@ def test_a_draft_waiting_for_sign_off_is_marked_and_carries_no_signer_or_date(cl
     assert "签发人：王局长" in text and "2026年3月3日" in text
     assert "待签发" not in text and "未送达" not in text
     assert "待签发稿" not in unquote(response["Content-Disposition"])
+
+
+def test_the_outcome_line_stays_whole_beside_a_long_document_number(world):
+    """办理结果 with a long category beside 区住建函〔2026〕88号: the category is not broken
+    mid-phrase beside the number; the number goes below, flush right."""
+    answer = answered(world)
+    answer.category, answer.doc_number = "B", "区住建函〔2026〕188号"
+    answer.save(update_fields=["category", "doc_number"])
+    reader = PdfReader(io.BytesIO(pdf.answer_letter(answer)))
+    lines = [line.strip() for line in reader.pages[0].extract_text().splitlines()]
+    assert "办理结果：B类（正在解决或已列入计划）" in lines, lines[:6]
+    assert "区住建函〔2026〕188号" in lines, lines[:6]
