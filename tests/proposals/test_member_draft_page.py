@@ -215,3 +215,17 @@ def test_a_refused_button_says_why_once_beside_it(client, world):
     card = html.split('id="own-actions-error"', 1)[1].split("</div></div>", 1)[0]
     assert "请填写具体建议。" in card
     assert 'href="#own-actions"' in html.split('id="action-error"', 1)[1].split("</div>", 1)[0]
+
+
+def test_the_length_error_is_shown_at_the_part_that_is_long(client, world):
+    client.force_login(world.user("zhang"))
+    long = "建议在每个街道设立普惠托育点。" * 220  # 3,300 characters of suggestions
+    follow(client, client.post("/proposals/new/", form_data(suggestions=long)))
+    proposal = Proposal.objects.get()
+    response = client.post(
+        f"/proposals/{proposal.pk}/edit/",
+        form_data(suggestions=long, version=proposal.version) | {"do": "submit"},
+    )
+    assert response.status_code == 400
+    errors = response.context["form"].errors
+    assert "超过3000字的上限" in errors["suggestions"][0] and "facts" not in errors

@@ -58,11 +58,20 @@ def draft_errors(proposal: Proposal) -> dict[str, str]:
         errors["title"] = _("请填写案由。")
     cap = max(DRAFT_HARD_MAX_CHARS, config.get(proposal.organisation, rules.BODY_MAX_CHARS))
     if proposal.body_length > cap:
-        errors["facts"] = _("正文共%(n)s字，草稿最多保存%(cap)s字，请删减后再保存。") % {
+        errors[longest_part(proposal)] = _(
+            "正文共%(n)s字，草稿最多保存%(cap)s字，请删减后再保存。"
+        ) % {
             "n": proposal.body_length,
             "cap": cap,
         }
     return errors
+
+
+def longest_part(proposal: Proposal) -> str:
+    """The part of the body (现状与问题, 原因分析, 具体建议) a length error is shown at: the
+    longest, where cutting helps most (it was always 现状与问题, whichever part was long)."""
+    parts = ("facts", "analysis", "suggestions")
+    return max(parts, key=lambda name: len(getattr(proposal, name) or ""))
 
 
 def over_limit(proposal: Proposal) -> str:
@@ -83,8 +92,9 @@ def submission_errors(proposal: Proposal) -> dict[str, str]:
     files and assigns by it), where the list has any. The draft form asks this before
     saving, so every missing field is marked in one go."""
     errors = draft_errors(proposal)
-    if "facts" not in errors and (too_long := over_limit(proposal)):
-        errors["facts"] = too_long
+    part = longest_part(proposal)
+    if part not in errors and (too_long := over_limit(proposal)):
+        errors[part] = too_long
     if not proposal.suggestions.strip():
         # 提案工作条例: a proposal without concrete suggestions is not accepted.
         errors["suggestions"] = _("请填写具体建议。")
