@@ -605,3 +605,12 @@ def test_a_departments_menu_leads_to_the_issues_routed_to_it(client, world):
         assert f'href="{reverse("residents:queue")}"' not in nav, who
     client.force_login(world["member"])
     assert f'href="{routed_list}"' not in client.get(reverse("home")).content.decode()
+
+
+def test_the_lookup_page_masks_the_numbers_the_resident_typed_in_the_title(client, world):
+    """The page stays open in the browser that looked it up (a family's shared phone): the
+    resident's own phone in the title is masked, as staff pages mask it."""
+    issue, code = routed(world, title="路灯不亮 请联系13812345678")
+    client.post(LOOKUP, {"ticket": issue.ticket, "code": code})
+    page = client.get(LOOKUP).content.decode()
+    assert "路灯不亮 请联系138****5678" in page and "13812345678" not in page

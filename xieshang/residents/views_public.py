@@ -26,6 +26,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from xieshang.core.params import id_param, paginate
+from xieshang.core.pii import mask_numbers
 from xieshang.orgs.models import Level, Organisation
 from xieshang.portal import ratelimit, screening, tickets
 from xieshang.portal.scrub import strip_contacts, strip_houses
@@ -185,6 +186,9 @@ def _public_view(request, issue: ResidentIssue, *, rate_form=None, status=200):
         "residents/public/issue.html",
         {
             "issue": issue,
+            # The resident's own words, the numbers in them masked as staff pages mask them:
+            # this page stays open in the browser that looked it up (a family's shared phone).
+            "title": mask_numbers(issue.title),
             # 街道 · 社区, as the public answers name the place.
             "place": _place(issue),
             "steps": selectors.public_steps(issue),
