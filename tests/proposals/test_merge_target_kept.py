@@ -19,6 +19,12 @@ def test_a_proposal_with_others_merged_into_it_can_only_be_accepted(client, worl
     third = submitted(world, key="li", title="关于电梯维保的建议")
     services.proposal_merge(proposal=other, into=main, actor=world.reviewer)
     client.force_login(world.reviewer)
+    # The page offers only what is allowed, and says why.
+    html = client.get(f"/proposals/{main.pk}/").content.decode()
+    assert 'id="merge-target-note"' in html
+    assert 'id="form-accept"' in html and 'id="form-return"' in html
+    for action in ("reject", "convert", "merge"):
+        assert f'id="form-{action}"' not in html, action
     events = Event.objects.filter(verb__startswith="proposal.").count()
     refusals = {
         "reject": {"reject-reason": "没有具体建议的", "reject-note": "建议过于笼统"},
@@ -29,8 +35,9 @@ def test_a_proposal_with_others_merged_into_it_can_only_be_accepted(client, worl
         response = client.post(f"/proposals/{main.pk}/act/{action}/", data)
         html = response.content.decode()
         assert response.status_code == 400, action
-        assert "本件只能立案或退回修改" in html, action
-        assert "《关于老旧小区电梯改造的建议》" in html, action
+        # A post from a page opened before the merge: refused, the reason at its form.
+        assert "已有提案并入本件（《关于老旧小区电梯改造的建议》）" in html, action
+        assert f'id="form-{action}"' in html, action
     main.refresh_from_db()
     other.refresh_from_db()
     assert main.status == S.SUBMITTED

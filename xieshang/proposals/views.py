@@ -291,7 +291,12 @@ def _flags(user, proposal: Proposal, member, source: Proposal) -> dict[str, bool
         proposal.first_proposer_id == member.pk
         or (my_signer is not None and my_signer.status == Signer.Status.CONFIRMED)
     )
+    # Others merged into it (并案): it can only be accepted or returned, so the page offers
+    # neither 并案, 转办 nor 不予立案 (services.review refuses them; the tester met the refusal
+    # only after confirming 此决定不能撤回). The merged proposals are prefetched.
+    merge_target = status == S.SUBMITTED and bool(proposal.merged_proposals.all())
     return {
+        "merge_target": review and merge_target,
         "edit": is_owner and status in services.EDITABLE,
         "submit": is_owner and status in services.EDITABLE,
         "delete_draft": is_owner and status == S.DRAFT and proposal.submitted_at is None,
@@ -303,10 +308,10 @@ def _flags(user, proposal: Proposal, member, source: Proposal) -> dict[str, bool
         "cosign_withdraw": is_owner and status == S.COSIGNING,
         "cosign_for": review and status == S.COSIGNING,
         "accept": review and status == S.SUBMITTED,
-        "merge": review and status == S.SUBMITTED,
-        "convert": review and status == S.SUBMITTED,
+        "merge": review and status == S.SUBMITTED and not merge_target,
+        "convert": review and status == S.SUBMITTED and not merge_target,
         "return": review and status == S.SUBMITTED and proposal.returned_count < 1,
-        "reject": review and status == S.SUBMITTED,
+        "reject": review and status == S.SUBMITTED and not merge_target,
         "assign": assign and status == S.ACCEPTED,
         "rehandle": assign and status == S.ANSWERED and services.rehandle_refusal(proposal) is None,
         "close": assign and status == S.ANSWERED,
