@@ -247,3 +247,13 @@ def test_a_member_with_no_role_is_refused_the_followup_lists_the_menu_never_offe
     # The unit's clerk still has the queue.
     client.force_login(world["clerk"])
     assert "事项0" in client.get("/followups/").content.decode()
+
+
+def test_a_refused_file_is_asked_for_again_once(client, world):
+    (task,) = make_tasks(world, 1)
+    client.force_login(world["clerk"])
+    bad = SimpleUploadedFile("答复.exe", b"MZ\x90\x00", content_type="application/octet-stream")
+    response = client.post(f"/followups/{task.pk}/feedback/", {"text": "已办理", "document": bad})
+    html = response.content.decode()
+    assert response.status_code == 400 and "请重新选择文件" in html
+    assert "刚才选择的文件没有保存" not in html  # the file's own error says it already

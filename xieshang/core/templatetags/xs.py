@@ -144,6 +144,9 @@ def file_dropped(field) -> bool:
     form = field.form
     if not form.is_bound or getattr(field.field.widget, "input_type", "") != "file":
         return False
+    # The file's own error already says to choose it again (请重新选择文件): not twice.
+    if field.errors:
+        return False
     return bool(form.errors) and bool(form.files.getlist(field.html_name))
 
 
