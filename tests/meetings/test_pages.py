@@ -147,6 +147,8 @@ def test_the_office_creates_a_meeting_and_a_member_asks_leave_with_a_reason(clie
     empty = client.post(f"/meetings/{meeting.pk}/leave/", {"reason": "  "})
     assert empty.status_code == 400
     assert "请写明请假事由" in empty.content.decode()
+    # Both fields are marked: choosing a reason from the list answers as well.
+    assert set(empty.context["leave_form"].errors) == {"reason_kind", "reason"}
     # The reasons offered are the organisation's rule; "其他" needs the detail written out.
     page = client.get(f"/meetings/{meeting.pk}/").content.decode()
     assert '<option value="因公出差">因公出差</option>' in page

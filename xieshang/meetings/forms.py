@@ -304,6 +304,8 @@ class LeaveForm(StyledForm, forms.Form):
             return data
         kind, detail = data.get("reason_kind", ""), data.get("reason", "").strip()
         if not detail and (not kind or kind == self.OTHER):
+            if not kind:  # nothing chosen either: the list is marked too, as one way to answer
+                self.add_error("reason_kind", _("请选择请假事由，或在具体说明中写明。"))
             self.add_error("reason", _("请写明请假事由。"))
             return data
         if kind and kind != self.OTHER:
