@@ -146,6 +146,10 @@ def test_it_refuses_a_second_administrator_duty_for_one_person(admin_client, tre
     assert "三员分立：该用户已是审计管理员，不能再担任系统管理员" in response.content.decode()
     assert not RoleAssignment.objects.filter(user=auditor, role=Role.SYSTEM_ADMIN).exists()
     assert not Event.objects.filter(verb="user.role_assign").exists()
+    # The attempt itself is in the audit log, for the auditor to see (等保: security events).
+    refused = Event.objects.get(verb="user.role_refused")
+    assert (refused.object_id, refused.to_state) == (str(auditor.pk), Role.SYSTEM_ADMIN)
+    assert "三员分立：该用户已是审计管理员" in refused.note
 
 
 def test_it_refuses_to_let_the_security_admin_grant_themselves_a_role(admin_client, tree, secadmin):

@@ -48,7 +48,7 @@ def events(user, query: QueryDict):
 
 # Events whose states are roles (`orgs.Role` codes). Their subject is the account, whose
 # model has no role field to label them, and events before 2026-12-05 stored no label.
-ROLE_VERBS = frozenset({"user.create", "user.role_assign", "user.role_remove"})
+ROLE_VERBS = frozenset({"user.create", "user.role_assign", "user.role_remove", "user.role_refused"})
 
 
 # States that no choice field of the subject's model names: an account's (User has no

@@ -263,8 +263,37 @@ def _role_note(organisation, role: str, department=None, committee=None) -> str:
     return " · ".join(parts)
 
 
-@transaction.atomic
 def role_assign(
+    *, actor, user, organisation: Organisation, role: str, department=None, committee=None
+) -> RoleAssignment:
+    """Grant `role`; an administrator duty refused under 三员分立 is itself audited
+    (user.role_refused, after the refused grant's transaction): a security administrator
+    trying to give an account a second duty is what the auditor must see."""
+    try:
+        return _role_assign(
+            actor=actor,
+            user=user,
+            organisation=organisation,
+            role=role,
+            department=department,
+            committee=committee,
+        )
+    except Refused as refused:
+        if role in ADMIN_DUTIES or access.admin_duty_conflict(user, role):
+            record_event(
+                actor=actor,
+                verb="user.role_refused",
+                subject=user,
+                organisation=organisation,
+                to_state=role,
+                note=str(refused),
+                data={"role": role, "to_label": str(Role(role).label)},
+            )
+        raise
+
+
+@transaction.atomic
+def _role_assign(
     *, actor, user, organisation: Organisation, role: str, department=None, committee=None
 ) -> RoleAssignment:
     if user.pk == actor.pk:

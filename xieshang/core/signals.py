@@ -29,6 +29,7 @@ register_verbs(
         "auth.otp_failed": _("动态口令错误"),
         "user.create": _("创建账号"),
         "user.role_assign": _("分配角色"),
+        "user.role_refused": _("拒绝分配管理员职责（三员分立）"),
         "user.role_remove": _("撤销角色"),
         "user.update": _("修改姓名或手机号码"),
         "user.password_reset": _("重置密码"),
