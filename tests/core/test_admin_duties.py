@@ -222,7 +222,8 @@ def test_a_new_auditor_account_needs_a_phone_and_gets_its_password_there(
     east = tree[1]
     refused = _create(admin_client, east, username="shenji", role=Role.AUDIT_ADMIN, phone="")
     assert refused.status_code == 400
-    assert "未登记手机号" in refused.content.decode()
+    assert "账号未创建：管理员账号须填写本人手机号" in refused.content.decode()
+    assert "changepassword" not in refused.content.decode()  # that is a reset's advice
     assert 'value="shenji"' in refused.content.decode()  # what was typed is kept
     assert not User.objects.filter(username="shenji").exists()
     created = _create(admin_client, east, username="shenji", role=Role.AUDIT_ADMIN)

@@ -208,7 +208,15 @@ def _check_duty_phone(actor, phone: str, role: str) -> None:
     or that of an account holding another administrator duty."""
     phone = (phone or "").strip()
     if not phone:
-        return  # _hand_out refuses the account: the password goes by text only
+        # Said before anything is made, for a new account (_hand_out's refusal speaks of an
+        # existing account's reset, and left the security administrator unsure whether the
+        # account was created).
+        raise Refused(
+            _(
+                "账号未创建：管理员账号须填写本人手机号，临时密码只以短信发送到该手机，"
+                "不向操作人显示。"
+            )
+        )
     others = RoleAssignment.objects.filter(role__in=ADMIN_DUTIES - {role}).values("user_id")
     if (
         phone == (actor.phone or "").strip()
