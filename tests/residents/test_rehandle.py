@@ -37,6 +37,8 @@ def test_an_unsatisfied_resident_gets_the_issue_handled_again_once(client, world
     client.force_login(world["liaison"])
     queue = client.get(reverse("residents:queue") + "?state=unsatisfied").content.decode()
     assert issue.ticket in queue
+    # The row says why it is there, not only 部门已答复 as any answered issue.
+    assert 'data-rating="dissatisfied"' in queue
     # The street desk they land on lists it too.
     desk = client.get(reverse("residents:dashboard")).content.decode()
     assert 'id="dash-unsatisfied"' in desk and issue.ticket in desk
