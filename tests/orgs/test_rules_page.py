@@ -441,3 +441,11 @@ def test_odd_input_never_breaks_the_page_and_stays_typed(client, tree, key):
         assert value is not None
     assert client.post(url(east), {"rule": "no.such"}).status_code == 404
     assert client.post(url(east), {"rule": key, "action": "restore"}).status_code == 404
+
+
+def test_the_organisation_switcher_has_no_raw_empty_choice(client, tree):
+    city, east, _west = tree
+    client.force_login(user_with_role(Role.SYSTEM_ADMIN, city, full_name="市管理员"))
+    page = client.get(url(east)).content.decode()
+    switcher = page.split('name="org"', 1)[1].split("</select>", 1)[0]
+    assert "请选择组织" in switcher and "---------" not in switcher

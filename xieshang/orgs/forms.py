@@ -197,6 +197,8 @@ class OrganisationSwitchForm(forms.Form):
     org = forms.ModelChoiceField(
         label=_("切换组织"),
         queryset=Organisation.objects.none(),
+        # Words, not Django's "---------", for the choice before one is made.
+        empty_label=_("请选择组织"),
         error_messages={
             "required": _("请选择组织。"),
             "invalid_choice": _("该组织不在您可选的范围内，请从列表中选择。"),
