@@ -178,3 +178,26 @@ def test_a_proposals_notices_quote_its_number_and_due_date_and_are_dated_with_th
             first = min(a.assigned_at for a in proposal.assignments.all())
             assert day(notice.created_at) == day(first), notice.pk
     assert accepted > 50 and assigned > 50
+
+
+def test_a_social_conditions_items_history_and_its_authors_credit_follow_its_steps():
+    """社情民意 in the demo: written and submitted before the issue that carries it came out,
+    reviewed after it was submitted, and credited in the author's duty file on the day it
+    was submitted, not all on the day the demo was built."""
+    from xieshang.duty.models import DutyRecord
+    from xieshang.opinions.models import Opinion
+
+    def day(moment):
+        return timezone.localtime(moment).date()
+
+    published = Opinion.objects.filter(organisation=district(), issue__isnull=False)
+    assert published.count() >= 5
+    for opinion in published:
+        history = Event.objects.filter(content_type__model="opinion", object_id=str(opinion.pk))
+        submitted = history.filter(verb="opinion.submit").order_by("created_at").first()
+        publish = history.get(verb="opinion.publish")
+        assert submitted.created_at < publish.created_at, opinion.pk
+        assert day(opinion.submitted_at) < opinion.issue.published_on, opinion.pk
+        assert day(opinion.accepted_at) >= day(opinion.submitted_at), opinion.pk
+        credit = DutyRecord.objects.filter(content_type__model="opinion", object_id=str(opinion.pk))
+        assert {r.date for r in credit} <= {day(opinion.submitted_at)}, opinion.pk

@@ -209,6 +209,86 @@ def build(*, organisation, rng: random.Random) -> None:
     if tasks[0].department_id:
         followups_demo.answer(tasks[0], "已会同相关街道制定加装电梯资金分摊指导意见，近期印发。")
     followups_demo.move_back(tasks, 36)
+    # Each item's own steps, days before today: written and submitted before the issue that
+    # carries them came out, reviewed a few days after submission.
+    plan = {o.pk: {"submit": 48, "review": 45, "publish": 40} for o in created[:3]}
+    plan |= {o.pk: {"submit": 16, "review": 13, "publish": 10} for o in created[3:5]}
+    plan[created[5].pk] = {"submit": 9, "review": 6}
+    plan[rejected.pk] = {"submit": 12, "review": 10}
+    plan[created[7].pk] = {"submit": 3}
+    plan[returned.pk] = {"submit": 8, "review": 6}
+    plan[created[9].pk] = {"submit": 2}
+    plan[again.pk] = {"submit": 47, "review": 45}
+    _date_history(plan)
+
+
+# The step of each of an item's events, and the days before today of the steps every item of
+# the first issue shares (reported, adopted, instructed: the dates the code above gives them).
+_EVENT_STEPS = {
+    "opinion.create": "submit",
+    "opinion.submit": "submit",
+    "opinion.accept": "review",
+    "opinion.reject": "review",
+    "opinion.return": "review",
+    "opinion.merge": "review",
+    "opinion.merge_in": "review",
+    "opinion.publish": "publish",
+}
+_FIXED_DAYS = {
+    "opinion.report": 38,
+    "referral.submit": 38,
+    "followup.instruction": 36,
+    "opinion.report_returned": 35,
+    "opinion.adopt": 30,
+}
+
+
+def _date_history(plan: dict[int, dict[str, int]]) -> None:
+    """The demo's items were all made in the seed's second: their history, submission and
+    review times and their authors' duty records are put on the days of `plan`
+    ({item pk: {step: days before today}}), in office hours, so an item's 办理记录 and its
+    author's duty file read in the order the work was done (a tester found an item adopted
+    in November credited as submitted today)."""
+    from xieshang.core.models import Event
+    from xieshang.duty.models import DutyRecord
+
+    now = timezone.localtime()
+
+    def at(days: int, minute: int) -> dt.datetime:
+        day = now.date() - dt.timedelta(days=days)
+        moment = timezone.make_aware(dt.datetime.combine(day, dt.time(9, 0)))
+        return min(moment + dt.timedelta(minutes=minute), now)
+
+    opinions = list(Opinion.objects.filter(pk__in=list(plan)))
+    for opinion in opinions:
+        steps = plan[opinion.pk]
+        opinion.created_at = at(steps["submit"], 0)
+        if opinion.submitted_at:
+            opinion.submitted_at = at(steps["submit"], 20)
+        if opinion.accepted_at and "review" in steps:
+            opinion.accepted_at = at(steps["review"], 40)
+    Opinion.objects.bulk_update(opinions, ["created_at", "submitted_at", "accepted_at"])
+    events = list(
+        Event.objects.filter(
+            content_type__model="opinion", object_id__in=[str(pk) for pk in plan]
+        ).order_by("pk")
+    )
+    for rank, event in enumerate(events):
+        steps = plan[int(event.object_id)]
+        step = _EVENT_STEPS.get(event.verb)
+        days = steps.get(step) if step else _FIXED_DAYS.get(event.verb)
+        if days is not None:
+            # The order the seed wrote them in is kept within a day.
+            event.created_at = at(days, rank)
+    Event.objects.bulk_update(events, ["created_at"], batch_size=500)
+    records = list(
+        DutyRecord.objects.filter(
+            content_type__model="opinion", object_id__in=[str(pk) for pk in plan]
+        )
+    )
+    for record in records:
+        record.date = at(plan[int(record.object_id)]["submit"], 20).date()
+    DutyRecord.objects.bulk_update(records, ["date"], batch_size=500)
 
 
 def _city_decides(reported: list[Opinion], city_office) -> None:
