@@ -257,7 +257,7 @@ def test_the_excel_export_holds_the_same_numbers(world, client):
     dept = [list(r) for r in wb["承办单位办理情况"].iter_rows(values_only=True)]
     assert dept[0][:7] == [
         "承办单位",
-        "所属",
+        "交办政协",
         "交办件数",
         "已答复",
         "答复率（%）",
@@ -285,6 +285,9 @@ def test_the_page_shows_both_tables_to_proposal_staff(world, client):
     text = response.content.decode()
     assert "区住房和城乡建设局" in text and "第十五届第五次会议" in text
     assert "另一区住建局" not in text
+    # A committee's own handling units are not labelled with the committee's name: a
+    # government department is no part of the 政协 (the Excel's column says 交办政协).
+    assert 'xs-hide-sm">示范区政协</span>' not in text
     assert 'class="table-responsive"' in text
     assert "已达到目标" in text
 

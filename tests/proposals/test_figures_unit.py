@@ -56,7 +56,7 @@ def test_a_units_export_holds_its_own_row_only(world, client):
     wb = load_workbook(io.BytesIO(response.content))
     assert wb.sheetnames == ["承办单位办理情况"]
     rows = [list(r) for r in wb["承办单位办理情况"].iter_rows(values_only=True)]
-    assert rows[0][:3] == ["承办单位", "所属", "交办件数"]
+    assert rows[0][:3] == ["承办单位", "交办政协", "交办件数"]
     assert rows[1:] == [
         [HOUSING, "示范区政协", 4, 3, 75.0, 2, 50.0, 75.0, 50.0, 66.7, 33.3, 66.7, 33.3, 0.0, 1]
     ]

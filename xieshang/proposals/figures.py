@@ -819,7 +819,9 @@ def department_rows_table(
 ) -> tuple[list[str], list[list]]:
     headers = [
         _("承办单位"),
-        _("所属"),
+        # The committee whose handling unit it is (a government department is no part of
+        # the 政协; "所属" read so): same-named units of several committees told apart.
+        _("交办政协"),
         _("交办件数"),
         _("已答复"),
         _("答复率（%）"),
