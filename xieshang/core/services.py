@@ -287,7 +287,7 @@ def role_assign(
             committee=committee,
         )
     except Refused as refused:
-        if role in ADMIN_DUTIES or access.admin_duty_conflict(user, role):
+        if role in Role.values and (role in ADMIN_DUTIES or access.admin_duty_conflict(user, role)):
             record_event(
                 actor=actor,
                 verb="user.role_refused",
