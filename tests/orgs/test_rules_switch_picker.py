@@ -17,11 +17,8 @@ pytestmark = pytest.mark.django_db
 def switch_options(page: str) -> list[str]:
     block = re.search(r'<select[^>]*name="org".*?</select>', page, re.S).group(0)
     assert 'data-picker-source="/pickers/organisations/?perm=orgs.rules"' in block
-    return [
-        t
-        for t in re.findall(r"<option[^>]*>([^<]*)</option>", block)
-        if t not in ("---------", "请选择", "（无）")
-    ]
+    # The organisations offered, not the empty choice (请选择组织).
+    return re.findall(r'<option value="[^"]+"[^>]*>([^<]*)</option>', block)
 
 
 def ask(client, **params) -> list[str]:
