@@ -106,6 +106,8 @@ def test_counts_of_a_thousand_and_more_are_grouped(client, world, language, list
     page = figures_page(client, world)
     table = page[page.index('id="session-figures"') :]
     assert ">1,234</a>" in table
-    assert "1234" not in table
+    # Read in the cells' text only: an address in the table may carry an id 1234 (CI's
+    # PostgreSQL run gave the organisation that id once).
+    assert not re.search(r">\s*1234\s*<", table)
     listing = client.get(reverse("proposals:index"), {"year": 2026}).content.decode()
     assert listed in listing
