@@ -201,3 +201,20 @@ def test_a_social_conditions_items_history_and_its_authors_credit_follow_its_ste
         assert day(opinion.accepted_at) >= day(opinion.submitted_at), opinion.pk
         credit = DutyRecord.objects.filter(content_type__model="opinion", object_id=str(opinion.pk))
         assert {r.date for r in credit} <= {day(opinion.submitted_at)}, opinion.pk
+
+
+def test_a_members_plenary_half_days_are_each_named_once_in_a_year():
+    """A member's annual report lists each half-day of a plenary session by its sitting
+    (开幕会, 分组讨论…), as the meetings app records it: the demo's earlier years once gave
+    five identical rows of the session's name."""
+    from django.db.models import Count
+
+    from xieshang.duty.models import DutyKind, DutyRecord
+
+    half_days = DutyRecord.objects.filter(organisation=district(), kind=DutyKind.PLENARY_HALF_DAY)
+    assert half_days.filter(date__year__lt=dt.date.today().year).count() > 100
+    repeated = (
+        half_days.values("member", "date__year", "title").annotate(n=Count("id")).filter(n__gt=1)
+    )
+    assert not repeated.exists(), list(repeated[:3])
+    assert not half_days.exclude(title__contains="·").exists()

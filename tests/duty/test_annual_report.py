@@ -72,7 +72,7 @@ def test_a_member_downloads_their_own_report_with_counts_score_and_grade(client)
     _reader, text = text_of(response.content)
     assert f"{DONE}年度政协委员履职报告" in text
     assert member.name in text
-    for heading in ("出席会议", "提交提案", "反映社情民意信息", "发言", "参加活动"):
+    for heading in ("会议出勤", "提交提案", "反映社情民意信息", "发言", "参加活动"):
         assert heading in text
     assert "出席全体会议（半天）1项" in text and "关于加装电梯的建议" in text
     assert "大会发言：城市更新" in text and "河湖长制视察" in text

@@ -53,7 +53,7 @@ def test_the_annual_report_is_all_chinese_for_a_member_browsing_in_english(clien
     assert response.status_code == 200
     assert english_words(response.content) == []
     text = _compact(response.content)
-    assert "一、出席会议" in text and "考核等级：进行中" in text
+    assert "一、会议出勤" in text and "考核等级：进行中" in text
     assert "参加会议活动1项" in text and "提案（第一提案人）1项" in text
 
 

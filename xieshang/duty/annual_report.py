@@ -29,7 +29,7 @@ K = DutyKind
 # The report's sections, in the order an annual report reads; each kind in one section.
 SECTIONS: list[tuple[object, list[str]]] = [
     (
-        gettext_lazy("出席会议"),
+        gettext_lazy("会议出勤"),
         [
             K.PLENARY_HALF_DAY,
             K.MEETING,

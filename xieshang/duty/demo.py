@@ -96,6 +96,10 @@ HABITS: list[tuple[str, float, dict[str, tuple[int, int]]]] = [
         },
     ),
 ]
+# The five half-days of a plenary session, titled as the meetings app titles a sitting's
+# record (meeting·sitting, demo/history.py PLENARY_SITTINGS): a member's annual report lists
+# each half-day by its name, not five rows of the session's name.
+HALF_DAYS = ("开幕会", "分组讨论", "联组讨论", "大会发言", "闭幕会")
 TITLES = {
     K.MEETING: ["协商座谈会", "专委会调研座谈", "委员活动小组活动", "委员工作室接待日"],
     K.TRAINING: ["委员学习培训班", "委员履职能力专题培训"],
@@ -173,7 +177,8 @@ def history(*, organisation, rng: random.Random) -> int:
                         continue
                     for k in range(n):
                         day = session.start_date + dt.timedelta(days=min(k // 2, 2))
-                        rows.append(_row(member, organisation, kind, day, plenary))
+                        title = f"{plenary}·{HALF_DAYS[k % len(HALF_DAYS)]}"
+                        rows.append(_row(member, organisation, kind, day, title))
                     continue
                 for _i in range(n):
                     title = rng.choice(TITLES[kind])
