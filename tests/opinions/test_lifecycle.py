@@ -54,7 +54,21 @@ def test_it_takes_a_member_item_from_draft_to_accepted_with_a_duty_record(world)
 def test_it_refuses_an_item_over_the_configured_length(world):
     config.set_value(world["district"], rules.MAX_CHARS, 50, actor=world["office"])
     with pytest.raises(ValidationError, match="超过50字"):
-        make_opinion(world["member"], suggestions="建" * 60)
+        make_opinion(world["member"], suggestions="建" * 60, state=S.SUBMITTED)
+    # The draft was kept (the author cuts it down); the office may not lengthen a received
+    # item past the limit either.
+    draft = Opinion.objects.get(suggestions="建" * 60)
+    assert draft.status == S.DRAFT
+    received = make_opinion(
+        world["member"], facts="现状", analysis="原因", suggestions="建议", state=S.SUBMITTED
+    )
+    with pytest.raises(ValidationError, match="超过50字"):
+        services.opinion_update(
+            opinion=received,
+            actor=world["office"],
+            expected_version=received.version,
+            suggestions="建" * 60,
+        )
 
 
 def test_it_returns_and_rejects_with_a_reason_told_to_the_author(world):

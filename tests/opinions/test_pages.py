@@ -47,12 +47,60 @@ def test_a_too_long_item_is_refused_with_what_the_member_typed(client, world):
     client.force_login(world["member"].user)
     response = client.post(
         "/opinions/new/",
-        {"title": "很长的信息", "facts": "情" * 1000, "suggestions": "建" * 600, "action": "save"},
+        {
+            "title": "很长的信息",
+            "facts": "情" * 1000,
+            "suggestions": "建" * 600,
+            "action": "submit",
+        },
     )
     assert response.status_code == 400
     html = response.content.decode()
     assert "超过1500字的上限" in html
-    assert "很长的信息" in html
+    assert "很长的信息" in html and "建" * 600 in html
+    assert not Opinion.objects.exists()
+
+
+def test_a_too_long_draft_is_saved_and_says_how_much_to_cut_before_submitting(client, world):
+    """A member writing on a phone saves a long first version to cut later, as a proposal's
+    draft: the limit is the submission's (it once refused the draft, so the text lived only
+    in the page)."""
+    client.force_login(world["member"].user)
+    response = client.post(
+        "/opinions/new/",
+        {"title": "很长的信息", "facts": "情" * 1000, "suggestions": "建" * 600, "action": "save"},
+        follow=True,
+    )
+    opinion = Opinion.objects.get()
+    assert opinion.status == S.DRAFT and len(opinion.facts) == 1000
+    assert "草稿已保存。正文共1600字，超过1500字的上限，提交前请删减。" in response.content.decode()
+    # Submitting it from its page is refused with the reason; it stays a draft.
+    response = client.post(f"/opinions/{opinion.pk}/edit/", {
+        "title": "很长的信息", "facts": "情" * 1000, "suggestions": "建" * 600,
+        "version": opinion.version, "action": "submit",
+    })  # fmt: skip
+    assert response.status_code == 400
+    assert "超过1500字的上限" in response.content.decode()
+    opinion.refresh_from_db()
+    assert opinion.status == S.DRAFT
+    # Cut down, it is saved without the warning and then submitted.
+    response = client.post(f"/opinions/{opinion.pk}/edit/", {
+        "title": "很长的信息", "facts": "情" * 900, "suggestions": "建" * 600,
+        "version": opinion.version, "action": "submit",
+    }, follow=True)  # fmt: skip
+    assert "已提交，请等待政协办公室审核。" in response.content.decode()
+    opinion.refresh_from_db()
+    assert opinion.status == S.SUBMITTED
+
+
+def test_a_draft_beyond_any_items_length_is_refused_with_its_text(client, world):
+    client.force_login(world["member"].user)
+    response = client.post(
+        "/opinions/new/",
+        {"title": "粘贴错了", "facts": "情" * 20001, "suggestions": "建议", "action": "save"},
+    )
+    assert response.status_code == 400
+    assert "草稿最多保存20000字" in response.content.decode()
     assert not Opinion.objects.exists()
 
 

@@ -8,7 +8,7 @@ from xieshang.core.validators import not_after_today
 from xieshang.core.widgets import DateInput
 from xieshang.orgs import config
 
-from . import rules
+from . import rules, services
 from .models import Adoption, AdoptionLevel, Opinion
 
 TEXTAREA = {"class": "form-control", "rows": 5}
@@ -50,13 +50,19 @@ class OpinionForm(LineBreaksCountOnce, forms.ModelForm):
 
     def clean(self):
         # A line break is one character, as the page's counter shows it (LineBreaksCountOnce).
+        # A draft is saved however long, within a hard cap (the page then says how much to
+        # cut); submitting it, or the office's edit of an item already received, is held to
+        # the limit (services.length_error).
         data = super().clean()
-        length = sum(len(data.get(name) or "") for name in BODY_PARTS)
-        if length > self.limit:
-            raise ValidationError(
-                _("正文共%(n)s字，超过%(limit)s字的上限，请精简为一事一报。")
-                % {"n": length, "limit": self.limit}
-            )
+        drafting = self.instance.status in (Opinion.Status.DRAFT, Opinion.Status.RETURNED)
+        parts = {name: data.get(name) or "" for name in BODY_PARTS}
+        message = services.length_error(
+            self.organisation,
+            draft=drafting and self.data.get("action") != "submit",
+            **parts,
+        )
+        if message:
+            raise ValidationError(message)
         return data
 
 

@@ -36,14 +36,45 @@ S = Opinion.Status
 EDITABLE_FIELDS = ["title", "facts", "analysis", "suggestions", "source_type", "source_body"]
 
 
-def check_length(organisation, *, facts: str, analysis: str, suggestions: str) -> None:
+# A draft keeps whatever its author typed, however long (the limit is the submission's: the
+# author cuts the text down in the draft, as a proposal's). Only a text no item could ever
+# become is refused: this many characters, or the organisation's limit if it is higher.
+DRAFT_HARD_MAX_CHARS = 20000
+
+
+def length_error(organisation, *, facts: str, analysis: str, suggestions: str, draft: bool) -> str:
+    """Why the three parts are too long, or "": for a submission (or an item already
+    received) the organisation's limit (一事一报), for a draft the hard cap."""
     limit = config.get(organisation, rules.MAX_CHARS)
     length = len(facts) + len(analysis) + len(suggestions)
-    if length > limit:
-        raise ValidationError(
-            _("正文共%(n)s字，超过%(limit)s字的上限，请精简为一事一报。")
-            % {"n": length, "limit": limit}
-        )
+    if not draft:
+        if length > limit:
+            return _("正文共%(n)s字，超过%(limit)s字的上限，请精简为一事一报。") % {
+                "n": length,
+                "limit": limit,
+            }
+        return ""
+    cap = max(DRAFT_HARD_MAX_CHARS, limit)
+    if length > cap:
+        return _("正文共%(n)s字，草稿最多保存%(cap)s字，请删减后再保存。") % {
+            "n": length,
+            "cap": cap,
+        }
+    return ""
+
+
+def check_length(organisation, *, draft: bool = False, **parts: str) -> None:
+    if message := length_error(organisation, draft=draft, **parts):
+        raise ValidationError(message)
+
+
+def over_limit(opinion: Opinion) -> str:
+    """Why a saved draft is too long to submit, or ""."""
+    limit = config.get(opinion.organisation, rules.MAX_CHARS)
+    length = len(opinion.facts) + len(opinion.analysis) + len(opinion.suggestions)
+    if length <= limit:
+        return ""
+    return _("正文共%(n)s字，超过%(limit)s字的上限，提交前请删减。") % {"n": length, "limit": limit}
 
 
 def _author_users(opinion: Opinion):
@@ -88,7 +119,7 @@ def opinion_create(
     if member is not None and member.organisation_id != organisation.pk:
         if not access.can(actor, "opinions.submit", organisation):
             raise PermissionDenied
-    check_length(organisation, facts=facts, analysis=analysis, suggestions=suggestions)
+    check_length(organisation, facts=facts, analysis=analysis, suggestions=suggestions, draft=True)
     opinion = Opinion.objects.create(
         organisation=organisation,
         year=timezone.localdate().year,
@@ -119,11 +150,14 @@ def opinion_update(*, opinion: Opinion, actor, expected_version: int, **values) 
         raise PermissionDenied
     before = {name: getattr(opinion, name) for name in EDITABLE_FIELDS}
     after = {name: values.get(name, before[name]) for name in EDITABLE_FIELDS}
+    # The office's edit of an item already received keeps it within the limit; the author's
+    # draft (or returned item) only within the hard cap until it is submitted.
     check_length(
         opinion.organisation,
         facts=after["facts"],
         analysis=after["analysis"],
         suggestions=after["suggestions"],
+        draft=opinion.status in (S.DRAFT, S.RETURNED),
     )
     for name, value in after.items():
         setattr(opinion, name, value)

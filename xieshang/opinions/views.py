@@ -104,13 +104,22 @@ def create(request):
                 services.opinion_submit(opinion=opinion, actor=request.user)
                 messages.success(request, _("已提交，请等待政协办公室审核。"))
             else:
-                messages.success(request, _("草稿已保存。"))
+                _say_saved(request, opinion, _("草稿已保存。"))
             return redirect("opinions:detail", opinion.pk)
         except (ValidationError, TransitionError) as exc:
             form.add_error(None, refusal_message(exc))
     # Empty on a fresh page: proposals.js fills it in (core.page_keys).
     draft_key = page_keys.posted(request)
     return _new_item_page(request, form, draft_key, 400 if request.method == "POST" else 200)
+
+
+def _say_saved(request, opinion: Opinion, saved: str) -> None:
+    """ "Saved", and for a draft over the length limit how much to cut before submitting
+    (saved all the same: the limit is the submission's)."""
+    if too_long := services.over_limit(opinion):
+        messages.warning(request, f"{saved}{too_long}")
+    else:
+        messages.success(request, saved)
 
 
 def _new_item_page(request, form, draft_key: str, status: int):
@@ -196,7 +205,7 @@ def edit(request, pk: int):
                 services.opinion_submit(opinion=opinion, actor=request.user)
                 messages.success(request, _("已提交，请等待政协办公室审核。"))
             else:
-                messages.success(request, _("已保存。"))
+                _say_saved(request, opinion, _("已保存。"))
             return redirect("opinions:detail", opinion.pk)
         except PermissionDenied:
             # Submitted from another window meanwhile, say: what was typed stays on the page.
