@@ -7,6 +7,7 @@ import re
 from django.utils import timezone, translation
 
 from tests.proposals.conftest import accepted, answered, draft
+from xieshang.core.audit import history
 from xieshang.orgs import config
 from xieshang.proposals import rules, services
 
@@ -17,8 +18,34 @@ def test_the_proposal_page_shows_the_category_in_english(client, world):
 
     client.force_login(world.reviewer)
     page = client.get(f"/proposals/{proposal.pk}/").content.decode()
-    # The answer's badge; the history keeps the note as it was written (in Chinese).
+    # The answer's badge, and its line in the history.
     assert '<span class="badge text-bg-info">A Solved or largely solved</span>' in page
+    assert "已解决或基本解决" not in page
+
+
+def test_the_answers_history_line_reads_in_the_readers_language(world):
+    """A tester reading in English saw "A 已解决或基本解决" in the history under English
+    headings: the note was a string in the writer's words. Stored in the site's language,
+    it is shown in each reader's; an organisation's own label stays as typed."""
+    proposal = answered(world)
+    events = [e for e in history(proposal) if (e.data or {}).get("category")]
+    assert [e.verb for e in events] == ["proposal.answer"]
+    for event in events:
+        assert event.note == "A 已解决或基本解决"
+        with translation.override("en"):
+            assert event.shown_note == "A Solved or largely solved"
+    config.set_value(
+        proposal.organisation,
+        rules.OUTCOME_CATEGORIES,
+        [["A", "已解决或基本解决"], ["B", "已列入计划"], ["C", "留作参考"]],
+        actor=world.reviewer,
+    )
+    with translation.override("en"):
+        # Own labels are never looked up in the catalogue (已列入计划 is "In the plan" there).
+        assert str(services.category_note(proposal.organisation, "B")) == "B 已列入计划"
+        assert str(services.category_note(proposal.organisation, "A")) == (
+            "A Solved or largely solved"
+        )
 
 
 def test_the_departments_answer_form_offers_the_categories_in_english(client, world):

@@ -37,6 +37,17 @@ def outcome_categories(organisation) -> dict[str, str]:
     return {code: label for code, label in config.get(organisation, rules.OUTCOME_CATEGORIES)}
 
 
+def category_note(organisation, category: str) -> Phrase:
+    """An answer's category as its history line says it ("B 正在解决或已列入计划"), read in
+    each reader's language: a default label from the catalogue, an organisation's own
+    label as it was typed (`outcome_category_labels`)."""
+    label = outcome_categories(organisation).get(category, "")
+    defaults = {label for _code, label in config.RULES[rules.OUTCOME_CATEGORIES].default}
+    return Phrase(
+        N_("%(code)s %(label)s"), code=category, label=Phrase(label) if label in defaults else label
+    )
+
+
 def outcome_category_labels(organisation) -> dict[str, str]:
     """The categories as a page or form shows them: the default labels
     (`rules.OUTCOME_CATEGORIES`) in the reader's language, an organisation's own labels as it
@@ -172,7 +183,7 @@ def answer_submit(
         actor=actor,
         verb="proposal.answer_revise" if revised else "proposal.answer_draft",
         subject=proposal,
-        note=f"{category} {categories.get(category, '')}",
+        note=category_note(proposal.organisation, category),
         data={"department": assignment.department.name, "category": category, **extra},
     )
     notify(
@@ -195,7 +206,6 @@ def _send(
     """The answer goes to the proposers: the follow-up task gets its written feedback (the
     on-time measure counts this day), and when every answering department has sent its
     answer the proposal is answered and the proposers are asked to rate it."""
-    categories = outcome_categories(proposal.organisation)
     category = answer.category
     answer.sent_at = timezone.now()
     answer.save(update_fields=["sent_at", "signed_off_by", "signed_off_at"])
@@ -211,7 +221,7 @@ def _send(
     )
     assignment.status = Assignment.Status.ANSWERED
     assignment.save(update_fields=["status"])
-    note = f"{category} {categories.get(category, '')}"
+    note = category_note(proposal.organisation, category)
     data = {"department": assignment.department.name, "category": category, **(extra or {})}
     if category in config.get(proposal.organisation, rules.FOLLOW_UP_CATEGORIES):
         followups.task_open(
