@@ -155,3 +155,48 @@ def test_a_plenary_cut_short_past_a_sitting_is_refused_naming_it():
     assert "闭幕会" in str(refused.value)
     meeting.refresh_from_db()
     assert meeting.end == at(dt.date(2026, 3, 17), 12)
+
+
+def _edit_form(meeting) -> dict:
+    """The edit page's fields as the browser posts them."""
+    from xieshang.meetings.forms import MeetingForm
+
+    initial = MeetingForm(instance=meeting, organisation=meeting.organisation).initial
+    data = {
+        k: (v.strftime("%Y-%m-%dT%H:%M") if hasattr(v, "strftime") else v)
+        for k, v in initial.items()
+        if v is not None and k in MeetingForm.Meta.fields
+    }
+    return {**data, "version": meeting.version}
+
+
+@pytest.mark.clause("C2.5")
+def test_moving_a_meeting_on_its_edit_page_tells_the_invitees_and_the_history_says_what(client):
+    """A tester moved a notified meeting from 14:30 to 09:00 and changed its room on the
+    edit page: nobody invited was told, and the history read only 修改会议活动. (The page's
+    form had already written the new values into the meeting the service compared with.)"""
+    from xieshang.core.audit import history
+
+    w = world()
+    m = w.member("甲委员", standing=True)
+    with time_machine.travel(BEFORE):
+        meeting = w.meeting(MeetingKind.STANDING)
+        client.force_login(w.office)
+        response = client.post(
+            f"/meetings/{meeting.pk}/edit/",
+            {
+                **_edit_form(meeting),
+                "start": "2026-03-18T09:00",
+                "end": "2026-03-18T12:00",
+                "location": "区政协二楼会议室",
+            },
+        )
+        assert response.status_code == 302
+        page = client.get(f"/meetings/{meeting.pk}/").content.decode()
+    change = Notification.objects.get(recipient=m.user, title__startswith="会议变更")
+    assert "2026年3月18日 09:00" in change.body and "区政协二楼会议室" in change.body
+    event = history(meeting).get(verb="meeting.edit")
+    assert "开始时间：" in event.note and "→ 2026年3月18日 09:00" in event.note
+    assert "→ 区政协二楼会议室" in event.note
+    assert sorted(event.data["changed"]) == ["end", "location", "start"]
+    assert "→ 区政协二楼会议室" in page

@@ -75,10 +75,16 @@ def meeting_create(*, organisation, actor, **fields) -> Meeting:
 
 @transaction.atomic
 def meeting_update(*, meeting: Meeting, actor, expected_version: int, data: dict) -> Meeting:
-    _require_manage(actor, meeting)
-    if meeting.status in (Meeting.Status.CLOSED, Meeting.Status.CANCELLED):
+    # "Before" is the row as stored, not the caller's instance: a view's ModelForm has
+    # already written the posted values into it, so its "before" equalled the "after" (no
+    # change notice went out to the invitees, the history said nothing, a plenary's
+    # sittings stayed put).
+    stored = lock(Meeting, meeting.pk)
+    _require_manage(actor, stored)
+    if stored.status in (Meeting.Status.CLOSED, Meeting.Status.CANCELLED):
         raise TransitionError(_("考勤已结束或已取消的会议不能修改。"))
-    before = {k: getattr(meeting, k) for k in EDITABLE}
+    before = {k: getattr(stored, k) for k in EDITABLE}
+    meeting.status = stored.status
     for key, value in data.items():
         if key in EDITABLE:
             setattr(meeting, key, value)
@@ -96,7 +102,13 @@ def meeting_update(*, meeting: Meeting, actor, expected_version: int, data: dict
             start=meeting.start, end=meeting.end, location=meeting.location
         )
     changed = changed_fields(before, {k: getattr(meeting, k) for k in EDITABLE})
-    record_event(actor=actor, verb="meeting.edit", subject=meeting, data={"changed": changed})
+    record_event(
+        actor=actor,
+        verb="meeting.edit",
+        subject=meeting,
+        note=_moved_note(before, meeting),
+        data={"changed": changed},
+    )
     if meeting.status == Meeting.Status.PUBLISHED and {"start", "end", "location"} & set(changed):
         # Moved or relocated after the notice went out: everyone already told is told again,
         # those who asked leave included (their request stands; they may withdraw it).
@@ -112,6 +124,30 @@ def meeting_update(*, meeting: Meeting, actor, expected_version: int, data: dict
             channels=("inbox", "email", "sms"),
         )
     return meeting
+
+
+def _moved_note(before: dict, meeting: Meeting):
+    """The history's note of a time or place change, from → to (what the invitees are told
+    again), each read in the reader's language; "" when neither changed."""
+    parts = []
+    if before["start"] != meeting.start:
+        parts.append(
+            Phrase(
+                N_("开始时间：%(from)s → %(to)s"), **{"from": before["start"], "to": meeting.start}
+            )
+        )
+    if before["end"] != meeting.end:
+        parts.append(
+            Phrase(N_("结束时间：%(from)s → %(to)s"), **{"from": before["end"], "to": meeting.end})
+        )
+    if before["location"] != meeting.location:
+        parts.append(
+            Phrase(
+                N_("地点：%(from)s → %(to)s"),
+                **{"from": before["location"] or "—", "to": meeting.location or "—"},
+            )
+        )
+    return joined(parts)
 
 
 def _move_sittings(meeting: Meeting, *, offset) -> None:
