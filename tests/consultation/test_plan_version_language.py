@@ -36,6 +36,11 @@ def test_a_hand_over_made_in_english_does_not_show_every_item_as_changed(world):
     with translation.override("en"):
         rows = services.versions_diff(plan, 1, 2)
     assert [(r["old"], r["new"]) for r in rows] == [("May", "June")]
+    # The change reads as a change; the edit buttons elsewhere, which share the Chinese
+    # word 修改, read "Edit" (every edit button said "Changed").
+    assert [r["change"] for r in rows] == ["Changed"]
+    with translation.override("en"):
+        assert translation.gettext("修改") == "Edit"
 
 
 def test_a_version_kept_in_english_before_the_fix_still_compares_as_the_same(world):

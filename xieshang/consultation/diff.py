@@ -14,7 +14,7 @@ import re
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from xieshang.core.text import month_name
 
@@ -120,7 +120,7 @@ def plan_diff(old: dict, new: dict) -> list[dict]:
             rows.append(
                 {
                     "item": _("计划"),
-                    "change": _("修改"),
+                    "change": pgettext("plan change", "修改"),
                     "field": str(label),
                     "old": old.get(key, ""),
                     "new": new.get(key, ""),
@@ -135,7 +135,7 @@ def plan_diff(old: dict, new: dict) -> list[dict]:
             rows.append(
                 {
                     "item": item["title"],
-                    "change": _("新增"),
+                    "change": pgettext("plan change", "新增"),
                     "field": "",
                     "old": "",
                     "new": _summary(item, words),
@@ -151,7 +151,7 @@ def plan_diff(old: dict, new: dict) -> list[dict]:
                 rows.append(
                     {
                         "item": item["title"],
-                        "change": _("修改"),
+                        "change": pgettext("plan change", "修改"),
                         "field": str(label),
                         "old": _reader(key, was),
                         "new": _reader(key, now),
@@ -162,7 +162,7 @@ def plan_diff(old: dict, new: dict) -> list[dict]:
             rows.append(
                 {
                     "item": item["title"],
-                    "change": _("删除"),
+                    "change": pgettext("plan change", "删除"),
                     "field": "",
                     "old": _summary(item, words),
                     "new": "",
