@@ -90,3 +90,19 @@ def test_both_at_once_is_refused(world, activity, both):
             activity=activity, actor=world.office, members=[both], leader_accounts=[both.user]
         )
     assert activity.participants.count() == 0
+
+
+@pytest.mark.clause("C2.5")
+def test_a_leader_typed_again_is_not_invited_twice(client, world, activity):
+    """A clerk unsure the first click worked sent the same list again: the leader was added a
+    second time and the activity counted 16 participants for 15 people. A two-character
+    name aligned with a full-width space (李　红) is the same person as 李红."""
+    client.force_login(world.office)
+    url = f"{_url(activity)}participants/"
+    assert client.post(url, {"leaders": "王建国，区委副书记\n李　红，副区长"}).status_code == 302
+    client.post(url, {"leaders": "王建国，区委副书记\n李红 副区长\n李红，副区长"})
+    leaders = activity.participants.filter(kind=Participant.Kind.LEADER)
+    assert sorted(leaders.values_list("name", "title")) == [
+        ("李红", "副区长"),
+        ("王建国", "区委副书记"),
+    ]

@@ -43,3 +43,21 @@ def test_the_invitation_form_searches_the_meetings_departments(client):
     response = client.post(url, {"departments__q": "区教育局"})
     assert response.status_code == 302
     assert meeting.invitations.count() == 1
+
+
+def test_a_leaders_name_aligned_with_a_full_width_space_stays_one_name(client):
+    """Official lists align a two-character name with a full-width space (李　红): the invite
+    box read 李 as the name and 红 副区长 as the post, and the attendance register printed
+    so. The same leader typed twice in one list is invited once."""
+    w = world()
+    meeting = w.meeting(invite=False, publish=False)
+    client.force_login(w.office)
+    response = client.post(
+        f"/meetings/{meeting.pk}/invite/",
+        {"leaders": "张明 区委副书记\n李　红 副区长\n李红 副区长"},
+    )
+    assert response.status_code == 302
+    assert sorted(meeting.invitations.values_list("name", "title")) == [
+        ("张明", "区委副书记"),
+        ("李红", "副区长"),
+    ]

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from xieshang.core import pickers
 from xieshang.core.forms import SafeFileField, StyledForm
 from xieshang.core.models import User
-from xieshang.core.text import chinese_date, month_name
+from xieshang.core.text import chinese_date, month_name, name_and_post
 from xieshang.core.validators import not_after_today
 from xieshang.core.widgets import DateInput
 from xieshang.members.labels import member_label
@@ -620,10 +620,10 @@ class ParticipantsForm(StyledForm, forms.Form):
             line = line.strip()
             if not line:
                 continue
-            name, _sep, title = line.replace(",", "，").partition("，")
-            if not name.strip():
+            name, title = name_and_post(line)
+            if not name:
                 raise forms.ValidationError(_("每行须以姓名开头：姓名，职务。"))
-            rows.append((name.strip()[:50], title.strip()[:100]))
+            rows.append((name[:50], title[:100]))
         return rows
 
     def clean(self):

@@ -150,3 +150,31 @@ def pinyin_sort_key(name: str) -> str:
     from pypinyin import Style, lazy_pinyin
 
     return " ".join(lazy_pinyin(name.strip(), style=Style.TONE3))[:255]
+
+
+def _han(text: str) -> bool:
+    return bool(text) and all("\u3400" <= c <= "\u9fff" for c in text)
+
+
+def person_name(name: str) -> str:
+    """A typed Chinese name without the spaces that align it in official lists (李　红, a
+    two-character name padded to three): 李红. Other names (Latin letters) keep single
+    spaces."""
+    words = name.replace("\u3000", " ").split()
+    return "".join(words) if all(_han(w) for w in words) else " ".join(words)
+
+
+def name_and_post(line: str) -> tuple[str, str]:
+    """One line of a typed list of leaders, "姓名，职务" or "姓名 职务": (name, post). A comma
+    (either width) separates first, else the first space; a name aligned with a space (李　红
+    副区长, both sides a single character) stays one name. The meetings' and the consultation
+    activities' invitation forms read their lists so."""
+    text = " ".join(line.replace("\u3000", " ").split())
+    for comma in ("，", ","):
+        if comma in text:
+            name, _comma, post = text.partition(comma)
+            return person_name(name), post.strip()
+    words = text.split(" ")
+    if len(words) >= 2 and len(words[0]) == 1 and len(words[1]) == 1 and _han(words[0] + words[1]):
+        words = [words[0] + words[1], *words[2:]]
+    return person_name(words[0]) if words else "", " ".join(words[1:])

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from xieshang.core import access, pickers
 from xieshang.core.forms import StyledForm
-from xieshang.core.text import chinese_date
+from xieshang.core.text import chinese_date, name_and_post
 from xieshang.core.validators import not_after_today
 from xieshang.core.widgets import DateInput
 from xieshang.members.models import Member
@@ -238,10 +238,10 @@ class InviteForm(StyledForm, forms.Form):
             line = line.strip()
             if not line:
                 continue
-            name, _sep, title = line.replace("　", " ").partition(" ")
+            name, title = name_and_post(line)
             if len(name) > 50:
                 raise forms.ValidationError(_("姓名过长：%(n)s") % {"n": name[:20]})
-            rows.append((name.strip(), title.strip()))
+            rows.append((name, title))
         return rows
 
     def clean(self):

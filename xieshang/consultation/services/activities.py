@@ -22,7 +22,7 @@ from xieshang.core.audit import (
 )
 from xieshang.core.notifications import notify
 from xieshang.core.phrases import Phrase, joined, site_text
-from xieshang.core.text import reader_date
+from xieshang.core.text import person_name, reader_date
 from xieshang.duty.models import DutyKind
 from xieshang.duty.services import record_duty
 from xieshang.followups import services as followups
@@ -219,10 +219,23 @@ def activity_add_participants(
                 title=department.name,
             )
         )
-    leader_rows = [
-        Participant(activity=activity, kind=Participant.Kind.LEADER, name=name, title=title)
-        for name, title in leaders
-    ]
+    # A leader already invited is not added again (a clerk unsure the first click worked
+    # sends the list twice: the activity counted the same leader twice); names compared
+    # without the spaces that align them (李　红).
+    invited = {
+        person_name(name)
+        for name in activity.participants.filter(kind=Participant.Kind.LEADER).values_list(
+            "name", flat=True
+        )
+    }
+    leader_rows = []
+    for name, title in leaders:
+        if person_name(name) in invited:
+            continue
+        invited.add(person_name(name))
+        leader_rows.append(
+            Participant(activity=activity, kind=Participant.Kind.LEADER, name=name, title=title)
+        )
     relinked = _link_leader_accounts(activity, leader_rows, leader_accounts)
     rows += leader_rows
     Participant.objects.bulk_create(rows)

@@ -19,6 +19,7 @@ from xieshang.core.audit import (
 )
 from xieshang.core.notifications import notify
 from xieshang.core.phrases import Phrase, joined
+from xieshang.core.text import person_name
 from xieshang.members.models import Member, Membership
 from xieshang.members.selectors import current_term
 from xieshang.orgs.models import RoleAssignment
@@ -481,13 +482,17 @@ def invite(*, meeting: Meeting, actor, criteria: InviteCriteria) -> int:
                 via=N_("邀请部门负责人"),
             )
         )
+    invited_leaders = {
+        person_name(name)
+        for name in meeting.invitations.filter(category=Invitation.Category.LEADER).values_list(
+            "name", flat=True
+        )
+    }
     for name, title in criteria.leaders:
-        name = name.strip()
-        if (
-            not name
-            or meeting.invitations.filter(category=Invitation.Category.LEADER, name=name).exists()
-        ):
+        name = person_name(name)
+        if not name or name in invited_leaders:
             continue
+        invited_leaders.add(name)
         rows.append(
             Invitation(
                 meeting=meeting,
