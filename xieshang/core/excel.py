@@ -43,6 +43,18 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 DATE_FORMAT = 'yyyy"年"m"月"d"日"'
 DATETIME_FORMAT = 'yyyy"年"m"月"d"日" hh:mm'
+# A workbook made in English shows its dates as its pages do (March 18, 2026): it is read
+# by the clerk who asked for it. Exchange files are made in Chinese whatever the language.
+DATE_FORMAT_EN = "mmmm d, yyyy"
+DATETIME_FORMAT_EN = "mmmm d, yyyy hh:mm"
+
+
+def _chinese() -> bool:
+    from django.utils import translation
+
+    return (translation.get_language() or "zh-hans").startswith("zh")
+
+
 PERCENT_FORMAT = "0.0%"
 # Column widths are fitted to the content, within these bounds (in "characters", a Chinese
 # character counting two).
@@ -82,9 +94,9 @@ def _cell(ws, value: Any):
             value = timezone.localtime(value).replace(tzinfo=None)
         cell.value = value
         if isinstance(value, dt.datetime):
-            cell.number_format = DATETIME_FORMAT
+            cell.number_format = DATETIME_FORMAT if _chinese() else DATETIME_FORMAT_EN
         elif isinstance(value, dt.date):
-            cell.number_format = DATE_FORMAT
+            cell.number_format = DATE_FORMAT if _chinese() else DATE_FORMAT_EN
         elif isinstance(value, Percent):
             cell.number_format = PERCENT_FORMAT
     return cell
@@ -95,9 +107,9 @@ def display_width(value: Any) -> int:
     if value is None:
         return 0
     if isinstance(value, dt.datetime):
-        return 18
+        return 18 if _chinese() else 25
     if isinstance(value, dt.date):
-        return 12
+        return 12 if _chinese() else 19
     text = str(value)
     longest = max(text.split("\n"), key=len) if "\n" in text else text
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in longest)

@@ -12,7 +12,7 @@ from .selectors import Grid, MemberFigure
 
 def attendance_workbook(grid: Grid) -> bytes:
     book = Book()
-    titles = [s.title for s in grid.sittings]
+    titles = [s.display_title for s in grid.sittings]
     ws = book.sheet(_("委员出勤"), [_("姓名"), _("界别"), *titles, _("出勤结果")], min_width=0)
     for row in grid.members:
         inv = row.invitation

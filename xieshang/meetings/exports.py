@@ -45,7 +45,7 @@ def _cells(leave: LeaveRequest) -> list:
     if leave.whole_meeting:
         sittings = _("全程")
     else:
-        sittings = _("、").join(s.title for s in leave.sittings.all())
+        sittings = _("、").join(s.display_title for s in leave.sittings.all())
     return [
         inv.name,
         inv.sector.name if inv.sector_id else "",

@@ -291,7 +291,7 @@ class LeaveForm(StyledForm, forms.Form):
         self.fields["reason_kind"].choices = [("", _("请选择")), *[(k, k) for k in kinds]]
         self.fields["sittings"].queryset = meeting.sittings.all()
         self.fields["sittings"].widget.attrs["class"] = "form-check-input"
-        self.fields["sittings"].label_from_instance = lambda s: s.title
+        self.fields["sittings"].label_from_instance = lambda s: s.display_title
         if meeting.sittings.count() <= 1:
             self.fields["sittings"].widget = forms.MultipleHiddenInput()
 
@@ -426,7 +426,7 @@ class ScheduleForm(StyledForm, forms.Form):
     def __init__(self, *args, meeting, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["sitting"].queryset = meeting.sittings.all()
-        self.fields["sitting"].label_from_instance = lambda s: s.title
+        self.fields["sitting"].label_from_instance = lambda s: s.display_title
 
 
 class DeliverForm(StyledForm, forms.Form):
