@@ -10,6 +10,7 @@ import time_machine
 
 from tests.factories import user_with_role
 from tests.proposals.test_department_pages import ANSWER_POST, ASSIGN_DAY, assigned, co_of, lead_of
+from xieshang.core.audit import history
 from xieshang.core.models import Notification
 from xieshang.followups.models import Task
 from xieshang.orgs.models import Role
@@ -85,3 +86,31 @@ def test_a_view_while_the_answer_waits_for_sign_off_still_goes_to_the_lead(clien
     client.force_login(world.housing_clerk)
     lead_page = client.get(f"/proposals/dept/{lead_of(proposal).pk}/").content.decode()
     assert "建议统筹推进" in lead_page and "存档备查" not in lead_page
+
+
+def test_closing_the_proposal_ends_a_co_handlers_part_that_never_sent_its_view(client, world):
+    """Issue: after 办结 the page still showed 区教育局 协办 办理中 剩余N个工作日 and its
+    督办事项 stayed 办理中 with 催办 offered, bound to fall overdue on a closed proposal."""
+    with time_machine.travel(ASSIGN_DAY, tick=False):
+        proposal = assigned(world, co=True)
+    with time_machine.travel(ANSWER_DAY, tick=False):
+        services.answer_submit(
+            assignment=lead_of(proposal), actor=world.housing_clerk, **ANSWER_POST
+        )
+        client.force_login(world.reviewer)
+        closed = client.post(f"/proposals/{proposal.pk}/act/close/", {"note": ""})
+        assert closed.status_code == 302
+        page = client.get(f"/proposals/{proposal.pk}/").content.decode()
+    co = co_of(proposal)
+    assert co.status == Assignment.Status.CLOSED
+    assert co.task.status == Task.Status.CANCELLED
+    # The engine's own transition says who ended it and why.
+    ended = history(co.task).get(verb="followup.cancel")
+    assert ended.actor == world.reviewer and str(ended.note) == "提案已办结。"
+
+    table = page.split('id="assignments"')[1].split("</table>")[0]
+    [row] = [r for r in table.split("</tr>") if "区教育局" in r]
+    assert "协办意见未提出" in row
+    assert "办理中" not in row and "剩余" not in row
+    task_page = client.get(f"/followups/{co.task_id}/").content.decode()
+    assert 'id="urge-form"' not in task_page

@@ -423,6 +423,42 @@ def test_it_reads_the_extension_cap_from_the_organisations_rules(world):
     assert extension.requested_due == dt.date(2026, 7, 2)
 
 
+def test_an_approved_extension_is_in_the_proposals_history_and_told_to_the_proposers(client, world):
+    """Issue: the lead's 办理期限 moved on the proposal page, but neither the proposal's nor
+    the department's 办理记录 said so, and the proposer's inbox kept the old 答复期限."""
+    with time_machine.travel(ASSIGN_DAY, tick=False):
+        proposal = assigned(world)
+        lead = lead_of(proposal)
+        before = lead.task.due_date
+        extension = services.assignment_extension_request(
+            assignment=lead,
+            actor=world.housing_clerk,
+            requested_due=dt.date(2026, 7, 15),
+            reason="涉及跨部门资金安排，需延期答复",
+        )
+        # Approved where the committee decides it: the follow-up page.
+        client.force_login(world.reviewer)
+        decided = client.post(
+            f"/followups/{lead.task_id}/extension/{extension.pk}/decide/",
+            {"decision": "approve", "note": ""},
+        )
+        assert decided.status_code == 302
+        committee_page = client.get(proposal.get_absolute_url()).content.decode()
+        client.force_login(world.housing_clerk)
+        department_page = client.get(f"/proposals/dept/{lead.pk}/").content.decode()
+
+    line = (
+        f"区住房和城乡建设局办理期限：{before.year}年{before.month}月{before.day}日 → 2026年7月15日"
+    )
+    for page in (committee_page, department_page):
+        history = page.split('id="history"', 1)[1].split("</ol>", 1)[0]
+        [row] = [r for r in history.split("<li")[1:] if "同意延期" in r]
+        assert line in row and "提案委" in row
+    [notice] = world.user("zhang").notifications.filter(title__startswith="提案答复期限延长")
+    assert notice.body == "区住房和城乡建设局的答复期限延至2026年7月15日。"
+    assert notice.url == proposal.get_absolute_url()
+
+
 # --- Return -----------------------------------------------------------------------------------
 
 

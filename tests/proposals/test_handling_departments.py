@@ -5,6 +5,7 @@ departments with ", " as the pages do, not with a bare 、."""
 
 import io
 
+import time_machine
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -13,6 +14,8 @@ from xieshang.proposals import services
 from xieshang.proposals.models import Assignment
 
 from .conftest import accepted
+from .test_department_pages import ASSIGN_DAY, assigned, lead_of
+from .test_rehandle_department import rehandled
 
 
 def handled_by_three(world):
@@ -86,3 +89,36 @@ def test_an_english_readers_figures_file_joins_the_departments_with_a_comma(worl
         "区住房和城乡建设局",
         "区教育局, 区卫生健康委",
     )
+
+
+def test_after_re_handling_each_department_is_named_once_in_both_files(world, client):
+    """Issue: after 重新办理 the files said 区教育局（主办）、区教育局（主办）、区财政局（协办）:
+    the lead once (its round-2 part), the co-handler whose view stays with the proposal too."""
+    proposal = rehandled(world, co=True)  # 住建局 leads (round 1 and 2), 教育局 co-handled
+    assert proposal.assignments.filter(department=world.housing).count() == 2
+    client.force_login(world.reviewer)
+
+    [row] = table(client.get(reverse("proposals:export")))
+    assert row["承办单位"] == "区住房和城乡建设局（主办）、区教育局（协办）"
+    figures = client.get(reverse("proposals:figures_export"), {"year": proposal.year})
+    [row] = [r for r in table(figures, "提案清单") if r["案由"] == proposal.title]
+    assert (row["主办单位"], row["协办单位"]) == ("区住房和城乡建设局", "区教育局")
+
+
+def test_a_lead_that_sent_the_proposal_back_is_not_named_beside_its_successor(world, client):
+    """Issue: a lead that applied for return (申请退回), the proposal assigned again to another
+    department, was still in the files as 主办 beside the new lead."""
+    with time_machine.travel(ASSIGN_DAY, tick=False):
+        proposal = assigned(world, department=world.education)
+        services.assignment_return(
+            assignment=lead_of(proposal), actor=world.education_clerk, reason="不属我局职责"
+        )
+        health = DepartmentFactory(organisation=world.district, name="区卫生健康委员会")
+        services.proposal_assign(proposal=proposal, actor=world.reviewer, lead=health)
+    client.force_login(world.reviewer)
+
+    [row] = table(client.get(reverse("proposals:export")))
+    assert row["承办单位"] == "区卫生健康委员会（主办）"
+    figures = client.get(reverse("proposals:figures_export"), {"year": proposal.year})
+    [row] = [r for r in table(figures, "提案清单") if r["案由"] == proposal.title]
+    assert (row["主办单位"], row["协办单位"]) == ("区卫生健康委员会", None)

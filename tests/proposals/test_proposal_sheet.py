@@ -78,6 +78,22 @@ def test_a_declined_co_signer_is_not_on_the_sheet(client, world):
     assert "王建国" in text and "李明" not in text
 
 
+def test_a_co_signer_whose_invitation_was_withdrawn_is_not_on_the_sheet(client, world):
+    """Issue: a proposal sent on as 委员个人 after its first proposer withdrew the invitation
+    nobody answered still printed a 联名提案人 table: 王建国 … 已撤回邀请, with a 签名 cell."""
+    proposal = draft(world, cosigners=["wang"])
+    services.proposal_submit(proposal=proposal, actor=world.user("zhang"))
+    services.cosign_withdraw_pending(proposal=proposal, actor=world.user("zhang"))
+    client.force_login(world.user("zhang"))
+    _reader, text = read(client.get(f"/proposals/{proposal.pk}/proposal.pdf").content)
+    assert "委员个人" in text
+    assert "王建国" not in text and "已撤回邀请" not in text
+    html = client.get(f"/proposals/{proposal.pk}/print/").content.decode()
+    joint = html[html.index('class="sheet-joint"') :]
+    assert 'id="sheet-joint"' not in joint and "王建国" not in joint
+    assert '<p class="flush">无</p>' in joint
+
+
 def test_the_print_page_shows_the_sheet_with_a_signature_column(client, world):
     proposal = joint_proposal(world)
     client.force_login(world.user("wang"))

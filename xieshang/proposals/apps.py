@@ -20,6 +20,11 @@ class ProposalsConfig(AppConfig):
         from .policies import can_view_answer, can_view_attachment
 
         register_cards(proposal_cards)
+        from xieshang.followups.signals import extension_approved
+
+        from .services.extension import on_extension_approved
+
+        extension_approved.connect(on_extension_approved, dispatch_uid="proposals.extension")
         from .figures_store import connect
 
         connect()  # changes drop the stored figures of closed years
@@ -74,6 +79,7 @@ class ProposalsConfig(AppConfig):
                 "proposal.evaluate": _("提案人评价"),
                 "proposal.rehandle": _("重新办理"),
                 "proposal.close": _("办结"),
+                "proposal.extension_approve": _("同意延期"),
                 "proposal.key_shortlist": _("拟定重点提案"),
                 "proposal.key_approve": _("确定重点提案"),
                 "proposal.key_decline": _("不列为重点提案"),

@@ -230,19 +230,39 @@ class Attachment(StoredFile):
         verbose_name_plural = _("提案附件")
 
 
+# The statuses of a department's part that handles its proposal (or handled it: answered).
+LIVE = ["handling", "answered"]
+
+
 class AssignmentQuerySet(models.QuerySet):
     def handling(self):
         """The assignments that handle their proposal, as the files name them (the proposals
         list's 承办单位, the figures' 提案清单): not a department the proposal was handed on
         from (改交), nor a co-handler whose part ended with the proposal's return (both
         已改交); the lead and split departments (主办, 分办) first, then the co-handlers
-        (协办), each in the order they were assigned."""
-        return self.exclude(status=Assignment.Status.WITHDRAWN).order_by(
-            models.Case(
-                models.When(role=Assignment.Role.CO, then=models.Value(1)),
-                default=models.Value(0),
-            ),
-            "id",
+        (协办), each in the order they were assigned.
+
+        Each department once, by its part in the latest round it took part in: after 重新办理
+        the lead of round 1 (已答复) is not listed beside its round-2 part, while a co-handler,
+        whose view stays with the proposal though re-handling reopens only the answering
+        parts, still is. A department that sent its part back (申请退回) or whose part was
+        not handed on (不再改交) no longer handles it: it is left out, as 已改交 is."""
+        later = Assignment.objects.filter(
+            proposal=models.OuterRef("proposal"),
+            department=models.OuterRef("department"),
+            round__gt=models.OuterRef("round"),
+            status__in=LIVE,
+        )
+        return (
+            self.filter(status__in=LIVE)
+            .exclude(models.Exists(later))
+            .order_by(
+                models.Case(
+                    models.When(role=Assignment.Role.CO, then=models.Value(1)),
+                    default=models.Value(0),
+                ),
+                "id",
+            )
         )
 
 
@@ -261,7 +281,8 @@ class Assignment(ChoiceLabels):
         RETURNED = "returned", _("申请退回")
         WITHDRAWN = "withdrawn", _("已改交")
         # A split part sent back that the proposal committee decided not to hand on (不再改交,
-        # `services.returned_part_close`), or that went back with the whole proposal.
+        # `services.returned_part_close`), or that went back with the whole proposal; a
+        # co-handler's part the proposal was closed without (`services.proposal_close`).
         CLOSED = "closed", _("不再改交")
         ANSWERED = "answered", _("已答复")
 
@@ -319,6 +340,10 @@ class Assignment(ChoiceLabels):
         # them apart, and a co-handler is not said to have been 改交 when nothing was.
         if self.status == self.Status.WITHDRAWN and self.role == self.Role.CO:
             return str(_("已撤销"))
+        # CLOSED for a co-handler: the proposal was closed (办结) before it sent its view
+        # (`proposal_close`); no split part was ever 不再改交 there.
+        if self.status == self.Status.CLOSED and self.role == self.Role.CO:
+            return str(_("协办意见未提出"))
         return super()._get_FIELD_display(self._meta.get_field("status"))
 
 

@@ -205,10 +205,13 @@ def proposal_sheet_context(proposal) -> dict:
     their signatures. Used by the print page and the PDF alike."""
     from .models import Signer
 
+    # Only those still on it sign: one who declined, or whose invitation the first proposer
+    # withdrew (the proposal went on without them), is no joint proposer.
+    gone = (Signer.Status.DECLINED, Signer.Status.WITHDRAWN)
     signers = [
         s
         for s in proposal.signers.select_related("member").order_by("order", "id")
-        if s.status != Signer.Status.DECLINED
+        if s.status not in gone
     ]
     members = [s.member for s in signers]
     if proposal.first_proposer_id:

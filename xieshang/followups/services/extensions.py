@@ -14,7 +14,7 @@ from xieshang.core.audit import lock, record_event
 from xieshang.core.notifications import notify
 from xieshang.core.phrases import Phrase, store
 
-from .. import policies
+from .. import policies, signals
 from ..models import Extension, Task
 from .common import _fmt, _notify_assignees, _task_url
 
@@ -189,6 +189,9 @@ def extension_decide(*, extension: Extension, approve: bool, actor, note: str = 
         data={"from": old_due.isoformat(), "to": task.due_date.isoformat()},
     )
     if approve:
+        signals.extension_approved.send(
+            sender=Task, task=task, extension=extension, old_due=old_due, actor=actor
+        )
         title = N_("延期申请已同意：%(title)s")
         body = [Phrase(N_("办理期限延至%(due)s。"), due=task.due_date), note]
     else:

@@ -271,4 +271,20 @@ def proposal_close(*, proposal: Proposal, actor, note: str = "") -> Proposal:
     ).order_by("id")
     for task in answered:
         followups.task_close(task=task, actor=actor, note=Phrase(N_("提案已办结。")))
+    # A co-handler may never have sent its view (the lead may answer without it): its part
+    # ends with the proposal, or its task would stay 办理中, be urged and fall overdue on a
+    # closed proposal. Its task is cancelled, not closed: nothing was fed back to accept.
+    unanswered = (
+        proposal.assignments.select_for_update(of=("self",))
+        .filter(status=Assignment.Status.HANDLING)
+        .select_related("task")
+        .order_by("id")
+    )
+    for part in unanswered:
+        part.status = Assignment.Status.CLOSED
+        part.save(update_fields=["status"])
+        if part.task_id is not None:
+            followups.task_cancel_with_subject(
+                task=part.task, actor=actor, note=Phrase(N_("提案已办结。"))
+            )
     return proposal

@@ -7,15 +7,17 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 
-from xieshang.core.audit import TransitionError
+from xieshang.core.audit import TransitionError, record_event
+from xieshang.core.phrases import Phrase, joined
 from xieshang.core.text import chinese_date
 from xieshang.followups import services as followups
 from xieshang.orgs import config
 
 from .. import policies, rules
 from ..models import Assignment
-from .common import months_later
+from .common import _notify_proposers, months_later
 
 
 @transaction.atomic
@@ -44,3 +46,44 @@ def assignment_extension_request(
     return followups.extension_request(
         task=assignment.task, requested_due=requested_due, reason=reason, actor=actor
     )
+
+
+def on_extension_approved(sender, *, task, extension, old_due: dt.date, actor, **kwargs) -> None:
+    """The follow-up engine's `extension_approved` signal, inside its transaction: an
+    extension of a department's task (approved on the follow-up page, whoever decides) is a
+    line of the proposal's history, which the proposal's and the department's pages show,
+    and the proposers, told the answer date at the assignment, learn the new one when the
+    part answering them (主办, 分办) gets it; a co-handler's date is no concern of theirs."""
+    assignment = (
+        Assignment.objects.filter(task=task).select_related("proposal", "department").first()
+    )
+    if assignment is None:
+        return  # a task of another module
+    proposal, department = assignment.proposal, assignment.department.name
+    record_event(
+        actor=actor,
+        verb="proposal.extension_approve",
+        subject=proposal,
+        note=joined(
+            [
+                Phrase(
+                    N_("%(dept)s办理期限：%(from)s → %(to)s"),
+                    dept=department,
+                    **{"from": old_due, "to": task.due_date},
+                ),
+                extension.decision_note,
+            ]
+        ),
+        data={
+            "department": department,
+            "from": old_due.isoformat(),
+            "to": task.due_date.isoformat(),
+        },
+    )
+    if assignment.contacts_proposers:
+        _notify_proposers(
+            proposal,
+            Phrase(N_("提案答复期限延长：%(title)s"), title=proposal.title),
+            Phrase(N_("%(dept)s的答复期限延至%(due)s。"), dept=department, due=task.due_date),
+            f"extended:{extension.pk}",
+        )
