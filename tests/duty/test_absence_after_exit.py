@@ -160,7 +160,7 @@ def test_a_report_dated_after_the_exit_cannot_be_confirmed_but_can_be_returned(c
     )
     entry.refresh_from_db()
     assert entry.status == DutyRecord.Status.PENDING
-    assert client.post(url, {"action": "reject"}).status_code == 302
+    assert client.post(url, {"action": "reject", "note": "退出后的活动"}).status_code == 302
     entry.refresh_from_db()
     assert entry.status == DutyRecord.Status.REJECTED
 

@@ -232,6 +232,36 @@ def test_it_refuses_a_certificate_period_that_ends_before_it_starts(client):
     assert not Certificate.objects.exists()
 
 
+@pytest.mark.clause("C6.3")
+def test_it_refuses_a_certificate_period_that_ends_in_the_future(client):
+    """A period to the end of this year would certify days not yet lived."""
+    from django.core.exceptions import ValidationError
+
+    from xieshang.duty.services import certificate_issue
+
+    _org, _term, _office, member = setting()
+    today = timezone.localdate()
+    future = today + dt.timedelta(days=1)
+    client.force_login(member.user)
+    response = client.post(
+        reverse("duty:certificate"),
+        {"start_date": f"{today.year}-01-01", "end_date": future.isoformat()},
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "日期不能晚于今天" in html and future.isoformat() in html  # the input is kept
+    assert not Certificate.objects.exists()
+    with pytest.raises(ValidationError):
+        certificate_issue(member=member, actor=member.user, start=today, end=future)
+    assert not Certificate.objects.exists()
+    # Up to today is a period lived.
+    response = client.post(
+        reverse("duty:certificate"),
+        {"start_date": f"{today.year}-01-01", "end_date": today.isoformat()},
+    )
+    assert response["Content-Type"] == "application/pdf"
+
+
 def test_it_shows_duty_cards_on_the_home_page(client):
     org, _term, office, member = setting()
     record(member, K.MEETING, date=timezone.localdate())

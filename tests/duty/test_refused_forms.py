@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from tests.duty.factories import YEAR, record, setting
-from xieshang.core.models import Event
+from xieshang.core.models import Event, Notification
 from xieshang.duty.models import DisciplineCase, DutyKind, DutyRecord, ExitProposal
 from xieshang.duty.services import case_decide, manual_entry_submit, scan_discipline
 
@@ -84,6 +84,36 @@ def test_a_refused_entry_decision_keeps_its_note_when_a_colleague_decided_first(
     # The decided row offers no buttons that would be refused again.
     row = body.split(f'id="entry-{entry.pk}"', 1)[1].split("</tr>", 1)[0]
     assert 'value="reject"' not in row
+
+
+def test_returning_an_entry_needs_a_reason(client):
+    """An entry returned with an empty 审核意见 told the member nothing about why."""
+    from django.core.exceptions import ValidationError
+
+    from xieshang.duty.services import manual_entry_decide
+
+    _org, _term, office, member = setting()
+    entry = manual_entry_submit(
+        member=member,
+        actor=member.user,
+        kind=DutyKind.INSPECTION,
+        date=dt.date(YEAR, 3, 5),
+        title="社区养老调研",
+        evidence="调研通知及签到表",
+    )
+    client.force_login(office)
+    url = reverse("duty:entry_decide", args=[entry.pk])
+    response = client.post(url, {"action": "reject", "note": "  "})
+    assert response.status_code == 400
+    assert "请填写退回理由。" in response.content.decode()
+    assert DutyRecord.objects.get(pk=entry.pk).status == DutyRecord.Status.PENDING
+    with pytest.raises(ValidationError):
+        manual_entry_decide(entry_id=entry.pk, actor=office, approve=False, note="")
+    assert not Event.objects.filter(verb="duty.entry_reject").exists()
+    # With a reason it is returned, and the member reads it.
+    assert client.post(url, {"action": "reject", "note": "缺少签到表"}).status_code == 302
+    assert DutyRecord.objects.get(pk=entry.pk).status == DutyRecord.Status.REJECTED
+    assert Notification.objects.filter(recipient=member.user, body="缺少签到表").exists()
 
 
 @pytest.mark.clause("C5.11")

@@ -63,7 +63,9 @@ def test_a_pending_record_of_a_settled_year_cannot_be_confirmed(client):
     entry.refresh_from_db()
     assert entry.status == DutyRecord.Status.PENDING
     # Declining it is still possible.
-    client.post(reverse("duty:entry_decide", args=[entry.pk]), {"action": "reject"})
+    client.post(
+        reverse("duty:entry_decide", args=[entry.pk]), {"action": "reject", "note": "该年已定格"}
+    )
     entry.refresh_from_db()
     assert entry.status == DutyRecord.Status.REJECTED
 

@@ -120,3 +120,19 @@ def test_next_years_page_shows_the_last_finished_year_not_the_running_one(db):
     next_year = tree_columns(office, city, [east], 2027)
     assert this_year.columns == next_year.columns == ["2025年考核委员", "2025年平均得分"]
     assert next_year.values[east.pk] == this_year.values[east.pk] == [1, 10]
+
+
+@time_machine.travel(dt.datetime(2026, 12, 7, 2, tzinfo=dt.UTC))
+def test_a_seat_added_this_year_does_not_move_last_years_figures(db):
+    """A member added in December 2026 changed the city's 2025 count and average (201 → 202
+    members, 80.7 → 80.3): 2025 is averaged over who served it."""
+    city = make_org("示范市政协", Level.CITY)
+    east = make_org("东区政协", Level.DISTRICT, parent=city)
+    term = TermFactory(organisation=east, start_date=dt.date(2022, 1, 10))
+    served = MemberFactory(organisation=east, name="甲")
+    seat(served, term)
+    record(served, DutyKind.MEETING, quantity=2, date=dt.date(2025, 6, 1))
+    seat(MemberFactory(organisation=east, name="乙"), term, start_date=dt.date(2026, 12, 7))
+    group = tree_columns(user_with_role(Role.OFFICE, city), city, [east], 2026)
+    assert group.columns == ["2025年考核委员", "2025年平均得分"]
+    assert group.values[east.pk] == [1, 10]

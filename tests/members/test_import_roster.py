@@ -399,3 +399,20 @@ def test_an_id_number_stored_as_a_number_says_so_not_check_digit(upload):
     assert "身份证号被Excel存成了数字" in page
     assert "校验" not in page
     assert not Member.objects.filter(name="李文华").exists()
+
+
+def test_an_over_long_value_is_refused_not_cut(upload):
+    """A 工作单位及职务 of 300 characters was imported as its first 200, without a word."""
+    c = committee()
+    rows = [
+        good_row("王一", 1),
+        good_row("李二", 2, 工作单位及职务="某" * 300),
+        good_row("张三", 3, 政协职务="委" * 51),
+    ]
+    response = upload(c, roster(rows))
+    assert job_of(response).status == "failed"
+    page = body(response)
+    assert "工作单位及职务不能超过200字（现为300字）。" in page
+    assert "政协职务不能超过50字（现为51字）。" in page
+    assert [e["row"] for e in response.context["errors"]] == [3, 4]
+    assert not Member.objects.filter(name__in=["王一", "李二", "张三"]).exists()

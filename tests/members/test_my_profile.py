@@ -183,3 +183,21 @@ def test_staff_without_a_member_record_and_anonymous_visitors_have_no_profile(cl
     client.logout()
     response = client.get(URL)
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_a_standing_member_whose_position_is_changwei_reads_it_once(client, c):
+    """ "第十五届 · 常委 · 常委": the seat is standing and its position says so again."""
+    user = user_with_role(Role.MEMBER, c.org, username="lisi")
+    member = c.member("李四", user=user, is_standing=True, position="常委")
+    client.force_login(user)
+    html = client.get(URL).content.decode()
+    heading = html.split(str(c.term), 1)[1].split("</h3>", 1)[0]
+    assert heading.count("常委") == 1, heading
+    # The office's page of the member reads it once too.
+    client.force_login(c.clerk)
+    html = client.get(reverse("members:detail", args=[member.pk])).content.decode()
+    assert html.split(str(c.term), 1)[1].split("</h3>", 1)[0].count("常委") == 1
+    # Another position still follows 常委.
+    c.member("王五", user=user_with_role(Role.MEMBER, c.org), is_standing=True, position="副主席")
+    other = client.get(reverse("members:detail", args=[Member.objects.get(name="王五").pk]))
+    assert " · 常委 · 副主席</h3>" in other.content.decode()

@@ -117,7 +117,7 @@ def report_seats(organisation, *, sector=None, group=None, year: int | None = No
         return []
     qs = Membership.objects.filter(term=term)
     if year is not None:
-        qs = qs.exclude(selectors.left_by(year))
+        qs = qs.exclude(selectors.not_seated_in(year))
     else:
         qs = qs.exclude(status__in=[Membership.Status.RESIGNED, Membership.Status.REVOKED])
     if sector is not None:
@@ -280,7 +280,7 @@ def batch_choices(organisation, year: int | None = None) -> tuple[list, list]:
         else selectors.current_term(organisation)
     )
     left = (
-        selectors.left_by(year, "memberships__")
+        selectors.not_seated_in(year, "memberships__")
         if year is not None
         else Q(memberships__status__in=[Membership.Status.RESIGNED, Membership.Status.REVOKED])
     )

@@ -155,7 +155,11 @@ class ExitDecisionForm(StyledForm, forms.Form):
 
 class CertificateForm(StyledForm, forms.Form):
     start_date = forms.DateField(label=_("起始日期"), widget=DateInput())
-    end_date = forms.DateField(label=_("截止日期"), widget=DateInput())
+    # A certificate attests what has happened: a period ending in the future would certify
+    # days not yet lived (also refused by `services.certificate_issue`).
+    end_date = forms.DateField(
+        label=_("截止日期"), widget=DateInput(), validators=[not_after_today]
+    )
 
     def clean(self):
         data = super().clean()
@@ -172,7 +176,12 @@ class VerifyForm(StyledForm, forms.Form):
     code = forms.CharField(label=_("验证码"), max_length=16)
 
     def clean_code(self):
-        return self.cleaned_data["code"].strip().upper()
+        # As the portal reads its check codes (`portal.tickets.normalise_code`): full-width
+        # letters typed in 全角 mode, spaces and dashes are what a reader types, not a
+        # different code.
+        from xieshang.portal.tickets import normalise_code
+
+        return normalise_code(self.cleaned_data["code"])
 
 
 class ScoreRuleForm(StyledForm, forms.Form):

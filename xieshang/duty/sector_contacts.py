@@ -92,7 +92,7 @@ class SectorRow:
 def _seats(organisation, year: int):
     """The year's members, as the evaluation page counts them: the seats of the year's term
     (`selectors.term_of_year`; last year's report after a 换届 is the old term's), less those
-    resigned or revoked by the year's end (`selectors.left_by`)."""
+    resigned or revoked by the year's end or added after it (`selectors.not_seated_in`)."""
     from xieshang.members.models import Membership
 
     term = selectors.term_of_year(organisation, year)
@@ -100,7 +100,7 @@ def _seats(organisation, year: int):
         return []
     return list(
         Membership.objects.filter(term=term)
-        .exclude(selectors.left_by(year))
+        .exclude(selectors.not_seated_in(year))
         .select_related("member", "sector")
         .order_by("member__stroke_key", "member_id")
     )

@@ -319,6 +319,14 @@ def left_by(year: int, prefix: str = ""):
     return members_left_by(year, prefix)
 
 
+def not_seated_in(year: int, prefix: str = ""):
+    """The seats a year's evaluation leaves out: resigned or revoked by its end (`left_by`)
+    or added (增补) after it (`members.selectors.not_seated_in`)."""
+    from xieshang.members.selectors import not_seated_in as members_not_seated_in
+
+    return members_not_seated_in(year, prefix)
+
+
 def term_of_year(organisation, year: int):
     """The term whose members a year is evaluated for (`members.selectors.term_of_year`):
     the latest one begun by the year's last day, so a new term seated in January does not
@@ -351,32 +359,44 @@ def report_years(organisation, year: int, *, first=...) -> tuple[range, int | No
 
 def left_seat(member, year: int, seat=None):
     """The member's seat in the year's term (`term_of_year`) when it was resigned or revoked
-    by the year's end (`left_by`): the evaluation page leaves such a member out of the year.
-    `seat`, when the caller has it, saves the look-up for a seat still held (no query)."""
+    by the year's end, or added after it (`not_seated_in`): the evaluation page leaves such
+    a member out of the year. `seat`, when the caller has it, saves the look-up for a seat
+    still held and begun by then (no query)."""
     from xieshang.members.models import Membership
 
     left = (Membership.Status.RESIGNED, Membership.Status.REVOKED)
-    if seat is not None and seat.status not in left:
+    if seat is not None and seat.status not in left and not _began_after(seat, year):
         return None
     term = term_of_year(member.organisation, year)
     if term is None:
         return None
     return (
         Membership.objects.filter(member=member, term=term)
-        .filter(left_by(year))
+        .filter(not_seated_in(year))
         .select_related("term")
         .first()
     )
 
 
+def _began_after(seat, year: int) -> bool:
+    return seat.start_date is not None and seat.start_date > dt.date(year, 12, 31)
+
+
 def leave_out(score: Score, seat, year: int) -> Score:
-    """The file and the annual report of a member who left during `year` (`left_seat`):
-    the score of the records kept, but no grade, and the reason in words — the year's
-    evaluation, its export and the commendation candidates leave the member out."""
+    """The file and the annual report of a member who left during `year`, or whose seat
+    began after it (`left_seat`): the score of the records kept, but no grade, and the
+    reason in words — the year's evaluation, its export and the commendation candidates
+    leave the member out."""
     if seat is None:
         return score
     score.grade = _("不参加考核")
     score.provisional = False
+    if _began_after(seat, year):
+        score.left_note = _("%(date)s起任委员，不参加%(year)s年度考核。") % {
+            "date": reader_date(seat.start_date),
+            "year": year,
+        }
+        return score
     what = seat.get_status_display()
     if seat.status_changed_on:
         score.left_note = _("已于%(date)s%(what)s，不参加%(year)s年度考核。") % {
@@ -399,7 +419,7 @@ def evaluation_rows(organisation, year: int, sort: str = "score"):
         return []
     memberships = list(
         Membership.objects.filter(term=term)
-        .exclude(left_by(year))
+        .exclude(not_seated_in(year))
         .select_related("member", "sector")
     )
     found = scores(organisation, year, [m.member_id for m in memberships])

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from xieshang.core import access, tree
 from xieshang.members.models import Membership
-from xieshang.members.selectors import left_by, terms_of_year
+from xieshang.members.selectors import not_seated_in, terms_of_year
 from xieshang.orgs.models import Organisation
 
 from . import rules
@@ -48,10 +48,10 @@ def tree_columns(user, organisation, children, year: int):
         scored_year -= 1
     subtree = Organisation.objects.filter(path__startswith=organisation.path)
     # The members the year's evaluation grades (`selectors.evaluation_rows`): the seats of
-    # each organisation's term of that year, less those resigned or revoked by its end — a
-    # past year is averaged over who served it, not over today's seats.
+    # each organisation's term of that year, less those resigned or revoked by its end or
+    # added after it — a past year is averaged over who served it, not over today's seats.
     seated = Membership.objects.filter(term__in=terms_of_year(subtree, scored_year)).exclude(
-        left_by(scored_year)
+        not_seated_in(scored_year)
     )
     members = tree.rollup(seated, organisation, children, field="term__organisation", n=Count("pk"))
 

@@ -130,11 +130,11 @@ def contacts_of_member(member: Member) -> QuerySet:
 
 def yearly_report(term: Term, year: int) -> dict:
     """Counts per kind and per sector of `year`'s contacts with the members of `term` who
-    served the year (less the seats resigned or revoked by its end, `selectors.left_by`),
-    and those members nobody talked to or visited in the year."""
-    from .selectors import left_by
+    served the year (less the seats resigned or revoked by its end or added after it,
+    `selectors.not_seated_in`), and those members nobody talked to or visited in the year."""
+    from .selectors import not_seated_in
 
-    active = Membership.objects.filter(term=term).exclude(left_by(year))
+    active = Membership.objects.filter(term=term).exclude(not_seated_in(year))
     contacts = MemberContact.objects.filter(
         organisation=term.organisation, date__year=year, member__memberships__in=active
     )

@@ -564,6 +564,19 @@ def _on_roll(parsed, look: _Lookups, problems, seen_ids, seen_people, number) ->
     return True
 
 
+# The free-text columns, checked against their fields' max_length (the others are names
+# looked up, dates, or numbers validated on their own).
+TEXT_COLUMNS = (
+    ("name", Member),
+    ("ethnicity", Member),
+    ("address", Member),
+    ("employer", Member),
+    ("education", Member),
+    ("email", Member),
+    ("position", Membership),
+)
+
+
 def _parse_row(
     raw: dict, look: _Lookups, problems: list[str], *, epoch=WINDOWS_EPOCH
 ) -> MemberInput | None:
@@ -644,6 +657,15 @@ def _parse_row(
     email = text("email")
     if email and "@" not in email:
         problems.append(_("电子邮箱格式不正确。"))
+    # A value longer than its field is refused, not cut: the import is all or nothing, and
+    # a clerk would never learn that a truncated 工作单位及职务 lost its end.
+    for key, model in TEXT_COLUMNS:
+        field = model._meta.get_field(key)
+        if len(text(key)) > field.max_length:
+            problems.append(
+                _("%(what)s不能超过%(max)d字（现为%(n)d字）。")
+                % {"what": field.verbose_name, "max": field.max_length, "n": len(text(key))}
+            )
     if problems:
         return None
     return MemberInput(
@@ -654,9 +676,9 @@ def _parse_row(
             "birth_date": birth,
             "id_number": id_number,
             "phone": phone,
-            "address": text("address")[:200],
-            "employer": text("employer")[:200],
-            "education": text("education")[:20],
+            "address": text("address"),
+            "employer": text("employer"),
+            "education": text("education"),
             "email": email,
             "street": None,
         },
@@ -665,7 +687,7 @@ def _parse_row(
             "party": party,
             "activity_group": group,
             "is_standing": standing_text == "是",
-            "position": text("position")[:50],
+            "position": text("position"),
         },
         committees=committees,
         categories=categories,

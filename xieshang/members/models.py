@@ -136,6 +136,9 @@ class Membership(ChoiceLabels):
     )
     status_changed_on = models.DateField(_("状态变更日期"), null=True, blank=True)
     status_reason = models.CharField(_("变更原因"), max_length=200, blank=True)
+    # The day a seat added during its term (增补) began; empty for the seats the term began
+    # with. A year ended before it does not evaluate the seat (`selectors.joined_after`).
+    start_date = models.DateField(_("开始日期"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("委员任职")

@@ -88,6 +88,20 @@ def left_by(year: int, prefix: str = "") -> Q:
     )
 
 
+def joined_after(year: int, prefix: str = "") -> Q:
+    """The seats that began after the end of `year` (a Q, `prefix` for a relation): a seat
+    added during its term (增补, `Membership.start_date`) is left out of the years before
+    it, as `left_by` seats are of the years after; a seat without a start date began with
+    its term."""
+    return Q(**{f"{prefix}start_date__gt": dt.date(year, 12, 31)})
+
+
+def not_seated_in(year: int, prefix: str = "") -> Q:
+    """The seats of a year's term that the year does not count: resigned or revoked by its
+    end (`left_by`), or begun after it (`joined_after`)."""
+    return left_by(year, prefix) | joined_after(year, prefix)
+
+
 def exit_dates(member_ids) -> dict[int, dt.date]:
     """member id -> the day the member left office, for those of `member_ids` who hold no
     seat any more (辞去委员, 撤销委员资格, 届满 not seated again): the date recorded on their

@@ -98,6 +98,16 @@ def _apply_seat(seat: Membership, data: MemberInput) -> None:
     )
 
 
+def _new_seat(member: Member, term: Term) -> Membership:
+    """A seat in `term` entered now. Entered after the term began, it is an addition (增补)
+    that starts today: the years already past do not evaluate it (`selectors.joined_after`).
+    Entered before or on the term's first day, it is one the term began with."""
+    today = timezone.localdate()
+    return Membership(
+        member=member, term=term, start_date=today if today > term.start_date else None
+    )
+
+
 def _same_organisation(organisation_id: int, term: Term) -> None:
     """A seat is in a term of the member's own organisation: who may see it, and how the
     list counts it (`selectors.membership_count`), follow from that. The forms offer only
@@ -119,7 +129,7 @@ def member_create(
             setattr(member, name, data.member[name])
     member.refresh_sort_keys()
     member.save()
-    seat = Membership(member=member, term=term)
+    seat = _new_seat(member, term)
     _apply_seat(seat, data)
     empty = {key: "" for key in _snapshot(Member(), None, [], [])}
     after = _snapshot(member, seat, data.committees, data.categories)
@@ -158,7 +168,7 @@ def member_update(
         fields=[*MEMBER_FIELDS, "stroke_key", "pinyin_key", "updated_at"],
     )
     if seat is None:
-        seat = Membership(member=member, term=term)
+        seat = _new_seat(member, term)
     _apply_seat(seat, data)
     after = _snapshot(member, seat, data.committees, data.categories)
     record_event(

@@ -55,7 +55,10 @@ def new_code() -> str:
 
 
 def normalise_code(code: str) -> str:
-    return "".join(ch for ch in (code or "").upper() if not ch.isspace() and ch != "-")
+    """A typed check code as issued: full-width letters (a Chinese IME in 全角 mode) made
+    plain as the ticket's are (`_plain`), spaces and dashes dropped, upper case."""
+    code = unicodedata.normalize("NFKC", code or "").upper()
+    return "".join(ch for ch in code if not ch.isspace() and ch != "-")
 
 
 def hash_code(code: str) -> str:

@@ -58,7 +58,7 @@ def scan_discipline(organisation, year: int, *, actor=None, yearly: bool = True)
         low_years = max(1, int(config.get(organisation, rules.LOW_SCORE_YEARS)))
         seated = list(
             Membership.objects.filter(term=term)
-            .exclude(selectors.left_by(year))
+            .exclude(selectors.not_seated_in(year))
             .values_list("member_id", flat=True)
             .distinct()
         )

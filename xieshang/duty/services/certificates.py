@@ -25,11 +25,21 @@ def certificate_records(member, start: dt.date, end: dt.date):
 
 
 def certificate_issue(*, member, actor, start: dt.date, end: dt.date):
+    """Issue a certificate of the member's activities from `start` to `end`: a period that
+    ends after today is refused (it would certify days not yet lived)."""
     import secrets
 
+    from django.core.exceptions import ValidationError
+
     from xieshang.core.audit import record_event
+    from xieshang.core.validators import not_after_today
 
     from ..models import Certificate
+
+    try:
+        not_after_today(end)
+    except ValidationError as exc:
+        raise ValidationError({"end_date": exc.messages}) from exc
 
     alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
     code = "".join(secrets.choice(alphabet) for _ in range(12))

@@ -183,14 +183,20 @@ def manual_entry_record(
 
 
 def manual_entry_decide(*, entry_id: int, actor, approve: bool, note: str = "") -> DutyRecord:
+    """The office confirms a pending report, or returns it with a reason: the member is
+    told, and a return without one would leave them guessing what to change."""
+    from django.core.exceptions import ValidationError
     from django.db import transaction
     from django.urls import reverse
+    from django.utils.translation import gettext as _
 
     from xieshang.core.audit import lock, transition
     from xieshang.core.notifications import notify
 
     from ..policies import refuse_if_settled
 
+    if not approve and not note.strip():
+        raise ValidationError({"note": _("请填写退回理由。")})
     with transaction.atomic():
         entry = lock(DutyRecord, entry_id)
         if approve:
