@@ -51,3 +51,37 @@ def test_an_outcome_takes_instructions_from_the_office_it_was_sent_to(world, cli
     instruction = Instruction.objects.get()
     assert instruction.recorded_as == Role.PARTY_OFFICE
     assert Task.objects.filter(kind=Task.Kind.INSTRUCTION, department=world.housing).exists()
+
+
+@pytest.mark.clause("C4.7")
+def test_an_instruction_on_an_outcome_is_not_dated_before_the_outcome_was_sent(world, client):
+    """A tester recorded a leader's instruction dated months before the activity was held:
+    the form now refuses a day before the outcome reached the office, and keeps the text."""
+    activity = held_activity(world)
+    outcome = services.outcome_create(
+        activity=activity,
+        actor=world.office,
+        kind=Outcome.Kind.BULLETIN,
+        title="关于优化营商环境的协商专报",
+        body="一、……",
+        departments=[world.housing],
+    )
+    services.outcome_submit(outcome=outcome, actor=world.office)
+    outcome.refresh_from_db()
+    client.force_login(world.party_office)
+    form = {
+        "leader": "王书记",
+        "level": "district",
+        "instructed_on": (outcome.submitted_on - dt.timedelta(days=1)).isoformat(),
+        "text": "请区住建局抓好落实。",
+        "departments": [world.housing.pk],
+        "working_days": 15,
+    }
+    url = f"/followups/instructions/new/consultation.outcome/{outcome.pk}/"
+    response = client.post(url, form)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "批示日期不能早于该事项报送的日期" in page and "请区住建局抓好落实。" in page
+    assert not Instruction.objects.exists()
+    form["instructed_on"] = outcome.submitted_on.isoformat()
+    assert client.post(url, form).status_code == 302

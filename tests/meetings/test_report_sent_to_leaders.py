@@ -95,6 +95,10 @@ def test_the_office_marks_the_report_sent_and_the_party_office_records_on_it(cli
         assert meeting.title in listing and "2026年3月18日" in listing
         assert "视察调研报告" in listing and form_url in listing
         assert client.get(meeting.get_absolute_url()).status_code == 200
+        # Not dated before the report reached the office (a tester dated one months before).
+        early = client.post(form_url, _form(departments=[w.housing.pk], instructed_on="2026-03-17"))
+        assert early.status_code == 400
+        assert "批示日期不能早于该事项报送的日期" in early.content.decode()
         assert client.post(form_url, _form(departments=[w.housing.pk])).status_code == 302
     instruction = Instruction.objects.get()
     assert instruction.recorded_as == Role.PARTY_OFFICE

@@ -83,6 +83,8 @@ instructions.register(
     check=_check,
     received=received,
     sent_on="submitted_on",
+    # Not before the outcome went to the offices (a tester dated one before the activity).
+    earliest=lambda outcome: outcome.submitted_on,
 )
 register_category(
     Task.Kind.IMPLEMENTATION, "consultation.planitem", gettext_lazy("重点协商活动落实")

@@ -80,6 +80,13 @@ def sent_on(user):
     return Case(*whens, default=Value(None), output_field=DateField())
 
 
+def _earliest(meeting: Meeting):
+    """The first day an instruction on the report may bear: the day it first went to a
+    Party or government office (a tester dated one months before the inspection)."""
+    days = [getattr(meeting, field) for field in REPORT_SENT_TO.values()]
+    return min((day for day in days if day), default=None)
+
+
 def _check(meeting: Meeting) -> str:
     if meeting.kind != MeetingKind.INSPECTION:
         return _("只有视察调研报告可以登记领导批示。")
@@ -96,6 +103,7 @@ instructions.register(
     check=_check,
     received=received,
     sent_on=sent_on,
+    earliest=_earliest,
     applies=lambda m: m.kind == MeetingKind.INSPECTION,
     title=lambda m: m.title,
     answered=answered,
