@@ -4,6 +4,7 @@ count that does not grow with the number of children."""
 
 import datetime as dt
 import itertools
+import re
 
 import pytest
 from django.utils import timezone
@@ -195,3 +196,17 @@ def test_the_query_count_does_not_grow_with_children(client, city, django_assert
         html = client.get(f"/dashboard/tree/?year={YEAR}").content.decode()
     assert "新区2政协" in html
     assert len(tree._providers) == 6
+
+
+def test_the_english_tree_reads_its_columns_as_states_and_its_counts_with_a_space(client, city):
+    """A tester read the English roll-up's columns "Accept" and "Close" (the buttons' words)
+    and a chart cell "226item(s)"."""
+    c, office, a, b = city
+    client.force_login(office)
+    client.cookies["django_language"] = "en"
+    html = client.get(f"/dashboard/tree/?year={YEAR}").content.decode()
+    headers = re.findall(r'<th class="xs-col-nowrap">([^<]*)</th>', html)
+    assert "Accepted" in headers and "Closed" in headers
+    assert "Accept" not in headers and "Close" not in headers
+    assert re.search(r">\d+ item\(s\)</td>", html)
+    assert not re.search(r">\d+item\(s\)</td>", html)

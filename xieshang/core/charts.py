@@ -56,6 +56,9 @@ def _spec(id: str, kind: str, title: str, labels, series, summary: str, unit: st
         "labels": labels,
         "series": series,
         "unit": unit,
+        # A unit that is a word (English "item(s)") stands apart from its number; 件 and %
+        # follow it directly.
+        "unit_gap": " " if str(unit)[:1].isascii() and str(unit)[:1].isalpha() else "",
         "summary": summary,
         "headers": headers,
         "rows": rows,

@@ -24,7 +24,7 @@ def tree_columns(user, organisation, children, year: int):
     )
     return tree.Group(
         title=_("社情民意"),
-        columns=[pgettext("opinions submitted", "报送"), _("录用")],
+        columns=[pgettext("opinions submitted", "报送"), pgettext("tree column", "录用")],
         values={k: [v["submitted"], v["adopted"]] for k, v in found.items()},
         order=30,
     )

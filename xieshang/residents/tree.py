@@ -4,6 +4,7 @@ council or answered and closed), per child subtree in one query."""
 
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from xieshang.core import tree
 
@@ -26,7 +27,7 @@ def tree_columns(user, organisation, children, year: int):
     )
     return tree.Group(
         title=_("民情事项"),
-        columns=[_("收到"), _("办结")],
+        columns=[_("收到"), pgettext("tree column", "办结")],
         values={k: [v["received"], v["closed"]] for k, v in found.items()},
         order=50,
     )
