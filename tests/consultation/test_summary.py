@@ -316,6 +316,20 @@ def test_the_page_and_the_pdf_say_the_same_numbers(world, known, client):
     )
 
 
+def test_the_english_summary_names_the_month_and_separates_the_date_from_the_state(
+    world, known, client
+):
+    """A tester read "Month 3: … — March 18, 2026Held." on the English page."""
+    with time_machine.travel(AS_OF, tick=False):
+        client.force_login(world.office)
+        client.cookies["django_language"] = "en"
+        html = client.get(reverse("consultation:summary"), {"year": YEAR}).content.decode()
+    key = html.split('id="summary-key"', 1)[1].split("</ol>", 1)[0]
+    assert "March: 老旧小区改造提升专题协商" in key
+    assert re.search(r"10, 2026: \w", key)
+    assert "Month 3" not in key
+
+
 def test_the_dashboard_the_screen_and_the_roll_up_read_the_summarys_numbers(world, known, client):
     r = report_of(world.district)
     with time_machine.travel(AS_OF, tick=False):
