@@ -185,14 +185,24 @@ CORE_LINKS = [
 ]
 
 
+# What a reader of the members list who may neither edit nor export is told it offers (the
+# organisation and united-front departments read it: "编辑和导出" promised what they lack).
+MEMBERS_READ_ONLY = gettext_lazy("查询委员信息")
+
+
 def core_cards(user) -> list[Card]:
     from . import access
 
-    return [
-        Card(str(title), str(description), reverse(name), order=80)
-        for title, description, name, perms in CORE_LINKS
-        if any(access.can(user, perm) for perm in perms)
-    ]
+    cards = []
+    for title, description, name, perms in CORE_LINKS:
+        if not any(access.can(user, perm) for perm in perms):
+            continue
+        if name == "members:list" and not (
+            access.can(user, "members.edit") or access.can(user, "members.export")
+        ):
+            description = MEMBERS_READ_ONLY
+        cards.append(Card(str(title), str(description), reverse(name), order=80))
+    return cards
 
 
 def calendar_cards(user) -> list[Card]:
