@@ -7,6 +7,7 @@ its reason once."""
 import datetime as dt
 
 import time_machine
+from django.utils import translation
 
 from tests.proposals.conftest import answered
 from xieshang.core.models import Event, Notification
@@ -123,6 +124,10 @@ def test_a_rating_in_time_is_not_marked_late(client, world):
         assert response.status_code == 302
     event = Event.objects.get(verb="proposal.evaluate")
     assert "逾期" not in event.note and event.data["late"] is False
+    # The history line says what was rated, in each reader's language.
+    assert event.note == "办理过程满意，办理结果满意"
+    with translation.override("en"):
+        assert "Satisfied" in event.shown_note and "满意" not in event.shown_note
 
 
 def test_rating_twice_says_so_once(client, world):

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_noop as N_
 from xieshang.core import calendar
 from xieshang.core.audit import TransitionError, lock, record_event, transition
 from xieshang.core.notifications import notify
-from xieshang.core.phrases import Phrase
+from xieshang.core.phrases import Phrase, joined
 from xieshang.followups import services as followups
 from xieshang.followups.models import Task
 from xieshang.orgs import config
@@ -168,10 +168,15 @@ def evaluation_submit(
         raise TransitionError(_("您已评价过该答复。"))
     due = rating_due(proposal)
     late = due is not None and _today() > due
-    note = comment
-    if late:
-        # Taken all the same (docs/decisions.md), and the record says it came late.
-        note = [Phrase(N_("逾期评价（评价时限为%(date)s）"), date=due), comment]
+    # The history says what was rated (a tester read only "提案人评价" and the comment),
+    # whether it came late (taken all the same, docs/decisions.md), and the comment.
+    note = joined(
+        [
+            _rating_words(evaluation),
+            Phrase(N_("逾期评价（评价时限为%(date)s）"), date=due) if late else "",
+            comment.strip(),
+        ]
+    )
     record_event(
         actor=actor,
         verb="proposal.evaluate",
