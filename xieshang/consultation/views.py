@@ -552,6 +552,12 @@ def plan_item(request, pk: int, item_pk: int | None = None):
 def plan_item_remove(request, pk: int, item_pk: int):
     plan = _get_plan(request, pk)
     item = PlanItem.objects.filter(pk=item_pk, plan=plan).first()
+    back = redirect(reverse("consultation:plan", args=[plan.pk]) + "#plan-items")
+    if item is None and policies.can_edit_plan(request.user, plan):
+        # Deleted in another window or by a colleague: the plan says so to whoever edits
+        # it (a 404 read as if the plan itself were gone or closed to the reader).
+        messages.info(request, _("该计划事项已不在计划中，可能已在其他窗口删除。"))
+        return back
     if item is None:
         raise Http404
     version = request.POST.get("version", "")
