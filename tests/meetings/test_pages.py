@@ -672,3 +672,23 @@ def test_the_supervising_office_opens_the_inspection_report_its_task_is_about(cl
     assert f'href="{page}"' in task_page
     assert client.get(page).status_code == 200
     assert client.get(f"/meetings/{untracked.pk}/").status_code in (403, 404)
+
+
+@pytest.mark.django_db
+def test_the_meeting_list_names_each_group_activitys_group(client):
+    """Two groups' activities of the same title read identically in the list (a committee's
+    activity showed its committee): each now shows its group."""
+    from xieshang.orgs.models import ActivityGroup
+
+    w = world()
+    for name in ("乡村振兴委员活动组", "社会民生委员活动组"):
+        group = ActivityGroup.objects.create(organisation=w.org, name=name)
+        w.meeting(
+            MeetingKind.GROUP, title="委员活动小组活动（11月）", activity_group=group, invite=False
+        )
+    client.force_login(w.office)
+    rows = re.findall(r"<tr>(.*?)</tr>", client.get("/meetings/").content.decode(), re.S)
+    titled = [r for r in rows if "委员活动小组活动（11月）" in r]
+    assert len(titled) == 2
+    assert any("乡村振兴委员活动组" in r for r in titled)
+    assert any("社会民生委员活动组" in r for r in titled)
