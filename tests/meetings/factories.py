@@ -156,3 +156,16 @@ def world(name: str = "示范区政协", parent=None) -> World:
         ),
     )
     return w
+
+
+def edit_form(meeting) -> dict:
+    """A meeting's edit page's fields as the browser posts them, its version included."""
+    from xieshang.meetings.forms import MeetingForm
+
+    initial = MeetingForm(instance=meeting, organisation=meeting.organisation).initial
+    data = {
+        k: (v.strftime("%Y-%m-%dT%H:%M") if hasattr(v, "strftime") else v)
+        for k, v in initial.items()
+        if v is not None and k in MeetingForm.Meta.fields
+    }
+    return {**data, "version": meeting.version}

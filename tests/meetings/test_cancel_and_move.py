@@ -12,7 +12,7 @@ from xieshang.meetings import selectors, services
 from xieshang.meetings.dashboard import meeting_cards
 from xieshang.meetings.models import LeaveRequest, MeetingKind
 
-from .factories import at, world
+from .factories import at, edit_form, world
 
 pytestmark = pytest.mark.django_db
 
@@ -157,19 +157,6 @@ def test_a_plenary_cut_short_past_a_sitting_is_refused_naming_it():
     assert meeting.end == at(dt.date(2026, 3, 17), 12)
 
 
-def _edit_form(meeting) -> dict:
-    """The edit page's fields as the browser posts them."""
-    from xieshang.meetings.forms import MeetingForm
-
-    initial = MeetingForm(instance=meeting, organisation=meeting.organisation).initial
-    data = {
-        k: (v.strftime("%Y-%m-%dT%H:%M") if hasattr(v, "strftime") else v)
-        for k, v in initial.items()
-        if v is not None and k in MeetingForm.Meta.fields
-    }
-    return {**data, "version": meeting.version}
-
-
 @pytest.mark.clause("C2.5")
 def test_moving_a_meeting_on_its_edit_page_tells_the_invitees_and_the_history_says_what(client):
     """A tester moved a notified meeting from 14:30 to 09:00 and changed its room on the
@@ -185,7 +172,7 @@ def test_moving_a_meeting_on_its_edit_page_tells_the_invitees_and_the_history_sa
         response = client.post(
             f"/meetings/{meeting.pk}/edit/",
             {
-                **_edit_form(meeting),
+                **edit_form(meeting),
                 "start": "2026-03-18T09:00",
                 "end": "2026-03-18T12:00",
                 "location": "区政协二楼会议室",

@@ -7,7 +7,7 @@ from xieshang.core.models import Event
 from xieshang.meetings import services
 from xieshang.meetings.models import CommitteeReport, LeaveRequest, MeetingKind
 
-from .factories import world
+from .factories import edit_form, world
 
 pytestmark = pytest.mark.django_db
 
@@ -112,18 +112,10 @@ def test_a_refused_leave_decision_keeps_the_note_when_the_request_was_decided_me
 def test_a_meeting_saved_by_a_colleague_meanwhile_is_saved_again_on_purpose(client):
     import re
 
-    from xieshang.meetings.forms import MeetingForm
-
     w = world()
     meeting = w.meeting()
     client.force_login(w.office)
-    initial = MeetingForm(instance=meeting, organisation=meeting.organisation).initial
-    data = {
-        k: (v.strftime("%Y-%m-%dT%H:%M") if hasattr(v, "strftime") else v)
-        for k, v in initial.items()
-        if v is not None and k in MeetingForm.Meta.fields
-    }
-    data["version"] = meeting.version
+    data = edit_form(meeting)
     services.meeting_update(
         meeting=meeting, actor=w.office, expected_version=meeting.version, data={"location": "三楼"}
     )
