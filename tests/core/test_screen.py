@@ -99,3 +99,14 @@ def test_the_heading_over_every_domains_figures_is_the_years_work_not_members_du
     client.cookies["django_language"] = "en"
     html = client.get(reverse("screen")).content.decode()
     assert f"Work figures {year}" in html and "Duty figures" not in html
+
+
+def test_the_duty_panel_says_it_counts_the_committees_own_members(world, client):
+    """The other panels add up the subtree; members' duty is each committee's own, and a city
+    office read "完成最低履职要求 0" beside its districts' proposals without knowing so."""
+    client.force_login(user_with_role(Role.OFFICE, world.city))
+    html = client.get(reverse("screen")).content.decode()
+    assert "委员履职（本级）" in html
+    client.force_login(world.office)
+    html = client.get(reverse("screen")).content.decode()
+    assert "委员履职" in html and "委员履职（本级）" not in html

@@ -39,8 +39,12 @@ def screen_panel(user, organisation, year: int):
         return None
     rows = selectors.evaluation_rows(organisation, year)
     done = sum(1 for _m, score in rows if score.minimum_met)
+    # The evaluation is each committee's own (its own members), while the other panels
+    # add up the subtree: a city office read "0 members met the minimum" beside the
+    # districts' 225 proposals. Where there are committees below, the panel says 本级.
+    own_only = organisation.children.exists()
     return Panel(
-        title=_("委员履职"),
+        title=_("委员履职（本级）") if own_only else _("委员履职"),
         figures=[(_("本届委员"), len(rows)), (_("完成最低履职要求"), done)],
         charts=[score_distribution(organisation, rows)] if rows else [],
         order=40,
