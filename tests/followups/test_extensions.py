@@ -169,6 +169,9 @@ def test_approving_says_so_and_moves_the_deadline(client, world, lead):
         recipient=world.housing_clerk, title__startswith="延期申请已同意"
     )
     assert "办理期限延至2026年12月20日" in told.body
+    # The task's history names the new deadline, not only 同意延期.
+    event = Event.objects.get(verb="followup.extension_approve")
+    assert event.note.startswith("办理期限：") and event.note.endswith("→ 2026年12月20日")
 
 
 # --- 3. The deciders hear of a request and find it ---------------------------------------------

@@ -10,7 +10,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from xieshang.core.models import CalendarDay, Event, Notification
 from xieshang.duty.models import DutyKind, DutyRecord
 from xieshang.meetings import services
-from xieshang.meetings.models import Attendance, Invitation, LeaveRequest, MeetingKind
+from xieshang.meetings.models import (
+    Attendance,
+    Invitation,
+    LeaveDelegation,
+    LeaveRequest,
+    MeetingKind,
+)
 from xieshang.orgs import config
 from xieshang.orgs.models import Role
 
@@ -173,9 +179,25 @@ def test_the_chair_can_delegate_plenary_leave_to_the_secretary_general():
         services.leave_decide(leave=leave, approve=True, actor=secretary)
     with pytest.raises(PermissionDenied):
         services.leave_delegate(organisation=w.org, delegate=secretary, actor=outsider)
+    # Not to himself (the queue's list offered the chair his own name, and took it).
+    with pytest.raises(ValidationError, match="不能委托给自己"):
+        services.leave_delegate(organisation=w.org, delegate=w.chair, actor=w.chair)
     services.leave_delegate(organisation=w.org, delegate=secretary, actor=w.chair)
     services.leave_decide(leave=leave, approve=True, actor=secretary)
     assert LeaveRequest.objects.get().decided_by == secretary
+
+
+@pytest.mark.clause("C5.9")
+def test_the_chairs_delegation_list_leaves_himself_out(client):
+    w = world()
+    secretary = user_with_role(Role.OFFICE, w.org, full_name="秘书长")
+    client.force_login(w.chair)
+    page = client.get("/meetings/leave/").content.decode()
+    form = page.split('action="/meetings/leave/delegate/"', 1)[1].split("</form>", 1)[0]
+    assert f'value="{secretary.pk}"' in form
+    assert f'value="{w.chair.pk}"' not in form
+    client.post("/meetings/leave/delegate/", {"delegate": w.chair.pk})
+    assert not LeaveDelegation.objects.exists()
 
 
 @pytest.mark.clause("C5.9")

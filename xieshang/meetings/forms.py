@@ -340,11 +340,13 @@ class DecisionForm(StyledForm, forms.Form):
 class DelegateForm(StyledForm, forms.Form):
     delegate = forms.ModelChoiceField(label=_("委托给"), queryset=None)
 
-    def __init__(self, *args, organisation, **kwargs):
+    def __init__(self, *args, organisation, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["delegate"].queryset = access.role_holders(
-            organisation, Role.OFFICE, Role.CHAIR
-        )
+        holders = access.role_holders(organisation, Role.OFFICE, Role.CHAIR)
+        if user is not None:
+            # The chair delegates to someone else; himself was offered and accepted.
+            holders = holders.exclude(pk=user.pk)
+        self.fields["delegate"].queryset = holders
 
 
 class ReportForm(StyledForm, forms.Form):

@@ -296,7 +296,7 @@ def _leave_queue_page(request, *, refused=None, refused_form=None):
                 organisation__in=chair_orgs, revoked_at__isnull=True
             ).select_related("delegate")
         )
-        delegate_form = DelegateForm(organisation=chair_orgs[0])
+        delegate_form = DelegateForm(organisation=chair_orgs[0], user=request.user)
     return render(
         request,
         "meetings/leave_queue.html",
@@ -404,7 +404,7 @@ def leave_delegate(request):
         services.leave_delegation_revoke(delegation=delegation, actor=request.user)
         messages.success(request, _("已撤销委托。"))
         return redirect("meetings:leave_queue")
-    form = DelegateForm(request.POST, organisation=orgs[0])
+    form = DelegateForm(request.POST, organisation=orgs[0], user=request.user)
     if form.is_valid():
         services.leave_delegate(
             organisation=orgs[0], delegate=form.cleaned_data["delegate"], actor=request.user

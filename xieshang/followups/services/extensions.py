@@ -12,7 +12,7 @@ from django.utils.translation import gettext_noop as N_
 
 from xieshang.core.audit import lock, record_event
 from xieshang.core.notifications import notify
-from xieshang.core.phrases import Phrase, store
+from xieshang.core.phrases import Phrase, joined, store
 
 from .. import policies, signals
 from ..models import Extension, Task
@@ -181,11 +181,13 @@ def extension_decide(*, extension: Extension, approve: bool, actor, note: str = 
     if approve:
         task.due_date = extension.requested_due
         task.save(update_fields=["due_date"])
+    # An approval's history line names the new deadline (it read only 同意延期).
+    moved = Phrase(N_("办理期限：%(from)s → %(to)s"), **{"from": old_due, "to": task.due_date})
     record_event(
         actor=actor,
         verb="followup.extension_approve" if approve else "followup.extension_refuse",
         subject=task,
-        note=note,
+        note=joined([moved, note]) if approve else note,
         data={"from": old_due.isoformat(), "to": task.due_date.isoformat()},
     )
     if approve:

@@ -199,6 +199,8 @@ def leave_delegate(*, organisation, delegate, actor) -> LeaveDelegation:
     """The chair hands the approval of chair-approved leave to `delegate`."""
     if not access.can(actor, "meetings.leave_approve", organisation):
         raise PermissionDenied
+    if delegate.pk == actor.pk:
+        raise ValidationError(_("不能委托给自己。"))
     found = LeaveDelegation.objects.filter(
         organisation=organisation, delegate=delegate, revoked_at__isnull=True
     ).first()
