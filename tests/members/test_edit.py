@@ -68,6 +68,10 @@ def test_it_audits_a_create_without_raw_personal_data(client):
     assert changed["name"] == ["", "欧阳芳"]
     assert changed["phone"] == ["", "139****5678"]
     assert changed["id_number"][1] == ID[:3] + "*" * 11 + ID[-4:]
+    # The birth date as the pages show it, year and month: with the day, the masked ID
+    # number's prefix and last four digits gave the whole number away (the history showed
+    # 1980-01-01 in full).
+    assert changed["birth_date"] == ["", "1980-01"]
     assert "13912345678" not in str(event.data)
     assert ID not in str(event.data)
     assert "人民路100号3栋" not in str(event.data)

@@ -74,6 +74,11 @@ def _snapshot(member: Member, seat: Membership | None, committees, categories) -
     """A flat, printable picture of the record for `changed_fields`, PII masked."""
     data = {}
     for name in MEMBER_FIELDS:
+        if name == "birth_date":
+            # Year and month, as the pages show it: with the day, the region prefix and the
+            # last four digits a masked ID number keeps give the whole number away.
+            data[name] = pii.mask_birth_date(member.birth_date)
+            continue
         value = _text(getattr(member, name))
         data[name] = pii.masked(name, value) if name in PII_FIELDS else value
     for name in SEAT_FIELDS:
