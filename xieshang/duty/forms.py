@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from xieshang.core import access, pickers
 from xieshang.core.forms import SafeFileField, StyledForm
-from xieshang.core.text import chinese_date
+from xieshang.core.text import chinese_date, typed_code
 from xieshang.core.validators import not_after_today
 from xieshang.core.widgets import DateInput
 from xieshang.orgs.models import Level, Organisation
@@ -176,12 +176,9 @@ class VerifyForm(StyledForm, forms.Form):
     code = forms.CharField(label=_("验证码"), max_length=16)
 
     def clean_code(self):
-        # As the portal reads its check codes (`portal.tickets.normalise_code`): full-width
-        # letters typed in 全角 mode, spaces and dashes are what a reader types, not a
-        # different code.
-        from xieshang.portal.tickets import normalise_code
-
-        return normalise_code(self.cleaned_data["code"])
+        # As the portal reads its check codes: full-width letters typed in 全角 mode,
+        # spaces and dashes are what a reader types, not a different code.
+        return typed_code(self.cleaned_data["code"])
 
 
 class ScoreRuleForm(StyledForm, forms.Form):

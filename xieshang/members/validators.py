@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xieshang.core import phones
+from xieshang.core.text import HAN, normalise_name
 
 # GB 11643-1999: weights of the first 17 digits, and the check character for sum mod 11.
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -17,14 +18,9 @@ _ID_CHECK = "10X98765432"
 _ID_RE = re.compile(r"^\d{17}[\dX]$")
 # Mainland mobile numbers: 11 digits starting 13–19.
 _MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
-# Han characters: the basic block, extension A, the compatibility block, and extensions B to I
-# with the compatibility supplement (U+20000–U+323AF: rare characters in names, 𠀾), and the
-# middle dot of transliterated minority names (阿依古丽·买买提).
-_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U000323af"
-_NAME_RE = re.compile(rf"^[{_HAN}]+(?:·[{_HAN}]+)*$")
-# Dots typed for the middle dot: bullet, katakana and half-width katakana middle dots, the
-# hyphenation point, and the full stop (half- and full-width) typed where no dot key is.
-_NAME_DOTS = str.maketrans(dict.fromkeys("•・･‧∙.．", "·"))
+# Han characters and the middle dot of transliterated minority names (阿依古丽·买买提),
+# kept with the name rules in core.text (the invitation boxes read leaders' names too).
+_NAME_RE = re.compile(rf"^[{HAN}]+(?:·[{HAN}]+)*$")
 
 
 def normalise_id_number(value: str) -> str:
@@ -92,13 +88,6 @@ def validate_phone(value: str) -> str:
             _("联系电话应为手机号码或带区号的固定电话，如0571-87654321。"), code="phone"
         )
     return value
-
-
-def normalise_name(value: str) -> str:
-    """Without blanks (rosters pad two-character names to align them: 测　试) and with one
-    middle dot. Not NFKC: that would change compatibility ideographs, which are part of
-    how some names are registered."""
-    return re.sub(r"\s", "", value or "").translate(_NAME_DOTS)
 
 
 def validate_chinese_name(value: str) -> str:

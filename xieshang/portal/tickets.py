@@ -22,6 +22,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from xieshang.core.forms import StyledForm
+from xieshang.core.text import typed_code
 
 # No 0/O, 1/I/L: read aloud or copied from a phone screen without ambiguity.
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -54,11 +55,8 @@ def new_code() -> str:
     return "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
 
 
-def normalise_code(code: str) -> str:
-    """A typed check code as issued: full-width letters (a Chinese IME in 全角 mode) made
-    plain as the ticket's are (`_plain`), spaces and dashes dropped, upper case."""
-    code = unicodedata.normalize("NFKC", code or "").upper()
-    return "".join(ch for ch in code if not ch.isspace() and ch != "-")
+# A typed check code as issued (full-width letters, spaces and dashes: `core.text.typed_code`).
+normalise_code = typed_code
 
 
 def hash_code(code: str) -> str:
