@@ -57,17 +57,7 @@ def test_an_outcome_takes_instructions_from_the_office_it_was_sent_to(world, cli
 def test_an_instruction_on_an_outcome_is_not_dated_before_the_outcome_was_sent(world, client):
     """A tester recorded a leader's instruction dated months before the activity was held:
     the form now refuses a day before the outcome reached the office, and keeps the text."""
-    activity = held_activity(world)
-    outcome = services.outcome_create(
-        activity=activity,
-        actor=world.office,
-        kind=Outcome.Kind.BULLETIN,
-        title="关于优化营商环境的协商专报",
-        body="一、……",
-        departments=[world.housing],
-    )
-    services.outcome_submit(outcome=outcome, actor=world.office)
-    outcome.refresh_from_db()
+    outcome = world.plan_outcome(departments=[world.housing], until="submitted")
     client.force_login(world.party_office)
     form = {
         "leader": "王书记",

@@ -59,12 +59,9 @@ def test_a_refused_exit_decision_keeps_its_note_when_it_was_recorded_meanwhile(c
     )
 
 
-def test_a_refused_entry_decision_keeps_its_note_when_a_colleague_decided_first(client):
-    """Two office clerks had the queue of members' own entries open; the second one's
-    return came after the first had confirmed the entry. Before, a flash and a redirect to
-    the queue, where the entry was gone and the note with it."""
-    _org, _term, office, member = setting()
-    entry = manual_entry_submit(
+def _inspection_entry(member):
+    """A member's own report of an inspection, waiting for the office."""
+    return manual_entry_submit(
         member=member,
         actor=member.user,
         kind=DutyKind.INSPECTION,
@@ -72,6 +69,14 @@ def test_a_refused_entry_decision_keeps_its_note_when_a_colleague_decided_first(
         title="社区养老调研",
         evidence="调研通知及签到表",
     )
+
+
+def test_a_refused_entry_decision_keeps_its_note_when_a_colleague_decided_first(client):
+    """Two office clerks had the queue of members' own entries open; the second one's
+    return came after the first had confirmed the entry. Before, a flash and a redirect to
+    the queue, where the entry was gone and the note with it."""
+    _org, _term, office, member = setting()
+    entry = _inspection_entry(member)
     client.force_login(office)
     url = reverse("duty:entry_decide", args=[entry.pk])
     assert client.post(url, {"action": "approve", "note": "属实"}).status_code == 302
@@ -93,14 +98,7 @@ def test_returning_an_entry_needs_a_reason(client):
     from xieshang.duty.services import manual_entry_decide
 
     _org, _term, office, member = setting()
-    entry = manual_entry_submit(
-        member=member,
-        actor=member.user,
-        kind=DutyKind.INSPECTION,
-        date=dt.date(YEAR, 3, 5),
-        title="社区养老调研",
-        evidence="调研通知及签到表",
-    )
+    entry = _inspection_entry(member)
     client.force_login(office)
     url = reverse("duty:entry_decide", args=[entry.pk])
     response = client.post(url, {"action": "reject", "note": "  "})
