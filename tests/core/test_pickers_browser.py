@@ -85,6 +85,46 @@ def test_the_committee_finds_a_department_by_its_initials_and_assigns_with_the_k
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
+def test_a_late_answer_does_not_reopen_a_list_the_user_closed(page):
+    """A choice empties the box, and the picker asks the server for the whole list again; on
+    a slow server that answer comes after the user pressed Escape and moved to the form's
+    button: it must not open the list again over that button."""
+    world = World()
+    DepartmentFactory(organisation=world.district, name="区财政局")
+    proposal = accepted(world)
+    login(page, world.reviewer.username)
+    held = []
+
+    def hold_the_unfiltered_list(route):
+        if "q=&" in route.request.url + "&":  # the whole list, asked for after a choice
+            held.append(route)
+        else:
+            route.continue_()
+
+    page.route("**/pickers/**", hold_the_unfiltered_list)
+    page.goto(f"{page.base_url}/proposals/{proposal.pk}/")
+    others = page.get_by_role("combobox", name="协办／分办单位")
+    dropdown = page.locator("#id_assign-others-ts-dropdown")
+    others.focus()
+    page.keyboard.type("jiaoyu")
+    expect(dropdown.get_by_role("option")).to_have_text(["区教育局"])
+    page.keyboard.press("Enter")
+    page.keyboard.press("Escape")
+    expect(dropdown).to_be_hidden()
+    page.wait_for_timeout(500)  # the picker waits 150 ms after the last change to ask
+    assert held, "the whole list was not asked for after the choice"
+    for route in held:
+        route.continue_()
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(300)
+    expect(dropdown).to_be_hidden()
+    # Typing again opens it as before.
+    page.keyboard.type("caizheng")
+    expect(dropdown.get_by_role("option")).to_have_text(["区财政局"])
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
 def test_a_member_picks_two_cosigners_by_typing_part_of_their_names(page):
     world = World()
     # A longer list, as in a real committee: the two wanted are found by typing.

@@ -76,6 +76,7 @@
     var answers = {}; // text -> {value: rank}, higher first
     var waiting = {}; // text -> callbacks of the loads waiting for its answer
     var typed = "";
+    var dismissed = false; // the user closed the list with Escape and typed nothing since
     function key(query) {
       return (query || "").trim();
     }
@@ -120,8 +121,36 @@
         var text = key(picker.inputValue ? picker.inputValue() : query);
         // Asked for another text than Tom Select meant: let it ask for that one again.
         if (text !== key(query)) delete picker.loadedSearches[query];
-        if (Object.prototype.hasOwnProperty.call(answers, text)) callback();
-        else ask(text, callback);
+        if (Object.prototype.hasOwnProperty.call(answers, text)) {
+          callback();
+          return;
+        }
+        // Tom Select opens the list when an answer comes and the box has the focus: an
+        // answer that comes after the user closed the list (a choice empties the box, which
+        // asks for the whole list; Escape, then on to the form's button on a slow server)
+        // must not open it again over the button.
+        // (Locked, Tom Select does not open it; closing it after the answer is too late:
+        // opening has already asked for the focus, which opens it again a moment later.)
+        ask(text, function (results) {
+          var keepClosed = dismissed && !picker.isOpen && !picker.isLocked;
+          if (keepClosed) picker.lock();
+          try {
+            callback(results);
+          } finally {
+            if (keepClosed) picker.unlock();
+          }
+        });
+      },
+      onInitialize: function () {
+        var picker = this;
+        if (!picker.control_input) return;
+        picker.control_input.addEventListener("keydown", function (event) {
+          if (event.key === "Escape") dismissed = true;
+          else if (event.key !== "Tab" && event.key !== "Shift") dismissed = false;
+        });
+        picker.control_input.addEventListener("input", function () {
+          dismissed = false;
+        });
       },
       shouldLoad: function () {
         return true;
