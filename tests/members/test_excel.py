@@ -134,6 +134,21 @@ def test_it_imports_nothing_when_one_row_is_bad_and_names_the_row(client, upload
     assert verbs == {"member.import_queued", "member.import_rejected"}
 
 
+def test_a_clerk_working_in_english_reads_the_row_errors_in_english(client, upload):
+    """The rows are checked by the task worker, which runs in the default language: the
+    job keeps the language it was asked in, and its errors and message come in it."""
+    c = committee()
+    client.force_login(c.clerk)
+    client.cookies["django_language"] = "en"
+    response = upload(c.org, xlsx([good_row("王一", 1), good_row("张三", 3, 界别="不存在界")]))
+    assert response.context["job"].status == "failed"
+    assert [e["message"] for e in response.context["errors"]] == ["Unknown Sector “不存在界”."]
+    assert "Row(s) 3" in response.content.decode()
+    client.cookies["django_language"] = "zh-hans"
+    response = upload(c.org, xlsx([good_row("王一", 1)]))
+    assert response.context["job"].message == "已导入 1 名委员。"
+
+
 def test_it_reports_every_kind_of_bad_row(client, upload):
     c = committee()
     existing = c.member("钱在册", id_number=valid_id("33010219750601001"))

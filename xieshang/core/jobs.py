@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import models, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop as N_
 
@@ -79,6 +79,9 @@ class Job(models.Model):
     # Touched at every progress step: a running job that stops beating was killed.
     heartbeat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # The language the owner asked in: the worker makes the job's messages, row errors and
+    # files in it, as the page would have (the worker itself runs in the default language).
+    language = models.CharField(max_length=15, blank=True)
 
     class Meta:
         verbose_name = _("后台任务")
@@ -186,7 +189,12 @@ def start(
     if kind not in _kinds:
         raise LookupError(f"no job kind {kind!r} is registered")
     job = Job(
-        kind=kind, owner=owner, organisation=organisation, params=params or {}, total=total or 0
+        kind=kind,
+        owner=owner,
+        organisation=organisation,
+        params=params or {},
+        total=total or 0,
+        language=translation.get_language() or "",
     )
     if source is not None:
         job.source_name = source.name[:200]
@@ -214,14 +222,15 @@ def execute(job_id: int) -> None:
     if not claimed:
         return
     job = Job.objects.select_related("owner", "organisation").get(pk=job_id)
-    try:
-        _kinds[job.kind].run(job)
-    except Exception:
-        fail(job, message=str(_("任务执行时发生系统错误，请重试。")))
-        raise
-    finally:
-        discard_source(job)
-    complete(job)
+    with translation.override(job.language or settings.LANGUAGE_CODE):
+        try:
+            _kinds[job.kind].run(job)
+        except Exception:
+            fail(job, message=str(_("任务执行时发生系统错误，请重试。")))
+            raise
+        finally:
+            discard_source(job)
+        complete(job)
 
 
 def progress(job: Job, done: int, total: int | None = None, *, phase: str | None = None) -> None:
