@@ -7,9 +7,11 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.urls import reverse
 
 from tests.factories import user_with_role
 from tests.proposals.test_department_pages import ANSWER_POST, ASSIGN_DAY, assigned, co_of, lead_of
+from tests.xlsx import workbook
 from xieshang.core.audit import history
 from xieshang.core.models import Notification
 from xieshang.followups.models import Task
@@ -101,6 +103,8 @@ def test_closing_the_proposal_ends_a_co_handlers_part_that_never_sent_its_view(c
         closed = client.post(f"/proposals/{proposal.pk}/act/close/", {"note": ""})
         assert closed.status_code == 302
         page = client.get(f"/proposals/{proposal.pk}/").content.decode()
+        exported = workbook(client.get(reverse("proposals:export"))).active
+        task_page = client.get(f"/followups/{co_of(proposal).task_id}/")
     co = co_of(proposal)
     assert co.status == Assignment.Status.CLOSED
     assert co.task.status == Task.Status.CANCELLED
@@ -112,5 +116,9 @@ def test_closing_the_proposal_ends_a_co_handlers_part_that_never_sent_its_view(c
     [row] = [r for r in table.split("</tr>") if "区教育局" in r]
     assert "协办意见未提出" in row
     assert "办理中" not in row and "剩余" not in row
-    task_page = client.get(f"/followups/{co.task_id}/").content.decode()
-    assert 'id="urge-form"' not in task_page
+    assert "不再改交" not in row  # the split parts' word: this part was never sent back
+    # The files name it among the units handling the proposal, as it was assigned.
+    header, line = list(exported.iter_rows(values_only=True))
+    assert line[header.index("承办单位")] == "区住房和城乡建设局（主办）、区教育局（协办）"
+    assert task_page.status_code == 200
+    assert 'id="urge-form"' not in task_page.content.decode()

@@ -246,7 +246,9 @@ class AssignmentQuerySet(models.QuerySet):
         the lead of round 1 (已答复) is not listed beside its round-2 part, while a co-handler,
         whose view stays with the proposal though re-handling reopens only the answering
         parts, still is. A department that sent its part back (申请退回) or whose part was
-        not handed on (不再改交) no longer handles it: it is left out, as 已改交 is."""
+        not handed on (不再改交) no longer handles it: it is left out, as 已改交 is. A
+        co-handler whose part ended with 办结 before it sent its view was assigned all the
+        same, and is listed."""
         later = Assignment.objects.filter(
             proposal=models.OuterRef("proposal"),
             department=models.OuterRef("department"),
@@ -254,7 +256,10 @@ class AssignmentQuerySet(models.QuerySet):
             status__in=LIVE,
         )
         return (
-            self.filter(status__in=LIVE)
+            self.filter(
+                models.Q(status__in=LIVE)
+                | models.Q(role=Assignment.Role.CO, status=Assignment.Status.CLOSED)
+            )
             .exclude(models.Exists(later))
             .order_by(
                 models.Case(
