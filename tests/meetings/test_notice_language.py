@@ -155,6 +155,7 @@ def test_committee_reports_read_their_period_in_the_readers_language(client):
 
     w = world()
     Committee.objects.create(organisation=w.org, name="文史委员会")
+    w.meeting(MeetingKind.CHAIRMAN, day=dt.date(2025, 10, 5), title="主席会议（10月）")
     services.committee_reports_schedule(organisation=w.org, year=2025, actor=w.office)
     client.force_login(w.office)
     client.cookies["django_language"] = "en"
@@ -165,6 +166,8 @@ def test_committee_reports_read_their_period_in_the_readers_language(client):
     report = CommitteeReport.objects.filter(period="2025年上半年").first()
     detail = client.get(f"/meetings/committee-reports/{report.pk}/").content.decode()
     assert "First half of 2025" in detail and "2025年" not in detail
+    # The chairman's meeting it reports to is picked by its date, in the reader's language.
+    assert "Oct. 5, 2025 主席会议（10月）" in detail
     assert ">File the report</button>" in detail
     client.cookies["django_language"] = "zh-hans"
     page = client.get("/meetings/committee-reports/?year=2025").content.decode()

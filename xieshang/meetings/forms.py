@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from xieshang.core import access, pickers
 from xieshang.core.forms import StyledForm
-from xieshang.core.text import chinese_date, name_and_post
+from xieshang.core.text import name_and_post, reader_date
 from xieshang.core.validators import not_after_today
 from xieshang.core.widgets import DateInput
 from xieshang.members.models import Member
@@ -464,7 +464,7 @@ class BriefingEditForm(BriefingForm):
 
 def dated_meeting_label(meeting) -> str:
     """A meeting in a picker: its date first, since chairman's meetings share titles."""
-    return f"{chinese_date(meeting.start)} {meeting.title}"
+    return f"{reader_date(meeting.start)} {meeting.title}"
 
 
 class CommitteeReportForm(StyledForm, forms.Form):
