@@ -236,7 +236,9 @@ def test_only_the_top_level_system_admin_enters_a_notice_and_staff_read_the_year
     client.force_login(office)
     page = client.get(reverse("calendar_year", args=[2027]))
     assert page.status_code == 200
-    assert "本年度调休安排尚未录入" in page.content.decode()
+    assert "2027年调休安排尚未录入" in page.content.decode()
+    # The office cannot enter it: the page says who does (the card on its home page too).
+    assert "由系统管理员按国务院办公厅的通知录入" in page.content.decode()
     assert "录入本年度通知" not in page.content.decode()
     client.force_login(user_with_role(Role.MEMBER, east))
     assert client.get(reverse("calendar_year", args=[2027])).status_code == 403
@@ -266,6 +268,11 @@ def test_from_november_next_years_deadlines_warn_until_the_notice_is_entered(
         client.force_login(office)
         home = client.get("/").content.decode()
         assert "2027年调休安排未录入" in home and NOTE in home
+        assert "由系统管理员按国务院办公厅的通知录入" in home  # the office cannot enter it
+        client.force_login(sysadmin)
+        home = client.get("/").content.decode()
+        assert NOTE in home and "由系统管理员" not in home  # who can, is not sent elsewhere
+        client.force_login(office)
         detail = client.get(reverse("followups:detail", args=[task.pk])).content.decode()
         assert NOTE in detail
 

@@ -223,10 +223,18 @@ def calendar_cards(user) -> list[Card]:
     year = today.year + 1
     if calendar.year_confirmed(year):
         return []
+    from .services import calendar_editable
+
+    # The office is told, and cannot enter it: the card says who does.
+    note = gettext("明年调休安排尚未录入，截止日期可能有变")
+    if not calendar_editable(user):
+        note = gettext(
+            "明年调休安排尚未录入，截止日期可能有变；由系统管理员按国务院办公厅的通知录入"
+        )
     return [
         Card(
             gettext("%(year)s年调休安排未录入") % {"year": year},
-            gettext("明年调休安排尚未录入，截止日期可能有变"),
+            note,
             reverse("calendar_year", args=[year]),
             urgent=True,
             order=5,
