@@ -23,7 +23,7 @@ from xieshang.core.pdf import heading, render_pdf
 from xieshang.core.text import chinese_date, chinese_number
 
 from . import policies, selectors
-from .models import DutyKind, DutyRecord
+from .models import ATTENDANCE_KINDS, DutyKind, DutyRecord
 
 K = DutyKind
 # The report's sections, in the order an annual report reads; each kind in one section.
@@ -31,9 +31,7 @@ SECTIONS: list[tuple[object, list[str]]] = [
     (
         gettext_lazy("会议出勤"),
         [
-            K.PLENARY_HALF_DAY,
-            K.MEETING,
-            K.COMMUNITY_CONSULTATION,
+            *ATTENDANCE_KINDS,
             K.PLENARY_ABSENCE_EXCUSED,
             K.PLENARY_ABSENCE_UNEXCUSED,
             K.ABSENCE_UNEXCUSED,
@@ -258,7 +256,9 @@ def run_batch(job: jobs.Job) -> None:
     sector, group, label = target
     seats = report_seats(organisation, sector=sector, group=group, year=params["year"])
     jobs.progress(job, 0, len(seats))
-    content = batch_pdf(organisation, params["year"], seats)
+    content = batch_pdf(organisation, params["year"], seats)  # Chinese, the official document
+    # The job page's sentence and the file's name are the clerk's: core.jobs runs the job in
+    # the language it was asked in, so they are made here, outside batch_pdf's Chinese.
     jobs.complete(
         job,
         message=_("已生成 %(n)d 名委员的年度履职报告。") % {"n": len(seats)},

@@ -48,6 +48,16 @@ class DutyKind(models.TextChoices):
     OTHER = "other", _("其他履职")
 
 
+# The kinds that are a member's attendance (出勤): the annual report counts them under
+# 一、会议出勤 and the certificate of participation lists them. One list, so that a kind added
+# here reaches both and the two documents never give different counts of the same sittings.
+ATTENDANCE_KINDS = (
+    DutyKind.PLENARY_HALF_DAY,
+    DutyKind.MEETING,
+    DutyKind.COMMUNITY_CONSULTATION,
+)
+
+
 class DutyRecord(models.Model):
     class Source(models.TextChoices):
         SYSTEM = "system", _("系统记录")

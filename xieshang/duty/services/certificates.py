@@ -2,11 +2,13 @@
 
 import datetime as dt
 
-from ..models import DutyKind, DutyRecord
+from ..models import ATTENDANCE_KINDS, DutyKind, DutyRecord
 
+# Every sitting the annual report counts as attendance (the shared list, community
+# consultation sessions included: the employer counts the member's time away from it), and
+# the other activities a member takes part in.
 CERTIFICATE_KINDS = [
-    DutyKind.PLENARY_HALF_DAY,
-    DutyKind.MEETING,
+    *ATTENDANCE_KINDS,
     DutyKind.TRAINING,
     DutyKind.PLENARY_SPEECH,
     DutyKind.INSPECTION,
