@@ -137,6 +137,16 @@ def joined(parts) -> "Phrase | str":
     return Phrase(N_("%(first)s；%(rest)s"), first=head, rest=joined(rest)) if rest else head
 
 
+def listed(parts) -> "Phrase | str":
+    """Names of one list joined with "、" (", " in English), each read in the reader's
+    language: 修改：标题、意见建议."""
+    parts = [part for part in parts if part not in ("", None)]
+    if not parts:
+        return ""
+    head, *rest = parts
+    return Phrase(N_("%(first)s、%(rest)s"), first=head, rest=listed(rest)) if rest else head
+
+
 def is_phrase(value: Any) -> bool:
     return isinstance(value, Phrase) or (
         isinstance(value, list | tuple) and any(isinstance(part, Phrase) for part in value)

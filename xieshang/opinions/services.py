@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
 
-from xieshang.core import access, counters
+from xieshang.core import access, counters, phrases
 from xieshang.core.audit import (
     TransitionError,
     changed_fields,
@@ -168,9 +168,21 @@ def opinion_update(*, opinion: Opinion, actor, expected_version: int, **values) 
             actor=actor,
             verb="opinion.edit",
             subject=opinion,
-            data={"changed": sorted(changes)},
+            note=edit_note(changes),
+            # The earlier text is kept ({field: [before, after]}, shown on the item's history)
+            # once others have read the item: an office's edit must not make the member's own
+            # wording vanish. A draft's working text is its author's alone: only its fields.
+            data={"changed": sorted(changes) if opinion.status == S.DRAFT else changes},
         )
     return opinion
+
+
+def edit_note(changes) -> Phrase | str:
+    """修改：标题、意见建议, the fields' names read in the reader's language."""
+    labels = [Opinion._meta.get_field(n).verbose_name for n in EDITABLE_FIELDS if n in changes]
+    if not labels:
+        return ""
+    return Phrase(N_("修改：%(fields)s"), fields=phrases.listed(labels))
 
 
 @transaction.atomic
@@ -474,6 +486,15 @@ def opinion_report(
         opinion = lock(Opinion, opinion.pk)
     if not (party or government):
         return opinion
+    # The offices reported to for the first time now (ticking one again tells nobody twice).
+    newly = [
+        role
+        for role, ticked, already in (
+            (Role.PARTY_OFFICE, party, opinion.reported_to_party),
+            (Role.GOVERNMENT_OFFICE, government, opinion.reported_to_government),
+        )
+        if ticked and not already
+    ]
     opinion.reported_to_party = opinion.reported_to_party or party
     opinion.reported_to_government = opinion.reported_to_government or government
     opinion.reported_at = timezone.now()
@@ -499,7 +520,27 @@ def opinion_report(
             data=data,
             note=note,
         )
+    _tell_leaders_offices(opinion, newly)
     return opinion
+
+
+def _tell_leaders_offices(opinion: Opinion, roles: list[str]) -> None:
+    """报送党委 / 报送政府: the clerks of the Party committee's or government's office are told
+    in the inbox, as of an inspection report (meetings.services.reports): they read the item
+    and record their leader's instruction on it (报送本机关)."""
+    if not roles:
+        return
+    notify(
+        access.role_holders(opinion.organisation, *roles),
+        title=Phrase(N_("政协报送的社情民意信息：%(title)s"), title=opinion.title),
+        body=Phrase(
+            N_("%(day)s报送。可在报送本机关的事项中记录领导批示。"),
+            day=timezone.localdate(opinion.reported_at),
+        ),
+        url=opinion.get_absolute_url(),
+        dedupe_key=f"opinion:{opinion.pk}:reported:{'+'.join(roles)}",
+        channels=("inbox",),
+    )
 
 
 def referral_check(opinion: Opinion) -> str:
@@ -695,6 +736,22 @@ def instruction_after(instruction, actor) -> None:
         instruction.leader,
         f"instr:{instruction.pk}",
     )
+    # The CPPCC office that reported the item keeps its record of instructions: told when
+    # another office recorded one (the Party committee's, the government's, a higher CPPCC's);
+    # not when it recorded it itself.
+    if not policies.reports_locally(actor, opinion):
+        notify(
+            access.role_holders(opinion.organisation, Role.OFFICE),
+            title=Phrase(N_("社情民意信息获领导批示：%(title)s"), title=opinion.title),
+            body=Phrase(
+                N_("%(leader)s批示：%(text)s"),
+                leader=instruction.leader,
+                text=instruction.text[:500],
+            ),
+            url=opinion.get_absolute_url(),
+            dedupe_key=f"opinion:{opinion.pk}:instr:{instruction.pk}:office",
+            channels=("inbox",),
+        )
 
 
 def instruction_answered(instruction, task, feedback, actor) -> None:

@@ -195,7 +195,8 @@ def edit(request, pk: int):
     if request.method == "POST" and form.is_valid():
         values = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         try:
-            services.opinion_update(
+            # The item as saved: the length warning below describes the text just stored.
+            opinion = services.opinion_update(
                 opinion=opinion,
                 actor=request.user,
                 expected_version=form.cleaned_data.get("version") or 0,
@@ -232,6 +233,33 @@ def edit(request, pk: int):
     )
 
 
+# The item's long texts: an edit of one shows its two versions folded on the history.
+LONG_TEXTS = ("facts", "analysis", "suggestions")
+
+
+def _with_changes(events) -> list:
+    """The events, each edit (opinion.edit) with `changes`: (label, before, after, long) per
+    field in the form's order, labels in the reader's language. An edit recorded with only
+    its fields' names (a draft's, or before the earlier text was kept) has no versions."""
+    events = list(events)
+    sources = dict(Opinion.SourceType.choices)
+    for event in events:
+        changed = (event.data or {}).get("changed") if event.verb == "opinion.edit" else None
+        if not isinstance(changed, dict):
+            continue
+        rows = []
+        for name in services.EDITABLE_FIELDS:
+            if name not in changed:
+                continue
+            old, new = (list(changed[name]) + ["", ""])[:2]
+            if name == "source_type":
+                old, new = sources.get(old, old), sources.get(new, new)
+            label = Opinion._meta.get_field(name).verbose_name
+            rows.append((label, old, new, name in LONG_TEXTS))
+        event.changes = rows
+    return events
+
+
 def _render_detail(request, opinion, status=200, **forms):
     manage = policies.can_manage(request.user, opinion)
     upward = policies.can_manage_upward(request.user, opinion)
@@ -243,7 +271,7 @@ def _render_detail(request, opinion, status=200, **forms):
         "opinion": opinion,
         "authors": opinion.authors.all(),
         "adoptions": opinion.adoptions.all(),
-        "events": history(opinion).select_related("actor"),
+        "events": _with_changes(history(opinion).select_related("actor")),
         "reads_record": policies.reads_record(request.user, opinion),
         "is_author": policies.is_author(request.user, opinion),
         "can_manage": manage,
