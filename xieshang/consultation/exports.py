@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy
 
 from xieshang.core import access, exports
 from xieshang.core.params import id_param, year_param
+from xieshang.core.pii import mask_numbers
 from xieshang.core.text import aside
 
 from . import selectors
@@ -44,11 +45,13 @@ def topic_rows(request, filters: dict | None = None):
 
 
 def _topic_cells(t: Topic) -> list:
+    # Phone and ID numbers a resident typed into a suggestion stay masked in the file, as on
+    # the list page: a file has no logged look to show them whole.
     status = t.get_status_display()
     if t.merged_into_id:
-        status = aside(status, t.merged_into.title)
+        status = aside(status, mask_numbers(t.merged_into.title))
     return [
-        t.title,
+        mask_numbers(t.title),
         t.get_source_display(),
         t.proposer_name,
         t.get_topic_type_display(),

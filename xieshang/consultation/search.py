@@ -5,6 +5,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy
 
 from xieshang.core import search
+from xieshang.core.pii import mask_numbers
 from xieshang.textsim import search as text_search
 
 from . import selectors
@@ -19,7 +20,7 @@ def search_topics(user, query: str, limit: int) -> search.Found:
     )
     hits = [
         search.Hit(
-            title=t.title,
+            title=mask_numbers(t.title),  # as the topics list shows it
             url=reverse("consultation:topic", args=[t.pk]),
             number=t.ticket,
             status=t.get_status_display(),

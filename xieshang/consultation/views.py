@@ -200,15 +200,29 @@ def _render_topic(request, topic, *, moderate_form=None, merge_form=None, status
     areas = services.focus_areas_ensure(topic.organisation)
     candidates = selectors.merge_targets(topic)
     # The resident's number is masked, and shown whole on request with the look logged, as
-    # on a resident's issue (SPEC: who viewed personal data is recorded).
-    phone_shown = can_manage and bool(topic.contact_phone) and request.GET.get("phone") == "1"
+    # on a resident's issue (SPEC: who viewed personal data is recorded). So are the phone
+    # and ID numbers typed into the title or description: a portal suggestion is the
+    # resident's own words, read by the office and, once accepted, by the committees.
+    title, description = pii.mask_numbers(topic.title), pii.mask_numbers(topic.description)
+    typed = [
+        field
+        for field, shown in (("title", title), ("description", description))
+        if shown != getattr(topic, field)
+    ]
+    phone_shown = (
+        can_manage and bool(topic.contact_phone or typed) and request.GET.get("phone") == "1"
+    )
     if phone_shown:
-        pii.log_access(actor=request.user, action="view", subject=topic, fields=["contact_phone"])
+        fields = (["contact_phone"] if topic.contact_phone else []) + typed
+        pii.log_access(actor=request.user, action="view", subject=topic, fields=fields)
     context = {
         "topic": topic,
         "can_manage": can_manage,
         "phone": topic.contact_phone if phone_shown else pii.mask_phone(topic.contact_phone),
         "phone_shown": phone_shown,
+        "title": topic.title if phone_shown else title,
+        "description": topic.description if phone_shown else description,
+        "typed_numbers": bool(typed),
         "similar": [(t, round(score * 100)) for t, score in similar],
         "moderate_form": moderate_form
         or ModerateForm(areas=areas, initial={"topic_type": topic.topic_type}),
