@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from tests.xlsx import texts, workbook
 from xieshang.consultation import services
-from xieshang.core.models import Event
+from xieshang.core.models import ApiToken, Event
 
 pytestmark = [pytest.mark.django_db, pytest.mark.clause("C2.3")]
 
@@ -76,3 +76,12 @@ def test_a_number_in_the_title_is_masked_on_the_lists_the_export_and_the_search(
 
     page = client.get(reverse("search"), {"q": "托育服务价格"}).text
     assert f"托育服务价格太高请回电{MOBILE_MASKED}" in page and MOBILE not in page
+
+    # The API, which has no logged look either, and wherever the topic is named by itself
+    # (a plan item's topic picker).
+    _, raw = ApiToken.issue(user=world.office, name="test")
+    found = client.get("/api/v1/consultation/topics", HTTP_AUTHORIZATION=f"Bearer {raw}").json()
+    [row] = [t for t in found["items"] if t["id"] == topic.pk]
+    assert row["title"] == f"托育服务价格太高请回电{MOBILE_MASKED}"
+    assert MOBILE not in row["description"] and ID_MASKED in row["description"]
+    assert str(topic) == f"托育服务价格太高请回电{MOBILE_MASKED}"

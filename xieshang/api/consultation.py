@@ -30,6 +30,7 @@ from xieshang.consultation.models import (
     TopicType,
 )
 from xieshang.core.audit import StaleEdit
+from xieshang.core.pii import mask_numbers
 from xieshang.orgs.models import Organisation
 
 router = Router(tags=["consultation"])
@@ -74,8 +75,10 @@ def _topic(t: Topic) -> dict:
     return {
         "id": t.pk,
         "organisation_id": t.organisation_id,
-        "title": t.title,
-        "description": t.description,
+        # Numbers a resident typed stay masked, as on the staff pages (the API has no logged
+        # look to show them whole).
+        "title": mask_numbers(t.title),
+        "description": mask_numbers(t.description),
         "source": t.source,
         "source_label": str(t.get_source_display()),
         "topic_type": t.topic_type,

@@ -171,7 +171,11 @@ class Topic(ChoiceLabels):
         return reason_labels(self.screen_reasons)
 
     def __str__(self) -> str:
-        return self.title
+        # Where the topic is named on other pages (a picker, a plan item's choice), a number a
+        # resident typed into the title is masked as on the topic's own staff page.
+        from xieshang.core.pii import mask_numbers
+
+        return mask_numbers(self.title)
 
 
 class ConsultationPlan(Tracked):
