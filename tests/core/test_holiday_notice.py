@@ -223,7 +223,7 @@ def test_a_bad_notice_keeps_every_typed_row_with_chinese_messages(client, sysadm
 
 
 def test_only_the_top_level_system_admin_enters_a_notice_and_staff_read_the_year(
-    client, tree, office
+    client, tree, office, sysadmin
 ):
     city, east = tree
     for user in (office, user_with_role(Role.SYSTEM_ADMIN, east)):
@@ -305,3 +305,14 @@ def test_unconfirmed_year_starts_on_november_first():
     assert unconfirmed_year(D(2026, 12, 31), today=D(2026, 11, 1)) is None
     assert unconfirmed_year(D(2027, 1, 4), today=D(2026, 1, 4)) is None
     assert unconfirmed_year(None) is None
+
+
+def test_a_district_deployments_system_admin_enters_the_notice(client, tree):
+    """The demo's shape: the city and province are bare nodes above the one district that
+    uses the platform. Its system administrator is the top one, or nobody could enter the
+    notice the office's card asks for."""
+    district_admin = user_with_role(Role.SYSTEM_ADMIN, tree[1])
+    client.force_login(district_admin)
+    with ENTERED:
+        assert client.post(reverse("holiday_notice"), notice_data()).status_code == 302
+    assert HolidayNotice.objects.get().entered_by == district_admin

@@ -10,7 +10,7 @@ from django.urls import reverse
 from tests.factories import make_org, user_with_role
 from xieshang.core import services
 from xieshang.core.models import Event
-from xieshang.orgs.models import Role
+from xieshang.orgs.models import Role, RoleAssignment
 
 pytestmark = pytest.mark.django_db
 
@@ -205,6 +205,8 @@ def test_an_unlock_a_reset_and_a_role_removal_keep_the_reason_given(admin_client
     admin_client.post(reverse("user_unlock", args=[clerk.pk]), {"reason": "本人电话确认"})
     admin_client.post(reverse("user_password_reset", args=[clerk.pk]), {"reason": "忘记密码"})
     ra = clerk.role_assignments.get()
+    # Not the account's last role (that one is refused: it would leave the account unmanaged).
+    RoleAssignment.objects.create(user=clerk, organisation=district, role=Role.CHAIR)
     admin_client.post(reverse("user_role_remove", args=[clerk.pk, ra.pk]), {"reason": "调岗"})
     assert Event.objects.get(verb="user.unlock").note == "本人电话确认"
     assert Event.objects.get(verb="user.password_reset").note == "忘记密码"

@@ -548,12 +548,33 @@ def admin_duty_conflict(user, new_role: str, exclude_ids: Iterable[int] = ()) ->
 
 
 def is_top_level(user, perm: str) -> bool:
-    """Does the user hold `perm` at a root of the organisation tree (the province in a
-    provincial deployment, the district in a district one)? Deployment-wide things — the
-    working-day calendar, audit events that belong to no organisation — need this."""
-    if getattr(user, "is_superuser", False) and perm not in {"audit.view", "audit.export"}:
+    """Does the user hold `perm` where nobody holds it above them: at a root of the
+    organisation tree (the province in a provincial deployment), or at a node none of whose
+    ancestors has an active holder of a role granting `perm` (a district deployment keeps
+    its city and province as bare nodes, as the demo does)? Deployment-wide things — the
+    working-day calendar, audit events that belong to no organisation, accounts with no
+    role — need this, so that someone holds them. One query at most, kept for the request."""
+    if getattr(user, "is_superuser", False):
+        return perm not in {"audit.view", "audit.export"}  # the superuser is no auditor
+    paths = _paths_with(user, perm)
+    if not paths:
+        return False
+    if any(path.count(".") == 1 for path in paths):
         return True
-    return any(path.count(".") == 1 for path in _paths_with(user, perm))
+    cache = user.__dict__.setdefault("_xs_top_level", {})
+    if perm not in cache:
+        from xieshang.orgs.models import RoleAssignment
+
+        # The strict ancestors of each path: "1.5.12." → "1.", "1.5.".
+        above = {p[: i + 1] for p in paths for i, ch in enumerate(p[:-1]) if ch == "."}
+        roles = [role for role, perms in PERMISSIONS.items() if perm in perms]
+        held_above = set(
+            RoleAssignment.objects.filter(
+                role__in=roles, user__is_active=True, organisation__path__in=above
+            ).values_list("organisation__path", flat=True)
+        )
+        cache[perm] = any(not any(path.startswith(held) for held in held_above) for path in paths)
+    return cache[perm]
 
 
 def is_staff_user(user) -> bool:
@@ -585,6 +606,6 @@ def scoped_users(user, perm: str = "security.manage") -> QuerySet:
     inside = RoleAssignment.objects.filter(in_scope).values("user_id")
     outside = RoleAssignment.objects.exclude(in_scope).values("user_id")
     q = Q(pk__in=inside) & ~Q(pk__in=outside)
-    if any(path.count(".") == 1 for path in paths):
+    if is_top_level(user, perm):
         q |= ~Q(pk__in=RoleAssignment.objects.values("user_id"))
     return users.filter(q)

@@ -348,6 +348,31 @@ def _with_reason(note: str, reason: str) -> str:
     return _("%(note)s；原因：%(reason)s") % {"note": note, "reason": reason}
 
 
+def _grant_key(ra) -> tuple:
+    return (ra.organisation_id, ra.role, ra.department_id, ra.committee_id)
+
+
+def last_role_refusal(assignment: RoleAssignment, others=None) -> str:
+    """Why this role may not be revoked, or "": it is the account's last one. A role-less
+    account belongs to no organisation, so no security administrator of one can find or
+    manage it, while it still logs in; and an administrator duty, given only with a new
+    account, could never be given back (the only auditor, gone for good). Deactivating is
+    the way to take an account out of use. `others`: the account's grants, if read already."""
+    if others is None:
+        others = RoleAssignment.objects.filter(user_id=assignment.user_id)
+    if any(_grant_key(ra) != _grant_key(assignment) for ra in others):
+        return ""
+    if assignment.role in ADMIN_DUTIES:
+        return _(
+            "不能撤销：这是该账号唯一的管理员职责。管理员职责只能在新建账号时授予，"
+            "撤销后无法恢复。该人员不再担任时，请停用账号。"
+        )
+    return _(
+        "不能撤销该账号的最后一个角色：没有角色的账号不属于任何组织，撤销后安全管理员将无法再找到和管理它。"
+        "调岗请先分配新角色再撤销此角色；不再使用请停用账号。"
+    )
+
+
 @transaction.atomic
 def role_remove(*, actor, assignment: RoleAssignment, reason: str = "") -> None:
     user = assignment.user
@@ -357,6 +382,11 @@ def role_remove(*, actor, assignment: RoleAssignment, reason: str = "") -> None:
     _require_manageable(actor, user)
     organisation, role = assignment.organisation, assignment.role
     department, committee = assignment.department, assignment.committee
+    # Revocations of one account are made one at a time: the check below sees the other's.
+    lock(User, user.pk)
+    refusal = last_role_refusal(assignment)
+    if refusal:
+        raise Refused(refusal)
     # Every copy of the grant goes (copies made before orgs 0008 forbade them): a revoked
     # role that stayed through a twin row would still be held.
     RoleAssignment.objects.filter(

@@ -188,6 +188,9 @@ def _user_page(request, subject, *, form=None, contact_form=None, status=200) ->
     )
     for ra in roles:
         ra.removable = ra.organisation_id in manageable and subject.pk != request.user.pk
+        # The last role is not offered for revocation (services.last_role_refusal says why).
+        ra.last = bool(services.last_role_refusal(ra, others=roles))
+        ra.removable = ra.removable and not ra.last
     return render(
         request,
         "core/user_detail.html",
@@ -609,7 +612,9 @@ EXPORT_LIMIT = audit_export_.EXPORT_LIMIT
 
 def _event_scope(user, perm: str) -> Q:
     """Events of organisations in the user's subtree; events that belong to no organisation
-    (failed logins of unknown names, deployment-wide changes) only for top-level holders."""
+    (failed logins of unknown names, backups, audit verifications, paused addresses) for
+    the highest holders: at a root, or with nobody holding the duty above them (a district
+    deployment under bare city and province nodes), so that someone reviews them."""
     q = access.org_filter(user, perm)
     if not q:  # an empty Q: no limit (the superuser); OR-ing to it would narrow it
         return q
