@@ -286,6 +286,16 @@ class UserCreateForm(_RoleFields):
 
     field_order = ["username", "full_name", "phone", "email", "organisation", "role"]
 
+    def clean_username(self):
+        # Said with the other errors, not after they are mended (the service checks again,
+        # for two administrators creating the same name at once).
+        from django.contrib.auth import get_user_model
+
+        username = self.cleaned_data["username"]
+        if get_user_model().objects.filter(username__iexact=username).exists():
+            raise forms.ValidationError(_("用户名“%(name)s”已被使用。") % {"name": username})
+        return username
+
 
 class UserContactForm(StyledForm, forms.Form):
     """An account's name and mobile number, checked as at creation. The number registered
