@@ -107,14 +107,14 @@ def test_a_department_without_a_leaders_account_sends_its_answer_at_once(client,
 
 def test_the_answer_panel_names_no_signer_where_nobody_has_signed_it_off(client, world):
     """Without a leader's account the answer goes at once, unsigned: the panel does not say
-    签发：王局长 beside 尚未签发, but whom the clerk named (拟签发) and that the department
-    has no leader's account to sign it off."""
+    签发：王局长 beside 尚未签发, but whom the clerk named, as the sent letter does (签发人),
+    and that the department has no leader's account to sign it off."""
     answer = answered(world)
     client.force_login(world.housing_clerk)
     page = client.get(handle_url(answer)).content.decode()
     card = page[page.index(f'id="answer-{answer.pk}"') :]
     card = card[: card.index(f'id="sign-off-{answer.pk}"') + 400]
-    assert "拟签发：王局长" in card and " 签发：王局长" not in card
+    assert "签发人：王局长" in card and " 签发：王局长" not in card and "拟签发" not in card
     assert "本单位尚无负责人账号，答复提交后直接送达提案人。" in card
     assert "单位负责人签发后，可上传" not in card
     # Once the department has a leader's account, they sign it off, and the panel says so.
@@ -125,7 +125,7 @@ def test_the_answer_panel_names_no_signer_where_nobody_has_signed_it_off(client,
     assert "尚未签发：单位负责人签发后，可上传盖章签字的扫描件" in page
     services.answer_sign_off(answer=answer, actor=leader)
     page = client.get(handle_url(answer)).content.decode()
-    assert " 签发：王局长" in page and "拟签发：王局长" not in page
+    assert " 签发：王局长" in page and "签发人：王局长" not in page
 
 
 def test_an_upload_before_the_sign_off_is_refused(client, world):

@@ -1,6 +1,7 @@
 """The answer's signer line says 签发 only for an answer a leader signed off (C4.6): an answer
-sent without sign-off (no leader's account then) names whom the clerk put down (拟签发), on
-the round-2 handling page's 上一轮答复 and on the proposal's page alike."""
+sent without sign-off (no leader's account then) names whom the clerk put down as its letter
+does (签发人), never as a signer still to come (拟签发, "To be signed by" read a proposer of a
+delivered answer), on the round-2 handling page's 上一轮答复 and on the proposal's page."""
 
 import pytest
 import time_machine
@@ -34,10 +35,10 @@ def test_the_previous_answer_says_signed_off_only_when_it_was(client, world):
     round_two = proposal.assignments.get(round=2)
     client.force_login(world.housing_clerk)
     line = previous_answer_line(client, round_two, answer)
-    assert "拟签发：王局长" in line and " 签发：王局长" not in line
+    assert "签发人：王局长" in line and " 签发：王局长" not in line and "拟签发" not in line
     client.force_login(world.reviewer)
     line = answer_card_line(client, answer)
-    assert "拟签发：王局长" in line and ">签发：王局长" not in line
+    assert "签发人：王局长" in line and ">签发：王局长" not in line and "拟签发" not in line
 
     # The department's leader signs the sent answer off afterwards: now it says 签发.
     leader = user_with_role(

@@ -468,4 +468,7 @@ def test_the_proposal_page_has_a_fixed_number_of_queries_for_the_committee(
 # 督办 records are read for a key proposal only (perf-page, 2026-12-06); +1 since the
 # permission check reads only the columns it asks for and the page, built, reads the proposal
 # whole after it (page-read, 2026-12-06: a kept page reads less; REGION_CACHE is off here).
-DETAIL_COMMITTEE_QUERIES = 17
+# +3 since the committee may record an evaluation for the proposers (代为评价): its form says
+# the date to rate by, the rule and the calendar around it and around today, as the
+# proposer's own form does (DETAIL_PROPOSER_QUERIES).
+DETAIL_COMMITTEE_QUERIES = 20

@@ -16,7 +16,7 @@ from xieshang.core import access
 from xieshang.core.audit import TransitionError, history
 from xieshang.core.forms import add_service_errors, refused_first, run_action
 from xieshang.core.params import choice_param, paginate, year_param
-from xieshang.core.text import chinese_date
+from xieshang.core.text import reader_date
 from xieshang.orgs.forms import chosen_committee
 
 from . import policies, selectors, services, subjects
@@ -242,7 +242,7 @@ def extension_decision(request, pk: int, ext_pk: int):
         lambda: services.extension_decide(
             extension=ext, approve=approve, actor=request.user, note=form.cleaned_data["note"]
         ),
-        success=_("已同意延期，办理期限改为%(due)s。") % {"due": chinese_date(ext.requested_due)}
+        success=_("已同意延期，办理期限改为%(due)s。") % {"due": reader_date(ext.requested_due)}
         if approve
         else _("已不同意延期，理由已告知承办单位。"),
         done=reverse("followups:detail", args=[task.pk]),

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from xieshang.core import pickers
 from xieshang.core.forms import SafeFileField, StyledForm
-from xieshang.core.text import chinese_date
+from xieshang.core.text import reader_date
 from xieshang.core.widgets import DateInput
 from xieshang.members.labels import member_label, with_label_data
 from xieshang.members.models import Member
@@ -333,7 +333,7 @@ class SupervisionForm(ActionForm):
             earliest = timezone.localtime(reviewed_at).date()
             if date < earliest:
                 raise forms.ValidationError(
-                    _("督办日期不能早于立案日期（%(date)s）。") % {"date": chinese_date(earliest)}
+                    _("督办日期不能早于立案日期（%(date)s）。") % {"date": reader_date(earliest)}
                 )
         return date
 
@@ -404,3 +404,22 @@ class EvaluationForm(ActionForm):
         error_messages={"required": _("请对办理结果作出评价。")},
     )
     comment = _note(_("评价意见（不满意时必填）"), rows=3)
+
+
+class EvaluationForForm(EvaluationForm):
+    """代为评价: the proposer whose evaluation came outside the system, their ratings, and
+    how it was given (`services.evaluation_submit_for`). `members`: the proposers who have
+    not rated the answer yet (`services.rate_for_candidates`)."""
+
+    member = forms.TypedChoiceField(label=_("提案人"), coerce=int)
+    note = _note(_("评价方式"), required=True)
+
+    field_order = ["member", "process", "result", "comment", "note"]
+
+    def __init__(self, *args, members=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["member"].choices = [(m.pk, m.name) for m in members]
+        self.fields["note"].widget.attrs["placeholder"] = _("如：已收到提案人签字的书面评价表")
+        self.fields["note"].error_messages["required"] = _(
+            "请写明提案人以何种方式评价（如书面评价表、电话）。"
+        )

@@ -88,6 +88,26 @@ def can_review(user, proposal: Proposal) -> bool:
     return access.can(user, "proposals.review", proposal.organisation)
 
 
+def can_rate_for(user, proposal: Proposal) -> bool:
+    """代为评价 of an answer to `proposal` (the answered one): the proposal committee, as it
+    records 代为确认, and the clerk who entered it, or a proposal merged into it, for
+    proposers without an account (paper proposals: that clerk is told to have the answer
+    rated, `services.common._proposer_users`). A proposer rates their own answers."""
+    if can_review(user, proposal):
+        return True
+    # A member enters proposals only as their own first proposer (`proposal_create`): never
+    # a stand-in, and the proposer's page asks nothing more.
+    if not getattr(user, "is_authenticated", False) or member_of(user) is not None:
+        return False
+    # One query: it, or one merged into it, entered by this user for a first proposer
+    # without an account (or for a body: no first proposer).
+    return (
+        Proposal.objects.filter(Q(pk=proposal.pk) | Q(merged_into_id=proposal.pk), created_by=user)
+        .filter(Q(first_proposer__isnull=True) | Q(first_proposer__user__isnull=True))
+        .exists()
+    )
+
+
 def can_approve_key(user, proposal: Proposal) -> bool:
     return access.can(user, "proposals.key_approve", proposal.organisation)
 

@@ -14,7 +14,7 @@ would otherwise print every county's), as the figures page rolls them up.
 """
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 
 from django.contrib.auth.decorators import login_required
@@ -268,8 +268,13 @@ def report_page(request):
 
 
 def report_pdf_bytes(report: WorkReport) -> bytes:
-    # An official document is Chinese whatever language the clerk browses in.
+    # An official document is Chinese whatever language the clerk browses in. Its figures
+    # were counted for the clerk's page, their default category labels already translated
+    # into the clerk's language (`figures.category_labels`): named again in Chinese here,
+    # or an English clerk's report read "A类（Solved or largely solved）".
     with translation.override("zh-hans"):
+        labels = fig_module.category_labels(report.organisation)
+        report = replace(report, fig=replace(report.fig, categories=labels))
         context = {
             "report": report,
             **heading(

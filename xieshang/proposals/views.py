@@ -325,6 +325,8 @@ def _flags(user, proposal: Proposal, member, source: Proposal) -> dict[str, bool
         and not proposal.office_withheld
         and status in (S.ACCEPTED, S.ASSIGNED, S.ANSWERED, S.CLOSED),
         "rate": is_proposer and source.status == S.ANSWERED,
+        # 代为评价: for proposers whose evaluation comes on paper or by phone.
+        "rate_for": source.status == S.ANSWERED and policies.can_rate_for(user, source),
         "my_signer": my_signer,
     }
 
@@ -384,14 +386,38 @@ def _history(user, proposal: Proposal):
     return events.exclude(verb__in=DEPARTMENT_ONLY_VERBS)
 
 
+def _page_proposers(proposal: Proposal, source: Proposal) -> list:
+    """`services.proposers(source)`, from the signers the page read already when nothing was
+    merged into it (the usual case; no query), else asked."""
+    if source is proposal and not proposal.merged_proposals.all():
+        first = [proposal.first_proposer] if proposal.first_proposer_id else []
+        confirmed = [
+            s.member for s in proposal.signers.all() if s.status == Signer.Status.CONFIRMED
+        ]
+        return first + confirmed
+    return services.proposers(source)
+
+
 def _render_detail(
-    request, proposal: Proposal, *, bound=None, rate_bound=None, attachment_form=None, status=200
+    request,
+    proposal: Proposal,
+    *,
+    bound=None,
+    rate_bound=None,
+    rate_for_bound=None,
+    attachment_form=None,
+    status=200,
 ):
     """The proposal page shown again, not kept: `bound` is (action, form) of a refused
-    action, `rate_bound` (answer pk, form) of a refused rating, `attachment_form` a refused
-    upload, shown with what the user typed."""
+    action, `rate_bound` (answer pk, form) of a refused rating, `rate_for_bound` the same of
+    a refused 代为评价, `attachment_form` a refused upload, shown with what the user typed."""
     context = _detail_context(
-        request, proposal, bound=bound, rate_bound=rate_bound, attachment_form=attachment_form
+        request,
+        proposal,
+        bound=bound,
+        rate_bound=rate_bound,
+        rate_for_bound=rate_for_bound,
+        attachment_form=attachment_form,
     )
     region = regions.render(request, lambda: (DETAIL_TEMPLATE, context, {}))
     return _detail_page(request, proposal, region, status=status)
@@ -416,7 +442,9 @@ DETAIL_TEMPLATES = (
 )
 
 
-def _detail_context(request, proposal: Proposal, *, bound, rate_bound, attachment_form) -> dict:
+def _detail_context(
+    request, proposal: Proposal, *, bound, rate_bound, attachment_form, rate_for_bound=None
+) -> dict:
     """The context of the page's region (everything inside the layout's content block)."""
     user = request.user
     member = _member(request)
@@ -455,6 +483,9 @@ def _detail_context(request, proposal: Proposal, *, bound, rate_bound, attachmen
         )
     answers = [ans for a in assignments for ans in a.answers.all()]
     letters = bool(answers) and policies.can_view_letters(user, source)
+    # 代为评价: the proposers (of the answered proposal, merged ones included) each answer
+    # still waits on; the ratings are prefetched with the answers.
+    stand_for = _page_proposers(proposal, source) if flags["rate_for"] and answers else []
     for a in assignments:
         for answer in a.answers.all():
             answer.category_label = categories.get(answer.category, "")
@@ -469,7 +500,17 @@ def _detail_context(request, proposal: Proposal, *, bound, rate_bound, attachmen
                 answer.rate_form = forms.EvaluationForm(
                     proposal=proposal, prefix=f"rate{answer.pk}"
                 )
-    to_rate = [ans for ans in answers if ans.rate_form is not None]
+            answer.rate_for_form = None
+            if rate_for_bound and rate_for_bound[0] == answer.pk:
+                answer.rate_for_form = rate_for_bound[1]
+            elif stand_for:
+                done = {e.member_id for e in answer.evaluations.all()}
+                waiting = list({m.pk: m for m in stand_for if m.pk not in done}.values())
+                if waiting:
+                    answer.rate_for_form = forms.EvaluationForForm(
+                        proposal=proposal, prefix=f"ratefor{answer.pk}", members=waiting
+                    )
+    to_rate = [ans for ans in answers if ans.rate_form is not None or ans.rate_for_form is not None]
     if to_rate:  # the page holds every sent answer: the last one starts the time to rate
         last_sent = max(ans.sent_at for ans in answers)
         _mark_rate_by(to_rate, {source.pk: services.rating_due_after(source, last_sent)})
@@ -492,12 +533,13 @@ def _detail_context(request, proposal: Proposal, *, bound, rate_bound, attachmen
         "outcome": selectors.review_outcome(proposal),
         "stage": selectors.stage_label(proposal),
         "forms": action_forms,
-        "bound_form": bound[1] if bound else (rate_bound[1] if rate_bound else None),
+        "bound_form": bound[1] if bound else (rate_bound or rate_for_bound or (None, None))[1],
         "bound_action": bound[0] if bound else "",
         "refused_at": _refused_at(bound[0], flags) if bound else "",
         # A refused rating says why beside its form (with what was typed); the alert at the
         # top only points there, not saying it twice.
         "rate_refused": rate_bound[0] if rate_bound else None,
+        "rate_for_refused": rate_for_bound[0] if rate_for_bound else None,
         "assignments": assignments,
         "events": _history(user, proposal)[:200],
         "assign_suggestions": suggestions,
@@ -599,6 +641,50 @@ def rate(request, pk: int, answer_pk: int):
             messages.success(request, _("评价已提交，谢谢。"))
             return redirect(_next_or(request, proposal.get_absolute_url()))
     return _render_detail(request, proposal, rate_bound=(answer.pk, form), status=400)
+
+
+@login_required
+@require_POST
+def rate_for(request, pk: int, answer_pk: int):
+    """代为评价: a proposer's evaluation given outside the system, recorded for them."""
+    proposal = _get_proposal(request, pk)
+    source = selectors.answer_source(proposal)
+    if not policies.can_rate_for(request.user, source):
+        raise PermissionDenied
+    answer = (
+        Answer.objects.sent()
+        .select_related("assignment__department")
+        .filter(pk=answer_pk, assignment__proposal=source)
+        .first()
+    )
+    if answer is None:
+        raise Http404
+    form = forms.EvaluationForForm(
+        request.POST,
+        proposal=proposal,
+        prefix=f"ratefor{answer.pk}",
+        members=services.rate_for_candidates(source, answer),
+    )
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            evaluation = services.evaluation_submit_for(
+                answer=answer,
+                actor=request.user,
+                member_pk=data["member"],
+                process=data["process"],
+                result=data["result"],
+                comment=data["comment"],
+                note=data["note"],
+            )
+        except (ValidationError, TransitionError) as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request, _("已代%(name)s登记评价。") % {"name": evaluation.member.name}
+            )
+            return redirect(_next_or(request, f"{proposal.get_absolute_url()}#answer-{answer.pk}"))
+    return _render_detail(request, proposal, rate_for_bound=(answer.pk, form), status=400)
 
 
 # --- Drafting -----------------------------------------------------------------------------------
@@ -1039,4 +1125,5 @@ urlpatterns: list = [
     path("<int:pk>/edit/", edit, name="edit"),
     path("<int:pk>/act/<slug:action>/", act, name="act"),
     path("<int:pk>/answers/<int:answer_pk>/rate/", rate, name="rate"),
+    path("<int:pk>/answers/<int:answer_pk>/rate-for/", rate_for, name="rate_for"),
 ]

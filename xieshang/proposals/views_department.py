@@ -27,7 +27,7 @@ from xieshang.core.forms import add_service_errors
 from xieshang.core.params import paginate
 from xieshang.core.pdf import pdf_response
 from xieshang.core.phrases import Phrase
-from xieshang.core.text import chinese_date
+from xieshang.core.text import reader_date
 from xieshang.followups import selectors as followups_selectors
 from xieshang.followups.models import Extension, Feedback
 from xieshang.orgs import config
@@ -545,7 +545,7 @@ def co_view(request, pk: int):
         if answered_on is None:
             return _("协办意见已送主办单位。")
         return _("协办意见已提交并存档。主办单位已于%(date)s答复提案人，本意见不写入答复函。") % {
-            "date": chinese_date(answered_on)
+            "date": reader_date(answered_on)
         }
 
     return _act(

@@ -1,5 +1,5 @@
 """The helpers every stage of a follow-up task shares: the task's page, who answers it, who
-hears of it when it is overdue, the notice to its assignees, the Chinese date in a message.
+hears of it when it is overdue, the notice to its assignees, the date in a message.
 """
 
 import datetime as dt
@@ -58,6 +58,8 @@ def _notify_assignees(task: Task, title_msgid: str, key: str, body="") -> None:
 
 
 def _fmt(day: dt.date) -> str:
-    from xieshang.core.text import chinese_date
+    """A date in a message to whoever acts (a refusal): in their language, "Dec. 24, 2026"
+    in English, not 2026年12月24日 (`core.text.reader_date`)."""
+    from xieshang.core.text import reader_date
 
-    return chinese_date(day)
+    return reader_date(day)

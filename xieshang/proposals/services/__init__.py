@@ -43,9 +43,11 @@ from .drafting import (
 )
 from .evaluation import (
     evaluation_submit,
+    evaluation_submit_for,
     proposal_close,
     proposal_rehandle,
     proposers,
+    rate_for_candidates,
     rating_due,
     rating_due_after,
     rating_dues,
@@ -124,6 +126,8 @@ __all__ = [
     "answer_record_upload",
     "proposers",
     "evaluation_submit",
+    "evaluation_submit_for",
+    "rate_for_candidates",
     "proposal_rehandle",
     "rating_due",
     "rating_due_after",

@@ -21,7 +21,7 @@ from xieshang.core.audit import (
 )
 from xieshang.core.notifications import notify
 from xieshang.core.phrases import Phrase
-from xieshang.core.text import chinese_date
+from xieshang.core.text import reader_date
 from xieshang.core.uploads import check_upload
 from xieshang.followups import services as followups
 from xieshang.followups.models import Task
@@ -291,15 +291,23 @@ def _answered(proposal: Proposal, round_: int, actor, verb: str, note, data: dic
         dedupe_key=f"proposal:{proposal.pk}:answered:{round_}:committee",
         channels=("inbox",),
     )
+    days = config.get(proposal.organisation, rules.EVALUATION_DAYS)
     for target in [proposal, *proposal.merged_proposals.all()]:
         _notify_proposers(
             target,
             Phrase(N_("提案已答复，请评价：%(title)s"), title=target.title),
-            Phrase(
-                N_("请在%(n)s个工作日内对办理过程和结果作出评价。"),
-                n=config.get(proposal.organisation, rules.EVALUATION_DAYS),
-            ),
+            Phrase(N_("请在%(n)s个工作日内对办理过程和结果作出评价。"), n=days),
             f"answered:{round_}",
+            # The clerk who entered it for proposers without an account cannot rate it:
+            # asked to collect their evaluation and record it for them (代为评价).
+            stand_in_title=Phrase(N_("提案已答复，请代为登记评价：%(title)s"), title=target.title),
+            stand_in_body=Phrase(
+                N_(
+                    "请在%(n)s个工作日内收集提案人对办理过程和结果的评价，"
+                    "在提案页的答复下代为登记。"
+                ),
+                n=days,
+            ),
         )
 
 
@@ -333,7 +341,7 @@ def answer_sign_off(*, answer: Answer, actor, expected_version: int | None = Non
     if answer.signed_off_at is not None:
         raise TransitionError(
             _("该答复函已于%(date)s签发，不能重复签发。")
-            % {"date": chinese_date(timezone.localtime(answer.signed_off_at).date())}
+            % {"date": reader_date(answer.signed_off_at)}
         )
     if answer.sent_at is None and assignment.status != Assignment.Status.HANDLING:
         raise TransitionError(_("该提案已答复或已退回，这份答复不能再签发。"))

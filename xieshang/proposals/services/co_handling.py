@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
 
-from xieshang.core.audit import TransitionError
+from xieshang.core.audit import TransitionError, record_event
 from xieshang.core.notifications import notify
 from xieshang.core.phrases import Phrase
 from xieshang.followups import services as followups
@@ -71,6 +71,21 @@ def co_view_submit(*, assignment: Assignment, actor, text: str) -> Feedback:
     )
     assignment.status = Assignment.Status.ANSWERED
     assignment.save(update_fields=["status"])
+    # A line of the proposal's history (who, when, which department), as the other handling
+    # steps are: the engine's own record is on the co task, which the proposal page does
+    # not show. The view itself stays between the departments (the proposers read this
+    # history), so the line names the department, not the text.
+    after_answer = lead_answered_on(assignment) is not None
+    department = assignment.department.name
+    record_event(
+        actor=actor,
+        verb="proposal.co_view",
+        subject=assignment.proposal,
+        note=Phrase(N_("%(dept)s（主办单位答复后提交，存档备查）"), dept=department)
+        if after_answer
+        else department,
+        data={"department": department, "round": assignment.round, "after_answer": after_answer},
+    )
     lead = assignment.proposal.assignments.filter(
         role=Assignment.Role.LEAD, status=Assignment.Status.HANDLING
     ).first()

@@ -40,11 +40,36 @@ def _proposer_users(proposal: Proposal, *, confirmed_only: bool = True) -> list:
     return users
 
 
-def _notify_proposers(proposal: Proposal, title, body, key: str) -> None:
+def _stand_in(proposal: Proposal):
+    """Who is told in the first proposer's place (`_proposer_users`): the clerk who entered
+    the proposal for a first proposer without an account, or None."""
+    first = proposal.first_proposer if proposal.first_proposer_id else None
+    if (first is None or not first.user_id) and proposal.created_by_id:
+        return proposal.created_by
+    return None
+
+
+def _notify_proposers(
+    proposal: Proposal, title, body, key: str, *, stand_in_title=None, stand_in_body=None
+) -> None:
     """`title` and `body` are `core.phrases.Phrase`s (a body also a list of lines), so each
-    proposer reads them in their own language."""
+    proposer reads them in their own language. `stand_in_title`/`stand_in_body`: what the
+    clerk told in place of a first proposer without an account reads instead, where the
+    proposers' own words would ask the clerk to do what only a proposer does."""
+    users = _proposer_users(proposal)
+    stand_in = _stand_in(proposal) if stand_in_body is not None else None
+    if stand_in is not None:
+        users = [u for u in users if u.pk != stand_in.pk]
+        notify(
+            [stand_in],
+            title=stand_in_title or title,
+            body=stand_in_body,
+            url=proposal.get_absolute_url(),
+            dedupe_key=f"proposal:{proposal.pk}:{key}",
+            channels=("inbox", "sms"),
+        )
     notify(
-        _proposer_users(proposal),
+        users,
         title=title,
         body=body,
         url=proposal.get_absolute_url(),

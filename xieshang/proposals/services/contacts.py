@@ -15,7 +15,7 @@ from xieshang.core import calendar
 from xieshang.core.audit import TransitionError, record_event
 from xieshang.core.notifications import notify
 from xieshang.core.phrases import Phrase
-from xieshang.core.text import chinese_date
+from xieshang.core.text import reader_date
 from xieshang.followups import services as followups
 from xieshang.orgs import config
 
@@ -40,7 +40,7 @@ def contact_record(
         raise ValidationError(
             {
                 "date": _("联系日期不能早于交办日期（%(date)s）。")
-                % {"date": chinese_date(assigned_on)}
+                % {"date": reader_date(assigned_on)}
             }
         )
     if way not in Contact.Way.values:

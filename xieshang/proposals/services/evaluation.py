@@ -153,6 +153,94 @@ def evaluation_submit(
     proposal = lock(Proposal, answer.assignment.proposal_id)
     if member is None or member.pk not in {m.pk for m in proposers(proposal)}:
         raise PermissionDenied
+    evaluation, _note = _evaluate(
+        proposal, answer, member, actor, process, result, comment, _("您已评价过该答复。")
+    )
+    record_event(actor=actor, verb="proposal.evaluate", subject=proposal, **_note)
+    if Rating.UNSATISFIED in (process, result):
+        _notify_unsatisfied(proposal, answer, evaluation)
+    return evaluation
+
+
+def rate_for_candidates(proposal: Proposal, answer: Answer) -> list:
+    """The proposers of `proposal` (the answered one) who have not rated `answer` yet: whom
+    an evaluation may be recorded for (代为评价)."""
+    rated = set(answer.evaluations.values_list("member_id", flat=True))
+    seen, result = set(), []
+    for member in proposers(proposal):
+        if member.pk not in rated and member.pk not in seen:
+            seen.add(member.pk)
+            result.append(member)
+    return result
+
+
+@transaction.atomic
+def evaluation_submit_for(
+    *,
+    answer: Answer,
+    actor,
+    member_pk: int,
+    process: str,
+    result: str,
+    comment: str = "",
+    note: str,
+) -> Evaluation:
+    """代为评价: the evaluation a proposer gave outside the system (a paper form, a call),
+    recorded by the proposal committee, or by the clerk who entered the proposal for
+    proposers without an account (the one told to have it rated), as 代为确认 records a
+    co-signer's confirmation. `note` says how it was given. It counts as the proposer's
+    own rating (the figures, the time to rate, an unsatisfied one told at once); the
+    history says who recorded it and how, and a proposer with an account is told."""
+    proposal = lock(Proposal, answer.assignment.proposal_id)
+    if not policies.can_rate_for(actor, proposal):
+        raise PermissionDenied
+    member = next((m for m in proposers(proposal) if m.pk == member_pk), None)
+    if member is None:
+        raise ValidationError({"member": _("请选择提案人。")})
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError({"note": _("请写明提案人以何种方式评价（如书面评价表、电话）。")})
+    evaluation, said = _evaluate(
+        proposal,
+        answer,
+        member,
+        actor,
+        process,
+        result,
+        comment,
+        _("%(name)s已评价过该答复。") % {"name": member.name},
+    )
+    said["note"] = joined(
+        [Phrase(N_("%(name)s（代为评价：%(how)s）"), name=member.name, how=note), said["note"]]
+    )
+    said["data"]["member"] = member.pk
+    record_event(actor=actor, verb="proposal.evaluate_for", subject=proposal, **said)
+    if Rating.UNSATISFIED in (process, result):
+        _notify_unsatisfied(proposal, answer, evaluation)
+    if member.user_id:
+        notify(
+            [member.user],
+            title=Phrase(N_("已代您评价答复：%(title)s"), title=proposal.title),
+            body=Phrase(
+                N_(
+                    "%(who)s已代为登记您对%(dept)s答复的评价（%(how)s）：%(rating)s。"
+                    "如有异议，请联系提案委员会。"
+                ),
+                who=actor.display_name,
+                dept=answer.assignment.department.name,
+                how=note,
+                rating=_rating_words(evaluation),
+            ),
+            url=proposal.get_absolute_url(),
+            dedupe_key=f"proposal:{proposal.pk}:evaluate_for:{evaluation.pk}",
+        )
+    return evaluation
+
+
+def _evaluate(proposal, answer, member, actor, process, result, comment, already: str):
+    """The rating of `answer` by `member`, checked and saved, and what its history line says
+    (note and data for `record_event`): the one rule for a proposer's own rating and one
+    recorded for them."""
     if proposal.status != S.ANSWERED or answer.sent_at is None:
         raise TransitionError(_("当前不在评价阶段。"))
     if process not in Rating.values or result not in Rating.values:
@@ -165,7 +253,7 @@ def evaluation_submit(
         defaults={"process": process, "result": result, "comment": comment},
     )
     if not created:
-        raise TransitionError(_("您已评价过该答复。"))
+        raise TransitionError(already)
     due = rating_due(proposal)
     late = due is not None and _today() > due
     # The history says what was rated (a tester read only "提案人评价" and the comment),
@@ -177,22 +265,14 @@ def evaluation_submit(
             comment.strip(),
         ]
     )
-    record_event(
-        actor=actor,
-        verb="proposal.evaluate",
-        subject=proposal,
-        note=note,
-        data={
-            "process": process,
-            "result": result,
-            "department": answer.assignment.department.name,
-            "due": due.isoformat() if due else None,
-            "late": late,
-        },
-    )
-    if Rating.UNSATISFIED in (process, result):
-        _notify_unsatisfied(proposal, answer, evaluation)
-    return evaluation
+    data = {
+        "process": process,
+        "result": result,
+        "department": answer.assignment.department.name,
+        "due": due.isoformat() if due else None,
+        "late": late,
+    }
+    return evaluation, {"note": note, "data": data}
 
 
 def rehandle_refusal(proposal: Proposal) -> str | None:

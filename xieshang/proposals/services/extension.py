@@ -11,7 +11,7 @@ from django.utils.translation import gettext_noop as N_
 
 from xieshang.core.audit import TransitionError, record_event
 from xieshang.core.phrases import Phrase, joined
-from xieshang.core.text import chinese_date
+from xieshang.core.text import reader_date
 from xieshang.followups import services as followups
 from xieshang.orgs import config
 
@@ -40,7 +40,7 @@ def assignment_extension_request(
         raise ValidationError(
             {
                 "requested_due": _("延期后的期限最长为交办后%(n)s个月，即不晚于%(cap)s。")
-                % {"n": months, "cap": chinese_date(cap)}
+                % {"n": months, "cap": reader_date(cap)}
             }
         )
     return followups.extension_request(
