@@ -44,3 +44,23 @@ def test_a_blank_password_is_no_failure_and_warns_of_nothing(client):
         f"再输错{settings.AXES_FAILURE_LIMIT - 1}次，该账号将被锁定"
         f"{round(settings.AXES_COOLOFF_TIME * 60)}分钟。"
     )
+
+
+def test_a_deactivated_account_with_its_right_password_is_told_so_and_never_locked(client):
+    # Tester: told "wrong password, N more tries", the holder typed on towards a lockout.
+    user = user_with_role(Role.OFFICE, make_org(), username="liming")
+    user.set_password("Right-Password1")
+    user.is_active = False
+    user.save()
+    for _ in range(settings.AXES_FAILURE_LIMIT + 1):
+        response = login(client, "liming", "Right-Password1")
+        assert response.status_code == 200
+        assert "该账号已停用，请联系本单位安全管理员。" in response.content.decode()
+        assert warning(response) == ""
+    # A wrong password tells nothing of the account: it reads as any wrong password.
+    wrong = login(client, "liming")
+    assert "该账号已停用" not in wrong.content.decode()
+    assert warning(wrong).startswith(f"再输错{settings.AXES_FAILURE_LIMIT - 1}次")
+    user.is_active = True
+    user.save()
+    assert login(client, "liming", "Right-Password1").status_code == 302

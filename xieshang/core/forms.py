@@ -699,6 +699,36 @@ class ApiTokenForm(StyledForm, forms.Form):
         days.initial = settings.API_TOKEN_DAYS
 
 
+class LoginForm(auth_forms.AuthenticationForm):
+    """The login form. A deactivated account whose password is right is told so: Django's
+    backend refuses inactive accounts as if the password were wrong, so its holder read
+    "wrong password, N more tries" and typed on towards a lockout. A wrong password still
+    reads as any wrong password (nothing is told of the account then)."""
+
+    error_messages = {
+        **auth_forms.AuthenticationForm.error_messages,
+        "inactive": _("该账号已停用，请联系本单位安全管理员。"),
+    }
+
+    def clean(self):
+        try:
+            return super().clean()
+        except ValidationError as refused:
+            if refused.code == "invalid_login" and self._inactive_with_password():
+                raise ValidationError(self.error_messages["inactive"], code="inactive") from None
+            raise
+
+    def _inactive_with_password(self) -> bool:
+        from django.contrib.auth import get_user_model
+
+        username = self.cleaned_data.get("username")
+        password = self.cleaned_data.get("password")
+        if not username or not password:
+            return False
+        user = get_user_model().objects.filter(username=username, is_active=False).first()
+        return user is not None and user.check_password(password)
+
+
 class PasswordChangeForm(auth_forms.PasswordChangeForm):
     """Django's form, with what is wrong about the new password said under 新密码, where it
     was typed, rather than under 新密码确认 (which only says when the two differ)."""

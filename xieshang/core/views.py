@@ -3,7 +3,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
@@ -17,13 +17,14 @@ from django.views.decorators.http import require_POST
 from . import access, api_tokens, login_guard, services
 from .audit import record_event
 from .clientip import client_ip
-from .forms import ApiTokenForm, OtpForm, PasswordChangeForm
+from .forms import ApiTokenForm, LoginForm, OtpForm, PasswordChangeForm
 from .middleware import password_expired
 from .models import ApiToken, Notification
 
 
 class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
+    authentication_form = LoginForm
 
     def post(self, request, *args, **kwargs):
         address = client_ip(request)
@@ -44,6 +45,13 @@ class LoginView(auth_views.LoginView):
         # the count on the request; none when the password was not even checked (a blank).
         failures = getattr(self.request, "axes_failures_since_start", None)
         warning = ""
+        if form.has_error(NON_FIELD_ERRORS, "inactive"):
+            # No lockout to warn of: trying again cannot help, the administrator can. The
+            # right password is no failure: reactivated, the account is not found locked.
+            from axes.utils import reset
+
+            reset(username=form.cleaned_data.get("username"))
+            failures = None
         if failures is not None and not getattr(self.request, "axes_locked_out", False):
             left = settings.AXES_FAILURE_LIMIT - failures
             if left > 0:
