@@ -304,7 +304,10 @@ OBJECTS: dict[str, dict[str, Callable]] = {
     "proposals:act": {"pk": obj("proposal"), "action": proposal_actions},
     "picker": {"source": picker_sources},
     "proposals:rate": {"pk": rel("answer", "assignment.proposal_id"), "answer_pk": obj("answer")},
-    "proposals:rate_for": {"pk": rel("answer", "assignment.proposal_id"), "answer_pk": obj("answer")},
+    "proposals:rate_for": {
+        "pk": rel("answer", "assignment.proposal_id"),
+        "answer_pk": obj("answer"),
+    },
     "proposals:attachment_add": {"pk": obj("proposal")},
     "proposals:attachment_remove": {
         "pk": rel("proposal_attachment", "proposal_id"),

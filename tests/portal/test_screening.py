@@ -143,6 +143,14 @@ def test_links_and_contact_ids_are_marked(org, text, reason):
         assert verdict.held
 
 
+def test_an_email_address_is_not_also_called_a_web_link(org):
+    # Tester: a genuine complaint quoting an address was held as 含网址链接 for its domain.
+    verdict = check(org, "楼上漏水，可发邮件 zw@example.com 联系我")
+    assert "含电子邮箱" in verdict.labels and "含网址链接" not in verdict.labels
+    both = check(org, "邮箱 zw@example.com，详情见 www.example.com")
+    assert {"含电子邮箱", "含网址链接"} <= set(both.labels)
+
+
 def test_a_phone_number_alone_does_not_hold_a_request_but_adds_to_advertising(org):
     verdict = check(org, "联系电话13912345678，我们小区的自来水管道老化，经常爆管。")
     assert not verdict.held and verdict.labels == ("正文含电话号码",)

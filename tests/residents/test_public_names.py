@@ -35,7 +35,8 @@ def test_the_residents_surname_forms_are_not_published(client, world):
         assert "已更换路灯" in body and "路灯坏了一个月" in body
         for called in (*CALLED, "王小明"):
             assert called not in body, called
-        # Words that begin with the surname, and other people's names, stay.
+        # Words that begin with the surname, and others called by surname (李师傅), stay;
+        # full names of others go (portal.scrub.strip_names).
         assert "王府井小区" in body and "王牌物业" in body and "李师傅" in body
 
 

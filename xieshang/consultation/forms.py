@@ -82,6 +82,9 @@ class PublicTopicForm(StyledForm, forms.Form):
     )
     # A field people never see: robots that fill every field are turned away.
     website = forms.CharField(required=False, widget=forms.HiddenInput)
+    # This form's own mark: the same form sent twice (back and submit again, a double tap)
+    # gives the first ticket again instead of a second topic (portal.resend).
+    once = forms.CharField(required=False, max_length=40, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

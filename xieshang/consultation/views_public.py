@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from xieshang.core.text import chinese_date
-from xieshang.portal import ratelimit, tickets
+from xieshang.portal import ratelimit, resend, tickets
 
 from . import services
 from .forms import PublicTopicForm
@@ -23,36 +23,48 @@ LOOKUP_URL = "consultation_public:lookup"
 tickets.register_lookup("YT", LOOKUP_URL)
 
 SESSION_KEY = "public_topic_receipt"
+SENT_KEY = "public_topic_sent"  # this browser's last sends (portal.resend)
 
 
 @require_http_methods(["GET", "POST"])
 def submit(request):
-    form = PublicTopicForm(request.POST or None)
-    if request.method == "POST":
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                topic = services.topic_public_submit(
-                    organisation=data["organisation"],
-                    title=data["title"],
-                    description=data["description"],
-                    name=data["name"],
-                    phone=data["phone"],
-                    ip=ratelimit.client_ip(request),
-                )
-            except services.RateLimited as exc:
-                return render(
-                    request,
-                    "consultation/public/submit.html",
-                    {"form": form, "error": str(exc)},
-                    status=429,
-                )
-            request.session[SESSION_KEY] = {"ticket": topic.ticket, "code": topic.check_code}
-            return redirect("consultation_public:thanks", ticket=topic.ticket)
+    if request.method == "GET":
+        form = PublicTopicForm(initial={"once": resend.new_mark()})
+        return render(request, "consultation/public/submit.html", {"form": form, "error": ""})
+    form = PublicTopicForm(request.POST)
+    if not form.is_valid():
         return render(
             request, "consultation/public/submit.html", {"form": form, "error": ""}, status=400
         )
-    return render(request, "consultation/public/submit.html", {"form": form, "error": ""})
+    data = form.cleaned_data
+    # Back and submit again (or a double tap): the first ticket again, not a second topic
+    # for the staff to review and merge.
+    once = data["once"]
+    words = resend.fingerprint(data["organisation"].pk, data["title"], data["description"])
+    earlier = resend.earlier(request, SENT_KEY, once=once, words=words)
+    if earlier is not None:
+        request.session[SESSION_KEY] = {"ticket": earlier["ticket"], "code": earlier["code"]}
+        return redirect("consultation_public:thanks", ticket=earlier["ticket"])
+    try:
+        topic = services.topic_public_submit(
+            organisation=data["organisation"],
+            title=data["title"],
+            description=data["description"],
+            name=data["name"],
+            phone=data["phone"],
+            ip=ratelimit.client_ip(request),
+        )
+    except services.RateLimited as exc:
+        return render(
+            request,
+            "consultation/public/submit.html",
+            {"form": form, "error": str(exc)},
+            status=429,
+        )
+    receipt = {"ticket": topic.ticket, "code": topic.check_code}
+    request.session[SESSION_KEY] = receipt
+    resend.remember(request, SENT_KEY, once=once, words=words, receipt=receipt)
+    return redirect("consultation_public:thanks", ticket=topic.ticket)
 
 
 def thanks(request, ticket: str):

@@ -17,6 +17,10 @@ An item whose model has no `get_absolute_url` gives its page by `url` (item -> p
 `related` names what the rule reads through foreign keys (`select_related` paths from the
 item), so that a list fetches it with the items.
 
+What the unit's written feedback becomes may differ by item (a resident's issue: the answer
+goes to the resident and to the public portal at once, nobody reviews it first): the owner
+says so by `feedback_note`, which the task page shows beside its form and in its confirm.
+
 A record may be about a part of an item's page rather than the item (a meeting's
 invitation, a sitting's attendance mark, a consultation speech): its owner names the item
 whose page shows it, by a path of foreign keys (fetched with the part) or a callable:
@@ -39,6 +43,7 @@ class _Reader:
 _readers: dict[type, _Reader] = {}
 _pages: dict[type, str | Callable] = {}
 _fetch: dict[type, tuple[str, ...]] = {}
+_feedback_notes: dict[type, object] = {}
 
 
 def register(
@@ -48,8 +53,18 @@ def register(
     can_view_many: Callable | None = None,
     related: Iterable[str] = (),
     url: Callable | None = None,
+    feedback_note=None,
 ) -> None:
     _readers[model] = _Reader(can_view, can_view_many, tuple(related), url)
+    if feedback_note is not None:
+        _feedback_notes[model] = feedback_note
+
+
+def feedback_note(obj) -> str:
+    """What a written feedback on a task about `obj` becomes, as its owner said ("": the
+    follow-up engine's own course, reviewed and closed by whoever assigned it)."""
+    note = _feedback_notes.get(type(obj)) if obj is not None else None
+    return str(note) if note is not None else ""
 
 
 def register_part(model: type, *, page: str | Callable, fetch: Iterable[str] = ()) -> None:

@@ -137,6 +137,8 @@ def _render_detail(request, task, **forms):
         # page, not by a feedback typed here: the page says so instead of offering the form.
         "feedback_elsewhere": services.feedback_page_refusal(task, answer_page),
         "answer_page": answer_page,
+        # What the feedback becomes, when its subject's owner says (a resident's issue).
+        "feedback_note": subjects.feedback_note(task.subject),
         "can_manage": policies.can_manage(request.user, task),
         # A task set by an instruction the Party committee's or government's office recorded:
         # that office decides on it too (its extension requests, its feedback).

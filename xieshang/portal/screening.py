@@ -327,7 +327,8 @@ def _digits_text(text: str) -> str:
 def _match_contacts(text: str, found: _Findings, *, where: str = "") -> None:
     """`where` is "contact_" for the contact field, "" for the body."""
     folded = _DOTS.sub(".", fold(text))
-    if _URL.search(folded):
+    # An e-mail address's domain (example.com) is no web link: it counts as an address.
+    if _URL.search(_EMAIL.sub(" ", folded)):
         found.add(LINK_POINTS, where + "link")
     if _EMAIL.search(folded):
         found.add(EMAIL_POINTS, where + "email")

@@ -23,13 +23,28 @@ class ResidentsConfig(AppConfig):
         from .services import on_feedback
 
         register_cards(resident_cards)
+        from xieshang.core import warmup
+        from xieshang.portal.scrub import strip_names
+
+        # The published answers' name tagger (jieba.posseg) loads its tag table once, a few
+        # seconds: before the first request, not on the first public answer page.
+        warmup.register(lambda: strip_names("住户赵德明"))
         feedback_submitted.connect(on_feedback, dispatch_uid="residents.on_feedback")
         from xieshang.followups import subjects
 
         from .models import ResidentIssue
         from .policies import can_view
 
-        subjects.register(ResidentIssue, can_view=can_view)
+        subjects.register(
+            ResidentIssue,
+            can_view=can_view,
+            # The department's answer goes to the resident (by text message) and to the public
+            # portal at once; nobody reviews it first (docs/decisions.md).
+            feedback_note=_(
+                "答复将直接告知群众（短信），并在隐去姓名、联系方式和门牌号后在公众平台公开，"
+                "不经街道审核。"
+            ),
+        )
         register_verbs(
             {
                 "resident_issue.create": _("登记民情事项"),

@@ -232,7 +232,8 @@ class ReplyForm(StyledForm, forms.Form):
     reply = forms.CharField(
         label=_("答复群众"),
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("将显示在群众的查询页面上。"),
+        # The answer goes to the portal too (views_public.public_answer): say so here.
+        help_text=_("将显示在群众的查询页面上，并在隐去姓名、联系方式和门牌号后在公众平台公开。"),
     )
 
 

@@ -161,7 +161,8 @@ class Row:
     raised: int = 0
     settled: int = 0
     routed: int = 0
-    answered: int = 0
+    answered: int = 0  # answered in writing: by a department or by the street itself
+    direct: int = 0  # of which the street (or community) answered itself, no department
     on_time: int = 0
     matured: int = 0  # routed issues whose deadline has passed or that were answered
     rated: int = 0
@@ -184,6 +185,10 @@ class Row:
         return f"{100 * (self.satisfied + self.basic) / self.rated:.0f}%"
 
 
+# Answered by the street itself (答复办结, a new reply after a 不满意), no department.
+DIRECT_Q = Q(department__isnull=True, status=S.CLOSED, answered_at__isnull=False)
+
+
 def _figures() -> dict:
     on_time = Q(task__submitted_at__isnull=False) & Q(
         task__submitted_at__date__lte=F("task__due_date")
@@ -195,7 +200,14 @@ def _figures() -> dict:
         "raised": Count("pk", filter=~Q(status=S.REJECTED)),
         "settled": Count("pk", filter=Q(status=S.SETTLED)),
         "routed": Count("pk", filter=Q(department__isnull=False)),
-        "answered": Count("pk", filter=Q(department__isnull=False, answered_at__isnull=False)),
+        # 已答复: every issue the resident got a written answer to, from the department it
+        # was routed to or from the street directly (答复办结): the ratings columns count
+        # both, so the answers they rate are counted here too. A settlement has its own
+        # column; a hand-over to a topic or an opinion is a notice, not an answer.
+        "answered": Count(
+            "pk", filter=Q(department__isnull=False, answered_at__isnull=False) | DIRECT_Q
+        ),
+        "direct": Count("pk", filter=DIRECT_Q),
         "on_time": Count("pk", filter=Q(department__isnull=False) & on_time),
         "matured": Count("pk", filter=Q(department__isnull=False) & matured),
         # The resident's rating of the first answer (decisions.md): handling an issue again
@@ -321,17 +333,21 @@ def duplicate_of(issue: ResidentIssue, *, own_tickets=()) -> str:
 # written answer, or answered directly. A topic or opinion "answer" is only a notice that
 # the issue went elsewhere, and a rejection has no answer to publish.
 PUBLIC_ANSWER_STATES = (S.SETTLED, S.ANSWERED, S.CLOSED)
+# Not marked as spam by the screening, or accepted by a person all the same.
+PUBLIC_SCREENING_Q = Q(screen_spam=False) | Q(accepted_at__isnull=False)
 
 
 def public_answers(*, street: Organisation | None = None) -> QuerySet:
     """Issues whose answer the portal publishes, newest answer first: answered, not
-    withheld by a triager, and never anything the screening marked as spam. A held item
-    that a person accepted and answered is genuine (holding only asked for that look)."""
+    withheld by a triager, and never anything the screening marked as spam that no person
+    accepted. A held or spam-marked item that a person accepted and answered is genuine
+    (the marks only asked for that look); one answered straight away from the spam list
+    (a refusal worded as an answer, say) stays off the portal."""
     qs = (
         ResidentIssue.objects.filter(
+            PUBLIC_SCREENING_Q,
             status__in=PUBLIC_ANSWER_STATES,
             answer_public=True,
-            screen_spam=False,
         )
         .exclude(answer="")
         .select_related("organisation", "organisation__parent")

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_noop as N_
 from django.views.decorators.http import require_POST, require_safe
 
@@ -43,6 +44,7 @@ from .forms import (
 from .models import ResidentIssue
 from .picker_sources import issue_sessions, staff_places, staff_sessions
 from .similarity import similar_issues
+from .views_public import public_answer
 
 S = ResidentIssue.Status
 # Issues whose "answer" is never published (a refusal, or a notice that it went elsewhere):
@@ -236,7 +238,7 @@ def _previous_rating(issue) -> dict | None:
     }
 
 
-def _render_detail(request, issue, *, status=200, forms=None):
+def _render_detail(request, issue, *, status=200, forms=None, stale=False):
     forms = forms or {}
     if issue.task is not None:
         followups_selectors.mark_time_left([issue.task])
@@ -247,11 +249,16 @@ def _render_detail(request, issue, *, status=200, forms=None):
     location = mask_numbers(issue.location)
     # The resident's comment with their rating is their own words too.
     comment = mask_numbers(issue.rating_comment)
-    typed_numbers = (title, description, location, comment) != (
+    # The answer and the reply to a rating are staff's words, but they often quote the
+    # resident's number ("如有问题可再联系…（电话 137…）"): masked the same way (C2.11).
+    answer, review_reply = mask_numbers(issue.answer), mask_numbers(issue.review_reply)
+    typed_numbers = (title, description, location, comment, answer, review_reply) != (
         issue.title,
         issue.description,
         issue.location,
         issue.rating_comment,
+        issue.answer,
+        issue.review_reply,
     )
     show_phone = (
         request.GET.get("phone") == "1"
@@ -265,10 +272,14 @@ def _render_detail(request, issue, *, status=200, forms=None):
             + (["description"] if description != issue.description else [])
             + (["location"] if location != issue.location else [])
             + (["rating_comment"] if comment != issue.rating_comment else [])
+            + (["answer"] if answer != issue.answer else [])
+            + (["review_reply"] if review_reply != issue.review_reply else [])
         )
         pii.log_access(actor=request.user, action="view", subject=issue, fields=fields)
+    spam_unaccepted = issue.screen_spam and issue.accepted_at is None
     context = {
         "issue": issue,
+        "stale": STALE_PAGE if stale else "",
         "events": history(issue).select_related("actor"),
         "can_triage": can_triage,
         # The breadcrumb leads back to the list this user has: the office's queue, or the
@@ -287,11 +298,17 @@ def _render_detail(request, issue, *, status=200, forms=None):
         "description": issue.description if show_phone else description,
         "location": issue.location if show_phone else location,
         "rating_comment": issue.rating_comment if show_phone else comment,
+        "answer": issue.answer if show_phone else answer,
+        "answer_masked": answer != issue.answer,
+        "review_reply": issue.review_reply if show_phone else review_reply,
         "typed_numbers": typed_numbers,
         "is_department": policies.is_department_of(request.user, issue),
         # Asked of the portal's own query, so the page never disagrees with the portal.
         "answer_listed": selectors.public_answers().filter(pk=issue.pk).exists(),
-        "answer_publishable": issue.status not in NO_PUBLIC_ANSWER,
+        # Marked as spam and never accepted: its answer stays off the portal whatever is
+        # chosen here (selectors.public_answers), so the page says so and offers nothing.
+        "answer_spam": spam_unaccepted,
+        "answer_publishable": issue.status not in NO_PUBLIC_ANSWER and not spam_unaccepted,
         # The rating that sent it back (cleared on the issue, kept in the event's data).
         "previous_rating": _previous_rating(issue),
         # An answer rated 不满意: 重新办理 (once) or a written reply.
@@ -300,6 +317,10 @@ def _render_detail(request, issue, *, status=200, forms=None):
         "rehandle_kind": services.rehandle_kind(issue),
     }
     if can_triage:
+        if context["answer_publishable"] and issue.answer_public:
+            # Exactly what the portal will show (or shows): the triager checks the scrubbing
+            # before it is published, and withholds the answer if it is not enough.
+            context["public_preview"] = public_answer(issue)
         context["similar"] = similar_issues(issue, request.user)
         # 列入议事会 needs a session not yet held on the issue's platforms: without one the
         # page says so instead of offering an empty list.
@@ -338,6 +359,20 @@ def _rehandle(issue, actor, data):
     )
 
 
+STALE_PAGE = gettext_lazy(
+    "该事项在您打开此页后已有变动（如他人已办理），本次操作未执行。"
+    "您填写的内容已保留，请核对下面的最新情况后再决定。"
+)
+
+
+def _stale(request, issue) -> bool:
+    """Whether the page the action was posted from showed an older version of the issue
+    (every transition bumps it). A post without the page's version is not judged here: the
+    services refuse what the state no longer allows."""
+    posted = request.POST.get("version", "")
+    return posted.isdigit() and int(posted) != issue.version
+
+
 @login_required
 @require_POST
 def act(request, pk: int, action: str):
@@ -347,6 +382,12 @@ def act(request, pk: int, action: str):
     if not policies.can_triage(request.user, issue):
         raise PermissionDenied
     form = _action_form(action, issue, request.POST)
+    if _stale(request, issue):
+        # The issue changed since this page was opened (another tab or colleague acted):
+        # nothing is applied, the page says so on top, and what was typed is kept.
+        form.is_valid()
+        form.add_error(None, STALE_PAGE)
+        return _render_detail(request, issue, status=409, forms={action: form}, stale=True)
     if not form.is_valid():
         return _render_detail(request, issue, status=400, forms={action: form})
     data = form.cleaned_data

@@ -8,13 +8,12 @@ unknown ticket.
 
 The published answers (`answers`, `answer`) show what was asked and answered, never who
 asked: the resident's name and phone are removed from every text with the other contact
-details (`strip_contacts`), and an exact address is not shown.
+details (`strip_contacts`), other people's names (`strip_names`) and house and flat
+numbers (`strip_houses`) too, and an exact address is not shown.
 """
 
 import datetime as dt
-import hashlib
 import re
-import secrets
 
 from django.core.exceptions import BadRequest, ValidationError
 from django.http import Http404, HttpResponseRedirect
@@ -28,8 +27,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from xieshang.core.params import id_param, paginate
 from xieshang.core.pii import mask_numbers
 from xieshang.orgs.models import Level, Organisation
-from xieshang.portal import ratelimit, screening, tickets
-from xieshang.portal.scrub import strip_contacts, strip_houses
+from xieshang.portal import ratelimit, resend, screening, tickets
+from xieshang.portal.scrub import strip_contacts, strip_houses, strip_ids, strip_names
 
 from . import selectors, services
 from .forms import PublicIssueForm, RateForm
@@ -37,9 +36,7 @@ from .models import ResidentIssue
 
 SUBMITS_PER_HOUR = 5
 THANKS_KEY = "resident_issue_thanks"
-SENT_KEY = "resident_issue_sent"  # {form mark: ticket and code} of this browser's last sends
-# The same words sent again from the same browser within this time are the same matter.
-SAME_WORDS_WINDOW = dt.timedelta(hours=1)
+SENT_KEY = "resident_issue_sent"  # this browser's last sends (portal.resend)
 LOOKUP_KEY = "resident_issue_lookup"
 # How long a looked-up issue stays on the lookup page for this browser (to read it and rate
 # the answer): a community computer or a borrowed phone shows the next person an empty form.
@@ -51,7 +48,7 @@ tickets.register_lookup(services.TICKET_PREFIX, LOOKUP_URL)
 @require_http_methods(["GET", "POST"])
 def submit(request):
     if request.method == "GET":
-        form = PublicIssueForm(initial={"once": secrets.token_urlsafe(12)})
+        form = PublicIssueForm(initial={"once": resend.new_mark()})
         return render(request, "residents/public/submit.html", {"form": form, "error": ""})
     form = PublicIssueForm(request.POST)
     if not form.is_valid():
@@ -59,13 +56,8 @@ def submit(request):
             request, "residents/public/submit.html", {"form": form, "error": ""}, status=400
         )
     once = form.cleaned_data["once"]
-    sent = request.session.get(SENT_KEY, {})
-    if not isinstance(sent, dict):
-        sent = {}
-    fingerprint = _fingerprint(form.cleaned_data)
-    earlier = sent.get(once) if once else None
-    if earlier is None:
-        earlier = next((s for s in sent.values() if _same_words(s, fingerprint)), None)
+    words = _fingerprint(form.cleaned_data)
+    earlier = resend.earlier(request, SENT_KEY, once=once, words=words)
     if earlier is not None:
         # This form was sent already, or the same words were from this browser a moment
         # ago: the resident gets the same ticket again instead of a second issue.
@@ -106,32 +98,15 @@ def submit(request):
     # 查询办理进展 on the thanks page opens this issue without typing the two again (for as
     # long as a looked-up issue stays on the lookup page).
     request.session[LOOKUP_KEY] = {"pk": issue.pk, "at": timezone.now().timestamp()}
-    kept = {**request.session[THANKS_KEY], "words": fingerprint, "at": timezone.now().timestamp()}
-    request.session[SENT_KEY] = dict(
-        [*list(sent.items())[-4:], (once or f"words:{fingerprint}", kept)]
+    resend.remember(
+        request, SENT_KEY, once=once, words=words, receipt={"ticket": issue.ticket, "code": code}
     )
     return redirect("residents_public:thanks")
 
 
 def _fingerprint(data: dict) -> str:
     """The matter a form raises: the place and the words, blanks aside."""
-    words = "\n".join(
-        [
-            str(data["organisation"].pk),
-            *(re.sub(r"\s+", "", data[k]) for k in ("title", "description")),
-        ]
-    )
-    return hashlib.sha256(words.encode()).hexdigest()[:32]
-
-
-def _same_words(earlier, fingerprint: str) -> bool:
-    # "Back" in a phone's browser fetches the form anew, with a new `once` but the typed
-    # words put back: sent again soon from the same browser, it is the same matter.
-    return (
-        isinstance(earlier, dict)
-        and earlier.get("words") == fingerprint
-        and timezone.now().timestamp() - earlier.get("at", 0) < SAME_WORDS_WINDOW.total_seconds()
-    )
+    return resend.fingerprint(data["organisation"].pk, data["title"], data["description"])
 
 
 @never_cache
@@ -162,10 +137,7 @@ def _issue_in_session(request) -> ResidentIssue | None:
 
 def _sent_tickets(request) -> list[str]:
     """The tickets this browser was given when it sent the form (the last few)."""
-    sent = request.session.get(SENT_KEY, {})
-    if not isinstance(sent, dict):
-        return []
-    return [s["ticket"] for s in sent.values() if isinstance(s, dict) and s.get("ticket")]
+    return [s["ticket"] for s in resend.receipts(request, SENT_KEY) if s.get("ticket")]
 
 
 def _public_view(request, issue: ResidentIssue, *, rate_form=None, status=200):
@@ -293,8 +265,10 @@ def public_answer(issue: ResidentIssue, *, full: bool = True) -> dict:
     names = [issue.resident_name]
 
     def scrub(text: str) -> str:
-        # A resident's words may name their flat ("3号楼2单元") or give an ID number.
-        return strip_houses(strip_contacts(text, known, names=names))
+        # A resident's words may name their flat ("3号楼2单元", "住在302") or give an ID
+        # number, and name a neighbour ("住户赵德明"), whom the reply may name again.
+        # A chat id or a link, in an item the screening marked and a person accepted.
+        return strip_houses(strip_names(strip_ids(strip_contacts(text, known, names=names))))
 
     shown = {
         "pk": issue.pk,
@@ -305,7 +279,7 @@ def public_answer(issue: ResidentIssue, *, full: bool = True) -> dict:
         "status": issue.get_status_display(),
     }
     if full:
-        location = strip_contacts(issue.location, known, names=names)
+        location = strip_names(strip_contacts(issue.location, known, names=names))
         shown.update(
             description=scrub(issue.description),
             answer=scrub(issue.answer),
