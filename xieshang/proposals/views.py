@@ -612,11 +612,8 @@ def act(request, pk: int, action: str):
     return _render_detail(request, proposal, bound=(action, form), status=400)
 
 
-@login_required
-@require_POST
-def rate(request, pk: int, answer_pk: int):
-    proposal = _get_proposal(request, pk)
-    source = selectors.answer_source(proposal)
+def _sent_answer(source, answer_pk: int) -> Answer:
+    """A sent answer to `source` (the proposal answered, a merged one's), or 404."""
     answer = (
         Answer.objects.sent()
         .select_related("assignment__department")
@@ -625,6 +622,14 @@ def rate(request, pk: int, answer_pk: int):
     )
     if answer is None:
         raise Http404
+    return answer
+
+
+@login_required
+@require_POST
+def rate(request, pk: int, answer_pk: int):
+    proposal = _get_proposal(request, pk)
+    answer = _sent_answer(selectors.answer_source(proposal), answer_pk)
     form = forms.EvaluationForm(request.POST, proposal=proposal, prefix=f"rate{answer.pk}")
     if form.is_valid():
         try:
@@ -651,14 +656,7 @@ def rate_for(request, pk: int, answer_pk: int):
     source = selectors.answer_source(proposal)
     if not policies.can_rate_for(request.user, source):
         raise PermissionDenied
-    answer = (
-        Answer.objects.sent()
-        .select_related("assignment__department")
-        .filter(pk=answer_pk, assignment__proposal=source)
-        .first()
-    )
-    if answer is None:
-        raise Http404
+    answer = _sent_answer(source, answer_pk)
     form = forms.EvaluationForForm(
         request.POST,
         proposal=proposal,
