@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from tests.xlsx import texts, workbook
 from xieshang.consultation import services
+from xieshang.consultation.models import ActivityForm, PlanItem
 from xieshang.core.models import ApiToken, Event
 
 pytestmark = [pytest.mark.django_db, pytest.mark.clause("C2.3")]
@@ -85,3 +86,22 @@ def test_a_number_in_the_title_is_masked_on_the_lists_the_export_and_the_search(
     assert row["title"] == f"托育服务价格太高请回电{MOBILE_MASKED}"
     assert MOBILE not in row["description"] and ID_MASKED in row["description"]
     assert str(topic) == f"托育服务价格太高请回电{MOBILE_MASKED}"
+
+
+def test_a_plan_item_made_from_such_a_topic_takes_its_title_masked(world, client):
+    topic = world.topic(f"托育服务价格太高请回电{MOBILE}")
+    plan = services.plan_create(organisation=world.district, year=2027, actor=world.office)
+    client.force_login(world.office)
+    response = client.post(
+        f"/consultation/plans/{plan.pk}/items/new/",
+        {
+            "topic": topic.pk,
+            "title": "",  # 按议题填写
+            "form": ActivityForm.SPECIAL,
+            "month": 6,
+            "lead_leader": "刘副主席",
+            "version": plan.version,
+        },
+    )
+    assert response.status_code == 302
+    assert PlanItem.objects.get().title == f"托育服务价格太高请回电{MOBILE_MASKED}"

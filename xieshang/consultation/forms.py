@@ -326,7 +326,8 @@ class PlanItemForm(StyledForm, forms.Form):
         data = super().clean()
         topic = data.get("topic")
         if topic is not None:
-            data["title"] = data.get("title") or topic.title
+            # str(): the title as staff read it, a number a resident typed masked (C2.11).
+            data["title"] = data.get("title") or str(topic)
             data["topic_type"] = data.get("topic_type") or topic.topic_type
             data["focus_area"] = data.get("focus_area") or topic.focus_area
         if not data.get("title"):
