@@ -187,10 +187,11 @@ def _user_page(request, subject, *, form=None, contact_form=None, status=200) ->
         )
     )
     for ra in roles:
-        ra.removable = ra.organisation_id in manageable and subject.pk != request.user.pk
         # The last role is not offered for revocation (services.last_role_refusal says why).
         ra.last = bool(services.last_role_refusal(ra, others=roles))
-        ra.removable = ra.removable and not ra.last
+        ra.removable = (
+            ra.organisation_id in manageable and subject.pk != request.user.pk and not ra.last
+        )
     return render(
         request,
         "core/user_detail.html",

@@ -126,8 +126,7 @@ def _is_name(word: str, frequency: int | None) -> bool:
     family = surname(word)
     return (
         2 <= len(word) <= 4
-        and family[:1] in _SURNAMES
-        and len(family) == 1
+        and family in _SURNAMES  # one character of the common ones (not 欧阳)
         and word not in _NOT_NAMES
         and not word.endswith("某")  # 王某: already anonymous
         # 李师傅, 周先生: a surname and how one calls someone, not a full name (the

@@ -504,8 +504,7 @@ def _detail_context(
             if rate_for_bound and rate_for_bound[0] == answer.pk:
                 answer.rate_for_form = rate_for_bound[1]
             elif stand_for:
-                done = {e.member_id for e in answer.evaluations.all()}
-                waiting = list({m.pk: m for m in stand_for if m.pk not in done}.values())
+                waiting = services.rate_for_candidates(stand_for, answer)
                 if waiting:
                     answer.rate_for_form = forms.EvaluationForForm(
                         proposal=proposal, prefix=f"ratefor{answer.pk}", members=waiting
@@ -661,7 +660,7 @@ def rate_for(request, pk: int, answer_pk: int):
         request.POST,
         proposal=proposal,
         prefix=f"ratefor{answer.pk}",
-        members=services.rate_for_candidates(source, answer),
+        members=services.rate_for_candidates(services.proposers(source), answer),
     )
     if form.is_valid():
         data = form.cleaned_data

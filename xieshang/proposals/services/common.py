@@ -28,10 +28,11 @@ def _today() -> dt.date:
 
 def _proposer_users(proposal: Proposal, *, confirmed_only: bool = True) -> list:
     users = []
-    if proposal.first_proposer_id and proposal.first_proposer.user_id:
+    stand_in = _stand_in(proposal)
+    if stand_in is not None:
+        users.append(stand_in)
+    elif proposal.first_proposer_id and proposal.first_proposer.user_id:
         users.append(proposal.first_proposer.user)
-    elif proposal.created_by_id:
-        users.append(proposal.created_by)
     for signer in proposal.signers.select_related("member__user"):
         if signer.member.user_id and (
             not confirmed_only or signer.status == Signer.Status.CONFIRMED

@@ -162,16 +162,12 @@ def evaluation_submit(
     return evaluation
 
 
-def rate_for_candidates(proposal: Proposal, answer: Answer) -> list:
-    """The proposers of `proposal` (the answered one) who have not rated `answer` yet: whom
-    an evaluation may be recorded for (代为评价)."""
-    rated = set(answer.evaluations.values_list("member_id", flat=True))
-    seen, result = set(), []
-    for member in proposers(proposal):
-        if member.pk not in rated and member.pk not in seen:
-            seen.add(member.pk)
-            result.append(member)
-    return result
+def rate_for_candidates(members, answer: Answer) -> list:
+    """Of `members` (the answered proposal's proposers, `proposers`), those who have not
+    rated `answer` yet, each once: whom an evaluation may be recorded for (代为评价). The
+    ratings are read through `answer.evaluations.all()`, prefetched on the proposal page."""
+    rated = {e.member_id for e in answer.evaluations.all()}
+    return list({m.pk: m for m in members if m.pk not in rated}.values())
 
 
 @transaction.atomic
