@@ -105,3 +105,45 @@ def test_a_plan_item_made_from_such_a_topic_takes_its_title_masked(world, client
     )
     assert response.status_code == 302
     assert PlanItem.objects.get().title == f"托育服务价格太高请回电{MOBILE_MASKED}"
+
+
+def _found(query):
+    from xieshang.consultation.models import Topic
+    from xieshang.textsim.search import search
+
+    return list(
+        search(Topic.objects.all(), ["title", "ticket"], query).values_list("pk", flat=True)
+    )
+
+
+def test_a_search_for_the_whole_number_finds_no_topic_and_the_upgrade_rewrites_old_entries(
+    world,
+):
+    import importlib
+
+    from django.apps import apps
+
+    from xieshang.textsim import index
+    from xieshang.textsim.models import SearchEntry, SimilarityVector
+
+    topic = suggest(world, title=f"托育服务价格太高请回电{MOBILE}")
+    plain = suggest(world, title="建议协商老旧小区加装电梯")
+    assert _found(MOBILE) == [] and _found(ID_NUMBER) == []
+    assert topic.pk in _found("托育")
+    kept = SimilarityVector.objects.filter(content_type__model="topic", object_id=topic.pk)
+    assert all(MOBILE not in v.text for v in kept)
+
+    # As indexed before this change: the resident's words whole.
+    entry = SearchEntry.objects.get(content_type__model="topic", object_id=topic.pk)
+    raw = index.fields_from_text([topic.title, topic.ticket], ["李女士"], [topic.description])
+    SearchEntry.objects.filter(pk=entry.pk).update(**raw)
+    assert _found(MOBILE) == [topic.pk]
+    before = SearchEntry.objects.get(content_type__model="topic", object_id=plain.pk)
+
+    upgrade = importlib.import_module("xieshang.consultation.migrations.0008_reindex_topic_numbers")
+    upgrade.Migration.operations[0].code(apps, None)
+
+    assert _found(MOBILE) == [] and _found(ID_NUMBER) == []
+    assert topic.pk in _found("托育")
+    after = SearchEntry.objects.get(content_type__model="topic", object_id=plain.pk)
+    assert after.digest == before.digest  # a topic with no number is left as it was

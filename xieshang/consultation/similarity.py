@@ -4,11 +4,12 @@ The candidates are the organisation's topics in the topic library and those stil
 for moderation: two residents who send the same matter the same week are both in the
 queue, and the office should see it before accepting either."""
 
+from xieshang.core.pii import mask_numbers
 from xieshang.textsim import vectors
 
 from .models import Topic
 
-vectors.register(Topic, text=lambda t: t.title)
+vectors.register(Topic, text=lambda t: mask_numbers(t.title))
 
 # A topic that is open or waiting for moderation may be the same matter as this one.
 CANDIDATE_STATUSES = (Topic.Status.OPEN, Topic.Status.PENDING)

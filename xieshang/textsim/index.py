@@ -204,6 +204,20 @@ def name_words(name: str) -> list[str]:
     return result
 
 
+def masked(field: str) -> Callable:
+    """A source for `register`: the field's text with the phone and ID card numbers a
+    resident typed masked, as every staff page shows them (a search for the whole number
+    would otherwise tell which item holds it)."""
+    from xieshang.core.pii import mask_numbers
+
+    def text(obj) -> str:
+        return mask_numbers(getattr(obj, field) or "")
+
+    text.__name__ = f"masked_{field}"
+    text.reads = (field,)
+    return text
+
+
 def raw_text(spec: Spec, obj) -> tuple[list[str], list[str], list[str]]:
     title = [v for s in spec.title for v in _values(obj, s)]
     names = [v for s in spec.names for v in _values(obj, s)]
