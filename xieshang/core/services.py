@@ -373,6 +373,79 @@ def last_role_refusal(assignment: RoleAssignment, others=None) -> str:
     )
 
 
+def _self_and_above(path: str) -> set[str]:
+    """An organisation's path and its ancestors': "1.5.12." → {"1.", "1.5.", "1.5.12."}."""
+    return {path[: i + 1] for i, ch in enumerate(path) if ch == "."}
+
+
+def last_holder_refusal(user, assignment: RoleAssignment | None = None, grants=None) -> str:
+    """Why `user` may not be deactivated — or, given `assignment`, why that grant may not be
+    revoked — or "": the account is the only active holder of an administrator duty
+    (三员分立) for an organisation, with nobody holding it there or above (where nobody
+    above holds it, `access.is_top_level`). The three duties must each stay held: with no
+    auditor nobody can read the audit log again, with no security administrator nobody can
+    manage accounts. A holder above counts, as their duty reaches down; one below does not.
+    `grants`: the account's grants with their organisations, if read already."""
+    if not user.is_active:
+        return ""  # holds no duty in use: nothing is lost
+    if grants is None:
+        grants = RoleAssignment.objects.filter(user_id=user.pk).select_related("organisation")
+    duties = [ra for ra in grants if ra.role in ADMIN_DUTIES]
+    if assignment is not None:
+        duties = [ra for ra in duties if _grant_key(ra) == _grant_key(assignment)]
+    for ra in duties:
+        holders = RoleAssignment.objects.filter(
+            role=ra.role,
+            organisation__path__in=_self_and_above(ra.organisation.path),
+            user__is_active=True,
+        )
+        if assignment is None:  # deactivated, the account holds nothing anywhere
+            holders = holders.exclude(user_id=user.pk)
+        else:  # revoked, its same duty granted higher up still holds
+            holders = holders.exclude(
+                organisation_id=ra.organisation_id, role=ra.role, user_id=user.pk
+            )
+        if holders.exists():
+            continue
+        names = {"org": ra.organisation.name, "duty": Role(ra.role).label}
+        if assignment is None:
+            return (
+                _(
+                    "不能停用：该账号是%(org)s唯一在用的%(duty)s，上级组织也没有，"
+                    "停用后将无人担任这一职责（三员分立的三个职责须始终有人担任）。"
+                    "请先新建另一个%(duty)s账号，再停用此账号。"
+                )
+                % names
+            )
+        return (
+            _(
+                "不能撤销：该账号是%(org)s唯一在用的%(duty)s，上级组织也没有，"
+                "撤销后将无人担任这一职责（三员分立的三个职责须始终有人担任）。"
+                "请先新建另一个%(duty)s账号，再撤销。"
+            )
+            % names
+        )
+    return ""
+
+
+def _lock_holders(user) -> None:
+    """Lock the account and every account holding one of its administrator duties there or
+    above, in one order: two accounts taken out of use at once (each the other's only
+    fellow holder) are then decided one after the other, the second seeing the first gone."""
+    paths = set()
+    duties = RoleAssignment.objects.filter(user_id=user.pk, role__in=ADMIN_DUTIES)
+    for role, path in duties.values_list("role", "organisation__path"):
+        paths |= {(role, p) for p in _self_and_above(path)}
+    ids = {user.pk}
+    for role in {role for role, _path in paths}:
+        ids |= set(
+            RoleAssignment.objects.filter(
+                role=role, organisation__path__in=[p for r, p in paths if r == role]
+            ).values_list("user_id", flat=True)
+        )
+    list(User.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk"))
+
+
 @transaction.atomic
 def role_remove(*, actor, assignment: RoleAssignment, reason: str = "") -> None:
     user = assignment.user
@@ -382,9 +455,10 @@ def role_remove(*, actor, assignment: RoleAssignment, reason: str = "") -> None:
     _require_manageable(actor, user)
     organisation, role = assignment.organisation, assignment.role
     department, committee = assignment.department, assignment.committee
-    # Revocations of one account are made one at a time: the check below sees the other's.
-    lock(User, user.pk)
-    refusal = last_role_refusal(assignment)
+    # Revocations of one account are made one at a time: the check below sees the other's
+    # (and the fellow holders of its duties, taken out of use meanwhile).
+    _lock_holders(user)
+    refusal = last_role_refusal(assignment) or last_holder_refusal(user, assignment)
     if refusal:
         raise Refused(refusal)
     # Every copy of the grant goes (copies made before orgs 0008 forbade them): a revoked
@@ -434,9 +508,15 @@ def user_set_active(*, actor, user, active: bool, reason: str = "") -> None:
     reason = (reason or "").strip()[:200]
     if not active and not reason:
         raise Refused(_("请填写停用原因，例如“调离本单位”。"))
+    if not active:
+        _lock_holders(user)
     user = User.objects.select_for_update().get(pk=user.pk)
     if user.is_active == active:
         return
+    if not active:
+        refusal = last_holder_refusal(user)
+        if refusal:
+            raise Refused(refusal)
     user.is_active = active
     user.save(update_fields=["is_active"])
     if not active:

@@ -187,10 +187,17 @@ def _user_page(request, subject, *, form=None, contact_form=None, status=200) ->
         )
     )
     for ra in roles:
-        # The last role is not offered for revocation (services.last_role_refusal says why).
+        # The last role is not offered for revocation (services.last_role_refusal says why),
+        # nor an administrator duty nobody else holds there or above (last_holder_refusal).
         ra.last = bool(services.last_role_refusal(ra, others=roles))
+        ra.sole_holder = not ra.last and bool(
+            services.last_holder_refusal(subject, ra, grants=roles)
+        )
         ra.removable = (
-            ra.organisation_id in manageable and subject.pk != request.user.pk and not ra.last
+            ra.organisation_id in manageable
+            and subject.pk != request.user.pk
+            and not ra.last
+            and not ra.sole_holder
         )
     return render(
         request,
@@ -203,6 +210,8 @@ def _user_page(request, subject, *, form=None, contact_form=None, status=200) ->
             if contact_form is not None
             else UserContactForm(subject=subject),
             "is_self": subject.pk == request.user.pk,
+            # The only holder of an administrator duty is not offered deactivation: why.
+            "deactivate_refusal": services.last_holder_refusal(subject, grants=roles),
             # The phone an administrator duty's temporary password goes to, masked.
             "phone": mask_phone(subject.phone) if subject.phone else "",
             "is_locked": subject.username in services.locked_usernames([subject.username]),
