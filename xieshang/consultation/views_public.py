@@ -120,11 +120,16 @@ def _public_progress(topic: Topic) -> dict:
     }
 
 
+def _find_topic(ticket: str, code: str) -> Topic | None:
+    topics = Topic.objects.filter(source=Topic.Source.PUBLIC).select_related("merged_into")
+    return tickets.find(topics, ticket, code)
+
+
 @require_http_methods(["GET", "POST"])
 def lookup(request):
     """Ticket + check code → the suggestion's progress. POST, so the code stays out of
-    addresses and logs; a wrong code gets the same answer as an unknown ticket; at most
-    `tickets.LOOKUPS_PER_HOUR` lookups per client and hour."""
+    addresses and logs; a wrong code gets the same answer as an unknown ticket; limited per
+    ticket and per client by `tickets.find_limited`, as the residents' issues are."""
     form = tickets.LookupForm(request.POST or None)
     context = {"form": form, "error": "", "result": None}
     status = 200
@@ -133,16 +138,14 @@ def lookup(request):
         if elsewhere:
             # A resident's issue (MQ…) typed here: the same post goes on to its lookup.
             return HttpResponseRedirect(reverse(elsewhere), status=307)
-        ip = ratelimit.client_ip(request)
-        if not ratelimit.allow(f"lookup:{ip}", tickets.LOOKUPS_PER_HOUR, 3600):
-            context["error"] = _("查询过于频繁，请一小时后再试。")
+        try:
+            topic = tickets.find_limited(
+                request, form.cleaned_data["ticket"], form.cleaned_data["code"], _find_topic
+            )
+        except tickets.LookupRefused as refused:
+            context.update(form=form.without_code(), error=refused.message)
             status = 429
         else:
-            topic = tickets.find(
-                Topic.objects.filter(source=Topic.Source.PUBLIC).select_related("merged_into"),
-                form.cleaned_data["ticket"],
-                form.cleaned_data["code"],
-            )
             if topic is None:
                 context["error"] = _(
                     "未找到相符的记录。请核对受理编号和查询码后重试（查询码不区分大小写）。"

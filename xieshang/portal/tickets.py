@@ -4,14 +4,18 @@ Every public item (a topic suggestion, a resident's issue) has a ticket number, 
 be guessed or read over a shoulder, and a check code given once to the submitter. The code
 is stored as a keyed hash only: a copy of the database or a clerk's screen does not reveal
 it, and it cannot be shown again (the resident is told to keep it). The lookup answers a
-wrong code exactly as an unknown ticket, and is rate-limited per client.
+wrong code exactly as an unknown ticket, and is rate-limited per ticket and per client
+(`find_limited`).
 
     code = tickets.new_code()
     obj.check_code_hash = tickets.hash_code(code)
     ...
     obj = tickets.find(Model.objects.all(), ticket, code)   # None when either is wrong
+    obj = tickets.find_limited(request, ticket, code, find)  # the same, limited; may raise
+                                                             # LookupRefused
 """
 
+import datetime as dt
 import hmac
 import re
 import secrets
@@ -24,12 +28,22 @@ from django.utils.translation import gettext_lazy as _
 from xieshang.core.forms import StyledForm
 from xieshang.core.text import typed_code
 
+from . import ratelimit
+
 # No 0/O, 1/I/L: read aloud or copied from a phone screen without ambiguity.
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 CODE_LENGTH = 6
-# Lookups per client and hour: enough for a family checking several items, far too few to
-# try codes (31^6 ≈ 8.9e8 per ticket).
-LOOKUPS_PER_HOUR = 30
+# The lookup's limits (`find_limited`), per LOOKUP_WINDOW. Guessing is slowed where it
+# aims, at one ticket: its wrong codes from every address together (an unknown ticket is
+# counted alike, so a refusal says nothing of whether it exists). 10 an hour is plenty for a
+# resident mistyping, and 31^6 ≈ 8.9e8 codes a ticket leave a guesser ~1e-4 in a year.
+# Per address only wrong codes count against a guesser hopping from ticket to ticket: a
+# community centre's PC or a carrier's NAT looking up many residents' items rightly is never
+# stopped by them; a ceiling on all lookups of an address stops scraping.
+LOOKUP_WINDOW = dt.timedelta(hours=1)
+WRONG_CODES_PER_TICKET = 10
+WRONG_CODES_PER_CLIENT = 60
+LOOKUPS_PER_CLIENT = 300
 
 
 # Each kind of public item's lookup page, by its tickets' prefix ("MQ": residents' issues,
@@ -102,6 +116,37 @@ def find(queryset, ticket: str, code: str, *, ticket_field="ticket", hash_field=
     return obj
 
 
+class LookupRefused(Exception):
+    """A lookup over one of `find_limited`'s limits; `message` tells the resident."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+def find_limited(request, ticket: str, code: str, find):
+    """`find(ticket, code)` (the item, or None for a wrong code or an unknown ticket) within
+    the lookup's limits, shared by every public lookup page: raises LookupRefused for the
+    rest of the hour once this ticket has had WRONG_CODES_PER_TICKET wrong codes (even for
+    the right one), or this client WRONG_CODES_PER_CLIENT, or LOOKUPS_PER_CLIENT lookups.
+    A refused lookup is not counted. Concurrent wrong tries may pass a limit by a few."""
+    forms_ = ticket_forms(ticket)
+    ticket_key = f"lookup.wrong.ticket:{forms_[0] if forms_ else ''}"
+    ip = ratelimit.client_ip(request)
+    client_key = f"lookup.wrong.client:{ip}"
+    if ratelimit.over(ticket_key, WRONG_CODES_PER_TICKET, LOOKUP_WINDOW):
+        raise LookupRefused(_("该受理编号查询码输错次数过多，请一小时后再试。"))
+    if ratelimit.over(client_key, WRONG_CODES_PER_CLIENT, LOOKUP_WINDOW) or not ratelimit.allow(
+        f"lookup.client:{ip}", LOOKUPS_PER_CLIENT, LOOKUP_WINDOW
+    ):
+        raise LookupRefused(_("查询次数过多，请一小时后再试。"))
+    found = find(ticket, code)
+    if found is None:
+        ratelimit.hit(ticket_key)
+        ratelimit.hit(client_key)
+    return found
+
+
 class LookupForm(StyledForm, forms.Form):
     """Ticket and check code, with the public's own messages (no Django stock text)."""
 
@@ -130,3 +175,8 @@ class LookupForm(StyledForm, forms.Form):
         self.fields["code"].widget.attrs.update(
             {"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
         )
+
+    def without_code(self) -> "LookupForm":
+        """The form again with the typed ticket and an empty code (after a refusal: a
+        shared computer does not keep the code on screen)."""
+        return type(self)(initial={"ticket": self.data.get("ticket", "")})

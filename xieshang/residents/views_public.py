@@ -201,15 +201,13 @@ def lookup(request):
     if elsewhere:
         # A topic suggestion's ticket (YT…) typed here: the same post goes on to its lookup.
         return HttpResponseRedirect(reverse(elsewhere), status=307)
-    ip = ratelimit.client_ip(request)
-    if not ratelimit.allow(
-        f"resident_lookup:{ip}", tickets.LOOKUPS_PER_HOUR, dt.timedelta(hours=1)
-    ):
-        error = _("查询次数过多，请一小时后再试。")
-        return render(
-            request, "residents/public/lookup.html", {"form": form, "error": error}, status=429
+    try:
+        issue = tickets.find_limited(
+            request, form.cleaned_data["ticket"], form.cleaned_data["code"], services.find_by_ticket
         )
-    issue = services.find_by_ticket(form.cleaned_data["ticket"], form.cleaned_data["code"])
+    except tickets.LookupRefused as refused:
+        context = {"form": form.without_code(), "error": refused.message}
+        return render(request, "residents/public/lookup.html", context, status=429)
     if issue is None:
         # The same words for an unknown ticket and a wrong code.
         error = _("没有找到该事项，请核对受理编号和查询码。")
