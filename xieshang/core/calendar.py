@@ -121,10 +121,21 @@ def add_working_days(start: dt.date | dt.datetime, n: int) -> dt.date:
     n == 0 returns `start` if it is a working day, else the next working day; a negative n
     counts backwards. A count beyond MAX_WORKING_DAYS either way raises ValueError at once
     rather than walking for minutes."""
+    return _add_working_days(_Days(), start, n)
+
+
+def add_working_days_each(pairs) -> list[dt.date]:
+    """`add_working_days(start, n)` for each (start, n) of `pairs`, the overrides read for all
+    of them together: a list with a date per row costs a query per few months its dates span,
+    not one per row."""
+    days = _Days()
+    return [_add_working_days(days, start, n) for start, n in pairs]
+
+
+def _add_working_days(days: _Days, start: dt.date | dt.datetime, n: int) -> dt.date:
     if abs(n) > MAX_WORKING_DAYS:
         raise ValueError(f"add_working_days: {n} working days is beyond {MAX_WORKING_DAYS}")
     start = _as_date(start)
-    days = _Days()
     day = start
     if n == 0:
         while not days.working(day):

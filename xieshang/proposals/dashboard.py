@@ -16,10 +16,12 @@ from .models import Answer, Assignment, Evaluation, Proposal, Signer
 def proposal_cards(user) -> list[Card]:
     """Every count of the user's cards in one round trip (`core.dashboard.counts`)."""
     today = timezone.localdate()
-    # (card, counted queryset, overdue queryset or None): the badge is the first's count,
-    # red when the second has any row.
-    asked: list[tuple[dict, QuerySet, QuerySet | None]] = []
+    # (card, counted querysets, overdue queryset or None): the badge is the sum of the
+    # first's counts, red when the second has any row.
+    asked: list[tuple[dict, list[QuerySet], QuerySet | None]] = []
     cards: list[dict] = []
+    # Cards shown only when something waits (a badge of 0 is left off the page).
+    if_any: list[dict] = []
 
     def card(title, description, url, order, rows=None, overdue=None, urgent=False):
         entry = {
@@ -31,9 +33,21 @@ def proposal_cards(user) -> list[Card]:
         }
         cards.append(entry)
         if rows is not None:
-            asked.append((entry, rows, overdue))
+            asked.append((entry, rows if isinstance(rows, list) else [rows], overdue))
+        return entry
 
     member = policies.member_of(user)
+    # 代为评价: answers whose proposers without an account wait for the clerk or the proposal
+    # committee to record their evaluation; counted in the 待评价 card (answers, as listed).
+    # Asked of the committee and of the staff who read proposals (the office enters paper
+    # ones): the other roles' home pages (a Party office's) pay no count for it.
+    rate_for = None
+    if access.can(user, "proposals.review") or (
+        member is None and access.can(user, "proposals.view")
+    ):
+        rate_for = selectors.rate_for_answers(user)
+        if rate_for.query.is_empty():  # no right to it: nothing to count
+            rate_for = None
     if member is not None:
         invited = Signer.objects.filter(
             member=member, status=Signer.Status.INVITED, proposal__status=Proposal.Status.COSIGNING
@@ -51,7 +65,17 @@ def proposal_cards(user) -> list[Card]:
             _("对承办单位的答复作出评价"),
             reverse("proposals:to_rate"),
             12,
-            answered.exclude(pk__in=rated),
+            [answered.exclude(pk__in=rated), *([rate_for] if rate_for is not None else [])],
+        )
+    elif rate_for is not None:
+        if_any.append(
+            card(
+                _("待评价的答复"),
+                _("代没有账号的提案人登记对答复的评价"),
+                reverse("proposals:to_rate"),
+                12,
+                rate_for,
+            )
         )
     if access.can(user, "proposals.review"):
         scope = access.org_filter(user, "proposals.review")
@@ -135,12 +159,13 @@ def proposal_cards(user) -> list[Card]:
             )
     querysets = []
     for _entry, rows, overdue in asked:
-        querysets.append(rows)
+        querysets.extend(rows)
         if overdue is not None:
             querysets.append(overdue)
     numbers = iter(counts(*querysets))
-    for entry, _rows, overdue in asked:
-        entry["count"] = next(numbers)
+    for entry, rows, overdue in asked:
+        entry["count"] = sum(next(numbers) for _rows in rows)
         if overdue is not None:
             entry["urgent"] = next(numbers) > 0
-    return [Card(**entry) for entry in cards]
+    hidden = {id(entry) for entry in if_any if not entry["count"]}
+    return [Card(**entry) for entry in cards if id(entry) not in hidden]

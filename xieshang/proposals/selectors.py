@@ -234,7 +234,8 @@ def answers_to_rate(member) -> list[tuple[Proposal, Answer]]:
         Answer.objects.sent()
         .filter(assignment__proposal_id__in=set(source_of.values()))
         .exclude(evaluations__member=member)
-        .select_related("assignment__department", "assignment__proposal")
+        # The organisation: the date to rate by takes its rule (`services.rating_dues`).
+        .select_related("assignment__department", "assignment__proposal__organisation")
         .order_by("answered_at", "id")
     )
     by_source: dict[int, list[Answer]] = {}
@@ -246,6 +247,123 @@ def answers_to_rate(member) -> list[tuple[Proposal, Answer]]:
             result.append((proposal, answer))
     result.sort(key=lambda pa: (pa[1].answered_at, pa[1].pk))
     return result
+
+
+# --- 代为评价: answers the user records evaluations for ------------------------------------------
+
+
+def rate_for_sources(user) -> QuerySet:
+    """`policies.can_rate_for` over every proposal at once: the answered proposals `user` may
+    record evaluations for (代为评价), those the proposal committee reviews and those the
+    clerk entered (or one merged into it) for a first proposer without an account, within
+    what the user sees in lists (`policies.visible_filter`). No query of its own: a filter
+    for a count or a list to run."""
+    if not getattr(user, "is_authenticated", False):
+        return Proposal.objects.none()
+    branches = []
+    if access.can(user, "proposals.review"):
+        branches.append(access.org_filter(user, "proposals.review"))
+    # A member enters proposals only as their own first proposer: never a stand-in.
+    if policies.member_of(user) is None:
+        entered = Proposal.objects.filter(created_by=user).filter(
+            Q(first_proposer__isnull=True) | Q(first_proposer__user__isnull=True)
+        )
+        branches.append(
+            Q(pk__in=entered.values("pk"))
+            | Q(pk__in=entered.filter(merged_into__isnull=False).values("merged_into_id"))
+        )
+    if not branches:
+        return Proposal.objects.none()
+    may = functools.reduce(lambda a, b: a | b, branches)
+    return Proposal.objects.filter(may, status=S.ANSWERED).filter(policies.visible_filter(user))
+
+
+def rate_for_answers(user) -> QuerySet:
+    """The sent answers to `rate_for_sources(user)` that a proposer without an account has
+    not rated yet (`services.rate_for_candidates`, the proposers of `services.proposers`:
+    first proposers and confirmed co-signers of the proposal and of those merged into it):
+    the rows of the 待评价 list's 代为评价 part, and what its home card counts. A proposer
+    with an account rates for themself. One statement, oldest answer first."""
+    sources = rate_for_sources(user)
+    if sources.query.is_empty():
+        return Answer.objects.none()
+    source = OuterRef("assignment__proposal_id")
+    rated = Evaluation.objects.filter(answer=OuterRef(OuterRef("pk"))).values("member_id")
+    first_waits = Proposal.objects.filter(
+        Q(pk=source) | Q(merged_into_id=source),
+        first_proposer__isnull=False,
+        first_proposer__user__isnull=True,
+    ).exclude(first_proposer_id__in=rated)
+    signer_waits = Signer.objects.filter(
+        Q(proposal_id=source) | Q(proposal__merged_into_id=source),
+        status=Signer.Status.CONFIRMED,
+        member__user__isnull=True,
+    ).exclude(member_id__in=rated)
+    return (
+        Answer.objects.sent()
+        .filter(assignment__proposal__in=sources.values("pk"))
+        .filter(Exists(first_waits) | Exists(signer_waits))
+        .order_by("answered_at", "id")
+    )
+
+
+def proposers_of(proposals) -> dict[int, list[Member]]:
+    """`services.proposers` of many answered proposals (proposal pk → its proposers, the
+    proposal's own then those of the proposals merged into it): two queries in all."""
+    ids = {p.pk for p in proposals}
+    result: dict[int, list[Member]] = {pk: [] for pk in ids}
+    if not ids:
+        return result
+    family = (
+        Proposal.objects.filter(Q(pk__in=ids) | Q(merged_into_id__in=ids))
+        .select_related("first_proposer")
+        .prefetch_related(
+            Prefetch(
+                "signers",
+                queryset=Signer.objects.filter(status=Signer.Status.CONFIRMED).select_related(
+                    "member"
+                ),
+            )
+        )
+    )
+    # Each proposal's own proposers before those merged into it, as `services.proposers`.
+    for target in sorted(family, key=lambda p: p.pk not in ids):
+        members = result[target.pk if target.pk in ids else target.merged_into_id]
+        if target.first_proposer_id:
+            members.append(target.first_proposer)
+        members.extend(s.member for s in target.signers.all())
+    return result
+
+
+# The 代为评价 rows the 待评价 list shows at most (oldest first); it says when there are more.
+RATE_FOR_ROWS = 200
+
+
+def answers_to_rate_for(user, limit: int = RATE_FOR_ROWS) -> list[tuple[Proposal, Answer, list]]:
+    """(the answered proposal, an answer of it, the proposers without an account who have
+    not rated it, in surname-stroke order) for each of `rate_for_answers(user)`, oldest
+    answer first, at most `limit` + 1 (the caller says there are more): four queries
+    whatever the number of rows, the candidates chosen by `services.rate_for_candidates`."""
+    # Imported here, as `policies.can_view_letters` imports `proposers`: services sit above.
+    from .services.evaluation import rate_for_candidates
+
+    answers = list(
+        rate_for_answers(user)
+        .select_related("assignment__department", "assignment__proposal__organisation")
+        .prefetch_related("evaluations")[: limit + 1]
+    )
+    proposers = proposers_of({a.assignment.proposal for a in answers})
+    rows = []
+    for answer in answers:
+        waiting = [
+            m
+            for m in rate_for_candidates(proposers[answer.assignment.proposal_id], answer)
+            if not m.user_id
+        ]
+        if waiting:
+            waiting.sort(key=lambda m: (m.stroke_key, m.pk))
+            rows.append((answer.assignment.proposal, answer, waiting))
+    return rows
 
 
 def review_queue(user) -> QuerySet:

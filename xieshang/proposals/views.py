@@ -1099,14 +1099,28 @@ def _mark_rate_by(answers, dues: dict) -> None:
 
 @login_required
 def to_rate(request):
+    """The answers the user rates (a proposer), and those they record evaluations for
+    (代为评价: the proposal committee, the clerk who entered a paper proposal), each part in
+    a fixed number of queries whatever its rows."""
     member = _member(request)
     rows = [
         (proposal, answer, forms.EvaluationForm(proposal=proposal, prefix=f"rate{answer.pk}"))
         for proposal, answer in selectors.answers_to_rate(member)
     ]
+    stand_in = selectors.answers_to_rate_for(request.user)
+    more = len(stand_in) > selectors.RATE_FOR_ROWS
+    stand_in = [
+        (proposal, answer, _("、").join(m.name for m in waiting))
+        for proposal, answer, waiting in stand_in[: selectors.RATE_FOR_ROWS]
+    ]
     answers = [answer for _proposal, answer, _form in rows]
+    answers += [answer for _proposal, answer, _names in stand_in]
     _mark_rate_by(answers, services.rating_dues({a.assignment.proposal for a in answers}))
-    return render(request, "proposals/to_rate.html", {"rows": rows})
+    return render(
+        request,
+        "proposals/to_rate.html",
+        {"rows": rows, "stand_in": stand_in, "stand_in_more": more},
+    )
 
 
 urlpatterns: list = [

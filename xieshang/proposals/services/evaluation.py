@@ -47,8 +47,8 @@ def rating_dues(proposals) -> dict[int, dt.date]:
     proposals the departments answered (`selectors.answer_source`): `rules.EVALUATION_DAYS`
     working days (the rule in force that day) after the last answer went out, which is when
     the proposal became 已答复 and the proposers were asked to rate; after 重新办理, the new
-    answers'. A proposal without a sent answer has none. One query, and one calendar walk
-    per proposal."""
+    answers'. A proposal without a sent answer has none. Three queries whatever the number
+    of proposals (the answers, the rule, the calendar), their organisations read with them."""
     proposals = {p.pk: p for p in proposals}
     if not proposals:
         return {}
@@ -59,12 +59,13 @@ def rating_dues(proposals) -> dict[int, dt.date]:
         .annotate(last=Max("sent_at"))
         .order_by()
     )
-    return {
-        row["assignment__proposal_id"]: rating_due_after(
-            proposals[row["assignment__proposal_id"]], row["last"]
-        )
-        for row in last_sent
-    }
+    # As `rating_due_after` for each, the rule and the calendar read once for all.
+    sent = [(row["assignment__proposal_id"], timezone.localdate(row["last"])) for row in last_sent]
+    days = config.get_each(
+        [(proposals[pk].organisation, on) for pk, on in sent], rules.EVALUATION_DAYS
+    )
+    dues = calendar.add_working_days_each(zip([on for _pk, on in sent], days, strict=True))
+    return {pk: due for (pk, _on), due in zip(sent, dues, strict=True)}
 
 
 def rating_due_after(proposal: Proposal, last_sent: dt.datetime) -> dt.date:
