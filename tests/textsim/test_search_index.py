@@ -8,7 +8,8 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import CommandError, call_command
 from django.db import connection
-from django.db.models import F
+from django.db.models import F, Q
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.factories import MemberFactory, TermFactory, make_org, seat, user_with_role
@@ -520,6 +521,62 @@ def test_the_migration_fills_the_organisation_of_entries_written_before_it(distr
     migration.fill(None, Editor())
     assert entry(p).organisation_id == district.pk
     assert entry(topic).organisation_id is None
+
+
+def test_the_entry_keeps_its_items_year_and_a_search_in_a_year_reads_only_its_entries(
+    district, client
+):
+    """A proposal's entry holds its year (written on save, and by the rebuild and the
+    migration for entries written before); a search told the years reads only their entries,
+    and the proposal list's year filter tells it: the same rows and total as without."""
+    migration = importlib.import_module("xieshang.textsim.migrations.0005_searchentry_year")
+    p = proposal(district, "关于加强校园食品安全的建议")
+    old = proposal(district, "关于落实校园食品安全的建议")
+    Proposal.objects.filter(pk=old.pk).update(year=2025)
+    index.index_object(Proposal.objects.get(pk=old.pk))
+    assert (entry(p).year, entry(old).year) == (2026, 2025)
+    SearchEntry.objects.update(year=None)
+    index.rebuild([Proposal], jobs=1)
+    assert (entry(p).year, entry(old).year) == (2026, 2025)
+    SearchEntry.objects.update(year=None)
+
+    class Editor:  # what `fill` uses of a schema editor (SQLite's refuses to open in a test)
+        def __init__(self):
+            self.connection = connection
+
+        def execute(self, sql, params):
+            with connection.cursor() as cursor:
+                cursor.execute(sql, params)
+
+    migration.fill(None, Editor())
+    assert (entry(p).year, entry(old).year) == (2026, 2025)
+
+    everyone = Proposal.objects.all()
+    assert list(search(everyone, FIELDS, "食品安全", years=[2025])) == [old]
+    assert set(search(everyone, FIELDS, "食品安全", years=[2025, 2026])) == {p, old}
+    assert list(search(everyone, FIELDS, "食品安全", ranked=True, years=[2026])) == [p]
+    with pytest.raises(ValueError):
+        search(Topic.objects.all(), ["title"], "食品安全", years=[2026])
+
+    # The list's filters name the year they ask; nothing else does.
+    assert selectors.years_in(Q(year=2025) & Q(kind="session")) == [2025]
+    assert selectors.years_in(Q(kind="session") & Q(year="2025")) == [2025]
+    assert selectors.years_in(Q(year=2025) | Q(year=2026)) is None
+    assert selectors.years_in(~Q(year=2025)) is None
+    assert selectors.years_in(Q()) is None and selectors.years_in(None) is None
+
+    office = user_with_role(Role.PROPOSAL_COMMITTEE, district, username="year_office")
+    client.force_login(office)
+    for year, shown in ((2025, old), (2026, p)):
+        page = client.get(reverse("proposals:index"), {"q": "食品安全", "year": year}).text
+        assert shown.title in page and "共找到 1 件" in page.replace(",", "")
+        assert selectors.proposal_count(office, q="食品安全", where=Q(year=year)) == 1
+    page = client.get(reverse("proposals:index"), {"q": "食品安全", "year": ""}).text
+    assert p.title in page and old.title in page
+    # The count reads that year's entries only (the index's year, not only the proposals').
+    with CaptureQueriesContext(connection) as seen:
+        selectors.proposal_count(office, q="食品安全", where=Q(year=2025))
+    assert any('."year" IN (2025)' in q["sql"] for q in seen.captured_queries)
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the GIN index is PostgreSQL's")

@@ -26,4 +26,5 @@ index.register(
     prefetch_related=["signers__member"],
     depends={Signer: lambda signer: signer.proposal},
     organisation="organisation_id",
+    year="year",
 )

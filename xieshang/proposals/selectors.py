@@ -79,9 +79,12 @@ def proposal_search(
     ranked: bool = False,
     paged: bool = False,
     fields: Sequence[str] = ("title", "number"),
+    years: list[int] | None = None,
 ) -> QuerySet:
     """The proposals `user` may see matching `q` (the text index: title, number, names and
     the text; `fields` where the index cannot answer), ranked best first if asked.
+    `years`: the rows are of these years only (the caller filters them so), and the index
+    reads only their entries.
 
     A search in a small scope starts from the scope's ids (`visible_ids`), anything else
     walks the list's date-ordered index (`visible_filter`); in a narrow scope the index
@@ -96,7 +99,21 @@ def proposal_search(
     else:
         qs = Proposal.objects.filter(policies.visible_filter(user))
     orgs = policies.visible_organisations(user) if share <= access.NARROW_SCOPE else None
-    return matching(qs, q, fields, ranked=ranked, organisations=orgs, paged=paged)
+    return matching(qs, q, fields, ranked=ranked, organisations=orgs, years=years, paged=paged)
+
+
+def years_in(where: Q | None) -> list[int] | None:
+    """The year a list's filters ask for (a `year=` among the terms they AND), or None:
+    the rows are of that year only, so the text index need read only its entries."""
+    if where is None or where.negated or where.connector != Q.AND:
+        return None
+    for child in where.children:
+        found = years_in(child) if isinstance(child, Q) else None
+        if found:
+            return found
+        if isinstance(child, tuple) and child[0] == "year" and child[1] not in (None, ""):
+            return [int(child[1])]
+    return None
 
 
 # The list's state filter also takes the figures page's groups of states (the same
@@ -125,7 +142,9 @@ def proposal_list(
     on the `proposal_list_order` index), whatever the size of the user's scope. `paged`:
     only a page of it is read (the list page), not every row (the export). `where`: the
     list's other filters (list_filters: year, session, organisation)."""
-    qs = proposal_search(user, q, paged=paged).select_related("first_proposer", "organisation")
+    qs = proposal_search(user, q, paged=paged, years=years_in(where)).select_related(
+        "first_proposer", "organisation"
+    )
     qs = qs.filter(status_q(status))
     if where:
         qs = qs.filter(where)
@@ -142,7 +161,9 @@ def proposal_count(user, *, status: str = "", q: str = "", where: Q | None = Non
         if where:
             qs = qs.filter(where)
         if q:
-            qs = matching(qs, q, ["title", "number"], organisations=organisations)
+            qs = matching(
+                qs, q, ["title", "number"], organisations=organisations, years=years_in(where)
+            )
         return qs
 
     scope_orgs = None

@@ -15,13 +15,17 @@ autodiscovery when the textsim app is ready):
         prefetch_related=["signers__member"],
         depends={Signer: lambda signer: signer.proposal},   # re-index the proposal too
         organisation="organisation_id",            # kept on the entry (see below)
+        year="year",                               # kept on the entry too
     )
 
 A source is a field path ("first_proposer__name") or a callable `obj -> str | list[str]`
 (which may name the fields it reads in a `reads` attribute, so saving others costs nothing).
 `organisation` names the attribute holding the item's organisation id: the entry keeps it,
 so that a search told the organisations of its scope (`search(..., organisations=...)`)
-reads only their entries instead of every match in the province.
+reads only their entries instead of every match in the province. `year` likewise names
+the item's year: a search told the years asked (`search(..., years=...)`) reads only
+their entries, so counting a common word's matches in one year of a province visits that
+year's entries, not ten years'.
 Saving or deleting a registered item updates its `SearchEntry` (signals); `manage.py
 textindex --rebuild` rebuilds the lot in batches (`rebuild()`), and is the way after
 `bulk_create` or `update()`, which send no signals.
@@ -66,6 +70,7 @@ class Spec:
     prefetch_related: tuple = ()
     depends: dict = field(default_factory=dict)
     organisation: str | None = None
+    year: str | None = None
 
     @property
     def label(self) -> str:
@@ -85,6 +90,8 @@ class Spec:
             names.add(source.split("__", 1)[0])
         if self.organisation:
             names.add(self.organisation.removesuffix("_id"))
+        if self.year:
+            names.add(self.year)
         return names
 
 
@@ -101,6 +108,7 @@ def register(
     prefetch_related: Sequence[str] = (),
     depends: dict | None = None,
     organisation: str | None = None,
+    year: str | None = None,
 ) -> Spec:
     """Index `model`'s items; see the module docstring."""
     spec = Spec(
@@ -112,6 +120,7 @@ def register(
         prefetch_related=tuple(prefetch_related),
         depends=dict(depends or {}),
         organisation=organisation,
+        year=year,
     )
     _specs[model] = spec
     uid = f"textsim-index-{spec.label}"
@@ -251,8 +260,13 @@ def _fields_from_raw(raw: tuple) -> dict:
     return fields_from_text(*raw)
 
 
-def organisation_of(spec: Spec, obj) -> int | None:
-    return getattr(obj, spec.organisation, None) if spec.organisation else None
+def keys_of(spec: Spec, obj) -> dict:
+    """The entry's columns that place the item: its organisation and year (None for a
+    model that registers none)."""
+    return {
+        "organisation_id": getattr(obj, spec.organisation, None) if spec.organisation else None,
+        "year": getattr(obj, spec.year, None) if spec.year else None,
+    }
 
 
 # --- keeping it current ------------------------------------------------------------------
@@ -265,28 +279,27 @@ def _entries():
 
 
 def index_object(obj) -> None:
-    """Write `obj`'s entry (nothing if its indexed text and organisation did not change)."""
+    """Write `obj`'s entry (nothing if its indexed text, organisation and year did not
+    change)."""
     spec = spec_for(type(obj))
     if spec is None or obj.pk is None:
         return
     SearchEntry = _entries()
     ct = _content_type(spec.model)
     raw = raw_text(spec, obj)
-    digest, organisation_id = text_digest(*raw), organisation_of(spec, obj)
+    digest, keys = text_digest(*raw), keys_of(spec, obj)
     current = (
         SearchEntry.objects.filter(content_type=ct, object_id=obj.pk)
-        .values_list("digest", "organisation_id")
+        .values("digest", "organisation_id", "year")
         .first()
     )
-    if current == (digest, organisation_id):
+    if current == {"digest": digest, **keys}:
         return  # most saves (a status, a deadline) change no indexed text: nothing segmented
-    if current is not None and current[0] == digest:
-        # Moved to another organisation, same text: no segmenting, no new tsvector.
-        SearchEntry.objects.filter(content_type=ct, object_id=obj.pk).update(
-            organisation_id=organisation_id
-        )
+    if current is not None and current["digest"] == digest:
+        # Moved to another organisation or year, same text: no segmenting, no new tsvector.
+        SearchEntry.objects.filter(content_type=ct, object_id=obj.pk).update(**keys)
         return
-    values = {**fields_from_text(*raw), "organisation_id": organisation_id}
+    values = {**fields_from_text(*raw), **keys}
     SearchEntry.objects.update_or_create(content_type=ct, object_id=obj.pk, defaults=values)
 
 
@@ -386,12 +399,12 @@ def rebuild(
                 base = base.prefetch_related(*spec.prefetch_related)
             done = 0
             last = None
-            pending = None  # (pks, organisations, async result) of the batch being segmented
+            pending = None  # (pks, keys, async result) of the batch being segmented
 
-            def write(pks, orgs, fields_list, ct=ct):
+            def write(pks, keys, fields_list, ct=ct):
                 entries = [
-                    SearchEntry(content_type=ct, object_id=pk, organisation_id=org, **fields)
-                    for pk, org, fields in zip(pks, orgs, fields_list, strict=True)
+                    SearchEntry(content_type=ct, object_id=pk, **key, **fields)
+                    for pk, key, fields in zip(pks, keys, fields_list, strict=True)
                 ]
                 with transaction.atomic():
                     SearchEntry.objects.bulk_create(entries, batch_size=batch)
@@ -402,14 +415,14 @@ def rebuild(
                 if rows:
                     last = rows[-1].pk
                     pks = [obj.pk for obj in rows]
-                    orgs = [organisation_of(spec, obj) for obj in rows]
+                    keys = [keys_of(spec, obj) for obj in rows]
                     raws = [raw_text(spec, obj) for obj in rows]
                 if pool is None and jobs > 1 and len(rows) == batch:
                     pool = multiprocessing.get_context("fork").Pool(jobs)
                 if pool is None:
                     if not rows:
                         break
-                    write(pks, orgs, [_fields_from_raw(raw) for raw in raws])
+                    write(pks, keys, [_fields_from_raw(raw) for raw in raws])
                     done += len(rows)
                 else:
                     # Read the next batch while the workers segment this one.
@@ -419,7 +432,7 @@ def rebuild(
                     if not rows:
                         break
                     chunk = max(1, len(raws) // (jobs * 4))
-                    pending = (pks, orgs, pool.map_async(_fields_from_raw, raws, chunksize=chunk))
+                    pending = (pks, keys, pool.map_async(_fields_from_raw, raws, chunksize=chunk))
                 if progress:
                     progress(spec.label, done)
             counts[spec.label] = done

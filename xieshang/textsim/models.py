@@ -23,6 +23,9 @@ class SearchEntry(models.Model):
     # The item's organisation, for the models that register one (`index.register`'s
     # `organisation`): a search told its scope's organisations reads only their entries.
     organisation_id = models.PositiveBigIntegerField(null=True)
+    # The item's year, for the models that register one (`index.register`'s `year`): a
+    # search told the years asked reads only their entries.
+    year = models.PositiveSmallIntegerField(null=True)
     title = models.TextField(blank=True)
     body = models.TextField(blank=True)
     # A hash of the raw text: a save that changes no indexed text skips the segmenting.
@@ -40,7 +43,8 @@ class SearchEntry(models.Model):
         indexes = [
             models.Index(
                 fields=["content_type", "organisation_id", "object_id"], name="textsim_entry_scope"
-            )
+            ),
+            models.Index(fields=["content_type", "year"], name="textsim_entry_year"),
         ]
 
     def __str__(self) -> str:

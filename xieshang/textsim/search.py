@@ -216,16 +216,21 @@ def _lookup(model, query: str):
     return index._content_type(spec.model), text, column
 
 
-def _entries(model, ct, organisations):
-    """`model`'s entries, only those of `organisations` when given (see `search`)."""
+def _entries(model, ct, organisations, years=None):
+    """`model`'s entries, only those of `organisations` and `years` when given (see
+    `search`)."""
     from .models import SearchEntry
 
     entries = SearchEntry.objects.filter(content_type=ct)
+    spec = index.spec_for(model)
     if organisations is not None:
-        spec = index.spec_for(model)
         if spec is None or not spec.organisation:
             raise ValueError(f"{model._meta.label} registers no organisation in the text index")
         entries = entries.filter(organisation_id__in=organisations)
+    if years is not None:
+        if spec is None or not spec.year:
+            raise ValueError(f"{model._meta.label} registers no year in the text index")
+        entries = entries.filter(year__in=sorted(set(years)))
     return entries
 
 
@@ -239,24 +244,24 @@ def _organisation_ids(organisations) -> list[int] | None:
     return sorted(set(organisations))
 
 
-def matching_entries(model, query: str, *, organisations=None):
+def matching_entries(model, query: str, *, organisations=None, years=None):
     """The `SearchEntry` rows of `model` matching `query`, with a `rank`; None when the
-    model is not indexed or the index cannot answer the query. `organisations`: only the
-    entries of these organisations (ids)."""
+    model is not indexed or the index cannot answer the query. `organisations`, `years`:
+    only the entries of these organisations (ids) and years."""
     lookup = _lookup(model, query)
     if lookup is None:
         return None
     ct, text, column = lookup
     return (
-        _entries(model, ct, organisations)
+        _entries(model, ct, organisations, years)
         .filter(Matches(text, column=column))
         .annotate(rank=Rank(text, column=column))
     )
 
 
-def _title_entries(model, ct, text: str, organisations):
+def _title_entries(model, ct, text: str, organisations, years=None):
     """PostgreSQL: the entries whose title, number or names match (the title GIN index)."""
-    return _entries(model, ct, organisations).filter(TitleMatches(text, column="title"))
+    return _entries(model, ct, organisations, years).filter(TitleMatches(text, column="title"))
 
 
 def _few_ids(entries: QuerySet, *, estimate: bool = True) -> tuple[list[int] | None, bool]:
@@ -464,6 +469,7 @@ def search(
     *,
     ranked: bool = False,
     organisations=None,
+    years=None,
     paged: bool = False,
 ) -> QuerySet:
     """`queryset` narrowed to rows matching every word of `query` (see the module
@@ -476,6 +482,12 @@ def search(
     matches 30,000 entries, of which a city's scope holds 2,000, and finding the newest of
     them read all 30,000 (100-300 ms). Give a superset, never less: a row whose
     organisation is not listed is not found.
+
+    `years`, for a model that registers its year in the index: every row of `queryset`
+    is of one of them (a list of one year, the proposal list's default). The index then
+    reads only their entries: PostgreSQL ANDs the (content type, year) index with the GIN
+    index, and counting "就业" in one year of a province visits 2,800 entries, not the
+    30,000 of ten years (145 → 20–50 ms). The same rule: a superset, never less.
 
     `ranked` is for showing the best few (the header search takes the first 11): on
     PostgreSQL a match set larger than `RANK_WINDOW` is ranked within a window, the
@@ -492,7 +504,7 @@ def search(
     if not terms(query or ""):
         return queryset
     organisations = _organisation_ids(organisations)
-    entries = matching_entries(queryset.model, query, organisations=organisations)
+    entries = matching_entries(queryset.model, query, organisations=organisations, years=years)
     if entries is None:
         result = _substring_search(queryset, fields, query)
         if ranked:
@@ -516,7 +528,7 @@ def search(
 
         ct, text, column = _lookup(queryset.model, query)
         if connection.vendor == "postgresql":
-            titled = _title_entries(queryset.model, ct, text, organisations)
+            titled = _title_entries(queryset.model, ct, text, organisations, years)
             windows = _rank_windows(queryset, entries, titled, ct, text, few)
             # One IN over the union: the ids come first, then the rows by primary key.
             result = queryset.filter(pk__in=windows)
