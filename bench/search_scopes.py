@@ -11,6 +11,8 @@ province:
 
 - list: the proposals list's page of 50 for the query (`selectors.proposal_list`);
 - total: the list's total (`selectors.proposal_count`);
+- with `--year Y`, also "list Y" and "total Y": the same with the list's year filter (the
+  list's default is this year; a closed year is what the office reads at year-end);
 - header: the header search's proposals (`proposals.search.search_proposals`, 11 ranked);
 - page (`--page`): the whole header search page, every kind, through Django's test client.
 
@@ -50,6 +52,7 @@ def main() -> None:
     parser.add_argument("--users", default="proposal,city_office,province_office")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--page", action="store_true", help="Also the whole header search page.")
+    parser.add_argument("--year", type=int, help="Also the list and its total in that year.")
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "xieshang.settings")
     import django
@@ -57,6 +60,7 @@ def main() -> None:
     django.setup()
     from django.contrib.auth import get_user_model
     from django.db import connection, transaction
+    from django.db.models import Q
     from django.test import Client
     from django.urls import reverse
 
@@ -70,6 +74,9 @@ def main() -> None:
         f"for each of {len(QUERIES)} queries; median / max ms"
     )
     columns = ["list", "total", "header"] + (["page"] if args.page else [])
+    if args.year:
+        columns += [f"list {args.year}", f"total {args.year}"]
+    in_year = Q(year=args.year)
     print(f"{'user':<18}{'scope':>7}  " + "".join(f"{c:>16}" for c in columns))
     with transaction.atomic():
         for username in args.users.split(","):
@@ -85,6 +92,14 @@ def main() -> None:
                 "total": lambda q, u=user: selectors.proposal_count(u, q=q),
                 "header": lambda q, u=user: search_proposals(u, q, 10),
                 "page": lambda q, c=client: c.get(reverse("search"), {"q": q}, secure=True),
+                f"list {args.year}": lambda q, u=user: list(
+                    selectors.proposal_list(u, q=q, paged=True, where=in_year).only(
+                        "number", "title", "first_proposer__name", "organisation__name"
+                    )[:50]
+                ),
+                f"total {args.year}": lambda q, u=user: selectors.proposal_count(
+                    u, q=q, where=in_year
+                ),
             }
             for q in QUERIES[:2]:  # warm up: the segmenter, the caches, the connection
                 for name in columns:
