@@ -99,6 +99,9 @@ def proposal_search(
     else:
         qs = Proposal.objects.filter(policies.visible_filter(user))
     orgs = policies.visible_organisations(user) if share <= access.NARROW_SCOPE else None
+    # The year narrows the index's read where the organisations do not: told both, a
+    # district's count ANDs three bitmaps and is slower than with its organisations alone.
+    years = years if orgs is None else None
     return matching(qs, q, fields, ranked=ranked, organisations=orgs, years=years, paged=paged)
 
 
@@ -156,20 +159,21 @@ def proposal_count(user, *, status: str = "", q: str = "", where: Q | None = Non
     status) index alone, plus the user's own part outside it. Counting the UNION instead
     de-duplicates every id of the scope (88 ms for a city's 20,000 proposals)."""
 
-    def filtered(qs, organisations=None):
+    def filtered(qs, organisations=None, years=None):
         qs = qs.filter(status_q(status))
         if where:
             qs = qs.filter(where)
         if q:
-            qs = matching(
-                qs, q, ["title", "number"], organisations=organisations, years=years_in(where)
-            )
+            qs = matching(qs, q, ["title", "number"], organisations=organisations, years=years)
         return qs
 
     scope_orgs = None
     if q and access.scope_share(user, "proposals.view") <= access.NARROW_SCOPE:
         scope_orgs = access.organisations(user, "proposals.view")
-    total = filtered(Proposal.objects.filter(policies.scope_q(user)), scope_orgs).count()
+    # The year narrows the index's read of a wide scope (as in `proposal_search`); the
+    # user's own few proposals are found faster without.
+    years = years_in(where) if scope_orgs is None else None
+    total = filtered(Proposal.objects.filter(policies.scope_q(user)), scope_orgs, years).count()
     personal = policies.personal_ids(user)
     if personal:
         own = Proposal.objects.filter(pk__in=policies.union_of(personal)).exclude(
