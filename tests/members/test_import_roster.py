@@ -138,7 +138,7 @@ def test_data_under_a_column_without_a_header_is_not_dropped_silently(upload):
     row = {**good_row("王一", 1), None: "某项说明"}
     response = upload(c, roster([row], headers))
     assert job_of(response).status == "failed"
-    assert "R列有数据但没有列名" in body(response)
+    assert "S列有数据但没有列名" in body(response)  # the column after the template's last
     assert not Member.objects.exists()
 
 

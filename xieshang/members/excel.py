@@ -52,7 +52,13 @@ IMPORT_COLUMNS = [
     ("activity_group", "活动小组"),
     ("is_standing", "是否常委"),
     ("position", "政协职务"),
+    # Optional. A file without the column seats every row as `services._new_seat` does; a
+    # column with an empty cell is "from the term's start", as the form's empty field.
+    ("start_date", "任职开始日期"),
 ]
+# Columns kept as text in the template, so that Excel leaves dates, ID and phone numbers
+# as typed.
+TEXT_FORMAT_KEYS = ("birth_date", "id_number", "phone", "start_date")
 
 
 def import_template(organisation: Organisation) -> bytes:
@@ -66,7 +72,8 @@ def import_template(organisation: Organisation) -> bytes:
 def _import_template(organisation: Organisation) -> bytes:
     book = core_excel.Book()
     ws = book.sheet("委员名单", [h for _k, h in IMPORT_COLUMNS])
-    for col in ("D", "E", "F"):  # dates, ID and phone numbers as text, so Excel keeps them
+    keys = [k for k, _h in IMPORT_COLUMNS]
+    for col in (get_column_letter(keys.index(k) + 1) for k in TEXT_FORMAT_KEYS):
         for row in range(2, 1001):
             ws[f"{col}{row}"].number_format = "@"
     help_ws = book.sheet("填写说明")
@@ -77,6 +84,13 @@ def _import_template(organisation: Organisation) -> bytes:
     rows.append(["手机号码", "11位手机号码"])
     rows.append(["是否常委", "是 / 否"])
     rows.append(["多个值", "联系类别、所在专委会可填多个，用“、”分隔"])
+    rows.append(
+        [
+            "任职开始日期",
+            "届中增补的委员填写增补日期，如2024-03-15，须在本届任期内且不晚于今天；"
+            "不填表示自本届开始任职",
+        ]
+    )
     rows.append(
         ["界别", "、".join(s.name for s in Sector.objects.filter(organisation=organisation))]
     )
@@ -154,16 +168,16 @@ _YYYYMMDD_RE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 _SERIAL_RE = re.compile(r"^\d{5}(?:\.\d+)?$")
 
 
-def _parse_date(value, *, epoch=WINDOWS_EPOCH) -> dt.date | None:
-    """A birth date as clerks type it: a date cell, an Excel serial number (a number cell, or
-    the same digits as text when the cell was formatted as text after the date was typed),
-    YYYYMMDD, or year, month and day with - / . or 年月日, in half- or full-width digits."""
+def _read_date(value, *, epoch=WINDOWS_EPOCH) -> dt.date | None:
+    """A date as clerks type it: a date cell, an Excel serial number (a number cell, or the
+    same digits as text when the cell was formatted as text after the date was typed),
+    YYYYMMDD, or year, month and day with - / . or 年月日, in half- or full-width digits.
+    None for an empty cell; ValueError for anything else."""
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
         return value
-    shown = _cell_text(value)
-    text = _half_width(shown).strip()
+    text = _half_width(_cell_text(value)).strip()
     if not text:
         return None
     found = None
@@ -175,10 +189,36 @@ def _parse_date(value, *, epoch=WINDOWS_EPOCH) -> dt.date | None:
     except (ValueError, OverflowError):
         found = None
     if found is None or found.year < 1900:
-        raise ValidationError(_("出生日期“%(v)s”无法识别，请按“1973-03-05”填写。") % {"v": shown})
-    if found > timezone.localdate():
+        raise ValueError(text)
+    return found
+
+
+def _parse_date(value, *, epoch=WINDOWS_EPOCH) -> dt.date | None:
+    """A birth date (`_read_date`), not after today. A date cell is taken as it is."""
+    if isinstance(value, dt.date):
+        return value.date() if isinstance(value, dt.datetime) else value
+    shown = _cell_text(value)
+    try:
+        found = _read_date(value, epoch=epoch)
+    except ValueError:
+        raise ValidationError(
+            _("出生日期“%(v)s”无法识别，请按“1973-03-05”填写。") % {"v": shown}
+        ) from None
+    if found is not None and found > timezone.localdate():
         raise ValidationError(_("出生日期“%(v)s”晚于今天，请核对。") % {"v": shown})
     return found
+
+
+def _parse_seat_start(value, term: Term | None, *, epoch=WINDOWS_EPOCH) -> dt.date | None:
+    """任职开始日期 (增补): a date as `_read_date` reads it, within `term` and not after
+    today (`validators.validate_seat_start`); None for an empty cell."""
+    try:
+        found = _read_date(value, epoch=epoch)
+    except ValueError:
+        raise ValidationError(
+            _("任职开始日期“%(v)s”无法识别，请按“2024-03-15”填写。") % {"v": _cell_text(value)}
+        ) from None
+    return validators.validate_seat_start(found, term)
 
 
 def _split(text: str) -> list[str]:
@@ -192,6 +232,7 @@ class _Lookups:
     once per file."""
 
     def __init__(self, organisation: Organisation, term: Term | None = None):
+        self.term = term  # the term imported into: a start date is checked against it
         self.sectors = {s.name: s for s in Sector.objects.filter(organisation=organisation)}
         self.parties = {}
         for p in Party.objects.all():
@@ -254,6 +295,7 @@ HEADER_ALIASES = {
     "committees": ("专委会", "所属专委会", "专门委员会"),
     "activity_group": ("所在活动小组", "委员活动小组"),
     "is_standing": ("常委", "是否为常委"),
+    "start_date": ("增补日期", "任职日期", "任职起始日期", "开始任职日期"),
 }
 # Columns of clerks' rosters that hold no member data: not read, and the result says so.
 IGNORED_HEADERS = ("序号", "编号", "备注", "说明")
@@ -622,6 +664,12 @@ def _parse_row(
         elif birth != from_id:
             problems.append(_("出生日期与身份证号不符。"))
     phone = check(validators.validate_mobile, text("phone"))
+    seat_start = {}  # nothing given without the column: `services._new_seat` dates the seat
+    if "start_date" in raw:
+        try:
+            seat_start["start_date"] = _parse_seat_start(raw["start_date"], look.term, epoch=epoch)
+        except ValidationError as exc:
+            problems.extend(exc.messages)
 
     def one(key: str, table: dict, label: str):
         value = text(key)
@@ -688,6 +736,7 @@ def _parse_row(
             "activity_group": group,
             "is_standing": standing_text == "是",
             "position": text("position"),
+            **seat_start,
         },
         committees=committees,
         categories=categories,

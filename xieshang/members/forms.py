@@ -153,6 +153,15 @@ class MemberForm(forms.Form):
     )
     is_standing = forms.BooleanField(label=gettext_lazy("常委"), required=False)
     position = forms.CharField(label=gettext_lazy("政协职务"), max_length=50, required=False)
+    # 增补: the day the seat began when it was added during the term (the standing
+    # committee's decision), checked against the term in `clean`.
+    start_date = forms.DateField(
+        label=gettext_lazy("任职开始日期"),
+        required=False,
+        widget=DateInput(),
+        help_text=gettext_lazy("届中增补的委员填写增补日期；不填表示自本届开始任职"),
+        error_messages={"invalid": gettext_lazy("请按“2024-03-15”的格式填写日期。")},
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, data=None, *, user, member: Member | None = None):
@@ -168,6 +177,13 @@ class MemberForm(forms.Form):
         if len(org_list) == 1:
             self.fields["organisation"].initial = org_list[0].pk
             self.fields["organisation"].widget = forms.HiddenInput()
+            if member is None:
+                # A member added once the term has begun is most often co-opted (增补) now:
+                # the date is offered filled in, and emptied for a catch-up entry.
+                term = selectors.current_term(org_list[0])
+                today = timezone.localdate()
+                if term is not None and term.start_date < today:
+                    self.fields["start_date"].initial = today
         multi = len(org_list) > 1
         self.fields["sector"].queryset = Sector.objects.filter(organisation__in=orgs)
         self.fields["committees"].queryset = Committee.objects.filter(organisation__in=orgs)
@@ -215,6 +231,7 @@ class MemberForm(forms.Form):
                 activity_group=seat.activity_group_id,
                 is_standing=seat.is_standing,
                 position=seat.position,
+                start_date=seat.start_date,
                 committees=list(seat.committees.values_list("pk", flat=True)),
                 categories=list(seat.categories.values_list("category", flat=True)),
             )
@@ -248,6 +265,11 @@ class MemberForm(forms.Form):
             if committee.organisation_id != org.pk:
                 self.add_error("committees", _("所选项不属于该政协。"))
                 break
+        if data.get("start_date") is not None:
+            try:
+                validators.validate_seat_start(data["start_date"], self.term)
+            except forms.ValidationError as exc:
+                self.add_error("start_date", exc)
         street = data.get("street")
         if street is not None and not street.path.startswith(org.path):
             self.add_error("street", _("所选街道不在该政协辖区内。"))
@@ -281,6 +303,8 @@ class MemberForm(forms.Form):
                 "activity_group": d.get("activity_group"),
                 "is_standing": bool(d.get("is_standing")),
                 "position": d.get("position", ""),
+                # Always given: empty is "from the term's start", not `_new_seat`'s today.
+                "start_date": d.get("start_date"),
             },
             committees=list(d.get("committees") or []),
             categories=list(d.get("categories") or []),

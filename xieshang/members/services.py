@@ -45,8 +45,10 @@ MEMBER_FIELDS = (
     "email",
     "street",
 )
-# Fields of the current-term Membership that the form and the import set.
-SEAT_FIELDS = ("sector", "party", "activity_group", "is_standing", "position")
+# Fields of the current-term Membership that the form and the import set. `start_date`
+# (增补): set only when given, None then meaning "from the term's start"; a new seat not
+# given one keeps `_new_seat`'s default.
+SEAT_FIELDS = ("sector", "party", "activity_group", "is_standing", "position", "start_date")
 PII_FIELDS = ("id_number", "phone", "address")
 
 
@@ -106,7 +108,9 @@ def _apply_seat(seat: Membership, data: MemberInput) -> None:
 def _new_seat(member: Member, term: Term) -> Membership:
     """A seat in `term` entered now. Entered after the term began, it is an addition (增补)
     that starts today: the years already past do not evaluate it (`selectors.joined_after`).
-    Entered before or on the term's first day, it is one the term began with."""
+    Entered before or on the term's first day, it is one the term began with. This is the
+    default only: a start date the clerk gave (the form, the import's column, even empty)
+    replaces it in `_apply_seat`."""
     today = timezone.localdate()
     return Membership(
         member=member, term=term, start_date=today if today > term.start_date else None

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xieshang.core import phones
-from xieshang.core.text import HAN, normalise_name
+from xieshang.core.text import HAN, normalise_name, reader_date
 
 # GB 11643-1999: weights of the first 17 digits, and the check character for sum mod 11.
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -98,4 +98,28 @@ def validate_chinese_name(value: str) -> str:
         raise ValidationError(
             _("姓名应为两个及以上汉字（少数民族姓名可用“·”分隔）。"), code="name_format"
         )
+    return value
+
+
+def validate_seat_start(value: dt.date | None, term=None) -> dt.date | None:
+    """The day a seat added during its term (增补) began, as the form and the import take
+    it: within `term` (from its start to its end, when it has one) and not after today —
+    the evaluation leaves the seat out of the years before it (`selectors.joined_after`).
+    None: the seat began with its term."""
+    if value is None:
+        return None
+    if term is not None and value < term.start_date:
+        raise ValidationError(
+            _("任职开始日期不能早于本届开始日期（%(date)s）。")
+            % {"date": reader_date(term.start_date)},
+            code="seat_start_before_term",
+        )
+    if term is not None and term.end_date is not None and value > term.end_date:
+        raise ValidationError(
+            _("任职开始日期不能晚于本届结束日期（%(date)s）。")
+            % {"date": reader_date(term.end_date)},
+            code="seat_start_after_term",
+        )
+    if value > timezone.localdate():
+        raise ValidationError(_("任职开始日期不能晚于今天。"), code="seat_start_future")
     return value

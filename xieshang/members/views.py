@@ -143,6 +143,7 @@ FIELD_LABELS = {
     "activity_group": gettext_lazy("活动小组"),
     "is_standing": gettext_lazy("常委"),
     "position": gettext_lazy("政协职务"),
+    "start_date": gettext_lazy("任职开始日期"),
     "committees": gettext_lazy("所在专委会"),
     "categories": gettext_lazy("联系类别"),
 }
