@@ -1,7 +1,9 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.i18n import JavaScriptCatalog
+
+from xieshang.api.urls import unknown as api_unknown
 
 urlpatterns = [
     path("", include("xieshang.core.urls")),
@@ -25,6 +27,8 @@ urlpatterns = [
     path("portal/", include("xieshang.portal.urls")),
     path("screening/", include("xieshang.portal.urls_office")),
     path("api/v1/", include("xieshang.api.urls")),
+    # /api/ and any path under it that names no operation: the API's JSON 404 (/api/ to its docs).
+    re_path(r"^api/(?P<rest>.*)$", api_unknown),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
 ]

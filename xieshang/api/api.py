@@ -2,6 +2,7 @@
 domain, each calling the same services and policies as the web pages."""
 
 import logging
+import re
 
 import pydantic
 from django.conf import settings
@@ -196,7 +197,22 @@ class XieshangAPI(NinjaAPI):
     def get_openapi_schema(self, *, path_prefix=None, path_params=None):
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
         document_errors(schema)
+        in_chinese(schema)
         return schema
+
+
+# The routers' tags stay English words (a client generator makes class names of them);
+# Swagger UI shows each with its Chinese description.
+TAGS = {
+    "members": "委员",
+    "followups": "督办事项",
+    "proposals": "提案",
+    "consultation": "协商议题、年度协商计划、协商活动与成果",
+    "meetings": "会议活动、请假与签到",
+    "opinions": "社情民意信息",
+    "budgets": "经费预算",
+    "files": "文件下载",
+}
 
 
 ERROR_SCHEMAS = {"ErrorOut": ErrorOut, "ValidationErrorOut": ValidationErrorOut}
@@ -210,6 +226,47 @@ ERROR_RESPONSES = {
     422: ("ValidationErrorOut", "请求参数不正确，或业务规则不允许（如当前状态不能进行此操作）"),
     429: ("ErrorOut", "请求过于频繁（每个令牌每分钟的次数有上限），见 Retry-After"),
 }
+
+
+# What each answer means, in the docs' language: ninja describes the answers an operation
+# declares by their English reason phrase ("Forbidden", "Conflict").
+RESPONSE_TEXT = {
+    200: "成功",
+    201: "已创建",
+    409: "其间已被修改（所带 version 不是最新的），未作改动：请重新读取后再提交",
+    **{code: text for code, (_name, text) in ERROR_RESPONSES.items()},
+}
+# The bodies whose class docstrings (notes for developers, in English) would be their
+# description in the docs.
+COMPONENT_TEXT = {
+    "ErrorOut": '拒绝的说明 `{"detail": "说明"}`（400、401、403、404、409、429）',
+    "ValidationErrorOut": "422：请求中不正确之处，每个字段或每条规则一项（type、loc、msg）",
+    "DraftIn": (
+        "委员的提案草稿。category 为本组织设定的提案类别之一（或空），suggested_department "
+        "为本组织在用的承办单位编号（或 null），cosigners 为邀请联名的委员编号"
+    ),
+    "DraftUpdateIn": "只修改给出的字段；version 为读取时的版本号，其间已被修改时回答 409",
+}
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def in_chinese(schema) -> None:
+    """The docs in one language, Chinese like the product: the tags described, the answers'
+    reason phrases and the bodies' docstrings replaced by Chinese text (a docstring with no
+    Chinese left out, rather than shown in English)."""
+    schema["tags"] = [{"name": name, "description": text} for name, text in TAGS.items()]
+    for operations in schema["paths"].values():
+        for operation in operations.values():
+            for code, response in operation.get("responses", {}).items():
+                if not CJK.search(response.get("description", "")):
+                    response["description"] = RESPONSE_TEXT.get(
+                        int(code), response.get("description", "")
+                    )
+    for name, component in schema.get("components", {}).get("schemas", {}).items():
+        if name in COMPONENT_TEXT:
+            component["description"] = COMPONENT_TEXT[name]
+        elif not CJK.search(component.get("description", "") or "x"):
+            component.pop("description", None)
 
 
 def document_errors(schema) -> None:
@@ -248,7 +305,17 @@ def document_errors(schema) -> None:
 DESCRIPTION = """协商平台 JSON 接口。
 
 **认证**：在“接口令牌”页面申请令牌，每个请求带 `Authorization: Bearer <令牌>`。
-`Accept-Language: en` 时提示为英文。
+`Accept-Language: en` 时提示为英文。本页即 `/api/v1/docs`（`/api/v1/` 也转到这里），
+机器可读的说明在 `/api/v1/openapi.json`。
+
+**仅限委员的接口**：撰写提案、修改提案草稿、报送社情民意信息、会议请假和会议签到以委员
+（会议则为受邀人）本人的身份办理，摘要中注有“仅限委员”或“仅限受邀人”。接口令牌只发给
+工作人员和管理员：委员的账号不能申请，本平台也没有开放委员令牌的设置。工作人员的令牌调用
+这些接口回答 403（不是本人的草稿、不在参会名单中时为 404 或 422）。它们留待今后有独立登录
+方式的委员端应用使用；目前委员在网页（含手机）上办理。
+
+**编号**：筛选参数和请求正文中的编号取接口回答中的 `id` 或 `…_id`，不是页面上显示的届次、
+名称。例如委员名单的 `term` 取委员行中的 `seat.term_id`（第十五届的编号不是 15）。
 
 **列表**：每个列表的回答都是 `{"count", "page", "page_size", "items"}`：`count` 为符合筛选条件的
 总条数。`page` 从 1 起；`page_size` 默认 50，可为 1–200，超出范围或不是整数时回答 422，
@@ -274,7 +341,11 @@ DESCRIPTION = """协商平台 JSON 接口。
 
 **变更（2026-12-06）**：业务规则不允许的操作由 400 `{"detail": "说明"}` 改为 422
 `{"detail": [{"type", "loc", "msg"}]}`，各接口一致（此前只有提案接口对所提交内容的拒绝
-为 422，状态不允许的操作及其他接口均为 400）。"""
+为 422，状态不允许的操作及其他接口均为 400）。
+
+**变更（2026-12-07）**：委员行（`seat`）增加 `term_id`、`sector_id`、`party_id`、
+`committee_ids`、`activity_group_id`，即委员名单各筛选参数的取值；委员名单的 `term` 为
+不存在或无权查看的届时，由回答空列表改为 422（`loc` 为 `["query", "term"]`）。"""
 
 api = XieshangAPI(
     title="Xieshang API",

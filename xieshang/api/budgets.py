@@ -12,7 +12,7 @@ from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 
 from xieshang.api.files import api_file_url
-from xieshang.api.schemas import ErrorOut, FileOut, Id, Year
+from xieshang.api.schemas import ErrorOut, FileOut, Id, Year, described
 from xieshang.budgets import policies, selectors
 from xieshang.budgets.models import BudgetLine
 
@@ -70,8 +70,8 @@ class SheetOut(Schema):
 
 
 class SheetFilters(Schema):
-    org: Id | None = None
-    year: Year | None = None
+    org: described(Id | None, "组织编号，不填为您可查看的最高一级组织") = None
+    year: described(Year | None, "年度，不填为今年") = None
 
 
 CENT = Decimal("0.01")
@@ -106,7 +106,13 @@ def _line(line, spent) -> dict:
 
 
 @router.get(
-    "/", response={200: SheetOut, 403: ErrorOut, 404: ErrorOut}, summary="年度经费预算执行表"
+    "/",
+    response={200: SheetOut, 403: ErrorOut, 404: ErrorOut},
+    summary="年度经费预算执行表",
+    description=(
+        "一个组织（org）某年度（year）的经费预算执行表：各项预算、合计及下级组织的汇总。"
+        "金额为以元计、两位小数的字符串。"
+    ),
 )
 def get_budget_sheet(request, filters: Query[SheetFilters]):
     """The sheet of `org` (default: the highest organisation the caller may read) for
@@ -138,7 +144,12 @@ def get_budget_sheet(request, filters: Query[SheetFilters]):
     }
 
 
-@router.get("/{pk}", response=LineDetailOut, summary="经费预算及支出记录")
+@router.get(
+    "/{pk}",
+    response=LineDetailOut,
+    summary="经费预算及支出记录",
+    description="一项预算及其各笔支出（含作废的）和票据。",
+)
 def get_budget_line(request, pk: Id):
     line = BudgetLine.objects.select_related("organisation").filter(pk=pk).first()
     if line is None or not policies.can_view(request.user, line.organisation):

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 
 from xieshang.api.schemas import (
+    YEAR_FILTER,
     BodyIn,
     ErrorOut,
     Id,
@@ -17,7 +18,9 @@ from xieshang.api.schemas import (
     Year,
     bounded,
     choice,
+    described,
     paginate,
+    status_filter,
     up_to,
 )
 from xieshang.consultation import policies, selectors, services
@@ -57,8 +60,8 @@ class TopicPage(PageOut):
 
 
 class TopicFilters(PageQuery):
-    status: choice(Topic.Status) = ""
-    source: choice(Topic.Source) = ""
+    status: status_filter(Topic.Status) = ""
+    source: described(choice(Topic.Source), "议题来源（可选值见下），不填为全部") = ""
 
 
 class TopicIn(BodyIn):
@@ -91,7 +94,12 @@ def _topic(t: Topic) -> dict:
     }
 
 
-@router.get("/topics", response=TopicPage)
+@router.get(
+    "/topics",
+    response=TopicPage,
+    summary="协商议题列表",
+    description="您可查看的协商议题（征集的和议题库中的）；群众填写的号码已遮盖。",
+)
 def list_topics(request, filters: Query[TopicFilters]):
     return paginate(
         selectors.topic_list(request.user, status=filters.status, source=filters.source),
@@ -100,7 +108,7 @@ def list_topics(request, filters: Query[TopicFilters]):
     )
 
 
-@router.get("/topics/{pk}", response=TopicOut)
+@router.get("/topics/{pk}", response=TopicOut, summary="协商议题详情", description="一个协商议题。")
 def get_topic(request, pk: int):
     topic = Topic.objects.select_related("organisation", "focus_area").filter(pk=pk).first()
     if topic is None or not policies.can_view_topic(request.user, topic):
@@ -108,7 +116,12 @@ def get_topic(request, pk: int):
     return _topic(topic)
 
 
-@router.post("/topics", response={201: TopicOut, 403: ErrorOut})
+@router.post(
+    "/topics",
+    response={201: TopicOut, 403: ErrorOut},
+    summary="提出协商议题",
+    description="向某一组织提出协商议题，规则同“提出议题”页面；可用的来源视您的角色而定。",
+)
 def create_topic(request, payload: TopicIn):
     organisation = Organisation.objects.filter(pk=payload.organisation_id).first()
     area = FocusArea.objects.filter(pk=payload.focus_area_id).first()
@@ -178,8 +191,8 @@ class PlanPage(PageOut):
 
 
 class PlanFilters(PageQuery):
-    status: choice(ConsultationPlan.Status) = ""
-    year: Year | None = None
+    status: status_filter(ConsultationPlan.Status) = ""
+    year: described(Year | None, YEAR_FILTER) = None
 
 
 class NoteIn(BodyIn):
@@ -232,7 +245,12 @@ def _plan_detail(p: ConsultationPlan) -> dict:
     }
 
 
-@router.get("/plans", response=PlanPage)
+@router.get(
+    "/plans",
+    response=PlanPage,
+    summary="年度协商计划列表",
+    description="您可查看的年度协商计划，年度新者在前。",
+)
 def list_plans(request, filters: Query[PlanFilters]):
     """The plans the caller may see, newest year first, in the list envelope like every
     other list (before 2026-12-05 a bare array of every plan)."""
@@ -251,7 +269,12 @@ def _plan_for(request, pk: int) -> ConsultationPlan:
     return plan
 
 
-@router.get("/plans/{pk}", response=PlanDetailOut)
+@router.get(
+    "/plans/{pk}",
+    response=PlanDetailOut,
+    summary="年度协商计划详情",
+    description="一份年度协商计划及其各项安排和检查结果（checks）。",
+)
 def get_plan(request, pk: int):
     return _plan_detail(_plan_for(request, pk))
 
@@ -272,6 +295,10 @@ def _plan_action(request, pk: int, run):
 @router.post(
     "/plans/{pk}/forward",
     response={200: PlanDetailOut, 403: ErrorOut, 409: ErrorOut},
+    summary="报送协商计划",
+    description=(
+        "将计划送交下一环节。请带读取计划时的 version：其间计划已被修改时回答 409，不报送。"
+    ),
 )
 def forward_plan(request, pk: int, payload: ForwardIn):
     """Hand the plan to the next body. Send the `version` read with the plan: if the plan
@@ -285,7 +312,12 @@ def forward_plan(request, pk: int, payload: ForwardIn):
     )
 
 
-@router.post("/plans/{pk}/send-back", response={200: PlanDetailOut, 403: ErrorOut})
+@router.post(
+    "/plans/{pk}/send-back",
+    response={200: PlanDetailOut, 403: ErrorOut},
+    summary="退回协商计划",
+    description="将计划退回上一环节，须填写退回意见（note）。",
+)
 def send_back_plan(request, pk: int, payload: NoteIn):
     return _plan_action(
         request,
@@ -313,10 +345,15 @@ class ActivityPage(PageOut):
 
 
 class ActivityFilters(PageQuery):
-    status: choice(Activity.Status) = ""
+    status: status_filter(Activity.Status) = ""
 
 
-@router.get("/activities", response=ActivityPage)
+@router.get(
+    "/activities",
+    response=ActivityPage,
+    summary="协商活动列表",
+    description="您可查看的协商活动。",
+)
 def list_activities(request, filters: Query[ActivityFilters]):
     def convert(a):
         return {
@@ -359,10 +396,15 @@ class OutcomePage(PageOut):
 
 
 class OutcomeFilters(PageQuery):
-    status: choice(Outcome.Status) = ""
+    status: status_filter(Outcome.Status) = ""
 
 
-@router.get("/outcomes", response=OutcomePage)
+@router.get(
+    "/outcomes",
+    response=OutcomePage,
+    summary="协商成果列表",
+    description="您可查看的协商成果及其决策、反馈情况。",
+)
 def list_outcomes(request, filters: Query[OutcomeFilters]):
 
     def convert(o):

@@ -24,6 +24,10 @@ def api_file_url(obj, field: str) -> str:
     response={200: None, 404: ErrorOut},
     url_name="file",
     summary="下载附件",
+    description=(
+        "下载接口回答中 api_url 所指的文件（提案附件、支出票据），规则同页面上的下载："
+        "能查看所属记录的人可以下载。"
+    ),
 )
 def get_file(request, label: str, pk: Id, field: str):
     return files.file_response(request.user, label, pk, field)

@@ -2,13 +2,13 @@
 selectors, policies and services as the pages."""
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
 from xieshang.api.schemas import BodyIn, ErrorOut, PageOut, PageQuery, paginate, up_to
 from xieshang.followups import policies, selectors, services
@@ -37,7 +37,13 @@ class TaskPage(PageOut):
 
 class TaskFilters(PageQuery):
     # The queue page's tabs; an unknown one is a 422 naming these, not every task.
-    state: Literal["open", "overdue", "extension", "submitted", "closed"] = "open"
+    state: Annotated[
+        Literal["open", "overdue", "extension", "submitted", "closed"],
+        Field(
+            description="同“督办事项”页面的标签页：open 办理中（默认），overdue 已逾期，"
+            "extension 待审批延期，submitted 已反馈待确认，closed 已办结（含已撤销）"
+        ),
+    ] = "open"
 
 
 class FeedbackIn(BodyIn):
@@ -60,7 +66,12 @@ def _out(task: Task, today: dt.date) -> dict:
     }
 
 
-@router.get("/", response=TaskPage)
+@router.get(
+    "/",
+    response=TaskPage,
+    summary="督办事项列表",
+    description="您可查看的督办事项，按 state 分组，同“督办事项”页面。",
+)
 def list_tasks(request, filters: Query[TaskFilters]):
     today = timezone.localdate()
     qs = selectors.task_queue(request.user, state=filters.state, today=today)
@@ -74,12 +85,17 @@ def _task_for(request, pk: int) -> Task:
     return task
 
 
-@router.get("/{pk}", response=TaskOut)
+@router.get("/{pk}", response=TaskOut, summary="督办事项详情", description="一项督办事项。")
 def get_task(request, pk: int):
     return _out(_task_for(request, pk), timezone.localdate())
 
 
-@router.post("/{pk}/feedback", response={200: TaskOut, 403: ErrorOut})
+@router.post(
+    "/{pk}/feedback",
+    response={200: TaskOut, 403: ErrorOut},
+    summary="报送办理反馈",
+    description="承办单位报送督办事项的书面办理反馈，规则同页面上的反馈表。",
+)
 def submit_feedback(request, pk: int, payload: FeedbackIn):
     task = _task_for(request, pk)
     try:

@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 
 from xieshang.api.schemas import (
+    INVITEE_ONLY,
+    YEAR_FILTER,
     BodyIn,
     ErrorOut,
     Id,
@@ -18,6 +20,7 @@ from xieshang.api.schemas import (
     Year,
     bounded,
     choice,
+    described,
     paginate,
     up_to,
 )
@@ -61,9 +64,9 @@ class MeetingPage(PageOut):
 
 
 class MeetingFilters(PageQuery):
-    kind: choice(MeetingKind) = ""
-    year: Year | None = None
-    mine: bool = False
+    kind: described(choice(MeetingKind), "会议类型（可选值见下），不填为全部") = ""
+    year: described(Year | None, YEAR_FILTER) = None
+    mine: described(bool, "true 时只列出邀请您本人参加的会议") = False
 
 
 class AttendanceRowOut(Schema):
@@ -149,7 +152,12 @@ def _meeting_for(request, pk: int):
     return meeting, invitation
 
 
-@router.get("/", response=MeetingPage)
+@router.get(
+    "/",
+    response=MeetingPage,
+    summary="会议活动列表",
+    description="您可查看的会议活动（工作人员为本单位及下级的，其他人为受邀参加的），新者在前。",
+)
 def list_meetings(request, filters: Query[MeetingFilters]):
     qs = selectors.meetings_for(
         request.user, kind=filters.kind, year=filters.year, mine=filters.mine
@@ -165,17 +173,27 @@ class LeavePage(PageOut):
 
 
 class LeaveFilters(PageQuery):
-    state: Literal["pending", "done"] = "pending"
+    state: described(Literal["pending", "done"], "pending 待审批（默认），done 已处理") = "pending"
 
 
-@router.get("/leave/", response=LeavePage)
+@router.get(
+    "/leave/",
+    response=LeavePage,
+    summary="请假审批列表",
+    description="由您审批的请假申请：待审批的按会议时间，已处理的新者在前。",
+)
 def leave_queue(request, filters: Query[LeaveFilters]):
     """The leave requests the caller decides, in the list envelope like every other list
     (before 2026-12-05 a bare array cut at 200 rows without saying so)."""
     return paginate(selectors.leave_queue(request.user, state=filters.state), filters, _leave_out)
 
 
-@router.post("/leave/{pk}/decide", response={200: LeaveOut, 403: ErrorOut, 404: ErrorOut})
+@router.post(
+    "/leave/{pk}/decide",
+    response={200: LeaveOut, 403: ErrorOut, 404: ErrorOut},
+    summary="审批请假",
+    description="批准（approve 为 true）或不批准一份请假申请，可附意见。",
+)
 def decide_leave(request, pk: int, payload: DecisionIn):
     leave = (
         LeaveRequest.objects.select_related("meeting__organisation", "meeting__activity_group")
@@ -193,7 +211,12 @@ def decide_leave(request, pk: int, payload: DecisionIn):
     return Status(200, _leave_out(leave))
 
 
-@router.get("/{pk}", response=MeetingDetailOut)
+@router.get(
+    "/{pk}",
+    response=MeetingDetailOut,
+    summary="会议活动详情",
+    description="一次会议活动及其各会次；受邀人另见本人的出席结果（my_outcome）。",
+)
 def get_meeting(request, pk: int):
     meeting, invitation = _meeting_for(request, pk)
     data = _meeting_out(meeting)
@@ -212,7 +235,12 @@ def get_meeting(request, pk: int):
     return data
 
 
-@router.get("/{pk}/attendance", response={200: list[AttendanceRowOut], 404: ErrorOut})
+@router.get(
+    "/{pk}/attendance",
+    response={200: list[AttendanceRowOut], 404: ErrorOut},
+    summary="出席情况",
+    description="每位受邀人在各会次的签到状态（以会次编号为键）及出席结果，供会务工作人员查看。",
+)
 def attendance(request, pk: int):
     """Every invitee's state per sitting (keyed by sitting id) and their result."""
     meeting, _inv = _meeting_for(request, pk)
@@ -239,7 +267,15 @@ def attendance(request, pk: int):
     )
 
 
-@router.post("/{pk}/leave", response={201: LeaveOut, 403: ErrorOut, 404: ErrorOut})
+@router.post(
+    "/{pk}/leave",
+    response={201: LeaveOut, 403: ErrorOut, 404: ErrorOut},
+    summary="会议请假（仅限受邀人）",
+    description=(
+        "受邀人本人为整个会议或所选会次（sittings）请假，规则同页面。\n\n"
+        + INVITEE_ONLY % "回答 404"
+    ),
+)
 def ask_leave(request, pk: int, payload: LeaveIn):
     meeting, invitation = _meeting_for(request, pk)
     if invitation is None:
@@ -256,7 +292,14 @@ def ask_leave(request, pk: int, payload: LeaveIn):
     return Status(201, _leave_out(leave))
 
 
-@router.post("/sittings/{pk}/signin", response={200: SignInOut})
+@router.post(
+    "/sittings/{pk}/signin",
+    response={200: SignInOut},
+    summary="会议签到（仅限受邀人）",
+    description=(
+        "以会场签到二维码中的 token 签到，检查同扫码签到页面。\n\n" + INVITEE_ONLY % "回答 422"
+    ),
+)
 def sign_in(request, pk: int, payload: SignInIn):
     """Sign in with the token of the sitting's QR code (the same checks as the page)."""
     sitting = Sitting.objects.select_related("meeting__organisation").filter(pk=pk).first()

@@ -9,7 +9,16 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 
-from xieshang.api.schemas import BodyIn, ErrorOut, PageOut, PageQuery, bounded, choice, paginate
+from xieshang.api.schemas import (
+    MEMBER_ONLY,
+    BodyIn,
+    ErrorOut,
+    PageOut,
+    PageQuery,
+    bounded,
+    paginate,
+    status_filter,
+)
 from xieshang.opinions import policies, selectors, services
 from xieshang.opinions.models import Opinion
 
@@ -40,7 +49,7 @@ class OpinionPage(PageOut):
 
 
 class OpinionFilters(PageQuery):
-    status: choice(Opinion.Status) = ""
+    status: status_filter(Opinion.Status) = ""
 
 
 class OpinionIn(BodyIn):
@@ -64,7 +73,12 @@ def _out(opinion: Opinion) -> dict:
     }
 
 
-@router.get("/", response=OpinionPage)
+@router.get(
+    "/",
+    response=OpinionPage,
+    summary="社情民意信息列表",
+    description="您可查看的社情民意信息，新者在前。",
+)
 def list_opinions(request, filters: Query[OpinionFilters]):
     ids = Opinion.objects.filter(policies.visible_q(request.user)).values("pk")
     qs = (
@@ -78,7 +92,12 @@ def list_opinions(request, filters: Query[OpinionFilters]):
     return paginate(qs, filters, _out)
 
 
-@router.get("/{pk}", response=OpinionDetail)
+@router.get(
+    "/{pk}",
+    response=OpinionDetail,
+    summary="社情民意信息详情",
+    description="一条社情民意信息的正文及采用情况。",
+)
 def get_opinion(request, pk: int):
     opinion = Opinion.objects.select_related("organisation", "issue").filter(pk=pk).first()
     if opinion is None or not policies.can_view(request.user, opinion):
@@ -94,7 +113,12 @@ def get_opinion(request, pk: int):
     }
 
 
-@router.post("/", response={201: OpinionOut, 403: ErrorOut})
+@router.post(
+    "/",
+    response={201: OpinionOut, 403: ErrorOut},
+    summary="报送社情民意信息（仅限委员）",
+    description="委员本人撰写并报送一条社情民意信息（一次完成）。\n\n" + MEMBER_ONLY,
+)
 def submit_opinion(request, payload: OpinionIn):
     """Write and submit an item in one call (a member for themself)."""
     member = policies.member_of(request.user)

@@ -10,6 +10,9 @@ from ninja import Query, Router, Schema, Status
 
 from xieshang.api.files import api_file_url
 from xieshang.api.schemas import (
+    FIRST_PROPOSER_ONLY,
+    MEMBER_ONLY,
+    YEAR_FILTER,
     BodyIn,
     ErrorOut,
     Id,
@@ -18,8 +21,9 @@ from xieshang.api.schemas import (
     PatchIn,
     Year,
     bounded,
-    choice,
+    described,
     paginate,
+    status_filter,
     up_to,
 )
 from xieshang.core.audit import StaleEdit
@@ -89,9 +93,9 @@ class ProposalPage(PageOut):
 
 
 class ProposalFilters(PageQuery):
-    status: choice(Proposal.Status) = ""
-    year: Year | None = None
-    q: str = ""
+    status: status_filter(Proposal.Status) = ""
+    year: described(Year | None, YEAR_FILTER) = None
+    q: described(str, "全文检索：编号、标题、正文和提案者") = ""
 
 
 class DraftIn(BodyIn):
@@ -191,7 +195,12 @@ def _detail(p: Proposal) -> dict:
     }
 
 
-@router.get("/", response=ProposalPage)
+@router.get(
+    "/",
+    response=ProposalPage,
+    summary="提案列表",
+    description="您可查看的提案，年度新者在前，同页面的范围；q 为全文检索。",
+)
 def list_proposals(request, filters: Query[ProposalFilters]):
     q = filters.q.strip()
     if q:
@@ -222,7 +231,12 @@ def _proposal_for(request, pk: int) -> Proposal:
     return proposal
 
 
-@router.get("/{pk}", response=ProposalOut)
+@router.get(
+    "/{pk}",
+    response=ProposalOut,
+    summary="提案详情",
+    description="一件提案的正文、附件、审查意见和交办情况。",
+)
 def get_proposal(request, pk: int):
     return _detail(_proposal_for(request, pk))
 
@@ -250,7 +264,12 @@ def _members(ids: list[int], organisation) -> list[Member]:
     return [found[i] for i in ids]
 
 
-@router.post("/", response={201: ProposalOut, 403: ErrorOut})
+@router.post(
+    "/",
+    response={201: ProposalOut, 403: ErrorOut},
+    summary="撰写提案（仅限委员）",
+    description="委员新建提案草稿，字段和检查同页面上的撰写表单。\n\n" + MEMBER_ONLY,
+)
 def create_proposal(request, payload: DraftIn):
     """A member's new draft, with the same fields and checks as the page's form."""
     member = policies.member_of(request.user)
@@ -278,6 +297,11 @@ def create_proposal(request, payload: DraftIn):
 @router.patch(
     "/{pk}",
     response={200: ProposalOut, 403: ErrorOut, 409: ErrorOut},
+    summary="修改提案草稿（仅限委员）",
+    description=(
+        "修改草稿或退回修改的提案，同页面；只修改给出的字段，version 为读取时的版本号。"
+        "\n\n" + FIRST_PROPOSER_ONLY
+    ),
 )
 def update_proposal(request, pk: int, payload: DraftUpdateIn):
     """Edit a draft (or a proposal returned for revision) as the page does."""
@@ -330,7 +354,12 @@ def _act(request, proposal: Proposal, action):
     return Status(200, _detail(proposal))
 
 
-@router.post("/{pk}/accept", response={200: ProposalOut, 403: ErrorOut})
+@router.post(
+    "/{pk}/accept",
+    response={200: ProposalOut, 403: ErrorOut},
+    summary="提案立案",
+    description="提案审查：对待审查的提案予以立案，可附审查意见。",
+)
 def accept(request, pk: int, payload: AcceptIn):
     proposal = _proposal_for(request, pk)
     return _act(
@@ -353,6 +382,11 @@ def _departments(ids: list[int], field: str) -> list[Department]:
 @router.post(
     "/{pk}/assign",
     response={200: ProposalOut, 403: ErrorOut},
+    summary="提案交办",
+    description=(
+        "交办已立案的提案：一个主办单位（lead）及协办单位（co），或几个分办单位（split），"
+        "均为承办单位编号。"
+    ),
 )
 def assign(request, pk: int, payload: AssignIn):
     proposal = _proposal_for(request, pk)

@@ -19,6 +19,39 @@ Page = Annotated[int, Field(ge=1, le=PAGE_MAX)]
 Year = Annotated[int, Field(ge=YEAR_MIN, le=YEAR_MAX)]
 
 
+def described(kind, description: str):
+    """`kind` with a description in the OpenAPI (a query parameter, a field): the docs are in
+    Chinese, like the product."""
+    return Annotated[kind, Field(description=description)]
+
+
+def status_filter(*choices):
+    """A list's `status` filter: one of these TextChoices, or "" (the default) for any."""
+    return described(choice(*choices), "状态（可选值见下），不填为全部")
+
+
+YEAR_FILTER = "年度，不填为全部"
+
+# The operations that act as the member (or invitee) in person. API tokens are issued only
+# to staff and administrators (`core.api_tokens.may_use`; no setting lets a member hold
+# one), so no token holder can call them today: they stay for a future member app with its
+# own sign-in (docs/decisions.md). Said in each one's description and in the overview.
+MEMBER_ONLY = (
+    "**仅限委员本人。** 接口令牌只发给工作人员和管理员，工作人员的令牌调用此接口回答 403。"
+    "此接口留待今后有独立登录方式的委员端应用使用；目前委员请在网页（含手机）上办理。"
+)
+FIRST_PROPOSER_ONLY = (
+    "**仅限第一提案人（委员）本人。** 接口令牌只发给工作人员和管理员，工作人员的令牌"
+    "看不到委员的草稿（回答 404）。此接口留待今后有独立登录方式的委员端应用使用；"
+    "目前委员请在网页（含手机）上修改。"
+)
+INVITEE_ONLY = (
+    "**仅限本次会议的受邀人本人**（主要是委员，也包括以本人账号受邀的领导）。"
+    "接口令牌只发给工作人员和管理员，委员不能持有；不在参会名单中的令牌调用时，%s。"
+    "委员请在网页（含手机）上办理，此接口留待今后有独立登录方式的委员端应用使用。"
+)
+
+
 def bounded(model, field: str):
     """Text no longer than the model's column (and its page form): a longer one is the
     caller's 422, before SQLite stores it whole or PostgreSQL refuses it with a 500."""
@@ -85,7 +118,7 @@ class PageQuery(Schema):
     clamped in silence: a script that asked for 1000 rows a page and got 200 would read
     `count` against the wrong page size."""
 
-    page: Page = 1
+    page: Annotated[Page, Field(description="页码，从 1 起")] = 1
     page_size: Annotated[
         int,
         Field(ge=1, le=PAGE_SIZE_MAX, description=f"每页条数（1–{PAGE_SIZE_MAX}）"),
