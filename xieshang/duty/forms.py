@@ -65,6 +65,21 @@ class ManualEntryForm(StyledForm, forms.Form):
         label=_("佐证材料说明"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000
     )
     files = EntryFilesField(label=_("佐证材料（照片、签到表等）"), required=False)
+    # Asked only once the service found the same fact in the member's file already
+    # (`services.refuse_duplicate`, `ask_duplicate`): until then a hidden False.
+    confirm_duplicate = forms.BooleanField(
+        label=_("仍要提交（确属另一项履职活动）"), required=False, widget=forms.HiddenInput
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Ticked, then refused for another reason (a date mistyped): still shown, ticked.
+        if self.is_bound and self["confirm_duplicate"].value() not in (None, "", "False"):
+            self.ask_duplicate()
+
+    def ask_duplicate(self) -> None:
+        """Show 仍要提交 as a checkbox, under what was typed (kept)."""
+        self.fields["confirm_duplicate"].widget = forms.CheckboxInput()
 
     def clean_date(self):
         # The office confirms and the year-end evaluation counts this year's and last year's
@@ -88,6 +103,7 @@ class ManualEntryForm(StyledForm, forms.Form):
             "title": title,
             "evidence": data["evidence"],
             "files": data.get("files") or [],
+            "confirm_duplicate": bool(data.get("confirm_duplicate")),
         }
 
     def clean(self):

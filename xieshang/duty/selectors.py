@@ -471,3 +471,58 @@ def contributions_by_year(organisation, member_ids, years) -> dict[int, set[int]
     ).values_list("member_id", "date"):
         out[mid].add(date.year)
     return out
+
+
+# Two texts this alike (`textsim.similarity`, 0–1) are the same matter told twice: a title
+# with a word added or a number changed ("…河道整治" / "…河道整治工作" is 0.96), while another
+# matter on the same day shares less ("…视察河道整治" / "…视察垃圾分类" is 0.67).
+DUPLICATE_SIMILARITY = 0.8
+# Evidence descriptions shorter than this ("见照片") say nothing about which fact they back.
+DUPLICATE_EVIDENCE_CHARS = 10
+
+
+def _same_matter(a, b) -> bool:
+    """Whether two duty records of one member, kind and date tell the same fact: the same
+    or a very similar 事项, or the same (not trivially short) evidence description."""
+    from xieshang.textsim.similarity import similarity
+    from xieshang.textsim.text import normalise
+
+    if normalise(a.title) == normalise(b.title):
+        return True
+    evidence = normalise(a.evidence)
+    if len(evidence.replace(" ", "")) >= DUPLICATE_EVIDENCE_CHARS and evidence == normalise(
+        b.evidence
+    ):
+        return True
+    return similarity(a.title, b.title) >= DUPLICATE_SIMILARITY
+
+
+def duplicate_records(records) -> dict[int | None, list[DutyRecord]]:
+    """疑似重复: for each of `records` (saved or not yet), the other records, pending or
+    confirmed, of the same member, kind and date that tell the same matter (`_same_matter`),
+    oldest first, keyed by the record's pk (None for an unsaved one). One query for all:
+    the office's review list flags its rows, a report about to be sent warns its member.
+    A returned record (未通过) counts nothing and is not one."""
+    records = list(records)
+    if not records:
+        return {}
+    candidates = defaultdict(list)
+    for other in (
+        DutyRecord.objects.filter(
+            member_id__in={r.member_id for r in records},
+            date__in={r.date for r in records},
+            kind__in={r.kind for r in records},
+            status__in=[DutyRecord.Status.PENDING, DutyRecord.Status.CONFIRMED],
+        )
+        .select_related("member")
+        .order_by("created_at", "id")
+    ):
+        candidates[other.member_id, other.kind, other.date].append(other)
+    return {
+        r.pk: [
+            other
+            for other in candidates[r.member_id, r.kind, r.date]
+            if other.pk != r.pk and _same_matter(r, other)
+        ]
+        for r in records
+    }

@@ -181,7 +181,11 @@ def _entry_page(request, member, save, success: str, *, done, for_member=None):
         try:
             entry = save(member=member, actor=request.user, **form.entry())
         except ValidationError as exc:
-            if hasattr(exc, "error_dict"):  # the files, refused by the service
+            if "confirm_duplicate" in getattr(exc, "error_dict", {}):
+                # The fact is in the file already: said on top, 仍要提交 asked at the button.
+                form.add_error(None, exc.message_dict["confirm_duplicate"])
+                form.ask_duplicate()
+            elif hasattr(exc, "error_dict"):  # the files, refused by the service
                 add_service_errors(form, exc)
             else:  # the year is settled
                 form.add_error("date", exc.messages)
@@ -205,6 +209,14 @@ def _entries_page(request, org, *, refused=None, refused_form=None):
         .order_by("date", "id"),
         refused,
     )
+    # 疑似重复: a row telling a fact the member's file holds already (another row here, or
+    # a record confirmed before), flagged with a link to it so it is not confirmed twice.
+    repeats = selectors.duplicate_records(pending)
+    listed = {e.pk for e in pending}
+    for e in pending:
+        e.repeats = repeats.get(e.pk, [])
+        for other in e.repeats:
+            other.listed = other.pk in listed
     return render(
         request,
         "duty/entries.html",

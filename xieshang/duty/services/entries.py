@@ -63,6 +63,44 @@ def refuse_after_exit(member, date: dt.date, *, confirming: bool = False) -> Non
         raise ValidationError(message % {"name": member.name, "date": reader_date(left_on)})
 
 
+def refuse_duplicate(member, *, kind, date, title, evidence, confirmed: bool | None) -> list:
+    """A hand-entered record telling a fact the member's file already holds, pending or
+    confirmed (same kind and date, the same or a very similar 事项: `selectors.
+    duplicate_records`), is taken only when the user confirms it is another fact
+    (`confirmed`): a fact reported twice and confirmed twice would count twice. None (a
+    script) does not ask. The records it repeats, for the audit row."""
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
+
+    from xieshang.core.text import reader_date
+
+    from ..selectors import duplicate_records
+
+    entry = DutyRecord(member=member, kind=kind, date=date, title=title, evidence=evidence)
+    others = duplicate_records([entry])[None]
+    if others and confirmed is False:
+        listed = _("、").join(
+            _("%(date)s%(kind)s“%(title)s”（%(status)s）")
+            % {
+                "date": reader_date(o.date),
+                "kind": o.get_kind_display(),
+                "title": o.title,
+                "status": o.get_status_display(),
+            }
+            for o in others[:3]
+        )
+        raise ValidationError(
+            {
+                "confirm_duplicate": _(
+                    "已有同一日期、同一类别的相同履职记录：%(records)s。同一件事只计一次分，"
+                    "请勿重复报送；确属另一项履职活动的，请勾选“仍要提交”后再次提交。"
+                )
+                % {"records": listed}
+            }
+        )
+    return others
+
+
 def _manual_entry(member, actor, status, *, files=(), **fields) -> DutyRecord:
     """A member's duty fact entered by hand (by the member or the office), in `status`,
     with the files that support it (already checked by `check_entry_files`)."""
@@ -91,10 +129,20 @@ def _manual_entry(member, actor, status, *, files=(), **fields) -> DutyRecord:
 
 
 def manual_entry_submit(
-    *, member, actor, kind, date, title, evidence, quantity=1, files=()
+    *,
+    member,
+    actor,
+    kind,
+    date,
+    title,
+    evidence,
+    quantity=1,
+    files=(),
+    confirm_duplicate: bool | None = None,
 ) -> DutyRecord:
     """A member reports a duty fact with evidence (a description, and photos or a sign-in
-    sheet as files); it counts once the office confirms it."""
+    sheet as files); it counts once the office confirms it. A fact already in the file is
+    sent again only when confirmed (`refuse_duplicate`)."""
     from django.db import transaction
     from django.urls import reverse
 
@@ -108,6 +156,9 @@ def manual_entry_submit(
     refuse_if_settled(member.organisation_id, date.year)
     refuse_after_exit(member, date)
     check_entry_files(files)
+    repeats = refuse_duplicate(
+        member, kind=kind, date=date, title=title, evidence=evidence, confirmed=confirm_duplicate
+    )
     with transaction.atomic():
         entry = _manual_entry(
             member,
@@ -120,7 +171,13 @@ def manual_entry_submit(
             quantity=quantity,
             files=files,
         )
-        record_event(actor=actor, verb="duty.entry_submit", subject=entry, to_state="pending")
+        record_event(
+            actor=actor,
+            verb="duty.entry_submit",
+            subject=entry,
+            to_state="pending",
+            data={"repeats": [o.pk for o in repeats]} if repeats else None,
+        )
         notify(
             access.role_holders(member.organisation, Role.OFFICE),
             title=Phrase(N_("%(name)s 报送了履职记录，待审核"), name=member.name),
@@ -132,10 +189,21 @@ def manual_entry_submit(
 
 
 def manual_entry_record(
-    *, member, actor, kind, date, title, evidence, quantity=1, files=()
+    *,
+    member,
+    actor,
+    kind,
+    date,
+    title,
+    evidence,
+    quantity=1,
+    files=(),
+    confirm_duplicate: bool | None = None,
 ) -> DutyRecord:
     """The office enters a duty fact for a member (reported on paper or by phone, say),
-    confirmed at once since the office is who confirms; the member is told."""
+    confirmed at once since the office is who confirms; the member is told. A fact already
+    in the file (the member's own report waiting, say) is entered again only when
+    confirmed (`refuse_duplicate`)."""
     from django.db import transaction
     from django.urls import reverse
 
@@ -151,6 +219,9 @@ def manual_entry_record(
     refuse_if_settled(member.organisation_id, date.year)
     refuse_after_exit(member, date)
     check_entry_files(files)
+    repeats = refuse_duplicate(
+        member, kind=kind, date=date, title=title, evidence=evidence, confirmed=confirm_duplicate
+    )
     with transaction.atomic():
         entry = _manual_entry(
             member,
@@ -169,7 +240,7 @@ def manual_entry_record(
             subject=entry,
             to_state="confirmed",
             note=title[:500],
-            data={"member": member.pk},
+            data={"member": member.pk, **({"repeats": [o.pk for o in repeats]} if repeats else {})},
         )
         if member.user_id is not None:
             notify(
