@@ -63,7 +63,8 @@ def test_a_round_goes_from_candidates_to_the_new_terms_member_list(browser, live
     uf.get_by_label("姓名").fill("刘佳宁")
     uf.get_by_label("性别").select_option(label="女")
     uf.get_by_label("出生日期").fill("1986-07-08")
-    pick(uf, "政治面貌", "中国民主同盟", typed="民主同盟")
+    # 政治面貌 offers the political affiliations only: a short plain list (no search box).
+    uf.get_by_label("政治面貌").select_option(label="中国民主同盟")
     uf.get_by_label("界别").select_option(label="教育界")
     uf.get_by_role("button", name="提名", exact=True).click()
     uf.get_by_role("button", name="完成提名").click()
@@ -80,7 +81,7 @@ def test_a_round_goes_from_candidates_to_the_new_terms_member_list(browser, live
     uf.goto(round_url + "nominate/")
     # Searched on the server (issue 14), labelled with the seat's sector and the committee.
     pick(uf, "现任（原任）委员", f"孙续（经济界·{w.org.name}）", typed="孙续")
-    pick(uf, "政治面貌", "无党派人士", typed="无党派")
+    uf.get_by_label("政治面貌").select_option(label="无党派人士")
     uf.get_by_label("界别").select_option(label="经济界")
     uf.get_by_role("button", name="提名", exact=True).click()
     expect(uf.locator("#missing-steps")).to_contain_text("政协党组意见")

@@ -10,6 +10,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
@@ -25,6 +26,8 @@ from xieshang.orgs.models import Level, Role, Term
 
 from .factories import nominate, open_round, party, person, sitting_member, world
 
+# A consultation is dated from the day its round was opened (the tests open it today).
+TODAY = str(timezone.localdate())
 pytestmark = pytest.mark.django_db
 
 
@@ -133,7 +136,7 @@ def test_a_democratic_party_candidate_cannot_complete_without_the_consultation_r
 
     client.post(
         f"/nominations/candidates/{c.pk}/consultation/",
-        {"consulted_with": "民盟区委会", "consulted_on": "2026-01-05", "note": "同意提名。"},
+        {"consulted_with": "民盟区委会", "consulted_on": TODAY, "note": "同意提名。"},
     )
     client.post(f"/nominations/candidates/{c.pk}/complete/")
     c.refresh_from_db()
@@ -152,7 +155,7 @@ def test_a_non_public_economy_candidate_needs_the_federation_even_as_a_party_mem
         candidate=c,
         actor=w.orgdept,
         consulted_with="区工商联",
-        consulted_on=dt.date(2026, 1, 5),
+        consulted_on=timezone.localdate(),
         note="同意。",
     )
     services.candidate_complete(candidate=c, actor=w.orgdept)

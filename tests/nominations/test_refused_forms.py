@@ -4,6 +4,7 @@ typed, even when the candidate's or the round's new state no longer offers that 
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from xieshang.core.audit import history
 from xieshang.nominations import services
@@ -11,6 +12,8 @@ from xieshang.nominations.models import Candidate, RoundKind
 
 from .factories import nominate, open_round, party, sitting_member, world
 
+# A consultation is dated from the day its round was opened (the tests open it today).
+TODAY = str(timezone.localdate())
 pytestmark = pytest.mark.django_db
 
 
@@ -22,14 +25,14 @@ def test_a_consultation_recorded_after_the_nomination_was_completed_keeps_the_no
         candidate=c,
         actor=w.ufwd,
         consulted_with="民盟区委会",
-        consulted_on=dt.date(2026, 1, 5),
+        consulted_on=timezone.localdate(),
         note="同意提名。",
     )
     services.candidate_complete(candidate=c, actor=w.ufwd)
     client.force_login(w.ufwd)
     response = client.post(
         f"/nominations/candidates/{c.pk}/consultation/",
-        {"consulted_with": "民盟区委会", "consulted_on": "2026-01-06", "note": "补充：本人同意。"},
+        {"consulted_with": "民盟区委会", "consulted_on": TODAY, "note": "补充：本人同意。"},
     )
     body = response.content.decode()
     assert response.status_code == 400
@@ -219,7 +222,7 @@ def test_a_consultation_recorded_in_another_tab_is_not_silently_replaced(client)
     url = f"/nominations/candidates/{c.pk}/consultation/"
     first = {
         "consulted_with": "民盟区委会",
-        "consulted_on": "2026-01-05",
+        "consulted_on": TODAY,
         "note": "同意提名。",
         "version": shown,
     }

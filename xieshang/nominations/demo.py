@@ -86,7 +86,7 @@ def build(*, organisation, rng: random.Random) -> None:
                 candidate=candidate,
                 actor=actor,
                 consulted_with=consult[0],
-                consulted_on=today - dt.timedelta(days=3),
+                consulted_on=today,  # not before the round was opened (today)
                 note=consult[1],
             )
         if complete:

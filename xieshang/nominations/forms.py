@@ -9,7 +9,7 @@ from xieshang.members.labels import member_label
 from xieshang.members.models import Category, Gender, Member
 from xieshang.orgs.models import Party, Sector
 
-from . import policies
+from . import policies, services
 from .models import NominatingDepartment, RoundKind
 from .picker_sources import round_members
 
@@ -21,13 +21,13 @@ class RoundForm(StyledForm, forms.Form):
     effective_date = forms.DateField(
         label=_("生效日期"),
         widget=DateInput(),
-        help_text=_("换届为新一届开始日期；增补为拟增补日期。"),
+        help_text=_("换届为新一届开始日期；增补为常委会会议增补之日，增补委员自该日起任职。"),
     )
     reference_date = forms.DateField(
         label=_("年龄计算基准日"),
         widget=DateInput(),
         required=False,
-        help_text=_("不填则按生效日期计算年龄。"),
+        help_text=_("须在生效日期前一年内；不填则按生效日期计算年龄。"),
     )
     note = forms.CharField(
         label=_("说明"), widget=forms.Textarea(attrs={"rows": 3}), required=False
@@ -129,17 +129,18 @@ class CandidateForm(StyledForm, forms.Form):
         self.fields["member"].label_from_instance = member_label
         pickers.attach(self.fields["member"], "nomination-members", {"round": round.pk})
         departments = policies.nominating_departments(actor, round)
-        parties = Party.objects.all()
+        # 政治面貌 only: not the 工商联 nor the people's organisations of the reference data.
+        parties = services.political_parties()
         if NominatingDepartment.ORGANISATION not in departments:
             parties = parties.exclude(kind=Party.Kind.CPC)
         if NominatingDepartment.UNITED_FRONT not in departments:
             parties = parties.filter(kind=Party.Kind.CPC)
         # The select offers the parties of the user's department; the field still accepts
-        # any party, so that a forged choice reaches the service and is refused there with
-        # its reason (C5.1, 403) rather than as "not a valid choice".
+        # any political affiliation, so that a forged choice reaches the service and is
+        # refused there with its reason (C5.1, 403) rather than as "not a valid choice".
         field = self.fields["party"]
         field.queryset = parties  # sets the widget's choices
-        field._queryset = Party.objects.all()
+        field._queryset = services.political_parties()
         self.fields["sector"].queryset = Sector.objects.filter(organisation=round.organisation)
 
     def clean_birth_date(self):
@@ -290,6 +291,21 @@ class LimitsForm(StyledForm, forms.Form):
                 initial=config.current_version(organisation, key),
             )
 
+    def clean(self):
+        from . import rules
+
+        data = super().clean()
+        oldest = data.get(rules.MAX_AGE.replace(".", "__"))
+        young = data.get(rules.YOUNG_AGE.replace(".", "__"))
+        # A candidate over the age limit, yet a "young member": the two contradict each
+        # other (`rules` keeps them in order for every other way of setting them too).
+        if oldest is not None and young is not None and oldest <= young:
+            raise forms.ValidationError(
+                _("提名人选年龄上限（%(oldest)s周岁）须高于年轻委员年龄界限（%(young)s周岁）。")
+                % {"oldest": oldest, "young": young}
+            )
+        return data
+
     def values(self) -> dict:
         return {key: self.cleaned_data[key.replace(".", "__")] for key in self.keys}
 
@@ -297,6 +313,8 @@ class LimitsForm(StyledForm, forms.Form):
         """(key, value, expected version) of each limit the user changed on the page; a
         form without what it showed (an old page) counts every value unlike the stored."""
         from xieshang.orgs import config
+
+        from . import rules
 
         found = []
         for key in self.keys:
@@ -307,6 +325,18 @@ class LimitsForm(StyledForm, forms.Form):
                 shown = config.get(self.organisation, key)
             if value != shown:
                 found.append((key, value, self.cleaned_data.get(f"version__{name}")))
+        # Ordered limits (the age limit above the young-member age) are saved one by one:
+        # the young-member age first when it goes below the age limit in force, else the
+        # age limit first, so that no step passes through a contradiction.
+        oldest = config.get(self.organisation, rules.MAX_AGE)
+
+        def step(change) -> int:
+            key, value, _version = change
+            if key == rules.YOUNG_AGE:
+                return 0 if value < oldest else 2
+            return 1 if key == rules.MAX_AGE else 3
+
+        found.sort(key=step)
         return found
 
     def show_current(self) -> None:

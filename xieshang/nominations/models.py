@@ -52,7 +52,9 @@ class NominationRound(Tracked):
     base_term = models.ForeignKey(
         "orgs.Term", verbose_name=_("当前届次"), on_delete=models.PROTECT, related_name="+"
     )
-    # For 换届: when the new term starts (its seats date from then, the old ones end).
+    # For 换届: when the new term starts (its seats date from then, the old ones end). For
+    # 增补: the standing committee's vote; the seats start then, the list is confirmed from
+    # then on. The reference date lies within the year up to it (`services.round_create`).
     effective_date = models.DateField(_("生效日期"))
     # Age limits are counted on this date.
     reference_date = models.DateField(_("年龄计算基准日"))

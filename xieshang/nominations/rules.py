@@ -4,7 +4,7 @@ candidates on the list; age is counted on the round's reference date."""
 
 from django.utils.translation import gettext_lazy as _
 
-from xieshang.orgs.config import define
+from xieshang.orgs.config import define, descending
 
 PERCENT = {"minimum": 0, "maximum": 100}
 AGE = {"minimum": 18, "maximum": 100}
@@ -23,3 +23,7 @@ MAX_AGE = define("nominations.max_age", 65, _("提名人选年龄上限（周岁
 NEW_MIN_SHARE = define(
     "nominations.new_min_share", 30, _("换届委员名单新提名人选占比下限（%）"), **PERCENT
 )
+
+# A candidate over the age limit cannot also count as a young member: the limit stays above
+# the young-member age on the limits page, the rules page and the API alike.
+descending(MAX_AGE, YOUNG_AGE)

@@ -86,6 +86,8 @@ def round_create(
                 % {"term": term, "start": reader_date(term.start_date)}
             }
         )
+    reference_date = reference_date or effective_date
+    _require_reference_date(reference_date, effective_date)
     try:
         with transaction.atomic():
             round = NominationRound.objects.create(
@@ -94,7 +96,7 @@ def round_create(
                 title=title.strip(),
                 base_term=term,
                 effective_date=effective_date,
-                reference_date=reference_date or effective_date,
+                reference_date=reference_date,
                 note=note,
                 created_by=actor,
             )
@@ -109,6 +111,30 @@ def round_create(
         data={"term": term.pk, "kind": kind},
     )
     return round
+
+
+def reference_date_floor(effective_date: dt.date) -> dt.date:
+    """The earliest age reference day a round may take: one year before its effective date."""
+    try:
+        return effective_date.replace(year=effective_date.year - 1)
+    except ValueError:  # 29 February
+        return effective_date.replace(year=effective_date.year - 1, day=28)
+
+
+def _require_reference_date(reference_date: dt.date, effective_date: dt.date) -> None:
+    """The ages of the list (the share under 45, the candidates over the age limit) are
+    counted on the reference day: within the year up to the effective date, so that a typo
+    (1900-01-01 made every member "under 45") cannot pass the composition check."""
+    if not reference_date_floor(effective_date) <= reference_date <= effective_date:
+        raise ValidationError(
+            {
+                "reference_date": _("年龄计算基准日须在生效日期前一年内（%(start)s至%(end)s）。")
+                % {
+                    "start": reader_date(reference_date_floor(effective_date)),
+                    "end": reader_date(effective_date),
+                }
+            }
+        )
 
 
 @transaction.atomic
@@ -157,6 +183,34 @@ def seats_set(
 
 PERSON_FIELDS = ("name", "gender", "ethnicity", "birth_date", "employer", "education")
 
+# 政治面貌: the kinds of `orgs.Party` that are a person's political affiliation. The
+# reference data also lists the 工商联 and the people's organisations (总工会, 共青团 as an
+# organisation, 妇联): participating bodies of the CPPCC, which a candidate's 界别 says.
+POLITICAL_KINDS = (
+    Party.Kind.CPC,
+    Party.Kind.DEMOCRATIC,
+    Party.Kind.NON_PARTY,
+    Party.Kind.NONE,
+)
+
+
+def political_parties():
+    """The choices of a candidate's 政治面貌 (`POLITICAL_KINDS`), in reference order."""
+    return Party.objects.filter(kind__in=POLITICAL_KINDS)
+
+
+def _require_political(party: Party) -> None:
+    if party.kind not in POLITICAL_KINDS:
+        raise ValidationError(
+            {
+                "party": _(
+                    "%(party)s不是政治面貌：请选择中共党员、民主党派、无党派人士或群众"
+                    "（人民团体、工商联在界别中体现）。"
+                )
+                % {"party": party.name}
+            }
+        )
+
 
 def _require_round_open(round: NominationRound) -> None:
     """Records on a candidate are taken while their round is open; a cancelled round's
@@ -193,6 +247,7 @@ def candidate_nominate(
         raise PermissionDenied
     if member is not None:
         _require_recorded_party(member, party)
+    _require_political(party)
     if not policies.may_nominate(actor, round, party):
         department = policies.department_for(party)
         raise WrongDepartment(
@@ -350,6 +405,15 @@ def consultation_record(
         raise ValidationError(_("请填写协商单位和协商意见。"))
     if consulted_on > timezone.localdate():
         raise ValidationError({"consulted_on": _("协商日期不能晚于今天。")})
+    # The consultation is on this round's nomination: not before the round was opened.
+    opened = timezone.localdate(candidate.round.created_at)
+    if consulted_on < opened:
+        raise ValidationError(
+            {
+                "consulted_on": _("协商日期不能早于提名工作建立日期（%(date)s）。")
+                % {"date": reader_date(opened)}
+            }
+        )
     candidate.consulted_with = consulted_with.strip()[:100]
     candidate.consulted_on = consulted_on
     candidate.consultation_note = note.strip()
@@ -667,12 +731,19 @@ def round_cancel(*, round: NominationRound, actor, reason: str) -> NominationRou
 
 def confirm_blockers(round: NominationRound, composition: dict | None = None) -> list[str]:
     """Why the list cannot be confirmed yet: unfinished nominations, seats exceeded, an
-    empty list. Share limits are warnings, shown but not blocking: the departments and the
-    Party committee weigh them."""
+    empty list, a by-election's effective date still ahead. Share limits are warnings,
+    shown but not blocking: the departments and the Party committee weigh them."""
     from . import selectors
 
     composition = composition or selectors.composition(round)
     problems = []
+    if round.kind == RoundKind.BY_ELECTION and timezone.localdate() < round.effective_date:
+        # The seats start on the effective date (the standing committee's vote), and a seat
+        # counts as 在任 from the day it is created: none is created before then.
+        problems.append(
+            _("增补委员自生效日期（%(date)s，常委会会议）起任职，请在该日及以后确认名单。")
+            % {"date": reader_date(round.effective_date)}
+        )
     if composition["listed"] == 0:
         problems.append(_("名单中还没有提名完成的人选。"))
     if composition["pending"]:
@@ -695,8 +766,9 @@ def round_confirm(*, round: NominationRound, actor) -> NominationRound:
     """Seat the list, all or nothing (C5.10). For 换届: create the new term (or take the
     one already set up with that number), end every active seat of the old term as 届满
     through `members.services.membership_end_term`, then seat each completed candidate in
-    the new term; for 增补: seat them in the current term. A new person becomes a Member
-    here (`members.services.member_create`); an existing member gets the new seat through
+    the new term; for 增补: seat them in the current term from the round's effective date
+    (not before it: `confirm_blockers`). A new person becomes a Member here
+    (`members.services.member_create`); an existing member gets the new seat through
     `member_update`. Every step writes its own audit event; the candidates become 已任委员."""
     with transaction.atomic():
         round = lock(NominationRound, round.pk)
@@ -725,13 +797,19 @@ def round_confirm(*, round: NominationRound, actor) -> NominationRound:
                 )
         else:
             target = old
+        # 换届: the new term's seats begin with it (None), even on a list confirmed after
+        # the term began. 增补: on the effective date (the list is confirmed on or after it,
+        # `confirm_blockers`), None when that is the term's own first day.
+        start = None
+        if round.kind == RoundKind.BY_ELECTION and round.effective_date > target.start_date:
+            start = round.effective_date
         candidates = list(
             Candidate.objects.filter(round=round, status=C.COMPLETED)
             .select_related("member", "party", "sector")
             .order_by("stroke_key", "id")
         )
         for candidate in candidates:
-            seat = {"sector": candidate.sector, "party": candidate.party}
+            seat = {"sector": candidate.sector, "party": candidate.party, "start_date": start}
             if candidate.member_id:
                 member = lock(Member, candidate.member_id)
                 member_services.member_update(
