@@ -75,7 +75,7 @@ def test_leave_still_pending_when_attendance_closes_leaves_the_queue_and_stays_o
     # Closing is final (deciding it now is refused), so it waits in nobody's queue.
     assert queue(w.office) == set()
     leave.refresh_from_db()
-    assert leave.status == LeaveRequest.Status.PENDING
+    assert leave.status == LeaveRequest.Status.LAPSED  # closed undecided, on record
 
 
 @pytest.mark.clause("C5.9")

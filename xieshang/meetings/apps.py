@@ -50,6 +50,7 @@ class MeetingsConfig(AppConfig):
                 "leave.approve": _("批准请假"),
                 "leave.refuse": _("不批准请假"),
                 "leave.withdraw": _("撤回请假"),
+                "leave.close": _("关闭未审批的请假"),
                 "leave.delegate": _("委托审批请假"),
                 "attendance.mark": _("登记出勤"),
                 "attendance.signin": _("扫码签到"),

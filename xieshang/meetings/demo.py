@@ -175,6 +175,16 @@ class _Demo:
         )
         if closed is not None:
             Meeting.objects.filter(pk=meeting.pk).update(closed_at=closed)
+            # Leave left undecided was closed with the attendance, at the same moment.
+            lapsed = meeting.leave_requests.filter(status=LeaveRequest.Status.LAPSED)
+            ids = list(lapsed.values_list("pk", flat=True))
+            if ids:
+                lapsed.update(decided_at=closed)
+                Event.objects.filter(
+                    content_type=ContentType.objects.get_for_model(LeaveRequest),
+                    object_id__in=[str(pk) for pk in ids],
+                    verb="leave.close",
+                ).update(created_at=closed)
         meeting.invitations.update(created_at=sent)
         speeches = list(meeting.speeches.select_related("sitting"))
         if speeches:

@@ -2,6 +2,7 @@
 form re-renders with what the user typed and a Chinese message."""
 
 from django import forms
+from django.db.models import Count, Q
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -13,7 +14,7 @@ from xieshang.core.widgets import DateInput
 from xieshang.members.models import Member
 from xieshang.orgs.models import ActivityGroup, Committee, Department, Role, Sector, Session
 
-from .models import Briefing, Invitation, Meeting, MeetingKind, Sitting
+from .models import Attendance, Briefing, Invitation, Meeting, MeetingKind, Sitting
 from .picker_sources import invitable_departments
 
 DT_FORMAT = "%Y-%m-%dT%H:%M"
@@ -292,7 +293,8 @@ class LeaveForm(StyledForm, forms.Form):
         self.fields["sittings"].queryset = meeting.sittings.all()
         self.fields["sittings"].widget.attrs["class"] = "form-check-input"
         self.fields["sittings"].label_from_instance = lambda s: s.display_title
-        if meeting.sittings.count() <= 1:
+        self.sitting_count = meeting.sittings.count()
+        if self.sitting_count <= 1:
             self.fields["sittings"].widget = forms.MultipleHiddenInput()
 
     def clean(self):
@@ -317,16 +319,25 @@ class LeaveForm(StyledForm, forms.Form):
 
 class BehalfLeaveForm(LeaveForm):
     """The office records the leave a member asked by phone or in person (代为请假): the
-    same reasons and sittings, for the invitee picked; it goes to the usual approver."""
+    same reasons and sittings, for the invitee picked; it goes to the usual approver. A
+    member signed in to every sitting is not offered (nothing left to be excused from; a
+    sitting signed in to is refused by services.leave_submit)."""
 
     invitation = forms.ModelChoiceField(label=_("请假委员"), queryset=Invitation.objects.none())
 
     def __init__(self, *args, meeting: Meeting, **kwargs):
         super().__init__(*args, meeting=meeting, **kwargs)
         field = self.fields["invitation"]
-        field.queryset = meeting.invitations.filter(
-            category=Invitation.Category.MEMBER
-        ).select_related("sector")
+        signed_in = Count(
+            "attendance",
+            filter=Q(attendance__state__in=[Attendance.State.PRESENT, Attendance.State.LATE]),
+        )
+        field.queryset = (
+            meeting.invitations.filter(category=Invitation.Category.MEMBER)
+            .alias(signed_in=signed_in)
+            .exclude(signed_in__gte=max(self.sitting_count, 1))
+            .select_related("sector")
+        )
         field.label_from_instance = lambda i: (
             f"{i.name}（{i.sector.name}）" if i.sector_id else i.name
         )

@@ -279,6 +279,10 @@ class LeaveRequest(models.Model):
         APPROVED = "approved", _("已批准")
         REFUSED = "refused", _("未批准")
         WITHDRAWN = "withdrawn", _("已撤回")
+        # Closed undecided with its meeting (services.leave.leave_close_pending): a request
+        # nobody can decide any more is not left waiting for ever.
+        CANCELLED = "cancelled", _("会议已取消")
+        LAPSED = "lapsed", _("未审批（考勤已结束）")
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="leave_requests")
     invitation = models.ForeignKey(

@@ -7,7 +7,7 @@ sittings, attendance marks and approved leave are each read once and joined in P
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -161,6 +161,27 @@ def pending_leave_map(meeting: Meeting) -> set[tuple[int, int]]:
         through.objects.filter(
             leaverequest__meeting=meeting, leaverequest__status=LeaveRequest.Status.PENDING
         ).values_list("leaverequest__invitation_id", "sitting_id")
+    )
+
+
+def pending_leave_not_signed_in(meeting: Meeting) -> int:
+    """How many pending requests ask leave for a sitting their invitee has not signed in to:
+    those whose invitee closing attendance records absent (the 结束考勤 warning). A request
+    whose every sitting was attended changes nothing (it is closed undecided all the same)."""
+    through = LeaveRequest.sittings.through
+    attended = Attendance.objects.filter(
+        invitation_id=OuterRef("leaverequest__invitation_id"),
+        sitting_id=OuterRef("sitting_id"),
+        state__in=[Attendance.State.PRESENT, Attendance.State.LATE],
+    )
+    return (
+        through.objects.filter(
+            leaverequest__meeting=meeting, leaverequest__status=LeaveRequest.Status.PENDING
+        )
+        .exclude(Exists(attended))
+        .values("leaverequest_id")
+        .distinct()
+        .count()
     )
 
 
@@ -349,24 +370,28 @@ def board_rows(sitting: Sitting, *, q: str = "") -> tuple[list[dict], dict[str, 
 def pending_leave(user) -> QuerySet:
     """The leave requests waiting for `user`'s decision. A cancelled meeting's requests wait
     for nobody: there is nothing left to be excused from; nor do a closed meeting's, whose
-    attendance is final (leave_decide refuses both; the request stays on record)."""
+    attendance is final (leave_decide refuses both; since 2026-12 cancelling or closing
+    also closes them, services.leave_close_pending; older ones stay on record)."""
     return LeaveRequest.objects.filter(
         policies.leave_queue_filter(user), status=LeaveRequest.Status.PENDING
     ).exclude(meeting__status__in=[Meeting.Status.CANCELLED, Meeting.Status.CLOSED])
 
 
 def leave_queue(user, *, state: str = "pending") -> QuerySet:
+    """待审批 in meeting order (the nearest deadline first); 已处理 the latest outcome first,
+    so an approver finds what they just decided on the first page (a withdrawn request, with
+    no decision time, by when it was asked)."""
     if state == "pending":
-        qs = pending_leave(user)
+        qs = pending_leave(user).order_by("meeting__start", "submitted_at", "id")
     else:
-        qs = LeaveRequest.objects.filter(policies.leave_queue_filter(user)).exclude(
-            status=LeaveRequest.Status.PENDING
+        qs = (
+            LeaveRequest.objects.filter(policies.leave_queue_filter(user))
+            .exclude(status=LeaveRequest.Status.PENDING)
+            .order_by(Coalesce("decided_at", "submitted_at").desc(), "-id")
         )
-    return (
-        qs.select_related("meeting", "invitation", "invitation__sector", "decided_by")
-        .prefetch_related("sittings")
-        .order_by("meeting__start", "submitted_at", "id")
-    )
+    return qs.select_related(
+        "meeting", "invitation", "invitation__sector", "decided_by"
+    ).prefetch_related("sittings")
 
 
 def leave_of_meetings(user, *, year: int) -> QuerySet:

@@ -263,6 +263,13 @@ def _detail_context(request, meeting, invitation, **forms):
     )
     my_leave = []
     my_attendance = []
+    closable = meeting.status == Meeting.Status.PUBLISHED and all(
+        s.start <= timezone.now() for s in sittings
+    )
+    if closable and leave_counts["pending"]:
+        # The 结束考勤 warning counts only the waiting requests whose invitee is not signed in
+        # to a sitting asked for: they are the ones closing records absent.
+        leave_counts["pending_absent"] = selectors.pending_leave_not_signed_in(meeting)
     if invitation is not None:
         my_leave = list(
             invitation.leave_requests.prefetch_related("sittings").order_by("-submitted_at")
@@ -339,8 +346,7 @@ def _detail_context(request, meeting, invitation, **forms):
         and (manage or invitation is not None),
         "today": timezone.localdate(),
         # 结束考勤 once the last sitting has begun (the service refuses it before).
-        "closable": meeting.status == Meeting.Status.PUBLISHED
-        and all(s.start <= timezone.now() for s in sittings),
+        "closable": closable,
     }
 
 

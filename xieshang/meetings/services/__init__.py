@@ -47,6 +47,7 @@ from .briefings import (
 from .former import withdraw_former_member
 from .leave import (
     leave_approvers,
+    leave_close_pending,
     leave_decide,
     leave_delegate,
     leave_delegation_revoke,
@@ -103,6 +104,7 @@ __all__ = [
     "leave_submit",
     "leave_open_sittings",
     "leave_approvers",
+    "leave_close_pending",
     "leave_decide",
     "leave_withdraw",
     "leave_delegate",

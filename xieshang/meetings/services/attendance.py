@@ -19,8 +19,9 @@ from xieshang.duty.services import Fact, record_duties
 from xieshang.orgs import config
 
 from .. import policies, rules
-from ..models import Attendance, Invitation, Meeting, MeetingKind, Sitting
+from ..models import Attendance, Invitation, LeaveRequest, Meeting, MeetingKind, Sitting
 from .common import _require_manage, _sync
+from .leave import leave_close_pending
 
 # --- Sign-in -----------------------------------------------------------------------------
 
@@ -269,6 +270,10 @@ def meeting_close(*, meeting: Meeting, actor) -> dict[str, int]:
     )
     _sync(original, meeting)
     from .. import selectors
+
+    # Leave still waiting is decided by nobody now: it excuses nothing (only approved leave
+    # does, below) and is closed as such, its invitee told.
+    leave_close_pending(meeting=meeting, actor=actor, to=LeaveRequest.Status.LAPSED)
 
     sittings = list(meeting.sittings.all())
     invitations = list(meeting.invitations.select_related("member"))

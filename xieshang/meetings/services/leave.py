@@ -17,7 +17,15 @@ from xieshang.core.phrases import Phrase
 from xieshang.orgs import config
 
 from .. import policies, rules
-from ..models import Invitation, LeaveDelegation, LeaveRequest, Meeting, MeetingKind, Sitting
+from ..models import (
+    Attendance,
+    Invitation,
+    LeaveDelegation,
+    LeaveRequest,
+    Meeting,
+    MeetingKind,
+    Sitting,
+)
 
 
 def leave_due_date(meeting: Meeting) -> dt.date:
@@ -38,14 +46,28 @@ def leave_due_date(meeting: Meeting) -> dt.date:
 # A sitting is in at most one request of an invitee that is still waiting or granted.
 LIVE_LEAVE = (LeaveRequest.Status.PENDING, LeaveRequest.Status.APPROVED)
 
+# Signed in (by QR or marked by staff): there at the sitting, nothing to be excused from.
+_ATTENDED = (Attendance.State.PRESENT, Attendance.State.LATE)
+
+
+def _signed_in(invitation: Invitation):
+    return Sitting.objects.filter(
+        attendance__invitation=invitation, attendance__state__in=_ATTENDED
+    )
+
 
 def leave_open_sittings(invitation: Invitation) -> list[Sitting]:
     """The sittings of the invitee's meeting that none of their pending or approved requests
-    covers: what is left to ask leave for (none: the leave form is not offered)."""
+    covers and that they have not signed in to: what is left to ask leave for (none: the
+    leave form is not offered)."""
     covered = Sitting.objects.filter(
         leave_requests__invitation=invitation, leave_requests__status__in=LIVE_LEAVE
     )
-    return list(invitation.meeting.sittings.exclude(pk__in=covered.values("pk")))
+    return list(
+        invitation.meeting.sittings.exclude(pk__in=covered.values("pk")).exclude(
+            pk__in=_signed_in(invitation).values("pk")
+        )
+    )
 
 
 @transaction.atomic
@@ -78,6 +100,14 @@ def leave_submit(
         raise ValidationError(_("请选择请假的会次。"))
     if invitation.leave_requests.filter(status__in=LIVE_LEAVE, sittings__in=chosen).exists():
         raise ValidationError(_("所选会次已有待审批或已批准的请假。"))
+    signed = [s for s in _signed_in(invitation).order_by("start", "id") if s in chosen]
+    if signed:
+        # Whoever asks (the member, the office on their behalf): a sitting the invitee is
+        # signed in to was attended, and closing attendance counts it so whatever leave says.
+        raise ValidationError(
+            _("%(name)s已签到的会次不能请假：%(sittings)s。")
+            % {"name": invitation.name, "sittings": _("、").join(s.display_title for s in signed)}
+        )
     today = today or timezone.localdate()
     due = leave_due_date(meeting)
     leave = LeaveRequest.objects.create(
@@ -177,6 +207,57 @@ def leave_decide(*, leave: LeaveRequest, approve: bool, actor, note: str = "") -
         channels=("inbox", "sms"),
     )
     return leave
+
+
+# What closes the requests still waiting when their meeting is cancelled or its attendance
+# ends: the state, the notice to the invitee and the note of the audit row.
+_CLOSED_UNDECIDED = {
+    LeaveRequest.Status.CANCELLED: (
+        N_("请假申请已关闭：%(t)s"),
+        N_("会议已取消，请假申请无需审批。"),
+    ),
+    LeaveRequest.Status.LAPSED: (
+        N_("请假未获审批：%(t)s"),
+        N_("考勤已结束，请假申请未经审批即关闭；未出席的会次按缺席统计。"),
+    ),
+}
+
+
+def leave_close_pending(*, meeting: Meeting, actor, to: str) -> int:
+    """Close every request of `meeting` still waiting for a decision, when the meeting is
+    cancelled (`to` CANCELLED) or its attendance ends (LAPSED): nobody may decide them any
+    more (leave_decide refuses both), so they leave 待审批 for a state that says why, each
+    with its audit row, and the invitee is told as of any other outcome of their request.
+    Called by meeting_cancel and meeting_close inside their transaction. Returns the count."""
+    title, body = _CLOSED_UNDECIDED[to]
+    now = timezone.now()
+    pending = list(
+        LeaveRequest.objects.select_for_update()
+        .filter(meeting=meeting, status=LeaveRequest.Status.PENDING)
+        .select_related("invitation__member__user", "invitation__user")
+        .order_by("pk")
+    )
+    for leave in pending:
+        leave.decided_at = now
+        transition(
+            leave,
+            to=to,
+            allowed_from=[LeaveRequest.Status.PENDING],
+            actor=actor,
+            verb="leave.close",
+            note=Phrase(body),
+            extra_fields=["decided_at"],
+        )
+        notify(
+            [leave.invitation.account],
+            title=Phrase(title, t=meeting.title),
+            body=Phrase(body),
+            url=meeting.get_absolute_url(),
+            dedupe_key=f"leave:{leave.pk}:decided",
+            # The cancellation itself went out by every channel: the inbox says the rest.
+            channels=("inbox",) if to == LeaveRequest.Status.CANCELLED else ("inbox", "sms"),
+        )
+    return len(pending)
 
 
 @transaction.atomic

@@ -25,8 +25,9 @@ from xieshang.members.selectors import current_term
 from xieshang.orgs.models import RoleAssignment
 
 from .. import policies
-from ..models import Attendance, Invitation, Meeting, Sitting
+from ..models import Attendance, Invitation, LeaveRequest, Meeting, Sitting
 from .common import _require_manage, _sync, then
+from .leave import leave_close_pending
 
 # --- Meetings ---------------------------------------------------------------------------
 
@@ -236,6 +237,7 @@ def meeting_cancel(*, meeting: Meeting, actor, note: str) -> Meeting:
         note=note,
     )
     _sync(original, meeting)
+    leave_close_pending(meeting=meeting, actor=actor, to=LeaveRequest.Status.CANCELLED)
     users = [
         i.member.user for i in meeting.invitations.select_related("member__user") if i.member_id
     ]
