@@ -5,28 +5,14 @@ of the issues whose title, place or description hold such a number are written a
 others are left alone (a regular expression over the text picks them, no re-indexing of
 the lot)."""
 
-import importlib
-
 from django.db import migrations
-
-CHUNK = 500
 
 
 def reindex_typed_numbers(apps, schema_editor):
-    from django.apps import apps as live_apps
-
     from xieshang.portal.scrub import mask_numbers
-    from xieshang.textsim import index, vectors
+    from xieshang.textsim.rewrite import write_again
 
-    # 0006 writes one row's entry and similar-items title again from the registered text.
-    write_again = importlib.import_module(
-        "xieshang.residents.migrations.0006_reindex_masked_handed_on"
-    )._write_again
     Issue = apps.get_model("residents", "ResidentIssue")
-    ContentType = apps.get_model("contenttypes", "ContentType")
-    ct = ContentType.objects.filter(app_label="residents", model="residentissue").first()
-    if ct is None:
-        return
     typed = [
         pk
         for pk, *texts in Issue.objects.values_list("pk", "title", "location", "description")
@@ -34,13 +20,7 @@ def reindex_typed_numbers(apps, schema_editor):
         .iterator(chunk_size=2000)
         if any(mask_numbers(t or "") != (t or "") for t in texts)
     ]
-    live = live_apps.get_model("residents", "ResidentIssue")
-    spec, similar = index.spec_for(live), vectors.spec_for(live)
-    SearchEntry = apps.get_model("textsim", "SearchEntry")
-    SimilarityVector = apps.get_model("textsim", "SimilarityVector")
-    for start in range(0, len(typed), CHUNK):
-        for row in Issue.objects.filter(pk__in=typed[start : start + CHUNK]):
-            write_again(row, ct, spec, similar, SearchEntry, SimilarityVector)
+    write_again(apps, "residents", "ResidentIssue", typed)
 
 
 class Migration(migrations.Migration):
