@@ -129,7 +129,8 @@ def test_the_edit_form_offers_the_stored_date_and_clearing_it_is_audited(client)
 
 
 def test_a_seat_entered_without_any_start_date_keeps_the_default():
-    """Callers that give none (the nominations' 增补 round): `_new_seat` dates it today."""
+    """Callers that give none (a script, an import file without the column): `_new_seat`
+    dates it today."""
     c = committee()
     data = services.MemberInput(member={"name": "李默认", "gender": "M"}, seat={})
     member = services.member_create(organisation=c.org, term=c.term, data=data, actor=c.clerk)
