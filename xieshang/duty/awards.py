@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, F, Min, Q
 from django.utils import timezone, translation
@@ -634,6 +634,8 @@ def commendation_publish(*, commendation: Commendation, actor, doc_number: str) 
     if not can_propose(actor, com.organisation):
         raise PermissionDenied
     com.doc_number = (doc_number or "").strip()[:60]
+    if com.status == S.APPROVED:
+        refuse_used_doc_number(com)
     com.published_at = timezone.now()
     transition(
         com,
@@ -645,6 +647,39 @@ def commendation_publish(*, commendation: Commendation, actor, doc_number: str) 
         extra_fields=["doc_number", "published_at"],
     )
     return com
+
+
+_BRACKETS = str.maketrans("[【［(（]】］)）", "〔〔〔〔〔〕〕〕〕〕")
+
+
+def _doc_number_key(number: str) -> str:
+    """示范区政协发〔2026〕3号 as compared: without spaces, its brackets in one form
+    ([2026], 【2026】, ［2026］ and （2026） read as 〔2026〕)."""
+    return re.sub(r"\s+", "", number).translate(_BRACKETS)
+
+
+def refuse_used_doc_number(com: Commendation) -> None:
+    """A document number (发文字号) names one document: a decision is refused a number that
+    another commendation decision of its organisation already carries."""
+    if not com.doc_number:
+        return
+    key = _doc_number_key(com.doc_number)
+    others = (
+        Commendation.objects.filter(organisation_id=com.organisation_id)
+        .exclude(pk=com.pk)
+        .exclude(doc_number="")
+        .values_list("year", "doc_number")
+    )
+    for year, number in others:
+        if _doc_number_key(number) == key:
+            raise ValidationError(
+                {
+                    "doc_number": _(
+                        "文号“%(number)s”已用于%(year)s年度表彰决定，请核对后填写其他文号。"
+                    )
+                    % {"number": number, "year": year}
+                }
+            )
 
 
 # --- Reads -----------------------------------------------------------------------------------

@@ -4,7 +4,7 @@ The rules and transitions are in `duty.awards`; these views only call them."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from xieshang.core.audit import StaleEdit, TransitionError, history
+from xieshang.core.forms import add_service_errors
 from xieshang.core.params import paginate, year_param
 from xieshang.core.pdf import pdf_response, render_pdf
 
@@ -57,6 +58,12 @@ def commendation(request):
     is a draft), the proposed list, the decision and publication steps, the history."""
     org = _org(request)
     year = year_param(request, default=timezone.localdate().year - 1)
+    return _round_page(request, org, year, proposing=request.method == "POST")
+
+
+def _round_page(request, org, year: int, *, proposing: bool, publish_form=None):
+    """The round's page; `proposing` when the office sent its ticks (the candidates' form),
+    `publish_form` a refused publication's form, shown with what was typed."""
     com = Commendation.objects.filter(organisation=org, year=year).first()
     office = awards.can_propose(request.user, org)
     chair = awards.can_decide(request.user, org)
@@ -69,11 +76,9 @@ def commendation(request):
             key = f"{a.award_type}-{a.ref.replace(':', '-')}"
             initial[f"pick-{key}"] = True
             initial[f"reason-{key}"] = a.reason
-    form = ProposeForm(
-        request.POST if request.method == "POST" else None, candidates=cands, initial=initial
-    )
-    status = 200
-    if request.method == "POST":
+    form = ProposeForm(request.POST if proposing else None, candidates=cands, initial=initial)
+    status = 200 if publish_form is None else 400
+    if proposing:
         if not editable:
             raise PermissionDenied
         if form.is_valid():
@@ -110,7 +115,9 @@ def commendation(request):
         "grouped": awards.grouped_awards(com) if com else [],
         "events": list(history(com).select_related("actor")) if com else [],
         "decision_form": DecisionForm() if chair and com and com.status == S.SUBMITTED else None,
-        "publish_form": PublishForm() if office and com and com.status == S.APPROVED else None,
+        "publish_form": (publish_form or PublishForm())
+        if office and com and com.status == S.APPROVED
+        else None,
     }
     return render(request, "duty/awards/round.html", context, status=status)
 
@@ -169,18 +176,21 @@ def commendation_decide(request, pk: int):
 def commendation_publish(request, pk: int):
     com = _round(request, pk)
     form = PublishForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("文号格式不正确。"))
-        return _back(com)
-    try:
-        awards.commendation_publish(
-            commendation=com, actor=request.user, doc_number=form.cleaned_data["doc_number"]
-        )
-    except TransitionError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("表彰名单已在公众平台公布。"))
-    return _back(com)
+    if form.is_valid():
+        try:
+            awards.commendation_publish(
+                commendation=com, actor=request.user, doc_number=form.cleaned_data["doc_number"]
+            )
+        except TransitionError as exc:
+            messages.error(request, str(exc))
+            return _back(com)
+        except ValidationError as exc:
+            # A number another decision carries: the form again, with what was typed.
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("表彰名单已在公众平台公布。"))
+            return _back(com)
+    return _round_page(request, com.organisation, com.year, proposing=False, publish_form=form)
 
 
 @login_required
