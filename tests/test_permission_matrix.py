@@ -396,6 +396,8 @@ OBJECTS: dict[str, dict[str, Callable]] = {
     "opinions:report": {"pk": obj("opinion")},
     "opinions:adopt": {"pk": obj("opinion")},
     "opinions:instruct": {"pk": obj("opinion")},
+    "opinions:adoption_edit": {"pk": rel("adoption", "opinion_id"), "adoption_pk": obj("adoption")},
+    "opinions:adoption_void": {"pk": rel("adoption", "opinion_id"), "adoption_pk": obj("adoption")},
     "opinions:decide": {
         "pk": obj("opinion"),
         "action": const("submit", "accept", "return", "merge"),
@@ -521,7 +523,7 @@ def _a_objects(a) -> dict:
     )
     from xieshang.members.models import Member, Membership
     from xieshang.nominations.models import Candidate, NominationRound
-    from xieshang.opinions.models import Issue, Opinion
+    from xieshang.opinions.models import Adoption, Issue, Opinion
     from xieshang.orgs.models import RoleAssignment
     from xieshang.platforms.models import Platform, PlatformMember, PlatformSession
     from xieshang.proposals.models import Answer, Assignment, Proposal
@@ -579,6 +581,7 @@ def _a_objects(a) -> dict:
         "activity": _first(Activity.objects.filter(organisation=a)),
         "outcome": _first(Outcome.objects.filter(activity__organisation=a)),
         "issue": _first(Issue.objects.filter(organisation=a)),
+        "adoption": _first(Adoption.objects.filter(opinion__organisation=a)),
         "referral": _first(Referral.objects.filter(from_organisation=a)),
         "reported_opinion": _first(
             Opinion.objects.filter(organisation=a, reported_to_party=True, status="reported")

@@ -20,7 +20,7 @@ from xieshang.followups import selectors, services
 from xieshang.followups.assessment import category_of
 from xieshang.followups.models import Instruction, Task
 from xieshang.meetings.models import MeetingKind
-from xieshang.opinions.models import Opinion
+from xieshang.opinions.models import Issue, Opinion
 from xieshang.orgs.models import Level, Role
 from xieshang.proposals.models import Proposal
 
@@ -324,6 +324,11 @@ def test_the_instruction_list_links_only_the_items_the_reader_may_open(client):
     dept = DepartmentFactory(organisation=w.org, name="区住房和城乡建设局")
     committee = user_with_role(Role.PROPOSAL_COMMITTEE, w.org, full_name="提案委")
     opinion = make_opinion(member_user(w.org), office=w.office, state=Opinion.Status.PUBLISHED)
+    # Published before the instruction of 2 March (an instruction is not dated before it).
+    Opinion.objects.filter(pk=opinion.pk).update(
+        submitted_at=dt.datetime(2026, 2, 27, tzinfo=dt.UTC)
+    )
+    Issue.objects.filter(pk=opinion.issue_id).update(published_on=dt.date(2026, 2, 28))
     inspection = w.meeting(MeetingKind.INSPECTION, title="河道治理视察")
     client.force_login(w.office)
     client.post(f"/meetings/{inspection.pk}/record/", {"text": "视察发现河道垃圾较多。"})

@@ -23,7 +23,8 @@ def test_an_adoption_dated_before_the_items_year_is_refused_on_the_form(world, c
         {"level": "district", "mode": "standalone", "adopted_on": last_year.isoformat()},
     )
     assert response.status_code == 400
-    assert f"采用日期早于这篇信息的年度（{opinion.year}年）" in response.content.decode()
+    # The bound is the item's publication (F6), which is in its year.
+    assert "采用日期不能早于这篇信息编发的日期" in response.content.decode()
     assert not opinion.adoptions.exists()
     assert not DutyRecord.objects.filter(date__year=opinion.year - 1).exists()
     # The right date goes through, and counts in the item's year.

@@ -7,6 +7,7 @@ from io import BytesIO
 import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 from pypdf import PdfReader
 
 from tests.factories import user_with_role
@@ -193,7 +194,8 @@ def test_reporting_upwards_puts_it_in_the_city_queue_and_the_city_can_adopt_it(w
         actor=city_office,
         level=AdoptionLevel.CITY,
         mode=Adoption.Mode.STANDALONE,
-        adopted_on=dt.date(2026, 4, 1),
+        # Not before the item was published (today, F6).
+        adopted_on=timezone.localdate(),
         body="市政协办公室",
     )
     # Recording the same adoption twice counts once.
@@ -203,7 +205,7 @@ def test_reporting_upwards_puts_it_in_the_city_queue_and_the_city_can_adopt_it(w
             actor=city_office,
             level=AdoptionLevel.CITY,
             mode=Adoption.Mode.STANDALONE,
-            adopted_on=dt.date(2026, 4, 2),
+            adopted_on=timezone.localdate(),
         )
     # The city is the top of this tree: there is nobody further up to report to.
     with pytest.raises(ValidationError):

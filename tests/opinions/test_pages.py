@@ -14,7 +14,7 @@ from tests.opinions.factories import make_opinion, member_user
 from xieshang.core.models import Event
 from xieshang.followups.models import Task
 from xieshang.opinions import services
-from xieshang.opinions.models import Adoption, AdoptionLevel, Opinion
+from xieshang.opinions.models import Adoption, AdoptionLevel, Issue, Opinion
 
 pytestmark = pytest.mark.django_db
 S = Opinion.Status
@@ -270,10 +270,12 @@ def test_the_office_composes_an_issue_and_downloads_its_pdf(client, world):
 @pytest.mark.clause("C4.7")
 def test_the_office_records_an_instruction_and_the_department_gets_a_task(client, world):
     opinion = make_opinion(world["member"], office=world["office"], state=S.PUBLISHED)
-    # Submitted before the leader's instruction of 2 March (an earlier date is refused).
+    # Submitted and published before the leader's instruction of 2 March (an earlier date
+    # is refused: the office's own leaders read the item from its 编发 on).
     Opinion.objects.filter(pk=opinion.pk).update(
         submitted_at=dt.datetime(2026, 2, 27, 2, tzinfo=dt.UTC)
     )
+    Issue.objects.filter(pk=opinion.issue_id).update(published_on=dt.date(2026, 2, 28))
     client.force_login(world["office"])
     response = client.post(
         f"/opinions/{opinion.pk}/instruct/",
@@ -319,7 +321,12 @@ def test_the_city_office_sees_reported_items_in_its_upward_queue(client, world):
     assert reported.title in html and "未报送" not in html
     response = client.post(
         f"/opinions/{reported.pk}/adopt/",
-        {"level": "city", "mode": "forwarded", "adopted_on": "2026-04-01", "body": "市委办公室"},
+        {
+            "level": "city",
+            "mode": "forwarded",
+            "adopted_on": timezone.localdate().isoformat(),
+            "body": "市委办公室",
+        },
     )
     assert response.status_code == 302
     assert reported.adoptions.get().mode == Adoption.Mode.FORWARDED

@@ -66,6 +66,8 @@ class DutyConfig(AppConfig):
                 "duty.record_carried": _("履职记录改记入当年（原年度积分已定格）"),
                 "duty.absence_removed": _("移除退出后的缺席记录"),
                 "duty.absence_kept": _("保留退出后的缺席记录（该年度积分已定格）"),
+                "duty.record_removed": _("移除来源已撤销或更正的履职记录"),
+                "duty.record_kept": _("保留来源已撤销或更正的履职记录（该年度积分已定格）"),
                 "duty.rules_update": _("修改履职计分规则"),
                 "duty.case_raise": _("生成履职纪律事项"),
                 "duty.case_decide": _("处理履职纪律事项"),

@@ -42,6 +42,8 @@ class OpinionsConfig(AppConfig):
                 "opinion.publish": _("编发"),
                 "opinion.report": pgettext_lazy("opinion action", "报送"),
                 "opinion.adopt": _("记录采用情况"),
+                "opinion.adoption_edit": _("更正采用情况"),
+                "opinion.adoption_void": _("撤销采用情况"),
                 "opinion.instruct": _("记录领导批示"),
                 "opinion.issue_publish": _("编发期刊"),
             },

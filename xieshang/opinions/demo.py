@@ -174,7 +174,13 @@ def build(*, organisation, rng: random.Random) -> None:
             services.opinion_report(opinion=opinion, actor=office, upward=False, party=True)
     # Reported two days after the issue came out, so the item's page reads in order.
     reported_at = timezone.now() - dt.timedelta(days=38)
-    Opinion.objects.filter(pk__in=[o.pk for o in reported]).update(reported_at=reported_at)
+    # Submitted before the issue came out (the plan below dates the rest of their history):
+    # an adoption or instruction is not dated before the item was published or reported.
+    Opinion.objects.filter(pk__in=[o.pk for o in reported]).update(
+        reported_at=reported_at,
+        reported_to_party_at=reported_at,
+        submitted_at=timezone.now() - dt.timedelta(days=48),
+    )
     Referral.objects.filter(
         content_type=ContentType.objects.get_for_model(Opinion),
         object_id__in=[o.pk for o in reported],

@@ -127,6 +127,44 @@ class AdoptionForm(forms.Form):
     )
 
 
+REASON_MAX = 500
+
+
+class AdoptionEditForm(AdoptionForm):
+    """更正 an adoption recorded wrongly: what it should say and why (the service checks
+    the date against the item's publication and today, and the version)."""
+
+    reason = forms.CharField(
+        label=_("更正理由"),
+        max_length=REASON_MAX,
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    @classmethod
+    def of(cls, adoption: Adoption, data=None):
+        """The form of one adoption on the item's page (its fields' ids apart from the
+        other adoptions' and the record form's)."""
+        initial = {name: getattr(adoption, name) for name in services.ADOPTION_FIELDS}
+        initial["version"] = adoption.version
+        return cls(data, initial=initial, prefix=f"adoption{adoption.pk}")
+
+
+class AdoptionVoidForm(forms.Form):
+    """撤销 an adoption recorded in error, with the reason."""
+
+    reason = forms.CharField(
+        label=_("撤销理由"),
+        max_length=REASON_MAX,
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    @classmethod
+    def of(cls, adoption: Adoption, data=None):
+        return cls(data, initial={"version": adoption.version}, prefix=f"void{adoption.pk}")
+
+
 class IssueForm(forms.Form):
     opinions = forms.ModelMultipleChoiceField(
         label=_("编发的信息"),

@@ -5,7 +5,8 @@ own leaders and units; and the Party committee's or the government's office the 
 reported to (报送党委 / 报送政府) records its own leaders' instructions on it, for the units
 of the item's organisation, with the same tasks, duty records and notices."""
 
-from django.utils.timezone import localdate
+from django.db.models import Case, DateTimeField, F, Value, When
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from xieshang.core import access
@@ -49,6 +50,25 @@ def received(user):
     )
 
 
+# The day an item went to each office that reads it as 报送本机关.
+SENT_ON_FIELDS = {
+    policies.RECEIVED_PARTY: ("reported_to_party", "reported_to_party_at"),
+    policies.RECEIVED_GOVERNMENT: ("reported_to_government", "reported_to_government_at"),
+}
+
+
+def sent_on(user):
+    """The day the item was reported to `user`'s own office (the Party committee's and the
+    government's each their own, `services.opinion_report`); the latest report otherwise."""
+    whens = [
+        When(organisation_id=ra.organisation_id, **{flag: True}, then=F(field))
+        for ra in access.assignments(user)
+        for permission, (flag, field) in SENT_ON_FIELDS.items()
+        if permission in access.PERMISSIONS.get(ra.role, ())
+    ]
+    return Coalesce(Case(*whens, default=Value(None), output_field=DateTimeField()), "reported_at")
+
+
 instructions.register(
     Opinion,
     label=_("社情民意信息"),
@@ -56,8 +76,10 @@ instructions.register(
     can_record=can_record_instruction,
     organisation=instruction_organisation,
     received=received,
-    sent_on="reported_at",
-    earliest=lambda o: localdate(o.submitted_at) if o.submitted_at else None,
+    sent_on=sent_on,
+    # No `earliest` here: the day depends on the office recording the instruction (报送党委,
+    # 报送政府, the node it was reported up to, or 编发 for its own office), which only the
+    # service knows: `services.check_instruction_date`, run from `after`.
     check=services.instruction_check,
     after=services.instruction_after,
     answered=services.instruction_answered,

@@ -129,6 +129,10 @@ class Opinion(Tracked):
     reported_to_party = models.BooleanField(_("报送党委"), default=False)
     reported_to_government = models.BooleanField(_("报送政府"), default=False)
     reported_at = models.DateTimeField(_("报送时间"), null=True, blank=True)
+    # Each office's own day (`reported_at` is the latest report, to whomever): a leader's
+    # instruction recorded by that office is not dated before it (`services.instruction_earliest`).
+    reported_to_party_at = models.DateTimeField(_("报送党委时间"), null=True, blank=True)
+    reported_to_government_at = models.DateTimeField(_("报送政府时间"), null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
     # Leaders' instructions on the item (followups.Instruction, C4.7).
     instructions = GenericRelation("followups.Instruction", related_query_name="opinion")
@@ -170,6 +174,8 @@ class Adoption(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
+    # The optimistic lock of a correction (`services.adoption_update` / `adoption_void`).
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         verbose_name = _("采用情况")

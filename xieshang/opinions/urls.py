@@ -21,5 +21,7 @@ urlpatterns = [
     path("<int:pk>/report/", views.report, name="report"),
     path("<int:pk>/adopt/", views.adopt, name="adopt"),
     path("<int:pk>/instruct/", views.instruct, name="instruct"),
+    path("<int:pk>/adoptions/<int:adoption_pk>/edit/", views.adoption_edit, name="adoption_edit"),
+    path("<int:pk>/adoptions/<int:adoption_pk>/void/", views.adoption_void, name="adoption_void"),
     path("<int:pk>/<slug:action>/", views.decide, name="decide"),
 ]

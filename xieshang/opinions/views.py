@@ -19,8 +19,16 @@ from xieshang.core.years import closing_year
 from xieshang.followups.services import can_report_further_up
 
 from . import policies, selectors, services
-from .forms import AdoptionForm, IssueForm, NoteForm, OpinionForm, ReportForm
-from .models import AdoptionLevel, Issue, Opinion
+from .forms import (
+    AdoptionEditForm,
+    AdoptionForm,
+    AdoptionVoidForm,
+    IssueForm,
+    NoteForm,
+    OpinionForm,
+    ReportForm,
+)
+from .models import Adoption, AdoptionLevel, Issue, Opinion
 from .similarity import similar_opinions
 
 S = Opinion.Status
@@ -267,10 +275,16 @@ def _render_detail(request, opinion, status=200, **forms):
     similar = []
     if manage and opinion.status == S.SUBMITTED:
         similar = similar_opinions(opinion.organisation, opinion.full_text, exclude_pk=opinion.pk)
+    adoptions = list(opinion.adoptions.all())
+    if manage or upward:
+        # Each adoption's 更正 and 撤销 forms; the one refused is shown again as typed.
+        for adoption in adoptions:
+            adoption.edit_form = forms.get(f"edit{adoption.pk}") or AdoptionEditForm.of(adoption)
+            adoption.void_form = forms.get(f"void{adoption.pk}") or AdoptionVoidForm.of(adoption)
     context = {
         "opinion": opinion,
         "authors": opinion.authors.all(),
-        "adoptions": opinion.adoptions.all(),
+        "adoptions": adoptions,
         "events": _with_changes(history(opinion).select_related("actor")),
         "reads_record": policies.reads_record(request.user, opinion),
         "is_author": policies.is_author(request.user, opinion),
@@ -409,13 +423,78 @@ def adopt(request, pk: int):
     form = AdoptionForm(request.POST)
     if not form.is_valid():
         return _render_detail(request, opinion, status=400, adoption_form=form)
-    return _run(
-        request,
-        opinion,
-        lambda: services.adoption_record(opinion=opinion, actor=request.user, **form.cleaned_data),
-        _("采用情况已记录。"),
-        form,
-        "adoption_form",
+    try:
+        services.adoption_record(opinion=opinion, actor=request.user, **form.cleaned_data)
+    except (ValidationError, TransitionError) as exc:
+        # A date out of range lands on the date field, the rest on top of the form.
+        add_service_errors(form, exc)
+        return _render_detail(request, opinion, status=400, adoption_form=form)
+    messages.success(request, _("采用情况已记录。"))
+    return redirect("opinions:detail", opinion.pk)
+
+
+def _adoption_of(request, pk: int, adoption_pk: int) -> tuple[Opinion, Adoption]:
+    opinion = _get(request, pk)
+    adoption = Adoption.objects.filter(pk=adoption_pk, opinion=opinion).first()
+    if adoption is None:
+        raise Http404
+    return opinion, adoption
+
+
+def _correct(request, opinion, adoption, form, key: str, action, success: str):
+    """Run a correction of an adoption; refused, the page again with the form as typed."""
+    if form.is_valid():
+        try:
+            action(form.cleaned_data.get("version") or 0)
+        except PermissionDenied:
+            raise
+        except (ValidationError, TransitionError, StaleEdit) as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, success)
+            return redirect("opinions:detail", opinion.pk)
+    return _render_detail(request, opinion, status=400, **{key: form})
+
+
+@login_required
+@require_POST
+def adoption_edit(request, pk: int, adoption_pk: int):
+    """更正 a recorded adoption (its date, level, mode or unit), with a reason."""
+    opinion, adoption = _adoption_of(request, pk, adoption_pk)
+    form = AdoptionEditForm.of(adoption, request.POST)
+
+    def action(version):
+        values = {k: form.cleaned_data[k] for k in services.ADOPTION_FIELDS}
+        services.adoption_update(
+            adoption=adoption,
+            actor=request.user,
+            expected_version=version,
+            reason=form.cleaned_data["reason"],
+            **values,
+        )
+
+    return _correct(
+        request, opinion, adoption, form, f"edit{adoption.pk}", action, _("采用情况已更正。")
+    )
+
+
+@login_required
+@require_POST
+def adoption_void(request, pk: int, adoption_pk: int):
+    """撤销 a recorded adoption, with a reason."""
+    opinion, adoption = _adoption_of(request, pk, adoption_pk)
+    form = AdoptionVoidForm.of(adoption, request.POST)
+
+    def action(version):
+        services.adoption_void(
+            adoption=adoption,
+            actor=request.user,
+            expected_version=version,
+            reason=form.cleaned_data["reason"],
+        )
+
+    return _correct(
+        request, opinion, adoption, form, f"void{adoption.pk}", action, _("采用情况已撤销。")
     )
 
 

@@ -24,6 +24,7 @@ from .recording import (
     record_duties,
     record_duty,
     remove_absences_after_exit,
+    remove_source_records,
 )
 from .revocation import exit_decide, exit_propose
 from .scoring import rules_update
@@ -49,6 +50,7 @@ __all__ = [
     "record_duty",
     "refuse_after_exit",
     "remove_absences_after_exit",
+    "remove_source_records",
     "rules_update",
     "scan_all",
     "scan_discipline",

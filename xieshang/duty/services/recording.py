@@ -212,6 +212,63 @@ def remove_absences_after_exit(*, member, actor=None) -> int:
     return len(removed)
 
 
+def remove_source_records(*, source: models.Model, actor=None, note="") -> list[DutyRecord]:
+    """Take out of the duty files the records `source` earned, once it no longer holds (a
+    社情民意 adoption corrected or 撤销): one audit row each (`duty.record_removed`, `note`
+    saying why), as `remove_absences_after_exit` does for absences. A record in a settled
+    year stays, since removing it would move the published scores: its audit row
+    (`duty.record_kept`) says so. Returns the records kept (none in an open year)."""
+    from django.conf import settings
+    from django.utils import translation
+
+    from xieshang.core.audit import record_events
+
+    from ..policies import settled_reason
+
+    rows = list(
+        DutyRecord.objects.filter(
+            content_type=ContentType.objects.get_for_model(source), object_id=str(source.pk)
+        ).select_related("member", "organisation")
+    )
+    if not rows:
+        return []
+    settled = _settled_rounds({(r.organisation_id, r.date.year) for r in rows})
+    kept = [r for r in rows if (r.organisation_id, r.date.year) in settled]
+    removed = [r for r in rows if (r.organisation_id, r.date.year) not in settled]
+    for organisation_id in {r.organisation_id for r in rows}:
+        own_kept = [r for r in kept if r.organisation_id == organisation_id]
+        own_removed = [r for r in removed if r.organisation_id == organisation_id]
+        if own_kept:
+            notes = {}
+            for r in own_kept:
+                with translation.override(settings.LANGUAGE_CODE):
+                    reason = settled_reason(settled[(r.organisation_id, r.date.year)])
+                notes[r.pk] = Phrase(
+                    N_("%(note)s；%(reason)s，该年度的履职积分已定格，此记录保留。"),
+                    note=note,
+                    reason=reason,
+                )
+            record_events(
+                actor=actor,
+                verb="duty.record_kept",
+                subjects=own_kept,
+                organisation=own_kept[0].organisation,
+                notes=notes,
+                reprs={r.pk: f"{r} {r.title}" for r in own_kept},
+            )
+        if own_removed:
+            record_events(
+                actor=actor,
+                verb="duty.record_removed",
+                subjects=own_removed,
+                organisation=own_removed[0].organisation,
+                notes={r.pk: note for r in own_removed},
+                reprs={r.pk: f"{r} {r.title}" for r in own_removed},
+            )
+    DutyRecord.objects.filter(pk__in=[r.pk for r in removed]).delete()
+    return kept
+
+
 def _settled_rounds(wanted: set[tuple[int, int]]) -> dict:
     """{(organisation id, year): the commendation round settling it} for the settled
     (organisation, year) pairs among `wanted` (`policies.settling_commendation`). One
