@@ -115,14 +115,17 @@ def test_a_meeting_moved_and_then_cancelled_in_english_reads_chinese_to_the_memb
             )
             services.meeting_cancel(meeting=meeting, actor=w.office, note="另行安排")
     moved = Notification.objects.get(recipient=m.user, title__startswith="会议变更")
-    assert moved.body.startswith("会议时间或地点已变更。2026年3月18日 14:00 在区政协三楼会议室")
+    # What changed (from → to), then when and where, as the first notice says it.
+    assert moved.body.startswith("会议时间或地点已变更。变更内容：开始时间：")
+    assert "。2026年3月18日 14:00 在区政协三楼会议室 召开" in moved.body
     with translation.override("zh-hans"):
         assert moved.shown_body == moved.body
     with translation.override("en"):
         assert moved.shown_title == "Meeting changed: 常委会第九次会议"
-        assert moved.shown_body.startswith(
-            "The time or place of the meeting has changed. 常委会第九次会议 will be held at "
-            "区政协三楼会议室 on March 18, 2026 at 14:00."
+        assert moved.shown_body.startswith("The time or place of the meeting has changed. ")
+        assert (
+            "常委会第九次会议 will be held at 区政协三楼会议室 on March 18, 2026 at 14:00."
+            in moved.shown_body
         )
     cancelled = Notification.objects.get(recipient=m.user, title__startswith="会议取消")
     assert cancelled.title == "会议取消：常委会第九次会议"

@@ -282,18 +282,29 @@ class LeaveForm(StyledForm, forms.Form):
     )
     OTHER = "其他"
 
-    def __init__(self, *args, meeting: Meeting, **kwargs):
+    def __init__(self, *args, meeting: Meeting, invitation: Invitation | None = None, **kwargs):
+        """`invitation`: the member asking for themselves; only the sittings still open to
+        them (no pending or approved leave, not signed in to) are offered, and none ticked
+        means all of those (全程 would be refused once a sitting is covered)."""
         super().__init__(*args, **kwargs)
         from xieshang.orgs import config
 
         from .rules import LEAVE_REASONS
+        from .services import leave_open_sittings
 
         kinds = config.get(meeting.organisation, LEAVE_REASONS)
         self.fields["reason_kind"].choices = [("", _("请选择")), *[(k, k) for k in kinds]]
-        self.fields["sittings"].queryset = meeting.sittings.all()
+        self.invitation = invitation
+        self.sitting_count = meeting.sittings.count()
+        sittings = meeting.sittings.all()
+        if invitation is not None:
+            open_ids = [s.pk for s in leave_open_sittings(invitation)]
+            if len(open_ids) < self.sitting_count:
+                sittings = sittings.filter(pk__in=open_ids)
+                self.fields["sittings"].help_text = _("不选即为以上各会次请假。")
+        self.fields["sittings"].queryset = sittings
         self.fields["sittings"].widget.attrs["class"] = "form-check-input"
         self.fields["sittings"].label_from_instance = lambda s: s.display_title
-        self.sitting_count = meeting.sittings.count()
         if self.sitting_count <= 1:
             self.fields["sittings"].widget = forms.MultipleHiddenInput()
 
@@ -314,7 +325,19 @@ class LeaveForm(StyledForm, forms.Form):
             data["reason"] = f"{kind}：{detail}" if detail else kind
         else:
             data["reason"] = detail
+        self._default_to_open_sittings(data, self.invitation or data.get("invitation"))
         return data
+
+    def _default_to_open_sittings(self, data, invitation) -> None:
+        """None ticked: the sittings still open to the invitee when some are covered
+        already (left empty when none is, and it means the whole meeting)."""
+        if data.get("sittings") or invitation is None:
+            return
+        from .services import leave_open_sittings
+
+        still_open = leave_open_sittings(invitation)
+        if still_open and len(still_open) < self.sitting_count:
+            data["sittings"] = still_open
 
 
 class BehalfLeaveForm(LeaveForm):

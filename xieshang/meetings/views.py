@@ -304,7 +304,7 @@ def _detail_context(request, meeting, invitation, **forms):
         # and only while a sitting is left that no pending or approved request covers.
         "leave_form": forms.get("leave_form")
         or (
-            LeaveForm(meeting=meeting)
+            LeaveForm(meeting=meeting, invitation=invitation)
             if invitation is not None
             and meeting.status == Meeting.Status.PUBLISHED
             and services.leave_open_sittings(invitation)
@@ -505,7 +505,11 @@ def leave(request, pk: int):
     if request.method != "POST":
         return redirect("meetings:detail", meeting.pk)
     key = "behalf_form" if behalf else "leave_form"
-    form = (BehalfLeaveForm if behalf else LeaveForm)(request.POST, meeting=meeting)
+    form = (
+        BehalfLeaveForm(request.POST, meeting=meeting)
+        if behalf
+        else LeaveForm(request.POST, meeting=meeting, invitation=invitation)
+    )
     if not form.is_valid():
         return _render_detail(request, meeting, invitation, status=400, **{key: form})
 

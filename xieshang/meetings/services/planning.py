@@ -103,6 +103,8 @@ def meeting_update(*, meeting: Meeting, actor, expected_version: int, data: dict
         meeting.sittings.filter(kind=Sitting.Kind.MAIN).update(
             start=meeting.start, end=meeting.end, location=meeting.location
         )
+    if before["location"] != meeting.location:
+        _relocate_sittings(meeting, old=before["location"])
     changed = changed_fields(before, {k: getattr(meeting, k) for k in EDITABLE})
     record_event(
         actor=actor,
@@ -113,19 +115,43 @@ def meeting_update(*, meeting: Meeting, actor, expected_version: int, data: dict
     )
     if meeting.status == Meeting.Status.PUBLISHED and {"start", "end", "location"} & set(changed):
         # Moved or relocated after the notice went out: everyone already told is told again,
-        # those who asked leave included (their request stands; they may withdraw it).
-        told = meeting.invitations.filter(notified_at__isnull=False).select_related(
-            "member__user", "user"
-        )
-        notify(
-            [inv.account for inv in told],
-            title=Phrase(N_("会议变更：%(t)s"), t=meeting.title),
-            body=then(Phrase(N_("会议时间或地点已变更。")), _notice_body(meeting)),
-            url=meeting.get_absolute_url(),
-            dedupe_key=f"meeting:{meeting.pk}:change:{meeting.version}",
-            channels=("inbox", "email", "sms"),
-        )
+        # those who asked leave included, with what changed and the new time and place.
+        _notify_change(meeting, what=_moved_note(before, meeting))
     return meeting
+
+
+_CHANGED = N_("会议时间或地点已变更。")
+
+
+def _notify_change(meeting: Meeting, *, what, key: str = "", lead: str = _CHANGED) -> None:
+    """The 会议变更 notice, to everyone already told (those who asked leave included: their
+    request stands; they may withdraw it): what changed, from → to, then when and where the
+    meeting is now held, as the first notice says it. `key` tells apart changes that leave
+    the meeting's version as it was (a sitting added); `lead`, the first sentence (a msgid)."""
+    told = meeting.invitations.filter(notified_at__isnull=False).select_related(
+        "member__user", "user"
+    )
+    body = Phrase(lead)
+    if what:
+        body = then(body, Phrase(N_("变更内容：%(changes)s。"), changes=what))
+    notify(
+        [inv.account for inv in told],
+        title=Phrase(N_("会议变更：%(t)s"), t=meeting.title),
+        body=then(body, _notice_body(meeting)),
+        url=meeting.get_absolute_url(),
+        dedupe_key=f"meeting:{meeting.pk}:change:{key or meeting.version}",
+        channels=("inbox", "email", "sms"),
+    )
+
+
+def _relocate_sittings(meeting: Meeting, *, old: str) -> None:
+    """The meeting's place changed: its sittings still to begin that were held at the old
+    place (or had none of their own) follow it; a sitting with a place of its own (a group
+    discussion in another room) keeps it, and one already begun keeps the place it was held
+    at."""
+    meeting.sittings.filter(start__gt=timezone.now(), location__in=[old or "", ""]).update(
+        location=meeting.location
+    )
 
 
 def _moved_note(before: dict, meeting: Meeting):
@@ -198,9 +224,26 @@ def sitting_add(
     # The meeting spans all its sittings.
     bounds = meeting.sittings.order_by("start")
     first, last = bounds.first(), bounds.order_by("-end").first()
+    before = {"start": meeting.start, "end": meeting.end, "location": meeting.location}
     Meeting.objects.filter(pk=meeting.pk).update(start=first.start, end=last.end)
     meeting.start, meeting.end = first.start, last.end
     record_event(actor=actor, verb="meeting.sitting_add", subject=meeting, note=title)
+    if meeting.status == Meeting.Status.PUBLISHED:
+        # Added after the notice went out (perhaps before the time announced): news to
+        # everyone told, as a change of the meeting's time or place is.
+        added = Phrase(
+            N_("增加会次：%(sitting)s（%(start)s — %(end)s，%(place)s）"),
+            sitting=sitting.title_label,
+            start=timezone.localtime(start),
+            end=timezone.localtime(end),
+            place=sitting.location or Phrase(N_("（地点另行通知）")),
+        )
+        _notify_change(
+            meeting,
+            what=joined([added, _moved_note(before, meeting)]),
+            key=f"sitting:{sitting.pk}",
+            lead=N_("会次安排已变更。"),
+        )
     return sitting
 
 
