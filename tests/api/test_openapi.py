@@ -80,6 +80,7 @@ def test_the_docs_page_loads_nothing_from_another_host(client):
     assert "swagger-ui-bundle.js" in html
     assert not re.search(r"""(src|href)=["']?(https?:)?//""", html), html
     assert "cdn" not in html.lower()
+    assert '<html lang="zh-hans">' in html  # the page says its language (screen readers)
 
 
 @pytest.mark.browser
