@@ -232,7 +232,9 @@ def leave_close_pending(*, meeting: Meeting, actor, to: str) -> int:
     title, body = _CLOSED_UNDECIDED[to]
     now = timezone.now()
     pending = list(
-        LeaveRequest.objects.select_for_update()
+        # Only the requests are locked: FOR UPDATE may not reach the nullable side of the
+        # outer joins that fetch the invitee (PostgreSQL refuses it).
+        LeaveRequest.objects.select_for_update(of=("self",))
         .filter(meeting=meeting, status=LeaveRequest.Status.PENDING)
         .select_related("invitation__member__user", "invitation__user")
         .order_by("pk")
