@@ -9,7 +9,9 @@ from django.urls import reverse
 
 from tests.factories import make_org, user_with_role
 from tests.opinions.factories import make_opinion, member_user
+from xieshang.core.audit import history
 from xieshang.followups import services as referrals
+from xieshang.opinions import services
 from xieshang.opinions.models import Opinion
 from xieshang.orgs.models import Level, Role
 
@@ -65,3 +67,13 @@ def test_an_office_above_reports_further_only_once_it_has_decided(client):
 def test_an_office_with_no_cppcc_above_is_offered_no_report_up(client, world):
     page = _adopted_by_the_city(world, client)
     assert _actions(page) == 0
+
+
+def test_reporting_up_an_item_already_reported_to_the_party_is_in_its_history(client, world):
+    opinion = make_opinion(world["member"], office=world["office"], state=S.PUBLISHED)
+    services.opinion_report(opinion=opinion, actor=world["office"], upward=False, party=True)
+    referrals.referral_submit(item=opinion, actor=world["office"])
+    opinion.refresh_from_db()
+    assert opinion.status == S.REPORTED and opinion.reported_to == world["city"]
+    reports = history(opinion).filter(verb="opinion.report")
+    assert [e.data for e in reports.order_by("pk")][-1] == {"to": world["city"].name}

@@ -83,6 +83,14 @@ def opinion_report(
         if party and government
         else (N_("本级党委") if party else N_("本级政府"))
     )
+    _mark_reported(opinion, actor, fields=fields, data=data, note=note)
+    _tell_leaders_offices(opinion, newly)
+    return opinion
+
+
+def _mark_reported(opinion: Opinion, actor, *, fields: list[str], data: dict, note=None) -> None:
+    """Save a report's `fields`: a published item becomes 已报送, one already reported stays
+    so; either way the history records the report (to whom it went is in `data`)."""
     if opinion.status == S.REPORTED:
         opinion.save(update_fields=fields)
         record_event(actor=actor, verb="opinion.report", subject=opinion, data=data, note=note)
@@ -97,8 +105,6 @@ def opinion_report(
             data=data,
             note=note,
         )
-    _tell_leaders_offices(opinion, newly)
-    return opinion
 
 
 def _tell_leaders_offices(opinion: Opinion, roles: list[str]) -> None:
@@ -135,18 +141,7 @@ def referral_moved(opinion: Opinion, referral, actor) -> None:
     opinion.reported_at = timezone.now()
     fields = ["reported_to", "reported_at"]
     data = {"to": referral.to_organisation.name}
-    if opinion.status == S.REPORTED:
-        opinion.save(update_fields=fields)
-    else:
-        transition(
-            opinion,
-            to=S.REPORTED,
-            allowed_from=[S.PUBLISHED],
-            actor=actor,
-            verb="opinion.report",
-            extra_fields=fields,
-            data=data,
-        )
+    _mark_reported(opinion, actor, fields=fields, data=data)
 
 
 def referral_returned(opinion: Opinion, referral, actor) -> None:
