@@ -7,7 +7,9 @@ import pytest
 from django.urls import reverse
 
 from tests.duty.factories import setting
+from tests.factories import make_org, user_with_role
 from xieshang.duty.models import DisciplineCase
+from xieshang.orgs.models import Role
 
 pytestmark = pytest.mark.django_db
 
@@ -64,3 +66,25 @@ def test_the_cases_lists_member_column_reads_member_in_english(client):
     head = page[page.index('id="duty-cases"') :]
     head = head[: head.index("</thead>")]
     assert ">Member</th>" in head and "Members" not in head
+
+
+@pytest.mark.clause("C5.11")
+def test_the_chairmans_meeting_lists_the_cases_it_may_open_and_no_others(client):
+    """The chair is told of a proposed revocation and opens the case from the notice; the
+    cases list showed them 暂无事项 all the same (tester finding, year-end round)."""
+    org, _term, _office, member = setting()
+    other = make_org("另一区政协")
+    ours = DisciplineCase.objects.create(
+        organisation=org, member=member, rule=DisciplineCase.Rule.LOW_SCORE, year=2001
+    )
+    theirs = DisciplineCase.objects.create(
+        organisation=other, member=member, rule=DisciplineCase.Rule.LOW_SCORE, year=2002
+    )
+    client.force_login(user_with_role(Role.CHAIR, org))
+    page = client.get(reverse("duty:cases")).content.decode()
+    assert reverse("duty:case", args=[ours.pk]) in page
+    assert reverse("duty:case", args=[theirs.pk]) not in page
+    assert client.get(reverse("duty:case", args=[ours.pk])).status_code == 200
+    # Someone who neither confirms nor is a member still finds no list.
+    client.force_login(user_with_role(Role.DEPARTMENT, org))
+    assert client.get(reverse("duty:cases")).status_code == 404

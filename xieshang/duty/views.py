@@ -463,10 +463,18 @@ def cases(request):
     if org is not None:
         qs = exports.case_rows(request)
     else:
+        # A member reads their own cases; the chairman's meeting the cases of the
+        # organisations it confirms revocations for (`policies.can_view_case`), read only.
         member = policies.member_of(request.user)
-        if member is None:
+        confirming = access.grant_paths(request.user, "duty.award_approve")
+        if member is None and not confirming:
             raise Http404
-        qs = DisciplineCase.objects.filter(member=member).order_by("-created_at", "-id")
+        qs = DisciplineCase.objects.none()
+        if confirming:
+            qs = access.scope(DisciplineCase.objects.all(), request.user, "duty.award_approve")
+        if member is not None:
+            qs = qs | DisciplineCase.objects.filter(member=member)
+        qs = qs.order_by("-created_at", "-id")
     if status not in DisciplineCase.Status.values:
         status = ""
     page = paginate(request, qs.select_related("member"), CASES_PER_PAGE)
