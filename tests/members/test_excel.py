@@ -228,7 +228,7 @@ def test_it_exports_the_filtered_list_in_official_order_for_the_office(client):
     assert rows[2][rows[0].index("界别")] == "教育界"
     event = Event.objects.get(verb="pii.export")
     assert event.actor == c.clerk
-    assert event.data == {"fields": ["id_number", "phone"], "count": 3}
+    assert event.data == {"fields": ["address", "id_number", "phone"], "count": 3}
 
 
 def test_the_export_says_when_each_member_who_left_left(client):
@@ -269,12 +269,18 @@ def test_it_exports_with_a_fixed_number_of_queries(client, django_assert_max_num
 
 def test_it_masks_the_export_for_a_role_without_pii_permission_and_logs_it(client):
     c = committee()
-    member = c.member("丁一", phone="13900000001")
+    import datetime as dt
+
+    member = c.member(
+        "丁一", phone="13900000001", address="示范区人民路100号", birth_date=dt.date(1980, 1, 15)
+    )
     client.force_login(c.user(Role.CHAIR))  # may export, may not see personal data
     rows = read_back(client.get(reverse("members:export")))
     header = rows[0]
     assert rows[1][header.index("手机号码")] == "139****0001"
     assert rows[1][header.index("身份证号")] != member.id_number
+    assert rows[1][header.index("家庭住址")] == "示范区人民路****"
+    assert rows[1][header.index("出生日期")] == "1980-01"  # the day would give the ID away
     assert Event.objects.get(verb="pii.export").data == {"fields": [], "count": 1}
 
 

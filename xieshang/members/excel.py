@@ -244,6 +244,7 @@ class _Lookups:
         # The names the template lists, in Chinese whatever the language the import runs in.
         with translation.override(settings.LANGUAGE_CODE):
             self.categories = {str(label): value for value, label in Category.choices}
+            self.serving = str(Membership.Status.ACTIVE.label)  # the export's 状态 of a seat held
             self.genders = {str(label): value for value, label in Gender.choices}
         # Rosters write 男性/女性 as often as 男/女.
         for label, value in list(self.genders.items()):
@@ -298,7 +299,12 @@ HEADER_ALIASES = {
     "start_date": ("增补日期", "任职日期", "任职起始日期", "开始任职日期"),
 }
 # Columns of clerks' rosters that hold no member data: not read, and the result says so.
-IGNORED_HEADERS = ("序号", "编号", "备注", "说明")
+# 所属政协, 届次 and 退出日期 are the roll export's (`EXPORT_HEADERS`), so that an exported
+# roll goes back in: the organisation and term are the ones the import was started for.
+IGNORED_HEADERS = ("序号", "编号", "备注", "说明", "所属政协", "届次", "退出日期")
+# The export's 状态, read only to refuse a row for someone who left (`_left`): the import
+# seats serving members.
+STATUS_HEADER = "状态"
 # Columns without which no row can be imported (gender may come from the ID number).
 REQUIRED_KEYS = ("name", "sector", "party")
 HEADER_SCAN_ROWS = 10  # title rows a roster may have above its header
@@ -310,9 +316,11 @@ def _header_key(value) -> str:
     return text.strip("*:").lower()
 
 
-HEADER_TO_KEY = {_header_key(header): key for key, header in IMPORT_COLUMNS} | {
-    _header_key(alias): key for key, aliases in HEADER_ALIASES.items() for alias in aliases
-}
+HEADER_TO_KEY = (
+    {_header_key(header): key for key, header in IMPORT_COLUMNS}
+    | {_header_key(alias): key for key, aliases in HEADER_ALIASES.items() for alias in aliases}
+    | {_header_key(STATUS_HEADER): "status"}
+)
 _IGNORED = {_header_key(h) for h in IGNORED_HEADERS}
 _LABELS = dict(IMPORT_COLUMNS)
 
@@ -538,6 +546,7 @@ def _read(wb, organisation, term, result: ImportRead, *, max_rows, progress, eve
             if skip and not problems:
                 result.skipped.append(Skipped(number, parsed.member["name"]))
                 continue
+            problems.extend(_left(raw, look))
         if problems:
             result.errors.extend(ImportError_(number, p) for p in problems)
         elif parsed is not None:
@@ -558,6 +567,15 @@ def _read(wb, organisation, term, result: ImportRead, *, max_rows, progress, eve
         )
     if not result.rows and not result.errors and not result.skipped:
         result.errors.append(ImportError_(0, _("文件中没有委员数据。")))
+
+
+def _left(raw: dict, look: _Lookups) -> list[str]:
+    """A row the roll export wrote for someone whose seat ended (状态 辞去委员, 届满…) and who
+    is not on the roll: imported, they would come back serving."""
+    status = _cell_text(raw.get("status"))
+    if not status or status == look.serving:
+        return []
+    return [_("该行委员状态为“%(v)s”：导入只登记在任委员，请删除此行。") % {"v": status}]
 
 
 def _on_roll(parsed, look: _Lookups, problems, seen_ids, seen_people, number) -> bool:
@@ -745,6 +763,13 @@ def _parse_row(
 
 # --- Export ------------------------------------------------------------------------------
 
+# Every column the import reads is here, under a header it reads and in a form it takes
+# back (dates as date cells, names as the import's lookups spell them), so that an exported
+# roll edited in Excel and imported again loses nothing (任职开始日期 was missing, and an
+# imported seat then took the default start). The import skips 序号, 所属政协, 届次 and
+# 退出日期, and refuses the row of a member who left (状态) unless they are on the roll.
+# The columns added for that come after 身份证号: the earlier ones keep their places, which
+# files and sheets made from the export may count on.
 EXPORT_HEADERS = [
     "序号",
     "姓名",
@@ -761,6 +786,12 @@ EXPORT_HEADERS = [
     "工作单位及职务",
     "手机号码",
     "身份证号",
+    "任职开始日期",
+    "民族",
+    "出生日期",
+    "学历",
+    "电子邮箱",
+    "家庭住址",
     "状态",
     # The day a seat ended (辞去委员, 撤销委员资格, 届满: the kind is its 状态), empty for a
     # seat held: a list of everyone who served shows who left when.
@@ -782,6 +813,11 @@ def _export_members(rows, *, show_pii) -> bytes:
     for i, seat in enumerate(rows, start=1):
         m = seat.member
         unmasked = show_pii(m)
+
+        def personal(name, m=m, unmasked=unmasked):
+            value = getattr(m, name)
+            return value if unmasked else pii.masked(name, value)
+
         data.append(
             [
                 i,
@@ -797,8 +833,14 @@ def _export_members(rows, *, show_pii) -> bytes:
                 "是" if seat.is_standing else "",
                 seat.position,
                 m.employer,
-                m.phone if unmasked else pii.mask_phone(m.phone),
-                m.id_number if unmasked else pii.mask_id_number(m.id_number),
+                personal("phone"),
+                personal("id_number"),
+                seat.start_date,  # empty: from the term's start, as the import reads it
+                m.ethnicity,
+                personal("birth_date") or None,  # a date cell, or 1980-01 masked
+                m.education,
+                m.email,
+                personal("address"),
                 seat.get_status_display(),
                 seat.status_changed_on if seat.status != Membership.Status.ACTIVE else None,
             ]

@@ -42,7 +42,8 @@ def workbook(user, seats: list, progress=None) -> bytes:
     pii.log_access(
         actor=user,
         action="export",
-        fields=["phone", "id_number"] if unmasked else [],
+        # The fields a page view logs (`pii.personal_data`): the birth date is not one.
+        fields=[f for f in pii.PERSONAL_FIELDS if f != "birth_date"] if unmasked else [],
         count=len(seats),
         organisation=access.home_organisation(user),
         note=_("委员名单导出，其中未脱敏%(n)d条") % {"n": len(unmasked)},
