@@ -133,6 +133,14 @@ class SittingForm(StyledForm, forms.Form):
         return data
 
 
+class SittingEditForm(SittingForm):
+    """A sitting's title, time and place changed before it starts (its kind stays)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["kind"]
+
+
 INVITABLE_ROLES = [
     (Role.CHAIR.value, Role.CHAIR.label),
     (Role.OFFICE.value, Role.OFFICE.label),

@@ -152,6 +152,9 @@ class Sitting(models.Model):
     location = models.CharField(_("地点"), max_length=200, blank=True)
     # Part of the QR signing salt: changing it invalidates every code shown so far.
     qr_nonce = models.CharField(max_length=32, default=_nonce, editable=False)
+    # The optimistic lock of the sitting's edit form (core.audit.save_versioned), as a
+    # meeting's `version` is of the meeting's.
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         verbose_name = _("会次")

@@ -7,7 +7,7 @@ sittings, attendance marks and approved leave are each read once and joined in P
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -394,6 +394,25 @@ def leave_queue(user, *, state: str = "pending") -> QuerySet:
     ).prefetch_related("sittings")
 
 
+def signed_in_of_leave(leaves) -> dict[int, list[Sitting]]:
+    """Request id → the sittings it covers that its invitee has signed in to (approval is
+    refused for those: services.leave_decide), for a page of requests with their sittings
+    prefetched: one query."""
+    leaves = list(leaves)
+    attended = set(
+        Attendance.objects.filter(
+            invitation_id__in={lv.invitation_id for lv in leaves},
+            state__in=[Attendance.State.PRESENT, Attendance.State.LATE],
+        ).values_list("invitation_id", "sitting_id")
+    )
+    found = {}
+    for leave in leaves:
+        signed = [s for s in leave.sittings.all() if (leave.invitation_id, s.pk) in attended]
+        if signed:
+            found[leave.pk] = signed
+    return found
+
+
 def leave_of_meetings(user, *, year: int) -> QuerySet:
     """Every leave request of the meetings of `year` in the user's `meetings.view` scope,
     whoever decides it and whatever its state: the office's record of the year (the queue
@@ -617,11 +636,45 @@ def sector_figures(members: list[MemberFigure]) -> dict[str, dict[str, int]]:
     return sectors
 
 
-def upcoming_for_member(member, *, today: dt.date | None = None) -> QuerySet:
-    today = today or timezone.localdate()
+def _last_end():
+    """When a meeting is over: the end of its last sitting (its own end when it has none).
+    Not the day: a meeting that finished this morning is past by the afternoon."""
+    last = (
+        Sitting.objects.filter(meeting=OuterRef("pk"))
+        .order_by()
+        .values("meeting")
+        .annotate(e=Max("end"))
+        .values("e")
+    )
+    return Coalesce(Subquery(last), F("end"))
+
+
+def my_meetings(user, member, *, now: dt.datetime | None = None, limit: int = 200):
+    """我的会议: (upcoming, past), each a list of (meeting, the member's invitation or None).
+    Upcoming, soonest first, until its last sitting has ended; past, newest first."""
+    now = now or timezone.now()
+    meetings = meetings_for(user, mine=True).annotate(last_end=_last_end())
+    invitations = {}
+    if member is not None:
+        invitations = {
+            i.meeting_id: i
+            for i in Invitation.objects.filter(member=member, meeting__in=meetings.values("pk"))
+        }
+    rows = [(m, invitations.get(m.pk)) for m in meetings[:limit]]
+    upcoming = [r for r in rows if r[0].last_end > now][::-1]
+    past = [r for r in rows if r[0].last_end <= now]
+    return upcoming, past
+
+
+def upcoming_for_member(member, *, now: dt.datetime | None = None) -> QuerySet:
+    """The member's meetings still to come or under way (the home card's count), as
+    我的会议 · 即将召开 lists them."""
+    now = now or timezone.now()
     return (
-        Meeting.objects.filter(invitations__member=member, end__date__gte=today)
+        Meeting.objects.filter(invitations__member=member)
         .exclude(status__in=[Meeting.Status.DRAFT, Meeting.Status.CANCELLED])
+        .annotate(last_end=_last_end())
+        .filter(last_end__gt=now)
         .order_by("start")
     )
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from xieshang.core import access
-from xieshang.core.audit import StaleEdit, TransitionError, history
+from xieshang.core.audit import StaleEdit, TransitionError, deleted_by, history
 from xieshang.core.forms import SAVE_AGAIN
 from xieshang.core.params import choice_param, paginate, year_param
 from xieshang.members.selectors import cppcc_organisations
@@ -26,10 +26,11 @@ from .forms import (
     ReportForm,
     ReportSendForm,
     ReportUnsendForm,
+    SittingEditForm,
     SittingForm,
     SpeechForm,
 )
-from .models import Invitation, LeaveRequest, Meeting, MeetingKind
+from .models import Invitation, LeaveRequest, Meeting, MeetingKind, Sitting
 
 KIND_CHOICES = MeetingKind.choices
 
@@ -96,17 +97,7 @@ def meeting_list(request):
 @login_required
 def mine(request):
     member = policies.member_of(request.user)
-    today = timezone.localdate()
-    meetings = selectors.meetings_for(request.user, mine=True)
-    invitations = {}
-    if member is not None:
-        invitations = {
-            i.meeting_id: i
-            for i in Invitation.objects.filter(member=member, meeting__in=meetings.values("pk"))
-        }
-    rows = [(m, invitations.get(m.pk)) for m in meetings[:200]]
-    upcoming = [r for r in rows if timezone.localdate(r[0].end) >= today][::-1]
-    past = [r for r in rows if timezone.localdate(r[0].end) < today]
+    upcoming, past = selectors.my_meetings(request.user, member)
     leave = selectors.my_leave(member)[:50] if member is not None else []
     # 已请假 on the meetings ahead the member has approved leave for (whole or some sittings).
     on_leave = {}
@@ -298,6 +289,7 @@ def _detail_context(request, meeting, invitation, **forms):
         "leave_due": services.leave_due_date(meeting),
         "signup_open": meeting.mode == Meeting.Mode.SIGNUP
         and services.signup_open(meeting, sittings),
+        "signup_cancel_open": services.signup_cancel_open(meeting, sittings),
         "speeches": speeches,
         "events": history(meeting).select_related("actor")[:50],
         # Only an invited member asks for leave (the form reads the organisation's reasons),
@@ -345,6 +337,7 @@ def _detail_context(request, meeting, invitation, **forms):
         and meeting.status in ("draft", "published")
         and (manage or invitation is not None),
         "today": timezone.localdate(),
+        "now": timezone.now(),  # 修改会次 is offered until the sitting starts
         # 结束考勤 once the last sitting has begun (the service refuses it before).
         "closable": closable,
     }
@@ -371,6 +364,86 @@ def _act(request, meeting, action, success: str, fallback=None):
         return redirect("meetings:detail", meeting.pk)
     if success:
         messages.success(request, success)
+    return redirect("meetings:detail", meeting.pk)
+
+
+def _sitting_to_manage(request, pk: int) -> Sitting:
+    sitting = Sitting.objects.select_related("meeting__organisation").filter(pk=pk).first()
+    if sitting is None or not policies.can_manage(request.user, sitting.meeting):
+        raise Http404
+    return sitting
+
+
+def _version(request, default) -> int:
+    version = str(request.POST.get("version", default))
+    return int(version) if version.isdigit() else -1
+
+
+@login_required
+def sitting_edit(request, pk: int):
+    """A sitting's title, time and place, changed before it starts; its removal, while
+    nobody has signed in to it or asked leave for it (services.sitting_delete says why
+    not)."""
+    if request.method == "POST" and deleted_by(request.user, Sitting, pk, "meeting.sitting_delete"):
+        messages.info(request, _("该会次已删除。"))
+        return redirect("meetings:list")
+    sitting = _sitting_to_manage(request, pk)
+    meeting = sitting.meeting
+    form = SittingEditForm(
+        request.POST or None,
+        initial={k: getattr(sitting, k) for k in services.SITTING_EDITABLE},
+    )
+    version = _version(request, sitting.version)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.sitting_update(
+                sitting=sitting,
+                actor=request.user,
+                expected_version=version,
+                data=form.cleaned_data,
+            )
+        except StaleEdit as exc:
+            # The page now carries the current version: saving again is on purpose.
+            form.add_error(None, [str(exc), SAVE_AGAIN])
+            version = exc.current_version if exc.current_version is not None else version
+        except (ValidationError, TransitionError, PermissionDenied) as exc:
+            form.add_error(None, _message(exc))
+        else:
+            messages.success(request, _("已保存。"))
+            return redirect("meetings:detail", meeting.pk)
+    return render(
+        request,
+        "meetings/sitting_form.html",
+        {
+            "form": form,
+            "title": _("修改会次"),
+            "meeting": meeting,
+            "sitting": sitting,
+            "version": version,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def sitting_delete(request, pk: int):
+    if deleted_by(request.user, Sitting, pk, "meeting.sitting_delete"):
+        messages.info(request, _("该会次已删除。"))
+        return redirect("meetings:list")
+    sitting = _sitting_to_manage(request, pk)
+    meeting = sitting.meeting
+    try:
+        services.sitting_delete(
+            sitting=sitting, actor=request.user, expected_version=_version(request, -1)
+        )
+    except StaleEdit:
+        messages.error(request, _("该会次在您打开此页后已被修改，请查看后再决定是否删除。"))
+        return redirect("meetings:sitting_edit", sitting.pk)
+    except (ValidationError, TransitionError, PermissionDenied) as exc:
+        messages.error(request, _message(exc))
+        return redirect("meetings:sitting_edit", sitting.pk)
+    messages.success(request, _("已删除会次“%(t)s”。") % {"t": sitting.display_title})
     return redirect("meetings:detail", meeting.pk)
 
 
@@ -490,6 +563,20 @@ def signup(request, pk: int):
         meeting,
         lambda: services.signup(invitation=invitation, actor=request.user),
         _("已报名。"),
+    )
+
+
+@login_required
+@require_POST
+def signup_cancel(request, pk: int):
+    meeting, invitation = get_meeting(request, pk)
+    if invitation is None:
+        raise Http404
+    return _act(
+        request,
+        meeting,
+        lambda: services.signup_cancel(invitation=invitation, actor=request.user),
+        _("已取消报名。"),
     )
 
 

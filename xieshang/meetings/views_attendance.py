@@ -287,6 +287,12 @@ def _leave_queue_page(request, *, refused=None, refused_form=None):
     year = exports.leave_year(request) if state == exports.ALL else None
     page = paginate(request, exports.leave_rows(request), 50)
     rows = refused_first(page.object_list, refused)
+    # A request whose invitee has since signed in cannot be approved: its row says why and
+    # offers 不批准 only.
+    waiting = [row for row in rows if row.status == LeaveRequest.Status.PENDING]
+    for pk, sittings in selectors.signed_in_of_leave(waiting).items():
+        row = next(row for row in waiting if row.pk == pk)
+        row.signed_in_reason = services.signed_in_refusal(row.invitation.name, sittings).render()
     chair_orgs = list(cppcc_organisations(request.user, "meetings.leave_approve"))
     delegations = []
     delegate_form = None

@@ -46,6 +46,7 @@ from .briefings import (
 )
 from .former import withdraw_former_member
 from .leave import (
+    SignedInRefused,
     leave_approvers,
     leave_close_pending,
     leave_decide,
@@ -53,11 +54,14 @@ from .leave import (
     leave_delegation_revoke,
     leave_due_date,
     leave_open_sittings,
+    leave_signed_in,
     leave_submit,
     leave_withdraw,
+    signed_in_refusal,
 )
 from .planning import (
     EDITABLE,
+    SITTING_EDITABLE,
     InviteCriteria,
     invite,
     meeting_cancel,
@@ -65,8 +69,12 @@ from .planning import (
     meeting_publish,
     meeting_update,
     signup,
+    signup_cancel,
+    signup_cancel_open,
     signup_open,
     sitting_add,
+    sitting_delete,
+    sitting_update,
 )
 from .reports import (
     can_file,
@@ -89,20 +97,28 @@ __all__ = [
     "ValidationError",
     # planning
     "EDITABLE",
+    "SITTING_EDITABLE",
     "meeting_create",
     "meeting_update",
     "sitting_add",
+    "sitting_update",
+    "sitting_delete",
     "meeting_publish",
     "meeting_cancel",
     "InviteCriteria",
     "invite",
     "signup",
     "signup_open",
+    "signup_cancel",
+    "signup_cancel_open",
     "withdraw_former_member",
     # leave
     "leave_due_date",
     "leave_submit",
     "leave_open_sittings",
+    "leave_signed_in",
+    "signed_in_refusal",
+    "SignedInRefused",
     "leave_approvers",
     "leave_close_pending",
     "leave_decide",

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_noop as N_
 from xieshang.core import access, calendar
 from xieshang.core.audit import TransitionError, lock, record_event, transition
 from xieshang.core.notifications import notify
-from xieshang.core.phrases import Phrase
+from xieshang.core.phrases import Phrase, listed
 from xieshang.orgs import config
 
 from .. import policies, rules
@@ -175,8 +175,52 @@ def _approvers(meeting: Meeting, asker) -> list:
     return list(access.role_holders(list(org_ids), Role.OFFICE))
 
 
-@transaction.atomic
+class SignedInRefused(TransitionError):
+    """Approval refused: the invitee signed in to a sitting the request covers. `phrase`,
+    the reason for the audit row, read in each reader's language."""
+
+    def __init__(self, phrase: Phrase):
+        super().__init__(phrase.render())
+        self.phrase = phrase
+
+
+def leave_signed_in(leave: LeaveRequest) -> list[Sitting]:
+    """The sittings of the request the invitee has signed in to (by QR or marked by staff):
+    approving it would excuse them from sittings they attended."""
+    return list(
+        _signed_in(leave.invitation).filter(leave_requests=leave).order_by("start", "id").distinct()
+    )
+
+
+def signed_in_refusal(name: str, sittings: Iterable[Sitting]) -> Phrase:
+    """Why such a request cannot be approved, naming the sittings (the refusal, its audit
+    row and the queue's row say the same)."""
+    return Phrase(
+        N_("%(name)s已在以下会次签到，不能批准请假，请选择不批准：%(sittings)s。"),
+        name=name,
+        sittings=listed(s.title_label for s in sittings),
+    )
+
+
 def leave_decide(*, leave: LeaveRequest, approve: bool, actor, note: str = "") -> LeaveRequest:
+    """Approve or refuse a pending request. Approving one whose invitee has signed in to a
+    sitting it covers is refused (it would excuse someone who came), and the refused attempt
+    is audited after its rolled-back transaction, as a refused role grant is."""
+    try:
+        return _leave_decide(leave=leave, approve=approve, actor=actor, note=note)
+    except SignedInRefused as refused:
+        record_event(
+            actor=actor,
+            verb="leave.approve_refused",
+            subject=leave,
+            organisation=leave.meeting.organisation,
+            note=refused.phrase,
+        )
+        raise
+
+
+@transaction.atomic
+def _leave_decide(*, leave: LeaveRequest, approve: bool, actor, note: str = "") -> LeaveRequest:
     if not policies.can_decide_leave(actor, leave):
         raise PermissionDenied
     leave = lock(LeaveRequest, leave.pk)
@@ -186,6 +230,10 @@ def leave_decide(*, leave: LeaveRequest, approve: bool, actor, note: str = "") -
         raise TransitionError(_("会议已取消，无需再审批请假。"))
     if not approve and not note.strip():
         raise ValidationError(_("不批准请假时请填写理由。"))
+    if approve and leave.status == LeaveRequest.Status.PENDING:
+        signed = leave_signed_in(leave)
+        if signed:
+            raise SignedInRefused(signed_in_refusal(leave.invitation.name, signed))
     leave.decided_by, leave.decided_at, leave.decision_note = actor, timezone.now(), note[:200]
     transition(
         leave,

@@ -5,11 +5,13 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
 
 from xieshang.core.audit import (
+    StaleEdit,
     TransitionError,
     changed_fields,
     lock,
@@ -247,6 +249,140 @@ def sitting_add(
     return sitting
 
 
+SITTING_EDITABLE = ["title", "start", "end", "location"]
+
+
+def _span_sittings(meeting: Meeting) -> dict:
+    """The meeting spans all its sittings (as sitting_add keeps it): its start and end
+    follow them. Returns its time and place before, for the change note. A changed span
+    bumps the meeting's version, so an edit form of the meeting opened before is refused
+    rather than putting the old times back."""
+    before = {"start": meeting.start, "end": meeting.end, "location": meeting.location}
+    sittings = meeting.sittings.all()
+    first = sittings.order_by("start", "id").first()
+    last = sittings.order_by("-end", "-id").first()
+    if first is not None and (first.start, last.end) != (meeting.start, meeting.end):
+        Meeting.objects.filter(pk=meeting.pk).update(
+            start=first.start, end=last.end, version=F("version") + 1
+        )
+        meeting.refresh_from_db(fields=["start", "end", "version"])
+    return before
+
+
+def _sitting_changeable(sitting: Sitting, meeting: Meeting, actor) -> None:
+    _require_manage(actor, meeting)
+    if meeting.status in (Meeting.Status.CLOSED, Meeting.Status.CANCELLED):
+        raise TransitionError(_("考勤已结束或已取消的会议不能修改会次。"))
+    if not meeting.is_plenary and sitting.kind == Sitting.Kind.MAIN:
+        # The one sitting of a meeting other than a plenary follows the meeting's own time
+        # and place (meeting_update): changed here, the next edit of the meeting undoes it.
+        raise TransitionError(_("该会次随会议的时间、地点变动，请修改会议活动本身。"))
+
+
+def _sitting_line(sitting: Sitting, *, msgid: str) -> Phrase:
+    return Phrase(
+        msgid,
+        sitting=sitting.title_label,
+        start=timezone.localtime(sitting.start),
+        end=timezone.localtime(sitting.end),
+        place=sitting.location or Phrase(N_("（地点另行通知）")),
+    )
+
+
+@transaction.atomic
+def sitting_update(*, sitting: Sitting, actor, expected_version: int, data: dict) -> Sitting:
+    """The office changes a sitting's title, time or place before it starts. Audited from →
+    to on the meeting's history; everyone told of the meeting is told of the change, as of a
+    change of the meeting's own time or place."""
+    stored = lock(Sitting, sitting.pk)
+    meeting = lock(Meeting, stored.meeting_id)
+    _sitting_changeable(stored, meeting, actor)
+    if stored.start <= timezone.now() or stored.attendance.exists():
+        raise TransitionError(_("会次已开始，不能再修改。"))
+    before = {k: getattr(stored, k) for k in SITTING_EDITABLE}
+    for key in SITTING_EDITABLE:
+        if key in data:
+            setattr(sitting, key, data[key] if key != "location" else (data[key] or ""))
+    if sitting.end <= sitting.start:
+        raise ValidationError(_("结束时间须晚于开始时间。"))
+    after = {k: getattr(sitting, k) for k in SITTING_EDITABLE}
+    changed = changed_fields(before, after)
+    if not changed:
+        return sitting
+    save_versioned(sitting, expected_version=expected_version, fields=SITTING_EDITABLE)
+    meeting_before = _span_sittings(meeting)
+    parts = []
+    labels = {
+        "title": N_("名称：%(from)s → %(to)s"),
+        "start": N_("开始时间：%(from)s → %(to)s"),
+        "end": N_("结束时间：%(from)s → %(to)s"),
+        "location": N_("地点：%(from)s → %(to)s"),
+    }
+    for key in SITTING_EDITABLE:
+        if key in changed:
+            old, new = before[key], after[key]
+            if key in ("start", "end"):
+                old, new = timezone.localtime(old), timezone.localtime(new)
+            parts.append(Phrase(labels[key], **{"from": old or "—", "to": new or "—"}))
+    what = Phrase(
+        N_("会次“%(sitting)s”：%(changes)s"),
+        sitting=Sitting(kind=stored.kind, title=before["title"]).title_label,
+        changes=joined(parts),
+    )
+    what = joined([what, _moved_note(meeting_before, meeting)])
+    record_event(
+        actor=actor,
+        verb="meeting.sitting_edit",
+        subject=meeting,
+        note=what,
+        data={"sitting": sitting.pk, "changed": changed},
+    )
+    if meeting.status == Meeting.Status.PUBLISHED:
+        _notify_change(
+            meeting,
+            what=what,
+            key=f"sitting:{sitting.pk}:v{sitting.version}",
+            lead=N_("会次安排已变更。"),
+        )
+    return sitting
+
+
+@transaction.atomic
+def sitting_delete(*, sitting: Sitting, actor, expected_version: int) -> None:
+    """The office removes a sitting nobody has signed in to or asked leave for (their marks
+    and requests are kept, so such a sitting stays), nor a speech is scheduled at, and not
+    a meeting's last one. Audited; everyone told of the meeting is told."""
+    stored = lock(Sitting, sitting.pk)
+    meeting = lock(Meeting, stored.meeting_id)
+    _sitting_changeable(stored, meeting, actor)
+    if stored.version != expected_version:
+        raise StaleEdit(current_version=stored.version)
+    if stored.attendance.exists():
+        raise TransitionError(_("该会次已有签到或出勤记录，不能删除。"))
+    if stored.leave_requests.exists():
+        raise TransitionError(_("已有人员就该会次请假，不能删除。"))
+    if stored.speeches.exists():
+        raise TransitionError(_("该会次已安排大会发言，请先调整发言安排。"))
+    if not meeting.sittings.exclude(pk=stored.pk).exists():
+        raise TransitionError(_("会议至少要有一个会次，不能删除最后一个会次。"))
+    removed = _sitting_line(
+        stored, msgid=N_("取消会次：%(sitting)s（%(start)s — %(end)s，%(place)s）")
+    )
+    pk = stored.pk
+    stored.delete()
+    meeting_before = _span_sittings(meeting)
+    what = joined([removed, _moved_note(meeting_before, meeting)])
+    record_event(
+        actor=actor,
+        verb="meeting.sitting_delete",
+        subject=meeting,
+        note=what,
+        data={"sitting": pk, "title": stored.title},
+    )
+    if meeting.status == Meeting.Status.PUBLISHED:
+        _notify_change(meeting, what=what, key=f"sitting:{pk}:deleted", lead=N_("会次安排已变更。"))
+
+
 @transaction.atomic
 def meeting_publish(*, meeting: Meeting, actor) -> Meeting:
     """Send the notice to everyone invited so far (later invitees are notified as they are
@@ -315,6 +451,12 @@ _NOTICE = N_(
 )
 
 
+_NOTICE_SIGNUP = N_(
+    "%(date)s %(time)s 在%(place)s 举办%(title)s，自愿报名参加，欢迎有意参加的委员在平台报名。"
+    "报名后如不能参加，可在活动开始前取消报名。"
+)
+
+
 def _notice_body(meeting: Meeting) -> Phrase:
     """When and where, as the notice says it: the first sitting's time and each sitting's
     place when they differ. A phrase, read in each invitee's language (the date in the
@@ -324,7 +466,9 @@ def _notice_body(meeting: Meeting) -> Phrase:
     when = timezone.localtime(first.start if first else meeting.start)
     unknown = Phrase(N_("（地点另行通知）"))
     body = Phrase(
-        _NOTICE,
+        # An activity open to sign-up is offered, not required: no "attend on time", no
+        # leave to ask (only those who sign up are expected, Invitation.is_expected).
+        _NOTICE_SIGNUP if meeting.mode == Meeting.Mode.SIGNUP else _NOTICE,
         date=when.date(),
         time=when.strftime("%H:%M"),
         place=(first.location if first else "") or meeting.location or unknown,
@@ -562,7 +706,6 @@ def invite(*, meeting: Meeting, actor, criteria: InviteCriteria) -> int:
     return len(created)
 
 
-@transaction.atomic
 def signup_open(meeting: Meeting, sittings=None) -> bool:
     """Sign-up is open until the activity's last sitting ends (`sittings`: the meeting's,
     when the caller has them already)."""
@@ -570,6 +713,7 @@ def signup_open(meeting: Meeting, sittings=None) -> bool:
     return timezone.now() <= max([meeting.end, *(s.end for s in sittings)])
 
 
+@transaction.atomic
 def signup(*, invitation: Invitation, actor) -> Invitation:
     """An invited member signs up for an activity open to sign-up (C2.12)."""
     meeting = invitation.meeting
@@ -586,4 +730,31 @@ def signup(*, invitation: Invitation, actor) -> Invitation:
     Invitation.objects.filter(pk=invitation.pk).update(response=Invitation.Response.SIGNED_UP)
     invitation.response = Invitation.Response.SIGNED_UP
     record_event(actor=actor, verb="meeting.signup", subject=meeting, note=invitation.name)
+    return invitation
+
+
+def signup_cancel_open(meeting: Meeting, sittings=None) -> bool:
+    """A sign-up may be withdrawn until the activity starts (its first sitting; there is no
+    separate sign-up deadline): after that the member is expected and counted."""
+    sittings = meeting.sittings.all() if sittings is None else sittings
+    return timezone.now() < min([meeting.start, *(s.start for s in sittings)])
+
+
+@transaction.atomic
+def signup_cancel(*, invitation: Invitation, actor) -> Invitation:
+    """A member who signed up for an activity open to sign-up withdraws before it starts:
+    no longer expected at it (Invitation.is_expected), and the office's 已报名 count drops."""
+    meeting = invitation.meeting
+    if policies.own_invitation(actor, meeting) != invitation:
+        raise PermissionDenied
+    invitation = lock(Invitation, invitation.pk)
+    if meeting.mode != Meeting.Mode.SIGNUP or meeting.status != Meeting.Status.PUBLISHED:
+        raise TransitionError(_("该活动不接受报名。"))
+    if invitation.response != Invitation.Response.SIGNED_UP:
+        raise TransitionError(_("您尚未报名，无需取消。"))
+    if not signup_cancel_open(meeting) or invitation.attendance.exists():
+        raise TransitionError(_("活动已开始，不能再取消报名。"))
+    Invitation.objects.filter(pk=invitation.pk).update(response=Invitation.Response.NONE)
+    invitation.response = Invitation.Response.NONE
+    record_event(actor=actor, verb="meeting.signup_cancel", subject=meeting, note=invitation.name)
     return invitation
