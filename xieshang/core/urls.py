@@ -11,6 +11,7 @@ from . import (
     views,
     views_admin,
     views_health,
+    views_help,
     views_jobs,
     views_search,
 )
@@ -36,6 +37,7 @@ urlpatterns = [
     path("jobs/<int:pk>/", views_jobs.job, name="job"),
     path("jobs/<int:pk>/download/", views_jobs.job_download, name="job_download"),
     path("inbox/", views.inbox, name="inbox"),
+    path("help/", views_help.help_page, name="help"),
     path("dashboard/screen/", screen.screen_page, name="screen"),
     path("dashboard/tree/", tree.tree_page, name="tree"),
     path("dashboard/tree/<int:pk>/", tree.tree_page, name="tree_node"),
