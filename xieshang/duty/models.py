@@ -107,6 +107,15 @@ class DutyRecord(models.Model):
                 condition=models.Q(status="pending"),
                 name="duty_record_pending",
             ),
+            # A year's confirmed records, every column a score adds up: the province's
+            # roll-up reads its 300,000 records of a year from this index alone (an
+            # index-only scan) instead of visiting their rows among ten years' 3 million
+            # (2026-12-07: the query ~2× faster; 204 MB beside the table's 549 MB).
+            models.Index(
+                fields=["date", "organisation", "kind", "member", "quantity"],
+                condition=models.Q(status="confirmed"),
+                name="duty_record_confirmed_year",
+            ),
         ]
         constraints = [
             # The same source fact is recorded once per member and kind: services may be

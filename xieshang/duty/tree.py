@@ -14,7 +14,7 @@ kind)."""
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db.models import Count, Min, Sum
+from django.db.models import Count, Sum
 from django.utils.translation import gettext as _
 
 from xieshang.core import access, tree
@@ -47,6 +47,7 @@ def tree_columns(user, organisation, children, year: int):
     while not year_ended(scored_year):
         scored_year -= 1
     subtree = Organisation.objects.filter(path__startswith=organisation.path)
+    paths = dict(subtree.values_list("pk", "path"))
     # The members the year's evaluation grades (`selectors.evaluation_rows`): the seats of
     # each organisation's term of that year, less those resigned or revoked by its end or
     # added after it — a past year is averaged over who served it, not over today's seats.
@@ -60,29 +61,28 @@ def tree_columns(user, organisation, children, year: int):
     capped = {kind for (_org, kind), (_p, cap) in table.items() if cap is not None}
     capped |= {str(kind) for kind, (_p, cap) in rules.DEFAULT_SCORES.items() if cap is not None}
     records = DutyRecord.objects.filter(
-        organisation__path__startswith=organisation.path,
-        # The same organisations again, as ids: a city's or district's records are then
-        # read through the (organisation, date) index, not every year of its members'.
-        organisation_id__in=subtree.values("pk"),
+        # The organisations as ids, not a join: a city's or district's records are read
+        # through the (organisation, date) index, a province's year through the confirmed
+        # records' covering index alone (`duty_record_confirmed_year`), and each row's
+        # path is looked up in `paths` below instead of joined.
+        organisation_id__in=list(paths),
         status=DutyRecord.Status.CONFIRMED,
         date__gte=start,
         date__lte=end,
         member_id__in=seated.values("member_id"),
     )
-    # Grouped by organisation and kind, the organisation's path read as an aggregate: a
-    # grouping column from the joined table (or a per-member column for some kinds) makes
+    # Grouped by organisation and kind only: a per-member column for every kind makes
     # PostgreSQL expect a group per record, and it then sorts or hashes the year's 300,000
     # records on one core instead of aggregating them in parallel (2026-12-05: 600 → 300 ms
     # on the province). The few capped kinds' records, per member, are a second query.
-    path = Min("organisation__path")
     rows = [
         *records.exclude(kind__in=capped)
         .values("organisation_id", "kind")
-        .annotate(qty=Sum("quantity"), path=path)
+        .annotate(qty=Sum("quantity"))
         .order_by(),
         *records.filter(kind__in=capped)
         .values("organisation_id", "kind", "member_id")
-        .annotate(qty=Sum("quantity"), path=path)
+        .annotate(qty=Sum("quantity"))
         .order_by(),
     ]
     width = len(children[0].path) if children else 0
@@ -96,7 +96,7 @@ def tree_columns(user, organisation, children, year: int):
         if cap is not None and earned > cap:
             earned = cap
         points[organisation.pk] += earned
-        child = by_prefix.get(row["path"][:width]) if width else None
+        child = by_prefix.get(paths[row["organisation_id"]][:width]) if width else None
         points[child if child is not None else tree.own_key(organisation)] += earned
 
     def average(pk):
