@@ -128,6 +128,17 @@ def test_only_the_office_it_went_to_records_on_it(client, w):
     client.force_login(w.party_office)
     listing = client.get(reverse("followups:received")).content.decode()
     assert "2026年3月23日" in listing and "2026年3月20日" not in listing
+    # Nor may the Party office date its leader's instruction before its own day, though the
+    # government had the report since the 20th (the form's first check is the earlier day).
+    with time_machine.travel(FRIDAY + dt.timedelta(days=4), tick=False):
+        early = client.post(form_url, _form(departments=[w.housing.pk], instructed_on="2026-03-21"))
+        assert early.status_code == 400
+        assert "批示日期不能早于调研报告报送本机关的日期（2026年3月23日）" in early.content.decode()
+        assert not Instruction.objects.exists()
+        client.force_login(w.gov_office)
+        fine = client.post(form_url, _form(departments=[w.housing.pk], instructed_on="2026-03-21"))
+        assert fine.status_code == 302
+    assert Instruction.objects.get().recorded_as == Role.GOVERNMENT_OFFICE
 
 
 @pytest.mark.clause("C4.7")

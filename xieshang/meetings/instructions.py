@@ -6,6 +6,7 @@ gets a follow-up task. The members who
 took part (the inspection team) read the units' answers on the meeting's page and are told
 when one comes in, as a 社情民意 item's authors are."""
 
+from django.core.exceptions import ValidationError
 from django.db.models import Case, DateField, F, Q, Value, When
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -14,6 +15,7 @@ from django.utils.translation import gettext_noop as N_
 from xieshang.core import access
 from xieshang.core.notifications import notify
 from xieshang.core.phrases import Phrase
+from xieshang.core.text import reader_date
 from xieshang.followups import instructions, subjects
 
 from . import policies
@@ -87,6 +89,22 @@ def _earliest(meeting: Meeting):
     return min((day for day in days if day), default=None)
 
 
+def _after(instruction, actor) -> None:
+    """A Party committee's or government's office records an instruction on the report no
+    earlier than the day the report went to it (`_earliest`, which the form checks, is the
+    first day it went to either). Here, in the recording's transaction, where the recording
+    office is known; raising undoes the instruction."""
+    field = REPORT_SENT_TO.get(instruction.recorded_as)
+    day = getattr(instruction.item, field) if field else None
+    if day and instruction.instructed_on < day:
+        raise ValidationError(
+            {
+                "instructed_on": _("批示日期不能早于调研报告报送本机关的日期（%(day)s）。")
+                % {"day": reader_date(day)}
+            }
+        )
+
+
 def _check(meeting: Meeting) -> str:
     if meeting.kind != MeetingKind.INSPECTION:
         return _("只有视察调研报告可以登记领导批示。")
@@ -104,6 +122,7 @@ instructions.register(
     received=received,
     sent_on=sent_on,
     earliest=_earliest,
+    after=_after,
     applies=lambda m: m.kind == MeetingKind.INSPECTION,
     title=lambda m: m.title,
     answered=answered,
