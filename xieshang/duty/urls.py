@@ -20,6 +20,8 @@ urlpatterns = [
     path("cases/<int:pk>/", views.case_detail, name="case"),
     path("cases/<int:pk>/exit/", views.case_exit, name="case_exit"),
     path("certificate/", views.certificate, name="certificate"),
+    # The office issues a member's certificate for them (the member is not at a computer).
+    path("members/<int:pk>/certificate/", views.member_certificate, name="member_certificate"),
     # The annual duty report (年度履职报告, C5.7). Downloads end in .pdf or /export/ so
     # that the link crawls (tests/crawling.py) do not render PDFs.
     path("report.pdf", views_report.my_report, name="my_report"),

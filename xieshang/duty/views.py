@@ -32,6 +32,7 @@ from .forms import (
     VerifyForm,
 )
 from .models import Certificate, DisciplineCase, DutyKind, DutyRecord, ExitProposal
+from .services.certificates import can_issue_certificate
 from .sources import link_sources
 
 EVALUATION_PER_PAGE = 30
@@ -611,6 +612,22 @@ def certificate(request):
     member = policies.member_of(request.user)
     if member is None:
         raise Http404
+    return _certificate(request, member)
+
+
+@login_required
+def member_certificate(request, pk: int):
+    """A member's certificate issued by the office of the member's organisation, from the
+    member's file: the employer or the member asks the office, often for a member who is not
+    at a computer. Anyone else (an office of another committee) finds no such page."""
+    member = Member.objects.select_related("organisation").filter(pk=pk).first()
+    if member is None or not can_issue_certificate(request.user, member):
+        raise Http404
+    return _certificate(request, member)
+
+
+def _certificate(request, member):
+    own = policies.member_of(request.user) == member
     today = timezone.localdate()
     form = CertificateForm(
         request.POST or None,
@@ -638,7 +655,12 @@ def certificate(request):
             )
         return pdf_response(content, _("参加政协活动证明.pdf"), inline=False)
     status = 400 if request.method == "POST" else 200
-    return render(request, "duty/certificate_form.html", {"form": form}, status=status)
+    return render(
+        request,
+        "duty/certificate_form.html",
+        {"form": form, "member": member, "own": own},
+        status=status,
+    )
 
 
 def verify(request):

@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+from .. import policies
 from ..models import ATTENDANCE_KINDS, DutyKind, DutyRecord
 
 # Every sitting the annual report counts as attendance (the shared list, community
@@ -26,14 +27,28 @@ def certificate_records(member, start: dt.date, end: dt.date):
     ).order_by("date", "id")
 
 
+def can_issue_certificate(user, member) -> bool:
+    """The member themself, or the office of the member's own organisation: an employer or
+    the member often asks the office for the certificate. Issuing is an act of the
+    committee whose heading the certificate bears, so an office above it, which reads the
+    member's file (duty.view reaches down), does not issue it (duty.manage does not)."""
+    own = policies.member_of(user)
+    return (own is not None and own.pk == member.pk) or policies.can_manage(
+        user, member.organisation
+    )
+
+
 def certificate_issue(*, member, actor, start: dt.date, end: dt.date):
     """Issue a certificate of the member's activities from `start` to `end`: a period that
-    ends after today is refused (it would certify days not yet lived)."""
+    ends after today is refused (it would certify days not yet lived). `actor` is whoever
+    issues it, the member or the office clerk, and is the one the audit trail names."""
     import secrets
 
     from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext_noop as N_
 
     from xieshang.core.audit import record_event
+    from xieshang.core.phrases import Phrase
     from xieshang.core.validators import not_after_today
 
     from ..models import Certificate
@@ -55,5 +70,13 @@ def certificate_issue(*, member, actor, start: dt.date, end: dt.date):
         activity_count=len(records),
         issued_by=actor,
     )
-    record_event(actor=actor, verb="duty.certificate_issue", subject=cert)
+    # Issued by the office: the trail says for whom, since the subject is only a code.
+    on_behalf = getattr(member, "user_id", None) != getattr(actor, "pk", None)
+    record_event(
+        actor=actor,
+        verb="duty.certificate_issue",
+        subject=cert,
+        note=Phrase(N_("代%(name)s开具"), name=member.name) if on_behalf else "",
+        data={"member": member.pk},
+    )
     return cert, records
