@@ -213,24 +213,20 @@ def edit(request, pk: int):
         leader_groups=leader_groups,
     )
     _own_committees_only(request, form, meeting.organisation, meeting)
-    version = request.POST.get("version", meeting.version)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.meeting_update(
-                meeting=meeting,
-                actor=request.user,
-                expected_version=int(version) if str(version).isdigit() else -1,
-                data=form.cleaned_data,
-            )
-        except StaleEdit as exc:
-            # The page now carries the current version: saving again is on purpose.
-            form.add_error(None, [str(exc), SAVE_AGAIN])
-            version = exc.current_version if exc.current_version is not None else version
-        except (ValidationError, TransitionError, PermissionDenied) as exc:
-            form.add_error(None, _message(exc))
-        else:
-            messages.success(request, _("已保存。"))
-            return redirect("meetings:detail", meeting.pk)
+    saved, version = _save_versioned(
+        request,
+        form,
+        _version(request, meeting.version),
+        lambda expected: services.meeting_update(
+            meeting=meeting,
+            actor=request.user,
+            expected_version=expected,
+            data=form.cleaned_data,
+        ),
+    )
+    if saved:
+        messages.success(request, _("已保存。"))
+        return redirect("meetings:detail", meeting.pk)
     return render(
         request,
         "meetings/form.html",
@@ -379,6 +375,23 @@ def _version(request, default) -> int:
     return int(version) if version.isdigit() else -1
 
 
+def _save_versioned(request, form, version: int, save) -> tuple[bool, int]:
+    """For a valid POST, `save(version)`: (True, version) once saved; otherwise the refusal
+    is on the form and the version returned is the one the page should carry."""
+    if request.method != "POST" or not form.is_valid():
+        return False, version
+    try:
+        save(version)
+    except StaleEdit as exc:
+        # The page now carries the current version: saving again is on purpose.
+        form.add_error(None, [str(exc), SAVE_AGAIN])
+        return False, exc.current_version if exc.current_version is not None else version
+    except (ValidationError, TransitionError, PermissionDenied) as exc:
+        form.add_error(None, _message(exc))
+        return False, version
+    return True, version
+
+
 @login_required
 def sitting_edit(request, pk: int):
     """A sitting's title, time and place, changed before it starts; its removal, while
@@ -393,24 +406,20 @@ def sitting_edit(request, pk: int):
         request.POST or None,
         initial={k: getattr(sitting, k) for k in services.SITTING_EDITABLE},
     )
-    version = _version(request, sitting.version)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.sitting_update(
-                sitting=sitting,
-                actor=request.user,
-                expected_version=version,
-                data=form.cleaned_data,
-            )
-        except StaleEdit as exc:
-            # The page now carries the current version: saving again is on purpose.
-            form.add_error(None, [str(exc), SAVE_AGAIN])
-            version = exc.current_version if exc.current_version is not None else version
-        except (ValidationError, TransitionError, PermissionDenied) as exc:
-            form.add_error(None, _message(exc))
-        else:
-            messages.success(request, _("已保存。"))
-            return redirect("meetings:detail", meeting.pk)
+    saved, version = _save_versioned(
+        request,
+        form,
+        _version(request, sitting.version),
+        lambda expected: services.sitting_update(
+            sitting=sitting,
+            actor=request.user,
+            expected_version=expected,
+            data=form.cleaned_data,
+        ),
+    )
+    if saved:
+        messages.success(request, _("已保存。"))
+        return redirect("meetings:detail", meeting.pk)
     return render(
         request,
         "meetings/sitting_form.html",
