@@ -78,9 +78,11 @@ def test_the_leader_cannot_sign_off_a_text_revised_after_the_page_showed_it(
     response = client.post(f"/proposals/dept/answers/{waiting.pk}/sign-off/", {"version": version})
     html = response.content.decode()
     assert response.status_code == 400
-    # The product's one wording for a stale save (core.audit.StaleEdit), never its own
-    # (nor "someone else": it may be the leader's own other window).
-    assert "该记录在您打开此页后已在其他窗口或由他人修改并保存。" in html
+    # Not the shared wording of a stale save (core.audit.StaleEdit): 签发 has no input, so
+    # nothing typed is "kept, not yet saved". Nor "someone else": it may be the leader's
+    # own other window.
+    assert "该答复在您打开此页后已修改并保存。" in html
+    assert "您在本页填写的内容仍保留" not in html
     assert "答复在您打开页面后" not in html
     assert "受资金限制，暂难实施，留作参考。" in html  # the page shows the text now waiting
     waiting.refresh_from_db()

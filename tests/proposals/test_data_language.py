@@ -58,7 +58,8 @@ def test_an_answer_sent_in_english_leaves_chinese_feedback_and_implementation_ta
     (feedback,) = Feedback.objects.filter(task=lead_of(proposal).task)
     assert feedback.text == "已答复（B类）"
     implementation = Task.objects.get(kind=Task.Kind.IMPLEMENTATION, object_id=str(proposal.pk))
-    assert implementation.title == f"落实跟踪：{proposal.title}"
+    # With the number: two follow-ups of proposals on one subject read apart (list, inbox).
+    assert implementation.title == f"落实跟踪：{proposal.number}《{proposal.title}》"
     assert implementation.request == "答复承诺事项正在解决或已列入计划，请在落实后书面反馈。"
 
 

@@ -56,5 +56,8 @@ def test_a_stale_sign_off_says_to_read_the_revised_text_before_signing(
     response = client.post(f"/proposals/dept/answers/{waiting.pk}/sign-off/", {"version": version})
     html = response.content.decode()
     assert response.status_code == 400
-    assert STALE in html and "本页已显示修改后的答复，请阅读后再签发。" in html
+    # 签发 has no input: the answer changed, read it again; nothing "typed and kept".
+    assert "该答复在您打开此页后已修改并保存。" in html
+    assert "本页已显示修改后的答复，请阅读后再签发。" in html
+    assert "您在本页填写的内容仍保留" not in html
     assert SHARED not in html

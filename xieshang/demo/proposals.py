@@ -994,9 +994,11 @@ class ProposalDemo:
                 "closed_at": done,
             }
 
+        opened = {t.pk: (t.start_date, t.due_date) for t in tasks}
         for kind in {t.kind for t in tasks}:
             same = [t for t in tasks if t.kind == kind]
             move(same, task_stages(same[0]), lambda t: int(t.object_id))
+        self._months_from_start(tasks, opened)
         feedback = list(Feedback.objects.filter(task_id__in=list(task_of)))
         for feedback_row in feedback:
             task = task_of[feedback_row.task_id]
@@ -1029,10 +1031,36 @@ class ProposalDemo:
         )
         self._shift_notices(ids, back, tasks)
 
+    @staticmethod
+    def _months_from_start(tasks: list, opened: dict) -> None:
+        """A deadline set in calendar months (答复 3个月, 协办意见 1个月, 落实 6个月:
+        `services.months_later`) is set again from the moved start date as the product sets
+        it: moving both dates back by the same number of days puts 11月23日 + 1个月 on
+        12月24日 (November has a day less than December), where the product says 12月23日.
+        `opened`: {task pk: (start date, due date) as the seed opened it}."""
+        changed = []
+        for task in tasks:
+            start, due = opened[task.pk]
+            if not (start and due and task.start_date):
+                continue
+            whole = (due.year - start.year) * 12 + due.month - start.month
+            # One month fewer when the due date was carried past a month's end to a
+            # working day (a 2月28日 that is a Saturday → 3月2日).
+            candidates = [m for m in (whole, whole - 1) if m >= 1]
+            months = next((m for m in candidates if services.months_later(start, m) == due), None)
+            if months is None:
+                continue  # a deadline in working days (or set by hand): moved as it was
+            later = services.months_later(task.start_date, months)
+            if later != task.due_date:
+                task.due_date = later
+                changed.append(task)
+        Task.objects.bulk_update(changed, ["due_date"], batch_size=500)
+
     def _shift_notices(self, ids: list[int], back, tasks: list) -> None:
         """The proposals' notices move with the step that sent them (a member's inbox read
         "今天" for a year of work), and 提案已交办's 答复期限 is the answer task's due date
-        as moved, not the date the seed assigned it on."""
+        as moved, not the date the seed assigned it on; so do the follow-up tasks' notices
+        that they were opened (`followups.demo.date_open_notices`)."""
         from django.conf import settings
         from django.utils import translation
 
@@ -1061,3 +1089,5 @@ class ProposalDemo:
                     notice.body = shown(phrase, notice.body)
             notices.append(notice)
         Notification.objects.bulk_update(notices, ["created_at", "body", "body_phrase"], 500)
+        # The tasks' own notices (新的督办事项 … 请于X前书面反馈) go with the moved tasks.
+        followups_demo.date_open_notices(tasks)

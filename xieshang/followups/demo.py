@@ -40,6 +40,36 @@ def move_back(tasks, days: int) -> None:
     Event.objects.filter(
         content_type=ContentType.objects.get_for_model(Task), object_id__in=[str(i) for i in ids]
     ).update(created_at=F("created_at") - shift)
+    date_open_notices(tasks)
+
+
+def date_open_notices(tasks) -> None:
+    """The notice each task opened with ("新的督办事项：… 请于X前书面反馈。") dated and worded
+    as the task now is, once the demo has moved the task back: it was written on the day
+    the seed ran, with the deadline the task had then, and a clerk reading the inbox must
+    see the deadline the queue and the task page show. `tasks` as moved (saved)."""
+    from django.conf import settings
+    from django.utils import translation
+
+    from xieshang.core.models import Notification
+    from xieshang.core.phrases import shown
+
+    by_key = {f"followup:{task.pk}:open": task for task in tasks}
+    notices = list(
+        Notification.objects.filter(dedupe_key__in=list(by_key)).only(
+            "pk", "dedupe_key", "created_at", "body", "body_phrase"
+        )
+    )
+    for notice in notices:
+        task = by_key[notice.dedupe_key]
+        notice.created_at = task.created_at
+        phrase = notice.body_phrase or {}
+        if isinstance(phrase, dict) and "due" in phrase.get("p", {}):
+            phrase["p"]["due"] = {"d": task.due_date.isoformat()}
+            # The stored text beside the phrase is in the site's language, as it was written.
+            with translation.override(settings.LANGUAGE_CODE):
+                notice.body = shown(phrase, notice.body)
+    Notification.objects.bulk_update(notices, ["created_at", "body", "body_phrase"], 500)
 
 
 def answer(task: Task, text: str) -> bool:

@@ -213,7 +213,11 @@ def _send(
     # every unit: in the site's language, whatever the sender's language.
     with translation.override(settings.LANGUAGE_CODE):
         feedback_text = _("已答复（%(cat)s类）") % {"cat": category}
-        implementation_title = _("落实跟踪：%(title)s") % {"title": proposal.title}
+        # With the number, as the answer tasks' titles: titles repeat (many proposals are
+        # 关于中小学课后服务的建议), and the list and the inbox must tell them apart.
+        implementation_title = _("落实跟踪：%(title)s") % {
+            "title": f"{proposal.number}《{proposal.title}》"
+        }
         implementation_request = _("答复承诺事项正在解决或已列入计划，请在落实后书面反馈。")
     # The committee is told once, when every part is answered (`_answered`), not per unit.
     followups.feedback_submit(
@@ -352,10 +356,11 @@ def answer_sign_off(*, answer: Answer, actor, expected_version: int | None = Non
         and expected_version is not None
         and expected_version != answer.version
     ):
-        # The shared wording (it may be the leader's own edit in another window); no version
-        # carried: there is nothing typed to keep, and the page shown again signs the text
-        # it now shows.
-        raise StaleEdit()
+        # Not the shared wording: 签发 has no input, so nothing typed is "kept, not yet
+        # saved". No version carried: the page shown again signs the text it now shows
+        # (the view says to read it). Neutral on who revised it (maybe the leader's own
+        # edit in another window).
+        raise StaleEdit(_("该答复在您打开此页后已修改并保存。"))
     # The letter names who signed it: the clerk typed the leader they expected (the
     # department's leader name by default), and another leader may be the one who signs.
     typed = answer.signed_by
