@@ -31,7 +31,8 @@ def test_an_overdue_issue_was_routed_the_day_its_task_was_opened(world):
     from django.contrib.contenttypes.models import ContentType
     from django.utils import timezone
 
-    from xieshang.core.models import Event
+    from xieshang.core.models import Event, Notification
+    from xieshang.core.text import chinese_date
     from xieshang.followups.models import Task
 
     user_with_role(Role.DEPARTMENT, world["district"], department=world["dept"], username="dept")
@@ -57,3 +58,7 @@ def test_an_overdue_issue_was_routed_the_day_its_task_was_opened(world):
         }
         assert task_days == {start}
         assert day(issue.task.created_at) == start
+        # The department's opening notice is of that day and says the moved deadline.
+        notices = Notification.objects.filter(dedupe_key=f"followup:{issue.task_id}:open")
+        assert notices and {day(n.created_at) for n in notices} == {start}
+        assert all(chinese_date(issue.task.due_date) in n.body for n in notices)

@@ -16,6 +16,7 @@ from django.utils import timezone
 from xieshang.core import calendar
 from xieshang.core.models import Event, User
 from xieshang.followups import services as followups
+from xieshang.followups.demo import date_open_notices
 from xieshang.followups.models import Task
 from xieshang.orgs.models import Department, Level, Organisation, Role, RoleAssignment
 from xieshang.portal.screening import Verdict
@@ -80,6 +81,8 @@ def _route_overdue(issue, actor, department, days_ago: int) -> None:
     Task.objects.filter(pk=issue.task_id).update(
         start_date=start, due_date=due, created_at=F("created_at") - shift
     )
+    # The department's 新的督办事项 notice says the moved deadline, dated the routing day.
+    date_open_notices([Task.objects.get(pk=issue.task_id)])
     Event.objects.filter(
         content_type=ContentType.objects.get_for_model(Task), object_id=str(issue.task_id)
     ).update(created_at=F("created_at") - shift)
