@@ -83,7 +83,7 @@ def test_a_units_answer_to_an_instruction_reaches_the_items_authors(world, clien
         actor=office,
         leader="王书记",
         level=AdoptionLevel.DISTRICT,
-        instructed_on=opinion.created_at.date(),
+        instructed_on=timezone.localdate(opinion.created_at),
         text="请区住建局研究落实。",
         departments=[world["dept"]],
         working_days=10,
@@ -134,7 +134,7 @@ def test_an_office_asked_to_act_on_an_instruction_reads_the_item_from_its_task(w
         actor=office,
         leader="王区长",
         level=AdoptionLevel.DISTRICT,
-        instructed_on=opinion.created_at.date(),
+        instructed_on=timezone.localdate(opinion.created_at),
         text="请区政府办牵头研究。",
         offices=[Role.GOVERNMENT_OFFICE],
     )

@@ -4,6 +4,7 @@ only the items a task in its organisation (or below) is about, not the office's 
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.factories import user_with_role
 from tests.opinions.factories import make_opinion
@@ -27,7 +28,7 @@ def test_the_supervising_office_opens_the_item_its_task_is_about(world, client):
         actor=office,
         leader="王书记",
         level=AdoptionLevel.DISTRICT,
-        instructed_on=opinion.created_at.date(),
+        instructed_on=timezone.localdate(opinion.created_at),
         text="请区住建局研究落实。",
         departments=[world["dept"]],
         working_days=10,
