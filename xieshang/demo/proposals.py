@@ -739,10 +739,25 @@ class ProposalDemo:
             proposal.pk: stage_offsets(index, state, deltas[proposal.pk].days)
             for index, (proposal, state) in enumerate(made)
         }
+        self._co_views_of_old(made, deltas)
         self._shift(deltas, stages)
         self._renumber(plenary, session)
         services.publish_due()
         self._date_publications()
+
+    def _co_views_of_old(self, made, deltas) -> None:
+        """A co-handler still owes its view on a few recent assigned proposals; on one
+        assigned months ago it gave it (its one-month deadline would otherwise be two months
+        past, which no office lets stand). Given before the shift, which dates it."""
+        old = [p.pk for p, state in made if state == "assigned" and deltas[p.pk].days > 60]
+        for assignment in Assignment.objects.filter(
+            proposal_id__in=old, role=Assignment.Role.CO, status=Assignment.Status.HANDLING
+        ).order_by("pk"):
+            services.co_view_submit(
+                assignment=assignment,
+                actor=self.clerks[assignment.department_id],
+                text="同意主办单位意见，我单位将在职责范围内配合落实。",
+            )
 
     def _date_publications(self) -> None:
         """Publication happened when the rule says, not on the day the demo was made."""
