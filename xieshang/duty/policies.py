@@ -19,6 +19,15 @@ def can_view_case(user, case) -> bool:
     )
 
 
+def can_issue_certificate(user, member) -> bool:
+    """The member themself, or the office of the member's own organisation: an employer or
+    the member often asks the office for the certificate. Issuing is an act of the
+    committee whose heading the certificate bears, so an office above it, which reads the
+    member's file (duty.view reaches down), does not issue it (duty.manage does not)."""
+    own = member_of(user)
+    return (own is not None and own.pk == member.pk) or can_manage(user, member.organisation)
+
+
 def settling_commendation(organisation_id: int, year: int):
     """The commendation round that has settled this organisation's duty scores for `year`,
     or None. Once the list goes to the chairman's meeting (submitted, approved, published),

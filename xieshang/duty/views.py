@@ -32,7 +32,6 @@ from .forms import (
     VerifyForm,
 )
 from .models import Certificate, DisciplineCase, DutyKind, DutyRecord, ExitProposal
-from .services.certificates import can_issue_certificate
 from .sources import link_sources
 
 EVALUATION_PER_PAGE = 30
@@ -621,7 +620,7 @@ def member_certificate(request, pk: int):
     member's file: the employer or the member asks the office, often for a member who is not
     at a computer. Anyone else (an office of another committee) finds no such page."""
     member = Member.objects.select_related("organisation").filter(pk=pk).first()
-    if member is None or not can_issue_certificate(request.user, member):
+    if member is None or not policies.can_issue_certificate(request.user, member):
         raise Http404
     return _certificate(request, member)
 

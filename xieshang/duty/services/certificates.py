@@ -2,7 +2,6 @@
 
 import datetime as dt
 
-from .. import policies
 from ..models import ATTENDANCE_KINDS, DutyKind, DutyRecord
 
 # Every sitting the annual report counts as attendance (the shared list, community
@@ -25,17 +24,6 @@ def certificate_records(member, start: dt.date, end: dt.date):
         date__gte=start,
         date__lte=end,
     ).order_by("date", "id")
-
-
-def can_issue_certificate(user, member) -> bool:
-    """The member themself, or the office of the member's own organisation: an employer or
-    the member often asks the office for the certificate. Issuing is an act of the
-    committee whose heading the certificate bears, so an office above it, which reads the
-    member's file (duty.view reaches down), does not issue it (duty.manage does not)."""
-    own = policies.member_of(user)
-    return (own is not None and own.pk == member.pk) or policies.can_manage(
-        user, member.organisation
-    )
 
 
 def certificate_issue(*, member, actor, start: dt.date, end: dt.date):
