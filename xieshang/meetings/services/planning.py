@@ -233,12 +233,8 @@ def sitting_add(
     if meeting.status == Meeting.Status.PUBLISHED:
         # Added after the notice went out (perhaps before the time announced): news to
         # everyone told, as a change of the meeting's time or place is.
-        added = Phrase(
-            N_("增加会次：%(sitting)s（%(start)s — %(end)s，%(place)s）"),
-            sitting=sitting.title_label,
-            start=timezone.localtime(start),
-            end=timezone.localtime(end),
-            place=sitting.location or Phrase(N_("（地点另行通知）")),
+        added = _sitting_line(
+            sitting, msgid=N_("增加会次：%(sitting)s（%(start)s — %(end)s，%(place)s）")
         )
         _notify_change(
             meeting,
