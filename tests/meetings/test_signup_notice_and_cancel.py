@@ -53,3 +53,24 @@ def test_signup_activity_notice_is_optional_and_signup_can_be_withdrawn(client):
         assert 'id="signup-cancel"' not in page.content.decode()
         inv.refresh_from_db()
         assert inv.response == Invitation.Response.SIGNED_UP
+
+
+def test_cancelling_a_sign_up_withdraws_the_leave_still_waiting_for_a_decision(client):
+    from xieshang.meetings import services
+    from xieshang.meetings.models import LeaveRequest
+
+    w = world()
+    m = w.member("乙委员")
+    with time_machine.travel(BEFORE):
+        studio = w.meeting(MeetingKind.STUDIO, series="民生委员工作室", mode="signup", day=DAY)
+        client.force_login(m.user)
+        client.post(f"/meetings/{studio.pk}/signup/")
+        inv = studio.invitations.get(member=m)
+        leave = services.leave_submit(invitation=inv, actor=m.user, reason="临时出差")
+
+        client.post(f"/meetings/{studio.pk}/signup/cancel/")
+        leave.refresh_from_db()
+        # Nobody is asked to decide leave from an activity the member no longer attends.
+        assert leave.status == LeaveRequest.Status.WITHDRAWN
+        event = Event.objects.get(verb="leave.withdraw", object_id=str(leave.pk))
+        assert event.actor == m.user and "取消报名" in event.note

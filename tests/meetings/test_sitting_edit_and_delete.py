@@ -14,7 +14,7 @@ from xieshang.core.models import Event, Notification
 from xieshang.meetings import services
 from xieshang.meetings.models import Sitting
 
-from .factories import at, world
+from .factories import at, edit_form, world
 
 pytestmark = pytest.mark.django_db
 
@@ -101,3 +101,32 @@ def test_office_edits_and_deletes_a_sitting_before_it_starts(client):
                 expected_version=closing.version,
                 data={"end": closing.start},
             )
+
+
+def test_a_sitting_added_beyond_the_meeting_refuses_a_meeting_form_opened_before_it(client):
+    """The meeting now ends with the added sitting: an edit form of the meeting opened before
+    would put the old end back, leaving the sitting outside its meeting. Refused, saying
+    which sitting (the version moved too, as a sitting's edit moves it)."""
+    w = world()
+    with time_machine.travel(BEFORE):
+        meeting = w.plenary(day=DAY, sittings=3)
+        opened = edit_form(meeting)
+        services.sitting_add(
+            meeting=meeting,
+            actor=w.office,
+            kind=Sitting.Kind.GROUP,
+            title="补充分组讨论",
+            start=at(DAY + dt.timedelta(days=2), 9),
+            end=at(DAY + dt.timedelta(days=2), 12),
+        )
+        client.force_login(w.office)
+        response = client.post(
+            f"/meetings/{meeting.pk}/edit/",
+            {**opened, "title": "政协示范区第十五届第五次会议（改）"},
+        )
+        assert response.status_code == 400
+        assert "以下会次不在会议的新时间内" in response.content.decode()
+        meeting.refresh_from_db()
+        assert meeting.version > opened["version"]
+        assert meeting.end == at(DAY + dt.timedelta(days=2), 12)
+        assert not meeting.title.endswith("（改）")

@@ -652,7 +652,9 @@ def _certificate(request, member):
                     "verify_url": request.build_absolute_uri("/portal/verify/"),
                 },
             )
-        return pdf_response(content, _("参加政协活动证明.pdf"), inline=False)
+        # Named as the annual report is: an employer's clerk files several members' at once.
+        name = _("参加政协活动证明-%(name)s.pdf") % {"name": member.name}
+        return pdf_response(content, name, inline=False)
     status = 400 if request.method == "POST" else 200
     return render(
         request,

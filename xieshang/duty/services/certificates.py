@@ -67,4 +67,24 @@ def certificate_issue(*, member, actor, start: dt.date, end: dt.date):
         note=Phrase(N_("代%(name)s开具"), name=member.name) if on_behalf else "",
         data={"member": member.pk},
     )
+    if on_behalf and member.user_id:
+        # A certificate about someone goes to their employer: they hear of it, with the
+        # code that checks it, and can print the same one themselves.
+        from django.urls import reverse
+
+        from xieshang.core.notifications import notify
+
+        notify(
+            [member.user],
+            title=Phrase(N_("政协办公室为您开具了参加政协活动证明")),
+            body=Phrase(
+                N_("证明期间%(start)s至%(end)s，共%(count)s次活动，验证码%(code)s。"),
+                start=start,
+                end=end,
+                count=len(records),
+                code=code,
+            ),
+            url=reverse("duty:certificate"),
+            dedupe_key=f"duty.certificate.{cert.pk}",
+        )
     return cert, records

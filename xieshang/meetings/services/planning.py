@@ -223,12 +223,7 @@ def sitting_add(
         end=end,
         location=location or meeting.location,
     )
-    # The meeting spans all its sittings.
-    bounds = meeting.sittings.order_by("start")
-    first, last = bounds.first(), bounds.order_by("-end").first()
-    before = {"start": meeting.start, "end": meeting.end, "location": meeting.location}
-    Meeting.objects.filter(pk=meeting.pk).update(start=first.start, end=last.end)
-    meeting.start, meeting.end = first.start, last.end
+    before = _span_sittings(meeting)
     record_event(actor=actor, verb="meeting.sitting_add", subject=meeting, note=title)
     if meeting.status == Meeting.Status.PUBLISHED:
         # Added after the notice went out (perhaps before the time announced): news to
@@ -249,7 +244,7 @@ SITTING_EDITABLE = ["title", "start", "end", "location"]
 
 
 def _span_sittings(meeting: Meeting) -> dict:
-    """The meeting spans all its sittings (as sitting_add keeps it): its start and end
+    """The meeting spans all its sittings, added, edited or removed: its start and end
     follow them. Returns its time and place before, for the change note. A changed span
     bumps the meeting's version, so an edit form of the meeting opened before is refused
     rather than putting the old times back."""
@@ -753,4 +748,17 @@ def signup_cancel(*, invitation: Invitation, actor) -> Invitation:
     Invitation.objects.filter(pk=invitation.pk).update(response=Invitation.Response.NONE)
     invitation.response = Invitation.Response.NONE
     record_event(actor=actor, verb="meeting.signup_cancel", subject=meeting, note=invitation.name)
+    # Leave asked while signed up: no longer expected, there is nothing left to excuse, and
+    # the approver's queue would keep a request nobody needs decided.
+    for leave in LeaveRequest.objects.select_for_update().filter(
+        invitation=invitation, status=LeaveRequest.Status.PENDING
+    ):
+        transition(
+            leave,
+            to=LeaveRequest.Status.WITHDRAWN,
+            allowed_from=[LeaveRequest.Status.PENDING],
+            actor=actor,
+            verb="leave.withdraw",
+            note=Phrase(N_("已取消报名，请假申请随之撤回。")),
+        )
     return invitation
