@@ -183,6 +183,9 @@ def test_the_pdfs_signature_never_stands_alone_on_its_last_page(world, known, cl
         pages = PdfReader(io.BytesIO(response.content)).pages
         last = re.sub(r"\s+", "", pages[-1].extract_text())
         assert "满意率为" in last, (n, len(pages), last)
+        # The figures table is set closer than the text: with its note and the signature it
+        # follows the text onto the next page, not onto a page of its own and then a third.
+        assert len(pages) == 2, (n, len(pages))
 
 
 @pytest.mark.parametrize(
