@@ -218,3 +218,24 @@ def test_a_members_plenary_half_days_are_each_named_once_in_a_year():
     )
     assert not repeated.exists(), list(repeated[:3])
     assert not half_days.exclude(title__contains="·").exists()
+
+
+def test_records_of_the_years_before_the_platform_say_they_were_imported(client):
+    """The demo's earlier years of a member's duty file cite proposals and plenaries that the
+    proposal and meeting modules do not hold (the platform went live this year): the file
+    says such a record was carried over (历史导入), not recorded by the system."""
+    from django.contrib.auth import get_user_model
+    from django.urls import reverse
+
+    from xieshang.duty.models import DutyKind, DutyRecord
+
+    imported = DutyRecord.objects.filter(organisation=district(), source=DutyRecord.Source.IMPORTED)
+    assert not imported.filter(date__year=timezone.localdate().year).exists()
+    record = imported.filter(kind=DutyKind.PROPOSAL_FIRST).order_by("pk").first()
+    assert record is not None and record.source_object is None
+    client.force_login(get_user_model().objects.get(username="office"))
+    page = client.get(
+        reverse("duty:member_file", args=[record.member_id]), {"year": record.date.year}
+    ).content.decode()
+    row = page.split(record.title, 1)[1].split("</tr>", 1)[0]
+    assert "历史导入" in row

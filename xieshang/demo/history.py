@@ -786,7 +786,7 @@ class HistoryBuilder:
             (
                 membership.member_id, membership.member.organisation_id, day, kind,
                 Decimal(1), title[:200], self.ct[model], str(object_id),
-                DutyRecord.Source.SYSTEM, DutyRecord.Status.CONFIRMED, "",
+                DutyRecord.Source.IMPORTED, DutyRecord.Status.CONFIRMED, "",
                 self.at(day, 18),
             ),
         )  # fmt: skip

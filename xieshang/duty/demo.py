@@ -189,7 +189,12 @@ def history(*, organisation, rng: random.Random) -> int:
 
 def _row(member, organisation, kind, day, title) -> DutyRecord:
     return DutyRecord(
-        member=member, organisation=organisation, kind=kind, date=day, title=title[:200]
+        member=member,
+        organisation=organisation,
+        kind=kind,
+        date=day,
+        title=title[:200],
+        source=DutyRecord.Source.IMPORTED,
     )
 
 

@@ -62,6 +62,9 @@ class DutyRecord(models.Model):
     class Source(models.TextChoices):
         SYSTEM = "system", _("系统记录")
         MANUAL = "manual", _("委员自报")
+        # Years before the platform: carried over from the committee's earlier records, so
+        # their proposals and meetings are not in the other modules to link to.
+        IMPORTED = "imported", _("历史导入")
 
     class Status(models.TextChoices):
         CONFIRMED = "confirmed", _("已确认")
