@@ -137,3 +137,32 @@ def test_a_request_still_pending_on_a_task_no_longer_open_is_not_decided(client,
     assert ext.status == Extension.Status.WITHDRAWN
     assert withdrawals() == ["事项已不在办理中，延期申请自动撤回"]
     assert "延期申请审批" not in client.get("/").content.decode()
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_the_answer_settles_the_notices_that_pressed_for_it_and_keeps_the_news_of_it(
+    client, world, lead
+):
+    """Once the department has answered, its 已超期 notices and the committee's 延期申请待审批
+    no longer wait as unread at the top of their inboxes; the notice of the answer does."""
+    from xieshang.core.models import Notification
+    from xieshang.followups.services.deadlines import scan_deadlines
+
+    task = lead.task
+    scan_deadlines(today=TODAY.date())
+    request(world, lead, dt.date(2026, 12, 20))
+    pressing = Notification.objects.filter(
+        dedupe_key__startswith=f"followup:{task.pk}:", read_at__isnull=True
+    )
+    overdue = set(pressing.filter(dedupe_key__contains=":overdue:"))
+    asked = set(pressing.filter(dedupe_key__endswith=":requested"))
+    assert overdue and asked
+    assert {n.recipient for n in asked} >= {world.reviewer}
+
+    client.force_login(world.housing_clerk)
+    assert client.post(f"/proposals/dept/{lead.pk}/answer/", {**ANSWER_POST, "version": 0})
+    for note in overdue | asked:
+        note.refresh_from_db()
+        assert note.read_at is not None, note.title
+    news = Notification.objects.filter(recipient=world.reviewer, read_at__isnull=True)
+    assert news.filter(title__startswith="提案已全部答复").exists()

@@ -74,3 +74,6 @@ def test_cancelling_a_sign_up_withdraws_the_leave_still_waiting_for_a_decision(c
         assert leave.status == LeaveRequest.Status.WITHDRAWN
         event = Event.objects.get(verb="leave.withdraw", object_id=str(leave.pk))
         assert event.actor == m.user and "取消报名" in event.note
+        # Nor does its 请假待审批 notice wait unread with the approvers.
+        asked = Notification.objects.filter(title__startswith="请假待审批")
+        assert asked.exists() and not asked.filter(read_at__isnull=True).exists()

@@ -92,6 +92,16 @@ def test_the_leaders_sign_off_sends_the_answer_to_the_proposers(client, world, l
     task = lead_of(proposal).task
     assert task.submitted_at == sign_day
     assert any("提案已答复" in t for t in titles(world.user("zhang")))
+    # The clerk who drafted it hears it went, and uploads the stamped scan next; the
+    # leader's 待签发 notice is dealt with, not left unread.
+    told = Notification.objects.get(recipient=world.housing_clerk, title__startswith="答复函已签发")
+    assert "王局长已签发答复函并送达提案人" in told.body and "扫描件" in told.body
+    asked = Notification.objects.get(recipient=leader, title__startswith="答复函待签发")
+    assert asked.read_at is not None
+    # The department still reads what it sent on its own page, not only in the PDF.
+    client.force_login(world.housing_clerk)
+    handled = client.get(f"/proposals/dept/{answer.assignment_id}/").content.decode()
+    assert "一、已将老旧小区加装电梯纳入年度民生实事。" in handled
     verbs = [e.verb for e in history(proposal)]
     assert verbs.index("proposal.answer") < verbs.index("proposal.answer_sign_off")
     assert verbs.index("proposal.answer_sign_off") < verbs.index("proposal.answer_draft")

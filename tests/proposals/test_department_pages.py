@@ -216,6 +216,16 @@ def test_it_refuses_a_contact_dated_in_the_future_and_keeps_the_input(client, wo
     assert not Contact.objects.exists()
     assert changes() == before
 
+    # With the way not chosen as well, both are said at once, not one round after the other.
+    with time_machine.travel(ASSIGN_DAY, tick=False):
+        response = client.post(
+            f"/proposals/dept/{lead_of(proposal).pk}/contact/",
+            {"date": "2026-03-09", "way": "", "note": "下周电话沟通"},
+        )
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "联系日期不能晚于今天。" in html and "请填写此项" in html
+
 
 @pytest.mark.clause("C4.6")
 def test_it_refuses_a_contact_dated_before_the_assignment_and_keeps_the_input(client, world):

@@ -317,7 +317,17 @@ class Notification(models.Model):
                 name="notification_unique_dedupe_key",
             )
         ]
-        indexes = [models.Index(fields=["recipient", "read_at"])]
+        indexes = [
+            models.Index(fields=["recipient", "read_at"]),
+            # `notifications.settle` finds the unread notices of a matter by key prefix
+            # across recipients (LIKE 'prefix%': a pattern operator class on PostgreSQL).
+            models.Index(
+                fields=["dedupe_key"],
+                name="notification_unread_key",
+                condition=models.Q(read_at__isnull=True) & ~models.Q(dedupe_key=""),
+                opclasses=["varchar_pattern_ops"],
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -291,6 +291,24 @@ def retry_undelivered(*, older_than_minutes: int = 10, within_hours: int = 48) -
     return len(ids)
 
 
+def settle(*prefixes: str) -> int:
+    """Mark as read every unread notice whose `dedupe_key` starts with one of `prefixes`
+    (end each with ":" or give a whole key, so that task 12 does not settle task 123's):
+    what the notice asked of its readers is done or moot — a deadline met, a request
+    decided or withdrawn, an answer another leader signed — so it no longer waits at the
+    top of an inbox as unread. The notice itself stays. Returns how many were settled."""
+    query = Q()
+    for prefix in prefixes:
+        query |= Q(dedupe_key__startswith=prefix)
+    if not prefixes:
+        return 0
+    return (
+        Notification.objects.filter(query, read_at__isnull=True)
+        .exclude(dedupe_key="")
+        .update(read_at=timezone.now())
+    )
+
+
 def unread_count(user) -> int:
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
 

@@ -301,7 +301,7 @@ class LeaveForm(StyledForm, forms.Form):
         from .services import leave_open_sittings
 
         kinds = config.get(meeting.organisation, LEAVE_REASONS)
-        self.fields["reason_kind"].choices = [("", _("请选择")), *[(k, k) for k in kinds]]
+        self.fields["reason_kind"].choices = [("", _("请选择（选填）")), *[(k, k) for k in kinds]]
         self.invitation = invitation
         self.sitting_count = meeting.sittings.count()
         sittings = meeting.sittings.all()

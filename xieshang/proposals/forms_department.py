@@ -33,6 +33,14 @@ class ContactForm(StyledForm, forms.Form):
         kwargs.setdefault("initial", {"date": timezone.localdate()})
         super().__init__(*args, **kwargs)
 
+    def clean_date(self):
+        # Said with the form's other errors, not on a second round after they are mended
+        # (the service checks it again).
+        date = self.cleaned_data["date"]
+        if date > timezone.localdate():
+            raise forms.ValidationError(_("联系日期不能晚于今天。"))
+        return date
+
 
 class CoViewForm(StyledForm, forms.Form):
     text = forms.CharField(

@@ -7,7 +7,7 @@ import datetime as dt
 from django.db.models import Q
 
 from xieshang.core import access
-from xieshang.core.notifications import notify
+from xieshang.core.notifications import notify, settle
 from xieshang.core.phrases import Phrase
 from xieshang.orgs.models import Role
 
@@ -55,6 +55,14 @@ def _notify_assignees(task: Task, title_msgid: str, key: str, body="") -> None:
         url=_task_url(task),
         dedupe_key=f"followup:{task.pk}:{key}",
     )
+
+
+def settle_open_notices(task: Task) -> int:
+    """The task has left OPEN (answered or cancelled): the notices that pressed for its
+    answer — due soon, overdue, urged — and those of its extension requests no longer
+    wait as unread in anyone's inbox (`notifications.settle`)."""
+    keys = ("remind", "overdue", "urge", "extension")
+    return settle(*(f"followup:{task.pk}:{key}:" for key in keys))
 
 
 def _fmt(day: dt.date) -> str:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
 
 from xieshang.core.audit import lock, record_event
-from xieshang.core.notifications import notify
+from xieshang.core.notifications import notify, settle
 from xieshang.core.phrases import Phrase, joined, store
 
 from .. import policies, signals
@@ -181,6 +181,10 @@ def extension_decide(*, extension: Extension, approve: bool, actor, note: str = 
     if approve:
         task.due_date = extension.requested_due
         task.save(update_fields=["due_date"])
+        # The reminders of the old deadline are moot: the new one has its own.
+        settle(f"followup:{task.pk}:remind:{old_due}", f"followup:{task.pk}:overdue:{old_due}")
+    # Decided: the request no longer waits in the other deciders' inboxes.
+    settle(f"followup:{task.pk}:extension:{extension.pk}:requested")
     # An approval's history line names the new deadline (it read only 同意延期).
     moved = Phrase(N_("办理期限：%(from)s → %(to)s"), **{"from": old_due, "to": task.due_date})
     record_event(

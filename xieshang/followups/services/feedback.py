@@ -21,7 +21,7 @@ from xieshang.core.phrases import Phrase
 
 from .. import policies, signals
 from ..models import Feedback, Instruction, Task
-from .common import _task_url
+from .common import _task_url, settle_open_notices
 from .extensions import extension_deciders, withdraw_extensions
 
 
@@ -68,6 +68,7 @@ def feedback_submit(
         data={"on_time": task.was_on_time},
     )
     withdraw_extensions(task=task, actor=actor, note=Phrase(N_("已书面反馈，延期申请自动撤回")))
+    settle_open_notices(task)
     with _telling() as told:
         # Modules whose subject follows the task (a resident's issue becomes "answered").
         signals.feedback_submitted.send(sender=Task, task=task, feedback=feedback, actor=actor)

@@ -18,7 +18,7 @@ from xieshang.core.phrases import Phrase
 
 from .. import policies
 from ..models import Task
-from .common import _notify_assignees, _task_url, assignees
+from .common import _notify_assignees, _task_url, assignees, settle_open_notices
 from .extensions import withdraw_extensions
 
 
@@ -267,4 +267,5 @@ def _cancel(task: Task, *, actor, note: "Phrase | str", extension_note: "Phrase 
         note=note,
     )
     withdraw_extensions(task=task, actor=actor, note=extension_note)
+    settle_open_notices(task)
     return task

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_noop as N_
 
 from xieshang.core import access, calendar
 from xieshang.core.audit import TransitionError, lock, record_event, transition
-from xieshang.core.notifications import notify
+from xieshang.core.notifications import notify, settle
 from xieshang.core.phrases import Phrase, listed
 from xieshang.orgs import config
 
@@ -48,6 +48,12 @@ LIVE_LEAVE = (LeaveRequest.Status.PENDING, LeaveRequest.Status.APPROVED)
 
 # Signed in (by QR or marked by staff): there at the sitting, nothing to be excused from.
 _ATTENDED = (Attendance.State.PRESENT, Attendance.State.LATE)
+
+
+def settle_submitted(leave: LeaveRequest) -> None:
+    """The request is decided, withdrawn or closed: its 请假待审批 notice no longer waits as
+    unread with the approvers (`notifications.settle`)."""
+    settle(f"leave:{leave.pk}:submitted")
 
 
 def _signed_in(invitation: Invitation):
@@ -244,6 +250,7 @@ def _leave_decide(*, leave: LeaveRequest, approve: bool, actor, note: str = "") 
         note=note,
         extra_fields=["decided_by", "decided_at", "decision_note"],
     )
+    settle_submitted(leave)
     notify(
         [leave.invitation.account],
         title=Phrase(
@@ -298,6 +305,7 @@ def leave_close_pending(*, meeting: Meeting, actor, to: str) -> int:
             note=Phrase(body),
             extra_fields=["decided_at"],
         )
+        settle_submitted(leave)
         notify(
             [leave.invitation.account],
             title=Phrase(title, t=meeting.title),
@@ -322,6 +330,7 @@ def leave_withdraw(*, leave: LeaveRequest, actor) -> LeaveRequest:
         actor=actor,
         verb="leave.withdraw",
     )
+    settle_submitted(leave)
     return leave
 
 

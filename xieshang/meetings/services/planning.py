@@ -29,7 +29,7 @@ from xieshang.orgs.models import RoleAssignment
 from .. import policies
 from ..models import Attendance, Invitation, LeaveRequest, Meeting, Sitting
 from .common import _require_manage, _sync, then
-from .leave import leave_close_pending
+from .leave import leave_close_pending, settle_submitted
 
 # --- Meetings ---------------------------------------------------------------------------
 
@@ -761,4 +761,5 @@ def signup_cancel(*, invitation: Invitation, actor) -> Invitation:
             verb="leave.withdraw",
             note=Phrase(N_("已取消报名，请假申请随之撤回。")),
         )
+        settle_submitted(leave)
     return invitation

@@ -19,7 +19,7 @@ from xieshang.core.audit import (
     save_versioned,
     transition,
 )
-from xieshang.core.notifications import notify
+from xieshang.core.notifications import notify, settle
 from xieshang.core.phrases import Phrase
 from xieshang.core.text import reader_date
 from xieshang.core.uploads import check_upload
@@ -378,8 +378,25 @@ def answer_sign_off(*, answer: Answer, actor, expected_version: int | None = Non
         note=answer.doc_number,
         data=data,
     )
-    if answer.sent_at is None:
+    was_waiting = answer.sent_at is None
+    if was_waiting:
         _send(answer, assignment, proposal, actor)
+    # The other leaders asked to sign it have nothing left to do; the clerk who drafted it
+    # uploads the stamped scan next, and hears so here (the leader's page said it).
+    settle(f"proposal:{proposal.pk}:sign_off:{answer.pk}:")
+    if answer.created_by_id and answer.created_by_id != actor.pk:
+        notify(
+            [answer.created_by],
+            title=Phrase(N_("答复函已签发：%(title)s"), title=proposal.title),
+            body=Phrase(
+                N_("%(name)s已签发答复函并送达提案人。请上传盖章签字后的扫描件作为正式答复函。")
+                if was_waiting
+                else N_("%(name)s已签发答复函。请上传盖章签字后的扫描件作为正式答复函。"),
+                name=answer.signed_by,
+            ),
+            url=reverse("proposals:dept_handle", args=[assignment.pk]),
+            dedupe_key=f"proposal:{proposal.pk}:signed_off:{answer.pk}",
+        )
     return answer
 
 
