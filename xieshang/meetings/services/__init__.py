@@ -57,6 +57,7 @@ from .leave import (
     leave_signed_in,
     leave_submit,
     leave_withdraw,
+    leave_withdraw_pending,
     signed_in_refusal,
 )
 from .planning import (
@@ -123,6 +124,7 @@ __all__ = [
     "leave_close_pending",
     "leave_decide",
     "leave_withdraw",
+    "leave_withdraw_pending",
     "leave_delegate",
     "leave_delegation_revoke",
     # attendance

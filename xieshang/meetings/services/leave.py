@@ -323,15 +323,34 @@ def leave_withdraw(*, leave: LeaveRequest, actor) -> LeaveRequest:
     if policies.own_invitation(actor, leave.meeting) != leave.invitation:
         raise PermissionDenied
     leave = lock(LeaveRequest, leave.pk)
+    _withdraw(leave, actor=actor)
+    return leave
+
+
+def leave_withdraw_pending(*, invitation: Invitation, actor, note) -> int:
+    """The invitee's requests still waiting, withdrawn because they are no longer expected
+    (a sign-up cancelled): nothing is left to excuse, and the approvers' queue would keep a
+    request nobody needs decided. In the caller's transaction. Returns the count."""
+    pending = LeaveRequest.objects.select_for_update().filter(
+        invitation=invitation, status=LeaveRequest.Status.PENDING
+    )
+    count = 0
+    for leave in pending:
+        _withdraw(leave, actor=actor, note=note)
+        count += 1
+    return count
+
+
+def _withdraw(leave: LeaveRequest, *, actor, note="") -> None:
     transition(
         leave,
         to=LeaveRequest.Status.WITHDRAWN,
         allowed_from=[LeaveRequest.Status.PENDING],
         actor=actor,
         verb="leave.withdraw",
+        note=note,
     )
     settle_submitted(leave)
-    return leave
 
 
 @transaction.atomic

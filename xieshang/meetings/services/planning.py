@@ -29,7 +29,7 @@ from xieshang.orgs.models import RoleAssignment
 from .. import policies
 from ..models import Attendance, Invitation, LeaveRequest, Meeting, Sitting
 from .common import _require_manage, _sync, then
-from .leave import leave_close_pending, settle_submitted
+from .leave import leave_close_pending, leave_withdraw_pending
 
 # --- Meetings ---------------------------------------------------------------------------
 
@@ -748,18 +748,8 @@ def signup_cancel(*, invitation: Invitation, actor) -> Invitation:
     Invitation.objects.filter(pk=invitation.pk).update(response=Invitation.Response.NONE)
     invitation.response = Invitation.Response.NONE
     record_event(actor=actor, verb="meeting.signup_cancel", subject=meeting, note=invitation.name)
-    # Leave asked while signed up: no longer expected, there is nothing left to excuse, and
-    # the approver's queue would keep a request nobody needs decided.
-    for leave in LeaveRequest.objects.select_for_update().filter(
-        invitation=invitation, status=LeaveRequest.Status.PENDING
-    ):
-        transition(
-            leave,
-            to=LeaveRequest.Status.WITHDRAWN,
-            allowed_from=[LeaveRequest.Status.PENDING],
-            actor=actor,
-            verb="leave.withdraw",
-            note=Phrase(N_("已取消报名，请假申请随之撤回。")),
-        )
-        settle_submitted(leave)
+    # Leave asked while signed up: no longer expected, nothing is left to excuse.
+    leave_withdraw_pending(
+        invitation=invitation, actor=actor, note=Phrase(N_("已取消报名，请假申请随之撤回。"))
+    )
     return invitation
