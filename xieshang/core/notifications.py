@@ -297,11 +297,11 @@ def settle(*prefixes: str) -> int:
     what the notice asked of its readers is done or moot — a deadline met, a request
     decided or withdrawn, an answer another leader signed — so it no longer waits at the
     top of an inbox as unread. The notice itself stays. Returns how many were settled."""
+    if not prefixes:
+        return 0
     query = Q()
     for prefix in prefixes:
         query |= Q(dedupe_key__startswith=prefix)
-    if not prefixes:
-        return 0
     return (
         Notification.objects.filter(query, read_at__isnull=True)
         .exclude(dedupe_key="")

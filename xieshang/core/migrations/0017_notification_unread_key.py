@@ -4,14 +4,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0016_job_language'),
+        ("core", "0016_job_language"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='notification',
-            index=models.Index(condition=models.Q(('read_at__isnull', True), models.Q(('dedupe_key', ''), _negated=True)), fields=['dedupe_key'], name='notification_unread_key', opclasses=['varchar_pattern_ops']),
+            model_name="notification",
+            index=models.Index(
+                condition=models.Q(
+                    ("read_at__isnull", True), models.Q(("dedupe_key", ""), _negated=True)
+                ),
+                fields=["dedupe_key"],
+                name="notification_unread_key",
+                opclasses=["varchar_pattern_ops"],
+            ),
         ),
     ]
