@@ -158,7 +158,7 @@ def test_no_text_without_a_number(world, django_capture_on_commit_callbacks):
     assert MemorySmsBackend.outbox == [] and not ResidentSms.objects.exists()
 
 
-def test_schedule_then_settle_at_a_held_session(world):
+def test_schedule_then_settle_at_a_held_session(world, client):
     # Received a week ago: the session held three days ago may have settled it.
     with time_machine.travel(timezone.now() - dt.timedelta(days=7)):
         issue, _code = accepted(world)
@@ -171,6 +171,11 @@ def test_schedule_then_settle_at_a_held_session(world):
         world["session"],
         world["platform"],
     )
+    # Whoever runs the session finds what is on its agenda on its page.
+    client.force_login(world["convener"])
+    page = client.get(f"/platforms/sessions/{world['session'].pk}/").content.decode()
+    agenda = page.split('id="session-agenda"', 1)[1].split("</ul>", 1)[0]
+    assert issue.ticket in agenda and f"/residents/{issue.pk}/" in agenda
     with pytest.raises(ValidationError):  # not held yet
         services.issue_settle(
             issue=issue, actor=world["convener"], session=world["session"], result="x"

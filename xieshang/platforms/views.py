@@ -369,8 +369,22 @@ def _render_session(request, session, status=200, **forms):
         "approve_form": forms.get("approve_form") or ApproveForm(),
         "cancel_form": forms.get("cancel_form") or CancelForm(),
         "is_past": session.starts_at <= timezone.now(),
+        "agenda": _agenda(session),
     }
     return render(request, "platforms/session_detail.html", context, status=status)
+
+
+def _agenda(session) -> list:
+    """The residents' issues on the session's agenda or settled at it (residents' FK to the
+    session, read by its reverse name: this app does not import residents), their titles
+    masked as the record's texts are: whoever runs the session sees what it is to discuss."""
+    issues = getattr(session, "resident_issues", None)
+    if issues is None:
+        return []
+    rows = list(issues.order_by("ticket").only("pk", "ticket", "title", "status"))
+    for issue in rows:
+        issue.title = mask_numbers(issue.title)
+    return rows
 
 
 @login_required

@@ -28,7 +28,7 @@ def resident_cards(user) -> list[Card]:
         cards.append(
             Card(
                 _("民情事项"),
-                _("待受理的群众诉求，其中%(n)s件转办已逾期") % {"n": overdue}
+                _("待受理的群众诉求；另有%(n)s件已转办的事项逾期未答复") % {"n": overdue}
                 if overdue
                 else _("待受理的群众诉求"),
                 reverse("residents:queue"),
