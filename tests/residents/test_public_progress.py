@@ -85,15 +85,21 @@ def test_the_steps_name_the_platform_once_not_followed_by_another_yishihui(clien
     议程, not 已列入幸福社区居民议事会议事会议程."""
     from tests.residents.conftest import accepted
     from xieshang.residents import services
+    from xieshang.core.templatetags.xs import cndatetime
     from xieshang.residents.selectors import public_steps
 
     world["session"].platform.name = "幸福社区居民议事会"
     world["session"].platform.save(update_fields=["name"])
-    issue, _code = accepted(world)
+    issue, code = accepted(world)
     services.issue_schedule(issue=issue, actor=world["liaison"], session=world["session"])
     steps = [text for _at, text in public_steps(issue)]
     assert "已列入幸福社区居民议事会的议程" in steps
     assert not any("议事会议事会" in text for text in steps)
+    # The resident's page says when and where, so they can come.
+    client.post(LOOKUP, {"ticket": issue.ticket, "code": code})
+    page = client.get(LOOKUP).content.decode()
+    when = page.split('id="public-session"', 1)[1].split("</dd>", 1)[0]
+    assert cndatetime(world["session"].starts_at) in when
 
 
 def test_the_rating_line_reads_in_english_without_a_chinese_full_stop(client, world):

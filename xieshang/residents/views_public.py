@@ -164,6 +164,11 @@ def _public_view(request, issue: ResidentIssue, *, rate_form=None, status=200):
             # 街道 · 社区, as the public answers name the place.
             "place": _place(issue),
             "steps": selectors.public_steps(issue),
+            # On a planned session's agenda: when and where, as the public sessions list
+            # says, so the resident who raised it can come.
+            "session": issue.session
+            if issue.status == ResidentIssue.Status.AGENDA and issue.session_id
+            else None,
             "answer": answer,
             # The triager's reply to a 不满意 rating, scrubbed as the answer is.
             "review_reply": strip_contacts(
