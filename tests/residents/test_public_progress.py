@@ -84,8 +84,8 @@ def test_the_steps_name_the_platform_once_not_followed_by_another_yishihui(clien
     """A platform is named 幸福社区居民议事会: the resident's steps read 已列入幸福社区居民议事会的
     议程, not 已列入幸福社区居民议事会议事会议程."""
     from tests.residents.conftest import accepted
-    from xieshang.residents import services
     from xieshang.core.templatetags.xs import cndatetime
+    from xieshang.residents import services
     from xieshang.residents.selectors import public_steps
 
     world["session"].platform.name = "幸福社区居民议事会"
