@@ -308,7 +308,12 @@ def rate_for_answers(user) -> QuerySet:
     not rated yet (`services.rate_for_candidates`, the proposers of `services.proposers`:
     first proposers and confirmed co-signers of the proposal and of those merged into it):
     the rows of the 待评价 list's 代为评价 part, and what its home card counts. A proposer
-    with an account rates for themself. One statement, oldest answer first."""
+    with an account rates for themself. Oldest answer first.
+
+    Two statements: the sources' keys first (a clerk's or a committee's answered proposals,
+    a few hundred at most), then the answers among them. Given the sources as a subquery,
+    PostgreSQL misjudged how few they are and tested every sent answer's proposers before
+    joining (2.9 s for a district office among a province's 266,000 answers; 3 ms so)."""
     sources = rate_for_sources(user)
     if sources.query.is_empty():
         return Answer.objects.none()
@@ -319,15 +324,19 @@ def rate_for_answers(user) -> QuerySet:
         first_proposer__isnull=False,
         first_proposer__user__isnull=True,
     ).exclude(first_proposer_id__in=rated)
-    signer_waits = Signer.objects.filter(
-        Q(proposal_id=source) | Q(proposal__merged_into_id=source),
-        status=Signer.Status.CONFIRMED,
-        member__user__isnull=True,
+    # The co-signers of the proposal and those of the proposals merged into it, as two
+    # lookups: one OR across the join (signer's proposal, or its proposal's merged_into)
+    # made PostgreSQL merge every signer with every proposal for each answer (the office's
+    # home page did not come back in an hour at a province's 300,000 proposals).
+    signers = Signer.objects.filter(
+        status=Signer.Status.CONFIRMED, member__user__isnull=True
     ).exclude(member_id__in=rated)
+    own_signer_waits = signers.filter(proposal_id=source)
+    merged_signer_waits = signers.filter(proposal__merged_into_id=source)
     return (
         Answer.objects.sent()
-        .filter(assignment__proposal__in=sources.values("pk"))
-        .filter(Exists(first_waits) | Exists(signer_waits))
+        .filter(assignment__proposal__in=list(sources.values_list("pk", flat=True)))
+        .filter(Exists(first_waits) | Exists(own_signer_waits) | Exists(merged_signer_waits))
         .order_by("answered_at", "id")
     )
 
