@@ -360,3 +360,25 @@ def test_it_lists_the_inbox_in_a_fixed_number_of_queries(client, member, django_
     assert few == many
     with django_assert_num_queries(many):
         client.get(reverse("inbox"))
+
+
+def test_settle_marks_read_a_whole_key_or_a_prefix_ending_in_a_colon_and_nothing_else(member):
+    """A key that does not end in ":" is settled whole: duty entry 12's 待审核 must not settle
+    entry 123's, nor the member's news of entry 12 (keys "duty.entry.12", "duty.entry.123",
+    "duty.entry.12.confirmed")."""
+    from xieshang.core.notifications import settle
+
+    keys = [
+        "duty.entry.12",
+        "duty.entry.123",
+        "duty.entry.12.confirmed",
+        "followup:12:remind:2026-12-01",
+        "followup:123:remind:2026-12-01",
+    ]
+    for key in keys:
+        notify([member], title=key, dedupe_key=key)
+    assert settle("duty.entry.12", "followup:12:") == 2
+    unread = set(
+        Notification.objects.filter(read_at__isnull=True).values_list("dedupe_key", flat=True)
+    )
+    assert unread == {"duty.entry.123", "duty.entry.12.confirmed", "followup:123:remind:2026-12-01"}

@@ -48,7 +48,9 @@ def test_it_counts_a_manual_entry_only_after_the_office_confirms_it(client):
     entry.refresh_from_db()
     assert entry.status == DutyRecord.Status.CONFIRMED
     assert Event.objects.filter(verb="duty.entry_approve").exists()
-    assert Notification.objects.filter(recipient=member.user, title__contains="已确认").exists()
+    # The office's 待审核 is done with; the member's news of it waits unread.
+    assert not Notification.objects.filter(recipient=office, read_at__isnull=True).exists()
+    assert Notification.objects.get(recipient=member.user, title__contains="已确认").read_at is None
     client.force_login(member.user)
     assert (
         'id="duty-total">5<'

@@ -98,6 +98,21 @@ def test_acceptance_tells_the_proposers_and_writes_their_duty_records(world):
     assert kinds == {"张丽华": DutyKind.PROPOSAL_FIRST, "王建国": DutyKind.PROPOSAL_COSIGNER}
 
 
+def test_a_review_settles_every_reviewers_notice_of_the_submission(world):
+    """Once one reviewer has decided, the 新提案待审查 of both no longer waits unread; the
+    proposer's news of the decision does."""
+    proposal = submitted(world)
+    waiting = Notification.objects.filter(title__contains="新提案待审查", read_at__isnull=True)
+    assert set(waiting.values_list("recipient", flat=True)) >= {
+        world.reviewer.pk,
+        world.reviewer2.pk,
+    }
+    services.proposal_accept(proposal=proposal, actor=world.reviewer)
+    assert not waiting.exists()
+    news = Notification.objects.get(recipient=world.user("zhang"), title__contains="提案已立案")
+    assert news.read_at is None
+
+
 def test_a_reviewer_of_another_district_cannot_review(world):
     proposal = submitted(world)
     before = Event.objects.count()

@@ -291,17 +291,18 @@ def retry_undelivered(*, older_than_minutes: int = 10, within_hours: int = 48) -
     return len(ids)
 
 
-def settle(*prefixes: str) -> int:
-    """Mark as read every unread notice whose `dedupe_key` starts with one of `prefixes`
-    (end each with ":" or give a whole key, so that task 12 does not settle task 123's):
-    what the notice asked of its readers is done or moot — a deadline met, a request
-    decided or withdrawn, an answer another leader signed — so it no longer waits at the
-    top of an inbox as unread. The notice itself stays. Returns how many were settled."""
-    if not prefixes:
+def settle(*keys: str) -> int:
+    """Mark as read every unread notice whose `dedupe_key` is one of `keys`, or starts with
+    one of them that ends with ":" (a prefix: task 12's "followup:12:" never matches task
+    123's, where "duty.entry.12" as a prefix would match "duty.entry.123"): what the notice
+    asked of its readers is done or moot — a deadline met, a request decided or withdrawn,
+    a report reviewed, an answer another leader signed — so it no longer waits at the top
+    of an inbox as unread. The notice itself stays. Returns how many were settled."""
+    if not keys:
         return 0
     query = Q()
-    for prefix in prefixes:
-        query |= Q(dedupe_key__startswith=prefix)
+    for key in keys:
+        query |= Q(dedupe_key__startswith=key) if key.endswith(":") else Q(dedupe_key=key)
     return (
         Notification.objects.filter(query, read_at__isnull=True)
         .exclude(dedupe_key="")

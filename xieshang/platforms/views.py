@@ -378,10 +378,7 @@ def _agenda(session) -> list:
     """The residents' issues on the session's agenda or settled at it (residents' FK to the
     session, read by its reverse name: this app does not import residents), their titles
     masked as the record's texts are: whoever runs the session sees what it is to discuss."""
-    issues = getattr(session, "resident_issues", None)
-    if issues is None:
-        return []
-    rows = list(issues.order_by("ticket").only("pk", "ticket", "title", "status"))
+    rows = list(session.resident_issues.order_by("ticket").only("pk", "ticket", "title", "status"))
     for issue in rows:
         issue.title = mask_numbers(issue.title)
     return rows

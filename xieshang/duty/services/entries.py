@@ -262,7 +262,7 @@ def manual_entry_decide(*, entry_id: int, actor, approve: bool, note: str = "") 
     from django.utils.translation import gettext as _
 
     from xieshang.core.audit import lock, transition
-    from xieshang.core.notifications import notify
+    from xieshang.core.notifications import notify, settle
 
     from ..policies import refuse_if_settled
 
@@ -282,6 +282,8 @@ def manual_entry_decide(*, entry_id: int, actor, approve: bool, note: str = "") 
             verb="duty.entry_approve" if approve else "duty.entry_reject",
             note=note,
         )
+        # The office's 报送了履职记录，待审核 (each office clerk had it) is done with.
+        settle(f"duty.entry.{entry.pk}")
         user = entry.member.user
         if user is not None:
             notify(

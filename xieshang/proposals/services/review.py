@@ -12,7 +12,7 @@ from django.utils.translation import gettext_noop as N_
 from xieshang.core import calendar
 from xieshang.core.audit import lock, transition
 from xieshang.core.models import Notification
-from xieshang.core.notifications import notify
+from xieshang.core.notifications import notify, settle
 from xieshang.core.phrases import Phrase
 from xieshang.orgs import config
 
@@ -60,6 +60,8 @@ def _reviewed(proposal: Proposal, actor, to: str, verb: str, note: str, extra=()
         note=note,
         extra_fields=["reviewed_at", "review_note", *extra],
     )
+    # The other reviewers' 新提案待审查 (each submission's round) is done with.
+    settle(f"proposal:{proposal.pk}:review:")
 
 
 def duty_date(year: int, submitted_on: dt.date, opening: dt.date | None = None) -> dt.date:
