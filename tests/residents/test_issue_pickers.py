@@ -7,6 +7,7 @@ import datetime as dt
 import re
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -189,3 +190,56 @@ def test_without_a_session_held_the_page_says_so_instead_of_an_empty_settle_list
     page = client.get(url).content.decode()
     assert 'id="id_settle_session"' not in page and 'id="act-settle"' in page
     assert "本事项受理以来，本街道（社区）的议事平台暂无已召开的议事会" in page
+
+
+@pytest.mark.django_db
+def test_a_communitys_issue_goes_to_its_own_or_its_streets_platform_not_a_neighbours(client, world):
+    """A community's issue is offered its own community's sessions and its street's, not
+    those of a neighbouring community in the same street (whose residents' meeting does not
+    speak for it), and the service refuses one picked from elsewhere. A street's issue may
+    go to any platform of the street. The issue's page names its street and community on
+    one line and the platform beside the session."""
+    from tests.factories import make_org
+    from xieshang.orgs.models import Level
+    from xieshang.residents import services
+
+    neighbour = make_org("西门社区", Level.COMMUNITY, parent=world["street"])
+    platforms = {
+        name: Platform.objects.create(
+            organisation=org,
+            level=org.level,
+            name=name,
+            convener=world["convener"],
+            status=Platform.Status.RUNNING,
+        )
+        for name, org in [("西门社区议事厅", neighbour), ("城关街道议事室", world["street"])]
+    }
+    soon = timezone.now() + dt.timedelta(days=3)
+    neighbours = PlatformSession.objects.create(
+        platform=platforms["西门社区议事厅"], title="西门停车议事会", starts_at=soon
+    )
+    streets = PlatformSession.objects.create(
+        platform=platforms["城关街道议事室"], title="街道停车议事会", starts_at=soon
+    )
+    issue, _code = accepted(world)  # at 东门社区
+    client.force_login(world["liaison"])
+    found = ask(client, "resident-issue-sessions", issue=issue.pk, planned="1", q="停车")
+    assert sorted(text.rsplit(" · ", 1)[-1].split("（")[0] for text in found) == [
+        "小区停车议事会",
+        "街道停车议事会",
+    ]
+    refused = client.post(
+        reverse("residents:act", args=[issue.pk, "schedule"]), {"session": neighbours.pk}
+    )
+    assert refused.status_code == 400
+    with pytest.raises(ValidationError, match="本事项所在社区或街道"):
+        services.issue_schedule(issue=issue, actor=world["liaison"], session=neighbours)
+    services.issue_schedule(issue=issue, actor=world["liaison"], session=streets)
+    page = client.get(reverse("residents:detail", args=[issue.pk])).content.decode()
+    assert re.search(r'id="issue-place">城关街道 · 东门社区<', page)
+    assert re.search(r'id="issue-session">街道停车议事会 · .*? · 城关街道议事室<', page)
+
+    street_issue, _code = accepted(world, organisation=world["street"])
+    found = ask(client, "resident-issue-sessions", issue=street_issue.pk, planned="1", q="停车")
+    assert len(found) == 3
+    services.issue_schedule(issue=street_issue, actor=world["liaison"], session=neighbours)

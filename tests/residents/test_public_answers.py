@@ -230,3 +230,40 @@ def test_a_wrong_street_in_the_address_says_so_in_words(client, world, street):
     body = response.content.decode()
     assert "街道（street）不是有效的选项。" in body
     assert "9223372036854775807" not in body
+
+
+@pytest.mark.clause("C2.11")
+def test_the_answering_unit_is_named_for_every_kind_of_answer(client, world):
+    """答复单位 on the answer's page and in open data: the department (also once the issue
+    is closed after a review of its answer), the platform whose session settled it, or the
+    street or community that replied itself. Only the department's had been named."""
+    import csv
+    import datetime as dt
+    import io
+
+    from django.utils import timezone
+
+    departments, _code = routed(world, title="部门答复后维持办结")
+    followups.feedback_submit(task=departments.task, text="已更换路灯。", actor=world["clerk"])
+    departments.refresh_from_db()
+    services.issue_rate(issue=departments, rating="dissatisfied", comment="太慢")
+    services.issue_review_close(issue=departments, actor=world["liaison"], reply="已督促。")
+    settled, _code = accepted(world, title="议事会协商解决")
+    type(settled).objects.filter(pk=settled.pk).update(
+        created_at=timezone.now() - dt.timedelta(days=5)
+    )
+    services.issue_settle(
+        issue=settled, actor=world["convener"], session=world["held"], result="物业本月修复。"
+    )
+    direct = closed(world, title="街道直接答复")
+
+    opendata = client.get(reverse("portal:data_csv", args=["resident-answers"]))
+    text = b"".join(opendata.streaming_content if opendata.streaming else [opendata.content])
+    rows = list(csv.DictReader(io.StringIO(text.decode("utf-8-sig"))))
+    assert {row["事项"]: row["答复单位"] for row in rows} == {
+        "部门答复后维持办结": "区住房和城乡建设局",
+        "议事会协商解决": "东门社区议事厅",
+        "街道直接答复": "东门社区",
+    }
+    for issue, unit in [(settled, "东门社区议事厅"), (direct, "东门社区")]:
+        assert f"· {unit}</dd>" in client.get(answer_url(issue)).content.decode()

@@ -18,7 +18,7 @@ def _day(value):
 
 
 def _queryset():
-    return selectors.public_answers().select_related("department")
+    return selectors.public_answers()
 
 
 def _rows(issues: list) -> list[dict]:

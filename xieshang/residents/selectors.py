@@ -133,18 +133,14 @@ def policies_platform_q(user) -> Q:
 
 
 def sessions_for(issue: ResidentIssue, *, statuses) -> QuerySet:
-    """Sessions of the platforms in the issue's street (its own and its communities')."""
+    """Sessions of the platforms the issue may go to (`services.platforms_q`)."""
     from xieshang.platforms.models import PlatformSession
 
-    from .services import _street_path
+    from .services import platforms_q
 
-    street = _street_path(issue.organisation)
-    ancestors = issue.organisation.ancestor_ids()
     return (
         PlatformSession.objects.filter(
-            Q(platform__organisation__path__startswith=street)
-            | Q(platform__organisation_id__in=ancestors, platform__organisation__level="street"),
-            status__in=statuses,
+            platforms_q(issue.organisation, "platform__"), status__in=statuses
         )
         .select_related("platform")
         .order_by("-starts_at", "-id")
@@ -350,7 +346,7 @@ def public_answers(*, street: Organisation | None = None) -> QuerySet:
             answer_public=True,
         )
         .exclude(answer="")
-        .select_related("organisation", "organisation__parent")
+        .select_related("organisation__parent", "department", "platform")
     )
     if street is not None:
         qs = qs.filter(organisation__path__startswith=street.path)

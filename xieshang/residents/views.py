@@ -42,7 +42,7 @@ from .forms import (
     WithholdForm,
 )
 from .models import ResidentIssue
-from .picker_sources import issue_sessions, staff_places, staff_sessions
+from .picker_sources import issue_sessions, place_label, staff_places, staff_sessions
 from .similarity import similar_issues
 from .views_public import public_answer
 
@@ -55,7 +55,13 @@ NO_PUBLIC_ANSWER = (S.REJECTED, S.TOPIC, S.OPINION)
 def _get(request, pk: int) -> ResidentIssue:
     issue = (
         ResidentIssue.objects.select_related(
-            "organisation", "platform", "session", "department", "task", "topic", "opinion"
+            "organisation__parent",
+            "platform",
+            "session",
+            "department",
+            "task",
+            "topic",
+            "opinion",
         )
         .filter(pk=pk)
         .first()
@@ -279,6 +285,7 @@ def _render_detail(request, issue, *, status=200, forms=None, stale=False):
     spam_unaccepted = issue.screen_spam and issue.accepted_at is None
     context = {
         "issue": issue,
+        "place": place_label(issue.organisation),
         "stale": STALE_PAGE if stale else "",
         "events": history(issue).select_related("actor"),
         "can_triage": can_triage,

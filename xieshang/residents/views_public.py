@@ -287,11 +287,20 @@ def public_answer(issue: ResidentIssue, *, full: bool = True) -> dict:
             description=scrub(issue.description),
             answer=scrub(issue.answer),
             location="" if _HOUSE_NUMBER.search(location) else location,
-            department=issue.department.name
-            if issue.department_id and issue.status == ResidentIssue.Status.ANSWERED
-            else "",
+            department=answered_by(issue),
         )
     return shown
+
+
+def answered_by(issue: ResidentIssue) -> str:
+    """Who wrote the published answer (答复单位): the department it was routed to (its
+    answer stands when the issue is closed after a review), the platform whose session
+    settled it, or else the street or community that replied itself (答复办结)."""
+    if issue.department_id:
+        return issue.department.name
+    if issue.status == ResidentIssue.Status.SETTLED and issue.platform_id:
+        return issue.platform.name
+    return issue.organisation.name
 
 
 def _street_param(request, streets) -> Organisation | None:
@@ -317,7 +326,7 @@ def answers(request):
 
 
 def answer(request, pk: int):
-    issue = selectors.public_answers().select_related("department").filter(pk=pk).first()
+    issue = selectors.public_answers().filter(pk=pk).first()
     # Withheld, unanswered, rejected, screened out or unknown: all the same 404.
     if issue is None:
         raise Http404

@@ -34,7 +34,7 @@ from .common import (
     TICKET_PREFIX,
     ResidentActor,
     S,
-    _street_path,
+    platforms_q,
 )
 from .intake import find_by_ticket, issue_record, issue_submit_public, new_ticket
 from .publication import issue_answer_publish, issue_answer_withhold
@@ -78,7 +78,7 @@ __all__ = [
     "HANDLING_VERBS",
     "REHANDLE_VERBS",
     "ResidentActor",
-    "_street_path",  # selectors.py
+    "platforms_q",  # selectors.py
     # intake
     "new_ticket",
     "find_by_ticket",

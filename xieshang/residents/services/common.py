@@ -3,6 +3,7 @@ triager's right, the one transition helper (`_move`, which also queues the resid
 text), the handler's notices, the street of a session, and the resident as an actor."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
@@ -106,22 +107,27 @@ def _move(issue, *, to, allowed_from, actor, verb, note="", extra=(), data=None,
     queue_sms(issue, step=step)
 
 
-def _street_path(organisation: Organisation) -> str:
-    if organisation.level == Level.COMMUNITY and organisation.parent_id:
-        parts = organisation.path.split(".")
-        return ".".join(parts[:-2]) + "."
-    return organisation.path
+def platforms_q(organisation: Organisation, prefix: str = "") -> Q:
+    """The platforms an issue raised at `organisation` may go to a session of: a street's
+    issue to the street's own platform or one of its communities'; a community's issue to
+    its own community's or its street's, not a neighbouring community's (whose residents'
+    meeting does not speak for it). `prefix` leads to the platform's organisation."""
+    if organisation.level == Level.COMMUNITY:
+        return Q(**{f"{prefix}organisation": organisation}) | Q(
+            **{
+                f"{prefix}organisation_id__in": organisation.ancestor_ids(),
+                f"{prefix}organisation__level": Level.STREET,
+            }
+        )
+    return Q(**{f"{prefix}organisation__path__startswith": organisation.path})
 
 
 def _check_session(organisation: Organisation, session) -> None:
-    """A session of a platform in the issue's street (the street's own platform or one of
-    its communities')."""
-    platform_org = session.platform.organisation
-    street = _street_path(organisation)
-    if not (platform_org.path.startswith(street) or street.startswith(platform_org.path)):
-        raise ValidationError({"session": _("所选议事会不属于该街道的协商议事平台。")})
-    from xieshang.platforms.models import PlatformSession
+    """A session of a platform the issue may go to (`platforms_q`)."""
+    from xieshang.platforms.models import Platform, PlatformSession
 
+    if not Platform.objects.filter(platforms_q(organisation), pk=session.platform_id).exists():
+        raise ValidationError({"session": _("所选议事会不属于本事项所在社区或街道的议事平台。")})
     if session.status == PlatformSession.Status.CANCELLED:
         raise ValidationError({"session": _("该议事会已取消。")})
 
