@@ -375,6 +375,12 @@ HOME_CARDS_CACHE_SECONDS = envint("HOME_CARDS_CACHE_SECONDS", 600)
 # core_renderedregion and served on the same terms as the home cards.
 REGION_CACHE = envbool("REGION_CACHE", True)
 REGION_CACHE_SECONDS = envint("REGION_CACHE_SECONDS", 600)
+# A finished year's duty figures on the roll-up page (duty.tree), kept in each process's
+# memory while the database's closed-year stamps for that year stay put (duty 0013's
+# triggers move them on every write they rest on); the age bounds what they cannot see (a
+# database restored under a running server).
+CLOSED_YEAR_CACHE = envbool("CLOSED_YEAR_CACHE", True)
+CLOSED_YEAR_CACHE_SECONDS = envint("CLOSED_YEAR_CACHE_SECONDS", 6 * 3600)
 
 # --- Background work -------------------------------------------------------------------
 # The database backend needs the worker process (`manage.py db_worker`), which `make run` starts.

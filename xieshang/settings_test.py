@@ -28,6 +28,10 @@ CACHES["files"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "
 HOME_CARDS_CACHE = False
 # The same for the lists' rendered regions (tests/core/test_regions.py turns it on).
 REGION_CACHE = False
+# The same for a finished year's duty figures on the roll-up page, kept in the process's
+# memory (a rolled-back test's organisation ids come back on SQLite):
+# tests/duty/test_tree_closed_year.py turns it on.
+CLOSED_YEAR_CACHE = False
 if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":  # noqa: F405
     # A test database is thrown away at the end of the run, so a commit need not wait for
     # the disk: the browser tests' live server commits every request and each flush, and
