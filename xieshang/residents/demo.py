@@ -174,6 +174,11 @@ def build(*, organisation, rng: random.Random) -> None:
         for i, state in enumerate(plan):
             title, description, place = ISSUES[(s_index * 3 + i) % len(ISSUES)]
             node = rng.choice(node_choices)
+            # An issue goes to a session of its own community's platform or its street's
+            # (services.platforms_q): one for a community's session is raised there.
+            session = {"agenda": planned, "settled": held}.get(state, {}).get(street.pk)
+            if session is not None and session.platform.organisation.level == Level.COMMUNITY:
+                node = session.platform.organisation
             name = rng.choice(NAMES)
             phone = f"139{rng.randrange(10**8):08d}" if rng.random() < 0.6 else ""
             if state == "rejected":

@@ -1,8 +1,8 @@
-"""Closed-year stamps (duty.stamps): the database moves a counter per year whenever a duty
-record of a finished year is written, and a counter 0 whenever what every year's figures
-rest on is (seats, terms, score tables, the organisation tree), by triggers, so that bulk
-writes, imports and COPY are seen as well as the ORM's. The roll-up page keeps a finished
-year's duty figures while its counters stay put (duty.tree).
+"""Closed-year stamps (table duty_yearstamp): the database moves a counter per year
+whenever a duty record of a finished year is written, and a counter 0 whenever what every
+year's figures rest on is (seats, terms, score tables, the organisation tree), by triggers,
+so that bulk writes, imports and COPY are seen as well as the ORM's. The roll-up page keeps
+a finished year's duty figures while its counters stay put (duty.tree).
 
 A year counts as finished for the triggers from the day before it ends in UTC (a day early
 in every time zone), so that a write in the hours around New Year, or a transaction that
