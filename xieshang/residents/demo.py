@@ -174,8 +174,9 @@ def build(*, organisation, rng: random.Random) -> None:
         for i, state in enumerate(plan):
             title, description, place = ISSUES[(s_index * 3 + i) % len(ISSUES)]
             node = rng.choice(node_choices)
-            # An issue goes to a session of its own community's platform or its street's
-            # (services.platforms_q): one for a community's session is raised there.
+            # The session an agenda or settled issue goes to. An issue goes to a session of
+            # its own community's platform or its street's (services.platforms_q): one for a
+            # community's session is raised there.
             session = {"agenda": planned, "settled": held}.get(state, {}).get(street.pk)
             if session is not None and session.platform.organisation.level == Level.COMMUNITY:
                 node = session.platform.organisation
@@ -203,14 +204,12 @@ def build(*, organisation, rng: random.Random) -> None:
             services.issue_accept(issue=issue, actor=actor)
             department = departments[(s_index + i) % len(departments)]
             if state == "agenda":
-                session = planned.get(street.pk)
                 if session is not None:
                     services.issue_schedule(issue=issue, actor=actor, session=session)
                 continue
             if state == "accepted":
                 continue
             if state == "settled":
-                session = held.get(street.pk)
                 if session is not None:
                     # Raised before the session that settled it (the demo's issues are all
                     # submitted today; its sessions were held in the past).

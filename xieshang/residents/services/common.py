@@ -1,6 +1,7 @@
 """What every stage of a resident's issue uses: the state groups, locking the row, the
 triager's right, the one transition helper (`_move`, which also queues the resident's
-text), the handler's notices, the street of a session, and the resident as an actor."""
+text), the handler's notices, the platforms an issue may go to, and the resident as an
+actor."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
