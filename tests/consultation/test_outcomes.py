@@ -30,6 +30,9 @@ def test_it_takes_plan_outcomes_through_the_decision_procedure(world):
     with pytest.raises(PermissionDenied):
         services.outcome_enter_decision(outcome=outcome, actor=world.office)
     services.outcome_enter_decision(outcome=outcome, actor=world.party_office, note="提交常委会")
+    # In the decision procedure: the party office's 请纳入决策程序 no longer waits unread.
+    asked = Notification.objects.get(recipient=world.party_office, title__contains="协商成果报送")
+    assert asked.read_at is not None
     with pytest.raises(ValidationError):
         services.outcome_decide(outcome=outcome, actor=world.standing, decision=" ")
     services.outcome_decide(

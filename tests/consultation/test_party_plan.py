@@ -5,6 +5,7 @@ from django.urls import reverse
 from xieshang.consultation import services
 from xieshang.consultation.models import PartyPlan
 from xieshang.core.audit import TransitionError
+from xieshang.core.models import Notification
 
 
 @pytest.mark.clause("C4.1")
@@ -38,9 +39,12 @@ def test_it_sends_a_party_consultation_plan_to_the_cppcc_and_records_its_comment
     assert plan.comments.get().text.startswith("建议增加新的社会阶层人士")
     assert world.ufwd.notifications.filter(title__contains="提出了意见建议").exists()
 
+    asked = Notification.objects.filter(title__contains="征求意见：", read_at=None)
+    assert asked.filter(recipient=world.office).exists()
     services.party_plan_finalise(plan=plan, actor=world.party_office)
     plan.refresh_from_db()
     assert plan.status == PartyPlan.Status.FINAL
+    assert not asked.exists()  # the time for comments is over
     # Other districts' offices see nothing.
     client.force_login(world.other_office)
     assert client.get(reverse("consultation:party_plan", args=[plan.pk])).status_code == 404

@@ -9,6 +9,7 @@ from xieshang.consultation import services
 from xieshang.consultation.models import ActivityForm, ConsultationPlan, PlanVersion, TopicType
 from xieshang.consultation.selectors import plan_checks
 from xieshang.core.audit import TransitionError
+from xieshang.core.models import Notification
 from xieshang.followups.models import Task
 from xieshang.orgs import config
 
@@ -103,9 +104,14 @@ def test_it_lets_each_step_be_taken_by_its_own_body_only(world):
         (PS.REVIEW, world.chair, [world.office, world.party_office, world.standing]),
         (PS.APPROVAL, world.standing, [world.office, world.chair, world.party_office]),
     ]
+    unread = Notification.objects.filter(url=f"/consultation/plans/{plan.pk}/", read_at=None)
     for state, right, wrong_ones in steps:
         plan.refresh_from_db()
         assert plan.status == state
+        if state != PS.DRAFT:  # each body is told of its step, and only of the current one
+            titles = set(unread.values_list("title", flat=True))
+            assert titles == {f"年度协商计划：{plan.title}（{PS(state).label}）"}
+            assert unread.filter(recipient=right).exists()
         for wrong in [*wrong_ones, world.other_office, world.supervisor]:
             with pytest.raises(PermissionDenied):
                 services.plan_forward(plan=plan, actor=wrong)
@@ -113,6 +119,8 @@ def test_it_lets_each_step_be_taken_by_its_own_body_only(world):
     plan.refresh_from_db()
     assert plan.status == PS.PUBLISHED
     assert plan.approved_on is not None
+    titles = set(unread.values_list("title", flat=True))
+    assert titles == {f"年度协商计划：{plan.title}（已印发）"}
     with pytest.raises(TransitionError):
         services.plan_forward(plan=plan, actor=world.standing)
 

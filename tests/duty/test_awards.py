@@ -314,13 +314,20 @@ def test_office_proposes_chairs_decide_and_the_list_is_published(client, world):
     com.refresh_from_db()
     assert com.status == Commendation.Status.RETURNED
     assert "请补充推荐理由" in client.get(URL).content.decode()
+    # The chairs' 待主席会议审定 no longer waits unread once decided (each submission's).
+    waiting = Notification.objects.filter(recipient=world.chair, title__contains="待主席会议审定")
+    assert waiting.count() == 1 and not waiting.filter(read_at__isnull=True).exists()
 
     client.force_login(world.office)
     client.post(reverse("duty:commendation_submit", args=[com.pk]))
+    assert waiting.filter(read_at__isnull=True).count() == 1
     client.force_login(world.chair)
     client.post(decide, {"decision": "approve", "note": "同意"})
     com.refresh_from_db()
     assert com.status == Commendation.Status.APPROVED
+    assert not waiting.filter(read_at__isnull=True).exists()
+    news = Notification.objects.get(recipient=world.office, title__contains="已经主席会议审定")
+    assert news.read_at is None
 
     # Not on the portal before publication.
     client.logout()

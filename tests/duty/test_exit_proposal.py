@@ -161,8 +161,11 @@ def test_the_decision_cites_one_of_this_committees_chairmans_meetings(client):
 
 @pytest.mark.clause("C5.10")
 def test_a_declined_proposal_leaves_the_seat_as_it_was(client):
-    _org, _term, office, member, case = _warned_case()
+    org, _term, office, member, case = _warned_case()
+    chair = user_with_role(Role.CHAIR, org)
     case_decide(case_id=case.pk, actor=office, decision="revocation_proposed", note="建议撤销")
+    waiting = Notification.objects.filter(title__contains="待主席会议确认", read_at__isnull=True)
+    assert {n.recipient for n in waiting.all()} == {chair, office}
     client.force_login(office)
     response = client.post(
         reverse("duty:case_exit", args=[case.pk]),
@@ -173,6 +176,8 @@ def test_a_declined_proposal_leaves_the_seat_as_it_was(client):
     assert _seat(member).status == Membership.Status.ACTIVE
     assert not Event.objects.filter(verb__startswith="membership.").exists()
     assert Event.objects.filter(verb="duty.exit_decline").exists()
+    # Decided: the chairs' and the office's 待主席会议确认 no longer wait unread.
+    assert not waiting.exists()
 
 
 @pytest.mark.clause("C5.11")

@@ -58,6 +58,7 @@ def test_a_notice_goes_to_chosen_nodes_which_sign_and_pass_it_on(client, tree):
     client.force_login(city_office)
     briefing = draft(client)
     assert briefing.kind == Briefing.Kind.NOTICE
+    a_clerk = user_with_role(Role.OFFICE, a, full_name="甲区政协办公室文书")
     assert "甲区政协" in client.get(f"/meetings/briefings/{briefing.pk}/").content.decode()
     client.post(
         f"/meetings/briefings/{briefing.pk}/publish/",
@@ -81,6 +82,8 @@ def test_a_notice_goes_to_chosen_nodes_which_sign_and_pass_it_on(client, tree):
     receipt = BriefingNodeReceipt.objects.get(briefing=briefing, organisation=a)
     assert receipt.read_at is not None and receipt.read_by == a_office
     assert Event.objects.filter(verb="briefing.node_read").count() == 1
+    # Signed for by one clerk: the node's notice no longer waits unread for its other clerk.
+    assert Notification.objects.get(recipient=a_clerk).read_at is not None
     client.post(f"/meetings/briefings/{briefing.pk}/pass-on/")
     assert BriefingReceipt.objects.filter(briefing=briefing, member__organisation=a).count() == 2
     client.post(f"/meetings/briefings/{briefing.pk}/pass-on/")  # once only
@@ -104,6 +107,13 @@ def test_a_notice_goes_to_chosen_nodes_which_sign_and_pass_it_on(client, tree):
     notes = Notification.objects.filter(recipient=b_office).count()
     assert notes == 2  # the notice and one reminder
     assert not Notification.objects.filter(recipient=a_office, dedupe_key__contains="remind")
+    # Signing for it settles the node's notice and its reminders, and no other node's.
+    unread = Notification.objects.filter(read_at=None, url=f"/meetings/briefings/{briefing.pk}/")
+    assert unread.filter(recipient=b_office).count() == 2
+    client.force_login(b_office)
+    client.get(f"/meetings/briefings/{briefing.pk}/")
+    client.post(f"/meetings/briefings/{briefing.pk}/read/")
+    assert not unread.filter(recipient=b_office).exists()
 
 
 def test_all_lower_nodes_and_only_below(client, tree):

@@ -51,20 +51,19 @@ def test_a_wrong_mark_is_taken_back_with_a_reason_and_the_office_is_told(client,
         page = client.get(meeting.get_absolute_url()).content.decode()
         assert "已报送党委" not in page and 'id="report-unsend-form"' not in page
         assert "撤销报送标记" in page  # the history names the step
-        assert Notification.objects.filter(
-            recipient=w.party_office, title__contains="撤销"
-        ).exists()
+        told = Notification.objects.filter(recipient=w.party_office, url=meeting.get_absolute_url())
+        # The withdrawal's news waits unread; the 报送 notice it withdrew no longer does.
+        assert told.get(title__contains="撤销").read_at is None
+        assert told.get(title__startswith="政协报送的").read_at is not None
         client.force_login(w.party_office)
         assert meeting.title not in client.get(reverse("followups:received")).content.decode()
         assert client.get(meeting.get_absolute_url()).status_code == 404
         # Marked again (to the right office this time, or the same later): told again.
         services.meeting_report_send(meeting=meeting, actor=w.office, to=Role.PARTY_OFFICE)
-    assert (
-        Notification.objects.filter(recipient=w.party_office, url=meeting.get_absolute_url())
-        .exclude(title__contains="撤销")
-        .count()
-        == 2
-    )
+    again = Notification.objects.filter(
+        recipient=w.party_office, url=meeting.get_absolute_url()
+    ).exclude(title__contains="撤销")
+    assert again.count() == 2 and again.filter(read_at=None).count() == 1
 
 
 @pytest.mark.clause("C4.7")

@@ -207,6 +207,8 @@ def test_re_nominating_a_member_needs_the_party_group_opinion_with_the_duty_summ
     )
     c.refresh_from_db()
     assert c.party_group_agrees is True
+    # Recorded: the office's 待登记政协党组意见 no longer waits unread.
+    assert not w.office.notifications.filter(title__contains="待登记政协党组意见", read_at=None)
     summary = c.duty_summary
     year_2025 = next(y for y in summary["years"] if y["year"] == 2025)
     assert year_2025["total"] == "20"  # inspection 5 + first proposer 15 (default rules)
@@ -230,6 +232,22 @@ def test_a_party_group_refusal_stops_the_re_nomination():
     )
     with pytest.raises(TransitionError, match="不同意"):
         services.candidate_complete(candidate=c, actor=w.ufwd)
+    # Recorded by the chair: the office's notice is settled all the same.
+    assert not w.office.notifications.filter(title__contains="待登记政协党组意见", read_at=None)
+
+
+@pytest.mark.clause("C5.3")
+def test_a_withdrawn_or_called_off_re_nomination_waits_for_no_opinion():
+    w = world()
+    r = open_round(w)
+    first = nominate(w, r, "无党派", member=sitting_member(w, "孙续"))
+    nominate(w, r, "无党派", member=sitting_member(w, "钱续"))
+    waiting = w.office.notifications.filter(title__contains="待登记政协党组意见", read_at=None)
+    assert waiting.count() == 2
+    services.candidate_withdraw(candidate=first, actor=w.ufwd, reason="本人请辞")
+    assert list(waiting.values_list("title", flat=True)) == ["继续提名钱续，待登记政协党组意见"]
+    services.round_cancel(round=r, actor=w.office, reason="换届时间调整")
+    assert not waiting.exists()
 
 
 # --- Composition and the 名单 -------------------------------------------------------------------

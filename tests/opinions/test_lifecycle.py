@@ -48,6 +48,10 @@ def test_it_takes_a_member_item_from_draft_to_accepted_with_a_duty_record(world)
     opinion.refresh_from_db()
     assert opinion.status == S.ACCEPTED
     assert duty_kinds(member) == [DutyKind.OPINION_SUBMITTED]
+    # Reviewed: the office's 新的社情民意信息 no longer waits unread; the author's news does.
+    news = Notification.objects.filter(title__contains="社情民意信息")
+    assert news.get(recipient=world["office"]).read_at is not None
+    assert news.get(recipient=member.user, title__contains="已录用").read_at is None
     verbs = [e.verb for e in history(opinion)]
     assert verbs == ["opinion.accept", "opinion.submit", "opinion.create"]
 

@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from tests.opinions.factories import make_opinion, member_user
-from xieshang.core.models import Event
+from xieshang.core.models import Event, Notification
 from xieshang.followups.models import Task
 from xieshang.opinions import services
 from xieshang.opinions.models import Adoption, AdoptionLevel, Issue, Opinion
@@ -178,6 +178,11 @@ def test_an_author_withdraws_an_item_the_office_has_not_decided_on(client, world
     assert opinion.status == S.DRAFT
     event = Event.objects.get(verb="opinion.withdraw")
     assert (event.from_state, event.to_state) == (S.SUBMITTED, S.DRAFT)
+    # Withdrawn: the office's 新的社情民意信息 of it no longer waits unread.
+    received = Notification.objects.filter(
+        recipient=world["office"], url=f"/opinions/{opinion.pk}/"
+    )
+    assert received.count() == 1 and received.get().read_at is not None
     # Submitted once, it is not deleted: it is edited and submitted again.
     html = client.get(f"/opinions/{opinion.pk}/").content.decode()
     assert "删除草稿" not in html and "修改" in html and "不能删除" in html

@@ -27,7 +27,7 @@ from django.utils.translation import gettext_noop as N_
 
 from xieshang.core import access
 from xieshang.core.audit import StaleEdit, TransitionError, lock, record_event, transition
-from xieshang.core.notifications import notify
+from xieshang.core.notifications import notify, settle
 from xieshang.core.phrases import Phrase
 from xieshang.core.text import stroke_sort_key
 from xieshang.orgs import config
@@ -595,6 +595,7 @@ def _decide(com, *, actor, to, verb, note) -> Commendation:
         note=note,
         extra_fields=["decision_note", "decided_by", "decided_at"],
     )
+    settle(f"duty.award_submit:{com.pk}:")  # the chairs' 待主席会议审定, every submission's
     recipients = [com.created_by, *access.role_holders(com.organisation, Role.OFFICE)]
     notify(
         recipients,

@@ -26,7 +26,7 @@ from xieshang.core.audit import (
     save_versioned,
     transition,
 )
-from xieshang.core.notifications import notify
+from xieshang.core.notifications import notify, settle
 from xieshang.core.phrases import Phrase, joined, site_text
 from xieshang.core.text import reader_date, stroke_sort_key
 from xieshang.members import services as member_services
@@ -317,7 +317,7 @@ def candidate_nominate(
             title=Phrase(N_("继续提名%(name)s，待登记政协党组意见"), name=candidate.name),
             body=str(round),
             url=reverse("nominations:candidate", args=[candidate.pk]),
-            dedupe_key=f"nominations.candidate.{candidate.pk}.opinion",
+            dedupe_key=_opinion_key(candidate.pk),
         )
     return candidate
 
@@ -534,7 +534,14 @@ def party_group_opinion_record(
         ),
         data={"agrees": agrees, "date": on_date.isoformat()},
     )
+    settle(_opinion_key(candidate.pk))
     return candidate
+
+
+def _opinion_key(candidate_id: int) -> str:
+    """The office's 继续提名…待登记政协党组意见 notice: settled once the opinion is recorded or
+    the candidate or the round is gone."""
+    return f"nominations.candidate.{candidate_id}.opinion"
 
 
 def missing_steps(candidate: Candidate) -> list[str]:
@@ -592,6 +599,7 @@ def candidate_withdraw(*, candidate: Candidate, actor, reason: str) -> Candidate
         verb="nomination.withdraw",
         note=reason.strip(),
     )
+    settle(_opinion_key(candidate.pk))
     return candidate
 
 
@@ -716,6 +724,7 @@ def round_cancel(*, round: NominationRound, actor, reason: str) -> NominationRou
         verb="nomination.round_cancel",
         note=reason,
     )
+    settle(*(_opinion_key(pk) for pk in round.candidates.values_list("pk", flat=True)))
     notify(
         [u for u in access.role_holders(round.organisation, *CONFIRM_ROLES) if u.pk != actor.pk],
         title=Phrase(N_("%(title)s已取消"), title=round.title),

@@ -20,7 +20,7 @@ from xieshang.core.audit import (
     save_versioned,
     transition,
 )
-from xieshang.core.notifications import notify
+from xieshang.core.notifications import notify, settle
 from xieshang.core.phrases import Phrase, site_text
 from xieshang.core.text import chinese_date
 from xieshang.followups import services as followups
@@ -234,6 +234,7 @@ def outcome_enter_decision(*, outcome: Outcome, actor, note: str = "") -> Outcom
         verb="outcome.in_decision",
         note=note,
     )
+    settle(f"outcome:{outcome.pk}:submitted")  # 请纳入决策程序: it is in the procedure now
     return outcome
 
 

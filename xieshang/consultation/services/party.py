@@ -9,7 +9,7 @@ from django.utils.translation import gettext_noop as N_
 
 from xieshang.core import access
 from xieshang.core.audit import TransitionError, lock, record_event, transition
-from xieshang.core.notifications import notify
+from xieshang.core.notifications import notify, settle
 from xieshang.core.phrases import Phrase
 from xieshang.orgs.models import Role
 
@@ -84,4 +84,5 @@ def party_plan_finalise(*, plan: PartyPlan, actor) -> PartyPlan:
         actor=actor,
         verb="party_plan.finalise",
     )
+    settle(f"party_plan:{plan.pk}:sent")  # 征求意见: the time for comments is over
     return plan

@@ -23,7 +23,7 @@ from xieshang.core.audit import (
     transition,
 )
 from xieshang.core.calendar import next_working_day
-from xieshang.core.notifications import notify
+from xieshang.core.notifications import notify, settle
 from xieshang.core.phrases import Phrase, site_text
 from xieshang.followups import services as followups
 from xieshang.followups.models import Task
@@ -351,6 +351,9 @@ def _notify_next_body(
     recipients = access.role_holders(plan.organisation, *STEP_ROLES[plan.status], *also)
     if exclude is not None:
         recipients = recipients.exclude(pk=exclude.pk)
+    # The step the plan left no longer waits on anyone: its notices are settled (every
+    # earlier step's too: a plan moves one way at a time, each step's body did its part).
+    settle(f"plan:{plan.pk}:")
     notify(
         recipients,
         title=title

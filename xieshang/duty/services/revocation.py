@@ -83,6 +83,7 @@ def exit_decide(
 
     from xieshang.core import access
     from xieshang.core.audit import TransitionError, lock, transition
+    from xieshang.core.notifications import settle
     from xieshang.members.services import membership_revoke
 
     from ..models import ExitProposal
@@ -109,6 +110,7 @@ def exit_decide(
             extra_fields=["decided_on", "decision_note", "meeting", "decided_by", "decided_at"],
             data={"date": decided_on.isoformat()},
         )
+        settle(f"duty.exit.{proposal.pk}.proposed")  # the chairs' and office's 待主席会议确认
         if confirm:
             from django.conf import settings
             from django.utils import translation

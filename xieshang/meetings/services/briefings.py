@@ -14,7 +14,7 @@ from django.utils.translation import gettext_noop as N_
 
 from xieshang.core import access
 from xieshang.core.audit import StaleEdit, changed_fields, lock, record_event, transition
-from xieshang.core.notifications import notify
+from xieshang.core.notifications import notify, settle
 from xieshang.core.phrases import Phrase
 from xieshang.members.models import Member, Membership
 from xieshang.members.selectors import CPPCC_LEVELS, current_term
@@ -135,9 +135,21 @@ def lower_nodes(organisation) -> models.QuerySet:
     )
 
 
-def _notify_nodes(briefing: Briefing, receipts, *, dedupe: str, remind: bool = False) -> None:
+def _node_key(briefing_id: int, organisation_id: int) -> str:
+    """A node office's notices of a briefing sent down: the first is this key, each day's
+    reminder starts with it and ":" (`_settle_node` settles both)."""
+    return f"briefing:{briefing_id}:node:{organisation_id}"
+
+
+def _settle_node(receipt: BriefingNodeReceipt) -> None:
+    # Read (签收) or passed on by one of the node's clerks: the others' 请签收 are done with.
+    key = _node_key(receipt.briefing_id, receipt.organisation_id)
+    settle(key, f"{key}:")
+
+
+def _notify_nodes(briefing: Briefing, receipts, *, remind_on: str = "") -> None:
     # A reminder says so: the office's inbox would otherwise show the same notice twice.
-    title = N_("请签收上级%(k)s：%(t)s") if remind else N_("上级%(k)s：%(t)s")
+    title = N_("请签收上级%(k)s：%(t)s") if remind_on else N_("上级%(k)s：%(t)s")
     by_org: dict[int, list] = {}
     for ra in RoleAssignment.objects.filter(
         organisation__in=[r.organisation_id for r in receipts],
@@ -151,7 +163,8 @@ def _notify_nodes(briefing: Briefing, receipts, *, dedupe: str, remind: bool = F
             title=Phrase(title, k=Briefing.Kind(briefing.kind).label, t=briefing.title),
             body=briefing.organisation.name,
             url=reverse("meetings:briefing", args=[briefing.pk]),
-            dedupe_key=f"{dedupe}:{r.organisation_id}",
+            dedupe_key=_node_key(briefing.pk, r.organisation_id)
+            + (f":remind:{remind_on}" if remind_on else ""),
         )
 
 
@@ -197,7 +210,7 @@ def briefing_publish(
             ignore_conflicts=True,
         )
         receipts = list(briefing.node_receipts.all())
-        _notify_nodes(briefing, receipts, dedupe=f"briefing:{briefing.pk}:node")
+        _notify_nodes(briefing, receipts)
     return briefing
 
 
@@ -239,6 +252,7 @@ def briefing_node_read(*, receipt: BriefingNodeReceipt, actor) -> bool:
             organisation=receipt.organisation,
             note=receipt.organisation.name,
         )
+        _settle_node(receipt)
     return bool(marked)
 
 
@@ -257,6 +271,7 @@ def briefing_pass_on(*, receipt: BriefingNodeReceipt, actor) -> int:
     if receipt.read_at is None:
         receipt.read_at, receipt.read_by = now, actor
     receipt.save(update_fields=["passed_on_at", "read_at", "read_by"])
+    _settle_node(receipt)
     _deliver_to_members(receipt.briefing, members)
     Briefing.objects.filter(pk=receipt.briefing_id).update(
         recipients_count=models.F("recipients_count") + len(members)
@@ -280,9 +295,7 @@ def briefing_remind(*, briefing: Briefing, actor) -> int:
     unread = list(briefing.node_receipts.filter(read_at__isnull=True))
     if unread:
         today = timezone.localdate().isoformat()
-        _notify_nodes(
-            briefing, unread, dedupe=f"briefing:{briefing.pk}:remind:{today}", remind=True
-        )
+        _notify_nodes(briefing, unread, remind_on=today)
         record_event(
             actor=actor,
             verb="briefing.remind",

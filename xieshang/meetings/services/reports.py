@@ -21,7 +21,7 @@ from xieshang.core.audit import (
     save_versioned,
     transition,
 )
-from xieshang.core.notifications import notify
+from xieshang.core.notifications import notify, settle
 from xieshang.core.phrases import Phrase
 from xieshang.core.text import chinese_date
 from xieshang.orgs import config
@@ -191,6 +191,7 @@ def meeting_report_unsend(
         note=Phrase(UNSENT_NOTES[to], day=sent_on, reason=reason),
         data={"to": to, "sent_on": sent_on.isoformat(), "reason": reason},
     )
+    settle(f"meeting:{locked.pk}:report_send:{to}:")  # the office's 报送 notice is moot
     notify(
         access.role_holders(locked.organisation_id, to),
         title=Phrase(N_("政协撤销了视察调研报告的报送标记：%(title)s"), title=locked.title),

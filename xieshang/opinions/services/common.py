@@ -64,6 +64,12 @@ def _author_users(opinion: Opinion):
     return User.objects.filter(member__in=opinion.authors.all(), is_active=True)
 
 
+def submitted_key(opinion: Opinion) -> str:
+    """The prefix of the office's 新的社情民意信息 notices of `opinion` (one per submission):
+    settled once the office reviews it or its authors withdraw it."""
+    return f"opinion:{opinion.pk}:submitted:"
+
+
 def _tell_authors(opinion: Opinion, title_msgid: str, body, key: str, **params) -> None:
     """`title_msgid` a message id taking the item's title (and `params`), `body` what the
     office typed, data or a `Phrase`: each author reads the notice in their own language."""

@@ -15,13 +15,13 @@ from xieshang.core.audit import (
     save_versioned,
     transition,
 )
-from xieshang.core.notifications import notify
+from xieshang.core.notifications import notify, settle
 from xieshang.core.phrases import Phrase
 from xieshang.orgs.models import Role
 
 from .. import policies
 from ..models import Opinion
-from .common import EDITABLE_FIELDS, S, check_length
+from .common import EDITABLE_FIELDS, S, check_length, submitted_key
 
 
 @transaction.atomic
@@ -147,7 +147,7 @@ def opinion_submit(*, opinion: Opinion, actor) -> Opinion:
         title=Phrase(N_("新的社情民意信息：%(title)s"), title=opinion.title),
         body="",
         url=opinion.get_absolute_url(),
-        dedupe_key=f"opinion:{opinion.pk}:submitted:{opinion.version}",
+        dedupe_key=f"{submitted_key(opinion)}{opinion.version}",
         channels=("inbox",),
     )
     return opinion
@@ -167,6 +167,7 @@ def opinion_withdraw(*, opinion: Opinion, actor) -> Opinion:
         actor=actor,
         verb="opinion.withdraw",
     )
+    settle(submitted_key(opinion))
     return opinion
 
 

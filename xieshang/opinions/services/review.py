@@ -8,13 +8,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
 
 from xieshang.core.audit import lock, record_event, transition
+from xieshang.core.notifications import settle
 from xieshang.core.phrases import Phrase
 from xieshang.duty.models import DutyKind
 from xieshang.duty.services import record_duties, record_duty
 
 from .. import policies
 from ..models import Opinion
-from .common import ACCEPTED_STATES, S, _tell_authors
+from .common import ACCEPTED_STATES, S, _tell_authors, submitted_key
 from .outcomes import _adoption_facts, _instruction_facts
 
 
@@ -42,6 +43,7 @@ def _review(opinion: Opinion, actor, to: str, verb: str, note: str, extra=()) ->
         note=note,
         extra_fields=["review_note", *extra],
     )
+    settle(submitted_key(opinion))
 
 
 @transaction.atomic
