@@ -243,3 +243,35 @@ def test_a_communitys_issue_goes_to_its_own_or_its_streets_platform_not_a_neighb
     found = ask(client, "resident-issue-sessions", issue=street_issue.pk, planned="1", q="停车")
     assert len(found) == 3
     services.issue_schedule(issue=street_issue, actor=world["liaison"], session=neighbours)
+
+
+@pytest.mark.django_db
+def test_the_next_planned_session_is_offered_first_and_the_latest_held_one_to_settle_at(
+    client, world
+):
+    """列入议事会 asks for the session coming up, so the nearest is first; 协商解决 records a
+    result of one held, so the latest held is first."""
+    issue, _code = accepted(world)
+    ResidentIssue.objects.filter(pk=issue.pk).update(
+        created_at=timezone.now() - dt.timedelta(days=10)
+    )
+    platform = world["session"].platform
+    for days, title, status in [
+        (30, "下月议事会", PlatformSession.Status.PLANNED),
+        (2, "本周议事会", PlatformSession.Status.PLANNED),
+        (-8, "上周议事会", PlatformSession.Status.HELD),
+    ]:
+        PlatformSession.objects.create(
+            platform=platform,
+            title=title,
+            starts_at=timezone.now() + dt.timedelta(days=days),
+            status=status,
+        )
+    client.force_login(world["liaison"])
+
+    def titles(**params):
+        found = ask(client, "resident-issue-sessions", issue=issue.pk, **params)
+        return [text.split(" · ")[2].split("（")[0] for text in found]  # 平台 · 日期 · 标题（状态）
+
+    assert titles(planned="1") == ["本周议事会", "小区停车议事会", "下月议事会"]  # in 2, 7, 30 days
+    assert titles() == ["加装电梯议事会", "上周议事会"]  # 3 and 8 days ago

@@ -77,8 +77,8 @@ def issue_sessions(issue, *, planned_only: bool = False):
     from .selectors import sessions_for
 
     PS = PlatformSession.Status
-    if planned_only:
-        return sessions_for(issue, statuses=[PS.PLANNED])
+    if planned_only:  # the one coming up first: 列入议事会 is for the next meeting
+        return sessions_for(issue, statuses=[PS.PLANNED]).order_by("starts_at", "id")
     # Nor one held before the issue was received (services.issue_settle refuses it), but the
     # session the issue was raised at: offered, each of them would only be refused.
     received = timezone.localtime(issue.created_at).date()
