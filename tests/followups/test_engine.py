@@ -177,11 +177,22 @@ def test_feedback_on_time_then_the_office_closes_the_task(world):
     task.refresh_from_db()
     assert task.status == Task.Status.SUBMITTED
     assert task.was_on_time is True
+    told = Notification.objects.filter(recipient=world["office"], title__startswith="已书面反馈")
+    assert told.get().read_at is None  # the office is to accept it, or send it back
     services.task_close(task=task, actor=world["office"])
     task.refresh_from_db()
     assert task.status == Task.Status.CLOSED
+    assert told.get().read_at is not None  # decided: it no longer waits unread
     verbs = list(history(task).values_list("verb", flat=True))
     assert verbs == ["followup.close", "followup.feedback", "followup.open"]
+
+
+def test_a_task_cancelled_after_its_feedback_leaves_nothing_to_decide_unread(world):
+    task = open_task(world)
+    services.feedback_submit(task=task, text="已办理", actor=world["clerk"])
+    services.task_cancel(task=task, actor=world["office"], note="并入另一督办事项")
+    told = Notification.objects.get(recipient=world["office"], title__startswith="已书面反馈")
+    assert told.read_at is not None
 
 
 def test_a_closed_task_cannot_receive_feedback(world):
@@ -206,6 +217,8 @@ def test_the_office_can_return_feedback_with_a_new_deadline(world):
     assert task.status == Task.Status.OPEN
     assert task.due_date == dt.date(2026, 3, 9)
     assert any("被退回" in t for t in titles(world["clerk"]))
+    told = Notification.objects.get(recipient=world["office"], title__startswith="已书面反馈")
+    assert told.read_at is not None  # decided (sent back): no longer waits unread
 
 
 def test_the_scan_command_and_the_scheduler_job_run_the_same_scan(world):

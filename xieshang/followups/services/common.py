@@ -65,6 +65,12 @@ def settle_open_notices(task: Task) -> int:
     return settle(*(f"followup:{task.pk}:{key}:" for key in keys))
 
 
+def settle_feedback_notices(task: Task) -> int:
+    """The office decided on the unit's written feedback (accepted it, or sent it back): its
+    已书面反馈 notices no longer wait as unread for whoever was to decide."""
+    return settle(f"followup:{task.pk}:feedback:")
+
+
 def _fmt(day: dt.date) -> str:
     """A date in a message to whoever acts (a refusal): in their language, "Dec. 24, 2026"
     in English, not 2026年12月24日 (`core.text.reader_date`)."""

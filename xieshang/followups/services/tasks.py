@@ -18,7 +18,13 @@ from xieshang.core.phrases import Phrase
 
 from .. import policies
 from ..models import Task
-from .common import _notify_assignees, _task_url, assignees, settle_open_notices
+from .common import (
+    _notify_assignees,
+    _task_url,
+    assignees,
+    settle_feedback_notices,
+    settle_open_notices,
+)
 from .extensions import withdraw_extensions
 
 
@@ -134,6 +140,7 @@ def task_close(*, task: Task, actor, note: str = "", expected_version: int | Non
         extra_fields=["closed_at"],
         data=_as_office(task, actor),
     )
+    settle_feedback_notices(task)
     return task
 
 
@@ -226,6 +233,7 @@ def _send_back(task: Task, actor, note, working_days: int, allowed_from, data=No
         extra_fields=["due_date", "submitted_at", "closed_at"],
         data=data,
     )
+    settle_feedback_notices(task)
     _notify_assignees(task, N_("督办事项被退回：%(title)s"), f"reopen:{task.due_date}", note)
     return task
 
@@ -268,4 +276,5 @@ def _cancel(task: Task, *, actor, note: "Phrase | str", extension_note: "Phrase 
     )
     withdraw_extensions(task=task, actor=actor, note=extension_note)
     settle_open_notices(task)
+    settle_feedback_notices(task)  # cancelled after its feedback came in: nothing to decide
     return task
