@@ -101,3 +101,44 @@ def test_an_issue_on_a_communitys_session_is_raised_in_that_community(world, see
     for issue in on_sessions:
         place = issue.session.platform.organisation
         assert place.level == Level.STREET or place == issue.organisation
+
+
+def test_answers_are_dated_over_the_past_weeks_each_after_its_issue_came_in(world):
+    """The public answers page and the staff lists read as a working office's: answers given
+    on different days, each after its issue was raised, its history and its task's telling
+    the same days (the demo had written every answer on the day the seed ran)."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.utils import timezone
+
+    from xieshang.core.models import Event
+    from xieshang.followups.models import Feedback, Task
+
+    user_with_role(Role.DEPARTMENT, world["district"], department=world["dept"], username="dept")
+    demo.build(organisation=world["district"], rng=random.Random(3))
+    now, day = timezone.now(), timezone.localdate
+    answered = list(ResidentIssue.objects.filter(answered_at__isnull=False).select_related("task"))
+    assert len(answered) >= 5
+    issue_type = ContentType.objects.get_for_model(ResidentIssue)
+    for issue in answered:
+        assert issue.created_at <= issue.answered_at <= now
+        history = list(
+            Event.objects.filter(content_type=issue_type, object_id=str(issue.pk))
+            .order_by("id")
+            .values_list("created_at", flat=True)
+        )
+        assert history == sorted(history) and history[-1] <= now  # told in the order it happened
+        assert day(history[0]) == day(issue.created_at)
+        if issue.task is not None and issue.task.submitted_at is not None:
+            assert day(issue.task.submitted_at) == day(issue.answered_at)
+            assert issue.task.start_date == day(issue.routed_at) <= day(issue.answered_at)
+            feedback = Feedback.objects.get(task=issue.task)
+            assert day(feedback.created_at) == day(issue.answered_at)
+            task_days = Event.objects.filter(
+                content_type=ContentType.objects.get_for_model(Task), object_id=str(issue.task_id)
+            ).values_list("created_at", flat=True)
+            assert max(task_days) <= now
+    if day().timetuple().tm_yday > 60:  # early in January the answers stay in this year
+        assert len({day(issue.answered_at) for issue in answered}) >= 4
+    settled = ResidentIssue.objects.filter(status=ResidentIssue.Status.SETTLED)
+    for issue in settled.select_related("session"):
+        assert issue.session.starts_at <= issue.answered_at  # settled at a session held before

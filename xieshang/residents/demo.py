@@ -11,13 +11,14 @@ import random
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 
 from xieshang.core import calendar
-from xieshang.core.models import Event, User
+from xieshang.core.models import Event, Notification, User
 from xieshang.followups import services as followups
-from xieshang.followups.demo import date_open_notices
-from xieshang.followups.models import Task
+from xieshang.followups.demo import TASK_TIMES, date_open_notices, move_back
+from xieshang.followups.models import Feedback, Task
 from xieshang.orgs.models import Department, Level, Organisation, Role, RoleAssignment
 from xieshang.portal.screening import Verdict
 
@@ -55,17 +56,61 @@ def _first_user(**filters) -> User | None:
     return ra.user if ra else None
 
 
-def _backdate(issue: ResidentIssue, days: int) -> None:
-    """Set an issue (and its events and task) back in time, as if raised `days` ago."""
+ISSUE_TIMES = ("created_at", "accepted_at", "routed_at", "answered_at", "rated_at", "closed_at")
+
+
+def _backdate(issue: ResidentIssue, days: int, *, since: dt.datetime | None = None) -> None:
+    """Set an issue's times, history and notices `days` back: all of them, or those from
+    `since` on. Its task is not moved (`_age` moves both)."""
     shift = dt.timedelta(days=days)
-    ResidentIssue.objects.filter(pk=issue.pk).update(
-        created_at=F("created_at") - shift,
-        accepted_at=F("accepted_at") - shift,
-        routed_at=F("routed_at") - shift,
+    issue = ResidentIssue.objects.get(pk=issue.pk)
+    moved = {
+        name: getattr(issue, name) - shift
+        for name in ISSUE_TIMES
+        if getattr(issue, name) is not None and (since is None or getattr(issue, name) >= since)
+    }
+    if moved:
+        ResidentIssue.objects.filter(pk=issue.pk).update(**moved)
+    later = {"created_at__gte": since} if since is not None else {}
+    Event.objects.filter(
+        content_type=ContentType.objects.get_for_model(ResidentIssue),
+        object_id=str(issue.pk),
+        **later,
+    ).update(created_at=F("created_at") - shift)
+    Notification.objects.filter(url=reverse("residents:detail", args=[issue.pk]), **later).update(
+        created_at=F("created_at") - shift
     )
-    ct = ContentType.objects.get_for_model(ResidentIssue)
-    for event in Event.objects.filter(content_type=ct, object_id=str(issue.pk)):
-        Event.objects.filter(pk=event.pk).update(created_at=event.created_at - shift)
+
+
+def _age(issue: ResidentIssue, days: int, *, since: dt.datetime | None = None) -> None:
+    """Move what happened to the issue `days` back, all of it or what happened from `since`
+    on, its task's part too (dates, feedback, history), so that the demo's answers read as
+    given over the past weeks, not all on the day the seed ran."""
+    if days <= 0:
+        return
+    _backdate(issue, days, since=since)
+    task = Task.objects.filter(pk=issue.task_id).first() if issue.task_id else None
+    if task is None:
+        return
+    if since is None:
+        move_back([task], days)
+        return
+    shift = dt.timedelta(days=days)
+    moved = {
+        name: getattr(task, name) - shift
+        for name in TASK_TIMES
+        if getattr(task, name) is not None and getattr(task, name) >= since
+    }
+    if moved:
+        Task.objects.filter(pk=task.pk).update(**moved)
+    Feedback.objects.filter(task=task, created_at__gte=since).update(
+        created_at=F("created_at") - shift
+    )
+    Event.objects.filter(
+        content_type=ContentType.objects.get_for_model(Task),
+        object_id=str(task.pk),
+        created_at__gte=since,
+    ).update(created_at=F("created_at") - shift)
 
 
 def _route_overdue(issue, actor, department, days_ago: int) -> None:
@@ -147,6 +192,7 @@ def build(*, organisation, rng: random.Random) -> None:
             "-path"
         )
     }
+    this_year_so_far = timezone.localdate().timetuple().tm_yday - 1  # days
     # The demo liaison's street gets one issue in every state; other streets a few each.
     for s_index, street in enumerate(streets[:8]):
         actor = _first_user(organisation=street, role=Role.LIAISON) or office
@@ -202,6 +248,11 @@ def build(*, organisation, rng: random.Random) -> None:
             if state == "submitted":
                 continue
             services.issue_accept(issue=issue, actor=actor)
+            # Raised `raised` days ago and answered `raised - gap` days ago (within this
+            # year: the issue's number is this year's); fixed by place, not drawn, so that
+            # the rest of the cast stays what the seed made it.
+            raised = min(12 + (s_index * 11 + i * 7) % 45, this_year_so_far)
+            gap = min(2 + (s_index * 3 + i) % 8, raised)
             department = departments[(s_index + i) % len(departments)]
             if state == "agenda":
                 if session is not None:
@@ -212,9 +263,11 @@ def build(*, organisation, rng: random.Random) -> None:
             if state == "settled":
                 if session is not None:
                     # Raised before the session that settled it (the demo's issues are all
-                    # submitted today; its sessions were held in the past).
+                    # submitted today; its sessions were held in the past), and settled the
+                    # day after it.
                     _backdate(issue, (issue.created_at - session.starts_at).days + 10)
                     issue.refresh_from_db()
+                    since = timezone.now()
                     services.issue_settle(
                         issue=issue,
                         actor=actor,
@@ -223,6 +276,7 @@ def build(*, organisation, rng: random.Random) -> None:
                     )
                     if rng.random() < 0.7:
                         services.issue_rate(issue=issue, rating=rng.choice(["satisfied", "basic"]))
+                    _age(issue, (since - session.starts_at).days - 1, since=since)
                     continue
                 state = "closed"
             if state == "routed_overdue":
@@ -233,6 +287,8 @@ def build(*, organisation, rng: random.Random) -> None:
                 services.issue_route(issue=issue, actor=actor, department=department)
                 if state == "answered":
                     issue.refresh_from_db()
+                    _age(issue, raised)
+                    since = timezone.now()
                     clerk = _first_user(department=department) or department.leader_user or office
                     task = issue.task
                     try:
@@ -250,11 +306,15 @@ def build(*, organisation, rng: random.Random) -> None:
                             rating=rng.choice(["satisfied", "satisfied", "basic", "dissatisfied"]),
                             comment="",
                         )
+                    _age(issue, raised - gap, since=since)
             elif state == "topic":
                 services.issue_to_topic(issue=issue, actor=actor)
             elif state == "opinion":
                 services.issue_to_opinion(issue=issue, actor=actor)
             elif state == "closed":
+                _age(issue, raised)
+                since = timezone.now()
                 services.issue_close(
                     issue=issue, actor=actor, reply="经核实，该问题已由社区协调物业解决。"
                 )
+                _age(issue, raised - gap, since=since)
