@@ -17,8 +17,8 @@ from django.utils import timezone
 from xieshang.core import calendar
 from xieshang.core.models import Event, Notification, User
 from xieshang.followups import services as followups
-from xieshang.followups.demo import TASK_TIMES, date_open_notices, move_back
-from xieshang.followups.models import Feedback, Task
+from xieshang.followups.demo import date_open_notices, move_back
+from xieshang.followups.models import Task
 from xieshang.orgs.models import Department, Level, Organisation, Role, RoleAssignment
 from xieshang.portal.screening import Verdict
 
@@ -62,6 +62,8 @@ ISSUE_TIMES = ("created_at", "accepted_at", "routed_at", "answered_at", "rated_a
 def _backdate(issue: ResidentIssue, days: int, *, since: dt.datetime | None = None) -> None:
     """Set an issue's times, history and notices `days` back: all of them, or those from
     `since` on. Its task is not moved (`_age` moves both)."""
+    if days <= 0:
+        return
     shift = dt.timedelta(days=days)
     issue = ResidentIssue.objects.get(pk=issue.pk)
     moved = {
@@ -82,35 +84,16 @@ def _backdate(issue: ResidentIssue, days: int, *, since: dt.datetime | None = No
     )
 
 
-def _age(issue: ResidentIssue, days: int, *, since: dt.datetime | None = None) -> None:
-    """Move what happened to the issue `days` back, all of it or what happened from `since`
-    on, its task's part too (dates, feedback, history), so that the demo's answers read as
-    given over the past weeks, not all on the day the seed ran."""
+def _age(issue: ResidentIssue, days: int) -> None:
+    """Move everything that happened to the issue `days` back, its task too (dates, feedback,
+    history: `followups.demo.move_back`). Called once before the answer and once after it,
+    the issue is raised some weeks ago and answered some days later, not all on the day the
+    seed ran."""
     if days <= 0:
         return
-    _backdate(issue, days, since=since)
-    task = Task.objects.filter(pk=issue.task_id).first() if issue.task_id else None
-    if task is None:
-        return
-    if since is None:
-        move_back([task], days)
-        return
-    shift = dt.timedelta(days=days)
-    moved = {
-        name: getattr(task, name) - shift
-        for name in TASK_TIMES
-        if getattr(task, name) is not None and getattr(task, name) >= since
-    }
-    if moved:
-        Task.objects.filter(pk=task.pk).update(**moved)
-    Feedback.objects.filter(task=task, created_at__gte=since).update(
-        created_at=F("created_at") - shift
-    )
-    Event.objects.filter(
-        content_type=ContentType.objects.get_for_model(Task),
-        object_id=str(task.pk),
-        created_at__gte=since,
-    ).update(created_at=F("created_at") - shift)
+    _backdate(issue, days)
+    if issue.task_id:
+        move_back([issue.task], days)
 
 
 def _route_overdue(issue, actor, department, days_ago: int) -> None:
@@ -249,8 +232,9 @@ def build(*, organisation, rng: random.Random) -> None:
                 continue
             services.issue_accept(issue=issue, actor=actor)
             # Raised `raised` days ago and answered `raised - gap` days ago (within this
-            # year: the issue's number is this year's); fixed by place, not drawn, so that
-            # the rest of the cast stays what the seed made it.
+            # year: the issue's number is this year's): aged `gap` days before the answer,
+            # `raised - gap` after it. Fixed by place, not drawn, so that the rest of the
+            # cast stays what the seed made it.
             raised = min(12 + (s_index * 11 + i * 7) % 45, this_year_so_far)
             gap = min(2 + (s_index * 3 + i) % 8, raised)
             department = departments[(s_index + i) % len(departments)]
@@ -276,7 +260,7 @@ def build(*, organisation, rng: random.Random) -> None:
                     )
                     if rng.random() < 0.7:
                         services.issue_rate(issue=issue, rating=rng.choice(["satisfied", "basic"]))
-                    _age(issue, (since - session.starts_at).days - 1, since=since)
+                    _backdate(issue, (since - session.starts_at).days - 1, since=since)
                     continue
                 state = "closed"
             if state == "routed_overdue":
@@ -287,8 +271,7 @@ def build(*, organisation, rng: random.Random) -> None:
                 services.issue_route(issue=issue, actor=actor, department=department)
                 if state == "answered":
                     issue.refresh_from_db()
-                    _age(issue, raised)
-                    since = timezone.now()
+                    _age(issue, gap)
                     clerk = _first_user(department=department) or department.leader_user or office
                     task = issue.task
                     try:
@@ -306,15 +289,14 @@ def build(*, organisation, rng: random.Random) -> None:
                             rating=rng.choice(["satisfied", "satisfied", "basic", "dissatisfied"]),
                             comment="",
                         )
-                    _age(issue, raised - gap, since=since)
+                    _age(issue, raised - gap)
             elif state == "topic":
                 services.issue_to_topic(issue=issue, actor=actor)
             elif state == "opinion":
                 services.issue_to_opinion(issue=issue, actor=actor)
             elif state == "closed":
-                _age(issue, raised)
-                since = timezone.now()
+                _age(issue, gap)
                 services.issue_close(
                     issue=issue, actor=actor, reply="经核实，该问题已由社区协调物业解决。"
                 )
-                _age(issue, raised - gap, since=since)
+                _age(issue, raised - gap)
